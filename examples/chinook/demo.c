@@ -1,0 +1,772 @@
+/*
+ * demo.c - the Chinook music store through calx.
+ *
+ *   chinook_demo DB_PATH [SQL_SCRIPT]
+ *
+ * Creates the schema of models.h in a fresh SQLite file, loads the rows of
+ * the Chinook script as objects, then asks the database a few questions
+ * through sessions and selects (no SQL text anywhere in this program),
+ * changes a price, inserts and deletes rows. Every calx status is checked:
+ * on failure the message calx kept is printed and the exit status is 1.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <calx/calx.h>
+#include "models.calx.h"
+#include "load.h"
+
+/* Relative to the top of the source tree, where `ninja demo` runs. */
+#ifndef CHINOOK_DEFAULT_SCRIPT
+#define CHINOOK_DEFAULT_SCRIPT "examples/chinook/data/Chinook_Sqlite.sql"
+#endif
+
+#define TOP_ARTISTS 5
+#define LONG_TRACK_MS 600000 /* ten minutes */
+#define LONG_TRACKS_SHOWN 10
+
+struct demo {
+	calx_engine *eng;
+	calx_registry *reg;
+	calx_session *s;       /* the session the questions run in */
+};
+
+/* ---- reporting ------------------------------------------------------------ */
+
+/* Print a failed calx call with the session's message; returns rc. */
+static int check(calx_session *s, int rc, const char *doing)
+{
+	if (rc < 0)
+		fprintf(stderr, "chinook_demo: %s: %s (%s)\n", doing, calx_session_errmsg(s),
+		        calx_status_name(rc));
+	return rc;
+}
+
+/* A select that could not even be allocated: the session says why. */
+static int no_select(calx_session *s, const char *doing)
+{
+	int rc = calx_session_errcode(s);
+	return check(s, rc < 0 ? rc : CALX_ENOMEM, doing);
+}
+
+static void heading(const char *title)
+{
+	printf("\n== %s ==\n\n", title);
+}
+
+/* ---- aligned tables --------------------------------------------------------- */
+
+struct column {
+	const char *title;
+	int width;             /* in characters, not bytes */
+	bool right;            /* right-aligned (numbers) */
+};
+
+/* Characters, not bytes: names like "São Paulo" are UTF-8. */
+static int utf8_length(const char *s, size_t *bytes_for, int max_chars)
+{
+	int chars = 0;
+	size_t i = 0;
+
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xC0) == 0x80)
+			continue; /* a continuation byte */
+		if (chars == max_chars)
+			break;
+		chars++;
+	}
+	*bytes_for = i;
+	return chars;
+}
+
+/* One cell, padded to its width; text too long is cut and ends in '~'. */
+static void put_cell(const struct column *c, const char *text)
+{
+	size_t bytes;
+	int chars = utf8_length(text ? text : "", &bytes, c->width + 1);
+	int pad;
+
+	if (!text)
+		text = "";
+	if (chars > c->width)
+		utf8_length(text, &bytes, c->width - 1);
+	pad = c->width - (chars > c->width ? c->width : chars);
+	if (c->right)
+		printf("%*s", pad, "");
+	printf("%.*s%s", (int)bytes, text, chars > c->width ? "~" : "");
+	if (!c->right)
+		printf("%*s", pad, "");
+	printf("  ");
+}
+
+static void put_row(const struct column *cols, size_t n, const char *const *cells)
+{
+	printf("  ");
+	for (size_t i = 0; i < n; i++)
+		put_cell(&cols[i], cells[i]);
+	printf("\n");
+}
+
+static void put_header(const struct column *cols, size_t n)
+{
+	const char *titles[16];
+	int total = 0;
+
+	for (size_t i = 0; i < n && i < 16; i++) {
+		titles[i] = cols[i].title;
+		total += cols[i].width + 2;
+	}
+	put_row(cols, n, titles);
+	printf("  %.*s\n", total - 2,
+	       "----------------------------------------------------------------------"
+	       "----------------------------------------------------------------------");
+}
+
+#define N_COLS(cols) (sizeof(cols) / sizeof((cols)[0]))
+
+static const char *fmt_int(char *buf, size_t cap, long long v)
+{
+	snprintf(buf, cap, "%lld", v);
+	return buf;
+}
+
+static const char *fmt_duration(char *buf, size_t cap, int32_t ms)
+{
+	int32_t s = ms / 1000;
+	snprintf(buf, cap, "%d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+	return buf;
+}
+
+/* ---- helpers over selects ------------------------------------------------- */
+
+/* Rows of a table, counted by walking a select (no aggregates yet). */
+static int count_rows(calx_session *s, const calx_mapper_desc *m, size_t *out)
+{
+	calx_select *q = calx_select_new(s, m);
+	void *obj;
+	size_t n = 0;
+	int rc;
+
+	if (!q)
+		return no_select(s, "counting rows");
+	while ((rc = calx_select_next(q, &obj)) == CALX_ROW)
+		n++;
+	if (rc != CALX_DONE)
+		check(s, rc, m->table);
+	calx_select_free(q);
+	*out = n;
+	return rc == CALX_DONE ? CALX_OK : rc;
+}
+
+/* The people columns of two tables read the same way. */
+static void full_name(char *buf, size_t cap, const char *first, const char *last)
+{
+	snprintf(buf, cap, "%s %s", first ? first : "", last ? last : "");
+}
+
+/* ---- 1. what was loaded ----------------------------------------------------- */
+
+static int show_counts(struct demo *d, const chinook_load_stats *stats)
+{
+	static const struct column cols[] = {
+		{ "Table", 14, false }, { "In script", 9, true }, { "In database", 11, true },
+		{ "", 8, false },
+	};
+	bool all_match = true;
+
+	heading("Rows per table: parsed from the script, read back through calx_select");
+	put_header(cols, N_COLS(cols));
+	for (unsigned i = 0; i < chinook_schema.n_mappers; i++) {
+		const calx_mapper_desc *m = chinook_schema.mappers[i];
+		char a[24], b[24];
+		size_t n;
+		int rc = count_rows(d->s, m, &n);
+		if (rc != CALX_OK)
+			return rc;
+		all_match &= n == stats->rows[m->index];
+		put_row(cols, N_COLS(cols), (const char *[]){
+			m->table, fmt_int(a, sizeof a, (long long)stats->rows[m->index]),
+			fmt_int(b, sizeof b, (long long)n),
+			n == stats->rows[m->index] ? "ok" : "MISMATCH" });
+	}
+	if (!all_match) {
+		fprintf(stderr, "chinook_demo: the database does not hold what was loaded\n");
+		return CALX_ERROR;
+	}
+	return CALX_OK;
+}
+
+/* ---- 2. artists with the most tracks ---------------------------------------- */
+
+/* Most tracks first; ties by name, so the output does not depend on order. */
+static int by_tracks_then_name(const void *pa, const void *pb)
+{
+	const struct artist *a = *(const struct artist *const *)pa;
+	const struct artist *b = *(const struct artist *const *)pb;
+
+	if (a->n_tracks != b->n_tracks)
+		return a->n_tracks > b->n_tracks ? -1 : 1;
+	return strcmp(a->name ? a->name : "", b->name ? b->name : "");
+}
+
+/*
+ * Count each track toward its album's artist. Every album and artist is in
+ * the identity map already (the caller selected them all), so these typed
+ * gets are hash lookups that run no SQL.
+ */
+static int tally_tracks(calx_session *s, void **tracks, size_t n_tracks)
+{
+	for (size_t i = 0; i < n_tracks; i++) {
+		const struct track *t = tracks[i];
+		struct album *al;
+		struct artist *ar;
+		int rc;
+
+		if (calx_field_is_null(s, t, TRACK_ALBUM_ID))
+			continue;
+		if ((rc = check(s, album_get(s, t->album_id, &al), "album of a track")) != CALX_OK ||
+		    (rc = check(s, artist_get(s, al->artist_id, &ar), "artist of an album")) != CALX_OK)
+			return rc;
+		ar->n_tracks++;
+	}
+	return CALX_OK;
+}
+
+static void print_top_artists(struct artist **artists, size_t n)
+{
+	static const struct column cols[] = {
+		{ "#", 2, true }, { "Artist", 28, false }, { "Tracks", 6, true },
+	};
+	char rank[8], count[16];
+
+	put_header(cols, N_COLS(cols));
+	for (size_t i = 0; i < n && i < TOP_ARTISTS; i++)
+		put_row(cols, N_COLS(cols), (const char *[]){
+			fmt_int(rank, sizeof rank, (long long)i + 1), artists[i]->name,
+			fmt_int(count, sizeof count, artists[i]->n_tracks) });
+}
+
+static int top_artists(struct demo *d)
+{
+	calx_select *qa = calx_select_new(d->s, &artist_mapper);
+	calx_select *qb = calx_select_new(d->s, &album_mapper);
+	calx_select *qt = calx_select_new(d->s, &track_mapper);
+	struct artist **sorted = NULL;
+	void **artists, **albums, **tracks;
+	size_t n_artists, n_albums, n_tracks;
+	int rc;
+
+	heading("The five artists with the most tracks");
+	if (!qa || !qb || !qt) {
+		rc = no_select(d->s, "selecting the catalog");
+		goto done;
+	}
+	if ((rc = check(d->s, calx_select_all(qa, &artists, &n_artists), "artists")) != CALX_OK ||
+	    (rc = check(d->s, calx_select_all(qb, &albums, &n_albums), "albums")) != CALX_OK ||
+	    (rc = check(d->s, calx_select_all(qt, &tracks, &n_tracks), "tracks")) != CALX_OK)
+		goto done;
+	/* n_tracks is a transient member: never stored, only counted here. */
+	for (size_t i = 0; i < n_artists; i++)
+		((struct artist *)artists[i])->n_tracks = 0;
+	if ((rc = tally_tracks(d->s, tracks, n_tracks)) != CALX_OK)
+		goto done;
+	if (!(sorted = malloc((n_artists ? n_artists : 1) * sizeof *sorted))) {
+		fprintf(stderr, "chinook_demo: out of memory\n");
+		rc = CALX_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < n_artists; i++)
+		sorted[i] = artists[i];
+	qsort(sorted, n_artists, sizeof *sorted, by_tracks_then_name);
+	printf("  (%zu tracks on %zu albums by %zu artists)\n\n", n_tracks, n_albums, n_artists);
+	print_top_artists(sorted, n_artists);
+done:
+	free(sorted);
+	calx_select_free(qt);
+	calx_select_free(qb);
+	calx_select_free(qa);
+	return rc;
+}
+
+/* ---- 3. the longest tracks ----------------------------------------------- */
+
+static int count_long_tracks(calx_session *s, size_t *out)
+{
+	calx_select *q = calx_select_new(s, &track_mapper);
+	void *obj;
+	int rc;
+
+	*out = 0;
+	if (!q)
+		return no_select(s, "long tracks");
+	calx_where(q, calx_gt(TRACK_MILLISECONDS, LONG_TRACK_MS));
+	while ((rc = calx_select_next(q, &obj)) == CALX_ROW)
+		(*out)++;
+	if (rc == CALX_DONE)
+		rc = CALX_OK;
+	check(s, rc, "counting long tracks");
+	calx_select_free(q);
+	return rc;
+}
+
+static int print_track_row(calx_session *s, const struct column *cols, size_t n_cols,
+                           size_t rank, const struct track *t)
+{
+	char r[8], len[16], price[16];
+	const char *album_title = "";
+	struct album *al;
+	int rc;
+
+	if (!calx_field_is_null(s, t, TRACK_ALBUM_ID)) {
+		if ((rc = check(s, album_get(s, t->album_id, &al), "album of a track")) != CALX_OK)
+			return rc;
+		album_title = al->title;
+	}
+	snprintf(price, sizeof price, "%.2f", t->unit_price);
+	put_row(cols, n_cols, (const char *[]){
+		fmt_int(r, sizeof r, (long long)rank), t->name, album_title,
+		fmt_duration(len, sizeof len, t->milliseconds), price });
+	return CALX_OK;
+}
+
+static int longest_tracks(struct demo *d)
+{
+	static const struct column cols[] = {
+		{ "#", 2, true }, { "Track", 32, false }, { "Album", 30, false },
+		{ "Length", 7, true }, { "Price", 5, true },
+	};
+	calx_select *q;
+	void *t;
+	size_t n_long, rank = 0;
+	int rc;
+
+	heading("The longest tracks over ten minutes");
+	if ((rc = count_long_tracks(d->s, &n_long)) != CALX_OK)
+		return rc;
+	printf("  %zu tracks run longer than ten minutes; the %d longest:\n\n", n_long,
+	       LONG_TRACKS_SHOWN);
+	if (!(q = calx_select_new(d->s, &track_mapper)))
+		return no_select(d->s, "longest tracks");
+	calx_where(q, calx_gt(TRACK_MILLISECONDS, LONG_TRACK_MS));
+	calx_order_by(q, TRACK_MILLISECONDS, CALX_DESC);
+	calx_limit(q, LONG_TRACKS_SHOWN);
+	put_header(cols, N_COLS(cols));
+	while ((rc = calx_select_next(q, &t)) == CALX_ROW)
+		if ((rc = print_track_row(d->s, cols, N_COLS(cols), ++rank, t)) != CALX_OK)
+			break;
+	if (rc == CALX_DONE)
+		rc = CALX_OK;
+	check(d->s, rc, "longest tracks");
+	calx_select_free(q);
+	return rc;
+}
+
+/* ---- 4. customers in Brazil ---------------------------------------------- */
+
+static int print_customer_row(calx_session *s, const struct column *cols, size_t n_cols,
+                              const struct customer *c)
+{
+	char name[96], rep[64] = "";
+	struct employee *e;
+	int rc;
+
+	full_name(name, sizeof name, c->first_name, c->last_name);
+	if (!calx_field_is_null(s, c, CUSTOMER_SUPPORT_REP_ID)) {
+		rc = employee_get(s, c->support_rep_id, &e);
+		if (check(s, rc, "support rep of a customer") != CALX_OK)
+			return rc;
+		full_name(rep, sizeof rep, e->first_name, e->last_name);
+	}
+	put_row(cols, n_cols, (const char *[]){ name, c->city, c->email, rep });
+	return CALX_OK;
+}
+
+static int brazil_customers(struct demo *d)
+{
+	static const struct column cols[] = {
+		{ "Customer", 20, false }, { "City", 20, false }, { "Email", 30, false },
+		{ "Support rep", 16, false },
+	};
+	calx_select *q = calx_select_new(d->s, &customer_mapper);
+	void *c;
+	int rc;
+
+	heading("Customers in Brazil, by last name");
+	if (!q)
+		return no_select(d->s, "customers in Brazil");
+	calx_where(q, calx_eq(CUSTOMER_COUNTRY, "Brazil"));
+	calx_order_by(q, CUSTOMER_LAST_NAME, CALX_ASC);
+	put_header(cols, N_COLS(cols));
+	while ((rc = calx_select_next(q, &c)) == CALX_ROW)
+		if ((rc = print_customer_row(d->s, cols, N_COLS(cols), c)) != CALX_OK)
+			break;
+	if (rc == CALX_DONE)
+		rc = CALX_OK;
+	check(d->s, rc, "customers in Brazil");
+	calx_select_free(q);
+	return rc;
+}
+
+/* ---- 5. who reports to whom ------------------------------------------------ */
+
+struct staff {
+	calx_session *s;
+	void **emps;
+	size_t n_emps;
+	void **customers;
+	size_t n_customers;
+};
+
+static size_t customers_of(const struct staff *st, int32_t employee_id)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->n_customers; i++) {
+		const struct customer *c = st->customers[i];
+		if (!calx_field_is_null(st->s, c, CUSTOMER_SUPPORT_REP_ID) &&
+		    c->support_rep_id == employee_id)
+			n++;
+	}
+	return n;
+}
+
+/* Everyone whose ReportsTo is boss (NULL at the top), then their reports. */
+static void print_reports(const struct staff *st, const struct employee *boss, unsigned depth)
+{
+	/* A ReportsTo cycle in the data must not recurse forever. */
+	if (depth > st->n_emps)
+		return;
+	for (size_t i = 0; i < st->n_emps; i++) {
+		const struct employee *e = st->emps[i];
+		bool top = calx_field_is_null(st->s, e, EMPLOYEE_REPORTS_TO);
+		size_t n_cust;
+
+		if (boss ? top || e->reports_to != boss->employee_id : !top)
+			continue;
+		printf("  %*s%s%s %s, %s", (int)(depth * 4), "", depth ? "`-- " : "",
+		       e->first_name, e->last_name, e->title ? e->title : "(no title)");
+		if ((n_cust = customers_of(st, e->employee_id)) > 0)
+			printf(" (supports %zu customers)", n_cust);
+		printf("\n");
+		print_reports(st, e, depth + 1);
+	}
+}
+
+static int hierarchy(struct demo *d)
+{
+	calx_select *qe = calx_select_new(d->s, &employee_mapper);
+	calx_select *qc = calx_select_new(d->s, &customer_mapper);
+	struct staff st = { .s = d->s };
+	int rc;
+
+	heading("Who reports to whom (Employee.ReportsTo)");
+	if (!qe || !qc) {
+		rc = no_select(d->s, "employees");
+		goto done;
+	}
+	calx_order_by(qe, EMPLOYEE_EMPLOYEE_ID, CALX_ASC);
+	if ((rc = check(d->s, calx_select_all(qe, &st.emps, &st.n_emps), "employees")) != CALX_OK ||
+	    (rc = check(d->s, calx_select_all(qc, &st.customers, &st.n_customers),
+	                "customers")) != CALX_OK)
+		goto done;
+	print_reports(&st, NULL, 0);
+done:
+	calx_select_free(qc);
+	calx_select_free(qe);
+	return rc;
+}
+
+/* ---- 6. an update --------------------------------------------------------- */
+
+/* Read the price back through a second session: the database's value. */
+static int reread_price(struct demo *d, int32_t track_id, double *out)
+{
+	calx_session *s2 = NULL;
+	struct track *t;
+	int rc = calx_session_open(&s2, d->eng, d->reg);
+
+	if (rc != CALX_OK) {
+		fprintf(stderr, "chinook_demo: second session: %s (%s)\n",
+		        s2 ? calx_session_errmsg(s2) : calx_engine_errmsg(d->eng),
+		        calx_status_name(rc));
+		calx_session_free(s2);
+		return rc;
+	}
+	if ((rc = check(s2, track_get(s2, track_id, &t), "re-reading the track")) == CALX_OK)
+		*out = t->unit_price;
+	calx_session_free(s2);
+	return rc;
+}
+
+static int raise_price(struct demo *d)
+{
+	calx_select *q = calx_select_new(d->s, &track_mapper);
+	struct track *t;
+	void *obj = NULL;
+	double before, after, reread;
+	int rc;
+
+	heading("An update: the longest track costs 0.50 more");
+	if (!q)
+		return no_select(d->s, "longest track");
+	calx_order_by(q, TRACK_MILLISECONDS, CALX_DESC);
+	calx_limit(q, 1);
+	rc = check(d->s, calx_select_one(q, &obj), "the longest track");
+	calx_select_free(q);
+	if (rc != CALX_OK)
+		return rc;
+	t = obj;
+	before = t->unit_price;
+	/* Prices are NUMERIC(10,2): keep whole cents in the double too. */
+	after = round((before + 0.50) * 100.0) / 100.0;
+	t->unit_price = after;
+	if ((rc = check(d->s, calx_session_commit(d->s), "committing the new price")) != CALX_OK ||
+	    (rc = reread_price(d, t->track_id, &reread)) != CALX_OK)
+		return rc;
+	printf("  Track %d \"%s\"\n", (int)t->track_id, t->name);
+	printf("  price before %.2f, set to %.2f, read back by a new session: %.2f\n",
+	       before, after, reread);
+	if (fabs(reread - after) > 0.005) {
+		fprintf(stderr, "chinook_demo: the price did not change in the database\n");
+		return CALX_ERROR;
+	}
+	return CALX_OK;
+}
+
+/* ---- 7. inserts with generated keys, and deletes ------------------------------ */
+
+static void print_repr(const char *label, int needed, const char *buf, size_t cap)
+{
+	printf("  %-7s %s%s\n", label, buf, needed >= (int)cap ? "..." : "");
+}
+
+/* Is the artist gone for a session that never saw it? */
+static int artist_is_gone(struct demo *d, int32_t artist_id, bool *gone)
+{
+	calx_session *s2 = NULL;
+	struct artist *a;
+	int rc = calx_session_open(&s2, d->eng, d->reg);
+
+	if (rc == CALX_OK) {
+		rc = artist_get(s2, artist_id, &a);
+		*gone = rc == CALX_ENOTFOUND;
+		if (rc == CALX_ENOTFOUND)
+			rc = CALX_OK;
+	}
+	if (rc != CALX_OK)
+		fprintf(stderr, "chinook_demo: checking the delete: %s (%s)\n",
+		        s2 ? calx_session_errmsg(s2) : calx_engine_errmsg(d->eng),
+		        calx_status_name(rc));
+	calx_session_free(s2);
+	return rc;
+}
+
+/* Artist, album, track: each key generated by the flush, used by the next. */
+static int insert_new_release(calx_session *s, struct artist **a, struct album **al,
+                              struct track **t)
+{
+	int rc;
+
+	*a = artist_new(s, .name = "The Descriptors");
+	if (!*a || (rc = calx_session_add(s, *a)) != CALX_OK ||
+	    (rc = calx_session_flush(s)) != CALX_OK)
+		return check(s, *a ? rc : calx_session_errcode(s), "inserting an artist");
+	*al = album_new(s, .title = "offsetof(struct, member)", .artist_id = (*a)->artist_id);
+	if (!*al || (rc = calx_session_add(s, *al)) != CALX_OK ||
+	    (rc = calx_session_flush(s)) != CALX_OK)
+		return check(s, *al ? rc : calx_session_errcode(s), "inserting an album");
+	/* No .unit_price: default(0.99) from models.h applies. */
+	*t = track_new(s, .name = "Static Const", .album_id = (*al)->album_id,
+	               .media_type_id = 1, .genre_id = 1, .milliseconds = 187000);
+	if (!*t || (rc = calx_session_add(s, *t)) != CALX_OK)
+		return check(s, *t ? rc : calx_session_errcode(s), "inserting a track");
+	return check(s, calx_session_commit(s), "committing the new release");
+}
+
+static int insert_and_delete(struct demo *d)
+{
+	struct artist *a;
+	struct album *al;
+	struct track *t;
+	char buf[200];
+	int32_t artist_id;
+	bool gone = false;
+	int rc;
+
+	heading("Inserts with generated keys, then a delete");
+	if ((rc = insert_new_release(d->s, &a, &al, &t)) != CALX_OK)
+		return rc;
+	print_repr("artist", artist_repr(a, buf, sizeof buf), buf, sizeof buf);
+	print_repr("album", album_repr(al, buf, sizeof buf), buf, sizeof buf);
+	print_repr("track", track_repr(t, buf, sizeof buf), buf, sizeof buf);
+	artist_id = a->artist_id;
+	/* Parents first on purpose: the flush deletes the children first. */
+	if ((rc = check(d->s, calx_session_delete(d->s, a), "deleting the artist")) != CALX_OK ||
+	    (rc = check(d->s, calx_session_delete(d->s, al), "deleting the album")) != CALX_OK ||
+	    (rc = check(d->s, calx_session_delete(d->s, t), "deleting the track")) != CALX_OK ||
+	    (rc = check(d->s, calx_session_commit(d->s), "committing the deletes")) != CALX_OK ||
+	    (rc = artist_is_gone(d, artist_id, &gone)) != CALX_OK)
+		return rc;
+	printf("  deleted all three; artist %d is %s in the database\n", (int)artist_id,
+	       gone ? "gone" : "STILL THERE");
+	return gone ? CALX_OK : CALX_ERROR;
+}
+
+/* A playlist and its rows in the many-to-many PlaylistTrack table. */
+static int delete_playlist(struct demo *d, const char *name)
+{
+	calx_select *qp = calx_select_new(d->s, &playlist_mapper);
+	calx_select *ql = calx_select_new(d->s, &playlist_track_mapper);
+	struct playlist *p;
+	void *obj, **links;
+	size_t n_links = 0, n_playlists = 0, n_all_links = 0;
+	int rc;
+
+	printf("\n");
+	if (!qp || !ql) {
+		rc = no_select(d->s, "playlists");
+		goto done;
+	}
+	calx_where(qp, calx_eq(PLAYLIST_NAME, name));
+	if ((rc = check(d->s, calx_select_one(qp, &obj), "finding the playlist")) != CALX_OK)
+		goto done;
+	p = obj;
+	calx_where(ql, calx_eq(PLAYLIST_TRACK_PLAYLIST_ID, p->playlist_id));
+	if ((rc = check(d->s, calx_select_all(ql, &links, &n_links), "its tracks")) != CALX_OK)
+		goto done;
+	for (size_t i = 0; i < n_links && rc == CALX_OK; i++)
+		rc = check(d->s, calx_session_delete(d->s, links[i]), "deleting a playlist track");
+	if (rc != CALX_OK ||
+	    (rc = check(d->s, calx_session_delete(d->s, p), "deleting the playlist")) != CALX_OK ||
+	    (rc = check(d->s, calx_session_commit(d->s), "committing the delete")) != CALX_OK ||
+	    (rc = count_rows(d->s, &playlist_mapper, &n_playlists)) != CALX_OK ||
+	    (rc = count_rows(d->s, &playlist_track_mapper, &n_all_links)) != CALX_OK)
+		goto done;
+	printf("  deleted playlist %d \"%s\" and its %zu PlaylistTrack rows:\n", (int)p->playlist_id,
+	       name, n_links);
+	printf("  %zu playlists and %zu playlist tracks remain\n", n_playlists, n_all_links);
+done:
+	calx_select_free(ql);
+	calx_select_free(qp);
+	return rc;
+}
+
+/* ---- setup ------------------------------------------------------------------ */
+
+/* A fresh database file each run: the file and any journal SQLite left. */
+static int remove_database(const char *path)
+{
+	static const char *const suffixes[] = { "", "-journal", "-wal", "-shm" };
+	char name[4096];
+
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		if ((size_t)snprintf(name, sizeof name, "%s%s", path, suffixes[i]) >= sizeof name) {
+			fprintf(stderr, "chinook_demo: database path too long\n");
+			return -1;
+		}
+		if (remove(name) != 0 && errno != ENOENT) {
+			fprintf(stderr, "chinook_demo: cannot remove %s: %s\n", name, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int open_database(struct demo *d, const char *path)
+{
+	char url[4200];
+	int rc;
+
+	if (remove_database(path) != 0)
+		return CALX_EIO;
+	snprintf(url, sizeof url, "sqlite:%s", path);
+	if ((rc = calx_engine_open(&d->eng, url)) != CALX_OK) {
+		fprintf(stderr, "chinook_demo: %s: %s\n", url,
+		        d->eng ? calx_engine_errmsg(d->eng) : "out of memory");
+		return rc;
+	}
+	if ((rc = calx_registry_open(&d->reg, &chinook_schema, NULL)) != CALX_OK) {
+		fprintf(stderr, "chinook_demo: registry: %s\n",
+		        d->reg ? calx_registry_errmsg(d->reg) : "out of memory");
+		return rc;
+	}
+	if ((rc = calx_create_all(d->reg, d->eng)) != CALX_OK) {
+		fprintf(stderr, "chinook_demo: create_all: %s\n", calx_engine_errmsg(d->eng));
+		return rc;
+	}
+	printf("calx %s, models by %s, %s database %s\n", calx_version(),
+	       chinook_schema.generator, calx_engine_dialect_name(d->eng), path);
+	return CALX_OK;
+}
+
+static int open_session(struct demo *d, calx_session **out)
+{
+	int rc = calx_session_open(out, d->eng, d->reg);
+
+	if (rc != CALX_OK)
+		fprintf(stderr, "chinook_demo: session: %s\n",
+		        *out ? calx_session_errmsg(*out) : calx_engine_errmsg(d->eng));
+	return rc;
+}
+
+/* Load in a session of its own, so the questions later read the database. */
+static int load_rows(struct demo *d, const char *script, chinook_load_stats *stats)
+{
+	calx_session *s = NULL;
+	char err[1024];
+	int rc;
+
+	if ((rc = open_session(d, &s)) == CALX_OK) {
+		rc = chinook_load(s, d->reg, script, stats, err, sizeof err);
+		if (rc != CALX_OK)
+			fprintf(stderr, "chinook_demo: %s\n", err);
+		else
+			printf("Loaded %zu rows from %zu INSERT statements of %s\n", stats->total,
+			       stats->statements, script);
+	}
+	calx_session_free(s);
+	return rc;
+}
+
+static int run(struct demo *d, const char *db_path, const char *script)
+{
+	chinook_load_stats stats;
+	int rc;
+
+	if ((rc = open_database(d, db_path)) != CALX_OK ||
+	    (rc = load_rows(d, script, &stats)) != CALX_OK ||
+	    (rc = open_session(d, &d->s)) != CALX_OK)
+		return rc;
+	if ((rc = show_counts(d, &stats)) != CALX_OK || (rc = top_artists(d)) != CALX_OK ||
+	    (rc = longest_tracks(d)) != CALX_OK || (rc = brazil_customers(d)) != CALX_OK ||
+	    (rc = hierarchy(d)) != CALX_OK || (rc = raise_price(d)) != CALX_OK ||
+	    (rc = insert_and_delete(d)) != CALX_OK || (rc = delete_playlist(d, "Grunge")) != CALX_OK)
+		return rc;
+	return CALX_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct demo d = { 0 };
+	int rc;
+
+	if (argc < 2 || argc > 3) {
+		fprintf(stderr, "usage: %s DB_PATH [SQL_SCRIPT]\n"
+		        "  loads the Chinook script (default %s) into a fresh SQLite\n"
+		        "  database at DB_PATH and queries it through calx\n",
+		        argv[0], CHINOOK_DEFAULT_SCRIPT);
+		return 2;
+	}
+	rc = run(&d, argv[1], argc == 3 ? argv[2] : CHINOOK_DEFAULT_SCRIPT);
+	calx_session_free(d.s);
+	calx_registry_free(d.reg);
+	calx_engine_free(d.eng);
+	if (rc == CALX_OK)
+		printf("\nDone.\n");
+	return rc == CALX_OK ? 0 : 1;
+}
