@@ -1,0 +1,266 @@
+/*
+ * The SQLite dialect: the sqlite3 C API behind calx's dialect vtable.
+ *
+ * URLs: "sqlite:PATH", "sqlite::memory:", and SQLAlchemy's "sqlite:///PATH"
+ * (relative) / "sqlite:////abs/PATH". Every connection runs with foreign
+ * keys enforced and a busy timeout, so a locked database waits before it
+ * reports CALX_EBUSY.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "calx/errors.h"
+#include "calx/sys/dialect.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+struct calx_conn {
+	sqlite3 *db;
+};
+
+struct calx_stmt {
+	sqlite3_stmt *st;
+	calx_conn *conn;
+};
+
+static int status_of(int rc)
+{
+	switch (rc) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+	case SQLITE_CONSTRAINT_ROWID:
+		return CALX_EUNIQUE;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return CALX_EFOREIGNKEY;
+	case SQLITE_CONSTRAINT_NOTNULL:
+		return CALX_ENOTNULL;
+	case SQLITE_CONSTRAINT_CHECK:
+		return CALX_ECHECK;
+	}
+	switch (rc & 0xff) {
+	case SQLITE_NOMEM: return CALX_ENOMEM;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return CALX_EBUSY;
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_READONLY:
+	case SQLITE_PROTOCOL: return CALX_EIO;
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+	case SQLITE_AUTH: return CALX_ECONNECT;
+	case SQLITE_TOOBIG:
+	case SQLITE_RANGE: return CALX_ERANGE;
+	case SQLITE_MISMATCH: return CALX_ETYPE;
+	case SQLITE_CONSTRAINT: return CALX_ECHECK;
+	}
+	return CALX_ERROR;
+}
+
+static int fail(calx_error *err, sqlite3 *db, int rc, const char *sql)
+{
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	int xrc = db ? sqlite3_extended_errcode(db) : rc;
+	if (!xrc)
+		xrc = rc;
+	if (sql)
+		return calx_error_set(err, status_of(xrc), "sqlite: %.200s: %s (sqlite code %d)", sql, msg, xrc);
+	return calx_error_set(err, status_of(xrc), "sqlite: %s (sqlite code %d)", msg, xrc);
+}
+
+/* The file name for sqlite3_open_v2, or NULL if the URL is not ours. */
+static const char *path_of(const char *url)
+{
+	if (strncmp(url, "sqlite:", 7) != 0)
+		return NULL;
+	const char *p = url + 7;
+	if (strncmp(p, "///", 3) == 0)
+		p += 3;         /* sqlite:///rel, sqlite:////abs */
+	return p;
+}
+
+static void sq_disconnect(calx_conn *c)
+{
+	if (!c)
+		return;
+	sqlite3_close_v2(c->db);
+	sqlite3_free(c);
+}
+
+static int sq_connect(calx_conn **out, const char *url, calx_error *err)
+{
+	*out = NULL;
+	const char *path = path_of(url);
+	if (!path || !*path)
+		return calx_error_set(err, CALX_EINVAL, "sqlite: bad URL '%s' (expected sqlite:PATH or sqlite::memory:)", url);
+	calx_conn *c = sqlite3_malloc(sizeof *c);
+	if (!c)
+		return calx_error_set(err, CALX_ENOMEM, "sqlite: out of memory opening '%s'", path);
+	c->db = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		calx_error_set(err, status_of(rc), "sqlite: cannot open '%s': %s", path,
+		               c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		sq_disconnect(c);
+		return err->code;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+	rc = sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		fail(err, c->db, rc, "PRAGMA foreign_keys = ON");
+		sq_disconnect(c);
+		return err->code;
+	}
+	*out = c;
+	return CALX_OK;
+}
+
+static int sq_exec(calx_conn *c, const char *sql, calx_error *err)
+{
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? CALX_OK : fail(err, c->db, rc, sql);
+}
+
+static int sq_prepare(calx_conn *c, const char *sql, calx_stmt **out, calx_error *err)
+{
+	*out = NULL;
+	calx_stmt *st = sqlite3_malloc(sizeof *st);
+	if (!st)
+		return calx_error_set(err, CALX_ENOMEM, "sqlite: out of memory preparing %.200s", sql);
+	st->conn = c;
+	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->st, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_free(st);
+		return fail(err, c->db, rc, sql);
+	}
+	*out = st;
+	return CALX_OK;
+}
+
+static int sq_bind(calx_stmt *st, unsigned idx, const calx_value *v, calx_error *err)
+{
+	int rc, i = (int)idx + 1;
+	switch (v->kind) {
+	case CALX_VALUE_NULL: rc = sqlite3_bind_null(st->st, i); break;
+	case CALX_VALUE_INT: rc = sqlite3_bind_int64(st->st, i, v->u.i); break;
+	case CALX_VALUE_REAL: rc = sqlite3_bind_double(st->st, i, v->u.d); break;
+	case CALX_VALUE_TEXT:
+		if (v->u.s.n > INT_MAX)
+			return calx_error_set(err, CALX_ERANGE, "sqlite: text of %zu bytes is too long", v->u.s.n);
+		rc = sqlite3_bind_text(st->st, i, v->u.s.p ? v->u.s.p : "", (int)v->u.s.n, SQLITE_STATIC);
+		break;
+	case CALX_VALUE_BLOB:
+		if (v->u.s.n > INT_MAX)
+			return calx_error_set(err, CALX_ERANGE, "sqlite: blob of %zu bytes is too long", v->u.s.n);
+		rc = sqlite3_bind_blob(st->st, i, v->u.s.p ? v->u.s.p : "", (int)v->u.s.n, SQLITE_STATIC);
+		break;
+	default:
+		return calx_error_set(err, CALX_EINVAL, "sqlite: bad value kind %d", (int)v->kind);
+	}
+	return rc == SQLITE_OK ? CALX_OK : fail(err, st->conn->db, rc, sqlite3_sql(st->st));
+}
+
+static int sq_step(calx_stmt *st, calx_error *err)
+{
+	int rc = sqlite3_step(st->st);
+	if (rc == SQLITE_ROW)
+		return CALX_ROW;
+	if (rc == SQLITE_DONE)
+		return CALX_DONE;
+	return fail(err, st->conn->db, rc, sqlite3_sql(st->st));
+}
+
+static unsigned sq_column_count(calx_stmt *st)
+{
+	return (unsigned)sqlite3_column_count(st->st);
+}
+
+static void sq_column(calx_stmt *st, unsigned idx, calx_value *out)
+{
+	int i = (int)idx;
+	switch (sqlite3_column_type(st->st, i)) {
+	case SQLITE_INTEGER:
+		out->kind = CALX_VALUE_INT;
+		out->u.i = sqlite3_column_int64(st->st, i);
+		break;
+	case SQLITE_FLOAT:
+		out->kind = CALX_VALUE_REAL;
+		out->u.d = sqlite3_column_double(st->st, i);
+		break;
+	case SQLITE_TEXT:
+		out->kind = CALX_VALUE_TEXT;
+		out->u.s.p = (const char *)sqlite3_column_text(st->st, i);
+		out->u.s.n = (size_t)sqlite3_column_bytes(st->st, i);
+		break;
+	case SQLITE_BLOB:
+		out->kind = CALX_VALUE_BLOB;
+		out->u.s.p = sqlite3_column_blob(st->st, i);
+		out->u.s.n = (size_t)sqlite3_column_bytes(st->st, i);
+		break;
+	default:
+		out->kind = CALX_VALUE_NULL;
+		break;
+	}
+}
+
+static void sq_reset(calx_stmt *st)
+{
+	sqlite3_reset(st->st);
+	sqlite3_clear_bindings(st->st);
+}
+
+static void sq_finalize(calx_stmt *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->st);
+	sqlite3_free(st);
+}
+
+static void sq_type_name(const calx_field_desc *f, char *buf, size_t cap)
+{
+	const char *t = "TEXT";
+	switch (f->ctype) {
+	case CALX_CTYPE_INT8: case CALX_CTYPE_INT16: case CALX_CTYPE_INT32: case CALX_CTYPE_INT64:
+	case CALX_CTYPE_UINT8: case CALX_CTYPE_UINT16: case CALX_CTYPE_UINT32: case CALX_CTYPE_UINT64:
+		/* exactly INTEGER, so an integer primary key is the rowid */
+		t = "INTEGER";
+		break;
+	case CALX_CTYPE_BOOL: t = "BOOLEAN"; break;
+	case CALX_CTYPE_FLOAT: t = "REAL"; break;
+	case CALX_CTYPE_DOUBLE: t = "REAL"; break;
+	case CALX_CTYPE_STRING: t = "TEXT"; break;
+	case CALX_CTYPE_CHARARRAY:
+		snprintf(buf, cap, "VARCHAR(%zu)", f->size ? f->size - 1 : 0);
+		return;
+	}
+	snprintf(buf, cap, "%s", t);
+}
+
+static int64_t sq_rows_affected(calx_stmt *st)
+{
+	return (int64_t)sqlite3_changes64(st->conn->db);
+}
+
+const calx_dialect calx_sqlite_dialect = {
+	.version = CALX_DIALECT_VERSION,
+	.name = "sqlite",
+	.numbered_params = 0,
+	.max_params = 32766,
+	.connect = sq_connect,
+	.disconnect = sq_disconnect,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind = sq_bind,
+	.step = sq_step,
+	.column_count = sq_column_count,
+	.column = sq_column,
+	.reset = sq_reset,
+	.finalize = sq_finalize,
+	.type_name = sq_type_name,
+	.rows_affected = sq_rows_affected,
+};

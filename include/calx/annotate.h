@@ -1,0 +1,49 @@
+/*
+ * calx/annotate.h - annotations for plain C structs.
+ *
+ * Every macro here expands to nothing in an ordinary compile, so an annotated
+ * struct keeps exactly the size, alignment and member offsets it had before.
+ * Under calx-reflect (which defines CALX_REFLECT) the same macros expand to
+ * __attribute__((annotate("calx:..."))), which libclang exposes to the tool.
+ *
+ * This header stands alone: it includes nothing.
+ *
+ *   struct CALX_TABLE("users") user {
+ *       int64_t id CALX(primary_key);
+ *       char name[64] CALX(not_null, unique);
+ *   };
+ */
+#ifndef CALX_ANNOTATE_H
+#define CALX_ANNOTATE_H
+
+#ifdef CALX_REFLECT
+
+#define CALX__ANNOTATE(text) __attribute__((annotate(text)))
+
+/* A mapped table; the name is optional: CALX_TABLE() takes the struct tag. */
+#define CALX_TABLE(...) CALX__ANNOTATE("calx:table(" #__VA_ARGS__ ")")
+/* A struct whose columns are copied into every table that embeds it. */
+#define CALX_MIXIN CALX__ANNOTATE("calx:mixin")
+/* Field options: CALX(primary_key, name("user_id"), foreign_key("t.c")). */
+#define CALX(...) CALX__ANNOTATE("calx:field(" #__VA_ARGS__ ")")
+/*
+ * The type-annotation map: send every field declared with typedef T to the
+ * given SQL type, with optional per-dialect variants "dialect:TYPE".
+ *   CALX_TYPE(email_t, "VARCHAR(255)", "postgresql:CITEXT");
+ */
+#define CALX_TYPE(T, ...)                                                   \
+	struct CALX__ANNOTATE("calx:type(" #__VA_ARGS__ ")") calx__typemap_##T { \
+		T calx__mapped;                                                 \
+	}
+
+#else /* !CALX_REFLECT */
+
+#define CALX_TABLE(...)
+#define CALX_MIXIN
+#define CALX(...)
+/* Expands to a declaration so that the caller's ';' stays valid at file scope. */
+#define CALX_TYPE(T, ...) _Static_assert(1, "calx type map: " #T)
+
+#endif /* CALX_REFLECT */
+
+#endif /* CALX_ANNOTATE_H */

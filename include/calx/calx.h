@@ -1,0 +1,24 @@
+/*
+ * calx/calx.h - what an application includes.
+ */
+#ifndef CALX_CALX_H
+#define CALX_CALX_H
+
+#define CALX_VERSION_MAJOR 0
+#define CALX_VERSION_MINOR 1
+#define CALX_VERSION_PATCH 0
+#define CALX_VERSION "0.1.0"
+
+#include "calx/errors.h"
+#include "calx/alloc.h"
+#include "calx/types.h"
+#include "calx/sys/descriptor.h"
+#include "calx/engine.h"
+#include "calx/registry.h"
+#include "calx/session.h"
+#include "calx/select.h"
+
+/* The runtime's version string, to compare with what a header was generated for. */
+const char *calx_version(void);
+
+#endif /* CALX_CALX_H */

@@ -1,0 +1,93 @@
+/*
+ * calx/select.h - selects over typed column handles.
+ *
+ *   calx_select *q = calx_select_new(s, &user_mapper);
+ *   calx_where(q, calx_and(calx_ge(USER_AGE, 18), calx_is_not_null(USER_EMAIL)));
+ *   calx_order_by(q, USER_NAME, CALX_ASC);
+ *   calx_limit(q, 10);
+ *   struct user *u;
+ *   while ((rc = calx_select_next(q, (void **)&u)) == CALX_ROW) ...
+ *   calx_select_free(q);
+ *
+ * Expressions are heap nodes owned by whatever they are passed to: calx_where
+ * takes the whole tree, calx_and/or/not take their operands. A builder that
+ * runs out of memory returns NULL, and the select reports CALX_ENOMEM when
+ * it runs. Errors in building are kept and returned by the first call that
+ * executes the select.
+ */
+#ifndef CALX_SELECT_H
+#define CALX_SELECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "calx/types.h"
+#include "calx/session.h"
+
+typedef struct calx_select calx_select;
+typedef struct calx_expr calx_expr;
+
+typedef enum calx_order { CALX_ASC = 0, CALX_DESC = 1 } calx_order;
+typedef enum calx_op {
+	CALX_OP_EQ = 1, CALX_OP_NE, CALX_OP_LT, CALX_OP_LE, CALX_OP_GT, CALX_OP_GE,
+	CALX_OP_IS_NULL, CALX_OP_IS_NOT_NULL, CALX_OP_AND, CALX_OP_OR, CALX_OP_NOT
+} calx_op;
+
+/* NULL if memory ran out (the error is kept on the session). */
+calx_select *calx_select_new(calx_session *s, const calx_mapper_desc *m);
+void calx_select_free(calx_select *q);
+
+/* ANDed with any earlier where. Takes ownership of e (NULL records ENOMEM). */
+void calx_where(calx_select *q, calx_expr *e);
+void calx_order_by(calx_select *q, const calx_field_desc *col, calx_order dir);
+void calx_limit(calx_select *q, int64_t n);
+void calx_offset(calx_select *q, int64_t n);
+
+/*
+ * Run on the first call, then one object per call: CALX_ROW with *out set,
+ * CALX_DONE, or an error. Objects come through the identity map: a row whose
+ * key is already in the session gives the object the session has.
+ */
+int calx_select_next(calx_select *q, void **out);
+/* Exactly one row: CALX_OK, CALX_ENOTFOUND or CALX_EMULTIPLE. */
+int calx_select_one(calx_select *q, void **out);
+/* Every row: *items_out is an array owned by the select, valid until freed. */
+int calx_select_all(calx_select *q, void ***items_out, size_t *n_out);
+
+/* Comparisons: the value is converted by calx_v (int, double, bool, string). */
+calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v);
+calx_expr *calx_is_null_expr(const calx_field_desc *col);
+calx_expr *calx_is_not_null_expr(const calx_field_desc *col);
+calx_expr *calx_and(calx_expr *a, calx_expr *b);
+calx_expr *calx_or(calx_expr *a, calx_expr *b);
+calx_expr *calx_not(calx_expr *a);
+void calx_expr_free(calx_expr *e);
+
+/* An unsigned 64-bit value above INT64_MAX cannot be stored; it compares as out of range. */
+calx_value calx__value_u64(uint64_t u);
+calx_value calx__value_bool(_Bool b);
+calx_value calx__value_same(calx_value v);
+calx_value calx__value_i64(int64_t i);
+
+/* C value to calx_value, chosen by the argument's type. */
+#define calx_v(x) _Generic((x),                                          \
+	char *: calx_value_text, const char *: calx_value_text,          \
+	_Bool: calx__value_bool,                                         \
+	signed char: calx__value_i64, short: calx__value_i64,            \
+	int: calx__value_i64, long: calx__value_i64,                     \
+	long long: calx__value_i64,                                      \
+	unsigned char: calx__value_i64, unsigned short: calx__value_i64, \
+	unsigned int: calx__value_i64, unsigned long: calx__value_u64,   \
+	unsigned long long: calx__value_u64,                             \
+	float: calx_value_real, double: calx_value_real,                 \
+	calx_value: calx__value_same)(x)
+
+#define calx_eq(col, x) calx_compare(CALX_OP_EQ, (col), calx_v(x))
+#define calx_ne(col, x) calx_compare(CALX_OP_NE, (col), calx_v(x))
+#define calx_lt(col, x) calx_compare(CALX_OP_LT, (col), calx_v(x))
+#define calx_le(col, x) calx_compare(CALX_OP_LE, (col), calx_v(x))
+#define calx_gt(col, x) calx_compare(CALX_OP_GT, (col), calx_v(x))
+#define calx_ge(col, x) calx_compare(CALX_OP_GE, (col), calx_v(x))
+#define calx_is_null(col) calx_is_null_expr(col)
+#define calx_is_not_null(col) calx_is_not_null_expr(col)
+
+#endif /* CALX_SELECT_H */

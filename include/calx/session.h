@@ -1,0 +1,105 @@
+/*
+ * calx/session.h - a unit of work with an identity map.
+ *
+ * Ownership: every object a session creates (the generated *_new
+ * constructors, calx_object_new) or loads (get, select) lives in the
+ * session's memory and goes with calx_session_free(). Strings the session
+ * loads are owned by it too; treat them as read-only and assign a new
+ * pointer to change a value. A char * you store in a session object must
+ * stay valid until the session is freed: calx_strdup() gives you a copy the
+ * session owns. A session belongs to one thread at a time.
+ *
+ * States follow SQLAlchemy: an object is transient after *_new, pending
+ * after calx_session_add, persistent after a flush or a load, deleted after
+ * calx_session_delete and a flush.
+ */
+#ifndef CALX_SESSION_H
+#define CALX_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "calx/types.h"
+#include "calx/engine.h"
+#include "calx/registry.h"
+
+typedef struct calx_session calx_session;
+
+/* Caller owns *out; free with calx_session_free() (accepts NULL). */
+int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry *reg);
+/* Rolls back an open transaction and frees every object of the session. */
+void calx_session_free(calx_session *s);
+
+/* The status and message of the session's last failed call. */
+int calx_session_errcode(const calx_session *s);
+const char *calx_session_errmsg(const calx_session *s);
+
+/*
+ * A new transient object with every default(...) applied. The generated
+ * constructors (user_new(s, .name = "Alice")) call calx__construct.
+ * NULL on failure, with the error kept on the session.
+ */
+void *calx_object_new(calx_session *s, const calx_mapper_desc *m);
+void *calx__construct(calx_session *s, const calx_mapper_desc *m, const void *init);
+
+/* Mark an object created or loaded by this session for insert (or keep it). */
+int calx_session_add(calx_session *s, void *obj);
+/* Mark a persistent object for delete; a pending one is simply dropped. */
+int calx_session_delete(calx_session *s, void *obj);
+/* Remove an object from the session without touching the database. */
+int calx_session_expunge(calx_session *s, void *obj);
+
+/*
+ * Get by primary key: the identity map first (no SQL), then the database.
+ * CALX_OK with *out set, CALX_ENOTFOUND with *out NULL, or an error.
+ * The generated user_get(s, id, &u) is a typed wrapper.
+ */
+int calx_session_get(calx_session *s, const calx_mapper_desc *m, calx_value key, void **out);
+/* The same for a composite key: one value per primary key column, in field order. */
+int calx_session_get_key(calx_session *s, const calx_mapper_desc *m, const calx_value *key, size_t n_key,
+                         void **out);
+
+/*
+ * Write pending inserts, detected changes and deletes in foreign-key order,
+ * inside the session's transaction (begun on first use). On failure the
+ * transaction is rolled back, the database is as it was before it began,
+ * and every call but calx_session_rollback / calx_session_free returns
+ * CALX_ESTATE until the session is rolled back.
+ */
+int calx_session_flush(calx_session *s);
+/* Flush, then commit. Objects keep their values (no expire on commit). */
+int calx_session_commit(calx_session *s);
+/*
+ * Roll the transaction back. Objects inserted in it become transient again
+ * (generated keys reset), objects deleted in it are persistent again, and
+ * changed objects get back the values they had when it began.
+ */
+int calx_session_rollback(calx_session *s);
+
+/* Autoflush before get-from-database and selects (default on). */
+void calx_session_set_autoflush(calx_session *s, bool on);
+
+/*
+ * NULL for scalar fields of nullable columns. Strings are NULL when the
+ * pointer is. Assigning a different value to the field clears the flag.
+ */
+int calx_field_set_null(calx_session *s, void *obj, const calx_field_desc *col, bool is_null);
+bool calx_field_is_null(const calx_session *s, const void *obj, const calx_field_desc *col);
+
+/*
+ * Set a string column from a C string, copied into the session: for char *
+ * fields the copy is owned by the session; for char[N] fields a value of N
+ * bytes or more is CALX_ERANGE and the field is left unchanged.
+ */
+int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, const char *text);
+
+/* A copy of str owned by the session; NULL if str is NULL or memory ran out. */
+char *calx_strdup(calx_session *s, const char *str);
+
+/*
+ * repr and eq over the mapped fields (the generated user_repr / user_eq).
+ * calx_object_repr writes like snprintf and returns the length it needed.
+ */
+int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size_t cap);
+bool calx_object_eq(const calx_mapper_desc *m, const void *a, const void *b);
+
+#endif /* CALX_SESSION_H */

@@ -1,0 +1,79 @@
+/*
+ * calx/sys/dialect.h - the vtable a database dialect implements.
+ *
+ * The ORM reaches a database only through this table. A dialect translates
+ * driver errors into calx statuses and keeps the driver's detail (sqlite
+ * result code, SQLSTATE) in the message. The struct only grows at the end;
+ * `version` says how much of it a dialect fills.
+ */
+#ifndef CALX_SYS_DIALECT_H
+#define CALX_SYS_DIALECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "calx/types.h"
+#include "calx/sys/descriptor.h"
+
+#define CALX_DIALECT_VERSION 1
+#define CALX_ERRMSG_MAX 512
+
+/* A status with its message; filled by whoever fails. */
+typedef struct calx_error {
+	int code;
+	char msg[CALX_ERRMSG_MAX];
+} calx_error;
+
+/* printf into err->msg and set err->code; returns code. */
+int calx_error_set(calx_error *err, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+typedef struct calx_conn calx_conn;   /* defined by each dialect */
+typedef struct calx_stmt calx_stmt;   /* defined by each dialect */
+
+typedef struct calx_dialect {
+	unsigned version;                 /* CALX_DIALECT_VERSION */
+	const char *name;                 /* "sqlite": also the URL scheme */
+	unsigned numbered_params;         /* 1: $1, $2 ...; 0: ? */
+	unsigned max_params;              /* bound parameters per statement */
+
+	/* url is the whole URL, scheme included. */
+	int (*connect)(calx_conn **out, const char *url, calx_error *err);
+	void (*disconnect)(calx_conn *c);
+	/* One or more statements without parameters or rows (DDL, BEGIN, ...). */
+	int (*exec)(calx_conn *c, const char *sql, calx_error *err);
+
+	int (*prepare)(calx_conn *c, const char *sql, calx_stmt **out, calx_error *err);
+	/*
+	 * idx counts from 0. Text and blob bytes are borrowed: the caller keeps
+	 * them valid until the statement is reset or finalized.
+	 */
+	int (*bind)(calx_stmt *st, unsigned idx, const calx_value *v, calx_error *err);
+	/* CALX_ROW, CALX_DONE, or an error status with err filled. */
+	int (*step)(calx_stmt *st, calx_error *err);
+	unsigned (*column_count)(calx_stmt *st);
+	/* Text and blob bytes stay valid until the next step, reset or finalize. */
+	void (*column)(calx_stmt *st, unsigned idx, calx_value *out);
+	/* Ready to bind and step again; bindings are cleared. */
+	void (*reset)(calx_stmt *st);
+	void (*finalize)(calx_stmt *st);
+
+	/*
+	 * The SQL type of a column in DDL ("INTEGER", "VARCHAR(64)"), written
+	 * into buf. The field's explicit sql_type and variants are resolved by
+	 * the caller; this picks the type for the C type alone.
+	 */
+	void (*type_name)(const calx_field_desc *f, char *buf, size_t cap);
+
+	/* Rows changed by the statement's last completed INSERT/UPDATE/DELETE. */
+	int64_t (*rows_affected)(calx_stmt *st);
+
+	const void *reserved[8];
+} calx_dialect;
+
+/* The dialects compiled into this libcalx. */
+extern const calx_dialect calx_sqlite_dialect;
+
+#endif /* CALX_SYS_DIALECT_H */

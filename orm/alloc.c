@@ -1,0 +1,89 @@
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include "calx/alloc.h"
+#include "calx/registry.h"
+#include "alloc.h"
+
+static void *default_alloc(void *payload, void *ptr, size_t size)
+{
+	(void)payload;
+	if (size == 0) {
+		free(ptr);
+		return NULL;
+	}
+	return realloc(ptr, size);
+}
+
+static calx_alloc_fn alloc_fn = default_alloc;
+static void *alloc_payload;
+
+void calx_set_allocator(calx_alloc_fn fn, void *payload)
+{
+	alloc_fn = fn ? fn : default_alloc;
+	alloc_payload = fn ? payload : NULL;
+}
+
+void *calx__malloc(size_t size)
+{
+	return alloc_fn(alloc_payload, NULL, size ? size : 1);
+}
+
+void *calx__calloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	void *p = calx__malloc(n * size);
+	if (p)
+		memset(p, 0, n * size ? n * size : 1);
+	return p;
+}
+
+void *calx__realloc(void *ptr, size_t size)
+{
+	return alloc_fn(alloc_payload, ptr, size ? size : 1);
+}
+
+void calx__free(void *ptr)
+{
+	if (ptr)
+		alloc_fn(alloc_payload, ptr, 0);
+}
+
+void calx_free(void *ptr)
+{
+	calx__free(ptr);
+}
+
+char *calx__strndup(const char *s, size_t n)
+{
+	char *p = calx__malloc(n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *calx__strdup(const char *s)
+{
+	return s ? calx__strndup(s, strlen(s)) : NULL;
+}
+
+int calx__grow(void **items, size_t *cap, size_t need, size_t item_size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t ncap = *cap ? *cap : 8;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / item_size)
+			return -1;
+		ncap *= 2;
+	}
+	void *p = calx__realloc(*items, ncap * item_size);
+	if (!p)
+		return -1;
+	*items = p;
+	*cap = ncap;
+	return 0;
+}

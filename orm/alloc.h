@@ -1,0 +1,20 @@
+/*
+ * Internal: every allocation of the library goes through these, and so
+ * through the one hook set by calx_set_allocator().
+ */
+#ifndef CALX_ORM_ALLOC_H
+#define CALX_ORM_ALLOC_H
+
+#include <stddef.h>
+
+void *calx__malloc(size_t size);
+void *calx__calloc(size_t n, size_t size);
+void *calx__realloc(void *ptr, size_t size);
+void calx__free(void *ptr);
+char *calx__strdup(const char *s);
+char *calx__strndup(const char *s, size_t n);
+
+/* Grow *items (of item_size bytes) to hold at least need; 0 or -1 on ENOMEM. */
+int calx__grow(void **items, size_t *cap, size_t need, size_t item_size);
+
+#endif

@@ -1,0 +1,74 @@
+#include <stdint.h>
+#include <string.h>
+#include "alloc.h"
+#include "arena.h"
+
+#define FIRST_CHUNK (16u * 1024)
+#define MAX_CHUNK (8u * 1024 * 1024)
+#define CHUNK_HDR ((sizeof(calx__chunk) + 63) & ~(size_t)63)
+
+static unsigned char *chunk_data(const calx__chunk *c)
+{
+	return (unsigned char *)c + CHUNK_HDR;
+}
+
+void *calx__arena_alloc(calx__arena *a, size_t size, size_t align)
+{
+	calx__chunk *c = a->head;
+	if (c) {
+		uintptr_t base = (uintptr_t)chunk_data(c);
+		uintptr_t p = (base + c->used + align - 1) & ~(uintptr_t)(align - 1);
+		if (p + size <= base + c->size) {
+			c->used = p + size - base;
+			return (void *)p;
+		}
+	}
+	size_t want = a->next_size ? a->next_size : FIRST_CHUNK;
+	if (size + align > want)
+		want = size + align;
+	if (want > SIZE_MAX - CHUNK_HDR)
+		return NULL;
+	c = calx__malloc(CHUNK_HDR + want);
+	if (!c)
+		return NULL;
+	c->next = a->head;
+	c->size = want;
+	c->used = 0;
+	a->head = c;
+	if (a->next_size < MAX_CHUNK)
+		a->next_size = (a->next_size ? a->next_size : FIRST_CHUNK) * 2;
+	return calx__arena_alloc(a, size, align);
+}
+
+char *calx__arena_strndup(calx__arena *a, const char *s, size_t n)
+{
+	char *p = calx__arena_alloc(a, n + 1, 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+bool calx__arena_owns(const calx__arena *a, const void *p, size_t n)
+{
+	uintptr_t x = (uintptr_t)p;
+	for (const calx__chunk *c = a->head; c; c = c->next) {
+		uintptr_t base = (uintptr_t)chunk_data(c);
+		if (x >= base && x - base <= c->used && n <= c->used - (x - base))
+			return true;
+	}
+	return false;
+}
+
+void calx__arena_free(calx__arena *a)
+{
+	calx__chunk *c = a->head;
+	while (c) {
+		calx__chunk *next = c->next;
+		calx__free(c);
+		c = next;
+	}
+	a->head = NULL;
+	a->next_size = 0;
+}

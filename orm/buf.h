@@ -1,0 +1,35 @@
+/*
+ * Internal: a growable string buffer for SQL text and messages. An
+ * allocation failure is sticky: later appends do nothing and `oom` says so,
+ * so builders check once at the end.
+ */
+#ifndef CALX_ORM_BUF_H
+#define CALX_ORM_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct calx__buf {
+	char *p;
+	size_t n;
+	size_t cap;
+	bool oom;
+} calx__buf;
+
+#define CALX__BUF_INIT { NULL, 0, 0, false }
+
+void calx__buf_putn(calx__buf *b, const char *s, size_t n);
+void calx__buf_puts(calx__buf *b, const char *s);
+void calx__buf_putc(calx__buf *b, char c);
+void calx__buf_printf(calx__buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A quoted SQL identifier: "name", with any '"' doubled. */
+void calx__buf_ident(calx__buf *b, const char *name);
+/* The text so far, NUL-terminated ("" when empty or out of memory). */
+const char *calx__buf_str(calx__buf *b);
+/* Hand the text to the caller (who frees it with calx__free); NULL on oom. */
+char *calx__buf_detach(calx__buf *b);
+void calx__buf_clear(calx__buf *b);
+void calx__buf_free(calx__buf *b);
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * create_all / drop_all: tables, keys, unique and check constraints and
+ * indexes from the registry, parents first, in one transaction.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "alloc.h"
+#include "buf.h"
+#include "engine.h"
+#include "registry.h"
+
+static void column_def(calx__buf *b, const calx_dialect *d, const calx_field_desc *f)
+{
+	char type[128];
+	calx__column_type(d, f, type, sizeof type);
+	calx__buf_puts(b, "\t");
+	calx__buf_ident(b, f->column);
+	calx__buf_printf(b, " %s", type);
+	if (f->flags & CALX_FIELD_NOT_NULL)
+		calx__buf_puts(b, " NOT NULL");
+	if (f->server_default)
+		calx__buf_printf(b, " DEFAULT (%s)", f->server_default);
+}
+
+static void create_table(calx__buf *b, const calx_dialect *d, const calx_registry *reg, const calx__mapper *m)
+{
+	const calx_mapper_desc *md = m->desc;
+	calx__buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
+	calx__buf_ident(b, md->table);
+	calx__buf_puts(b, " (\n");
+	for (unsigned f = 0; f < md->n_fields; f++) {
+		column_def(b, d, &md->fields[f]);
+		calx__buf_puts(b, ",\n");
+	}
+	calx__buf_puts(b, "\tCONSTRAINT ");
+	calx__buf_ident(b, m->pk_name);
+	calx__buf_puts(b, " PRIMARY KEY (");
+	for (unsigned i = 0; i < m->n_pk; i++) {
+		if (i)
+			calx__buf_puts(b, ", ");
+		calx__buf_ident(b, md->fields[m->pk[i]].column);
+	}
+	calx__buf_putc(b, ')');
+	for (unsigned f = 0; f < md->n_fields; f++) {
+		const calx_field_desc *fd = &md->fields[f];
+		if (m->uq_names[f]) {
+			calx__buf_puts(b, ",\n\tCONSTRAINT ");
+			calx__buf_ident(b, m->uq_names[f]);
+			calx__buf_puts(b, " UNIQUE (");
+			calx__buf_ident(b, fd->column);
+			calx__buf_putc(b, ')');
+		}
+		if (m->ck_names[f]) {
+			calx__buf_puts(b, ",\n\tCONSTRAINT ");
+			calx__buf_ident(b, m->ck_names[f]);
+			calx__buf_printf(b, " CHECK (%s)", fd->check);
+		}
+	}
+	for (unsigned k = 0; k < md->n_fks; k++) {
+		const calx_fk_desc *fk = &md->fks[k];
+		const calx_mapper_desc *ref = reg->mappers[fk->ref_mapper].desc;
+		calx__buf_puts(b, ",\n\tCONSTRAINT ");
+		calx__buf_ident(b, m->fk_names[k]);
+		calx__buf_puts(b, " FOREIGN KEY (");
+		calx__buf_ident(b, md->fields[fk->field].column);
+		calx__buf_puts(b, ") REFERENCES ");
+		calx__buf_ident(b, ref->table);
+		calx__buf_puts(b, " (");
+		calx__buf_ident(b, ref->fields[fk->ref_field].column);
+		calx__buf_putc(b, ')');
+		if (fk->ondelete)
+			calx__buf_printf(b, " ON DELETE %s", fk->ondelete);
+		if (fk->onupdate)
+			calx__buf_printf(b, " ON UPDATE %s", fk->onupdate);
+	}
+	calx__buf_puts(b, "\n)");
+}
+
+/* Statements separated by ";\n", in order. */
+static char *ddl_text(const calx_registry *reg, const calx_dialect *d, bool drop)
+{
+	calx__buf b = CALX__BUF_INIT;
+	for (unsigned i = 0; i < reg->n_mappers; i++) {
+		unsigned idx = reg->order[drop ? reg->n_mappers - 1 - i : i];
+		const calx__mapper *m = &reg->mappers[idx];
+		const calx_mapper_desc *md = m->desc;
+		if (drop) {
+			calx__buf_puts(&b, "DROP TABLE IF EXISTS ");
+			calx__buf_ident(&b, md->table);
+			calx__buf_puts(&b, ";\n");
+			continue;
+		}
+		create_table(&b, d, reg, m);
+		calx__buf_puts(&b, ";\n");
+		for (unsigned f = 0; f < md->n_fields; f++) {
+			if (!m->ix_names[f])
+				continue;
+			calx__buf_puts(&b, "CREATE INDEX IF NOT EXISTS ");
+			calx__buf_ident(&b, m->ix_names[f]);
+			calx__buf_puts(&b, " ON ");
+			calx__buf_ident(&b, md->table);
+			calx__buf_puts(&b, " (");
+			calx__buf_ident(&b, md->fields[f].column);
+			calx__buf_puts(&b, ");\n");
+		}
+	}
+	return calx__buf_detach(&b);
+}
+
+int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out)
+{
+	if (!out)
+		return CALX_EINVAL;
+	*out = NULL;
+	if (!reg || !eng || !eng->d || reg->err.code)
+		return CALX_EINVAL;
+	*out = ddl_text(reg, eng->d, false);
+	if (!*out)
+		return calx_error_set(&eng->err, CALX_ENOMEM, "out of memory writing DDL");
+	return CALX_OK;
+}
+
+static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
+{
+	if (!reg || !eng)
+		return CALX_EINVAL;
+	if (reg->err.code)
+		return calx_error_set(&eng->err, CALX_EINVAL, "registry failed to open: %s", reg->err.msg);
+	if (!eng->d)
+		return CALX_EINVAL;
+	char *sql = ddl_text(reg, eng->d, drop);
+	if (!sql)
+		return calx_error_set(&eng->err, CALX_ENOMEM, "out of memory writing DDL");
+	calx__conn *c;
+	int rc = calx__engine_acquire(eng, &c, &eng->err);
+	if (rc != CALX_OK) {
+		calx__free(sql);
+		return rc;
+	}
+	rc = eng->d->exec(c->raw, "BEGIN", &eng->err);
+	if (rc == CALX_OK)
+		rc = eng->d->exec(c->raw, sql, &eng->err);
+	if (rc == CALX_OK)
+		rc = eng->d->exec(c->raw, "COMMIT", &eng->err);
+	if (rc != CALX_OK) {
+		calx_error keep = eng->err;
+		eng->d->exec(c->raw, "ROLLBACK", &eng->err);
+		calx_error_set(&eng->err, keep.code, "%s_all: %.450s", drop ? "drop" : "create", keep.msg);
+	}
+	calx__engine_release(eng, c, rc == CALX_ECONNECT);
+	calx__free(sql);
+	return rc;
+}
+
+int calx_create_all(const calx_registry *reg, calx_engine *eng)
+{
+	return run_ddl(reg, eng, false);
+}
+
+int calx_drop_all(const calx_registry *reg, calx_engine *eng)
+{
+	return run_ddl(reg, eng, true);
+}

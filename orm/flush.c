@@ -1,0 +1,492 @@
+/*
+ * The unit of work: pending inserts, detected changes and deletes become
+ * statements in foreign-key order, all or nothing.
+ *
+ * Phase A runs the statements; the only thing it writes into objects is
+ * what the database generated (keys, server defaults), and it remembers
+ * enough to undo that. Phase B, reached only when every statement worked,
+ * updates states, snapshots and the identity map, and cannot fail: the
+ * memory it needs is reserved before phase A starts.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "alloc.h"
+#include "session.h"
+#include "value.h"
+
+typedef struct flush_plan {
+	calx__objvec inserts;   /* parents first, then add order */
+	calx__objvec updates;
+	calx__objvec deletes;   /* children first */
+	size_t n_inserted;      /* phase A progress, for the undo */
+} flush_plan;
+
+static bool null_bit(const uint64_t *bits, unsigned i)
+{
+	return bits[i / 64] >> (i % 64) & 1;
+}
+
+static void set_bit(uint64_t *bits, unsigned i, bool on)
+{
+	if (on)
+		bits[i / 64] |= (uint64_t)1 << (i % 64);
+	else
+		bits[i / 64] &= ~((uint64_t)1 << (i % 64));
+}
+
+/* Drop null flags of fields the application has assigned a value since. */
+static void normalize_nulls(calx__obj *h)
+{
+	const calx_mapper_desc *m = h->m->desc;
+	uint64_t *nulls = calx__obj_nulls(h);
+	for (unsigned f = 0; f < m->n_fields; f++)
+		if (null_bit(nulls, f) && !calx__field_null(h, &m->fields[f]))
+			set_bit(nulls, f, false);
+}
+
+static bool snap_null(const calx__obj *h, const calx_field_desc *f)
+{
+	if (f->ctype == CALX_CTYPE_STRING)
+		return calx__field_zero(f, calx__obj_snap(h));
+	return null_bit(calx__obj_snap_nulls(h), f->index);
+}
+
+static bool field_dirty(const calx__obj *h, const calx_field_desc *f)
+{
+	bool now = calx__field_null(h, f), then = snap_null(h, f);
+	if (now != then)
+		return true;
+	return !now && !calx__field_equal(f, calx__obj_ptr(h), calx__obj_snap(h));
+}
+
+static bool obj_dirty(const calx__obj *h)
+{
+	const calx_mapper_desc *m = h->m->desc;
+	for (unsigned f = 0; f < m->n_fields; f++)
+		if (field_dirty(h, &m->fields[f]))
+			return true;
+	return false;
+}
+
+/* Fields the database fills at insert: keys to generate, server defaults. */
+static uint64_t omitted_fields(const calx__obj *h)
+{
+	const calx_mapper_desc *m = h->m->desc;
+	uint64_t mask = 0;
+	for (unsigned f = 0; f < m->n_fields && f < 64; f++) {
+		const calx_field_desc *fd = &m->fields[f];
+		if (!(fd->flags & CALX_FIELD_AUTOINCREMENT) && !fd->server_default)
+			continue;
+		if (calx__field_zero(fd, calx__obj_ptr(h)) && !null_bit(calx__obj_nulls(h), f))
+			mask |= (uint64_t)1 << f;
+	}
+	return mask;
+}
+
+/* Stable bucket sort by foreign-key rank: O(n + mappers). */
+static int sort_by_rank(calx_session *s, calx__objvec *v, bool reverse)
+{
+	unsigned nm = s->reg->n_mappers;
+	if (v->n < 2 || nm < 2)
+		return CALX_OK;
+	size_t *start = calx__calloc(nm + 1, sizeof *start);
+	calx__obj **tmp = calx__malloc(v->n * sizeof *tmp);
+	if (!start || !tmp) {
+		calx__free(start);
+		calx__free(tmp);
+		return calx__fail(s, CALX_ENOMEM, "out of memory ordering the flush");
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		unsigned r = v->v[i]->m->rank;
+		start[(reverse ? nm - 1 - r : r) + 1]++;
+	}
+	for (unsigned r = 0; r < nm; r++)
+		start[r + 1] += start[r];
+	for (size_t i = 0; i < v->n; i++) {
+		unsigned r = v->v[i]->m->rank;
+		tmp[start[reverse ? nm - 1 - r : r]++] = v->v[i];
+	}
+	memcpy(v->v, tmp, v->n * sizeof *tmp);
+	calx__free(start);
+	calx__free(tmp);
+	return CALX_OK;
+}
+
+static void plan_free(flush_plan *p)
+{
+	calx__free(p->inserts.v);
+	calx__free(p->updates.v);
+	calx__free(p->deletes.v);
+}
+
+static int plan_push(calx_session *s, calx__objvec *v, calx__obj *h)
+{
+	if (calx__objvec_push(v, h) != CALX_OK)
+		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
+	return CALX_OK;
+}
+
+/* Remember the row as the transaction found it, before its first update. */
+static int keep_txn_snapshot(calx_session *s, calx__obj *h)
+{
+	if (h->txn_snap || (h->flags & CALX__NEW_IN_TXN))
+		return CALX_OK;
+	const calx__mapper *m = h->m;
+	size_t n = m->desc->size + m->null_words * sizeof(uint64_t);
+	h->txn_snap = calx__malloc(n);
+	if (!h->txn_snap)
+		return calx__fail(s, CALX_ENOMEM, "out of memory saving the state of a struct %s", m->desc->name);
+	memcpy(h->txn_snap, calx__obj_snap(h), m->desc->size);
+	memcpy(h->txn_snap + m->desc->size, calx__obj_snap_nulls(h), m->null_words * sizeof(uint64_t));
+	if (!(h->flags & CALX__IN_LOG)) {
+		/* capacity was reserved by the caller */
+		s->txn_log.v[s->txn_log.n++] = h;
+		h->flags |= CALX__IN_LOG;
+	}
+	return CALX_OK;
+}
+
+static int make_plan(calx_session *s, flush_plan *p)
+{
+	int rc;
+	for (size_t i = 0; i < s->pending.n; i++) {
+		calx__obj *h = s->pending.v[i];
+		if (h->state == CALX__PENDING && (rc = plan_push(s, &p->inserts, h)) != CALX_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < s->objs.n; i++) {
+		calx__obj *h = s->objs.v[i];
+		if (h->state != CALX__PERSISTENT)
+			continue;
+		normalize_nulls(h);
+		if (obj_dirty(h) && (rc = plan_push(s, &p->updates, h)) != CALX_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < s->deleted.n; i++) {
+		calx__obj *h = s->deleted.v[i];
+		if (h->state == CALX__DELETED && (rc = plan_push(s, &p->deletes, h)) != CALX_OK)
+			return rc;
+	}
+	if ((rc = sort_by_rank(s, &p->inserts, false)) != CALX_OK ||
+	    (rc = sort_by_rank(s, &p->updates, false)) != CALX_OK ||
+	    (rc = sort_by_rank(s, &p->deletes, true)) != CALX_OK)
+		return rc;
+	/* Reserve what phase B needs, so that it cannot fail. */
+	size_t total = p->inserts.n + p->updates.n + p->deletes.n;
+	if (calx__grow((void **)&s->txn_log.v, &s->txn_log.cap, s->txn_log.n + total, sizeof(calx__obj *)) != 0)
+		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
+	size_t want = s->idmap_n + p->inserts.n + p->updates.n + 1;
+	while (want * 10 > s->idmap_cap * 7) {
+		size_t cap = s->idmap_cap ? s->idmap_cap * 2 : 1024;
+		calx__obj **t = calx__calloc(cap, sizeof *t);
+		if (!t)
+			return calx__fail(s, CALX_ENOMEM, "out of memory growing the identity map");
+		for (size_t i = 0; i < s->idmap_cap; i++) {
+			calx__obj *h = s->idmap[i];
+			if (!h)
+				continue;
+			size_t j = h->hash & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = h;
+		}
+		calx__free(s->idmap);
+		s->idmap = t;
+		s->idmap_cap = cap;
+	}
+	for (size_t i = 0; i < p->updates.n; i++)
+		if ((rc = keep_txn_snapshot(s, p->updates.v[i])) != CALX_OK)
+			return rc;
+	return CALX_OK;
+}
+
+static void placeholder(calx_session *s, unsigned *n)
+{
+	if (s->d->numbered_params)
+		calx__buf_printf(&s->sql, "$%u", ++*n);
+	else
+		calx__buf_putc(&s->sql, '?');
+}
+
+static void build_insert(calx_session *s, const calx__mapper *m, uint64_t omitted)
+{
+	const calx_mapper_desc *d = m->desc;
+	calx__buf *b = &s->sql;
+	unsigned n = 0, k = 0;
+	calx__buf_clear(b);
+	calx__buf_puts(b, "INSERT INTO ");
+	calx__buf_ident(b, d->table);
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		if (f < 64 && (omitted >> f & 1))
+			continue;
+		calx__buf_puts(b, k++ ? ", " : " (");
+		calx__buf_ident(b, d->fields[f].column);
+	}
+	if (!k) {
+		calx__buf_puts(b, " DEFAULT VALUES");
+	} else {
+		calx__buf_puts(b, ") VALUES (");
+		for (unsigned i = 0; i < k; i++) {
+			if (i)
+				calx__buf_puts(b, ", ");
+			placeholder(s, &n);
+		}
+		calx__buf_putc(b, ')');
+	}
+	if (omitted) {
+		k = 0;
+		for (unsigned f = 0; f < d->n_fields && f < 64; f++) {
+			if (!(omitted >> f & 1))
+				continue;
+			calx__buf_puts(b, k++ ? ", " : " RETURNING ");
+			calx__buf_ident(b, d->fields[f].column);
+		}
+	}
+}
+
+static int statement_failed(calx_session *s, const char *what, const calx__obj *h, size_t i, size_t n)
+{
+	calx_error keep = s->err;
+	return calx__fail(s, keep.code, "flush: %s \"%s\" (row %zu of %zu): %.380s", what, h->m->desc->table,
+	                  i + 1, n, keep.msg);
+}
+
+static int run_inserts(calx_session *s, flush_plan *p)
+{
+	calx__stmt *st = NULL;
+	const calx__mapper *cur_m = NULL;
+	uint64_t cur_omitted = 0;
+	int rc = CALX_OK;
+	for (size_t i = 0; i < p->inserts.n; i++) {
+		calx__obj *h = p->inserts.v[i];
+		const calx_mapper_desc *d = h->m->desc;
+		void *obj = calx__obj_ptr(h);
+		normalize_nulls(h);
+		uint64_t omitted = omitted_fields(h);
+		if (!st || h->m != cur_m || omitted != cur_omitted) {
+			calx__stmt_release(st);
+			st = NULL;
+			build_insert(s, h->m, omitted);
+			if (s->sql.oom) {
+				rc = calx__fail(s, CALX_ENOMEM, "out of memory building an insert");
+				break;
+			}
+			if ((rc = calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), &st, &s->err)) != CALX_OK) {
+				rc = statement_failed(s, "preparing insert into", h, i, p->inserts.n);
+				break;
+			}
+			cur_m = h->m;
+			cur_omitted = omitted;
+		}
+		unsigned k = 0;
+		for (unsigned f = 0; f < d->n_fields && rc == CALX_OK; f++) {
+			if (f < 64 && (omitted >> f & 1))
+				continue;
+			const calx_field_desc *fd = &d->fields[f];
+			calx_value v;
+			rc = calx__field_get(fd, obj, calx__field_null(h, fd), &v, &s->err);
+			if (rc == CALX_OK)
+				rc = s->d->bind(st->st, k++, &v, &s->err);
+		}
+		if (rc != CALX_OK) {
+			rc = statement_failed(s, "insert into", h, i, p->inserts.n);
+			break;
+		}
+		rc = s->d->step(st->st, &s->err);
+		if (rc == CALX_ROW) {
+			/* RETURNING: what the database generated goes back into the struct */
+			unsigned col = 0;
+			h->omitted = omitted;
+			for (unsigned f = 0; f < d->n_fields && f < 64 && rc == CALX_ROW; f++) {
+				if (!(omitted >> f & 1))
+					continue;
+				calx_value v;
+				bool isnull;
+				s->d->column(st->st, col++, &v);
+				if (calx__field_set(&d->fields[f], obj, &v, &s->arena, &isnull, &s->err) != CALX_OK)
+					rc = s->err.code;
+				else
+					set_bit(calx__obj_nulls(h), f, isnull);
+			}
+			if (rc == CALX_ROW)
+				rc = s->d->step(st->st, &s->err);
+		}
+		p->n_inserted = i + 1;
+		if (rc != CALX_DONE) {
+			rc = statement_failed(s, "insert into", h, i, p->inserts.n);
+			break;
+		}
+		rc = CALX_OK;
+		s->d->reset(st->st);
+	}
+	calx__stmt_release(st);
+	return rc;
+}
+
+/* Bind the primary key as the snapshot has it (the row's current key). */
+static int bind_key(calx_session *s, calx__stmt *st, const calx__obj *h, unsigned first)
+{
+	calx_value key[CALX__MAX_PK];
+	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
+	for (unsigned i = 0; i < h->m->n_pk && rc == CALX_OK; i++)
+		rc = s->d->bind(st->st, first + i, &key[i], &s->err);
+	return rc;
+}
+
+static void build_where_key(calx_session *s, const calx__mapper *m, unsigned *n)
+{
+	for (unsigned i = 0; i < m->n_pk; i++) {
+		calx__buf_puts(&s->sql, i ? " AND " : " WHERE ");
+		calx__buf_ident(&s->sql, m->desc->fields[m->pk[i]].column);
+		calx__buf_puts(&s->sql, " = ");
+		placeholder(s, n);
+	}
+}
+
+static int run_one(calx_session *s, const char *what, calx__obj *h, size_t i, size_t total, bool is_update)
+{
+	const calx_mapper_desc *d = h->m->desc;
+	calx__stmt *st = NULL;
+	unsigned n = 0, k = 0;
+	int rc;
+	calx__buf_clear(&s->sql);
+	if (is_update) {
+		calx__buf_puts(&s->sql, "UPDATE ");
+		calx__buf_ident(&s->sql, d->table);
+		for (unsigned f = 0; f < d->n_fields; f++) {
+			if (!field_dirty(h, &d->fields[f]))
+				continue;
+			calx__buf_puts(&s->sql, k++ ? ", " : " SET ");
+			calx__buf_ident(&s->sql, d->fields[f].column);
+			calx__buf_puts(&s->sql, " = ");
+			placeholder(s, &n);
+		}
+	} else {
+		calx__buf_puts(&s->sql, "DELETE FROM ");
+		calx__buf_ident(&s->sql, d->table);
+	}
+	build_where_key(s, h->m, &n);
+	if (s->sql.oom)
+		return calx__fail(s, CALX_ENOMEM, "out of memory building an %s", what);
+	if ((rc = calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), &st, &s->err)) != CALX_OK)
+		return statement_failed(s, what, h, i, total);
+	k = 0;
+	for (unsigned f = 0; is_update && f < d->n_fields && rc == CALX_OK; f++) {
+		const calx_field_desc *fd = &d->fields[f];
+		if (!field_dirty(h, fd))
+			continue;
+		calx_value v;
+		rc = calx__field_get(fd, calx__obj_ptr(h), calx__field_null(h, fd), &v, &s->err);
+		if (rc == CALX_OK)
+			rc = s->d->bind(st->st, k++, &v, &s->err);
+	}
+	if (rc == CALX_OK)
+		rc = bind_key(s, st, h, k);
+	if (rc == CALX_OK && (rc = s->d->step(st->st, &s->err)) == CALX_DONE) {
+		rc = CALX_OK;
+		if (s->d->rows_affected(st->st) != 1)
+			rc = calx_error_set(&s->err, CALX_ENOTFOUND,
+			                    "the row was not found (deleted or its key changed outside this session)");
+	}
+	calx__stmt_release(st);
+	return rc == CALX_OK ? CALX_OK : statement_failed(s, what, h, i, total);
+}
+
+static void undo_inserts(calx_session *s, flush_plan *p)
+{
+	for (size_t i = 0; i < p->n_inserted; i++) {
+		calx__obj *h = p->inserts.v[i];
+		const calx_mapper_desc *d = h->m->desc;
+		for (unsigned f = 0; f < d->n_fields && f < 64; f++) {
+			if (!(h->omitted >> f & 1))
+				continue;
+			memset((char *)calx__obj_ptr(h) + d->fields[f].offset, 0, d->fields[f].size);
+			set_bit(calx__obj_nulls(h), f, false);
+		}
+		h->omitted = 0;
+	}
+	(void)s;
+}
+
+static void take_snapshot(calx__obj *h)
+{
+	const calx__mapper *m = h->m;
+	memcpy(calx__obj_snap(h), calx__obj_ptr(h), m->desc->size);
+	memcpy(calx__obj_snap_nulls(h), calx__obj_nulls(h), m->null_words * sizeof(uint64_t));
+}
+
+static void log_obj(calx_session *s, calx__obj *h, uint8_t flag)
+{
+	h->flags |= flag;
+	if (!(h->flags & CALX__IN_LOG)) {
+		s->txn_log.v[s->txn_log.n++] = h;
+		h->flags |= CALX__IN_LOG;
+	}
+}
+
+static void commit_plan(calx_session *s, flush_plan *p)
+{
+	for (size_t i = 0; i < p->inserts.n; i++) {
+		calx__obj *h = p->inserts.v[i];
+		h->state = CALX__PERSISTENT;
+		take_snapshot(h);
+		log_obj(s, h, CALX__NEW_IN_TXN);
+		calx__idmap_insert(s, h);       /* capacity reserved: cannot fail */
+	}
+	for (size_t i = 0; i < p->updates.n; i++) {
+		calx__obj *h = p->updates.v[i];
+		calx__idmap_remove(s, h);
+		take_snapshot(h);
+		calx__idmap_insert(s, h);
+	}
+	for (size_t i = 0; i < p->deletes.n; i++) {
+		calx__obj *h = p->deletes.v[i];
+		h->state = CALX__GONE;
+		calx__idmap_remove(s, h);
+		log_obj(s, h, CALX__GONE_IN_TXN);
+	}
+	for (size_t i = 0; i < s->pending.n; i++)
+		s->pending.v[i]->flags &= (uint8_t)~CALX__IN_PENDING;
+	for (size_t i = 0; i < s->deleted.n; i++)
+		s->deleted.v[i]->flags &= (uint8_t)~CALX__IN_DELETED;
+	/* objects dropped from pending by a delete stay transient, off the list */
+	s->pending.n = 0;
+	s->deleted.n = 0;
+}
+
+int calx__flush(calx_session *s)
+{
+	if (s->flushing)
+		return CALX_OK;
+	flush_plan p;
+	memset(&p, 0, sizeof p);
+	int rc = make_plan(s, &p);
+	if (rc != CALX_OK)
+		goto done;
+	if (!p.inserts.n && !p.updates.n && !p.deletes.n) {
+		commit_plan(s, &p);
+		goto done;
+	}
+	if ((rc = calx__begin(s)) != CALX_OK)
+		goto done;
+	s->flushing = true;
+	rc = run_inserts(s, &p);
+	for (size_t i = 0; rc == CALX_OK && i < p.updates.n; i++)
+		rc = run_one(s, "update of", p.updates.v[i], i, p.updates.n, true);
+	for (size_t i = 0; rc == CALX_OK && i < p.deletes.n; i++)
+		rc = run_one(s, "delete from", p.deletes.v[i], i, p.deletes.n, false);
+	s->flushing = false;
+	if (rc != CALX_OK) {
+		calx_error keep = s->err;
+		undo_inserts(s, &p);
+		s->d->exec(s->conn->raw, "ROLLBACK", &s->err);
+		s->err = keep;
+		s->in_txn = false;
+		s->failed = true;
+		goto done;
+	}
+	commit_plan(s, &p);
+done:
+	plan_free(&p);
+	return rc;
+}

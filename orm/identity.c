@@ -1,0 +1,153 @@
+/*
+ * The identity map: (mapper, primary key as the database has it) to the one
+ * object that stands for that row in this session. Linear probing with
+ * backward-shift deletion, so lookups never wade through tombstones.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "alloc.h"
+#include "session.h"
+#include "value.h"
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key)
+{
+	uint64_t h = mix(m->desc->index + 1);
+	for (unsigned i = 0; i < m->n_pk; i++) {
+		const calx_value *v = &key[i];
+		uint64_t x = 0;
+		if (v->kind == CALX_VALUE_INT) {
+			x = (uint64_t)v->u.i;
+		} else if (v->kind == CALX_VALUE_REAL) {
+			memcpy(&x, &v->u.d, sizeof x);
+		} else if (v->kind == CALX_VALUE_TEXT || v->kind == CALX_VALUE_BLOB) {
+			x = 14695981039346656037ull;
+			for (size_t k = 0; k < v->u.s.n; k++)
+				x = (x ^ (unsigned char)v->u.s.p[k]) * 1099511628211ull;
+		}
+		h = mix(h ^ x) + i;
+	}
+	return h;
+}
+
+int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key, calx_error *err)
+{
+	const calx__mapper *m = h->m;
+	for (unsigned i = 0; i < m->n_pk; i++) {
+		int rc = calx__field_get(&m->desc->fields[m->pk[i]], from, false, &key[i], err);
+		if (rc != CALX_OK)
+			return rc;
+	}
+	return CALX_OK;
+}
+
+static bool value_equal(const calx_value *a, const calx_value *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case CALX_VALUE_INT: return a->u.i == b->u.i;
+	case CALX_VALUE_REAL: return memcmp(&a->u.d, &b->u.d, sizeof a->u.d) == 0;
+	case CALX_VALUE_TEXT:
+	case CALX_VALUE_BLOB: return a->u.s.n == b->u.s.n && memcmp(a->u.s.p, b->u.s.p, a->u.s.n) == 0;
+	default: return true;
+	}
+}
+
+static bool key_matches(const calx__obj *h, const calx__mapper *m, const calx_value *key, uint64_t hash)
+{
+	if (h->hash != hash || h->m != m)
+		return false;
+	calx_value k[CALX__MAX_PK];
+	calx_error ignored;
+	if (calx__obj_key(h, calx__obj_snap(h), k, &ignored) != CALX_OK)
+		return false;
+	for (unsigned i = 0; i < m->n_pk; i++)
+		if (!value_equal(&k[i], &key[i]))
+			return false;
+	return true;
+}
+
+calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash)
+{
+	if (!s->idmap_cap)
+		return NULL;
+	size_t mask = s->idmap_cap - 1;
+	for (size_t j = hash & mask; s->idmap[j]; j = (j + 1) & mask)
+		if (key_matches(s->idmap[j], m, key, hash))
+			return s->idmap[j];
+	return NULL;
+}
+
+static int grow(calx_session *s)
+{
+	size_t cap = s->idmap_cap ? s->idmap_cap * 2 : 1024;
+	calx__obj **t = calx__calloc(cap, sizeof *t);
+	if (!t)
+		return calx__fail(s, CALX_ENOMEM, "out of memory growing the identity map to %zu entries", cap);
+	for (size_t i = 0; i < s->idmap_cap; i++) {
+		calx__obj *h = s->idmap[i];
+		if (!h)
+			continue;
+		size_t j = h->hash & (cap - 1);
+		while (t[j])
+			j = (j + 1) & (cap - 1);
+		t[j] = h;
+	}
+	calx__free(s->idmap);
+	s->idmap = t;
+	s->idmap_cap = cap;
+	return CALX_OK;
+}
+
+/* Key h by its snapshot's primary key. */
+int calx__idmap_insert(calx_session *s, calx__obj *h)
+{
+	calx_value key[CALX__MAX_PK];
+	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
+	if (rc != CALX_OK)
+		return rc;
+	if ((s->idmap_n + 1) * 10 > s->idmap_cap * 7 && (rc = grow(s)) != CALX_OK)
+		return rc;
+	h->hash = calx__key_hash(h->m, key);
+	size_t mask = s->idmap_cap - 1, j;
+	for (j = h->hash & mask; s->idmap[j]; j = (j + 1) & mask)
+		if (s->idmap[j] == h)
+			return CALX_OK;
+	s->idmap[j] = h;
+	s->idmap_n++;
+	h->flags |= CALX__KEYED;
+	return CALX_OK;
+}
+
+void calx__idmap_remove(calx_session *s, calx__obj *h)
+{
+	if (!(h->flags & CALX__KEYED) || !s->idmap_cap)
+		return;
+	h->flags &= (uint8_t)~CALX__KEYED;
+	size_t mask = s->idmap_cap - 1, j;
+	for (j = h->hash & mask; s->idmap[j] && s->idmap[j] != h; j = (j + 1) & mask)
+		;
+	if (!s->idmap[j])
+		return;
+	s->idmap[j] = NULL;
+	s->idmap_n--;
+	/* shift back the entries of the cluster that follows */
+	for (size_t k = (j + 1) & mask; s->idmap[k]; k = (k + 1) & mask) {
+		size_t home = s->idmap[k]->hash & mask;
+		bool movable = (j <= k) ? (home <= j || home > k) : (home <= j && home > k);
+		if (movable) {
+			s->idmap[j] = s->idmap[k];
+			s->idmap[k] = NULL;
+			j = k;
+		}
+	}
+}

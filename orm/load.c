@@ -1,0 +1,161 @@
+/*
+ * Rows into objects, through the identity map, and get by primary key.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "alloc.h"
+#include "buf.h"
+#include "session.h"
+#include "value.h"
+
+/* The row's key, read from the key columns (select_list is in field order). */
+static int row_key(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *key)
+{
+	for (unsigned i = 0; i < m->n_pk; i++) {
+		s->d->column(st->st, m->pk[i], &key[i]);
+		const calx_field_desc *f = &m->desc->fields[m->pk[i]];
+		if (key[i].kind == CALX_VALUE_NULL)
+			return calx__fail(s, CALX_EINVAL, "table \"%s\": a row has a NULL primary key (%s)",
+			                  m->desc->table, f->column);
+		/* canonical form for hashing: integer keys as INT, text keys as TEXT */
+		if (key[i].kind == CALX_VALUE_REAL && f->ctype <= CALX_CTYPE_UINT64 && key[i].u.d == (double)(int64_t)key[i].u.d) {
+			key[i].kind = CALX_VALUE_INT;
+			key[i].u.i = (int64_t)key[i].u.d;
+		}
+	}
+	return CALX_OK;
+}
+
+int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx__obj **out)
+{
+	calx_value key[CALX__MAX_PK];
+	int rc = row_key(s, m, st, key);
+	if (rc != CALX_OK)
+		return rc;
+	uint64_t hash = calx__key_hash(m, key);
+	calx__obj *h = calx__idmap_find(s, m, key, hash);
+	if (h) {
+		/* the session's version wins, with its unflushed changes (as SQLAlchemy) */
+		*out = h;
+		return CALX_OK;
+	}
+	h = calx__obj_alloc(s, m);
+	if (!h)
+		return s->err.code;
+	const calx_mapper_desc *d = m->desc;
+	void *obj = calx__obj_ptr(h);
+	uint64_t *nulls = calx__obj_nulls(h);
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		calx_value v;
+		bool isnull;
+		s->d->column(st->st, f, &v);
+		if (calx__field_set(&d->fields[f], obj, &v, &s->arena, &isnull, &s->err) != CALX_OK) {
+			/* the half-filled block stays in the arena as a transient nobody sees */
+			h->state = CALX__TRANSIENT;
+			h->magic = 0;
+			return s->err.code;
+		}
+		if (isnull)
+			nulls[f / 64] |= (uint64_t)1 << (f % 64);
+	}
+	memcpy(calx__obj_snap(h), obj, d->size);
+	memcpy(calx__obj_snap_nulls(h), nulls, m->null_words * sizeof(uint64_t));
+	h->state = CALX__PERSISTENT;
+	if ((rc = calx__idmap_insert(s, h)) != CALX_OK) {
+		h->state = CALX__TRANSIENT;
+		h->magic = 0;
+		return rc;
+	}
+	*out = h;
+	return CALX_OK;
+}
+
+static const char *get_sql(calx_session *s, const calx__mapper *m)
+{
+	char **slot = &s->get_sql[m->desc->index];
+	if (*slot)
+		return *slot;
+	calx__buf b = CALX__BUF_INIT;
+	unsigned n = 0;
+	calx__buf_printf(&b, "SELECT %s FROM ", m->select_list);
+	calx__buf_ident(&b, m->desc->table);
+	for (unsigned i = 0; i < m->n_pk; i++) {
+		calx__buf_puts(&b, i ? " AND " : " WHERE ");
+		calx__buf_ident(&b, m->desc->fields[m->pk[i]].column);
+		if (s->d->numbered_params)
+			calx__buf_printf(&b, " = $%u", ++n);
+		else
+			calx__buf_puts(&b, " = ?");
+	}
+	*slot = calx__buf_detach(&b);
+	return *slot;
+}
+
+/* A key value in the form the database and the identity map use. */
+static int normalize_key(calx_session *s, const calx_field_desc *f, const calx_value *in, calx_value *out)
+{
+	*out = *in;
+	bool text = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY;
+	if (in->kind == CALX_VALUE_NULL)
+		return calx__fail(s, CALX_EINVAL, "get %s: the key is NULL", f->owner->name);
+	if (text != (in->kind == CALX_VALUE_TEXT) || (!text && in->kind != CALX_VALUE_INT))
+		return calx__fail(s, CALX_ETYPE, "get %s: key of the wrong type for column \"%s\" (%s)",
+		                  f->owner->name, f->column, calx__ctype_name(f->ctype));
+	return CALX_OK;
+}
+
+int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx_value *key_in, size_t n_key,
+                         void **out)
+{
+	if (!s || !out)
+		return CALX_EINVAL;
+	*out = NULL;
+	int rc = calx__check_usable(s);
+	if (rc != CALX_OK)
+		return rc;
+	const calx__mapper *m = calx__registry_find(s->reg, md, &s->err);
+	if (!m)
+		return s->err.code;
+	if (n_key != m->n_pk || !key_in)
+		return calx__fail(s, CALX_EINVAL, "get %s: %zu key values given, the primary key has %u columns",
+		                  md->name, n_key, m->n_pk);
+	calx_value key[CALX__MAX_PK];
+	for (unsigned i = 0; i < m->n_pk; i++)
+		if ((rc = normalize_key(s, &md->fields[m->pk[i]], &key_in[i], &key[i])) != CALX_OK)
+			return rc;
+	calx__obj *h = calx__idmap_find(s, m, key, calx__key_hash(m, key));
+	if (h) {
+		if (h->state == CALX__DELETED || h->state == CALX__GONE)
+			return calx__fail(s, CALX_ENOTFOUND, "get %s: the object is deleted in this session", md->name);
+		*out = calx__obj_ptr(h);
+		return CALX_OK;
+	}
+	if (s->autoflush && (rc = calx__flush(s)) != CALX_OK)
+		return rc;
+	if ((rc = calx__begin(s)) != CALX_OK)
+		return rc;
+	const char *sql = get_sql(s, m);
+	if (!sql)
+		return calx__fail(s, CALX_ENOMEM, "out of memory building a get");
+	calx__stmt *st;
+	if ((rc = calx__stmt_acquire(s->conn, sql, &st, &s->err)) != CALX_OK)
+		return rc;
+	for (unsigned i = 0; i < m->n_pk && rc == CALX_OK; i++)
+		rc = s->d->bind(st->st, i, &key[i], &s->err);
+	if (rc == CALX_OK)
+		rc = s->d->step(st->st, &s->err);
+	if (rc == CALX_ROW) {
+		rc = calx__load_row(s, m, st, &h);
+		if (rc == CALX_OK)
+			*out = calx__obj_ptr(h);
+	} else if (rc == CALX_DONE) {
+		rc = calx__fail(s, CALX_ENOTFOUND, "get %s: no row in \"%s\" with that key", md->name, md->table);
+	}
+	calx__stmt_release(st);
+	return rc;
+}
+
+int calx_session_get(calx_session *s, const calx_mapper_desc *m, calx_value key, void **out)
+{
+	return calx_session_get_key(s, m, &key, 1, out);
+}

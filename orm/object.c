@@ -1,0 +1,241 @@
+/*
+ * Objects from the application's side: constructors, NULL flags, string
+ * setters, repr and eq.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "calx/calx.h"
+#include "alloc.h"
+#include "session.h"
+#include "value.h"
+
+calx_value calx_value_textn(const char *p, size_t n)
+{
+	calx_value v = { CALX_VALUE_TEXT, { 0 } };
+	v.u.s.p = p;
+	v.u.s.n = n;
+	return v;
+}
+
+calx_value calx_value_text(const char *s)
+{
+	return s ? calx_value_textn(s, strlen(s)) : calx_value_null();
+}
+
+calx_value calx__value_i64(int64_t i)
+{
+	return calx_value_int(i);
+}
+
+calx_value calx__value_bool(_Bool b)
+{
+	return calx_value_int(b ? 1 : 0);
+}
+
+calx_value calx__value_same(calx_value v)
+{
+	return v;
+}
+
+calx_value calx__value_u64(uint64_t u)
+{
+	if (u <= (uint64_t)INT64_MAX)
+		return calx_value_int((int64_t)u);
+	/* Not representable as an SQL integer: a REAL keeps the comparison's meaning. */
+	return calx_value_real((double)u);
+}
+
+static calx__obj *new_object(calx_session *s, const calx_mapper_desc *m)
+{
+	if (!s)
+		return NULL;
+	if (calx__check_usable(s) != CALX_OK)
+		return NULL;
+	const calx__mapper *rm = calx__registry_find(s->reg, m, &s->err);
+	if (!rm)
+		return NULL;
+	return calx__obj_alloc(s, rm);
+}
+
+void *calx_object_new(calx_session *s, const calx_mapper_desc *m)
+{
+	calx__obj *h = new_object(s, m);
+	if (!h)
+		return NULL;
+	if (m->defaults)
+		memcpy(calx__obj_ptr(h), m->defaults, m->size);
+	return calx__obj_ptr(h);
+}
+
+void *calx__construct(calx_session *s, const calx_mapper_desc *m, const void *init)
+{
+	if (!init) {
+		if (s)
+			calx__fail(s, CALX_EINVAL, "%s_new: no initializer", m ? m->name : "?");
+		return NULL;
+	}
+	for (unsigned f = 0; m && f < m->n_fields; f++) {
+		const calx_field_desc *fd = &m->fields[f];
+		if ((fd->flags & CALX_FIELD_REQUIRED) && calx__field_zero(fd, init) && fd->ctype == CALX_CTYPE_STRING) {
+			if (s)
+				calx__fail(s, CALX_ENOTNULL, "%s_new: field '%s' (column \"%s\".\"%s\") is required",
+				           m->name, fd->name, m->table, fd->column);
+			return NULL;
+		}
+		if ((fd->flags & CALX_FIELD_NO_INIT) && m->defaults &&
+		    !calx__field_equal(fd, init, m->defaults)) {
+			if (s)
+				calx__fail(s, CALX_EINVAL, "%s_new: field '%s' is init(false) and cannot be given",
+				           m->name, fd->name);
+			return NULL;
+		}
+	}
+	calx__obj *h = new_object(s, m);
+	if (!h)
+		return NULL;
+	memcpy(calx__obj_ptr(h), init, m->size);
+	return calx__obj_ptr(h);
+}
+
+static calx__obj *field_owner(calx_session *s, const void *obj, const calx_field_desc *col)
+{
+	calx__obj *h = calx__obj_of(s, obj);
+	if (!h)
+		return NULL;
+	if (!col || col->owner != h->m->desc) {
+		calx__fail(s, CALX_EINVAL, "column %s is not a column of struct %s",
+		           col ? col->name : "NULL", h->m->desc->name);
+		return NULL;
+	}
+	return h;
+}
+
+int calx_field_set_null(calx_session *s, void *obj, const calx_field_desc *col, bool is_null)
+{
+	if (!s)
+		return CALX_EINVAL;
+	calx__obj *h = field_owner(s, obj, col);
+	if (!h)
+		return s->err.code;
+	if (is_null && (col->flags & CALX_FIELD_NOT_NULL))
+		return calx__fail(s, CALX_ENOTNULL, "%s.%s: column \"%s\" is NOT NULL",
+		                  h->m->desc->name, col->name, col->column);
+	uint64_t bit = (uint64_t)1 << (col->index % 64);
+	uint64_t *w = &calx__obj_nulls(h)[col->index / 64];
+	if (is_null) {
+		memset((char *)obj + col->offset, 0, col->size);
+		*w |= bit;
+	} else {
+		*w &= ~bit;
+	}
+	return CALX_OK;
+}
+
+bool calx_field_is_null(const calx_session *s, const void *obj, const calx_field_desc *col)
+{
+	if (!s)
+		return false;
+	calx__obj *h = field_owner((calx_session *)s, obj, col);
+	return h && calx__field_null(h, col);
+}
+
+int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, const char *text)
+{
+	if (!s)
+		return CALX_EINVAL;
+	calx__obj *h = field_owner(s, obj, col);
+	if (!h)
+		return s->err.code;
+	char *p = (char *)obj + col->offset;
+	if (col->ctype == CALX_CTYPE_STRING) {
+		char *copy = NULL;
+		if (text && !(copy = calx__arena_strndup(&s->arena, text, strlen(text))))
+			return calx__fail(s, CALX_ENOMEM, "out of memory copying text for %s.%s", h->m->desc->name, col->name);
+		memcpy(p, &copy, sizeof copy);
+		return CALX_OK;
+	}
+	if (col->ctype != CALX_CTYPE_CHARARRAY)
+		return calx__fail(s, CALX_ETYPE, "%s.%s is not a text column", h->m->desc->name, col->name);
+	if (!text)
+		return calx_field_set_null(s, obj, col, true);
+	size_t n = strlen(text);
+	if (n >= col->size)
+		return calx__fail(s, CALX_ERANGE, "%s.%s: text of %zu bytes does not fit char[%zu] (at most %zu)",
+		                  h->m->desc->name, col->name, n, col->size, col->size - 1);
+	memcpy(p, text, n);
+	memset(p + n, 0, col->size - n);
+	calx__obj_nulls(h)[col->index / 64] &= ~((uint64_t)1 << (col->index % 64));
+	return CALX_OK;
+}
+
+char *calx_strdup(calx_session *s, const char *str)
+{
+	if (!s || !str)
+		return NULL;
+	char *p = calx__arena_strndup(&s->arena, str, strlen(str));
+	if (!p)
+		calx__fail(s, CALX_ENOMEM, "out of memory in calx_strdup");
+	return p;
+}
+
+int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size_t cap)
+{
+	calx__buf b = CALX__BUF_INIT;
+	calx__buf_printf(&b, "%s(", m->name);
+	for (unsigned f = 0; f < m->n_fields; f++) {
+		const calx_field_desc *fd = &m->fields[f];
+		calx_value v;
+		calx_error err;
+		calx__buf_printf(&b, "%s%s=", f ? ", " : "", fd->name);
+		if (calx__field_get(fd, obj, false, &v, &err) != CALX_OK) {
+			calx__buf_puts(&b, "<invalid>");
+			continue;
+		}
+		switch (v.kind) {
+		case CALX_VALUE_NULL: calx__buf_puts(&b, "NULL"); break;
+		case CALX_VALUE_INT:
+			if (fd->ctype == CALX_CTYPE_BOOL)
+				calx__buf_puts(&b, v.u.i ? "true" : "false");
+			else
+				calx__buf_printf(&b, "%" PRId64, v.u.i);
+			break;
+		case CALX_VALUE_REAL: calx__buf_printf(&b, "%.17g", v.u.d); break;
+		default:
+			calx__buf_putc(&b, '"');
+			for (size_t i = 0; i < v.u.s.n; i++) {
+				unsigned char c = (unsigned char)v.u.s.p[i];
+				if (c == '"' || c == '\\')
+					calx__buf_printf(&b, "\\%c", c);
+				else if (c < 0x20)
+					calx__buf_printf(&b, "\\x%02x", c);
+				else
+					calx__buf_putc(&b, (char)c);
+			}
+			calx__buf_putc(&b, '"');
+			break;
+		}
+	}
+	calx__buf_putc(&b, ')');
+	int n = b.oom ? -1 : (int)b.n;
+	if (buf && cap) {
+		size_t k = b.oom ? 0 : (b.n < cap ? b.n : cap - 1);
+		if (k)
+			memcpy(buf, b.p, k);
+		buf[k] = '\0';
+	}
+	calx__buf_free(&b);
+	return n;
+}
+
+bool calx_object_eq(const calx_mapper_desc *m, const void *a, const void *b)
+{
+	if (a == b)
+		return true;
+	if (!a || !b)
+		return false;
+	for (unsigned f = 0; f < m->n_fields; f++)
+		if (!calx__field_equal(&m->fields[f], a, b))
+			return false;
+	return true;
+}

@@ -1,0 +1,52 @@
+/*
+ * Internal: a registry is the schema's descriptors plus what the runtime
+ * derives from them once: keys, foreign-key order, constraint names, and
+ * the layout of an object's block in a session.
+ */
+#ifndef CALX_ORM_REGISTRY_H
+#define CALX_ORM_REGISTRY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "calx/registry.h"
+#include "calx/sys/dialect.h"
+
+#define CALX__MAX_PK 8
+
+typedef struct calx__mapper {
+	const calx_mapper_desc *desc;
+	unsigned pk[CALX__MAX_PK];      /* primary key field indices */
+	unsigned n_pk;
+	int autoinc;                    /* the autoincrement field, or -1 */
+	unsigned rank;                  /* position in foreign-key order, parents first */
+	bool has_server_defaults;
+	char *pk_name;
+	char **fk_names;                /* per fk */
+	char **uq_names;                /* per field, NULL where not unique */
+	char **ix_names;                /* per field, NULL where not indexed */
+	char **ck_names;                /* per field, NULL where no check */
+	char *select_list;              /* "t"."a", "t"."b", ... in field order */
+	/* an object's block in a session: header, object, snapshot, null bits */
+	size_t obj_off;
+	size_t snap_off;
+	size_t nulls_off;               /* current null bits, then snapshot null bits */
+	size_t block_size;
+	unsigned null_words;
+} calx__mapper;
+
+struct calx_registry {
+	const calx_schema_desc *schema;
+	calx__mapper *mappers;
+	unsigned n_mappers;
+	unsigned *order;                /* mapper indices, parents first */
+	calx_error err;
+};
+
+/* The runtime mapper of desc, or NULL (error set) if reg does not map it. */
+const calx__mapper *calx__registry_find(const calx_registry *reg, const calx_mapper_desc *desc,
+                                        calx_error *err);
+
+/* The SQL type of field f on dialect d: explicit, variant, or the dialect's. */
+void calx__column_type(const calx_dialect *d, const calx_field_desc *f, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,263 @@
+/*
+ * Selects of one mapped table: where, order by, limit/offset; rows come
+ * back as objects through the identity map.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "alloc.h"
+#include "expr.h"
+#include "session.h"
+
+typedef struct order_item {
+	const calx_field_desc *col;
+	calx_order dir;
+} order_item;
+
+struct calx_select {
+	calx_session *s;
+	const calx__mapper *m;
+	calx_expr *where;
+	order_item *order;
+	size_t n_order, cap_order;
+	int64_t limit;                  /* -1: none */
+	int64_t offset;
+	calx_error err;                 /* a builder error, reported when run */
+	calx__stmt *st;
+	bool started, done;
+	void **items;
+	size_t n_items, cap_items;
+};
+
+calx_select *calx_select_new(calx_session *s, const calx_mapper_desc *md)
+{
+	if (!s)
+		return NULL;
+	const calx__mapper *m = calx__registry_find(s->reg, md, &s->err);
+	if (!m)
+		return NULL;
+	calx_select *q = calx__calloc(1, sizeof *q);
+	if (!q) {
+		calx__fail(s, CALX_ENOMEM, "out of memory creating a select of %s", md->name);
+		return NULL;
+	}
+	q->s = s;
+	q->m = m;
+	q->limit = -1;
+	return q;
+}
+
+void calx_select_free(calx_select *q)
+{
+	if (!q)
+		return;
+	calx__stmt_release(q->st);
+	calx_expr_free(q->where);
+	calx__free(q->order);
+	calx__free(q->items);
+	calx__free(q);
+}
+
+static void builder_error(calx_select *q, int code, const char *msg)
+{
+	if (!q->err.code)
+		calx_error_set(&q->err, code, "select %s: %s", q->m->desc->name, msg);
+}
+
+void calx_where(calx_select *q, calx_expr *e)
+{
+	if (!q) {
+		calx_expr_free(e);
+		return;
+	}
+	if (!e) {
+		builder_error(q, CALX_ENOMEM, "out of memory building a where clause");
+		return;
+	}
+	if (q->started) {
+		calx_expr_free(e);
+		builder_error(q, CALX_ESTATE, "calx_where after the select ran");
+		return;
+	}
+	if (!q->where) {
+		q->where = e;
+		return;
+	}
+	q->where = calx_and(q->where, e);
+	if (!q->where)
+		builder_error(q, CALX_ENOMEM, "out of memory building a where clause");
+}
+
+void calx_order_by(calx_select *q, const calx_field_desc *col, calx_order dir)
+{
+	if (!q)
+		return;
+	if (!col || col->owner != q->m->desc) {
+		builder_error(q, CALX_EINVAL, "order_by a column of another table (or NULL)");
+		return;
+	}
+	if (calx__grow((void **)&q->order, &q->cap_order, q->n_order + 1, sizeof *q->order) != 0) {
+		builder_error(q, CALX_ENOMEM, "out of memory adding an order_by");
+		return;
+	}
+	q->order[q->n_order].col = col;
+	q->order[q->n_order++].dir = dir;
+}
+
+void calx_limit(calx_select *q, int64_t n)
+{
+	if (!q)
+		return;
+	if (n < 0)
+		builder_error(q, CALX_EINVAL, "negative limit");
+	else
+		q->limit = n;
+}
+
+void calx_offset(calx_select *q, int64_t n)
+{
+	if (!q)
+		return;
+	if (n < 0)
+		builder_error(q, CALX_EINVAL, "negative offset");
+	else
+		q->offset = n;
+}
+
+static void param(calx__buf *b, const calx_dialect *d, unsigned *n)
+{
+	if (d->numbered_params)
+		calx__buf_printf(b, "$%u", ++*n);
+	else
+		calx__buf_putc(b, '?');
+}
+
+static int start(calx_select *q)
+{
+	calx_session *s = q->s;
+	const calx_mapper_desc *md = q->m->desc;
+	int rc;
+	if (q->err.code) {
+		s->err = q->err;
+		return q->err.code;
+	}
+	if ((rc = calx__check_usable(s)) != CALX_OK)
+		return rc;
+	if (s->autoflush && (rc = calx__flush(s)) != CALX_OK)
+		return rc;
+	if ((rc = calx__begin(s)) != CALX_OK)
+		return rc;
+	calx__buf b = CALX__BUF_INIT;
+	calx__binds binds = { NULL, 0, 0 };
+	unsigned n = 0;
+	calx__buf_printf(&b, "SELECT %s FROM ", q->m->select_list);
+	calx__buf_ident(&b, md->table);
+	if (q->where) {
+		calx__buf_puts(&b, " WHERE ");
+		rc = calx__expr_render(q->where, s->d, md, &b, &binds, &n, &s->err);
+	}
+	for (size_t i = 0; rc == CALX_OK && i < q->n_order; i++) {
+		calx__buf_puts(&b, i ? ", " : " ORDER BY ");
+		calx__buf_ident(&b, md->table);
+		calx__buf_putc(&b, '.');
+		calx__buf_ident(&b, q->order[i].col->column);
+		calx__buf_puts(&b, q->order[i].dir == CALX_DESC ? " DESC" : " ASC");
+	}
+	calx_value lim = calx_value_int(q->limit), off = calx_value_int(q->offset);
+	if (q->limit >= 0 || q->offset > 0) {
+		calx__buf_puts(&b, " LIMIT ");
+		param(&b, s->d, &n);
+		calx__buf_puts(&b, " OFFSET ");
+		param(&b, s->d, &n);
+	}
+	if (rc == CALX_OK && b.oom)
+		rc = calx__fail(s, CALX_ENOMEM, "out of memory building a select of %s", md->name);
+	if (rc == CALX_OK)
+		rc = calx__stmt_acquire(s->conn, calx__buf_str(&b), &q->st, &s->err);
+	for (size_t i = 0; rc == CALX_OK && i < binds.n; i++)
+		rc = s->d->bind(q->st->st, (unsigned)i, &binds.v[i], &s->err);
+	if (rc == CALX_OK && (q->limit >= 0 || q->offset > 0)) {
+		rc = s->d->bind(q->st->st, (unsigned)binds.n, &lim, &s->err);
+		if (rc == CALX_OK)
+			rc = s->d->bind(q->st->st, (unsigned)binds.n + 1, &off, &s->err);
+	}
+	calx__buf_free(&b);
+	calx__free(binds.v);
+	q->started = true;
+	if (rc != CALX_OK) {
+		calx__stmt_release(q->st);
+		q->st = NULL;
+		q->done = true;
+	}
+	return rc;
+}
+
+int calx_select_next(calx_select *q, void **out)
+{
+	if (!q || !out)
+		return CALX_EINVAL;
+	*out = NULL;
+	int rc;
+	if (!q->started && (rc = start(q)) != CALX_OK)
+		return rc;
+	if (q->done)
+		return CALX_DONE;
+	calx_session *s = q->s;
+	if (s->failed) {
+		calx__stmt_release(q->st);
+		q->st = NULL;
+		q->done = true;
+		return calx__check_usable(s);
+	}
+	rc = s->d->step(q->st->st, &s->err);
+	if (rc == CALX_ROW) {
+		calx__obj *h;
+		if ((rc = calx__load_row(s, q->m, q->st, &h)) != CALX_OK)
+			return rc;
+		*out = calx__obj_ptr(h);
+		return CALX_ROW;
+	}
+	calx__stmt_release(q->st);
+	q->st = NULL;
+	q->done = true;
+	return rc;
+}
+
+int calx_select_one(calx_select *q, void **out)
+{
+	if (!q || !out)
+		return CALX_EINVAL;
+	void *first = NULL, *second = NULL;
+	int rc = calx_select_next(q, &first);
+	*out = NULL;
+	if (rc == CALX_DONE)
+		return calx__fail(q->s, CALX_ENOTFOUND, "select %s: no row found", q->m->desc->name);
+	if (rc != CALX_ROW)
+		return rc;
+	rc = calx_select_next(q, &second);
+	if (rc == CALX_ROW)
+		return calx__fail(q->s, CALX_EMULTIPLE, "select %s: more than one row found", q->m->desc->name);
+	if (rc != CALX_DONE)
+		return rc;
+	*out = first;
+	return CALX_OK;
+}
+
+int calx_select_all(calx_select *q, void ***items_out, size_t *n_out)
+{
+	if (!q || !items_out || !n_out)
+		return CALX_EINVAL;
+	*items_out = NULL;
+	*n_out = 0;
+	void *obj;
+	int rc;
+	while ((rc = calx_select_next(q, &obj)) == CALX_ROW) {
+		if (calx__grow((void **)&q->items, &q->cap_items, q->n_items + 1, sizeof *q->items) != 0)
+			return calx__fail(q->s, CALX_ENOMEM, "out of memory collecting rows of %s", q->m->desc->name);
+		q->items[q->n_items++] = obj;
+	}
+	if (rc != CALX_DONE)
+		return rc;
+	*items_out = q->items;
+	*n_out = q->n_items;
+	return CALX_OK;
+}

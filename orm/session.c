@@ -1,0 +1,340 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "calx/calx.h"
+#include "alloc.h"
+#include "session.h"
+#include "value.h"
+
+int calx__fail(calx_session *s, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->err.msg, sizeof s->err.msg, fmt, ap);
+	va_end(ap);
+	s->err.code = code;
+	return code;
+}
+
+int calx__objvec_push(calx__objvec *vec, calx__obj *h)
+{
+	if (calx__grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof *vec->v) != 0)
+		return CALX_ENOMEM;
+	vec->v[vec->n++] = h;
+	return CALX_OK;
+}
+
+int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry *reg)
+{
+	if (!out)
+		return CALX_EINVAL;
+	*out = NULL;
+	if (!eng || !reg)
+		return CALX_EINVAL;
+	if (reg->err.code)
+		return CALX_EINVAL;     /* a registry that failed to open maps nothing */
+	calx_session *s = calx__calloc(1, sizeof *s);
+	if (!s)
+		return CALX_ENOMEM;
+	s->eng = eng;
+	s->reg = reg;
+	s->d = eng->d;
+	s->autoflush = true;
+	s->get_sql = calx__calloc(reg->n_mappers ? reg->n_mappers : 1, sizeof *s->get_sql);
+	if (!s->get_sql) {
+		calx__free(s);
+		return CALX_ENOMEM;
+	}
+	int rc = calx__engine_acquire(eng, &s->conn, &s->err);
+	if (rc != CALX_OK) {
+		/* keep the reason where the caller can read it */
+		eng->err = s->err;
+		calx__free(s->get_sql);
+		calx__free(s);
+		return rc;
+	}
+	*out = s;
+	return CALX_OK;
+}
+
+static void clear_txn_log(calx_session *s)
+{
+	for (size_t i = 0; i < s->txn_log.n; i++) {
+		calx__obj *h = s->txn_log.v[i];
+		calx__free(h->txn_snap);
+		h->txn_snap = NULL;
+		h->flags &= (uint8_t)~(CALX__IN_LOG | CALX__NEW_IN_TXN | CALX__GONE_IN_TXN);
+	}
+	s->txn_log.n = 0;
+}
+
+void calx_session_free(calx_session *s)
+{
+	if (!s)
+		return;
+	bool broken = false;
+	if (s->in_txn && s->d->exec(s->conn->raw, "ROLLBACK", &s->err) != CALX_OK)
+		broken = true;
+	clear_txn_log(s);
+	calx__engine_release(s->eng, s->conn, broken);
+	for (unsigned i = 0; i < s->reg->n_mappers; i++)
+		calx__free(s->get_sql[i]);
+	calx__free(s->get_sql);
+	calx__free(s->objs.v);
+	calx__free(s->pending.v);
+	calx__free(s->deleted.v);
+	calx__free(s->txn_log.v);
+	calx__free(s->idmap);
+	calx__buf_free(&s->sql);
+	calx__arena_free(&s->arena);
+	calx__free(s);
+}
+
+int calx_session_errcode(const calx_session *s)
+{
+	return s ? s->err.code : CALX_EINVAL;
+}
+
+const char *calx_session_errmsg(const calx_session *s)
+{
+	if (!s)
+		return "session is NULL";
+	return s->err.code ? s->err.msg : "";
+}
+
+void calx_session_set_autoflush(calx_session *s, bool on)
+{
+	if (s)
+		s->autoflush = on;
+}
+
+int calx__check_usable(calx_session *s)
+{
+	if (s->failed)
+		return calx__fail(s, CALX_ESTATE,
+		                  "this session's transaction was rolled back after a failed flush; "
+		                  "call calx_session_rollback() first (the flush failed with: %.300s)", s->err.msg);
+	return CALX_OK;
+}
+
+int calx__begin(calx_session *s)
+{
+	if (s->in_txn)
+		return CALX_OK;
+	int rc = s->d->exec(s->conn->raw, "BEGIN", &s->err);
+	if (rc != CALX_OK)
+		return rc;
+	s->in_txn = true;
+	return CALX_OK;
+}
+
+calx__obj *calx__obj_of(calx_session *s, const void *obj)
+{
+	if (!obj) {
+		calx__fail(s, CALX_EINVAL, "object is NULL");
+		return NULL;
+	}
+	const calx__obj *h = (const calx__obj *)((const char *)obj - CALX__HDR_SIZE);
+	if (!calx__arena_owns(&s->arena, h, CALX__HDR_SIZE) || h->magic != CALX__OBJ_MAGIC || h->s != s) {
+		calx__fail(s, CALX_EINVAL,
+		           "object %p was not created or loaded by this session (use the generated *_new or calx_object_new)",
+		           obj);
+		return NULL;
+	}
+	return (calx__obj *)h;
+}
+
+calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m)
+{
+	size_t align = m->desc->align > alignof(max_align_t) ? m->desc->align : alignof(max_align_t);
+	unsigned char *block = calx__arena_alloc(&s->arena, m->block_size, align);
+	if (!block || calx__objvec_push(&s->objs, NULL) != CALX_OK) {
+		calx__fail(s, CALX_ENOMEM, "out of memory allocating a struct %s", m->desc->name);
+		return NULL;
+	}
+	memset(block, 0, m->block_size);
+	calx__obj *h = (calx__obj *)(block + m->obj_off - CALX__HDR_SIZE);
+	h->magic = CALX__OBJ_MAGIC;
+	h->m = m;
+	h->s = s;
+	s->objs.v[s->objs.n - 1] = h;
+	return h;
+}
+
+bool calx__field_null(const calx__obj *h, const calx_field_desc *f)
+{
+	const void *obj = calx__obj_ptr(h);
+	if (f->ctype == CALX_CTYPE_STRING)
+		return calx__field_zero(f, obj);
+	/* A NULL field holds zero; any other value was assigned since. */
+	return (calx__obj_nulls(h)[f->index / 64] >> (f->index % 64) & 1) && calx__field_zero(f, obj);
+}
+
+int calx_session_add(calx_session *s, void *obj)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = calx__check_usable(s);
+	if (rc != CALX_OK)
+		return rc;
+	calx__obj *h = calx__obj_of(s, obj);
+	if (!h)
+		return s->err.code;
+	switch (h->state) {
+	case CALX__TRANSIENT:
+		if (!(h->flags & CALX__IN_PENDING)) {
+			if (calx__objvec_push(&s->pending, h) != CALX_OK)
+				return calx__fail(s, CALX_ENOMEM, "out of memory adding a struct %s", h->m->desc->name);
+			h->flags |= CALX__IN_PENDING;
+		}
+		h->state = CALX__PENDING;
+		return CALX_OK;
+	case CALX__DELETED:
+		h->state = CALX__PERSISTENT;    /* undo the delete request */
+		return CALX_OK;
+	case CALX__GONE:
+		return calx__fail(s, CALX_EINVAL, "struct %s: its row was deleted; create a new object to insert it again",
+		                  h->m->desc->name);
+	default:
+		return CALX_OK;
+	}
+}
+
+int calx_session_delete(calx_session *s, void *obj)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = calx__check_usable(s);
+	if (rc != CALX_OK)
+		return rc;
+	calx__obj *h = calx__obj_of(s, obj);
+	if (!h)
+		return s->err.code;
+	switch (h->state) {
+	case CALX__PENDING:
+		h->state = CALX__TRANSIENT;
+		return CALX_OK;
+	case CALX__PERSISTENT:
+		if (!(h->flags & CALX__IN_DELETED)) {
+			if (calx__objvec_push(&s->deleted, h) != CALX_OK)
+				return calx__fail(s, CALX_ENOMEM, "out of memory deleting a struct %s", h->m->desc->name);
+			h->flags |= CALX__IN_DELETED;
+		}
+		h->state = CALX__DELETED;
+		return CALX_OK;
+	case CALX__TRANSIENT:
+		return calx__fail(s, CALX_EINVAL, "struct %s is not in the session: add it before deleting it",
+		                  h->m->desc->name);
+	default:
+		return CALX_OK;
+	}
+}
+
+int calx_session_expunge(calx_session *s, void *obj)
+{
+	if (!s)
+		return CALX_EINVAL;
+	calx__obj *h = calx__obj_of(s, obj);
+	if (!h)
+		return s->err.code;
+	calx__idmap_remove(s, h);
+	h->state = CALX__TRANSIENT;
+	h->flags &= (uint8_t)~(CALX__NEW_IN_TXN | CALX__GONE_IN_TXN);
+	return CALX_OK;
+}
+
+int calx_session_flush(calx_session *s)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = calx__check_usable(s);
+	return rc != CALX_OK ? rc : calx__flush(s);
+}
+
+int calx_session_commit(calx_session *s)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = calx__check_usable(s);
+	if (rc != CALX_OK)
+		return rc;
+	if ((rc = calx__flush(s)) != CALX_OK)
+		return rc;
+	if (!s->in_txn)
+		return CALX_OK;
+	rc = s->d->exec(s->conn->raw, "COMMIT", &s->err);
+	if (rc != CALX_OK) {
+		calx_error keep = s->err;
+		s->d->exec(s->conn->raw, "ROLLBACK", &s->err);
+		s->err = keep;
+		s->in_txn = false;
+		s->failed = true;
+		return calx__fail(s, rc, "commit failed, the transaction was rolled back: %.400s", keep.msg);
+	}
+	s->in_txn = false;
+	clear_txn_log(s);
+	return CALX_OK;
+}
+
+/* Give an object the values it had when the transaction began. */
+static void restore_from(calx__obj *h, const unsigned char *snap, const uint64_t *nulls)
+{
+	const calx__mapper *m = h->m;
+	memcpy(calx__obj_ptr(h), snap, m->desc->size);
+	memcpy(calx__obj_nulls(h), nulls, m->null_words * sizeof(uint64_t));
+}
+
+int calx_session_rollback(calx_session *s)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = CALX_OK;
+	if (s->in_txn)
+		rc = s->d->exec(s->conn->raw, "ROLLBACK", &s->err);
+	s->in_txn = false;
+	s->failed = false;
+	for (size_t i = 0; i < s->txn_log.n; i++) {
+		calx__obj *h = s->txn_log.v[i];
+		const calx__mapper *m = h->m;
+		if (h->txn_snap) {
+			memcpy(calx__obj_snap(h), h->txn_snap, m->desc->size);
+			memcpy(calx__obj_snap_nulls(h), h->txn_snap + m->desc->size, m->null_words * sizeof(uint64_t));
+		}
+		if (h->flags & CALX__NEW_IN_TXN) {
+			/* The row never existed: back to transient, database-made values cleared. */
+			calx__idmap_remove(s, h);
+			for (unsigned f = 0; f < m->desc->n_fields && f < 64; f++)
+				if (h->omitted >> f & 1)
+					memset((char *)calx__obj_ptr(h) + m->desc->fields[f].offset, 0, m->desc->fields[f].size);
+			h->omitted = 0;
+			h->state = CALX__TRANSIENT;
+		} else if (h->flags & CALX__GONE_IN_TXN) {
+			h->state = CALX__PERSISTENT;
+			if (calx__idmap_insert(s, h) != CALX_OK)
+				rc = s->err.code;
+		}
+	}
+	clear_txn_log(s);
+	for (size_t i = 0; i < s->objs.n; i++) {
+		calx__obj *h = s->objs.v[i];
+		switch (h->state) {
+		case CALX__PENDING:
+			h->state = CALX__TRANSIENT;
+			break;
+		case CALX__DELETED:
+			h->state = CALX__PERSISTENT;
+			/* fall through */
+		case CALX__PERSISTENT:
+			restore_from(h, calx__obj_snap(h), calx__obj_snap_nulls(h));
+			break;
+		default:
+			break;
+		}
+		h->flags &= (uint8_t)~(CALX__IN_PENDING | CALX__IN_DELETED);
+	}
+	s->pending.n = 0;
+	s->deleted.n = 0;
+	if (rc == CALX_OK)
+		s->err.code = CALX_OK;
+	return rc;
+}

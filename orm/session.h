@@ -1,0 +1,137 @@
+/*
+ * Internal: the session, and the header every session object carries.
+ *
+ * An object's block in the arena is [header][object][snapshot][null bits]:
+ * the object is what the application sees; the snapshot is the row as the
+ * database last had it (compared field by field to find changes); the null
+ * bits say which scalar fields are NULL, now and in the snapshot.
+ */
+#ifndef CALX_ORM_SESSION_H
+#define CALX_ORM_SESSION_H
+
+#include <stdalign.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "calx/session.h"
+#include "calx/sys/dialect.h"
+#include "arena.h"
+#include "buf.h"
+#include "engine.h"
+#include "registry.h"
+
+#define CALX__OBJ_MAGIC 0x4a424f58u
+
+enum calx__state {
+	CALX__TRANSIENT = 0,    /* created, not added (or rolled back) */
+	CALX__PENDING,          /* added, insert not flushed */
+	CALX__PERSISTENT,       /* has a row */
+	CALX__DELETED,          /* delete requested, not flushed */
+	CALX__GONE              /* row deleted and flushed */
+};
+
+enum calx__obj_flags {
+	CALX__IN_PENDING = 1u << 0,     /* listed in s->pending */
+	CALX__IN_DELETED = 1u << 1,     /* listed in s->deleted */
+	CALX__IN_LOG = 1u << 2,         /* listed in s->txn_log */
+	CALX__NEW_IN_TXN = 1u << 3,     /* inserted by this transaction */
+	CALX__GONE_IN_TXN = 1u << 4,    /* deleted by this transaction */
+	CALX__KEYED = 1u << 5           /* in the identity map */
+};
+
+typedef struct calx__obj {
+	uint32_t magic;
+	uint8_t state;
+	uint8_t flags;
+	const calx__mapper *m;
+	struct calx_session *s;
+	unsigned char *txn_snap;        /* snapshot + null bits when the transaction began */
+	uint64_t hash;                  /* identity hash, valid when KEYED */
+	uint64_t omitted;               /* fields 0..63 left to the database at insert */
+} calx__obj;
+
+#define CALX__HDR_SIZE ((sizeof(calx__obj) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
+
+static inline void *calx__obj_ptr(const calx__obj *h)
+{
+	return (char *)h + CALX__HDR_SIZE;
+}
+
+static inline unsigned char *calx__obj_snap(const calx__obj *h)
+{
+	return (unsigned char *)h + CALX__HDR_SIZE + (h->m->snap_off - h->m->obj_off);
+}
+
+static inline uint64_t *calx__obj_nulls(const calx__obj *h)
+{
+	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (h->m->nulls_off - h->m->obj_off));
+}
+
+static inline uint64_t *calx__obj_snap_nulls(const calx__obj *h)
+{
+	return calx__obj_nulls(h) + h->m->null_words;
+}
+
+/* A growable array of object headers. */
+typedef struct calx__objvec {
+	calx__obj **v;
+	size_t n;
+	size_t cap;
+} calx__objvec;
+
+int calx__objvec_push(calx__objvec *vec, calx__obj *h);
+
+struct calx_session {
+	calx_engine *eng;
+	const calx_registry *reg;
+	calx__conn *conn;
+	const calx_dialect *d;
+	calx_error err;
+	bool in_txn;
+	bool failed;            /* a flush failed: only rollback and free allowed */
+	bool autoflush;
+	bool flushing;
+	calx__arena arena;
+	calx__objvec objs;      /* every object, in creation order */
+	calx__objvec pending;
+	calx__objvec deleted;
+	calx__objvec txn_log;   /* objects whose row this transaction changed */
+	calx__obj **idmap;      /* open addressing, linear probing */
+	size_t idmap_cap;
+	size_t idmap_n;
+	char **get_sql;         /* per mapper, built on first get */
+	calx__buf sql;          /* scratch for statement text */
+};
+
+/* Set the session's error; returns code. */
+int calx__fail(calx_session *s, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* CALX_ESTATE with a message if the session must be rolled back first. */
+int calx__check_usable(calx_session *s);
+/* Begin the transaction if none is open. */
+int calx__begin(calx_session *s);
+/* The header of an object this session owns, or NULL (error set). */
+calx__obj *calx__obj_of(calx_session *s, const void *obj);
+/* Allocate a zeroed object block for m; NULL on ENOMEM (error set). */
+calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m);
+
+/* Identity map. Key values come from the object's primary key fields. */
+uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key);
+calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash);
+int calx__idmap_insert(calx_session *s, calx__obj *h);
+void calx__idmap_remove(calx_session *s, calx__obj *h);
+/* The primary key of an object as values (strings borrowed from the object). */
+int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key, calx_error *err);
+
+/* Is field f NULL in the object (current state)? */
+bool calx__field_null(const calx__obj *h, const calx_field_desc *f);
+
+/* Flush (flush.c) and load (load.c). */
+int calx__flush(calx_session *s);
+/*
+ * Turn the current row of st (columns in field order, from the mapper's
+ * select_list) into an object, through the identity map.
+ */
+int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx__obj **out);
+
+#endif

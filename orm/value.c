@@ -1,0 +1,247 @@
+#include <float.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "calx/calx.h"
+#include "value.h"
+
+const char *calx__ctype_name(calx_ctype t)
+{
+	switch (t) {
+	case CALX_CTYPE_INT8: return "int8_t";
+	case CALX_CTYPE_INT16: return "int16_t";
+	case CALX_CTYPE_INT32: return "int32_t";
+	case CALX_CTYPE_INT64: return "int64_t";
+	case CALX_CTYPE_UINT8: return "uint8_t";
+	case CALX_CTYPE_UINT16: return "uint16_t";
+	case CALX_CTYPE_UINT32: return "uint32_t";
+	case CALX_CTYPE_UINT64: return "uint64_t";
+	case CALX_CTYPE_BOOL: return "bool";
+	case CALX_CTYPE_FLOAT: return "float";
+	case CALX_CTYPE_DOUBLE: return "double";
+	case CALX_CTYPE_STRING: return "char *";
+	case CALX_CTYPE_CHARARRAY: return "char[]";
+	}
+	return "?";
+}
+
+static int field_error(calx_error *err, int code, const calx_field_desc *f, const char *what)
+{
+	return calx_error_set(err, code, "%s.%s (column \"%s\".\"%s\", %s): %s",
+	                      f->owner ? f->owner->name : "?", f->name,
+	                      f->owner ? f->owner->table : "?", f->column, calx__ctype_name(f->ctype), what);
+}
+
+int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, calx_value *out, calx_error *err)
+{
+	const unsigned char *p = (const unsigned char *)base + f->offset;
+	out->kind = CALX_VALUE_INT;
+	if (is_null && f->ctype != CALX_CTYPE_STRING) {
+		out->kind = CALX_VALUE_NULL;
+		return CALX_OK;
+	}
+	switch (f->ctype) {
+	case CALX_CTYPE_INT8: { int8_t x; memcpy(&x, p, sizeof x); out->u.i = x; break; }
+	case CALX_CTYPE_INT16: { int16_t x; memcpy(&x, p, sizeof x); out->u.i = x; break; }
+	case CALX_CTYPE_INT32: { int32_t x; memcpy(&x, p, sizeof x); out->u.i = x; break; }
+	case CALX_CTYPE_INT64: { int64_t x; memcpy(&x, p, sizeof x); out->u.i = x; break; }
+	case CALX_CTYPE_UINT8: { uint8_t x; memcpy(&x, p, sizeof x); out->u.i = x; break; }
+	case CALX_CTYPE_UINT16: { uint16_t x; memcpy(&x, p, sizeof x); out->u.i = x; break; }
+	case CALX_CTYPE_UINT32: { uint32_t x; memcpy(&x, p, sizeof x); out->u.i = x; break; }
+	case CALX_CTYPE_UINT64: {
+		uint64_t x;
+		memcpy(&x, p, sizeof x);
+		if (x > (uint64_t)INT64_MAX) {
+			char what[96];
+			snprintf(what, sizeof what, "%" PRIu64 " does not fit a 64-bit signed SQL integer", x);
+			return field_error(err, CALX_ERANGE, f, what);
+		}
+		out->u.i = (int64_t)x;
+		break;
+	}
+	case CALX_CTYPE_BOOL: out->u.i = *p != 0; break;
+	case CALX_CTYPE_FLOAT: { float x; memcpy(&x, p, sizeof x); out->kind = CALX_VALUE_REAL; out->u.d = x; break; }
+	case CALX_CTYPE_DOUBLE: { double x; memcpy(&x, p, sizeof x); out->kind = CALX_VALUE_REAL; out->u.d = x; break; }
+	case CALX_CTYPE_STRING: {
+		const char *s;
+		memcpy(&s, p, sizeof s);
+		if (!s) {
+			out->kind = CALX_VALUE_NULL;
+			break;
+		}
+		out->kind = CALX_VALUE_TEXT;
+		out->u.s.p = s;
+		out->u.s.n = strlen(s);
+		break;
+	}
+	case CALX_CTYPE_CHARARRAY: {
+		const char *end = memchr(p, '\0', f->size);
+		if (!end) {
+			char what[96];
+			snprintf(what, sizeof what, "not NUL-terminated within its %zu bytes", f->size);
+			return field_error(err, CALX_ERANGE, f, what);
+		}
+		out->kind = CALX_VALUE_TEXT;
+		out->u.s.p = (const char *)p;
+		out->u.s.n = (size_t)(end - (const char *)p);
+		break;
+	}
+	default:
+		return field_error(err, CALX_EINVAL, f, "unknown C type in descriptor");
+	}
+	return CALX_OK;
+}
+
+static int set_int(const calx_field_desc *f, unsigned char *p, int64_t i, calx_error *err)
+{
+	int64_t lo = 0;
+	uint64_t hi = 0;
+	switch (f->ctype) {
+	case CALX_CTYPE_INT8: lo = INT8_MIN; hi = INT8_MAX; break;
+	case CALX_CTYPE_INT16: lo = INT16_MIN; hi = INT16_MAX; break;
+	case CALX_CTYPE_INT32: lo = INT32_MIN; hi = INT32_MAX; break;
+	case CALX_CTYPE_INT64: lo = INT64_MIN; hi = INT64_MAX; break;
+	case CALX_CTYPE_UINT8: hi = UINT8_MAX; break;
+	case CALX_CTYPE_UINT16: hi = UINT16_MAX; break;
+	case CALX_CTYPE_UINT32: hi = UINT32_MAX; break;
+	case CALX_CTYPE_UINT64: hi = UINT64_MAX; break;
+	case CALX_CTYPE_BOOL: hi = 1; break;
+	default: break;
+	}
+	if (i < lo || (i > 0 && (uint64_t)i > hi)) {
+		char what[96];
+		snprintf(what, sizeof what, "database value %" PRId64 " is out of range", i);
+		return field_error(err, CALX_ERANGE, f, what);
+	}
+	switch (f->ctype) {
+	case CALX_CTYPE_INT8: { int8_t x = (int8_t)i; memcpy(p, &x, sizeof x); break; }
+	case CALX_CTYPE_INT16: { int16_t x = (int16_t)i; memcpy(p, &x, sizeof x); break; }
+	case CALX_CTYPE_INT32: { int32_t x = (int32_t)i; memcpy(p, &x, sizeof x); break; }
+	case CALX_CTYPE_INT64: memcpy(p, &i, sizeof i); break;
+	case CALX_CTYPE_UINT8: { uint8_t x = (uint8_t)i; memcpy(p, &x, sizeof x); break; }
+	case CALX_CTYPE_UINT16: { uint16_t x = (uint16_t)i; memcpy(p, &x, sizeof x); break; }
+	case CALX_CTYPE_UINT32: { uint32_t x = (uint32_t)i; memcpy(p, &x, sizeof x); break; }
+	case CALX_CTYPE_UINT64: { uint64_t x = (uint64_t)i; memcpy(p, &x, sizeof x); break; }
+	case CALX_CTYPE_BOOL: { _Bool x = i != 0; memcpy(p, &x, sizeof x); break; }
+	default: break;
+	}
+	return CALX_OK;
+}
+
+static bool is_integer_ctype(calx_ctype t)
+{
+	return t >= CALX_CTYPE_INT8 && t <= CALX_CTYPE_BOOL;
+}
+
+static int set_real(const calx_field_desc *f, unsigned char *p, double d, calx_error *err)
+{
+	if (f->ctype == CALX_CTYPE_DOUBLE) {
+		memcpy(p, &d, sizeof d);
+		return CALX_OK;
+	}
+	if (f->ctype == CALX_CTYPE_FLOAT) {
+		if (isfinite(d) && fabs(d) > FLT_MAX)
+			return field_error(err, CALX_ERANGE, f, "database value does not fit a float");
+		float x = (float)d;
+		memcpy(p, &x, sizeof x);
+		return CALX_OK;
+	}
+	/* An integral REAL (a NUMERIC column may hand one back) fits an integer field. */
+	if (is_integer_ctype(f->ctype) && d == floor(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+		return set_int(f, p, (int64_t)d, err);
+	return field_error(err, CALX_ETYPE, f, "database returned a REAL for an integer field");
+}
+
+static bool float_exact(int64_t i)
+{
+	float x = (float)i;
+	return x > -9223372036854775808.0f && x < 9223372036854775808.0f && (int64_t)x == i;
+}
+
+int calx__field_set(const calx_field_desc *f, void *base, const calx_value *v, calx__arena *arena,
+                    bool *is_null, calx_error *err)
+{
+	unsigned char *p = (unsigned char *)base + f->offset;
+	*is_null = false;
+	switch (v->kind) {
+	case CALX_VALUE_NULL:
+		memset(p, 0, f->size);
+		*is_null = true;
+		return CALX_OK;
+	case CALX_VALUE_INT:
+		if (is_integer_ctype(f->ctype))
+			return set_int(f, p, v->u.i, err);
+		if (f->ctype == CALX_CTYPE_DOUBLE || f->ctype == CALX_CTYPE_FLOAT) {
+			double d = (double)v->u.i;
+			/* exact below 2^53 (double) or 2^24 (float); beyond, refuse to round */
+			if ((f->ctype == CALX_CTYPE_DOUBLE && (d >= 9223372036854775808.0 || (int64_t)d != v->u.i)) ||
+			    (f->ctype == CALX_CTYPE_FLOAT && !float_exact(v->u.i)))
+				return field_error(err, CALX_ERANGE, f, "database integer is not exact in this floating type");
+			return set_real(f, p, d, err);
+		}
+		return field_error(err, CALX_ETYPE, f, "database returned an INTEGER for a text field");
+	case CALX_VALUE_REAL:
+		if (f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY)
+			return field_error(err, CALX_ETYPE, f, "database returned a REAL for a text field");
+		return set_real(f, p, v->u.d, err);
+	case CALX_VALUE_TEXT:
+		if (memchr(v->u.s.p, '\0', v->u.s.n))
+			return field_error(err, CALX_ERANGE, f, "database text contains a NUL byte");
+		if (f->ctype == CALX_CTYPE_STRING) {
+			char *s = calx__arena_strndup(arena, v->u.s.p, v->u.s.n);
+			if (!s)
+				return field_error(err, CALX_ENOMEM, f, "out of memory copying text");
+			memcpy(p, &s, sizeof s);
+			return CALX_OK;
+		}
+		if (f->ctype == CALX_CTYPE_CHARARRAY) {
+			if (v->u.s.n >= f->size) {
+				char what[128];
+				snprintf(what, sizeof what, "database text of %zu bytes does not fit (at most %zu)",
+				         v->u.s.n, f->size - 1);
+				return field_error(err, CALX_ERANGE, f, what);
+			}
+			memcpy(p, v->u.s.p, v->u.s.n);
+			memset(p + v->u.s.n, 0, f->size - v->u.s.n);
+			return CALX_OK;
+		}
+		return field_error(err, CALX_ETYPE, f, "database returned TEXT for a numeric field");
+	case CALX_VALUE_BLOB:
+		return field_error(err, CALX_ETYPE, f, "database returned a BLOB");
+	}
+	return field_error(err, CALX_EINVAL, f, "bad value kind");
+}
+
+bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b)
+{
+	const unsigned char *pa = (const unsigned char *)a + f->offset;
+	const unsigned char *pb = (const unsigned char *)b + f->offset;
+	switch (f->ctype) {
+	case CALX_CTYPE_STRING: {
+		const char *sa, *sb;
+		memcpy(&sa, pa, sizeof sa);
+		memcpy(&sb, pb, sizeof sb);
+		if (sa == sb)
+			return true;
+		return sa && sb && strcmp(sa, sb) == 0;
+	}
+	case CALX_CTYPE_CHARARRAY:
+		return strncmp((const char *)pa, (const char *)pb, f->size) == 0;
+	case CALX_CTYPE_BOOL:
+		return (*pa != 0) == (*pb != 0);
+	default:
+		return memcmp(pa, pb, f->size) == 0;
+	}
+}
+
+bool calx__field_zero(const calx_field_desc *f, const void *base)
+{
+	const unsigned char *p = (const unsigned char *)base + f->offset;
+	if (f->ctype == CALX_CTYPE_CHARARRAY)
+		return p[0] == '\0';
+	for (size_t i = 0; i < f->size; i++)
+		if (p[i])
+			return false;
+	return true;
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Check (and on Debian, as root, install) what the build needs, then touch
+# the stamp given as $1. Run first by every build edge through build.ninja.
+set -eu
+stamp=$1
+missing=""
+need() { # need PACKAGE TEST...
+	pkg=$1; shift
+	if ! "$@" >/dev/null 2>&1; then missing="$missing $pkg"; fi
+}
+need gcc command -v gcc
+need pkg-config command -v pkg-config
+need libclang-14-dev test -f /usr/lib/llvm-14/include/clang-c/Index.h
+need libclang-14-dev test -e /usr/lib/llvm-14/lib/libclang.so
+need libcmocka-dev pkg-config --exists cmocka
+need libsqlite3-dev pkg-config --exists sqlite3
+missing=$(echo "$missing" | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/^ *//; s/ *$//')
+if [ -n "$missing" ]; then
+	cmd="apt-get install -y --no-install-recommends $missing"
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "deps: installing $missing"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq || true
+		# shellcheck disable=SC2086
+		apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	else
+		echo "deps: missing packages: $missing" >&2
+		echo "deps: run as root:  $cmd" >&2
+		exit 1
+	fi
+fi
+mkdir -p "$(dirname "$stamp")"
+: > "$stamp"
