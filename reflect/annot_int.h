@@ -1,0 +1,34 @@
+/*
+ * reflect/annot_int.h - helpers shared by annot.c and annot_field.c.
+ */
+#ifndef CALX_REFLECT_ANNOT_INT_H
+#define CALX_REFLECT_ANNOT_INT_H
+
+#include "annot.h"
+#include "annot_lex.h"
+
+enum { MSG_MAX = 512, SHOW_MAX = 40 };
+
+typedef struct parser {
+	calx__annot_err_fn err;
+	void *payload;
+	unsigned errors;
+	bool oom;
+} parser;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void calx__ap_fail(parser *p, const char *fmt, ...);
+/* Quote source text in a message: trimmed, cut to SHOW_MAX, printable. */
+const char *calx__ap_show(calx__span s, char buf[SHOW_MAX + 4]);
+void calx__ap_strlist_push(parser *p, calx__strlist *l, char *s);
+/* Split the "(ARGS)" of "calx:word(ARGS)"; -1 after reporting an error. */
+int calx__ap_annotation_args(parser *p, const char *text, calx__span **args, unsigned *n);
+/* A string-literal argument (malloc'd); NULL after reporting an error. */
+char *calx__ap_string_arg(parser *p, const char *what, calx__span arg);
+bool calx__ap_check_ident(parser *p, const char *what, const char *s);
+void calx__ap_type_args(parser *p, const char *what, calx__span *args, unsigned n,
+			calx__strlist *out);
+
+#endif /* CALX_REFLECT_ANNOT_INT_H */

@@ -1,0 +1,63 @@
+/*
+ * reflect/diag.c - errors go to the caller's sink, each exactly once.
+ *
+ * A mixin's field is checked again in every table that embeds it; the same
+ * message at the same place is reported only the first time.
+ */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool seen_before(calx__ctx *cx, const calx__loc *loc, const char *msg)
+{
+	char *key;
+	int n = snprintf(NULL, 0, "%s:%u:%u:%s", loc && loc->file ? loc->file : "",
+			 loc ? loc->line : 0, loc ? loc->col : 0, msg);
+
+	if (n < 0 || !(key = malloc((size_t)n + 1)))
+		return false; /* better a repeated message than a lost one */
+	snprintf(key, (size_t)n + 1, "%s:%u:%u:%s", loc && loc->file ? loc->file : "",
+		 loc ? loc->line : 0, loc ? loc->col : 0, msg);
+	for (unsigned i = 0; i < cx->n_seen; i++)
+		if (!strcmp(cx->seen[i], key)) {
+			free(key);
+			return true;
+		}
+	if (!calx__push(cx, &cx->seen, &cx->n_seen, sizeof *cx->seen)) {
+		free(key);
+		return false;
+	}
+	cx->seen[cx->n_seen - 1] = key;
+	return false;
+}
+
+void calx__error(calx__ctx *cx, const calx__loc *loc, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (seen_before(cx, loc, msg))
+		return;
+	cx->errors++;
+	if (cx->diag)
+		cx->diag(cx->payload, loc ? loc->file : NULL, loc ? loc->line : 0, loc ? loc->col : 0, msg);
+}
+
+void calx__oom(calx__ctx *cx)
+{
+	/* Reported once, at the end of the run, so a failing malloc cannot recurse here. */
+	cx->oom = true;
+}
+
+void calx__ctx_free_diags(calx__ctx *cx)
+{
+	calx__strv_free(cx->seen, cx->n_seen);
+	cx->seen = NULL;
+	cx->n_seen = 0;
+}

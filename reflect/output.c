@@ -1,0 +1,116 @@
+/*
+ * reflect/output.c - the depfile, and writing outputs so that Ninja's
+ * restat sees an unchanged file as unchanged.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Make/Ninja depfile escaping: '\ ' for blanks, '$$' for '$', '\#' for '#'. */
+static void dep_path(calx__buf *b, const char *p)
+{
+	for (; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '#' || *p == '\\')
+			calx__buf_put(b, "\\");
+		else if (*p == '$')
+			calx__buf_put(b, "$");
+		calx__buf_putn(b, p, 1);
+	}
+}
+
+void calx__emit_depfile(calx__ctx *cx, calx__buf *b, const char *target)
+{
+	dep_path(b, target);
+	calx__buf_put(b, ":");
+	for (unsigned i = 0; i < cx->n_deps; i++) {
+		calx__buf_put(b, " \\\n  ");
+		dep_path(b, cx->deps[i]);
+	}
+	calx__buf_put(b, "\n");
+}
+
+/* 1 if path holds exactly the n bytes at p. */
+static int same_content(const char *path, const char *p, size_t n)
+{
+	FILE *f = fopen(path, "rb");
+	char buf[8192];
+	size_t off = 0, got;
+	int same = 1;
+
+	if (!f)
+		return 0;
+	while (same && (got = fread(buf, 1, sizeof buf, f)) > 0) {
+		if (off + got > n || memcmp(buf, p + off, got) != 0)
+			same = 0;
+		off += got;
+	}
+	if (ferror(f) || off != n)
+		same = 0;
+	fclose(f);
+	return same;
+}
+
+static char *write_temp(calx__ctx *cx, const char *path, const calx__buf *b)
+{
+	calx__loc where = { (char *)path, 0, 0 };
+	/* Not mkstemp: its 0600 would outlive the rename; open() applies the umask. */
+	char *tmp = calx__printf(cx, "%s.tmp%ld", path, (long)getpid());
+	int fd;
+	FILE *f = NULL;
+
+	if (!tmp)
+		return NULL;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666)) < 0 || !(f = fdopen(fd, "wb"))) {
+		calx__error(cx, &where, "cannot write output: %s", strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return NULL;
+	}
+	if (fwrite(b->p ? b->p : "", 1, b->n, f) != b->n || fclose(f) != 0) {
+		calx__error(cx, &where, "cannot write output: %s", strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return NULL;
+	}
+	return tmp;
+}
+
+int calx__write_outputs(calx__ctx *cx, const char *const *paths, calx__buf *const *bufs, unsigned n)
+{
+	char *tmps[8] = { NULL };
+	int rc = 0;
+
+	if (n > sizeof tmps / sizeof tmps[0])
+		return -1;
+	/* Every temporary first: a failure leaves all outputs as they were. */
+	for (unsigned i = 0; i < n && rc == 0; i++) {
+		if (bufs[i]->oom) {
+			calx__oom(cx);
+			rc = -1;
+		} else if (!same_content(paths[i], bufs[i]->p ? bufs[i]->p : "", bufs[i]->n) &&
+			   !(tmps[i] = write_temp(cx, paths[i], bufs[i]))) {
+			rc = -1;
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (!tmps[i])
+			continue;
+		if (rc == 0 && rename(tmps[i], paths[i]) != 0) {
+			calx__loc where = { (char *)paths[i], 0, 0 };
+			calx__error(cx, &where, "cannot write output: %s", strerror(errno));
+			rc = -1;
+		}
+		if (rc != 0)
+			unlink(tmps[i]);
+		free(tmps[i]);
+	}
+	return rc;
+}

@@ -1,0 +1,112 @@
+/*
+ * reflect/reflect.c - one run of calx-reflect: parse, walk, check, emit,
+ * write. Nothing is written unless every phase finished without an error.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool calx_reflect_valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9')))
+			return false;
+	return true;
+}
+
+/* A #include "..." cannot escape a quote: refuse what it cannot spell. */
+static bool includable(const char *s)
+{
+	for (; *s; s++)
+		if (*s == '"' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static void names(calx__ctx *cx)
+{
+	const calx_reflect_options *o = cx->opts;
+	calx__loc where = { (char *)o->input, 0, 0 };
+
+	cx->schema = o->name ? calx__strdup(cx, o->name) : calx__ident_from_path(cx, o->input, true);
+	if (cx->schema && !calx_reflect_valid_name(cx->schema))
+		calx__error(cx, &where, "invalid schema name '%s': expected a C identifier", cx->schema);
+	cx->include = calx__strdup(cx, o->include ? o->include : calx__basename(o->input));
+	if (cx->include && !includable(cx->include))
+		calx__error(cx, &where, "cannot #include a path containing '\"' or control characters");
+	cx->input_base = calx__strdup(cx, calx__basename(o->input));
+	cx->h_base = calx__strdup(cx, calx__basename(o->h_out));
+	cx->c_base = calx__strdup(cx, calx__basename(o->c_out));
+	if (cx->h_base && !includable(cx->h_base))
+		calx__error(cx, &where, "cannot #include a path containing '\"' or control characters");
+}
+
+static void ctx_free(calx__ctx *cx)
+{
+	for (unsigned i = 0; i < cx->n_tables; i++)
+		calx__table_free(&cx->tables[i]);
+	free(cx->tables);
+	calx__strv_free(cx->other_tables, cx->n_other_tables);
+	for (unsigned i = 0; i < cx->n_typemaps; i++) {
+		free(cx->typemaps[i].typedef_name);
+		calx__strlist_free(&cx->typemaps[i].types);
+	}
+	free(cx->typemaps);
+	free(cx->mixins);
+	calx__parse_free(cx);
+	free(cx->schema);
+	free(cx->include);
+	free(cx->input_base);
+	free(cx->h_base);
+	free(cx->c_base);
+	calx__ctx_free_diags(cx);
+}
+
+int calx_reflect_run(const calx_reflect_options *opts, calx_reflect_diag_fn diag, void *payload)
+{
+	calx__ctx cx;
+	calx__buf c = { 0 }, h = { 0 }, d = { 0 };
+	int rc = -1;
+
+	memset(&cx, 0, sizeof cx);
+	cx.opts = opts;
+	cx.diag = diag;
+	cx.payload = payload;
+	if (!opts || !opts->input || !opts->c_out || !opts->h_out) {
+		calx__error(&cx, NULL, "calx_reflect_run: input, c_out and h_out are required");
+		goto done;
+	}
+	names(&cx);
+	if (cx.errors || calx__parse(&cx) < 0)
+		goto done;
+	calx__walk(&cx);
+	calx__check(&cx);
+	if (cx.errors || cx.oom)
+		goto done;
+	calx__emit_header(&cx, &h);
+	calx__emit_source(&cx, &c);
+	{
+		const char *paths[3] = { opts->c_out, opts->h_out, opts->dep_out };
+		calx__buf *bufs[3] = { &c, &h, &d };
+		if (opts->dep_out)
+			calx__emit_depfile(&cx, &d, opts->c_out);
+		if (calx__write_outputs(&cx, paths, bufs, opts->dep_out ? 3 : 2) < 0)
+			goto done;
+	}
+	rc = cx.errors || cx.oom ? -1 : 0;
+done:
+	if (cx.oom) {
+		cx.oom = false;
+		calx__error(&cx, NULL, "out of memory");
+	}
+	calx__buf_free(&c);
+	calx__buf_free(&h);
+	calx__buf_free(&d);
+	ctx_free(&cx);
+	return rc;
+}

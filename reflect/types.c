@@ -1,0 +1,145 @@
+/*
+ * reflect/types.c - from a field's C type to a calx_ctype, and from its
+ * typedef chain to the type-annotation map.
+ *
+ * The ctype comes from the canonical type (typedefs resolved), so layout
+ * and signedness are what the compiler sees. The SQL type comes from the
+ * typedef chain as written, nearest typedef first, like SQLAlchemy's
+ * type_annotation_map looks up the annotation before its base types.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+static bool is_plain_char(enum CXTypeKind k)
+{
+	return k == CXType_Char_S || k == CXType_Char_U;
+}
+
+static calx_ctype sized(bool is_signed, long long size)
+{
+	switch (size) {
+	case 1: return is_signed ? CALX_CTYPE_INT8 : CALX_CTYPE_UINT8;
+	case 2: return is_signed ? CALX_CTYPE_INT16 : CALX_CTYPE_UINT16;
+	case 4: return is_signed ? CALX_CTYPE_INT32 : CALX_CTYPE_UINT32;
+	case 8: return is_signed ? CALX_CTYPE_INT64 : CALX_CTYPE_UINT64;
+	default: return (calx_ctype)0;
+	}
+}
+
+/* A canonical arithmetic type, or 0. Plain char is refused: text or byte? */
+static calx_ctype arithmetic(CXType c)
+{
+	switch (c.kind) {
+	case CXType_Bool: return CALX_CTYPE_BOOL;
+	case CXType_Float: return CALX_CTYPE_FLOAT;
+	case CXType_Double: return CALX_CTYPE_DOUBLE;
+	case CXType_SChar: case CXType_Short: case CXType_Int: case CXType_Long: case CXType_LongLong:
+		return sized(true, clang_Type_getSizeOf(c));
+	case CXType_UChar: case CXType_UShort: case CXType_UInt: case CXType_ULong: case CXType_ULongLong:
+		return sized(false, clang_Type_getSizeOf(c));
+	default: return (calx_ctype)0;
+	}
+}
+
+static bool record_is_table(calx__ctx *cx, CXCursor rec)
+{
+	unsigned n;
+	char **v = calx__annotations(cx, clang_getCursorDefinition(rec), &n);
+	bool yes = false;
+	for (unsigned i = 0; i < n; i++) {
+		size_t len;
+		if (calx__annot_classify(v[i], &len) == CALX__ANNOT_TABLE)
+			yes = true;
+	}
+	calx__strv_free(v, n);
+	return yes;
+}
+
+calx__shape calx__resolve_type(calx__ctx *cx, CXType t, calx_ctype *ctype_out, bool *is_enum_out,
+			       CXCursor *record_out)
+{
+	CXType c = clang_getCanonicalType(t), inner;
+	CXCursor decl;
+
+	*ctype_out = (calx_ctype)0;
+	*is_enum_out = false;
+	switch (c.kind) {
+	case CXType_Record:
+		decl = clang_getCursorDefinition(clang_getTypeDeclaration(c));
+		if (clang_getCursorKind(decl) == CXCursor_StructDecl && calx__is_mixin(cx, decl)) {
+			*record_out = decl;
+			return CALX__SHAPE_MIXIN;
+		}
+		return CALX__SHAPE_NONE;
+	case CXType_Enum:
+		decl = clang_getTypeDeclaration(c);
+		*ctype_out = arithmetic(clang_getCanonicalType(clang_getEnumDeclIntegerType(decl)));
+		*is_enum_out = true;
+		break;
+	case CXType_Pointer:
+		inner = clang_getCanonicalType(clang_getPointeeType(c));
+		if (is_plain_char(inner.kind))
+			*ctype_out = CALX_CTYPE_STRING;
+		else if (inner.kind == CXType_Record &&
+			 record_is_table(cx, clang_getTypeDeclaration(inner))) {
+			*record_out = clang_getTypeDeclaration(inner);
+			return CALX__SHAPE_RELATION;
+		}
+		break;
+	case CXType_ConstantArray:
+		inner = clang_getCanonicalType(clang_getArrayElementType(c));
+		if (is_plain_char(inner.kind))
+			*ctype_out = CALX_CTYPE_CHARARRAY;
+		break;
+	default:
+		*ctype_out = arithmetic(c);
+		break;
+	}
+	return *ctype_out ? CALX__SHAPE_SCALAR : CALX__SHAPE_NONE;
+}
+
+const calx__typemap *calx__typemap_for(calx__ctx *cx, CXType t)
+{
+	/* A typedef chain cannot loop; the bound only guards against surprises. */
+	for (int depth = 0; depth < 256; depth++) {
+		if (t.kind == CXType_Elaborated) {
+			t = clang_Type_getNamedType(t);
+			continue;
+		}
+		if (t.kind != CXType_Typedef)
+			return NULL;
+		{
+			CXString s = clang_getTypedefName(t);
+			const char *name = clang_getCString(s);
+			for (unsigned i = 0; name && i < cx->n_typemaps; i++)
+				if (!strcmp(cx->typemaps[i].typedef_name, name)) {
+					clang_disposeString(s);
+					return &cx->typemaps[i];
+				}
+			clang_disposeString(s);
+		}
+		t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+	}
+	return NULL;
+}
+
+bool calx__ctype_is_integer(calx_ctype t)
+{
+	return t >= CALX_CTYPE_INT8 && t <= CALX_CTYPE_UINT64;
+}
+
+const char *calx__ctype_c_name(calx_ctype t)
+{
+	static const char *const names[] = {
+		[CALX_CTYPE_INT8] = "int8_t", [CALX_CTYPE_INT16] = "int16_t",
+		[CALX_CTYPE_INT32] = "int32_t", [CALX_CTYPE_INT64] = "int64_t",
+		[CALX_CTYPE_UINT8] = "uint8_t", [CALX_CTYPE_UINT16] = "uint16_t",
+		[CALX_CTYPE_UINT32] = "uint32_t", [CALX_CTYPE_UINT64] = "uint64_t",
+		[CALX_CTYPE_BOOL] = "bool", [CALX_CTYPE_FLOAT] = "float",
+		[CALX_CTYPE_DOUBLE] = "double", [CALX_CTYPE_STRING] = "const char *",
+		[CALX_CTYPE_CHARARRAY] = "const char *",
+	};
+	return t >= CALX_CTYPE_INT8 && t <= CALX_CTYPE_CHARARRAY ? names[t] : "?";
+}
+

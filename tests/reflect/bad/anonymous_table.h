@@ -1,0 +1,7 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+struct CALX_TABLE("users") {
+	int64_t id CALX(primary_key);
+} the_users;

@@ -1,0 +1,8 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+struct CALX_TABLE("users") user {
+	int64_t a CALX(primary_key, autoincrement);
+	int64_t b CALX(primary_key);
+};

@@ -1,0 +1,11 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+struct CALX_TABLE("users") user {
+	int64_t id CALX(primary_key);
+};
+
+struct CALX_TABLE("Users") person {
+	int64_t id CALX(primary_key);
+};

@@ -1,0 +1,12 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+struct CALX_MIXIN stamps {
+	int64_t created_at;
+};
+
+struct CALX_TABLE("users") user {
+	int64_t id CALX(primary_key);
+	struct stamps ts CALX(not_null);
+};

@@ -1,0 +1,252 @@
+/*
+ * tests/reflect/test_annot.c - the annotation mini-language, without
+ * libclang: what parses, into what, and the message for what does not.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "annot.h"
+
+typedef struct errs {
+	char msg[8][256];
+	unsigned n;
+} errs;
+
+static void collect(void *payload, const char *msg)
+{
+	errs *e = payload;
+	if (e->n < 8)
+		strncpy(e->msg[e->n], msg, sizeof e->msg[0] - 1);
+	e->n++;
+}
+
+/* Parse and check one calx:field text; returns the number of errors. */
+static unsigned field(const char *text, calx__field_opts *o, errs *e)
+{
+	unsigned n = calx__annot_parse_field(text, o, collect, e);
+	return n + calx__annot_check_field(o, collect, e);
+}
+
+static void expect_error(const char *text, const char *msg)
+{
+	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	errs e = { .n = 0 };
+	field(text, &o, &e);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msg[0], msg);
+	calx__field_opts_free(&o);
+}
+
+static void classify_tells_annotations_apart(void **state)
+{
+	size_t n;
+	(void)state;
+	assert_int_equal(calx__annot_classify("calx:table(\"u\")", &n), CALX__ANNOT_TABLE);
+	assert_int_equal(n, 10);
+	assert_int_equal(calx__annot_classify("calx:mixin", &n), CALX__ANNOT_MIXIN);
+	assert_int_equal(calx__annot_classify("calx:type(\"X\")", &n), CALX__ANNOT_TYPE);
+	assert_int_equal(calx__annot_classify("calx:field()", &n), CALX__ANNOT_FIELD);
+	assert_int_equal(calx__annot_classify("calx:fields()", &n), CALX__ANNOT_UNKNOWN);
+	assert_int_equal(calx__annot_classify("other:thing", &n), CALX__ANNOT_FOREIGN);
+}
+
+static void field_options_parse_into_values(void **state)
+{
+	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	errs e = { .n = 0 };
+	(void)state;
+	assert_int_equal(field("calx:field(primary_key, name(\"user_id\"), unique, index, "
+			       "default(f(1, \"a,)\", ')')), server_default(\"CURRENT_TIMESTAMP\"), "
+			       "type(\"TEXT\", \"postgresql:CITEXT\"), check(\"x > 0\"), init(false), "
+			       "foreign_key(\"users.id\", ondelete = \"set null\", onupdate=\"Cascade\"))",
+			       &o, &e), 0);
+	assert_true(o.seen & (1u << CALX__OPT_PRIMARY_KEY));
+	assert_true(o.seen & (1u << CALX__OPT_UNIQUE));
+	assert_string_equal(o.name, "user_id");
+	assert_string_equal(o.default_text, "f(1, \"a,)\", ')')");
+	assert_string_equal(o.server_default, "CURRENT_TIMESTAMP");
+	assert_int_equal(o.types.n, 2);
+	assert_string_equal(o.types.v[1], "postgresql:CITEXT");
+	assert_string_equal(o.check, "x > 0");
+	assert_false(o.init);
+	assert_string_equal(o.fk_table, "users");
+	assert_string_equal(o.fk_column, "id");
+	assert_string_equal(o.ondelete, "SET NULL");
+	assert_string_equal(o.onupdate, "CASCADE");
+	calx__field_opts_free(&o);
+}
+
+static void strings_decode_c_escapes(void **state)
+{
+	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	errs e = { .n = 0 };
+	(void)state;
+	assert_int_equal(field("calx:field(check(\"a \\\"b\\\" \\\\ \\n\\t\\x41\\101\" \"c\"))", &o, &e), 0);
+	assert_string_equal(o.check, "a \"b\" \\ \n\tAAc");
+	calx__field_opts_free(&o);
+}
+
+static void empty_option_list_is_fine(void **state)
+{
+	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	errs e = { .n = 0 };
+	(void)state;
+	assert_int_equal(field("calx:field()", &o, &e), 0);
+	assert_int_equal(o.seen, 0);
+	calx__field_opts_free(&o);
+}
+
+static void options_merge_over_annotations(void **state)
+{
+	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	errs e = { .n = 0 };
+	(void)state;
+	assert_int_equal(calx__annot_parse_field("calx:field(unique)", &o, collect, &e), 0);
+	assert_int_equal(calx__annot_parse_field("calx:field(unique)", &o, collect, &e), 1);
+	assert_string_equal(e.msg[0], "duplicate option 'unique'");
+	calx__field_opts_free(&o);
+}
+
+static void bad_field_texts_give_one_clear_message(void **state)
+{
+	(void)state;
+	expect_error("calx:field(primry_key)", "unknown option 'primry_key'");
+	expect_error("calx:field(name(\"abc))", "unterminated string literal");
+	expect_error("calx:field(default('x))", "unterminated character literal");
+	expect_error("calx:field(default((1))", "unbalanced parentheses");
+	expect_error("calx:field(default(1)))", "unbalanced parentheses");
+	expect_error("calx:field(default([1)])", "unbalanced parentheses");
+	expect_error("calx:field(unique)(index)", "unbalanced parentheses");
+	expect_error("calx:field", "malformed annotation 'calx:field': expected '(' ... ')' after 'calx:field'");
+	expect_error("calx:field(42)", "expected an option name, found '42'");
+	expect_error("calx:field(unique,,index)", "empty option in list");
+	expect_error("calx:field(unique index)", "unexpected 'index' after option 'unique'");
+	expect_error("calx:field(unique(true))", "option 'unique' takes no arguments");
+	expect_error("calx:field(name)", "option 'name' expects 1 argument, got 0");
+	expect_error("calx:field(default(1, 2))", "option 'default' expects 1 argument, got 2");
+	expect_error("calx:field(type())", "option 'type' expects at least 1 argument, got 0");
+	expect_error("calx:field(autoincrement(true, false))", "option 'autoincrement' expects at most 1 argument, got 2");
+	expect_error("calx:field(foreign_key(\"a.b\", ondelete=\"CASCADE\", onupdate=\"CASCADE\", x))",
+		     "option 'foreign_key' expects 1 to 3 arguments, got 4");
+	expect_error("calx:field(type(\"TEXT\",))", "empty argument to option 'type'");
+	expect_error("calx:field(name(id))", "option 'name' expects a string literal, found 'id'");
+	expect_error("calx:field(name(\"a\\qb\"))", "invalid escape sequence '\\q' in string literal");
+	expect_error("calx:field(name(\"a\\0b\"))", "string literal contains a NUL character");
+	expect_error("calx:field(check(\"\\x100\"))", "hexadecimal escape sequence out of range in string literal");
+	expect_error("calx:field(check(\"\\777\"))", "octal escape sequence out of range in string literal");
+	expect_error("calx:field(autoincrement(yes))", "option 'autoincrement' expects true or false, found 'yes'");
+	expect_error("calx:field(server_default(\"\"))", "option 'server_default' expects a non-empty string");
+	expect_error("calx:field(name(\"user id\"))",
+		     "invalid column name 'user id' (expected [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes)");
+	expect_error("calx:field(name(\"a123456789b123456789c123456789d123456789e123456789f123456789g123\"))",
+		     "invalid column name 'a123456789b123456789c123456789d123456789...' (expected [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes)");
+	expect_error("calx:field(foreign_key(\"users\"))", "invalid foreign key target 'users' (expected \"table.column\")");
+	expect_error("calx:field(foreign_key(\"a.b.c\"))", "invalid foreign key target 'a.b.c' (expected \"table.column\")");
+	expect_error("calx:field(foreign_key(\"users.id\", \"CASCADE\"))",
+		     "option 'foreign_key' expects ondelete=\"...\" or onupdate=\"...\" after the target, found '\"CASCADE\"'");
+	expect_error("calx:field(foreign_key(\"users.id\", ondelet=\"CASCADE\"))",
+		     "unknown argument 'ondelet' of option 'foreign_key'");
+	expect_error("calx:field(foreign_key(\"users.id\", ondelete=\"CASCADE\", ondelete=\"RESTRICT\"))",
+		     "duplicate argument 'ondelete' of option 'foreign_key'");
+	expect_error("calx:field(foreign_key(\"users.id\", ondelete=\"EXPLODE\"))",
+		     "invalid ondelete action 'EXPLODE' (expected CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION)");
+	expect_error("calx:field(foreign_key(\"users.id\", ondelete=CASCADE))",
+		     "argument 'ondelete' of option 'foreign_key' expects a string literal, found 'CASCADE'");
+	expect_error("calx:field(type(\"TEXT\", \"CITEXT\"))", "invalid type variant 'CITEXT' (expected \"dialect:TYPE\")");
+	expect_error("calx:field(type(\"\"))", "empty SQL type");
+	expect_error("calx:field(nullable, not_null)", "contradictory options 'nullable' and 'not_null'");
+	expect_error("calx:field(primary_key, nullable)", "contradictory options 'nullable' and 'primary_key'");
+	expect_error("calx:field(autoincrement, autoincrement(false))",
+		     "contradictory options 'autoincrement' and 'autoincrement(false)'");
+	expect_error("calx:field(autoincrement, autoincrement(true))", "duplicate option 'autoincrement'");
+	expect_error("calx:field(transient, unique)", "contradictory options 'transient' and 'unique'");
+}
+
+static void several_errors_are_all_reported(void **state)
+{
+	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	errs e = { .n = 0 };
+	(void)state;
+	assert_int_equal(field("calx:field(primry_key, unique, unique, name(x))", &o, &e), 3);
+	assert_string_equal(e.msg[0], "unknown option 'primry_key'");
+	assert_string_equal(e.msg[1], "duplicate option 'unique'");
+	assert_string_equal(e.msg[2], "option 'name' expects a string literal, found 'x'");
+	calx__field_opts_free(&o);
+}
+
+static void table_and_type_annotations(void **state)
+{
+	char *name = NULL;
+	calx__strlist types = { NULL, 0 };
+	errs e = { .n = 0 };
+	(void)state;
+	assert_int_equal(calx__annot_parse_table("calx:table()", &name, collect, &e), 0);
+	assert_null(name);
+	assert_int_equal(calx__annot_parse_table("calx:table(\"users\")", &name, collect, &e), 0);
+	assert_string_equal(name, "users");
+	free(name);
+	assert_int_equal(calx__annot_parse_table("calx:table(users)", &name, collect, &e), 1);
+	assert_string_equal(e.msg[0], "annotation 'calx:table' expects a string literal, found 'users'");
+	assert_int_equal(calx__annot_parse_table("calx:table(\"a\", \"b\")", &name, collect, &e), 1);
+	assert_int_equal(calx__annot_parse_mixin("calx:mixin", collect, &e), 0);
+	assert_int_equal(calx__annot_parse_mixin("calx:mixin(1)", collect, &e), 1);
+	assert_int_equal(calx__annot_parse_type("calx:type(\"VARCHAR(255)\", \"postgresql:CITEXT\")", &types,
+						collect, &e), 0);
+	assert_int_equal(types.n, 2);
+	assert_string_equal(types.v[0], "VARCHAR(255)");
+	calx__strlist_free(&types);
+	assert_int_equal(calx__annot_parse_type("calx:type()", &types, collect, &e), 1);
+}
+
+static void identifiers_are_checked(void **state)
+{
+	(void)state;
+	assert_true(calx__is_sql_ident("users"));
+	assert_true(calx__is_sql_ident("_x9"));
+	assert_false(calx__is_sql_ident("9x"));
+	assert_false(calx__is_sql_ident(""));
+	assert_false(calx__is_sql_ident("a;drop table x"));
+	assert_false(calx__is_sql_ident("a\"b"));
+}
+
+/* Every prefix of a valid text must fail cleanly, never crash or leak. */
+static void truncated_texts_never_crash(void **state)
+{
+	const char *text = "calx:field(primary_key, default(f(\"a\\\"\", 'b')), "
+			   "foreign_key(\"t.c\", ondelete=\"CASCADE\"), type(\"A\", \"p:B\"))";
+	size_t n = strlen(text);
+	(void)state;
+	for (size_t i = 0; i <= n; i++) {
+		char *cut = malloc(i + 1);
+		calx__field_opts o = CALX__FIELD_OPTS_INIT;
+		assert_non_null(cut);
+		memcpy(cut, text, i);
+		cut[i] = '\0';
+		calx__annot_parse_field(cut, &o, NULL, NULL);
+		calx__field_opts_free(&o);
+		free(cut);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(classify_tells_annotations_apart),
+		cmocka_unit_test(field_options_parse_into_values),
+		cmocka_unit_test(strings_decode_c_escapes),
+		cmocka_unit_test(empty_option_list_is_fine),
+		cmocka_unit_test(options_merge_over_annotations),
+		cmocka_unit_test(bad_field_texts_give_one_clear_message),
+		cmocka_unit_test(several_errors_are_all_reported),
+		cmocka_unit_test(table_and_type_annotations),
+		cmocka_unit_test(identifiers_are_checked),
+		cmocka_unit_test(truncated_texts_never_crash),
+	};
+	return cmocka_run_group_tests_name("reflect_annot", tests, NULL, NULL);
+}

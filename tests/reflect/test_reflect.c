@@ -1,0 +1,453 @@
+/*
+ * tests/reflect/test_reflect.c - calx-reflect as the build runs it.
+ *
+ * Golden diagnostics: every tests/reflect/bad/NAME.h must fail with exit
+ * status 1, print exactly tests/reflect/bad/NAME.expected on stderr, and
+ * write nothing. Generator tests run the fixture headers and check the
+ * outputs, the depfile, restat behaviour, and that the generated code
+ * compiles cleanly. Run from the source root (Ninja does).
+ * CALX_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *tool = "build/calx-reflect";
+static char tmpdir[256];
+
+/* Run argv with stdout and stderr into err_path; the exit status, or -1. */
+static int run(const char *const *argv, const char *err_path)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status, rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		return -1;
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* The whole file, NUL-terminated (caller frees), or NULL if missing. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			cap = (n + 4096 + 1) * 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		got = fread(buf + n, 1, 4096, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static char *tmp_path(const char *name)
+{
+	static char buf[4][512];
+	static int i;
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof buf[i], "%s/%s", tmpdir, name);
+	return buf[i];
+}
+
+static void clean_outputs(void)
+{
+	unlink(tmp_path("out.calx.c"));
+	unlink(tmp_path("out.calx.h"));
+	unlink(tmp_path("out.calx.c.d"));
+}
+
+/* calx-reflect INPUT -o TMP/out.calx.c --header TMP/out.calx.h -MD -MF ... -Iinclude -I<dir> */
+static int reflect(const char *input, const char *incdir, const char *err_path)
+{
+	char c[512], h[512], d[512], inc[512];
+	snprintf(c, sizeof c, "%s/out.calx.c", tmpdir);
+	snprintf(h, sizeof h, "%s/out.calx.h", tmpdir);
+	snprintf(d, sizeof d, "%s/out.calx.c.d", tmpdir);
+	snprintf(inc, sizeof inc, "-I%s", incdir);
+	{
+		const char *argv[] = { tool, input, "-o", c, "--header", h, "-MD", "-MF", d,
+				       "-Iinclude", inc, NULL };
+		return run(argv, err_path);
+	}
+}
+
+static void golden_bad_header(void **state)
+{
+	const char *name = *state;
+	char input[512], expected_path[512];
+	char *err_path = tmp_path("stderr.txt"), *got, *expected;
+	int rc;
+
+	snprintf(input, sizeof input, "tests/reflect/bad/%s.h", name);
+	snprintf(expected_path, sizeof expected_path, "tests/reflect/bad/%s.expected", name);
+	clean_outputs();
+	rc = reflect(input, "tests/reflect/bad", err_path);
+	got = slurp(err_path);
+	assert_non_null(got);
+	if (getenv("CALX_UPDATE_GOLDEN"))
+		spit(expected_path, got);
+	expected = slurp(expected_path);
+	if (!expected)
+		fail_msg("missing %s", expected_path);
+	if (strcmp(got, expected) != 0)
+		fail_msg("%s: stderr differs\n--- expected\n%s--- got\n%s", name, expected, got);
+	assert_int_equal(rc, 1);
+	/* Nothing at all is written on error. */
+	assert_false(exists(tmp_path("out.calx.c")));
+	assert_false(exists(tmp_path("out.calx.h")));
+	assert_false(exists(tmp_path("out.calx.c.d")));
+	free(got);
+	free(expected);
+}
+
+static char *fixture_c, *fixture_h, *fixture_d;
+
+static int gen_fixture(const char *dir, const char *name)
+{
+	char c[512], h[512], d[512];
+	const char *argv[] = { tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h, "-MD", "-MF", d,
+			       "-Iinclude", "-Itests/reflect/fixtures", NULL };
+	snprintf(c, sizeof c, "%s/%s.calx.c", dir, name);
+	snprintf(h, sizeof h, "%s/%s.calx.h", dir, name);
+	snprintf(d, sizeof d, "%s/%s.calx.c.d", dir, name);
+	return run(argv, tmp_path("gen.txt"));
+}
+
+static void fixture_generates_the_golden_source_and_header(void **state)
+{
+	char *c, *h, *golden;
+	(void)state;
+	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
+	c = slurp(fixture_c);
+	h = slurp(fixture_h);
+	assert_non_null(c);
+	assert_non_null(h);
+	if (getenv("CALX_UPDATE_GOLDEN")) {
+		spit("tests/reflect/golden/models.calx.c", c);
+		spit("tests/reflect/golden/models.calx.h", h);
+	}
+	golden = slurp("tests/reflect/golden/models.calx.c");
+	assert_non_null(golden);
+	assert_string_equal(c, golden);
+	free(golden);
+	golden = slurp("tests/reflect/golden/models.calx.h");
+	assert_non_null(golden);
+	assert_string_equal(h, golden);
+	free(golden);
+	free(c);
+	free(h);
+}
+
+static void depfile_lists_every_included_header(void **state)
+{
+	char *d, target[600];
+	(void)state;
+	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
+	d = slurp(fixture_d);
+	assert_non_null(d);
+	snprintf(target, sizeof target, "%s:", fixture_c);
+	assert_true(strncmp(d, target, strlen(target)) == 0);
+	assert_non_null(strstr(d, " tests/reflect/fixtures/models.h"));
+	assert_non_null(strstr(d, " tests/reflect/fixtures/mixins.h"));
+	assert_non_null(strstr(d, " include/calx/annotate.h"));
+	assert_non_null(strstr(d, "stdint.h"));
+	free(d);
+}
+
+static void depfile_escapes_spaces(void **state)
+{
+	char dir[512], c[600], *d;
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/with space", tmpdir);
+	mkdir(dir, 0755);
+	assert_int_equal(gen_fixture(dir, "models"), 0);
+	snprintf(c, sizeof c, "%s/models.calx.c.d", dir);
+	d = slurp(c);
+	assert_non_null(d);
+	assert_non_null(strstr(d, "with\\ space/models.calx.c:"));
+	free(d);
+}
+
+static void generated_code_compiles_cleanly(void **state)
+{
+	const char *cc = getenv("CC") ? getenv("CC") : "cc";
+	char inc[600], obj[600], use[600];
+	(void)state;
+	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
+	snprintf(inc, sizeof inc, "-I%s", tmpdir);
+	snprintf(obj, sizeof obj, "%s/models.o", tmpdir);
+	{
+		const char *argv[] = { cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic",
+				       "-Wshadow", "-Wstrict-prototypes", "-Wmissing-prototypes", "-Iinclude",
+				       "-Itests/reflect/fixtures", inc, "-c", fixture_c, "-o", obj, NULL };
+		int rc = run(argv, tmp_path("cc.txt"));
+		if (rc != 0) {
+			char *log = slurp(tmp_path("cc.txt"));
+			fail_msg("generated source does not compile:\n%s", log ? log : "");
+		}
+	}
+	/* The header's constructors and wrappers, used as an application would. */
+	snprintf(use, sizeof use, "%s/use.c", tmpdir);
+	spit(use, "#include \"models.calx.h\"\n"
+		  "struct user *make(calx_session *s);\n"
+		  "struct user *make(calx_session *s)\n{\n"
+		  "\tstruct user *u = user_new(s, .name = \"Alice\", .active = false);\n"
+		  "\tstruct tag *t = tag_new(s);\n"
+		  "\tstruct membership *m = membership_new(s, .user_id = 1, .group_id = 2);\n"
+		  "\tchar buf[64];\n"
+		  "\t(void)m;\n"
+		  "\tif (tag_get(s, \"x\", &t) != 0 || user_get(s, 3, &u) != 0)\n\t\treturn NULL;\n"
+		  "\tuser_repr(u, buf, sizeof buf);\n"
+		  "\treturn user_eq(u, u) && USER_TS_CREATED_AT->index == 8 ? u : NULL;\n}\n");
+	snprintf(obj, sizeof obj, "%s/use.o", tmpdir);
+	{
+		const char *argv[] = { cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Wshadow",
+				       "-Iinclude", "-Itests/reflect/fixtures", inc, "-c", use, "-o", obj, NULL };
+		int rc = run(argv, tmp_path("cc.txt"));
+		if (rc != 0) {
+			char *log = slurp(tmp_path("cc.txt"));
+			fail_msg("generated header does not compile in use:\n%s", log ? log : "");
+		}
+	}
+}
+
+static void unchanged_outputs_are_not_rewritten(void **state)
+{
+	const char *files[3];
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct stat st;
+	(void)state;
+	files[0] = fixture_c;
+	files[1] = fixture_h;
+	files[2] = fixture_d;
+	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(utimensat(AT_FDCWD, files[i], old, 0), 0);
+	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(stat(files[i], &st), 0);
+		assert_int_equal(st.st_mtime, 1000000000);
+	}
+	/* A changed (here: damaged) output is rewritten. */
+	spit(fixture_h, "stale\n");
+	assert_int_equal(utimensat(AT_FDCWD, fixture_h, old, 0), 0);
+	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
+	assert_int_equal(stat(fixture_h, &st), 0);
+	assert_true(st.st_mtime != 1000000000);
+	assert_int_equal(stat(fixture_c, &st), 0);
+	assert_int_equal(st.st_mtime, 1000000000);
+}
+
+static void error_leaves_previous_outputs_alone(void **state)
+{
+	char *before, *after;
+	(void)state;
+	clean_outputs();
+	assert_int_equal(reflect("tests/reflect/fixtures/models.h", "tests/reflect/fixtures", tmp_path("e.txt")), 0);
+	before = slurp(tmp_path("out.calx.c"));
+	assert_non_null(before);
+	assert_int_equal(reflect("tests/reflect/bad/no_primary_key.h", "tests/reflect/bad", tmp_path("e.txt")), 1);
+	after = slurp(tmp_path("out.calx.c"));
+	assert_non_null(after);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	clean_outputs();
+}
+
+static void missing_input_is_an_error(void **state)
+{
+	char *err;
+	(void)state;
+	clean_outputs();
+	assert_int_equal(reflect("tests/reflect/no_such_file.h", "tests/reflect", tmp_path("e.txt")), 1);
+	err = slurp(tmp_path("e.txt"));
+	assert_string_equal(err, "tests/reflect/no_such_file.h: error: cannot open input: No such file or directory\n");
+	assert_false(exists(tmp_path("out.calx.c")));
+	free(err);
+}
+
+static void bad_usage_exits_2(void **state)
+{
+	const char *none[] = { tool, NULL };
+	const char *unknown[] = { tool, "a.h", "-o", "a.c", "--header", "a.h", "--frobnicate", NULL };
+	const char *no_header[] = { tool, "a.h", "-o", "a.c", NULL };
+	const char *bad_name[] = { tool, "a.h", "-o", "a.c", "--header", "b.h", "--name", "1x", NULL };
+	const char *two_inputs[] = { tool, "a.h", "b.h", "-o", "a.c", "--header", "b.h", NULL };
+	char *err;
+	(void)state;
+	assert_int_equal(run(none, tmp_path("e.txt")), 2);
+	err = slurp(tmp_path("e.txt"));
+	assert_non_null(strstr(err, "usage: calx-reflect"));
+	free(err);
+	assert_int_equal(run(unknown, tmp_path("e.txt")), 2);
+	assert_int_equal(run(no_header, tmp_path("e.txt")), 2);
+	assert_int_equal(run(bad_name, tmp_path("e.txt")), 2);
+	assert_int_equal(run(two_inputs, tmp_path("e.txt")), 2);
+}
+
+static void name_and_include_options_are_honoured(void **state)
+{
+	char c[512], h[512], *text;
+	const char *argv[] = { tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h, "--name", "shop",
+			       "--include", "fixtures/models.h", "-Iinclude", "-Itests/reflect/fixtures", NULL };
+	(void)state;
+	snprintf(c, sizeof c, "%s/named.calx.c", tmpdir);
+	snprintf(h, sizeof h, "%s/named.calx.h", tmpdir);
+	assert_int_equal(run(argv, tmp_path("e.txt")), 0);
+	text = slurp(h);
+	assert_non_null(strstr(text, "#include \"fixtures/models.h\"\n"));
+	assert_non_null(strstr(text, "extern const calx_schema_desc shop_schema;\n"));
+	assert_non_null(strstr(text, "#ifndef NAMED_CALX_H\n"));
+	free(text);
+	text = slurp(c);
+	assert_non_null(strstr(text, "#include \"named.calx.h\"\n"));
+	assert_non_null(strstr(text, ".name = \"shop\""));
+	free(text);
+	/* No -MD: no depfile. */
+	snprintf(c, sizeof c, "%s/named.calx.c.d", tmpdir);
+	assert_false(exists(c));
+}
+
+static void include_path_with_a_quote_is_refused(void **state)
+{
+	char c[512], h[512], *err;
+	const char *argv[] = { tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h,
+			       "--include", "a\"b.h", "-Iinclude", "-Itests/reflect/fixtures", NULL };
+	(void)state;
+	snprintf(c, sizeof c, "%s/q.calx.c", tmpdir);
+	snprintf(h, sizeof h, "%s/q.calx.h", tmpdir);
+	assert_int_equal(run(argv, tmp_path("e.txt")), 1);
+	err = slurp(tmp_path("e.txt"));
+	assert_string_equal(err, "tests/reflect/fixtures/models.h: error: cannot #include a path containing '\"' or control characters\n");
+	free(err);
+	assert_false(exists(c));
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One golden test per tests/reflect/bad/NAME.h, sorted by name. */
+static char **bad_names(size_t *n_out)
+{
+	DIR *d = opendir("tests/reflect/bad");
+	struct dirent *e;
+	char **v = NULL;
+	size_t n = 0;
+
+	if (!d)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len > 2 && !strcmp(e->d_name + len - 2, ".h")) {
+			v = realloc(v, (n + 1) * sizeof *v);
+			v[n++] = strndup(e->d_name, len - 2);
+		}
+	}
+	closedir(d);
+	qsort(v, n, sizeof *v, cmp_names);
+	*n_out = n;
+	return v;
+}
+
+int main(void)
+{
+	const struct CMUnitTest gen_tests[] = {
+		cmocka_unit_test(fixture_generates_the_golden_source_and_header),
+		cmocka_unit_test(depfile_lists_every_included_header),
+		cmocka_unit_test(depfile_escapes_spaces),
+		cmocka_unit_test(generated_code_compiles_cleanly),
+		cmocka_unit_test(unchanged_outputs_are_not_rewritten),
+		cmocka_unit_test(error_leaves_previous_outputs_alone),
+		cmocka_unit_test(missing_input_is_an_error),
+		cmocka_unit_test(bad_usage_exits_2),
+		cmocka_unit_test(name_and_include_options_are_honoured),
+		cmocka_unit_test(include_path_with_a_quote_is_refused),
+	};
+	struct CMUnitTest *bad;
+	size_t n_bad = 0;
+	char **names;
+	int failed;
+	char cmd[600];
+
+	if (getenv("CALX_REFLECT"))
+		tool = getenv("CALX_REFLECT");
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/calx-reflect-test.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	fixture_c = strdup(tmp_path("models.calx.c"));
+	fixture_h = strdup(tmp_path("models.calx.h"));
+	fixture_d = strdup(tmp_path("models.calx.c.d"));
+
+	names = bad_names(&n_bad);
+	bad = calloc(n_bad ? n_bad : 1, sizeof *bad);
+	for (size_t i = 0; i < n_bad; i++) {
+		bad[i].name = names[i];
+		bad[i].test_func = golden_bad_header;
+		bad[i].initial_state = names[i];
+	}
+	failed = cmocka_run_group_tests_name("reflect_generator", gen_tests, NULL, NULL);
+	failed += _cmocka_run_group_tests("reflect_diagnostics", bad, n_bad, NULL, NULL);
+
+	for (size_t i = 0; i < n_bad; i++)
+		free(names[i]);
+	free(names);
+	free(bad);
+	free(fixture_c);
+	free(fixture_h);
+	free(fixture_d);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	return failed ? 1 : 0;
+}
