@@ -33,9 +33,10 @@ void *calx__calloc(size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
 		return NULL;
-	void *p = calx__malloc(n * size);
-	if (p)
-		memset(p, 0, n * size ? n * size : 1);
+	size_t bytes = n * size;
+	void *p = calx__malloc(bytes);
+	if (p && bytes)
+		memset(p, 0, bytes);
 	return p;
 }
 

@@ -4,9 +4,10 @@
  * URLs: "sqlite:PATH", "sqlite::memory:", and SQLAlchemy's "sqlite:///PATH"
  * (relative) / "sqlite:////abs/PATH". Every connection runs with foreign
  * keys enforced and a busy timeout, so a locked database waits before it
- * reports CALX_EBUSY.
+ * reports CALX_EBUSY; file databases are switched to WAL journaling.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -109,9 +110,15 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
-	rc = sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	/*
+	 * WAL for files: a session reading in its transaction does not block
+	 * another session's commit (rollback journals would, until timeout).
+	 */
+	const char *setup = strcmp(path, ":memory:") == 0 ? "PRAGMA foreign_keys = ON"
+	                    : "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL";
+	rc = sqlite3_exec(c->db, setup, NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		fail(err, c->db, rc, "PRAGMA foreign_keys = ON");
+		fail(err, c->db, rc, setup);
 		sq_disconnect(c);
 		return err->code;
 	}
@@ -147,7 +154,12 @@ static int sq_bind(calx_stmt *st, unsigned idx, const calx_value *v, calx_error 
 	switch (v->kind) {
 	case CALX_VALUE_NULL: rc = sqlite3_bind_null(st->st, i); break;
 	case CALX_VALUE_INT: rc = sqlite3_bind_int64(st->st, i, v->u.i); break;
-	case CALX_VALUE_REAL: rc = sqlite3_bind_double(st->st, i, v->u.d); break;
+	case CALX_VALUE_REAL:
+		/* SQLite stores a NaN as NULL: refuse it rather than lose it */
+		if (isnan(v->u.d))
+			return calx_error_set(err, CALX_ERANGE, "sqlite: NaN cannot be stored (SQLite turns it into NULL)");
+		rc = sqlite3_bind_double(st->st, i, v->u.d);
+		break;
 	case CALX_VALUE_TEXT:
 		if (v->u.s.n > INT_MAX)
 			return calx_error_set(err, CALX_ERANGE, "sqlite: text of %zu bytes is too long", v->u.s.n);

@@ -1,0 +1,187 @@
+/*
+ * Selects: conditions on typed column handles, order, limit/offset, results
+ * through the identity map, and errors in building.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "helpers.h"
+
+/* Twenty users: u00..u19, age = i, note NULL for odd i. */
+static int seed(void **state)
+{
+	if (fixture_setup(state) != 0)
+		return -1;
+	fixture *fx = *state;
+	for (int i = 0; i < 20; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "u%02d", i);
+		struct user *u = user_new(fx->s, .name = "", .age = i, .score = i / 2.0,
+		                          .note = (i % 2) ? NULL : "even");
+		if (!u || calx_field_set_text(fx->s, u, USER_NAME, name) != CALX_OK ||
+		    calx_session_add(fx->s, u) != CALX_OK)
+			return -1;
+	}
+	return calx_session_commit(fx->s) == CALX_OK ? 0 : -1;
+}
+
+static size_t run(fixture *fx, calx_select *q, void ***items)
+{
+	size_t n = 0;
+	assert_ok(fx->s, calx_select_all(q, items, &n));
+	return n;
+}
+
+static void where_comparisons_select_the_right_rows(void **state)
+{
+	fixture *fx = *state;
+	struct { calx_expr *e; size_t want; } cases[] = {
+		{ calx_eq(USER_AGE, 3), 1 },
+		{ calx_ne(USER_AGE, 3), 19 },
+		{ calx_lt(USER_AGE, 5), 5 },
+		{ calx_le(USER_AGE, 5), 6 },
+		{ calx_gt(USER_AGE, 15), 4 },
+		{ calx_ge(USER_AGE, 15), 5 },
+		{ calx_is_null(USER_NOTE), 10 },
+		{ calx_is_not_null(USER_NOTE), 10 },
+		{ calx_and(calx_ge(USER_AGE, 4), calx_lt(USER_AGE, 8)), 4 },
+		{ calx_or(calx_eq(USER_NAME, "u01"), calx_eq(USER_NAME, "u02")), 2 },
+		{ calx_not(calx_lt(USER_AGE, 18)), 2 },
+		{ calx_gt(USER_SCORE, 8.5), 2 },
+		{ calx_eq(USER_ACTIVE, true), 20 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		calx_select *q = calx_select_new(fx->s, &user_mapper);
+		void **items;
+		calx_where(q, cases[i].e);
+		size_t n = run(fx, q, &items);
+		if (n != cases[i].want)
+			fail_msg("case %zu: %zu rows, want %zu", i, n, cases[i].want);
+		calx_select_free(q);
+	}
+}
+
+static void order_limit_and_offset_page_through_rows(void **state)
+{
+	fixture *fx = *state;
+	calx_select *q = calx_select_new(fx->s, &user_mapper);
+	calx_where(q, calx_is_not_null(USER_NOTE));
+	calx_order_by(q, USER_AGE, CALX_DESC);
+	calx_limit(q, 3);
+	calx_offset(q, 2);
+	void **items;
+	assert_int_equal(run(fx, q, &items), 3);
+	assert_int_equal(((struct user *)items[0])->age, 14);
+	assert_int_equal(((struct user *)items[1])->age, 12);
+	assert_int_equal(((struct user *)items[2])->age, 10);
+	calx_select_free(q);
+}
+
+static void results_come_through_the_identity_map(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s2 = fixture_session(fx);
+	struct user *first;
+	calx_select *q = calx_select_new(s2, &user_mapper);
+	calx_where(q, calx_eq(USER_NAME, "u07"));
+	assert_ok(s2, calx_select_one(q, (void **)&first));
+	calx_select_free(q);
+	first->age = 700;                       /* unflushed change, kept */
+	calx_session_set_autoflush(s2, false);
+	q = calx_select_new(s2, &user_mapper);
+	calx_order_by(q, USER_AGE, CALX_ASC);
+	void *obj;
+	int rc, seen = 0;
+	while ((rc = calx_select_next(q, &obj)) == CALX_ROW) {
+		if (obj == first)
+			seen++;
+	}
+	assert_int_equal(rc, CALX_DONE);
+	assert_int_equal(seen, 1);
+	assert_int_equal(first->age, 700);
+	calx_select_free(q);
+	struct user *got;
+	assert_ok(s2, user_get(s2, first->id, &got));
+	assert_ptr_equal(got, first);
+	calx_session_free(s2);
+}
+
+static void select_sees_pending_objects_through_autoflush(void **state)
+{
+	fixture *fx = *state;
+	struct user *u = user_new(fx->s, .name = "late", .age = 55);
+	assert_ok(fx->s, calx_session_add(fx->s, u));
+	calx_select *q = calx_select_new(fx->s, &user_mapper);
+	calx_where(q, calx_eq(USER_AGE, 55));
+	struct user *found;
+	assert_ok(fx->s, calx_select_one(q, (void **)&found));
+	assert_ptr_equal(found, u);
+	calx_select_free(q);
+}
+
+static void select_one_tells_none_from_many(void **state)
+{
+	fixture *fx = *state;
+	void *obj;
+	calx_select *q = calx_select_new(fx->s, &user_mapper);
+	calx_where(q, calx_gt(USER_AGE, 100));
+	assert_calx(fx->s, calx_select_one(q, &obj), CALX_ENOTFOUND);
+	calx_select_free(q);
+	q = calx_select_new(fx->s, &user_mapper);
+	calx_where(q, calx_lt(USER_AGE, 2));
+	assert_calx(fx->s, calx_select_one(q, &obj), CALX_EMULTIPLE);
+	calx_select_free(q);
+}
+
+static void bad_conditions_are_errors_when_the_select_runs(void **state)
+{
+	fixture *fx = *state;
+	void *obj;
+	calx_select *q = calx_select_new(fx->s, &user_mapper);
+	calx_where(q, calx_eq(USER_AGE, "three"));
+	assert_calx(fx->s, calx_select_next(q, &obj), CALX_ETYPE);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "user.age (int32_t) compared with a string"));
+	calx_select_free(q);
+
+	q = calx_select_new(fx->s, &user_mapper);
+	calx_where(q, calx_eq(ADDRESS_CITY, "Paris"));
+	assert_calx(fx->s, calx_select_next(q, &obj), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "is not a column of \"users\""));
+	calx_select_free(q);
+
+	q = calx_select_new(fx->s, &user_mapper);
+	calx_where(q, calx_eq(USER_NOTE, calx_value_null()));
+	assert_calx(fx->s, calx_select_next(q, &obj), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "use calx_is_null()"));
+	calx_select_free(q);
+
+	q = calx_select_new(fx->s, &user_mapper);
+	calx_limit(q, -1);
+	assert_calx(fx->s, calx_select_next(q, &obj), CALX_EINVAL);
+	calx_select_free(q);
+}
+
+static void hostile_text_is_a_value_never_sql(void **state)
+{
+	fixture *fx = *state;
+	calx_select *q = calx_select_new(fx->s, &user_mapper);
+	void **items;
+	calx_where(q, calx_eq(USER_NAME, "x' OR '1'='1"));
+	assert_int_equal(run(fx, q, &items), 0);
+	calx_select_free(q);
+	assert_int_equal(count_rows(fx, &user_mapper), 20);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, seed, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+		T(where_comparisons_select_the_right_rows),
+		T(order_limit_and_offset_page_through_rows),
+		T(results_come_through_the_identity_map),
+		T(select_sees_pending_objects_through_autoflush),
+		T(select_one_tells_none_from_many),
+		T(bad_conditions_are_errors_when_the_select_runs),
+		T(hostile_text_is_a_value_never_sql),
+	};
+	return cmocka_run_group_tests_name("select", tests, NULL, NULL);
+}
