@@ -1,0 +1,6 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+typedef char *email_t;
+CALX_TYPE(email_t, "TEXT",);
