@@ -211,7 +211,9 @@ unsigned calx__annot_parse_table(const char *text, char **name_out, calx__annot_
 	}
 done:
 	free(args);
-	return p.errors + (p.oom && !p.errors);
+	if (p.oom)
+		calx__ap_fail(&p, "out of memory");
+	return p.errors;
 }
 
 unsigned calx__annot_parse_mixin(const char *text, calx__annot_err_fn err, void *payload)
@@ -241,6 +243,8 @@ unsigned calx__annot_parse_type(const char *text, calx__strlist *out, calx__anno
 	calx__ap_type_args(&p, "annotation 'calx:type'", args, n, out);
 done:
 	free(args);
-	return p.errors + (p.oom && !p.errors);
+	if (p.oom)
+		calx__ap_fail(&p, "out of memory");
+	return p.errors;
 }
 

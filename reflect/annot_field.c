@@ -329,8 +329,10 @@ unsigned calx__annot_parse_field(const char *text, calx__field_opts *o, calx__an
 		for (unsigned i = 0; i < n; i++)
 			option(&p, o, items[i]);
 	free(items);
-	if (p.oom)
+	if (p.oom) {
 		o->oom = true;
+		calx__ap_fail(&p, "out of memory");
+	}
 	return p.errors;
 }
 

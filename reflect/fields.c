@@ -177,6 +177,11 @@ static void walk(calx__ctx *cx, calx__table *t, CXCursor rec, const char *prefix
 		bool is_enum;
 		char *spelling;
 
+		if (clang_getCursorKind(f) != CXCursor_FieldDecl) {
+			calx__error(cx, &loc, "cannot map an anonymous struct or union member of struct '%s': name it and mark it transient",
+				    owner);
+			goto next;
+		}
 		{
 			unsigned before = cx->errors;
 			read_options(cx, f, &o, &e);

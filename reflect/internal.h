@@ -127,7 +127,7 @@ void calx__loc_free(calx__loc *loc);
 /* The annotate("...") texts attached to a declaration, in source order. */
 char **calx__annotations(calx__ctx *cx, CXCursor c, unsigned *n_out);
 void calx__strv_free(char **v, unsigned n);
-/* The FieldDecl children of a record, in declaration order (free the array). */
+/* The FieldDecl children of a record and its anonymous struct/union members, in order (free the array). */
 CXCursor *calx__fields(calx__ctx *cx, CXCursor rec, unsigned *n_out);
 /* "models" from "dir/models.h": basename without extension as a C identifier. */
 char *calx__ident_from_path(calx__ctx *cx, const char *path, bool strip_ext);

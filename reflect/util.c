@@ -252,7 +252,11 @@ static enum CXChildVisitResult visit_field(CXCursor c, CXCursor parent, CXClient
 {
 	field_visit *f = data;
 	(void)parent;
-	if (clang_getCursorKind(c) == CXCursor_FieldDecl && calx__push(f->cx, &f->v, &f->n, sizeof *f->v))
+	enum CXCursorKind k = clang_getCursorKind(c);
+	/* C11 anonymous members are records without a FieldDecl: keep them to refuse them. */
+	bool anonymous_member = (k == CXCursor_StructDecl || k == CXCursor_UnionDecl) &&
+				clang_Cursor_isAnonymousRecordDecl(c);
+	if ((k == CXCursor_FieldDecl || anonymous_member) && calx__push(f->cx, &f->v, &f->n, sizeof *f->v))
 		f->v[f->n - 1] = c;
 	return CXChildVisit_Continue;
 }

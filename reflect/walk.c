@@ -150,8 +150,10 @@ static void struct_decl(calx__ctx *cx, CXCursor c)
 	if (n_table && n_mixin)
 		calx__error(cx, &loc, "contradictory annotations 'calx:table' and 'calx:mixin' on %s",
 			    what ? what : "struct");
-	else if (n_table)
-		add_table(cx, c, tag, name, &loc), name = NULL;
+	else if (n_table) {
+		add_table(cx, c, tag, name, &loc); /* takes name */
+		name = NULL;
+	}
 	else if (n_mixin && clang_Location_isFromMainFile(clang_getCursorLocation(c)) &&
 		 calx__push(cx, &cx->mixins, &cx->n_mixins, sizeof *cx->mixins))
 		cx->mixins[cx->n_mixins - 1] = c;
