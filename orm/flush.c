@@ -261,6 +261,8 @@ static int run_inserts(calx_session *s, flush_plan *p)
 		calx__obj *h = p->inserts.v[i];
 		const calx_mapper_desc *d = h->m->desc;
 		void *obj = calx__obj_ptr(h);
+		if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, h)) != CALX_OK)
+			break;
 		normalize_nulls(h);
 		uint64_t omitted = omitted_fields(h);
 		if (!st || h->m != cur_m || omitted != cur_omitted) {
@@ -316,8 +318,9 @@ static int run_inserts(calx_session *s, flush_plan *p)
 			rc = statement_failed(s, "insert into", h, i, p->inserts.n);
 			break;
 		}
-		rc = CALX_OK;
 		s->d->reset(st->st);
+		if ((rc = calx__fire(s, CALX_EVENT_AFTER_INSERT, h)) != CALX_OK)
+			break;
 	}
 	calx__stmt_release(st);
 	return rc;
@@ -348,7 +351,14 @@ static int run_one(calx_session *s, const char *what, calx__obj *h, size_t i, si
 	const calx_mapper_desc *d = h->m->desc;
 	calx__stmt *st = NULL;
 	unsigned n = 0, k = 0;
-	int rc;
+	int rc = calx__fire(s, is_update ? CALX_EVENT_BEFORE_UPDATE : CALX_EVENT_BEFORE_DELETE, h);
+	if (rc != CALX_OK)
+		return rc;
+	if (is_update) {
+		normalize_nulls(h);
+		if (!obj_dirty(h))
+			return CALX_OK;     /* a listener took the change back */
+	}
 	calx__buf_clear(&s->sql);
 	if (is_update) {
 		calx__buf_puts(&s->sql, "UPDATE ");
@@ -389,7 +399,9 @@ static int run_one(calx_session *s, const char *what, calx__obj *h, size_t i, si
 			                    "the row was not found (deleted or its key changed outside this session)");
 	}
 	calx__stmt_release(st);
-	return rc == CALX_OK ? CALX_OK : statement_failed(s, what, h, i, total);
+	if (rc != CALX_OK)
+		return statement_failed(s, what, h, i, total);
+	return calx__fire(s, is_update ? CALX_EVENT_AFTER_UPDATE : CALX_EVENT_AFTER_DELETE, h);
 }
 
 static void undo_inserts(calx_session *s, flush_plan *p)
@@ -460,7 +472,12 @@ int calx__flush(calx_session *s)
 		return CALX_OK;
 	flush_plan p;
 	memset(&p, 0, sizeof p);
-	int rc = make_plan(s, &p);
+	s->flushing = true;     /* a before_flush listener may add objects, not flush */
+	int rc = calx__fire(s, CALX_EVENT_BEFORE_FLUSH, NULL);
+	s->flushing = false;
+	if (rc != CALX_OK)
+		return rc;
+	rc = make_plan(s, &p);
 	if (rc != CALX_OK)
 		goto done;
 	if (!p.inserts.n && !p.updates.n && !p.deletes.n) {
@@ -477,15 +494,23 @@ int calx__flush(calx_session *s)
 		rc = run_one(s, "delete from", p.deletes.v[i], i, p.deletes.n, false);
 	s->flushing = false;
 	if (rc != CALX_OK) {
-		calx_error keep = s->err;
 		undo_inserts(s, &p);
+		goto failed;
+	}
+	commit_plan(s, &p);
+	s->flushing = true;
+	rc = calx__fire(s, CALX_EVENT_AFTER_FLUSH, NULL);
+	s->flushing = false;
+	if (rc != CALX_OK)
+		goto failed;    /* the objects are persistent now: rollback undoes them */
+	goto done;
+failed: {
+		calx_error keep = s->err;
 		s->d->exec(s->conn->raw, "ROLLBACK", &s->err);
 		s->err = keep;
 		s->in_txn = false;
 		s->failed = true;
-		goto done;
 	}
-	commit_plan(s, &p);
 done:
 	plan_free(&p);
 	return rc;

@@ -67,7 +67,7 @@ int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_
 		return rc;
 	}
 	*out = h;
-	return CALX_OK;
+	return calx__fire(s, CALX_EVENT_AFTER_LOAD, h);
 }
 
 static const char *get_sql(calx_session *s, const calx__mapper *m)

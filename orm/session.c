@@ -85,6 +85,7 @@ void calx_session_free(calx_session *s)
 	calx__free(s->deleted.v);
 	calx__free(s->txn_log.v);
 	calx__free(s->idmap);
+	calx__free(s->listeners.v);
 	calx__buf_free(&s->sql);
 	calx__arena_free(&s->arena);
 	calx__free(s);

@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "engine.h"
+#include "events.h"
 #include "registry.h"
 
 #define CALX__OBJ_MAGIC 0x4a424f58u
@@ -100,6 +101,7 @@ struct calx_session {
 	size_t idmap_cap;
 	size_t idmap_n;
 	char **get_sql;         /* per mapper, built on first get */
+	calx__listeners listeners;
 	calx__buf sql;          /* scratch for statement text */
 };
 

@@ -17,6 +17,7 @@
 #include "calx/registry.h"
 #include "calx/session.h"
 #include "calx/select.h"
+#include "calx/events.h"
 
 /* The runtime's version string, to compare with what a header was generated for. */
 const char *calx_version(void);

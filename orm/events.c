@@ -1,0 +1,65 @@
+#include "calx/calx.h"
+#include "alloc.h"
+#include "events.h"
+#include "session.h"
+
+const char *calx_event_name(calx_event ev)
+{
+	switch (ev) {
+	case CALX_EVENT_BEFORE_FLUSH: return "before_flush";
+	case CALX_EVENT_AFTER_FLUSH: return "after_flush";
+	case CALX_EVENT_BEFORE_INSERT: return "before_insert";
+	case CALX_EVENT_AFTER_INSERT: return "after_insert";
+	case CALX_EVENT_BEFORE_UPDATE: return "before_update";
+	case CALX_EVENT_AFTER_UPDATE: return "after_update";
+	case CALX_EVENT_BEFORE_DELETE: return "before_delete";
+	case CALX_EVENT_AFTER_DELETE: return "after_delete";
+	case CALX_EVENT_AFTER_LOAD: return "after_load";
+	}
+	return "?";
+}
+
+int calx_session_listen(calx_session *s, calx_event ev, const calx_mapper_desc *m, calx_listener_fn fn,
+                        void *payload)
+{
+	if (!s)
+		return CALX_EINVAL;
+	if (!fn || ev < CALX_EVENT_BEFORE_FLUSH || ev > CALX_EVENT_AFTER_LOAD)
+		return calx__fail(s, CALX_EINVAL, "calx_session_listen: bad event %d or NULL listener", (int)ev);
+	if (m && !calx__registry_find(s->reg, m, &s->err))
+		return s->err.code;
+	calx__listeners *l = &s->listeners;
+	if (calx__grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+		return calx__fail(s, CALX_ENOMEM, "out of memory adding a listener");
+	l->v[l->n].ev = ev;
+	l->v[l->n].m = m;
+	l->v[l->n].fn = fn;
+	l->v[l->n++].payload = payload;
+	l->mask |= 1u << ev;
+	return CALX_OK;
+}
+
+int calx__fire(calx_session *s, calx_event ev, const calx__obj *h)
+{
+	const calx__listeners *l = &s->listeners;
+	if (!(l->mask & (1u << ev)))
+		return CALX_OK;
+	const calx_mapper_desc *m = h ? h->m->desc : NULL;
+	void *obj = h ? calx__obj_ptr(h) : NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const calx__listener *x = &l->v[i];
+		if (x->ev != ev || (x->m && x->m != m))
+			continue;
+		int rc = x->fn(s, ev, m, obj, x->payload);
+		if (rc != CALX_OK) {
+			if (rc > 0)
+				rc = CALX_ERROR;
+			/* keep a message the listener set, else say who stopped it */
+			if (s->err.code != rc)
+				calx__fail(s, rc, "%s listener on %s returned %s", calx_event_name(ev),
+				           m ? m->name : "the session", calx_status_name(rc));
+			return rc;
+		}
+	}
+	return CALX_OK;
+}

@@ -1,0 +1,136 @@
+/*
+ * Listeners: called in flush order with the object, can change fields, and
+ * can stop a flush, which then fails like any other.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "helpers.h"
+
+typedef struct trace {
+	char log[512];
+	int stop_on;            /* event that returns an error, or 0 */
+} trace;
+
+static int record(calx_session *s, calx_event ev, const calx_mapper_desc *m, void *obj, void *payload)
+{
+	(void)s;
+	(void)obj;
+	trace *t = payload;
+	size_t n = strlen(t->log);
+	snprintf(t->log + n, sizeof t->log - n, "%s%s%s%s", n ? " " : "", calx_event_name(ev), m ? ":" : "",
+	         m ? m->name : "");
+	return (int)ev == t->stop_on ? CALX_ECHECK : CALX_OK;
+}
+
+static int stamp_note(calx_session *s, calx_event ev, const calx_mapper_desc *m, void *obj, void *payload)
+{
+	(void)m;
+	(void)payload;
+	struct user *u = obj;
+	u->note = calx_strdup(s, ev == CALX_EVENT_BEFORE_INSERT ? "inserted" : "updated");
+	return u->note ? CALX_OK : CALX_ENOMEM;
+}
+
+static void listeners_see_the_unit_of_work_in_order(void **state)
+{
+	fixture *fx = *state;
+	trace t = { "", 0 };
+	for (calx_event ev = CALX_EVENT_BEFORE_FLUSH; ev <= CALX_EVENT_AFTER_LOAD; ev++)
+		assert_ok(fx->s, calx_session_listen(fx->s, ev, NULL, record, &t));
+	struct user *u = user_new(fx->s, .id = 1, .name = "a");
+	struct address *a = address_new(fx->s, .user_id = 1, .street = "s");
+	assert_ok(fx->s, calx_session_add(fx->s, a));
+	assert_ok(fx->s, calx_session_add(fx->s, u));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_string_equal(t.log, "before_flush before_insert:user after_insert:user before_insert:address "
+	                           "after_insert:address after_flush");
+	t.log[0] = '\0';
+	u->age = 4;
+	assert_ok(fx->s, calx_session_delete(fx->s, a));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_string_equal(t.log, "before_flush before_update:user after_update:user before_delete:address "
+	                           "after_delete:address after_flush");
+	calx_session *s2 = fixture_session(fx);
+	trace t2 = { "", 0 };
+	assert_ok(s2, calx_session_listen(s2, CALX_EVENT_AFTER_LOAD, &user_mapper, record, &t2));
+	struct user *o;
+	assert_ok(s2, user_get(s2, 1, &o));
+	assert_ok(s2, user_get(s2, 1, &o));     /* identity map: no second load */
+	assert_string_equal(t2.log, "after_load:user");
+	calx_session_free(s2);
+}
+
+static void before_insert_and_update_listeners_can_set_fields(void **state)
+{
+	fixture *fx = *state;
+	assert_ok(fx->s, calx_session_listen(fx->s, CALX_EVENT_BEFORE_INSERT, &user_mapper, stamp_note, NULL));
+	assert_ok(fx->s, calx_session_listen(fx->s, CALX_EVENT_BEFORE_UPDATE, &user_mapper, stamp_note, NULL));
+	struct user *u = user_new(fx->s, .name = "b");
+	assert_ok(fx->s, calx_session_add(fx->s, u));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *s2 = fixture_session(fx);
+	struct user *o;
+	assert_ok(s2, user_get(s2, u->id, &o));
+	assert_string_equal(o->note, "inserted");
+	calx_session_free(s2);
+	u->age = 9;
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	s2 = fixture_session(fx);
+	assert_ok(s2, user_get(s2, u->id, &o));
+	assert_string_equal(o->note, "updated");
+	assert_int_equal(o->age, 9);
+	calx_session_free(s2);
+}
+
+static void a_failing_listener_fails_the_flush_and_writes_nothing(void **state)
+{
+	fixture *fx = *state;
+	trace t = { "", CALX_EVENT_AFTER_INSERT };
+	assert_ok(fx->s, calx_session_listen(fx->s, CALX_EVENT_AFTER_INSERT, &address_mapper, record, &t));
+	struct user *u = user_new(fx->s, .id = 2, .name = "c");
+	struct address *a = address_new(fx->s, .user_id = 2, .street = "s");
+	assert_ok(fx->s, calx_session_add(fx->s, u));
+	assert_ok(fx->s, calx_session_add(fx->s, a));
+	assert_calx(fx->s, calx_session_commit(fx->s), CALX_ECHECK);
+	assert_string_equal(calx_session_errmsg(fx->s), "after_insert listener on address returned CALX_ECHECK");
+	assert_int_equal(count_rows(fx, &user_mapper), 0);
+	assert_int_equal(count_rows(fx, &address_mapper), 0);
+	assert_calx(fx->s, calx_session_flush(fx->s), CALX_ESTATE);
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+	assert_int_equal(a->id, 0);
+}
+
+static void a_failing_after_flush_listener_is_undone_by_rollback(void **state)
+{
+	fixture *fx = *state;
+	trace t = { "", CALX_EVENT_AFTER_FLUSH };
+	assert_ok(fx->s, calx_session_listen(fx->s, CALX_EVENT_AFTER_FLUSH, NULL, record, &t));
+	struct user *u = user_new(fx->s, .name = "d");
+	assert_ok(fx->s, calx_session_add(fx->s, u));
+	assert_calx(fx->s, calx_session_commit(fx->s), CALX_ECHECK);
+	assert_int_equal(count_rows(fx, &user_mapper), 0);
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+	assert_int_equal(u->id, 0);
+	struct user *o;
+	assert_calx(fx->s, user_get(fx->s, 1, &o), CALX_ENOTFOUND);
+}
+
+static void listen_refuses_bad_arguments(void **state)
+{
+	fixture *fx = *state;
+	assert_calx(fx->s, calx_session_listen(fx->s, (calx_event)99, NULL, record, NULL), CALX_EINVAL);
+	assert_calx(fx->s, calx_session_listen(fx->s, CALX_EVENT_AFTER_LOAD, NULL, NULL, NULL), CALX_EINVAL);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+		T(listeners_see_the_unit_of_work_in_order),
+		T(before_insert_and_update_listeners_can_set_fields),
+		T(a_failing_listener_fails_the_flush_and_writes_nothing),
+		T(a_failing_after_flush_listener_is_undone_by_rollback),
+		T(listen_refuses_bad_arguments),
+	};
+	return cmocka_run_group_tests_name("events", tests, NULL, NULL);
+}
