@@ -169,7 +169,9 @@ static int make_plan(calx_session *s, flush_plan *p)
 	}
 	if ((rc = sort_by_rank(s, &p->inserts, false)) != CALX_OK ||
 	    (rc = sort_by_rank(s, &p->updates, false)) != CALX_OK ||
-	    (rc = sort_by_rank(s, &p->deletes, true)) != CALX_OK)
+	    (rc = sort_by_rank(s, &p->deletes, true)) != CALX_OK ||
+	    (rc = calx__order_self_refs(s, &p->inserts, false)) != CALX_OK ||
+	    (rc = calx__order_self_refs(s, &p->deletes, true)) != CALX_OK)
 		return rc;
 	/* Reserve what phase B needs, so that it cannot fail. */
 	size_t total = p->inserts.n + p->updates.n + p->deletes.n;

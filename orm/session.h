@@ -128,6 +128,9 @@ int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key
 /* Is field f NULL in the object (current state)? */
 bool calx__field_null(const calx__obj *h, const calx_field_desc *f);
 
+/* Self-referential rows in dependency order within each table's run (flush_order.c). */
+int calx__order_self_refs(calx_session *s, calx__objvec *v, bool children_first);
+
 /* Flush (flush.c) and load (load.c). */
 int calx__flush(calx_session *s);
 /*

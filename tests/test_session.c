@@ -187,6 +187,30 @@ static void deletes_run_children_first_whatever_the_order(void **state)
 	assert_int_equal(count_rows(fx, &address_mapper), 0);
 }
 
+static void self_referential_rows_are_ordered_parents_first(void **state)
+{
+	fixture *fx = *state;
+	/* a chain 1 <- 2 <- 3 <- 4 added leaf first, and a root without children */
+	struct node *n4 = node_new(fx->s, .id = 4, .parent_id = 3, .name = "four");
+	struct node *n3 = node_new(fx->s, .id = 3, .parent_id = 2, .name = "three");
+	struct node *n9 = node_new(fx->s, .id = 9, .name = "nine");
+	struct node *n2 = node_new(fx->s, .id = 2, .parent_id = 1, .name = "two");
+	struct node *n1 = node_new(fx->s, .id = 1, .name = "one");
+	struct node *all[] = { n4, n3, n9, n2, n1 };
+	assert_ok(fx->s, calx_field_set_null(fx->s, n9, NODE_PARENT_ID, true));   /* 0 would be a key */
+	assert_ok(fx->s, calx_field_set_null(fx->s, n1, NODE_PARENT_ID, true));
+	for (int i = 0; i < 5; i++)
+		assert_ok(fx->s, calx_session_add(fx->s, all[i]));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_int_equal(count_rows(fx, &node_mapper), 5);
+	/* deleted root first, leaf last: the flush deletes children first */
+	struct node *gone[] = { n1, n2, n3, n4 };
+	for (int i = 0; i < 4; i++)
+		assert_ok(fx->s, calx_session_delete(fx->s, gone[i]));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_int_equal(count_rows(fx, &node_mapper), 1);
+}
+
 static void rollback_restores_values_and_unflushes_inserts(void **state)
 {
 	fixture *fx = *state;
@@ -308,6 +332,7 @@ int main(void)
 		T(delete_removes_the_row),
 		T(inserts_run_parents_first_whatever_the_add_order),
 		T(deletes_run_children_first_whatever_the_order),
+		T(self_referential_rows_are_ordered_parents_first),
 		T(rollback_restores_values_and_unflushes_inserts),
 		T(unflushed_changes_are_discarded_by_rollback),
 		T(text_primary_key_and_mixin_columns_work),
