@@ -23,6 +23,8 @@ struct calx_select {
 	int64_t offset;
 	calx_error err;                 /* a builder error, reported when run */
 	calx__stmt *st;
+	const calx_field_desc **cols;   /* column tuples, or NULL for objects */
+	size_t n_cols;
 	bool started, done;
 	void **items;
 	size_t n_items, cap_items;
@@ -52,6 +54,7 @@ void calx_select_free(calx_select *q)
 		return;
 	calx__stmt_release(q->st);
 	calx_expr_free(q->where);
+	calx__free(q->cols);
 	calx__free(q->order);
 	calx__free(q->items);
 	calx__free(q);
@@ -149,7 +152,19 @@ static int start(calx_select *q)
 	calx__buf b = CALX__BUF_INIT;
 	calx__binds binds = { NULL, 0, 0 };
 	unsigned n = 0;
-	calx__buf_printf(&b, "SELECT %s FROM ", q->m->select_list);
+	if (q->cols) {
+		calx__buf_puts(&b, "SELECT ");
+		for (size_t i = 0; i < q->n_cols; i++) {
+			if (i)
+				calx__buf_puts(&b, ", ");
+			calx__buf_ident(&b, md->table);
+			calx__buf_putc(&b, '.');
+			calx__buf_ident(&b, q->cols[i]->column);
+		}
+		calx__buf_puts(&b, " FROM ");
+	} else {
+		calx__buf_printf(&b, "SELECT %s FROM ", q->m->select_list);
+	}
 	calx__buf_ident(&b, md->table);
 	if (q->where) {
 		calx__buf_puts(&b, " WHERE ");
@@ -191,11 +206,35 @@ static int start(calx_select *q)
 	return rc;
 }
 
-int calx_select_next(calx_select *q, void **out)
+int calx_select_columns(calx_select *q, const calx_field_desc *const *cols, size_t n)
 {
-	if (!q || !out)
+	if (!q)
 		return CALX_EINVAL;
-	*out = NULL;
+	if (q->started || !cols || !n) {
+		builder_error(q, CALX_EINVAL, "calx_select_columns needs columns, before the select runs");
+		return CALX_EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!cols[i] || cols[i]->owner != q->m->desc) {
+			builder_error(q, CALX_EINVAL, "calx_select_columns: a column of another table (or NULL)");
+			return CALX_EINVAL;
+		}
+	}
+	const calx_field_desc **copy = calx__malloc(n * sizeof *copy);
+	if (!copy) {
+		builder_error(q, CALX_ENOMEM, "out of memory in calx_select_columns");
+		return CALX_ENOMEM;
+	}
+	memcpy(copy, cols, n * sizeof *copy);
+	calx__free(q->cols);
+	q->cols = copy;
+	q->n_cols = n;
+	return CALX_OK;
+}
+
+/* Step the statement; CALX_ROW, or CALX_DONE / an error with the statement released. */
+static int step(calx_select *q)
+{
 	int rc;
 	if (!q->started && (rc = start(q)) != CALX_OK)
 		return rc;
@@ -209,17 +248,44 @@ int calx_select_next(calx_select *q, void **out)
 		return calx__check_usable(s);
 	}
 	rc = s->d->step(q->st->st, &s->err);
-	if (rc == CALX_ROW) {
-		calx__obj *h;
-		if ((rc = calx__load_row(s, q->m, q->st, &h)) != CALX_OK)
-			return rc;
-		*out = calx__obj_ptr(h);
-		return CALX_ROW;
+	if (rc != CALX_ROW) {
+		calx__stmt_release(q->st);
+		q->st = NULL;
+		q->done = true;
 	}
-	calx__stmt_release(q->st);
-	q->st = NULL;
-	q->done = true;
 	return rc;
+}
+
+int calx_select_next_values(calx_select *q, calx_value *vals)
+{
+	if (!q || !vals)
+		return CALX_EINVAL;
+	if (!q->cols)
+		return calx__fail(q->s, CALX_EINVAL, "select %s: call calx_select_columns first", q->m->desc->name);
+	int rc = step(q);
+	if (rc != CALX_ROW)
+		return rc;
+	for (size_t i = 0; i < q->n_cols; i++)
+		q->s->d->column(q->st->st, (unsigned)i, &vals[i]);
+	return CALX_ROW;
+}
+
+int calx_select_next(calx_select *q, void **out)
+{
+	if (!q || !out)
+		return CALX_EINVAL;
+	*out = NULL;
+	if (q->cols)
+		return calx__fail(q->s, CALX_EINVAL, "select %s returns column tuples: use calx_select_next_values",
+		                  q->m->desc->name);
+	int rc = step(q);
+	if (rc != CALX_ROW)
+		return rc;
+	calx__obj *h;
+	if ((rc = calx__load_row(q->s, q->m, q->st, &h)) != CALX_OK)
+		return rc;
+	*out = calx__obj_ptr(h);
+	return CALX_ROW;
 }
 
 int calx_select_one(calx_select *q, void **out)

@@ -160,6 +160,29 @@ static void bad_conditions_are_errors_when_the_select_runs(void **state)
 	calx_select_free(q);
 }
 
+static void column_tuples_come_back_as_values(void **state)
+{
+	fixture *fx = *state;
+	calx_select *q = calx_select_new(fx->s, &user_mapper);
+	const calx_field_desc *cols[] = { USER_NAME, USER_AGE, USER_NOTE };
+	assert_ok(fx->s, calx_select_columns(q, cols, 3));
+	calx_where(q, calx_lt(USER_AGE, 2));
+	calx_order_by(q, USER_AGE, CALX_ASC);
+	calx_value v[3];
+	assert_int_equal(calx_select_next_values(q, v), CALX_ROW);
+	assert_int_equal(v[0].kind, CALX_VALUE_TEXT);
+	assert_memory_equal(v[0].u.s.p, "u00", 3);
+	assert_int_equal(v[1].u.i, 0);
+	assert_int_equal(v[2].kind, CALX_VALUE_TEXT);
+	assert_int_equal(calx_select_next_values(q, v), CALX_ROW);
+	assert_int_equal(v[1].u.i, 1);
+	assert_int_equal(v[2].kind, CALX_VALUE_NULL);
+	assert_int_equal(calx_select_next_values(q, v), CALX_DONE);
+	void *obj;
+	assert_calx(fx->s, calx_select_next(q, &obj), CALX_EINVAL);
+	calx_select_free(q);
+}
+
 static void hostile_text_is_a_value_never_sql(void **state)
 {
 	fixture *fx = *state;
@@ -181,6 +204,7 @@ int main(void)
 		T(select_sees_pending_objects_through_autoflush),
 		T(select_one_tells_none_from_many),
 		T(bad_conditions_are_errors_when_the_select_runs),
+		T(column_tuples_come_back_as_values),
 		T(hostile_text_is_a_value_never_sql),
 	};
 	return cmocka_run_group_tests_name("select", tests, NULL, NULL);

@@ -53,6 +53,15 @@ int calx_select_one(calx_select *q, void **out);
 /* Every row: *items_out is an array owned by the select, valid until freed. */
 int calx_select_all(calx_select *q, void ***items_out, size_t *n_out);
 
+/*
+ * Column tuples instead of objects (no identity map, no objects built):
+ * after calx_select_columns(q, cols, n) -- columns of the select's table --
+ * each calx_select_next_values(q, vals) fills vals[0..n) and returns
+ * CALX_ROW, then CALX_DONE. Text is borrowed until the next call.
+ */
+int calx_select_columns(calx_select *q, const calx_field_desc *const *cols, size_t n);
+int calx_select_next_values(calx_select *q, calx_value *vals);
+
 /* Comparisons: the value is converted by calx_v (int, double, bool, string). */
 calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v);
 calx_expr *calx_is_null_expr(const calx_field_desc *col);
