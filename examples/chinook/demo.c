@@ -47,8 +47,8 @@ static int check(calx_session *s, int rc, const char *doing)
 	return rc;
 }
 
-/* A select that could not even be allocated: the session says why. */
-static int no_select(calx_session *s, const char *doing)
+/* A select or object that could not be made (NULL): the session says why. */
+static int no_object(calx_session *s, const char *doing)
 {
 	int rc = calx_session_errcode(s);
 	return check(s, rc < 0 ? rc : CALX_ENOMEM, doing);
@@ -84,8 +84,11 @@ static int utf8_length(const char *s, size_t *bytes_for, int max_chars)
 	return chars;
 }
 
-/* One cell, padded to its width; text too long is cut and ends in '~'. */
-static void put_cell(const struct column *c, const char *text)
+/*
+ * One cell, padded to its width (but not at the end of a line); text too
+ * long is cut and ends in '~'.
+ */
+static void put_cell(const struct column *c, const char *text, bool last)
 {
 	size_t bytes;
 	int chars = utf8_length(text ? text : "", &bytes, c->width + 1);
@@ -99,16 +102,17 @@ static void put_cell(const struct column *c, const char *text)
 	if (c->right)
 		printf("%*s", pad, "");
 	printf("%.*s%s", (int)bytes, text, chars > c->width ? "~" : "");
-	if (!c->right)
+	if (!c->right && !last)
 		printf("%*s", pad, "");
-	printf("  ");
+	if (!last)
+		printf("  ");
 }
 
 static void put_row(const struct column *cols, size_t n, const char *const *cells)
 {
 	printf("  ");
 	for (size_t i = 0; i < n; i++)
-		put_cell(&cols[i], cells[i]);
+		put_cell(&cols[i], cells[i], i + 1 == n);
 	printf("\n");
 }
 
@@ -153,7 +157,7 @@ static int count_rows(calx_session *s, const calx_mapper_desc *m, size_t *out)
 	int rc;
 
 	if (!q)
-		return no_select(s, "counting rows");
+		return no_object(s, "counting rows");
 	while ((rc = calx_select_next(q, &obj)) == CALX_ROW)
 		n++;
 	if (rc != CALX_DONE)
@@ -175,7 +179,7 @@ static int show_counts(struct demo *d, const chinook_load_stats *stats)
 {
 	static const struct column cols[] = {
 		{ "Table", 14, false }, { "In script", 9, true }, { "In database", 11, true },
-		{ "", 8, false },
+		{ "Check", 8, false },
 	};
 	bool all_match = true;
 
@@ -249,6 +253,11 @@ static void print_top_artists(struct artist **artists, size_t n)
 		put_row(cols, N_COLS(cols), (const char *[]){
 			fmt_int(rank, sizeof rank, (long long)i + 1), artists[i]->name,
 			fmt_int(count, sizeof count, artists[i]->n_tracks) });
+	/* A cut-off inside a tie would hide an equal answer: name the others. */
+	for (size_t i = TOP_ARTISTS; i < n && i > 0 &&
+	     artists[i]->n_tracks == artists[TOP_ARTISTS - 1]->n_tracks; i++)
+		printf("  (%s also has %d tracks)\n", artists[i]->name ? artists[i]->name : "?",
+		       (int)artists[i]->n_tracks);
 }
 
 static int top_artists(struct demo *d)
@@ -263,7 +272,7 @@ static int top_artists(struct demo *d)
 
 	heading("The five artists with the most tracks");
 	if (!qa || !qb || !qt) {
-		rc = no_select(d->s, "selecting the catalog");
+		rc = no_object(d->s, "selecting the catalog");
 		goto done;
 	}
 	if ((rc = check(d->s, calx_select_all(qa, &artists, &n_artists), "artists")) != CALX_OK ||
@@ -303,7 +312,7 @@ static int count_long_tracks(calx_session *s, size_t *out)
 
 	*out = 0;
 	if (!q)
-		return no_select(s, "long tracks");
+		return no_object(s, "long tracks");
 	calx_where(q, calx_gt(TRACK_MILLISECONDS, LONG_TRACK_MS));
 	while ((rc = calx_select_next(q, &obj)) == CALX_ROW)
 		(*out)++;
@@ -337,7 +346,7 @@ static int print_track_row(calx_session *s, const struct column *cols, size_t n_
 static int longest_tracks(struct demo *d)
 {
 	static const struct column cols[] = {
-		{ "#", 2, true }, { "Track", 32, false }, { "Album", 30, false },
+		{ "#", 2, true }, { "Track", 28, false }, { "Album", 40, false },
 		{ "Length", 7, true }, { "Price", 5, true },
 	};
 	calx_select *q;
@@ -351,7 +360,7 @@ static int longest_tracks(struct demo *d)
 	printf("  %zu tracks run longer than ten minutes; the %d longest:\n\n", n_long,
 	       LONG_TRACKS_SHOWN);
 	if (!(q = calx_select_new(d->s, &track_mapper)))
-		return no_select(d->s, "longest tracks");
+		return no_object(d->s, "longest tracks");
 	calx_where(q, calx_gt(TRACK_MILLISECONDS, LONG_TRACK_MS));
 	calx_order_by(q, TRACK_MILLISECONDS, CALX_DESC);
 	calx_limit(q, LONG_TRACKS_SHOWN);
@@ -398,7 +407,7 @@ static int brazil_customers(struct demo *d)
 
 	heading("Customers in Brazil, by last name");
 	if (!q)
-		return no_select(d->s, "customers in Brazil");
+		return no_object(d->s, "customers in Brazil");
 	calx_where(q, calx_eq(CUSTOMER_COUNTRY, "Brazil"));
 	calx_order_by(q, CUSTOMER_LAST_NAME, CALX_ASC);
 	put_header(cols, N_COLS(cols));
@@ -448,7 +457,7 @@ static void print_reports(const struct staff *st, const struct employee *boss, u
 
 		if (boss ? top || e->reports_to != boss->employee_id : !top)
 			continue;
-		printf("  %*s%s%s %s, %s", (int)(depth * 4), "", depth ? "`-- " : "",
+		printf("  %*s%s%s %s, %s", depth ? (int)(depth - 1) * 4 : 0, "", depth ? "`-- " : "",
 		       e->first_name, e->last_name, e->title ? e->title : "(no title)");
 		if ((n_cust = customers_of(st, e->employee_id)) > 0)
 			printf(" (supports %zu customers)", n_cust);
@@ -466,7 +475,7 @@ static int hierarchy(struct demo *d)
 
 	heading("Who reports to whom (Employee.ReportsTo)");
 	if (!qe || !qc) {
-		rc = no_select(d->s, "employees");
+		rc = no_object(d->s, "employees");
 		goto done;
 	}
 	calx_order_by(qe, EMPLOYEE_EMPLOYEE_ID, CALX_ASC);
@@ -513,7 +522,7 @@ static int raise_price(struct demo *d)
 
 	heading("An update: the longest track costs 0.50 more");
 	if (!q)
-		return no_select(d->s, "longest track");
+		return no_object(d->s, "longest track");
 	calx_order_by(q, TRACK_MILLISECONDS, CALX_DESC);
 	calx_limit(q, 1);
 	rc = check(d->s, calx_select_one(q, &obj), "the longest track");
@@ -566,6 +575,18 @@ static int artist_is_gone(struct demo *d, int32_t artist_id, bool *gone)
 	return rc;
 }
 
+/* Add an object a constructor made (NULL: it failed); flush to learn its key. */
+static int add_new(calx_session *s, void *obj, bool flush, const char *doing)
+{
+	int rc;
+
+	if (!obj)
+		return no_object(s, doing);
+	if ((rc = calx_session_add(s, obj)) == CALX_OK && flush)
+		rc = calx_session_flush(s);
+	return check(s, rc, doing);
+}
+
 /* Artist, album, track: each key generated by the flush, used by the next. */
 static int insert_new_release(calx_session *s, struct artist **a, struct album **al,
                               struct track **t)
@@ -573,26 +594,28 @@ static int insert_new_release(calx_session *s, struct artist **a, struct album *
 	int rc;
 
 	*a = artist_new(s, .name = "The Descriptors");
-	if (!*a || (rc = calx_session_add(s, *a)) != CALX_OK ||
-	    (rc = calx_session_flush(s)) != CALX_OK)
-		return check(s, *a ? rc : calx_session_errcode(s), "inserting an artist");
+	if ((rc = add_new(s, *a, true, "inserting an artist")) != CALX_OK)
+		return rc;
 	*al = album_new(s, .title = "offsetof(struct, member)", .artist_id = (*a)->artist_id);
-	if (!*al || (rc = calx_session_add(s, *al)) != CALX_OK ||
-	    (rc = calx_session_flush(s)) != CALX_OK)
-		return check(s, *al ? rc : calx_session_errcode(s), "inserting an album");
+	if ((rc = add_new(s, *al, true, "inserting an album")) != CALX_OK)
+		return rc;
 	/* No .unit_price: default(0.99) from models.h applies. */
 	*t = track_new(s, .name = "Static Const", .album_id = (*al)->album_id,
 	               .media_type_id = 1, .genre_id = 1, .milliseconds = 187000);
-	if (!*t || (rc = calx_session_add(s, *t)) != CALX_OK)
-		return check(s, *t ? rc : calx_session_errcode(s), "inserting a track");
+	/* A C int cannot say "unknown": the file size is NULL, not 0. */
+	if (*t && (rc = check(s, calx_field_set_null(s, *t, TRACK_BYTES, true),
+	                      "track size")) != CALX_OK)
+		return rc;
+	if ((rc = add_new(s, *t, false, "inserting a track")) != CALX_OK)
+		return rc;
 	return check(s, calx_session_commit(s), "committing the new release");
 }
 
 static int insert_and_delete(struct demo *d)
 {
-	struct artist *a;
-	struct album *al;
-	struct track *t;
+	struct artist *a = NULL;
+	struct album *al = NULL;
+	struct track *t = NULL;
 	char buf[200];
 	int32_t artist_id;
 	bool gone = false;
@@ -629,7 +652,7 @@ static int delete_playlist(struct demo *d, const char *name)
 
 	printf("\n");
 	if (!qp || !ql) {
-		rc = no_select(d->s, "playlists");
+		rc = no_object(d->s, "playlists");
 		goto done;
 	}
 	calx_where(qp, calx_eq(PLAYLIST_NAME, name));
@@ -757,8 +780,9 @@ int main(int argc, char **argv)
 
 	if (argc < 2 || argc > 3) {
 		fprintf(stderr, "usage: %s DB_PATH [SQL_SCRIPT]\n"
-		        "  loads the Chinook script (default %s) into a fresh SQLite\n"
-		        "  database at DB_PATH and queries it through calx\n",
+		        "Loads the Chinook SQL script into a new SQLite database at DB_PATH\n"
+		        "(deleted first) and queries it through calx.\n"
+		        "SQL_SCRIPT defaults to %s\n",
 		        argv[0], CHINOOK_DEFAULT_SCRIPT);
 		return 2;
 	}

@@ -512,7 +512,7 @@ static int read_columns(struct lexer *lx, struct insert *ins)
 static int read_row(struct lexer *lx, struct insert *ins)
 {
 	const char *row_at;
-	struct literal lit;
+	struct literal lit = { LIT_NULL, NULL, 0, NULL };
 	void *obj;
 	int rc;
 
