@@ -91,17 +91,19 @@ static int utf8_length(const char *s, size_t *bytes_for, int max_chars)
 static void put_cell(const struct column *c, const char *text, bool last)
 {
 	size_t bytes;
-	int chars = utf8_length(text ? text : "", &bytes, c->width + 1);
-	int pad;
+	int chars, pad;
+	bool cut;
 
 	if (!text)
 		text = "";
-	if (chars > c->width)
+	chars = utf8_length(text, &bytes, c->width + 1);
+	cut = chars > c->width;
+	if (cut)
 		utf8_length(text, &bytes, c->width - 1);
-	pad = c->width - (chars > c->width ? c->width : chars);
+	pad = cut ? 0 : c->width - chars;
 	if (c->right)
 		printf("%*s", pad, "");
-	printf("%.*s%s", (int)bytes, text, chars > c->width ? "~" : "");
+	printf("%.*s%s", (int)bytes, text, cut ? "~" : "");
 	if (!c->right && !last)
 		printf("%*s", pad, "");
 	if (!last)
@@ -116,12 +118,16 @@ static void put_row(const struct column *cols, size_t n, const char *const *cell
 	printf("\n");
 }
 
+#define MAX_COLS 8
+
 static void put_header(const struct column *cols, size_t n)
 {
-	const char *titles[16];
+	const char *titles[MAX_COLS];
 	int total = 0;
 
-	for (size_t i = 0; i < n && i < 16; i++) {
+	if (n > MAX_COLS)
+		n = MAX_COLS;
+	for (size_t i = 0; i < n; i++) {
 		titles[i] = cols[i].title;
 		total += cols[i].width + 2;
 	}
@@ -167,7 +173,7 @@ static int count_rows(calx_session *s, const calx_mapper_desc *m, size_t *out)
 	return rc == CALX_DONE ? CALX_OK : rc;
 }
 
-/* The people columns of two tables read the same way. */
+/* "First Last": Customer and Employee both keep the two apart. */
 static void full_name(char *buf, size_t cap, const char *first, const char *last)
 {
 	snprintf(buf, cap, "%s %s", first ? first : "", last ? last : "");
@@ -254,7 +260,7 @@ static void print_top_artists(struct artist **artists, size_t n)
 			fmt_int(rank, sizeof rank, (long long)i + 1), artists[i]->name,
 			fmt_int(count, sizeof count, artists[i]->n_tracks) });
 	/* A cut-off inside a tie would hide an equal answer: name the others. */
-	for (size_t i = TOP_ARTISTS; i < n && i > 0 &&
+	for (size_t i = TOP_ARTISTS; i < n &&
 	     artists[i]->n_tracks == artists[TOP_ARTISTS - 1]->n_tracks; i++)
 		printf("  (%s also has %d tracks)\n", artists[i]->name ? artists[i]->name : "?",
 		       (int)artists[i]->n_tracks);
