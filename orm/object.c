@@ -4,6 +4,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "alloc.h"
@@ -200,7 +201,17 @@ int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size
 			else
 				calx__buf_printf(&b, "%" PRId64, v.u.i);
 			break;
-		case CALX_VALUE_REAL: calx__buf_printf(&b, "%.17g", v.u.d); break;
+		case CALX_VALUE_REAL: {
+			/* the shortest text that reads back as the same double */
+			char num[32];
+			for (int prec = 15; prec <= 17; prec++) {
+				snprintf(num, sizeof num, "%.*g", prec, v.u.d);
+				if (strtod(num, NULL) == v.u.d)
+					break;
+			}
+			calx__buf_puts(&b, num);
+			break;
+		}
 		default:
 			calx__buf_putc(&b, '"');
 			for (size_t i = 0; i < v.u.s.n; i++) {
