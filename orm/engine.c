@@ -3,10 +3,12 @@
 #include "alloc.h"
 #include "engine.h"
 
-static const calx_dialect *const dialects[] = { &calx_sqlite_dialect };
+static const calx_dialect *const dialects[] = { &calx_sqlite_dialect, &calx_postgresql_dialect };
 
 static const calx_dialect *dialect_for(const char *url)
 {
+	if (strncmp(url, "postgres://", 11) == 0)
+		return &calx_postgresql_dialect;        /* libpq's alias */
 	for (size_t i = 0; i < sizeof dialects / sizeof dialects[0]; i++) {
 		size_t n = strlen(dialects[i]->name);
 		if (strncmp(url, dialects[i]->name, n) == 0 && url[n] == ':')
@@ -71,7 +73,8 @@ int calx_engine_open(calx_engine **out, const char *url)
 	eng->d = dialect_for(url);
 	if (!eng->d)
 		return calx_error_set(&eng->err, CALX_EINVAL,
-		                      "unknown database URL '%.100s' (expected sqlite:PATH or sqlite::memory:)", url);
+		                      "unknown database URL '%.100s' (expected sqlite:PATH, sqlite::memory: or postgresql://...)",
+		                      url);
 	eng->url = calx__strdup(url);
 	if (!eng->url)
 		return calx_error_set(&eng->err, CALX_ENOMEM, "out of memory opening engine");
@@ -155,6 +158,7 @@ void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken)
 {
 	if (!c)
 		return;
+	broken = broken || c->d->broken(c->raw);
 	pthread_mutex_lock(&eng->lock);
 	if (broken && !eng->single) {
 		eng->n_open--;
@@ -247,4 +251,19 @@ void calx__stmt_release(calx__stmt *st)
 		calx__free(st->sql);
 		calx__free(st);
 	}
+}
+
+int calx_engine_exec(calx_engine *eng, const char *sql)
+{
+	if (!eng || !eng->d)
+		return CALX_EINVAL;
+	if (!sql)
+		return calx_error_set(&eng->err, CALX_EINVAL, "calx_engine_exec: SQL is NULL");
+	calx__conn *c;
+	int rc = calx__engine_acquire(eng, &c, &eng->err);
+	if (rc != CALX_OK)
+		return rc;
+	rc = eng->d->exec(c->raw, sql, &eng->err);
+	calx__engine_release(eng, c, false);
+	return rc;
 }

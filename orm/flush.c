@@ -253,66 +253,94 @@ static int statement_failed(calx_session *s, const char *what, const calx__obj *
 	                  i + 1, n, keep.msg);
 }
 
+/* RETURNING: what the database generated goes back into the struct. */
+static int store_returning(calx_session *s, calx__obj *h, uint64_t omitted, calx_stmt *raw)
+{
+	const calx_mapper_desc *d = h->m->desc;
+	void *obj = calx__obj_ptr(h);
+	unsigned col = 0;
+	h->omitted = omitted;
+	for (unsigned f = 0; f < d->n_fields && f < 64; f++) {
+		if (!(omitted >> f & 1))
+			continue;
+		calx_value v;
+		bool isnull;
+		s->d->column(raw, col++, &v);
+		if (calx__field_set(&d->fields[f], obj, &v, &s->arena, &isnull, &s->err) != CALX_OK)
+			return s->err.code;
+		set_bit(calx__obj_nulls(h), f, isnull);
+	}
+	return CALX_OK;
+}
+
+/* The values of the columns an insert sends, in field order. */
+static int insert_values(calx_session *s, calx__obj *h, uint64_t omitted, calx_value *out)
+{
+	const calx_mapper_desc *d = h->m->desc;
+	unsigned k = 0;
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		if (f < 64 && (omitted >> f & 1))
+			continue;
+		const calx_field_desc *fd = &d->fields[f];
+		int rc = calx__field_get(fd, calx__obj_ptr(h), calx__field_null(h, fd), &out[k++], &s->err);
+		if (rc != CALX_OK)
+			return rc;
+	}
+	return CALX_OK;
+}
+
+static unsigned count_sent(const calx__mapper *m, uint64_t omitted)
+{
+	unsigned k = 0;
+	for (unsigned f = 0; f < m->desc->n_fields; f++)
+		if (!(f < 64 && (omitted >> f & 1)))
+			k++;
+	return k;
+}
+
+static int prepare_insert(calx_session *s, const calx__mapper *m, uint64_t omitted, calx__stmt **st)
+{
+	build_insert(s, m, omitted);
+	if (s->sql.oom)
+		return calx__fail(s, CALX_ENOMEM, "out of memory building an insert");
+	return calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), st, &s->err);
+}
+
+/* Row by row: bind, step, read RETURNING. */
 static int run_inserts(calx_session *s, flush_plan *p)
 {
 	calx__stmt *st = NULL;
 	const calx__mapper *cur_m = NULL;
 	uint64_t cur_omitted = 0;
+	calx_value vals[256];
 	int rc = CALX_OK;
 	for (size_t i = 0; i < p->inserts.n; i++) {
 		calx__obj *h = p->inserts.v[i];
-		const calx_mapper_desc *d = h->m->desc;
-		void *obj = calx__obj_ptr(h);
 		if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, h)) != CALX_OK)
 			break;
 		normalize_nulls(h);
 		uint64_t omitted = omitted_fields(h);
+		unsigned k = count_sent(h->m, omitted);
+		if (k > sizeof vals / sizeof vals[0]) {
+			rc = calx__fail(s, CALX_EINVAL, "table \"%s\" has more than 256 columns", h->m->desc->table);
+			break;
+		}
 		if (!st || h->m != cur_m || omitted != cur_omitted) {
 			calx__stmt_release(st);
 			st = NULL;
-			build_insert(s, h->m, omitted);
-			if (s->sql.oom) {
-				rc = calx__fail(s, CALX_ENOMEM, "out of memory building an insert");
-				break;
-			}
-			if ((rc = calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), &st, &s->err)) != CALX_OK) {
+			if ((rc = prepare_insert(s, h->m, omitted, &st)) != CALX_OK) {
 				rc = statement_failed(s, "preparing insert into", h, i, p->inserts.n);
 				break;
 			}
 			cur_m = h->m;
 			cur_omitted = omitted;
 		}
-		unsigned k = 0;
-		for (unsigned f = 0; f < d->n_fields && rc == CALX_OK; f++) {
-			if (f < 64 && (omitted >> f & 1))
-				continue;
-			const calx_field_desc *fd = &d->fields[f];
-			calx_value v;
-			rc = calx__field_get(fd, obj, calx__field_null(h, fd), &v, &s->err);
+		rc = insert_values(s, h, omitted, vals);
+		for (unsigned j = 0; j < k && rc == CALX_OK; j++)
+			rc = s->d->bind(st->st, j, &vals[j], &s->err);
+		if (rc == CALX_OK && (rc = s->d->step(st->st, &s->err)) == CALX_ROW) {
+			rc = store_returning(s, h, omitted, st->st);
 			if (rc == CALX_OK)
-				rc = s->d->bind(st->st, k++, &v, &s->err);
-		}
-		if (rc != CALX_OK) {
-			rc = statement_failed(s, "insert into", h, i, p->inserts.n);
-			break;
-		}
-		rc = s->d->step(st->st, &s->err);
-		if (rc == CALX_ROW) {
-			/* RETURNING: what the database generated goes back into the struct */
-			unsigned col = 0;
-			h->omitted = omitted;
-			for (unsigned f = 0; f < d->n_fields && f < 64 && rc == CALX_ROW; f++) {
-				if (!(omitted >> f & 1))
-					continue;
-				calx_value v;
-				bool isnull;
-				s->d->column(st->st, col++, &v);
-				if (calx__field_set(&d->fields[f], obj, &v, &s->arena, &isnull, &s->err) != CALX_OK)
-					rc = s->err.code;
-				else
-					set_bit(calx__obj_nulls(h), f, isnull);
-			}
-			if (rc == CALX_ROW)
 				rc = s->d->step(st->st, &s->err);
 		}
 		p->n_inserted = i + 1;
@@ -325,6 +353,83 @@ static int run_inserts(calx_session *s, flush_plan *p)
 			break;
 	}
 	calx__stmt_release(st);
+	return rc;
+}
+
+#define MAX_BATCH 10000
+
+typedef struct batch_ctx {
+	calx_session *s;
+	calx__obj **rows;
+	uint64_t omitted;
+} batch_ctx;
+
+static int batch_row(void *payload, size_t row, calx_stmt *raw)
+{
+	batch_ctx *ctx = payload;
+	return store_returning(ctx->s, ctx->rows[row], ctx->omitted, raw);
+}
+
+/* Runs of one shape go to the dialect's execute_batch (pipelined). */
+static int run_inserts_batched(calx_session *s, flush_plan *p)
+{
+	calx__obj **rows = p->inserts.v;
+	size_t n = p->inserts.n, i = 0, fired = 0, cap = 0;
+	calx_value *params = NULL;
+	int rc = CALX_OK;
+	while (i < n && rc == CALX_OK) {
+		if (fired <= i) {
+			if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, rows[i])) != CALX_OK)
+				break;
+			normalize_nulls(rows[i]);
+			fired = i + 1;
+		}
+		const calx__mapper *m = rows[i]->m;
+		uint64_t omitted = omitted_fields(rows[i]);
+		size_t end = i + 1;
+		while (end < n && end - i < MAX_BATCH && rows[end]->m == m) {
+			if (fired <= end) {
+				if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, rows[end])) != CALX_OK)
+					break;
+				normalize_nulls(rows[end]);
+				fired = end + 1;
+			}
+			if (omitted_fields(rows[end]) != omitted)
+				break;
+			end++;
+		}
+		if (rc != CALX_OK)
+			break;
+		unsigned k = count_sent(m, omitted);
+		size_t need = (end - i) * (k ? k : 1);
+		if (calx__grow((void **)&params, &cap, need, sizeof *params) != 0) {
+			rc = calx__fail(s, CALX_ENOMEM, "out of memory batching inserts into \"%s\"", m->desc->table);
+			break;
+		}
+		for (size_t r = i; r < end && rc == CALX_OK; r++)
+			if ((rc = insert_values(s, rows[r], omitted, params + (r - i) * k)) != CALX_OK)
+				rc = statement_failed(s, "insert into", rows[r], r, n);
+		if (rc != CALX_OK)
+			break;
+		calx__stmt *st = NULL;
+		if ((rc = prepare_insert(s, m, omitted, &st)) != CALX_OK) {
+			rc = statement_failed(s, "preparing insert into", rows[i], i, n);
+			break;
+		}
+		batch_ctx ctx = { s, rows + i, omitted };
+		size_t failed = 0;
+		rc = s->d->execute_batch(st->st, end - i, k, params, omitted ? batch_row : NULL, &ctx, &failed, &s->err);
+		calx__stmt_release(st);
+		p->n_inserted = end;
+		if (rc != CALX_OK) {
+			rc = statement_failed(s, "insert into", rows[i + failed], i + failed, n);
+			break;
+		}
+		for (size_t r = i; r < end && rc == CALX_OK; r++)
+			rc = calx__fire(s, CALX_EVENT_AFTER_INSERT, rows[r]);
+		i = end;
+	}
+	calx__free(params);
 	return rc;
 }
 
@@ -489,7 +594,7 @@ int calx__flush(calx_session *s)
 	if ((rc = calx__begin(s)) != CALX_OK)
 		goto done;
 	s->flushing = true;
-	rc = run_inserts(s, &p);
+	rc = s->d->execute_batch ? run_inserts_batched(s, &p) : run_inserts(s, &p);
 	for (size_t i = 0; rc == CALX_OK && i < p.updates.n; i++)
 		rc = run_one(s, "update of", p.updates.v[i], i, p.updates.n, true);
 	for (size_t i = 0; rc == CALX_OK && i < p.deletes.n; i++)

@@ -120,9 +120,17 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 		return calx__fail(s, CALX_EINVAL, "get %s: %zu key values given, the primary key has %u columns",
 		                  md->name, n_key, m->n_pk);
 	calx_value key[CALX__MAX_PK];
-	for (unsigned i = 0; i < m->n_pk; i++)
+	for (unsigned i = 0; i < m->n_pk; i++) {
 		if ((rc = normalize_key(s, &md->fields[m->pk[i]], &key_in[i], &key[i])) != CALX_OK)
 			return rc;
+		if (key[i].kind == CALX_VALUE_TEXT) {
+			/* dialects get NUL-terminated text; the caller's may not be */
+			if (memchr(key[i].u.s.p, '\0', key[i].u.s.n))
+				return calx__fail(s, CALX_ERANGE, "get %s: the key contains a NUL byte", md->name);
+			if (!(key[i].u.s.p = calx__arena_strndup(&s->arena, key[i].u.s.p, key[i].u.s.n)))
+				return calx__fail(s, CALX_ENOMEM, "out of memory in get %s", md->name);
+		}
+	}
 	calx__obj *h = calx__idmap_find(s, m, key, calx__key_hash(m, key));
 	if (h) {
 		if (h->state == CALX__DELETED || h->state == CALX__GONE)

@@ -103,6 +103,17 @@ const char *calx_session_errmsg(const calx_session *s)
 	return s->err.code ? s->err.msg : "";
 }
 
+void calx_session_counters(const calx_session *s, uint64_t *statements, uint64_t *round_trips)
+{
+	uint64_t a = 0, b = 0;
+	if (s)
+		s->d->counters(s->conn->raw, &a, &b);
+	if (statements)
+		*statements = a;
+	if (round_trips)
+		*round_trips = b;
+}
+
 void calx_session_set_autoflush(calx_session *s, bool on)
 {
 	if (s)

@@ -14,6 +14,10 @@ need libclang-14-dev test -f /usr/lib/llvm-14/include/clang-c/Index.h
 need libclang-14-dev test -e /usr/lib/llvm-14/lib/libclang.so
 need libcmocka-dev pkg-config --exists cmocka
 need libsqlite3-dev pkg-config --exists sqlite3
+need libpq-dev test -f /usr/include/postgresql/libpq-fe.h
+# the tests start a throwaway server (tools/with-postgres.sh)
+need postgresql-15 sh -c 'ls /usr/lib/postgresql/*/bin/initdb'
+need python3 command -v python3
 missing=$(echo "$missing" | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/^ *//; s/ *$//')
 if [ -n "$missing" ]; then
 	cmd="apt-get install -y --no-install-recommends $missing"

@@ -8,10 +8,10 @@ includedir=\${prefix}/include
 libdir=\${prefix}/lib
 
 Name: calx
-Description: declarative ORM for plain C structs, over SQLite
+Description: declarative ORM for plain C structs, over SQLite and PostgreSQL
 Version: $version
 Cflags: -I\${includedir}
 Libs: -L\${libdir} -lcalx
-Libs.private: -lsqlite3 -lpthread -lm
-Requires.private: sqlite3
+Libs.private: -lsqlite3 -lpq -lpthread -lm
+Requires.private: sqlite3 libpq
 PC

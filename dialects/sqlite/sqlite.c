@@ -18,6 +18,7 @@
 
 struct calx_conn {
 	sqlite3 *db;
+	uint64_t statements;    /* in-process: every statement is its own "round trip" */
 };
 
 struct calx_stmt {
@@ -100,6 +101,7 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 	if (!c)
 		return calx_error_set(err, CALX_ENOMEM, "sqlite: out of memory opening '%s'", path);
 	c->db = NULL;
+	c->statements = 0;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
 	if (rc != SQLITE_OK) {
@@ -178,6 +180,8 @@ static int sq_bind(calx_stmt *st, unsigned idx, const calx_value *v, calx_error 
 
 static int sq_step(calx_stmt *st, calx_error *err)
 {
+	if (!sqlite3_stmt_busy(st->st))
+		st->conn->statements++;
 	int rc = sqlite3_step(st->st);
 	if (rc == SQLITE_ROW)
 		return CALX_ROW;
@@ -258,6 +262,18 @@ static int64_t sq_rows_affected(calx_stmt *st)
 	return (int64_t)sqlite3_changes64(st->conn->db);
 }
 
+static int sq_broken(calx_conn *c)
+{
+	(void)c;
+	return 0;
+}
+
+static void sq_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trips)
+{
+	*statements = c->statements;
+	*round_trips = c->statements;
+}
+
 const calx_dialect calx_sqlite_dialect = {
 	.version = CALX_DIALECT_VERSION,
 	.name = "sqlite",
@@ -275,4 +291,7 @@ const calx_dialect calx_sqlite_dialect = {
 	.finalize = sq_finalize,
 	.type_name = sq_type_name,
 	.rows_affected = sq_rows_affected,
+	.broken = sq_broken,
+	.execute_batch = NULL,
+	.counters = sq_counters,
 };

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "calx/types.h"
 #include "calx/engine.h"
 #include "calx/registry.h"
@@ -74,6 +75,12 @@ int calx_session_commit(calx_session *s);
  * changed objects get back the values they had when it began.
  */
 int calx_session_rollback(calx_session *s);
+
+/*
+ * Statements the session's connection has executed and round trips it made
+ * to the server, since it was opened (SQLite is in-process: one per statement).
+ */
+void calx_session_counters(const calx_session *s, uint64_t *statements, uint64_t *round_trips);
 
 /* Autoflush before get-from-database and selects (default on). */
 void calx_session_set_autoflush(calx_session *s, bool on);

@@ -48,7 +48,8 @@ typedef struct calx_dialect {
 	int (*prepare)(calx_conn *c, const char *sql, calx_stmt **out, calx_error *err);
 	/*
 	 * idx counts from 0. Text and blob bytes are borrowed: the caller keeps
-	 * them valid until the statement is reset or finalized.
+	 * them valid until the statement is reset or finalized. Text is
+	 * NUL-terminated at u.s.n (and may hold no other NUL).
 	 */
 	int (*bind)(calx_stmt *st, unsigned idx, const calx_value *v, calx_error *err);
 	/* CALX_ROW, CALX_DONE, or an error status with err filled. */
@@ -70,10 +71,29 @@ typedef struct calx_dialect {
 	/* Rows changed by the statement's last completed INSERT/UPDATE/DELETE. */
 	int64_t (*rows_affected)(calx_stmt *st);
 
+	/* Is the connection unusable (lost)? The pool then discards it. */
+	int (*broken)(calx_conn *c);
+
+	/*
+	 * Optional (NULL: the caller binds and steps row by row). Run the
+	 * prepared statement once per row of params -- n_rows * n_params
+	 * values, row-major -- sending many rows per round trip. After each
+	 * row, row_cb(payload, row, st) may read what the row returned with
+	 * column(). On failure *failed_row is the row at fault, and the
+	 * connection is ready for the next command (a ROLLBACK).
+	 */
+	int (*execute_batch)(calx_stmt *st, size_t n_rows, unsigned n_params, const calx_value *params,
+	                     int (*row_cb)(void *payload, size_t row, calx_stmt *st), void *payload,
+	                     size_t *failed_row, calx_error *err);
+
+	/* Statements executed and round trips to the server, since connect. */
+	void (*counters)(calx_conn *c, uint64_t *statements, uint64_t *round_trips);
+
 	const void *reserved[8];
 } calx_dialect;
 
 /* The dialects compiled into this libcalx. */
 extern const calx_dialect calx_sqlite_dialect;
+extern const calx_dialect calx_postgresql_dialect;
 
 #endif /* CALX_SYS_DIALECT_H */

@@ -1,0 +1,405 @@
+/*
+ * The PostgreSQL dialect: libpq behind calx's dialect vtable.
+ *
+ * URLs: libpq URIs ("postgresql://user@host:port/db?opt=v", "postgres://...")
+ * and connection strings after the scheme ("postgresql:host=h dbname=d").
+ * Statements are prepared once per connection (named calx_N); numbers and
+ * text go as text parameters (the server parses them as the column's type),
+ * blobs as binary ones; results come back as text.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "calx/errors.h"
+#include "pg.h"
+
+/* Type OIDs from the server's catalog (pg_type.dat): stable across versions. */
+enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_OID = 26,
+       OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700 };
+
+static int status_of_sqlstate(const char *st)
+{
+	if (!st)
+		return CALX_ERROR;
+	if (!strcmp(st, "23505")) return CALX_EUNIQUE;
+	if (!strcmp(st, "23503")) return CALX_EFOREIGNKEY;
+	if (!strcmp(st, "23502")) return CALX_ENOTNULL;
+	if (!strcmp(st, "23514")) return CALX_ECHECK;
+	if (!strcmp(st, "40001") || !strcmp(st, "40P01")) return CALX_ERETRY;
+	if (!strcmp(st, "57014")) return CALX_ETIMEOUT;
+	if (!strcmp(st, "22003") || !strcmp(st, "22001")) return CALX_ERANGE;
+	if (!strcmp(st, "22P02") || !strcmp(st, "42804") || !strcmp(st, "22021")) return CALX_ETYPE;
+	if (!strncmp(st, "08", 2) || !strcmp(st, "57P01") || !strcmp(st, "57P02") || !strcmp(st, "57P03"))
+		return CALX_ECONNECT;
+	if (!strcmp(st, "53100")) return CALX_EIO;
+	if (!strcmp(st, "53200")) return CALX_ENOMEM;
+	if (!strcmp(st, "55P03")) return CALX_EBUSY;
+	return CALX_ERROR;
+}
+
+int calx__pg_fail(calx_error *err, calx_conn *c, const PGresult *res, const char *sql)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *cons = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	int code = status_of_sqlstate(state);
+	if (!msg) {
+		msg = PQerrorMessage(c->pg);
+		if (PQstatus(c->pg) == CONNECTION_BAD)
+			code = CALX_ECONNECT;
+	}
+	char clean[300];
+	snprintf(clean, sizeof clean, "%s", msg && *msg ? msg : "unknown error");
+	clean[strcspn(clean, "\n")] = '\0';
+	if (cons)
+		return calx_error_set(err, code, "postgresql: %.200s: %s [constraint %s] (SQLSTATE %s)", sql ? sql : "",
+		                      clean, cons, state ? state : "none");
+	return calx_error_set(err, code, "postgresql: %.200s: %s (SQLSTATE %s)", sql ? sql : "", clean,
+	                      state ? state : "none");
+}
+
+static const char *conninfo_of(const char *url)
+{
+	if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
+		return url;                     /* libpq parses URIs itself */
+	if (!strncmp(url, "postgresql:", 11))
+		return url + 11;                /* "postgresql:host=... dbname=..." */
+	return NULL;
+}
+
+static void pg_disconnect(calx_conn *c)
+{
+	if (!c)
+		return;
+	PQfinish(c->pg);
+	free(c);
+}
+
+static int pg_connect(calx_conn **out, const char *url, calx_error *err)
+{
+	*out = NULL;
+	const char *info = conninfo_of(url);
+	if (!info)
+		return calx_error_set(err, CALX_EINVAL, "postgresql: bad URL (expected postgresql://... or postgresql:key=value ...)");
+	calx_conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return calx_error_set(err, CALX_ENOMEM, "postgresql: out of memory connecting");
+	c->pg = PQconnectdb(info);
+	c->round_trips++;
+	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "%s", c->pg ? PQerrorMessage(c->pg) : "out of memory");
+		msg[strcspn(msg, "\n")] = '\0';
+		pg_disconnect(c);
+		/* never echo the URL: it may carry a password */
+		return calx_error_set(err, CALX_ECONNECT, "postgresql: cannot connect: %s", msg);
+	}
+	/* quiet notices (the library never prints), and exact float text */
+	PQsetNoticeProcessor(c->pg, NULL, NULL);
+	PGresult *res = PQexec(c->pg, "SET client_min_messages = warning; SET extra_float_digits = 3");
+	c->round_trips++;
+	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CALX_OK : calx__pg_fail(err, c, res, "SET");
+	PQclear(res);
+	if (rc != CALX_OK) {
+		pg_disconnect(c);
+		return rc;
+	}
+	*out = c;
+	return CALX_OK;
+}
+
+static int pg_exec(calx_conn *c, const char *sql, calx_error *err)
+{
+	PGresult *res = PQexec(c->pg, sql);
+	c->statements++;
+	c->round_trips++;
+	ExecStatusType st = PQresultStatus(res);
+	int rc = CALX_OK;
+	bool commit = !strcmp(sql, "COMMIT");
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+		rc = calx__pg_fail(err, c, res, sql);
+		if (commit && PQstatus(c->pg) == CONNECTION_BAD)
+			rc = calx_error_set(err, CALX_EUNKNOWN,
+			                    "postgresql: connection lost during COMMIT: the outcome is unknown; "
+			                    "check the data before retrying (%.300s)", PQerrorMessage(c->pg));
+	} else if (commit && !strcmp(PQcmdStatus(res), "ROLLBACK")) {
+		rc = calx_error_set(err, CALX_ERROR, "postgresql: COMMIT rolled back: the transaction had failed");
+	}
+	PQclear(res);
+	return rc;
+}
+
+static void pg_finalize(calx_stmt *st);
+
+/* Highest $n in the text: our SQL has no literals, so no quoting to skip. */
+static int count_params(const char *sql)
+{
+	int max = 0;
+	for (const char *p = sql; *p; p++) {
+		if (*p != '$')
+			continue;
+		int n = (int)strtol(p + 1, NULL, 10);
+		if (n > max)
+			max = n;
+	}
+	return max;
+}
+
+static int pg_prepare(calx_conn *c, const char *sql, calx_stmt **out, calx_error *err)
+{
+	*out = NULL;
+	calx_stmt *st = calloc(1, sizeof *st);
+	if (!st)
+		return calx_error_set(err, CALX_ENOMEM, "postgresql: out of memory preparing %.200s", sql);
+	st->c = c;
+	st->row = -1;
+	st->nparams = count_params(sql);
+	int n = st->nparams ? st->nparams : 1;
+	st->sql = strdup(sql);
+	st->vals = calloc((size_t)n, sizeof *st->vals);
+	st->lens = calloc((size_t)n, sizeof *st->lens);
+	st->fmts = calloc((size_t)n, sizeof *st->fmts);
+	st->nums = calloc((size_t)n, PG_NUM_BUF);
+	if (!st->sql || !st->vals || !st->lens || !st->fmts || !st->nums) {
+		pg_finalize(st);
+		return calx_error_set(err, CALX_ENOMEM, "postgresql: out of memory preparing %.200s", sql);
+	}
+	snprintf(st->name, sizeof st->name, "calx_%u", ++c->next_name);
+	PGresult *res = PQprepare(c->pg, st->name, sql, st->nparams, NULL);
+	c->round_trips++;
+	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CALX_OK : calx__pg_fail(err, c, res, sql);
+	PQclear(res);
+	if (rc != CALX_OK) {
+		st->name[0] = '\0';
+		pg_finalize(st);
+		return rc;
+	}
+	*out = st;
+	return CALX_OK;
+}
+
+static int set_param(calx_stmt *st, unsigned idx, const calx_value *v, calx_error *err)
+{
+	if ((int)idx >= st->nparams)
+		return calx_error_set(err, CALX_ERANGE, "postgresql: parameter %u of %d in %.200s", idx + 1,
+		                      st->nparams, st->sql);
+	char *num = st->nums + (size_t)idx * PG_NUM_BUF;
+	st->fmts[idx] = 0;
+	st->lens[idx] = 0;
+	switch (v->kind) {
+	case CALX_VALUE_NULL:
+		st->vals[idx] = NULL;
+		break;
+	case CALX_VALUE_INT:
+		snprintf(num, PG_NUM_BUF, "%" PRId64, v->u.i);
+		st->vals[idx] = num;
+		break;
+	case CALX_VALUE_REAL:
+		if (isnan(v->u.d))
+			snprintf(num, PG_NUM_BUF, "NaN");
+		else if (isinf(v->u.d))
+			snprintf(num, PG_NUM_BUF, v->u.d > 0 ? "Infinity" : "-Infinity");
+		else
+			snprintf(num, PG_NUM_BUF, "%.17g", v->u.d);
+		st->vals[idx] = num;
+		break;
+	case CALX_VALUE_TEXT:
+		/* text format: the server parses it as the column's type (VARCHAR, UUID, DATE...) */
+		if (v->u.s.n && memchr(v->u.s.p, '\0', v->u.s.n))
+			return calx_error_set(err, CALX_ERANGE, "postgresql: text contains a NUL byte, which PostgreSQL cannot store");
+		st->vals[idx] = v->u.s.p ? v->u.s.p : "";
+		break;
+	case CALX_VALUE_BLOB:
+		if (v->u.s.n > 0x7fffffff)
+			return calx_error_set(err, CALX_ERANGE, "postgresql: value of %zu bytes is too long", v->u.s.n);
+		/* binary: the bytes as they are, length-delimited */
+		st->vals[idx] = v->u.s.p ? v->u.s.p : "";
+		st->lens[idx] = (int)v->u.s.n;
+		st->fmts[idx] = 1;
+		break;
+	default:
+		return calx_error_set(err, CALX_EINVAL, "postgresql: bad value kind %d", (int)v->kind);
+	}
+	return CALX_OK;
+}
+
+int calx__pg_params(calx_stmt *st, const calx_value *vals, unsigned n, calx_error *err)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int rc = set_param(st, i, &vals[i], err);
+		if (rc != CALX_OK)
+			return rc;
+	}
+	return CALX_OK;
+}
+
+static int pg_bind(calx_stmt *st, unsigned idx, const calx_value *v, calx_error *err)
+{
+	return set_param(st, idx, v, err);
+}
+
+int calx__pg_take(calx_stmt *st, PGresult *res, calx_error *err)
+{
+	ExecStatusType s = PQresultStatus(res);
+	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
+		const char *n = PQcmdTuples(res);
+		st->affected = *n ? strtoll(n, NULL, 10) : 0;
+		st->res = res;
+		st->row = -1;
+		return CALX_OK;
+	}
+	int rc = calx__pg_fail(err, st->c, res, st->sql);
+	PQclear(res);
+	return rc;
+}
+
+static int pg_step(calx_stmt *st, calx_error *err)
+{
+	if (!st->res) {
+		PGresult *res = PQexecPrepared(st->c->pg, st->name, st->nparams, st->vals, st->lens, st->fmts, 0);
+		st->c->statements++;
+		st->c->round_trips++;
+		int rc = calx__pg_take(st, res, err);
+		if (rc != CALX_OK)
+			return rc;
+	}
+	if (st->row + 1 < PQntuples(st->res)) {
+		st->row++;
+		return CALX_ROW;
+	}
+	return CALX_DONE;
+}
+
+static unsigned pg_column_count(calx_stmt *st)
+{
+	return st->res ? (unsigned)PQnfields(st->res) : 0;
+}
+
+static void pg_column(calx_stmt *st, unsigned idx, calx_value *out)
+{
+	int i = (int)idx, r = st->row;
+	out->kind = CALX_VALUE_NULL;
+	if (!st->res || r < 0 || i >= PQnfields(st->res) || PQgetisnull(st->res, r, i))
+		return;
+	const char *text = PQgetvalue(st->res, r, i);
+	switch (PQftype(st->res, i)) {
+	case OID_BOOL:
+		out->kind = CALX_VALUE_INT;
+		out->u.i = text[0] == 't';
+		break;
+	case OID_INT2: case OID_INT4: case OID_INT8: case OID_OID:
+		out->kind = CALX_VALUE_INT;
+		out->u.i = strtoll(text, NULL, 10);
+		break;
+	case OID_FLOAT4: case OID_FLOAT8: case OID_NUMERIC:
+		out->kind = CALX_VALUE_REAL;
+		out->u.d = strtod(text, NULL);
+		break;
+	case OID_BYTEA: {
+		size_t n = 0;
+		PQfreemem(st->bytes);
+		st->bytes = PQunescapeBytea((const unsigned char *)text, &n);
+		out->kind = CALX_VALUE_BLOB;
+		out->u.s.p = (const char *)st->bytes;
+		out->u.s.n = st->bytes ? n : 0;
+		break;
+	}
+	default:
+		out->kind = CALX_VALUE_TEXT;
+		out->u.s.p = text;
+		out->u.s.n = (size_t)PQgetlength(st->res, r, i);
+		break;
+	}
+}
+
+static void pg_reset(calx_stmt *st)
+{
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = -1;
+	PQfreemem(st->bytes);
+	st->bytes = NULL;
+	for (int i = 0; i < st->nparams; i++)
+		st->vals[i] = NULL;
+}
+
+static void pg_finalize(calx_stmt *st)
+{
+	if (!st)
+		return;
+	pg_reset(st);
+	if (st->name[0] && PQstatus(st->c->pg) == CONNECTION_OK && PQtransactionStatus(st->c->pg) != PQTRANS_INERROR) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+		PQclear(PQexec(st->c->pg, sql));
+		st->c->round_trips++;
+	}
+	free(st->sql);
+	free(st->vals);
+	free(st->lens);
+	free(st->fmts);
+	free(st->nums);
+	free(st);
+}
+
+static void pg_type_name(const calx_field_desc *f, char *buf, size_t cap)
+{
+	const char *t = "TEXT";
+	switch (f->ctype) {
+	case CALX_CTYPE_INT8: case CALX_CTYPE_INT16: case CALX_CTYPE_UINT8: t = "SMALLINT"; break;
+	case CALX_CTYPE_INT32: case CALX_CTYPE_UINT16: t = "INTEGER"; break;
+	case CALX_CTYPE_INT64: case CALX_CTYPE_UINT32: case CALX_CTYPE_UINT64: t = "BIGINT"; break;
+	case CALX_CTYPE_BOOL: t = "BOOLEAN"; break;
+	case CALX_CTYPE_FLOAT: t = "REAL"; break;
+	case CALX_CTYPE_DOUBLE: t = "DOUBLE PRECISION"; break;
+	case CALX_CTYPE_STRING: t = "TEXT"; break;
+	case CALX_CTYPE_CHARARRAY:
+		snprintf(buf, cap, "VARCHAR(%zu)", f->size ? f->size - 1 : 0);
+		return;
+	}
+	if (f->flags & CALX_FIELD_AUTOINCREMENT)
+		snprintf(buf, cap, "%s GENERATED BY DEFAULT AS IDENTITY", t);
+	else
+		snprintf(buf, cap, "%s", t);
+}
+
+static int64_t pg_rows_affected(calx_stmt *st)
+{
+	return st->affected;
+}
+
+static int pg_broken(calx_conn *c)
+{
+	return PQstatus(c->pg) != CONNECTION_OK;
+}
+
+static void pg_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trips)
+{
+	*statements = c->statements;
+	*round_trips = c->round_trips;
+}
+
+const calx_dialect calx_postgresql_dialect = {
+	.version = CALX_DIALECT_VERSION,
+	.name = "postgresql",
+	.numbered_params = 1,
+	.max_params = 65535,
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.bind = pg_bind,
+	.step = pg_step,
+	.column_count = pg_column_count,
+	.column = pg_column,
+	.reset = pg_reset,
+	.finalize = pg_finalize,
+	.type_name = pg_type_name,
+	.rows_affected = pg_rows_affected,
+	.broken = pg_broken,
+	.execute_batch = calx__pg_execute_batch,
+	.counters = pg_counters,
+};

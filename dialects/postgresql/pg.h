@@ -1,0 +1,48 @@
+/*
+ * Internal to the PostgreSQL dialect: the connection and statement structs
+ * shared by pg.c (the row-at-a-time path) and pg_batch.c (pipeline mode).
+ */
+#ifndef CALX_DIALECT_PG_H
+#define CALX_DIALECT_PG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libpq-fe.h>
+#include "calx/sys/dialect.h"
+
+#define PG_NUM_BUF 32   /* text of one int64 or double parameter */
+
+struct calx_conn {
+	PGconn *pg;
+	unsigned next_name;
+	uint64_t statements;
+	uint64_t round_trips;
+};
+
+struct calx_stmt {
+	calx_conn *c;
+	char name[24];
+	char *sql;
+	int nparams;
+	const char **vals;      /* per parameter: text, or bytes for text/blob */
+	int *lens;
+	int *fmts;              /* 0 text, 1 binary */
+	char *nums;             /* nparams * PG_NUM_BUF */
+	PGresult *res;
+	int row;                /* the current row of res, -1 before the first */
+	int64_t affected;
+	unsigned char *bytes;   /* an unescaped bytea column, until the next column() */
+};
+
+/* Map a failed result (or connection) to a status and message. */
+int calx__pg_fail(calx_error *err, calx_conn *c, const PGresult *res, const char *sql);
+/* Fill the statement's parameter arrays from one row of values. */
+int calx__pg_params(calx_stmt *st, const calx_value *vals, unsigned n, calx_error *err);
+/* Take a result as the statement's current one: CALX_DONE/CALX_OK or an error. */
+int calx__pg_take(calx_stmt *st, PGresult *res, calx_error *err);
+
+int calx__pg_execute_batch(calx_stmt *st, size_t n_rows, unsigned n_params, const calx_value *params,
+                           int (*row_cb)(void *payload, size_t row, calx_stmt *st), void *payload,
+                           size_t *failed_row, calx_error *err);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * Pipeline mode: a flush of many rows of one shape is sent as a stream of
+ * Bind/Execute messages with a Sync every CHUNK rows, so 10,000 inserts cost
+ * about 10,000 / CHUNK round trips instead of 10,000. The chunk bounds what
+ * sits in the socket buffers: in blocking mode, a client that writes
+ * without reading can deadlock against a server whose output is full.
+ */
+#include <string.h>
+#include "calx/errors.h"
+#include "pg.h"
+
+#define CHUNK 256
+
+/* Read results up to and including the Sync; the first failure is kept. */
+static int drain_chunk(calx_stmt *st, size_t first, size_t n, int (*row_cb)(void *, size_t, calx_stmt *),
+                       void *payload, size_t *failed_row, int rc, calx_error *err)
+{
+	PGconn *pg = st->c->pg;
+	for (size_t i = 0; i < n; i++) {
+		PGresult *res = PQgetResult(pg);
+		if (!res) {
+			if (rc == CALX_OK) {
+				*failed_row = first + i;
+				rc = calx__pg_fail(err, st->c, NULL, st->sql);
+			}
+			break;
+		}
+		ExecStatusType s = PQresultStatus(res);
+		if (s == PGRES_PIPELINE_ABORTED) {
+			PQclear(res);
+		} else if (rc != CALX_OK) {
+			PQclear(res);
+		} else if (calx__pg_take(st, res, err) != CALX_OK) {
+			*failed_row = first + i;
+			rc = err->code;
+		} else {
+			if (row_cb && PQntuples(st->res) > 0) {
+				st->row = 0;
+				int cb = row_cb(payload, first + i, st);
+				if (cb != CALX_OK) {
+					*failed_row = first + i;
+					rc = cb;
+				}
+			}
+			PQclear(st->res);
+			st->res = NULL;
+		}
+		/* each query's results end with a NULL */
+		while ((res = PQgetResult(pg)) != NULL)
+			PQclear(res);
+	}
+	/* the Sync's own result */
+	PGresult *res;
+	while ((res = PQgetResult(pg)) != NULL) {
+		ExecStatusType s = PQresultStatus(res);
+		PQclear(res);
+		if (s == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	return rc;
+}
+
+int calx__pg_execute_batch(calx_stmt *st, size_t n_rows, unsigned n_params, const calx_value *params,
+                           int (*row_cb)(void *payload, size_t row, calx_stmt *st), void *payload,
+                           size_t *failed_row, calx_error *err)
+{
+	PGconn *pg = st->c->pg;
+	*failed_row = 0;
+	if (PQenterPipelineMode(pg) != 1)
+		return calx__pg_fail(err, st->c, NULL, "entering pipeline mode");
+	int rc = CALX_OK;
+	for (size_t first = 0; first < n_rows && rc == CALX_OK; first += CHUNK) {
+		size_t n = n_rows - first < CHUNK ? n_rows - first : CHUNK, sent = 0;
+		for (size_t i = 0; i < n; i++) {
+			if ((rc = calx__pg_params(st, params + (first + i) * n_params, n_params, err)) != CALX_OK) {
+				*failed_row = first + i;
+				break;
+			}
+			if (!PQsendQueryPrepared(pg, st->name, st->nparams, st->vals, st->lens, st->fmts, 0)) {
+				*failed_row = first + i;
+				rc = calx__pg_fail(err, st->c, NULL, st->sql);
+				break;
+			}
+			sent++;
+			st->c->statements++;
+		}
+		if (!PQpipelineSync(pg) && rc == CALX_OK)
+			rc = calx__pg_fail(err, st->c, NULL, st->sql);
+		st->c->round_trips++;
+		rc = drain_chunk(st, first, sent, row_cb, payload, failed_row, rc, err);
+	}
+	if (PQexitPipelineMode(pg) != 1 && rc == CALX_OK)
+		rc = calx__pg_fail(err, st->c, NULL, "leaving pipeline mode");
+	for (int i = 0; i < st->nparams; i++)
+		st->vals[i] = NULL;
+	return rc;
+}
