@@ -1,0 +1,427 @@
+/*
+ * The hand-written contender: the same work as bench_calx, written
+ * directly against the sqlite3 C API the way someone who knows it would --
+ * statements prepared once and reused (bind, step, reset), one transaction,
+ * last_insert_rowid for generated keys, rows loaded into the same struct
+ * customer (bench/models.h) with strdup'd strings.
+ *
+ *   bench_sqlite WORKLOAD URL N [ids=FILE] [sync=off]
+ *   bench_sqlite setup URL N       the driver's fixture: the table and rows 1..N
+ *
+ * Connections get what calx gives its own: foreign keys on, a 5 s busy
+ * timeout, WAL for files (and synchronous = OFF when asked).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "common.h"
+#include "models.h"
+
+static const char *const prog = "bench_sqlite";
+
+/* The DDL SQLAlchemy emits for the Customer model (id is a rowid alias). */
+static const char *const ddl =
+	"CREATE TABLE IF NOT EXISTS customer (\n"
+	"\tid INTEGER NOT NULL, \n"
+	"\tname VARCHAR(255), \n"
+	"\tdescription VARCHAR(255), \n"
+	"\tPRIMARY KEY (id)\n"
+	")";
+
+static sqlite3 *db;
+
+static void fail_db(const char *what)
+{
+	bench_die(prog, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+static void exec(const char *sql)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_db(sql);
+}
+
+static sqlite3_stmt *prepare(const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		fail_db(sql);
+	return st;
+}
+
+/* Step a statement that returns no rows, and reset it for the next use. */
+static void run(sqlite3_stmt *st)
+{
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fail_db(sqlite3_sql(st));
+	sqlite3_reset(st);
+}
+
+static void open_db(const char *url, bool sync_off)
+{
+	if (strncmp(url, "sqlite:", 7) != 0)
+		bench_die(prog, "not an sqlite URL: %s", url);
+	const char *path = url + 7;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK)
+		fail_db(path);
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, 5000);
+	exec("PRAGMA foreign_keys = ON");
+	if (strcmp(path, ":memory:") != 0)
+		exec("PRAGMA journal_mode = WAL");
+	if (sync_off)
+		exec("PRAGMA synchronous = OFF");
+	exec(ddl);
+}
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		bench_die(prog, "out of memory");
+	return p;
+}
+
+/* A text column as a malloc'd string; NULL stays NULL. */
+static char *column_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *p = sqlite3_column_text(st, i);
+	if (!p)
+		return NULL;
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	char *s = malloc(n + 1);
+	if (!s)
+		bench_die(prog, "out of memory");
+	memcpy(s, p, n + 1);
+	return s;
+}
+
+static void load_row(sqlite3_stmt *st, struct customer *c)
+{
+	c->id = sqlite3_column_int64(st, 0);
+	c->name = column_text(st, 1);
+	c->description = column_text(st, 2);
+}
+
+static void free_strings(struct customer *c)
+{
+	free(c->name);
+	free(c->description);
+}
+
+static uint64_t row_check(const struct customer *c)
+{
+	return (uint64_t)c->id + (c->name ? strlen(c->name) : 0) + (c->description ? strlen(c->description) : 0);
+}
+
+/* Build N structs, insert each as it is made, keep them all (as a session does). */
+static uint64_t insert(long n, bool pk_given)
+{
+	char name[64], desc[64];
+	struct customer *v = calloc(n ? (size_t)n : 1, sizeof *v);
+	if (!v)
+		bench_die(prog, "out of memory");
+	sqlite3_stmt *ins = prepare(pk_given ? "INSERT INTO customer (id, name, description) VALUES (?, ?, ?)"
+	                                     : "INSERT INTO customer (name, description) VALUES (?, ?)");
+	int col = pk_given ? 2 : 1;
+	exec("BEGIN");
+	for (long i = 0; i < n; i++) {
+		struct customer *c = &v[i];
+		bench_name(name, sizeof name, i);
+		bench_description(desc, sizeof desc, i);
+		c->id = pk_given ? i + 1 : 0;
+		c->name = xstrdup(name);
+		c->description = xstrdup(desc);
+		if (pk_given)
+			sqlite3_bind_int64(ins, 1, c->id);
+		sqlite3_bind_text(ins, col, c->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, col + 1, c->description, -1, SQLITE_STATIC);
+		run(ins);
+		if (!pk_given)
+			c->id = sqlite3_last_insert_rowid(db);
+	}
+	exec("COMMIT");
+	sqlite3_finalize(ins);
+	uint64_t check = n ? (uint64_t)v[n - 1].id : 0;
+	for (long i = 0; i < n; i++)
+		free_strings(&v[i]);
+	free(v);
+	return check;
+}
+
+/* Stream the rows into a 1,000-struct buffer, use a full buffer, free it, go on. */
+static uint64_t load_objects(long n)
+{
+	struct customer buf[BENCH_CHUNK];
+	uint64_t check = 0;
+	sqlite3_stmt *sel = prepare("SELECT id, name, description FROM customer LIMIT ?");
+	sqlite3_bind_int64(sel, 1, n);
+	exec("BEGIN");
+	int rc, k = 0;
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		load_row(sel, &buf[k++]);
+		if (k == BENCH_CHUNK) {
+			for (int j = 0; j < k; j++) {
+				check += row_check(&buf[j]);
+				free_strings(&buf[j]);
+			}
+			k = 0;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		fail_db("load");
+	for (int j = 0; j < k; j++) {
+		check += row_check(&buf[j]);
+		free_strings(&buf[j]);
+	}
+	exec("COMMIT");
+	sqlite3_finalize(sel);
+	return check;
+}
+
+static uint64_t load_pages(long n)
+{
+	struct customer buf[BENCH_CHUNK];
+	uint64_t check = 0;
+	int64_t last = 0;
+	sqlite3_stmt *sel = prepare("SELECT id, name, description FROM customer WHERE id > ? ORDER BY id LIMIT ?");
+	exec("BEGIN");
+	for (long got = 0; got < n;) {
+		long want = n - got < BENCH_CHUNK ? n - got : BENCH_CHUNK;
+		sqlite3_bind_int64(sel, 1, last);
+		sqlite3_bind_int64(sel, 2, want);
+		int rc, k = 0;
+		while ((rc = sqlite3_step(sel)) == SQLITE_ROW)
+			load_row(sel, &buf[k++]);
+		if (rc != SQLITE_DONE)
+			fail_db("page");
+		sqlite3_reset(sel);
+		for (int j = 0; j < k; j++) {
+			check += row_check(&buf[j]);
+			last = buf[j].id;
+			free_strings(&buf[j]);
+		}
+		if (k == 0)
+			break;
+		got += k;
+	}
+	exec("COMMIT");
+	sqlite3_finalize(sel);
+	return check;
+}
+
+static uint64_t load_columns(long n)
+{
+	uint64_t check = 0;
+	sqlite3_stmt *sel = prepare("SELECT id, name, description FROM customer LIMIT ?");
+	sqlite3_bind_int64(sel, 1, n);
+	exec("BEGIN");
+	int rc;
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(sel, 0);
+		sqlite3_column_text(sel, 1);
+		size_t nn = (size_t)sqlite3_column_bytes(sel, 1);
+		sqlite3_column_text(sel, 2);
+		size_t nd = (size_t)sqlite3_column_bytes(sel, 2);
+		check += (uint64_t)id + nn + nd;
+	}
+	if (rc != SQLITE_DONE)
+		fail_db("load");
+	exec("COMMIT");
+	sqlite3_finalize(sel);
+	return check;
+}
+
+/* Each insert its own transaction; the statements stay prepared across them. */
+static uint64_t single_insert(long n)
+{
+	char name[64], desc[64];
+	uint64_t check = 0;
+	sqlite3_stmt *begin = prepare("BEGIN");
+	sqlite3_stmt *commit = prepare("COMMIT");
+	sqlite3_stmt *ins = prepare("INSERT INTO customer (name, description) VALUES (?, ?)");
+	for (long i = 0; i < n; i++) {
+		struct customer c;
+		bench_name(name, sizeof name, i);
+		bench_description(desc, sizeof desc, i);
+		c.name = xstrdup(name);
+		c.description = xstrdup(desc);
+		run(begin);
+		sqlite3_bind_text(ins, 1, c.name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, c.description, -1, SQLITE_STATIC);
+		run(ins);
+		c.id = sqlite3_last_insert_rowid(db);
+		run(commit);
+		check += (uint64_t)c.id;
+		free_strings(&c);
+	}
+	sqlite3_finalize(begin);
+	sqlite3_finalize(commit);
+	sqlite3_finalize(ins);
+	return check;
+}
+
+static struct customer *get_row(sqlite3_stmt *sel, int64_t id)
+{
+	sqlite3_bind_int64(sel, 1, id);
+	struct customer *c = NULL;
+	int rc = sqlite3_step(sel);
+	if (rc == SQLITE_ROW) {
+		if (!(c = malloc(sizeof *c)))
+			bench_die(prog, "out of memory");
+		load_row(sel, c);
+	} else if (rc != SQLITE_DONE) {
+		fail_db("get");
+	}
+	sqlite3_reset(sel);
+	if (!c)
+		bench_die(prog, "get: no customer %lld", (long long)id);
+	return c;
+}
+
+/* Cold: a SELECT per key, the struct freed after use. Warm: keys looked up in a hash of loaded structs. */
+static double get_keys(const int64_t *ids, size_t n, bool warm, uint64_t *check)
+{
+	sqlite3_stmt *sel = prepare("SELECT id, name, description FROM customer WHERE id = ?");
+	bench_map map;
+	bench_map_init(&map, warm ? n : 1);
+	exec("BEGIN");
+	if (warm)
+		for (size_t i = 0; i < n; i++)
+			bench_map_put(&map, ids[i], get_row(sel, ids[i]));
+	uint64_t sum = 0;
+	double t0 = bench_now();
+	for (size_t i = 0; i < n; i++) {
+		if (warm) {
+			struct customer *c = bench_map_get(&map, ids[i]);
+			if (!c)
+				c = get_row(sel, ids[i]);
+			sum += row_check(c);
+		} else {
+			struct customer *c = get_row(sel, ids[i]);
+			sum += row_check(c);
+			free_strings(c);
+			free(c);
+		}
+	}
+	double t = bench_now() - t0;
+	exec("COMMIT");
+	for (size_t i = 0; i < map.cap; i++) {
+		if (map.vals[i]) {
+			free_strings(map.vals[i]);
+			free(map.vals[i]);
+		}
+	}
+	bench_map_free(&map);
+	sqlite3_finalize(sel);
+	*check = sum;
+	return t;
+}
+
+static uint64_t bulk_update(long n)
+{
+	struct customer buf[BENCH_CHUNK + 1];
+	uint64_t check = 0;
+	sqlite3_stmt *sel = prepare("SELECT id, name, description FROM customer WHERE id > ? AND id <= ?");
+	sqlite3_stmt *upd = prepare("UPDATE customer SET description = ? WHERE id = ?");
+	exec("BEGIN");
+	for (long chunk = 0; chunk < n; chunk += BENCH_CHUNK) {
+		sqlite3_bind_int64(sel, 1, chunk);
+		sqlite3_bind_int64(sel, 2, chunk + BENCH_CHUNK);
+		int rc = SQLITE_DONE, k = 0;
+		while (k <= BENCH_CHUNK && (rc = sqlite3_step(sel)) == SQLITE_ROW)
+			load_row(sel, &buf[k++]);
+		if (k > BENCH_CHUNK || rc != SQLITE_DONE)
+			fail_db("select chunk");
+		sqlite3_reset(sel);
+		for (int j = 0; j < k; j++) {
+			struct customer *c = &buf[j];
+			const char *old = c->description ? c->description : "";
+			size_t len = strlen(old);
+			char *d = malloc(len + sizeof "updated");
+			if (!d)
+				bench_die(prog, "out of memory");
+			memcpy(d, old, len);
+			memcpy(d + len, "updated", sizeof "updated");
+			free(c->description);
+			c->description = d;
+			check += row_check(c);
+		}
+		for (int j = 0; j < k; j++) {
+			sqlite3_bind_text(upd, 1, buf[j].description, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(upd, 2, buf[j].id);
+			run(upd);
+			free_strings(&buf[j]);
+		}
+	}
+	exec("COMMIT");
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return check;
+}
+
+/* The fixture: the table, rows 1..N, WAL checkpointed into the main file. */
+static void setup(long n)
+{
+	char name[64], desc[64];
+	sqlite3_stmt *ins = prepare("INSERT INTO customer (id, name, description) VALUES (?, ?, ?)");
+	exec("BEGIN");
+	for (long i = 1; i <= n; i++) {
+		bench_name(name, sizeof name, i - 1);
+		bench_description(desc, sizeof desc, i - 1);
+		sqlite3_bind_int64(ins, 1, i);
+		sqlite3_bind_text(ins, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, desc, -1, SQLITE_STATIC);
+		run(ins);
+	}
+	exec("COMMIT");
+	sqlite3_finalize(ins);
+	exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+int main(int argc, char **argv)
+{
+	bench_args a;
+	bench_parse(argc, argv, prog, &a);
+	open_db(a.url, a.sync_off);
+
+	uint64_t check = 0;
+	double t0 = bench_now(), t = -1;
+	const char *w = a.workload;
+	if (strcmp(w, "setup") == 0) {
+		setup(a.n);
+		sqlite3_close(db);
+		return 0;
+	} else if (strcmp(w, "insert_no_pk") == 0) {
+		check = insert(a.n, false);
+	} else if (strcmp(w, "insert_pk_given") == 0) {
+		check = insert(a.n, true);
+	} else if (strcmp(w, "load_objects") == 0) {
+		check = load_objects(a.n);
+	} else if (strcmp(w, "load_pages") == 0) {
+		check = load_pages(a.n);
+	} else if (strcmp(w, "load_columns") == 0) {
+		check = load_columns(a.n);
+	} else if (strcmp(w, "single_insert") == 0) {
+		check = single_insert(a.n);
+	} else if (strcmp(w, "get_cold") == 0 || strcmp(w, "get_warm") == 0) {
+		size_t n_ids;
+		int64_t *ids = bench_read_ids(a.ids_file, &n_ids);
+		if ((long)n_ids > a.n)
+			n_ids = (size_t)a.n;
+		t = get_keys(ids, n_ids, strcmp(w, "get_warm") == 0, &check);
+		free(ids);
+	} else if (strcmp(w, "bulk_update") == 0) {
+		check = bulk_update(a.n);
+	} else {
+		bench_die(prog, "unknown workload '%s'", w);
+	}
+	if (t < 0)
+		t = bench_now() - t0;
+	bench_report(&a, t, check);
+	if (sqlite3_close(db) != SQLITE_OK)
+		fail_db("close");
+	return 0;
+}

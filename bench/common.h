@@ -1,0 +1,62 @@
+/*
+ * Shared by the C contenders: the command line, the rows every contender
+ * writes, timing and the one-line JSON report the driver (bench/run.py)
+ * reads.
+ *
+ *   CONTENDER WORKLOAD URL N [ids=FILE] [sync=off]
+ *
+ * URL is a calx URL (sqlite:PATH, sqlite::memory:); each contender turns
+ * it into what its API takes. Only the work is timed: opening the database
+ * and reading the id list are not.
+ */
+#ifndef CALX_BENCH_COMMON_H
+#define CALX_BENCH_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Rows are flushed, loaded and updated this many at a time (SQLAlchemy's chunks). */
+#define BENCH_CHUNK 1000
+
+typedef struct bench_args {
+	const char *workload;
+	const char *url;
+	long n;
+	const char *ids_file;   /* short selects: the keys to get, one a line */
+	bool sync_off;          /* PRAGMA synchronous = OFF on every connection */
+} bench_args;
+
+/* Parse argv, or print usage and exit(2). */
+void bench_parse(int argc, char **argv, const char *prog, bench_args *a);
+
+/* Monotonic seconds. */
+double bench_now(void);
+
+/* The rows of SQLAlchemy's suite: "customer name %d", "customer description %d". */
+int bench_name(char *buf, size_t cap, long i);
+int bench_description(char *buf, size_t cap, long i);
+
+/* The keys in a.ids_file; exits on error. Caller frees. */
+int64_t *bench_read_ids(const char *path, size_t *n_out);
+
+/* One JSON line on stdout: {"workload":..,"n":..,"seconds":..,"check":..}. */
+void bench_report(const bench_args *a, double seconds, uint64_t check);
+
+/* Print "PROG: message" on stderr and exit(1). */
+void bench_die(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+/* A minimal hash set of key -> pointer (open addressing), for warm gets by hand. */
+typedef struct bench_map {
+	int64_t *keys;
+	void **vals;
+	size_t cap;             /* power of two */
+	size_t n;
+} bench_map;
+
+void bench_map_init(bench_map *m, size_t expected);
+void bench_map_put(bench_map *m, int64_t key, void *val);
+void *bench_map_get(const bench_map *m, int64_t key);
+void bench_map_free(bench_map *m);
+
+#endif

@@ -1,0 +1,517 @@
+#!/usr/bin/python3
+"""The benchmark driver: calx, hand-written C and SQLAlchemy 1.4's ORM on
+the workloads of SQLAlchemy's examples/performance, in one run.
+
+    /usr/bin/python3 bench/run.py [--smoke] [--out DIR] [--reps N] ...
+    ninja bench          (full run)
+    ninja bench-smoke    (1,000 rows, one repetition: CI keeps it building)
+
+Every contender runs as its own process, once per workload and repetition,
+the contenders taking turns (the order rotates every repetition) on a fresh
+copy of the same fixture database. The contender times only the work and
+prints one JSON line (bench/common.h); the driver reads the process's peak
+RSS from wait4(), checks that every contender computed the same checksum
+and left the same rows, and prints the tables (also written to
+OUT/results.md and OUT/results.json).
+
+A database backend (SQLiteBackend) knows its contenders, how to build a
+fixture, hand out a fresh database, and summarize what a run left in it:
+a PostgreSQL backend plugs in beside it.
+
+Benchmarks are not tests: nothing here fails on a time. It exits non-zero
+only when a contender fails or the contenders disagree on the data.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PY = "/usr/bin/python3"
+BIN = "build/bench"
+
+CALX, HAND, SQLA = "calx", "hand-written", "SQLAlchemy"
+
+
+class Workload:
+    def __init__(self, key, label, workload, n, rows=0, memory=False, sync_off=False,
+                 ids=False, orm_target=False, source=""):
+        self.key = key              # unique name in the tables
+        self.label = label
+        self.workload = workload    # the contenders' workload argument
+        self.n = n
+        self.rows = rows            # fixture rows (0: an empty table)
+        self.memory = memory        # a private in-memory database instead of a file
+        self.sync_off = sync_off
+        self.ids = ids              # gets: a key list from the fixture
+        self.orm_target = orm_target  # the 25x-faster-than-SQLAlchemy target applies
+        self.source = source        # the SQLAlchemy example it mirrors
+
+
+def main_workloads(smoke):
+    """SQLAlchemy's default sizes; gets take 10,000 keys out of 10,999 rows, as short_selects does."""
+    big = 1000 if smoke else 100000
+    huge = 1000 if smoke else 500000
+    few = 1000 if smoke else 10000
+    return [
+        Workload("insert_no_pk", "bulk insert, keys generated", "insert_no_pk", big,
+                 orm_target=True, source="bulk_inserts.test_flush_no_pk"),
+        Workload("insert_pk_given", "bulk insert, keys given", "insert_pk_given", big,
+                 orm_target=True, source="bulk_inserts.test_flush_pk_given"),
+        Workload("load_objects", "load objects, streamed (yield_per)", "load_objects", huge, rows=huge,
+                 orm_target=True, source="large_resultsets.test_orm_full_objects_chunks"),
+        Workload("load_pages", "load objects, session per 1,000-row page", "load_pages", huge, rows=huge,
+                 orm_target=True, source="(keyset pages; bounded memory)"),
+        Workload("load_columns", "load column tuples", "load_columns", huge, rows=huge,
+                 source="large_resultsets.test_orm_columns"),
+        Workload("single_insert_mem", "single insert+commit, :memory:", "single_insert", few, memory=True,
+                 source="single_inserts.test_orm_commit"),
+        Workload("single_insert_file", "single insert+commit, file, synchronous=OFF", "single_insert", few,
+                 sync_off=True, source="single_inserts.test_orm_commit"),
+        Workload("get_cold", "get by key, cold (expunged after each)", "get_cold", few,
+                 rows=few + few // 10 - 1, ids=True, source="short_selects (session.get)"),
+        Workload("get_warm", "get by key, warm (identity map)", "get_warm", few,
+                 rows=few + few // 10 - 1, ids=True, source="short_selects (session.get)"),
+        Workload("bulk_update", "bulk update, 1,000 at a time", "bulk_update", big,
+                 rows=big, source="bulk_updates.test_orm_flush"),
+    ]
+
+
+def scaling_workloads(smoke, sizes):
+    out = []
+    for n in sizes:
+        out.append(Workload("scale_insert_%d" % n, "bulk insert, keys generated", "insert_no_pk", n))
+        out.append(Workload("scale_load_%d" % n, "load objects, streamed", "load_objects", n, rows=n))
+    return out
+
+
+class Contender:
+    def __init__(self, name, argv):
+        self.name = name
+        self.argv = argv
+
+
+class SQLiteBackend:
+    """SQLite files in DIR: fixtures built once by the hand-written binary, copied per run."""
+
+    name = "sqlite"
+    description = ("SQLite %s, file database in WAL mode (calx's default for files), foreign keys on, "
+                   "synchronous at its default (FULL) unless noted, 5 s busy timeout")
+
+    def __init__(self, workdir):
+        self.dir = workdir
+        self.fixtures = {}
+        self.run_path = os.path.join(workdir, "run.db")
+
+    def contenders(self):
+        return [
+            Contender(CALX, [BIN + "/bench_calx"]),
+            Contender(HAND, [BIN + "/bench_sqlite"]),
+            Contender(SQLA, [PY, "bench/sqla_bench.py"]),
+        ]
+
+    def describe(self):
+        return self.description % sqlite3.sqlite_version
+
+    @staticmethod
+    def remove(path):
+        for p in (path, path + "-wal", path + "-shm", path + "-journal"):
+            if os.path.exists(p):
+                os.remove(p)
+
+    def fixture(self, rows):
+        if rows not in self.fixtures:
+            path = os.path.join(self.dir, "fixture-%d.db" % rows)
+            self.remove(path)
+            check_call([BIN + "/bench_sqlite", "setup", "sqlite:" + path, str(rows)])
+            self.fixtures[rows] = path
+        return self.fixtures[rows]
+
+    def fresh(self, w):
+        if w.memory:
+            return "sqlite::memory:"
+        src = self.fixture(w.rows)
+        self.remove(self.run_path)
+        shutil.copyfile(src, self.run_path)
+        return "sqlite:" + self.run_path
+
+    def summary(self, url):
+        """What a run left in the table (None for a private in-memory database)."""
+        if url == "sqlite::memory:":
+            return None
+        con = sqlite3.connect(url[len("sqlite:"):])
+        try:
+            return list(con.execute(
+                "SELECT count(*), total(id), total(length(name)), total(length(description)) FROM customer"
+            ).fetchone())
+        finally:
+            con.close()
+
+    def cleanup(self):
+        self.remove(self.run_path)
+        for path in self.fixtures.values():
+            self.remove(path)
+
+
+BACKENDS = {"sqlite": SQLiteBackend}
+
+
+def check_call(argv):
+    r = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        sys.exit("bench: %s failed:\n%s" % (" ".join(argv), r.stdout))
+    return r.stdout
+
+
+def run_measured(argv):
+    """Run argv through build/bench/measure: its stdout, wall seconds, peak RSS (KiB)."""
+    fd, stats = tempfile.mkstemp(prefix="measure-", suffix=".txt")
+    os.close(fd)
+    try:
+        r = subprocess.run([BIN + "/measure", stats] + argv, cwd=ROOT, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("%s exited %d:\n%s%s" % (" ".join(argv), r.returncode, r.stdout, r.stderr))
+        with open(stats) as f:
+            wall, rss = f.read().split()
+    finally:
+        os.remove(stats)
+    return r.stdout, float(wall), int(rss)
+
+
+class Results:
+    def __init__(self):
+        self.times = {}     # (key, contender) -> [seconds]
+        self.rss = {}       # (key, contender) -> [KiB]
+        self.problems = []
+
+    def add(self, key, contender, seconds, rss):
+        self.times.setdefault((key, contender), []).append(seconds)
+        self.rss.setdefault((key, contender), []).append(rss)
+
+    def median(self, key, contender):
+        v = self.times.get((key, contender))
+        return statistics.median(v) if v else None
+
+    def spread(self, key, contender):
+        """Half the range, as a fraction of the median."""
+        v = self.times.get((key, contender))
+        if not v or len(v) < 2:
+            return None
+        m = statistics.median(v)
+        return (max(v) - min(v)) / 2 / m if m > 0 else None
+
+    def peak_rss(self, key, contender):
+        v = self.rss.get((key, contender))
+        return max(v) if v else None
+
+
+def run_workloads(backend, workloads, contenders, reps, results, out_dir, skip=None, log=print):
+    """Each repetition runs every workload once per contender, the contenders taking turns."""
+    ids_cache = {}
+    for rep in range(reps):
+        for wi, w in enumerate(workloads):
+            opts = []
+            if w.sync_off:
+                opts.append("sync=off")
+            if w.ids:
+                if w.rows not in ids_cache:
+                    path = os.path.join(out_dir, "ids-%d.txt" % w.rows)
+                    keys = random.Random(4).sample(range(1, w.rows + 1), w.n)
+                    with open(path, "w") as f:
+                        f.write("\n".join(map(str, keys)) + "\n")
+                    ids_cache[w.rows] = path
+                opts.append("ids=" + ids_cache[w.rows])
+            shift = (rep + wi) % len(contenders)
+            order = contenders[shift:] + contenders[:shift]
+            seen = {}
+            for c in order:
+                if skip and skip(w, c):
+                    continue
+                url = backend.fresh(w)
+                argv = c.argv + [w.workload, url, str(w.n)] + opts
+                try:
+                    text, _, rss = run_measured(argv)
+                    res = json.loads(text.strip().splitlines()[-1])
+                except (RuntimeError, ValueError, IndexError) as e:
+                    results.problems.append("%s / %s: %s" % (w.key, c.name, e))
+                    log("  FAILED %s %s: %s" % (w.key, c.name, e))
+                    continue
+                summary = backend.summary(url)
+                results.add(w.key, c.name, res["seconds"], rss)
+                seen[c.name] = (res["check"], summary)
+                log("  rep %d  %-22s %-13s %10.4f s  %7.1f MB" % (rep + 1, w.key, c.name, res["seconds"], rss / 1024))
+            if len({json.dumps(v) for v in seen.values()}) > 1:
+                msg = "%s (rep %d): contenders disagree: %s" % (w.key, rep + 1, seen)
+                results.problems.append(msg)
+                log("  MISMATCH " + msg)
+
+
+def fmt_time(s):
+    if s is None:
+        return "-"
+    if s >= 1:
+        return "%.2f s" % s
+    if s >= 1e-3:
+        return "%.1f ms" % (s * 1e3) if s < 0.1 else "%.0f ms" % (s * 1e3)
+    return "%.0f µs" % (s * 1e6)
+
+
+def fmt_cell(results, key, c):
+    m = results.median(key, c)
+    if m is None:
+        return "-"
+    sp = results.spread(key, c)
+    return fmt_time(m) + (" ±%.0f%%" % (sp * 100) if sp is not None else "")
+
+
+def fmt_ratio(a, b):
+    return "%.2f×" % (a / b) if a and b else "-"
+
+
+def fmt_ratio_big(a, b):
+    if not a or not b:
+        return "-"
+    r = a / b
+    return "%.0f×" % r if r >= 10 else "%.1f×" % r
+
+
+def fmt_mb(kib):
+    return "%.0f" % (kib / 1024) if kib else "-"
+
+
+def main_table(results, workloads):
+    lines = [
+        "| workload | rows | calx | hand-written C | SQLAlchemy 1.4 ORM | calx / hand | SQLAlchemy / calx "
+        "| peak RSS MB (calx / hand / SQLA) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for w in workloads:
+        tc, th, ts = (results.median(w.key, c) for c in (CALX, HAND, SQLA))
+        rss = " / ".join(fmt_mb(results.peak_rss(w.key, c)) for c in (CALX, HAND, SQLA))
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            w.label, "{:,}".format(w.n), fmt_cell(results, w.key, CALX), fmt_cell(results, w.key, HAND),
+            fmt_cell(results, w.key, SQLA), fmt_ratio(tc, th), fmt_ratio_big(ts, tc), rss))
+    return lines
+
+
+def targets(results, workloads, scale_keys):
+    lines = []
+    for w in workloads:
+        tc, th, ts = (results.median(w.key, c) for c in (CALX, HAND, SQLA))
+        if tc and th:
+            r = tc / th
+            lines.append("- %s: calx / hand-written = %.2f× (target ≤ 1.25×): %s" % (
+                w.label, r, "met" if r <= 1.25 else "**missed**"))
+        if w.orm_target and tc and ts:
+            r = ts / tc
+            lines.append("- %s: SQLAlchemy / calx = %.1f× (target ≥ 25×): %s" % (
+                w.label, r, "met" if r >= 25 else "**missed**"))
+    for label, keys in scale_keys:
+        per = [(n, results.median(k, CALX)) for n, k in keys]
+        per = [(n, t / n) for n, t in per if t]
+        if len(per) >= 2:
+            lo, hi = min(p for _, p in per), max(p for _, p in per)
+            r = hi / lo
+            lines.append("- scaling, %s: calx per-row cost varies %.2f× from %s to %s rows (flat: ≤ 1.25×): %s" % (
+                label, r, "{:,}".format(per[0][0]), "{:,}".format(per[-1][0]), "met" if r <= 1.25 else "**missed**"))
+    return lines
+
+
+def scaling_table(results, sizes):
+    lines = [
+        "| workload | rows | calx µs/row | hand-written µs/row | SQLAlchemy µs/row | calx / hand "
+        "| peak RSS MB (calx / hand / SQLA) |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for kind, label in (("insert", "bulk insert, keys generated"), ("load", "load objects, streamed")):
+        for n in sizes:
+            key = "scale_%s_%d" % (kind, n)
+            cells = []
+            for c in (CALX, HAND, SQLA):
+                m = results.median(key, c)
+                cells.append("%.2f" % (m / n * 1e6) if m else "-")
+            tc, th = results.median(key, CALX), results.median(key, HAND)
+            rss = " / ".join(fmt_mb(results.peak_rss(key, c)) for c in (CALX, HAND, SQLA))
+            lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                label, "{:,}".format(n), cells[0], cells[1], cells[2], fmt_ratio(tc, th), rss))
+    return lines
+
+
+def memory_section(backend, rows, results, sizes):
+    w = Workload("mem", "", "mem_per_object", rows, rows=rows)
+    url = backend.fresh(w)
+    text, _, _ = run_measured([BIN + "/bench_calx", "mem_per_object", url, str(rows)])
+    m = json.loads(text.strip().splitlines()[-1])
+    lines = [
+        "calx's heap, counted through its allocator hook (`calx_set_allocator`), after loading "
+        "{:,} rows into one session: {:.1f} bytes per object, of which {:.1f} are the struct "
+        "({} bytes) and its two strings, so **{:.1f} bytes per object beyond the struct and its strings** "
+        "(object header, snapshot of the row for change detection, NULL bits, identity-map slot, "
+        "the session's object list, arena slack).".format(
+            m["rows"], m["bytes_per_object"], m["payload_per_object"], m["sizeof_struct"],
+            m["overhead_per_object"]),
+    ]
+    if len(sizes) >= 2:
+        a, b = sizes[0], sizes[-1]
+        ra, rb = results.peak_rss("scale_load_%d" % a, CALX), results.peak_rss("scale_load_%d" % b, CALX)
+        if ra and rb:
+            lines.append("")
+            lines.append(
+                "By peak RSS (streamed load, one session holding every object): ({:.0f} MB − {:.0f} MB) / "
+                "({:,} − {:,} rows) = {:.0f} bytes per loaded object, everything included (SQLite's page "
+                "cache is the same for both sizes).".format(
+                    rb / 1024, ra / 1024, b, a, (rb - ra) * 1024 / (b - a)))
+    return lines, m
+
+
+def reflect_section(out_dir, n_structs, reps):
+    header = os.path.join(out_dir, "reflect%d.h" % n_structs)
+    check_call([PY, "bench/gen_reflect.py", header, str(n_structs)])
+    c_out = os.path.join(out_dir, "reflect%d.calx.c" % n_structs)
+    h_out = os.path.join(out_dir, "reflect%d.calx.h" % n_structs)
+    walls, rsss = [], []
+    for _ in range(reps):
+        _, wall, rss = run_measured(["build/calx-reflect", header, "-o", c_out, "--header", h_out, "-Iinclude"])
+        walls.append(wall)
+        rsss.append(rss)
+    _, cc_wall, cc_rss = run_measured(["gcc", "-std=c11", "-O2", "-Iinclude", "-I" + out_dir, "-c", c_out,
+                                       "-o", os.path.join(out_dir, "reflect.o")])
+    with open(c_out) as f:
+        c_lines = sum(1 for _ in f)
+    with open(h_out) as f:
+        h_lines = sum(1 for _ in f)
+    return [
+        "`calx-reflect` on a generated header of {} annotated structs (7 fields each: key, unique "
+        "`char[32]`, text, checked int with default, double, bool, indexed foreign key; "
+        "`bench/gen_reflect.py`), {} runs: **{} wall (median), peak RSS {:.0f} MB**; it wrote {:,} lines "
+        "of C and {:,} of header, which `gcc -O2` compiles in {} (peak RSS {:.0f} MB).".format(
+            n_structs, reps, fmt_time(statistics.median(walls)), max(rsss) / 1024, c_lines, h_lines,
+            fmt_time(cc_wall), cc_rss / 1024),
+    ]
+
+
+def machine():
+    model = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    sqla = subprocess.run([PY, "-c", "import sqlalchemy; print(sqlalchemy.__version__)"],
+                          stdout=subprocess.PIPE, text=True).stdout.strip()
+    gcc = subprocess.run(["gcc", "-dumpfullversion"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    py = subprocess.run([PY, "-c", "import platform; print(platform.python_version())"],
+                        stdout=subprocess.PIPE, text=True).stdout.strip()
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True).stdout.strip() or "?"
+    return ("%d CPUs (nproc), %s; gcc %s -O2; Python %s, SQLAlchemy %s; calx at %s" % (
+        os.cpu_count(), model, gcc, py, sqla, rev))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--smoke", action="store_true", help="1,000 rows, one repetition (CI)")
+    ap.add_argument("--out", default="build/bench/full", help="work and results directory")
+    ap.add_argument("--backend", default="sqlite", choices=sorted(BACKENDS))
+    ap.add_argument("--reps", type=int, help="repetitions of the main workloads (default 5)")
+    ap.add_argument("--scale-reps", type=int, help="repetitions of the scaling runs (default 3)")
+    ap.add_argument("--sizes", help="scaling sizes, comma separated (default 10000,100000,1000000)")
+    ap.add_argument("--sqla-max-scale", type=int, default=None,
+                    help="skip SQLAlchemy in scaling runs above this many rows")
+    ap.add_argument("--only", help="main workloads to run, comma separated keys")
+    ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--contenders", help="comma separated: calx,hand-written,SQLAlchemy")
+    args = ap.parse_args()
+
+    os.chdir(ROOT)
+    out_dir = args.out
+    os.makedirs(out_dir, exist_ok=True)
+    reps = args.reps or (1 if args.smoke else 5)
+    scale_reps = args.scale_reps or (1 if args.smoke else 3)
+    sizes = ([int(x) for x in args.sizes.split(",")] if args.sizes
+             else [1000, 2000] if args.smoke else [10000, 100000, 1000000])
+    backend = BACKENDS[args.backend](out_dir)
+    contenders = backend.contenders()
+    if args.contenders:
+        wanted = args.contenders.split(",")
+        contenders = [c for c in contenders if c.name in wanted]
+    workloads = main_workloads(args.smoke)
+    if args.only:
+        keep = args.only.split(",")
+        workloads = [w for w in workloads if w.key in keep]
+
+    started = time.time()
+    log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
+    results = Results()
+    log("bench: %d main workloads x %d contenders x %d repetitions" % (len(workloads), len(contenders), reps))
+    run_workloads(backend, workloads, contenders, reps, results, out_dir, log=log)
+    scale_keys = []
+    if not args.no_scaling:
+        scale = scaling_workloads(args.smoke, sizes)
+        log("bench: scaling %s rows x %d repetitions" % (sizes, scale_reps))
+
+        def skip(w, c):
+            return c.name == SQLA and args.sqla_max_scale is not None and w.n > args.sqla_max_scale
+        run_workloads(backend, scale, contenders, scale_reps, results, out_dir, skip=skip, log=log)
+        scale_keys = [("bulk insert", [(n, "scale_insert_%d" % n) for n in sizes]),
+                      ("load objects", [(n, "scale_load_%d" % n) for n in sizes])]
+    log("bench: memory per object, reflection")
+    mem_rows = max(w.rows for w in workloads) if workloads else 1000
+    mem_lines, mem = memory_section(backend, mem_rows or 1000, results, sizes if not args.no_scaling else [])
+    refl_lines = reflect_section(out_dir, 20 if args.smoke else 500, 1 if args.smoke else 3)
+    elapsed = time.time() - started
+
+    cmd = "ninja bench-smoke" if args.smoke else "ninja bench"
+    md = []
+    md.append("Produced by `%s` (`bench/run.py`) in %.0f s on %s." % (cmd, elapsed, machine()))
+    md.append("")
+    md.append("Database: %s. Every contender gets a fresh copy of the same fixture for every run; "
+              "times are the median of %d runs (± half the range, as %% of the median), each contender "
+              "timing only its work in its own process; peak RSS is the largest of the runs." % (
+                  backend.describe(), reps))
+    md.append("")
+    md.extend(main_table(results, workloads))
+    if not args.no_scaling:
+        md.append("")
+        md.append("Scaling (median of %d runs; per-row cost = time / rows):" % scale_reps)
+        md.append("")
+        md.extend(scaling_table(results, sizes))
+    md.append("")
+    md.append("Targets:")
+    md.append("")
+    md.extend(targets(results, workloads, scale_keys))
+    md.append("")
+    md.extend(mem_lines)
+    md.append("")
+    md.extend(refl_lines)
+    if results.problems:
+        md.append("")
+        md.append("PROBLEMS:")
+        md.extend("- " + p for p in results.problems)
+    text = "\n".join(md) + "\n"
+    print(text)
+    with open(os.path.join(out_dir, "results.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(out_dir, "results.json"), "w") as f:
+        json.dump({
+            "times": {"%s|%s" % k: v for k, v in results.times.items()},
+            "rss_kib": {"%s|%s" % k: v for k, v in results.rss.items()},
+            "memory": mem, "problems": results.problems, "elapsed": elapsed,
+        }, f, indent=1)
+    backend.cleanup()
+    return 1 if results.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
