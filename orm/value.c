@@ -141,9 +141,18 @@ static int set_real(const calx_field_desc *f, unsigned char *p, double d, calx_e
 		return CALX_OK;
 	}
 	if (f->ctype == CALX_CTYPE_FLOAT) {
-		if (isfinite(d) && fabs(d) > FLT_MAX)
+		/*
+		 * A float printed with 9 digits (PostgreSQL's REAL) can read back as
+		 * a double just above FLT_MAX: up to half an ulp it is FLT_MAX.
+		 */
+		const double float_round_limit = 3.4028235677973366e+38;
+		float x;
+		if (isfinite(d) && fabs(d) >= float_round_limit)
 			return field_error(err, CALX_ERANGE, f, "database value does not fit a float");
-		float x = (float)d;
+		if (isfinite(d) && fabs(d) > FLT_MAX)
+			x = d > 0 ? FLT_MAX : -FLT_MAX;
+		else
+			x = (float)d;
 		memcpy(p, &x, sizeof x);
 		return CALX_OK;
 	}

@@ -5,17 +5,51 @@
 #include "helpers.h"
 
 static unsigned db_counter;
+test_dialect current_dialect;
+
+const char *test_url(char *buf, size_t cap)
+{
+	if (current_dialect == TEST_POSTGRESQL) {
+		const char *url = getenv("CALX_TEST_POSTGRESQL_URL");
+		if (!url || !*url) {
+			fprintf(stderr, "CALX_TEST_POSTGRESQL_URL is not set: run the tests with `ninja test`, "
+			                "which starts a throwaway PostgreSQL, or point it at a throwaway database\n");
+			return NULL;
+		}
+		snprintf(buf, cap, "%s", url);
+		return buf;
+	}
+	const char *dir = getenv("CALX_TEST_TMPDIR");
+	snprintf(buf, cap, "sqlite:%s/calx-test-%ld-%u.db", dir ? dir : "/tmp", (long)getpid(), db_counter++);
+	unlink(buf + 7);
+	return buf;
+}
+
+int run_on_all_dialects(const char *name, const struct CMUnitTest *tests, size_t n)
+{
+	static const char *const names[] = { "sqlite", "postgresql" };
+	int failed = 0;
+	for (int d = TEST_SQLITE; d <= TEST_POSTGRESQL; d++) {
+		char group[128];
+		snprintf(group, sizeof group, "%s/%s", name, names[d]);
+		current_dialect = (test_dialect)d;
+		failed += _cmocka_run_group_tests(group, tests, n, NULL, NULL);
+	}
+	return failed;
+}
 
 int fixture_setup(void **state)
 {
 	fixture *fx = calloc(1, sizeof *fx);
 	if (!fx)
 		return -1;
-	const char *dir = getenv("CALX_TEST_TMPDIR");
-	snprintf(fx->path, sizeof fx->path, "%s/calx-test-%ld-%u.db", dir ? dir : "/tmp", (long)getpid(), db_counter++);
-	unlink(fx->path);
-	char url[300];
-	snprintf(url, sizeof url, "sqlite:%s", fx->path);
+	*state = fx;
+	fx->dialect = current_dialect;
+	char url[512];
+	if (!test_url(url, sizeof url))
+		return -1;
+	if (ON_SQLITE(fx))
+		snprintf(fx->path, sizeof fx->path, "%s", url + 7);
 	if (calx_engine_open(&fx->eng, url) != CALX_OK) {
 		fprintf(stderr, "engine: %s\n", calx_engine_errmsg(fx->eng));
 		return -1;
@@ -24,13 +58,23 @@ int fixture_setup(void **state)
 		fprintf(stderr, "registry: %s\n", calx_registry_errmsg(fx->reg));
 		return -1;
 	}
+	/*
+	 * A server database outlives the test: start from empty tables, after
+	 * ending any connection a failed test left in a transaction.
+	 */
+	if (ON_POSTGRESQL(fx) &&
+	    (calx_engine_exec(fx->eng, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+	                               "WHERE datname = current_database() AND pid <> pg_backend_pid()") != CALX_OK ||
+	     calx_drop_all(fx->reg, fx->eng) != CALX_OK)) {
+		fprintf(stderr, "drop_all: %s\n", calx_engine_errmsg(fx->eng));
+		return -1;
+	}
 	if (calx_create_all(fx->reg, fx->eng) != CALX_OK) {
 		fprintf(stderr, "create_all: %s\n", calx_engine_errmsg(fx->eng));
 		return -1;
 	}
 	if (calx_session_open(&fx->s, fx->eng, fx->reg) != CALX_OK)
 		return -1;
-	*state = fx;
 	return 0;
 }
 
@@ -42,7 +86,14 @@ int fixture_teardown(void **state)
 	calx_session_free(fx->s);
 	calx_registry_free(fx->reg);
 	calx_engine_free(fx->eng);
-	unlink(fx->path);
+	if (fx->path[0]) {
+		char side[530];
+		unlink(fx->path);
+		snprintf(side, sizeof side, "%s-wal", fx->path);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", fx->path);
+		unlink(side);
+	}
 	free(fx);
 	return 0;
 }

@@ -12,14 +12,36 @@
 #include <calx/calx.h>
 #include "shop.calx.h"
 
+typedef enum test_dialect { TEST_SQLITE = 0, TEST_POSTGRESQL = 1 } test_dialect;
+
+/* The dialect the running group uses (set by run_on_all_dialects). */
+extern test_dialect current_dialect;
+
 typedef struct fixture {
 	calx_engine *eng;
 	calx_registry *reg;
 	calx_session *s;
-	char path[256];         /* the database file, "" for :memory: */
+	test_dialect dialect;
+	char path[512];         /* the SQLite database file, "" on PostgreSQL */
 } fixture;
 
-/* cmocka setup/teardown: a file database (so a second session can look). */
+#define ON_SQLITE(fx) ((fx)->dialect == TEST_SQLITE)
+#define ON_POSTGRESQL(fx) ((fx)->dialect == TEST_POSTGRESQL)
+/* The expected text on each dialect. */
+#define BY_DIALECT(fx, sqlite_text, pg_text) (ON_SQLITE(fx) ? (sqlite_text) : (pg_text))
+
+/*
+ * Run a group once per dialect, as "NAME/sqlite" and "NAME/postgresql".
+ * PostgreSQL comes from CALX_TEST_POSTGRESQL_URL (set by
+ * tools/with-postgres.sh under `ninja test`); without it the group fails.
+ */
+int run_on_all_dialects(const char *name, const struct CMUnitTest *tests, size_t n);
+#define RUN_ON_ALL_DIALECTS(name, tests) run_on_all_dialects(name, tests, sizeof(tests) / sizeof((tests)[0]))
+
+/* The URL of a fresh database for the current dialect (SQLite: a new file). */
+const char *test_url(char *buf, size_t cap);
+
+/* cmocka setup/teardown: a fresh database with the shop tables. */
 int fixture_setup(void **state);
 int fixture_teardown(void **state);
 

@@ -132,5 +132,5 @@ int main(void)
 		T(a_failing_after_flush_listener_is_undone_by_rollback),
 		T(listen_refuses_bad_arguments),
 	};
-	return cmocka_run_group_tests_name("events", tests, NULL, NULL);
+	return RUN_ON_ALL_DIALECTS("events", tests);
 }

@@ -207,5 +207,5 @@ int main(void)
 		T(column_tuples_come_back_as_values),
 		T(hostile_text_is_a_value_never_sql),
 	};
-	return cmocka_run_group_tests_name("select", tests, NULL, NULL);
+	return RUN_ON_ALL_DIALECTS("select", tests);
 }

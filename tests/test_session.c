@@ -340,5 +340,5 @@ int main(void)
 		T(objects_not_from_the_session_are_refused),
 		T(expunged_object_is_forgotten),
 	};
-	return cmocka_run_group_tests_name("session", tests, NULL, NULL);
+	return RUN_ON_ALL_DIALECTS("session", tests);
 }

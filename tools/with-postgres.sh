@@ -52,6 +52,7 @@ if ! as_pg "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres calx_test >/de
 	echo "with-postgres: createdb failed" >&2
 	exit 1
 fi
-export CALX_TEST_POSTGRESQL_URL="postgresql://postgres@127.0.0.1:$port/calx_test"
+# lock_timeout: a test that leaves a lock behind fails the next one instead of hanging it
+export CALX_TEST_POSTGRESQL_URL="postgresql://postgres@127.0.0.1:$port/calx_test?options=-c%20lock_timeout%3D10s"
 export CALX_TEST_PG_BINDIR="$bindir" CALX_TEST_PG_DATA="$dir/data"
 "$@"
