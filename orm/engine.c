@@ -127,13 +127,18 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 	if (!eng || !eng->d)
 		return calx_error_set(err, CALX_EINVAL, "engine is not open");
 	pthread_mutex_lock(&eng->lock);
-	calx__conn *c = eng->idle;
-	if (c) {
+	calx__conn *c;
+	while ((c = eng->idle) != NULL) {
 		eng->idle = c->next;
 		c->next = NULL;
-		pthread_mutex_unlock(&eng->lock);
-		*out = c;
-		return CALX_OK;
+		if (eng->single || !c->d->broken(c->raw)) {
+			pthread_mutex_unlock(&eng->lock);
+			*out = c;
+			return CALX_OK;
+		}
+		/* lost while idle (server restart, terminated backend): replace it */
+		eng->n_open--;
+		conn_close(c);
 	}
 	if (eng->single && eng->n_open > 0) {
 		pthread_mutex_unlock(&eng->lock);

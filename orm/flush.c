@@ -19,6 +19,7 @@ typedef struct flush_plan {
 	calx__objvec updates;
 	calx__objvec deletes;   /* children first */
 	size_t n_inserted;      /* phase A progress, for the undo */
+	unsigned char *explicit_keys; /* per mapper: an autoincrement key was given */
 } flush_plan;
 
 static bool null_bit(const uint64_t *bits, unsigned i)
@@ -114,6 +115,7 @@ static int sort_by_rank(calx_session *s, calx__objvec *v, bool reverse)
 
 static void plan_free(flush_plan *p)
 {
+	calx__free(p->explicit_keys);
 	calx__free(p->inserts.v);
 	calx__free(p->updates.v);
 	calx__free(p->deletes.v);
@@ -274,10 +276,12 @@ static int store_returning(calx_session *s, calx__obj *h, uint64_t omitted, calx
 }
 
 /* The values of the columns an insert sends, in field order. */
-static int insert_values(calx_session *s, calx__obj *h, uint64_t omitted, calx_value *out)
+static int insert_values(calx_session *s, flush_plan *p, calx__obj *h, uint64_t omitted, calx_value *out)
 {
 	const calx_mapper_desc *d = h->m->desc;
 	unsigned k = 0;
+	if (h->m->autoinc >= 0 && !(omitted >> h->m->autoinc & 1))
+		p->explicit_keys[d->index] = 1;
 	for (unsigned f = 0; f < d->n_fields; f++) {
 		if (f < 64 && (omitted >> f & 1))
 			continue;
@@ -335,7 +339,7 @@ static int run_inserts(calx_session *s, flush_plan *p)
 			cur_m = h->m;
 			cur_omitted = omitted;
 		}
-		rc = insert_values(s, h, omitted, vals);
+		rc = insert_values(s, p, h, omitted, vals);
 		for (unsigned j = 0; j < k && rc == CALX_OK; j++)
 			rc = s->d->bind(st->st, j, &vals[j], &s->err);
 		if (rc == CALX_OK && (rc = s->d->step(st->st, &s->err)) == CALX_ROW) {
@@ -407,7 +411,7 @@ static int run_inserts_batched(calx_session *s, flush_plan *p)
 			break;
 		}
 		for (size_t r = i; r < end && rc == CALX_OK; r++)
-			if ((rc = insert_values(s, rows[r], omitted, params + (r - i) * k)) != CALX_OK)
+			if ((rc = insert_values(s, p, rows[r], omitted, params + (r - i) * k)) != CALX_OK)
 				rc = statement_failed(s, "insert into", rows[r], r, n);
 		if (rc != CALX_OK)
 			break;
@@ -587,6 +591,10 @@ int calx__flush(calx_session *s)
 	rc = make_plan(s, &p);
 	if (rc != CALX_OK)
 		goto done;
+	if (!(p.explicit_keys = calx__calloc(s->reg->n_mappers ? s->reg->n_mappers : 1, 1))) {
+		rc = calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
+		goto done;
+	}
 	if (!p.inserts.n && !p.updates.n && !p.deletes.n) {
 		commit_plan(s, &p);
 		goto done;
@@ -595,6 +603,12 @@ int calx__flush(calx_session *s)
 		goto done;
 	s->flushing = true;
 	rc = s->d->execute_batch ? run_inserts_batched(s, &p) : run_inserts(s, &p);
+	for (unsigned m = 0; rc == CALX_OK && s->d->sync_autoincrement && m < s->reg->n_mappers; m++) {
+		const calx__mapper *rm = &s->reg->mappers[m];
+		if (p.explicit_keys[m])
+			rc = s->d->sync_autoincrement(s->conn->raw, rm->desc->table,
+			                              rm->desc->fields[rm->autoinc].column, &s->err);
+	}
 	for (size_t i = 0; rc == CALX_OK && i < p.updates.n; i++)
 		rc = run_one(s, "update of", p.updates.v[i], i, p.updates.n, true);
 	for (size_t i = 0; rc == CALX_OK && i < p.deletes.n; i++)

@@ -28,5 +28,25 @@ for bin in "$@"; do
 	fi
 done
 rm -f "$log.one"
+# The demo on PostgreSQL must answer exactly as on SQLite (the first line
+# names the database).
+for bin in "$@"; do
+	case "$bin" in */chinook_demo) ;; *) continue ;; esac
+	[ -n "${CALX_TEST_POSTGRESQL_URL:-}" ] || { echo "run-tests: CALX_TEST_POSTGRESQL_URL is not set"; status=1; break; }
+	dir=$(dirname "$(dirname "$(dirname "$bin")")")
+	"$bin" "$dir/tests/chinook.db" examples/chinook/data/Chinook_Sqlite.sql > "$log.sqlite" 2>&1
+	if ! "$bin" "$CALX_TEST_POSTGRESQL_URL" examples/chinook/data/Chinook_Sqlite.sql > "$log.pg" 2>&1; then
+		cat "$log.pg"; echo "FAILED: chinook_demo on PostgreSQL"; status=1
+	else
+		tail -n +2 "$log.sqlite" > "$log.a"
+		tail -n +2 "$log.pg" > "$log.b"
+		if diff "$log.a" "$log.b"; then
+			echo "chinook_demo: PostgreSQL and SQLite give the same answers" >> "$log"
+		else
+			echo "FAILED: chinook_demo answers differently on PostgreSQL and SQLite"; status=1
+		fi
+	fi
+	rm -f "$log.sqlite" "$log.pg" "$log.a" "$log.b"
+done
 [ "$status" -eq 0 ] && mv "$log" "$out"
 exit "$status"

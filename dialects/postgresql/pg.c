@@ -373,7 +373,22 @@ static int64_t pg_rows_affected(calx_stmt *st)
 
 static int pg_broken(calx_conn *c)
 {
+	/* reads what is pending without blocking: a terminated backend's goodbye shows here */
+	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+		PQconsumeInput(c->pg);
 	return PQstatus(c->pg) != CONNECTION_OK;
+}
+
+static int pg_sync_autoincrement(calx_conn *c, const char *table, const char *column, calx_error *err)
+{
+	if (strpbrk(table, "\"'\\") || strpbrk(column, "\"'\\"))
+		return calx_error_set(err, CALX_EINVAL, "postgresql: cannot name %s.%s in SQL", table, column);
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "SELECT setval(pg_get_serial_sequence('\"%s\"', '%s'), m) FROM (SELECT max(\"%s\") AS m FROM \"%s\") x "
+	         "WHERE m IS NOT NULL",
+	         table, column, column, table);
+	return pg_exec(c, sql, err);
 }
 
 static void pg_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trips)
@@ -402,4 +417,5 @@ const calx_dialect calx_postgresql_dialect = {
 	.broken = pg_broken,
 	.execute_batch = calx__pg_execute_batch,
 	.counters = pg_counters,
+	.sync_autoincrement = pg_sync_autoincrement,
 };

@@ -294,4 +294,5 @@ const calx_dialect calx_sqlite_dialect = {
 	.broken = sq_broken,
 	.execute_batch = NULL,
 	.counters = sq_counters,
+	.sync_autoincrement = NULL,     /* the rowid continues above the largest key */
 };

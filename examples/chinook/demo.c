@@ -706,14 +706,24 @@ static int remove_database(const char *path)
 	return 0;
 }
 
+static bool is_server_url(const char *path)
+{
+	return strncmp(path, "postgresql:", 11) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
 static int open_database(struct demo *d, const char *path)
 {
 	char url[4200];
 	int rc;
+	bool server = is_server_url(path);
 
-	if (remove_database(path) != 0)
-		return CALX_EIO;
-	snprintf(url, sizeof url, "sqlite:%s", path);
+	if (server) {
+		snprintf(url, sizeof url, "%s", path);
+	} else {
+		if (remove_database(path) != 0)
+			return CALX_EIO;
+		snprintf(url, sizeof url, "sqlite:%s", path);
+	}
 	if ((rc = calx_engine_open(&d->eng, url)) != CALX_OK) {
 		fprintf(stderr, "chinook_demo: %s: %s\n", url,
 		        d->eng ? calx_engine_errmsg(d->eng) : "out of memory");
@@ -724,12 +734,17 @@ static int open_database(struct demo *d, const char *path)
 		        d->reg ? calx_registry_errmsg(d->reg) : "out of memory");
 		return rc;
 	}
+	/* a server database is not ours to delete: drop the demo's tables instead */
+	if (server && (rc = calx_drop_all(d->reg, d->eng)) != CALX_OK) {
+		fprintf(stderr, "chinook_demo: drop_all: %s\n", calx_engine_errmsg(d->eng));
+		return rc;
+	}
 	if ((rc = calx_create_all(d->reg, d->eng)) != CALX_OK) {
 		fprintf(stderr, "chinook_demo: create_all: %s\n", calx_engine_errmsg(d->eng));
 		return rc;
 	}
-	printf("calx %s, models by %s, %s database %s\n", calx_version(),
-	       chinook_schema.generator, calx_engine_dialect_name(d->eng), path);
+	printf("calx %s, models by %s, %s database%s%s\n", calx_version(), chinook_schema.generator,
+	       calx_engine_dialect_name(d->eng), server ? "" : " ", server ? "" : path);
 	return CALX_OK;
 }
 
@@ -785,9 +800,10 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: %s DB_PATH [SQL_SCRIPT]\n"
+		fprintf(stderr, "usage: %s DB_PATH|postgresql://... [SQL_SCRIPT]\n"
 		        "Loads the Chinook SQL script into a new SQLite database at DB_PATH\n"
-		        "(deleted first) and queries it through calx.\n"
+		        "(deleted first), or into a PostgreSQL database (the demo's tables are\n"
+		        "dropped and created), and queries it through calx.\n"
 		        "SQL_SCRIPT defaults to %s\n",
 		        argv[0], CHINOOK_DEFAULT_SCRIPT);
 		return 2;

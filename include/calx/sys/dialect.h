@@ -89,6 +89,13 @@ typedef struct calx_dialect {
 	/* Statements executed and round trips to the server, since connect. */
 	void (*counters)(calx_conn *c, uint64_t *statements, uint64_t *round_trips);
 
+	/*
+	 * Optional: rows went into table with explicit values in its
+	 * autoincrement column; make the generator continue above them
+	 * (PostgreSQL's identity sequences do not move by themselves).
+	 */
+	int (*sync_autoincrement)(calx_conn *c, const char *table, const char *column, calx_error *err);
+
 	const void *reserved[8];
 } calx_dialect;
 
