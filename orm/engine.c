@@ -269,6 +269,11 @@ int calx_engine_exec(calx_engine *eng, const char *sql)
 	if (rc != CALX_OK)
 		return rc;
 	rc = eng->d->exec(c->raw, sql, &eng->err);
+	if (rc != CALX_OK) {
+		/* a failed statement must not leave the pooled connection in a transaction */
+		calx_error ignored;
+		eng->d->exec(c->raw, "ROLLBACK", &ignored);
+	}
 	calx__engine_release(eng, c, false);
 	return rc;
 }

@@ -600,7 +600,7 @@ int calx__flush(calx_session *s)
 		goto done;
 	}
 	if ((rc = calx__begin(s)) != CALX_OK)
-		goto done;
+		goto failed;    /* nothing written, but the connection may be gone: roll back first */
 	s->flushing = true;
 	rc = s->d->execute_batch ? run_inserts_batched(s, &p) : run_inserts(s, &p);
 	for (unsigned m = 0; rc == CALX_OK && s->d->sync_autoincrement && m < s->reg->n_mappers; m++) {

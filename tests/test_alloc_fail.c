@@ -1,5 +1,5 @@
 /*
- * Allocation failure (SQLite's *fault.test idea): run a whole scenario --
+ * Allocation failure (SQLite's *fault.test idea), on each dialect: run a whole scenario --
  * open, create, construct, add, commit, get, select, update, commit --
  * failing the Nth allocation of the library, for N = 1, 2, ... until the
  * scenario completes. Every run must end in a status, never a crash; the
@@ -72,9 +72,16 @@ static int scenario(long *state_out)
 	bool created = false;
 	int rc;
 	*state_out = -2;
-	if ((rc = calx_engine_open(&eng, "sqlite::memory:")) != CALX_OK)
+	char url[512];
+	if (current_dialect == TEST_SQLITE)
+		snprintf(url, sizeof url, "sqlite::memory:");
+	else if (!test_url(url, sizeof url))
+		return CALX_EINVAL;
+	if ((rc = calx_engine_open(&eng, url)) != CALX_OK)
 		goto done;
 	if ((rc = calx_registry_open(&reg, &shop_schema, NULL)) != CALX_OK)
+		goto done;
+	if (current_dialect == TEST_POSTGRESQL && (rc = calx_drop_all(reg, eng)) != CALX_OK)
 		goto done;
 	if ((rc = calx_create_all(reg, eng)) != CALX_OK)
 		goto done;
@@ -163,5 +170,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_allocation_failure_ends_in_a_status),
 	};
-	return cmocka_run_group_tests_name("alloc_fail", tests, NULL, NULL);
+	return RUN_ON_ALL_DIALECTS("alloc_fail", tests);
 }

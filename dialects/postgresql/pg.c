@@ -70,6 +70,13 @@ static const char *conninfo_of(const char *url)
 	return NULL;
 }
 
+/* The library never prints: server notices are dropped (errors come as results). */
+static void ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static void pg_disconnect(calx_conn *c)
 {
 	if (!c)
@@ -98,7 +105,7 @@ static int pg_connect(calx_conn **out, const char *url, calx_error *err)
 		return calx_error_set(err, CALX_ECONNECT, "postgresql: cannot connect: %s", msg);
 	}
 	/* quiet notices (the library never prints), and exact float text */
-	PQsetNoticeProcessor(c->pg, NULL, NULL);
+	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
 	PGresult *res = PQexec(c->pg, "SET client_min_messages = warning; SET extra_float_digits = 3");
 	c->round_trips++;
 	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CALX_OK : calx__pg_fail(err, c, res, "SET");
