@@ -179,25 +179,8 @@ static int make_plan(calx_session *s, flush_plan *p)
 	size_t total = p->inserts.n + p->updates.n + p->deletes.n;
 	if (calx__grow((void **)&s->txn_log.v, &s->txn_log.cap, s->txn_log.n + total, sizeof(calx__obj *)) != 0)
 		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
-	size_t want = s->idmap_n + p->inserts.n + p->updates.n + 1;
-	while (want * 10 > s->idmap_cap * 7) {
-		size_t cap = s->idmap_cap ? s->idmap_cap * 2 : 1024;
-		calx__obj **t = calx__calloc(cap, sizeof *t);
-		if (!t)
-			return calx__fail(s, CALX_ENOMEM, "out of memory growing the identity map");
-		for (size_t i = 0; i < s->idmap_cap; i++) {
-			calx__obj *h = s->idmap[i];
-			if (!h)
-				continue;
-			size_t j = h->hash & (cap - 1);
-			while (t[j])
-				j = (j + 1) & (cap - 1);
-			t[j] = h;
-		}
-		calx__free(s->idmap);
-		s->idmap = t;
-		s->idmap_cap = cap;
-	}
+	if ((rc = calx__idmap_reserve(s, p->inserts.n + p->updates.n + 1)) != CALX_OK)
+		return rc;
 	for (size_t i = 0; i < p->updates.n; i++)
 		if ((rc = keep_txn_snapshot(s, p->updates.v[i])) != CALX_OK)
 			return rc;

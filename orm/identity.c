@@ -90,6 +90,19 @@ calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_v
 static int grow(calx_session *s)
 {
 	size_t cap = s->idmap_cap ? s->idmap_cap * 2 : 1024;
+	return calx__idmap_resize(s, cap);
+}
+
+int calx__idmap_reserve(calx_session *s, size_t n)
+{
+	size_t cap = s->idmap_cap ? s->idmap_cap : 1024;
+	while ((s->idmap_n + n) * 10 > cap * 7)
+		cap *= 2;
+	return cap == s->idmap_cap ? CALX_OK : calx__idmap_resize(s, cap);
+}
+
+int calx__idmap_resize(calx_session *s, size_t cap)
+{
 	calx__obj **t = calx__calloc(cap, sizeof *t);
 	if (!t)
 		return calx__fail(s, CALX_ENOMEM, "out of memory growing the identity map to %zu entries", cap);

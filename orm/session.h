@@ -122,6 +122,9 @@ uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key);
 calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash);
 int calx__idmap_insert(calx_session *s, calx__obj *h);
 void calx__idmap_remove(calx_session *s, calx__obj *h);
+/* Room for n more keys without growing (so later inserts cannot fail). */
+int calx__idmap_reserve(calx_session *s, size_t n);
+int calx__idmap_resize(calx_session *s, size_t cap);
 /* The primary key of an object as values (strings borrowed from the object). */
 int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key, calx_error *err);
 
