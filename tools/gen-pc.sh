@@ -13,5 +13,4 @@ Version: $version
 Cflags: -I\${includedir}
 Libs: -L\${libdir} -lcalx
 Libs.private: -lsqlite3 -lpq -lpthread -lm
-Requires.private: sqlite3 libpq
 PC

@@ -1,0 +1,13 @@
+/* A model for the installed-library test: built with the installed tool. */
+#ifndef PETS_H
+#define PETS_H
+#include <stdint.h>
+#include <calx/annotate.h>
+
+struct CALX_TABLE("pets") pet {
+	int64_t id CALX(primary_key);
+	char name[32] CALX(not_null);
+	int32_t legs CALX(default(4));
+};
+
+#endif
