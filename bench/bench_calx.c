@@ -4,7 +4,7 @@
  *
  *   bench_calx WORKLOAD URL N [ids=FILE] [sync=off]
  *
- * Workloads (see bench/README in RESULTS.md for what each one mirrors):
+ * Workloads (bench/RESULTS.md says what each one mirrors):
  *   insert_no_pk, insert_pk_given   N objects, flushed 1,000 at a time, one commit
  *   load_objects                    N rows as objects, one select streamed in one session
  *   load_pages                      N rows as objects, a fresh session per 1,000-row page
