@@ -108,6 +108,10 @@ static int check_value(const calx_expr *e, calx_error *err)
 		                      "comparison of %s.%s with NULL never matches in SQL: use calx_is_null()",
 		                      f->owner->name, f->name);
 	case CALX_VALUE_TEXT:
+		if (!calx__utf8_valid(e->v.u.s.p, e->v.u.s.n))
+			return calx_error_set(err, CALX_ETYPE, "%s.%s compared with text that is not valid UTF-8",
+			                      f->owner->name, f->name);
+		/* fall through */
 	case CALX_VALUE_BLOB:
 		if (!text_col)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with a string",

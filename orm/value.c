@@ -73,6 +73,8 @@ int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, ca
 		out->kind = CALX_VALUE_TEXT;
 		out->u.s.p = s;
 		out->u.s.n = strlen(s);
+		if (!calx__utf8_valid(s, out->u.s.n))
+			return field_error(err, CALX_ETYPE, f, "text is not valid UTF-8");
 		break;
 	}
 	case CALX_CTYPE_CHARARRAY: {
@@ -85,6 +87,8 @@ int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, ca
 		out->kind = CALX_VALUE_TEXT;
 		out->u.s.p = (const char *)p;
 		out->u.s.n = (size_t)(end - (const char *)p);
+		if (!calx__utf8_valid(out->u.s.p, out->u.s.n))
+			return field_error(err, CALX_ETYPE, f, "text is not valid UTF-8");
 		break;
 	}
 	default:
@@ -197,6 +201,8 @@ int calx__field_set(const calx_field_desc *f, void *base, const calx_value *v, c
 	case CALX_VALUE_TEXT:
 		if (memchr(v->u.s.p, '\0', v->u.s.n))
 			return field_error(err, CALX_ERANGE, f, "database text contains a NUL byte");
+		if (!calx__utf8_valid(v->u.s.p, v->u.s.n))
+			return field_error(err, CALX_ETYPE, f, "database text is not valid UTF-8");
 		if (f->ctype == CALX_CTYPE_STRING) {
 			char *s = calx__arena_strndup(arena, v->u.s.p, v->u.s.n);
 			if (!s)

@@ -26,6 +26,9 @@ int calx__field_set(const calx_field_desc *f, void *base, const calx_value *v, c
 bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b);
 /* Is the field all zero (0, false, NULL pointer, empty array)? */
 bool calx__field_zero(const calx_field_desc *f, const void *base);
+/* Is s[0..n) well-formed UTF-8? (utf8.c) */
+bool calx__utf8_valid(const char *s, size_t n);
+
 /* A readable C type name for messages. */
 const char *calx__ctype_name(calx_ctype t);
 

@@ -98,6 +98,40 @@ static void floats_bools_strings_and_enums_round_trip(void **state)
 	calx_session_free(s2);
 }
 
+static void invalid_utf8_is_refused_both_ways(void **state)
+{
+	fixture *fx = *state;
+	const char *bad[] = {
+		"\xff", "abc\xc3", "\xc0\xaf" /* overlong '/' */, "\xed\xa0\x80" /* surrogate */,
+		"\xf4\x90\x80\x80" /* above U+10FFFF */, "ok\x80",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct sample *x = sample_new(fx->s, .id = 40 + (int64_t)i, .s = (char *)bad[i]);
+		assert_ok(fx->s, calx_session_add(fx->s, x));
+		assert_calx(fx->s, calx_session_commit(fx->s), CALX_ETYPE);
+		assert_non_null(strstr(calx_session_errmsg(fx->s), "not valid UTF-8"));
+		assert_ok(fx->s, calx_session_rollback(fx->s));
+	}
+	/* the boundaries of valid UTF-8 pass */
+	struct sample *ok = sample_new(fx->s, .id = 50, .s = "\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf");
+	assert_ok(fx->s, calx_session_add(fx->s, ok));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	/* and as a query value */
+	calx_select *q = calx_select_new(fx->s, &sample_mapper);
+	void *obj;
+	calx_where(q, calx_eq(SAMPLE_S, "\xfe"));
+	assert_calx(fx->s, calx_select_next(q, &obj), CALX_ETYPE);
+	calx_select_free(q);
+	if (ON_SQLITE(fx)) {
+		/* another program wrote bad bytes: refused on load */
+		raw_exec(fx, "INSERT INTO samples (id, s) VALUES (60, CAST(X'61FF' AS TEXT))");
+		calx_session *s2 = fixture_session(fx);
+		struct sample *x;
+		assert_calx(s2, sample_get(s2, 60, &x), CALX_ETYPE);
+		calx_session_free(s2);
+	}
+}
+
 static void nan_round_trips_or_is_refused_never_turned_into_null(void **state)
 {
 	fixture *fx = *state;
@@ -220,6 +254,7 @@ int main(void)
 		T(unsigned_64_beyond_int64_is_an_error_not_a_wrap),
 		T(floats_bools_strings_and_enums_round_trip),
 		T(nan_round_trips_or_is_refused_never_turned_into_null),
+		T(invalid_utf8_is_refused_both_ways),
 		T(null_round_trips_for_every_nullable_type),
 		T(char_array_value_that_does_not_fit_is_an_error),
 		T(database_value_out_of_range_is_an_error_on_load),

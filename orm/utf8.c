@@ -1,0 +1,56 @@
+/*
+ * UTF-8 validation (RFC 3629): text columns hold valid UTF-8 both ways, so
+ * a malformed byte sequence is an error at the boundary rather than a
+ * surprise in some other program that reads the database.
+ */
+#include <stdint.h>
+#include <string.h>
+#include "value.h"
+
+bool calx__utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		/* ASCII runs, eight bytes at a time */
+		while (end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			p += 8;
+		}
+		if (p >= end)
+			break;
+		unsigned c = *p;
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		size_t len;
+		unsigned lo = 0x80, hi = 0xbf;  /* bounds of the second byte */
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			if (c == 0xe0)
+				lo = 0xa0;      /* no overlong forms */
+			if (c == 0xed)
+				hi = 0x9f;      /* no UTF-16 surrogates */
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			if (c == 0xf0)
+				lo = 0x90;
+			if (c == 0xf4)
+				hi = 0x8f;      /* nothing above U+10FFFF */
+		} else {
+			return false;
+		}
+		if ((size_t)(end - p) < len || p[1] < lo || p[1] > hi)
+			return false;
+		for (size_t i = 2; i < len; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+		p += len;
+	}
+	return true;
+}
