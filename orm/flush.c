@@ -60,6 +60,14 @@ static bool field_dirty(const calx__obj *h, const calx_field_desc *f)
 	return !now && !calx__field_equal(f, calx__obj_ptr(h), calx__obj_snap(h));
 }
 
+/* Same bytes and null bits as the snapshot: nothing to compare field by field. */
+static bool obj_unchanged(const calx__obj *h)
+{
+	const calx__mapper *m = h->m;
+	return memcmp(calx__obj_ptr(h), calx__obj_snap(h), m->desc->size) == 0 &&
+	       memcmp(calx__obj_nulls(h), calx__obj_snap_nulls(h), m->null_words * sizeof(uint64_t)) == 0;
+}
+
 static bool obj_dirty(const calx__obj *h)
 {
 	const calx_mapper_desc *m = h->m->desc;
@@ -156,13 +164,36 @@ static int make_plan(calx_session *s, flush_plan *p)
 		if (h->state == CALX__PENDING && (rc = plan_push(s, &p->inserts, h)) != CALX_OK)
 			return rc;
 	}
-	for (size_t i = 0; i < s->objs.n; i++) {
-		calx__obj *h = s->objs.v[i];
-		if (h->state != CALX__PERSISTENT)
-			continue;
-		normalize_nulls(h);
-		if (obj_dirty(h) && (rc = plan_push(s, &p->updates, h)) != CALX_OK)
-			return rc;
+	if (s->tracking == CALX_TRACK_MARKED) {
+		for (size_t i = 0; i < s->marked.n; i++) {
+			calx__obj *h = s->marked.v[i];
+			if (h->state != CALX__PERSISTENT || obj_unchanged(h))
+				continue;
+			normalize_nulls(h);
+			if (obj_dirty(h) && (rc = plan_push(s, &p->updates, h)) != CALX_OK)
+				return rc;
+		}
+	} else {
+		/* every object that has a row; transient ones drop out of the list as we go */
+		size_t keep = 0;
+		for (size_t i = 0; i < s->objs.n; i++) {
+			calx__obj *h = s->objs.v[i];
+			if (h->state == CALX__TRANSIENT) {
+				h->flags &= (uint8_t)~CALX__IN_OBJS;
+				continue;
+			}
+			s->objs.v[keep++] = h;
+			if (h->state != CALX__PERSISTENT || obj_unchanged(h))
+				continue;
+			normalize_nulls(h);
+			if (obj_dirty(h) && (rc = plan_push(s, &p->updates, h)) != CALX_OK) {
+				/* keep the rest of the list as it was */
+				memmove(s->objs.v + keep, s->objs.v + i + 1, (s->objs.n - i - 1) * sizeof *s->objs.v);
+				s->objs.n = keep + (s->objs.n - i - 1);
+				return rc;
+			}
+		}
+		s->objs.n = keep;
 	}
 	for (size_t i = 0; i < s->deleted.n; i++) {
 		calx__obj *h = s->deleted.v[i];
@@ -177,6 +208,8 @@ static int make_plan(calx_session *s, flush_plan *p)
 		return rc;
 	/* Reserve what phase B needs, so that it cannot fail. */
 	size_t total = p->inserts.n + p->updates.n + p->deletes.n;
+	if (calx__grow((void **)&s->objs.v, &s->objs.cap, s->objs.n + p->inserts.n, sizeof(calx__obj *)) != 0)
+		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
 	if (calx__grow((void **)&s->txn_log.v, &s->txn_log.cap, s->txn_log.n + total, sizeof(calx__obj *)) != 0)
 		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
 	if ((rc = calx__idmap_reserve(s, p->inserts.n + p->updates.n + 1)) != CALX_OK)
@@ -193,6 +226,16 @@ static void placeholder(calx_session *s, unsigned *n)
 		calx__buf_printf(&s->sql, "$%u", ++*n);
 	else
 		calx__buf_putc(&s->sql, '?');
+}
+
+/*
+ * Can the key come from the dialect's last_insert_id instead of RETURNING?
+ * When the only column left to the database is the integer autoincrement key.
+ */
+static bool key_by_last_id(const calx_session *s, const calx__mapper *m, uint64_t omitted)
+{
+	return s->d->last_insert_id && m->autoinc >= 0 && m->autoinc < 64 &&
+	       omitted == (uint64_t)1 << m->autoinc;
 }
 
 static void build_insert(calx_session *s, const calx__mapper *m, uint64_t omitted)
@@ -220,7 +263,7 @@ static void build_insert(calx_session *s, const calx__mapper *m, uint64_t omitte
 		}
 		calx__buf_putc(b, ')');
 	}
-	if (omitted) {
+	if (omitted && !key_by_last_id(s, m, omitted)) {
 		k = 0;
 		for (unsigned f = 0; f < d->n_fields && f < 64; f++) {
 			if (!(omitted >> f & 1))
@@ -329,6 +372,13 @@ static int run_inserts(calx_session *s, flush_plan *p)
 			rc = store_returning(s, h, omitted, st->st);
 			if (rc == CALX_OK)
 				rc = s->d->step(st->st, &s->err);
+		} else if (rc == CALX_DONE && omitted && key_by_last_id(s, h->m, omitted)) {
+			const calx_field_desc *key = &h->m->desc->fields[h->m->autoinc];
+			calx_value v = calx_value_int(s->d->last_insert_id(st->st));
+			bool isnull;
+			h->omitted = omitted;
+			if (calx__field_set(key, calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err) != CALX_OK)
+				rc = s->err.code;
 		}
 		p->n_inserted = i + 1;
 		if (rc != CALX_DONE) {
@@ -538,6 +588,10 @@ static void commit_plan(calx_session *s, flush_plan *p)
 		take_snapshot(h);
 		log_obj(s, h, CALX__NEW_IN_TXN);
 		calx__idmap_insert(s, h);       /* capacity reserved: cannot fail */
+		if (!(h->flags & CALX__IN_OBJS)) {
+			s->objs.v[s->objs.n++] = h;  /* reserved too */
+			h->flags |= CALX__IN_OBJS;
+		}
 	}
 	for (size_t i = 0; i < p->updates.n; i++) {
 		calx__obj *h = p->updates.v[i];
@@ -555,9 +609,12 @@ static void commit_plan(calx_session *s, flush_plan *p)
 		s->pending.v[i]->flags &= (uint8_t)~CALX__IN_PENDING;
 	for (size_t i = 0; i < s->deleted.n; i++)
 		s->deleted.v[i]->flags &= (uint8_t)~CALX__IN_DELETED;
+	for (size_t i = 0; i < s->marked.n; i++)
+		s->marked.v[i]->flags &= (uint8_t)~CALX__IN_MARKED;
 	/* objects dropped from pending by a delete stay transient, off the list */
 	s->pending.n = 0;
 	s->deleted.n = 0;
+	s->marked.n = 0;
 }
 
 int calx__flush(calx_session *s)

@@ -62,9 +62,9 @@ static bool value_equal(const calx_value *a, const calx_value *b)
 	}
 }
 
-static bool key_matches(const calx__obj *h, const calx__mapper *m, const calx_value *key, uint64_t hash)
+static bool key_matches(const calx__obj *h, const calx__mapper *m, const calx_value *key)
 {
-	if (h->hash != hash || h->m != m)
+	if (h->m != m)
 		return false;
 	calx_value k[CALX__MAX_PK];
 	calx_error ignored;
@@ -81,9 +81,9 @@ calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_v
 	if (!s->idmap_cap)
 		return NULL;
 	size_t mask = s->idmap_cap - 1;
-	for (size_t j = hash & mask; s->idmap[j]; j = (j + 1) & mask)
-		if (key_matches(s->idmap[j], m, key, hash))
-			return s->idmap[j];
+	for (size_t j = hash & mask; s->idmap[j].h; j = (j + 1) & mask)
+		if (s->idmap[j].hash == hash && key_matches(s->idmap[j].h, m, key))
+			return s->idmap[j].h;
 	return NULL;
 }
 
@@ -103,21 +103,37 @@ int calx__idmap_reserve(calx_session *s, size_t n)
 
 int calx__idmap_resize(calx_session *s, size_t cap)
 {
-	calx__obj **t = calx__calloc(cap, sizeof *t);
+	calx__idslot *t = calx__calloc(cap, sizeof *t);
 	if (!t)
 		return calx__fail(s, CALX_ENOMEM, "out of memory growing the identity map to %zu entries", cap);
 	for (size_t i = 0; i < s->idmap_cap; i++) {
-		calx__obj *h = s->idmap[i];
-		if (!h)
+		if (!s->idmap[i].h)
 			continue;
-		size_t j = h->hash & (cap - 1);
-		while (t[j])
+		size_t j = s->idmap[i].hash & (cap - 1);
+		while (t[j].h)
 			j = (j + 1) & (cap - 1);
-		t[j] = h;
+		t[j] = s->idmap[i];
 	}
 	calx__free(s->idmap);
 	s->idmap = t;
 	s->idmap_cap = cap;
+	return CALX_OK;
+}
+
+int calx__idmap_insert_hashed(calx_session *s, calx__obj *h, uint64_t hash)
+{
+	int rc;
+	if ((s->idmap_n + 1) * 10 > s->idmap_cap * 7 && (rc = grow(s)) != CALX_OK)
+		return rc;
+	h->hash = hash;
+	size_t mask = s->idmap_cap - 1, j;
+	for (j = hash & mask; s->idmap[j].h; j = (j + 1) & mask)
+		if (s->idmap[j].h == h)
+			return CALX_OK;
+	s->idmap[j].hash = hash;
+	s->idmap[j].h = h;
+	s->idmap_n++;
+	h->flags |= CALX__KEYED;
 	return CALX_OK;
 }
 
@@ -128,17 +144,7 @@ int calx__idmap_insert(calx_session *s, calx__obj *h)
 	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
 	if (rc != CALX_OK)
 		return rc;
-	if ((s->idmap_n + 1) * 10 > s->idmap_cap * 7 && (rc = grow(s)) != CALX_OK)
-		return rc;
-	h->hash = calx__key_hash(h->m, key);
-	size_t mask = s->idmap_cap - 1, j;
-	for (j = h->hash & mask; s->idmap[j]; j = (j + 1) & mask)
-		if (s->idmap[j] == h)
-			return CALX_OK;
-	s->idmap[j] = h;
-	s->idmap_n++;
-	h->flags |= CALX__KEYED;
-	return CALX_OK;
+	return calx__idmap_insert_hashed(s, h, calx__key_hash(h->m, key));
 }
 
 void calx__idmap_remove(calx_session *s, calx__obj *h)
@@ -147,19 +153,19 @@ void calx__idmap_remove(calx_session *s, calx__obj *h)
 		return;
 	h->flags &= (uint8_t)~CALX__KEYED;
 	size_t mask = s->idmap_cap - 1, j;
-	for (j = h->hash & mask; s->idmap[j] && s->idmap[j] != h; j = (j + 1) & mask)
+	for (j = h->hash & mask; s->idmap[j].h && s->idmap[j].h != h; j = (j + 1) & mask)
 		;
-	if (!s->idmap[j])
+	if (!s->idmap[j].h)
 		return;
-	s->idmap[j] = NULL;
+	s->idmap[j].h = NULL;
 	s->idmap_n--;
 	/* shift back the entries of the cluster that follows */
-	for (size_t k = (j + 1) & mask; s->idmap[k]; k = (k + 1) & mask) {
-		size_t home = s->idmap[k]->hash & mask;
+	for (size_t k = (j + 1) & mask; s->idmap[k].h; k = (k + 1) & mask) {
+		size_t home = s->idmap[k].hash & mask;
 		bool movable = (j <= k) ? (home <= j || home > k) : (home <= j && home > k);
 		if (movable) {
 			s->idmap[j] = s->idmap[k];
-			s->idmap[k] = NULL;
+			s->idmap[k].h = NULL;
 			j = k;
 		}
 	}

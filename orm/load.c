@@ -61,7 +61,7 @@ int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_
 	memcpy(calx__obj_snap(h), obj, d->size);
 	memcpy(calx__obj_snap_nulls(h), nulls, m->null_words * sizeof(uint64_t));
 	h->state = CALX__PERSISTENT;
-	if ((rc = calx__idmap_insert(s, h)) != CALX_OK) {
+	if ((rc = calx__idmap_insert_hashed(s, h, hash)) != CALX_OK) {
 		h->state = CALX__TRANSIENT;
 		h->magic = 0;
 		return rc;

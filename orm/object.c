@@ -122,6 +122,9 @@ int calx_field_set_null(calx_session *s, void *obj, const calx_field_desc *col, 
 	if (is_null && (col->flags & CALX_FIELD_NOT_NULL))
 		return calx__fail(s, CALX_ENOTNULL, "%s.%s: column \"%s\" is NOT NULL",
 		                  h->m->desc->name, col->name, col->column);
+	int rc = calx__mark(s, h);
+	if (rc != CALX_OK)
+		return rc;
 	uint64_t bit = (uint64_t)1 << (col->index % 64);
 	uint64_t *w = &calx__obj_nulls(h)[col->index / 64];
 	if (is_null) {
@@ -149,6 +152,9 @@ int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, 
 	if (!h)
 		return s->err.code;
 	char *p = (char *)obj + col->offset;
+	int rc = calx__mark(s, h);
+	if (rc != CALX_OK)
+		return rc;
 	if (col->ctype == CALX_CTYPE_STRING) {
 		char *copy = NULL;
 		if (text && !(copy = calx__arena_strndup(&s->arena, text, strlen(text))))

@@ -81,6 +81,7 @@ void calx_session_free(calx_session *s)
 		calx__free(s->get_sql[i]);
 	calx__free(s->get_sql);
 	calx__free(s->objs.v);
+	calx__free(s->marked.v);
 	calx__free(s->pending.v);
 	calx__free(s->deleted.v);
 	calx__free(s->txn_log.v);
@@ -112,6 +113,22 @@ void calx_session_counters(const calx_session *s, uint64_t *statements, uint64_t
 		*statements = a;
 	if (round_trips)
 		*round_trips = b;
+}
+
+void calx_session_set_tracking(calx_session *s, calx_tracking mode)
+{
+	if (s)
+		s->tracking = mode == CALX_TRACK_MARKED ? CALX_TRACK_MARKED : CALX_TRACK_ALL;
+}
+
+int calx__mark(calx_session *s, calx__obj *h)
+{
+	if (s->tracking != CALX_TRACK_MARKED || h->state != CALX__PERSISTENT || (h->flags & CALX__IN_MARKED))
+		return CALX_OK;
+	if (calx__objvec_push(&s->marked, h) != CALX_OK)
+		return calx__fail(s, CALX_ENOMEM, "out of memory marking a struct %s", h->m->desc->name);
+	h->flags |= CALX__IN_MARKED;
+	return CALX_OK;
 }
 
 void calx_session_set_autoflush(calx_session *s, bool on)
@@ -169,6 +186,7 @@ calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m)
 	h->magic = CALX__OBJ_MAGIC;
 	h->m = m;
 	h->s = s;
+	h->flags = CALX__IN_OBJS;
 	s->objs.v[s->objs.n - 1] = h;
 	return h;
 }
@@ -207,6 +225,8 @@ int calx_session_add(calx_session *s, void *obj)
 	case CALX__GONE:
 		return calx__fail(s, CALX_EINVAL, "struct %s: its row was deleted; create a new object to insert it again",
 		                  h->m->desc->name);
+	case CALX__PERSISTENT:
+		return calx__mark(s, h);
 	default:
 		return CALX_OK;
 	}
@@ -327,22 +347,27 @@ int calx_session_rollback(calx_session *s)
 		}
 	}
 	clear_txn_log(s);
+	/* pending objects are expunged (SQLAlchemy), delete requests dropped */
+	for (size_t i = 0; i < s->pending.n; i++) {
+		calx__obj *h = s->pending.v[i];
+		if (h->state == CALX__PENDING)
+			h->state = CALX__TRANSIENT;
+		h->flags &= (uint8_t)~CALX__IN_PENDING;
+	}
+	for (size_t i = 0; i < s->deleted.n; i++) {
+		calx__obj *h = s->deleted.v[i];
+		if (h->state == CALX__DELETED)
+			h->state = CALX__PERSISTENT;
+		h->flags &= (uint8_t)~CALX__IN_DELETED;
+	}
+	for (size_t i = 0; i < s->marked.n; i++)
+		s->marked.v[i]->flags &= (uint8_t)~CALX__IN_MARKED;
+	s->marked.n = 0;
+	/* what the transaction found, for every object that has a row */
 	for (size_t i = 0; i < s->objs.n; i++) {
 		calx__obj *h = s->objs.v[i];
-		switch (h->state) {
-		case CALX__PENDING:
-			h->state = CALX__TRANSIENT;
-			break;
-		case CALX__DELETED:
-			h->state = CALX__PERSISTENT;
-			/* fall through */
-		case CALX__PERSISTENT:
+		if (h->state == CALX__PERSISTENT)
 			restore_from(h, calx__obj_snap(h), calx__obj_snap_nulls(h));
-			break;
-		default:
-			break;
-		}
-		h->flags &= (uint8_t)~(CALX__IN_PENDING | CALX__IN_DELETED);
 	}
 	s->pending.n = 0;
 	s->deleted.n = 0;

@@ -37,7 +37,9 @@ enum calx__obj_flags {
 	CALX__IN_LOG = 1u << 2,         /* listed in s->txn_log */
 	CALX__NEW_IN_TXN = 1u << 3,     /* inserted by this transaction */
 	CALX__GONE_IN_TXN = 1u << 4,    /* deleted by this transaction */
-	CALX__KEYED = 1u << 5           /* in the identity map */
+	CALX__KEYED = 1u << 5,          /* in the identity map */
+	CALX__IN_OBJS = 1u << 6,        /* listed in s->objs */
+	CALX__IN_MARKED = 1u << 7       /* listed in s->marked */
 };
 
 typedef struct calx__obj {
@@ -73,6 +75,12 @@ static inline uint64_t *calx__obj_snap_nulls(const calx__obj *h)
 	return calx__obj_nulls(h) + h->m->null_words;
 }
 
+/* An identity-map slot: the hash beside the pointer, so probes stay in the table. */
+typedef struct calx__idslot {
+	uint64_t hash;
+	calx__obj *h;
+} calx__idslot;
+
 /* A growable array of object headers. */
 typedef struct calx__objvec {
 	calx__obj **v;
@@ -93,11 +101,13 @@ struct calx_session {
 	bool autoflush;
 	bool flushing;
 	calx__arena arena;
-	calx__objvec objs;      /* every object, in creation order */
+	calx__objvec objs;      /* every object not known to be transient, in creation order */
+	calx__objvec marked;    /* CALX_TRACK_MARKED: persistent objects to check at flush */
+	calx_tracking tracking;
 	calx__objvec pending;
 	calx__objvec deleted;
 	calx__objvec txn_log;   /* objects whose row this transaction changed */
-	calx__obj **idmap;      /* open addressing, linear probing */
+	calx__idslot *idmap;    /* open addressing, linear probing */
 	size_t idmap_cap;
 	size_t idmap_n;
 	char **get_sql;         /* per mapper, built on first get */
@@ -121,12 +131,17 @@ calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m);
 uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key);
 calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash);
 int calx__idmap_insert(calx_session *s, calx__obj *h);
+/* The same, with the hash of its key already known (a loaded row). */
+int calx__idmap_insert_hashed(calx_session *s, calx__obj *h, uint64_t hash);
 void calx__idmap_remove(calx_session *s, calx__obj *h);
 /* Room for n more keys without growing (so later inserts cannot fail). */
 int calx__idmap_reserve(calx_session *s, size_t n);
 int calx__idmap_resize(calx_session *s, size_t cap);
 /* The primary key of an object as values (strings borrowed from the object). */
 int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key, calx_error *err);
+
+/* Note a persistent object for the next flush's change check (CALX_TRACK_MARKED). */
+int calx__mark(calx_session *s, calx__obj *h);
 
 /* Is field f NULL in the object (current state)? */
 bool calx__field_null(const calx__obj *h, const calx_field_desc *f);

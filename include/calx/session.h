@@ -42,7 +42,10 @@ const char *calx_session_errmsg(const calx_session *s);
 void *calx_object_new(calx_session *s, const calx_mapper_desc *m);
 void *calx__construct(calx_session *s, const calx_mapper_desc *m, const void *init);
 
-/* Mark an object created or loaded by this session for insert (or keep it). */
+/*
+ * Mark an object created or loaded by this session for insert; for a
+ * persistent object, note it for the next flush's change check.
+ */
 int calx_session_add(calx_session *s, void *obj);
 /* Mark a persistent object for delete; a pending one is simply dropped. */
 int calx_session_delete(calx_session *s, void *obj);
@@ -81,6 +84,20 @@ int calx_session_rollback(calx_session *s);
  * to the server, since it was opened (SQLite is in-process: one per statement).
  */
 void calx_session_counters(const calx_session *s, uint64_t *statements, uint64_t *round_trips);
+
+/*
+ * How a flush finds changed objects.
+ * CALX_TRACK_ALL (the default): every persistent object of the session is
+ * compared with its snapshot (a memcmp when nothing changed), so a flush
+ * costs time in proportion to the objects the session holds.
+ * CALX_TRACK_MARKED: only objects passed to calx_session_add (or changed
+ * through calx_field_set_text / calx_field_set_null) since the last flush
+ * are compared: a flush costs time in proportion to the changes, for
+ * sessions that hold very many objects (bulk loads). A change to an object
+ * that was not marked is not written.
+ */
+typedef enum calx_tracking { CALX_TRACK_ALL = 0, CALX_TRACK_MARKED = 1 } calx_tracking;
+void calx_session_set_tracking(calx_session *s, calx_tracking mode);
 
 /* Autoflush before get-from-database and selects (default on). */
 void calx_session_set_autoflush(calx_session *s, bool on);

@@ -96,6 +96,13 @@ typedef struct calx_dialect {
 	 */
 	int (*sync_autoincrement)(calx_conn *c, const char *table, const char *column, calx_error *err);
 
+	/*
+	 * Optional: the integer key the statement's last INSERT generated, when
+	 * that is cheaper than RETURNING (SQLite's RETURNING goes through a
+	 * temporary table on every row).
+	 */
+	int64_t (*last_insert_id)(calx_stmt *st);
+
 	const void *reserved[8];
 } calx_dialect;
 
