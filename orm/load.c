@@ -8,16 +8,20 @@
 #include "session.h"
 #include "value.h"
 
-/* The row's key, read from the key columns (select_list is in field order). */
-static int row_key(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *key)
+static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *row, calx__obj **out);
+
+/*
+ * The row's key, from the row's values (select_list is in field order), in
+ * canonical form for hashing: integer keys as INT, text keys as TEXT.
+ */
+static int row_key(calx_session *s, const calx__mapper *m, const calx_value *row, calx_value *key)
 {
 	for (unsigned i = 0; i < m->n_pk; i++) {
-		s->d->column(st->st, m->pk[i], &key[i]);
 		const calx_field_desc *f = &m->desc->fields[m->pk[i]];
+		key[i] = row[m->pk[i]];
 		if (key[i].kind == CALX_VALUE_NULL)
 			return calx__fail(s, CALX_EINVAL, "table \"%s\": a row has a NULL primary key (%s)",
 			                  m->desc->table, f->column);
-		/* canonical form for hashing: integer keys as INT, text keys as TEXT */
 		if (key[i].kind == CALX_VALUE_REAL && f->ctype <= CALX_CTYPE_UINT64 && key[i].u.d == (double)(int64_t)key[i].u.d) {
 			key[i].kind = CALX_VALUE_INT;
 			key[i].u.i = (int64_t)key[i].u.d;
@@ -28,12 +32,31 @@ static int row_key(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_
 
 int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx__obj **out)
 {
+	const calx_mapper_desc *d = m->desc;
+	calx_value stack_row[32], *row = stack_row;
+	if (d->n_fields > 32 && !(row = calx__malloc(d->n_fields * sizeof *row)))
+		return calx__fail(s, CALX_ENOMEM, "out of memory loading a row of \"%s\"", d->table);
+	int rc = load_values(s, m, st, row, out);
+	if (row != stack_row)
+		calx__free(row);
+	return rc;
+}
+
+static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *row, calx__obj **out)
+{
+	const calx_mapper_desc *d = m->desc;
 	calx_value key[CALX__MAX_PK];
-	int rc = row_key(s, m, st, key);
+	/* each column read once: the key and the fields both come from here */
+	for (unsigned f = 0; f < d->n_fields; f++)
+		s->d->column(st->st, f, &row[f]);
+	int rc = row_key(s, m, row, key);
 	if (rc != CALX_OK)
 		return rc;
 	uint64_t hash = calx__key_hash(m, key);
-	calx__obj *h = calx__idmap_find(s, m, key, hash);
+	size_t slot;
+	if ((rc = calx__idmap_reserve(s, 1)) != CALX_OK)
+		return rc;
+	calx__obj *h = calx__idmap_probe(s, m, key, hash, &slot);
 	if (h) {
 		/* the session's version wins, with its unflushed changes (as SQLAlchemy) */
 		*out = h;
@@ -42,14 +65,11 @@ int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_
 	h = calx__obj_alloc(s, m);
 	if (!h)
 		return s->err.code;
-	const calx_mapper_desc *d = m->desc;
 	void *obj = calx__obj_ptr(h);
 	uint64_t *nulls = calx__obj_nulls(h);
 	for (unsigned f = 0; f < d->n_fields; f++) {
-		calx_value v;
 		bool isnull;
-		s->d->column(st->st, f, &v);
-		if (calx__field_set(&d->fields[f], obj, &v, &s->arena, &isnull, &s->err) != CALX_OK) {
+		if (calx__field_set(&d->fields[f], obj, &row[f], &s->arena, &isnull, &s->err) != CALX_OK) {
 			/* the half-filled block stays in the arena as a transient nobody sees */
 			h->state = CALX__TRANSIENT;
 			h->magic = 0;
@@ -61,11 +81,7 @@ int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_
 	memcpy(calx__obj_snap(h), obj, d->size);
 	memcpy(calx__obj_snap_nulls(h), nulls, m->null_words * sizeof(uint64_t));
 	h->state = CALX__PERSISTENT;
-	if ((rc = calx__idmap_insert_hashed(s, h, hash)) != CALX_OK) {
-		h->state = CALX__TRANSIENT;
-		h->magic = 0;
-		return rc;
-	}
+	calx__idmap_put(s, slot, h, hash);
 	*out = h;
 	return calx__fire(s, CALX_EVENT_AFTER_LOAD, h);
 }

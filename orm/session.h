@@ -131,6 +131,14 @@ calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m);
 uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key);
 calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash);
 int calx__idmap_insert(calx_session *s, calx__obj *h);
+/*
+ * For loads: after calx__idmap_reserve(s, 1), probe for the key; on a miss
+ * *slot is where calx__idmap_put may store the new object (nothing else may
+ * touch the map in between).
+ */
+calx__obj *calx__idmap_probe(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash,
+                             size_t *slot);
+void calx__idmap_put(calx_session *s, size_t slot, calx__obj *h, uint64_t hash);
 /* The same, with the hash of its key already known (a loaded row). */
 int calx__idmap_insert_hashed(calx_session *s, calx__obj *h, uint64_t hash);
 void calx__idmap_remove(calx_session *s, calx__obj *h);

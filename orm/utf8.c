@@ -7,22 +7,33 @@
 #include <string.h>
 #include "value.h"
 
-bool calx__utf8_valid(const char *s, size_t n)
+static bool check(const char *s, size_t n, bool allow_nul)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
-		/* ASCII runs, eight bytes at a time */
+		/* ASCII runs without NUL, eight bytes at a time */
 		while (end - p >= 8) {
 			uint64_t w;
 			memcpy(&w, p, 8);
-			if (w & 0x8080808080808080ull)
+			uint64_t has_zero = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+			if ((w & 0x8080808080808080ull) || has_zero)
 				break;
 			p += 8;
 		}
 		if (p >= end)
 			break;
+		if (end - p < 8 && n >= 8) {
+			/* the tail, as the last eight bytes (their head was checked already) */
+			uint64_t w;
+			memcpy(&w, end - 8, 8);
+			uint64_t has_zero = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+			if (!(w & 0x8080808080808080ull) && !has_zero)
+				break;
+		}
 		unsigned c = *p;
 		if (c < 0x80) {
+			if (c == 0 && !allow_nul)
+				return false;
 			p++;
 			continue;
 		}
@@ -53,4 +64,14 @@ bool calx__utf8_valid(const char *s, size_t n)
 		p += len;
 	}
 	return true;
+}
+
+bool calx__utf8_valid(const char *s, size_t n)
+{
+	return check(s, n, true);
+}
+
+bool calx__text_valid(const char *s, size_t n)
+{
+	return check(s, n, false);
 }

@@ -199,10 +199,11 @@ int calx__field_set(const calx_field_desc *f, void *base, const calx_value *v, c
 			return field_error(err, CALX_ETYPE, f, "database returned a REAL for a text field");
 		return set_real(f, p, v->u.d, err);
 	case CALX_VALUE_TEXT:
-		if (memchr(v->u.s.p, '\0', v->u.s.n))
-			return field_error(err, CALX_ERANGE, f, "database text contains a NUL byte");
-		if (!calx__utf8_valid(v->u.s.p, v->u.s.n))
+		if (!calx__text_valid(v->u.s.p, v->u.s.n)) {
+			if (memchr(v->u.s.p, '\0', v->u.s.n))
+				return field_error(err, CALX_ERANGE, f, "database text contains a NUL byte");
 			return field_error(err, CALX_ETYPE, f, "database text is not valid UTF-8");
+		}
 		if (f->ctype == CALX_CTYPE_STRING) {
 			char *s = calx__arena_strndup(arena, v->u.s.p, v->u.s.n);
 			if (!s)

@@ -28,6 +28,8 @@ bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b);
 bool calx__field_zero(const calx_field_desc *f, const void *base);
 /* Is s[0..n) well-formed UTF-8? (utf8.c) */
 bool calx__utf8_valid(const char *s, size_t n);
+/* The same, and no NUL byte: text that fits a C string. One pass. */
+bool calx__text_valid(const char *s, size_t n);
 
 /* A readable C type name for messages. */
 const char *calx__ctype_name(calx_ctype t);

@@ -10,27 +10,29 @@ mkdir -p "$(dirname "$out")"
 rm -f "$out"
 : > "$log"
 status=0
-for bin in "$@"; do
+bins="$*"
+for bin in $bins; do
+	args=""
 	case "$bin" in
 	*/chinook_demo)
 		dir=$(dirname "$(dirname "$(dirname "$bin")")")
-		set -- "$bin" "$dir/tests/chinook.db" examples/chinook/data/Chinook_Sqlite.sql ;;
-	*) set -- "$bin" ;;
+		args="$dir/tests/chinook.db examples/chinook/data/Chinook_Sqlite.sql" ;;
 	esac
-	if "$@" >"$log.one" 2>&1; then
+	# shellcheck disable=SC2086
+	if "$bin" $args >"$log.one" 2>&1; then
 		cat "$log.one" >> "$log"
 	else
 		rc=$?
 		cat "$log.one"
 		cat "$log.one" >> "$log"
-		echo "FAILED ($rc): $*"
+		echo "FAILED ($rc): $bin $args"
 		status=1
 	fi
 done
 rm -f "$log.one"
 # The demo on PostgreSQL must answer exactly as on SQLite (the first line
 # names the database).
-for bin in "$@"; do
+for bin in $bins; do
 	case "$bin" in */chinook_demo) ;; *) continue ;; esac
 	[ -n "${CALX_TEST_POSTGRESQL_URL:-}" ] || { echo "run-tests: CALX_TEST_POSTGRESQL_URL is not set"; status=1; break; }
 	dir=$(dirname "$(dirname "$(dirname "$bin")")")

@@ -217,25 +217,30 @@ static unsigned sq_column_count(calx_stmt *st)
 
 static void sq_column(calx_stmt *st, unsigned idx, calx_value *out)
 {
-	int i = (int)idx;
-	switch (sqlite3_column_type(st->st, i)) {
+	/*
+	 * One column_value, then the value_* readers: the column_* calls each
+	 * check the statement and take the connection's mutex again. The value
+	 * is "unprotected", which is fine on a connection one thread uses.
+	 */
+	sqlite3_value *v = sqlite3_column_value(st->st, (int)idx);
+	switch (sqlite3_value_type(v)) {
 	case SQLITE_INTEGER:
 		out->kind = CALX_VALUE_INT;
-		out->u.i = sqlite3_column_int64(st->st, i);
+		out->u.i = sqlite3_value_int64(v);
 		break;
 	case SQLITE_FLOAT:
 		out->kind = CALX_VALUE_REAL;
-		out->u.d = sqlite3_column_double(st->st, i);
+		out->u.d = sqlite3_value_double(v);
 		break;
 	case SQLITE_TEXT:
 		out->kind = CALX_VALUE_TEXT;
-		out->u.s.p = (const char *)sqlite3_column_text(st->st, i);
-		out->u.s.n = (size_t)sqlite3_column_bytes(st->st, i);
+		out->u.s.p = (const char *)sqlite3_value_text(v);
+		out->u.s.n = (size_t)sqlite3_value_bytes(v);
 		break;
 	case SQLITE_BLOB:
 		out->kind = CALX_VALUE_BLOB;
-		out->u.s.p = sqlite3_column_blob(st->st, i);
-		out->u.s.n = (size_t)sqlite3_column_bytes(st->st, i);
+		out->u.s.p = sqlite3_value_blob(v);
+		out->u.s.n = (size_t)sqlite3_value_bytes(v);
 		break;
 	default:
 		out->kind = CALX_VALUE_NULL;
