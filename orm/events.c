@@ -39,11 +39,9 @@ int calx_session_listen(calx_session *s, calx_event ev, const calx_mapper_desc *
 	return CALX_OK;
 }
 
-int calx__fire(calx_session *s, calx_event ev, const calx__obj *h)
+int calx__fire_listeners(calx_session *s, calx_event ev, const calx__obj *h)
 {
 	const calx__listeners *l = &s->listeners;
-	if (!(l->mask & (1u << ev)))
-		return CALX_OK;
 	const calx_mapper_desc *m = h ? h->m->desc : NULL;
 	void *obj = h ? calx__obj_ptr(h) : NULL;
 	for (size_t i = 0; i < l->n; i++) {

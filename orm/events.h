@@ -23,6 +23,9 @@ typedef struct calx__listeners {
 struct calx__obj;
 
 /* Run the listeners of ev; the first failure is returned with a message set. */
-int calx__fire(calx_session *s, calx_event ev, const struct calx__obj *h);
+int calx__fire_listeners(calx_session *s, calx_event ev, const struct calx__obj *h);
+/* Most sessions have no listener for most events: test the mask inline. */
+#define calx__fire(s, ev, h) \
+	(((s)->listeners.mask & (1u << (ev))) ? calx__fire_listeners((s), (ev), (h)) : CALX_OK)
 
 #endif

@@ -40,9 +40,14 @@ static void normalize_nulls(calx__obj *h)
 {
 	const calx_mapper_desc *m = h->m->desc;
 	uint64_t *nulls = calx__obj_nulls(h);
-	for (unsigned f = 0; f < m->n_fields; f++)
-		if (null_bit(nulls, f) && !calx__field_null(h, &m->fields[f]))
-			set_bit(nulls, f, false);
+	for (unsigned w = 0; w < h->m->null_words; w++) {
+		/* most objects have no NULL scalar: one test per 64 fields */
+		for (uint64_t bits = nulls[w]; bits; bits &= bits - 1) {
+			unsigned f = w * 64 + (unsigned)__builtin_ctzll(bits);
+			if (f < m->n_fields && !calx__field_null(h, &m->fields[f]))
+				set_bit(nulls, f, false);
+		}
+	}
 }
 
 static bool snap_null(const calx__obj *h, const calx_field_desc *f)
@@ -82,11 +87,9 @@ static uint64_t omitted_fields(const calx__obj *h)
 {
 	const calx_mapper_desc *m = h->m->desc;
 	uint64_t mask = 0;
-	for (unsigned f = 0; f < m->n_fields && f < 64; f++) {
-		const calx_field_desc *fd = &m->fields[f];
-		if (!(fd->flags & CALX_FIELD_AUTOINCREMENT) && !fd->server_default)
-			continue;
-		if (calx__field_zero(fd, calx__obj_ptr(h)) && !null_bit(calx__obj_nulls(h), f))
+	for (uint64_t bits = h->m->generated; bits; bits &= bits - 1) {
+		unsigned f = (unsigned)__builtin_ctzll(bits);
+		if (calx__field_zero(&m->fields[f], calx__obj_ptr(h)) && !null_bit(calx__obj_nulls(h), f))
 			mask |= (uint64_t)1 << f;
 	}
 	return mask;
@@ -321,11 +324,7 @@ static int insert_values(calx_session *s, flush_plan *p, calx__obj *h, uint64_t 
 
 static unsigned count_sent(const calx__mapper *m, uint64_t omitted)
 {
-	unsigned k = 0;
-	for (unsigned f = 0; f < m->desc->n_fields; f++)
-		if (!(f < 64 && (omitted >> f & 1)))
-			k++;
-	return k;
+	return m->desc->n_fields - (unsigned)__builtin_popcountll(omitted);
 }
 
 static int prepare_insert(calx_session *s, const calx__mapper *m, uint64_t omitted, calx__stmt **st)

@@ -250,8 +250,8 @@ static void sq_column(calx_stmt *st, unsigned idx, calx_value *out)
 
 static void sq_reset(calx_stmt *st)
 {
+	/* no clear_bindings: every parameter is bound again before the next step */
 	sqlite3_reset(st->st);
-	sqlite3_clear_bindings(st->st);
 }
 
 static void sq_finalize(calx_stmt *st)

@@ -57,7 +57,7 @@ typedef struct calx_dialect {
 	unsigned (*column_count)(calx_stmt *st);
 	/* Text and blob bytes stay valid until the next step, reset or finalize. */
 	void (*column)(calx_stmt *st, unsigned idx, calx_value *out);
-	/* Ready to bind and step again; bindings are cleared. */
+	/* Ready to step again: the caller binds every parameter again first. */
 	void (*reset)(calx_stmt *st);
 	void (*finalize)(calx_stmt *st);
 
