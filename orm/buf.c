@@ -39,6 +39,11 @@ void calx__buf_puts(calx__buf *b, const char *s)
 
 void calx__buf_putc(calx__buf *b, char c)
 {
+	if (b->n + 2 <= b->cap && !b->oom) {
+		b->p[b->n++] = c;
+		b->p[b->n] = '\0';
+		return;
+	}
 	calx__buf_putn(b, &c, 1);
 }
 
@@ -66,10 +71,16 @@ void calx__buf_printf(calx__buf *b, const char *fmt, ...)
 void calx__buf_ident(calx__buf *b, const char *name)
 {
 	calx__buf_putc(b, '"');
-	for (const char *q = name; *q; q++) {
-		if (*q == '"')
-			calx__buf_putc(b, '"');
-		calx__buf_putc(b, *q);
+	for (;;) {
+		/* runs without a quote go in whole; a quote is doubled */
+		const char *q = strchr(name, '"');
+		if (!q) {
+			calx__buf_puts(b, name);
+			break;
+		}
+		calx__buf_putn(b, name, (size_t)(q - name) + 1);
+		calx__buf_putc(b, '"');
+		name = q + 1;
 	}
 	calx__buf_putc(b, '"');
 }

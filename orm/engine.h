@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include "calx/engine.h"
 #include "calx/sys/dialect.h"
 
@@ -19,12 +20,22 @@ typedef struct calx__stmt {
 	struct calx__conn *conn;
 } calx__stmt;
 
+/* The insert statement of one (mapper, omitted columns) shape, found without building its text. */
+typedef struct calx__shape {
+	const void *mapper;     /* the calx_mapper_desc */
+	uint64_t omitted;
+	calx__stmt *st;         /* owned by the slots table */
+} calx__shape;
+
+#define CALX__SHAPES 32
+
 typedef struct calx__conn {
 	const calx_dialect *d;
 	calx_conn *raw;
 	calx__stmt **slots;     /* open addressing by SQL text */
 	size_t n_slots;
 	size_t n_used;
+	calx__shape shapes[CALX__SHAPES];
 	struct calx__conn *next;
 } calx__conn;
 

@@ -19,7 +19,7 @@ typedef struct flush_plan {
 	calx__objvec updates;
 	calx__objvec deletes;   /* children first */
 	size_t n_inserted;      /* phase A progress, for the undo */
-	unsigned char *explicit_keys; /* per mapper: an autoincrement key was given */
+	unsigned char *explicit_keys; /* per mapper: an autoincrement key was given (the session's) */
 } flush_plan;
 
 static bool null_bit(const uint64_t *bits, unsigned i)
@@ -124,12 +124,23 @@ static int sort_by_rank(calx_session *s, calx__objvec *v, bool reverse)
 	return CALX_OK;
 }
 
-static void plan_free(flush_plan *p)
+/* The plan borrows the session's vectors, so a flush allocates only when they grow. */
+static void plan_begin(calx_session *s, flush_plan *p)
 {
-	calx__free(p->explicit_keys);
-	calx__free(p->inserts.v);
-	calx__free(p->updates.v);
-	calx__free(p->deletes.v);
+	memset(p, 0, sizeof *p);
+	p->inserts = s->plan[0];
+	p->updates = s->plan[1];
+	p->deletes = s->plan[2];
+	p->inserts.n = p->updates.n = p->deletes.n = 0;
+	p->explicit_keys = s->explicit_keys;
+	memset(p->explicit_keys, 0, s->reg->n_mappers);
+}
+
+static void plan_end(calx_session *s, flush_plan *p)
+{
+	s->plan[0] = p->inserts;
+	s->plan[1] = p->updates;
+	s->plan[2] = p->deletes;
 }
 
 static int plan_push(calx_session *s, calx__objvec *v, calx__obj *h)
@@ -329,10 +340,24 @@ static unsigned count_sent(const calx__mapper *m, uint64_t omitted)
 
 static int prepare_insert(calx_session *s, const calx__mapper *m, uint64_t omitted, calx__stmt **st)
 {
+	/* keyed by the descriptor (static data), whose table and columns make the text */
+	const calx_mapper_desc *d = m->desc;
+	calx__shape *shape = &s->conn->shapes[((uintptr_t)d / sizeof(void *) ^ omitted * 31) % CALX__SHAPES];
+	if (shape->mapper == d && shape->omitted == omitted && !shape->st->busy) {
+		shape->st->busy = true;
+		*st = shape->st;
+		return CALX_OK;
+	}
 	build_insert(s, m, omitted);
 	if (s->sql.oom)
 		return calx__fail(s, CALX_ENOMEM, "out of memory building an insert");
-	return calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), st, &s->err);
+	int rc = calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), st, &s->err);
+	if (rc == CALX_OK && (*st)->cached) {
+		shape->mapper = d;
+		shape->omitted = omitted;
+		shape->st = *st;
+	}
+	return rc;
 }
 
 /* Row by row: bind, step, read RETURNING. */
@@ -621,7 +646,7 @@ int calx__flush(calx_session *s)
 	if (s->flushing)
 		return CALX_OK;
 	flush_plan p;
-	memset(&p, 0, sizeof p);
+	plan_begin(s, &p);
 	s->flushing = true;     /* a before_flush listener may add objects, not flush */
 	int rc = calx__fire(s, CALX_EVENT_BEFORE_FLUSH, NULL);
 	s->flushing = false;
@@ -630,10 +655,6 @@ int calx__flush(calx_session *s)
 	rc = make_plan(s, &p);
 	if (rc != CALX_OK)
 		goto done;
-	if (!(p.explicit_keys = calx__calloc(s->reg->n_mappers ? s->reg->n_mappers : 1, 1))) {
-		rc = calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
-		goto done;
-	}
 	if (!p.inserts.n && !p.updates.n && !p.deletes.n) {
 		commit_plan(s, &p);
 		goto done;
@@ -672,6 +693,6 @@ failed: {
 		s->failed = true;
 	}
 done:
-	plan_free(&p);
+	plan_end(s, &p);
 	return rc;
 }

@@ -110,13 +110,13 @@ calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_v
 
 static int grow(calx_session *s)
 {
-	size_t cap = s->idmap_cap ? s->idmap_cap * 2 : 1024;
+	size_t cap = s->idmap_cap ? s->idmap_cap * 2 : 16;
 	return calx__idmap_resize(s, cap);
 }
 
 int calx__idmap_reserve(calx_session *s, size_t n)
 {
-	size_t cap = s->idmap_cap ? s->idmap_cap : 1024;
+	size_t cap = s->idmap_cap ? s->idmap_cap : 16;
 	while ((s->idmap_n + n) * 2 > cap)
 		cap *= 2;
 	return cap == s->idmap_cap ? CALX_OK : calx__idmap_resize(s, cap);

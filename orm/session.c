@@ -41,7 +41,10 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	s->d = eng->d;
 	s->autoflush = true;
 	s->get_sql = calx__calloc(reg->n_mappers ? reg->n_mappers : 1, sizeof *s->get_sql);
-	if (!s->get_sql) {
+	s->explicit_keys = calx__calloc(reg->n_mappers ? reg->n_mappers : 1, 1);
+	if (!s->get_sql || !s->explicit_keys) {
+		calx__free(s->get_sql);
+		calx__free(s->explicit_keys);
 		calx__free(s);
 		return CALX_ENOMEM;
 	}
@@ -50,6 +53,7 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 		/* keep the reason where the caller can read it */
 		eng->err = s->err;
 		calx__free(s->get_sql);
+		calx__free(s->explicit_keys);
 		calx__free(s);
 		return rc;
 	}
@@ -87,6 +91,9 @@ void calx_session_free(calx_session *s)
 	calx__free(s->txn_log.v);
 	calx__free(s->idmap);
 	calx__free(s->listeners.v);
+	for (int i = 0; i < 3; i++)
+		calx__free(s->plan[i].v);
+	calx__free(s->explicit_keys);
 	calx__buf_free(&s->sql);
 	calx__arena_free(&s->arena);
 	calx__free(s);

@@ -112,6 +112,8 @@ struct calx_session {
 	size_t idmap_n;
 	char **get_sql;         /* per mapper, built on first get */
 	calx__listeners listeners;
+	calx__objvec plan[3];   /* the flush's inserts, updates, deletes: kept for their capacity */
+	unsigned char *explicit_keys; /* per mapper, for the flush */
 	calx__buf sql;          /* scratch for statement text */
 };
 
