@@ -61,4 +61,15 @@ void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken);
 int calx__stmt_acquire(calx__conn *c, const char *sql, calx__stmt **out, calx_error *err);
 void calx__stmt_release(calx__stmt *st);
 
+/*
+ * Statements found by shape instead of text: key is static data (a mapper
+ * descriptor) and tag tells its statements apart (the omitted columns of an
+ * insert, CALX__SHAPE_GET for a get by key). A hit is checked out like
+ * calx__stmt_acquire; a miss returns NULL and the caller prepares by text,
+ * then remembers the statement.
+ */
+#define CALX__SHAPE_GET UINT64_MAX
+calx__stmt *calx__stmt_by_shape(calx__conn *c, const void *key, uint64_t tag);
+void calx__stmt_remember(calx__conn *c, const void *key, uint64_t tag, calx__stmt *st);
+
 #endif

@@ -341,22 +341,14 @@ static unsigned count_sent(const calx__mapper *m, uint64_t omitted)
 static int prepare_insert(calx_session *s, const calx__mapper *m, uint64_t omitted, calx__stmt **st)
 {
 	/* keyed by the descriptor (static data), whose table and columns make the text */
-	const calx_mapper_desc *d = m->desc;
-	calx__shape *shape = &s->conn->shapes[((uintptr_t)d / sizeof(void *) ^ omitted * 31) % CALX__SHAPES];
-	if (shape->mapper == d && shape->omitted == omitted && !shape->st->busy) {
-		shape->st->busy = true;
-		*st = shape->st;
+	if ((*st = calx__stmt_by_shape(s->conn, m->desc, omitted)) != NULL)
 		return CALX_OK;
-	}
 	build_insert(s, m, omitted);
 	if (s->sql.oom)
 		return calx__fail(s, CALX_ENOMEM, "out of memory building an insert");
 	int rc = calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), st, &s->err);
-	if (rc == CALX_OK && (*st)->cached) {
-		shape->mapper = d;
-		shape->omitted = omitted;
-		shape->st = *st;
-	}
+	if (rc == CALX_OK)
+		calx__stmt_remember(s->conn, m->desc, omitted, *st);
 	return rc;
 }
 
