@@ -519,12 +519,21 @@ static int run_one(calx_session *s, const char *what, calx__obj *h, size_t i, si
 		if (!obj_dirty(h))
 			return CALX_OK;     /* a listener took the change back */
 	}
+	/* the changed columns make the statement's shape (tables of up to 64 columns) */
+	uint64_t shape = 0;
+	bool shaped = d->n_fields <= 64;
+	for (unsigned f = 0; is_update && shaped && f < d->n_fields; f++)
+		if (field_dirty(h, &d->fields[f]))
+			shape |= (uint64_t)1 << f;
+	const void *key = (const char *)d + (is_update ? 1 : 2);     /* apart from the inserts' key */
+	if (shaped && (st = calx__stmt_by_shape(s->conn, key, shape)) != NULL)
+		goto bind;
 	calx__buf_clear(&s->sql);
 	if (is_update) {
 		calx__buf_puts(&s->sql, "UPDATE ");
 		calx__buf_ident(&s->sql, d->table);
 		for (unsigned f = 0; f < d->n_fields; f++) {
-			if (!field_dirty(h, &d->fields[f]))
+			if (shaped ? !(shape >> f & 1) : !field_dirty(h, &d->fields[f]))
 				continue;
 			calx__buf_puts(&s->sql, k++ ? ", " : " SET ");
 			calx__buf_ident(&s->sql, d->fields[f].column);
@@ -540,10 +549,13 @@ static int run_one(calx_session *s, const char *what, calx__obj *h, size_t i, si
 		return calx__fail(s, CALX_ENOMEM, "out of memory building an %s", what);
 	if ((rc = calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), &st, &s->err)) != CALX_OK)
 		return statement_failed(s, what, h, i, total);
+	if (shaped)
+		calx__stmt_remember(s->conn, key, shape, st);
+bind:
 	k = 0;
 	for (unsigned f = 0; is_update && f < d->n_fields && rc == CALX_OK; f++) {
 		const calx_field_desc *fd = &d->fields[f];
-		if (!field_dirty(h, fd))
+		if (shaped ? !(shape >> f & 1) : !field_dirty(h, fd))
 			continue;
 		calx_value v;
 		rc = calx__field_get(fd, calx__obj_ptr(h), calx__field_null(h, fd), &v, &s->err);
