@@ -8,10 +8,13 @@
 
 int calx__fail(calx_session *s, int code, const char *fmt, ...)
 {
+	/* through a copy: callers pass the old message as an argument */
+	char msg[sizeof s->err.msg];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->err.msg, sizeof s->err.msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	memcpy(s->err.msg, msg, sizeof msg);
 	s->err.code = code;
 	return code;
 }
