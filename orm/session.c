@@ -311,7 +311,10 @@ int calx_session_commit(calx_session *s)
 		s->err = keep;
 		s->in_txn = false;
 		s->failed = true;
-		return calx__fail(s, rc, "commit failed, the transaction was rolled back: %.400s", keep.msg);
+		return calx__fail(s, rc, "commit failed, %s: %.400s",
+		                  rc == CALX_EUNKNOWN ? "it may or may not have taken effect"
+		                                      : "the transaction was rolled back",
+		                  keep.msg);
 	}
 	s->in_txn = false;
 	clear_txn_log(s);
