@@ -154,7 +154,13 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 		*out = calx__obj_ptr(h);
 		return CALX_OK;
 	}
-	if (s->autoflush && (rc = calx__flush(s)) != CALX_OK)
+	/*
+	 * Autoflush, light: whether the row with this key exists can change
+	 * with pending inserts and deletes, not with changed fields of loaded
+	 * objects, so only the former force a flush here. Comparing every
+	 * object before every get would make a loop of gets quadratic.
+	 */
+	if (s->autoflush && (s->pending.n || s->deleted.n) && (rc = calx__flush(s)) != CALX_OK)
 		return rc;
 	if ((rc = calx__begin(s)) != CALX_OK)
 		return rc;

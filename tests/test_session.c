@@ -86,8 +86,12 @@ static void get_twice_returns_the_same_object_without_sql(void **state)
 	assert_ok(s3, calx_session_delete(s3, c));
 	assert_ok(s3, calx_session_commit(s3));
 	calx_session_free(s3);
+	uint64_t before, after;
+	calx_session_counters(s2, &before, NULL);
 	assert_ok(s2, user_get(s2, u->id, &b));
+	calx_session_counters(s2, &after, NULL);
 	assert_ptr_equal(a, b);
+	assert_true(after == before);           /* not one statement */
 	calx_session_free(s2);
 }
 

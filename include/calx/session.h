@@ -99,7 +99,11 @@ void calx_session_counters(const calx_session *s, uint64_t *statements, uint64_t
 typedef enum calx_tracking { CALX_TRACK_ALL = 0, CALX_TRACK_MARKED = 1 } calx_tracking;
 void calx_session_set_tracking(calx_session *s, calx_tracking mode);
 
-/* Autoflush before get-from-database and selects (default on). */
+/*
+ * Autoflush (default on): a select flushes everything first; a get that
+ * goes to the database flushes first when inserts or deletes are pending
+ * (changed fields of loaded objects cannot change which row has a key).
+ */
 void calx_session_set_autoflush(calx_session *s, bool on);
 
 /*

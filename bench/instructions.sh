@@ -1,0 +1,56 @@
+#!/bin/sh
+# instructions.sh [ROWS]: calx against hand-written sqlite3, counted in
+# instructions by callgrind rather than timed. Instruction counts repeat
+# exactly for the same binaries and inputs whatever else the machine is
+# doing, so the ratio is reproducible where wall-clock medians on a shared
+# machine are not. It leaves out what instructions cannot see: cache misses,
+# memory bandwidth, fsync (so it complements `ninja bench`, it does not
+# replace it). Run after `ninja bench-bins`.
+set -eu
+rows=${1:-20000}
+bin=build/bench
+dir=build/bench/instructions
+mkdir -p "$dir"
+fixture="$dir/fixture.db"
+rm -f "$fixture" "$fixture-wal" "$fixture-shm"
+"$bin/bench_sqlite" setup "sqlite:$fixture" "$rows" >/dev/null
+python3 -c "
+import random; random.seed(7); n=$rows
+print('\n'.join(str(i) for i in random.sample(range(1, n + 1), min(n, 10000))))" > "$dir/ids.txt"
+
+count() { # count CONTENDER WORKLOAD URL N [ARGS]: instructions of one run
+	prog=$1; shift
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/$prog" "$@" 2>&1 >/dev/null |
+		sed -n 's/.*refs: *//p' | tr -d ,
+}
+fresh() {
+	rm -f "$dir/run.db" "$dir/run.db-wal" "$dir/run.db-shm"
+	cp "$fixture" "$dir/run.db"
+	echo "sqlite:$dir/run.db"
+}
+memory_url() {
+	echo "sqlite::memory:"
+}
+empty() {
+	rm -f "$dir/run.db" "$dir/run.db-wal" "$dir/run.db-shm"
+	"$bin/bench_sqlite" setup "sqlite:$dir/run.db" 0 >/dev/null
+	echo "sqlite:$dir/run.db"
+}
+
+printf '| workload | rows | calx Ir | hand-written Ir | calx / hand |\n|---|--:|--:|--:|--:|\n'
+run() { # run LABEL WORKLOAD N URLKIND [ARGS]
+	label=$1 workload=$2 n=$3 kind=$4; shift 4
+	a=$(count bench_calx "$workload" "$($kind)" "$n" "$@")
+	b=$(count bench_sqlite "$workload" "$($kind)" "$n" "$@")
+	printf '| %s | %s | %s | %s | %s× |\n' "$label" "$n" "$a" "$b" \
+		"$(python3 -c "print('%.2f' % ($a / $b))")"
+}
+run "bulk insert, keys generated" insert_no_pk "$rows" empty
+run "bulk insert, keys given" insert_pk_given "$rows" empty
+run "load objects, one session" load_objects "$rows" fresh
+run "load objects, session per page" load_pages "$rows" fresh
+run "load column tuples" load_columns "$rows" fresh
+run "single insert+commit, :memory:" single_insert 2000 memory_url
+run "get by key, cold" get_cold 10000 fresh "ids=$dir/ids.txt"
+run "get by key, warm" get_warm 10000 fresh "ids=$dir/ids.txt"
+run "bulk update" bulk_update "$rows" fresh
