@@ -5,7 +5,9 @@
 # doing, so the ratio is reproducible where wall-clock medians on a shared
 # machine are not. It leaves out what instructions cannot see: cache misses,
 # memory bandwidth, fsync (so it complements `ninja bench`, it does not
-# replace it). Run after `ninja bench-bins`.
+# replace it). Only what runs inside main() is counted: the dynamic
+# loader's work differs between the binaries (libcalx links libpq too).
+# Run after `ninja bench-bins`.
 set -eu
 rows=${1:-20000}
 bin=build/bench
@@ -20,7 +22,7 @@ print('\n'.join(str(i) for i in random.sample(range(1, n + 1), min(n, 10000))))"
 
 count() { # count CONTENDER WORKLOAD URL N [ARGS]: instructions of one run
 	prog=$1; shift
-	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/$prog" "$@" 2>&1 >/dev/null |
+	valgrind --tool=callgrind --toggle-collect=main --callgrind-out-file=/dev/null "$bin/$prog" "$@" 2>&1 >/dev/null |
 		sed -n 's/.*refs: *//p' | tr -d ,
 }
 fresh() {

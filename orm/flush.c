@@ -623,9 +623,14 @@ static void commit_plan(calx_session *s, flush_plan *p)
 	}
 	for (size_t i = 0; i < p->updates.n; i++) {
 		calx__obj *h = p->updates.v[i];
-		calx__idmap_remove(s, h);
+		bool rekey = false;
+		for (unsigned k = 0; k < h->m->n_pk && !rekey; k++)
+			rekey = !calx__field_equal(&h->m->desc->fields[h->m->pk[k]], calx__obj_ptr(h), calx__obj_snap(h));
+		if (rekey)
+			calx__idmap_remove(s, h);
 		take_snapshot(h);
-		calx__idmap_insert(s, h);
+		if (rekey)
+			calx__idmap_insert(s, h);       /* the key changed: capacity reserved */
 	}
 	for (size_t i = 0; i < p->deletes.n; i++) {
 		calx__obj *h = p->deletes.v[i];
