@@ -18,6 +18,7 @@
 #include "calx/session.h"
 #include "calx/select.h"
 #include "calx/events.h"
+#include "calx/retry.h"
 
 /* The runtime's version string, to compare with what a header was generated for. */
 const char *calx_version(void);
