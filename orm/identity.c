@@ -2,7 +2,8 @@
  * The identity map: (mapper, primary key as the database has it) to the one
  * object that stands for that row in this session. Linear probing with
  * backward-shift deletion, so lookups never wade through tombstones; kept
- * at most half full, where a miss costs about 2.5 probes.
+ * at most 70% full (memory per object matters as much as probe length), and
+ * the hash sits beside the pointer so probing stays inside the table.
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -117,7 +118,7 @@ static int grow(calx_session *s)
 int calx__idmap_reserve(calx_session *s, size_t n)
 {
 	size_t cap = s->idmap_cap ? s->idmap_cap : 16;
-	while ((s->idmap_n + n) * 2 > cap)
+	while ((s->idmap_n + n) * 10 > cap * 7)
 		cap *= 2;
 	return cap == s->idmap_cap ? CALX_OK : calx__idmap_resize(s, cap);
 }
@@ -144,7 +145,7 @@ int calx__idmap_resize(calx_session *s, size_t cap)
 int calx__idmap_insert_hashed(calx_session *s, calx__obj *h, uint64_t hash)
 {
 	int rc;
-	if ((s->idmap_n + 1) * 2 > s->idmap_cap && (rc = grow(s)) != CALX_OK)
+	if ((s->idmap_n + 1) * 10 > s->idmap_cap * 7 && (rc = grow(s)) != CALX_OK)
 		return rc;
 	h->hash = hash;
 	size_t mask = s->idmap_cap - 1, j;

@@ -142,9 +142,11 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm, const calx_regist
 	size_t a = m->align > alignof(max_align_t) ? m->align : alignof(max_align_t);
 	rm->null_words = (m->n_fields + 63) / 64;
 	rm->obj_off = align_up(sizeof(calx__obj), a);
-	rm->snap_off = align_up(rm->obj_off + m->size, a);
+	/* the snapshot is only compared and copied: the struct's own alignment will do */
+	rm->snap_off = align_up(rm->obj_off + m->size, m->align ? m->align : 1);
 	rm->nulls_off = align_up(rm->snap_off + m->size, alignof(uint64_t));
-	rm->block_size = align_up(rm->nulls_off + 2 * rm->null_words * sizeof(uint64_t), a);
+	/* the arena aligns each block's start itself */
+	rm->block_size = rm->nulls_off + 2 * rm->null_words * sizeof(uint64_t);
 	return CALX_OK;
 }
 
