@@ -33,6 +33,32 @@ calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v)
 	return e;
 }
 
+calx_expr *calx_like(const calx_field_desc *col, const char *pattern)
+{
+	calx_expr *e = calx_compare(CALX_OP_EQ, col, calx_value_text(pattern));
+	if (e)
+		e->op = CALX_OP_LIKE;
+	return e;
+}
+
+size_t calx_like_escape(char *buf, size_t cap, const char *text)
+{
+	size_t n = 0;
+	for (const char *p = text ? text : ""; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\') {
+			if (n + 1 < cap)
+				buf[n] = '\\';
+			n++;
+		}
+		if (n + 1 < cap)
+			buf[n] = *p;
+		n++;
+	}
+	if (cap)
+		buf[n < cap ? n : cap - 1] = '\0';
+	return n;
+}
+
 calx_expr *calx_is_null_expr(const calx_field_desc *col)
 {
 	calx_expr *e = node(CALX_OP_IS_NULL);
@@ -108,8 +134,9 @@ static int check_value(const calx_expr *e, calx_error *err)
 		                      "comparison of %s.%s with NULL never matches in SQL: use calx_is_null()",
 		                      f->owner->name, f->name);
 	case CALX_VALUE_TEXT:
-		if (!calx__utf8_valid(e->v.u.s.p, e->v.u.s.n))
-			return calx_error_set(err, CALX_ETYPE, "%s.%s compared with text that is not valid UTF-8",
+		if (!calx__text_valid(e->v.u.s.p, e->v.u.s.n))
+			return calx_error_set(err, CALX_ETYPE,
+			                      "%s.%s compared with text that is not valid UTF-8 or holds a NUL byte",
 			                      f->owner->name, f->name);
 		/* fall through */
 	case CALX_VALUE_BLOB:
@@ -134,6 +161,7 @@ static const char *op_sql(calx_op op)
 	case CALX_OP_LE: return " <= ";
 	case CALX_OP_GT: return " > ";
 	case CALX_OP_GE: return " >= ";
+	case CALX_OP_LIKE: return " LIKE ";
 	case CALX_OP_AND: return " AND ";
 	case CALX_OP_OR: return " OR ";
 	default: return " ? ";
@@ -178,12 +206,17 @@ int calx__expr_render(const calx_expr *e, const calx_dialect *d, const calx_mapp
 	default:
 		if ((rc = check_column(e, m, err)) != CALX_OK || (rc = check_value(e, err)) != CALX_OK)
 			return rc;
+		if (e->op == CALX_OP_LIKE && e->v.kind != CALX_VALUE_TEXT)
+			return calx_error_set(err, CALX_ETYPE, "%s.%s LIKE needs a text pattern (not NULL)",
+			                      e->col->owner->name, e->col->name);
 		column_sql(b, e->col);
 		calx__buf_puts(b, op_sql(e->op));
 		if (d->numbered_params)
 			calx__buf_printf(b, "$%u", ++*nparam);
 		else
 			calx__buf_putc(b, '?');
+		if (e->op == CALX_OP_LIKE)
+			calx__buf_puts(b, " ESCAPE '\\'");
 		if (calx__grow((void **)&binds->v, &binds->cap, binds->n + 1, sizeof *binds->v) != 0)
 			return calx_error_set(err, CALX_ENOMEM, "out of memory building a select");
 		binds->v[binds->n++] = e->v;

@@ -125,8 +125,10 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 	 * WAL for files: a session reading in its transaction does not block
 	 * another session's commit (rollback journals would, until timeout).
 	 */
-	const char *setup = strcmp(path, ":memory:") == 0 ? "PRAGMA foreign_keys = ON"
-	                    : "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL";
+	/* LIKE as PostgreSQL has it: case-sensitive */
+	const char *setup = strcmp(path, ":memory:") == 0
+	                    ? "PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON"
+	                    : "PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON; PRAGMA journal_mode = WAL";
 	rc = sqlite3_exec(c->db, setup, NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		fail(err, c->db, rc, setup);

@@ -29,7 +29,8 @@ typedef struct calx_expr calx_expr;
 typedef enum calx_order { CALX_ASC = 0, CALX_DESC = 1 } calx_order;
 typedef enum calx_op {
 	CALX_OP_EQ = 1, CALX_OP_NE, CALX_OP_LT, CALX_OP_LE, CALX_OP_GT, CALX_OP_GE,
-	CALX_OP_IS_NULL, CALX_OP_IS_NOT_NULL, CALX_OP_AND, CALX_OP_OR, CALX_OP_NOT
+	CALX_OP_IS_NULL, CALX_OP_IS_NOT_NULL, CALX_OP_AND, CALX_OP_OR, CALX_OP_NOT,
+	CALX_OP_LIKE                    /* text columns; '\\' escapes % _ and itself */
 } calx_op;
 
 /* NULL if memory ran out (the error is kept on the session). */
@@ -70,6 +71,17 @@ calx_expr *calx_and(calx_expr *a, calx_expr *b);
 calx_expr *calx_or(calx_expr *a, calx_expr *b);
 calx_expr *calx_not(calx_expr *a);
 void calx_expr_free(calx_expr *e);
+
+/*
+ * col LIKE pattern, case-sensitive on both dialects: '%' any run, '_' one
+ * character, '\\' makes the next character literal. The pattern is a
+ * bound value like any other. calx_like_escape copies text into buf with
+ * % _ and \\ escaped, so a user's string can be searched for literally:
+ *   calx_like_escape(buf, sizeof buf, input) then build "%...%" around it.
+ * It returns the length it needed (like snprintf).
+ */
+calx_expr *calx_like(const calx_field_desc *col, const char *pattern);
+size_t calx_like_escape(char *buf, size_t cap, const char *text);
 
 /* An unsigned 64-bit value above INT64_MAX cannot be stored; it compares as out of range. */
 calx_value calx__value_u64(uint64_t u);

@@ -1,0 +1,152 @@
+/*
+ * Hostile values through every value path -- insert, update, where, LIKE,
+ * get by a text key -- on both dialects: each round-trips byte for byte or
+ * is refused with an error; none of them is ever read as SQL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "helpers.h"
+
+static const char *const corpus[] = {
+	"'", "''", "\"", "\"\"", ";", "--", "/*", "*/", "\\", "\\'", "%", "_", "\\%", "%_%",
+	"'; DROP TABLE users; --", "Robert'); DROP TABLE addresses;--", "\" OR \"1\"=\"1", "' OR '1'='1",
+	"1; SELECT 1", "$1", "?", ":name", "@x", "E'\\x41'", "\r\n\t\v\f", " leading", "trailing ",
+	"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\xe2\x80\xae" "RTL", "\xef\xbb\xbf" "BOM", "NULL", "null", "",
+	"\x7f", "\x01\x02\x1f",
+};
+
+#define N_CORPUS (sizeof corpus / sizeof corpus[0])
+
+/* users.note (char *), users.name (char[16], unique): every string both ways. */
+static void hostile_strings_round_trip_through_insert_update_and_where(void **state)
+{
+	fixture *fx = *state;
+	struct user *u[N_CORPUS];
+	for (size_t i = 0; i < N_CORPUS; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "h%02zu", i);
+		u[i] = user_new(fx->s, .name = "", .note = (char *)corpus[i]);
+		assert_non_null(u[i]);
+		assert_ok(fx->s, calx_field_set_text(fx->s, u[i], USER_NAME, name));
+		assert_ok(fx->s, calx_session_add(fx->s, u[i]));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	/* the update path: the same strings into char[16] where they fit */
+	for (size_t i = 0; i < N_CORPUS; i++)
+		if (strlen(corpus[i]) < 16 && calx_field_set_text(fx->s, u[i], USER_NAME, corpus[i]) != CALX_OK)
+			fail_msg("set_text %zu: %s", i, calx_session_errmsg(fx->s));
+	/* "" and a duplicate-free set: the corpus has no two equal strings */
+	assert_ok(fx->s, calx_session_commit(fx->s));
+
+	calx_session *s2 = fixture_session(fx);
+	for (size_t i = 0; i < N_CORPUS; i++) {
+		/* where note = X finds exactly that row, with the bytes as they went in */
+		calx_select *q = calx_select_new(s2, &user_mapper);
+		calx_where(q, calx_eq(USER_NOTE, corpus[i]));
+		struct user *o;
+		if (calx_select_one(q, (void **)&o) != CALX_OK)
+			fail_msg("where note = corpus[%zu]: %s", i, calx_session_errmsg(s2));
+		assert_int_equal(o->id, u[i]->id);
+		assert_string_equal(o->note, corpus[i]);
+		if (strlen(corpus[i]) < 16)
+			assert_string_equal(o->name, corpus[i]);
+		calx_select_free(q);
+		/* LIKE with the string escaped: found literally, as a substring */
+		char esc[256], pat[300];
+		calx_like_escape(esc, sizeof esc, corpus[i]);
+		snprintf(pat, sizeof pat, "%%%s%%", esc);
+		q = calx_select_new(s2, &user_mapper);
+		calx_where(q, calx_and(calx_like(USER_NOTE, pat), calx_eq(USER_ID, u[i]->id)));
+		if (calx_select_one(q, (void **)&o) != CALX_OK)
+			fail_msg("note LIKE escaped corpus[%zu]: %s", i, calx_session_errmsg(s2));
+		calx_select_free(q);
+	}
+	calx_session_free(s2);
+	assert_int_equal(count_rows(fx, &user_mapper), N_CORPUS);
+	assert_int_equal(count_rows(fx, &address_mapper), 0);    /* the table is still there */
+}
+
+static void like_wildcards_mean_what_they_say(void **state)
+{
+	fixture *fx = *state;
+	const char *notes[] = { "100%", "100 percent", "a_b", "axb", "Case", "case" };
+	for (size_t i = 0; i < 6; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "w%zu", i);
+		struct user *u = user_new(fx->s, .name = "", .note = (char *)notes[i]);
+		assert_ok(fx->s, calx_field_set_text(fx->s, u, USER_NAME, name));
+		assert_ok(fx->s, calx_session_add(fx->s, u));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	struct { const char *pattern; size_t want; } cases[] = {
+		{ "100%", 2 }, { "100\\%", 1 }, { "a_b", 2 }, { "a\\_b", 1 }, { "Case", 1 }, { "%ase", 2 }, { "%", 6 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		calx_select *q = calx_select_new(fx->s, &user_mapper);
+		calx_where(q, calx_like(USER_NOTE, cases[i].pattern));
+		void **items;
+		size_t n;
+		assert_ok(fx->s, calx_select_all(q, &items, &n));
+		if (n != cases[i].want)
+			fail_msg("LIKE '%s': %zu rows, want %zu", cases[i].pattern, n, cases[i].want);
+		calx_select_free(q);
+	}
+	char buf[8];
+	assert_int_equal(calx_like_escape(buf, sizeof buf, "a%b_c\\d"), 10);    /* needed, like snprintf */
+	assert_string_equal(buf, "a\\%b\\_c");
+}
+
+static void hostile_text_keys_and_large_strings(void **state)
+{
+	fixture *fx = *state;
+	const char *keys[] = { "'", "\";--", "%_", "\\", "é€" };
+	for (size_t i = 0; i < 5; i++) {
+		struct tag *t = tag_new(fx->s, .code = "");
+		assert_ok(fx->s, calx_field_set_text(fx->s, t, TAG_CODE, keys[i]));
+		assert_ok(fx->s, calx_session_add(fx->s, t));
+	}
+	/* one MiB of text */
+	size_t big = 1u << 20;
+	char *text = malloc(big + 1);
+	assert_non_null(text);
+	for (size_t i = 0; i < big; i++)
+		text[i] = (char)('a' + i % 26);
+	text[big] = '\0';
+	struct tag *t = tag_new(fx->s, .code = "big");
+	t->label = calx_strdup(fx->s, text);
+	assert_ok(fx->s, calx_session_add(fx->s, t));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+
+	calx_session *s2 = fixture_session(fx);
+	for (size_t i = 0; i < 5; i++) {
+		struct tag *o;
+		if (tag_get(s2, keys[i], &o) != CALX_OK)
+			fail_msg("get %s: %s", keys[i], calx_session_errmsg(s2));
+		assert_string_equal(o->code, keys[i]);
+	}
+	struct tag *o;
+	assert_ok(s2, tag_get(s2, "big", &o));
+	assert_int_equal(strlen(o->label), big);
+	assert_memory_equal(o->label, text, big);
+	/* a key with a NUL or bad UTF-8 is refused, not truncated */
+	void *x;
+	assert_calx(s2, calx_session_get(s2, &tag_mapper, calx_value_textn("a\0b", 3), &x), CALX_ERANGE);
+	calx_select *q = calx_select_new(s2, &tag_mapper);
+	calx_where(q, calx_eq(TAG_LABEL, calx_value_textn("a\0b", 3)));
+	assert_calx(s2, calx_select_next(q, &x), CALX_ETYPE);
+	calx_select_free(q);
+	calx_session_free(s2);
+	free(text);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+		T(hostile_strings_round_trip_through_insert_update_and_where),
+		T(like_wildcards_mean_what_they_say),
+		T(hostile_text_keys_and_large_strings),
+	};
+	return RUN_ON_ALL_DIALECTS("hostile", tests);
+}
