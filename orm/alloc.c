@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include "calx/alloc.h"
 #include "calx/registry.h"
+#include "calx/sys/dialect.h"
 #include "alloc.h"
 
 static void *default_alloc(void *payload, void *ptr, size_t size)
@@ -87,4 +88,19 @@ int calx__grow(void **items, size_t *cap, size_t need, size_t item_size)
 	*items = p;
 	*cap = ncap;
 	return 0;
+}
+
+void *calx_sys_calloc(size_t n, size_t size)
+{
+	return calx__calloc(n, size);
+}
+
+char *calx_sys_strdup(const char *s)
+{
+	return calx__strdup(s);
+}
+
+void calx_sys_free(void *ptr)
+{
+	calx__free(ptr);
 }

@@ -82,7 +82,7 @@ static void pg_disconnect(calx_conn *c)
 	if (!c)
 		return;
 	PQfinish(c->pg);
-	free(c);
+	calx_sys_free(c);
 }
 
 static int pg_connect(calx_conn **out, const char *url, calx_error *err)
@@ -91,7 +91,7 @@ static int pg_connect(calx_conn **out, const char *url, calx_error *err)
 	const char *info = conninfo_of(url);
 	if (!info)
 		return calx_error_set(err, CALX_EINVAL, "postgresql: bad URL (expected postgresql://... or postgresql:key=value ...)");
-	calx_conn *c = calloc(1, sizeof *c);
+	calx_conn *c = calx_sys_calloc(1, sizeof *c);
 	if (!c)
 		return calx_error_set(err, CALX_ENOMEM, "postgresql: out of memory connecting");
 	c->pg = PQconnectdb(info);
@@ -158,18 +158,18 @@ static int count_params(const char *sql)
 static int pg_prepare(calx_conn *c, const char *sql, calx_stmt **out, calx_error *err)
 {
 	*out = NULL;
-	calx_stmt *st = calloc(1, sizeof *st);
+	calx_stmt *st = calx_sys_calloc(1, sizeof *st);
 	if (!st)
 		return calx_error_set(err, CALX_ENOMEM, "postgresql: out of memory preparing %.200s", sql);
 	st->c = c;
 	st->row = -1;
 	st->nparams = count_params(sql);
 	int n = st->nparams ? st->nparams : 1;
-	st->sql = strdup(sql);
-	st->vals = calloc((size_t)n, sizeof *st->vals);
-	st->lens = calloc((size_t)n, sizeof *st->lens);
-	st->fmts = calloc((size_t)n, sizeof *st->fmts);
-	st->nums = calloc((size_t)n, PG_NUM_BUF);
+	st->sql = calx_sys_strdup(sql);
+	st->vals = calx_sys_calloc((size_t)n, sizeof *st->vals);
+	st->lens = calx_sys_calloc((size_t)n, sizeof *st->lens);
+	st->fmts = calx_sys_calloc((size_t)n, sizeof *st->fmts);
+	st->nums = calx_sys_calloc((size_t)n, PG_NUM_BUF);
 	if (!st->sql || !st->vals || !st->lens || !st->fmts || !st->nums) {
 		pg_finalize(st);
 		return calx_error_set(err, CALX_ENOMEM, "postgresql: out of memory preparing %.200s", sql);
@@ -329,7 +329,7 @@ static void pg_reset(calx_stmt *st)
 	st->row = -1;
 	PQfreemem(st->bytes);
 	st->bytes = NULL;
-	for (int i = 0; i < st->nparams; i++)
+	for (int i = 0; st->vals && i < st->nparams; i++)
 		st->vals[i] = NULL;
 }
 
@@ -344,12 +344,12 @@ static void pg_finalize(calx_stmt *st)
 		PQclear(PQexec(st->c->pg, sql));
 		st->c->round_trips++;
 	}
-	free(st->sql);
-	free(st->vals);
-	free(st->lens);
-	free(st->fmts);
-	free(st->nums);
-	free(st);
+	calx_sys_free(st->sql);
+	calx_sys_free(st->vals);
+	calx_sys_free(st->lens);
+	calx_sys_free(st->fmts);
+	calx_sys_free(st->nums);
+	calx_sys_free(st);
 }
 
 static void pg_type_name(const calx_field_desc *f, char *buf, size_t cap)

@@ -95,7 +95,7 @@ static void sq_disconnect(calx_conn *c)
 	for (int i = 0; i < TX_COUNT; i++)
 		sqlite3_finalize(c->tx[i]);
 	sqlite3_close_v2(c->db);
-	sqlite3_free(c);
+	calx_sys_free(c);
 }
 
 static int sq_connect(calx_conn **out, const char *url, calx_error *err)
@@ -104,7 +104,7 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 	const char *path = path_of(url);
 	if (!path || !*path)
 		return calx_error_set(err, CALX_EINVAL, "sqlite: bad URL '%s' (expected sqlite:PATH or sqlite::memory:)", url);
-	calx_conn *c = sqlite3_malloc(sizeof *c);
+	calx_conn *c = calx_sys_calloc(1, sizeof *c);
 	if (!c)
 		return calx_error_set(err, CALX_ENOMEM, "sqlite: out of memory opening '%s'", path);
 	c->db = NULL;
@@ -159,13 +159,13 @@ static int sq_exec(calx_conn *c, const char *sql, calx_error *err)
 static int sq_prepare(calx_conn *c, const char *sql, calx_stmt **out, calx_error *err)
 {
 	*out = NULL;
-	calx_stmt *st = sqlite3_malloc(sizeof *st);
+	calx_stmt *st = calx_sys_calloc(1, sizeof *st);
 	if (!st)
 		return calx_error_set(err, CALX_ENOMEM, "sqlite: out of memory preparing %.200s", sql);
 	st->conn = c;
 	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->st, NULL);
 	if (rc != SQLITE_OK) {
-		sqlite3_free(st);
+		calx_sys_free(st);
 		return fail(err, c->db, rc, sql);
 	}
 	*out = st;
@@ -261,7 +261,7 @@ static void sq_finalize(calx_stmt *st)
 	if (!st)
 		return;
 	sqlite3_finalize(st->st);
-	sqlite3_free(st);
+	calx_sys_free(st);
 }
 
 static void sq_type_name(const calx_field_desc *f, char *buf, size_t cap)

@@ -30,6 +30,15 @@ int calx_error_set(calx_error *err, int code, const char *fmt, ...)
 #endif
 	;
 
+/*
+ * The library's allocator (calx_set_allocator), for dialects: their own
+ * structs go through the same hook as everything else, so a test that
+ * fails the Nth allocation reaches them too. Free with calx_sys_free.
+ */
+void *calx_sys_calloc(size_t n, size_t size);
+char *calx_sys_strdup(const char *s);
+void calx_sys_free(void *ptr);
+
 typedef struct calx_conn calx_conn;   /* defined by each dialect */
 typedef struct calx_stmt calx_stmt;   /* defined by each dialect */
 
