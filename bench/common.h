@@ -5,9 +5,10 @@
  *
  *   CONTENDER WORKLOAD URL N [ids=FILE] [sync=off]
  *
- * URL is a calx URL (sqlite:PATH, sqlite::memory:); each contender turns
- * it into what its API takes. Only the work is timed: opening the database
- * and reading the id list are not.
+ * URL is a calx URL (sqlite:PATH, sqlite::memory:, postgresql://...); each
+ * contender turns it into what its API takes (sync=off is SQLite's only).
+ * Only the work is timed: opening the database and reading the id list are
+ * not.
  */
 #ifndef CALX_BENCH_COMMON_H
 #define CALX_BENCH_COMMON_H
@@ -24,7 +25,7 @@ typedef struct bench_args {
 	const char *url;
 	long n;
 	const char *ids_file;   /* short selects: the keys to get, one a line */
-	bool sync_off;          /* PRAGMA synchronous = OFF on every connection */
+	bool sync_off;          /* SQLite: PRAGMA synchronous = OFF on every connection */
 } bench_args;
 
 /* Parse argv, or print usage and exit(2). */

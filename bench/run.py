@@ -14,9 +14,13 @@ RSS from wait4(), checks that every contender computed the same checksum
 and left the same rows, and prints the tables (also written to
 OUT/results.md and OUT/results.json).
 
-A database backend (SQLiteBackend) knows its contenders, how to build a
-fixture, hand out a fresh database, and summarize what a run left in it:
-a PostgreSQL backend plugs in beside it.
+A database backend (SQLiteBackend, PostgreSQLBackend) knows its
+contenders, its workloads, how to build a fixture, hand out a fresh
+database, summarize what a run left in it, and which targets apply.
+--backend postgresql needs a server: CALX_TEST_POSTGRESQL_URL (or --pg-url),
+as tools/with-postgres.sh sets it for the command it runs:
+
+    sh tools/with-postgres.sh /usr/bin/python3 bench/run.py --backend postgresql
 
 Benchmarks are not tests: nothing here fails on a time. It exits non-zero
 only when a contender fails or the contenders disagree on the data.
@@ -105,10 +109,29 @@ class SQLiteBackend:
     description = ("SQLite %s, file database in WAL mode (calx's default for files), foreign keys on, "
                    "synchronous at its default (FULL) unless noted, 5 s busy timeout")
 
-    def __init__(self, workdir):
+    # what memory_section says about the RSS difference between scaling sizes
+    rss_note = "SQLite's page cache is the same for both sizes"
+    reflect = True          # the calx-reflect measurement runs with this backend
+    flat_target = 1.25      # scaling: calx's per-row cost across sizes
+    sqla_max_scale = None   # scaling: SQLAlchemy runs at every size
+
+    def __init__(self, workdir, args=None):
         self.dir = workdir
         self.fixtures = {}
         self.run_path = os.path.join(workdir, "run.db")
+
+    def workloads(self, smoke):
+        return main_workloads(smoke)
+
+    @staticmethod
+    def hand_target(w):
+        """The calx / hand-written target for a workload (None: no target)."""
+        return 1.25
+
+    @staticmethod
+    def orm_target(w):
+        """The SQLAlchemy / calx target (None: no target)."""
+        return 25 if w.orm_target else None
 
     def contenders(self):
         return [
@@ -160,7 +183,103 @@ class SQLiteBackend:
             self.remove(path)
 
 
-BACKENDS = {"sqlite": SQLiteBackend}
+class PostgreSQLBackend:
+    """One PostgreSQL database (CALX_TEST_POSTGRESQL_URL): the customer table as calx_create_all makes
+    it, and a fixture table per row count (customer_fixture_N, written once by bench_pg setup) copied
+    into it before every run."""
+
+    name = "postgresql"
+    rss_note = ("libpq holds a whole result in the client's memory, so this includes the "
+                "PGresult of the rows; the server is another process")
+    reflect = False
+    flat_target = None
+    # SQLAlchemy's PostgreSQL inserts are a round trip per row (1.4 fetches generated keys one
+    # INSERT ... RETURNING at a time): flat per row, and a million rows would be about a minute a run
+    sqla_max_scale = 100000
+
+    def __init__(self, workdir, args=None):
+        import psycopg2  # only this backend needs it (bench/deps.sh installs python3-psycopg2)
+        url = (args.pg_url if args is not None else None) or os.environ.get("CALX_TEST_POSTGRESQL_URL")
+        if not url:
+            sys.exit("bench: --backend postgresql needs CALX_TEST_POSTGRESQL_URL or --pg-url "
+                     "(sh tools/with-postgres.sh starts a throwaway server and sets it)")
+        self.dir = workdir
+        self.url = url
+        self.fixtures = set()
+        self.con = psycopg2.connect(url)
+        self.con.autocommit = True  # never idle in a transaction while a contender runs
+
+    def _exec(self, *sqls):
+        with self.con.cursor() as cur:
+            for sql in sqls:
+                cur.execute(sql)
+            return cur.fetchone() if cur.description else None
+
+    def contenders(self):
+        return [
+            Contender(CALX, [BIN + "/bench_calx"]),
+            Contender(HAND, [BIN + "/bench_pg"]),
+            Contender(SQLA, [PY, "bench/sqla_bench.py"]),
+        ]
+
+    def workloads(self, smoke):
+        """SQLite's list, with one single-insert row at the server's settings instead of its two."""
+        out = []
+        for w in main_workloads(smoke):
+            if w.key == "single_insert_mem":
+                out.append(Workload("single_insert", "single insert+commit", "single_insert", w.n,
+                                    source=w.source))
+            elif not w.memory and not w.sync_off:
+                out.append(w)
+        return out
+
+    @staticmethod
+    def hand_target(w):
+        """The PostgreSQL issue's target: bulk inserts within 1.5x of the pipelined libpq loop."""
+        return 1.5 if w.workload in ("insert_no_pk", "insert_pk_given") else None
+
+    @staticmethod
+    def orm_target(w):
+        return None
+
+    def describe(self):
+        version = self._exec("SHOW server_version")[0]
+        settings = []
+        for name in ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers"):
+            settings.append("%s=%s" % (name, self._exec("SHOW " + name)[0]))
+        host = self._exec("SELECT coalesce(inet_server_addr()::text, 'a Unix socket')")[0]
+        return ("PostgreSQL %s on %s, same machine (%s; the same for every contender, no per-contender "
+                "settings); a fresh table per run: TRUNCATE, INSERT ... SELECT from a fixture table, "
+                "identity restarted after the last key, VACUUM ANALYZE" % (version, host, ", ".join(settings)))
+
+    def fixture(self, rows):
+        if rows not in self.fixtures:
+            check_call([BIN + "/bench_pg", "setup", self.url, str(rows)])
+            self.fixtures.add(rows)
+
+    def fresh(self, w):
+        self.fixture(w.rows)
+        sqls = ["TRUNCATE customer RESTART IDENTITY"]
+        if w.rows:
+            sqls += ["INSERT INTO customer (id, name, description) "
+                     "SELECT id, name, description FROM customer_fixture_%d" % w.rows,
+                     "ALTER TABLE customer ALTER COLUMN id RESTART WITH %d" % (w.rows + 1)]
+        sqls.append("VACUUM ANALYZE customer")
+        self._exec(*sqls)
+        return self.url
+
+    def summary(self, url):
+        row = self._exec("SELECT count(*), coalesce(sum(id), 0), coalesce(sum(length(name)), 0), "
+                         "coalesce(sum(length(description)), 0) FROM customer")
+        return [int(x) for x in row]
+
+    def cleanup(self):
+        self._exec(*["DROP TABLE IF EXISTS customer_fixture_%d" % r for r in sorted(self.fixtures)] +
+                   ["DROP TABLE IF EXISTS customer"])
+        self.con.close()
+
+
+BACKENDS = {"sqlite": SQLiteBackend, "postgresql": PostgreSQLBackend}
 
 
 def check_call(argv):
@@ -302,26 +421,30 @@ def main_table(results, workloads):
     return lines
 
 
-def targets(results, workloads, scale_keys):
+def targets(results, workloads, scale_keys, backend):
     lines = []
     for w in workloads:
         tc, th, ts = (results.median(w.key, c) for c in (CALX, HAND, SQLA))
-        if tc and th:
+        target = backend.hand_target(w)
+        if target and tc and th:
             r = tc / th
-            lines.append("- %s: calx / hand-written = %.2f× (target ≤ 1.25×): %s" % (
-                w.label, r, "met" if r <= 1.25 else "**missed**"))
-        if w.orm_target and tc and ts:
+            lines.append("- %s: calx / hand-written = %.2f× (target ≤ %g×): %s" % (
+                w.label, r, target, "met" if r <= target else "**missed**"))
+        target = backend.orm_target(w)
+        if target and tc and ts:
             r = ts / tc
-            lines.append("- %s: SQLAlchemy / calx = %.1f× (target ≥ 25×): %s" % (
-                w.label, r, "met" if r >= 25 else "**missed**"))
-    for label, keys in scale_keys:
+            lines.append("- %s: SQLAlchemy / calx = %.1f× (target ≥ %g×): %s" % (
+                w.label, r, target, "met" if r >= target else "**missed**"))
+    flat = backend.flat_target
+    for label, keys in (scale_keys if flat else []):
         per = [(n, results.median(k, CALX)) for n, k in keys]
         per = [(n, t / n) for n, t in per if t]
         if len(per) >= 2:
             lo, hi = min(p for _, p in per), max(p for _, p in per)
             r = hi / lo
-            lines.append("- scaling, %s: calx per-row cost varies %.2f× from %s to %s rows (flat: ≤ 1.25×): %s" % (
-                label, r, "{:,}".format(per[0][0]), "{:,}".format(per[-1][0]), "met" if r <= 1.25 else "**missed**"))
+            lines.append("- scaling, %s: calx per-row cost varies %.2f× from %s to %s rows (flat: ≤ %g×): %s" % (
+                label, r, "{:,}".format(per[0][0]), "{:,}".format(per[-1][0]), flat,
+                "met" if r <= flat else "**missed**"))
     return lines
 
 
@@ -366,9 +489,8 @@ def memory_section(backend, rows, results, sizes):
             lines.append("")
             lines.append(
                 "By peak RSS (streamed load, one session holding every object): ({:.0f} MB − {:.0f} MB) / "
-                "({:,} − {:,} rows) = {:.0f} bytes per loaded object, everything included (SQLite's page "
-                "cache is the same for both sizes).".format(
-                    rb / 1024, ra / 1024, b, a, (rb - ra) * 1024 / (b - a)))
+                "({:,} − {:,} rows) = {:.0f} bytes per loaded object, everything included ({}).".format(
+                    rb / 1024, ra / 1024, b, a, (rb - ra) * 1024 / (b - a), backend.rss_note))
     return lines, m
 
 
@@ -428,10 +550,13 @@ def main():
     ap.add_argument("--scale-reps", type=int, help="repetitions of the scaling runs (default 3)")
     ap.add_argument("--sizes", help="scaling sizes, comma separated (default 10000,100000,1000000)")
     ap.add_argument("--sqla-max-scale", type=int, default=None,
-                    help="skip SQLAlchemy in scaling runs above this many rows")
+                    help="skip SQLAlchemy in scaling runs above this many rows "
+                    "(default: every size on SQLite, 100000 on PostgreSQL; 0: every size)")
     ap.add_argument("--only", help="main workloads to run, comma separated keys")
     ap.add_argument("--no-scaling", action="store_true")
     ap.add_argument("--contenders", help="comma separated: calx,hand-written,SQLAlchemy")
+    ap.add_argument("--pg-url", help="PostgreSQL backend: the database (default: $CALX_TEST_POSTGRESQL_URL); "
+                    "the benchmark truncates and drops its customer tables there")
     args = ap.parse_args()
 
     os.chdir(ROOT)
@@ -441,12 +566,12 @@ def main():
     scale_reps = args.scale_reps or (1 if args.smoke else 3)
     sizes = ([int(x) for x in args.sizes.split(",")] if args.sizes
              else [1000, 2000] if args.smoke else [10000, 100000, 1000000])
-    backend = BACKENDS[args.backend](out_dir)
+    backend = BACKENDS[args.backend](out_dir, args)
     contenders = backend.contenders()
     if args.contenders:
         wanted = args.contenders.split(",")
         contenders = [c for c in contenders if c.name in wanted]
-    workloads = main_workloads(args.smoke)
+    workloads = backend.workloads(args.smoke)
     if args.only:
         keep = args.only.split(",")
         workloads = [w for w in workloads if w.key in keep]
@@ -454,27 +579,32 @@ def main():
     started = time.time()
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     results = Results()
-    log("bench: %d main workloads x %d contenders x %d repetitions" % (len(workloads), len(contenders), reps))
+    log("bench: %s: %d main workloads x %d contenders x %d repetitions" % (
+        backend.name, len(workloads), len(contenders), reps))
     run_workloads(backend, workloads, contenders, reps, results, out_dir, log=log)
     scale_keys = []
+    sqla_max = None
     if not args.no_scaling:
         scale = scaling_workloads(args.smoke, sizes)
         log("bench: scaling %s rows x %d repetitions" % (sizes, scale_reps))
 
+        sqla_max = backend.sqla_max_scale if args.sqla_max_scale is None else args.sqla_max_scale or None
+
         def skip(w, c):
-            return c.name == SQLA and args.sqla_max_scale is not None and w.n > args.sqla_max_scale
+            return c.name == SQLA and sqla_max is not None and w.n > sqla_max
         run_workloads(backend, scale, contenders, scale_reps, results, out_dir, skip=skip, log=log)
         scale_keys = [("bulk insert", [(n, "scale_insert_%d" % n) for n in sizes]),
                       ("load objects", [(n, "scale_load_%d" % n) for n in sizes])]
-    log("bench: memory per object, reflection")
+    log("bench: memory per object" + (", reflection" if backend.reflect else ""))
     mem_rows = max(w.rows for w in workloads) if workloads else 1000
     mem_lines, mem = memory_section(backend, mem_rows or 1000, results, sizes if not args.no_scaling else [])
-    refl_lines = reflect_section(out_dir, 20 if args.smoke else 500, 1 if args.smoke else 3)
+    refl_lines = reflect_section(out_dir, 20 if args.smoke else 500, 1 if args.smoke else 3) if backend.reflect else []
     elapsed = time.time() - started
 
     cmd = "ninja bench-smoke" if args.smoke else "ninja bench"
     md = []
-    md.append("Produced by `%s` (`bench/run.py`) in %.0f s on %s." % (cmd, elapsed, machine()))
+    md.append("Produced by `%s` (`bench/run.py --backend %s`) in %.0f s on %s." % (
+        cmd, backend.name, elapsed, machine()))
     md.append("")
     md.append("Database: %s. Every contender gets a fresh copy of the same fixture for every run; "
               "times are the median of %d runs (± half the range, as %% of the median), each contender "
@@ -484,17 +614,19 @@ def main():
     md.extend(main_table(results, workloads))
     if not args.no_scaling:
         md.append("")
-        md.append("Scaling (median of %d runs; per-row cost = time / rows):" % scale_reps)
+        md.append("Scaling (median of %d runs; per-row cost = time / rows%s):" % (
+            scale_reps, "; SQLAlchemy runs up to {:,} rows".format(sqla_max) if sqla_max and sqla_max < max(sizes) else ""))
         md.append("")
         md.extend(scaling_table(results, sizes))
     md.append("")
     md.append("Targets:")
     md.append("")
-    md.extend(targets(results, workloads, scale_keys))
+    md.extend(targets(results, workloads, scale_keys, backend))
     md.append("")
     md.extend(mem_lines)
-    md.append("")
-    md.extend(refl_lines)
+    if refl_lines:
+        md.append("")
+        md.extend(refl_lines)
     if results.problems:
         md.append("")
         md.append("PROBLEMS:")

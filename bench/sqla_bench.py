@@ -4,7 +4,8 @@
     /usr/bin/python3 bench/sqla_bench.py WORKLOAD URL N [ids=FILE] [sync=off]
 
 Same command line and the same one-line JSON report as the C contenders
-(bench/common.h). URL is a calx URL (sqlite:PATH, sqlite::memory:).
+(bench/common.h). URL is a calx URL (sqlite:PATH, sqlite::memory:,
+postgresql://...; the last goes to psycopg2 as postgresql+psycopg2://...).
 Only the work is timed: the engine is made, and its first connection
 opened, before the clock starts.
 
@@ -12,7 +13,9 @@ Connections get what calx gives its own: foreign keys on, WAL for files,
 a 5 s busy timeout (pysqlite's default), synchronous = OFF when asked. File
 databases use a QueuePool (1.4 would default to NullPool for SQLite files,
 reconnecting for every session); the in-memory database a StaticPool, as
-SQLAlchemy's own single_inserts example does.
+SQLAlchemy's own single_inserts example does. PostgreSQL uses psycopg2
+(Debian's python3-psycopg2) and a QueuePool (1.4's default there), with the
+server's settings as they are.
 """
 import json
 import sys
@@ -35,6 +38,13 @@ class Customer(Base):
 
 
 def make_engine(url, sync_off):
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            if sync_off:
+                raise SystemExit("sqla_bench: sync=off is an SQLite option")
+            engine = create_engine("postgresql+psycopg2://" + url[len(scheme):], poolclass=QueuePool)
+            Base.metadata.create_all(engine)  # the table exists: checks, and opens the pooled connection
+            return engine
     memory = url == "sqlite::memory:"
     if memory:
         engine = create_engine("sqlite://", poolclass=StaticPool)
