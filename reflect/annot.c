@@ -94,12 +94,14 @@ int calx__ap_annotation_args(parser *p, const char *text, calx__span **args, uns
 	size_t name_len;
 	calx__span rest;
 	const char *msg;
+	char shown[SHOW_MAX + 4];
 
 	calx__annot_classify(text, &name_len);
 	rest = calx__span_trim(calx__span_of(text + name_len));
 	if (rest.n < 2 || rest.p[0] != '(' || rest.p[rest.n - 1] != ')') {
-		calx__ap_fail(p, "malformed annotation '%.*s': expected '(' ... ')' after '%.*s'", SHOW_MAX, text,
-		     (int)name_len, text);
+		/* quoted like any source text: a newline or escape must not reach the diagnostic */
+		calx__ap_fail(p, "malformed annotation '%s': expected '(' ... ')' after '%.*s'",
+			      calx__ap_show(calx__span_of(text), shown), (int)name_len, text);
 		return -1;
 	}
 	rest.p++;

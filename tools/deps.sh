@@ -13,6 +13,9 @@ need pkg-config command -v pkg-config
 need libclang-14-dev test -f /usr/lib/llvm-14/include/clang-c/Index.h
 need libclang-14-dev test -e /usr/lib/llvm-14/lib/libclang.so
 need libcmocka-dev pkg-config --exists cmocka
+# ninja fuzz: clang with libFuzzer and the sanitizer runtimes
+need clang-14 command -v clang-14
+need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a'
 need libsqlite3-dev pkg-config --exists sqlite3
 need libpq-dev test -f /usr/include/postgresql/libpq-fe.h
 # the tests start a throwaway server (tools/with-postgres.sh)

@@ -1,0 +1,3 @@
+struct CALX_TABLE("users") user {
+	int64_t id CALX(primary_key, autoincrement) CALX(autoincrement);
+};

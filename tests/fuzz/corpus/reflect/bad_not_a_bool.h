@@ -1,0 +1,4 @@
+struct CALX_TABLE("users") user {
+	int64_t id CALX(primary_key, autoincrement(yes));
+	bool b CALX(init(0));
+};

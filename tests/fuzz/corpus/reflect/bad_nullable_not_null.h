@@ -1,0 +1,4 @@
+struct CALX_TABLE("users") user {
+	int64_t id CALX(primary_key);
+	char *s CALX(nullable, not_null);
+};

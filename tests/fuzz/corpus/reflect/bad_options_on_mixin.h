@@ -1,0 +1,8 @@
+struct CALX_MIXIN stamps {
+	int64_t created_at;
+};
+
+struct CALX_TABLE("users") user {
+	int64_t id CALX(primary_key);
+	struct stamps ts CALX(not_null);
+};

@@ -1,0 +1,1 @@
+CALX_TYPE(int, "INTEGER");

@@ -1,0 +1,122 @@
+typedef char *chinook_name_t;   
+CALX_TYPE(chinook_name_t, "VARCHAR(120)");
+
+typedef char *chinook_date_t;   
+CALX_TYPE(chinook_date_t, "DATETIME", "postgresql:TIMESTAMP");
+
+typedef char *chinook_email_t;
+CALX_TYPE(chinook_email_t, "VARCHAR(60)");
+
+struct CALX_TABLE("Artist") artist {
+	int32_t artist_id CALX(primary_key, name("ArtistId"));
+	chinook_name_t name CALX(name("Name"));
+	
+	int32_t n_tracks CALX(transient);
+};
+
+struct CALX_TABLE("Album") album {
+	int32_t album_id CALX(primary_key, name("AlbumId"));
+	char *title CALX(not_null, name("Title"), type("VARCHAR(160)"));
+	int32_t artist_id CALX(not_null, name("ArtistId"), index,
+	                       foreign_key("Artist.ArtistId"));
+};
+
+struct CALX_TABLE("Genre") genre {
+	int32_t genre_id CALX(primary_key, name("GenreId"));
+	chinook_name_t name CALX(name("Name"));
+};
+
+struct CALX_TABLE("MediaType") media_type {
+	int32_t media_type_id CALX(primary_key, name("MediaTypeId"));
+	chinook_name_t name CALX(name("Name"));
+};
+
+struct CALX_TABLE("Track") track {
+	int32_t track_id CALX(primary_key, name("TrackId"));
+	char *name CALX(not_null, name("Name"), type("VARCHAR(200)"));
+	int32_t album_id CALX(nullable, name("AlbumId"), index,
+	                      foreign_key("Album.AlbumId"));
+	int32_t media_type_id CALX(not_null, name("MediaTypeId"), index,
+	                           foreign_key("MediaType.MediaTypeId"));
+	int32_t genre_id CALX(nullable, name("GenreId"), index,
+	                      foreign_key("Genre.GenreId"));
+	char *composer CALX(name("Composer"), type("VARCHAR(220)"));
+	int32_t milliseconds CALX(not_null, name("Milliseconds"));
+	int64_t bytes CALX(nullable, name("Bytes"));
+	
+	double unit_price CALX(not_null, name("UnitPrice"), type("NUMERIC(10,2)"),
+	                       default(0.99), check("\"UnitPrice\" >= 0"));
+};
+
+
+struct CALX_TABLE("Employee") employee {
+	int32_t employee_id CALX(primary_key, name("EmployeeId"));
+	char last_name[21] CALX(not_null, name("LastName"), type("VARCHAR(20)"));
+	char first_name[21] CALX(not_null, name("FirstName"), type("VARCHAR(20)"));
+	char *title CALX(name("Title"), type("VARCHAR(30)"));
+	int32_t reports_to CALX(nullable, name("ReportsTo"), index,
+	                        foreign_key("Employee.EmployeeId"));
+	chinook_date_t birth_date CALX(name("BirthDate"));
+	chinook_date_t hire_date CALX(name("HireDate"));
+	char *address CALX(name("Address"), type("VARCHAR(70)"));
+	char *city CALX(name("City"), type("VARCHAR(40)"));
+	char *state CALX(name("State"), type("VARCHAR(40)"));
+	char *country CALX(name("Country"), type("VARCHAR(40)"));
+	char *postal_code CALX(name("PostalCode"), type("VARCHAR(10)"));
+	char *phone CALX(name("Phone"), type("VARCHAR(24)"));
+	char *fax CALX(name("Fax"), type("VARCHAR(24)"));
+	chinook_email_t email CALX(name("Email"));
+};
+
+struct CALX_TABLE("Customer") customer {
+	int32_t customer_id CALX(primary_key, name("CustomerId"));
+	char *first_name CALX(not_null, name("FirstName"), type("VARCHAR(40)"));
+	char *last_name CALX(not_null, name("LastName"), type("VARCHAR(20)"));
+	char *company CALX(name("Company"), type("VARCHAR(80)"));
+	char *address CALX(name("Address"), type("VARCHAR(70)"));
+	char *city CALX(name("City"), type("VARCHAR(40)"));
+	char *state CALX(name("State"), type("VARCHAR(40)"));
+	char *country CALX(name("Country"), type("VARCHAR(40)"));
+	char *postal_code CALX(name("PostalCode"), type("VARCHAR(10)"));
+	char *phone CALX(name("Phone"), type("VARCHAR(24)"));
+	char *fax CALX(name("Fax"), type("VARCHAR(24)"));
+	chinook_email_t email CALX(not_null, name("Email"));
+	int32_t support_rep_id CALX(nullable, name("SupportRepId"), index,
+	                            foreign_key("Employee.EmployeeId"));
+};
+
+struct CALX_TABLE("Invoice") invoice {
+	int32_t invoice_id CALX(primary_key, name("InvoiceId"));
+	int32_t customer_id CALX(not_null, name("CustomerId"), index,
+	                         foreign_key("Customer.CustomerId"));
+	chinook_date_t invoice_date CALX(not_null, name("InvoiceDate"));
+	char *billing_address CALX(name("BillingAddress"), type("VARCHAR(70)"));
+	char *billing_city CALX(name("BillingCity"), type("VARCHAR(40)"));
+	char *billing_state CALX(name("BillingState"), type("VARCHAR(40)"));
+	char *billing_country CALX(name("BillingCountry"), type("VARCHAR(40)"));
+	char *billing_postal_code CALX(name("BillingPostalCode"), type("VARCHAR(10)"));
+	double total CALX(not_null, name("Total"), type("NUMERIC(10,2)"));
+};
+
+struct CALX_TABLE("InvoiceLine") invoice_line {
+	int32_t invoice_line_id CALX(primary_key, name("InvoiceLineId"));
+	int32_t invoice_id CALX(not_null, name("InvoiceId"), index,
+	                        foreign_key("Invoice.InvoiceId"));
+	int32_t track_id CALX(not_null, name("TrackId"), index,
+	                      foreign_key("Track.TrackId"));
+	double unit_price CALX(not_null, name("UnitPrice"), type("NUMERIC(10,2)"));
+	int32_t quantity CALX(not_null, name("Quantity"), default(1));
+};
+
+struct CALX_TABLE("Playlist") playlist {
+	int32_t playlist_id CALX(primary_key, name("PlaylistId"));
+	chinook_name_t name CALX(name("Name"));
+};
+
+
+struct CALX_TABLE("PlaylistTrack") playlist_track {
+	int32_t playlist_id CALX(primary_key, name("PlaylistId"), index,
+	                         foreign_key("Playlist.PlaylistId"));
+	int32_t track_id CALX(primary_key, name("TrackId"), index,
+	                      foreign_key("Track.TrackId"));
+};

@@ -1,0 +1,62 @@
+typedef char *email_t;
+CALX_TYPE(email_t, "VARCHAR(255)", "postgresql:VARCHAR(255)");
+
+enum color { COLOR_RED = 1, COLOR_GREEN = 2, COLOR_BLUE = 3 };
+
+struct CALX_TABLE("users") user {
+	int64_t id CALX(primary_key);
+	char name[16] CALX(not_null, unique);
+	email_t email CALX(unique);
+	bool active CALX(default(true));
+	int32_t age CALX(check("age >= 0"));
+	double score;
+	int64_t created CALX(server_default("42"), init(false));
+	enum color color CALX(default(COLOR_GREEN));
+	char *note;
+};
+
+struct CALX_TABLE("addresses") address {
+	int64_t id CALX(primary_key);
+	int64_t user_id CALX(not_null, foreign_key("users.id", ondelete="CASCADE"), index);
+	char *street CALX(not_null);
+	char *city;
+};
+
+
+struct CALX_TABLE("samples") sample {
+	int64_t id CALX(primary_key, autoincrement(false));
+	int8_t i8;
+	int16_t i16;
+	int32_t i32;
+	int64_t i64;
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+	bool b;
+	float f;
+	double d;
+	char *s;
+	char fixed[8];
+	enum color c;
+};
+
+struct CALX_MIXIN stamps {
+	int64_t created_at CALX(default(7));
+	int64_t updated_at;
+};
+
+
+struct CALX_TABLE() tag {
+	char code[8] CALX(primary_key);
+	char *label CALX(name("label_text"));
+	struct stamps ts;
+	void *cache CALX(transient);
+};
+
+
+struct CALX_TABLE("nodes") node {
+	int64_t id CALX(primary_key);
+	int64_t parent_id CALX(foreign_key("nodes.id"));
+	char name[32];
+};

@@ -1,0 +1,140 @@
+/*
+ * tests/fuzz/fuzz_annot.c - libFuzzer target: the annotation mini-language
+ * (reflect/annot*.c) on arbitrary bytes.
+ *
+ * The input is one annotate("...") text. It goes through every entry point
+ * of reflect/annot.h whatever its kind (each must cope with any text), and
+ * the lexer gets the raw bytes as a span with no NUL after them, so a read
+ * past the end is an ASan report. Errors are collected and checked for
+ * shape: the parser reports as many as it counts, each one line of text.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "annot.h"
+#include "annot_lex.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct errs {
+	unsigned n;
+} errs;
+
+static void on_error(void *payload, const char *msg)
+{
+	errs *e = payload;
+	size_t n = strlen(msg);
+	/* a message is one line of printable text, never empty */
+	if (n == 0 || memchr(msg, '\n', n))
+		abort();
+	e->n++;
+}
+
+static void check_count(unsigned returned, const errs *e)
+{
+	if (returned != e->n)
+		abort();
+}
+
+static void fuzz_lexer(const uint8_t *data, size_t size)
+{
+	calx__span s = { (const char *)data, size };
+	calx__span *pieces = NULL;
+	unsigned n = 0;
+	const char *msg = NULL;
+	char m[512], *str = NULL;
+
+	if (calx__lex_split(s, &pieces, &n, &msg) == 0) {
+		for (unsigned i = 0; i < n; i++) {
+			/* every piece lies inside the input */
+			if (pieces[i].p < s.p || pieces[i].p + pieces[i].n > s.p + s.n)
+				abort();
+			(void)calx__lex_ident(pieces[i]);
+			if (calx__lex_string(pieces[i], &str, m, sizeof m) == 1) {
+				/* decoding never grows the text */
+				if (strlen(str) > pieces[i].n)
+					abort();
+				free(str);
+			}
+		}
+		free(pieces);
+	} else if (pieces || n) {
+		abort();
+	}
+	if (calx__lex_string(s, &str, m, sizeof m) == 1)
+		free(str);
+	(void)calx__lex_ident(s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text;
+	size_t name_len;
+	errs e;
+	unsigned r;
+
+	fuzz_lexer(data, size);
+
+	/* The annotation texts are C strings: cut at the first NUL. */
+	text = malloc(size + 1);
+	if (!text)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+
+	calx__annot_kind kind = calx__annot_classify(text, &name_len);
+	if (name_len > strlen(text) || (kind == CALX__ANNOT_FOREIGN && name_len != 0))
+		abort();
+
+	{
+		calx__field_opts opts = CALX__FIELD_OPTS_INIT;
+		e.n = 0;
+		r = calx__annot_parse_field(text, &opts, on_error, &e);
+		check_count(r, &e);
+		/* a field may carry several annotations: merge the same text again */
+		e.n = 0;
+		r = calx__annot_parse_field(text, &opts, on_error, &e);
+		check_count(r, &e);
+		e.n = 0;
+		r = calx__annot_check_field(&opts, on_error, &e);
+		check_count(r, &e);
+		if (opts.name && !calx__is_sql_ident(opts.name))
+			abort();
+		if ((opts.fk_table == NULL) != (opts.fk_column == NULL) && !opts.oom)
+			abort();
+		calx__field_opts_free(&opts);
+		/* and without a sink */
+		calx__field_opts quiet = CALX__FIELD_OPTS_INIT;
+		(void)calx__annot_parse_field(text, &quiet, NULL, NULL);
+		calx__field_opts_free(&quiet);
+	}
+	{
+		char *name = NULL;
+		e.n = 0;
+		r = calx__annot_parse_table(text, &name, on_error, &e);
+		check_count(r, &e);
+		if (name && !calx__is_sql_ident(name))
+			abort();
+		free(name);
+	}
+	{
+		e.n = 0;
+		r = calx__annot_parse_mixin(text, on_error, &e);
+		check_count(r, &e);
+	}
+	{
+		calx__strlist types = { NULL, 0 };
+		e.n = 0;
+		r = calx__annot_parse_type(text, &types, on_error, &e);
+		check_count(r, &e);
+		for (unsigned i = 0; i < types.n; i++)
+			if (!types.v[i][0])
+				abort();
+		calx__strlist_free(&types);
+	}
+	(void)calx__is_sql_ident(text);
+	free(text);
+	return 0;
+}
