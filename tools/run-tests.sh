@@ -13,10 +13,13 @@ status=0
 bins="$*"
 for bin in $bins; do
 	args=""
+	dir=$(dirname "$(dirname "$(dirname "$bin")")")
 	case "$bin" in
 	*/chinook_demo)
-		dir=$(dirname "$(dirname "$(dirname "$bin")")")
 		args="$dir/tests/chinook.db examples/chinook/data/Chinook_Sqlite.sql" ;;
+	*/tour)
+		rm -f "$dir/tests/tour.db" "$dir/tests/tour.db-wal" "$dir/tests/tour.db-shm"
+		args="sqlite:$dir/tests/tour.db" ;;
 	esac
 	# shellcheck disable=SC2086
 	if "$bin" $args >"$log.one" 2>&1; then

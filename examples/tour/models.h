@@ -1,0 +1,27 @@
+/* The README's tour, as a file: built and run by `ninja test`. */
+#ifndef TOUR_MODELS_H
+#define TOUR_MODELS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <calx/annotate.h>
+
+typedef char *email_t;
+CALX_TYPE(email_t, "VARCHAR(255)");          /* every email_t column is VARCHAR(255) */
+
+struct CALX_TABLE("users") user {
+	int64_t id CALX(primary_key);            /* integer key: generated when 0 */
+	char name[16] CALX(not_null, unique);    /* fixed array: length-checked */
+	email_t email CALX(unique);
+	bool active CALX(default(true));
+	int32_t age CALX(check("age >= 0"));
+	int64_t created CALX(server_default("42"), init(false));
+};
+
+struct CALX_TABLE("addresses") address {
+	int64_t id CALX(primary_key);
+	int64_t user_id CALX(not_null, foreign_key("users.id", ondelete="CASCADE"), index);
+	char *street CALX(not_null);
+};
+
+#endif
