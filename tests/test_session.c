@@ -95,6 +95,28 @@ static void get_twice_returns_the_same_object_without_sql(void **state)
 	calx_session_free(s2);
 }
 
+static void get_flushes_pending_inserts_first(void **state)
+{
+	fixture *fx = *state;
+	struct user *p = user_new(fx->s, .id = 9, .name = "Pending");
+	assert_ok(fx->s, calx_session_add(fx->s, p));
+	struct user *got = NULL;
+	assert_ok(fx->s, user_get(fx->s, 9, &got));     /* autoflush inserted it */
+	assert_ptr_equal(got, p);
+	/* a changed field alone does not make a get flush (it cannot change which row has a key) */
+	uint64_t before, after;
+	p->age = 12;
+	calx_session_counters(fx->s, &before, NULL);
+	assert_calx(fx->s, user_get(fx->s, 10, &got), CALX_ENOTFOUND);
+	calx_session_counters(fx->s, &after, NULL);
+	assert_true(after - before == 1);               /* the SELECT only */
+	assert_ok(fx->s, calx_session_commit(fx->s));   /* the change is written at commit */
+	calx_session *s2 = fixture_session(fx);
+	assert_ok(s2, user_get(s2, 9, &got));
+	assert_int_equal(got->age, 12);
+	calx_session_free(s2);
+}
+
 static void get_of_a_missing_key_is_not_found(void **state)
 {
 	fixture *fx = *state;
@@ -330,6 +352,7 @@ int main(void)
 		T(constructor_refuses_init_false_fields),
 		T(commit_writes_generated_key_and_server_default_back),
 		T(get_twice_returns_the_same_object_without_sql),
+		T(get_flushes_pending_inserts_first),
 		T(get_of_a_missing_key_is_not_found),
 		T(changed_field_is_detected_and_only_it_is_written),
 		T(string_pointer_change_is_detected),
