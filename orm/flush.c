@@ -95,6 +95,36 @@ static uint64_t omitted_fields(const calx__obj *h)
 	return mask;
 }
 
+/* A versioned row starts at version 1 unless the application chose one. */
+static int init_version(calx_session *s, calx__obj *h)
+{
+	if (h->m->version < 0)
+		return CALX_OK;
+	const calx_field_desc *f = &h->m->desc->fields[h->m->version];
+	if (!calx__field_zero(f, calx__obj_ptr(h)))
+		return CALX_OK;
+	calx_value one = calx_value_int(1);
+	bool isnull;
+	return calx__field_set(f, calx__obj_ptr(h), &one, &s->arena, &isnull, &s->err);
+}
+
+/*
+ * Optimistic locking (SQLAlchemy's version_id_col): an UPDATE sets the
+ * version to the row's version + 1 and matches the row's version, so an
+ * update from a stale copy changes no row.
+ */
+static int bump_version(calx_session *s, calx__obj *h)
+{
+	const calx_field_desc *f = &h->m->desc->fields[h->m->version];
+	calx_value v;
+	bool isnull;
+	int rc = calx__field_get(f, calx__obj_snap(h), false, &v, &s->err);
+	if (rc != CALX_OK)
+		return rc;
+	v.u.i++;
+	return calx__field_set(f, calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err);
+}
+
 /* Stable bucket sort by foreign-key rank: O(n + mappers). */
 static int sort_by_rank(calx_session *s, calx__objvec *v, bool reverse)
 {
@@ -362,7 +392,7 @@ static int run_inserts(calx_session *s, flush_plan *p)
 	int rc = CALX_OK;
 	for (size_t i = 0; i < p->inserts.n; i++) {
 		calx__obj *h = p->inserts.v[i];
-		if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, h)) != CALX_OK)
+		if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, h)) != CALX_OK || (rc = init_version(s, h)) != CALX_OK)
 			break;
 		normalize_nulls(h);
 		uint64_t omitted = omitted_fields(h);
@@ -432,7 +462,8 @@ static int run_inserts_batched(calx_session *s, flush_plan *p)
 	int rc = CALX_OK;
 	while (i < n && rc == CALX_OK) {
 		if (fired <= i) {
-			if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, rows[i])) != CALX_OK)
+			if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, rows[i])) != CALX_OK ||
+			    (rc = init_version(s, rows[i])) != CALX_OK)
 				break;
 			normalize_nulls(rows[i]);
 			fired = i + 1;
@@ -442,7 +473,8 @@ static int run_inserts_batched(calx_session *s, flush_plan *p)
 		size_t end = i + 1;
 		while (end < n && end - i < MAX_BATCH && rows[end]->m == m) {
 			if (fired <= end) {
-				if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, rows[end])) != CALX_OK)
+				if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, rows[end])) != CALX_OK ||
+				    (rc = init_version(s, rows[end])) != CALX_OK)
 					break;
 				normalize_nulls(rows[end]);
 				fired = end + 1;
@@ -486,12 +518,15 @@ static int run_inserts_batched(calx_session *s, flush_plan *p)
 	return rc;
 }
 
-/* Bind the primary key as the snapshot has it (the row's current key). */
+/* Bind the primary key (and version) as the snapshot has them: the row as it was read. */
 static int bind_key(calx_session *s, calx__stmt *st, const calx__obj *h, unsigned first)
 {
-	calx_value key[CALX__MAX_PK];
+	calx_value key[CALX__MAX_PK + 1];
 	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
-	for (unsigned i = 0; i < h->m->n_pk && rc == CALX_OK; i++)
+	unsigned n = h->m->n_pk;
+	if (rc == CALX_OK && h->m->version >= 0)
+		rc = calx__field_get(&h->m->desc->fields[h->m->version], calx__obj_snap(h), false, &key[n++], &s->err);
+	for (unsigned i = 0; i < n && rc == CALX_OK; i++)
 		rc = s->d->bind(st->st, first + i, &key[i], &s->err);
 	return rc;
 }
@@ -501,6 +536,12 @@ static void build_where_key(calx_session *s, const calx__mapper *m, unsigned *n)
 	for (unsigned i = 0; i < m->n_pk; i++) {
 		calx__buf_puts(&s->sql, i ? " AND " : " WHERE ");
 		calx__buf_ident(&s->sql, m->desc->fields[m->pk[i]].column);
+		calx__buf_puts(&s->sql, " = ");
+		placeholder(s, n);
+	}
+	if (m->version >= 0) {
+		calx__buf_puts(&s->sql, " AND ");
+		calx__buf_ident(&s->sql, m->desc->fields[m->version].column);
 		calx__buf_puts(&s->sql, " = ");
 		placeholder(s, n);
 	}
@@ -518,6 +559,8 @@ static int run_one(calx_session *s, const char *what, calx__obj *h, size_t i, si
 		normalize_nulls(h);
 		if (!obj_dirty(h))
 			return CALX_OK;     /* a listener took the change back */
+		if (h->m->version >= 0 && (rc = bump_version(s, h)) != CALX_OK)
+			return statement_failed(s, what, h, i, total);
 	}
 	/* the changed columns make the statement's shape (tables of up to 64 columns) */
 	uint64_t shape = 0;
@@ -566,7 +609,11 @@ bind:
 		rc = bind_key(s, st, h, k);
 	if (rc == CALX_OK && (rc = s->d->step(st->st, &s->err)) == CALX_DONE) {
 		rc = CALX_OK;
-		if (s->d->rows_affected(st->st) != 1)
+		if (s->d->rows_affected(st->st) != 1 && h->m->version >= 0)
+			rc = calx_error_set(&s->err, CALX_ERETRY,
+			                    "stale object: the row's version changed since it was read "
+			                    "(another transaction updated or deleted it); reload and retry");
+		else if (s->d->rows_affected(st->st) != 1)
 			rc = calx_error_set(&s->err, CALX_ENOTFOUND,
 			                    "the row was not found (deleted or its key changed outside this session)");
 	}

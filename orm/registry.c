@@ -85,6 +85,7 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm, const calx_regist
 		names[i] = given ? given : default_names[i];
 	}
 	rm->autoinc = -1;
+	rm->version = -1;
 	for (unsigned f = 0; f < m->n_fields; f++) {
 		const calx_field_desc *fd = &m->fields[f];
 		if (fd->flags & CALX_FIELD_PRIMARY_KEY) {
@@ -95,6 +96,11 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm, const calx_regist
 		}
 		if (fd->flags & CALX_FIELD_AUTOINCREMENT)
 			rm->autoinc = (int)f;
+		if (fd->flags & CALX_FIELD_VERSION) {
+			if (rm->version >= 0)
+				return calx_error_set(&reg->err, CALX_EINVAL, "table '%s' has two version fields", m->table);
+			rm->version = (int)f;
+		}
 		if (fd->server_default)
 			rm->has_server_defaults = true;
 		if (f < 64 && ((fd->flags & CALX_FIELD_AUTOINCREMENT) || fd->server_default))

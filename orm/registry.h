@@ -18,6 +18,7 @@ typedef struct calx__mapper {
 	unsigned pk[CALX__MAX_PK];      /* primary key field indices */
 	unsigned n_pk;
 	int autoinc;                    /* the autoincrement field, or -1 */
+	int version;                    /* the version(): optimistic locking field, or -1 */
 	unsigned rank;                  /* position in foreign-key order, parents first */
 	bool has_server_defaults;
 	uint64_t generated;             /* fields 0..63 the database may fill: autoincrement, server default */

@@ -42,6 +42,7 @@ typedef enum calx__opt {
 	CALX__OPT_CHECK,
 	CALX__OPT_INIT,
 	CALX__OPT_TRANSIENT,
+	CALX__OPT_VERSION,
 	CALX__OPT_COUNT
 } calx__opt;
 

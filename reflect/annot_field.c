@@ -30,6 +30,7 @@ static const struct opt_spec {
 	[CALX__OPT_CHECK] = { "check", 1, 1 },
 	[CALX__OPT_INIT] = { "init", 1, 1 },
 	[CALX__OPT_TRANSIENT] = { "transient", 0, 0 },
+	[CALX__OPT_VERSION] = { "version", 0, 0 },
 };
 
 const char *calx__opt_name(calx__opt o)

@@ -40,8 +40,15 @@ static void columns(calx__ctx *cx, calx__table *t)
 		calx__oom(cx);
 		return;
 	}
+	const calx__column *version = NULL;
 	for (unsigned i = 0; i < t->n_cols; i++) {
 		calx__column *c = &t->cols[i];
+		if (c->flags & CALX_FIELD_VERSION) {
+			if (version)
+				calx__error(cx, &c->loc, "table '%s' of struct '%s' has two version fields, '%s' and '%s'",
+					    t->table, t->tag, version->path, c->path);
+			version = c;
+		}
 		handles[i] = calx__handle_name(cx, t->tag, c->path);
 		for (unsigned j = 0; j < i; j++) {
 			/* SQLite folds column names' case: "Name" and "name" are one column. */

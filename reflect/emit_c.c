@@ -30,6 +30,7 @@ static const struct { uint32_t bit; const char *name; } flag_names[] = {
 	{ CALX_FIELD_HAS_DEFAULT, "CALX_FIELD_HAS_DEFAULT" },
 	{ CALX_FIELD_ENUM, "CALX_FIELD_ENUM" },
 	{ CALX_FIELD_REQUIRED, "CALX_FIELD_REQUIRED" },
+	{ CALX_FIELD_VERSION, "CALX_FIELD_VERSION" },
 };
 
 /* "ts.created_at" -> "ts_created_at", for the names of per-field arrays. */

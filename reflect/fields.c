@@ -124,6 +124,13 @@ static void add_column(calx__ctx *cx, calx__table *t, CXCursor f, calx__field_op
 		c->flags |= CALX_FIELD_HAS_DEFAULT;
 	if (is_enum)
 		c->flags |= CALX_FIELD_ENUM;
+	if (o->seen & (1u << CALX__OPT_VERSION)) {
+		/* SQLAlchemy's version_id_col: an integer the flush bumps and checks */
+		if (pk || is_enum || !calx__ctype_is_integer(ct))
+			on_error(e, "option 'version' needs an integer field outside the primary key");
+		else
+			c->flags |= CALX_FIELD_VERSION | CALX_FIELD_NOT_NULL;
+	}
 
 	c->autoinc_explicit = o->autoincrement_on_seen;
 	c->autoinc_off = o->autoincrement_off_seen;

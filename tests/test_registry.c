@@ -80,7 +80,7 @@ static void mappers_are_found_by_struct_tag_or_table(void **state)
 	assert_ptr_equal(calx_registry_mapper(fx->reg, "addresses"), &address_mapper);
 	assert_ptr_equal(calx_registry_mapper(fx->reg, "tag"), &tag_mapper);
 	assert_null(calx_registry_mapper(fx->reg, "nope"));
-	assert_int_equal(shop_schema.n_mappers, 5);
+	assert_int_equal(shop_schema.n_mappers, 6);
 }
 
 static void descriptor_of_another_version_is_refused(void **state)

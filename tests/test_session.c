@@ -237,6 +237,50 @@ static void self_referential_rows_are_ordered_parents_first(void **state)
 	assert_int_equal(count_rows(fx, &node_mapper), 1);
 }
 
+static void stale_update_fails_as_retryable_and_writes_nothing(void **state)
+{
+	fixture *fx = *state;
+	struct account *a = account_new(fx->s, .balance = 100);
+	assert_ok(fx->s, calx_session_add(fx->s, a));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_int_equal(a->version, 1);
+
+	/* another session updates the row first */
+	calx_session *s2 = fixture_session(fx);
+	struct account *b;
+	assert_ok(s2, account_get(s2, a->id, &b));
+	b->balance = 50;
+	assert_ok(s2, calx_session_commit(s2));
+	assert_int_equal(b->version, 2);
+	calx_session_free(s2);
+
+	/* our copy is stale: the update matches no row, nothing is written */
+	a->balance = 70;
+	assert_calx(fx->s, calx_session_commit(fx->s), CALX_ERETRY);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "stale object"));
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+	assert_int_equal(a->balance, 100);
+	assert_int_equal(a->version, 1);
+	/* a stale delete is refused the same way */
+	assert_ok(fx->s, calx_session_delete(fx->s, a));
+	assert_calx(fx->s, calx_session_commit(fx->s), CALX_ERETRY);
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+
+	/* reloaded, the update goes through and the version moves on */
+	int64_t id = a->id;
+	assert_ok(fx->s, calx_session_expunge(fx->s, a));
+	assert_ok(fx->s, account_get(fx->s, id, &a));
+	assert_int_equal(a->balance, 50);
+	a->balance = 75;
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_int_equal(a->version, 3);
+	s2 = fixture_session(fx);
+	assert_ok(s2, account_get(s2, id, &b));
+	assert_int_equal(b->balance, 75);
+	assert_int_equal(b->version, 3);
+	calx_session_free(s2);
+}
+
 static void rollback_restores_values_and_unflushes_inserts(void **state)
 {
 	fixture *fx = *state;
@@ -360,6 +404,7 @@ int main(void)
 		T(inserts_run_parents_first_whatever_the_add_order),
 		T(deletes_run_children_first_whatever_the_order),
 		T(self_referential_rows_are_ordered_parents_first),
+		T(stale_update_fails_as_retryable_and_writes_nothing),
 		T(rollback_restores_values_and_unflushes_inserts),
 		T(unflushed_changes_are_discarded_by_rollback),
 		T(text_primary_key_and_mixin_columns_work),

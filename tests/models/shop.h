@@ -72,4 +72,11 @@ struct CALX_TABLE("nodes") node {
 	char name[32];
 };
 
+/* Optimistic locking: the flush bumps and checks the version. */
+struct CALX_TABLE("accounts") account {
+	int64_t id CALX(primary_key);
+	int64_t balance;
+	int32_t version CALX(version);
+};
+
 #endif

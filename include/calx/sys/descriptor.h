@@ -45,7 +45,8 @@ enum calx_field_flags {
 	CALX_FIELD_NO_INIT = 1u << 5,       /* init(false): not a constructor argument */
 	CALX_FIELD_HAS_DEFAULT = 1u << 6,   /* default(...): in the mapper's defaults */
 	CALX_FIELD_ENUM = 1u << 7,          /* a C enum stored as its integer type */
-	CALX_FIELD_REQUIRED = 1u << 8       /* constructor rejects a NULL char * (not_null, no default) */
+	CALX_FIELD_REQUIRED = 1u << 8,      /* constructor rejects a NULL char * (not_null, no default) */
+	CALX_FIELD_VERSION = 1u << 9        /* version(): optimistic locking counter */
 };
 
 struct calx_mapper_desc;
