@@ -278,27 +278,28 @@ int calx_engine_exec(calx_engine *eng, const char *sql)
 	return rc;
 }
 
-static calx__shape *shape_slot(calx__conn *c, const void *key, uint64_t tag)
+static calx__shape *shape_slot(calx__conn *c, const void *key, calx__shape_kind kind, uint64_t tag)
 {
-	return &c->shapes[((uintptr_t)key / sizeof(void *) ^ tag * 31) % CALX__SHAPES];
+	return &c->shapes[((uintptr_t)key / sizeof(void *) ^ (tag + (uint64_t)kind) * 31) % CALX__SHAPES];
 }
 
-calx__stmt *calx__stmt_by_shape(calx__conn *c, const void *key, uint64_t tag)
+calx__stmt *calx__stmt_by_shape(calx__conn *c, const void *key, calx__shape_kind kind, uint64_t tag)
 {
-	calx__shape *sh = shape_slot(c, key, tag);
-	if (sh->mapper != key || sh->omitted != tag || sh->st->busy)
+	calx__shape *sh = shape_slot(c, key, kind, tag);
+	if (sh->mapper != key || sh->kind != (int)kind || sh->tag != tag || sh->st->busy)
 		return NULL;
 	sh->st->busy = true;
 	return sh->st;
 }
 
-void calx__stmt_remember(calx__conn *c, const void *key, uint64_t tag, calx__stmt *st)
+void calx__stmt_remember(calx__conn *c, const void *key, calx__shape_kind kind, uint64_t tag, calx__stmt *st)
 {
 	/* only statements the cache owns: a private twin is finalized on release */
 	if (!st->cached)
 		return;
-	calx__shape *sh = shape_slot(c, key, tag);
+	calx__shape *sh = shape_slot(c, key, kind, tag);
 	sh->mapper = key;
-	sh->omitted = tag;
+	sh->kind = (int)kind;
+	sh->tag = tag;
 	sh->st = st;
 }

@@ -23,7 +23,8 @@ typedef struct calx__stmt {
 /* The insert statement of one (mapper, omitted columns) shape, found without building its text. */
 typedef struct calx__shape {
 	const void *mapper;     /* the calx_mapper_desc */
-	uint64_t omitted;
+	int kind;               /* calx__shape_kind */
+	uint64_t tag;
 	calx__stmt *st;         /* owned by the slots table */
 } calx__shape;
 
@@ -62,14 +63,16 @@ int calx__stmt_acquire(calx__conn *c, const char *sql, calx__stmt **out, calx_er
 void calx__stmt_release(calx__stmt *st);
 
 /*
- * Statements found by shape instead of text: key is static data (a mapper
- * descriptor) and tag tells its statements apart (the omitted columns of an
- * insert, CALX__SHAPE_GET for a get by key). A hit is checked out like
- * calx__stmt_acquire; a miss returns NULL and the caller prepares by text,
- * then remembers the statement.
+ * Statements found by shape instead of text: the mapper descriptor (static
+ * data), the kind of statement, and a tag that tells statements of one kind
+ * apart (the omitted columns of an insert, the changed columns of an
+ * update). A hit is checked out like calx__stmt_acquire; a miss returns
+ * NULL and the caller prepares by text, then remembers the statement.
  */
-#define CALX__SHAPE_GET UINT64_MAX
-calx__stmt *calx__stmt_by_shape(calx__conn *c, const void *key, uint64_t tag);
-void calx__stmt_remember(calx__conn *c, const void *key, uint64_t tag, calx__stmt *st);
+typedef enum calx__shape_kind {
+	CALX__SHAPE_INSERT = 1, CALX__SHAPE_UPDATE, CALX__SHAPE_DELETE, CALX__SHAPE_GET
+} calx__shape_kind;
+calx__stmt *calx__stmt_by_shape(calx__conn *c, const void *key, calx__shape_kind kind, uint64_t tag);
+void calx__stmt_remember(calx__conn *c, const void *key, calx__shape_kind kind, uint64_t tag, calx__stmt *st);
 
 #endif

@@ -371,14 +371,14 @@ static unsigned count_sent(const calx__mapper *m, uint64_t omitted)
 static int prepare_insert(calx_session *s, const calx__mapper *m, uint64_t omitted, calx__stmt **st)
 {
 	/* keyed by the descriptor (static data), whose table and columns make the text */
-	if ((*st = calx__stmt_by_shape(s->conn, m->desc, omitted)) != NULL)
+	if ((*st = calx__stmt_by_shape(s->conn, m->desc, CALX__SHAPE_INSERT, omitted)) != NULL)
 		return CALX_OK;
 	build_insert(s, m, omitted);
 	if (s->sql.oom)
 		return calx__fail(s, CALX_ENOMEM, "out of memory building an insert");
 	int rc = calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), st, &s->err);
 	if (rc == CALX_OK)
-		calx__stmt_remember(s->conn, m->desc, omitted, *st);
+		calx__stmt_remember(s->conn, m->desc, CALX__SHAPE_INSERT, omitted, *st);
 	return rc;
 }
 
@@ -568,8 +568,8 @@ static int run_one(calx_session *s, const char *what, calx__obj *h, size_t i, si
 	for (unsigned f = 0; is_update && shaped && f < d->n_fields; f++)
 		if (field_dirty(h, &d->fields[f]))
 			shape |= (uint64_t)1 << f;
-	const void *key = (const char *)d + (is_update ? 1 : 2);     /* apart from the inserts' key */
-	if (shaped && (st = calx__stmt_by_shape(s->conn, key, shape)) != NULL)
+	calx__shape_kind kind = is_update ? CALX__SHAPE_UPDATE : CALX__SHAPE_DELETE;
+	if (shaped && (st = calx__stmt_by_shape(s->conn, d, kind, shape)) != NULL)
 		goto bind;
 	calx__buf_clear(&s->sql);
 	if (is_update) {
@@ -593,7 +593,7 @@ static int run_one(calx_session *s, const char *what, calx__obj *h, size_t i, si
 	if ((rc = calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), &st, &s->err)) != CALX_OK)
 		return statement_failed(s, what, h, i, total);
 	if (shaped)
-		calx__stmt_remember(s->conn, key, shape, st);
+		calx__stmt_remember(s->conn, d, kind, shape, st);
 bind:
 	k = 0;
 	for (unsigned f = 0; is_update && f < d->n_fields && rc == CALX_OK; f++) {

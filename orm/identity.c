@@ -109,10 +109,12 @@ calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_v
 	return NULL;
 }
 
+static int resize(calx_session *s, size_t cap);
+
 static int grow(calx_session *s)
 {
 	size_t cap = s->idmap_cap ? s->idmap_cap * 2 : 16;
-	return calx__idmap_resize(s, cap);
+	return resize(s, cap);
 }
 
 int calx__idmap_reserve(calx_session *s, size_t n)
@@ -120,10 +122,10 @@ int calx__idmap_reserve(calx_session *s, size_t n)
 	size_t cap = s->idmap_cap ? s->idmap_cap : 16;
 	while ((s->idmap_n + n) * 10 > cap * 7)
 		cap *= 2;
-	return cap == s->idmap_cap ? CALX_OK : calx__idmap_resize(s, cap);
+	return cap == s->idmap_cap ? CALX_OK : resize(s, cap);
 }
 
-int calx__idmap_resize(calx_session *s, size_t cap)
+static int resize(calx_session *s, size_t cap)
 {
 	calx__idslot *t = calx__calloc(cap, sizeof *t);
 	if (!t)
@@ -142,7 +144,7 @@ int calx__idmap_resize(calx_session *s, size_t cap)
 	return CALX_OK;
 }
 
-int calx__idmap_insert_hashed(calx_session *s, calx__obj *h, uint64_t hash)
+static int insert_hashed(calx_session *s, calx__obj *h, uint64_t hash)
 {
 	int rc;
 	if ((s->idmap_n + 1) * 10 > s->idmap_cap * 7 && (rc = grow(s)) != CALX_OK)
@@ -166,7 +168,7 @@ int calx__idmap_insert(calx_session *s, calx__obj *h)
 	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
 	if (rc != CALX_OK)
 		return rc;
-	return calx__idmap_insert_hashed(s, h, calx__key_hash(h->m, key));
+	return insert_hashed(s, h, calx__key_hash(h->m, key));
 }
 
 void calx__idmap_remove(calx_session *s, calx__obj *h)

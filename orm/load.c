@@ -164,14 +164,14 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 		return rc;
 	if ((rc = calx__begin(s)) != CALX_OK)
 		return rc;
-	calx__stmt *st = calx__stmt_by_shape(s->conn, md, CALX__SHAPE_GET);
+	calx__stmt *st = calx__stmt_by_shape(s->conn, md, CALX__SHAPE_GET, 0);
 	if (!st) {
 		const char *sql = get_sql(s, m);
 		if (!sql)
 			return calx__fail(s, CALX_ENOMEM, "out of memory building a get");
 		if ((rc = calx__stmt_acquire(s->conn, sql, &st, &s->err)) != CALX_OK)
 			return rc;
-		calx__stmt_remember(s->conn, md, CALX__SHAPE_GET, st);
+		calx__stmt_remember(s->conn, md, CALX__SHAPE_GET, 0, st);
 	}
 	for (unsigned i = 0; i < m->n_pk && rc == CALX_OK; i++)
 		rc = s->d->bind(st->st, i, &key[i], &s->err);

@@ -101,8 +101,6 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm, const calx_regist
 				return calx_error_set(&reg->err, CALX_EINVAL, "table '%s' has two version fields", m->table);
 			rm->version = (int)f;
 		}
-		if (fd->server_default)
-			rm->has_server_defaults = true;
 		if (f < 64 && ((fd->flags & CALX_FIELD_AUTOINCREMENT) || fd->server_default))
 			rm->generated |= (uint64_t)1 << f;
 	}

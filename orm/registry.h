@@ -20,7 +20,6 @@ typedef struct calx__mapper {
 	int autoinc;                    /* the autoincrement field, or -1 */
 	int version;                    /* the version(): optimistic locking field, or -1 */
 	unsigned rank;                  /* position in foreign-key order, parents first */
-	bool has_server_defaults;
 	uint64_t generated;             /* fields 0..63 the database may fill: autoincrement, server default */
 	char *pk_name;
 	char **fk_names;                /* per fk */

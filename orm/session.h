@@ -141,12 +141,9 @@ int calx__idmap_insert(calx_session *s, calx__obj *h);
 calx__obj *calx__idmap_probe(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash,
                              size_t *slot);
 void calx__idmap_put(calx_session *s, size_t slot, calx__obj *h, uint64_t hash);
-/* The same, with the hash of its key already known (a loaded row). */
-int calx__idmap_insert_hashed(calx_session *s, calx__obj *h, uint64_t hash);
 void calx__idmap_remove(calx_session *s, calx__obj *h);
 /* Room for n more keys without growing (so later inserts cannot fail). */
 int calx__idmap_reserve(calx_session *s, size_t n);
-int calx__idmap_resize(calx_session *s, size_t cap);
 /* The primary key of an object as values (strings borrowed from the object). */
 int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key, calx_error *err);
 
