@@ -381,46 +381,23 @@ static void setup(long n)
 	exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
+static const bench_workloads workloads = {
+	.setup = setup,
+	.insert = insert,
+	.load_objects = load_objects,
+	.load_pages = load_pages,
+	.load_columns = load_columns,
+	.single_insert = single_insert,
+	.get_keys = get_keys,
+	.bulk_update = bulk_update,
+};
+
 int main(int argc, char **argv)
 {
 	bench_args a;
 	bench_parse(argc, argv, prog, &a);
 	open_db(a.url, a.sync_off);
-
-	uint64_t check = 0;
-	double t0 = bench_now(), t = -1;
-	const char *w = a.workload;
-	if (strcmp(w, "setup") == 0) {
-		setup(a.n);
-		sqlite3_close(db);
-		return 0;
-	} else if (strcmp(w, "insert_no_pk") == 0) {
-		check = insert(a.n, false);
-	} else if (strcmp(w, "insert_pk_given") == 0) {
-		check = insert(a.n, true);
-	} else if (strcmp(w, "load_objects") == 0) {
-		check = load_objects(a.n);
-	} else if (strcmp(w, "load_pages") == 0) {
-		check = load_pages(a.n);
-	} else if (strcmp(w, "load_columns") == 0) {
-		check = load_columns(a.n);
-	} else if (strcmp(w, "single_insert") == 0) {
-		check = single_insert(a.n);
-	} else if (strcmp(w, "get_cold") == 0 || strcmp(w, "get_warm") == 0) {
-		size_t n_ids;
-		int64_t *ids = bench_read_ids(a.ids_file, &n_ids);
-		if ((long)n_ids > a.n)
-			n_ids = (size_t)a.n;
-		t = get_keys(ids, n_ids, strcmp(w, "get_warm") == 0, &check);
-		free(ids);
-	} else if (strcmp(w, "bulk_update") == 0) {
-		check = bulk_update(a.n);
-	} else {
-		bench_die(prog, "unknown workload '%s'", w);
-	}
-	if (t < 0)
-		t = bench_now() - t0;
-	bench_report(&a, t, check);
+	bench_dispatch(prog, &workloads, &a);
 	if (sqlite3_close(db) != SQLITE_OK)
 		fail_db("close");
 	return 0;

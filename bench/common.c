@@ -149,3 +149,40 @@ void bench_map_free(bench_map *m)
 	m->keys = NULL;
 	m->vals = NULL;
 }
+
+void bench_dispatch(const char *prog, const bench_workloads *wl, const bench_args *a)
+{
+	uint64_t check = 0;
+	double t0 = bench_now(), t = -1;
+	const char *w = a->workload;
+	if (strcmp(w, "setup") == 0) {
+		wl->setup(a->n);
+		return;
+	} else if (strcmp(w, "insert_no_pk") == 0) {
+		check = wl->insert(a->n, false);
+	} else if (strcmp(w, "insert_pk_given") == 0) {
+		check = wl->insert(a->n, true);
+	} else if (strcmp(w, "load_objects") == 0) {
+		check = wl->load_objects(a->n);
+	} else if (strcmp(w, "load_pages") == 0) {
+		check = wl->load_pages(a->n);
+	} else if (strcmp(w, "load_columns") == 0) {
+		check = wl->load_columns(a->n);
+	} else if (strcmp(w, "single_insert") == 0) {
+		check = wl->single_insert(a->n);
+	} else if (strcmp(w, "get_cold") == 0 || strcmp(w, "get_warm") == 0) {
+		size_t n_ids;
+		int64_t *ids = bench_read_ids(a->ids_file, &n_ids);
+		if ((long)n_ids > a->n)
+			n_ids = (size_t)a->n;
+		t = wl->get_keys(ids, n_ids, strcmp(w, "get_warm") == 0, &check);
+		free(ids);
+	} else if (strcmp(w, "bulk_update") == 0) {
+		check = wl->bulk_update(a->n);
+	} else {
+		bench_die(prog, "unknown workload '%s'", w);
+	}
+	if (t < 0)
+		t = bench_now() - t0;
+	bench_report(a, t, check);
+}

@@ -44,6 +44,25 @@ int64_t *bench_read_ids(const char *path, size_t *n_out);
 /* One JSON line on stdout: {"workload":..,"n":..,"seconds":..,"check":..}. */
 void bench_report(const bench_args *a, double seconds, uint64_t check);
 
+/* The workloads of a hand-written contender (bench_sqlite, bench_pg). */
+typedef struct bench_workloads {
+	void (*setup)(long n);
+	uint64_t (*insert)(long n, bool pk_given);
+	uint64_t (*load_objects)(long n);
+	uint64_t (*load_pages)(long n);
+	uint64_t (*load_columns)(long n);
+	uint64_t (*single_insert)(long n);
+	/* times itself: returns seconds */
+	double (*get_keys)(const int64_t *ids, size_t n, bool warm, uint64_t *check);
+	uint64_t (*bulk_update)(long n);
+} bench_workloads;
+
+/*
+ * Run a->workload with w, timing it and printing the report line (not for
+ * "setup", which only builds the fixture).
+ */
+void bench_dispatch(const char *prog, const bench_workloads *w, const bench_args *a);
+
 /* Print "PROG: message" on stderr and exit(1). */
 void bench_die(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
