@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "calx/calx.h"
-#include "value.h"
+#include "mapping/value.h"
 #include "pg.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

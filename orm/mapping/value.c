@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "calx/calx.h"
-#include "value.h"
+#include "mapping/value.h"
 
 const char *calx__ctype_name(calx_ctype t)
 {

@@ -4,10 +4,10 @@
  */
 #include <string.h>
 #include "calx/calx.h"
-#include "alloc.h"
-#include "buf.h"
-#include "engine.h"
-#include "registry.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "engine/engine.h"
+#include "mapping/registry.h"
 
 static void column_def(calx__buf *b, const calx_dialect *d, const calx_field_desc *f)
 {

@@ -1,8 +1,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "alloc.h"
-#include "buf.h"
+#include "base/alloc.h"
+#include "base/buf.h"
 
 static bool reserve(calx__buf *b, size_t extra)
 {

@@ -5,7 +5,7 @@
  */
 #include <stdint.h>
 #include <string.h>
-#include "value.h"
+#include "base/utf8.h"
 
 static bool check(const char *s, size_t n, bool allow_nul)
 {

@@ -4,9 +4,9 @@
  */
 #include <string.h>
 #include "calx/calx.h"
-#include "alloc.h"
-#include "expr.h"
-#include "session.h"
+#include "base/alloc.h"
+#include "sql/expr.h"
+#include "session/session.h"
 
 typedef struct order_item {
 	const calx_field_desc *col;

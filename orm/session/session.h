@@ -15,11 +15,11 @@
 #include <stdint.h>
 #include "calx/session.h"
 #include "calx/sys/dialect.h"
-#include "arena.h"
-#include "buf.h"
-#include "engine.h"
-#include "events.h"
-#include "registry.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "engine/engine.h"
+#include "session/events.h"
+#include "mapping/registry.h"
 
 #define CALX__OBJ_MAGIC 0x4a424f58u
 

@@ -7,9 +7,9 @@
  */
 #include <string.h>
 #include "calx/calx.h"
-#include "alloc.h"
-#include "session.h"
-#include "value.h"
+#include "base/alloc.h"
+#include "session/session.h"
+#include "mapping/value.h"
 
 static uint64_t mix(uint64_t x)
 {

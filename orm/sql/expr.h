@@ -5,8 +5,8 @@
 #define CALX_ORM_EXPR_H
 
 #include "calx/select.h"
-#include "buf.h"
-#include "session.h"
+#include "base/buf.h"
+#include "session/session.h"
 
 struct calx_expr {
 	calx_op op;

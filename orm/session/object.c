@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "calx/calx.h"
-#include "alloc.h"
-#include "session.h"
-#include "value.h"
+#include "base/alloc.h"
+#include "session/session.h"
+#include "mapping/value.h"
 
 calx_value calx_value_textn(const char *p, size_t n)
 {

@@ -1,7 +1,7 @@
 #include <stdint.h>
 #include <string.h>
-#include "alloc.h"
-#include "arena.h"
+#include "base/alloc.h"
+#include "base/arena.h"
 
 #define FIRST_CHUNK (16u * 1024)
 #define MAX_CHUNK (8u * 1024 * 1024)

@@ -9,7 +9,8 @@
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
 #include "calx/sys/dialect.h"
-#include "arena.h"
+#include "base/arena.h"
+#include "base/utf8.h"
 
 /*
  * The value of field f in the struct at base. is_null forces SQL NULL (for
@@ -26,10 +27,6 @@ int calx__field_set(const calx_field_desc *f, void *base, const calx_value *v, c
 bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b);
 /* Is the field all zero (0, false, NULL pointer, empty array)? */
 bool calx__field_zero(const calx_field_desc *f, const void *base);
-/* Is s[0..n) well-formed UTF-8? (utf8.c) */
-bool calx__utf8_valid(const char *s, size_t n);
-/* The same, and no NUL byte: text that fits a C string. One pass. */
-bool calx__text_valid(const char *s, size_t n);
 
 /* A readable C type name for messages. */
 const char *calx__ctype_name(calx_ctype t);

@@ -4,7 +4,7 @@
 #include "calx/alloc.h"
 #include "calx/registry.h"
 #include "calx/sys/dialect.h"
-#include "alloc.h"
+#include "base/alloc.h"
 
 static void *default_alloc(void *payload, void *ptr, size_t size)
 {

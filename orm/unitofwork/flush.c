@@ -10,9 +10,9 @@
  */
 #include <string.h>
 #include "calx/calx.h"
-#include "alloc.h"
-#include "session.h"
-#include "value.h"
+#include "base/alloc.h"
+#include "session/session.h"
+#include "mapping/value.h"
 
 typedef struct flush_plan {
 	calx__objvec inserts;   /* parents first, then add order */

@@ -3,10 +3,10 @@
  */
 #include <string.h>
 #include "calx/calx.h"
-#include "alloc.h"
-#include "buf.h"
-#include "session.h"
-#include "value.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "session/session.h"
+#include "mapping/value.h"
 
 static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *row, calx__obj **out);
 

@@ -1,7 +1,7 @@
 #include "calx/calx.h"
-#include "alloc.h"
-#include "events.h"
-#include "session.h"
+#include "base/alloc.h"
+#include "session/events.h"
+#include "session/session.h"
 
 const char *calx_event_name(calx_event ev)
 {

@@ -1,8 +1,8 @@
 #include <string.h>
 #include "calx/calx.h"
-#include "alloc.h"
-#include "expr.h"
-#include "value.h"
+#include "base/alloc.h"
+#include "sql/expr.h"
+#include "mapping/value.h"
 
 static calx_expr *node(calx_op op)
 {

@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "calx/calx.h"
-#include "alloc.h"
-#include "session.h"
-#include "value.h"
+#include "base/alloc.h"
+#include "session/session.h"
+#include "mapping/value.h"
 
 int calx__fail(calx_session *s, int code, const char *fmt, ...)
 {

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "calx/calx.h"
-#include "alloc.h"
-#include "buf.h"
-#include "registry.h"
-#include "session.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "mapping/registry.h"
+#include "session/session.h"
 
 static const char *const default_names[5] = {
 	"pk_%(table)s",

@@ -1,7 +1,7 @@
 #include <string.h>
 #include "calx/calx.h"
-#include "alloc.h"
-#include "engine.h"
+#include "base/alloc.h"
+#include "engine/engine.h"
 
 static const calx_dialect *const dialects[] = { &calx_sqlite_dialect, &calx_postgresql_dialect };
 
