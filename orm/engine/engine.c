@@ -2,6 +2,7 @@
 #include "calx/calx.h"
 #include "base/alloc.h"
 #include "engine/engine.h"
+#include "sql/statements.h"
 
 static const calx_dialect *const dialects[] = { &calx_sqlite_dialect, &calx_postgresql_dialect };
 
@@ -272,7 +273,7 @@ int calx_engine_exec(calx_engine *eng, const char *sql)
 	if (rc != CALX_OK) {
 		/* a failed statement must not leave the pooled connection in a transaction */
 		calx_error ignored;
-		eng->d->exec(c->raw, "ROLLBACK", &ignored);
+		calx__txn(c, CALX__TXN_ROLLBACK, &ignored);
 	}
 	calx__engine_release(eng, c, false);
 	return rc;

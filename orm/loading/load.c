@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "session/session.h"
 #include "mapping/value.h"
+#include "sql/statements.h"
 
 static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *row, calx__obj **out);
 
@@ -79,32 +80,11 @@ static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, c
 			nulls[f / 64] |= (uint64_t)1 << (f % 64);
 	}
 	memcpy(calx__obj_snap(h), obj, d->size);
-	memcpy(calx__obj_snap_nulls(h), nulls, m->null_words * sizeof(uint64_t));
+	memcpy(calx__obj_snap_nulls(h), nulls, m->field_words * sizeof(uint64_t));
 	h->state = CALX__PERSISTENT;
 	calx__idmap_put(s, slot, h, hash);
 	*out = h;
 	return calx__fire(s, CALX_EVENT_AFTER_LOAD, h);
-}
-
-static const char *get_sql(calx_session *s, const calx__mapper *m)
-{
-	char **slot = &s->get_sql[m->desc->index];
-	if (*slot)
-		return *slot;
-	calx__buf b = CALX__BUF_INIT;
-	unsigned n = 0;
-	calx__buf_printf(&b, "SELECT %s FROM ", m->select_list);
-	calx__buf_ident(&b, m->desc->table);
-	for (unsigned i = 0; i < m->n_pk; i++) {
-		calx__buf_puts(&b, i ? " AND " : " WHERE ");
-		calx__buf_ident(&b, m->desc->fields[m->pk[i]].column);
-		if (s->d->numbered_params)
-			calx__buf_printf(&b, " = $%u", ++n);
-		else
-			calx__buf_puts(&b, " = ?");
-	}
-	*slot = calx__buf_detach(&b);
-	return *slot;
 }
 
 /* A key value in the form the database and the identity map use. */
@@ -164,15 +144,9 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 		return rc;
 	if ((rc = calx__begin(s)) != CALX_OK)
 		return rc;
-	calx__stmt *st = calx__stmt_by_shape(s->conn, md, CALX__SHAPE_GET, 0);
-	if (!st) {
-		const char *sql = get_sql(s, m);
-		if (!sql)
-			return calx__fail(s, CALX_ENOMEM, "out of memory building a get");
-		if ((rc = calx__stmt_acquire(s->conn, sql, &st, &s->err)) != CALX_OK)
-			return rc;
-		calx__stmt_remember(s->conn, md, CALX__SHAPE_GET, 0, st);
-	}
+	calx__stmt *st;
+	if ((rc = calx__prepare_get(s->conn, m, &st, &s->err)) != CALX_OK)
+		return rc;
 	for (unsigned i = 0; i < m->n_pk && rc == CALX_OK; i++)
 		rc = s->d->bind(st->st, i, &key[i], &s->err);
 	if (rc == CALX_OK)

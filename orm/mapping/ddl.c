@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "engine/engine.h"
 #include "mapping/registry.h"
+#include "sql/statements.h"
 
 static void column_def(calx__buf *b, const calx_dialect *d, const calx_field_desc *f)
 {
@@ -137,14 +138,14 @@ static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
 		calx__free(sql);
 		return rc;
 	}
-	rc = eng->d->exec(c->raw, "BEGIN", &eng->err);
+	rc = calx__txn(c, CALX__TXN_BEGIN, &eng->err);
 	if (rc == CALX_OK)
 		rc = eng->d->exec(c->raw, sql, &eng->err);
 	if (rc == CALX_OK)
-		rc = eng->d->exec(c->raw, "COMMIT", &eng->err);
+		rc = calx__txn(c, CALX__TXN_COMMIT, &eng->err);
 	if (rc != CALX_OK) {
 		calx_error keep = eng->err;
-		eng->d->exec(c->raw, "ROLLBACK", &eng->err);
+		calx__txn(c, CALX__TXN_ROLLBACK, &eng->err);
 		calx_error_set(&eng->err, keep.code, "%s_all: %.450s", drop ? "drop" : "create", keep.msg);
 	}
 	calx__engine_release(eng, c, rc == CALX_ECONNECT);

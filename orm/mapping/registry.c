@@ -144,13 +144,13 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm, const calx_regist
 		return calx_error_set(&reg->err, CALX_ENOMEM, "out of memory opening registry");
 
 	size_t a = m->align > alignof(max_align_t) ? m->align : alignof(max_align_t);
-	rm->null_words = (m->n_fields + 63) / 64;
+	rm->field_words = (m->n_fields + 63) / 64;
 	rm->obj_off = align_up(sizeof(calx__obj), a);
 	/* the snapshot is only compared and copied: the struct's own alignment will do */
 	rm->snap_off = align_up(rm->obj_off + m->size, m->align ? m->align : 1);
 	rm->nulls_off = align_up(rm->snap_off + m->size, alignof(uint64_t));
 	/* the arena aligns each block's start itself */
-	rm->block_size = rm->nulls_off + 2 * rm->null_words * sizeof(uint64_t);
+	rm->block_size = rm->nulls_off + 2 * rm->field_words * sizeof(uint64_t);
 	return CALX_OK;
 }
 

@@ -32,7 +32,7 @@ typedef struct calx__mapper {
 	size_t snap_off;
 	size_t nulls_off;               /* current null bits, then snapshot null bits */
 	size_t block_size;
-	unsigned null_words;
+	unsigned field_words;
 } calx__mapper;
 
 struct calx_registry {

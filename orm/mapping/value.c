@@ -261,3 +261,10 @@ bool calx__field_zero(const calx_field_desc *f, const void *base)
 			return false;
 	return true;
 }
+
+bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool null_flag)
+{
+	if (!(f->flags & CALX_FIELD_AUTOINCREMENT) && !f->server_default)
+		return false;
+	return calx__field_zero(f, base) && !null_flag;
+}

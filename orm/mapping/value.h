@@ -28,6 +28,14 @@ bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b);
 /* Is the field all zero (0, false, NULL pointer, empty array)? */
 bool calx__field_zero(const calx_field_desc *f, const void *base);
 
+/*
+ * At insert, is field f left for the database to fill (an autoincrement key
+ * or a server default that the struct does not give)? null_flag: the
+ * field's NULL mark in the session. The unit of work omits such a column
+ * and reads its value back.
+ */
+bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool null_flag);
+
 /* A readable C type name for messages. */
 const char *calx__ctype_name(calx_ctype t);
 

@@ -5,6 +5,7 @@
 #include "base/alloc.h"
 #include "session/session.h"
 #include "mapping/value.h"
+#include "sql/statements.h"
 
 int calx__fail(calx_session *s, int code, const char *fmt, ...)
 {
@@ -43,11 +44,8 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	s->reg = reg;
 	s->d = eng->d;
 	s->autoflush = true;
-	s->get_sql = calx__calloc(reg->n_mappers ? reg->n_mappers : 1, sizeof *s->get_sql);
 	s->explicit_keys = calx__calloc(reg->n_mappers ? reg->n_mappers : 1, 1);
-	if (!s->get_sql || !s->explicit_keys) {
-		calx__free(s->get_sql);
-		calx__free(s->explicit_keys);
+	if (!s->explicit_keys) {
 		calx__free(s);
 		return CALX_ENOMEM;
 	}
@@ -55,7 +53,6 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	if (rc != CALX_OK) {
 		/* keep the reason where the caller can read it */
 		eng->err = s->err;
-		calx__free(s->get_sql);
 		calx__free(s->explicit_keys);
 		calx__free(s);
 		return rc;
@@ -80,13 +77,10 @@ void calx_session_free(calx_session *s)
 	if (!s)
 		return;
 	bool broken = false;
-	if (s->in_txn && s->d->exec(s->conn->raw, "ROLLBACK", &s->err) != CALX_OK)
+	if (s->in_txn && calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err) != CALX_OK)
 		broken = true;
 	clear_txn_log(s);
 	calx__engine_release(s->eng, s->conn, broken);
-	for (unsigned i = 0; i < s->reg->n_mappers; i++)
-		calx__free(s->get_sql[i]);
-	calx__free(s->get_sql);
 	calx__free(s->objs.v);
 	calx__free(s->marked.v);
 	calx__free(s->pending.v);
@@ -97,7 +91,6 @@ void calx_session_free(calx_session *s)
 	for (int i = 0; i < 3; i++)
 		calx__free(s->plan[i].v);
 	calx__free(s->explicit_keys);
-	calx__buf_free(&s->sql);
 	calx__arena_free(&s->arena);
 	calx__free(s);
 }
@@ -160,7 +153,7 @@ int calx__begin(calx_session *s)
 {
 	if (s->in_txn)
 		return CALX_OK;
-	int rc = s->d->exec(s->conn->raw, "BEGIN", &s->err);
+	int rc = calx__txn(s->conn, CALX__TXN_BEGIN, &s->err);
 	if (rc != CALX_OK)
 		return rc;
 	s->in_txn = true;
@@ -304,10 +297,10 @@ int calx_session_commit(calx_session *s)
 		return rc;
 	if (!s->in_txn)
 		return CALX_OK;
-	rc = s->d->exec(s->conn->raw, "COMMIT", &s->err);
+	rc = calx__txn(s->conn, CALX__TXN_COMMIT, &s->err);
 	if (rc != CALX_OK) {
 		calx_error keep = s->err;
-		s->d->exec(s->conn->raw, "ROLLBACK", &s->err);
+		calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err);
 		s->err = keep;
 		s->in_txn = false;
 		s->failed = true;
@@ -326,7 +319,7 @@ static void restore_from(calx__obj *h, const unsigned char *snap, const uint64_t
 {
 	const calx__mapper *m = h->m;
 	memcpy(calx__obj_ptr(h), snap, m->desc->size);
-	memcpy(calx__obj_nulls(h), nulls, m->null_words * sizeof(uint64_t));
+	memcpy(calx__obj_nulls(h), nulls, m->field_words * sizeof(uint64_t));
 }
 
 int calx_session_rollback(calx_session *s)
@@ -335,7 +328,7 @@ int calx_session_rollback(calx_session *s)
 		return CALX_EINVAL;
 	int rc = CALX_OK;
 	if (s->in_txn)
-		rc = s->d->exec(s->conn->raw, "ROLLBACK", &s->err);
+		rc = calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err);
 	s->in_txn = false;
 	s->failed = false;
 	for (size_t i = 0; i < s->txn_log.n; i++) {
@@ -343,7 +336,7 @@ int calx_session_rollback(calx_session *s)
 		const calx__mapper *m = h->m;
 		if (h->txn_snap) {
 			memcpy(calx__obj_snap(h), h->txn_snap, m->desc->size);
-			memcpy(calx__obj_snap_nulls(h), h->txn_snap + m->desc->size, m->null_words * sizeof(uint64_t));
+			memcpy(calx__obj_snap_nulls(h), h->txn_snap + m->desc->size, m->field_words * sizeof(uint64_t));
 		}
 		if (h->flags & CALX__NEW_IN_TXN) {
 			/* The row never existed: back to transient, database-made values cleared. */

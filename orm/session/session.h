@@ -72,7 +72,7 @@ static inline uint64_t *calx__obj_nulls(const calx__obj *h)
 
 static inline uint64_t *calx__obj_snap_nulls(const calx__obj *h)
 {
-	return calx__obj_nulls(h) + h->m->null_words;
+	return calx__obj_nulls(h) + h->m->field_words;
 }
 
 /* An identity-map slot: the hash beside the pointer, so probes stay in the table. */
@@ -110,11 +110,9 @@ struct calx_session {
 	calx__idslot *idmap;    /* open addressing, linear probing */
 	size_t idmap_cap;
 	size_t idmap_n;
-	char **get_sql;         /* per mapper, built on first get */
 	calx__listeners listeners;
 	calx__objvec plan[3];   /* the flush's inserts, updates, deletes: kept for their capacity */
 	unsigned char *explicit_keys; /* per mapper, for the flush */
-	calx__buf sql;          /* scratch for statement text */
 };
 
 /* Set the session's error; returns code. */

@@ -13,6 +13,7 @@
 #include "base/alloc.h"
 #include "session/session.h"
 #include "mapping/value.h"
+#include "sql/statements.h"
 
 typedef struct flush_plan {
 	calx__objvec inserts;   /* parents first, then add order */
@@ -40,7 +41,7 @@ static void normalize_nulls(calx__obj *h)
 {
 	const calx_mapper_desc *m = h->m->desc;
 	uint64_t *nulls = calx__obj_nulls(h);
-	for (unsigned w = 0; w < h->m->null_words; w++) {
+	for (unsigned w = 0; w < h->m->field_words; w++) {
 		/* most objects have no NULL scalar: one test per 64 fields */
 		for (uint64_t bits = nulls[w]; bits; bits &= bits - 1) {
 			unsigned f = w * 64 + (unsigned)__builtin_ctzll(bits);
@@ -70,7 +71,7 @@ static bool obj_unchanged(const calx__obj *h)
 {
 	const calx__mapper *m = h->m;
 	return memcmp(calx__obj_ptr(h), calx__obj_snap(h), m->desc->size) == 0 &&
-	       memcmp(calx__obj_nulls(h), calx__obj_snap_nulls(h), m->null_words * sizeof(uint64_t)) == 0;
+	       memcmp(calx__obj_nulls(h), calx__obj_snap_nulls(h), m->field_words * sizeof(uint64_t)) == 0;
 }
 
 static bool obj_dirty(const calx__obj *h)
@@ -89,7 +90,7 @@ static uint64_t omitted_fields(const calx__obj *h)
 	uint64_t mask = 0;
 	for (uint64_t bits = h->m->generated; bits; bits &= bits - 1) {
 		unsigned f = (unsigned)__builtin_ctzll(bits);
-		if (calx__field_zero(&m->fields[f], calx__obj_ptr(h)) && !null_bit(calx__obj_nulls(h), f))
+		if (calx__field_left_to_db(&m->fields[f], calx__obj_ptr(h), null_bit(calx__obj_nulls(h), f)))
 			mask |= (uint64_t)1 << f;
 	}
 	return mask;
@@ -186,12 +187,12 @@ static int keep_txn_snapshot(calx_session *s, calx__obj *h)
 	if (h->txn_snap || (h->flags & CALX__NEW_IN_TXN))
 		return CALX_OK;
 	const calx__mapper *m = h->m;
-	size_t n = m->desc->size + m->null_words * sizeof(uint64_t);
+	size_t n = m->desc->size + m->field_words * sizeof(uint64_t);
 	h->txn_snap = calx__malloc(n);
 	if (!h->txn_snap)
 		return calx__fail(s, CALX_ENOMEM, "out of memory saving the state of a struct %s", m->desc->name);
 	memcpy(h->txn_snap, calx__obj_snap(h), m->desc->size);
-	memcpy(h->txn_snap + m->desc->size, calx__obj_snap_nulls(h), m->null_words * sizeof(uint64_t));
+	memcpy(h->txn_snap + m->desc->size, calx__obj_snap_nulls(h), m->field_words * sizeof(uint64_t));
 	if (!(h->flags & CALX__IN_LOG)) {
 		/* capacity was reserved by the caller */
 		s->txn_log.v[s->txn_log.n++] = h;
@@ -264,14 +265,6 @@ static int make_plan(calx_session *s, flush_plan *p)
 	return CALX_OK;
 }
 
-static void placeholder(calx_session *s, unsigned *n)
-{
-	if (s->d->numbered_params)
-		calx__buf_printf(&s->sql, "$%u", ++*n);
-	else
-		calx__buf_putc(&s->sql, '?');
-}
-
 /*
  * Can the key come from the dialect's last_insert_id instead of RETURNING?
  * When the only column left to the database is the integer autoincrement key.
@@ -280,42 +273,6 @@ static bool key_by_last_id(const calx_session *s, const calx__mapper *m, uint64_
 {
 	return s->d->last_insert_id && m->autoinc >= 0 && m->autoinc < 64 &&
 	       omitted == (uint64_t)1 << m->autoinc;
-}
-
-static void build_insert(calx_session *s, const calx__mapper *m, uint64_t omitted)
-{
-	const calx_mapper_desc *d = m->desc;
-	calx__buf *b = &s->sql;
-	unsigned n = 0, k = 0;
-	calx__buf_clear(b);
-	calx__buf_puts(b, "INSERT INTO ");
-	calx__buf_ident(b, d->table);
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		if (f < 64 && (omitted >> f & 1))
-			continue;
-		calx__buf_puts(b, k++ ? ", " : " (");
-		calx__buf_ident(b, d->fields[f].column);
-	}
-	if (!k) {
-		calx__buf_puts(b, " DEFAULT VALUES");
-	} else {
-		calx__buf_puts(b, ") VALUES (");
-		for (unsigned i = 0; i < k; i++) {
-			if (i)
-				calx__buf_puts(b, ", ");
-			placeholder(s, &n);
-		}
-		calx__buf_putc(b, ')');
-	}
-	if (omitted && !key_by_last_id(s, m, omitted)) {
-		k = 0;
-		for (unsigned f = 0; f < d->n_fields && f < 64; f++) {
-			if (!(omitted >> f & 1))
-				continue;
-			calx__buf_puts(b, k++ ? ", " : " RETURNING ");
-			calx__buf_ident(b, d->fields[f].column);
-		}
-	}
 }
 
 static int statement_failed(calx_session *s, const char *what, const calx__obj *h, size_t i, size_t n)
@@ -370,15 +327,20 @@ static unsigned count_sent(const calx__mapper *m, uint64_t omitted)
 
 static int prepare_insert(calx_session *s, const calx__mapper *m, uint64_t omitted, calx__stmt **st)
 {
-	/* keyed by the descriptor (static data), whose table and columns make the text */
-	if ((*st = calx__stmt_by_shape(s->conn, m->desc, CALX__SHAPE_INSERT, omitted)) != NULL)
-		return CALX_OK;
-	build_insert(s, m, omitted);
-	if (s->sql.oom)
+	uint64_t *sent = calx__calloc(m->field_words, sizeof *sent);
+	uint64_t *ret = calx__calloc(m->field_words, sizeof *ret);
+	if (!sent || !ret) {
+		calx__free(sent);
+		calx__free(ret);
 		return calx__fail(s, CALX_ENOMEM, "out of memory building an insert");
-	int rc = calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), st, &s->err);
-	if (rc == CALX_OK)
-		calx__stmt_remember(s->conn, m->desc, CALX__SHAPE_INSERT, omitted, *st);
+	}
+	for (unsigned f = 0; f < m->desc->n_fields; f++)
+		calx__bit_set(sent, f, !(f < 64 && (omitted >> f & 1)));
+	if (!key_by_last_id(s, m, omitted))
+		ret[0] = omitted;
+	int rc = calx__prepare_insert(s->conn, m, sent, ret, st, &s->err);
+	calx__free(sent);
+	calx__free(ret);
 	return rc;
 }
 
@@ -531,27 +493,10 @@ static int bind_key(calx_session *s, calx__stmt *st, const calx__obj *h, unsigne
 	return rc;
 }
 
-static void build_where_key(calx_session *s, const calx__mapper *m, unsigned *n)
-{
-	for (unsigned i = 0; i < m->n_pk; i++) {
-		calx__buf_puts(&s->sql, i ? " AND " : " WHERE ");
-		calx__buf_ident(&s->sql, m->desc->fields[m->pk[i]].column);
-		calx__buf_puts(&s->sql, " = ");
-		placeholder(s, n);
-	}
-	if (m->version >= 0) {
-		calx__buf_puts(&s->sql, " AND ");
-		calx__buf_ident(&s->sql, m->desc->fields[m->version].column);
-		calx__buf_puts(&s->sql, " = ");
-		placeholder(s, n);
-	}
-}
-
 static int run_one(calx_session *s, const char *what, calx__obj *h, size_t i, size_t total, bool is_update)
 {
 	const calx_mapper_desc *d = h->m->desc;
 	calx__stmt *st = NULL;
-	unsigned n = 0, k = 0;
 	int rc = calx__fire(s, is_update ? CALX_EVENT_BEFORE_UPDATE : CALX_EVENT_BEFORE_DELETE, h);
 	if (rc != CALX_OK)
 		return rc;
@@ -562,43 +507,24 @@ static int run_one(calx_session *s, const char *what, calx__obj *h, size_t i, si
 		if (h->m->version >= 0 && (rc = bump_version(s, h)) != CALX_OK)
 			return statement_failed(s, what, h, i, total);
 	}
-	/* the changed columns make the statement's shape (tables of up to 64 columns) */
-	uint64_t shape = 0;
-	bool shaped = d->n_fields <= 64;
-	for (unsigned f = 0; is_update && shaped && f < d->n_fields; f++)
-		if (field_dirty(h, &d->fields[f]))
-			shape |= (uint64_t)1 << f;
-	calx__shape_kind kind = is_update ? CALX__SHAPE_UPDATE : CALX__SHAPE_DELETE;
-	if (shaped && (st = calx__stmt_by_shape(s->conn, d, kind, shape)) != NULL)
-		goto bind;
-	calx__buf_clear(&s->sql);
+	uint64_t *set = NULL;
 	if (is_update) {
-		calx__buf_puts(&s->sql, "UPDATE ");
-		calx__buf_ident(&s->sql, d->table);
-		for (unsigned f = 0; f < d->n_fields; f++) {
-			if (shaped ? !(shape >> f & 1) : !field_dirty(h, &d->fields[f]))
-				continue;
-			calx__buf_puts(&s->sql, k++ ? ", " : " SET ");
-			calx__buf_ident(&s->sql, d->fields[f].column);
-			calx__buf_puts(&s->sql, " = ");
-			placeholder(s, &n);
-		}
+		if (!(set = calx__calloc(h->m->field_words, sizeof *set)))
+			return calx__fail(s, CALX_ENOMEM, "out of memory building an %s", what);
+		for (unsigned f = 0; f < d->n_fields; f++)
+			calx__bit_set(set, f, field_dirty(h, &d->fields[f]));
+		rc = calx__prepare_update(s->conn, h->m, set, &st, &s->err);
 	} else {
-		calx__buf_puts(&s->sql, "DELETE FROM ");
-		calx__buf_ident(&s->sql, d->table);
+		rc = calx__prepare_delete(s->conn, h->m, &st, &s->err);
 	}
-	build_where_key(s, h->m, &n);
-	if (s->sql.oom)
-		return calx__fail(s, CALX_ENOMEM, "out of memory building an %s", what);
-	if ((rc = calx__stmt_acquire(s->conn, calx__buf_str(&s->sql), &st, &s->err)) != CALX_OK)
+	if (rc != CALX_OK) {
+		calx__free(set);
 		return statement_failed(s, what, h, i, total);
-	if (shaped)
-		calx__stmt_remember(s->conn, d, kind, shape, st);
-bind:
-	k = 0;
+	}
+	unsigned k = 0;
 	for (unsigned f = 0; is_update && f < d->n_fields && rc == CALX_OK; f++) {
 		const calx_field_desc *fd = &d->fields[f];
-		if (shaped ? !(shape >> f & 1) : !field_dirty(h, fd))
+		if (!calx__bit(set, f))
 			continue;
 		calx_value v;
 		rc = calx__field_get(fd, calx__obj_ptr(h), calx__field_null(h, fd), &v, &s->err);
@@ -618,6 +544,7 @@ bind:
 			                    "the row was not found (deleted or its key changed outside this session)");
 	}
 	calx__stmt_release(st);
+	calx__free(set);
 	if (rc != CALX_OK)
 		return statement_failed(s, what, h, i, total);
 	return calx__fire(s, is_update ? CALX_EVENT_AFTER_UPDATE : CALX_EVENT_AFTER_DELETE, h);
@@ -643,7 +570,7 @@ static void take_snapshot(calx__obj *h)
 {
 	const calx__mapper *m = h->m;
 	memcpy(calx__obj_snap(h), calx__obj_ptr(h), m->desc->size);
-	memcpy(calx__obj_snap_nulls(h), calx__obj_nulls(h), m->null_words * sizeof(uint64_t));
+	memcpy(calx__obj_snap_nulls(h), calx__obj_nulls(h), m->field_words * sizeof(uint64_t));
 }
 
 static void log_obj(calx_session *s, calx__obj *h, uint8_t flag)
@@ -743,7 +670,7 @@ int calx__flush(calx_session *s)
 	goto done;
 failed: {
 		calx_error keep = s->err;
-		s->d->exec(s->conn->raw, "ROLLBACK", &s->err);
+		calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err);
 		s->err = keep;
 		s->in_txn = false;
 		s->failed = true;

@@ -1,0 +1,64 @@
+/*
+ * Internal: the statements the rest of the runtime sends, by shape.
+ *
+ * The unit of work, the loader and the session never write SQL text: they
+ * ask for a prepared statement of a given shape (a mapper and a set of
+ * columns) and bind its parameters in the order documented here. What the
+ * text looks like, and how it is cached, is orm/sql/'s business.
+ *
+ * Column sets are bitsets over the mapper's field indices, one uint64_t per
+ * 64 fields (calx__mapper.field_words words), so tables of any width work.
+ */
+#ifndef CALX_ORM_SQL_STATEMENTS_H
+#define CALX_ORM_SQL_STATEMENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "calx/sys/dialect.h"
+#include "engine/engine.h"
+#include "mapping/registry.h"
+
+static inline bool calx__bit(const uint64_t *bits, unsigned i)
+{
+	return bits[i / 64] >> (i % 64) & 1;
+}
+
+static inline void calx__bit_set(uint64_t *bits, unsigned i, bool on)
+{
+	if (on)
+		bits[i / 64] |= (uint64_t)1 << (i % 64);
+	else
+		bits[i / 64] &= ~((uint64_t)1 << (i % 64));
+}
+
+/*
+ * INSERT INTO table (sent columns, field order) VALUES (...)
+ * [RETURNING returned columns, field order]. Parameters: the sent columns'
+ * values in field order. returning may be NULL (nothing returned).
+ */
+int calx__prepare_insert(calx__conn *c, const calx__mapper *m, const uint64_t *sent, const uint64_t *returning,
+                         calx__stmt **out, calx_error *err);
+
+/*
+ * UPDATE table SET set columns WHERE primary key [AND version].
+ * Parameters: the set columns' values in field order, then the primary key
+ * columns in m->pk order, then the version field when m->version >= 0.
+ */
+int calx__prepare_update(calx__conn *c, const calx__mapper *m, const uint64_t *set, calx__stmt **out,
+                         calx_error *err);
+
+/* DELETE FROM table WHERE primary key [AND version]; parameters as for update's key. */
+int calx__prepare_delete(calx__conn *c, const calx__mapper *m, calx__stmt **out, calx_error *err);
+
+/*
+ * SELECT every field (field order) FROM table WHERE primary key.
+ * Parameters: the key columns in m->pk order.
+ */
+int calx__prepare_get(calx__conn *c, const calx__mapper *m, calx__stmt **out, calx_error *err);
+
+/* Transaction control. */
+typedef enum calx__txn_op { CALX__TXN_BEGIN, CALX__TXN_COMMIT, CALX__TXN_ROLLBACK } calx__txn_op;
+/* Run op on the connection (through the dialect's exec). */
+int calx__txn(calx__conn *c, calx__txn_op op, calx_error *err);
+
+#endif
