@@ -268,3 +268,10 @@ bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool nul
 		return false;
 	return calx__field_zero(f, base) && !null_flag;
 }
+
+bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_flag)
+{
+	if (f->ctype == CALX_CTYPE_STRING)
+		return calx__field_zero(f, base);
+	return null_flag && calx__field_zero(f, base);
+}

@@ -29,6 +29,13 @@ bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b);
 bool calx__field_zero(const calx_field_desc *f, const void *base);
 
 /*
+ * Is field f NULL? null_flag: the field's NULL mark in the session (for
+ * types whose bytes cannot say NULL themselves). A NULL field holds zero;
+ * any other value was assigned since the mark was set.
+ */
+bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_flag);
+
+/*
  * At insert, is field f left for the database to fill (an autoincrement key
  * or a server default that the struct does not give)? null_flag: the
  * field's NULL mark in the session. The unit of work omits such a column

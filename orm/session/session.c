@@ -196,11 +196,7 @@ calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m)
 
 bool calx__field_null(const calx__obj *h, const calx_field_desc *f)
 {
-	const void *obj = calx__obj_ptr(h);
-	if (f->ctype == CALX_CTYPE_STRING)
-		return calx__field_zero(f, obj);
-	/* A NULL field holds zero; any other value was assigned since. */
-	return (calx__obj_nulls(h)[f->index / 64] >> (f->index % 64) & 1) && calx__field_zero(f, obj);
+	return calx__field_is_null(f, calx__obj_ptr(h), calx__bit(calx__obj_nulls(h), f->index));
 }
 
 int calx_session_add(calx_session *s, void *obj)
