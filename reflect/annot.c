@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void calx__ap_fail(parser *p, const char *fmt, ...)
+void calxr__ap_fail(parser *p, const char *fmt, ...)
 {
 	char msg[MSG_MAX];
 	va_list ap;
@@ -25,10 +25,10 @@ void calx__ap_fail(parser *p, const char *fmt, ...)
 }
 
 /* Quote a piece of source text in a message: trimmed, cut, one line. */
-const char *calx__ap_show(calx__span s, char buf[SHOW_MAX + 4])
+const char *calxr__ap_show(calxr__span s, char buf[SHOW_MAX + 4])
 {
 	size_t n = 0;
-	s = calx__span_trim(s);
+	s = calxr__span_trim(s);
 	for (size_t i = 0; i < s.n && n < SHOW_MAX; i++)
 		buf[n++] = (s.p[i] >= 0x20 && s.p[i] < 0x7f) ? s.p[i] : ' ';
 	if (s.n > SHOW_MAX) {
@@ -39,13 +39,13 @@ const char *calx__ap_show(calx__span s, char buf[SHOW_MAX + 4])
 	return buf;
 }
 
-bool calx__is_sql_ident(const char *s)
+bool calxr__is_sql_ident(const char *s)
 {
 	size_t n = strlen(s);
-	return n > 0 && n <= CALX__IDENT_MAX && calx__lex_ident(calx__span_of(s)) == n;
+	return n > 0 && n <= CALXR__IDENT_MAX && calxr__lex_ident(calxr__span_of(s)) == n;
 }
 
-void calx__strlist_free(calx__strlist *l)
+void calxr__strlist_free(calxr__strlist *l)
 {
 	for (unsigned i = 0; i < l->n; i++)
 		free(l->v[i]);
@@ -54,7 +54,7 @@ void calx__strlist_free(calx__strlist *l)
 	l->n = 0;
 }
 
-void calx__ap_strlist_push(parser *p, calx__strlist *l, char *s)
+void calxr__ap_strlist_push(parser *p, calxr__strlist *l, char *s)
 {
 	char **nv = realloc(l->v, (l->n + 1) * sizeof *nv);
 	if (!nv) {
@@ -66,49 +66,49 @@ void calx__ap_strlist_push(parser *p, calx__strlist *l, char *s)
 	l->v[l->n++] = s;
 }
 
-calx__annot_kind calx__annot_classify(const char *text, size_t *name_len_out)
+calxr__annot_kind calxr__annot_classify(const char *text, size_t *name_len_out)
 {
-	static const struct { const char *word; calx__annot_kind kind; } kinds[] = {
-		{ "table", CALX__ANNOT_TABLE }, { "mixin", CALX__ANNOT_MIXIN },
-		{ "type", CALX__ANNOT_TYPE }, { "field", CALX__ANNOT_FIELD },
+	static const struct { const char *word; calxr__annot_kind kind; } kinds[] = {
+		{ "table", CALXR__ANNOT_TABLE }, { "mixin", CALXR__ANNOT_MIXIN },
+		{ "type", CALXR__ANNOT_TYPE }, { "field", CALXR__ANNOT_FIELD },
 	};
 	size_t n;
 
 	*name_len_out = 0;
 	if (strncmp(text, "calx:", 5) != 0)
-		return CALX__ANNOT_FOREIGN;
-	n = calx__lex_ident(calx__span_of(text + 5));
+		return CALXR__ANNOT_FOREIGN;
+	n = calxr__lex_ident(calxr__span_of(text + 5));
 	*name_len_out = 5 + n;
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		if (strlen(kinds[i].word) == n && !strncmp(text + 5, kinds[i].word, n))
 			return kinds[i].kind;
-	return CALX__ANNOT_UNKNOWN;
+	return CALXR__ANNOT_UNKNOWN;
 }
 
 /*
  * The argument list of an annotation "calx:word(ARGS)": split into pieces.
  * Returns 0, or -1 after reporting an error.
  */
-int calx__ap_annotation_args(parser *p, const char *text, calx__span **args, unsigned *n)
+int calxr__ap_annotation_args(parser *p, const char *text, calxr__span **args, unsigned *n)
 {
 	size_t name_len;
-	calx__span rest;
+	calxr__span rest;
 	const char *msg;
 	char shown[SHOW_MAX + 4];
 
-	calx__annot_classify(text, &name_len);
-	rest = calx__span_trim(calx__span_of(text + name_len));
+	calxr__annot_classify(text, &name_len);
+	rest = calxr__span_trim(calxr__span_of(text + name_len));
 	if (rest.n < 2 || rest.p[0] != '(' || rest.p[rest.n - 1] != ')') {
 		/* quoted like any source text: a newline or escape must not reach the diagnostic */
-		calx__ap_fail(p, "malformed annotation '%s': expected '(' ... ')' after '%.*s'",
-			      calx__ap_show(calx__span_of(text), shown), (int)name_len, text);
+		calxr__ap_fail(p, "malformed annotation '%s': expected '(' ... ')' after '%.*s'",
+			      calxr__ap_show(calxr__span_of(text), shown), (int)name_len, text);
 		return -1;
 	}
 	rest.p++;
 	rest.n -= 2;
-	if (calx__lex_split(rest, args, n, &msg) < 0) {
+	if (calxr__lex_split(rest, args, n, &msg) < 0) {
 		if (msg)
-			calx__ap_fail(p, "%s", msg);
+			calxr__ap_fail(p, "%s", msg);
 		else
 			p->oom = true;
 		return -1;
@@ -126,7 +126,7 @@ int calx__ap_annotation_args(parser *p, const char *text, calx__span **args, uns
 			} else if (c == '(') {
 				depth++;
 			} else if (c == ')' && depth-- == 0) {
-				calx__ap_fail(p, "unbalanced parentheses");
+				calxr__ap_fail(p, "unbalanced parentheses");
 				free(*args);
 				*args = NULL;
 				return -1;
@@ -137,76 +137,76 @@ int calx__ap_annotation_args(parser *p, const char *text, calx__span **args, uns
 }
 
 /* A string-literal argument; NULL after reporting an error. */
-char *calx__ap_string_arg(parser *p, const char *what, calx__span arg)
+char *calxr__ap_string_arg(parser *p, const char *what, calxr__span arg)
 {
 	char msg[MSG_MAX], shown[SHOW_MAX + 4], *s;
-	int rc = calx__lex_string(arg, &s, msg, sizeof msg);
+	int rc = calxr__lex_string(arg, &s, msg, sizeof msg);
 
 	if (rc == 1)
 		return s;
 	if (rc == 0)
-		calx__ap_fail(p, "%s expects a string literal, found '%s'", what, calx__ap_show(arg, shown));
+		calxr__ap_fail(p, "%s expects a string literal, found '%s'", what, calxr__ap_show(arg, shown));
 	else if (rc == -1)
-		calx__ap_fail(p, "%s", msg);
+		calxr__ap_fail(p, "%s", msg);
 	else
 		p->oom = true;
 	return NULL;
 }
 
-bool calx__ap_check_ident(parser *p, const char *what, const char *s)
+bool calxr__ap_check_ident(parser *p, const char *what, const char *s)
 {
-	if (calx__is_sql_ident(s))
+	if (calxr__is_sql_ident(s))
 		return true;
 	char shown[SHOW_MAX + 4];
-	calx__ap_fail(p, "invalid %s '%s' (expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes)", what,
-		      calx__ap_show(calx__span_of(s), shown), CALX__IDENT_MAX);
+	calxr__ap_fail(p, "invalid %s '%s' (expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes)", what,
+		      calxr__ap_show(calxr__span_of(s), shown), CALXR__IDENT_MAX);
 	return false;
 }
 
 /* A SQL type list: the type, then "dialect:TYPE" variants. */
-void calx__ap_type_args(parser *p, const char *what, calx__span *args, unsigned n, calx__strlist *out)
+void calxr__ap_type_args(parser *p, const char *what, calxr__span *args, unsigned n, calxr__strlist *out)
 {
 	for (unsigned i = 0; i < n; i++) {
-		char *s = calx__ap_string_arg(p, what, args[i]);
+		char *s = calxr__ap_string_arg(p, what, args[i]);
 		if (!s)
 			continue;
 		if (!*s) {
-			calx__ap_fail(p, "empty SQL type");
+			calxr__ap_fail(p, "empty SQL type");
 			free(s);
 			continue;
 		}
 		if (i > 0) {
 			const char *colon = strchr(s, ':');
-			size_t dl = calx__lex_ident(calx__span_of(s));
+			size_t dl = calxr__lex_ident(calxr__span_of(s));
 			if (!colon || dl == 0 || s + dl != colon || !colon[1]) {
 				char shown[SHOW_MAX + 4];
-				calx__ap_fail(p, "invalid type variant '%s' (expected \"dialect:TYPE\")",
-					      calx__ap_show(calx__span_of(s), shown));
+				calxr__ap_fail(p, "invalid type variant '%s' (expected \"dialect:TYPE\")",
+					      calxr__ap_show(calxr__span_of(s), shown));
 				free(s);
 				continue;
 			}
 		}
-		calx__ap_strlist_push(p, out, s);
+		calxr__ap_strlist_push(p, out, s);
 	}
 }
 
-unsigned calx__annot_parse_table(const char *text, char **name_out, calx__annot_err_fn err,
+unsigned calxr__annot_parse_table(const char *text, char **name_out, calxr__annot_err_fn err,
 				 void *payload)
 {
 	parser p = { err, payload, 0, false };
-	calx__span *args = NULL;
+	calxr__span *args = NULL;
 	unsigned n = 0;
 
 	*name_out = NULL;
-	if (calx__ap_annotation_args(&p, text, &args, &n) < 0)
+	if (calxr__ap_annotation_args(&p, text, &args, &n) < 0)
 		goto done;
 	if (n > 1) {
-		calx__ap_fail(&p, "annotation 'calx:table' expects at most 1 argument, got %u", n);
+		calxr__ap_fail(&p, "annotation 'calx:table' expects at most 1 argument, got %u", n);
 		goto done;
 	}
 	if (n == 1) {
-		char *s = calx__ap_string_arg(&p, "annotation 'calx:table'", args[0]);
-		if (s && calx__ap_check_ident(&p, "table name", s))
+		char *s = calxr__ap_string_arg(&p, "annotation 'calx:table'", args[0]);
+		if (s && calxr__ap_check_ident(&p, "table name", s))
 			*name_out = s;
 		else
 			free(s);
@@ -214,39 +214,39 @@ unsigned calx__annot_parse_table(const char *text, char **name_out, calx__annot_
 done:
 	free(args);
 	if (p.oom)
-		calx__ap_fail(&p, "out of memory");
+		calxr__ap_fail(&p, "out of memory");
 	return p.errors;
 }
 
-unsigned calx__annot_parse_mixin(const char *text, calx__annot_err_fn err, void *payload)
+unsigned calxr__annot_parse_mixin(const char *text, calxr__annot_err_fn err, void *payload)
 {
 	parser p = { err, payload, 0, false };
 	if (strcmp(text, "calx:mixin") != 0)
-		calx__ap_fail(&p, "annotation 'calx:mixin' takes no arguments");
+		calxr__ap_fail(&p, "annotation 'calx:mixin' takes no arguments");
 	return p.errors;
 }
 
-unsigned calx__annot_parse_type(const char *text, calx__strlist *out, calx__annot_err_fn err,
+unsigned calxr__annot_parse_type(const char *text, calxr__strlist *out, calxr__annot_err_fn err,
 				void *payload)
 {
 	parser p = { err, payload, 0, false };
-	calx__span *args = NULL;
+	calxr__span *args = NULL;
 	unsigned n = 0;
 
-	if (calx__ap_annotation_args(&p, text, &args, &n) < 0)
+	if (calxr__ap_annotation_args(&p, text, &args, &n) < 0)
 		goto done;
 	for (unsigned i = 0; i < n; i++)
-		if (calx__span_trim(args[i]).n == 0) {
-			calx__ap_fail(&p, "empty argument to annotation 'calx:type'");
+		if (calxr__span_trim(args[i]).n == 0) {
+			calxr__ap_fail(&p, "empty argument to annotation 'calx:type'");
 			goto done;
 		}
 	if (n == 0)
-		calx__ap_fail(&p, "annotation 'calx:type' expects at least 1 SQL type");
-	calx__ap_type_args(&p, "annotation 'calx:type'", args, n, out);
+		calxr__ap_fail(&p, "annotation 'calx:type' expects at least 1 SQL type");
+	calxr__ap_type_args(&p, "annotation 'calx:type'", args, n, out);
 done:
 	free(args);
 	if (p.oom)
-		calx__ap_fail(&p, "out of memory");
+		calxr__ap_fail(&p, "out of memory");
 	return p.errors;
 }
 

@@ -14,46 +14,46 @@
 #include <stddef.h>
 
 /* Longest table or column name accepted (PostgreSQL's NAMEDATALEN - 1). */
-#define CALX__IDENT_MAX 63
+#define CALXR__IDENT_MAX 63
 
-typedef void (*calx__annot_err_fn)(void *payload, const char *msg);
+typedef void (*calxr__annot_err_fn)(void *payload, const char *msg);
 
-typedef enum calx__annot_kind {
-	CALX__ANNOT_FOREIGN = 0, /* not "calx:": another tool's annotation, ignored */
-	CALX__ANNOT_TABLE,
-	CALX__ANNOT_MIXIN,
-	CALX__ANNOT_TYPE,
-	CALX__ANNOT_FIELD,
-	CALX__ANNOT_UNKNOWN      /* "calx:something-else" */
-} calx__annot_kind;
+typedef enum calxr__annot_kind {
+	CALXR__ANNOT_FOREIGN = 0, /* not "calx:": another tool's annotation, ignored */
+	CALXR__ANNOT_TABLE,
+	CALXR__ANNOT_MIXIN,
+	CALXR__ANNOT_TYPE,
+	CALXR__ANNOT_FIELD,
+	CALXR__ANNOT_UNKNOWN      /* "calx:something-else" */
+} calxr__annot_kind;
 
-typedef enum calx__opt {
-	CALX__OPT_PRIMARY_KEY = 0,
-	CALX__OPT_AUTOINCREMENT,
-	CALX__OPT_NULLABLE,
-	CALX__OPT_NOT_NULL,
-	CALX__OPT_UNIQUE,
-	CALX__OPT_INDEX,
-	CALX__OPT_DEFAULT,
-	CALX__OPT_SERVER_DEFAULT,
-	CALX__OPT_NAME,
-	CALX__OPT_TYPE,
-	CALX__OPT_FOREIGN_KEY,
-	CALX__OPT_CHECK,
-	CALX__OPT_INIT,
-	CALX__OPT_TRANSIENT,
-	CALX__OPT_VERSION,
-	CALX__OPT_COUNT
-} calx__opt;
+typedef enum calxr__opt {
+	CALXR__OPT_PRIMARY_KEY = 0,
+	CALXR__OPT_AUTOINCREMENT,
+	CALXR__OPT_NULLABLE,
+	CALXR__OPT_NOT_NULL,
+	CALXR__OPT_UNIQUE,
+	CALXR__OPT_INDEX,
+	CALXR__OPT_DEFAULT,
+	CALXR__OPT_SERVER_DEFAULT,
+	CALXR__OPT_NAME,
+	CALXR__OPT_TYPE,
+	CALXR__OPT_FOREIGN_KEY,
+	CALXR__OPT_CHECK,
+	CALXR__OPT_INIT,
+	CALXR__OPT_TRANSIENT,
+	CALXR__OPT_VERSION,
+	CALXR__OPT_COUNT
+} calxr__opt;
 
-typedef struct calx__strlist {
+typedef struct calxr__strlist {
 	char **v;
 	unsigned n;
-} calx__strlist;
+} calxr__strlist;
 
 /* Every option of one field, merged over all its calx:field annotations. */
-typedef struct calx__field_opts {
-	unsigned seen;           /* 1u << calx__opt for each option given */
+typedef struct calxr__field_opts {
+	unsigned seen;           /* 1u << calxr__opt for each option given */
 	bool autoincrement;      /* value of autoincrement / autoincrement(true|false) */
 	bool autoincrement_off_seen, autoincrement_on_seen;
 	bool init;               /* false after init(false) */
@@ -61,40 +61,40 @@ typedef struct calx__field_opts {
 	char *server_default;
 	char *name;
 	char *check;
-	calx__strlist types;     /* [0] the SQL type, then "dialect:TYPE" variants */
+	calxr__strlist types;     /* [0] the SQL type, then "dialect:TYPE" variants */
 	char *fk_table, *fk_column, *ondelete, *onupdate;
 	bool oom;                /* memory ran out while parsing */
-} calx__field_opts;
+} calxr__field_opts;
 
-#define CALX__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false }
+#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false }
 
-const char *calx__opt_name(calx__opt o);
+const char *calxr__opt_name(calxr__opt o);
 
 /* Which annotation text is; *name_len_out is the length of "calx:word". */
-calx__annot_kind calx__annot_classify(const char *text, size_t *name_len_out);
+calxr__annot_kind calxr__annot_classify(const char *text, size_t *name_len_out);
 
 /*
  * Parse "calx:field(...)" into opts, merging with what is there (a field may
  * carry several CALX(...)). Returns the number of errors reported.
  */
-unsigned calx__annot_parse_field(const char *text, calx__field_opts *opts,
-				 calx__annot_err_fn err, void *payload);
+unsigned calxr__annot_parse_field(const char *text, calxr__field_opts *opts,
+				 calxr__annot_err_fn err, void *payload);
 /* Contradictions between options that need no type information. */
-unsigned calx__annot_check_field(const calx__field_opts *opts, calx__annot_err_fn err,
+unsigned calxr__annot_check_field(const calxr__field_opts *opts, calxr__annot_err_fn err,
 				 void *payload);
-void calx__field_opts_free(calx__field_opts *opts);
+void calxr__field_opts_free(calxr__field_opts *opts);
 
 /* "calx:table()" or "calx:table(\"users\")": *name_out is NULL or the name. */
-unsigned calx__annot_parse_table(const char *text, char **name_out, calx__annot_err_fn err,
+unsigned calxr__annot_parse_table(const char *text, char **name_out, calxr__annot_err_fn err,
 				 void *payload);
 /* "calx:mixin". */
-unsigned calx__annot_parse_mixin(const char *text, calx__annot_err_fn err, void *payload);
+unsigned calxr__annot_parse_mixin(const char *text, calxr__annot_err_fn err, void *payload);
 /* "calx:type(\"SQL\", \"dialect:SQL\"...)". */
-unsigned calx__annot_parse_type(const char *text, calx__strlist *out, calx__annot_err_fn err,
+unsigned calxr__annot_parse_type(const char *text, calxr__strlist *out, calxr__annot_err_fn err,
 				void *payload);
 
-void calx__strlist_free(calx__strlist *l);
-/* [A-Za-z_][A-Za-z0-9_]*, at most CALX__IDENT_MAX bytes. */
-bool calx__is_sql_ident(const char *s);
+void calxr__strlist_free(calxr__strlist *l);
+/* [A-Za-z_][A-Za-z0-9_]*, at most CALXR__IDENT_MAX bytes. */
+bool calxr__is_sql_ident(const char *s);
 
 #endif /* CALX_REFLECT_ANNOT_H */

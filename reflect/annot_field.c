@@ -15,36 +15,36 @@ static const struct opt_spec {
 	const char *name;
 	unsigned min;
 	int max; /* -1: unbounded */
-} spec[CALX__OPT_COUNT] = {
-	[CALX__OPT_PRIMARY_KEY] = { "primary_key", 0, 0 },
-	[CALX__OPT_AUTOINCREMENT] = { "autoincrement", 0, 1 },
-	[CALX__OPT_NULLABLE] = { "nullable", 0, 0 },
-	[CALX__OPT_NOT_NULL] = { "not_null", 0, 0 },
-	[CALX__OPT_UNIQUE] = { "unique", 0, 0 },
-	[CALX__OPT_INDEX] = { "index", 0, 0 },
-	[CALX__OPT_DEFAULT] = { "default", 1, 1 },
-	[CALX__OPT_SERVER_DEFAULT] = { "server_default", 1, 1 },
-	[CALX__OPT_NAME] = { "name", 1, 1 },
-	[CALX__OPT_TYPE] = { "type", 1, -1 },
-	[CALX__OPT_FOREIGN_KEY] = { "foreign_key", 1, 3 },
-	[CALX__OPT_CHECK] = { "check", 1, 1 },
-	[CALX__OPT_INIT] = { "init", 1, 1 },
-	[CALX__OPT_TRANSIENT] = { "transient", 0, 0 },
-	[CALX__OPT_VERSION] = { "version", 0, 0 },
+} spec[CALXR__OPT_COUNT] = {
+	[CALXR__OPT_PRIMARY_KEY] = { "primary_key", 0, 0 },
+	[CALXR__OPT_AUTOINCREMENT] = { "autoincrement", 0, 1 },
+	[CALXR__OPT_NULLABLE] = { "nullable", 0, 0 },
+	[CALXR__OPT_NOT_NULL] = { "not_null", 0, 0 },
+	[CALXR__OPT_UNIQUE] = { "unique", 0, 0 },
+	[CALXR__OPT_INDEX] = { "index", 0, 0 },
+	[CALXR__OPT_DEFAULT] = { "default", 1, 1 },
+	[CALXR__OPT_SERVER_DEFAULT] = { "server_default", 1, 1 },
+	[CALXR__OPT_NAME] = { "name", 1, 1 },
+	[CALXR__OPT_TYPE] = { "type", 1, -1 },
+	[CALXR__OPT_FOREIGN_KEY] = { "foreign_key", 1, 3 },
+	[CALXR__OPT_CHECK] = { "check", 1, 1 },
+	[CALXR__OPT_INIT] = { "init", 1, 1 },
+	[CALXR__OPT_TRANSIENT] = { "transient", 0, 0 },
+	[CALXR__OPT_VERSION] = { "version", 0, 0 },
 };
 
-const char *calx__opt_name(calx__opt o)
+const char *calxr__opt_name(calxr__opt o)
 {
-	return o < CALX__OPT_COUNT ? spec[o].name : "?";
+	return o < CALXR__OPT_COUNT ? spec[o].name : "?";
 }
 
-void calx__field_opts_free(calx__field_opts *o)
+void calxr__field_opts_free(calxr__field_opts *o)
 {
 	free(o->default_text);
 	free(o->server_default);
 	free(o->name);
 	free(o->check);
-	calx__strlist_free(&o->types);
+	calxr__strlist_free(&o->types);
 	free(o->fk_table);
 	free(o->fk_column);
 	free(o->ondelete);
@@ -54,7 +54,7 @@ void calx__field_opts_free(calx__field_opts *o)
 }
 
 /* Index of the ')' matching s.p[0] == '('; the text is known to be balanced. */
-static size_t match_paren(calx__span s)
+static size_t match_paren(calxr__span s)
 {
 	size_t depth = 0;
 	for (size_t i = 0; i < s.n; i++) {
@@ -72,23 +72,23 @@ static size_t match_paren(calx__span s)
 	return s.n;
 }
 
-static int bool_arg(parser *p, const char *opt, calx__span arg)
+static int bool_arg(parser *p, const char *opt, calxr__span arg)
 {
 	char shown[SHOW_MAX + 4];
-	arg = calx__span_trim(arg);
+	arg = calxr__span_trim(arg);
 	if (arg.n == 4 && !memcmp(arg.p, "true", 4))
 		return 1;
 	if (arg.n == 5 && !memcmp(arg.p, "false", 5))
 		return 0;
-	calx__ap_fail(p, "option '%s' expects true or false, found '%s'", opt, calx__ap_show(arg, shown));
+	calxr__ap_fail(p, "option '%s' expects true or false, found '%s'", opt, calxr__ap_show(arg, shown));
 	return -1;
 }
 
-static char *nonempty_string(parser *p, const char *what, calx__span arg)
+static char *nonempty_string(parser *p, const char *what, calxr__span arg)
 {
-	char *s = calx__ap_string_arg(p, what, arg);
+	char *s = calxr__ap_string_arg(p, what, arg);
 	if (s && !*s) {
-		calx__ap_fail(p, "%s expects a non-empty string", what);
+		calxr__ap_fail(p, "%s expects a non-empty string", what);
 		free(s);
 		return NULL;
 	}
@@ -96,13 +96,13 @@ static char *nonempty_string(parser *p, const char *what, calx__span arg)
 }
 
 /* ondelete / onupdate: one of the SQL referential actions, kept uppercase. */
-static char *fk_action(parser *p, const char *key, calx__span arg)
+static char *fk_action(parser *p, const char *key, calxr__span arg)
 {
 	static const char *const actions[] = { "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION" };
 	char what[64], shown[SHOW_MAX + 4], *s;
 
 	snprintf(what, sizeof what, "argument '%s' of option 'foreign_key'", key);
-	s = calx__ap_string_arg(p, what, arg);
+	s = calxr__ap_string_arg(p, what, arg);
 	if (!s)
 		return NULL;
 	for (char *c = s; *c; c++)
@@ -110,27 +110,27 @@ static char *fk_action(parser *p, const char *key, calx__span arg)
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
 		if (!strcmp(s, actions[i]))
 			return s;
-	calx__ap_fail(p, "invalid %s action '%s' (expected CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION)",
-		      key, calx__ap_show(calx__span_of(s), shown));
+	calxr__ap_fail(p, "invalid %s action '%s' (expected CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION)",
+		      key, calxr__ap_show(calxr__span_of(s), shown));
 	free(s);
 	return NULL;
 }
 
-static void foreign_key(parser *p, calx__field_opts *o, calx__span *args, unsigned n)
+static void foreign_key(parser *p, calxr__field_opts *o, calxr__span *args, unsigned n)
 {
 	char shown[SHOW_MAX + 4];
-	char *target = calx__ap_string_arg(p, "option 'foreign_key'", args[0]);
+	char *target = calxr__ap_string_arg(p, "option 'foreign_key'", args[0]);
 	char *dot;
 
 	if (target) {
 		dot = strchr(target, '.');
 		if (!dot || strchr(dot + 1, '.')) {
-			calx__ap_fail(p, "invalid foreign key target '%s' (expected \"table.column\")",
-				      calx__ap_show(calx__span_of(target), shown));
+			calxr__ap_fail(p, "invalid foreign key target '%s' (expected \"table.column\")",
+				      calxr__ap_show(calxr__span_of(target), shown));
 		} else {
 			*dot = '\0';
-			if (calx__ap_check_ident(p, "table name", target) &&
-			    calx__ap_check_ident(p, "column name", dot + 1)) {
+			if (calxr__ap_check_ident(p, "table name", target) &&
+			    calxr__ap_check_ident(p, "column name", dot + 1)) {
 				o->fk_table = target;
 				o->fk_column = strdup(dot + 1);
 				if (!o->fk_column)
@@ -141,15 +141,15 @@ static void foreign_key(parser *p, calx__field_opts *o, calx__span *args, unsign
 		free(target);
 	}
 	for (unsigned i = 1; i < n; i++) {
-		calx__span a = calx__span_trim(args[i]);
-		size_t kl = calx__lex_ident(a);
-		calx__span rest = { a.p + kl, a.n - kl };
+		calxr__span a = calxr__span_trim(args[i]);
+		size_t kl = calxr__lex_ident(a);
+		calxr__span rest = { a.p + kl, a.n - kl };
 		char key[16], **slot;
 
-		rest = calx__span_trim(rest);
+		rest = calxr__span_trim(rest);
 		if (!kl || !rest.n || rest.p[0] != '=' || (rest.n > 1 && rest.p[1] == '=')) {
-			calx__ap_fail(p, "option 'foreign_key' expects ondelete=\"...\" or onupdate=\"...\" after the target, found '%s'",
-				      calx__ap_show(a, shown));
+			calxr__ap_fail(p, "option 'foreign_key' expects ondelete=\"...\" or onupdate=\"...\" after the target, found '%s'",
+				      calxr__ap_show(a, shown));
 			continue;
 		}
 		if (kl == 8 && !memcmp(a.p, "ondelete", 8))
@@ -157,14 +157,14 @@ static void foreign_key(parser *p, calx__field_opts *o, calx__span *args, unsign
 		else if (kl == 8 && !memcmp(a.p, "onupdate", 8))
 			slot = &o->onupdate;
 		else {
-			calx__span k = { a.p, kl };
-			calx__ap_fail(p, "unknown argument '%s' of option 'foreign_key'", calx__ap_show(k, shown));
+			calxr__span k = { a.p, kl };
+			calxr__ap_fail(p, "unknown argument '%s' of option 'foreign_key'", calxr__ap_show(k, shown));
 			continue;
 		}
 		memcpy(key, a.p, 8);
 		key[8] = '\0';
 		if (*slot) {
-			calx__ap_fail(p, "duplicate argument '%s' of option 'foreign_key'", key);
+			calxr__ap_fail(p, "duplicate argument '%s' of option 'foreign_key'", key);
 			continue;
 		}
 		rest.p++;
@@ -173,58 +173,58 @@ static void foreign_key(parser *p, calx__field_opts *o, calx__span *args, unsign
 	}
 }
 
-static void apply(parser *p, calx__field_opts *o, calx__opt opt, calx__span *args, unsigned n)
+static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *args, unsigned n)
 {
 	char what[64];
 	int b;
 
 	snprintf(what, sizeof what, "option '%s'", spec[opt].name);
 	switch (opt) {
-	case CALX__OPT_AUTOINCREMENT:
+	case CALXR__OPT_AUTOINCREMENT:
 		b = n ? bool_arg(p, "autoincrement", args[0]) : 1;
 		if (b < 0)
 			return;
 		if ((b && o->autoincrement_on_seen) || (!b && o->autoincrement_off_seen)) {
-			calx__ap_fail(p, "duplicate option 'autoincrement'");
+			calxr__ap_fail(p, "duplicate option 'autoincrement'");
 			return;
 		}
 		*(b ? &o->autoincrement_on_seen : &o->autoincrement_off_seen) = true;
 		o->autoincrement = b;
 		break;
-	case CALX__OPT_INIT:
+	case CALXR__OPT_INIT:
 		b = bool_arg(p, "init", args[0]);
 		if (b < 0)
 			return;
 		o->init = b;
 		break;
-	case CALX__OPT_DEFAULT: {
-		calx__span e = calx__span_trim(args[0]);
+	case CALXR__OPT_DEFAULT: {
+		calxr__span e = calxr__span_trim(args[0]);
 		o->default_text = strndup(e.p, e.n);
 		if (!o->default_text)
 			p->oom = true;
 		break;
 	}
-	case CALX__OPT_SERVER_DEFAULT:
+	case CALXR__OPT_SERVER_DEFAULT:
 		if (!(o->server_default = nonempty_string(p, what, args[0])))
 			return;
 		break;
-	case CALX__OPT_CHECK:
+	case CALXR__OPT_CHECK:
 		if (!(o->check = nonempty_string(p, what, args[0])))
 			return;
 		break;
-	case CALX__OPT_NAME:
-		o->name = calx__ap_string_arg(p, what, args[0]);
-		if (o->name && !calx__ap_check_ident(p, "column name", o->name)) {
+	case CALXR__OPT_NAME:
+		o->name = calxr__ap_string_arg(p, what, args[0]);
+		if (o->name && !calxr__ap_check_ident(p, "column name", o->name)) {
 			free(o->name);
 			o->name = NULL;
 		}
 		if (!o->name)
 			return;
 		break;
-	case CALX__OPT_TYPE:
-		calx__ap_type_args(p, what, args, n, &o->types);
+	case CALXR__OPT_TYPE:
+		calxr__ap_type_args(p, what, args, n, &o->types);
 		break;
-	case CALX__OPT_FOREIGN_KEY:
+	case CALXR__OPT_FOREIGN_KEY:
 		foreign_key(p, o, args, n);
 		break;
 	default: /* the flags: nothing more to read */
@@ -233,125 +233,125 @@ static void apply(parser *p, calx__field_opts *o, calx__opt opt, calx__span *arg
 	o->seen |= 1u << opt;
 }
 
-static void arity_error(parser *p, calx__opt opt, unsigned n)
+static void arity_error(parser *p, calxr__opt opt, unsigned n)
 {
 	const struct opt_spec *s = &spec[opt];
 	if (s->max == 0)
-		calx__ap_fail(p, "option '%s' takes no arguments", s->name);
+		calxr__ap_fail(p, "option '%s' takes no arguments", s->name);
 	else if (s->max < 0)
-		calx__ap_fail(p, "option '%s' expects at least %u argument%s, got %u", s->name, s->min,
+		calxr__ap_fail(p, "option '%s' expects at least %u argument%s, got %u", s->name, s->min,
 			      s->min == 1 ? "" : "s", n);
 	else if (s->min == 0)
-		calx__ap_fail(p, "option '%s' expects at most %d argument%s, got %u", s->name, s->max,
+		calxr__ap_fail(p, "option '%s' expects at most %d argument%s, got %u", s->name, s->max,
 			      s->max == 1 ? "" : "s", n);
 	else if ((int)s->min == s->max)
-		calx__ap_fail(p, "option '%s' expects %u argument%s, got %u", s->name, s->min,
+		calxr__ap_fail(p, "option '%s' expects %u argument%s, got %u", s->name, s->min,
 			      s->min == 1 ? "" : "s", n);
 	else
-		calx__ap_fail(p, "option '%s' expects %u to %d arguments, got %u", s->name, s->min, s->max, n);
+		calxr__ap_fail(p, "option '%s' expects %u to %d arguments, got %u", s->name, s->min, s->max, n);
 }
 
 /* One "name" or "name(args)" item of the option list. */
-static void option(parser *p, calx__field_opts *o, calx__span item)
+static void option(parser *p, calxr__field_opts *o, calxr__span item)
 {
 	char shown[SHOW_MAX + 4];
-	calx__span it = calx__span_trim(item), name, rest, inner = { NULL, 0 }, *args = NULL;
-	size_t nl = calx__lex_ident(it);
+	calxr__span it = calxr__span_trim(item), name, rest, inner = { NULL, 0 }, *args = NULL;
+	size_t nl = calxr__lex_ident(it);
 	unsigned n = 0, opt;
 	const char *msg;
 
 	if (!it.n) {
-		calx__ap_fail(p, "empty option in list");
+		calxr__ap_fail(p, "empty option in list");
 		return;
 	}
 	if (!nl) {
-		calx__ap_fail(p, "expected an option name, found '%s'", calx__ap_show(it, shown));
+		calxr__ap_fail(p, "expected an option name, found '%s'", calxr__ap_show(it, shown));
 		return;
 	}
 	name.p = it.p;
 	name.n = nl;
 	rest.p = it.p + nl;
 	rest.n = it.n - nl;
-	rest = calx__span_trim(rest);
+	rest = calxr__span_trim(rest);
 	if (rest.n && rest.p[0] == '(') {
 		size_t close = match_paren(rest);
 		inner.p = rest.p + 1;
 		inner.n = close - 1;
 		rest.p += close + 1;
 		rest.n -= close + 1;
-		rest = calx__span_trim(rest);
+		rest = calxr__span_trim(rest);
 	}
 	if (rest.n) {
 		char shown2[SHOW_MAX + 4];
-		calx__ap_fail(p, "unexpected '%s' after option '%s'", calx__ap_show(rest, shown),
-			      calx__ap_show(name, shown2));
+		calxr__ap_fail(p, "unexpected '%s' after option '%s'", calxr__ap_show(rest, shown),
+			      calxr__ap_show(name, shown2));
 		return;
 	}
-	for (opt = 0; opt < CALX__OPT_COUNT; opt++)
+	for (opt = 0; opt < CALXR__OPT_COUNT; opt++)
 		if (strlen(spec[opt].name) == nl && !memcmp(spec[opt].name, name.p, nl))
 			break;
-	if (opt == CALX__OPT_COUNT) {
-		calx__ap_fail(p, "unknown option '%s'", calx__ap_show(name, shown));
+	if (opt == CALXR__OPT_COUNT) {
+		calxr__ap_fail(p, "unknown option '%s'", calxr__ap_show(name, shown));
 		return;
 	}
-	if (calx__lex_split(inner, &args, &n, &msg) < 0) {
+	if (calxr__lex_split(inner, &args, &n, &msg) < 0) {
 		if (msg)
-			calx__ap_fail(p, "%s", msg);
+			calxr__ap_fail(p, "%s", msg);
 		else
 			p->oom = true;
 		return;
 	}
 	for (unsigned i = 0; i < n; i++)
-		if (!calx__span_trim(args[i]).n) {
-			calx__ap_fail(p, "empty argument to option '%s'", spec[opt].name);
+		if (!calxr__span_trim(args[i]).n) {
+			calxr__ap_fail(p, "empty argument to option '%s'", spec[opt].name);
 			goto done;
 		}
 	if (n < spec[opt].min || (spec[opt].max >= 0 && n > (unsigned)spec[opt].max)) {
-		arity_error(p, (calx__opt)opt, n);
+		arity_error(p, (calxr__opt)opt, n);
 		goto done;
 	}
-	if ((o->seen & (1u << opt)) && opt != CALX__OPT_AUTOINCREMENT) {
-		calx__ap_fail(p, "duplicate option '%s'", spec[opt].name);
+	if ((o->seen & (1u << opt)) && opt != CALXR__OPT_AUTOINCREMENT) {
+		calxr__ap_fail(p, "duplicate option '%s'", spec[opt].name);
 		goto done;
 	}
-	apply(p, o, (calx__opt)opt, args, n);
+	apply(p, o, (calxr__opt)opt, args, n);
 done:
 	free(args);
 }
 
-unsigned calx__annot_parse_field(const char *text, calx__field_opts *o, calx__annot_err_fn err,
+unsigned calxr__annot_parse_field(const char *text, calxr__field_opts *o, calxr__annot_err_fn err,
 				 void *payload)
 {
 	parser p = { err, payload, 0, false };
-	calx__span *items = NULL;
+	calxr__span *items = NULL;
 	unsigned n = 0;
 
-	if (calx__ap_annotation_args(&p, text, &items, &n) == 0)
+	if (calxr__ap_annotation_args(&p, text, &items, &n) == 0)
 		for (unsigned i = 0; i < n; i++)
 			option(&p, o, items[i]);
 	free(items);
 	if (p.oom) {
 		o->oom = true;
-		calx__ap_fail(&p, "out of memory");
+		calxr__ap_fail(&p, "out of memory");
 	}
 	return p.errors;
 }
 
-unsigned calx__annot_check_field(const calx__field_opts *o, calx__annot_err_fn err, void *payload)
+unsigned calxr__annot_check_field(const calxr__field_opts *o, calxr__annot_err_fn err, void *payload)
 {
 	parser p = { err, payload, 0, false };
-	const unsigned nullable = 1u << CALX__OPT_NULLABLE;
+	const unsigned nullable = 1u << CALXR__OPT_NULLABLE;
 
-	if ((o->seen & nullable) && (o->seen & (1u << CALX__OPT_NOT_NULL)))
-		calx__ap_fail(&p, "contradictory options 'nullable' and 'not_null'");
-	if ((o->seen & nullable) && (o->seen & (1u << CALX__OPT_PRIMARY_KEY)))
-		calx__ap_fail(&p, "contradictory options 'nullable' and 'primary_key'");
+	if ((o->seen & nullable) && (o->seen & (1u << CALXR__OPT_NOT_NULL)))
+		calxr__ap_fail(&p, "contradictory options 'nullable' and 'not_null'");
+	if ((o->seen & nullable) && (o->seen & (1u << CALXR__OPT_PRIMARY_KEY)))
+		calxr__ap_fail(&p, "contradictory options 'nullable' and 'primary_key'");
 	if (o->autoincrement_on_seen && o->autoincrement_off_seen)
-		calx__ap_fail(&p, "contradictory options 'autoincrement' and 'autoincrement(false)'");
-	if (o->seen & (1u << CALX__OPT_TRANSIENT))
-		for (unsigned opt = 0; opt < CALX__OPT_COUNT; opt++)
-			if (opt != CALX__OPT_TRANSIENT && (o->seen & (1u << opt))) {
-				calx__ap_fail(&p, "contradictory options 'transient' and '%s'", spec[opt].name);
+		calxr__ap_fail(&p, "contradictory options 'autoincrement' and 'autoincrement(false)'");
+	if (o->seen & (1u << CALXR__OPT_TRANSIENT))
+		for (unsigned opt = 0; opt < CALXR__OPT_COUNT; opt++)
+			if (opt != CALXR__OPT_TRANSIENT && (o->seen & (1u << opt))) {
+				calxr__ap_fail(&p, "contradictory options 'transient' and '%s'", spec[opt].name);
 				break;
 			}
 	return p.errors;

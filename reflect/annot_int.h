@@ -10,7 +10,7 @@
 enum { MSG_MAX = 512, SHOW_MAX = 40 };
 
 typedef struct parser {
-	calx__annot_err_fn err;
+	calxr__annot_err_fn err;
 	void *payload;
 	unsigned errors;
 	bool oom;
@@ -19,16 +19,16 @@ typedef struct parser {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-void calx__ap_fail(parser *p, const char *fmt, ...);
+void calxr__ap_fail(parser *p, const char *fmt, ...);
 /* Quote source text in a message: trimmed, cut to SHOW_MAX, printable. */
-const char *calx__ap_show(calx__span s, char buf[SHOW_MAX + 4]);
-void calx__ap_strlist_push(parser *p, calx__strlist *l, char *s);
+const char *calxr__ap_show(calxr__span s, char buf[SHOW_MAX + 4]);
+void calxr__ap_strlist_push(parser *p, calxr__strlist *l, char *s);
 /* Split the "(ARGS)" of "calx:word(ARGS)"; -1 after reporting an error. */
-int calx__ap_annotation_args(parser *p, const char *text, calx__span **args, unsigned *n);
+int calxr__ap_annotation_args(parser *p, const char *text, calxr__span **args, unsigned *n);
 /* A string-literal argument (malloc'd); NULL after reporting an error. */
-char *calx__ap_string_arg(parser *p, const char *what, calx__span arg);
-bool calx__ap_check_ident(parser *p, const char *what, const char *s);
-void calx__ap_type_args(parser *p, const char *what, calx__span *args, unsigned n,
-			calx__strlist *out);
+char *calxr__ap_string_arg(parser *p, const char *what, calxr__span arg);
+bool calxr__ap_check_ident(parser *p, const char *what, const char *s);
+void calxr__ap_type_args(parser *p, const char *what, calxr__span *args, unsigned n,
+			calxr__strlist *out);
 
 #endif /* CALX_REFLECT_ANNOT_INT_H */

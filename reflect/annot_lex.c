@@ -15,7 +15,7 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-calx__span calx__span_trim(calx__span s)
+calxr__span calxr__span_trim(calxr__span s)
 {
 	while (s.n && is_space(s.p[0])) {
 		s.p++;
@@ -26,9 +26,9 @@ calx__span calx__span_trim(calx__span s)
 	return s;
 }
 
-calx__span calx__span_of(const char *s)
+calxr__span calxr__span_of(const char *s)
 {
-	calx__span r = { s, strlen(s) };
+	calxr__span r = { s, strlen(s) };
 	return r;
 }
 
@@ -51,23 +51,23 @@ static size_t skip_quoted(const char *s, size_t i, size_t n, int *ok)
 	return n;
 }
 
-int calx__lex_split(calx__span s, calx__span **out, unsigned *n_out, const char **msg_out)
+int calxr__lex_split(calxr__span s, calxr__span **out, unsigned *n_out, const char **msg_out)
 {
 	/* Nesting deeper than this in an annotation is not a real program. */
 	char stack[64];
 	size_t depth = 0, start = 0;
-	calx__span *v = NULL;
+	calxr__span *v = NULL;
 	unsigned n = 0;
 
 	*out = NULL;
 	*n_out = 0;
 	*msg_out = NULL;
-	if (calx__span_trim(s).n == 0)
+	if (calxr__span_trim(s).n == 0)
 		return 0;
 	for (size_t i = 0; i <= s.n;) {
 		char c = i < s.n ? s.p[i] : ',';
 		if (i == s.n || (c == ',' && depth == 0)) {
-			calx__span *nv;
+			calxr__span *nv;
 			if (i == s.n && depth != 0) {
 				*msg_out = "unbalanced parentheses";
 				goto fail;
@@ -115,7 +115,7 @@ fail:
 	return -1;
 }
 
-size_t calx__lex_ident(calx__span s)
+size_t calxr__lex_ident(calxr__span s)
 {
 	size_t i = 0;
 	if (!s.n || !(s.p[0] == '_' || (s.p[0] >= 'a' && s.p[0] <= 'z') ||
@@ -189,12 +189,12 @@ value:
 	return j;
 }
 
-int calx__lex_string(calx__span s, char **out, char *msg, size_t cap)
+int calxr__lex_string(calxr__span s, char **out, char *msg, size_t cap)
 {
 	char *buf;
 	size_t len = 0;
 
-	s = calx__span_trim(s);
+	s = calxr__span_trim(s);
 	*out = NULL;
 	if (!s.n || s.p[0] != '"')
 		return 0;

@@ -8,13 +8,13 @@
 
 #include <stddef.h>
 
-typedef struct calx__span {
+typedef struct calxr__span {
 	const char *p;
 	size_t n;
-} calx__span;
+} calxr__span;
 
-calx__span calx__span_trim(calx__span s);
-calx__span calx__span_of(const char *s);
+calxr__span calxr__span_trim(calxr__span s);
+calxr__span calxr__span_of(const char *s);
 
 /*
  * Split s at commas outside (), [], {}, string and character literals.
@@ -22,16 +22,16 @@ calx__span calx__span_of(const char *s);
  * *msg_out set to a static message (or NULL when memory ran out).
  * An all-blank s gives zero pieces.
  */
-int calx__lex_split(calx__span s, calx__span **out, unsigned *n_out, const char **msg_out);
+int calxr__lex_split(calxr__span s, calxr__span **out, unsigned *n_out, const char **msg_out);
 
 /* Length of the identifier at the start of s, 0 if there is none. */
-size_t calx__lex_ident(calx__span s);
+size_t calxr__lex_ident(calxr__span s);
 
 /*
  * If s (trimmed) is one or more adjacent C string literals, decode them into
  * a malloc'd string: returns 1. Returns 0 when s is not a string literal,
  * -1 on a bad escape (message written to msg), -2 when memory ran out.
  */
-int calx__lex_string(calx__span s, char **out, char *msg, size_t cap);
+int calxr__lex_string(calxr__span s, char **out, char *msg, size_t cap);
 
 #endif /* CALX_REFLECT_ANNOT_LEX_H */

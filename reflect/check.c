@@ -9,68 +9,68 @@
 #include <string.h>
 #include <strings.h>
 
-static void primary_key(calx__ctx *cx, calx__table *t)
+static void primary_key(calxr__ctx *cx, calxr__table *t)
 {
 	/* A misspelt primary_key was already reported: do not report it again as missing. */
 	if (t->n_pk == 0 && t->option_errors)
 		return;
 	if (t->n_pk == 0) {
-		calx__error(cx, &t->loc, "table '%s' of struct '%s' has no primary key", t->table, t->tag);
+		calxr__error(cx, &t->loc, "table '%s' of struct '%s' has no primary key", t->table, t->tag);
 		return;
 	}
 	for (unsigned i = 0; i < t->n_cols; i++) {
-		calx__column *c = &t->cols[i];
+		calxr__column *c = &t->cols[i];
 		if (!(c->flags & CALX_FIELD_PRIMARY_KEY))
 			continue;
 		if (c->autoinc_explicit && t->n_pk > 1)
-			calx__error(cx, &c->loc, "option 'autoincrement' needs a single-column integer primary key on field '%s' of struct '%s'",
+			calxr__error(cx, &c->loc, "option 'autoincrement' needs a single-column integer primary key on field '%s' of struct '%s'",
 				    c->member, c->owner);
 		/* SQLAlchemy's autoincrement="auto": a lone integer key is generated. */
-		if (t->n_pk == 1 && calx__ctype_is_integer(c->ctype) && !(c->flags & CALX_FIELD_ENUM) &&
+		if (t->n_pk == 1 && calxr__ctype_is_integer(c->ctype) && !(c->flags & CALX_FIELD_ENUM) &&
 		    !c->autoinc_off)
 			c->flags |= CALX_FIELD_AUTOINCREMENT;
 	}
 }
 
-static void columns(calx__ctx *cx, calx__table *t)
+static void columns(calxr__ctx *cx, calxr__table *t)
 {
 	char **handles = calloc(t->n_cols ? t->n_cols : 1, sizeof *handles);
 
 	if (!handles) {
-		calx__oom(cx);
+		calxr__oom(cx);
 		return;
 	}
-	const calx__column *version = NULL;
+	const calxr__column *version = NULL;
 	for (unsigned i = 0; i < t->n_cols; i++) {
-		calx__column *c = &t->cols[i];
+		calxr__column *c = &t->cols[i];
 		if (c->flags & CALX_FIELD_VERSION) {
 			if (version)
-				calx__error(cx, &c->loc, "table '%s' of struct '%s' has two version fields, '%s' and '%s'",
+				calxr__error(cx, &c->loc, "table '%s' of struct '%s' has two version fields, '%s' and '%s'",
 					    t->table, t->tag, version->path, c->path);
 			version = c;
 		}
-		handles[i] = calx__handle_name(cx, t->tag, c->path);
+		handles[i] = calxr__handle_name(cx, t->tag, c->path);
 		for (unsigned j = 0; j < i; j++) {
 			/* SQLite folds column names' case: "Name" and "name" are one column. */
 			if (c->column && t->cols[j].column && !strcasecmp(c->column, t->cols[j].column)) {
-				calx__error(cx, &c->loc, "column '%s' of table '%s' is mapped by both field '%s' and field '%s' of struct '%s'",
+				calxr__error(cx, &c->loc, "column '%s' of table '%s' is mapped by both field '%s' and field '%s' of struct '%s'",
 					    c->column, t->table, t->cols[j].path, c->path, t->tag);
 				break;
 			}
 			if (handles[i] && handles[j] && !strcmp(handles[i], handles[j])) {
-				calx__error(cx, &c->loc, "column handle '%s' of field '%s' collides with field '%s' of struct '%s'",
+				calxr__error(cx, &c->loc, "column handle '%s' of field '%s' collides with field '%s' of struct '%s'",
 					    handles[i], c->path, t->cols[j].path, t->tag);
 				break;
 			}
 		}
 	}
-	calx__strv_free(handles, t->n_cols);
+	calxr__strv_free(handles, t->n_cols);
 }
 
-static void foreign_keys(calx__ctx *cx, calx__table *t)
+static void foreign_keys(calxr__ctx *cx, calxr__table *t)
 {
 	for (unsigned i = 0; i < t->n_cols; i++) {
-		calx__column *c = &t->cols[i];
+		calxr__column *c = &t->cols[i];
 		unsigned m, f;
 		bool elsewhere = false;
 
@@ -84,10 +84,10 @@ static void foreign_keys(calx__ctx *cx, calx__table *t)
 				if (cx->other_tables[k] && !strcmp(cx->other_tables[k], c->fk_table))
 					elsewhere = true;
 			if (elsewhere)
-				calx__error(cx, &c->loc, "foreign key '%s.%s' on field '%s' of struct '%s' refers to table '%s' of an included header (foreign keys stay within one schema)",
+				calxr__error(cx, &c->loc, "foreign key '%s.%s' on field '%s' of struct '%s' refers to table '%s' of an included header (foreign keys stay within one schema)",
 					    c->fk_table, c->fk_column, c->path, t->tag, c->fk_table);
 			else
-				calx__error(cx, &c->loc, "foreign key '%s.%s' on field '%s' of struct '%s' refers to unknown table '%s'",
+				calxr__error(cx, &c->loc, "foreign key '%s.%s' on field '%s' of struct '%s' refers to unknown table '%s'",
 					    c->fk_table, c->fk_column, c->path, t->tag, c->fk_table);
 			continue;
 		}
@@ -95,7 +95,7 @@ static void foreign_keys(calx__ctx *cx, calx__table *t)
 			if (cx->tables[m].cols[f].column && !strcmp(cx->tables[m].cols[f].column, c->fk_column))
 				break;
 		if (f == cx->tables[m].n_cols) {
-			calx__error(cx, &c->loc, "foreign key '%s.%s' on field '%s' of struct '%s' refers to unknown column '%s' of table '%s'",
+			calxr__error(cx, &c->loc, "foreign key '%s.%s' on field '%s' of struct '%s' refers to unknown column '%s' of table '%s'",
 				    c->fk_table, c->fk_column, c->path, t->tag, c->fk_column, c->fk_table);
 			continue;
 		}
@@ -105,13 +105,13 @@ static void foreign_keys(calx__ctx *cx, calx__table *t)
 	}
 }
 
-void calx__check(calx__ctx *cx)
+void calxr__check(calxr__ctx *cx)
 {
 	for (unsigned i = 0; i < cx->n_tables; i++) {
-		calx__table *t = &cx->tables[i];
+		calxr__table *t = &cx->tables[i];
 		for (unsigned j = 0; j < i; j++)
 			if (t->table && cx->tables[j].table && !strcasecmp(t->table, cx->tables[j].table)) {
-				calx__error(cx, &t->loc, "table '%s' is mapped by both struct '%s' and struct '%s'",
+				calxr__error(cx, &t->loc, "table '%s' is mapped by both struct '%s' and struct '%s'",
 					    t->table, cx->tables[j].tag, t->tag);
 				break;
 			}

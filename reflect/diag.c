@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool seen_before(calx__ctx *cx, const calx__loc *loc, const char *msg)
+static bool seen_before(calxr__ctx *cx, const calxr__loc *loc, const char *msg)
 {
 	char *key;
 	int n = snprintf(NULL, 0, "%s:%u:%u:%s", loc && loc->file ? loc->file : "",
@@ -26,7 +26,7 @@ static bool seen_before(calx__ctx *cx, const calx__loc *loc, const char *msg)
 			free(key);
 			return true;
 		}
-	if (!calx__push(cx, &cx->seen, &cx->n_seen, sizeof *cx->seen)) {
+	if (!calxr__push(cx, &cx->seen, &cx->n_seen, sizeof *cx->seen)) {
 		free(key);
 		return false;
 	}
@@ -34,7 +34,7 @@ static bool seen_before(calx__ctx *cx, const calx__loc *loc, const char *msg)
 	return false;
 }
 
-void calx__error(calx__ctx *cx, const calx__loc *loc, const char *fmt, ...)
+void calxr__error(calxr__ctx *cx, const calxr__loc *loc, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -49,15 +49,15 @@ void calx__error(calx__ctx *cx, const calx__loc *loc, const char *fmt, ...)
 		cx->diag(cx->payload, loc ? loc->file : NULL, loc ? loc->line : 0, loc ? loc->col : 0, msg);
 }
 
-void calx__oom(calx__ctx *cx)
+void calxr__oom(calxr__ctx *cx)
 {
 	/* Reported once, at the end of the run, so a failing malloc cannot recurse here. */
 	cx->oom = true;
 }
 
-void calx__ctx_free_diags(calx__ctx *cx)
+void calxr__ctx_free_diags(calxr__ctx *cx)
 {
-	calx__strv_free(cx->seen, cx->n_seen);
+	calxr__strv_free(cx->seen, cx->n_seen);
 	cx->seen = NULL;
 	cx->n_seen = 0;
 }

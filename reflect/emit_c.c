@@ -34,177 +34,177 @@ static const struct { uint32_t bit; const char *name; } flag_names[] = {
 };
 
 /* "ts.created_at" -> "ts_created_at", for the names of per-field arrays. */
-static void put_flat(calx__buf *b, const char *path)
+static void put_flat(calxr__buf *b, const char *path)
 {
 	for (; *path; path++)
-		calx__buf_putn(b, *path == '.' ? "_" : path, 1);
+		calxr__buf_putn(b, *path == '.' ? "_" : path, 1);
 }
 
-static void layout_asserts(calx__ctx *cx, calx__buf *b, const calx__table *t)
+static void layout_asserts(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 {
-	char *msg = calx__printf(cx, "struct %s changed since %s was generated: re-run calx-reflect", t->tag,
+	char *msg = calxr__printf(cx, "struct %s changed since %s was generated: re-run calx-reflect", t->tag,
 				 cx->c_base);
-	calx__buf_printf(b, "_Static_assert(sizeof(struct %s) == %lld, ", t->tag, t->size);
-	calx__buf_cstr(b, msg ? msg : "");
-	calx__buf_printf(b, ");\n_Static_assert(_Alignof(struct %s) == %lld, ", t->tag, t->align);
-	calx__buf_cstr(b, msg ? msg : "");
-	calx__buf_put(b, ");\n");
+	calxr__buf_printf(b, "_Static_assert(sizeof(struct %s) == %lld, ", t->tag, t->size);
+	calxr__buf_cstr(b, msg ? msg : "");
+	calxr__buf_printf(b, ");\n_Static_assert(_Alignof(struct %s) == %lld, ", t->tag, t->align);
+	calxr__buf_cstr(b, msg ? msg : "");
+	calxr__buf_put(b, ");\n");
 	for (unsigned i = 0; i < t->n_cols; i++) {
-		calx__buf_printf(b, "_Static_assert(offsetof(struct %s, %s) == %lld, ", t->tag, t->cols[i].path,
+		calxr__buf_printf(b, "_Static_assert(offsetof(struct %s, %s) == %lld, ", t->tag, t->cols[i].path,
 				 t->cols[i].offset);
-		calx__buf_cstr(b, msg ? msg : "");
-		calx__buf_put(b, ");\n");
+		calxr__buf_cstr(b, msg ? msg : "");
+		calxr__buf_put(b, ");\n");
 	}
 	free(msg);
 }
 
-static void defaults(calx__buf *b, const calx__table *t)
+static void defaults(calxr__buf *b, const calxr__table *t)
 {
 	bool any = false;
-	calx__buf_printf(b, "static const struct %s %s__defaults = { ", t->tag, t->tag);
+	calxr__buf_printf(b, "static const struct %s %s__defaults = { ", t->tag, t->tag);
 	for (unsigned i = 0; i < t->n_cols; i++)
 		if (t->cols[i].default_text) {
-			calx__buf_printf(b, "%s.%s = %s", any ? ", " : "", t->cols[i].path, t->cols[i].default_text);
+			calxr__buf_printf(b, "%s.%s = %s", any ? ", " : "", t->cols[i].path, t->cols[i].default_text);
 			any = true;
 		}
-	calx__buf_put(b, any ? " };\n" : "0 };\n");
+	calxr__buf_put(b, any ? " };\n" : "0 };\n");
 }
 
-static void variants(calx__buf *b, const calx__table *t)
+static void variants(calxr__buf *b, const calxr__table *t)
 {
 	for (unsigned i = 0; i < t->n_cols; i++) {
-		const calx__column *c = &t->cols[i];
+		const calxr__column *c = &t->cols[i];
 		if (c->types.n < 2)
 			continue;
-		calx__buf_printf(b, "static const char *const %s__", t->tag);
+		calxr__buf_printf(b, "static const char *const %s__", t->tag);
 		put_flat(b, c->path);
-		calx__buf_put(b, "_variants[] = { ");
+		calxr__buf_put(b, "_variants[] = { ");
 		for (unsigned j = 1; j < c->types.n; j++) {
-			calx__buf_cstr(b, c->types.v[j]);
-			calx__buf_put(b, ", ");
+			calxr__buf_cstr(b, c->types.v[j]);
+			calxr__buf_put(b, ", ");
 		}
-		calx__buf_put(b, "NULL };\n");
+		calxr__buf_put(b, "NULL };\n");
 	}
 }
 
-static void fks(calx__ctx *cx, calx__buf *b, const calx__table *t)
+static void fks(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 {
 	if (!t->n_fks)
 		return;
-	calx__buf_printf(b, "static const calx_fk_desc %s__fks[] = {\n", t->tag);
+	calxr__buf_printf(b, "static const calx_fk_desc %s__fks[] = {\n", t->tag);
 	for (unsigned i = 0; i < t->n_cols; i++) {
-		const calx__column *c = &t->cols[i];
+		const calxr__column *c = &t->cols[i];
 		if (c->fk < 0)
 			continue;
-		calx__buf_printf(b, "\t{ .field = %u, .ref_table = ", i);
-		calx__buf_cstr(b, c->fk_table);
-		calx__buf_put(b, ", .ref_column = ");
-		calx__buf_cstr(b, c->fk_column);
-		calx__buf_printf(b, ", .ref_mapper = %u, .ref_field = %u, .ondelete = ", c->ref_mapper, c->ref_field);
-		calx__buf_cstr(b, c->ondelete);
-		calx__buf_put(b, ", .onupdate = ");
-		calx__buf_cstr(b, c->onupdate);
-		calx__buf_printf(b, " }, /* -> %s.%s */\n", cx->tables[c->ref_mapper].tag,
+		calxr__buf_printf(b, "\t{ .field = %u, .ref_table = ", i);
+		calxr__buf_cstr(b, c->fk_table);
+		calxr__buf_put(b, ", .ref_column = ");
+		calxr__buf_cstr(b, c->fk_column);
+		calxr__buf_printf(b, ", .ref_mapper = %u, .ref_field = %u, .ondelete = ", c->ref_mapper, c->ref_field);
+		calxr__buf_cstr(b, c->ondelete);
+		calxr__buf_put(b, ", .onupdate = ");
+		calxr__buf_cstr(b, c->onupdate);
+		calxr__buf_printf(b, " }, /* -> %s.%s */\n", cx->tables[c->ref_mapper].tag,
 				 cx->tables[c->ref_mapper].cols[c->ref_field].path);
 	}
-	calx__buf_put(b, "};\n");
+	calxr__buf_put(b, "};\n");
 }
 
-static void field(calx__buf *b, const calx__table *t, unsigned i)
+static void field(calxr__buf *b, const calxr__table *t, unsigned i)
 {
-	const calx__column *c = &t->cols[i];
+	const calxr__column *c = &t->cols[i];
 	bool any = false;
 
-	calx__buf_put(b, "\t{ .name = ");
-	calx__buf_cstr(b, c->path);
-	calx__buf_put(b, ", .column = ");
-	calx__buf_cstr(b, c->column);
-	calx__buf_printf(b, ", .ctype = %s, .flags = ", ctype_names[c->ctype]);
+	calxr__buf_put(b, "\t{ .name = ");
+	calxr__buf_cstr(b, c->path);
+	calxr__buf_put(b, ", .column = ");
+	calxr__buf_cstr(b, c->column);
+	calxr__buf_printf(b, ", .ctype = %s, .flags = ", ctype_names[c->ctype]);
 	for (size_t k = 0; k < sizeof flag_names / sizeof flag_names[0]; k++)
 		if (c->flags & flag_names[k].bit) {
-			calx__buf_printf(b, "%s%s", any ? " | " : "", flag_names[k].name);
+			calxr__buf_printf(b, "%s%s", any ? " | " : "", flag_names[k].name);
 			any = true;
 		}
 	if (!any)
-		calx__buf_put(b, "0");
-	calx__buf_printf(b, ", .offset = offsetof(struct %s, %s), .size = sizeof(((struct %s *)0)->%s), .sql_type = ",
+		calxr__buf_put(b, "0");
+	calxr__buf_printf(b, ", .offset = offsetof(struct %s, %s), .size = sizeof(((struct %s *)0)->%s), .sql_type = ",
 			 t->tag, c->path, t->tag, c->path);
-	calx__buf_cstr(b, c->types.n ? c->types.v[0] : NULL);
-	calx__buf_put(b, ", .sql_type_variants = ");
+	calxr__buf_cstr(b, c->types.n ? c->types.v[0] : NULL);
+	calxr__buf_put(b, ", .sql_type_variants = ");
 	if (c->types.n > 1) {
-		calx__buf_printf(b, "%s__", t->tag);
+		calxr__buf_printf(b, "%s__", t->tag);
 		put_flat(b, c->path);
-		calx__buf_put(b, "_variants");
+		calxr__buf_put(b, "_variants");
 	} else {
-		calx__buf_put(b, "NULL");
+		calxr__buf_put(b, "NULL");
 	}
-	calx__buf_put(b, ", .server_default = ");
-	calx__buf_cstr(b, c->server_default);
-	calx__buf_put(b, ", .default_text = ");
-	calx__buf_cstr(b, c->default_text);
-	calx__buf_put(b, ", .check = ");
-	calx__buf_cstr(b, c->check);
-	calx__buf_printf(b, ", .fk = %d, .index = %u, .owner = &%s_mapper },\n", c->fk, i, t->tag);
+	calxr__buf_put(b, ", .server_default = ");
+	calxr__buf_cstr(b, c->server_default);
+	calxr__buf_put(b, ", .default_text = ");
+	calxr__buf_cstr(b, c->default_text);
+	calxr__buf_put(b, ", .check = ");
+	calxr__buf_cstr(b, c->check);
+	calxr__buf_printf(b, ", .fk = %d, .index = %u, .owner = &%s_mapper },\n", c->fk, i, t->tag);
 }
 
-static void mapper(calx__ctx *cx, calx__buf *b, const calx__table *t, unsigned index)
+static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned index)
 {
-	char *source = calx__printf(cx, "%s:%u", t->loc.file, t->loc.line);
+	char *source = calxr__printf(cx, "%s:%u", t->loc.file, t->loc.line);
 
-	calx__buf_printf(b, "static const calx_field_desc %s__fields[] = {\n", t->tag);
+	calxr__buf_printf(b, "static const calx_field_desc %s__fields[] = {\n", t->tag);
 	for (unsigned i = 0; i < t->n_cols; i++)
 		field(b, t, i);
-	calx__buf_put(b, "};\n");
-	calx__buf_printf(b, "const calx_mapper_desc %s_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
+	calxr__buf_put(b, "};\n");
+	calxr__buf_printf(b, "const calx_mapper_desc %s_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
 			 t->tag);
-	calx__buf_cstr(b, t->tag);
-	calx__buf_put(b, ", .table = ");
-	calx__buf_cstr(b, t->table);
-	calx__buf_printf(b, ", .size = sizeof(struct %s), .align = _Alignof(struct %s), .fields = %s__fields, .n_fields = sizeof %s__fields / sizeof %s__fields[0], ",
+	calxr__buf_cstr(b, t->tag);
+	calxr__buf_put(b, ", .table = ");
+	calxr__buf_cstr(b, t->table);
+	calxr__buf_printf(b, ", .size = sizeof(struct %s), .align = _Alignof(struct %s), .fields = %s__fields, .n_fields = sizeof %s__fields / sizeof %s__fields[0], ",
 			 t->tag, t->tag, t->tag, t->tag, t->tag);
 	if (t->n_fks)
-		calx__buf_printf(b, ".fks = %s__fks, .n_fks = sizeof %s__fks / sizeof %s__fks[0], ", t->tag, t->tag, t->tag);
+		calxr__buf_printf(b, ".fks = %s__fks, .n_fks = sizeof %s__fks / sizeof %s__fks[0], ", t->tag, t->tag, t->tag);
 	else
-		calx__buf_put(b, ".fks = NULL, .n_fks = 0, ");
-	calx__buf_printf(b, ".defaults = &%s__defaults, .index = %u, .schema = &%s_schema, .parent = NULL, .source = ",
+		calxr__buf_put(b, ".fks = NULL, .n_fks = 0, ");
+	calxr__buf_printf(b, ".defaults = &%s__defaults, .index = %u, .schema = &%s_schema, .parent = NULL, .source = ",
 			 t->tag, index, cx->schema);
-	calx__buf_cstr(b, source ? source : "");
-	calx__buf_put(b, " };\n");
+	calxr__buf_cstr(b, source ? source : "");
+	calxr__buf_put(b, " };\n");
 	free(source);
 }
 
-void calx__emit_source(calx__ctx *cx, calx__buf *b)
+void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 {
-	calx__buf_put(b, "/* Generated by calx-reflect " CALX_REFLECT_VERSION " from ");
-	calx__buf_comment(b, cx->opts->input);
-	calx__buf_put(b, ". Do not edit. */\n");
-	calx__buf_printf(b, "#include \"%s\"\n#include <stddef.h>\n", cx->h_base);
-	calx__buf_put(b, "/* A stale descriptor must not compile: libclang's layout, checked by the application's compiler. */\n");
+	calxr__buf_put(b, "/* Generated by calx-reflect " CALX_REFLECT_VERSION " from ");
+	calxr__buf_comment(b, cx->opts->input);
+	calxr__buf_put(b, ". Do not edit. */\n");
+	calxr__buf_printf(b, "#include \"%s\"\n#include <stddef.h>\n", cx->h_base);
+	calxr__buf_put(b, "/* A stale descriptor must not compile: libclang's layout, checked by the application's compiler. */\n");
 	for (unsigned i = 0; i < cx->n_tables; i++)
 		layout_asserts(cx, b, &cx->tables[i]);
 	for (unsigned i = 0; i < cx->n_tables; i++) {
-		const calx__table *t = &cx->tables[i];
-		calx__buf_printf(b, "\n/* struct %s: table %s, ", t->tag, t->table);
-		calx__buf_comment(b, t->loc.file);
-		calx__buf_printf(b, ":%u */\n", t->loc.line);
+		const calxr__table *t = &cx->tables[i];
+		calxr__buf_printf(b, "\n/* struct %s: table %s, ", t->tag, t->table);
+		calxr__buf_comment(b, t->loc.file);
+		calxr__buf_printf(b, ":%u */\n", t->loc.line);
 		defaults(b, t);
 		variants(b, t);
 		fks(cx, b, t);
 		mapper(cx, b, t, i);
 	}
-	calx__buf_put(b, "\n");
+	calxr__buf_put(b, "\n");
 	if (cx->n_tables) {
-		calx__buf_printf(b, "static const calx_mapper_desc *const %s__mappers[] = { ", cx->schema);
+		calxr__buf_printf(b, "static const calx_mapper_desc *const %s__mappers[] = { ", cx->schema);
 		for (unsigned i = 0; i < cx->n_tables; i++)
-			calx__buf_printf(b, "%s&%s_mapper", i ? ", " : "", cx->tables[i].tag);
-		calx__buf_put(b, " };\n");
+			calxr__buf_printf(b, "%s&%s_mapper", i ? ", " : "", cx->tables[i].tag);
+		calxr__buf_put(b, " };\n");
 	}
-	calx__buf_printf(b, "const calx_schema_desc %s_schema = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
+	calxr__buf_printf(b, "const calx_schema_desc %s_schema = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
 			 cx->schema);
-	calx__buf_cstr(b, cx->schema);
-	calx__buf_put(b, ", .generator = \"calx-reflect " CALX_REFLECT_VERSION "\", ");
+	calxr__buf_cstr(b, cx->schema);
+	calxr__buf_put(b, ", .generator = \"calx-reflect " CALX_REFLECT_VERSION "\", ");
 	if (cx->n_tables)
-		calx__buf_printf(b, ".mappers = %s__mappers, .n_mappers = %u };\n", cx->schema, cx->n_tables);
+		calxr__buf_printf(b, ".mappers = %s__mappers, .n_mappers = %u };\n", cx->schema, cx->n_tables);
 	else
-		calx__buf_put(b, ".mappers = NULL, .n_mappers = 0 };\n");
+		calxr__buf_put(b, ".mappers = NULL, .n_mappers = 0 };\n");
 }

@@ -10,26 +10,26 @@
 #include <string.h>
 
 typedef struct field_err {
-	calx__ctx *cx;
-	const calx__loc *loc;
+	calxr__ctx *cx;
+	const calxr__loc *loc;
 	const char *field, *owner;
 } field_err;
 
 static void on_error(void *payload, const char *msg)
 {
 	field_err *e = payload;
-	calx__error(e->cx, e->loc, "%s on field '%s' of struct '%s'", msg, e->field, e->owner);
+	calxr__error(e->cx, e->loc, "%s on field '%s' of struct '%s'", msg, e->field, e->owner);
 }
 
-void calx__column_free(calx__column *c)
+void calxr__column_free(calxr__column *c)
 {
 	free(c->path);
 	free(c->member);
 	free(c->owner);
 	free(c->column);
-	calx__loc_free(&c->loc);
+	calxr__loc_free(&c->loc);
 	free(c->key_type);
-	calx__strlist_free(&c->types);
+	calxr__strlist_free(&c->types);
 	free(c->server_default);
 	free(c->default_text);
 	free(c->check);
@@ -41,67 +41,67 @@ void calx__column_free(calx__column *c)
 }
 
 /* Every calx:field annotation of f merged into o; others are misplaced. */
-static void read_options(calx__ctx *cx, CXCursor f, calx__field_opts *o, field_err *e)
+static void read_options(calxr__ctx *cx, CXCursor f, calxr__field_opts *o, field_err *e)
 {
 	unsigned n;
-	char **v = calx__annotations(cx, f, &n);
+	char **v = calxr__annotations(cx, f, &n);
 
 	for (unsigned i = 0; i < n; i++) {
 		size_t len;
-		switch (calx__annot_classify(v[i], &len)) {
-		case CALX__ANNOT_FOREIGN:
+		switch (calxr__annot_classify(v[i], &len)) {
+		case CALXR__ANNOT_FOREIGN:
 			break;
-		case CALX__ANNOT_FIELD:
-			calx__annot_parse_field(v[i], o, on_error, e);
+		case CALXR__ANNOT_FIELD:
+			calxr__annot_parse_field(v[i], o, on_error, e);
 			break;
-		case CALX__ANNOT_UNKNOWN:
-			calx__error(cx, e->loc, "unknown annotation '%.*s' on field '%s' of struct '%s'", (int)len,
+		case CALXR__ANNOT_UNKNOWN:
+			calxr__error(cx, e->loc, "unknown annotation '%.*s' on field '%s' of struct '%s'", (int)len,
 				    v[i], e->field, e->owner);
 			break;
 		default:
-			calx__error(cx, e->loc, "annotation '%.*s' does not apply to field '%s' of struct '%s'",
+			calxr__error(cx, e->loc, "annotation '%.*s' does not apply to field '%s' of struct '%s'",
 				    (int)len, v[i], e->field, e->owner);
 			break;
 		}
 	}
-	calx__annot_check_field(o, on_error, e);
+	calxr__annot_check_field(o, on_error, e);
 	if (o->oom)
-		calx__oom(cx);
-	calx__strv_free(v, n);
+		calxr__oom(cx);
+	calxr__strv_free(v, n);
 }
 
 /* The C type of the *_get key parameter, as the user spelled it. */
-static char *key_type(calx__ctx *cx, CXType t, calx_ctype ct)
+static char *key_type(calxr__ctx *cx, CXType t, calx_ctype ct)
 {
 	char *s;
 	if (ct == CALX_CTYPE_STRING || ct == CALX_CTYPE_CHARARRAY)
-		return calx__strdup(cx, "const char *");
-	s = calx__cx_take(cx, clang_getTypeSpelling(t));
+		return calxr__strdup(cx, "const char *");
+	s = calxr__cx_take(cx, clang_getTypeSpelling(t));
 	/* Anonymous enums spell as "enum (unnamed at ...)": no use in C source. */
 	if (s && (!*s || strchr(s, '('))) {
 		free(s);
-		s = calx__strdup(cx, calx__ctype_c_name(ct));
+		s = calxr__strdup(cx, calxr__ctype_c_name(ct));
 	}
 	return s;
 }
 
-static void add_column(calx__ctx *cx, calx__table *t, CXCursor f, calx__field_opts *o, field_err *e,
+static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field_opts *o, field_err *e,
 		       const char *path, long long offset, calx_ctype ct, bool is_enum)
 {
 	CXType type = clang_getCursorType(f);
-	calx__column *c;
-	const calx__typemap *tm;
-	bool pk = o->seen & (1u << CALX__OPT_PRIMARY_KEY);
+	calxr__column *c;
+	const calxr__typemap *tm;
+	bool pk = o->seen & (1u << CALXR__OPT_PRIMARY_KEY);
 
-	if (!calx__push(cx, &t->cols, &t->n_cols, sizeof *t->cols))
+	if (!calxr__push(cx, &t->cols, &t->n_cols, sizeof *t->cols))
 		return;
 	c = &t->cols[t->n_cols - 1];
-	c->path = calx__strdup(cx, path);
-	c->member = calx__strdup(cx, e->field);
-	c->owner = calx__strdup(cx, e->owner);
-	c->column = o->name ? o->name : calx__strdup(cx, e->field);
+	c->path = calxr__strdup(cx, path);
+	c->member = calxr__strdup(cx, e->field);
+	c->owner = calxr__strdup(cx, e->owner);
+	c->column = o->name ? o->name : calxr__strdup(cx, e->field);
 	o->name = NULL;
-	c->loc.file = calx__strdup(cx, e->loc->file);
+	c->loc.file = calxr__strdup(cx, e->loc->file);
 	c->loc.line = e->loc->line;
 	c->loc.col = e->loc->col;
 	c->ctype = ct;
@@ -112,11 +112,11 @@ static void add_column(calx__ctx *cx, calx__table *t, CXCursor f, calx__field_op
 		c->flags |= CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL;
 		t->n_pk++;
 	}
-	if (o->seen & (1u << CALX__OPT_NOT_NULL))
+	if (o->seen & (1u << CALXR__OPT_NOT_NULL))
 		c->flags |= CALX_FIELD_NOT_NULL;
-	if (o->seen & (1u << CALX__OPT_UNIQUE))
+	if (o->seen & (1u << CALXR__OPT_UNIQUE))
 		c->flags |= CALX_FIELD_UNIQUE;
-	if (o->seen & (1u << CALX__OPT_INDEX))
+	if (o->seen & (1u << CALXR__OPT_INDEX))
 		c->flags |= CALX_FIELD_INDEX;
 	if (!o->init)
 		c->flags |= CALX_FIELD_NO_INIT;
@@ -124,9 +124,9 @@ static void add_column(calx__ctx *cx, calx__table *t, CXCursor f, calx__field_op
 		c->flags |= CALX_FIELD_HAS_DEFAULT;
 	if (is_enum)
 		c->flags |= CALX_FIELD_ENUM;
-	if (o->seen & (1u << CALX__OPT_VERSION)) {
+	if (o->seen & (1u << CALXR__OPT_VERSION)) {
 		/* SQLAlchemy's version_id_col: an integer the flush bumps and checks */
-		if (pk || is_enum || !calx__ctype_is_integer(ct))
+		if (pk || is_enum || !calxr__ctype_is_integer(ct))
 			on_error(e, "option 'version' needs an integer field outside the primary key");
 		else
 			c->flags |= CALX_FIELD_VERSION | CALX_FIELD_NOT_NULL;
@@ -134,7 +134,7 @@ static void add_column(calx__ctx *cx, calx__table *t, CXCursor f, calx__field_op
 
 	c->autoinc_explicit = o->autoincrement_on_seen;
 	c->autoinc_off = o->autoincrement_off_seen;
-	if (c->autoinc_explicit && (!pk || is_enum || !calx__ctype_is_integer(ct)))
+	if (c->autoinc_explicit && (!pk || is_enum || !calxr__ctype_is_integer(ct)))
 		on_error(e, "option 'autoincrement' needs a single-column integer primary key");
 
 	/* A char * the constructor must be given: unless the database or a default fills it. */
@@ -150,10 +150,10 @@ static void add_column(calx__ctx *cx, calx__table *t, CXCursor f, calx__field_op
 		c->types = o->types;
 		o->types.v = NULL;
 		o->types.n = 0;
-	} else if ((tm = calx__typemap_for(cx, type)) != NULL) {
+	} else if ((tm = calxr__typemap_for(cx, type)) != NULL) {
 		for (unsigned i = 0; i < tm->types.n; i++)
-			if (calx__push(cx, &c->types.v, &c->types.n, sizeof *c->types.v))
-				c->types.v[c->types.n - 1] = calx__strdup(cx, tm->types.v[i]);
+			if (calxr__push(cx, &c->types.v, &c->types.n, sizeof *c->types.v))
+				c->types.v[c->types.n - 1] = calxr__strdup(cx, tm->types.v[i]);
 	}
 	c->server_default = o->server_default;
 	c->default_text = o->default_text;
@@ -166,26 +166,26 @@ static void add_column(calx__ctx *cx, calx__table *t, CXCursor f, calx__field_op
 	o->fk_table = o->fk_column = o->ondelete = o->onupdate = NULL;
 }
 
-static void walk(calx__ctx *cx, calx__table *t, CXCursor rec, const char *prefix, long long base)
+static void walk(calxr__ctx *cx, calxr__table *t, CXCursor rec, const char *prefix, long long base)
 {
 	unsigned n;
-	CXCursor *fields = calx__fields(cx, rec, &n);
-	char *owner = calx__cx_take(cx, clang_getCursorSpelling(rec));
+	CXCursor *fields = calxr__fields(cx, rec, &n);
+	char *owner = calxr__cx_take(cx, clang_getCursorSpelling(rec));
 
 	for (unsigned i = 0; i < n && owner; i++) {
 		CXCursor f = fields[i], sub = clang_getNullCursor();
-		calx__field_opts o = CALX__FIELD_OPTS_INIT;
-		char *name = calx__cx_take(cx, clang_getCursorSpelling(f));
-		calx__loc loc = calx__cursor_loc(cx, f);
+		calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
+		char *name = calxr__cx_take(cx, clang_getCursorSpelling(f));
+		calxr__loc loc = calxr__cursor_loc(cx, f);
 		field_err e = { cx, &loc, name && *name ? name : "(anonymous)", owner };
 		long long offset = base + clang_Cursor_getOffsetOfField(f) / 8;
-		char *path = calx__printf(cx, "%s%s", prefix, e.field);
+		char *path = calxr__printf(cx, "%s%s", prefix, e.field);
 		calx_ctype ct;
 		bool is_enum;
 		char *spelling;
 
 		if (clang_getCursorKind(f) != CXCursor_FieldDecl) {
-			calx__error(cx, &loc, "cannot map an anonymous struct or union member of struct '%s': name it and mark it transient",
+			calxr__error(cx, &loc, "cannot map an anonymous struct or union member of struct '%s': name it and mark it transient",
 				    owner);
 			goto next;
 		}
@@ -194,42 +194,42 @@ static void walk(calx__ctx *cx, calx__table *t, CXCursor rec, const char *prefix
 			read_options(cx, f, &o, &e);
 			t->option_errors += cx->errors - before;
 		}
-		if ((o.seen & (1u << CALX__OPT_TRANSIENT)) || !path)
+		if ((o.seen & (1u << CALXR__OPT_TRANSIENT)) || !path)
 			goto next;
 		if (clang_Cursor_isBitField(f)) {
-			calx__error(cx, &loc, "cannot map bit-field '%s' of struct '%s'", e.field, owner);
+			calxr__error(cx, &loc, "cannot map bit-field '%s' of struct '%s'", e.field, owner);
 			goto next;
 		}
-		switch (calx__resolve_type(cx, clang_getCursorType(f), &ct, &is_enum, &sub)) {
-		case CALX__SHAPE_SCALAR:
+		switch (calxr__resolve_type(cx, clang_getCursorType(f), &ct, &is_enum, &sub)) {
+		case CALXR__SHAPE_SCALAR:
 			add_column(cx, t, f, &o, &e, path, offset, ct, is_enum);
 			break;
-		case CALX__SHAPE_MIXIN: {
-			char *sub_prefix = calx__printf(cx, "%s.", path);
+		case CALXR__SHAPE_MIXIN: {
+			char *sub_prefix = calxr__printf(cx, "%s.", path);
 			if (o.seen)
-				calx__error(cx, &loc, "options do not apply to embedded mixin field '%s' of struct '%s' (only 'transient')",
+				calxr__error(cx, &loc, "options do not apply to embedded mixin field '%s' of struct '%s' (only 'transient')",
 					    e.field, owner);
 			if (sub_prefix)
 				walk(cx, t, sub, sub_prefix, offset);
 			free(sub_prefix);
 			break;
 		}
-		case CALX__SHAPE_RELATION:
+		case CALXR__SHAPE_RELATION:
 			/*
 			 * A pointer to a mapped struct is a many-to-one relationship.
 			 * Relationships are not reflected yet: until they are, such a
 			 * field must be marked transient, like any unmappable type.
 			 */
-		case CALX__SHAPE_NONE:
-			spelling = calx__cx_take(cx, clang_getTypeSpelling(clang_getCursorType(f)));
-			calx__error(cx, &loc, "cannot map type '%s' of field '%s' of struct '%s'",
+		case CALXR__SHAPE_NONE:
+			spelling = calxr__cx_take(cx, clang_getTypeSpelling(clang_getCursorType(f)));
+			calxr__error(cx, &loc, "cannot map type '%s' of field '%s' of struct '%s'",
 				    spelling ? spelling : "?", e.field, owner);
 			free(spelling);
 			break;
 		}
 next:
-		calx__field_opts_free(&o);
-		calx__loc_free(&loc);
+		calxr__field_opts_free(&o);
+		calxr__loc_free(&loc);
 		free(path);
 		free(name);
 	}
@@ -237,7 +237,7 @@ next:
 	free(fields);
 }
 
-void calx__table_fields(calx__ctx *cx, calx__table *t, CXCursor rec)
+void calxr__table_fields(calxr__ctx *cx, calxr__table *t, CXCursor rec)
 {
 	walk(cx, t, rec, "", 0);
 }

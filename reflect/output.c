@@ -12,26 +12,26 @@
 #include <unistd.h>
 
 /* Make/Ninja depfile escaping: '\ ' for blanks, '$$' for '$', '\#' for '#'. */
-static void dep_path(calx__buf *b, const char *p)
+static void dep_path(calxr__buf *b, const char *p)
 {
 	for (; *p; p++) {
 		if (*p == ' ' || *p == '\t' || *p == '#' || *p == '\\')
-			calx__buf_put(b, "\\");
+			calxr__buf_put(b, "\\");
 		else if (*p == '$')
-			calx__buf_put(b, "$");
-		calx__buf_putn(b, p, 1);
+			calxr__buf_put(b, "$");
+		calxr__buf_putn(b, p, 1);
 	}
 }
 
-void calx__emit_depfile(calx__ctx *cx, calx__buf *b, const char *target)
+void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *target)
 {
 	dep_path(b, target);
-	calx__buf_put(b, ":");
+	calxr__buf_put(b, ":");
 	for (unsigned i = 0; i < cx->n_deps; i++) {
-		calx__buf_put(b, " \\\n  ");
+		calxr__buf_put(b, " \\\n  ");
 		dep_path(b, cx->deps[i]);
 	}
-	calx__buf_put(b, "\n");
+	calxr__buf_put(b, "\n");
 }
 
 /* 1 if path holds exactly the n bytes at p. */
@@ -55,18 +55,18 @@ static int same_content(const char *path, const char *p, size_t n)
 	return same;
 }
 
-static char *write_temp(calx__ctx *cx, const char *path, const calx__buf *b)
+static char *write_temp(calxr__ctx *cx, const char *path, const calxr__buf *b)
 {
-	calx__loc where = { (char *)path, 0, 0 };
+	calxr__loc where = { (char *)path, 0, 0 };
 	/* Not mkstemp: its 0600 would outlive the rename; open() applies the umask. */
-	char *tmp = calx__printf(cx, "%s.tmp%ld", path, (long)getpid());
+	char *tmp = calxr__printf(cx, "%s.tmp%ld", path, (long)getpid());
 	int fd;
 	FILE *f = NULL;
 
 	if (!tmp)
 		return NULL;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666)) < 0 || !(f = fdopen(fd, "wb"))) {
-		calx__error(cx, &where, "cannot write output: %s", strerror(errno));
+		calxr__error(cx, &where, "cannot write output: %s", strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(tmp);
@@ -75,7 +75,7 @@ static char *write_temp(calx__ctx *cx, const char *path, const calx__buf *b)
 		return NULL;
 	}
 	if (fwrite(b->p ? b->p : "", 1, b->n, f) != b->n || fclose(f) != 0) {
-		calx__error(cx, &where, "cannot write output: %s", strerror(errno));
+		calxr__error(cx, &where, "cannot write output: %s", strerror(errno));
 		unlink(tmp);
 		free(tmp);
 		return NULL;
@@ -83,7 +83,7 @@ static char *write_temp(calx__ctx *cx, const char *path, const calx__buf *b)
 	return tmp;
 }
 
-int calx__write_outputs(calx__ctx *cx, const char *const *paths, calx__buf *const *bufs, unsigned n)
+int calxr__write_outputs(calxr__ctx *cx, const char *const *paths, calxr__buf *const *bufs, unsigned n)
 {
 	char *tmps[8] = { NULL };
 	int rc = 0;
@@ -93,7 +93,7 @@ int calx__write_outputs(calx__ctx *cx, const char *const *paths, calx__buf *cons
 	/* Every temporary first: a failure leaves all outputs as they were. */
 	for (unsigned i = 0; i < n && rc == 0; i++) {
 		if (bufs[i]->oom) {
-			calx__oom(cx);
+			calxr__oom(cx);
 			rc = -1;
 		} else if (!same_content(paths[i], bufs[i]->p ? bufs[i]->p : "", bufs[i]->n) &&
 			   !(tmps[i] = write_temp(cx, paths[i], bufs[i]))) {
@@ -104,8 +104,8 @@ int calx__write_outputs(calx__ctx *cx, const char *const *paths, calx__buf *cons
 		if (!tmps[i])
 			continue;
 		if (rc == 0 && rename(tmps[i], paths[i]) != 0) {
-			calx__loc where = { (char *)paths[i], 0, 0 };
-			calx__error(cx, &where, "cannot write output: %s", strerror(errno));
+			calxr__loc where = { (char *)paths[i], 0, 0 };
+			calxr__error(cx, &where, "cannot write output: %s", strerror(errno));
 			rc = -1;
 		}
 		if (rc != 0)

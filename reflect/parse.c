@@ -29,7 +29,7 @@ static bool has_stddef(const char *dir)
  * always find them from its own location, so look under the LLVM prefix
  * the build gives us: the highest version of lib/clang/<version>/include.
  */
-static char *resource_include(calx__ctx *cx)
+static char *resource_include(calxr__ctx *cx)
 {
 	const char *base = CALX_LLVM_PREFIX "/lib/clang";
 	DIR *d = opendir(base);
@@ -41,7 +41,7 @@ static char *resource_include(calx__ctx *cx)
 	if (has_stddef(CALX_CLANG_RESOURCE_INCLUDE)) {
 		if (d)
 			closedir(d);
-		return calx__strdup(cx, CALX_CLANG_RESOURCE_INCLUDE);
+		return calxr__strdup(cx, CALX_CLANG_RESOURCE_INCLUDE);
 	}
 #endif
 	if (!d)
@@ -51,7 +51,7 @@ static char *resource_include(calx__ctx *cx)
 		char *dir;
 		if (e->d_name[0] < '0' || e->d_name[0] > '9' || major <= best_major)
 			continue;
-		dir = calx__printf(cx, "%s/%s/include", base, e->d_name);
+		dir = calxr__printf(cx, "%s/%s/include", base, e->d_name);
 		if (dir && has_stddef(dir)) {
 			free(best);
 			best = dir;
@@ -64,20 +64,20 @@ static char *resource_include(calx__ctx *cx)
 	return best;
 }
 
-static void report_diagnostics(calx__ctx *cx)
+static void report_diagnostics(calxr__ctx *cx)
 {
 	unsigned n = clang_getNumDiagnostics(cx->tu);
 	for (unsigned i = 0; i < n; i++) {
 		CXDiagnostic d = clang_getDiagnostic(cx->tu, i);
 		if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
-			calx__loc loc = { NULL, 0, 0 };
+			calxr__loc loc = { NULL, 0, 0 };
 			CXFile file;
-			char *msg = calx__cx_take(cx, clang_getDiagnosticSpelling(d));
+			char *msg = calxr__cx_take(cx, clang_getDiagnosticSpelling(d));
 			clang_getSpellingLocation(clang_getDiagnosticLocation(d), &file, &loc.line, &loc.col, NULL);
 			if (file)
-				loc.file = calx__cx_take(cx, clang_getFileName(file));
-			calx__error(cx, loc.file ? &loc : NULL, "%s", msg ? msg : "?");
-			calx__loc_free(&loc);
+				loc.file = calxr__cx_take(cx, clang_getFileName(file));
+			calxr__error(cx, loc.file ? &loc : NULL, "%s", msg ? msg : "?");
+			calxr__loc_free(&loc);
 			free(msg);
 		}
 		clang_disposeDiagnostic(d);
@@ -86,8 +86,8 @@ static void report_diagnostics(calx__ctx *cx)
 
 static void visit_inclusion(CXFile included, CXSourceLocation *stack, unsigned depth, CXClientData data)
 {
-	calx__ctx *cx = data;
-	char *name = calx__cx_take(cx, clang_getFileName(included));
+	calxr__ctx *cx = data;
+	char *name = calxr__cx_take(cx, clang_getFileName(included));
 	(void)stack;
 	(void)depth;
 	if (!name)
@@ -97,13 +97,13 @@ static void visit_inclusion(CXFile included, CXSourceLocation *stack, unsigned d
 			free(name);
 			return;
 		}
-	if (calx__push(cx, &cx->deps, &cx->n_deps, sizeof *cx->deps))
+	if (calxr__push(cx, &cx->deps, &cx->n_deps, sizeof *cx->deps))
 		cx->deps[cx->n_deps - 1] = name;
 	else
 		free(name);
 }
 
-int calx__parse(calx__ctx *cx)
+int calxr__parse(calxr__ctx *cx)
 {
 	const calx_reflect_options *o = cx->opts;
 	const char **args = calloc(o->n_clang_args + 8, sizeof *args);
@@ -112,16 +112,16 @@ int calx__parse(calx__ctx *cx)
 	bool has_std = false;
 	enum CXErrorCode rc;
 	FILE *f;
-	calx__loc where = { (char *)o->input, 0, 0 };
+	calxr__loc where = { (char *)o->input, 0, 0 };
 
 	if (!args) {
 		free(res);
-		calx__oom(cx);
+		calxr__oom(cx);
 		return -1;
 	}
 	/* libclang reports a missing file poorly; say it the way a compiler does. */
 	if (!(f = fopen(o->input, "r"))) {
-		calx__error(cx, &where, "cannot open input: %s", strerror(errno));
+		calxr__error(cx, &where, "cannot open input: %s", strerror(errno));
 		free(args);
 		free(res);
 		return -1;
@@ -147,7 +147,7 @@ int calx__parse(calx__ctx *cx)
 	free(args);
 	free(res);
 	if (rc != CXError_Success || !cx->tu) {
-		calx__error(cx, &where, "libclang could not parse the input (error %d)", (int)rc);
+		calxr__error(cx, &where, "libclang could not parse the input (error %d)", (int)rc);
 		return -1;
 	}
 	report_diagnostics(cx);
@@ -155,7 +155,7 @@ int calx__parse(calx__ctx *cx)
 	return cx->errors ? -1 : 0;
 }
 
-void calx__parse_free(calx__ctx *cx)
+void calxr__parse_free(calxr__ctx *cx)
 {
 	if (cx->tu)
 		clang_disposeTranslationUnit(cx->tu);
@@ -163,7 +163,7 @@ void calx__parse_free(calx__ctx *cx)
 		clang_disposeIndex(cx->index);
 	cx->tu = NULL;
 	cx->index = NULL;
-	calx__strv_free(cx->deps, cx->n_deps);
+	calxr__strv_free(cx->deps, cx->n_deps);
 	cx->deps = NULL;
 	cx->n_deps = 0;
 }

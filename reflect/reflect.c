@@ -28,49 +28,49 @@ static bool includable(const char *s)
 	return true;
 }
 
-static void names(calx__ctx *cx)
+static void names(calxr__ctx *cx)
 {
 	const calx_reflect_options *o = cx->opts;
-	calx__loc where = { (char *)o->input, 0, 0 };
+	calxr__loc where = { (char *)o->input, 0, 0 };
 
-	cx->schema = o->name ? calx__strdup(cx, o->name) : calx__ident_from_path(cx, o->input, true);
+	cx->schema = o->name ? calxr__strdup(cx, o->name) : calxr__ident_from_path(cx, o->input, true);
 	if (cx->schema && !calx_reflect_valid_name(cx->schema))
-		calx__error(cx, &where, "invalid schema name '%s': expected a C identifier", cx->schema);
-	cx->include = calx__strdup(cx, o->include ? o->include : calx__basename(o->input));
+		calxr__error(cx, &where, "invalid schema name '%s': expected a C identifier", cx->schema);
+	cx->include = calxr__strdup(cx, o->include ? o->include : calxr__basename(o->input));
 	if (cx->include && !includable(cx->include))
-		calx__error(cx, &where, "cannot #include a path containing '\"' or control characters");
-	cx->input_base = calx__strdup(cx, calx__basename(o->input));
-	cx->h_base = calx__strdup(cx, calx__basename(o->h_out));
-	cx->c_base = calx__strdup(cx, calx__basename(o->c_out));
+		calxr__error(cx, &where, "cannot #include a path containing '\"' or control characters");
+	cx->input_base = calxr__strdup(cx, calxr__basename(o->input));
+	cx->h_base = calxr__strdup(cx, calxr__basename(o->h_out));
+	cx->c_base = calxr__strdup(cx, calxr__basename(o->c_out));
 	if (cx->h_base && !includable(cx->h_base))
-		calx__error(cx, &where, "cannot #include a path containing '\"' or control characters");
+		calxr__error(cx, &where, "cannot #include a path containing '\"' or control characters");
 }
 
-static void ctx_free(calx__ctx *cx)
+static void ctx_free(calxr__ctx *cx)
 {
 	for (unsigned i = 0; i < cx->n_tables; i++)
-		calx__table_free(&cx->tables[i]);
+		calxr__table_free(&cx->tables[i]);
 	free(cx->tables);
-	calx__strv_free(cx->other_tables, cx->n_other_tables);
+	calxr__strv_free(cx->other_tables, cx->n_other_tables);
 	for (unsigned i = 0; i < cx->n_typemaps; i++) {
 		free(cx->typemaps[i].typedef_name);
-		calx__strlist_free(&cx->typemaps[i].types);
+		calxr__strlist_free(&cx->typemaps[i].types);
 	}
 	free(cx->typemaps);
 	free(cx->mixins);
-	calx__parse_free(cx);
+	calxr__parse_free(cx);
 	free(cx->schema);
 	free(cx->include);
 	free(cx->input_base);
 	free(cx->h_base);
 	free(cx->c_base);
-	calx__ctx_free_diags(cx);
+	calxr__ctx_free_diags(cx);
 }
 
 int calx_reflect_run(const calx_reflect_options *opts, calx_reflect_diag_fn diag, void *payload)
 {
-	calx__ctx cx;
-	calx__buf c = { 0 }, h = { 0 }, d = { 0 };
+	calxr__ctx cx;
+	calxr__buf c = { 0 }, h = { 0 }, d = { 0 };
 	int rc = -1;
 
 	memset(&cx, 0, sizeof cx);
@@ -78,35 +78,35 @@ int calx_reflect_run(const calx_reflect_options *opts, calx_reflect_diag_fn diag
 	cx.diag = diag;
 	cx.payload = payload;
 	if (!opts || !opts->input || !opts->c_out || !opts->h_out) {
-		calx__error(&cx, NULL, "calx_reflect_run: input, c_out and h_out are required");
+		calxr__error(&cx, NULL, "calx_reflect_run: input, c_out and h_out are required");
 		goto done;
 	}
 	names(&cx);
-	if (cx.errors || calx__parse(&cx) < 0)
+	if (cx.errors || calxr__parse(&cx) < 0)
 		goto done;
-	calx__walk(&cx);
-	calx__check(&cx);
+	calxr__walk(&cx);
+	calxr__check(&cx);
 	if (cx.errors || cx.oom)
 		goto done;
-	calx__emit_header(&cx, &h);
-	calx__emit_source(&cx, &c);
+	calxr__emit_header(&cx, &h);
+	calxr__emit_source(&cx, &c);
 	{
 		const char *paths[3] = { opts->c_out, opts->h_out, opts->dep_out };
-		calx__buf *bufs[3] = { &c, &h, &d };
+		calxr__buf *bufs[3] = { &c, &h, &d };
 		if (opts->dep_out)
-			calx__emit_depfile(&cx, &d, opts->c_out);
-		if (calx__write_outputs(&cx, paths, bufs, opts->dep_out ? 3 : 2) < 0)
+			calxr__emit_depfile(&cx, &d, opts->c_out);
+		if (calxr__write_outputs(&cx, paths, bufs, opts->dep_out ? 3 : 2) < 0)
 			goto done;
 	}
 	rc = cx.errors || cx.oom ? -1 : 0;
 done:
 	if (cx.oom) {
 		cx.oom = false;
-		calx__error(&cx, NULL, "out of memory");
+		calxr__error(&cx, NULL, "out of memory");
 	}
-	calx__buf_free(&c);
-	calx__buf_free(&h);
-	calx__buf_free(&d);
+	calxr__buf_free(&c);
+	calxr__buf_free(&h);
+	calxr__buf_free(&d);
 	ctx_free(&cx);
 	return rc;
 }

@@ -42,21 +42,21 @@ static calx_ctype arithmetic(CXType c)
 	}
 }
 
-static bool record_is_table(calx__ctx *cx, CXCursor rec)
+static bool record_is_table(calxr__ctx *cx, CXCursor rec)
 {
 	unsigned n;
-	char **v = calx__annotations(cx, clang_getCursorDefinition(rec), &n);
+	char **v = calxr__annotations(cx, clang_getCursorDefinition(rec), &n);
 	bool yes = false;
 	for (unsigned i = 0; i < n; i++) {
 		size_t len;
-		if (calx__annot_classify(v[i], &len) == CALX__ANNOT_TABLE)
+		if (calxr__annot_classify(v[i], &len) == CALXR__ANNOT_TABLE)
 			yes = true;
 	}
-	calx__strv_free(v, n);
+	calxr__strv_free(v, n);
 	return yes;
 }
 
-calx__shape calx__resolve_type(calx__ctx *cx, CXType t, calx_ctype *ctype_out, bool *is_enum_out,
+calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out, bool *is_enum_out,
 			       CXCursor *record_out)
 {
 	CXType c = clang_getCanonicalType(t), inner;
@@ -67,11 +67,11 @@ calx__shape calx__resolve_type(calx__ctx *cx, CXType t, calx_ctype *ctype_out, b
 	switch (c.kind) {
 	case CXType_Record:
 		decl = clang_getCursorDefinition(clang_getTypeDeclaration(c));
-		if (clang_getCursorKind(decl) == CXCursor_StructDecl && calx__is_mixin(cx, decl)) {
+		if (clang_getCursorKind(decl) == CXCursor_StructDecl && calxr__is_mixin(cx, decl)) {
 			*record_out = decl;
-			return CALX__SHAPE_MIXIN;
+			return CALXR__SHAPE_MIXIN;
 		}
-		return CALX__SHAPE_NONE;
+		return CALXR__SHAPE_NONE;
 	case CXType_Enum:
 		decl = clang_getTypeDeclaration(c);
 		*ctype_out = arithmetic(clang_getCanonicalType(clang_getEnumDeclIntegerType(decl)));
@@ -84,7 +84,7 @@ calx__shape calx__resolve_type(calx__ctx *cx, CXType t, calx_ctype *ctype_out, b
 		else if (inner.kind == CXType_Record &&
 			 record_is_table(cx, clang_getTypeDeclaration(inner))) {
 			*record_out = clang_getTypeDeclaration(inner);
-			return CALX__SHAPE_RELATION;
+			return CALXR__SHAPE_RELATION;
 		}
 		break;
 	case CXType_ConstantArray:
@@ -96,10 +96,10 @@ calx__shape calx__resolve_type(calx__ctx *cx, CXType t, calx_ctype *ctype_out, b
 		*ctype_out = arithmetic(c);
 		break;
 	}
-	return *ctype_out ? CALX__SHAPE_SCALAR : CALX__SHAPE_NONE;
+	return *ctype_out ? CALXR__SHAPE_SCALAR : CALXR__SHAPE_NONE;
 }
 
-const calx__typemap *calx__typemap_for(calx__ctx *cx, CXType t)
+const calxr__typemap *calxr__typemap_for(calxr__ctx *cx, CXType t)
 {
 	/* A typedef chain cannot loop; the bound only guards against surprises. */
 	for (int depth = 0; depth < 256; depth++) {
@@ -124,12 +124,12 @@ const calx__typemap *calx__typemap_for(calx__ctx *cx, CXType t)
 	return NULL;
 }
 
-bool calx__ctype_is_integer(calx_ctype t)
+bool calxr__ctype_is_integer(calx_ctype t)
 {
 	return t >= CALX_CTYPE_INT8 && t <= CALX_CTYPE_UINT64;
 }
 
-const char *calx__ctype_c_name(calx_ctype t)
+const char *calxr__ctype_c_name(calx_ctype t)
 {
 	static const char *const names[] = {
 		[CALX_CTYPE_INT8] = "int8_t", [CALX_CTYPE_INT16] = "int16_t",

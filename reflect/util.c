@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void calx__buf_putn(calx__buf *b, const char *s, size_t n)
+void calxr__buf_putn(calxr__buf *b, const char *s, size_t n)
 {
 	if (b->oom || !s)
 		return;
@@ -30,13 +30,13 @@ void calx__buf_putn(calx__buf *b, const char *s, size_t n)
 	b->p[b->n] = '\0';
 }
 
-void calx__buf_put(calx__buf *b, const char *s)
+void calxr__buf_put(calxr__buf *b, const char *s)
 {
 	if (s)
-		calx__buf_putn(b, s, strlen(s));
+		calxr__buf_putn(b, s, strlen(s));
 }
 
-void calx__buf_printf(calx__buf *b, const char *fmt, ...)
+void calxr__buf_printf(calxr__buf *b, const char *fmt, ...)
 {
 	char small[256], *big;
 	va_list ap;
@@ -50,7 +50,7 @@ void calx__buf_printf(calx__buf *b, const char *fmt, ...)
 		return;
 	}
 	if ((size_t)n < sizeof small) {
-		calx__buf_putn(b, small, (size_t)n);
+		calxr__buf_putn(b, small, (size_t)n);
 		return;
 	}
 	if (!(big = malloc((size_t)n + 1))) {
@@ -60,66 +60,66 @@ void calx__buf_printf(calx__buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	calx__buf_putn(b, big, (size_t)n);
+	calxr__buf_putn(b, big, (size_t)n);
 	free(big);
 }
 
-void calx__buf_cstr(calx__buf *b, const char *s)
+void calxr__buf_cstr(calxr__buf *b, const char *s)
 {
 	if (!s) {
-		calx__buf_put(b, "NULL");
+		calxr__buf_put(b, "NULL");
 		return;
 	}
-	calx__buf_put(b, "\"");
+	calxr__buf_put(b, "\"");
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
 		char esc[8];
 		if (*c == '"' || *c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)*c;
-			calx__buf_putn(b, esc, 2);
+			calxr__buf_putn(b, esc, 2);
 		} else if (*c == '?' && c[1] == '?') {
 			/* "??=" is a trigraph under -std=c11. */
-			calx__buf_put(b, "?\\");
+			calxr__buf_put(b, "?\\");
 		} else if (*c < 0x20 || *c >= 0x7f) {
 			/* Three octal digits always: the next character cannot extend it. */
 			snprintf(esc, sizeof esc, "\\%03o", *c);
-			calx__buf_put(b, esc);
+			calxr__buf_put(b, esc);
 		} else {
-			calx__buf_putn(b, (const char *)c, 1);
+			calxr__buf_putn(b, (const char *)c, 1);
 		}
 	}
-	calx__buf_put(b, "\"");
+	calxr__buf_put(b, "\"");
 }
 
-void calx__buf_comment(calx__buf *b, const char *s)
+void calxr__buf_comment(calxr__buf *b, const char *s)
 {
 	for (; s && *s; s++) {
 		if (s[0] == '*' && s[1] == '/')
-			calx__buf_put(b, "* ");
+			calxr__buf_put(b, "* ");
 		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			calx__buf_put(b, "?");
+			calxr__buf_put(b, "?");
 		else
-			calx__buf_putn(b, s, 1);
+			calxr__buf_putn(b, s, 1);
 	}
 }
 
-void calx__buf_free(calx__buf *b)
+void calxr__buf_free(calxr__buf *b)
 {
 	free(b->p);
 	memset(b, 0, sizeof *b);
 }
 
-char *calx__strdup(calx__ctx *cx, const char *s)
+char *calxr__strdup(calxr__ctx *cx, const char *s)
 {
 	char *d;
 	if (!s)
 		return NULL;
 	if (!(d = strdup(s)))
-		calx__oom(cx);
+		calxr__oom(cx);
 	return d;
 }
 
-char *calx__printf(calx__ctx *cx, const char *fmt, ...)
+char *calxr__printf(calxr__ctx *cx, const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
@@ -129,7 +129,7 @@ char *calx__printf(calx__ctx *cx, const char *fmt, ...)
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0 || !(p = malloc((size_t)n + 1))) {
-		calx__oom(cx);
+		calxr__oom(cx);
 		return NULL;
 	}
 	va_start(ap, fmt);
@@ -138,15 +138,15 @@ char *calx__printf(calx__ctx *cx, const char *fmt, ...)
 	return p;
 }
 
-char *calx__cx_take(calx__ctx *cx, CXString s)
+char *calxr__cx_take(calxr__ctx *cx, CXString s)
 {
 	const char *c = clang_getCString(s);
-	char *d = calx__strdup(cx, c ? c : "");
+	char *d = calxr__strdup(cx, c ? c : "");
 	clang_disposeString(s);
 	return d;
 }
 
-bool calx__push(calx__ctx *cx, void *arrayp, unsigned *n, size_t elem)
+bool calxr__push(calxr__ctx *cx, void *arrayp, unsigned *n, size_t elem)
 {
 	void **a = arrayp;
 	/* Grow by doubling at powers of two: the count is the only state kept. */
@@ -154,7 +154,7 @@ bool calx__push(calx__ctx *cx, void *arrayp, unsigned *n, size_t elem)
 		size_t cap = *n ? (size_t)*n * 2 : 1;
 		void *p = realloc(*a, cap * elem);
 		if (!p) {
-			calx__oom(cx);
+			calxr__oom(cx);
 			return false;
 		}
 		*a = p;
@@ -164,23 +164,23 @@ bool calx__push(calx__ctx *cx, void *arrayp, unsigned *n, size_t elem)
 	return true;
 }
 
-calx__loc calx__cursor_loc(calx__ctx *cx, CXCursor c)
+calxr__loc calxr__cursor_loc(calxr__ctx *cx, CXCursor c)
 {
-	calx__loc loc = { NULL, 0, 0 };
+	calxr__loc loc = { NULL, 0, 0 };
 	CXFile file;
 	clang_getSpellingLocation(clang_getCursorLocation(c), &file, &loc.line, &loc.col, NULL);
-	loc.file = file ? calx__cx_take(cx, clang_getFileName(file)) : calx__strdup(cx, "<unknown>");
+	loc.file = file ? calxr__cx_take(cx, clang_getFileName(file)) : calxr__strdup(cx, "<unknown>");
 	return loc;
 }
 
-void calx__loc_free(calx__loc *loc)
+void calxr__loc_free(calxr__loc *loc)
 {
 	free(loc->file);
 	loc->file = NULL;
 }
 
 typedef struct annot_visit {
-	calx__ctx *cx;
+	calxr__ctx *cx;
 	char **v;
 	unsigned n;
 } annot_visit;
@@ -190,12 +190,12 @@ static enum CXChildVisitResult visit_annot(CXCursor c, CXCursor parent, CXClient
 	annot_visit *a = data;
 	(void)parent;
 	if (clang_getCursorKind(c) == CXCursor_AnnotateAttr &&
-	    calx__push(a->cx, &a->v, &a->n, sizeof *a->v))
-		a->v[a->n - 1] = calx__cx_take(a->cx, clang_getCursorSpelling(c));
+	    calxr__push(a->cx, &a->v, &a->n, sizeof *a->v))
+		a->v[a->n - 1] = calxr__cx_take(a->cx, clang_getCursorSpelling(c));
 	return CXChildVisit_Continue;
 }
 
-char **calx__annotations(calx__ctx *cx, CXCursor c, unsigned *n_out)
+char **calxr__annotations(calxr__ctx *cx, CXCursor c, unsigned *n_out)
 {
 	annot_visit a = { cx, NULL, 0 };
 	clang_visitChildren(c, visit_annot, &a);
@@ -209,27 +209,27 @@ char **calx__annotations(calx__ctx *cx, CXCursor c, unsigned *n_out)
 	return a.v;
 }
 
-void calx__strv_free(char **v, unsigned n)
+void calxr__strv_free(char **v, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
 }
 
-const char *calx__basename(const char *path)
+const char *calxr__basename(const char *path)
 {
 	const char *s = strrchr(path, '/');
 	return s ? s + 1 : path;
 }
 
-char *calx__ident_from_path(calx__ctx *cx, const char *path, bool strip_ext)
+char *calxr__ident_from_path(calxr__ctx *cx, const char *path, bool strip_ext)
 {
-	const char *base = calx__basename(path), *dot = strip_ext ? strrchr(base, '.') : NULL;
+	const char *base = calxr__basename(path), *dot = strip_ext ? strrchr(base, '.') : NULL;
 	size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
 	char *s = malloc(n + 2), *o = s;
 
 	if (!s) {
-		calx__oom(cx);
+		calxr__oom(cx);
 		return NULL;
 	}
 	if (n == 0 || (base[0] >= '0' && base[0] <= '9'))
@@ -243,7 +243,7 @@ char *calx__ident_from_path(calx__ctx *cx, const char *path, bool strip_ext)
 }
 
 typedef struct field_visit {
-	calx__ctx *cx;
+	calxr__ctx *cx;
 	CXCursor *v;
 	unsigned n;
 } field_visit;
@@ -256,12 +256,12 @@ static enum CXChildVisitResult visit_field(CXCursor c, CXCursor parent, CXClient
 	/* C11 anonymous members are records without a FieldDecl: keep them to refuse them. */
 	bool anonymous_member = (k == CXCursor_StructDecl || k == CXCursor_UnionDecl) &&
 				clang_Cursor_isAnonymousRecordDecl(c);
-	if ((k == CXCursor_FieldDecl || anonymous_member) && calx__push(f->cx, &f->v, &f->n, sizeof *f->v))
+	if ((k == CXCursor_FieldDecl || anonymous_member) && calxr__push(f->cx, &f->v, &f->n, sizeof *f->v))
 		f->v[f->n - 1] = c;
 	return CXChildVisit_Continue;
 }
 
-CXCursor *calx__fields(calx__ctx *cx, CXCursor rec, unsigned *n_out)
+CXCursor *calxr__fields(calxr__ctx *cx, CXCursor rec, unsigned *n_out)
 {
 	field_visit f = { cx, NULL, 0 };
 	clang_visitChildren(rec, visit_field, &f);

@@ -12,48 +12,48 @@
 #include <string.h>
 
 typedef struct err_ctx {
-	calx__ctx *cx;
-	const calx__loc *loc;
+	calxr__ctx *cx;
+	const calxr__loc *loc;
 	const char *what; /* "struct 'user'" or "CALX_TYPE(email_t)" */
 } err_ctx;
 
 static void on_error(void *payload, const char *msg)
 {
 	err_ctx *e = payload;
-	calx__error(e->cx, e->loc, "%s on %s", msg, e->what);
+	calxr__error(e->cx, e->loc, "%s on %s", msg, e->what);
 }
 
-bool calx__is_mixin(calx__ctx *cx, CXCursor rec)
+bool calxr__is_mixin(calxr__ctx *cx, CXCursor rec)
 {
 	unsigned n;
-	char **v = calx__annotations(cx, rec, &n);
+	char **v = calxr__annotations(cx, rec, &n);
 	bool yes = false;
 	for (unsigned i = 0; i < n; i++) {
 		size_t len;
-		if (calx__annot_classify(v[i], &len) == CALX__ANNOT_MIXIN)
+		if (calxr__annot_classify(v[i], &len) == CALXR__ANNOT_MIXIN)
 			yes = true;
 	}
-	calx__strv_free(v, n);
+	calxr__strv_free(v, n);
 	return yes;
 }
 
 /* The one field of a CALX_TYPE struct names the typedef being mapped. */
-static void add_typemap(calx__ctx *cx, CXCursor rec, const calx__loc *loc, calx__strlist *types)
+static void add_typemap(calxr__ctx *cx, CXCursor rec, const calxr__loc *loc, calxr__strlist *types)
 {
 	unsigned n;
-	CXCursor *f = calx__fields(cx, rec, &n);
+	CXCursor *f = calxr__fields(cx, rec, &n);
 	CXType t = n == 1 ? clang_getCursorType(f[0]) : clang_getCursorType(rec);
-	calx__typemap *m;
+	calxr__typemap *m;
 
 	while (t.kind == CXType_Elaborated)
 		t = clang_Type_getNamedType(t);
 	if (n != 1 || t.kind != CXType_Typedef) {
-		char *sp = calx__cx_take(cx, clang_getTypeSpelling(t));
-		calx__error(cx, loc, "CALX_TYPE expects a typedef name, found '%s'", sp ? sp : "?");
+		char *sp = calxr__cx_take(cx, clang_getTypeSpelling(t));
+		calxr__error(cx, loc, "CALX_TYPE expects a typedef name, found '%s'", sp ? sp : "?");
 		free(sp);
-	} else if (calx__push(cx, &cx->typemaps, &cx->n_typemaps, sizeof *cx->typemaps)) {
+	} else if (calxr__push(cx, &cx->typemaps, &cx->n_typemaps, sizeof *cx->typemaps)) {
 		m = &cx->typemaps[cx->n_typemaps - 1];
-		m->typedef_name = calx__cx_take(cx, clang_getTypedefName(t));
+		m->typedef_name = calxr__cx_take(cx, clang_getTypedefName(t));
 		m->types = *types;
 		types->v = NULL;
 		types->n = 0;
@@ -61,32 +61,32 @@ static void add_typemap(calx__ctx *cx, CXCursor rec, const calx__loc *loc, calx_
 	free(f);
 }
 
-static void add_table(calx__ctx *cx, CXCursor c, const char *tag, char *name, calx__loc *loc)
+static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, char *name, calxr__loc *loc)
 {
 	CXType t = clang_getCursorType(c);
-	calx__table *tb;
+	calxr__table *tb;
 
 	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c))) {
-		if (calx__push(cx, &cx->other_tables, &cx->n_other_tables, sizeof *cx->other_tables))
-			cx->other_tables[cx->n_other_tables - 1] = calx__strdup(cx, name ? name : tag);
+		if (calxr__push(cx, &cx->other_tables, &cx->n_other_tables, sizeof *cx->other_tables))
+			cx->other_tables[cx->n_other_tables - 1] = calxr__strdup(cx, name ? name : tag);
 		free(name);
 		return;
 	}
 	if (!*tag) {
-		calx__error(cx, loc, "CALX_TABLE on an anonymous struct: give the struct a tag");
+		calxr__error(cx, loc, "CALX_TABLE on an anonymous struct: give the struct a tag");
 		free(name);
 		return;
 	}
-	if (!calx__push(cx, &cx->tables, &cx->n_tables, sizeof *cx->tables)) {
+	if (!calxr__push(cx, &cx->tables, &cx->n_tables, sizeof *cx->tables)) {
 		free(name);
 		return;
 	}
 	tb = &cx->tables[cx->n_tables - 1];
-	tb->tag = calx__strdup(cx, tag);
-	tb->table = name ? name : calx__strdup(cx, tag);
-	if (!name && !calx__is_sql_ident(tag))
-		calx__error(cx, loc, "invalid table name '%s' (expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes) on struct '%s'",
-			    tag, CALX__IDENT_MAX, tag);
+	tb->tag = calxr__strdup(cx, tag);
+	tb->table = name ? name : calxr__strdup(cx, tag);
+	if (!name && !calxr__is_sql_ident(tag))
+		calxr__error(cx, loc, "invalid table name '%s' (expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes) on struct '%s'",
+			    tag, CALXR__IDENT_MAX, tag);
 	tb->loc = *loc;
 	loc->file = NULL;
 	tb->size = clang_Type_getSizeOf(t);
@@ -94,14 +94,14 @@ static void add_table(calx__ctx *cx, CXCursor c, const char *tag, char *name, ca
 	tb->cursor = c;
 }
 
-static void struct_decl(calx__ctx *cx, CXCursor c)
+static void struct_decl(calxr__ctx *cx, CXCursor c)
 {
 	unsigned n, n_table = 0, n_mixin = 0;
-	char **v = calx__annotations(cx, c, &n);
-	char *tag = calx__cx_take(cx, clang_getCursorSpelling(c));
+	char **v = calxr__annotations(cx, c, &n);
+	char *tag = calxr__cx_take(cx, clang_getCursorSpelling(c));
 	char *what, *name = NULL;
-	calx__loc loc;
-	calx__strlist types = { NULL, 0 };
+	calxr__loc loc;
+	calxr__strlist types = { NULL, 0 };
 	bool is_type = false;
 
 	if (!n || !tag)
@@ -109,68 +109,68 @@ static void struct_decl(calx__ctx *cx, CXCursor c)
 	/* Before clang 16 an anonymous struct spells as "" or "(anonymous ...)". */
 	if (clang_Cursor_isAnonymous(c) || strchr(tag, '(') || strchr(tag, ' '))
 		tag[0] = '\0';
-	loc = calx__cursor_loc(cx, c);
-	what = calx__printf(cx, "struct '%s'", *tag ? tag : "(anonymous)");
+	loc = calxr__cursor_loc(cx, c);
+	what = calxr__printf(cx, "struct '%s'", *tag ? tag : "(anonymous)");
 	for (unsigned i = 0; i < n; i++) {
 		err_ctx e = { cx, &loc, what ? what : "struct" };
 		size_t len;
-		switch (calx__annot_classify(v[i], &len)) {
-		case CALX__ANNOT_FOREIGN:
+		switch (calxr__annot_classify(v[i], &len)) {
+		case CALXR__ANNOT_FOREIGN:
 			break;
-		case CALX__ANNOT_TABLE:
+		case CALXR__ANNOT_TABLE:
 			if (n_table++) {
-				calx__error(cx, &loc, "duplicate annotation 'calx:table' on %s", e.what);
+				calxr__error(cx, &loc, "duplicate annotation 'calx:table' on %s", e.what);
 				break;
 			}
-			calx__annot_parse_table(v[i], &name, on_error, &e);
+			calxr__annot_parse_table(v[i], &name, on_error, &e);
 			break;
-		case CALX__ANNOT_MIXIN:
+		case CALXR__ANNOT_MIXIN:
 			n_mixin++;
-			calx__annot_parse_mixin(v[i], on_error, &e);
+			calxr__annot_parse_mixin(v[i], on_error, &e);
 			break;
-		case CALX__ANNOT_TYPE: {
+		case CALXR__ANNOT_TYPE: {
 			/* Name the map as it was written: CALX_TYPE(email_t). */
 			const char *mapped = strncmp(tag, "calx__typemap_", 14) ? tag : tag + 14;
-			char *tw = calx__printf(cx, "CALX_TYPE(%s)", mapped);
+			char *tw = calxr__printf(cx, "CALX_TYPE(%s)", mapped);
 			e.what = tw ? tw : e.what;
 			is_type = true;
-			calx__annot_parse_type(v[i], &types, on_error, &e);
+			calxr__annot_parse_type(v[i], &types, on_error, &e);
 			free(tw);
 			break;
 		}
-		case CALX__ANNOT_FIELD:
-			calx__error(cx, &loc, "annotation 'calx:field' does not apply to %s (use CALX_TABLE or CALX_MIXIN)",
+		case CALXR__ANNOT_FIELD:
+			calxr__error(cx, &loc, "annotation 'calx:field' does not apply to %s (use CALX_TABLE or CALX_MIXIN)",
 				    e.what);
 			break;
-		case CALX__ANNOT_UNKNOWN:
-			calx__error(cx, &loc, "unknown annotation '%.*s' on %s", (int)len, v[i], e.what);
+		case CALXR__ANNOT_UNKNOWN:
+			calxr__error(cx, &loc, "unknown annotation '%.*s' on %s", (int)len, v[i], e.what);
 			break;
 		}
 	}
 	if (n_table && n_mixin)
-		calx__error(cx, &loc, "contradictory annotations 'calx:table' and 'calx:mixin' on %s",
+		calxr__error(cx, &loc, "contradictory annotations 'calx:table' and 'calx:mixin' on %s",
 			    what ? what : "struct");
 	else if (n_table) {
 		add_table(cx, c, tag, name, &loc); /* takes name */
 		name = NULL;
 	}
 	else if (n_mixin && clang_Location_isFromMainFile(clang_getCursorLocation(c)) &&
-		 calx__push(cx, &cx->mixins, &cx->n_mixins, sizeof *cx->mixins))
+		 calxr__push(cx, &cx->mixins, &cx->n_mixins, sizeof *cx->mixins))
 		cx->mixins[cx->n_mixins - 1] = c;
 	if (is_type && types.n)
 		add_typemap(cx, c, &loc, &types);
 	free(name);
 	free(what);
-	calx__strlist_free(&types);
-	calx__loc_free(&loc);
+	calxr__strlist_free(&types);
+	calxr__loc_free(&loc);
 out:
-	calx__strv_free(v, n);
+	calxr__strv_free(v, n);
 	free(tag);
 }
 
 static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData data)
 {
-	calx__ctx *cx = data;
+	calxr__ctx *cx = data;
 	(void)parent;
 	switch (clang_getCursorKind(c)) {
 	case CXCursor_StructDecl:
@@ -184,27 +184,27 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData d
 	}
 }
 
-void calx__walk(calx__ctx *cx)
+void calxr__walk(calxr__ctx *cx)
 {
 	clang_visitChildren(clang_getTranslationUnitCursor(cx->tu), visit, cx);
 	for (unsigned i = 0; i < cx->n_tables; i++)
-		calx__table_fields(cx, &cx->tables[i], cx->tables[i].cursor);
+		calxr__table_fields(cx, &cx->tables[i], cx->tables[i].cursor);
 	/* Check unused mixins of the main file too; a scratch table is discarded. */
 	for (unsigned i = 0; i < cx->n_mixins; i++) {
-		calx__table scratch;
+		calxr__table scratch;
 		memset(&scratch, 0, sizeof scratch);
-		calx__table_fields(cx, &scratch, cx->mixins[i]);
-		calx__table_free(&scratch);
+		calxr__table_fields(cx, &scratch, cx->mixins[i]);
+		calxr__table_free(&scratch);
 	}
 }
 
-void calx__table_free(calx__table *t)
+void calxr__table_free(calxr__table *t)
 {
 	for (unsigned i = 0; i < t->n_cols; i++)
-		calx__column_free(&t->cols[i]);
+		calxr__column_free(&t->cols[i]);
 	free(t->cols);
 	free(t->tag);
 	free(t->table);
-	calx__loc_free(&t->loc);
+	calxr__loc_free(&t->loc);
 	memset(t, 0, sizeof *t);
 }

@@ -40,19 +40,19 @@ static void check_count(unsigned returned, const errs *e)
 
 static void fuzz_lexer(const uint8_t *data, size_t size)
 {
-	calx__span s = { (const char *)data, size };
-	calx__span *pieces = NULL;
+	calxr__span s = { (const char *)data, size };
+	calxr__span *pieces = NULL;
 	unsigned n = 0;
 	const char *msg = NULL;
 	char m[512], *str = NULL;
 
-	if (calx__lex_split(s, &pieces, &n, &msg) == 0) {
+	if (calxr__lex_split(s, &pieces, &n, &msg) == 0) {
 		for (unsigned i = 0; i < n; i++) {
 			/* every piece lies inside the input */
 			if (pieces[i].p < s.p || pieces[i].p + pieces[i].n > s.p + s.n)
 				abort();
-			(void)calx__lex_ident(pieces[i]);
-			if (calx__lex_string(pieces[i], &str, m, sizeof m) == 1) {
+			(void)calxr__lex_ident(pieces[i]);
+			if (calxr__lex_string(pieces[i], &str, m, sizeof m) == 1) {
 				/* decoding never grows the text */
 				if (strlen(str) > pieces[i].n)
 					abort();
@@ -63,9 +63,9 @@ static void fuzz_lexer(const uint8_t *data, size_t size)
 	} else if (pieces || n) {
 		abort();
 	}
-	if (calx__lex_string(s, &str, m, sizeof m) == 1)
+	if (calxr__lex_string(s, &str, m, sizeof m) == 1)
 		free(str);
-	(void)calx__lex_ident(s);
+	(void)calxr__lex_ident(s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -84,57 +84,57 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 
-	calx__annot_kind kind = calx__annot_classify(text, &name_len);
-	if (name_len > strlen(text) || (kind == CALX__ANNOT_FOREIGN && name_len != 0))
+	calxr__annot_kind kind = calxr__annot_classify(text, &name_len);
+	if (name_len > strlen(text) || (kind == CALXR__ANNOT_FOREIGN && name_len != 0))
 		abort();
 
 	{
-		calx__field_opts opts = CALX__FIELD_OPTS_INIT;
+		calxr__field_opts opts = CALXR__FIELD_OPTS_INIT;
 		e.n = 0;
-		r = calx__annot_parse_field(text, &opts, on_error, &e);
+		r = calxr__annot_parse_field(text, &opts, on_error, &e);
 		check_count(r, &e);
 		/* a field may carry several annotations: merge the same text again */
 		e.n = 0;
-		r = calx__annot_parse_field(text, &opts, on_error, &e);
+		r = calxr__annot_parse_field(text, &opts, on_error, &e);
 		check_count(r, &e);
 		e.n = 0;
-		r = calx__annot_check_field(&opts, on_error, &e);
+		r = calxr__annot_check_field(&opts, on_error, &e);
 		check_count(r, &e);
-		if (opts.name && !calx__is_sql_ident(opts.name))
+		if (opts.name && !calxr__is_sql_ident(opts.name))
 			abort();
 		if ((opts.fk_table == NULL) != (opts.fk_column == NULL) && !opts.oom)
 			abort();
-		calx__field_opts_free(&opts);
+		calxr__field_opts_free(&opts);
 		/* and without a sink */
-		calx__field_opts quiet = CALX__FIELD_OPTS_INIT;
-		(void)calx__annot_parse_field(text, &quiet, NULL, NULL);
-		calx__field_opts_free(&quiet);
+		calxr__field_opts quiet = CALXR__FIELD_OPTS_INIT;
+		(void)calxr__annot_parse_field(text, &quiet, NULL, NULL);
+		calxr__field_opts_free(&quiet);
 	}
 	{
 		char *name = NULL;
 		e.n = 0;
-		r = calx__annot_parse_table(text, &name, on_error, &e);
+		r = calxr__annot_parse_table(text, &name, on_error, &e);
 		check_count(r, &e);
-		if (name && !calx__is_sql_ident(name))
+		if (name && !calxr__is_sql_ident(name))
 			abort();
 		free(name);
 	}
 	{
 		e.n = 0;
-		r = calx__annot_parse_mixin(text, on_error, &e);
+		r = calxr__annot_parse_mixin(text, on_error, &e);
 		check_count(r, &e);
 	}
 	{
-		calx__strlist types = { NULL, 0 };
+		calxr__strlist types = { NULL, 0 };
 		e.n = 0;
-		r = calx__annot_parse_type(text, &types, on_error, &e);
+		r = calxr__annot_parse_type(text, &types, on_error, &e);
 		check_count(r, &e);
 		for (unsigned i = 0; i < types.n; i++)
 			if (!types.v[i][0])
 				abort();
-		calx__strlist_free(&types);
+		calxr__strlist_free(&types);
 	}
-	(void)calx__is_sql_ident(text);
+	(void)calxr__is_sql_ident(text);
 	free(text);
 	return 0;
 }

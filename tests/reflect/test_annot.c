@@ -27,38 +27,38 @@ static void collect(void *payload, const char *msg)
 }
 
 /* Parse and check one calx:field text; returns the number of errors. */
-static unsigned field(const char *text, calx__field_opts *o, errs *e)
+static unsigned field(const char *text, calxr__field_opts *o, errs *e)
 {
-	unsigned n = calx__annot_parse_field(text, o, collect, e);
-	return n + calx__annot_check_field(o, collect, e);
+	unsigned n = calxr__annot_parse_field(text, o, collect, e);
+	return n + calxr__annot_check_field(o, collect, e);
 }
 
 static void expect_error(const char *text, const char *msg)
 {
-	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
 	errs e = { .n = 0 };
 	field(text, &o, &e);
 	assert_int_equal(e.n, 1);
 	assert_string_equal(e.msg[0], msg);
-	calx__field_opts_free(&o);
+	calxr__field_opts_free(&o);
 }
 
 static void classify_tells_annotations_apart(void **state)
 {
 	size_t n;
 	(void)state;
-	assert_int_equal(calx__annot_classify("calx:table(\"u\")", &n), CALX__ANNOT_TABLE);
+	assert_int_equal(calxr__annot_classify("calx:table(\"u\")", &n), CALXR__ANNOT_TABLE);
 	assert_int_equal(n, 10);
-	assert_int_equal(calx__annot_classify("calx:mixin", &n), CALX__ANNOT_MIXIN);
-	assert_int_equal(calx__annot_classify("calx:type(\"X\")", &n), CALX__ANNOT_TYPE);
-	assert_int_equal(calx__annot_classify("calx:field()", &n), CALX__ANNOT_FIELD);
-	assert_int_equal(calx__annot_classify("calx:fields()", &n), CALX__ANNOT_UNKNOWN);
-	assert_int_equal(calx__annot_classify("other:thing", &n), CALX__ANNOT_FOREIGN);
+	assert_int_equal(calxr__annot_classify("calx:mixin", &n), CALXR__ANNOT_MIXIN);
+	assert_int_equal(calxr__annot_classify("calx:type(\"X\")", &n), CALXR__ANNOT_TYPE);
+	assert_int_equal(calxr__annot_classify("calx:field()", &n), CALXR__ANNOT_FIELD);
+	assert_int_equal(calxr__annot_classify("calx:fields()", &n), CALXR__ANNOT_UNKNOWN);
+	assert_int_equal(calxr__annot_classify("other:thing", &n), CALXR__ANNOT_FOREIGN);
 }
 
 static void field_options_parse_into_values(void **state)
 {
-	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
 	errs e = { .n = 0 };
 	(void)state;
 	assert_int_equal(field("calx:field(primary_key, name(\"user_id\"), unique, index, "
@@ -66,8 +66,8 @@ static void field_options_parse_into_values(void **state)
 			       "type(\"TEXT\", \"postgresql:CITEXT\"), check(\"x > 0\"), init(false), "
 			       "foreign_key(\"users.id\", ondelete = \"set null\", onupdate=\"Cascade\"))",
 			       &o, &e), 0);
-	assert_true(o.seen & (1u << CALX__OPT_PRIMARY_KEY));
-	assert_true(o.seen & (1u << CALX__OPT_UNIQUE));
+	assert_true(o.seen & (1u << CALXR__OPT_PRIMARY_KEY));
+	assert_true(o.seen & (1u << CALXR__OPT_UNIQUE));
 	assert_string_equal(o.name, "user_id");
 	assert_string_equal(o.default_text, "f(1, \"a,)\", ')')");
 	assert_string_equal(o.server_default, "CURRENT_TIMESTAMP");
@@ -79,38 +79,38 @@ static void field_options_parse_into_values(void **state)
 	assert_string_equal(o.fk_column, "id");
 	assert_string_equal(o.ondelete, "SET NULL");
 	assert_string_equal(o.onupdate, "CASCADE");
-	calx__field_opts_free(&o);
+	calxr__field_opts_free(&o);
 }
 
 static void strings_decode_c_escapes(void **state)
 {
-	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
 	errs e = { .n = 0 };
 	(void)state;
 	assert_int_equal(field("calx:field(check(\"a \\\"b\\\" \\\\ \\n\\t\\x41\\101\" \"c\"))", &o, &e), 0);
 	assert_string_equal(o.check, "a \"b\" \\ \n\tAAc");
-	calx__field_opts_free(&o);
+	calxr__field_opts_free(&o);
 }
 
 static void empty_option_list_is_fine(void **state)
 {
-	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
 	errs e = { .n = 0 };
 	(void)state;
 	assert_int_equal(field("calx:field()", &o, &e), 0);
 	assert_int_equal(o.seen, 0);
-	calx__field_opts_free(&o);
+	calxr__field_opts_free(&o);
 }
 
 static void options_merge_over_annotations(void **state)
 {
-	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
 	errs e = { .n = 0 };
 	(void)state;
-	assert_int_equal(calx__annot_parse_field("calx:field(unique)", &o, collect, &e), 0);
-	assert_int_equal(calx__annot_parse_field("calx:field(unique)", &o, collect, &e), 1);
+	assert_int_equal(calxr__annot_parse_field("calx:field(unique)", &o, collect, &e), 0);
+	assert_int_equal(calxr__annot_parse_field("calx:field(unique)", &o, collect, &e), 1);
 	assert_string_equal(e.msg[0], "duplicate option 'unique'");
-	calx__field_opts_free(&o);
+	calxr__field_opts_free(&o);
 }
 
 static void bad_field_texts_give_one_clear_message(void **state)
@@ -170,49 +170,49 @@ static void bad_field_texts_give_one_clear_message(void **state)
 
 static void several_errors_are_all_reported(void **state)
 {
-	calx__field_opts o = CALX__FIELD_OPTS_INIT;
+	calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
 	errs e = { .n = 0 };
 	(void)state;
 	assert_int_equal(field("calx:field(primry_key, unique, unique, name(x))", &o, &e), 3);
 	assert_string_equal(e.msg[0], "unknown option 'primry_key'");
 	assert_string_equal(e.msg[1], "duplicate option 'unique'");
 	assert_string_equal(e.msg[2], "option 'name' expects a string literal, found 'x'");
-	calx__field_opts_free(&o);
+	calxr__field_opts_free(&o);
 }
 
 static void table_and_type_annotations(void **state)
 {
 	char *name = NULL;
-	calx__strlist types = { NULL, 0 };
+	calxr__strlist types = { NULL, 0 };
 	errs e = { .n = 0 };
 	(void)state;
-	assert_int_equal(calx__annot_parse_table("calx:table()", &name, collect, &e), 0);
+	assert_int_equal(calxr__annot_parse_table("calx:table()", &name, collect, &e), 0);
 	assert_null(name);
-	assert_int_equal(calx__annot_parse_table("calx:table(\"users\")", &name, collect, &e), 0);
+	assert_int_equal(calxr__annot_parse_table("calx:table(\"users\")", &name, collect, &e), 0);
 	assert_string_equal(name, "users");
 	free(name);
-	assert_int_equal(calx__annot_parse_table("calx:table(users)", &name, collect, &e), 1);
+	assert_int_equal(calxr__annot_parse_table("calx:table(users)", &name, collect, &e), 1);
 	assert_string_equal(e.msg[0], "annotation 'calx:table' expects a string literal, found 'users'");
-	assert_int_equal(calx__annot_parse_table("calx:table(\"a\", \"b\")", &name, collect, &e), 1);
-	assert_int_equal(calx__annot_parse_mixin("calx:mixin", collect, &e), 0);
-	assert_int_equal(calx__annot_parse_mixin("calx:mixin(1)", collect, &e), 1);
-	assert_int_equal(calx__annot_parse_type("calx:type(\"VARCHAR(255)\", \"postgresql:CITEXT\")", &types,
+	assert_int_equal(calxr__annot_parse_table("calx:table(\"a\", \"b\")", &name, collect, &e), 1);
+	assert_int_equal(calxr__annot_parse_mixin("calx:mixin", collect, &e), 0);
+	assert_int_equal(calxr__annot_parse_mixin("calx:mixin(1)", collect, &e), 1);
+	assert_int_equal(calxr__annot_parse_type("calx:type(\"VARCHAR(255)\", \"postgresql:CITEXT\")", &types,
 						collect, &e), 0);
 	assert_int_equal(types.n, 2);
 	assert_string_equal(types.v[0], "VARCHAR(255)");
-	calx__strlist_free(&types);
-	assert_int_equal(calx__annot_parse_type("calx:type()", &types, collect, &e), 1);
+	calxr__strlist_free(&types);
+	assert_int_equal(calxr__annot_parse_type("calx:type()", &types, collect, &e), 1);
 }
 
 static void identifiers_are_checked(void **state)
 {
 	(void)state;
-	assert_true(calx__is_sql_ident("users"));
-	assert_true(calx__is_sql_ident("_x9"));
-	assert_false(calx__is_sql_ident("9x"));
-	assert_false(calx__is_sql_ident(""));
-	assert_false(calx__is_sql_ident("a;drop table x"));
-	assert_false(calx__is_sql_ident("a\"b"));
+	assert_true(calxr__is_sql_ident("users"));
+	assert_true(calxr__is_sql_ident("_x9"));
+	assert_false(calxr__is_sql_ident("9x"));
+	assert_false(calxr__is_sql_ident(""));
+	assert_false(calxr__is_sql_ident("a;drop table x"));
+	assert_false(calxr__is_sql_ident("a\"b"));
 }
 
 /* Every prefix of a valid text must fail cleanly, never crash or leak. */
@@ -224,12 +224,12 @@ static void truncated_texts_never_crash(void **state)
 	(void)state;
 	for (size_t i = 0; i <= n; i++) {
 		char *cut = malloc(i + 1);
-		calx__field_opts o = CALX__FIELD_OPTS_INIT;
+		calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
 		assert_non_null(cut);
 		memcpy(cut, text, i);
 		cut[i] = '\0';
-		calx__annot_parse_field(cut, &o, NULL, NULL);
-		calx__field_opts_free(&o);
+		calxr__annot_parse_field(cut, &o, NULL, NULL);
+		calxr__field_opts_free(&o);
 		free(cut);
 	}
 }
