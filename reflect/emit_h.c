@@ -69,7 +69,7 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 	calxr__buf_comment(b, cx->opts->input);
 	calxr__buf_put(b, ". Do not edit. */\n");
 	calxr__buf_printf(b, "#ifndef %s\n#define %s\n", guard, guard);
-	calxr__buf_printf(b, "#include <calx/calx.h>\n#include \"%s\"\n", cx->include);
+	calxr__buf_printf(b, "#include <calx/calx.h>\n#include <calx/sys/generated.h>\n#include \"%s\"\n", cx->include);
 	calxr__buf_put(b, "/* The constructors below override defaults with the caller's designated initializers (C11 6.7.9p19). */\n"
 			 "#if defined(__clang__)\n"
 			 "#pragma clang diagnostic ignored \"-Winitializer-overrides\"\n"

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include "calx/types.h"
 #include "calx/session.h"
+#include "calx/sys/generated.h"
 
 typedef struct calx_select calx_select;
 typedef struct calx_expr calx_expr;
@@ -83,13 +84,10 @@ void calx_expr_free(calx_expr *e);
 calx_expr *calx_like(const calx_field_desc *col, const char *pattern);
 size_t calx_like_escape(char *buf, size_t cap, const char *text);
 
-/* An unsigned 64-bit value above INT64_MAX cannot be stored; it compares as out of range. */
-calx_value calx__value_u64(uint64_t u);
-calx_value calx__value_bool(_Bool b);
-calx_value calx__value_same(calx_value v);
-calx_value calx__value_i64(int64_t i);
-
-/* C value to calx_value, chosen by the argument's type. */
+/*
+ * C value to calx_value, chosen by the argument's type. An unsigned 64-bit
+ * value above INT64_MAX cannot be stored; it compares as out of range.
+ */
 #define calx_v(x) _Generic((x),                                          \
 	char *: calx_value_text, const char *: calx_value_text,          \
 	_Bool: calx__value_bool,                                         \

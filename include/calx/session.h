@@ -35,12 +35,11 @@ int calx_session_errcode(const calx_session *s);
 const char *calx_session_errmsg(const calx_session *s);
 
 /*
- * A new transient object with every default(...) applied. The generated
- * constructors (user_new(s, .name = "Alice")) call calx__construct.
+ * A new transient object with every default(...) applied (the generated
+ * constructors, user_new(s, .name = "Alice"), also start from the defaults).
  * NULL on failure, with the error kept on the session.
  */
 void *calx_object_new(calx_session *s, const calx_mapper_desc *m);
-void *calx__construct(calx_session *s, const calx_mapper_desc *m, const void *init);
 
 /*
  * Mark an object created or loaded by this session for insert; for a

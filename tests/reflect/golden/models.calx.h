@@ -2,6 +2,7 @@
 #ifndef MODELS_CALX_H
 #define MODELS_CALX_H
 #include <calx/calx.h>
+#include <calx/sys/generated.h>
 #include "models.h"
 /* The constructors below override defaults with the caller's designated initializers (C11 6.7.9p19). */
 #if defined(__clang__)
