@@ -6,6 +6,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "mapping/registry.h"
+#include "mapping/value.h"
 #include "session/session.h"
 
 static const char *const default_names[5] = {
@@ -54,7 +55,7 @@ static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 		const calx_field_desc *fd = &m->fields[f];
 		if (fd->index != f || fd->owner != m || fd->offset + fd->size > m->size ||
 		    fd->ctype < CALX_CTYPE_INT8 || fd->ctype > CALX_CTYPE_CHARARRAY ||
-		    (fd->fk >= 0 && (unsigned)fd->fk >= m->n_fks))
+		    (fd->fk >= 0 && (unsigned)fd->fk >= m->n_fks) || !calx__field_layout_valid(fd))
 			return calx_error_set(&reg->err, CALX_EINVAL, "struct '%s': field '%s' has an inconsistent descriptor",
 			                      m->name, fd->name);
 	}

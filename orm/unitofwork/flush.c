@@ -55,7 +55,7 @@ static bool snap_null(const calx__obj *h, const calx_field_desc *f)
 {
 	if (f->ctype == CALX_CTYPE_STRING)
 		return calx__field_zero(f, calx__obj_snap(h));
-	return null_bit(calx__obj_snap_nulls(h), f->index);
+	return calx__field_is_null(f, calx__obj_snap(h), null_bit(calx__obj_snap_nulls(h), f->index));
 }
 
 static bool field_dirty(const calx__obj *h, const calx_field_desc *f)

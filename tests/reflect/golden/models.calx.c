@@ -2,7 +2,7 @@
 #include "models.calx.h"
 #include <stddef.h>
 /* A stale descriptor must not compile: libclang's layout, checked by the application's compiler. */
-_Static_assert(sizeof(struct user) == 144, "struct user changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(sizeof(struct user) == 160, "struct user changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(_Alignof(struct user) == 8, "struct user changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct user, id) == 0, "struct user changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct user, name) == 8, "struct user changed since models.calx.c was generated: re-run calx-reflect");
@@ -12,17 +12,23 @@ _Static_assert(offsetof(struct user, work_email) == 88, "struct user changed sin
 _Static_assert(offsetof(struct user, nick) == 96, "struct user changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct user, role) == 104, "struct user changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct user, score) == 112, "struct user changed since models.calx.c was generated: re-run calx-reflect");
-_Static_assert(offsetof(struct user, ts.created_at) == 120, "struct user changed since models.calx.c was generated: re-run calx-reflect");
-_Static_assert(offsetof(struct user, ts.updated_at) == 128, "struct user changed since models.calx.c was generated: re-run calx-reflect");
-_Static_assert(sizeof(struct address) == 48, "struct address changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct user, ts.created_at) == 128, "struct user changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct user, ts.updated_at) == 136, "struct user changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(_Generic(((struct user *)0)->score, calx_opt_double: 1, default: 0), "struct user changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(_Generic(((struct user *)0)->ts.updated_at, calx_opt_int64: 1, default: 0), "struct user changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(sizeof(struct address) == 56, "struct address changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(_Alignof(struct address) == 8, "struct address changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct address, id) == 0, "struct address changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct address, user_id) == 8, "struct address changed since models.calx.c was generated: re-run calx-reflect");
-_Static_assert(offsetof(struct address, email_address) == 16, "struct address changed since models.calx.c was generated: re-run calx-reflect");
-_Static_assert(offsetof(struct address, note) == 24, "struct address changed since models.calx.c was generated: re-run calx-reflect");
-_Static_assert(offsetof(struct address, floor) == 32, "struct address changed since models.calx.c was generated: re-run calx-reflect");
-_Static_assert(offsetof(struct address, lat) == 36, "struct address changed since models.calx.c was generated: re-run calx-reflect");
-_Static_assert(offsetof(struct address, lon) == 40, "struct address changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct address, email_address) == 24, "struct address changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct address, note) == 32, "struct address changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct address, floor) == 40, "struct address changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct address, verified) == 44, "struct address changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct address, lat) == 48, "struct address changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct address, lon) == 52, "struct address changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(_Generic(((struct address *)0)->user_id, calx_opt_int64: 1, default: 0), "struct address changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(_Generic(((struct address *)0)->floor, calx_opt_uint16: 1, default: 0), "struct address changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(_Generic(((struct address *)0)->verified, calx_opt_bool: 1, default: 0), "struct address changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(sizeof(struct tag) == 32, "struct tag changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(_Alignof(struct tag) == 8, "struct tag changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct tag, code) == 0, "struct tag changed since models.calx.c was generated: re-run calx-reflect");
@@ -36,54 +42,55 @@ _Static_assert(_Alignof(struct membership) == 8, "struct membership changed sinc
 _Static_assert(offsetof(struct membership, user_id) == 0, "struct membership changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct membership, group_id) == 8, "struct membership changed since models.calx.c was generated: re-run calx-reflect");
 
-/* struct user: table users, tests/reflect/fixtures/models.h:16 */
+/* struct user: table users, tests/reflect/fixtures/models.h:19 */
 static const struct user user__defaults = { .active = true, .role = ROLE_ADMIN };
 static const char *const user__email_variants[] = { "postgresql:CITEXT", NULL };
 static const char *const user__work_email_variants[] = { "postgresql:CITEXT", NULL };
 static const calx_field_desc user__fields[] = {
 	{ .name = "id", .column = "id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_NOT_NULL, .offset = offsetof(struct user, id), .size = sizeof(((struct user *)0)->id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 0, .owner = &user_mapper },
 	{ .name = "name", .column = "name", .ctype = CALX_CTYPE_CHARARRAY, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct user, name), .size = sizeof(((struct user *)0)->name), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 1, .owner = &user_mapper },
-	{ .name = "active", .column = "active", .ctype = CALX_CTYPE_BOOL, .flags = CALX_FIELD_HAS_DEFAULT, .offset = offsetof(struct user, active), .size = sizeof(((struct user *)0)->active), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "true", .check = NULL, .fk = -1, .index = 2, .owner = &user_mapper },
+	{ .name = "active", .column = "active", .ctype = CALX_CTYPE_BOOL, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_HAS_DEFAULT, .offset = offsetof(struct user, active), .size = sizeof(((struct user *)0)->active), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "true", .check = NULL, .fk = -1, .index = 2, .owner = &user_mapper },
 	{ .name = "email", .column = "email", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_UNIQUE, .offset = offsetof(struct user, email), .size = sizeof(((struct user *)0)->email), .sql_type = "VARCHAR(255)", .sql_type_variants = user__email_variants, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 3, .owner = &user_mapper },
 	{ .name = "work_email", .column = "work_email", .ctype = CALX_CTYPE_STRING, .flags = 0, .offset = offsetof(struct user, work_email), .size = sizeof(((struct user *)0)->work_email), .sql_type = "VARCHAR(255)", .sql_type_variants = user__work_email_variants, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 4, .owner = &user_mapper },
 	{ .name = "nick", .column = "nick", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_REQUIRED, .offset = offsetof(struct user, nick), .size = sizeof(((struct user *)0)->nick), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 5, .owner = &user_mapper },
-	{ .name = "role", .column = "role", .ctype = CALX_CTYPE_UINT32, .flags = CALX_FIELD_INDEX | CALX_FIELD_HAS_DEFAULT | CALX_FIELD_ENUM, .offset = offsetof(struct user, role), .size = sizeof(((struct user *)0)->role), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "ROLE_ADMIN", .check = NULL, .fk = -1, .index = 6, .owner = &user_mapper },
-	{ .name = "score", .column = "rating", .ctype = CALX_CTYPE_DOUBLE, .flags = 0, .offset = offsetof(struct user, score), .size = sizeof(((struct user *)0)->score), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = "rating >= 0", .fk = -1, .index = 7, .owner = &user_mapper },
+	{ .name = "role", .column = "role", .ctype = CALX_CTYPE_UINT32, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_INDEX | CALX_FIELD_HAS_DEFAULT | CALX_FIELD_ENUM, .offset = offsetof(struct user, role), .size = sizeof(((struct user *)0)->role), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "ROLE_ADMIN", .check = NULL, .fk = -1, .index = 6, .owner = &user_mapper },
+	{ .name = "score", .column = "rating", .ctype = CALX_CTYPE_DOUBLE, .flags = CALX_FIELD_OPTIONAL, .offset = offsetof(struct user, score), .size = sizeof(((struct user *)0)->score), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = "rating >= 0", .fk = -1, .index = 7, .owner = &user_mapper },
 	{ .name = "ts.created_at", .column = "created_at", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct user, ts.created_at), .size = sizeof(((struct user *)0)->ts.created_at), .sql_type = NULL, .sql_type_variants = NULL, .server_default = "CURRENT_TIMESTAMP", .default_text = NULL, .check = NULL, .fk = -1, .index = 8, .owner = &user_mapper },
-	{ .name = "ts.updated_at", .column = "modified_at", .ctype = CALX_CTYPE_INT64, .flags = 0, .offset = offsetof(struct user, ts.updated_at), .size = sizeof(((struct user *)0)->ts.updated_at), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 9, .owner = &user_mapper },
+	{ .name = "ts.updated_at", .column = "modified_at", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_OPTIONAL, .offset = offsetof(struct user, ts.updated_at), .size = sizeof(((struct user *)0)->ts.updated_at), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 9, .owner = &user_mapper },
 };
-const calx_mapper_desc user_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "user", .table = "users", .size = sizeof(struct user), .align = _Alignof(struct user), .fields = user__fields, .n_fields = sizeof user__fields / sizeof user__fields[0], .fks = NULL, .n_fks = 0, .defaults = &user__defaults, .index = 0, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:16" };
+const calx_mapper_desc user_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "user", .table = "users", .size = sizeof(struct user), .align = _Alignof(struct user), .fields = user__fields, .n_fields = sizeof user__fields / sizeof user__fields[0], .fks = NULL, .n_fks = 0, .defaults = &user__defaults, .index = 0, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:19" };
 
-/* struct address: table addresses, tests/reflect/fixtures/models.h:29 */
-static const struct address address__defaults = { .floor = 1 };
+/* struct address: table addresses, tests/reflect/fixtures/models.h:32 */
+static const struct address address__defaults = { .floor = CALX_SOME(1) };
 static const char *const address__email_address_variants[] = { "postgresql:VARCHAR(320)", NULL };
 static const calx_fk_desc address__fks[] = {
 	{ .field = 1, .ref_table = "users", .ref_column = "id", .ref_mapper = 0, .ref_field = 0, .ondelete = "CASCADE", .onupdate = NULL }, /* -> user.id */
 };
 static const calx_field_desc address__fields[] = {
 	{ .name = "id", .column = "id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_NOT_NULL, .offset = offsetof(struct address, id), .size = sizeof(((struct address *)0)->id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 0, .owner = &address_mapper },
-	{ .name = "user_id", .column = "user_id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_INDEX, .offset = offsetof(struct address, user_id), .size = sizeof(((struct address *)0)->user_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = 0, .index = 1, .owner = &address_mapper },
+	{ .name = "user_id", .column = "user_id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_INDEX | CALX_FIELD_OPTIONAL, .offset = offsetof(struct address, user_id), .size = sizeof(((struct address *)0)->user_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = 0, .index = 1, .owner = &address_mapper },
 	{ .name = "email_address", .column = "email_address", .ctype = CALX_CTYPE_STRING, .flags = 0, .offset = offsetof(struct address, email_address), .size = sizeof(((struct address *)0)->email_address), .sql_type = "TEXT", .sql_type_variants = address__email_address_variants, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 2, .owner = &address_mapper },
 	{ .name = "note", .column = "note", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_NO_INIT, .offset = offsetof(struct address, note), .size = sizeof(((struct address *)0)->note), .sql_type = NULL, .sql_type_variants = NULL, .server_default = "'none'", .default_text = NULL, .check = NULL, .fk = -1, .index = 3, .owner = &address_mapper },
-	{ .name = "floor", .column = "floor", .ctype = CALX_CTYPE_UINT16, .flags = CALX_FIELD_HAS_DEFAULT, .offset = offsetof(struct address, floor), .size = sizeof(((struct address *)0)->floor), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "1", .check = NULL, .fk = -1, .index = 4, .owner = &address_mapper },
-	{ .name = "lat", .column = "lat", .ctype = CALX_CTYPE_FLOAT, .flags = 0, .offset = offsetof(struct address, lat), .size = sizeof(((struct address *)0)->lat), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 5, .owner = &address_mapper },
-	{ .name = "lon", .column = "lon", .ctype = CALX_CTYPE_FLOAT, .flags = 0, .offset = offsetof(struct address, lon), .size = sizeof(((struct address *)0)->lon), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 6, .owner = &address_mapper },
+	{ .name = "floor", .column = "floor", .ctype = CALX_CTYPE_UINT16, .flags = CALX_FIELD_HAS_DEFAULT | CALX_FIELD_OPTIONAL, .offset = offsetof(struct address, floor), .size = sizeof(((struct address *)0)->floor), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "CALX_SOME(1)", .check = NULL, .fk = -1, .index = 4, .owner = &address_mapper },
+	{ .name = "verified", .column = "verified", .ctype = CALX_CTYPE_BOOL, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_NO_INIT | CALX_FIELD_OPTIONAL, .offset = offsetof(struct address, verified), .size = sizeof(((struct address *)0)->verified), .sql_type = NULL, .sql_type_variants = NULL, .server_default = "false", .default_text = NULL, .check = NULL, .fk = -1, .index = 5, .owner = &address_mapper },
+	{ .name = "lat", .column = "lat", .ctype = CALX_CTYPE_FLOAT, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct address, lat), .size = sizeof(((struct address *)0)->lat), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 6, .owner = &address_mapper },
+	{ .name = "lon", .column = "lon", .ctype = CALX_CTYPE_FLOAT, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct address, lon), .size = sizeof(((struct address *)0)->lon), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 7, .owner = &address_mapper },
 };
-const calx_mapper_desc address_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "address", .table = "addresses", .size = sizeof(struct address), .align = _Alignof(struct address), .fields = address__fields, .n_fields = sizeof address__fields / sizeof address__fields[0], .fks = address__fks, .n_fks = sizeof address__fks / sizeof address__fks[0], .defaults = &address__defaults, .index = 1, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:29" };
+const calx_mapper_desc address_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "address", .table = "addresses", .size = sizeof(struct address), .align = _Alignof(struct address), .fields = address__fields, .n_fields = sizeof address__fields / sizeof address__fields[0], .fks = address__fks, .n_fks = sizeof address__fks / sizeof address__fks[0], .defaults = &address__defaults, .index = 1, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:32" };
 
-/* struct tag: table tag, tests/reflect/fixtures/models.h:38 */
+/* struct tag: table tag, tests/reflect/fixtures/models.h:42 */
 static const struct tag tag__defaults = { .label = "a \"quoted\" \\ label\n" };
 static const calx_field_desc tag__fields[] = {
 	{ .name = "code", .column = "code", .ctype = CALX_CTYPE_CHARARRAY, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, code), .size = sizeof(((struct tag *)0)->code), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 0, .owner = &tag_mapper },
-	{ .name = "weight", .column = "weight", .ctype = CALX_CTYPE_INT8, .flags = 0, .offset = offsetof(struct tag, weight), .size = sizeof(((struct tag *)0)->weight), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 1, .owner = &tag_mapper },
-	{ .name = "flags", .column = "flags", .ctype = CALX_CTYPE_UINT8, .flags = 0, .offset = offsetof(struct tag, flags), .size = sizeof(((struct tag *)0)->flags), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 2, .owner = &tag_mapper },
-	{ .name = "s", .column = "s", .ctype = CALX_CTYPE_INT16, .flags = 0, .offset = offsetof(struct tag, s), .size = sizeof(((struct tag *)0)->s), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 3, .owner = &tag_mapper },
-	{ .name = "big", .column = "big", .ctype = CALX_CTYPE_UINT64, .flags = 0, .offset = offsetof(struct tag, big), .size = sizeof(((struct tag *)0)->big), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 4, .owner = &tag_mapper },
+	{ .name = "weight", .column = "weight", .ctype = CALX_CTYPE_INT8, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, weight), .size = sizeof(((struct tag *)0)->weight), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 1, .owner = &tag_mapper },
+	{ .name = "flags", .column = "flags", .ctype = CALX_CTYPE_UINT8, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, flags), .size = sizeof(((struct tag *)0)->flags), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 2, .owner = &tag_mapper },
+	{ .name = "s", .column = "s", .ctype = CALX_CTYPE_INT16, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, s), .size = sizeof(((struct tag *)0)->s), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 3, .owner = &tag_mapper },
+	{ .name = "big", .column = "big", .ctype = CALX_CTYPE_UINT64, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, big), .size = sizeof(((struct tag *)0)->big), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 4, .owner = &tag_mapper },
 	{ .name = "label", .column = "text", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_HAS_DEFAULT, .offset = offsetof(struct tag, label), .size = sizeof(((struct tag *)0)->label), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "\"a \\\"quoted\\\" \\\\ label\\n\"", .check = NULL, .fk = -1, .index = 5, .owner = &tag_mapper },
 };
-const calx_mapper_desc tag_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "tag", .table = "tag", .size = sizeof(struct tag), .align = _Alignof(struct tag), .fields = tag__fields, .n_fields = sizeof tag__fields / sizeof tag__fields[0], .fks = NULL, .n_fks = 0, .defaults = &tag__defaults, .index = 2, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:38" };
+const calx_mapper_desc tag_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "tag", .table = "tag", .size = sizeof(struct tag), .align = _Alignof(struct tag), .fields = tag__fields, .n_fields = sizeof tag__fields / sizeof tag__fields[0], .fks = NULL, .n_fks = 0, .defaults = &tag__defaults, .index = 2, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:42" };
 
-/* struct membership: table memberships, tests/reflect/fixtures/models.h:47 */
+/* struct membership: table memberships, tests/reflect/fixtures/models.h:51 */
 static const struct membership membership__defaults = { 0 };
 static const calx_fk_desc membership__fks[] = {
 	{ .field = 0, .ref_table = "users", .ref_column = "id", .ref_mapper = 0, .ref_field = 0, .ondelete = NULL, .onupdate = NULL }, /* -> user.id */
@@ -92,7 +99,7 @@ static const calx_field_desc membership__fields[] = {
 	{ .name = "user_id", .column = "user_id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct membership, user_id), .size = sizeof(((struct membership *)0)->user_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = 0, .index = 0, .owner = &membership_mapper },
 	{ .name = "group_id", .column = "group_id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct membership, group_id), .size = sizeof(((struct membership *)0)->group_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 1, .owner = &membership_mapper },
 };
-const calx_mapper_desc membership_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "membership", .table = "memberships", .size = sizeof(struct membership), .align = _Alignof(struct membership), .fields = membership__fields, .n_fields = sizeof membership__fields / sizeof membership__fields[0], .fks = membership__fks, .n_fks = sizeof membership__fks / sizeof membership__fks[0], .defaults = &membership__defaults, .index = 3, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:47" };
+const calx_mapper_desc membership_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "membership", .table = "memberships", .size = sizeof(struct membership), .align = _Alignof(struct membership), .fields = membership__fields, .n_fields = sizeof membership__fields / sizeof membership__fields[0], .fks = membership__fks, .n_fks = sizeof membership__fks / sizeof membership__fks[0], .defaults = &membership__defaults, .index = 3, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:51" };
 
 static const calx_mapper_desc *const models__mappers[] = { &user_mapper, &address_mapper, &tag_mapper, &membership_mapper };
 const calx_schema_desc models_schema = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "models", .generator = "calx-reflect 0.1.0", .mappers = models__mappers, .n_mappers = 4 };
