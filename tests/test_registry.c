@@ -102,6 +102,41 @@ static void descriptor_of_another_version_is_refused(void **state)
 	calx_registry_free(reg);
 }
 
+/* A descriptor whose wrapper field does not fit its calx_opt_* type is refused. */
+static void wrapper_field_of_the_wrong_size_is_refused(void **state)
+{
+	(void)state;
+	static calx_field_desc fields[32];
+	static calx_mapper_desc m;
+	static const calx_mapper_desc *mappers[1];
+	static calx_schema_desc sc;
+	assert_true(sample_mapper.n_fields <= 32);
+	for (int broken = 0; broken < 2; broken++) {
+		sc = shop_schema;
+		m = sample_mapper;
+		memcpy(fields, sample_mapper.fields, sample_mapper.n_fields * sizeof *fields);
+		for (unsigned f = 0; f < m.n_fields; f++)
+			fields[f].owner = &m;
+		if (broken)
+			fields[SAMPLE_OI32->index].size = sizeof(int32_t);   /* the plain type's size */
+		m.fields = fields;
+		m.index = 0;
+		m.schema = &sc;
+		mappers[0] = &m;
+		sc.mappers = mappers;
+		sc.n_mappers = 1;
+		calx_registry *reg;
+		int rc = calx_registry_open(&reg, &sc, NULL);
+		if (broken) {
+			assert_int_equal(rc, CALX_EINVAL);
+			assert_non_null(strstr(calx_registry_errmsg(reg), "field 'oi32' has an inconsistent descriptor"));
+		} else {
+			assert_int_equal(rc, CALX_OK);
+		}
+		calx_registry_free(reg);
+	}
+}
+
 static void session_refuses_a_mapper_of_another_schema(void **state)
 {
 	fixture *fx = *state;
@@ -120,6 +155,7 @@ int main(void)
 		T(create_all_is_idempotent_and_drop_all_removes_tables),
 		T(mappers_are_found_by_struct_tag_or_table),
 		cmocka_unit_test(descriptor_of_another_version_is_refused),
+		cmocka_unit_test(wrapper_field_of_the_wrong_size_is_refused),
 		T(session_refuses_a_mapper_of_another_schema),
 	};
 	return RUN_ON_ALL_DIALECTS("registry", tests);

@@ -86,7 +86,9 @@ bool calx__field_layout_valid(const calx_field_desc *f)
 {
 	if (!(f->flags & CALX_FIELD_OPTIONAL))
 		return true;
-	return !(f->flags & CALX_FIELD_PRIMARY_KEY) && calx__opt_size(f->ctype) == f->size;
+	/* keys and versions are NOT NULL; a wrapper of a text type does not exist */
+	return !(f->flags & (CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_VERSION)) &&
+	       calx__opt_size(f->ctype) == f->size;
 }
 
 /* A wrapper without has_value: SQL NULL, whatever value holds. */

@@ -63,7 +63,7 @@ void calx__field_mark_present(const calx_field_desc *f, void *base);
 
 /* sizeof(calx_opt_X) for a scalar ctype, 0 for text. */
 size_t calx__opt_size(calx_ctype t);
-/* A wrapper field's descriptor fits its wrapper type (and is not a key). */
+/* A wrapper field's descriptor fits its wrapper type (and is not a key or a version). */
 bool calx__field_layout_valid(const calx_field_desc *f);
 
 /* A readable C type name for messages. */
