@@ -244,6 +244,34 @@ static void a_listener_that_keeps_adding_fails_the_flush_with_a_clear_error(void
 	assert_int_equal(g->id, 0);
 }
 
+static int touch_label(calx_session *s, calx_event ev, const calx_mapper_desc *m, void *obj, void *payload)
+{
+	(void)m;
+	(void)payload;
+	struct gadget *g = obj;
+	g->label = calx_strdup(s, ev == CALX_EVENT_AFTER_INSERT ? "after insert" : "after update");
+	return g->label ? CALX_OK : CALX_ENOMEM;
+}
+
+/* The snapshot is the row as written, so a change made after the statement is not lost. */
+static void a_change_an_after_listener_makes_is_written_by_the_next_flush(void **state)
+{
+	fixture *fx = *state;
+	assert_ok(fx->s, calx_session_listen(fx->s, CALX_EVENT_AFTER_INSERT, &gadget_mapper, touch_label, NULL));
+	assert_ok(fx->s, calx_session_listen(fx->s, CALX_EVENT_AFTER_UPDATE, &gadget_mapper, touch_label, NULL));
+	struct gadget *g = gadget_new(fx->s, .label = "new");
+	assert_ok(fx->s, calx_session_add(fx->s, g));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_string_equal(g->label, "after insert");
+	assert_ok(fx->s, calx_session_commit(fx->s));   /* writes the label, then the listener changes it again */
+	calx_session *s2 = fixture_session(fx);
+	void *o;
+	assert_ok(s2, calx_session_get(s2, &gadget_mapper, calx_value_int(g->id), &o));
+	assert_string_equal(((struct gadget *)o)->label, "after insert");
+	calx_session_free(s2);
+	assert_string_equal(g->label, "after update");
+}
+
 typedef struct nested {
 	int commit_rc, flush_rc, rollback_rc;
 } nested;
@@ -335,6 +363,7 @@ int main(void)
 		T(objects_added_by_an_after_flush_listener_are_committed),
 		T(a_listener_that_keeps_adding_fails_the_flush_with_a_clear_error),
 		T(a_listener_cannot_commit_flush_or_roll_back),
+		T(a_change_an_after_listener_makes_is_written_by_the_next_flush),
 		T(a_table_wider_than_64_fields_gets_its_generated_values),
 		T(rollback_clears_generated_values_past_field_63),
 	};
