@@ -272,6 +272,20 @@ static void a_change_an_after_listener_makes_is_written_by_the_next_flush(void *
 	assert_string_equal(g->label, "after update");
 }
 
+static void an_after_flush_listener_that_keeps_adding_fails_the_commit(void **state)
+{
+	fixture *fx = *state;
+	adder a = { 0, 1000, { 0 } };
+	assert_ok(fx->s, calx_session_listen(fx->s, CALX_EVENT_AFTER_FLUSH, NULL, add_gadget, &a));
+	struct gadget *g = gadget_new(fx->s, .label = "mine");
+	assert_ok(fx->s, calx_session_add(fx->s, g));
+	assert_calx(fx->s, calx_session_commit(fx->s), CALX_ESTATE);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "listeners kept adding objects"));
+	assert_int_equal(count_rows(fx, &gadget_mapper), 0);
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+	assert_int_equal(g->id, 0);
+}
+
 typedef struct nested {
 	int commit_rc, flush_rc, rollback_rc;
 } nested;
@@ -362,6 +376,7 @@ int main(void)
 		T(objects_added_by_insert_and_update_listeners_are_flushed_in_that_flush),
 		T(objects_added_by_an_after_flush_listener_are_committed),
 		T(a_listener_that_keeps_adding_fails_the_flush_with_a_clear_error),
+		T(an_after_flush_listener_that_keeps_adding_fails_the_commit),
 		T(a_listener_cannot_commit_flush_or_roll_back),
 		T(a_change_an_after_listener_makes_is_written_by_the_next_flush),
 		T(a_table_wider_than_64_fields_gets_its_generated_values),
