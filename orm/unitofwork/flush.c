@@ -237,7 +237,6 @@ int calx__flush(calx_session *s)
 	calx__plan *p = s->plan;
 	p->inserts.n = p->updates.n = p->deletes.n = 0;
 	p->n_inserted = p->pending_from = p->deleted_from = p->marked_seen = 0;
-	memset(p->explicit_keys, 0, s->reg->n_mappers);        /* a failed flush may have left some */
 	s->flushing = true;
 	bool begun = false;
 	int rc = calx__fire(s, CALX_EVENT_BEFORE_FLUSH, NULL);

@@ -51,7 +51,8 @@ static void restore_kept(calx__obj *h)
 
 void calx__undo_flush(calx_session *s, calx__plan *p)
 {
-	(void)s;
+	/* sequences are synced after each round's inserts: flags of a round that failed remain */
+	memset(p->explicit_keys, 0, s->reg->n_mappers);
 	for (size_t i = 0; i < p->n_inserted; i++)
 		calx__state_clear_generated(p->inserts.v[i]);
 	for (size_t i = 0; i < p->updates.n; i++)
