@@ -1,4 +1,3 @@
-#include <stdalign.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +6,6 @@
 #include "base/buf.h"
 #include "mapping/registry.h"
 #include "mapping/value.h"
-#include "session/session.h"
 
 static const char *const default_names[5] = {
 	"pk_%(table)s",
@@ -68,11 +66,6 @@ static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 	return CALX_OK;
 }
 
-static size_t align_up(size_t n, size_t a)
-{
-	return (n + a - 1) / a * a;
-}
-
 static int derive_mapper(calx_registry *reg, calx__mapper *rm, const calx_registry_options *o)
 {
 	const calx_mapper_desc *m = rm->desc;
@@ -102,8 +95,6 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm, const calx_regist
 				return calx_error_set(&reg->err, CALX_EINVAL, "table '%s' has two version fields", m->table);
 			rm->version = (int)f;
 		}
-		if (f < 64 && ((fd->flags & CALX_FIELD_AUTOINCREMENT) || fd->server_default))
-			rm->generated |= (uint64_t)1 << f;
 	}
 	if (!rm->n_pk)
 		return calx_error_set(&reg->err, CALX_EINVAL, "table '%s' has no primary key", m->table);
@@ -144,15 +135,7 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm, const calx_regist
 	if (!rm->select_list)
 		return calx_error_set(&reg->err, CALX_ENOMEM, "out of memory opening registry");
 
-	size_t a = m->align > alignof(max_align_t) ? m->align : alignof(max_align_t);
-	rm->field_words = (m->n_fields + 63) / 64;
-	rm->obj_off = align_up(sizeof(calx__obj), a);
-	/* the snapshot is only compared and copied: the struct's own alignment will do */
-	rm->snap_off = align_up(rm->obj_off + m->size, m->align ? m->align : 1);
-	rm->nulls_off = align_up(rm->snap_off + m->size, alignof(uint64_t));
-	/* the arena aligns each block's start itself */
-	rm->block_size = rm->nulls_off + 2 * rm->field_words * sizeof(uint64_t);
-	return CALX_OK;
+	return calx__mapper_layout(rm, &reg->err);
 }
 
 /* Parents before children; a self-reference does not constrain the order. */
@@ -230,6 +213,8 @@ int calx_registry_open(calx_registry **out, const calx_schema_desc *schema,
 		int rc = derive_mapper(reg, &reg->mappers[i], opts);
 		if (rc != CALX_OK)
 			return rc;
+		if (reg->mappers[i].field_words > reg->max_field_words)
+			reg->max_field_words = reg->mappers[i].field_words;
 	}
 	return sort_mappers(reg);
 }
@@ -256,6 +241,8 @@ void calx_registry_free(calx_registry *reg)
 		free_names(rm->ix_names, nf);
 		free_names(rm->ck_names, nf);
 		calx__free(rm->select_list);
+		calx__free(rm->generated);
+		calx__free(rm->spans);
 	}
 	calx__free(reg->mappers);
 	calx__free(reg->order);
