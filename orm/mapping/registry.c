@@ -131,18 +131,6 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm, const calx_regist
 			return calx_error_set(&reg->err, CALX_ENOMEM, "out of memory opening registry");
 	}
 
-	calx__buf b = CALX__BUF_INIT;
-	for (unsigned f = 0; f < m->n_fields; f++) {
-		if (f)
-			calx__buf_puts(&b, ", ");
-		calx__buf_ident(&b, m->table);
-		calx__buf_putc(&b, '.');
-		calx__buf_ident(&b, m->fields[f].column);
-	}
-	rm->select_list = calx__buf_detach(&b);
-	if (!rm->select_list)
-		return calx_error_set(&reg->err, CALX_ENOMEM, "out of memory opening registry");
-
 	size_t a = m->align > alignof(max_align_t) ? m->align : alignof(max_align_t);
 	rm->field_words = (m->n_fields + 63) / 64;
 	rm->obj_off = align_up(sizeof(calx__obj), a);
@@ -254,7 +242,6 @@ void calx_registry_free(calx_registry *reg)
 		free_names(rm->uq_names, nf);
 		free_names(rm->ix_names, nf);
 		free_names(rm->ck_names, nf);
-		calx__free(rm->select_list);
 	}
 	calx__free(reg->mappers);
 	calx__free(reg->order);

@@ -26,7 +26,6 @@ typedef struct calx__mapper {
 	char **uq_names;                /* per field, NULL where not unique */
 	char **ix_names;                /* per field, NULL where not indexed */
 	char **ck_names;                /* per field, NULL where no check */
-	char *select_list;              /* "t"."a", "t"."b", ... in field order */
 	/* an object's block in a session: header, object, snapshot, null bits */
 	size_t obj_off;
 	size_t snap_off;

@@ -646,11 +646,10 @@ int calx__flush(calx_session *s)
 		goto failed;    /* nothing written, but the connection may be gone: roll back first */
 	s->flushing = true;
 	rc = s->d->execute_batch ? run_inserts_batched(s, &p) : run_inserts(s, &p);
-	for (unsigned m = 0; rc == CALX_OK && s->d->sync_autoincrement && m < s->reg->n_mappers; m++) {
+	for (unsigned m = 0; rc == CALX_OK && m < s->reg->n_mappers; m++) {
 		const calx__mapper *rm = &s->reg->mappers[m];
 		if (p.explicit_keys[m])
-			rc = s->d->sync_autoincrement(s->conn->raw, rm->desc->table,
-			                              rm->desc->fields[rm->autoinc].column, &s->err);
+			rc = calx__sync_autoincrement(s->conn, rm, &s->err);
 	}
 	for (size_t i = 0; rc == CALX_OK && i < p.updates.n; i++)
 		rc = run_one(s, "update of", p.updates.v[i], i, p.updates.n, true);
