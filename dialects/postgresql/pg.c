@@ -107,9 +107,10 @@ static int pg_connect(calx_conn **out, const char *url, calx_error *err)
 	}
 	/* quiet notices (the library never prints), and exact float text */
 	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
-	PGresult *res = PQexec(c->pg, "SET client_min_messages = warning; SET extra_float_digits = 3");
+	const char *setup = "SET client_min_messages = warning; SET extra_float_digits = 3";
+	PGresult *res = PQexec(c->pg, setup);
 	c->round_trips++;
-	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CALX_OK : calx__pg_fail(err, c, res, "SET");
+	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CALX_OK : calx__pg_fail(err, c, res, setup);
 	PQclear(res);
 	if (rc != CALX_OK) {
 		pg_disconnect(c);
