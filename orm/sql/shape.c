@@ -118,13 +118,13 @@ static void shape_node(shape *s, const calx__node *n, unsigned depth)
 		if (n->kid[i])
 			mask |= 1u << i;
 	put(s, n->kind | (uint64_t)n->op << 8 | (uint64_t)n->flags << 16 | (uint64_t)mask << 32);
-	if (n->kind == CALX__N_BIND)
-		return;         /* the value is not the shape */
-	put(s, (uintptr_t)n->desc);
-	put_name(s, n, n->name);
-	put(s, n->alias ? 1 : 0);
+	put(s, n->alias ? 1 : 0);       /* any node may be a select column AS alias */
 	if (n->alias)
 		put_text(s, n->alias);
+	if (n->kind == CALX__N_BIND)
+		return;                 /* the value is not the shape */
+	put(s, (uintptr_t)n->desc);
+	put_name(s, n, n->name);
 	if (n->kind == CALX__N_COLUMN) {
 		/* what the compiler writes before the dot */
 		const calx__node *f = n->from;
