@@ -13,7 +13,7 @@
 static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *row, calx__obj **out);
 
 /*
- * The row's key, from the row's values (select_list is in field order), in
+ * The row's key, from the row's values (every field, in field order), in
  * canonical form for hashing: integer keys as INT, text keys as TEXT.
  */
 static int row_key(calx_session *s, const calx__mapper *m, const calx_value *row, calx_value *key)

@@ -1,6 +1,7 @@
 /*
  * create_all / drop_all: tables, keys, unique and check constraints and
- * indexes from the registry, parents first, in one transaction.
+ * indexes from the registry, parents first, in one transaction. Each
+ * statement is a syntax tree compiled for the engine's dialect.
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -8,104 +9,77 @@
 #include "base/buf.h"
 #include "engine/engine.h"
 #include "mapping/registry.h"
+#include "sql/compile.h"
 #include "sql/statements.h"
 
-static void column_def(calx__buf *b, const calx_dialect *d, const calx_field_desc *f)
+static calx__node *column_list(calx__ast *a, const calx_field_desc *f)
 {
-	char type[128];
-	calx__column_type(d, f, type, sizeof type);
-	calx__buf_puts(b, "\t");
-	calx__buf_ident(b, f->column);
-	calx__buf_printf(b, " %s", type);
-	if (f->flags & CALX_FIELD_NOT_NULL)
-		calx__buf_puts(b, " NOT NULL");
-	if (f->server_default)
-		calx__buf_printf(b, " DEFAULT (%s)", f->server_default);
+	return calx__ast_field(a, NULL, f);
 }
 
-static void create_table(calx__buf *b, const calx_dialect *d, const calx_registry *reg, const calx__mapper *m)
+static int create_table(calx__ast *a, const calx_registry *reg, const calx__mapper *m, calx__node **out,
+                        calx_error *err)
 {
 	const calx_mapper_desc *md = m->desc;
-	calx__buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
-	calx__buf_ident(b, md->table);
-	calx__buf_puts(b, " (\n");
-	for (unsigned f = 0; f < md->n_fields; f++) {
-		column_def(b, d, &md->fields[f]);
-		calx__buf_puts(b, ",\n");
-	}
-	calx__buf_puts(b, "\tCONSTRAINT ");
-	calx__buf_ident(b, m->pk_name);
-	calx__buf_puts(b, " PRIMARY KEY (");
-	for (unsigned i = 0; i < m->n_pk; i++) {
-		if (i)
-			calx__buf_puts(b, ", ");
-		calx__buf_ident(b, md->fields[m->pk[i]].column);
-	}
-	calx__buf_putc(b, ')');
+	calx__node *ct = *out = calx__ast_create_table(a, calx__ast_mapper_table(a, md, NULL), true);
+	if (!ct)
+		return CALX_OK;         /* a->oom says so */
+	calx__node **cols = &ct->kid[CALX__CT_COLS], **cons = &ct->kid[CALX__CT_CONSTRAINTS];
 	for (unsigned f = 0; f < md->n_fields; f++) {
 		const calx_field_desc *fd = &md->fields[f];
-		if (m->uq_names[f]) {
-			calx__buf_puts(b, ",\n\tCONSTRAINT ");
-			calx__buf_ident(b, m->uq_names[f]);
-			calx__buf_puts(b, " UNIQUE (");
-			calx__buf_ident(b, fd->column);
-			calx__buf_putc(b, ')');
-		}
-		if (m->ck_names[f]) {
-			calx__buf_puts(b, ",\n\tCONSTRAINT ");
-			calx__buf_ident(b, m->ck_names[f]);
-			calx__buf_printf(b, " CHECK (%s)", fd->check);
-		}
+		calx__ast_append(cols, calx__ast_coldef(a, fd->column, fd, NULL, fd->flags & CALX_FIELD_NOT_NULL,
+		                                        fd->server_default));
+	}
+	calx__node *pk = NULL;
+	for (unsigned i = 0; i < m->n_pk; i++)
+		calx__ast_append(&pk, column_list(a, &md->fields[m->pk[i]]));
+	calx__ast_append(cons, calx__ast_constraint(a, CALX__CON_PRIMARY_KEY, m->pk_name, pk));
+	for (unsigned f = 0; f < md->n_fields; f++) {
+		const calx_field_desc *fd = &md->fields[f];
+		if (m->uq_names[f])
+			calx__ast_append(cons, calx__ast_constraint(a, CALX__CON_UNIQUE, m->uq_names[f], column_list(a, fd)));
+		if (m->ck_names[f])
+			calx__ast_append(cons, calx__ast_check(a, m->ck_names[f], fd->check));
 	}
 	for (unsigned k = 0; k < md->n_fks; k++) {
 		const calx_fk_desc *fk = &md->fks[k];
 		const calx_mapper_desc *ref = reg->mappers[fk->ref_mapper].desc;
-		calx__buf_puts(b, ",\n\tCONSTRAINT ");
-		calx__buf_ident(b, m->fk_names[k]);
-		calx__buf_puts(b, " FOREIGN KEY (");
-		calx__buf_ident(b, md->fields[fk->field].column);
-		calx__buf_puts(b, ") REFERENCES ");
-		calx__buf_ident(b, ref->table);
-		calx__buf_puts(b, " (");
-		calx__buf_ident(b, ref->fields[fk->ref_field].column);
-		calx__buf_putc(b, ')');
-		if (fk->ondelete)
-			calx__buf_printf(b, " ON DELETE %s", fk->ondelete);
-		if (fk->onupdate)
-			calx__buf_printf(b, " ON UPDATE %s", fk->onupdate);
+		int del = calx__fk_action(fk->ondelete), upd = calx__fk_action(fk->onupdate);
+		if (del < 0 || upd < 0)
+			return calx_error_set(err, CALX_EINVAL, "table \"%s\": unknown foreign-key action '%s'", md->table,
+			                      del < 0 ? fk->ondelete : fk->onupdate);
+		calx__ast_append(cons, calx__ast_foreign_key(a, m->fk_names[k], column_list(a, &md->fields[fk->field]),
+		                                             calx__ast_mapper_table(a, ref, NULL),
+		                                             column_list(a, &ref->fields[fk->ref_field]), del, upd));
 	}
-	calx__buf_puts(b, "\n)");
+	return CALX_OK;
 }
 
-/* Statements separated by ";\n", in order. */
-static char *ddl_text(const calx_registry *reg, const calx_dialect *d, bool drop)
+/*
+ * The statements of the i-th table in order (reverse order for drop),
+ * chained through `next`: CREATE TABLE and its indexes, or DROP TABLE.
+ */
+static int table_ddl(calx__ast *a, const calx_registry *reg, unsigned i, bool drop, calx__node **out,
+                     calx_error *err)
 {
-	calx__buf b = CALX__BUF_INIT;
-	for (unsigned i = 0; i < reg->n_mappers; i++) {
-		unsigned idx = reg->order[drop ? reg->n_mappers - 1 - i : i];
-		const calx__mapper *m = &reg->mappers[idx];
-		const calx_mapper_desc *md = m->desc;
-		if (drop) {
-			calx__buf_puts(&b, "DROP TABLE IF EXISTS ");
-			calx__buf_ident(&b, md->table);
-			calx__buf_puts(&b, ";\n");
-			continue;
-		}
-		create_table(&b, d, reg, m);
-		calx__buf_puts(&b, ";\n");
-		for (unsigned f = 0; f < md->n_fields; f++) {
-			if (!m->ix_names[f])
-				continue;
-			calx__buf_puts(&b, "CREATE INDEX IF NOT EXISTS ");
-			calx__buf_ident(&b, m->ix_names[f]);
-			calx__buf_puts(&b, " ON ");
-			calx__buf_ident(&b, md->table);
-			calx__buf_puts(&b, " (");
-			calx__buf_ident(&b, md->fields[f].column);
-			calx__buf_puts(&b, ");\n");
-		}
+	unsigned idx = reg->order[drop ? reg->n_mappers - 1 - i : i];
+	const calx__mapper *m = &reg->mappers[idx];
+	const calx_mapper_desc *md = m->desc;
+	*out = NULL;
+	if (drop) {
+		*out = calx__ast_drop(a, CALX__DROP_TABLE, md->table, true);
+	} else {
+		int rc = create_table(a, reg, m, out, err);
+		if (rc != CALX_OK)
+			return rc;
+		for (unsigned f = 0; f < md->n_fields; f++)
+			if (m->ix_names[f])
+				calx__ast_append(out, calx__ast_create_index(a, m->ix_names[f], calx__ast_mapper_table(a, md, NULL),
+				                                             column_list(a, &md->fields[f]), false, true));
 	}
-	return calx__buf_detach(&b);
+	if (a->oom)
+		return calx_error_set(err, CALX_ENOMEM, "out of memory writing DDL");
+	return CALX_OK;
 }
 
 int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out)
@@ -115,7 +89,28 @@ int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out)
 	*out = NULL;
 	if (!reg || !eng || !eng->d || reg->err.code)
 		return CALX_EINVAL;
-	*out = ddl_text(reg, eng->d, false);
+	calx__buf b = CALX__BUF_INIT;
+	int rc = CALX_OK;
+	for (unsigned i = 0; rc == CALX_OK && i < reg->n_mappers; i++) {
+		calx__ast a;
+		calx__node *stmts;
+		calx__ast_init(&a);
+		rc = table_ddl(&a, reg, i, false, &stmts, &eng->err);
+		for (calx__node *x = stmts; rc == CALX_OK && x; x = x->next) {
+			calx__compiled *sql;
+			if ((rc = calx__compile(eng->d, x, 0, &sql, &eng->err)) != CALX_OK)
+				break;
+			calx__buf_putn(&b, sql->text, sql->len);
+			calx__buf_puts(&b, ";\n");      /* statements separated as a script */
+			calx__compiled_free(sql);
+		}
+		calx__ast_free(&a);
+	}
+	if (rc != CALX_OK) {
+		calx__buf_free(&b);
+		return rc;
+	}
+	*out = calx__buf_detach(&b);
 	if (!*out)
 		return calx_error_set(&eng->err, CALX_ENOMEM, "out of memory writing DDL");
 	return CALX_OK;
@@ -129,18 +124,20 @@ static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
 		return calx_error_set(&eng->err, CALX_EINVAL, "registry failed to open: %s", reg->err.msg);
 	if (!eng->d)
 		return CALX_EINVAL;
-	char *sql = ddl_text(reg, eng->d, drop);
-	if (!sql)
-		return calx_error_set(&eng->err, CALX_ENOMEM, "out of memory writing DDL");
 	calx__conn *c;
 	int rc = calx__engine_acquire(eng, &c, &eng->err);
-	if (rc != CALX_OK) {
-		calx__free(sql);
+	if (rc != CALX_OK)
 		return rc;
-	}
 	rc = calx__txn(c, CALX__TXN_BEGIN, &eng->err);
-	if (rc == CALX_OK)
-		rc = eng->d->exec(c->raw, sql, &eng->err);
+	for (unsigned i = 0; rc == CALX_OK && i < reg->n_mappers; i++) {
+		calx__ast a;
+		calx__node *stmts;
+		calx__ast_init(&a);
+		rc = table_ddl(&a, reg, i, drop, &stmts, &eng->err);
+		for (calx__node *x = stmts; rc == CALX_OK && x; x = x->next)
+			rc = calx__sql_exec(c, x, &eng->err);
+		calx__ast_free(&a);
+	}
 	if (rc == CALX_OK)
 		rc = calx__txn(c, CALX__TXN_COMMIT, &eng->err);
 	if (rc != CALX_OK) {
@@ -149,7 +146,6 @@ static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
 		calx_error_set(&eng->err, keep.code, "%s_all: %.450s", drop ? "drop" : "create", keep.msg);
 	}
 	calx__engine_release(eng, c, rc == CALX_ECONNECT);
-	calx__free(sql);
 	return rc;
 }
 

@@ -123,18 +123,6 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm, const calx_regist
 			return calx_error_set(&reg->err, CALX_ENOMEM, "out of memory opening registry");
 	}
 
-	calx__buf b = CALX__BUF_INIT;
-	for (unsigned f = 0; f < m->n_fields; f++) {
-		if (f)
-			calx__buf_puts(&b, ", ");
-		calx__buf_ident(&b, m->table);
-		calx__buf_putc(&b, '.');
-		calx__buf_ident(&b, m->fields[f].column);
-	}
-	rm->select_list = calx__buf_detach(&b);
-	if (!rm->select_list)
-		return calx_error_set(&reg->err, CALX_ENOMEM, "out of memory opening registry");
-
 	return calx__mapper_layout(rm, &reg->err);
 }
 
@@ -240,7 +228,6 @@ void calx_registry_free(calx_registry *reg)
 		free_names(rm->uq_names, nf);
 		free_names(rm->ix_names, nf);
 		free_names(rm->ck_names, nf);
-		calx__free(rm->select_list);
 		calx__free(rm->generated);
 		calx__free(rm->spans);
 	}

@@ -32,7 +32,6 @@ typedef struct calx__mapper {
 	char **uq_names;                /* per field, NULL where not unique */
 	char **ix_names;                /* per field, NULL where not indexed */
 	char **ck_names;                /* per field, NULL where no check */
-	char *select_list;              /* "t"."a", "t"."b", ... in field order */
 	/* object state covers these bytes of the struct and no others (layout.c) */
 	calx__span *spans;
 	unsigned n_spans;

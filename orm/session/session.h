@@ -179,7 +179,7 @@ int calx__flush(calx_session *s);
 
 /*
  * Turn the current row of st (columns in field order, from the mapper's
- * select_list) into an object, through the identity map.
+ * every field in field order) into an object, through the identity map.
  */
 int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx__obj **out);
 

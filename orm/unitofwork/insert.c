@@ -308,9 +308,8 @@ int calx__exec_sync_keys(calx_session *s, calx__plan *p)
 		if (!p->explicit_keys[m])
 			continue;
 		p->explicit_keys[m] = 0;
-		if (rc == CALX_OK && s->d->sync_autoincrement)
-			rc = s->d->sync_autoincrement(s->conn->raw, rm->desc->table, rm->desc->fields[rm->autoinc].column,
-			                              &s->err);
+		if (rc == CALX_OK)
+			rc = calx__sync_autoincrement(s->conn, rm, &s->err);
 	}
 	return rc;
 }
