@@ -44,6 +44,25 @@ calx_value calx__value_u64(uint64_t u)
 	return calx_value_real((double)u);
 }
 
+/* calx_v of a wrapper: its value through the plain type's conversion, or NULL. */
+#define OPT_VALUE(T, conv)                                                     \
+	calx_value calx__value_opt_##T(calx_opt_##T o)                         \
+	{                                                                      \
+		return o.has_value ? conv(o.value) : calx_value_null();        \
+	}
+OPT_VALUE(int8, calx_value_int)
+OPT_VALUE(int16, calx_value_int)
+OPT_VALUE(int32, calx_value_int)
+OPT_VALUE(int64, calx_value_int)
+OPT_VALUE(uint8, calx_value_int)
+OPT_VALUE(uint16, calx_value_int)
+OPT_VALUE(uint32, calx_value_int)
+OPT_VALUE(uint64, calx__value_u64)
+OPT_VALUE(bool, calx__value_bool)
+OPT_VALUE(float, calx_value_real)
+OPT_VALUE(double, calx_value_real)
+#undef OPT_VALUE
+
 static calx__obj *new_object(calx_session *s, const calx_mapper_desc *m)
 {
 	if (!s)
