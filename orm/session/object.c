@@ -21,6 +21,18 @@ calx_value calx_value_text(const char *s)
 	return s ? calx_value_textn(s, strlen(s)) : calx_value_null();
 }
 
+calx_value calx_value_numericn(const char *p, size_t n)
+{
+	calx_value v = calx_value_textn(p, n);
+	v.kind = CALX_VALUE_NUMERIC;
+	return v;
+}
+
+calx_value calx_value_numeric(const char *s)
+{
+	return s ? calx_value_numericn(s, strlen(s)) : calx_value_null();
+}
+
 calx_value calx__value_i64(int64_t i)
 {
 	return calx_value_int(i);
