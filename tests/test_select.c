@@ -160,6 +160,83 @@ static void bad_conditions_are_errors_when_the_select_runs(void **state)
 	calx_select_free(q);
 }
 
+/* Rows 1..3 of samples, every wrapper set from i (ob only on row 2). */
+static void seed_samples(fixture *fx)
+{
+	for (int i = 1; i <= 3; i++) {
+		struct sample *x = calx_object_new(fx->s, &sample_mapper);
+		assert_non_null(x);
+		x->id = i;
+		calx_opt_set(&x->oi8, (int8_t)-i);
+		calx_opt_set(&x->oi16, (int16_t)(-300 * i));
+		calx_opt_set(&x->oi32, -70000 * i);
+		calx_opt_set(&x->oi64, -5000000000LL * i);
+		calx_opt_set(&x->ou8, (uint8_t)(250 + i));
+		calx_opt_set(&x->ou16, (uint16_t)(65000 + i));
+		calx_opt_set(&x->ou32, 4000000000u + (uint32_t)i);
+		calx_opt_set(&x->ou64, ((uint64_t)1 << 40) + (uint64_t)i);
+		calx_opt_set(&x->ob, i == 2);
+		calx_opt_set(&x->of, 0.5f * (float)i);
+		calx_opt_set(&x->od, 0.25 * i);
+		assert_ok(fx->s, calx_session_add(fx->s, x));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+}
+
+static void wrappers_compare_by_their_value(void **state)
+{
+	fixture *fx = *state;
+	seed_samples(fx);
+	struct sample *two;
+	calx_session *s2 = fixture_session(fx);
+	assert_ok(s2, sample_get(s2, 2, &two));
+	/* calx_v picks each wrapper's conversion from its type: every one finds row 2 */
+	calx_expr *cases[] = {
+		calx_eq(SAMPLE_OI8, two->oi8),   calx_eq(SAMPLE_OI16, two->oi16), calx_eq(SAMPLE_OI32, two->oi32),
+		calx_eq(SAMPLE_OI64, two->oi64), calx_eq(SAMPLE_OU8, two->ou8),   calx_eq(SAMPLE_OU16, two->ou16),
+		calx_eq(SAMPLE_OU32, two->ou32), calx_eq(SAMPLE_OU64, two->ou64), calx_eq(SAMPLE_OB, two->ob),
+		calx_eq(SAMPLE_OF, two->of),     calx_eq(SAMPLE_OD, two->od),
+		calx_and(calx_gt(SAMPLE_OD, two->od), calx_lt(SAMPLE_OI32, two->oi32)),
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		calx_select *q = calx_select_new(fx->s, &sample_mapper);
+		struct sample *got;
+		calx_where(q, cases[i]);
+		assert_ok(fx->s, calx_select_one(q, (void **)&got));
+		if (got->id != (i < 11 ? 2 : 3))
+			fail_msg("case %zu: row %lld", i, (long long)got->id);
+		calx_select_free(q);
+	}
+	calx_session_free(s2);
+}
+
+static void a_wrapper_without_a_value_is_null_and_refused(void **state)
+{
+	fixture *fx = *state;
+	seed_samples(fx);
+	calx_opt_int32 none = CALX_NULL;
+	calx_opt_double dnone = CALX_NULL;
+	calx_value v = calx_v(none);
+	assert_int_equal(v.kind, CALX_VALUE_NULL);
+	calx_expr *cases[] = { calx_eq(SAMPLE_OI32, none), calx_ne(SAMPLE_OD, dnone) };
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		void *obj;
+		calx_select *q = calx_select_new(fx->s, &sample_mapper);
+		calx_where(q, cases[i]);
+		assert_calx(fx->s, calx_select_next(q, &obj), CALX_EINVAL);
+		assert_non_null(strstr(calx_session_errmsg(fx->s), "with NULL never matches in SQL: use calx_is_null()"));
+		calx_select_free(q);
+	}
+	/* the way to ask: calx_is_null; a has_value wrapper with value 0 is 0, not NULL */
+	calx_opt_int32 zero = CALX_SOME(0);
+	assert_int_equal(calx_v(zero).kind, CALX_VALUE_INT);
+	calx_select *q = calx_select_new(fx->s, &sample_mapper);
+	void **items;
+	calx_where(q, calx_is_null(SAMPLE_OI32));
+	assert_int_equal(run(fx, q, &items), 0);
+	calx_select_free(q);
+}
+
 static void column_tuples_come_back_as_values(void **state)
 {
 	fixture *fx = *state;
@@ -204,6 +281,8 @@ int main(void)
 		T(select_sees_pending_objects_through_autoflush),
 		T(select_one_tells_none_from_many),
 		T(bad_conditions_are_errors_when_the_select_runs),
+		T(wrappers_compare_by_their_value),
+		T(a_wrapper_without_a_value_is_null_and_refused),
 		T(column_tuples_come_back_as_values),
 		T(hostile_text_is_a_value_never_sql),
 	};

@@ -208,7 +208,8 @@ static int set_param(calx_stmt *st, unsigned idx, const calx_value *v, calx_erro
 		st->vals[idx] = num;
 		break;
 	case CALX_VALUE_TEXT:
-		/* text format: the server parses it as the column's type (VARCHAR, UUID, DATE...) */
+	case CALX_VALUE_NUMERIC:
+		/* text format: the server parses it as the column's type (VARCHAR, UUID, NUMERIC: exact...) */
 		if (v->u.s.n && memchr(v->u.s.p, '\0', v->u.s.n))
 			return calx_error_set(err, CALX_ERANGE, "postgresql: text contains a NUL byte, which PostgreSQL cannot store");
 		st->vals[idx] = v->u.s.p ? v->u.s.p : "";

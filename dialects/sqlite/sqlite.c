@@ -167,6 +167,13 @@ static int sq_bind(calx_stmt *st, unsigned idx, const calx_value *v, calx_error 
 		rc = sqlite3_bind_double(st->st, i, v->u.d);
 		break;
 	case CALX_VALUE_TEXT:
+	case CALX_VALUE_NUMERIC:
+		/*
+		 * A decimal as text, not a double: a column of TEXT (or no)
+		 * affinity keeps it exactly, and one of NUMERIC, INTEGER or REAL
+		 * affinity converts it as it converts any number written as text,
+		 * in comparisons too.
+		 */
 		if (v->u.s.n > INT_MAX)
 			return calx_error_set(err, CALX_ERANGE, "sqlite: text of %zu bytes is too long", v->u.s.n);
 		rc = sqlite3_bind_text(st->st, i, v->u.s.p ? v->u.s.p : "", (int)v->u.s.n, SQLITE_STATIC);

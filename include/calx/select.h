@@ -64,7 +64,7 @@ int calx_select_all(calx_select *q, void ***items_out, size_t *n_out);
 int calx_select_columns(calx_select *q, const calx_field_desc *const *cols, size_t n);
 int calx_select_next_values(calx_select *q, calx_value *vals);
 
-/* Comparisons: the value is converted by calx_v (int, double, bool, string). */
+/* Comparisons: the value is converted by calx_v (int, double, bool, string, calx_opt_*). */
 calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v);
 calx_expr *calx_is_null_expr(const calx_field_desc *col);
 calx_expr *calx_is_not_null_expr(const calx_field_desc *col);
@@ -86,7 +86,11 @@ size_t calx_like_escape(char *buf, size_t cap, const char *text);
 
 /*
  * C value to calx_value, chosen by the argument's type. An unsigned 64-bit
- * value above INT64_MAX cannot be stored; it compares as out of range.
+ * value above INT64_MAX cannot be stored; it compares as out of range. A
+ * calx_opt_* wrapper (calx/nullable.h) gives its value when has_value is
+ * set and SQL NULL when not, which calx_eq and the other comparisons refuse
+ * when the select runs (CALX_EINVAL: NULL = x is never true in SQL; test
+ * with calx_is_null). calx_eq(USER_AGE, other->age) compares with a field.
  */
 #define calx_v(x) _Generic((x),                                          \
 	char *: calx_value_text, const char *: calx_value_text,          \
@@ -98,6 +102,17 @@ size_t calx_like_escape(char *buf, size_t cap, const char *text);
 	unsigned int: calx__value_i64, unsigned long: calx__value_u64,   \
 	unsigned long long: calx__value_u64,                             \
 	float: calx_value_real, double: calx_value_real,                 \
+	calx_opt_int8: calx__value_opt_int8,                             \
+	calx_opt_int16: calx__value_opt_int16,                           \
+	calx_opt_int32: calx__value_opt_int32,                           \
+	calx_opt_int64: calx__value_opt_int64,                           \
+	calx_opt_uint8: calx__value_opt_uint8,                           \
+	calx_opt_uint16: calx__value_opt_uint16,                         \
+	calx_opt_uint32: calx__value_opt_uint32,                         \
+	calx_opt_uint64: calx__value_opt_uint64,                         \
+	calx_opt_bool: calx__value_opt_bool,                             \
+	calx_opt_float: calx__value_opt_float,                           \
+	calx_opt_double: calx__value_opt_double,                         \
 	calx_value: calx__value_same)(x)
 
 #define calx_eq(col, x) calx_compare(CALX_OP_EQ, (col), calx_v(x))

@@ -13,12 +13,26 @@ typedef enum calx_value_kind {
 	CALX_VALUE_INT,           /* int64_t */
 	CALX_VALUE_REAL,          /* double */
 	CALX_VALUE_TEXT,          /* UTF-8, not NUL-terminated: p + n */
-	CALX_VALUE_BLOB           /* bytes: p + n */
+	CALX_VALUE_BLOB,          /* bytes: p + n */
+	CALX_VALUE_NUMERIC        /* an exact decimal, as text: p + n (below) */
 } calx_value_kind;
 
 /*
- * A value. Text and blob values borrow their bytes: whoever hands one over
- * keeps the bytes alive for as long as the receiver's contract says.
+ * A value. Text, blob and numeric values borrow their bytes: whoever hands
+ * one over keeps the bytes alive for as long as the receiver's contract
+ * says.
+ *
+ * CALX_VALUE_NUMERIC is a decimal number kept exactly, as its text:
+ *   [+-] digits [. digits] [(e|E) [+-] digits]  |  NaN  |  [+-]Infinity
+ * (any case, "inf" too, nothing around it). PostgreSQL's NUMERIC values
+ * load as one ([-]digits[.digits], NaN, Infinity, -Infinity). A field
+ * takes it by its C type: an integer field only when it is a whole number
+ * in the field's range (read exactly, never through a double), else
+ * CALX_ETYPE (a fraction, NaN) or CALX_ERANGE; float and double the
+ * nearest value (NaN and the infinities as themselves; a finite decimal
+ * beyond the type is CALX_ERANGE); char * and char[N] the text itself.
+ * Bound as a parameter, it is sent as its text, which both databases read
+ * as the column's type (exact into NUMERIC, TEXT or untyped columns).
  */
 typedef struct calx_value {
 	calx_value_kind kind;
@@ -55,5 +69,12 @@ static inline calx_value calx_value_real(double d)
 /* Text from a NUL-terminated string; NULL gives SQL NULL. */
 calx_value calx_value_text(const char *s);
 calx_value calx_value_textn(const char *p, size_t n);
+/*
+ * An exact decimal from its text ("19.99", "-1e-30"); NULL gives SQL NULL.
+ * The text is checked when the value is used (a comparison refuses a
+ * malformed one with CALX_ETYPE).
+ */
+calx_value calx_value_numeric(const char *s);
+calx_value calx_value_numericn(const char *p, size_t n);
 
 #endif /* CALX_TYPES_H */

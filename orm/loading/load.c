@@ -6,6 +6,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "session/session.h"
+#include "base/decimal.h"
 #include "mapping/value.h"
 #include "sql/statements.h"
 #include "unitofwork/uow.h"
@@ -14,16 +15,22 @@ static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, c
 
 /*
  * The row's key, from the row's values (every field, in field order), in
- * canonical form for hashing: integer keys as INT, text keys as TEXT.
+ * canonical form for hashing: integer keys as INT, text keys as TEXT, as
+ * calx__field_get gives them from an object (a NUMERIC key column's
+ * decimal too). A decimal its field refuses stays as it is: storing the
+ * row's fields reports it.
  */
 static int row_key(calx_session *s, const calx__mapper *m, const calx_value *row, calx_value *key)
 {
 	for (unsigned i = 0; i < m->n_pk; i++) {
 		const calx_field_desc *f = &m->desc->fields[m->pk[i]];
+		calx_error ignored;
 		key[i] = row[m->pk[i]];
 		if (key[i].kind == CALX_VALUE_NULL)
 			return calx__fail(s, CALX_EINVAL, "table \"%s\": a row has a NULL primary key (%s)",
 			                  m->desc->table, f->column);
+		if (key[i].kind == CALX_VALUE_NUMERIC && calx__numeric_for_field(f, &row[m->pk[i]], &key[i], &ignored) != CALX_OK)
+			key[i] = row[m->pk[i]];
 		if (key[i].kind == CALX_VALUE_REAL && f->ctype <= CALX_CTYPE_UINT64 && key[i].u.d == (double)(int64_t)key[i].u.d) {
 			key[i].kind = CALX_VALUE_INT;
 			key[i].u.i = (int64_t)key[i].u.d;
@@ -94,7 +101,15 @@ static int normalize_key(calx_session *s, const calx_field_desc *f, const calx_v
 	bool text = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY;
 	if (in->kind == CALX_VALUE_NULL)
 		return calx__fail(s, CALX_EINVAL, "get %s: the key is NULL", f->owner->name);
-	if (text != (in->kind == CALX_VALUE_TEXT) || (!text && in->kind != CALX_VALUE_INT))
+	/* a decimal key as the field would hold it: "2.000" is the integer 2, "2.5" no integer key */
+	calx_error e;
+	if (in->kind == CALX_VALUE_NUMERIC && calx__numeric_for_field(f, in, out, &e) != CALX_OK) {
+		bool quote = in->u.s.n <= 40 && calx__dec_valid(in->u.s.p, in->u.s.n);
+		return calx__fail(s, e.code, "get %s: the decimal key%s%.*s does not fit column \"%s\" (%s)",
+		                  f->owner->name, quote ? " " : "", quote ? (int)in->u.s.n : 0, quote ? in->u.s.p : "", f->column,
+		                  calx__ctype_name(f->ctype));
+	}
+	if (text != (out->kind == CALX_VALUE_TEXT) || (!text && out->kind != CALX_VALUE_INT))
 		return calx__fail(s, CALX_ETYPE, "get %s: key of the wrong type for column \"%s\" (%s)",
 		                  f->owner->name, f->column, calx__ctype_name(f->ctype));
 	return CALX_OK;

@@ -42,6 +42,10 @@ int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size
 			calx__buf_puts(&b, num);
 			break;
 		}
+		case CALX_VALUE_NUMERIC:
+			/* a number: unquoted, as exact as it came (calx__field_get gives none today) */
+			calx__buf_printf(&b, "%.*s", (int)v.u.s.n, v.u.s.p);
+			break;
 		default:
 			calx__buf_putc(&b, '"');
 			for (size_t i = 0; i < v.u.s.n; i++) {

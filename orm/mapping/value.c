@@ -105,6 +105,11 @@ static int field_error(calx_error *err, int code, const calx_field_desc *f, cons
 	                      f->owner ? f->owner->table : "?", f->column, calx__ctype_name(f->ctype), what);
 }
 
+int calx__field_error(calx_error *err, int code, const calx_field_desc *f, const char *what)
+{
+	return field_error(err, code, f, what);
+}
+
 int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, calx_value *out, calx_error *err)
 {
 	const unsigned char *p = (const unsigned char *)base + f->offset;
@@ -232,7 +237,7 @@ static int set_real(const calx_field_desc *f, unsigned char *p, double d, calx_e
 		memcpy(p, &x, sizeof x);
 		return CALX_OK;
 	}
-	/* An integral REAL (a NUMERIC column may hand one back) fits an integer field. */
+	/* An integral REAL (SQLite gives one from a REAL column) fits an integer field. */
 	if (is_integer_ctype(f->ctype) && d == floor(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
 		return set_int(f, p, (int64_t)d, err);
 	return field_error(err, CALX_ETYPE, f, "database returned a REAL for an integer field");
@@ -293,6 +298,12 @@ static int store(const calx_field_desc *f, unsigned char *p, const calx_value *v
 		return field_error(err, CALX_ETYPE, f, "database returned TEXT for a numeric field");
 	case CALX_VALUE_BLOB:
 		return field_error(err, CALX_ETYPE, f, "database returned a BLOB");
+	case CALX_VALUE_NUMERIC: {
+		/* the kind the field's C type takes, exactly or the nearest, then stored as that */
+		calx_value c;
+		int rc = calx__numeric_for_field(f, v, &c, err);
+		return rc != CALX_OK ? rc : store(f, p, &c, arena, err);
+	}
 	}
 	return field_error(err, CALX_EINVAL, f, "bad value kind");
 }

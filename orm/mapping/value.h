@@ -69,4 +69,17 @@ bool calx__field_layout_valid(const calx_field_desc *f);
 /* A readable C type name for messages. */
 const char *calx__ctype_name(calx_ctype t);
 
+/* Set err to "owner.field (column "table"."col", ctype): what"; returns code. */
+int calx__field_error(calx_error *err, int code, const calx_field_desc *f, const char *what);
+
+/*
+ * A CALX_VALUE_NUMERIC v as the value field f's C type takes (numeric.c):
+ * INT for an integer or bool field when v is whole and within int64_t (the
+ * field's own range is checked when it is stored), REAL for float and
+ * double (the nearest), TEXT for char * and char[N] (v's own text). A
+ * fraction, NaN, a value out of range or a malformed decimal is an error
+ * naming the field and the value. Text borrows v's bytes.
+ */
+int calx__numeric_for_field(const calx_field_desc *f, const calx_value *v, calx_value *out, calx_error *err);
+
 #endif

@@ -30,7 +30,8 @@ uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key)
 			x = (uint64_t)v->u.i;
 		} else if (v->kind == CALX_VALUE_REAL) {
 			memcpy(&x, &v->u.d, sizeof x);
-		} else if (v->kind == CALX_VALUE_TEXT || v->kind == CALX_VALUE_BLOB) {
+		} else if (v->kind == CALX_VALUE_TEXT || v->kind == CALX_VALUE_BLOB || v->kind == CALX_VALUE_NUMERIC) {
+			/* a decimal by its text; load.c gives a decimal key its field's kind first */
 			x = 14695981039346656037ull;
 			for (size_t k = 0; k < v->u.s.n; k++)
 				x = (x ^ (unsigned char)v->u.s.p[k]) * 1099511628211ull;
@@ -59,7 +60,8 @@ static bool value_equal(const calx_value *a, const calx_value *b)
 	case CALX_VALUE_INT: return a->u.i == b->u.i;
 	case CALX_VALUE_REAL: return memcmp(&a->u.d, &b->u.d, sizeof a->u.d) == 0;
 	case CALX_VALUE_TEXT:
-	case CALX_VALUE_BLOB: return a->u.s.n == b->u.s.n && memcmp(a->u.s.p, b->u.s.p, a->u.s.n) == 0;
+	case CALX_VALUE_BLOB:
+	case CALX_VALUE_NUMERIC: return a->u.s.n == b->u.s.n && memcmp(a->u.s.p, b->u.s.p, a->u.s.n) == 0;
 	default: return true;
 	}
 }

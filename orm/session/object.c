@@ -21,6 +21,18 @@ calx_value calx_value_text(const char *s)
 	return s ? calx_value_textn(s, strlen(s)) : calx_value_null();
 }
 
+calx_value calx_value_numericn(const char *p, size_t n)
+{
+	calx_value v = calx_value_textn(p, n);
+	v.kind = CALX_VALUE_NUMERIC;
+	return v;
+}
+
+calx_value calx_value_numeric(const char *s)
+{
+	return s ? calx_value_numericn(s, strlen(s)) : calx_value_null();
+}
+
 calx_value calx__value_i64(int64_t i)
 {
 	return calx_value_int(i);
@@ -43,6 +55,25 @@ calx_value calx__value_u64(uint64_t u)
 	/* Not representable as an SQL integer: a REAL keeps the comparison's meaning. */
 	return calx_value_real((double)u);
 }
+
+/* calx_v of a wrapper: its value through the plain type's conversion, or NULL. */
+#define OPT_VALUE(T, conv)                                                     \
+	calx_value calx__value_opt_##T(calx_opt_##T o)                         \
+	{                                                                      \
+		return o.has_value ? conv(o.value) : calx_value_null();        \
+	}
+OPT_VALUE(int8, calx_value_int)
+OPT_VALUE(int16, calx_value_int)
+OPT_VALUE(int32, calx_value_int)
+OPT_VALUE(int64, calx_value_int)
+OPT_VALUE(uint8, calx_value_int)
+OPT_VALUE(uint16, calx_value_int)
+OPT_VALUE(uint32, calx_value_int)
+OPT_VALUE(uint64, calx__value_u64)
+OPT_VALUE(bool, calx__value_bool)
+OPT_VALUE(float, calx_value_real)
+OPT_VALUE(double, calx_value_real)
+#undef OPT_VALUE
 
 static calx__obj *new_object(calx_session *s, const calx_mapper_desc *m)
 {

@@ -3,6 +3,7 @@
 #include "base/alloc.h"
 #include "sql/compile.h"
 #include "sql/expr.h"
+#include "base/decimal.h"
 #include "mapping/value.h"
 
 static calx_expr *node(calx_op op)
@@ -22,7 +23,7 @@ calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v)
 		return NULL;
 	e->col = col;
 	e->v = v;
-	if (v.kind == CALX_VALUE_TEXT || v.kind == CALX_VALUE_BLOB) {
+	if (v.kind == CALX_VALUE_TEXT || v.kind == CALX_VALUE_BLOB || v.kind == CALX_VALUE_NUMERIC) {
 		/* the node owns a copy: the caller's string may be gone when the select runs */
 		char *copy = calx__strndup(v.u.s.p ? v.u.s.p : "", v.u.s.n);
 		if (!copy) {
@@ -110,7 +111,7 @@ void calx_expr_free(calx_expr *e)
 		return;
 	calx_expr_free(e->a);
 	calx_expr_free(e->b);
-	if (e->v.kind == CALX_VALUE_TEXT || e->v.kind == CALX_VALUE_BLOB)
+	if (e->v.kind == CALX_VALUE_TEXT || e->v.kind == CALX_VALUE_BLOB || e->v.kind == CALX_VALUE_NUMERIC)
 		calx__free((void *)e->v.u.s.p);
 	calx__free(e);
 }
@@ -125,10 +126,43 @@ static int check_column(const calx_expr *e, const calx_mapper_desc *m, calx_erro
 	return CALX_OK;
 }
 
-static int check_value(const calx_expr *e, calx_error *err)
+/*
+ * A decimal against column f, as it will be bound: an integer column gets
+ * an INT (PostgreSQL reads "42.000" as no bigint, and a fraction or a
+ * value beyond int64_t would fail there and match nothing on SQLite: both
+ * are refused here instead); any other column the decimal's text.
+ */
+static int check_numeric(const calx_expr *e, calx_value *bind, calx_error *err)
+{
+	const calx_field_desc *f = e->col;
+	const char *p = e->v.u.s.p;
+	size_t n = e->v.u.s.n;
+	int64_t i;
+	if (!calx__dec_valid(p, n))
+		return calx_error_set(err, CALX_ETYPE, "%s.%s compared with a malformed decimal", f->owner->name, f->name);
+	if (f->ctype > CALX_CTYPE_BOOL)
+		return CALX_OK;
+	int shown = (int)(n > 40 ? 40 : n);
+	switch (calx__dec_to_int64(p, n, &i)) {
+	case CALX__DEC_OK:
+		*bind = calx_value_int(i);
+		return CALX_OK;
+	case CALX__DEC_FRACTION:
+	case CALX__DEC_NAN:
+		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with %.*s, which is not a whole number",
+		                      f->owner->name, f->name, calx__ctype_name(f->ctype), shown, p);
+	default:
+		return calx_error_set(err, CALX_ERANGE, "%s.%s (%s) compared with %.*s, beyond a 64-bit integer",
+		                      f->owner->name, f->name, calx__ctype_name(f->ctype), shown, p);
+	}
+}
+
+/* Is e's value one column e->col can be compared with? *bind: the value to bind. */
+static int check_value(const calx_expr *e, calx_value *bind, calx_error *err)
 {
 	const calx_field_desc *f = e->col;
 	bool text_col = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY;
+	*bind = e->v;
 	switch (e->v.kind) {
 	case CALX_VALUE_NULL:
 		return calx_error_set(err, CALX_EINVAL,
@@ -145,6 +179,9 @@ static int check_value(const calx_expr *e, calx_error *err)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with a string",
 			                      f->owner->name, f->name, calx__ctype_name(f->ctype));
 		return CALX_OK;
+	case CALX_VALUE_NUMERIC:
+		/* a decimal goes with text columns too: its text, exact (a char * on a NUMERIC column) */
+		return check_numeric(e, bind, err);
 	default:
 		if (text_col)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with a number",
@@ -158,6 +195,7 @@ static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const
 {
 	static const calx_value escape = { CALX_VALUE_TEXT, { .s = { "\\", 1 } } };
 	int rc;
+	calx_value bind;
 	calx__node *l = NULL, *r = NULL;
 	*out = NULL;
 	if (depth > CALX__MAX_DEPTH)
@@ -184,13 +222,13 @@ static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const
 		                       calx__ast_field(a, from, e->col));
 		break;
 	default:
-		if ((rc = check_column(e, m, err)) != CALX_OK || (rc = check_value(e, err)) != CALX_OK)
+		if ((rc = check_column(e, m, err)) != CALX_OK || (rc = check_value(e, &bind, err)) != CALX_OK)
 			return rc;
 		if (e->op == CALX_OP_LIKE && e->v.kind != CALX_VALUE_TEXT)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s LIKE needs a text pattern (not NULL)",
 			                      e->col->owner->name, e->col->name);
 		l = calx__ast_field(a, from, e->col);
-		r = calx__ast_bind(a, e->v);
+		r = calx__ast_bind(a, bind);
 		if (e->op == CALX_OP_LIKE) {
 			/* '\\' escapes, as calx_like_escape writes; a value like any other */
 			*out = calx__ast_like(a, l, r, calx__ast_bind(a, escape));

@@ -4,7 +4,8 @@
  * A database value, from one of three sources, is stored with
  * calx__field_set (orm/value.c) into a field of every C type, then read
  * back with calx__field_get:
- *   0  a calx_value made from the bytes (kind, integer, double, text);
+ *   0  a calx_value made from the bytes (kind, integer, double, text, or
+ *      the text as an exact decimal, CALX_VALUE_NUMERIC);
  *   1  the same value bound to "SELECT ?" (or a CAST of it) on an in-memory
  *      SQLite through the dialect, and read back with its column();
  *   2  PostgreSQL's text for a column of a given type OID, in a PGresult
@@ -12,7 +13,9 @@
  *      dialect's column().
  * What must hold: a value is stored only when it fits exactly (what is read
  * back is what came in), a refused value leaves the field untouched and
- * says why, and nothing reads or writes out of bounds. The calx_opt_*
+ * says why, and nothing reads or writes out of bounds. A decimal goes into
+ * an integer exactly, a float or double as orm/base/decimal.c's nearest,
+ * text as its own bytes, and is refused only for a reason. The calx_opt_*
  * wrapper of each scalar type holds the same values, and says NULL exactly
  * when the value was NULL.
  */
@@ -23,6 +26,7 @@
 #include <string.h>
 
 #include "calx/calx.h"
+#include "base/decimal.h"
 #include "mapping/value.h"
 #include "pg.h"
 
@@ -120,6 +124,51 @@ static uint64_t load64(const uint8_t *p)
 	return x;
 }
 
+/* Would field f take the decimal v? (The integer types narrower than int64_t are left out.) */
+static bool decimal_fits(const calx_field_desc *f, const calx_value *v)
+{
+	const char *p = v->u.s.p;
+	size_t n = v->u.s.n;
+	int64_t i;
+	double d;
+	float x;
+	switch (f->ctype) {
+	case CALX_CTYPE_STRING: return calx__dec_valid(p, n);
+	case CALX_CTYPE_CHARARRAY: return calx__dec_valid(p, n) && n < f->size;
+	case CALX_CTYPE_INT64: return calx__dec_to_int64(p, n, &i) == CALX__DEC_OK;
+	case CALX_CTYPE_DOUBLE: return calx__dec_to_double(p, n, &d) == CALX__DEC_OK;
+	case CALX_CTYPE_FLOAT: return calx__dec_to_float(p, n, &x) == CALX__DEC_OK;
+	default: return false;
+	}
+}
+
+/* A stored decimal reads back as decimal.c's value for the field's type. */
+static void check_decimal(const calx_field_desc *f, const calx_value *v, const calx_value *out)
+{
+	const char *p = v->u.s.p;
+	size_t n = v->u.s.n;
+	if (f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY) {
+		if (out->kind != CALX_VALUE_TEXT || out->u.s.n != n || memcmp(out->u.s.p, p, n) != 0 ||
+		    !calx__dec_valid(p, n))
+			fail();
+	} else if (f->ctype == CALX_CTYPE_DOUBLE) {
+		double d;
+		if (calx__dec_to_double(p, n, &d) != CALX__DEC_OK || out->kind != CALX_VALUE_REAL ||
+		    memcmp(&out->u.d, &d, sizeof d) != 0)
+			fail();
+	} else if (f->ctype == CALX_CTYPE_FLOAT) {
+		float x;
+		if (calx__dec_to_float(p, n, &x) != CALX__DEC_OK || out->kind != CALX_VALUE_REAL ||
+		    (isnan(x) ? !isnan(out->u.d) : out->u.d != (double)x))
+			fail();
+	} else {
+		int64_t i;
+		if (calx__dec_to_int64(p, n, &i) != CALX__DEC_OK || out->kind != CALX_VALUE_INT ||
+		    out->u.i != (f->ctype == CALX_CTYPE_BOOL ? i != 0 : i))
+			fail();
+	}
+}
+
 /* Store v into every field, read it back, check the contract. */
 static void store_everywhere(const calx_value *v)
 {
@@ -141,6 +190,8 @@ static void store_everywhere(const calx_value *v)
 				fail();
 			if (is_null)
 				fail();
+			if (v->kind == CALX_VALUE_NUMERIC && decimal_fits(f, v))
+				fail();         /* a decimal is refused only for a reason */
 			continue;
 		}
 		if (is_null != (v->kind == CALX_VALUE_NULL))
@@ -193,6 +244,9 @@ static void store_everywhere(const calx_value *v)
 			    memcmp(out.u.s.p, v->u.s.p, v->u.s.n) != 0)
 				fail();
 			break;
+		case CALX_VALUE_NUMERIC:
+			check_decimal(f, v, &out);
+			break;
 		default:
 			fail();         /* a NULL is handled above; a BLOB is never stored */
 		}
@@ -204,7 +258,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 2 + 16)
 		return 0;
+	/* data[0] / 3 odd: the text is a decimal (CALX_VALUE_NUMERIC), not TEXT */
 	unsigned source = data[0] % 3, sel = data[1];
+	bool decimal = (data[0] / 3) % 2;
 	int64_t i = (int64_t)load64(data + 2);
 	uint64_t bits = load64(data + 10);
 	double d;
@@ -224,7 +280,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 0: v.kind = CALX_VALUE_NULL; break;
 	case 1: v.kind = CALX_VALUE_INT; v.u.i = i; break;
 	case 2: v.kind = CALX_VALUE_REAL; v.u.d = d; break;
-	case 3: v.kind = CALX_VALUE_TEXT; v.u.s.p = copy; v.u.s.n = n; break;
+	case 3: v.kind = decimal ? CALX_VALUE_NUMERIC : CALX_VALUE_TEXT; v.u.s.p = copy; v.u.s.n = n; break;
 	case 4: v.kind = CALX_VALUE_BLOB; v.u.s.p = copy; v.u.s.n = n; break;
 	}
 
@@ -244,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		calx__arena_free(&arena);
 	} else if (source == 1) {
 		/* the bind contract: text holds no NUL before its end */
-		if (v.kind == CALX_VALUE_TEXT && memchr(copy, '\0', n))
+		if ((v.kind == CALX_VALUE_TEXT || v.kind == CALX_VALUE_NUMERIC) && memchr(copy, '\0', n))
 			v.kind = CALX_VALUE_BLOB;
 		calx_stmt *st = sq_stmt[(sel / 5) % N_SELECTS];
 		calx_error err = { 0, "" };

@@ -106,6 +106,15 @@ def decode():
     pg = [b't', b'f', b'', b'0', b'-1', b'32767', b'9223372036854775807', b'-9223372036854775808',
           b'99999999999999999999', b'1e400', b'NaN', b'Infinity', b'-Infinity', b'12.50', b'3.4028235e+38',
           b'\\x4142ff', b'\\x', b'\\x4', b'abc\\\\def', b'\\101\\102', b'4294967295', b'\xff']
+    # exact decimals (CALX_VALUE_NUMERIC): data[0] 3 and 4 are sources 0 and 1 with the decimal flag
+    decimals = [b'0', b'-0', b'0.000', b'1.00000000000000000001', b'9007199254740993', b'9007199254740993.5',
+                b'9223372036854775807', b'-9223372036854775808', b'9223372036854775808', b'255.000', b'256',
+                b'-1', b'0.1', b'1e400', b'1e-400', b'-1.5e-3', b'3.4028235677973366e38', b'16777217', b'NaN',
+                b'Infinity', b'-Infinity', b'inf', b'1' + b'0' * 900 + b'1', b'', b'.', b'1e', b'1,5', b'0x10',
+                b'-NaN', b' 1']
+    for src in (3, 4):
+        for t in decimals:
+            seeds.append(bytes([src, 3]) + bytes(16) + t)
     for o in range(11):
         for t in pg:
             seeds.append(bytes([2, o + 11]) + bytes(16) + t)

@@ -17,6 +17,21 @@ struct CALX_TABLE("amounts") amount {
 	char *label;
 };
 
+/*
+ * Every kind of field on NUMERIC columns (tests/test_numbers.c), whose
+ * values come as exact decimal text (CALX_VALUE_NUMERIC) on PostgreSQL;
+ * the key is a NUMERIC too, so the identity map sees decimal keys.
+ */
+struct CALX_TABLE("decimals") decimal {
+	int64_t id CALX(primary_key, autoincrement(false), type("NUMERIC(20,0)"));
+	double d CALX(type("NUMERIC"));
+	calx_opt_float f CALX(type("NUMERIC"));
+	calx_opt_int64 i CALX(type("NUMERIC"));
+	calx_opt_uint8 small CALX(type("NUMERIC"));
+	char *exact CALX(type("NUMERIC"));
+	char fixed[12] CALX(type("NUMERIC"));
+};
+
 struct CALX_TABLE("staff") employee {
 	int64_t id CALX(primary_key);
 	char *first_name CALX(not_null);

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "calx/types.h"
+#include "calx/nullable.h"
 #include "calx/sys/descriptor.h"
 
 #ifdef __cplusplus
@@ -33,6 +34,22 @@ calx_value calx__value_u64(uint64_t u);
 calx_value calx__value_bool(_Bool b);
 calx_value calx__value_same(calx_value v);
 calx_value calx__value_i64(int64_t i);
+
+/*
+ * The calx_opt_* wrappers (calx/nullable.h): the value when has_value is
+ * set, else SQL NULL (which a comparison refuses: use calx_is_null).
+ */
+calx_value calx__value_opt_int8(calx_opt_int8 o);
+calx_value calx__value_opt_int16(calx_opt_int16 o);
+calx_value calx__value_opt_int32(calx_opt_int32 o);
+calx_value calx__value_opt_int64(calx_opt_int64 o);
+calx_value calx__value_opt_uint8(calx_opt_uint8 o);
+calx_value calx__value_opt_uint16(calx_opt_uint16 o);
+calx_value calx__value_opt_uint32(calx_opt_uint32 o);
+calx_value calx__value_opt_uint64(calx_opt_uint64 o);
+calx_value calx__value_opt_bool(calx_opt_bool o);
+calx_value calx__value_opt_float(calx_opt_float o);
+calx_value calx__value_opt_double(calx_opt_double o);
 
 #ifdef __cplusplus
 }
