@@ -1,6 +1,7 @@
 /*
- * create_all / drop_all: tables, keys, unique and check constraints and
- * indexes from the registry, parents first, in one transaction.
+ * create_all / drop_all: tables, keys, unique and check constraints,
+ * foreign keys (any number of columns) and indexes from the registry's
+ * tables, parents first, in one transaction.
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -23,52 +24,52 @@ static void column_def(calx__buf *b, const calx_dialect *d, const calx_field_des
 		calx__buf_printf(b, " DEFAULT (%s)", f->server_default);
 }
 
-static void create_table(calx__buf *b, const calx_dialect *d, const calx_registry *reg, const calx__mapper *m)
+static void column_list(calx__buf *b, const calx_table_desc *t, const unsigned *cols, unsigned n)
 {
-	const calx_mapper_desc *md = m->desc;
+	calx__buf_putc(b, '(');
+	for (unsigned i = 0; i < n; i++) {
+		if (i)
+			calx__buf_puts(b, ", ");
+		calx__buf_ident(b, t->columns[cols[i]].column);
+	}
+	calx__buf_putc(b, ')');
+}
+
+static void create_table(calx__buf *b, const calx_dialect *d, const calx__table *rt)
+{
+	const calx_table_desc *t = rt->desc;
 	calx__buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
-	calx__buf_ident(b, md->table);
+	calx__buf_ident(b, t->name);
 	calx__buf_puts(b, " (\n");
-	for (unsigned f = 0; f < md->n_fields; f++) {
-		column_def(b, d, &md->fields[f]);
+	for (unsigned f = 0; f < t->n_columns; f++) {
+		column_def(b, d, &t->columns[f]);
 		calx__buf_puts(b, ",\n");
 	}
 	calx__buf_puts(b, "\tCONSTRAINT ");
-	calx__buf_ident(b, m->pk_name);
-	calx__buf_puts(b, " PRIMARY KEY (");
-	for (unsigned i = 0; i < m->n_pk; i++) {
-		if (i)
-			calx__buf_puts(b, ", ");
-		calx__buf_ident(b, md->fields[m->pk[i]].column);
-	}
-	calx__buf_putc(b, ')');
-	for (unsigned f = 0; f < md->n_fields; f++) {
-		const calx_field_desc *fd = &md->fields[f];
-		if (m->uq_names[f]) {
-			calx__buf_puts(b, ",\n\tCONSTRAINT ");
-			calx__buf_ident(b, m->uq_names[f]);
-			calx__buf_puts(b, " UNIQUE (");
-			calx__buf_ident(b, fd->column);
-			calx__buf_putc(b, ')');
-		}
-		if (m->ck_names[f]) {
-			calx__buf_puts(b, ",\n\tCONSTRAINT ");
-			calx__buf_ident(b, m->ck_names[f]);
-			calx__buf_printf(b, " CHECK (%s)", fd->check);
-		}
-	}
-	for (unsigned k = 0; k < md->n_fks; k++) {
-		const calx_fk_desc *fk = &md->fks[k];
-		const calx_mapper_desc *ref = reg->mappers[fk->ref_mapper].desc;
+	calx__buf_ident(b, rt->pk_name);
+	calx__buf_puts(b, " PRIMARY KEY ");
+	column_list(b, t, t->pk, t->n_pk);
+	for (unsigned k = 0; k < t->n_uniques; k++) {
 		calx__buf_puts(b, ",\n\tCONSTRAINT ");
-		calx__buf_ident(b, m->fk_names[k]);
-		calx__buf_puts(b, " FOREIGN KEY (");
-		calx__buf_ident(b, md->fields[fk->field].column);
-		calx__buf_puts(b, ") REFERENCES ");
-		calx__buf_ident(b, ref->table);
-		calx__buf_puts(b, " (");
-		calx__buf_ident(b, ref->fields[fk->ref_field].column);
-		calx__buf_putc(b, ')');
+		calx__buf_ident(b, rt->uq_names[k]);
+		calx__buf_puts(b, " UNIQUE ");
+		column_list(b, t, t->uniques[k].columns, t->uniques[k].n_columns);
+	}
+	for (unsigned k = 0; k < t->n_checks; k++) {
+		calx__buf_puts(b, ",\n\tCONSTRAINT ");
+		calx__buf_ident(b, rt->ck_names[k]);
+		calx__buf_printf(b, " CHECK (%s)", t->checks[k].sqltext);
+	}
+	for (unsigned k = 0; k < t->n_fks; k++) {
+		const calx_fk_desc *fk = &t->fks[k];
+		calx__buf_puts(b, ",\n\tCONSTRAINT ");
+		calx__buf_ident(b, rt->fk_names[k]);
+		calx__buf_puts(b, " FOREIGN KEY ");
+		column_list(b, t, fk->columns, fk->n_columns);
+		calx__buf_puts(b, " REFERENCES ");
+		calx__buf_ident(b, fk->ref_table->name);
+		calx__buf_putc(b, ' ');
+		column_list(b, fk->ref_table, fk->ref_columns, fk->n_columns);
 		if (fk->ondelete)
 			calx__buf_printf(b, " ON DELETE %s", fk->ondelete);
 		if (fk->onupdate)
@@ -81,28 +82,27 @@ static void create_table(calx__buf *b, const calx_dialect *d, const calx_registr
 static char *ddl_text(const calx_registry *reg, const calx_dialect *d, bool drop)
 {
 	calx__buf b = CALX__BUF_INIT;
-	for (unsigned i = 0; i < reg->n_mappers; i++) {
-		unsigned idx = reg->order[drop ? reg->n_mappers - 1 - i : i];
-		const calx__mapper *m = &reg->mappers[idx];
-		const calx_mapper_desc *md = m->desc;
+	for (unsigned i = 0; i < reg->n_tables; i++) {
+		const calx__table *rt = &reg->tables[reg->table_order[drop ? reg->n_tables - 1 - i : i]];
+		const calx_table_desc *t = rt->desc;
 		if (drop) {
 			calx__buf_puts(&b, "DROP TABLE IF EXISTS ");
-			calx__buf_ident(&b, md->table);
+			calx__buf_ident(&b, t->name);
 			calx__buf_puts(&b, ";\n");
 			continue;
 		}
-		create_table(&b, d, reg, m);
+		create_table(&b, d, rt);
 		calx__buf_puts(&b, ";\n");
-		for (unsigned f = 0; f < md->n_fields; f++) {
-			if (!m->ix_names[f])
-				continue;
-			calx__buf_puts(&b, "CREATE INDEX IF NOT EXISTS ");
-			calx__buf_ident(&b, m->ix_names[f]);
+		for (unsigned k = 0; k < t->n_indexes; k++) {
+			const calx_index_desc *ix = &t->indexes[k];
+			calx__buf_puts(&b, ix->flags & CALX_INDEX_UNIQUE ? "CREATE UNIQUE INDEX IF NOT EXISTS "
+			                                                 : "CREATE INDEX IF NOT EXISTS ");
+			calx__buf_ident(&b, rt->ix_names[k]);
 			calx__buf_puts(&b, " ON ");
-			calx__buf_ident(&b, md->table);
-			calx__buf_puts(&b, " (");
-			calx__buf_ident(&b, md->fields[f].column);
-			calx__buf_puts(&b, ");\n");
+			calx__buf_ident(&b, t->name);
+			calx__buf_putc(&b, ' ');
+			column_list(&b, t, ix->columns, ix->n_columns);
+			calx__buf_puts(&b, ";\n");
 		}
 	}
 	return calx__buf_detach(&b);

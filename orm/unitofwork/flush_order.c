@@ -3,7 +3,8 @@
  * names another row of the same flush must be inserted after it (and
  * deleted before it). Tables come out of the rank sort contiguous; each
  * run of one self-referential mapper is put in dependency order by an
- * iterative depth-first walk that keeps the add order where it can.
+ * iterative depth-first walk that keeps the add order where it can. A
+ * foreign key of several columns matches when every column does.
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -40,6 +41,11 @@ static uint64_t hash_value(const calx_value *v)
 	return h;
 }
 
+static const calx_table_desc *rows_table(const calx__obj *h)
+{
+	return h->m->desc->tables[0];
+}
+
 /* The value of field f of object h, or NULL-kind when NULL, zero or unreadable. */
 static calx_value field_value(const calx__obj *h, const calx_field_desc *f)
 {
@@ -51,24 +57,53 @@ static calx_value field_value(const calx__obj *h, const calx_field_desc *f)
 	return v;
 }
 
-static size_t find(const run_index *ix, calx__obj **rows, const calx_field_desc *key, const calx_value *v)
+/*
+ * The hash of the columns cols[0..n) of row h, or false when one of them
+ * is NULL, zero or unreadable: such a row refers to no row (MATCH SIMPLE).
+ */
+static bool tuple_hash(const calx__obj *h, const calx_fk_desc *fk, bool ref, uint64_t *out)
 {
-	uint64_t h = hash_value(v);
+	const calx_table_desc *t = ref ? fk->ref_table : rows_table(h);
+	const unsigned *cols = ref ? fk->ref_columns : fk->columns;
+	uint64_t hh = 0;
+	for (unsigned i = 0; i < fk->n_columns; i++) {
+		calx_value v = field_value(h, &t->columns[cols[i]]);
+		if (v.kind == CALX_VALUE_NULL)
+			return false;
+		hh = (hh ^ hash_value(&v)) * 0x100000001b3ull;
+	}
+	*out = hh;
+	return true;
+}
+
+/* Do the local columns of row a name the referenced columns of row b? */
+static bool tuple_same(const calx__obj *a, const calx__obj *b, const calx_fk_desc *fk)
+{
+	for (unsigned i = 0; i < fk->n_columns; i++) {
+		calx_value x = field_value(a, &rows_table(a)->columns[fk->columns[i]]);
+		calx_value y = field_value(b, &fk->ref_table->columns[fk->ref_columns[i]]);
+		if (!same(&x, &y))
+			return false;
+	}
+	return true;
+}
+
+/* The row (index + 1) that row r refers to through fk, or 0. */
+static size_t find(const run_index *ix, calx__obj **rows, size_t r, const calx_fk_desc *fk)
+{
+	uint64_t h;
+	if (!tuple_hash(rows[r], fk, false, &h))
+		return 0;
 	for (size_t j = h & (ix->cap - 1); ix->slots[j].row; j = (j + 1) & (ix->cap - 1)) {
-		if (ix->slots[j].hash != h)
-			continue;
-		calx_value k = field_value(rows[ix->slots[j].row - 1], key);
-		if (same(&k, v))
+		if (ix->slots[j].hash == h && tuple_same(rows[r], rows[ix->slots[j].row - 1], fk))
 			return ix->slots[j].row;
 	}
 	return 0;
 }
 
-/* Order rows[0..n) of one mapper whose fk k refers to its own table. */
+/* Order rows[0..n) of one mapper whose fk refers to its own table. */
 static int order_run(calx__obj **rows, size_t n, const calx_fk_desc *fk, calx__obj **out)
 {
-	const calx_mapper_desc *d = rows[0]->m->desc;
-	const calx_field_desc *key = &d->fields[fk->ref_field], *ref = &d->fields[fk->field];
 	run_index ix = { NULL, 16 };
 	while (ix.cap < n * 2)
 		ix.cap *= 2;
@@ -82,10 +117,9 @@ static int order_run(calx__obj **rows, size_t n, const calx_fk_desc *fk, calx__o
 		return CALX_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		calx_value v = field_value(rows[i], key);
-		if (v.kind == CALX_VALUE_NULL)
+		uint64_t h;
+		if (!tuple_hash(rows[i], fk, true, &h))
 			continue;
-		uint64_t h = hash_value(&v);
 		size_t j = h & (ix.cap - 1);
 		while (ix.slots[j].row)
 			j = (j + 1) & (ix.cap - 1);
@@ -101,8 +135,7 @@ static int order_run(calx__obj **rows, size_t n, const calx_fk_desc *fk, calx__o
 		mark[i] = 1;
 		while (top) {
 			size_t r = stack[top - 1];
-			calx_value v = field_value(rows[r], ref);
-			size_t p = v.kind == CALX_VALUE_NULL ? 0 : find(&ix, rows, key, &v);
+			size_t p = find(&ix, rows, r, fk);
 			if (p && mark[p - 1] == 0) {
 				mark[p - 1] = 1;        /* parent first */
 				stack[top++] = p - 1;
@@ -129,12 +162,13 @@ int calx__order_self_refs(calx_session *s, calx__objvec *v, bool children_first)
 		while (end < v->n && v->v[end]->m == m)
 			end++;
 		const calx_mapper_desc *d = m->desc;
-		for (unsigned k = 0; k < d->n_fks && end - start > 1; k++) {
-			if (d->fks[k].ref_mapper != d->index)
+		const calx_table_desc *t = d->tables[0];
+		for (unsigned k = 0; k < t->n_fks && end - start > 1; k++) {
+			if (t->fks[k].ref_table != t)
 				continue;
 			size_t n = end - start;
 			calx__obj **out = calx__malloc(n * sizeof *out);
-			if (!out || order_run(v->v + start, n, &d->fks[k], out) != CALX_OK) {
+			if (!out || order_run(v->v + start, n, &t->fks[k], out) != CALX_OK) {
 				calx__free(out);
 				return calx__fail(s, CALX_ENOMEM, "out of memory ordering rows of \"%s\"", d->table);
 			}

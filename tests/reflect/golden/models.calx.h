@@ -10,12 +10,16 @@
 #elif defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Woverride-init"
 #endif
-_Static_assert(CALX_DESCRIPTOR_VERSION == 1, "models.calx.h was generated for calx descriptor version 1: re-run calx-reflect");
+_Static_assert(CALX_DESCRIPTOR_VERSION == 2, "models.calx.h was generated for calx descriptor version 2: re-run calx-reflect");
 extern const calx_schema_desc models_schema;
 extern const calx_mapper_desc user_mapper;
+extern const calx_table_desc user_table;
 extern const calx_mapper_desc address_mapper;
+extern const calx_table_desc address_table;
 extern const calx_mapper_desc tag_mapper;
+extern const calx_table_desc tag_table;
 extern const calx_mapper_desc membership_mapper;
+extern const calx_table_desc membership_table;
 
 /* struct user: table users */
 /* column handles */
