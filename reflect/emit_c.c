@@ -148,10 +148,10 @@ static void constraints(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 				calxr__buf_cstr(b, c->c.ondelete);
 				calxr__buf_put(b, ", .onupdate = ");
 				calxr__buf_cstr(b, c->c.onupdate);
-				calxr__buf_printf(b, " }, /* -> %s.", r->tag);
+				calxr__buf_printf(b, " }, /* -> %s%s", r->tag, c->c.ref_cols.n > 1 ? "(" : ".");
 				for (unsigned j = 0; j < c->c.ref_cols.n; j++)
 					calxr__buf_printf(b, "%s%s", j ? ", " : "", r->cols[c->ref_cols[j]].path);
-				calxr__buf_put(b, " */\n");
+				calxr__buf_put(b, c->c.ref_cols.n > 1 ? ") */\n" : " */\n");
 			} else {
 				calxr__buf_printf(b, ", .columns = %s__%s%u, .n_columns = %u", t->tag, prefix[kind], i, c->c.cols.n);
 				if (kind == CALXR__TCONS_INDEX)

@@ -8,7 +8,8 @@
 #include "mapping/registry.h"
 #include "session/session.h"
 
-static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
+/* Magic and version of every mapper, before anything is read through them. */
+static int check_version(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 {
 	const calx_schema_desc *sc = reg->schema;
 	if (!m || m->magic != CALX_DESCRIPTOR_MAGIC)
@@ -18,6 +19,12 @@ static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 		                      "schema '%s': struct '%s' has descriptor version %u, this runtime reads %d: "
 		                      "regenerate it (re-run calx-reflect)",
 		                      sc->name, m->name, m->version, CALX_DESCRIPTOR_VERSION);
+	return CALX_OK;
+}
+
+static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
+{
+	const calx_schema_desc *sc = reg->schema;
 	if (m->schema != sc || m->index != i || !m->n_fields || !m->fields || !m->table || m->n_tables != 1 ||
 	    !m->tables || !calx__registry_table(reg, m->tables[0]) || strcmp(m->table, m->tables[0]->name) != 0)
 		return calx_error_set(&reg->err, CALX_EINVAL, "schema '%s': struct '%s' has an inconsistent descriptor",
@@ -107,7 +114,13 @@ int calx_registry_open(calx_registry **out, const calx_schema_desc *schema,
 	if (opts && opts->version != CALX_REGISTRY_OPTIONS_VERSION)
 		return calx_error_set(&reg->err, CALX_EVERSION, "registry options version %u, expected %d",
 		                      opts->version, CALX_REGISTRY_OPTIONS_VERSION);
-	int rc = calx__tables_check(reg);
+	if (schema->n_mappers && !schema->mappers)
+		return calx_error_set(&reg->err, CALX_EINVAL, "schema '%s' has an inconsistent descriptor", schema->name);
+	int rc = CALX_OK;
+	for (unsigned i = 0; i < schema->n_mappers && rc == CALX_OK; i++)
+		rc = check_version(reg, schema->mappers[i], i);
+	if (rc == CALX_OK)
+		rc = calx__tables_check(reg);
 	if (rc != CALX_OK)
 		return rc;
 	reg->mappers = calx__calloc(schema->n_mappers ? schema->n_mappers : 1, sizeof *reg->mappers);

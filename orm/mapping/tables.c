@@ -95,7 +95,7 @@ static bool in_schema(const calx_schema_desc *sc, const calx_table_desc *t)
 	return t && t->schema == sc && t->index < sc->n_tables && sc->tables[t->index] == t;
 }
 
-static int check_table(calx_registry *reg, unsigned i)
+static int check_version(calx_registry *reg, unsigned i)
 {
 	const calx_schema_desc *sc = reg->schema;
 	const calx_table_desc *t = sc->tables[i];
@@ -106,6 +106,13 @@ static int check_table(calx_registry *reg, unsigned i)
 		                      "schema '%s': table '%s' has descriptor version %u, this runtime reads %d: "
 		                      "regenerate it (re-run calx-reflect)",
 		                      sc->name, t->name ? t->name : "?", t->version, CALX_DESCRIPTOR_VERSION);
+	return CALX_OK;
+}
+
+static int check_table(calx_registry *reg, unsigned i)
+{
+	const calx_schema_desc *sc = reg->schema;
+	const calx_table_desc *t = sc->tables[i];
 	bool ok = t->schema == sc && t->index == i && t->name && t->columns && t->n_columns &&
 	          t->n_pk <= CALX__MAX_PK && columns_ok(t->pk, t->n_pk, t);
 	for (unsigned c = 0; ok && c < t->n_columns; c++)
@@ -139,6 +146,11 @@ int calx__tables_check(calx_registry *reg)
 	if (!reg->tables || !reg->table_order)
 		return calx_error_set(&reg->err, CALX_ENOMEM, "out of memory opening registry");
 	reg->n_tables = sc->n_tables;
+	for (unsigned i = 0; i < sc->n_tables; i++) {
+		int rc = check_version(reg, i);
+		if (rc != CALX_OK)
+			return rc;
+	}
 	for (unsigned i = 0; i < sc->n_tables; i++) {
 		int rc = check_table(reg, i);
 		if (rc != CALX_OK)
