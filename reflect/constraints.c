@@ -299,7 +299,7 @@ static void duplicates(calxr__ctx *cx, unsigned ti, calxr__constraint *c, const 
 				break;
 			if (d->c.name && !strcasecmp(d->c.name, c->c.name)) {
 				calxr__error(cx, where(t, c), "%s reuses the constraint name '%s' of table '%s'", what,
-					    c->c.name, cx->tables[tj].table);
+					    d->c.name, cx->tables[tj].table);
 				c->ok = false;
 				return;
 			}

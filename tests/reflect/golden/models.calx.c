@@ -35,6 +35,20 @@ _Static_assert(sizeof(struct membership) == 16, "struct membership changed since
 _Static_assert(_Alignof(struct membership) == 8, "struct membership changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct membership, user_id) == 0, "struct membership changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct membership, group_id) == 8, "struct membership changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(sizeof(struct order) == 24, "struct order changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(_Alignof(struct order) == 8, "struct order changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order, id) == 0, "struct order changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order, no) == 8, "struct order changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order, code) == 12, "struct order changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(sizeof(struct order_line) == 48, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(_Alignof(struct order_line) == 8, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, id) == 0, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, order_id) == 8, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, order_no) == 16, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, line_no) == 20, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, sku) == 24, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, qty) == 32, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, order_code) == 36, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
 
 /* struct user: table users, tests/reflect/fixtures/models.h:16 */
 static const struct user user__defaults = { .active = true, .role = ROLE_ADMIN };
@@ -125,6 +139,60 @@ const calx_table_desc membership_table = { .magic = CALX_DESCRIPTOR_MAGIC, .vers
 static const calx_table_desc *const membership__mapper_tables[] = { &membership_table };
 const calx_mapper_desc membership_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "membership", .table = "memberships", .size = sizeof(struct membership), .align = _Alignof(struct membership), .fields = membership__fields, .n_fields = sizeof membership__fields / sizeof membership__fields[0], .tables = membership__mapper_tables, .n_tables = 1, .defaults = &membership__defaults, .index = 3, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:47", .discriminator = -1, .polymorphic_identity = NULL, .relationships = NULL, .n_relationships = 0 };
 
-static const calx_mapper_desc *const models__mappers[] = { &user_mapper, &address_mapper, &tag_mapper, &membership_mapper };
-static const calx_table_desc *const models__tables[] = { &user_table, &address_table, &tag_table, &membership_table };
-const calx_schema_desc models_schema = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "models", .generator = "calx-reflect 0.1.0", .mappers = models__mappers, .n_mappers = 4, .tables = models__tables, .n_tables = 4 };
+/* struct order: table orders, tests/reflect/fixtures/models.h:53 */
+static const struct order order__defaults = { 0 };
+static const calx_field_desc order__fields[] = {
+	{ .name = "id", .column = "id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct order, id), .size = sizeof(((struct order *)0)->id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 0, .owner = &order_mapper, .table = &order_table, .user_type = NULL },
+	{ .name = "no", .column = "no", .ctype = CALX_CTYPE_INT32, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct order, no), .size = sizeof(((struct order *)0)->no), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 1, .owner = &order_mapper, .table = &order_table, .user_type = NULL },
+	{ .name = "code", .column = "code", .ctype = CALX_CTYPE_CHARARRAY, .flags = CALX_FIELD_UNIQUE, .offset = offsetof(struct order, code), .size = sizeof(((struct order *)0)->code), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 2, .owner = &order_mapper, .table = &order_table, .user_type = NULL },
+};
+static const unsigned order__pk[] = { 0, 1 };
+static const unsigned order__uq0[] = { 2 };
+static const calx_unique_desc order__uniques[] = {
+	{ .name = "uq_order_code", .columns = order__uq0, .n_columns = 1 },
+};
+const calx_table_desc order_table = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "orders", .columns = order__fields, .n_columns = sizeof order__fields / sizeof order__fields[0], .pk = order__pk, .n_pk = 2, .fks = NULL, .n_fks = 0, .uniques = order__uniques, .n_uniques = 1, .indexes = NULL, .n_indexes = 0, .checks = NULL, .n_checks = 0, .index = 4, .schema = &models_schema, .source = "tests/reflect/fixtures/models.h:53" };
+static const calx_table_desc *const order__mapper_tables[] = { &order_table };
+const calx_mapper_desc order_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "order", .table = "orders", .size = sizeof(struct order), .align = _Alignof(struct order), .fields = order__fields, .n_fields = sizeof order__fields / sizeof order__fields[0], .tables = order__mapper_tables, .n_tables = 1, .defaults = &order__defaults, .index = 4, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:53", .discriminator = -1, .polymorphic_identity = NULL, .relationships = NULL, .n_relationships = 0 };
+
+/* struct order_line: table order_lines, tests/reflect/fixtures/models.h:63 */
+static const struct order_line order_line__defaults = { 0 };
+static const calx_field_desc order_line__fields[] = {
+	{ .name = "id", .column = "id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_NOT_NULL, .offset = offsetof(struct order_line, id), .size = sizeof(((struct order_line *)0)->id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 0, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "order_id", .column = "order_id", .ctype = CALX_CTYPE_INT64, .flags = 0, .offset = offsetof(struct order_line, order_id), .size = sizeof(((struct order_line *)0)->order_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 1, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "order_no", .column = "order_no", .ctype = CALX_CTYPE_INT32, .flags = 0, .offset = offsetof(struct order_line, order_no), .size = sizeof(((struct order_line *)0)->order_no), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 2, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "line_no", .column = "line_no", .ctype = CALX_CTYPE_INT16, .flags = 0, .offset = offsetof(struct order_line, line_no), .size = sizeof(((struct order_line *)0)->line_no), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 3, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "sku", .column = "sku", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_UNIQUE | CALX_FIELD_INDEX, .offset = offsetof(struct order_line, sku), .size = sizeof(((struct order_line *)0)->sku), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 4, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "qty", .column = "qty", .ctype = CALX_CTYPE_INT32, .flags = 0, .offset = offsetof(struct order_line, qty), .size = sizeof(((struct order_line *)0)->qty), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 5, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "order_code", .column = "order_code", .ctype = CALX_CTYPE_CHARARRAY, .flags = 0, .offset = offsetof(struct order_line, order_code), .size = sizeof(((struct order_line *)0)->order_code), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 6, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+};
+static const unsigned order_line__pk[] = { 0 };
+static const unsigned order_line__uq0[] = { 1, 3 };
+static const unsigned order_line__ix0[] = { 4, 5 };
+static const unsigned order_line__ix1[] = { 4 };
+static const unsigned order_line__fk0[] = { 1, 2 };
+static const unsigned order_line__fk0_ref[] = { 0, 1 };
+static const unsigned order_line__fk1[] = { 6 };
+static const unsigned order_line__fk1_ref[] = { 2 };
+static const calx_unique_desc order_line__uniques[] = {
+	{ .name = NULL, .columns = order_line__uq0, .n_columns = 2 },
+};
+static const calx_index_desc order_line__indexes[] = {
+	{ .name = NULL, .columns = order_line__ix0, .n_columns = 2, .flags = 0 },
+	{ .name = "ix_line_sku", .columns = order_line__ix1, .n_columns = 1, .flags = CALX_INDEX_UNIQUE },
+};
+static const calx_check_desc order_line__checks[] = {
+	{ .name = NULL, .sqltext = "qty < 1000", .column = 5 },
+	{ .name = "qty_positive", .sqltext = "qty > 0", .column = -1 },
+};
+static const calx_fk_desc order_line__fks[] = {
+	{ .name = NULL, .columns = order_line__fk0, .ref_table = &order_table, .ref_columns = order_line__fk0_ref, .n_columns = 2, .ondelete = "CASCADE", .onupdate = "CASCADE" }, /* -> order(id, no) */
+	{ .name = "fk_line_code", .columns = order_line__fk1, .ref_table = &order_table, .ref_columns = order_line__fk1_ref, .n_columns = 1, .ondelete = NULL, .onupdate = NULL }, /* -> order.code */
+};
+const calx_table_desc order_line_table = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "order_lines", .columns = order_line__fields, .n_columns = sizeof order_line__fields / sizeof order_line__fields[0], .pk = order_line__pk, .n_pk = 1, .fks = order_line__fks, .n_fks = 2, .uniques = order_line__uniques, .n_uniques = 1, .indexes = order_line__indexes, .n_indexes = 2, .checks = order_line__checks, .n_checks = 2, .index = 5, .schema = &models_schema, .source = "tests/reflect/fixtures/models.h:63" };
+static const calx_table_desc *const order_line__mapper_tables[] = { &order_line_table };
+const calx_mapper_desc order_line_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "order_line", .table = "order_lines", .size = sizeof(struct order_line), .align = _Alignof(struct order_line), .fields = order_line__fields, .n_fields = sizeof order_line__fields / sizeof order_line__fields[0], .tables = order_line__mapper_tables, .n_tables = 1, .defaults = &order_line__defaults, .index = 5, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:63", .discriminator = -1, .polymorphic_identity = NULL, .relationships = NULL, .n_relationships = 0 };
+
+static const calx_mapper_desc *const models__mappers[] = { &user_mapper, &address_mapper, &tag_mapper, &membership_mapper, &order_mapper, &order_line_mapper };
+static const calx_table_desc *const models__tables[] = { &user_table, &address_table, &tag_table, &membership_table, &order_table, &order_line_table };
+const calx_schema_desc models_schema = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "models", .generator = "calx-reflect 0.1.0", .mappers = models__mappers, .n_mappers = 6, .tables = models__tables, .n_tables = 6 };
