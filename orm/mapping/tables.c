@@ -113,8 +113,11 @@ static int check_table(calx_registry *reg, unsigned i)
 {
 	const calx_schema_desc *sc = reg->schema;
 	const calx_table_desc *t = sc->tables[i];
+	if (t->n_pk > CALX__MAX_PK)
+		return calx_error_set(&reg->err, CALX_EINVAL, "table '%s': more than %d primary key columns",
+		                      t->name ? t->name : "?", CALX__MAX_PK);
 	bool ok = t->schema == sc && t->index == i && t->name && t->columns && t->n_columns &&
-	          t->n_pk <= CALX__MAX_PK && columns_ok(t->pk, t->n_pk, t);
+	          columns_ok(t->pk, t->n_pk, t);
 	for (unsigned c = 0; ok && c < t->n_columns; c++)
 		ok = t->columns[c].table == t;
 	for (unsigned k = 0; ok && k < t->n_fks; k++) {

@@ -208,7 +208,7 @@ enum calx_cascade {
 
 /* How a relationship loads by default (a query may choose another). */
 typedef enum calx_loading {
-	CALX_LOAD_SELECT = 1,               /* lazy: one SELECT when first reached */
+	CALX_LOAD_LAZY = 1,                 /* SQLAlchemy's lazy="select": one SELECT when first reached (the default) */
 	CALX_LOAD_SELECTIN,                 /* one SELECT ... WHERE key IN (...) for the whole result */
 	CALX_LOAD_JOINED,                   /* a LEFT OUTER JOIN in the parent's own SELECT */
 	CALX_LOAD_RAISE,                    /* reaching it unloaded is an error */
