@@ -107,6 +107,14 @@ static void naming_convention_tokens_cover_several_columns(void **state)
 	ddl_has(ddl, "CONSTRAINT \"part_parent\" FOREIGN KEY");   /* a given name is kept */
 	calx_free(ddl);
 	calx_registry_free(reg);
+
+	/* the shop's field-level check has no name: %(constraint_name)s is its column */
+	assert_int_equal(calx_registry_open(&reg, &shop_schema, &o), CALX_OK);
+	assert_int_equal(calx_registry_ddl(reg, fx->eng, &ddl), CALX_OK);
+	ddl_has(ddl, "CONSTRAINT \"ck_users_age\" CHECK (age >= 0)");
+	ddl_has(ddl, "CONSTRAINT \"uq_users_name\" UNIQUE (\"name\")");
+	calx_free(ddl);
+	calx_registry_free(reg);
 }
 
 static void composite_foreign_key_enforces_and_cascades(void **state)

@@ -19,7 +19,8 @@ typedef struct calx_registry calx_registry;
  * %(column_0_name)s (the first column), %(column_0N_name)s (all, joined),
  * %(column_0_N_name)s (all, joined by "_") and %(referred_table_name)s.
  * A name given in the header (name="...") is used as it is, unless the
- * template has %(constraint_name)s. NULL members take the default shown.
+ * template has %(constraint_name)s (for an unnamed constraint: its
+ * columns, as %(column)s). NULL members take the default shown.
  */
 typedef struct calx_registry_options {
 	unsigned version;         /* CALX_REGISTRY_OPTIONS_VERSION */

@@ -45,7 +45,8 @@ static void put_columns(calx__buf *b, const name_args *a, const char *sep, unsig
  * %(table_name)s, %(column_0_name)s, %(column_0N_name)s (joined),
  * %(column_0_N_name)s (joined by "_"), %(referred_table_name)s.
  * A given name is used as it is, unless the template has
- * %(constraint_name)s. NULL on ENOMEM.
+ * %(constraint_name)s, which for an unnamed constraint stands for its
+ * columns. NULL on ENOMEM.
  */
 static char *constraint_name(const char *tmpl, const name_args *a)
 {
@@ -73,7 +74,12 @@ static char *constraint_name(const char *tmpl, const name_args *a)
 		case 2: put_columns(&b, a, "", 1); break;
 		case 3: put_columns(&b, a, "", a->n_cols); break;
 		case 4: calx__buf_puts(&b, a->referred ? a->referred : ""); break;
-		default: calx__buf_puts(&b, a->given ? a->given : ""); break;
+		default: /* an unnamed constraint (a field's check) goes by its columns */
+			if (a->given)
+				calx__buf_puts(&b, a->given);
+			else
+				put_columns(&b, a, "_", a->n_cols);
+			break;
 		}
 		p += strlen(tokens[k].token);
 	}
