@@ -31,6 +31,7 @@ static const struct { uint32_t bit; const char *name; } flag_names[] = {
 	{ CALX_FIELD_ENUM, "CALX_FIELD_ENUM" },
 	{ CALX_FIELD_REQUIRED, "CALX_FIELD_REQUIRED" },
 	{ CALX_FIELD_VERSION, "CALX_FIELD_VERSION" },
+	{ CALX_FIELD_OPTIONAL, "CALX_FIELD_OPTIONAL" },
 };
 
 /* "ts.created_at" -> "ts_created_at", for the names of per-field arrays. */
@@ -52,6 +53,16 @@ static void layout_asserts(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 	for (unsigned i = 0; i < t->n_cols; i++) {
 		calxr__buf_printf(b, "_Static_assert(offsetof(struct %s, %s) == %lld, ", t->tag, t->cols[i].path,
 				 t->cols[i].offset);
+		calxr__buf_cstr(b, msg ? msg : "");
+		calxr__buf_put(b, ");\n");
+	}
+	/* The runtime finds has_value from the wrapper type: the field must still be that type. */
+	for (unsigned i = 0; i < t->n_cols; i++) {
+		const calxr__column *c = &t->cols[i];
+		if (!(c->flags & CALX_FIELD_OPTIONAL))
+			continue;
+		calxr__buf_printf(b, "_Static_assert(_Generic(((struct %s *)0)->%s, %s: 1, default: 0), ", t->tag,
+				 c->path, calxr__opt_type_name(c->ctype));
 		calxr__buf_cstr(b, msg ? msg : "");
 		calxr__buf_put(b, ");\n");
 	}

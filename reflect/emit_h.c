@@ -20,6 +20,8 @@ char *calxr__handle_name(calxr__ctx *cx, const char *tag, const char *path)
 /* The zero a constructor starts from, so its braces are never empty. */
 static const char *zero_of(const calxr__column *c)
 {
+	if (c->flags & CALX_FIELD_OPTIONAL)
+		return "CALX_NULL";
 	return c->ctype == CALX_CTYPE_CHARARRAY ? "\"\"" : "0";
 }
 

@@ -85,8 +85,67 @@ static char *key_type(calxr__ctx *cx, CXType t, calx_ctype ct)
 	return s;
 }
 
+/* A default(...) on a wrapper gives the value: the wrapper's initializer is made here. */
+static bool default_is_wrapper(const char *text)
+{
+	while (*text == ' ' || *text == '\t' || *text == '(')
+		text++;
+	return *text == '{' || !strncmp(text, "CALX_SOME", 9) || !strncmp(text, "CALX_NULL", 9);
+}
+
+/*
+ * NULL semantics follow the C type (SQLAlchemy 2's Mapped[int] against
+ * Mapped[Optional[int]]): a plain scalar is NOT NULL, a calx_opt_* wrapper
+ * is nullable, text is nullable unless not_null.
+ */
+static void nullability(calxr__ctx *cx, calxr__column *c, calxr__field_opts *o, field_err *e, CXType type,
+			bool optional)
+{
+	const unsigned seen = o->seen;
+	bool text = c->ctype == CALX_CTYPE_STRING || c->ctype == CALX_CTYPE_CHARARRAY;
+	const char *wrapper = calxr__opt_type_name(c->ctype);
+	const char *plain = calxr__ctype_c_name(c->ctype);
+	char *msg = NULL;
+
+	if (text)
+		return;
+	if (!optional) {
+		c->flags |= CALX_FIELD_NOT_NULL;
+		/* with primary_key or not_null, 'contradictory options' was reported */
+		if ((seen & (1u << CALXR__OPT_NULLABLE)) &&
+		    !(seen & ((1u << CALXR__OPT_PRIMARY_KEY) | (1u << CALXR__OPT_NOT_NULL)))) {
+			char *spelled = calxr__cx_take(cx, clang_getTypeSpelling(type));
+			msg = calxr__printf(cx, "option 'nullable' needs a nullable type: '%s' is NOT NULL, declare the field '%s'",
+					   spelled ? spelled : plain, wrapper);
+			free(spelled);
+		}
+	} else {
+		c->flags |= CALX_FIELD_OPTIONAL;
+		if (seen & (1u << CALXR__OPT_PRIMARY_KEY))
+			msg = calxr__printf(cx, "option 'primary_key' needs a NOT NULL type: declare the field '%s', not '%s'",
+					   plain, wrapper);
+		else if (seen & (1u << CALXR__OPT_VERSION))
+			msg = calxr__printf(cx, "option 'version' needs a NOT NULL type: declare the field '%s', not '%s'",
+					   plain, wrapper);
+		else if ((seen & (1u << CALXR__OPT_NOT_NULL)) && !o->server_default)
+			msg = calxr__printf(cx, "option 'not_null' on '%s' needs server_default(...), which an unset field leaves to the database; otherwise declare the field '%s'",
+					   wrapper, plain);
+		else if (o->default_text && default_is_wrapper(o->default_text))
+			msg = calxr__printf(cx, "option 'default' on '%s' takes the value itself: default(V), not default(CALX_SOME(V))",
+					   wrapper);
+		else if (o->default_text) {
+			char *some = calxr__printf(cx, "CALX_SOME(%s)", o->default_text);
+			free(o->default_text);
+			o->default_text = some;
+		}
+	}
+	if (msg)
+		on_error(e, msg);
+	free(msg);
+}
+
 static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field_opts *o, field_err *e,
-		       const char *path, long long offset, calx_ctype ct, bool is_enum)
+		       const char *path, long long offset, calx_ctype ct, bool is_enum, bool optional)
 {
 	CXType type = clang_getCursorType(f);
 	calxr__column *c;
@@ -119,11 +178,12 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 		c->flags |= CALX_FIELD_INDEX;
 	if (!o->init)
 		c->flags |= CALX_FIELD_NO_INIT;
-	if (o->default_text)
-		c->flags |= CALX_FIELD_HAS_DEFAULT;
 	if (is_enum)
 		c->flags |= CALX_FIELD_ENUM;
-	if (o->seen & (1u << CALXR__OPT_VERSION)) {
+	nullability(cx, c, o, e, type, optional);
+	if (o->default_text)
+		c->flags |= CALX_FIELD_HAS_DEFAULT;
+	if ((o->seen & (1u << CALXR__OPT_VERSION)) && !optional) {
 		/* SQLAlchemy's version_id_col: an integer the flush bumps and checks */
 		if (pk || is_enum || !calxr__ctype_is_integer(ct))
 			on_error(e, "option 'version' needs an integer field outside the primary key");
@@ -133,7 +193,7 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 
 	c->autoinc_explicit = o->autoincrement_on_seen;
 	c->autoinc_off = o->autoincrement_off_seen;
-	if (c->autoinc_explicit && (!pk || is_enum || !calxr__ctype_is_integer(ct)))
+	if (c->autoinc_explicit && (!pk || optional || is_enum || !calxr__ctype_is_integer(ct)))
 		on_error(e, "option 'autoincrement' needs a single-column integer primary key");
 
 	/* A char * the constructor must be given: unless the database or a default fills it. */
@@ -182,6 +242,7 @@ static void walk(calxr__ctx *cx, calxr__table *t, CXCursor rec, const char *pref
 		calx_ctype ct;
 		bool is_enum;
 		char *spelling;
+		calxr__shape shape;
 
 		if (clang_getCursorKind(f) != CXCursor_FieldDecl) {
 			calxr__error(cx, &loc, "cannot map an anonymous struct or union member of struct '%s': name it and mark it transient",
@@ -199,9 +260,12 @@ static void walk(calxr__ctx *cx, calxr__table *t, CXCursor rec, const char *pref
 			calxr__error(cx, &loc, "cannot map bit-field '%s' of struct '%s'", e.field, owner);
 			goto next;
 		}
-		switch (calxr__resolve_type(cx, clang_getCursorType(f), &ct, &is_enum, &sub)) {
+		shape = calxr__resolve_type(cx, clang_getCursorType(f), &ct, &is_enum, &sub);
+		switch (shape) {
 		case CALXR__SHAPE_SCALAR:
-			add_column(cx, t, f, &o, &e, path, offset, ct, is_enum);
+		case CALXR__SHAPE_OPTIONAL:
+			add_column(cx, t, f, &o, &e, path, offset, ct, is_enum,
+				   shape == CALXR__SHAPE_OPTIONAL);
 			break;
 		case CALXR__SHAPE_MIXIN: {
 			char *sub_prefix = calxr__printf(cx, "%s.", path);
@@ -221,8 +285,13 @@ static void walk(calxr__ctx *cx, calxr__table *t, CXCursor rec, const char *pref
 			 */
 		case CALXR__SHAPE_NONE:
 			spelling = calxr__cx_take(cx, clang_getTypeSpelling(clang_getCursorType(f)));
-			calxr__error(cx, &loc, "cannot map type '%s' of field '%s' of struct '%s'",
-				    spelling ? spelling : "?", e.field, owner);
+			if (ct) /* named like a wrapper of calx/nullable.h, but not that struct */
+				calxr__error(cx, &loc, "cannot map type '%s' of field '%s' of struct '%s': not the %s of calx/nullable.h ({ %s value; bool has_value; })",
+					    spelling ? spelling : "?", e.field, owner, calxr__opt_type_name(ct),
+					    calxr__ctype_c_name(ct));
+			else
+				calxr__error(cx, &loc, "cannot map type '%s' of field '%s' of struct '%s'",
+					    spelling ? spelling : "?", e.field, owner);
 			free(spelling);
 			break;
 		}

@@ -166,15 +166,19 @@ void calxr__column_free(calxr__column *c);
 /* types.c */
 typedef enum calxr__shape {
 	CALXR__SHAPE_SCALAR,   /* ctype set */
+	CALXR__SHAPE_OPTIONAL, /* a calx_opt_* wrapper (calx/nullable.h): ctype is the wrapped type */
 	CALXR__SHAPE_MIXIN,    /* embedded mixin struct: flatten */
 	CALXR__SHAPE_RELATION, /* pointer to a mapped struct: relationships, later */
 	CALXR__SHAPE_NONE      /* cannot be mapped */
 } calxr__shape;
+/* *ctype_out is 0 for CALXR__SHAPE_NONE, except for a look-alike of a calx_opt_* wrapper. */
 calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out, bool *is_enum_out,
 			       CXCursor *record_out);
 /* The nearest typedef of t's chain that the type map knows, or NULL. */
 const calxr__typemap *calxr__typemap_for(calxr__ctx *cx, CXType t);
 bool calxr__ctype_is_integer(calx_ctype t);
+/* "calx_opt_int32" for CALX_CTYPE_INT32; NULL for text. */
+const char *calxr__opt_type_name(calx_ctype t);
 const char *calxr__ctype_c_name(calx_ctype t);
 
 /* check.c */

@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static bool is_plain_char(enum CXTypeKind k)
@@ -56,14 +57,89 @@ static bool record_is_table(calxr__ctx *cx, CXCursor rec)
 	return yes;
 }
 
+/* The wrappers of calx/nullable.h, by typedef name, and the C type each wraps. */
+static const struct { const char *name; calx_ctype ctype; } wrappers[] = {
+	{ "calx_opt_int8", CALX_CTYPE_INT8 }, { "calx_opt_int16", CALX_CTYPE_INT16 },
+	{ "calx_opt_int32", CALX_CTYPE_INT32 }, { "calx_opt_int64", CALX_CTYPE_INT64 },
+	{ "calx_opt_uint8", CALX_CTYPE_UINT8 }, { "calx_opt_uint16", CALX_CTYPE_UINT16 },
+	{ "calx_opt_uint32", CALX_CTYPE_UINT32 }, { "calx_opt_uint64", CALX_CTYPE_UINT64 },
+	{ "calx_opt_bool", CALX_CTYPE_BOOL }, { "calx_opt_float", CALX_CTYPE_FLOAT },
+	{ "calx_opt_double", CALX_CTYPE_DOUBLE },
+};
+
+const char *calxr__opt_type_name(calx_ctype t)
+{
+	for (size_t i = 0; i < sizeof wrappers / sizeof wrappers[0]; i++)
+		if (wrappers[i].ctype == t)
+			return wrappers[i].name;
+	return NULL;
+}
+
+/* The record is { T value; bool has_value; } with T of ctype: what the runtime reads. */
+static bool wrapper_layout(calxr__ctx *cx, CXType rec, calx_ctype want)
+{
+	unsigned n;
+	CXCursor *f;
+	bool ok;
+
+	if (rec.kind != CXType_Record)
+		return false;
+	f = calxr__fields(cx, clang_getTypeDeclaration(rec), &n);
+	ok = f && n == 2 && clang_getCursorKind(f[0]) == CXCursor_FieldDecl &&
+	     clang_getCursorKind(f[1]) == CXCursor_FieldDecl &&
+	     arithmetic(clang_getCanonicalType(clang_getCursorType(f[0]))) == want &&
+	     clang_getCanonicalType(clang_getCursorType(f[1])).kind == CXType_Bool &&
+	     clang_Type_getOffsetOf(rec, "value") == 0 && clang_Type_getOffsetOf(rec, "has_value") > 0;
+	free(f);
+	return ok;
+}
+
+/*
+ * A calx_opt_* wrapper, found by typedef name through the chain as written
+ * (like the type map): CALXR__SHAPE_OPTIONAL with the wrapped ctype, or
+ * CALXR__SHAPE_NONE (ctype still set) for a typedef of that name that is not
+ * the wrapper.
+ * CALXR__SHAPE_SCALAR (meaning "not a wrapper") otherwise.
+ */
+static calxr__shape optional(calxr__ctx *cx, CXType t, calx_ctype *ctype_out)
+{
+	for (int depth = 0; depth < 256; depth++) {
+		if (t.kind == CXType_Elaborated) {
+			t = clang_Type_getNamedType(t);
+			continue;
+		}
+		if (t.kind != CXType_Typedef)
+			return CALXR__SHAPE_SCALAR;
+		{
+			CXString s = clang_getTypedefName(t);
+			const char *name = clang_getCString(s);
+			for (size_t i = 0; name && i < sizeof wrappers / sizeof wrappers[0]; i++)
+				if (!strcmp(wrappers[i].name, name)) {
+					clang_disposeString(s);
+					/* for CALXR__SHAPE_NONE too: which wrapper the name promised */
+					*ctype_out = wrappers[i].ctype;
+					if (!wrapper_layout(cx, clang_getCanonicalType(t), wrappers[i].ctype))
+						return CALXR__SHAPE_NONE;
+					return CALXR__SHAPE_OPTIONAL;
+				}
+			clang_disposeString(s);
+		}
+		t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+	}
+	return CALXR__SHAPE_SCALAR;
+}
+
 calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out, bool *is_enum_out,
 			       CXCursor *record_out)
 {
 	CXType c = clang_getCanonicalType(t), inner;
 	CXCursor decl;
+	calxr__shape opt;
 
 	*ctype_out = (calx_ctype)0;
 	*is_enum_out = false;
+	if ((opt = optional(cx, t, ctype_out)) != CALXR__SHAPE_SCALAR)
+		return opt;
 	switch (c.kind) {
 	case CXType_Record:
 		decl = clang_getCursorDefinition(clang_getTypeDeclaration(c));

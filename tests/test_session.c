@@ -45,7 +45,7 @@ static void constructor_enforces_required_fields(void **state)
 static void constructor_refuses_init_false_fields(void **state)
 {
 	fixture *fx = *state;
-	struct user *u = user_new(fx->s, .name = "Carl", .created = 5);
+	struct user *u = user_new(fx->s, .name = "Carl", .created = CALX_SOME(5));
 	assert_null(u);
 	assert_int_equal(calx_session_errcode(fx->s), CALX_EINVAL);
 	assert_non_null(strstr(calx_session_errmsg(fx->s), "'created' is init(false)"));
@@ -58,7 +58,8 @@ static void commit_writes_generated_key_and_server_default_back(void **state)
 	assert_ok(fx->s, calx_session_add(fx->s, u));
 	assert_ok(fx->s, calx_session_commit(fx->s));
 	assert_true(u->id > 0);
-	assert_int_equal(u->created, 42);       /* server_default("42") came back */
+	assert_true(u->created.has_value);      /* server_default("42") came back */
+	assert_int_equal(u->created.value, 42);
 	struct user *w = user_new(fx->s, .name = "Eve");
 	assert_ok(fx->s, calx_session_add(fx->s, w));
 	assert_ok(fx->s, calx_session_flush(fx->s));
@@ -217,14 +218,12 @@ static void self_referential_rows_are_ordered_parents_first(void **state)
 {
 	fixture *fx = *state;
 	/* a chain 1 <- 2 <- 3 <- 4 added leaf first, and a root without children */
-	struct node *n4 = node_new(fx->s, .id = 4, .parent_id = 3, .name = "four");
-	struct node *n3 = node_new(fx->s, .id = 3, .parent_id = 2, .name = "three");
+	struct node *n4 = node_new(fx->s, .id = 4, .parent_id = CALX_SOME(3), .name = "four");
+	struct node *n3 = node_new(fx->s, .id = 3, .parent_id = CALX_SOME(2), .name = "three");
 	struct node *n9 = node_new(fx->s, .id = 9, .name = "nine");
-	struct node *n2 = node_new(fx->s, .id = 2, .parent_id = 1, .name = "two");
+	struct node *n2 = node_new(fx->s, .id = 2, .parent_id = CALX_SOME(1), .name = "two");
 	struct node *n1 = node_new(fx->s, .id = 1, .name = "one");
 	struct node *all[] = { n4, n3, n9, n2, n1 };
-	assert_ok(fx->s, calx_field_set_null(fx->s, n9, NODE_PARENT_ID, true));   /* 0 would be a key */
-	assert_ok(fx->s, calx_field_set_null(fx->s, n1, NODE_PARENT_ID, true));
 	for (int i = 0; i < 5; i++)
 		assert_ok(fx->s, calx_session_add(fx->s, all[i]));
 	assert_ok(fx->s, calx_session_commit(fx->s));
@@ -235,6 +234,27 @@ static void self_referential_rows_are_ordered_parents_first(void **state)
 		assert_ok(fx->s, calx_session_delete(fx->s, gone[i]));
 	assert_ok(fx->s, calx_session_commit(fx->s));
 	assert_int_equal(count_rows(fx, &node_mapper), 1);
+}
+
+/* The regression: an unset parent_id was written as 0, a key no row has. */
+static void root_of_a_self_referential_table_inserts_with_a_null_parent(void **state)
+{
+	fixture *fx = *state;
+	struct node *root = node_new(fx->s, .id = 1, .name = "root");
+	struct node *leaf = node_new(fx->s, .id = 2, .parent_id = CALX_SOME(1), .name = "leaf");
+	assert_false(root->parent_id.has_value);
+	assert_ok(fx->s, calx_session_add(fx->s, leaf));
+	assert_ok(fx->s, calx_session_add(fx->s, root));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *s2 = fixture_session(fx);
+	calx_select *q = calx_select_new(s2, &node_mapper);
+	calx_where(q, calx_is_null(NODE_PARENT_ID));
+	void *obj;
+	assert_ok(s2, calx_select_one(q, &obj));
+	assert_int_equal(((struct node *)obj)->id, 1);
+	assert_false(((struct node *)obj)->parent_id.has_value);
+	calx_select_free(q);
+	calx_session_free(s2);
 }
 
 static void stale_update_fails_as_retryable_and_writes_nothing(void **state)
@@ -302,7 +322,7 @@ static void rollback_restores_values_and_unflushes_inserts(void **state)
 	assert_string_equal(u->name, "Ned");    /* as the transaction found it */
 	assert_int_equal(u->age, 30);
 	assert_int_equal(n->id, 0);             /* generated key reset */
-	assert_int_equal(n->created, 0);        /* server default reset */
+	assert_false(n->created.has_value);     /* server default reset: NULL again */
 	assert_int_equal(count_rows(fx, &user_mapper), 1);
 	/* the deleted object is back in the identity map */
 	struct user *again;
@@ -351,7 +371,7 @@ static void repr_and_eq_cover_the_mapped_fields(void **state)
 	char buf[256];
 	int n = user_repr(u, buf, sizeof buf);
 	assert_string_equal(buf, "user(id=3, name=\"Pia \\\"P\\\"\", email=NULL, active=true, age=41, score=0, "
-	                         "created=0, color=2, note=NULL)");
+	                         "created=NULL, color=2, note=NULL)");
 	assert_int_equal(n, (int)strlen(buf));
 	char small[8];
 	assert_int_equal(user_repr(u, small, sizeof small), n);   /* snprintf-like */
@@ -404,6 +424,7 @@ int main(void)
 		T(inserts_run_parents_first_whatever_the_add_order),
 		T(deletes_run_children_first_whatever_the_order),
 		T(self_referential_rows_are_ordered_parents_first),
+		T(root_of_a_self_referential_table_inserts_with_a_null_parent),
 		T(stale_update_fails_as_retryable_and_writes_nothing),
 		T(rollback_restores_values_and_unflushes_inserts),
 		T(unflushed_changes_are_discarded_by_rollback),

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "calx/errors.h"
 #include "pg.h"
 
@@ -106,9 +107,10 @@ static int pg_connect(calx_conn **out, const char *url, calx_error *err)
 	}
 	/* quiet notices (the library never prints), and exact float text */
 	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
-	PGresult *res = PQexec(c->pg, "SET client_min_messages = warning; SET extra_float_digits = 3");
+	const char *setup = "SET client_min_messages = warning; SET extra_float_digits = 3";
+	PGresult *res = PQexec(c->pg, setup);
 	c->round_trips++;
-	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CALX_OK : calx__pg_fail(err, c, res, "SET");
+	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CALX_OK : calx__pg_fail(err, c, res, setup);
 	PQclear(res);
 	if (rc != CALX_OK) {
 		pg_disconnect(c);
@@ -125,16 +127,8 @@ static int pg_exec(calx_conn *c, const char *sql, calx_error *err)
 	c->round_trips++;
 	ExecStatusType st = PQresultStatus(res);
 	int rc = CALX_OK;
-	bool commit = !strcmp(sql, "COMMIT");
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
 		rc = calx__pg_fail(err, c, res, sql);
-		if (commit && PQstatus(c->pg) == CONNECTION_BAD)
-			rc = calx_error_set(err, CALX_EUNKNOWN,
-			                    "postgresql: connection lost during COMMIT: the outcome is unknown; "
-			                    "check the data before retrying (%.300s)", PQerrorMessage(c->pg));
-	} else if (commit && !strcmp(PQcmdStatus(res), "ROLLBACK")) {
-		rc = calx_error_set(err, CALX_ERROR, "postgresql: COMMIT rolled back: the transaction had failed");
-	}
 	PQclear(res);
 	return rc;
 }
@@ -263,15 +257,32 @@ int calx__pg_take(calx_stmt *st, PGresult *res, calx_error *err)
 	return rc;
 }
 
+/*
+ * Did the server do what the statement asked? A statement that ends a
+ * failed transaction answers with the command tag ROLLBACK whatever it was
+ * (COMMIT included): a tag whose first word is not the statement's own
+ * means the work was rolled back, not done.
+ */
+static bool did_other_command(const char *sql, const char *tag)
+{
+	size_t n = strcspn(tag, " ");
+	return n && (strncasecmp(sql, tag, n) != 0 || (sql[n] && sql[n] != ' '));
+}
+
 static int pg_step(calx_stmt *st, calx_error *err)
 {
 	if (!st->res) {
+		PGTransactionStatusType before = PQtransactionStatus(st->c->pg);
 		PGresult *res = PQexecPrepared(st->c->pg, st->name, st->nparams, st->vals, st->lens, st->fmts, 0);
 		st->c->statements++;
 		st->c->round_trips++;
 		int rc = calx__pg_take(st, res, err);
 		if (rc != CALX_OK)
 			return rc;
+		if (before == PQTRANS_INERROR && did_other_command(st->sql, PQcmdStatus(st->res)))
+			return calx_error_set(err, CALX_ERROR,
+			                      "postgresql: %.200s: the transaction had failed, so the server rolled it "
+			                      "back instead (command tag %s)", st->sql, PQcmdStatus(st->res));
 	}
 	if (st->row + 1 < PQntuples(st->res)) {
 		st->row++;
@@ -301,9 +312,12 @@ static void pg_column(calx_stmt *st, unsigned idx, calx_value *out)
 		out->kind = CALX_VALUE_INT;
 		out->u.i = strtoll(text, NULL, 10);
 		break;
-	case OID_FLOAT4: case OID_FLOAT8: case OID_NUMERIC:
+	case OID_FLOAT4: case OID_FLOAT8:
 		out->kind = CALX_VALUE_REAL;
 		out->u.d = strtod(text, NULL);
+		break;
+	case OID_NUMERIC:
+		calx__pg_numeric(text, (size_t)PQgetlength(st->res, r, i), out);
 		break;
 	case OID_BYTEA: {
 		size_t n = 0;
@@ -386,18 +400,6 @@ static int pg_broken(calx_conn *c)
 	return PQstatus(c->pg) != CONNECTION_OK;
 }
 
-static int pg_sync_autoincrement(calx_conn *c, const char *table, const char *column, calx_error *err)
-{
-	if (strpbrk(table, "\"'\\") || strpbrk(column, "\"'\\"))
-		return calx_error_set(err, CALX_EINVAL, "postgresql: cannot name %s.%s in SQL", table, column);
-	char sql[512];
-	snprintf(sql, sizeof sql,
-	         "SELECT setval(pg_get_serial_sequence('\"%s\"', '%s'), m) FROM (SELECT max(\"%s\") AS m FROM \"%s\") x "
-	         "WHERE m IS NOT NULL",
-	         table, column, column, table);
-	return pg_exec(c, sql, err);
-}
-
 static void pg_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trips)
 {
 	*statements = c->statements;
@@ -424,5 +426,9 @@ const calx_dialect calx_postgresql_dialect = {
 	.broken = pg_broken,
 	.execute_batch = calx__pg_execute_batch,
 	.counters = pg_counters,
-	.sync_autoincrement = pg_sync_autoincrement,
+	.sync_autoincrement = NULL,
+	.ident_quote = "\"\"",
+	.returning = 1,
+	.limit_style = CALX_LIMIT_SEPARATE,
+	.identity_setval = 1,           /* identity sequences do not move past explicit keys */
 };

@@ -41,6 +41,9 @@ int calx__pg_params(calx_stmt *st, const calx_value *vals, unsigned n, calx_erro
 /* Take a result as the statement's current one: CALX_DONE/CALX_OK or an error. */
 int calx__pg_take(calx_stmt *st, PGresult *res, calx_error *err);
 
+/* A NUMERIC column's text as a value: INT when integral and in range, else exact or refusable (pg_numeric.c). */
+void calx__pg_numeric(const char *text, size_t len, calx_value *out);
+
 int calx__pg_execute_batch(calx_stmt *st, size_t n_rows, unsigned n_params, const calx_value *params,
                            int (*row_cb)(void *payload, size_t row, calx_stmt *st), void *payload,
                            size_t *failed_row, calx_error *err);

@@ -16,19 +16,15 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
-/* Transaction control, prepared once per connection: parsing it every time showed in profiles. */
-enum { TX_BEGIN, TX_COMMIT, TX_ROLLBACK, TX_COUNT };
-static const char *const tx_sql[TX_COUNT] = { "BEGIN", "COMMIT", "ROLLBACK" };
-
 struct calx_conn {
 	sqlite3 *db;
-	sqlite3_stmt *tx[TX_COUNT];
 	uint64_t statements;    /* in-process: every statement is its own "round trip" */
 };
 
 struct calx_stmt {
 	sqlite3_stmt *st;
 	calx_conn *conn;
+	int running;            /* stepped, rows still to come: what sqlite3_stmt_busy says, without the call */
 };
 
 static int status_of(int rc)
@@ -92,8 +88,6 @@ static void sq_disconnect(calx_conn *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < TX_COUNT; i++)
-		sqlite3_finalize(c->tx[i]);
 	sqlite3_close_v2(c->db);
 	calx_sys_free(c);
 }
@@ -109,8 +103,6 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 		return calx_error_set(err, CALX_ENOMEM, "sqlite: out of memory opening '%s'", path);
 	c->db = NULL;
 	c->statements = 0;
-	for (int i = 0; i < TX_COUNT; i++)
-		c->tx[i] = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
 	if (rc != SQLITE_OK) {
@@ -142,16 +134,6 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 static int sq_exec(calx_conn *c, const char *sql, calx_error *err)
 {
 	c->statements++;
-	for (int i = 0; i < TX_COUNT; i++) {
-		if (strcmp(sql, tx_sql[i]) != 0)
-			continue;
-		int rc = c->tx[i] ? SQLITE_OK : sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->tx[i], NULL);
-		if (rc == SQLITE_OK) {
-			rc = sqlite3_step(c->tx[i]);
-			sqlite3_reset(c->tx[i]);
-		}
-		return rc == SQLITE_DONE || rc == SQLITE_OK ? CALX_OK : fail(err, c->db, rc, sql);
-	}
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? CALX_OK : fail(err, c->db, rc, sql);
 }
@@ -202,9 +184,10 @@ static int sq_bind(calx_stmt *st, unsigned idx, const calx_value *v, calx_error 
 
 static int sq_step(calx_stmt *st, calx_error *err)
 {
-	if (!sqlite3_stmt_busy(st->st))
+	if (!st->running)
 		st->conn->statements++;
 	int rc = sqlite3_step(st->st);
+	st->running = rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW)
 		return CALX_ROW;
 	if (rc == SQLITE_DONE)
@@ -254,6 +237,7 @@ static void sq_reset(calx_stmt *st)
 {
 	/* no clear_bindings: every parameter is bound again before the next step */
 	sqlite3_reset(st->st);
+	st->running = 0;
 }
 
 static void sq_finalize(calx_stmt *st)
@@ -326,6 +310,10 @@ const calx_dialect calx_sqlite_dialect = {
 	.broken = sq_broken,
 	.execute_batch = NULL,
 	.counters = sq_counters,
-	.sync_autoincrement = NULL,     /* the rowid continues above the largest key */
+	.sync_autoincrement = NULL,
 	.last_insert_id = sq_last_insert_id,
+	.ident_quote = "\"\"",
+	.returning = 1,                 /* SQLite 3.35 */
+	.limit_style = CALX_LIMIT_OFFSET,
+	.identity_setval = 0,           /* the rowid continues above the largest key by itself */
 };

@@ -237,9 +237,9 @@ static int tally_tracks(calx_session *s, void **tracks, size_t n_tracks)
 		struct artist *ar;
 		int rc;
 
-		if (calx_field_is_null(s, t, TRACK_ALBUM_ID))
+		if (!t->album_id.has_value)
 			continue;
-		if ((rc = check(s, album_get(s, t->album_id, &al), "album of a track")) != CALX_OK ||
+		if ((rc = check(s, album_get(s, t->album_id.value, &al), "album of a track")) != CALX_OK ||
 		    (rc = check(s, artist_get(s, al->artist_id, &ar), "artist of an album")) != CALX_OK)
 			return rc;
 		ar->n_tracks++;
@@ -337,8 +337,8 @@ static int print_track_row(calx_session *s, const struct column *cols, size_t n_
 	struct album *al;
 	int rc;
 
-	if (!calx_field_is_null(s, t, TRACK_ALBUM_ID)) {
-		if ((rc = check(s, album_get(s, t->album_id, &al), "album of a track")) != CALX_OK)
+	if (t->album_id.has_value) {
+		if ((rc = check(s, album_get(s, t->album_id.value, &al), "album of a track")) != CALX_OK)
 			return rc;
 		album_title = al->title;
 	}
@@ -391,8 +391,8 @@ static int print_customer_row(calx_session *s, const struct column *cols, size_t
 	int rc;
 
 	full_name(name, sizeof name, c->first_name, c->last_name);
-	if (!calx_field_is_null(s, c, CUSTOMER_SUPPORT_REP_ID)) {
-		rc = employee_get(s, c->support_rep_id, &e);
+	if (c->support_rep_id.has_value) {
+		rc = employee_get(s, c->support_rep_id.value, &e);
 		if (check(s, rc, "support rep of a customer") != CALX_OK)
 			return rc;
 		full_name(rep, sizeof rep, e->first_name, e->last_name);
@@ -443,8 +443,7 @@ static size_t customers_of(const struct staff *st, int32_t employee_id)
 
 	for (size_t i = 0; i < st->n_customers; i++) {
 		const struct customer *c = st->customers[i];
-		if (!calx_field_is_null(st->s, c, CUSTOMER_SUPPORT_REP_ID) &&
-		    c->support_rep_id == employee_id)
+		if (c->support_rep_id.has_value && c->support_rep_id.value == employee_id)
 			n++;
 	}
 	return n;
@@ -458,10 +457,10 @@ static void print_reports(const struct staff *st, const struct employee *boss, u
 		return;
 	for (size_t i = 0; i < st->n_emps; i++) {
 		const struct employee *e = st->emps[i];
-		bool top = calx_field_is_null(st->s, e, EMPLOYEE_REPORTS_TO);
+		bool top = !e->reports_to.has_value;
 		size_t n_cust;
 
-		if (boss ? top || e->reports_to != boss->employee_id : !top)
+		if (boss ? top || e->reports_to.value != boss->employee_id : !top)
 			continue;
 		printf("  %*s%s%s %s, %s", depth ? (int)(depth - 1) * 4 : 0, "", depth ? "`-- " : "",
 		       e->first_name, e->last_name, e->title ? e->title : "(no title)");
@@ -606,12 +605,9 @@ static int insert_new_release(calx_session *s, struct artist **a, struct album *
 	if ((rc = add_new(s, *al, true, "inserting an album")) != CALX_OK)
 		return rc;
 	/* No .unit_price: default(0.99) from models.h applies. */
-	*t = track_new(s, .name = "Static Const", .album_id = (*al)->album_id,
-	               .media_type_id = 1, .genre_id = 1, .milliseconds = 187000);
-	/* A C int cannot say "unknown": the file size is NULL, not 0. */
-	if (*t && (rc = check(s, calx_field_set_null(s, *t, TRACK_BYTES, true),
-	                      "track size")) != CALX_OK)
-		return rc;
+	/* No .bytes: the file size is unknown, NULL in the database (not 0). */
+	*t = track_new(s, .name = "Static Const", .album_id = CALX_SOME((*al)->album_id),
+	               .media_type_id = 1, .genre_id = CALX_SOME(1), .milliseconds = 187000);
 	if ((rc = add_new(s, *t, false, "inserting a track")) != CALX_OK)
 		return rc;
 	return check(s, calx_session_commit(s), "committing the new release");

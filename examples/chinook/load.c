@@ -342,17 +342,18 @@ static bool is_text_field(const calx_field_desc *f)
 static int store_integer(struct lexer *lx, const struct literal *lit,
                          const calx_field_desc *f, char *dst)
 {
-	static const struct { calx_ctype t; size_t size; long long lo, hi; } ranges[] = {
-		{ CALX_CTYPE_BOOL, sizeof(bool), 0, 1 },
-		{ CALX_CTYPE_INT8, 1, INT8_MIN, INT8_MAX },
-		{ CALX_CTYPE_INT16, 2, INT16_MIN, INT16_MAX },
-		{ CALX_CTYPE_INT32, 4, INT32_MIN, INT32_MAX },
-		{ CALX_CTYPE_INT64, 8, INT64_MIN, INT64_MAX },
-		{ CALX_CTYPE_UINT8, 1, 0, UINT8_MAX },
-		{ CALX_CTYPE_UINT16, 2, 0, UINT16_MAX },
-		{ CALX_CTYPE_UINT32, 4, 0, UINT32_MAX },
+	/* size: the plain member; opt_size: its calx_opt_* wrapper, whose value comes first */
+	static const struct { calx_ctype t; size_t size, opt_size; long long lo, hi; } ranges[] = {
+		{ CALX_CTYPE_BOOL, sizeof(bool), sizeof(calx_opt_bool), 0, 1 },
+		{ CALX_CTYPE_INT8, 1, sizeof(calx_opt_int8), INT8_MIN, INT8_MAX },
+		{ CALX_CTYPE_INT16, 2, sizeof(calx_opt_int16), INT16_MIN, INT16_MAX },
+		{ CALX_CTYPE_INT32, 4, sizeof(calx_opt_int32), INT32_MIN, INT32_MAX },
+		{ CALX_CTYPE_INT64, 8, sizeof(calx_opt_int64), INT64_MIN, INT64_MAX },
+		{ CALX_CTYPE_UINT8, 1, sizeof(calx_opt_uint8), 0, UINT8_MAX },
+		{ CALX_CTYPE_UINT16, 2, sizeof(calx_opt_uint16), 0, UINT16_MAX },
+		{ CALX_CTYPE_UINT32, 4, sizeof(calx_opt_uint32), 0, UINT32_MAX },
 		/* Values above INT64_MAX cannot be stored by calx at all. */
-		{ CALX_CTYPE_UINT64, 8, 0, INT64_MAX },
+		{ CALX_CTYPE_UINT64, 8, sizeof(calx_opt_uint64), 0, INT64_MAX },
 	};
 	char *endp;
 	long long v;
@@ -361,7 +362,8 @@ static int store_integer(struct lexer *lx, const struct literal *lit,
 	for (i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
 		if (ranges[i].t == f->ctype)
 			break;
-	if (i == sizeof ranges / sizeof ranges[0] || f->size != ranges[i].size)
+	if (i == sizeof ranges / sizeof ranges[0] ||
+	    f->size != ((f->flags & CALX_FIELD_OPTIONAL) ? ranges[i].opt_size : ranges[i].size))
 		return fail(lx, lit->at, "column [%s]: unexpected C type %d of size %zu",
 		            f->column, (int)f->ctype, f->size);
 	errno = 0;
@@ -458,8 +460,14 @@ static int store_value(struct lexer *lx, const struct insert *ins, void *obj,
 		return fail_code(lx, CALX_ETYPE, lit->at, "column [%s] takes text, not a number",
 		                 f->column);
 	if (f->ctype == CALX_CTYPE_FLOAT || f->ctype == CALX_CTYPE_DOUBLE)
-		return store_real(lx, lit, f, dst);
-	return store_integer(lx, lit, f, dst);
+		rc = store_real(lx, lit, f, dst);
+	else
+		rc = store_integer(lx, lit, f, dst);
+	/* A calx_opt_* wrapper: the value is in place, say it has one. */
+	if (rc == CALX_OK && (f->flags & CALX_FIELD_OPTIONAL) &&
+	    (rc = calx_field_set_null(ins->s, obj, f, false)) != CALX_OK)
+		return fail_calx(lx, ins, rc, lit->at, "setting a value in");
+	return rc;
 }
 
 /* ---- statements ---------------------------------------------------------- */

@@ -20,13 +20,16 @@
  * - NUMERIC(10,2) prices are doubles: fine for a demo that prints with %.2f.
  *   An application that adds money up should store integer cents instead.
  * - Dates stay text ('2009-01-01 00:00:00'), as SQLite stores them.
- * - NULL-able scalar columns say `nullable`; a NULL char * is SQL NULL.
+ * - Nullable integer columns are calx_opt_* wrappers (calx/nullable.h):
+ *   t->album_id.has_value says whether the track has an album. Plain
+ *   scalars are NOT NULL columns; a NULL char * is SQL NULL.
  */
 #ifndef CHINOOK_MODELS_H
 #define CHINOOK_MODELS_H
 
 #include <stdint.h>
 #include <calx/annotate.h>
+#include <calx/nullable.h>
 
 /*
  * The type-annotation map: every member declared with one of these
@@ -68,15 +71,15 @@ struct CALX_TABLE("MediaType") media_type {
 struct CALX_TABLE("Track") track {
 	int32_t track_id CALX(primary_key, name("TrackId"));
 	char *name CALX(not_null, name("Name"), type("VARCHAR(200)"));
-	int32_t album_id CALX(nullable, name("AlbumId"), index,
-	                      foreign_key("Album.AlbumId"));
+	calx_opt_int32 album_id CALX(name("AlbumId"), index,
+	                             foreign_key("Album.AlbumId"));
 	int32_t media_type_id CALX(not_null, name("MediaTypeId"), index,
 	                           foreign_key("MediaType.MediaTypeId"));
-	int32_t genre_id CALX(nullable, name("GenreId"), index,
-	                      foreign_key("Genre.GenreId"));
+	calx_opt_int32 genre_id CALX(name("GenreId"), index,
+	                             foreign_key("Genre.GenreId"));
 	char *composer CALX(name("Composer"), type("VARCHAR(220)"));
 	int32_t milliseconds CALX(not_null, name("Milliseconds"));
-	int64_t bytes CALX(nullable, name("Bytes"));
+	calx_opt_int64 bytes CALX(name("Bytes"));
 	/* The store's standard price: a new track costs 0.99 unless told. */
 	double unit_price CALX(not_null, name("UnitPrice"), type("NUMERIC(10,2)"),
 	                       default(0.99), check("\"UnitPrice\" >= 0"));
@@ -88,8 +91,8 @@ struct CALX_TABLE("Employee") employee {
 	char last_name[21] CALX(not_null, name("LastName"), type("VARCHAR(20)"));
 	char first_name[21] CALX(not_null, name("FirstName"), type("VARCHAR(20)"));
 	char *title CALX(name("Title"), type("VARCHAR(30)"));
-	int32_t reports_to CALX(nullable, name("ReportsTo"), index,
-	                        foreign_key("Employee.EmployeeId"));
+	calx_opt_int32 reports_to CALX(name("ReportsTo"), index,
+	                               foreign_key("Employee.EmployeeId"));
 	chinook_date_t birth_date CALX(name("BirthDate"));
 	chinook_date_t hire_date CALX(name("HireDate"));
 	char *address CALX(name("Address"), type("VARCHAR(70)"));
@@ -115,8 +118,8 @@ struct CALX_TABLE("Customer") customer {
 	char *phone CALX(name("Phone"), type("VARCHAR(24)"));
 	char *fax CALX(name("Fax"), type("VARCHAR(24)"));
 	chinook_email_t email CALX(not_null, name("Email"));
-	int32_t support_rep_id CALX(nullable, name("SupportRepId"), index,
-	                            foreign_key("Employee.EmployeeId"));
+	calx_opt_int32 support_rep_id CALX(name("SupportRepId"), index,
+	                                   foreign_key("Employee.EmployeeId"));
 };
 
 struct CALX_TABLE("Invoice") invoice {

@@ -22,27 +22,27 @@ int main(int argc, char **argv)
 	calx_session_add(s, u);
 	if (calx_session_commit(s) != CALX_OK)
 		fprintf(stderr, "%s\n", calx_session_errmsg(s));
-	/* u->id and u->created now hold what the database generated */
+	/* u->id and u->created now hold what the database generated; u->age is NULL */
 
 	calx_select *q = calx_select_new(s, &user_mapper);
-	calx_where(q, calx_and(calx_eq(USER_NAME, "Alice"), calx_ge(USER_AGE, 0)));
+	calx_where(q, calx_and(calx_eq(USER_NAME, "Alice"), calx_is_null(USER_AGE)));
 	struct user *found;
 	calx_select_one(q, (void **)&found);         /* found == u: the identity map */
 	calx_select_free(q);
 
-	found->age = 31;                             /* detected by comparison, flushed as */
+	calx_opt_set(&found->age, 31);               /* detected by comparison, flushed as */
 	calx_session_commit(s);                      /* UPDATE "users" SET "age" = ? WHERE "id" = ? */
 
 	/* checked: what the tour says, and the update as another session reads it */
-	int ok = found == u && u->id > 0 && u->created == 42;
+	int ok = found == u && u->id > 0 && u->created.has_value && u->created.value == 42;
 	calx_session *s2 = NULL;
 	struct user *again = NULL;
 	int age = -1;
 	ok = ok && calx_session_open(&s2, eng, reg) == CALX_OK && user_get(s2, u->id, &again) == CALX_OK &&
-	     (age = again->age) == 31 && strcmp(again->name, "Alice") == 0;
+	     again->age.has_value && (age = again->age.value) == 31 && strcmp(again->name, "Alice") == 0;
 	calx_session_free(s2);                       /* again went with s2 */
 	printf("tour: user %lld, created %lld, found == u: %s, age read back: %d\n", (long long)u->id,
-	       (long long)u->created, found == u ? "yes" : "no", age);
+	       (long long)u->created.value, found == u ? "yes" : "no", age);
 	calx_session_free(s);                        /* frees every object of the session */
 	calx_registry_free(reg);
 	calx_engine_free(eng);

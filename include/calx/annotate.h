@@ -6,7 +6,9 @@
  * Under calx-reflect (which defines CALX_REFLECT) the same macros expand to
  * __attribute__((annotate("calx:..."))), which libclang exposes to the tool.
  *
- * This header stands alone: it includes nothing.
+ * This header stands alone: it includes nothing. Nullable scalar columns
+ * are declared with the calx_opt_* wrappers of <calx/nullable.h>, which a
+ * model header includes itself; a plain scalar is a NOT NULL column.
  *
  *   struct CALX_TABLE("users") user {
  *       int64_t id CALX(primary_key);

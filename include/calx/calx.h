@@ -12,6 +12,7 @@
 #include "calx/errors.h"
 #include "calx/alloc.h"
 #include "calx/types.h"
+#include "calx/nullable.h"
 #include "calx/sys/descriptor.h"
 #include "calx/engine.h"
 #include "calx/registry.h"

@@ -6,6 +6,17 @@
  * a before_* or after_* listener inside a flush fails the flush (the
  * transaction is rolled back as for any failed flush), an after_load
  * listener fails the get or select that loaded the row.
+ *
+ * What a listener may call: it may create, add and delete objects (they are
+ * written by the same flush, in another round of statements; a flush that
+ * still has new objects after 16 rounds fails with CALX_ESTATE), change
+ * fields of the object it is given (before_insert, before_update), and get
+ * or select (no autoflush happens inside a flush). calx_session_flush,
+ * calx_session_commit and calx_session_rollback return CALX_ESTATE when
+ * called from a listener during a flush, and calx_session_free must not be
+ * called from one. A change an after_* listener makes to an object's
+ * fields is written by the next flush (under CALX_TRACK_MARKED, when the
+ * object is marked).
  */
 #ifndef CALX_EVENTS_H
 #define CALX_EVENTS_H

@@ -106,8 +106,16 @@ void calx_session_set_tracking(calx_session *s, calx_tracking mode);
 void calx_session_set_autoflush(calx_session *s, bool on);
 
 /*
- * NULL for scalar fields of nullable columns. Strings are NULL when the
- * pointer is. Assigning a different value to the field clears the flag.
+ * NULL from the session's side. Most fields say NULL themselves: a
+ * calx_opt_* wrapper (calx/nullable.h) when has_value is false, a char *
+ * when the pointer is NULL; a plain scalar is NOT NULL and cannot be NULL
+ * (CALX_ENOTNULL). calx_field_set_null(..., true) clears a wrapper or a
+ * char * and marks the field, so that an INSERT sends NULL rather than the
+ * column's server default; on a char[N], whose bytes cannot say NULL, it
+ * empties the array and the mark is what makes it NULL (non-empty text or
+ * calx_field_set_text clears it). With false, a wrapper gets has_value
+ * (its value kept) and the mark is cleared. calx_field_is_null answers from
+ * the struct for wrappers and char *, from the mark for char[N].
  */
 int calx_field_set_null(calx_session *s, void *obj, const calx_field_desc *col, bool is_null);
 bool calx_field_is_null(const calx_session *s, const void *obj, const calx_field_desc *col);

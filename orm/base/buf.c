@@ -68,23 +68,6 @@ void calx__buf_printf(calx__buf *b, const char *fmt, ...)
 	b->n += (size_t)n;
 }
 
-void calx__buf_ident(calx__buf *b, const char *name)
-{
-	calx__buf_putc(b, '"');
-	for (;;) {
-		/* runs without a quote go in whole; a quote is doubled */
-		const char *q = strchr(name, '"');
-		if (!q) {
-			calx__buf_puts(b, name);
-			break;
-		}
-		calx__buf_putn(b, name, (size_t)(q - name) + 1);
-		calx__buf_putc(b, '"');
-		name = q + 1;
-	}
-	calx__buf_putc(b, '"');
-}
-
 const char *calx__buf_str(calx__buf *b)
 {
 	return (b->p && !b->oom) ? b->p : "";

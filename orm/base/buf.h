@@ -1,5 +1,5 @@
 /*
- * Internal: a growable string buffer for SQL text and messages. An
+ * Internal: a growable string buffer for text and messages. An
  * allocation failure is sticky: later appends do nothing and `oom` says so,
  * so builders check once at the end.
  */
@@ -23,8 +23,6 @@ void calx__buf_puts(calx__buf *b, const char *s);
 void calx__buf_putc(calx__buf *b, char c);
 void calx__buf_printf(calx__buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* A quoted SQL identifier: "name", with any '"' doubled. */
-void calx__buf_ident(calx__buf *b, const char *name);
 /* The text so far, NUL-terminated ("" when empty or out of memory). */
 const char *calx__buf_str(calx__buf *b);
 /* Hand the text to the caller (who frees it with calx__free); NULL on oom. */

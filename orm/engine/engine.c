@@ -3,6 +3,7 @@
 #include "base/alloc.h"
 #include "engine/engine.h"
 #include "sql/statements.h"
+#include "sql/stmtcache.h"
 
 static const calx_dialect *const dialects[] = { &calx_sqlite_dialect, &calx_postgresql_dialect };
 
@@ -18,28 +19,14 @@ static const calx_dialect *dialect_for(const char *url)
 	return NULL;
 }
 
-/* FNV-1a: the cache holds few distinct statements, any decent hash does. */
-static size_t hash_text(const char *s)
-{
-	size_t h = (size_t)1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ull;
-	return h;
-}
-
 static void conn_close(calx__conn *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->n_slots; i++) {
-		calx__stmt *st = c->slots[i];
-		if (!st)
-			continue;
-		c->d->finalize(st->st);
-		calx__free(st->sql);
-		calx__free(st);
-	}
-	calx__free(c->slots);
+	calx__stmtcache_clear(c);
+	for (int i = 0; i < 3; i++)
+		if (c->txn[i])
+			c->d->finalize(c->txn[i]);
 	c->d->disconnect(c->raw);
 	calx__free(c);
 }
@@ -50,6 +37,8 @@ static int conn_open(calx_engine *eng, calx__conn **out, calx_error *err)
 	if (!c)
 		return calx_error_set(err, CALX_ENOMEM, "out of memory connecting to %s", eng->d->name);
 	c->d = eng->d;
+	c->sql = &eng->sql;
+	c->bound = CALX__STMT_BOUND;
 	int rc = eng->d->connect(&c->raw, eng->url, err);
 	if (rc != CALX_OK) {
 		calx__free(c);
@@ -68,10 +57,12 @@ int calx_engine_open(calx_engine **out, const char *url)
 	if (!eng)
 		return CALX_ENOMEM;
 	pthread_mutex_init(&eng->lock, NULL);
+	calx__sqlcache_init(&eng->sql, NULL);
 	*out = eng;
 	if (!url)
 		return calx_error_set(&eng->err, CALX_EINVAL, "engine URL is NULL");
 	eng->d = dialect_for(url);
+	eng->sql.d = eng->d;
 	if (!eng->d)
 		return calx_error_set(&eng->err, CALX_EINVAL,
 		                      "unknown database URL '%.100s' (expected sqlite:PATH, sqlite::memory: or postgresql://...)",
@@ -100,6 +91,7 @@ void calx_engine_free(calx_engine *eng)
 		conn_close(c);
 		c = next;
 	}
+	calx__sqlcache_free(&eng->sql);     /* after the connections: they hold references */
 	pthread_mutex_destroy(&eng->lock);
 	calx__free(eng->url);
 	calx__free(eng);
@@ -177,88 +169,6 @@ void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken)
 	pthread_mutex_unlock(&eng->lock);
 }
 
-static int cache_grow(calx__conn *c)
-{
-	size_t n = c->n_slots ? c->n_slots * 2 : 64;
-	calx__stmt **slots = calx__calloc(n, sizeof *slots);
-	if (!slots)
-		return -1;
-	for (size_t i = 0; i < c->n_slots; i++) {
-		calx__stmt *st = c->slots[i];
-		if (!st)
-			continue;
-		size_t j = hash_text(st->sql) & (n - 1);
-		while (slots[j])
-			j = (j + 1) & (n - 1);
-		slots[j] = st;
-	}
-	calx__free(c->slots);
-	c->slots = slots;
-	c->n_slots = n;
-	return 0;
-}
-
-int calx__stmt_acquire(calx__conn *c, const char *sql, calx__stmt **out, calx_error *err)
-{
-	*out = NULL;
-	size_t h = hash_text(sql), j = 0;
-	if (c->n_slots) {
-		for (j = h & (c->n_slots - 1); c->slots[j]; j = (j + 1) & (c->n_slots - 1)) {
-			calx__stmt *st = c->slots[j];
-			if (strcmp(st->sql, sql) != 0)
-				continue;
-			if (st->busy)
-				break;  /* same text in use (a nested select): prepare a private one */
-			st->busy = true;
-			*out = st;
-			return CALX_OK;
-		}
-	}
-	calx__stmt *st = calx__calloc(1, sizeof *st);
-	if (!st || !(st->sql = calx__strdup(sql))) {
-		calx__free(st);
-		return calx_error_set(err, CALX_ENOMEM, "out of memory preparing %.200s", sql);
-	}
-	int rc = c->d->prepare(c->raw, sql, &st->st, err);
-	if (rc != CALX_OK) {
-		calx__free(st->sql);
-		calx__free(st);
-		return rc;
-	}
-	st->conn = c;
-	st->busy = true;
-	bool in_use = false;
-	if (c->n_slots) {
-		for (j = h & (c->n_slots - 1); c->slots[j]; j = (j + 1) & (c->n_slots - 1))
-			if (strcmp(c->slots[j]->sql, sql) == 0)
-				in_use = true;
-	}
-	/* Keep it unless a busy twin already owns the slot, or memory is short. */
-	if (!in_use && ((c->n_used + 1) * 2 <= c->n_slots || cache_grow(c) == 0)) {
-		for (j = h & (c->n_slots - 1); c->slots[j]; j = (j + 1) & (c->n_slots - 1))
-			;
-		c->slots[j] = st;
-		c->n_used++;
-		st->cached = true;
-	}
-	*out = st;
-	return CALX_OK;
-}
-
-void calx__stmt_release(calx__stmt *st)
-{
-	if (!st)
-		return;
-	calx__conn *c = st->conn;
-	c->d->reset(st->st);
-	st->busy = false;
-	if (!st->cached) {
-		c->d->finalize(st->st);
-		calx__free(st->sql);
-		calx__free(st);
-	}
-}
-
 int calx_engine_exec(calx_engine *eng, const char *sql)
 {
 	if (!eng || !eng->d)
@@ -277,30 +187,4 @@ int calx_engine_exec(calx_engine *eng, const char *sql)
 	}
 	calx__engine_release(eng, c, false);
 	return rc;
-}
-
-static calx__shape *shape_slot(calx__conn *c, const void *key, calx__shape_kind kind, uint64_t tag)
-{
-	return &c->shapes[((uintptr_t)key / sizeof(void *) ^ (tag + (uint64_t)kind) * 31) % CALX__SHAPES];
-}
-
-calx__stmt *calx__stmt_by_shape(calx__conn *c, const void *key, calx__shape_kind kind, uint64_t tag)
-{
-	calx__shape *sh = shape_slot(c, key, kind, tag);
-	if (sh->mapper != key || sh->kind != (int)kind || sh->tag != tag || sh->st->busy)
-		return NULL;
-	sh->st->busy = true;
-	return sh->st;
-}
-
-void calx__stmt_remember(calx__conn *c, const void *key, calx__shape_kind kind, uint64_t tag, calx__stmt *st)
-{
-	/* only statements the cache owns: a private twin is finalized on release */
-	if (!st->cached)
-		return;
-	calx__shape *sh = shape_slot(c, key, kind, tag);
-	sh->mapper = key;
-	sh->kind = (int)kind;
-	sh->tag = tag;
-	sh->st = st;
 }

@@ -8,11 +8,12 @@
 #include "session/session.h"
 #include "mapping/value.h"
 #include "sql/statements.h"
+#include "unitofwork/uow.h"
 
 static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *row, calx__obj **out);
 
 /*
- * The row's key, from the row's values (select_list is in field order), in
+ * The row's key, from the row's values (every field, in field order), in
  * canonical form for hashing: integer keys as INT, text keys as TEXT.
  */
 static int row_key(calx_session *s, const calx__mapper *m, const calx_value *row, calx_value *key)
@@ -79,8 +80,7 @@ static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, c
 		if (isnull)
 			nulls[f / 64] |= (uint64_t)1 << (f % 64);
 	}
-	memcpy(calx__obj_snap(h), obj, d->size);
-	memcpy(calx__obj_snap_nulls(h), nulls, m->field_words * sizeof(uint64_t));
+	calx__state_snapshot(h);
 	h->state = CALX__PERSISTENT;
 	calx__idmap_put(s, slot, h, hash);
 	*out = h;

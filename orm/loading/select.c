@@ -6,6 +6,7 @@
 #include "calx/calx.h"
 #include "base/alloc.h"
 #include "sql/expr.h"
+#include "sql/statements.h"
 #include "session/session.h"
 
 typedef struct order_item {
@@ -23,6 +24,7 @@ struct calx_select {
 	int64_t offset;
 	calx_error err;                 /* a builder error, reported when run */
 	calx__stmt *st;
+	calx__ast *ast;                 /* the statement's tree, from the first run until freed */
 	const calx_field_desc **cols;   /* column tuples, or NULL for objects */
 	size_t n_cols;
 	bool started, done;
@@ -53,6 +55,9 @@ void calx_select_free(calx_select *q)
 	if (!q)
 		return;
 	calx__stmt_release(q->st);
+	if (q->ast)
+		calx__ast_free(q->ast);
+	calx__free(q->ast);
 	calx_expr_free(q->where);
 	calx__free(q->cols);
 	calx__free(q->order);
@@ -126,18 +131,44 @@ void calx_offset(calx_select *q, int64_t n)
 		q->offset = n;
 }
 
-static void param(calx__buf *b, const calx_dialect *d, unsigned *n)
+/* SELECT columns FROM table [WHERE ...] [ORDER BY ...] [LIMIT ? / OFFSET ?] */
+static int build(calx_select *q, calx__ast *a, calx__node **out)
 {
-	if (d->numbered_params)
-		calx__buf_printf(b, "$%u", ++*n);
-	else
-		calx__buf_putc(b, '?');
+	const calx__mapper *m = q->m;
+	const calx_mapper_desc *md = m->desc;
+	calx__node *sel = calx__ast_select(a), *t = calx__ast_mapper_table(a, md, NULL);
+	if (!sel || !t)
+		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
+	sel->kid[CALX__SEL_FROM] = t;
+	calx__node **tail = &sel->kid[CALX__SEL_COLS];
+	size_t n = q->cols ? q->n_cols : md->n_fields;
+	for (size_t i = 0; i < n; i++) {
+		calx__node *col = calx__ast_field(a, t, q->cols ? q->cols[i] : &md->fields[i]);
+		if (!col)
+			break;          /* a->oom says so */
+		*tail = col;
+		tail = &col->next;
+	}
+	int rc = q->where ? calx__expr_lower(q->where, a, t, md, &sel->kid[CALX__SEL_WHERE], &q->s->err) : CALX_OK;
+	if (rc != CALX_OK)
+		return rc;
+	for (size_t i = 0; i < q->n_order; i++)
+		calx__ast_append(&sel->kid[CALX__SEL_ORDER],
+		                 calx__ast_order(a, calx__ast_field(a, t, q->order[i].col),
+		                                 q->order[i].dir == CALX_DESC ? CALX__DESC : CALX__ASC));
+	if (q->limit >= 0)
+		sel->kid[CALX__SEL_LIMIT] = calx__ast_bind(a, calx_value_int(q->limit));
+	if (q->offset > 0)
+		sel->kid[CALX__SEL_OFFSET] = calx__ast_bind(a, calx_value_int(q->offset));
+	if (a->oom)
+		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
+	*out = sel;
+	return CALX_OK;
 }
 
 static int start(calx_select *q)
 {
 	calx_session *s = q->s;
-	const calx_mapper_desc *md = q->m->desc;
 	int rc;
 	if (q->err.code) {
 		s->err = q->err;
@@ -149,57 +180,18 @@ static int start(calx_select *q)
 		return rc;
 	if ((rc = calx__begin(s)) != CALX_OK)
 		return rc;
-	calx__buf b = CALX__BUF_INIT;
-	calx__binds binds = { NULL, 0, 0 };
-	unsigned n = 0;
-	if (q->cols) {
-		calx__buf_puts(&b, "SELECT ");
-		for (size_t i = 0; i < q->n_cols; i++) {
-			if (i)
-				calx__buf_puts(&b, ", ");
-			calx__buf_ident(&b, md->table);
-			calx__buf_putc(&b, '.');
-			calx__buf_ident(&b, q->cols[i]->column);
-		}
-		calx__buf_puts(&b, " FROM ");
-	} else {
-		calx__buf_printf(&b, "SELECT %s FROM ", q->m->select_list);
+	/* the tree lives as long as the select: PostgreSQL reads bound text at the first step */
+	calx__node *sel = NULL;
+	if (!q->ast && !(q->ast = calx__malloc(sizeof *q->ast)))
+		rc = calx__fail(s, CALX_ENOMEM, "out of memory building a select of %s", q->m->desc->name);
+	if (rc == CALX_OK) {
+		calx__ast_init(q->ast);
+		rc = build(q, q->ast, &sel);
 	}
-	calx__buf_ident(&b, md->table);
-	if (q->where) {
-		calx__buf_puts(&b, " WHERE ");
-		rc = calx__expr_render(q->where, s->d, md, &b, &binds, &n, &s->err);
-	}
-	for (size_t i = 0; rc == CALX_OK && i < q->n_order; i++) {
-		calx__buf_puts(&b, i ? ", " : " ORDER BY ");
-		calx__buf_ident(&b, md->table);
-		calx__buf_putc(&b, '.');
-		calx__buf_ident(&b, q->order[i].col->column);
-		calx__buf_puts(&b, q->order[i].dir == CALX_DESC ? " DESC" : " ASC");
-	}
-	calx_value lim = calx_value_int(q->limit), off = calx_value_int(q->offset);
-	if (q->limit >= 0 || q->offset > 0) {
-		calx__buf_puts(&b, " LIMIT ");
-		param(&b, s->d, &n);
-		calx__buf_puts(&b, " OFFSET ");
-		param(&b, s->d, &n);
-	}
-	if (rc == CALX_OK && b.oom)
-		rc = calx__fail(s, CALX_ENOMEM, "out of memory building a select of %s", md->name);
 	if (rc == CALX_OK)
-		rc = calx__stmt_acquire(s->conn, calx__buf_str(&b), &q->st, &s->err);
-	for (size_t i = 0; rc == CALX_OK && i < binds.n; i++)
-		rc = s->d->bind(q->st->st, (unsigned)i, &binds.v[i], &s->err);
-	if (rc == CALX_OK && (q->limit >= 0 || q->offset > 0)) {
-		rc = s->d->bind(q->st->st, (unsigned)binds.n, &lim, &s->err);
-		if (rc == CALX_OK)
-			rc = s->d->bind(q->st->st, (unsigned)binds.n + 1, &off, &s->err);
-	}
-	calx__buf_free(&b);
-	calx__free(binds.v);
+		rc = calx__sql_prepare(s->conn, q->ast, sel, &q->st, &s->err);
 	q->started = true;
 	if (rc != CALX_OK) {
-		calx__stmt_release(q->st);
 		q->st = NULL;
 		q->done = true;
 	}

@@ -1,7 +1,8 @@
 /*
  * create_all / drop_all: tables, keys, unique and check constraints,
  * foreign keys (any number of columns) and indexes from the registry's
- * tables, parents first, in one transaction.
+ * tables, parents first, in one transaction. Each statement is a syntax
+ * tree compiled for the engine's dialect.
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -9,103 +10,79 @@
 #include "base/buf.h"
 #include "engine/engine.h"
 #include "mapping/registry.h"
+#include "sql/compile.h"
 #include "sql/statements.h"
 
-static void column_def(calx__buf *b, const calx_dialect *d, const calx_field_desc *f)
+/* cols[0..n) of table t as a list of column nodes. */
+static calx__node *column_list(calx__ast *a, const calx_table_desc *t, const unsigned *cols, unsigned n)
 {
-	char type[128];
-	calx__column_type(d, f, type, sizeof type);
-	calx__buf_puts(b, "\t");
-	calx__buf_ident(b, f->column);
-	calx__buf_printf(b, " %s", type);
-	if (f->flags & CALX_FIELD_NOT_NULL)
-		calx__buf_puts(b, " NOT NULL");
-	if (f->server_default)
-		calx__buf_printf(b, " DEFAULT (%s)", f->server_default);
+	calx__node *head = NULL;
+	for (unsigned i = 0; i < n; i++)
+		calx__ast_append(&head, calx__ast_field(a, NULL, &t->columns[cols[i]]));
+	return head;
 }
 
-static void column_list(calx__buf *b, const calx_table_desc *t, const unsigned *cols, unsigned n)
-{
-	calx__buf_putc(b, '(');
-	for (unsigned i = 0; i < n; i++) {
-		if (i)
-			calx__buf_puts(b, ", ");
-		calx__buf_ident(b, t->columns[cols[i]].column);
-	}
-	calx__buf_putc(b, ')');
-}
-
-static void create_table(calx__buf *b, const calx_dialect *d, const calx__table *rt)
+static int create_table(calx__ast *a, const calx__table *rt, calx__node **out, calx_error *err)
 {
 	const calx_table_desc *t = rt->desc;
-	calx__buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
-	calx__buf_ident(b, t->name);
-	calx__buf_puts(b, " (\n");
+	calx__node *ct = *out = calx__ast_create_table(a, calx__ast_table(a, t->name, NULL), true);
+	if (!ct)
+		return CALX_OK;         /* a->oom says so */
+	calx__node **cols = &ct->kid[CALX__CT_COLS], **cons = &ct->kid[CALX__CT_CONSTRAINTS];
 	for (unsigned f = 0; f < t->n_columns; f++) {
-		column_def(b, d, &t->columns[f]);
-		calx__buf_puts(b, ",\n");
+		const calx_field_desc *fd = &t->columns[f];
+		calx__ast_append(cols, calx__ast_coldef(a, fd->column, fd, NULL, fd->flags & CALX_FIELD_NOT_NULL,
+		                                        fd->server_default));
 	}
-	calx__buf_puts(b, "\tCONSTRAINT ");
-	calx__buf_ident(b, rt->pk_name);
-	calx__buf_puts(b, " PRIMARY KEY ");
-	column_list(b, t, t->pk, t->n_pk);
+	calx__ast_append(cons, calx__ast_constraint(a, CALX__CON_PRIMARY_KEY, rt->pk_name,
+	                                            column_list(a, t, t->pk, t->n_pk)));
 	for (unsigned k = 0; k < t->n_uniques; k++) {
-		calx__buf_puts(b, ",\n\tCONSTRAINT ");
-		calx__buf_ident(b, rt->uq_names[k]);
-		calx__buf_puts(b, " UNIQUE ");
-		column_list(b, t, t->uniques[k].columns, t->uniques[k].n_columns);
+		const calx_unique_desc *uq = &t->uniques[k];
+		calx__ast_append(cons, calx__ast_constraint(a, CALX__CON_UNIQUE, rt->uq_names[k],
+		                                            column_list(a, t, uq->columns, uq->n_columns)));
 	}
-	for (unsigned k = 0; k < t->n_checks; k++) {
-		calx__buf_puts(b, ",\n\tCONSTRAINT ");
-		calx__buf_ident(b, rt->ck_names[k]);
-		calx__buf_printf(b, " CHECK (%s)", t->checks[k].sqltext);
-	}
+	for (unsigned k = 0; k < t->n_checks; k++)
+		calx__ast_append(cons, calx__ast_check(a, rt->ck_names[k], t->checks[k].sqltext));
 	for (unsigned k = 0; k < t->n_fks; k++) {
 		const calx_fk_desc *fk = &t->fks[k];
-		calx__buf_puts(b, ",\n\tCONSTRAINT ");
-		calx__buf_ident(b, rt->fk_names[k]);
-		calx__buf_puts(b, " FOREIGN KEY ");
-		column_list(b, t, fk->columns, fk->n_columns);
-		calx__buf_puts(b, " REFERENCES ");
-		calx__buf_ident(b, fk->ref_table->name);
-		calx__buf_putc(b, ' ');
-		column_list(b, fk->ref_table, fk->ref_columns, fk->n_columns);
-		if (fk->ondelete)
-			calx__buf_printf(b, " ON DELETE %s", fk->ondelete);
-		if (fk->onupdate)
-			calx__buf_printf(b, " ON UPDATE %s", fk->onupdate);
+		int del = calx__fk_action(fk->ondelete), upd = calx__fk_action(fk->onupdate);
+		if (del < 0 || upd < 0)
+			return calx_error_set(err, CALX_EINVAL, "table \"%s\": unknown foreign-key action '%s'", t->name,
+			                      del < 0 ? fk->ondelete : fk->onupdate);
+		calx__ast_append(cons, calx__ast_foreign_key(a, rt->fk_names[k], column_list(a, t, fk->columns, fk->n_columns),
+		                                             calx__ast_table(a, fk->ref_table->name, NULL),
+		                                             column_list(a, fk->ref_table, fk->ref_columns, fk->n_columns),
+		                                             del, upd));
 	}
-	calx__buf_puts(b, "\n)");
+	return CALX_OK;
 }
 
-/* Statements separated by ";\n", in order. */
-static char *ddl_text(const calx_registry *reg, const calx_dialect *d, bool drop)
+/*
+ * The statements of the i-th table in order (reverse order for drop),
+ * chained through `next`: CREATE TABLE and its indexes, or DROP TABLE.
+ */
+static int table_ddl(calx__ast *a, const calx_registry *reg, unsigned i, bool drop, calx__node **out,
+                     calx_error *err)
 {
-	calx__buf b = CALX__BUF_INIT;
-	for (unsigned i = 0; i < reg->n_tables; i++) {
-		const calx__table *rt = &reg->tables[reg->table_order[drop ? reg->n_tables - 1 - i : i]];
-		const calx_table_desc *t = rt->desc;
-		if (drop) {
-			calx__buf_puts(&b, "DROP TABLE IF EXISTS ");
-			calx__buf_ident(&b, t->name);
-			calx__buf_puts(&b, ";\n");
-			continue;
-		}
-		create_table(&b, d, rt);
-		calx__buf_puts(&b, ";\n");
+	const calx__table *rt = &reg->tables[reg->table_order[drop ? reg->n_tables - 1 - i : i]];
+	const calx_table_desc *t = rt->desc;
+	*out = NULL;
+	if (drop) {
+		*out = calx__ast_drop(a, CALX__DROP_TABLE, t->name, true);
+	} else {
+		int rc = create_table(a, rt, out, err);
+		if (rc != CALX_OK)
+			return rc;
 		for (unsigned k = 0; k < t->n_indexes; k++) {
 			const calx_index_desc *ix = &t->indexes[k];
-			calx__buf_puts(&b, ix->flags & CALX_INDEX_UNIQUE ? "CREATE UNIQUE INDEX IF NOT EXISTS "
-			                                                 : "CREATE INDEX IF NOT EXISTS ");
-			calx__buf_ident(&b, rt->ix_names[k]);
-			calx__buf_puts(&b, " ON ");
-			calx__buf_ident(&b, t->name);
-			calx__buf_putc(&b, ' ');
-			column_list(&b, t, ix->columns, ix->n_columns);
-			calx__buf_puts(&b, ";\n");
+			calx__ast_append(out, calx__ast_create_index(a, rt->ix_names[k], calx__ast_table(a, t->name, NULL),
+			                                             column_list(a, t, ix->columns, ix->n_columns),
+			                                             ix->flags & CALX_INDEX_UNIQUE, true));
 		}
 	}
-	return calx__buf_detach(&b);
+	if (a->oom)
+		return calx_error_set(err, CALX_ENOMEM, "out of memory writing DDL");
+	return CALX_OK;
 }
 
 int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out)
@@ -115,7 +92,28 @@ int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out)
 	*out = NULL;
 	if (!reg || !eng || !eng->d || reg->err.code)
 		return CALX_EINVAL;
-	*out = ddl_text(reg, eng->d, false);
+	calx__buf b = CALX__BUF_INIT;
+	int rc = CALX_OK;
+	for (unsigned i = 0; rc == CALX_OK && i < reg->n_tables; i++) {
+		calx__ast a;
+		calx__node *stmts;
+		calx__ast_init(&a);
+		rc = table_ddl(&a, reg, i, false, &stmts, &eng->err);
+		for (calx__node *x = stmts; rc == CALX_OK && x; x = x->next) {
+			calx__compiled *sql;
+			if ((rc = calx__compile(eng->d, x, 0, &sql, &eng->err)) != CALX_OK)
+				break;
+			calx__buf_putn(&b, sql->text, sql->len);
+			calx__buf_puts(&b, ";\n");      /* statements separated as a script */
+			calx__compiled_free(sql);
+		}
+		calx__ast_free(&a);
+	}
+	if (rc != CALX_OK) {
+		calx__buf_free(&b);
+		return rc;
+	}
+	*out = calx__buf_detach(&b);
 	if (!*out)
 		return calx_error_set(&eng->err, CALX_ENOMEM, "out of memory writing DDL");
 	return CALX_OK;
@@ -129,18 +127,20 @@ static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
 		return calx_error_set(&eng->err, CALX_EINVAL, "registry failed to open: %s", reg->err.msg);
 	if (!eng->d)
 		return CALX_EINVAL;
-	char *sql = ddl_text(reg, eng->d, drop);
-	if (!sql)
-		return calx_error_set(&eng->err, CALX_ENOMEM, "out of memory writing DDL");
 	calx__conn *c;
 	int rc = calx__engine_acquire(eng, &c, &eng->err);
-	if (rc != CALX_OK) {
-		calx__free(sql);
+	if (rc != CALX_OK)
 		return rc;
-	}
 	rc = calx__txn(c, CALX__TXN_BEGIN, &eng->err);
-	if (rc == CALX_OK)
-		rc = eng->d->exec(c->raw, sql, &eng->err);
+	for (unsigned i = 0; rc == CALX_OK && i < reg->n_tables; i++) {
+		calx__ast a;
+		calx__node *stmts;
+		calx__ast_init(&a);
+		rc = table_ddl(&a, reg, i, drop, &stmts, &eng->err);
+		for (calx__node *x = stmts; rc == CALX_OK && x; x = x->next)
+			rc = calx__sql_exec(c, x, &eng->err);
+		calx__ast_free(&a);
+	}
 	if (rc == CALX_OK)
 		rc = calx__txn(c, CALX__TXN_COMMIT, &eng->err);
 	if (rc != CALX_OK) {
@@ -149,7 +149,6 @@ static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
 		calx_error_set(&eng->err, keep.code, "%s_all: %.450s", drop ? "drop" : "create", keep.msg);
 	}
 	calx__engine_release(eng, c, rc == CALX_ECONNECT);
-	calx__free(sql);
 	return rc;
 }
 

@@ -1,4 +1,3 @@
-#include <stdalign.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,7 +5,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "mapping/registry.h"
-#include "session/session.h"
+#include "mapping/value.h"
 
 /* Magic and version of every mapper, before anything is read through them. */
 static int check_version(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
@@ -32,16 +31,11 @@ static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 	for (unsigned f = 0; f < m->n_fields; f++) {
 		const calx_field_desc *fd = &m->fields[f];
 		if (fd->index != f || fd->owner != m || fd->table != m->tables[0] || fd->offset + fd->size > m->size ||
-		    fd->ctype < CALX_CTYPE_INT8 || fd->ctype > CALX_CTYPE_CHARARRAY)
+		    fd->ctype < CALX_CTYPE_INT8 || fd->ctype > CALX_CTYPE_CHARARRAY || !calx__field_layout_valid(fd))
 			return calx_error_set(&reg->err, CALX_EINVAL, "struct '%s': field '%s' has an inconsistent descriptor",
 			                      m->name, fd->name);
 	}
 	return CALX_OK;
-}
-
-static size_t align_up(size_t n, size_t a)
-{
-	return (n + a - 1) / a * a;
 }
 
 static int derive_mapper(calx_registry *reg, calx__mapper *rm)
@@ -64,33 +58,11 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm)
 				return calx_error_set(&reg->err, CALX_EINVAL, "table '%s' has two version fields", m->table);
 			rm->version = (int)f;
 		}
-		if (f < 64 && ((fd->flags & CALX_FIELD_AUTOINCREMENT) || fd->server_default))
-			rm->generated |= (uint64_t)1 << f;
 	}
 	if (!rm->n_pk)
 		return calx_error_set(&reg->err, CALX_EINVAL, "table '%s' has no primary key", m->table);
 
-	calx__buf b = CALX__BUF_INIT;
-	for (unsigned f = 0; f < m->n_fields; f++) {
-		if (f)
-			calx__buf_puts(&b, ", ");
-		calx__buf_ident(&b, m->table);
-		calx__buf_putc(&b, '.');
-		calx__buf_ident(&b, m->fields[f].column);
-	}
-	rm->select_list = calx__buf_detach(&b);
-	if (!rm->select_list)
-		return calx_error_set(&reg->err, CALX_ENOMEM, "out of memory opening registry");
-
-	size_t a = m->align > alignof(max_align_t) ? m->align : alignof(max_align_t);
-	rm->field_words = (m->n_fields + 63) / 64;
-	rm->obj_off = align_up(sizeof(calx__obj), a);
-	/* the snapshot is only compared and copied: the struct's own alignment will do */
-	rm->snap_off = align_up(rm->obj_off + m->size, m->align ? m->align : 1);
-	rm->nulls_off = align_up(rm->snap_off + m->size, alignof(uint64_t));
-	/* the arena aligns each block's start itself */
-	rm->block_size = rm->nulls_off + 2 * rm->field_words * sizeof(uint64_t);
-	return CALX_OK;
+	return calx__mapper_layout(rm, &reg->err);
 }
 
 int calx_registry_open(calx_registry **out, const calx_schema_desc *schema,
@@ -137,6 +109,8 @@ int calx_registry_open(calx_registry **out, const calx_schema_desc *schema,
 		rc = derive_mapper(reg, &reg->mappers[i]);
 		if (rc != CALX_OK)
 			return rc;
+		if (reg->mappers[i].field_words > reg->max_field_words)
+			reg->max_field_words = reg->mappers[i].field_words;
 	}
 	return calx__tables_derive(reg, opts);
 }
@@ -145,8 +119,10 @@ void calx_registry_free(calx_registry *reg)
 {
 	if (!reg)
 		return;
-	for (unsigned i = 0; reg->mappers && i < reg->n_mappers; i++)
-		calx__free(reg->mappers[i].select_list);
+	for (unsigned i = 0; reg->mappers && i < reg->n_mappers; i++) {
+		calx__free(reg->mappers[i].generated);
+		calx__free(reg->mappers[i].spans);
+	}
 	calx__tables_free(reg);
 	calx__free(reg->mappers);
 	calx__free(reg->order);

@@ -26,6 +26,12 @@ typedef struct calx__table {
 	char **ck_names;                /* per check */
 } calx__table;
 
+/* A run of bytes of a struct covered by mapped fields. */
+typedef struct calx__span {
+	size_t off;
+	size_t len;
+} calx__span;
+
 typedef struct calx__mapper {
 	const calx_mapper_desc *desc;
 	unsigned pk[CALX__MAX_PK];      /* primary key field indices */
@@ -33,14 +39,18 @@ typedef struct calx__mapper {
 	int autoinc;                    /* the autoincrement field, or -1 */
 	int version;                    /* the version(): optimistic locking field, or -1 */
 	unsigned rank;                  /* position in foreign-key order of its table, parents first */
-	uint64_t generated;             /* fields 0..63 the database may fill: autoincrement, server default */
-	char *select_list;              /* "t"."a", "t"."b", ... in field order */
-	/* an object's block in a session: header, object, snapshot, null bits */
+	uint64_t *generated;            /* bitset: fields the database may fill (autoincrement, server default) */
+	/* object state covers these bytes of the struct and no others (layout.c) */
+	calx__span *spans;
+	unsigned n_spans;
+	size_t mapped_bytes;            /* sum of the spans' lengths */
+	/* an object's block in a session: header, object, snapshot, null bits, omitted bits */
 	size_t obj_off;
 	size_t snap_off;
 	size_t nulls_off;               /* current null bits, then snapshot null bits */
+	size_t omitted_off;             /* 0: the header's word holds them (up to 64 fields) */
 	size_t block_size;
-	unsigned field_words;
+	unsigned field_words;           /* uint64_t words of a bitset over the fields */
 } calx__mapper;
 
 struct calx_registry {
@@ -51,6 +61,7 @@ struct calx_registry {
 	calx__table *tables;
 	unsigned n_tables;
 	unsigned *table_order;          /* table indices, parents first */
+	unsigned max_field_words;       /* the widest mapper's field_words */
 	calx_error err;
 };
 
@@ -65,6 +76,9 @@ const calx__table *calx__registry_table(const calx_registry *reg, const calx_tab
 /* The runtime mapper of desc, or NULL (error set) if reg does not map it. */
 const calx__mapper *calx__registry_find(const calx_registry *reg, const calx_mapper_desc *desc,
                                         calx_error *err);
+
+/* Derive rm's spans, generated bitset and block layout (layout.c). */
+int calx__mapper_layout(calx__mapper *rm, calx_error *err);
 
 /* The SQL type of field f on dialect d: explicit, variant, or the dialect's. */
 void calx__column_type(const calx_dialect *d, const calx_field_desc *f, char *buf, size_t cap);

@@ -13,35 +13,58 @@
 #include "base/utf8.h"
 
 /*
- * The value of field f in the struct at base. is_null forces SQL NULL (for
- * scalars whose null bit is set). Text borrows the struct's bytes.
+ * Fields hold a value or NULL in one of three ways: a calx_opt_* wrapper
+ * (CALX_FIELD_OPTIONAL) is NULL when has_value is false; a char * is NULL
+ * when the pointer is; a char[N] is NULL when the session marks it (the
+ * null flag below, calx_field_set_null). A plain scalar is a NOT NULL
+ * column: it always holds its value.
+ */
+
+/*
+ * The value of field f in the struct at base. is_null forces SQL NULL (the
+ * session's mark); a wrapper without has_value is NULL too. Text borrows
+ * the struct's bytes.
  */
 int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, calx_value *out, calx_error *err);
 /*
  * Store v into field f of the struct at base. Strings are copied into the
- * arena. *is_null tells whether v was NULL (the field is then zeroed).
+ * arena; a wrapper gets value and has_value. *is_null tells whether v was
+ * NULL (the field, wrapper included, is then all zero).
  */
 int calx__field_set(const calx_field_desc *f, void *base, const calx_value *v, calx__arena *arena,
                     bool *is_null, calx_error *err);
-/* Are the field's bytes in a and b the same value? (strings by content) */
+/*
+ * Are the field's values in a and b the same? Strings by content, wrappers
+ * by has_value and then value (padding and a NULL's value bytes ignored).
+ */
 bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b);
-/* Is the field all zero (0, false, NULL pointer, empty array)? */
+/* Is the field all zero (0, false, NULL pointer, empty array, a wrapper without has_value)? */
 bool calx__field_zero(const calx_field_desc *f, const void *base);
 
 /*
- * Is field f NULL? null_flag: the field's NULL mark in the session (for
- * types whose bytes cannot say NULL themselves). A NULL field holds zero;
- * any other value was assigned since the mark was set.
+ * Is field f NULL? A wrapper and a char * answer from the struct alone;
+ * a char[N] (or a plain scalar the database handed a NULL) from null_flag,
+ * the field's NULL mark in the session, while the field still holds zero.
  */
 bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_flag);
 
 /*
- * At insert, is field f left for the database to fill (an autoincrement key
- * or a server default that the struct does not give)? null_flag: the
- * field's NULL mark in the session. The unit of work omits such a column
- * and reads its value back.
+ * At insert, is field f left for the database to fill? An autoincrement
+ * key that is 0; a column with a server default that the struct does not
+ * give: a wrapper without has_value or a NULL char *, unless null_flag
+ * (calx_field_set_null) asks for an explicit NULL. A plain scalar always
+ * sends its value, 0 and false included. The unit of work omits such a
+ * column and reads its value back (RETURNING).
  */
 bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool null_flag);
+
+/* Give a wrapper field has_value (its value stays); nothing for other fields. */
+void calx__field_mark_present(const calx_field_desc *f, void *base);
+
+/* sizeof(calx_opt_X) for a scalar ctype, 0 for text. */
+size_t calx__opt_size(calx_ctype t);
+/* A wrapper field's descriptor fits its wrapper type (and is not a key or a version). */
+bool calx__field_layout_valid(const calx_field_desc *f);
 
 /* A readable C type name for messages. */
 const char *calx__ctype_name(calx_ctype t);

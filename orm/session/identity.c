@@ -175,7 +175,7 @@ void calx__idmap_remove(calx_session *s, calx__obj *h)
 {
 	if (!(h->flags & CALX__KEYED) || !s->idmap_cap)
 		return;
-	h->flags &= (uint8_t)~CALX__KEYED;
+	h->flags &= (uint16_t)~CALX__KEYED;
 	size_t mask = s->idmap_cap - 1, j;
 	for (j = h->hash & mask; s->idmap[j].h && s->idmap[j].h != h; j = (j + 1) & mask)
 		;

@@ -116,18 +116,29 @@ int calx_field_set_null(calx_session *s, void *obj, const calx_field_desc *col, 
 	calx__obj *h = field_owner(s, obj, col);
 	if (!h)
 		return s->err.code;
+	bool text = col->ctype == CALX_CTYPE_STRING || col->ctype == CALX_CTYPE_CHARARRAY;
+	if (is_null && !text && !(col->flags & CALX_FIELD_OPTIONAL))
+		return calx__fail(s, CALX_ENOTNULL,
+		                  "%s.%s: column \"%s\" is NOT NULL (a plain %s; a nullable column is a calx_opt_* field)",
+		                  h->m->desc->name, col->name, col->column, calx__ctype_name(col->ctype));
 	if (is_null && (col->flags & CALX_FIELD_NOT_NULL))
 		return calx__fail(s, CALX_ENOTNULL, "%s.%s: column \"%s\" is NOT NULL",
 		                  h->m->desc->name, col->name, col->column);
 	int rc = calx__mark(s, h);
 	if (rc != CALX_OK)
 		return rc;
+	/*
+	 * The mark matters for char[N], whose bytes cannot say NULL, and at
+	 * insert: a column with a server default gets an explicit NULL rather
+	 * than the server's value. Wrappers and char * say NULL themselves.
+	 */
 	uint64_t bit = (uint64_t)1 << (col->index % 64);
 	uint64_t *w = &calx__obj_nulls(h)[col->index / 64];
 	if (is_null) {
 		memset((char *)obj + col->offset, 0, col->size);
 		*w |= bit;
 	} else {
+		calx__field_mark_present(col, obj);     /* a wrapper keeps its value, 0 after NULL */
 		*w &= ~bit;
 	}
 	return CALX_OK;

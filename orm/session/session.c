@@ -6,6 +6,7 @@
 #include "session/session.h"
 #include "mapping/value.h"
 #include "sql/statements.h"
+#include "unitofwork/uow.h"
 
 int calx__fail(calx_session *s, int code, const char *fmt, ...)
 {
@@ -44,8 +45,7 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	s->reg = reg;
 	s->d = eng->d;
 	s->autoflush = true;
-	s->explicit_keys = calx__calloc(reg->n_mappers ? reg->n_mappers : 1, 1);
-	if (!s->explicit_keys) {
+	if (calx__uow_open(s) != CALX_OK) {
 		calx__free(s);
 		return CALX_ENOMEM;
 	}
@@ -53,23 +53,12 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	if (rc != CALX_OK) {
 		/* keep the reason where the caller can read it */
 		eng->err = s->err;
-		calx__free(s->explicit_keys);
+		calx__uow_close(s);
 		calx__free(s);
 		return rc;
 	}
 	*out = s;
 	return CALX_OK;
-}
-
-static void clear_txn_log(calx_session *s)
-{
-	for (size_t i = 0; i < s->txn_log.n; i++) {
-		calx__obj *h = s->txn_log.v[i];
-		calx__free(h->txn_snap);
-		h->txn_snap = NULL;
-		h->flags &= (uint8_t)~(CALX__IN_LOG | CALX__NEW_IN_TXN | CALX__GONE_IN_TXN);
-	}
-	s->txn_log.n = 0;
 }
 
 void calx_session_free(calx_session *s)
@@ -79,7 +68,7 @@ void calx_session_free(calx_session *s)
 	bool broken = false;
 	if (s->in_txn && calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err) != CALX_OK)
 		broken = true;
-	clear_txn_log(s);
+	calx__forget_transaction(s);
 	calx__engine_release(s->eng, s->conn, broken);
 	calx__free(s->objs.v);
 	calx__free(s->marked.v);
@@ -88,9 +77,7 @@ void calx_session_free(calx_session *s)
 	calx__free(s->txn_log.v);
 	calx__free(s->idmap);
 	calx__free(s->listeners.v);
-	for (int i = 0; i < 3; i++)
-		calx__free(s->plan[i].v);
-	calx__free(s->explicit_keys);
+	calx__uow_close(s);
 	calx__arena_free(&s->arena);
 	calx__free(s);
 }
@@ -146,6 +133,15 @@ int calx__check_usable(calx_session *s)
 		return calx__fail(s, CALX_ESTATE,
 		                  "this session's transaction was rolled back after a failed flush; "
 		                  "call calx_session_rollback() first (the flush failed with: %.300s)", s->err.msg);
+	return CALX_OK;
+}
+
+/* Flush, commit and rollback from a listener would end the unit of work that called it. */
+static int check_not_flushing(calx_session *s, const char *call)
+{
+	if (s->flushing)
+		return calx__fail(s, CALX_ESTATE, "%s called from a listener while the session flushes: not allowed "
+		                  "(a listener may add, delete, get and select)", call);
 	return CALX_OK;
 }
 
@@ -270,7 +266,7 @@ int calx_session_expunge(calx_session *s, void *obj)
 		return s->err.code;
 	calx__idmap_remove(s, h);
 	h->state = CALX__TRANSIENT;
-	h->flags &= (uint8_t)~(CALX__NEW_IN_TXN | CALX__GONE_IN_TXN);
+	h->flags &= (uint16_t)~(CALX__NEW_IN_TXN | CALX__GONE_IN_TXN);
 	return CALX_OK;
 }
 
@@ -278,98 +274,89 @@ int calx_session_flush(calx_session *s)
 {
 	if (!s)
 		return CALX_EINVAL;
-	int rc = calx__check_usable(s);
+	int rc = check_not_flushing(s, "calx_session_flush");
+	if (rc == CALX_OK)
+		rc = calx__check_usable(s);
 	return rc != CALX_OK ? rc : calx__flush(s);
+}
+
+static void fail_commit(calx_session *s)
+{
+	calx_error keep = s->err;
+	calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err);
+	s->err = keep;
+	s->in_txn = false;
+	s->failed = true;
 }
 
 int calx_session_commit(calx_session *s)
 {
 	if (!s)
 		return CALX_EINVAL;
-	int rc = calx__check_usable(s);
-	if (rc != CALX_OK)
+	int rc = check_not_flushing(s, "calx_session_commit");
+	if (rc == CALX_OK)
+		rc = calx__check_usable(s);
+	/* again while after_flush listeners leave new objects to write (SQLAlchemy does the same) */
+	for (unsigned i = 0; rc == CALX_OK; i++) {
+		if ((rc = calx__flush(s)) != CALX_OK || (!s->pending.n && !s->deleted.n))
+			break;
+		if (i + 1 == CALX__MAX_ROUNDS) {
+			rc = calx__fail(s, CALX_ESTATE, "commit: listeners kept adding objects: %u flushes, and still "
+			                "new objects to write (does an after_flush listener add one every time?)", i + 1);
+			fail_commit(s);
+		}
+	}
+	if (rc != CALX_OK || !s->in_txn)
 		return rc;
-	if ((rc = calx__flush(s)) != CALX_OK)
-		return rc;
-	if (!s->in_txn)
-		return CALX_OK;
 	rc = calx__txn(s->conn, CALX__TXN_COMMIT, &s->err);
 	if (rc != CALX_OK) {
 		calx_error keep = s->err;
-		calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err);
-		s->err = keep;
-		s->in_txn = false;
-		s->failed = true;
+		fail_commit(s);
 		return calx__fail(s, rc, "commit failed, %s: %.400s",
 		                  rc == CALX_EUNKNOWN ? "it may or may not have taken effect"
 		                                      : "the transaction was rolled back",
 		                  keep.msg);
 	}
 	s->in_txn = false;
-	clear_txn_log(s);
+	calx__forget_transaction(s);
 	return CALX_OK;
-}
-
-/* Give an object the values it had when the transaction began. */
-static void restore_from(calx__obj *h, const unsigned char *snap, const uint64_t *nulls)
-{
-	const calx__mapper *m = h->m;
-	memcpy(calx__obj_ptr(h), snap, m->desc->size);
-	memcpy(calx__obj_nulls(h), nulls, m->field_words * sizeof(uint64_t));
 }
 
 int calx_session_rollback(calx_session *s)
 {
 	if (!s)
 		return CALX_EINVAL;
-	int rc = CALX_OK;
+	int rc = check_not_flushing(s, "calx_session_rollback");
+	if (rc != CALX_OK)
+		return rc;
 	if (s->in_txn)
 		rc = calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err);
 	s->in_txn = false;
 	s->failed = false;
-	for (size_t i = 0; i < s->txn_log.n; i++) {
-		calx__obj *h = s->txn_log.v[i];
-		const calx__mapper *m = h->m;
-		if (h->txn_snap) {
-			memcpy(calx__obj_snap(h), h->txn_snap, m->desc->size);
-			memcpy(calx__obj_snap_nulls(h), h->txn_snap + m->desc->size, m->field_words * sizeof(uint64_t));
-		}
-		if (h->flags & CALX__NEW_IN_TXN) {
-			/* The row never existed: back to transient, database-made values cleared. */
-			calx__idmap_remove(s, h);
-			for (unsigned f = 0; f < m->desc->n_fields && f < 64; f++)
-				if (h->omitted >> f & 1)
-					memset((char *)calx__obj_ptr(h) + m->desc->fields[f].offset, 0, m->desc->fields[f].size);
-			h->omitted = 0;
-			h->state = CALX__TRANSIENT;
-		} else if (h->flags & CALX__GONE_IN_TXN) {
-			h->state = CALX__PERSISTENT;
-			if (calx__idmap_insert(s, h) != CALX_OK)
-				rc = s->err.code;
-		}
-	}
-	clear_txn_log(s);
+	int undo = calx__undo_transaction(s);
+	if (rc == CALX_OK)
+		rc = undo;
 	/* pending objects are expunged (SQLAlchemy), delete requests dropped */
 	for (size_t i = 0; i < s->pending.n; i++) {
 		calx__obj *h = s->pending.v[i];
 		if (h->state == CALX__PENDING)
 			h->state = CALX__TRANSIENT;
-		h->flags &= (uint8_t)~CALX__IN_PENDING;
+		h->flags &= (uint16_t)~CALX__IN_PENDING;
 	}
 	for (size_t i = 0; i < s->deleted.n; i++) {
 		calx__obj *h = s->deleted.v[i];
 		if (h->state == CALX__DELETED)
 			h->state = CALX__PERSISTENT;
-		h->flags &= (uint8_t)~CALX__IN_DELETED;
+		h->flags &= (uint16_t)~CALX__IN_DELETED;
 	}
 	for (size_t i = 0; i < s->marked.n; i++)
-		s->marked.v[i]->flags &= (uint8_t)~CALX__IN_MARKED;
+		s->marked.v[i]->flags &= (uint16_t)~CALX__IN_MARKED;
 	s->marked.n = 0;
-	/* what the transaction found, for every object that has a row */
+	/* what the transaction found, for every object that has a row: mapped fields only */
 	for (size_t i = 0; i < s->objs.n; i++) {
 		calx__obj *h = s->objs.v[i];
 		if (h->state == CALX__PERSISTENT)
-			restore_from(h, calx__obj_snap(h), calx__obj_snap_nulls(h));
+			calx__state_revert(h);
 	}
 	s->pending.n = 0;
 	s->deleted.n = 0;

@@ -1,10 +1,13 @@
 /*
  * Internal: the session, and the header every session object carries.
  *
- * An object's block in the arena is [header][object][snapshot][null bits]:
- * the object is what the application sees; the snapshot is the row as the
- * database last had it (compared field by field to find changes); the null
- * bits say which scalar fields are NULL, now and in the snapshot.
+ * An object's block in the arena is [header][object][snapshot][null bits]
+ * (and, for tables of more than 64 fields, [omitted bits]): the object is
+ * what the application sees; the snapshot is the row as the database last
+ * had it (compared field by field to find changes); the null bits say which
+ * scalar fields are NULL, now and in the snapshot. Object state covers the
+ * bytes of mapped fields only (calx__mapper.spans): the snapshot's other
+ * bytes are never written nor read, and neither are the object's.
  */
 #ifndef CALX_ORM_SESSION_H
 #define CALX_ORM_SESSION_H
@@ -39,18 +42,25 @@ enum calx__obj_flags {
 	CALX__GONE_IN_TXN = 1u << 4,    /* deleted by this transaction */
 	CALX__KEYED = 1u << 5,          /* in the identity map */
 	CALX__IN_OBJS = 1u << 6,        /* listed in s->objs */
-	CALX__IN_MARKED = 1u << 7       /* listed in s->marked */
+	CALX__IN_MARKED = 1u << 7,      /* listed in s->marked */
+	CALX__REKEY = 1u << 8           /* a flushed update changed the primary key: re-key in phase B */
 };
 
 typedef struct calx__obj {
 	uint32_t magic;
 	uint8_t state;
-	uint8_t flags;
+	uint16_t flags;
 	const calx__mapper *m;
 	struct calx_session *s;
-	unsigned char *txn_snap;        /* snapshot + null bits when the transaction began */
+	unsigned char *txn_snap;        /* mapped bytes + null bits of the snapshot when the transaction began */
 	uint64_t hash;                  /* identity hash, valid when KEYED */
-	uint64_t omitted;               /* fields 0..63 left to the database at insert */
+	/*
+	 * Fields the database filled at this object's insert (generated key,
+	 * server defaults): cleared again by undo and rollback. This word holds
+	 * them for tables of up to 64 fields; wider ones keep a bitset after the
+	 * null bits (calx__obj_omitted).
+	 */
+	uint64_t omitted;
 } calx__obj;
 
 #define CALX__HDR_SIZE ((sizeof(calx__obj) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
@@ -73,6 +83,13 @@ static inline uint64_t *calx__obj_nulls(const calx__obj *h)
 static inline uint64_t *calx__obj_snap_nulls(const calx__obj *h)
 {
 	return calx__obj_nulls(h) + h->m->field_words;
+}
+
+static inline uint64_t *calx__obj_omitted(calx__obj *h)
+{
+	if (!h->m->omitted_off)
+		return &h->omitted;
+	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (h->m->omitted_off - h->m->obj_off));
 }
 
 /* An identity-map slot: the hash beside the pointer, so probes stay in the table. */
@@ -99,8 +116,9 @@ struct calx_session {
 	bool in_txn;
 	bool failed;            /* a flush failed: only rollback and free allowed */
 	bool autoflush;
-	bool flushing;
+	bool flushing;          /* inside calx__flush: listeners run; no nested flush, commit or rollback */
 	calx__arena arena;
+	calx__arena txn_arena;  /* the txn_snap copies: freed when the transaction ends */
 	calx__objvec objs;      /* every object not known to be transient, in creation order */
 	calx__objvec marked;    /* CALX_TRACK_MARKED: persistent objects to check at flush */
 	calx_tracking tracking;
@@ -111,8 +129,7 @@ struct calx_session {
 	size_t idmap_cap;
 	size_t idmap_n;
 	calx__listeners listeners;
-	calx__objvec plan[3];   /* the flush's inserts, updates, deletes: kept for their capacity */
-	unsigned char *explicit_keys; /* per mapper, for the flush */
+	struct calx__plan *plan; /* the unit of work's memory, kept between flushes (orm/unitofwork/) */
 };
 
 /* Set the session's error; returns code. */
@@ -151,14 +168,18 @@ int calx__mark(calx_session *s, calx__obj *h);
 /* Is field f NULL in the object (current state)? */
 bool calx__field_null(const calx__obj *h, const calx_field_desc *f);
 
-/* Self-referential rows in dependency order within each table's run (flush_order.c). */
-int calx__order_self_refs(calx_session *s, calx__objvec *v, bool children_first);
-
-/* Flush (flush.c) and load (load.c). */
+/*
+ * Write pending inserts, changes and deletes (orm/unitofwork/flush.c; the
+ * rest of the unit of work's interface is unitofwork/uow.h). Objects
+ * listeners add or delete while it runs are written by the same flush. On
+ * failure the transaction is rolled back and s->failed set. Called while a
+ * flush runs (an autoflushing select in a listener), it does nothing.
+ */
 int calx__flush(calx_session *s);
+
 /*
  * Turn the current row of st (columns in field order, from the mapper's
- * select_list) into an object, through the identity map.
+ * every field in field order) into an object, through the identity map.
  */
 int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx__obj **out);
 

@@ -1,6 +1,7 @@
 #include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
+#include "sql/compile.h"
 #include "sql/expr.h"
 #include "mapping/value.h"
 
@@ -152,74 +153,61 @@ static int check_value(const calx_expr *e, calx_error *err)
 	}
 }
 
-static const char *op_sql(calx_op op)
+static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+                 calx__node **out, unsigned depth, calx_error *err)
 {
-	switch (op) {
-	case CALX_OP_EQ: return " = ";
-	case CALX_OP_NE: return " <> ";
-	case CALX_OP_LT: return " < ";
-	case CALX_OP_LE: return " <= ";
-	case CALX_OP_GT: return " > ";
-	case CALX_OP_GE: return " >= ";
-	case CALX_OP_LIKE: return " LIKE ";
-	case CALX_OP_AND: return " AND ";
-	case CALX_OP_OR: return " OR ";
-	default: return " ? ";
-	}
-}
-
-static void column_sql(calx__buf *b, const calx_field_desc *f)
-{
-	calx__buf_ident(b, f->owner->table);
-	calx__buf_putc(b, '.');
-	calx__buf_ident(b, f->column);
-}
-
-int calx__expr_render(const calx_expr *e, const calx_dialect *d, const calx_mapper_desc *m, calx__buf *b,
-                      calx__binds *binds, unsigned *nparam, calx_error *err)
-{
+	static const calx_value escape = { CALX_VALUE_TEXT, { .s = { "\\", 1 } } };
 	int rc;
+	calx__node *l = NULL, *r = NULL;
+	*out = NULL;
+	if (depth > CALX__MAX_DEPTH)
+		return calx_error_set(err, CALX_EINVAL, "select %s: a condition nested deeper than %d levels", m->name,
+		                      CALX__MAX_DEPTH);
 	switch (e->op) {
 	case CALX_OP_AND:
 	case CALX_OP_OR:
-		calx__buf_putc(b, '(');
-		if ((rc = calx__expr_render(e->a, d, m, b, binds, nparam, err)) != CALX_OK)
+		if ((rc = lower(e->a, a, from, m, &l, depth + 1, err)) != CALX_OK ||
+		    (rc = lower(e->b, a, from, m, &r, depth + 1, err)) != CALX_OK)
 			return rc;
-		calx__buf_puts(b, op_sql(e->op));
-		if ((rc = calx__expr_render(e->b, d, m, b, binds, nparam, err)) != CALX_OK)
-			return rc;
-		calx__buf_putc(b, ')');
-		return CALX_OK;
+		*out = calx__ast_binary(a, e->op == CALX_OP_AND ? CALX__OP_AND : CALX__OP_OR, l, r);
+		break;
 	case CALX_OP_NOT:
-		calx__buf_puts(b, "NOT (");
-		if ((rc = calx__expr_render(e->a, d, m, b, binds, nparam, err)) != CALX_OK)
+		if ((rc = lower(e->a, a, from, m, &l, depth + 1, err)) != CALX_OK)
 			return rc;
-		calx__buf_putc(b, ')');
-		return CALX_OK;
+		*out = calx__ast_unary(a, CALX__OP_NOT, l);
+		break;
 	case CALX_OP_IS_NULL:
 	case CALX_OP_IS_NOT_NULL:
 		if ((rc = check_column(e, m, err)) != CALX_OK)
 			return rc;
-		column_sql(b, e->col);
-		calx__buf_puts(b, e->op == CALX_OP_IS_NULL ? " IS NULL" : " IS NOT NULL");
-		return CALX_OK;
+		*out = calx__ast_unary(a, e->op == CALX_OP_IS_NULL ? CALX__OP_IS_NULL : CALX__OP_IS_NOT_NULL,
+		                       calx__ast_field(a, from, e->col));
+		break;
 	default:
 		if ((rc = check_column(e, m, err)) != CALX_OK || (rc = check_value(e, err)) != CALX_OK)
 			return rc;
 		if (e->op == CALX_OP_LIKE && e->v.kind != CALX_VALUE_TEXT)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s LIKE needs a text pattern (not NULL)",
 			                      e->col->owner->name, e->col->name);
-		column_sql(b, e->col);
-		calx__buf_puts(b, op_sql(e->op));
-		if (d->numbered_params)
-			calx__buf_printf(b, "$%u", ++*nparam);
-		else
-			calx__buf_putc(b, '?');
-		if (e->op == CALX_OP_LIKE)
-			calx__buf_puts(b, " ESCAPE '\\'");
-		if (calx__grow((void **)&binds->v, &binds->cap, binds->n + 1, sizeof *binds->v) != 0)
-			return calx_error_set(err, CALX_ENOMEM, "out of memory building a select");
-		binds->v[binds->n++] = e->v;
-		return CALX_OK;
+		l = calx__ast_field(a, from, e->col);
+		r = calx__ast_bind(a, e->v);
+		if (e->op == CALX_OP_LIKE) {
+			/* '\\' escapes, as calx_like_escape writes; a value like any other */
+			*out = calx__ast_like(a, l, r, calx__ast_bind(a, escape));
+			break;
+		}
+		_Static_assert(CALX_OP_EQ == (int)CALX__OP_EQ && CALX_OP_GE == (int)CALX__OP_GE,
+		               "calx_op and calx__op number the comparisons alike");
+		*out = calx__ast_binary(a, (calx__op)e->op, l, r);
+		break;
 	}
+	if (!*out)
+		return calx_error_set(err, CALX_ENOMEM, "out of memory building a select");
+	return CALX_OK;
+}
+
+int calx__expr_lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+                     calx__node **out, calx_error *err)
+{
+	return lower(e, a, from, m, out, 0, err);
 }

@@ -1,12 +1,12 @@
 /*
- * Internal: where-clause expressions and their SQL.
+ * Internal: the public where-clause expressions, and their syntax trees.
  */
 #ifndef CALX_ORM_EXPR_H
 #define CALX_ORM_EXPR_H
 
 #include "calx/select.h"
-#include "base/buf.h"
 #include "session/session.h"
+#include "sql/ast.h"
 
 struct calx_expr {
 	calx_op op;
@@ -15,19 +15,13 @@ struct calx_expr {
 	calx_expr *a, *b;               /* and/or/not */
 };
 
-/* The values bound by a rendered where clause, in placeholder order. */
-typedef struct calx__binds {
-	calx_value *v;
-	size_t n;
-	size_t cap;
-} calx__binds;
-
 /*
- * Append the SQL of e to b, and its values to binds. *nparam counts
- * placeholders for dialects that number them. Errors (a column of another
- * table, a value of the wrong type) are set in err.
+ * The syntax tree of e for a select of m whose table is from, in a's
+ * arena; text values stay e's (borrowed until the select is freed). The
+ * select's builder errors come from here: a column of another table, a
+ * value of the wrong type, a comparison with NULL.
  */
-int calx__expr_render(const calx_expr *e, const calx_dialect *d, const calx_mapper_desc *m, calx__buf *b,
-                      calx__binds *binds, unsigned *nparam, calx_error *err);
+int calx__expr_lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+                     calx__node **out, calx_error *err);
 
 #endif

@@ -1,172 +1,210 @@
 /*
  * The statements of the unit of work, the loader and the session, found by
- * shape (mapper, kind, column set) in the connection's cache before any
- * text is built.
+ * a compact shape key -- (kind, mapper, column bitsets) -- in the
+ * connection's cache before anything is built. On a miss the key's tree is
+ * built, compiled through the engine's cache, and prepared.
  */
 #include <string.h>
 #include "calx/calx.h"
-#include "base/buf.h"
 #include "sql/statements.h"
+#include "sql/stmtcache.h"
 
-static void placeholder(calx__buf *b, const calx_dialect *d, unsigned *n)
-{
-	if (d->numbered_params)
-		calx__buf_printf(b, "$%u", ++*n);
-	else
-		calx__buf_putc(b, '?');
-}
+/* Build the tree a key stands for; NULL with a->oom on failure. */
+typedef calx__node *(*build_fn)(calx__ast *a, const calx__mapper *m, const uint64_t *bits, const uint64_t *bits2);
 
-/* The shape cache takes one 64-bit tag: exact for tables of up to 64 fields. */
-static bool shape_tag(const calx__mapper *m, const uint64_t *bits, uint64_t *tag)
+__attribute__((noinline)) static int miss(calx__conn *c, const calx__shape_key *k, const calx__mapper *m, build_fn build, const uint64_t *bits,
+                const uint64_t *bits2, calx__stmt **out, calx_error *err)
 {
-	if (!bits || m->field_words > 1)
-		return false;
-	*tag = bits[0];
-	return true;
-}
-
-static int prepare(calx__conn *c, const calx__mapper *m, calx__shape_kind kind, const uint64_t *bits,
-                   calx__buf *b, calx__stmt **out, calx_error *err)
-{
-	uint64_t tag = 0;
-	bool shaped = shape_tag(m, bits, &tag);
-	int rc;
-	if (b->oom)
-		rc = calx_error_set(err, CALX_ENOMEM, "out of memory building a statement on \"%s\"", m->desc->table);
-	else
-		rc = calx__stmt_acquire(c, calx__buf_str(b), out, err);
-	if (rc == CALX_OK && shaped)
-		calx__stmt_remember(c, m->desc, kind, tag, *out);
-	calx__buf_free(b);
-	return rc;
-}
-
-static bool cached(calx__conn *c, const calx__mapper *m, calx__shape_kind kind, const uint64_t *bits,
-                   calx__stmt **out)
-{
-	uint64_t tag;
-	if (!shape_tag(m, bits, &tag))
-		return false;
-	return (*out = calx__stmt_by_shape(c, m->desc, kind, tag)) != NULL;
-}
-
-static void where_key(calx__buf *b, const calx_dialect *d, const calx__mapper *m, unsigned *n)
-{
-	for (unsigned i = 0; i < m->n_pk; i++) {
-		calx__buf_puts(b, i ? " AND " : " WHERE ");
-		calx__buf_ident(b, m->desc->fields[m->pk[i]].column);
-		calx__buf_puts(b, " = ");
-		placeholder(b, d, n);
+	calx__compiled *sql;
+	int rc = calx__sqlcache_get(c->sql, k, NULL, &sql, err);
+	if (rc == CALX_OK && !sql) {
+		calx__ast a;
+		calx__ast_init(&a);
+		calx__node *stmt = build(&a, m, bits, bits2);
+		if (!stmt || a.oom)
+			rc = calx_error_set(err, CALX_ENOMEM, "out of memory building a statement on \"%s\"", m->desc->table);
+		else
+			rc = calx__sqlcache_get(c->sql, k, stmt, &sql, err);
+		calx__ast_free(&a);
 	}
-	if (m->version >= 0) {
-		calx__buf_puts(b, " AND ");
-		calx__buf_ident(b, m->desc->fields[m->version].column);
-		calx__buf_puts(b, " = ");
-		placeholder(b, d, n);
-	}
+	if (rc != CALX_OK)
+		return rc;
+	return calx__stmt_prepare(c, k, sql, out, err);
 }
 
-/*
- * Insert shapes: the sent set, and whether anything is returned, in one tag
- * (bit 63 is free in tables of fewer than 64 fields; wider ones go by text).
- */
+static inline __attribute__((always_inline)) int shaped(calx__conn *c, calx__shape_key *k, const calx__mapper *m, build_fn build, const uint64_t *bits,
+                  const uint64_t *bits2, calx__stmt **out, calx_error *err)
+{
+	calx__shape_key_hash(k);
+	if ((*out = calx__stmt_find(c, k)) != NULL)
+		return CALX_OK;
+	return miss(c, k, m, build, bits, bits2, out, err);
+}
+
+static calx__shape_key key_of(int kind, const calx__mapper *m)
+{
+	calx__shape_key k = { { (uint64_t)kind, (uintptr_t)m->desc }, { NULL, NULL }, { 0, 0 }, 0 };
+	return k;
+}
+
+/* "key = ?" for each primary key column, and the version: the WHERE of update, delete, get. */
+static calx__node *where_key(calx__ast *a, const calx__mapper *m, const calx__node *from, bool version)
+{
+	calx__node *w = NULL;
+	for (unsigned i = 0; i <= m->n_pk; i++) {
+		int f = i < m->n_pk ? (int)m->pk[i] : version ? m->version : -1;
+		if (f < 0)
+			break;
+		calx__node *eq = calx__ast_binary(a, CALX__OP_EQ, calx__ast_field(a, from, &m->desc->fields[f]),
+		                                  calx__ast_bind(a, calx_value_null()));
+		w = w ? calx__ast_binary(a, CALX__OP_AND, w, eq) : eq;
+	}
+	return w;
+}
+
+/* The fields of a bitset, in field order, as unqualified columns (or binds). */
+static calx__node *field_list(calx__ast *a, const calx__mapper *m, const uint64_t *bits, bool binds)
+{
+	calx__node *list = NULL, **tail = &list;
+	for (unsigned f = 0; bits && f < m->desc->n_fields; f++) {
+		if (!calx__bit(bits, f))
+			continue;
+		*tail = binds ? calx__ast_bind(a, calx_value_null()) : calx__ast_field(a, NULL, &m->desc->fields[f]);
+		if (!*tail)
+			return NULL;
+		tail = &(*tail)->next;
+	}
+	return list;
+}
+
+static calx__node *build_insert(calx__ast *a, const calx__mapper *m, const uint64_t *sent, const uint64_t *ret)
+{
+	calx__node *ins = calx__ast_insert(a, calx__ast_mapper_table(a, m->desc, NULL));
+	if (!ins)
+		return NULL;
+	ins->kid[CALX__INS_COLS] = field_list(a, m, sent, false);
+	calx__ast_insert_row(a, ins, field_list(a, m, sent, true));
+	ins->kid[CALX__INS_RETURNING] = field_list(a, m, ret, false);
+	return ins;
+}
+
 int calx__prepare_insert(calx__conn *c, const calx__mapper *m, const uint64_t *sent, const uint64_t *returning,
                          calx__stmt **out, calx_error *err)
 {
-	const calx_mapper_desc *d = m->desc;
 	bool returns = false;
 	for (unsigned w = 0; returning && w < m->field_words; w++)
 		returns = returns || returning[w];
-	bool shaped = d->n_fields < 64;
-	uint64_t tag[1] = { shaped ? sent[0] | (returns ? (uint64_t)1 << 63 : 0) : 0 };
-	if (shaped && cached(c, m, CALX__SHAPE_INSERT, tag, out))
-		return CALX_OK;
-	calx__buf b = CALX__BUF_INIT;
-	unsigned n = 0, k = 0;
-	calx__buf_puts(&b, "INSERT INTO ");
-	calx__buf_ident(&b, d->table);
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		if (!calx__bit(sent, f))
-			continue;
-		calx__buf_puts(&b, k++ ? ", " : " (");
-		calx__buf_ident(&b, d->fields[f].column);
-	}
-	if (!k) {
-		calx__buf_puts(&b, " DEFAULT VALUES");
-	} else {
-		calx__buf_puts(&b, ") VALUES (");
-		for (unsigned i = 0; i < k; i++) {
-			if (i)
-				calx__buf_puts(&b, ", ");
-			placeholder(&b, c->d, &n);
-		}
-		calx__buf_putc(&b, ')');
-	}
-	k = 0;
-	for (unsigned f = 0; returning && f < d->n_fields; f++) {
-		if (!calx__bit(returning, f))
-			continue;
-		calx__buf_puts(&b, k++ ? ", " : " RETURNING ");
-		calx__buf_ident(&b, d->fields[f].column);
-	}
-	return prepare(c, m, CALX__SHAPE_INSERT, shaped ? tag : NULL, &b, out, err);
+	calx__shape_key k = key_of(CALX__KEY_INSERT, m);
+	k.run[0] = sent;
+	k.n[0] = m->field_words;
+	k.run[1] = returning;
+	k.n[1] = returns ? m->field_words : 0;
+	return shaped(c, &k, m, build_insert, sent, returns ? returning : NULL, out, err);
+}
+
+static calx__node *build_update(calx__ast *a, const calx__mapper *m, const uint64_t *set, const uint64_t *unused)
+{
+	(void)unused;
+	calx__node *up = calx__ast_update(a, calx__ast_mapper_table(a, m->desc, NULL));
+	for (unsigned f = 0; up && f < m->desc->n_fields; f++)
+		if (calx__bit(set, f))
+			calx__ast_update_set(a, up, calx__ast_field(a, NULL, &m->desc->fields[f]),
+			                     calx__ast_bind(a, calx_value_null()));
+	if (up)
+		up->kid[CALX__UPD_WHERE] = where_key(a, m, NULL, true);
+	return up;
 }
 
 int calx__prepare_update(calx__conn *c, const calx__mapper *m, const uint64_t *set, calx__stmt **out,
                          calx_error *err)
 {
-	if (cached(c, m, CALX__SHAPE_UPDATE, set, out))
-		return CALX_OK;
-	const calx_mapper_desc *d = m->desc;
-	calx__buf b = CALX__BUF_INIT;
-	unsigned n = 0, k = 0;
-	calx__buf_puts(&b, "UPDATE ");
-	calx__buf_ident(&b, d->table);
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		if (!calx__bit(set, f))
-			continue;
-		calx__buf_puts(&b, k++ ? ", " : " SET ");
-		calx__buf_ident(&b, d->fields[f].column);
-		calx__buf_puts(&b, " = ");
-		placeholder(&b, c->d, &n);
-	}
-	where_key(&b, c->d, m, &n);
-	return prepare(c, m, CALX__SHAPE_UPDATE, set, &b, out, err);
+	calx__shape_key k = key_of(CALX__KEY_UPDATE, m);
+	k.run[0] = set;
+	k.n[0] = m->field_words;
+	return shaped(c, &k, m, build_update, set, NULL, out, err);
+}
+
+static calx__node *build_delete(calx__ast *a, const calx__mapper *m, const uint64_t *unused, const uint64_t *unused2)
+{
+	(void)unused;
+	(void)unused2;
+	calx__node *del = calx__ast_delete(a, calx__ast_mapper_table(a, m->desc, NULL));
+	if (del)
+		del->kid[CALX__DEL_WHERE] = where_key(a, m, NULL, true);
+	return del;
 }
 
 int calx__prepare_delete(calx__conn *c, const calx__mapper *m, calx__stmt **out, calx_error *err)
 {
-	static const uint64_t none[1] = { 0 };
-	if (cached(c, m, CALX__SHAPE_DELETE, none, out))
-		return CALX_OK;
-	calx__buf b = CALX__BUF_INIT;
-	unsigned n = 0;
-	calx__buf_puts(&b, "DELETE FROM ");
-	calx__buf_ident(&b, m->desc->table);
-	where_key(&b, c->d, m, &n);
-	return prepare(c, m, CALX__SHAPE_DELETE, none, &b, out, err);
+	calx__shape_key k = key_of(CALX__KEY_DELETE, m);
+	return shaped(c, &k, m, build_delete, NULL, NULL, out, err);
+}
+
+static calx__node *build_get(calx__ast *a, const calx__mapper *m, const uint64_t *unused, const uint64_t *unused2)
+{
+	(void)unused;
+	(void)unused2;
+	calx__node *sel = calx__ast_select(a), *t = calx__ast_mapper_table(a, m->desc, NULL);
+	if (!sel || !t)
+		return NULL;
+	for (unsigned f = 0; f < m->desc->n_fields; f++)
+		calx__ast_append(&sel->kid[CALX__SEL_COLS], calx__ast_field(a, t, &m->desc->fields[f]));
+	sel->kid[CALX__SEL_FROM] = t;
+	sel->kid[CALX__SEL_WHERE] = where_key(a, m, t, false);
+	return sel;
 }
 
 int calx__prepare_get(calx__conn *c, const calx__mapper *m, calx__stmt **out, calx_error *err)
 {
-	static const uint64_t none[1] = { 0 };
-	if (cached(c, m, CALX__SHAPE_GET, none, out))
-		return CALX_OK;
-	calx__buf b = CALX__BUF_INIT;
-	unsigned n = 0;
-	calx__buf_printf(&b, "SELECT %s FROM ", m->select_list);
-	calx__buf_ident(&b, m->desc->table);
-	for (unsigned i = 0; i < m->n_pk; i++) {
-		calx__buf_puts(&b, i ? " AND " : " WHERE ");
-		calx__buf_ident(&b, m->desc->fields[m->pk[i]].column);
-		calx__buf_puts(&b, " = ");
-		placeholder(&b, c->d, &n);
-	}
-	return prepare(c, m, CALX__SHAPE_GET, none, &b, out, err);
+	calx__shape_key k = key_of(CALX__KEY_GET, m);
+	return shaped(c, &k, m, build_get, NULL, NULL, out, err);
 }
 
-int calx__txn(calx__conn *c, calx__txn_op op, calx_error *err)
+/*
+ * SELECT setval(pg_get_serial_sequence(?, ?), max("t"."k")) FROM "t"
+ * HAVING max("t"."k") IS NOT NULL: the names are values, an empty table
+ * leaves the sequence alone.
+ */
+static calx__node *build_setval(calx__ast *a, const calx__mapper *m, const uint64_t *unused, const uint64_t *unused2)
 {
-	static const char *const text[] = { "BEGIN", "COMMIT", "ROLLBACK" };
-	return c->d->exec(c->raw, text[op], err);
+	(void)unused;
+	(void)unused2;
+	calx__node *sel = calx__ast_select(a), *t = calx__ast_mapper_table(a, m->desc, NULL);
+	const calx_field_desc *key = &m->desc->fields[m->autoinc];
+	calx__node *names = calx__ast_bind(a, calx_value_null());
+	if (!sel || !t || !names)
+		return NULL;
+	names->next = calx__ast_bind(a, calx_value_null());
+	calx__node *seq = calx__ast_func(a, "pg_get_serial_sequence", names);
+	if (seq)
+		seq->next = calx__ast_func(a, "max", calx__ast_field(a, t, key));
+	sel->kid[CALX__SEL_COLS] = calx__ast_func(a, "setval", seq);
+	sel->kid[CALX__SEL_FROM] = t;
+	sel->kid[CALX__SEL_HAVING] =
+		calx__ast_unary(a, CALX__OP_IS_NOT_NULL, calx__ast_func(a, "max", calx__ast_field(a, t, key)));
+	return sel;
+}
+
+int calx__sync_autoincrement(calx__conn *c, const calx__mapper *m, calx_error *err)
+{
+	if (c->d->version < 2 || !c->d->identity_setval || m->autoinc < 0)
+		return CALX_OK;
+	const calx_field_desc *key = &m->desc->fields[m->autoinc];
+	char table[2 * 64 + 3];         /* the function parses its first argument as SQL: a quoted name */
+	if (!calx__quote_ident(c->d, m->desc->table, table, sizeof table))
+		return calx_error_set(err, CALX_EINVAL, "table name \"%.64s\" is too long", m->desc->table);
+	calx__shape_key k = key_of(CALX__KEY_SETVAL, m);
+	calx__stmt *st;
+	int rc = shaped(c, &k, m, build_setval, NULL, NULL, &st, err);
+	if (rc != CALX_OK)
+		return rc;
+	calx_value tv = calx_value_text(table), cv = calx_value_text(key->column);
+	if ((rc = c->d->bind(st->st, 0, &tv, err)) == CALX_OK && (rc = c->d->bind(st->st, 1, &cv, err)) == CALX_OK) {
+		while ((rc = c->d->step(st->st, err)) == CALX_ROW)
+			;
+		if (rc == CALX_DONE)
+			rc = CALX_OK;
+	}
+	calx__stmt_release(st);
+	return rc;
 }

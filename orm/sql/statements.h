@@ -4,7 +4,10 @@
  * The unit of work, the loader and the session never write SQL text: they
  * ask for a prepared statement of a given shape (a mapper and a set of
  * columns) and bind its parameters in the order documented here. What the
- * text looks like, and how it is cached, is orm/sql/'s business.
+ * text looks like, and how it is cached, is orm/sql/'s business: each of
+ * these shapes has a compact key that stands for its syntax tree, so a
+ * statement the connection has prepared before is found without building
+ * anything; the tree is built and compiled only the first time.
  *
  * Column sets are bitsets over the mapper's field indices, one uint64_t per
  * 64 fields (calx__mapper.field_words words), so tables of any width work.
@@ -17,6 +20,7 @@
 #include "calx/sys/dialect.h"
 #include "engine/engine.h"
 #include "mapping/registry.h"
+#include "sql/ast.h"
 
 static inline bool calx__bit(const uint64_t *bits, unsigned i)
 {
@@ -56,9 +60,32 @@ int calx__prepare_delete(calx__conn *c, const calx__mapper *m, calx__stmt **out,
  */
 int calx__prepare_get(calx__conn *c, const calx__mapper *m, calx__stmt **out, calx_error *err);
 
-/* Transaction control. */
+/*
+ * After inserts with explicit values in m's autoincrement column: move the
+ * column's generator above them, on dialects whose generators do not move
+ * by themselves (identity_setval); nothing elsewhere.
+ */
+int calx__sync_autoincrement(calx__conn *c, const calx__mapper *m, calx_error *err);
+
+/*
+ * Transaction control. BEGIN prepares COMMIT and ROLLBACK too, so a
+ * connection lost before COMMIT is noticed there: a COMMIT that fails on
+ * a connection that is then found lost is CALX_EUNKNOWN (it may have
+ * happened).
+ */
 typedef enum calx__txn_op { CALX__TXN_BEGIN, CALX__TXN_COMMIT, CALX__TXN_ROLLBACK } calx__txn_op;
-/* Run op on the connection (through the dialect's exec). */
 int calx__txn(calx__conn *c, calx__txn_op op, calx_error *err);
+/* SAVEPOINT name, RELEASE SAVEPOINT name, ROLLBACK TO SAVEPOINT name. */
+typedef enum calx__savepoint_op { CALX__SAVEPOINT, CALX__RELEASE, CALX__ROLLBACK_TO } calx__savepoint_op;
+int calx__savepoint(calx__conn *c, calx__savepoint_op op, const char *name, calx_error *err);
+
+/*
+ * Any statement as a tree (in a's arena): prepared through the caches by
+ * its shape, with every bind's value bound. The values' text must stay
+ * valid until the statement is released.
+ */
+int calx__sql_prepare(calx__conn *c, calx__ast *a, calx__node *stmt, calx__stmt **out, calx_error *err);
+/* A statement without parameters or rows (DDL), compiled and run through the dialect's exec. */
+int calx__sql_exec(calx__conn *c, calx__node *stmt, calx_error *err);
 
 #endif

@@ -12,7 +12,9 @@
  *      dialect's column().
  * What must hold: a value is stored only when it fits exactly (what is read
  * back is what came in), a refused value leaves the field untouched and
- * says why, and nothing reads or writes out of bounds.
+ * says why, and nothing reads or writes out of bounds. The calx_opt_*
+ * wrapper of each scalar type holds the same values, and says NULL exactly
+ * when the value was NULL.
  */
 #include <float.h>
 #include <math.h>
@@ -44,11 +46,24 @@ struct rec {
 	char a2[2];
 	char a8[8];
 	char a64[64];
+	calx_opt_int8 o8;
+	calx_opt_int16 o16;
+	calx_opt_int32 o32;
+	calx_opt_int64 o64;
+	calx_opt_uint8 ou8;
+	calx_opt_uint16 ou16;
+	calx_opt_uint32 ou32;
+	calx_opt_uint64 ou64;
+	calx_opt_bool ob;
+	calx_opt_float of;
+	calx_opt_double od;
 };
 
-#define FIELD(m, ct)                                                                               \
-	{ .name = #m, .column = #m, .ctype = ct, .offset = offsetof(struct rec, m),                 \
+#define FIELDF(m, ct, fl)                                                                          \
+	{ .name = #m, .column = #m, .ctype = ct, .flags = fl, .offset = offsetof(struct rec, m),    \
 	  .size = sizeof(((struct rec *)0)->m), .owner = &rec_mapper, .table = &rec_table }
+#define FIELD(m, ct) FIELDF(m, ct, 0)
+#define OPT(m, ct) FIELDF(m, ct, CALX_FIELD_OPTIONAL)
 
 static const calx_mapper_desc rec_mapper;
 static const calx_table_desc rec_table;
@@ -59,6 +74,10 @@ static const calx_field_desc rec_fields[] = {
 	FIELD(f, CALX_CTYPE_FLOAT),      FIELD(d, CALX_CTYPE_DOUBLE),    FIELD(s, CALX_CTYPE_STRING),
 	FIELD(a1, CALX_CTYPE_CHARARRAY), FIELD(a2, CALX_CTYPE_CHARARRAY), FIELD(a8, CALX_CTYPE_CHARARRAY),
 	FIELD(a64, CALX_CTYPE_CHARARRAY),
+	OPT(o8, CALX_CTYPE_INT8),        OPT(o16, CALX_CTYPE_INT16),     OPT(o32, CALX_CTYPE_INT32),
+	OPT(o64, CALX_CTYPE_INT64),      OPT(ou8, CALX_CTYPE_UINT8),     OPT(ou16, CALX_CTYPE_UINT16),
+	OPT(ou32, CALX_CTYPE_UINT32),    OPT(ou64, CALX_CTYPE_UINT64),   OPT(ob, CALX_CTYPE_BOOL),
+	OPT(of, CALX_CTYPE_FLOAT),       OPT(od, CALX_CTYPE_DOUBLE),
 };
 #define N_FIELDS (sizeof rec_fields / sizeof rec_fields[0])
 static const calx_table_desc *const rec_tables[] = { &rec_table };
@@ -134,6 +153,10 @@ static void store_everywhere(const calx_value *v)
 		if (is_null != (v->kind == CALX_VALUE_NULL))
 			fail();
 		if (!calx__field_equal(f, &r, &r))
+			fail();
+		/* a wrapper says NULL itself; its descriptor fits its type */
+		if ((f->flags & CALX_FIELD_OPTIONAL) &&
+		    (calx__field_is_null(f, &r, false) != is_null || !calx__field_layout_valid(f)))
 			fail();
 		if (is_null) {
 			if (!calx__field_zero(f, &r))

@@ -3,7 +3,7 @@
  * (reflect/, through libclang) on mutated headers.
  *
  * The input becomes a header after a fixed prefix (<stdint.h>,
- * <stdbool.h>, <stddef.h>, <calx/annotate.h>) and goes through
+ * <stdbool.h>, <stddef.h>, <calx/annotate.h>, <calx/nullable.h>) and goes through
  * calx_reflect_run into a private temporary directory. What must hold:
  * no crash, no leak, no report from ASan/UBSan; every diagnostic has a
  * message; the run fails exactly when one was reported, and writes both
@@ -29,7 +29,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char prefix[] = "#include <stdint.h>\n#include <stdbool.h>\n#include <stddef.h>\n"
-			     "#include <calx/annotate.h>\n";
+			     "#include <calx/annotate.h>\n#include <calx/nullable.h>\n";
 
 static char dir[64], input[128], c_out[128], h_out[128];
 

@@ -25,6 +25,10 @@ static void installed_library_runs_a_session(void **state)
 	struct pet *p = pet_new(s, .name = "Rex");
 	assert_non_null(p);
 	assert_int_equal(p->legs, 4);
+	assert_false(p->age.has_value);
+	char buf[128];
+	pet_repr(p, buf, sizeof buf);
+	assert_non_null(strstr(buf, "age=NULL"));
 	assert_int_equal(calx_session_add(s, p), CALX_OK);
 	assert_int_equal(calx_session_commit(s), CALX_OK);
 	assert_true(p->id > 0);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <calx/annotate.h>
+#include <calx/nullable.h>
 
 typedef char *email_t;
 CALX_TYPE(email_t, "VARCHAR(255)", "postgresql:VARCHAR(255)");
@@ -21,7 +22,7 @@ struct CALX_TABLE("users") user {
 	bool active CALX(default(true));
 	int32_t age CALX(check("age >= 0"));
 	double score;
-	int64_t created CALX(server_default("42"), init(false));
+	calx_opt_int64 created CALX(server_default("42"), init(false));
 	enum color color CALX(default(COLOR_GREEN));
 	char *note;
 };
@@ -33,7 +34,10 @@ struct CALX_TABLE("addresses") address {
 	char *city;
 };
 
-/* One column per mapped C type, for round trips. */
+/*
+ * One column per mapped C type, for round trips: plain scalars (NOT NULL),
+ * then the nullable wrapper of each, then text.
+ */
 struct CALX_TABLE("samples") sample {
 	int64_t id CALX(primary_key, autoincrement(false));
 	int8_t i8;
@@ -50,6 +54,17 @@ struct CALX_TABLE("samples") sample {
 	char *s;
 	char fixed[8];
 	enum color c;
+	calx_opt_int8 oi8;
+	calx_opt_int16 oi16;
+	calx_opt_int32 oi32;
+	calx_opt_int64 oi64;
+	calx_opt_uint8 ou8;
+	calx_opt_uint16 ou16;
+	calx_opt_uint32 ou32;
+	calx_opt_uint64 ou64;
+	calx_opt_bool ob;
+	calx_opt_float of;
+	calx_opt_double od;
 };
 
 struct CALX_MIXIN stamps {
@@ -68,7 +83,7 @@ struct CALX_TABLE() tag {
 /* Self-referential: a child row refers to its parent in the same table. */
 struct CALX_TABLE("nodes") node {
 	int64_t id CALX(primary_key);
-	int64_t parent_id CALX(foreign_key("nodes.id"));
+	calx_opt_int64 parent_id CALX(foreign_key("nodes.id"));   /* a root has none */
 	char name[32];
 };
 
@@ -77,6 +92,21 @@ struct CALX_TABLE("accounts") account {
 	int64_t id CALX(primary_key);
 	int64_t balance;
 	int32_t version CALX(version);
+};
+
+/*
+ * Server defaults and the C type: a plain scalar always sends its value
+ * (false and 0 too); an unset wrapper or a NULL char * is left to the
+ * database, whose value comes back into the struct.
+ */
+struct CALX_TABLE("settings") setting {
+	int64_t id CALX(primary_key);
+	bool enabled CALX(server_default("true"));
+	int32_t level CALX(server_default("5"));
+	calx_opt_bool shown CALX(server_default("true"));
+	calx_opt_int32 lim CALX(server_default("7"));
+	calx_opt_double ratio CALX(not_null, server_default("0.5"));
+	char *label CALX(server_default("'none'"));
 };
 
 #endif

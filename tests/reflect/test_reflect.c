@@ -237,11 +237,14 @@ static void generated_code_compiles_cleanly(void **state)
 	spit(use, "#include \"models.calx.h\"\n"
 		  "struct user *make(calx_session *s);\n"
 		  "struct user *make(calx_session *s)\n{\n"
-		  "\tstruct user *u = user_new(s, .name = \"Alice\", .active = false);\n"
+		  "\tstruct user *u = user_new(s, .name = \"Alice\", .active = false, .score = CALX_SOME(2.5));\n"
+		  "\tstruct address *a = address_new(s, .floor = CALX_SOME(3));\n"
 		  "\tstruct tag *t = tag_new(s);\n"
 		  "\tstruct membership *m = membership_new(s, .user_id = 1, .group_id = 2);\n"
 		  "\tchar buf[64];\n"
 		  "\t(void)m;\n"
+		  "\tcalx_opt_set(&a->floor, 4);\n"
+		  "\tcalx_opt_clear(&u->score);\n"
 		  "\tif (tag_get(s, \"x\", &t) != 0 || user_get(s, 3, &u) != 0)\n\t\treturn NULL;\n"
 		  "\tuser_repr(u, buf, sizeof buf);\n"
 		  "\treturn user_eq(u, u) && USER_TS_CREATED_AT->index == 8 ? u : NULL;\n}\n");
@@ -255,6 +258,39 @@ static void generated_code_compiles_cleanly(void **state)
 			fail_msg("generated header does not compile in use:\n%s", log ? log : "");
 		}
 	}
+}
+
+/*
+ * The runtime finds a wrapper's has_value from its type: a field changed to
+ * another wrapper of the same size and offset must not compile either.
+ */
+static void generated_source_refuses_a_changed_wrapper_type(void **state)
+{
+	const char *cc = getenv("CC") ? getenv("CC") : "cc";
+	const char *model = "#include <stdint.h>\n#include <calx/annotate.h>\n#include <calx/nullable.h>\n"
+			    "struct CALX_TABLE(\"ws\") w {\n\tint64_t id CALX(primary_key);\n\tcalx_opt_%s n;\n};\n";
+	char text[512], h[600], c[600], gh[600], inc[600], obj[600];
+	(void)state;
+	snprintf(h, sizeof h, "%s/w.h", tmpdir);
+	snprintf(c, sizeof c, "%s/w.calx.c", tmpdir);
+	snprintf(gh, sizeof gh, "%s/w.calx.h", tmpdir);
+	snprintf(inc, sizeof inc, "-I%s", tmpdir);
+	snprintf(obj, sizeof obj, "%s/w.o", tmpdir);
+	snprintf(text, sizeof text, model, "uint16");
+	spit(h, text);
+	{
+		const char *argv[] = { tool, h, "-o", c, "--header", gh, "-Iinclude", NULL };
+		assert_int_equal(run(argv, tmp_path("gen.txt")), 0);
+	}
+	const char *compile[] = { cc, "-std=c11", "-Wall", "-Werror", "-pedantic", "-Iinclude", inc, "-c", c, "-o", obj, NULL };
+	assert_int_equal(run(compile, tmp_path("cc.txt")), 0);
+	snprintf(text, sizeof text, model, "int16");      /* same size and offset, another type */
+	spit(h, text);
+	assert_int_not_equal(run(compile, tmp_path("cc.txt")), 0);
+	char *log = slurp(tmp_path("cc.txt"));
+	assert_non_null(log);
+	assert_non_null(strstr(log, "struct w changed since w.calx.c was generated: re-run calx-reflect"));
+	free(log);
 }
 
 static void unchanged_outputs_are_not_rewritten(void **state)
@@ -405,6 +441,7 @@ int main(void)
 		cmocka_unit_test(depfile_lists_every_included_header),
 		cmocka_unit_test(depfile_escapes_spaces),
 		cmocka_unit_test(generated_code_compiles_cleanly),
+		cmocka_unit_test(generated_source_refuses_a_changed_wrapper_type),
 		cmocka_unit_test(unchanged_outputs_are_not_rewritten),
 		cmocka_unit_test(error_leaves_previous_outputs_alone),
 		cmocka_unit_test(missing_input_is_an_error),

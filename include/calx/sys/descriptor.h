@@ -58,7 +58,13 @@ enum calx_field_flags {
 	CALX_FIELD_HAS_DEFAULT = 1u << 6,   /* default(...): in the mapper's defaults */
 	CALX_FIELD_ENUM = 1u << 7,          /* a C enum stored as its integer type */
 	CALX_FIELD_REQUIRED = 1u << 8,      /* constructor rejects a NULL char * (not_null, no default) */
-	CALX_FIELD_VERSION = 1u << 9        /* version(): optimistic locking counter */
+	CALX_FIELD_VERSION = 1u << 9,       /* version(): optimistic locking counter */
+	/*
+	 * A calx_opt_* wrapper (calx/nullable.h) of ctype's C type: offset and
+	 * size are the wrapper's, value is at offset 0, has_value at
+	 * offsetof(calx_opt_X, has_value). has_value false is SQL NULL.
+	 */
+	CALX_FIELD_OPTIONAL = 1u << 10
 };
 
 

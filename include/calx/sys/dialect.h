@@ -5,6 +5,11 @@
  * driver errors into calx statuses and keeps the driver's detail (sqlite
  * result code, SQLSTATE) in the message. The struct only grows at the end;
  * `version` says how much of it a dialect fills.
+ *
+ * A dialect never writes the runtime's SQL: the runtime compiles every
+ * statement itself (orm/sql/) from the members below -- placeholders,
+ * identifier quotes, RETURNING, LIMIT/OFFSET syntax, type names, the
+ * parameter limit -- and hands the text to prepare() or exec().
  */
 #ifndef CALX_SYS_DIALECT_H
 #define CALX_SYS_DIALECT_H
@@ -14,8 +19,13 @@
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
 
-#define CALX_DIALECT_VERSION 1
+#define CALX_DIALECT_VERSION 2
 #define CALX_ERRMSG_MAX 512
+
+/* calx_dialect.limit_style: how a select is paged. */
+#define CALX_LIMIT_OFFSET 0     /* LIMIT n OFFSET m; an offset alone needs LIMIT -1 (SQLite) */
+#define CALX_LIMIT_SEPARATE 1   /* LIMIT n and OFFSET m, each on its own (PostgreSQL) */
+#define CALX_LIMIT_FETCH 2      /* OFFSET m ROWS FETCH FIRST n ROWS ONLY (SQL:2008) */
 
 /* A status with its message; filled by whoever fails. */
 typedef struct calx_error {
@@ -99,9 +109,8 @@ typedef struct calx_dialect {
 	void (*counters)(calx_conn *c, uint64_t *statements, uint64_t *round_trips);
 
 	/*
-	 * Optional: rows went into table with explicit values in its
-	 * autoincrement column; make the generator continue above them
-	 * (PostgreSQL's identity sequences do not move by themselves).
+	 * Unused since version 2 (leave it NULL): the runtime moves identity
+	 * generators itself, with a statement it compiles (identity_setval).
 	 */
 	int (*sync_autoincrement)(calx_conn *c, const char *table, const char *column, calx_error *err);
 
@@ -112,7 +121,24 @@ typedef struct calx_dialect {
 	 */
 	int64_t (*last_insert_id)(calx_stmt *st);
 
-	const void *reserved[8];
+	/* --- version 2: what the SQL compiler needs ------------------------- */
+
+	/*
+	 * The opening and closing quote of identifiers ("\"\"" for
+	 * standard SQL); a closing quote inside a name is written twice.
+	 */
+	const char *ident_quote;
+	unsigned returning;               /* 1: INSERT/UPDATE/DELETE ... RETURNING */
+	unsigned limit_style;             /* CALX_LIMIT_* */
+	/*
+	 * 1: an identity column's generator does not move past explicit keys
+	 * by itself; after such inserts the runtime runs
+	 * SELECT setval(pg_get_serial_sequence(table, column), max(column)).
+	 */
+	unsigned identity_setval;
+	unsigned reserved_flags;          /* 0 */
+
+	const void *reserved[5];
 } calx_dialect;
 
 /* The dialects compiled into this libcalx. */

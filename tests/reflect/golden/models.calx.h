@@ -51,11 +51,12 @@ static inline bool user_eq(const struct user *a, const struct user *b) { return 
 #define ADDRESS_EMAIL_ADDRESS (&address_mapper.fields[2])
 #define ADDRESS_NOTE (&address_mapper.fields[3])
 #define ADDRESS_FLOOR (&address_mapper.fields[4])
-#define ADDRESS_LAT (&address_mapper.fields[5])
-#define ADDRESS_LON (&address_mapper.fields[6])
+#define ADDRESS_VERIFIED (&address_mapper.fields[5])
+#define ADDRESS_LAT (&address_mapper.fields[6])
+#define ADDRESS_LON (&address_mapper.fields[7])
 /* address_new(s, .field = value, ...): a transient struct address with defaults applied; NULL on error (see calx_session_errmsg). */
 #define address_new(...) CALX__NEW_address(__VA_ARGS__, )
-#define CALX__NEW_address(s, ...) ((struct address *)calx__construct((s), &address_mapper, &(struct address){ .id = 0, .floor = 1, __VA_ARGS__ }))
+#define CALX__NEW_address(s, ...) ((struct address *)calx__construct((s), &address_mapper, &(struct address){ .id = 0, .floor = CALX_SOME(1), __VA_ARGS__ }))
 static inline int address_get(calx_session *s, int64_t key, struct address **out) { return calx_session_get(s, &address_mapper, calx_v(key), (void **)out); }
 static inline int address_repr(const struct address *o, char *buf, size_t cap) { return calx_object_repr(&address_mapper, o, buf, cap); }
 static inline bool address_eq(const struct address *a, const struct address *b) { return calx_object_eq(&address_mapper, a, b); }

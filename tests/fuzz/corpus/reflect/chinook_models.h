@@ -34,15 +34,15 @@ struct CALX_TABLE("MediaType") media_type {
 struct CALX_TABLE("Track") track {
 	int32_t track_id CALX(primary_key, name("TrackId"));
 	char *name CALX(not_null, name("Name"), type("VARCHAR(200)"));
-	int32_t album_id CALX(nullable, name("AlbumId"), index,
-	                      foreign_key("Album.AlbumId"));
+	calx_opt_int32 album_id CALX(name("AlbumId"), index,
+	                             foreign_key("Album.AlbumId"));
 	int32_t media_type_id CALX(not_null, name("MediaTypeId"), index,
 	                           foreign_key("MediaType.MediaTypeId"));
-	int32_t genre_id CALX(nullable, name("GenreId"), index,
-	                      foreign_key("Genre.GenreId"));
+	calx_opt_int32 genre_id CALX(name("GenreId"), index,
+	                             foreign_key("Genre.GenreId"));
 	char *composer CALX(name("Composer"), type("VARCHAR(220)"));
 	int32_t milliseconds CALX(not_null, name("Milliseconds"));
-	int64_t bytes CALX(nullable, name("Bytes"));
+	calx_opt_int64 bytes CALX(name("Bytes"));
 	
 	double unit_price CALX(not_null, name("UnitPrice"), type("NUMERIC(10,2)"),
 	                       default(0.99), check("\"UnitPrice\" >= 0"));
@@ -54,8 +54,8 @@ struct CALX_TABLE("Employee") employee {
 	char last_name[21] CALX(not_null, name("LastName"), type("VARCHAR(20)"));
 	char first_name[21] CALX(not_null, name("FirstName"), type("VARCHAR(20)"));
 	char *title CALX(name("Title"), type("VARCHAR(30)"));
-	int32_t reports_to CALX(nullable, name("ReportsTo"), index,
-	                        foreign_key("Employee.EmployeeId"));
+	calx_opt_int32 reports_to CALX(name("ReportsTo"), index,
+	                               foreign_key("Employee.EmployeeId"));
 	chinook_date_t birth_date CALX(name("BirthDate"));
 	chinook_date_t hire_date CALX(name("HireDate"));
 	char *address CALX(name("Address"), type("VARCHAR(70)"));
@@ -81,8 +81,8 @@ struct CALX_TABLE("Customer") customer {
 	char *phone CALX(name("Phone"), type("VARCHAR(24)"));
 	char *fax CALX(name("Fax"), type("VARCHAR(24)"));
 	chinook_email_t email CALX(not_null, name("Email"));
-	int32_t support_rep_id CALX(nullable, name("SupportRepId"), index,
-	                            foreign_key("Employee.EmployeeId"));
+	calx_opt_int32 support_rep_id CALX(name("SupportRepId"), index,
+	                                   foreign_key("Employee.EmployeeId"));
 };
 
 struct CALX_TABLE("Invoice") invoice {

@@ -2,6 +2,8 @@ typedef char *email_t;
 typedef email_t work_email_t;
 CALX_TYPE(email_t, "VARCHAR(255)", "postgresql:CITEXT");
 
+typedef calx_opt_int64 maybe_id;
+
 enum role { ROLE_USER, ROLE_ADMIN };
 
 struct CALX_TABLE("users") user {
@@ -12,17 +14,18 @@ struct CALX_TABLE("users") user {
 	work_email_t work_email;
 	char *nick CALX(not_null);
 	enum role role CALX(default(ROLE_ADMIN), index);
-	double score CALX(name("rating"), check("rating >= 0"));
+	calx_opt_double score CALX(name("rating"), check("rating >= 0"));
 	struct timestamps ts;
 	void *cache CALX(transient);
 };
 
 struct CALX_TABLE("addresses") address {
 	int64_t id CALX(primary_key);
-	int64_t user_id CALX(foreign_key("users.id", ondelete = "cascade"), index);
+	maybe_id user_id CALX(foreign_key("users.id", ondelete = "cascade"), index);
 	const char *email_address CALX(type("TEXT", "postgresql:VARCHAR(320)"));
 	char *note CALX(not_null, server_default("'none'"), init(false));
-	uint16_t floor CALX(default(1), nullable);
+	calx_opt_uint16 floor CALX(default(1), nullable);
+	calx_opt_bool verified CALX(not_null, server_default("false"), init(false));
 	float lat, lon;
 };
 

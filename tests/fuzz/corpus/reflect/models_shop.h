@@ -10,7 +10,7 @@ struct CALX_TABLE("users") user {
 	bool active CALX(default(true));
 	int32_t age CALX(check("age >= 0"));
 	double score;
-	int64_t created CALX(server_default("42"), init(false));
+	calx_opt_int64 created CALX(server_default("42"), init(false));
 	enum color color CALX(default(COLOR_GREEN));
 	char *note;
 };
@@ -39,6 +39,17 @@ struct CALX_TABLE("samples") sample {
 	char *s;
 	char fixed[8];
 	enum color c;
+	calx_opt_int8 oi8;
+	calx_opt_int16 oi16;
+	calx_opt_int32 oi32;
+	calx_opt_int64 oi64;
+	calx_opt_uint8 ou8;
+	calx_opt_uint16 ou16;
+	calx_opt_uint32 ou32;
+	calx_opt_uint64 ou64;
+	calx_opt_bool ob;
+	calx_opt_float of;
+	calx_opt_double od;
 };
 
 struct CALX_MIXIN stamps {
@@ -57,6 +68,24 @@ struct CALX_TABLE() tag {
 
 struct CALX_TABLE("nodes") node {
 	int64_t id CALX(primary_key);
-	int64_t parent_id CALX(foreign_key("nodes.id"));
+	calx_opt_int64 parent_id CALX(foreign_key("nodes.id"));   
 	char name[32];
+};
+
+
+struct CALX_TABLE("accounts") account {
+	int64_t id CALX(primary_key);
+	int64_t balance;
+	int32_t version CALX(version);
+};
+
+
+struct CALX_TABLE("settings") setting {
+	int64_t id CALX(primary_key);
+	bool enabled CALX(server_default("true"));
+	int32_t level CALX(server_default("5"));
+	calx_opt_bool shown CALX(server_default("true"));
+	calx_opt_int32 lim CALX(server_default("7"));
+	calx_opt_double ratio CALX(not_null, server_default("0.5"));
+	char *label CALX(server_default("'none'"));
 };

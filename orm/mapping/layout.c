@@ -1,0 +1,93 @@
+/*
+ * What a mapper derives about its struct's bytes: which byte spans hold
+ * mapped fields (object state covers those and nothing else: members the
+ * program keeps beside them, such as a cache pointer marked transient, are
+ * never read or written by snapshots, comparison or rollback), which fields
+ * the database may fill at insert, and the layout of an object's block in
+ * a session.
+ */
+#include <stdalign.h>
+#include <stddef.h>
+#include <string.h>
+#include "calx/calx.h"
+#include "base/alloc.h"
+#include "mapping/registry.h"
+#include "session/session.h"
+
+static size_t align_up(size_t n, size_t a)
+{
+	return (n + a - 1) / a * a;
+}
+
+/*
+ * Maximal runs of bytes covered by mapped fields, in offset order. Gaps are
+ * left out even when they are only padding: the descriptor cannot tell
+ * padding from an unmapped member, and a gap costs one more memcpy.
+ */
+static int derive_spans(calx__mapper *rm, calx_error *err)
+{
+	const calx_mapper_desc *m = rm->desc;
+	unsigned n = m->n_fields, *by_off = calx__malloc(n * sizeof *by_off);
+	rm->spans = calx__malloc(n * sizeof *rm->spans);
+	if (!by_off || !rm->spans) {
+		calx__free(by_off);
+		return calx_error_set(err, CALX_ENOMEM, "out of memory opening registry");
+	}
+	/* insertion sort: fields come in declaration order, which is offset order but for unions */
+	for (unsigned i = 0; i < n; i++) {
+		unsigned j = i;
+		while (j && m->fields[by_off[j - 1]].offset > m->fields[i].offset) {
+			by_off[j] = by_off[j - 1];
+			j--;
+		}
+		by_off[j] = i;
+	}
+	rm->n_spans = 0;
+	rm->mapped_bytes = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const calx_field_desc *f = &m->fields[by_off[i]];
+		calx__span *last = rm->n_spans ? &rm->spans[rm->n_spans - 1] : NULL;
+		if (last && f->offset <= last->off + last->len) {
+			size_t end = f->offset + f->size;
+			if (end > last->off + last->len)
+				last->len = end - last->off;
+		} else {
+			rm->spans[rm->n_spans].off = f->offset;
+			rm->spans[rm->n_spans++].len = f->size;
+		}
+	}
+	for (unsigned i = 0; i < rm->n_spans; i++)
+		rm->mapped_bytes += rm->spans[i].len;
+	calx__free(by_off);
+	return CALX_OK;
+}
+
+int calx__mapper_layout(calx__mapper *rm, calx_error *err)
+{
+	const calx_mapper_desc *m = rm->desc;
+	rm->field_words = (m->n_fields + 63) / 64;
+	rm->generated = calx__calloc(rm->field_words, sizeof *rm->generated);
+	if (!rm->generated)
+		return calx_error_set(err, CALX_ENOMEM, "out of memory opening registry");
+	for (unsigned f = 0; f < m->n_fields; f++) {
+		const calx_field_desc *fd = &m->fields[f];
+		if ((fd->flags & CALX_FIELD_AUTOINCREMENT) || fd->server_default)
+			rm->generated[f / 64] |= (uint64_t)1 << (f % 64);
+	}
+	int rc = derive_spans(rm, err);
+	if (rc != CALX_OK)
+		return rc;
+
+	/* [header][object][snapshot][null bits: now, snapshot][omitted bits, wide tables only] */
+	size_t a = m->align > alignof(max_align_t) ? m->align : alignof(max_align_t);
+	size_t words = rm->field_words * sizeof(uint64_t);
+	rm->obj_off = align_up(sizeof(calx__obj), a);
+	/* the snapshot is only compared and copied: the struct's own alignment will do */
+	rm->snap_off = align_up(rm->obj_off + m->size, m->align ? m->align : 1);
+	rm->nulls_off = align_up(rm->snap_off + m->size, alignof(uint64_t));
+	/* up to 64 fields, the omitted bits fit the header's word (calx__obj.omitted) */
+	rm->omitted_off = rm->field_words > 1 ? rm->nulls_off + 2 * words : 0;
+	/* the arena aligns each block's start itself */
+	rm->block_size = rm->nulls_off + (rm->field_words > 1 ? 3 : 2) * words;
+	return CALX_OK;
+}

@@ -1,0 +1,113 @@
+/*
+ * Object state and change detection. An object's state is the bytes of its
+ * mapped fields (calx__mapper.spans) and its null bits; the snapshot holds
+ * the same for the row as the database last had it. Only those bytes are
+ * copied or compared, so members the program keeps in the struct beside
+ * mapped ones (a cache pointer marked transient) are never read or touched.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "session/session.h"
+#include "mapping/value.h"
+#include "sql/statements.h"
+#include "unitofwork/plan.h"
+#include "unitofwork/uow.h"
+
+void calx__state_revert(calx__obj *h)
+{
+	const calx__mapper *m = h->m;
+	const unsigned char *snap = calx__obj_snap(h);
+	for (unsigned i = 0; i < m->n_spans; i++)
+		memcpy((char *)calx__obj_ptr(h) + m->spans[i].off, snap + m->spans[i].off, m->spans[i].len);
+	memcpy(calx__obj_nulls(h), calx__obj_snap_nulls(h), m->field_words * sizeof(uint64_t));
+}
+
+/* Same mapped bytes and null bits as the snapshot: nothing to compare field by field. */
+bool calx__state_unchanged(const calx__obj *h)
+{
+	const calx__mapper *m = h->m;
+	const char *obj = calx__obj_ptr(h), *snap = (const char *)calx__obj_snap(h);
+	for (unsigned i = 0; i < m->n_spans; i++)
+		if (memcmp(obj + m->spans[i].off, snap + m->spans[i].off, m->spans[i].len) != 0)
+			return false;
+	return memcmp(calx__obj_nulls(h), calx__obj_snap_nulls(h), m->field_words * sizeof(uint64_t)) == 0;
+}
+
+/* Drop null flags of fields the application has assigned a value since. */
+void calx__state_normalize_nulls(calx__obj *h)
+{
+	const calx_mapper_desc *m = h->m->desc;
+	uint64_t *nulls = calx__obj_nulls(h);
+	for (unsigned w = 0; w < h->m->field_words; w++) {
+		/* most objects have no NULL scalar: one test per 64 fields */
+		for (uint64_t bits = nulls[w]; bits; bits &= bits - 1) {
+			unsigned f = w * 64 + (unsigned)__builtin_ctzll(bits);
+			if (f < m->n_fields && !calx__field_null(h, &m->fields[f]))
+				calx__bit_set(nulls, f, false);
+		}
+	}
+}
+
+static bool snap_null(const calx__obj *h, const calx_field_desc *f)
+{
+	return calx__field_is_null(f, calx__obj_snap(h), calx__bit(calx__obj_snap_nulls(h), f->index));
+}
+
+static bool field_dirty(const calx__obj *h, const calx_field_desc *f)
+{
+	bool now = calx__field_null(h, f), then = snap_null(h, f);
+	if (now != then)
+		return true;
+	return !now && !calx__field_equal(f, calx__obj_ptr(h), calx__obj_snap(h));
+}
+
+bool calx__state_dirty(const calx__obj *h)
+{
+	const calx_mapper_desc *m = h->m->desc;
+	for (unsigned f = 0; f < m->n_fields; f++)
+		if (field_dirty(h, &m->fields[f]))
+			return true;
+	return false;
+}
+
+bool calx__state_dirty_set(const calx__obj *h, uint64_t *set)
+{
+	const calx_mapper_desc *m = h->m->desc;
+	bool any = false;
+	memset(set, 0, h->m->field_words * sizeof *set);
+	for (unsigned f = 0; f < m->n_fields; f++) {
+		if (field_dirty(h, &m->fields[f])) {
+			calx__bit_set(set, f, true);
+			any = true;
+		}
+	}
+	return any;
+}
+
+void calx__state_left_to_db(const calx__obj *h, uint64_t *out)
+{
+	const calx__mapper *m = h->m;
+	const uint64_t *nulls = calx__obj_nulls(h);
+	for (unsigned w = 0; w < m->field_words; w++) {
+		out[w] = 0;
+		for (uint64_t bits = m->generated[w]; bits; bits &= bits - 1) {
+			unsigned f = w * 64 + (unsigned)__builtin_ctzll(bits);
+			if (calx__field_left_to_db(&m->desc->fields[f], calx__obj_ptr(h), calx__bit(nulls, f)))
+				out[w] |= (uint64_t)1 << (f % 64);
+		}
+	}
+}
+
+void calx__state_clear_generated(calx__obj *h)
+{
+	const calx__mapper *m = h->m;
+	uint64_t *omitted = calx__obj_omitted(h);
+	for (unsigned w = 0; w < m->field_words; w++) {
+		for (uint64_t bits = omitted[w]; bits; bits &= bits - 1) {
+			const calx_field_desc *f = &m->desc->fields[w * 64 + (unsigned)__builtin_ctzll(bits)];
+			memset((char *)calx__obj_ptr(h) + f->offset, 0, f->size);
+			calx__bit_set(calx__obj_nulls(h), f->index, false);
+		}
+		omitted[w] = 0;
+	}
+}

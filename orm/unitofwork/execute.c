@@ -1,0 +1,137 @@
+/*
+ * Phase A's updates (changed columns only, matched on the key and version
+ * the snapshot has) and deletes, one statement per row, from
+ * orm/sql/statements.h by shape. As for inserts, a row's snapshot is taken
+ * as soon as its statement worked, before its after_update listeners run.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "session/session.h"
+#include "mapping/value.h"
+#include "sql/statements.h"
+#include "unitofwork/plan.h"
+#include "unitofwork/uow.h"
+
+int calx__exec_failed(calx_session *s, const char *what, const calx__obj *h, size_t i, size_t n)
+{
+	calx_error keep = s->err;
+	return calx__fail(s, keep.code, "flush: %s \"%s\" (row %zu of %zu): %.380s", what, h->m->desc->table,
+	                  i + 1, n, keep.msg);
+}
+
+/* Bind the primary key (and version) as the snapshot has them: the row as it was read. */
+static int bind_key(calx_session *s, calx__stmt *st, const calx__obj *h, unsigned first)
+{
+	calx_value key[CALX__MAX_PK + 1];
+	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
+	unsigned n = h->m->n_pk;
+	if (rc == CALX_OK && h->m->version >= 0)
+		rc = calx__field_get(&h->m->desc->fields[h->m->version], calx__obj_snap(h), false, &key[n++], &s->err);
+	for (unsigned i = 0; i < n && rc == CALX_OK; i++)
+		rc = s->d->bind(st->st, first + i, &key[i], &s->err);
+	return rc;
+}
+
+/* Step an update or delete of one row and check that it found the row. */
+static int step_one_row(calx_session *s, calx__stmt *st, const calx__obj *h)
+{
+	int rc = s->d->step(st->st, &s->err);
+	if (rc != CALX_DONE)
+		return rc;
+	if (s->d->rows_affected(st->st) == 1)
+		return CALX_OK;
+	if (h->m->version >= 0)
+		return calx_error_set(&s->err, CALX_ERETRY,
+		                      "stale object: the row's version changed since it was read "
+		                      "(another transaction updated or deleted it); reload and retry");
+	return calx_error_set(&s->err, CALX_ENOTFOUND,
+	                      "the row was not found (deleted or its key changed outside this session)");
+}
+
+/*
+ * Optimistic locking (SQLAlchemy's version_id_col): an UPDATE sets the
+ * version to the row's version + 1 and matches the row's version, so an
+ * update from a stale copy changes no row.
+ */
+static int bump_version(calx_session *s, calx__obj *h, uint64_t *set)
+{
+	const calx_field_desc *f = &h->m->desc->fields[h->m->version];
+	calx_value v;
+	bool isnull;
+	int rc = calx__field_get(f, calx__obj_snap(h), false, &v, &s->err);
+	if (rc != CALX_OK)
+		return rc;
+	v.u.i++;
+	calx__bit_set(set, f->index, true);
+	return calx__field_set(f, calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err);
+}
+
+static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
+{
+	static const char what[] = "update of";
+	const calx__mapper *m = h->m;
+	uint64_t *set = calx__plan_bits(s, CALX__BITS_SET);
+	calx__stmt *st = NULL;
+	int rc = calx__fire(s, CALX_EVENT_BEFORE_UPDATE, h);
+	if (rc != CALX_OK)
+		return rc;
+	calx__state_normalize_nulls(h);
+	if (!calx__state_dirty_set(h, set)) {
+		calx__state_snapshot(h);        /* a listener took the change back */
+		return CALX_OK;
+	}
+	if (m->version >= 0 && (rc = bump_version(s, h, set)) != CALX_OK)
+		return calx__exec_failed(s, what, h, i, total);
+	for (unsigned k = 0; k < m->n_pk; k++)
+		if (calx__bit(set, m->pk[k]))
+			h->flags |= CALX__REKEY;
+	if ((rc = calx__prepare_update(s->conn, m, set, &st, &s->err)) != CALX_OK)
+		return calx__exec_failed(s, what, h, i, total);
+	unsigned k = 0;
+	for (unsigned f = 0; f < m->desc->n_fields && rc == CALX_OK; f++) {
+		const calx_field_desc *fd = &m->desc->fields[f];
+		calx_value v;
+		if (calx__bit(set, f) && (rc = calx__field_get(fd, calx__obj_ptr(h), calx__field_null(h, fd), &v,
+		                                                &s->err)) == CALX_OK)
+			rc = s->d->bind(st->st, k++, &v, &s->err);
+	}
+	if (rc == CALX_OK && (rc = bind_key(s, st, h, k)) == CALX_OK)
+		rc = step_one_row(s, st, h);
+	calx__stmt_release(st);
+	if (rc != CALX_OK)
+		return calx__exec_failed(s, what, h, i, total);
+	calx__state_snapshot(h);
+	return calx__fire(s, CALX_EVENT_AFTER_UPDATE, h);
+}
+
+int calx__exec_updates(calx_session *s, calx__plan *p, size_t from)
+{
+	int rc = CALX_OK;
+	for (size_t i = from; i < p->updates.n && rc == CALX_OK; i++)
+		rc = update_one(s, p->updates.v[i], i - from, p->updates.n - from);
+	return rc;
+}
+
+static int delete_one(calx_session *s, calx__obj *h, size_t i, size_t total)
+{
+	calx__stmt *st = NULL;
+	int rc = calx__fire(s, CALX_EVENT_BEFORE_DELETE, h);
+	if (rc != CALX_OK)
+		return rc;
+	if ((rc = calx__prepare_delete(s->conn, h->m, &st, &s->err)) != CALX_OK)
+		return calx__exec_failed(s, "delete from", h, i, total);
+	if ((rc = bind_key(s, st, h, 0)) == CALX_OK)
+		rc = step_one_row(s, st, h);
+	calx__stmt_release(st);
+	if (rc != CALX_OK)
+		return calx__exec_failed(s, "delete from", h, i, total);
+	return calx__fire(s, CALX_EVENT_AFTER_DELETE, h);
+}
+
+int calx__exec_deletes(calx_session *s, calx__plan *p, size_t from)
+{
+	int rc = CALX_OK;
+	for (size_t i = from; i < p->deletes.n && rc == CALX_OK; i++)
+		rc = delete_one(s, p->deletes.v[i], i - from, p->deletes.n - from);
+	return rc;
+}

@@ -1,0 +1,66 @@
+/*
+ * Internal: rows of one flush in dependency order (graph.c).
+ *
+ * The graph's nodes are rows (objects), not tables. An edge says "this row
+ * must be written before that one". Edge sources, each documented where it
+ * is collected in graph.c:
+ *   - foreign-key values: a row whose foreign key (any of its table's, to
+ *     its own table or another) equals the referenced column of another
+ *     row of the same set depends on that row. Matched by value, so keys
+ *     the database has not generated yet cannot be followed: a zero or
+ *     NULL value names no row.
+ *   - relationship pointers (next issue): a many-to-one pointer names its
+ *     parent row directly, generated key or not; they are one more source
+ *     feeding the same edge list, before the sort.
+ *
+ * Inserts put parents first, deletes children first (deletes read the rows
+ * as the database has them: their snapshots). The order is deterministic
+ * and stable: rows are grouped by table in the registry's foreign-key
+ * order, and within a table keep the order they were added in, unless an
+ * edge says otherwise; a table is split into several runs only where rows
+ * depend on each other across tables both ways. Long runs of one table
+ * matter: the batched insert path sends each run of one statement shape as
+ * one pipeline.
+ *
+ * Rows that depend on each other in a cycle cannot all go first: the
+ * sort places the earliest-added of them against its edge and counts it in
+ * *n_forced (the database then reports the violation, unless the
+ * constraint is deferred). The post-update phase (next issue) will instead
+ * insert those rows with the cycle's key NULL and set it by an UPDATE once
+ * both rows exist; calx__flush has its slot for it after the inserts.
+ *
+ * Cost: O(rows + edges) time; no memory at all when no table of the set
+ * refers to a table of the set (one table without a self-reference: the
+ * bulk insert), O(rows) scratch otherwise, freed before returning.
+ */
+#ifndef CALX_ORM_UOW_GRAPH_H
+#define CALX_ORM_UOW_GRAPH_H
+
+#include <stddef.h>
+#include "calx/types.h"
+#include "mapping/registry.h"
+
+struct calx__obj;
+
+typedef enum calx__order_kind {
+	CALX__ORDER_INSERTS,    /* parents first, by the objects' current values */
+	CALX__ORDER_DELETES     /* children first, by the snapshots' values */
+} calx__order_kind;
+
+/*
+ * Put rows[0..n) of registry reg in dependency order, in place.
+ * n_forced (may be NULL) receives the number of rows placed against an
+ * edge because of a cycle. CALX_OK, or CALX_ENOMEM with err set.
+ */
+int calx__order_rows(const calx_registry *reg, struct calx__obj **rows, size_t n, calx__order_kind kind,
+                     size_t *n_forced, calx_error *err);
+
+/*
+ * Group rows[0..n) by table in foreign-key order (reverse: children's
+ * tables first), keeping their order within a table: for updates, which
+ * depend on no row of their own set.
+ */
+int calx__order_by_table(const calx_registry *reg, struct calx__obj **rows, size_t n, bool reverse,
+                         calx_error *err);
+
+#endif

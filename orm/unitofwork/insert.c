@@ -1,0 +1,315 @@
+/*
+ * Phase A's inserts: row by row, or in pipelined batches (one
+ * execute_batch call per run of one table and statement shape) where the
+ * dialect has execute_batch. What the database generates comes back by
+ * RETURNING, or by last_insert_id when the integer key is all there is.
+ *
+ * The only things written into objects are what the database generated
+ * (remembered in the object's omitted bits, for the undo) and the version
+ * of a versioned row. Each row's snapshot is taken as soon as its
+ * statement worked, before its after_insert listeners run, so a change
+ * they make is a change the next flush will find.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "session/session.h"
+#include "mapping/value.h"
+#include "sql/statements.h"
+#include "unitofwork/plan.h"
+#include "unitofwork/uow.h"
+
+/* Rows of one shape per execute_batch call. */
+#define MAX_BATCH 10000
+
+/* A versioned row starts at version 1 unless the application chose one. */
+static int init_version(calx_session *s, calx__obj *h)
+{
+	const calx_field_desc *f = &h->m->desc->fields[h->m->version];
+	if (!calx__field_zero(f, calx__obj_ptr(h)))
+		return CALX_OK;
+	calx_value one = calx_value_int(1);
+	bool isnull;
+	return calx__field_set(f, calx__obj_ptr(h), &one, &s->arena, &isnull, &s->err);
+}
+
+/* Before an insert's statement: listeners, the version, the null flags. */
+static int before_insert(calx_session *s, calx__obj *h)
+{
+	int rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, h);
+	if (rc == CALX_OK && h->m->version >= 0)
+		rc = init_version(s, h);
+	if (rc == CALX_OK)
+		calx__state_normalize_nulls(h);
+	return rc;
+}
+
+/* Can the key come from the dialect's last_insert_id instead of RETURNING? */
+static bool key_by_last_id(const calx_session *s, const calx__mapper *m, const uint64_t *omitted)
+{
+	if (!s->d->last_insert_id || m->autoinc < 0)
+		return false;
+	/* only when the integer autoincrement key is the one column left to the database */
+	for (unsigned w = 0; w < m->field_words; w++)
+		if (omitted[w] != ((unsigned)m->autoinc / 64 == w ? (uint64_t)1 << (m->autoinc % 64) : 0))
+			return false;
+	return true;
+}
+
+static unsigned count_omitted(const calx__mapper *m, const uint64_t *omitted)
+{
+	unsigned n = 0;
+	for (unsigned w = 0; w < m->field_words; w++)
+		n += (unsigned)__builtin_popcountll(omitted[w]);
+	return n;
+}
+
+/* Per row, on tables of up to 64 fields: one word, no loop. */
+static bool same_bits(const uint64_t *a, const uint64_t *b, unsigned words)
+{
+	if (words == 1)
+		return a[0] == b[0];
+	return memcmp(a, b, words * sizeof *a) == 0;
+}
+
+static void copy_bits(uint64_t *to, const uint64_t *from, unsigned words)
+{
+	if (words == 1)
+		to[0] = from[0];
+	else
+		memcpy(to, from, words * sizeof *to);
+}
+
+/* What the rows of one statement shape (a table and its omitted columns) share, found once per run. */
+typedef struct shape {
+	const calx__mapper *m;
+	unsigned sent;          /* parameters per row */
+	bool omits;             /* something is left to the database */
+	bool by_last_id;        /* ... and it is the integer key, read by last_insert_id */
+} shape;
+
+static inline shape shape_of(const calx_session *s, const calx__mapper *m, const uint64_t *omitted)
+{
+	unsigned n = count_omitted(m, omitted);
+	return (shape){ m, m->desc->n_fields - n, n > 0, key_by_last_id(s, m, omitted) };
+}
+
+/* RETURNING: what the database generated goes back into the struct. */
+static int store_returning(calx_session *s, calx__obj *h, const uint64_t *omitted, calx_stmt *raw)
+{
+	const calx__mapper *m = h->m;
+	unsigned col = 0;
+	copy_bits(calx__obj_omitted(h), omitted, m->field_words);
+	for (unsigned f = 0; f < m->desc->n_fields; f++) {
+		if (!calx__bit(omitted, f))
+			continue;
+		calx_value v;
+		bool isnull;
+		s->d->column(raw, col++, &v);
+		if (calx__field_set(&m->desc->fields[f], calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err) != CALX_OK)
+			return s->err.code;
+		calx__bit_set(calx__obj_nulls(h), f, isnull);
+	}
+	return CALX_OK;
+}
+
+/* The key from last_insert_id, for the same bookkeeping as RETURNING. */
+static int store_last_id(calx_session *s, calx__obj *h, const uint64_t *omitted, calx_stmt *raw)
+{
+	const calx_field_desc *key = &h->m->desc->fields[h->m->autoinc];
+	calx_value v = calx_value_int(s->d->last_insert_id(raw));
+	bool isnull;
+	copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
+	return calx__field_set(key, calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err) == CALX_OK ? CALX_OK
+	                                                                                          : s->err.code;
+}
+
+/* The values of the columns an insert sends, in field order. */
+static int insert_values(calx_session *s, calx__plan *p, calx__obj *h, const uint64_t *omitted, calx_value *out)
+{
+	const calx_mapper_desc *d = h->m->desc;
+	unsigned k = 0;
+	if (h->m->autoinc >= 0 && !calx__bit(omitted, (unsigned)h->m->autoinc))
+		p->explicit_keys[d->index] = 1;
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		if (calx__bit(omitted, f))
+			continue;
+		const calx_field_desc *fd = &d->fields[f];
+		int rc = calx__field_get(fd, calx__obj_ptr(h), calx__field_null(h, fd), &out[k++], &s->err);
+		if (rc != CALX_OK)
+			return rc;
+	}
+	return CALX_OK;
+}
+
+static int prepare_insert(calx_session *s, const shape *sh, const uint64_t *omitted, calx__stmt **st)
+{
+	const calx__mapper *m = sh->m;
+	uint64_t *sent = calx__plan_bits(s, CALX__BITS_SENT), *ret = calx__plan_bits(s, CALX__BITS_RETURNING);
+	for (unsigned w = 0; w < m->field_words; w++) {
+		unsigned left = m->desc->n_fields - w * 64;
+		uint64_t all = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
+		sent[w] = all & ~omitted[w];
+		ret[w] = sh->by_last_id ? 0 : omitted[w];
+	}
+	return calx__prepare_insert(s->conn, m, sent, ret, st, &s->err);
+}
+
+/* Row by row: bind, step, read what the database generated. */
+static int insert_rows(calx_session *s, calx__plan *p, size_t from)
+{
+	uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN), *row = calx__plan_bits(s, CALX__BITS_ROW);
+	calx__stmt *st = NULL;
+	shape sh = { NULL, 0, false, false };
+	size_t n = p->inserts.n;
+	int rc = CALX_OK;
+	for (size_t i = from; i < n; i++) {
+		calx__obj *h = p->inserts.v[i];
+		const calx__mapper *m = h->m;
+		/* before_insert(), spelled out: this loop is the SQLite bulk path */
+		if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, h)) != CALX_OK ||
+		    (m->version >= 0 && (rc = init_version(s, h)) != CALX_OK))
+			break;
+		calx__state_normalize_nulls(h);
+		calx__state_left_to_db(h, row);
+		if (!st || m != sh.m || !same_bits(row, run, m->field_words)) {
+			calx__stmt_release(st);
+			st = NULL;
+			copy_bits(run, row, m->field_words);
+			sh = shape_of(s, m, run);
+			if ((rc = calx__plan_params(s, sh.sent)) != CALX_OK)
+				break;
+			if ((rc = prepare_insert(s, &sh, run, &st)) != CALX_OK) {
+				rc = calx__exec_failed(s, "preparing insert into", h, i - from, n - from);
+				break;
+			}
+		}
+		rc = insert_values(s, p, h, run, p->params);
+		for (unsigned j = 0; j < sh.sent && rc == CALX_OK; j++)
+			rc = s->d->bind(st->st, j, &p->params[j], &s->err);
+		if (rc == CALX_OK && (rc = s->d->step(st->st, &s->err)) == CALX_ROW) {
+			if ((rc = store_returning(s, h, run, st->st)) == CALX_OK)
+				rc = s->d->step(st->st, &s->err);
+		} else if (rc == CALX_DONE && sh.by_last_id) {
+			if ((rc = store_last_id(s, h, run, st->st)) == CALX_OK)
+				rc = CALX_DONE;
+		}
+		p->n_inserted = i + 1;
+		if (rc != CALX_DONE) {
+			rc = calx__exec_failed(s, "insert into", h, i - from, n - from);
+			break;
+		}
+		rc = CALX_OK;
+		s->d->reset(st->st);
+		calx__state_snapshot(h);
+		if ((rc = calx__fire(s, CALX_EVENT_AFTER_INSERT, h)) != CALX_OK)
+			break;
+	}
+	calx__stmt_release(st);
+	return rc;
+}
+
+typedef struct batch_ctx {
+	calx_session *s;
+	calx__obj **rows;
+	const uint64_t *omitted;
+} batch_ctx;
+
+static int batch_row(void *payload, size_t row, calx_stmt *raw)
+{
+	batch_ctx *ctx = payload;
+	return store_returning(ctx->s, ctx->rows[row], ctx->omitted, raw);
+}
+
+/* The end of the run of one table and shape that starts at rows[i], its before_insert listeners run. */
+static int shape_run(calx_session *s, calx__plan *p, size_t i, size_t *fired, size_t *end)
+{
+	calx__obj **rows = p->inserts.v;
+	uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN), *row = calx__plan_bits(s, CALX__BITS_ROW);
+	const calx__mapper *m = rows[i]->m;
+	int rc;
+	if (*fired <= i) {
+		if ((rc = before_insert(s, rows[i])) != CALX_OK)
+			return rc;
+		*fired = i + 1;
+	}
+	calx__state_left_to_db(rows[i], run);
+	size_t e = i + 1;
+	while (e < p->inserts.n && e - i < MAX_BATCH && rows[e]->m == m) {
+		if (*fired <= e) {
+			if ((rc = before_insert(s, rows[e])) != CALX_OK)
+				return rc;
+			*fired = e + 1;
+		}
+		calx__state_left_to_db(rows[e], row);
+		if (!same_bits(row, run, m->field_words))
+			break;
+		e++;
+	}
+	*end = e;
+	return CALX_OK;
+}
+
+/* Runs of one table and shape go to the dialect's execute_batch (pipelined). */
+static int insert_batches(calx_session *s, calx__plan *p, size_t from)
+{
+	const uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN);
+	size_t n = p->inserts.n, i = from, fired = from;
+	int rc = CALX_OK;
+	while (i < n && rc == CALX_OK) {
+		calx__obj **rows = p->inserts.v;
+		const calx__mapper *m = rows[i]->m;
+		size_t end;
+		if ((rc = shape_run(s, p, i, &fired, &end)) != CALX_OK)
+			break;
+		shape sh = shape_of(s, m, run);
+		unsigned k = sh.sent;
+		if ((rc = calx__plan_params(s, (end - i) * (k ? k : 1))) != CALX_OK)
+			break;
+		for (size_t r = i; r < end && rc == CALX_OK; r++)
+			if ((rc = insert_values(s, p, rows[r], run, p->params + (r - i) * k)) != CALX_OK)
+				rc = calx__exec_failed(s, "insert into", rows[r], r - from, n - from);
+		if (rc != CALX_OK)
+			break;
+		calx__stmt *st = NULL;
+		if ((rc = prepare_insert(s, &sh, run, &st)) != CALX_OK) {
+			rc = calx__exec_failed(s, "preparing insert into", rows[i], i - from, n - from);
+			break;
+		}
+		batch_ctx ctx = { s, rows + i, run };
+		size_t failed = 0;
+		rc = s->d->execute_batch(st->st, end - i, k, p->params, sh.omits ? batch_row : NULL, &ctx,
+		                         &failed, &s->err);
+		calx__stmt_release(st);
+		p->n_inserted = end;
+		if (rc != CALX_OK) {
+			rc = calx__exec_failed(s, "insert into", rows[i + failed], i + failed - from, n - from);
+			break;
+		}
+		for (size_t r = i; r < end; r++)
+			calx__state_snapshot(rows[r]);
+		for (size_t r = i; r < end && rc == CALX_OK; r++)
+			rc = calx__fire(s, CALX_EVENT_AFTER_INSERT, rows[r]);
+		i = end;
+	}
+	return rc;
+}
+
+int calx__exec_inserts(calx_session *s, calx__plan *p, size_t from)
+{
+	return s->d->execute_batch ? insert_batches(s, p, from) : insert_rows(s, p, from);
+}
+
+/* Explicit values in an identity column: move its sequence above them. */
+int calx__exec_sync_keys(calx_session *s, calx__plan *p)
+{
+	int rc = CALX_OK;
+	for (unsigned m = 0; m < s->reg->n_mappers; m++) {
+		const calx__mapper *rm = &s->reg->mappers[m];
+		if (!p->explicit_keys[m])
+			continue;
+		p->explicit_keys[m] = 0;
+		if (rc == CALX_OK)
+			rc = calx__sync_autoincrement(s->conn, rm, &s->err);
+	}
+	return rc;
+}

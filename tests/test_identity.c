@@ -1,0 +1,202 @@
+/*
+ * The identity map (orm/session/identity.c): insert, find, remove with
+ * backward-shift deletion (clusters that wrap around the table's end
+ * included), growth, and reserve. Hashes are chosen by the test through
+ * calx__idmap_probe / calx__idmap_put where collisions matter.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "spine_fixture.h"
+#include "session/session.h"
+#include "unitofwork/uow.h"
+
+/* A gadget with key id whose snapshot has the key (the map keys by the snapshot). */
+static calx__obj *keyed(fixture *fx, int64_t id)
+{
+	struct gadget *g = gadget_new(fx->s, .id = id);
+	assert_non_null(g);
+	calx__obj *h = calx__obj_of(fx->s, g);
+	assert_non_null(h);
+	calx__state_snapshot(h);
+	return h;
+}
+
+static calx__obj *find(fixture *fx, int64_t id)
+{
+	const calx__mapper *m = &fx->reg->mappers[gadget_mapper.index];
+	calx_value key = calx_value_int(id);
+	return calx__idmap_find(fx->s, m, &key, calx__key_hash(m, &key));
+}
+
+/* Put h in the map under a hash the test chooses. */
+static void put_with_hash(fixture *fx, calx__obj *h, uint64_t hash)
+{
+	calx_value key = calx_value_int(((struct gadget *)calx__obj_ptr(h))->id);
+	size_t slot;
+	assert_ok(fx->s, calx__idmap_reserve(fx->s, 1));
+	assert_null(calx__idmap_probe(fx->s, h->m, &key, hash, &slot));
+	calx__idmap_put(fx->s, slot, h, hash);
+}
+
+static calx__obj *find_with_hash(fixture *fx, int64_t id, uint64_t hash)
+{
+	calx_value key = calx_value_int(id);
+	return calx__idmap_find(fx->s, &fx->reg->mappers[gadget_mapper.index], &key, hash);
+}
+
+static void inserted_objects_are_found_and_removed_ones_are_not(void **state)
+{
+	fixture *fx = *state;
+	calx__obj *h[100];
+	for (int i = 0; i < 100; i++) {
+		h[i] = keyed(fx, i + 1);
+		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
+		assert_true(h[i]->flags & CALX__KEYED);
+	}
+	assert_int_equal(fx->s->idmap_n, 100);
+	assert_ok(fx->s, calx__idmap_insert(fx->s, h[5]));        /* twice: still one entry */
+	assert_int_equal(fx->s->idmap_n, 100);
+	for (int i = 0; i < 100; i += 2)
+		calx__idmap_remove(fx->s, h[i]);
+	calx__idmap_remove(fx->s, h[0]);                          /* not keyed any more: nothing */
+	assert_int_equal(fx->s->idmap_n, 50);
+	for (int i = 0; i < 100; i++)
+		assert_ptr_equal(find(fx, i + 1), i % 2 ? h[i] : NULL);
+	assert_null(find(fx, 1000));
+}
+
+/*
+ * A cluster that wraps around the end of a 16-slot table: A and B both
+ * at home 14, C at home 0, D at home 15. Removing B must move D back (its
+ * home is behind the hole) and leave C where it is (its home is not).
+ */
+static void removal_shifts_back_only_what_may_move_across_the_end(void **state)
+{
+	fixture *fx = *state;
+	calx__obj *a = keyed(fx, 1), *b = keyed(fx, 2), *c = keyed(fx, 3), *d = keyed(fx, 4);
+	put_with_hash(fx, a, 14);
+	put_with_hash(fx, b, 16 + 14);
+	put_with_hash(fx, c, 32);
+	put_with_hash(fx, d, 15);
+	assert_int_equal(fx->s->idmap_cap, 16);
+	assert_ptr_equal(fx->s->idmap[14].h, a);
+	assert_ptr_equal(fx->s->idmap[15].h, b);
+	assert_ptr_equal(fx->s->idmap[0].h, c);
+	assert_ptr_equal(fx->s->idmap[1].h, d);
+	calx__idmap_remove(fx->s, b);
+	assert_ptr_equal(fx->s->idmap[15].h, d);
+	assert_ptr_equal(fx->s->idmap[0].h, c);
+	assert_null(fx->s->idmap[1].h);
+	assert_ptr_equal(find_with_hash(fx, 1, 14), a);
+	assert_null(find_with_hash(fx, 2, 16 + 14));
+	assert_ptr_equal(find_with_hash(fx, 3, 32), c);
+	assert_ptr_equal(find_with_hash(fx, 4, 15), d);
+	/* the head of what is left: D and C sit at their homes and stay */
+	calx__idmap_remove(fx->s, a);
+	assert_null(fx->s->idmap[14].h);
+	assert_ptr_equal(find_with_hash(fx, 4, 15), d);
+	assert_ptr_equal(find_with_hash(fx, 3, 32), c);
+	assert_int_equal(fx->s->idmap_n, 2);
+}
+
+/* Four entries of home 14 fill 14, 15, 0, 1: removing the first moves each back one slot, across the end. */
+static void entries_of_one_home_move_back_across_the_end(void **state)
+{
+	fixture *fx = *state;
+	calx__obj *e[4];
+	for (int i = 0; i < 4; i++) {
+		e[i] = keyed(fx, i + 1);
+		put_with_hash(fx, e[i], 14 + 16 * (uint64_t)i);
+	}
+	assert_int_equal(fx->s->idmap_cap, 16);
+	assert_ptr_equal(fx->s->idmap[1].h, e[3]);
+	calx__idmap_remove(fx->s, e[0]);
+	assert_ptr_equal(fx->s->idmap[14].h, e[1]);
+	assert_ptr_equal(fx->s->idmap[15].h, e[2]);
+	assert_ptr_equal(fx->s->idmap[0].h, e[3]);
+	assert_null(fx->s->idmap[1].h);
+	for (int i = 1; i < 4; i++)
+		assert_ptr_equal(find_with_hash(fx, i + 1, 14 + 16 * (uint64_t)i), e[i]);
+	assert_null(find_with_hash(fx, 1, 14));
+}
+
+/* Same hash, same key value, another table: not the same row. */
+static void a_key_of_another_table_is_not_found(void **state)
+{
+	fixture *fx = *state;
+	calx__obj *g = keyed(fx, 7);
+	put_with_hash(fx, g, 3);
+	calx_value key = calx_value_int(7);
+	assert_null(calx__idmap_find(fx->s, &fx->reg->mappers[badge_mapper.index], &key, 3));
+	assert_ptr_equal(find_with_hash(fx, 7, 3), g);
+}
+
+static void the_map_grows_and_stays_at_most_seventy_percent_full(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 5000 };
+	static calx__obj *h[N];
+	for (int i = 0; i < N; i++) {
+		h[i] = keyed(fx, i + 1);
+		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
+		assert_true(fx->s->idmap_n * 10 <= fx->s->idmap_cap * 7);
+	}
+	assert_int_equal(fx->s->idmap_cap & (fx->s->idmap_cap - 1), 0);       /* a power of two */
+	for (int i = 0; i < N; i++)
+		assert_ptr_equal(find(fx, i + 1), h[i]);
+}
+
+static void after_reserve_inserts_do_not_move_the_table(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 700 };
+	static calx__obj *h[N];
+	for (int i = 0; i < N; i++)
+		h[i] = keyed(fx, i + 1);
+	assert_ok(fx->s, calx__idmap_insert(fx->s, h[0]));
+	assert_ok(fx->s, calx__idmap_reserve(fx->s, N - 1));
+	calx__idslot *table = fx->s->idmap;
+	size_t cap = fx->s->idmap_cap;
+	assert_true(N * 10 <= cap * 7);
+	for (int i = 1; i < N; i++)
+		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
+	assert_ptr_equal(fx->s->idmap, table);
+	assert_int_equal(fx->s->idmap_cap, cap);
+	assert_ok(fx->s, calx__idmap_reserve(fx->s, 0));
+	assert_ptr_equal(fx->s->idmap, table);
+	for (int i = 0; i < N; i++)
+		assert_ptr_equal(find(fx, i + 1), h[i]);
+}
+
+/* Through the session: a get after commit is served by the map, a re-keyed object under its new key. */
+static void the_session_keeps_the_map_in_step_with_key_changes(void **state)
+{
+	fixture *fx = *state;
+	struct gadget *g = gadget_new(fx->s, .id = 10, .label = "g");
+	assert_ok(fx->s, calx_session_add(fx->s, g));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_ptr_equal(calx__obj_ptr(find(fx, 10)), g);
+	g->id = 11;
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_null(find(fx, 10));
+	assert_ptr_equal(calx__obj_ptr(find(fx, 11)), g);
+	void *o;
+	assert_ok(fx->s, calx_session_get(fx->s, &gadget_mapper, calx_value_int(11), &o));
+	assert_ptr_equal(o, g);
+	assert_calx(fx->s, calx_session_get(fx->s, &gadget_mapper, calx_value_int(10), &o), CALX_ENOTFOUND);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, spine_setup, spine_teardown)
+	const struct CMUnitTest tests[] = {
+		T(inserted_objects_are_found_and_removed_ones_are_not),
+		T(removal_shifts_back_only_what_may_move_across_the_end),
+		T(entries_of_one_home_move_back_across_the_end),
+		T(a_key_of_another_table_is_not_found),
+		T(the_map_grows_and_stays_at_most_seventy_percent_full),
+		T(after_reserve_inserts_do_not_move_the_table),
+		T(the_session_keeps_the_map_in_step_with_key_changes),
+	};
+	return RUN_ON_ALL_DIALECTS("identity", tests);
+}
