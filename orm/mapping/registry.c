@@ -24,8 +24,10 @@ static int check_version(calx_registry *reg, const calx_mapper_desc *m, unsigned
 static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 {
 	const calx_schema_desc *sc = reg->schema;
+	/* one table per mapper until inheritance: its columns are the struct's fields, index for index */
 	if (m->schema != sc || m->index != i || !m->n_fields || !m->fields || !m->table || m->n_tables != 1 ||
-	    !m->tables || !calx__registry_table(reg, m->tables[0]) || strcmp(m->table, m->tables[0]->name) != 0)
+	    !m->tables || !calx__registry_table(reg, m->tables[0]) || strcmp(m->table, m->tables[0]->name) != 0 ||
+	    m->tables[0]->columns != m->fields || m->tables[0]->n_columns != m->n_fields)
 		return calx_error_set(&reg->err, CALX_EINVAL, "schema '%s': struct '%s' has an inconsistent descriptor",
 		                      sc->name, m->name);
 	for (unsigned f = 0; f < m->n_fields; f++) {
