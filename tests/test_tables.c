@@ -8,36 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "helpers.h"
-#include "orders.calx.h"
-
-static int orders_setup(void **state)
-{
-	fixture *fx = calloc(1, sizeof *fx);
-	char url[512];
-	if (!fx)
-		return -1;
-	*state = fx;
-	fx->dialect = current_dialect;
-	if (!test_url(url, sizeof url))
-		return -1;
-	if (ON_SQLITE(fx))
-		snprintf(fx->path, sizeof fx->path, "%s", url + 7);
-	if (calx_engine_open(&fx->eng, url) != CALX_OK) {
-		fprintf(stderr, "engine: %s\n", calx_engine_errmsg(fx->eng));
-		return -1;
-	}
-	if (calx_registry_open(&fx->reg, &orders_schema, NULL) != CALX_OK) {
-		fprintf(stderr, "registry: %s\n", calx_registry_errmsg(fx->reg));
-		return -1;
-	}
-	if ((ON_POSTGRESQL(fx) && calx_drop_all(fx->reg, fx->eng) != CALX_OK) ||
-	    calx_create_all(fx->reg, fx->eng) != CALX_OK) {
-		fprintf(stderr, "create_all: %s\n", calx_engine_errmsg(fx->eng));
-		return -1;
-	}
-	return calx_session_open(&fx->s, fx->eng, fx->reg) == CALX_OK ? 0 : -1;
-}
+#include "orders_fixture.h"
 
 static struct order *add_order(fixture *fx, int64_t id, int32_t no)
 {
@@ -244,7 +215,8 @@ static void descriptors_of_version_1_are_refused(void **state)
 	/* a table or a mapper of version 1 in a schema of version 2 */
 	calx_table_desc table = order_table;
 	table.version = 1;
-	const calx_table_desc *tables[] = { &table, &order_line_table, &part_table };
+	const calx_table_desc *tables[] = { &table, &order_line_table, &part_table, &task_table, &shipment_table };
+	assert_int_equal(sizeof tables / sizeof tables[0], orders_schema.n_tables);
 	calx_schema_desc sc = orders_schema;
 	sc.tables = tables;
 	assert_int_equal(calx_registry_open(&reg, &sc, NULL), CALX_EVERSION);
@@ -253,7 +225,8 @@ static void descriptors_of_version_1_are_refused(void **state)
 
 	calx_mapper_desc mapper = order_mapper;
 	mapper.version = 1;
-	const calx_mapper_desc *mappers[] = { &mapper, &order_line_mapper, &part_mapper };
+	const calx_mapper_desc *mappers[] = { &mapper, &order_line_mapper, &part_mapper, &task_mapper, &shipment_mapper };
+	assert_int_equal(sizeof mappers / sizeof mappers[0], orders_schema.n_mappers);
 	sc = orders_schema;
 	sc.mappers = mappers;
 	assert_int_equal(calx_registry_open(&reg, &sc, NULL), CALX_EVERSION);
@@ -264,7 +237,7 @@ static void descriptors_of_version_1_are_refused(void **state)
 static void descriptors_describe_tables_apart_from_mappers(void **state)
 {
 	(void)state;
-	assert_int_equal(orders_schema.n_tables, 3);
+	assert_int_equal(orders_schema.n_tables, 5);
 	assert_ptr_equal(orders_schema.tables[1], &order_line_table);
 	assert_int_equal(order_line_mapper.n_tables, 1);
 	assert_ptr_equal(order_line_mapper.tables[0], &order_line_table);

@@ -1,6 +1,7 @@
 struct CALX_TABLE("orders") order {
 	int64_t id CALX(primary_key);
 	int32_t no CALX(primary_key);
+	int32_t priority;
 	char *customer;
 };
 
@@ -27,4 +28,20 @@ struct CALX_TABLE("parts", foreign_key("kit, parent_no", "parts(kit, no)", name=
 	int32_t no CALX(primary_key);
 	int32_t parent_no;
 	char *label;
+};
+
+
+struct CALX_TABLE("tasks", foreign_key("project, parent_no", "tasks(project, no)", name="task_parent")) task {
+	int32_t project CALX(primary_key);
+	int32_t no CALX(primary_key);
+	calx_opt_int32 parent_no;
+	char *title;
+};
+
+
+struct CALX_TABLE("shipments", foreign_key("order_id, order_no", "orders(id, no)", ondelete="CASCADE")) shipment {
+	int64_t id CALX(primary_key);
+	calx_opt_int64 order_id;
+	calx_opt_int32 order_no;
+	char *carrier;
 };
