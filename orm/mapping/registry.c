@@ -7,6 +7,9 @@
 #include "mapping/registry.h"
 #include "mapping/value.h"
 
+/* Per-row loops index fields[f]: keep the stride a power of two (descriptor.h). */
+_Static_assert(sizeof(void *) != 8 || sizeof(calx_field_desc) == 128, "calx_field_desc is not 128 bytes");
+
 /* Magic and version of every mapper, before anything is read through them. */
 static int check_version(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 {
