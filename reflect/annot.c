@@ -1,6 +1,7 @@
 /*
  * reflect/annot.c - the vocabulary of the annotation mini-language:
- * calx:table, calx:mixin, calx:type and the options of calx:field.
+ * calx:mixin, calx:type, and what calx:table (annot_table.c) and the
+ * options of calx:field (annot_field.c) share.
  * See docs/reflect.md for the grammar and every message.
  */
 #include "annot.h"
@@ -163,6 +164,42 @@ bool calxr__ap_check_ident(parser *p, const char *what, const char *s)
 	return false;
 }
 
+size_t calxr__ap_match_paren(calxr__span s)
+{
+	size_t depth = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		char c = s.p[i];
+		if (c == '"' || c == '\'') {
+			for (i++; i < s.n && s.p[i] != c; i++)
+				if (s.p[i] == '\\')
+					i++;
+		} else if (c == '(' || c == '[' || c == '{') {
+			depth++;
+		} else if ((c == ')' || c == ']' || c == '}') && --depth == 0) {
+			return i;
+		}
+	}
+	return s.n;
+}
+
+bool calxr__ap_keyword(calxr__span arg, calxr__span *key, calxr__span *value)
+{
+	calxr__span a = calxr__span_trim(arg), rest;
+	size_t kl = calxr__lex_ident(a);
+
+	rest.p = a.p + kl;
+	rest.n = a.n - kl;
+	rest = calxr__span_trim(rest);
+	if (!kl || !rest.n || rest.p[0] != '=' || (rest.n > 1 && rest.p[1] == '='))
+		return false;
+	key->p = a.p;
+	key->n = kl;
+	value->p = rest.p + 1;
+	value->n = rest.n - 1;
+	*value = calxr__span_trim(*value);
+	return true;
+}
+
 /* A SQL type list: the type, then "dialect:TYPE" variants. */
 void calxr__ap_type_args(parser *p, const char *what, calxr__span *args, unsigned n, calxr__strlist *out)
 {
@@ -188,34 +225,6 @@ void calxr__ap_type_args(parser *p, const char *what, calxr__span *args, unsigne
 		}
 		calxr__ap_strlist_push(p, out, s);
 	}
-}
-
-unsigned calxr__annot_parse_table(const char *text, char **name_out, calxr__annot_err_fn err,
-				 void *payload)
-{
-	parser p = { err, payload, 0, false };
-	calxr__span *args = NULL;
-	unsigned n = 0;
-
-	*name_out = NULL;
-	if (calxr__ap_annotation_args(&p, text, &args, &n) < 0)
-		goto done;
-	if (n > 1) {
-		calxr__ap_fail(&p, "annotation 'calx:table' expects at most 1 argument, got %u", n);
-		goto done;
-	}
-	if (n == 1) {
-		char *s = calxr__ap_string_arg(&p, "annotation 'calx:table'", args[0]);
-		if (s && calxr__ap_check_ident(&p, "table name", s))
-			*name_out = s;
-		else
-			free(s);
-	}
-done:
-	free(args);
-	if (p.oom)
-		calxr__ap_fail(&p, "out of memory");
-	return p.errors;
 }
 
 unsigned calxr__annot_parse_mixin(const char *text, calxr__annot_err_fn err, void *payload)

@@ -84,9 +84,46 @@ unsigned calxr__annot_check_field(const calxr__field_opts *opts, calxr__annot_er
 				 void *payload);
 void calxr__field_opts_free(calxr__field_opts *opts);
 
-/* "calx:table()" or "calx:table(\"users\")": *name_out is NULL or the name. */
-unsigned calxr__annot_parse_table(const char *text, char **name_out, calxr__annot_err_fn err,
+/* The table-level options of calx:table (SQLAlchemy's __table_args__). */
+typedef enum calxr__tcons_kind {
+	CALXR__TCONS_UNIQUE = 0,  /* unique("a", "b", name="...") */
+	CALXR__TCONS_INDEX,       /* index("a", "b", name="...", unique=true) */
+	CALXR__TCONS_CHECK,       /* check("SQL", name="...") */
+	CALXR__TCONS_FOREIGN_KEY  /* foreign_key("a, b", "t(c, d)", name="...", ondelete="...", onupdate="...") */
+} calxr__tcons_kind;
+
+/* One table-level constraint as written: column names not yet resolved. */
+typedef struct calxr__tcons {
+	calxr__tcons_kind kind;
+	char *name;               /* name="...", or NULL */
+	calxr__strlist cols;      /* unique, index, foreign_key: the local column names */
+	bool unique;              /* index(..., unique=true) */
+	char *sql;                /* check: the expression */
+	char *ref_table;          /* foreign_key: the target table */
+	calxr__strlist ref_cols;  /* foreign_key: the target columns */
+	char *ondelete, *onupdate;
+} calxr__tcons;
+
+typedef struct calxr__table_opts {
+	char *name;               /* the table name, or NULL: the struct tag */
+	calxr__tcons *cons;
+	unsigned n_cons;
+	bool oom;
+} calxr__table_opts;
+
+#define CALXR__TABLE_OPTS_INIT { NULL, NULL, 0, false }
+
+/*
+ * "calx:table()", "calx:table(\"users\")", "calx:table(\"users\", unique(...), ...)"
+ * or "calx:table(unique(...))": the name and the table-level constraints
+ * that parsed (a constraint with an error is left out).
+ */
+unsigned calxr__annot_parse_table(const char *text, calxr__table_opts *out, calxr__annot_err_fn err,
 				 void *payload);
+void calxr__tcons_free(calxr__tcons *c);
+void calxr__table_opts_free(calxr__table_opts *o);
+/* The option word of a constraint kind: "unique", "index", "check", "foreign_key". */
+const char *calxr__tcons_word(calxr__tcons_kind k);
 /* "calx:mixin". */
 unsigned calxr__annot_parse_mixin(const char *text, calxr__annot_err_fn err, void *payload);
 /* "calx:type(\"SQL\", \"dialect:SQL\"...)". */

@@ -53,25 +53,6 @@ void calxr__field_opts_free(calxr__field_opts *o)
 	o->init = true;
 }
 
-/* Index of the ')' matching s.p[0] == '('; the text is known to be balanced. */
-static size_t match_paren(calxr__span s)
-{
-	size_t depth = 0;
-	for (size_t i = 0; i < s.n; i++) {
-		char c = s.p[i];
-		if (c == '"' || c == '\'') {
-			for (i++; i < s.n && s.p[i] != c; i++)
-				if (s.p[i] == '\\')
-					i++;
-		} else if (c == '(' || c == '[' || c == '{') {
-			depth++;
-		} else if ((c == ')' || c == ']' || c == '}') && --depth == 0) {
-			return i;
-		}
-	}
-	return s.n;
-}
-
 static int bool_arg(parser *p, const char *opt, calxr__span arg)
 {
 	char shown[SHOW_MAX + 4];
@@ -95,13 +76,12 @@ static char *nonempty_string(parser *p, const char *what, calxr__span arg)
 	return s;
 }
 
-/* ondelete / onupdate: one of the SQL referential actions, kept uppercase. */
-static char *fk_action(parser *p, const char *key, calxr__span arg)
+char *calxr__ap_fk_action(parser *p, const char *opt, const char *key, calxr__span arg)
 {
 	static const char *const actions[] = { "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION" };
 	char what[64], shown[SHOW_MAX + 4], *s;
 
-	snprintf(what, sizeof what, "argument '%s' of option 'foreign_key'", key);
+	snprintf(what, sizeof what, "argument '%s' of option '%s'", key, opt);
 	s = calxr__ap_string_arg(p, what, arg);
 	if (!s)
 		return NULL;
@@ -141,35 +121,29 @@ static void foreign_key(parser *p, calxr__field_opts *o, calxr__span *args, unsi
 		free(target);
 	}
 	for (unsigned i = 1; i < n; i++) {
-		calxr__span a = calxr__span_trim(args[i]);
-		size_t kl = calxr__lex_ident(a);
-		calxr__span rest = { a.p + kl, a.n - kl };
+		calxr__span a = calxr__span_trim(args[i]), k, v;
 		char key[16], **slot;
 
-		rest = calxr__span_trim(rest);
-		if (!kl || !rest.n || rest.p[0] != '=' || (rest.n > 1 && rest.p[1] == '=')) {
+		if (!calxr__ap_keyword(a, &k, &v)) {
 			calxr__ap_fail(p, "option 'foreign_key' expects ondelete=\"...\" or onupdate=\"...\" after the target, found '%s'",
 				      calxr__ap_show(a, shown));
 			continue;
 		}
-		if (kl == 8 && !memcmp(a.p, "ondelete", 8))
+		if (k.n == 8 && !memcmp(k.p, "ondelete", 8))
 			slot = &o->ondelete;
-		else if (kl == 8 && !memcmp(a.p, "onupdate", 8))
+		else if (k.n == 8 && !memcmp(k.p, "onupdate", 8))
 			slot = &o->onupdate;
 		else {
-			calxr__span k = { a.p, kl };
 			calxr__ap_fail(p, "unknown argument '%s' of option 'foreign_key'", calxr__ap_show(k, shown));
 			continue;
 		}
-		memcpy(key, a.p, 8);
+		memcpy(key, k.p, 8);
 		key[8] = '\0';
 		if (*slot) {
 			calxr__ap_fail(p, "duplicate argument '%s' of option 'foreign_key'", key);
 			continue;
 		}
-		rest.p++;
-		rest.n--;
-		*slot = fk_action(p, key, rest);
+		*slot = calxr__ap_fk_action(p, "foreign_key", key, v);
 	}
 }
 
@@ -274,7 +248,7 @@ static void option(parser *p, calxr__field_opts *o, calxr__span item)
 	rest.n = it.n - nl;
 	rest = calxr__span_trim(rest);
 	if (rest.n && rest.p[0] == '(') {
-		size_t close = match_paren(rest);
+		size_t close = calxr__ap_match_paren(rest);
 		inner.p = rest.p + 1;
 		inner.n = close - 1;
 		rest.p += close + 1;

@@ -30,5 +30,11 @@ char *calxr__ap_string_arg(parser *p, const char *what, calxr__span arg);
 bool calxr__ap_check_ident(parser *p, const char *what, const char *s);
 void calxr__ap_type_args(parser *p, const char *what, calxr__span *args, unsigned n,
 			calxr__strlist *out);
+/* Index of the bracket matching s.p[0]; the text is known to be balanced. */
+size_t calxr__ap_match_paren(calxr__span s);
+/* "key = value" (not "=="): true with both parts trimmed. */
+bool calxr__ap_keyword(calxr__span arg, calxr__span *key, calxr__span *value);
+/* ondelete / onupdate of option opt: one of the SQL referential actions, uppercase; NULL after an error. */
+char *calxr__ap_fk_action(parser *p, const char *opt, const char *key, calxr__span arg);
 
 #endif /* CALX_REFLECT_ANNOT_INT_H */

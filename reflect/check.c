@@ -1,7 +1,7 @@
 /*
  * reflect/check.c - checks across a table and across the schema: primary
  * keys, the default autoincrement, duplicate columns and tables, column
- * handle names, and foreign keys resolved to (mapper, field) indexes.
+ * handle names; then constraints.c for unique, index, check and foreign keys.
  */
 #include "internal.h"
 
@@ -67,44 +67,6 @@ static void columns(calxr__ctx *cx, calxr__table *t)
 	calxr__strv_free(handles, t->n_cols);
 }
 
-static void foreign_keys(calxr__ctx *cx, calxr__table *t)
-{
-	for (unsigned i = 0; i < t->n_cols; i++) {
-		calxr__column *c = &t->cols[i];
-		unsigned m, f;
-		bool elsewhere = false;
-
-		if (!c->fk_table)
-			continue;
-		for (m = 0; m < cx->n_tables; m++)
-			if (cx->tables[m].table && !strcmp(cx->tables[m].table, c->fk_table))
-				break;
-		if (m == cx->n_tables) {
-			for (unsigned k = 0; k < cx->n_other_tables; k++)
-				if (cx->other_tables[k] && !strcmp(cx->other_tables[k], c->fk_table))
-					elsewhere = true;
-			if (elsewhere)
-				calxr__error(cx, &c->loc, "foreign key '%s.%s' on field '%s' of struct '%s' refers to table '%s' of an included header (foreign keys stay within one schema)",
-					    c->fk_table, c->fk_column, c->path, t->tag, c->fk_table);
-			else
-				calxr__error(cx, &c->loc, "foreign key '%s.%s' on field '%s' of struct '%s' refers to unknown table '%s'",
-					    c->fk_table, c->fk_column, c->path, t->tag, c->fk_table);
-			continue;
-		}
-		for (f = 0; f < cx->tables[m].n_cols; f++)
-			if (cx->tables[m].cols[f].column && !strcmp(cx->tables[m].cols[f].column, c->fk_column))
-				break;
-		if (f == cx->tables[m].n_cols) {
-			calxr__error(cx, &c->loc, "foreign key '%s.%s' on field '%s' of struct '%s' refers to unknown column '%s' of table '%s'",
-				    c->fk_table, c->fk_column, c->path, t->tag, c->fk_column, c->fk_table);
-			continue;
-		}
-		c->fk = (int)t->n_fks++;
-		c->ref_mapper = m;
-		c->ref_field = f;
-	}
-}
-
 void calxr__check(calxr__ctx *cx)
 {
 	for (unsigned i = 0; i < cx->n_tables; i++) {
@@ -119,6 +81,5 @@ void calxr__check(calxr__ctx *cx)
 		columns(cx, t);
 	}
 	/* After every table's columns are known: keys may point forward. */
-	for (unsigned i = 0; i < cx->n_tables; i++)
-		foreign_keys(cx, &cx->tables[i]);
+	calxr__constraints(cx);
 }

@@ -1,7 +1,7 @@
 /*
  * reflect/emit_c.c - the generated source: layout assertions, then for
- * each table its defaults, type variants, foreign keys, fields and mapper,
- * then the schema. Everything is static const data built with offsetof and
+ * each table its defaults, type variants, fields, key and constraint
+ * arrays, table and mapper, then the schema. Everything is static const data built with offsetof and
  * sizeof; libclang's own layout numbers appear only in _Static_asserts so
  * that a descriptor generated for another layout cannot compile.
  */
@@ -98,27 +98,108 @@ static void variants(calxr__buf *b, const calxr__table *t)
 	}
 }
 
-static void fks(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
+static void index_array(calxr__buf *b, const calxr__table *t, const char *suffix, unsigned k,
+			const unsigned *v, unsigned n)
 {
-	if (!t->n_fks)
-		return;
-	calxr__buf_printf(b, "static const calx_fk_desc %s__fks[] = {\n", t->tag);
-	for (unsigned i = 0; i < t->n_cols; i++) {
-		const calxr__column *c = &t->cols[i];
-		if (c->fk < 0)
+	calxr__buf_printf(b, "static const unsigned %s__%s%u[] = { ", t->tag, suffix, k);
+	for (unsigned i = 0; i < n; i++)
+		calxr__buf_printf(b, "%s%u", i ? ", " : "", v[i]);
+	calxr__buf_put(b, " };\n");
+}
+
+/* The primary key and every constraint's column arrays, then one array per kind. */
+static void constraints(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
+{
+	static const char *const prefix[] = { "uq", "ix", "ck", "fk" };
+	unsigned pk[64], n_pk = 0, n[4] = { 0, 0, 0, 0 };
+
+	for (unsigned i = 0; i < t->n_cols && n_pk < 64; i++)
+		if (t->cols[i].flags & CALX_FIELD_PRIMARY_KEY)
+			pk[n_pk++] = i;
+	calxr__buf_printf(b, "static const unsigned %s__pk[] = { ", t->tag);
+	for (unsigned i = 0; i < n_pk; i++)
+		calxr__buf_printf(b, "%s%u", i ? ", " : "", pk[i]);
+	calxr__buf_put(b, n_pk ? " };\n" : "0 };\n");
+	for (unsigned k = 0; k < t->n_cons; k++) {
+		const calxr__constraint *c = &t->cons[k];
+		if (!c->ok || c->c.kind == CALXR__TCONS_CHECK)
 			continue;
-		calxr__buf_printf(b, "\t{ .field = %u, .ref_table = ", i);
-		calxr__buf_cstr(b, c->fk_table);
-		calxr__buf_put(b, ", .ref_column = ");
-		calxr__buf_cstr(b, c->fk_column);
-		calxr__buf_printf(b, ", .ref_mapper = %u, .ref_field = %u, .ondelete = ", c->ref_mapper, c->ref_field);
-		calxr__buf_cstr(b, c->ondelete);
-		calxr__buf_put(b, ", .onupdate = ");
-		calxr__buf_cstr(b, c->onupdate);
-		calxr__buf_printf(b, " }, /* -> %s.%s */\n", cx->tables[c->ref_mapper].tag,
-				 cx->tables[c->ref_mapper].cols[c->ref_field].path);
+		unsigned i = n[c->c.kind]++;
+		index_array(b, t, prefix[c->c.kind], i, c->cols, c->c.cols.n);
+		if (c->c.kind == CALXR__TCONS_FOREIGN_KEY) {
+			calxr__buf_printf(b, "static const unsigned %s__fk%u_ref[] = { ", t->tag, i);
+			for (unsigned j = 0; j < c->c.ref_cols.n; j++)
+				calxr__buf_printf(b, "%s%u", j ? ", " : "", c->ref_cols[j]);
+			calxr__buf_put(b, " };\n");
+		}
 	}
-	calxr__buf_put(b, "};\n");
+	static const char *const type[] = { "calx_unique_desc", "calx_index_desc", "calx_check_desc", "calx_fk_desc" };
+	static const char *const array[] = { "uniques", "indexes", "checks", "fks" };
+	for (unsigned kind = 0; kind < 4; kind++) {
+		unsigned i = 0;
+		if (!calxr__count_cons(t, (calxr__tcons_kind)kind))
+			continue;
+		calxr__buf_printf(b, "static const %s %s__%s[] = {\n", type[kind], t->tag, array[kind]);
+		for (unsigned k = 0; k < t->n_cons; k++) {
+			const calxr__constraint *c = &t->cons[k];
+			if (!c->ok || c->c.kind != kind)
+				continue;
+			calxr__buf_put(b, "\t{ .name = ");
+			calxr__buf_cstr(b, c->c.name);
+			if (kind == CALXR__TCONS_CHECK) {
+				calxr__buf_put(b, ", .sqltext = ");
+				calxr__buf_cstr(b, c->c.sql);
+				calxr__buf_printf(b, ", .column = %d },\n", c->field);
+				continue;
+			}
+			if (kind == CALXR__TCONS_FOREIGN_KEY) {
+				const calxr__table *r = &cx->tables[c->ref_mapper];
+				calxr__buf_printf(b, ", .columns = %s__fk%u, .ref_table = &%s_table, .ref_columns = %s__fk%u_ref, .n_columns = %u, .ondelete = ",
+						 t->tag, i, r->tag, t->tag, i, c->c.cols.n);
+				calxr__buf_cstr(b, c->c.ondelete);
+				calxr__buf_put(b, ", .onupdate = ");
+				calxr__buf_cstr(b, c->c.onupdate);
+				calxr__buf_printf(b, " }, /* -> %s%s", r->tag, c->c.ref_cols.n > 1 ? "(" : ".");
+				for (unsigned j = 0; j < c->c.ref_cols.n; j++)
+					calxr__buf_printf(b, "%s%s", j ? ", " : "", r->cols[c->ref_cols[j]].path);
+				calxr__buf_put(b, c->c.ref_cols.n > 1 ? ") */\n" : " */\n");
+			} else {
+				calxr__buf_printf(b, ", .columns = %s__%s%u, .n_columns = %u", t->tag, prefix[kind], i, c->c.cols.n);
+				if (kind == CALXR__TCONS_INDEX)
+					calxr__buf_put(b, c->c.unique ? ", .flags = CALX_INDEX_UNIQUE" : ", .flags = 0");
+				calxr__buf_put(b, " },\n");
+			}
+			i++;
+		}
+		calxr__buf_put(b, "};\n");
+	}
+}
+
+/* ".fks = user__fks, .n_fks = 1, " or ".fks = NULL, .n_fks = 0, " */
+static void array_ref(calxr__buf *b, const calxr__table *t, const char *name, unsigned n)
+{
+	if (n)
+		calxr__buf_printf(b, ".%s = %s__%s, .n_%s = %u, ", name, t->tag, name, name, n);
+	else
+		calxr__buf_printf(b, ".%s = NULL, .n_%s = 0, ", name, name);
+}
+
+static void table(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned index, const char *source)
+{
+	constraints(cx, b, t);
+	calxr__buf_printf(b, "const calx_table_desc %s_table = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
+			 t->tag);
+	calxr__buf_cstr(b, t->table);
+	calxr__buf_printf(b, ", .columns = %s__fields, .n_columns = sizeof %s__fields / sizeof %s__fields[0], .pk = %s__pk, .n_pk = %u, ",
+			 t->tag, t->tag, t->tag, t->tag, t->n_pk);
+	array_ref(b, t, "fks", calxr__count_cons(t, CALXR__TCONS_FOREIGN_KEY));
+	array_ref(b, t, "uniques", calxr__count_cons(t, CALXR__TCONS_UNIQUE));
+	array_ref(b, t, "indexes", calxr__count_cons(t, CALXR__TCONS_INDEX));
+	array_ref(b, t, "checks", calxr__count_cons(t, CALXR__TCONS_CHECK));
+	calxr__buf_printf(b, ".index = %u, .schema = &%s_schema, .source = ", index, cx->schema);
+	calxr__buf_cstr(b, source);
+	calxr__buf_put(b, " };\n");
+	calxr__buf_printf(b, "static const calx_table_desc *const %s__mapper_tables[] = { &%s_table };\n", t->tag, t->tag);
 }
 
 static void field(calxr__buf *b, const calxr__table *t, unsigned i)
@@ -153,9 +234,8 @@ static void field(calxr__buf *b, const calxr__table *t, unsigned i)
 	calxr__buf_cstr(b, c->server_default);
 	calxr__buf_put(b, ", .default_text = ");
 	calxr__buf_cstr(b, c->default_text);
-	calxr__buf_put(b, ", .check = ");
-	calxr__buf_cstr(b, c->check);
-	calxr__buf_printf(b, ", .fk = %d, .index = %u, .owner = &%s_mapper },\n", c->fk, i, t->tag);
+	calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table, .user_type = NULL },\n", i, t->tag,
+			 t->tag);
 }
 
 static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned index)
@@ -166,6 +246,7 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigne
 	for (unsigned i = 0; i < t->n_cols; i++)
 		field(b, t, i);
 	calxr__buf_put(b, "};\n");
+	table(cx, b, t, index, source ? source : "");
 	calxr__buf_printf(b, "const calx_mapper_desc %s_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
 			 t->tag);
 	calxr__buf_cstr(b, t->tag);
@@ -173,14 +254,11 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigne
 	calxr__buf_cstr(b, t->table);
 	calxr__buf_printf(b, ", .size = sizeof(struct %s), .align = _Alignof(struct %s), .fields = %s__fields, .n_fields = sizeof %s__fields / sizeof %s__fields[0], ",
 			 t->tag, t->tag, t->tag, t->tag, t->tag);
-	if (t->n_fks)
-		calxr__buf_printf(b, ".fks = %s__fks, .n_fks = sizeof %s__fks / sizeof %s__fks[0], ", t->tag, t->tag, t->tag);
-	else
-		calxr__buf_put(b, ".fks = NULL, .n_fks = 0, ");
+	calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = 1, ", t->tag);
 	calxr__buf_printf(b, ".defaults = &%s__defaults, .index = %u, .schema = &%s_schema, .parent = NULL, .source = ",
 			 t->tag, index, cx->schema);
 	calxr__buf_cstr(b, source ? source : "");
-	calxr__buf_put(b, " };\n");
+	calxr__buf_put(b, ", .discriminator = -1, .polymorphic_identity = NULL, .relationships = NULL, .n_relationships = 0 };\n");
 	free(source);
 }
 
@@ -200,7 +278,6 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 		calxr__buf_printf(b, ":%u */\n", t->loc.line);
 		defaults(b, t);
 		variants(b, t);
-		fks(cx, b, t);
 		mapper(cx, b, t, i);
 	}
 	calxr__buf_put(b, "\n");
@@ -209,13 +286,18 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 		for (unsigned i = 0; i < cx->n_tables; i++)
 			calxr__buf_printf(b, "%s&%s_mapper", i ? ", " : "", cx->tables[i].tag);
 		calxr__buf_put(b, " };\n");
+		calxr__buf_printf(b, "static const calx_table_desc *const %s__tables[] = { ", cx->schema);
+		for (unsigned i = 0; i < cx->n_tables; i++)
+			calxr__buf_printf(b, "%s&%s_table", i ? ", " : "", cx->tables[i].tag);
+		calxr__buf_put(b, " };\n");
 	}
 	calxr__buf_printf(b, "const calx_schema_desc %s_schema = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
 			 cx->schema);
 	calxr__buf_cstr(b, cx->schema);
 	calxr__buf_put(b, ", .generator = \"calx-reflect " CALX_REFLECT_VERSION "\", ");
 	if (cx->n_tables)
-		calxr__buf_printf(b, ".mappers = %s__mappers, .n_mappers = %u };\n", cx->schema, cx->n_tables);
+		calxr__buf_printf(b, ".mappers = %s__mappers, .n_mappers = %u, .tables = %s__tables, .n_tables = %u };\n",
+				 cx->schema, cx->n_tables, cx->schema, cx->n_tables);
 	else
-		calxr__buf_put(b, ".mappers = NULL, .n_mappers = 0 };\n");
+		calxr__buf_put(b, ".mappers = NULL, .n_mappers = 0, .tables = NULL, .n_tables = 0 };\n");
 }

@@ -78,9 +78,9 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 			 "#elif defined(__GNUC__)\n"
 			 "#pragma GCC diagnostic ignored \"-Woverride-init\"\n"
 			 "#endif\n");
-	calxr__buf_put(b, "_Static_assert(CALX_DESCRIPTOR_VERSION == 1, ");
+	calxr__buf_put(b, "_Static_assert(CALX_DESCRIPTOR_VERSION == 2, ");
 	{
-		char *msg = calxr__printf(cx, "%s was generated for calx descriptor version 1: re-run calx-reflect",
+		char *msg = calxr__printf(cx, "%s was generated for calx descriptor version 2: re-run calx-reflect",
 					 cx->h_base);
 		calxr__buf_cstr(b, msg ? msg : "");
 		free(msg);
@@ -88,7 +88,8 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 	calxr__buf_put(b, ");\n");
 	calxr__buf_printf(b, "extern const calx_schema_desc %s_schema;\n", cx->schema);
 	for (unsigned i = 0; i < cx->n_tables; i++)
-		calxr__buf_printf(b, "extern const calx_mapper_desc %s_mapper;\n", cx->tables[i].tag);
+		calxr__buf_printf(b, "extern const calx_mapper_desc %s_mapper;\nextern const calx_table_desc %s_table;\n",
+				 cx->tables[i].tag, cx->tables[i].tag);
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		const calxr__table *t = &cx->tables[i];
 		calxr__buf_printf(b, "\n/* struct %s: table %s */\n", t->tag, t->table);

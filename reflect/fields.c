@@ -165,7 +165,6 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	c->loc.col = e->loc->col;
 	c->ctype = ct;
 	c->offset = offset;
-	c->fk = -1;
 	c->key_type = key_type(cx, type, ct);
 	if (pk) {
 		c->flags |= CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL;

@@ -3,6 +3,7 @@
  * model (tables and columns), the run context, diagnostics and a string
  * buffer. Phases: parse.c (libclang) -> walk.c (structs, type map) ->
  * fields.c + types.c (columns, mixins) -> check.c (table semantics) ->
+ * constraints.c (unique, index, check, foreign keys) ->
  * emit_h.c, emit_c.c (C text) -> output.c (files, depfile).
  */
 #ifndef CALX_REFLECT_INTERNAL_H
@@ -60,9 +61,21 @@ typedef struct calxr__column {
 	char *server_default, *default_text, *check;
 	char *fk_table, *fk_column, *ondelete, *onupdate;
 	bool autoinc_explicit, autoinc_off;
-	int fk;               /* index into the table's fks, or -1 */
-	unsigned ref_mapper, ref_field;
 } calxr__column;
+
+/*
+ * One constraint of a table: a unique, index, check or foreign_key from
+ * calx:table, or made from a field's option (unique, index, check,
+ * foreign_key("t.c")), so that both kinds reach the descriptor one way.
+ */
+typedef struct calxr__constraint {
+	calxr__tcons c;       /* as written; column names */
+	int field;            /* the column of a field-level constraint, or -1 */
+	unsigned *cols;       /* c.cols resolved to column indices */
+	unsigned *ref_cols;   /* foreign key: c.ref_cols resolved in the target */
+	unsigned ref_mapper;  /* foreign key: the target's index in cx->tables */
+	bool ok;              /* resolved and checked: emitted */
+} calxr__constraint;
 
 typedef struct calxr__table {
 	char *tag;            /* struct tag: names every generated symbol */
@@ -72,7 +85,11 @@ typedef struct calxr__table {
 	CXCursor cursor;
 	calxr__column *cols;
 	unsigned n_cols, cap_cols;
-	unsigned n_fks, n_pk;
+	unsigned n_pk;
+	calxr__tcons *tcons;  /* the table-level constraints of calx:table */
+	unsigned n_tcons;
+	calxr__constraint *cons; /* field-level ones first, then table-level (constraints.c) */
+	unsigned n_cons;
 	unsigned option_errors; /* errors in field annotations: a primary_key may be among them */
 } calxr__table;
 
@@ -166,6 +183,12 @@ const char *calxr__ctype_c_name(calx_ctype t);
 
 /* check.c */
 void calxr__check(calxr__ctx *cx);
+
+/* constraints.c: gather, resolve and check every table's constraints. */
+void calxr__constraints(calxr__ctx *cx);
+void calxr__constraint_free(calxr__constraint *c);
+/* How many constraints of kind k the table emits. */
+unsigned calxr__count_cons(const calxr__table *t, calxr__tcons_kind k);
 
 /* emit_h.c, emit_c.c */
 void calxr__emit_header(calxr__ctx *cx, calxr__buf *b);

@@ -61,29 +61,32 @@ static void add_typemap(calxr__ctx *cx, CXCursor rec, const calxr__loc *loc, cal
 	free(f);
 }
 
-static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, char *name, calxr__loc *loc)
+/* Takes opts' name and constraints. */
+static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_opts *opts, calxr__loc *loc)
 {
 	CXType t = clang_getCursorType(c);
 	calxr__table *tb;
+	char *name = opts->name;
 
 	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c))) {
 		if (calxr__push(cx, &cx->other_tables, &cx->n_other_tables, sizeof *cx->other_tables))
 			cx->other_tables[cx->n_other_tables - 1] = calxr__strdup(cx, name ? name : tag);
-		free(name);
 		return;
 	}
 	if (!*tag) {
 		calxr__error(cx, loc, "CALX_TABLE on an anonymous struct: give the struct a tag");
-		free(name);
 		return;
 	}
-	if (!calxr__push(cx, &cx->tables, &cx->n_tables, sizeof *cx->tables)) {
-		free(name);
+	if (!calxr__push(cx, &cx->tables, &cx->n_tables, sizeof *cx->tables))
 		return;
-	}
 	tb = &cx->tables[cx->n_tables - 1];
 	tb->tag = calxr__strdup(cx, tag);
 	tb->table = name ? name : calxr__strdup(cx, tag);
+	opts->name = NULL;
+	tb->tcons = opts->cons;
+	tb->n_tcons = opts->n_cons;
+	opts->cons = NULL;
+	opts->n_cons = 0;
 	if (!name && !calxr__is_sql_ident(tag))
 		calxr__error(cx, loc, "invalid table name '%s' (expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes) on struct '%s'",
 			    tag, CALXR__IDENT_MAX, tag);
@@ -99,7 +102,8 @@ static void struct_decl(calxr__ctx *cx, CXCursor c)
 	unsigned n, n_table = 0, n_mixin = 0;
 	char **v = calxr__annotations(cx, c, &n);
 	char *tag = calxr__cx_take(cx, clang_getCursorSpelling(c));
-	char *what, *name = NULL;
+	char *what;
+	calxr__table_opts opts = CALXR__TABLE_OPTS_INIT;
 	calxr__loc loc;
 	calxr__strlist types = { NULL, 0 };
 	bool is_type = false;
@@ -122,7 +126,9 @@ static void struct_decl(calxr__ctx *cx, CXCursor c)
 				calxr__error(cx, &loc, "duplicate annotation 'calx:table' on %s", e.what);
 				break;
 			}
-			calxr__annot_parse_table(v[i], &name, on_error, &e);
+			calxr__annot_parse_table(v[i], &opts, on_error, &e);
+			if (opts.oom)
+				calxr__oom(cx);
 			break;
 		case CALXR__ANNOT_MIXIN:
 			n_mixin++;
@@ -150,16 +156,14 @@ static void struct_decl(calxr__ctx *cx, CXCursor c)
 	if (n_table && n_mixin)
 		calxr__error(cx, &loc, "contradictory annotations 'calx:table' and 'calx:mixin' on %s",
 			    what ? what : "struct");
-	else if (n_table) {
-		add_table(cx, c, tag, name, &loc); /* takes name */
-		name = NULL;
-	}
+	else if (n_table)
+		add_table(cx, c, tag, &opts, &loc);
 	else if (n_mixin && clang_Location_isFromMainFile(clang_getCursorLocation(c)) &&
 		 calxr__push(cx, &cx->mixins, &cx->n_mixins, sizeof *cx->mixins))
 		cx->mixins[cx->n_mixins - 1] = c;
 	if (is_type && types.n)
 		add_typemap(cx, c, &loc, &types);
-	free(name);
+	calxr__table_opts_free(&opts);
 	free(what);
 	calxr__strlist_free(&types);
 	calxr__loc_free(&loc);
@@ -203,6 +207,12 @@ void calxr__table_free(calxr__table *t)
 	for (unsigned i = 0; i < t->n_cols; i++)
 		calxr__column_free(&t->cols[i]);
 	free(t->cols);
+	for (unsigned i = 0; i < t->n_tcons; i++)
+		calxr__tcons_free(&t->tcons[i]);
+	free(t->tcons);
+	for (unsigned i = 0; i < t->n_cons; i++)
+		calxr__constraint_free(&t->cons[i]);
+	free(t->cons);
 	free(t->tag);
 	free(t->table);
 	calxr__loc_free(&t->loc);

@@ -108,23 +108,36 @@ static void wrapper_field_of_the_wrong_size_is_refused(void **state)
 	(void)state;
 	static calx_field_desc fields[32];
 	static calx_mapper_desc m;
+	static calx_table_desc t;
 	static const calx_mapper_desc *mappers[1];
+	static const calx_table_desc *tables[1];
 	static calx_schema_desc sc;
-	assert_true(sample_mapper.n_fields <= 32);
+	assert_true(sample_mapper.n_fields <= 32 && sample_table.n_fks == 0);
 	for (int broken = 0; broken < 2; broken++) {
+		/* a schema of its own: the samples table and its mapper, both over the copied fields */
 		sc = shop_schema;
 		m = sample_mapper;
+		t = sample_table;
 		memcpy(fields, sample_mapper.fields, sample_mapper.n_fields * sizeof *fields);
-		for (unsigned f = 0; f < m.n_fields; f++)
+		for (unsigned f = 0; f < m.n_fields; f++) {
 			fields[f].owner = &m;
+			fields[f].table = &t;
+		}
 		if (broken)
 			fields[SAMPLE_OI32->index].size = sizeof(int32_t);   /* the plain type's size */
+		t.columns = fields;
+		t.index = 0;
+		t.schema = &sc;
+		tables[0] = &t;
 		m.fields = fields;
+		m.tables = tables;
 		m.index = 0;
 		m.schema = &sc;
 		mappers[0] = &m;
 		sc.mappers = mappers;
 		sc.n_mappers = 1;
+		sc.tables = tables;
+		sc.n_tables = 1;
 		calx_registry *reg;
 		int rc = calx_registry_open(&reg, &sc, NULL);
 		if (broken) {

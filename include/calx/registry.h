@@ -13,8 +13,14 @@
 typedef struct calx_registry calx_registry;
 
 /*
- * Constraint naming convention. Tokens: %(table)s, %(column)s (the first
- * column), %(referred_table)s. NULL members take the default shown.
+ * Constraint naming convention. Tokens: %(table)s, %(column)s (every column
+ * of the constraint, joined by "_": uq_order_lines_order_id_line_no),
+ * %(referred_table)s, %(constraint_name)s; SQLAlchemy's %(table_name)s,
+ * %(column_0_name)s (the first column), %(column_0N_name)s (all, joined),
+ * %(column_0_N_name)s (all, joined by "_") and %(referred_table_name)s.
+ * A name given in the header (name="...") is used as it is, unless the
+ * template has %(constraint_name)s (for an unnamed constraint: its
+ * columns, as %(column)s). NULL members take the default shown.
  */
 typedef struct calx_registry_options {
 	unsigned version;         /* CALX_REGISTRY_OPTIONS_VERSION */

@@ -1,7 +1,8 @@
 /*
- * create_all / drop_all: tables, keys, unique and check constraints and
- * indexes from the registry, parents first, in one transaction. Each
- * statement is a syntax tree compiled for the engine's dialect.
+ * create_all / drop_all: tables, keys, unique and check constraints,
+ * foreign keys (any number of columns) and indexes from the registry's
+ * tables, parents first, in one transaction. Each statement is a syntax
+ * tree compiled for the engine's dialect.
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -12,45 +13,46 @@
 #include "sql/compile.h"
 #include "sql/statements.h"
 
-static calx__node *column_list(calx__ast *a, const calx_field_desc *f)
+/* cols[0..n) of table t as a list of column nodes. */
+static calx__node *column_list(calx__ast *a, const calx_table_desc *t, const unsigned *cols, unsigned n)
 {
-	return calx__ast_field(a, NULL, f);
+	calx__node *head = NULL;
+	for (unsigned i = 0; i < n; i++)
+		calx__ast_append(&head, calx__ast_field(a, NULL, &t->columns[cols[i]]));
+	return head;
 }
 
-static int create_table(calx__ast *a, const calx_registry *reg, const calx__mapper *m, calx__node **out,
-                        calx_error *err)
+static int create_table(calx__ast *a, const calx__table *rt, calx__node **out, calx_error *err)
 {
-	const calx_mapper_desc *md = m->desc;
-	calx__node *ct = *out = calx__ast_create_table(a, calx__ast_mapper_table(a, md, NULL), true);
+	const calx_table_desc *t = rt->desc;
+	calx__node *ct = *out = calx__ast_create_table(a, calx__ast_table(a, t->name, NULL), true);
 	if (!ct)
 		return CALX_OK;         /* a->oom says so */
 	calx__node **cols = &ct->kid[CALX__CT_COLS], **cons = &ct->kid[CALX__CT_CONSTRAINTS];
-	for (unsigned f = 0; f < md->n_fields; f++) {
-		const calx_field_desc *fd = &md->fields[f];
+	for (unsigned f = 0; f < t->n_columns; f++) {
+		const calx_field_desc *fd = &t->columns[f];
 		calx__ast_append(cols, calx__ast_coldef(a, fd->column, fd, NULL, fd->flags & CALX_FIELD_NOT_NULL,
 		                                        fd->server_default));
 	}
-	calx__node *pk = NULL;
-	for (unsigned i = 0; i < m->n_pk; i++)
-		calx__ast_append(&pk, column_list(a, &md->fields[m->pk[i]]));
-	calx__ast_append(cons, calx__ast_constraint(a, CALX__CON_PRIMARY_KEY, m->pk_name, pk));
-	for (unsigned f = 0; f < md->n_fields; f++) {
-		const calx_field_desc *fd = &md->fields[f];
-		if (m->uq_names[f])
-			calx__ast_append(cons, calx__ast_constraint(a, CALX__CON_UNIQUE, m->uq_names[f], column_list(a, fd)));
-		if (m->ck_names[f])
-			calx__ast_append(cons, calx__ast_check(a, m->ck_names[f], fd->check));
+	calx__ast_append(cons, calx__ast_constraint(a, CALX__CON_PRIMARY_KEY, rt->pk_name,
+	                                            column_list(a, t, t->pk, t->n_pk)));
+	for (unsigned k = 0; k < t->n_uniques; k++) {
+		const calx_unique_desc *uq = &t->uniques[k];
+		calx__ast_append(cons, calx__ast_constraint(a, CALX__CON_UNIQUE, rt->uq_names[k],
+		                                            column_list(a, t, uq->columns, uq->n_columns)));
 	}
-	for (unsigned k = 0; k < md->n_fks; k++) {
-		const calx_fk_desc *fk = &md->fks[k];
-		const calx_mapper_desc *ref = reg->mappers[fk->ref_mapper].desc;
+	for (unsigned k = 0; k < t->n_checks; k++)
+		calx__ast_append(cons, calx__ast_check(a, rt->ck_names[k], t->checks[k].sqltext));
+	for (unsigned k = 0; k < t->n_fks; k++) {
+		const calx_fk_desc *fk = &t->fks[k];
 		int del = calx__fk_action(fk->ondelete), upd = calx__fk_action(fk->onupdate);
 		if (del < 0 || upd < 0)
-			return calx_error_set(err, CALX_EINVAL, "table \"%s\": unknown foreign-key action '%s'", md->table,
+			return calx_error_set(err, CALX_EINVAL, "table \"%s\": unknown foreign-key action '%s'", t->name,
 			                      del < 0 ? fk->ondelete : fk->onupdate);
-		calx__ast_append(cons, calx__ast_foreign_key(a, m->fk_names[k], column_list(a, &md->fields[fk->field]),
-		                                             calx__ast_mapper_table(a, ref, NULL),
-		                                             column_list(a, &ref->fields[fk->ref_field]), del, upd));
+		calx__ast_append(cons, calx__ast_foreign_key(a, rt->fk_names[k], column_list(a, t, fk->columns, fk->n_columns),
+		                                             calx__ast_table(a, fk->ref_table->name, NULL),
+		                                             column_list(a, fk->ref_table, fk->ref_columns, fk->n_columns),
+		                                             del, upd));
 	}
 	return CALX_OK;
 }
@@ -62,20 +64,21 @@ static int create_table(calx__ast *a, const calx_registry *reg, const calx__mapp
 static int table_ddl(calx__ast *a, const calx_registry *reg, unsigned i, bool drop, calx__node **out,
                      calx_error *err)
 {
-	unsigned idx = reg->order[drop ? reg->n_mappers - 1 - i : i];
-	const calx__mapper *m = &reg->mappers[idx];
-	const calx_mapper_desc *md = m->desc;
+	const calx__table *rt = &reg->tables[reg->table_order[drop ? reg->n_tables - 1 - i : i]];
+	const calx_table_desc *t = rt->desc;
 	*out = NULL;
 	if (drop) {
-		*out = calx__ast_drop(a, CALX__DROP_TABLE, md->table, true);
+		*out = calx__ast_drop(a, CALX__DROP_TABLE, t->name, true);
 	} else {
-		int rc = create_table(a, reg, m, out, err);
+		int rc = create_table(a, rt, out, err);
 		if (rc != CALX_OK)
 			return rc;
-		for (unsigned f = 0; f < md->n_fields; f++)
-			if (m->ix_names[f])
-				calx__ast_append(out, calx__ast_create_index(a, m->ix_names[f], calx__ast_mapper_table(a, md, NULL),
-				                                             column_list(a, &md->fields[f]), false, true));
+		for (unsigned k = 0; k < t->n_indexes; k++) {
+			const calx_index_desc *ix = &t->indexes[k];
+			calx__ast_append(out, calx__ast_create_index(a, rt->ix_names[k], calx__ast_table(a, t->name, NULL),
+			                                             column_list(a, t, ix->columns, ix->n_columns),
+			                                             ix->flags & CALX_INDEX_UNIQUE, true));
+		}
 	}
 	if (a->oom)
 		return calx_error_set(err, CALX_ENOMEM, "out of memory writing DDL");
@@ -91,7 +94,7 @@ int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out)
 		return CALX_EINVAL;
 	calx__buf b = CALX__BUF_INIT;
 	int rc = CALX_OK;
-	for (unsigned i = 0; rc == CALX_OK && i < reg->n_mappers; i++) {
+	for (unsigned i = 0; rc == CALX_OK && i < reg->n_tables; i++) {
 		calx__ast a;
 		calx__node *stmts;
 		calx__ast_init(&a);
@@ -129,7 +132,7 @@ static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
 	if (rc != CALX_OK)
 		return rc;
 	rc = calx__txn(c, CALX__TXN_BEGIN, &eng->err);
-	for (unsigned i = 0; rc == CALX_OK && i < reg->n_mappers; i++) {
+	for (unsigned i = 0; rc == CALX_OK && i < reg->n_tables; i++) {
 		calx__ast a;
 		calx__node *stmts;
 		calx__ast_init(&a);

@@ -1,7 +1,8 @@
 /*
  * Internal: a registry is the schema's descriptors plus what the runtime
- * derives from them once: keys, foreign-key order, constraint names, and
- * the layout of an object's block in a session.
+ * derives from them once: per table (tables.c) constraint names and
+ * foreign-key order; per mapper (registry.c) keys and the layout of an
+ * object's block in a session.
  */
 #ifndef CALX_ORM_REGISTRY_H
 #define CALX_ORM_REGISTRY_H
@@ -12,6 +13,18 @@
 #include "calx/sys/dialect.h"
 
 #define CALX__MAX_PK 8
+
+/* What the registry derives for one table (tables.c): names and order. */
+typedef struct calx__table {
+	const calx_table_desc *desc;
+	int mapper;                     /* the mapper whose own table this is, or -1 */
+	unsigned rank;                  /* position in foreign-key order, parents first */
+	char *pk_name;
+	char **fk_names;                /* per fk of the desc */
+	char **uq_names;                /* per unique constraint */
+	char **ix_names;                /* per index */
+	char **ck_names;                /* per check */
+} calx__table;
 
 /* A run of bytes of a struct covered by mapped fields. */
 typedef struct calx__span {
@@ -25,13 +38,9 @@ typedef struct calx__mapper {
 	unsigned n_pk;
 	int autoinc;                    /* the autoincrement field, or -1 */
 	int version;                    /* the version(): optimistic locking field, or -1 */
-	unsigned rank;                  /* position in foreign-key order, parents first */
+	bool wrappers;                  /* a calx_opt_* field: constructors zero its padding */
+	unsigned rank;                  /* position in foreign-key order of its table, parents first */
 	uint64_t *generated;            /* bitset: fields the database may fill (autoincrement, server default) */
-	char *pk_name;
-	char **fk_names;                /* per fk */
-	char **uq_names;                /* per field, NULL where not unique */
-	char **ix_names;                /* per field, NULL where not indexed */
-	char **ck_names;                /* per field, NULL where no check */
 	/* object state covers these bytes of the struct and no others (layout.c) */
 	calx__span *spans;
 	unsigned n_spans;
@@ -50,9 +59,20 @@ struct calx_registry {
 	calx__mapper *mappers;
 	unsigned n_mappers;
 	unsigned *order;                /* mapper indices, parents first */
+	calx__table *tables;
+	unsigned n_tables;
+	unsigned *table_order;          /* table indices, parents first */
 	unsigned max_field_words;       /* the widest mapper's field_words */
 	calx_error err;
 };
+
+/* tables.c: check the schema's table descriptors (before the mappers, which point at them). */
+int calx__tables_check(calx_registry *reg);
+/* tables.c: constraint names, foreign-key order of tables, then of mappers (sets each rank). */
+int calx__tables_derive(calx_registry *reg, const calx_registry_options *opts);
+void calx__tables_free(calx_registry *reg);
+/* The registry's table for desc, or NULL when the schema does not hold it. */
+const calx__table *calx__registry_table(const calx_registry *reg, const calx_table_desc *desc);
 
 /* The runtime mapper of desc, or NULL (error set) if reg does not map it. */
 const calx__mapper *calx__registry_find(const calx_registry *reg, const calx_mapper_desc *desc,

@@ -399,3 +399,10 @@ void calx__field_mark_present(const calx_field_desc *f, void *base)
 	if (hv)
 		((unsigned char *)base + f->offset)[hv] = 1;
 }
+
+void calx__field_clear_padding(const calx_field_desc *f, void *base)
+{
+	size_t hv = has_value_at(f);
+	if (hv && hv + 1 < f->size)
+		memset((unsigned char *)base + f->offset + hv + 1, 0, f->size - hv - 1);
+}

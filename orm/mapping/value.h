@@ -60,6 +60,13 @@ bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool nul
 
 /* Give a wrapper field has_value (its value stays); nothing for other fields. */
 void calx__field_mark_present(const calx_field_desc *f, void *base);
+/*
+ * Zero a wrapper field's bytes after has_value, its padding (nothing for
+ * other fields). Object state compares mapped bytes first (changes.c), and
+ * a wrapper's padding lies inside its field: a compound literal that gives
+ * every member leaves it indeterminate, which the comparison must not read.
+ */
+void calx__field_clear_padding(const calx_field_desc *f, void *base);
 
 /* sizeof(calx_opt_X) for a scalar ctype, 0 for text. */
 size_t calx__opt_size(calx_ctype t);

@@ -124,6 +124,9 @@ void *calx__construct(calx_session *s, const calx_mapper_desc *m, const void *in
 	if (!h)
 		return NULL;
 	memcpy(calx__obj_ptr(h), init, m->size);
+	/* the constructor's compound literal: every member given leaves wrappers' padding indeterminate */
+	for (unsigned f = 0; h->m->wrappers && f < m->n_fields; f++)
+		calx__field_clear_padding(&m->fields[f], calx__obj_ptr(h));
 	return calx__obj_ptr(h);
 }
 

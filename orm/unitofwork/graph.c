@@ -22,14 +22,17 @@
 #define NONE SIZE_MAX
 
 typedef struct table_info {
-	size_t rows;            /* rows of this table in the set */
-	size_t qhead, qtail;    /* ready rows of this table, linked through graph.qnext */
-	unsigned live_fks;      /* foreign keys into a table that has rows in the set */
-	unsigned targets;       /* its columns such keys refer to */
+	size_t rows;            /* rows of this mapper in the set */
+	size_t qhead, qtail;    /* ready rows of this mapper, linked through graph.qnext */
+	unsigned live_fks;      /* foreign keys into a mapper that has rows in the set */
+	unsigned targets;       /* its column tuples such keys refer to */
 } table_info;
 
+/* A tuple of columns of one mapper that a live foreign key refers to. */
 typedef struct target {
-	unsigned mapper, field;
+	unsigned mapper;
+	const unsigned *cols;
+	unsigned n;
 } target;
 
 typedef struct kslot {
@@ -45,7 +48,7 @@ typedef struct graph {
 	table_info *tables;     /* per mapper */
 	target *targets;
 	unsigned n_targets;
-	kslot *slots;           /* referenced values to rows */
+	kslot *slots;           /* referenced tuples to rows */
 	size_t cap;
 	size_t *indeg, *head, *qnext;   /* per row: unmet edges, first edge out, next ready row */
 	size_t *eto, *enext;            /* per edge: the row after, the next edge of the same row */
@@ -91,19 +94,34 @@ int calx__order_by_table(const calx_registry *reg, calx__obj **rows, size_t n, b
 	return CALX_OK;
 }
 
-/* The value of field f of row i as this sort reads it; false when NULL, zero or unreadable. */
-static bool row_value(const graph *g, size_t i, const calx_field_desc *f, calx_value *v)
+/* The mapper whose own table a foreign key refers to, or -1 (a table no struct maps). */
+static int ref_mapper(const calx_registry *reg, const calx_fk_desc *fk)
+{
+	return reg->tables[fk->ref_table->index].mapper;
+}
+
+/*
+ * The value of column c of row i as this sort reads it; false when it names
+ * no row: NULL (a wrapper without has_value, a NULL char *, a marked
+ * column), or an autoincrement key left 0 to be generated (unknown before
+ * the insert). A plain 0 otherwise counts: a NOT NULL column's reference to
+ * key 0. Deletes read snapshots, where a 0 key is a real key.
+ */
+static bool row_value(const graph *g, size_t i, unsigned c, calx_value *v)
 {
 	calx__obj *h = g->rows[i];
+	const calx_field_desc *f = &h->m->desc->tables[0]->columns[c];
 	const void *base = g->deletes ? (const void *)calx__obj_snap(h) : calx__obj_ptr(h);
 	const uint64_t *nulls = g->deletes ? calx__obj_snap_nulls(h) : calx__obj_nulls(h);
 	calx_error ignored;
-	if (calx__field_is_null(f, base, calx__bit(nulls, f->index)) || calx__field_zero(f, base))
+	if (calx__field_is_null(f, base, calx__bit(nulls, f->index)))
+		return false;
+	if (!g->deletes && (f->flags & CALX_FIELD_AUTOINCREMENT) && calx__field_zero(f, base))
 		return false;
 	return calx__field_get(f, base, false, v, &ignored) == CALX_OK;
 }
 
-static uint64_t value_hash(unsigned mapper, const calx_value *v)
+static uint64_t value_hash(const calx_value *v)
 {
 	uint64_t x = 1469598103934665603ull;
 	if (v->kind == CALX_VALUE_INT)
@@ -113,7 +131,7 @@ static uint64_t value_hash(unsigned mapper, const calx_value *v)
 	else
 		for (size_t i = 0; i < v->u.s.n; i++)
 			x = (x ^ (unsigned char)v->u.s.p[i]) * 1099511628211ull;
-	x ^= (uint64_t)(mapper + 1) << 56 | (uint64_t)v->kind << 48;
+	x ^= (uint64_t)v->kind << 48;
 	x *= 0x9e3779b97f4a7c15ull;
 	return x ^ (x >> 29);
 }
@@ -129,37 +147,82 @@ static bool same_value(const calx_value *a, const calx_value *b)
 	return a->u.s.n == b->u.s.n && memcmp(a->u.s.p, b->u.s.p, a->u.s.n) == 0;
 }
 
-/* The row of table `mapper` whose column `field` holds v, as row + 1, or 0. */
-static size_t find(const graph *g, unsigned mapper, unsigned field, const calx_value *v)
+/*
+ * The hash of columns cols[0..n) of row i, tagged with the mapper looked up
+ * in (the same values hash the same from either side of a key); false when
+ * one names no row: a key with a NULL column refers to nothing (MATCH SIMPLE).
+ */
+static bool tuple_hash(const graph *g, size_t i, const unsigned *cols, unsigned n, unsigned mapper,
+                       uint64_t *out)
 {
-	uint64_t hash = value_hash(mapper, v);
+	uint64_t h = (uint64_t)(mapper + 1) * 0xff51afd7ed558ccdull;
+	for (unsigned k = 0; k < n; k++) {
+		calx_value v;
+		if (!row_value(g, i, cols[k], &v))
+			return false;
+		h = (h ^ value_hash(&v)) * 0x100000001b3ull;
+	}
+	*out = h ^ (h >> 31);
+	return true;
+}
+
+/* Do columns cols of row i hold what ref_cols of row r hold, column by column? */
+static bool tuple_same(const graph *g, size_t i, const unsigned *cols, size_t r, const unsigned *ref_cols,
+                       unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		calx_value a, b;
+		if (!row_value(g, i, cols[k], &a) || !row_value(g, r, ref_cols[k], &b) || !same_value(&a, &b))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The row that row i refers to through fk, as row + 1, or 0. A slot's row
+ * of the referenced mapper holding the key's values in the referenced
+ * columns is the parent, whichever target indexed it.
+ */
+static size_t find(const graph *g, size_t i, const calx_fk_desc *fk, unsigned mapper)
+{
+	uint64_t hash;
+	if (!tuple_hash(g, i, fk->columns, fk->n_columns, mapper, &hash))
+		return 0;
 	for (size_t j = hash & (g->cap - 1); g->slots[j].row; j = (j + 1) & (g->cap - 1)) {
 		size_t r = g->slots[j].row - 1;
-		calx_value k;
 		if (g->slots[j].hash == hash && g->rows[r]->m->desc->index == mapper &&
-		    row_value(g, r, &g->rows[r]->m->desc->fields[field], &k) && same_value(&k, v))
+		    tuple_same(g, i, fk->columns, r, fk->ref_columns, fk->n_columns))
 			return r + 1;
 	}
 	return 0;
 }
 
-/* Which columns foreign keys of the set refer to, and an index of the rows' values there. */
+static bool same_target(const target *t, unsigned mapper, const calx_fk_desc *fk)
+{
+	return t->mapper == mapper && t->n == fk->n_columns &&
+	       (t->cols == fk->ref_columns || memcmp(t->cols, fk->ref_columns, t->n * sizeof *t->cols) == 0);
+}
+
+/* Which column tuples foreign keys of the set refer to, and an index of the rows' values there. */
 static int index_targets(graph *g)
 {
 	const calx_registry *reg = g->reg;
 	size_t entries = 0;
 	for (unsigned m = 0; m < reg->n_mappers; m++) {
-		const calx_mapper_desc *d = reg->mappers[m].desc;
-		for (unsigned k = 0; g->tables[m].live_fks && k < d->n_fks; k++) {
-			const calx_fk_desc *fk = &d->fks[k];
+		const calx_table_desc *t = reg->mappers[m].desc->tables[0];
+		for (unsigned k = 0; g->tables[m].live_fks && k < t->n_fks; k++) {
+			const calx_fk_desc *fk = &t->fks[k];
+			int rm = ref_mapper(reg, fk);
 			bool seen = false;
-			for (unsigned t = 0; t < g->n_targets && !seen; t++)
-				seen = g->targets[t].mapper == fk->ref_mapper && g->targets[t].field == fk->ref_field;
-			if (seen || !g->tables[fk->ref_mapper].rows)
+			if (rm < 0 || !g->tables[rm].rows)
 				continue;
-			g->targets[g->n_targets++] = (target){ fk->ref_mapper, fk->ref_field };
-			g->tables[fk->ref_mapper].targets++;
-			entries += g->tables[fk->ref_mapper].rows;
+			for (unsigned x = 0; x < g->n_targets && !seen; x++)
+				seen = same_target(&g->targets[x], (unsigned)rm, fk);
+			if (seen)
+				continue;
+			g->targets[g->n_targets++] = (target){ (unsigned)rm, fk->ref_columns, fk->n_columns };
+			g->tables[rm].targets++;
+			entries += g->tables[rm].rows;
 		}
 	}
 	g->cap = 16;
@@ -169,12 +232,11 @@ static int index_targets(graph *g)
 		return CALX_ENOMEM;
 	for (size_t i = 0; i < g->n; i++) {
 		unsigned m = g->rows[i]->m->desc->index;
-		for (unsigned t = 0; g->tables[m].targets && t < g->n_targets; t++) {
-			calx_value v;
-			if (g->targets[t].mapper != m ||
-			    !row_value(g, i, &g->rows[i]->m->desc->fields[g->targets[t].field], &v))
+		for (unsigned x = 0; g->tables[m].targets && x < g->n_targets; x++) {
+			const target *t = &g->targets[x];
+			uint64_t hash;
+			if (t->mapper != m || !tuple_hash(g, i, t->cols, t->n, m, &hash))
 				continue;
-			uint64_t hash = value_hash(m, &v);
 			size_t j = hash & (g->cap - 1);
 			while (g->slots[j].row)
 				j = (j + 1) & (g->cap - 1);
@@ -185,20 +247,21 @@ static int index_targets(graph *g)
 }
 
 /*
- * Edge source: foreign-key values. Children are visited last to first and
- * each edge is put at the head of its row's list, so the lists come out in
- * add order and ready rows are queued in add order.
+ * Edge source: foreign-key values, every column of a key matched. Children
+ * are visited last to first and each edge is put at the head of its row's
+ * list, so the lists come out in add order and ready rows are queued in
+ * add order.
  */
 static void add_fk_edges(graph *g)
 {
 	for (size_t i = g->n; i-- > 0;) {
 		const calx_mapper_desc *d = g->rows[i]->m->desc;
-		for (unsigned k = d->n_fks; g->tables[d->index].live_fks && k-- > 0;) {
-			const calx_fk_desc *fk = &d->fks[k];
-			calx_value v;
+		const calx_table_desc *t = d->tables[0];
+		for (unsigned k = t->n_fks; g->tables[d->index].live_fks && k-- > 0;) {
+			const calx_fk_desc *fk = &t->fks[k];
+			int rm = ref_mapper(g->reg, fk);
 			size_t p;
-			if (!g->tables[fk->ref_mapper].rows || !row_value(g, i, &d->fields[fk->field], &v) ||
-			    !(p = find(g, fk->ref_mapper, fk->ref_field, &v)) || p - 1 == i)
+			if (rm < 0 || !g->tables[rm].rows || !(p = find(g, i, fk, (unsigned)rm)) || p - 1 == i)
 				continue;
 			size_t before = g->deletes ? i : p - 1, after = g->deletes ? p - 1 : i;
 			g->eto[g->n_edges] = after;
@@ -278,8 +341,9 @@ int calx__order_rows(const calx_registry *reg, calx__obj **rows, size_t n, calx_
 	bool one_table = true, self_ref = false;
 	for (size_t i = 1; i < n && one_table; i++)
 		one_table = rows[i]->m == m0;
-	for (unsigned k = 0; one_table && k < m0->desc->n_fks; k++)
-		self_ref = self_ref || m0->desc->fks[k].ref_mapper == m0->desc->index;
+	const calx_table_desc *t0 = m0->desc->tables[0];
+	for (unsigned k = 0; one_table && k < t0->n_fks; k++)
+		self_ref = self_ref || t0->fks[k].ref_table == t0;
 	if (one_table && !self_ref)
 		return CALX_OK;
 
@@ -292,9 +356,11 @@ int calx__order_rows(const calx_registry *reg, calx__obj **rows, size_t n, calx_
 	for (size_t i = 0; i < n; i++)
 		g.tables[rows[i]->m->desc->index].rows++;
 	for (unsigned m = 0; m < reg->n_mappers; m++) {
-		const calx_mapper_desc *d = reg->mappers[m].desc;
-		for (unsigned k = 0; g.tables[m].rows && k < d->n_fks; k++)
-			g.tables[m].live_fks += g.tables[d->fks[k].ref_mapper].rows != 0;
+		const calx_table_desc *t = reg->mappers[m].desc->tables[0];
+		for (unsigned k = 0; g.tables[m].rows && k < t->n_fks; k++) {
+			int rm = ref_mapper(reg, &t->fks[k]);
+			g.tables[m].live_fks += rm >= 0 && g.tables[rm].rows != 0;
+		}
 		max_edges += g.tables[m].rows * g.tables[m].live_fks;
 		n_fks += g.tables[m].live_fks;
 	}

@@ -5,10 +5,13 @@
  * must be written before that one". Edge sources, each documented where it
  * is collected in graph.c:
  *   - foreign-key values: a row whose foreign key (any of its table's, to
- *     its own table or another) equals the referenced column of another
- *     row of the same set depends on that row. Matched by value, so keys
- *     the database has not generated yet cannot be followed: a zero or
- *     NULL value names no row.
+ *     its own table or another, of any number of columns) equals the
+ *     referenced columns of another row of the same set, every column,
+ *     depends on that row. Matched by value, so keys the database has not
+ *     generated yet cannot be followed: a key with a NULL column (a
+ *     wrapper without has_value, a NULL char *) names no row, and neither
+ *     does an autoincrement key still 0 before its insert; a plain 0 in a
+ *     NOT NULL column is a value like any other.
  *   - relationship pointers (next issue): a many-to-one pointer names its
  *     parent row directly, generated key or not; they are one more source
  *     feeding the same edge list, before the sort.

@@ -111,13 +111,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		calxr__field_opts_free(&quiet);
 	}
 	{
-		char *name = NULL;
+		calxr__table_opts t = CALXR__TABLE_OPTS_INIT;
 		e.n = 0;
-		r = calxr__annot_parse_table(text, &name, on_error, &e);
+		r = calxr__annot_parse_table(text, &t, on_error, &e);
 		check_count(r, &e);
-		if (name && !calxr__is_sql_ident(name))
+		if (t.name && !calxr__is_sql_ident(t.name))
 			abort();
-		free(name);
+		/* what parsed is well formed: identifiers only, a foreign key's target, a check's name */
+		for (unsigned i = 0; i < t.n_cons; i++) {
+			const calxr__tcons *c = &t.cons[i];
+			if (c->name && !calxr__is_sql_ident(c->name))
+				abort();
+			for (unsigned j = 0; j < c->cols.n; j++)
+				if (!calxr__is_sql_ident(c->cols.v[j]))
+					abort();
+			for (unsigned j = 0; j < c->ref_cols.n; j++)
+				if (!calxr__is_sql_ident(c->ref_cols.v[j]))
+					abort();
+			if (c->kind == CALXR__TCONS_FOREIGN_KEY && (!c->ref_table || !c->cols.n || !c->ref_cols.n))
+				abort();
+			if (c->kind == CALXR__TCONS_CHECK && (!c->name || !c->sql || !*c->sql))
+				abort();
+			if ((c->kind == CALXR__TCONS_UNIQUE || c->kind == CALXR__TCONS_INDEX) && !c->cols.n)
+				abort();
+		}
+		calxr__table_opts_free(&t);
 	}
 	{
 		e.n = 0;

@@ -63,13 +63,14 @@ struct rec {
 	calx_opt_double od;
 };
 
-#define FIELDF(m, ct, flags)                                                                       \
-	{ #m, #m, ct, flags, offsetof(struct rec, m), sizeof(((struct rec *)0)->m), NULL, NULL, NULL, \
-	  NULL, NULL, -1, 0, &rec_mapper, { NULL } }
+#define FIELDF(m, ct, fl)                                                                          \
+	{ .name = #m, .column = #m, .ctype = ct, .flags = fl, .offset = offsetof(struct rec, m),    \
+	  .size = sizeof(((struct rec *)0)->m), .owner = &rec_mapper, .table = &rec_table }
 #define FIELD(m, ct) FIELDF(m, ct, 0)
 #define OPT(m, ct) FIELDF(m, ct, CALX_FIELD_OPTIONAL)
 
 static const calx_mapper_desc rec_mapper;
+static const calx_table_desc rec_table;
 static const calx_field_desc rec_fields[] = {
 	FIELD(i8, CALX_CTYPE_INT8),      FIELD(i16, CALX_CTYPE_INT16),   FIELD(i32, CALX_CTYPE_INT32),
 	FIELD(i64, CALX_CTYPE_INT64),    FIELD(u8, CALX_CTYPE_UINT8),    FIELD(u16, CALX_CTYPE_UINT16),
@@ -83,9 +84,15 @@ static const calx_field_desc rec_fields[] = {
 	OPT(of, CALX_CTYPE_FLOAT),       OPT(od, CALX_CTYPE_DOUBLE),
 };
 #define N_FIELDS (sizeof rec_fields / sizeof rec_fields[0])
+static const calx_table_desc *const rec_tables[] = { &rec_table };
+static const calx_table_desc rec_table = {
+	.magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "recs",
+	.columns = rec_fields, .n_columns = N_FIELDS, .source = "fuzz_decode.c"
+};
 static const calx_mapper_desc rec_mapper = {
-	CALX_DESCRIPTOR_MAGIC, CALX_DESCRIPTOR_VERSION, "rec", "recs", sizeof(struct rec),
-	_Alignof(struct rec), rec_fields, N_FIELDS, NULL, 0, NULL, 0, NULL, NULL, "fuzz_decode.c", { NULL }
+	.magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "rec", .table = "recs",
+	.size = sizeof(struct rec), .align = _Alignof(struct rec), .fields = rec_fields, .n_fields = N_FIELDS,
+	.tables = rec_tables, .n_tables = 1, .discriminator = -1, .source = "fuzz_decode.c"
 };
 
 static const char *const sqlite_selects[] = {

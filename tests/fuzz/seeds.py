@@ -13,7 +13,7 @@ committed; this script says where they came from and makes them again.
 import glob, hashlib, math, os, re, struct, subprocess
 
 OUT = 'tests/fuzz/corpus'
-HEADERS = (['tests/models/shop.h', 'examples/chinook/models.h'] + sorted(glob.glob('tests/reflect/fixtures/*.h'))
+HEADERS = (['tests/models/shop.h', 'tests/models/orders.h', 'examples/chinook/models.h'] + sorted(glob.glob('tests/reflect/fixtures/*.h'))
            + sorted(glob.glob('tests/reflect/bad/*.h')))
 
 

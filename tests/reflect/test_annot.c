@@ -180,20 +180,131 @@ static void several_errors_are_all_reported(void **state)
 	calxr__field_opts_free(&o);
 }
 
+/* Parse one calx:table text expecting no error. */
+static void table_ok(const char *text, calxr__table_opts *t)
+{
+	errs e = { .n = 0 };
+	assert_int_equal(calxr__annot_parse_table(text, t, collect, &e), 0);
+	if (e.n)
+		fail_msg("%s: %s", text, e.msg[0]);
+}
+
+static void table_options_parse_into_constraints(void **state)
+{
+	calxr__table_opts t = CALXR__TABLE_OPTS_INIT;
+	(void)state;
+	table_ok("calx:table(\"order_lines\", unique(\"order_id\", \"line_no\"), index(\"sku\", \"created\"), "
+		 "index(\"code\", unique=true), check(\"qty > 0\", name=\"qty_positive\"), "
+		 "foreign_key(\"order_id, line_no\", \"orders(id, no)\", ondelete=\"cascade\", onupdate = \"CASCADE\", "
+		 "name=\"fk_lines\"))", &t);
+	assert_string_equal(t.name, "order_lines");
+	assert_int_equal(t.n_cons, 5);
+	assert_int_equal(t.cons[0].kind, CALXR__TCONS_UNIQUE);
+	assert_int_equal(t.cons[0].cols.n, 2);
+	assert_string_equal(t.cons[0].cols.v[1], "line_no");
+	assert_null(t.cons[0].name);
+	assert_int_equal(t.cons[1].kind, CALXR__TCONS_INDEX);
+	assert_false(t.cons[1].unique);
+	assert_true(t.cons[2].unique);
+	assert_int_equal(t.cons[3].kind, CALXR__TCONS_CHECK);
+	assert_string_equal(t.cons[3].sql, "qty > 0");
+	assert_string_equal(t.cons[3].name, "qty_positive");
+	assert_int_equal(t.cons[4].kind, CALXR__TCONS_FOREIGN_KEY);
+	assert_int_equal(t.cons[4].cols.n, 2);
+	assert_string_equal(t.cons[4].cols.v[0], "order_id");
+	assert_string_equal(t.cons[4].ref_table, "orders");
+	assert_int_equal(t.cons[4].ref_cols.n, 2);
+	assert_string_equal(t.cons[4].ref_cols.v[1], "no");
+	assert_string_equal(t.cons[4].ondelete, "CASCADE");
+	assert_string_equal(t.cons[4].onupdate, "CASCADE");
+	assert_string_equal(t.cons[4].name, "fk_lines");
+	calxr__table_opts_free(&t);
+
+	/* no name: the struct tag; a one-column target may be spelt table.column */
+	table_ok("calx:table(foreign_key(\"a\", \"t.b\"), index(\"x\", unique=false))", &t);
+	assert_null(t.name);
+	assert_int_equal(t.n_cons, 2);
+	assert_string_equal(t.cons[0].ref_table, "t");
+	assert_string_equal(t.cons[0].ref_cols.v[0], "b");
+	assert_false(t.cons[1].unique);
+	calxr__table_opts_free(&t);
+}
+
+static void expect_table_error(const char *text, const char *msg)
+{
+	calxr__table_opts t = CALXR__TABLE_OPTS_INIT;
+	errs e = { .n = 0 };
+	calxr__annot_parse_table(text, &t, collect, &e);
+	if (e.n != 1)
+		fail_msg("%s: %u errors (%s)", text, e.n, e.n ? e.msg[0] : "");
+	assert_string_equal(e.msg[0], msg);
+	if (t.n_cons)  /* a constraint with an error is left out */
+		fail_msg("%s: %u constraints kept", text, t.n_cons);
+	calxr__table_opts_free(&t);
+}
+
+static void table_option_errors(void **state)
+{
+	(void)state;
+	expect_table_error("calx:table(\"t\", uniq(\"a\"))", "unknown table option 'uniq'");
+	expect_table_error("calx:table(\"t\", unique)", "option 'unique' expects at least 1 column, got 0");
+	expect_table_error("calx:table(\"t\", unique())", "option 'unique' expects at least 1 column, got 0");
+	expect_table_error("calx:table(\"t\", unique(a))", "option 'unique' expects a string literal, found 'a'");
+	expect_table_error("calx:table(\"t\", unique(\"a b\"))",
+			   "invalid column name 'a b' (expected [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes)");
+	expect_table_error("calx:table(\"t\", unique(\"a\", nme=\"x\"))", "unknown argument 'nme' of option 'unique'");
+	expect_table_error("calx:table(\"t\", unique(\"a\", unique=true))", "unknown argument 'unique' of option 'unique'");
+	expect_table_error("calx:table(\"t\", unique(\"a\", name=\"x\", name=\"y\"))",
+			   "duplicate argument 'name' of option 'unique'");
+	expect_table_error("calx:table(\"t\", unique(\"a\", name=\"x\", \"b\"))",
+			   "option 'unique' expects keyword arguments after its columns, found '\"b\"'");
+	expect_table_error("calx:table(\"t\", unique(\"a\", name=x))",
+			   "argument 'name' of option 'unique' expects a string literal, found 'x'");
+	expect_table_error("calx:table(\"t\", unique(\"a\", name=\"1x\"))",
+			   "invalid constraint name '1x' (expected [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes)");
+	expect_table_error("calx:table(\"t\", index(\"a\", unique=yes))",
+			   "argument 'unique' of option 'index' expects true or false, found 'yes'");
+	expect_table_error("calx:table(\"t\", check(\"a > 0\"))", "option 'check' on a table needs name=\"...\"");
+	expect_table_error("calx:table(\"t\", check(\"\", name=\"c\"))", "option 'check' expects a non-empty string");
+	expect_table_error("calx:table(\"t\", check(\"a\", \"b\", name=\"c\"))",
+			   "option 'check' expects 1 SQL expression before its keywords, got 2");
+	expect_table_error("calx:table(\"t\", foreign_key(\"a\"))",
+			   "option 'foreign_key' expects 2 arguments before its keywords (\"columns\", \"table(columns)\"), got 1");
+	expect_table_error("calx:table(\"t\", foreign_key(\"a,,b\", \"t(c, d)\"))",
+			   "invalid column list 'a,,b' of option 'foreign_key' (expected \"column, ...\")");
+	expect_table_error("calx:table(\"t\", foreign_key(\"a\", \"t\"))",
+			   "invalid foreign key target 't' (expected \"table(column, ...)\" or \"table.column\")");
+	expect_table_error("calx:table(\"t\", foreign_key(\"a\", \"t(c\"))",
+			   "invalid foreign key target 't(c' (expected \"table(column, ...)\" or \"table.column\")");
+	expect_table_error("calx:table(\"t\", foreign_key(\"a\", \"t()\"))",
+			   "invalid foreign key target 't()' (expected \"table(column, ...)\" or \"table.column\")");
+	expect_table_error("calx:table(\"t\", foreign_key(\"a\", \"t(b)\", ondelete=\"zap\"))",
+			   "invalid ondelete action 'ZAP' (expected CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION)");
+	expect_table_error("calx:table(\"t\", foreign_key(\"a\", \"t(b)\", unique=true))",
+			   "unknown argument 'unique' of option 'foreign_key'");
+	expect_table_error("calx:table(\"t\", unique(\"a\") x)", "unexpected 'x' after option 'unique'");
+	expect_table_error("calx:table(\"t\", )", "empty option in list");
+	expect_table_error("calx:table(\"t\", unique(\"a\", ))", "empty argument to option 'unique'");
+	expect_table_error("calx:table(\"t\", 42)",
+			   "expected a table option (unique, index, check or foreign_key), found '42'");
+}
+
 static void table_and_type_annotations(void **state)
 {
-	char *name = NULL;
+	calxr__table_opts t = CALXR__TABLE_OPTS_INIT;
 	calxr__strlist types = { NULL, 0 };
 	errs e = { .n = 0 };
 	(void)state;
-	assert_int_equal(calxr__annot_parse_table("calx:table()", &name, collect, &e), 0);
-	assert_null(name);
-	assert_int_equal(calxr__annot_parse_table("calx:table(\"users\")", &name, collect, &e), 0);
-	assert_string_equal(name, "users");
-	free(name);
-	assert_int_equal(calxr__annot_parse_table("calx:table(users)", &name, collect, &e), 1);
+	assert_int_equal(calxr__annot_parse_table("calx:table()", &t, collect, &e), 0);
+	assert_null(t.name);
+	assert_int_equal(calxr__annot_parse_table("calx:table(\"users\")", &t, collect, &e), 0);
+	assert_string_equal(t.name, "users");
+	calxr__table_opts_free(&t);
+	assert_int_equal(calxr__annot_parse_table("calx:table(users)", &t, collect, &e), 1);
 	assert_string_equal(e.msg[0], "annotation 'calx:table' expects a string literal, found 'users'");
-	assert_int_equal(calxr__annot_parse_table("calx:table(\"a\", \"b\")", &name, collect, &e), 1);
+	assert_int_equal(calxr__annot_parse_table("calx:table(\"a\", \"b\")", &t, collect, &e), 1);
+	assert_string_equal(e.msg[1], "expected a table option (unique, index, check or foreign_key), found '\"b\"'");
+	calxr__table_opts_free(&t);
 	assert_int_equal(calxr__annot_parse_mixin("calx:mixin", collect, &e), 0);
 	assert_int_equal(calxr__annot_parse_mixin("calx:mixin(1)", collect, &e), 1);
 	assert_int_equal(calxr__annot_parse_type("calx:type(\"VARCHAR(255)\", \"postgresql:CITEXT\")", &types,
@@ -245,6 +356,8 @@ int main(void)
 		cmocka_unit_test(bad_field_texts_give_one_clear_message),
 		cmocka_unit_test(several_errors_are_all_reported),
 		cmocka_unit_test(table_and_type_annotations),
+		cmocka_unit_test(table_options_parse_into_constraints),
+		cmocka_unit_test(table_option_errors),
 		cmocka_unit_test(identifiers_are_checked),
 		cmocka_unit_test(truncated_texts_never_crash),
 	};

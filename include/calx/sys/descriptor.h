@@ -4,7 +4,15 @@
  * calx-reflect writes these as `static const` data (and a few `const`
  * globals) built with offsetof/sizeof, so the application's compiler decides
  * the layout. The runtime checks magic and version when a registry is opened.
- * The structs only grow at the end; `reserved` members keep room.
+ * The structs only grow at the end; `reserved` members keep room. Every
+ * top-level struct (schema, table, mapper) starts with magic and version.
+ *
+ * Version 2 keeps tables apart from mappers: a calx_table_desc holds the
+ * columns, keys, foreign keys (any number of columns) and table-level
+ * constraints; a calx_mapper_desc maps a struct onto one or more tables and
+ * carries room for a discriminator and relationships. A descriptor of
+ * another version is refused by calx_registry_open (CALX_EVERSION):
+ * regenerate it with calx-reflect.
  *
  * For generator authors and the curious: applications use the generated
  * names (user_mapper, USER_NAME, user_new) and never fill these by hand,
@@ -16,8 +24,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CALX_DESCRIPTOR_MAGIC 0x584c4143u /* "CALX" in little-endian bytes */
-#define CALX_DESCRIPTOR_VERSION 1
+#define CALX_DESCRIPTOR_VERSION 2
 
 /* The C representation of a field. Enums are stored as their integer type. */
 typedef enum calx_ctype {
@@ -55,9 +67,42 @@ enum calx_field_flags {
 	CALX_FIELD_OPTIONAL = 1u << 10
 };
 
-struct calx_mapper_desc;
 
-/* One mapped column. Mixin members are flattened: `name` is "ts.created_at". */
+struct calx_value;
+struct calx_table_desc;
+struct calx_mapper_desc;
+struct calx_schema_desc;
+
+/*
+ * A C type of the program's own, stored through a conversion to and from a
+ * calx_value (SQLAlchemy's TypeDecorator). Not generated yet: every
+ * field's user_type is NULL until the types issue fills it.
+ *
+ * to_value reads the field's bytes and writes the value to bind; text or
+ * blob bytes it hands back may point into the field, or into buf (cap
+ * bytes), and must stay valid until the field changes. from_value writes
+ * the field from a value read from the database. Both return CALX_OK or a
+ * negative status (CALX_ETYPE, CALX_ERANGE...) and never abort.
+ */
+typedef struct calx_user_type {
+	uint32_t version;                   /* CALX_USER_TYPE_VERSION */
+	const char *name;                   /* for messages: "uuid" */
+	int (*to_value)(const struct calx_user_type *t, const void *field, struct calx_value *out,
+	                char *buf, size_t cap);
+	int (*from_value)(const struct calx_user_type *t, const struct calx_value *in, void *field);
+	const void *payload;                /* the type's own data */
+	const void *reserved[4];
+} calx_user_type;
+
+#define CALX_USER_TYPE_VERSION 1
+
+/*
+ * One mapped column, and the column handle the select API takes
+ * (USER_NAME is a const calx_field_desc *). Mixin members are flattened:
+ * `name` is "ts.created_at". CALX_FIELD_UNIQUE / CALX_FIELD_INDEX say that
+ * the column alone has a unique constraint / an index; the constraints
+ * themselves are in the table's arrays.
+ */
 typedef struct calx_field_desc {
 	const char *name;                   /* C member path */
 	const char *column;                 /* SQL column name */
@@ -69,45 +114,170 @@ typedef struct calx_field_desc {
 	const char *const *sql_type_variants; /* NULL-terminated "dialect:TYPE", or NULL */
 	const char *server_default;         /* SQL expression from the header, or NULL */
 	const char *default_text;           /* C text of default(...), or NULL */
-	const char *check;                  /* SQL check expression from the header, or NULL */
-	int fk;                             /* index into the mapper's fks, or -1 */
-	unsigned index;                     /* position in the mapper's fields */
+	unsigned index;                     /* position in the mapper's fields (and in its table's columns) */
 	const struct calx_mapper_desc *owner;
-	const void *reserved[4];
+	const struct calx_table_desc *table; /* the table holding the column */
+	const calx_user_type *user_type;    /* NULL: the ctype alone decides */
+	/*
+	 * 128 bytes in all on LP64: the runtime indexes fields[f] in every
+	 * per-row loop, and a power-of-two stride keeps that a shift.
+	 */
+	const void *reserved[3];
 } calx_field_desc;
 
-/* A foreign key from one local column to one column of a mapped table. */
+/*
+ * A foreign key of n_columns columns: columns[i] of this table refers to
+ * ref_columns[i] of ref_table, which are its primary key or a unique
+ * constraint or unique index (calx-reflect checks it). Column indices are
+ * positions in the table's columns.
+ */
 typedef struct calx_fk_desc {
-	unsigned field;                     /* local field index */
-	const char *ref_table;
-	const char *ref_column;
-	unsigned ref_mapper;                /* index in the schema's mappers */
-	unsigned ref_field;                 /* field index in that mapper */
-	const char *ondelete;               /* "CASCADE", "SET NULL", ... or NULL */
+	const char *name;                   /* name="...", or NULL: the naming convention */
+	const unsigned *columns;            /* local column indices */
+	const struct calx_table_desc *ref_table;
+	const unsigned *ref_columns;        /* column indices in ref_table */
+	unsigned n_columns;
+	const char *ondelete;               /* "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION" or NULL */
 	const char *onupdate;
-	const void *reserved[2];
+	const void *reserved[4];
 } calx_fk_desc;
 
+/* A unique constraint: unique(...) on the table, or a field's `unique`. */
+typedef struct calx_unique_desc {
+	const char *name;                   /* or NULL: the naming convention */
+	const unsigned *columns;
+	unsigned n_columns;
+	const void *reserved[2];
+} calx_unique_desc;
+
+enum calx_index_flags {
+	CALX_INDEX_UNIQUE = 1u << 0         /* CREATE UNIQUE INDEX: index(..., unique=true) */
+};
+
+/* An index: index(...) on the table, or a field's `index`. */
+typedef struct calx_index_desc {
+	const char *name;                   /* or NULL: the naming convention */
+	const unsigned *columns;
+	unsigned n_columns;
+	uint32_t flags;                     /* enum calx_index_flags */
+	const void *reserved[2];
+} calx_index_desc;
+
+/* A check constraint: check("SQL", name="...") on the table, or a field's check("SQL"). */
+typedef struct calx_check_desc {
+	const char *name;                   /* table-level: always given; field-level: NULL (convention) */
+	const char *sqltext;                /* the SQL expression, as written in the header */
+	int column;                         /* the field-level check's column, or -1 */
+	const void *reserved[2];
+} calx_check_desc;
+
+/* A table (SQLAlchemy's Table): what DDL is made from. */
+typedef struct calx_table_desc {
+	uint32_t magic;                     /* CALX_DESCRIPTOR_MAGIC */
+	uint32_t version;                   /* CALX_DESCRIPTOR_VERSION */
+	const char *name;                   /* SQL name: "users" */
+	const calx_field_desc *columns;     /* in table order */
+	unsigned n_columns;
+	const unsigned *pk;                 /* primary key column indices, in key order */
+	unsigned n_pk;
+	const calx_fk_desc *fks;
+	unsigned n_fks;
+	const calx_unique_desc *uniques;
+	unsigned n_uniques;
+	const calx_index_desc *indexes;
+	unsigned n_indexes;
+	const calx_check_desc *checks;
+	unsigned n_checks;
+	unsigned index;                     /* position in the schema's tables */
+	const struct calx_schema_desc *schema;
+	const char *source;                 /* "models.h:12" where it is declared */
+	const void *reserved[6];
+} calx_table_desc;
+
+/* What a relationship field holds, from the mapper's side. */
+typedef enum calx_relationship_kind {
+	CALX_REL_MANY_TO_ONE = 1,           /* struct user *user: the foreign key is in this mapper's table */
+	CALX_REL_ONE_TO_MANY,               /* CALX_LIST(struct address): the foreign key is in the target's table */
+	CALX_REL_MANY_TO_MANY               /* CALX_LIST through a secondary (association) table */
+} calx_relationship_kind;
+
+/* SQLAlchemy's cascade options, as bits. */
+enum calx_cascade {
+	CALX_CASCADE_SAVE_UPDATE = 1u << 0,  /* adding the parent adds the related objects */
+	CALX_CASCADE_MERGE = 1u << 1,
+	CALX_CASCADE_EXPUNGE = 1u << 2,
+	CALX_CASCADE_DELETE = 1u << 3,       /* deleting the parent deletes the related objects */
+	CALX_CASCADE_DELETE_ORPHAN = 1u << 4, /* an object removed from its parent's collection is deleted */
+	CALX_CASCADE_REFRESH_EXPIRE = 1u << 5,
+	/* "all": everything but delete-orphan */
+	CALX_CASCADE_ALL = CALX_CASCADE_SAVE_UPDATE | CALX_CASCADE_MERGE | CALX_CASCADE_EXPUNGE |
+	                   CALX_CASCADE_DELETE | CALX_CASCADE_REFRESH_EXPIRE,
+	/* SQLAlchemy's default: "save-update, merge" */
+	CALX_CASCADE_DEFAULT = CALX_CASCADE_SAVE_UPDATE | CALX_CASCADE_MERGE
+};
+
+/* How a relationship loads by default (a query may choose another). */
+typedef enum calx_loading {
+	CALX_LOAD_LAZY = 1,                 /* SQLAlchemy's lazy="select": one SELECT when first reached (the default) */
+	CALX_LOAD_SELECTIN,                 /* one SELECT ... WHERE key IN (...) for the whole result */
+	CALX_LOAD_JOINED,                   /* a LEFT OUTER JOIN in the parent's own SELECT */
+	CALX_LOAD_RAISE,                    /* reaching it unloaded is an error */
+	CALX_LOAD_NOLOAD                    /* never loaded: stays empty unless set */
+} calx_loading;
+
+/*
+ * A relationship field. calx-reflect emits none yet (n_relationships is 0);
+ * the relationships issue fills them.
+ *
+ * The join is a foreign key, named by its table and its index in that
+ * table's fks: many-to-one, the mapper's own table; one-to-many, the
+ * target's table; many-to-many, the secondary table, whose fk refers to
+ * this mapper's table and whose secondary_fk refers to the target's.
+ */
+typedef struct calx_relationship_desc {
+	calx_relationship_kind kind;
+	const char *name;                   /* the field: "addresses" */
+	size_t offset;                      /* offsetof the pointer or list field */
+	const struct calx_mapper_desc *target;
+	const struct calx_table_desc *fk_table;
+	unsigned fk;                        /* index in fk_table's fks */
+	const struct calx_table_desc *secondary; /* many-to-many: the association table, else NULL */
+	unsigned secondary_fk;              /* many-to-many: secondary's fk to the target's table */
+	const char *back_populates;         /* the target's field kept in sync in memory, or NULL */
+	uint32_t cascade;                   /* enum calx_cascade */
+	calx_loading loading;
+	const void *reserved[4];
+} calx_relationship_desc;
+
+/*
+ * A mapper: a struct mapped onto one or more tables. tables[0] is its own
+ * table; a mapper with inheritance adds its parent's tables (not yet: always
+ * one). fields are every mapped field of the struct, table by table.
+ */
 typedef struct calx_mapper_desc {
 	uint32_t magic;                     /* CALX_DESCRIPTOR_MAGIC */
 	uint32_t version;                   /* CALX_DESCRIPTOR_VERSION */
 	const char *name;                   /* struct tag: "user" */
-	const char *table;                  /* "users" */
+	const char *table;                  /* tables[0]->name, kept as the short way to say it */
 	size_t size;                        /* sizeof(struct user) */
 	size_t align;                       /* _Alignof(struct user) */
 	const calx_field_desc *fields;
 	unsigned n_fields;
-	const calx_fk_desc *fks;
-	unsigned n_fks;
+	const calx_table_desc *const *tables;
+	unsigned n_tables;
 	const void *defaults;               /* a struct with every default(...) applied */
-	unsigned index;                     /* position in the schema */
+	unsigned index;                     /* position in the schema's mappers */
 	const struct calx_schema_desc *schema;
 	const struct calx_mapper_desc *parent; /* inheritance parent, or NULL */
 	const char *source;                 /* "models.h:12" where the struct is declared */
+	int discriminator;                  /* field index of the discriminator column, or -1 */
+	const char *polymorphic_identity;   /* this struct's discriminator value as text, or NULL */
+	const calx_relationship_desc *relationships;
+	unsigned n_relationships;
 	const void *reserved[6];
 } calx_mapper_desc;
 
-/* Every table of one generated header: one registry is opened from it. */
+/* Every mapper and table of one generated header: one registry is opened from it. */
 typedef struct calx_schema_desc {
 	uint32_t magic;
 	uint32_t version;
@@ -115,7 +285,13 @@ typedef struct calx_schema_desc {
 	const char *generator;              /* "calx-reflect 0.1.0" */
 	const calx_mapper_desc *const *mappers;
 	unsigned n_mappers;
+	const calx_table_desc *const *tables; /* parents need not come first: the registry sorts */
+	unsigned n_tables;
 	const void *reserved[6];
 } calx_schema_desc;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_SYS_DESCRIPTOR_H */

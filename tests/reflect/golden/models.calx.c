@@ -41,65 +41,165 @@ _Static_assert(sizeof(struct membership) == 16, "struct membership changed since
 _Static_assert(_Alignof(struct membership) == 8, "struct membership changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct membership, user_id) == 0, "struct membership changed since models.calx.c was generated: re-run calx-reflect");
 _Static_assert(offsetof(struct membership, group_id) == 8, "struct membership changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(sizeof(struct order) == 24, "struct order changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(_Alignof(struct order) == 8, "struct order changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order, id) == 0, "struct order changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order, no) == 8, "struct order changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order, code) == 12, "struct order changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(sizeof(struct order_line) == 48, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(_Alignof(struct order_line) == 8, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, id) == 0, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, order_id) == 8, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, order_no) == 16, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, line_no) == 20, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, sku) == 24, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, qty) == 32, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
+_Static_assert(offsetof(struct order_line, order_code) == 36, "struct order_line changed since models.calx.c was generated: re-run calx-reflect");
 
 /* struct user: table users, tests/reflect/fixtures/models.h:19 */
 static const struct user user__defaults = { .active = true, .role = ROLE_ADMIN };
 static const char *const user__email_variants[] = { "postgresql:CITEXT", NULL };
 static const char *const user__work_email_variants[] = { "postgresql:CITEXT", NULL };
 static const calx_field_desc user__fields[] = {
-	{ .name = "id", .column = "id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_NOT_NULL, .offset = offsetof(struct user, id), .size = sizeof(((struct user *)0)->id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 0, .owner = &user_mapper },
-	{ .name = "name", .column = "name", .ctype = CALX_CTYPE_CHARARRAY, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct user, name), .size = sizeof(((struct user *)0)->name), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 1, .owner = &user_mapper },
-	{ .name = "active", .column = "active", .ctype = CALX_CTYPE_BOOL, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_HAS_DEFAULT, .offset = offsetof(struct user, active), .size = sizeof(((struct user *)0)->active), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "true", .check = NULL, .fk = -1, .index = 2, .owner = &user_mapper },
-	{ .name = "email", .column = "email", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_UNIQUE, .offset = offsetof(struct user, email), .size = sizeof(((struct user *)0)->email), .sql_type = "VARCHAR(255)", .sql_type_variants = user__email_variants, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 3, .owner = &user_mapper },
-	{ .name = "work_email", .column = "work_email", .ctype = CALX_CTYPE_STRING, .flags = 0, .offset = offsetof(struct user, work_email), .size = sizeof(((struct user *)0)->work_email), .sql_type = "VARCHAR(255)", .sql_type_variants = user__work_email_variants, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 4, .owner = &user_mapper },
-	{ .name = "nick", .column = "nick", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_REQUIRED, .offset = offsetof(struct user, nick), .size = sizeof(((struct user *)0)->nick), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 5, .owner = &user_mapper },
-	{ .name = "role", .column = "role", .ctype = CALX_CTYPE_UINT32, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_INDEX | CALX_FIELD_HAS_DEFAULT | CALX_FIELD_ENUM, .offset = offsetof(struct user, role), .size = sizeof(((struct user *)0)->role), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "ROLE_ADMIN", .check = NULL, .fk = -1, .index = 6, .owner = &user_mapper },
-	{ .name = "score", .column = "rating", .ctype = CALX_CTYPE_DOUBLE, .flags = CALX_FIELD_OPTIONAL, .offset = offsetof(struct user, score), .size = sizeof(((struct user *)0)->score), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = "rating >= 0", .fk = -1, .index = 7, .owner = &user_mapper },
-	{ .name = "ts.created_at", .column = "created_at", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct user, ts.created_at), .size = sizeof(((struct user *)0)->ts.created_at), .sql_type = NULL, .sql_type_variants = NULL, .server_default = "CURRENT_TIMESTAMP", .default_text = NULL, .check = NULL, .fk = -1, .index = 8, .owner = &user_mapper },
-	{ .name = "ts.updated_at", .column = "modified_at", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_OPTIONAL, .offset = offsetof(struct user, ts.updated_at), .size = sizeof(((struct user *)0)->ts.updated_at), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 9, .owner = &user_mapper },
+	{ .name = "id", .column = "id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_NOT_NULL, .offset = offsetof(struct user, id), .size = sizeof(((struct user *)0)->id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 0, .owner = &user_mapper, .table = &user_table, .user_type = NULL },
+	{ .name = "name", .column = "name", .ctype = CALX_CTYPE_CHARARRAY, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct user, name), .size = sizeof(((struct user *)0)->name), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 1, .owner = &user_mapper, .table = &user_table, .user_type = NULL },
+	{ .name = "active", .column = "active", .ctype = CALX_CTYPE_BOOL, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_HAS_DEFAULT, .offset = offsetof(struct user, active), .size = sizeof(((struct user *)0)->active), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "true", .index = 2, .owner = &user_mapper, .table = &user_table, .user_type = NULL },
+	{ .name = "email", .column = "email", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_UNIQUE, .offset = offsetof(struct user, email), .size = sizeof(((struct user *)0)->email), .sql_type = "VARCHAR(255)", .sql_type_variants = user__email_variants, .server_default = NULL, .default_text = NULL, .index = 3, .owner = &user_mapper, .table = &user_table, .user_type = NULL },
+	{ .name = "work_email", .column = "work_email", .ctype = CALX_CTYPE_STRING, .flags = 0, .offset = offsetof(struct user, work_email), .size = sizeof(((struct user *)0)->work_email), .sql_type = "VARCHAR(255)", .sql_type_variants = user__work_email_variants, .server_default = NULL, .default_text = NULL, .index = 4, .owner = &user_mapper, .table = &user_table, .user_type = NULL },
+	{ .name = "nick", .column = "nick", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_REQUIRED, .offset = offsetof(struct user, nick), .size = sizeof(((struct user *)0)->nick), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 5, .owner = &user_mapper, .table = &user_table, .user_type = NULL },
+	{ .name = "role", .column = "role", .ctype = CALX_CTYPE_UINT32, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_INDEX | CALX_FIELD_HAS_DEFAULT | CALX_FIELD_ENUM, .offset = offsetof(struct user, role), .size = sizeof(((struct user *)0)->role), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "ROLE_ADMIN", .index = 6, .owner = &user_mapper, .table = &user_table, .user_type = NULL },
+	{ .name = "score", .column = "rating", .ctype = CALX_CTYPE_DOUBLE, .flags = CALX_FIELD_OPTIONAL, .offset = offsetof(struct user, score), .size = sizeof(((struct user *)0)->score), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 7, .owner = &user_mapper, .table = &user_table, .user_type = NULL },
+	{ .name = "ts.created_at", .column = "created_at", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct user, ts.created_at), .size = sizeof(((struct user *)0)->ts.created_at), .sql_type = NULL, .sql_type_variants = NULL, .server_default = "CURRENT_TIMESTAMP", .default_text = NULL, .index = 8, .owner = &user_mapper, .table = &user_table, .user_type = NULL },
+	{ .name = "ts.updated_at", .column = "modified_at", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_OPTIONAL, .offset = offsetof(struct user, ts.updated_at), .size = sizeof(((struct user *)0)->ts.updated_at), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 9, .owner = &user_mapper, .table = &user_table, .user_type = NULL },
 };
-const calx_mapper_desc user_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "user", .table = "users", .size = sizeof(struct user), .align = _Alignof(struct user), .fields = user__fields, .n_fields = sizeof user__fields / sizeof user__fields[0], .fks = NULL, .n_fks = 0, .defaults = &user__defaults, .index = 0, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:19" };
+static const unsigned user__pk[] = { 0 };
+static const unsigned user__uq0[] = { 3 };
+static const unsigned user__ix0[] = { 6 };
+static const calx_unique_desc user__uniques[] = {
+	{ .name = NULL, .columns = user__uq0, .n_columns = 1 },
+};
+static const calx_index_desc user__indexes[] = {
+	{ .name = NULL, .columns = user__ix0, .n_columns = 1, .flags = 0 },
+};
+static const calx_check_desc user__checks[] = {
+	{ .name = NULL, .sqltext = "rating >= 0", .column = 7 },
+};
+const calx_table_desc user_table = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "users", .columns = user__fields, .n_columns = sizeof user__fields / sizeof user__fields[0], .pk = user__pk, .n_pk = 1, .fks = NULL, .n_fks = 0, .uniques = user__uniques, .n_uniques = 1, .indexes = user__indexes, .n_indexes = 1, .checks = user__checks, .n_checks = 1, .index = 0, .schema = &models_schema, .source = "tests/reflect/fixtures/models.h:19" };
+static const calx_table_desc *const user__mapper_tables[] = { &user_table };
+const calx_mapper_desc user_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "user", .table = "users", .size = sizeof(struct user), .align = _Alignof(struct user), .fields = user__fields, .n_fields = sizeof user__fields / sizeof user__fields[0], .tables = user__mapper_tables, .n_tables = 1, .defaults = &user__defaults, .index = 0, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:19", .discriminator = -1, .polymorphic_identity = NULL, .relationships = NULL, .n_relationships = 0 };
 
 /* struct address: table addresses, tests/reflect/fixtures/models.h:32 */
 static const struct address address__defaults = { .floor = CALX_SOME(1) };
 static const char *const address__email_address_variants[] = { "postgresql:VARCHAR(320)", NULL };
-static const calx_fk_desc address__fks[] = {
-	{ .field = 1, .ref_table = "users", .ref_column = "id", .ref_mapper = 0, .ref_field = 0, .ondelete = "CASCADE", .onupdate = NULL }, /* -> user.id */
-};
 static const calx_field_desc address__fields[] = {
-	{ .name = "id", .column = "id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_NOT_NULL, .offset = offsetof(struct address, id), .size = sizeof(((struct address *)0)->id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 0, .owner = &address_mapper },
-	{ .name = "user_id", .column = "user_id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_INDEX | CALX_FIELD_OPTIONAL, .offset = offsetof(struct address, user_id), .size = sizeof(((struct address *)0)->user_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = 0, .index = 1, .owner = &address_mapper },
-	{ .name = "email_address", .column = "email_address", .ctype = CALX_CTYPE_STRING, .flags = 0, .offset = offsetof(struct address, email_address), .size = sizeof(((struct address *)0)->email_address), .sql_type = "TEXT", .sql_type_variants = address__email_address_variants, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 2, .owner = &address_mapper },
-	{ .name = "note", .column = "note", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_NO_INIT, .offset = offsetof(struct address, note), .size = sizeof(((struct address *)0)->note), .sql_type = NULL, .sql_type_variants = NULL, .server_default = "'none'", .default_text = NULL, .check = NULL, .fk = -1, .index = 3, .owner = &address_mapper },
-	{ .name = "floor", .column = "floor", .ctype = CALX_CTYPE_UINT16, .flags = CALX_FIELD_HAS_DEFAULT | CALX_FIELD_OPTIONAL, .offset = offsetof(struct address, floor), .size = sizeof(((struct address *)0)->floor), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "CALX_SOME(1)", .check = NULL, .fk = -1, .index = 4, .owner = &address_mapper },
-	{ .name = "verified", .column = "verified", .ctype = CALX_CTYPE_BOOL, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_NO_INIT | CALX_FIELD_OPTIONAL, .offset = offsetof(struct address, verified), .size = sizeof(((struct address *)0)->verified), .sql_type = NULL, .sql_type_variants = NULL, .server_default = "false", .default_text = NULL, .check = NULL, .fk = -1, .index = 5, .owner = &address_mapper },
-	{ .name = "lat", .column = "lat", .ctype = CALX_CTYPE_FLOAT, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct address, lat), .size = sizeof(((struct address *)0)->lat), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 6, .owner = &address_mapper },
-	{ .name = "lon", .column = "lon", .ctype = CALX_CTYPE_FLOAT, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct address, lon), .size = sizeof(((struct address *)0)->lon), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 7, .owner = &address_mapper },
+	{ .name = "id", .column = "id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_NOT_NULL, .offset = offsetof(struct address, id), .size = sizeof(((struct address *)0)->id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 0, .owner = &address_mapper, .table = &address_table, .user_type = NULL },
+	{ .name = "user_id", .column = "user_id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_INDEX | CALX_FIELD_OPTIONAL, .offset = offsetof(struct address, user_id), .size = sizeof(((struct address *)0)->user_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 1, .owner = &address_mapper, .table = &address_table, .user_type = NULL },
+	{ .name = "email_address", .column = "email_address", .ctype = CALX_CTYPE_STRING, .flags = 0, .offset = offsetof(struct address, email_address), .size = sizeof(((struct address *)0)->email_address), .sql_type = "TEXT", .sql_type_variants = address__email_address_variants, .server_default = NULL, .default_text = NULL, .index = 2, .owner = &address_mapper, .table = &address_table, .user_type = NULL },
+	{ .name = "note", .column = "note", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_NO_INIT, .offset = offsetof(struct address, note), .size = sizeof(((struct address *)0)->note), .sql_type = NULL, .sql_type_variants = NULL, .server_default = "'none'", .default_text = NULL, .index = 3, .owner = &address_mapper, .table = &address_table, .user_type = NULL },
+	{ .name = "floor", .column = "floor", .ctype = CALX_CTYPE_UINT16, .flags = CALX_FIELD_HAS_DEFAULT | CALX_FIELD_OPTIONAL, .offset = offsetof(struct address, floor), .size = sizeof(((struct address *)0)->floor), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "CALX_SOME(1)", .index = 4, .owner = &address_mapper, .table = &address_table, .user_type = NULL },
+	{ .name = "verified", .column = "verified", .ctype = CALX_CTYPE_BOOL, .flags = CALX_FIELD_NOT_NULL | CALX_FIELD_NO_INIT | CALX_FIELD_OPTIONAL, .offset = offsetof(struct address, verified), .size = sizeof(((struct address *)0)->verified), .sql_type = NULL, .sql_type_variants = NULL, .server_default = "false", .default_text = NULL, .index = 5, .owner = &address_mapper, .table = &address_table, .user_type = NULL },
+	{ .name = "lat", .column = "lat", .ctype = CALX_CTYPE_FLOAT, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct address, lat), .size = sizeof(((struct address *)0)->lat), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 6, .owner = &address_mapper, .table = &address_table, .user_type = NULL },
+	{ .name = "lon", .column = "lon", .ctype = CALX_CTYPE_FLOAT, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct address, lon), .size = sizeof(((struct address *)0)->lon), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 7, .owner = &address_mapper, .table = &address_table, .user_type = NULL },
 };
-const calx_mapper_desc address_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "address", .table = "addresses", .size = sizeof(struct address), .align = _Alignof(struct address), .fields = address__fields, .n_fields = sizeof address__fields / sizeof address__fields[0], .fks = address__fks, .n_fks = sizeof address__fks / sizeof address__fks[0], .defaults = &address__defaults, .index = 1, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:32" };
+static const unsigned address__pk[] = { 0 };
+static const unsigned address__ix0[] = { 1 };
+static const unsigned address__fk0[] = { 1 };
+static const unsigned address__fk0_ref[] = { 0 };
+static const calx_index_desc address__indexes[] = {
+	{ .name = NULL, .columns = address__ix0, .n_columns = 1, .flags = 0 },
+};
+static const calx_fk_desc address__fks[] = {
+	{ .name = NULL, .columns = address__fk0, .ref_table = &user_table, .ref_columns = address__fk0_ref, .n_columns = 1, .ondelete = "CASCADE", .onupdate = NULL }, /* -> user.id */
+};
+const calx_table_desc address_table = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "addresses", .columns = address__fields, .n_columns = sizeof address__fields / sizeof address__fields[0], .pk = address__pk, .n_pk = 1, .fks = address__fks, .n_fks = 1, .uniques = NULL, .n_uniques = 0, .indexes = address__indexes, .n_indexes = 1, .checks = NULL, .n_checks = 0, .index = 1, .schema = &models_schema, .source = "tests/reflect/fixtures/models.h:32" };
+static const calx_table_desc *const address__mapper_tables[] = { &address_table };
+const calx_mapper_desc address_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "address", .table = "addresses", .size = sizeof(struct address), .align = _Alignof(struct address), .fields = address__fields, .n_fields = sizeof address__fields / sizeof address__fields[0], .tables = address__mapper_tables, .n_tables = 1, .defaults = &address__defaults, .index = 1, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:32", .discriminator = -1, .polymorphic_identity = NULL, .relationships = NULL, .n_relationships = 0 };
 
 /* struct tag: table tag, tests/reflect/fixtures/models.h:42 */
 static const struct tag tag__defaults = { .label = "a \"quoted\" \\ label\n" };
 static const calx_field_desc tag__fields[] = {
-	{ .name = "code", .column = "code", .ctype = CALX_CTYPE_CHARARRAY, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, code), .size = sizeof(((struct tag *)0)->code), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 0, .owner = &tag_mapper },
-	{ .name = "weight", .column = "weight", .ctype = CALX_CTYPE_INT8, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, weight), .size = sizeof(((struct tag *)0)->weight), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 1, .owner = &tag_mapper },
-	{ .name = "flags", .column = "flags", .ctype = CALX_CTYPE_UINT8, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, flags), .size = sizeof(((struct tag *)0)->flags), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 2, .owner = &tag_mapper },
-	{ .name = "s", .column = "s", .ctype = CALX_CTYPE_INT16, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, s), .size = sizeof(((struct tag *)0)->s), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 3, .owner = &tag_mapper },
-	{ .name = "big", .column = "big", .ctype = CALX_CTYPE_UINT64, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, big), .size = sizeof(((struct tag *)0)->big), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 4, .owner = &tag_mapper },
-	{ .name = "label", .column = "text", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_HAS_DEFAULT, .offset = offsetof(struct tag, label), .size = sizeof(((struct tag *)0)->label), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "\"a \\\"quoted\\\" \\\\ label\\n\"", .check = NULL, .fk = -1, .index = 5, .owner = &tag_mapper },
+	{ .name = "code", .column = "code", .ctype = CALX_CTYPE_CHARARRAY, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, code), .size = sizeof(((struct tag *)0)->code), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 0, .owner = &tag_mapper, .table = &tag_table, .user_type = NULL },
+	{ .name = "weight", .column = "weight", .ctype = CALX_CTYPE_INT8, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, weight), .size = sizeof(((struct tag *)0)->weight), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 1, .owner = &tag_mapper, .table = &tag_table, .user_type = NULL },
+	{ .name = "flags", .column = "flags", .ctype = CALX_CTYPE_UINT8, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, flags), .size = sizeof(((struct tag *)0)->flags), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 2, .owner = &tag_mapper, .table = &tag_table, .user_type = NULL },
+	{ .name = "s", .column = "s", .ctype = CALX_CTYPE_INT16, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, s), .size = sizeof(((struct tag *)0)->s), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 3, .owner = &tag_mapper, .table = &tag_table, .user_type = NULL },
+	{ .name = "big", .column = "big", .ctype = CALX_CTYPE_UINT64, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct tag, big), .size = sizeof(((struct tag *)0)->big), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 4, .owner = &tag_mapper, .table = &tag_table, .user_type = NULL },
+	{ .name = "label", .column = "text", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_HAS_DEFAULT, .offset = offsetof(struct tag, label), .size = sizeof(((struct tag *)0)->label), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = "\"a \\\"quoted\\\" \\\\ label\\n\"", .index = 5, .owner = &tag_mapper, .table = &tag_table, .user_type = NULL },
 };
-const calx_mapper_desc tag_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "tag", .table = "tag", .size = sizeof(struct tag), .align = _Alignof(struct tag), .fields = tag__fields, .n_fields = sizeof tag__fields / sizeof tag__fields[0], .fks = NULL, .n_fks = 0, .defaults = &tag__defaults, .index = 2, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:42" };
+static const unsigned tag__pk[] = { 0 };
+const calx_table_desc tag_table = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "tag", .columns = tag__fields, .n_columns = sizeof tag__fields / sizeof tag__fields[0], .pk = tag__pk, .n_pk = 1, .fks = NULL, .n_fks = 0, .uniques = NULL, .n_uniques = 0, .indexes = NULL, .n_indexes = 0, .checks = NULL, .n_checks = 0, .index = 2, .schema = &models_schema, .source = "tests/reflect/fixtures/models.h:42" };
+static const calx_table_desc *const tag__mapper_tables[] = { &tag_table };
+const calx_mapper_desc tag_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "tag", .table = "tag", .size = sizeof(struct tag), .align = _Alignof(struct tag), .fields = tag__fields, .n_fields = sizeof tag__fields / sizeof tag__fields[0], .tables = tag__mapper_tables, .n_tables = 1, .defaults = &tag__defaults, .index = 2, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:42", .discriminator = -1, .polymorphic_identity = NULL, .relationships = NULL, .n_relationships = 0 };
 
 /* struct membership: table memberships, tests/reflect/fixtures/models.h:51 */
 static const struct membership membership__defaults = { 0 };
-static const calx_fk_desc membership__fks[] = {
-	{ .field = 0, .ref_table = "users", .ref_column = "id", .ref_mapper = 0, .ref_field = 0, .ondelete = NULL, .onupdate = NULL }, /* -> user.id */
-};
 static const calx_field_desc membership__fields[] = {
-	{ .name = "user_id", .column = "user_id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct membership, user_id), .size = sizeof(((struct membership *)0)->user_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = 0, .index = 0, .owner = &membership_mapper },
-	{ .name = "group_id", .column = "group_id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct membership, group_id), .size = sizeof(((struct membership *)0)->group_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .check = NULL, .fk = -1, .index = 1, .owner = &membership_mapper },
+	{ .name = "user_id", .column = "user_id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct membership, user_id), .size = sizeof(((struct membership *)0)->user_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 0, .owner = &membership_mapper, .table = &membership_table, .user_type = NULL },
+	{ .name = "group_id", .column = "group_id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct membership, group_id), .size = sizeof(((struct membership *)0)->group_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 1, .owner = &membership_mapper, .table = &membership_table, .user_type = NULL },
 };
-const calx_mapper_desc membership_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "membership", .table = "memberships", .size = sizeof(struct membership), .align = _Alignof(struct membership), .fields = membership__fields, .n_fields = sizeof membership__fields / sizeof membership__fields[0], .fks = membership__fks, .n_fks = sizeof membership__fks / sizeof membership__fks[0], .defaults = &membership__defaults, .index = 3, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:51" };
+static const unsigned membership__pk[] = { 0, 1 };
+static const unsigned membership__fk0[] = { 0 };
+static const unsigned membership__fk0_ref[] = { 0 };
+static const calx_fk_desc membership__fks[] = {
+	{ .name = NULL, .columns = membership__fk0, .ref_table = &user_table, .ref_columns = membership__fk0_ref, .n_columns = 1, .ondelete = NULL, .onupdate = NULL }, /* -> user.id */
+};
+const calx_table_desc membership_table = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "memberships", .columns = membership__fields, .n_columns = sizeof membership__fields / sizeof membership__fields[0], .pk = membership__pk, .n_pk = 2, .fks = membership__fks, .n_fks = 1, .uniques = NULL, .n_uniques = 0, .indexes = NULL, .n_indexes = 0, .checks = NULL, .n_checks = 0, .index = 3, .schema = &models_schema, .source = "tests/reflect/fixtures/models.h:51" };
+static const calx_table_desc *const membership__mapper_tables[] = { &membership_table };
+const calx_mapper_desc membership_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "membership", .table = "memberships", .size = sizeof(struct membership), .align = _Alignof(struct membership), .fields = membership__fields, .n_fields = sizeof membership__fields / sizeof membership__fields[0], .tables = membership__mapper_tables, .n_tables = 1, .defaults = &membership__defaults, .index = 3, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:51", .discriminator = -1, .polymorphic_identity = NULL, .relationships = NULL, .n_relationships = 0 };
 
-static const calx_mapper_desc *const models__mappers[] = { &user_mapper, &address_mapper, &tag_mapper, &membership_mapper };
-const calx_schema_desc models_schema = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "models", .generator = "calx-reflect 0.1.0", .mappers = models__mappers, .n_mappers = 4 };
+/* struct order: table orders, tests/reflect/fixtures/models.h:57 */
+static const struct order order__defaults = { 0 };
+static const calx_field_desc order__fields[] = {
+	{ .name = "id", .column = "id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct order, id), .size = sizeof(((struct order *)0)->id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 0, .owner = &order_mapper, .table = &order_table, .user_type = NULL },
+	{ .name = "no", .column = "no", .ctype = CALX_CTYPE_INT32, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL, .offset = offsetof(struct order, no), .size = sizeof(((struct order *)0)->no), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 1, .owner = &order_mapper, .table = &order_table, .user_type = NULL },
+	{ .name = "code", .column = "code", .ctype = CALX_CTYPE_CHARARRAY, .flags = CALX_FIELD_UNIQUE, .offset = offsetof(struct order, code), .size = sizeof(((struct order *)0)->code), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 2, .owner = &order_mapper, .table = &order_table, .user_type = NULL },
+};
+static const unsigned order__pk[] = { 0, 1 };
+static const unsigned order__uq0[] = { 2 };
+static const calx_unique_desc order__uniques[] = {
+	{ .name = "uq_order_code", .columns = order__uq0, .n_columns = 1 },
+};
+const calx_table_desc order_table = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "orders", .columns = order__fields, .n_columns = sizeof order__fields / sizeof order__fields[0], .pk = order__pk, .n_pk = 2, .fks = NULL, .n_fks = 0, .uniques = order__uniques, .n_uniques = 1, .indexes = NULL, .n_indexes = 0, .checks = NULL, .n_checks = 0, .index = 4, .schema = &models_schema, .source = "tests/reflect/fixtures/models.h:57" };
+static const calx_table_desc *const order__mapper_tables[] = { &order_table };
+const calx_mapper_desc order_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "order", .table = "orders", .size = sizeof(struct order), .align = _Alignof(struct order), .fields = order__fields, .n_fields = sizeof order__fields / sizeof order__fields[0], .tables = order__mapper_tables, .n_tables = 1, .defaults = &order__defaults, .index = 4, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:57", .discriminator = -1, .polymorphic_identity = NULL, .relationships = NULL, .n_relationships = 0 };
+
+/* struct order_line: table order_lines, tests/reflect/fixtures/models.h:67 */
+static const struct order_line order_line__defaults = { 0 };
+static const calx_field_desc order_line__fields[] = {
+	{ .name = "id", .column = "id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_NOT_NULL, .offset = offsetof(struct order_line, id), .size = sizeof(((struct order_line *)0)->id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 0, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "order_id", .column = "order_id", .ctype = CALX_CTYPE_INT64, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct order_line, order_id), .size = sizeof(((struct order_line *)0)->order_id), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 1, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "order_no", .column = "order_no", .ctype = CALX_CTYPE_INT32, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct order_line, order_no), .size = sizeof(((struct order_line *)0)->order_no), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 2, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "line_no", .column = "line_no", .ctype = CALX_CTYPE_INT16, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct order_line, line_no), .size = sizeof(((struct order_line *)0)->line_no), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 3, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "sku", .column = "sku", .ctype = CALX_CTYPE_STRING, .flags = CALX_FIELD_UNIQUE | CALX_FIELD_INDEX, .offset = offsetof(struct order_line, sku), .size = sizeof(((struct order_line *)0)->sku), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 4, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "qty", .column = "qty", .ctype = CALX_CTYPE_INT32, .flags = CALX_FIELD_NOT_NULL, .offset = offsetof(struct order_line, qty), .size = sizeof(((struct order_line *)0)->qty), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 5, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+	{ .name = "order_code", .column = "order_code", .ctype = CALX_CTYPE_CHARARRAY, .flags = 0, .offset = offsetof(struct order_line, order_code), .size = sizeof(((struct order_line *)0)->order_code), .sql_type = NULL, .sql_type_variants = NULL, .server_default = NULL, .default_text = NULL, .index = 6, .owner = &order_line_mapper, .table = &order_line_table, .user_type = NULL },
+};
+static const unsigned order_line__pk[] = { 0 };
+static const unsigned order_line__uq0[] = { 1, 3 };
+static const unsigned order_line__ix0[] = { 4, 5 };
+static const unsigned order_line__ix1[] = { 4 };
+static const unsigned order_line__fk0[] = { 1, 2 };
+static const unsigned order_line__fk0_ref[] = { 0, 1 };
+static const unsigned order_line__fk1[] = { 6 };
+static const unsigned order_line__fk1_ref[] = { 2 };
+static const calx_unique_desc order_line__uniques[] = {
+	{ .name = NULL, .columns = order_line__uq0, .n_columns = 2 },
+};
+static const calx_index_desc order_line__indexes[] = {
+	{ .name = NULL, .columns = order_line__ix0, .n_columns = 2, .flags = 0 },
+	{ .name = "ix_line_sku", .columns = order_line__ix1, .n_columns = 1, .flags = CALX_INDEX_UNIQUE },
+};
+static const calx_check_desc order_line__checks[] = {
+	{ .name = NULL, .sqltext = "qty < 1000", .column = 5 },
+	{ .name = "qty_positive", .sqltext = "qty > 0", .column = -1 },
+};
+static const calx_fk_desc order_line__fks[] = {
+	{ .name = NULL, .columns = order_line__fk0, .ref_table = &order_table, .ref_columns = order_line__fk0_ref, .n_columns = 2, .ondelete = "CASCADE", .onupdate = "CASCADE" }, /* -> order(id, no) */
+	{ .name = "fk_line_code", .columns = order_line__fk1, .ref_table = &order_table, .ref_columns = order_line__fk1_ref, .n_columns = 1, .ondelete = NULL, .onupdate = NULL }, /* -> order.code */
+};
+const calx_table_desc order_line_table = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "order_lines", .columns = order_line__fields, .n_columns = sizeof order_line__fields / sizeof order_line__fields[0], .pk = order_line__pk, .n_pk = 1, .fks = order_line__fks, .n_fks = 2, .uniques = order_line__uniques, .n_uniques = 1, .indexes = order_line__indexes, .n_indexes = 2, .checks = order_line__checks, .n_checks = 2, .index = 5, .schema = &models_schema, .source = "tests/reflect/fixtures/models.h:67" };
+static const calx_table_desc *const order_line__mapper_tables[] = { &order_line_table };
+const calx_mapper_desc order_line_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "order_line", .table = "order_lines", .size = sizeof(struct order_line), .align = _Alignof(struct order_line), .fields = order_line__fields, .n_fields = sizeof order_line__fields / sizeof order_line__fields[0], .tables = order_line__mapper_tables, .n_tables = 1, .defaults = &order_line__defaults, .index = 5, .schema = &models_schema, .parent = NULL, .source = "tests/reflect/fixtures/models.h:67", .discriminator = -1, .polymorphic_identity = NULL, .relationships = NULL, .n_relationships = 0 };
+
+static const calx_mapper_desc *const models__mappers[] = { &user_mapper, &address_mapper, &tag_mapper, &membership_mapper, &order_mapper, &order_line_mapper };
+static const calx_table_desc *const models__tables[] = { &user_table, &address_table, &tag_table, &membership_table, &order_table, &order_line_table };
+const calx_schema_desc models_schema = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = "models", .generator = "calx-reflect 0.1.0", .mappers = models__mappers, .n_mappers = 6, .tables = models__tables, .n_tables = 6 };

@@ -10,12 +10,20 @@
 #elif defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Woverride-init"
 #endif
-_Static_assert(CALX_DESCRIPTOR_VERSION == 1, "models.calx.h was generated for calx descriptor version 1: re-run calx-reflect");
+_Static_assert(CALX_DESCRIPTOR_VERSION == 2, "models.calx.h was generated for calx descriptor version 2: re-run calx-reflect");
 extern const calx_schema_desc models_schema;
 extern const calx_mapper_desc user_mapper;
+extern const calx_table_desc user_table;
 extern const calx_mapper_desc address_mapper;
+extern const calx_table_desc address_table;
 extern const calx_mapper_desc tag_mapper;
+extern const calx_table_desc tag_table;
 extern const calx_mapper_desc membership_mapper;
+extern const calx_table_desc membership_table;
+extern const calx_mapper_desc order_mapper;
+extern const calx_table_desc order_table;
+extern const calx_mapper_desc order_line_mapper;
+extern const calx_table_desc order_line_table;
 
 /* struct user: table users */
 /* column handles */
@@ -77,5 +85,32 @@ static inline bool tag_eq(const struct tag *a, const struct tag *b) { return cal
 #define CALX__NEW_membership(s, ...) ((struct membership *)calx__construct((s), &membership_mapper, &(struct membership){ .user_id = 0, __VA_ARGS__ }))
 static inline int membership_repr(const struct membership *o, char *buf, size_t cap) { return calx_object_repr(&membership_mapper, o, buf, cap); }
 static inline bool membership_eq(const struct membership *a, const struct membership *b) { return calx_object_eq(&membership_mapper, a, b); }
+
+/* struct order: table orders */
+/* column handles */
+#define ORDER_ID (&order_mapper.fields[0])
+#define ORDER_NO (&order_mapper.fields[1])
+#define ORDER_CODE (&order_mapper.fields[2])
+/* order_new(s, .field = value, ...): a transient struct order with defaults applied; NULL on error (see calx_session_errmsg). */
+#define order_new(...) CALX__NEW_order(__VA_ARGS__, )
+#define CALX__NEW_order(s, ...) ((struct order *)calx__construct((s), &order_mapper, &(struct order){ .id = 0, __VA_ARGS__ }))
+static inline int order_repr(const struct order *o, char *buf, size_t cap) { return calx_object_repr(&order_mapper, o, buf, cap); }
+static inline bool order_eq(const struct order *a, const struct order *b) { return calx_object_eq(&order_mapper, a, b); }
+
+/* struct order_line: table order_lines */
+/* column handles */
+#define ORDER_LINE_ID (&order_line_mapper.fields[0])
+#define ORDER_LINE_ORDER_ID (&order_line_mapper.fields[1])
+#define ORDER_LINE_ORDER_NO (&order_line_mapper.fields[2])
+#define ORDER_LINE_LINE_NO (&order_line_mapper.fields[3])
+#define ORDER_LINE_SKU (&order_line_mapper.fields[4])
+#define ORDER_LINE_QTY (&order_line_mapper.fields[5])
+#define ORDER_LINE_ORDER_CODE (&order_line_mapper.fields[6])
+/* order_line_new(s, .field = value, ...): a transient struct order_line with defaults applied; NULL on error (see calx_session_errmsg). */
+#define order_line_new(...) CALX__NEW_order_line(__VA_ARGS__, )
+#define CALX__NEW_order_line(s, ...) ((struct order_line *)calx__construct((s), &order_line_mapper, &(struct order_line){ .id = 0, __VA_ARGS__ }))
+static inline int order_line_get(calx_session *s, int64_t key, struct order_line **out) { return calx_session_get(s, &order_line_mapper, calx_v(key), (void **)out); }
+static inline int order_line_repr(const struct order_line *o, char *buf, size_t cap) { return calx_object_repr(&order_line_mapper, o, buf, cap); }
+static inline bool order_line_eq(const struct order_line *a, const struct order_line *b) { return calx_object_eq(&order_line_mapper, a, b); }
 
 #endif /* MODELS_CALX_H */

@@ -42,3 +42,24 @@ struct CALX_TABLE("memberships") membership {
 	int64_t user_id CALX(primary_key, foreign_key("users.id"));
 	int64_t group_id CALX(primary_key, autoincrement(false));
 };
+
+
+struct CALX_TABLE("orders", unique("code", name="uq_order_code")) order {
+	int64_t id CALX(primary_key);
+	int32_t no CALX(primary_key);
+	char code[8];
+};
+
+struct CALX_TABLE("order_lines", unique("order_id", "line_no"), index("sku", "qty"),
+		  index("sku", unique=true, name="ix_line_sku"), check("qty > 0", name="qty_positive"),
+		  foreign_key("order_id, order_no", "orders(id, no)", ondelete="cascade", onupdate="CASCADE"),
+		  foreign_key("order_code", "orders.code", name="fk_line_code"))
+order_line {
+	int64_t id CALX(primary_key);
+	int64_t order_id;
+	int32_t order_no;
+	int16_t line_no;
+	char *sku;
+	int32_t qty CALX(check("qty < 1000"));
+	char order_code[8];
+};

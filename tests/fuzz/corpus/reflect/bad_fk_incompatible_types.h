@@ -1,0 +1,4 @@
+struct CALX_TABLE("users") user {
+	int64_t id CALX(primary_key);
+	double parent_id CALX(foreign_key("users.id"));
+};

@@ -1,0 +1,11 @@
+struct CALX_TABLE("orders") order {
+	int64_t id CALX(primary_key);
+	int32_t no CALX(primary_key);
+	char code[8];
+};
+
+struct CALX_TABLE("lines", foreign_key("order_id, order_no", "orders(id, nr)")) line {
+	int64_t id CALX(primary_key);
+	int64_t order_id;
+	int32_t order_no;
+};
