@@ -1,0 +1,51 @@
+/*
+ * PostgreSQL errors as calx statuses: the SQLSTATE decides the status
+ * (class 23 constraints, 40 retryable, 08 connection, ...) and the message
+ * keeps the statement, the server's primary message, the constraint and
+ * the SQLSTATE itself.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "calx/errors.h"
+#include "pg.h"
+
+static int status_of_sqlstate(const char *st)
+{
+	if (!st)
+		return CALX_ERROR;
+	if (!strcmp(st, "23505")) return CALX_EUNIQUE;
+	if (!strcmp(st, "23503")) return CALX_EFOREIGNKEY;
+	if (!strcmp(st, "23502")) return CALX_ENOTNULL;
+	if (!strcmp(st, "23514")) return CALX_ECHECK;
+	if (!strcmp(st, "40001") || !strcmp(st, "40P01")) return CALX_ERETRY;
+	if (!strcmp(st, "57014")) return CALX_ETIMEOUT;
+	if (!strcmp(st, "22003") || !strcmp(st, "22001")) return CALX_ERANGE;
+	if (!strcmp(st, "22P02") || !strcmp(st, "42804") || !strcmp(st, "22021")) return CALX_ETYPE;
+	if (!strncmp(st, "08", 2) || !strcmp(st, "57P01") || !strcmp(st, "57P02") || !strcmp(st, "57P03"))
+		return CALX_ECONNECT;
+	if (!strcmp(st, "53100")) return CALX_EIO;
+	if (!strcmp(st, "53200")) return CALX_ENOMEM;
+	if (!strcmp(st, "55P03")) return CALX_EBUSY;
+	return CALX_ERROR;
+}
+
+int calx__pg_fail(calx_error *err, calx_conn *c, const PGresult *res, const char *sql)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *cons = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	int code = status_of_sqlstate(state);
+	if (!msg) {
+		msg = PQerrorMessage(c->pg);
+		if (PQstatus(c->pg) == CONNECTION_BAD)
+			code = CALX_ECONNECT;
+	}
+	char clean[300];
+	snprintf(clean, sizeof clean, "%s", msg && *msg ? msg : "unknown error");
+	clean[strcspn(clean, "\n")] = '\0';
+	if (cons)
+		return calx_error_set(err, code, "postgresql: %.200s: %s [constraint %s] (SQLSTATE %s)", sql ? sql : "",
+		                      clean, cons, state ? state : "none");
+	return calx_error_set(err, code, "postgresql: %.200s: %s (SQLSTATE %s)", sql ? sql : "", clean,
+	                      state ? state : "none");
+}
