@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "calx/calx.h"
-#include "calx/nullable.h"
 #include "mapping/value.h"
 
 const char *calx__ctype_name(calx_ctype t)
@@ -28,76 +27,6 @@ const char *calx__ctype_name(calx_ctype t)
 	return "?";
 }
 
-/* sizeof the C type itself (not of a wrapper), 0 for text. */
-static size_t value_size(calx_ctype t)
-{
-	switch (t) {
-	case CALX_CTYPE_INT8: case CALX_CTYPE_UINT8: case CALX_CTYPE_BOOL: return 1;
-	case CALX_CTYPE_INT16: case CALX_CTYPE_UINT16: return 2;
-	case CALX_CTYPE_INT32: case CALX_CTYPE_UINT32: case CALX_CTYPE_FLOAT: return 4;
-	case CALX_CTYPE_INT64: case CALX_CTYPE_UINT64: case CALX_CTYPE_DOUBLE: return 8;
-	default: return 0;
-	}
-}
-
-size_t calx__opt_size(calx_ctype t)
-{
-	switch (t) {
-	case CALX_CTYPE_INT8: return sizeof(calx_opt_int8);
-	case CALX_CTYPE_INT16: return sizeof(calx_opt_int16);
-	case CALX_CTYPE_INT32: return sizeof(calx_opt_int32);
-	case CALX_CTYPE_INT64: return sizeof(calx_opt_int64);
-	case CALX_CTYPE_UINT8: return sizeof(calx_opt_uint8);
-	case CALX_CTYPE_UINT16: return sizeof(calx_opt_uint16);
-	case CALX_CTYPE_UINT32: return sizeof(calx_opt_uint32);
-	case CALX_CTYPE_UINT64: return sizeof(calx_opt_uint64);
-	case CALX_CTYPE_BOOL: return sizeof(calx_opt_bool);
-	case CALX_CTYPE_FLOAT: return sizeof(calx_opt_float);
-	case CALX_CTYPE_DOUBLE: return sizeof(calx_opt_double);
-	default: return 0;
-	}
-}
-
-/*
- * Where has_value lives in f's calx_opt_* wrapper, from its C type; 0 when
- * f is not a wrapper (value comes first, so has_value is never at 0).
- */
-static size_t has_value_at(const calx_field_desc *f)
-{
-	if (!(f->flags & CALX_FIELD_OPTIONAL))
-		return 0;
-	switch (f->ctype) {
-	case CALX_CTYPE_INT8: return offsetof(calx_opt_int8, has_value);
-	case CALX_CTYPE_INT16: return offsetof(calx_opt_int16, has_value);
-	case CALX_CTYPE_INT32: return offsetof(calx_opt_int32, has_value);
-	case CALX_CTYPE_INT64: return offsetof(calx_opt_int64, has_value);
-	case CALX_CTYPE_UINT8: return offsetof(calx_opt_uint8, has_value);
-	case CALX_CTYPE_UINT16: return offsetof(calx_opt_uint16, has_value);
-	case CALX_CTYPE_UINT32: return offsetof(calx_opt_uint32, has_value);
-	case CALX_CTYPE_UINT64: return offsetof(calx_opt_uint64, has_value);
-	case CALX_CTYPE_BOOL: return offsetof(calx_opt_bool, has_value);
-	case CALX_CTYPE_FLOAT: return offsetof(calx_opt_float, has_value);
-	case CALX_CTYPE_DOUBLE: return offsetof(calx_opt_double, has_value);
-	default: return 0;
-	}
-}
-
-bool calx__field_layout_valid(const calx_field_desc *f)
-{
-	if (!(f->flags & CALX_FIELD_OPTIONAL))
-		return true;
-	/* keys and versions are NOT NULL; a wrapper of a text type does not exist */
-	return !(f->flags & (CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_VERSION)) &&
-	       calx__opt_size(f->ctype) == f->size;
-}
-
-/* A wrapper without has_value: SQL NULL, whatever value holds. */
-static bool wrapper_null(const calx_field_desc *f, const unsigned char *p)
-{
-	size_t hv = has_value_at(f);
-	return hv && !p[hv];
-}
-
 static int field_error(calx_error *err, int code, const calx_field_desc *f, const char *what)
 {
 	return calx_error_set(err, code, "%s.%s (column \"%s\".\"%s\", %s): %s",
@@ -114,7 +43,7 @@ int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, ca
 {
 	const unsigned char *p = (const unsigned char *)base + f->offset;
 	out->kind = CALX_VALUE_INT;
-	if ((is_null && f->ctype != CALX_CTYPE_STRING) || wrapper_null(f, p)) {
+	if ((is_null && f->ctype != CALX_CTYPE_STRING) || calx__wrapper_null(f, p)) {
 		out->kind = CALX_VALUE_NULL;
 		return CALX_OK;
 	}
@@ -319,90 +248,8 @@ int calx__field_set(const calx_field_desc *f, void *base, const calx_value *v, c
 		return CALX_OK;
 	}
 	int rc = store(f, p, v, arena, err);
-	size_t hv = has_value_at(f);
+	size_t hv = calx__has_value_at(f);
 	if (rc == CALX_OK && hv)
 		p[hv] = 1;
 	return rc;
-}
-
-bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b)
-{
-	const unsigned char *pa = (const unsigned char *)a + f->offset;
-	const unsigned char *pb = (const unsigned char *)b + f->offset;
-	size_t hv = has_value_at(f);
-	if (hv) {
-		/* two NULLs are equal whatever their value bytes; padding never counts */
-		if ((pa[hv] != 0) != (pb[hv] != 0))
-			return false;
-		if (!pa[hv])
-			return true;
-		if (f->ctype == CALX_CTYPE_BOOL)
-			return (*pa != 0) == (*pb != 0);
-		return memcmp(pa, pb, value_size(f->ctype)) == 0;
-	}
-	switch (f->ctype) {
-	case CALX_CTYPE_STRING: {
-		const char *sa, *sb;
-		memcpy(&sa, pa, sizeof sa);
-		memcpy(&sb, pb, sizeof sb);
-		if (sa == sb)
-			return true;
-		return sa && sb && strcmp(sa, sb) == 0;
-	}
-	case CALX_CTYPE_CHARARRAY:
-		return strncmp((const char *)pa, (const char *)pb, f->size) == 0;
-	case CALX_CTYPE_BOOL:
-		return (*pa != 0) == (*pb != 0);
-	default:
-		return memcmp(pa, pb, f->size) == 0;
-	}
-}
-
-bool calx__field_zero(const calx_field_desc *f, const void *base)
-{
-	const unsigned char *p = (const unsigned char *)base + f->offset;
-	size_t hv = has_value_at(f);
-	if (hv)
-		return !p[hv];
-	if (f->ctype == CALX_CTYPE_CHARARRAY)
-		return p[0] == '\0';
-	for (size_t i = 0; i < f->size; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
-bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool null_flag)
-{
-	const unsigned char *p = (const unsigned char *)base + f->offset;
-	if (f->flags & CALX_FIELD_AUTOINCREMENT)
-		return calx__field_zero(f, base);           /* an integer key: 0 means "generate" */
-	if (!f->server_default || null_flag)            /* calx_field_set_null: an explicit NULL */
-		return false;
-	/* "not given": an unset wrapper or a NULL char *; a plain scalar's 0 or false is a value */
-	return wrapper_null(f, p) || (f->ctype == CALX_CTYPE_STRING && calx__field_zero(f, base));
-}
-
-bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_flag)
-{
-	const unsigned char *p = (const unsigned char *)base + f->offset;
-	if (f->flags & CALX_FIELD_OPTIONAL)
-		return wrapper_null(f, p);
-	if (f->ctype == CALX_CTYPE_STRING)
-		return calx__field_zero(f, base);
-	return null_flag && calx__field_zero(f, base);
-}
-
-void calx__field_mark_present(const calx_field_desc *f, void *base)
-{
-	size_t hv = has_value_at(f);
-	if (hv)
-		((unsigned char *)base + f->offset)[hv] = 1;
-}
-
-void calx__field_clear_padding(const calx_field_desc *f, void *base)
-{
-	size_t hv = has_value_at(f);
-	if (hv && hv + 1 < f->size)
-		memset((unsigned char *)base + f->offset + hv + 1, 0, f->size - hv - 1);
 }

@@ -1,11 +1,14 @@
 /*
  * Internal: converting between C fields and calx_values, with every range
- * and length check. Nothing is truncated or wrapped silently.
+ * and length check (value.c), and the NULL rules of fields (nulls.c).
+ * Nothing is truncated or wrapped silently.
  */
 #ifndef CALX_ORM_VALUE_H
 #define CALX_ORM_VALUE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include "calx/nullable.h"
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
 #include "calx/sys/dialect.h"
@@ -19,6 +22,37 @@
  * null flag below, calx_field_set_null). A plain scalar is a NOT NULL
  * column: it always holds its value.
  */
+
+/*
+ * Where has_value lives in f's calx_opt_* wrapper, from its C type; 0 when
+ * f is not a wrapper (value comes first, so has_value is never at 0).
+ */
+static inline size_t calx__has_value_at(const calx_field_desc *f)
+{
+	if (!(f->flags & CALX_FIELD_OPTIONAL))
+		return 0;
+	switch (f->ctype) {
+	case CALX_CTYPE_INT8: return offsetof(calx_opt_int8, has_value);
+	case CALX_CTYPE_INT16: return offsetof(calx_opt_int16, has_value);
+	case CALX_CTYPE_INT32: return offsetof(calx_opt_int32, has_value);
+	case CALX_CTYPE_INT64: return offsetof(calx_opt_int64, has_value);
+	case CALX_CTYPE_UINT8: return offsetof(calx_opt_uint8, has_value);
+	case CALX_CTYPE_UINT16: return offsetof(calx_opt_uint16, has_value);
+	case CALX_CTYPE_UINT32: return offsetof(calx_opt_uint32, has_value);
+	case CALX_CTYPE_UINT64: return offsetof(calx_opt_uint64, has_value);
+	case CALX_CTYPE_BOOL: return offsetof(calx_opt_bool, has_value);
+	case CALX_CTYPE_FLOAT: return offsetof(calx_opt_float, has_value);
+	case CALX_CTYPE_DOUBLE: return offsetof(calx_opt_double, has_value);
+	default: return 0;
+	}
+}
+
+/* A wrapper without has_value: SQL NULL, whatever value holds. */
+static inline bool calx__wrapper_null(const calx_field_desc *f, const unsigned char *p)
+{
+	size_t hv = calx__has_value_at(f);
+	return hv && !p[hv];
+}
 
 /*
  * The value of field f in the struct at base. is_null forces SQL NULL (the

@@ -2,7 +2,7 @@
  * tests/fuzz/fuzz_decode.c - libFuzzer target: result decoding.
  *
  * A database value, from one of three sources, is stored with
- * calx__field_set (orm/value.c) into a field of every C type, then read
+ * calx__field_set (orm/mapping/value.c) into a field of every C type, then read
  * back with calx__field_get:
  *   0  a calx_value made from the bytes (kind, integer, double, text, or
  *      the text as an exact decimal, CALX_VALUE_NUMERIC);

@@ -1,0 +1,131 @@
+/*
+ * The NULL rules of fields (value.h): which bytes say NULL in a calx_opt_*
+ * wrapper, a char * and a char[N], comparing and zero-testing fields under
+ * those rules, and what an insert leaves to the database. Apart from
+ * value.c, which converts values, so each stays a file one can read whole.
+ */
+#include <stddef.h>
+#include <string.h>
+#include "calx/calx.h"
+#include "mapping/value.h"
+
+/* sizeof the C type itself (not of a wrapper), 0 for text. */
+static size_t value_size(calx_ctype t)
+{
+	switch (t) {
+	case CALX_CTYPE_INT8: case CALX_CTYPE_UINT8: case CALX_CTYPE_BOOL: return 1;
+	case CALX_CTYPE_INT16: case CALX_CTYPE_UINT16: return 2;
+	case CALX_CTYPE_INT32: case CALX_CTYPE_UINT32: case CALX_CTYPE_FLOAT: return 4;
+	case CALX_CTYPE_INT64: case CALX_CTYPE_UINT64: case CALX_CTYPE_DOUBLE: return 8;
+	default: return 0;
+	}
+}
+
+size_t calx__opt_size(calx_ctype t)
+{
+	switch (t) {
+	case CALX_CTYPE_INT8: return sizeof(calx_opt_int8);
+	case CALX_CTYPE_INT16: return sizeof(calx_opt_int16);
+	case CALX_CTYPE_INT32: return sizeof(calx_opt_int32);
+	case CALX_CTYPE_INT64: return sizeof(calx_opt_int64);
+	case CALX_CTYPE_UINT8: return sizeof(calx_opt_uint8);
+	case CALX_CTYPE_UINT16: return sizeof(calx_opt_uint16);
+	case CALX_CTYPE_UINT32: return sizeof(calx_opt_uint32);
+	case CALX_CTYPE_UINT64: return sizeof(calx_opt_uint64);
+	case CALX_CTYPE_BOOL: return sizeof(calx_opt_bool);
+	case CALX_CTYPE_FLOAT: return sizeof(calx_opt_float);
+	case CALX_CTYPE_DOUBLE: return sizeof(calx_opt_double);
+	default: return 0;
+	}
+}
+
+bool calx__field_layout_valid(const calx_field_desc *f)
+{
+	if (!(f->flags & CALX_FIELD_OPTIONAL))
+		return true;
+	/* keys and versions are NOT NULL; a wrapper of a text type does not exist */
+	return !(f->flags & (CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_VERSION)) &&
+	       calx__opt_size(f->ctype) == f->size;
+}
+
+bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b)
+{
+	const unsigned char *pa = (const unsigned char *)a + f->offset;
+	const unsigned char *pb = (const unsigned char *)b + f->offset;
+	size_t hv = calx__has_value_at(f);
+	if (hv) {
+		/* two NULLs are equal whatever their value bytes; padding never counts */
+		if ((pa[hv] != 0) != (pb[hv] != 0))
+			return false;
+		if (!pa[hv])
+			return true;
+		if (f->ctype == CALX_CTYPE_BOOL)
+			return (*pa != 0) == (*pb != 0);
+		return memcmp(pa, pb, value_size(f->ctype)) == 0;
+	}
+	switch (f->ctype) {
+	case CALX_CTYPE_STRING: {
+		const char *sa, *sb;
+		memcpy(&sa, pa, sizeof sa);
+		memcpy(&sb, pb, sizeof sb);
+		if (sa == sb)
+			return true;
+		return sa && sb && strcmp(sa, sb) == 0;
+	}
+	case CALX_CTYPE_CHARARRAY:
+		return strncmp((const char *)pa, (const char *)pb, f->size) == 0;
+	case CALX_CTYPE_BOOL:
+		return (*pa != 0) == (*pb != 0);
+	default:
+		return memcmp(pa, pb, f->size) == 0;
+	}
+}
+
+bool calx__field_zero(const calx_field_desc *f, const void *base)
+{
+	const unsigned char *p = (const unsigned char *)base + f->offset;
+	size_t hv = calx__has_value_at(f);
+	if (hv)
+		return !p[hv];
+	if (f->ctype == CALX_CTYPE_CHARARRAY)
+		return p[0] == '\0';
+	for (size_t i = 0; i < f->size; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool null_flag)
+{
+	const unsigned char *p = (const unsigned char *)base + f->offset;
+	if (f->flags & CALX_FIELD_AUTOINCREMENT)
+		return calx__field_zero(f, base);           /* an integer key: 0 means "generate" */
+	if (!f->server_default || null_flag)            /* calx_field_set_null: an explicit NULL */
+		return false;
+	/* "not given": an unset wrapper or a NULL char *; a plain scalar's 0 or false is a value */
+	return calx__wrapper_null(f, p) || (f->ctype == CALX_CTYPE_STRING && calx__field_zero(f, base));
+}
+
+bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_flag)
+{
+	const unsigned char *p = (const unsigned char *)base + f->offset;
+	if (f->flags & CALX_FIELD_OPTIONAL)
+		return calx__wrapper_null(f, p);
+	if (f->ctype == CALX_CTYPE_STRING)
+		return calx__field_zero(f, base);
+	return null_flag && calx__field_zero(f, base);
+}
+
+void calx__field_mark_present(const calx_field_desc *f, void *base)
+{
+	size_t hv = calx__has_value_at(f);
+	if (hv)
+		((unsigned char *)base + f->offset)[hv] = 1;
+}
+
+void calx__field_clear_padding(const calx_field_desc *f, void *base)
+{
+	size_t hv = calx__has_value_at(f);
+	if (hv && hv + 1 < f->size)
+		memset((unsigned char *)base + f->offset + hv + 1, 0, f->size - hv - 1);
+}
