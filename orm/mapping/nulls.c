@@ -89,6 +89,14 @@ bool calx__field_zero(const calx_field_desc *f, const void *base)
 		return !p[hv];
 	if (f->ctype == CALX_CTYPE_CHARARRAY)
 		return p[0] == '\0';
+	/* a scalar or a pointer in one load (an autoincrement key is tested at every insert) */
+	switch (f->size) {
+	case 1: return !p[0];
+	case 2: { uint16_t x; memcpy(&x, p, sizeof x); return !x; }
+	case 4: { uint32_t x; memcpy(&x, p, sizeof x); return !x; }
+	case 8: { uint64_t x; memcpy(&x, p, sizeof x); return !x; }
+	default: break;
+	}
 	for (size_t i = 0; i < f->size; i++)
 		if (p[i])
 			return false;

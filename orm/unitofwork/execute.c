@@ -91,7 +91,7 @@ static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 	for (unsigned f = 0; f < m->desc->n_fields && rc == CALX_OK; f++) {
 		const calx_field_desc *fd = &m->desc->fields[f];
 		calx_value v;
-		if (calx__bit(set, f) && (rc = calx__field_get(fd, calx__obj_ptr(h), calx__field_null(h, fd), &v,
+		if (calx__bit(set, f) && (rc = calx__field_get(fd, calx__obj_ptr(h), calx__null_bit_normalized(h, f), &v,
 		                                                &s->err)) == CALX_OK)
 			rc = s->d->bind(st->st, k++, &v, &s->err);
 	}

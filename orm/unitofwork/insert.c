@@ -123,7 +123,7 @@ static int store_last_id(calx_session *s, calx__obj *h, const uint64_t *omitted,
 	                                                                                          : s->err.code;
 }
 
-/* The values of the columns an insert sends, in field order. */
+/* The values of the columns an insert sends, in field order (before_insert normalized the null bits). */
 static int insert_values(calx_session *s, calx__plan *p, calx__obj *h, const uint64_t *omitted, calx_value *out)
 {
 	const calx_mapper_desc *d = h->m->desc;
@@ -133,8 +133,8 @@ static int insert_values(calx_session *s, calx__plan *p, calx__obj *h, const uin
 	for (unsigned f = 0; f < d->n_fields; f++) {
 		if (calx__bit(omitted, f))
 			continue;
-		const calx_field_desc *fd = &d->fields[f];
-		int rc = calx__field_get(fd, calx__obj_ptr(h), calx__field_null(h, fd), &out[k++], &s->err);
+		int rc = calx__field_get(&d->fields[f], calx__obj_ptr(h), calx__null_bit_normalized(h, f), &out[k++],
+		                         &s->err);
 		if (rc != CALX_OK)
 			return rc;
 	}

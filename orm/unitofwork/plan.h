@@ -45,6 +45,18 @@ static inline uint64_t *calx__plan_bits(const calx_session *s, enum calx__plan_b
 /* Room for n parameters in p->params. */
 int calx__plan_params(calx_session *s, size_t n);
 
+/*
+ * Is field f of h NULL, right after calx__state_normalize_nulls(h)? Then a
+ * set null bit is the NULL of any field (normalizing dropped the bit of
+ * each field assigned a value since), and calx__field_get reads a wrapper's
+ * or a char *'s NULL from the bytes itself: a bit test per column, where
+ * calx__field_null costs three calls (the insert and update binds).
+ */
+static inline bool calx__null_bit_normalized(const calx__obj *h, unsigned f)
+{
+	return calx__obj_nulls(h)[f / 64] >> (f % 64) & 1;
+}
+
 /* changes.c: what changed since the snapshot. */
 bool calx__state_unchanged(const calx__obj *h);
 void calx__state_normalize_nulls(calx__obj *h);
