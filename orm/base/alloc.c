@@ -90,6 +90,22 @@ int calx__grow(void **items, size_t *cap, size_t need, size_t item_size)
 	return 0;
 }
 
+int calx__grow_small(void **items, size_t *cap, size_t need, size_t item_size, const void *small, size_t keep)
+{
+	if (need <= *cap)
+		return 0;
+	if (*items != small)
+		return calx__grow(items, cap, need, item_size);
+	void *heap = NULL;
+	size_t ncap = 0;
+	if (calx__grow(&heap, &ncap, need > 2 * *cap ? need : 2 * *cap, item_size) != 0)
+		return -1;
+	memcpy(heap, small, keep * item_size);
+	*items = heap;
+	*cap = ncap;
+	return 0;
+}
+
 void *calx_sys_calloc(size_t n, size_t size)
 {
 	return calx__calloc(n, size);

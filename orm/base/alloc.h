@@ -16,5 +16,12 @@ char *calx__strndup(const char *s, size_t n);
 
 /* Grow *items (of item_size bytes) to hold at least need; 0 or -1 on ENOMEM. */
 int calx__grow(void **items, size_t *cap, size_t need, size_t item_size);
+/*
+ * calx__grow for an array that starts in the caller's fixed buffer small
+ * (so that the common small case allocates nothing): leaving it copies the
+ * first `keep` items to the heap. small itself is never reallocated or
+ * freed; the caller frees *items only when it is not small.
+ */
+int calx__grow_small(void **items, size_t *cap, size_t need, size_t item_size, const void *small, size_t keep);
 
 #endif

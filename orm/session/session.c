@@ -38,17 +38,16 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 		return CALX_EINVAL;
 	if (reg->err.code)
 		return CALX_EINVAL;     /* a registry that failed to open maps nothing */
-	calx_session *s = calx__calloc(1, sizeof *s);
+	/* the unit of work's plan rides in the session's block: one allocation per session */
+	size_t head = (sizeof(calx_session) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t);
+	calx_session *s = calx__calloc(1, head + calx__uow_size(reg));
 	if (!s)
 		return CALX_ENOMEM;
 	s->eng = eng;
 	s->reg = reg;
 	s->d = eng->d;
 	s->autoflush = true;
-	if (calx__uow_open(s) != CALX_OK) {
-		calx__free(s);
-		return CALX_ENOMEM;
-	}
+	calx__uow_open(s, (unsigned char *)s + head);
 	int rc = calx__engine_acquire(eng, &s->conn, &s->err);
 	if (rc != CALX_OK) {
 		/* keep the reason where the caller can read it */

@@ -24,20 +24,35 @@
 #include "unitofwork/plan.h"
 #include "unitofwork/uow.h"
 
-/* One block: the plan, its scratch bitsets, its per-mapper flags (a session per insert is a workload). */
-int calx__uow_open(calx_session *s)
+/* The plan, then its scratch bitsets, then its per-mapper flags. */
+static size_t plan_head(void)
 {
-	const calx_registry *reg = s->reg;
-	size_t head = (sizeof(calx__plan) + sizeof(uint64_t) - 1) / sizeof(uint64_t) * sizeof(uint64_t);
-	size_t bits = (size_t)CALX__BITS_COUNT * (reg->max_field_words ? reg->max_field_words : 1) * sizeof(uint64_t);
-	unsigned char *block = calx__calloc(1, head + bits + (reg->n_mappers ? reg->n_mappers : 1));
-	if (!block)
-		return CALX_ENOMEM;
-	calx__plan *p = (calx__plan *)block;
-	p->bits = (uint64_t *)(block + head);
-	p->explicit_keys = block + head + bits;
+	return (sizeof(calx__plan) + sizeof(uint64_t) - 1) / sizeof(uint64_t) * sizeof(uint64_t);
+}
+
+static size_t plan_bits(const calx_registry *reg)
+{
+	return (size_t)CALX__BITS_COUNT * (reg->max_field_words ? reg->max_field_words : 1) * sizeof(uint64_t);
+}
+
+size_t calx__uow_size(const calx_registry *reg)
+{
+	return plan_head() + plan_bits(reg) + (reg->n_mappers ? reg->n_mappers : 1);
+}
+
+void calx__uow_open(calx_session *s, void *mem)
+{
+	unsigned char *block = mem;
+	calx__plan *p = mem;
+	p->bits = (uint64_t *)(block + plan_head());
+	p->explicit_keys = block + plan_head() + plan_bits(s->reg);
+	p->inserts.v = p->small_rows[0];
+	p->updates.v = p->small_rows[1];
+	p->deletes.v = p->small_rows[2];
+	p->inserts.cap = p->updates.cap = p->deletes.cap = CALX__PLAN_ROWS;
+	p->params = p->small_params;
+	p->params_cap = CALX__PLAN_PARAMS;
 	s->plan = p;
-	return CALX_OK;
 }
 
 void calx__uow_close(calx_session *s)
@@ -45,27 +60,42 @@ void calx__uow_close(calx_session *s)
 	calx__plan *p = s->plan;
 	if (!p)
 		return;
-	calx__free(p->inserts.v);
-	calx__free(p->updates.v);
-	calx__free(p->deletes.v);
-	calx__free(p->params);
-	calx__free(p);
-	s->plan = NULL;
+	for (int i = 0; i < 3; i++) {
+		calx__objvec *v = i == 0 ? &p->inserts : i == 1 ? &p->updates : &p->deletes;
+		if (v->v != p->small_rows[i])
+			calx__free(v->v);
+	}
+	if (p->params != p->small_params)
+		calx__free(p->params);
+	s->plan = NULL;         /* the plan itself is the session's memory */
 }
 
 int calx__plan_params(calx_session *s, size_t n)
 {
 	calx__plan *p = s->plan;
-	if (n > p->params_cap && calx__grow((void **)&p->params, &p->params_cap, n, sizeof *p->params) != 0)
+	/* parameters are written after this: none to keep when they leave the plan's own */
+	if (n > p->params_cap &&
+	    calx__grow_small((void **)&p->params, &p->params_cap, n, sizeof *p->params, p->small_params, 0) != 0)
 		return calx__fail(s, CALX_ENOMEM, "out of memory for %zu statement parameters", n);
+	return CALX_OK;
+}
+
+/* Room for need rows in v, one of the plan's lists, whose first rows the plan holds itself. */
+static int plan_room(calx_session *s, calx__objvec *v, size_t need)
+{
+	calx__plan *p = s->plan;
+	calx__obj **small = v == &p->inserts ? p->small_rows[0] : v == &p->updates ? p->small_rows[1] : p->small_rows[2];
+	if (need > v->cap && calx__grow_small((void **)&v->v, &v->cap, need, sizeof *v->v, small, v->n) != 0)
+		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
 	return CALX_OK;
 }
 
 static int plan_push(calx_session *s, calx__objvec *v, calx__obj *h)
 {
-	if (calx__objvec_push(v, h) != CALX_OK)
-		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
-	return CALX_OK;
+	int rc = plan_room(s, v, v->n + 1);
+	if (rc == CALX_OK)
+		v->v[v->n++] = h;
+	return rc;
 }
 
 static int check_changed(calx_session *s, calx__plan *p, calx__obj *h)
@@ -111,8 +141,9 @@ static int take(calx_session *s, calx__objvec *v, const calx__objvec *list, size
 {
 	if (*from == list->n)
 		return CALX_OK;
-	if (v->n + (list->n - *from) > v->cap && calx__grow((void **)&v->v, &v->cap, v->n + (list->n - *from), sizeof *v->v) != 0)
-		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
+	int rc = plan_room(s, v, v->n + (list->n - *from));
+	if (rc != CALX_OK)
+		return rc;
 	for (; *from < list->n; ++*from)
 		if (list->v[*from]->state == state)
 			v->v[v->n++] = list->v[*from];

@@ -23,6 +23,14 @@ enum calx__plan_bits {
 	CALX__BITS_COUNT
 };
 
+/*
+ * Rows of each list, and statement parameters, the plan holds itself: a
+ * session that writes one object (SQLAlchemy's single_inserts) then
+ * allocates nothing for its flush. Longer lists move to the heap.
+ */
+#define CALX__PLAN_ROWS 4
+#define CALX__PLAN_PARAMS 16
+
 typedef struct calx__plan {
 	calx__objvec inserts;   /* every round's, each round parents first */
 	calx__objvec updates;
@@ -35,6 +43,8 @@ typedef struct calx__plan {
 	uint64_t *bits;         /* CALX__BITS_COUNT bitsets */
 	calx_value *params;     /* statement parameters, kept for their capacity */
 	size_t params_cap;
+	calx__obj *small_rows[3][CALX__PLAN_ROWS];     /* inserts, updates, deletes while short */
+	calx_value small_params[CALX__PLAN_PARAMS];
 } calx__plan;
 
 static inline uint64_t *calx__plan_bits(const calx_session *s, enum calx__plan_bits which)

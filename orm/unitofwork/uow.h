@@ -20,8 +20,15 @@
  */
 #define CALX__MAX_ROUNDS 16
 
-/* The unit of work's memory for a session (s->plan): at open, and at free. */
-int calx__uow_open(calx_session *s);
+/*
+ * The unit of work's memory for a session (s->plan). Its fixed part rides
+ * in the session's own block, so opening a session is one allocation:
+ * calx_session_open asks calx__uow_size bytes more, zeroed and aligned for
+ * any type, and hands them to calx__uow_open. calx__uow_close frees what
+ * the plan grew onto the heap since.
+ */
+size_t calx__uow_size(const calx_registry *reg);
+void calx__uow_open(calx_session *s, void *mem);
 void calx__uow_close(calx_session *s);
 
 /* calx__flush, the entry point, is declared in session/session.h for the loaders' autoflush. */
