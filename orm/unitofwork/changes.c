@@ -22,8 +22,8 @@ void calx__state_revert(calx__obj *h)
 	memcpy(calx__obj_nulls(h), calx__obj_snap_nulls(h), m->field_words * sizeof(uint64_t));
 }
 
-/* Same mapped bytes and null bits as the snapshot: nothing to compare field by field. */
-bool calx__state_unchanged(const calx__obj *h)
+/* calx__state_unchanged for any number of spans and fields. */
+bool calx__state_unchanged_spans(const calx__obj *h)
 {
 	const calx__mapper *m = h->m;
 	const char *obj = calx__obj_ptr(h), *snap = (const char *)calx__obj_snap(h);

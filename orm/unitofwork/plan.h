@@ -11,6 +11,7 @@
 #ifndef CALX_ORM_UOW_PLAN_H
 #define CALX_ORM_UOW_PLAN_H
 
+#include <string.h>
 #include "session/session.h"
 
 /* Scratch bitsets of the flush, each reg->max_field_words words. */
@@ -68,7 +69,23 @@ static inline bool calx__null_bit_normalized(const calx__obj *h, unsigned f)
 }
 
 /* changes.c: what changed since the snapshot. */
-bool calx__state_unchanged(const calx__obj *h);
+bool calx__state_unchanged_spans(const calx__obj *h);
+/*
+ * Same mapped bytes and null bits as the snapshot: nothing to compare field
+ * by field. Inline, with the common struct's case (one span, up to 64
+ * fields) a word compare and one memcmp: in the default tracking mode every
+ * flush asks it of every object the session holds.
+ */
+static inline bool calx__state_unchanged(const calx__obj *h)
+{
+	const calx__mapper *m = h->m;
+	const uint64_t *nulls = calx__obj_nulls(h);     /* the snapshot's follow them */
+	if (m->n_spans != 1 || m->field_words != 1)
+		return calx__state_unchanged_spans(h);
+	const size_t off = m->spans[0].off;
+	return nulls[0] == nulls[1] &&
+	       memcmp((const char *)calx__obj_ptr(h) + off, calx__obj_snap(h) + off, m->spans[0].len) == 0;
+}
 void calx__state_normalize_nulls(calx__obj *h);
 bool calx__state_dirty(const calx__obj *h);
 /* The changed fields as a bitset; false when none. */

@@ -43,14 +43,15 @@ static inline void calx__state_snapshot(calx__obj *h)
 	const calx__mapper *m = h->m;
 	const unsigned char *obj = calx__obj_ptr(h);
 	unsigned char *snap = calx__obj_snap(h);
-	const uint64_t *nulls = calx__obj_nulls(h);
-	uint64_t *snap_nulls = calx__obj_snap_nulls(h);
+	uint64_t *nulls = calx__obj_nulls(h);          /* the snapshot's follow them */
 	const calx__span *span = m->spans;
-	size_t words = m->field_words * sizeof(uint64_t);
 	memcpy(snap + span->off, obj + span->off, span->len);  /* every mapper has a field */
 	for (unsigned i = 1; i < m->n_spans; i++)
 		memcpy(snap + span[i].off, obj + span[i].off, span[i].len);
-	memcpy(snap_nulls, nulls, words);
+	if (m->field_words == 1)
+		nulls[1] = nulls[0];    /* up to 64 fields: a word, not a memcpy call */
+	else
+		memcpy(nulls + m->field_words, nulls, m->field_words * sizeof(uint64_t));
 }
 void calx__state_revert(calx__obj *h);
 
