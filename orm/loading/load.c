@@ -26,6 +26,8 @@ static int row_key(calx_session *s, const calx__mapper *m, const calx_value *row
 		const calx_field_desc *f = &m->desc->fields[m->pk[i]];
 		calx_error ignored;
 		key[i] = row[m->pk[i]];
+		if (key[i].kind == CALX_VALUE_INT)
+			continue;       /* the usual key, already canonical */
 		if (key[i].kind == CALX_VALUE_NULL)
 			return calx__fail(s, CALX_EINVAL, "table \"%s\": a row has a NULL primary key (%s)",
 			                  m->desc->table, f->column);
@@ -99,6 +101,8 @@ static int normalize_key(calx_session *s, const calx_field_desc *f, const calx_v
 {
 	*out = *in;
 	bool text = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY;
+	if (in->kind == CALX_VALUE_INT && !text)
+		return CALX_OK;         /* the usual key, already in its form: no further test */
 	if (in->kind == CALX_VALUE_NULL)
 		return calx__fail(s, CALX_EINVAL, "get %s: the key is NULL", f->owner->name);
 	/* a decimal key as the field would hold it: "2.000" is the integer 2, "2.5" no integer key */

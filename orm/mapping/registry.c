@@ -155,20 +155,15 @@ const calx_mapper_desc *calx_registry_mapper(const calx_registry *reg, const cha
 	return NULL;
 }
 
-const calx__mapper *calx__registry_find(const calx_registry *reg, const calx_mapper_desc *desc,
-                                        calx_error *err)
+const calx__mapper *calx__registry_not_found(const calx_registry *reg, const calx_mapper_desc *desc,
+                                             calx_error *err)
 {
-	if (!desc) {
+	if (!desc)
 		calx_error_set(err, CALX_EINVAL, "mapper is NULL");
-		return NULL;
-	}
-	if (desc->schema != reg->schema || desc->index >= reg->n_mappers ||
-	    reg->mappers[desc->index].desc != desc) {
+	else
 		calx_error_set(err, CALX_EINVAL, "struct '%s' is not mapped by this session's registry (schema '%s')",
 		               desc->name ? desc->name : "?", reg->schema->name);
-		return NULL;
-	}
-	return &reg->mappers[desc->index];
+	return NULL;
 }
 
 void calx__column_type(const calx_dialect *d, const calx_field_desc *f, char *buf, size_t cap)

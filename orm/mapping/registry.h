@@ -74,9 +74,18 @@ void calx__tables_free(calx_registry *reg);
 /* The registry's table for desc, or NULL when the schema does not hold it. */
 const calx__table *calx__registry_table(const calx_registry *reg, const calx_table_desc *desc);
 
-/* The runtime mapper of desc, or NULL (error set) if reg does not map it. */
-const calx__mapper *calx__registry_find(const calx_registry *reg, const calx_mapper_desc *desc,
-                                        calx_error *err);
+/* NULL, with err saying why reg does not map desc (a NULL desc included). */
+const calx__mapper *calx__registry_not_found(const calx_registry *reg, const calx_mapper_desc *desc,
+                                             calx_error *err);
+/* The runtime mapper of desc, or NULL (error set). Inline: every get, construct and select asks. */
+static inline const calx__mapper *calx__registry_find(const calx_registry *reg, const calx_mapper_desc *desc,
+                                                      calx_error *err)
+{
+	if (desc && desc->schema == reg->schema && desc->index < reg->n_mappers &&
+	    reg->mappers[desc->index].desc == desc)
+		return &reg->mappers[desc->index];
+	return calx__registry_not_found(reg, desc, err);
+}
 
 /* Derive rm's spans, generated bitset and block layout (layout.c). */
 int calx__mapper_layout(calx__mapper *rm, calx_error *err);

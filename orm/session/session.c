@@ -126,13 +126,11 @@ void calx_session_set_autoflush(calx_session *s, bool on)
 		s->autoflush = on;
 }
 
-int calx__check_usable(calx_session *s)
+int calx__session_unusable(calx_session *s)
 {
-	if (s->failed)
-		return calx__fail(s, CALX_ESTATE,
-		                  "this session's transaction was rolled back after a failed flush; "
-		                  "call calx_session_rollback() first (the flush failed with: %.300s)", s->err.msg);
-	return CALX_OK;
+	return calx__fail(s, CALX_ESTATE,
+	                  "this session's transaction was rolled back after a failed flush; "
+	                  "call calx_session_rollback() first (the flush failed with: %.300s)", s->err.msg);
 }
 
 /* Flush, commit and rollback from a listener would end the unit of work that called it. */

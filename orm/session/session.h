@@ -135,8 +135,13 @@ struct calx_session {
 /* Set the session's error; returns code. */
 int calx__fail(calx_session *s, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* CALX_ESTATE with a message if the session must be rolled back first. */
-int calx__check_usable(calx_session *s);
+/* CALX_ESTATE with its message: the session must be rolled back first. */
+int calx__session_unusable(calx_session *s);
+/* CALX_OK, or calx__session_unusable. Inline: every get, add and construct asks. */
+static inline int calx__check_usable(calx_session *s)
+{
+	return s->failed ? calx__session_unusable(s) : CALX_OK;
+}
 /* Begin the transaction if none is open. */
 int calx__begin(calx_session *s);
 /* The header of an object this session owns, or NULL (error set). */
