@@ -40,6 +40,11 @@ int run_on_all_dialects(const char *name, const struct CMUnitTest *tests, size_t
 
 int fixture_setup(void **state)
 {
+	return fixture_setup_schema(state, &shop_schema);
+}
+
+int fixture_setup_schema(void **state, const calx_schema_desc *schema)
+{
 	fixture *fx = calloc(1, sizeof *fx);
 	if (!fx)
 		return -1;
@@ -54,7 +59,7 @@ int fixture_setup(void **state)
 		fprintf(stderr, "engine: %s\n", calx_engine_errmsg(fx->eng));
 		return -1;
 	}
-	if (calx_registry_open(&fx->reg, &shop_schema, NULL) != CALX_OK) {
+	if (calx_registry_open(&fx->reg, schema, NULL) != CALX_OK) {
 		fprintf(stderr, "registry: %s\n", calx_registry_errmsg(fx->reg));
 		return -1;
 	}

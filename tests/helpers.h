@@ -43,6 +43,8 @@ const char *test_url(char *buf, size_t cap);
 
 /* cmocka setup/teardown: a fresh database with the shop tables. */
 int fixture_setup(void **state);
+/* The same fixture on the tables of another generated schema. */
+int fixture_setup_schema(void **state, const calx_schema_desc *schema);
 int fixture_teardown(void **state);
 
 /* Another session on the fixture's engine, to see what was committed. */

@@ -16,32 +16,7 @@
 
 static int setup(void **state)
 {
-	fixture *fx = calloc(1, sizeof *fx);
-	char url[512];
-	*state = fx;
-	if (!fx || !test_url(url, sizeof url))
-		return -1;
-	fx->dialect = current_dialect;
-	if (ON_SQLITE(fx))
-		snprintf(fx->path, sizeof fx->path, "%s", url + 7);
-	if (calx_engine_open(&fx->eng, url) != CALX_OK || calx_registry_open(&fx->reg, &numbers_schema, NULL) != CALX_OK ||
-	    calx_drop_all(fx->reg, fx->eng) != CALX_OK || calx_create_all(fx->reg, fx->eng) != CALX_OK) {
-		fprintf(stderr, "setup: %s %s\n", calx_engine_errmsg(fx->eng), calx_registry_errmsg(fx->reg));
-		return -1;
-	}
-	return calx_session_open(&fx->s, fx->eng, fx->reg) == CALX_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	fixture *fx = *state;
-	calx_session_free(fx->s);
-	calx_registry_free(fx->reg);
-	calx_engine_free(fx->eng);
-	if (fx->path[0])
-		unlink(fx->path);
-	free(fx);
-	return 0;
+	return fixture_setup_schema(state, &numbers_schema);
 }
 
 static void raw(fixture *fx, const char *sql)
@@ -352,7 +327,7 @@ static void decimal_values_compare_and_bind_exactly(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(numeric_integer_beyond_double_precision_loads_exactly),
 		T(numeric_out_of_int64_range_is_refused),
