@@ -7,16 +7,46 @@
  * transaction is rolled back as for any failed flush), an after_load
  * listener fails the get or select that loaded the row.
  *
- * What a listener may call: it may create, add and delete objects (they are
- * written by the same flush, in another round of statements; a flush that
- * still has new objects after 16 rounds fails with CALX_ESTATE), change
- * fields of the object it is given (before_insert, before_update), and get
- * or select (no autoflush happens inside a flush). calx_session_flush,
- * calx_session_commit and calx_session_rollback return CALX_ESTATE when
- * called from a listener during a flush, and calx_session_free must not be
- * called from one. A change an after_* listener makes to an object's
- * fields is written by the next flush (under CALX_TRACK_MARKED, when the
- * object is marked).
+ * What a listener may call. "flush" is before_flush, before/after insert,
+ * update and delete, and after_flush; "load" is after_load (which a get or
+ * select inside a flush listener may also fire). A refused call returns
+ * CALX_ESTATE with a message naming the event ("calx_session_delete inside
+ * an after_insert listener: ...") and changes nothing: if the listener then
+ * returns CALX_OK the operation goes on and writes its whole unit of work;
+ * if it returns the error, the flush fails as a whole (rolled back).
+ *
+ *   call                               flush listener     after_load
+ *   calx_session_add                   yes (1)            yes (next flush)
+ *   calx_session_delete                yes (2)            yes (next flush)
+ *   calx_object_new, *_new,
+ *     calx_field_set_null / _set_text  yes (3)            yes
+ *   calx_session_get / _get_key,
+ *     calx_select_* runs               yes, no autoflush  yes, no autoflush
+ *   calx_session_set_autoflush         yes (the setting for later operations)
+ *   calx_session_flush / _commit /
+ *     _rollback                        CALX_ESTATE        CALX_ESTATE
+ *   calx_session_expunge               CALX_ESTATE        CALX_ESTATE
+ *   calx_session_listen                CALX_ESTATE        CALX_ESTATE
+ *   calx_session_set_tracking          CALX_ESTATE        CALX_ESTATE
+ *   calx_session_free                  ignored (4)        ignored (4)
+ *
+ * (1) A new object is inserted by the same flush, in another round of
+ *     statements (a flush that still has new objects after 16 rounds fails
+ *     with CALX_ESTATE); added in after_flush, by the next flush (commit
+ *     runs it: 16 at most). Adding back an object whose delete the running
+ *     flush makes is CALX_ESTATE: its row is gone.
+ * (2) The row is deleted by the same flush, in another round (after_flush:
+ *     by the next flush, which commit runs). Deleting an object whose insert
+ *     the running flush makes (before_insert, after_insert) is CALX_ESTATE,
+ *     never a silent no-op: delete it after the flush, or in before_flush
+ *     (where a pending object is just dropped, as outside a flush).
+ * (3) before_insert and before_update may change the object's fields and
+ *     the statement writes them; a change an after_* listener makes is
+ *     written by the next flush (under CALX_TRACK_MARKED, when marked).
+ * (4) calx_session_free returns nothing: inside a listener it frees
+ *     nothing (the operation that called the listener still uses the
+ *     session) and sets CALX_ESTATE as the session's error; free the
+ *     session after that operation returns.
  */
 #ifndef CALX_EVENTS_H
 #define CALX_EVENTS_H

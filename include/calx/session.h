@@ -94,9 +94,10 @@ void calx_session_counters(const calx_session *s, uint64_t *statements, uint64_t
  * are compared: a flush costs time in proportion to the changes, for
  * sessions that hold very many objects (bulk loads). A change to an object
  * that was not marked is not written.
+ * Returns CALX_ESTATE inside a listener (see events.h).
  */
 typedef enum calx_tracking { CALX_TRACK_ALL = 0, CALX_TRACK_MARKED = 1 } calx_tracking;
-void calx_session_set_tracking(calx_session *s, calx_tracking mode);
+int calx_session_set_tracking(calx_session *s, calx_tracking mode);
 
 /*
  * Autoflush (default on): a select flushes everything first; a get that

@@ -2,6 +2,7 @@
 #include "base/alloc.h"
 #include "session/events.h"
 #include "session/session.h"
+#include "unitofwork/plan.h"
 
 const char *calx_event_name(calx_event ev)
 {
@@ -24,6 +25,10 @@ int calx_session_listen(calx_session *s, calx_event ev, const calx_mapper_desc *
 {
 	if (!s)
 		return CALX_EINVAL;
+	int rc = calx__refuse_in_listener(s, "calx_session_listen", "not allowed: add listeners before the "
+	                                  "operations they are for");
+	if (rc != CALX_OK)
+		return rc;
 	if (!fn || ev < CALX_EVENT_BEFORE_FLUSH || ev > CALX_EVENT_AFTER_LOAD)
 		return calx__fail(s, CALX_EINVAL, "calx_session_listen: bad event %d or NULL listener", (int)ev);
 	if (m && !calx__registry_find(s->reg, m, &s->err))
@@ -48,7 +53,10 @@ int calx__fire_listeners(calx_session *s, calx_event ev, const calx__obj *h)
 		const calx__listener *x = &l->v[i];
 		if (x->ev != ev || (x->m && x->m != m))
 			continue;
+		calx_event outer = s->listening;        /* a get in a flush listener may fire after_load */
+		s->listening = ev;
 		int rc = x->fn(s, ev, m, obj, x->payload);
+		s->listening = outer;
 		if (rc != CALX_OK) {
 			if (rc > 0)
 				rc = CALX_ERROR;
@@ -60,4 +68,24 @@ int calx__fire_listeners(calx_session *s, calx_event ev, const calx__obj *h)
 		}
 	}
 	return CALX_OK;
+}
+
+int calx__refuse_in_listener(calx_session *s, const char *call, const char *why)
+{
+	if (!s->listening)
+		return CALX_OK;
+	const char *name = calx_event_name(s->listening);
+	return calx__fail(s, CALX_ESTATE, "%s inside %s %s listener: %s", call, name[0] == 'a' ? "an" : "a", name,
+	                  why);
+}
+
+bool calx__in_running_flush(const calx_session *s, const calx__obj *h, bool deletes)
+{
+	if (!s->flushing)
+		return false;
+	const calx__objvec *v = deletes ? &s->plan->deletes : &s->plan->inserts;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->v[i] == h)
+			return true;
+	return false;
 }

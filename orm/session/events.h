@@ -4,6 +4,7 @@
 #ifndef CALX_ORM_EVENTS_H
 #define CALX_ORM_EVENTS_H
 
+#include <stdbool.h>
 #include "calx/events.h"
 
 typedef struct calx__listener {
@@ -27,5 +28,13 @@ int calx__fire_listeners(calx_session *s, calx_event ev, const struct calx__obj 
 /* Most sessions have no listener for most events: test the mask inline. */
 #define calx__fire(s, ev, h) \
 	(((s)->listeners.mask & (1u << (ev))) ? calx__fire_listeners((s), (ev), (h)) : CALX_OK)
+
+/*
+ * Inside a listener: CALX_ESTATE with "<call> inside an <event> listener:
+ * <why>"; outside one: CALX_OK.
+ */
+int calx__refuse_in_listener(calx_session *s, const char *call, const char *why);
+/* Is the object h part of the running flush's statements (its insert or delete)? */
+bool calx__in_running_flush(const calx_session *s, const struct calx__obj *h, bool deletes);
 
 #endif

@@ -64,6 +64,10 @@ void calx_session_free(calx_session *s)
 {
 	if (!s)
 		return;
+	/* the flush or load that called the listener still uses the session: free it after that returns */
+	if (calx__refuse_in_listener(s, "calx_session_free", "ignored: the session is in use by the operation "
+	                             "that called the listener; free it after that returns") != CALX_OK)
+		return;
 	bool broken = false;
 	if (s->in_txn && calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err) != CALX_OK)
 		broken = true;
@@ -104,10 +108,15 @@ void calx_session_counters(const calx_session *s, uint64_t *statements, uint64_t
 		*round_trips = b;
 }
 
-void calx_session_set_tracking(calx_session *s, calx_tracking mode)
+int calx_session_set_tracking(calx_session *s, calx_tracking mode)
 {
-	if (s)
+	if (!s)
+		return CALX_EINVAL;
+	int rc = calx__refuse_in_listener(s, "calx_session_set_tracking",
+	                                  "not allowed: the running flush chose its objects by the current mode");
+	if (rc == CALX_OK)
 		s->tracking = mode == CALX_TRACK_MARKED ? CALX_TRACK_MARKED : CALX_TRACK_ALL;
+	return rc;
 }
 
 int calx__mark(calx_session *s, calx__obj *h)
@@ -133,13 +142,14 @@ int calx__session_unusable(calx_session *s)
 	                  "call calx_session_rollback() first (the flush failed with: %.300s)", s->err.msg);
 }
 
-/* Flush, commit and rollback from a listener would end the unit of work that called it. */
+/* Flush, commit and rollback from a listener would end the unit of work (or the load) that called it. */
 static int check_not_flushing(calx_session *s, const char *call)
 {
-	if (s->flushing)
-		return calx__fail(s, CALX_ESTATE, "%s called from a listener while the session flushes: not allowed "
-		                  "(a listener may add, delete, get and select)", call);
-	return CALX_OK;
+	int rc = calx__refuse_in_listener(s, call, "not allowed: it would end the unit of work or the load that "
+	                                  "called the listener (a listener may add, delete, get and select)");
+	if (rc == CALX_OK && s->flushing)
+		rc = calx__fail(s, CALX_ESTATE, "%s called while the session flushes: not allowed", call);
+	return rc;
 }
 
 int calx__begin(calx_session *s)
@@ -212,6 +222,10 @@ int calx_session_add(calx_session *s, void *obj)
 		h->state = CALX__PENDING;
 		return CALX_OK;
 	case CALX__DELETED:
+		if (calx__in_running_flush(s, h, true))
+			return calx__refuse_in_listener(s, "calx_session_add",
+			                                "the object's row is deleted by the running flush; add a new object "
+			                                "instead");
 		h->state = CALX__PERSISTENT;    /* undo the delete request */
 		return CALX_OK;
 	case CALX__GONE:
@@ -236,6 +250,11 @@ int calx_session_delete(calx_session *s, void *obj)
 		return s->err.code;
 	switch (h->state) {
 	case CALX__PENDING:
+		/* its insert is a statement of the running flush: dropping it here would lose the delete */
+		if (calx__in_running_flush(s, h, false))
+			return calx__refuse_in_listener(s, "calx_session_delete",
+			                                "the object is inserted by the running flush; delete it after the "
+			                                "flush (or in before_flush)");
 		h->state = CALX__TRANSIENT;
 		return CALX_OK;
 	case CALX__PERSISTENT:
@@ -258,6 +277,10 @@ int calx_session_expunge(calx_session *s, void *obj)
 {
 	if (!s)
 		return CALX_EINVAL;
+	int rc = calx__refuse_in_listener(s, "calx_session_expunge",
+	                                  "not allowed: the running flush or load may be writing the object");
+	if (rc != CALX_OK)
+		return rc;
 	calx__obj *h = calx__obj_of(s, obj);
 	if (!h)
 		return s->err.code;

@@ -117,6 +117,7 @@ struct calx_session {
 	bool failed;            /* a flush failed: only rollback and free allowed */
 	bool autoflush;
 	bool flushing;          /* inside calx__flush: listeners run; no nested flush, commit or rollback */
+	calx_event listening;   /* the event whose listener runs now, or 0 (see events.h for what it may call) */
 	calx__arena arena;
 	calx__arena txn_arena;  /* the txn_snap copies: freed when the transaction ends */
 	calx__objvec objs;      /* every object not known to be transient, in creation order */

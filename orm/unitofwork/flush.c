@@ -263,8 +263,9 @@ static void fail_transaction(calx_session *s)
 
 int calx__flush(calx_session *s)
 {
-	if (s->flushing)
-		return CALX_OK;         /* an autoflush in a listener: the running flush writes it all */
+	if (s->flushing || s->listening)
+		return CALX_OK;         /* an autoflush in a listener: the running flush writes it all; an
+		                           after_load listener's load is not interrupted by one */
 	calx__plan *p = s->plan;
 	p->inserts.n = p->updates.n = p->deletes.n = 0;
 	p->n_inserted = p->pending_from = p->deleted_from = p->marked_seen = 0;
