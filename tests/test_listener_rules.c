@@ -199,12 +199,30 @@ static void a_delete_in_a_flush_listener_deletes_the_row_in_that_flush(void **st
 		upd->label = "changed";
 		assert_ok(s, calx_session_flush(s));
 		assert_int_equal(p.rc, CALX_OK);
+		calx_session_set_autoflush(s, false);   /* the get must not do the delete itself */
 		void *o;   /* gone from the database inside this transaction, after one flush */
 		assert_calx(s, calx_session_get(s, &gadget_mapper, calx_value_int(victim->id), &o), CALX_ENOTFOUND);
 		assert_ok(s, calx_session_commit(s));
 		calx_session_free(s);
 		assert_int_equal(count_rows(fx, &gadget_mapper), before);      /* one in, one out */
 	}
+}
+
+/* after_flush: the delete goes to the next flush, which the commit runs. */
+static void a_delete_in_an_after_flush_listener_is_written_by_the_commit(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fixture_session(fx);
+	struct gadget *victim = committed_gadget(fx, s, "victim");
+	size_t before = count_rows(fx, &gadget_mapper);
+	probe p = { DELETE_OTHER, victim, 0, CALX_OK, { 0 } };
+	assert_ok(s, calx_session_listen(s, CALX_EVENT_AFTER_FLUSH, NULL, try_call, &p));
+	struct gadget *g = gadget_new(s, .label = "new");
+	assert_ok(s, calx_session_add(s, g));
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(p.rc, CALX_OK);
+	calx_session_free(s);
+	assert_int_equal(count_rows(fx, &gadget_mapper), before);      /* one in, one out */
 }
 
 /* A listener that passes the refusal on fails the flush, and the commit, as a whole. */
@@ -248,6 +266,7 @@ int main(void)
 		T(deleting_an_object_the_flush_inserts_is_refused_and_the_insert_kept),
 		T(adding_back_an_object_the_flush_deletes_is_refused_and_the_delete_kept),
 		T(a_delete_in_a_flush_listener_deletes_the_row_in_that_flush),
+		T(a_delete_in_an_after_flush_listener_is_written_by_the_commit),
 		T(a_listener_that_returns_the_refusal_fails_the_commit_as_a_whole),
 	};
 	return RUN_ON_ALL_DIALECTS("listener_rules", tests);
