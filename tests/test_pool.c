@@ -24,8 +24,10 @@ static calx_engine *open_pool(fixture *fx, const calx_engine_opts *o)
 	char url[1024];
 	if (ON_SQLITE(fx))
 		snprintf(url, sizeof url, "sqlite:%s", fx->path);
-	else
-		snprintf(url, sizeof url, "%s", getenv("CALX_TEST_POSTGRESQL_URL"));
+	else {   /* named, so that pg_stat_activity tells its connections apart */
+		const char *base = getenv("CALX_TEST_POSTGRESQL_URL");
+		snprintf(url, sizeof url, "%s%capplication_name=calx_pool_test", base, strchr(base, '?') ? '&' : '?');
+	}
 	calx_engine *eng;
 	int rc = calx_engine_open_opts(&eng, url, o);
 	if (rc != CALX_OK)
@@ -156,6 +158,7 @@ static void old_connections_are_recycled_at_checkout(void **state)
 
 typedef struct crowd {
 	calx_engine *eng;
+	calx_engine *check;     /* PostgreSQL: counts the pool's backends on the server */
 	const calx_registry *reg;
 	pthread_mutex_t lock;
 	unsigned most;          /* most connections open at once, seen by the threads */
@@ -173,12 +176,18 @@ static void *crowd_member(void *arg)
 		rc = user_get(s, 424242, &u) == CALX_ENOTFOUND ? CALX_OK : CALX_EINVAL;
 	calx_pool_status st;
 	calx_engine_pool_status(c->eng, &st);
+	if (rc == CALX_OK && c->check &&
+	    calx_engine_exec(c->check, "DO $$ BEGIN IF (SELECT count(*) FROM pg_stat_activity "
+	                               "WHERE application_name = 'calx_pool_test') > 15 THEN "
+	                               "RAISE EXCEPTION 'more than 15 pool connections'; END IF; END $$") != CALX_OK)
+		rc = calx_engine_errcode(c->check);
 	nap(20);
 	pthread_mutex_lock(&c->lock);
 	if (st.idle + st.checked_out > c->most)
 		c->most = st.idle + st.checked_out;
 	if (rc != CALX_OK && !c->failed++)
-		snprintf(c->msg, sizeof c->msg, "%s: %s", calx_status_name(rc), calx_engine_errmsg(c->eng));
+		snprintf(c->msg, sizeof c->msg, "%s: %s %s", calx_status_name(rc), calx_engine_errmsg(c->eng),
+		         c->check ? calx_engine_errmsg(c->check) : "");
 	pthread_mutex_unlock(&c->lock);
 	if (rc == CALX_OK || s)
 		calx_session_free(s);
@@ -190,7 +199,7 @@ static void sixty_four_threads_share_fifteen_connections(void **state)
 	fixture *fx = *state;
 	calx_engine_opts o = CALX_ENGINE_OPTS_INIT;
 	calx_engine *eng = open_pool(fx, &o);
-	crowd c = { .eng = eng, .reg = fx->reg };
+	crowd c = { .eng = eng, .reg = fx->reg, .check = ON_POSTGRESQL(fx) ? fx->eng : NULL };
 	pthread_mutex_init(&c.lock, NULL);
 	pthread_t th[MANY];
 	for (int i = 0; i < MANY; i++)
