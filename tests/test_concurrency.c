@@ -135,11 +135,71 @@ static void eight_threads_lose_no_update(void **state)
 	              attempts - (unsigned)(THREADS * txns));
 }
 
+/*
+ * Several threads fail calx_session_open at once (the pool is exhausted)
+ * and each reads its own message: the engine's error slot is per thread,
+ * so ThreadSanitizer finds no race.
+ */
+typedef struct failing {
+	calx_engine *eng;
+	const calx_registry *reg;
+	int status;
+	char msg[300];
+} failing;
+
+static void *open_and_fail(void *arg)
+{
+	failing *f = arg;
+	for (int i = 0; i < 5; i++) {
+		calx_session *s = NULL;
+		f->status = calx_session_open(&s, f->eng, f->reg);
+		snprintf(f->msg, sizeof f->msg, "%s", calx_engine_errmsg(f->eng));
+		calx_session_free(s);
+		if (f->status != CALX_ETIMEOUT)
+			break;
+	}
+	return NULL;
+}
+
+static void concurrent_failing_session_opens_report_each_its_own_error(void **state)
+{
+	fixture *fx = *state;
+	calx_engine_opts o = CALX_ENGINE_OPTS_INIT;
+	o.pool_size = 1;
+	o.max_overflow = 0;
+	o.pool_timeout = 0.02;
+	char url[1024];
+	if (ON_SQLITE(fx))
+		snprintf(url, sizeof url, "sqlite:%s", fx->path);
+	else
+		snprintf(url, sizeof url, "%s", getenv("CALX_TEST_POSTGRESQL_URL"));
+	calx_engine *eng;
+	assert_int_equal(calx_engine_open_opts(&eng, url, &o), CALX_OK);
+	calx_session *held;
+	assert_int_equal(calx_session_open(&held, eng, fx->reg), CALX_OK);
+	failing f[THREADS];
+	pthread_t th[THREADS];
+	for (int i = 0; i < THREADS; i++) {
+		f[i] = (failing){ .eng = eng, .reg = fx->reg };
+		assert_int_equal(pthread_create(&th[i], NULL, open_and_fail, &f[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	for (int i = 0; i < THREADS; i++) {
+		assert_int_equal(f[i].status, CALX_ETIMEOUT);
+		assert_non_null(strstr(f[i].msg, "connection pool exhausted"));
+	}
+	assert_string_equal(calx_engine_errmsg(eng), "");       /* this thread failed nothing */
+	calx_session_free(held);
+	calx_engine_free(eng);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(eight_threads_lose_no_update),
+		T(concurrent_failing_session_opens_report_each_its_own_error),
 	};
 	return RUN_ON_ALL_DIALECTS("concurrency", tests);
 }

@@ -32,7 +32,7 @@ dialects/postgresql/pg.c|SET client_min_messages = warning|connect-time setup: q
 # Protocol housekeeping: a finalized statement frees its server-side name (libpq 15 has no PQclosePrepared).
 dialects/postgresql/pg.c|DEALLOCATE %s|frees the name of a prepared statement on the server
 # The one documented exception: calx_engine_exec runs the caller s text.
-orm/engine/engine.c|eng->d->exec\(c->raw, sql, &eng->err\)|calx_engine_exec runs the caller s own SQL, as documented
+orm/engine/engine.c|eng->d->exec\(c->raw, sql, err\)|calx_engine_exec runs the caller s own SQL, as documented
 '
 
 scan() {

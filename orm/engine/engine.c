@@ -1,4 +1,6 @@
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
 #include "engine/engine.h"
@@ -19,7 +21,7 @@ static const calx_dialect *dialect_for(const char *url)
 	return NULL;
 }
 
-static void conn_close(calx__conn *c)
+void calx__conn_close(calx__conn *c)
 {
 	if (!c)
 		return;
@@ -31,7 +33,7 @@ static void conn_close(calx__conn *c)
 	calx__free(c);
 }
 
-static int conn_open(calx_engine *eng, calx__conn **out, calx_error *err)
+int calx__conn_open(calx_engine *eng, calx__conn **out, calx_error *err)
 {
 	calx__conn *c = calx__calloc(1, sizeof *c);
 	if (!c)
@@ -44,11 +46,47 @@ static int conn_open(calx_engine *eng, calx__conn **out, calx_error *err)
 		calx__free(c);
 		return rc;
 	}
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	c->born = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 	*out = c;
 	return CALX_OK;
 }
 
+static atomic_ullong next_id = 1;
+static _Thread_local struct {
+	unsigned long long id;
+	calx_error err;
+} last;
+
+calx_error *calx__engine_err(calx_engine *eng)
+{
+	if (last.id != eng->id) {
+		last.id = eng->id;
+		last.err.code = 0;
+		last.err.msg[0] = '\0';
+	}
+	return &last.err;
+}
+
+static int check_opts(const calx_engine_opts *o, calx_error *err)
+{
+	if (o->version != CALX_ENGINE_OPTS_V1)
+		return calx_error_set(err, CALX_EINVAL, "engine options: unknown version %u (expected %d)", o->version,
+		                      CALX_ENGINE_OPTS_V1);
+	if (o->pool_size < 1)
+		return calx_error_set(err, CALX_EINVAL, "engine options: pool_size %d must be at least 1", o->pool_size);
+	if (!(o->pool_timeout >= 0))
+		return calx_error_set(err, CALX_EINVAL, "engine options: pool_timeout must be 0 or more seconds");
+	return CALX_OK;
+}
+
 int calx_engine_open(calx_engine **out, const char *url)
+{
+	return calx_engine_open_opts(out, url, NULL);
+}
+
+int calx_engine_open_opts(calx_engine **out, const char *url, const calx_engine_opts *opts)
 {
 	if (!out)
 		return CALX_EINVAL;
@@ -56,9 +94,19 @@ int calx_engine_open(calx_engine **out, const char *url)
 	calx_engine *eng = calx__calloc(1, sizeof *eng);
 	if (!eng)
 		return CALX_ENOMEM;
+	eng->id = atomic_fetch_add(&next_id, 1);
 	pthread_mutex_init(&eng->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&eng->freed, &ca);
+	pthread_condattr_destroy(&ca);
 	calx__sqlcache_init(&eng->sql, NULL);
 	*out = eng;
+	const calx_engine_opts defaults = CALX_ENGINE_OPTS_INIT;
+	eng->opts = opts ? *opts : defaults;
+	if (opts && check_opts(opts, &eng->err) != CALX_OK)
+		return eng->err.code;
 	if (!url)
 		return calx_error_set(&eng->err, CALX_EINVAL, "engine URL is NULL");
 	eng->d = dialect_for(url);
@@ -73,10 +121,12 @@ int calx_engine_open(calx_engine **out, const char *url)
 	eng->single = strcmp(url, "sqlite::memory:") == 0 || strcmp(url, "sqlite:///:memory:") == 0;
 	/* Connect now, so a bad URL or an unreachable database fails here. */
 	calx__conn *c;
-	int rc = conn_open(eng, &c, &eng->err);
+	int rc = calx__conn_open(eng, &c, &eng->err);
 	if (rc != CALX_OK)
 		return rc;
 	eng->n_open = 1;
+	eng->n_idle = 1;
+	eng->n_made = 1;
 	eng->idle = c;
 	return CALX_OK;
 }
@@ -88,10 +138,11 @@ void calx_engine_free(calx_engine *eng)
 	calx__conn *c = eng->idle;
 	while (c) {
 		calx__conn *next = c->next;
-		conn_close(c);
+		calx__conn_close(c);
 		c = next;
 	}
 	calx__sqlcache_free(&eng->sql);     /* after the connections: they hold references */
+	pthread_cond_destroy(&eng->freed);
 	pthread_mutex_destroy(&eng->lock);
 	calx__free(eng->url);
 	calx__free(eng);
@@ -104,82 +155,34 @@ const char *calx_engine_dialect_name(const calx_engine *eng)
 
 int calx_engine_errcode(const calx_engine *eng)
 {
-	return eng ? eng->err.code : CALX_EINVAL;
+	if (!eng)
+		return CALX_EINVAL;
+	if (eng->err.code)
+		return eng->err.code;
+	return last.id == eng->id ? last.err.code : 0;
 }
 
 const char *calx_engine_errmsg(const calx_engine *eng)
 {
 	if (!eng)
 		return "engine is NULL (out of memory?)";
-	return eng->err.code ? eng->err.msg : "";
-}
-
-int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
-{
-	*out = NULL;
-	if (!eng || !eng->d)
-		return calx_error_set(err, CALX_EINVAL, "engine is not open");
-	pthread_mutex_lock(&eng->lock);
-	calx__conn *c;
-	while ((c = eng->idle) != NULL) {
-		eng->idle = c->next;
-		c->next = NULL;
-		if (eng->single || !c->d->broken(c->raw)) {
-			pthread_mutex_unlock(&eng->lock);
-			*out = c;
-			return CALX_OK;
-		}
-		/* lost while idle (server restart, terminated backend): replace it */
-		eng->n_open--;
-		conn_close(c);
-	}
-	if (eng->single && eng->n_open > 0) {
-		pthread_mutex_unlock(&eng->lock);
-		return calx_error_set(err, CALX_EBUSY,
-		                      "%s: the in-memory database has one connection and it is in use "
-		                      "(free the other session first)", eng->url);
-	}
-	eng->n_open++;
-	pthread_mutex_unlock(&eng->lock);
-	int rc = conn_open(eng, &c, err);
-	if (rc != CALX_OK) {
-		pthread_mutex_lock(&eng->lock);
-		eng->n_open--;
-		pthread_mutex_unlock(&eng->lock);
-		return rc;
-	}
-	*out = c;
-	return CALX_OK;
-}
-
-void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken)
-{
-	if (!c)
-		return;
-	broken = broken || c->d->broken(c->raw);
-	pthread_mutex_lock(&eng->lock);
-	if (broken && !eng->single) {
-		eng->n_open--;
-		pthread_mutex_unlock(&eng->lock);
-		conn_close(c);
-		return;
-	}
-	c->next = eng->idle;
-	eng->idle = c;
-	pthread_mutex_unlock(&eng->lock);
+	if (eng->err.code)
+		return eng->err.msg;
+	return last.id == eng->id && last.err.code ? last.err.msg : "";
 }
 
 int calx_engine_exec(calx_engine *eng, const char *sql)
 {
 	if (!eng || !eng->d)
 		return CALX_EINVAL;
+	calx_error *err = calx__engine_err(eng);
 	if (!sql)
-		return calx_error_set(&eng->err, CALX_EINVAL, "calx_engine_exec: SQL is NULL");
+		return calx_error_set(err, CALX_EINVAL, "calx_engine_exec: SQL is NULL");
 	calx__conn *c;
-	int rc = calx__engine_acquire(eng, &c, &eng->err);
+	int rc = calx__engine_acquire(eng, &c, err);
 	if (rc != CALX_OK)
 		return rc;
-	rc = eng->d->exec(c->raw, sql, &eng->err);
+	rc = eng->d->exec(c->raw, sql, err);
 	if (rc != CALX_OK) {
 		/* a failed statement must not leave the pooled connection in a transaction */
 		calx_error ignored;

@@ -39,6 +39,7 @@ typedef struct calx__conn {
 	size_t n_buckets, n_stmts;
 	size_t bound;                   /* most statements kept (least recently used out first) */
 	uint64_t clock;
+	double born;                    /* monotonic seconds when connected (recycling) */
 	calx_stmt *txn[3];              /* BEGIN, COMMIT, ROLLBACK: prepared once, never evicted */
 	struct calx__conn *next;
 } calx__conn;
@@ -47,12 +48,24 @@ struct calx_engine {
 	const calx_dialect *d;
 	char *url;
 	bool single;            /* one connection only (sqlite::memory:) */
-	unsigned n_open;
-	calx__conn *idle;
+	calx_engine_opts opts;
+	unsigned n_open;        /* connected or connecting, checked out or idle */
+	unsigned n_idle;
+	unsigned long long n_made;
+	calx__conn *idle;       /* LIFO */
 	pthread_mutex_t lock;
+	pthread_cond_t freed;   /* a connection came back or a slot opened */
 	calx__sqlcache sql;             /* compiled statements, shared by the connections */
-	calx_error err;
+	unsigned long long id;  /* tells this engine's thread-local errors apart */
+	calx_error err;         /* calx_engine_open's failure only: written before the engine is shared */
 };
+
+/* The calling thread's error slot for calls on this engine (calx_engine_errmsg reads it). */
+calx_error *calx__engine_err(calx_engine *eng);
+
+/* Connect, close (engine.c); used by the pool (pool.c). */
+int calx__conn_open(calx_engine *eng, calx__conn **out, calx_error *err);
+void calx__conn_close(calx__conn *c);
 
 /* Check a connection out of the pool (connecting if none is idle). */
 int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err);

@@ -92,16 +92,17 @@ int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out)
 	*out = NULL;
 	if (!reg || !eng || !eng->d || reg->err.code)
 		return CALX_EINVAL;
+	calx_error *err = calx__engine_err(eng);
 	calx__buf b = CALX__BUF_INIT;
 	int rc = CALX_OK;
 	for (unsigned i = 0; rc == CALX_OK && i < reg->n_tables; i++) {
 		calx__ast a;
 		calx__node *stmts;
 		calx__ast_init(&a);
-		rc = table_ddl(&a, reg, i, false, &stmts, &eng->err);
+		rc = table_ddl(&a, reg, i, false, &stmts, err);
 		for (calx__node *x = stmts; rc == CALX_OK && x; x = x->next) {
 			calx__compiled *sql;
-			if ((rc = calx__compile(eng->d, x, 0, &sql, &eng->err)) != CALX_OK)
+			if ((rc = calx__compile(eng->d, x, 0, &sql, err)) != CALX_OK)
 				break;
 			calx__buf_putn(&b, sql->text, sql->len);
 			calx__buf_puts(&b, ";\n");      /* statements separated as a script */
@@ -115,7 +116,7 @@ int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out)
 	}
 	*out = calx__buf_detach(&b);
 	if (!*out)
-		return calx_error_set(&eng->err, CALX_ENOMEM, "out of memory writing DDL");
+		return calx_error_set(err, CALX_ENOMEM, "out of memory writing DDL");
 	return CALX_OK;
 }
 
@@ -123,30 +124,31 @@ static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
 {
 	if (!reg || !eng)
 		return CALX_EINVAL;
+	calx_error *err = calx__engine_err(eng);
 	if (reg->err.code)
-		return calx_error_set(&eng->err, CALX_EINVAL, "registry failed to open: %s", reg->err.msg);
+		return calx_error_set(err, CALX_EINVAL, "registry failed to open: %s", reg->err.msg);
 	if (!eng->d)
 		return CALX_EINVAL;
 	calx__conn *c;
-	int rc = calx__engine_acquire(eng, &c, &eng->err);
+	int rc = calx__engine_acquire(eng, &c, err);
 	if (rc != CALX_OK)
 		return rc;
-	rc = calx__txn(c, CALX__TXN_BEGIN, &eng->err);
+	rc = calx__txn(c, CALX__TXN_BEGIN, err);
 	for (unsigned i = 0; rc == CALX_OK && i < reg->n_tables; i++) {
 		calx__ast a;
 		calx__node *stmts;
 		calx__ast_init(&a);
-		rc = table_ddl(&a, reg, i, drop, &stmts, &eng->err);
+		rc = table_ddl(&a, reg, i, drop, &stmts, err);
 		for (calx__node *x = stmts; rc == CALX_OK && x; x = x->next)
-			rc = calx__sql_exec(c, x, &eng->err);
+			rc = calx__sql_exec(c, x, err);
 		calx__ast_free(&a);
 	}
 	if (rc == CALX_OK)
-		rc = calx__txn(c, CALX__TXN_COMMIT, &eng->err);
+		rc = calx__txn(c, CALX__TXN_COMMIT, err);
 	if (rc != CALX_OK) {
-		calx_error keep = eng->err;
-		calx__txn(c, CALX__TXN_ROLLBACK, &eng->err);
-		calx_error_set(&eng->err, keep.code, "%s_all: %.450s", drop ? "drop" : "create", keep.msg);
+		calx_error keep = *err;
+		calx__txn(c, CALX__TXN_ROLLBACK, err);
+		calx_error_set(err, keep.code, "%s_all: %.450s", drop ? "drop" : "create", keep.msg);
 	}
 	calx__engine_release(eng, c, rc == CALX_ECONNECT);
 	return rc;

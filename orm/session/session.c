@@ -51,7 +51,7 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	int rc = calx__engine_acquire(eng, &s->conn, &s->err);
 	if (rc != CALX_OK) {
 		/* keep the reason where the caller can read it */
-		eng->err = s->err;
+		*calx__engine_err(eng) = s->err;
 		calx__uow_close(s);
 		calx__free(s);
 		return rc;

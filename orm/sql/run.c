@@ -126,3 +126,8 @@ int calx__savepoint(calx__conn *c, calx__savepoint_op op, const char *name, calx
 	calx__ast_free(&a);
 	return rc;
 }
+
+int calx__ping(calx__conn *c, calx_error *err)
+{
+	return c->d->exec(c->raw, "SELECT 1", err);
+}

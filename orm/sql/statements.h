@@ -75,6 +75,9 @@ int calx__sync_autoincrement(calx__conn *c, const calx__mapper *m, calx_error *e
  */
 typedef enum calx__txn_op { CALX__TXN_BEGIN, CALX__TXN_COMMIT, CALX__TXN_ROLLBACK } calx__txn_op;
 int calx__txn(calx__conn *c, calx__txn_op op, calx_error *err);
+
+/* The pool's pre-ping: one cheap round trip (SELECT 1); fails on a dead connection. */
+int calx__ping(calx__conn *c, calx_error *err);
 /* SAVEPOINT name, RELEASE SAVEPOINT name, ROLLBACK TO SAVEPOINT name. */
 typedef enum calx__savepoint_op { CALX__SAVEPOINT, CALX__RELEASE, CALX__ROLLBACK_TO } calx__savepoint_op;
 int calx__savepoint(calx__conn *c, calx__savepoint_op op, const char *name, calx_error *err);

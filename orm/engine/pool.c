@@ -1,0 +1,154 @@
+/*
+ * The connection pool: SQLAlchemy's QueuePool semantics (calx/engine.h).
+ * The lock guards the counts and the idle list; connecting, pinging and
+ * closing happen outside it.
+ */
+#include <errno.h>
+#include <math.h>
+#include <time.h>
+#include "calx/calx.h"
+#include "engine/engine.h"
+#include "sql/statements.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static bool at_limit(const calx_engine *eng)
+{
+	if (eng->opts.max_overflow < 0)
+		return false;
+	return eng->n_open >= (unsigned)eng->opts.pool_size + (unsigned)eng->opts.max_overflow;
+}
+
+/* A connection leaves the pool for good: called with the lock held. */
+static void forget_locked(calx_engine *eng)
+{
+	eng->n_open--;
+	pthread_cond_signal(&eng->freed);
+}
+
+static void discard(calx_engine *eng, calx__conn *c)
+{
+	calx__conn_close(c);
+	pthread_mutex_lock(&eng->lock);
+	forget_locked(eng);
+	pthread_mutex_unlock(&eng->lock);
+}
+
+/* An idle connection that must not be handed out: dead, or too old. */
+static bool stale(const calx_engine *eng, calx__conn *c)
+{
+	if (eng->single)
+		return false;
+	if (c->d->broken(c->raw))
+		return true;
+	return eng->opts.pool_recycle > 0 && now() - c->born > eng->opts.pool_recycle;
+}
+
+static int exhausted(calx_engine *eng, calx_error *err)
+{
+	return calx_error_set(err, CALX_ETIMEOUT,
+	                      "%s: connection pool exhausted: pool_size %d and max_overflow %d connections "
+	                      "all in use, none came back within pool_timeout %.3g s",
+	                      eng->d->name, eng->opts.pool_size, eng->opts.max_overflow, eng->opts.pool_timeout);
+}
+
+int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
+{
+	*out = NULL;
+	if (!eng || !eng->d)
+		return calx_error_set(err, CALX_EINVAL, "engine is not open");
+	struct timespec deadline;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	double whole;
+	double frac = modf(eng->opts.pool_timeout, &whole);
+	deadline.tv_sec += (time_t)whole;
+	deadline.tv_nsec += (long)(frac * 1e9);
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&eng->lock);
+	for (;;) {
+		calx__conn *c = eng->idle;
+		if (c) {
+			eng->idle = c->next;
+			eng->n_idle--;
+			c->next = NULL;
+			pthread_mutex_unlock(&eng->lock);
+			calx_error ignored;
+			if (stale(eng, c) || (eng->opts.pool_pre_ping && !eng->single && calx__ping(c, &ignored) != CALX_OK)) {
+				discard(eng, c);        /* lost while idle, or too old: replace it */
+				pthread_mutex_lock(&eng->lock);
+				continue;
+			}
+			*out = c;
+			return CALX_OK;
+		}
+		if (eng->single && eng->n_open > 0) {
+			pthread_mutex_unlock(&eng->lock);
+			return calx_error_set(err, CALX_EBUSY,
+			                      "%s: the in-memory database has one connection and it is in use "
+			                      "(free the other session first)", eng->url);
+		}
+		if (!at_limit(eng))
+			break;
+		int w = pthread_cond_timedwait(&eng->freed, &eng->lock, &deadline);
+		if (w == ETIMEDOUT && !eng->idle && at_limit(eng)) {
+			pthread_mutex_unlock(&eng->lock);
+			return exhausted(eng, err);
+		}
+	}
+	eng->n_open++;
+	eng->n_made++;
+	pthread_mutex_unlock(&eng->lock);
+	calx__conn *c;
+	int rc = calx__conn_open(eng, &c, err);
+	if (rc != CALX_OK) {
+		pthread_mutex_lock(&eng->lock);
+		forget_locked(eng);
+		pthread_mutex_unlock(&eng->lock);
+		return rc;
+	}
+	*out = c;
+	return CALX_OK;
+}
+
+void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken)
+{
+	if (!c)
+		return;
+	broken = broken || c->d->broken(c->raw);
+	pthread_mutex_lock(&eng->lock);
+	/* dead, or beyond pool_size (an overflow connection): closed, not kept idle */
+	if (!eng->single && (broken || eng->n_idle >= (unsigned)eng->opts.pool_size)) {
+		forget_locked(eng);
+		pthread_mutex_unlock(&eng->lock);
+		calx__conn_close(c);
+		return;
+	}
+	c->next = eng->idle;
+	eng->idle = c;
+	eng->n_idle++;
+	pthread_cond_signal(&eng->freed);
+	pthread_mutex_unlock(&eng->lock);
+}
+
+int calx_engine_pool_status(calx_engine *eng, calx_pool_status *out)
+{
+	if (!eng || !out || !eng->d)
+		return CALX_EINVAL;
+	pthread_mutex_lock(&eng->lock);
+	unsigned size = (unsigned)eng->opts.pool_size;
+	out->size = size;
+	out->idle = eng->n_idle;
+	out->checked_out = eng->n_open - eng->n_idle;
+	out->overflow = eng->n_open > size ? eng->n_open - size : 0;
+	out->opened = eng->n_made;
+	pthread_mutex_unlock(&eng->lock);
+	return CALX_OK;
+}
