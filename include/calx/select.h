@@ -13,7 +13,11 @@
  * takes the whole tree, calx_and/or/not take their operands. A builder that
  * runs out of memory returns NULL, and the select reports CALX_ENOMEM when
  * it runs. Errors in building are kept and returned by the first call that
- * executes the select.
+ * executes the select: a text value that cannot be read (a NULL pointer
+ * with a length, a length beyond any string: calx_value_textn(NULL, 5)) is
+ * CALX_EINVAL, and so is a condition nested deeper than 1000 levels
+ * (CALX_EINVAL with a message; calx_and/calx_or chains count one level per
+ * operator). calx_expr_free frees a tree of any depth, in constant space.
  */
 #ifndef CALX_SELECT_H
 #define CALX_SELECT_H
@@ -79,7 +83,8 @@ void calx_expr_free(calx_expr *e);
  * bound value like any other. calx_like_escape copies text into buf with
  * % _ and \\ escaped, so a user's string can be searched for literally:
  *   calx_like_escape(buf, sizeof buf, input) then build "%...%" around it.
- * It returns the length it needed (like snprintf).
+ * It returns the length it needed (like snprintf); a NULL buf writes
+ * nothing (cap is ignored), a NULL text is "".
  */
 calx_expr *calx_like(const calx_field_desc *col, const char *pattern);
 size_t calx_like_escape(char *buf, size_t cap, const char *text);

@@ -105,6 +105,10 @@ static int normalize_key(calx_session *s, const calx_field_desc *f, const calx_v
 		return CALX_OK;         /* the usual key, already in its form: no further test */
 	if (in->kind == CALX_VALUE_NULL)
 		return calx__fail(s, CALX_EINVAL, "get %s: the key is NULL", f->owner->name);
+	if (calx__value_span_bad(in))
+		return calx__fail(s, CALX_EINVAL,
+		                  "get %s: invalid text key (a NULL pointer with a length, or a length beyond any string)",
+		                  f->owner->name);
 	/* a decimal key as the field would hold it: "2.000" is the integer 2, "2.5" no integer key */
 	calx_error e;
 	if (in->kind == CALX_VALUE_NUMERIC && calx__numeric_for_field(f, in, out, &e) != CALX_OK) {

@@ -16,12 +16,19 @@ static calx_expr *node(calx_op op)
 
 calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v)
 {
-	if (op < CALX_OP_EQ || op > CALX_OP_GE)
-		return NULL;
 	calx_expr *e = node(op);
 	if (!e)
 		return NULL;
 	e->col = col;
+	if (op < CALX_OP_EQ || op > CALX_OP_GE) {
+		e->bad = "calx_compare with an operator that is not a comparison";
+		return e;
+	}
+	if (calx__value_span_bad(&v)) {
+		/* the select reports it (CALX_EINVAL); the node holds no value */
+		e->bad = "invalid text value (a NULL pointer with a length, or a length beyond any string)";
+		return e;
+	}
 	e->v = v;
 	if (v.kind == CALX_VALUE_TEXT || v.kind == CALX_VALUE_BLOB || v.kind == CALX_VALUE_NUMERIC) {
 		/* the node owns a copy: the caller's string may be gone when the select runs */
@@ -46,6 +53,8 @@ calx_expr *calx_like(const calx_field_desc *col, const char *pattern)
 size_t calx_like_escape(char *buf, size_t cap, const char *text)
 {
 	size_t n = 0;
+	if (!buf)
+		cap = 0;
 	for (const char *p = text ? text : ""; *p; p++) {
 		if (*p == '%' || *p == '_' || *p == '\\') {
 			if (n + 1 < cap)
@@ -105,15 +114,28 @@ calx_expr *calx_not(calx_expr *a)
 	return junction(CALX_OP_NOT, a, NULL);
 }
 
+/*
+ * Iterative, in constant space, so a tree of any depth frees: while the
+ * node has a left child, rotate right (the child takes its place, the node
+ * becomes the child's right subtree); a node without one is freed and its
+ * right subtree comes next.
+ */
 void calx_expr_free(calx_expr *e)
 {
-	if (!e)
-		return;
-	calx_expr_free(e->a);
-	calx_expr_free(e->b);
-	if (e->v.kind == CALX_VALUE_TEXT || e->v.kind == CALX_VALUE_BLOB || e->v.kind == CALX_VALUE_NUMERIC)
-		calx__free((void *)e->v.u.s.p);
-	calx__free(e);
+	while (e) {
+		calx_expr *l = e->a;
+		if (l) {
+			e->a = l->b;
+			l->b = e;
+			e = l;
+			continue;
+		}
+		calx_expr *next = e->b;
+		if (e->v.kind == CALX_VALUE_TEXT || e->v.kind == CALX_VALUE_BLOB || e->v.kind == CALX_VALUE_NUMERIC)
+			calx__free((void *)e->v.u.s.p);
+		calx__free(e);
+		e = next;
+	}
 }
 
 static int check_column(const calx_expr *e, const calx_mapper_desc *m, calx_error *err)
@@ -201,6 +223,8 @@ static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const
 	if (depth > CALX__MAX_DEPTH)
 		return calx_error_set(err, CALX_EINVAL, "select %s: a condition nested deeper than %d levels", m->name,
 		                      CALX__MAX_DEPTH);
+	if (e->bad)
+		return calx_error_set(err, CALX_EINVAL, "select %s: %s", m->name, e->bad);
 	switch (e->op) {
 	case CALX_OP_AND:
 	case CALX_OP_OR:
