@@ -146,6 +146,9 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 			/* dialects get NUL-terminated text; the caller's may not be */
 			if (memchr(key[i].u.s.p, '\0', key[i].u.s.n))
 				return calx__fail(s, CALX_ERANGE, "get %s: the key contains a NUL byte", md->name);
+			/* refused here, not by the server (PostgreSQL 22021 would abort the transaction) */
+			if (!calx__text_valid(key[i].u.s.p, key[i].u.s.n))
+				return calx__fail(s, CALX_ETYPE, "get %s: the key is not valid UTF-8", md->name);
 			if (!(key[i].u.s.p = calx__arena_strndup(&s->arena, key[i].u.s.p, key[i].u.s.n)))
 				return calx__fail(s, CALX_ENOMEM, "out of memory in get %s", md->name);
 		}
