@@ -2,6 +2,7 @@
  * Selects: conditions on typed column handles, order, limit/offset, results
  * through the identity map, and errors in building.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "helpers.h"
@@ -271,6 +272,91 @@ static void hostile_text_is_a_value_never_sql(void **state)
 	assert_int_equal(count_rows(fx, &user_mapper), 20);
 }
 
+/*
+ * A where of 100,000 ANDed conditions, built left-deep in a loop, runs (one
+ * list, joined balanced: no deep recursion, within SQLite's expression
+ * depth); too many parameters is CALX_ERANGE, a NOT chain 100,000 deep
+ * CALX_EINVAL; nothing crashes, and a never-run 1,000,000-node OR chain
+ * frees.
+ */
+static void deep_conditions_run_or_are_refused_never_crash(void **state)
+{
+	fixture *fx = *state;
+	void *obj, **items;
+	calx_expr *e = calx_is_not_null(USER_NAME);
+	for (int i = 0; i < 100000 && e; i++)
+		e = calx_and(e, calx_is_not_null(USER_NAME));
+	assert_non_null(e);
+	calx_select *q = calx_select_new(fx->s, &user_mapper);
+	calx_where(q, calx_or(e, calx_is_null(USER_NAME)));
+	assert_int_equal(run(fx, q, &items), 20);
+	calx_select_free(q);
+
+	e = calx_ge(USER_AGE, 0);
+	for (int i = 0; i < 100000 && e; i++)
+		e = calx_and(calx_ge(USER_AGE, 0), e);
+	q = calx_select_new(fx->s, &user_mapper);
+	calx_where(q, e);
+	assert_calx(fx->s, calx_select_next(q, &obj), CALX_ERANGE);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "parameters, at most"));
+	calx_select_free(q);
+
+	e = calx_eq(USER_AGE, 1);
+	for (int i = 0; i < 100000 && e; i++)
+		e = calx_not(e);
+	q = calx_select_new(fx->s, &user_mapper);
+	calx_where(q, e);
+	assert_calx(fx->s, calx_select_next(q, &obj), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "nested deeper than 1000 levels"));
+	calx_select_free(q);
+
+	e = calx_eq(USER_AGE, 1);
+	for (int i = 0; i < 1000000 && e; i++)
+		e = calx_or(calx_eq(USER_NAME, "x"), e);
+	assert_non_null(e);
+	calx_expr_free(e);
+	assert_ok(fx->s, calx_session_commit(fx->s));
+}
+
+/* Text with a NULL pointer and a length, or a length of SIZE_MAX: CALX_EINVAL with a message. */
+static void bad_text_values_are_einval(void **state)
+{
+	fixture *fx = *state;
+	void *obj;
+	calx_value bad[] = { calx_value_textn(NULL, 5), calx_value_textn("abc", SIZE_MAX),
+	                     calx_value_numericn(NULL, 2), calx_value_numericn("1", SIZE_MAX) };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		calx_select *q = calx_select_new(fx->s, &user_mapper);
+		calx_where(q, calx_compare(CALX_OP_EQ, USER_NAME, bad[i]));
+		assert_calx(fx->s, calx_select_next(q, &obj), CALX_EINVAL);
+		assert_non_null(strstr(calx_session_errmsg(fx->s), "invalid text value"));
+		calx_select_free(q);
+	}
+	struct user *u = NULL;
+	assert_calx(fx->s, calx_session_get(fx->s, &tag_mapper, calx_value_textn(NULL, 3), (void **)&u), CALX_EINVAL);
+	assert_calx(fx->s, calx_session_get(fx->s, &tag_mapper, calx_value_textn("a", SIZE_MAX), (void **)&u),
+	            CALX_EINVAL);
+}
+
+/* calx_object_repr and calx_like_escape take NULL like every other call. */
+static void repr_and_like_escape_take_null(void **state)
+{
+	(void)state;
+	char buf[8] = "zzz";
+	struct user u = { 0 };
+	assert_int_equal(calx_object_repr(NULL, &u, buf, sizeof buf), -1);
+	assert_string_equal(buf, "");
+	strcpy(buf, "zzz");
+	assert_int_equal(calx_object_repr(&user_mapper, NULL, buf, sizeof buf), -1);
+	assert_string_equal(buf, "");
+	assert_int_equal(calx_object_repr(NULL, NULL, NULL, 10), -1);
+	struct user v = { 0 };
+	assert_false(calx_object_eq(NULL, &u, &v));
+	assert_int_equal(calx_like_escape(NULL, 10, "a%b"), 4);
+	assert_int_equal(calx_like_escape(buf, sizeof buf, NULL), 0);
+	assert_string_equal(buf, "");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, seed, fixture_teardown)
@@ -285,6 +371,9 @@ int main(void)
 		T(a_wrapper_without_a_value_is_null_and_refused),
 		T(column_tuples_come_back_as_values),
 		T(hostile_text_is_a_value_never_sql),
+		T(deep_conditions_run_or_are_refused_never_crash),
+		T(bad_text_values_are_einval),
+		T(repr_and_like_escape_take_null),
 	};
 	return RUN_ON_ALL_DIALECTS("select", tests);
 }

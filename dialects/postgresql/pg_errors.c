@@ -43,9 +43,18 @@ int calx__pg_fail(calx_error *err, calx_conn *c, const PGresult *res, const char
 	char clean[300];
 	snprintf(clean, sizeof clean, "%s", msg && *msg ? msg : "unknown error");
 	clean[strcspn(clean, "\n")] = '\0';
+	/*
+	 * Any error inside a transaction aborts it on PostgreSQL: a failed read
+	 * too, and the commit that follows rolls back the writes before it.
+	 */
+	const char *aborted = PQtransactionStatus(c->pg) == PQTRANS_INERROR
+	                              ? "; the transaction is aborted: its earlier writes will not commit (roll back)"
+	                              : "";
+	/* room for the note within CALX_ERRMSG_MAX and a caller's context */
+	int wsql = *aborted ? 150 : 200, wmsg = *aborted ? 150 : (int)sizeof clean;
 	if (cons)
-		return calx_error_set(err, code, "postgresql: %.200s: %s [constraint %s] (SQLSTATE %s)", sql ? sql : "",
-		                      clean, cons, state ? state : "none");
-	return calx_error_set(err, code, "postgresql: %.200s: %s (SQLSTATE %s)", sql ? sql : "", clean,
-	                      state ? state : "none");
+		return calx_error_set(err, code, "postgresql: %.*s: %.*s [constraint %.64s] (SQLSTATE %s)%s", wsql,
+		                      sql ? sql : "", wmsg, clean, cons, state ? state : "none", aborted);
+	return calx_error_set(err, code, "postgresql: %.*s: %.*s (SQLSTATE %s)%s", wsql, sql ? sql : "", wmsg,
+	                      clean, state ? state : "none", aborted);
 }

@@ -13,7 +13,15 @@
  * takes the whole tree, calx_and/or/not take their operands. A builder that
  * runs out of memory returns NULL, and the select reports CALX_ENOMEM when
  * it runs. Errors in building are kept and returned by the first call that
- * executes the select.
+ * executes the select: a text value that cannot be read (a NULL pointer
+ * with a length, a length beyond any string: calx_value_textn(NULL, 5)) is
+ * CALX_EINVAL. A chain of one operator (calx_and of calx_and..., built
+ * in a loop, however deep) is one list, joined balanced in the SQL: 100,000
+ * ANDed conditions run, as long as their values fit the dialect's bound
+ * parameters (32766 on SQLite, 65535 on PostgreSQL; more is CALX_ERANGE).
+ * Other nesting (NOT of NOT, AND in OR in AND...) deeper than 1000 levels
+ * is CALX_EINVAL. calx_expr_free frees a tree of any depth, in constant
+ * space.
  */
 #ifndef CALX_SELECT_H
 #define CALX_SELECT_H
@@ -79,14 +87,18 @@ void calx_expr_free(calx_expr *e);
  * bound value like any other. calx_like_escape copies text into buf with
  * % _ and \\ escaped, so a user's string can be searched for literally:
  *   calx_like_escape(buf, sizeof buf, input) then build "%...%" around it.
- * It returns the length it needed (like snprintf).
+ * It returns the length it needed (like snprintf); a NULL buf writes
+ * nothing (cap is ignored), a NULL text is "".
  */
 calx_expr *calx_like(const calx_field_desc *col, const char *pattern);
 size_t calx_like_escape(char *buf, size_t cap, const char *text);
 
 /*
  * C value to calx_value, chosen by the argument's type. An unsigned 64-bit
- * value above INT64_MAX cannot be stored; it compares as out of range. A
+ * value above INT64_MAX cannot be stored; it compares as out of range: a
+ * comparison of an integer column with it is CALX_ERANGE when the select
+ * runs, refused on the client on both dialects (a double on an integer
+ * column binds as its integer; NaN or a fraction is CALX_ETYPE). A
  * calx_opt_* wrapper (calx/nullable.h) gives its value when has_value is
  * set and SQL NULL when not, which calx_eq and the other comparisons refuse
  * when the select runs (CALX_EINVAL: NULL = x is never true in SQL; test

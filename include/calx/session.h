@@ -133,7 +133,9 @@ char *calx_strdup(calx_session *s, const char *str);
 
 /*
  * repr and eq over the mapped fields (the generated user_repr / user_eq).
- * calx_object_repr writes like snprintf and returns the length it needed.
+ * calx_object_repr writes like snprintf and returns the length it needed;
+ * -1 when m or obj is NULL or memory ran out (buf, if any, gets "").
+ * calx_object_eq: true for the same pointer, false when m or either object is NULL.
  */
 int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size_t cap);
 bool calx_object_eq(const calx_mapper_desc *m, const void *a, const void *b);

@@ -105,6 +105,10 @@ static int normalize_key(calx_session *s, const calx_field_desc *f, const calx_v
 		return CALX_OK;         /* the usual key, already in its form: no further test */
 	if (in->kind == CALX_VALUE_NULL)
 		return calx__fail(s, CALX_EINVAL, "get %s: the key is NULL", f->owner->name);
+	if (calx__value_span_bad(in))
+		return calx__fail(s, CALX_EINVAL,
+		                  "get %s: invalid text key (a NULL pointer with a length, or a length beyond any string)",
+		                  f->owner->name);
 	/* a decimal key as the field would hold it: "2.000" is the integer 2, "2.5" no integer key */
 	calx_error e;
 	if (in->kind == CALX_VALUE_NUMERIC && calx__numeric_for_field(f, in, out, &e) != CALX_OK) {
@@ -142,6 +146,9 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 			/* dialects get NUL-terminated text; the caller's may not be */
 			if (memchr(key[i].u.s.p, '\0', key[i].u.s.n))
 				return calx__fail(s, CALX_ERANGE, "get %s: the key contains a NUL byte", md->name);
+			/* refused here, not by the server (PostgreSQL 22021 would abort the transaction) */
+			if (!calx__text_valid(key[i].u.s.p, key[i].u.s.n))
+				return calx__fail(s, CALX_ETYPE, "get %s: the key is not valid UTF-8", md->name);
 			if (!(key[i].u.s.p = calx__arena_strndup(&s->arena, key[i].u.s.p, key[i].u.s.n)))
 				return calx__fail(s, CALX_ENOMEM, "out of memory in get %s", md->name);
 		}

@@ -12,6 +12,11 @@
 
 int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size_t cap)
 {
+	if (!m || !obj) {
+		if (buf && cap)
+			buf[0] = '\0';
+		return -1;
+	}
 	calx__buf b = CALX__BUF_INIT;
 	calx__buf_printf(&b, "%s(", m->name);
 	for (unsigned f = 0; f < m->n_fields; f++) {
@@ -77,7 +82,7 @@ bool calx_object_eq(const calx_mapper_desc *m, const void *a, const void *b)
 {
 	if (a == b)
 		return true;
-	if (!a || !b)
+	if (!m || !a || !b)
 		return false;
 	for (unsigned f = 0; f < m->n_fields; f++)
 		if (!calx__field_equal(&m->fields[f], a, b))

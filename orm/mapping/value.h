@@ -8,12 +8,25 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "calx/nullable.h"
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
 #include "calx/sys/dialect.h"
 #include "base/arena.h"
 #include "base/utf8.h"
+
+/*
+ * A text, blob or decimal value whose pointer and length cannot be read:
+ * a NULL pointer with a length, or a length beyond any object
+ * (calx_value_textn(NULL, 5), calx_value_textn(p, SIZE_MAX)).
+ */
+static inline bool calx__value_span_bad(const calx_value *v)
+{
+	if (v->kind != CALX_VALUE_TEXT && v->kind != CALX_VALUE_BLOB && v->kind != CALX_VALUE_NUMERIC)
+		return false;
+	return (!v->u.s.p && v->u.s.n) || v->u.s.n > (size_t)PTRDIFF_MAX - 1;
+}
 
 /*
  * Fields hold a value or NULL in one of three ways: a calx_opt_* wrapper

@@ -130,13 +130,17 @@ static const char *qualifier(const calx__node *from)
  * An operand of an operator, in parentheses when precedence could bind it
  * otherwise: nothing needs them under AND/OR but a junction of the other
  * kind (which brings its own); under anything else, nested operators do.
+ * A junction under the same operator goes without them on the left only
+ * (left: x is the left operand): "a AND b AND c" parses left-deep, as
+ * ((a AND b) AND c), so the SQL's tree is the AST's and a balanced AST
+ * stays shallow (SQLite counts a flat chain of n ANDs n levels deep).
  */
-static void operand(calx__cc *c, const calx__node *x, int parent_op, unsigned depth)
+static void operand(calx__cc *c, const calx__node *x, int parent_op, bool left, unsigned depth)
 {
 	bool junction = x->kind == CALX__N_BINARY && (x->op == CALX__OP_AND || x->op == CALX__OP_OR);
 	bool under_junction = parent_op == CALX__OP_AND || parent_op == CALX__OP_OR;
 	if (junction) {
-		calx__cc_expr(c, x, x->op == parent_op, depth);   /* a AND b AND c: associative */
+		calx__cc_expr(c, x, left && x->op == parent_op, depth);
 		return;
 	}
 	bool wrap = !under_junction &&
@@ -208,11 +212,11 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 			return;
 		case CALX__OP_NEG:
 			calx__buf_putc(&c->b, '-');
-			operand(c, n->kid[0], n->op, depth + 1);
+			operand(c, n->kid[0], n->op, true, depth + 1);
 			return;
 		case CALX__OP_IS_NULL:
 		case CALX__OP_IS_NOT_NULL:
-			operand(c, n->kid[0], n->op, depth + 1);
+			operand(c, n->kid[0], n->op, true, depth + 1);
 			calx__buf_puts(&c->b, n->op == CALX__OP_IS_NULL ? " IS NULL" : " IS NOT NULL");
 			return;
 		case CALX__OP_EXISTS:
@@ -228,19 +232,19 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 		bool paren = !top && (n->op == CALX__OP_AND || n->op == CALX__OP_OR);
 		if (paren)
 			calx__buf_putc(&c->b, '(');
-		operand(c, n->kid[0], n->op, depth + 1);
+		operand(c, n->kid[0], n->op, true, depth + 1);
 		calx__buf_puts(&c->b, sql);
-		operand(c, n->kid[1], n->op, depth + 1);
+		operand(c, n->kid[1], n->op, false, depth + 1);
 		if (n->op == CALX__OP_LIKE && n->kid[2]) {
 			calx__buf_puts(&c->b, " ESCAPE ");
-			operand(c, n->kid[2], n->op, depth + 1);
+			operand(c, n->kid[2], n->op, false, depth + 1);
 		}
 		if (paren)
 			calx__buf_putc(&c->b, ')');
 		return;
 	}
 	case CALX__N_IN:
-		operand(c, n->kid[CALX__IN_EXPR], CALX__OP_EQ, depth + 1);
+		operand(c, n->kid[CALX__IN_EXPR], CALX__OP_EQ, true, depth + 1);
 		calx__buf_puts(&c->b, n->flags & CALX__F_NOT ? " NOT IN " : " IN ");
 		if (n->kid[CALX__IN_SELECT]) {
 			calx__cc_subquery(c, n->kid[CALX__IN_SELECT], depth + 1);

@@ -16,12 +16,19 @@ static calx_expr *node(calx_op op)
 
 calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v)
 {
-	if (op < CALX_OP_EQ || op > CALX_OP_GE)
-		return NULL;
 	calx_expr *e = node(op);
 	if (!e)
 		return NULL;
 	e->col = col;
+	if (op < CALX_OP_EQ || op > CALX_OP_GE) {
+		e->bad = "calx_compare with an operator that is not a comparison";
+		return e;
+	}
+	if (calx__value_span_bad(&v)) {
+		/* the select reports it (CALX_EINVAL); the node holds no value */
+		e->bad = "invalid text value (a NULL pointer with a length, or a length beyond any string)";
+		return e;
+	}
 	e->v = v;
 	if (v.kind == CALX_VALUE_TEXT || v.kind == CALX_VALUE_BLOB || v.kind == CALX_VALUE_NUMERIC) {
 		/* the node owns a copy: the caller's string may be gone when the select runs */
@@ -46,6 +53,8 @@ calx_expr *calx_like(const calx_field_desc *col, const char *pattern)
 size_t calx_like_escape(char *buf, size_t cap, const char *text)
 {
 	size_t n = 0;
+	if (!buf)
+		cap = 0;
 	for (const char *p = text ? text : ""; *p; p++) {
 		if (*p == '%' || *p == '_' || *p == '\\') {
 			if (n + 1 < cap)
@@ -105,15 +114,28 @@ calx_expr *calx_not(calx_expr *a)
 	return junction(CALX_OP_NOT, a, NULL);
 }
 
+/*
+ * Iterative, in constant space, so a tree of any depth frees: while the
+ * node has a left child, rotate right (the child takes its place, the node
+ * becomes the child's right subtree); a node without one is freed and its
+ * right subtree comes next.
+ */
 void calx_expr_free(calx_expr *e)
 {
-	if (!e)
-		return;
-	calx_expr_free(e->a);
-	calx_expr_free(e->b);
-	if (e->v.kind == CALX_VALUE_TEXT || e->v.kind == CALX_VALUE_BLOB || e->v.kind == CALX_VALUE_NUMERIC)
-		calx__free((void *)e->v.u.s.p);
-	calx__free(e);
+	while (e) {
+		calx_expr *l = e->a;
+		if (l) {
+			e->a = l->b;
+			l->b = e;
+			e = l;
+			continue;
+		}
+		calx_expr *next = e->b;
+		if (e->v.kind == CALX_VALUE_TEXT || e->v.kind == CALX_VALUE_BLOB || e->v.kind == CALX_VALUE_NUMERIC)
+			calx__free((void *)e->v.u.s.p);
+		calx__free(e);
+		e = next;
+	}
 }
 
 static int check_column(const calx_expr *e, const calx_mapper_desc *m, calx_error *err)
@@ -157,6 +179,31 @@ static int check_numeric(const calx_expr *e, calx_value *bind, calx_error *err)
 	}
 }
 
+/*
+ * A double against an integer column f: bound as the integer it is. NaN
+ * or a fraction is CALX_ETYPE, a value beyond int64_t (an unsigned 64-bit
+ * value above INT64_MAX, through calx_v) CALX_ERANGE, on the client: the
+ * server would fail the statement (PostgreSQL 22P02), aborting the
+ * transaction, and SQLite would match nothing.
+ */
+static int check_real(const calx_expr *e, calx_value *bind, calx_error *err)
+{
+	const calx_field_desc *f = e->col;
+	double d = e->v.u.d;
+	if (d != d)
+		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with NaN, which is not a whole number",
+		                      f->owner->name, f->name, calx__ctype_name(f->ctype));
+	if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+		return calx_error_set(err, CALX_ERANGE, "%s.%s (%s) compared with %.17g, beyond a 64-bit integer",
+		                      f->owner->name, f->name, calx__ctype_name(f->ctype), d);
+	int64_t i = (int64_t)d;
+	if ((double)i != d)
+		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with %.17g, which is not a whole number",
+		                      f->owner->name, f->name, calx__ctype_name(f->ctype), d);
+	*bind = calx_value_int(i);
+	return CALX_OK;
+}
+
 /* Is e's value one column e->col can be compared with? *bind: the value to bind. */
 static int check_value(const calx_expr *e, calx_value *bind, calx_error *err)
 {
@@ -186,8 +233,83 @@ static int check_value(const calx_expr *e, calx_value *bind, calx_error *err)
 		if (text_col)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with a number",
 			                      f->owner->name, f->name, calx__ctype_name(f->ctype));
+		if (e->v.kind == CALX_VALUE_REAL && f->ctype <= CALX_CTYPE_BOOL)
+			return check_real(e, bind, err);
 		return CALX_OK;
 	}
+}
+
+static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+                 calx__node **out, unsigned depth, calx_error *err);
+
+typedef struct expr_list {
+	const calx_expr **p;
+	size_t n, cap;
+} expr_list;
+
+static bool list_push(expr_list *l, const calx_expr *e)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		const calx_expr **p = calx__realloc(l->p, cap * sizeof *p);
+		if (!p)
+			return false;
+		l->p = p;
+		l->cap = cap;
+	}
+	l->p[l->n++] = e;
+	return true;
+}
+
+/*
+ * A chain of one operator (an AND of ANDs, however built: left-deep from a
+ * loop, right-deep, balanced) is one list of operands, walked without
+ * recursion, then joined as a balanced tree: 100,000 ANDed conditions nest
+ * 17 levels in the AST and the SQL (SQLite refuses an expression deeper
+ * than 1000, SQLITE_MAX_EXPR_DEPTH). AND and OR are associative in SQL's
+ * three-valued logic, so the grouping does not change the result.
+ */
+static int lower_chain(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+                       calx__node **out, unsigned depth, calx_error *err)
+{
+	expr_list todo = { 0 }, leaves = { 0 };
+	calx__node **nodes = NULL;
+	calx__op op = e->op == CALX_OP_AND ? CALX__OP_AND : CALX__OP_OR;
+	int rc = CALX_OK;
+	if (!list_push(&todo, e))
+		goto oom;
+	while (todo.n) {
+		const calx_expr *x = todo.p[--todo.n];
+		if (x->op == e->op && !x->bad) {
+			if (!list_push(&todo, x->b) || !list_push(&todo, x->a))
+				goto oom;
+		} else if (!list_push(&leaves, x)) {
+			goto oom;
+		}
+	}
+	if (!(nodes = calx__malloc(leaves.n * sizeof *nodes)))
+		goto oom;
+	for (size_t i = 0; i < leaves.n; i++)
+		if ((rc = lower(leaves.p[i], a, from, m, &nodes[i], depth + 1, err)) != CALX_OK)
+			goto done;
+	for (size_t k = leaves.n; k > 1;) {
+		size_t j = 0;
+		for (size_t i = 0; i + 1 < k; i += 2)
+			if (!(nodes[j++] = calx__ast_binary(a, op, nodes[i], nodes[i + 1])))
+				goto oom;
+		if (k % 2)
+			nodes[j++] = nodes[k - 1];
+		k = j;
+	}
+	*out = nodes[0];
+	goto done;
+oom:
+	rc = calx_error_set(err, CALX_ENOMEM, "out of memory building a select");
+done:
+	calx__free(todo.p);
+	calx__free(leaves.p);
+	calx__free(nodes);
+	return rc;
 }
 
 static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
@@ -201,14 +323,12 @@ static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const
 	if (depth > CALX__MAX_DEPTH)
 		return calx_error_set(err, CALX_EINVAL, "select %s: a condition nested deeper than %d levels", m->name,
 		                      CALX__MAX_DEPTH);
+	if (e->bad)
+		return calx_error_set(err, CALX_EINVAL, "select %s: %s", m->name, e->bad);
 	switch (e->op) {
 	case CALX_OP_AND:
 	case CALX_OP_OR:
-		if ((rc = lower(e->a, a, from, m, &l, depth + 1, err)) != CALX_OK ||
-		    (rc = lower(e->b, a, from, m, &r, depth + 1, err)) != CALX_OK)
-			return rc;
-		*out = calx__ast_binary(a, e->op == CALX_OP_AND ? CALX__OP_AND : CALX__OP_OR, l, r);
-		break;
+		return lower_chain(e, a, from, m, out, depth, err);
 	case CALX_OP_NOT:
 		if ((rc = lower(e->a, a, from, m, &l, depth + 1, err)) != CALX_OK)
 			return rc;

@@ -13,6 +13,7 @@ struct calx_expr {
 	const calx_field_desc *col;     /* comparisons and null tests */
 	calx_value v;                   /* text owned by the node */
 	calx_expr *a, *b;               /* and/or/not */
+	const char *bad;                /* set: a condition built from bad arguments, refused when the select runs */
 };
 
 /*
