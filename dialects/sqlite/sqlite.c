@@ -18,6 +18,7 @@
 
 struct calx_conn {
 	sqlite3 *db;
+	int file;               /* a file database (not :memory:): it can be deleted or replaced */
 	uint64_t statements;    /* in-process: every statement is its own "round trip" */
 };
 
@@ -25,6 +26,7 @@ struct calx_stmt {
 	sqlite3_stmt *st;
 	calx_conn *conn;
 	int running;            /* stepped, rows still to come: what sqlite3_stmt_busy says, without the call */
+	int guard;              /* BEGIN or COMMIT: first check that the file is still where it was */
 };
 
 static int status_of(int rc)
@@ -84,6 +86,34 @@ static const char *path_of(const char *url)
 	return p;
 }
 
+/*
+ * Was the database file unlinked, or another file renamed over its path,
+ * since the connection opened it? Its commits would then go to a file
+ * nothing names, and a new connection would open another database.
+ */
+static int has_moved(calx_conn *c)
+{
+	int moved = 0;
+	if (c->file && sqlite3_file_control(c->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK)
+		moved = 0;
+	return moved;
+}
+
+static int moved_error(calx_conn *c, const char *sql, calx_error *err)
+{
+	const char *path = sqlite3_db_filename(c->db, "main");
+	return calx_error_set(err, CALX_EIO,
+	                      "sqlite: the database file '%s' was deleted or replaced while open: "
+	                      "%.40s refused (nothing is committed to a file no longer at its path)",
+	                      path ? path : "?", sql);
+}
+
+/* BEGIN, COMMIT or END (calx's transaction statements, or the same in calx_engine_exec). */
+static int is_guarded(const char *sql)
+{
+	return strncmp(sql, "BEGIN", 5) == 0 || strncmp(sql, "COMMIT", 6) == 0 || strncmp(sql, "END", 3) == 0;
+}
+
 static void sq_disconnect(calx_conn *c)
 {
 	if (!c)
@@ -103,6 +133,7 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 		return calx_error_set(err, CALX_ENOMEM, "sqlite: out of memory opening '%s'", path);
 	c->db = NULL;
 	c->statements = 0;
+	c->file = strcmp(path, ":memory:") != 0;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
 	if (rc != SQLITE_OK) {
@@ -134,6 +165,8 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 static int sq_exec(calx_conn *c, const char *sql, calx_error *err)
 {
 	c->statements++;
+	if (is_guarded(sql) && has_moved(c))
+		return moved_error(c, sql, err);
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? CALX_OK : fail(err, c->db, rc, sql);
 }
@@ -145,6 +178,7 @@ static int sq_prepare(calx_conn *c, const char *sql, calx_stmt **out, calx_error
 	if (!st)
 		return calx_error_set(err, CALX_ENOMEM, "sqlite: out of memory preparing %.200s", sql);
 	st->conn = c;
+	st->guard = c->file && is_guarded(sql);
 	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->st, NULL);
 	if (rc != SQLITE_OK) {
 		calx_sys_free(st);
@@ -193,6 +227,8 @@ static int sq_step(calx_stmt *st, calx_error *err)
 {
 	if (!st->running)
 		st->conn->statements++;
+	if (st->guard && has_moved(st->conn))
+		return moved_error(st->conn, sqlite3_sql(st->st), err);
 	int rc = sqlite3_step(st->st);
 	st->running = rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW)
@@ -287,8 +323,7 @@ static int64_t sq_last_insert_id(calx_stmt *st)
 
 static int sq_broken(calx_conn *c)
 {
-	(void)c;
-	return 0;
+	return has_moved(c) ? CALX_DIALECT_GONE : 0;
 }
 
 static void sq_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trips)

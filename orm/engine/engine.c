@@ -114,6 +114,18 @@ const char *calx_engine_errmsg(const calx_engine *eng)
 	return eng->err.code ? eng->err.msg : "";
 }
 
+/*
+ * The database went away under the engine (its file deleted or replaced):
+ * a new connection would open another database, so the engine refuses.
+ */
+static int gone_error(const calx_engine *eng, calx_error *err)
+{
+	return calx_error_set(err, CALX_EIO,
+	                      "the database file of '%s' was deleted or replaced while open: the engine refuses "
+	                      "new sessions (a new connection would open another database); reopen the engine "
+	                      "to use the file now at the path", eng->url);
+}
+
 int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 {
 	*out = NULL;
@@ -121,17 +133,23 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 		return calx_error_set(err, CALX_EINVAL, "engine is not open");
 	pthread_mutex_lock(&eng->lock);
 	calx__conn *c;
-	while ((c = eng->idle) != NULL) {
+	while (!eng->gone && (c = eng->idle) != NULL) {
 		eng->idle = c->next;
 		c->next = NULL;
-		if (eng->single || !c->d->broken(c->raw)) {
+		int broken = eng->single ? 0 : c->d->broken(c->raw);
+		if (!broken) {
 			pthread_mutex_unlock(&eng->lock);
 			*out = c;
 			return CALX_OK;
 		}
 		/* lost while idle (server restart, terminated backend): replace it */
+		eng->gone = eng->gone || broken == CALX_DIALECT_GONE;
 		eng->n_open--;
 		conn_close(c);
+	}
+	if (eng->gone) {
+		pthread_mutex_unlock(&eng->lock);
+		return gone_error(eng, err);
 	}
 	if (eng->single && eng->n_open > 0) {
 		pthread_mutex_unlock(&eng->lock);
@@ -156,9 +174,11 @@ void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken)
 {
 	if (!c)
 		return;
-	broken = broken || c->d->broken(c->raw);
+	int why = c->d->broken(c->raw);
+	broken = broken || why;
 	pthread_mutex_lock(&eng->lock);
-	if (broken && !eng->single) {
+	eng->gone = eng->gone || why == CALX_DIALECT_GONE;
+	if ((broken || eng->gone) && !eng->single) {
 		eng->n_open--;
 		pthread_mutex_unlock(&eng->lock);
 		conn_close(c);

@@ -47,6 +47,7 @@ struct calx_engine {
 	const calx_dialect *d;
 	char *url;
 	bool single;            /* one connection only (sqlite::memory:) */
+	bool gone;              /* the database went away under it (CALX_DIALECT_GONE): refuse checkouts */
 	unsigned n_open;
 	calx__conn *idle;
 	pthread_mutex_t lock;
