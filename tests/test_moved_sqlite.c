@@ -5,9 +5,13 @@
  * Unlinked, the engine's connections write to an inode nothing names; a
  * file renamed over the path is a different database that new connections
  * would open. calx must not acknowledge a commit into the old file, and must
- * not split one engine across two files: COMMIT (and BEGIN, and a checkout)
- * says CALX_EIO "... was deleted or replaced while open ...", and from then
- * on the engine refuses every session with CALX_EIO until it is reopened.
+ * not split one engine across two files. The COMMIT of a transaction that
+ * wrote asks (one stat()) and says CALX_EIO "... was deleted or replaced
+ * while open ...", and from then on the engine refuses every session with
+ * CALX_EIO until it is reopened; a new connection whose file is not the one
+ * the engine's first connection opened is refused the same way. Reads on a
+ * connection opened before the move, and read-only commits, are not checked
+ * (no stat per read): they see the file as it was.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -164,7 +168,32 @@ static void commit_into_a_replaced_file_says_eio(void **state)
 	teardown(&f);
 }
 
-static void a_session_after_the_move_is_refused(void **state)
+/* Rename another database over the path, with the old one's -wal and -shm removed (README, SQLite notes). */
+static void replace_file(void)
+{
+	char other[560];
+	snprintf(other, sizeof other, "%s.other", db_path);
+	remove_file(other);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE marker (x); INSERT INTO marker VALUES (42)", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(rename(other, db_path), 0);
+	char side[560];
+	snprintf(side, sizeof side, "%s-wal", db_path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", db_path);
+	unlink(side);
+}
+
+/*
+ * A session checked out after the move gets the pooled connection, which
+ * still has the old file (no stat at checkout): it reads the file as it
+ * was, its read-only commit is not refused, and the engine is not marked
+ * gone by it; its first write commit is refused.
+ */
+static void a_read_only_transaction_after_the_move_is_not_refused(void **state)
 {
 	(void)state;
 	moved_fixture f = { 0 };
@@ -174,30 +203,65 @@ static void a_session_after_the_move_is_refused(void **state)
 	f.s = NULL;
 	assert_int_equal(query_int(db_path, "SELECT count(*) FROM users"), 3);
 	assert_int_equal(unlink(db_path), 0);
-	/* the pooled connection still sees the old file: the checkout notices and refuses */
+	calx_session *t;
+	assert_ok(t, calx_session_open(&t, f.eng, f.reg));
+	struct user *u;
+	assert_ok(t, user_get(t, 3, &u));
+	assert_string_equal(u->name, "b");              /* the old file, as it was */
+	assert_ok(t, calx_session_commit(t));           /* read-only: acknowledges nothing, not refused */
+	calx_session_free(t);
+	assert_ok(t, calx_session_open(&t, f.eng, f.reg));      /* the engine did not mark itself gone */
+	assert_ok(t, calx_session_add(t, user_new(t, .name = "late", .age = 9)));
+	assert_calx(t, calx_session_commit(t), CALX_EIO);       /* the first write commit is */
+	assert_moved_message(calx_session_errmsg(t));
+	calx_session_rollback(t);
+	calx_session_free(t);
 	assert_engine_refuses(&f);
 	assert_int_not_equal(access(db_path, F_OK), 0);
 	teardown(&f);
 }
 
-static void a_session_open_across_the_move_cannot_begin_again(void **state)
+static void a_session_open_across_the_move_cannot_commit_a_write(void **state)
 {
 	(void)state;
 	moved_fixture f = { 0 };
 	setup(&f);
 	assert_ok(f.s, calx_session_commit(f.s));
 	assert_int_equal(unlink(db_path), 0);
-	/* the session holds its connection: its next transaction's BEGIN says so */
-	struct user *u;
-	int rc = calx_session_flush(f.s);
-	if (rc == CALX_OK)
-		rc = user_get(f.s, 1, &u);
-	assert_int_equal(rc, CALX_EIO);
+	/* the session holds its connection: its next write commit says so */
+	assert_ok(f.s, calx_session_add(f.s, user_new(f.s, .name = "c", .age = 4)));
+	assert_calx(f.s, calx_session_commit(f.s), CALX_EIO);
 	assert_moved_message(calx_session_errmsg(f.s));
 	calx_session_rollback(f.s);
 	calx_session_free(f.s);
 	f.s = NULL;
 	assert_engine_refuses(&f);
+	assert_int_not_equal(access(db_path, F_OK), 0);
+	teardown(&f);
+}
+
+/*
+ * Two sessions at once: the pool opens a second connection, which finds
+ * another file at the path. It is refused (its identity is not the first
+ * connection's), and the engine refuses from then on.
+ */
+static void a_new_connection_to_a_replaced_file_is_refused(void **state)
+{
+	(void)state;
+	moved_fixture f = { 0 };
+	setup(&f);
+	assert_ok(f.s, calx_session_commit(f.s));      /* f.s keeps the engine's one connection */
+	replace_file();
+	calx_session *t = NULL;
+	assert_int_equal(calx_session_open(&t, f.eng, f.reg), CALX_EIO);
+	assert_null(t);
+	assert_moved_message(calx_engine_errmsg(f.eng));
+	calx_session_free(f.s);
+	f.s = NULL;
+	assert_engine_refuses(&f);
+	/* calx wrote nothing of its own into the other file */
+	assert_int_equal(query_int(db_path, "SELECT x FROM marker"), 42);
+	assert_int_equal(query_int(db_path, "SELECT count(*) FROM sqlite_master WHERE name = 'users'"), 0);
 	teardown(&f);
 }
 
@@ -230,8 +294,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(commit_into_an_unlinked_file_says_eio),
 		cmocka_unit_test(commit_into_a_replaced_file_says_eio),
-		cmocka_unit_test(a_session_after_the_move_is_refused),
-		cmocka_unit_test(a_session_open_across_the_move_cannot_begin_again),
+		cmocka_unit_test(a_read_only_transaction_after_the_move_is_not_refused),
+		cmocka_unit_test(a_session_open_across_the_move_cannot_commit_a_write),
+		cmocka_unit_test(a_new_connection_to_a_replaced_file_is_refused),
 		cmocka_unit_test(a_normal_run_is_unaffected),
 	};
 	return cmocka_run_group_tests_name("moved_sqlite", tests, NULL, NULL);

@@ -76,6 +76,8 @@ int calx_engine_open(calx_engine **out, const char *url)
 	int rc = conn_open(eng, &c, &eng->err);
 	if (rc != CALX_OK)
 		return rc;
+	if (eng->d->file_identity)
+		eng->has_id = eng->d->file_identity(c->raw, eng->file_id) == 1;
 	eng->n_open = 1;
 	eng->idle = c;
 	return CALX_OK;
@@ -165,6 +167,21 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 		eng->n_open--;
 		pthread_mutex_unlock(&eng->lock);
 		return rc;
+	}
+	/*
+	 * A later connection opens whatever is at the path now: if that is not
+	 * the file the first connection opened, the file was deleted or replaced
+	 * while open, and this engine would read one file and write another.
+	 */
+	uint64_t id[2];
+	if (eng->has_id && eng->d->file_identity(c->raw, id) == 1 &&
+	    (id[0] != eng->file_id[0] || id[1] != eng->file_id[1])) {
+		conn_close(c);
+		pthread_mutex_lock(&eng->lock);
+		eng->n_open--;
+		eng->gone = true;
+		pthread_mutex_unlock(&eng->lock);
+		return gone_error(eng, err);
 	}
 	*out = c;
 	return CALX_OK;

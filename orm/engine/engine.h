@@ -48,6 +48,8 @@ struct calx_engine {
 	char *url;
 	bool single;            /* one connection only (sqlite::memory:) */
 	bool gone;              /* the database went away under it (CALX_DIALECT_GONE): refuse checkouts */
+	bool has_id;            /* file_id: the first connection's file identity (dialect file_identity) */
+	uint64_t file_id[2];
 	unsigned n_open;
 	calx__conn *idle;
 	pthread_mutex_t lock;

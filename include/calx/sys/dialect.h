@@ -149,7 +149,18 @@ typedef struct calx_dialect {
 	unsigned identity_setval;
 	unsigned reserved_flags;          /* 0 */
 
-	const void *reserved[5];
+	/*
+	 * Optional (NULL: the database has no file, as PostgreSQL). An opaque
+	 * identity of the database file this connection opened (SQLite:
+	 * st_dev and st_ino, taken once at connect); returns 1 and fills id,
+	 * or 0 when it has none (:memory:). The engine records its first
+	 * connection's and refuses a later connection whose identity differs
+	 * (the file was deleted or replaced while open): CALX_EIO, and the
+	 * engine refuses from then on. Took the place of reserved[4].
+	 */
+	int (*file_identity)(calx_conn *c, uint64_t id[2]);
+
+	const void *reserved[4];
 } calx_dialect;
 
 /* The dialects compiled into this libcalx. */
