@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include "calx/errors.h"
 #include "calx/sys/dialect.h"
@@ -18,6 +19,10 @@
 
 struct calx_conn {
 	sqlite3 *db;
+	int file;               /* a file database (not :memory:): it can be deleted or replaced */
+	int moved;              /* a write COMMIT found the file deleted or replaced: the broken hook says GONE */
+	int has_id;             /* id holds the file's identity, taken once at connect */
+	uint64_t id[2];         /* st_dev, st_ino of the database file */
 	uint64_t statements;    /* in-process: every statement is its own "round trip" */
 };
 
@@ -25,6 +30,7 @@ struct calx_stmt {
 	sqlite3_stmt *st;
 	calx_conn *conn;
 	int running;            /* stepped, rows still to come: what sqlite3_stmt_busy says, without the call */
+	int guard;              /* COMMIT or END: a write transaction first checks that the file is still where it was */
 };
 
 static int status_of(int rc)
@@ -84,6 +90,47 @@ static const char *path_of(const char *url)
 	return p;
 }
 
+/*
+ * Was the database file unlinked, or another file renamed over its path,
+ * since the connection opened it? Its commits would then go to a file
+ * nothing names, and a new connection would open another database. One
+ * stat() of the path (SQLITE_FCNTL_HAS_MOVED), so it is asked only where it
+ * matters: before the COMMIT of a transaction that wrote.
+ */
+static int has_moved(calx_conn *c)
+{
+	int moved = 0;
+	if (c->file && sqlite3_file_control(c->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK)
+		moved = 0;
+	if (moved)
+		c->moved = 1;
+	return moved;
+}
+
+static int moved_error(calx_conn *c, const char *sql, calx_error *err)
+{
+	const char *path = sqlite3_db_filename(c->db, "main");
+	return calx_error_set(err, CALX_EIO,
+	                      "sqlite: the database file '%s' was deleted or replaced while open: "
+	                      "%.40s refused (nothing is committed to a file no longer at its path)",
+	                      path ? path : "?", sql);
+}
+
+/* COMMIT or END (calx's commit statement, or the same in calx_engine_exec). */
+static int is_commit(const char *sql)
+{
+	return strncmp(sql, "COMMIT", 6) == 0 || strncmp(sql, "END", 3) == 0;
+}
+
+/*
+ * Before a COMMIT: only a transaction that wrote asks the file system
+ * (sqlite3_txn_state is in-process); a read-only COMMIT acknowledges nothing.
+ */
+static int commit_moved(calx_conn *c)
+{
+	return sqlite3_txn_state(c->db, "main") == SQLITE_TXN_WRITE && has_moved(c);
+}
+
 static void sq_disconnect(calx_conn *c)
 {
 	if (!c)
@@ -103,6 +150,7 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 		return calx_error_set(err, CALX_ENOMEM, "sqlite: out of memory opening '%s'", path);
 	c->db = NULL;
 	c->statements = 0;
+	c->file = strcmp(path, ":memory:") != 0;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
 	if (rc != SQLITE_OK) {
@@ -127,6 +175,14 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 		sq_disconnect(c);
 		return err->code;
 	}
+	/* The file's identity, once: the engine compares every later connection's with its first's. */
+	struct stat sb;
+	const char *name = c->file ? sqlite3_db_filename(c->db, "main") : NULL;
+	if (name && *name && stat(name, &sb) == 0) {
+		c->id[0] = (uint64_t)sb.st_dev;
+		c->id[1] = (uint64_t)sb.st_ino;
+		c->has_id = 1;
+	}
 	*out = c;
 	return CALX_OK;
 }
@@ -134,6 +190,8 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 static int sq_exec(calx_conn *c, const char *sql, calx_error *err)
 {
 	c->statements++;
+	if (c->file && is_commit(sql) && commit_moved(c))
+		return moved_error(c, sql, err);
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? CALX_OK : fail(err, c->db, rc, sql);
 }
@@ -145,6 +203,7 @@ static int sq_prepare(calx_conn *c, const char *sql, calx_stmt **out, calx_error
 	if (!st)
 		return calx_error_set(err, CALX_ENOMEM, "sqlite: out of memory preparing %.200s", sql);
 	st->conn = c;
+	st->guard = c->file && is_commit(sql);
 	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->st, NULL);
 	if (rc != SQLITE_OK) {
 		calx_sys_free(st);
@@ -193,6 +252,8 @@ static int sq_step(calx_stmt *st, calx_error *err)
 {
 	if (!st->running)
 		st->conn->statements++;
+	if (st->guard && commit_moved(st->conn))
+		return moved_error(st->conn, sqlite3_sql(st->st), err);
 	int rc = sqlite3_step(st->st);
 	st->running = rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW)
@@ -287,8 +348,16 @@ static int64_t sq_last_insert_id(calx_stmt *st)
 
 static int sq_broken(calx_conn *c)
 {
-	(void)c;
-	return 0;
+	return c->moved ? CALX_DIALECT_GONE : 0;     /* no stat here: what a write COMMIT found */
+}
+
+static int sq_file_identity(calx_conn *c, uint64_t id[2])
+{
+	if (!c->has_id)
+		return 0;
+	id[0] = c->id[0];
+	id[1] = c->id[1];
+	return 1;
 }
 
 static void sq_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trips)
@@ -317,6 +386,7 @@ const calx_dialect calx_sqlite_dialect = {
 	.broken = sq_broken,
 	.execute_batch = NULL,
 	.counters = sq_counters,
+	.file_identity = sq_file_identity,
 	.sync_autoincrement = NULL,
 	.last_insert_id = sq_last_insert_id,
 	.ident_quote = "\"\"",

@@ -124,6 +124,8 @@ int calx_engine_open_opts(calx_engine **out, const char *url, const calx_engine_
 	int rc = calx__conn_open(eng, &c, &eng->err);
 	if (rc != CALX_OK)
 		return rc;
+	if (eng->d->file_identity)
+		eng->has_id = eng->d->file_identity(c->raw, eng->file_id) == 1;
 	eng->n_open = 1;
 	eng->n_idle = 1;
 	eng->n_made = 1;

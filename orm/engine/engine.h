@@ -53,6 +53,9 @@ struct calx_engine {
 	unsigned n_idle;
 	unsigned long long n_made;
 	calx__conn *idle;       /* LIFO */
+	bool gone;              /* the database went away under it (CALX_DIALECT_GONE): refuse checkouts */
+	bool has_id;            /* file_id: the first connection's file identity (dialect file_identity) */
+	uint64_t file_id[2];
 	pthread_mutex_t lock;
 	pthread_cond_t freed;   /* a connection came back or a slot opened */
 	calx__sqlcache sql;             /* compiled statements, shared by the connections */

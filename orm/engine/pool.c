@@ -39,14 +39,48 @@ static void discard(calx_engine *eng, calx__conn *c)
 	pthread_mutex_unlock(&eng->lock);
 }
 
-/* An idle connection that must not be handed out: dead, or too old. */
-static bool stale(const calx_engine *eng, calx__conn *c)
+/*
+ * An idle connection that must not be handed out: dead, or too old.
+ * A connection that found its database gone (CALX_DIALECT_GONE) marks the
+ * whole engine gone.
+ */
+static bool stale(calx_engine *eng, calx__conn *c)
 {
 	if (eng->single)
 		return false;
-	if (c->d->broken(c->raw))
+	int why = c->d->broken(c->raw);
+	if (why == CALX_DIALECT_GONE) {
+		pthread_mutex_lock(&eng->lock);
+		eng->gone = true;
+		pthread_mutex_unlock(&eng->lock);
+	}
+	if (why)
 		return true;
 	return eng->opts.pool_recycle > 0 && now() - c->born > eng->opts.pool_recycle;
+}
+
+/*
+ * The database went away under the engine (its file deleted or replaced):
+ * a new connection would open another database, so the engine refuses.
+ */
+static int gone_error(const calx_engine *eng, calx_error *err)
+{
+	return calx_error_set(err, CALX_EIO,
+	                      "the database file of '%s' was deleted or replaced while open: the engine refuses "
+	                      "new sessions (a new connection would open another database); reopen the engine "
+	                      "to use the file now at the path", eng->url);
+}
+
+/*
+ * A later connection opens whatever is at the path now: if that is not the
+ * file the first connection opened, the file was deleted or replaced while
+ * open, and this engine would read one file and write another.
+ */
+static bool other_file(const calx_engine *eng, calx__conn *c)
+{
+	uint64_t id[2];
+	return eng->has_id && eng->d->file_identity(c->raw, id) == 1 &&
+	       (id[0] != eng->file_id[0] || id[1] != eng->file_id[1]);
 }
 
 static int exhausted(calx_engine *eng, calx_error *err)
@@ -74,6 +108,10 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 	}
 	pthread_mutex_lock(&eng->lock);
 	for (;;) {
+		if (eng->gone) {
+			pthread_mutex_unlock(&eng->lock);
+			return gone_error(eng, err);
+		}
 		calx__conn *c = eng->idle;
 		if (c) {
 			eng->idle = c->next;
@@ -114,6 +152,14 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 		pthread_mutex_unlock(&eng->lock);
 		return rc;
 	}
+	if (other_file(eng, c)) {
+		calx__conn_close(c);
+		pthread_mutex_lock(&eng->lock);
+		eng->gone = true;
+		forget_locked(eng);
+		pthread_mutex_unlock(&eng->lock);
+		return gone_error(eng, err);
+	}
 	*out = c;
 	return CALX_OK;
 }
@@ -122,10 +168,12 @@ void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken)
 {
 	if (!c)
 		return;
-	broken = broken || c->d->broken(c->raw);
+	int why = c->d->broken(c->raw);
+	broken = broken || why;
 	pthread_mutex_lock(&eng->lock);
-	/* dead, or beyond pool_size (an overflow connection): closed, not kept idle */
-	if (!eng->single && (broken || eng->n_idle >= (unsigned)eng->opts.pool_size)) {
+	eng->gone = eng->gone || why == CALX_DIALECT_GONE;
+	/* dead, gone, or beyond pool_size (an overflow connection): closed, not kept idle */
+	if (!eng->single && (broken || eng->gone || eng->n_idle >= (unsigned)eng->opts.pool_size)) {
 		forget_locked(eng);
 		pthread_mutex_unlock(&eng->lock);
 		calx__conn_close(c);

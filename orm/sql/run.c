@@ -99,7 +99,7 @@ int calx__txn(calx__conn *c, calx__txn_op op, calx_error *err)
 	c->d->reset(c->txn[op]);
 	if (rc == CALX_DONE || rc == CALX_ROW)
 		return CALX_OK;
-	if (op == CALX__TXN_COMMIT && c->d->broken(c->raw)) {
+	if (op == CALX__TXN_COMMIT && c->d->broken(c->raw) == CALX_DIALECT_LOST) {
 		calx_error cause = *err;        /* never format a message into itself */
 		return calx_error_set(err, CALX_EUNKNOWN,
 		                      "%s: connection lost during COMMIT: the outcome is unknown; "

@@ -20,6 +20,10 @@
 #include "calx/sys/descriptor.h"
 
 #define CALX_DIALECT_VERSION 2
+
+/* What the broken hook returns besides 0 (usable). */
+#define CALX_DIALECT_LOST 1
+#define CALX_DIALECT_GONE 2
 #define CALX_ERRMSG_MAX 512
 
 /* calx_dialect.limit_style: how a select is paged. */
@@ -90,7 +94,14 @@ typedef struct calx_dialect {
 	/* Rows changed by the statement's last completed INSERT/UPDATE/DELETE. */
 	int64_t (*rows_affected)(calx_stmt *st);
 
-	/* Is the connection unusable (lost)? The pool then discards it. */
+	/*
+	 * Is the connection unusable? 0: no. CALX_DIALECT_LOST (1): the
+	 * connection is lost; the pool discards it and connects anew.
+	 * CALX_DIALECT_GONE: the database itself is gone (a SQLite file
+	 * deleted or replaced while open); the pool discards it and the engine
+	 * refuses every later checkout with CALX_EIO: a new connection would
+	 * open another database.
+	 */
 	int (*broken)(calx_conn *c);
 
 	/*
@@ -138,7 +149,18 @@ typedef struct calx_dialect {
 	unsigned identity_setval;
 	unsigned reserved_flags;          /* 0 */
 
-	const void *reserved[5];
+	/*
+	 * Optional (NULL: the database has no file, as PostgreSQL). An opaque
+	 * identity of the database file this connection opened (SQLite:
+	 * st_dev and st_ino, taken once at connect); returns 1 and fills id,
+	 * or 0 when it has none (:memory:). The engine records its first
+	 * connection's and refuses a later connection whose identity differs
+	 * (the file was deleted or replaced while open): CALX_EIO, and the
+	 * engine refuses from then on. Took the place of reserved[4].
+	 */
+	int (*file_identity)(calx_conn *c, uint64_t id[2]);
+
+	const void *reserved[4];
 } calx_dialect;
 
 /* The dialects compiled into this libcalx. */
