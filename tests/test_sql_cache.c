@@ -88,7 +88,7 @@ static void same_shape_compiles_once_whatever_the_values(void **state)
 			assert_int_equal(calx__shape_of(&A, s, &key, &err), CALX_OK);
 			assert_int_equal(calx__sqlcache_get(&cache, &key, s, &y, &err), CALX_OK);
 			calx__sqlcache_put(&cache, y);
-			assert_true(cache.n <= 3);
+			assert_true(cache.entries.n <= 3);
 		}
 		calx__compiled *still;
 		assert_int_equal(calx__sqlcache_get(&cache, &kc, NULL, &still, &err), CALX_OK);
@@ -264,7 +264,7 @@ static void statement_cache_is_bounded_and_never_evicts_a_busy_statement(void **
 		snprintf(alias, sizeof alias, "s%d", i);
 		calx__stmt *st = checkout(l, alias, i);
 		calx__stmt_release(st);
-		assert_true(l->c.n_stmts <= 4);
+		assert_true(l->c.stmts.n <= 4);
 	}
 	assert_int_equal(n_prepared, 11);
 	assert_int_equal(n_finalized, 11 - 4);          /* eviction finalized them */
@@ -287,11 +287,11 @@ static void statement_cache_is_bounded_and_never_evicts_a_busy_statement(void **
 		snprintf(alias, sizeof alias, "h%d", i);
 		held[i] = checkout(l, alias, i);
 	}
-	assert_int_equal(l->c.n_stmts, 5);
+	assert_int_equal(l->c.stmts.n, 5);
 	for (int i = 0; i < 5; i++)
 		calx__stmt_release(held[i]);
 	calx__stmt_release(checkout(l, "last", 0));
-	assert_true(l->c.n_stmts <= 4);
+	assert_true(l->c.stmts.n <= 4);
 	if (current_dialect == TEST_POSTGRESQL) {
 		/* evicted statements are gone from the server too */
 		calx__node *s = calx__ast_select(&A), *t = calx__ast_table(&A, "pg_prepared_statements", NULL);
@@ -299,7 +299,7 @@ static void statement_cache_is_bounded_and_never_evicts_a_busy_statement(void **
 		s->kid[CALX__SEL_FROM] = t;
 		calx__stmt *st;
 		assert_int_equal(calx__sql_prepare(&l->c, &A, s, &st, &err), CALX_OK);
-		assert_int_equal(first_int(l, st), (int64_t)l->c.n_stmts);
+		assert_int_equal(first_int(l, st), (int64_t)l->c.stmts.n);
 		calx__stmt_release(st);
 	}
 }

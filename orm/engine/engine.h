@@ -23,11 +23,7 @@ typedef struct calx__stmt {
 	struct calx__compiled *sql;     /* its text and parameter order: a reference on the engine's cache */
 	bool busy;
 	bool cached;                    /* false: finalized on release */
-	uint64_t used;                  /* the connection's clock at the last checkout */
-	uint64_t hash;
-	struct calx__stmt *chain;       /* the next in its bucket */
-	uint64_t head[2];               /* the shape key (sql/cache.h) */
-	size_t n_words;
+	calx__keyed key;                /* its entry in the connection's cache; key.words point at words */
 	uint64_t words[];
 } calx__stmt;
 
@@ -35,10 +31,8 @@ typedef struct calx__conn {
 	const calx_dialect *d;
 	calx_conn *raw;
 	calx__sqlcache *sql;            /* the engine's compiled SQL */
-	calx__stmt **buckets;           /* prepared statements by shape key */
-	size_t n_buckets, n_stmts;
+	calx__keyed_table stmts;        /* prepared statements (calx__stmt) by shape key */
 	size_t bound;                   /* most statements kept (least recently used out first) */
-	uint64_t clock;
 	double born;                    /* monotonic seconds when connected (recycling) */
 	calx_stmt *txn[3];              /* BEGIN, COMMIT, ROLLBACK: prepared once, never evicted */
 	struct calx__conn *next;

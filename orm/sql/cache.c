@@ -1,7 +1,7 @@
 /*
  * The compiled-SQL cache: compiled statements by shape key, shared by the
  * connections of an engine (hence the lock), at most `bound` of them; the
- * least recently used one that nobody holds goes first.
+ * least recently used one that nobody holds goes first (sql/keyed.h).
  */
 #include <string.h>
 #include "calx/errors.h"
@@ -16,76 +16,47 @@ void calx__sqlcache_init(calx__sqlcache *c, const calx_dialect *d)
 	pthread_mutex_init(&c->lock, NULL);
 }
 
+static void drop(calx__keyed *e, void *payload)
+{
+	(void)payload;
+	calx__compiled_free(calx__keyed_entry(e, calx__compiled));
+}
+
 void calx__sqlcache_free(calx__sqlcache *c)
 {
-	for (size_t i = 0; i < c->n_buckets; i++) {
-		calx__compiled *e = c->buckets[i];
-		while (e) {
-			calx__compiled *next = e->chain;
-			calx__compiled_free(e);
-			e = next;
-		}
-	}
-	calx__free(c->buckets);
+	calx__keyed_clear(&c->entries, drop, NULL);
 	pthread_mutex_destroy(&c->lock);
-	c->buckets = NULL;
-	c->n_buckets = c->n = 0;
 }
 
 static calx__compiled *find(calx__sqlcache *c, const calx__shape_key *k)
 {
-	if (!c->n_buckets)
-		return NULL;
-	for (calx__compiled *e = c->buckets[k->hash & (c->n_buckets - 1)]; e; e = e->chain)
-		if (e->hash == k->hash && calx__shape_key_equal(k, e->head, e->words, e->n_words))
-			return e;
-	return NULL;
+	calx__keyed *e = calx__keyed_find(&c->entries, k);
+	return e ? calx__keyed_entry(e, calx__compiled) : NULL;
 }
 
-static void unlink_entry(calx__sqlcache *c, calx__compiled *x)
+static bool unheld(const calx__keyed *e)
 {
-	calx__compiled **p = &c->buckets[x->hash & (c->n_buckets - 1)];
-	while (*p != x)
-		p = &(*p)->chain;
-	*p = x->chain;
-	c->n--;
+	return !calx__keyed_entry(e, const calx__compiled)->refs;
 }
 
 /* Make room for one more: drop the least recently used unheld entry while over the bound. */
 static void evict(calx__sqlcache *c)
 {
-	while (c->n >= c->bound) {
-		calx__compiled *victim = NULL;
-		for (size_t i = 0; i < c->n_buckets; i++)
-			for (calx__compiled *e = c->buckets[i]; e; e = e->chain)
-				if (!e->refs && (!victim || e->used < victim->used))
-					victim = e;
+	while (c->entries.n >= c->bound) {
+		calx__keyed *victim = calx__keyed_oldest(&c->entries, unheld);
 		if (!victim)
 			return;         /* everything is held: go over the bound for now */
-		unlink_entry(c, victim);
-		calx__compiled_free(victim);
+		calx__keyed_unlink(&c->entries, victim);
+		drop(victim, NULL);
 	}
 }
 
-static int grow(calx__sqlcache *c)
+/* Take a reference on e and stamp its use; called with the lock held. */
+static calx__compiled *hold(calx__sqlcache *c, calx__compiled *e)
 {
-	size_t n = c->n_buckets ? c->n_buckets * 2 : 64;
-	calx__compiled **b = calx__calloc(n, sizeof *b);
-	if (!b)
-		return -1;
-	for (size_t i = 0; i < c->n_buckets; i++) {
-		calx__compiled *e = c->buckets[i];
-		while (e) {
-			calx__compiled *next = e->chain;
-			e->chain = b[e->hash & (n - 1)];
-			b[e->hash & (n - 1)] = e;
-			e = next;
-		}
-	}
-	calx__free(c->buckets);
-	c->buckets = b;
-	c->n_buckets = n;
-	return 0;
+	e->refs++;
+	e->key.used = ++c->entries.clock;
+	return e;
 }
 
 int calx__sqlcache_get(calx__sqlcache *c, const calx__shape_key *k, calx__node *stmt, calx__compiled **out,
@@ -95,10 +66,8 @@ int calx__sqlcache_get(calx__sqlcache *c, const calx__shape_key *k, calx__node *
 	pthread_mutex_lock(&c->lock);
 	calx__compiled *e = find(c, k);
 	if (e) {
-		e->refs++;
-		e->used = ++c->clock;
+		*out = hold(c, e);
 		pthread_mutex_unlock(&c->lock);
-		*out = e;
 		return CALX_OK;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -110,34 +79,26 @@ int calx__sqlcache_get(calx__sqlcache *c, const calx__shape_key *k, calx__node *
 	if (rc != CALX_OK)
 		return rc;
 	size_t n = k->n[0] + k->n[1];
-	fresh->words = calx__malloc((n ? n : 1) * sizeof *fresh->words);
-	if (!fresh->words) {
+	uint64_t *words = calx__malloc((n ? n : 1) * sizeof *words);
+	if (!words) {
 		calx__compiled_free(fresh);
 		return calx_error_set(err, CALX_ENOMEM, "out of memory caching a statement");
 	}
-	calx__shape_key_flatten(k, fresh->words);
-	fresh->n_words = n;
-	fresh->head[0] = k->head[0];
-	fresh->head[1] = k->head[1];
-	fresh->hash = k->hash;
+	calx__keyed_set_key(&fresh->key, k, words);
 	pthread_mutex_lock(&c->lock);
 	if ((e = find(c, k)) != NULL) {
 		calx__compiled_free(fresh);
-	} else if ((c->n + 1 > c->n_buckets && grow(c) != 0) || !c->n_buckets) {
-		pthread_mutex_unlock(&c->lock);
-		calx__compiled_free(fresh);
-		return calx_error_set(err, CALX_ENOMEM, "out of memory caching a statement");
 	} else {
 		evict(c);
+		if (calx__keyed_insert(&c->entries, &fresh->key) != 0) {
+			pthread_mutex_unlock(&c->lock);
+			calx__compiled_free(fresh);
+			return calx_error_set(err, CALX_ENOMEM, "out of memory caching a statement");
+		}
 		e = fresh;
-		e->chain = c->buckets[e->hash & (c->n_buckets - 1)];
-		c->buckets[e->hash & (c->n_buckets - 1)] = e;
-		c->n++;
 	}
-	e->refs++;
-	e->used = ++c->clock;
+	*out = hold(c, e);
 	pthread_mutex_unlock(&c->lock);
-	*out = e;
 	return CALX_OK;
 }
 

@@ -68,6 +68,17 @@ static inline bool calx__shape_key_equal(const calx__shape_key *k, const uint64_
 	return true;
 }
 
+/* The entry of key k, or NULL. Inline: the hot path of every statement. */
+static inline calx__keyed *calx__keyed_find(const calx__keyed_table *t, const calx__shape_key *k)
+{
+	if (!t->n_buckets)
+		return NULL;
+	for (calx__keyed *e = t->buckets[k->hash & (t->n_buckets - 1)]; e; e = e->chain)
+		if (e->hash == k->hash && calx__shape_key_equal(k, e->head, e->words, e->n_words))
+			return e;
+	return NULL;
+}
+
 /* Copy k's runs into words (k->n[0] + k->n[1] of them). */
 void calx__shape_key_flatten(const calx__shape_key *k, uint64_t *words);
 
@@ -82,9 +93,8 @@ int calx__shape_of(calx__ast *a, calx__node *stmt, calx__shape_key *out, calx_er
 typedef struct calx__sqlcache {
 	const calx_dialect *d;
 	pthread_mutex_t lock;
-	calx__compiled **buckets;
-	size_t n_buckets, n, bound;
-	uint64_t clock;
+	calx__keyed_table entries;      /* of calx__compiled, by their key member */
+	size_t bound;
 } calx__sqlcache;
 
 void calx__sqlcache_init(calx__sqlcache *c, const calx_dialect *d);

@@ -305,6 +305,6 @@ void calx__compiled_free(calx__compiled *c)
 		return;
 	calx__free(c->text);
 	calx__free(c->map);
-	calx__free(c->words);
+	calx__free(c->key.words);
 	calx__free(c);
 }

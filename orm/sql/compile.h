@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "calx/sys/dialect.h"
 #include "sql/ast.h"
+#include "sql/keyed.h"
 
 /* Trees nested deeper than this are refused (SQLite's own limit is 1000). */
 #define CALX__MAX_DEPTH 1000
@@ -30,11 +31,7 @@ typedef struct calx__compiled {
 	unsigned *map;
 	/* bookkeeping of the cache that owns it (sql/cache.c); 0 when owned by the caller */
 	unsigned refs;
-	uint64_t used, hash;
-	struct calx__compiled *chain;
-	uint64_t head[2];
-	size_t n_words;
-	uint64_t *words;
+	calx__keyed key;                /* its entry in the cache; key.words is allocated with it */
 } calx__compiled;
 
 /*

@@ -1,8 +1,8 @@
 /*
- * Each connection's prepared statements by shape key: chained buckets,
- * compared word for word; recency is a clock stamped at checkout, so a
- * hit costs a hash, a compare and two stores, and eviction (only when a
- * statement is prepared anyway) scans for the oldest stamp.
+ * Each connection's prepared statements by shape key, in a keyed table
+ * (sql/keyed.h): a hit costs a hash, a compare and two stores; eviction
+ * (only when a statement is prepared anyway) scans for the oldest stamp
+ * among the statements not checked out.
  */
 #include <string.h>
 #include "calx/errors.h"
@@ -16,50 +16,21 @@ static void finalize(calx__conn *c, calx__stmt *e)
 	calx__free(e);
 }
 
-static void unlink_stmt(calx__conn *c, calx__stmt *x)
+static bool idle(const calx__keyed *e)
 {
-	calx__stmt **p = &c->buckets[x->hash & (c->n_buckets - 1)];
-	while (*p != x)
-		p = &(*p)->chain;
-	*p = x->chain;
-	c->n_stmts--;
+	return !calx__keyed_entry(e, const calx__stmt)->busy;
 }
 
 /* Finalize least recently used idle statements until fewer than limit remain. */
 static void evict_to(calx__conn *c, size_t limit)
 {
-	while (c->n_stmts >= limit) {
-		calx__stmt *victim = NULL;
-		for (size_t i = 0; i < c->n_buckets; i++)
-			for (calx__stmt *e = c->buckets[i]; e; e = e->chain)
-				if (!e->busy && (!victim || e->used < victim->used))
-					victim = e;
+	while (c->stmts.n >= limit) {
+		calx__keyed *victim = calx__keyed_oldest(&c->stmts, idle);
 		if (!victim)
 			return;
-		unlink_stmt(c, victim);
-		finalize(c, victim);
+		calx__keyed_unlink(&c->stmts, victim);
+		finalize(c, calx__keyed_entry(victim, calx__stmt));
 	}
-}
-
-static int grow(calx__conn *c)
-{
-	size_t n = c->n_buckets ? c->n_buckets * 2 : 64;
-	calx__stmt **b = calx__calloc(n, sizeof *b);
-	if (!b)
-		return -1;
-	for (size_t i = 0; i < c->n_buckets; i++) {
-		calx__stmt *e = c->buckets[i];
-		while (e) {
-			calx__stmt *next = e->chain;
-			e->chain = b[e->hash & (n - 1)];
-			b[e->hash & (n - 1)] = e;
-			e = next;
-		}
-	}
-	calx__free(c->buckets);
-	c->buckets = b;
-	c->n_buckets = n;
-	return 0;
 }
 
 int calx__stmt_prepare(calx__conn *c, const calx__shape_key *k, calx__compiled *sql, calx__stmt **out, calx_error *err)
@@ -81,22 +52,12 @@ int calx__stmt_prepare(calx__conn *c, const calx__shape_key *k, calx__compiled *
 	e->conn = c;
 	e->sql = sql;
 	e->busy = true;
-	e->used = ++c->clock;
-	e->hash = k->hash;
-	e->head[0] = k->head[0];
-	e->head[1] = k->head[1];
-	e->n_words = n;
-	calx__shape_key_flatten(k, e->words);
-	bool twin = false;
-	for (calx__stmt *x = c->n_buckets ? c->buckets[k->hash & (c->n_buckets - 1)] : NULL; x && !twin; x = x->chain)
-		twin = x->hash == k->hash && calx__shape_key_equal(k, x->head, x->words, x->n_words);
+	calx__keyed_set_key(&e->key, k, e->words);
+	e->key.used = ++c->stmts.clock;
 	/* keep it unless a busy twin holds the key, or memory is short (it then works uncached) */
-	if (!twin && (c->n_stmts + 1 <= c->n_buckets || grow(c) == 0)) {
+	if (!calx__keyed_find(&c->stmts, k)) {
 		evict_to(c, c->bound ? c->bound : CALX__STMT_BOUND);
-		e->chain = c->buckets[e->hash & (c->n_buckets - 1)];
-		c->buckets[e->hash & (c->n_buckets - 1)] = e;
-		c->n_stmts++;
-		e->cached = true;
+		e->cached = calx__keyed_insert(&c->stmts, &e->key) == 0;
 	}
 	*out = e;
 	return CALX_OK;
@@ -113,19 +74,14 @@ void calx__stmt_release(calx__stmt *st)
 		finalize(c, st);
 }
 
+static void drop(calx__keyed *e, void *conn)
+{
+	finalize(conn, calx__keyed_entry(e, calx__stmt));
+}
+
 void calx__stmtcache_clear(calx__conn *c)
 {
-	for (size_t i = 0; i < c->n_buckets; i++) {
-		calx__stmt *e = c->buckets[i];
-		while (e) {
-			calx__stmt *next = e->chain;
-			finalize(c, e);
-			e = next;
-		}
-	}
-	calx__free(c->buckets);
-	c->buckets = NULL;
-	c->n_buckets = c->n_stmts = 0;
+	calx__keyed_clear(&c->stmts, drop, c);
 }
 
 void calx__stmtcache_set_bound(calx__conn *c, size_t bound)

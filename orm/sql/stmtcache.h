@@ -21,18 +21,15 @@
  */
 static inline calx__stmt *calx__stmt_find(calx__conn *c, const calx__shape_key *k)
 {
-	if (!c->n_buckets)
+	calx__keyed *e = calx__keyed_find(&c->stmts, k);
+	if (!e)
 		return NULL;
-	for (calx__stmt *e = c->buckets[k->hash & (c->n_buckets - 1)]; e; e = e->chain) {
-		if (e->hash != k->hash || !calx__shape_key_equal(k, e->head, e->words, e->n_words))
-			continue;
-		if (e->busy)
-			return NULL;
-		e->busy = true;
-		e->used = ++c->clock;
-		return e;
-	}
-	return NULL;
+	calx__stmt *st = calx__keyed_entry(e, calx__stmt);
+	if (st->busy)
+		return NULL;
+	st->busy = true;
+	e->used = ++c->stmts.clock;
+	return st;
 }
 /*
  * Prepare sql for key k and check it out. Takes over the caller's
