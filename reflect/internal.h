@@ -110,6 +110,9 @@ typedef struct calxr__ctx {
 
 	CXIndex index;
 	CXTranslationUnit tu;
+	const char *text;     /* calx_reflect_run_text: the input's contents, or NULL: read the file */
+	size_t text_len;
+	calx_reflect_cache *cache; /* or NULL; when set, index and tu are the cache's */
 	char **deps;          /* every file of the translation unit, main first */
 	unsigned n_deps;
 
