@@ -10,8 +10,15 @@
  * the session's transaction must make of the database, and `committed`,
  * what the database holds. What must hold:
  *   - every call succeeds (the operations are chosen so that none may
- *     fail: new keys are never reused, an item's owner exists in the view,
- *     an owner is deleted only when no item of the view refers to it);
+ *     fail: a new object's key is not in the view, nor deleted in this
+ *     transaction; an item's owner exists in the view, an owner is deleted
+ *     only when no item of the view refers to it);
+ *   - but two operations are made to fail: an item whose owner does not
+ *     exist, and an owner whose key the database has (not loaded in the
+ *     session). The flush right after must say CALX_EFOREIGNKEY or
+ *     CALX_EUNIQUE, a commit then CALX_ESTATE, and the rollback after it
+ *     must bring back the committed state, in the database and in every
+ *     object;
  *   - a get finds exactly the keys of the view, returns the object the
  *     session already holds for that key, with the view's values;
  *   - after every commit and rollback, the rows of both tables, read with
@@ -43,7 +50,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Keys 1..MAXK-1 of each table; a key is used once per input. */
+/* Keys 1..MAXK-1 of each table (the failing operations use keys above). */
 #define MAXK 24
 #define MAX_OPS 96
 
@@ -143,7 +150,8 @@ typedef struct run {
 	model view, committed;
 	struct fz_owner *optr[MAXK];    /* the session's object for a key, once the target has it */
 	struct fz_item *iptr[MAXK];
-	int64_t next_owner, next_item;  /* the next unused key */
+	int64_t next_owner, next_item;  /* the next never used key */
+	bool odel[MAXK], idel[MAXK];    /* deleted in this transaction: not to be reused before it ends */
 	unsigned step;
 } run;
 
@@ -349,11 +357,34 @@ static void note_change(run *r, void *obj)
 		EXPECT_OK(r, calx_session_add(r->s, obj), "add (note a change)");
 }
 
+/*
+ * A key for a new object: a never used one, or now and then one used before
+ * whose row is gone for good -- deleted and committed, or inserted and
+ * rolled back -- so the session must have let go of the old object.
+ */
+static int64_t new_key(run *r, int64_t *next, bool table_owner)
+{
+	if (fz_u8(&r->in) & 1) {
+		int64_t keys[MAXK];
+		unsigned n = 0;
+		for (int64_t k = 1; k < *next; k++) {
+			bool in_view = table_owner ? r->view.o[k].present : r->view.i[k].present;
+			bool in_db = table_owner ? r->committed.o[k].present : r->committed.i[k].present;
+			bool deleted = table_owner ? r->odel[k] : r->idel[k];
+			if (!in_view && !in_db && !deleted)
+				keys[n++] = k;
+		}
+		if (n)
+			return keys[fz_pick(&r->in, n)];
+	}
+	return *next < MAXK ? (*next)++ : 0;
+}
+
 static void add_owner(run *r)
 {
-	if (r->next_owner >= MAXK)
+	int64_t k = new_key(r, &r->next_owner, true);
+	if (!k)
 		return;
-	int64_t k = r->next_owner++;
 	struct fz_owner *o = calx_object_new(r->s, &fz_owner_mapper);
 	if (!o)
 		FZ_FAIL("calx_object_new: %s", calx_session_errmsg(r->s));
@@ -369,8 +400,6 @@ static void add_owner(run *r)
 
 static void add_item(run *r)
 {
-	if (r->next_item >= MAXK)
-		return;
 	struct fz_item *i = calx_object_new(r->s, &fz_item_mapper);
 	if (!i)
 		FZ_FAIL("calx_object_new: %s", calx_session_errmsg(r->s));
@@ -378,7 +407,9 @@ static void add_item(run *r)
 	for (unsigned f = 0; f < 4; f++)
 		if (!item_field(r, i, &m, f))
 			return;         /* no owner: the object stays transient, unused */
-	int64_t k = r->next_item++;
+	int64_t k = new_key(r, &r->next_item, false);
+	if (!k)
+		return;
 	i->id = k;
 	EXPECT_OK(r, calx_session_add(r->s, i), "add item");
 	m.present = true;
@@ -416,6 +447,7 @@ static void delete_owner(run *r)
 			return;         /* the foreign key would refuse it */
 	EXPECT_OK(r, calx_session_delete(r->s, owner_obj(r, k)), "delete owner");
 	r->view.o[k].present = false;
+	r->odel[k] = true;
 }
 
 static void delete_item(run *r)
@@ -425,6 +457,7 @@ static void delete_item(run *r)
 		return;
 	EXPECT_OK(r, calx_session_delete(r->s, item_obj(r, k)), "delete item");
 	r->view.i[k].present = false;
+	r->idel[k] = true;
 }
 
 /* A get of any key used so far: found exactly when the view has it. */
@@ -472,6 +505,8 @@ static void commit(run *r)
 {
 	EXPECT_OK(r, calx_session_commit(r->s), "commit");
 	r->committed = r->view;
+	memset(r->odel, 0, sizeof r->odel);
+	memset(r->idel, 0, sizeof r->idel);
 	/* deleted objects are gone from the session's use */
 	for (int k = 1; k < MAXK; k++) {
 		if (!r->view.o[k].present)
@@ -486,6 +521,8 @@ static void rollback(run *r)
 {
 	EXPECT_OK(r, calx_session_rollback(r->s), "rollback");
 	r->view = r->committed;
+	memset(r->odel, 0, sizeof r->odel);
+	memset(r->idel, 0, sizeof r->idel);
 	/*
 	 * Objects inserted since the commit are transient again (forgotten
 	 * here); deleted and changed ones are persistent with their committed
@@ -502,6 +539,52 @@ static void rollback(run *r)
 			FZ_FAIL("step %u: after rollback, item %d does not have its committed values", r->step, k);
 	}
 	check_database(r, "rollback");
+}
+
+/*
+ * A flush that must fail with status `want`, then a commit refused in the
+ * failed state, then the rollback that ends it.
+ */
+static void failing_flush(run *r, int want, const char *what)
+{
+	int rc = calx_session_flush(r->s);
+	if (rc != want)
+		FZ_FAIL("step %u: flush after %s: %s, not %s (%s)", r->step, what, calx_status_name(rc),
+			calx_status_name(want), calx_session_errmsg(r->s));
+	if ((rc = calx_session_commit(r->s)) != CALX_ESTATE)
+		FZ_FAIL("step %u: commit after a failed flush: %s, not CALX_ESTATE", r->step, calx_status_name(rc));
+	rollback(r);
+}
+
+/* An item whose owner is no row: the foreign key refuses the flush. */
+static void add_orphan_item(run *r)
+{
+	struct fz_item *i = calx_object_new(r->s, &fz_item_mapper);
+	if (!i)
+		FZ_FAIL("calx_object_new: %s", calx_session_errmsg(r->s));
+	i->id = MAXK + fz_pick(&r->in, 4);     /* a key the model never uses */
+	i->owner_id = MAXK + 100;
+	EXPECT_OK(r, calx_session_add(r->s, i), "add orphan item");
+	failing_flush(r, CALX_EFOREIGNKEY, "an item without its owner");
+}
+
+/* A new owner with the key of a committed row the session has not loaded: the primary key refuses the flush. */
+static void add_duplicate_owner(run *r)
+{
+	int64_t keys[MAXK];
+	unsigned n = 0;
+	for (int k = 1; k < MAXK; k++)
+		if (r->committed.o[k].present && r->view.o[k].present && !r->optr[k])
+			keys[n++] = k;
+	if (!n)
+		return;
+	struct fz_owner *o = calx_object_new(r->s, &fz_owner_mapper);
+	if (!o)
+		FZ_FAIL("calx_object_new: %s", calx_session_errmsg(r->s));
+	o->id = keys[fz_pick(&r->in, n)];
+	snprintf(o->name, sizeof o->name, "dup");
+	EXPECT_OK(r, calx_session_add(r->s, o), "add duplicate owner");
+	failing_flush(r, CALX_EUNIQUE, "a duplicate key");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -521,7 +604,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		EXPECT_OK(&r, calx_session_set_tracking(r.s, CALX_TRACK_MARKED), "set tracking");
 
 	for (r.step = 0; r.step < MAX_OPS && r.in.n; r.step++) {
-		switch (fz_pick(&r.in, 13)) {
+		switch (fz_pick(&r.in, 15)) {
 		case 0: case 1: add_owner(&r); break;
 		case 2: case 3: add_item(&r); break;
 		case 4: change_owner(&r); break;
@@ -533,6 +616,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 10: rollback(&r); break;
 		case 11: get_owner(&r); break;
 		case 12: get_item(&r); break;
+		case 13: add_orphan_item(&r); break;
+		case 14: add_duplicate_owner(&r); break;
 		}
 	}
 	commit(&r);
