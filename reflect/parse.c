@@ -65,6 +65,17 @@ static char *resource_include(calxr__ctx *cx)
 	return best;
 }
 
+char *calxr__file_name(calxr__ctx *cx, CXFile file)
+{
+	/*
+	 * With a precompiled preamble (calx_reflect_cache) libclang names the
+	 * main file by its absolute path: say it as the caller did, as without.
+	 */
+	if (cx->main_file && clang_File_isEqual(file, cx->main_file))
+		return calxr__strdup(cx, cx->opts->input);
+	return calxr__cx_take(cx, clang_getFileName(file));
+}
+
 static void report_diagnostics(calxr__ctx *cx)
 {
 	unsigned n = clang_getNumDiagnostics(cx->tu);
@@ -76,7 +87,7 @@ static void report_diagnostics(calxr__ctx *cx)
 			char *msg = calxr__cx_take(cx, clang_getDiagnosticSpelling(d));
 			clang_getSpellingLocation(clang_getDiagnosticLocation(d), &file, &loc.line, &loc.col, NULL);
 			if (file)
-				loc.file = calxr__cx_take(cx, clang_getFileName(file));
+				loc.file = calxr__file_name(cx, file);
 			calxr__error(cx, loc.file ? &loc : NULL, "%s", msg ? msg : "?");
 			calxr__loc_free(&loc);
 			free(msg);
@@ -233,6 +244,7 @@ int calxr__parse(calxr__ctx *cx)
 		calxr__error(cx, &where, "libclang could not parse the input (error %d)", (int)rc);
 		return -1;
 	}
+	cx->main_file = clang_getFile(cx->tu, o->input);
 	report_diagnostics(cx);
 	/* for the depfile, which a run on text does not write */
 	if (!cx->text)
@@ -249,6 +261,7 @@ void calxr__parse_free(calxr__ctx *cx)
 		clang_disposeIndex(cx->index);
 	cx->tu = NULL;
 	cx->index = NULL;
+	cx->main_file = NULL;
 	calxr__strv_free(cx->deps, cx->n_deps);
 	cx->deps = NULL;
 	cx->n_deps = 0;
