@@ -51,6 +51,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_NODES 400           /* per statement */
 #define MAX_STATEMENTS 4
 #define MAX_ROWS 200            /* stepped per statement */
+/*
+ * Table references per statement, nested selects included: with at most 16
+ * rows a table when a statement runs (4 in the fixture, 4 more from each
+ * of the three statements before it at most), none scans more than 16^4
+ * combinations, well under the 10 s an input may take (a slow input is a
+ * timeout, a failure, to libFuzzer).
+ */
+#define MAX_TABLES 4
+#define MAX_INSERT_ROWS 4
 
 static const calx_dialect *const sq = &calx_sqlite_dialect;
 static const calx_dialect *const pg = &calx_postgresql_dialect;
@@ -83,6 +92,7 @@ typedef struct gen {
 	fz_bytes in;
 	calx__ast *a;
 	unsigned nodes;
+	unsigned tables;                /* referenced so far (MAX_TABLES) */
 	bool ddl;                       /* the statement is DDL: its text holds schema SQL */
 } gen;
 
@@ -222,6 +232,7 @@ static calx__node *table(gen *g, scope *sc, bool alias)
 	calx__node *t = calx__ast_mapper_table(g->a, m, alias ? aliases[fz_pick(&g->in, sizeof aliases / sizeof aliases[0])]
 							     : NULL);
 	g->nodes++;
+	g->tables++;
 	if (t && sc->n < 4) {
 		sc->from[sc->n] = t;
 		sc->m[sc->n] = m;
@@ -232,7 +243,10 @@ static calx__node *table(gen *g, scope *sc, bool alias)
 
 static calx__node *from_element(gen *g, scope *sc, const scope *outer, unsigned depth)
 {
-	switch (budget(g, depth) ? fz_pick(&g->in, 4) : 0) {
+	unsigned kind = budget(g, depth) ? fz_pick(&g->in, 4) : 0;
+	if (kind == 2 && g->tables + 2 > MAX_TABLES)
+		kind = 0;
+	switch (kind) {
 	case 0: case 1: return table(g, sc, fz_u8(&g->in) & 1);
 	case 2: {
 		calx__node *l = table(g, sc, true);
@@ -274,7 +288,7 @@ static calx__node *select_q(gen *g, const scope *outer, unsigned depth, unsigned
 		return NULL;
 	g->nodes++;
 	scope sc = { .outer = outer };
-	for (unsigned n = fz_pick(&g->in, 3); n; n--)
+	for (unsigned n = fz_pick(&g->in, 3); n && g->tables < MAX_TABLES; n--)
 		calx__ast_append(&s->kid[CALX__SEL_FROM], from_element(g, &sc, outer, depth));
 	unsigned ncols = want_cols ? want_cols : 1 + fz_pick(&g->in, 4);
 	for (unsigned i = 0; i < ncols; i++) {
@@ -363,7 +377,7 @@ static calx__node *insert_stmt(gen *g)
 			calx__ast_append(&ins->kid[CALX__INS_COLS], calx__ast_field(g->a, NULL, &m->fields[0]));
 			ncols = 1;
 		}
-		for (unsigned r = 1 + fz_pick(&g->in, 6); r; r--)
+		for (unsigned r = 1 + fz_pick(&g->in, MAX_INSERT_ROWS); r; r--)
 			calx__ast_insert_row(g->a, ins, expr_list(g, &sc, 1, ncols));
 	}
 	ins->kid[CALX__INS_RETURNING] = returning(g, m);
@@ -464,6 +478,7 @@ static calx__node *statement(gen *g)
 {
 	g->ddl = false;
 	g->nodes = 0;
+	g->tables = 0;
 	switch (fz_pick(&g->in, 8)) {
 	case 0: case 1: case 2: return query(g, NULL, 0, 0, NULL);
 	case 3: return insert_stmt(g);
@@ -788,7 +803,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	gen g = { { data, size }, NULL, 0, false };
+	gen g = { .in = { data, size } };
 	calx__sqlcache cache;
 	calx__sqlcache_init(&cache, sq);
 	txn(CALX__TX_BEGIN);
