@@ -18,7 +18,8 @@
 # A crash stops that target's campaign (its input in
 # build/fuzz/artifacts/TARGET/, the log in build/fuzz/long/TARGET.log), is
 # counted in OUT, and the script goes on with the next target and fails at
-# the end. Run it at low priority on a shared machine: nice -n 19 ninja fuzz-long.
+# the end. A regression input that fails again stops the whole run at once.
+# Run it at low priority on a shared machine: nice -n 19 ninja fuzz-long.
 set -eu
 out=$1
 shift
