@@ -114,11 +114,11 @@ static inline void scalar_stored(const calx_field_desc *f, unsigned char *p)
 		p[calx__has_value_at(f)] = 1;
 }
 
-static int set_int(const calx_field_desc *f, unsigned char *p, int64_t i, calx_error *err)
+bool calx__int_fits(calx_ctype t, int64_t i)
 {
 	int64_t lo = 0;
 	uint64_t hi = 0;
-	switch (f->ctype) {
+	switch (t) {
 	case CALX_CTYPE_INT8: lo = INT8_MIN; hi = INT8_MAX; break;
 	case CALX_CTYPE_INT16: lo = INT16_MIN; hi = INT16_MAX; break;
 	case CALX_CTYPE_INT32: lo = INT32_MIN; hi = INT32_MAX; break;
@@ -128,9 +128,14 @@ static int set_int(const calx_field_desc *f, unsigned char *p, int64_t i, calx_e
 	case CALX_CTYPE_UINT32: hi = UINT32_MAX; break;
 	case CALX_CTYPE_UINT64: hi = UINT64_MAX; break;
 	case CALX_CTYPE_BOOL: hi = 1; break;
-	default: break;
+	default: return true;   /* not an integer field: its own conversion decides */
 	}
-	if (i < lo || (i > 0 && (uint64_t)i > hi)) {
+	return !(i < lo || (i > 0 && (uint64_t)i > hi));
+}
+
+static int set_int(const calx_field_desc *f, unsigned char *p, int64_t i, calx_error *err)
+{
+	if (!calx__int_fits(f->ctype, i)) {
 		char what[96];
 		snprintf(what, sizeof what, "database value %" PRId64 " is out of range", i);
 		return field_error(err, CALX_ERANGE, f, what);

@@ -123,6 +123,14 @@ bool calx__field_layout_valid(const calx_field_desc *f);
 /* A readable C type name for messages. */
 const char *calx__ctype_name(calx_ctype t);
 
+/*
+ * Can an integer field of C type t (INT8..UINT64, BOOL) hold i? A value it
+ * cannot hold is refused on the client wherever it would meet the column
+ * (a load, a comparison, a key): PostgreSQL fails a statement that binds
+ * 5000000000 against an INTEGER column (22003), aborting the transaction.
+ */
+bool calx__int_fits(calx_ctype t, int64_t i);
+
 /* Set err to "owner.field (column "table"."col", ctype): what"; returns code. */
 int calx__field_error(calx_error *err, int code, const calx_field_desc *f, const char *what);
 

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
@@ -167,6 +168,9 @@ static int check_numeric(const calx_expr *e, calx_value *bind, calx_error *err)
 	int shown = (int)(n > 40 ? 40 : n);
 	switch (calx__dec_to_int64(p, n, &i)) {
 	case CALX__DEC_OK:
+		if (!calx__int_fits(f->ctype, i))
+			return calx_error_set(err, CALX_ERANGE, "%s.%s (%s) compared with %.*s, out of its range",
+			                      f->owner->name, f->name, calx__ctype_name(f->ctype), shown, p);
 		*bind = calx_value_int(i);
 		return CALX_OK;
 	case CALX__DEC_FRACTION:
@@ -199,6 +203,9 @@ static int check_real(const calx_expr *e, calx_value *bind, calx_error *err)
 	int64_t i = (int64_t)d;
 	if ((double)i != d)
 		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with %.17g, which is not a whole number",
+		                      f->owner->name, f->name, calx__ctype_name(f->ctype), d);
+	if (!calx__int_fits(f->ctype, i))
+		return calx_error_set(err, CALX_ERANGE, "%s.%s (%s) compared with %.17g, out of its range",
 		                      f->owner->name, f->name, calx__ctype_name(f->ctype), d);
 	*bind = calx_value_int(i);
 	return CALX_OK;
@@ -235,6 +242,9 @@ static int check_value(const calx_expr *e, calx_value *bind, calx_error *err)
 			                      f->owner->name, f->name, calx__ctype_name(f->ctype));
 		if (e->v.kind == CALX_VALUE_REAL && f->ctype <= CALX_CTYPE_BOOL)
 			return check_real(e, bind, err);
+		if (e->v.kind == CALX_VALUE_INT && f->ctype <= CALX_CTYPE_BOOL && !calx__int_fits(f->ctype, e->v.u.i))
+			return calx_error_set(err, CALX_ERANGE, "%s.%s (%s) compared with %" PRId64 ", out of its range",
+			                      f->owner->name, f->name, calx__ctype_name(f->ctype), e->v.u.i);
 		return CALX_OK;
 	}
 }
