@@ -30,10 +30,11 @@ static inline bool calx__value_span_bad(const calx_value *v)
 
 /*
  * Fields hold a value or NULL in one of three ways: a calx_opt_* wrapper
- * (CALX_FIELD_OPTIONAL) is NULL when has_value is false; a char * is NULL
- * when the pointer is; a char[N] is NULL when the session marks it (the
- * null flag below, calx_field_set_null). A plain scalar is a NOT NULL
- * column: it always holds its value.
+ * (CALX_FIELD_OPTIONAL) is NULL when has_value is false; a char * or a
+ * calx_bytes is NULL when the pointer is; a char[N] is NULL when the
+ * session marks it (the null flag below, calx_field_set_null). A plain
+ * scalar, an unsigned char[N] and a char (char_as(text)) are NOT NULL
+ * columns: they always hold their value.
  */
 
 /*
