@@ -180,6 +180,8 @@ bool calxr__ctype_is_integer(calx_ctype t);
 /* "calx_opt_int32" for CALX_CTYPE_INT32; NULL for text. */
 const char *calxr__opt_type_name(calx_ctype t);
 const char *calxr__ctype_c_name(calx_ctype t);
+/* Why t cannot be mapped and what to declare instead, or NULL. */
+const char *calxr__unmappable_why(CXType t);
 
 /* check.c */
 void calxr__check(calxr__ctx *cx);
