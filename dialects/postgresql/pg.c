@@ -280,17 +280,23 @@ static void pg_column(calx_stmt *st, unsigned idx, calx_value *out)
 		calx__pg_numeric(text, (size_t)PQgetlength(st->res, r, i), out);
 		break;
 	case OID_BYTEA: {
+		/* one buffer per column: a row's values are all read before any is stored */
 		size_t n = 0;
-		PQfreemem(st->bytes);
-		st->bytes = PQunescapeBytea((const unsigned char *)text, &n);
+		unsigned char *b = NULL;
+		if (!st->bytes && (st->bytes = calx_sys_calloc((size_t)PQnfields(st->res), sizeof *st->bytes)) != NULL)
+			st->n_bytes = PQnfields(st->res);
+		if (st->bytes && i < st->n_bytes) {
+			PQfreemem(st->bytes[i]);
+			b = st->bytes[i] = PQunescapeBytea((const unsigned char *)text, &n);
+		}
 		out->kind = CALX_VALUE_BLOB;
-		out->u.s.p = (const char *)st->bytes;
+		out->u.s.p = (const char *)b;
 		/*
 		 * Out of memory decoding it: no bytes and a length, which the field
-		 * refuses (calx__value_span_bad), rather than an empty blob that
-		 * would load as if it were the row's value.
+		 * refuses, rather than an empty blob that would load as if it were
+		 * the row's value.
 		 */
-		out->u.s.n = st->bytes ? n : 1;
+		out->u.s.n = b ? n : 1;
 		break;
 	}
 	default:
@@ -306,8 +312,11 @@ static void pg_reset(calx_stmt *st)
 	PQclear(st->res);
 	st->res = NULL;
 	st->row = -1;
-	PQfreemem(st->bytes);
+	for (int i = 0; st->bytes && i < st->n_bytes; i++)
+		PQfreemem(st->bytes[i]);
+	calx_sys_free(st->bytes);
 	st->bytes = NULL;
+	st->n_bytes = 0;
 	for (int i = 0; st->vals && i < st->nparams; i++)
 		st->vals[i] = NULL;
 }

@@ -74,8 +74,20 @@ static int char_get(const calx_field_desc *f, const unsigned char *p, calx_value
 		         *p);
 		return field_error(err, CALX_ETYPE, f, what);
 	}
+	/*
+	 * Not the field's own byte: text values end in a NUL for drivers that
+	 * read to it (libpq's text parameters), and the byte after a char in
+	 * the struct is the next member.
+	 */
+	static const char ascii[128][2] = {
+#define C4(n) { (char)(n) }, { (char)((n) + 1) }, { (char)((n) + 2) }, { (char)((n) + 3) }
+#define C16(n) C4(n), C4((n) + 4), C4((n) + 8), C4((n) + 12)
+		C16(0), C16(16), C16(32), C16(48), C16(64), C16(80), C16(96), C16(112)
+#undef C16
+#undef C4
+	};
 	out->kind = CALX_VALUE_TEXT;
-	out->u.s.p = (const char *)p;
+	out->u.s.p = ascii[*p];
 	out->u.s.n = *p ? 1 : 0;
 	return CALX_OK;
 }
