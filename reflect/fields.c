@@ -368,8 +368,13 @@ static void embed(calxr__ctx *cx, walk_state *w, CXCursor sub, calxr__field_opts
 		m->path = calxr__strdup(cx, path);
 		walk(cx, w, sub, sub_prefix, sub_cols, offset);
 	}
-	/* the mixin's own checks name its columns unprefixed: rewrite those of this embedding */
-	if (o->prefix && sub_cols && sub_prefix) {
+	/*
+	 * The mixin's own checks name its columns unprefixed: rewrite those of
+	 * this embedding's direct fields, under the whole prefix (an outer
+	 * embedding's too: a nested mixin without a prefix of its own still
+	 * has prefixed columns).
+	 */
+	if (sub_cols && *sub_cols && sub_prefix) {
 		size_t sp = strlen(sub_prefix);
 		for (unsigned k = first; k < w->t->n_cols; k++) {
 			calxr__column *c = &w->t->cols[k];

@@ -293,6 +293,27 @@ static void one_mixin_embedded_twice_under_prefixes(void **state)
 	g->opened.at = -1;
 	assert_calx(s, calx_session_commit(s), CALX_ECHECK);
 	assert_ok(s, calx_session_rollback(s));
+	/* check("\"by\" <> 'at'"): the quoted column became "closed_by", the string stayed 'at' */
+	g->closed.by = "at";
+	assert_calx(s, calx_session_commit(s), CALX_ECHECK);
+	assert_ok(s, calx_session_rollback(s));
+	g->closed.by = "closed_at";
+	assert_ok(s, calx_session_commit(s));
+	/* a mixin in a mixin: the prefixes add up, and its check follows */
+	assert_string_equal(BT_TICKET_REVIEW_SEEN_AT->column, "review_seen_at");
+	assert_string_equal(BT_TICKET_REVIEW_NOTE->column, "review_note");
+	g->review.seen.at = 7;
+	g->review.note = "ok";
+	assert_ok(s, calx_session_commit(s));
+	q = calx_select_new(s, &bt_ticket_mapper);
+	calx_where(q, calx_eq(BT_TICKET_REVIEW_SEEN_AT, 7));
+	assert_ok(s, calx_select_one(q, (void **)&hit));
+	assert_ptr_equal(hit, g);
+	calx_select_free(q);
+	g->review.seen.at = -7;
+	assert_calx(s, calx_session_commit(s), CALX_ECHECK);
+	assert_non_null(strstr(calx_session_errmsg(s), "review_seen_at"));
+	assert_ok(s, calx_session_rollback(s));
 	calx_session_free(s);
 }
 

@@ -26,7 +26,13 @@ struct CALX_TABLE("bt_files") bt_file {
 
 struct CALX_MIXIN bt_stamp {
 	int64_t at CALX(check("at >= 0"), index);
-	char *by;
+	char *by CALX(check("\"by\" <> 'at'"));   /* a quoted name is prefixed, the string is not */
+};
+
+/* A mixin embedding another: prefixes add up (review_seen_at, review_seen_by, review_note). */
+struct CALX_MIXIN bt_review {
+	struct bt_stamp seen CALX(prefix("seen_"));
+	char *note;
 };
 
 struct CALX_TABLE("bt_tickets") bt_ticket {
@@ -34,6 +40,7 @@ struct CALX_TABLE("bt_tickets") bt_ticket {
 	char *title;
 	struct bt_stamp opened CALX(prefix("opened_"));   /* opened_at, opened_by */
 	struct bt_stamp closed CALX(prefix("closed_"));   /* closed_at, closed_by */
+	struct bt_review review CALX(prefix("review_"));
 };
 
 #endif
