@@ -6,6 +6,7 @@
  * a small integer, and a prefixed mixin's columns, index and check work.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "helpers.h"
 #include "bytes.calx.h"
@@ -195,9 +196,41 @@ static void fixed_bytes_of_another_length_are_refused(void **state)
 	}
 }
 
+/* 1 MiB of every byte value, through insert, a new session and a get. */
+static void a_large_blob_round_trips(void **state)
+{
+	fixture *fx = *state;
+	size_t n = (size_t)1 << 20;
+	unsigned char *big = malloc(n);
+	assert_non_null(big);
+	uint32_t x = 2463534242u;
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		big[i] = (unsigned char)x;
+	}
+	struct bt_file *f = make_file(fx, 8);
+	assert_ok(fx->s, calx_bytes_dup(fx->s, &f->body, big, n));
+	assert_ok(fx->s, calx_session_add(fx->s, f));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *s = fixture_session(fx);
+	struct bt_file *g = load_file(s, f->id);
+	assert_int_equal(g->body.len, n);
+	assert_memory_equal(g->body.data, big, n);
+	calx_session_free(s);
+	free(big);
+}
+
 static void bytes_without_data_but_a_length_are_refused(void **state)
 {
 	fixture *fx = *state;
+	calx_bytes b;
+	assert_int_equal(calx_bytes_dup(fx->s, &b, NULL, 3), CALX_EINVAL);
+	assert_null(b.data);
+	assert_ok(fx->s, calx_bytes_dup(fx->s, &b, NULL, 0));   /* the empty blob, not NULL */
+	assert_non_null(b.data);
+	assert_int_equal(b.len, 0);
 	struct bt_file *f = make_file(fx, 5);
 	f->body = (calx_bytes){ NULL, 5 };
 	assert_ok(fx->s, calx_session_add(fx->s, f));
@@ -325,6 +358,7 @@ int main(void)
 		T(null_and_empty_bytes_stay_apart),
 		T(bytes_update_and_where),
 		T(fixed_bytes_of_another_length_are_refused),
+		T(a_large_blob_round_trips),
 		T(bytes_without_data_but_a_length_are_refused),
 		T(char_is_one_ascii_character),
 		T(one_mixin_embedded_twice_under_prefixes),
