@@ -67,6 +67,22 @@ static void layout_asserts(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 		calxr__buf_cstr(b, msg ? msg : "");
 		calxr__buf_put(b, ");\n");
 	}
+	/*
+	 * A char_as(integer) char was reflected as int8_t or uint8_t by the
+	 * tool's char: a program built with the other signedness
+	 * (-funsigned-char) would store 255 as -1.
+	 */
+	for (unsigned i = 0; i < t->n_cols; i++) {
+		const calxr__column *c = &t->cols[i];
+		if (!c->plain_char || (c->ctype != CALX_CTYPE_INT8 && c->ctype != CALX_CTYPE_UINT8))
+			continue;
+		char *why = calxr__printf(cx, "%s.%s was reflected for a %s char: compile with the signedness calx-reflect saw",
+					 t->tag, c->path, c->ctype == CALX_CTYPE_INT8 ? "signed" : "unsigned");
+		calxr__buf_printf(b, "_Static_assert(((char)-1 < 0) == %d, ", c->ctype == CALX_CTYPE_INT8);
+		calxr__buf_cstr(b, why ? why : "");
+		calxr__buf_put(b, ");\n");
+		free(why);
+	}
 	free(msg);
 }
 

@@ -188,6 +188,7 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	c->loc.line = e->loc->line;
 	c->loc.col = e->loc->col;
 	c->ctype = ct;
+	c->plain_char = is_plain_char_type(type);
 	c->offset = offset;
 	c->key_type = key_type(cx, type, ct);
 	if (pk) {

@@ -61,6 +61,7 @@ typedef struct calxr__column {
 	char *server_default, *default_text, *check;
 	char *fk_table, *fk_column, *ondelete, *onupdate;
 	bool autoinc_explicit, autoinc_off;
+	bool plain_char;      /* a char: char_as(integer) is INT8 or UINT8 by the compiler's char signedness */
 } calxr__column;
 
 /*
