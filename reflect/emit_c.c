@@ -17,7 +17,8 @@ static const char *const ctype_names[] = {
 	[CALX_CTYPE_UINT32] = "CALX_CTYPE_UINT32", [CALX_CTYPE_UINT64] = "CALX_CTYPE_UINT64",
 	[CALX_CTYPE_BOOL] = "CALX_CTYPE_BOOL", [CALX_CTYPE_FLOAT] = "CALX_CTYPE_FLOAT",
 	[CALX_CTYPE_DOUBLE] = "CALX_CTYPE_DOUBLE", [CALX_CTYPE_STRING] = "CALX_CTYPE_STRING",
-	[CALX_CTYPE_CHARARRAY] = "CALX_CTYPE_CHARARRAY",
+	[CALX_CTYPE_CHARARRAY] = "CALX_CTYPE_CHARARRAY", [CALX_CTYPE_BYTEARRAY] = "CALX_CTYPE_BYTEARRAY",
+	[CALX_CTYPE_BYTES] = "CALX_CTYPE_BYTES", [CALX_CTYPE_CHAR] = "CALX_CTYPE_CHAR",
 };
 
 static const struct { uint32_t bit; const char *name; } flag_names[] = {
@@ -65,6 +66,22 @@ static void layout_asserts(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 				 c->path, calxr__opt_type_name(c->ctype));
 		calxr__buf_cstr(b, msg ? msg : "");
 		calxr__buf_put(b, ");\n");
+	}
+	/*
+	 * A char_as(integer) char was reflected as int8_t or uint8_t by the
+	 * tool's char: a program built with the other signedness
+	 * (-funsigned-char) would store 255 as -1.
+	 */
+	for (unsigned i = 0; i < t->n_cols; i++) {
+		const calxr__column *c = &t->cols[i];
+		if (!c->plain_char || (c->ctype != CALX_CTYPE_INT8 && c->ctype != CALX_CTYPE_UINT8))
+			continue;
+		char *why = calxr__printf(cx, "%s.%s was reflected for a %s char: compile with the signedness calx-reflect saw",
+					 t->tag, c->path, c->ctype == CALX_CTYPE_INT8 ? "signed" : "unsigned");
+		calxr__buf_printf(b, "_Static_assert(((char)-1 < 0) == %d, ", c->ctype == CALX_CTYPE_INT8);
+		calxr__buf_cstr(b, why ? why : "");
+		calxr__buf_put(b, ");\n");
+		free(why);
 	}
 	free(msg);
 }

@@ -22,6 +22,8 @@ static const char *zero_of(const calxr__column *c)
 {
 	if (c->flags & CALX_FIELD_OPTIONAL)
 		return "CALX_NULL";
+	if (c->ctype == CALX_CTYPE_BYTEARRAY || c->ctype == CALX_CTYPE_BYTES)
+		return "{ 0 }";
 	return c->ctype == CALX_CTYPE_CHARARRAY ? "\"\"" : "0";
 }
 

@@ -61,6 +61,7 @@ typedef struct calxr__column {
 	char *server_default, *default_text, *check;
 	char *fk_table, *fk_column, *ondelete, *onupdate;
 	bool autoinc_explicit, autoinc_off;
+	bool plain_char;      /* a char: char_as(integer) is INT8 or UINT8 by the compiler's char signedness */
 } calxr__column;
 
 /*
@@ -180,6 +181,8 @@ bool calxr__ctype_is_integer(calx_ctype t);
 /* "calx_opt_int32" for CALX_CTYPE_INT32; NULL for text. */
 const char *calxr__opt_type_name(calx_ctype t);
 const char *calxr__ctype_c_name(calx_ctype t);
+/* Why t cannot be mapped and what to declare instead, or NULL. */
+const char *calxr__unmappable_why(CXType t);
 
 /* check.c */
 void calxr__check(calxr__ctx *cx);

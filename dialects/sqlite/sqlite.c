@@ -342,6 +342,8 @@ static void sq_type_name(const calx_field_desc *f, char *buf, size_t cap)
 	case CALX_CTYPE_CHARARRAY:
 		snprintf(buf, cap, "VARCHAR(%zu)", f->size ? f->size - 1 : 0);
 		return;
+	case CALX_CTYPE_BYTEARRAY: case CALX_CTYPE_BYTES: t = "BLOB"; break;
+	case CALX_CTYPE_CHAR: t = "VARCHAR(1)"; break;   /* one ASCII character, or none */
 	}
 	snprintf(buf, cap, "%s", t);
 }

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "calx/types.h"
+#include "calx/bytes.h"
 #include "calx/engine.h"
 #include "calx/registry.h"
 
@@ -130,6 +131,14 @@ int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, 
 
 /* A copy of str owned by the session; NULL if str is NULL or memory ran out. */
 char *calx_strdup(calx_session *s, const char *str);
+
+/*
+ * A copy of n bytes at p owned by the session, in *out (calx/bytes.h): what
+ * a calx_bytes field may point to until the session is freed. n == 0 gives
+ * the empty blob (data not NULL). CALX_EINVAL for a NULL p with n > 0,
+ * CALX_ENOMEM when memory ran out (*out is then NULL, 0).
+ */
+int calx_bytes_dup(calx_session *s, calx_bytes *out, const void *p, size_t n);
 
 /*
  * repr and eq over the mapped fields (the generated user_repr / user_eq).

@@ -215,8 +215,14 @@ static int check_real(const calx_expr *e, calx_value *bind, calx_error *err)
 static int check_value(const calx_expr *e, calx_value *bind, calx_error *err)
 {
 	const calx_field_desc *f = e->col;
-	bool text_col = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY;
+	bool text_col = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY || f->ctype == CALX_CTYPE_CHAR;
+	bool bytes_col = f->ctype == CALX_CTYPE_BYTEARRAY || f->ctype == CALX_CTYPE_BYTES;
 	*bind = e->v;
+	/* bytes compare with bytes only: PostgreSQL would read text as a bytea literal, SQLite never match */
+	if (bytes_col != (e->v.kind == CALX_VALUE_BLOB) && e->v.kind != CALX_VALUE_NULL)
+		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with %s", f->owner->name, f->name,
+		                      calx__ctype_name(f->ctype),
+		                      bytes_col ? "a value that is not bytes (use calx_value_blob or a calx_bytes)" : "bytes");
 	switch (e->v.kind) {
 	case CALX_VALUE_NULL:
 		return calx_error_set(err, CALX_EINVAL,
@@ -227,12 +233,12 @@ static int check_value(const calx_expr *e, calx_value *bind, calx_error *err)
 			return calx_error_set(err, CALX_ETYPE,
 			                      "%s.%s compared with text that is not valid UTF-8 or holds a NUL byte",
 			                      f->owner->name, f->name);
-		/* fall through */
-	case CALX_VALUE_BLOB:
 		if (!text_col)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with a string",
 			                      f->owner->name, f->name, calx__ctype_name(f->ctype));
 		return CALX_OK;
+	case CALX_VALUE_BLOB:
+		return CALX_OK;         /* a bytes column, checked above */
 	case CALX_VALUE_NUMERIC:
 		/* a decimal goes with text columns too: its text, exact (a char * on a NUMERIC column) */
 		return check_numeric(e, bind, err);
