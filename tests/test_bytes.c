@@ -260,6 +260,16 @@ static void char_is_one_ascii_character(void **state)
 	calx_select_free(q);
 	calx_session_free(s);
 
+	/* the setter takes what a flush would send: "" or one ASCII character */
+	assert_ok(fx->s, calx_field_set_text(fx->s, bad, BT_FILE_GRADE, "Z"));
+	assert_int_equal(bad->grade, 'Z');
+	assert_calx(fx->s, calx_field_set_text(fx->s, bad, BT_FILE_GRADE, "ZZ"), CALX_ERANGE);
+	assert_calx(fx->s, calx_field_set_text(fx->s, bad, BT_FILE_GRADE, "\xe9"), CALX_ETYPE);
+	assert_calx(fx->s, calx_field_set_text(fx->s, bad, BT_FILE_GRADE, NULL), CALX_ENOTNULL);
+	assert_int_equal(bad->grade, 'Z');
+	assert_ok(fx->s, calx_field_set_text(fx->s, bad, BT_FILE_GRADE, ""));
+	assert_int_equal(bad->grade, '\0');
+
 	/* a byte above 127 is no one-character text: refused, never sent as something else */
 	bad->grade = (char)0xe9;
 	assert_ok(fx->s, calx_session_add(fx->s, bad));

@@ -125,7 +125,9 @@ bool calx_field_is_null(const calx_session *s, const void *obj, const calx_field
 /*
  * Set a string column from a C string, copied into the session: for char *
  * fields the copy is owned by the session; for char[N] fields a value of N
- * bytes or more is CALX_ERANGE and the field is left unchanged.
+ * bytes or more is CALX_ERANGE and the field is left unchanged; a
+ * char_as(text) char takes "" ('\0') or one ASCII character (longer text
+ * CALX_ERANGE, a byte above 127 CALX_ETYPE, NULL CALX_ENOTNULL; unchanged).
  */
 int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, const char *text);
 

@@ -188,6 +188,22 @@ bool calx_field_is_null(const calx_session *s, const void *obj, const calx_field
 	return h && calx__field_null(h, col);
 }
 
+/* A char_as(text) field takes "" or one ASCII character, as a flush would send it. */
+static int set_char_text(calx_session *s, calx__obj *h, const calx_field_desc *col, char *p, const char *text)
+{
+	if (!text)
+		return calx__fail(s, CALX_ENOTNULL, "%s.%s: a char holds no NULL", h->m->desc->name, col->name);
+	size_t n = strlen(text);
+	if (n > 1)
+		return calx__fail(s, CALX_ERANGE, "%s.%s: text of %zu bytes does not fit a char (at most one character)",
+		                  h->m->desc->name, col->name, n);
+	if (n == 1 && (unsigned char)text[0] > 127)
+		return calx__fail(s, CALX_ETYPE, "%s.%s: byte 0x%02x is not ASCII", h->m->desc->name, col->name,
+		                  (unsigned char)text[0]);
+	*p = text[0];
+	return CALX_OK;
+}
+
 int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, const char *text)
 {
 	if (!s)
@@ -206,6 +222,8 @@ int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, 
 		memcpy(p, &copy, sizeof copy);
 		return CALX_OK;
 	}
+	if (col->ctype == CALX_CTYPE_CHAR)
+		return set_char_text(s, h, col, p, text);
 	if (col->ctype != CALX_CTYPE_CHARARRAY)
 		return calx__fail(s, CALX_ETYPE, "%s.%s is not a text column", h->m->desc->name, col->name);
 	if (!text)
