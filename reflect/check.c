@@ -66,7 +66,7 @@ static void char_array_size(calxr__ctx *cx, const calxr__table *t, const calxr__
 }
 
 /* What the database would refuse or silently change about a column's name. */
-static void column_name(calxr__ctx *cx, const calxr__table *t, const calxr__column *c)
+static void column_name(calxr__ctx *cx, const calxr__column *c)
 {
 	if (!c->column)
 		return;
@@ -76,7 +76,6 @@ static void column_name(calxr__ctx *cx, const calxr__table *t, const calxr__colu
 	else if (pg_system_column(c->column))
 		calxr__error(cx, &c->loc, "column name '%s' of field '%s' of struct '%s' is a PostgreSQL system column of every table: rename the field or give it name(\"...\")",
 			    c->column, c->member, c->owner);
-	(void)t;
 }
 
 static void primary_key(calxr__ctx *cx, calxr__table *t)
@@ -130,7 +129,7 @@ static void columns(calxr__ctx *cx, calxr__table *t)
 					    t->table, t->tag, version->path, c->path);
 			version = c;
 		}
-		column_name(cx, t, c);
+		column_name(cx, c);
 		char_array_size(cx, t, c);
 		handles[i] = calxr__handle_name(cx, t->sym, c->path);
 		for (unsigned j = 0; j < i; j++) {

@@ -211,17 +211,20 @@ static const char *written_type(const calxr__column *c, const char *dialect)
 }
 
 /*
- * The family of a SQL type, by SQLite's affinity rules (datatype3.html
- * 3.1): INT -> integer, CHAR/CLOB/TEXT -> text, BLOB -> blob,
- * REAL/FLOA/DOUB -> real, else numeric. PostgreSQL refuses a foreign key
- * between families (text and bigint), SQLite compares them by affinity.
- * A type calx derives from the C type goes by the C category.
+ * The family of a column's SQL type on a dialect, by SQLite's affinity
+ * rules (datatype3.html 3.1): INT -> integer, CHAR/CLOB/TEXT -> text,
+ * BLOB -> blob, REAL/FLOA/DOUB -> real, else numeric. PostgreSQL refuses a
+ * foreign key between families (text and bigint). A type calx derives goes
+ * by the kind of type the dialects derive (INTEGER/BIGINT, BOOLEAN, REAL,
+ * TEXT/VARCHAR).
  */
 static const char *sql_family(const calxr__column *c, const char *dialect)
 {
 	const char *t = written_type(c, dialect);
 	if (!t)
-		return category(c->ctype);
+		t = calxr__ctype_is_integer(c->ctype) ? "INTEGER"
+		    : c->ctype == CALX_CTYPE_BOOL ? "BOOLEAN"
+		    : c->ctype == CALX_CTYPE_FLOAT || c->ctype == CALX_CTYPE_DOUBLE ? "REAL" : "TEXT";
 	if (strcasestr(t, "INT"))
 		return "integer";
 	if (strcasestr(t, "CHAR") || strcasestr(t, "CLOB") || strcasestr(t, "TEXT"))
