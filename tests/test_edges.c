@@ -89,9 +89,10 @@ static void a_row_round_trips_with_padding_and_a_one_byte_text(void **state)
 {
 	fixture *fx = *state;
 	struct edge_parent *p = rr_edge_parent_new(fx->s, .id = 10, .code_alpha = "alpha", .code_beta = "beta",
-						   .qty = 3);
+						   .note = "-- not a comment");
 	struct edge_child *c = rr_edge_child_new(fx->s, .id = 20, .parent_id = 10, .code_alpha = "alpha",
-						 .flags_low = -7, .flags_high = 123456, .tiny = "t");
+						 .parent_ref = 10, .flags_low = -7, .flags_high = 123456, .tiny = "t");
+	assert_int_equal(p->qty, 12);
 	struct edge_item *it = rr_edge_item_new(fx->s, .id = 30, .label = "item");
 	assert_ok(fx->s, calx_session_add(fx->s, p));
 	assert_ok(fx->s, calx_session_add(fx->s, c));
@@ -107,19 +108,22 @@ static void a_row_round_trips_with_padding_and_a_one_byte_text(void **state)
 	assert_ok(s, rr_edge_item_get(s, 30, &gi));
 	assert_int_equal(got->parent_id, 10);
 	assert_string_equal(got->code_alpha, "alpha");
+	assert_int_equal(got->parent_ref, 10);
+	assert_int_equal(gp->qty, 12);
+	assert_string_equal(gp->note, "-- not a comment");
 	assert_int_equal(got->flags_low, -7);
 	assert_int_equal(got->flags_high, 123456);
 	assert_string_equal(got->tiny, "t");
 	assert_true(rr_edge_child_eq(got, c));
 	assert_true(rr_edge_parent_eq(gp, p));
 	assert_true(rr_edge_item_eq(gi, it) && edge_item_eq(gi, it));
-	assert_int_equal(RR_EDGE_CHILD_FLAGS_HIGH->index, 4);
+	assert_int_equal(RR_EDGE_CHILD_FLAGS_HIGH->index, 5);
 	/* char[2] holds one byte: two are refused, never cut */
 	got->tiny[0] = 'u';
 	assert_ok(s, calx_session_commit(s));
 	calx_session_free(s);
 	s = fixture_session(fx);
-	struct edge_child *bad = rr_edge_child_new(s, .id = 21, .parent_id = 10, .code_alpha = "alpha");
+	struct edge_child *bad = rr_edge_child_new(s, .id = 21, .parent_id = 10, .code_alpha = "alpha", .parent_ref = 10);
 	memcpy(bad->tiny, "uv", 2);             /* no room for the NUL: not text of 1 byte */
 	assert_ok(s, calx_session_add(s, bad));
 	assert_calx(s, calx_session_commit(s), CALX_ERANGE);

@@ -22,13 +22,17 @@ edge_parent {
 	int64_t id CALX(primary_key);
 	char code_alpha[16] CALX(unique, default("a"));
 	char code_beta[16] CALX(unique, index);
-	int32_t qty CALX(check("qty >= 0"));
+	int32_t qty CALX(check("qty >= 0"), default(3 * 4));   /* a constant expression */
+	char *note CALX(check("note <> '--' AND note <> '/*'")); /* quoted: no SQL comment */
 };
 
 struct CALX_TABLE("rr_child_table_whose_name_is_long_enough_to_overflow_names_") edge_child {
 	int64_t id CALX(primary_key);
 	int64_t parent_id CALX(foreign_key("rr_parent_table_whose_name_is_long_enough_to_overflow_names.id", ondelete="CASCADE"));
 	char code_alpha[16] CALX(foreign_key("rr_parent_table_whose_name_is_long_enough_to_overflow_names.code_alpha", ondelete="CASCADE"));
+	/* an explicit type of the key's family on each dialect: accepted */
+	int64_t parent_ref CALX(type("BIGINT", "sqlite:INTEGER"),
+				foreign_key("rr_parent_table_whose_name_is_long_enough_to_overflow_names.id"));
 	int32_t flags_low;
 	int : 0;              /* padding: not a column */
 	int32_t flags_high;
