@@ -201,19 +201,26 @@ bool calxr__ap_keyword(calxr__span arg, calxr__span *key, calxr__span *value)
 }
 
 /*
- * SQL text the DDL embeds (a check, a server default, a type) must not open
- * a comment: "-- note" would swallow the rest of the statement, a
- * slash-star all of it. Quoted text ('...', "...") is skipped: "'a--b'" is a value.
+ * SQL text the DDL embeds (a check, a server default, a type) must stay
+ * inside the clause it is pasted into: no comment ("-- note" would swallow
+ * the rest of the statement, a slash-star all of it), no ';', quotes closed
+ * and parentheses balanced (a stray ')' would end CHECK (...) early).
+ * Quoted text ('...', "...") is skipped: "'a--b'" is a value, and SQL's
+ * doubled quote 'it''s' reads as two quoted pieces.
  */
 bool calxr__ap_check_sql_text(parser *p, const char *what, const char *s)
 {
+	size_t depth = 0;
 	for (const char *c = s; *c; c++) {
 		if (*c == '\'' || *c == '"') {
 			const char q = *c;
 			while (c[1] && c[1] != q)
 				c++;
-			if (!c[1])
-				break;
+			if (!c[1]) {
+				calxr__ap_fail(p, "%s has an unterminated %s: close it", what,
+					      q == '\'' ? "string ('...')" : "quoted identifier (\"...\")");
+				return false;
+			}
 			c++;
 		} else if ((c[0] == '-' && c[1] == '-') || (c[0] == '/' && c[1] == '*')) {
 			calxr__ap_fail(p, "%s contains an SQL comment '%.2s', which would swallow the rest of the DDL: remove it (a C comment next to the annotation says the same)",
@@ -222,7 +229,17 @@ bool calxr__ap_check_sql_text(parser *p, const char *what, const char *s)
 		} else if (*c == ';') {
 			calxr__ap_fail(p, "%s contains ';', which would end the DDL statement: remove it", what);
 			return false;
+		} else if (*c == '(') {
+			depth++;
+		} else if (*c == ')' && depth-- == 0) {
+			calxr__ap_fail(p, "%s has a ')' without its '(', which would end the DDL clause early: balance the parentheses",
+				      what);
+			return false;
 		}
+	}
+	if (depth) {
+		calxr__ap_fail(p, "%s has a '(' without its ')': balance the parentheses", what);
+		return false;
 	}
 	return true;
 }
