@@ -223,6 +223,50 @@ static void misplaced(calxr__ctx *cx, CXCursor c, const char *kind)
 	calxr__strv_free(v, n);
 }
 
+/*
+ * CALX(...) on the fields of a struct or union that is neither CALX_TABLE
+ * nor CALX_MIXIN (nor a CALX_TYPE map) maps nothing: say so.
+ */
+static void stray_field_options(calxr__ctx *cx, CXCursor rec, const char *kind)
+{
+	unsigned n, nf;
+	char **v;
+	CXCursor *f;
+
+	if (!clang_Location_isFromMainFile(clang_getCursorLocation(rec)))
+		return;
+	v = calxr__annotations(cx, rec, &n);
+	for (unsigned i = 0; i < n; i++) {
+		size_t len;
+		if (calxr__annot_classify(v[i], &len) != CALXR__ANNOT_FOREIGN) {
+			calxr__strv_free(v, n);
+			return;
+		}
+	}
+	calxr__strv_free(v, n);
+	f = calxr__fields(cx, rec, &nf);
+	for (unsigned i = 0; i < nf; i++) {
+		char **fv = calxr__annotations(cx, f[i], &n);
+		bool calx = false;
+		for (unsigned k = 0; k < n && !calx; k++) {
+			size_t len;
+			calx = calxr__annot_classify(fv[k], &len) != CALXR__ANNOT_FOREIGN;
+		}
+		calxr__strv_free(fv, n);
+		if (!calx)
+			continue;
+		char *field = calxr__cx_take(cx, clang_getCursorSpelling(f[i]));
+		char *owner = calxr__cx_take(cx, clang_getCursorSpelling(rec));
+		calxr__loc loc = calxr__cursor_loc(cx, f[i]);
+		calxr__error(cx, &loc, "CALX(...) on field '%s' of %s '%s' maps nothing: the %s is not CALX_TABLE or CALX_MIXIN",
+			    field ? field : "?", kind, owner && *owner && !strchr(owner, '(') ? owner : "(anonymous)", kind);
+		calxr__loc_free(&loc);
+		free(field);
+		free(owner);
+	}
+	free(f);
+}
+
 /* Names the program declares, to diagnose a clash with a generated one (check.c). */
 static void user_name(calxr__ctx *cx, CXCursor c)
 {
@@ -240,12 +284,16 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData d
 	(void)parent;
 	switch (clang_getCursorKind(c)) {
 	case CXCursor_StructDecl:
-		if (clang_isCursorDefinition(c))
+		if (clang_isCursorDefinition(c)) {
 			struct_decl(cx, c);
+			stray_field_options(cx, c, "struct");
+		}
 		return CXChildVisit_Recurse; /* nested struct definitions */
 	case CXCursor_UnionDecl:
-		if (clang_isCursorDefinition(c))
+		if (clang_isCursorDefinition(c)) {
 			misplaced(cx, c, "union");
+			stray_field_options(cx, c, "union");
+		}
 		return CXChildVisit_Recurse;
 	case CXCursor_VarDecl:
 		misplaced(cx, c, "global");
