@@ -5,6 +5,10 @@
  * (a shared header of types and mixins is the normal case); CALX_TABLE
  * structs get mappers only when they are declared in the main file, so a
  * header that includes another model header does not take its tables.
+ * Calx annotations that would map nothing (on a union, a global, a
+ * typedef, an enum, or on fields of an unmapped struct) are reported, and
+ * the program's own file-scope names are kept for check.c, which refuses
+ * a generated name that clashes with one.
  */
 #include "internal.h"
 
