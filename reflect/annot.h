@@ -15,6 +15,8 @@
 
 /* Longest table or column name accepted (PostgreSQL's NAMEDATALEN - 1). */
 #define CALXR__IDENT_MAX 63
+/* Longest SQL type accepted in type(...) or CALX_TYPE (the runtime's DDL buffers hold it with room to spare). */
+#define CALXR__SQL_TYPE_MAX 127
 
 typedef void (*calxr__annot_err_fn)(void *payload, const char *msg);
 

@@ -184,10 +184,20 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 	case CALXR__OPT_SERVER_DEFAULT:
 		if (!(o->server_default = nonempty_string(p, what, args[0])))
 			return;
+		if (!calxr__ap_check_sql_text(p, what, o->server_default)) {
+			free(o->server_default);
+			o->server_default = NULL;
+			return;
+		}
 		break;
 	case CALXR__OPT_CHECK:
 		if (!(o->check = nonempty_string(p, what, args[0])))
 			return;
+		if (!calxr__ap_check_sql_text(p, what, o->check)) {
+			free(o->check);
+			o->check = NULL;
+			return;
+		}
 		break;
 	case CALXR__OPT_NAME:
 		o->name = calxr__ap_string_arg(p, what, args[0]);

@@ -443,7 +443,8 @@ static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix
 		if ((o.seen & (1u << CALXR__OPT_TRANSIENT)) || !path)
 			goto next;
 		if (clang_Cursor_isBitField(f)) {
-			calxr__error(cx, &loc, "cannot map bit-field '%s' of struct '%s'", e.field, owner);
+			calxr__error(cx, &loc, "cannot map bit-field '%s' of struct '%s': declare it a plain integer or bool, or mark it CALX(transient)",
+				    e.field, owner);
 			goto next;
 		}
 		shape = calxr__resolve_type(cx, clang_getCursorType(f), &ct, &is_enum, &sub);
@@ -462,12 +463,21 @@ static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix
 		case CALXR__SHAPE_MIXIN:
 			embed(cx, w, sub, &o, &e, path, col_prefix, offset);
 			break;
-		case CALXR__SHAPE_RELATION:
+		case CALXR__SHAPE_RELATION: {
 			/*
 			 * A pointer to a mapped struct is a many-to-one relationship.
-			 * Relationships are not reflected yet: until they are, such a
-			 * field must be marked transient, like any unmappable type.
+			 * Relationships are not reflected yet: say what maps today.
 			 */
+			char *target = calxr__cx_take(cx, clang_getCursorSpelling(sub));
+			const char *table = target;
+			for (unsigned k = 0; k < cx->n_tables; k++)
+				if (clang_equalCursors(cx->tables[k].cursor, clang_getCursorDefinition(sub)))
+					table = cx->tables[k].table;
+			calxr__error(cx, &loc, "cannot map field '%s' of struct '%s': a pointer to mapped struct '%s' is a relationship, not supported yet; map the foreign-key column instead (int64_t %s_id CALX(foreign_key(\"%s.id\"))) and mark the pointer CALX(transient)",
+				    e.field, owner, target ? target : "?", e.field, table ? table : "?");
+			free(target);
+			break;
+		}
 		case CALXR__SHAPE_NONE:
 			spelling = calxr__cx_take(cx, clang_getTypeSpelling(clang_getCursorType(f)));
 			why = calxr__unmappable_why(clang_getCursorType(f));
