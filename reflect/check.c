@@ -70,7 +70,10 @@ static void column_name(calxr__ctx *cx, const calxr__column *c)
 {
 	if (!c->column)
 		return;
-	if (!calxr__is_sql_ident(c->column))
+	if (!calxr__is_sql_ident(c->column) && c->prefixed)
+		calxr__error(cx, &c->loc, "invalid column name '%s' of field '%s' of struct '%s' (the mixin's prefix and the field's name; expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes): shorten the prefix(...)",
+			    c->column, c->member, c->owner, CALXR__IDENT_MAX);
+	else if (!calxr__is_sql_ident(c->column))
 		calxr__error(cx, &c->loc, "invalid column name '%s' of field '%s' of struct '%s' (expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes): rename the field or give it name(\"...\")",
 			    c->column, c->member, c->owner, CALXR__IDENT_MAX);
 	else if (pg_system_column(c->column))

@@ -177,13 +177,7 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	c->member = calxr__strdup(cx, e->field);
 	c->owner = calxr__strdup(cx, e->owner);
 	c->column = calxr__printf(cx, "%s%s", col_prefix, o->name ? o->name : e->field);
-	if (*col_prefix && c->column && !calxr__is_sql_ident(c->column)) {
-		char *msg = calxr__printf(cx, "column name '%s' (the mixin's prefix and '%s') is longer than %d bytes",
-					 c->column, o->name ? o->name : e->field, CALXR__IDENT_MAX);
-		if (msg)
-			on_error(e, msg);
-		free(msg);
-	}
+	c->prefixed = *col_prefix != '\0';
 	c->loc.file = calxr__strdup(cx, e->loc->file);
 	c->loc.line = e->loc->line;
 	c->loc.col = e->loc->col;

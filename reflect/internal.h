@@ -62,6 +62,7 @@ typedef struct calxr__column {
 	char *fk_table, *fk_column, *ondelete, *onupdate;
 	bool autoinc_explicit, autoinc_off;
 	bool plain_char;      /* a char: char_as(integer) is INT8 or UINT8 by the compiler's char signedness */
+	bool prefixed;        /* column is a mixin's prefix(...) and the member's name */
 } calxr__column;
 
 /*
