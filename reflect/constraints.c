@@ -191,6 +191,9 @@ static const char *category(calx_ctype t)
 	case CALX_CTYPE_FLOAT:
 	case CALX_CTYPE_DOUBLE:
 		return "real";
+	case CALX_CTYPE_BYTEARRAY:
+	case CALX_CTYPE_BYTES:
+		return "bytes";
 	default:
 		return "text";
 	}
@@ -213,10 +216,10 @@ static const char *written_type(const calxr__column *c, const char *dialect)
 /*
  * The family of a column's SQL type on a dialect, by SQLite's affinity
  * rules (datatype3.html 3.1): INT -> integer, CHAR/CLOB/TEXT -> text,
- * BLOB -> blob, REAL/FLOA/DOUB -> real, else numeric. PostgreSQL refuses a
+ * BLOB (and PostgreSQL's BYTEA) -> blob, REAL/FLOA/DOUB -> real, else numeric. PostgreSQL refuses a
  * foreign key between families (text and bigint). A type calx derives goes
  * by the kind of type the dialects derive (INTEGER/BIGINT, BOOLEAN, REAL,
- * TEXT/VARCHAR).
+ * TEXT/VARCHAR, BLOB/BYTEA).
  */
 static const char *sql_family(const calxr__column *c, const char *dialect)
 {
@@ -224,12 +227,13 @@ static const char *sql_family(const calxr__column *c, const char *dialect)
 	if (!t)
 		t = calxr__ctype_is_integer(c->ctype) ? "INTEGER"
 		    : c->ctype == CALX_CTYPE_BOOL ? "BOOLEAN"
-		    : c->ctype == CALX_CTYPE_FLOAT || c->ctype == CALX_CTYPE_DOUBLE ? "REAL" : "TEXT";
+		    : c->ctype == CALX_CTYPE_FLOAT || c->ctype == CALX_CTYPE_DOUBLE ? "REAL"
+		    : c->ctype == CALX_CTYPE_BYTEARRAY || c->ctype == CALX_CTYPE_BYTES ? "BLOB" : "TEXT";
 	if (strcasestr(t, "INT"))
 		return "integer";
 	if (strcasestr(t, "CHAR") || strcasestr(t, "CLOB") || strcasestr(t, "TEXT"))
 		return "text";
-	if (strcasestr(t, "BLOB"))
+	if (strcasestr(t, "BLOB") || strcasestr(t, "BYTEA"))
 		return "blob";
 	if (strcasestr(t, "REAL") || strcasestr(t, "FLOA") || strcasestr(t, "DOUB"))
 		return "real";

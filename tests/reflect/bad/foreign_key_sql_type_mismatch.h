@@ -1,6 +1,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <calx/annotate.h>
+#include <calx/bytes.h>
 
 struct CALX_TABLE("rr_owners") owner {
 	int64_t id CALX(primary_key);
@@ -13,4 +14,5 @@ struct CALX_TABLE("rr_pets") pet {
 	int64_t owner_code CALX(foreign_key("rr_owners.code"));
 	int64_t vet_id CALX(type("BIGINT", "sqlite:TEXT"), foreign_key("rr_owners.id"));
 	int32_t other_id CALX(type("INT"), foreign_key("rr_owners.id"));
+	calx_bytes blob_code CALX(foreign_key("rr_owners.code"));
 };
