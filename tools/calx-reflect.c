@@ -2,7 +2,7 @@
  * calx-reflect - the build step: annotated C header in, descriptors out.
  *
  *   calx-reflect models.h -o models.calx.c --header models.calx.h
- *                [-MD [-MF models.calx.c.d]] [--name NAME] [--include PATH]
+ *                [-MD [-MF models.calx.c.d]] [--name NAME] [--include PATH] [--prefix P]
  *                [-I DIR] [-D NAME[=VALUE]] [-U NAME] [-isystem DIR] [-std=STD]
  *
  * Exit status: 0 done, 1 errors in the input (reported on stderr as
@@ -16,7 +16,7 @@
 
 static const char usage[] =
 	"usage: calx-reflect INPUT.h -o OUT.c --header OUT.h [-MD [-MF DEPFILE]]\n"
-	"                    [--name NAME] [--include PATH]\n"
+	"                    [--name NAME] [--include PATH] [--prefix P]\n"
 	"                    [-I DIR] [-D NAME[=VALUE]] [-U NAME] [-isystem DIR] [-std=STD]\n";
 
 static void print_diag(void *payload, const char *file, unsigned line, unsigned col, const char *msg)
@@ -56,7 +56,8 @@ int main(int argc, char **argv)
 				  : !strcmp(a, "--header") ? &o.h_out
 				  : !strcmp(a, "-MF") ? &o.dep_out
 				  : !strcmp(a, "--name") ? &o.name
-				  : !strcmp(a, "--include") ? &o.include : NULL;
+				  : !strcmp(a, "--include") ? &o.include
+				  : !strcmp(a, "--prefix") ? &o.prefix : NULL;
 		if (slot) {
 			if (++i == argc) {
 				free(clang_args);
@@ -104,6 +105,10 @@ int main(int argc, char **argv)
 	if (o.name && !calx_reflect_valid_name(o.name)) {
 		free(clang_args);
 		return bad_usage("--name must be a C identifier:", o.name);
+	}
+	if (o.prefix && !calx_reflect_valid_name(o.prefix)) {
+		free(clang_args);
+		return bad_usage("--prefix must be a C identifier:", o.prefix);
 	}
 	if (o.dep_out && !md) {
 		free(clang_args);
