@@ -1,7 +1,8 @@
 /*
  * Allocation failure, the basic scenario: open, create, construct, add,
  * commit, get, select, update, commit -- failing the Nth allocation for
- * every N, on each dialect (the harness: test_alloc_fail.h). The other
+ * every N, on each dialect (the harness: test_alloc_fail.h); and the
+ * paths of refusals, each of which builds a message or a name. The other
  * tests/test_alloc_fail_*.c suites take the rest of the library.
  */
 #include "test_alloc_fail.h"
@@ -78,6 +79,79 @@ done:
 	return rc;
 }
 
+/* An expected refusal: CALX_OK when step gave want; out of memory or anything else goes on up. */
+static int refused(int rc, int want)
+{
+	return rc == want ? CALX_OK : rc == CALX_OK ? CALX_ERROR : rc;
+}
+
+/*
+ * Refusals: a registry whose primary-key naming template is empty (its
+ * names are built as empty text), an engine URL nobody knows, a key not
+ * found, a unique name twice in one commit, a foreign key to nobody, a
+ * second session wanting the in-memory database's one connection. Nothing
+ * is written: the state stays 0.
+ */
+static int refusals(calx_engine *eng, calx_registry *reg)
+{
+	calx_registry *named = NULL;
+	calx_engine *nowhere = NULL;
+	calx_session *s = NULL, *s2 = NULL;
+	calx_registry_options opts = CALX_REGISTRY_OPTIONS_INIT;
+	opts.pk = "";
+	char *ddl = NULL;
+	int rc = calx_registry_open(&named, &shop_schema, &opts);
+	if (rc == CALX_OK)
+		rc = calx_registry_ddl(named, eng, &ddl);
+	calx_free(ddl);
+	calx_registry_free(named);
+	if (rc != CALX_OK)
+		return rc;
+	rc = refused(calx_engine_open(&nowhere, "nosuchdb://x"), CALX_EINVAL);
+	calx_engine_free(nowhere);
+	if (rc != CALX_OK)
+		return rc;
+	if ((rc = calx_session_open(&s, eng, reg)) != CALX_OK)
+		goto done;
+	struct user *u;
+	if ((rc = refused(user_get(s, 999, &u), CALX_ENOTFOUND)) != CALX_OK)
+		goto done;
+	for (int i = 0; i < 2; i++)
+		if ((rc = calx_session_add(s, user_new(s, .name = "twin"))) != CALX_OK)
+			goto done;
+	if ((rc = refused(calx_session_commit(s), CALX_EUNIQUE)) != CALX_OK ||
+	    (rc = calx_session_rollback(s)) != CALX_OK)
+		goto done;
+	if ((rc = calx_session_add(s, address_new(s, .user_id = 12345, .street = "Nowhere"))) != CALX_OK ||
+	    (rc = refused(calx_session_commit(s), CALX_EFOREIGNKEY)) != CALX_OK ||
+	    (rc = calx_session_rollback(s)) != CALX_OK)
+		goto done;
+	/* s holds a connection: on SQLite's in-memory database the only one */
+	if (current_dialect == TEST_SQLITE && (rc = refused(user_get(s, 1, &u), CALX_ENOTFOUND)) == CALX_OK) {
+		int busy = calx_session_open(&s2, eng, reg);
+		rc = refused(busy == CALX_OK ? user_get(s2, 1, &u) : busy, CALX_EBUSY);
+	}
+done:
+	if (rc != CALX_OK && s)
+		calx_session_rollback(s);
+	calx_session_free(s2);
+	calx_session_free(s);
+	return rc;
+}
+
+static long no_users_state(calx_session *s)
+{
+	long n = alloc_fail_count(s, &user_mapper), m = alloc_fail_count(s, &address_mapper);
+	return n < 0 || m < 0 ? ALLOC_FAIL_BROKEN : n == 0 && m == 0 ? 0 : ALLOC_FAIL_PARTIAL;
+}
+
+static void refusals_survive_every_allocation_failure(void **state)
+{
+	(void)state;
+	static const alloc_scenario sc = { "refusals", &shop_schema, refusals, no_users_state, 0 };
+	fail_each_allocation(&sc);
+}
+
 static void every_allocation_failure_ends_in_a_status(void **state)
 {
 	(void)state;
@@ -90,6 +164,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_allocation_failure_ends_in_a_status),
+		cmocka_unit_test(refusals_survive_every_allocation_failure),
 	};
 	return RUN_ON_ALL_DIALECTS("alloc_fail", tests);
 }

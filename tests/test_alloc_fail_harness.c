@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "test_alloc_fail.h"
@@ -30,115 +31,6 @@ static const char *database_url(char *buf, size_t cap)
 	return test_url(buf, cap);
 }
 
-/*
- * Run fn in a child process with the allocator working, and give its
- * result (0..250, or an ALLOC_FAIL_* state). The child leaves by _exit: no
- * atexit handler runs, so its coverage counts and leak checks stay out of
- * the results; it only reads or prepares the database.
- */
-static long in_child(long (*fn)(calx_engine *eng, const alloc_scenario *sc), calx_engine *eng,
-                     const alloc_scenario *sc)
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return ALLOC_FAIL_BROKEN;
-	if (pid == 0) {
-		calx_set_allocator(NULL, NULL);
-		long r = fn(eng, sc);
-		_exit(r < -3 || r > 250 ? 0 : (int)(r + 3));
-	}
-	int st;
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) == 0)
-		return ALLOC_FAIL_BROKEN;
-	return WEXITSTATUS(st) - 3;
-}
-
-/* PostgreSQL, once per scenario; the child connects on its own (never on the parent's sockets). */
-static long fresh_tables(calx_engine *unused, const alloc_scenario *sc)
-{
-	(void)unused;
-	char url[512];
-	calx_engine *eng = NULL;
-	calx_registry *reg = NULL;
-	long r = ALLOC_FAIL_BROKEN;
-	if (database_url(url, sizeof url) && calx_engine_open(&eng, url) == CALX_OK &&
-	    calx_registry_open(&reg, sc->schema, NULL) == CALX_OK && calx_drop_all(reg, eng) == CALX_OK &&
-	    calx_create_all(reg, eng) == CALX_OK)
-		r = 0;
-	else
-		fprintf(stderr, "preparing the tables: %s\n", calx_engine_errmsg(eng));
-	calx_registry_free(reg);
-	calx_engine_free(eng);
-	return r;
-}
-
-/* Does another table still to be emptied refer to t? */
-static bool referred(const calx_schema_desc *sc, const calx_table_desc *t, const bool *done)
-{
-	for (unsigned i = 0; i < sc->n_tables; i++)
-		for (unsigned k = 0; !done[i] && sc->tables[i] != t && k < sc->tables[i]->n_fks; k++)
-			if (sc->tables[i]->fks[k].ref_table == t)
-				return true;
-	return false;
-}
-
-/* DELETE every row, children first: a few milliseconds, where TRUNCATE or DDL take tens. */
-static int empty_tables(calx_engine *eng, const calx_schema_desc *sc)
-{
-	bool done[64] = { false };
-	if (sc->n_tables > 64)
-		return CALX_EINVAL;
-	for (unsigned left = sc->n_tables; left;) {
-		unsigned was = left;
-		for (unsigned i = 0; i < sc->n_tables; i++) {
-			if (done[i] || referred(sc, sc->tables[i], done))
-				continue;
-			char sql[256];
-			snprintf(sql, sizeof sql, "DELETE FROM \"%s\"", sc->tables[i]->name);
-			int rc = calx_engine_exec(eng, sql);
-			if (rc != CALX_OK)
-				return rc;
-			done[i] = true;
-			left--;
-		}
-		if (left == was)
-			return CALX_EINVAL;     /* a cycle of foreign keys between tables */
-	}
-	return CALX_OK;
-}
-
-static long read_state(calx_engine *eng, const alloc_scenario *sc)
-{
-	char url[512];
-	calx_engine *own = NULL;
-	calx_registry *reg = NULL;
-	calx_session *s = NULL;
-	long r = ALLOC_FAIL_BROKEN;
-	if (current_dialect == TEST_POSTGRESQL) {
-		if (!database_url(url, sizeof url) || calx_engine_open(&own, url) != CALX_OK)
-			goto done;
-		eng = own;
-	}
-	if (calx_registry_open(&reg, sc->schema, NULL) != CALX_OK || calx_session_open(&s, eng, reg) != CALX_OK) {
-		fprintf(stderr, "reading back: %s\n", s ? calx_session_errmsg(s) : calx_engine_errmsg(eng));
-		goto done;
-	}
-	r = sc->state(s);
-	if (r == ALLOC_FAIL_BROKEN)
-		fprintf(stderr, "reading back: %s\n", calx_session_errmsg(s));
-	/* PostgreSQL: empty the tables for the next run (cheaper than creating them again) */
-	if (own && r != ALLOC_FAIL_BROKEN && empty_tables(own, sc->schema) != CALX_OK) {
-		fprintf(stderr, "emptying the tables: %s\n", calx_engine_errmsg(own));
-		r = ALLOC_FAIL_BROKEN;
-	}
-done:
-	calx_session_free(s);
-	calx_registry_free(reg);
-	calx_engine_free(own);
-	return r;
-}
-
 long alloc_fail_count(calx_session *s, const calx_mapper_desc *m)
 {
 	calx_select *q = calx_select_new(s, m);
@@ -149,8 +41,151 @@ long alloc_fail_count(calx_session *s, const calx_mapper_desc *m)
 	return r;
 }
 
+static long read_state(calx_engine *eng, const alloc_scenario *sc)
+{
+	calx_registry *reg = NULL;
+	calx_session *s = NULL;
+	long r = ALLOC_FAIL_BROKEN;
+	if (calx_registry_open(&reg, sc->schema, NULL) != CALX_OK || calx_session_open(&s, eng, reg) != CALX_OK)
+		fprintf(stderr, "reading back: %s\n", s ? calx_session_errmsg(s) : calx_engine_errmsg(eng));
+	else if ((r = sc->state(s)) == ALLOC_FAIL_BROKEN)
+		fprintf(stderr, "reading back: %s\n", calx_session_errmsg(s));
+	calx_session_free(s);
+	calx_registry_free(reg);
+	return r;
+}
+
+/* Does a table not yet emptied, other than t, refer to t? */
+static bool referred(const calx_schema_desc *sc, const calx_table_desc *t, const bool *done)
+{
+	for (unsigned i = 0; i < sc->n_tables; i++)
+		for (unsigned k = 0; !done[i] && sc->tables[i] != t && k < sc->tables[i]->n_fks; k++)
+			if (sc->tables[i]->fks[k].ref_table == t)
+				return true;
+	return false;
+}
+
+/* Every row deleted, children first, in one round trip: far cheaper than TRUNCATE or new tables. */
+static int empty_tables(calx_engine *eng, const calx_schema_desc *sc)
+{
+	bool done[64] = { false };
+	char sql[4096];
+	size_t k = 0;
+	if (sc->n_tables > 64)
+		return CALX_EINVAL;
+	for (unsigned left = sc->n_tables; left;) {
+		unsigned was = left;
+		for (unsigned i = 0; i < sc->n_tables; i++) {
+			if (done[i] || referred(sc, sc->tables[i], done))
+				continue;
+			k += (size_t)snprintf(sql + k, k < sizeof sql ? sizeof sql - k : 0, "DELETE FROM \"%s\";",
+			                      sc->tables[i]->name);
+			done[i] = true;
+			left--;
+		}
+		if (left == was)
+			return CALX_EINVAL;     /* a cycle of foreign keys between tables */
+	}
+	return k < sizeof sql ? calx_engine_exec(eng, sql) : CALX_ERANGE;
+}
+
+/*
+ * PostgreSQL's reader: a child process with a connection of its own (never
+ * the parent's sockets) that makes the tables, then for each request reads
+ * the state, empties the tables and answers; it leaves by _exit. One
+ * process for a whole scenario: a connection per run cost more than the
+ * runs.
+ */
+typedef struct reader {
+	pid_t pid;
+	int ask, answer;        /* the parent's ends of the pipes */
+} reader;
+
+static void serve(int ask, int answer, const alloc_scenario *sc)
+{
+	char url[512], c;
+	calx_engine *eng = NULL;
+	calx_registry *reg = NULL;
+	long r = ALLOC_FAIL_BROKEN;
+	if (database_url(url, sizeof url) && calx_engine_open(&eng, url) == CALX_OK &&
+	    calx_registry_open(&reg, sc->schema, NULL) == CALX_OK && calx_drop_all(reg, eng) == CALX_OK &&
+	    calx_create_all(reg, eng) == CALX_OK)
+		r = 0;
+	else
+		fprintf(stderr, "making the tables: %s\n", calx_engine_errmsg(eng));
+	if (write(answer, &r, sizeof r) != sizeof r || r != 0)
+		_exit(1);
+	while (read(ask, &c, 1) == 1) {
+		r = read_state(eng, sc);
+		if (r != ALLOC_FAIL_BROKEN && empty_tables(eng, sc->schema) != CALX_OK) {
+			fprintf(stderr, "emptying the tables: %s\n", calx_engine_errmsg(eng));
+			r = ALLOC_FAIL_BROKEN;
+		}
+		if (write(answer, &r, sizeof r) != sizeof r)
+			break;
+	}
+	_exit(0);
+}
+
+static long answer_of(const reader *rd)
+{
+	long r;
+	return read(rd->answer, &r, sizeof r) == sizeof r ? r : ALLOC_FAIL_BROKEN;
+}
+
+static bool reader_start(reader *rd, const alloc_scenario *sc)
+{
+	int ask[2], answer[2];
+	if (pipe(ask) != 0)
+		return false;
+	if (pipe(answer) != 0) {
+		close(ask[0]);
+		close(ask[1]);
+		return false;
+	}
+	fflush(NULL);
+	rd->pid = fork();
+	if (rd->pid == 0) {
+		calx_set_allocator(NULL, NULL);
+		close(ask[1]);
+		close(answer[0]);
+		serve(ask[0], answer[1], sc);
+	}
+	close(ask[0]);
+	close(answer[1]);
+	rd->ask = ask[1];
+	rd->answer = answer[0];
+	return rd->pid > 0 && answer_of(rd) == 0;
+}
+
+static void reader_stop(reader *rd)
+{
+	close(rd->ask);         /* the reader's loop ends */
+	close(rd->answer);
+	if (rd->pid > 0)
+		waitpid(rd->pid, NULL, 0);
+}
+
+/* SQLite: the database is the engine's memory; a forked child reads its copy and leaves by _exit. */
+static long read_in_child(calx_engine *eng, const alloc_scenario *sc)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return ALLOC_FAIL_BROKEN;
+	if (pid == 0) {
+		calx_set_allocator(NULL, NULL);
+		long r = read_state(eng, sc);
+		_exit(r < -3 || r > 250 ? 0 : (int)(r + 3));
+	}
+	int st;
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) == 0)
+		return ALLOC_FAIL_BROKEN;
+	return WEXITSTATUS(st) - 3;
+}
+
 /* One run: CALX_OK when every step worked; *state as the scenario's reader says. */
-static int one_run(const alloc_scenario *sc, long *state)
+static int one_run(const alloc_scenario *sc, const reader *rd, long *state)
 {
 	char url[512];
 	calx_engine *eng = NULL;
@@ -160,52 +195,68 @@ static int one_run(const alloc_scenario *sc, long *state)
 	if (!database_url(url, sizeof url))
 		return CALX_EINVAL;
 	/* On SQLite the database is the engine's memory: creating its tables is part of the run. */
-	bool tables = current_dialect == TEST_POSTGRESQL;
+	bool tables = rd != NULL;
 	if ((rc = calx_engine_open(&eng, url)) == CALX_OK && (rc = calx_registry_open(&reg, sc->schema, NULL)) == CALX_OK &&
 	    (tables || (rc = calx_create_all(reg, eng)) == CALX_OK)) {
 		tables = true;
 		rc = sc->run(eng, reg);
 	}
-	if (tables)
-		*state = in_child(read_state, eng, sc);
+	if (rd)
+		*state = write(rd->ask, "r", 1) == 1 ? answer_of(rd) : ALLOC_FAIL_BROKEN;
+	else if (tables)
+		*state = read_in_child(eng, sc);
 	calx_registry_free(reg);
 	calx_engine_free(eng);
 	return rc;
+}
+
+/* What is wrong with a run that ended in rc leaving db, or NULL. */
+static const char *wrong(const alloc_scenario *sc, int rc, long db)
+{
+	if (db == ALLOC_FAIL_PARTIAL)
+		return "a commit was written in part";
+	if (db == ALLOC_FAIL_BROKEN)
+		return "the test could not prepare or read the database";
+	/* some failures are absorbed (a statement left out of a cache): then all the work must be done */
+	if (rc == CALX_OK && db != sc->done_state)
+		return "the run said OK but did not do all of its work";
+	return NULL;
 }
 
 long fail_each_allocation(const alloc_scenario *sc)
 {
 	long n, failed = 0, db = ALLOC_FAIL_BROKEN;
 	int rc = CALX_ENOMEM;
-	/* PostgreSQL: the tables are made once; each run's reader empties them */
-	if (current_dialect == TEST_POSTGRESQL && in_child(fresh_tables, NULL, sc) != 0)
-		fail_msg("%s: could not create the tables", sc->name);
+	const char *bad = NULL;
+	reader rd = { 0, -1, -1 }, *prd = NULL;
+	if (current_dialect == TEST_POSTGRESQL) {
+		prd = &rd;
+		if (!reader_start(&rd, sc)) {
+			reader_stop(&rd);
+			fail_msg("%s: could not start the reader or make the tables", sc->name);
+		}
+	}
 	calx_set_allocator(failing_alloc, NULL);
 	for (n = 1; n < 100000; n++) {
 		fail_at = n;
 		calls = 0;
-		rc = one_run(sc, &db);
-		if (calls < n)
-			break;          /* the Nth allocation never came: the run was clean */
+		rc = one_run(sc, prd, &db);
+		if (calls < n) {
+			/* the Nth allocation never came: a clean run, which must complete */
+			if (rc != CALX_OK || db != sc->done_state)
+				bad = "the run with no allocation failing did not complete";
+			break;
+		}
 		failed++;
-		/* Some failures are absorbed (a statement left out of a cache):
-		 * then the scenario must have done all of its work. */
-		if (rc == CALX_OK && db != sc->done_state)
-			fail_msg("%s: allocation %ld failed, the run said OK, database state %ld", sc->name, n, db);
-		if (db == ALLOC_FAIL_PARTIAL)
-			fail_msg("%s: allocation %ld failed: a commit was written in part", sc->name, n);
-		if (db == ALLOC_FAIL_BROKEN)
-			fail_msg("%s: allocation %ld failed: the test could not prepare or read the database", sc->name, n);
+		if ((bad = wrong(sc, rc, db)) != NULL)
+			break;
 	}
-	if (rc != CALX_OK || db != sc->done_state)
-		fail_msg("%s: the run with no allocation failing: %s, database state %ld", sc->name,
-		         calx_status_name(rc), db);
-	/* and once more, with no failing allocation at all */
-	fail_at = 0;
-	rc = one_run(sc, &db);
 	calx_set_allocator(NULL, NULL);
-	assert_int_equal(rc, CALX_OK);
-	assert_int_equal(db, sc->done_state);
+	if (prd)
+		reader_stop(prd);
+	if (bad)
+		fail_msg("%s: %s (allocation %ld of the run failed; %s, database state %ld)", sc->name, bad, n,
+		         calx_status_name(rc), db);
 	assert_true(failed > 0);
 	print_message("[ INFO     ] %s: %ld allocations failed one at a time, each handled\n", sc->name, failed);
 	return failed;

@@ -50,7 +50,7 @@ struct CALX_TABLE("alloc_wide_rows") wide_row {
 	int16_t c33;
 	uint16_t c34;
 	char *c35;
-	char *c36 CALX(type("NUMERIC"));
+	double c36 CALX(type("NUMERIC"));
 };
 
 #endif
