@@ -6,12 +6,15 @@
 # the library too). This clears the counters, runs them (on SQLite and on
 # the PostgreSQL of CALX_TEST_POSTGRESQL_URL: tools/with-postgres.sh), asks
 # gcov for each source file's counts, and checks each site that
-# tools/alloc-sites.sh lists. A site counts as reached when every call gcc
-# compiled on the lines of the call (gcov -b -c: "call N returned M") ran at
-# least once; a plain line count would not do, since in
-# "if (n > 32 && !(row = calx__malloc(...)))" the line runs when the call
-# does not. (For calx__grow and the arenas it proves the call ran, not that
-# it needed new memory that time.)
+# tools/alloc-sites.sh lists (after its --self-test). A site counts as
+# reached when every call gcc compiled on the lines of the call (gcov -b
+# -c: "call N returned M") ran at least once; a plain line count would not
+# do, since in "if (n > 32 && !(row = calx__malloc(...)))" the line runs
+# when the call does not. For calx__grow and the arenas it proves that the
+# call ran, not that it needed new memory that time. Only runs with an
+# allocation failing count: the suites read the database back in child
+# processes that leave by _exit, which write no counts
+# (tests/test_alloc_fail.h).
 #
 # Prints "allocation sites: K of N reached (SQLite + PostgreSQL)" and fails,
 # listing the file:line of each site not reached, unless K = N.
@@ -22,6 +25,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/calx-cov.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 rm -f "$out"
 
+sh tools/alloc-sites.sh --self-test || exit 1
 find "$obj" -name '*.gcda' -exec rm -f {} +
 sh tools/run-tests.sh "$tmp/tests.ok" "$@" || exit 1
 

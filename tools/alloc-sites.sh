@@ -19,14 +19,15 @@
 #
 # What matches: one of the names above as a whole identifier, inside a
 # function body (brace depth > 0, so prototypes and definitions are not
-# sites), followed by "(" -- after any spaces or newlines, so a call split
-# over lines counts once, at the line of its name. Comments, string and
+# sites), followed by "(" -- after any spaces, newlines or comments, so a
+# call split over lines counts once, at the line of its name. Comments, string and
 # character literals and preprocessor lines are skipped. A name inside a
 # body not followed by "(" (its address taken) is listed too, with
 # "reference" after it, and a name in a preprocessor line (a macro) with
 # "macro": either would hide calls from this count, so
 # tools/alloc-coverage.sh refuses them.
 #
+# --self-test checks all this on tools/alloc-sites.d/sample.c.
 # --spans prints file:line:last, last being the line of the call's closing
 # parenthesis, for the coverage check (a call's code may sit on any of its
 # lines).
@@ -40,6 +41,20 @@ cd "$root" || exit 1
 # file:line|why (a site that cannot be reached, not one that is hard to reach)
 exclude='
 '
+
+# --self-test: the lister on tools/alloc-sites.d/sample.c, whose lines say
+# what must be found on them.
+if [ "${1:-}" = "--self-test" ]; then
+	sample=tools/alloc-sites.d/sample.c
+	want=$(awk -v f="$sample" '{ n = gsub(/want: site/, "&"); for (i = 0; i < n; i++) print f ":" NR }
+		/want: reference/ { print f ":" NR " reference" } /want: macro/ { print f ":" NR " macro" }' "$sample" | sort)
+	got=$(sh "$0" "$sample" | sort)
+	if [ "$want" != "$got" ]; then
+		echo "alloc-sites.sh --self-test: on $sample, wanted:"; echo "$want"; echo "found:"; echo "$got"
+		exit 1
+	fi
+	exit 0
+fi
 
 spans=0
 if [ "${1:-}" = "--spans" ]; then
@@ -104,9 +119,18 @@ for f in "$@"; do
 				while (substr(text, i + 1, 1) ~ /[A-Za-z0-9_]/) word = word substr(text, ++i, 1)
 				if (!(word in want) || depth <= 0)
 					continue
-				# the next significant character: "(" makes it a call
-				for (j = i + 1; j <= n && substr(text, j, 1) ~ /[ \t\n]/; j++)
-					;
+				# the next significant character (past spaces, newlines and comments): "(" makes it a call
+				for (j = i + 1; j <= n; j++) {
+					if (substr(text, j, 2) == "/*") {
+						for (j += 2; j <= n && substr(text, j, 2) != "*/"; j++)
+							;
+						j++
+					} else if (substr(text, j, 2) == "//") {
+						while (j < n && substr(text, j + 1, 1) != "\n") j++
+					} else if (substr(text, j, 1) !~ /[ \t\n]/) {
+						break
+					}
+				}
 				if (substr(text, j, 1) != "(") {
 					printf "%s:%d reference\n", file, line
 					continue
