@@ -10,7 +10,9 @@
 # reached when every call gcc compiled on the lines of the call (gcov -b
 # -c: "call N returned M") ran at least once; a plain line count would not
 # do, since in "if (n > 32 && !(row = calx__malloc(...)))" the line runs
-# when the call does not. For calx__grow and the arenas it proves that the
+# when the call does not. A call compiled more than once (in an
+# always_inline function) must have run in each copy. For calx__grow and
+# the arenas it proves that the
 # call ran, not that it needed new memory that time. Only runs with an
 # allocation failing count: the suites read the database back in child
 # processes that leave by _exit, which write no counts
