@@ -116,13 +116,16 @@ static int refusals(calx_engine *eng, calx_registry *reg)
 	struct user *u;
 	if ((rc = refused(user_get(s, 999, &u), CALX_ENOTFOUND)) != CALX_OK)
 		goto done;
-	for (int i = 0; i < 2; i++)
-		if ((rc = calx_session_add(s, user_new(s, .name = "twin"))) != CALX_OK)
+	for (int i = 0; i < 2; i++) {
+		struct user *twin = user_new(s, .name = "twin");
+		if ((rc = twin ? calx_session_add(s, twin) : calx_session_errcode(s)) != CALX_OK)
 			goto done;
+	}
 	if ((rc = refused(calx_session_commit(s), CALX_EUNIQUE)) != CALX_OK ||
 	    (rc = calx_session_rollback(s)) != CALX_OK)
 		goto done;
-	if ((rc = calx_session_add(s, address_new(s, .user_id = 12345, .street = "Nowhere"))) != CALX_OK ||
+	struct address *orphan = address_new(s, .user_id = 12345, .street = "Nowhere");
+	if ((rc = orphan ? calx_session_add(s, orphan) : calx_session_errcode(s)) != CALX_OK ||
 	    (rc = refused(calx_session_commit(s), CALX_EFOREIGNKEY)) != CALX_OK ||
 	    (rc = calx_session_rollback(s)) != CALX_OK)
 		goto done;
