@@ -1,4 +1,7 @@
 /* The allocation-failure harness: see test_alloc_fail.h. */
+#define _GNU_SOURCE             /* dladdr */
+#include <dlfcn.h>
+#include <execinfo.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +14,41 @@
 static long fail_at;    /* the allocation to fail; 0: none */
 static long calls;      /* allocations asked for in this run */
 
+/*
+ * With CALX_ALLOC_FAIL_TRACE=FILE, each failed allocation appends a line to
+ * FILE: this program's path, then the return addresses of its call stack
+ * as offsets into the program. tools/alloc-coverage.sh turns them into
+ * file:line (addr2line) to see which allocation sites a failure went
+ * through.
+ */
+static void trace_failure(void)
+{
+	static FILE *f;
+	static char exe[512];
+	const char *path = getenv("CALX_ALLOC_FAIL_TRACE");
+	if (!path || !*path)
+		return;
+	if (!f) {
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+		if (n <= 0 || !(f = fopen(path, "a")))
+			return;
+		exe[n] = '\0';
+	}
+	void *frames[64];
+	int n = backtrace(frames, 64);
+	Dl_info self;
+	if (!dladdr((void *)trace_failure, &self))
+		return;
+	fprintf(f, "%s", exe);
+	for (int i = 1; i < n; i++) {
+		Dl_info at;
+		if (dladdr(frames[i], &at) && at.dli_fbase == self.dli_fbase)
+			fprintf(f, " %lx", (unsigned long)((char *)frames[i] - (char *)self.dli_fbase - 1));
+	}
+	fputc('\n', f);
+	fflush(f);
+}
+
 static void *failing_alloc(void *payload, void *ptr, size_t size)
 {
 	(void)payload;
@@ -18,8 +56,10 @@ static void *failing_alloc(void *payload, void *ptr, size_t size)
 		free(ptr);
 		return NULL;
 	}
-	if (++calls == fail_at)
+	if (++calls == fail_at) {
+		trace_failure();
 		return NULL;
+	}
 	return realloc(ptr, size);
 }
 

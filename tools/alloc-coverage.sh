@@ -4,22 +4,31 @@
 #
 # The TESTs are those suites built with gcc --coverage (build/coverage/,
 # the library too). This clears the counters, runs them (on SQLite and on
-# the PostgreSQL of CALX_TEST_POSTGRESQL_URL: tools/with-postgres.sh), asks
-# gcov for each source file's counts, and checks each site that
-# tools/alloc-sites.sh lists (after its --self-test). A site counts as
-# reached when every call gcc compiled on the lines of the call (gcov -b
-# -c: "call N returned M") ran at least once; a plain line count would not
-# do, since in "if (n > 32 && !(row = calx__malloc(...)))" the line runs
-# when the call does not. A call compiled more than once (in an
-# always_inline function) must have run in each copy. For calx__grow and
-# the arenas it proves that the
-# call ran, not that it needed new memory that time. Only runs with an
-# allocation failing count: the suites read the database back in child
-# processes that leave by _exit, which write no counts
+# the PostgreSQL of CALX_TEST_POSTGRESQL_URL: tools/with-postgres.sh), and
+# checks each site that tools/alloc-sites.sh lists (after its --self-test)
+# twice:
+#
+# Reached: gcov's counts (gcov -b -c, each source file) say that every call
+# gcc compiled on the lines of the site's call ("call N returned M") ran at
+# least once. A plain line count would not do: in
+# "if (n > 32 && !(row = calx__malloc(...)))" the line runs when the call
+# does not. A call compiled more than once (in an always_inline function)
+# must have run in each copy.
+#
+# Failed through: a call that ran need not have asked the allocator (a
+# calx__grow with room left, an arena whose chunk had room), so the suites
+# also write the call stack of each allocation they fail
+# (CALX_ALLOC_FAIL_TRACE, tests/test_alloc_fail_harness.c); addr2line turns
+# the return addresses into file:line, and each site must be on the stack
+# of at least one failed allocation.
+#
+# Only runs with an allocation failing count: the suites read the database
+# back in child processes that leave by _exit, which write no counts
 # (tests/test_alloc_fail.h).
 #
-# Prints "allocation sites: K of N reached (SQLite + PostgreSQL)" and fails,
-# listing the file:line of each site not reached, unless K = N.
+# Prints "allocation sites: K of N reached (SQLite + PostgreSQL)" and
+# "allocation failures injected through K of N sites", and fails, listing
+# the file:line of each site that falls short, unless both are N of N.
 set -u
 out=$1; shift
 obj=build/coverage
@@ -29,7 +38,7 @@ rm -f "$out"
 
 sh tools/alloc-sites.sh --self-test || exit 1
 find "$obj" -name '*.gcda' -exec rm -f {} +
-sh tools/run-tests.sh "$tmp/tests.ok" "$@" || exit 1
+CALX_ALLOC_FAIL_TRACE="$tmp/trace" sh tools/run-tests.sh "$tmp/tests.ok" "$@" || exit 1
 
 sh tools/alloc-sites.sh --spans > "$tmp/sites" || exit 1
 if grep -E ' (reference|macro)$' "$tmp/sites"; then
@@ -66,6 +75,22 @@ while IFS=: read -r src first last; do
 	}' "$tmp/$(echo "$src" | tr / _).gcov"
 done < "$tmp/sites" > "$tmp/verdicts"
 
+# The failures' call stacks (CALX_ALLOC_FAIL_TRACE, tests/test_alloc_fail_harness.c):
+# each return address to file:line, once per program (addr2line), then the
+# set of source lines some failed allocation was called through.
+root=$(pwd)
+[ -s "$tmp/trace" ] || { echo "alloc-coverage: the suites wrote no trace of their failures"; exit 1; }
+for exe in $(cut -d' ' -f1 "$tmp/trace" | sort -u); do
+	grep "^$exe " "$tmp/trace" | tr ' ' '\n' | grep -v "^$exe$" | sort -u > "$tmp/offsets"
+	addr2line -e "$exe" < "$tmp/offsets" | sed "s|^$root/||; s| (discriminator [0-9]*)||" >> "$tmp/failed-through"
+done
+sort -u "$tmp/failed-through" -o "$tmp/failed-through"
+while IFS=: read -r src first last; do
+	awk -F: -v src="$src" -v first="$first" -v last="$last" '
+	$1 == src && $2 >= first && $2 <= last { hit = 1 }
+	END { printf "%s:%d %s\n", src, first, hit ? "failed" : "never-failed" }' "$tmp/failed-through"
+done < "$tmp/sites" > "$tmp/injected"
+
 total=$(wc -l < "$tmp/verdicts")
 reached=$(grep -c ' reached$' "$tmp/verdicts")
 summary="allocation sites: $reached of $total reached (SQLite + PostgreSQL)"
@@ -75,4 +100,12 @@ if [ "$reached" -ne "$total" ]; then
 	grep ' unreached$' "$tmp/verdicts" | sed 's/ unreached$//; s/^/  /'
 	exit 1
 fi
-{ cat "$tmp/tests.ok"; echo "$summary"; } > "$out"
+failed=$(grep -c ' failed$' "$tmp/injected")
+injected="allocation failures injected through $failed of $total sites"
+echo "$injected"
+if [ "$failed" -ne "$total" ]; then
+	echo "reached, but no allocation failed through them (a growth or an arena that had room):"
+	grep ' never-failed$' "$tmp/injected" | sed 's/ never-failed$//; s/^/  /'
+	exit 1
+fi
+{ cat "$tmp/tests.ok"; echo "$summary"; echo "$injected"; } > "$out"
