@@ -1,8 +1,8 @@
 /*
  * Allocation failure in loading: rows of a table of more than 32 columns
  * (tests/models/alloc_wide.h: their values are gathered in an allocated
- * row, not the stack's), written, loaded by a second session, changed and
- * written again; and exact decimals (NUMERIC) written, compared in a where
+ * row, not the stack's), with text and bytes, one of them long, written,
+ * loaded by a second session, changed and written again; and exact decimals (NUMERIC) written, compared in a where
  * and loaded (as text too, on PostgreSQL). Each allocation fails in turn, on each dialect.
  */
 #include <stdbool.h>
@@ -17,14 +17,29 @@ static int add(calx_session *s, void *obj)
 	return obj ? calx_session_add(s, obj) : calx_session_errcode(s);
 }
 
+/*
+ * Row 2's bytes are longer than any room left in a session's arena:
+ * copying them into the session (calx_bytes_dup) or loading them always
+ * takes a new chunk, so those copies fail too.
+ */
+#define LONG_BYTES 200000
+static unsigned char long_bytes[LONG_BYTES];
+
+static size_t bytes_len(int64_t id)
+{
+	return id == 2 ? LONG_BYTES : 3;
+}
+
 static int add_wide_rows(calx_session *s)
 {
 	int rc;
 	for (int i = 1; i <= 3; i++) {
 		struct wide_row *w = wide_row_new(s, .id = i, .c01 = i, .c05 = 5 * i, .c09 = i / 4.0, .c13 = true,
 		                                  .c21 = "fixed", .c25 = CALX_SOME(25), .c29 = CALX_SOME(0.5),
-		                                  .c31 = CALX_SOME(true), .c33 = -3, .c34 = 34, .c36 = 12.5);
-		if ((rc = add(s, w)) != CALX_OK)
+		                                  .c31 = CALX_SOME(true), .c33 = -3, .c34 = 34, .c36 = 12.5,
+		                                  .c38 = { 1, 2, 3, 4 });
+		if ((rc = add(s, w)) != CALX_OK ||
+		    (rc = calx_bytes_dup(s, &w->c37, long_bytes, bytes_len(i))) != CALX_OK)
 			return rc;
 		if ((rc = calx_field_set_text(s, w, WIDE_ROW_C17, "seventeen")) != CALX_OK ||
 		    (rc = calx_field_set_text(s, w, WIDE_ROW_C35, "thirty-five")) != CALX_OK)
@@ -54,7 +69,8 @@ static int change_wide_row(calx_engine *eng, calx_registry *reg)
 		struct wide_row *w = items[i];
 		if (w->c05 != 5 * w->id || strcmp(w->c17, "seventeen") != 0 || strcmp(w->c21, "fixed") != 0 ||
 		    !w->c25.has_value || w->c26.has_value || w->c18 || strcmp(w->c35, "thirty-five") != 0 ||
-		    w->c36 != 12.5 || w->c33 != -3) {
+		    w->c36 != 12.5 || w->c33 != -3 || !w->c37.data || w->c37.len != bytes_len(w->id) ||
+		    memcmp(w->c37.data, long_bytes, w->c37.len) != 0 || w->c38[3] != 4) {
 			rc = CALX_EINVAL;
 			goto done;
 		}
@@ -161,7 +177,9 @@ static long decimals_state(calx_session *s)
 static void wide_rows_survive_every_allocation_failure(void **state)
 {
 	(void)state;
-	static const alloc_scenario sc = { "a table of 37 columns", &alloc_wide_schema, wide, wide_state, 2 };
+	for (size_t i = 0; i < LONG_BYTES; i++)
+		long_bytes[i] = (unsigned char)(i * 7);
+	static const alloc_scenario sc = { "a table of 39 columns", &alloc_wide_schema, wide, wide_state, 2 };
 	fail_each_allocation(&sc);
 }
 

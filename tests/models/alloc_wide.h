@@ -3,7 +3,8 @@
  * columns. A row of up to 32 values is loaded through a buffer on the
  * stack; a wider one takes its buffer from the allocator, and that path
  * must fail cleanly too. The column types vary so that the load converts
- * integers, reals, text into the arena, fixed text and NULLs.
+ * integers, reals, text and bytes into the arena, fixed text, fixed bytes
+ * and NULLs.
  */
 #ifndef CALX_TEST_ALLOC_WIDE_H
 #define CALX_TEST_ALLOC_WIDE_H
@@ -11,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <calx/annotate.h>
+#include <calx/bytes.h>
 #include <calx/nullable.h>
 
 struct CALX_TABLE("alloc_wide_rows") wide_row {
@@ -51,6 +53,8 @@ struct CALX_TABLE("alloc_wide_rows") wide_row {
 	uint16_t c34;
 	char *c35;
 	double c36 CALX(type("NUMERIC"));
+	calx_bytes c37;                 /* BLOB / BYTEA */
+	unsigned char c38[4];
 };
 
 #endif
