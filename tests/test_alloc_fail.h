@@ -3,16 +3,18 @@
  * tests/test_alloc_fail*.c suites: a scenario runs again and again with the
  * Nth allocation of the library failing, N = 1, 2, ... until a run
  * completes, on each dialect. Every run must end in a status, never a
- * crash; the asan variant checks that nothing leaks; and whatever a failed
- * commit left in the database must be all or nothing, which each scenario
- * says by the state it reads back.
+ * crash; the sanitizer builds check that nothing leaks; and whatever a
+ * failed commit left in the database must be all or nothing, which each
+ * scenario says by the state it reads back.
  *
  * Only the scenario's own work runs with allocations failing. Preparing
- * the database (PostgreSQL) and reading the state back run in a child
- * process that leaves by _exit, so with the allocator working they still
- * add nothing to the coverage counts of the allocation-site check
- * (tools/alloc-coverage.sh): a site counts only when a failing run reached
- * it.
+ * the database and reading the state back run in child processes that
+ * leave by _exit (on SQLite one per run, forked with the in-memory
+ * database; on PostgreSQL one per scenario, with its own connection), so
+ * with the allocator working they add nothing to the coverage counts of
+ * the allocation-site check (tools/alloc-coverage.sh): a site counts only
+ * when a failing run reached it. With CALX_ALLOC_FAIL_TRACE set, each
+ * failed allocation's call stack is written for that check too.
  */
 #ifndef CALX_TEST_ALLOC_FAIL_H
 #define CALX_TEST_ALLOC_FAIL_H

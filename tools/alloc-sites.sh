@@ -20,11 +20,11 @@
 # What matches: one of the names above as a whole identifier, inside a
 # function body (brace depth > 0, so prototypes and definitions are not
 # sites), followed by "(" -- after any spaces, newlines or comments, so a
-# call split over lines counts once, at the line of its name. Comments, string and
-# character literals and preprocessor lines are skipped. A name inside a
-# body not followed by "(" (its address taken) is listed too, with
-# "reference" after it, and a name in a preprocessor line (a macro) with
-# "macro": either would hide calls from this count, so
+# call split over lines counts once, at the line of its name. Comments,
+# string and character literals and preprocessor lines are skipped. A
+# name inside a body not followed by "(" (its address taken) is listed
+# too, with "reference" after it, and a name in a preprocessor line (a
+# macro) with "macro": either would hide calls from this count, so
 # tools/alloc-coverage.sh refuses them.
 #
 # --self-test checks all this on tools/alloc-sites.d/sample.c.
@@ -34,8 +34,9 @@
 #
 # The exclusion list below names calls that can never take memory from the
 # hook, each by its file and its text (so that edits above it do not move
-# it) with the reason; they are not listed. Keep it tiny: a call that is
-# merely hard to reach is a site.
+# it) with the reason; they are not listed, and an exclusion that matches
+# no call fails the run. Keep it tiny: a call that is merely hard to reach
+# is a site.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
