@@ -32,7 +32,7 @@
 set -u
 out=$1; shift
 obj=build/coverage
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/calx-cov.XXXXXX") || exit 1
+tmp=$(mktemp -d -t calx-cov.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 rm -f "$out"
 
