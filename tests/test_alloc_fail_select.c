@@ -1,0 +1,175 @@
+/*
+ * Allocation failure in selects: expressions built (comparisons with text
+ * copied into the node, LIKE, IS NULL, AND/OR/NOT), a chain of 48 ORed
+ * conditions (a list grown past its first block, a syntax tree beyond its
+ * inline block), order by several columns, limit and offset, column tuples,
+ * select_one, the same select again from the statement caches, and
+ * selects refused with a status. Each allocation fails in turn, on each
+ * dialect.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "test_alloc_fail.h"
+
+static int add_users(calx_session *s)
+{
+	static const char *const names[] = { "ann", "bob", "cid", "dee", "eve", "fay" };
+	int rc;
+	for (int i = 0; i < 6; i++) {
+		struct user *u = user_new(s, .name = "", .age = i, .score = i / 2.0,
+		                          .color = i % 2 ? COLOR_RED : COLOR_BLUE);
+		if (!u)
+			return calx_session_errcode(s);
+		if ((rc = calx_field_set_text(s, u, USER_NAME, names[i])) != CALX_OK ||
+		    (i % 3 == 0 && (rc = calx_field_set_text(s, u, USER_NOTE, "noted")) != CALX_OK) ||
+		    (rc = calx_session_add(s, u)) != CALX_OK)
+			return rc;
+	}
+	return calx_session_commit(s);
+}
+
+/* The rows of a select, their names joined in order into out. */
+static int names_of(calx_select *q, char *out, size_t cap)
+{
+	void **items;
+	size_t n;
+	int rc = calx_select_all(q, &items, &n);
+	out[0] = '\0';
+	for (size_t i = 0; rc == CALX_OK && i < n; i++) {
+		size_t k = strlen(out);
+		snprintf(out + k, cap - k, "%s%s", k ? " " : "", ((struct user *)items[i])->name);
+	}
+	return rc;
+}
+
+/* ages 1..5, named like "_?_" or noted, red or not NULL-noted: bob cid dee eve fay; desc by age, skip 1, 3 */
+static int filtered(calx_session *s)
+{
+	calx_select *q = calx_select_new(s, &user_mapper);
+	if (!q)
+		return calx_session_errcode(s);
+	calx_where(q, calx_and(calx_ge(USER_AGE, 1), calx_le(USER_AGE, 5)));
+	calx_where(q, calx_or(calx_like(USER_NAME, "_e_"), calx_or(calx_eq(USER_COLOR, (int)COLOR_RED),
+	                                                            calx_is_not_null(USER_NOTE))));
+	calx_where(q, calx_not(calx_is_null(USER_NAME)));
+	calx_where(q, calx_ne(USER_NAME, "zed"));
+	calx_order_by(q, USER_AGE, CALX_DESC);
+	calx_order_by(q, USER_NAME, CALX_ASC);
+	calx_limit(q, 3);
+	calx_offset(q, 1);
+	char got[128];
+	int rc = names_of(q, got, sizeof got);
+	calx_select_free(q);
+	if (rc == CALX_OK && strcmp(got, "dee bob") != 0)
+		rc = CALX_EINVAL;
+	return rc;
+}
+
+/* 48 ORed comparisons, 45 of which match nobody. */
+static int long_chain(calx_session *s)
+{
+	calx_select *q = calx_select_new(s, &user_mapper);
+	if (!q)
+		return calx_session_errcode(s);
+	calx_expr *e = calx_eq(USER_AGE, 1000);
+	for (int i = 1; i < 48; i++)
+		e = calx_or(e, i % 12 == 0 ? calx_eq(USER_AGE, i / 12) : calx_eq(USER_AGE, 1000 + i));
+	calx_where(q, e);
+	calx_order_by(q, USER_AGE, CALX_ASC);
+	char got[128];
+	int rc = names_of(q, got, sizeof got);
+	calx_select_free(q);
+	if (rc == CALX_OK && strcmp(got, "bob cid dee") != 0)
+		rc = CALX_EINVAL;
+	return rc;
+}
+
+/* name and age of the user named "eve", as values */
+static int tuple(calx_session *s)
+{
+	const calx_field_desc *cols[] = { USER_NAME, USER_AGE };
+	calx_select *q = calx_select_new(s, &user_mapper);
+	if (!q)
+		return calx_session_errcode(s);
+	calx_where(q, calx_eq(USER_NAME, "eve"));
+	calx_value v[2];
+	int rc = calx_select_columns(q, cols, 2);
+	if (rc == CALX_OK && (rc = calx_select_next_values(q, v)) == CALX_ROW) {
+		rc = v[0].kind == CALX_VALUE_TEXT && v[0].u.s.n == 3 && memcmp(v[0].u.s.p, "eve", 3) == 0 &&
+		     v[1].kind == CALX_VALUE_INT && v[1].u.i == 4 ? CALX_OK : CALX_EINVAL;
+		if (rc == CALX_OK && (rc = calx_select_next_values(q, v)) == CALX_DONE)
+			rc = CALX_OK;
+	}
+	calx_select_free(q);
+	return rc == CALX_ROW ? CALX_EINVAL : rc;
+}
+
+/* select_one: one row, then more than one; a comparison that is not one is refused when it runs */
+static int one_and_refused(calx_session *s)
+{
+	void *obj;
+	calx_select *q = calx_select_new(s, &user_mapper);
+	if (!q)
+		return calx_session_errcode(s);
+	calx_where(q, calx_eq(USER_NAME, "cid"));
+	int rc = calx_select_one(q, &obj);
+	calx_select_free(q);
+	if (rc != CALX_OK)
+		return rc;
+	if (!(q = calx_select_new(s, &user_mapper)))
+		return calx_session_errcode(s);
+	rc = calx_select_one(q, &obj);
+	calx_select_free(q);
+	if (rc != CALX_EMULTIPLE)
+		return rc == CALX_OK ? CALX_EINVAL : rc;
+	if (!(q = calx_select_new(s, &user_mapper)))
+		return calx_session_errcode(s);
+	calx_where(q, calx_compare(CALX_OP_AND, USER_AGE, calx_v(1)));
+	rc = calx_select_all(q, &(void **){ NULL }, &(size_t){ 0 });
+	calx_select_free(q);
+	if (rc != CALX_EINVAL)
+		return rc == CALX_OK ? CALX_EINVAL : rc;
+	return CALX_OK;
+}
+
+static int selects(calx_engine *eng, calx_registry *reg)
+{
+	calx_session *s = NULL;
+	int rc;
+	if ((rc = calx_session_open(&s, eng, reg)) != CALX_OK)
+		goto done;
+	if ((rc = add_users(s)) != CALX_OK)
+		goto done;
+	/* the second filtered select's SQL comes from the caches */
+	if ((rc = filtered(s)) != CALX_OK || (rc = long_chain(s)) != CALX_OK || (rc = tuple(s)) != CALX_OK ||
+	    (rc = one_and_refused(s)) != CALX_OK || (rc = filtered(s)) != CALX_OK)
+		goto done;
+done:
+	if (rc != CALX_OK && s)
+		calx_session_rollback(s);
+	calx_session_free(s);
+	return rc;
+}
+
+/* 0 no users, 1 the six; anything else a commit in part */
+static long users_state(calx_session *s)
+{
+	long n = alloc_fail_count(s, &user_mapper);
+	return n < 0 ? ALLOC_FAIL_BROKEN : n == 0 ? 0 : n == 6 ? 1 : ALLOC_FAIL_PARTIAL;
+}
+
+static void selects_survive_every_allocation_failure(void **state)
+{
+	(void)state;
+	static const alloc_scenario sc = { "selects, expressions, column tuples, caches", &shop_schema, selects,
+		                           users_state, 1 };
+	fail_each_allocation(&sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(selects_survive_every_allocation_failure),
+	};
+	return RUN_ON_ALL_DIALECTS("alloc_fail_select", tests);
+}
