@@ -165,6 +165,7 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	c->loc.col = e->loc->col;
 	c->ctype = ct;
 	c->offset = offset;
+	c->size = clang_Type_getSizeOf(type);
 	c->key_type = key_type(cx, type, ct);
 	if (pk) {
 		c->flags |= CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL;

@@ -23,9 +23,12 @@ static void dep_path(calxr__buf *b, const char *p)
 	}
 }
 
-void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *target)
+void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *path, const char *raw_target)
 {
-	dep_path(b, target);
+	if (raw_target)
+		calxr__buf_put(b, raw_target);
+	else
+		dep_path(b, path);
 	calxr__buf_put(b, ":");
 	for (unsigned i = 0; i < cx->n_deps; i++) {
 		calxr__buf_put(b, " \\\n  ");
