@@ -113,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unlink(h_out);
 
 	static const char *const args[] = { "-Iinclude", "-std=c11" };
-	calx_reflect_options o = { input, c_out, h_out, NULL, "fuzz", NULL, args, 2 };
+	calx_reflect_options o = { .input = input, .c_out = c_out, .h_out = h_out, .name = "fuzz", .clang_args = args, .n_clang_args = 2 };
 	diags d = { 0 };
 	int rc = calx_reflect_run(&o, on_diag, &d);
 	struct stat st;
