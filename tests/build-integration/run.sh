@@ -95,8 +95,18 @@ record() {
 	[ "$gen" = "$3" ] || fail "$kind, $1: generated source $gen, expected $3"
 }
 
-# Let the next change get a later mtime than the last build's outputs.
-tick() { sleep 0.05; }
+# changed FILE: FILE was just changed; make sure its mtime is past the
+# last build's output, as a later edit's would be (a file system with
+# coarse timestamps could give both the same one).
+changed() {
+	i=0
+	while awk -v a="$(stat -c %.9Y "$1")" -v b="$(stat -c %.9Y "$dir/app")" 'BEGIN { exit !(a <= b) }'; do
+		i=$((i + 1))
+		[ "$i" -le 60 ] || { fail "$kind: $1 stays older than the app"; return 0; }
+		sleep 0.05
+		touch "$1"
+	done
+}
 
 everything="reflect main.o notes.calx.o link"
 for kind in ninja ninja_norestat make cmake_make cmake_ninja; do
@@ -108,23 +118,25 @@ for kind in ninja ninja_norestat make cmake_make cmake_ninja; do
 	"build_$kind" "$dir" "$dir/build.log" || { cat "$dir/build.log"; fail "$kind: the first build failed"; continue; }
 	record "first build" "$everything" -
 	run_app "$dir" first
-	tick; before=$(stamp "$dir")
+	before=$(stamp "$dir")
 	"build_$kind" "$dir" "$dir/build.log" || fail "$kind: no-op build failed"
 	record "no change" nothing kept
-	tick; before=$(stamp "$dir"); touch "$hdir/notes.h"
+	before=$(stamp "$dir"); touch "$hdir/notes.h"; changed "$hdir/notes.h"
 	"build_$kind" "$dir" "$dir/build.log" || fail "$kind: build after touch failed"
 	record "touch notes.h" "$everything" kept
-	tick; before=$(stamp "$dir")
+	before=$(stamp "$dir")
 	sed -i 's|^\tdouble weight;$|\tdouble weight;\t/* in grams */|' "$hdir/notes.h"
 	grep -q 'in grams' "$hdir/notes.h" || fail "$kind: the comment edit did not apply"
+	changed "$hdir/notes.h"
 	"build_$kind" "$dir" "$dir/build.log" || fail "$kind: build after a comment failed"
 	record "comment edit" "$everything" kept
-	tick; before=$(stamp "$dir"); touch "$hdir/config.h"
+	before=$(stamp "$dir"); touch "$hdir/config.h"; changed "$hdir/config.h"
 	"build_$kind" "$dir" "$dir/build.log" || fail "$kind: build after touching config.h failed"
 	record "touch config.h" "$everything" kept
-	tick; before=$(stamp "$dir")
+	before=$(stamp "$dir")
 	sed -i 's|^\tcalx_opt_int32 stars;$|&\n\tint32_t pages;|' "$hdir/notes.h"
 	grep -q 'pages' "$hdir/notes.h" || fail "$kind: the layout edit did not apply"
+	changed "$hdir/notes.h"
 	"build_$kind" "$dir" "$dir/build.log" || { cat "$dir/build.log"; fail "$kind: build after a layout change failed"; }
 	record "new field" "$everything" rewritten
 	run_app "$dir" changed
