@@ -200,8 +200,11 @@ void calxr__emit_layout_guard(calxr__ctx *cx, calxr__buf *b, const calxr__table 
 char *calxr__handle_name(calxr__ctx *cx, const char *tag, const char *path);
 
 /* output.c */
-/* "target: deps": target as given (-MT) when raw_target is not NULL, else path escaped. */
-void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *path, const char *raw_target);
+/*
+ * "target: deps": target as given (-MT) when raw_target is not NULL, else
+ * path escaped; with phony, "dep:" for every dependency but the input (-MP).
+ */
+void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *path, const char *raw_target, bool phony);
 /*
  * Write each buffer to its path through a temporary file and rename, but
  * leave a file whose content is already the same untouched. 0 or -1.

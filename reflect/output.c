@@ -23,7 +23,7 @@ static void dep_path(calxr__buf *b, const char *p)
 	}
 }
 
-void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *path, const char *raw_target)
+void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *path, const char *raw_target, bool phony)
 {
 	if (raw_target)
 		calxr__buf_put(b, raw_target);
@@ -35,6 +35,12 @@ void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *path, const 
 		dep_path(b, cx->deps[i]);
 	}
 	calxr__buf_put(b, "\n");
+	/* deps[0] is the input itself: a rule for it would hide its absence */
+	for (unsigned i = 1; phony && i < cx->n_deps; i++) {
+		calxr__buf_put(b, "\n");
+		dep_path(b, cx->deps[i]);
+		calxr__buf_put(b, ":\n");
+	}
 }
 
 /* 1 if path holds exactly the n bytes at p. */

@@ -34,6 +34,8 @@ typedef struct calx_reflect_options {
 	 * several separated by blanks), or NULL: c_out, escaped.
 	 */
 	const char *dep_target;
+	/* A compiler's -MP: an empty rule for every dependency but the input, so a deleted header does not stop Make. */
+	bool dep_phony;
 } calx_reflect_options;
 
 /*

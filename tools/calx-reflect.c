@@ -2,7 +2,7 @@
  * calx-reflect - the build step: annotated C header in, descriptors out.
  *
  *   calx-reflect models.h -o models.calx.c --header models.calx.h
- *                [-MD [-MF models.calx.c.d] [-MT TARGET]] [--name NAME] [--include PATH]
+ *                [-MD [-MF models.calx.c.d] [-MT TARGET] [-MP]] [--name NAME] [--include PATH]
  *                [compiler options]
  *
  * The compiler options are those that change what the header means or how
@@ -20,7 +20,7 @@
 #include "reflect.h"
 
 static const char usage[] =
-	"usage: calx-reflect INPUT.h -o OUT.c --header OUT.h [-MD [-MF DEPFILE] [-MT TARGET]]\n"
+	"usage: calx-reflect INPUT.h -o OUT.c --header OUT.h [-MD [-MF DEPFILE] [-MT TARGET] [-MP]]\n"
 	"                    [--name NAME] [--include PATH] [compiler options]\n"
 	"compiler options, passed to libclang (as the compiler that builds the header gets them):\n"
 	"  -I DIR  -iquote DIR  -isystem DIR  -idirafter DIR  -isysroot DIR  --sysroot=DIR\n"
@@ -151,6 +151,8 @@ static int run(int argc, char **argv, const char **clang_args, char **dep_defaul
 			*slot = argv[i];
 		} else if (!strcmp(a, "-MD")) {
 			md = 1;
+		} else if (!strcmp(a, "-MP")) {
+			o.dep_phony = true;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 0;
@@ -176,8 +178,8 @@ static int run(int argc, char **argv, const char **clang_args, char **dep_defaul
 		return bad_usage(!o.input ? "no input header" : !o.c_out ? "no -o OUT.c" : "no --header OUT.h", NULL);
 	if (o.name && !calx_reflect_valid_name(o.name))
 		return bad_usage("--name must be a C identifier:", o.name);
-	if ((o.dep_out || *dep_target) && !md)
-		return bad_usage(o.dep_out ? "-MF needs -MD" : "-MT needs -MD", NULL);
+	if ((o.dep_out || *dep_target || o.dep_phony) && !md)
+		return bad_usage(o.dep_out ? "-MF needs -MD" : *dep_target ? "-MT needs -MD" : "-MP needs -MD", NULL);
 	if (md && !o.dep_out) {
 		size_t n = strlen(o.c_out);
 		if (!(*dep_default = malloc(n + 3))) {

@@ -2,7 +2,7 @@
  * tests/reflect/test_reflect_flags.c - the compiler's options that change
  * what a header means or how it is laid out reach libclang, so the reflect
  * step can mirror the compile step; unknown options are still refused; -MT
- * names the depfile's target.
+ * names the depfile's target, -MP adds an empty rule per header.
  *
  * The layout numbers are read back from the generated _Static_asserts,
  * which is where libclang's view of the struct ends up.
@@ -223,6 +223,7 @@ static void unknown_options_still_exit_2(void **state)
 	const char *no_target[] = { "-target", NULL };
 	const char *no_include[] = { "-include", NULL };
 	const char *mt_alone[] = { "-MT", "x.o", NULL };
+	const char *mp_alone[] = { "-MP", NULL };
 	(void)state;
 	refused_usage(o2, "calx-reflect: unknown option (not one calx-reflect passes to libclang): -O2\n");
 	refused_usage(wall, "unknown option (not one calx-reflect passes to libclang): -Wall\n");
@@ -232,6 +233,7 @@ static void unknown_options_still_exit_2(void **state)
 	refused_usage(no_target, "calx-reflect: missing value after -target\n");
 	refused_usage(no_include, "calx-reflect: missing value after -include\n");
 	refused_usage(mt_alone, "calx-reflect: -MT needs -MD\n");
+	refused_usage(mp_alone, "calx-reflect: -MP needs -MD\n");
 }
 
 /* An -f option libclang does not know is its error, reported as one: exit status 1. */
@@ -269,6 +271,18 @@ static void mt_names_the_depfile_target(void **state)
 	dep = harness_slurp(d);
 	assert_true(!strncmp(dep, "gen/m.calx.c gen/m.calx.h: \\\n", 29));
 	free(dep);
+	/* -MP: an empty rule for each header, none for the input */
+	{
+		const char *mp[] = { harness_tool, h, "-o", c, "--header", gh, "-Iinclude", "-MD", "-MF", d, "-MT", "x.c", "-MP", NULL };
+		assert_int_equal(harness_run(mp, harness_path("e.txt")), 0);
+		dep = harness_slurp(d);
+		assert_true(!strncmp(dep, "x.c: \\\n", 7));
+		assert_non_null(strstr(dep, "\n\ninclude/calx/annotate.h:\n"));
+		assert_null(strstr(dep, "layout.h:\n"));
+		/* n dependencies, n line continuations ("x.c: \" and all but the last): n - 1 rules */
+		assert_int_equal(harness_count(dep, ":\n"), harness_count(dep, " \\\n") - 1);
+		free(dep);
+	}
 	/* without -MT: the C output */
 	assert_int_equal(harness_run(dflt, harness_path("e.txt")), 0);
 	dep = harness_slurp(d);
