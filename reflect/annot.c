@@ -200,6 +200,50 @@ bool calxr__ap_keyword(calxr__span arg, calxr__span *key, calxr__span *value)
 	return true;
 }
 
+/*
+ * SQL text the DDL embeds (a check, a server default, a type) must stay
+ * inside the clause it is pasted into: no comment ("-- note" would swallow
+ * the rest of the statement, a slash-star all of it), no ';', quotes closed
+ * and parentheses balanced (a stray ')' would end CHECK (...) early).
+ * Quoted text ('...', "...") is skipped: "'a--b'" is a value, and SQL's
+ * doubled quote 'it''s' reads as two quoted pieces.
+ */
+bool calxr__ap_check_sql_text(parser *p, const char *what, const char *s)
+{
+	size_t depth = 0;
+	for (const char *c = s; *c; c++) {
+		if (*c == '\'' || *c == '"') {
+			const char q = *c;
+			while (c[1] && c[1] != q)
+				c++;
+			if (!c[1]) {
+				calxr__ap_fail(p, "%s has an unterminated %s: close it", what,
+					      q == '\'' ? "string ('...')" : "quoted identifier (\"...\")");
+				return false;
+			}
+			c++;
+		} else if ((c[0] == '-' && c[1] == '-') || (c[0] == '/' && c[1] == '*')) {
+			calxr__ap_fail(p, "%s contains an SQL comment '%.2s', which would swallow the rest of the DDL: remove it (a C comment next to the annotation says the same)",
+				      what, c);
+			return false;
+		} else if (*c == ';') {
+			calxr__ap_fail(p, "%s contains ';', which would end the DDL statement: remove it", what);
+			return false;
+		} else if (*c == '(') {
+			depth++;
+		} else if (*c == ')' && depth-- == 0) {
+			calxr__ap_fail(p, "%s has a ')' without its '(', which would end the DDL clause early: balance the parentheses",
+				      what);
+			return false;
+		}
+	}
+	if (depth) {
+		calxr__ap_fail(p, "%s has a '(' without its ')': balance the parentheses", what);
+		return false;
+	}
+	return true;
+}
+
 /* A SQL type list: the type, then "dialect:TYPE" variants. */
 void calxr__ap_type_args(parser *p, const char *what, calxr__span *args, unsigned n, calxr__strlist *out)
 {
@@ -219,6 +263,21 @@ void calxr__ap_type_args(parser *p, const char *what, calxr__span *args, unsigne
 				char shown[SHOW_MAX + 4];
 				calxr__ap_fail(p, "invalid type variant '%s' (expected \"dialect:TYPE\")",
 					      calxr__ap_show(calxr__span_of(s), shown));
+				free(s);
+				continue;
+			}
+		}
+		{
+			const char *colon = i > 0 ? strchr(s, ':') : NULL;
+			const char *type = colon ? colon + 1 : s;
+			char shown[SHOW_MAX + 4];
+			if (strlen(type) > CALXR__SQL_TYPE_MAX) {
+				calxr__ap_fail(p, "SQL type '%s' is %zu bytes, longer than the %d a column type may have: use a shorter type (a domain: CREATE DOMAIN)",
+					      calxr__ap_show(calxr__span_of(type), shown), strlen(type), CALXR__SQL_TYPE_MAX);
+				free(s);
+				continue;
+			}
+			if (!calxr__ap_check_sql_text(p, "SQL type", type)) {
 				free(s);
 				continue;
 			}

@@ -15,6 +15,8 @@
 
 /* Longest table or column name accepted (PostgreSQL's NAMEDATALEN - 1). */
 #define CALXR__IDENT_MAX 63
+/* Longest SQL type accepted in type(...) or CALX_TYPE (the runtime's DDL buffers hold it with room to spare). */
+#define CALXR__SQL_TYPE_MAX 127
 
 typedef void (*calxr__annot_err_fn)(void *payload, const char *msg);
 
@@ -43,6 +45,8 @@ typedef enum calxr__opt {
 	CALXR__OPT_INIT,
 	CALXR__OPT_TRANSIENT,
 	CALXR__OPT_VERSION,
+	CALXR__OPT_PREFIX,        /* prefix("opened_") on an embedded mixin: its column names */
+	CALXR__OPT_CHAR_AS,       /* char_as(text) or char_as(integer) on a char field */
 	CALXR__OPT_COUNT
 } calxr__opt;
 
@@ -50,6 +54,13 @@ typedef struct calxr__strlist {
 	char **v;
 	unsigned n;
 } calxr__strlist;
+
+/* What a plain char field is: char_as(text) or char_as(integer); no default (the field must say). */
+typedef enum calxr__char_as {
+	CALXR__CHAR_AS_UNSET = 0,
+	CALXR__CHAR_AS_TEXT,
+	CALXR__CHAR_AS_INTEGER
+} calxr__char_as;
 
 /* Every option of one field, merged over all its calx:field annotations. */
 typedef struct calxr__field_opts {
@@ -64,9 +75,11 @@ typedef struct calxr__field_opts {
 	calxr__strlist types;     /* [0] the SQL type, then "dialect:TYPE" variants */
 	char *fk_table, *fk_column, *ondelete, *onupdate;
 	bool oom;                /* memory ran out while parsing */
+	char *prefix;            /* prefix("..."): the column prefix of an embedded mixin */
+	calxr__char_as char_as;  /* char_as(...) */
 } calxr__field_opts;
 
-#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false }
+#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET }
 
 const char *calxr__opt_name(calxr__opt o);
 

@@ -31,6 +31,8 @@ static const struct opt_spec {
 	[CALXR__OPT_INIT] = { "init", 1, 1 },
 	[CALXR__OPT_TRANSIENT] = { "transient", 0, 0 },
 	[CALXR__OPT_VERSION] = { "version", 0, 0 },
+	[CALXR__OPT_PREFIX] = { "prefix", 1, 1 },
+	[CALXR__OPT_CHAR_AS] = { "char_as", 1, 1 },
 };
 
 const char *calxr__opt_name(calxr__opt o)
@@ -49,6 +51,7 @@ void calxr__field_opts_free(calxr__field_opts *o)
 	free(o->fk_column);
 	free(o->ondelete);
 	free(o->onupdate);
+	free(o->prefix);
 	memset(o, 0, sizeof *o);
 	o->init = true;
 }
@@ -181,10 +184,20 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 	case CALXR__OPT_SERVER_DEFAULT:
 		if (!(o->server_default = nonempty_string(p, what, args[0])))
 			return;
+		if (!calxr__ap_check_sql_text(p, what, o->server_default)) {
+			free(o->server_default);
+			o->server_default = NULL;
+			return;
+		}
 		break;
 	case CALXR__OPT_CHECK:
 		if (!(o->check = nonempty_string(p, what, args[0])))
 			return;
+		if (!calxr__ap_check_sql_text(p, what, o->check)) {
+			free(o->check);
+			o->check = NULL;
+			return;
+		}
 		break;
 	case CALXR__OPT_NAME:
 		o->name = calxr__ap_string_arg(p, what, args[0]);
@@ -201,6 +214,29 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 	case CALXR__OPT_FOREIGN_KEY:
 		foreign_key(p, o, args, n);
 		break;
+	case CALXR__OPT_PREFIX:
+		/* a prefix is the start of a column name: the same characters, and it may end in '_' */
+		o->prefix = nonempty_string(p, what, args[0]);
+		if (o->prefix && !calxr__ap_check_ident(p, "column prefix", o->prefix)) {
+			free(o->prefix);
+			o->prefix = NULL;
+		}
+		if (!o->prefix)
+			return;
+		break;
+	case CALXR__OPT_CHAR_AS: {
+		calxr__span a = calxr__span_trim(args[0]);
+		char shown[SHOW_MAX + 4];
+		if (a.n == 4 && !memcmp(a.p, "text", 4))
+			o->char_as = CALXR__CHAR_AS_TEXT;
+		else if (a.n == 7 && !memcmp(a.p, "integer", 7))
+			o->char_as = CALXR__CHAR_AS_INTEGER;
+		else {
+			calxr__ap_fail(p, "option 'char_as' expects text or integer, found '%s'", calxr__ap_show(a, shown));
+			return;
+		}
+		break;
+	}
 	default: /* the flags: nothing more to read */
 		break;
 	}

@@ -30,6 +30,8 @@ char *calxr__ap_string_arg(parser *p, const char *what, calxr__span arg);
 bool calxr__ap_check_ident(parser *p, const char *what, const char *s);
 void calxr__ap_type_args(parser *p, const char *what, calxr__span *args, unsigned n,
 			calxr__strlist *out);
+/* SQL text the DDL embeds: no comment, no ';', quotes closed, parentheses balanced; false after an error. */
+bool calxr__ap_check_sql_text(parser *p, const char *what, const char *s);
 /* Index of the bracket matching s.p[0]; the text is known to be balanced. */
 size_t calxr__ap_match_paren(calxr__span s);
 /* "key = value" (not "=="): true with both parts trimmed. */

@@ -163,6 +163,10 @@ static bool positional(parser *p, calxr__tcons *c, calxr__span *args, unsigned n
 		c->sql = calxr__ap_string_arg(p, what, args[0]);
 		if (c->sql && !*c->sql)
 			calxr__ap_fail(p, "option 'check' expects a non-empty string");
+		else if (c->sql && !calxr__ap_check_sql_text(p, "option 'check'", c->sql)) {
+			free(c->sql);
+			c->sql = NULL;
+		}
 		break;
 	case CALXR__TCONS_FOREIGN_KEY: {
 		if (n != 2) {

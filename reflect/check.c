@@ -1,13 +1,85 @@
 /*
  * reflect/check.c - checks across a table and across the schema: primary
  * keys, the default autoincrement, duplicate columns and tables, column
- * handle names; then constraints.c for unique, index, check and foreign keys.
+ * names and handle names, names the databases reserve; then constraints.c
+ * for unique, index, check and foreign keys. Everything refused here would
+ * otherwise fail later: at create_all, when the generated code compiles,
+ * or at run time.
  */
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* PostgreSQL's system columns: every table has them, a column cannot take the name. */
+static bool pg_system_column(const char *name)
+{
+	static const char *const names[] = { "tableoid", "xmin", "cmin", "xmax", "cmax", "ctid" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcasecmp(name, names[i]))
+			return true;
+	return false;
+}
+
+bool calxr__sqlite_reserved(const char *name)
+{
+	/* SQLite refuses tables and indexes whose names begin with sqlite_ (any case). */
+	return !strncasecmp(name, "sqlite_", 7);
+}
+
+/* The FieldDecl of a member path ("ts.created_at") in record rec, or a null cursor. */
+static CXCursor member_cursor(calxr__ctx *cx, CXCursor rec, const char *path)
+{
+	CXCursor found = clang_getNullCursor();
+	const char *dot = strchr(path, '.');
+	size_t len = dot ? (size_t)(dot - path) : strlen(path);
+	unsigned n;
+	CXCursor *f = calxr__fields(cx, rec, &n);
+
+	for (unsigned i = 0; i < n && clang_Cursor_isNull(found); i++) {
+		char *name = calxr__cx_take(cx, clang_getCursorSpelling(f[i]));
+		if (name && strlen(name) == len && !strncmp(name, path, len))
+			found = f[i];
+		free(name);
+	}
+	free(f);
+	if (dot && !clang_Cursor_isNull(found)) {
+		CXType sub = clang_getCanonicalType(clang_getCursorType(found));
+		found = member_cursor(cx, clang_getCursorDefinition(clang_getTypeDeclaration(sub)), dot + 1);
+	}
+	return found;
+}
+
+/* char[1] holds only "": the runtime's VARCHAR(N-1) would be VARCHAR(0), which PostgreSQL refuses. */
+static void char_array_size(calxr__ctx *cx, const calxr__table *t, const calxr__column *c)
+{
+	if (c->ctype != CALX_CTYPE_CHARARRAY)
+		return;
+	CXCursor f = member_cursor(cx, t->cursor, c->path);
+	if (clang_Cursor_isNull(f))
+		return;
+	long long n = clang_getArraySize(clang_getCanonicalType(clang_getCursorType(f)));
+	if (n == 1)
+		calxr__error(cx, &c->loc, "field '%s' of struct '%s' is char[1], which holds only the empty string (VARCHAR(0)): use char[N] with N >= 2, or char *",
+			    c->member, c->owner);
+}
+
+/* What the database would refuse or silently change about a column's name. */
+static void column_name(calxr__ctx *cx, const calxr__column *c)
+{
+	if (!c->column)
+		return;
+	if (!calxr__is_sql_ident(c->column) && c->prefixed)
+		calxr__error(cx, &c->loc, "invalid column name '%s' of field '%s' of struct '%s' (the mixin's prefix and the field's name; expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes): shorten the prefix(...)",
+			    c->column, c->member, c->owner, CALXR__IDENT_MAX);
+	else if (!calxr__is_sql_ident(c->column))
+		calxr__error(cx, &c->loc, "invalid column name '%s' of field '%s' of struct '%s' (expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes): rename the field or give it name(\"...\")",
+			    c->column, c->member, c->owner, CALXR__IDENT_MAX);
+	else if (pg_system_column(c->column))
+		calxr__error(cx, &c->loc, "column name '%s' of field '%s' of struct '%s' is a PostgreSQL system column of every table: rename the field or give it name(\"...\")",
+			    c->column, c->member, c->owner);
+}
 
 static void primary_key(calxr__ctx *cx, calxr__table *t)
 {
@@ -18,6 +90,9 @@ static void primary_key(calxr__ctx *cx, calxr__table *t)
 		calxr__error(cx, &t->loc, "table '%s' of struct '%s' has no primary key", t->table, t->tag);
 		return;
 	}
+	if (t->n_pk > CALXR__MAX_PK)
+		calxr__error(cx, &t->loc, "table '%s' of struct '%s' has a primary key of %u columns, more than the %d calx supports: use a surrogate key (int64_t id CALX(primary_key)) and unique(...) on these columns",
+			    t->table, t->tag, t->n_pk, CALXR__MAX_PK);
 	for (unsigned i = 0; i < t->n_cols; i++) {
 		calxr__column *c = &t->cols[i];
 		if (!(c->flags & CALX_FIELD_PRIMARY_KEY))
@@ -29,6 +104,14 @@ static void primary_key(calxr__ctx *cx, calxr__table *t)
 		if (t->n_pk == 1 && calxr__ctype_is_integer(c->ctype) && !(c->flags & CALX_FIELD_ENUM) &&
 		    !c->autoinc_off)
 			c->flags |= CALX_FIELD_AUTOINCREMENT;
+		/*
+		 * The database generates a key only with calx's own column type:
+		 * SQLite's rowid needs exactly INTEGER PRIMARY KEY, PostgreSQL an
+		 * identity column. Another type makes every insert fail NOT NULL.
+		 */
+		if ((c->flags & CALX_FIELD_AUTOINCREMENT) && c->types.n)
+			calxr__error(cx, &c->loc, "SQL type '%s' on autoincrement key '%s' of struct '%s': the database generates a key only with calx's own type (SQLite INTEGER PRIMARY KEY, PostgreSQL GENERATED BY DEFAULT AS IDENTITY); give the key no SQL type of its own (no type(...), no CALX_TYPE typedef), or add autoincrement(false) and set the key yourself",
+				    c->types.v[0], c->member, c->owner);
 	}
 }
 
@@ -49,7 +132,9 @@ static void columns(calxr__ctx *cx, calxr__table *t)
 					    t->table, t->tag, version->path, c->path);
 			version = c;
 		}
-		handles[i] = calxr__handle_name(cx, t->tag, c->path);
+		column_name(cx, c);
+		char_array_size(cx, t, c);
+		handles[i] = calxr__handle_name(cx, t->sym, c->path);
 		for (unsigned j = 0; j < i; j++) {
 			/* SQLite folds column names' case: "Name" and "name" are one column. */
 			if (c->column && t->cols[j].column && !strcasecmp(c->column, t->cols[j].column)) {
@@ -67,6 +152,85 @@ static void columns(calxr__ctx *cx, calxr__table *t)
 	calxr__strv_free(handles, t->n_cols);
 }
 
+/* Column handles are macros of one header: ORDER_LINE_ID from order.line_id and order_line.id is one name. */
+static void handles_across_tables(calxr__ctx *cx)
+{
+	for (unsigned i = 0; i < cx->n_tables; i++) {
+		const calxr__table *t = &cx->tables[i];
+		for (unsigned k = 0; k < t->n_cols; k++) {
+			char *h = calxr__handle_name(cx, t->sym, t->cols[k].path);
+			bool clash = false;
+			for (unsigned j = 0; h && j < i && !clash; j++) {
+				const calxr__table *u = &cx->tables[j];
+				for (unsigned l = 0; l < u->n_cols && !clash; l++) {
+					char *g = calxr__handle_name(cx, u->sym, u->cols[l].path);
+					if (g && !strcmp(g, h)) {
+						calxr__error(cx, &t->cols[k].loc, "column handle '%s' of field '%s' of struct '%s' collides with field '%s' of struct '%s': rename one of the fields or structs",
+							    h, t->cols[k].path, t->tag, u->cols[l].path, u->tag);
+						clash = true;
+					}
+					free(g);
+				}
+			}
+			free(h);
+		}
+	}
+}
+
+/* Generated names go by the struct tag: calx's own namespace is not the program's. */
+static void tag_namespace(calxr__ctx *cx, const calxr__table *t)
+{
+	if (t->sym && (!strcasecmp(t->sym, "calx") || !strncasecmp(t->sym, "calx_", 5)))
+		calxr__error(cx, &t->loc, "struct '%s' would get generated names in calx's own namespace (%s_new, %s_eq, column handles CALX_...): rename the struct, or give calx-reflect --prefix",
+			    t->tag, t->sym, t->sym);
+}
+
+/* Does the program's name u clash with a name generated for table t? */
+static bool clashes(calxr__ctx *cx, const calxr__table *t, const char *u)
+{
+	static const char *const suffixes[] = { "_mapper", "_table", "_new", "_get", "_repr", "_eq" };
+	size_t n = strlen(t->sym);
+
+	if (!strncmp(u, t->sym, n)) {
+		for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+			if (!strcmp(u + n, suffixes[i]))
+				return true;
+		if (!strncmp(u + n, "__", 2)) /* the generated source's own statics */
+			return true;
+	}
+	if (!strncmp(u, "CALX__NEW_", 10) && !strcmp(u + 10, t->sym))
+		return true;
+	for (unsigned i = 0; i < t->n_cols; i++) {
+		char *h = calxr__handle_name(cx, t->sym, t->cols[i].path);
+		bool same = h && !strcmp(h, u);
+		free(h);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+/* A function, global, typedef or enumerator of the program named like a generated name. */
+static void program_names(calxr__ctx *cx)
+{
+	size_t ns = cx->schema ? strlen(cx->schema) : 0;
+	for (unsigned k = 0; k < cx->n_user_names; k++) {
+		const calxr__user_name *u = &cx->user_names[k];
+		if (!u->name)
+			continue;
+		for (unsigned i = 0; i < cx->n_tables; i++)
+			if (cx->tables[i].sym && clashes(cx, &cx->tables[i], u->name)) {
+				calxr__error(cx, &u->loc, "'%s' is also a name calx-reflect generates for struct '%s': rename it, or give calx-reflect --prefix",
+					    u->name, cx->tables[i].tag);
+				break;
+			}
+		if (ns && !strncmp(u->name, cx->schema, ns) &&
+		    (!strcmp(u->name + ns, "_schema") || !strncmp(u->name + ns, "__", 2)))
+			calxr__error(cx, &u->loc, "'%s' is also a name calx-reflect generates for the schema '%s': rename it, or give calx-reflect --name",
+				    u->name, cx->schema);
+	}
+}
+
 void calxr__check(calxr__ctx *cx)
 {
 	for (unsigned i = 0; i < cx->n_tables; i++) {
@@ -77,9 +241,18 @@ void calxr__check(calxr__ctx *cx)
 					    t->table, cx->tables[j].tag, t->tag);
 				break;
 			}
+		if (t->table && calxr__sqlite_reserved(t->table))
+			calxr__error(cx, &t->loc, "table name '%s' of struct '%s' is reserved by SQLite (names beginning with sqlite_): choose another with CALX_TABLE(\"...\")",
+				    t->table, t->tag);
+		tag_namespace(cx, t);
 		primary_key(cx, t);
 		columns(cx, t);
 	}
+	handles_across_tables(cx);
+	program_names(cx);
 	/* After every table's columns are known: keys may point forward. */
 	calxr__constraints(cx);
+	/* Last: it reparses the translation unit, which invalidates the cursors. */
+	if (!cx->errors)
+		calxr__check_defaults(cx);
 }

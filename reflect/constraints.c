@@ -9,6 +9,7 @@
  * target columns are not the target's primary key or unique, constraints
  * declared twice and constraint names used twice.
  */
+#define _GNU_SOURCE /* strcasestr */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -190,9 +191,53 @@ static const char *category(calx_ctype t)
 	case CALX_CTYPE_FLOAT:
 	case CALX_CTYPE_DOUBLE:
 		return "real";
+	case CALX_CTYPE_BYTEARRAY:
+	case CALX_CTYPE_BYTES:
+		return "bytes";
 	default:
 		return "text";
 	}
+}
+
+/*
+ * The column's SQL type on a dialect as written (type(...), its
+ * "dialect:TYPE" variant, CALX_TYPE), or NULL when calx derives it from
+ * the C type.
+ */
+static const char *written_type(const calxr__column *c, const char *dialect)
+{
+	size_t n = strlen(dialect);
+	for (unsigned i = 1; i < c->types.n; i++)
+		if (!strncmp(c->types.v[i], dialect, n) && c->types.v[i][n] == ':')
+			return c->types.v[i] + n + 1;
+	return c->types.n ? c->types.v[0] : NULL;
+}
+
+/*
+ * The family of a column's SQL type on a dialect, by SQLite's affinity
+ * rules (datatype3.html 3.1): INT -> integer, CHAR/CLOB/TEXT -> text,
+ * BLOB (and PostgreSQL's BYTEA) -> blob, REAL/FLOA/DOUB -> real, else numeric. PostgreSQL refuses a
+ * foreign key between families (text and bigint). A type calx derives goes
+ * by the kind of type the dialects derive (INTEGER/BIGINT, BOOLEAN, REAL,
+ * TEXT/VARCHAR, BLOB/BYTEA).
+ */
+static const char *sql_family(const calxr__column *c, const char *dialect)
+{
+	const char *t = written_type(c, dialect);
+	if (!t)
+		t = calxr__ctype_is_integer(c->ctype) ? "INTEGER"
+		    : c->ctype == CALX_CTYPE_BOOL ? "BOOLEAN"
+		    : c->ctype == CALX_CTYPE_FLOAT || c->ctype == CALX_CTYPE_DOUBLE ? "REAL"
+		    : c->ctype == CALX_CTYPE_BYTEARRAY || c->ctype == CALX_CTYPE_BYTES ? "BLOB" : "TEXT";
+	if (strcasestr(t, "INT"))
+		return "integer";
+	if (strcasestr(t, "CHAR") || strcasestr(t, "CLOB") || strcasestr(t, "TEXT"))
+		return "text";
+	if (strcasestr(t, "BLOB") || strcasestr(t, "BYTEA"))
+		return "blob";
+	if (strcasestr(t, "REAL") || strcasestr(t, "FLOA") || strcasestr(t, "DOUB"))
+		return "real";
+	return "numeric";
 }
 
 /* Same columns, in any order. */
@@ -250,6 +295,19 @@ static bool foreign_key(calxr__ctx *cx, calxr__table *t, calxr__constraint *c, c
 			return false;
 		}
 	}
+	static const char *const dialects[] = { "sqlite", "postgresql" };
+	for (unsigned i = 0; i < c->c.cols.n; i++)
+		for (unsigned d = 0; d < 2; d++) {
+			const calxr__column *a = &t->cols[c->cols[i]], *b = &r->cols[c->ref_cols[i]];
+			const char *fa = sql_family(a, dialects[d]), *fb = sql_family(b, dialects[d]);
+			if (strcmp(fa, fb)) {
+				const char *ta = written_type(a, dialects[d]), *tb = written_type(b, dialects[d]);
+				calxr__error(cx, where(t, c), "%s joins column '%s' (%s) to column '%s' (%s) of table '%s' on %s: incompatible SQL types; give both columns the same type(...)",
+					    what, a->column, ta ? ta : calxr__ctype_c_name(a->ctype), b->column,
+					    tb ? tb : calxr__ctype_c_name(b->ctype), r->table, dialects[d]);
+				return false;
+			}
+		}
 	if (!is_key(r, c->ref_cols, c->c.ref_cols.n)) {
 		calxr__buf b = { NULL, 0, 0, false };
 		put_list(&b, &c->c.ref_cols);
@@ -292,6 +350,12 @@ static void duplicates(calxr__ctx *cx, unsigned ti, calxr__constraint *c, const 
 		}
 	if (!c->c.name)
 		return;
+	if (calxr__sqlite_reserved(c->c.name)) {
+		calxr__error(cx, where(t, c), "%s is named '%s', which SQLite reserves (names beginning with sqlite_): choose another name=",
+			    what, c->c.name);
+		c->ok = false;
+		return;
+	}
 	for (unsigned tj = 0; tj <= ti; tj++)
 		for (unsigned j = 0; j < cx->tables[tj].n_cons; j++) {
 			const calxr__constraint *d = &cx->tables[tj].cons[j];

@@ -61,3 +61,16 @@ void calxr__ctx_free_diags(calxr__ctx *cx)
 	cx->seen = NULL;
 	cx->n_seen = 0;
 }
+
+char *calxr__clang_message(calxr__ctx *cx, const char *msg)
+{
+	/* CALX_TYPE(T, ...) declares struct calx__typemap_T: a second one is a C redefinition. */
+	static const char redef[] = "redefinition of 'calx__typemap_";
+	if (!strncmp(msg, redef, sizeof redef - 1)) {
+		const char *t = msg + sizeof redef - 1;
+		size_t n = strcspn(t, "'");
+		return calxr__printf(cx, "CALX_TYPE(%.*s) is given twice: keep one per typedef, with every dialect variant in it (CALX_TYPE(%.*s, \"SQL\", \"postgresql:SQL\"))",
+				    (int)n, t, (int)n, t);
+	}
+	return calxr__strdup(cx, msg);
+}

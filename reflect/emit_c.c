@@ -18,7 +18,8 @@ static const char *const ctype_names[] = {
 	[CALX_CTYPE_UINT32] = "CALX_CTYPE_UINT32", [CALX_CTYPE_UINT64] = "CALX_CTYPE_UINT64",
 	[CALX_CTYPE_BOOL] = "CALX_CTYPE_BOOL", [CALX_CTYPE_FLOAT] = "CALX_CTYPE_FLOAT",
 	[CALX_CTYPE_DOUBLE] = "CALX_CTYPE_DOUBLE", [CALX_CTYPE_STRING] = "CALX_CTYPE_STRING",
-	[CALX_CTYPE_CHARARRAY] = "CALX_CTYPE_CHARARRAY",
+	[CALX_CTYPE_CHARARRAY] = "CALX_CTYPE_CHARARRAY", [CALX_CTYPE_BYTEARRAY] = "CALX_CTYPE_BYTEARRAY",
+	[CALX_CTYPE_BYTES] = "CALX_CTYPE_BYTES", [CALX_CTYPE_CHAR] = "CALX_CTYPE_CHAR",
 };
 
 static const struct { uint32_t bit; const char *name; } flag_names[] = {
@@ -45,7 +46,7 @@ static void put_flat(calxr__buf *b, const char *path)
 static void defaults(calxr__buf *b, const calxr__table *t)
 {
 	bool any = false;
-	calxr__buf_printf(b, "static const struct %s %s__defaults = { ", t->tag, t->tag);
+	calxr__buf_printf(b, "static const struct %s %s__defaults = { ", t->tag, t->sym);
 	for (unsigned i = 0; i < t->n_cols; i++)
 		if (t->cols[i].default_text) {
 			calxr__buf_printf(b, "%s.%s = %s", any ? ", " : "", t->cols[i].path, t->cols[i].default_text);
@@ -60,7 +61,7 @@ static void variants(calxr__buf *b, const calxr__table *t)
 		const calxr__column *c = &t->cols[i];
 		if (c->types.n < 2)
 			continue;
-		calxr__buf_printf(b, "static const char *const %s__", t->tag);
+		calxr__buf_printf(b, "static const char *const %s__", t->sym);
 		put_flat(b, c->path);
 		calxr__buf_put(b, "_variants[] = { ");
 		for (unsigned j = 1; j < c->types.n; j++) {
@@ -74,7 +75,7 @@ static void variants(calxr__buf *b, const calxr__table *t)
 static void index_array(calxr__buf *b, const calxr__table *t, const char *suffix, unsigned k,
 			const unsigned *v, unsigned n)
 {
-	calxr__buf_printf(b, "static const unsigned %s__%s%u[] = { ", t->tag, suffix, k);
+	calxr__buf_printf(b, "static const unsigned %s__%s%u[] = { ", t->sym, suffix, k);
 	for (unsigned i = 0; i < n; i++)
 		calxr__buf_printf(b, "%s%u", i ? ", " : "", v[i]);
 	calxr__buf_put(b, " };\n");
@@ -89,7 +90,7 @@ static void constraints(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 	for (unsigned i = 0; i < t->n_cols && n_pk < 64; i++)
 		if (t->cols[i].flags & CALX_FIELD_PRIMARY_KEY)
 			pk[n_pk++] = i;
-	calxr__buf_printf(b, "static const unsigned %s__pk[] = { ", t->tag);
+	calxr__buf_printf(b, "static const unsigned %s__pk[] = { ", t->sym);
 	for (unsigned i = 0; i < n_pk; i++)
 		calxr__buf_printf(b, "%s%u", i ? ", " : "", pk[i]);
 	calxr__buf_put(b, n_pk ? " };\n" : "0 };\n");
@@ -100,7 +101,7 @@ static void constraints(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 		unsigned i = n[c->c.kind]++;
 		index_array(b, t, prefix[c->c.kind], i, c->cols, c->c.cols.n);
 		if (c->c.kind == CALXR__TCONS_FOREIGN_KEY) {
-			calxr__buf_printf(b, "static const unsigned %s__fk%u_ref[] = { ", t->tag, i);
+			calxr__buf_printf(b, "static const unsigned %s__fk%u_ref[] = { ", t->sym, i);
 			for (unsigned j = 0; j < c->c.ref_cols.n; j++)
 				calxr__buf_printf(b, "%s%u", j ? ", " : "", c->ref_cols[j]);
 			calxr__buf_put(b, " };\n");
@@ -112,7 +113,7 @@ static void constraints(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 		unsigned i = 0;
 		if (!calxr__count_cons(t, (calxr__tcons_kind)kind))
 			continue;
-		calxr__buf_printf(b, "static const %s %s__%s[] = {\n", type[kind], t->tag, array[kind]);
+		calxr__buf_printf(b, "static const %s %s__%s[] = {\n", type[kind], t->sym, array[kind]);
 		for (unsigned k = 0; k < t->n_cons; k++) {
 			const calxr__constraint *c = &t->cons[k];
 			if (!c->ok || c->c.kind != kind)
@@ -128,7 +129,7 @@ static void constraints(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 			if (kind == CALXR__TCONS_FOREIGN_KEY) {
 				const calxr__table *r = &cx->tables[c->ref_mapper];
 				calxr__buf_printf(b, ", .columns = %s__fk%u, .ref_table = &%s_table, .ref_columns = %s__fk%u_ref, .n_columns = %u, .ondelete = ",
-						 t->tag, i, r->tag, t->tag, i, c->c.cols.n);
+						 t->sym, i, r->sym, t->sym, i, c->c.cols.n);
 				calxr__buf_cstr(b, c->c.ondelete);
 				calxr__buf_put(b, ", .onupdate = ");
 				calxr__buf_cstr(b, c->c.onupdate);
@@ -137,7 +138,7 @@ static void constraints(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 					calxr__buf_printf(b, "%s%s", j ? ", " : "", r->cols[c->ref_cols[j]].path);
 				calxr__buf_put(b, c->c.ref_cols.n > 1 ? ") */\n" : " */\n");
 			} else {
-				calxr__buf_printf(b, ", .columns = %s__%s%u, .n_columns = %u", t->tag, prefix[kind], i, c->c.cols.n);
+				calxr__buf_printf(b, ", .columns = %s__%s%u, .n_columns = %u", t->sym, prefix[kind], i, c->c.cols.n);
 				if (kind == CALXR__TCONS_INDEX)
 					calxr__buf_put(b, c->c.unique ? ", .flags = CALX_INDEX_UNIQUE" : ", .flags = 0");
 				calxr__buf_put(b, " },\n");
@@ -152,7 +153,7 @@ static void constraints(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 static void array_ref(calxr__buf *b, const calxr__table *t, const char *name, unsigned n)
 {
 	if (n)
-		calxr__buf_printf(b, ".%s = %s__%s, .n_%s = %u, ", name, t->tag, name, name, n);
+		calxr__buf_printf(b, ".%s = %s__%s, .n_%s = %u, ", name, t->sym, name, name, n);
 	else
 		calxr__buf_printf(b, ".%s = NULL, .n_%s = 0, ", name, name);
 }
@@ -161,10 +162,10 @@ static void table(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned
 {
 	constraints(cx, b, t);
 	calxr__buf_printf(b, "const calx_table_desc %s_table = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
-			 t->tag);
+			 t->sym);
 	calxr__buf_cstr(b, t->table);
 	calxr__buf_printf(b, ", .columns = %s__fields, .n_columns = sizeof %s__fields / sizeof %s__fields[0], .pk = %s__pk, .n_pk = %u, ",
-			 t->tag, t->tag, t->tag, t->tag, t->n_pk);
+			 t->sym, t->sym, t->sym, t->sym, t->n_pk);
 	array_ref(b, t, "fks", calxr__count_cons(t, CALXR__TCONS_FOREIGN_KEY));
 	array_ref(b, t, "uniques", calxr__count_cons(t, CALXR__TCONS_UNIQUE));
 	array_ref(b, t, "indexes", calxr__count_cons(t, CALXR__TCONS_INDEX));
@@ -172,7 +173,7 @@ static void table(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned
 	calxr__buf_printf(b, ".index = %u, .schema = &%s_schema, .source = ", index, cx->schema);
 	calxr__buf_cstr(b, source);
 	calxr__buf_put(b, " };\n");
-	calxr__buf_printf(b, "static const calx_table_desc *const %s__mapper_tables[] = { &%s_table };\n", t->tag, t->tag);
+	calxr__buf_printf(b, "static const calx_table_desc *const %s__mapper_tables[] = { &%s_table };\n", t->sym, t->sym);
 }
 
 static void field(calxr__buf *b, const calxr__table *t, unsigned i)
@@ -197,7 +198,7 @@ static void field(calxr__buf *b, const calxr__table *t, unsigned i)
 	calxr__buf_cstr(b, c->types.n ? c->types.v[0] : NULL);
 	calxr__buf_put(b, ", .sql_type_variants = ");
 	if (c->types.n > 1) {
-		calxr__buf_printf(b, "%s__", t->tag);
+		calxr__buf_printf(b, "%s__", t->sym);
 		put_flat(b, c->path);
 		calxr__buf_put(b, "_variants");
 	} else {
@@ -207,29 +208,29 @@ static void field(calxr__buf *b, const calxr__table *t, unsigned i)
 	calxr__buf_cstr(b, c->server_default);
 	calxr__buf_put(b, ", .default_text = ");
 	calxr__buf_cstr(b, c->default_text);
-	calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table, .user_type = NULL },\n", i, t->tag,
-			 t->tag);
+	calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table, .user_type = NULL },\n", i, t->sym,
+			 t->sym);
 }
 
 static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned index)
 {
 	char *source = calxr__printf(cx, "%s:%u", t->loc.file, t->loc.line);
 
-	calxr__buf_printf(b, "static const calx_field_desc %s__fields[] = {\n", t->tag);
+	calxr__buf_printf(b, "static const calx_field_desc %s__fields[] = {\n", t->sym);
 	for (unsigned i = 0; i < t->n_cols; i++)
 		field(b, t, i);
 	calxr__buf_put(b, "};\n");
 	table(cx, b, t, index, source ? source : "");
 	calxr__buf_printf(b, "const calx_mapper_desc %s_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
-			 t->tag);
+			 t->sym);
 	calxr__buf_cstr(b, t->tag);
 	calxr__buf_put(b, ", .table = ");
 	calxr__buf_cstr(b, t->table);
 	calxr__buf_printf(b, ", .size = sizeof(struct %s), .align = _Alignof(struct %s), .fields = %s__fields, .n_fields = sizeof %s__fields / sizeof %s__fields[0], ",
-			 t->tag, t->tag, t->tag, t->tag, t->tag);
-	calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = 1, ", t->tag);
+			 t->tag, t->tag, t->sym, t->sym, t->sym);
+	calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = 1, ", t->sym);
 	calxr__buf_printf(b, ".defaults = &%s__defaults, .index = %u, .schema = &%s_schema, .parent = NULL, .source = ",
-			 t->tag, index, cx->schema);
+			 t->sym, index, cx->schema);
 	calxr__buf_cstr(b, source ? source : "");
 	calxr__buf_put(b, ", .discriminator = -1, .polymorphic_identity = NULL, .relationships = NULL, .n_relationships = 0 };\n");
 	free(source);
@@ -257,11 +258,11 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 	if (cx->n_tables) {
 		calxr__buf_printf(b, "static const calx_mapper_desc *const %s__mappers[] = { ", cx->schema);
 		for (unsigned i = 0; i < cx->n_tables; i++)
-			calxr__buf_printf(b, "%s&%s_mapper", i ? ", " : "", cx->tables[i].tag);
+			calxr__buf_printf(b, "%s&%s_mapper", i ? ", " : "", cx->tables[i].sym);
 		calxr__buf_put(b, " };\n");
 		calxr__buf_printf(b, "static const calx_table_desc *const %s__tables[] = { ", cx->schema);
 		for (unsigned i = 0; i < cx->n_tables; i++)
-			calxr__buf_printf(b, "%s&%s_table", i ? ", " : "", cx->tables[i].tag);
+			calxr__buf_printf(b, "%s&%s_table", i ? ", " : "", cx->tables[i].sym);
 		calxr__buf_put(b, " };\n");
 	}
 	calxr__buf_printf(b, "const calx_schema_desc %s_schema = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",

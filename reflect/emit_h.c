@@ -22,18 +22,20 @@ static const char *zero_of(const calxr__column *c)
 {
 	if (c->flags & CALX_FIELD_OPTIONAL)
 		return "CALX_NULL";
+	if (c->ctype == CALX_CTYPE_BYTEARRAY || c->ctype == CALX_CTYPE_BYTES)
+		return "{ 0 }";
 	return c->ctype == CALX_CTYPE_CHARARRAY ? "\"\"" : "0";
 }
 
 static void constructor(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 {
-	const char *tag = t->tag;
+	const char *tag = t->tag, *sym = t->sym;
 	(void)cx;
 	calxr__buf_printf(b, "/* %s_new(s, .field = value, ...): a transient struct %s with defaults applied; NULL on error (see calx_session_errmsg). */\n",
-			 tag, tag);
-	calxr__buf_printf(b, "#define %s_new(...) CALX__NEW_%s(__VA_ARGS__, )\n", tag, tag);
+			 sym, tag);
+	calxr__buf_printf(b, "#define %s_new(...) CALX__NEW_%s(__VA_ARGS__, )\n", sym, sym);
 	calxr__buf_printf(b, "#define CALX__NEW_%s(s, ...) ((struct %s *)calx__construct((s), &%s_mapper, &(struct %s){ ",
-			 tag, tag, tag, tag);
+			 sym, tag, sym, tag);
 	for (unsigned i = 0; i < t->n_cols; i++) {
 		const calxr__column *c = &t->cols[i];
 		if (i == 0 || c->default_text)
@@ -44,7 +46,7 @@ static void constructor(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 
 static void wrappers(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 {
-	const char *tag = t->tag;
+	const char *tag = t->tag, *sym = t->sym;
 	const calxr__column *key = NULL;
 
 	(void)cx;
@@ -54,11 +56,11 @@ static void wrappers(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 	/* Composite keys get no typed get: the runtime's generic call takes a row value. */
 	if (t->n_pk == 1 && key)
 		calxr__buf_printf(b, "static inline int %s_get(calx_session *s, %s%skey, struct %s **out) { return calx_session_get(s, &%s_mapper, calx_v(key), (void **)out); }\n",
-				 tag, key->key_type, key->key_type[strlen(key->key_type) - 1] == '*' ? "" : " ", tag, tag);
+				 sym, key->key_type, key->key_type[strlen(key->key_type) - 1] == '*' ? "" : " ", tag, sym);
 	calxr__buf_printf(b, "static inline int %s_repr(const struct %s *o, char *buf, size_t cap) { return calx_object_repr(&%s_mapper, o, buf, cap); }\n",
-			 tag, tag, tag);
+			 sym, tag, sym);
 	calxr__buf_printf(b, "static inline bool %s_eq(const struct %s *a, const struct %s *b) { return calx_object_eq(&%s_mapper, a, b); }\n",
-			 tag, tag, tag, tag);
+			 sym, tag, tag, sym);
 }
 
 void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
@@ -89,14 +91,14 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 	calxr__buf_printf(b, "extern const calx_schema_desc %s_schema;\n", cx->schema);
 	for (unsigned i = 0; i < cx->n_tables; i++)
 		calxr__buf_printf(b, "extern const calx_mapper_desc %s_mapper;\nextern const calx_table_desc %s_table;\n",
-				 cx->tables[i].tag, cx->tables[i].tag);
+				 cx->tables[i].sym, cx->tables[i].sym);
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		const calxr__table *t = &cx->tables[i];
 		calxr__buf_printf(b, "\n/* struct %s: table %s */\n", t->tag, t->table);
 		calxr__buf_put(b, "/* column handles */\n");
 		for (unsigned j = 0; j < t->n_cols; j++) {
-			char *h = calxr__handle_name(cx, t->tag, t->cols[j].path);
-			calxr__buf_printf(b, "#define %s (&%s_mapper.fields[%u])\n", h ? h : "?", t->tag, j);
+			char *h = calxr__handle_name(cx, t->sym, t->cols[j].path);
+			calxr__buf_printf(b, "#define %s (&%s_mapper.fields[%u])\n", h ? h : "?", t->sym, j);
 			free(h);
 		}
 		constructor(cx, b, t);

@@ -70,12 +70,21 @@ static void read_options(calxr__ctx *cx, CXCursor f, calxr__field_opts *o, field
 	calxr__strv_free(v, n);
 }
 
+static bool is_plain_char_type(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+	return k == CXType_Char_S || k == CXType_Char_U;
+}
+
 /* The C type of the *_get key parameter, as the user spelled it. */
 static char *key_type(calxr__ctx *cx, CXType t, calx_ctype ct)
 {
 	char *s;
 	if (ct == CALX_CTYPE_STRING || ct == CALX_CTYPE_CHARARRAY)
 		return calxr__strdup(cx, "const char *");
+	/* char_as(integer): calx_v takes signed char and unsigned char, not plain char */
+	if (is_plain_char_type(t))
+		return calxr__strdup(cx, calxr__ctype_c_name(ct));
 	s = calxr__cx_take(cx, clang_getTypeSpelling(t));
 	/* Anonymous enums spell as "enum (unnamed at ...)": no use in C source. */
 	if (s && (!*s || strchr(s, '('))) {
@@ -102,13 +111,21 @@ static void nullability(calxr__ctx *cx, calxr__column *c, calxr__field_opts *o, 
 			bool optional)
 {
 	const unsigned seen = o->seen;
-	bool text = c->ctype == CALX_CTYPE_STRING || c->ctype == CALX_CTYPE_CHARARRAY;
+	/* a calx_bytes says NULL with its pointer, as a char * does */
+	bool text = c->ctype == CALX_CTYPE_STRING || c->ctype == CALX_CTYPE_CHARARRAY || c->ctype == CALX_CTYPE_BYTES;
 	const char *wrapper = calxr__opt_type_name(c->ctype);
 	const char *plain = calxr__ctype_c_name(c->ctype);
 	char *msg = NULL;
 
 	if (text)
 		return;
+	/* bytes and a char_as(text) char have no calx_opt_*: name the nullable type that holds the same */
+	if (c->ctype == CALX_CTYPE_BYTEARRAY)
+		wrapper = "calx_bytes";
+	else if (c->ctype == CALX_CTYPE_CHAR)
+		wrapper = "char[2]";
+	else if (!wrapper)
+		wrapper = "?";
 	if (!optional) {
 		c->flags |= CALX_FIELD_NOT_NULL;
 		/* with primary_key or not_null, 'contradictory options' was reported */
@@ -145,7 +162,8 @@ static void nullability(calxr__ctx *cx, calxr__column *c, calxr__field_opts *o, 
 }
 
 static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field_opts *o, field_err *e,
-		       const char *path, long long offset, calx_ctype ct, bool is_enum, bool optional)
+		       const char *path, const char *col_prefix, long long offset, calx_ctype ct, bool is_enum,
+		       bool optional)
 {
 	CXType type = clang_getCursorType(f);
 	calxr__column *c;
@@ -158,12 +176,13 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	c->path = calxr__strdup(cx, path);
 	c->member = calxr__strdup(cx, e->field);
 	c->owner = calxr__strdup(cx, e->owner);
-	c->column = o->name ? o->name : calxr__strdup(cx, e->field);
-	o->name = NULL;
+	c->column = calxr__printf(cx, "%s%s", col_prefix, o->name ? o->name : e->field);
+	c->prefixed = *col_prefix != '\0';
 	c->loc.file = calxr__strdup(cx, e->loc->file);
 	c->loc.line = e->loc->line;
 	c->loc.col = e->loc->col;
 	c->ctype = ct;
+	c->plain_char = is_plain_char_type(type);
 	c->offset = offset;
 	c->size = clang_Type_getSizeOf(type);
 	c->key_type = key_type(cx, type, ct);
@@ -197,14 +216,21 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	if (c->autoinc_explicit && (!pk || optional || is_enum || !calxr__ctype_is_integer(ct)))
 		on_error(e, "option 'autoincrement' needs a single-column integer primary key");
 
-	/* A char * the constructor must be given: unless the database or a default fills it. */
-	if (ct == CALX_CTYPE_STRING && (c->flags & CALX_FIELD_NOT_NULL) && !pk && !o->default_text &&
-	    !o->server_default) {
+	/* A char * or calx_bytes the constructor must be given: unless the database or a default fills it. */
+	if ((ct == CALX_CTYPE_STRING || ct == CALX_CTYPE_BYTES) && (c->flags & CALX_FIELD_NOT_NULL) && !pk &&
+	    !o->default_text && !o->server_default) {
 		if (o->init)
 			c->flags |= CALX_FIELD_REQUIRED;
-		else
+		else if (ct == CALX_CTYPE_STRING)
 			on_error(e, "option 'init(false)' on a not-null string needs default(...) or server_default(...)");
+		else
+			on_error(e, "option 'init(false)' on a not-null calx_bytes needs default(...) or server_default(...)");
 	}
+	/* The identity map keys integers and text: bytes and a one-character text are no keys. */
+	if (pk && (ct == CALX_CTYPE_BYTEARRAY || ct == CALX_CTYPE_BYTES))
+		on_error(e, "option 'primary_key' on bytes is not supported (the identity map keys integers and text): use an integer key and make this column 'unique'");
+	else if (pk && ct == CALX_CTYPE_CHAR)
+		on_error(e, "option 'primary_key' on a char_as(text) char is not supported: declare the key char[2], or use char_as(integer)");
 
 	if (o->types.n) {
 		c->types = o->types;
@@ -226,8 +252,161 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	o->fk_table = o->fk_column = o->ondelete = o->onupdate = NULL;
 }
 
-static void walk(calxr__ctx *cx, calxr__table *t, CXCursor rec, const char *prefix, long long base)
+/*
+ * One embedding of a mixin in the table being walked: the same mixin
+ * twice needs a column prefix on (at least) one of them, or every column
+ * would be mapped twice.
+ */
+typedef struct embedding {
+	CXCursor mixin;
+	char *col_prefix;     /* the whole prefix of its columns: outer prefixes first */
+	char *path;           /* "opened" */
+} embedding;
+
+typedef struct walk_state {
+	calxr__table *t;
+	embedding *seen;
+	unsigned n_seen;
+} walk_state;
+
+static bool word_char(char c)
 {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/*
+ * A check(...) written in a mixin names the mixin's columns by their own
+ * names; embedded with prefix("p_"), the columns are p_name. The check's
+ * SQL is rewritten: every identifier outside string literals (bare or
+ * "quoted") that is a column of this embedding, unprefixed, gets the
+ * prefix. cols[first..last) are the columns this embedding added directly.
+ */
+static char *prefix_check(calxr__ctx *cx, const calxr__table *t, unsigned first, unsigned last, const char *sql,
+			  const char *col_prefix)
+{
+	calxr__buf b = { NULL, 0, 0, false };
+	size_t plen = strlen(col_prefix);
+	const char *p = sql;
+
+	while (*p) {
+		if (*p == '\'') {                       /* a string literal, '' inside it */
+			const char *q = p + 1;
+			while (*q && !(*q == '\'' && q[1] != '\''))
+				q += *q == '\'' ? 2 : 1;
+			if (*q)
+				q++;
+			calxr__buf_putn(&b, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		bool quoted = *p == '"';
+		const char *w = quoted ? p + 1 : p, *q = w;
+		if (!quoted && !word_char(*p)) {
+			calxr__buf_putn(&b, p++, 1);
+			continue;
+		}
+		while (*q && (quoted ? *q != '"' : word_char(*q)))
+			q++;
+		size_t n = (size_t)(q - w);
+		bool hit = !(w > sql && !quoted && w[-1] == '.');   /* t.col names another table's column */
+		if (hit) {
+			hit = false;
+			for (unsigned k = first; k < last && !hit; k++) {
+				const char *col = t->cols[k].column;
+				hit = col && strlen(col) == plen + n && !strncmp(col + plen, w, n);
+			}
+		}
+		if (quoted)
+			calxr__buf_putn(&b, "\"", 1);
+		if (hit)
+			calxr__buf_put(&b, col_prefix);
+		calxr__buf_putn(&b, w, n);
+		if (quoted && *q == '"') {
+			calxr__buf_putn(&b, "\"", 1);
+			q++;
+		}
+		p = q;
+	}
+	calxr__buf_putn(&b, "", 1);
+	if (b.oom) {
+		calxr__buf_free(&b);
+		calxr__oom(cx);
+		return NULL;
+	}
+	return b.p;
+}
+
+static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix, const char *col_prefix,
+		 long long base);
+
+/* An embedded mixin field: flattened in place, its columns prefixed by prefix("...") if given. */
+static void embed(calxr__ctx *cx, walk_state *w, CXCursor sub, calxr__field_opts *o, field_err *e,
+		  const char *path, const char *col_prefix, long long offset)
+{
+	char *sub_prefix = calxr__printf(cx, "%s.", path);
+	char *sub_cols = calxr__printf(cx, "%s%s", col_prefix, o->prefix ? o->prefix : "");
+	char *tag = calxr__cx_take(cx, clang_getCursorSpelling(sub));
+	unsigned first = w->t->n_cols;
+
+	if (o->seen & ~((1u << CALXR__OPT_PREFIX) | (1u << CALXR__OPT_TRANSIENT)))
+		calxr__error(cx, e->loc, "options do not apply to embedded mixin field '%s' of struct '%s' (only 'prefix' and 'transient')",
+			    e->field, e->owner);
+	for (unsigned i = 0; sub_cols && tag && i < w->n_seen; i++)
+		if (clang_equalCursors(w->seen[i].mixin, sub) && !strcmp(w->seen[i].col_prefix, sub_cols)) {
+			calxr__error(cx, e->loc, "mixin '%s' is embedded twice in struct '%s', as '%s' and '%s', with the same column names: give each its own column prefix, e.g. CALX(prefix(\"%s_\")) on '%s'",
+				    tag, w->t->tag ? w->t->tag : e->owner, w->seen[i].path, path, e->field, e->field);
+			goto out;   /* its columns would only repeat the collision, once per column */
+		}
+	if (sub_prefix && sub_cols && calxr__push(cx, &w->seen, &w->n_seen, sizeof *w->seen)) {
+		embedding *m = &w->seen[w->n_seen - 1];
+		m->mixin = sub;
+		m->col_prefix = calxr__strdup(cx, sub_cols);
+		m->path = calxr__strdup(cx, path);
+		walk(cx, w, sub, sub_prefix, sub_cols, offset);
+	}
+	/*
+	 * The mixin's own checks name its columns unprefixed: rewrite those of
+	 * this embedding's direct fields, under the whole prefix (an outer
+	 * embedding's too: a nested mixin without a prefix of its own still
+	 * has prefixed columns).
+	 */
+	if (sub_cols && *sub_cols && sub_prefix) {
+		size_t sp = strlen(sub_prefix);
+		for (unsigned k = first; k < w->t->n_cols; k++) {
+			calxr__column *c = &w->t->cols[k];
+			/* the direct fields of this mixin; nested mixins rewrote their own */
+			if (!c->check || strncmp(c->path, sub_prefix, sp) || strchr(c->path + sp, '.'))
+				continue;
+			char *sql = prefix_check(cx, w->t, first, w->t->n_cols, c->check, sub_cols);
+			if (sql) {
+				free(c->check);
+				c->check = sql;
+			}
+		}
+	}
+out:
+	free(tag);
+	free(sub_cols);
+	free(sub_prefix);
+}
+
+/* A plain char by its char_as(...): text or the integer of the compiler's char; 0 when not said. */
+static calx_ctype plain_char(calxr__ctx *cx, CXCursor f, const calxr__field_opts *o, const field_err *e)
+{
+	if (o->char_as == CALXR__CHAR_AS_TEXT)
+		return CALX_CTYPE_CHAR;
+	if (o->char_as == CALXR__CHAR_AS_INTEGER)
+		return clang_getCanonicalType(clang_getCursorType(f)).kind == CXType_Char_S ? CALX_CTYPE_INT8
+											: CALX_CTYPE_UINT8;
+	calxr__error(cx, e->loc, "cannot map type 'char' of field '%s' of struct '%s' without char_as(...): add CALX(char_as(text)) for a one-character text column (ASCII) or CALX(char_as(integer)) for a small integer; signed char and unsigned char are small integers",
+		    e->field, e->owner);
+	return (calx_ctype)0;
+}
+
+static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix, const char *col_prefix,
+		 long long base)
+{
+	calxr__table *t = w->t;
 	unsigned n;
 	CXCursor *fields = calxr__fields(cx, rec, &n);
 	char *owner = calxr__cx_take(cx, clang_getCursorSpelling(rec));
@@ -243,6 +422,7 @@ static void walk(calxr__ctx *cx, calxr__table *t, CXCursor rec, const char *pref
 		calx_ctype ct;
 		bool is_enum;
 		char *spelling;
+		const char *why;
 		calxr__shape shape;
 
 		if (clang_getCursorKind(f) != CXCursor_FieldDecl) {
@@ -258,38 +438,54 @@ static void walk(calxr__ctx *cx, calxr__table *t, CXCursor rec, const char *pref
 		if ((o.seen & (1u << CALXR__OPT_TRANSIENT)) || !path)
 			goto next;
 		if (clang_Cursor_isBitField(f)) {
-			calxr__error(cx, &loc, "cannot map bit-field '%s' of struct '%s'", e.field, owner);
+			calxr__error(cx, &loc, "cannot map bit-field '%s' of struct '%s': declare it a plain integer or bool, or mark it CALX(transient)",
+				    e.field, owner);
 			goto next;
 		}
 		shape = calxr__resolve_type(cx, clang_getCursorType(f), &ct, &is_enum, &sub);
+		if (shape != CALXR__SHAPE_MIXIN && (o.seen & (1u << CALXR__OPT_PREFIX)))
+			on_error(&e, "option 'prefix' applies only to an embedded mixin");
+		if ((o.seen & (1u << CALXR__OPT_CHAR_AS)) && !(shape == CALXR__SHAPE_SCALAR && ct == CALX_CTYPE_CHAR))
+			on_error(&e, "option 'char_as' applies only to a plain char field");
 		switch (shape) {
 		case CALXR__SHAPE_SCALAR:
 		case CALXR__SHAPE_OPTIONAL:
-			add_column(cx, t, f, &o, &e, path, offset, ct, is_enum,
+			if (shape == CALXR__SHAPE_SCALAR && ct == CALX_CTYPE_CHAR && !(ct = plain_char(cx, f, &o, &e)))
+				break;
+			add_column(cx, t, f, &o, &e, path, col_prefix, offset, ct, is_enum,
 				   shape == CALXR__SHAPE_OPTIONAL);
 			break;
-		case CALXR__SHAPE_MIXIN: {
-			char *sub_prefix = calxr__printf(cx, "%s.", path);
-			if (o.seen)
-				calxr__error(cx, &loc, "options do not apply to embedded mixin field '%s' of struct '%s' (only 'transient')",
-					    e.field, owner);
-			if (sub_prefix)
-				walk(cx, t, sub, sub_prefix, offset);
-			free(sub_prefix);
+		case CALXR__SHAPE_MIXIN:
+			embed(cx, w, sub, &o, &e, path, col_prefix, offset);
 			break;
-		}
-		case CALXR__SHAPE_RELATION:
+		case CALXR__SHAPE_RELATION: {
 			/*
 			 * A pointer to a mapped struct is a many-to-one relationship.
-			 * Relationships are not reflected yet: until they are, such a
-			 * field must be marked transient, like any unmappable type.
+			 * Relationships are not reflected yet: say what maps today.
 			 */
+			char *target = calxr__cx_take(cx, clang_getCursorSpelling(sub));
+			const char *table = target;
+			for (unsigned k = 0; k < cx->n_tables; k++)
+				if (clang_equalCursors(cx->tables[k].cursor, clang_getCursorDefinition(sub)))
+					table = cx->tables[k].table;
+			calxr__error(cx, &loc, "cannot map field '%s' of struct '%s': a pointer to mapped struct '%s' is a relationship, not supported yet; map the foreign-key column instead (int64_t %s_id CALX(foreign_key(\"%s.id\"))) and mark the pointer CALX(transient)",
+				    e.field, owner, target ? target : "?", e.field, table ? table : "?");
+			free(target);
+			break;
+		}
 		case CALXR__SHAPE_NONE:
 			spelling = calxr__cx_take(cx, clang_getTypeSpelling(clang_getCursorType(f)));
-			if (ct) /* named like a wrapper of calx/nullable.h, but not that struct */
+			why = calxr__unmappable_why(clang_getCursorType(f));
+			if (ct == CALX_CTYPE_BYTES) /* named calx_bytes, but not that struct */
+				calxr__error(cx, &loc, "cannot map type '%s' of field '%s' of struct '%s': not the calx_bytes of calx/bytes.h ({ unsigned char *data; size_t len; })",
+					    spelling ? spelling : "?", e.field, owner);
+			else if (ct) /* named like a wrapper of calx/nullable.h, but not that struct */
 				calxr__error(cx, &loc, "cannot map type '%s' of field '%s' of struct '%s': not the %s of calx/nullable.h ({ %s value; bool has_value; })",
 					    spelling ? spelling : "?", e.field, owner, calxr__opt_type_name(ct),
 					    calxr__ctype_c_name(ct));
+			else if (why)
+				calxr__error(cx, &loc, "cannot map type '%s' of field '%s' of struct '%s': %s",
+					    spelling ? spelling : "?", e.field, owner, why);
 			else
 				calxr__error(cx, &loc, "cannot map type '%s' of field '%s' of struct '%s'",
 					    spelling ? spelling : "?", e.field, owner);
@@ -308,5 +504,11 @@ next:
 
 void calxr__table_fields(calxr__ctx *cx, calxr__table *t, CXCursor rec)
 {
-	walk(cx, t, rec, "", 0);
+	walk_state w = { t, NULL, 0 };
+	walk(cx, &w, rec, "", "", 0);
+	for (unsigned i = 0; i < w.n_seen; i++) {
+		free(w.seen[i].col_prefix);
+		free(w.seen[i].path);
+	}
+	free(w.seen);
 }

@@ -62,6 +62,8 @@ typedef struct calxr__column {
 	char *server_default, *default_text, *check;
 	char *fk_table, *fk_column, *ondelete, *onupdate;
 	bool autoinc_explicit, autoinc_off;
+	bool plain_char;      /* a char: char_as(integer) is INT8 or UINT8 by the compiler's char signedness */
+	bool prefixed;        /* column is a mixin's prefix(...) and the member's name */
 } calxr__column;
 
 /*
@@ -79,7 +81,8 @@ typedef struct calxr__constraint {
 } calxr__constraint;
 
 typedef struct calxr__table {
-	char *tag;            /* struct tag: names every generated symbol */
+	char *tag;            /* struct tag */
+	char *sym;            /* --prefix and the tag: names every generated symbol */
 	char *table;          /* SQL table name */
 	calxr__loc loc;
 	long long size, align;
@@ -99,6 +102,12 @@ typedef struct calxr__typemap {
 	char *typedef_name;
 	calxr__strlist types;
 } calxr__typemap;
+
+/* A name the program declares at file scope (function, global, typedef, enumerator). */
+typedef struct calxr__user_name {
+	char *name;
+	calxr__loc loc;
+} calxr__user_name;
 
 typedef struct calxr__ctx {
 	const calx_reflect_options *opts;
@@ -122,6 +131,8 @@ typedef struct calxr__ctx {
 	unsigned n_typemaps;
 	CXCursor *mixins;     /* CALX_MIXIN structs of the main file, checked even if unused */
 	unsigned n_mixins;
+	calxr__user_name *user_names; /* outside system headers: generated names must not clash */
+	unsigned n_user_names;
 
 	char *schema;         /* "models" */
 	char *include;        /* what the generated header includes */
@@ -132,6 +143,8 @@ typedef struct calxr__ctx {
 /* diag.c */
 void calxr__error(calxr__ctx *cx, const calxr__loc *loc, const char *fmt, ...) CALXR__PRINTF(3, 4);
 void calxr__oom(calxr__ctx *cx);
+/* A compiler message in calx's words where it is about calx's own macros (caller frees). */
+char *calxr__clang_message(calxr__ctx *cx, const char *msg);
 void calxr__ctx_free_diags(calxr__ctx *cx);
 
 /* util.c */
@@ -181,9 +194,18 @@ bool calxr__ctype_is_integer(calx_ctype t);
 /* "calx_opt_int32" for CALX_CTYPE_INT32; NULL for text. */
 const char *calxr__opt_type_name(calx_ctype t);
 const char *calxr__ctype_c_name(calx_ctype t);
+/* Why t cannot be mapped and what to declare instead, or NULL. */
+const char *calxr__unmappable_why(CXType t);
 
 /* check.c */
 void calxr__check(calxr__ctx *cx);
+/* Most primary key columns the runtime takes (its CALX__MAX_PK). */
+#define CALXR__MAX_PK 8
+/* A name SQLite keeps for itself (sqlite_...): no table or index may take it. */
+bool calxr__sqlite_reserved(const char *name);
+
+/* defaults.c: every default(...) compiled as the generated source will, reported at its field. */
+void calxr__check_defaults(calxr__ctx *cx);
 
 /* constraints.c: gather, resolve and check every table's constraints. */
 void calxr__constraints(calxr__ctx *cx);

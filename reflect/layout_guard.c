@@ -49,6 +49,9 @@ static const guard_kind kinds[] = {
 	[CALX_CTYPE_DOUBLE] = { "double: 1", NULL, "double" },
 	[CALX_CTYPE_STRING] = { "char *: 1, const char *: 1", NULL, "char *" },
 	[CALX_CTYPE_CHARARRAY] = { NULL, "char", "char array" },
+	[CALX_CTYPE_BYTEARRAY] = { NULL, "unsigned char", "byte array" },
+	[CALX_CTYPE_BYTES] = { "calx_bytes: 1", NULL, "calx_bytes" },
+	[CALX_CTYPE_CHAR] = { "char: 1", NULL, "char" },
 };
 
 static const guard_kind *kind_of(calx_ctype t)
@@ -58,11 +61,23 @@ static const guard_kind *kind_of(calx_ctype t)
 	return &kinds[t];
 }
 
-/* "calx_opt_double", "enum (unsigned integer)", "char[64]", "signed integer" */
+/*
+ * A char with char_as(integer) is int8_t or uint8_t as the reflecting
+ * compiler's char was signed or not: the program's char must be the same
+ * (-funsigned-char on one side only would store 255 as -1).
+ */
+static bool char_as_integer(const calxr__column *c)
+{
+	return c->plain_char && (c->ctype == CALX_CTYPE_INT8 || c->ctype == CALX_CTYPE_UINT8);
+}
+
+/* "calx_opt_double", "an enum (unsigned integer)", "char[64]", "a signed integer", "a plain char, signed" */
 static char *describe(calxr__ctx *cx, const calxr__column *c, const guard_kind *k)
 {
 	if (c->flags & CALX_FIELD_OPTIONAL)
 		return calxr__strdup(cx, calxr__opt_type_name(c->ctype));
+	if (char_as_integer(c))
+		return calxr__printf(cx, "a plain char, %s", c->ctype == CALX_CTYPE_INT8 ? "signed" : "unsigned");
 	if (c->flags & CALX_FIELD_ENUM)
 		return calxr__printf(cx, "an enum (%s)", k->what);
 	if (k->array_of)
@@ -79,6 +94,9 @@ static void kind_test(calxr__buf *b, const calxr__table *t, const calxr__column 
 
 	if (wrapper) {
 		calxr__buf_printf(b, "_Generic(((struct %s *)0)->%s, %s: 1, default: 0)", t->tag, c->path, wrapper);
+	} else if (char_as_integer(c)) {
+		calxr__buf_printf(b, "_Generic(((struct %s *)0)->%s, char: 1, default: 0) && ((char)-1 < 0) == %d", t->tag,
+				 c->path, c->ctype == CALX_CTYPE_INT8);
 	} else if (k->array_of) {
 		/* the element count: every array kind so far has 1-byte elements */
 		calxr__buf_printf(b, "_Generic(&((struct %s *)0)->%s, %s (*)[%lld]: 1, const %s (*)[%lld]: 1, default: 0)",

@@ -76,7 +76,9 @@ static void report_diagnostics(calxr__ctx *cx)
 			clang_getSpellingLocation(clang_getDiagnosticLocation(d), &file, &loc.line, &loc.col, NULL);
 			if (file)
 				loc.file = calxr__cx_take(cx, clang_getFileName(file));
-			calxr__error(cx, loc.file ? &loc : NULL, "%s", msg ? msg : "?");
+			char *said = msg ? calxr__clang_message(cx, msg) : NULL;
+			calxr__error(cx, loc.file ? &loc : NULL, "%s", said ? said : "?");
+			free(said);
 			calxr__loc_free(&loc);
 			free(msg);
 		}

@@ -58,6 +58,11 @@ static void ctx_free(calxr__ctx *cx)
 	}
 	free(cx->typemaps);
 	free(cx->mixins);
+	for (unsigned i = 0; i < cx->n_user_names; i++) {
+		free(cx->user_names[i].name);
+		calxr__loc_free(&cx->user_names[i].loc);
+	}
+	free(cx->user_names);
 	calxr__parse_free(cx);
 	free(cx->schema);
 	free(cx->include);

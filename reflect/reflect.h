@@ -29,6 +29,7 @@ typedef struct calx_reflect_options {
 	const char *include;      /* what the header #includes, or NULL: the input's basename */
 	const char *const *clang_args; /* -I, -D, -U, -std=... passed to libclang */
 	unsigned n_clang_args;
+	const char *prefix;       /* put before every generated name ("m_": m_user_new, M_USER_ID), or NULL */
 	/*
 	 * The depfile's target, written as given (a compiler's -MT: not escaped,
 	 * several separated by blanks), or NULL: c_out, escaped.

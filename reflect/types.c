@@ -129,6 +129,51 @@ static calxr__shape optional(calxr__ctx *cx, CXType t, calx_ctype *ctype_out)
 	return CALXR__SHAPE_SCALAR;
 }
 
+/* A typedef named calx_bytes somewhere in t's chain, as written (like the wrappers). */
+static bool named_bytes(CXType t)
+{
+	for (int depth = 0; depth < 256; depth++) {
+		if (t.kind == CXType_Elaborated) {
+			t = clang_Type_getNamedType(t);
+			continue;
+		}
+		if (t.kind != CXType_Typedef)
+			return false;
+		CXString s = clang_getTypedefName(t);
+		const char *name = clang_getCString(s);
+		bool yes = name && !strcmp(name, "calx_bytes");
+		clang_disposeString(s);
+		if (yes)
+			return true;
+		t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+	}
+	return false;
+}
+
+/* calx/bytes.h's struct: { unsigned char *data; size_t len; }, what the runtime reads. */
+static bool bytes_layout(calxr__ctx *cx, CXType rec)
+{
+	unsigned n;
+	CXCursor *f;
+	bool ok;
+
+	if (rec.kind != CXType_Record)
+		return false;
+	f = calxr__fields(cx, clang_getTypeDeclaration(rec), &n);
+	ok = f && n == 2 && clang_getCursorKind(f[0]) == CXCursor_FieldDecl &&
+	     clang_getCursorKind(f[1]) == CXCursor_FieldDecl;
+	if (ok) {
+		CXType d = clang_getCanonicalType(clang_getCursorType(f[0]));
+		CXType l = clang_getCanonicalType(clang_getCursorType(f[1]));
+		ok = d.kind == CXType_Pointer && clang_getCanonicalType(clang_getPointeeType(d)).kind == CXType_UChar &&
+		     (l.kind == CXType_ULong || l.kind == CXType_ULongLong || l.kind == CXType_UInt) &&
+		     clang_Type_getSizeOf(l) == clang_Type_getSizeOf(d) && clang_Type_getOffsetOf(rec, "data") == 0 &&
+		     clang_Type_getOffsetOf(rec, "len") > 0;
+	}
+	free(f);
+	return ok;
+}
+
 calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out, bool *is_enum_out,
 			       CXCursor *record_out)
 {
@@ -140,6 +185,16 @@ calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out
 	*is_enum_out = false;
 	if ((opt = optional(cx, t, ctype_out)) != CALXR__SHAPE_SCALAR)
 		return opt;
+	if (named_bytes(t)) {
+		*ctype_out = CALX_CTYPE_BYTES;
+		/* a look-alike of another layout: NONE, with the ctype saying which struct it claimed to be */
+		return bytes_layout(cx, c) ? CALXR__SHAPE_SCALAR : CALXR__SHAPE_NONE;
+	}
+	if (is_plain_char(c.kind)) {
+		/* text or a number: fields.c asks the field's char_as(...) */
+		*ctype_out = CALX_CTYPE_CHAR;
+		return CALXR__SHAPE_SCALAR;
+	}
 	switch (c.kind) {
 	case CXType_Record:
 		decl = clang_getCursorDefinition(clang_getTypeDeclaration(c));
@@ -167,6 +222,8 @@ calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out
 		inner = clang_getCanonicalType(clang_getArrayElementType(c));
 		if (is_plain_char(inner.kind))
 			*ctype_out = CALX_CTYPE_CHARARRAY;
+		else if (inner.kind == CXType_UChar)   /* uint8_t too: its canonical type */
+			*ctype_out = CALX_CTYPE_BYTEARRAY;
 		break;
 	default:
 		*ctype_out = arithmetic(c);
@@ -214,8 +271,52 @@ const char *calxr__ctype_c_name(calx_ctype t)
 		[CALX_CTYPE_UINT32] = "uint32_t", [CALX_CTYPE_UINT64] = "uint64_t",
 		[CALX_CTYPE_BOOL] = "bool", [CALX_CTYPE_FLOAT] = "float",
 		[CALX_CTYPE_DOUBLE] = "double", [CALX_CTYPE_STRING] = "const char *",
-		[CALX_CTYPE_CHARARRAY] = "const char *",
+		[CALX_CTYPE_CHARARRAY] = "const char *", [CALX_CTYPE_BYTEARRAY] = "unsigned char[]",
+		[CALX_CTYPE_BYTES] = "calx_bytes", [CALX_CTYPE_CHAR] = "char",
 	};
-	return t >= CALX_CTYPE_INT8 && t <= CALX_CTYPE_CHARARRAY ? names[t] : "?";
+	return t >= CALX_CTYPE_INT8 && t <= CALX_CTYPE_LAST ? names[t] : "?";
+}
+
+/*
+ * Why a type that resolved to CALXR__SHAPE_NONE cannot be mapped, and what
+ * to declare instead: the tail of the diagnostic. NULL when there is
+ * nothing better to say than "cannot map".
+ */
+const char *calxr__unmappable_why(CXType t)
+{
+	CXType c = clang_getCanonicalType(t), inner;
+	switch (c.kind) {
+	case CXType_LongDouble:
+		return "no SQL type holds a long double exactly: declare it double (REAL / DOUBLE PRECISION), or keep exact decimals as text in a NUMERIC column (char * with type(\"NUMERIC\"))";
+	case CXType_Complex:
+		return "SQL has no complex numbers: store the real and imaginary parts as two double fields";
+	case CXType_Int128:
+	case CXType_UInt128:
+		return "no SQL integer is wider than 64 bits: declare it int64_t, or keep it as text in a NUMERIC column (char * with type(\"NUMERIC(39,0)\"))";
+	case CXType_Half:
+	case CXType_Float16:
+	case CXType_Float128:
+		return "only float and double map to SQL reals: declare it float or double";
+	case CXType_Record:
+		if (clang_getCursorKind(clang_getTypeDeclaration(c)) == CXCursor_UnionDecl)
+			return "a union has no column type (which member is stored?): map each member as a field of its own, or mark it transient";
+		return "a struct maps only when it is a CALX_MIXIN (its fields flattened), a calx_opt_* wrapper or calx_bytes: mark it CALX_MIXIN, or mark the field transient";
+	case CXType_ConstantArray:
+	case CXType_IncompleteArray:
+	case CXType_VariableArray:
+	case CXType_DependentSizedArray:
+		return "arrays map only as text (char[N]) or bytes (unsigned char[N], uint8_t[N]): keep the elements in a table of their own, or encode them into a calx_bytes";
+	case CXType_Pointer:
+		inner = clang_getCanonicalType(clang_getPointeeType(c));
+		if (inner.kind == CXType_FunctionProto || inner.kind == CXType_FunctionNoProto)
+			return "a function pointer has no column type: mark it transient";
+		if (inner.kind == CXType_UChar || inner.kind == CXType_SChar || inner.kind == CXType_Void)
+			return "a pointer alone has no length: declare it calx_bytes (calx/bytes.h: data and len) for a BLOB / BYTEA";
+		if (inner.kind == CXType_Record && clang_getCursorKind(clang_getTypeDeclaration(inner)) == CXCursor_StructDecl)
+			return "a pointer to a struct maps as a relationship once relationships are reflected: mark it transient for now and map the foreign key column";
+		return "a pointer maps only as text (char *): map the value it points to, or mark it transient";
+	default:
+		return NULL;
+	}
 }
 

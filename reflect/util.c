@@ -256,6 +256,15 @@ static enum CXChildVisitResult visit_field(CXCursor c, CXCursor parent, CXClient
 	/* C11 anonymous members are records without a FieldDecl: keep them to refuse them. */
 	bool anonymous_member = (k == CXCursor_StructDecl || k == CXCursor_UnionDecl) &&
 				clang_Cursor_isAnonymousRecordDecl(c);
+	/* An unnamed bit-field (int : 0;) is padding: no value to map, nothing to refuse. */
+	if (k == CXCursor_FieldDecl && clang_Cursor_isBitField(c)) {
+		CXString name = clang_getCursorSpelling(c);
+		const char *s = clang_getCString(name);
+		bool unnamed = !s || !*s;
+		clang_disposeString(name);
+		if (unnamed)
+			return CXChildVisit_Continue;
+	}
 	if ((k == CXCursor_FieldDecl || anonymous_member) && calxr__push(f->cx, &f->v, &f->n, sizeof *f->v))
 		f->v[f->n - 1] = c;
 	return CXChildVisit_Continue;

@@ -5,6 +5,10 @@
  * (a shared header of types and mixins is the normal case); CALX_TABLE
  * structs get mappers only when they are declared in the main file, so a
  * header that includes another model header does not take its tables.
+ * Calx annotations that would map nothing (on a union, a global, a
+ * typedef, an enum, or on fields of an unmapped struct) are reported, and
+ * the program's own file-scope names are kept for check.c, which refuses
+ * a generated name that clashes with one.
  */
 #include "internal.h"
 
@@ -81,6 +85,7 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 		return;
 	tb = &cx->tables[cx->n_tables - 1];
 	tb->tag = calxr__strdup(cx, tag);
+	tb->sym = calxr__printf(cx, "%s%s", cx->opts->prefix ? cx->opts->prefix : "", tag);
 	tb->table = name ? name : calxr__strdup(cx, tag);
 	opts->name = NULL;
 	tb->tcons = opts->cons;
@@ -172,17 +177,147 @@ out:
 	free(tag);
 }
 
+/* How a message names an annotation: "CALX_TABLE", "CALX(...)". */
+static const char *macro_of(calxr__annot_kind k)
+{
+	switch (k) {
+	case CALXR__ANNOT_TABLE: return "CALX_TABLE";
+	case CALXR__ANNOT_MIXIN: return "CALX_MIXIN";
+	case CALXR__ANNOT_TYPE: return "CALX_TYPE";
+	case CALXR__ANNOT_FIELD: return "CALX(...)";
+	default: return NULL;
+	}
+}
+
+/*
+ * A calx annotation on a union, a global, a typedef, an enum or a function
+ * maps nothing: say so rather than ignore it. Main file only, like tables.
+ */
+static void misplaced(calxr__ctx *cx, CXCursor c, const char *kind)
+{
+	unsigned n;
+	char **v;
+
+	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+		return;
+	v = calxr__annotations(cx, c, &n);
+	for (unsigned i = 0; i < n; i++) {
+		size_t len;
+		calxr__annot_kind k = calxr__annot_classify(v[i], &len);
+		if (k == CALXR__ANNOT_FOREIGN)
+			continue;
+		char *name = calxr__cx_take(cx, clang_getCursorSpelling(c));
+		calxr__loc loc = calxr__cursor_loc(cx, c);
+		const char *macro = macro_of(k);
+		const char *shown = name && *name && !strchr(name, '(') ? name : "(anonymous)";
+		if (!strcmp(kind, "union"))
+			calxr__error(cx, &loc, "%s does not apply to union '%s': map a struct (a union's members share one storage)",
+				    macro ? macro : "a calx annotation", shown);
+		else if (k == CALXR__ANNOT_FIELD)
+			calxr__error(cx, &loc, "CALX(...) does not apply to %s '%s': it annotates the fields of a CALX_TABLE or CALX_MIXIN struct",
+				    kind, shown);
+		else if (macro)
+			calxr__error(cx, &loc, "%s does not apply to %s '%s': it annotates a struct", macro, kind, shown);
+		else
+			calxr__error(cx, &loc, "unknown annotation '%.*s' on %s '%s'", (int)len, v[i], kind, shown);
+		calxr__loc_free(&loc);
+		free(name);
+		break;
+	}
+	calxr__strv_free(v, n);
+}
+
+/*
+ * CALX(...) on the fields of a struct or union that is neither CALX_TABLE
+ * nor CALX_MIXIN (nor a CALX_TYPE map) maps nothing: say so.
+ */
+static void stray_field_options(calxr__ctx *cx, CXCursor rec, const char *kind)
+{
+	unsigned n, nf;
+	char **v;
+	CXCursor *f;
+
+	if (!clang_Location_isFromMainFile(clang_getCursorLocation(rec)))
+		return;
+	v = calxr__annotations(cx, rec, &n);
+	for (unsigned i = 0; i < n; i++) {
+		size_t len;
+		if (calxr__annot_classify(v[i], &len) != CALXR__ANNOT_FOREIGN) {
+			calxr__strv_free(v, n);
+			return;
+		}
+	}
+	calxr__strv_free(v, n);
+	f = calxr__fields(cx, rec, &nf);
+	for (unsigned i = 0; i < nf; i++) {
+		char **fv = calxr__annotations(cx, f[i], &n);
+		bool calx = false;
+		for (unsigned k = 0; k < n && !calx; k++) {
+			size_t len;
+			calx = calxr__annot_classify(fv[k], &len) != CALXR__ANNOT_FOREIGN;
+		}
+		calxr__strv_free(fv, n);
+		if (!calx)
+			continue;
+		char *field = calxr__cx_take(cx, clang_getCursorSpelling(f[i]));
+		char *owner = calxr__cx_take(cx, clang_getCursorSpelling(rec));
+		calxr__loc loc = calxr__cursor_loc(cx, f[i]);
+		calxr__error(cx, &loc, "CALX(...) on field '%s' of %s '%s' maps nothing: the %s is not CALX_TABLE or CALX_MIXIN",
+			    field ? field : "?", kind, owner && *owner && !strchr(owner, '(') ? owner : "(anonymous)", kind);
+		calxr__loc_free(&loc);
+		free(field);
+		free(owner);
+	}
+	free(f);
+}
+
+/* Names the program declares, to diagnose a clash with a generated one (check.c). */
+static void user_name(calxr__ctx *cx, CXCursor c)
+{
+	if (clang_Location_isInSystemHeader(clang_getCursorLocation(c)) ||
+	    !calxr__push(cx, &cx->user_names, &cx->n_user_names, sizeof *cx->user_names))
+		return;
+	calxr__user_name *u = &cx->user_names[cx->n_user_names - 1];
+	u->name = calxr__cx_take(cx, clang_getCursorSpelling(c));
+	u->loc = calxr__cursor_loc(cx, c);
+}
+
 static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData data)
 {
 	calxr__ctx *cx = data;
 	(void)parent;
 	switch (clang_getCursorKind(c)) {
 	case CXCursor_StructDecl:
-		if (clang_isCursorDefinition(c))
+		if (clang_isCursorDefinition(c)) {
 			struct_decl(cx, c);
+			stray_field_options(cx, c, "struct");
+		}
 		return CXChildVisit_Recurse; /* nested struct definitions */
 	case CXCursor_UnionDecl:
+		if (clang_isCursorDefinition(c)) {
+			misplaced(cx, c, "union");
+			stray_field_options(cx, c, "union");
+		}
 		return CXChildVisit_Recurse;
+	case CXCursor_VarDecl:
+		misplaced(cx, c, "global");
+		user_name(cx, c);
+		return CXChildVisit_Continue;
+	case CXCursor_FunctionDecl:
+		misplaced(cx, c, "function");
+		user_name(cx, c);
+		return CXChildVisit_Continue;
+	case CXCursor_TypedefDecl:
+		misplaced(cx, c, "typedef");
+		user_name(cx, c);
+		return CXChildVisit_Continue;
+	case CXCursor_EnumDecl:
+		misplaced(cx, c, "enum");
+		return CXChildVisit_Recurse; /* its constants are names too */
+	case CXCursor_EnumConstantDecl:
+		misplaced(cx, c, "enumerator");
+		user_name(cx, c);
+		return CXChildVisit_Continue;
 	default:
 		return CXChildVisit_Continue;
 	}
@@ -214,6 +349,7 @@ void calxr__table_free(calxr__table *t)
 		calxr__constraint_free(&t->cons[i]);
 	free(t->cons);
 	free(t->tag);
+	free(t->sym);
 	free(t->table);
 	calxr__loc_free(&t->loc);
 	memset(t, 0, sizeof *t);

@@ -265,6 +265,26 @@ static void a_new_connection_to_a_replaced_file_is_refused(void **state)
 	teardown(&f);
 }
 
+/*
+ * calx_engine_exec outside a transaction commits as it runs: on a
+ * connection opened before the move it is refused before it writes.
+ */
+static void autocommit_text_into_an_unlinked_file_says_eio(void **state)
+{
+	(void)state;
+	moved_fixture f = { 0 };
+	setup(&f);
+	assert_ok(f.s, calx_session_commit(f.s));
+	calx_session_free(f.s);         /* both connections idle in the pool */
+	f.s = NULL;
+	assert_int_equal(unlink(db_path), 0);
+	assert_int_equal(calx_engine_exec(f.eng, "UPDATE users SET age = age + 1"), CALX_EIO);
+	assert_moved_message(calx_engine_errmsg(f.eng));
+	assert_engine_refuses(&f);
+	assert_int_not_equal(access(db_path, F_OK), 0);
+	teardown(&f);
+}
+
 static void a_normal_run_is_unaffected(void **state)
 {
 	(void)state;
@@ -297,6 +317,7 @@ int main(void)
 		cmocka_unit_test(a_read_only_transaction_after_the_move_is_not_refused),
 		cmocka_unit_test(a_session_open_across_the_move_cannot_commit_a_write),
 		cmocka_unit_test(a_new_connection_to_a_replaced_file_is_refused),
+		cmocka_unit_test(autocommit_text_into_an_unlinked_file_says_eio),
 		cmocka_unit_test(a_normal_run_is_unaffected),
 	};
 	return cmocka_run_group_tests_name("moved_sqlite", tests, NULL, NULL);

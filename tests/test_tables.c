@@ -199,6 +199,27 @@ struct v1_schema {
 	const void *reserved[6];
 };
 
+/*
+ * A key part beyond its column's C type (order.no is int32_t) names no
+ * row: refused on the client on both dialects, so the transaction and its
+ * flushed order survive (PostgreSQL would fail the SELECT with 22003).
+ */
+static void a_key_beyond_its_column_is_refused_on_the_client(void **state)
+{
+	fixture *fx = *state;
+	add_order(fx, 1, 1);
+	assert_ok(fx->s, calx_session_flush(fx->s));
+	calx_value key[2] = { calx_value_int(1), calx_value_int(5000000000) };
+	void *x;
+	assert_calx(fx->s, calx_session_get_key(fx->s, &order_mapper, key, 2, &x), CALX_ERANGE);
+	if (!strstr(calx_session_errmsg(fx->s), "5000000000 is out of range for column \"no\" (int32_t)"))
+		fail_msg("%s", calx_session_errmsg(fx->s));
+	key[1] = calx_value_int(1);
+	assert_ok(fx->s, calx_session_get_key(fx->s, &order_mapper, key, 2, &x));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_int_equal(count_rows(fx, &order_mapper), 1);
+}
+
 static void descriptors_of_version_1_are_refused(void **state)
 {
 	(void)state;
@@ -268,6 +289,7 @@ int main(void)
 		T(unique_index_refuses_a_duplicate),
 		T(named_check_is_enforced_and_named),
 		T(composite_self_reference_orders_the_flush),
+		T(a_key_beyond_its_column_is_refused_on_the_client),
 		cmocka_unit_test(descriptors_of_version_1_are_refused),
 		cmocka_unit_test(descriptors_describe_tables_apart_from_mappers),
 	};

@@ -3,7 +3,7 @@
  *
  *   calx-reflect models.h -o models.calx.c --header models.calx.h
  *                [-MD [-MF models.calx.c.d] [-MT TARGET] [-MP]] [--name NAME] [--include PATH]
- *                [compiler options]
+ *                [--prefix P] [compiler options]
  *
  * The compiler options are those that change what the header means or how
  * it is laid out, so that the reflect step can mirror the compile step:
@@ -21,7 +21,7 @@
 
 static const char usage[] =
 	"usage: calx-reflect INPUT.h -o OUT.c --header OUT.h [-MD [-MF DEPFILE] [-MT TARGET] [-MP]]\n"
-	"                    [--name NAME] [--include PATH] [compiler options]\n"
+	"                    [--name NAME] [--include PATH] [--prefix P] [compiler options]\n"
 	"compiler options, passed to libclang (as the compiler that builds the header gets them):\n"
 	"  -I DIR  -iquote DIR  -isystem DIR  -idirafter DIR  -isysroot DIR  --sysroot=DIR\n"
 	"  -D NAME[=VALUE]  -U NAME  -include FILE  -imacros FILE  -std=STD\n"
@@ -133,7 +133,8 @@ static int run(int argc, char **argv, const char **clang_args, char **dep_defaul
 				  : !strcmp(a, "--header") ? &o.h_out
 				  : !strcmp(a, "-MF") ? &o.dep_out
 				  : !strcmp(a, "--name") ? &o.name
-				  : !strcmp(a, "--include") ? &o.include : NULL;
+				  : !strcmp(a, "--include") ? &o.include
+				  : !strcmp(a, "--prefix") ? &o.prefix : NULL;
 		int taken;
 
 		if (slot || !strcmp(a, "-MT")) {
@@ -178,6 +179,8 @@ static int run(int argc, char **argv, const char **clang_args, char **dep_defaul
 		return bad_usage(!o.input ? "no input header" : !o.c_out ? "no -o OUT.c" : "no --header OUT.h", NULL);
 	if (o.name && !calx_reflect_valid_name(o.name))
 		return bad_usage("--name must be a C identifier:", o.name);
+	if (o.prefix && !calx_reflect_valid_name(o.prefix))
+		return bad_usage("--prefix must be a C identifier:", o.prefix);
 	if ((o.dep_out || *dep_target || o.dep_phony) && !md)
 		return bad_usage(o.dep_out ? "-MF needs -MD" : *dep_target ? "-MT needs -MD" : "-MP needs -MD", NULL);
 	if (md && !o.dep_out) {

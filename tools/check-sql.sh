@@ -32,6 +32,7 @@ dialects/postgresql/pg.c|SET client_min_messages = warning|connect-time setup: q
 # Recognized, never sent: the dialect checks the file has not moved before a transaction that wrote commits.
 dialects/sqlite/sqlite.c|^"COMMIT"$|is_commit: a write COMMIT first checks the database file was not deleted or replaced
 dialects/sqlite/sqlite.c|^"END"$|is_commit: a write END (COMMIT) first checks the database file was not deleted or replaced
+dialects/sqlite/sqlite.c|^"BEGIN"$|autocommit_moved: text run outside a transaction first checks the file, except a BEGIN, which writes nothing
 # Protocol housekeeping: a finalized statement frees its server-side name (libpq 15 has no PQclosePrepared).
 dialects/postgresql/pg.c|DEALLOCATE %s|frees the name of a prepared statement on the server
 # The one documented exception: calx_engine_exec runs the caller s text.

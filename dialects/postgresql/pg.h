@@ -31,7 +31,8 @@ struct calx_stmt {
 	PGresult *res;
 	int row;                /* the current row of res, -1 before the first */
 	int64_t affected;
-	unsigned char *bytes;   /* an unescaped bytea column, until the next column() */
+	unsigned char **bytes;  /* unescaped bytea columns by column index, each until that column is read again */
+	int n_bytes;
 };
 
 /* Map a failed result (or connection) to a status and message. */

@@ -187,10 +187,20 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 	return CALX_OK;
 }
 
+/*
+ * Text run outside a transaction (calx_engine_exec, create_all's DDL)
+ * commits as it runs: ask before, as a write COMMIT does. Not before BEGIN,
+ * which writes nothing (a session's transaction is checked at its COMMIT).
+ */
+static int autocommit_moved(calx_conn *c, const char *sql)
+{
+	return sqlite3_get_autocommit(c->db) && strncmp(sql, "BEGIN", 5) != 0 && has_moved(c);
+}
+
 static int sq_exec(calx_conn *c, const char *sql, calx_error *err)
 {
 	c->statements++;
-	if (c->file && is_commit(sql) && commit_moved(c))
+	if (c->file && ((is_commit(sql) && commit_moved(c)) || autocommit_moved(c, sql)))
 		return moved_error(c, sql, err);
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? CALX_OK : fail(err, c->db, rc, sql);
@@ -332,6 +342,8 @@ static void sq_type_name(const calx_field_desc *f, char *buf, size_t cap)
 	case CALX_CTYPE_CHARARRAY:
 		snprintf(buf, cap, "VARCHAR(%zu)", f->size ? f->size - 1 : 0);
 		return;
+	case CALX_CTYPE_BYTEARRAY: case CALX_CTYPE_BYTES: t = "BLOB"; break;
+	case CALX_CTYPE_CHAR: t = "VARCHAR(1)"; break;   /* one ASCII character, or none */
 	}
 	snprintf(buf, cap, "%s", t);
 }

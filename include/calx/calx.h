@@ -13,6 +13,7 @@
 #include "calx/alloc.h"
 #include "calx/types.h"
 #include "calx/nullable.h"
+#include "calx/bytes.h"
 #include "calx/sys/descriptor.h"
 #include "calx/engine.h"
 #include "calx/registry.h"

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "calx/types.h"
+#include "calx/bytes.h"
 #include "calx/session.h"
 #include "calx/sys/generated.h"
 
@@ -103,6 +104,8 @@ size_t calx_like_escape(char *buf, size_t cap, const char *text);
  * set and SQL NULL when not, which calx_eq and the other comparisons refuse
  * when the select runs (CALX_EINVAL: NULL = x is never true in SQL; test
  * with calx_is_null). calx_eq(USER_AGE, other->age) compares with a field.
+ * A calx_bytes (calx/bytes.h) gives a BLOB, or NULL when its data is NULL;
+ * for a fixed array, calx_value_blob(f->digest, sizeof f->digest).
  */
 #define calx_v(x) _Generic((x),                                          \
 	char *: calx_value_text, const char *: calx_value_text,          \
@@ -125,6 +128,7 @@ size_t calx_like_escape(char *buf, size_t cap, const char *text);
 	calx_opt_bool: calx__value_opt_bool,                             \
 	calx_opt_float: calx__value_opt_float,                           \
 	calx_opt_double: calx__value_opt_double,                         \
+	calx_bytes: calx_value_bytes,                                    \
 	calx_value: calx__value_same)(x)
 
 #define calx_eq(col, x) calx_compare(CALX_OP_EQ, (col), calx_v(x))

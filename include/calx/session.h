@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "calx/types.h"
+#include "calx/bytes.h"
 #include "calx/engine.h"
 #include "calx/registry.h"
 
@@ -124,12 +125,22 @@ bool calx_field_is_null(const calx_session *s, const void *obj, const calx_field
 /*
  * Set a string column from a C string, copied into the session: for char *
  * fields the copy is owned by the session; for char[N] fields a value of N
- * bytes or more is CALX_ERANGE and the field is left unchanged.
+ * bytes or more is CALX_ERANGE and the field is left unchanged; a
+ * char_as(text) char takes "" ('\0') or one ASCII character (longer text
+ * CALX_ERANGE, a byte above 127 CALX_ETYPE, NULL CALX_ENOTNULL; unchanged).
  */
 int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, const char *text);
 
 /* A copy of str owned by the session; NULL if str is NULL or memory ran out. */
 char *calx_strdup(calx_session *s, const char *str);
+
+/*
+ * A copy of n bytes at p owned by the session, in *out (calx/bytes.h): what
+ * a calx_bytes field may point to until the session is freed. n == 0 gives
+ * the empty blob (data not NULL). CALX_EINVAL for a NULL p with n > 0,
+ * CALX_ENOMEM when memory ran out (*out is then NULL, 0).
+ */
+int calx_bytes_dup(calx_session *s, calx_bytes *out, const void *p, size_t n);
 
 /*
  * repr and eq over the mapped fields (the generated user_repr / user_eq).

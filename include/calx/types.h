@@ -66,6 +66,19 @@ static inline calx_value calx_value_real(double d)
 	return v;
 }
 
+/*
+ * n bytes at p as a BLOB / BYTEA value (borrowed: a comparison copies
+ * them). A NULL p with n > 0 is refused where the value is used
+ * (CALX_EINVAL); a NULL p with n == 0 is the empty blob.
+ */
+static inline calx_value calx_value_blob(const void *p, size_t n)
+{
+	calx_value v = { CALX_VALUE_BLOB, { 0 } };
+	v.u.s.p = (const char *)p;
+	v.u.s.n = n;
+	return v;
+}
+
 /* Text from a NUL-terminated string; NULL gives SQL NULL. */
 calx_value calx_value_text(const char *s);
 calx_value calx_value_textn(const char *p, size_t n);

@@ -1,6 +1,7 @@
 /*
  * Rows into objects, through the identity map, and get by primary key.
  */
+#include <inttypes.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
@@ -101,8 +102,13 @@ static int normalize_key(calx_session *s, const calx_field_desc *f, const calx_v
 {
 	*out = *in;
 	bool text = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY;
-	if (in->kind == CALX_VALUE_INT && !text)
-		return CALX_OK;         /* the usual key, already in its form: no further test */
+	if (in->kind == CALX_VALUE_INT && !text) {
+		/* the usual key, already in its form; refused here when no row can hold it (PostgreSQL: 22003) */
+		if (calx__int_fits(f->ctype, in->u.i))
+			return CALX_OK;
+		return calx__fail(s, CALX_ERANGE, "get %s: the key %" PRId64 " is out of range for column \"%s\" (%s)",
+		                  f->owner->name, in->u.i, f->column, calx__ctype_name(f->ctype));
+	}
 	if (in->kind == CALX_VALUE_NULL)
 		return calx__fail(s, CALX_EINVAL, "get %s: the key is NULL", f->owner->name);
 	if (calx__value_span_bad(in))

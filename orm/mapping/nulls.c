@@ -1,6 +1,6 @@
 /*
  * The NULL rules of fields (value.h): which bytes say NULL in a calx_opt_*
- * wrapper, a char * and a char[N], comparing and zero-testing fields under
+ * wrapper, a char *, a calx_bytes and a char[N], comparing and zero-testing fields under
  * those rules, and what an insert leaves to the database. Apart from
  * value.c, which converts values, so each stays a file one can read whole.
  */
@@ -19,6 +19,14 @@ static size_t value_size(calx_ctype t)
 	case CALX_CTYPE_INT64: case CALX_CTYPE_UINT64: case CALX_CTYPE_DOUBLE: return 8;
 	default: return 0;
 	}
+}
+
+/* A calx_bytes is NULL when its data is (a length beside it is refused when the value is read). */
+static bool bytes_null(const unsigned char *p)
+{
+	calx_bytes b;
+	memcpy(&b, p, sizeof b);
+	return !b.data;
 }
 
 size_t calx__opt_size(calx_ctype t)
@@ -41,6 +49,19 @@ size_t calx__opt_size(calx_ctype t)
 
 bool calx__field_layout_valid(const calx_field_desc *f)
 {
+	switch (f->ctype) {
+	case CALX_CTYPE_BYTEARRAY:
+	case CALX_CTYPE_BYTES:
+	case CALX_CTYPE_CHAR:
+		/* no wrapper of these; not a key (calx-reflect refuses it: the identity map keys no blobs) */
+		if (f->flags & (CALX_FIELD_OPTIONAL | CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT | CALX_FIELD_VERSION))
+			return false;
+		if (f->ctype == CALX_CTYPE_BYTES)
+			return f->size == sizeof(calx_bytes);
+		return f->ctype == CALX_CTYPE_CHAR ? f->size == 1 : f->size > 0;
+	default:
+		break;
+	}
 	if (!(f->flags & CALX_FIELD_OPTIONAL))
 		return true;
 	/* keys and versions are NOT NULL; a wrapper of a text type does not exist */
@@ -74,6 +95,15 @@ bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b)
 	}
 	case CALX_CTYPE_CHARARRAY:
 		return strncmp((const char *)pa, (const char *)pb, f->size) == 0;
+	case CALX_CTYPE_BYTES: {
+		/* by content, as strings: NULL (data NULL) equals only NULL */
+		calx_bytes ba, bb;
+		memcpy(&ba, pa, sizeof ba);
+		memcpy(&bb, pb, sizeof bb);
+		if (!ba.data || !bb.data)
+			return !ba.data && !bb.data && ba.len == bb.len;
+		return ba.len == bb.len && (ba.data == bb.data || memcmp(ba.data, bb.data, ba.len) == 0);
+	}
 	case CALX_CTYPE_BOOL:
 		return (*pa != 0) == (*pb != 0);
 	default:
@@ -111,7 +141,8 @@ bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool nul
 	if (!f->server_default || null_flag)            /* calx_field_set_null: an explicit NULL */
 		return false;
 	/* "not given": an unset wrapper or a NULL char *; a plain scalar's 0 or false is a value */
-	return calx__wrapper_null(f, p) || (f->ctype == CALX_CTYPE_STRING && calx__field_zero(f, base));
+	return calx__wrapper_null(f, p) || (f->ctype == CALX_CTYPE_STRING && calx__field_zero(f, base)) ||
+	       (f->ctype == CALX_CTYPE_BYTES && bytes_null(p));
 }
 
 bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_flag)
@@ -121,6 +152,8 @@ bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_f
 		return calx__wrapper_null(f, p);
 	if (f->ctype == CALX_CTYPE_STRING)
 		return calx__field_zero(f, base);
+	if (f->ctype == CALX_CTYPE_BYTES)
+		return bytes_null(p);
 	return null_flag && calx__field_zero(f, base);
 }
 

@@ -32,6 +32,7 @@ int calx__numeric_for_field(const calx_field_desc *f, const calx_value *v, calx_
 	switch (f->ctype) {
 	case CALX_CTYPE_STRING:
 	case CALX_CTYPE_CHARARRAY:
+	case CALX_CTYPE_CHAR:           /* its text: "7" fits a char, "42" does not (stored as text) */
 		*out = *v;
 		out->kind = CALX_VALUE_TEXT;
 		return CALX_OK;
@@ -66,6 +67,9 @@ int calx__numeric_for_field(const calx_field_desc *f, const calx_value *v, calx_
 			return refuse(err, CALX_ERANGE, f, v, "is out of range");
 		}
 	}
+	case CALX_CTYPE_BYTEARRAY:
+	case CALX_CTYPE_BYTES:
+		return refuse(err, CALX_ETYPE, f, v, "is a number, not bytes");
 	}
 	return calx__field_error(err, CALX_EINVAL, f, "unknown C type in descriptor");
 }

@@ -36,7 +36,7 @@ static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 	for (unsigned f = 0; f < m->n_fields; f++) {
 		const calx_field_desc *fd = &m->fields[f];
 		if (fd->index != f || fd->owner != m || fd->table != m->tables[0] || fd->offset + fd->size > m->size ||
-		    fd->ctype < CALX_CTYPE_INT8 || fd->ctype > CALX_CTYPE_CHARARRAY || !calx__field_layout_valid(fd))
+		    fd->ctype < CALX_CTYPE_INT8 || fd->ctype > CALX_CTYPE_LAST || !calx__field_layout_valid(fd))
 			return calx_error_set(&reg->err, CALX_EINVAL, "struct '%s': field '%s' has an inconsistent descriptor",
 			                      m->name, fd->name);
 	}

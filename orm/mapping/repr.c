@@ -51,6 +51,13 @@ int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size
 			/* a number: unquoted, as exact as it came (calx__field_get gives none today) */
 			calx__buf_printf(&b, "%.*s", (int)v.u.s.n, v.u.s.p);
 			break;
+		case CALX_VALUE_BLOB:
+			/* bytes as SQL writes a blob literal: x'00ff' */
+			calx__buf_puts(&b, "x'");
+			for (size_t i = 0; i < v.u.s.n; i++)
+				calx__buf_printf(&b, "%02x", (unsigned char)v.u.s.p[i]);
+			calx__buf_putc(&b, '\'');
+			break;
 		default:
 			calx__buf_putc(&b, '"');
 			for (size_t i = 0; i < v.u.s.n; i++) {

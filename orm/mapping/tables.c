@@ -5,6 +5,8 @@
  * Mappers take the rank of their own table.
  */
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
@@ -20,6 +22,33 @@ static const char *const default_names[5] = {
 	"ix_%(table)s_%(column)s",
 	"ck_%(table)s_%(column)s",
 };
+
+/*
+ * The one rule for a derived name longer than PostgreSQL keeps
+ * (NAMEDATALEN - 1 = 63 bytes; the server would cut it, and two names
+ * equal in their first 63 bytes would collide): its first 54 bytes, "_",
+ * and the 8 hex digits of the FNV-1a 32-bit hash of the whole name, 63
+ * bytes in all. Deterministic, so every registry and every run names a
+ * constraint the same way, on every dialect; SQLAlchemy's naming
+ * convention shortens the same way with an md5 suffix. The cut never
+ * splits a UTF-8 sequence. name is shortened in place.
+ */
+enum { NAME_MAX_BYTES = 63, NAME_KEEP = 54 };
+
+static void shorten_name(char *name)
+{
+	size_t n = strlen(name), keep = NAME_KEEP;
+	uint32_t h = 2166136261u;
+	if (n <= NAME_MAX_BYTES)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)name[i];
+		h *= 16777619u;
+	}
+	while (keep > 0 && ((unsigned char)name[keep] & 0xC0) == 0x80)
+		keep--;
+	snprintf(name + keep, n + 1 - keep, "_%08x", (unsigned)h);
+}
 
 /* What a naming-convention template is expanded with. */
 typedef struct name_args {
@@ -46,7 +75,8 @@ static void put_columns(calx__buf *b, const name_args *a, const char *sep, unsig
  * %(column_0_N_name)s (joined by "_"), %(referred_table_name)s.
  * A given name is used as it is, unless the template has
  * %(constraint_name)s, which for an unnamed constraint stands for its
- * columns. NULL on ENOMEM.
+ * columns. A result over 63 bytes is shortened (shorten_name). NULL on
+ * ENOMEM.
  */
 static char *constraint_name(const char *tmpl, const name_args *a)
 {
@@ -56,11 +86,9 @@ static char *constraint_name(const char *tmpl, const name_args *a)
 		{ "%(referred_table_name)s", 4 }, { "%(constraint_name)s", 5 },
 	};
 	calx__buf b = CALX__BUF_INIT;
-	if (a->given && !strstr(tmpl, "%(constraint_name)s")) {
-		calx__buf_puts(&b, a->given);
-		return calx__buf_detach(&b);
-	}
-	for (const char *p = tmpl; *p;) {
+	if (a->given && !strstr(tmpl, "%(constraint_name)s"))
+		calx__buf_puts(&b, a->given);        /* calx-reflect refuses one over 63 bytes */
+	else for (const char *p = tmpl; *p;) {
 		size_t k = 0, n = sizeof tokens / sizeof tokens[0];
 		while (k < n && strncmp(p, tokens[k].token, strlen(tokens[k].token)) != 0)
 			k++;
@@ -83,7 +111,10 @@ static char *constraint_name(const char *tmpl, const name_args *a)
 		}
 		p += strlen(tokens[k].token);
 	}
-	return calx__buf_detach(&b);
+	char *name = calx__buf_detach(&b);
+	if (name)
+		shorten_name(name);
+	return name;
 }
 
 static bool columns_ok(const unsigned *cols, unsigned n, const calx_table_desc *t)

@@ -23,6 +23,9 @@ const char *calx__ctype_name(calx_ctype t)
 	case CALX_CTYPE_DOUBLE: return "double";
 	case CALX_CTYPE_STRING: return "char *";
 	case CALX_CTYPE_CHARARRAY: return "char[]";
+	case CALX_CTYPE_BYTEARRAY: return "unsigned char[]";
+	case CALX_CTYPE_BYTES: return "calx_bytes";
+	case CALX_CTYPE_CHAR: return "char";
 	}
 	return "?";
 }
@@ -43,7 +46,8 @@ int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, ca
 {
 	const unsigned char *p = (const unsigned char *)base + f->offset;
 	out->kind = CALX_VALUE_INT;
-	if ((is_null && f->ctype != CALX_CTYPE_STRING) || calx__wrapper_null(f, p)) {
+	/* a char * and a calx_bytes say NULL by their pointer; the mark only for the others */
+	if ((is_null && f->ctype != CALX_CTYPE_STRING && f->ctype != CALX_CTYPE_BYTES) || calx__wrapper_null(f, p)) {
 		out->kind = CALX_VALUE_NULL;
 		return CALX_OK;
 	}
@@ -97,6 +101,16 @@ int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, ca
 			return field_error(err, CALX_ETYPE, f, "text is not valid UTF-8");
 		break;
 	}
+	case CALX_CTYPE_BYTEARRAY:
+		/* all N bytes, always: the array has no length of its own */
+		out->kind = CALX_VALUE_BLOB;
+		out->u.s.p = (const char *)p;
+		out->u.s.n = f->size;
+		break;
+	case CALX_CTYPE_BYTES:
+		return calx__bytes_get(f, p, out, err);
+	case CALX_CTYPE_CHAR:
+		return calx__char_get(f, p, out, err);
 	default:
 		return field_error(err, CALX_EINVAL, f, "unknown C type in descriptor");
 	}
@@ -114,11 +128,11 @@ static inline void scalar_stored(const calx_field_desc *f, unsigned char *p)
 		p[calx__has_value_at(f)] = 1;
 }
 
-static int set_int(const calx_field_desc *f, unsigned char *p, int64_t i, calx_error *err)
+bool calx__int_fits(calx_ctype t, int64_t i)
 {
 	int64_t lo = 0;
 	uint64_t hi = 0;
-	switch (f->ctype) {
+	switch (t) {
 	case CALX_CTYPE_INT8: lo = INT8_MIN; hi = INT8_MAX; break;
 	case CALX_CTYPE_INT16: lo = INT16_MIN; hi = INT16_MAX; break;
 	case CALX_CTYPE_INT32: lo = INT32_MIN; hi = INT32_MAX; break;
@@ -128,9 +142,14 @@ static int set_int(const calx_field_desc *f, unsigned char *p, int64_t i, calx_e
 	case CALX_CTYPE_UINT32: hi = UINT32_MAX; break;
 	case CALX_CTYPE_UINT64: hi = UINT64_MAX; break;
 	case CALX_CTYPE_BOOL: hi = 1; break;
-	default: break;
+	default: return true;   /* not an integer field: its own conversion decides */
 	}
-	if (i < lo || (i > 0 && (uint64_t)i > hi)) {
+	return !(i < lo || (i > 0 && (uint64_t)i > hi));
+}
+
+static int set_int(const calx_field_desc *f, unsigned char *p, int64_t i, calx_error *err)
+{
+	if (!calx__int_fits(f->ctype, i)) {
 		char what[96];
 		snprintf(what, sizeof what, "database value %" PRId64 " is out of range", i);
 		return field_error(err, CALX_ERANGE, f, what);
@@ -195,6 +214,12 @@ static bool float_exact(int64_t i)
 static int store_numeric(const calx_field_desc *f, unsigned char *p, const calx_value *v, calx__arena *arena,
                          calx_error *err);
 
+static inline bool is_bytes_ctype(calx_ctype t)
+{
+	return t == CALX_CTYPE_BYTEARRAY || t == CALX_CTYPE_BYTES;
+}
+
+
 /*
  * A non-NULL v into the C value at p (a wrapper gets has_value when its
  * value is stored: scalar_stored). Inline in calx__field_set: every loaded
@@ -218,12 +243,17 @@ static inline __attribute__((always_inline)) int store(const calx_field_desc *f,
 				return field_error(err, CALX_ERANGE, f, "database integer is not exact in this floating type");
 			return set_real(f, p, d, err);
 		}
-		return field_error(err, CALX_ETYPE, f, "database returned an INTEGER for a text field");
+		return field_error(err, CALX_ETYPE, f, is_bytes_ctype(f->ctype) ? "database returned an INTEGER for a bytes field"
+		                                                               : "database returned an INTEGER for a text field");
 	case CALX_VALUE_REAL:
-		if (f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY)
+		if (f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY || f->ctype == CALX_CTYPE_CHAR)
 			return field_error(err, CALX_ETYPE, f, "database returned a REAL for a text field");
+		if (is_bytes_ctype(f->ctype))
+			return field_error(err, CALX_ETYPE, f, "database returned a REAL for a bytes field");
 		return set_real(f, p, v->u.d, err);
 	case CALX_VALUE_TEXT:
+		if (is_bytes_ctype(f->ctype))
+			return field_error(err, CALX_ETYPE, f, "database returned TEXT for a bytes field");
 		if (!calx__text_valid(v->u.s.p, v->u.s.n)) {
 			if (memchr(v->u.s.p, '\0', v->u.s.n))
 				return field_error(err, CALX_ERANGE, f, "database text contains a NUL byte");
@@ -247,8 +277,12 @@ static inline __attribute__((always_inline)) int store(const calx_field_desc *f,
 			memset(p + v->u.s.n, 0, f->size - v->u.s.n);
 			return CALX_OK;
 		}
+		if (f->ctype == CALX_CTYPE_CHAR)
+			return calx__char_store(f, p, v, err);
 		return field_error(err, CALX_ETYPE, f, "database returned TEXT for a numeric field");
 	case CALX_VALUE_BLOB:
+		if (is_bytes_ctype(f->ctype))
+			return calx__bytes_store(f, p, v, arena, err);
 		return field_error(err, CALX_ETYPE, f, "database returned a BLOB");
 	case CALX_VALUE_NUMERIC:
 		return store_numeric(f, p, v, arena, err);

@@ -30,10 +30,11 @@ static inline bool calx__value_span_bad(const calx_value *v)
 
 /*
  * Fields hold a value or NULL in one of three ways: a calx_opt_* wrapper
- * (CALX_FIELD_OPTIONAL) is NULL when has_value is false; a char * is NULL
- * when the pointer is; a char[N] is NULL when the session marks it (the
- * null flag below, calx_field_set_null). A plain scalar is a NOT NULL
- * column: it always holds its value.
+ * (CALX_FIELD_OPTIONAL) is NULL when has_value is false; a char * or a
+ * calx_bytes is NULL when the pointer is; a char[N] is NULL when the
+ * session marks it (the null flag below, calx_field_set_null). A plain
+ * scalar, an unsigned char[N] and a char (char_as(text)) are NOT NULL
+ * columns: they always hold their value.
  */
 
 /*
@@ -120,8 +121,29 @@ size_t calx__opt_size(calx_ctype t);
 /* A wrapper field's descriptor fits its wrapper type (and is not a key or a version). */
 bool calx__field_layout_valid(const calx_field_desc *f);
 
+/*
+ * Bytes and char fields (bytes.c). _get: the value of an unsigned char[N]
+ * (all N bytes, in calx__field_get itself), a calx_bytes or a char_as(text)
+ * char at p; _store: a BLOB into unsigned char[N] (exactly N bytes, else
+ * CALX_ERANGE) or a calx_bytes (copied into arena), a valid text into a
+ * char ("" or one ASCII character, else CALX_ERANGE).
+ */
+int calx__bytes_get(const calx_field_desc *f, const unsigned char *p, calx_value *out, calx_error *err);
+int calx__char_get(const calx_field_desc *f, const unsigned char *p, calx_value *out, calx_error *err);
+int calx__bytes_store(const calx_field_desc *f, unsigned char *p, const calx_value *v, calx__arena *arena,
+                      calx_error *err);
+int calx__char_store(const calx_field_desc *f, unsigned char *p, const calx_value *v, calx_error *err);
+
 /* A readable C type name for messages. */
 const char *calx__ctype_name(calx_ctype t);
+
+/*
+ * Can an integer field of C type t (INT8..UINT64, BOOL) hold i? A value it
+ * cannot hold is refused on the client wherever it would meet the column
+ * (a load, a comparison, a key): PostgreSQL fails a statement that binds
+ * 5000000000 against an INTEGER column (22003), aborting the transaction.
+ */
+bool calx__int_fits(calx_ctype t, int64_t i);
 
 /* Set err to "owner.field (column "table"."col", ctype): what"; returns code. */
 int calx__field_error(calx_error *err, int code, const calx_field_desc *f, const char *what);

@@ -106,7 +106,8 @@ void *calx__construct(calx_session *s, const calx_mapper_desc *m, const void *in
 	}
 	for (unsigned f = 0; m && f < m->n_fields; f++) {
 		const calx_field_desc *fd = &m->fields[f];
-		if ((fd->flags & CALX_FIELD_REQUIRED) && calx__field_zero(fd, init) && fd->ctype == CALX_CTYPE_STRING) {
+		if ((fd->flags & CALX_FIELD_REQUIRED) && (fd->ctype == CALX_CTYPE_STRING || fd->ctype == CALX_CTYPE_BYTES) &&
+		    calx__field_is_null(fd, init, false)) {
 			if (s)
 				calx__fail(s, CALX_ENOTNULL, "%s_new: field '%s' (column \"%s\".\"%s\") is required",
 				           m->name, fd->name, m->table, fd->column);
@@ -150,11 +151,12 @@ int calx_field_set_null(calx_session *s, void *obj, const calx_field_desc *col, 
 	calx__obj *h = field_owner(s, obj, col);
 	if (!h)
 		return s->err.code;
-	bool text = col->ctype == CALX_CTYPE_STRING || col->ctype == CALX_CTYPE_CHARARRAY;
-	if (is_null && !text && !(col->flags & CALX_FIELD_OPTIONAL))
-		return calx__fail(s, CALX_ENOTNULL,
-		                  "%s.%s: column \"%s\" is NOT NULL (a plain %s; a nullable column is a calx_opt_* field)",
-		                  h->m->desc->name, col->name, col->column, calx__ctype_name(col->ctype));
+	bool nullable_type = col->ctype == CALX_CTYPE_STRING || col->ctype == CALX_CTYPE_CHARARRAY ||
+	                     col->ctype == CALX_CTYPE_BYTES || (col->flags & CALX_FIELD_OPTIONAL);
+	if (is_null && !nullable_type)
+		return calx__fail(s, CALX_ENOTNULL, "%s.%s: column \"%s\" is NOT NULL (a plain %s; a nullable column is %s)",
+		                  h->m->desc->name, col->name, col->column, calx__ctype_name(col->ctype),
+		                  col->ctype == CALX_CTYPE_BYTEARRAY ? "a calx_bytes field" : "a calx_opt_* field");
 	if (is_null && (col->flags & CALX_FIELD_NOT_NULL))
 		return calx__fail(s, CALX_ENOTNULL, "%s.%s: column \"%s\" is NOT NULL",
 		                  h->m->desc->name, col->name, col->column);
@@ -186,6 +188,22 @@ bool calx_field_is_null(const calx_session *s, const void *obj, const calx_field
 	return h && calx__field_null(h, col);
 }
 
+/* A char_as(text) field takes "" or one ASCII character, as a flush would send it. */
+static int set_char_text(calx_session *s, calx__obj *h, const calx_field_desc *col, char *p, const char *text)
+{
+	if (!text)
+		return calx__fail(s, CALX_ENOTNULL, "%s.%s: a char holds no NULL", h->m->desc->name, col->name);
+	size_t n = strlen(text);
+	if (n > 1)
+		return calx__fail(s, CALX_ERANGE, "%s.%s: text of %zu bytes does not fit a char (at most one character)",
+		                  h->m->desc->name, col->name, n);
+	if (n == 1 && (unsigned char)text[0] > 127)
+		return calx__fail(s, CALX_ETYPE, "%s.%s: byte 0x%02x is not ASCII", h->m->desc->name, col->name,
+		                  (unsigned char)text[0]);
+	*p = text[0];
+	return CALX_OK;
+}
+
 int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, const char *text)
 {
 	if (!s)
@@ -204,6 +222,8 @@ int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, 
 		memcpy(p, &copy, sizeof copy);
 		return CALX_OK;
 	}
+	if (col->ctype == CALX_CTYPE_CHAR)
+		return set_char_text(s, h, col, p, text);
 	if (col->ctype != CALX_CTYPE_CHARARRAY)
 		return calx__fail(s, CALX_ETYPE, "%s.%s is not a text column", h->m->desc->name, col->name);
 	if (!text)
@@ -226,4 +246,23 @@ char *calx_strdup(calx_session *s, const char *str)
 	if (!p)
 		calx__fail(s, CALX_ENOMEM, "out of memory in calx_strdup");
 	return p;
+}
+
+int calx_bytes_dup(calx_session *s, calx_bytes *out, const void *p, size_t n)
+{
+	if (!s || !out)
+		return CALX_EINVAL;
+	out->data = NULL;
+	out->len = 0;
+	if ((!p && n) || n > (size_t)PTRDIFF_MAX - 1)
+		return calx__fail(s, CALX_EINVAL, "calx_bytes_dup: %zu bytes at a NULL pointer or beyond any object", n);
+	/* one byte more, so the empty blob has a data that is not NULL */
+	unsigned char *copy = calx__arena_alloc(&s->arena, n + 1, 1);
+	if (!copy)
+		return calx__fail(s, CALX_ENOMEM, "out of memory in calx_bytes_dup (%zu bytes)", n);
+	if (n)
+		memcpy(copy, p, n);
+	out->data = copy;
+	out->len = n;
+	return CALX_OK;
 }

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
@@ -167,6 +168,9 @@ static int check_numeric(const calx_expr *e, calx_value *bind, calx_error *err)
 	int shown = (int)(n > 40 ? 40 : n);
 	switch (calx__dec_to_int64(p, n, &i)) {
 	case CALX__DEC_OK:
+		if (!calx__int_fits(f->ctype, i))
+			return calx_error_set(err, CALX_ERANGE, "%s.%s (%s) compared with %.*s, out of its range",
+			                      f->owner->name, f->name, calx__ctype_name(f->ctype), shown, p);
 		*bind = calx_value_int(i);
 		return CALX_OK;
 	case CALX__DEC_FRACTION:
@@ -200,6 +204,9 @@ static int check_real(const calx_expr *e, calx_value *bind, calx_error *err)
 	if ((double)i != d)
 		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with %.17g, which is not a whole number",
 		                      f->owner->name, f->name, calx__ctype_name(f->ctype), d);
+	if (!calx__int_fits(f->ctype, i))
+		return calx_error_set(err, CALX_ERANGE, "%s.%s (%s) compared with %.17g, out of its range",
+		                      f->owner->name, f->name, calx__ctype_name(f->ctype), d);
 	*bind = calx_value_int(i);
 	return CALX_OK;
 }
@@ -208,8 +215,14 @@ static int check_real(const calx_expr *e, calx_value *bind, calx_error *err)
 static int check_value(const calx_expr *e, calx_value *bind, calx_error *err)
 {
 	const calx_field_desc *f = e->col;
-	bool text_col = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY;
+	bool text_col = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY || f->ctype == CALX_CTYPE_CHAR;
+	bool bytes_col = f->ctype == CALX_CTYPE_BYTEARRAY || f->ctype == CALX_CTYPE_BYTES;
 	*bind = e->v;
+	/* bytes compare with bytes only: PostgreSQL would read text as a bytea literal, SQLite never match */
+	if (bytes_col != (e->v.kind == CALX_VALUE_BLOB) && e->v.kind != CALX_VALUE_NULL)
+		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with %s", f->owner->name, f->name,
+		                      calx__ctype_name(f->ctype),
+		                      bytes_col ? "a value that is not bytes (use calx_value_blob or a calx_bytes)" : "bytes");
 	switch (e->v.kind) {
 	case CALX_VALUE_NULL:
 		return calx_error_set(err, CALX_EINVAL,
@@ -220,12 +233,12 @@ static int check_value(const calx_expr *e, calx_value *bind, calx_error *err)
 			return calx_error_set(err, CALX_ETYPE,
 			                      "%s.%s compared with text that is not valid UTF-8 or holds a NUL byte",
 			                      f->owner->name, f->name);
-		/* fall through */
-	case CALX_VALUE_BLOB:
 		if (!text_col)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with a string",
 			                      f->owner->name, f->name, calx__ctype_name(f->ctype));
 		return CALX_OK;
+	case CALX_VALUE_BLOB:
+		return CALX_OK;         /* a bytes column, checked above */
 	case CALX_VALUE_NUMERIC:
 		/* a decimal goes with text columns too: its text, exact (a char * on a NUMERIC column) */
 		return check_numeric(e, bind, err);
@@ -235,6 +248,9 @@ static int check_value(const calx_expr *e, calx_value *bind, calx_error *err)
 			                      f->owner->name, f->name, calx__ctype_name(f->ctype));
 		if (e->v.kind == CALX_VALUE_REAL && f->ctype <= CALX_CTYPE_BOOL)
 			return check_real(e, bind, err);
+		if (e->v.kind == CALX_VALUE_INT && f->ctype <= CALX_CTYPE_BOOL && !calx__int_fits(f->ctype, e->v.u.i))
+			return calx_error_set(err, CALX_ERANGE, "%s.%s (%s) compared with %" PRId64 ", out of its range",
+			                      f->owner->name, f->name, calx__ctype_name(f->ctype), e->v.u.i);
 		return CALX_OK;
 	}
 }

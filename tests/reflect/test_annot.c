@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -327,6 +328,57 @@ static void identifiers_are_checked(void **state)
 }
 
 /* Every prefix of a valid text must fail cleanly, never crash or leak. */
+/* SQL pasted into the DDL stays inside its clause; quoted text is a value. */
+static void embedded_sql_stays_in_its_clause(void **state)
+{
+	(void)state;
+	const char *ok[] = {
+		"calx:field(check(\"n > 0\"))",
+		"calx:field(check(\"s <> '--' AND s <> '/*' AND s <> ';' AND s <> ')'\"))",
+		"calx:field(check(\"s <> 'it''s -- fine'\"))",
+		"calx:field(check(\"\\\"odd--name\\\" > 0\"))",
+		"calx:field(server_default(\"(1 + (2 * 3))\"))",
+		"calx:field(type(\"NUMERIC(10, 2)\", \"postgresql:NUMERIC(12, 2)\"))",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
+		errs e = { .n = 0 };
+		if (field(ok[i], &o, &e) != 0)
+			fail_msg("%s: %s", ok[i], e.msg[0]);
+		calxr__field_opts_free(&o);
+	}
+	expect_error("calx:field(check(\"n > 0 -- note\"))",
+		     "option 'check' contains an SQL comment '--', which would swallow the rest of the DDL: remove it (a C comment next to the annotation says the same)");
+	expect_error("calx:field(check(\"n > 0 /* note */\"))",
+		     "option 'check' contains an SQL comment '/*', which would swallow the rest of the DDL: remove it (a C comment next to the annotation says the same)");
+	expect_error("calx:field(server_default(\"1; DROP TABLE t\"))",
+		     "option 'server_default' contains ';', which would end the DDL statement: remove it");
+	expect_error("calx:field(check(\"s <> 'open\"))", "option 'check' has an unterminated string ('...'): close it");
+	expect_error("calx:field(check(\"n > 0) OR (1 = 1\"))",
+		     "option 'check' has a ')' without its '(', which would end the DDL clause early: balance the parentheses");
+	expect_error("calx:field(type(\"TEXT\", \"postgresql:VARCHAR(10\"))",
+		     "SQL type has a '(' without its ')': balance the parentheses");
+}
+
+/* An SQL type of 127 bytes is accepted, 128 refused. */
+static void sql_type_length_limit(void **state)
+{
+	char text[300], type[200];
+	calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
+	errs e = { .n = 0 };
+	(void)state;
+	memset(type, 'T', 127);
+	type[127] = '\0';
+	snprintf(text, sizeof text, "calx:field(type(\"%s\"))", type);
+	assert_int_equal(field(text, &o, &e), 0);
+	calxr__field_opts_free(&o);
+	snprintf(text, sizeof text, "calx:field(type(\"%sT\"))", type);
+	o = (calxr__field_opts)CALXR__FIELD_OPTS_INIT;
+	assert_int_equal(field(text, &o, &e), 1);
+	assert_non_null(strstr(e.msg[0], "is 128 bytes, longer than the 127 a column type may have"));
+	calxr__field_opts_free(&o);
+}
+
 static void truncated_texts_never_crash(void **state)
 {
 	const char *text = "calx:field(primary_key, default(f(\"a\\\"\", 'b')), "
@@ -349,6 +401,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(classify_tells_annotations_apart),
+		cmocka_unit_test(embedded_sql_stays_in_its_clause),
+		cmocka_unit_test(sql_type_length_limit),
 		cmocka_unit_test(field_options_parse_into_values),
 		cmocka_unit_test(strings_decode_c_escapes),
 		cmocka_unit_test(empty_option_list_is_fine),

@@ -165,6 +165,26 @@ static void char_array_turned_pointer_is_refused(void **state)
 	free(log);
 }
 
+/* A char_as(integer) char read as signed and compiled with -funsigned-char: 255 would be stored as -1. */
+static void char_signedness_on_one_side_only_is_refused(void **state)
+{
+	static const char text[] =
+		"#include <stdint.h>\n#include <calx/annotate.h>\n"
+		"struct CALX_TABLE(\"guard_levels\") level {\n"
+		"\tint64_t id CALX(primary_key);\n"
+		"\tchar level CALX(char_as(integer));\n"
+		"};\n";
+	const char *uns[] = { "-funsigned-char", NULL };
+	const char *sig[] = { "-fsigned-char", NULL };
+	(void)state;
+	reflect_as("level", text, sig);
+	compiles("level", sig);
+	refused("level", uns, "field 'level' was a plain char, signed, 1 byte at offset 8");
+	reflect_as("level", text, uns);
+	compiles("level", uns);
+	refused("level", sig, "field 'level' was a plain char, unsigned, 1 byte at offset 8");
+}
+
 /*
  * Every kind the guard knows, each changed alone to another type of the
  * same size and alignment, so that only the kind test can catch it: the
@@ -189,6 +209,10 @@ static const struct kind_case {
 	{ "color", "enum kind_color %s", "int32_t %s", "an enum (unsigned integer), 4 bytes" },
 	{ "maybe", "calx_opt_int32 %s", "int64_t %s", "calx_opt_int32, 8 bytes" },
 	{ "maybe_d", "calx_opt_double %s", "calx_opt_int64 %s", "calx_opt_double, 16 bytes" },
+	{ "blob", "unsigned char %s[8]", "char %s[8]", "unsigned char[8], 8 bytes" },
+	{ "data", "calx_bytes %s", "calx_opt_int64 %s", "calx_bytes, 16 bytes" },
+	{ "letter", "char %s CALX(char_as(text))", "int8_t %s", "char, 1 byte" },
+	{ "level", "char %s CALX(char_as(integer))", "int8_t %s", "a plain char, signed, 1 byte" },
 };
 
 static char *kinds_header(void)
@@ -199,6 +223,7 @@ static char *kinds_header(void)
 	assert_non_null(text);
 	n += (size_t)snprintf(text + n, cap - n,
 			      "#include <stdbool.h>\n#include <stdint.h>\n#include <calx/annotate.h>\n#include <calx/nullable.h>\n"
+			      "#include <calx/bytes.h>\n"
 			      "enum kind_color { KIND_RED, KIND_BLUE };\n"
 			      "struct CALX_MIXIN kind_stamps {\n"
 			      "#ifdef ALT_ts_at\n\tdouble at;\n#else\n\tint64_t at;\n#endif\n};\n"
@@ -251,6 +276,7 @@ int main(void)
 		cmocka_unit_test(short_enums_on_one_side_only_are_refused),
 		cmocka_unit_test(signedness_change_is_refused),
 		cmocka_unit_test(char_array_turned_pointer_is_refused),
+		cmocka_unit_test(char_signedness_on_one_side_only_is_refused),
 		cmocka_unit_test(every_kind_changed_alone_is_refused_by_name),
 	};
 	int failed;

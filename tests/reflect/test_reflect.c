@@ -391,6 +391,46 @@ static void name_and_include_options_are_honoured(void **state)
 	assert_false(exists(c));
 }
 
+/* --prefix P: every generated name starts with P (handles with its uppercase), the struct tags stay. */
+static void prefix_option_renames_every_generated_name(void **state)
+{
+	const char *cc = getenv("CC") ? getenv("CC") : "cc";
+	char c[512], h[512], inc[600], obj[600], *text;
+	const char *argv[] = { tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h, "--prefix", "m_",
+			       "-Iinclude", "-Itests/reflect/fixtures", NULL };
+	const char *bad[] = { tool, "a.h", "-o", "a.c", "--header", "b.h", "--prefix", "m-", NULL };
+	(void)state;
+	snprintf(c, sizeof c, "%s/prefixed.calx.c", tmpdir);
+	snprintf(h, sizeof h, "%s/prefixed.calx.h", tmpdir);
+	assert_int_equal(run(argv, tmp_path("e.txt")), 0);
+	text = slurp(h);
+	assert_non_null(strstr(text, "extern const calx_mapper_desc m_user_mapper;\n"));
+	assert_non_null(strstr(text, "#define m_user_new(...) CALX__NEW_m_user(__VA_ARGS__, )\n"));
+	assert_non_null(strstr(text, "static inline bool m_user_eq(const struct user *a, const struct user *b)"));
+	assert_non_null(strstr(text, "#define M_USER_ID (&m_user_mapper.fields[0])\n"));
+	assert_null(strstr(text, " user_eq("));
+	assert_null(strstr(text, "&user_mapper"));
+	free(text);
+	text = slurp(c);
+	assert_null(strstr(text, "&user_table"));
+	assert_non_null(strstr(text, ".name = \"user\""));
+	free(text);
+	snprintf(inc, sizeof inc, "-I%s", tmpdir);
+	snprintf(obj, sizeof obj, "%s/prefixed.o", tmpdir);
+	{
+		const char *compile[] = { cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Iinclude",
+					  "-Itests/reflect/fixtures", inc, "-c", c, "-o", obj, NULL };
+		if (run(compile, tmp_path("cc.txt")) != 0) {
+			char *log = slurp(tmp_path("cc.txt"));
+			fail_msg("prefixed source does not compile:\n%s", log ? log : "");
+		}
+	}
+	assert_int_equal(run(bad, tmp_path("e.txt")), 2);
+	text = slurp(tmp_path("e.txt"));
+	assert_non_null(strstr(text, "--prefix must be a C identifier: m-"));
+	free(text);
+}
+
 static void include_path_with_a_quote_is_refused(void **state)
 {
 	char c[512], h[512], *err;
@@ -448,6 +488,7 @@ int main(void)
 		cmocka_unit_test(bad_usage_exits_2),
 		cmocka_unit_test(name_and_include_options_are_honoured),
 		cmocka_unit_test(include_path_with_a_quote_is_refused),
+		cmocka_unit_test(prefix_option_renames_every_generated_name),
 	};
 	struct CMUnitTest *bad;
 	size_t n_bad = 0;

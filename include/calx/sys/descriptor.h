@@ -45,8 +45,23 @@ typedef enum calx_ctype {
 	CALX_CTYPE_FLOAT,
 	CALX_CTYPE_DOUBLE,
 	CALX_CTYPE_STRING,        /* char *: NUL-terminated; a NULL pointer is SQL NULL */
-	CALX_CTYPE_CHARARRAY      /* char[N]: NUL-terminated within N bytes */
+	CALX_CTYPE_CHARARRAY,     /* char[N]: NUL-terminated within N bytes */
+	/*
+	 * unsigned char[N] or uint8_t[N]: exactly N bytes, a BLOB / BYTEA of
+	 * that length. NOT NULL: every N bytes are a value, all zero included.
+	 */
+	CALX_CTYPE_BYTEARRAY,
+	CALX_CTYPE_BYTES,         /* calx_bytes (calx/bytes.h): data + len; data NULL is SQL NULL */
+	/*
+	 * char with char_as(text): a one-character text column of ASCII
+	 * (1..127); '\0' is the empty text. NOT NULL. (char_as(integer) is
+	 * CALX_CTYPE_INT8 or _UINT8, as the compiler's char is signed or not.)
+	 */
+	CALX_CTYPE_CHAR
 } calx_ctype;
+
+/* The last calx_ctype: a descriptor's ctype lies in [CALX_CTYPE_INT8, CALX_CTYPE_LAST]. */
+#define CALX_CTYPE_LAST CALX_CTYPE_CHAR
 
 enum calx_field_flags {
 	CALX_FIELD_PRIMARY_KEY = 1u << 0,
@@ -109,7 +124,7 @@ typedef struct calx_field_desc {
 	calx_ctype ctype;
 	uint32_t flags;                     /* enum calx_field_flags */
 	size_t offset;                      /* offsetof(struct, path) */
-	size_t size;                        /* sizeof the member (N for char[N]) */
+	size_t size;                        /* sizeof the member (N for char[N] and unsigned char[N]) */
 	const char *sql_type;               /* explicit SQL type, or NULL for the dialect's */
 	const char *const *sql_type_variants; /* NULL-terminated "dialect:TYPE", or NULL */
 	const char *server_default;         /* SQL expression from the header, or NULL */

@@ -1,0 +1,10 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+typedef struct { char *data; int len; } calx_bytes;
+
+struct CALX_TABLE("rt_blobs") blob {
+	int64_t id CALX(primary_key);
+	calx_bytes body;
+};

@@ -1,0 +1,9 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+struct CALX_TABLE("rt_users") user {
+	int64_t id CALX(primary_key);
+	int32_t age CALX(char_as(integer));
+	unsigned char level CALX(char_as(text));
+};

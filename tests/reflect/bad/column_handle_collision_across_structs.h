@@ -1,0 +1,13 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+/* order.line_id and order_line.id both give ORDER_LINE_ID. */
+struct CALX_TABLE("rr_orders") order {
+	int64_t id CALX(primary_key);
+	int64_t line_id;
+};
+
+struct CALX_TABLE("rr_order_lines") order_line {
+	int64_t id CALX(primary_key);
+};

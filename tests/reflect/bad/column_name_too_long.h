@@ -1,0 +1,10 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+/* A member name is the column name: 64 bytes is one more than PostgreSQL keeps. */
+struct CALX_TABLE("rr_users") user {
+	int64_t id CALX(primary_key);
+	int64_t abcdefghij_abcdefghij_abcdefghij_abcdefghij_abcdefghij_abcdefghi;
+	int64_t abcdefghij_abcdefghij_abcdefghij_abcdefghij_abcdefghij_abcdefgh CALX(name("short_enough"));
+};

@@ -1,0 +1,11 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+/* char[4] holds 3 bytes and the NUL. */
+struct CALX_TABLE("rr_codes") code {
+	int64_t id CALX(primary_key);
+	char exact[4] CALX(default("abcd"));
+	char longer[4] CALX(default("abcde"));
+	char fits[4] CALX(default("abc"));
+};

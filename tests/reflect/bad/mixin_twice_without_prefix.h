@@ -1,0 +1,14 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+struct CALX_MIXIN stamp {
+	int64_t at;
+	char *by;
+};
+
+struct CALX_TABLE("rt_tickets") ticket {
+	int64_t id CALX(primary_key);
+	struct stamp opened;
+	struct stamp closed;
+};

@@ -1,0 +1,16 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+/* Eight columns is the most a key may have; nine is refused here, not at calx_registry_open. */
+struct CALX_TABLE("rr_wide_keys") wide_key {
+	int32_t k1 CALX(primary_key);
+	int32_t k2 CALX(primary_key);
+	int32_t k3 CALX(primary_key);
+	int32_t k4 CALX(primary_key);
+	int32_t k5 CALX(primary_key);
+	int32_t k6 CALX(primary_key);
+	int32_t k7 CALX(primary_key);
+	int32_t k8 CALX(primary_key);
+	int32_t k9 CALX(primary_key);
+};

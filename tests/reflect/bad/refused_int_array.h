@@ -1,0 +1,10 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+struct CALX_TABLE("rt_users") user {
+	int64_t id CALX(primary_key);
+	int32_t scores[4];
+	int8_t signed_bytes[4];
+	bool flags[8];
+};

@@ -1,0 +1,15 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+struct CALX_TABLE("sqlite_things") thing {
+	int64_t id CALX(primary_key);
+};
+
+struct CALX_TABLE("rr_rows", unique("code", name="sqlite_autoindex_x")) row {
+	int64_t id CALX(primary_key);
+	int64_t xmin;
+	int64_t n CALX(name("CTID"));
+	int64_t oid; /* a system column before PostgreSQL 12 only: accepted */
+	int64_t code;
+};

@@ -1,0 +1,7 @@
+#include <stdint.h>
+#include <stdbool.h>
+#include <calx/annotate.h>
+
+typedef char *email_t;
+CALX_TYPE(email_t, "TEXT");
+CALX_TYPE(email_t, "VARCHAR(200)");
