@@ -37,6 +37,7 @@ steps() {
 	grep -Eq '^CC main\.o|-c main\.c|main\.c\.o' "$1" && s="$s main.o"
 	grep -Eq '^CC notes\.calx\.o|-c notes\.calx\.c|notes\.calx\.c\.o' "$1" && s="$s notes.calx.o"
 	grep -Eq '^LINK app|-o app |Linking C executable app' "$1" && s="$s link"
+	grep -Eq '^COUNT guards' "$1" && s="$s guards"
 	echo "${s# }" | sed 's/^$/nothing/'
 }
 
@@ -108,37 +109,45 @@ changed() {
 	done
 }
 
-everything="reflect main.o notes.calx.o link"
 for kind in ninja ninja_norestat make cmake_make cmake_ninja; do
 	dir=$work/$kind
+	# app.ninja also has a step that reads only notes.calx.c: restat spares
+	# it when notes.calx.c is kept, and only restat does.
+	everything="reflect main.o notes.calx.o link"
+	first=$everything
+	touched=$everything
+	case $kind in
+	ninja) first="$everything guards" ;;
+	ninja_norestat) first="$everything guards"; touched=$first ;;
+	esac
 	hdir=$dir
 	case $kind in cmake_*) hdir=$dir/src ;; esac
 	"setup_$kind" "$dir" || { fail "$kind: configure failed"; continue; }
 	before=none
 	"build_$kind" "$dir" "$dir/build.log" || { cat "$dir/build.log"; fail "$kind: the first build failed"; continue; }
-	record "first build" "$everything" -
+	record "first build" "$first" -
 	run_app "$dir" first
 	before=$(stamp "$dir")
 	"build_$kind" "$dir" "$dir/build.log" || fail "$kind: no-op build failed"
 	record "no change" nothing kept
 	before=$(stamp "$dir"); touch "$hdir/notes.h"; changed "$hdir/notes.h"
 	"build_$kind" "$dir" "$dir/build.log" || fail "$kind: build after touch failed"
-	record "touch notes.h" "$everything" kept
+	record "touch notes.h" "$touched" kept
 	before=$(stamp "$dir")
 	sed -i 's|^\tdouble weight;$|\tdouble weight;\t/* in grams */|' "$hdir/notes.h"
 	grep -q 'in grams' "$hdir/notes.h" || fail "$kind: the comment edit did not apply"
 	changed "$hdir/notes.h"
 	"build_$kind" "$dir" "$dir/build.log" || fail "$kind: build after a comment failed"
-	record "comment edit" "$everything" kept
+	record "comment edit" "$touched" kept
 	before=$(stamp "$dir"); touch "$hdir/config.h"; changed "$hdir/config.h"
 	"build_$kind" "$dir" "$dir/build.log" || fail "$kind: build after touching config.h failed"
-	record "touch config.h" "$everything" kept
+	record "touch config.h" "$touched" kept
 	before=$(stamp "$dir")
 	sed -i 's|^\tcalx_opt_int32 stars;$|&\n\tint32_t pages;|' "$hdir/notes.h"
 	grep -q 'pages' "$hdir/notes.h" || fail "$kind: the layout edit did not apply"
 	changed "$hdir/notes.h"
 	"build_$kind" "$dir" "$dir/build.log" || { cat "$dir/build.log"; fail "$kind: build after a layout change failed"; }
-	record "new field" "$everything" rewritten
+	record "new field" "$first" rewritten
 	run_app "$dir" changed
 done
 if [ "$status" -ne 0 ]; then
