@@ -117,7 +117,8 @@ static void field_guard(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, co
 		calxr__buf_put(b, " && ");
 		kind_test(b, t, c, k);
 	}
-	what = k ? describe(cx, c, k) : NULL;
+	/* a kind without a row is still held to its size and offset */
+	what = k ? describe(cx, c, k) : calxr__printf(cx, "of calx_ctype %d", (int)c->ctype);
 	msg = calxr__printf(cx, "struct %s changed since %s was generated: field '%s' was %s, %lld byte%s at offset %lld: re-run calx-reflect",
 			   t->tag, cx->c_base, c->path, what ? what : "?", c->size, c->size == 1 ? "" : "s", c->offset);
 	calxr__buf_put(b, ", ");
