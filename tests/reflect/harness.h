@@ -89,10 +89,10 @@ static inline unsigned harness_count(const char *hay, const char *needle)
 	return n;
 }
 
-/* A fresh scratch folder (CALX_REFLECT overrides the tool); 0 or -1. */
+/* A fresh scratch folder under $TMPDIR, else build/ (CALX_REFLECT overrides the tool); 0 or -1. */
 static inline int harness_setup(const char *name)
 {
-	const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "build";
 	if (getenv("CALX_REFLECT"))
 		harness_tool = getenv("CALX_REFLECT");
 	snprintf(harness_dir, sizeof harness_dir, "%s/%s.XXXXXX", tmp, name);
