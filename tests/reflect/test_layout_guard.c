@@ -15,6 +15,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/resource.h>
+
 #include "harness.h"
 
 static const char *cc(void)
@@ -269,6 +271,34 @@ static void every_kind_changed_alone_is_refused_by_name(void **state)
 	}
 }
 
+/*
+ * The issue's bound: a header of 2,000 annotated structs (bench/gen_reflect.py)
+ * reflects in under a second. Measured in CPU time, which a loaded machine
+ * moves less than the clock; a check that grows with the square of the
+ * schema takes seconds here.
+ */
+static void two_thousand_structs_reflect_in_under_a_second(void **state)
+{
+	char h[600], c[600], gh[600];
+	const char *gen[] = { "python3", "bench/gen_reflect.py", h, "2000", NULL };
+	const char *argv[] = { harness_tool, h, "-o", c, "--header", gh, "-MD", "-Iinclude", NULL };
+	struct rusage before, after;
+	double cpu;
+	(void)state;
+	snprintf(h, sizeof h, "%s/big.h", harness_dir);
+	snprintf(c, sizeof c, "%s/big.calx.c", harness_dir);
+	snprintf(gh, sizeof gh, "%s/big.calx.h", harness_dir);
+	assert_int_equal(harness_run(gen, harness_path("gen.txt")), 0);
+	assert_int_equal(getrusage(RUSAGE_CHILDREN, &before), 0);
+	assert_int_equal(harness_run(argv, harness_path("reflect.txt")), 0);
+	assert_int_equal(getrusage(RUSAGE_CHILDREN, &after), 0);
+	cpu = (double)(after.ru_utime.tv_sec - before.ru_utime.tv_sec) + (after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
+	      (after.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e6 + (after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6;
+	printf("calx-reflect on 2,000 structs: %.3f s of CPU\n", cpu);
+	if (cpu >= 1.0)
+		fail_msg("calx-reflect took %.2f s of CPU on 2,000 structs (limit 1 s)", cpu);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +308,7 @@ int main(void)
 		cmocka_unit_test(char_array_turned_pointer_is_refused),
 		cmocka_unit_test(char_signedness_on_one_side_only_is_refused),
 		cmocka_unit_test(every_kind_changed_alone_is_refused_by_name),
+		cmocka_unit_test(two_thousand_structs_reflect_in_under_a_second),
 	};
 	int failed;
 
