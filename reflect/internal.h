@@ -120,6 +120,10 @@ typedef struct calxr__ctx {
 
 	CXIndex index;
 	CXTranslationUnit tu;
+	CXFile main_file;     /* the input, as libclang knows it */
+	const char *text;     /* calx_reflect_run_text: the input's contents, or NULL: read the file */
+	size_t text_len;
+	calx_reflect_cache *cache; /* or NULL; when set, index and tu are the cache's */
 	char **deps;          /* every file of the translation unit, main first */
 	unsigned n_deps;
 
@@ -166,6 +170,8 @@ const char *calxr__basename(const char *path);
 
 /* parse.c */
 int calxr__parse(calxr__ctx *cx);
+/* A file's name for messages and descriptors: the input as the caller spelled it. */
+char *calxr__file_name(calxr__ctx *cx, CXFile file);
 void calxr__parse_free(calxr__ctx *cx);
 
 /* walk.c */

@@ -1,7 +1,8 @@
 /*
  * reflect/parse.c - the translation unit: libclang arguments, the clang
  * builtin headers, the user's compile errors, and the list of included
- * files for the depfile.
+ * files for the depfile; and the cache that keeps one translation unit
+ * across runs (calx_reflect_run_text).
  */
 #include "internal.h"
 
@@ -64,6 +65,17 @@ static char *resource_include(calxr__ctx *cx)
 	return best;
 }
 
+char *calxr__file_name(calxr__ctx *cx, CXFile file)
+{
+	/*
+	 * With a precompiled preamble (calx_reflect_cache) libclang names the
+	 * main file by its absolute path: say it as the caller did, as without.
+	 */
+	if (cx->main_file && clang_File_isEqual(file, cx->main_file))
+		return calxr__strdup(cx, cx->opts->input);
+	return calxr__cx_take(cx, clang_getFileName(file));
+}
+
 static void report_diagnostics(calxr__ctx *cx)
 {
 	unsigned n = clang_getNumDiagnostics(cx->tu);
@@ -75,7 +87,7 @@ static void report_diagnostics(calxr__ctx *cx)
 			char *msg = calxr__cx_take(cx, clang_getDiagnosticSpelling(d));
 			clang_getSpellingLocation(clang_getDiagnosticLocation(d), &file, &loc.line, &loc.col, NULL);
 			if (file)
-				loc.file = calxr__cx_take(cx, clang_getFileName(file));
+				loc.file = calxr__file_name(cx, file);
 			char *said = msg ? calxr__clang_message(cx, msg) : NULL;
 			calxr__error(cx, loc.file ? &loc : NULL, "%s", said ? said : "?");
 			free(said);
@@ -105,6 +117,79 @@ static void visit_inclusion(CXFile included, CXSourceLocation *stack, unsigned d
 		free(name);
 }
 
+struct calx_reflect_cache {
+	CXIndex index;
+	CXTranslationUnit tu;
+	calxr__buf key;       /* the input path and arguments tu was parsed with, each NUL-terminated */
+};
+
+calx_reflect_cache *calx_reflect_cache_new(void)
+{
+	return calloc(1, sizeof(calx_reflect_cache));
+}
+
+void calx_reflect_cache_free(calx_reflect_cache *k)
+{
+	if (!k)
+		return;
+	if (k->tu)
+		clang_disposeTranslationUnit(k->tu);
+	if (k->index)
+		clang_disposeIndex(k->index);
+	calxr__buf_free(&k->key);
+	free(k);
+}
+
+/*
+ * Through the cache: reparse its unit when the path and arguments are the
+ * same (libclang keeps the preamble, the leading #include lines, when they
+ * did not change), or parse anew with a preamble to keep.
+ */
+static enum CXErrorCode cached_parse(calxr__ctx *cx, const char *const *args, unsigned n,
+				     struct CXUnsavedFile *u, unsigned n_u)
+{
+	calx_reflect_cache *k = cx->cache;
+	calxr__buf key = { 0 };
+	enum CXErrorCode rc;
+
+	calxr__buf_putn(&key, cx->opts->input, strlen(cx->opts->input) + 1);
+	for (unsigned i = 0; i < n; i++)
+		calxr__buf_putn(&key, args[i], strlen(args[i]) + 1);
+	if (key.oom) {
+		calxr__buf_free(&key);
+		calxr__oom(cx);
+		return CXError_Failure;
+	}
+	if (k->tu && key.n == k->key.n && !memcmp(key.p, k->key.p, key.n)) {
+		calxr__buf_free(&key);
+		if (clang_reparseTranslationUnit(k->tu, n_u, u, clang_defaultReparseOptions(k->tu)) == 0) {
+			cx->tu = k->tu;
+			return CXError_Success;
+		}
+		/* libclang: a unit whose reparse failed can only be disposed of */
+		clang_disposeTranslationUnit(k->tu);
+		k->tu = NULL;
+	} else {
+		if (k->tu)
+			clang_disposeTranslationUnit(k->tu);
+		k->tu = NULL;
+		calxr__buf_free(&k->key);
+		k->key = key;
+	}
+	if (!k->index && !(k->index = clang_createIndex(0, 0)))
+		return CXError_Failure;
+	rc = clang_parseTranslationUnit2(k->index, cx->opts->input, args, (int)n, u, n_u,
+					 CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_PrecompiledPreamble |
+						 CXTranslationUnit_CreatePreambleOnFirstParse,
+					 &k->tu);
+	if (rc != CXError_Success && k->tu) {
+		clang_disposeTranslationUnit(k->tu);
+		k->tu = NULL;
+	}
+	cx->tu = k->tu;
+	return rc;
+}
+
 int calxr__parse(calxr__ctx *cx)
 {
 	const calx_reflect_options *o = cx->opts;
@@ -113,7 +198,8 @@ int calxr__parse(calxr__ctx *cx)
 	unsigned n = 0;
 	bool has_std = false;
 	enum CXErrorCode rc;
-	FILE *f;
+	FILE *f = NULL;
+	struct CXUnsavedFile unsaved;
 	calxr__loc where = { (char *)o->input, 0, 0 };
 
 	if (!args) {
@@ -122,13 +208,14 @@ int calxr__parse(calxr__ctx *cx)
 		return -1;
 	}
 	/* libclang reports a missing file poorly; say it the way a compiler does. */
-	if (!(f = fopen(o->input, "r"))) {
+	if (!cx->text && !(f = fopen(o->input, "r"))) {
 		calxr__error(cx, &where, "cannot open input: %s", strerror(errno));
 		free(args);
 		free(res);
 		return -1;
 	}
-	fclose(f);
+	if (!cx->text)
+		fclose(f);
 	args[n++] = "-xc";
 	args[n++] = "-DCALX_REFLECT";
 	for (unsigned i = 0; i < o->n_clang_args; i++) {
@@ -143,28 +230,40 @@ int calxr__parse(calxr__ctx *cx)
 		args[n++] = "-isystem";
 		args[n++] = res;
 	}
-	cx->index = clang_createIndex(0, 0);
-	rc = clang_parseTranslationUnit2(cx->index, o->input, args, (int)n, NULL, 0,
-					 CXTranslationUnit_SkipFunctionBodies, &cx->tu);
+	unsaved.Filename = o->input;
+	unsaved.Contents = cx->text;
+	unsaved.Length = (unsigned long)cx->text_len;
+	if (cx->cache) {
+		rc = cached_parse(cx, args, n, cx->text ? &unsaved : NULL, cx->text ? 1 : 0);
+	} else {
+		cx->index = clang_createIndex(0, 0);
+		rc = clang_parseTranslationUnit2(cx->index, o->input, args, (int)n, cx->text ? &unsaved : NULL,
+						 cx->text ? 1 : 0, CXTranslationUnit_SkipFunctionBodies, &cx->tu);
+	}
 	free(args);
 	free(res);
 	if (rc != CXError_Success || !cx->tu) {
 		calxr__error(cx, &where, "libclang could not parse the input (error %d)", (int)rc);
 		return -1;
 	}
+	cx->main_file = clang_getFile(cx->tu, o->input);
 	report_diagnostics(cx);
-	clang_getInclusions(cx->tu, visit_inclusion, cx);
+	/* for the depfile, which a run on text does not write */
+	if (!cx->text)
+		clang_getInclusions(cx->tu, visit_inclusion, cx);
 	return cx->errors ? -1 : 0;
 }
 
 void calxr__parse_free(calxr__ctx *cx)
 {
-	if (cx->tu)
+	/* the cache's unit and index stay for the next run */
+	if (cx->tu && !cx->cache)
 		clang_disposeTranslationUnit(cx->tu);
-	if (cx->index)
+	if (cx->index && !cx->cache)
 		clang_disposeIndex(cx->index);
 	cx->tu = NULL;
 	cx->index = NULL;
+	cx->main_file = NULL;
 	calxr__strv_free(cx->deps, cx->n_deps);
 	cx->deps = NULL;
 	cx->n_deps = 0;

@@ -72,6 +72,68 @@ static void ctx_free(calxr__ctx *cx)
 	calxr__ctx_free_diags(cx);
 }
 
+/* Every phase up to the generated text: 0, or -1 after an error. */
+static int reflect_into(calxr__ctx *cx, calxr__buf *c, calxr__buf *h)
+{
+	names(cx);
+	if (cx->errors || calxr__parse(cx) < 0)
+		return -1;
+	calxr__walk(cx);
+	calxr__check(cx);
+	if (cx->errors || cx->oom)
+		return -1;
+	calxr__emit_header(cx, h);
+	calxr__emit_source(cx, c);
+	return 0;
+}
+
+int calx_reflect_run_text(const calx_reflect_options *opts, const char *text, size_t len,
+			  calx_reflect_cache *cache, char **c_text, char **h_text,
+			  calx_reflect_diag_fn diag, void *payload)
+{
+	calxr__ctx cx;
+	calxr__buf c = { 0 }, h = { 0 };
+	int rc = -1;
+
+	memset(&cx, 0, sizeof cx);
+	cx.opts = opts;
+	cx.diag = diag;
+	cx.payload = payload;
+	cx.text = text;
+	cx.text_len = len;
+	cx.cache = cache;
+	if (c_text)
+		*c_text = NULL;
+	if (h_text)
+		*h_text = NULL;
+	if (!opts || !opts->input || !opts->c_out || !opts->h_out || !text || !c_text || !h_text) {
+		calxr__error(&cx, NULL, "calx_reflect_run_text: input, c_out, h_out, the text and both outputs are required");
+		goto done;
+	}
+	if (reflect_into(&cx, &c, &h) < 0)
+		goto done;
+	/* an empty output is still a string */
+	calxr__buf_put(&c, "");
+	calxr__buf_put(&h, "");
+	if (c.oom || h.oom || !c.p || !h.p)
+		calxr__oom(&cx);
+	if (cx.errors || cx.oom)
+		goto done;
+	*c_text = c.p;
+	*h_text = h.p;
+	c.p = h.p = NULL;
+	rc = 0;
+done:
+	if (cx.oom) {
+		cx.oom = false;
+		calxr__error(&cx, NULL, "out of memory");
+	}
+	calxr__buf_free(&c);
+	calxr__buf_free(&h);
+	ctx_free(&cx);
+	return rc;
+}
+
 int calx_reflect_run(const calx_reflect_options *opts, calx_reflect_diag_fn diag, void *payload)
 {
 	calxr__ctx cx;
@@ -86,15 +148,8 @@ int calx_reflect_run(const calx_reflect_options *opts, calx_reflect_diag_fn diag
 		calxr__error(&cx, NULL, "calx_reflect_run: input, c_out and h_out are required");
 		goto done;
 	}
-	names(&cx);
-	if (cx.errors || calxr__parse(&cx) < 0)
+	if (reflect_into(&cx, &c, &h) < 0)
 		goto done;
-	calxr__walk(&cx);
-	calxr__check(&cx);
-	if (cx.errors || cx.oom)
-		goto done;
-	calxr__emit_header(&cx, &h);
-	calxr__emit_source(&cx, &c);
 	{
 		const char *paths[3] = { opts->c_out, opts->h_out, opts->dep_out };
 		calxr__buf *bufs[3] = { &c, &h, &d };

@@ -169,7 +169,7 @@ calxr__loc calxr__cursor_loc(calxr__ctx *cx, CXCursor c)
 	calxr__loc loc = { NULL, 0, 0 };
 	CXFile file;
 	clang_getSpellingLocation(clang_getCursorLocation(c), &file, &loc.line, &loc.col, NULL);
-	loc.file = file ? calxr__cx_take(cx, clang_getFileName(file)) : calxr__strdup(cx, "<unknown>");
+	loc.file = file ? calxr__file_name(cx, file) : calxr__strdup(cx, "<unknown>");
 	return loc;
 }
 

@@ -12,7 +12,8 @@
 # 3. writes one line to OUT: executions, corpus size, crashes (0, or the
 #    script fails with the report's tail and the input in
 #    build/fuzz/artifacts/TARGET/).
-# The whole libFuzzer output is in build/fuzz/TARGET.full.log.
+# The whole libFuzzer output is in build/fuzz/TARGET.full.log. The
+# environment (sanitizer options, TMPDIR) is tools/fuzz-env.sh's.
 set -eu
 t=$1
 out=$2
@@ -23,25 +24,12 @@ log=$root/build/fuzz/$t.full.log
 corpus=$root/build/fuzz/corpus/$t
 artifacts=$root/build/fuzz/artifacts/$t/
 
-# LeakSanitizer: only libclang's own leaks are suppressed (tests/fuzz/lsan.supp).
-LSAN_OPTIONS=suppressions=$root/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}
-export LSAN_OPTIONS
+. tools/fuzz-env.sh
 
 mkdir -p "$corpus" "$artifacts"
 : > "$log"
 
-nreg=0
-if [ -d "tests/fuzz/regressions/$t" ]; then
-	set -- tests/fuzz/regressions/"$t"/*
-	if [ -e "$1" ]; then
-		nreg=$#
-		if ! "$bin" -timeout=10 "$@" >> "$log" 2>&1; then
-			tail -n 40 "$log" >&2
-			echo "fuzz $t: a regression input fails again (log: $log)" >&2
-			exit 1
-		fi
-	fi
-fi
+fuzz_replay "$t" "$log"
 
 cp tests/fuzz/corpus/"$t"/* "$corpus"/
 if ! "$bin" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \

@@ -143,8 +143,9 @@ static void operand(calx__cc *c, const calx__node *x, int parent_op, bool left, 
 		calx__cc_expr(c, x, left && x->op == parent_op, depth);
 		return;
 	}
-	bool wrap = !under_junction &&
-	            (x->kind == CALX__N_BINARY || (x->kind == CALX__N_UNARY && x->op != CALX__OP_EXISTS));
+	/* IN too: "a = b IN (c)" would read as "(a = b) IN (c)", and "a LIKE b IN (c) ESCAPE d" not at all */
+	bool wrap = !under_junction && (x->kind == CALX__N_BINARY || x->kind == CALX__N_IN ||
+	                                (x->kind == CALX__N_UNARY && x->op != CALX__OP_EXISTS));
 	if (wrap)
 		calx__buf_putc(&c->b, '(');
 	calx__cc_expr(c, x, false, depth);

@@ -334,8 +334,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		calx_value col;
 		calx_postgresql_dialect.column(&st, 0, &col);
 		store_everywhere(&col);
-		PQfreemem(st.bytes);
-		PQclear(res);
+		/* the dialect's reset frees the result and the unescaped bytea buffers, one per column */
+		calx_postgresql_dialect.reset(&st);
 	}
 	free(copy);
 	return 0;

@@ -2,15 +2,20 @@
 """Write the seed corpora of the fuzz targets into tests/fuzz/corpus/.
 
 Run from the source root: python3 tests/fuzz/seeds.py. The seeds are
-committed; this script says where they came from and makes them again.
+committed; this script says where they came from and makes them again
+(leaving the inputs ninja fuzz-long merged, named by their SHA-1).
   annot    every annotate("...") text of the test and example model headers,
            as the preprocessor spells it (clang -E -DCALX_REFLECT)
   reflect  those headers, without their preprocessor lines and comments
            (fuzz_reflect.c skips inputs that #include or #define)
   url      every URL form of README.md
   decode   values at every boundary, for each of the three sources
+  sql, uow byte strings from a fixed pseudo-random sequence: both targets
+           read their input as a stream of choices (fuzz_bytes.h), so any
+           bytes make statements or operations; varied lengths give the
+           fuzzer long programs to start from
 """
-import glob, hashlib, math, os, re, struct, subprocess
+import glob, hashlib, math, os, random, re, struct, subprocess
 
 OUT = 'tests/fuzz/corpus'
 HEADERS = (['tests/models/shop.h', 'tests/models/orders.h', 'examples/chinook/models.h'] + sorted(glob.glob('tests/reflect/fixtures/*.h'))
@@ -123,9 +128,21 @@ def decode():
         put('decode', hashlib.sha1(s).hexdigest()[:16], s)
 
 
+def choices(target, n, lengths):
+    rng = random.Random(target)     # the same seeds on every run
+    for i in range(n):
+        size = lengths[i % len(lengths)]
+        put(target, '%02d' % i, bytes(rng.randrange(256) for _ in range(size)))
+
+
+# Inputs merged by ninja fuzz-long (tools/fuzz-long.sh) are named by their
+# 40-digit SHA-1 and stay; the seeds are rewritten.
 for d in glob.glob(OUT + '/*/*'):
-    os.unlink(d)
+    if not re.fullmatch(r'[0-9a-f]{40}', os.path.basename(d)):
+        os.unlink(d)
 annot()
 reflect()
 url()
 decode()
+choices('sql', 32, [8, 24, 64, 128, 256, 512])
+choices('uow', 32, [16, 48, 96, 192, 384])

@@ -1,0 +1,10 @@
+struct CALX_MIXIN stamp {
+	int64_t at;
+	char *by;
+};
+
+struct CALX_TABLE("rt_tickets") ticket {
+	int64_t id CALX(primary_key);
+	struct stamp opened;
+	struct stamp closed;
+};

@@ -1,0 +1,8 @@
+struct CALX_MIXIN stamp {
+	int64_t at;
+};
+
+struct CALX_TABLE("rt_tickets") ticket {
+	int64_t id CALX(primary_key);
+	struct stamp opened CALX(prefix("ppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp_"));
+};

@@ -1,0 +1,4 @@
+struct CALX_TABLE("rt_users") user {
+	int64_t id CALX(primary_key);
+	double _Complex impedance;
+};
