@@ -61,6 +61,10 @@ struct rec {
 	calx_opt_bool ob;
 	calx_opt_float of;
 	calx_opt_double od;
+	unsigned char b1[1];
+	unsigned char b16[16];
+	calx_bytes bs;
+	char ch;
 };
 
 #define FIELDF(m, ct, fl)                                                                          \
@@ -82,6 +86,8 @@ static const calx_field_desc rec_fields[] = {
 	OPT(o64, CALX_CTYPE_INT64),      OPT(ou8, CALX_CTYPE_UINT8),     OPT(ou16, CALX_CTYPE_UINT16),
 	OPT(ou32, CALX_CTYPE_UINT32),    OPT(ou64, CALX_CTYPE_UINT64),   OPT(ob, CALX_CTYPE_BOOL),
 	OPT(of, CALX_CTYPE_FLOAT),       OPT(od, CALX_CTYPE_DOUBLE),
+	FIELD(b1, CALX_CTYPE_BYTEARRAY), FIELD(b16, CALX_CTYPE_BYTEARRAY), FIELD(bs, CALX_CTYPE_BYTES),
+	FIELD(ch, CALX_CTYPE_CHAR),
 };
 #define N_FIELDS (sizeof rec_fields / sizeof rec_fields[0])
 static const calx_table_desc *const rec_tables[] = { &rec_table };
@@ -142,6 +148,7 @@ static bool decimal_fits(const calx_field_desc *f, const calx_value *v)
 	switch (f->ctype) {
 	case CALX_CTYPE_STRING: return calx__dec_valid(p, n);
 	case CALX_CTYPE_CHARARRAY: return calx__dec_valid(p, n) && n < f->size;
+	case CALX_CTYPE_CHAR: return calx__dec_valid(p, n) && n == 1;
 	case CALX_CTYPE_INT64: return calx__dec_to_int64(p, n, &i) == CALX__DEC_OK;
 	case CALX_CTYPE_DOUBLE: return calx__dec_to_double(p, n, &d) == CALX__DEC_OK;
 	case CALX_CTYPE_FLOAT: return calx__dec_to_float(p, n, &x) == CALX__DEC_OK;
@@ -154,7 +161,7 @@ static void check_decimal(const calx_field_desc *f, const calx_value *v, const c
 {
 	const char *p = v->u.s.p;
 	size_t n = v->u.s.n;
-	if (f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY) {
+	if (f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY || f->ctype == CALX_CTYPE_CHAR) {
 		if (out->kind != CALX_VALUE_TEXT || out->u.s.n != n || memcmp(out->u.s.p, p, n) != 0 ||
 		    !calx__dec_valid(p, n))
 			fail();
@@ -199,6 +206,10 @@ static void store_everywhere(const calx_value *v)
 				fail();
 			if (v->kind == CALX_VALUE_NUMERIC && decimal_fits(f, v))
 				fail();         /* a decimal is refused only for a reason */
+			if (v->kind == CALX_VALUE_BLOB && f->ctype == CALX_CTYPE_BYTES)
+				fail();         /* any blob fits a calx_bytes */
+			if (v->kind == CALX_VALUE_BLOB && f->ctype == CALX_CTYPE_BYTEARRAY && v->u.s.n == f->size)
+				fail();         /* exactly N bytes fit unsigned char[N] */
 			continue;
 		}
 		if (is_null != (v->kind == CALX_VALUE_NULL))
@@ -214,6 +225,13 @@ static void store_everywhere(const calx_value *v)
 				fail();
 			continue;
 		}
+		/* bytes are never truncated or padded; a char holds "" or one ASCII character */
+		if (f->ctype == CALX_CTYPE_BYTEARRAY && (v->kind != CALX_VALUE_BLOB || v->u.s.n != f->size))
+			fail();
+		if ((f->ctype == CALX_CTYPE_BYTES && v->kind != CALX_VALUE_BLOB) ||
+		    (f->ctype == CALX_CTYPE_CHAR && ((v->kind != CALX_VALUE_TEXT && v->kind != CALX_VALUE_NUMERIC) || v->u.s.n > 1 ||
+		                                     (v->u.s.n == 1 && (unsigned char)v->u.s.p[0] > 127))))
+			fail();
 		calx_value out;
 		calx_error gerr = { 0, "" };
 		if (calx__field_get(f, &r, false, &out, &gerr) != CALX_OK)
@@ -254,8 +272,14 @@ static void store_everywhere(const calx_value *v)
 		case CALX_VALUE_NUMERIC:
 			check_decimal(f, v, &out);
 			break;
+		case CALX_VALUE_BLOB:
+			/* only bytes take a blob, and give back the same bytes */
+			if (out.kind != CALX_VALUE_BLOB || out.u.s.n != v->u.s.n ||
+			    (v->u.s.n && memcmp(out.u.s.p, v->u.s.p, v->u.s.n) != 0))
+				fail();
+			break;
 		default:
-			fail();         /* a NULL is handled above; a BLOB is never stored */
+			fail();         /* a NULL is handled above */
 		}
 	}
 	calx__arena_free(&arena);

@@ -99,7 +99,8 @@ def decode():
              -1e39, math.inf, -math.inf, math.nan, 2.0**63, -2.0**63, 2.0**63 - 1024, 1e-300, 5e-324, 2.0**24 + 1,
              255.0, 256.0, 1e308]
     texts = [b'', b'a', b'1234567', b'12345678', b'x' * 63, b'x' * 64, b'\xff', b'a\x00b', b'\xc0\x80',
-             b'\xed\xa0\x80', b'\xf4\x90\x80\x80', 'é€😀'.encode(), b'\xe2\x82']
+             b'\xed\xa0\x80', b'\xf4\x90\x80\x80', 'é€😀'.encode(), b'\xe2\x82',
+             bytes(range(16)), bytes(range(240, 256)), b'\x00', b'\x7f', b'\x80']
     seeds = []
     for src in (0, 1):
         for kind in range(5):
@@ -110,7 +111,7 @@ def decode():
                         seeds.append(bytes([src, sel % 256]) + struct.pack('<qd', i, d) + t)
     pg = [b't', b'f', b'', b'0', b'-1', b'32767', b'9223372036854775807', b'-9223372036854775808',
           b'99999999999999999999', b'1e400', b'NaN', b'Infinity', b'-Infinity', b'12.50', b'3.4028235e+38',
-          b'\\x4142ff', b'\\x', b'\\x4', b'abc\\\\def', b'\\101\\102', b'4294967295', b'\xff']
+          b'\\x4142ff', b'\\x', b'\\x4', b'\\x' + b'00' * 16, b'\\x' + b'ff' * 16, b'\\x00', b'abc\\\\def', b'\\101\\102', b'4294967295', b'\xff']
     # exact decimals (CALX_VALUE_NUMERIC): data[0] 3 and 4 are sources 0 and 1 with the decimal flag
     decimals = [b'0', b'-0', b'0.000', b'1.00000000000000000001', b'9007199254740993', b'9007199254740993.5',
                 b'9223372036854775807', b'-9223372036854775808', b'9223372036854775808', b'255.000', b'256',
