@@ -2,8 +2,9 @@
  * reflect/emit_c.c - the generated source: layout assertions, then for
  * each table its defaults, type variants, fields, key and constraint
  * arrays, table and mapper, then the schema. Everything is static const data built with offsetof and
- * sizeof; libclang's own layout numbers appear only in _Static_asserts so
- * that a descriptor generated for another layout cannot compile.
+ * sizeof; libclang's own layout numbers appear only in the _Static_asserts
+ * of layout_guard.c, so that a descriptor generated for another layout, or
+ * for fields of another kind, cannot compile.
  */
 #include "internal.h"
 
@@ -40,50 +41,6 @@ static void put_flat(calxr__buf *b, const char *path)
 {
 	for (; *path; path++)
 		calxr__buf_putn(b, *path == '.' ? "_" : path, 1);
-}
-
-static void layout_asserts(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
-{
-	char *msg = calxr__printf(cx, "struct %s changed since %s was generated: re-run calx-reflect", t->tag,
-				 cx->c_base);
-	calxr__buf_printf(b, "_Static_assert(sizeof(struct %s) == %lld, ", t->tag, t->size);
-	calxr__buf_cstr(b, msg ? msg : "");
-	calxr__buf_printf(b, ");\n_Static_assert(_Alignof(struct %s) == %lld, ", t->tag, t->align);
-	calxr__buf_cstr(b, msg ? msg : "");
-	calxr__buf_put(b, ");\n");
-	for (unsigned i = 0; i < t->n_cols; i++) {
-		calxr__buf_printf(b, "_Static_assert(offsetof(struct %s, %s) == %lld, ", t->tag, t->cols[i].path,
-				 t->cols[i].offset);
-		calxr__buf_cstr(b, msg ? msg : "");
-		calxr__buf_put(b, ");\n");
-	}
-	/* The runtime finds has_value from the wrapper type: the field must still be that type. */
-	for (unsigned i = 0; i < t->n_cols; i++) {
-		const calxr__column *c = &t->cols[i];
-		if (!(c->flags & CALX_FIELD_OPTIONAL))
-			continue;
-		calxr__buf_printf(b, "_Static_assert(_Generic(((struct %s *)0)->%s, %s: 1, default: 0), ", t->tag,
-				 c->path, calxr__opt_type_name(c->ctype));
-		calxr__buf_cstr(b, msg ? msg : "");
-		calxr__buf_put(b, ");\n");
-	}
-	/*
-	 * A char_as(integer) char was reflected as int8_t or uint8_t by the
-	 * tool's char: a program built with the other signedness
-	 * (-funsigned-char) would store 255 as -1.
-	 */
-	for (unsigned i = 0; i < t->n_cols; i++) {
-		const calxr__column *c = &t->cols[i];
-		if (!c->plain_char || (c->ctype != CALX_CTYPE_INT8 && c->ctype != CALX_CTYPE_UINT8))
-			continue;
-		char *why = calxr__printf(cx, "%s.%s was reflected for a %s char: compile with the signedness calx-reflect saw",
-					 t->tag, c->path, c->ctype == CALX_CTYPE_INT8 ? "signed" : "unsigned");
-		calxr__buf_printf(b, "_Static_assert(((char)-1 < 0) == %d, ", c->ctype == CALX_CTYPE_INT8);
-		calxr__buf_cstr(b, why ? why : "");
-		calxr__buf_put(b, ");\n");
-		free(why);
-	}
-	free(msg);
 }
 
 static void defaults(calxr__buf *b, const calxr__table *t)
@@ -287,7 +244,7 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 	calxr__buf_printf(b, "#include \"%s\"\n#include <stddef.h>\n", cx->h_base);
 	calxr__buf_put(b, "/* A stale descriptor must not compile: libclang's layout, checked by the application's compiler. */\n");
 	for (unsigned i = 0; i < cx->n_tables; i++)
-		layout_asserts(cx, b, &cx->tables[i]);
+		calxr__emit_layout_guard(cx, b, &cx->tables[i]);
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		const calxr__table *t = &cx->tables[i];
 		calxr__buf_printf(b, "\n/* struct %s: table %s, ", t->tag, t->table);

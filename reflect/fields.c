@@ -184,6 +184,7 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	c->ctype = ct;
 	c->plain_char = is_plain_char_type(type);
 	c->offset = offset;
+	c->size = clang_Type_getSizeOf(type);
 	c->key_type = key_type(cx, type, ct);
 	if (pk) {
 		c->flags |= CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL;

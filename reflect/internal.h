@@ -4,7 +4,7 @@
  * buffer. Phases: parse.c (libclang) -> walk.c (structs, type map) ->
  * fields.c + types.c (columns, mixins) -> check.c (table semantics) ->
  * constraints.c (unique, index, check, foreign keys) ->
- * emit_h.c, emit_c.c (C text) -> output.c (files, depfile).
+ * emit_h.c, emit_c.c + layout_guard.c (C text) -> output.c (files, depfile).
  */
 #ifndef CALX_REFLECT_INTERNAL_H
 #define CALX_REFLECT_INTERNAL_H
@@ -56,6 +56,7 @@ typedef struct calxr__column {
 	calx_ctype ctype;
 	uint32_t flags;
 	long long offset;     /* libclang's layout, only cross-checked by _Static_assert */
+	long long size;       /* libclang's sizeof the field, likewise */
 	char *key_type;       /* C parameter type for the *_get wrapper */
 	calxr__strlist types;  /* sql type + variants; empty: the dialect decides */
 	char *server_default, *default_text, *check;
@@ -221,11 +222,17 @@ unsigned calxr__count_cons(const calxr__table *t, calxr__tcons_kind k);
 /* emit_h.c, emit_c.c */
 void calxr__emit_header(calxr__ctx *cx, calxr__buf *b);
 void calxr__emit_source(calxr__ctx *cx, calxr__buf *b);
+/* layout_guard.c: the struct's size and alignment, each field's offset, size and kind. */
+void calxr__emit_layout_guard(calxr__ctx *cx, calxr__buf *b, const calxr__table *t);
 /* "USER_TS_CREATED_AT" */
 char *calxr__handle_name(calxr__ctx *cx, const char *tag, const char *path);
 
 /* output.c */
-void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *target);
+/*
+ * "target: deps": target as given (-MT) when raw_target is not NULL, else
+ * path escaped; with phony, "dep:" for every dependency but the input (-MP).
+ */
+void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *path, const char *raw_target, bool phony);
 /*
  * Write each buffer to its path through a temporary file and rename, but
  * leave a file whose content is already the same untouched. 0 or -1.

@@ -23,15 +23,24 @@ static void dep_path(calxr__buf *b, const char *p)
 	}
 }
 
-void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *target)
+void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *path, const char *raw_target, bool phony)
 {
-	dep_path(b, target);
+	if (raw_target)
+		calxr__buf_put(b, raw_target);
+	else
+		dep_path(b, path);
 	calxr__buf_put(b, ":");
 	for (unsigned i = 0; i < cx->n_deps; i++) {
 		calxr__buf_put(b, " \\\n  ");
 		dep_path(b, cx->deps[i]);
 	}
 	calxr__buf_put(b, "\n");
+	/* deps[0] is the input itself: a rule for it would hide its absence */
+	for (unsigned i = 1; phony && i < cx->n_deps; i++) {
+		calxr__buf_put(b, "\n");
+		dep_path(b, cx->deps[i]);
+		calxr__buf_put(b, ":\n");
+	}
 }
 
 /* 1 if path holds exactly the n bytes at p. */

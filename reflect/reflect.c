@@ -154,7 +154,7 @@ int calx_reflect_run(const calx_reflect_options *opts, calx_reflect_diag_fn diag
 		const char *paths[3] = { opts->c_out, opts->h_out, opts->dep_out };
 		calxr__buf *bufs[3] = { &c, &h, &d };
 		if (opts->dep_out)
-			calxr__emit_depfile(&cx, &d, opts->c_out);
+			calxr__emit_depfile(&cx, &d, opts->c_out, opts->dep_target, opts->dep_phony);
 		if (calxr__write_outputs(&cx, paths, bufs, opts->dep_out ? 3 : 2) < 0)
 			goto done;
 	}

@@ -31,6 +31,13 @@ typedef struct calx_reflect_options {
 	const char *const *clang_args; /* -I, -D, -U, -std=... passed to libclang */
 	unsigned n_clang_args;
 	const char *prefix;       /* put before every generated name ("m_": m_user_new, M_USER_ID), or NULL */
+	/*
+	 * The depfile's target, written as given (a compiler's -MT: not escaped,
+	 * several separated by blanks), or NULL: c_out, escaped.
+	 */
+	const char *dep_target;
+	/* A compiler's -MP: an empty rule for every dependency but the input, so a deleted header does not stop Make. */
+	bool dep_phony;
 } calx_reflect_options;
 
 /*

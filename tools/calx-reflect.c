@@ -2,8 +2,13 @@
  * calx-reflect - the build step: annotated C header in, descriptors out.
  *
  *   calx-reflect models.h -o models.calx.c --header models.calx.h
- *                [-MD [-MF models.calx.c.d]] [--name NAME] [--include PATH] [--prefix P]
- *                [-I DIR] [-D NAME[=VALUE]] [-U NAME] [-isystem DIR] [-std=STD]
+ *                [-MD [-MF models.calx.c.d] [-MT TARGET] [-MP]] [--name NAME] [--include PATH]
+ *                [--prefix P] [compiler options]
+ *
+ * The compiler options are those that change what the header means or how
+ * it is laid out, so that the reflect step can mirror the compile step:
+ * libclang gets them as given (see clang_options below). Anything else
+ * that starts with '-' is refused.
  *
  * Exit status: 0 done, 1 errors in the input (reported on stderr as
  * file:line:col: error: message, and nothing written), 2 bad usage.
@@ -15,9 +20,71 @@
 #include "reflect.h"
 
 static const char usage[] =
-	"usage: calx-reflect INPUT.h -o OUT.c --header OUT.h [-MD [-MF DEPFILE]]\n"
-	"                    [--name NAME] [--include PATH] [--prefix P]\n"
-	"                    [-I DIR] [-D NAME[=VALUE]] [-U NAME] [-isystem DIR] [-std=STD]\n";
+	"usage: calx-reflect INPUT.h -o OUT.c --header OUT.h [-MD [-MF DEPFILE] [-MT TARGET] [-MP]]\n"
+	"                    [--name NAME] [--include PATH] [--prefix P] [compiler options]\n"
+	"compiler options, passed to libclang (as the compiler that builds the header gets them):\n"
+	"  -I DIR  -iquote DIR  -isystem DIR  -idirafter DIR  -isysroot DIR  --sysroot=DIR\n"
+	"  -D NAME[=VALUE]  -U NAME  -include FILE  -imacros FILE  -std=STD\n"
+	"  --target=TRIPLE  -target TRIPLE  -m...  (-m32, -m64, ...)  -f...  (-fshort-enums,\n"
+	"  -fpack-struct[=N], -funsigned-char, ...)\n";
+
+/*
+ * The compiler's options calx-reflect passes on. A value is either the next
+ * argument or joined ("-Iinclude", "--target=x86_64-linux-gnu"), as the
+ * compilers take them; "-f" and "-m" stand for every option they begin.
+ */
+typedef enum arg_form {
+	JOINED_OR_SEPARATE, /* -I DIR, -IDIR */
+	SEPARATE,           /* -target TRIPLE */
+	JOINED,             /* -std=c11, --target=T: the name includes the '=' */
+	PREFIX              /* -fshort-enums, -m32: the name and at least one more character */
+} arg_form;
+
+static const struct clang_option {
+	const char *name;
+	arg_form form;
+} clang_options[] = {
+	{ "-I", JOINED_OR_SEPARATE }, { "-D", JOINED_OR_SEPARATE }, { "-U", JOINED_OR_SEPARATE },
+	{ "-iquote", JOINED_OR_SEPARATE }, { "-isystem", JOINED_OR_SEPARATE },
+	{ "-idirafter", JOINED_OR_SEPARATE }, { "-isysroot", JOINED_OR_SEPARATE },
+	{ "-include", JOINED_OR_SEPARATE }, { "-imacros", JOINED_OR_SEPARATE },
+	{ "-target", SEPARATE }, { "--target", SEPARATE }, { "--sysroot", SEPARATE },
+	{ "-std=", JOINED }, { "--target=", JOINED }, { "--sysroot=", JOINED },
+	{ "-f", PREFIX }, { "-m", PREFIX },
+};
+
+/*
+ * How many arguments from argv[i] on are a compiler option (1 or 2), 0 if
+ * a is none, -1 if its value is missing.
+ */
+static int clang_option(char **argv, int argc, int i)
+{
+	const char *a = argv[i];
+
+	for (size_t k = 0; k < sizeof clang_options / sizeof clang_options[0]; k++) {
+		const struct clang_option *o = &clang_options[k];
+		size_t n = strlen(o->name);
+		if (strncmp(a, o->name, n) != 0)
+			continue;
+		switch (o->form) {
+		case JOINED_OR_SEPARATE:
+			if (a[n])
+				return 1;
+			/* fall through */
+		case SEPARATE:
+			if (a[n])
+				continue; /* "-targetfoo" is not "-target foo" */
+			return i + 1 < argc ? 2 : -1;
+		case JOINED:
+			return 1;
+		case PREFIX:
+			if (a[n])
+				return 1;
+			continue;
+		}
+	}
+	return 0;
+}
 
 static void print_diag(void *payload, const char *file, unsigned line, unsigned col, const char *msg)
 {
@@ -36,99 +103,116 @@ static int bad_usage(const char *why, const char *arg)
 	return 2;
 }
 
-int main(int argc, char **argv)
+/* "a b" from every -MT, separated by blanks, as a compiler writes them. */
+static char *join_targets(char *joined, const char *target)
+{
+	size_t old = joined ? strlen(joined) : 0, n = strlen(target);
+	char *p = realloc(joined, old + n + 2);
+
+	if (!p) {
+		free(joined);
+		return NULL;
+	}
+	if (old)
+		p[old++] = ' ';
+	memcpy(p + old, target, n + 1);
+	return p;
+}
+
+static int run(int argc, char **argv, const char **clang_args, char **dep_default, char **dep_target)
 {
 	calx_reflect_options o;
-	const char **clang_args = calloc((size_t)argc * 2 + 1, sizeof *clang_args);
 	unsigned n_clang = 0;
-	int md = 0, rc;
-	char *dep_default = NULL;
+	int md = 0;
 
 	memset(&o, 0, sizeof o);
-	if (!clang_args) {
-		fprintf(stderr, "calx-reflect: out of memory\n");
-		return 1;
-	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		/* Options that take a value, as "-o X" (and "-IX" for the compiler ones). */
+		/* calx-reflect's own options that take a value: "-o X". */
 		const char **slot = !strcmp(a, "-o") ? &o.c_out
 				  : !strcmp(a, "--header") ? &o.h_out
 				  : !strcmp(a, "-MF") ? &o.dep_out
 				  : !strcmp(a, "--name") ? &o.name
 				  : !strcmp(a, "--include") ? &o.include
 				  : !strcmp(a, "--prefix") ? &o.prefix : NULL;
-		if (slot) {
-			if (++i == argc) {
-				free(clang_args);
+		int taken;
+
+		if (slot || !strcmp(a, "-MT")) {
+			if (++i == argc)
 				return bad_usage("missing value after", a);
+			if (!slot) {
+				if (!(*dep_target = join_targets(*dep_target, argv[i]))) {
+					fprintf(stderr, "calx-reflect: out of memory\n");
+					return 1;
+				}
+				continue;
 			}
-			if (*slot) {
-				free(clang_args);
+			if (*slot)
 				return bad_usage("given twice:", a);
-			}
 			*slot = argv[i];
 		} else if (!strcmp(a, "-MD")) {
 			md = 1;
+		} else if (!strcmp(a, "-MP")) {
+			o.dep_phony = true;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage, stdout);
-			free(clang_args);
 			return 0;
 		} else if (!strcmp(a, "--version")) {
 			puts("calx-reflect " CALX_REFLECT_VERSION);
-			free(clang_args);
 			return 0;
-		} else if (!strcmp(a, "-I") || !strcmp(a, "-D") || !strcmp(a, "-U") || !strcmp(a, "-isystem")) {
-			if (++i == argc) {
-				free(clang_args);
+		} else if ((taken = clang_option(argv, argc, i)) != 0) {
+			if (taken < 0)
 				return bad_usage("missing value after", a);
-			}
-			clang_args[n_clang++] = a;
-			clang_args[n_clang++] = argv[i];
-		} else if (!strncmp(a, "-I", 2) || !strncmp(a, "-D", 2) || !strncmp(a, "-U", 2) ||
-			   !strncmp(a, "-isystem", 8) || !strncmp(a, "-std=", 5)) {
-			clang_args[n_clang++] = a;
+			/* "--target X" is clang's "-target X"; the rest as given. */
+			clang_args[n_clang++] = !strcmp(a, "--target") ? "-target" : a;
+			if (taken == 2)
+				clang_args[n_clang++] = argv[++i];
 		} else if (a[0] == '-' && a[1]) {
-			free(clang_args);
-			return bad_usage("unknown option", a);
+			return bad_usage("unknown option (not one calx-reflect passes to libclang):", a);
 		} else if (o.input) {
-			free(clang_args);
 			return bad_usage("more than one input:", a);
 		} else {
 			o.input = a;
 		}
 	}
-	if (!o.input || !o.c_out || !o.h_out) {
-		free(clang_args);
+	if (!o.input || !o.c_out || !o.h_out)
 		return bad_usage(!o.input ? "no input header" : !o.c_out ? "no -o OUT.c" : "no --header OUT.h", NULL);
-	}
-	if (o.name && !calx_reflect_valid_name(o.name)) {
-		free(clang_args);
+	if (o.name && !calx_reflect_valid_name(o.name))
 		return bad_usage("--name must be a C identifier:", o.name);
-	}
-	if (o.prefix && !calx_reflect_valid_name(o.prefix)) {
-		free(clang_args);
+	if (o.prefix && !calx_reflect_valid_name(o.prefix))
 		return bad_usage("--prefix must be a C identifier:", o.prefix);
-	}
-	if (o.dep_out && !md) {
-		free(clang_args);
-		return bad_usage("-MF needs -MD", NULL);
-	}
+	if ((o.dep_out || *dep_target || o.dep_phony) && !md)
+		return bad_usage(o.dep_out ? "-MF needs -MD" : *dep_target ? "-MT needs -MD" : "-MP needs -MD", NULL);
 	if (md && !o.dep_out) {
 		size_t n = strlen(o.c_out);
-		if (!(dep_default = malloc(n + 3))) {
-			free(clang_args);
+		if (!(*dep_default = malloc(n + 3))) {
 			fprintf(stderr, "calx-reflect: out of memory\n");
 			return 1;
 		}
-		memcpy(dep_default, o.c_out, n);
-		memcpy(dep_default + n, ".d", 3);
-		o.dep_out = dep_default;
+		memcpy(*dep_default, o.c_out, n);
+		memcpy(*dep_default + n, ".d", 3);
+		o.dep_out = *dep_default;
 	}
+	o.dep_target = *dep_target;
 	o.clang_args = clang_args;
 	o.n_clang_args = n_clang;
-	rc = calx_reflect_run(&o, print_diag, NULL) == 0 ? 0 : 1;
+	return calx_reflect_run(&o, print_diag, NULL) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	/* At most one libclang argument per argument. */
+	const char **clang_args = calloc((size_t)argc + 1, sizeof *clang_args);
+	char *dep_default = NULL, *dep_target = NULL;
+	int rc;
+
+	if (!clang_args) {
+		fprintf(stderr, "calx-reflect: out of memory\n");
+		return 1;
+	}
+	rc = run(argc, argv, clang_args, &dep_default, &dep_target);
 	free(dep_default);
+	free(dep_target);
 	free(clang_args);
 	return rc;
 }

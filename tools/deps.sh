@@ -21,6 +21,9 @@ need libpq-dev test -f /usr/include/postgresql/libpq-fe.h
 # the tests start a throwaway server (tools/with-postgres.sh)
 need postgresql-15 sh -c 'ls /usr/lib/postgresql/*/bin/initdb'
 need python3 command -v python3
+# tests/build-integration builds a small application with each
+need make command -v make
+need cmake command -v cmake
 missing=$(echo "$missing" | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/^ *//; s/ *$//')
 if [ -n "$missing" ]; then
 	cmd="apt-get install -y --no-install-recommends $missing"

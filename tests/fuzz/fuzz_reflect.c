@@ -141,7 +141,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[n - 1] = '\n';
 
 	static const char *const args[] = { "-Iinclude", "-std=c11" };
-	calx_reflect_options o = { input, "fuzz.calx.c", "fuzz.calx.h", NULL, "fuzz", NULL, args, 2, NULL };
+	calx_reflect_options o = { .input = input, .c_out = "fuzz.calx.c", .h_out = "fuzz.calx.h", .name = "fuzz",
+				   .clang_args = args, .n_clang_args = 2 };
 	diags d = { 0 };
 	char *c_text, *h_text;
 	int rc = calx_reflect_run_text(&o, text, n, cache, &c_text, &h_text, on_diag, &d);

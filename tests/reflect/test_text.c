@@ -59,7 +59,7 @@ static char *slurp(const char *path)
 
 static calx_reflect_options options(const char *input)
 {
-	calx_reflect_options o = { input, "models.calx.c", "models.calx.h", NULL, NULL, NULL, args, 2, NULL };
+	calx_reflect_options o = { .input = input, .c_out = "models.calx.c", .h_out = "models.calx.h", .clang_args = args, .n_clang_args = 2 };
 	return o;
 }
 
