@@ -128,25 +128,6 @@ static inline void scalar_stored(const calx_field_desc *f, unsigned char *p)
 		p[calx__has_value_at(f)] = 1;
 }
 
-bool calx__int_fits(calx_ctype t, int64_t i)
-{
-	int64_t lo = 0;
-	uint64_t hi = 0;
-	switch (t) {
-	case CALX_CTYPE_INT8: lo = INT8_MIN; hi = INT8_MAX; break;
-	case CALX_CTYPE_INT16: lo = INT16_MIN; hi = INT16_MAX; break;
-	case CALX_CTYPE_INT32: lo = INT32_MIN; hi = INT32_MAX; break;
-	case CALX_CTYPE_INT64: lo = INT64_MIN; hi = INT64_MAX; break;
-	case CALX_CTYPE_UINT8: hi = UINT8_MAX; break;
-	case CALX_CTYPE_UINT16: hi = UINT16_MAX; break;
-	case CALX_CTYPE_UINT32: hi = UINT32_MAX; break;
-	case CALX_CTYPE_UINT64: hi = UINT64_MAX; break;
-	case CALX_CTYPE_BOOL: hi = 1; break;
-	default: return true;   /* not an integer field: its own conversion decides */
-	}
-	return !(i < lo || (i > 0 && (uint64_t)i > hi));
-}
-
 static int set_int(const calx_field_desc *f, unsigned char *p, int64_t i, calx_error *err)
 {
 	if (!calx__int_fits(f->ctype, i)) {

@@ -142,8 +142,28 @@ const char *calx__ctype_name(calx_ctype t);
  * cannot hold is refused on the client wherever it would meet the column
  * (a load, a comparison, a key): PostgreSQL fails a statement that binds
  * 5000000000 against an INTEGER column (22003), aborting the transaction.
+ * Inline: every integer a row load stores goes through it.
  */
-bool calx__int_fits(calx_ctype t, int64_t i);
+static inline bool calx__int_fits(calx_ctype t, int64_t i)
+{
+	if (t == CALX_CTYPE_INT64)
+		return true;    /* the usual key and column: every value fits */
+	int64_t lo = 0;
+	uint64_t hi = 0;
+	switch (t) {
+	case CALX_CTYPE_INT8: lo = INT8_MIN; hi = INT8_MAX; break;
+	case CALX_CTYPE_INT16: lo = INT16_MIN; hi = INT16_MAX; break;
+	case CALX_CTYPE_INT32: lo = INT32_MIN; hi = INT32_MAX; break;
+	case CALX_CTYPE_INT64: lo = INT64_MIN; hi = INT64_MAX; break;
+	case CALX_CTYPE_UINT8: hi = UINT8_MAX; break;
+	case CALX_CTYPE_UINT16: hi = UINT16_MAX; break;
+	case CALX_CTYPE_UINT32: hi = UINT32_MAX; break;
+	case CALX_CTYPE_UINT64: hi = UINT64_MAX; break;
+	case CALX_CTYPE_BOOL: hi = 1; break;
+	default: return true;   /* not an integer field: its own conversion decides */
+	}
+	return !(i < lo || (i > 0 && (uint64_t)i > hi));
+}
 
 /* Set err to "owner.field (column "table"."col", ctype): what"; returns code. */
 int calx__field_error(calx_error *err, int code, const calx_field_desc *f, const char *what);
