@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "harness.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -25,60 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
 
-static const char *tool = "build/calx-reflect";
-static char tmpdir[256];
 
-/* Run argv with stdout and stderr into err_path; the exit status, or -1. */
-static int run(const char *const *argv, const char *err_path)
-{
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int status, rc;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc != 0)
-		return -1;
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
 
-/* The whole file, NUL-terminated (caller frees), or NULL if missing. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4096 + 1 > cap) {
-			cap = (n + 4096 + 1) * 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		got = fread(buf + n, 1, 4096, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
-
-static void spit(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 static int exists(const char *path)
 {
@@ -86,34 +37,26 @@ static int exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-static char *tmp_path(const char *name)
-{
-	static char buf[4][512];
-	static int i;
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", tmpdir, name);
-	return buf[i];
-}
 
 static void clean_outputs(void)
 {
-	unlink(tmp_path("out.calx.c"));
-	unlink(tmp_path("out.calx.h"));
-	unlink(tmp_path("out.calx.c.d"));
+	unlink(harness_path("out.calx.c"));
+	unlink(harness_path("out.calx.h"));
+	unlink(harness_path("out.calx.c.d"));
 }
 
 /* calx-reflect INPUT -o TMP/out.calx.c --header TMP/out.calx.h -MD -MF ... -Iinclude -I<dir> */
 static int reflect(const char *input, const char *incdir, const char *err_path)
 {
 	char c[512], h[512], d[512], inc[512];
-	snprintf(c, sizeof c, "%s/out.calx.c", tmpdir);
-	snprintf(h, sizeof h, "%s/out.calx.h", tmpdir);
-	snprintf(d, sizeof d, "%s/out.calx.c.d", tmpdir);
+	snprintf(c, sizeof c, "%s/out.calx.c", harness_dir);
+	snprintf(h, sizeof h, "%s/out.calx.h", harness_dir);
+	snprintf(d, sizeof d, "%s/out.calx.c.d", harness_dir);
 	snprintf(inc, sizeof inc, "-I%s", incdir);
 	{
-		const char *argv[] = { tool, input, "-o", c, "--header", h, "-MD", "-MF", d,
+		const char *argv[] = { harness_tool, input, "-o", c, "--header", h, "-MD", "-MF", d,
 				       "-Iinclude", inc, NULL };
-		return run(argv, err_path);
+		return harness_run(argv, err_path);
 	}
 }
 
@@ -121,27 +64,27 @@ static void golden_bad_header(void **state)
 {
 	const char *name = *state;
 	char input[512], expected_path[512];
-	char *err_path = tmp_path("stderr.txt"), *got, *expected;
+	char *err_path = harness_path("stderr.txt"), *got, *expected;
 	int rc;
 
 	snprintf(input, sizeof input, "tests/reflect/bad/%s.h", name);
 	snprintf(expected_path, sizeof expected_path, "tests/reflect/bad/%s.expected", name);
 	clean_outputs();
 	rc = reflect(input, "tests/reflect/bad", err_path);
-	got = slurp(err_path);
+	got = harness_slurp(err_path);
 	assert_non_null(got);
 	if (getenv("CALX_UPDATE_GOLDEN"))
-		spit(expected_path, got);
-	expected = slurp(expected_path);
+		harness_spit(expected_path, got);
+	expected = harness_slurp(expected_path);
 	if (!expected)
 		fail_msg("missing %s", expected_path);
 	if (strcmp(got, expected) != 0)
 		fail_msg("%s: stderr differs\n--- expected\n%s--- got\n%s", name, expected, got);
 	assert_int_equal(rc, 1);
 	/* Nothing at all is written on error. */
-	assert_false(exists(tmp_path("out.calx.c")));
-	assert_false(exists(tmp_path("out.calx.h")));
-	assert_false(exists(tmp_path("out.calx.c.d")));
+	assert_false(exists(harness_path("out.calx.c")));
+	assert_false(exists(harness_path("out.calx.h")));
+	assert_false(exists(harness_path("out.calx.c.d")));
 	free(got);
 	free(expected);
 }
@@ -151,32 +94,32 @@ static char *fixture_c, *fixture_h, *fixture_d;
 static int gen_fixture(const char *dir, const char *name)
 {
 	char c[512], h[512], d[512];
-	const char *argv[] = { tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h, "-MD", "-MF", d,
+	const char *argv[] = { harness_tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h, "-MD", "-MF", d,
 			       "-Iinclude", "-Itests/reflect/fixtures", NULL };
 	snprintf(c, sizeof c, "%s/%s.calx.c", dir, name);
 	snprintf(h, sizeof h, "%s/%s.calx.h", dir, name);
 	snprintf(d, sizeof d, "%s/%s.calx.c.d", dir, name);
-	return run(argv, tmp_path("gen.txt"));
+	return harness_run(argv, harness_path("gen.txt"));
 }
 
 static void fixture_generates_the_golden_source_and_header(void **state)
 {
 	char *c, *h, *golden;
 	(void)state;
-	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
-	c = slurp(fixture_c);
-	h = slurp(fixture_h);
+	assert_int_equal(gen_fixture(harness_dir, "models"), 0);
+	c = harness_slurp(fixture_c);
+	h = harness_slurp(fixture_h);
 	assert_non_null(c);
 	assert_non_null(h);
 	if (getenv("CALX_UPDATE_GOLDEN")) {
-		spit("tests/reflect/golden/models.calx.c", c);
-		spit("tests/reflect/golden/models.calx.h", h);
+		harness_spit("tests/reflect/golden/models.calx.c", c);
+		harness_spit("tests/reflect/golden/models.calx.h", h);
 	}
-	golden = slurp("tests/reflect/golden/models.calx.c");
+	golden = harness_slurp("tests/reflect/golden/models.calx.c");
 	assert_non_null(golden);
 	assert_string_equal(c, golden);
 	free(golden);
-	golden = slurp("tests/reflect/golden/models.calx.h");
+	golden = harness_slurp("tests/reflect/golden/models.calx.h");
 	assert_non_null(golden);
 	assert_string_equal(h, golden);
 	free(golden);
@@ -188,8 +131,8 @@ static void depfile_lists_every_included_header(void **state)
 {
 	char *d, target[600];
 	(void)state;
-	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
-	d = slurp(fixture_d);
+	assert_int_equal(gen_fixture(harness_dir, "models"), 0);
+	d = harness_slurp(fixture_d);
 	assert_non_null(d);
 	snprintf(target, sizeof target, "%s:", fixture_c);
 	assert_true(strncmp(d, target, strlen(target)) == 0);
@@ -204,11 +147,11 @@ static void depfile_escapes_spaces(void **state)
 {
 	char dir[512], c[600], *d;
 	(void)state;
-	snprintf(dir, sizeof dir, "%s/with space", tmpdir);
+	snprintf(dir, sizeof dir, "%s/with space", harness_dir);
 	mkdir(dir, 0755);
 	assert_int_equal(gen_fixture(dir, "models"), 0);
 	snprintf(c, sizeof c, "%s/models.calx.c.d", dir);
-	d = slurp(c);
+	d = harness_slurp(c);
 	assert_non_null(d);
 	assert_non_null(strstr(d, "with\\ space/models.calx.c:"));
 	free(d);
@@ -219,22 +162,22 @@ static void generated_code_compiles_cleanly(void **state)
 	const char *cc = getenv("CC") ? getenv("CC") : "cc";
 	char inc[600], obj[600], use[600];
 	(void)state;
-	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
-	snprintf(inc, sizeof inc, "-I%s", tmpdir);
-	snprintf(obj, sizeof obj, "%s/models.o", tmpdir);
+	assert_int_equal(gen_fixture(harness_dir, "models"), 0);
+	snprintf(inc, sizeof inc, "-I%s", harness_dir);
+	snprintf(obj, sizeof obj, "%s/models.o", harness_dir);
 	{
 		const char *argv[] = { cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic",
 				       "-Wshadow", "-Wstrict-prototypes", "-Wmissing-prototypes", "-Iinclude",
 				       "-Itests/reflect/fixtures", inc, "-c", fixture_c, "-o", obj, NULL };
-		int rc = run(argv, tmp_path("cc.txt"));
+		int rc = harness_run(argv, harness_path("cc.txt"));
 		if (rc != 0) {
-			char *log = slurp(tmp_path("cc.txt"));
+			char *log = harness_slurp(harness_path("cc.txt"));
 			fail_msg("generated source does not compile:\n%s", log ? log : "");
 		}
 	}
 	/* The header's constructors and wrappers, used as an application would. */
-	snprintf(use, sizeof use, "%s/use.c", tmpdir);
-	spit(use, "#include \"models.calx.h\"\n"
+	snprintf(use, sizeof use, "%s/use.c", harness_dir);
+	harness_spit(use, "#include \"models.calx.h\"\n"
 		  "struct user *make(calx_session *s);\n"
 		  "struct user *make(calx_session *s)\n{\n"
 		  "\tstruct user *u = user_new(s, .name = \"Alice\", .active = false, .score = CALX_SOME(2.5));\n"
@@ -248,13 +191,13 @@ static void generated_code_compiles_cleanly(void **state)
 		  "\tif (tag_get(s, \"x\", &t) != 0 || user_get(s, 3, &u) != 0)\n\t\treturn NULL;\n"
 		  "\tuser_repr(u, buf, sizeof buf);\n"
 		  "\treturn user_eq(u, u) && USER_TS_CREATED_AT->index == 8 ? u : NULL;\n}\n");
-	snprintf(obj, sizeof obj, "%s/use.o", tmpdir);
+	snprintf(obj, sizeof obj, "%s/use.o", harness_dir);
 	{
 		const char *argv[] = { cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Wshadow",
 				       "-Iinclude", "-Itests/reflect/fixtures", inc, "-c", use, "-o", obj, NULL };
-		int rc = run(argv, tmp_path("cc.txt"));
+		int rc = harness_run(argv, harness_path("cc.txt"));
 		if (rc != 0) {
-			char *log = slurp(tmp_path("cc.txt"));
+			char *log = harness_slurp(harness_path("cc.txt"));
 			fail_msg("generated header does not compile in use:\n%s", log ? log : "");
 		}
 	}
@@ -271,23 +214,23 @@ static void generated_source_refuses_a_changed_wrapper_type(void **state)
 			    "struct CALX_TABLE(\"ws\") w {\n\tint64_t id CALX(primary_key);\n\tcalx_opt_%s n;\n};\n";
 	char text[512], h[600], c[600], gh[600], inc[600], obj[600];
 	(void)state;
-	snprintf(h, sizeof h, "%s/w.h", tmpdir);
-	snprintf(c, sizeof c, "%s/w.calx.c", tmpdir);
-	snprintf(gh, sizeof gh, "%s/w.calx.h", tmpdir);
-	snprintf(inc, sizeof inc, "-I%s", tmpdir);
-	snprintf(obj, sizeof obj, "%s/w.o", tmpdir);
+	snprintf(h, sizeof h, "%s/w.h", harness_dir);
+	snprintf(c, sizeof c, "%s/w.calx.c", harness_dir);
+	snprintf(gh, sizeof gh, "%s/w.calx.h", harness_dir);
+	snprintf(inc, sizeof inc, "-I%s", harness_dir);
+	snprintf(obj, sizeof obj, "%s/w.o", harness_dir);
 	snprintf(text, sizeof text, model, "uint16");
-	spit(h, text);
+	harness_spit(h, text);
 	{
-		const char *argv[] = { tool, h, "-o", c, "--header", gh, "-Iinclude", NULL };
-		assert_int_equal(run(argv, tmp_path("gen.txt")), 0);
+		const char *argv[] = { harness_tool, h, "-o", c, "--header", gh, "-Iinclude", NULL };
+		assert_int_equal(harness_run(argv, harness_path("gen.txt")), 0);
 	}
 	const char *compile[] = { cc, "-std=c11", "-Wall", "-Werror", "-pedantic", "-Iinclude", inc, "-c", c, "-o", obj, NULL };
-	assert_int_equal(run(compile, tmp_path("cc.txt")), 0);
+	assert_int_equal(harness_run(compile, harness_path("cc.txt")), 0);
 	snprintf(text, sizeof text, model, "int16");      /* same size and offset, another type */
-	spit(h, text);
-	assert_int_not_equal(run(compile, tmp_path("cc.txt")), 0);
-	char *log = slurp(tmp_path("cc.txt"));
+	harness_spit(h, text);
+	assert_int_not_equal(harness_run(compile, harness_path("cc.txt")), 0);
+	char *log = harness_slurp(harness_path("cc.txt"));
 	assert_non_null(log);
 	assert_non_null(strstr(log, "struct w changed since w.calx.c was generated: field 'n' was calx_opt_uint16, 4 bytes at offset 8: re-run calx-reflect"));
 	free(log);
@@ -302,18 +245,18 @@ static void unchanged_outputs_are_not_rewritten(void **state)
 	files[0] = fixture_c;
 	files[1] = fixture_h;
 	files[2] = fixture_d;
-	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
+	assert_int_equal(gen_fixture(harness_dir, "models"), 0);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(utimensat(AT_FDCWD, files[i], old, 0), 0);
-	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
+	assert_int_equal(gen_fixture(harness_dir, "models"), 0);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(stat(files[i], &st), 0);
 		assert_int_equal(st.st_mtime, 1000000000);
 	}
 	/* A changed (here: damaged) output is rewritten. */
-	spit(fixture_h, "stale\n");
+	harness_spit(fixture_h, "stale\n");
 	assert_int_equal(utimensat(AT_FDCWD, fixture_h, old, 0), 0);
-	assert_int_equal(gen_fixture(tmpdir, "models"), 0);
+	assert_int_equal(gen_fixture(harness_dir, "models"), 0);
 	assert_int_equal(stat(fixture_h, &st), 0);
 	assert_true(st.st_mtime != 1000000000);
 	assert_int_equal(stat(fixture_c, &st), 0);
@@ -325,11 +268,11 @@ static void error_leaves_previous_outputs_alone(void **state)
 	char *before, *after;
 	(void)state;
 	clean_outputs();
-	assert_int_equal(reflect("tests/reflect/fixtures/models.h", "tests/reflect/fixtures", tmp_path("e.txt")), 0);
-	before = slurp(tmp_path("out.calx.c"));
+	assert_int_equal(reflect("tests/reflect/fixtures/models.h", "tests/reflect/fixtures", harness_path("e.txt")), 0);
+	before = harness_slurp(harness_path("out.calx.c"));
 	assert_non_null(before);
-	assert_int_equal(reflect("tests/reflect/bad/no_primary_key.h", "tests/reflect/bad", tmp_path("e.txt")), 1);
-	after = slurp(tmp_path("out.calx.c"));
+	assert_int_equal(reflect("tests/reflect/bad/no_primary_key.h", "tests/reflect/bad", harness_path("e.txt")), 1);
+	after = harness_slurp(harness_path("out.calx.c"));
 	assert_non_null(after);
 	assert_string_equal(before, after);
 	free(before);
@@ -342,52 +285,52 @@ static void missing_input_is_an_error(void **state)
 	char *err;
 	(void)state;
 	clean_outputs();
-	assert_int_equal(reflect("tests/reflect/no_such_file.h", "tests/reflect", tmp_path("e.txt")), 1);
-	err = slurp(tmp_path("e.txt"));
+	assert_int_equal(reflect("tests/reflect/no_such_file.h", "tests/reflect", harness_path("e.txt")), 1);
+	err = harness_slurp(harness_path("e.txt"));
 	assert_string_equal(err, "tests/reflect/no_such_file.h: error: cannot open input: No such file or directory\n");
-	assert_false(exists(tmp_path("out.calx.c")));
+	assert_false(exists(harness_path("out.calx.c")));
 	free(err);
 }
 
 static void bad_usage_exits_2(void **state)
 {
-	const char *none[] = { tool, NULL };
-	const char *unknown[] = { tool, "a.h", "-o", "a.c", "--header", "a.h", "--frobnicate", NULL };
-	const char *no_header[] = { tool, "a.h", "-o", "a.c", NULL };
-	const char *bad_name[] = { tool, "a.h", "-o", "a.c", "--header", "b.h", "--name", "1x", NULL };
-	const char *two_inputs[] = { tool, "a.h", "b.h", "-o", "a.c", "--header", "b.h", NULL };
+	const char *none[] = { harness_tool, NULL };
+	const char *unknown[] = { harness_tool, "a.h", "-o", "a.c", "--header", "a.h", "--frobnicate", NULL };
+	const char *no_header[] = { harness_tool, "a.h", "-o", "a.c", NULL };
+	const char *bad_name[] = { harness_tool, "a.h", "-o", "a.c", "--header", "b.h", "--name", "1x", NULL };
+	const char *two_inputs[] = { harness_tool, "a.h", "b.h", "-o", "a.c", "--header", "b.h", NULL };
 	char *err;
 	(void)state;
-	assert_int_equal(run(none, tmp_path("e.txt")), 2);
-	err = slurp(tmp_path("e.txt"));
+	assert_int_equal(harness_run(none, harness_path("e.txt")), 2);
+	err = harness_slurp(harness_path("e.txt"));
 	assert_non_null(strstr(err, "usage: calx-reflect"));
 	free(err);
-	assert_int_equal(run(unknown, tmp_path("e.txt")), 2);
-	assert_int_equal(run(no_header, tmp_path("e.txt")), 2);
-	assert_int_equal(run(bad_name, tmp_path("e.txt")), 2);
-	assert_int_equal(run(two_inputs, tmp_path("e.txt")), 2);
+	assert_int_equal(harness_run(unknown, harness_path("e.txt")), 2);
+	assert_int_equal(harness_run(no_header, harness_path("e.txt")), 2);
+	assert_int_equal(harness_run(bad_name, harness_path("e.txt")), 2);
+	assert_int_equal(harness_run(two_inputs, harness_path("e.txt")), 2);
 }
 
 static void name_and_include_options_are_honoured(void **state)
 {
 	char c[512], h[512], *text;
-	const char *argv[] = { tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h, "--name", "shop",
+	const char *argv[] = { harness_tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h, "--name", "shop",
 			       "--include", "fixtures/models.h", "-Iinclude", "-Itests/reflect/fixtures", NULL };
 	(void)state;
-	snprintf(c, sizeof c, "%s/named.calx.c", tmpdir);
-	snprintf(h, sizeof h, "%s/named.calx.h", tmpdir);
-	assert_int_equal(run(argv, tmp_path("e.txt")), 0);
-	text = slurp(h);
+	snprintf(c, sizeof c, "%s/named.calx.c", harness_dir);
+	snprintf(h, sizeof h, "%s/named.calx.h", harness_dir);
+	assert_int_equal(harness_run(argv, harness_path("e.txt")), 0);
+	text = harness_slurp(h);
 	assert_non_null(strstr(text, "#include \"fixtures/models.h\"\n"));
 	assert_non_null(strstr(text, "extern const calx_schema_desc shop_schema;\n"));
 	assert_non_null(strstr(text, "#ifndef NAMED_CALX_H\n"));
 	free(text);
-	text = slurp(c);
+	text = harness_slurp(c);
 	assert_non_null(strstr(text, "#include \"named.calx.h\"\n"));
 	assert_non_null(strstr(text, ".name = \"shop\""));
 	free(text);
 	/* No -MD: no depfile. */
-	snprintf(c, sizeof c, "%s/named.calx.c.d", tmpdir);
+	snprintf(c, sizeof c, "%s/named.calx.c.d", harness_dir);
 	assert_false(exists(c));
 }
 
@@ -396,14 +339,14 @@ static void prefix_option_renames_every_generated_name(void **state)
 {
 	const char *cc = getenv("CC") ? getenv("CC") : "cc";
 	char c[512], h[512], inc[600], obj[600], *text;
-	const char *argv[] = { tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h, "--prefix", "m_",
+	const char *argv[] = { harness_tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h, "--prefix", "m_",
 			       "-Iinclude", "-Itests/reflect/fixtures", NULL };
-	const char *bad[] = { tool, "a.h", "-o", "a.c", "--header", "b.h", "--prefix", "m-", NULL };
+	const char *bad[] = { harness_tool, "a.h", "-o", "a.c", "--header", "b.h", "--prefix", "m-", NULL };
 	(void)state;
-	snprintf(c, sizeof c, "%s/prefixed.calx.c", tmpdir);
-	snprintf(h, sizeof h, "%s/prefixed.calx.h", tmpdir);
-	assert_int_equal(run(argv, tmp_path("e.txt")), 0);
-	text = slurp(h);
+	snprintf(c, sizeof c, "%s/prefixed.calx.c", harness_dir);
+	snprintf(h, sizeof h, "%s/prefixed.calx.h", harness_dir);
+	assert_int_equal(harness_run(argv, harness_path("e.txt")), 0);
+	text = harness_slurp(h);
 	assert_non_null(strstr(text, "extern const calx_mapper_desc m_user_mapper;\n"));
 	assert_non_null(strstr(text, "#define m_user_new(...) CALX__NEW_m_user(__VA_ARGS__, )\n"));
 	assert_non_null(strstr(text, "static inline bool m_user_eq(const struct user *a, const struct user *b)"));
@@ -411,22 +354,22 @@ static void prefix_option_renames_every_generated_name(void **state)
 	assert_null(strstr(text, " user_eq("));
 	assert_null(strstr(text, "&user_mapper"));
 	free(text);
-	text = slurp(c);
+	text = harness_slurp(c);
 	assert_null(strstr(text, "&user_table"));
 	assert_non_null(strstr(text, ".name = \"user\""));
 	free(text);
-	snprintf(inc, sizeof inc, "-I%s", tmpdir);
-	snprintf(obj, sizeof obj, "%s/prefixed.o", tmpdir);
+	snprintf(inc, sizeof inc, "-I%s", harness_dir);
+	snprintf(obj, sizeof obj, "%s/prefixed.o", harness_dir);
 	{
 		const char *compile[] = { cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Iinclude",
 					  "-Itests/reflect/fixtures", inc, "-c", c, "-o", obj, NULL };
-		if (run(compile, tmp_path("cc.txt")) != 0) {
-			char *log = slurp(tmp_path("cc.txt"));
+		if (harness_run(compile, harness_path("cc.txt")) != 0) {
+			char *log = harness_slurp(harness_path("cc.txt"));
 			fail_msg("prefixed source does not compile:\n%s", log ? log : "");
 		}
 	}
-	assert_int_equal(run(bad, tmp_path("e.txt")), 2);
-	text = slurp(tmp_path("e.txt"));
+	assert_int_equal(harness_run(bad, harness_path("e.txt")), 2);
+	text = harness_slurp(harness_path("e.txt"));
 	assert_non_null(strstr(text, "--prefix must be a C identifier: m-"));
 	free(text);
 }
@@ -434,13 +377,13 @@ static void prefix_option_renames_every_generated_name(void **state)
 static void include_path_with_a_quote_is_refused(void **state)
 {
 	char c[512], h[512], *err;
-	const char *argv[] = { tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h,
+	const char *argv[] = { harness_tool, "tests/reflect/fixtures/models.h", "-o", c, "--header", h,
 			       "--include", "a\"b.h", "-Iinclude", "-Itests/reflect/fixtures", NULL };
 	(void)state;
-	snprintf(c, sizeof c, "%s/q.calx.c", tmpdir);
-	snprintf(h, sizeof h, "%s/q.calx.h", tmpdir);
-	assert_int_equal(run(argv, tmp_path("e.txt")), 1);
-	err = slurp(tmp_path("e.txt"));
+	snprintf(c, sizeof c, "%s/q.calx.c", harness_dir);
+	snprintf(h, sizeof h, "%s/q.calx.h", harness_dir);
+	assert_int_equal(harness_run(argv, harness_path("e.txt")), 1);
+	err = harness_slurp(harness_path("e.txt"));
 	assert_string_equal(err, "tests/reflect/fixtures/models.h: error: cannot #include a path containing '\"' or control characters\n");
 	free(err);
 	assert_false(exists(c));
@@ -494,18 +437,12 @@ int main(void)
 	size_t n_bad = 0;
 	char **names;
 	int failed;
-	char cmd[600];
 
-	if (getenv("CALX_REFLECT"))
-		tool = getenv("CALX_REFLECT");
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/calx-reflect-test.XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
+	if (harness_setup("calx-reflect-test") != 0)
 		return 1;
-	}
-	fixture_c = strdup(tmp_path("models.calx.c"));
-	fixture_h = strdup(tmp_path("models.calx.h"));
-	fixture_d = strdup(tmp_path("models.calx.c.d"));
+	fixture_c = strdup(harness_path("models.calx.c"));
+	fixture_h = strdup(harness_path("models.calx.h"));
+	fixture_d = strdup(harness_path("models.calx.c.d"));
 
 	names = bad_names(&n_bad);
 	bad = calloc(n_bad ? n_bad : 1, sizeof *bad);
@@ -524,8 +461,6 @@ int main(void)
 	free(fixture_c);
 	free(fixture_h);
 	free(fixture_d);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
+	harness_teardown();
 	return failed ? 1 : 0;
 }
