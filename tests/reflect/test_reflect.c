@@ -26,17 +26,11 @@
 #include <time.h>
 #include <unistd.h>
 
-
-
-
-
-
 static int exists(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0;
 }
-
 
 static void clean_outputs(void)
 {
