@@ -252,6 +252,7 @@ void calxr__check(calxr__ctx *cx)
 	program_names(cx);
 	/* After every table's columns are known: keys may point forward. */
 	calxr__constraints(cx);
+	calxr__relations(cx);
 	/* Last: it reparses the translation unit, which invalidates the cursors. */
 	if (!cx->errors)
 		calxr__check_defaults(cx);

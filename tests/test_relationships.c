@@ -1,0 +1,327 @@
+/*
+ * Relationships, many-to-one and one-to-many (tests/models/rel.h): linking
+ * in memory, the save-update cascade, keys propagated at flush (generated
+ * ones included), parents inserted first, lazy loading counted in
+ * statements, lazy("raise"), undo of a failed flush, and objects of
+ * another session refused. Every test runs on SQLite and PostgreSQL.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "helpers.h"
+#include "rel.calx.h"
+
+static int rel_setup(void **state)
+{
+	return fixture_setup_schema(state, &rel_schema);
+}
+
+static struct rel_user *new_user(calx_session *s, const char *name)
+{
+	struct rel_user *u = rel_user_new(s);
+	assert_non_null(u);
+	snprintf(u->name, sizeof u->name, "%s", name);
+	return u;
+}
+
+static struct rel_address *new_address(calx_session *s, const char *email)
+{
+	struct rel_address *a = rel_address_new(s, .email = calx_strdup(s, email));
+	assert_non_null(a);
+	return a;
+}
+
+/* Rows of rel_addresses whose user_id is the given key, seen by another session. */
+static size_t addresses_of(fixture *fx, int64_t user_id)
+{
+	calx_session *s = fixture_session(fx);
+	calx_select *q = calx_select_new(s, &rel_address_mapper);
+	void **items;
+	size_t n = (size_t)-1;
+	calx_where(q, calx_compare(CALX_OP_EQ, REL_ADDRESS_USER_ID, calx_value_int(user_id)));
+	if (calx_select_all(q, &items, &n) != CALX_OK)
+		n = (size_t)-1;
+	calx_select_free(q);
+	calx_session_free(s);
+	return n;
+}
+
+static uint64_t statements(calx_session *s)
+{
+	uint64_t n;
+	calx_session_counters(s, &n, NULL);
+	return n;
+}
+
+/*
+ * Three addresses appended to a new user; the first address is added
+ * first, so the cascade makes the pending order address, user, address,
+ * address: the flush must still insert the user first, and give each
+ * address the user's generated key.
+ */
+static void a_user_with_three_new_addresses_is_inserted_in_one_flush(void **state)
+{
+	fixture *fx = *state;
+	struct rel_user *u = new_user(fx->s, "ann");
+	struct rel_address *a[3] = { new_address(fx->s, "a1@x"), new_address(fx->s, "a2@x"), new_address(fx->s, "a3@x") };
+	for (int i = 0; i < 3; i++)
+		assert_ok(fx->s, rel_user_addresses_append(fx->s, u, a[i]));
+	/* the back-reference is set in memory at once */
+	for (int i = 0; i < 3; i++)
+		assert_ptr_equal(a[i]->user, u);
+	assert_int_equal(u->addresses.n, 3);
+	assert_ptr_equal(u->addresses.items[1], a[1]);
+	assert_ok(fx->s, calx_session_add(fx->s, a[0]));        /* cascades to the user, then to a[1], a[2] */
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_true(u->id > 0);
+	for (int i = 0; i < 3; i++) {
+		assert_true(a[i]->id > 0);
+		assert_true(a[i]->user_id.has_value);
+		assert_int_equal(a[i]->user_id.value, u->id);
+	}
+	assert_int_equal(count_rows(fx, &rel_user_mapper), 1);
+	assert_int_equal(addresses_of(fx, u->id), 3);
+}
+
+/* A child whose pointer names a pending parent: set in the constructor, no helper. */
+static void a_child_pointing_at_a_pending_parent_gets_its_generated_key(void **state)
+{
+	fixture *fx = *state;
+	struct rel_user *u = new_user(fx->s, "bob");
+	struct rel_address *a = rel_address_new(fx->s, .email = calx_strdup(fx->s, "b@x"), .user = u);
+	assert_non_null(a);
+	assert_ok(fx->s, calx_session_add(fx->s, a));
+	assert_ok(fx->s, calx_session_flush(fx->s));
+	assert_true(u->id > 0);
+	assert_true(a->user_id.has_value);
+	assert_int_equal(a->user_id.value, u->id);
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_int_equal(addresses_of(fx, u->id), 1);
+}
+
+/* A tree in one table, added through its deepest node: parents before children. */
+static void an_adjacency_list_is_inserted_in_one_flush(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fx->s;
+	struct rel_node *root = rel_node_new(s, .name = "root");
+	struct rel_node *kid[2] = { rel_node_new(s, .name = "k1"), rel_node_new(s, .name = "k2") };
+	struct rel_node *leaf = rel_node_new(s, .name = "leaf");
+	assert_ok(s, rel_node_children_append(s, kid[1], leaf));
+	assert_ok(s, rel_node_children_append(s, root, kid[0]));
+	assert_ok(s, rel_node_set_parent(s, kid[1], root));       /* the other side: joins root's list */
+	assert_int_equal(root->children.n, 2);
+	assert_ptr_equal(leaf->parent, kid[1]);
+	assert_ok(s, calx_session_add(s, leaf));
+	assert_ok(s, calx_session_commit(s));
+	assert_false(root->parent_id.has_value);
+	assert_int_equal(kid[0]->parent_id.value, root->id);
+	assert_int_equal(kid[1]->parent_id.value, root->id);
+	assert_int_equal(leaf->parent_id.value, kid[1]->id);
+	assert_int_equal(count_rows(fx, &rel_node_mapper), 4);
+
+	/* loaded back in another session: the same tree */
+	calx_session *s2 = fixture_session(fx);
+	struct rel_node *r2, *k2;
+	struct rel_node **items;
+	size_t n;
+	assert_ok(s2, rel_node_get(s2, root->id, &r2));
+	assert_ok(s2, rel_node_children(s2, r2, &items, &n));
+	assert_int_equal(n, 2);
+	assert_string_equal(items[0]->name, "k1");
+	assert_ptr_equal(items[1]->parent, r2);
+	assert_ok(s2, rel_node_parent(s2, items[1], &k2));
+	assert_ptr_equal(k2, r2);
+	assert_ok(s2, rel_node_children(s2, items[1], &items, &n));
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0]->name, "leaf");
+	calx_session_free(s2);
+}
+
+/* Lazy loads, one statement each, none when loaded or found in the identity map. */
+static void lazy_loads_run_one_statement_once(void **state)
+{
+	fixture *fx = *state;
+	struct rel_user *u = new_user(fx->s, "cy");
+	for (int i = 0; i < 3; i++) {
+		char email[16];
+		snprintf(email, sizeof email, "c%d@x", i);
+		assert_ok(fx->s, rel_user_addresses_append(fx->s, u, new_address(fx->s, email)));
+	}
+	assert_ok(fx->s, calx_session_add(fx->s, u));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+
+	calx_session *s2 = fixture_session(fx);
+	struct rel_user *u2, *back;
+	struct rel_address **items;
+	size_t n;
+	assert_ok(s2, rel_user_get(s2, u->id, &u2));
+	/* not loaded: reads as an empty list, and says so */
+	assert_false(calx_related_is_loaded(s2, u2, REL_USER_REL_ADDRESSES));
+	assert_int_equal(u2->addresses.n, 0);
+	uint64_t before = statements(s2);
+	assert_ok(s2, rel_user_addresses(s2, u2, &items, &n));
+	assert_int_equal(statements(s2) - before, 1);
+	assert_int_equal(n, 3);
+	assert_string_equal(items[2]->email, "c2@x");
+	/* loaded: no statement; the children's side came with them */
+	before = statements(s2);
+	assert_ok(s2, rel_user_addresses(s2, u2, &items, &n));
+	for (size_t i = 0; i < n; i++) {
+		assert_ok(s2, rel_address_user(s2, items[i], &back));
+		assert_ptr_equal(back, u2);
+	}
+	assert_int_equal(statements(s2) - before, 0);
+	calx_session_free(s2);
+
+	/* a many-to-one alone: one get, then the identity map */
+	calx_session *s3 = fixture_session(fx);
+	struct rel_address *a3, *b3;
+	assert_ok(s3, rel_address_get(s3, u->addresses.items[0]->id, &a3));
+	assert_ok(s3, rel_address_get(s3, u->addresses.items[1]->id, &b3));
+	before = statements(s3);
+	assert_ok(s3, rel_address_user(s3, a3, &back));
+	assert_int_equal(statements(s3) - before, 1);
+	assert_string_equal(back->name, "cy");
+	struct rel_user *again;
+	assert_ok(s3, rel_address_user(s3, b3, &again));
+	assert_ptr_equal(again, back);
+	assert_int_equal(statements(s3) - before, 1);
+	calx_session_free(s3);
+}
+
+static void a_raise_relationship_is_an_error_naming_it(void **state)
+{
+	fixture *fx = *state;
+	struct rel_user *u = new_user(fx->s, "dee");
+	struct rel_note *note = rel_note_new(fx->s, .text = "hi", .author = u);
+	assert_ok(fx->s, calx_session_add(fx->s, note));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_int_equal(note->user_id, u->id);
+	/* set by the program: loaded */
+	struct rel_user *got;
+	assert_ok(fx->s, rel_note_author(fx->s, note, &got));
+	assert_ptr_equal(got, u);
+
+	calx_session *s2 = fixture_session(fx);
+	struct rel_note *n2;
+	assert_ok(s2, rel_note_get(s2, note->id, &n2));
+	assert_calx(s2, rel_note_author(s2, n2, &got), CALX_ESTATE);
+	assert_null(got);
+	assert_non_null(strstr(calx_session_errmsg(s2), "rel_note.author"));
+	assert_non_null(strstr(calx_session_errmsg(s2), "raise"));
+	calx_session_free(s2);
+}
+
+/* Setting the pointer to NULL, or removing from the list, sets the key NULL; a NOT NULL key refuses. */
+static void unlinking_sets_the_key_null_or_is_refused(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fx->s;
+	struct rel_user *u = new_user(s, "eve");
+	struct rel_address *a = new_address(s, "e1@x"), *b = new_address(s, "e2@x");
+	assert_ok(s, rel_user_addresses_append(s, u, a));
+	assert_ok(s, rel_user_addresses_append(s, u, b));
+	assert_ok(s, calx_session_add(s, u));
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(addresses_of(fx, u->id), 2);
+
+	assert_ok(s, rel_user_addresses_remove(s, u, a));
+	assert_null(a->user);
+	assert_int_equal(u->addresses.n, 1);
+	assert_ok(s, rel_address_set_user(s, b, NULL));
+	assert_int_equal(u->addresses.n, 0);
+	assert_ok(s, calx_session_commit(s));
+	assert_false(a->user_id.has_value);
+	assert_false(b->user_id.has_value);
+	assert_int_equal(addresses_of(fx, u->id), 0);
+
+	/* a pointer NULL all along leaves the key as the program wrote it */
+	struct rel_address *c = rel_address_new(s, .email = calx_strdup(s, "e3@x"), .user_id = CALX_SOME(u->id));
+	assert_ok(s, calx_session_add(s, c));
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(addresses_of(fx, u->id), 1);
+
+	struct rel_note *note = rel_note_new(s, .text = "n", .author = u);
+	assert_ok(s, calx_session_add(s, note));
+	assert_ok(s, calx_session_commit(s));
+	assert_ok(s, rel_note_set_author(s, note, NULL));
+	assert_calx(s, calx_session_flush(s), CALX_ENOTNULL);
+	assert_non_null(strstr(calx_session_errmsg(s), "rel_notes"));
+	assert_int_equal(note->user_id, u->id);
+	/* refused before any statement: the session is still usable */
+	assert_ok(s, rel_note_set_author(s, note, u));
+	assert_ok(s, calx_session_commit(s));
+}
+
+/*
+ * A unique violation on the last child: the database keeps what it had,
+ * and so do the objects (no generated key, no propagated foreign key).
+ */
+static void a_failed_flush_leaves_the_database_and_the_objects_as_before(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fx->s;
+	struct rel_user *u1 = new_user(s, "first");
+	assert_ok(s, rel_user_addresses_append(s, u1, new_address(s, "dup@x")));
+	assert_ok(s, calx_session_add(s, u1));
+	assert_ok(s, calx_session_commit(s));
+
+	struct rel_user *u2 = new_user(s, "second");
+	struct rel_address *ok = new_address(s, "fine@x"), *dup = new_address(s, "dup@x");
+	assert_ok(s, rel_user_addresses_append(s, u2, ok));
+	assert_ok(s, rel_user_addresses_append(s, u2, dup));
+	assert_ok(s, calx_session_add(s, u2));
+	int rc = calx_session_flush(s);
+	assert_int_not_equal(rc, CALX_OK);
+	assert_int_equal(u2->id, 0);
+	assert_false(ok->user_id.has_value);
+	assert_false(dup->user_id.has_value);
+	assert_int_equal(ok->id, 0);
+	assert_ptr_equal(ok->user, u2);
+	assert_ok(s, calx_session_rollback(s));
+	assert_int_equal(count_rows(fx, &rel_user_mapper), 1);
+	assert_int_equal(count_rows(fx, &rel_address_mapper), 1);
+
+	/* fixed, the same objects flush */
+	dup->email = calx_strdup(s, "other@x");
+	assert_ok(s, calx_session_add(s, u2));
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(addresses_of(fx, u2->id), 2);
+}
+
+static void an_object_of_another_session_is_refused(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s2 = fixture_session(fx);
+	struct rel_user *theirs = new_user(s2, "other");
+	struct rel_address *a = new_address(fx->s, "z@x");
+	assert_calx(fx->s, rel_address_set_user(fx->s, a, theirs), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "rel_address.user"));
+	assert_calx(fx->s, rel_user_addresses_append(s2, theirs, a), CALX_EINVAL);
+	/* and through the field itself: at the add, and at flush */
+	a->user = theirs;
+	assert_calx(fx->s, calx_session_add(fx->s, a), CALX_EINVAL);
+	a->user = NULL;
+	assert_ok(fx->s, calx_session_add(fx->s, a));
+	a->user = theirs;
+	assert_calx(fx->s, calx_session_flush(fx->s), CALX_EINVAL);
+	a->user = NULL;
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session_free(s2);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, rel_setup, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+		T(a_user_with_three_new_addresses_is_inserted_in_one_flush),
+		T(a_child_pointing_at_a_pending_parent_gets_its_generated_key),
+		T(an_adjacency_list_is_inserted_in_one_flush),
+		T(lazy_loads_run_one_statement_once),
+		T(a_raise_relationship_is_an_error_naming_it),
+		T(unlinking_sets_the_key_null_or_is_refused),
+		T(a_failed_flush_leaves_the_database_and_the_objects_as_before),
+		T(an_object_of_another_session_is_refused),
+	};
+	return RUN_ON_ALL_DIALECTS("relationships", tests);
+}
