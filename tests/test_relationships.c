@@ -310,6 +310,74 @@ static void an_object_of_another_session_is_refused(void **state)
 	calx_session_free(s2);
 }
 
+/*
+ * Appending to a persistent parent's list adds the child (the list is
+ * loaded first); a persistent child moved to a new parent gets the new
+ * parent's generated key by an UPDATE after the parent's insert.
+ */
+static void persistent_objects_link_to_new_ones(void **state)
+{
+	fixture *fx = *state;
+	struct rel_user *u = new_user(fx->s, "fay");
+	struct rel_address *old = new_address(fx->s, "f0@x");
+	assert_ok(fx->s, rel_user_addresses_append(fx->s, u, old));
+	assert_ok(fx->s, calx_session_add(fx->s, u));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+
+	calx_session *s2 = fixture_session(fx);
+	struct rel_user *u2;
+	struct rel_address *a2;
+	assert_ok(s2, rel_user_get(s2, u->id, &u2));
+	struct rel_address *fresh = new_address(s2, "f1@x");
+	assert_ok(s2, rel_user_addresses_append(s2, u2, fresh));      /* loads the one address first */
+	assert_int_equal(u2->addresses.n, 2);
+	assert_ok(s2, calx_session_commit(s2));
+	assert_true(fresh->id > 0);
+	assert_int_equal(fresh->user_id.value, u->id);
+	assert_int_equal(addresses_of(fx, u->id), 2);
+
+	/* the first address moves to a user the flush creates */
+	assert_ok(s2, rel_address_get(s2, old->id, &a2));
+	struct rel_user *v = new_user(s2, "gus");
+	assert_ok(s2, rel_address_set_user(s2, a2, v));     /* cascades: v is added */
+	assert_int_equal(u2->addresses.n, 1);
+	assert_ok(s2, calx_session_commit(s2));
+	assert_true(v->id > 0);
+	assert_int_equal(a2->user_id.value, v->id);
+	assert_int_equal(addresses_of(fx, v->id), 1);
+	assert_int_equal(addresses_of(fx, u->id), 1);
+	calx_session_free(s2);
+}
+
+/* A composite foreign key: both columns propagated, and both used to load either side. */
+static void a_composite_foreign_key_joins_on_every_column(void **state)
+{
+	fixture *fx = *state;
+	struct rel_shelf *shelf = rel_shelf_new(fx->s, .room = 3, .slot = 7);
+	struct rel_book *book = rel_book_new(fx->s, .title = "sicp");
+	assert_ok(fx->s, rel_shelf_books_append(fx->s, shelf, book));
+	assert_ptr_equal(book->shelf, shelf);
+	assert_ok(fx->s, calx_session_add(fx->s, book));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_int_equal(book->room.value, 3);
+	assert_int_equal(book->slot.value, 7);
+
+	calx_session *s2 = fixture_session(fx);
+	struct rel_book *b2;
+	struct rel_shelf *sh2;
+	struct rel_book **items;
+	size_t n;
+	assert_ok(s2, rel_book_get(s2, book->id, &b2));
+	assert_ok(s2, rel_book_shelf(s2, b2, &sh2));
+	assert_non_null(sh2);
+	assert_int_equal(sh2->room, 3);
+	assert_int_equal(sh2->slot, 7);
+	assert_ok(s2, rel_shelf_books(s2, sh2, &items, &n));
+	assert_int_equal(n, 1);
+	assert_ptr_equal(items[0], b2);
+	calx_session_free(s2);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, rel_setup, fixture_teardown)
@@ -322,6 +390,8 @@ int main(void)
 		T(unlinking_sets_the_key_null_or_is_refused),
 		T(a_failed_flush_leaves_the_database_and_the_objects_as_before),
 		T(an_object_of_another_session_is_refused),
+		T(persistent_objects_link_to_new_ones),
+		T(a_composite_foreign_key_joins_on_every_column),
 	};
 	return RUN_ON_ALL_DIALECTS("relationships", tests);
 }

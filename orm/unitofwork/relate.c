@@ -45,15 +45,13 @@ static int add_link(calx_session *s, calx__plan *p, calx__obj *child, calx__obj 
 	return CALX_OK;
 }
 
-/* A parent a flush can write a child against: pending or persistent. */
-static int usable_parent(calx_session *s, const calx__obj *child, const calx__rel *x, const calx__obj *parent)
+/* A parent that is not in the session: the save-update cascade was turned off for this relationship. */
+static int not_added(calx_session *s, const calx__obj *child, const calx__rel *x, const calx__obj *parent)
 {
-	if (parent->state == CALX__PENDING || parent->state == CALX__PERSISTENT)
-		return CALX_OK;
-	return calx__fail(s, CALX_ESTATE, "flush: relationship '%s.%s' links to a struct %s that is %s",
-	                  child->m->desc->name, x->desc->name, parent->m->desc->name,
-	                  parent->state == CALX__TRANSIENT ? "not in the session (add it, or keep the save-update cascade)"
-	                                                   : "deleted");
+	return calx__fail(s, CALX_ESTATE,
+	                  "flush: relationship '%s.%s' links to a struct %s that is not in the session (add it, or "
+	                  "keep the save-update cascade)",
+	                  child->m->desc->name, x->desc->name, parent->m->desc->name);
 }
 
 static int gather(calx_session *s, calx__plan *p, calx__obj *h)
@@ -66,9 +64,13 @@ static int gather(calx_session *s, calx__plan *p, calx__obj *h)
 			calx__obj *parent = NULL;
 			if (!ptr && !*calx__obj_rel_snap(h, i))
 				continue;       /* never set: the foreign key is the program's */
-			if (ptr && (!(parent = calx__rel_target_of(s, h, i, ptr)) ||
-			            (rc = usable_parent(s, h, x, parent)) != CALX_OK))
-				return parent ? rc : s->err.code;
+			if (ptr && !(parent = calx__rel_target_of(s, h, i, ptr)))
+				return s->err.code;
+			if (parent && parent->state == CALX__TRANSIENT)
+				return not_added(s, h, x, parent);
+			/* a parent being deleted: delete cascades are not built, the key stays (the database decides) */
+			if (parent && (parent->state == CALX__DELETED || parent->state == CALX__GONE))
+				continue;
 			rc = add_link(s, p, h, parent, x, (int)i);
 			continue;
 		}

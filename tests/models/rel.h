@@ -46,4 +46,19 @@ struct CALX_TABLE("rel_notes") rel_note {
 	struct rel_user *author CALX(lazy("raise"), cascade("save-update"));
 };
 
+/* A composite key: a book's shelf joins on both columns of the shelf's key. */
+struct CALX_TABLE("rel_shelves") rel_shelf {
+	int32_t room CALX(primary_key);
+	int32_t slot CALX(primary_key);
+	CALX_LIST(struct rel_book) books;
+};
+
+struct CALX_TABLE("rel_books", foreign_key("room, slot", "rel_shelves(room, slot)")) rel_book {
+	int64_t id CALX(primary_key);
+	char title[32];
+	calx_opt_int32 room;
+	calx_opt_int32 slot;
+	struct rel_shelf *shelf;
+};
+
 #endif
