@@ -302,11 +302,17 @@ static void an_object_of_another_session_is_refused(void **state)
 	a->user = theirs;
 	assert_calx(fx->s, calx_session_add(fx->s, a), CALX_EINVAL);
 	a->user = NULL;
+	/* a linked object before it: the flush has links when it meets the foreign pointer */
+	struct rel_user *mine = new_user(fx->s, "mine");
+	struct rel_address *b = rel_address_new(fx->s, .email = calx_strdup(fx->s, "y@x"), .user = mine);
+	assert_ok(fx->s, calx_session_add(fx->s, b));
 	assert_ok(fx->s, calx_session_add(fx->s, a));
 	a->user = theirs;
 	assert_calx(fx->s, calx_session_flush(fx->s), CALX_EINVAL);
+	assert_false(b->user_id.has_value);
 	a->user = NULL;
 	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_int_equal(b->user_id.value, mine->id);
 	calx_session_free(s2);
 }
 

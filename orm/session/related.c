@@ -137,6 +137,15 @@ int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk
 	void *obj = calx__obj_ptr(child);
 	uint64_t *nulls = calx__obj_nulls(child);
 	*changed = false;
+	/* refused before any column changes: a composite key is set whole or not at all */
+	for (unsigned k = 0; !parent && k < fk->n_columns; k++) {
+		const calx_field_desc *cf = &cd->fields[fk->columns[k]];
+		if (cf->flags & CALX_FIELD_NOT_NULL)
+			return calx__fail(s, CALX_ENOTNULL,
+			                  "relationship '%s.%s' is NULL, but its foreign key column \"%s\".\"%s\" is NOT NULL "
+			                  "(delete-orphan is not supported yet: delete the object, or link it to a parent)",
+			                  cd->name, relname, cd->table, cf->column);
+	}
 	for (unsigned k = 0; k < fk->n_columns; k++) {
 		const calx_field_desc *cf = &cd->fields[fk->columns[k]];
 		calx_value v = calx_value_null();
@@ -145,11 +154,6 @@ int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk
 			int rc = calx__field_get(pf, calx__obj_ptr(parent), calx__field_null(parent, pf), &v, &s->err);
 			if (rc != CALX_OK)
 				return rc;
-		} else if (cf->flags & CALX_FIELD_NOT_NULL) {
-			return calx__fail(s, CALX_ENOTNULL,
-			                  "relationship '%s.%s' is NULL, but its foreign key column \"%s\".\"%s\" is NOT NULL "
-			                  "(delete-orphan is not supported yet: delete the object, or link it to a parent)",
-			                  cd->name, relname, cd->table, cf->column);
 		}
 		/* compare as values: the bytes of a char * differ for the same text */
 		calx_value old;
@@ -301,21 +305,25 @@ int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc
 	if (!is_loaded(h, (unsigned)i) && rel->loading != CALX_LOAD_NOLOAD &&
 	    (rc = calx_related_load(s, obj, rel)) != CALX_OK)
 		return rc;
-	if (!list_drop(h, (unsigned)i, item))
+	const calx__rel *x = &h->m->rels[i];
+	bool back = x->back >= 0 && calx__rel_get_ptr(t, (unsigned)x->back) == obj, changed = false;
+	calx_list l = calx__rel_get_list(h, (unsigned)i);
+	size_t k = 0;
+	while (k < l.n && calx__list_item(&l, k) != item)
+		k++;
+	if (k == l.n)
 		return calx__fail(s, CALX_ENOTFOUND, "relationship '%s.%s': the object is not in the list",
 		                  h->m->desc->name, rel->name);
-	const calx__rel *x = &h->m->rels[i];
-	if (x->back >= 0 && calx__rel_get_ptr(t, (unsigned)x->back) == obj)
-		return link(s, t, (unsigned)x->back, NULL);
 	/*
 	 * No pointer on the child's side: its foreign key goes NULL now, as
-	 * the flush would set it (refused here already for a NOT NULL key).
+	 * the flush would set it; a NOT NULL key refuses, and the list stays.
 	 */
-	bool changed;
-	rc = calx__rel_copy_key(s, t, x->fk, NULL, rel->name, &changed);
-	if (rc == CALX_OK && changed && t->state == CALX__PERSISTENT)
-		rc = calx__mark(s, t);
-	return rc;
+	if (!back && (rc = calx__rel_copy_key(s, t, x->fk, NULL, rel->name, &changed)) != CALX_OK)
+		return rc;
+	list_drop(h, (unsigned)i, item);
+	if (back)
+		return link(s, t, (unsigned)x->back, NULL);
+	return changed && t->state == CALX__PERSISTENT ? calx__mark(s, t) : CALX_OK;
 }
 
 bool calx_related_is_loaded(calx_session *s, const void *obj, const calx_relationship_desc *rel)

@@ -152,11 +152,15 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
 			rc = gather(s, p, h);
 	}
-	if (rc != CALX_OK || !p->n_links)
+	/* nothing is changed before every copy is saved: a failure here leaves no link for the undo to read */
+	if (rc == CALX_OK && p->n_links) {
+		qsort(p->links, p->n_links, sizeof *p->links, by_child);
+		rc = save_children(s, p);
+	}
+	if (rc != CALX_OK || !p->n_links) {
+		calx__rel_free(p);
 		return rc;
-	qsort(p->links, p->n_links, sizeof *p->links, by_child);
-	if ((rc = save_children(s, p)) != CALX_OK)
-		return rc;
+	}
 	for (size_t k = 0; k < p->n_links && rc == CALX_OK; k++) {
 		const calx__link *l = &p->links[k];
 		if (!l->parent || calx__rel_key_known(l->parent))
