@@ -6,6 +6,7 @@
  * another session refused. Every test runs on SQLite and PostgreSQL.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "helpers.h"
 #include "rel.calx.h"
@@ -384,6 +385,127 @@ static void a_composite_foreign_key_joins_on_every_column(void **state)
 	calx_session_free(s2);
 }
 
+/* The records calx-reflect emitted for tests/models/rel.h: kinds, joins, pairs, options. */
+static void the_generated_records_say_what_the_header_says(void **state)
+{
+	(void)state;
+	const calx_relationship_desc *r = REL_USER_REL_ADDRESSES;
+	assert_int_equal(rel_user_mapper.n_relationships, 1);
+	assert_int_equal(r->kind, CALX_REL_ONE_TO_MANY);
+	assert_string_equal(r->name, "addresses");
+	assert_ptr_equal(r->target, &rel_address_mapper);
+	assert_ptr_equal(r->fk_table, &rel_address_table);
+	assert_ptr_equal(rel_address_table.fks[r->fk].ref_table, &rel_user_table);
+	assert_string_equal(r->back_populates, "user");     /* inferred */
+	assert_int_equal(r->cascade, CALX_CASCADE_DEFAULT);
+	assert_int_equal(r->loading, CALX_LOAD_LAZY);
+	assert_null(r->secondary);
+
+	r = REL_ADDRESS_REL_USER;
+	assert_int_equal(r->kind, CALX_REL_MANY_TO_ONE);
+	assert_ptr_equal(r->target, &rel_user_mapper);
+	assert_ptr_equal(r->fk_table, &rel_address_table);
+	assert_string_equal(r->back_populates, "addresses");
+
+	r = REL_NOTE_REL_AUTHOR;
+	assert_null(r->back_populates);                      /* rel_user has no list over rel_notes' key */
+	assert_int_equal(r->cascade, CALX_CASCADE_SAVE_UPDATE);
+	assert_int_equal(r->loading, CALX_LOAD_RAISE);
+
+	assert_int_equal(rel_node_mapper.n_relationships, 2);
+	assert_ptr_equal(REL_NODE_REL_PARENT->fk_table, &rel_node_table);
+	assert_ptr_equal(REL_NODE_REL_CHILDREN->fk_table, &rel_node_table);
+	assert_int_equal(REL_NODE_REL_PARENT->fk, REL_NODE_REL_CHILDREN->fk);
+
+	assert_int_equal(rel_book_table.fks[REL_BOOK_REL_SHELF->fk].n_columns, 2);
+	/* a mapper without relationships has none */
+	assert_int_equal(user_mapper.n_relationships, 0);
+	assert_null(user_mapper.relationships);
+}
+
+static long fail_at;    /* the allocation to fail; 0: none */
+static long calls;
+
+static void *failing_alloc(void *payload, void *ptr, size_t size)
+{
+	(void)payload;
+	if (size == 0) {
+		free(ptr);
+		return NULL;
+	}
+	if (++calls == fail_at)
+		return NULL;
+	return realloc(ptr, size);
+}
+
+/* Users named name, and their addresses, seen with the allocator working: -1 if the commit was partial. */
+static long committed(fixture *fx, const char *name)
+{
+	calx_session *s = fixture_session(fx);
+	calx_select *q = calx_select_new(s, &rel_user_mapper);
+	void **items;
+	size_t n;
+	long out = -1;
+	calx_where(q, calx_compare(CALX_OP_EQ, REL_USER_NAME, calx_value_text(name)));
+	if (calx_select_all(q, &items, &n) == CALX_OK)
+		out = n == 0 ? 0 : n == 1 && addresses_of(fx, ((struct rel_user *)items[0])->id) == 3 ? 1 : -1;
+	calx_select_free(q);
+	calx_session_free(s);
+	return out;
+}
+
+/*
+ * The Nth allocation fails, for N = 1, 2, ... until the scenario works:
+ * link, cascade, flush with generated keys, commit, then load both sides in
+ * another session. Every run ends in a status; a commit is all or nothing;
+ * the asan variant checks that nothing leaks.
+ */
+static void allocation_failures_end_in_a_status(void **state)
+{
+	fixture *fx = *state;
+	int rc = CALX_ENOMEM;
+	for (fail_at = 1; rc != CALX_OK && fail_at < 100000; fail_at++) {
+		char name[32], email[64];
+		snprintf(name, sizeof name, "alloc%ld", fail_at);
+		calx_session *s = fixture_session(fx), *s2 = NULL;
+		assert_non_null(s);
+		calls = 0;
+		calx_set_allocator(failing_alloc, NULL);
+		struct rel_user *u = rel_user_new(s), *u2;
+		rc = u ? CALX_OK : CALX_ENOMEM;
+		if (u)
+			snprintf(u->name, sizeof u->name, "%s", name);
+		for (int k = 0; k < 3 && rc == CALX_OK; k++) {
+			snprintf(email, sizeof email, "%s-%d@x", name, k);
+			struct rel_address *a = rel_address_new(s, .email = calx_strdup(s, email));
+			rc = a ? rel_user_addresses_append(s, u, a) : CALX_ENOMEM;
+		}
+		if (rc == CALX_OK)
+			rc = calx_session_add(s, u);
+		if (rc == CALX_OK)
+			rc = calx_session_commit(s);
+		struct rel_address **items;
+		size_t n = 0;
+		if (rc == CALX_OK && (rc = calx_session_open(&s2, fx->eng, fx->reg)) == CALX_OK &&
+		    (rc = rel_user_get(s2, u->id, &u2)) == CALX_OK && (rc = rel_user_addresses(s2, u2, &items, &n)) == CALX_OK) {
+			struct rel_user *back;
+			rc = rel_address_user(s2, items[0], &back);
+			if (rc == CALX_OK && (n != 3 || back != u2))
+				rc = CALX_ERROR;
+		}
+		calx_set_allocator(NULL, NULL);
+		if (rc != CALX_OK && rc != CALX_ENOMEM)
+			print_error("fail_at %ld: %s: %s\n", fail_at, calx_status_name(rc),
+			            calx_session_errmsg(s2 ? s2 : s));
+		assert_true(rc == CALX_OK || rc == CALX_ENOMEM);
+		calx_session_free(s2);
+		calx_session_free(s);
+		assert_true(committed(fx, name) >= 0);
+	}
+	assert_int_equal(rc, CALX_OK);
+	assert_true(fail_at > 20);      /* the scenario allocates: the loop did fail some */
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, rel_setup, fixture_teardown)
@@ -398,6 +520,8 @@ int main(void)
 		T(an_object_of_another_session_is_refused),
 		T(persistent_objects_link_to_new_ones),
 		T(a_composite_foreign_key_joins_on_every_column),
+		T(the_generated_records_say_what_the_header_says),
+		T(allocation_failures_end_in_a_status),
 	};
 	return RUN_ON_ALL_DIALECTS("relationships", tests);
 }
