@@ -11,7 +11,6 @@
 #include "mapping/value.h"
 #include "sql/statements.h"
 #include "unitofwork/uow.h"
-#include "session/related.h"
 
 static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *row, calx__obj **out);
 
@@ -78,8 +77,6 @@ static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, c
 	h = calx__obj_alloc(s, m);
 	if (!h)
 		return s->err.code;
-	if (m->rel_off)
-		*calx__obj_rel_loaded(h) = 0;   /* a loaded row's relationships are loaded on demand */
 	void *obj = calx__obj_ptr(h);
 	uint64_t *nulls = calx__obj_nulls(h);
 	for (unsigned f = 0; f < d->n_fields; f++) {

@@ -194,9 +194,6 @@ calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m)
 	h->m = m;
 	h->s = s;
 	h->flags = CALX__IN_OBJS;
-	/* an object the program creates has its relationships as it sets them: loaded (a load clears this) */
-	if (m->rel_off)
-		*(uint64_t *)(block + m->rel_off) = ~(uint64_t)0;
 	s->objs.v[s->objs.n - 1] = h;
 	return h;
 }
