@@ -356,6 +356,31 @@ static void persistent_objects_link_to_new_ones(void **state)
 	calx_session_free(s2);
 }
 
+/* Under CALX_TRACK_MARKED the helpers mark what they relink: the flush writes it. */
+static void marked_tracking_sees_relinked_objects(void **state)
+{
+	fixture *fx = *state;
+	struct rel_user *u = new_user(fx->s, "hal");
+	struct rel_address *a = new_address(fx->s, "h@x");
+	assert_ok(fx->s, rel_user_addresses_append(fx->s, u, a));
+	assert_ok(fx->s, calx_session_add(fx->s, u));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+
+	calx_session *s2 = fixture_session(fx);
+	assert_ok(s2, calx_session_set_tracking(s2, CALX_TRACK_MARKED));
+	struct rel_address *a2;
+	struct rel_user *u2, *other = new_user(s2, "ida");
+	assert_ok(s2, rel_address_get(s2, a->id, &a2));
+	assert_ok(s2, rel_user_get(s2, u->id, &u2));
+	assert_ok(s2, calx_session_add(s2, other));
+	assert_ok(s2, calx_session_commit(s2));
+	assert_ok(s2, rel_address_set_user(s2, a2, other));
+	assert_ok(s2, calx_session_commit(s2));
+	assert_int_equal(addresses_of(fx, other->id), 1);
+	assert_int_equal(addresses_of(fx, u->id), 0);
+	calx_session_free(s2);
+}
+
 /* A composite foreign key: both columns propagated, and both used to load either side. */
 static void a_composite_foreign_key_joins_on_every_column(void **state)
 {
@@ -519,6 +544,7 @@ int main(void)
 		T(a_failed_flush_leaves_the_database_and_the_objects_as_before),
 		T(an_object_of_another_session_is_refused),
 		T(persistent_objects_link_to_new_ones),
+		T(marked_tracking_sees_relinked_objects),
 		T(a_composite_foreign_key_joins_on_every_column),
 		T(the_generated_records_say_what_the_header_says),
 		T(allocation_failures_end_in_a_status),

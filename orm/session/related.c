@@ -225,7 +225,10 @@ static int link(calx_session *s, calx__obj *child, unsigned i, calx__obj *parent
 {
 	const calx__rel *x = &child->m->rels[i];
 	void *old = calx__rel_get_ptr(child, i);
-	int rc = CALX_OK;
+	/* under CALX_TRACK_MARKED the flush looks at marked objects only: a relinked child is one */
+	int rc = calx__mark(s, child);
+	if (rc != CALX_OK)
+		return rc;
 	if (x->back >= 0 && old && old != (parent ? calx__obj_ptr(parent) : NULL)) {
 		calx__obj *o = owned(s, old);
 		if (o && is_loaded(o, (unsigned)x->back))
@@ -279,6 +282,8 @@ int calx_related_append(calx_session *s, void *obj, const calx_relationship_desc
 		return rc;
 	set_loaded(h, (unsigned)i);
 	const calx__rel *x = &h->m->rels[i];
+	if ((rc = calx__mark(s, h)) != CALX_OK)     /* its list is read at flush */
+		return rc;
 	if (x->back >= 0)
 		rc = link(s, t, (unsigned)x->back, h);   /* pushes onto this list too */
 	else

@@ -21,8 +21,10 @@
  * every link from it.
  *
  * Cost: nothing for a registry without relationships (the flush does not
- * call in); otherwise a walk over the session's objects with
- * relationships, and O(links log links) for the sort.
+ * call in); otherwise a walk over the pending objects and the persistent
+ * ones change detection looks at (all, or the marked ones under
+ * CALX_TRACK_MARKED: the helpers mark what they relink), and
+ * O(links log links) for the sort.
  */
 #include <stdalign.h>
 #include <stdlib.h>
@@ -139,16 +141,18 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
 		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
 			rc = calx__rel_cascade_add(s, s->pending.v[i]);
-	for (size_t i = 0; i < s->objs.n && rc == CALX_OK; i++) {
-		calx__obj *h = s->objs.v[i];
+	/* persistent objects as change detection sees them: all of them, or the marked ones (CALX_TRACK_MARKED) */
+	const calx__objvec *held = s->tracking == CALX_TRACK_MARKED ? &s->marked : &s->objs;
+	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
+		calx__obj *h = held->v[i];
 		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
 			rc = calx__rel_cascade_add(s, h);
 	}
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
 		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
 			rc = gather(s, p, s->pending.v[i]);
-	for (size_t i = 0; i < s->objs.n && rc == CALX_OK; i++) {
-		calx__obj *h = s->objs.v[i];
+	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
+		calx__obj *h = held->v[i];
 		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
 			rc = gather(s, p, h);
 	}
