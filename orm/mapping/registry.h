@@ -37,7 +37,7 @@ typedef struct calx__span {
 
 struct calx__mapper;
 
-/* What the registry derives for one relationship (related.c in orm/mapping/). */
+/* What the registry derives for one relationship (relationships.c). */
 typedef struct calx__rel {
 	const calx_relationship_desc *desc;
 	const struct calx__mapper *target;
@@ -113,7 +113,7 @@ static inline const calx__mapper *calx__registry_find(const calx_registry *reg, 
 
 /* Derive rm's spans, generated bitset and block layout (layout.c). */
 int calx__mapper_layout(calx__mapper *rm, calx_error *err);
-/* Check and derive every mapper's relationships, after every mapper's layout (related.c). */
+/* Check and derive every mapper's relationships, after every mapper's layout (relationships.c). */
 int calx__relations_derive(calx_registry *reg);
 /* Does any mapper of reg have relationships? The flush skips their work when none. */
 static inline bool calx__registry_has_rels(const calx_registry *reg)

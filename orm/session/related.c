@@ -1,8 +1,8 @@
 /*
  * Relationships from the application's side (calx/related.h): linking
- * objects in memory with both sides kept in step, the save-update cascade,
- * and lazy loading on an explicit call. What the flush does with the
- * links is in orm/unitofwork/relate.c.
+ * objects in memory with both sides kept in step, and the save-update
+ * cascade. Loading is in orm/loading/lazy.c; what the flush does with
+ * the links, in orm/unitofwork/relate.c.
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -12,8 +12,7 @@
 #include "mapping/value.h"
 #include "sql/statements.h"      /* calx__bit, calx__bit_set */
 
-/* The session object under p, or NULL: owned by the arena, with the magic, of this session. */
-static calx__obj *owned(calx_session *s, const void *p)
+calx__obj *calx__rel_owned(calx_session *s, const void *p)
 {
 	const calx__obj *h = (const calx__obj *)((const char *)p - CALX__HDR_SIZE);
 	if (!calx__arena_owns(&s->arena, h, CALX__HDR_SIZE) || h->magic != CALX__OBJ_MAGIC || h->s != s)
@@ -24,7 +23,7 @@ static calx__obj *owned(calx_session *s, const void *p)
 calx__obj *calx__rel_target_of(calx_session *s, const calx__obj *h, unsigned rel, const void *p)
 {
 	const calx__rel *x = &h->m->rels[rel];
-	calx__obj *t = owned(s, p);
+	calx__obj *t = calx__rel_owned(s, p);
 	if (!t) {
 		calx__fail(s, CALX_EINVAL,
 		           "relationship '%s.%s': object %p is not an object of this session (objects of another session, "
@@ -40,8 +39,7 @@ calx__obj *calx__rel_target_of(calx_session *s, const calx__obj *h, unsigned rel
 	return t;
 }
 
-/* h's relationship for the caller's handle, or -1 with the error set. */
-static int rel_index(calx_session *s, const calx__obj *h, const calx_relationship_desc *rel, int kind)
+int calx__rel_index(calx_session *s, const calx__obj *h, const calx_relationship_desc *rel, int kind)
 {
 	const calx_mapper_desc *d = h->m->desc;
 	if (!rel || !d->n_relationships || rel < d->relationships || rel >= d->relationships + d->n_relationships) {
@@ -56,16 +54,6 @@ static int rel_index(calx_session *s, const calx__obj *h, const calx_relationshi
 		return -1;
 	}
 	return (int)(rel - d->relationships);
-}
-
-static void set_loaded(calx__obj *h, unsigned i)
-{
-	*calx__obj_rel_loaded(h) |= (uint64_t)1 << i;
-}
-
-static bool is_loaded(const calx__obj *h, unsigned i)
-{
-	return *calx__obj_rel_loaded(h) >> i & 1;
 }
 
 /* As calx_session_add makes a transient object pending. */
@@ -230,13 +218,13 @@ static int link(calx_session *s, calx__obj *child, unsigned i, calx__obj *parent
 	if (rc != CALX_OK)
 		return rc;
 	if (x->back >= 0 && old && old != (parent ? calx__obj_ptr(parent) : NULL)) {
-		calx__obj *o = owned(s, old);
-		if (o && is_loaded(o, (unsigned)x->back))
+		calx__obj *o = calx__rel_owned(s, old);
+		if (o && calx__rel_is_loaded(o, (unsigned)x->back))
 			list_drop(o, (unsigned)x->back, calx__obj_ptr(child));
 	}
 	calx__rel_put_ptr(child, i, parent ? calx__obj_ptr(parent) : NULL);
-	set_loaded(child, i);
-	if (parent && x->back >= 0 && is_loaded(parent, (unsigned)x->back))
+	calx__rel_set_loaded(child, i);
+	if (parent && x->back >= 0 && calx__rel_is_loaded(parent, (unsigned)x->back))
 		rc = list_push(s, parent, (unsigned)x->back, calx__obj_ptr(child));
 	/* the save-update cascade, as an assignment does in SQLAlchemy */
 	if (rc == CALX_OK && child->state != CALX__TRANSIENT && child->state != CALX__GONE)
@@ -252,7 +240,7 @@ int calx_related_set(calx_session *s, void *obj, const calx_relationship_desc *r
 	calx__obj *h = rc == CALX_OK ? calx__obj_of(s, obj) : NULL;
 	if (!h)
 		return rc != CALX_OK ? rc : s->err.code;
-	int i = rel_index(s, h, rel, CALX_REL_MANY_TO_ONE);
+	int i = calx__rel_index(s, h, rel, CALX_REL_MANY_TO_ONE);
 	if (i < 0)
 		return s->err.code;
 	calx__obj *t = NULL;
@@ -269,7 +257,7 @@ int calx_related_append(calx_session *s, void *obj, const calx_relationship_desc
 	calx__obj *h = rc == CALX_OK ? calx__obj_of(s, obj) : NULL;
 	if (!h)
 		return rc != CALX_OK ? rc : s->err.code;
-	int i = rel_index(s, h, rel, CALX_REL_ONE_TO_MANY);
+	int i = calx__rel_index(s, h, rel, CALX_REL_ONE_TO_MANY);
 	if (i < 0)
 		return s->err.code;
 	calx__obj *t = item ? calx__rel_target_of(s, h, (unsigned)i, item) : NULL;
@@ -277,10 +265,10 @@ int calx_related_append(calx_session *s, void *obj, const calx_relationship_desc
 		return item ? s->err.code : calx__fail(s, CALX_EINVAL, "relationship '%s.%s': cannot append NULL",
 		                                       h->m->desc->name, rel->name);
 	/* the whole list first, so that the append adds to what the database holds */
-	if (!is_loaded(h, (unsigned)i) && rel->loading != CALX_LOAD_NOLOAD &&
+	if (!calx__rel_is_loaded(h, (unsigned)i) && rel->loading != CALX_LOAD_NOLOAD &&
 	    (rc = calx_related_load(s, obj, rel)) != CALX_OK)
 		return rc;
-	set_loaded(h, (unsigned)i);
+	calx__rel_set_loaded(h, (unsigned)i);
 	const calx__rel *x = &h->m->rels[i];
 	if ((rc = calx__mark(s, h)) != CALX_OK)     /* its list is read at flush */
 		return rc;
@@ -301,13 +289,13 @@ int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc
 	calx__obj *h = rc == CALX_OK ? calx__obj_of(s, obj) : NULL;
 	if (!h)
 		return rc != CALX_OK ? rc : s->err.code;
-	int i = rel_index(s, h, rel, CALX_REL_ONE_TO_MANY);
+	int i = calx__rel_index(s, h, rel, CALX_REL_ONE_TO_MANY);
 	if (i < 0)
 		return s->err.code;
 	calx__obj *t = item ? calx__rel_target_of(s, h, (unsigned)i, item) : NULL;
 	if (!t)
 		return s->err.code;
-	if (!is_loaded(h, (unsigned)i) && rel->loading != CALX_LOAD_NOLOAD &&
+	if (!calx__rel_is_loaded(h, (unsigned)i) && rel->loading != CALX_LOAD_NOLOAD &&
 	    (rc = calx_related_load(s, obj, rel)) != CALX_OK)
 		return rc;
 	const calx__rel *x = &h->m->rels[i];
@@ -333,134 +321,9 @@ int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc
 
 bool calx_related_is_loaded(calx_session *s, const void *obj, const calx_relationship_desc *rel)
 {
-	calx__obj *h = s && obj ? owned(s, obj) : NULL;
+	calx__obj *h = s && obj ? calx__rel_owned(s, obj) : NULL;
 	const calx_mapper_desc *d = h ? h->m->desc : NULL;
 	if (!d || !rel || !d->n_relationships || rel < d->relationships || rel >= d->relationships + d->n_relationships)
 		return false;
-	return is_loaded(h, (unsigned)(rel - d->relationships));
-}
-
-/* The values of columns cols[0..n) of h; false when one is NULL (the key names no row). */
-static bool values_of(calx_session *s, const calx__obj *h, const unsigned *cols, unsigned n, calx_value *out,
-                      int *rc)
-{
-	*rc = CALX_OK;
-	for (unsigned k = 0; k < n; k++) {
-		const calx_field_desc *f = &h->m->desc->fields[cols[k]];
-		if (calx__field_null(h, f))
-			return false;
-		if ((*rc = calx__field_get(f, calx__obj_ptr(h), false, &out[k], &s->err)) != CALX_OK)
-			return false;
-	}
-	return true;
-}
-
-/* A SELECT of m's rows whose columns cols equal vals, ordered by primary key. */
-static calx_select *select_where(calx_session *s, const calx__mapper *m, const unsigned *cols, unsigned n,
-                                 const calx_value *vals)
-{
-	calx_select *q = calx_select_new(s, m->desc);
-	for (unsigned k = 0; q && k < n; k++)
-		calx_where(q, calx_compare(CALX_OP_EQ, &m->desc->fields[cols[k]], vals[k]));
-	for (unsigned k = 0; q && k < m->n_pk; k++)
-		calx_order_by(q, &m->desc->fields[m->pk[k]], CALX_ASC);
-	return q;
-}
-
-/* Many-to-one: the parent through the identity map first (a get), or by its referenced columns. */
-static int load_parent(calx_session *s, calx__obj *h, unsigned i)
-{
-	const calx__rel *x = &h->m->rels[i];
-	calx_value key[CALX__MAX_PK > 16 ? CALX__MAX_PK : 16];
-	void *p = NULL;
-	int rc;
-	if (x->fk->n_columns > sizeof key / sizeof key[0])
-		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", h->m->desc->name,
-		                  x->desc->name);
-	if (values_of(s, h, x->fk->columns, x->fk->n_columns, key, &rc)) {
-		if (x->ref_is_pk) {
-			rc = calx_session_get_key(s, x->target->desc, key, x->fk->n_columns, &p);
-		} else {
-			calx_select *q = select_where(s, x->target, x->fk->ref_columns, x->fk->n_columns, key);
-			rc = q ? calx_select_one(q, &p) : s->err.code;
-			calx_select_free(q);
-		}
-	}
-	if (rc != CALX_OK)
-		return rc;
-	calx__rel_put_ptr(h, i, p);
-	*calx__obj_rel_snap(h, i) = p;
-	set_loaded(h, i);
-	return CALX_OK;
-}
-
-/* One-to-many: one SELECT of the children, each row through the identity map. */
-static int load_children(calx_session *s, calx__obj *h, unsigned i)
-{
-	const calx__rel *x = &h->m->rels[i];
-	calx_value key[16];
-	calx_list l = { NULL, 0, 0 };
-	void **items = NULL;
-	size_t n = 0;
-	int rc = CALX_OK;
-	calx_select *q = NULL;
-	if (x->fk->n_columns > sizeof key / sizeof key[0])
-		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", h->m->desc->name,
-		                  x->desc->name);
-	/* a parent not in the database (or with a NULL key) has no children there */
-	if (h->state == CALX__PERSISTENT && values_of(s, h, x->fk->ref_columns, x->fk->n_columns, key, &rc)) {
-		if (!(q = select_where(s, x->target, x->fk->columns, x->fk->n_columns, key)))
-			return s->err.code;
-		rc = calx_select_all(q, &items, &n);
-	}
-	if (rc == CALX_OK && n) {
-		if (!(l.items = calx__arena_alloc(&s->arena, n * sizeof(void *), alignof(void *))))
-			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s.%s", h->m->desc->name, x->desc->name);
-		else {
-			memcpy(l.items, items, n * sizeof(void *));
-			l.n = l.cap = n;
-		}
-	}
-	calx_select_free(q);
-	if (rc != CALX_OK)
-		return rc;
-	memcpy((char *)calx__obj_ptr(h) + x->desc->offset, &l, sizeof l);
-	set_loaded(h, i);
-	/* the children's side is known now too, unless the program set it */
-	for (size_t k = 0; x->back >= 0 && k < n; k++) {
-		calx__obj *c = owned(s, calx__list_item(&l, k));
-		if (c && !is_loaded(c, (unsigned)x->back)) {
-			calx__rel_put_ptr(c, (unsigned)x->back, calx__obj_ptr(h));
-			*calx__obj_rel_snap(c, (unsigned)x->back) = calx__obj_ptr(h);
-			set_loaded(c, (unsigned)x->back);
-		}
-	}
-	return CALX_OK;
-}
-
-int calx_related_load(calx_session *s, void *obj, const calx_relationship_desc *rel)
-{
-	if (!s)
-		return CALX_EINVAL;
-	int rc = calx__check_usable(s);
-	calx__obj *h = rc == CALX_OK ? calx__obj_of(s, obj) : NULL;
-	if (!h)
-		return rc != CALX_OK ? rc : s->err.code;
-	int i = rel_index(s, h, rel, 0);
-	if (i < 0)
-		return s->err.code;
-	if (is_loaded(h, (unsigned)i))
-		return CALX_OK;
-	if (rel->loading == CALX_LOAD_RAISE)
-		return calx__fail(s, CALX_ESTATE,
-		                  "relationship '%s.%s' is lazy(\"raise\"): it is not loaded, and is never loaded lazily "
-		                  "(set it with calx_related_set, or load the related object yourself)",
-		                  h->m->desc->name, rel->name);
-	if (rel->loading == CALX_LOAD_NOLOAD) {
-		set_loaded(h, (unsigned)i);
-		return CALX_OK;
-	}
-	if (s->listening)
-		return calx__refuse_in_listener(s, "calx_related_load", "loading runs statements");
-	return rel->kind == CALX_REL_MANY_TO_ONE ? load_parent(s, h, (unsigned)i) : load_children(s, h, (unsigned)i);
+	return calx__rel_is_loaded(h, (unsigned)(rel - d->relationships));
 }

@@ -1,6 +1,6 @@
 /*
  * Internal: an object's relationship state and the links between session
- * objects (orm/session/related.c), for the session, the loader and the
+ * objects (orm/session/related.c, orm/loading/lazy.c), for the session, the loader and the
  * unit of work.
  *
  * A mapper with relationships has, at rel_off in each object's block, a
@@ -54,6 +54,26 @@ static inline void *calx__list_item(const calx_list *l, size_t k)
 	memcpy(&p, (const char *)l->items + k * sizeof p, sizeof p);
 	return p;
 }
+
+/* The loaded bit of relationship i: loaded, or set by the program. */
+static inline bool calx__rel_is_loaded(const calx__obj *h, unsigned i)
+{
+	return *calx__obj_rel_loaded(h) >> i & 1;
+}
+
+static inline void calx__rel_set_loaded(calx__obj *h, unsigned i)
+{
+	*calx__obj_rel_loaded(h) |= (uint64_t)1 << i;
+}
+
+/* The session object under p, or NULL (no error set): in the arena, with the magic, of this session. */
+calx__obj *calx__rel_owned(calx_session *s, const void *p);
+
+/*
+ * The index of the caller's relationship handle in h's mapper, or -1 with
+ * the error set; kind (a calx_relationship_kind, or 0 for any) must match.
+ */
+int calx__rel_index(calx_session *s, const calx__obj *h, const calx_relationship_desc *rel, int kind);
 
 /*
  * The session object of a related pointer of rel (of h's mapper): NULL
