@@ -347,13 +347,21 @@ static void persistent_objects_link_to_new_ones(void **state)
 	assert_ok(s2, rel_address_get(s2, old->id, &a2));
 	struct rel_user *v = new_user(s2, "gus");
 	assert_ok(s2, rel_address_set_user(s2, a2, v));     /* cascades: v is added */
+	a2->email = calx_strdup(s2, "moved@x");            /* an update planned anyway: the key joins it */
 	assert_int_equal(u2->addresses.n, 1);
 	assert_ok(s2, calx_session_commit(s2));
 	assert_true(v->id > 0);
 	assert_int_equal(a2->user_id.value, v->id);
 	assert_int_equal(addresses_of(fx, v->id), 1);
 	assert_int_equal(addresses_of(fx, u->id), 1);
+	int64_t v_id = v->id;
 	calx_session_free(s2);
+	calx_session *s3 = fixture_session(fx);
+	struct rel_address *a3;
+	assert_ok(s3, rel_address_get(s3, old->id, &a3));
+	assert_string_equal(a3->email, "moved@x");
+	assert_int_equal(a3->user_id.value, v_id);
+	calx_session_free(s3);
 }
 
 /* Under CALX_TRACK_MARKED the helpers mark what they relink: the flush writes it. */

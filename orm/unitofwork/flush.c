@@ -15,6 +15,7 @@
  * A listener that adds for every row it sees would never let the flush
  * end: past CALX__MAX_ROUNDS rounds the flush fails with CALX_ESTATE.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
@@ -180,22 +181,36 @@ static int collect(calx_session *s, calx__plan *p, bool first, size_t ins0, size
  * Persistent children linked to a parent this round inserted with a
  * generated key: their key now, and an UPDATE in this round (relate.c).
  */
+static int by_address(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(calx__obj *const *)a, y = (uintptr_t)*(calx__obj *const *)b;
+	return x < y ? -1 : x > y;
+}
+
 static int late_updates(calx_session *s, calx__plan *p)
 {
 	int rc = CALX_OK;
+	/* the updates already planned, sorted to look children up in (the late list holds each child once) */
+	size_t n_planned = p->updates.n;
+	calx__obj **planned = n_planned ? calx__malloc(n_planned * sizeof *planned) : NULL;
+	if (n_planned && !planned)
+		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
+	if (n_planned) {
+		memcpy(planned, p->updates.v, n_planned * sizeof *planned);
+		qsort(planned, n_planned, sizeof *planned, by_address);
+	}
 	for (size_t i = 0; i < p->late.n && rc == CALX_OK; i++) {
 		calx__obj *h = p->late.v[i];
-		bool ready, listed = false;
+		bool ready;
 		if ((rc = calx__rel_sync_insert(s, p, h, &ready)) != CALX_OK)
 			break;
-		for (size_t k = 0; k < p->updates.n && !listed; k++)
-			listed = p->updates.v[k] == h;
-		if (listed || calx__state_unchanged(h))
+		if ((n_planned && bsearch(&h, planned, n_planned, sizeof *planned, by_address)) || calx__state_unchanged(h))
 			continue;
 		calx__state_normalize_nulls(h);
 		if (calx__state_dirty(h) && (rc = plan_push(s, &p->updates, h)) == CALX_OK)
 			rc = calx__undo_keep(s, h);
 	}
+	calx__free(planned);
 	p->late.n = 0;
 	return rc;
 }
