@@ -47,6 +47,11 @@ typedef enum calxr__opt {
 	CALXR__OPT_VERSION,
 	CALXR__OPT_PREFIX,        /* prefix("opened_") on an embedded mixin: its column names */
 	CALXR__OPT_CHAR_AS,       /* char_as(text) or char_as(integer) on a char field */
+	/* relationship fields (a pointer to a mapped struct, a CALX_LIST) only */
+	CALXR__OPT_BACK_POPULATES, /* back_populates("user"): the other side's field */
+	CALXR__OPT_FOREIGN_KEYS,  /* foreign_keys("col", ...): which foreign key is the join */
+	CALXR__OPT_CASCADE,       /* cascade("save-update, merge") */
+	CALXR__OPT_LAZY,          /* lazy("select" | "raise" | "noload") */
 	CALXR__OPT_COUNT
 } calxr__opt;
 
@@ -77,9 +82,17 @@ typedef struct calxr__field_opts {
 	bool oom;                /* memory ran out while parsing */
 	char *prefix;            /* prefix("..."): the column prefix of an embedded mixin */
 	calxr__char_as char_as;  /* char_as(...) */
+	char *back_populates;    /* back_populates("...") */
+	calxr__strlist foreign_keys; /* foreign_keys("a", "b"): column names */
+	unsigned cascade;        /* cascade("..."): enum calx_cascade bits */
+	int lazy;                /* lazy("..."): a calx_loading, 0 when not given */
 } calxr__field_opts;
 
-#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET }
+/* The options a relationship field takes; any other makes it a column. */
+#define CALXR__REL_OPTS ((1u << CALXR__OPT_BACK_POPULATES) | (1u << CALXR__OPT_FOREIGN_KEYS) | \
+			 (1u << CALXR__OPT_CASCADE) | (1u << CALXR__OPT_LAZY))
+
+#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0 }
 
 const char *calxr__opt_name(calxr__opt o);
 

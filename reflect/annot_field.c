@@ -5,6 +5,7 @@
  * in fields.c.
  */
 #include "annot_int.h"
+#include "calx/sys/descriptor.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -33,6 +34,10 @@ static const struct opt_spec {
 	[CALXR__OPT_VERSION] = { "version", 0, 0 },
 	[CALXR__OPT_PREFIX] = { "prefix", 1, 1 },
 	[CALXR__OPT_CHAR_AS] = { "char_as", 1, 1 },
+	[CALXR__OPT_BACK_POPULATES] = { "back_populates", 1, 1 },
+	[CALXR__OPT_FOREIGN_KEYS] = { "foreign_keys", 1, -1 },
+	[CALXR__OPT_CASCADE] = { "cascade", 1, 1 },
+	[CALXR__OPT_LAZY] = { "lazy", 1, 1 },
 };
 
 const char *calxr__opt_name(calxr__opt o)
@@ -52,6 +57,8 @@ void calxr__field_opts_free(calxr__field_opts *o)
 	free(o->ondelete);
 	free(o->onupdate);
 	free(o->prefix);
+	free(o->back_populates);
+	calxr__strlist_free(&o->foreign_keys);
 	memset(o, 0, sizeof *o);
 	o->init = true;
 }
@@ -150,6 +157,76 @@ static void foreign_key(parser *p, calxr__field_opts *o, calxr__span *args, unsi
 	}
 }
 
+/*
+ * cascade("save-update, merge, delete"): SQLAlchemy's words, comma
+ * separated; "all" is every one but delete-orphan. An empty text is no
+ * cascade at all.
+ */
+static void cascade(parser *p, calxr__field_opts *o, calxr__span arg)
+{
+	static const struct { const char *word; unsigned bits; } words[] = {
+		{ "save-update", CALX_CASCADE_SAVE_UPDATE }, { "merge", CALX_CASCADE_MERGE },
+		{ "expunge", CALX_CASCADE_EXPUNGE }, { "delete", CALX_CASCADE_DELETE },
+		{ "delete-orphan", CALX_CASCADE_DELETE_ORPHAN }, { "refresh-expire", CALX_CASCADE_REFRESH_EXPIRE },
+		{ "all", CALX_CASCADE_ALL },
+	};
+	char shown[SHOW_MAX + 4];
+	char *s = calxr__ap_string_arg(p, "option 'cascade'", arg);
+	unsigned bits = 0;
+
+	if (!s)
+		return;
+	for (char *w = s; *w;) {
+		size_t n;
+		bool found = false;
+		while (*w == ' ' || *w == ',')
+			w++;
+		n = strcspn(w, ", ");
+		if (!n)
+			break;
+		for (size_t i = 0; i < sizeof words / sizeof words[0] && !found; i++)
+			if (strlen(words[i].word) == n && !memcmp(words[i].word, w, n)) {
+				bits |= words[i].bits;
+				found = true;
+			}
+		if (!found) {
+			calxr__span bad = { w, n };
+			calxr__ap_fail(p, "unknown cascade '%s' (expected save-update, merge, expunge, delete, delete-orphan, refresh-expire or all)",
+				      calxr__ap_show(bad, shown));
+			free(s);
+			return;
+		}
+		w += n;
+	}
+	free(s);
+	o->cascade = bits;
+	o->seen |= 1u << CALXR__OPT_CASCADE;
+}
+
+/* lazy("select" | "raise" | "noload"); select-in and joined loading are not built yet. */
+static void lazy(parser *p, calxr__field_opts *o, calxr__span arg)
+{
+	char shown[SHOW_MAX + 4];
+	char *s = calxr__ap_string_arg(p, "option 'lazy'", arg);
+
+	if (!s)
+		return;
+	if (!strcmp(s, "select"))
+		o->lazy = CALX_LOAD_LAZY;
+	else if (!strcmp(s, "raise"))
+		o->lazy = CALX_LOAD_RAISE;
+	else if (!strcmp(s, "noload"))
+		o->lazy = CALX_LOAD_NOLOAD;
+	else if (!strcmp(s, "selectin") || !strcmp(s, "joined"))
+		calxr__ap_fail(p, "lazy(\"%s\") is not supported yet: use \"select\", \"raise\" or \"noload\"", s);
+	else
+		calxr__ap_fail(p, "option 'lazy' expects \"select\", \"raise\" or \"noload\", found '%s'",
+			      calxr__ap_show(calxr__span_of(s), shown));
+	free(s);
+	if (o->lazy)
+		o->seen |= 1u << CALXR__OPT_LAZY;
+}
+
 static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *args, unsigned n)
 {
 	char what[64];
@@ -237,6 +314,34 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		}
 		break;
 	}
+	case CALXR__OPT_BACK_POPULATES:
+		o->back_populates = nonempty_string(p, what, args[0]);
+		if (!o->back_populates)
+			return;
+		break;
+	case CALXR__OPT_FOREIGN_KEYS:
+		for (unsigned i = 0; i < n; i++) {
+			char *col = nonempty_string(p, what, args[i]);
+			if (!col || !calxr__ap_check_ident(p, "column name", col)) {
+				free(col);
+				return;
+			}
+			char **v = realloc(o->foreign_keys.v, (o->foreign_keys.n + 1) * sizeof *v);
+			if (!v) {
+				free(col);
+				p->oom = true;
+				return;
+			}
+			o->foreign_keys.v = v;
+			v[o->foreign_keys.n++] = col;
+		}
+		break;
+	case CALXR__OPT_CASCADE:
+		cascade(p, o, args[0]);
+		return;
+	case CALXR__OPT_LAZY:
+		lazy(p, o, args[0]);
+		return;
 	default: /* the flags: nothing more to read */
 		break;
 	}

@@ -275,6 +275,27 @@ static bool clashes(calxr__ctx *cx, const calxr__table *t, const char *u)
 		if (same)
 			return true;
 	}
+	/* relationship helpers: sym_F, sym_set_F, sym_F_append, sym_F_remove, and the handle SYM_REL_F */
+	for (unsigned i = 0; i < t->n_rels; i++) {
+		const char *f = t->rels[i].name;
+		char *names[5] = {
+			calxr__printf(cx, "%s_%s", t->sym, f), calxr__printf(cx, "%s_set_%s", t->sym, f),
+			calxr__printf(cx, "%s_%s_append", t->sym, f), calxr__printf(cx, "%s_%s_remove", t->sym, f),
+			calxr__handle_name(cx, t->sym, f),
+		};
+		bool same = false;
+		if (names[4]) {     /* SYM_F -> SYM_REL_F */
+			char *h = calxr__printf(cx, "%.*sREL_%s", (int)strlen(t->sym) + 1, names[4], names[4] + strlen(t->sym) + 1);
+			free(names[4]);
+			names[4] = h;
+		}
+		for (int k = 0; k < 5; k++) {
+			same = same || (names[k] && !strcmp(names[k], u));
+			free(names[k]);
+		}
+		if (same)
+			return true;
+	}
 	return false;
 }
 
@@ -320,6 +341,7 @@ void calxr__check(calxr__ctx *cx)
 	program_names(cx);
 	/* After every table's columns are known: keys may point forward. */
 	calxr__constraints(cx);
+	calxr__relations(cx);
 	/* Last: it reparses the translation unit, which invalidates the cursors. */
 	if (!cx->errors)
 		calxr__check_defaults(cx);

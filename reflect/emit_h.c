@@ -63,6 +63,47 @@ static void wrappers(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 			 sym, tag, tag, sym);
 }
 
+/*
+ * Per relationship: its handle (USER_REL_ADDRESSES, a const
+ * calx_relationship_desc *) and typed helpers over calx/related.h. An
+ * accessor loads what is not loaded yet (lazy) and hands it back.
+ */
+static void relation_helpers(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
+{
+	const char *tag = t->tag, *sym = t->sym;
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < t->n_rels; i++) {
+		const calxr__relation *r = &t->rels[i];
+		const calxr__table *tt = &cx->tables[r->target];
+		char *h;
+		if (!r->ok)
+			continue;
+		h = calxr__printf(cx, "%s_REL_%s", sym, r->name);
+		for (char *c = h; c && *c; c++)
+			*c = (char)toupper((unsigned char)*c);
+		calxr__buf_printf(b, "#define %s (&%s_mapper.relationships[%u])\n", h ? h : "?", sym, k++);
+		if (r->kind == CALX_REL_MANY_TO_ONE) {
+			calxr__buf_printf(b, "/* %s_%s: o->%s, loaded first if it is not (through the identity map, then a get). */\n",
+					 sym, r->name, r->name);
+			calxr__buf_printf(b, "static inline int %s_%s(calx_session *s, struct %s *o, struct %s **out) { int rc = calx_related_load(s, o, %s); if (out) *out = rc == CALX_OK ? o->%s : NULL; return rc; }\n",
+					 sym, r->name, tag, tt->tag, h ? h : "?", r->name);
+			calxr__buf_printf(b, "static inline int %s_set_%s(calx_session *s, struct %s *o, struct %s *v) { return calx_related_set(s, o, %s, v); }\n",
+					 sym, r->name, tag, tt->tag, h ? h : "?");
+		} else {
+			calxr__buf_printf(b, "/* %s_%s: o->%s.items[0..n), loaded first if it is not (one SELECT). */\n",
+					 sym, r->name, r->name);
+			calxr__buf_printf(b, "static inline int %s_%s(calx_session *s, struct %s *o, struct %s ***items_out, size_t *n_out) { int rc = calx_related_load(s, o, %s); if (items_out) *items_out = rc == CALX_OK ? o->%s.items : NULL; if (n_out) *n_out = rc == CALX_OK ? o->%s.n : 0; return rc; }\n",
+					 sym, r->name, tag, tt->tag, h ? h : "?", r->name, r->name);
+			calxr__buf_printf(b, "static inline int %s_%s_append(calx_session *s, struct %s *o, struct %s *v) { return calx_related_append(s, o, %s, v); }\n",
+					 sym, r->name, tag, tt->tag, h ? h : "?");
+			calxr__buf_printf(b, "static inline int %s_%s_remove(calx_session *s, struct %s *o, struct %s *v) { return calx_related_remove(s, o, %s, v); }\n",
+					 sym, r->name, tag, tt->tag, h ? h : "?");
+		}
+		free(h);
+	}
+}
+
 void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 {
 	char *guard = calxr__ident_from_path(cx, cx->h_base, false);
@@ -103,6 +144,7 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 		}
 		constructor(cx, b, t);
 		wrappers(cx, b, t);
+		relation_helpers(cx, b, t);
 	}
 	calxr__buf_printf(b, "\n#endif /* %s */\n", guard);
 	free(guard);

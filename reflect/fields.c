@@ -339,6 +339,64 @@ static char *prefix_check(calxr__ctx *cx, const calxr__table *t, unsigned first,
 static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix, const char *col_prefix,
 		 long long base);
 
+/*
+ * A pointer to a mapped struct (many-to-one) or a CALX_LIST of one
+ * (one-to-many): kept for relations.c, which finds its join once every
+ * table's foreign keys are resolved. It has no column of its own.
+ */
+static void add_relation(calxr__ctx *cx, calxr__table *t, calxr__field_opts *o, field_err *e, calxr__shape shape,
+			 CXCursor target, long long offset, bool in_mixin)
+{
+	CXCursor def = clang_getCursorDefinition(target);
+	char *tag = calxr__cx_take(cx, clang_getCursorSpelling(target));
+	int found = -1;
+	calxr__relation *r;
+
+	if (in_mixin) {
+		on_error(e, "a relationship field cannot be in a mixin (the join depends on the table): declare it in the table's own struct");
+		goto out;
+	}
+	for (unsigned k = 0; k < cx->n_tables && found < 0; k++)
+		if (clang_equalCursors(cx->tables[k].cursor, def))
+			found = (int)k;
+	if (found < 0) {
+		char *msg = calxr__printf(cx, "struct '%s' is mapped in another header: a relationship's target must be a CALX_TABLE struct of the same header",
+					 tag ? tag : "?");
+		if (msg)
+			on_error(e, msg);
+		free(msg);
+		goto out;
+	}
+	for (unsigned k = 0; k < CALXR__OPT_COUNT; k++)
+		if ((o->seen & ~CALXR__REL_OPTS) >> k & 1) {
+			char *msg = calxr__printf(cx, "option '%s' does not apply to a relationship field (it has no column; its foreign key is a field of its own)",
+						 calxr__opt_name((calxr__opt)k));
+			if (msg)
+				on_error(e, msg);
+			free(msg);
+			goto out;
+		}
+	if (!calxr__push(cx, &t->rels, &t->n_rels, sizeof *t->rels))
+		goto out;
+	r = &t->rels[t->n_rels - 1];
+	r->name = calxr__strdup(cx, e->field);
+	r->loc.file = calxr__strdup(cx, e->loc->file);
+	r->loc.line = e->loc->line;
+	r->loc.col = e->loc->col;
+	r->kind = shape == CALXR__SHAPE_LIST ? CALX_REL_ONE_TO_MANY : CALX_REL_MANY_TO_ONE;
+	r->offset = offset;
+	r->target = (unsigned)found;
+	r->back_populates = o->back_populates;
+	o->back_populates = NULL;
+	r->foreign_keys = o->foreign_keys;
+	o->foreign_keys.v = NULL;
+	o->foreign_keys.n = 0;
+	r->cascade = (o->seen & (1u << CALXR__OPT_CASCADE)) ? o->cascade : CALX_CASCADE_DEFAULT;
+	r->loading = o->lazy ? o->lazy : CALX_LOAD_LAZY;
+out:
+	free(tag);
+}
+
 /* An embedded mixin field: flattened in place, its columns prefixed by prefix("...") if given. */
 static void embed(calxr__ctx *cx, walk_state *w, CXCursor sub, calxr__field_opts *o, field_err *e,
 		  const char *path, const char *col_prefix, long long offset)
@@ -447,6 +505,17 @@ static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix
 			on_error(&e, "option 'prefix' applies only to an embedded mixin");
 		if ((o.seen & (1u << CALXR__OPT_CHAR_AS)) && !(shape == CALXR__SHAPE_SCALAR && ct == CALX_CTYPE_CHAR))
 			on_error(&e, "option 'char_as' applies only to a plain char field");
+		if ((o.seen & CALXR__REL_OPTS) && shape != CALXR__SHAPE_RELATION && shape != CALXR__SHAPE_LIST) {
+			for (unsigned k = 0; k < CALXR__OPT_COUNT; k++)
+				if ((CALXR__REL_OPTS & o.seen) >> k & 1) {
+					char *msg = calxr__printf(cx, "option '%s' applies only to a relationship field (a pointer to a mapped struct, or a CALX_LIST)",
+								 calxr__opt_name((calxr__opt)k));
+					if (msg)
+						on_error(&e, msg);
+					free(msg);
+					break;
+				}
+		}
 		switch (shape) {
 		case CALXR__SHAPE_SCALAR:
 		case CALXR__SHAPE_OPTIONAL:
@@ -458,21 +527,10 @@ static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix
 		case CALXR__SHAPE_MIXIN:
 			embed(cx, w, sub, &o, &e, path, col_prefix, offset);
 			break;
-		case CALXR__SHAPE_RELATION: {
-			/*
-			 * A pointer to a mapped struct is a many-to-one relationship.
-			 * Relationships are not reflected yet: say what maps today.
-			 */
-			char *target = calxr__cx_take(cx, clang_getCursorSpelling(sub));
-			const char *table = target;
-			for (unsigned k = 0; k < cx->n_tables; k++)
-				if (clang_equalCursors(cx->tables[k].cursor, clang_getCursorDefinition(sub)))
-					table = cx->tables[k].table;
-			calxr__error(cx, &loc, "cannot map field '%s' of struct '%s': a pointer to mapped struct '%s' is a relationship, not supported yet; map the foreign-key column instead (int64_t %s_id CALX(foreign_key(\"%s.id\"))) and mark the pointer CALX(transient)",
-				    e.field, owner, target ? target : "?", e.field, table ? table : "?");
-			free(target);
+		case CALXR__SHAPE_RELATION:
+		case CALXR__SHAPE_LIST:
+			add_relation(cx, w->t, &o, &e, shape, sub, offset, *prefix != '\0' || !t->tag);
 			break;
-		}
 		case CALXR__SHAPE_NONE:
 			spelling = calxr__cx_take(cx, clang_getTypeSpelling(clang_getCursorType(f)));
 			why = calxr__unmappable_why(clang_getCursorType(f));

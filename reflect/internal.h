@@ -80,6 +80,27 @@ typedef struct calxr__constraint {
 	bool ok;              /* resolved and checked: emitted */
 } calxr__constraint;
 
+/*
+ * A relationship field: a pointer to a mapped struct (many-to-one) or a
+ * CALX_LIST of one (one-to-many). relations.c finds its join (a foreign
+ * key between the two tables) and its other side.
+ */
+typedef struct calxr__relation {
+	char *name;           /* the field: "addresses" */
+	calxr__loc loc;
+	calx_relationship_kind kind;
+	CXCursor target_decl;
+	long long offset;     /* libclang's layout, only cross-checked by _Static_assert */
+	char *back_populates; /* as written, or inferred, or NULL */
+	calxr__strlist foreign_keys; /* foreign_keys("col", ...) as written */
+	unsigned cascade;     /* enum calx_cascade */
+	int loading;          /* calx_loading */
+	unsigned target;      /* index in cx->tables */
+	unsigned fk_table;    /* index in cx->tables: the table holding the join's foreign key */
+	unsigned fk;          /* the foreign key's index among fk_table's emitted fks */
+	bool ok;              /* resolved: emitted */
+} calxr__relation;
+
 typedef struct calxr__table {
 	char *tag;            /* struct tag */
 	char *sym;            /* --prefix and the tag: names every generated symbol */
@@ -95,6 +116,8 @@ typedef struct calxr__table {
 	calxr__constraint *cons; /* field-level ones first, then table-level (constraints.c) */
 	unsigned n_cons;
 	unsigned option_errors; /* errors in field annotations: a primary_key may be among them */
+	calxr__relation *rels; /* relationship fields, in declaration order */
+	unsigned n_rels;
 } calxr__table;
 
 /* CALX_TYPE(T, ...): fields declared through typedef T get these SQL types. */
@@ -188,7 +211,8 @@ typedef enum calxr__shape {
 	CALXR__SHAPE_SCALAR,   /* ctype set */
 	CALXR__SHAPE_OPTIONAL, /* a calx_opt_* wrapper (calx/nullable.h): ctype is the wrapped type */
 	CALXR__SHAPE_MIXIN,    /* embedded mixin struct: flatten */
-	CALXR__SHAPE_RELATION, /* pointer to a mapped struct: relationships, later */
+	CALXR__SHAPE_RELATION, /* pointer to a mapped struct: a many-to-one relationship */
+	CALXR__SHAPE_LIST,     /* CALX_LIST(struct T) of a mapped T: a one-to-many relationship */
 	CALXR__SHAPE_NONE      /* cannot be mapped */
 } calxr__shape;
 /* *ctype_out is 0 for CALXR__SHAPE_NONE, except for a look-alike of a calx_opt_* wrapper. */
@@ -218,6 +242,12 @@ void calxr__constraints(calxr__ctx *cx);
 void calxr__constraint_free(calxr__constraint *c);
 /* How many constraints of kind k the table emits. */
 unsigned calxr__count_cons(const calxr__table *t, calxr__tcons_kind k);
+
+/* relations.c: the join and the other side of every relationship field (after constraints). */
+void calxr__relations(calxr__ctx *cx);
+void calxr__relation_free(calxr__relation *r);
+/* How many relationships of the table are emitted. */
+unsigned calxr__count_rels(const calxr__table *t);
 
 /* emit_h.c, emit_c.c */
 void calxr__emit_header(calxr__ctx *cx, calxr__buf *b);

@@ -174,6 +174,48 @@ static bool bytes_layout(calxr__ctx *cx, CXType rec)
 	return ok;
 }
 
+static bool is_size_t(CXType t)
+{
+	CXType c = clang_getCanonicalType(t);
+	return (c.kind == CXType_ULong || c.kind == CXType_ULongLong || c.kind == CXType_UInt) &&
+	       clang_Type_getSizeOf(c) == (long long)sizeof(size_t);
+}
+
+/*
+ * calx/list.h's CALX_LIST(T): { T **items; size_t n; size_t cap; } with T
+ * a mapped struct, which the runtime reads as calx_list. The target's
+ * declaration goes to *target.
+ */
+static bool list_layout(calxr__ctx *cx, CXType rec, CXCursor *target)
+{
+	unsigned n;
+	CXCursor *f;
+	bool ok;
+
+	if (rec.kind != CXType_Record)
+		return false;
+	f = calxr__fields(cx, clang_getTypeDeclaration(rec), &n);
+	ok = f && n == 3;
+	for (unsigned i = 0; ok && i < 3; i++) {
+		static const char *const names[] = { "items", "n", "cap" };
+		CXString s = clang_getCursorSpelling(f[i]);
+		ok = clang_getCursorKind(f[i]) == CXCursor_FieldDecl && !strcmp(clang_getCString(s), names[i]);
+		clang_disposeString(s);
+	}
+	if (ok) {
+		CXType items = clang_getCanonicalType(clang_getCursorType(f[0])), inner;
+		ok = items.kind == CXType_Pointer &&
+		     (inner = clang_getCanonicalType(clang_getPointeeType(items))).kind == CXType_Pointer &&
+		     (inner = clang_getCanonicalType(clang_getPointeeType(inner))).kind == CXType_Record &&
+		     record_is_table(cx, clang_getTypeDeclaration(inner)) && is_size_t(clang_getCursorType(f[1])) &&
+		     is_size_t(clang_getCursorType(f[2]));
+		if (ok)
+			*target = clang_getTypeDeclaration(inner);
+	}
+	free(f);
+	return ok;
+}
+
 calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out, bool *is_enum_out,
 			       CXCursor *record_out)
 {
@@ -202,6 +244,8 @@ calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out
 			*record_out = decl;
 			return CALXR__SHAPE_MIXIN;
 		}
+		if (list_layout(cx, c, record_out))
+			return CALXR__SHAPE_LIST;
 		return CALXR__SHAPE_NONE;
 	case CXType_Enum:
 		decl = clang_getTypeDeclaration(c);
@@ -313,7 +357,7 @@ const char *calxr__unmappable_why(CXType t)
 		if (inner.kind == CXType_UChar || inner.kind == CXType_SChar || inner.kind == CXType_Void)
 			return "a pointer alone has no length: declare it calx_bytes (calx/bytes.h: data and len) for a BLOB / BYTEA";
 		if (inner.kind == CXType_Record && clang_getCursorKind(clang_getTypeDeclaration(inner)) == CXCursor_StructDecl)
-			return "a pointer to a struct maps as a relationship once relationships are reflected: mark it transient for now and map the foreign key column";
+			return "a pointer to a struct is a many-to-one relationship only when the struct is a CALX_TABLE of the same header: mark it transient";
 		return "a pointer maps only as text (char *): map the value it points to, or mark it transient";
 	default:
 		return NULL;

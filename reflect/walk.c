@@ -348,6 +348,9 @@ void calxr__table_free(calxr__table *t)
 	for (unsigned i = 0; i < t->n_cons; i++)
 		calxr__constraint_free(&t->cons[i]);
 	free(t->cons);
+	for (unsigned i = 0; i < t->n_rels; i++)
+		calxr__relation_free(&t->rels[i]);
+	free(t->rels);
 	free(t->tag);
 	free(t->sym);
 	free(t->table);

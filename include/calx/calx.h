@@ -14,6 +14,7 @@
 #include "calx/types.h"
 #include "calx/nullable.h"
 #include "calx/bytes.h"
+#include "calx/list.h"
 #include "calx/sys/descriptor.h"
 #include "calx/engine.h"
 #include "calx/registry.h"
@@ -21,6 +22,7 @@
 #include "calx/select.h"
 #include "calx/events.h"
 #include "calx/retry.h"
+#include "calx/related.h"
 
 /* The runtime's version string, to compare with what a header was generated for. */
 const char *calx_version(void);

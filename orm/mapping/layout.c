@@ -89,5 +89,10 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 	rm->omitted_off = rm->field_words > 1 ? rm->nulls_off + 2 * words : 0;
 	/* the arena aligns each block's start itself */
 	rm->block_size = rm->nulls_off + (rm->field_words > 1 ? 3 : 2) * words;
+	/* relationship state only for mappers that have relationships: the others' blocks stay as they were */
+	if (m->n_relationships) {
+		rm->rel_off = align_up(rm->block_size, alignof(uint64_t));
+		rm->block_size = rm->rel_off + sizeof(uint64_t) + m->n_relationships * sizeof(void *);
+	}
 	return CALX_OK;
 }

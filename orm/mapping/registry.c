@@ -119,6 +119,8 @@ int calx_registry_open(calx_registry **out, const calx_schema_desc *schema,
 		if (reg->mappers[i].field_words > reg->max_field_words)
 			reg->max_field_words = reg->mappers[i].field_words;
 	}
+	if ((rc = calx__relations_derive(reg)) != CALX_OK)
+		return rc;
 	return calx__tables_derive(reg, opts);
 }
 
@@ -129,6 +131,7 @@ void calx_registry_free(calx_registry *reg)
 	for (unsigned i = 0; reg->mappers && i < reg->n_mappers; i++) {
 		calx__free(reg->mappers[i].generated);
 		calx__free(reg->mappers[i].spans);
+		calx__free(reg->mappers[i].rels);
 	}
 	calx__tables_free(reg);
 	calx__free(reg->mappers);

@@ -32,6 +32,20 @@ typedef struct calx__span {
 	size_t len;
 } calx__span;
 
+/* Most relationships a mapper may have: their loaded bits are one word. */
+#define CALX__MAX_RELS 64
+
+struct calx__mapper;
+
+/* What the registry derives for one relationship (relationships.c). */
+typedef struct calx__rel {
+	const calx_relationship_desc *desc;
+	const struct calx__mapper *target;
+	const calx_fk_desc *fk;         /* the join: columns in the child's table, ref_columns in the parent's */
+	int back;                       /* the target's relationship named by back_populates, or -1 */
+	bool ref_is_pk;                 /* ref_columns are the parent's primary key, in key order: a get finds it */
+} calx__rel;
+
 typedef struct calx__mapper {
 	const calx_mapper_desc *desc;
 	unsigned pk[CALX__MAX_PK];      /* primary key field indices */
@@ -52,6 +66,15 @@ typedef struct calx__mapper {
 	size_t omitted_off;             /* 0: the header's word holds them (up to 64 fields) */
 	size_t block_size;
 	unsigned field_words;           /* uint64_t words of a bitset over the fields */
+	/*
+	 * Relationships: n_rels 0 for most mappers, and then nothing below is
+	 * read. rel_off is where an object's block keeps its relationship
+	 * state: a word of loaded bits, then per relationship the pointer as
+	 * last loaded or flushed (many-to-one; unused for lists).
+	 */
+	calx__rel *rels;
+	unsigned n_rels;
+	size_t rel_off;
 } calx__mapper;
 
 struct calx_registry {
@@ -63,6 +86,7 @@ struct calx_registry {
 	unsigned n_tables;
 	unsigned *table_order;          /* table indices, parents first */
 	unsigned max_field_words;       /* the widest mapper's field_words */
+	bool has_rels;                  /* some mapper has relationships */
 	calx_error err;
 };
 
@@ -89,6 +113,13 @@ static inline const calx__mapper *calx__registry_find(const calx_registry *reg, 
 
 /* Derive rm's spans, generated bitset and block layout (layout.c). */
 int calx__mapper_layout(calx__mapper *rm, calx_error *err);
+/* Check and derive every mapper's relationships, after every mapper's layout (relationships.c). */
+int calx__relations_derive(calx_registry *reg);
+/* Does any mapper of reg have relationships? The flush skips their work when none. */
+static inline bool calx__registry_has_rels(const calx_registry *reg)
+{
+	return reg->has_rels;
+}
 
 /* The SQL type of field f on dialect d: explicit, variant, or the dialect's. */
 void calx__column_type(const calx_dialect *d, const calx_field_desc *f, char *buf, size_t cap);

@@ -7,6 +7,7 @@
 #include "base/alloc.h"
 #include "session/session.h"
 #include "mapping/value.h"
+#include "session/related.h"
 
 calx_value calx_value_textn(const char *p, size_t n)
 {
@@ -84,7 +85,15 @@ static calx__obj *new_object(calx_session *s, const calx_mapper_desc *m)
 	const calx__mapper *rm = calx__registry_find(s->reg, m, &s->err);
 	if (!rm)
 		return NULL;
-	return calx__obj_alloc(s, rm);
+	calx__obj *h = calx__obj_alloc(s, rm);
+	/*
+	 * What the program creates has its relationships as it sets them:
+	 * loaded. A block comes zeroed, so a row the loader builds has none
+	 * loaded, at no cost on the load path.
+	 */
+	if (h && rm->rel_off)
+		*calx__obj_rel_loaded(h) = ~(uint64_t)0;
+	return h;
 }
 
 void *calx_object_new(calx_session *s, const calx_mapper_desc *m)

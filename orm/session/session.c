@@ -6,6 +6,7 @@
 #include "session/session.h"
 #include "mapping/value.h"
 #include "sql/statements.h"
+#include "session/related.h"
 #include "unitofwork/uow.h"
 
 int calx__fail(calx_session *s, int code, const char *fmt, ...)
@@ -220,7 +221,8 @@ int calx_session_add(calx_session *s, void *obj)
 			h->flags |= CALX__IN_PENDING;
 		}
 		h->state = CALX__PENDING;
-		return CALX_OK;
+		/* save-update: what it reaches through relationships is added too */
+		return h->m->n_rels ? calx__rel_cascade_add(s, h) : CALX_OK;
 	case CALX__DELETED:
 		if (calx__in_running_flush(s, h, true))
 			return calx__refuse_in_listener(s, "calx_session_add",
@@ -232,7 +234,8 @@ int calx_session_add(calx_session *s, void *obj)
 		return calx__fail(s, CALX_EINVAL, "struct %s: its row was deleted; create a new object to insert it again",
 		                  h->m->desc->name);
 	case CALX__PERSISTENT:
-		return calx__mark(s, h);
+		rc = calx__mark(s, h);
+		return rc == CALX_OK && h->m->n_rels ? calx__rel_cascade_add(s, h) : rc;
 	default:
 		return CALX_OK;
 	}

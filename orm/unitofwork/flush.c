@@ -15,6 +15,7 @@
  * A listener that adds for every row it sees would never let the flush
  * end: past CALX__MAX_ROUNDS rounds the flush fails with CALX_ESTATE.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
@@ -67,6 +68,12 @@ void calx__uow_close(calx_session *s)
 	}
 	if (p->params != p->small_params)
 		calx__free(p->params);
+	if (p->cap_links || p->cap_saved || p->late.cap) {       /* only a session that flushed relationships */
+		calx__rel_free(p);
+		calx__free(p->links);
+		calx__free(p->saved);
+		calx__free(p->late.v);
+	}
 	s->plan = NULL;         /* the plan itself is the session's memory */
 }
 
@@ -159,8 +166,8 @@ static int collect(calx_session *s, calx__plan *p, bool first, size_t ins0, size
 	if (rc == CALX_OK)
 		rc = take(s, &p->deletes, &s->deleted, &p->deleted_from, CALX__DELETED);
 	if (rc != CALX_OK ||
-	    (rc = calx__order_rows(s->reg, p->inserts.v + ins0, p->inserts.n - ins0, CALX__ORDER_INSERTS, NULL,
-	                           &s->err)) != CALX_OK ||
+	    (rc = calx__order_rows_linked(s->reg, p->inserts.v + ins0, p->inserts.n - ins0, CALX__ORDER_INSERTS,
+	                                  p->links, p->n_links, NULL, &s->err)) != CALX_OK ||
 	    (rc = calx__order_by_table(s->reg, p->updates.v + upd0, p->updates.n - upd0, false, &s->err)) != CALX_OK ||
 	    (rc = calx__order_rows(s->reg, p->deletes.v + del0, p->deletes.n - del0, CALX__ORDER_DELETES, NULL,
 	                           &s->err)) != CALX_OK)
@@ -170,11 +177,51 @@ static int collect(calx_session *s, calx__plan *p, bool first, size_t ins0, size
 	return rc;
 }
 
+/*
+ * Persistent children linked to a parent this round inserted with a
+ * generated key: their key now, and an UPDATE in this round (relate.c).
+ */
+static int by_address(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(calx__obj *const *)a, y = (uintptr_t)*(calx__obj *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int late_updates(calx_session *s, calx__plan *p)
+{
+	int rc = CALX_OK;
+	/* the updates already planned, sorted to look children up in (the late list holds each child once) */
+	size_t n_planned = p->updates.n;
+	calx__obj **planned = n_planned ? calx__malloc(n_planned * sizeof *planned) : NULL;
+	if (n_planned && !planned)
+		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
+	if (n_planned) {
+		memcpy(planned, p->updates.v, n_planned * sizeof *planned);
+		qsort(planned, n_planned, sizeof *planned, by_address);
+	}
+	for (size_t i = 0; i < p->late.n && rc == CALX_OK; i++) {
+		calx__obj *h = p->late.v[i];
+		bool ready;
+		if ((rc = calx__rel_sync_insert(s, p, h, &ready)) != CALX_OK)
+			break;
+		if ((n_planned && bsearch(&h, planned, n_planned, sizeof *planned, by_address)) || calx__state_unchanged(h))
+			continue;
+		calx__state_normalize_nulls(h);
+		if (calx__state_dirty(h) && (rc = plan_push(s, &p->updates, h)) == CALX_OK)
+			rc = calx__undo_keep(s, h);
+	}
+	calx__free(planned);
+	p->late.n = 0;
+	return rc;
+}
+
 static int run_round(calx_session *s, calx__plan *p, size_t ins0, size_t upd0, size_t del0)
 {
 	int rc = calx__exec_inserts(s, p, ins0);
 	if (rc == CALX_OK)
 		rc = calx__exec_sync_keys(s, p);
+	if (rc == CALX_OK && p->late.n)
+		rc = late_updates(s, p);
 	/*
 	 * The post-update phase (next issue) goes here: rows inserted in a
 	 * cycle (graph.h) get the cycle's key by an UPDATE once both rows exist.
@@ -280,6 +327,9 @@ int calx__flush(calx_session *s)
 			                "objects to write (does a listener add an object for every row it sees?)", round);
 			break;
 		}
+		/* relationships: links, cascades and the keys known before any statement (relate.c) */
+		if (round == 0 && s->reg->has_rels && (rc = calx__rel_prepare(s, p)) != CALX_OK)
+			break;
 		if ((rc = collect(s, p, round == 0, ins0, upd0, del0)) != CALX_OK)
 			break;
 		if (p->inserts.n == ins0 && p->updates.n == upd0 && p->deletes.n == del0)
@@ -296,6 +346,8 @@ int calx__flush(calx_session *s)
 	}
 	if (rc == CALX_OK && (rc = reserve_phase_b(s, p)) == CALX_OK) {
 		phase_b(s, p);
+		if (p->n_links)
+			calx__rel_done(s, p);
 		if (begun)
 			rc = calx__fire(s, CALX_EVENT_AFTER_FLUSH, NULL);
 		s->flushing = false;
@@ -304,6 +356,8 @@ int calx__flush(calx_session *s)
 		return rc;
 	}
 	s->flushing = false;
+	if (p->n_links)
+		calx__rel_undo(s, p);   /* the foreign keys the links set, as they were */
 	if (!begun)
 		return rc;      /* nothing was written: the session stays usable */
 	calx__undo_flush(s, p);

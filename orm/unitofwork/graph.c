@@ -328,8 +328,58 @@ static void kahn(graph *g, calx__obj **out, size_t *n_forced)
 	}
 }
 
+/*
+ * Edge source: relationship links. Rows are found by object through a
+ * small open-addressing table of the rows' headers, built only when a
+ * flush has links.
+ */
+static int add_link_edges(graph *g, const calx__link *links, size_t n_links)
+{
+	size_t cap = 16;
+	while (cap < g->n * 2)
+		cap *= 2;
+	size_t *slot = calx__malloc(cap * sizeof *slot);
+	if (!slot)
+		return CALX_ENOMEM;
+	for (size_t j = 0; j < cap; j++)
+		slot[j] = NONE;
+	for (size_t i = 0; i < g->n; i++) {
+		size_t j = ((uintptr_t)g->rows[i] >> 4) * 0x9e3779b97f4a7c15ull & (cap - 1);
+		while (slot[j] != NONE)
+			j = (j + 1) & (cap - 1);
+		slot[j] = i;
+	}
+	for (size_t k = n_links; k-- > 0;) {
+		size_t row[2] = { NONE, NONE };
+		const calx__obj *h[2] = { links[k].parent, links[k].child };
+		if (!h[0])
+			continue;
+		for (int w = 0; w < 2; w++)
+			for (size_t j = ((uintptr_t)h[w] >> 4) * 0x9e3779b97f4a7c15ull & (cap - 1); slot[j] != NONE;
+			     j = (j + 1) & (cap - 1))
+				if (g->rows[slot[j]] == h[w]) {
+					row[w] = slot[j];
+					break;
+				}
+		if (row[0] == NONE || row[1] == NONE || row[0] == row[1])
+			continue;
+		g->eto[g->n_edges] = row[1];
+		g->enext[g->n_edges] = g->head[row[0]];
+		g->head[row[0]] = g->n_edges++;
+		g->indeg[row[1]]++;
+	}
+	calx__free(slot);
+	return CALX_OK;
+}
+
 int calx__order_rows(const calx_registry *reg, calx__obj **rows, size_t n, calx__order_kind kind,
                      size_t *n_forced, calx_error *err)
+{
+	return calx__order_rows_linked(reg, rows, n, kind, NULL, 0, n_forced, err);
+}
+
+int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n, calx__order_kind kind,
+                            const calx__link *links, size_t n_links, size_t *n_forced, calx_error *err)
 {
 	size_t forced = 0;
 	if (n_forced)
@@ -346,6 +396,8 @@ int calx__order_rows(const calx_registry *reg, calx__obj **rows, size_t n, calx_
 		self_ref = self_ref || t0->fks[k].ref_table == t0;
 	if (one_table && !self_ref)
 		return CALX_OK;
+	if (kind != CALX__ORDER_INSERTS)
+		n_links = 0;
 
 	graph g = { .reg = reg, .rows = rows, .n = n, .deletes = kind == CALX__ORDER_DELETES };
 	calx__obj **out = NULL;
@@ -364,12 +416,13 @@ int calx__order_rows(const calx_registry *reg, calx__obj **rows, size_t n, calx_
 		max_edges += g.tables[m].rows * g.tables[m].live_fks;
 		n_fks += g.tables[m].live_fks;
 	}
+	max_edges += n_links;
 	if (!max_edges) {
 		/* no row can depend on another: group by table */
 		calx__free(g.tables);
 		return calx__order_by_table(reg, rows, n, g.deletes, err);
 	}
-	if (!(g.targets = calx__malloc(n_fks * sizeof *g.targets)) || index_targets(&g) != CALX_OK)
+	if (!(g.targets = calx__malloc((n_fks ? n_fks : 1) * sizeof *g.targets)) || index_targets(&g) != CALX_OK)
 		goto done;
 	g.indeg = calx__calloc(3 * n, sizeof *g.indeg);
 	g.eto = calx__malloc(2 * max_edges * sizeof *g.eto);
@@ -382,7 +435,8 @@ int calx__order_rows(const calx_registry *reg, calx__obj **rows, size_t n, calx_
 	for (size_t i = 0; i < n; i++)
 		g.head[i] = NONE;
 	add_fk_edges(&g);
-	/* relationship-pointer edges (next issue) are added here, before the sort */
+	if (n_links && add_link_edges(&g, links, n_links) != CALX_OK)
+		goto done;
 	kahn(&g, out, &forced);
 	memcpy(rows, out, n * sizeof *out);
 	if (n_forced)

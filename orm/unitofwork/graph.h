@@ -12,9 +12,9 @@
  *     wrapper without has_value, a NULL char *) names no row, and neither
  *     does an autoincrement key still 0 before its insert; a plain 0 in a
  *     NOT NULL column is a value like any other.
- *   - relationship pointers (next issue): a many-to-one pointer names its
- *     parent row directly, generated key or not; they are one more source
- *     feeding the same edge list, before the sort.
+ *   - relationship links (relate.c): a many-to-one pointer or a list item
+ *     names its parent row directly, generated key or not; they are one
+ *     more source feeding the same edge list, before the sort (inserts).
  *
  * Inserts put parents first, deletes children first (deletes read the rows
  * as the database has them: their snapshots). The order is deterministic
@@ -45,6 +45,20 @@
 
 struct calx__obj;
 
+/*
+ * A relationship link of one flush (relate.c): child's foreign key fk is
+ * parent's key, parent NULL for a link set to NULL. Inserts order the
+ * parent's row before the child's, generated key or not.
+ */
+typedef struct calx__link {
+	struct calx__obj *child;
+	struct calx__obj *parent;
+	const calx_fk_desc *fk;
+	const char *relname;    /* for messages */
+	int m2o;                /* the child's many-to-one relationship, or -1 (a list without a back-reference) */
+	size_t saved;           /* index of the child's saved bytes in the plan (undo) */
+} calx__link;
+
 typedef enum calx__order_kind {
 	CALX__ORDER_INSERTS,    /* parents first, by the objects' current values */
 	CALX__ORDER_DELETES     /* children first, by the snapshots' values */
@@ -57,6 +71,9 @@ typedef enum calx__order_kind {
  */
 int calx__order_rows(const calx_registry *reg, struct calx__obj **rows, size_t n, calx__order_kind kind,
                      size_t *n_forced, calx_error *err);
+/* The same, with links[0..n_links) as one more edge source (inserts only; links to rows outside are ignored). */
+int calx__order_rows_linked(const calx_registry *reg, struct calx__obj **rows, size_t n, calx__order_kind kind,
+                            const calx__link *links, size_t n_links, size_t *n_forced, calx_error *err);
 
 /*
  * Group rows[0..n) by table in foreign-key order (reverse: children's

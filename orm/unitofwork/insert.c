@@ -165,6 +165,10 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 	for (size_t i = from; i < n; i++) {
 		calx__obj *h = p->inserts.v[i];
 		const calx__mapper *m = h->m;
+		bool ready;
+		/* the keys of its parents, inserted by now (relationships) */
+		if (p->n_links && (rc = calx__rel_sync_insert(s, p, h, &ready)) != CALX_OK)
+			break;
 		/* before_insert(), spelled out: this loop is the SQLite bulk path */
 		if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, h)) != CALX_OK ||
 		    (m->version >= 0 && (rc = init_version(s, h)) != CALX_OK))
@@ -227,7 +231,11 @@ static int shape_run(calx_session *s, calx__plan *p, size_t i, size_t *fired, si
 	uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN), *row = calx__plan_bits(s, CALX__BITS_ROW);
 	const calx__mapper *m = rows[i]->m;
 	int rc;
+	bool ready;
 	if (*fired <= i) {
+		/* the first row's parents are in earlier runs: their keys are known */
+		if (p->n_links && (rc = calx__rel_sync_insert(s, p, rows[i], &ready)) != CALX_OK)
+			return rc;
 		if ((rc = before_insert(s, rows[i])) != CALX_OK)
 			return rc;
 		*fired = i + 1;
@@ -236,6 +244,11 @@ static int shape_run(calx_session *s, calx__plan *p, size_t i, size_t *fired, si
 	size_t e = i + 1;
 	while (e < p->inserts.n && e - i < MAX_BATCH && rows[e]->m == m) {
 		if (*fired <= e) {
+			/* a row whose parent is in this run, key not generated yet, starts the next run */
+			if (p->n_links && (rc = calx__rel_sync_insert(s, p, rows[e], &ready)) != CALX_OK)
+				return rc;
+			if (p->n_links && !ready)
+				break;
 			if ((rc = before_insert(s, rows[e])) != CALX_OK)
 				return rc;
 			*fired = e + 1;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "annot.h"
+#include "calx/sys/descriptor.h"
 
 typedef struct errs {
 	char msg[8][256];
@@ -112,6 +113,42 @@ static void options_merge_over_annotations(void **state)
 	assert_int_equal(calxr__annot_parse_field("calx:field(unique)", &o, collect, &e), 1);
 	assert_string_equal(e.msg[0], "duplicate option 'unique'");
 	calxr__field_opts_free(&o);
+}
+
+static void relationship_options_parse_into_values(void **state)
+{
+	calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
+	errs e = { .n = 0 };
+	(void)state;
+	assert_int_equal(field("calx:field(back_populates(\"user\"), foreign_keys(\"a\", \"b\"), "
+			       "cascade(\"save-update, delete,delete-orphan\"), lazy(\"raise\"))", &o, &e), 0);
+	assert_string_equal(o.back_populates, "user");
+	assert_int_equal(o.foreign_keys.n, 2);
+	assert_string_equal(o.foreign_keys.v[1], "b");
+	assert_int_equal(o.cascade, CALX_CASCADE_SAVE_UPDATE | CALX_CASCADE_DELETE | CALX_CASCADE_DELETE_ORPHAN);
+	assert_int_equal(o.lazy, CALX_LOAD_RAISE);
+	assert_int_equal(o.seen & CALXR__REL_OPTS, CALXR__REL_OPTS);
+	calxr__field_opts_free(&o);
+
+	o = (calxr__field_opts)CALXR__FIELD_OPTS_INIT;
+	assert_int_equal(field("calx:field(cascade(\"all\"), lazy(\"noload\"))", &o, &e), 0);
+	assert_int_equal(o.cascade, CALX_CASCADE_ALL);
+	assert_int_equal(o.lazy, CALX_LOAD_NOLOAD);
+	calxr__field_opts_free(&o);
+
+	o = (calxr__field_opts)CALXR__FIELD_OPTS_INIT;
+	assert_int_equal(field("calx:field(cascade(\"\"))", &o, &e), 0);     /* no cascade at all */
+	assert_int_equal(o.cascade, 0);
+	assert_true(o.seen & (1u << CALXR__OPT_CASCADE));
+	calxr__field_opts_free(&o);
+
+	expect_error("calx:field(cascade(\"save-update, everything\"))",
+		     "unknown cascade 'everything' (expected save-update, merge, expunge, delete, delete-orphan, refresh-expire or all)");
+	expect_error("calx:field(lazy(\"selectin\"))",
+		     "lazy(\"selectin\") is not supported yet: use \"select\", \"raise\" or \"noload\"");
+	expect_error("calx:field(foreign_keys(\"a b\"))",
+		     "invalid column name 'a b' (expected [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes)");
+	expect_error("calx:field(back_populates(\"\"))", "option 'back_populates' expects a non-empty string");
 }
 
 static void bad_field_texts_give_one_clear_message(void **state)
@@ -407,6 +444,7 @@ int main(void)
 		cmocka_unit_test(strings_decode_c_escapes),
 		cmocka_unit_test(empty_option_list_is_fine),
 		cmocka_unit_test(options_merge_over_annotations),
+		cmocka_unit_test(relationship_options_parse_into_values),
 		cmocka_unit_test(bad_field_texts_give_one_clear_message),
 		cmocka_unit_test(several_errors_are_all_reported),
 		cmocka_unit_test(table_and_type_annotations),

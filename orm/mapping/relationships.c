@@ -1,0 +1,111 @@
+/*
+ * The registry's side of relationships: each calx_relationship_desc is
+ * checked against the schema (its target, its join, its field inside the
+ * struct) and gets what the session and the flush need without searching:
+ * the target's runtime mapper, the join's foreign key, the other side
+ * named by back_populates.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "base/alloc.h"
+#include "mapping/registry.h"
+
+static int bad(calx_registry *reg, const calx_mapper_desc *m, const calx_relationship_desc *r, const char *why)
+{
+	return calx_error_set(&reg->err, CALX_EINVAL, "struct '%s': relationship '%s' has an inconsistent descriptor (%s)",
+	                      m->name, r->name ? r->name : "?", why);
+}
+
+/* The join: a foreign key of the child's table that refers to the parent's table. */
+static int check_join(calx_registry *reg, const calx__mapper *rm, const calx_relationship_desc *r,
+                      const calx__mapper *target)
+{
+	const calx_mapper_desc *m = rm->desc;
+	const calx_table_desc *child = r->kind == CALX_REL_MANY_TO_ONE ? m->tables[0] : target->desc->tables[0];
+	const calx_table_desc *parent = r->kind == CALX_REL_MANY_TO_ONE ? target->desc->tables[0] : m->tables[0];
+	if (r->fk_table != child || r->fk >= child->n_fks || child->fks[r->fk].ref_table != parent)
+		return bad(reg, m, r, "its foreign key does not join the two tables");
+	return CALX_OK;
+}
+
+static bool ref_is_pk(const calx__mapper *parent, const calx_fk_desc *fk)
+{
+	if (fk->n_columns != parent->n_pk)
+		return false;
+	for (unsigned i = 0; i < fk->n_columns; i++)
+		if (fk->ref_columns[i] != parent->pk[i])
+			return false;
+	return true;
+}
+
+static int derive(calx_registry *reg, calx__mapper *rm)
+{
+	const calx_mapper_desc *m = rm->desc;
+	if (m->n_relationships > CALX__MAX_RELS)
+		return calx_error_set(&reg->err, CALX_EINVAL, "struct '%s' has %u relationships, at most %d are supported",
+		                      m->name, m->n_relationships, CALX__MAX_RELS);
+	if (!(rm->rels = calx__calloc(m->n_relationships, sizeof *rm->rels)))
+		return calx_error_set(&reg->err, CALX_ENOMEM, "out of memory opening registry");
+	rm->n_rels = m->n_relationships;
+	for (unsigned i = 0; i < m->n_relationships; i++) {
+		const calx_relationship_desc *r = &m->relationships[i];
+		calx__rel *x = &rm->rels[i];
+		size_t field = r->kind == CALX_REL_ONE_TO_MANY ? sizeof(calx_list) : sizeof(void *);
+		if (!r->name || (r->kind != CALX_REL_MANY_TO_ONE && r->kind != CALX_REL_ONE_TO_MANY) ||
+		    r->offset + field > m->size)
+			return r->kind == CALX_REL_MANY_TO_MANY ? calx_error_set(&reg->err, CALX_EINVAL,
+			                                                         "struct '%s': relationship '%s': many-to-many is not supported yet",
+			                                                         m->name, r->name ? r->name : "?")
+			                                        : bad(reg, m, r, "kind or offset");
+		if (!r->target || r->target->schema != m->schema || r->target->index >= reg->n_mappers ||
+		    reg->mappers[r->target->index].desc != r->target)
+			return bad(reg, m, r, "its target is not a mapper of the schema");
+		x->desc = r;
+		x->target = &reg->mappers[r->target->index];
+		int rc = check_join(reg, rm, r, x->target);
+		if (rc != CALX_OK)
+			return rc;
+		x->fk = &r->fk_table->fks[r->fk];
+		x->ref_is_pk = ref_is_pk(r->kind == CALX_REL_MANY_TO_ONE ? x->target : rm, x->fk);
+		x->back = -1;
+	}
+	return CALX_OK;
+}
+
+/* back_populates: the target's relationship of that name, of the other kind, over the same key. */
+static int pair(calx_registry *reg, calx__mapper *rm)
+{
+	for (unsigned i = 0; i < rm->n_rels; i++) {
+		calx__rel *x = &rm->rels[i];
+		const char *name = x->desc->back_populates;
+		if (!name)
+			continue;
+		const calx__mapper *t = x->target;
+		for (unsigned k = 0; k < t->n_rels && x->back < 0; k++)
+			if (!strcmp(t->rels[k].desc->name, name) && t->rels[k].desc->kind != x->desc->kind &&
+			    t->rels[k].fk == x->fk)
+				x->back = (int)k;
+		if (x->back < 0)
+			return calx_error_set(&reg->err, CALX_EINVAL,
+			                      "struct '%s': relationship '%s': back_populates(\"%s\") names no relationship of "
+			                      "struct '%s' over the same foreign key",
+			                      rm->desc->name, x->desc->name, name, t->desc->name);
+	}
+	return CALX_OK;
+}
+
+int calx__relations_derive(calx_registry *reg)
+{
+	int rc = CALX_OK;
+	for (unsigned i = 0; i < reg->n_mappers && rc == CALX_OK; i++)
+		if (reg->mappers[i].desc->n_relationships) {
+			if (!reg->mappers[i].desc->relationships)
+				return calx_error_set(&reg->err, CALX_EINVAL, "struct '%s' has an inconsistent descriptor",
+				                      reg->mappers[i].desc->name);
+			rc = derive(reg, &reg->mappers[i]);
+			reg->has_rels = true;
+		}
+	for (unsigned i = 0; i < reg->n_mappers && rc == CALX_OK; i++)
+		rc = pair(reg, &reg->mappers[i]);
+	return rc;
+}

@@ -1,0 +1,329 @@
+/*
+ * Relationships from the application's side (calx/related.h): linking
+ * objects in memory with both sides kept in step, and the save-update
+ * cascade. Loading is in orm/loading/lazy.c; what the flush does with
+ * the links, in orm/unitofwork/relate.c.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "base/alloc.h"
+#include "session/session.h"
+#include "session/related.h"
+#include "mapping/value.h"
+#include "sql/statements.h"      /* calx__bit, calx__bit_set */
+
+calx__obj *calx__rel_owned(calx_session *s, const void *p)
+{
+	const calx__obj *h = (const calx__obj *)((const char *)p - CALX__HDR_SIZE);
+	if (!calx__arena_owns(&s->arena, h, CALX__HDR_SIZE) || h->magic != CALX__OBJ_MAGIC || h->s != s)
+		return NULL;
+	return (calx__obj *)h;
+}
+
+calx__obj *calx__rel_target_of(calx_session *s, const calx__obj *h, unsigned rel, const void *p)
+{
+	const calx__rel *x = &h->m->rels[rel];
+	calx__obj *t = calx__rel_owned(s, p);
+	if (!t) {
+		calx__fail(s, CALX_EINVAL,
+		           "relationship '%s.%s': object %p is not an object of this session (objects of another session, "
+		           "or not made by calx, cannot be linked)",
+		           h->m->desc->name, x->desc->name, p);
+		return NULL;
+	}
+	if (t->m != x->target) {
+		calx__fail(s, CALX_ETYPE, "relationship '%s.%s' links to struct %s, not struct %s", h->m->desc->name,
+		           x->desc->name, x->target->desc->name, t->m->desc->name);
+		return NULL;
+	}
+	return t;
+}
+
+int calx__rel_index(calx_session *s, const calx__obj *h, const calx_relationship_desc *rel, int kind)
+{
+	const calx_mapper_desc *d = h->m->desc;
+	if (!rel || !d->n_relationships || rel < d->relationships || rel >= d->relationships + d->n_relationships) {
+		calx__fail(s, CALX_EINVAL, "struct %s has no such relationship%s%s", d->name, rel && rel->name ? ": " : "",
+		           rel && rel->name ? rel->name : "");
+		return -1;
+	}
+	if (kind && (int)rel->kind != kind) {
+		calx__fail(s, CALX_EINVAL, "relationship '%s.%s' is %s", d->name, rel->name,
+		           rel->kind == CALX_REL_MANY_TO_ONE ? "a many-to-one (use calx_related_set)"
+		                                              : "a one-to-many (use calx_related_append / _remove)");
+		return -1;
+	}
+	return (int)(rel - d->relationships);
+}
+
+/* As calx_session_add makes a transient object pending. */
+static int make_pending(calx_session *s, calx__obj *t)
+{
+	if (!(t->flags & CALX__IN_PENDING)) {
+		if (calx__objvec_push(&s->pending, t) != CALX_OK)
+			return calx__fail(s, CALX_ENOMEM, "out of memory adding a struct %s", t->m->desc->name);
+		t->flags |= CALX__IN_PENDING;
+	}
+	t->state = CALX__PENDING;
+	return CALX_OK;
+}
+
+/* One related object reached by the cascade: pending if it was transient, and walked from. */
+static int reach(calx_session *s, calx__objvec *stack, calx__obj *from, unsigned i, void *p)
+{
+	calx__obj *t = calx__rel_target_of(s, from, i, p);
+	if (!t)
+		return s->err.code;
+	if (t->state != CALX__TRANSIENT)
+		return CALX_OK;
+	int rc = make_pending(s, t);
+	if (rc == CALX_OK && t->m->n_rels && calx__objvec_push(stack, t) != CALX_OK)
+		rc = calx__fail(s, CALX_ENOMEM, "out of memory cascading the add of a struct %s", from->m->desc->name);
+	return rc;
+}
+
+int calx__rel_cascade_add(calx_session *s, calx__obj *h)
+{
+	calx__objvec stack = { NULL, 0, 0 };
+	int rc = calx__objvec_push(&stack, h);
+	if (rc != CALX_OK)
+		return calx__fail(s, CALX_ENOMEM, "out of memory cascading the add of a struct %s", h->m->desc->name);
+	/* an explicit stack: a long chain of objects cannot overflow the C stack */
+	while (stack.n && rc == CALX_OK) {
+		calx__obj *x = stack.v[--stack.n];
+		for (unsigned i = 0; i < x->m->n_rels && rc == CALX_OK; i++) {
+			const calx_relationship_desc *d = x->m->rels[i].desc;
+			if (!(d->cascade & CALX_CASCADE_SAVE_UPDATE))
+				continue;
+			if (d->kind == CALX_REL_MANY_TO_ONE) {
+				void *p = calx__rel_get_ptr(x, i);
+				if (p)
+					rc = reach(s, &stack, x, i, p);
+				continue;
+			}
+			calx_list l = calx__rel_get_list(x, i);
+			for (size_t k = 0; k < l.n && rc == CALX_OK; k++)
+				rc = reach(s, &stack, x, i, calx__list_item(&l, k));
+		}
+	}
+	calx__free(stack.v);
+	return rc;
+}
+
+bool calx__rel_key_known(const calx__obj *parent)
+{
+	const calx__mapper *m = parent->m;
+	if (parent->state != CALX__PENDING || m->autoinc < 0)
+		return true;
+	return !calx__field_zero(&m->desc->fields[m->autoinc], calx__obj_ptr(parent));
+}
+
+int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent,
+                       const char *relname, bool *changed)
+{
+	const calx_mapper_desc *cd = child->m->desc;
+	void *obj = calx__obj_ptr(child);
+	uint64_t *nulls = calx__obj_nulls(child);
+	*changed = false;
+	/* refused before any column changes: a composite key is set whole or not at all */
+	for (unsigned k = 0; !parent && k < fk->n_columns; k++) {
+		const calx_field_desc *cf = &cd->fields[fk->columns[k]];
+		if (cf->flags & CALX_FIELD_NOT_NULL)
+			return calx__fail(s, CALX_ENOTNULL,
+			                  "relationship '%s.%s' is NULL, but its foreign key column \"%s\".\"%s\" is NOT NULL "
+			                  "(delete-orphan is not supported yet: delete the object, or link it to a parent)",
+			                  cd->name, relname, cd->table, cf->column);
+	}
+	for (unsigned k = 0; k < fk->n_columns; k++) {
+		const calx_field_desc *cf = &cd->fields[fk->columns[k]];
+		calx_value v = calx_value_null();
+		if (parent) {
+			const calx_field_desc *pf = &parent->m->desc->fields[fk->ref_columns[k]];
+			int rc = calx__field_get(pf, calx__obj_ptr(parent), calx__field_null(parent, pf), &v, &s->err);
+			if (rc != CALX_OK)
+				return rc;
+		}
+		/* compare as values: the bytes of a char * differ for the same text */
+		calx_value old;
+		bool was_null = calx__field_null(child, cf);
+		calx_error ignored;
+		if (!was_null && calx__field_get(cf, obj, false, &old, &ignored) == CALX_OK && v.kind != CALX_VALUE_NULL &&
+		    old.kind == v.kind &&
+		    (v.kind == CALX_VALUE_INT ? old.u.i == v.u.i
+		                              : v.kind == CALX_VALUE_REAL ? old.u.d == v.u.d
+		                                                          : old.u.s.n == v.u.s.n &&
+		                                                                    !memcmp(old.u.s.p, v.u.s.p, v.u.s.n)))
+			continue;
+		if (was_null && v.kind == CALX_VALUE_NULL)
+			continue;
+		bool isnull;
+		int rc = calx__field_set(cf, obj, &v, &s->arena, &isnull, &s->err);
+		if (rc != CALX_OK)
+			return rc;
+		calx__bit_set(nulls, cf->index, isnull);
+		*changed = true;
+	}
+	return CALX_OK;
+}
+
+/* Remove p from list i of h (loaded), keeping the order; false when absent. */
+static bool list_drop(calx__obj *h, unsigned i, const void *p)
+{
+	calx_list l = calx__rel_get_list(h, i);
+	for (size_t k = 0; k < l.n; k++)
+		if (calx__list_item(&l, k) == p) {
+			memmove((char *)l.items + k * sizeof(void *), (char *)l.items + (k + 1) * sizeof(void *),
+			        (l.n - k - 1) * sizeof(void *));
+			l.n--;
+			memcpy((char *)calx__obj_ptr(h) + h->m->rels[i].desc->offset, &l, sizeof l);
+			return true;
+		}
+	return false;
+}
+
+/* Append p to list i of h; the array grows in the session's arena (it lives as long as the objects). */
+static int list_push(calx_session *s, calx__obj *h, unsigned i, void *p)
+{
+	calx_list l = calx__rel_get_list(h, i);
+	for (size_t k = 0; k < l.n; k++)
+		if (calx__list_item(&l, k) == p)
+			return CALX_OK;
+	if (l.n == l.cap) {
+		size_t cap = l.cap ? l.cap * 2 : 4;
+		void *items = calx__arena_alloc(&s->arena, cap * sizeof(void *), alignof(void *));
+		if (!items)
+			return calx__fail(s, CALX_ENOMEM, "out of memory growing the list %s.%s", h->m->desc->name,
+			                  h->m->rels[i].desc->name);
+		if (l.n)
+			memcpy(items, l.items, l.n * sizeof(void *));
+		l.items = items;
+		l.cap = cap;
+	}
+	memcpy((char *)l.items + l.n * sizeof(void *), &p, sizeof p);
+	l.n++;
+	memcpy((char *)calx__obj_ptr(h) + h->m->rels[i].desc->offset, &l, sizeof l);
+	return CALX_OK;
+}
+
+/*
+ * child's many-to-one i becomes parent (NULL allowed), and the other side
+ * follows where it is loaded: out of the old parent's list, into the new.
+ */
+static int link(calx_session *s, calx__obj *child, unsigned i, calx__obj *parent)
+{
+	const calx__rel *x = &child->m->rels[i];
+	void *old = calx__rel_get_ptr(child, i);
+	/* under CALX_TRACK_MARKED the flush looks at marked objects only: a relinked child is one */
+	int rc = calx__mark(s, child);
+	if (rc != CALX_OK)
+		return rc;
+	if (x->back >= 0 && old && old != (parent ? calx__obj_ptr(parent) : NULL)) {
+		calx__obj *o = calx__rel_owned(s, old);
+		if (o && calx__rel_is_loaded(o, (unsigned)x->back))
+			list_drop(o, (unsigned)x->back, calx__obj_ptr(child));
+	}
+	calx__rel_put_ptr(child, i, parent ? calx__obj_ptr(parent) : NULL);
+	calx__rel_set_loaded(child, i);
+	if (parent && x->back >= 0 && calx__rel_is_loaded(parent, (unsigned)x->back))
+		rc = list_push(s, parent, (unsigned)x->back, calx__obj_ptr(child));
+	/* the save-update cascade, as an assignment does in SQLAlchemy */
+	if (rc == CALX_OK && child->state != CALX__TRANSIENT && child->state != CALX__GONE)
+		rc = calx__rel_cascade_add(s, child);
+	return rc;
+}
+
+int calx_related_set(calx_session *s, void *obj, const calx_relationship_desc *rel, void *target)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = calx__check_usable(s);
+	calx__obj *h = rc == CALX_OK ? calx__obj_of(s, obj) : NULL;
+	if (!h)
+		return rc != CALX_OK ? rc : s->err.code;
+	int i = calx__rel_index(s, h, rel, CALX_REL_MANY_TO_ONE);
+	if (i < 0)
+		return s->err.code;
+	calx__obj *t = NULL;
+	if (target && !(t = calx__rel_target_of(s, h, (unsigned)i, target)))
+		return s->err.code;
+	return link(s, h, (unsigned)i, t);
+}
+
+int calx_related_append(calx_session *s, void *obj, const calx_relationship_desc *rel, void *item)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = calx__check_usable(s);
+	calx__obj *h = rc == CALX_OK ? calx__obj_of(s, obj) : NULL;
+	if (!h)
+		return rc != CALX_OK ? rc : s->err.code;
+	int i = calx__rel_index(s, h, rel, CALX_REL_ONE_TO_MANY);
+	if (i < 0)
+		return s->err.code;
+	calx__obj *t = item ? calx__rel_target_of(s, h, (unsigned)i, item) : NULL;
+	if (!t)
+		return item ? s->err.code : calx__fail(s, CALX_EINVAL, "relationship '%s.%s': cannot append NULL",
+		                                       h->m->desc->name, rel->name);
+	/* the whole list first, so that the append adds to what the database holds */
+	if (!calx__rel_is_loaded(h, (unsigned)i) && rel->loading != CALX_LOAD_NOLOAD &&
+	    (rc = calx_related_load(s, obj, rel)) != CALX_OK)
+		return rc;
+	calx__rel_set_loaded(h, (unsigned)i);
+	const calx__rel *x = &h->m->rels[i];
+	if ((rc = calx__mark(s, h)) != CALX_OK)     /* its list is read at flush */
+		return rc;
+	if (x->back >= 0)
+		rc = link(s, t, (unsigned)x->back, h);   /* pushes onto this list too */
+	else
+		rc = list_push(s, h, (unsigned)i, item);
+	if (rc == CALX_OK && h->state != CALX__TRANSIENT && h->state != CALX__GONE)
+		rc = calx__rel_cascade_add(s, h);
+	return rc;
+}
+
+int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc *rel, void *item)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = calx__check_usable(s);
+	calx__obj *h = rc == CALX_OK ? calx__obj_of(s, obj) : NULL;
+	if (!h)
+		return rc != CALX_OK ? rc : s->err.code;
+	int i = calx__rel_index(s, h, rel, CALX_REL_ONE_TO_MANY);
+	if (i < 0)
+		return s->err.code;
+	calx__obj *t = item ? calx__rel_target_of(s, h, (unsigned)i, item) : NULL;
+	if (!t)
+		return s->err.code;
+	if (!calx__rel_is_loaded(h, (unsigned)i) && rel->loading != CALX_LOAD_NOLOAD &&
+	    (rc = calx_related_load(s, obj, rel)) != CALX_OK)
+		return rc;
+	const calx__rel *x = &h->m->rels[i];
+	bool back = x->back >= 0 && calx__rel_get_ptr(t, (unsigned)x->back) == obj, changed = false;
+	calx_list l = calx__rel_get_list(h, (unsigned)i);
+	size_t k = 0;
+	while (k < l.n && calx__list_item(&l, k) != item)
+		k++;
+	if (k == l.n)
+		return calx__fail(s, CALX_ENOTFOUND, "relationship '%s.%s': the object is not in the list",
+		                  h->m->desc->name, rel->name);
+	/*
+	 * No pointer on the child's side: its foreign key goes NULL now, as
+	 * the flush would set it; a NOT NULL key refuses, and the list stays.
+	 */
+	if (!back && (rc = calx__rel_copy_key(s, t, x->fk, NULL, rel->name, &changed)) != CALX_OK)
+		return rc;
+	list_drop(h, (unsigned)i, item);
+	if (back)
+		return link(s, t, (unsigned)x->back, NULL);
+	return changed && t->state == CALX__PERSISTENT ? calx__mark(s, t) : CALX_OK;
+}
+
+bool calx_related_is_loaded(calx_session *s, const void *obj, const calx_relationship_desc *rel)
+{
+	calx__obj *h = s && obj ? calx__rel_owned(s, obj) : NULL;
+	const calx_mapper_desc *d = h ? h->m->desc : NULL;
+	if (!d || !rel || !d->n_relationships || rel < d->relationships || rel >= d->relationships + d->n_relationships)
+		return false;
+	return calx__rel_is_loaded(h, (unsigned)(rel - d->relationships));
+}

@@ -1,0 +1,103 @@
+/*
+ * Internal: an object's relationship state and the links between session
+ * objects (orm/session/related.c, orm/loading/lazy.c), for the session, the loader and the
+ * unit of work.
+ *
+ * A mapper with relationships has, at rel_off in each object's block, a
+ * word of loaded bits (bit i: relationship i is loaded or was set by the
+ * program) and per relationship the pointer as last loaded or flushed
+ * (many-to-one only): the flush compares the pointer with it to see
+ * whether the program set it, as change detection compares columns with
+ * the snapshot.
+ */
+#ifndef CALX_ORM_SESSION_RELATED_H
+#define CALX_ORM_SESSION_RELATED_H
+
+#include <string.h>
+#include "session/session.h"
+
+static inline uint64_t *calx__obj_rel_loaded(const calx__obj *h)
+{
+	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (h->m->rel_off - h->m->obj_off));
+}
+
+/* The pointer of many-to-one i as last loaded or flushed. */
+static inline void **calx__obj_rel_snap(const calx__obj *h, unsigned i)
+{
+	return (void **)(calx__obj_rel_loaded(h) + 1) + i;
+}
+
+/* The many-to-one pointer of relationship i, as the program holds it. */
+static inline void *calx__rel_get_ptr(const calx__obj *h, unsigned i)
+{
+	void *p;
+	memcpy(&p, (const char *)calx__obj_ptr(h) + h->m->rels[i].desc->offset, sizeof p);
+	return p;
+}
+
+static inline void calx__rel_put_ptr(calx__obj *h, unsigned i, void *p)
+{
+	memcpy((char *)calx__obj_ptr(h) + h->m->rels[i].desc->offset, &p, sizeof p);
+}
+
+/* The one-to-many list of relationship i (a copy of its header; items are the program's array). */
+static inline calx_list calx__rel_get_list(const calx__obj *h, unsigned i)
+{
+	calx_list l;
+	memcpy(&l, (const char *)calx__obj_ptr(h) + h->m->rels[i].desc->offset, sizeof l);
+	return l;
+}
+
+static inline void *calx__list_item(const calx_list *l, size_t k)
+{
+	void *p;
+	memcpy(&p, (const char *)l->items + k * sizeof p, sizeof p);
+	return p;
+}
+
+/* The loaded bit of relationship i: loaded, or set by the program. */
+static inline bool calx__rel_is_loaded(const calx__obj *h, unsigned i)
+{
+	return *calx__obj_rel_loaded(h) >> i & 1;
+}
+
+static inline void calx__rel_set_loaded(calx__obj *h, unsigned i)
+{
+	*calx__obj_rel_loaded(h) |= (uint64_t)1 << i;
+}
+
+/* The session object under p, or NULL (no error set): in the arena, with the magic, of this session. */
+calx__obj *calx__rel_owned(calx_session *s, const void *p);
+
+/*
+ * The index of the caller's relationship handle in h's mapper, or -1 with
+ * the error set; kind (a calx_relationship_kind, or 0 for any) must match.
+ */
+int calx__rel_index(calx_session *s, const calx__obj *h, const calx_relationship_desc *rel, int kind);
+
+/*
+ * The session object of a related pointer of rel (of h's mapper): NULL
+ * with the error set when it is not an object of this session or not of
+ * the relationship's target.
+ */
+calx__obj *calx__rel_target_of(calx_session *s, const calx__obj *h, unsigned rel, const void *p);
+
+/*
+ * The save-update cascade from h: every transient object h reaches
+ * through relationships with that cascade becomes pending (as
+ * calx_session_add would make it), and so on from those.
+ */
+int calx__rel_cascade_add(calx_session *s, calx__obj *h);
+
+/* Where the relationship's key comes from: is the parent's key known now (not left to the database)? */
+bool calx__rel_key_known(const calx__obj *parent);
+
+/*
+ * Copy the parent's referenced columns of fk into the child's foreign-key
+ * columns (parent NULL: set them NULL). *changed tells whether a byte
+ * changed. CALX_ENOTNULL when NULL meets a NOT NULL column.
+ */
+int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent,
+                       const char *relname, bool *changed);
+
+#endif

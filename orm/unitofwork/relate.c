@@ -1,0 +1,242 @@
+/*
+ * Relationships in the flush (SQLAlchemy's semantics: the pointer wins
+ * over the foreign-key field).
+ *
+ * Before the first round, calx__rel_prepare cascades save-update from
+ * every pending and persistent object with relationships (objects linked
+ * after their add), then turns each relationship into links: a
+ * many-to-one pointer that is set, or that the program set to NULL since
+ * it was loaded or flushed (a pointer NULL all along leaves the foreign
+ * key as the program wrote it), and each item of a list whose target has
+ * no back-reference (a list with one is followed through the items'
+ * pointers, which append keeps in step). A link whose parent's key is
+ * known sets the child's foreign key at once; a parent whose key the
+ * database generates is inserted first (the links are an edge source of
+ * graph.c) and its children get the key just before their own insert
+ * (insert.c asks calx__rel_sync_insert), or by an UPDATE after the inserts
+ * when the child already has a row.
+ *
+ * Undo: before a link changes anything, a copy of the child's bytes and
+ * null bits is kept; a failed flush puts back the foreign-key columns of
+ * every link from it.
+ *
+ * Cost: nothing for a registry without relationships (the flush does not
+ * call in); otherwise a walk over the pending objects and the persistent
+ * ones change detection looks at (all, or the marked ones under
+ * CALX_TRACK_MARKED: the helpers mark what they relink), and
+ * O(links log links) for the sort.
+ */
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+#include "calx/calx.h"
+#include "base/alloc.h"
+#include "session/session.h"
+#include "session/related.h"
+#include "sql/statements.h"
+#include "unitofwork/plan.h"
+#include "unitofwork/uow.h"
+
+static int add_link(calx_session *s, calx__plan *p, calx__obj *child, calx__obj *parent, const calx__rel *x,
+                    int m2o)
+{
+	if (p->n_links == p->cap_links &&
+	    calx__grow((void **)&p->links, &p->cap_links, p->n_links + 1, sizeof *p->links) != 0)
+		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush's relationships");
+	p->links[p->n_links++] = (calx__link){ child, parent, x->fk, x->desc->name, m2o, 0 };
+	return CALX_OK;
+}
+
+/* A parent that is not in the session: the save-update cascade was turned off for this relationship. */
+static int not_added(calx_session *s, const calx__obj *child, const calx__rel *x, const calx__obj *parent)
+{
+	return calx__fail(s, CALX_ESTATE,
+	                  "flush: relationship '%s.%s' links to a struct %s that is not in the session (add it, or "
+	                  "keep the save-update cascade)",
+	                  child->m->desc->name, x->desc->name, parent->m->desc->name);
+}
+
+static int gather(calx_session *s, calx__plan *p, calx__obj *h)
+{
+	int rc = CALX_OK;
+	for (unsigned i = 0; i < h->m->n_rels && rc == CALX_OK; i++) {
+		const calx__rel *x = &h->m->rels[i];
+		if (x->desc->kind == CALX_REL_MANY_TO_ONE) {
+			void *ptr = calx__rel_get_ptr(h, i);
+			calx__obj *parent = NULL;
+			if (!ptr && !*calx__obj_rel_snap(h, i))
+				continue;       /* never set: the foreign key is the program's */
+			if (ptr && !(parent = calx__rel_target_of(s, h, i, ptr)))
+				return s->err.code;
+			if (parent && parent->state == CALX__TRANSIENT)
+				return not_added(s, h, x, parent);
+			/* a parent being deleted: delete cascades are not built, the key stays (the database decides) */
+			if (parent && (parent->state == CALX__DELETED || parent->state == CALX__GONE))
+				continue;
+			rc = add_link(s, p, h, parent, x, (int)i);
+			continue;
+		}
+		if (x->back >= 0)
+			continue;       /* the items' pointers say it */
+		calx_list l = calx__rel_get_list(h, i);
+		for (size_t k = 0; k < l.n && rc == CALX_OK; k++) {
+			calx__obj *c = calx__rel_target_of(s, h, i, calx__list_item(&l, k));
+			if (!c)
+				return s->err.code;
+			if (c->state == CALX__PENDING || c->state == CALX__PERSISTENT)
+				rc = add_link(s, p, c, h, x, -1);
+		}
+	}
+	return rc;
+}
+
+static int by_child(const void *a, const void *b)
+{
+	const calx__link *x = a, *y = b;
+	uintptr_t u = (uintptr_t)x->child, v = (uintptr_t)y->child;
+	return u < v ? -1 : u > v;
+}
+
+/* One copy per linked child: its bytes, then its null bits. */
+static int save_children(calx_session *s, calx__plan *p)
+{
+	for (size_t k = 0; k < p->n_links; k++) {
+		calx__obj *c = p->links[k].child;
+		if (k && p->links[k - 1].child == c) {
+			p->links[k].saved = p->links[k - 1].saved;
+			continue;
+		}
+		const calx__mapper *m = c->m;
+		size_t words = m->field_words * sizeof(uint64_t);
+		unsigned char *copy = calx__malloc(words + m->desc->size);
+		if (!copy || (p->n_saved == p->cap_saved &&
+		              calx__grow((void **)&p->saved, &p->cap_saved, p->n_saved + 1, sizeof *p->saved) != 0)) {
+			calx__free(copy);
+			return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush's relationships");
+		}
+		memcpy(copy, calx__obj_nulls(c), words);
+		memcpy(copy + words, calx__obj_ptr(c), m->desc->size);
+		p->links[k].saved = p->n_saved;
+		p->saved[p->n_saved++] = copy;
+	}
+	return CALX_OK;
+}
+
+/* Set the child's key from a link whose parent's key is known. */
+static int apply(calx_session *s, const calx__link *l)
+{
+	bool changed;
+	int rc = calx__rel_copy_key(s, l->child, l->fk, l->parent, l->relname, &changed);
+	if (rc == CALX_OK && changed && l->child->state == CALX__PERSISTENT)
+		rc = calx__mark(s, l->child);
+	return rc;
+}
+
+int calx__rel_prepare(calx_session *s, calx__plan *p)
+{
+	int rc = CALX_OK;
+	p->n_links = 0;
+	p->late.n = 0;
+	/* objects linked after their add: the cascade again (s->pending grows as it goes) */
+	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
+		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
+			rc = calx__rel_cascade_add(s, s->pending.v[i]);
+	/* persistent objects as change detection sees them: all of them, or the marked ones (CALX_TRACK_MARKED) */
+	const calx__objvec *held = s->tracking == CALX_TRACK_MARKED ? &s->marked : &s->objs;
+	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
+		calx__obj *h = held->v[i];
+		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
+			rc = calx__rel_cascade_add(s, h);
+	}
+	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
+		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
+			rc = gather(s, p, s->pending.v[i]);
+	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
+		calx__obj *h = held->v[i];
+		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
+			rc = gather(s, p, h);
+	}
+	/* nothing is changed before every copy is saved: a failure here leaves no link for the undo to read */
+	if (rc == CALX_OK && p->n_links) {
+		qsort(p->links, p->n_links, sizeof *p->links, by_child);
+		rc = save_children(s, p);
+	}
+	if (rc != CALX_OK || !p->n_links) {
+		calx__rel_free(p);
+		return rc;
+	}
+	for (size_t k = 0; k < p->n_links && rc == CALX_OK; k++) {
+		const calx__link *l = &p->links[k];
+		if (!l->parent || calx__rel_key_known(l->parent))
+			rc = apply(s, l);
+		else if (l->child->state == CALX__PERSISTENT &&
+		         (!p->late.n || p->late.v[p->late.n - 1] != l->child) &&
+		         calx__objvec_push(&p->late, l->child) != CALX_OK)
+			rc = calx__fail(s, CALX_ENOMEM, "out of memory planning the flush's relationships");
+	}
+	return rc;
+}
+
+int calx__rel_sync_insert(calx_session *s, calx__plan *p, calx__obj *h, bool *ready)
+{
+	*ready = true;
+	if (!p->n_links)
+		return CALX_OK;
+	/* the first link of h: links are sorted by child */
+	size_t lo = 0, hi = p->n_links;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)p->links[mid].child < (uintptr_t)h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int rc = CALX_OK;
+	for (size_t k = lo; k < p->n_links && p->links[k].child == h && rc == CALX_OK; k++) {
+		const calx__link *l = &p->links[k];
+		if (!l->parent || calx__rel_key_known(l->parent))
+			rc = apply(s, l);
+		else
+			*ready = false;
+	}
+	return rc;
+}
+
+void calx__rel_undo(calx_session *s, calx__plan *p)
+{
+	(void)s;
+	for (size_t k = 0; k < p->n_links; k++) {
+		const calx__link *l = &p->links[k];
+		const calx__mapper *m = l->child->m;
+		const unsigned char *copy = p->saved[l->saved];
+		size_t words = m->field_words * sizeof(uint64_t);
+		uint64_t nulls[1];
+		for (unsigned c = 0; c < l->fk->n_columns; c++) {
+			const calx_field_desc *f = &m->desc->fields[l->fk->columns[c]];
+			memcpy((char *)calx__obj_ptr(l->child) + f->offset, copy + words + f->offset, f->size);
+			memcpy(nulls, copy + (f->index / 64) * sizeof(uint64_t), sizeof nulls);
+			calx__bit_set(calx__obj_nulls(l->child), f->index, calx__bit(nulls, f->index % 64));
+		}
+	}
+	calx__rel_free(p);
+}
+
+void calx__rel_done(calx_session *s, calx__plan *p)
+{
+	(void)s;
+	for (size_t k = 0; k < p->n_links; k++) {
+		const calx__link *l = &p->links[k];
+		if (l->m2o >= 0)
+			*calx__obj_rel_snap(l->child, (unsigned)l->m2o) = l->parent ? calx__obj_ptr(l->parent) : NULL;
+	}
+	calx__rel_free(p);
+}
+
+void calx__rel_free(calx__plan *p)
+{
+	for (size_t i = 0; i < p->n_saved; i++)
+		calx__free(p->saved[i]);
+	p->n_saved = 0;
+	p->n_links = 0;
+	p->late.n = 0;
+}

@@ -1,0 +1,202 @@
+/*
+ * reflect/relations.c - the join and the other side of each relationship
+ * field, inferred from the foreign keys between the two tables, as
+ * SQLAlchemy's relationship() does:
+ *   - many-to-one (struct user *user in struct address): a foreign key of
+ *     address's table that refers to user's table;
+ *   - one-to-many (CALX_LIST(struct address) in struct user): a foreign key
+ *     of address's table that refers to user's table.
+ * Exactly one such key: it is the join. None: the diagnostic says which
+ * foreign_key(...) to add. Two or more: it names them and asks for
+ * foreign_keys("col") (the local columns of the chosen key).
+ *
+ * back_populates pairs a many-to-one with the one-to-many over the same
+ * key: given, it is checked; not given, it is inferred when exactly one
+ * field of the target is that other side.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void calxr__relation_free(calxr__relation *r)
+{
+	free(r->name);
+	calxr__loc_free(&r->loc);
+	free(r->back_populates);
+	calxr__strlist_free(&r->foreign_keys);
+	memset(r, 0, sizeof *r);
+}
+
+unsigned calxr__count_rels(const calxr__table *t)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < t->n_rels; i++)
+		n += t->rels[i].ok;
+	return n;
+}
+
+/* The constraint index of fk_table's emitted foreign key number `fk`. */
+static const calxr__constraint *fk_cons(const calxr__table *t, unsigned fk)
+{
+	unsigned i = 0;
+	for (unsigned k = 0; k < t->n_cons; k++) {
+		const calxr__constraint *c = &t->cons[k];
+		if (!c->ok || c->c.kind != CALXR__TCONS_FOREIGN_KEY)
+			continue;
+		if (i++ == fk)
+			return c;
+	}
+	return NULL;
+}
+
+/* Does the key's local column list equal names[0..n) (in any order)? */
+static bool same_columns(const calxr__table *t, const calxr__constraint *c, const calxr__strlist *names)
+{
+	if (c->c.cols.n != names->n)
+		return false;
+	for (unsigned i = 0; i < names->n; i++) {
+		bool hit = false;
+		for (unsigned j = 0; j < c->c.cols.n && !hit; j++)
+			hit = !strcmp(t->cols[c->cols[j]].column, names->v[i]);
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
+/* "(a, b)" or "a": the local columns of a key, for messages. */
+static void put_cols(calxr__buf *b, const calxr__table *t, const calxr__constraint *c)
+{
+	if (c->c.cols.n > 1)
+		calxr__buf_put(b, "(");
+	for (unsigned j = 0; j < c->c.cols.n; j++)
+		calxr__buf_printf(b, "%s%s", j ? ", " : "", t->cols[c->cols[j]].column);
+	if (c->c.cols.n > 1)
+		calxr__buf_put(b, ")");
+}
+
+/* The single-column primary key of t, for the suggestion; NULL when composite. */
+static const calxr__column *single_pk(const calxr__table *t)
+{
+	const calxr__column *pk = NULL;
+	for (unsigned i = 0; i < t->n_cols; i++)
+		if (t->cols[i].flags & CALX_FIELD_PRIMARY_KEY) {
+			if (pk)
+				return NULL;
+			pk = &t->cols[i];
+		}
+	return pk;
+}
+
+static void no_path(calxr__ctx *cx, const calxr__table *t, const calxr__relation *r, const calxr__table *child,
+		    const calxr__table *parent)
+{
+	const calxr__column *pk = single_pk(parent);
+	const char *pkname = pk ? pk->column : "id";
+
+	if (r->foreign_keys.n) {
+		calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': foreign_keys(...) names no foreign key of table '%s' that refers to table '%s'",
+			    r->name, t->tag, child->table, parent->table);
+		return;
+	}
+	calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': no foreign key of table '%s' refers to table '%s': add one to struct '%s', e.g. int64_t %s_%s CALX(foreign_key(\"%s.%s\"))",
+		    r->name, t->tag, child->table, parent->table, child->tag,
+		    r->kind == CALX_REL_MANY_TO_ONE ? r->name : parent->tag, pkname, parent->table, pkname);
+}
+
+/* Find the one foreign key of child's table to parent's table that r joins on. */
+static bool find_join(calxr__ctx *cx, calxr__table *t, calxr__relation *r)
+{
+	unsigned self = (unsigned)(t - cx->tables);
+	unsigned child = r->kind == CALX_REL_MANY_TO_ONE ? self : r->target;
+	unsigned parent = r->kind == CALX_REL_MANY_TO_ONE ? r->target : self;
+	const calxr__table *ct = &cx->tables[child];
+	unsigned n = 0, i = 0, hit = 0;
+
+	for (unsigned k = 0; k < ct->n_cons; k++) {
+		const calxr__constraint *c = &ct->cons[k];
+		if (!c->ok || c->c.kind != CALXR__TCONS_FOREIGN_KEY)
+			continue;
+		if (c->ref_mapper == parent && (!r->foreign_keys.n || same_columns(ct, c, &r->foreign_keys))) {
+			n++;
+			hit = i;
+		}
+		i++;
+	}
+	if (n == 1) {
+		r->fk_table = child;
+		r->fk = hit;
+		return true;
+	}
+	if (n == 0) {
+		no_path(cx, t, r, ct, &cx->tables[parent]);
+		return false;
+	}
+	calxr__buf b = { NULL, 0, 0, false };
+	bool first = true;
+	i = 0;
+	for (unsigned k = 0; k < ct->n_cons; k++) {
+		const calxr__constraint *c = &ct->cons[k];
+		if (!c->ok || c->c.kind != CALXR__TCONS_FOREIGN_KEY)
+			continue;
+		if (c->ref_mapper == parent) {
+			calxr__buf_put(&b, first ? "" : ", ");
+			put_cols(&b, ct, c);
+			if (first)
+				hit = i;
+			first = false;
+		}
+		i++;
+	}
+	calxr__buf_putn(&b, "", 1);
+	const calxr__constraint *one = fk_cons(ct, hit);
+	calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': %u foreign keys of table '%s' refer to table '%s' (%s): say which with CALX(foreign_keys(\"%s\"))",
+		    r->name, t->tag, n, ct->table, cx->tables[parent].table, b.p ? b.p : "?",
+		    one ? ct->cols[one->cols[0]].column : "?");
+	calxr__buf_free(&b);
+	return false;
+}
+
+/* The other side: the target's relationship over the same key, of the other kind. */
+static void pair(calxr__ctx *cx, calxr__table *t, calxr__relation *r)
+{
+	calxr__table *tt = &cx->tables[r->target];
+	calx_relationship_kind other = r->kind == CALX_REL_MANY_TO_ONE ? CALX_REL_ONE_TO_MANY : CALX_REL_MANY_TO_ONE;
+	calxr__relation *found = NULL;
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < tt->n_rels; i++) {
+		calxr__relation *o = &tt->rels[i];
+		if (!o->ok || o->kind != other || o->target != (unsigned)(t - cx->tables) || o->fk_table != r->fk_table ||
+		    o->fk != r->fk)
+			continue;
+		if (r->back_populates && strcmp(o->name, r->back_populates))
+			continue;
+		found = o;
+		n++;
+	}
+	if (r->back_populates && !found) {
+		calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': back_populates(\"%s\") names no %s of struct '%s' over the same foreign key",
+			    r->name, t->tag, r->back_populates,
+			    other == CALX_REL_ONE_TO_MANY ? "CALX_LIST field" : "pointer field", tt->tag);
+		r->ok = false;
+		return;
+	}
+	/* inferred only when unambiguous, and only when that side does not name another field */
+	if (!r->back_populates && n == 1 && (!found->back_populates || !strcmp(found->back_populates, r->name)))
+		r->back_populates = calxr__strdup(cx, found->name);
+}
+
+void calxr__relations(calxr__ctx *cx)
+{
+	for (unsigned i = 0; i < cx->n_tables; i++)
+		for (unsigned k = 0; k < cx->tables[i].n_rels; k++) {
+			calxr__relation *r = &cx->tables[i].rels[k];
+			r->ok = find_join(cx, &cx->tables[i], r);
+		}
+	for (unsigned i = 0; i < cx->n_tables; i++)
+		for (unsigned k = 0; k < cx->tables[i].n_rels; k++)
+			if (cx->tables[i].rels[k].ok)
+				pair(cx, &cx->tables[i], &cx->tables[i].rels[k]);
+}
