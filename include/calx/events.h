@@ -25,6 +25,8 @@
  *   calx_session_set_autoflush         yes (the setting for later operations)
  *   calx_session_flush / _commit /
  *     _rollback                        CALX_ESTATE        CALX_ESTATE
+ *   calx_session_begin_nested /
+ *     _commit_nested / _rollback_nested CALX_ESTATE       CALX_ESTATE
  *   calx_session_expunge               CALX_ESTATE        CALX_ESTATE
  *   calx_session_listen                CALX_ESTATE        CALX_ESTATE
  *   calx_session_set_tracking          CALX_ESTATE        CALX_ESTATE
