@@ -84,7 +84,10 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *m, const calx_
  * CALX_ESTATE until the session is rolled back.
  */
 int calx_session_flush(calx_session *s);
-/* Flush, then commit. Objects keep their values (no expire on commit). */
+/*
+ * Flush, then commit. Then every persistent object is expired (as
+ * SQLAlchemy's expire_on_commit, on by default): see calx_session_expire.
+ */
 int calx_session_commit(calx_session *s);
 /*
  * Roll the transaction back. Objects inserted in it become transient again
@@ -118,6 +121,36 @@ int calx_session_rollback(calx_session *s);
 int calx_session_begin_nested(calx_session *s);
 int calx_session_commit_nested(calx_session *s);
 int calx_session_rollback_nested(calx_session *s);
+
+/*
+ * Expiry. C cannot catch a field read, so an expired object is reloaded
+ * where the session hands it out: the next calx_session_get that finds it
+ * in the identity map runs SELECT ... WHERE key = ? first (one statement
+ * per object), and the next select that returns its row reloads it from
+ * that row (no extra statement). In between, the struct keeps the values it
+ * had; calx_object_is_expired says whether they may be stale.
+ *
+ * A reload sets the snapshot to the row, and each mapped field to the row's
+ * value except fields the program changed since the object was last loaded
+ * or flushed: those keep the program's value and the next flush writes
+ * them, so a change to an expired object is never dropped (SQLAlchemy's
+ * refresh discards it; here the program writes fields directly, so keeping
+ * them is the only safe default). To drop such changes, roll back.
+ *
+ * calx_session_commit expires every persistent object unless
+ * calx_session_set_expire_on_commit(s, false) (it returns the setting it
+ * replaces). calx_session_expire / _expire_all mark objects (a persistent
+ * one: CALX_EINVAL otherwise); calx_session_refresh reloads now. A row that
+ * another transaction deleted: the get or refresh returns CALX_ENOTFOUND and
+ * the object is detached. Inside a listener, gets and selects hand expired
+ * objects out as they are (the running flush or load uses them), and
+ * expire, expire_all and refresh are CALX_ESTATE.
+ */
+bool calx_session_set_expire_on_commit(calx_session *s, bool on);
+int calx_session_expire(calx_session *s, void *obj);
+int calx_session_expire_all(calx_session *s);
+int calx_session_refresh(calx_session *s, void *obj);
+bool calx_object_is_expired(const calx_session *s, const void *obj);
 
 /*
  * Statements the session's connection has executed and round trips it made

@@ -352,6 +352,9 @@ int calx_session_commit(calx_session *s)
 	s->in_txn = false;
 	calx__savepoints_forget(s);     /* COMMIT released them */
 	calx__forget_transaction(s);
+	/* another transaction may change the rows now: the next get or select of each reloads it */
+	if (!s->keep_on_commit)
+		calx__expire_all(s);
 	return CALX_OK;
 }
 

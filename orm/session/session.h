@@ -44,7 +44,8 @@ enum calx__obj_flags {
 	CALX__KEYED = 1u << 5,          /* in the identity map */
 	CALX__IN_OBJS = 1u << 6,        /* listed in s->objs */
 	CALX__IN_MARKED = 1u << 7,      /* listed in s->marked */
-	CALX__REKEY = 1u << 8           /* a flushed update changed the primary key: re-key in phase B */
+	CALX__REKEY = 1u << 8,          /* a flushed update changed the primary key: re-key in phase B */
+	CALX__EXPIRED = 1u << 9         /* reload from the database before handing it out (expire.c) */
 };
 
 typedef struct calx__obj {
@@ -157,6 +158,7 @@ struct calx_session {
 	calx__listeners listeners;
 	struct calx__plan *plan; /* the unit of work's memory, kept between flushes (orm/unitofwork/) */
 	calx__savepoints sp;
+	bool keep_on_commit;    /* calx_session_set_expire_on_commit(s, false): commit does not expire */
 };
 
 /* Set the session's error; returns code. */
@@ -227,6 +229,22 @@ void calx__savepoints_forget(calx_session *s);
 struct calx__plan;
 /* Note the objects of this round of a flush (savepoint.c), when a savepoint is open. */
 int calx__savepoint_note(calx_session *s, const struct calx__plan *p, size_t ins0, size_t upd0, size_t del0);
+
+/* Expiry (expire.c): mark every persistent object expired (commit does, unless keep_on_commit). */
+void calx__expire_all(calx_session *s);
+/*
+ * Reload h from row (every field, field order): the snapshot takes the row;
+ * each field too, unless the program changed it since the last load or
+ * flush. Clears the expired flag; on failure h is unchanged.
+ */
+int calx__reload(calx_session *s, calx__obj *h, const calx_value *row);
+/* SELECT h's row by its key and reload it; CALX_ENOTFOUND (h detached) if it is gone. */
+int calx__refresh(calx_session *s, calx__obj *h);
+/* Reload expired objects as they are handed out? Not inside a listener (the running operation uses them). */
+static inline bool calx__reload_expired(const calx_session *s, const calx__obj *h)
+{
+	return (h->flags & CALX__EXPIRED) && !s->listening && !s->flushing;
+}
 
 /*
  * Turn the current row of st (columns in field order, from the mapper's
