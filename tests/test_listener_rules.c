@@ -9,7 +9,7 @@
 #include "spine_fixture.h"
 
 enum action { COMMIT, FLUSH, ROLLBACK, EXPUNGE, LISTEN, SET_TRACKING, FREE, DELETE_SELF, ADD_SELF, DELETE_OTHER,
-	      BEGIN_NESTED, COMMIT_NESTED, ROLLBACK_NESTED, EXPUNGE_ALL, EXPIRE, EXPIRE_ALL, REFRESH };
+	      BEGIN_NESTED, COMMIT_NESTED, ROLLBACK_NESTED, EXPUNGE_ALL, EXPIRE, EXPIRE_ALL, REFRESH, MERGE };
 
 static const char *const action_names[] = { "calx_session_commit", "calx_session_flush", "calx_session_rollback",
 	                                    "calx_session_expunge", "calx_session_listen",
@@ -17,7 +17,7 @@ static const char *const action_names[] = { "calx_session_commit", "calx_session
 	                                    "calx_session_add", "calx_session_delete", "calx_session_begin_nested",
 	                                    "calx_session_commit_nested", "calx_session_rollback_nested",
 	                                    "calx_session_expunge_all", "calx_session_expire", "calx_session_expire_all",
-	                                    "calx_session_refresh" };
+	                                    "calx_session_refresh", "calx_session_merge" };
 
 typedef struct probe {
 	enum action action;
@@ -62,6 +62,11 @@ static int try_call(calx_session *s, calx_event ev, const calx_mapper_desc *m, v
 	case EXPIRE: p->rc = calx_session_expire(s, target); break;
 	case EXPIRE_ALL: p->rc = calx_session_expire_all(s); break;
 	case REFRESH: p->rc = calx_session_refresh(s, target); break;
+	case MERGE: {
+		void *merged;
+		p->rc = calx_session_merge(s, target, &merged);
+		break;
+	}
 	}
 	snprintf(p->msg, sizeof p->msg, "%s", calx_session_errmsg(s));
 	return CALX_OK;
@@ -131,7 +136,7 @@ static void flush_commit_rollback_free_listen_expunge_and_tracking_are_refused_i
 	fixture *fx = *state;
 	const enum action refused[] = { COMMIT,       FLUSH,        ROLLBACK,     EXPUNGE,        LISTEN,
 	                                SET_TRACKING, FREE,         BEGIN_NESTED, COMMIT_NESTED, ROLLBACK_NESTED,
-	                                EXPUNGE_ALL,  EXPIRE,       EXPIRE_ALL,   REFRESH };
+	                                EXPUNGE_ALL,  EXPIRE,       EXPIRE_ALL,   REFRESH,       MERGE };
 	for (size_t e = 0; e < sizeof flush_events / sizeof *flush_events; e++)
 		for (size_t a = 0; a < sizeof refused / sizeof *refused; a++)
 			refused_in(fx, flush_events[e], refused[a]);
@@ -143,7 +148,7 @@ static void the_same_calls_are_refused_in_an_after_load_listener_and_the_load_go
 	struct gadget *g = committed_gadget(fx, fx->s, "loaded");
 	const enum action refused[] = { COMMIT,       FLUSH,        ROLLBACK,     EXPUNGE,        LISTEN,
 	                                SET_TRACKING, FREE,         BEGIN_NESTED, COMMIT_NESTED, ROLLBACK_NESTED,
-	                                EXPUNGE_ALL,  EXPIRE,       EXPIRE_ALL,   REFRESH };
+	                                EXPUNGE_ALL,  EXPIRE,       EXPIRE_ALL,   REFRESH,       MERGE };
 	for (size_t a = 0; a < sizeof refused / sizeof *refused; a++) {
 		calx_session *s = fixture_session(fx);
 		probe p = { refused[a], NULL, 0, CALX_OK, { 0 } };

@@ -67,6 +67,21 @@ int calx_session_expunge(calx_session *s, void *obj);
 int calx_session_expunge_all(calx_session *s);
 
 /*
+ * SQLAlchemy's merge, for an object of this session that is detached
+ * (calx_session_expunge, _expunge_all, a refresh that found its row gone)
+ * or transient: its mapped fields and NULL marks are copied onto the
+ * session's instance for the same primary key (the identity map's, or the
+ * row loaded with calx_session_get, autoflush included), and *out is that
+ * instance; the next flush writes what differs from the row. With no row
+ * for the key (or an autoincrement key still 0) the copy is a new pending
+ * object. obj itself is not attached. A persistent or pending obj is
+ * returned as it is; an instance deleted in this session is CALX_ESTATE.
+ * String pointers are copied, not the strings (they stay the session's or
+ * the program's, as before). CALX_ESTATE inside a listener.
+ */
+int calx_session_merge(calx_session *s, void *obj, void **out);
+
+/*
  * Get by primary key: the identity map first (no SQL), then the database.
  * CALX_OK with *out set, CALX_ENOTFOUND with *out NULL, or an error.
  * The generated user_get(s, id, &u) is a typed wrapper.
