@@ -156,6 +156,23 @@ static void a_delete_inside_a_rolled_back_savepoint_comes_back(void **state)
 	assert_int_equal(count_rows(fx, &gadget_mapper), before);
 }
 
+static void an_object_expunged_inside_a_savepoint_stays_out_after_rolling_back_to_it(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fixture_session(fx);
+	struct gadget *g = committed(s, "expunged");
+	assert_ok(s, calx_session_begin_nested(s));
+	assert_ok(s, calx_session_delete(s, g));
+	assert_ok(s, calx_session_flush(s));
+	assert_ok(s, calx_session_expunge(s, g));
+	assert_ok(s, calx_session_rollback_nested(s));
+	void *o;
+	assert_ok(s, calx_session_get(s, &gadget_mapper, calx_value_int(g->id), &o));     /* the row is back */
+	assert_ptr_not_equal(o, g);                     /* in a new object: g was not put back */
+	assert_string_equal(((struct gadget *)o)->label, "expunged");
+	calx_session_free(s);
+}
+
 /* The classic loop: each row in its own savepoint, the duplicates skipped, the rest committed. */
 static void a_loop_of_savepoints_skips_the_rows_that_fail(void **state)
 {
@@ -191,6 +208,7 @@ int main(void)
 		T(savepoints_nest_and_each_level_rolls_back_alone),
 		T(a_released_savepoint_belongs_to_the_transaction_and_rolls_back_with_it),
 		T(a_delete_inside_a_rolled_back_savepoint_comes_back),
+		T(an_object_expunged_inside_a_savepoint_stays_out_after_rolling_back_to_it),
 		T(a_loop_of_savepoints_skips_the_rows_that_fail),
 	};
 	return RUN_ON_ALL_DIALECTS("session_nested", tests);

@@ -19,8 +19,11 @@ void calx__detach(calx_session *s, calx__obj *h)
 		h->state = CALX__DETACHED;
 	else if (h->state == CALX__PENDING)
 		h->state = CALX__TRANSIENT;
-	/* a rollback must not bring it back into the session */
+	/* a rollback, or a rollback to a savepoint, must not bring it back into the session */
 	h->flags &= (uint16_t)~(CALX__NEW_IN_TXN | CALX__GONE_IN_TXN);
+	for (size_t i = 0; i < s->sp.log_n; i++)
+		if (s->sp.log[i].h == h)
+			s->sp.log[i].h = NULL;
 }
 
 int calx__reattach(calx_session *s, calx__obj *h)

@@ -94,6 +94,8 @@ static void restore_snap(calx__obj *h, const unsigned char *from)
 static void restore(calx_session *s, const calx__sp_entry *e)
 {
 	calx__obj *h = e->h;
+	if (!h)
+		return;         /* expunged since: no longer the session's business */
 	const uint16_t txn_flags = CALX__NEW_IN_TXN | CALX__GONE_IN_TXN;
 	h->flags = (uint16_t)((h->flags & ~txn_flags) | e->flags);
 	switch (e->state) {

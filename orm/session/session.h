@@ -117,7 +117,7 @@ int calx__objvec_push(calx__objvec *vec, calx__obj *h);
  * start at its log_start; released, they belong to the enclosing one.
  */
 typedef struct calx__sp_entry {
-	calx__obj *h;
+	calx__obj *h;           /* NULL once the object is expunged */
 	unsigned char *snap;    /* an update's snapshot (null bits, mapped bytes) before it; NULL otherwise */
 	uint8_t state;          /* PENDING: an insert; PERSISTENT: an update; DELETED: a delete */
 	uint16_t flags;         /* the object's NEW_IN_TXN and GONE_IN_TXN before it */
