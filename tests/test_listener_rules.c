@@ -277,6 +277,28 @@ static void a_listener_that_returns_the_refusal_fails_the_commit_as_a_whole(void
 	calx_session_free(s2);
 }
 
+/* Allowed in a listener: the setting applies to the commit that runs the flush. */
+static int keep_on_commit(calx_session *s, calx_event ev, const calx_mapper_desc *m, void *obj, void *payload)
+{
+	(void)ev, (void)m, (void)obj;
+	*(bool *)payload = calx_session_set_expire_on_commit(s, false);
+	return CALX_OK;
+}
+
+static void set_expire_on_commit_in_a_flush_listener_applies_to_that_commit(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fixture_session(fx);
+	bool was = false;
+	assert_ok(s, calx_session_listen(s, CALX_EVENT_BEFORE_FLUSH, NULL, keep_on_commit, &was));
+	struct gadget *g = gadget_new(s, .label = "kept");
+	assert_ok(s, calx_session_add(s, g));
+	assert_ok(s, calx_session_commit(s));
+	assert_true(was);                               /* it was on */
+	assert_false(calx_object_is_expired(s, g));     /* and the commit did not expire g */
+	calx_session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +310,7 @@ int main(void)
 		T(a_delete_in_a_flush_listener_deletes_the_row_in_that_flush),
 		T(a_delete_in_an_after_flush_listener_is_written_by_the_commit),
 		T(a_listener_that_returns_the_refusal_fails_the_commit_as_a_whole),
+		T(set_expire_on_commit_in_a_flush_listener_applies_to_that_commit),
 	};
 	return RUN_ON_ALL_DIALECTS("listener_rules", tests);
 }

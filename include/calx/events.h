@@ -31,7 +31,7 @@
  *   calx_session_expunge / _expunge_all CALX_ESTATE       CALX_ESTATE
  *   calx_session_expire / _expire_all /
  *     _refresh                         CALX_ESTATE        CALX_ESTATE
- *   calx_session_set_expire_on_commit  yes (the setting for later commits)
+ *   calx_session_set_expire_on_commit  yes (read when a commit ends, the running one's too)
  *   calx_session_merge                 CALX_ESTATE        CALX_ESTATE
  *   calx_session_listen                CALX_ESTATE        CALX_ESTATE
  *   calx_session_set_tracking          CALX_ESTATE        CALX_ESTATE
