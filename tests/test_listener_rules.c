@@ -8,12 +8,16 @@
 #include <string.h>
 #include "spine_fixture.h"
 
-enum action { COMMIT, FLUSH, ROLLBACK, EXPUNGE, LISTEN, SET_TRACKING, FREE, DELETE_SELF, ADD_SELF, DELETE_OTHER };
+enum action { COMMIT, FLUSH, ROLLBACK, EXPUNGE, LISTEN, SET_TRACKING, FREE, DELETE_SELF, ADD_SELF, DELETE_OTHER,
+	      BEGIN_NESTED, COMMIT_NESTED, ROLLBACK_NESTED, EXPUNGE_ALL, EXPIRE, EXPIRE_ALL, REFRESH, MERGE };
 
 static const char *const action_names[] = { "calx_session_commit", "calx_session_flush", "calx_session_rollback",
 	                                    "calx_session_expunge", "calx_session_listen",
 	                                    "calx_session_set_tracking", "calx_session_free", "calx_session_delete",
-	                                    "calx_session_add", "calx_session_delete" };
+	                                    "calx_session_add", "calx_session_delete", "calx_session_begin_nested",
+	                                    "calx_session_commit_nested", "calx_session_rollback_nested",
+	                                    "calx_session_expunge_all", "calx_session_expire", "calx_session_expire_all",
+	                                    "calx_session_refresh", "calx_session_merge" };
 
 typedef struct probe {
 	enum action action;
@@ -51,6 +55,18 @@ static int try_call(calx_session *s, calx_event ev, const calx_mapper_desc *m, v
 	case DELETE_SELF: p->rc = calx_session_delete(s, target); break;
 	case ADD_SELF: p->rc = calx_session_add(s, target); break;
 	case DELETE_OTHER: p->rc = calx_session_delete(s, p->other); break;
+	case BEGIN_NESTED: p->rc = calx_session_begin_nested(s); break;
+	case COMMIT_NESTED: p->rc = calx_session_commit_nested(s); break;
+	case ROLLBACK_NESTED: p->rc = calx_session_rollback_nested(s); break;
+	case EXPUNGE_ALL: p->rc = calx_session_expunge_all(s); break;
+	case EXPIRE: p->rc = calx_session_expire(s, target); break;
+	case EXPIRE_ALL: p->rc = calx_session_expire_all(s); break;
+	case REFRESH: p->rc = calx_session_refresh(s, target); break;
+	case MERGE: {
+		void *merged;
+		p->rc = calx_session_merge(s, target, &merged);
+		break;
+	}
 	}
 	snprintf(p->msg, sizeof p->msg, "%s", calx_session_errmsg(s));
 	return CALX_OK;
@@ -118,7 +134,9 @@ static const calx_event flush_events[] = { CALX_EVENT_BEFORE_FLUSH,  CALX_EVENT_
 static void flush_commit_rollback_free_listen_expunge_and_tracking_are_refused_in_every_flush_event(void **state)
 {
 	fixture *fx = *state;
-	const enum action refused[] = { COMMIT, FLUSH, ROLLBACK, EXPUNGE, LISTEN, SET_TRACKING, FREE };
+	const enum action refused[] = { COMMIT,       FLUSH,        ROLLBACK,     EXPUNGE,        LISTEN,
+	                                SET_TRACKING, FREE,         BEGIN_NESTED, COMMIT_NESTED, ROLLBACK_NESTED,
+	                                EXPUNGE_ALL,  EXPIRE,       EXPIRE_ALL,   REFRESH,       MERGE };
 	for (size_t e = 0; e < sizeof flush_events / sizeof *flush_events; e++)
 		for (size_t a = 0; a < sizeof refused / sizeof *refused; a++)
 			refused_in(fx, flush_events[e], refused[a]);
@@ -128,7 +146,9 @@ static void the_same_calls_are_refused_in_an_after_load_listener_and_the_load_go
 {
 	fixture *fx = *state;
 	struct gadget *g = committed_gadget(fx, fx->s, "loaded");
-	const enum action refused[] = { COMMIT, FLUSH, ROLLBACK, EXPUNGE, LISTEN, SET_TRACKING, FREE };
+	const enum action refused[] = { COMMIT,       FLUSH,        ROLLBACK,     EXPUNGE,        LISTEN,
+	                                SET_TRACKING, FREE,         BEGIN_NESTED, COMMIT_NESTED, ROLLBACK_NESTED,
+	                                EXPUNGE_ALL,  EXPIRE,       EXPIRE_ALL,   REFRESH,       MERGE };
 	for (size_t a = 0; a < sizeof refused / sizeof *refused; a++) {
 		calx_session *s = fixture_session(fx);
 		probe p = { refused[a], NULL, 0, CALX_OK, { 0 } };
@@ -257,6 +277,28 @@ static void a_listener_that_returns_the_refusal_fails_the_commit_as_a_whole(void
 	calx_session_free(s2);
 }
 
+/* Allowed in a listener: the setting applies to the commit that runs the flush. */
+static int keep_on_commit(calx_session *s, calx_event ev, const calx_mapper_desc *m, void *obj, void *payload)
+{
+	(void)ev, (void)m, (void)obj;
+	*(bool *)payload = calx_session_set_expire_on_commit(s, false);
+	return CALX_OK;
+}
+
+static void set_expire_on_commit_in_a_flush_listener_applies_to_that_commit(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fixture_session(fx);
+	bool was = false;
+	assert_ok(s, calx_session_listen(s, CALX_EVENT_BEFORE_FLUSH, NULL, keep_on_commit, &was));
+	struct gadget *g = gadget_new(s, .label = "kept");
+	assert_ok(s, calx_session_add(s, g));
+	assert_ok(s, calx_session_commit(s));
+	assert_true(was);                               /* it was on */
+	assert_false(calx_object_is_expired(s, g));     /* and the commit did not expire g */
+	calx_session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +310,7 @@ int main(void)
 		T(a_delete_in_a_flush_listener_deletes_the_row_in_that_flush),
 		T(a_delete_in_an_after_flush_listener_is_written_by_the_commit),
 		T(a_listener_that_returns_the_refusal_fails_the_commit_as_a_whole),
+		T(set_expire_on_commit_in_a_flush_listener_applies_to_that_commit),
 	};
 	return RUN_ON_ALL_DIALECTS("listener_rules", tests);
 }

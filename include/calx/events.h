@@ -22,10 +22,17 @@
  *     calx_field_set_null / _set_text  yes (3)            yes
  *   calx_session_get / _get_key,
  *     calx_select_* runs               yes, no autoflush  yes, no autoflush
+ *                                      and no reload of expired objects (5)
  *   calx_session_set_autoflush         yes (the setting for later operations)
  *   calx_session_flush / _commit /
  *     _rollback                        CALX_ESTATE        CALX_ESTATE
- *   calx_session_expunge               CALX_ESTATE        CALX_ESTATE
+ *   calx_session_begin_nested /
+ *     _commit_nested / _rollback_nested CALX_ESTATE       CALX_ESTATE
+ *   calx_session_expunge / _expunge_all CALX_ESTATE       CALX_ESTATE
+ *   calx_session_expire / _expire_all /
+ *     _refresh                         CALX_ESTATE        CALX_ESTATE
+ *   calx_session_set_expire_on_commit  yes (read when a commit ends, the running one's too)
+ *   calx_session_merge                 CALX_ESTATE        CALX_ESTATE
  *   calx_session_listen                CALX_ESTATE        CALX_ESTATE
  *   calx_session_set_tracking          CALX_ESTATE        CALX_ESTATE
  *   calx_session_free                  ignored (4)        ignored (4)
@@ -43,6 +50,10 @@
  * (3) before_insert and before_update may change the object's fields and
  *     the statement writes them; a change an after_* listener makes is
  *     written by the next flush (under CALX_TRACK_MARKED, when marked).
+ * (5) An expired object (calx/session.h) found by a get or a select in a
+ *     listener is handed out as it is, still expired: the running flush or
+ *     load may be writing it. The first get or select after the operation
+ *     returns reloads it.
  * (4) calx_session_free returns nothing: inside a listener it frees
  *     nothing (the operation that called the listener still uses the
  *     session) and sets CALX_ESTATE as the session's error; free the

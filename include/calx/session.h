@@ -11,7 +11,8 @@
  *
  * States follow SQLAlchemy: an object is transient after *_new, pending
  * after calx_session_add, persistent after a flush or a load, deleted after
- * calx_session_delete and a flush.
+ * calx_session_delete and a flush, detached after calx_session_expunge of a
+ * persistent object (its memory stays the session's until it is freed).
  */
 #ifndef CALX_SESSION_H
 #define CALX_SESSION_H
@@ -49,8 +50,36 @@ void *calx_object_new(calx_session *s, const calx_mapper_desc *m);
 int calx_session_add(calx_session *s, void *obj);
 /* Mark a persistent object for delete; a pending one is simply dropped. */
 int calx_session_delete(calx_session *s, void *obj);
-/* Remove an object from the session without touching the database. */
+/*
+ * Remove an object from the session without touching the database: a
+ * persistent (or delete-requested) object becomes detached, keeping its
+ * fields, and calx_session_add attaches it again as persistent under its
+ * key (CALX_EUNIQUE if the session has loaded another object for that row
+ * since: calx_session_merge copies it onto that one); a pending object
+ * becomes transient. The object's memory stays the session's.
+ */
 int calx_session_expunge(calx_session *s, void *obj);
+/*
+ * calx_session_expunge for every object of the session: the identity map is
+ * emptied, pending adds and deletes are dropped, and a later rollback
+ * leaves the detached objects alone. The transaction stays open.
+ */
+int calx_session_expunge_all(calx_session *s);
+
+/*
+ * SQLAlchemy's merge, for an object of this session that is detached
+ * (calx_session_expunge, _expunge_all, a refresh that found its row gone)
+ * or transient: its mapped fields and NULL marks are copied onto the
+ * session's instance for the same primary key (the identity map's, or the
+ * row loaded with calx_session_get, autoflush included), and *out is that
+ * instance; the next flush writes what differs from the row. With no row
+ * for the key (or an autoincrement key still 0) the copy is a new pending
+ * object. obj itself is not attached. A persistent or pending obj is
+ * returned as it is; an instance deleted in this session is CALX_ESTATE.
+ * String pointers are copied, not the strings (they stay the session's or
+ * the program's, as before). CALX_ESTATE inside a listener.
+ */
+int calx_session_merge(calx_session *s, void *obj, void **out);
 
 /*
  * Get by primary key: the identity map first (no SQL), then the database.
@@ -70,7 +99,10 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *m, const calx_
  * CALX_ESTATE until the session is rolled back.
  */
 int calx_session_flush(calx_session *s);
-/* Flush, then commit. Objects keep their values (no expire on commit). */
+/*
+ * Flush, then commit. Then every persistent object is expired (as
+ * SQLAlchemy's expire_on_commit, on by default): see calx_session_expire.
+ */
 int calx_session_commit(calx_session *s);
 /*
  * Roll the transaction back. Objects inserted in it become transient again
@@ -78,6 +110,62 @@ int calx_session_commit(calx_session *s);
  * changed objects get back the values they had when it began.
  */
 int calx_session_rollback(calx_session *s);
+
+/*
+ * Savepoints (SQLAlchemy's begin_nested). calx_session_begin_nested
+ * flushes, begins the transaction if none is open and sends SAVEPOINT;
+ * savepoints nest. calx_session_commit_nested flushes and releases the
+ * innermost (its work becomes part of the enclosing savepoint or
+ * transaction); calx_session_rollback_nested rolls the database back to it
+ * and the objects with it: objects inserted inside it are transient again
+ * (generated keys cleared), objects updated or deleted inside it get the
+ * row and the state they had when it began, and objects added or deleted
+ * inside it but not flushed are dropped from the session's lists (the
+ * added become transient). Objects flushed before it stay flushed.
+ *
+ * A flush that fails inside a savepoint (an explicit flush, the autoflush
+ * of a get or select, commit_nested's) rolls the database back to the
+ * savepoint only; every call but calx_session_rollback_nested,
+ * calx_session_rollback and calx_session_free then returns CALX_ESTATE
+ * until calx_session_rollback_nested restores the objects and leaves the
+ * enclosing transaction usable. calx_session_commit commits the whole
+ * transaction, open savepoints included; calx_session_rollback rolls it
+ * all back. Without an open savepoint, commit_nested and rollback_nested
+ * are CALX_ESTATE. None of the three may be called from a listener.
+ */
+int calx_session_begin_nested(calx_session *s);
+int calx_session_commit_nested(calx_session *s);
+int calx_session_rollback_nested(calx_session *s);
+
+/*
+ * Expiry. C cannot catch a field read, so an expired object is reloaded
+ * where the session hands it out: the next calx_session_get that finds it
+ * in the identity map runs SELECT ... WHERE key = ? first (one statement
+ * per object), and the next select that returns its row reloads it from
+ * that row (no extra statement). In between, the struct keeps the values it
+ * had; calx_object_is_expired says whether they may be stale.
+ *
+ * A reload sets the snapshot to the row, and each mapped field to the row's
+ * value except fields the program changed since the object was last loaded
+ * or flushed: those keep the program's value and the next flush writes
+ * them, so a change to an expired object is never dropped (SQLAlchemy's
+ * refresh discards it; here the program writes fields directly, so keeping
+ * them is the only safe default). To drop such changes, roll back.
+ *
+ * calx_session_commit expires every persistent object unless
+ * calx_session_set_expire_on_commit(s, false) (it returns the setting it
+ * replaces). calx_session_expire / _expire_all mark objects (a persistent
+ * one: CALX_EINVAL otherwise); calx_session_refresh reloads now. A row that
+ * another transaction deleted: the get or refresh returns CALX_ENOTFOUND and
+ * the object is detached. Inside a listener, gets and selects hand expired
+ * objects out as they are (the running flush or load uses them), and
+ * expire, expire_all and refresh are CALX_ESTATE.
+ */
+bool calx_session_set_expire_on_commit(calx_session *s, bool on);
+int calx_session_expire(calx_session *s, void *obj);
+int calx_session_expire_all(calx_session *s);
+int calx_session_refresh(calx_session *s, void *obj);
+bool calx_object_is_expired(const calx_session *s, const void *obj);
 
 /*
  * Statements the session's connection has executed and round trips it made
@@ -104,8 +192,14 @@ int calx_session_set_tracking(calx_session *s, calx_tracking mode);
  * Autoflush (default on): a select flushes everything first; a get that
  * goes to the database flushes first when inserts or deletes are pending
  * (changed fields of loaded objects cannot change which row has a key).
+ * Returns the setting it replaces, so a block without autoflush (SQLAlchemy's
+ * no_autoflush) is
+ *     bool was = calx_session_set_autoflush(s, false);
+ *     ... selects and gets that must not flush half-built objects ...
+ *     calx_session_set_autoflush(s, was);
+ * and blocks nest: each puts back what it found. false for a NULL session.
  */
-void calx_session_set_autoflush(calx_session *s, bool on);
+bool calx_session_set_autoflush(calx_session *s, bool on);
 
 /*
  * NULL from the session's side. Most fields say NULL themselves: a

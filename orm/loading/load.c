@@ -70,9 +70,9 @@ static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, c
 		return rc;
 	calx__obj *h = calx__idmap_probe(s, m, key, hash, &slot);
 	if (h) {
-		/* the session's version wins, with its unflushed changes (as SQLAlchemy) */
+		/* the session's version wins, with its unflushed changes (as SQLAlchemy); an expired one reloads */
 		*out = h;
-		return CALX_OK;
+		return calx__reload_expired(s, h) ? calx__reload(s, h, row) : CALX_OK;
 	}
 	h = calx__obj_alloc(s, m);
 	if (!h)
@@ -163,6 +163,9 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 	if (h) {
 		if (h->state == CALX__DELETED || h->state == CALX__GONE)
 			return calx__fail(s, CALX_ENOTFOUND, "get %s: the object is deleted in this session", md->name);
+		/* expired (by a commit, or calx_session_expire): its row as the database has it now */
+		if (calx__reload_expired(s, h) && (rc = calx__refresh(s, h)) != CALX_OK)
+			return rc;
 		*out = calx__obj_ptr(h);
 		return CALX_OK;
 	}

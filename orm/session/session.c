@@ -81,6 +81,8 @@ void calx_session_free(calx_session *s)
 	calx__free(s->txn_log.v);
 	calx__free(s->idmap);
 	calx__free(s->listeners.v);
+	calx__free(s->sp.start);
+	calx__free(s->sp.log);
 	calx__uow_close(s);
 	calx__arena_free(&s->arena);
 	calx__free(s);
@@ -130,21 +132,29 @@ int calx__mark(calx_session *s, calx__obj *h)
 	return CALX_OK;
 }
 
-void calx_session_set_autoflush(calx_session *s, bool on)
+bool calx_session_set_autoflush(calx_session *s, bool on)
 {
-	if (s)
-		s->autoflush = on;
+	if (!s)
+		return false;
+	bool was = s->autoflush;
+	s->autoflush = on;
+	return was;
 }
 
 int calx__session_unusable(calx_session *s)
 {
+	if (s->sp.failed)
+		return calx__fail(s, CALX_ESTATE,
+		                  "a flush failed inside a savepoint and the database was rolled back to it; call "
+		                  "calx_session_rollback_nested() (or calx_session_rollback()) first (the flush failed "
+		                  "with: %.300s)", s->err.msg);
 	return calx__fail(s, CALX_ESTATE,
 	                  "this session's transaction was rolled back after a failed flush; "
 	                  "call calx_session_rollback() first (the flush failed with: %.300s)", s->err.msg);
 }
 
 /* Flush, commit and rollback from a listener would end the unit of work (or the load) that called it. */
-static int check_not_flushing(calx_session *s, const char *call)
+int calx__check_not_flushing(calx_session *s, const char *call)
 {
 	int rc = calx__refuse_in_listener(s, call, "not allowed: it would end the unit of work or the load that "
 	                                  "called the listener (a listener may add, delete, get and select)");
@@ -236,6 +246,8 @@ int calx_session_add(calx_session *s, void *obj)
 	case CALX__PERSISTENT:
 		rc = calx__mark(s, h);
 		return rc == CALX_OK && h->m->n_rels ? calx__rel_cascade_add(s, h) : rc;
+	case CALX__DETACHED:
+		return calx__reattach(s, h);
 	default:
 		return CALX_OK;
 	}
@@ -269,6 +281,7 @@ int calx_session_delete(calx_session *s, void *obj)
 		h->state = CALX__DELETED;
 		return CALX_OK;
 	case CALX__TRANSIENT:
+	case CALX__DETACHED:
 		return calx__fail(s, CALX_EINVAL, "struct %s is not in the session: add it before deleting it",
 		                  h->m->desc->name);
 	default:
@@ -287,9 +300,7 @@ int calx_session_expunge(calx_session *s, void *obj)
 	calx__obj *h = calx__obj_of(s, obj);
 	if (!h)
 		return s->err.code;
-	calx__idmap_remove(s, h);
-	h->state = CALX__TRANSIENT;
-	h->flags &= (uint16_t)~(CALX__NEW_IN_TXN | CALX__GONE_IN_TXN);
+	calx__detach(s, h);
 	return CALX_OK;
 }
 
@@ -297,7 +308,7 @@ int calx_session_flush(calx_session *s)
 {
 	if (!s)
 		return CALX_EINVAL;
-	int rc = check_not_flushing(s, "calx_session_flush");
+	int rc = calx__check_not_flushing(s, "calx_session_flush");
 	if (rc == CALX_OK)
 		rc = calx__check_usable(s);
 	return rc != CALX_OK ? rc : calx__flush(s);
@@ -310,13 +321,14 @@ static void fail_commit(calx_session *s)
 	s->err = keep;
 	s->in_txn = false;
 	s->failed = true;
+	calx__savepoints_forget(s);
 }
 
 int calx_session_commit(calx_session *s)
 {
 	if (!s)
 		return CALX_EINVAL;
-	int rc = check_not_flushing(s, "calx_session_commit");
+	int rc = calx__check_not_flushing(s, "calx_session_commit");
 	if (rc == CALX_OK)
 		rc = calx__check_usable(s);
 	/* again while after_flush listeners leave new objects to write (SQLAlchemy does the same) */
@@ -341,7 +353,11 @@ int calx_session_commit(calx_session *s)
 		                  keep.msg);
 	}
 	s->in_txn = false;
+	calx__savepoints_forget(s);     /* COMMIT released them */
 	calx__forget_transaction(s);
+	/* another transaction may change the rows now: the next get or select of each reloads it */
+	if (!s->keep_on_commit)
+		calx__expire_all(s);
 	return CALX_OK;
 }
 
@@ -349,13 +365,14 @@ int calx_session_rollback(calx_session *s)
 {
 	if (!s)
 		return CALX_EINVAL;
-	int rc = check_not_flushing(s, "calx_session_rollback");
+	int rc = calx__check_not_flushing(s, "calx_session_rollback");
 	if (rc != CALX_OK)
 		return rc;
 	if (s->in_txn)
 		rc = calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err);
 	s->in_txn = false;
 	s->failed = false;
+	calx__savepoints_forget(s);     /* the transaction's log restores what they would have */
 	int undo = calx__undo_transaction(s);
 	if (rc == CALX_OK)
 		rc = undo;

@@ -31,7 +31,8 @@ enum calx__state {
 	CALX__PENDING,          /* added, insert not flushed */
 	CALX__PERSISTENT,       /* has a row */
 	CALX__DELETED,          /* delete requested, not flushed */
-	CALX__GONE              /* row deleted and flushed */
+	CALX__GONE,             /* row deleted and flushed */
+	CALX__DETACHED          /* had a row, expunged: calx_session_add attaches it again (detach.c) */
 };
 
 enum calx__obj_flags {
@@ -43,7 +44,8 @@ enum calx__obj_flags {
 	CALX__KEYED = 1u << 5,          /* in the identity map */
 	CALX__IN_OBJS = 1u << 6,        /* listed in s->objs */
 	CALX__IN_MARKED = 1u << 7,      /* listed in s->marked */
-	CALX__REKEY = 1u << 8           /* a flushed update changed the primary key: re-key in phase B */
+	CALX__REKEY = 1u << 8,          /* a flushed update changed the primary key: re-key in phase B */
+	CALX__EXPIRED = 1u << 9         /* reload from the database before handing it out (expire.c) */
 };
 
 typedef struct calx__obj {
@@ -107,6 +109,30 @@ typedef struct calx__objvec {
 
 int calx__objvec_push(calx__objvec *vec, calx__obj *h);
 
+/*
+ * Savepoints (savepoint.c). While one is open, each flush notes, before it
+ * writes, every object whose row it inserts, updates or deletes, with what
+ * rolling back to the savepoint must restore: the object's state and
+ * transaction flags, and for an update the snapshot. A savepoint's entries
+ * start at its log_start; released, they belong to the enclosing one.
+ */
+typedef struct calx__sp_entry {
+	calx__obj *h;           /* NULL once the object is expunged */
+	unsigned char *snap;    /* an update's snapshot (null bits, mapped bytes) before it; NULL otherwise */
+	uint8_t state;          /* PENDING: an insert; PERSISTENT: an update; DELETED: a delete */
+	uint16_t flags;         /* the object's NEW_IN_TXN and GONE_IN_TXN before it */
+} calx__sp_entry;
+
+typedef struct calx__savepoints {
+	size_t *start;          /* per open savepoint, innermost last: where its log entries begin */
+	size_t n;
+	size_t cap;
+	calx__sp_entry *log;
+	size_t log_n;
+	size_t log_cap;
+	bool failed;            /* a flush failed inside the innermost: rolled back to it, rollback_nested next */
+} calx__savepoints;
+
 struct calx_session {
 	calx_engine *eng;
 	const calx_registry *reg;
@@ -131,6 +157,8 @@ struct calx_session {
 	size_t idmap_n;
 	calx__listeners listeners;
 	struct calx__plan *plan; /* the unit of work's memory, kept between flushes (orm/unitofwork/) */
+	calx__savepoints sp;
+	bool keep_on_commit;    /* calx_session_set_expire_on_commit(s, false): commit does not expire */
 };
 
 /* Set the session's error; returns code. */
@@ -143,6 +171,8 @@ static inline int calx__check_usable(calx_session *s)
 {
 	return s->failed ? calx__session_unusable(s) : CALX_OK;
 }
+/* CALX_ESTATE inside a listener or while the session flushes (calls that would end its unit of work). */
+int calx__check_not_flushing(calx_session *s, const char *call);
 /* Begin the transaction if none is open. */
 int calx__begin(calx_session *s);
 /* The header of an object this session owns, or NULL (error set). */
@@ -168,6 +198,11 @@ int calx__idmap_reserve(calx_session *s, size_t n);
 /* The primary key of an object as values (strings borrowed from the object). */
 int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key, calx_error *err);
 
+/* Expunge one object (detach.c): persistent and deleted ones become detached, pending ones transient. */
+void calx__detach(calx_session *s, calx__obj *h);
+/* calx_session_add of a detached object: persistent again, under its key (CALX_EUNIQUE if taken). */
+int calx__reattach(calx_session *s, calx__obj *h);
+
 /* Note a persistent object for the next flush's change check (CALX_TRACK_MARKED). */
 int calx__mark(calx_session *s, calx__obj *h);
 
@@ -182,6 +217,34 @@ bool calx__field_null(const calx__obj *h, const calx_field_desc *f);
  * flush runs (an autoflushing select in a listener), it does nothing.
  */
 int calx__flush(calx_session *s);
+
+/*
+ * A flush failed: inside a savepoint, roll back to it (CALX_OK: the outer
+ * transaction goes on, s->failed until calx_session_rollback_nested);
+ * otherwise, or if that fails, roll the transaction back. s->err is kept.
+ */
+void calx__fail_transaction(calx_session *s);
+/* The transaction ended (commit, rollback, a failed flush): no savepoint is open. */
+void calx__savepoints_forget(calx_session *s);
+struct calx__plan;
+/* Note the objects of this round of a flush (savepoint.c), when a savepoint is open. */
+int calx__savepoint_note(calx_session *s, const struct calx__plan *p, size_t ins0, size_t upd0, size_t del0);
+
+/* Expiry (expire.c): mark every persistent object expired (commit does, unless keep_on_commit). */
+void calx__expire_all(calx_session *s);
+/*
+ * Reload h from row (every field, field order): the snapshot takes the row;
+ * each field too, unless the program changed it since the last load or
+ * flush. Clears the expired flag; on failure h is unchanged.
+ */
+int calx__reload(calx_session *s, calx__obj *h, const calx_value *row);
+/* SELECT h's row by its key and reload it; CALX_ENOTFOUND (h detached) if it is gone. */
+int calx__refresh(calx_session *s, calx__obj *h);
+/* Reload expired objects as they are handed out? Not inside a listener (the running operation uses them). */
+static inline bool calx__reload_expired(const calx_session *s, const calx__obj *h)
+{
+	return (h->flags & CALX__EXPIRED) && !s->listening && !s->flushing;
+}
 
 /*
  * Turn the current row of st (columns in field order, from the mapper's

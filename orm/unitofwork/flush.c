@@ -174,6 +174,8 @@ static int collect(calx_session *s, calx__plan *p, bool first, size_t ins0, size
 		return rc;
 	for (size_t i = upd0; i < p->updates.n && rc == CALX_OK; i++)
 		rc = calx__undo_keep(s, p->updates.v[i]);
+	if (rc == CALX_OK && s->sp.n)
+		rc = calx__savepoint_note(s, p, ins0, upd0, del0);
 	return rc;
 }
 
@@ -299,15 +301,6 @@ static void phase_b(calx_session *s, calx__plan *p)
 	drop_taken(&s->marked, p->marked_seen, CALX__IN_MARKED);
 }
 
-static void fail_transaction(calx_session *s)
-{
-	calx_error keep = s->err;
-	calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err);
-	s->err = keep;
-	s->in_txn = false;
-	s->failed = true;
-}
-
 int calx__flush(calx_session *s)
 {
 	if (s->flushing || s->listening)
@@ -352,7 +345,7 @@ int calx__flush(calx_session *s)
 			rc = calx__fire(s, CALX_EVENT_AFTER_FLUSH, NULL);
 		s->flushing = false;
 		if (rc != CALX_OK)
-			fail_transaction(s);    /* the objects are persistent now: rollback undoes them */
+			calx__fail_transaction(s);    /* the objects are persistent now: rollback undoes them */
 		return rc;
 	}
 	s->flushing = false;
@@ -361,6 +354,6 @@ int calx__flush(calx_session *s)
 	if (!begun)
 		return rc;      /* nothing was written: the session stays usable */
 	calx__undo_flush(s, p);
-	fail_transaction(s);
+	calx__fail_transaction(s);
 	return rc;
 }

@@ -1,0 +1,194 @@
+/*
+ * Expiry and refresh. C cannot catch a field read, so "expired" is a flag
+ * the session checks where it hands an object out: the next get that finds
+ * it in the identity map, or the next select row for it, reloads its
+ * columns from the database first. In between, the struct holds the values
+ * it had (nothing is cleared: a program that reads a field reads the last
+ * known value, calx_object_is_expired says whether it is stale).
+ *
+ * A reload overwrites the snapshot with the row, and each mapped field
+ * with the row's value unless the program changed that field since the
+ * last load or flush (the field differs from the snapshot): such a change
+ * is kept, and the next flush writes it. So a change made to an expired
+ * object is never lost silently, which SQLAlchemy, whose refresh discards
+ * it, cannot promise a program that writes fields directly.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "base/alloc.h"
+#include "session/session.h"
+#include "mapping/value.h"
+#include "sql/statements.h"
+#include "unitofwork/plan.h"
+#include "unitofwork/uow.h"
+
+static int refuse_in_listener(calx_session *s, const char *call)
+{
+	return calx__refuse_in_listener(s, call, "not allowed: the running flush or load may be using the "
+	                                "object's snapshot (expire or refresh after the operation returns)");
+}
+
+void calx__expire_all(calx_session *s)
+{
+	for (size_t i = 0; i < s->objs.n; i++)
+		if (s->objs.v[i]->state == CALX__PERSISTENT)
+			s->objs.v[i]->flags |= CALX__EXPIRED;
+}
+
+bool calx_session_set_expire_on_commit(calx_session *s, bool on)
+{
+	if (!s)
+		return false;
+	bool was = !s->keep_on_commit;
+	s->keep_on_commit = !on;
+	return was;
+}
+
+int calx_session_expire(calx_session *s, void *obj)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = refuse_in_listener(s, "calx_session_expire");
+	if (rc != CALX_OK)
+		return rc;
+	calx__obj *h = calx__obj_of(s, obj);
+	if (!h)
+		return s->err.code;
+	if (h->state != CALX__PERSISTENT)
+		return calx__fail(s, CALX_EINVAL, "expire %s: the object has no row in this session (only a persistent "
+		                  "object can be expired)", h->m->desc->name);
+	h->flags |= CALX__EXPIRED;
+	return CALX_OK;
+}
+
+int calx_session_expire_all(calx_session *s)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = refuse_in_listener(s, "calx_session_expire_all");
+	if (rc == CALX_OK)
+		calx__expire_all(s);
+	return rc;
+}
+
+bool calx_object_is_expired(const calx_session *s, const void *obj)
+{
+	if (!s || !obj)
+		return false;
+	calx__obj *h = calx__obj_of((calx_session *)s, obj);
+	return h && (h->flags & CALX__EXPIRED);
+}
+
+/* The row's values, field by field, into a scratch snapshot; the object is untouched if one fails. */
+static int row_to_scratch(calx_session *s, calx__obj *h, const calx_value *row, unsigned char *scratch,
+                          uint64_t *nulls)
+{
+	const calx_mapper_desc *d = h->m->desc;
+	memset(nulls, 0, h->m->field_words * sizeof *nulls);
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		bool isnull;
+		int rc = calx__field_set(&d->fields[f], scratch, &row[f], &s->arena, &isnull, &s->err);
+		if (rc != CALX_OK)
+			return rc;
+		if (isnull)
+			calx__bit_set(nulls, f, true);
+	}
+	return CALX_OK;
+}
+
+int calx__reload(calx_session *s, calx__obj *h, const calx_value *row)
+{
+	const calx__mapper *m = h->m;
+	const calx_mapper_desc *d = m->desc;
+	/* the null bits after the scratch snapshot, aligned (calloc's block is aligned for any type) */
+	size_t words = m->field_words;
+	size_t snap_size = (m->nulls_off - m->snap_off + sizeof(uint64_t) - 1) / sizeof(uint64_t) * sizeof(uint64_t);
+	uint64_t small[8], *dirty = small;
+	unsigned char *scratch = calx__calloc(1, snap_size + words * sizeof(uint64_t));
+	if (!scratch || (words > 8 && !(dirty = calx__malloc(words * sizeof *dirty)))) {
+		calx__free(scratch);
+		return calx__fail(s, CALX_ENOMEM, "out of memory reloading a struct %s", d->name);
+	}
+	uint64_t *nulls = (uint64_t *)(scratch + snap_size);
+	int rc = row_to_scratch(s, h, row, scratch, nulls);
+	if (rc == CALX_OK) {
+		/* changes the program made since the last load or flush: kept, written by the next flush */
+		calx__state_normalize_nulls(h);
+		bool any = calx__state_dirty_set(h, dirty);
+		unsigned char *snap = calx__obj_snap(h), *obj = calx__obj_ptr(h);
+		for (unsigned i = 0; i < m->n_spans; i++)
+			memcpy(snap + m->spans[i].off, scratch + m->spans[i].off, m->spans[i].len);
+		memcpy(calx__obj_snap_nulls(h), nulls, words * sizeof *nulls);
+		if (!any) {
+			calx__state_revert(h);
+		} else {
+			for (unsigned f = 0; f < d->n_fields; f++) {
+				if (calx__bit(dirty, f))
+					continue;
+				const calx_field_desc *fd = &d->fields[f];
+				memcpy(obj + fd->offset, snap + fd->offset, fd->size);
+				calx__bit_set(calx__obj_nulls(h), f, calx__bit(nulls, f));
+			}
+		}
+		h->flags &= (uint16_t)~CALX__EXPIRED;
+	}
+	if (dirty != small)
+		calx__free(dirty);
+	calx__free(scratch);
+	return rc;
+}
+
+int calx__refresh(calx_session *s, calx__obj *h)
+{
+	const calx__mapper *m = h->m;
+	const calx_mapper_desc *d = m->desc;
+	calx_value key[CALX__MAX_PK];
+	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
+	if (rc != CALX_OK || (rc = calx__begin(s)) != CALX_OK)
+		return rc;
+	calx__stmt *st;
+	if ((rc = calx__prepare_get(s->conn, m, &st, &s->err)) != CALX_OK)
+		return rc;
+	for (unsigned i = 0; i < m->n_pk && rc == CALX_OK; i++)
+		rc = s->d->bind(st->st, i, &key[i], &s->err);
+	if (rc == CALX_OK)
+		rc = s->d->step(st->st, &s->err);
+	if (rc == CALX_ROW) {
+		calx_value stack_row[32], *row = stack_row;
+		if (d->n_fields > 32 && !(row = calx__malloc(d->n_fields * sizeof *row))) {
+			rc = calx__fail(s, CALX_ENOMEM, "out of memory reloading a struct %s", d->name);
+		} else {
+			for (unsigned f = 0; f < d->n_fields; f++)
+				s->d->column(st->st, f, &row[f]);
+			rc = calx__reload(s, h, row);
+			if (row != stack_row)
+				calx__free(row);
+		}
+	} else if (rc == CALX_DONE) {
+		/* deleted by another connection: the object leaves the session, as SQLAlchemy's refresh does */
+		calx__detach(s, h);
+		h->flags &= (uint16_t)~CALX__EXPIRED;
+		rc = calx__fail(s, CALX_ENOTFOUND, "refresh %s: the row is no longer in \"%s\" (deleted by another "
+		                "transaction); the object is detached", d->name, d->table);
+	}
+	calx__stmt_release(st);
+	return rc;
+}
+
+int calx_session_refresh(calx_session *s, void *obj)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = refuse_in_listener(s, "calx_session_refresh");
+	if (rc == CALX_OK)
+		rc = calx__check_usable(s);
+	if (rc != CALX_OK)
+		return rc;
+	calx__obj *h = calx__obj_of(s, obj);
+	if (!h)
+		return s->err.code;
+	if (h->state != CALX__PERSISTENT)
+		return calx__fail(s, CALX_EINVAL, "refresh %s: the object has no row in this session (only a persistent "
+		                  "object can be refreshed)", h->m->desc->name);
+	return calx__refresh(s, h);
+}
