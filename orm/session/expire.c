@@ -100,16 +100,16 @@ int calx__reload(calx_session *s, calx__obj *h, const calx_value *row)
 {
 	const calx__mapper *m = h->m;
 	const calx_mapper_desc *d = m->desc;
-	/* the null bits after the scratch snapshot, aligned (calloc's block is aligned for any type) */
+	/*
+	 * One block: the scratch snapshot, then its null bits and the dirty
+	 * bits, aligned (calloc's block is aligned for any type).
+	 */
 	size_t words = m->field_words;
 	size_t snap_size = (m->nulls_off - m->snap_off + sizeof(uint64_t) - 1) / sizeof(uint64_t) * sizeof(uint64_t);
-	uint64_t small[8], *dirty = small;
-	unsigned char *scratch = calx__calloc(1, snap_size + words * sizeof(uint64_t));
-	if (!scratch || (words > 8 && !(dirty = calx__malloc(words * sizeof *dirty)))) {
-		calx__free(scratch);
+	unsigned char *scratch = calx__calloc(1, snap_size + 2 * words * sizeof(uint64_t));
+	if (!scratch)
 		return calx__fail(s, CALX_ENOMEM, "out of memory reloading a struct %s", d->name);
-	}
-	uint64_t *nulls = (uint64_t *)(scratch + snap_size);
+	uint64_t *nulls = (uint64_t *)(scratch + snap_size), *dirty = nulls + words;
 	int rc = row_to_scratch(s, h, row, scratch, nulls);
 	if (rc == CALX_OK) {
 		/* changes the program made since the last load or flush: kept, written by the next flush */
@@ -132,8 +132,6 @@ int calx__reload(calx_session *s, calx__obj *h, const calx_value *row)
 		}
 		h->flags &= (uint16_t)~CALX__EXPIRED;
 	}
-	if (dirty != small)
-		calx__free(dirty);
 	calx__free(scratch);
 	return rc;
 }

@@ -57,4 +57,14 @@ struct CALX_TABLE("alloc_wide_rows") wide_row {
 	unsigned char c38[4];
 };
 
+/*
+ * Rows of 4 KiB: a few of them fill a chunk of a session's arena, so a
+ * copy of one (an undo snapshot, a savepoint's note) soon needs a new chunk.
+ */
+struct CALX_TABLE("alloc_big_rows") big_row {
+	int64_t id CALX(primary_key, autoincrement(false));
+	int32_t n;
+	char text[4096];
+};
+
 #endif
