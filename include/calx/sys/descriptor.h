@@ -21,6 +21,7 @@
 #ifndef CALX_SYS_DESCRIPTOR_H
 #define CALX_SYS_DESCRIPTOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
