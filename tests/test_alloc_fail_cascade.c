@@ -61,11 +61,11 @@ static int delete_folder(calx_session *s)
 	for (int k = 0; k < 2 && rc == CALX_OK; k++) {
 		q = calx_select_new(s, held[k]);
 		rc = q ? calx_select_all(q, &items, &n) : calx_session_errcode(s);
+		if (rc == CALX_OK && n == N_CHILDREN && k == 0)
+			tag_id = ((struct rel_tag *)items[0])->id;      /* items go with q */
 		calx_select_free(q);
 		if (rc == CALX_OK && n != N_CHILDREN)
 			return CALX_EINVAL;
-		if (rc == CALX_OK && k == 0)
-			tag_id = ((struct rel_tag *)items[0])->id;
 	}
 	if (rc != CALX_OK || (rc = calx_session_delete(s, f)) != CALX_OK || (rc = calx_session_commit(s)) != CALX_OK)
 		return rc;
