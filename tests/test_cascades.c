@@ -207,6 +207,26 @@ static void a_database_cascade_is_seen_and_a_rollback_undoes_it(void **state)
 	assert_int_equal(count_rows(fx, &rel_stamp_mapper), 1);
 }
 
+/* A pending folder deleted before any flush takes its pending files with it: nothing is inserted. */
+static void a_pending_parent_deleted_takes_its_pending_children(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fx->s;
+	struct rel_folder *f = rel_folder_new(s);
+	struct rel_file *a = rel_file_new(s), *b = rel_file_new(s);
+	assert_non_null(f);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_ok(s, rel_folder_files_append(s, f, a));
+	assert_ok(s, rel_folder_files_append(s, f, b));
+	assert_ok(s, calx_session_add(s, f));
+	assert_ok(s, calx_session_delete(s, f));
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(a->id, 0);
+	assert_int_equal(count_rows(fx, &rel_folder_mapper), 0);
+	assert_int_equal(count_rows(fx, &rel_file_mapper), 0);
+}
+
 /* What calx-reflect wrote for the options. */
 static void the_records_say_what_the_header_says(void **state)
 {
@@ -226,6 +246,7 @@ int main(void)
 		T(without_delete_cascade_keys_go_null_or_the_delete_is_refused),
 		T(passive_deletes_leave_the_rows_to_the_database_and_hand_out_none),
 		T(a_database_cascade_is_seen_and_a_rollback_undoes_it),
+		T(a_pending_parent_deleted_takes_its_pending_children),
 		T(the_records_say_what_the_header_says),
 	};
 	return RUN_ON_ALL_DIALECTS("cascades", tests);

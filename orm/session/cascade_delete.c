@@ -43,18 +43,24 @@ static int load_children(calx_session *s, calx__obj *h)
 	return CALX_OK;
 }
 
-/* Does one-to-many i of h keep its children (no delete cascade) with keys that go NULL? */
-static bool nullifies(const calx__obj *h, unsigned i)
+/*
+ * Does one-to-many i of h keep its children (no delete cascade) with keys
+ * that go NULL? Only when h has a row: a pending parent's children never
+ * had its key (it was never inserted), and the flush says so if they are
+ * still linked to it.
+ */
+static bool nullifies(const calx__obj *h, unsigned i, bool had_row)
 {
 	const calx_relationship_desc *d = h->m->rels[i].desc;
-	return d->kind == CALX_REL_ONE_TO_MANY && !(d->cascade & CALX_CASCADE_DELETE) && calx__rel_is_loaded(h, i);
+	return had_row && d->kind == CALX_REL_ONE_TO_MANY && !(d->cascade & CALX_CASCADE_DELETE) &&
+	       calx__rel_is_loaded(h, i);
 }
 
 /* Before anything changes: a child whose foreign key would go NULL but is NOT NULL refuses the delete. */
 static int check_nullable(calx_session *s, calx__obj *h)
 {
 	for (unsigned i = 0; i < h->m->n_rels; i++) {
-		if (!nullifies(h, i))
+		if (!nullifies(h, i, h->state == CALX__PERSISTENT))
 			continue;
 		const calx__rel *x = &h->m->rels[i];
 		calx_list l = calx__rel_get_list(h, i);
@@ -101,7 +107,7 @@ static int nullify_children(calx_session *s, calx__obj *h, unsigned i)
 	return CALX_OK;
 }
 
-static int walk(calx_session *s, calx__obj *h);
+static int walk(calx_session *s, calx__obj *h, bool had_row);
 
 static int delete_children(calx_session *s, calx__obj *h, unsigned i)
 {
@@ -128,18 +134,19 @@ int calx__rel_cascade_delete(calx_session *s, calx__obj *h, int (*mark)(calx_ses
 {
 	bool autoflush = s->autoflush;
 	s->autoflush = false;
+	bool had_row = h->state == CALX__PERSISTENT;
 	int rc = load_children(s, h);
 	if (rc == CALX_OK)
 		rc = check_nullable(s, h);
 	if (rc == CALX_OK)
 		rc = mark(s, h);
 	if (rc == CALX_OK)
-		rc = walk(s, h);
+		rc = walk(s, h, had_row);
 	s->autoflush = autoflush;
 	return rc;
 }
 
-static int walk(calx_session *s, calx__obj *h)
+static int walk(calx_session *s, calx__obj *h, bool had_row)
 {
 	for (unsigned i = 0; i < h->m->n_rels; i++) {
 		const calx_relationship_desc *d = h->m->rels[i].desc;
@@ -152,7 +159,8 @@ static int walk(calx_session *s, calx__obj *h)
 			if (t && (t->state == CALX__PENDING || t->state == CALX__PERSISTENT))
 				rc = calx_session_delete(s, p);
 		} else if (calx__rel_is_loaded(h, i)) {
-			rc = nullifies(h, i) ? nullify_children(s, h, i) : delete_children(s, h, i);
+			rc = nullifies(h, i, had_row) ? nullify_children(s, h, i)
+			     : d->cascade & CALX_CASCADE_DELETE ? delete_children(s, h, i) : CALX_OK;
 		}
 		if (rc != CALX_OK)
 			return rc;
