@@ -52,6 +52,7 @@ typedef enum calxr__opt {
 	CALXR__OPT_FOREIGN_KEYS,  /* foreign_keys("col", ...): which foreign key is the join */
 	CALXR__OPT_CASCADE,       /* cascade("save-update, merge") */
 	CALXR__OPT_LAZY,          /* lazy("select" | "raise" | "noload") */
+	CALXR__OPT_PASSIVE_DELETES, /* passive_deletes: the database's ON DELETE removes the children */
 	CALXR__OPT_COUNT
 } calxr__opt;
 
@@ -90,7 +91,8 @@ typedef struct calxr__field_opts {
 
 /* The options a relationship field takes; any other makes it a column. */
 #define CALXR__REL_OPTS ((1u << CALXR__OPT_BACK_POPULATES) | (1u << CALXR__OPT_FOREIGN_KEYS) | \
-			 (1u << CALXR__OPT_CASCADE) | (1u << CALXR__OPT_LAZY))
+			 (1u << CALXR__OPT_CASCADE) | (1u << CALXR__OPT_LAZY) | \
+			 (1u << CALXR__OPT_PASSIVE_DELETES))
 
 #define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0 }
 

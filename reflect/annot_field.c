@@ -38,6 +38,7 @@ static const struct opt_spec {
 	[CALXR__OPT_FOREIGN_KEYS] = { "foreign_keys", 1, -1 },
 	[CALXR__OPT_CASCADE] = { "cascade", 1, 1 },
 	[CALXR__OPT_LAZY] = { "lazy", 1, 1 },
+	[CALXR__OPT_PASSIVE_DELETES] = { "passive_deletes", 0, 0 },
 };
 
 const char *calxr__opt_name(calxr__opt o)

@@ -94,7 +94,8 @@ static void relationships(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 			}
 		if (!any)
 			calxr__buf_put(b, "0");
-		calxr__buf_printf(b, ", .loading = %s },\n", loading[r->loading]);
+		calxr__buf_printf(b, ", .loading = %s%s },\n", loading[r->loading],
+				 r->passive_deletes ? ", .passive_deletes = true" : "");
 	}
 	calxr__buf_put(b, "};\n");
 }

@@ -188,12 +188,35 @@ static void pair(calxr__ctx *cx, calxr__table *t, calxr__relation *r)
 		r->back_populates = calxr__strdup(cx, found->name);
 }
 
+/*
+ * passive_deletes leaves the children to the database: it needs a
+ * one-to-many whose foreign key says what the database does with them.
+ */
+static bool check_passive(calxr__ctx *cx, const calxr__table *t, const calxr__relation *r)
+{
+	if (!r->passive_deletes)
+		return true;
+	if (r->kind != CALX_REL_ONE_TO_MANY) {
+		calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': passive_deletes applies only to a CALX_LIST (one-to-many) field",
+			    r->name, t->tag);
+		return false;
+	}
+	const calxr__table *ct = &cx->tables[r->fk_table];
+	const calxr__constraint *c = fk_cons(ct, r->fk);
+	const char *act = c ? c->c.ondelete : NULL;
+	if (act && (!strcmp(act, "CASCADE") || !strcmp(act, "SET NULL")))
+		return true;
+	calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': passive_deletes needs the foreign key of table '%s' to say ondelete=\"CASCADE\" or \"SET NULL\" (it says %s): the database would refuse or keep the children",
+		    r->name, t->tag, ct->table, act ? act : "nothing");
+	return false;
+}
+
 void calxr__relations(calxr__ctx *cx)
 {
 	for (unsigned i = 0; i < cx->n_tables; i++)
 		for (unsigned k = 0; k < cx->tables[i].n_rels; k++) {
 			calxr__relation *r = &cx->tables[i].rels[k];
-			r->ok = find_join(cx, &cx->tables[i], r);
+			r->ok = find_join(cx, &cx->tables[i], r) && check_passive(cx, &cx->tables[i], r);
 		}
 	for (unsigned i = 0; i < cx->n_tables; i++)
 		for (unsigned k = 0; k < cx->tables[i].n_rels; k++)

@@ -8,7 +8,7 @@
  *   address_set_user(s, a, u)           a->user = u, both sides kept in step
  *   user_addresses(s, u, &items, &n)    load if needed, then u->addresses
  *   user_addresses_append(s, u, a)      append, a->user = u
- *   user_addresses_remove(s, u, a)      remove, a->user = NULL
+ *   user_addresses_remove(s, u, a)      remove, a->user = NULL (delete-orphan: a is deleted)
  * and a handle per relationship (ADDRESS_REL_USER, a const
  * calx_relationship_desc *).
  *
@@ -68,7 +68,11 @@ int calx_related_set(calx_session *s, void *obj, const calx_relationship_desc *r
  * its old parent's loaded list.
  */
 int calx_related_append(calx_session *s, void *obj, const calx_relationship_desc *rel, void *item);
-/* One-to-many: remove item from obj's list; its back-reference becomes NULL. CALX_ENOTFOUND if absent. */
+/*
+ * One-to-many: remove item from obj's list; its back-reference becomes
+ * NULL. With cascade("delete-orphan") item is deleted (at the next flush).
+ * CALX_ENOTFOUND if absent.
+ */
 int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc *rel, void *item);
 
 #ifdef __cplusplus

@@ -48,7 +48,15 @@ void *calx_object_new(calx_session *s, const calx_mapper_desc *m);
  * persistent object, note it for the next flush's change check.
  */
 int calx_session_add(calx_session *s, void *obj);
-/* Mark a persistent object for delete; a pending one is simply dropped. */
+/*
+ * Mark a persistent object for delete; a pending one is simply dropped.
+ * Its relationships follow SQLAlchemy's cascades: with "delete", the
+ * related objects are deleted too (an unloaded list is loaded first,
+ * unless passive_deletes); without it, a persistent object's children get
+ * NULL foreign keys, and a NOT NULL one refuses with CALX_ENOTNULL before
+ * anything changes. After the flush, objects whose rows the database's
+ * ON DELETE CASCADE removed are not handed out (README, Relationships).
+ */
 int calx_session_delete(calx_session *s, void *obj);
 /*
  * Remove an object from the session without touching the database: a

@@ -131,7 +131,7 @@ int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk
 		if (cf->flags & CALX_FIELD_NOT_NULL)
 			return calx__fail(s, CALX_ENOTNULL,
 			                  "relationship '%s.%s' is NULL, but its foreign key column \"%s\".\"%s\" is NOT NULL "
-			                  "(delete-orphan is not supported yet: delete the object, or link it to a parent)",
+			                  "(delete the object, link it to a parent, or give the parent's list cascade(\"delete-orphan\"))",
 			                  cd->name, relname, cd->table, cf->column);
 	}
 	for (unsigned k = 0; k < fk->n_columns; k++) {
@@ -307,6 +307,13 @@ int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc
 	if (k == l.n)
 		return calx__fail(s, CALX_ENOTFOUND, "relationship '%s.%s': the object is not in the list",
 		                  h->m->desc->name, rel->name);
+	/* delete-orphan: out of the list, the child is deleted (its key is left as it is: the row goes) */
+	if (rel->cascade & CALX_CASCADE_DELETE_ORPHAN) {
+		list_drop(h, (unsigned)i, item);
+		if (back)
+			calx__rel_put_ptr(t, (unsigned)x->back, NULL);
+		return calx__rel_orphan(s, t);
+	}
 	/*
 	 * No pointer on the child's side: its foreign key goes NULL now, as
 	 * the flush would set it; a NOT NULL key refuses, and the list stays.

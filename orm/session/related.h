@@ -100,4 +100,12 @@ bool calx__rel_key_known(const calx__obj *parent);
 int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent,
                        const char *relname, bool *changed);
 
+/*
+ * cascade_delete.c: what deleting h does to its related objects (delete
+ * cascade, or the children's foreign keys set NULL): its lists loaded
+ * first, then mark(s, h) marks h itself deleted, then the walk; and delete-orphan's delete of a child removed from a list.
+ */
+int calx__rel_cascade_delete(calx_session *s, calx__obj *h, int (*mark)(calx_session *, calx__obj *));
+int calx__rel_orphan(calx_session *s, calx__obj *child);
+
 #endif

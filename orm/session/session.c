@@ -253,6 +253,22 @@ int calx_session_add(calx_session *s, void *obj)
 	}
 }
 
+/* A pending object becomes transient; a persistent one is listed for the flush's delete. */
+static int mark_deleted(calx_session *s, calx__obj *h)
+{
+	if (h->state == CALX__PENDING) {
+		h->state = CALX__TRANSIENT;
+		return CALX_OK;
+	}
+	if (!(h->flags & CALX__IN_DELETED)) {
+		if (calx__objvec_push(&s->deleted, h) != CALX_OK)
+			return calx__fail(s, CALX_ENOMEM, "out of memory deleting a struct %s", h->m->desc->name);
+		h->flags |= CALX__IN_DELETED;
+	}
+	h->state = CALX__DELETED;
+	return CALX_OK;
+}
+
 int calx_session_delete(calx_session *s, void *obj)
 {
 	if (!s)
@@ -270,16 +286,20 @@ int calx_session_delete(calx_session *s, void *obj)
 			return calx__refuse_in_listener(s, "calx_session_delete",
 			                                "the object is inserted by the running flush; delete it after the "
 			                                "flush (or in before_flush)");
-		h->state = CALX__TRANSIENT;
-		return CALX_OK;
-	case CALX__PERSISTENT:
-		if (!(h->flags & CALX__IN_DELETED)) {
-			if (calx__objvec_push(&s->deleted, h) != CALX_OK)
-				return calx__fail(s, CALX_ENOMEM, "out of memory deleting a struct %s", h->m->desc->name);
-			h->flags |= CALX__IN_DELETED;
+		if (!h->m->n_rels) {
+			h->state = CALX__TRANSIENT;
+			return CALX_OK;
 		}
-		h->state = CALX__DELETED;
-		return CALX_OK;
+		if ((rc = calx__rel_cascade_delete(s, h, mark_deleted)) != CALX_OK)
+			h->state = CALX__PENDING;
+		return rc;
+	case CALX__PERSISTENT:
+		if (!h->m->n_rels)
+			return mark_deleted(s, h);
+		/* marked before the walk: the walk stops at it, and the flush links nothing to it */
+		if ((rc = calx__rel_cascade_delete(s, h, mark_deleted)) != CALX_OK && h->state == CALX__DELETED)
+			h->state = CALX__PERSISTENT;    /* s->deleted skips it (as after calx_session_add) */
+		return rc;
 	case CALX__TRANSIENT:
 	case CALX__DETACHED:
 		return calx__fail(s, CALX_EINVAL, "struct %s is not in the session: add it before deleting it",

@@ -45,7 +45,8 @@ enum calx__obj_flags {
 	CALX__IN_OBJS = 1u << 6,        /* listed in s->objs */
 	CALX__IN_MARKED = 1u << 7,      /* listed in s->marked */
 	CALX__REKEY = 1u << 8,          /* a flushed update changed the primary key: re-key in phase B */
-	CALX__EXPIRED = 1u << 9         /* reload from the database before handing it out (expire.c) */
+	CALX__EXPIRED = 1u << 9,        /* reload from the database before handing it out (expire.c) */
+	CALX__DB_GONE = 1u << 10        /* its row goes with a parent's, by ON DELETE CASCADE (unitofwork/ondelete.c) */
 };
 
 typedef struct calx__obj {

@@ -74,6 +74,7 @@ void calx__uow_close(calx_session *s)
 		calx__free(p->saved);
 		calx__free(p->late.v);
 	}
+	calx__free(p->db_gone.v);
 	s->plan = NULL;         /* the plan itself is the session's memory */
 }
 
@@ -241,8 +242,12 @@ static int reserve_phase_b(calx_session *s, calx__plan *p)
 	size_t rekeys = 0;
 	for (size_t i = 0; i < p->updates.n; i++)
 		rekeys += (p->updates.v[i]->flags & CALX__REKEY) != 0;
+	int rc = calx__ondelete_collect(s, p);
+	if (rc != CALX_OK)
+		return rc;
 	if (calx__grow((void **)&s->objs.v, &s->objs.cap, s->objs.n + p->inserts.n, sizeof(calx__obj *)) != 0 ||
-	    calx__grow((void **)&s->txn_log.v, &s->txn_log.cap, s->txn_log.n + p->inserts.n + p->deletes.n,
+	    calx__grow((void **)&s->txn_log.v, &s->txn_log.cap,
+	               s->txn_log.n + p->inserts.n + p->deletes.n + p->db_gone.n,
 	               sizeof(calx__obj *)) != 0)
 		return calx__fail(s, CALX_ENOMEM, "out of memory finishing the flush");
 	return calx__idmap_reserve(s, p->inserts.n + rekeys);
@@ -295,6 +300,14 @@ static void phase_b(calx_session *s, calx__plan *p)
 		calx__idmap_remove(s, h);
 		log_obj(s, h, CALX__GONE_IN_TXN);
 	}
+	/* rows the database deleted by ON DELETE CASCADE: not handed out again (ondelete.c) */
+	for (size_t i = 0; i < p->db_gone.n; i++) {
+		calx__obj *h = p->db_gone.v[i];
+		h->state = CALX__GONE;
+		calx__idmap_remove(s, h);
+		log_obj(s, h, CALX__GONE_IN_TXN);
+	}
+	calx__ondelete_clear(p);
 	/* objects dropped from pending by a delete stay transient, off the list */
 	drop_taken(&s->pending, p->pending_from, CALX__IN_PENDING);
 	drop_taken(&s->deleted, p->deleted_from, CALX__IN_DELETED);
@@ -349,6 +362,7 @@ int calx__flush(calx_session *s)
 		return rc;
 	}
 	s->flushing = false;
+	calx__ondelete_clear(p);
 	if (p->n_links)
 		calx__rel_undo(s, p);   /* the foreign keys the links set, as they were */
 	if (!begun)

@@ -57,6 +57,7 @@ typedef struct calx__plan {
 	unsigned char **saved;
 	size_t n_saved, cap_saved;
 	calx__objvec late;
+	calx__objvec db_gone;   /* persistent objects whose rows the database's ON DELETE CASCADE removes (ondelete.c) */
 	calx__obj *small_rows[3][CALX__PLAN_ROWS];     /* inserts, updates, deletes while short */
 	calx_value small_params[CALX__PLAN_PARAMS];
 } calx__plan;
@@ -130,6 +131,15 @@ void calx__rel_undo(calx_session *s, calx__plan *p);
 void calx__rel_done(calx_session *s, calx__plan *p);
 /* Free what relate.c keeps in the plan. */
 void calx__rel_free(calx__plan *p);
+
+/*
+ * ondelete.c: before phase B, the session's persistent objects whose rows
+ * the database deleted with this flush's deletes (ON DELETE CASCADE) go
+ * into p->db_gone, flagged; phase B makes them gone. _clear drops the
+ * list and the flags (after phase B, or when the flush failed).
+ */
+int calx__ondelete_collect(calx_session *s, calx__plan *p);
+void calx__ondelete_clear(calx__plan *p);
 
 /* undo.c */
 /* Keep what rollback needs of a persistent object before its first change in the transaction. */

@@ -61,4 +61,48 @@ struct CALX_TABLE("rel_books", foreign_key("room, slot", "rel_shelves(room, slot
 	struct rel_shelf *shelf;
 };
 
+/*
+ * Cascades on delete. A folder's files go with it and when removed from
+ * its list (cascade("all, delete-orphan"), a NOT NULL key); its tags are
+ * left to the database (passive_deletes over ON DELETE CASCADE), and so
+ * are the stamps of a tag (no relationship at all); its memos and pins
+ * keep SQLAlchemy's default: the key goes NULL, refused when NOT NULL.
+ */
+struct CALX_TABLE("rel_folders") rel_folder {
+	int64_t id CALX(primary_key);
+	char name[16];
+	CALX_LIST(struct rel_file) files CALX(cascade("all, delete-orphan"));
+	CALX_LIST(struct rel_tag) tags CALX(passive_deletes);
+	CALX_LIST(struct rel_memo) memos;
+	CALX_LIST(struct rel_pin) pins;
+};
+
+struct CALX_TABLE("rel_files") rel_file {
+	int64_t id CALX(primary_key);
+	char name[16];
+	int64_t folder_id CALX(foreign_key("rel_folders.id"));
+	struct rel_folder *folder;
+};
+
+struct CALX_TABLE("rel_tags") rel_tag {
+	int64_t id CALX(primary_key);
+	char label[16];
+	calx_opt_int64 folder_id CALX(foreign_key("rel_folders.id", ondelete="CASCADE"));
+};
+
+struct CALX_TABLE("rel_stamps") rel_stamp {
+	int64_t id CALX(primary_key);
+	int64_t tag_id CALX(foreign_key("rel_tags.id", ondelete="CASCADE"));
+};
+
+struct CALX_TABLE("rel_memos") rel_memo {
+	int64_t id CALX(primary_key);
+	calx_opt_int64 folder_id CALX(foreign_key("rel_folders.id"));
+};
+
+struct CALX_TABLE("rel_pins") rel_pin {
+	int64_t id CALX(primary_key);
+	int64_t folder_id CALX(foreign_key("rel_folders.id"));
+};
+
 #endif

@@ -21,6 +21,7 @@
 #ifndef CALX_SYS_DESCRIPTOR_H
 #define CALX_SYS_DESCRIPTOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -261,6 +262,12 @@ typedef struct calx_relationship_desc {
 	const char *back_populates;         /* the target's field kept in sync in memory, or NULL */
 	uint32_t cascade;                   /* enum calx_cascade */
 	calx_loading loading;
+	/*
+	 * passive_deletes (one-to-many): deleting the parent neither loads
+	 * the children nor writes them; the foreign key's ON DELETE CASCADE
+	 * or SET NULL does it in the database.
+	 */
+	bool passive_deletes;
 	const void *reserved[4];
 } calx_relationship_desc;
 

@@ -1,0 +1,107 @@
+/*
+ * Rows the database deleted on its own: a foreign key declared with
+ * ondelete="CASCADE" makes the database delete the children of every row
+ * the flush deletes, whether or not the session knew about them (a
+ * relationship without the delete cascade, or with passive_deletes). The
+ * session must not hand those children out afterwards: a get would find
+ * them in the identity map and return a row that no longer exists.
+ *
+ * Before phase B (which cannot fail), calx__ondelete_collect lists every
+ * persistent object of the session whose CASCADE foreign key holds the
+ * key of a row this flush deletes, and then, as the database does, the
+ * objects that refer to those, until nothing new is found. Phase B makes
+ * them gone as it makes the flush's own deletes gone (and a rollback puts
+ * them back, as it puts those back).
+ *
+ * ondelete="SET NULL" is not mirrored: the child stays in the session
+ * with the foreign key it had (expire or refresh it to read the NULL).
+ *
+ * Cost: nothing unless the flush deleted rows and the registry has a
+ * CASCADE foreign key; then O(gone x objects) comparisons, gone being the
+ * flush's deletes and what they cascade to.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "mapping/value.h"
+#include "session/session.h"
+#include "unitofwork/plan.h"
+#include "unitofwork/uow.h"
+
+static bool same_value(const calx_value *a, const calx_value *b)
+{
+	if (a->kind != b->kind || a->kind == CALX_VALUE_NULL)
+		return false;   /* NULL matches nothing, as in SQL */
+	if (a->kind == CALX_VALUE_INT)
+		return a->u.i == b->u.i;
+	if (a->kind == CALX_VALUE_REAL)
+		return a->u.d == b->u.d;
+	return a->u.s.n == b->u.s.n && !memcmp(a->u.s.p, b->u.s.p, a->u.s.n);
+}
+
+/* Does child's foreign key fk hold parent's referenced columns? */
+static bool refers_to(const calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent)
+{
+	const calx_mapper_desc *cd = child->m->desc, *pd = parent->m->desc;
+	calx_error ignored;
+	for (unsigned k = 0; k < fk->n_columns; k++) {
+		const calx_field_desc *cf = &cd->fields[fk->columns[k]], *pf = &pd->fields[fk->ref_columns[k]];
+		calx_value cv, pv;
+		if (calx__field_get(cf, calx__obj_ptr(child), calx__field_null(child, cf), &cv, &ignored) != CALX_OK ||
+		    calx__field_get(pf, calx__obj_ptr(parent), calx__field_null(parent, pf), &pv, &ignored) != CALX_OK ||
+		    !same_value(&cv, &pv))
+			return false;
+	}
+	return true;
+}
+
+static bool cascades_from(const calx__obj *child, const calx__obj *parent)
+{
+	const calx_table_desc *t = child->m->desc->tables[0], *pt = parent->m->desc->tables[0];
+	for (unsigned f = 0; f < t->n_fks; f++) {
+		const calx_fk_desc *fk = &t->fks[f];
+		if (fk->ref_table == pt && fk->ondelete && !strcmp(fk->ondelete, "CASCADE") &&
+		    refers_to(child, fk, parent))
+			return true;
+	}
+	return false;
+}
+
+static bool any_cascade_fk(const calx_registry *reg)
+{
+	for (unsigned i = 0; i < reg->n_mappers; i++) {
+		const calx_table_desc *t = reg->mappers[i].desc->tables[0];
+		for (unsigned f = 0; f < t->n_fks; f++)
+			if (t->fks[f].ondelete && !strcmp(t->fks[f].ondelete, "CASCADE"))
+				return true;
+	}
+	return false;
+}
+
+int calx__ondelete_collect(calx_session *s, calx__plan *p)
+{
+	calx__objvec *gone = &p->db_gone;
+	gone->n = 0;
+	if (!p->deletes.n || !any_cascade_fk(s->reg))
+		return CALX_OK;
+	/* parents: the flush's deletes, then what they cascaded to (gone grows as it goes) */
+	for (size_t j = 0; j < p->deletes.n + gone->n; j++) {
+		const calx__obj *parent = j < p->deletes.n ? p->deletes.v[j] : gone->v[j - p->deletes.n];
+		for (size_t i = 0; i < s->objs.n; i++) {
+			calx__obj *c = s->objs.v[i];
+			if (!c || c->state != CALX__PERSISTENT || (c->flags & CALX__DB_GONE) || !cascades_from(c, parent))
+				continue;
+			if (calx__objvec_push(gone, c) != CALX_OK)
+				return calx__fail(s, CALX_ENOMEM, "out of memory noting the rows the database's ON DELETE "
+				                  "CASCADE removed after deleting a struct %s", parent->m->desc->name);
+			c->flags |= CALX__DB_GONE;
+		}
+	}
+	return CALX_OK;
+}
+
+void calx__ondelete_clear(calx__plan *p)
+{
+	for (size_t i = 0; i < p->db_gone.n; i++)
+		p->db_gone.v[i]->flags &= (uint16_t)~CALX__DB_GONE;
+	p->db_gone.n = 0;
+}
