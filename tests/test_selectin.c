@@ -328,6 +328,45 @@ static void a_composite_key_loads_select_in(void **state)
 	calx_session_free(s);
 }
 
+/*
+ * One more key than a statement may bind (32766 parameters on SQLite,
+ * 65535 on PostgreSQL): the IN list is cut in two, 3 statements in all,
+ * and the one mail, on the last member (in the second share), still
+ * reaches its member.
+ */
+static void over_the_parameter_limit_the_in_list_is_cut(void **state)
+{
+	fixture *fx = *state;
+	size_t limit = BY_DIALECT(fx, 32766u, 65535u), n_members = limit + 1;
+	struct sin_member *last = NULL;
+	for (size_t i = 0; i < n_members; i++) {
+		assert_non_null(last = sin_member_new(fx->s));
+		snprintf(last->name, sizeof last->name, "m%zu", i);
+		assert_ok(fx->s, calx_session_add(fx->s, last));
+	}
+	struct sin_mail *a = sin_mail_new(fx->s, .addr = "last@x");
+	assert_non_null(a);
+	assert_ok(fx->s, sin_member_mails_append(fx->s, last, a));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *s = session_in_txn(fx);
+	calx_select *q;
+	size_t n;
+	uint64_t before = statements(s);
+	struct sin_member **ms = members(s, &q, CALX_LOAD_SELECTIN, &n);
+	assert_int_equal(n, n_members);
+	assert_int_equal(statements(s) - before, 3);
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		assert_true(calx_related_is_loaded(s, ms[i], SIN_MEMBER_REL_MAILS));
+		total += ms[i]->mails.n;
+	}
+	assert_int_equal(total, 1);
+	assert_int_equal(ms[n - 1]->mails.n, 1);
+	assert_string_equal(ms[n - 1]->mails.items[0]->addr, "last@x");
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
 static void bad_options_are_refused(void **state)
 {
 	fixture *fx = *state;
@@ -357,6 +396,7 @@ int main(void)
 		T(three_levels_take_three_statements),
 		T(a_declared_selectin_loads_unless_the_select_says_lazy),
 		T(a_composite_key_loads_select_in),
+		T(over_the_parameter_limit_the_in_list_is_cut),
 		T(bad_options_are_refused),
 	};
 	return RUN_ON_ALL_DIALECTS("selectin", tests);
