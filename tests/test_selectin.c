@@ -144,6 +144,20 @@ static void select_next_loads_before_the_first_row(void **state)
 	assert_int_equal(seen, 4);
 	assert_int_equal(total, 0 + 1 + 2 + 3);
 	calx_select_free(q);
+	/* calx_select_all after calx_select_next: the rows not handed out yet */
+	q = calx_select_new(s, &sin_member_mapper);
+	assert_ok(s, calx_select_load(q, SIN_MEMBER_REL_MAILS, CALX_LOAD_SELECTIN));
+	calx_where(q, calx_lt(SIN_MEMBER_NAME, "m004"));
+	calx_order_by(q, SIN_MEMBER_ID, CALX_ASC);
+	assert_int_equal(calx_select_next(q, (void **)&m), CALX_ROW);
+	assert_string_equal(m->name, "m000");
+	void **rest;
+	size_t n_rest;
+	assert_ok(s, calx_select_all(q, &rest, &n_rest));
+	assert_int_equal(n_rest, 3);
+	assert_string_equal(((struct sin_member *)rest[0])->name, "m001");
+	assert_int_equal(calx_select_next(q, (void **)&m), CALX_DONE);
+	calx_select_free(q);
 	calx_session_free(s);
 }
 

@@ -403,6 +403,13 @@ int calx_select_all(calx_select *q, void ***items_out, size_t *n_out)
 		*n_out = q->n_items;
 		return CALX_OK;
 	}
+	if (q->buffered) {
+		/* what calx_select_next has not handed out yet */
+		*items_out = q->items + q->pos;
+		*n_out = q->n_items - q->pos;
+		q->pos = q->n_items;
+		return CALX_OK;
+	}
 	while ((rc = calx_select_next(q, &obj)) == CALX_ROW) {
 		if (calx__grow((void **)&q->items, &q->cap_items, q->n_items + 1, sizeof *q->items) != 0)
 			return calx__fail(q->s, CALX_ENOMEM, "out of memory collecting rows of %s", q->m->desc->name);
