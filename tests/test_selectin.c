@@ -60,13 +60,13 @@ static void add_members(fixture *fx)
 	assert_ok(fx->s, calx_session_commit(fx->s));
 }
 
-/* Every member, by id, from a select of s with the mails loaded as how says (0: no option). */
+/* Every member, by name, from a select of s with the mails loaded as how says (0: no option). */
 static struct sin_member **members(calx_session *s, calx_select **q, calx_loading how, size_t *n)
 {
 	void **items;
 	*q = calx_select_new(s, &sin_member_mapper);
 	assert_non_null(*q);
-	calx_order_by(*q, SIN_MEMBER_ID, CALX_ASC);
+	calx_order_by(*q, SIN_MEMBER_NAME, CALX_ASC);       /* m000, m001, ...: member i at index i */
 	if (how)
 		assert_ok(s, calx_select_load(*q, SIN_MEMBER_REL_MAILS, how));
 	assert_ok(s, calx_select_all(*q, &items, n));
@@ -91,10 +91,12 @@ static void one_to_many_takes_two_statements_and_the_accessor_none(void **state)
 		size_t nm;
 		assert_ok(s, sin_member_mails(s, ms[i], &mails, &nm));
 		assert_int_equal(nm, i % 4);
+		/* the member's own mails, in key order (the flush may insert a member's mails in any order) */
 		for (size_t k = 0; k < nm; k++) {
 			char want[64];
-			snprintf(want, sizeof want, "m%03zu-%zu@x", i, k);
-			assert_string_equal(mails[k]->addr, want);
+			snprintf(want, sizeof want, "m%03zu-", i);
+			assert_memory_equal(mails[k]->addr, want, strlen(want));
+			assert_true(k == 0 || mails[k - 1]->id < mails[k]->id);
 			assert_ptr_equal(mails[k]->member, ms[i]);   /* the back-reference, loaded too */
 		}
 	}
@@ -148,7 +150,7 @@ static void select_next_loads_before_the_first_row(void **state)
 	q = calx_select_new(s, &sin_member_mapper);
 	assert_ok(s, calx_select_load(q, SIN_MEMBER_REL_MAILS, CALX_LOAD_SELECTIN));
 	calx_where(q, calx_lt(SIN_MEMBER_NAME, "m004"));
-	calx_order_by(q, SIN_MEMBER_ID, CALX_ASC);
+	calx_order_by(q, SIN_MEMBER_NAME, CALX_ASC);
 	assert_int_equal(calx_select_next(q, (void **)&m), CALX_ROW);
 	assert_string_equal(m->name, "m000");
 	void **rest;
@@ -245,21 +247,24 @@ static void three_levels_take_three_statements(void **state)
 	assert_int_equal(n, 3);
 	before = statements(s);
 	size_t replies = 0;
-	for (size_t f = 0; f < n; f++) {
-		struct sin_forum *fo = items[f];
+	/* the flush may insert siblings in any order: the names say who is whose */
+	for (size_t i = 0; i < n; i++) {
+		struct sin_forum *fo = items[i];
 		struct sin_topic **ts;
 		size_t nt;
+		int f = fo->name[1] - '0';
 		assert_ok(s, sin_forum_topics(s, fo, &ts, &nt));
 		assert_int_equal(nt, f + 1);
 		for (size_t t = 0; t < nt; t++) {
 			struct sin_reply **rs;
 			size_t nr;
+			char want[80];
 			assert_ok(s, sin_topic_replies(s, ts[t], &rs, &nr));
-			assert_int_equal(nr, t);
+			assert_int_equal(ts[t]->title[1] - '0', f);
+			assert_int_equal(nr, ts[t]->title[4] - '0');
+			snprintf(want, sizeof want, "%s-r", ts[t]->title);
 			for (size_t r = 0; r < nr; r++) {
-				char want[80];
-				snprintf(want, sizeof want, "f%zu-t%zu-r%zu", f, t, r);
-				assert_string_equal(rs[r]->body, want);
+				assert_memory_equal(rs[r]->body, want, strlen(want));
 				assert_ptr_equal(rs[r]->topic, ts[t]);
 			}
 			replies += nr;
@@ -333,8 +338,8 @@ static void a_composite_key_loads_select_in(void **state)
 		assert_int_equal(k->disks.n, r % 3);
 		for (size_t d = 0; d < k->disks.n; d++) {
 			char want[64];
-			snprintf(want, sizeof want, "%zu.%zu-%zu", r / 2, r % 2, d);
-			assert_string_equal(k->disks.items[d]->label, want);
+			snprintf(want, sizeof want, "%zu.%zu-", r / 2, r % 2);
+			assert_memory_equal(k->disks.items[d]->label, want, strlen(want));
 			assert_ptr_equal(k->disks.items[d]->rack, k);
 		}
 	}
@@ -345,8 +350,7 @@ static void a_composite_key_loads_select_in(void **state)
 /*
  * One more key than a statement may bind (32766 parameters on SQLite,
  * 65535 on PostgreSQL): the IN list is cut in two, 3 statements in all,
- * and the one mail, on the last member (in the second share), still
- * reaches its member.
+ * and the one mail, on the last member added, still reaches its member.
  */
 static void over_the_parameter_limit_the_in_list_is_cut(void **state)
 {
@@ -375,8 +379,13 @@ static void over_the_parameter_limit_the_in_list_is_cut(void **state)
 		total += ms[i]->mails.n;
 	}
 	assert_int_equal(total, 1);
-	assert_int_equal(ms[n - 1]->mails.n, 1);
-	assert_string_equal(ms[n - 1]->mails.items[0]->addr, "last@x");
+	struct sin_member *with_mail = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ms[i]->name, last->name))
+			with_mail = ms[i];
+	assert_non_null(with_mail);
+	assert_int_equal(with_mail->mails.n, 1);
+	assert_string_equal(with_mail->mails.items[0]->addr, "last@x");
 	calx_select_free(q);
 	calx_session_free(s);
 }
