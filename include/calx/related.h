@@ -20,6 +20,8 @@
  * row through the identity map. A relationship declared lazy("raise")
  * is never loaded this way: the call fails with CALX_ESTATE naming it.
  * lazy("noload") leaves it as it is (loaded, as the program set it).
+ * A select can load a relationship for all its objects at once, with one
+ * more statement (calx_select_load in calx/select.h, or lazy("selectin")).
  * An object the program created has its relationships loaded: what it
  * set is what they are.
  *

@@ -32,6 +32,7 @@
 #include "calx/bytes.h"
 #include "calx/session.h"
 #include "calx/sys/generated.h"
+#include "calx/sys/descriptor.h"
 
 typedef struct calx_select calx_select;
 typedef struct calx_expr calx_expr;
@@ -63,6 +64,29 @@ int calx_select_next(calx_select *q, void **out);
 int calx_select_one(calx_select *q, void **out);
 /* Every row: *items_out is an array owned by the select, valid until freed. */
 int calx_select_all(calx_select *q, void ***items_out, size_t *n_out);
+
+/*
+ * Loading strategies per select (calx/related.h for the relationships).
+ * calx_select_load(q, USER_REL_ADDRESSES, CALX_LOAD_SELECTIN): when the
+ * select has produced its objects (the first calx_select_next reads every
+ * row first, as calx_select_all does), the relationship is loaded for all
+ * of them with ONE more statement, SELECT ... WHERE key IN (their keys),
+ * instead of one per object; each object's list or pointer is then loaded
+ * (an empty list when it has no children) and the accessor runs nothing.
+ * A many-to-one takes parents the session holds from the identity map and
+ * selects only the others. A list of keys over the dialect's parameter
+ * limit (32766 on SQLite, 65535 on PostgreSQL, divided by the columns of
+ * a composite key) takes one statement per such share.
+ * calx_select_load_path(q, path, n, how) reaches further: path[0] is a
+ * relationship of the select's struct, path[k] one of the struct path[k-1]
+ * leads to (at most 8), and every relationship on it loads select-in, so
+ * three levels are three statements. CALX_LOAD_LAZY instead turns off a
+ * relationship's declared lazy("selectin") for this select. Other
+ * strategies, a relationship of another struct, or a call after the
+ * select ran are CALX_EINVAL when the select runs (and returned now).
+ */
+int calx_select_load(calx_select *q, const calx_relationship_desc *rel, calx_loading how);
+int calx_select_load_path(calx_select *q, const calx_relationship_desc *const *path, size_t n, calx_loading how);
 
 /*
  * Column tuples instead of objects (no identity map, no objects built):

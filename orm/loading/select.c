@@ -8,6 +8,7 @@
 #include "sql/expr.h"
 #include "sql/statements.h"
 #include "session/session.h"
+#include "loading/selectin.h"
 
 typedef struct order_item {
 	const calx_field_desc *col;
@@ -30,6 +31,10 @@ struct calx_select {
 	bool started, done;
 	void **items;
 	size_t n_items, cap_items;
+	calx__load_opt *loads;          /* calx_select_load / _load_path, in call order */
+	size_t n_loads, cap_loads;
+	bool buffered;                  /* select-in: every row read into items, relationships loaded */
+	size_t pos;                     /* the next buffered item calx_select_next hands out */
 };
 
 calx_select *calx_select_new(calx_session *s, const calx_mapper_desc *md)
@@ -62,6 +67,7 @@ void calx_select_free(calx_select *q)
 	calx__free(q->cols);
 	calx__free(q->order);
 	calx__free(q->items);
+	calx__free(q->loads);
 	calx__free(q);
 }
 
@@ -262,6 +268,76 @@ int calx_select_next_values(calx_select *q, calx_value *vals)
 	return CALX_ROW;
 }
 
+int calx_select_load_path(calx_select *q, const calx_relationship_desc *const *path, size_t n, calx_loading how)
+{
+	if (!q)
+		return CALX_EINVAL;
+	const char *bad = q->started ? "calx_select_load after the select ran"
+	                  : !path || !n ? "calx_select_load needs a relationship"
+	                  : n > CALX__LOAD_PATH_MAX ? "calx_select_load_path: a path longer than 8 relationships"
+	                  : how != CALX_LOAD_SELECTIN && how != CALX_LOAD_LAZY
+	                          ? "calx_select_load: only CALX_LOAD_SELECTIN and CALX_LOAD_LAZY are chosen per select"
+	                          : NULL;
+	/* each relationship must belong to the struct the one before it leads to */
+	const calx__mapper *m = q->m;
+	for (size_t k = 0; !bad && k < n; k++) {
+		const calx_mapper_desc *d = m->desc;
+		const calx_relationship_desc *r = path[k];
+		if (!r || !d->n_relationships || r < d->relationships || r >= d->relationships + d->n_relationships)
+			bad = k ? "calx_select_load_path: a relationship that is not of the struct the one before leads to"
+			        : "calx_select_load: a relationship of another struct (or NULL)";
+		else
+			m = m->rels[r - d->relationships].target;
+	}
+	if (bad) {
+		builder_error(q, CALX_EINVAL, bad);
+		return CALX_EINVAL;
+	}
+	if (calx__grow((void **)&q->loads, &q->cap_loads, q->n_loads + 1, sizeof *q->loads) != 0) {
+		builder_error(q, CALX_ENOMEM, "out of memory adding a loading option");
+		return CALX_ENOMEM;
+	}
+	calx__load_opt *o = &q->loads[q->n_loads++];
+	memset(o, 0, sizeof *o);
+	memcpy(o->path, path, n * sizeof *path);
+	o->n = (unsigned)n;
+	o->how = how;
+	return CALX_OK;
+}
+
+int calx_select_load(calx_select *q, const calx_relationship_desc *rel, calx_loading how)
+{
+	return calx_select_load_path(q, &rel, 1, how);
+}
+
+/* Read every row into q->items, then load the select-in relationships for all of them. */
+static int buffer_all(calx_select *q)
+{
+	int rc;
+	q->buffered = true;
+	while ((rc = step(q)) == CALX_ROW) {
+		calx__obj *h;
+		if ((rc = calx__load_row(q->s, q->m, q->st, &h)) != CALX_OK)
+			break;
+		if (calx__grow((void **)&q->items, &q->cap_items, q->n_items + 1, sizeof *q->items) != 0) {
+			rc = calx__fail(q->s, CALX_ENOMEM, "out of memory collecting rows of %s", q->m->desc->name);
+			break;
+		}
+		q->items[q->n_items++] = calx__obj_ptr(h);
+	}
+	if (rc != CALX_DONE) {
+		calx__stmt_release(q->st);
+		q->st = NULL;
+		q->done = true;
+		q->n_items = 0;
+		return rc;
+	}
+	rc = calx__selectin_load(q->s, q->m, q->items, q->n_items, q->loads, q->n_loads);
+	if (rc != CALX_OK)
+		q->n_items = 0;
+	return rc;
+}
+
 int calx_select_next(calx_select *q, void **out)
 {
 	if (!q || !out)
@@ -270,7 +346,17 @@ int calx_select_next(calx_select *q, void **out)
 	if (q->cols)
 		return calx__fail(q->s, CALX_EINVAL, "select %s returns column tuples: use calx_select_next_values",
 		                  q->m->desc->name);
-	int rc = step(q);
+	int rc;
+	if (!q->buffered && !q->started && calx__selectin_wanted(q->m, q->loads, q->n_loads) &&
+	    (rc = buffer_all(q)) != CALX_OK)
+		return rc;
+	if (q->buffered) {
+		if (q->pos == q->n_items)
+			return CALX_DONE;
+		*out = q->items[q->pos++];
+		return CALX_ROW;
+	}
+	rc = step(q);
 	if (rc != CALX_ROW)
 		return rc;
 	calx__obj *h;
@@ -308,6 +394,22 @@ int calx_select_all(calx_select *q, void ***items_out, size_t *n_out)
 	*n_out = 0;
 	void *obj;
 	int rc;
+	if (!q->cols && !q->buffered && !q->started && calx__selectin_wanted(q->m, q->loads, q->n_loads)) {
+		/* the rows are in q->items already */
+		if ((rc = buffer_all(q)) != CALX_OK)
+			return rc;
+		q->pos = q->n_items;
+		*items_out = q->items;
+		*n_out = q->n_items;
+		return CALX_OK;
+	}
+	if (q->buffered) {
+		/* what calx_select_next has not handed out yet */
+		*items_out = q->items + q->pos;
+		*n_out = q->n_items - q->pos;
+		q->pos = q->n_items;
+		return CALX_OK;
+	}
 	while ((rc = calx_select_next(q, &obj)) == CALX_ROW) {
 		if (calx__grow((void **)&q->items, &q->cap_items, q->n_items + 1, sizeof *q->items) != 0)
 			return calx__fail(q->s, CALX_ENOMEM, "out of memory collecting rows of %s", q->m->desc->name);
