@@ -74,7 +74,8 @@ void calx__uow_close(calx_session *s)
 		calx__free(p->saved);
 		calx__free(p->late.v);
 	}
-	calx__free(p->db_gone.v);
+	if (p->db_gone.v)
+		calx__free(p->db_gone.v);
 	s->plan = NULL;         /* the plan itself is the session's memory */
 }
 
@@ -242,7 +243,8 @@ static int reserve_phase_b(calx_session *s, calx__plan *p)
 	size_t rekeys = 0;
 	for (size_t i = 0; i < p->updates.n; i++)
 		rekeys += (p->updates.v[i]->flags & CALX__REKEY) != 0;
-	int rc = calx__ondelete_collect(s, p);
+	/* only a flush that deletes can have rows the database's ON DELETE CASCADE removes */
+	int rc = p->deletes.n ? calx__ondelete_collect(s, p) : CALX_OK;
 	if (rc != CALX_OK)
 		return rc;
 	if (calx__grow((void **)&s->objs.v, &s->objs.cap, s->objs.n + p->inserts.n, sizeof(calx__obj *)) != 0 ||
@@ -307,7 +309,8 @@ static void phase_b(calx_session *s, calx__plan *p)
 		calx__idmap_remove(s, h);
 		log_obj(s, h, CALX__GONE_IN_TXN);
 	}
-	calx__ondelete_clear(p);
+	if (p->db_gone.n)
+		calx__ondelete_clear(p);
 	/* objects dropped from pending by a delete stay transient, off the list */
 	drop_taken(&s->pending, p->pending_from, CALX__IN_PENDING);
 	drop_taken(&s->deleted, p->deleted_from, CALX__IN_DELETED);
@@ -362,7 +365,8 @@ int calx__flush(calx_session *s)
 		return rc;
 	}
 	s->flushing = false;
-	calx__ondelete_clear(p);
+	if (p->db_gone.n)
+		calx__ondelete_clear(p);
 	if (p->n_links)
 		calx__rel_undo(s, p);   /* the foreign keys the links set, as they were */
 	if (!begun)
