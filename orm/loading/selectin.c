@@ -24,212 +24,29 @@
 #include "sql/compile.h"
 #include "sql/statements.h"
 #include "loading/selectin.h"
-
-#define MAX_COLS 16
-
-/* An object with its key values (nc of them; qsort has no context argument, so each carries nc). */
-typedef struct keyed {
-	calx__obj *h;
-	const calx_value *key;
-	unsigned nc;
-} keyed;
-
-/* A child found for the parent at index parent of the sorted parents. */
-typedef struct pair {
-	calx__obj *h;
-	size_t parent;
-} pair;
-
-static int value_cmp(const calx_value *a, const calx_value *b)
-{
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	switch (a->kind) {
-	case CALX_VALUE_NULL:
-		return 0;
-	case CALX_VALUE_INT:
-		return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
-	case CALX_VALUE_REAL:
-		return a->u.d < b->u.d ? -1 : a->u.d > b->u.d;
-	default: {
-		size_t n = a->u.s.n < b->u.s.n ? a->u.s.n : b->u.s.n;
-		int c = n ? memcmp(a->u.s.p, b->u.s.p, n) : 0;
-		return c ? c : a->u.s.n < b->u.s.n ? -1 : a->u.s.n > b->u.s.n;
-	}
-	}
-}
-
-static int key_cmp(const calx_value *a, const calx_value *b, unsigned nc)
-{
-	for (unsigned k = 0; k < nc; k++) {
-		int c = value_cmp(&a[k], &b[k]);
-		if (c)
-			return c;
-	}
-	return 0;
-}
-
-static int keyed_cmp(const void *a, const void *b)
-{
-	return key_cmp(((const keyed *)a)->key, ((const keyed *)b)->key, ((const keyed *)a)->nc);
-}
-
-static int ptr_cmp(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t) * (calx__obj *const *)a, y = (uintptr_t) * (calx__obj *const *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The first of v[0..n) (sorted) whose key equals key, or n. */
-static size_t find_first(const keyed *v, size_t n, const calx_value *key, unsigned nc)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (key_cmp(v[mid].key, key, nc) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && !key_cmp(v[lo].key, key, nc) ? lo : n;
-}
-
-/* Columns cols of h into out; false when one is NULL (the key names no row). */
-static bool key_of(calx_session *s, const calx__obj *h, const unsigned *cols, unsigned nc, calx_value *out, int *rc)
-{
-	*rc = CALX_OK;
-	for (unsigned k = 0; k < nc; k++) {
-		const calx_field_desc *f = &h->m->desc->fields[cols[k]];
-		if (calx__field_null(h, f))
-			return false;
-		if ((*rc = calx__field_get(f, calx__obj_ptr(h), false, &out[k], &s->err)) != CALX_OK)
-			return false;
-	}
-	return true;
-}
-
-/* A balanced OR of (c1 = ? AND c2 = ? ...) over keys lo..hi: no deep nesting for the compiler. */
-static calx__node *or_of_ands(calx__ast *a, const calx__node *t, const calx__mapper *m, const unsigned *cols,
-                              unsigned nc, const keyed *keys, size_t lo, size_t hi)
-{
-	if (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		return calx__ast_binary(a, CALX__OP_OR, or_of_ands(a, t, m, cols, nc, keys, lo, mid),
-		                        or_of_ands(a, t, m, cols, nc, keys, mid, hi));
-	}
-	calx__node *all = NULL;
-	for (unsigned k = 0; k < nc; k++) {
-		calx__node *eq = calx__ast_binary(a, CALX__OP_EQ, calx__ast_field(a, t, &m->desc->fields[cols[k]]),
-		                                  calx__ast_bind(a, keys[lo].key[k]));
-		all = all ? calx__ast_binary(a, CALX__OP_AND, all, eq) : eq;
-	}
-	return all;
-}
-
-typedef int (*row_fn)(calx_session *s, calx__obj *h, void *ctx);
-
-/* Run a prepared statement to its end, each row an object of m through the identity map. */
-static int run_rows(calx_session *s, const calx__mapper *m, calx__ast *a, calx__node *sel, row_fn fn, void *ctx)
-{
-	calx__stmt *st = NULL;
-	int rc = calx__sql_prepare(s->conn, a, sel, &st, &s->err);
-	while (rc == CALX_OK && (rc = s->d->step(st->st, &s->err)) == CALX_ROW) {
-		calx__obj *h;
-		if ((rc = calx__load_row(s, m, st, &h)) == CALX_OK)
-			rc = fn(s, h, ctx);
-	}
-	calx__stmt_release(st);
-	return rc == CALX_DONE ? CALX_OK : rc;
-}
-
-/*
- * SELECT m's columns WHERE cols IN (keys[0..n)'s values) ORDER BY m's key,
- * as few statements as the parameter limit allows; fn sees each row.
- */
-static int select_in(calx_session *s, const calx__mapper *m, const unsigned *cols, unsigned nc, const keyed *keys,
-                     size_t n, row_fn fn, void *ctx)
-{
-	unsigned max = s->d->max_params ? s->d->max_params : 32766;
-	size_t per = max / nc;
-	int rc = CALX_OK;
-	/* one column: one IN list, windowed by sql/split.c; composite: groups of OR-ed ANDs */
-	for (size_t lo = 0; lo < n && rc == CALX_OK; lo += nc == 1 ? n : per) {
-		size_t hi = nc == 1 ? n : (n - lo < per ? n : lo + per);
-		calx__ast a;
-		calx__ast_init(&a);
-		calx__node *sel = calx__ast_select(&a), *t = calx__ast_mapper_table(&a, m->desc, NULL), *in = NULL;
-		if (sel && t) {
-			sel->kid[CALX__SEL_FROM] = t;
-			for (unsigned i = 0; i < m->desc->n_fields; i++)
-				calx__ast_append(&sel->kid[CALX__SEL_COLS], calx__ast_field(&a, t, &m->desc->fields[i]));
-			if (nc == 1) {
-				calx__node *items = NULL;
-				for (size_t k = lo; k < hi; k++)
-					calx__ast_append(&items, calx__ast_bind(&a, keys[k].key[0]));
-				in = calx__ast_in_list(&a, calx__ast_field(&a, t, &m->desc->fields[cols[0]]), items, false);
-				sel->kid[CALX__SEL_WHERE] = in;
-			} else {
-				sel->kid[CALX__SEL_WHERE] = or_of_ands(&a, t, m, cols, nc, keys, lo, hi);
-			}
-			for (unsigned k = 0; k < m->n_pk; k++)
-				calx__ast_append(&sel->kid[CALX__SEL_ORDER],
-				                 calx__ast_order(&a, calx__ast_field(&a, t, &m->desc->fields[m->pk[k]]),
-				                                 CALX__ASC));
-		}
-		if (a.oom)
-			rc = calx__fail(s, CALX_ENOMEM, "out of memory building a select-in of %s", m->desc->name);
-		else if (nc == 1) {
-			calx__chunks ch;
-			if ((rc = calx__chunks_init(&ch, sel, in, max, &s->err)) == CALX_OK)
-				while (rc == CALX_OK && calx__chunks_next(&ch))
-					rc = run_rows(s, m, &a, sel, fn, ctx);
-		} else {
-			rc = run_rows(s, m, &a, sel, fn, ctx);
-		}
-		calx__ast_free(&a);
-		if (nc == 1)
-			break;
-	}
-	return rc;
-}
-
-/* Sort v by key and drop objects whose key repeats another's (keeping the first). */
-static size_t sort_keys(keyed *v, size_t n, unsigned nc, bool unique)
-{
-	for (size_t k = 0; k < n; k++)
-		v[k].nc = nc;
-	if (n > 1)
-		qsort(v, n, sizeof *v, keyed_cmp);
-	if (!unique || !n)
-		return n;
-	size_t w = 1;
-	for (size_t r = 1; r < n; r++)
-		if (key_cmp(v[r].key, v[w - 1].key, nc))
-			v[w++] = v[r];
-	return w;
-}
+#include "loading/selectin_keys.h"
 
 /* ---- one-to-many ---- */
 
 typedef struct children_ctx {
 	const calx__rel *x;
-	keyed *parents;                 /* sorted by key */
+	calx__sin_keyed *parents;                 /* sorted by key */
 	size_t n_parents;
 	size_t *count;                  /* children per parent */
-	pair *pairs;
+	calx__sin_pair *pairs;
 	size_t n_pairs, cap_pairs;
-	calx_value key[MAX_COLS];
+	calx_value key[CALX__SIN_MAX_COLS];
 } children_ctx;
 
 static int child_row(calx_session *s, calx__obj *c, void *vctx)
 {
 	children_ctx *cx = vctx;
 	int rc;
-	if (!key_of(s, c, cx->x->fk->columns, cx->x->fk->n_columns, cx->key, &rc))
+	if (!calx__sin_key_of(s, c, cx->x->fk->columns, cx->x->fk->n_columns, cx->key, &rc))
 		return rc;
-	size_t i = find_first(cx->parents, cx->n_parents, cx->key, cx->x->fk->n_columns);
+	size_t i = calx__sin_find_first(cx->parents, cx->n_parents, cx->key, cx->x->fk->n_columns);
 	/* parents with equal keys (a non-unique referenced column) each get the child */
-	for (; i < cx->n_parents && !key_cmp(cx->parents[i].key, cx->key, cx->x->fk->n_columns); i++) {
+	for (; i < cx->n_parents && !calx__sin_key_cmp(cx->parents[i].key, cx->key, cx->x->fk->n_columns); i++) {
 		if (calx__grow((void **)&cx->pairs, &cx->cap_pairs, cx->n_pairs + 1, sizeof *cx->pairs) != 0)
 			return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", cx->x->desc->name);
 		cx->pairs[cx->n_pairs].h = c;
@@ -283,7 +100,7 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 {
 	const calx__rel *x = &objs[0]->m->rels[ri];
 	unsigned nc = x->fk->n_columns;
-	if (nc > MAX_COLS)
+	if (nc > CALX__SIN_MAX_COLS)
 		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", objs[0]->m->desc->name,
 		                  x->desc->name);
 	children_ctx cx = { .x = x };
@@ -307,7 +124,7 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 		}
 		if (h->state != CALX__PERSISTENT)
 			continue;       /* not in the database: the accessor decides, as without select-in */
-		bool has = key_of(s, h, x->fk->ref_columns, nc, &keys[cx.n_parents * nc], &rc);
+		bool has = calx__sin_key_of(s, h, x->fk->ref_columns, nc, &keys[cx.n_parents * nc], &rc);
 		if (rc != CALX_OK)
 			break;
 		if (!has) {
@@ -322,15 +139,15 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 		cx.n_parents++;
 	}
 	if (rc == CALX_OK && cx.n_parents) {
-		sort_keys(cx.parents, cx.n_parents, nc, false);
+		calx__sin_sort_keys(cx.parents, cx.n_parents, nc, false);
 		/* the IN list has each key once; parents sharing a key share the rows */
-		keyed *distinct = calx__malloc(cx.n_parents * sizeof *distinct);
+		calx__sin_keyed *distinct = calx__malloc(cx.n_parents * sizeof *distinct);
 		if (!distinct)
 			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
 		else {
 			memcpy(distinct, cx.parents, cx.n_parents * sizeof *distinct);
-			size_t nd = sort_keys(distinct, cx.n_parents, nc, true);
-			rc = select_in(s, x->target, x->fk->columns, nc, distinct, nd, child_row, &cx);
+			size_t nd = calx__sin_sort_keys(distinct, cx.n_parents, nc, true);
+			rc = calx__sin_select_in(s, x->target, x->fk->columns, nc, distinct, nd, child_row, &cx);
 			calx__free(distinct);
 		}
 		if (rc == CALX_OK)
@@ -348,10 +165,10 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 typedef struct parents_ctx {
 	const calx__rel *x;
 	unsigned ri;
-	keyed *wanting;                 /* children whose parent is not in the identity map, sorted by key */
+	calx__sin_keyed *wanting;                 /* children whose parent is not in the identity map, sorted by key */
 	size_t n_wanting;
 	calx__objvec *next;
-	calx_value key[MAX_COLS];
+	calx_value key[CALX__SIN_MAX_COLS];
 } parents_ctx;
 
 static void link_parent(calx__obj *c, unsigned ri, void *p)
@@ -366,12 +183,12 @@ static int parent_row(calx_session *s, calx__obj *p, void *vctx)
 	parents_ctx *px = vctx;
 	unsigned nc = px->x->fk->n_columns;
 	int rc;
-	if (!key_of(s, p, px->x->fk->ref_columns, nc, px->key, &rc))
+	if (!calx__sin_key_of(s, p, px->x->fk->ref_columns, nc, px->key, &rc))
 		return rc;
 	if (calx__objvec_push(px->next, p) != CALX_OK)
 		return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", px->x->desc->name);
-	for (size_t i = find_first(px->wanting, px->n_wanting, px->key, nc);
-	     i < px->n_wanting && !key_cmp(px->wanting[i].key, px->key, nc); i++)
+	for (size_t i = calx__sin_find_first(px->wanting, px->n_wanting, px->key, nc);
+	     i < px->n_wanting && !calx__sin_key_cmp(px->wanting[i].key, px->key, nc); i++)
 		link_parent(px->wanting[i].h, px->ri, calx__obj_ptr(p));
 	return CALX_OK;
 }
@@ -380,7 +197,7 @@ static int load_parents(calx_session *s, calx__obj *const *objs, size_t n, unsig
 {
 	const calx__rel *x = &objs[0]->m->rels[ri];
 	unsigned nc = x->fk->n_columns;
-	if (nc > MAX_COLS)
+	if (nc > CALX__SIN_MAX_COLS)
 		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", objs[0]->m->desc->name,
 		                  x->desc->name);
 	parents_ctx px = { .x = x, .ri = ri, .next = next };
@@ -398,7 +215,7 @@ static int load_parents(calx_session *s, calx__obj *const *objs, size_t n, unsig
 			continue;
 		}
 		calx_value *key = &keys[px.n_wanting * nc];
-		bool has = key_of(s, c, x->fk->columns, nc, key, &rc);
+		bool has = calx__sin_key_of(s, c, x->fk->columns, nc, key, &rc);
 		if (rc != CALX_OK)
 			break;
 		if (!has) {
@@ -417,15 +234,15 @@ static int load_parents(calx_session *s, calx__obj *const *objs, size_t n, unsig
 		px.wanting[px.n_wanting++].key = key;
 	}
 	if (rc == CALX_OK && px.n_wanting) {
-		sort_keys(px.wanting, px.n_wanting, nc, false);
-		keyed *distinct = calx__malloc(px.n_wanting * sizeof *distinct);
+		calx__sin_sort_keys(px.wanting, px.n_wanting, nc, false);
+		calx__sin_keyed *distinct = calx__malloc(px.n_wanting * sizeof *distinct);
 		if (!distinct)
 			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
 		else {
 			memcpy(distinct, px.wanting, px.n_wanting * sizeof *distinct);
-			size_t nd = sort_keys(distinct, px.n_wanting, nc, true);
+			size_t nd = calx__sin_sort_keys(distinct, px.n_wanting, nc, true);
 			/* a child whose parent row is missing stays unloaded: its accessor reports it */
-			rc = select_in(s, x->target, x->fk->ref_columns, nc, distinct, nd, parent_row, &px);
+			rc = calx__sin_select_in(s, x->target, x->fk->ref_columns, nc, distinct, nd, parent_row, &px);
 			calx__free(distinct);
 		}
 	}
@@ -480,7 +297,7 @@ static int level(calx_session *s, const calx__mapper *m, calx__obj **objs, size_
 		                                     : load_children(s, objs, n, i, &next);
 		if (rc == CALX_OK && next.n > 1) {
 			/* many children share a parent: each object once on the next level */
-			qsort(next.v, next.n, sizeof *next.v, ptr_cmp);
+			qsort(next.v, next.n, sizeof *next.v, calx__sin_ptr_cmp);
 			size_t u = 1;
 			for (size_t k = 1; k < next.n; k++)
 				if (next.v[k] != next.v[u - 1])

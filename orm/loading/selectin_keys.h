@@ -1,0 +1,54 @@
+/*
+ * Internal to select-in loading (selectin.c): objects with their key
+ * values, sorted and searched, and the SELECT ... WHERE key IN (...) that
+ * loads rows by them, cut under the dialect's parameter limit
+ * (selectin_keys.c).
+ */
+#ifndef CALX_ORM_LOADING_SELECTIN_KEYS_H
+#define CALX_ORM_LOADING_SELECTIN_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "session/session.h"
+
+#define CALX__SIN_MAX_COLS 16
+
+/* An object with its key values (nc of them; qsort has no context argument, so each carries nc). */
+typedef struct calx__sin_keyed {
+	calx__obj *h;
+	const calx_value *key;
+	unsigned nc;
+} calx__sin_keyed;
+
+/* A child found for the parent at index parent of the sorted parents. */
+typedef struct calx__sin_pair {
+	calx__obj *h;
+	size_t parent;
+} calx__sin_pair;
+
+typedef int (*calx__sin_row_fn)(calx_session *s, calx__obj *h, void *ctx);
+
+/* Keys of nc values compared in order: <0, 0, >0. */
+int calx__sin_key_cmp(const calx_value *a, const calx_value *b, unsigned nc);
+
+/* qsort order of object pointers. */
+int calx__sin_ptr_cmp(const void *a, const void *b);
+
+/* The first of v[0..n) (sorted) whose key equals key, or n. */
+size_t calx__sin_find_first(const calx__sin_keyed *v, size_t n, const calx_value *key, unsigned nc);
+
+/* Columns cols of h into out; false when one is NULL (the key names no row). */
+bool calx__sin_key_of(calx_session *s, const calx__obj *h, const unsigned *cols, unsigned nc, calx_value *out,
+                      int *rc);
+
+/*
+ * SELECT m's columns WHERE cols IN (keys[0..n)'s values) ORDER BY m's key,
+ * as few statements as the parameter limit allows; fn sees each row.
+ */
+int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *cols, unsigned nc,
+                        const calx__sin_keyed *keys, size_t n, calx__sin_row_fn fn, void *ctx);
+
+/* Sort v by key and drop objects whose key repeats another's (keeping the first). */
+size_t calx__sin_sort_keys(calx__sin_keyed *v, size_t n, unsigned nc, bool unique);
+
+#endif
