@@ -232,50 +232,66 @@ static int link(calx_session *s, calx__obj *child, unsigned i, calx__obj *parent
 	return rc;
 }
 
-int calx_related_set(calx_session *s, void *obj, const calx_relationship_desc *rel, void *target)
+/* The public calls' common start: a usable session, obj its own, rel one of obj's of that kind. */
+static int enter(calx_session *s, void *obj, const calx_relationship_desc *rel, calx_relationship_kind kind,
+                 calx__obj **h, unsigned *i)
 {
 	if (!s)
 		return CALX_EINVAL;
 	int rc = calx__check_usable(s);
-	calx__obj *h = rc == CALX_OK ? calx__obj_of(s, obj) : NULL;
-	if (!h)
-		return rc != CALX_OK ? rc : s->err.code;
-	int i = calx__rel_index(s, h, rel, CALX_REL_MANY_TO_ONE);
-	if (i < 0)
+	if (rc != CALX_OK)
+		return rc;
+	if (!(*h = calx__obj_of(s, obj)))
 		return s->err.code;
+	int k = calx__rel_index(s, *h, rel, kind);
+	if (k < 0)
+		return s->err.code;
+	*i = (unsigned)k;
+	return CALX_OK;
+}
+
+/* A list changed through the API is first loaded whole, so the change applies to what the database holds. */
+static int whole_list(calx_session *s, calx__obj *h, unsigned i, void *obj, const calx_relationship_desc *rel)
+{
+	if (calx__rel_is_loaded(h, i) || rel->loading == CALX_LOAD_NOLOAD)
+		return CALX_OK;
+	return calx_related_load(s, obj, rel);
+}
+
+int calx_related_set(calx_session *s, void *obj, const calx_relationship_desc *rel, void *target)
+{
+	calx__obj *h;
+	unsigned i;
+	int rc = enter(s, obj, rel, CALX_REL_MANY_TO_ONE, &h, &i);
+	if (rc != CALX_OK)
+		return rc;
 	calx__obj *t = NULL;
-	if (target && !(t = calx__rel_target_of(s, h, (unsigned)i, target)))
+	if (target && !(t = calx__rel_target_of(s, h, i, target)))
 		return s->err.code;
-	return link(s, h, (unsigned)i, t);
+	return link(s, h, i, t);
 }
 
 int calx_related_append(calx_session *s, void *obj, const calx_relationship_desc *rel, void *item)
 {
-	if (!s)
-		return CALX_EINVAL;
-	int rc = calx__check_usable(s);
-	calx__obj *h = rc == CALX_OK ? calx__obj_of(s, obj) : NULL;
-	if (!h)
-		return rc != CALX_OK ? rc : s->err.code;
-	int i = calx__rel_index(s, h, rel, CALX_REL_ONE_TO_MANY);
-	if (i < 0)
-		return s->err.code;
-	calx__obj *t = item ? calx__rel_target_of(s, h, (unsigned)i, item) : NULL;
+	calx__obj *h;
+	unsigned i;
+	int rc = enter(s, obj, rel, CALX_REL_ONE_TO_MANY, &h, &i);
+	if (rc != CALX_OK)
+		return rc;
+	calx__obj *t = item ? calx__rel_target_of(s, h, i, item) : NULL;
 	if (!t)
 		return item ? s->err.code : calx__fail(s, CALX_EINVAL, "relationship '%s.%s': cannot append NULL",
 		                                       h->m->desc->name, rel->name);
-	/* the whole list first, so that the append adds to what the database holds */
-	if (!calx__rel_is_loaded(h, (unsigned)i) && rel->loading != CALX_LOAD_NOLOAD &&
-	    (rc = calx_related_load(s, obj, rel)) != CALX_OK)
+	if ((rc = whole_list(s, h, i, obj, rel)) != CALX_OK)
 		return rc;
-	calx__rel_set_loaded(h, (unsigned)i);
+	calx__rel_set_loaded(h, i);
 	const calx__rel *x = &h->m->rels[i];
 	if ((rc = calx__mark(s, h)) != CALX_OK)     /* its list is read at flush */
 		return rc;
 	if (x->back >= 0)
 		rc = link(s, t, (unsigned)x->back, h);   /* pushes onto this list too */
 	else
-		rc = list_push(s, h, (unsigned)i, item);
+		rc = list_push(s, h, i, item);
 	if (rc == CALX_OK && h->state != CALX__TRANSIENT && h->state != CALX__GONE)
 		rc = calx__rel_cascade_add(s, h);
 	return rc;
@@ -283,24 +299,19 @@ int calx_related_append(calx_session *s, void *obj, const calx_relationship_desc
 
 int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc *rel, void *item)
 {
-	if (!s)
-		return CALX_EINVAL;
-	int rc = calx__check_usable(s);
-	calx__obj *h = rc == CALX_OK ? calx__obj_of(s, obj) : NULL;
-	if (!h)
-		return rc != CALX_OK ? rc : s->err.code;
-	int i = calx__rel_index(s, h, rel, CALX_REL_ONE_TO_MANY);
-	if (i < 0)
-		return s->err.code;
-	calx__obj *t = item ? calx__rel_target_of(s, h, (unsigned)i, item) : NULL;
+	calx__obj *h;
+	unsigned i;
+	int rc = enter(s, obj, rel, CALX_REL_ONE_TO_MANY, &h, &i);
+	if (rc != CALX_OK)
+		return rc;
+	calx__obj *t = item ? calx__rel_target_of(s, h, i, item) : NULL;
 	if (!t)
 		return s->err.code;
-	if (!calx__rel_is_loaded(h, (unsigned)i) && rel->loading != CALX_LOAD_NOLOAD &&
-	    (rc = calx_related_load(s, obj, rel)) != CALX_OK)
+	if ((rc = whole_list(s, h, i, obj, rel)) != CALX_OK)
 		return rc;
 	const calx__rel *x = &h->m->rels[i];
 	bool back = x->back >= 0 && calx__rel_get_ptr(t, (unsigned)x->back) == obj, changed = false;
-	calx_list l = calx__rel_get_list(h, (unsigned)i);
+	calx_list l = calx__rel_get_list(h, i);
 	size_t k = 0;
 	while (k < l.n && calx__list_item(&l, k) != item)
 		k++;
@@ -309,7 +320,7 @@ int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc
 		                  h->m->desc->name, rel->name);
 	/* delete-orphan: out of the list, the child is deleted (its key is left as it is: the row goes) */
 	if (rel->cascade & CALX_CASCADE_DELETE_ORPHAN) {
-		list_drop(h, (unsigned)i, item);
+		list_drop(h, i, item);
 		if (back)
 			calx__rel_put_ptr(t, (unsigned)x->back, NULL);
 		return calx__rel_orphan(s, t);
@@ -320,7 +331,7 @@ int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc
 	 */
 	if (!back && (rc = calx__rel_copy_key(s, t, x->fk, NULL, rel->name, &changed)) != CALX_OK)
 		return rc;
-	list_drop(h, (unsigned)i, item);
+	list_drop(h, i, item);
 	if (back)
 		return link(s, t, (unsigned)x->back, NULL);
 	return changed && t->state == CALX__PERSISTENT ? calx__mark(s, t) : CALX_OK;
