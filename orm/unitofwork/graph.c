@@ -55,43 +55,9 @@ typedef struct graph {
 	size_t n_edges;
 } graph;
 
-/* Table position: parents' tables first for inserts, last for deletes. */
-static unsigned priority(const calx_registry *reg, const calx__mapper *m, bool reverse)
-{
-	return reverse ? reg->n_mappers - 1 - m->rank : m->rank;
-}
-
 static unsigned table_at(const calx_registry *reg, unsigned k, bool reverse)
 {
 	return reg->order[reverse ? reg->n_mappers - 1 - k : k];
-}
-
-/* Stable counting sort by table; nothing allocated when the rows are already grouped. */
-int calx__order_by_table(const calx_registry *reg, calx__obj **rows, size_t n, bool reverse, calx_error *err)
-{
-	bool sorted = true;
-	for (size_t i = 1; i < n && sorted; i++)
-		sorted = priority(reg, rows[i - 1]->m, reverse) <= priority(reg, rows[i]->m, reverse);
-	if (sorted)
-		return CALX_OK;
-	unsigned nm = reg->n_mappers;
-	size_t *start = calx__calloc(nm + 1, sizeof *start);
-	calx__obj **tmp = calx__malloc(n * sizeof *tmp);
-	if (!start || !tmp) {
-		calx__free(start);
-		calx__free(tmp);
-		return calx_error_set(err, CALX_ENOMEM, "out of memory ordering the flush");
-	}
-	for (size_t i = 0; i < n; i++)
-		start[priority(reg, rows[i]->m, reverse) + 1]++;
-	for (unsigned r = 0; r < nm; r++)
-		start[r + 1] += start[r];
-	for (size_t i = 0; i < n; i++)
-		tmp[start[priority(reg, rows[i]->m, reverse)]++] = rows[i];
-	memcpy(rows, tmp, n * sizeof *tmp);
-	calx__free(start);
-	calx__free(tmp);
-	return CALX_OK;
 }
 
 /* The mapper whose own table a foreign key refers to, or -1 (a table no struct maps). */
