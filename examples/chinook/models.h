@@ -23,12 +23,21 @@
  * - Nullable integer columns are calx_opt_* wrappers (calx/nullable.h):
  *   t->album_id.has_value says whether the track has an album. Plain
  *   scalars are NOT NULL columns; a NULL char * is SQL NULL.
+ * - Every foreign key is also a relationship (but PlaylistTrack's, see
+ *   there): a pointer on the referencing struct (track->album), and a
+ *   CALX_LIST on the referenced one where the demo walks that way
+ *   (artist->albums->tracks, invoice->lines, employee->reports). The join
+ *   is inferred from the one foreign key between the two tables, and so
+ *   is the pairing of the two sides, except for Employee, whose two sides
+ *   are on one struct and name each other. The key columns stay: the
+ *   loader fills them, and a pointer never set leaves them as they are.
  */
 #ifndef CHINOOK_MODELS_H
 #define CHINOOK_MODELS_H
 
 #include <stdint.h>
 #include <calx/annotate.h>
+#include <calx/list.h>
 #include <calx/nullable.h>
 
 /*
@@ -47,6 +56,8 @@ CALX_TYPE(chinook_email_t, "VARCHAR(60)");
 struct CALX_TABLE("Artist") artist {
 	int32_t artist_id CALX(primary_key, name("ArtistId"));
 	chinook_name_t name CALX(name("Name"));
+	/* An album belongs to its artist (AlbumId's ArtistId is NOT NULL): deleted with it. */
+	CALX_LIST(struct album) albums CALX(cascade("all, delete-orphan"));
 	/* Not a column: the demo tallies tracks per artist here. */
 	int32_t n_tracks CALX(transient);
 };
@@ -56,6 +67,9 @@ struct CALX_TABLE("Album") album {
 	char *title CALX(not_null, name("Title"), type("VARCHAR(160)"));
 	int32_t artist_id CALX(not_null, name("ArtistId"), index,
 	                       foreign_key("Artist.ArtistId"));
+	struct artist *artist;                   /* back_populates("albums"), inferred */
+	/* Deleted with the album; one taken off the list stays, without an album (AlbumId is nullable). */
+	CALX_LIST(struct track) tracks CALX(cascade("all"));
 };
 
 struct CALX_TABLE("Genre") genre {
@@ -83,6 +97,9 @@ struct CALX_TABLE("Track") track {
 	/* The store's standard price: a new track costs 0.99 unless told. */
 	double unit_price CALX(not_null, name("UnitPrice"), type("NUMERIC(10,2)"),
 	                       default(0.99), check("\"UnitPrice\" >= 0"));
+	struct album *album;                     /* back_populates("tracks"), inferred */
+	struct media_type *media_type;           /* many-to-one only: no list on MediaType */
+	struct genre *genre;                     /* many-to-one only: no list on Genre */
 };
 
 /* Self-referential: ReportsTo is the manager's EmployeeId (NULL at the top). */
@@ -103,6 +120,11 @@ struct CALX_TABLE("Employee") employee {
 	char *phone CALX(name("Phone"), type("VARCHAR(24)"));
 	char *fax CALX(name("Fax"), type("VARCHAR(24)"));
 	chinook_email_t email CALX(name("Email"));
+	/* Both sides of ReportsTo: a self-referential pair names its partner. */
+	struct employee *manager CALX(back_populates("reports"));
+	CALX_LIST(struct employee) reports CALX(back_populates("manager"));
+	/* The customers this employee supports (Customer.SupportRepId). */
+	CALX_LIST(struct customer) customers;
 };
 
 struct CALX_TABLE("Customer") customer {
@@ -120,6 +142,8 @@ struct CALX_TABLE("Customer") customer {
 	chinook_email_t email CALX(not_null, name("Email"));
 	calx_opt_int32 support_rep_id CALX(name("SupportRepId"), index,
 	                                   foreign_key("Employee.EmployeeId"));
+	struct employee *support_rep;            /* back_populates("customers"), inferred */
+	CALX_LIST(struct invoice) invoices;
 };
 
 struct CALX_TABLE("Invoice") invoice {
@@ -133,6 +157,9 @@ struct CALX_TABLE("Invoice") invoice {
 	char *billing_country CALX(name("BillingCountry"), type("VARCHAR(40)"));
 	char *billing_postal_code CALX(name("BillingPostalCode"), type("VARCHAR(10)"));
 	double total CALX(not_null, name("Total"), type("NUMERIC(10,2)"));
+	struct customer *customer;               /* back_populates("invoices"), inferred */
+	/* A line exists only on its invoice (InvoiceId is NOT NULL). */
+	CALX_LIST(struct invoice_line) lines CALX(cascade("all, delete-orphan"));
 };
 
 struct CALX_TABLE("InvoiceLine") invoice_line {
@@ -143,6 +170,8 @@ struct CALX_TABLE("InvoiceLine") invoice_line {
 	                      foreign_key("Track.TrackId"));
 	double unit_price CALX(not_null, name("UnitPrice"), type("NUMERIC(10,2)"));
 	int32_t quantity CALX(not_null, name("Quantity"), default(1));
+	struct invoice *invoice;                 /* back_populates("lines"), inferred */
+	struct track *track;                     /* many-to-one only: no list on Track */
 };
 
 struct CALX_TABLE("Playlist") playlist {
@@ -152,7 +181,11 @@ struct CALX_TABLE("Playlist") playlist {
 
 /*
  * The many-to-many link between playlists and tracks: a composite primary
- * key of two foreign keys, so neither column is generated.
+ * key of two foreign keys, so neither column is generated. It stays a
+ * mapped table with no relationship fields until calx has many-to-many
+ * (secondary) relationships; then Playlist gets
+ * CALX_LIST(struct track) tracks CALX(secondary("PlaylistTrack")) and
+ * this struct becomes the table-only secondary.
  */
 struct CALX_TABLE("PlaylistTrack") playlist_track {
 	int32_t playlist_id CALX(primary_key, name("PlaylistId"), index,
