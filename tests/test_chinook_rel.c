@@ -1,0 +1,329 @@
+/*
+ * The Chinook database (examples/chinook) through its relationships, on
+ * SQLite and PostgreSQL: the script loaded by the demo's loader, then
+ * every artist with its albums and their tracks by select-in in exactly 3
+ * statements, walked; the walked counts, overall and per parent, must be
+ * what the database's own COUNT(*) says (read with the driver, outside
+ * calx: tests/seeds/raw_query.c), each child's pointer must be the very
+ * parent it was listed under, and the employee -> manager pointers must
+ * follow ReportsTo. The many-to-one side by select-in (a track's album,
+ * genre and media type; a customer's support rep) and invoice -> lines
+ * are checked the same way.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "helpers.h"
+#include "models.calx.h"
+#include "load.h"
+#include "seeds/raw_query.h"
+
+/* Relative to the top of the source tree, where the tests run. */
+#ifndef CHINOOK_SCRIPT
+#define CHINOOK_SCRIPT "examples/chinook/data/Chinook_Sqlite.sql"
+#endif
+
+static int chinook_setup(void **state)
+{
+	chinook_load_stats stats;
+	char err[1024];
+
+	if (fixture_setup_schema(state, &chinook_schema) != 0)
+		return -1;
+	fixture *fx = *state;
+	if (chinook_load(fx->s, fx->reg, CHINOOK_SCRIPT, &stats, err, sizeof err) != CALX_OK) {
+		fprintf(stderr, "chinook_load: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t statements(calx_session *s)
+{
+	uint64_t n;
+	calx_session_counters(s, &n, NULL);
+	return n;
+}
+
+/*
+ * A session of its own, its transaction begun by a get that finds
+ * nothing: the counts below are then the selects' own statements.
+ */
+static calx_session *session_in_txn(fixture *fx)
+{
+	calx_session *s = fixture_session(fx);
+	struct artist *none;
+	assert_non_null(s);
+	assert_calx(s, artist_get(s, -1, &none), CALX_ENOTFOUND);
+	return s;
+}
+
+static long long count_star(fixture *fx, const char *table)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM \"%s\"", table);
+	long long n = raw_count(fx, sql);
+	assert_true(n > 0);
+	return n;
+}
+
+/* Children counted per parent key, printed as raw_query prints a GROUP BY, by key. */
+struct tally {
+	long long key;
+	size_t n;
+};
+
+struct tallies {
+	struct tally *items;
+	size_t n, cap;
+};
+
+static void tally_add(struct tallies *t, long long key, size_t n)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->items = realloc(t->items, t->cap * sizeof *t->items);
+		assert_non_null(t->items);
+	}
+	t->items[t->n++] = (struct tally){ key, n };
+}
+
+static int by_key(const void *a, const void *b)
+{
+	long long x = ((const struct tally *)a)->key, y = ((const struct tally *)b)->key;
+	return (x > y) - (x < y);
+}
+
+/* "key|n\n" lines in key order; the caller frees the text. */
+static char *tallies_text(struct tallies *t)
+{
+	char *text = malloc(t->n * 48 + 1), *p = text;
+	assert_non_null(text);
+	*p = '\0';
+	qsort(t->items, t->n, sizeof *t->items, by_key);
+	for (size_t i = 0; i < t->n; i++)
+		p += sprintf(p, "%lld|%zu\n", t->items[i].key, t->items[i].n);
+	free(t->items);
+	*t = (struct tallies){ 0 };
+	return text;
+}
+
+static void assert_same_text(fixture *fx, const char *sql, const char *walked)
+{
+	char *want;
+	assert_int_equal(raw_query(fx, sql, &want), 0);
+	if (strcmp(want, walked) != 0)
+		print_error("%s:\nthe database says\n%s\nthe walk found\n%s\n", sql, want, walked);
+	assert_string_equal(want, walked);
+	free(want);
+}
+
+static void catalog_by_selectin_is_three_statements_and_counts_what_the_database_holds(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = session_in_txn(fx);
+	const calx_relationship_desc *path[] = { ARTIST_REL_ALBUMS, ALBUM_REL_TRACKS };
+	calx_select *q = calx_select_new(s, &artist_mapper);
+	void **items;
+	size_t n_artists, n_albums = 0, n_tracks = 0;
+	struct tallies per_artist = { 0 }, per_album = { 0 };
+	char *text;
+
+	assert_non_null(q);
+	calx_order_by(q, ARTIST_ARTIST_ID, CALX_ASC);
+	assert_ok(s, calx_select_load_path(q, path, 2, CALX_LOAD_SELECTIN));
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n_artists));
+	assert_int_equal(statements(s) - before, 3);
+
+	before = statements(s);
+	for (size_t i = 0; i < n_artists; i++) {
+		struct artist *ar = items[i];
+		struct album **albums;
+		size_t na;
+		/* loaded: the accessor hands the list back without a statement */
+		assert_ok(s, artist_albums(s, ar, &albums, &na));
+		if (na > 0)
+			tally_add(&per_artist, ar->artist_id, na);
+		for (size_t j = 0; j < na; j++) {
+			struct album *al = albums[j];
+			struct album *by_key;
+			assert_ptr_equal(al->artist, ar);
+			assert_int_equal(al->artist_id, ar->artist_id);
+			/* one object per row: the identity map holds this very album */
+			assert_ok(s, album_get(s, al->album_id, &by_key));
+			assert_ptr_equal(by_key, al);
+			if (al->tracks.n > 0)
+				tally_add(&per_album, al->album_id, al->tracks.n);
+			for (size_t k = 0; k < al->tracks.n; k++) {
+				struct track *t = al->tracks.items[k];
+				struct album *parent;
+				assert_ptr_equal(t->album, al);
+				assert_ok(s, track_album(s, t, &parent));
+				assert_ptr_equal(parent, al);
+				assert_true(t->album_id.has_value);
+				assert_int_equal(t->album_id.value, al->album_id);
+			}
+			n_tracks += al->tracks.n;
+		}
+		n_albums += na;
+	}
+	assert_int_equal(statements(s) - before, 0);
+
+	assert_int_equal(n_artists, count_star(fx, "Artist"));
+	assert_int_equal(n_albums, count_star(fx, "Album"));
+	/* every track has an album in Chinook, so the walk reaches them all */
+	assert_int_equal(n_tracks, count_star(fx, "Track"));
+	/* and each parent has exactly its own children */
+	text = tallies_text(&per_artist);
+	assert_same_text(fx, "SELECT \"ArtistId\", COUNT(*) FROM \"Album\" GROUP BY \"ArtistId\" "
+	                     "ORDER BY \"ArtistId\"", text);
+	free(text);
+	text = tallies_text(&per_album);
+	assert_same_text(fx, "SELECT \"AlbumId\", COUNT(*) FROM \"Track\" GROUP BY \"AlbumId\" "
+	                     "ORDER BY \"AlbumId\"", text);
+	free(text);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/* Every employee's manager pointer is the employee ReportsTo names; chains end at the top. */
+static void employee_manager_chain_follows_reports_to(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &employee_mapper);
+	void **items;
+	size_t n;
+	char *walked = NULL;
+	size_t walked_len = 0;
+
+	assert_non_null(q);
+	calx_order_by(q, EMPLOYEE_EMPLOYEE_ID, CALX_ASC);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(n, count_star(fx, "Employee"));
+	for (size_t i = 0; i < n; i++) {
+		struct employee *e = items[i], *boss;
+		char line[64];
+		assert_ok(s, employee_manager(s, e, &boss));
+		assert_int_equal(boss != NULL, e->reports_to.has_value);
+		if (boss)
+			snprintf(line, sizeof line, "%d|%d\n", (int)e->employee_id, (int)boss->employee_id);
+		else
+			snprintf(line, sizeof line, "%d|NULL\n", (int)e->employee_id);
+		char *grown = realloc(walked, walked_len + strlen(line) + 1);
+		assert_non_null(grown);
+		memcpy(grown + walked_len, line, strlen(line) + 1);
+		walked = grown;
+		walked_len += strlen(line);
+		/* up the chain: at most n steps to the one employee with no manager */
+		size_t steps = 0;
+		for (struct employee *up = e; up; steps++) {
+			assert_true(steps <= n);
+			assert_ok(s, employee_manager(s, up, &boss));
+			if (!boss)
+				assert_false(up->reports_to.has_value);
+			up = boss;
+		}
+	}
+	assert_same_text(fx, "SELECT \"EmployeeId\", \"ReportsTo\" FROM \"Employee\" ORDER BY \"EmployeeId\"",
+	                 walked);
+	/* the other side: each reports list holds exactly those who report to the employee */
+	for (size_t i = 0; i < n; i++) {
+		struct employee *e = items[i], **reports;
+		size_t nr, want = 0;
+		assert_ok(s, employee_reports(s, e, &reports, &nr));
+		for (size_t k = 0; k < n; k++) {
+			const struct employee *o = items[k];
+			want += o->reports_to.has_value && o->reports_to.value == e->employee_id;
+		}
+		assert_int_equal(nr, want);
+		for (size_t k = 0; k < nr; k++)
+			assert_ptr_equal(reports[k]->manager, e);
+	}
+	free(walked);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/*
+ * The many-to-one side by select-in: every track with its album, genre and
+ * media type takes 1 + 3 statements; invoices with their lines 2;
+ * customers with their support reps 2. Each pointer's key is the row's.
+ */
+static void many_to_one_and_invoice_lines_by_selectin(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = session_in_txn(fx);
+	calx_select *qt = calx_select_new(s, &track_mapper);
+	calx_select *qi = calx_select_new(s, &invoice_mapper);
+	calx_select *qc = calx_select_new(s, &customer_mapper);
+	void **items;
+	size_t n, n_lines = 0;
+
+	assert_non_null(qt);
+	assert_non_null(qi);
+	assert_non_null(qc);
+	assert_ok(s, calx_select_load(qt, TRACK_REL_ALBUM, CALX_LOAD_SELECTIN));
+	assert_ok(s, calx_select_load(qt, TRACK_REL_GENRE, CALX_LOAD_SELECTIN));
+	assert_ok(s, calx_select_load(qt, TRACK_REL_MEDIA_TYPE, CALX_LOAD_SELECTIN));
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(qt, &items, &n));
+	assert_int_equal(statements(s) - before, 4);
+	assert_int_equal(n, count_star(fx, "Track"));
+	for (size_t i = 0; i < n; i++) {
+		const struct track *t = items[i];
+		assert_non_null(t->album);
+		assert_int_equal(t->album->album_id, t->album_id.value);
+		assert_non_null(t->media_type);
+		assert_int_equal(t->media_type->media_type_id, t->media_type_id);
+		assert_int_equal(t->genre != NULL, t->genre_id.has_value);
+		if (t->genre)
+			assert_int_equal(t->genre->genre_id, t->genre_id.value);
+	}
+
+	before = statements(s);
+	assert_ok(s, calx_select_load(qi, INVOICE_REL_LINES, CALX_LOAD_SELECTIN));
+	assert_ok(s, calx_select_all(qi, &items, &n));
+	assert_int_equal(statements(s) - before, 2);
+	assert_int_equal(n, count_star(fx, "Invoice"));
+	for (size_t i = 0; i < n; i++) {
+		struct invoice *inv = items[i];
+		for (size_t k = 0; k < inv->lines.n; k++) {
+			assert_ptr_equal(inv->lines.items[k]->invoice, inv);
+			assert_int_equal(inv->lines.items[k]->invoice_id, inv->invoice_id);
+		}
+		n_lines += inv->lines.n;
+	}
+	assert_int_equal(n_lines, count_star(fx, "InvoiceLine"));
+
+	before = statements(s);
+	assert_ok(s, calx_select_load(qc, CUSTOMER_REL_SUPPORT_REP, CALX_LOAD_SELECTIN));
+	assert_ok(s, calx_select_all(qc, &items, &n));
+	assert_int_equal(statements(s) - before, 2);
+	assert_int_equal(n, count_star(fx, "Customer"));
+	for (size_t i = 0; i < n; i++) {
+		const struct customer *c = items[i];
+		assert_int_equal(c->support_rep != NULL, c->support_rep_id.has_value);
+		if (c->support_rep)
+			assert_int_equal(c->support_rep->employee_id, c->support_rep_id.value);
+	}
+	calx_select_free(qt);
+	calx_select_free(qi);
+	calx_select_free(qc);
+	calx_session_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			catalog_by_selectin_is_three_statements_and_counts_what_the_database_holds,
+			chinook_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(employee_manager_chain_follows_reports_to, chinook_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(many_to_one_and_invoice_lines_by_selectin, chinook_setup,
+		                                fixture_teardown),
+	};
+	return RUN_ON_ALL_DIALECTS("chinook_rel", tests);
+}
