@@ -21,6 +21,8 @@ need libpq-dev test -f /usr/include/postgresql/libpq-fe.h
 # the tests start a throwaway server (tools/with-postgres.sh)
 need postgresql-15 sh -c 'ls /usr/lib/postgresql/*/bin/initdb'
 need python3 command -v python3
+# tests/test_seeds compares with SQLAlchemy's rows (tests/seeds/seeds_sqla.py)
+need python3-sqlalchemy /usr/bin/python3 -c 'import sqlalchemy'
 # tests/build-integration builds a small application with each
 need make command -v make
 need cmake command -v cmake
