@@ -328,7 +328,8 @@ static int catalog(struct demo *d)
 		rc = CALX_ENOMEM;
 		goto done;
 	}
-	memcpy(sorted, artists, n_artists * sizeof *sorted);
+	for (size_t i = 0; i < n_artists; i++)
+		sorted[i] = artists[i];
 	qsort(sorted, n_artists, sizeof *sorted, by_tracks_then_name);
 	printf("  The five artists with the most tracks:\n\n");
 	print_top_artists(sorted, n_artists);
