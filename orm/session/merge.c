@@ -54,8 +54,9 @@ static calx__obj *new_object(calx_session *s, const calx__mapper *m)
 
 /*
  * src's fields, value by value, into a new object of this session: text
- * and blobs are copied into the session's memory. NULL marks come from the
- * source's session; a plain struct has none (a char[N] is then text).
+ * and blobs are copied into the session's memory. NULL is what the
+ * source's session would write; a plain struct has no NULL marks (a
+ * char[N] is then text).
  */
 static int copy_in(calx_session *s, const calx__merge_src *src, calx__obj **out)
 {
@@ -65,9 +66,10 @@ static int copy_in(calx_session *s, const calx__merge_src *src, calx__obj **out)
 		return s->err.code;
 	for (unsigned f = 0; f < m->desc->n_fields; f++) {
 		const calx_field_desc *fd = &m->desc->fields[f];
-		bool mark = src->h && calx__bit(calx__obj_nulls(src->h), f), isnull;
+		/* NULL as the source's session sees it (a wrapper or char * answers from the struct), or as the struct says */
+		bool null = src->h ? calx__field_null(src->h, fd) : calx__field_is_null(fd, src->ptr, false), isnull;
 		calx_value v;
-		int rc = calx__field_get(fd, src->ptr, mark, &v, &s->err);
+		int rc = calx__field_get(fd, src->ptr, null, &v, &s->err);
 		if (rc == CALX_OK)
 			rc = calx__field_set(fd, calx__obj_ptr(n), &v, &s->arena, &isnull, &s->err);
 		if (rc != CALX_OK)
@@ -93,6 +95,39 @@ static int make_pending(calx_session *s, calx__obj *staged, bool own_copy, calx_
 	return rc;
 }
 
+/*
+ * Was the row of key deleted by a flush of this transaction? Such an object
+ * has left the identity map (GONE) but stays in the transaction's log
+ * until it ends. One pass over the log: O(rows the transaction changed),
+ * paid only by a merge that found no instance in the identity map.
+ */
+static bool deleted_in_transaction(calx_session *s, const calx__mapper *m, const calx_value *key)
+{
+	for (size_t i = 0; i < s->txn_log.n; i++) {
+		const calx__obj *h = s->txn_log.v[i];
+		calx_value k[CALX__MAX_PK];
+		calx_error ignored;
+		if (h->m != m || h->state != CALX__GONE || !(h->flags & CALX__GONE_IN_TXN) ||
+		    calx__obj_key(h, calx__obj_snap(h), k, &ignored) != CALX_OK)
+			continue;
+		bool same = true;
+		for (unsigned c = 0; c < m->n_pk && same; c++) {
+			const calx_value *a = &k[c], *b = &key[c];
+			if (a->kind != b->kind)
+				same = false;
+			else if (a->kind == CALX_VALUE_INT)
+				same = a->u.i == b->u.i;
+			else if (a->kind == CALX_VALUE_REAL)
+				same = memcmp(&a->u.d, &b->u.d, sizeof a->u.d) == 0;
+			else if (a->kind == CALX_VALUE_TEXT || a->kind == CALX_VALUE_BLOB || a->kind == CALX_VALUE_NUMERIC)
+				same = a->u.s.n == b->u.s.n && memcmp(a->u.s.p, b->u.s.p, a->u.s.n) == 0;
+		}
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 int calx__merge_one(calx_session *s, const calx__merge_src *src, calx__obj **out)
 {
 	const calx__mapper *m = src->m;
@@ -114,9 +149,11 @@ int calx__merge_one(calx_session *s, const calx__merge_src *src, calx__obj **out
 	if ((rc = calx__obj_key(staged, calx__obj_ptr(staged), key, &s->err)) != CALX_OK)
 		return rc;
 	calx__obj *held = calx__idmap_find(s, m, key, calx__key_hash(m, key));
-	if (held && (held->state == CALX__DELETED || held->state == CALX__GONE))
+	if ((held && (held->state == CALX__DELETED || held->state == CALX__GONE)) ||
+	    (!held && deleted_in_transaction(s, m, key)))
 		return calx__fail(s, CALX_ESTATE, "merge %s: the session's object for that key is deleted in this "
-		                  "session", m->desc->name);
+		                  "session (a merge would bring the row back behind the delete; roll back, or add a "
+		                  "new object)", m->desc->name);
 	/* the identity map, or the database (an expired instance is reloaded first, so the flush compares with the row) */
 	void *target;
 	rc = calx_session_get_key(s, m->desc, key, m->n_pk, &target);

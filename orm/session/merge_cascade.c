@@ -165,7 +165,7 @@ static int set_list(calx_session *s, calx__obj *t, unsigned i, void *const *item
 	for (size_t k = 0; k < n && rc == CALX_OK; k++)
 		rc = calx_related_append(s, obj, d, items[k]);
 	calx_list l = calx__rel_get_list(t, i);
-	if (rc == CALX_OK && l.n == n)      /* the source's order (not when the source listed an item twice) */
+	if (rc == CALX_OK && n && l.n == n)      /* the source's order (not when the source listed an item twice) */
 		memcpy(l.items, items, n * sizeof *items);
 	return rc;
 }
