@@ -118,9 +118,10 @@ int calx_session_expunge_all(calx_session *s);
  *     blobs are copied into the session; a char[N] field is text, never
  *     NULL (a plain struct has no NULL marks: use a char * or a wrapper).
  * Errors: CALX_ESTATE when the given object's row is deleted (in this
- * session, or in from), or the session's instance for the key is deleted
- * in this session, inside a listener, or after a failed flush (roll back
- * first); CALX_EINVAL for a mapper this session's registry does not map,
+ * session, or in from), or the key's row is deleted in this session (the
+ * delete requested, or flushed in the open transaction: a merge would bring
+ * it back behind the delete), inside a listener, or after a failed flush
+ * (roll back first); CALX_EINVAL for a mapper this session's registry does not map,
  * or an object not of the session named as its origin. Objects merged
  * before a failure keep what was copied onto them (as in SQLAlchemy, a
  * failed merge is not undone): roll back to drop it.
