@@ -288,6 +288,35 @@ static void merge_of_a_transient_graph_of_this_session_adds_copies(void **state)
 	assert_int_equal(m->pets.items[0]->owner_id.value, m->id);
 }
 
+/*
+ * An object the program created with the key of a committed owner and no
+ * pets set: merged, the owner's row takes its fields and its pets stay (an
+ * empty list of a created object is "not given"); a plain struct the same.
+ */
+static void merge_of_a_created_object_leaves_relationships_it_does_not_set(void **state)
+{
+	fixture *fx = *state;
+	static const char *const pets[] = { "gil" };
+	int64_t id = owner_with(fx, "gia", pets, 1, NULL, 0);
+	calx_session *s = fx->s;
+	struct sess_owner *created = sess_owner_new(s, .id = id, .name = "gina");
+	void *out;
+	assert_ok(s, calx_session_merge(s, created, &out));
+	struct sess_owner *m = out;
+	assert_ptr_not_equal(m, created);
+	assert_false(calx_related_is_loaded(s, m, SESS_OWNER_REL_PETS));
+	struct sess_owner plain = { .id = id, .name = "gin" };
+	assert_ok(s, calx_session_merge_value(s, &sess_owner_mapper, &plain, &out));
+	assert_ptr_equal(out, m);
+	assert_ok(s, calx_session_commit(s));
+	char names[2][24];
+	assert_int_equal(pets_in_db(fx, id, names, 2), 1);
+	char name[32];
+	int32_t age;
+	owner_in_db(fx, id, name, sizeof name, &age);
+	assert_string_equal(name, "gin");
+}
+
 static void merge_refuses_a_mapper_or_an_object_it_cannot_take(void **state)
 {
 	fixture *fx = *state;
@@ -375,6 +404,7 @@ int main(void)
 		T(merge_value_with_a_key_updates_the_row_and_replaces_the_list),
 		T(merge_of_a_detached_owner_brings_its_detached_pets_back),
 		T(merge_of_a_transient_graph_of_this_session_adds_copies),
+		T(merge_of_a_created_object_leaves_relationships_it_does_not_set),
 		T(merge_refuses_a_mapper_or_an_object_it_cannot_take),
 		T(merge_after_a_failed_flush_is_refused_until_rollback),
 		T(merge_of_a_key_deleted_in_the_session_is_refused),

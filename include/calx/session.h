@@ -97,9 +97,11 @@ int calx_session_expunge_all(calx_session *s);
  * instance's list had and the given one has not is removed as
  * calx_related_remove removes it: delete-orphan deletes it, otherwise its
  * foreign key goes NULL); the instance's list is loaded first if it is not.
- * An object of a session gives the relationships loaded there; a plain
- * struct gives a pointer that is set and a list that is not empty (an
- * empty one, like a NULL pointer, leaves the instance's side as it is).
+ * An object that had a row (persistent or detached in its session) gives
+ * the relationships loaded there; one the program created (transient,
+ * pending) and a plain struct give a pointer that is set and a list that
+ * is not empty (C cannot tell "never assigned" from NULL or empty: an empty
+ * list, like a NULL pointer, leaves the instance's side as it is).
  * Autoflush is off while a merge runs (SQLAlchemy's too).
  *
  * Three sources, as C can tell them apart:

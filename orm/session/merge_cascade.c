@@ -8,11 +8,12 @@
  * calx_related_remove removes them: delete-orphan deletes them, otherwise
  * their foreign key goes NULL).
  *
- * Only relationships the source gives are followed: for an object of a
- * session, the loaded ones (SQLAlchemy skips unloaded attributes); for a
- * plain struct, a pointer that is set or a list that is not empty (C has
- * no "unloaded" for a plain struct; an empty list or NULL pointer there
- * leaves the session's side as it is).
+ * Only relationships the source gives are followed: for an object that
+ * had a row (persistent or detached in its session), the loaded ones
+ * (SQLAlchemy skips unloaded attributes); for one the program created, and
+ * for a plain struct, a pointer that is set or a list that is not empty (C
+ * cannot tell "never assigned" from NULL or empty; an empty list or a NULL
+ * pointer there leaves the session's side as it is).
  *
  * Each source object is merged once (a walk over a graph with cycles:
  * parent -> list -> item -> back to the parent): the walk keeps every
@@ -125,10 +126,16 @@ static int child_src(calx_session *s, const calx__merge_src *from, unsigned i, c
 	return CALX_OK;
 }
 
-/* Does the source give relationship i (loaded in its session; for a plain struct, set or not empty)? */
+/*
+ * Does the source give relationship i? An object that had a row says by its
+ * loaded bit. One the program created (transient or pending: every bit set,
+ * whatever it assigned) and a plain struct say by content, set or not
+ * empty: SQLAlchemy leaves an attribute the program never assigned out of
+ * the merge, and C cannot tell "never assigned" from NULL or empty.
+ */
 static bool gives(const calx__merge_src *src, unsigned i)
 {
-	if (src->h)
+	if (src->h && src->h->state != CALX__TRANSIENT && src->h->state != CALX__PENDING)
 		return calx__rel_is_loaded(src->h, i);
 	const calx_relationship_desc *d = src->m->rels[i].desc;
 	const char *at = (const char *)src->ptr + d->offset;
