@@ -346,6 +346,17 @@ static void merge_refuses_a_mapper_or_an_object_it_cannot_take(void **state)
 	assert_non_null(strstr(calx_session_errmsg(s), "sess_owner.pets"));
 	theirs_o->pets.items[0] = theirs_p;
 	calx_session_free(theirs);
+	/* an object of a session on another registry (the shop's): its mapper is not this session's */
+	calx_registry *shop;
+	calx_session *other;
+	assert_int_equal(calx_registry_open(&shop, &shop_schema, NULL), CALX_OK);
+	assert_int_equal(calx_session_open(&other, fx->eng, shop), CALX_OK);
+	struct user *ou = user_new(other, .name = "ulla");
+	assert_non_null(ou);
+	assert_calx(s, calx_session_merge_from(s, other, ou, &out), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(s), "not mapped"));
+	calx_session_free(other);
+	calx_registry_free(shop);
 	assert_calx(s, calx_session_merge(s, mine, NULL), CALX_EINVAL);
 }
 

@@ -127,9 +127,11 @@ int calx_session_expunge_all(calx_session *s);
  * or an object not of the session named as its origin. Objects merged
  * before a failure keep what was copied onto them (as in SQLAlchemy, a
  * failed merge is not undone): roll back to drop it.
- * Not provided: SQLAlchemy's load=False (state copied as the row's,
- * without a SELECT): the session could not tell the flush what the row
- * holds, so a wrong guess would be written silently.
+ * Not provided: SQLAlchemy's load=False (the given state taken for the
+ * row's, without a SELECT, for objects kept in a cache): the snapshot a
+ * flush compares with would be the caller's claim, not the row, and a
+ * stale claim would make later flushes skip or misjudge writes without an
+ * error. The get per object is the price of knowing what the row holds.
  * Cost: a get per object whose key the identity map lacks; a SELECT per
  * merged list of a persistent instance not loaded yet.
  */
