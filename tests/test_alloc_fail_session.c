@@ -6,11 +6,17 @@
  * rows it changes), rolled back, then another committed; and ten rows of
  * 4 KiB changed in a transaction and again in a savepoint, so that the
  * savepoint's copies of them need new chunks of the transaction's arena.
+ * And relationships (tests/models/sess.h): an owner with its pets and toy
+ * merged from another session, a plain graph of an owner and nine pets
+ * merged (the merge's index of reached objects grows), then the expunge,
+ * refresh-expire cascades and a rollback that expires and forgets.
  * Each allocation fails in turn, on each dialect.
  */
 #include <stdbool.h>
+#include <string.h>
 #include "test_alloc_fail.h"
 #include "alloc_wide.calx.h"
+#include "sess.calx.h"
 
 static int add_row(calx_session *s, int64_t id)
 {
@@ -153,11 +159,159 @@ static void session_bookkeeping_survives_every_allocation_failure(void **state)
 	fail_each_allocation(&sc);
 }
 
+#define N_PLAIN_PETS 9
+
+/* An owner "ann" with pets p0, p1 and a toy, committed; its key out. */
+static int family(calx_session *s, int64_t *id)
+{
+	struct sess_owner *o = sess_owner_new(s, .name = "ann");
+	struct sess_toy *t = sess_toy_new(s, .label = "ball");
+	if (!o || !t)
+		return calx_session_errcode(s);
+	int rc = CALX_OK;
+	for (int i = 0; i < 2 && rc == CALX_OK; i++) {
+		struct sess_pet *p = sess_pet_new(s, .name = "p");
+		rc = p ? sess_owner_pets_append(s, o, p) : calx_session_errcode(s);
+	}
+	if (rc == CALX_OK)
+		rc = sess_owner_toys_append(s, o, t);
+	if (rc == CALX_OK)
+		rc = calx_session_add(s, o);
+	if (rc == CALX_OK)
+		rc = calx_session_commit(s);
+	*id = o->id;
+	return rc;
+}
+
+/* The owner through s2 (s itself: then expunged with its pets), lists loaded, renamed "anna". */
+static int renamed(calx_session *s, calx_session *s2, int64_t id, struct sess_owner **out)
+{
+	struct sess_owner *o;
+	int rc = sess_owner_get(s2, id, &o);
+	if (rc == CALX_OK)
+		rc = sess_owner_pets(s2, o, NULL, NULL);
+	if (rc == CALX_OK)
+		rc = sess_owner_toys(s2, o, NULL, NULL);
+	if (rc == CALX_OK && !(o->name = calx_strdup(s2, "anna")))
+		rc = calx_session_errcode(s2);
+	if (rc == CALX_OK && s2 == s)
+		rc = calx_session_expunge(s, o);
+	*out = o;
+	return rc;
+}
+
+/*
+ * Merged from another session on PostgreSQL; on SQLite, whose in-memory
+ * database has one connection (one session at a time), a detached object
+ * of the same session, whose merge walks its pets the same way.
+ */
+static int merge_renamed(calx_engine *eng, calx_registry *reg, calx_session *s, int64_t id)
+{
+	calx_session *theirs = NULL;
+	struct sess_owner *o;
+	void *out;
+	int rc = CALX_OK;
+	if (current_dialect == TEST_POSTGRESQL)
+		rc = calx_session_open(&theirs, eng, reg);
+	if (rc == CALX_OK)
+		rc = renamed(s, theirs ? theirs : s, id, &o);
+	if (rc == CALX_OK)
+		rc = theirs ? calx_session_merge_from(s, theirs, o, &out) : calx_session_merge(s, o, &out);
+	calx_session_free(theirs);      /* merged text was copied: s does not need theirs */
+	return rc;
+}
+
+/* A plain new owner with N_PLAIN_PETS pets pointing back at it. */
+static int merge_plain(calx_session *s)
+{
+	struct sess_owner plain = { .name = "bo" };
+	struct sess_pet pets[N_PLAIN_PETS], *items[N_PLAIN_PETS];
+	for (int i = 0; i < N_PLAIN_PETS; i++) {
+		pets[i] = (struct sess_pet){ .name = "q", .owner = &plain };
+		items[i] = &pets[i];
+	}
+	plain.pets.items = items;
+	plain.pets.n = plain.pets.cap = N_PLAIN_PETS;
+	void *out;
+	return calx_session_merge_value(s, &sess_owner_mapper, &plain, &out);
+}
+
+/* Expunge, expire and refresh along the pets, then a rollback that expires and forgets. */
+static int cascades(calx_session *s, int64_t id)
+{
+	struct sess_owner *o;
+	int rc = sess_owner_get(s, id, &o);
+	if (rc == CALX_OK)
+		rc = sess_owner_pets(s, o, NULL, NULL);
+	if (rc == CALX_OK)
+		rc = calx_session_refresh(s, o);
+	if (rc == CALX_OK)
+		rc = calx_session_expire(s, o);
+	if (rc == CALX_OK)
+		rc = calx_session_expunge(s, o);
+	if (rc == CALX_OK)
+		rc = sess_owner_get(s, id, &o);
+	if (rc == CALX_OK)
+		rc = sess_owner_pets(s, o, NULL, NULL);
+	if (rc == CALX_OK)
+		rc = calx_session_rollback(s);
+	return rc == CALX_OK ? sess_owner_pets(s, o, NULL, NULL) : rc;
+}
+
+static int merges(calx_engine *eng, calx_registry *reg)
+{
+	calx_session *s = NULL;
+	int64_t id = 0;
+	int rc = calx_session_open(&s, eng, reg);
+	if (rc == CALX_OK)
+		rc = family(s, &id);
+	if (rc == CALX_OK)
+		rc = merge_renamed(eng, reg, s, id);
+	if (rc == CALX_OK)
+		rc = merge_plain(s);
+	if (rc == CALX_OK)
+		rc = calx_session_commit(s);
+	if (rc == CALX_OK)
+		rc = cascades(s, id);
+	if (rc != CALX_OK && s)
+		calx_session_rollback(s);
+	calx_session_free(s);
+	return rc;
+}
+
+/* 0 empty, 1 the family, 2 the family renamed and the plain graph with it */
+static long merges_state(calx_session *s)
+{
+	calx_select *q = calx_select_new(s, &sess_owner_mapper);
+	void **owners;
+	size_t n;
+	long pets = alloc_fail_count(s, &sess_pet_mapper), r = ALLOC_FAIL_BROKEN;
+	if (q)
+		calx_order_by(q, SESS_OWNER_ID, CALX_ASC);
+	if (q && calx_select_all(q, &owners, &n) == CALX_OK && pets >= 0) {
+		const char *first = n ? ((struct sess_owner *)owners[0])->name : "";
+		r = n == 0 && pets == 0                                                  ? 0
+		    : n == 1 && pets == 2 && strcmp(first, "ann") == 0                   ? 1
+		    : n == 2 && pets == 2 + N_PLAIN_PETS && strcmp(first, "anna") == 0 ? 2
+		                                                                         : ALLOC_FAIL_PARTIAL;
+	}
+	calx_select_free(q);
+	return r;
+}
+
+static void merges_and_cascades_survive_every_allocation_failure(void **state)
+{
+	(void)state;
+	static const alloc_scenario sc = { "merges and session cascades", &sess_schema, merges, merges_state, 2 };
+	fail_each_allocation(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(session_bookkeeping_survives_every_allocation_failure),
 		cmocka_unit_test(savepoint_copies_survive_every_allocation_failure),
+		cmocka_unit_test(merges_and_cascades_survive_every_allocation_failure),
 	};
 	return RUN_ON_ALL_DIALECTS("alloc_fail_session", tests);
 }

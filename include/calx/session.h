@@ -65,6 +65,9 @@ int calx_session_delete(calx_session *s, void *obj);
  * key (CALX_EUNIQUE if the session has loaded another object for that row
  * since: calx_session_merge copies it onto that one); a pending object
  * becomes transient. The object's memory stays the session's.
+ * Relationships with the expunge cascade (cascade("all") or "expunge"; not
+ * SQLAlchemy's default "save-update, merge") take the objects they hold,
+ * when loaded, out of the session too, and so on from those.
  */
 int calx_session_expunge(calx_session *s, void *obj);
 /*
@@ -75,19 +78,66 @@ int calx_session_expunge(calx_session *s, void *obj);
 int calx_session_expunge_all(calx_session *s);
 
 /*
- * SQLAlchemy's merge, for an object of this session that is detached
- * (calx_session_expunge, _expunge_all, a refresh that found its row gone)
- * or transient: its mapped fields and NULL marks are copied onto the
- * session's instance for the same primary key (the identity map's, or the
- * row loaded with calx_session_get, autoflush included), and *out is that
- * instance; the next flush writes what differs from the row. With no row
- * for the key (or an autoincrement key still 0) the copy is a new pending
- * object. obj itself is not attached. A persistent or pending obj is
- * returned as it is; an instance deleted in this session is CALX_ESTATE.
- * String pointers are copied, not the strings (they stay the session's or
- * the program's, as before). CALX_ESTATE inside a listener.
+ * SQLAlchemy's merge (load=True): the session's instance for the given
+ * object's row, with the given object's state on it. The given object is
+ * never attached; *out is the instance to go on with:
+ *   - the given object itself when it is this session's persistent or
+ *     pending object;
+ *   - otherwise its primary key picks the instance: the identity map's, or
+ *     the row loaded by a get (an expired instance is reloaded first); its
+ *     mapped fields and NULL marks are copied onto that instance, and the
+ *     next flush writes what differs from the row;
+ *   - with no row for the key, or an autoincrement key still 0, a new
+ *     pending object with those fields (inserted by the next flush).
+ * Merge cascade: along every relationship with the merge cascade (in the
+ * default "save-update, merge", and in "all") that the given object gives,
+ * the related objects are merged the same way, each once, and the
+ * instance's pointer or list then holds the session's objects: a list
+ * becomes exactly the merged items in the given order (an item the
+ * instance's list had and the given one has not is removed as
+ * calx_related_remove removes it: delete-orphan deletes it, otherwise its
+ * foreign key goes NULL); the instance's list is loaded first if it is not.
+ * An object that had a row (persistent or detached in its session) gives
+ * the relationships loaded there; one the program created (transient,
+ * pending) and a plain struct give a pointer that is set and a list that
+ * is not empty (C cannot tell "never assigned" from NULL or empty: an empty
+ * list, like a NULL pointer, leaves the instance's side as it is).
+ * Autoflush is off while a merge runs (SQLAlchemy's too).
+ *
+ * Three sources, as C can tell them apart:
+ *   calx_session_merge: an object of this session, detached
+ *     (calx_session_expunge, _expunge_all, a refresh that found its row
+ *     gone) or transient. String pointers are copied, not the strings
+ *     (they are the session's or the program's, as before).
+ *   calx_session_merge_from: an object of another session `from`, in any
+ *     state there but deleted (its NULL marks and loaded relationships
+ *     come with it). Text and blobs are copied into this session's memory,
+ *     so from may be freed afterwards. from must not be used by another
+ *     thread meanwhile; from == s is calx_session_merge.
+ *   calx_session_merge_value: a plain struct of mapper m that the program
+ *     filled (on the stack, from malloc, from a file); the pointers and
+ *     lists of its relationships point at plain structs too. Text and
+ *     blobs are copied into the session; a char[N] field is text, never
+ *     NULL (a plain struct has no NULL marks: use a char * or a wrapper).
+ * Errors: CALX_ESTATE when the given object's row is deleted (in this
+ * session, or in from), or the key's row is deleted in this session (the
+ * delete requested, or flushed in the open transaction: a merge would bring
+ * it back behind the delete), inside a listener, or after a failed flush
+ * (roll back first); CALX_EINVAL for a mapper this session's registry does not map,
+ * or an object not of the session named as its origin. Objects merged
+ * before a failure keep what was copied onto them (as in SQLAlchemy, a
+ * failed merge is not undone): roll back to drop it.
+ * Not provided: SQLAlchemy's load=False (the given state taken for the
+ * row's, without a SELECT, for objects kept in a cache): the snapshot a
+ * flush compares with would be the caller's claim, not the row, and a
+ * stale claim would make later flushes skip or misjudge writes without an
+ * error. The get per object is the price of knowing what the row holds.
+ * Cost: a get per object whose key the identity map lacks; a SELECT per
+ * merged list of a persistent instance not loaded yet.
  */
 int calx_session_merge(calx_session *s, void *obj, void **out);
+int calx_session_merge_from(calx_session *s, calx_session *from, const void *obj, void **out);
+int calx_session_merge_value(calx_session *s, const calx_mapper_desc *m, const void *value, void **out);
 
 /*
  * Get by primary key: the identity map first (no SQL), then the database.
@@ -113,9 +163,14 @@ int calx_session_flush(calx_session *s);
  */
 int calx_session_commit(calx_session *s);
 /*
- * Roll the transaction back. Objects inserted in it become transient again
- * (generated keys reset), objects deleted in it are persistent again, and
- * changed objects get back the values they had when it began.
+ * Roll the transaction back (SQLAlchemy's rollback). Objects inserted in it
+ * become transient again (generated keys reset), pending objects are
+ * expunged (transient again), objects deleted in it are persistent again,
+ * and changed objects get back the values they had when it began. Then
+ * every persistent object is expired (see calx_session_expire: the next get
+ * or select that hands it out reloads it) and its relationships are
+ * forgotten: pointers NULL, lists empty, not loaded, so the next accessor
+ * (user_addresses, calx_related_load) loads them from the database.
  */
 int calx_session_rollback(calx_session *s);
 
@@ -129,7 +184,12 @@ int calx_session_rollback(calx_session *s);
  * (generated keys cleared), objects updated or deleted inside it get the
  * row and the state they had when it began, and objects added or deleted
  * inside it but not flushed are dropped from the session's lists (the
- * added become transient). Objects flushed before it stay flushed.
+ * added become transient). Objects flushed before it stay flushed. As in
+ * SQLAlchemy (1.4 on), the objects whose rows the savepoint changed are
+ * expired (the rest keep their state), and the relationships of every
+ * persistent object are forgotten as after calx_session_rollback (links
+ * made before the savepoint were flushed by begin_nested: the next
+ * accessor loads them back).
  *
  * A flush that fails inside a savepoint (an explicit flush, the autoflush
  * of a get or select, commit_nested's) rolls the database back to the
@@ -163,7 +223,13 @@ int calx_session_rollback_nested(calx_session *s);
  * calx_session_commit expires every persistent object unless
  * calx_session_set_expire_on_commit(s, false) (it returns the setting it
  * replaces). calx_session_expire / _expire_all mark objects (a persistent
- * one: CALX_EINVAL otherwise); calx_session_refresh reloads now. A row that
+ * one: CALX_EINVAL otherwise); calx_session_refresh reloads now. Both
+ * follow relationships with the refresh-expire cascade (cascade("all") or
+ * "refresh-expire"; not the default), where loaded: the persistent objects
+ * reached are expired or refreshed too (a refresh runs one SELECT per
+ * object; when some reached object's row is gone, the others are still
+ * refreshed and the first failure is returned). A relationship itself is
+ * not expired (its pointer or list stays as loaded). A row that
  * another transaction deleted: the get or refresh returns CALX_ENOTFOUND and
  * the object is detached. Inside a listener, gets and selects hand expired
  * objects out as they are (the running flush or load uses them), and

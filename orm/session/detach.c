@@ -9,7 +9,9 @@
  * pending one is transient again (it never had a row).
  */
 #include "calx/calx.h"
+#include "base/alloc.h"
 #include "session/session.h"
+#include "session/cascade_walk.h"
 #include "unitofwork/uow.h"
 
 void calx__detach(calx_session *s, calx__obj *h)
@@ -24,6 +26,29 @@ void calx__detach(calx_session *s, calx__obj *h)
 	for (size_t i = 0; i < s->sp.log_n; i++)
 		if (s->sp.log[i].h == h)
 			s->sp.log[i].h = NULL;
+}
+
+/*
+ * The expunge cascade (SQLAlchemy's "expunge", in cascade("all"), not in
+ * the default): the objects h reaches through loaded relationships with it
+ * leave the session too, if they are in it. Nothing changes unless the
+ * walk worked (it is the only step that can fail).
+ */
+int calx__expunge(calx_session *s, calx__obj *h)
+{
+	if (!h->m->n_rels) {
+		calx__detach(s, h);
+		return CALX_OK;
+	}
+	calx__objvec reached = { NULL, 0, 0 };
+	int rc = calx__cascade_walk(s, h, CALX_CASCADE_EXPUNGE, &reached);
+	for (size_t k = 0; k < reached.n && rc == CALX_OK; k++) {
+		calx__obj *x = reached.v[k];
+		if (x == h || x->state == CALX__PERSISTENT || x->state == CALX__PENDING || x->state == CALX__DELETED)
+			calx__detach(s, x);
+	}
+	calx__free(reached.v);
+	return rc;
 }
 
 int calx__reattach(calx_session *s, calx__obj *h)

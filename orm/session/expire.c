@@ -17,6 +17,8 @@
 #include "calx/calx.h"
 #include "base/alloc.h"
 #include "session/session.h"
+#include "session/cascade_walk.h"
+#include "session/related.h"
 #include "mapping/value.h"
 #include "sql/statements.h"
 #include "unitofwork/plan.h"
@@ -44,6 +46,45 @@ bool calx_session_set_expire_on_commit(calx_session *s, bool on)
 	return was;
 }
 
+void calx__expire_relations(calx__obj *h)
+{
+	const calx__mapper *m = h->m;
+	if (!m->n_rels)
+		return;
+	static const calx_list empty = { NULL, 0, 0 };
+	for (unsigned i = 0; i < m->n_rels; i++) {
+		if (m->rels[i].desc->kind == CALX_REL_MANY_TO_ONE) {
+			calx__rel_put_ptr(h, i, NULL);
+			*calx__obj_rel_snap(h, i) = NULL;
+		} else {
+			memcpy((char *)calx__obj_ptr(h) + m->rels[i].desc->offset, &empty, sizeof empty);
+		}
+	}
+	*calx__obj_rel_loaded(h) = 0;
+}
+
+/*
+ * The objects a refresh-expire cascade reaches from h (cascade("all") or
+ * "refresh-expire"; not the default): h alone when its mapper has no
+ * relationships, without allocating.
+ */
+static int refresh_expire_walk(calx_session *s, calx__obj *h, calx__objvec *reached, calx__obj **one)
+{
+	if (!h->m->n_rels) {
+		*one = h;
+		*reached = (calx__objvec){ one, 1, 1 };
+		return CALX_OK;
+	}
+	*reached = (calx__objvec){ NULL, 0, 0 };
+	return calx__cascade_walk(s, h, CALX_CASCADE_REFRESH_EXPIRE, reached);
+}
+
+static void walk_free(calx__objvec *reached, calx__obj **one)
+{
+	if (reached->v != one)
+		calx__free(reached->v);
+}
+
 int calx_session_expire(calx_session *s, void *obj)
 {
 	if (!s)
@@ -57,8 +98,14 @@ int calx_session_expire(calx_session *s, void *obj)
 	if (h->state != CALX__PERSISTENT)
 		return calx__fail(s, CALX_EINVAL, "expire %s: the object has no row in this session (only a persistent "
 		                  "object can be expired)", h->m->desc->name);
-	h->flags |= CALX__EXPIRED;
-	return CALX_OK;
+	calx__obj *one;
+	calx__objvec reached;
+	if ((rc = refresh_expire_walk(s, h, &reached, &one)) == CALX_OK)
+		for (size_t k = 0; k < reached.n; k++)
+			if (reached.v[k]->state == CALX__PERSISTENT)
+				reached.v[k]->flags |= CALX__EXPIRED;
+	walk_free(&reached, &one);
+	return rc;
 }
 
 int calx_session_expire_all(calx_session *s)
@@ -188,5 +235,30 @@ int calx_session_refresh(calx_session *s, void *obj)
 	if (h->state != CALX__PERSISTENT)
 		return calx__fail(s, CALX_EINVAL, "refresh %s: the object has no row in this session (only a persistent "
 		                  "object can be refreshed)", h->m->desc->name);
-	return calx__refresh(s, h);
+	/* who the cascade reaches is decided before any reload (a reload may detach an object whose row is gone) */
+	calx__obj *one;
+	calx__objvec reached;
+	if ((rc = refresh_expire_walk(s, h, &reached, &one)) == CALX_OK)
+		rc = calx__refresh(s, h);
+	/* the others all get their turn; the first that failed says why */
+	int first = CALX_OK;
+	calx_error kept = { 0 };
+	for (size_t k = 1; k < reached.n && rc == CALX_OK; k++) {
+		calx__obj *x = reached.v[k];
+		if (x->state != CALX__PERSISTENT)
+			continue;
+		int r = calx__refresh(s, x);
+		if (r != CALX_OK && first == CALX_OK) {
+			first = r;
+			kept = s->err;
+		}
+		if (r != CALX_OK && r != CALX_ENOTFOUND)
+			rc = r;         /* the connection's error: the rest would fail alike */
+	}
+	walk_free(&reached, &one);
+	if (rc == CALX_OK && first != CALX_OK) {
+		s->err = kept;
+		rc = first;
+	}
+	return rc;
 }

@@ -13,7 +13,9 @@
  *
  * begin_nested flushes first (as SQLAlchemy does), so nothing is pending
  * when the savepoint begins: whatever is pending or deleted at a rollback to
- * it was asked for inside it, and is dropped.
+ * it was asked for inside it, and is dropped. A rollback to it also expires
+ * the objects whose rows it wrote, and forgets relationships (see
+ * restore_objects).
  */
 #include <stdalign.h>
 #include <stdio.h>
@@ -135,6 +137,21 @@ static int restore_objects(calx_session *s)
 		return rc;
 	for (size_t i = s->sp.log_n; i-- > start;)
 		restore(s, &s->sp.log[i]);
+	/*
+	 * SQLAlchemy (1.4 on) expires, at a rollback to a savepoint, only the
+	 * objects changed inside it: here those whose rows it wrote, persistent
+	 * again (their next get or select reloads them). Relationships of every
+	 * persistent object are forgotten (the next accessor loads them): a
+	 * list may hold an object the rollback made transient, and links made
+	 * inside the savepoint are dropped with it; everything linked before it
+	 * began was flushed by calx_session_begin_nested, so nothing else is lost.
+	 */
+	for (size_t i = start; i < s->sp.log_n; i++)
+		if (s->sp.log[i].h && s->sp.log[i].h->state == CALX__PERSISTENT)
+			s->sp.log[i].h->flags |= CALX__EXPIRED;
+	for (size_t i = 0; s->reg->has_rels && i < s->objs.n; i++)
+		if (s->objs.v[i]->state == CALX__PERSISTENT)
+			calx__expire_relations(s->objs.v[i]);
 	s->sp.log_n = start;
 	for (size_t i = 0; i < s->pending.n; i++) {
 		calx__obj *h = s->pending.v[i];

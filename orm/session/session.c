@@ -320,8 +320,7 @@ int calx_session_expunge(calx_session *s, void *obj)
 	calx__obj *h = calx__obj_of(s, obj);
 	if (!h)
 		return s->err.code;
-	calx__detach(s, h);
-	return CALX_OK;
+	return calx__expunge(s, h);
 }
 
 int calx_session_flush(calx_session *s)
@@ -412,11 +411,21 @@ int calx_session_rollback(calx_session *s)
 	for (size_t i = 0; i < s->marked.n; i++)
 		s->marked.v[i]->flags &= (uint16_t)~CALX__IN_MARKED;
 	s->marked.n = 0;
-	/* what the transaction found, for every object that has a row: mapped fields only */
+	/*
+	 * What the transaction found, for every object that has a row (mapped
+	 * fields only), and expired, as SQLAlchemy's rollback expires every
+	 * instance: other transactions may change the rows from now on, so the
+	 * next get or select of each reloads it. Relationships are forgotten
+	 * (the next accessor loads them): a list or pointer may name objects
+	 * the rollback made transient, or miss rows it brought back.
+	 */
 	for (size_t i = 0; i < s->objs.n; i++) {
 		calx__obj *h = s->objs.v[i];
-		if (h->state == CALX__PERSISTENT)
-			calx__state_revert(h);
+		if (h->state != CALX__PERSISTENT)
+			continue;
+		calx__state_revert(h);
+		h->flags |= CALX__EXPIRED;
+		calx__expire_relations(h);
 	}
 	s->pending.n = 0;
 	s->deleted.n = 0;

@@ -46,7 +46,8 @@ enum calx__obj_flags {
 	CALX__IN_MARKED = 1u << 7,      /* listed in s->marked */
 	CALX__REKEY = 1u << 8,          /* a flushed update changed the primary key: re-key in phase B */
 	CALX__EXPIRED = 1u << 9,        /* reload from the database before handing it out (expire.c) */
-	CALX__DB_GONE = 1u << 10        /* its row goes with a parent's, by ON DELETE CASCADE (unitofwork/ondelete.c) */
+	CALX__DB_GONE = 1u << 10,       /* its row goes with a parent's, by ON DELETE CASCADE (unitofwork/ondelete.c) */
+	CALX__WALKED = 1u << 11         /* reached by the running cascade walk (cascade_walk.c); cleared when it ends */
 };
 
 typedef struct calx__obj {
@@ -201,6 +202,8 @@ int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key
 
 /* Expunge one object (detach.c): persistent and deleted ones become detached, pending ones transient. */
 void calx__detach(calx_session *s, calx__obj *h);
+/* calx_session_expunge: h, and what it reaches along relationships with the expunge cascade (detach.c). */
+int calx__expunge(calx_session *s, calx__obj *h);
 /* calx_session_add of a detached object: persistent again, under its key (CALX_EUNIQUE if taken). */
 int calx__reattach(calx_session *s, calx__obj *h);
 
@@ -233,6 +236,12 @@ int calx__savepoint_note(calx_session *s, const struct calx__plan *p, size_t ins
 
 /* Expiry (expire.c): mark every persistent object expired (commit does, unless keep_on_commit). */
 void calx__expire_all(calx_session *s);
+/*
+ * Forget h's relationships (rollbacks): pointers NULL, lists empty, none
+ * loaded, so the next accessor loads them from the database; a flush
+ * leaves the foreign keys as they are.
+ */
+void calx__expire_relations(calx__obj *h);
 /*
  * Reload h from row (every field, field order): the snapshot takes the row;
  * each field too, unless the program changed it since the last load or
