@@ -24,6 +24,7 @@ struct CALX_TABLE("jnd_users") jnd_user {
 struct CALX_TABLE("jnd_addresses") jnd_address {
 	int64_t id CALX(primary_key);
 	char email[48];
+	char *memo;                     /* NULL, or text of any length (tests/test_alloc_fail_joined.c) */
 	calx_opt_int64 user_id CALX(foreign_key("jnd_users.id"));
 	struct jnd_user *user;
 	CALX_LIST(struct jnd_note) notes;
