@@ -5,7 +5,8 @@
  * 2; a user without addresses has a loaded, empty list; the many-to-one
  * side; a self-referential tree two levels deep; three levels in one
  * statement; a composite key; a limit that counts users, not rows; a
- * declared lazy("joined"); an object the session holds, changed and not
+ * declared lazy("joined"), which joins a tree to itself once, not round
+ * its cycle; an object the session holds, changed and not
  * flushed, is the one handed out and keeps its changes; a select-in level
  * below a joined one. Every test runs on SQLite and PostgreSQL.
  */
@@ -481,6 +482,55 @@ static void a_declared_joined_loads_unless_the_select_says_lazy(void **state)
 	calx_session_free(s);
 }
 
+/* dept.subs is declared lazy("joined"): one level joins; the default does not join the tree to itself again. */
+static void a_declared_joined_does_not_go_round_a_cycle(void **state)
+{
+	fixture *fx = *state;
+	struct jnd_dept *root = jnd_dept_new(fx->s);
+	assert_non_null(root);
+	snprintf(root->name, sizeof root->name, "d");
+	for (int k = 0; k < 2; k++) {
+		struct jnd_dept *sub = jnd_dept_new(fx->s), *subsub = jnd_dept_new(fx->s);
+		assert_non_null(sub);
+		assert_non_null(subsub);
+		snprintf(sub->name, sizeof sub->name, "d.%d", k);
+		snprintf(subsub->name, sizeof subsub->name, "d.%d.0", k);
+		assert_ok(fx->s, jnd_dept_subs_append(fx->s, root, sub));
+		assert_ok(fx->s, jnd_dept_subs_append(fx->s, sub, subsub));
+	}
+	assert_ok(fx->s, calx_session_add(fx->s, root));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	for (int explicit = 0; explicit < 2; explicit++) {
+		calx_session *s = session_in_txn(fx);
+		calx_select *q = calx_select_new(s, &jnd_dept_mapper);
+		const calx_relationship_desc *two[] = { JND_DEPT_REL_SUBS, JND_DEPT_REL_SUBS };
+		calx_where(q, calx_is_null(JND_DEPT_PARENT_ID));
+		if (explicit)
+			assert_ok(s, calx_select_load_path(q, two, 2, CALX_LOAD_JOINED));
+		void **items;
+		size_t n;
+		uint64_t before = statements(s);
+		assert_ok(s, calx_select_all(q, &items, &n));
+		assert_int_equal(statements(s) - before, 1);
+		assert_int_equal(n, 1);
+		struct jnd_dept *d = items[0];
+		assert_true(calx_related_is_loaded(s, d, JND_DEPT_REL_SUBS));
+		assert_int_equal(d->subs.n, 2);
+		for (size_t k = 0; k < d->subs.n; k++) {
+			struct jnd_dept *sub = d->subs.items[k];
+			assert_ptr_equal(sub->parent, d);
+			/* the option asked for the second level; the declaration alone does not */
+			assert_int_equal(calx_related_is_loaded(s, sub, JND_DEPT_REL_SUBS), explicit);
+			if (explicit) {
+				assert_int_equal(sub->subs.n, 1);
+				assert_false(calx_related_is_loaded(s, sub->subs.items[0], JND_DEPT_REL_SUBS));
+			}
+		}
+		calx_select_free(q);
+		calx_session_free(s);
+	}
+}
+
 /*
  * An address the session holds, its email changed and not flushed (no
  * autoflush), and a user whose list the program loaded and changed: the
@@ -616,6 +666,7 @@ int main(void)
 		T(a_composite_key_joins_on_both_columns),
 		T(a_limit_counts_users_not_rows),
 		T(a_declared_joined_loads_unless_the_select_says_lazy),
+		T(a_declared_joined_does_not_go_round_a_cycle),
 		T(objects_the_session_holds_keep_their_changes),
 		T(a_select_in_level_below_a_joined_one),
 		T(bad_options_are_refused),

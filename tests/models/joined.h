@@ -3,8 +3,8 @@
  * addresses (one-to-many and its many-to-one) whose addresses carry notes
  * (for a select-in level below a joined one); artists -> albums -> tracks
  * (three levels in one statement); a self-referential tree of nodes; a
- * composite key (shelves -> books); and teams whose players are declared
- * lazy("joined"). Table names start with jnd_: every PostgreSQL test of a
+ * composite key (shelves -> books); teams whose players are declared
+ * lazy("joined"); and a tree of departments declared lazy("joined"). Table names start with jnd_: every PostgreSQL test of a
  * run shares one database.
  */
 #ifndef CALX_TEST_JOINED_H
@@ -94,6 +94,15 @@ struct CALX_TABLE("jnd_players") jnd_player {
 	char name[32];
 	int64_t team_id CALX(foreign_key("jnd_teams.id"));
 	struct jnd_team *team;
+};
+
+/* A tree whose sub-departments are declared lazy("joined"): the default joins one level, not round the cycle. */
+struct CALX_TABLE("jnd_depts") jnd_dept {
+	int64_t id CALX(primary_key);
+	char name[32];
+	calx_opt_int64 parent_id CALX(foreign_key("jnd_depts.id"));
+	struct jnd_dept *parent CALX(back_populates("subs"));
+	CALX_LIST(struct jnd_dept) subs CALX(back_populates("parent"), lazy("joined"));
 };
 
 #endif
