@@ -204,7 +204,7 @@ static void cascade(parser *p, calxr__field_opts *o, calxr__span arg)
 	o->seen |= 1u << CALXR__OPT_CASCADE;
 }
 
-/* lazy("select" | "selectin" | "raise" | "noload"); joined loading is not built yet. */
+/* lazy("select" | "selectin" | "joined" | "raise" | "noload") */
 static void lazy(parser *p, calxr__field_opts *o, calxr__span arg)
 {
 	char shown[SHOW_MAX + 4];
@@ -216,14 +216,14 @@ static void lazy(parser *p, calxr__field_opts *o, calxr__span arg)
 		o->lazy = CALX_LOAD_LAZY;
 	else if (!strcmp(s, "selectin"))
 		o->lazy = CALX_LOAD_SELECTIN;
+	else if (!strcmp(s, "joined"))
+		o->lazy = CALX_LOAD_JOINED;
 	else if (!strcmp(s, "raise"))
 		o->lazy = CALX_LOAD_RAISE;
 	else if (!strcmp(s, "noload"))
 		o->lazy = CALX_LOAD_NOLOAD;
-	else if (!strcmp(s, "joined"))
-		calxr__ap_fail(p, "lazy(\"joined\") is not supported yet: use \"select\", \"selectin\", \"raise\" or \"noload\"");
 	else
-		calxr__ap_fail(p, "option 'lazy' expects \"select\", \"selectin\", \"raise\" or \"noload\", found '%s'",
+		calxr__ap_fail(p, "option 'lazy' expects \"select\", \"selectin\", \"joined\", \"raise\" or \"noload\", found '%s'",
 			      calxr__ap_show(calxr__span_of(s), shown));
 	free(s);
 	if (o->lazy)

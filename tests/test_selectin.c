@@ -401,7 +401,7 @@ static void bad_options_are_refused(void **state)
 	assert_non_null(strstr(calx_session_errmsg(fx->s), "another struct"));
 	calx_select_free(q);
 	q = calx_select_new(fx->s, &sin_member_mapper);
-	assert_int_equal(calx_select_load(q, SIN_MEMBER_REL_MAILS, CALX_LOAD_JOINED), CALX_EINVAL);
+	assert_int_equal(calx_select_load(q, SIN_MEMBER_REL_MAILS, CALX_LOAD_RAISE), CALX_EINVAL);
 	calx_select_free(q);
 	q = calx_select_new(fx->s, &sin_forum_mapper);
 	const calx_relationship_desc *wrong[] = { SIN_FORUM_REL_TOPICS, SIN_MEMBER_REL_MAILS };

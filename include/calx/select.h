@@ -67,6 +67,15 @@ int calx_select_all(calx_select *q, void ***items_out, size_t *n_out);
 
 /*
  * Loading strategies per select (calx/related.h for the relationships).
+ * CALX_LOAD_JOINED loads the relationship in the select's own statement
+ * instead: the target's table by LEFT OUTER JOIN (aliased), each parent
+ * handed out once however many rows it spans, each list in key order,
+ * every parent's list or pointer loaded; with a limit or offset the
+ * parents' select goes into a subquery so the page counts parents. A
+ * joined relationship below a select-in one on a path loads select-in;
+ * many-to-many is CALX_EINVAL when the select runs (not built yet). See
+ * the README's "Loading strategies: joined".
+ *
  * calx_select_load(q, USER_REL_ADDRESSES, CALX_LOAD_SELECTIN): when the
  * select has produced its objects (the first calx_select_next reads every
  * row first, as calx_select_all does), the relationship is loaded for all
@@ -79,11 +88,13 @@ int calx_select_all(calx_select *q, void ***items_out, size_t *n_out);
  * a composite key) takes one statement per such share.
  * calx_select_load_path(q, path, n, how) reaches further: path[0] is a
  * relationship of the select's struct, path[k] one of the struct path[k-1]
- * leads to (at most 8), and every relationship on it loads select-in, so
- * three levels are three statements. CALX_LOAD_LAZY instead turns off a
- * relationship's declared lazy("selectin") for this select. Other
- * strategies, a relationship of another struct, or a call after the
- * select ran are CALX_EINVAL when the select runs (and returned now).
+ * leads to (at most 8), and the last loads as how says, the ones before
+ * it too unless an earlier option or their declaration already loads them
+ * select-in or joined: select-in, three levels are three statements;
+ * joined, one. CALX_LOAD_LAZY instead turns off a relationship's declared
+ * lazy("selectin") or lazy("joined") for this select. Other strategies, a
+ * relationship of another struct, or a call after the select ran are
+ * CALX_EINVAL when the select runs (and returned now).
  */
 int calx_select_load(calx_select *q, const calx_relationship_desc *rel, calx_loading how);
 int calx_select_load_path(calx_select *q, const calx_relationship_desc *const *path, size_t n, calx_loading how);

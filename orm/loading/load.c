@@ -11,8 +11,10 @@
 #include "mapping/value.h"
 #include "sql/statements.h"
 #include "unitofwork/uow.h"
+#include "loading/joined.h"
 
-static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *row, calx__obj **out);
+static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx_value *row,
+                       calx__obj **out);
 
 /*
  * The row's key, from the row's values (every field, in field order), in
@@ -44,23 +46,29 @@ static int row_key(calx_session *s, const calx__mapper *m, const calx_value *row
 
 int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx__obj **out)
 {
+	return calx__load_row_at(s, m, st, 0, out);
+}
+
+int calx__load_row_at(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx__obj **out)
+{
 	const calx_mapper_desc *d = m->desc;
 	calx_value stack_row[32], *row = stack_row;
 	if (d->n_fields > 32 && !(row = calx__malloc(d->n_fields * sizeof *row)))
 		return calx__fail(s, CALX_ENOMEM, "out of memory loading a row of \"%s\"", d->table);
-	int rc = load_values(s, m, st, row, out);
+	int rc = load_values(s, m, st, first, row, out);
 	if (row != stack_row)
 		calx__free(row);
 	return rc;
 }
 
-static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *row, calx__obj **out)
+static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx_value *row,
+                       calx__obj **out)
 {
 	const calx_mapper_desc *d = m->desc;
 	calx_value key[CALX__MAX_PK];
 	/* each column read once: the key and the fields both come from here */
 	for (unsigned f = 0; f < d->n_fields; f++)
-		s->d->column(st->st, f, &row[f]);
+		s->d->column(st->st, first + f, &row[f]);
 	int rc = row_key(s, m, row, key);
 	if (rc != CALX_OK)
 		return rc;

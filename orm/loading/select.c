@@ -9,6 +9,7 @@
 #include "sql/statements.h"
 #include "session/session.h"
 #include "loading/selectin.h"
+#include "loading/joined.h"
 
 typedef struct order_item {
 	const calx_field_desc *col;
@@ -33,7 +34,8 @@ struct calx_select {
 	size_t n_items, cap_items;
 	calx__load_opt *loads;          /* calx_select_load / _load_path, in call order */
 	size_t n_loads, cap_loads;
-	bool buffered;                  /* select-in: every row read into items, relationships loaded */
+	calx__joined *joined;           /* the joins that load relationships (joined.c), or NULL */
+	bool buffered;                  /* select-in or joined: every row read into items, relationships loaded */
 	size_t pos;                     /* the next buffered item calx_select_next hands out */
 };
 
@@ -68,6 +70,7 @@ void calx_select_free(calx_select *q)
 	calx__free(q->order);
 	calx__free(q->items);
 	calx__free(q->loads);
+	calx__joined_free(q->joined);
 	calx__free(q);
 }
 
@@ -166,6 +169,8 @@ static int build(calx_select *q, calx__ast *a, calx__node **out)
 		sel->kid[CALX__SEL_LIMIT] = calx__ast_bind(a, calx_value_int(q->limit));
 	if (q->offset > 0)
 		sel->kid[CALX__SEL_OFFSET] = calx__ast_bind(a, calx_value_int(q->offset));
+	if (q->joined && !a->oom)
+		sel = calx__joined_select(a, q->joined, sel, t);
 	if (a->oom)
 		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
 	*out = sel;
@@ -188,7 +193,9 @@ static int start(calx_select *q)
 		return rc;
 	/* the tree lives as long as the select: PostgreSQL reads bound text at the first step */
 	calx__node *sel = NULL;
-	if (!q->ast && !(q->ast = calx__malloc(sizeof *q->ast)))
+	if (!q->cols && !q->joined)
+		rc = calx__joined_plan(s, q->m, q->loads, q->n_loads, &q->joined);
+	if (rc == CALX_OK && !q->ast && !(q->ast = calx__malloc(sizeof *q->ast)))
 		rc = calx__fail(s, CALX_ENOMEM, "out of memory building a select of %s", q->m->desc->name);
 	if (rc == CALX_OK) {
 		calx__ast_init(q->ast);
@@ -275,8 +282,9 @@ int calx_select_load_path(calx_select *q, const calx_relationship_desc *const *p
 	const char *bad = q->started ? "calx_select_load after the select ran"
 	                  : !path || !n ? "calx_select_load needs a relationship"
 	                  : n > CALX__LOAD_PATH_MAX ? "calx_select_load_path: a path longer than 8 relationships"
-	                  : how != CALX_LOAD_SELECTIN && how != CALX_LOAD_LAZY
-	                          ? "calx_select_load: only CALX_LOAD_SELECTIN and CALX_LOAD_LAZY are chosen per select"
+	                  : how != CALX_LOAD_SELECTIN && how != CALX_LOAD_JOINED && how != CALX_LOAD_LAZY
+	                          ? "calx_select_load: only CALX_LOAD_SELECTIN, CALX_LOAD_JOINED and CALX_LOAD_LAZY are "
+	                            "chosen per select"
 	                          : NULL;
 	/* each relationship must belong to the struct the one before it leads to */
 	const calx__mapper *m = q->m;
@@ -310,15 +318,29 @@ int calx_select_load(calx_select *q, const calx_relationship_desc *rel, calx_loa
 	return calx_select_load_path(q, &rel, 1, how);
 }
 
-/* Read every row into q->items, then load the select-in relationships for all of them. */
+/* Does the select read every row before handing out the first (select-in, joined)? */
+static bool wants_buffer(const calx_select *q)
+{
+	return !q->cols && !q->buffered && !q->started &&
+	       (calx__selectin_wanted(q->m, q->loads, q->n_loads) || calx__joined_wanted(q->m, q->loads, q->n_loads));
+}
+
+/*
+ * Read every row into q->items (each object once: joined rows repeat it),
+ * set what the joins loaded, then load the select-in relationships for all.
+ */
 static int buffer_all(calx_select *q)
 {
 	int rc;
 	q->buffered = true;
 	while ((rc = step(q)) == CALX_ROW) {
 		calx__obj *h;
-		if ((rc = calx__load_row(q->s, q->m, q->st, &h)) != CALX_OK)
+		bool first = true;
+		if ((rc = q->joined ? calx__joined_row(q->s, q->joined, q->st, &h, &first)
+		                    : calx__load_row(q->s, q->m, q->st, &h)) != CALX_OK)
 			break;
+		if (!first)
+			continue;
 		if (calx__grow((void **)&q->items, &q->cap_items, q->n_items + 1, sizeof *q->items) != 0) {
 			rc = calx__fail(q->s, CALX_ENOMEM, "out of memory collecting rows of %s", q->m->desc->name);
 			break;
@@ -332,7 +354,9 @@ static int buffer_all(calx_select *q)
 		q->n_items = 0;
 		return rc;
 	}
-	rc = calx__selectin_load(q->s, q->m, q->items, q->n_items, q->loads, q->n_loads);
+	rc = q->joined ? calx__joined_finish(q->s, q->joined) : CALX_OK;
+	if (rc == CALX_OK)
+		rc = calx__selectin_load(q->s, q->m, q->items, q->n_items, q->loads, q->n_loads);
 	if (rc != CALX_OK)
 		q->n_items = 0;
 	return rc;
@@ -347,8 +371,7 @@ int calx_select_next(calx_select *q, void **out)
 		return calx__fail(q->s, CALX_EINVAL, "select %s returns column tuples: use calx_select_next_values",
 		                  q->m->desc->name);
 	int rc;
-	if (!q->buffered && !q->started && calx__selectin_wanted(q->m, q->loads, q->n_loads) &&
-	    (rc = buffer_all(q)) != CALX_OK)
+	if (wants_buffer(q) && (rc = buffer_all(q)) != CALX_OK)
 		return rc;
 	if (q->buffered) {
 		if (q->pos == q->n_items)
@@ -394,7 +417,7 @@ int calx_select_all(calx_select *q, void ***items_out, size_t *n_out)
 	*n_out = 0;
 	void *obj;
 	int rc;
-	if (!q->cols && !q->buffered && !q->started && calx__selectin_wanted(q->m, q->loads, q->n_loads)) {
+	if (wants_buffer(q)) {
 		/* the rows are in q->items already */
 		if ((rc = buffer_all(q)) != CALX_OK)
 			return rc;

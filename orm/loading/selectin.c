@@ -259,21 +259,28 @@ typedef struct walk {
 	const calx_relationship_desc *prefix[CALX__LOAD_PATH_MAX];
 } walk;
 
-/* How rel loads under the path prefix[0..depth): the last option naming it, else its default. */
-static calx_loading how_at(const walk *w, unsigned depth, const calx_relationship_desc *rel)
+calx_loading calx__load_how(const calx__load_opt *opts, size_t n_opts, const calx_relationship_desc *const *prefix,
+                            unsigned depth, const calx_relationship_desc *rel)
 {
-	calx_loading how = rel->loading == CALX_LOAD_SELECTIN ? CALX_LOAD_SELECTIN : CALX_LOAD_LAZY;
-	for (size_t k = 0; k < w->n_opts; k++) {
-		const calx__load_opt *o = &w->opts[k];
+	calx_loading how = rel->loading == CALX_LOAD_SELECTIN || rel->loading == CALX_LOAD_JOINED ? rel->loading
+	                                                                                          : CALX_LOAD_LAZY;
+	for (size_t k = 0; k < n_opts; k++) {
+		const calx__load_opt *o = &opts[k];
 		if (o->n <= depth || o->path[depth] != rel)
 			continue;
 		bool same = true;
 		for (unsigned j = 0; j < depth && same; j++)
-			same = o->path[j] == w->prefix[j];
+			same = o->path[j] == prefix[j];
+		/* a longer path loads its prefix its way only where nothing eager is chosen yet */
 		if (same)
-			how = o->n == depth + 1 ? o->how : o->how == CALX_LOAD_SELECTIN ? CALX_LOAD_SELECTIN : how;
+			how = o->n == depth + 1 ? o->how : how == CALX_LOAD_LAZY && o->how != CALX_LOAD_LAZY ? o->how : how;
 	}
 	return how;
+}
+
+static calx_loading how_at(const walk *w, unsigned depth, const calx_relationship_desc *rel)
+{
+	return calx__load_how(w->opts, w->n_opts, w->prefix, depth, rel);
 }
 
 bool calx__selectin_wanted(const calx__mapper *m, const calx__load_opt *opts, size_t n_opts)
@@ -285,16 +292,46 @@ bool calx__selectin_wanted(const calx__mapper *m, const calx__load_opt *opts, si
 	return false;
 }
 
-static int level(calx_session *s, const calx__mapper *m, calx__obj **objs, size_t n, walk *w, unsigned depth)
+/* What a relationship the select's join loaded (orm/loading/joined.c) brings to the next level. */
+static int joined_next(calx_session *s, calx__obj *const *objs, size_t n, unsigned ri, calx__objvec *next)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (!calx__rel_is_loaded(objs[k], ri))
+			continue;
+		calx_list l = { NULL, 0, 0 };
+		void *one = NULL;
+		if (objs[k]->m->rels[ri].desc->kind == CALX_REL_MANY_TO_ONE)
+			one = calx__rel_get_ptr(objs[k], ri);
+		else
+			l = calx__rel_get_list(objs[k], ri);
+		for (size_t j = 0; j < (one ? 1 : l.n); j++) {
+			calx__obj *c = calx__rel_owned(s, one ? one : calx__list_item(&l, j));
+			if (c && calx__objvec_push(next, c) != CALX_OK)
+				return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in",
+				                  objs[k]->m->rels[ri].desc->name);
+		}
+	}
+	return CALX_OK;
+}
+
+/*
+ * joined: every relationship above is joined too, so the select's own
+ * statement loaded this one; below a select-in level it loads select-in.
+ */
+static int level(calx_session *s, const calx__mapper *m, calx__obj **objs, size_t n, walk *w, unsigned depth,
+                 bool joined)
 {
 	int rc = CALX_OK;
 	for (unsigned i = 0; i < m->n_rels && rc == CALX_OK && n && depth < CALX__LOAD_PATH_MAX; i++) {
 		const calx_relationship_desc *d = m->rels[i].desc;
-		if (how_at(w, depth, d) != CALX_LOAD_SELECTIN)
+		calx_loading how = how_at(w, depth, d);
+		bool by_join = how == CALX_LOAD_JOINED && joined;
+		if (how != CALX_LOAD_SELECTIN && how != CALX_LOAD_JOINED)
 			continue;
 		calx__objvec next = { NULL, 0, 0 };
-		rc = d->kind == CALX_REL_MANY_TO_ONE ? load_parents(s, objs, n, i, &next)
-		                                     : load_children(s, objs, n, i, &next);
+		rc = by_join ? joined_next(s, objs, n, i, &next)
+		     : d->kind == CALX_REL_MANY_TO_ONE ? load_parents(s, objs, n, i, &next)
+		                                       : load_children(s, objs, n, i, &next);
 		if (rc == CALX_OK && next.n > 1) {
 			/* many children share a parent: each object once on the next level */
 			qsort(next.v, next.n, sizeof *next.v, calx__sin_ptr_cmp);
@@ -306,7 +343,7 @@ static int level(calx_session *s, const calx__mapper *m, calx__obj **objs, size_
 		}
 		w->prefix[depth] = d;
 		if (rc == CALX_OK)
-			rc = level(s, m->rels[i].target, next.v, next.n, w, depth + 1);
+			rc = level(s, m->rels[i].target, next.v, next.n, w, depth + 1, by_join);
 		calx__free(next.v);
 	}
 	return rc;
@@ -323,7 +360,7 @@ int calx__selectin_load(calx_session *s, const calx__mapper *m, void *const *obj
 	for (size_t k = 0; k < n; k++)
 		hs[k] = (calx__obj *)((char *)objs[k] - CALX__HDR_SIZE);
 	walk w = { opts, n_opts, { NULL } };
-	int rc = level(s, m, hs, n, &w, 0);
+	int rc = level(s, m, hs, n, &w, 0, true);
 	calx__free(hs);
 	return rc;
 }

@@ -144,8 +144,9 @@ static void relationship_options_parse_into_values(void **state)
 
 	expect_error("calx:field(cascade(\"save-update, everything\"))",
 		     "unknown cascade 'everything' (expected save-update, merge, expunge, delete, delete-orphan, refresh-expire or all)");
-	expect_error("calx:field(lazy(\"joined\"))",
-		     "lazy(\"joined\") is not supported yet: use \"select\", \"selectin\", \"raise\" or \"noload\"");
+	assert_int_equal(field("calx:field(lazy(\"joined\"))", &o, &e), 0);
+	assert_int_equal(o.lazy, CALX_LOAD_JOINED);
+	calxr__field_opts_free(&o);
 	assert_int_equal(field("calx:field(lazy(\"selectin\"))", &o, &e), 0);
 	assert_int_equal(o.lazy, CALX_LOAD_SELECTIN);
 	calxr__field_opts_free(&o);

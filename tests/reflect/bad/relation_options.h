@@ -6,7 +6,7 @@ struct CALX_TABLE("rr_owners") owner {
 	int64_t id CALX(primary_key);
 	int64_t rank CALX(back_populates("x"));
 	CALX_LIST(struct pet) pets CALX(back_populates("keeper"));
-	CALX_LIST(struct pet) others CALX(lazy("joined"));
+	CALX_LIST(struct pet) others CALX(lazy("joinedload"));
 	CALX_LIST(struct pet) more CALX(cascade("save-update, everything"));
 	CALX_LIST(struct pet) sorted CALX(lazy("sometimes"));
 };

@@ -1,0 +1,364 @@
+/*
+ * Joined eager loading (loading/joined.h): relationships loaded in the
+ * select's own statement by LEFT OUTER JOIN, SQLAlchemy's joinedload.
+ *
+ * The plan is a tree of joins in the order the statement lists them
+ * (a join's parent before it), each target's table aliased so a table can
+ * join itself (node -> children -> children). A row holds the select's
+ * object, then each join's object or NULLs. Rows repeat a parent once per
+ * related row, so everything is remembered once, by identity: the
+ * select's objects (in the order first seen), each (join, holder) whose
+ * relationship is being loaded, and each (join, holder, related object).
+ * After the last row the lists are built in the session's arena and set,
+ * with the loaded bits, in one pass that cannot fail.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "calx/calx.h"
+#include "base/alloc.h"
+#include "session/session.h"
+#include "session/related.h"
+#include "sql/joined_select.h"
+#include "loading/joined.h"
+
+#define ROOT_NODE ((unsigned)-1)
+
+typedef struct jnode {
+	int parent;                     /* the join whose objects hold this relationship, or -1: the select's */
+	unsigned ri;                    /* the relationship, in its holder's mapper */
+	const calx__mapper *to;         /* its target */
+	unsigned first;                 /* the target's first column in a row */
+	char alias[24];
+} jnode;
+
+/* (node, a, b) remembered: a holder at a join (b NULL), or a holder with a related object b. */
+typedef struct seen {
+	const void *a, *b;
+	unsigned node;
+	bool used;
+	size_t holder;                  /* for a holder: its index in holders */
+} seen;
+
+/* An object whose relationship a join loads, and what the rows gave it. */
+typedef struct holder {
+	calx__obj *h;
+	unsigned node;
+	size_t n, placed;               /* one-to-many: related objects found, and copied into items so far */
+	void **items;
+	calx__obj *one;                 /* many-to-one: the target found, or NULL */
+} holder;
+
+typedef struct pair {
+	size_t holder;
+	calx__obj *c;
+} pair;
+
+struct calx__joined {
+	const calx__mapper *m;
+	jnode nodes[CALX__JOINS_MAX];
+	calx__join_spec specs[CALX__JOINS_MAX];
+	unsigned n;
+	bool list;                      /* a join brings several rows per parent: a page must count parents */
+	seen *seen;
+	size_t seen_cap, seen_n;
+	holder *holders;
+	size_t n_holders, cap_holders;
+	pair *pairs;
+	size_t n_pairs, cap_pairs;
+};
+
+/* ---- the plan ---- */
+
+typedef struct planner {
+	calx_session *s;
+	calx__joined *j;
+	const calx__load_opt *opts;
+	size_t n_opts;
+	const calx_relationship_desc *prefix[CALX__LOAD_PATH_MAX];
+} planner;
+
+/* Does an option name rel under prefix[0..depth) (as its end or on its way)? */
+static bool named(const planner *p, unsigned depth, const calx_relationship_desc *rel)
+{
+	for (size_t k = 0; k < p->n_opts; k++) {
+		const calx__load_opt *o = &p->opts[k];
+		bool same = o->n > depth && o->path[depth] == rel;
+		for (unsigned i = 0; i < depth && same; i++)
+			same = o->path[i] == p->prefix[i];
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+static bool on_path(const planner *p, unsigned depth, const calx_relationship_desc *rel)
+{
+	for (unsigned i = 0; i < depth; i++)
+		if (p->prefix[i] == rel)
+			return true;
+	return false;
+}
+
+static int plan_level(planner *p, const calx__mapper *m, int parent, unsigned depth)
+{
+	calx__joined *j = p->j;
+	for (unsigned i = 0; i < m->n_rels && depth < CALX__LOAD_PATH_MAX; i++) {
+		const calx__rel *x = &m->rels[i];
+		const calx_relationship_desc *d = x->desc;
+		if (calx__load_how(p->opts, p->n_opts, p->prefix, depth, d) != CALX_LOAD_JOINED)
+			continue;
+		/* a declared default does not go round a cycle; an option goes where it says */
+		if (on_path(p, depth, d) && !named(p, depth, d))
+			continue;
+		if (d->kind != CALX_REL_MANY_TO_ONE && d->kind != CALX_REL_ONE_TO_MANY)
+			return calx__fail(p->s, CALX_EINVAL,
+			                  "select %s: relationship '%s.%s' is many-to-many, which does not load joined yet "
+			                  "(use CALX_LOAD_SELECTIN)",
+			                  j->m->desc->name, m->desc->name, d->name);
+		if (j->n == CALX__JOINS_MAX)
+			return calx__fail(p->s, CALX_EINVAL, "select %s: more than %d relationships load joined",
+			                  j->m->desc->name, CALX__JOINS_MAX);
+		unsigned k = j->n++;
+		jnode *nd = &j->nodes[k];
+		nd->parent = parent;
+		nd->ri = i;
+		nd->to = x->target;
+		snprintf(nd->alias, sizeof nd->alias, "calx_join_%u", k + 1);
+		j->specs[k] = (calx__join_spec){ parent, x->target->desc, x->fk, d->kind == CALX_REL_ONE_TO_MANY, nd->alias };
+		j->list |= d->kind == CALX_REL_ONE_TO_MANY;
+		p->prefix[depth] = d;
+		int rc = plan_level(p, x->target, (int)k, depth + 1);
+		if (rc != CALX_OK)
+			return rc;
+	}
+	return CALX_OK;
+}
+
+bool calx__joined_wanted(const calx__mapper *m, const calx__load_opt *opts, size_t n_opts)
+{
+	for (unsigned i = 0; i < m->n_rels; i++)
+		if (calx__load_how(opts, n_opts, NULL, 0, m->rels[i].desc) == CALX_LOAD_JOINED)
+			return true;
+	return false;
+}
+
+int calx__joined_plan(calx_session *s, const calx__mapper *m, const calx__load_opt *opts, size_t n_opts,
+                      calx__joined **out)
+{
+	*out = NULL;
+	if (!calx__joined_wanted(m, opts, n_opts))
+		return CALX_OK;
+	calx__joined *j = calx__calloc(1, sizeof *j);
+	if (!j)
+		return calx__fail(s, CALX_ENOMEM, "out of memory planning the joins of a select of %s", m->desc->name);
+	j->m = m;
+	planner p = { s, j, opts, n_opts, { NULL } };
+	int rc = plan_level(&p, m, -1, 0);
+	if (rc != CALX_OK) {
+		calx__free(j);
+		return rc;
+	}
+	/* columns: the select's own, then each join's target's, in join order */
+	unsigned col = m->desc->n_fields;
+	for (unsigned k = 0; k < j->n; k++) {
+		j->nodes[k].first = col;
+		col += j->nodes[k].to->desc->n_fields;
+	}
+	*out = j;
+	return CALX_OK;
+}
+
+static void forget_rows(calx__joined *j)
+{
+	calx__free(j->seen);
+	calx__free(j->holders);
+	calx__free(j->pairs);
+	j->seen = NULL;
+	j->holders = NULL;
+	j->pairs = NULL;
+	j->seen_cap = j->seen_n = j->n_holders = j->cap_holders = j->n_pairs = j->cap_pairs = 0;
+}
+
+void calx__joined_free(calx__joined *j)
+{
+	if (!j)
+		return;
+	forget_rows(j);
+	calx__free(j);
+}
+
+calx__node *calx__joined_select(calx__ast *a, calx__joined *j, calx__node *sel, calx__node *t)
+{
+	bool paged = sel->kid[CALX__SEL_LIMIT] || sel->kid[CALX__SEL_OFFSET];
+	return calx__sql_joined_select(a, sel, t, j->m->desc, j->specs, j->n, paged && j->list, "calx_parent");
+}
+
+/* ---- rows ---- */
+
+static size_t mix(unsigned node, const void *a, const void *b)
+{
+	uint64_t x = (uint64_t)(uintptr_t)a * 0x9E3779B97F4A7C15u;
+	x ^= ((uint64_t)(uintptr_t)b + node) * 0xC2B2AE3D27D4EB4Fu;
+	return (size_t)(x ^ x >> 31);
+}
+
+/* The slot of (node, a, b) in t (a power of two of slots, never full): its entry, or where it goes. */
+static seen *slot(seen *t, size_t cap, unsigned node, const void *a, const void *b)
+{
+	size_t i = mix(node, a, b) & (cap - 1);
+	while (t[i].used && (t[i].node != node || t[i].a != a || t[i].b != b))
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* The entry of (node, a, b), *added when this call put it there; NULL when memory ran out. */
+static seen *remember(calx__joined *j, unsigned node, const void *a, const void *b, bool *added)
+{
+	if (2 * (j->seen_n + 1) > j->seen_cap) {
+		size_t cap = j->seen_cap ? j->seen_cap * 2 : 256;
+		seen *t = calx__calloc(cap, sizeof *t);
+		if (!t)
+			return NULL;
+		for (size_t i = 0; i < j->seen_cap; i++)
+			if (j->seen[i].used)
+				*slot(t, cap, j->seen[i].node, j->seen[i].a, j->seen[i].b) = j->seen[i];
+		calx__free(j->seen);
+		j->seen = t;
+		j->seen_cap = cap;
+	}
+	seen *e = slot(j->seen, j->seen_cap, node, a, b);
+	*added = !e->used;
+	if (!e->used) {
+		*e = (seen){ a, b, node, true, 0 };
+		j->seen_n++;
+	}
+	return e;
+}
+
+/* Is the join's object in this row? A LEFT JOIN that found none gives NULL for its key. */
+static bool in_row(calx_session *s, const jnode *nd, calx__stmt *st)
+{
+	for (unsigned k = 0; k < nd->to->n_pk; k++) {
+		calx_value v;
+		s->d->column(st->st, nd->first + nd->to->pk[k], &v);
+		if (v.kind == CALX_VALUE_NULL)
+			return false;
+	}
+	return true;
+}
+
+static int out_of_memory(calx_session *s, const calx__joined *j)
+{
+	return calx__fail(s, CALX_ENOMEM, "out of memory reading the joined rows of %s", j->m->desc->name);
+}
+
+int calx__joined_row(calx_session *s, calx__joined *j, calx__stmt *st, calx__obj **out, bool *first)
+{
+	calx__obj *h, *objs[CALX__JOINS_MAX];
+	bool added;
+	int rc = calx__load_row_at(s, j->m, st, 0, &h);
+	if (rc != CALX_OK)
+		return rc;
+	if (!remember(j, ROOT_NODE, h, NULL, &added))
+		return out_of_memory(s, j);
+	*out = h;
+	*first = added;
+	for (unsigned k = 0; k < j->n; k++) {
+		const jnode *nd = &j->nodes[k];
+		calx__obj *holding = nd->parent < 0 ? h : objs[nd->parent], *c;
+		objs[k] = NULL;
+		if (!holding)
+			continue;       /* the join above found nothing: neither does this one */
+		seen *e = remember(j, k, holding, NULL, &added);
+		if (!e)
+			return out_of_memory(s, j);
+		if (added) {
+			if (calx__grow((void **)&j->holders, &j->cap_holders, j->n_holders + 1, sizeof *j->holders) != 0)
+				return out_of_memory(s, j);
+			j->holders[j->n_holders] = (holder){ holding, k, 0, 0, NULL, NULL };
+			e->holder = j->n_holders++;
+		}
+		size_t hi = e->holder;
+		if (!in_row(s, nd, st))
+			continue;
+		if ((rc = calx__load_row_at(s, nd->to, st, nd->first, &c)) != CALX_OK)
+			return rc;
+		objs[k] = c;
+		if (!remember(j, k, holding, c, &added))
+			return out_of_memory(s, j);
+		if (!added)
+			continue;       /* a row repeated by another join's rows */
+		if (calx__grow((void **)&j->pairs, &j->cap_pairs, j->n_pairs + 1, sizeof *j->pairs) != 0)
+			return out_of_memory(s, j);
+		j->pairs[j->n_pairs++] = (pair){ hi, c };
+		j->holders[hi].n++;
+	}
+	return CALX_OK;
+}
+
+/* ---- setting the relationships ---- */
+
+static void link_one(calx__obj *h, unsigned ri, void *p)
+{
+	calx__rel_put_ptr(h, ri, p);
+	*calx__obj_rel_snap(h, ri) = p;
+	calx__rel_set_loaded(h, ri);
+}
+
+/* Are the holder's foreign-key columns of x all NULL (the pointer is NULL, not a row that is missing)? */
+static bool key_null(const calx__obj *h, const calx__rel *x)
+{
+	for (unsigned k = 0; k < x->fk->n_columns; k++)
+		if (!calx__field_null(h, &h->m->desc->fields[x->fk->columns[k]]))
+			return false;
+	return true;
+}
+
+/* Set one holder's relationship, unless it is loaded already (or the program set it): that one stays. */
+static void apply(calx_session *s, const calx__joined *j, const holder *hd)
+{
+	const jnode *nd = &j->nodes[hd->node];
+	calx__obj *h = hd->h;
+	const calx__rel *x = &h->m->rels[nd->ri];
+	if (h->state != CALX__PERSISTENT || calx__rel_is_loaded(h, nd->ri))
+		return;
+	if (x->desc->kind == CALX_REL_MANY_TO_ONE) {
+		/* a key naming a row that is not there stays unloaded: its accessor reports it */
+		if (hd->one || key_null(h, x))
+			link_one(h, nd->ri, hd->one ? calx__obj_ptr(hd->one) : NULL);
+		return;
+	}
+	calx_list l = { hd->items, hd->n, hd->n };
+	memcpy((char *)calx__obj_ptr(h) + x->desc->offset, &l, sizeof l);
+	calx__rel_set_loaded(h, nd->ri);
+	for (size_t k = 0; x->back >= 0 && k < l.n; k++) {
+		calx__obj *c = calx__rel_owned(s, calx__list_item(&l, k));
+		if (c && !calx__rel_is_loaded(c, (unsigned)x->back))
+			link_one(c, (unsigned)x->back, calx__obj_ptr(h));
+	}
+}
+
+int calx__joined_finish(calx_session *s, calx__joined *j)
+{
+	int rc = CALX_OK;
+	/* every list's array first: a failure sets nothing */
+	for (size_t i = 0; i < j->n_holders && rc == CALX_OK; i++) {
+		holder *hd = &j->holders[i];
+		if (hd->n && j->specs[hd->node].fk_in_target &&
+		    !(hd->items = calx__arena_alloc(&s->arena, hd->n * sizeof(void *), alignof(void *))))
+			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading the joined lists of %s", j->m->desc->name);
+	}
+	for (size_t i = 0; i < j->n_pairs && rc == CALX_OK; i++) {
+		holder *hd = &j->holders[j->pairs[i].holder];
+		void *p = calx__obj_ptr(j->pairs[i].c);
+		if (hd->items)
+			memcpy((char *)hd->items + hd->placed++ * sizeof p, &p, sizeof p);
+		else
+			hd->one = j->pairs[i].c;
+	}
+	/* in holder order: an object holding the same relationship at two joins takes the first */
+	for (size_t i = 0; i < j->n_holders && rc == CALX_OK; i++)
+		apply(s, j, &j->holders[i]);
+	forget_rows(j);
+	return rc;
+}

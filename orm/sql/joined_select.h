@@ -1,0 +1,42 @@
+/*
+ * Internal: the shape of a select that loads relationships by LEFT OUTER
+ * JOIN (joined eager loading, orm/loading/joined.c). The loader says which
+ * tables join to which, over which foreign key; this builds the tree.
+ */
+#ifndef CALX_ORM_SQL_JOINED_SELECT_H
+#define CALX_ORM_SQL_JOINED_SELECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "calx/sys/descriptor.h"
+#include "sql/ast.h"
+
+/* At most this many joins in one select (SQLite joins at most 64 tables). */
+#define CALX__JOINS_MAX 32
+
+/* One LEFT OUTER JOIN: the target's table AS alias, hung from another from-element. */
+typedef struct calx__join_spec {
+	int parent;                     /* the join it hangs from (earlier in the array), or -1: the select's table */
+	const calx_mapper_desc *target;
+	const calx_fk_desc *fk;
+	/* one-to-many: fk's columns are the target's and refer to the parent's; many-to-one: the reverse */
+	bool fk_in_target;
+	const char *alias;              /* unique in the statement: self-referential joins need it */
+} calx__join_spec;
+
+/*
+ * sel is SELECT root's columns FROM t [WHERE] [ORDER BY] [LIMIT/OFFSET]
+ * (t the root's table, every column of sel's list a field of it). Returns
+ * the statement that joins joins[0..n): its columns are the root's, then
+ * each join's target's fields in order; its ORDER BY is sel's, then the
+ * root's primary key, then each join's, so one parent's rows are together
+ * and each list comes in key order. With wrap (sel has a limit or offset
+ * and a join brings several rows per parent), sel becomes a subquery AS
+ * sub_alias that the joins hang from, so the page counts parents, not rows.
+ * NULL when memory ran out, or n is over CALX__JOINS_MAX (a->oom; the
+ * loader never asks for more).
+ */
+calx__node *calx__sql_joined_select(calx__ast *a, calx__node *sel, calx__node *t, const calx_mapper_desc *root,
+                                    const calx__join_spec *joins, size_t n, bool wrap, const char *sub_alias);
+
+#endif

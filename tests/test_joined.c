@@ -1,0 +1,675 @@
+/*
+ * Joined eager loading (tests/models/joined.h), counted in statements
+ * with calx_session_counters: 100 users with 0..3 addresses each load
+ * with their addresses in 1 statement, the same lists select-in gives in
+ * 2; a user without addresses has a loaded, empty list; the many-to-one
+ * side; a self-referential tree two levels deep; three levels in one
+ * statement; a composite key; a limit that counts users, not rows; a
+ * declared lazy("joined"), which joins a tree to itself once, not round
+ * its cycle; an object the session holds, changed and not
+ * flushed, is the one handed out and keeps its changes; a select-in level
+ * below a joined one. Every test runs on SQLite and PostgreSQL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "helpers.h"
+#include "joined.calx.h"
+
+#define N_USERS 100
+
+static int jnd_setup(void **state)
+{
+	return fixture_setup_schema(state, &joined_schema);
+}
+
+static uint64_t statements(calx_session *s)
+{
+	uint64_t n;
+	calx_session_counters(s, &n, NULL);
+	return n;
+}
+
+/*
+ * Another session, its transaction begun (by a get that finds nothing):
+ * the counts below are then the select's own statements, without the
+ * BEGIN the first statement of a transaction brings.
+ */
+static calx_session *session_in_txn(fixture *fx)
+{
+	calx_session *s = fixture_session(fx);
+	struct jnd_user *none;
+	assert_non_null(s);
+	assert_calx(s, jnd_user_get(s, -1, &none), CALX_ENOTFOUND);
+	return s;
+}
+
+/* User i has i % 4 addresses (0..3), named after both; address k of user i has k notes. */
+static void add_users(fixture *fx)
+{
+	for (int i = 0; i < N_USERS; i++) {
+		struct jnd_user *u = jnd_user_new(fx->s);
+		assert_non_null(u);
+		snprintf(u->name, sizeof u->name, "u%03d", i);
+		for (int k = 0; k < i % 4; k++) {
+			struct jnd_address *a = jnd_address_new(fx->s);
+			assert_non_null(a);
+			snprintf(a->email, sizeof a->email, "u%03d-%d@x", i, k);
+			assert_ok(fx->s, jnd_user_addresses_append(fx->s, u, a));
+			for (int t = 0; t < k; t++) {
+				struct jnd_note *no = jnd_note_new(fx->s);
+				assert_non_null(no);
+				snprintf(no->text, sizeof no->text, "u%03d-%d-%d", i, k, t);
+				assert_ok(fx->s, jnd_address_notes_append(fx->s, a, no));
+			}
+		}
+		assert_ok(fx->s, calx_session_add(fx->s, u));
+	}
+	/* one user without addresses whose address would have a NULL user */
+	struct jnd_address *stray = jnd_address_new(fx->s);
+	assert_non_null(stray);
+	snprintf(stray->email, sizeof stray->email, "nobody@x");
+	assert_ok(fx->s, calx_session_add(fx->s, stray));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+}
+
+/* Every user, by name, from a select of s with the addresses loaded as how says. */
+static struct jnd_user **users(calx_session *s, calx_select **q, calx_loading how, size_t *n)
+{
+	void **items;
+	*q = calx_select_new(s, &jnd_user_mapper);
+	assert_non_null(*q);
+	calx_order_by(*q, JND_USER_NAME, CALX_ASC);        /* u000, u001, ...: user i at index i */
+	assert_ok(s, calx_select_load(*q, JND_USER_REL_ADDRESSES, how));
+	assert_ok(s, calx_select_all(*q, &items, n));
+	return (struct jnd_user **)items;
+}
+
+static void a_hundred_users_with_addresses_take_one_statement(void **state)
+{
+	fixture *fx = *state;
+	add_users(fx);
+	calx_session *s = session_in_txn(fx), *sin = session_in_txn(fx);
+	calx_select *q, *sq;
+	size_t n, sn;
+	uint64_t before = statements(s);
+	struct jnd_user **us = users(s, &q, CALX_LOAD_JOINED, &n);
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, N_USERS);
+	before = statements(sin);
+	struct jnd_user **ss = users(sin, &sq, CALX_LOAD_SELECTIN, &sn);
+	assert_int_equal(statements(sin) - before, 2);
+	assert_int_equal(sn, n);
+	before = statements(s);
+	for (size_t i = 0; i < n; i++) {
+		char want[32];
+		snprintf(want, sizeof want, "u%03zu", i);
+		assert_string_equal(us[i]->name, want);
+		assert_true(calx_related_is_loaded(s, us[i], JND_USER_REL_ADDRESSES));
+		struct jnd_address **as;
+		size_t na;
+		assert_ok(s, jnd_user_addresses(s, us[i], &as, &na));
+		/* users without addresses: loaded and empty, not unloaded */
+		assert_int_equal(na, i % 4);
+		/* the same lists as select-in's, in key order */
+		assert_int_equal(us[i]->id, ss[i]->id);
+		assert_int_equal(na, ss[i]->addresses.n);
+		for (size_t k = 0; k < na; k++) {
+			assert_int_equal(as[k]->id, ss[i]->addresses.items[k]->id);
+			assert_string_equal(as[k]->email, ss[i]->addresses.items[k]->email);
+			assert_ptr_equal(as[k]->user, us[i]);       /* the back-reference, loaded too */
+			assert_true(calx_related_is_loaded(s, as[k], JND_ADDRESS_REL_USER));
+			/* not asked for: the notes stay unloaded */
+			assert_false(calx_related_is_loaded(s, as[k], JND_ADDRESS_REL_NOTES));
+		}
+	}
+	assert_int_equal(statements(s) - before, 0);
+	calx_select_free(q);
+	calx_select_free(sq);
+	calx_session_free(s);
+	calx_session_free(sin);
+}
+
+/* calx_select_next, calx_select_one: each user once, however many rows the join gave it. */
+static void next_and_one_hand_out_each_user_once(void **state)
+{
+	fixture *fx = *state;
+	add_users(fx);
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_user_mapper);
+	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
+	calx_where(q, calx_lt(JND_USER_NAME, "u008"));
+	calx_order_by(q, JND_USER_ID, CALX_DESC);
+	uint64_t before = statements(s);
+	struct jnd_user *u;
+	size_t seen = 0, addresses = 0;
+	int64_t last = INT64_MAX;
+	int rc;
+	while ((rc = calx_select_next(q, (void **)&u)) == CALX_ROW) {
+		assert_int_equal(statements(s) - before, 1);
+		assert_true(u->id < last);      /* the select's own order, each user once */
+		last = u->id;
+		assert_true(calx_related_is_loaded(s, u, JND_USER_REL_ADDRESSES));
+		assert_int_equal(u->addresses.n, (size_t)atoi(u->name + 1) % 4);
+		addresses += u->addresses.n;
+		seen++;
+	}
+	assert_int_equal(rc, CALX_DONE);
+	assert_int_equal(seen, 8);
+	assert_int_equal(addresses, 2 * (0 + 1 + 2 + 3));
+	calx_select_free(q);
+
+	/* three rows, one user: not CALX_EMULTIPLE */
+	q = calx_select_new(s, &jnd_user_mapper);
+	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
+	calx_where(q, calx_eq(JND_USER_NAME, "u003"));
+	before = statements(s);
+	assert_ok(s, calx_select_one(q, (void **)&u));
+	assert_int_equal(statements(s) - before, 1);
+	assert_string_equal(u->name, "u003");
+	assert_int_equal(u->addresses.n, 3);
+	calx_select_free(q);
+
+	/* nothing found: one statement, no rows */
+	q = calx_select_new(s, &jnd_user_mapper);
+	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
+	calx_where(q, calx_eq(JND_USER_NAME, "nobody"));
+	assert_calx(s, calx_select_one(q, (void **)&u), CALX_ENOTFOUND);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+static void many_to_one_loads_joined(void **state)
+{
+	fixture *fx = *state;
+	add_users(fx);
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_address_mapper);
+	assert_ok(s, calx_select_load(q, JND_ADDRESS_REL_USER, CALX_LOAD_JOINED));
+	calx_order_by(q, JND_ADDRESS_ID, CALX_ASC);
+	void **items;
+	size_t n, with_user = 0;
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, 25 * (0 + 1 + 2 + 3) + 1);
+	for (size_t i = 0; i < n; i++) {
+		struct jnd_address *a = items[i];
+		assert_true(calx_related_is_loaded(s, a, JND_ADDRESS_REL_USER));
+		assert_true(i == 0 || ((struct jnd_address *)items[i - 1])->id < a->id);
+		if (!a->user_id.has_value) {
+			assert_null(a->user);        /* a NULL key: loaded, NULL */
+			assert_string_equal(a->email, "nobody@x");
+			continue;
+		}
+		with_user++;
+		assert_non_null(a->user);
+		assert_int_equal(a->user->id, a->user_id.value);
+		assert_memory_equal(a->email, a->user->name, 4);
+		/* one object per user: another address of the same user points at the same one */
+		for (size_t k = 0; k < i; k++) {
+			struct jnd_address *b = items[k];
+			if (b->user && b->user->id == a->user->id)
+				assert_ptr_equal(b->user, a->user);
+		}
+		/* the user's list was not asked for */
+		assert_false(calx_related_is_loaded(s, a->user, JND_USER_REL_ADDRESSES));
+	}
+	assert_int_equal(with_user, n - 1);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/* Two roots; root r has 2 + r children; child c has c grandchildren; each grandchild one leaf. */
+static void add_tree(fixture *fx)
+{
+	for (int r = 0; r < 2; r++) {
+		struct jnd_node *root = jnd_node_new(fx->s);
+		assert_non_null(root);
+		snprintf(root->label, sizeof root->label, "r%d", r);
+		for (int c = 0; c < 2 + r; c++) {
+			struct jnd_node *child = jnd_node_new(fx->s);
+			assert_non_null(child);
+			snprintf(child->label, sizeof child->label, "r%d.%d", r, c);
+			assert_ok(fx->s, jnd_node_children_append(fx->s, root, child));
+			for (int g = 0; g < c; g++) {
+				struct jnd_node *grand = jnd_node_new(fx->s), *leaf = jnd_node_new(fx->s);
+				assert_non_null(grand);
+				assert_non_null(leaf);
+				snprintf(grand->label, sizeof grand->label, "r%d.%d.%d", r, c, g);
+				snprintf(leaf->label, sizeof leaf->label, "r%d.%d.%d.0", r, c, g);
+				assert_ok(fx->s, jnd_node_children_append(fx->s, child, grand));
+				assert_ok(fx->s, jnd_node_children_append(fx->s, grand, leaf));
+			}
+		}
+		assert_ok(fx->s, calx_session_add(fx->s, root));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+}
+
+static void a_self_referential_tree_joins_itself_two_levels(void **state)
+{
+	fixture *fx = *state;
+	add_tree(fx);
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_node_mapper);
+	const calx_relationship_desc *path[] = { JND_NODE_REL_CHILDREN, JND_NODE_REL_CHILDREN };
+	assert_ok(s, calx_select_load_path(q, path, 2, CALX_LOAD_JOINED));
+	calx_where(q, calx_is_null(JND_NODE_PARENT_ID));
+	calx_order_by(q, JND_NODE_LABEL, CALX_ASC);
+	void **items;
+	size_t n, grandchildren = 0;
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, 2);
+	for (size_t r = 0; r < n; r++) {
+		struct jnd_node *root = items[r];
+		char want[32];
+		snprintf(want, sizeof want, "r%zu", r);
+		assert_string_equal(root->label, want);
+		assert_true(calx_related_is_loaded(s, root, JND_NODE_REL_CHILDREN));
+		assert_int_equal(root->children.n, 2 + r);
+		for (size_t c = 0; c < root->children.n; c++) {
+			struct jnd_node *child = root->children.items[c];
+			assert_ptr_equal(child->parent, root);
+			assert_true(calx_related_is_loaded(s, child, JND_NODE_REL_CHILDREN));
+			int ci = child->label[3] - '0';
+			assert_int_equal(child->children.n, ci);
+			for (size_t g = 0; g < child->children.n; g++) {
+				struct jnd_node *grand = child->children.items[g];
+				assert_ptr_equal(grand->parent, child);
+				assert_memory_equal(grand->label, child->label, strlen(child->label));
+				/* the third level was not asked for */
+				assert_false(calx_related_is_loaded(s, grand, JND_NODE_REL_CHILDREN));
+				grandchildren++;
+			}
+		}
+	}
+	assert_int_equal(grandchildren, (0 + 1) + (0 + 1 + 2));
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/* 3 artists; artist a has a + 1 albums, album b of it has b + 1 tracks. */
+static void three_levels_take_one_statement(void **state)
+{
+	fixture *fx = *state;
+	for (int a = 0; a < 3; a++) {
+		struct jnd_artist *ar = jnd_artist_new(fx->s);
+		assert_non_null(ar);
+		snprintf(ar->name, sizeof ar->name, "a%d", a);
+		for (int b = 0; b <= a; b++) {
+			struct jnd_album *al = jnd_album_new(fx->s);
+			assert_non_null(al);
+			snprintf(al->title, sizeof al->title, "a%d-b%d", a, b);
+			assert_ok(fx->s, jnd_artist_albums_append(fx->s, ar, al));
+			for (int t = 0; t <= b; t++) {
+				struct jnd_track *tr = jnd_track_new(fx->s);
+				assert_non_null(tr);
+				snprintf(tr->title, sizeof tr->title, "a%d-b%d-t%d", a, b, t);
+				assert_ok(fx->s, jnd_album_tracks_append(fx->s, al, tr));
+			}
+		}
+		assert_ok(fx->s, calx_session_add(fx->s, ar));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_artist_mapper);
+	const calx_relationship_desc *path[] = { JND_ARTIST_REL_ALBUMS, JND_ALBUM_REL_TRACKS };
+	assert_ok(s, calx_select_load_path(q, path, 2, CALX_LOAD_JOINED));
+	calx_order_by(q, JND_ARTIST_NAME, CALX_ASC);
+	void **items;
+	size_t n, tracks = 0;
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, 3);
+	before = statements(s);
+	for (size_t a = 0; a < n; a++) {
+		struct jnd_artist *ar = items[a];
+		struct jnd_album **als;
+		size_t nal;
+		assert_ok(s, jnd_artist_albums(s, ar, &als, &nal));
+		assert_int_equal(nal, a + 1);
+		for (size_t b = 0; b < nal; b++) {
+			struct jnd_track **trs;
+			size_t ntr;
+			assert_ptr_equal(als[b]->artist, ar);
+			assert_true(b == 0 || als[b - 1]->id < als[b]->id);
+			assert_ok(s, jnd_album_tracks(s, als[b], &trs, &ntr));
+			assert_int_equal(ntr, als[b]->title[4] - '0' + 1);
+			for (size_t t = 0; t < ntr; t++) {
+				assert_ptr_equal(trs[t]->album, als[b]);
+				assert_memory_equal(trs[t]->title, als[b]->title, strlen(als[b]->title));
+				assert_true(t == 0 || trs[t - 1]->id < trs[t]->id);
+			}
+			tracks += ntr;
+		}
+	}
+	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(tracks, 1 + (1 + 2) + (1 + 2 + 3));
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+static void a_composite_key_joins_on_both_columns(void **state)
+{
+	fixture *fx = *state;
+	for (int r = 0; r < 6; r++) {
+		struct jnd_shelf *sh = jnd_shelf_new(fx->s, .bay = r / 2, .level = r % 2);
+		assert_non_null(sh);
+		for (int d = 0; d < r % 3; d++) {
+			struct jnd_book *b = jnd_book_new(fx->s);
+			assert_non_null(b);
+			snprintf(b->title, sizeof b->title, "%d.%d-%d", r / 2, r % 2, d);
+			assert_ok(fx->s, jnd_shelf_books_append(fx->s, sh, b));
+		}
+		assert_ok(fx->s, calx_session_add(fx->s, sh));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_shelf_mapper);
+	calx_order_by(q, JND_SHELF_BAY, CALX_ASC);
+	calx_order_by(q, JND_SHELF_LEVEL, CALX_ASC);
+	assert_ok(s, calx_select_load(q, JND_SHELF_REL_BOOKS, CALX_LOAD_JOINED));
+	void **items;
+	size_t n;
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, 6);
+	for (size_t r = 0; r < n; r++) {
+		struct jnd_shelf *sh = items[r];
+		assert_true(calx_related_is_loaded(s, sh, JND_SHELF_REL_BOOKS));
+		assert_int_equal(sh->books.n, r % 3);
+		for (size_t d = 0; d < sh->books.n; d++) {
+			char want[64];
+			snprintf(want, sizeof want, "%zu.%zu-", r / 2, r % 2);
+			assert_memory_equal(sh->books.items[d]->title, want, strlen(want));
+			assert_ptr_equal(sh->books.items[d]->shelf, sh);
+		}
+	}
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/* limit 4 offset 2 over users with their addresses: users u002..u005, whole lists. */
+static void a_limit_counts_users_not_rows(void **state)
+{
+	fixture *fx = *state;
+	add_users(fx);
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_user_mapper);
+	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
+	calx_order_by(q, JND_USER_NAME, CALX_ASC);
+	calx_limit(q, 4);
+	calx_offset(q, 2);
+	void **items;
+	size_t n;
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, 4);
+	for (size_t i = 0; i < n; i++) {
+		struct jnd_user *u = items[i];
+		char want[32];
+		snprintf(want, sizeof want, "u%03zu", i + 2);
+		assert_string_equal(u->name, want);
+		assert_int_equal(u->addresses.n, (i + 2) % 4);
+	}
+	calx_select_free(q);
+	/* descending, a limit of one: the last user and all three of its addresses */
+	q = calx_select_new(s, &jnd_user_mapper);
+	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
+	calx_order_by(q, JND_USER_NAME, CALX_DESC);
+	calx_limit(q, 1);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(n, 1);
+	assert_string_equal(((struct jnd_user *)items[0])->name, "u099");
+	assert_int_equal(((struct jnd_user *)items[0])->addresses.n, 3);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/* team.players is declared lazy("joined"): loaded without an option, unless the select says lazy. */
+static void a_declared_joined_loads_unless_the_select_says_lazy(void **state)
+{
+	fixture *fx = *state;
+	assert_int_equal(JND_TEAM_REL_PLAYERS->loading, CALX_LOAD_JOINED);
+	for (int t = 0; t < 4; t++) {
+		struct jnd_team *team = jnd_team_new(fx->s);
+		assert_non_null(team);
+		snprintf(team->name, sizeof team->name, "t%d", t);
+		for (int p = 0; p < t; p++) {
+			struct jnd_player *pl = jnd_player_new(fx->s);
+			assert_non_null(pl);
+			snprintf(pl->name, sizeof pl->name, "t%d-p%d", t, p);
+			assert_ok(fx->s, jnd_team_players_append(fx->s, team, pl));
+		}
+		assert_ok(fx->s, calx_session_add(fx->s, team));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_team_mapper);
+	calx_order_by(q, JND_TEAM_NAME, CALX_ASC);
+	void **items;
+	size_t n;
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, 4);
+	for (size_t t = 0; t < n; t++) {
+		struct jnd_team *team = items[t];
+		assert_true(calx_related_is_loaded(s, team, JND_TEAM_REL_PLAYERS));
+		assert_int_equal(team->players.n, t);
+		for (size_t p = 0; p < team->players.n; p++)
+			assert_ptr_equal(team->players.items[p]->team, team);
+	}
+	calx_select_free(q);
+	calx_session_free(s);
+
+	s = session_in_txn(fx);
+	q = calx_select_new(s, &jnd_team_mapper);
+	assert_ok(s, calx_select_load(q, JND_TEAM_REL_PLAYERS, CALX_LOAD_LAZY));
+	before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, 4);
+	for (size_t t = 0; t < n; t++)
+		assert_false(calx_related_is_loaded(s, items[t], JND_TEAM_REL_PLAYERS));
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/* dept.subs is declared lazy("joined"): one level joins; the default does not join the tree to itself again. */
+static void a_declared_joined_does_not_go_round_a_cycle(void **state)
+{
+	fixture *fx = *state;
+	struct jnd_dept *root = jnd_dept_new(fx->s);
+	assert_non_null(root);
+	snprintf(root->name, sizeof root->name, "d");
+	for (int k = 0; k < 2; k++) {
+		struct jnd_dept *sub = jnd_dept_new(fx->s), *subsub = jnd_dept_new(fx->s);
+		assert_non_null(sub);
+		assert_non_null(subsub);
+		snprintf(sub->name, sizeof sub->name, "d.%d", k);
+		snprintf(subsub->name, sizeof subsub->name, "d.%d.0", k);
+		assert_ok(fx->s, jnd_dept_subs_append(fx->s, root, sub));
+		assert_ok(fx->s, jnd_dept_subs_append(fx->s, sub, subsub));
+	}
+	assert_ok(fx->s, calx_session_add(fx->s, root));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	for (int explicit = 0; explicit < 2; explicit++) {
+		calx_session *s = session_in_txn(fx);
+		calx_select *q = calx_select_new(s, &jnd_dept_mapper);
+		const calx_relationship_desc *two[] = { JND_DEPT_REL_SUBS, JND_DEPT_REL_SUBS };
+		calx_where(q, calx_is_null(JND_DEPT_PARENT_ID));
+		if (explicit)
+			assert_ok(s, calx_select_load_path(q, two, 2, CALX_LOAD_JOINED));
+		void **items;
+		size_t n;
+		uint64_t before = statements(s);
+		assert_ok(s, calx_select_all(q, &items, &n));
+		assert_int_equal(statements(s) - before, 1);
+		assert_int_equal(n, 1);
+		struct jnd_dept *d = items[0];
+		assert_true(calx_related_is_loaded(s, d, JND_DEPT_REL_SUBS));
+		assert_int_equal(d->subs.n, 2);
+		for (size_t k = 0; k < d->subs.n; k++) {
+			struct jnd_dept *sub = d->subs.items[k];
+			assert_ptr_equal(sub->parent, d);
+			/* the option asked for the second level; the declaration alone does not */
+			assert_int_equal(calx_related_is_loaded(s, sub, JND_DEPT_REL_SUBS), explicit);
+			if (explicit) {
+				assert_int_equal(sub->subs.n, 1);
+				assert_false(calx_related_is_loaded(s, sub->subs.items[0], JND_DEPT_REL_SUBS));
+			}
+		}
+		calx_select_free(q);
+		calx_session_free(s);
+	}
+}
+
+/*
+ * An address the session holds, its email changed and not flushed (no
+ * autoflush), and a user whose list the program loaded and changed: the
+ * join hands out those objects as they are.
+ */
+static void objects_the_session_holds_keep_their_changes(void **state)
+{
+	fixture *fx = *state;
+	add_users(fx);
+	calx_session *s = session_in_txn(fx);
+	bool was = calx_session_set_autoflush(s, false);
+	calx_select *q = calx_select_new(s, &jnd_address_mapper);
+	calx_where(q, calx_eq(JND_ADDRESS_EMAIL, "u005-0@x"));
+	struct jnd_address *held;
+	assert_ok(s, calx_select_one(q, (void **)&held));
+	calx_select_free(q);
+	snprintf(held->email, sizeof held->email, "changed@x");
+	struct jnd_user *u7;
+	q = calx_select_new(s, &jnd_user_mapper);
+	calx_where(q, calx_eq(JND_USER_NAME, "u007"));
+	assert_ok(s, calx_select_one(q, (void **)&u7));
+	calx_select_free(q);
+	struct jnd_address **as;
+	size_t na;
+	assert_ok(s, jnd_user_addresses(s, u7, &as, &na));
+	assert_int_equal(na, 3);
+	assert_ok(s, jnd_user_addresses_remove(s, u7, as[0]));     /* the program's list: 2 left */
+
+	q = calx_select_new(s, &jnd_user_mapper);
+	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
+	calx_where(q, calx_lt(JND_USER_NAME, "u008"));
+	calx_order_by(q, JND_USER_NAME, CALX_ASC);
+	void **items;
+	size_t n;
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(n, 8);
+	struct jnd_user *u5 = items[5];
+	assert_int_equal(u5->addresses.n, 1);
+	assert_ptr_equal(u5->addresses.items[0], held);
+	assert_string_equal(held->email, "changed@x");
+	assert_ptr_equal(items[7], u7);
+	assert_int_equal(u7->addresses.n, 2);
+	calx_select_free(q);
+	calx_session_set_autoflush(s, was);
+	calx_session_rollback(s);
+	calx_session_free(s);
+}
+
+/* Joined users -> addresses, select-in addresses -> notes: 2 statements. */
+static void a_select_in_level_below_a_joined_one(void **state)
+{
+	fixture *fx = *state;
+	add_users(fx);
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_user_mapper);
+	const calx_relationship_desc *notes[] = { JND_USER_REL_ADDRESSES, JND_ADDRESS_REL_NOTES };
+	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
+	assert_ok(s, calx_select_load_path(q, notes, 2, CALX_LOAD_SELECTIN));
+	calx_order_by(q, JND_USER_NAME, CALX_ASC);
+	void **items;
+	size_t n, total = 0;
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 2);
+	assert_int_equal(n, N_USERS);
+	before = statements(s);
+	for (size_t i = 0; i < n; i++) {
+		struct jnd_user *u = items[i];
+		assert_int_equal(u->addresses.n, i % 4);
+		for (size_t k = 0; k < u->addresses.n; k++) {
+			struct jnd_address *a = u->addresses.items[k];
+			struct jnd_note **ns;
+			size_t nn;
+			assert_true(calx_related_is_loaded(s, a, JND_ADDRESS_REL_NOTES));
+			assert_ok(s, jnd_address_notes(s, a, &ns, &nn));
+			assert_int_equal(nn, a->email[5] - '0');
+			for (size_t t = 0; t < nn; t++)
+				assert_ptr_equal(ns[t]->address, a);
+			total += nn;
+		}
+	}
+	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(total, 25 * (0 + 0 + (0 + 1) + (0 + 1 + 2)));
+	calx_select_free(q);
+
+	/* the other way round: select-in users' addresses, the notes asked joined below: loaded select-in */
+	calx_session *s2 = session_in_txn(fx);
+	q = calx_select_new(s2, &jnd_user_mapper);
+	assert_ok(s2, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_SELECTIN));
+	assert_ok(s2, calx_select_load_path(q, notes, 2, CALX_LOAD_JOINED));
+	before = statements(s2);
+	assert_ok(s2, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s2) - before, 3);
+	for (size_t i = 0; i < n; i++) {
+		struct jnd_user *u = items[i];
+		for (size_t k = 0; k < u->addresses.n; k++)
+			assert_true(calx_related_is_loaded(s2, u->addresses.items[k], JND_ADDRESS_REL_NOTES));
+	}
+	calx_select_free(q);
+	calx_session_free(s2);
+	calx_session_free(s);
+}
+
+static void bad_options_are_refused(void **state)
+{
+	fixture *fx = *state;
+	calx_select *q = calx_select_new(fx->s, &jnd_user_mapper);
+	assert_int_equal(calx_select_load(q, JND_ADDRESS_REL_USER, CALX_LOAD_JOINED), CALX_EINVAL);
+	void **items;
+	size_t n;
+	assert_int_equal(calx_select_all(q, &items, &n), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "another struct"));
+	calx_select_free(q);
+	/* column tuples load nothing: the option changes nothing */
+	q = calx_select_new(fx->s, &jnd_user_mapper);
+	const calx_field_desc *cols[] = { JND_USER_NAME };
+	assert_ok(fx->s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
+	assert_ok(fx->s, calx_select_columns(q, cols, 1));
+	calx_value v;
+	assert_int_equal(calx_select_next_values(q, &v), CALX_DONE);
+	calx_select_free(q);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, jnd_setup, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+		T(a_hundred_users_with_addresses_take_one_statement),
+		T(next_and_one_hand_out_each_user_once),
+		T(many_to_one_loads_joined),
+		T(a_self_referential_tree_joins_itself_two_levels),
+		T(three_levels_take_one_statement),
+		T(a_composite_key_joins_on_both_columns),
+		T(a_limit_counts_users_not_rows),
+		T(a_declared_joined_loads_unless_the_select_says_lazy),
+		T(a_declared_joined_does_not_go_round_a_cycle),
+		T(objects_the_session_holds_keep_their_changes),
+		T(a_select_in_level_below_a_joined_one),
+		T(bad_options_are_refused),
+	};
+	return RUN_ON_ALL_DIALECTS("joined", tests);
+}
