@@ -96,6 +96,19 @@ static bool holds_key(const calx__obj *h, const calx_fk_desc *fk)
 	return true;
 }
 
+/* The post_update relationship over fk, for messages: h's own many-to-one, or the other side's name. */
+static const char *relname_of(const calx_registry *reg, const calx__obj *h, const calx_fk_desc *fk)
+{
+	for (unsigned i = 0; i < h->m->n_rels; i++)
+		if (h->m->rels[i].fk == fk && h->m->rels[i].desc->post_update)
+			return h->m->rels[i].desc->name;
+	for (unsigned m = 0; m < reg->n_mappers; m++)
+		for (unsigned i = 0; i < reg->mappers[m].n_rels; i++)
+			if (reg->mappers[m].rels[i].fk == fk && reg->mappers[m].rels[i].desc->post_update)
+				return reg->mappers[m].rels[i].desc->name;
+	return "?";
+}
+
 int calx__post_update_deletes(calx_session *s, calx__plan *p, size_t from)
 {
 	int rc = CALX_OK;
@@ -112,7 +125,8 @@ int calx__post_update_deletes(calx_session *s, calx__plan *p, size_t from)
 			for (unsigned c = 0; c < t->fks[k].n_columns; c++)
 				vals[c] = calx_value_null();
 			if ((rc = calx__exec_update_cols(s, h, fk_set(s, h->m, &t->fks[k]), vals)) != CALX_OK)
-				return post_failed(s, "update before the delete from", h, "(set NULL)");
+				return post_failed(s, "key set NULL before the delete from", h,
+				                   relname_of(s->reg, h, &t->fks[k]));
 		}
 	}
 	return rc;
