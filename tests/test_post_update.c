@@ -100,6 +100,41 @@ static void one_row_pointing_at_an_existing_row_is_updated_after_its_insert(void
 	assert_int_equal(old->partner_id.value, n->id);
 }
 
+/*
+ * A flush that fails after its post-update UPDATEs ran (a delete that
+ * finds no row: another session deleted it) leaves the database as it
+ * was; after the rollback the same objects commit.
+ */
+static void a_flush_failing_after_its_post_updates_changes_nothing_and_is_retried(void **state)
+{
+	fixture *fx = *state;
+	struct o2o_node *x = node(fx->s, "x");
+	commit_counted(fx->s, x, node(fx->s, "y"));     /* y keeps SQLite from reusing x's key for a new row */
+	calx_session *s = fixture_session(fx);
+	struct o2o_node *x2;
+	assert_ok(s, o2o_node_get(s, x->id, &x2));
+	assert_ok(s, calx_session_commit(s));           /* no read transaction left open (SQLite's snapshot) */
+	assert_ok(fx->s, calx_session_delete(fx->s, x));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+
+	struct o2o_node *a = node(s, "a"), *b = node(s, "b");
+	assert_ok(s, o2o_node_set_partner(s, a, b));
+	assert_ok(s, o2o_node_set_partner(s, b, a));
+	assert_ok(s, calx_session_add(s, a));
+	assert_ok(s, calx_session_delete(s, x2));
+	assert_calx(s, calx_session_flush(s), CALX_ENOTFOUND);
+	assert_ok(s, calx_session_rollback(s));
+	assert_int_equal(count_rows(fx, &o2o_node_mapper), 1);
+	assert_ptr_equal(a->partner, b);                /* the program's links, as they were */
+	assert_false(a->partner_id.has_value);
+	assert_ok(s, calx_session_add(s, a));
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(count_rows(fx, &o2o_node_mapper), 3);
+	assert_int_equal(a->partner_id.value, b->id);
+	assert_int_equal(b->partner_id.value, a->id);
+	calx_session_free(s);
+}
+
 static void a_cycle_without_post_update_is_refused_and_can_be_retried(void **state)
 {
 	fixture *fx = *state;
@@ -229,6 +264,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(two_rows_pointing_at_each_other_insert_then_update),
 		T(one_row_pointing_at_an_existing_row_is_updated_after_its_insert),
+		T(a_flush_failing_after_its_post_updates_changes_nothing_and_is_retried),
 		T(a_cycle_without_post_update_is_refused_and_can_be_retried),
 		T(a_favourite_address_among_the_persons_own),
 		T(a_tree_added_leaves_first_inserts_in_one_flush_and_deletes_children_first),
