@@ -224,11 +224,41 @@ static void grow(calx_session *s, struct o2o_node *parent, int depth, struct o2o
 	}
 }
 
+/* The names of the nodes a flush writes, in statement order (a tree node's parent is its name less one letter). */
+typedef struct written {
+	char names[64][16];
+	size_t n;
+} written;
+
+static int note(calx_session *s, calx_event ev, const calx_mapper_desc *m, void *obj, void *payload)
+{
+	(void)s, (void)ev, (void)m;
+	written *w = payload;
+	if (w->n < 64)
+		memcpy(w->names[w->n++], ((struct o2o_node *)obj)->name, 16);
+	return CALX_OK;
+}
+
+/* Does every node of w come after (before: false) its parent, where both are in w? */
+static bool parents_first(const written *w, bool after)
+{
+	for (size_t i = 0; i < w->n; i++)
+		for (size_t j = 0; j < w->n; j++) {
+			size_t li = strlen(w->names[i]), lj = strlen(w->names[j]);
+			bool is_parent = lj + 1 == li && !strncmp(w->names[i], w->names[j], lj);
+			if (is_parent && (after ? j > i : j < i))
+				return false;
+		}
+	return true;
+}
+
 static void a_tree_added_leaves_first_inserts_in_one_flush_and_deletes_children_first(void **state)
 {
 	fixture *fx = *state;
 	struct o2o_node *all[64];
 	size_t n = 0;
+	written ins = { .n = 0 }, del = { .n = 0 };
+	assert_ok(fx->s, calx_session_listen(fx->s, CALX_EVENT_BEFORE_INSERT, &o2o_node_mapper, note, &ins));
 	struct o2o_node *root = node(fx->s, "r");
 	grow(fx->s, root, 4, all, &n);              /* depth 5 with the root: 31 nodes */
 	all[n++] = root;
@@ -237,16 +267,23 @@ static void a_tree_added_leaves_first_inserts_in_one_flush_and_deletes_children_
 		assert_ok(fx->s, calx_session_add(fx->s, all[i]));  /* children before their parents */
 	assert_ok(fx->s, calx_session_commit(fx->s));
 	assert_int_equal(count_rows(fx, &o2o_node_mapper), 31);
+	assert_int_equal(ins.n, 31);
+	assert_true(parents_first(&ins, true));
+	assert_string_equal(ins.names[0], "r");
 	for (size_t i = 0; i + 1 < n; i++)
 		assert_int_equal(all[i]->parent_id.value, all[i]->parent->id);
 
 	/* a subtree (15 nodes) deleted from another session: the cascade loads it, deletes go leaves first */
 	calx_session *s = fixture_session(fx);
 	struct o2o_node *sub;
+	assert_ok(s, calx_session_listen(s, CALX_EVENT_BEFORE_DELETE, &o2o_node_mapper, note, &del));
 	assert_ok(s, o2o_node_get(s, root->children.items[0]->id, &sub));
 	assert_ok(s, calx_session_delete(s, sub));
 	assert_ok(s, calx_session_commit(s));
 	calx_session_free(s);
+	assert_int_equal(del.n, 15);
+	assert_true(parents_first(&del, false));
+	assert_string_equal(del.names[14], "r0");
 	assert_int_equal(count_rows(fx, &o2o_node_mapper), 16);
 	/* and the rest, with the root */
 	s = fixture_session(fx);
