@@ -53,6 +53,8 @@ typedef enum calxr__opt {
 	CALXR__OPT_CASCADE,       /* cascade("save-update, merge") */
 	CALXR__OPT_LAZY,          /* lazy("select" | "raise" | "noload") */
 	CALXR__OPT_PASSIVE_DELETES, /* passive_deletes: the database's ON DELETE removes the children */
+	CALXR__OPT_USELIST,       /* uselist(false): a pointer that is a one-to-one (the key in the target's table) */
+	CALXR__OPT_POST_UPDATE,   /* post_update: the key written by an UPDATE of its own (breaks a cycle) */
 	CALXR__OPT_COUNT
 } calxr__opt;
 
@@ -87,14 +89,16 @@ typedef struct calxr__field_opts {
 	calxr__strlist foreign_keys; /* foreign_keys("a", "b"): column names */
 	unsigned cascade;        /* cascade("..."): enum calx_cascade bits */
 	int lazy;                /* lazy("..."): a calx_loading, 0 when not given */
+	bool uselist_off;        /* uselist(false) */
 } calxr__field_opts;
 
 /* The options a relationship field takes; any other makes it a column. */
 #define CALXR__REL_OPTS ((1u << CALXR__OPT_BACK_POPULATES) | (1u << CALXR__OPT_FOREIGN_KEYS) | \
 			 (1u << CALXR__OPT_CASCADE) | (1u << CALXR__OPT_LAZY) | \
-			 (1u << CALXR__OPT_PASSIVE_DELETES))
+			 (1u << CALXR__OPT_PASSIVE_DELETES) | (1u << CALXR__OPT_USELIST) | \
+			 (1u << CALXR__OPT_POST_UPDATE))
 
-#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0 }
+#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false }
 
 const char *calxr__opt_name(calxr__opt o);
 

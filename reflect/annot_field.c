@@ -39,6 +39,8 @@ static const struct opt_spec {
 	[CALXR__OPT_CASCADE] = { "cascade", 1, 1 },
 	[CALXR__OPT_LAZY] = { "lazy", 1, 1 },
 	[CALXR__OPT_PASSIVE_DELETES] = { "passive_deletes", 0, 0 },
+	[CALXR__OPT_USELIST] = { "uselist", 1, 1 },
+	[CALXR__OPT_POST_UPDATE] = { "post_update", 0, 0 },
 };
 
 const char *calxr__opt_name(calxr__opt o)
@@ -204,6 +206,24 @@ static void cascade(parser *p, calxr__field_opts *o, calxr__span arg)
 	o->seen |= 1u << CALXR__OPT_CASCADE;
 }
 
+/*
+ * uselist(false): SQLAlchemy's one-to-one, on a pointer field whose
+ * target holds the foreign key (relations.c checks the side).
+ * uselist(true) is what a pointer is not: a list is a CALX_LIST.
+ */
+static void uselist(parser *p, calxr__field_opts *o, calxr__span arg)
+{
+	int v = bool_arg(p, "uselist", arg);
+	if (v < 0)
+		return;
+	if (v) {
+		calxr__ap_fail(p, "uselist(true) is not a pointer's: a collection is a CALX_LIST field (uselist(false) makes a pointer a one-to-one)");
+		return;
+	}
+	o->uselist_off = true;
+	o->seen |= 1u << CALXR__OPT_USELIST;
+}
+
 /* lazy("select" | "selectin" | "joined" | "raise" | "noload") */
 static void lazy(parser *p, calxr__field_opts *o, calxr__span arg)
 {
@@ -344,6 +364,9 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		return;
 	case CALXR__OPT_LAZY:
 		lazy(p, o, args[0]);
+		return;
+	case CALXR__OPT_USELIST:
+		uselist(p, o, args[0]);
 		return;
 	default: /* the flags: nothing more to read */
 		break;

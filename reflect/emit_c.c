@@ -81,7 +81,8 @@ static void relationships(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 		if (!r->ok)
 			continue;
 		calxr__buf_printf(b, "\t{ .kind = %s, .name = ",
-				 r->kind == CALX_REL_MANY_TO_ONE ? "CALX_REL_MANY_TO_ONE" : "CALX_REL_ONE_TO_MANY");
+				 r->kind == CALX_REL_MANY_TO_ONE ? "CALX_REL_MANY_TO_ONE"
+				 : r->kind == CALX_REL_ONE_TO_ONE ? "CALX_REL_ONE_TO_ONE" : "CALX_REL_ONE_TO_MANY");
 		calxr__buf_cstr(b, r->name);
 		calxr__buf_printf(b, ", .offset = offsetof(struct %s, %s), .target = &%s_mapper, .fk_table = &%s_table, .fk = %u, .secondary = NULL, .secondary_fk = 0, .back_populates = ",
 				 t->tag, r->name, cx->tables[r->target].sym, cx->tables[r->fk_table].sym, r->fk);
@@ -94,8 +95,9 @@ static void relationships(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 			}
 		if (!any)
 			calxr__buf_put(b, "0");
-		calxr__buf_printf(b, ", .loading = %s%s },\n", loading[r->loading],
-				 r->passive_deletes ? ", .passive_deletes = true" : "");
+		calxr__buf_printf(b, ", .loading = %s%s%s },\n", loading[r->loading],
+				 r->passive_deletes ? ", .passive_deletes = true" : "",
+				 r->post_update ? ", .post_update = true" : "");
 	}
 	calxr__buf_put(b, "};\n");
 }

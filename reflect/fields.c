@@ -394,6 +394,11 @@ static void add_relation(calxr__ctx *cx, calxr__table *t, calxr__field_opts *o, 
 	r->cascade = (o->seen & (1u << CALXR__OPT_CASCADE)) ? o->cascade : CALX_CASCADE_DEFAULT;
 	r->loading = o->lazy ? o->lazy : CALX_LOAD_LAZY;
 	r->passive_deletes = (o->seen & (1u << CALXR__OPT_PASSIVE_DELETES)) != 0;
+	r->post_update = (o->seen & (1u << CALXR__OPT_POST_UPDATE)) != 0;
+	if (o->uselist_off && shape == CALXR__SHAPE_LIST)
+		on_error(e, "uselist(false) applies to a pointer field (a one-to-one); a CALX_LIST is a collection");
+	else if (o->uselist_off)
+		r->kind = CALX_REL_ONE_TO_ONE;
 out:
 	free(tag);
 }

@@ -96,6 +96,7 @@ typedef struct calxr__relation {
 	unsigned cascade;     /* enum calx_cascade */
 	int loading;          /* calx_loading */
 	bool passive_deletes; /* passive_deletes: one-to-many only, over an ON DELETE CASCADE or SET NULL key */
+	bool post_update;     /* post_update: the key by an UPDATE of its own, over nullable columns */
 	unsigned target;      /* index in cx->tables */
 	unsigned fk_table;    /* index in cx->tables: the table holding the join's foreign key */
 	unsigned fk;          /* the foreign key's index among fk_table's emitted fks */

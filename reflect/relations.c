@@ -5,7 +5,9 @@
  *   - many-to-one (struct user *user in struct address): a foreign key of
  *     address's table that refers to user's table;
  *   - one-to-many (CALX_LIST(struct address) in struct user): a foreign key
- *     of address's table that refers to user's table.
+ *     of address's table that refers to user's table;
+ *   - one-to-one (struct profile *profile CALX(uselist(false)) in struct
+ *     user): as one-to-many, a pointer instead of a list.
  * Exactly one such key: it is the join. None: the diagnostic says which
  * foreign_key(...) to add. Two or more: it names them and asks for
  * foreign_keys("col") (the local columns of the chosen key).
@@ -158,6 +160,12 @@ static bool find_join(calxr__ctx *cx, calxr__table *t, calxr__relation *r)
 	return false;
 }
 
+/* Can a and b be the two sides of one key? A many-to-one pairs with a one-to-many or a one-to-one. */
+static bool other_sides(calx_relationship_kind a, calx_relationship_kind b)
+{
+	return (a == CALX_REL_MANY_TO_ONE) != (b == CALX_REL_MANY_TO_ONE);
+}
+
 /* The other side: the target's relationship over the same key, of the other kind. */
 static void pair(calxr__ctx *cx, calxr__table *t, calxr__relation *r)
 {
@@ -168,7 +176,7 @@ static void pair(calxr__ctx *cx, calxr__table *t, calxr__relation *r)
 
 	for (unsigned i = 0; i < tt->n_rels; i++) {
 		calxr__relation *o = &tt->rels[i];
-		if (!o->ok || o->kind != other || o->target != (unsigned)(t - cx->tables) || o->fk_table != r->fk_table ||
+		if (!o->ok || !other_sides(r->kind, o->kind) || o->target != (unsigned)(t - cx->tables) || o->fk_table != r->fk_table ||
 		    o->fk != r->fk)
 			continue;
 		if (r->back_populates && strcmp(o->name, r->back_populates))
@@ -211,12 +219,59 @@ static bool check_passive(calxr__ctx *cx, const calxr__table *t, const calxr__re
 	return false;
 }
 
+/* Does table `from` have a foreign key that refers to table `to`? */
+static bool refers(const calxr__ctx *cx, unsigned from, unsigned to)
+{
+	const calxr__table *ft = &cx->tables[from];
+	for (unsigned k = 0; k < ft->n_cons; k++)
+		if (ft->cons[k].ok && ft->cons[k].c.kind == CALXR__TCONS_FOREIGN_KEY && ft->cons[k].ref_mapper == to)
+			return true;
+	return false;
+}
+
+/*
+ * uselist(false) makes a pointer the one-to-one side without the key:
+ * the target's table must hold it. A pointer whose own table holds it is
+ * the many-to-one side, which is one already.
+ */
+static bool check_uselist(calxr__ctx *cx, const calxr__table *t, const calxr__relation *r)
+{
+	unsigned self = (unsigned)(t - cx->tables);
+	if (r->kind != CALX_REL_ONE_TO_ONE || refers(cx, r->target, self) || !refers(cx, self, r->target))
+		return true;
+	calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': uselist(false) is for the side without the foreign key, but table '%s' holds the key to table '%s': this pointer is the many-to-one side (drop uselist(false) here; it belongs on the pointer of struct '%s' back to this one)",
+		    r->name, t->tag, t->table, cx->tables[r->target].table, cx->tables[r->target].tag);
+	return false;
+}
+
+/*
+ * post_update inserts the row with the key NULL and sets it by an UPDATE
+ * once both rows exist: the key's columns must take NULL.
+ */
+static bool check_post_update(calxr__ctx *cx, const calxr__table *t, const calxr__relation *r)
+{
+	if (!r->post_update)
+		return true;
+	const calxr__table *ct = &cx->tables[r->fk_table];
+	const calxr__constraint *c = fk_cons(ct, r->fk);
+	for (unsigned j = 0; c && j < c->c.cols.n; j++) {
+		const calxr__column *col = &ct->cols[c->cols[j]];
+		if (col->flags & CALX_FIELD_NOT_NULL) {
+			calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': post_update writes the foreign key after the insert, so its column '%s' of table '%s' must be nullable (it is NOT NULL)",
+				    r->name, t->tag, col->column, ct->table);
+			return false;
+		}
+	}
+	return true;
+}
+
 void calxr__relations(calxr__ctx *cx)
 {
 	for (unsigned i = 0; i < cx->n_tables; i++)
 		for (unsigned k = 0; k < cx->tables[i].n_rels; k++) {
 			calxr__relation *r = &cx->tables[i].rels[k];
-			r->ok = find_join(cx, &cx->tables[i], r) && check_passive(cx, &cx->tables[i], r);
+			r->ok = check_uselist(cx, &cx->tables[i], r) && find_join(cx, &cx->tables[i], r) &&
+				check_passive(cx, &cx->tables[i], r) && check_post_update(cx, &cx->tables[i], r);
 		}
 	for (unsigned i = 0; i < cx->n_tables; i++)
 		for (unsigned k = 0; k < cx->tables[i].n_rels; k++)

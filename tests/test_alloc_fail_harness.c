@@ -124,8 +124,15 @@ static int empty_tables(calx_engine *eng, const calx_schema_desc *sc)
 			done[i] = true;
 			left--;
 		}
-		if (left == was)
-			return CALX_EINVAL;     /* a cycle of foreign keys between tables */
+		if (left == was) {
+			/* tables that refer to each other (a post_update key): one TRUNCATE of them all (PostgreSQL) */
+			k += (size_t)snprintf(sql + k, k < sizeof sql ? sizeof sql - k : 0, "TRUNCATE");
+			for (unsigned i = 0; i < sc->n_tables; i++)
+				if (!done[i])
+					k += (size_t)snprintf(sql + k, k < sizeof sql ? sizeof sql - k : 0, "%s \"%s\"",
+					                      left-- == was ? "" : ",", sc->tables[i]->name);
+			k += (size_t)snprintf(sql + k, k < sizeof sql ? sizeof sql - k : 0, ";");
+		}
 	}
 	return k < sizeof sql ? calx_engine_exec(eng, sql) : CALX_ERANGE;
 }

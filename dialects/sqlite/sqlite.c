@@ -403,6 +403,7 @@ const calx_dialect calx_sqlite_dialect = {
 	.last_insert_id = sq_last_insert_id,
 	.ident_quote = "\"\"",
 	.returning = 1,                 /* SQLite 3.35 */
+	.ddl_flags = CALX_DDL_FORWARD_FK, /* a REFERENCES clause is resolved when used, not at CREATE TABLE */
 	.limit_style = CALX_LIMIT_OFFSET,
 	.identity_setval = 0,           /* the rowid continues above the largest key by itself */
 };

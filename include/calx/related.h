@@ -1,6 +1,7 @@
 /*
  * calx/related.h - relationships between session objects: many-to-one (a
- * pointer to a mapped struct) and one-to-many (a CALX_LIST, calx/list.h).
+ * pointer to a mapped struct), one-to-many (a CALX_LIST, calx/list.h) and
+ * one-to-one (a pointer with uselist(false): the key in the target's table).
  *
  * calx-reflect writes typed helpers over these calls for each relationship
  * (address.user, user.addresses):
@@ -33,7 +34,11 @@
  * database generates that key, and parents are inserted first. A pointer
  * set to NULL (or a child removed from its parent's list) sets the
  * foreign key NULL; a NOT NULL foreign key makes that flush fail with
- * CALX_ENOTNULL (delete-orphan is not supported yet).
+ * CALX_ENOTNULL, unless the parent's side has cascade("delete-orphan"):
+ * then the child is deleted. Rows of one flush that refer to each other
+ * in a cycle are refused (CALX_ESTATE, naming the relationship) unless a
+ * relationship of the cycle has post_update: its key is then written by
+ * an UPDATE after the inserts, and set NULL by one before the deletes.
  *
  * Validity. Related objects are session objects: pointers and list items
  * are valid as long as the session, like every object it hands out. A
@@ -60,7 +65,13 @@ int calx_related_load(calx_session *s, void *obj, const calx_relationship_desc *
 bool calx_related_is_loaded(calx_session *s, const void *obj, const calx_relationship_desc *rel);
 /*
  * Many-to-one: obj's rel = target (NULL allowed). The other side's list,
- * if loaded, follows: obj leaves its old parent's list and joins target's.
+ * if loaded, follows: obj leaves its old parent's list and joins target's
+ * (a one-to-one's pointer follows the same way, and the child target had
+ * is unlinked). Set to NULL, a child whose parent's side has
+ * cascade("delete-orphan") is deleted (at the next flush).
+ * One-to-one: obj's rel = target (NULL allowed), loaded first unless it
+ * is loaded; the previous child is unlinked (its key NULL at flush) or,
+ * with delete-orphan, deleted.
  */
 int calx_related_set(calx_session *s, void *obj, const calx_relationship_desc *rel, void *target);
 /*

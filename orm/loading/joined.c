@@ -110,7 +110,7 @@ static int plan_level(planner *p, const calx__mapper *m, int parent, unsigned de
 		/* a declared default does not go round a cycle; an option goes where it says */
 		if (on_path(p, depth, d) && !named(p, depth, d))
 			continue;
-		if (d->kind != CALX_REL_MANY_TO_ONE && d->kind != CALX_REL_ONE_TO_MANY)
+		if (d->kind == CALX_REL_MANY_TO_MANY)
 			return calx__fail(p->s, CALX_EINVAL,
 			                  "select %s: relationship '%s.%s' is many-to-many, which does not load joined yet "
 			                  "(use CALX_LOAD_SELECTIN)",
@@ -124,8 +124,10 @@ static int plan_level(planner *p, const calx__mapper *m, int parent, unsigned de
 		nd->ri = i;
 		nd->to = x->target;
 		snprintf(nd->alias, sizeof nd->alias, "calx_join_%u", k + 1);
-		j->specs[k] = (calx__join_spec){ parent, x->target->desc, x->fk, d->kind == CALX_REL_ONE_TO_MANY, nd->alias };
-		j->list |= d->kind == CALX_REL_ONE_TO_MANY;
+		/* one-to-many and one-to-one: the key is in the target's table (a one-to-one may still find two rows) */
+		bool in_target = d->kind != CALX_REL_MANY_TO_ONE;
+		j->specs[k] = (calx__join_spec){ parent, x->target->desc, x->fk, in_target, nd->alias };
+		j->list |= in_target;
 		p->prefix[depth] = d;
 		int rc = plan_level(p, x->target, (int)k, depth + 1);
 		if (rc != CALX_OK)
@@ -328,6 +330,13 @@ static void apply(calx_session *s, const calx__joined *j, const holder *hd)
 			link_one(h, nd->ri, hd->one ? calx__obj_ptr(hd->one) : NULL);
 		return;
 	}
+	if (x->desc->kind == CALX_REL_ONE_TO_ONE) {
+		/* no row is a loaded NULL; the child's pointer back is set as a list's items' are */
+		link_one(h, nd->ri, hd->one ? calx__obj_ptr(hd->one) : NULL);
+		if (hd->one && x->back >= 0 && !calx__rel_is_loaded(hd->one, (unsigned)x->back))
+			link_one(hd->one, (unsigned)x->back, calx__obj_ptr(h));
+		return;
+	}
 	calx_list l = { hd->items, hd->n, hd->n };
 	memcpy((char *)calx__obj_ptr(h) + x->desc->offset, &l, sizeof l);
 	calx__rel_set_loaded(h, nd->ri);
@@ -341,10 +350,13 @@ static void apply(calx_session *s, const calx__joined *j, const holder *hd)
 int calx__joined_finish(calx_session *s, calx__joined *j)
 {
 	int rc = CALX_OK;
-	/* every list's array first: a failure sets nothing */
+	/* every list's array first, and every one-to-one checked: a failure sets nothing */
 	for (size_t i = 0; i < j->n_holders && rc == CALX_OK; i++) {
 		holder *hd = &j->holders[i];
-		if (hd->n && j->specs[hd->node].fk_in_target &&
+		bool one = hd->h->m->rels[j->nodes[hd->node].ri].desc->kind == CALX_REL_ONE_TO_ONE;
+		if (one && hd->n > 1 && hd->h->state == CALX__PERSISTENT && !calx__rel_is_loaded(hd->h, j->nodes[hd->node].ri))
+			rc = calx__rel_one_found(s, hd->h, j->nodes[hd->node].ri, hd->n);
+		else if (hd->n && !one && j->specs[hd->node].fk_in_target &&
 		    !(hd->items = calx__arena_alloc(&s->arena, hd->n * sizeof(void *), alignof(void *))))
 			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading the joined lists of %s", j->m->desc->name);
 	}

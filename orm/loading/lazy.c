@@ -110,6 +110,54 @@ static int load_children(calx_session *s, calx__obj *h, unsigned i)
 	return CALX_OK;
 }
 
+/*
+ * One-to-one (the side without the key): the child rows by the foreign
+ * key, as for a one-to-many, and at most one of them. Two rows for one
+ * parent are an error that says so (SQLAlchemy warns and picks one; a
+ * silent pick would hide a broken invariant).
+ */
+int calx__rel_one_found(calx_session *s, const calx__obj *h, unsigned i, size_t n)
+{
+	const calx__rel *x = &h->m->rels[i];
+	return calx__fail(s, CALX_EMULTIPLE,
+	                  "relationship '%s.%s' is a one-to-one (uselist(false)), but %zu rows of table \"%s\" refer "
+	                  "to this struct %s: make its foreign key unique, or make the relationship a CALX_LIST",
+	                  h->m->desc->name, x->desc->name, n, x->target->desc->table, h->m->desc->name);
+}
+
+static int load_one(calx_session *s, calx__obj *h, unsigned i)
+{
+	const calx__rel *x = &h->m->rels[i];
+	calx_value key[16];
+	void **items = NULL;
+	size_t n = 0;
+	int rc = CALX_OK;
+	calx_select *q = NULL;
+	if (x->fk->n_columns > sizeof key / sizeof key[0])
+		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", h->m->desc->name,
+		                  x->desc->name);
+	if (h->state == CALX__PERSISTENT && values_of(s, h, x->fk->ref_columns, x->fk->n_columns, key, &rc)) {
+		if (!(q = select_where(s, x->target, x->fk->columns, x->fk->n_columns, key)))
+			return s->err.code;
+		rc = calx_select_all(q, &items, &n);
+	}
+	void *child = rc == CALX_OK && n == 1 ? items[0] : NULL;
+	calx_select_free(q);
+	if (rc == CALX_OK && n > 1)
+		rc = calx__rel_one_found(s, h, i, n);
+	if (rc != CALX_OK)
+		return rc;
+	calx__rel_put_ptr(h, i, child);
+	calx__rel_set_loaded(h, i);
+	calx__obj *c = child ? calx__rel_owned(s, child) : NULL;
+	if (c && x->back >= 0 && !calx__rel_is_loaded(c, (unsigned)x->back)) {
+		calx__rel_put_ptr(c, (unsigned)x->back, calx__obj_ptr(h));
+		*calx__obj_rel_snap(c, (unsigned)x->back) = calx__obj_ptr(h);
+		calx__rel_set_loaded(c, (unsigned)x->back);
+	}
+	return CALX_OK;
+}
+
 int calx_related_load(calx_session *s, void *obj, const calx_relationship_desc *rel)
 {
 	if (!s)
@@ -134,5 +182,7 @@ int calx_related_load(calx_session *s, void *obj, const calx_relationship_desc *
 	}
 	if (s->listening)
 		return calx__refuse_in_listener(s, "calx_related_load", "loading runs statements");
+	if (rel->kind == CALX_REL_ONE_TO_ONE)
+		return load_one(s, h, (unsigned)i);
 	return rel->kind == CALX_REL_MANY_TO_ONE ? load_parent(s, h, (unsigned)i) : load_children(s, h, (unsigned)i);
 }

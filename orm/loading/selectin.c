@@ -4,7 +4,8 @@
  *
  * One-to-many: SELECT child WHERE fk IN (the parents' keys), the children
  * handed to their parents' lists (in primary-key order, as a lazy load
- * gives them), every list marked loaded, empty or not. Many-to-one:
+ * gives them), every list marked loaded, empty or not; a one-to-one
+ * likewise, its pointer the one child or NULL. Many-to-one:
  * parents already in the identity map are taken from it; the rest by
  * SELECT parent WHERE key IN (their distinct keys). A composite key is an
  * OR of ANDs. A list of keys over the dialect's parameter limit is cut
@@ -96,6 +97,36 @@ static int distribute(calx_session *s, unsigned ri, children_ctx *cx, calx__objv
 	return rc;
 }
 
+/*
+ * One-to-one: as a one-to-many, each parent's pointer takes its one
+ * child or NULL; two children of one parent refuse the whole load before
+ * anything is set (lazy.c says why).
+ */
+static int distribute_one(calx_session *s, unsigned ri, children_ctx *cx, calx__objvec *next)
+{
+	const calx__rel *x = cx->x;
+	for (size_t i = 0; i < cx->n_parents; i++)
+		if (cx->count[i] > 1)
+			return calx__rel_one_found(s, cx->parents[i].h, ri, cx->count[i]);
+	for (size_t k = 0; k < cx->n_pairs; k++)
+		if (calx__objvec_push(next, cx->pairs[k].h) != CALX_OK)
+			return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
+	for (size_t i = 0; i < cx->n_parents; i++) {
+		calx__rel_put_ptr(cx->parents[i].h, ri, NULL);
+		calx__rel_set_loaded(cx->parents[i].h, ri);
+	}
+	for (size_t k = 0; k < cx->n_pairs; k++) {
+		calx__obj *h = cx->parents[cx->pairs[k].parent].h, *c = cx->pairs[k].h;
+		calx__rel_put_ptr(h, ri, calx__obj_ptr(c));
+		if (x->back >= 0 && !calx__rel_is_loaded(c, (unsigned)x->back)) {
+			calx__rel_put_ptr(c, (unsigned)x->back, calx__obj_ptr(h));
+			*calx__obj_rel_snap(c, (unsigned)x->back) = calx__obj_ptr(h);
+			calx__rel_set_loaded(c, (unsigned)x->back);
+		}
+	}
+	return CALX_OK;
+}
+
 static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsigned ri, calx__objvec *next)
 {
 	const calx__rel *x = &objs[0]->m->rels[ri];
@@ -112,6 +143,14 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 	                                                     objs[0]->m->desc->name, x->desc->name);
 	for (size_t k = 0; k < n && rc == CALX_OK; k++) {
 		calx__obj *h = objs[k];
+		bool one = x->desc->kind == CALX_REL_ONE_TO_ONE;
+		if (one && calx__rel_is_loaded(h, ri)) {
+			void *ptr = calx__rel_get_ptr(h, ri);
+			calx__obj *c = ptr ? calx__rel_owned(s, ptr) : NULL;
+			if (c && calx__objvec_push(next, c) != CALX_OK)
+				rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
+			continue;
+		}
 		if (calx__rel_is_loaded(h, ri)) {
 			/* loaded already (or set by the program): as it is, but its items go on to the next level */
 			calx_list l = calx__rel_get_list(h, ri);
@@ -130,7 +169,10 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 		if (!has) {
 			/* a NULL key: no child can point at it */
 			calx_list empty = { NULL, 0, 0 };
-			memcpy((char *)calx__obj_ptr(h) + x->desc->offset, &empty, sizeof empty);
+			if (one)
+				calx__rel_put_ptr(h, ri, NULL);
+			else
+				memcpy((char *)calx__obj_ptr(h) + x->desc->offset, &empty, sizeof empty);
 			calx__rel_set_loaded(h, ri);
 			continue;
 		}
@@ -151,7 +193,8 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 			calx__free(distinct);
 		}
 		if (rc == CALX_OK)
-			rc = distribute(s, ri, &cx, next);
+			rc = x->desc->kind == CALX_REL_ONE_TO_ONE ? distribute_one(s, ri, &cx, next)
+			                                          : distribute(s, ri, &cx, next);
 	}
 	calx__free(cx.pairs);
 	calx__free(cx.count);

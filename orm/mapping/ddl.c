@@ -22,7 +22,55 @@ static calx__node *column_list(calx__ast *a, const calx_table_desc *t, const uns
 	return head;
 }
 
-static int create_table(calx__ast *a, const calx__table *rt, calx__node **out, calx_error *err)
+/*
+ * Is fk k of table rt one that CREATE TABLE cannot name yet? Its table
+ * comes later in the order (a cycle of tables, broken at a post_update
+ * key: tables.c), and the dialect wants a table to exist before a key
+ * names it. It is added by ALTER TABLE once every table exists.
+ */
+static bool added_later(const calx_registry *reg, const calx_dialect *d, const calx__table *rt, unsigned k)
+{
+	const calx_fk_desc *fk = &rt->desc->fks[k];
+	return !(d->ddl_flags & CALX_DDL_FORWARD_FK) && fk->ref_table != rt->desc &&
+	       reg->tables[fk->ref_table->index].rank > rt->rank;
+}
+
+static calx__node *fk_constraint(calx__ast *a, const calx__table *rt, unsigned k, calx_error *err, int *rc)
+{
+	const calx_table_desc *t = rt->desc;
+	const calx_fk_desc *fk = &t->fks[k];
+	int del = calx__fk_action(fk->ondelete), upd = calx__fk_action(fk->onupdate);
+	if (del < 0 || upd < 0) {
+		*rc = calx_error_set(err, CALX_EINVAL, "table \"%s\": unknown foreign-key action '%s'", t->name,
+		                     del < 0 ? fk->ondelete : fk->onupdate);
+		return NULL;
+	}
+	return calx__ast_foreign_key(a, rt->fk_names[k], column_list(a, t, fk->columns, fk->n_columns),
+	                             calx__ast_table(a, fk->ref_table->name, NULL),
+	                             column_list(a, fk->ref_table, fk->ref_columns, fk->n_columns), del, upd);
+}
+
+/* create: ALTER TABLE ... ADD the keys added_later; drop: ALTER TABLE ... DROP them, before any table goes. */
+static int cycle_keys(calx__ast *a, const calx_registry *reg, const calx_dialect *d, bool drop, calx__node **out,
+                      calx_error *err)
+{
+	int rc = CALX_OK;
+	*out = NULL;
+	for (unsigned i = 0; i < reg->n_tables && rc == CALX_OK; i++) {
+		const calx__table *rt = &reg->tables[i];
+		for (unsigned k = 0; k < rt->desc->n_fks && rc == CALX_OK; k++) {
+			if (!added_later(reg, d, rt, k))
+				continue;
+			calx__node *table = calx__ast_table(a, rt->desc->name, NULL);
+			calx__ast_append(out, drop ? calx__ast_alter(a, table, NULL, rt->fk_names[k])
+			                           : calx__ast_alter(a, table, fk_constraint(a, rt, k, err, &rc), NULL));
+		}
+	}
+	return rc;
+}
+
+static int create_table(calx__ast *a, const calx_registry *reg, const calx_dialect *d, const calx__table *rt,
+                        calx__node **out, calx_error *err)
 {
 	const calx_table_desc *t = rt->desc;
 	calx__node *ct = *out = calx__ast_create_table(a, calx__ast_table(a, t->name, NULL), true);
@@ -43,34 +91,35 @@ static int create_table(calx__ast *a, const calx__table *rt, calx__node **out, c
 	}
 	for (unsigned k = 0; k < t->n_checks; k++)
 		calx__ast_append(cons, calx__ast_check(a, rt->ck_names[k], t->checks[k].sqltext));
-	for (unsigned k = 0; k < t->n_fks; k++) {
-		const calx_fk_desc *fk = &t->fks[k];
-		int del = calx__fk_action(fk->ondelete), upd = calx__fk_action(fk->onupdate);
-		if (del < 0 || upd < 0)
-			return calx_error_set(err, CALX_EINVAL, "table \"%s\": unknown foreign-key action '%s'", t->name,
-			                      del < 0 ? fk->ondelete : fk->onupdate);
-		calx__ast_append(cons, calx__ast_foreign_key(a, rt->fk_names[k], column_list(a, t, fk->columns, fk->n_columns),
-		                                             calx__ast_table(a, fk->ref_table->name, NULL),
-		                                             column_list(a, fk->ref_table, fk->ref_columns, fk->n_columns),
-		                                             del, upd));
-	}
-	return CALX_OK;
+	int rc = CALX_OK;
+	for (unsigned k = 0; k < t->n_fks && rc == CALX_OK; k++)
+		if (!added_later(reg, d, rt, k))
+			calx__ast_append(cons, fk_constraint(a, rt, k, err, &rc));
+	return rc;
 }
 
 /*
- * The statements of the i-th table in order (reverse order for drop),
- * chained through `next`: CREATE TABLE and its indexes, or DROP TABLE.
+ * The statements of step i, chained through `next`: for create, the i-th
+ * table in order (CREATE TABLE and its indexes), then at i == n_tables
+ * the keys added later; for drop, those keys first (i == 0), then the
+ * tables in reverse order.
  */
-static int table_ddl(calx__ast *a, const calx_registry *reg, unsigned i, bool drop, calx__node **out,
-                     calx_error *err)
+static int table_ddl(calx__ast *a, const calx_registry *reg, const calx_dialect *d, unsigned i, bool drop,
+                     calx__node **out, calx_error *err)
 {
-	const calx__table *rt = &reg->tables[reg->table_order[drop ? reg->n_tables - 1 - i : i]];
-	const calx_table_desc *t = rt->desc;
 	*out = NULL;
+	if (drop ? i == 0 : i == reg->n_tables) {
+		int rc = cycle_keys(a, reg, d, drop, out, err);
+		if (rc == CALX_OK && a->oom)
+			rc = calx_error_set(err, CALX_ENOMEM, "out of memory writing DDL");
+		return rc;
+	}
+	const calx__table *rt = &reg->tables[reg->table_order[drop ? reg->n_tables - i : i]];
+	const calx_table_desc *t = rt->desc;
 	if (drop) {
 		*out = calx__ast_drop(a, CALX__DROP_TABLE, t->name, true);
 	} else {
-		int rc = create_table(a, rt, out, err);
+		int rc = create_table(a, reg, d, rt, out, err);
 		if (rc != CALX_OK)
 			return rc;
 		for (unsigned k = 0; k < t->n_indexes; k++) {
@@ -95,11 +144,11 @@ int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out)
 	calx_error *err = calx__engine_err(eng);
 	calx__buf b = CALX__BUF_INIT;
 	int rc = CALX_OK;
-	for (unsigned i = 0; rc == CALX_OK && i < reg->n_tables; i++) {
+	for (unsigned i = 0; rc == CALX_OK && i <= reg->n_tables; i++) {
 		calx__ast a;
 		calx__node *stmts;
 		calx__ast_init(&a);
-		rc = table_ddl(&a, reg, i, false, &stmts, err);
+		rc = table_ddl(&a, reg, eng->d, i, false, &stmts, err);
 		for (calx__node *x = stmts; rc == CALX_OK && x; x = x->next) {
 			calx__compiled *sql;
 			if ((rc = calx__compile(eng->d, x, 0, &sql, err)) != CALX_OK)
@@ -134,11 +183,11 @@ static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
 	if (rc != CALX_OK)
 		return rc;
 	rc = calx__txn(c, CALX__TXN_BEGIN, err);
-	for (unsigned i = 0; rc == CALX_OK && i < reg->n_tables; i++) {
+	for (unsigned i = 0; rc == CALX_OK && i <= reg->n_tables; i++) {
 		calx__ast a;
 		calx__node *stmts;
 		calx__ast_init(&a);
-		rc = table_ddl(&a, reg, i, drop, &stmts, err);
+		rc = table_ddl(&a, reg, eng->d, i, drop, &stmts, err);
 		for (calx__node *x = stmts; rc == CALX_OK && x; x = x->next)
 			rc = calx__sql_exec(c, x, err);
 		calx__ast_free(&a);

@@ -75,6 +75,7 @@ typedef struct calx__mapper {
 	calx__rel *rels;
 	unsigned n_rels;
 	size_t rel_off;
+	uint64_t post_update_fks;       /* bit k: fk k of its table is the join of a post_update relationship */
 } calx__mapper;
 
 struct calx_registry {

@@ -51,7 +51,8 @@ static int derive(calx_registry *reg, calx__mapper *rm)
 		const calx_relationship_desc *r = &m->relationships[i];
 		calx__rel *x = &rm->rels[i];
 		size_t field = r->kind == CALX_REL_ONE_TO_MANY ? sizeof(calx_list) : sizeof(void *);
-		if (!r->name || (r->kind != CALX_REL_MANY_TO_ONE && r->kind != CALX_REL_ONE_TO_MANY) ||
+		if (!r->name ||
+		    (r->kind != CALX_REL_MANY_TO_ONE && r->kind != CALX_REL_ONE_TO_MANY && r->kind != CALX_REL_ONE_TO_ONE) ||
 		    r->offset + field > m->size)
 			return r->kind == CALX_REL_MANY_TO_MANY ? calx_error_set(&reg->err, CALX_EINVAL,
 			                                                         "struct '%s': relationship '%s': many-to-many is not supported yet",
@@ -94,6 +95,28 @@ static int pair(calx_registry *reg, calx__mapper *rm)
 	return CALX_OK;
 }
 
+/*
+ * post_update: the flush writes the join's key by an UPDATE of its own,
+ * so the row graph leaves that key out (unitofwork/graph.c). The bit
+ * goes on the mapper whose table holds the key.
+ */
+static int mark_post_update(calx_registry *reg, const calx__mapper *rm)
+{
+	for (unsigned i = 0; i < rm->n_rels; i++) {
+		const calx__rel *x = &rm->rels[i];
+		if (!x->desc->post_update)
+			continue;
+		calx__mapper *holder = (calx__mapper *)(x->desc->kind == CALX_REL_MANY_TO_ONE ? rm : x->target);
+		if (x->desc->fk >= 64)
+			return calx_error_set(&reg->err, CALX_EINVAL,
+			                      "struct '%s': relationship '%s': post_update over foreign key %u of table '%s' "
+			                      "is not supported (the first 64 foreign keys of a table can be)",
+			                      rm->desc->name, x->desc->name, x->desc->fk, x->desc->fk_table->name);
+		holder->post_update_fks |= (uint64_t)1 << x->desc->fk;
+	}
+	return CALX_OK;
+}
+
 int calx__relations_derive(calx_registry *reg)
 {
 	int rc = CALX_OK;
@@ -107,5 +130,7 @@ int calx__relations_derive(calx_registry *reg)
 		}
 	for (unsigned i = 0; i < reg->n_mappers && rc == CALX_OK; i++)
 		rc = pair(reg, &reg->mappers[i]);
+	for (unsigned i = 0; i < reg->n_mappers && rc == CALX_OK; i++)
+		rc = mark_post_update(reg, &reg->mappers[i]);
 	return rc;
 }

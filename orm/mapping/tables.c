@@ -244,10 +244,23 @@ static int derive_names(calx_registry *reg, calx__table *rt, const char *const n
 	return CALX_OK;
 }
 
-/* Tables parents first; a self-reference does not constrain the order. */
+/* Is fk k of table i the join of a post_update relationship (the flush writes it by an UPDATE)? */
+static bool post_update_fk(const calx_registry *reg, unsigned i, unsigned k)
+{
+	int m = reg->tables[i].mapper;
+	return m >= 0 && k < 64 && (reg->mappers[m].post_update_fks >> k & 1);
+}
+
+/*
+ * Tables parents first; a self-reference does not constrain the order.
+ * A cycle of tables is broken where a post_update relationship's key
+ * closes it (SQLAlchemy's use_alter: ddl.c adds that key after the
+ * tables); any other cycle is refused.
+ */
 static int sort_tables(calx_registry *reg)
 {
 	unsigned n = reg->n_tables, done = 0;
+	bool relaxed = false;
 	bool *placed = calx__calloc(n ? n : 1, sizeof *placed);
 	if (!placed)
 		return calx_error_set(&reg->err, CALX_ENOMEM, "out of memory opening registry");
@@ -257,7 +270,8 @@ static int sort_tables(calx_registry *reg)
 			const calx_table_desc *t = reg->tables[i].desc;
 			bool ready = !placed[i];
 			for (unsigned k = 0; k < t->n_fks && ready; k++)
-				if (t->fks[k].ref_table != t && !placed[t->fks[k].ref_table->index])
+				if (t->fks[k].ref_table != t && !placed[t->fks[k].ref_table->index] &&
+				    !(relaxed && post_update_fk(reg, i, k)))
 					ready = false;
 			if (!ready)
 				continue;
@@ -266,13 +280,18 @@ static int sort_tables(calx_registry *reg)
 			reg->table_order[done++] = i;
 			progress = true;
 		}
+		if (!progress && !relaxed) {
+			relaxed = true;
+			continue;
+		}
 		if (!progress) {
 			unsigned i = 0;
 			while (placed[i])
 				i++;
 			calx__free(placed);
 			return calx_error_set(&reg->err, CALX_EINVAL,
-			                      "foreign keys form a cycle through table '%s': not supported yet",
+			                      "foreign keys form a cycle through table '%s': give the relationship over one of "
+			                      "them post_update",
 			                      reg->tables[i].desc->name);
 		}
 	}

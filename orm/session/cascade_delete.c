@@ -33,7 +33,7 @@ static int load_children(calx_session *s, calx__obj *h)
 {
 	for (unsigned i = 0; i < h->m->n_rels; i++) {
 		const calx_relationship_desc *d = h->m->rels[i].desc;
-		if (d->kind != CALX_REL_ONE_TO_MANY || calx__rel_is_loaded(h, i) || d->passive_deletes ||
+		if (d->kind == CALX_REL_MANY_TO_ONE || calx__rel_is_loaded(h, i) || d->passive_deletes ||
 		    d->loading == CALX_LOAD_NOLOAD || h->state != CALX__PERSISTENT)
 			continue;
 		int rc = calx_related_load(s, calx__obj_ptr(h), d);
@@ -52,8 +52,17 @@ static int load_children(calx_session *s, calx__obj *h)
 static bool nullifies(const calx__obj *h, unsigned i, bool had_row)
 {
 	const calx_relationship_desc *d = h->m->rels[i].desc;
-	return had_row && d->kind == CALX_REL_ONE_TO_MANY && !(d->cascade & CALX_CASCADE_DELETE) &&
+	return had_row && d->kind != CALX_REL_MANY_TO_ONE && !(d->cascade & CALX_CASCADE_DELETE) &&
 	       calx__rel_is_loaded(h, i);
+}
+
+/* The children of one-to-many or one-to-one i of h, as a list (a one-to-one's is its pointer, *one). */
+static calx_list children(const calx__obj *h, unsigned i, void **one)
+{
+	if (h->m->rels[i].desc->kind != CALX_REL_ONE_TO_ONE)
+		return calx__rel_get_list(h, i);
+	*one = calx__rel_get_ptr(h, i);
+	return (calx_list){ one, *one != NULL, 1 };
 }
 
 /* Before anything changes: a child whose foreign key would go NULL but is NOT NULL refuses the delete. */
@@ -63,7 +72,8 @@ static int check_nullable(calx_session *s, calx__obj *h)
 		if (!nullifies(h, i, h->state == CALX__PERSISTENT))
 			continue;
 		const calx__rel *x = &h->m->rels[i];
-		calx_list l = calx__rel_get_list(h, i);
+		void *one;
+		calx_list l = children(h, i, &one);
 		for (size_t k = 0; k < l.n; k++) {
 			calx__obj *c = calx__rel_target_of(s, h, i, calx__list_item(&l, k));
 			if (!c)
@@ -90,7 +100,8 @@ static int check_nullable(calx_session *s, calx__obj *h)
 static int nullify_children(calx_session *s, calx__obj *h, unsigned i)
 {
 	const calx__rel *x = &h->m->rels[i];
-	calx_list l = calx__rel_get_list(h, i);
+	void *one;
+	calx_list l = children(h, i, &one);
 	for (size_t k = 0; k < l.n; k++) {
 		calx__obj *c = calx__rel_target_of(s, h, i, calx__list_item(&l, k));
 		if (!c)
@@ -111,7 +122,8 @@ static int walk(calx_session *s, calx__obj *h, bool had_row);
 
 static int delete_children(calx_session *s, calx__obj *h, unsigned i)
 {
-	calx_list l = calx__rel_get_list(h, i);
+	void *one;
+	calx_list l = children(h, i, &one);
 	for (size_t k = 0; k < l.n; k++) {
 		calx__obj *c = calx__rel_target_of(s, h, i, calx__list_item(&l, k));
 		if (!c)

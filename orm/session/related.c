@@ -47,10 +47,12 @@ int calx__rel_index(calx_session *s, const calx__obj *h, const calx_relationship
 		           rel && rel->name ? rel->name : "");
 		return -1;
 	}
-	if (kind && (int)rel->kind != kind) {
+	/* kind CALX_REL_MANY_TO_ONE stands for a pointer: a many-to-one or a one-to-one */
+	bool pointer = rel->kind != CALX_REL_ONE_TO_MANY;
+	if (kind && (kind == CALX_REL_MANY_TO_ONE ? !pointer : (int)rel->kind != kind)) {
 		calx__fail(s, CALX_EINVAL, "relationship '%s.%s' is %s", d->name, rel->name,
-		           rel->kind == CALX_REL_MANY_TO_ONE ? "a many-to-one (use calx_related_set)"
-		                                              : "a one-to-many (use calx_related_append / _remove)");
+		           pointer ? "a pointer (use calx_related_set)"
+		                   : "a one-to-many (use calx_related_append / _remove)");
 		return -1;
 	}
 	return (int)(rel - d->relationships);
@@ -95,7 +97,7 @@ int calx__rel_cascade_add(calx_session *s, calx__obj *h)
 			const calx_relationship_desc *d = x->m->rels[i].desc;
 			if (!(d->cascade & CALX_CASCADE_SAVE_UPDATE))
 				continue;
-			if (d->kind == CALX_REL_MANY_TO_ONE) {
+			if (d->kind != CALX_REL_ONE_TO_MANY) {        /* a pointer */
 				void *p = calx__rel_get_ptr(x, i);
 				if (p)
 					rc = reach(s, &stack, x, i, p);
@@ -205,29 +207,82 @@ static int list_push(calx_session *s, calx__obj *h, unsigned i, void *p)
 	return CALX_OK;
 }
 
+static int link(calx_session *s, calx__obj *child, unsigned i, calx__obj *parent);
+
+/* Is the other side of child's many-to-one x a one-to-one (a pointer, not a list)? */
+static bool back_is_one(const calx__rel *x)
+{
+	return x->back >= 0 && x->target->rels[x->back].desc->kind == CALX_REL_ONE_TO_ONE;
+}
+
+/*
+ * The other side of child's many-to-one i, where it is loaded: child
+ * leaves old's list (or old's one-to-one pointer), and joins parent's.
+ * A one-to-one parent's previous child is unlinked first: its own
+ * many-to-one goes NULL (and delete-orphan deletes it).
+ */
+static int follow_back(calx_session *s, calx__obj *child, unsigned i, calx__obj *old, calx__obj *parent)
+{
+	const calx__rel *x = &child->m->rels[i];
+	unsigned b = (unsigned)x->back;
+	void *me = calx__obj_ptr(child);
+	if (old && old != parent && calx__rel_is_loaded(old, b)) {
+		if (!back_is_one(x))
+			list_drop(old, b, me);
+		else if (calx__rel_get_ptr(old, b) == me)
+			calx__rel_put_ptr(old, b, NULL);
+	}
+	if (!parent || !calx__rel_is_loaded(parent, b))
+		return CALX_OK;
+	if (!back_is_one(x))
+		return list_push(s, parent, b, me);
+	void *prev = calx__rel_get_ptr(parent, b);
+	calx__obj *p = prev && prev != me ? calx__rel_owned(s, prev) : NULL;
+	int rc = p ? link(s, p, i, NULL) : CALX_OK;
+	if (rc == CALX_OK)
+		calx__rel_put_ptr(parent, b, me);
+	return rc;
+}
+
+/* Did child have a parent through many-to-one i: a pointer, or unloaded with a key that names one? */
+static bool had_parent(const calx__obj *child, unsigned i, const void *old)
+{
+	if (old)
+		return true;
+	if (calx__rel_is_loaded(child, i) || child->state != CALX__PERSISTENT)
+		return false;
+	const calx_fk_desc *fk = child->m->rels[i].fk;
+	for (unsigned k = 0; k < fk->n_columns; k++)
+		if (calx__field_null(child, &child->m->desc->fields[fk->columns[k]]))
+			return false;
+	return true;
+}
+
 /*
  * child's many-to-one i becomes parent (NULL allowed), and the other side
- * follows where it is loaded: out of the old parent's list, into the new.
+ * follows where it is loaded (follow_back). A child set to NULL whose
+ * parent's side has cascade("delete-orphan") is an orphan: deleted, as
+ * calx_related_remove does.
  */
 static int link(calx_session *s, calx__obj *child, unsigned i, calx__obj *parent)
 {
 	const calx__rel *x = &child->m->rels[i];
 	void *old = calx__rel_get_ptr(child, i);
+	bool orphan = !parent && x->back >= 0 &&
+	              (x->target->rels[x->back].desc->cascade & CALX_CASCADE_DELETE_ORPHAN) && had_parent(child, i, old);
 	/* under CALX_TRACK_MARKED the flush looks at marked objects only: a relinked child is one */
 	int rc = calx__mark(s, child);
 	if (rc != CALX_OK)
 		return rc;
-	if (x->back >= 0 && old && old != (parent ? calx__obj_ptr(parent) : NULL)) {
-		calx__obj *o = calx__rel_owned(s, old);
-		if (o && calx__rel_is_loaded(o, (unsigned)x->back))
-			list_drop(o, (unsigned)x->back, calx__obj_ptr(child));
-	}
+	calx__obj *o = old ? calx__rel_owned(s, old) : NULL;
 	calx__rel_put_ptr(child, i, parent ? calx__obj_ptr(parent) : NULL);
 	calx__rel_set_loaded(child, i);
-	if (parent && x->back >= 0 && calx__rel_is_loaded(parent, (unsigned)x->back))
-		rc = list_push(s, parent, (unsigned)x->back, calx__obj_ptr(child));
+	if (x->back >= 0 && (rc = follow_back(s, child, i, o, parent)) != CALX_OK)
+		return rc;
+	if (orphan)
+		return calx__rel_orphan(s, child);
 	/* the save-update cascade, as an assignment does in SQLAlchemy */
-	if (rc == CALX_OK && child->state != CALX__TRANSIENT && child->state != CALX__GONE)
+	if (child->state != CALX__TRANSIENT && child->state != CALX__GONE)
 		rc = calx__rel_cascade_add(s, child);
 	return rc;
 }
@@ -258,6 +313,46 @@ static int whole_list(calx_session *s, calx__obj *h, unsigned i, void *obj, cons
 	return calx_related_load(s, obj, rel);
 }
 
+/*
+ * One-to-one i of h (the side without the key) becomes t (NULL allowed).
+ * Loaded first, so that the previous child is known: it is unlinked (its
+ * key goes NULL at flush) or, with delete-orphan, deleted. With a pointer
+ * back, the child's many-to-one does the work (link and follow_back).
+ */
+static int set_one(calx_session *s, calx__obj *h, unsigned i, void *obj, const calx_relationship_desc *rel,
+                   calx__obj *t)
+{
+	int rc = whole_list(s, h, i, obj, rel);
+	if (rc != CALX_OK)
+		return rc;
+	const calx__rel *x = &h->m->rels[i];
+	void *prev = calx__rel_get_ptr(h, i);
+	calx__obj *p = prev && (!t || prev != calx__obj_ptr(t)) ? calx__rel_target_of(s, h, i, prev) : NULL;
+	if (prev && !p && (!t || prev != calx__obj_ptr(t)))
+		return s->err.code;
+	calx__rel_set_loaded(h, i);
+	if ((rc = calx__mark(s, h)) != CALX_OK)
+		return rc;
+	if (x->back >= 0) {
+		if (t)
+			rc = link(s, t, (unsigned)x->back, h);   /* unlinks p through follow_back */
+		else if (p)
+			rc = link(s, p, (unsigned)x->back, NULL);
+	} else {
+		bool changed = false;
+		if (p && (rel->cascade & CALX_CASCADE_DELETE_ORPHAN))
+			rc = calx__rel_orphan(s, p);
+		else if (p && (rc = calx__rel_copy_key(s, p, x->fk, NULL, rel->name, &changed)) == CALX_OK && changed &&
+		         p->state == CALX__PERSISTENT)
+			rc = calx__mark(s, p);
+		if (rc == CALX_OK)
+			calx__rel_put_ptr(h, i, t ? calx__obj_ptr(t) : NULL);
+	}
+	if (rc == CALX_OK && h->state != CALX__TRANSIENT && h->state != CALX__GONE)
+		rc = calx__rel_cascade_add(s, h);
+	return rc;
+}
+
 int calx_related_set(calx_session *s, void *obj, const calx_relationship_desc *rel, void *target)
 {
 	calx__obj *h;
@@ -268,6 +363,8 @@ int calx_related_set(calx_session *s, void *obj, const calx_relationship_desc *r
 	calx__obj *t = NULL;
 	if (target && !(t = calx__rel_target_of(s, h, i, target)))
 		return s->err.code;
+	if (rel->kind == CALX_REL_ONE_TO_ONE)
+		return set_one(s, h, i, obj, rel, t);
 	return link(s, h, i, t);
 }
 

@@ -100,6 +100,9 @@ bool calx__rel_key_known(const calx__obj *parent);
 int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent,
                        const char *relname, bool *changed);
 
+/* lazy.c: CALX_EMULTIPLE, with the message, for n rows where one-to-one i of h allows one. */
+int calx__rel_one_found(calx_session *s, const calx__obj *h, unsigned i, size_t n);
+
 /*
  * cascade_delete.c: what deleting h does to its related objects (delete
  * cascade, or the children's foreign keys set NULL): its lists loaded

@@ -381,6 +381,18 @@ calx__node *calx__ast_drop(calx__ast *a, int what, const char *name, bool if_exi
 	return n;
 }
 
+calx__node *calx__ast_alter(calx__ast *a, calx__node *table, calx__node *constraint, const char *name)
+{
+	calx__node *n = node_of(a, CALX__N_ALTER, constraint ? CALX__ALTER_ADD_CONSTRAINT : CALX__ALTER_DROP_CONSTRAINT,
+	                        table && (constraint || name));
+	if (n) {
+		n->kid[0] = table;
+		n->kid[1] = constraint;
+		n->name = name;
+	}
+	return n;
+}
+
 calx__node *calx__ast_txn(calx__ast *a, int op, const char *savepoint)
 {
 	calx__node *n = node_of(a, CALX__N_TXN, op, op < CALX__TX_SAVEPOINT || savepoint);

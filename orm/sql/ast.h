@@ -48,6 +48,7 @@ typedef enum calx__nk {
 	CALX__N_CREATE_TABLE,   /* kid: table, column defs, constraints */
 	CALX__N_CREATE_INDEX,   /* name, kid: table, columns */
 	CALX__N_DROP,           /* op: table or index; name */
+	CALX__N_ALTER,          /* op: add or drop a constraint; kid[0] table, kid[1] constraint (add) or name (drop) */
 	CALX__N_TXN,            /* op; name for savepoints */
 	/* parts */
 	CALX__N_ORDER,          /* kid[0] ASC|DESC (op) */
@@ -70,6 +71,7 @@ enum { CALX__JOIN_INNER = 1, CALX__JOIN_LEFT };
 enum { CALX__SET_UNION = 1, CALX__SET_UNION_ALL, CALX__SET_INTERSECT, CALX__SET_EXCEPT };
 enum { CALX__ASC = 1, CALX__DESC };
 enum { CALX__DROP_TABLE = 1, CALX__DROP_INDEX };
+enum { CALX__ALTER_ADD_CONSTRAINT = 1, CALX__ALTER_DROP_CONSTRAINT };
 enum { CALX__TX_BEGIN = 1, CALX__TX_COMMIT, CALX__TX_ROLLBACK, CALX__TX_SAVEPOINT, CALX__TX_RELEASE,
        CALX__TX_ROLLBACK_TO };
 enum { CALX__CON_PRIMARY_KEY = 1, CALX__CON_UNIQUE, CALX__CON_CHECK, CALX__CON_FOREIGN_KEY };
@@ -193,6 +195,8 @@ int calx__fk_action(const char *text);
 calx__node *calx__ast_create_index(calx__ast *a, const char *name, calx__node *table, calx__node *cols,
                                    bool unique, bool if_not_exists);
 calx__node *calx__ast_drop(calx__ast *a, int what, const char *name, bool if_exists);
+/* ALTER TABLE table ADD constraint; or (constraint NULL) ALTER TABLE IF EXISTS table DROP CONSTRAINT IF EXISTS name. */
+calx__node *calx__ast_alter(calx__ast *a, calx__node *table, calx__node *constraint, const char *name);
 calx__node *calx__ast_txn(calx__ast *a, int op, const char *savepoint);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * The compiler's DDL: CREATE TABLE with its columns and named constraints,
- * CREATE INDEX, DROP. Column types come from the dialect (its type_name
+ * CREATE INDEX, DROP, ALTER TABLE ADD / DROP CONSTRAINT. Column types come from the dialect (its type_name
  * hook, after the field's explicit type and per-dialect variants); CHECK
  * and DEFAULT expressions are the schema header's SQL, as it is.
  */
@@ -132,6 +132,20 @@ void calx__cc_ddl(calx__cc *c, const calx__node *n)
 		if (n->flags & CALX__F_IF_EXISTS)
 			calx__buf_puts(&c->b, "IF EXISTS ");
 		calx__cc_ident(c, n->name);
+		return;
+	case CALX__N_ALTER:
+		/* a foreign key that closes a cycle of tables, added after both (SQLAlchemy's use_alter) */
+		if (!n->kid[0] || (n->op == CALX__ALTER_ADD_CONSTRAINT ? !n->kid[1] : !n->name))
+			break;
+		calx__buf_puts(&c->b, n->op == CALX__ALTER_ADD_CONSTRAINT ? "ALTER TABLE " : "ALTER TABLE IF EXISTS ");
+		calx__cc_ident(c, n->kid[0]->name);
+		if (n->op == CALX__ALTER_ADD_CONSTRAINT) {
+			calx__buf_puts(&c->b, " ADD ");
+			constraint(c, n->kid[1]);
+		} else {
+			calx__buf_puts(&c->b, " DROP CONSTRAINT IF EXISTS ");
+			calx__cc_ident(c, n->name);
+		}
 		return;
 	default:
 		break;

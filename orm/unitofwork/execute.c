@@ -104,6 +104,22 @@ static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 	return calx__fire(s, CALX_EVENT_AFTER_UPDATE, h);
 }
 
+int calx__exec_update_cols(calx_session *s, calx__obj *h, const uint64_t *set, const calx_value *vals)
+{
+	calx__stmt *st = NULL;
+	int rc = calx__prepare_update(s->conn, h->m, set, &st, &s->err);
+	unsigned k = 0;
+	for (unsigned f = 0; f < h->m->desc->n_fields && rc == CALX_OK; f++)
+		if (calx__bit(set, f)) {
+			rc = s->d->bind(st->st, k, &vals[k], &s->err);
+			k++;
+		}
+	if (rc == CALX_OK && (rc = bind_key(s, st, h, k)) == CALX_OK)
+		rc = step_one_row(s, st, h);
+	calx__stmt_release(st);
+	return rc;
+}
+
 int calx__exec_updates(calx_session *s, calx__plan *p, size_t from)
 {
 	int rc = CALX_OK;

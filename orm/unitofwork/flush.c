@@ -226,12 +226,14 @@ static int run_round(calx_session *s, calx__plan *p, size_t ins0, size_t upd0, s
 		rc = calx__exec_sync_keys(s, p);
 	if (rc == CALX_OK && p->late.n)
 		rc = late_updates(s, p);
-	/*
-	 * The post-update phase (next issue) goes here: rows inserted in a
-	 * cycle (graph.h) get the cycle's key by an UPDATE once both rows exist.
-	 */
+	/* post_update keys: rows inserted with them NULL get them now that both rows exist */
+	if (rc == CALX_OK && p->post_todo)
+		rc = calx__post_update_inserts(s, p);
 	if (rc == CALX_OK)
 		rc = calx__exec_updates(s, p, upd0);
+	/* and rows to delete drop theirs first (post_update.c) */
+	if (rc == CALX_OK && p->deletes.n > del0 && s->reg->has_rels)
+		rc = calx__post_update_deletes(s, p, del0);
 	if (rc == CALX_OK)
 		rc = calx__exec_deletes(s, p, del0);
 	return rc;

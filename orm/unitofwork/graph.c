@@ -53,6 +53,7 @@ typedef struct graph {
 	size_t *indeg, *head, *qnext;   /* per row: unmet edges, first edge out, next ready row */
 	size_t *eto, *enext;            /* per edge: the row after, the next edge of the same row */
 	size_t n_edges;
+	size_t forced;                  /* a row of a refused cycle, or NONE */
 } graph;
 
 static unsigned table_at(const calx_registry *reg, unsigned k, bool reverse)
@@ -227,6 +228,9 @@ static void add_fk_edges(graph *g)
 			const calx_fk_desc *fk = &t->fks[k];
 			int rm = ref_mapper(g->reg, fk);
 			size_t p;
+			/* deletes: a post_update key is set NULL by an UPDATE before them (post_update.c) */
+			if (g->deletes && k < 64 && (g->rows[i]->m->post_update_fks >> k & 1))
+				continue;
 			if (rm < 0 || !g->tables[rm].rows || !(p = find(g, i, fk, (unsigned)rm)) || p - 1 == i)
 				continue;
 			size_t before = g->deletes ? i : p - 1, after = g->deletes ? p - 1 : i;
@@ -259,6 +263,61 @@ static void emit(graph *g, size_t i, calx__obj **out, size_t *o)
 	}
 }
 
+static size_t find_link(const graph *g, const calx__link *links, size_t n_links, size_t parent, size_t child)
+{
+	for (size_t k = 0; k < n_links; k++)
+		if (links[k].parent == g->rows[parent] && links[k].child == g->rows[child] && !links[k].post)
+			return k;
+	return NONE;
+}
+
+/*
+ * A cycle, refused: row `forced` waits for a row that waits for it. Its
+ * unmet edge comes from a row not placed yet (every queue is empty, so
+ * those are the rows with unmet edges); the edge is a link or a foreign
+ * key of the row that comes after, named with its relationship.
+ */
+static int refuse_cycle(const graph *g, size_t forced, const calx__link *links, size_t n_links, calx_error *err)
+{
+	size_t from = NONE;
+	for (size_t r = 0; r < g->n && from == NONE; r++)
+		for (size_t e = g->indeg[r] ? g->head[r] : NONE; e != NONE && from == NONE; e = g->enext[e])
+			if (g->eto[e] == forced)
+				from = r;
+	size_t child = g->deletes ? from : forced, parent = g->deletes ? forced : from;
+	const calx__obj *c = from == NONE ? g->rows[forced] : g->rows[child];
+	const char *what = "a foreign key";
+	const calx_fk_desc *fk = NULL;
+	size_t k = from == NONE ? NONE : find_link(g, links, n_links, parent, child);
+	if (k != NONE) {
+		what = links[k].relname;
+		fk = links[k].fk;
+	}
+	const calx_table_desc *t = c->m->desc->tables[0];
+	for (unsigned f = 0; !fk && from != NONE && f < t->n_fks; f++) {
+		int rm = ref_mapper(g->reg, &t->fks[f]);
+		if (rm >= 0 && g->tables[rm].rows && find(g, child, &t->fks[f], (unsigned)rm) == parent + 1)
+			fk = &t->fks[f];
+	}
+	/* the relationship over that key, of either side */
+	for (unsigned m = 0; fk && k == NONE && m < g->reg->n_mappers; m++)
+		for (unsigned i = 0; i < g->reg->mappers[m].n_rels; i++)
+			if (g->reg->mappers[m].rels[i].fk == fk) {
+				what = g->reg->mappers[m].rels[i].desc->name;
+				c = NULL;
+				k = m;          /* the relationship's struct */
+				break;
+			}
+	const char *owner = c ? c->m->desc->name : g->reg->mappers[k].desc->name;
+	return calx_error_set(err, CALX_ESTATE,
+	                      "flush: rows of struct %s refer to each other in a cycle through relationship '%s.%s' "
+	                      "(foreign key of table \"%s\"): no order of %s writes them; give that relationship "
+	                      "CALX(post_update), which writes the key by an UPDATE after the inserts and sets it "
+	                      "NULL before the deletes",
+	                      g->rows[forced]->m->desc->name, owner, what, t->name,
+	                      g->deletes ? "DELETEs" : "INSERTs");
+}
+
 static void kahn(graph *g, calx__obj **out, size_t *n_forced)
 {
 	const calx_registry *reg = g->reg;
@@ -279,6 +338,10 @@ static void kahn(graph *g, calx__obj **out, size_t *n_forced)
 			/* a cycle: with every queue empty, the rows not placed are those with unmet edges */
 			while (!g->indeg[scan])
 				scan++;
+			if (!n_forced) {
+				g->forced = scan;       /* refused by the caller */
+				return;
+			}
 			g->indeg[scan] = 0;
 			++*n_forced;
 			emit(g, scan, out, &o);
@@ -318,7 +381,7 @@ static int add_link_edges(graph *g, const calx__link *links, size_t n_links)
 	for (size_t k = n_links; k-- > 0;) {
 		size_t row[2] = { NONE, NONE };
 		const calx__obj *h[2] = { links[k].parent, links[k].child };
-		if (!h[0])
+		if (!h[0] || links[k].post)
 			continue;
 		for (int w = 0; w < 2; w++)
 			for (size_t j = ((uintptr_t)h[w] >> 4) * 0x9e3779b97f4a7c15ull & (cap - 1); slot[j] != NONE;
@@ -403,7 +466,12 @@ int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n
 	add_fk_edges(&g);
 	if (n_links && add_link_edges(&g, links, n_links) != CALX_OK)
 		goto done;
-	kahn(&g, out, &forced);
+	g.forced = NONE;
+	kahn(&g, out, n_forced ? &forced : NULL);
+	if (g.forced != NONE) {
+		rc = refuse_cycle(&g, g.forced, links, n_links, err);
+		goto done;
+	}
 	memcpy(rows, out, n * sizeof *out);
 	if (n_forced)
 		*n_forced = forced;
@@ -415,7 +483,7 @@ done:
 	calx__free(g.indeg);
 	calx__free(g.eto);
 	calx__free(out);
-	if (rc != CALX_OK)
+	if (rc == CALX_ENOMEM)
 		return calx_error_set(err, rc, "out of memory ordering %zu rows of the flush", n);
 	return rc;
 }

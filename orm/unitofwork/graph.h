@@ -25,12 +25,14 @@
  * matter: the batched insert path sends each run of one statement shape as
  * one pipeline.
  *
- * Rows that depend on each other in a cycle cannot all go first: the
- * sort places the earliest-added of them against its edge and counts it in
- * *n_forced (the database then reports the violation, unless the
- * constraint is deferred). The post-update phase (next issue) will instead
- * insert those rows with the cycle's key NULL and set it by an UPDATE once
- * both rows exist; calx__flush has its slot for it after the inserts.
+ * Rows that depend on each other in a cycle cannot all go first. Given
+ * n_forced, the sort places the earliest-added of them against its edge
+ * and counts it there; without it (the flush), a cycle is refused with
+ * CALX_ESTATE naming the relationship or foreign key that closes it, and
+ * the rows stay as they were. A relationship with post_update breaks the
+ * cycle (post_update.c): its links are no edge, and its key is NULL at
+ * insert (the flush sets it by an UPDATE once both rows exist) and set
+ * NULL by an UPDATE before deletes, so deletes ignore it too.
  *
  * Cost: O(rows + edges) time; no memory at all when no table of the set
  * refers to a table of the set (one table without a self-reference: the
@@ -57,6 +59,7 @@ typedef struct calx__link {
 	const char *relname;    /* for messages */
 	int m2o;                /* the child's many-to-one relationship, or -1 (a list without a back-reference) */
 	size_t saved;           /* index of the child's saved bytes in the plan (undo) */
+	bool post;              /* post_update: the key by an UPDATE after the inserts (post_update.c), no edge */
 } calx__link;
 
 typedef enum calx__order_kind {

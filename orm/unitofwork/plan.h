@@ -57,6 +57,7 @@ typedef struct calx__plan {
 	unsigned char **saved;
 	size_t n_saved, cap_saved;
 	calx__objvec late;
+	bool post_todo;         /* links held for the post-update phase (post_update.c) */
 	calx__objvec db_gone;   /* persistent objects whose rows the database's ON DELETE CASCADE removes (ondelete.c) */
 	calx__obj *small_rows[3][CALX__PLAN_ROWS];     /* inserts, updates, deletes while short */
 	calx_value small_params[CALX__PLAN_PARAMS];
@@ -125,12 +126,32 @@ int calx__rel_prepare(calx_session *s, calx__plan *p);
  * false when a parent's key is still to be generated (not inserted yet).
  */
 int calx__rel_sync_insert(calx_session *s, calx__plan *p, calx__obj *h, bool *ready);
+/* Set the child's foreign key from link l, whose parent's key is known (marks a persistent child). */
+int calx__rel_apply(calx_session *s, const calx__link *l);
 /* The flush failed: linked children get their foreign keys back. */
 void calx__rel_undo(calx_session *s, calx__plan *p);
 /* The flush worked: pointers as flushed become the relationships' snapshots. */
 void calx__rel_done(calx_session *s, calx__plan *p);
 /* Free what relate.c keeps in the plan. */
 void calx__rel_free(calx__plan *p);
+
+/*
+ * post_update.c: the keys of post_update relationships, by UPDATEs of
+ * their own. A link held (calx__post_deferred: a row to insert, linked
+ * to a parent) leaves the child's key NULL for its insert (_hold, before
+ * the order is made); after the round's inserts, _inserts sets each key
+ * and writes it. Before the round's deletes, _deletes sets NULL every
+ * post_update key the rows to delete hold.
+ */
+static inline bool calx__post_deferred(const calx__link *l)
+{
+	return l->post && l->parent && l->child->state == CALX__PENDING;
+}
+int calx__post_update_hold(calx_session *s, calx__plan *p, const calx__link *l);
+int calx__post_update_inserts(calx_session *s, calx__plan *p);
+int calx__post_update_deletes(calx_session *s, calx__plan *p, size_t from);
+/* execute.c: UPDATE of h's columns in set to vals (in field order), matched on the snapshot's key; no listener. */
+int calx__exec_update_cols(calx_session *s, calx__obj *h, const uint64_t *set, const calx_value *vals);
 
 /*
  * ondelete.c: before phase B, the session's persistent objects whose rows

@@ -43,8 +43,21 @@ static int add_link(calx_session *s, calx__plan *p, calx__obj *child, calx__obj 
 	if (p->n_links == p->cap_links &&
 	    calx__grow((void **)&p->links, &p->cap_links, p->n_links + 1, sizeof *p->links) != 0)
 		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush's relationships");
-	p->links[p->n_links++] = (calx__link){ child, parent, x->fk, x->desc->name, m2o, 0 };
+	/* post_update on either side of the key */
+	bool post = x->desc->post_update || (x->back >= 0 && x->target->rels[x->back].desc->post_update);
+	p->links[p->n_links++] = (calx__link){ child, parent, x->fk, x->desc->name, m2o, 0, post };
 	return CALX_OK;
+}
+
+/*
+ * A many-to-one set to NULL since it was loaded or flushed (by assigning
+ * the pointer, not through calx_related_set, which did this already)
+ * whose other side has cascade("delete-orphan"): the child is an orphan,
+ * deleted by this flush, as SQLAlchemy does.
+ */
+static bool orphaned(const calx__rel *x, const void *ptr)
+{
+	return !ptr && x->back >= 0 && (x->target->rels[x->back].desc->cascade & CALX_CASCADE_DELETE_ORPHAN);
 }
 
 /* A parent that is not in the session: the save-update cascade was turned off for this relationship. */
@@ -66,6 +79,8 @@ static int gather(calx_session *s, calx__plan *p, calx__obj *h)
 			calx__obj *parent = NULL;
 			if (!ptr && !*calx__obj_rel_snap(h, i))
 				continue;       /* never set: the foreign key is the program's */
+			if (orphaned(x, ptr))
+				return calx__rel_orphan(s, h);
 			if (ptr && !(parent = calx__rel_target_of(s, h, i, ptr)))
 				return s->err.code;
 			if (parent && parent->state == CALX__TRANSIENT)
@@ -78,6 +93,15 @@ static int gather(calx_session *s, calx__plan *p, calx__obj *h)
 		}
 		if (x->back >= 0)
 			continue;       /* the items' pointers say it */
+		if (x->desc->kind == CALX_REL_ONE_TO_ONE) {
+			void *ptr = calx__rel_get_ptr(h, i);
+			calx__obj *c = ptr ? calx__rel_target_of(s, h, i, ptr) : NULL;
+			if (ptr && !c)
+				return s->err.code;
+			if (c && (c->state == CALX__PENDING || c->state == CALX__PERSISTENT))
+				rc = add_link(s, p, c, h, x, -1);
+			continue;
+		}
 		calx_list l = calx__rel_get_list(h, i);
 		for (size_t k = 0; k < l.n && rc == CALX_OK; k++) {
 			calx__obj *c = calx__rel_target_of(s, h, i, calx__list_item(&l, k));
@@ -123,7 +147,7 @@ static int save_children(calx_session *s, calx__plan *p)
 }
 
 /* Set the child's key from a link whose parent's key is known. */
-static int apply(calx_session *s, const calx__link *l)
+int calx__rel_apply(calx_session *s, const calx__link *l)
 {
 	bool changed;
 	int rc = calx__rel_copy_key(s, l->child, l->fk, l->parent, l->relname, &changed);
@@ -167,8 +191,10 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 	}
 	for (size_t k = 0; k < p->n_links && rc == CALX_OK; k++) {
 		const calx__link *l = &p->links[k];
-		if (!l->parent || calx__rel_key_known(l->parent))
-			rc = apply(s, l);
+		if (calx__post_deferred(l))
+			rc = calx__post_update_hold(s, p, l);
+		else if (!l->parent || calx__rel_key_known(l->parent))
+			rc = calx__rel_apply(s, l);
 		else if (l->child->state == CALX__PERSISTENT &&
 		         (!p->late.n || p->late.v[p->late.n - 1] != l->child) &&
 		         calx__objvec_push(&p->late, l->child) != CALX_OK)
@@ -194,8 +220,10 @@ int calx__rel_sync_insert(calx_session *s, calx__plan *p, calx__obj *h, bool *re
 	int rc = CALX_OK;
 	for (size_t k = lo; k < p->n_links && p->links[k].child == h && rc == CALX_OK; k++) {
 		const calx__link *l = &p->links[k];
+		if (calx__post_deferred(l))
+			continue;       /* NULL at insert, set after (post_update.c) */
 		if (!l->parent || calx__rel_key_known(l->parent))
-			rc = apply(s, l);
+			rc = calx__rel_apply(s, l);
 		else
 			*ready = false;
 	}
@@ -239,4 +267,5 @@ void calx__rel_free(calx__plan *p)
 	p->n_saved = 0;
 	p->n_links = 0;
 	p->late.n = 0;
+	p->post_todo = false;
 }

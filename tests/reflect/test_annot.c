@@ -121,7 +121,9 @@ static void relationship_options_parse_into_values(void **state)
 	errs e = { .n = 0 };
 	(void)state;
 	assert_int_equal(field("calx:field(back_populates(\"user\"), foreign_keys(\"a\", \"b\"), "
-			       "cascade(\"save-update, delete,delete-orphan\"), lazy(\"raise\"), passive_deletes)", &o, &e), 0);
+			       "cascade(\"save-update, delete,delete-orphan\"), lazy(\"raise\"), passive_deletes, "
+			       "uselist(false), post_update)", &o, &e), 0);
+	assert_true(o.uselist_off);
 	assert_string_equal(o.back_populates, "user");
 	assert_int_equal(o.foreign_keys.n, 2);
 	assert_string_equal(o.foreign_keys.v[1], "b");

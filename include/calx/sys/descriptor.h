@@ -214,7 +214,14 @@ typedef struct calx_table_desc {
 typedef enum calx_relationship_kind {
 	CALX_REL_MANY_TO_ONE = 1,           /* struct user *user: the foreign key is in this mapper's table */
 	CALX_REL_ONE_TO_MANY,               /* CALX_LIST(struct address): the foreign key is in the target's table */
-	CALX_REL_MANY_TO_MANY               /* CALX_LIST through a secondary (association) table */
+	CALX_REL_MANY_TO_MANY,              /* CALX_LIST through a secondary (association) table */
+	/*
+	 * struct profile *profile with uselist(false): SQLAlchemy's one-to-one
+	 * from the side without the foreign key. The foreign key is in the
+	 * target's table (as for a one-to-many), and at most one target row
+	 * refers to this one.
+	 */
+	CALX_REL_ONE_TO_ONE
 } calx_relationship_kind;
 
 /* SQLAlchemy's cascade options, as bits. */
@@ -268,6 +275,14 @@ typedef struct calx_relationship_desc {
 	 * or SET NULL does it in the database.
 	 */
 	bool passive_deletes;
+	/*
+	 * post_update (many-to-one, one-to-many or one-to-one): the foreign
+	 * key is written by an UPDATE of its own, after both rows are
+	 * inserted, and set NULL by one before either is deleted: what
+	 * breaks a cycle of rows that refer to each other. Sits in what was
+	 * padding: descriptors generated before it read false.
+	 */
+	bool post_update;
 	const void *reserved[4];
 } calx_relationship_desc;
 

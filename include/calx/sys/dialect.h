@@ -21,6 +21,9 @@
 
 #define CALX_DIALECT_VERSION 2
 
+/* calx_dialect.ddl_flags */
+#define CALX_DDL_FORWARD_FK 1u
+
 /* What the broken hook returns besides 0 (usable). */
 #define CALX_DIALECT_LOST 1
 #define CALX_DIALECT_GONE 2
@@ -147,7 +150,14 @@ typedef struct calx_dialect {
 	 * SELECT setval(pg_get_serial_sequence(table, column), max(column)).
 	 */
 	unsigned identity_setval;
-	unsigned reserved_flags;          /* 0 */
+	/*
+	 * CALX_DDL_* bits (took the place of reserved_flags, which was 0).
+	 * CALX_DDL_FORWARD_FK: CREATE TABLE may name a table created later in
+	 * a foreign key (SQLite). Without it, a foreign key that closes a
+	 * cycle of tables is added by ALTER TABLE ... ADD CONSTRAINT once
+	 * every table exists, and dropped first by drop_all.
+	 */
+	unsigned ddl_flags;
 
 	/*
 	 * Optional (NULL: the database has no file, as PostgreSQL). An opaque
