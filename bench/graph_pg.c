@@ -1,7 +1,7 @@
 /*
  * The relationship workloads (graph.h) written by hand against libpq.
  * Loading: two prepared statements -- the parents, then their children by
- * the same select-in calx sends (WHERE parent_id IN ($1, ...) ORDER BY id,
+ * the same select-in calx sends (WHERE parent_id IN ($1, ...) ORDER BY parent_id, id,
  * one statement per 65,535 keys), text parameters -- joined in memory by
  * a hash of parent key -> struct, each child appended to its parent's
  * list and pointed back at it. Inserting: the parents pipelined with
@@ -101,11 +101,11 @@ void graph_pg_setup(long n)
 	copy_in(sql, n * GRAPH_CHILDREN, child_line);
 }
 
-/* Prepare "kids_N": SELECT the children of N parents, "... WHERE parent_id IN ($1, ...) ORDER BY id". */
+/* Prepare "kids_N": SELECT the children of N parents, "... WHERE parent_id IN ($1, ...) ORDER BY parent_id, id". */
 static const char *prepare_children(char *stmt, size_t cap, size_t n)
 {
 	static const char head[] = "SELECT id, parent_id, name, value FROM bench_children WHERE parent_id IN (";
-	static const char tail[] = ") ORDER BY id";
+	static const char tail[] = ") ORDER BY parent_id, id";
 	char *sql = malloc(sizeof head + 8 * n + sizeof tail);
 	if (!sql)
 		bench_die(NULL, "out of memory");

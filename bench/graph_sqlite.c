@@ -2,7 +2,7 @@
  * The relationship workloads (graph.h) written by hand against the sqlite3
  * C API. Loading: two prepared statements -- the parents, then their
  * children by the same select-in calx sends (WHERE parent_id IN (?, ...)
- * ORDER BY id, one statement per 32,766 keys) -- joined in memory by a
+ * ORDER BY parent_id, id, one statement per 32,766 keys) -- joined in memory by a
  * hash of parent key -> struct, each child appended to its parent's list
  * and pointed back at it. Inserting: each parent, its generated key
  * (sqlite3_last_insert_rowid), then its children with that key, each
@@ -68,11 +68,11 @@ void graph_sqlite_setup(long n)
 	sq_exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
-/* SELECT the children of n parents: "... WHERE parent_id IN (?, ?, ...) ORDER BY id". */
+/* SELECT the children of n parents: "... WHERE parent_id IN (?, ?, ...) ORDER BY parent_id, id". */
 static sqlite3_stmt *prepare_children(size_t n)
 {
 	static const char head[] = "SELECT id, parent_id, name, value FROM bench_children WHERE parent_id IN (";
-	static const char tail[] = ") ORDER BY id";
+	static const char tail[] = ") ORDER BY parent_id, id";
 	char *sql = malloc(sizeof head + 2 * n + sizeof tail);
 	if (!sql)
 		bench_die(NULL, "out of memory");

@@ -11,8 +11,11 @@
  * into several statements (sql/split.c for one column).
  *
  * Keys are compared as values read from the objects (text borrowed from
- * them), sorted so each row finds its objects by binary search.
+ * them), sorted so each row finds its objects by binary search; the rows
+ * come ordered by the key they are looked up by, so a one-to-many search
+ * runs once a parent, not once a child.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "calx/calx.h"
@@ -35,6 +38,7 @@ typedef struct children_ctx {
 	size_t *count;                  /* children per parent */
 	calx__sin_pair *pairs;
 	size_t n_pairs, cap_pairs;
+	size_t group;                   /* the parent of the previous row (rows come grouped by key) */
 	calx_value key[CALX__SIN_MAX_COLS];
 } children_ctx;
 
@@ -44,7 +48,10 @@ static int child_row(calx_session *s, calx__obj *c, void *vctx)
 	int rc;
 	if (!calx__sin_key_of(s, c, cx->x->fk->columns, cx->x->fk->n_columns, cx->key, &rc))
 		return rc;
-	size_t i = calx__sin_find_first(cx->parents, cx->n_parents, cx->key, cx->x->fk->n_columns);
+	/* rows come ordered by the foreign key: one search a parent, not one a row */
+	size_t i = cx->group;
+	if (i >= cx->n_parents || calx__sin_key_cmp(cx->parents[i].key, cx->key, cx->x->fk->n_columns))
+		i = cx->group = calx__sin_find_first(cx->parents, cx->n_parents, cx->key, cx->x->fk->n_columns);
 	/* parents with equal keys (a non-unique referenced column) each get the child */
 	for (; i < cx->n_parents && !calx__sin_key_cmp(cx->parents[i].key, cx->key, cx->x->fk->n_columns); i++) {
 		if (calx__grow((void **)&cx->pairs, &cx->cap_pairs, cx->n_pairs + 1, sizeof *cx->pairs) != 0)
@@ -103,7 +110,7 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 	if (nc > CALX__SIN_MAX_COLS)
 		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", objs[0]->m->desc->name,
 		                  x->desc->name);
-	children_ctx cx = { .x = x };
+	children_ctx cx = { .x = x, .group = SIZE_MAX };
 	calx_value *keys = calx__malloc(n * nc * sizeof *keys);
 	cx.parents = calx__malloc(n * sizeof *cx.parents);
 	cx.count = calx__calloc(n, sizeof *cx.count);

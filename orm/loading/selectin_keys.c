@@ -129,8 +129,9 @@ static int run_rows(calx_session *s, const calx__mapper *m, calx__ast *a, calx__
 }
 
 /*
- * SELECT m's columns WHERE cols IN (keys[0..n)'s values) ORDER BY m's key,
- * as few statements as the parameter limit allows; fn sees each row.
+ * SELECT m's columns WHERE cols IN (keys[0..n)'s values) ORDER BY cols,
+ * then m's key, as few statements as the parameter limit allows; fn sees
+ * each row (rows with equal cols come one after another).
  */
 int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *cols, unsigned nc, const calx__sin_keyed *keys,
                      size_t n, calx__sin_row_fn fn, void *ctx)
@@ -163,10 +164,32 @@ int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *
 			} else {
 				sel->kid[CALX__SEL_WHERE] = or_of_ands(&a, t, m, cols, nc, keys, lo, hi);
 			}
-			for (unsigned k = 0; k < m->n_pk; k++)
-				calx__ast_append(&sel->kid[CALX__SEL_ORDER],
-				                 calx__ast_order(&a, calx__ast_field(&a, t, &m->desc->fields[m->pk[k]]),
-				                                 CALX__ASC));
+			/*
+			 * The key columns first: rows come grouped by the object they
+			 * load for, which then finds its objects once a group (and the
+			 * database walks an index on them in order instead of sorting);
+			 * within a group by primary key, as a lazy load orders them.
+			 */
+			calx__node **order = &sel->kid[CALX__SEL_ORDER];
+			for (unsigned k = 0; k < nc; k++) {
+				calx__node *o = calx__ast_order(&a, calx__ast_field(&a, t, &m->desc->fields[cols[k]]), CALX__ASC);
+				if (o) {
+					*order = o;
+					order = &o->next;
+				}
+			}
+			for (unsigned k = 0; k < m->n_pk; k++) {
+				bool listed = false;
+				for (unsigned j = 0; j < nc && !listed; j++)
+					listed = cols[j] == m->pk[k];
+				calx__node *o = listed ? NULL
+				                       : calx__ast_order(&a, calx__ast_field(&a, t, &m->desc->fields[m->pk[k]]),
+				                                         CALX__ASC);
+				if (o) {
+					*order = o;
+					order = &o->next;
+				}
+			}
 		}
 		if (a.oom)
 			rc = calx__fail(s, CALX_ENOMEM, "out of memory building a select-in of %s", m->desc->name);
@@ -188,9 +211,14 @@ int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *
 /* Sort v by key and drop objects whose key repeats another's (keeping the first). */
 size_t calx__sin_sort_keys(calx__sin_keyed *v, size_t n, unsigned nc, bool unique)
 {
-	for (size_t k = 0; k < n; k++)
+	bool sorted = true;
+	for (size_t k = 0; k < n; k++) {
 		v[k].nc = nc;
-	if (n > 1)
+		/* a select's objects often come in key order already, and the distinct keys are a sorted copy */
+		if (k && sorted)
+			sorted = cmp_keys(v[k - 1].key, v[k].key, nc) <= 0;
+	}
+	if (!sorted)
 		qsort(v, n, sizeof *v, keyed_cmp);
 	if (!unique || !n)
 		return n;

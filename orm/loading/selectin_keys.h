@@ -42,8 +42,9 @@ bool calx__sin_key_of(calx_session *s, const calx__obj *h, const unsigned *cols,
                       int *rc);
 
 /*
- * SELECT m's columns WHERE cols IN (keys[0..n)'s values) ORDER BY m's key,
- * as few statements as the parameter limit allows; fn sees each row.
+ * SELECT m's columns WHERE cols IN (keys[0..n)'s values) ORDER BY cols,
+ * then m's key, as few statements as the parameter limit allows; fn sees
+ * each row (rows with equal cols come one after another).
  */
 int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *cols, unsigned nc,
                         const calx__sin_keyed *keys, size_t n, calx__sin_row_fn fn, void *ctx);
