@@ -86,7 +86,7 @@ def main_workloads(smoke):
     big = 1000 if smoke else 100000
     huge = 1000 if smoke else 500000
     few = 1000 if smoke else 10000
-    return graph_workloads(smoke) + [
+    return [
         Workload("insert_no_pk", "bulk insert, keys generated", "insert_no_pk", big,
                  orm_target=True, source="bulk_inserts.test_flush_no_pk"),
         Workload("insert_pk_given", "bulk insert, keys given", "insert_pk_given", big,
@@ -107,7 +107,7 @@ def main_workloads(smoke):
                  rows=few + few // 10 - 1, ids=True, source="short_selects (session.get)"),
         Workload("bulk_update", "bulk update, 1,000 at a time", "bulk_update", big,
                  rows=big, source="bulk_updates.test_orm_flush"),
-    ]
+    ] + graph_workloads(smoke)
 
 
 def scaling_workloads(smoke, sizes):
