@@ -50,10 +50,10 @@ static int child_row(calx_session *s, calx__obj *c, void *vctx)
 		return rc;
 	/* rows come ordered by the foreign key: one search a parent, not one a row */
 	size_t i = cx->group;
-	if (i >= cx->n_parents || calx__sin_key_cmp(cx->parents[i].key, cx->key, cx->x->fk->n_columns))
+	if (i >= cx->n_parents || !calx__sin_key_eq(cx->parents[i].key, cx->key, cx->x->fk->n_columns))
 		i = cx->group = calx__sin_find_first(cx->parents, cx->n_parents, cx->key, cx->x->fk->n_columns);
 	/* parents with equal keys (a non-unique referenced column) each get the child */
-	for (; i < cx->n_parents && !calx__sin_key_cmp(cx->parents[i].key, cx->key, cx->x->fk->n_columns); i++) {
+	for (; i < cx->n_parents && calx__sin_key_eq(cx->parents[i].key, cx->key, cx->x->fk->n_columns); i++) {
 		if (calx__grow((void **)&cx->pairs, &cx->cap_pairs, cx->n_pairs + 1, sizeof *cx->pairs) != 0)
 			return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", cx->x->desc->name);
 		cx->pairs[cx->n_pairs].h = c;
@@ -195,7 +195,7 @@ static int parent_row(calx_session *s, calx__obj *p, void *vctx)
 	if (calx__objvec_push(px->next, p) != CALX_OK)
 		return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", px->x->desc->name);
 	for (size_t i = calx__sin_find_first(px->wanting, px->n_wanting, px->key, nc);
-	     i < px->n_wanting && !calx__sin_key_cmp(px->wanting[i].key, px->key, nc); i++)
+	     i < px->n_wanting && calx__sin_key_eq(px->wanting[i].key, px->key, nc); i++)
 		link_parent(px->wanting[i].h, px->ri, calx__obj_ptr(p));
 	return CALX_OK;
 }
