@@ -13,6 +13,8 @@
  *   get_cold, get_warm              gets by key (ids=FILE), cold: expunged after each
  *   bulk_update                     N objects loaded 1,000 at a time, changed, flushed
  *   mem_per_object                  calx's own heap bytes per loaded object (not timed)
+ *   load_graph, insert_graph        N parents with 10 children each (graph_calx.c)
+ *   memory_graph                    calx's heap bytes per object of a loaded graph (not timed)
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include <string.h>
 #include <calx/calx.h>
 #include "common.h"
+#include "graph_calx.h"
 #include "models.calx.h"
 
 static const char *const prog = "bench_calx";
@@ -314,7 +317,7 @@ int main(int argc, char **argv)
 	bench_args a;
 	bench_parse(argc, argv, prog, &a);
 	static counted cnt;
-	if (strcmp(a.workload, "mem_per_object") == 0)
+	if (strcmp(a.workload, "mem_per_object") == 0 || strcmp(a.workload, "memory_graph") == 0)
 		calx_set_allocator(counting_alloc, &cnt);
 
 	calx_engine *eng;
@@ -357,6 +360,15 @@ int main(int argc, char **argv)
 		free(ids);
 	} else if (strcmp(w, "bulk_update") == 0) {
 		check = bulk_update(eng, reg, a.n);
+	} else if (strcmp(w, "load_graph") == 0) {
+		check = graph_calx_load(eng, reg, a.n);
+	} else if (strcmp(w, "insert_graph") == 0) {
+		check = graph_calx_insert(eng, reg, a.n);
+	} else if (strcmp(w, "memory_graph") == 0) {
+		graph_calx_memory(eng, reg, a.n, &cnt.live);
+		calx_registry_free(reg);
+		calx_engine_free(eng);
+		return 0;
 	} else if (strcmp(w, "mem_per_object") == 0) {
 		mem_per_object(&a, &cnt, eng, reg);
 		calx_registry_free(reg);

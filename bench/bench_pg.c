@@ -14,13 +14,12 @@
  *
  * URL is anything PQconnectdb takes (postgresql://...), as calx's.
  */
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libpq-fe.h>
 #include "common.h"
+#include "graph.h"
+#include "hand_pg.h"
 #include "models.h"
 
 static const char *const prog = "bench_pg";
@@ -34,117 +33,17 @@ static const char *const ddl =
 	"\tCONSTRAINT \"pk_customer\" PRIMARY KEY (\"id\")\n"
 	")";
 
-static PGconn *db;
-
-static void fail_db(const char *what, PGresult *res)
-{
-	const char *msg = res ? PQresultErrorMessage(res) : "";
-	if (!msg || !*msg)
-		msg = PQerrorMessage(db);
-	bench_die(prog, "%s: %s", what, msg);
-}
-
-static void exec(const char *sql)
-{
-	PGresult *res = PQexec(db, sql);
-	ExecStatusType s = PQresultStatus(res);
-	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-		fail_db(sql, res);
-	PQclear(res);
-}
-
-static void prepare(const char *name, const char *sql)
-{
-	PGresult *res = PQprepare(db, name, sql, 0, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		fail_db(sql, res);
-	PQclear(res);
-}
-
-/* Run a prepared statement (text parameters, text results); the caller clears the result. */
-static PGresult *run(const char *name, int n, const char *const *params, ExecStatusType want)
-{
-	PGresult *res = PQexecPrepared(db, name, n, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != want)
-		fail_db(name, res);
-	return res;
-}
-
-static void run_command(const char *name, int n, const char *const *params)
-{
-	PQclear(run(name, n, params, PGRES_COMMAND_OK));
-}
-
-static void quiet(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
-
 static void open_db(const char *url)
 {
-	db = PQconnectdb(url);
-	if (PQstatus(db) != CONNECTION_OK)
-		fail_db(url, NULL);
-	PQsetNoticeProcessor(db, quiet, NULL);  /* "relation ... already exists, skipping" */
-	exec(ddl);
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-	if (!p)
-		bench_die(prog, "out of memory");
-	return p;
-}
-
-/* An integer as decimal text into buf (at least 21 bytes). */
-static const char *i64_text(char *buf, int64_t v)
-{
-	char tmp[24];
-	int n = 0;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	char *p = buf;
-	if (v < 0)
-		*p++ = '-';
-	while (n)
-		*p++ = tmp[--n];
-	*p = '\0';
-	return buf;
-}
-
-/* A BIGINT column's text (the server's own output: an optional '-' and digits). */
-static int64_t text_i64(const char *s)
-{
-	bool neg = *s == '-';
-	uint64_t u = 0;
-	for (s += neg; *s; s++)
-		u = u * 10 + (uint64_t)(*s - '0');
-	return neg ? -(int64_t)u : (int64_t)u;
-}
-
-/* A text column as a malloc'd string; NULL stays NULL. */
-static char *column_text(const PGresult *res, int row, int col)
-{
-	if (PQgetisnull(res, row, col))
-		return NULL;
-	size_t n = (size_t)PQgetlength(res, row, col);
-	char *s = malloc(n + 1);
-	if (!s)
-		bench_die(prog, "out of memory");
-	memcpy(s, PQgetvalue(res, row, col), n + 1);
-	return s;
+	pq_open(url);
+	pq_exec(ddl);
 }
 
 static void load_row(const PGresult *res, int row, struct customer *c)
 {
-	c->id = text_i64(PQgetvalue(res, row, 0));
-	c->name = column_text(res, row, 1);
-	c->description = column_text(res, row, 2);
+	c->id = pq_text_i64(PQgetvalue(res, row, 0));
+	c->name = pq_text(res, row, 1);
+	c->description = pq_text(res, row, 2);
 }
 
 static void free_strings(struct customer *c)
@@ -158,83 +57,6 @@ static uint64_t row_check(const struct customer *c)
 	return (uint64_t)c->id + (c->name ? strlen(c->name) : 0) + (c->description ? strlen(c->description) : 0);
 }
 
-/*
- * A pipeline of N executions of one prepared statement, a Sync after every
- * BENCH_CHUNK of them. The connection is non-blocking: rows are queued,
- * whatever the socket takes is sent, and results are read as they arrive,
- * so neither side waits for the other and no buffer grows without bound.
- */
-typedef struct pipeline {
-	long n;         /* executions in all */
-	long sent;      /* executions queued */
-	long done;      /* executions whose results were read */
-	enum { WANT_RESULT, WANT_END, WANT_SYNC } state;
-	struct customer *rows;  /* RETURNING id goes to rows[done].id */
-	bool returning;
-} pipeline;
-
-static bool sync_after(const pipeline *p, long i)
-{
-	return (i + 1) % BENCH_CHUNK == 0 || i + 1 == p->n;
-}
-
-static bool outstanding(const pipeline *p)
-{
-	return p->done < p->sent || p->state == WANT_SYNC;
-}
-
-/* Read one result (the caller knows one is there: PQisBusy said so). */
-static void take(pipeline *p)
-{
-	PGresult *res = PQgetResult(db);
-	switch (p->state) {
-	case WANT_RESULT:
-		if (!res)
-			fail_db("pipeline: missing result", NULL);
-		if (PQresultStatus(res) != (p->returning ? PGRES_TUPLES_OK : PGRES_COMMAND_OK))
-			fail_db("pipelined insert", res);
-		if (p->returning) {
-			if (PQntuples(res) != 1)
-				bench_die(prog, "INSERT ... RETURNING gave %d rows", PQntuples(res));
-			p->rows[p->done].id = text_i64(PQgetvalue(res, 0, 0));
-		}
-		PQclear(res);
-		p->state = WANT_END;
-		break;
-	case WANT_END:          /* each execution's results end with a NULL */
-		if (res)
-			fail_db("pipeline: more than one result", res);
-		p->state = sync_after(p, p->done) ? WANT_SYNC : WANT_RESULT;
-		p->done++;
-		break;
-	case WANT_SYNC:
-		if (!res || PQresultStatus(res) != PGRES_PIPELINE_SYNC)
-			fail_db("pipeline: expected the Sync", res);
-		PQclear(res);
-		p->state = WANT_RESULT;
-		break;
-	}
-}
-
-/* Send what the socket takes, read what has arrived; with wait, until everything is read. */
-static void pump(pipeline *p, bool wait)
-{
-	for (;;) {
-		int f = PQflush(db);
-		if (f < 0)
-			fail_db("PQflush", NULL);
-		if (!PQconsumeInput(db))
-			fail_db("PQconsumeInput", NULL);
-		while (outstanding(p) && !PQisBusy(db))
-			take(p);
-		if (!wait || (!outstanding(p) && f == 0))
-			return;
-		struct pollfd pfd = { .fd = PQsocket(db), .events = (short)(POLLIN | (f ? POLLOUT : 0)) };
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-			bench_die(prog, "poll: %s", strerror(errno));
-	}
-}
-
 /* Build N structs, insert each as it is made (pipelined), keep them all (as a session does). */
 static uint64_t insert(long n, bool pk_given)
 {
@@ -242,38 +64,27 @@ static uint64_t insert(long n, bool pk_given)
 	struct customer *v = calloc(n ? (size_t)n : 1, sizeof *v);
 	if (!v)
 		bench_die(prog, "out of memory");
-	prepare("ins", pk_given ? "INSERT INTO customer (id, name, description) VALUES ($1, $2, $3)"
+	pq_prepare("ins", pk_given ? "INSERT INTO customer (id, name, description) VALUES ($1, $2, $3)"
 	                        : "INSERT INTO customer (name, description) VALUES ($1, $2) RETURNING id");
-	exec("BEGIN");
-	pipeline p = { .n = n, .rows = v, .returning = !pk_given };
-	if (PQsetnonblocking(db, 1) != 0 || PQenterPipelineMode(db) != 1)
-		fail_db("entering pipeline mode", NULL);
+	pq_exec("BEGIN");
+	pq_pipeline p;
+	pq_pipeline_begin(&p, n, pk_given ? NULL : &v[0].id, sizeof *v);
 	for (long i = 0; i < n; i++) {
 		struct customer *c = &v[i];
 		bench_name(name, sizeof name, i);
 		bench_description(desc, sizeof desc, i);
 		c->id = pk_given ? i + 1 : 0;
-		c->name = xstrdup(name);
-		c->description = xstrdup(desc);
+		c->name = bench_xstrdup(name);
+		c->description = bench_xstrdup(desc);
 		const char *params[3], **q = params;
 		if (pk_given)
-			*q++ = i64_text(id, c->id);
+			*q++ = pq_i64_text(id, c->id);
 		*q++ = c->name;
 		*q++ = c->description;
-		if (!PQsendQueryPrepared(db, "ins", (int)(q - params), params, NULL, NULL, 0))
-			fail_db("PQsendQueryPrepared", NULL);
-		p.sent++;
-		if (sync_after(&p, i)) {
-			if (!PQpipelineSync(db))
-				fail_db("PQpipelineSync", NULL);
-		}
-		if (p.sent % 64 == 0)
-			pump(&p, false);
+		pq_pipeline_send(&p, "ins", (int)(q - params), params);
 	}
-	pump(&p, true);
-	if (PQexitPipelineMode(db) != 1 || PQsetnonblocking(db, 0) != 0)
-		fail_db("leaving pipeline mode", NULL);
-	exec("COMMIT");
+	pq_pipeline_end(&p);
+	pq_exec("COMMIT");
 	uint64_t check = n ? (uint64_t)v[n - 1].id : 0;
 	for (long i = 0; i < n; i++)
 		free_strings(&v[i]);
@@ -287,10 +98,10 @@ static uint64_t load_objects(long n)
 	struct customer buf[BENCH_CHUNK];
 	char lim[24];
 	uint64_t check = 0;
-	prepare("sel", "SELECT id, name, description FROM customer LIMIT $1");
-	exec("BEGIN");
-	const char *params[] = { i64_text(lim, n) };
-	PGresult *res = run("sel", 1, params, PGRES_TUPLES_OK);
+	pq_prepare("sel", "SELECT id, name, description FROM customer LIMIT $1");
+	pq_exec("BEGIN");
+	const char *params[] = { pq_i64_text(lim, n) };
+	PGresult *res = pq_run("sel", 1, params, PGRES_TUPLES_OK);
 	int rows = PQntuples(res), k = 0;
 	for (int r = 0; r < rows; r++) {
 		load_row(res, r, &buf[k++]);
@@ -303,7 +114,7 @@ static uint64_t load_objects(long n)
 		}
 	}
 	PQclear(res);
-	exec("COMMIT");
+	pq_exec("COMMIT");
 	return check;
 }
 
@@ -313,12 +124,12 @@ static uint64_t load_pages(long n)
 	char last_s[24], want_s[24];
 	uint64_t check = 0;
 	int64_t last = 0;
-	prepare("page", "SELECT id, name, description FROM customer WHERE id > $1 ORDER BY id LIMIT $2");
-	exec("BEGIN");
+	pq_prepare("page", "SELECT id, name, description FROM customer WHERE id > $1 ORDER BY id LIMIT $2");
+	pq_exec("BEGIN");
 	for (long got = 0; got < n;) {
 		long want = n - got < BENCH_CHUNK ? n - got : BENCH_CHUNK;
-		const char *params[] = { i64_text(last_s, last), i64_text(want_s, want) };
-		PGresult *res = run("page", 2, params, PGRES_TUPLES_OK);
+		const char *params[] = { pq_i64_text(last_s, last), pq_i64_text(want_s, want) };
+		PGresult *res = pq_run("page", 2, params, PGRES_TUPLES_OK);
 		int k = PQntuples(res);
 		if (k > BENCH_CHUNK)
 			bench_die(prog, "page of %d rows", k);
@@ -334,7 +145,7 @@ static uint64_t load_pages(long n)
 			break;
 		got += k;
 	}
-	exec("COMMIT");
+	pq_exec("COMMIT");
 	return check;
 }
 
@@ -342,19 +153,19 @@ static uint64_t load_columns(long n)
 {
 	char lim[24];
 	uint64_t check = 0;
-	prepare("sel", "SELECT id, name, description FROM customer LIMIT $1");
-	exec("BEGIN");
-	const char *params[] = { i64_text(lim, n) };
-	PGresult *res = run("sel", 1, params, PGRES_TUPLES_OK);
+	pq_prepare("sel", "SELECT id, name, description FROM customer LIMIT $1");
+	pq_exec("BEGIN");
+	const char *params[] = { pq_i64_text(lim, n) };
+	PGresult *res = pq_run("sel", 1, params, PGRES_TUPLES_OK);
 	int rows = PQntuples(res);
 	for (int r = 0; r < rows; r++) {
-		int64_t id = text_i64(PQgetvalue(res, r, 0));
+		int64_t id = pq_text_i64(PQgetvalue(res, r, 0));
 		size_t nn = PQgetisnull(res, r, 1) ? 0 : (size_t)PQgetlength(res, r, 1);
 		size_t nd = PQgetisnull(res, r, 2) ? 0 : (size_t)PQgetlength(res, r, 2);
 		check += (uint64_t)id + nn + nd;
 	}
 	PQclear(res);
-	exec("COMMIT");
+	pq_exec("COMMIT");
 	return check;
 }
 
@@ -363,21 +174,21 @@ static uint64_t single_insert(long n)
 {
 	char name[64], desc[64];
 	uint64_t check = 0;
-	prepare("begin", "BEGIN");
-	prepare("commit", "COMMIT");
-	prepare("ins", "INSERT INTO customer (name, description) VALUES ($1, $2) RETURNING id");
+	pq_prepare("begin", "BEGIN");
+	pq_prepare("commit", "COMMIT");
+	pq_prepare("ins", "INSERT INTO customer (name, description) VALUES ($1, $2) RETURNING id");
 	for (long i = 0; i < n; i++) {
 		struct customer c;
 		bench_name(name, sizeof name, i);
 		bench_description(desc, sizeof desc, i);
-		c.name = xstrdup(name);
-		c.description = xstrdup(desc);
-		run_command("begin", 0, NULL);
+		c.name = bench_xstrdup(name);
+		c.description = bench_xstrdup(desc);
+		pq_run_command("begin", 0, NULL);
 		const char *params[] = { c.name, c.description };
-		PGresult *res = run("ins", 2, params, PGRES_TUPLES_OK);
-		c.id = text_i64(PQgetvalue(res, 0, 0));
+		PGresult *res = pq_run("ins", 2, params, PGRES_TUPLES_OK);
+		c.id = pq_text_i64(PQgetvalue(res, 0, 0));
 		PQclear(res);
-		run_command("commit", 0, NULL);
+		pq_run_command("commit", 0, NULL);
 		check += (uint64_t)c.id;
 		free_strings(&c);
 	}
@@ -387,8 +198,8 @@ static uint64_t single_insert(long n)
 static struct customer *get_row(int64_t id)
 {
 	char key[24];
-	const char *params[] = { i64_text(key, id) };
-	PGresult *res = run("get", 1, params, PGRES_TUPLES_OK);
+	const char *params[] = { pq_i64_text(key, id) };
+	PGresult *res = pq_run("get", 1, params, PGRES_TUPLES_OK);
 	if (PQntuples(res) != 1)
 		bench_die(prog, "get: no customer %lld", (long long)id);
 	struct customer *c = malloc(sizeof *c);
@@ -402,10 +213,10 @@ static struct customer *get_row(int64_t id)
 /* Cold: a SELECT per key, the struct freed after use. Warm: keys looked up in a hash of loaded structs. */
 static double get_keys(const int64_t *ids, size_t n, bool warm, uint64_t *check)
 {
-	prepare("get", "SELECT id, name, description FROM customer WHERE id = $1");
+	pq_prepare("get", "SELECT id, name, description FROM customer WHERE id = $1");
 	bench_map map;
 	bench_map_init(&map, warm ? n : 1);
-	exec("BEGIN");
+	pq_exec("BEGIN");
 	if (warm)
 		for (size_t i = 0; i < n; i++)
 			bench_map_put(&map, ids[i], get_row(ids[i]));
@@ -425,7 +236,7 @@ static double get_keys(const int64_t *ids, size_t n, bool warm, uint64_t *check)
 		}
 	}
 	double t = bench_now() - t0;
-	exec("COMMIT");
+	pq_exec("COMMIT");
 	for (size_t i = 0; i < map.cap; i++) {
 		if (map.vals[i]) {
 			free_strings(map.vals[i]);
@@ -442,12 +253,12 @@ static uint64_t bulk_update(long n)
 	struct customer buf[BENCH_CHUNK];
 	char lo[24], hi[24], key[24];
 	uint64_t check = 0;
-	prepare("sel", "SELECT id, name, description FROM customer WHERE id > $1 AND id <= $2");
-	prepare("upd", "UPDATE customer SET description = $1 WHERE id = $2");
-	exec("BEGIN");
+	pq_prepare("sel", "SELECT id, name, description FROM customer WHERE id > $1 AND id <= $2");
+	pq_prepare("upd", "UPDATE customer SET description = $1 WHERE id = $2");
+	pq_exec("BEGIN");
 	for (long chunk = 0; chunk < n; chunk += BENCH_CHUNK) {
-		const char *sp[] = { i64_text(lo, chunk), i64_text(hi, chunk + BENCH_CHUNK) };
-		PGresult *res = run("sel", 2, sp, PGRES_TUPLES_OK);
+		const char *sp[] = { pq_i64_text(lo, chunk), pq_i64_text(hi, chunk + BENCH_CHUNK) };
+		PGresult *res = pq_run("sel", 2, sp, PGRES_TUPLES_OK);
 		int k = PQntuples(res);
 		if (k > BENCH_CHUNK)
 			bench_die(prog, "chunk of %d rows", k);
@@ -468,12 +279,12 @@ static uint64_t bulk_update(long n)
 			check += row_check(c);
 		}
 		for (int j = 0; j < k; j++) {
-			const char *up[] = { buf[j].description, i64_text(key, buf[j].id) };
-			run_command("upd", 2, up);
+			const char *up[] = { buf[j].description, pq_i64_text(key, buf[j].id) };
+			pq_run_command("upd", 2, up);
 			free_strings(&buf[j]);
 		}
 	}
-	exec("COMMIT");
+	pq_exec("COMMIT");
 	return check;
 }
 
@@ -486,29 +297,29 @@ static void setup(long n)
 {
 	char sql[256], line[160], name[64], desc[64], id[24];
 	snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS customer_fixture_%ld", n);
-	exec(sql);
+	pq_exec(sql);
 	snprintf(sql, sizeof sql,
 	         "CREATE TABLE customer_fixture_%ld (id BIGINT NOT NULL, name VARCHAR(255), description VARCHAR(255))", n);
-	exec(sql);
+	pq_exec(sql);
 	snprintf(sql, sizeof sql, "COPY customer_fixture_%ld (id, name, description) FROM STDIN", n);
-	PGresult *res = PQexec(db, sql);
+	PGresult *res = PQexec(pq_db, sql);
 	if (PQresultStatus(res) != PGRES_COPY_IN)
-		fail_db(sql, res);
+		pq_fail(sql, res);
 	PQclear(res);
 	for (long i = 1; i <= n; i++) {
 		bench_name(name, sizeof name, i - 1);
 		bench_description(desc, sizeof desc, i - 1);
-		int len = snprintf(line, sizeof line, "%s\t%s\t%s\n", i64_text(id, i), name, desc);
-		if (PQputCopyData(db, line, len) != 1)
-			fail_db("COPY", NULL);
+		int len = snprintf(line, sizeof line, "%s\t%s\t%s\n", pq_i64_text(id, i), name, desc);
+		if (PQputCopyData(pq_db, line, len) != 1)
+			pq_fail("COPY", NULL);
 	}
-	if (PQputCopyEnd(db, NULL) != 1)
-		fail_db("COPY", NULL);
-	res = PQgetResult(db);
+	if (PQputCopyEnd(pq_db, NULL) != 1)
+		pq_fail("COPY", NULL);
+	res = PQgetResult(pq_db);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		fail_db("COPY", res);
+		pq_fail("COPY", res);
 	PQclear(res);
-	while ((res = PQgetResult(db)) != NULL)
+	while ((res = PQgetResult(pq_db)) != NULL)
 		PQclear(res);
 }
 
@@ -521,6 +332,9 @@ static const bench_workloads workloads = {
 	.single_insert = single_insert,
 	.get_keys = get_keys,
 	.bulk_update = bulk_update,
+	.setup_graph = graph_pg_setup,
+	.load_graph = graph_pg_load,
+	.insert_graph = graph_pg_insert,
 };
 
 int main(int argc, char **argv)
@@ -531,6 +345,6 @@ int main(int argc, char **argv)
 		bench_die(prog, "sync=off is an SQLite option");
 	open_db(a.url);
 	bench_dispatch(prog, &workloads, &a);
-	PQfinish(db);
+	PQfinish(pq_db);
 	return 0;
 }

@@ -14,8 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sqlite3.h>
 #include "common.h"
+#include "graph.h"
+#include "hand_sqlite.h"
 #include "models.h"
 
 static const char *const prog = "bench_sqlite";
@@ -29,80 +30,17 @@ static const char *const ddl =
 	"\tPRIMARY KEY (id)\n"
 	")";
 
-static sqlite3 *db;
-
-static void fail_db(const char *what)
-{
-	bench_die(prog, "%s: %s", what, sqlite3_errmsg(db));
-}
-
-static void exec(const char *sql)
-{
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		fail_db(sql);
-}
-
-static sqlite3_stmt *prepare(const char *sql)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-		fail_db(sql);
-	return st;
-}
-
-/* Step a statement that returns no rows, and reset it for the next use. */
-static void run(sqlite3_stmt *st)
-{
-	if (sqlite3_step(st) != SQLITE_DONE)
-		fail_db(sqlite3_sql(st));
-	sqlite3_reset(st);
-}
-
 static void open_db(const char *url, bool sync_off)
 {
-	if (strncmp(url, "sqlite:", 7) != 0)
-		bench_die(prog, "not an sqlite URL: %s", url);
-	const char *path = url + 7;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK)
-		fail_db(path);
-	sqlite3_extended_result_codes(db, 1);
-	sqlite3_busy_timeout(db, 5000);
-	exec("PRAGMA foreign_keys = ON");
-	if (strcmp(path, ":memory:") != 0)
-		exec("PRAGMA journal_mode = WAL");
-	if (sync_off)
-		exec("PRAGMA synchronous = OFF");
-	exec(ddl);
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-	if (!p)
-		bench_die(prog, "out of memory");
-	return p;
-}
-
-/* A text column as a malloc'd string; NULL stays NULL. */
-static char *column_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *p = sqlite3_column_text(st, i);
-	if (!p)
-		return NULL;
-	size_t n = (size_t)sqlite3_column_bytes(st, i);
-	char *s = malloc(n + 1);
-	if (!s)
-		bench_die(prog, "out of memory");
-	memcpy(s, p, n + 1);
-	return s;
+	sq_open(url, sync_off);
+	sq_exec(ddl);
 }
 
 static void load_row(sqlite3_stmt *st, struct customer *c)
 {
 	c->id = sqlite3_column_int64(st, 0);
-	c->name = column_text(st, 1);
-	c->description = column_text(st, 2);
+	c->name = sq_text(st, 1);
+	c->description = sq_text(st, 2);
 }
 
 static void free_strings(struct customer *c)
@@ -123,26 +61,26 @@ static uint64_t insert(long n, bool pk_given)
 	struct customer *v = calloc(n ? (size_t)n : 1, sizeof *v);
 	if (!v)
 		bench_die(prog, "out of memory");
-	sqlite3_stmt *ins = prepare(pk_given ? "INSERT INTO customer (id, name, description) VALUES (?, ?, ?)"
+	sqlite3_stmt *ins = sq_prepare(pk_given ? "INSERT INTO customer (id, name, description) VALUES (?, ?, ?)"
 	                                     : "INSERT INTO customer (name, description) VALUES (?, ?)");
 	int col = pk_given ? 2 : 1;
-	exec("BEGIN");
+	sq_exec("BEGIN");
 	for (long i = 0; i < n; i++) {
 		struct customer *c = &v[i];
 		bench_name(name, sizeof name, i);
 		bench_description(desc, sizeof desc, i);
 		c->id = pk_given ? i + 1 : 0;
-		c->name = xstrdup(name);
-		c->description = xstrdup(desc);
+		c->name = bench_xstrdup(name);
+		c->description = bench_xstrdup(desc);
 		if (pk_given)
 			sqlite3_bind_int64(ins, 1, c->id);
 		sqlite3_bind_text(ins, col, c->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, col + 1, c->description, -1, SQLITE_STATIC);
-		run(ins);
+		sq_run(ins);
 		if (!pk_given)
-			c->id = sqlite3_last_insert_rowid(db);
+			c->id = sqlite3_last_insert_rowid(sq_db);
 	}
-	exec("COMMIT");
+	sq_exec("COMMIT");
 	sqlite3_finalize(ins);
 	uint64_t check = n ? (uint64_t)v[n - 1].id : 0;
 	for (long i = 0; i < n; i++)
@@ -156,9 +94,9 @@ static uint64_t load_objects(long n)
 {
 	struct customer buf[BENCH_CHUNK];
 	uint64_t check = 0;
-	sqlite3_stmt *sel = prepare("SELECT id, name, description FROM customer LIMIT ?");
+	sqlite3_stmt *sel = sq_prepare("SELECT id, name, description FROM customer LIMIT ?");
 	sqlite3_bind_int64(sel, 1, n);
-	exec("BEGIN");
+	sq_exec("BEGIN");
 	int rc, k = 0;
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		load_row(sel, &buf[k++]);
@@ -171,12 +109,12 @@ static uint64_t load_objects(long n)
 		}
 	}
 	if (rc != SQLITE_DONE)
-		fail_db("load");
+		sq_fail("load");
 	for (int j = 0; j < k; j++) {
 		check += row_check(&buf[j]);
 		free_strings(&buf[j]);
 	}
-	exec("COMMIT");
+	sq_exec("COMMIT");
 	sqlite3_finalize(sel);
 	return check;
 }
@@ -186,8 +124,8 @@ static uint64_t load_pages(long n)
 	struct customer buf[BENCH_CHUNK];
 	uint64_t check = 0;
 	int64_t last = 0;
-	sqlite3_stmt *sel = prepare("SELECT id, name, description FROM customer WHERE id > ? ORDER BY id LIMIT ?");
-	exec("BEGIN");
+	sqlite3_stmt *sel = sq_prepare("SELECT id, name, description FROM customer WHERE id > ? ORDER BY id LIMIT ?");
+	sq_exec("BEGIN");
 	for (long got = 0; got < n;) {
 		long want = n - got < BENCH_CHUNK ? n - got : BENCH_CHUNK;
 		sqlite3_bind_int64(sel, 1, last);
@@ -196,7 +134,7 @@ static uint64_t load_pages(long n)
 		while ((rc = sqlite3_step(sel)) == SQLITE_ROW)
 			load_row(sel, &buf[k++]);
 		if (rc != SQLITE_DONE)
-			fail_db("page");
+			sq_fail("page");
 		sqlite3_reset(sel);
 		for (int j = 0; j < k; j++) {
 			check += row_check(&buf[j]);
@@ -207,7 +145,7 @@ static uint64_t load_pages(long n)
 			break;
 		got += k;
 	}
-	exec("COMMIT");
+	sq_exec("COMMIT");
 	sqlite3_finalize(sel);
 	return check;
 }
@@ -215,9 +153,9 @@ static uint64_t load_pages(long n)
 static uint64_t load_columns(long n)
 {
 	uint64_t check = 0;
-	sqlite3_stmt *sel = prepare("SELECT id, name, description FROM customer LIMIT ?");
+	sqlite3_stmt *sel = sq_prepare("SELECT id, name, description FROM customer LIMIT ?");
 	sqlite3_bind_int64(sel, 1, n);
-	exec("BEGIN");
+	sq_exec("BEGIN");
 	int rc;
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(sel, 0);
@@ -228,8 +166,8 @@ static uint64_t load_columns(long n)
 		check += (uint64_t)id + nn + nd;
 	}
 	if (rc != SQLITE_DONE)
-		fail_db("load");
-	exec("COMMIT");
+		sq_fail("load");
+	sq_exec("COMMIT");
 	sqlite3_finalize(sel);
 	return check;
 }
@@ -239,21 +177,21 @@ static uint64_t single_insert(long n)
 {
 	char name[64], desc[64];
 	uint64_t check = 0;
-	sqlite3_stmt *begin = prepare("BEGIN");
-	sqlite3_stmt *commit = prepare("COMMIT");
-	sqlite3_stmt *ins = prepare("INSERT INTO customer (name, description) VALUES (?, ?)");
+	sqlite3_stmt *begin = sq_prepare("BEGIN");
+	sqlite3_stmt *commit = sq_prepare("COMMIT");
+	sqlite3_stmt *ins = sq_prepare("INSERT INTO customer (name, description) VALUES (?, ?)");
 	for (long i = 0; i < n; i++) {
 		struct customer c;
 		bench_name(name, sizeof name, i);
 		bench_description(desc, sizeof desc, i);
-		c.name = xstrdup(name);
-		c.description = xstrdup(desc);
-		run(begin);
+		c.name = bench_xstrdup(name);
+		c.description = bench_xstrdup(desc);
+		sq_run(begin);
 		sqlite3_bind_text(ins, 1, c.name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, c.description, -1, SQLITE_STATIC);
-		run(ins);
-		c.id = sqlite3_last_insert_rowid(db);
-		run(commit);
+		sq_run(ins);
+		c.id = sqlite3_last_insert_rowid(sq_db);
+		sq_run(commit);
 		check += (uint64_t)c.id;
 		free_strings(&c);
 	}
@@ -273,7 +211,7 @@ static struct customer *get_row(sqlite3_stmt *sel, int64_t id)
 			bench_die(prog, "out of memory");
 		load_row(sel, c);
 	} else if (rc != SQLITE_DONE) {
-		fail_db("get");
+		sq_fail("get");
 	}
 	sqlite3_reset(sel);
 	if (!c)
@@ -284,10 +222,10 @@ static struct customer *get_row(sqlite3_stmt *sel, int64_t id)
 /* Cold: a SELECT per key, the struct freed after use. Warm: keys looked up in a hash of loaded structs. */
 static double get_keys(const int64_t *ids, size_t n, bool warm, uint64_t *check)
 {
-	sqlite3_stmt *sel = prepare("SELECT id, name, description FROM customer WHERE id = ?");
+	sqlite3_stmt *sel = sq_prepare("SELECT id, name, description FROM customer WHERE id = ?");
 	bench_map map;
 	bench_map_init(&map, warm ? n : 1);
-	exec("BEGIN");
+	sq_exec("BEGIN");
 	if (warm)
 		for (size_t i = 0; i < n; i++)
 			bench_map_put(&map, ids[i], get_row(sel, ids[i]));
@@ -307,7 +245,7 @@ static double get_keys(const int64_t *ids, size_t n, bool warm, uint64_t *check)
 		}
 	}
 	double t = bench_now() - t0;
-	exec("COMMIT");
+	sq_exec("COMMIT");
 	for (size_t i = 0; i < map.cap; i++) {
 		if (map.vals[i]) {
 			free_strings(map.vals[i]);
@@ -324,9 +262,9 @@ static uint64_t bulk_update(long n)
 {
 	struct customer buf[BENCH_CHUNK + 1];
 	uint64_t check = 0;
-	sqlite3_stmt *sel = prepare("SELECT id, name, description FROM customer WHERE id > ? AND id <= ?");
-	sqlite3_stmt *upd = prepare("UPDATE customer SET description = ? WHERE id = ?");
-	exec("BEGIN");
+	sqlite3_stmt *sel = sq_prepare("SELECT id, name, description FROM customer WHERE id > ? AND id <= ?");
+	sqlite3_stmt *upd = sq_prepare("UPDATE customer SET description = ? WHERE id = ?");
+	sq_exec("BEGIN");
 	for (long chunk = 0; chunk < n; chunk += BENCH_CHUNK) {
 		sqlite3_bind_int64(sel, 1, chunk);
 		sqlite3_bind_int64(sel, 2, chunk + BENCH_CHUNK);
@@ -334,7 +272,7 @@ static uint64_t bulk_update(long n)
 		while (k <= BENCH_CHUNK && (rc = sqlite3_step(sel)) == SQLITE_ROW)
 			load_row(sel, &buf[k++]);
 		if (k > BENCH_CHUNK || rc != SQLITE_DONE)
-			fail_db("select chunk");
+			sq_fail("select chunk");
 		sqlite3_reset(sel);
 		for (int j = 0; j < k; j++) {
 			struct customer *c = &buf[j];
@@ -352,11 +290,11 @@ static uint64_t bulk_update(long n)
 		for (int j = 0; j < k; j++) {
 			sqlite3_bind_text(upd, 1, buf[j].description, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(upd, 2, buf[j].id);
-			run(upd);
+			sq_run(upd);
 			free_strings(&buf[j]);
 		}
 	}
-	exec("COMMIT");
+	sq_exec("COMMIT");
 	sqlite3_finalize(sel);
 	sqlite3_finalize(upd);
 	return check;
@@ -366,19 +304,19 @@ static uint64_t bulk_update(long n)
 static void setup(long n)
 {
 	char name[64], desc[64];
-	sqlite3_stmt *ins = prepare("INSERT INTO customer (id, name, description) VALUES (?, ?, ?)");
-	exec("BEGIN");
+	sqlite3_stmt *ins = sq_prepare("INSERT INTO customer (id, name, description) VALUES (?, ?, ?)");
+	sq_exec("BEGIN");
 	for (long i = 1; i <= n; i++) {
 		bench_name(name, sizeof name, i - 1);
 		bench_description(desc, sizeof desc, i - 1);
 		sqlite3_bind_int64(ins, 1, i);
 		sqlite3_bind_text(ins, 2, name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 3, desc, -1, SQLITE_STATIC);
-		run(ins);
+		sq_run(ins);
 	}
-	exec("COMMIT");
+	sq_exec("COMMIT");
 	sqlite3_finalize(ins);
-	exec("PRAGMA wal_checkpoint(TRUNCATE)");
+	sq_exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 static const bench_workloads workloads = {
@@ -390,6 +328,9 @@ static const bench_workloads workloads = {
 	.single_insert = single_insert,
 	.get_keys = get_keys,
 	.bulk_update = bulk_update,
+	.setup_graph = graph_sqlite_setup,
+	.load_graph = graph_sqlite_load,
+	.insert_graph = graph_sqlite_insert,
 };
 
 int main(int argc, char **argv)
@@ -398,7 +339,7 @@ int main(int argc, char **argv)
 	bench_parse(argc, argv, prog, &a);
 	open_db(a.url, a.sync_off);
 	bench_dispatch(prog, &workloads, &a);
-	if (sqlite3_close(db) != SQLITE_OK)
-		fail_db("close");
+	if (sqlite3_close(sq_db) != SQLITE_OK)
+		sq_fail("close");
 	return 0;
 }

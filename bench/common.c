@@ -62,6 +62,14 @@ int bench_description(char *buf, size_t cap, long i)
 	return snprintf(buf, cap, "customer description %ld", i);
 }
 
+char *bench_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		bench_die(NULL, "out of memory");
+	return p;
+}
+
 int64_t *bench_read_ids(const char *path, size_t *n_out)
 {
 	if (!path)
@@ -158,6 +166,13 @@ void bench_dispatch(const char *prog, const bench_workloads *wl, const bench_arg
 	if (strcmp(w, "setup") == 0) {
 		wl->setup(a->n);
 		return;
+	} else if (strcmp(w, "setup_graph") == 0) {
+		wl->setup_graph(a->n);
+		return;
+	} else if (strcmp(w, "load_graph") == 0) {
+		check = wl->load_graph(a->n);
+	} else if (strcmp(w, "insert_graph") == 0) {
+		check = wl->insert_graph(a->n);
 	} else if (strcmp(w, "insert_no_pk") == 0) {
 		check = wl->insert(a->n, false);
 	} else if (strcmp(w, "insert_pk_given") == 0) {

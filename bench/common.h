@@ -38,6 +38,9 @@ double bench_now(void);
 int bench_name(char *buf, size_t cap, long i);
 int bench_description(char *buf, size_t cap, long i);
 
+/* strdup, or exit on out of memory. */
+char *bench_xstrdup(const char *s);
+
 /* The keys in a.ids_file; exits on error. Caller frees. */
 int64_t *bench_read_ids(const char *path, size_t *n_out);
 
@@ -55,11 +58,15 @@ typedef struct bench_workloads {
 	/* times itself: returns seconds */
 	double (*get_keys)(const int64_t *ids, size_t n, bool warm, uint64_t *check);
 	uint64_t (*bulk_update)(long n);
+	/* the relationship workloads (bench/graph.h) */
+	void (*setup_graph)(long parents);
+	uint64_t (*load_graph)(long parents);
+	uint64_t (*insert_graph)(long parents);
 } bench_workloads;
 
 /*
  * Run a->workload with w, timing it and printing the report line (not for
- * "setup", which only builds the fixture).
+ * "setup" and "setup_graph", which only build fixtures).
  */
 void bench_dispatch(const char *prog, const bench_workloads *w, const bench_args *a);
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# instructions.sh [ROWS]: calx against hand-written sqlite3, counted in
+# instructions.sh [ROWS [WORKLOAD...]]: calx against hand-written sqlite3, counted in
 # instructions by callgrind rather than timed. Instruction counts repeat
 # exactly for the same binaries and inputs whatever else the machine is
 # doing, so the ratio is reproducible where wall-clock medians on a shared
@@ -7,15 +7,24 @@
 # memory bandwidth, fsync (so it complements `ninja bench`, it does not
 # replace it). Only what runs inside main() is counted: the dynamic
 # loader's work differs between the binaries (libcalx links libpq too).
-# Run after `ninja bench-bins`.
+# Run after `ninja bench-bins`. The relationship workloads (bench/graph.h)
+# use ROWS / 2 parents with 10 children each (10,000 by default, the size
+# of `ninja bench`). WORKLOADs, if given, keep only those rows (e.g.
+# `sh bench/instructions.sh 20000 load_graph insert_graph`).
 set -eu
 rows=${1:-20000}
+[ $# -gt 0 ] && shift
+only=" $* "
+parents=$((rows / 2))
 bin=build/bench
 dir=build/bench/instructions
 mkdir -p "$dir"
 fixture="$dir/fixture.db"
 rm -f "$fixture" "$fixture-wal" "$fixture-shm"
 "$bin/bench_sqlite" setup "sqlite:$fixture" "$rows" >/dev/null
+graph="$dir/graph.db"
+rm -f "$graph" "$graph-wal" "$graph-shm"
+"$bin/bench_sqlite" setup_graph "sqlite:$graph" "$parents" >/dev/null
 python3 -c "
 import random; random.seed(7); n=$rows
 print('\n'.join(str(i) for i in random.sample(range(1, n + 1), min(n, 10000))))" > "$dir/ids.txt"
@@ -33,6 +42,16 @@ fresh() {
 memory_url() {
 	echo "sqlite::memory:"
 }
+graph_fresh() {
+	rm -f "$dir/run.db" "$dir/run.db-wal" "$dir/run.db-shm"
+	cp "$graph" "$dir/run.db"
+	echo "sqlite:$dir/run.db"
+}
+graph_empty() {
+	rm -f "$dir/run.db" "$dir/run.db-wal" "$dir/run.db-shm"
+	"$bin/bench_sqlite" setup_graph "sqlite:$dir/run.db" 0 >/dev/null
+	echo "sqlite:$dir/run.db"
+}
 empty() {
 	rm -f "$dir/run.db" "$dir/run.db-wal" "$dir/run.db-shm"
 	"$bin/bench_sqlite" setup "sqlite:$dir/run.db" 0 >/dev/null
@@ -42,6 +61,7 @@ empty() {
 printf '| workload | rows | calx Ir | hand-written Ir | calx / hand |\n|---|--:|--:|--:|--:|\n'
 run() { # run LABEL WORKLOAD N URLKIND [ARGS]
 	label=$1 workload=$2 n=$3 kind=$4; shift 4
+	case "$only" in "  " | *" $workload "*) ;; *) return 0 ;; esac
 	a=$(count bench_calx "$workload" "$($kind)" "$n" "$@")
 	b=$(count bench_sqlite "$workload" "$($kind)" "$n" "$@")
 	printf '| %s | %s | %s | %s | %s× |\n' "$label" "$n" "$a" "$b" \
@@ -56,3 +76,5 @@ run "single insert+commit, :memory:" single_insert 2000 memory_url
 run "get by key, cold" get_cold 10000 fresh "ids=$dir/ids.txt"
 run "get by key, warm" get_warm 10000 fresh "ids=$dir/ids.txt"
 run "bulk update" bulk_update "$rows" fresh
+run "load graph, select-in (parents)" load_graph "$parents" graph_fresh
+run "insert graph, one flush (parents)" insert_graph "$parents" graph_empty

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """The benchmark driver: calx, hand-written C and SQLAlchemy 1.4's ORM on
-the workloads of SQLAlchemy's examples/performance, in one run.
+the workloads of SQLAlchemy's examples/performance, and on two relationship
+workloads (a graph of parents with 10 children each, loaded select-in and
+inserted in one flush: bench/graph.h), in one run.
 
     /usr/bin/python3 bench/run.py [--smoke] [--out DIR] [--reps N] ...
     ninja bench          (full run)
@@ -46,7 +48,7 @@ CALX, HAND, SQLA = "calx", "hand-written", "SQLAlchemy"
 
 class Workload:
     def __init__(self, key, label, workload, n, rows=0, memory=False, sync_off=False,
-                 ids=False, orm_target=False, source=""):
+                 ids=False, orm_target=False, source="", fixture="customer"):
         self.key = key              # unique name in the tables
         self.label = label
         self.workload = workload    # the contenders' workload argument
@@ -57,6 +59,26 @@ class Workload:
         self.ids = ids              # gets: a key list from the fixture
         self.orm_target = orm_target  # the 25x-faster-than-SQLAlchemy target applies
         self.source = source        # the SQLAlchemy example it mirrors
+        self.fixture = fixture      # "customer", or "graph": rows parents with their children
+
+
+def graph_workloads(smoke):
+    """The relationship workloads: 10,000 parents with 10 children each (bench/graph.h)."""
+    parents = 1000 if smoke else 10000
+    return [
+        Workload("load_graph", "load graph: parents + 10 children each, select-in", "load_graph", parents,
+                 rows=parents, fixture="graph", orm_target=True, source="selectinload"),
+        Workload("insert_graph", "insert graph: parents + 10 children each, one flush", "insert_graph", parents,
+                 fixture="graph", orm_target=True, source="add_all, one flush and commit"),
+    ]
+
+
+GRAPH_CHILDREN = 10
+
+
+def graph_objects(w):
+    """Parents and children a graph workload loads or inserts."""
+    return w.n * (1 + GRAPH_CHILDREN)
 
 
 def main_workloads(smoke):
@@ -85,7 +107,7 @@ def main_workloads(smoke):
                  rows=few + few // 10 - 1, ids=True, source="short_selects (session.get)"),
         Workload("bulk_update", "bulk update, 1,000 at a time", "bulk_update", big,
                  rows=big, source="bulk_updates.test_orm_flush"),
-    ]
+    ] + graph_workloads(smoke)
 
 
 def scaling_workloads(smoke, sizes):
@@ -100,6 +122,17 @@ class Contender:
     def __init__(self, name, argv):
         self.name = name
         self.argv = argv
+
+
+# What a graph workload left in the tables, the same SQL on both databases: counts and sums, and how
+# many children point at the parent their value says (child j belongs to parent j / 10).
+GRAPH_SUMMARY = [
+    "SELECT count(*), coalesce(sum(id), 0), coalesce(sum(value), 0), coalesce(sum(length(name)), 0) "
+    "FROM bench_parents",
+    "SELECT count(*), coalesce(sum(c.id), 0), coalesce(sum(c.value), 0), coalesce(sum(length(c.name)), 0), "
+    "coalesce(sum(CASE WHEN c.value / %d = p.value THEN 1 ELSE 0 END), 0) "
+    "FROM bench_children c JOIN bench_parents p ON p.id = c.parent_id" % GRAPH_CHILDREN,
+]
 
 
 class SQLiteBackend:
@@ -149,28 +182,31 @@ class SQLiteBackend:
             if os.path.exists(p):
                 os.remove(p)
 
-    def fixture(self, rows):
-        if rows not in self.fixtures:
-            path = os.path.join(self.dir, "fixture-%d.db" % rows)
+    def fixture(self, rows, kind="customer"):
+        if (kind, rows) not in self.fixtures:
+            path = os.path.join(self.dir, "fixture-%s-%d.db" % (kind, rows))
             self.remove(path)
-            check_call([BIN + "/bench_sqlite", "setup", "sqlite:" + path, str(rows)])
-            self.fixtures[rows] = path
-        return self.fixtures[rows]
+            check_call([BIN + "/bench_sqlite", "setup" if kind == "customer" else "setup_" + kind,
+                        "sqlite:" + path, str(rows)])
+            self.fixtures[(kind, rows)] = path
+        return self.fixtures[(kind, rows)]
 
     def fresh(self, w):
         if w.memory:
             return "sqlite::memory:"
-        src = self.fixture(w.rows)
+        src = self.fixture(w.rows, w.fixture)
         self.remove(self.run_path)
         shutil.copyfile(src, self.run_path)
         return "sqlite:" + self.run_path
 
-    def summary(self, url):
-        """What a run left in the table (None for a private in-memory database)."""
+    def summary(self, url, w):
+        """What a run left in its tables (None for a private in-memory database)."""
         if url == "sqlite::memory:":
             return None
         con = sqlite3.connect(url[len("sqlite:"):])
         try:
+            if w.fixture == "graph":
+                return [int(x) for q in GRAPH_SUMMARY for x in con.execute(q).fetchone()]
             return list(con.execute(
                 "SELECT count(*), total(id), total(length(name)), total(length(description)) FROM customer"
             ).fetchone())
@@ -235,12 +271,15 @@ class PostgreSQLBackend:
 
     @staticmethod
     def hand_target(w):
-        """The PostgreSQL issue's target: bulk inserts within 1.5x of the pipelined libpq loop."""
+        """The PostgreSQL issue's target: bulk inserts within 1.5x of the pipelined libpq loop; the
+        relationship issue's for its graph workloads, on both databases."""
+        if w.fixture == "graph":
+            return 1.25
         return 1.5 if w.workload in ("insert_no_pk", "insert_pk_given") else None
 
     @staticmethod
     def orm_target(w):
-        return None
+        return 25 if w.fixture == "graph" else None
 
     def describe(self):
         version = self._exec("SHOW server_version")[0]
@@ -252,13 +291,26 @@ class PostgreSQLBackend:
                 "settings); a fresh table per run: TRUNCATE, INSERT ... SELECT from a fixture table, "
                 "identity restarted after the last key, VACUUM ANALYZE" % (version, host, ", ".join(settings)))
 
-    def fixture(self, rows):
-        if rows not in self.fixtures:
-            check_call([BIN + "/bench_pg", "setup", self.url, str(rows)])
-            self.fixtures.add(rows)
+    def fixture(self, rows, kind="customer"):
+        if (kind, rows) not in self.fixtures:
+            check_call([BIN + "/bench_pg", "setup" if kind == "customer" else "setup_" + kind, self.url, str(rows)])
+            self.fixtures.add((kind, rows))
 
     def fresh(self, w):
-        self.fixture(w.rows)
+        self.fixture(w.rows, w.fixture)
+        if w.fixture == "graph":
+            sqls = ["TRUNCATE bench_children, bench_parents RESTART IDENTITY"]
+            if w.rows:
+                sqls += ["INSERT INTO bench_parents (id, name, value) "
+                         "SELECT id, name, value FROM bench_parents_fixture_%d" % w.rows,
+                         "INSERT INTO bench_children (id, parent_id, name, value) "
+                         "SELECT id, parent_id, name, value FROM bench_children_fixture_%d" % w.rows,
+                         "ALTER TABLE bench_parents ALTER COLUMN id RESTART WITH %d" % (w.rows + 1),
+                         "ALTER TABLE bench_children ALTER COLUMN id RESTART WITH %d" % (
+                             w.rows * GRAPH_CHILDREN + 1)]
+            sqls += ["VACUUM ANALYZE bench_parents", "VACUUM ANALYZE bench_children"]
+            self._exec(*sqls)
+            return self.url
         sqls = ["TRUNCATE customer RESTART IDENTITY"]
         if w.rows:
             sqls += ["INSERT INTO customer (id, name, description) "
@@ -268,14 +320,21 @@ class PostgreSQLBackend:
         self._exec(*sqls)
         return self.url
 
-    def summary(self, url):
+    def summary(self, url, w):
+        if w.fixture == "graph":
+            return [int(x) for q in GRAPH_SUMMARY for x in self._exec(q)]
         row = self._exec("SELECT count(*), coalesce(sum(id), 0), coalesce(sum(length(name)), 0), "
                          "coalesce(sum(length(description)), 0) FROM customer")
         return [int(x) for x in row]
 
     def cleanup(self):
-        self._exec(*["DROP TABLE IF EXISTS customer_fixture_%d" % r for r in sorted(self.fixtures)] +
-                   ["DROP TABLE IF EXISTS customer"])
+        drops = []
+        for kind, r in sorted(self.fixtures):
+            if kind == "graph":
+                drops.append("DROP TABLE IF EXISTS bench_children_fixture_%d, bench_parents_fixture_%d" % (r, r))
+            else:
+                drops.append("DROP TABLE IF EXISTS customer_fixture_%d" % r)
+        self._exec(*drops + ["DROP TABLE IF EXISTS customer, bench_children, bench_parents"])
         self.con.close()
 
 
@@ -363,7 +422,7 @@ def run_workloads(backend, workloads, contenders, reps, results, out_dir, skip=N
                     results.problems.append("%s / %s: %s" % (w.key, c.name, e))
                     log("  FAILED %s %s: %s" % (w.key, c.name, e))
                     continue
-                summary = backend.summary(url)
+                summary = backend.summary(url, w)
                 results.add(w.key, c.name, res["seconds"], rss)
                 seen[c.name] = (res["check"], summary)
                 log("  rep %d  %-22s %-13s %10.4f s  %7.1f MB" % (rep + 1, w.key, c.name, res["seconds"], rss / 1024))
@@ -494,6 +553,42 @@ def memory_section(backend, rows, results, sizes):
     return lines, m
 
 
+def graph_memory_section(backend, results, workloads, contenders):
+    """Memory per loaded object of the graph load: calx's heap counted through its allocator hook, and
+    each contender's peak RSS less that of the same run loading no parent (the program, its libraries,
+    the connection: for SQLAlchemy the interpreter and the library)."""
+    w = next((w for w in workloads if w.key == "load_graph"), None)
+    if w is None:
+        return [], None
+    text, _, _ = run_measured([BIN + "/bench_calx", "memory_graph", backend.fresh(w), str(w.n)])
+    m = json.loads(text.strip().splitlines()[-1])
+    objects = graph_objects(w)
+    lines = [
+        "Memory per loaded object, graph load ({:,} parents + {:,} children = {:,} objects). calx's heap, "
+        "counted through its allocator hook (`bench_calx memory_graph`): {:.1f} bytes per object, of which "
+        "{:.1f} are the structs ({} and {} bytes), their names and the list arrays' pointers, so **{:.1f} "
+        "bytes per object beyond them** (object header, snapshot, identity-map slot, the session's object "
+        "list, relationship state, arena slack). By peak RSS, each contender's run less the same run "
+        "loading no parent, over the objects ({}):".format(
+            m["parents"], m["children"], m["parents"] + m["children"], m["bytes_per_object"],
+            m["payload_per_object"], m["sizeof_parent"], m["sizeof_child"], m["overhead_per_object"],
+            backend.rss_note),
+        "",
+        "| contender | peak RSS MB, {:,} parents | peak RSS MB, none | bytes per loaded object |".format(w.n),
+        "|---|--:|--:|--:|",
+    ]
+    per = {}
+    for c in contenders:
+        full = results.peak_rss(w.key, c.name)
+        if full is None:
+            continue
+        _, _, empty = run_measured(c.argv + [w.workload, backend.fresh(w), "0"])
+        per[c.name] = (full - empty) * 1024 / objects
+        lines.append("| %s | %.1f | %.1f | %.0f |" % (c.name, full / 1024, empty / 1024, per[c.name]))
+    m["rss_bytes_per_object"] = per
+    return lines, m
+
+
 def reflect_section(out_dir, n_structs, reps):
     header = os.path.join(out_dir, "reflect%d.h" % n_structs)
     check_call([PY, "bench/gen_reflect.py", header, str(n_structs)])
@@ -598,6 +693,7 @@ def main():
     log("bench: memory per object" + (", reflection" if backend.reflect else ""))
     mem_rows = max(w.rows for w in workloads) if workloads else 1000
     mem_lines, mem = memory_section(backend, mem_rows or 1000, results, sizes if not args.no_scaling else [])
+    graph_mem_lines, graph_mem = graph_memory_section(backend, results, workloads, contenders)
     refl_lines = reflect_section(out_dir, 20 if args.smoke else 500, 1 if args.smoke else 3) if backend.reflect else []
     elapsed = time.time() - started
 
@@ -624,6 +720,9 @@ def main():
     md.extend(targets(results, workloads, scale_keys, backend))
     md.append("")
     md.extend(mem_lines)
+    if graph_mem_lines:
+        md.append("")
+        md.extend(graph_mem_lines)
     if refl_lines:
         md.append("")
         md.extend(refl_lines)
@@ -639,7 +738,7 @@ def main():
         json.dump({
             "times": {"%s|%s" % k: v for k, v in results.times.items()},
             "rss_kib": {"%s|%s" % k: v for k, v in results.rss.items()},
-            "memory": mem, "problems": results.problems, "elapsed": elapsed,
+            "memory": mem, "memory_graph": graph_mem, "problems": results.problems, "elapsed": elapsed,
         }, f, indent=1)
     backend.cleanup()
     return 1 if results.problems else 0

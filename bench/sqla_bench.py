@@ -21,11 +21,12 @@ import json
 import sys
 import time
 
-from sqlalchemy import Column, Integer, String, create_engine, event
-from sqlalchemy.orm import Session, declarative_base
+from sqlalchemy import Column, ForeignKey, Integer, String, create_engine, event
+from sqlalchemy.orm import Session, declarative_base, relationship, selectinload
 from sqlalchemy.pool import QueuePool, StaticPool
 
 CHUNK = 1000
+GRAPH_CHILDREN = 10  # bench/graph.h
 
 Base = declarative_base()
 
@@ -37,13 +38,38 @@ class Customer(Base):
     description = Column(String(255))
 
 
-def make_engine(url, sync_off):
+# bench/models.h's bench_parent and bench_child; children in key order, as calx loads them
+class Parent(Base):
+    __tablename__ = "bench_parents"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(255))
+    value = Column(Integer, nullable=False)
+    children = relationship("Child", back_populates="parent", order_by="Child.id")
+
+
+class Child(Base):
+    __tablename__ = "bench_children"
+    id = Column(Integer, primary_key=True)
+    parent_id = Column(Integer, ForeignKey("bench_parents.id"), nullable=False, index=True)
+    name = Column(String(255))
+    value = Column(Integer, nullable=False)
+    parent = relationship("Parent", back_populates="children")
+
+
+def tables_of(workload):
+    """The tables a workload uses: create_all makes only these (the others are not its business)."""
+    if workload.endswith("_graph"):
+        return [Parent.__table__, Child.__table__]
+    return [Customer.__table__]
+
+
+def make_engine(url, sync_off, tables):
     for scheme in ("postgresql://", "postgres://"):
         if url.startswith(scheme):
             if sync_off:
                 raise SystemExit("sqla_bench: sync=off is an SQLite option")
             engine = create_engine("postgresql+psycopg2://" + url[len(scheme):], poolclass=QueuePool)
-            Base.metadata.create_all(engine)  # the table exists: checks, and opens the pooled connection
+            Base.metadata.create_all(engine, tables=tables)  # the tables exist: checks, and opens the pooled connection
             return engine
     memory = url == "sqlite::memory:"
     if memory:
@@ -63,7 +89,7 @@ def make_engine(url, sync_off):
             cur.execute("PRAGMA synchronous = OFF")
         cur.close()
 
-    Base.metadata.create_all(engine)  # the table exists for files; opens the pooled connection
+    Base.metadata.create_all(engine, tables=tables)  # the tables exist for files; opens the pooled connection
     return engine
 
 
@@ -178,6 +204,39 @@ def bulk_update(engine, n):
     return check
 
 
+def load_graph(engine, n):
+    """bench/graph.h's graph_check_loaded over n parents, their children by selectinload."""
+    check = 0
+    with Session(engine) as session:
+        parents = session.query(Parent).options(selectinload(Parent.children)).limit(n).all()
+        for p in parents:
+            check += p.id + p.value + len(p.name or "")
+            for c in p.children:
+                check += c.id + c.parent_id + c.value + len(c.name or "") + (c.parent is p)
+    return check
+
+
+def insert_graph(engine, n):
+    """n parents with their children, add_all, one flush; graph_check_inserted read before commit expires them."""
+    check = 0
+    with Session(engine) as session:
+        parents = []
+        for i in range(n):
+            p = Parent(name="parent %d" % i, value=i)
+            for k in range(GRAPH_CHILDREN):
+                j = i * GRAPH_CHILDREN + k
+                p.children.append(Child(name="child %d" % j, value=j))
+            parents.append(p)
+        session.add_all(parents)
+        session.flush()
+        for p in parents:
+            check += p.id
+            for c in p.children:
+                check += c.id + (c.parent_id == p.id) + (c.parent is p)
+        session.commit()
+    return check
+
+
 def main(argv):
     if len(argv) < 4:
         raise SystemExit("usage: sqla_bench.py WORKLOAD URL N [ids=FILE] [sync=off]")
@@ -190,7 +249,7 @@ def main(argv):
             sync_off = True
         else:
             raise SystemExit("sqla_bench: unknown option %s" % opt)
-    engine = make_engine(url, sync_off)
+    engine = make_engine(url, sync_off, tables_of(workload))
 
     t = None
     t0 = time.perf_counter()
@@ -212,6 +271,10 @@ def main(argv):
         t, check = get_keys(engine, ids, workload == "get_warm")
     elif workload == "bulk_update":
         check = bulk_update(engine, n)
+    elif workload == "load_graph":
+        check = load_graph(engine, n)
+    elif workload == "insert_graph":
+        check = insert_graph(engine, n)
     else:
         raise SystemExit("sqla_bench: unknown workload %s" % workload)
     if t is None:

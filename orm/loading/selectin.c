@@ -12,8 +12,11 @@
  * into several statements (sql/split.c for one column).
  *
  * Keys are compared as values read from the objects (text borrowed from
- * them), sorted so each row finds its objects by binary search.
+ * them), sorted so each row finds its objects by binary search; the rows
+ * come ordered by the key they are looked up by, so a one-to-many search
+ * runs once a parent, not once a child.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "calx/calx.h"
@@ -36,6 +39,7 @@ typedef struct children_ctx {
 	size_t *count;                  /* children per parent */
 	calx__sin_pair *pairs;
 	size_t n_pairs, cap_pairs;
+	size_t group;                   /* the parent of the previous row (rows come grouped by key) */
 	calx_value key[CALX__SIN_MAX_COLS];
 } children_ctx;
 
@@ -45,9 +49,12 @@ static int child_row(calx_session *s, calx__obj *c, void *vctx)
 	int rc;
 	if (!calx__sin_key_of(s, c, cx->x->fk->columns, cx->x->fk->n_columns, cx->key, &rc))
 		return rc;
-	size_t i = calx__sin_find_first(cx->parents, cx->n_parents, cx->key, cx->x->fk->n_columns);
+	/* rows come ordered by the foreign key: one search a parent, not one a row */
+	size_t i = cx->group;
+	if (i >= cx->n_parents || !calx__sin_key_eq(cx->parents[i].key, cx->key, cx->x->fk->n_columns))
+		i = cx->group = calx__sin_find_first(cx->parents, cx->n_parents, cx->key, cx->x->fk->n_columns);
 	/* parents with equal keys (a non-unique referenced column) each get the child */
-	for (; i < cx->n_parents && !calx__sin_key_cmp(cx->parents[i].key, cx->key, cx->x->fk->n_columns); i++) {
+	for (; i < cx->n_parents && calx__sin_key_eq(cx->parents[i].key, cx->key, cx->x->fk->n_columns); i++) {
 		if (calx__grow((void **)&cx->pairs, &cx->cap_pairs, cx->n_pairs + 1, sizeof *cx->pairs) != 0)
 			return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", cx->x->desc->name);
 		cx->pairs[cx->n_pairs].h = c;
@@ -134,7 +141,7 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 	if (nc > CALX__SIN_MAX_COLS)
 		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", objs[0]->m->desc->name,
 		                  x->desc->name);
-	children_ctx cx = { .x = x };
+	children_ctx cx = { .x = x, .group = SIZE_MAX };
 	calx_value *keys = calx__malloc(n * nc * sizeof *keys);
 	cx.parents = calx__malloc(n * sizeof *cx.parents);
 	cx.count = calx__calloc(n, sizeof *cx.count);
@@ -231,7 +238,7 @@ static int parent_row(calx_session *s, calx__obj *p, void *vctx)
 	if (calx__objvec_push(px->next, p) != CALX_OK)
 		return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", px->x->desc->name);
 	for (size_t i = calx__sin_find_first(px->wanting, px->n_wanting, px->key, nc);
-	     i < px->n_wanting && !calx__sin_key_cmp(px->wanting[i].key, px->key, nc); i++)
+	     i < px->n_wanting && calx__sin_key_eq(px->wanting[i].key, px->key, nc); i++)
 		link_parent(px->wanting[i].h, px->ri, calx__obj_ptr(p));
 	return CALX_OK;
 }
@@ -343,7 +350,8 @@ static int joined_next(calx_session *s, calx__obj *const *objs, size_t n, unsign
 			continue;
 		calx_list l = { NULL, 0, 0 };
 		void *one = NULL;
-		if (objs[k]->m->rels[ri].desc->kind == CALX_REL_MANY_TO_ONE)
+		calx_relationship_kind kind = objs[k]->m->rels[ri].desc->kind;
+		if (kind == CALX_REL_MANY_TO_ONE || kind == CALX_REL_ONE_TO_ONE)
 			one = calx__rel_get_ptr(objs[k], ri);
 		else
 			l = calx__rel_get_list(objs[k], ri);
@@ -375,7 +383,15 @@ static int level(calx_session *s, const calx__mapper *m, calx__obj **objs, size_
 		rc = by_join ? joined_next(s, objs, n, i, &next)
 		     : d->kind == CALX_REL_MANY_TO_ONE ? load_parents(s, objs, n, i, &next)
 		                                       : load_children(s, objs, n, i, &next);
-		if (rc == CALX_OK && next.n > 1) {
+		w->prefix[depth] = d;
+		/* a next level only when something loads there (sorting 100,000 children for none cost 5% of a load) */
+		const calx__mapper *t = m->rels[i].target;
+		bool deeper = false;
+		for (unsigned j = 0; j < t->n_rels && !deeper && depth + 1 < CALX__LOAD_PATH_MAX; j++) {
+			calx_loading below = how_at(w, depth + 1, t->rels[j].desc);
+			deeper = below == CALX_LOAD_SELECTIN || below == CALX_LOAD_JOINED;
+		}
+		if (rc == CALX_OK && deeper && next.n > 1) {
 			/* many children share a parent: each object once on the next level */
 			qsort(next.v, next.n, sizeof *next.v, calx__sin_ptr_cmp);
 			size_t u = 1;
@@ -384,9 +400,8 @@ static int level(calx_session *s, const calx__mapper *m, calx__obj **objs, size_
 					next.v[u++] = next.v[k];
 			next.n = u;
 		}
-		w->prefix[depth] = d;
-		if (rc == CALX_OK)
-			rc = level(s, m->rels[i].target, next.v, next.n, w, depth + 1, by_join);
+		if (rc == CALX_OK && deeper)
+			rc = level(s, t, next.v, next.n, w, depth + 1, by_join);
 		calx__free(next.v);
 	}
 	return rc;

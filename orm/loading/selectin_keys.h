@@ -31,6 +31,14 @@ typedef int (*calx__sin_row_fn)(calx_session *s, calx__obj *h, void *ctx);
 /* Keys of nc values compared in order: <0, 0, >0. */
 int calx__sin_key_cmp(const calx_value *a, const calx_value *b, unsigned nc);
 
+/* Equal keys: inline for the usual key, one integer column (every loaded row asks, two or three times). */
+static inline bool calx__sin_key_eq(const calx_value *a, const calx_value *b, unsigned nc)
+{
+	if (nc == 1 && a->kind == CALX_VALUE_INT && b->kind == CALX_VALUE_INT)
+		return a->u.i == b->u.i;
+	return calx__sin_key_cmp(a, b, nc) == 0;
+}
+
 /* qsort order of object pointers. */
 int calx__sin_ptr_cmp(const void *a, const void *b);
 
@@ -42,8 +50,9 @@ bool calx__sin_key_of(calx_session *s, const calx__obj *h, const unsigned *cols,
                       int *rc);
 
 /*
- * SELECT m's columns WHERE cols IN (keys[0..n)'s values) ORDER BY m's key,
- * as few statements as the parameter limit allows; fn sees each row.
+ * SELECT m's columns WHERE cols IN (keys[0..n)'s values) ORDER BY cols,
+ * then m's key, as few statements as the parameter limit allows; fn sees
+ * each row (rows with equal cols come one after another).
  */
 int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *cols, unsigned nc,
                         const calx__sin_keyed *keys, size_t n, calx__sin_row_fn fn, void *ctx);
