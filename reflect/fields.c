@@ -394,6 +394,8 @@ static void add_relation(calxr__ctx *cx, calxr__table *t, calxr__field_opts *o, 
 	r->cascade = (o->seen & (1u << CALXR__OPT_CASCADE)) ? o->cascade : CALX_CASCADE_DEFAULT;
 	r->loading = o->lazy ? o->lazy : CALX_LOAD_LAZY;
 	r->passive_deletes = (o->seen & (1u << CALXR__OPT_PASSIVE_DELETES)) != 0;
+	r->secondary = o->secondary;    /* relations.c makes a list with one a many-to-many */
+	o->secondary = NULL;
 out:
 	free(tag);
 }
