@@ -25,6 +25,7 @@
 #include "sql/statements.h"
 #include "loading/selectin.h"
 #include "loading/selectin_keys.h"
+#include "loading/secondary_load.h"
 
 /* ---- one-to-many ---- */
 
@@ -293,8 +294,9 @@ static int level(calx_session *s, const calx__mapper *m, calx__obj **objs, size_
 		if (how_at(w, depth, d) != CALX_LOAD_SELECTIN)
 			continue;
 		calx__objvec next = { NULL, 0, 0 };
-		rc = d->kind == CALX_REL_MANY_TO_ONE ? load_parents(s, objs, n, i, &next)
-		                                     : load_children(s, objs, n, i, &next);
+		rc = d->kind == CALX_REL_MANY_TO_ONE    ? load_parents(s, objs, n, i, &next)
+		     : d->kind == CALX_REL_MANY_TO_MANY ? calx__m2m_load(s, objs, n, i, &next)
+		                                        : load_children(s, objs, n, i, &next);
 		if (rc == CALX_OK && next.n > 1) {
 			/* many children share a parent: each object once on the next level */
 			qsort(next.v, next.n, sizeof *next.v, calx__sin_ptr_cmp);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "session/session.h"
 #include "unitofwork/graph.h"
+#include "unitofwork/secondary.h"
 
 /* Scratch bitsets of the flush, each reg->max_field_words words. */
 enum calx__plan_bits {
@@ -58,6 +59,7 @@ typedef struct calx__plan {
 	size_t n_saved, cap_saved;
 	calx__objvec late;
 	calx__objvec db_gone;   /* persistent objects whose rows the database's ON DELETE CASCADE removes (ondelete.c) */
+	calx__assoc_plan assoc; /* many-to-many: rows of secondary tables (secondary.c) */
 	calx__obj *small_rows[3][CALX__PLAN_ROWS];     /* inserts, updates, deletes while short */
 	calx_value small_params[CALX__PLAN_PARAMS];
 } calx__plan;
@@ -131,6 +133,25 @@ void calx__rel_undo(calx_session *s, calx__plan *p);
 void calx__rel_done(calx_session *s, calx__plan *p);
 /* Free what relate.c keeps in the plan. */
 void calx__rel_free(calx__plan *p);
+
+/*
+ * secondary.c: many-to-many lists in the flush. _prepare (first round,
+ * after calx__rel_prepare): the association rows to insert and delete,
+ * from each changed list against its snapshot and from each deleted end;
+ * nothing changes in memory. _pending: are there any? _exec: send them
+ * (once, after the round's inserts and updates, before its deletes).
+ * _done: the flush worked, the lists' snapshots become what was written
+ * (cannot fail). _reset: forget them (failure too). _free: the memory.
+ */
+int calx__assoc_prepare(calx_session *s, calx__plan *p);
+static inline bool calx__assoc_pending(const calx__plan *p)
+{
+	return p->assoc.n_rows && !p->assoc.written;
+}
+int calx__assoc_exec(calx_session *s, calx__plan *p);
+void calx__assoc_done(calx__plan *p);
+void calx__assoc_reset(calx__plan *p);
+void calx__assoc_free(calx__plan *p);
 
 /*
  * ondelete.c: before phase B, the session's persistent objects whose rows
