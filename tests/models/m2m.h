@@ -72,4 +72,10 @@ struct CALX_TABLE("m2m_shelf_books",
 	int32_t book_edition CALX(primary_key, autoincrement(false));
 };
 
+/* What the tests count rows of the association tables into, by a raw statement (a table has no mapper to select). */
+struct CALX_TABLE("m2m_counts") m2m_count {
+	int64_t id CALX(primary_key, autoincrement(false));
+	int64_t n;
+};
+
 #endif
