@@ -49,7 +49,9 @@ static int all_of(calx_session *s, const calx_mapper_desc *m, calx_loading tags,
 {
 	calx_select *q = calx_select_new(s, m);
 	void **items;
-	int rc = q ? calx_order_by(q, &m->fields[0], CALX_ASC) : calx_session_errcode(s);     /* by id */
+	int rc = q ? CALX_OK : calx_session_errcode(s);
+	if (q)
+		calx_order_by(q, &m->fields[0], CALX_ASC);     /* by id */
 	if (rc == CALX_OK && tags)
 		rc = calx_select_load(q, M2M_POST_REL_TAGS, tags);
 	if (rc == CALX_OK)
