@@ -5,8 +5,8 @@
  * object, both ends new in one flush, association rows deleted with
  * either end (or by the database's ON DELETE CASCADE under
  * passive_deletes), a self-referential many-to-many, composite keys,
- * select-in loading counted in statements, and a failed flush that
- * rolls back and is retried. Association rows are counted by a raw
+ * lazy("raise") and lazy("noload"), select-in loading counted in
+ * statements, and failed flushes that roll back and are retried. Association rows are counted by a raw
  * statement (the table has no mapper). Every test runs on SQLite and
  * PostgreSQL.
  */
@@ -222,6 +222,19 @@ static void composite_keys_and_passive_deletes(void **state)
 	assert_int_equal(books[0]->edition, 1);
 	assert_int_equal(books[1]->edition, 2);
 	assert_int_equal(books[1]->shelves.n, 0);               /* not loaded: not guessed either */
+	/* raise refuses to load lazily, noload leaves the list empty; select-in still loads the raise one */
+	assert_calx(t, m2m_book_raised(t, books[1], NULL, NULL), CALX_ESTATE);
+	assert_non_null(strstr(calx_session_errmsg(t), "raised"));
+	assert_ok(t, m2m_book_never(t, books[1], NULL, &n));
+	assert_int_equal(n, 0);
+	calx_select *q = calx_select_new(t, &m2m_book_mapper);
+	void **items;
+	assert_non_null(q);
+	assert_ok(t, calx_select_load(q, M2M_BOOK_REL_RAISED, CALX_LOAD_SELECTIN));
+	assert_ok(t, calx_select_all(q, &items, &n));
+	assert_int_equal(n, 2);
+	assert_int_equal(books[1]->raised.n, 2);                /* b2 is on both shelves */
+	calx_select_free(q);
 	/* passive_deletes: no statement for the rows, the foreign key's ON DELETE CASCADE removes them */
 	assert_ok(t, calx_session_delete(t, ls));
 	assert_ok(t, calx_session_commit(t));
@@ -351,6 +364,30 @@ static void a_failed_flush_rolls_back_and_is_retried(void **state)
 	calx_session_free(s);
 }
 
+/* Rows one flush wrote are gone when a later flush of the same transaction fails: the retry writes them again. */
+static void a_rolled_back_transaction_writes_its_rows_again(void **state)
+{
+	fixture *fx = *state;
+	int64_t p1, p2, c, sql;
+	seed(fx, &p1, &p2, &c, &sql);
+	calx_session *s = fixture_session(fx);
+	struct m2m_post *b;
+	struct m2m_tag *ts;
+	assert_ok(s, m2m_post_get(s, p2, &b));
+	assert_ok(s, m2m_tag_get(s, sql, &ts));
+	assert_ok(s, m2m_post_tags_append(s, b, ts));
+	assert_ok(s, calx_session_flush(s));            /* the row, in the transaction */
+	struct m2m_tag *dup = tag(s, "c");              /* tags.name is unique: the next flush fails */
+	assert_ok(s, calx_session_add(s, dup));
+	assert_int_not_equal(calx_session_commit(s), CALX_OK);
+	assert_ok(s, calx_session_rollback(s));
+	snprintf(dup->name, sizeof dup->name, "c2");
+	assert_ok(s, calx_session_add(s, dup));
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(rows_of(fx, "m2m_post_tags"), 4);
+	calx_session_free(s);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, m2m_setup, fixture_teardown)
@@ -362,6 +399,7 @@ int main(void)
 		T(self_referential_sides_are_chosen_by_foreign_keys),
 		T(select_in_loads_a_hundred_posts_tags_in_two_statements),
 		T(a_failed_flush_rolls_back_and_is_retried),
+		T(a_rolled_back_transaction_writes_its_rows_again),
 	};
 	return RUN_ON_ALL_DIALECTS("many_to_many", tests);
 }

@@ -151,6 +151,9 @@ static inline bool calx__assoc_pending(const calx__plan *p)
 int calx__assoc_exec(calx_session *s, calx__plan *p);
 void calx__assoc_done(calx__plan *p);
 void calx__assoc_reset(calx__plan *p);
+/* The transaction ended: rolled back, the lists get their snapshots from before it; committed, forget those. */
+void calx__assoc_undo_transaction(calx__plan *p);
+void calx__assoc_forget_transaction(calx__plan *p);
 void calx__assoc_free(calx__plan *p);
 
 /*

@@ -22,7 +22,9 @@
  * Failure: nothing in memory changes before the flush has worked. The
  * new snapshots are made while planning (in the session's arena) and set
  * only by calx__assoc_done, so a failed flush leaves the lists' history
- * as it was, and the next flush writes the same rows again.
+ * as it was, and the next flush writes the same rows again. A rollback
+ * of the transaction (a later flush of it failed, or the program's) puts
+ * back the snapshots its flushes replaced: their rows are gone again.
  */
 #include <stdalign.h>
 #include <stdint.h>
@@ -177,6 +179,11 @@ int calx__assoc_prepare(calx_session *s, calx__plan *p)
 		calx__assoc_reset(p);
 		return rc;
 	}
+	/* room to keep the snapshots replaced, for a rollback of the transaction (phase B cannot fail) */
+	if (ap->n_snaps && calx__grow((void **)&ap->kept, &ap->cap_kept, ap->n_kept + ap->n_snaps, sizeof *ap->kept) != 0) {
+		calx__assoc_reset(p);
+		return no_memory(s);
+	}
 	if (ap->n_rows > 1) {
 		qsort(ap->rows, ap->n_rows, sizeof *ap->rows, row_cmp);
 		size_t w = 1;
@@ -324,9 +331,27 @@ int calx__assoc_exec(calx_session *s, calx__plan *p)
 void calx__assoc_done(calx__plan *p)
 {
 	calx__assoc_plan *ap = &p->assoc;
-	for (size_t i = 0; i < ap->n_snaps; i++)
-		*calx__obj_rel_snap(ap->snaps[i].h, ap->snaps[i].rel) = ap->snaps[i].snap;
+	for (size_t i = 0; i < ap->n_snaps; i++) {
+		void **slot = calx__obj_rel_snap(ap->snaps[i].h, ap->snaps[i].rel);
+		ap->kept[ap->n_kept++] = (calx__assoc_snap){ ap->snaps[i].h, ap->snaps[i].rel, *slot };   /* room made */
+		*slot = ap->snaps[i].snap;
+	}
 	calx__assoc_reset(p);
+}
+
+void calx__assoc_undo_transaction(calx__plan *p)
+{
+	calx__assoc_plan *ap = &p->assoc;
+	/* newest first, so a list changed by several flushes ends with the oldest */
+	while (ap->n_kept) {
+		const calx__assoc_snap *k = &ap->kept[--ap->n_kept];
+		*calx__obj_rel_snap(k->h, k->rel) = k->snap;
+	}
+}
+
+void calx__assoc_forget_transaction(calx__plan *p)
+{
+	p->assoc.n_kept = 0;
 }
 
 void calx__assoc_reset(calx__plan *p)
@@ -339,6 +364,7 @@ void calx__assoc_free(calx__plan *p)
 {
 	calx__free(p->assoc.rows);
 	calx__free(p->assoc.snaps);
+	calx__free(p->assoc.kept);
 	calx__free(p->assoc.scratch);
 	memset(&p->assoc, 0, sizeof p->assoc);
 }

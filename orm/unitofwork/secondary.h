@@ -37,6 +37,13 @@ typedef struct calx__assoc_plan {
 	size_t n_rows, cap_rows;
 	calx__assoc_snap *snaps;
 	size_t n_snaps, cap_snaps;
+	/*
+	 * The snapshots lists had before this transaction's flushes replaced
+	 * them, oldest first: a rollback puts them back (the rows are gone
+	 * again), a commit forgets them. Room is made while planning.
+	 */
+	calx__assoc_snap *kept;
+	size_t n_kept, cap_kept;
 	void **scratch;         /* the diff's sorted copies of a list and its snapshot */
 	size_t cap_scratch;
 	bool written;           /* the rows went out in this flush's first round */

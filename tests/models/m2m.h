@@ -60,6 +60,9 @@ struct CALX_TABLE("m2m_books") m2m_book {
 	int32_t edition CALX(primary_key, autoincrement(false));
 	char title[32];
 	CALX_LIST(struct m2m_shelf) shelves CALX(secondary("m2m_shelf_books"), back_populates("books"));
+	/* the same rows, read only through the strategies that never load lazily */
+	CALX_LIST(struct m2m_shelf) raised CALX(secondary("m2m_shelf_books"), lazy("raise"));
+	CALX_LIST(struct m2m_shelf) never CALX(secondary("m2m_shelf_books"), lazy("noload"));
 };
 
 struct CALX_TABLE("m2m_shelf_books",
