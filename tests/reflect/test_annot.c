@@ -121,8 +121,10 @@ static void relationship_options_parse_into_values(void **state)
 	errs e = { .n = 0 };
 	(void)state;
 	assert_int_equal(field("calx:field(back_populates(\"user\"), foreign_keys(\"a\", \"b\"), "
-			       "cascade(\"save-update, delete,delete-orphan\"), lazy(\"raise\"), passive_deletes)", &o, &e), 0);
+			       "cascade(\"save-update, delete,delete-orphan\"), lazy(\"raise\"), passive_deletes, "
+			       "secondary(\"post_tags\"))", &o, &e), 0);
 	assert_string_equal(o.back_populates, "user");
+	assert_string_equal(o.secondary, "post_tags");
 	assert_int_equal(o.foreign_keys.n, 2);
 	assert_string_equal(o.foreign_keys.v[1], "b");
 	assert_int_equal(o.cascade, CALX_CASCADE_SAVE_UPDATE | CALX_CASCADE_DELETE | CALX_CASCADE_DELETE_ORPHAN);
