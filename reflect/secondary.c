@@ -115,6 +115,12 @@ bool calxr__find_secondary_join(calxr__ctx *cx, calxr__table *t, calxr__relation
 			    r->name, t->tag);
 		return false;
 	}
+	/* a member may be in other lists too: leaving one does not orphan it (SQLAlchemy refuses it likewise) */
+	if (r->cascade & CALX_CASCADE_DELETE_ORPHAN) {
+		calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': cascade(\"delete-orphan\") does not apply to a many-to-many (a member removed from one list may be in others): remove it and delete the object with calx_session_delete",
+			    r->name, t->tag);
+		return false;
+	}
 	int si = secondary_table(cx, t, r);
 	if (si < 0)
 		return false;

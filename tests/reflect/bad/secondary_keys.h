@@ -10,6 +10,7 @@ struct CALX_TABLE("rr_sk_posts") sk_post {
 	CALX_LIST(struct sk_tag) mapped CALX(secondary("rr_sk_tags"));
 	struct sk_tag *pointer CALX(secondary("rr_sk_post_tags"));
 	CALX_LIST(struct sk_tag) passive CALX(secondary("rr_sk_post_tags"), passive_deletes);
+	CALX_LIST(struct sk_tag) orphans CALX(secondary("rr_sk_post_tags"), cascade("all, delete-orphan"));
 };
 
 struct CALX_TABLE("rr_sk_tags") sk_tag {
