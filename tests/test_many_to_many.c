@@ -388,6 +388,30 @@ static void a_rolled_back_transaction_writes_its_rows_again(void **state)
 	calx_session_free(s);
 }
 
+/* A savepoint rolled back takes the lists' history back with its rows: the commit writes them again. */
+static void a_rolled_back_savepoint_writes_its_rows_again(void **state)
+{
+	fixture *fx = *state;
+	int64_t p1, p2, c, sql;
+	seed(fx, &p1, &p2, &c, &sql);
+	calx_session *s = fixture_session(fx);
+	struct m2m_post *a, *b;
+	struct m2m_tag *ts, *tc;
+	assert_ok(s, m2m_post_get(s, p1, &a));
+	assert_ok(s, m2m_post_get(s, p2, &b));
+	assert_ok(s, m2m_tag_get(s, sql, &ts));
+	assert_ok(s, m2m_tag_get(s, c, &tc));
+	assert_ok(s, m2m_post_tags_append(s, b, ts));   /* before the savepoint: kept by its rollback */
+	assert_ok(s, calx_session_begin_nested(s));
+	assert_ok(s, m2m_post_tags_remove(s, a, tc));
+	assert_ok(s, calx_session_flush(s));
+	assert_ok(s, calx_session_rollback_nested(s));
+	assert_ok(s, calx_session_commit(s));
+	/* 3 seeded, p2-sql added before the savepoint; p1-c removed in it, and written again as removed */
+	assert_int_equal(rows_of(fx, "m2m_post_tags"), 3);
+	calx_session_free(s);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, m2m_setup, fixture_teardown)
@@ -400,6 +424,7 @@ int main(void)
 		T(select_in_loads_a_hundred_posts_tags_in_two_statements),
 		T(a_failed_flush_rolls_back_and_is_retried),
 		T(a_rolled_back_transaction_writes_its_rows_again),
+		T(a_rolled_back_savepoint_writes_its_rows_again),
 	};
 	return RUN_ON_ALL_DIALECTS("many_to_many", tests);
 }

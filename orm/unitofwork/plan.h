@@ -154,6 +154,14 @@ void calx__assoc_reset(calx__plan *p);
 /* The transaction ended: rolled back, the lists get their snapshots from before it; committed, forget those. */
 void calx__assoc_undo_transaction(calx__plan *p);
 void calx__assoc_forget_transaction(calx__plan *p);
+/*
+ * Savepoints (savepoint.c): _reserve before savepoint number depth
+ * (1-based) begins, _begin once it has; _rollback, when it is rolled
+ * back, takes the lists' history back to its start.
+ */
+int calx__assoc_savepoint_reserve(calx_session *s, size_t depth);
+void calx__assoc_savepoint_begin(calx__plan *p, size_t depth);
+void calx__assoc_savepoint_rollback(calx__plan *p, size_t depth);
 void calx__assoc_free(calx__plan *p);
 
 /*

@@ -23,8 +23,9 @@
  * new snapshots are made while planning (in the session's arena) and set
  * only by calx__assoc_done, so a failed flush leaves the lists' history
  * as it was, and the next flush writes the same rows again. A rollback
- * of the transaction (a later flush of it failed, or the program's) puts
- * back the snapshots its flushes replaced: their rows are gone again.
+ * of the transaction (a later flush of it failed, or the program's), or
+ * of a savepoint, puts back the snapshots its flushes replaced: their
+ * rows are gone again.
  */
 #include <stdalign.h>
 #include <stdint.h>
@@ -354,6 +355,29 @@ void calx__assoc_forget_transaction(calx__plan *p)
 	p->assoc.n_kept = 0;
 }
 
+int calx__assoc_savepoint_reserve(calx_session *s, size_t depth)
+{
+	calx__assoc_plan *ap = &s->plan->assoc;
+	if (depth > ap->cap_sp_kept && calx__grow((void **)&ap->sp_kept, &ap->cap_sp_kept, depth, sizeof *ap->sp_kept) != 0)
+		return calx__fail(s, CALX_ENOMEM, "out of memory opening a savepoint");
+	return CALX_OK;
+}
+
+void calx__assoc_savepoint_begin(calx__plan *p, size_t depth)
+{
+	p->assoc.sp_kept[depth - 1] = p->assoc.n_kept;       /* reserved */
+}
+
+void calx__assoc_savepoint_rollback(calx__plan *p, size_t depth)
+{
+	calx__assoc_plan *ap = &p->assoc;
+	size_t mark = ap->sp_kept[depth - 1];
+	while (ap->n_kept > mark) {
+		const calx__assoc_snap *k = &ap->kept[--ap->n_kept];
+		*calx__obj_rel_snap(k->h, k->rel) = k->snap;
+	}
+}
+
 void calx__assoc_reset(calx__plan *p)
 {
 	p->assoc.n_rows = p->assoc.n_snaps = 0;
@@ -365,6 +389,7 @@ void calx__assoc_free(calx__plan *p)
 	calx__free(p->assoc.rows);
 	calx__free(p->assoc.snaps);
 	calx__free(p->assoc.kept);
+	calx__free(p->assoc.sp_kept);
 	calx__free(p->assoc.scratch);
 	memset(&p->assoc, 0, sizeof p->assoc);
 }

@@ -44,6 +44,8 @@ typedef struct calx__assoc_plan {
 	 */
 	calx__assoc_snap *kept;
 	size_t n_kept, cap_kept;
+	size_t *sp_kept;        /* per open savepoint (s->sp.n of them): n_kept when it began */
+	size_t cap_sp_kept;
 	void **scratch;         /* the diff's sorted copies of a list and its snapshot */
 	size_t cap_scratch;
 	bool written;           /* the rows went out in this flush's first round */
