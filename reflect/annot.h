@@ -55,6 +55,7 @@ typedef enum calxr__opt {
 	CALXR__OPT_PASSIVE_DELETES, /* passive_deletes: the database's ON DELETE removes the children */
 	CALXR__OPT_USELIST,       /* uselist(false): a pointer that is a one-to-one (the key in the target's table) */
 	CALXR__OPT_POST_UPDATE,   /* post_update: the key written by an UPDATE of its own (breaks a cycle) */
+	CALXR__OPT_SECONDARY,     /* secondary("post_tags"): many-to-many through that table_only table */
 	CALXR__OPT_COUNT
 } calxr__opt;
 
@@ -90,15 +91,16 @@ typedef struct calxr__field_opts {
 	unsigned cascade;        /* cascade("..."): enum calx_cascade bits */
 	int lazy;                /* lazy("..."): a calx_loading, 0 when not given */
 	bool uselist_off;        /* uselist(false) */
+	char *secondary;         /* secondary("..."): the association table's SQL name */
 } calxr__field_opts;
 
 /* The options a relationship field takes; any other makes it a column. */
 #define CALXR__REL_OPTS ((1u << CALXR__OPT_BACK_POPULATES) | (1u << CALXR__OPT_FOREIGN_KEYS) | \
 			 (1u << CALXR__OPT_CASCADE) | (1u << CALXR__OPT_LAZY) | \
 			 (1u << CALXR__OPT_PASSIVE_DELETES) | (1u << CALXR__OPT_USELIST) | \
-			 (1u << CALXR__OPT_POST_UPDATE))
+			 (1u << CALXR__OPT_POST_UPDATE) | (1u << CALXR__OPT_SECONDARY))
 
-#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false }
+#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL }
 
 const char *calxr__opt_name(calxr__opt o);
 
@@ -138,12 +140,20 @@ typedef struct calxr__tcons {
 
 typedef struct calxr__table_opts {
 	char *name;               /* the table name, or NULL: the struct tag */
+	/*
+	 * table_only: the struct declares a table and nothing else (no mapper,
+	 * constructor or helpers): an association table named by a
+	 * many-to-many's secondary("..."). "table_only" says what is emitted,
+	 * which holds for any use of such a table, where a name like
+	 * "association" would say only one use.
+	 */
+	bool table_only;
 	calxr__tcons *cons;
 	unsigned n_cons;
 	bool oom;
 } calxr__table_opts;
 
-#define CALXR__TABLE_OPTS_INIT { NULL, NULL, 0, false }
+#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false }
 
 /*
  * "calx:table()", "calx:table(\"users\")", "calx:table(\"users\", unique(...), ...)"

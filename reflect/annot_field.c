@@ -41,6 +41,7 @@ static const struct opt_spec {
 	[CALXR__OPT_PASSIVE_DELETES] = { "passive_deletes", 0, 0 },
 	[CALXR__OPT_USELIST] = { "uselist", 1, 1 },
 	[CALXR__OPT_POST_UPDATE] = { "post_update", 0, 0 },
+	[CALXR__OPT_SECONDARY] = { "secondary", 1, 1 },
 };
 
 const char *calxr__opt_name(calxr__opt o)
@@ -62,6 +63,7 @@ void calxr__field_opts_free(calxr__field_opts *o)
 	free(o->prefix);
 	free(o->back_populates);
 	calxr__strlist_free(&o->foreign_keys);
+	free(o->secondary);
 	memset(o, 0, sizeof *o);
 	o->init = true;
 }
@@ -250,6 +252,17 @@ static void lazy(parser *p, calxr__field_opts *o, calxr__span arg)
 		o->seen |= 1u << CALXR__OPT_LAZY;
 }
 
+/* secondary("post_tags"): the association table of a many-to-many, by its SQL name. */
+static bool secondary(parser *p, calxr__field_opts *o, const char *what, calxr__span arg)
+{
+	o->secondary = nonempty_string(p, what, arg);
+	if (o->secondary && !calxr__ap_check_ident(p, "table name", o->secondary)) {
+		free(o->secondary);
+		o->secondary = NULL;
+	}
+	return o->secondary != NULL;
+}
+
 static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *args, unsigned n)
 {
 	char what[64];
@@ -358,6 +371,10 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 			o->foreign_keys.v = v;
 			v[o->foreign_keys.n++] = col;
 		}
+		break;
+	case CALXR__OPT_SECONDARY:
+		if (!secondary(p, o, what, args[0]))
+			return;
 		break;
 	case CALXR__OPT_CASCADE:
 		cascade(p, o, args[0]);

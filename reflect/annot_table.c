@@ -236,6 +236,20 @@ static bool keyword(parser *p, calxr__tcons *c, calxr__span arg, unsigned *seen)
 	}
 }
 
+/*
+ * table_only, a bare word: the struct declares a table without a mapper
+ * (annot.h says why the name). true when name is that word.
+ */
+static bool table_only_word(parser *p, calxr__table_opts *o, calxr__span name)
+{
+	if (name.n != 10 || memcmp(name.p, "table_only", 10))
+		return false;
+	if (o->table_only)
+		calxr__ap_fail(p, "duplicate table option 'table_only'");
+	o->table_only = true;
+	return true;
+}
+
 /* One "word(args)" item after the table name. */
 static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool first)
 {
@@ -268,6 +282,8 @@ static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool f
 	for (kind = 0; nl && kind <= CALXR__TCONS_FOREIGN_KEY; kind++)
 		if (strlen(words[kind]) == nl && !memcmp(words[kind], name.p, nl))
 			break;
+	if (nl && !parens && !rest.n && table_only_word(p, o, name))
+		return;
 	if (first && (!nl || (!parens && kind > CALXR__TCONS_FOREIGN_KEY))) {
 		/* CALX_TABLE(users): a name that is not a string */
 		calxr__ap_fail(p, "annotation 'calx:table' expects a string literal, found '%s'", calxr__ap_show(it, shown));

@@ -59,6 +59,16 @@ static void relation_asserts(calxr__ctx *cx, calxr__buf *b, const calxr__table *
 	free(msg);
 }
 
+/* ".secondary = &post_tag_table, .secondary_fk = 1" for a many-to-many, NULL and 0 otherwise. */
+static void secondary_ref(calxr__ctx *cx, calxr__buf *b, const calxr__relation *r)
+{
+	if (r->kind == CALX_REL_MANY_TO_MANY)
+		calxr__buf_printf(b, ".secondary = &%s_table, .secondary_fk = %u", cx->tables[r->fk_table].sym,
+				 r->secondary_fk);
+	else
+		calxr__buf_put(b, ".secondary = NULL, .secondary_fk = 0");
+}
+
 /* The relationship records of a mapper (descriptor.h: calx_relationship_desc). */
 static void relationships(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 {
@@ -82,10 +92,13 @@ static void relationships(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 			continue;
 		calxr__buf_printf(b, "\t{ .kind = %s, .name = ",
 				 r->kind == CALX_REL_MANY_TO_ONE ? "CALX_REL_MANY_TO_ONE"
-				 : r->kind == CALX_REL_ONE_TO_ONE ? "CALX_REL_ONE_TO_ONE" : "CALX_REL_ONE_TO_MANY");
+				 : r->kind == CALX_REL_ONE_TO_ONE ? "CALX_REL_ONE_TO_ONE"
+				 : r->kind == CALX_REL_ONE_TO_MANY ? "CALX_REL_ONE_TO_MANY" : "CALX_REL_MANY_TO_MANY");
 		calxr__buf_cstr(b, r->name);
-		calxr__buf_printf(b, ", .offset = offsetof(struct %s, %s), .target = &%s_mapper, .fk_table = &%s_table, .fk = %u, .secondary = NULL, .secondary_fk = 0, .back_populates = ",
+		calxr__buf_printf(b, ", .offset = offsetof(struct %s, %s), .target = &%s_mapper, .fk_table = &%s_table, .fk = %u, ",
 				 t->tag, r->name, cx->tables[r->target].sym, cx->tables[r->fk_table].sym, r->fk);
+		secondary_ref(cx, b, r);
+		calxr__buf_put(b, ", .back_populates = ");
 		calxr__buf_cstr(b, r->back_populates);
 		calxr__buf_put(b, ", .cascade = ");
 		for (size_t k = 0; k < sizeof cascades / sizeof cascades[0]; k++)
@@ -232,7 +245,9 @@ static void table(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned
 	calxr__buf_printf(b, ".index = %u, .schema = &%s_schema, .source = ", index, cx->schema);
 	calxr__buf_cstr(b, source);
 	calxr__buf_put(b, " };\n");
-	calxr__buf_printf(b, "static const calx_table_desc *const %s__mapper_tables[] = { &%s_table };\n", t->sym, t->sym);
+	if (!t->table_only)
+		calxr__buf_printf(b, "static const calx_table_desc *const %s__mapper_tables[] = { &%s_table };\n", t->sym,
+				 t->sym);
 }
 
 static void field(calxr__buf *b, const calxr__table *t, unsigned i)
@@ -267,8 +282,12 @@ static void field(calxr__buf *b, const calxr__table *t, unsigned i)
 	calxr__buf_cstr(b, c->server_default);
 	calxr__buf_put(b, ", .default_text = ");
 	calxr__buf_cstr(b, c->default_text);
-	calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table, .user_type = NULL },\n", i, t->sym,
-			 t->sym);
+	/* a table_only table's columns belong to no mapper */
+	if (t->table_only)
+		calxr__buf_printf(b, ", .index = %u, .owner = NULL, .table = &%s_table, .user_type = NULL },\n", i, t->sym);
+	else
+		calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table, .user_type = NULL },\n", i,
+				 t->sym, t->sym);
 }
 
 static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned index)
@@ -280,6 +299,10 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigne
 		field(b, t, i);
 	calxr__buf_put(b, "};\n");
 	table(cx, b, t, index, source ? source : "");
+	if (t->table_only) {        /* the table alone: created by calx_create_all, written by many-to-many lists */
+		free(source);
+		return;
+	}
 	relationships(cx, b, t);
 	calxr__buf_printf(b, "const calx_mapper_desc %s_mapper = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
 			 t->sym);
@@ -289,8 +312,8 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigne
 	calxr__buf_printf(b, ", .size = sizeof(struct %s), .align = _Alignof(struct %s), .fields = %s__fields, .n_fields = sizeof %s__fields / sizeof %s__fields[0], ",
 			 t->tag, t->tag, t->sym, t->sym, t->sym);
 	calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = 1, ", t->sym);
-	calxr__buf_printf(b, ".defaults = &%s__defaults, .index = %u, .schema = &%s_schema, .parent = NULL, .source = ",
-			 t->sym, index, cx->schema);
+	calxr__buf_printf(b, ".defaults = &%s__defaults, .index = %d, .schema = &%s_schema, .parent = NULL, .source = ",
+			 t->sym, calxr__mapper_index(cx, t), cx->schema);
 	calxr__buf_cstr(b, source ? source : "");
 	calxr__buf_put(b, ", .discriminator = -1, .polymorphic_identity = NULL, ");
 	if (calxr__count_rels(t))
@@ -317,16 +340,23 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 		calxr__buf_printf(b, "\n/* struct %s: table %s, ", t->tag, t->table);
 		calxr__buf_comment(b, t->loc.file);
 		calxr__buf_printf(b, ":%u */\n", t->loc.line);
-		defaults(b, t);
+		if (!t->table_only)
+			defaults(b, t);
 		variants(b, t);
 		mapper(cx, b, t, i);
 	}
 	calxr__buf_put(b, "\n");
-	if (cx->n_tables) {
+	unsigned n_mappers = 0;
+	for (unsigned i = 0; i < cx->n_tables; i++)
+		n_mappers += !cx->tables[i].table_only;
+	if (n_mappers) {
 		calxr__buf_printf(b, "static const calx_mapper_desc *const %s__mappers[] = { ", cx->schema);
-		for (unsigned i = 0; i < cx->n_tables; i++)
-			calxr__buf_printf(b, "%s&%s_mapper", i ? ", " : "", cx->tables[i].sym);
+		for (unsigned i = 0, k = 0; i < cx->n_tables; i++)
+			if (!cx->tables[i].table_only)
+				calxr__buf_printf(b, "%s&%s_mapper", k++ ? ", " : "", cx->tables[i].sym);
 		calxr__buf_put(b, " };\n");
+	}
+	if (cx->n_tables) {
 		calxr__buf_printf(b, "static const calx_table_desc *const %s__tables[] = { ", cx->schema);
 		for (unsigned i = 0; i < cx->n_tables; i++)
 			calxr__buf_printf(b, "%s&%s_table", i ? ", " : "", cx->tables[i].sym);
@@ -336,9 +366,12 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 			 cx->schema);
 	calxr__buf_cstr(b, cx->schema);
 	calxr__buf_put(b, ", .generator = \"calx-reflect " CALX_REFLECT_VERSION "\", ");
+	if (n_mappers)
+		calxr__buf_printf(b, ".mappers = %s__mappers, .n_mappers = %u, ", cx->schema, n_mappers);
+	else if (cx->n_tables)
+		calxr__buf_put(b, ".mappers = NULL, .n_mappers = 0, ");
 	if (cx->n_tables)
-		calxr__buf_printf(b, ".mappers = %s__mappers, .n_mappers = %u, .tables = %s__tables, .n_tables = %u };\n",
-				 cx->schema, cx->n_tables, cx->schema, cx->n_tables);
+		calxr__buf_printf(b, ".tables = %s__tables, .n_tables = %u };\n", cx->schema, cx->n_tables);
 	else
 		calxr__buf_put(b, ".mappers = NULL, .n_mappers = 0, .tables = NULL, .n_tables = 0 };\n");
 }

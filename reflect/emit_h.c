@@ -130,11 +130,18 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 	}
 	calxr__buf_put(b, ");\n");
 	calxr__buf_printf(b, "extern const calx_schema_desc %s_schema;\n", cx->schema);
-	for (unsigned i = 0; i < cx->n_tables; i++)
-		calxr__buf_printf(b, "extern const calx_mapper_desc %s_mapper;\nextern const calx_table_desc %s_table;\n",
-				 cx->tables[i].sym, cx->tables[i].sym);
+	for (unsigned i = 0; i < cx->n_tables; i++) {
+		if (!cx->tables[i].table_only)
+			calxr__buf_printf(b, "extern const calx_mapper_desc %s_mapper;\n", cx->tables[i].sym);
+		calxr__buf_printf(b, "extern const calx_table_desc %s_table;\n", cx->tables[i].sym);
+	}
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		const calxr__table *t = &cx->tables[i];
+		if (t->table_only) {
+			calxr__buf_printf(b, "\n/* struct %s: table %s, table_only: no mapper, constructor or helpers */\n",
+					 t->tag, t->table);
+			continue;
+		}
 		calxr__buf_printf(b, "\n/* struct %s: table %s */\n", t->tag, t->table);
 		calxr__buf_put(b, "/* column handles */\n");
 		for (unsigned j = 0; j < t->n_cols; j++) {

@@ -399,6 +399,8 @@ static void add_relation(calxr__ctx *cx, calxr__table *t, calxr__field_opts *o, 
 		on_error(e, "uselist(false) applies to a pointer field (a one-to-one); a CALX_LIST is a collection");
 	else if (o->uselist_off)
 		r->kind = CALX_REL_ONE_TO_ONE;
+	r->secondary = o->secondary;    /* relations.c makes a list with one a many-to-many */
+	o->secondary = NULL;
 out:
 	free(tag);
 }

@@ -100,6 +100,8 @@ typedef struct calxr__relation {
 	unsigned target;      /* index in cx->tables */
 	unsigned fk_table;    /* index in cx->tables: the table holding the join's foreign key */
 	unsigned fk;          /* the foreign key's index among fk_table's emitted fks */
+	char *secondary;      /* many-to-many: secondary("...") as written (the association table's SQL name) */
+	unsigned secondary_fk; /* many-to-many: fk_table's (the secondary's) fk to the target's table */
 	bool ok;              /* resolved: emitted */
 } calxr__relation;
 
@@ -120,6 +122,7 @@ typedef struct calxr__table {
 	unsigned option_errors; /* errors in field annotations: a primary_key may be among them */
 	calxr__relation *rels; /* relationship fields, in declaration order */
 	unsigned n_rels;
+	bool table_only;      /* CALX_TABLE(..., table_only): a table without a mapper (emit_c.c, emit_h.c) */
 } calxr__table;
 
 /* CALX_TYPE(T, ...): fields declared through typedef T get these SQL types. */
@@ -250,6 +253,10 @@ void calxr__relations(calxr__ctx *cx);
 void calxr__relation_free(calxr__relation *r);
 /* How many relationships of the table are emitted. */
 unsigned calxr__count_rels(const calxr__table *t);
+/* secondary.c: a many-to-many's join through its secondary table (called by calxr__relations). */
+bool calxr__find_secondary_join(calxr__ctx *cx, calxr__table *t, calxr__relation *r);
+/* The position of table t among the emitted mappers (table_only tables have none), or -1. */
+int calxr__mapper_index(const calxr__ctx *cx, const calxr__table *t);
 
 /* emit_h.c, emit_c.c */
 void calxr__emit_header(calxr__ctx *cx, calxr__buf *b);

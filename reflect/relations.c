@@ -8,6 +8,8 @@
  *     of address's table that refers to user's table;
  *   - one-to-one (struct profile *profile CALX(uselist(false)) in struct
  *     user): as one-to-many, a pointer instead of a list.
+ *   - many-to-many (a CALX_LIST with secondary("...")): two foreign keys
+ *     of the association table, one to each side (secondary.c).
  * Exactly one such key: it is the join. None: the diagnostic says which
  * foreign_key(...) to add. Two or more: it names them and asks for
  * foreign_keys("col") (the local columns of the chosen key).
@@ -27,6 +29,7 @@ void calxr__relation_free(calxr__relation *r)
 	calxr__loc_free(&r->loc);
 	free(r->back_populates);
 	calxr__strlist_free(&r->foreign_keys);
+	free(r->secondary);
 	memset(r, 0, sizeof *r);
 }
 
@@ -170,14 +173,19 @@ static bool other_sides(calx_relationship_kind a, calx_relationship_kind b)
 static void pair(calxr__ctx *cx, calxr__table *t, calxr__relation *r)
 {
 	calxr__table *tt = &cx->tables[r->target];
-	calx_relationship_kind other = r->kind == CALX_REL_MANY_TO_ONE ? CALX_REL_ONE_TO_MANY : CALX_REL_MANY_TO_ONE;
+	calx_relationship_kind other = r->kind == CALX_REL_MANY_TO_ONE ? CALX_REL_ONE_TO_MANY
+				     : r->kind == CALX_REL_ONE_TO_MANY ? CALX_REL_MANY_TO_ONE : CALX_REL_MANY_TO_MANY;
+	bool m2m = r->kind == CALX_REL_MANY_TO_MANY;
 	calxr__relation *found = NULL;
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < tt->n_rels; i++) {
 		calxr__relation *o = &tt->rels[i];
-		if (!o->ok || !other_sides(r->kind, o->kind) || o->target != (unsigned)(t - cx->tables) || o->fk_table != r->fk_table ||
-		    o->fk != r->fk)
+		/* many-to-many: the mirror joins through the same secondary, its keys the other way round */
+		bool kinds = m2m ? o->kind == CALX_REL_MANY_TO_MANY
+				 : o->kind != CALX_REL_MANY_TO_MANY && other_sides(r->kind, o->kind);
+		if (!o->ok || !kinds || o->target != (unsigned)(t - cx->tables) || o->fk_table != r->fk_table ||
+		    o->fk != (m2m ? r->secondary_fk : r->fk) || (m2m && o->secondary_fk != r->fk) || o == r)
 			continue;
 		if (r->back_populates && strcmp(o->name, r->back_populates))
 			continue;
@@ -187,7 +195,7 @@ static void pair(calxr__ctx *cx, calxr__table *t, calxr__relation *r)
 	if (r->back_populates && !found) {
 		calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': back_populates(\"%s\") names no %s of struct '%s' over the same foreign key",
 			    r->name, t->tag, r->back_populates,
-			    other == CALX_REL_ONE_TO_MANY ? "CALX_LIST field" : "pointer field", tt->tag);
+			    other == CALX_REL_MANY_TO_ONE ? "pointer field" : "CALX_LIST field", tt->tag);
 		r->ok = false;
 		return;
 	}
@@ -204,7 +212,7 @@ static bool check_passive(calxr__ctx *cx, const calxr__table *t, const calxr__re
 {
 	if (!r->passive_deletes)
 		return true;
-	if (r->kind != CALX_REL_ONE_TO_MANY) {
+	if (r->kind == CALX_REL_MANY_TO_ONE) {
 		calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': passive_deletes applies only to a CALX_LIST (one-to-many) field",
 			    r->name, t->tag);
 		return false;
@@ -212,6 +220,12 @@ static bool check_passive(calxr__ctx *cx, const calxr__table *t, const calxr__re
 	const calxr__table *ct = &cx->tables[r->fk_table];
 	const calxr__constraint *c = fk_cons(ct, r->fk);
 	const char *act = c ? c->c.ondelete : NULL;
+	/* many-to-many: the association rows must go with this side's row (its key is theirs) */
+	if (r->kind == CALX_REL_MANY_TO_MANY && !(act && !strcmp(act, "CASCADE"))) {
+		calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': passive_deletes needs the foreign key of secondary table '%s' to this table to say ondelete=\"CASCADE\" (it says %s): the database would refuse the delete or keep the association rows",
+			    r->name, t->tag, ct->table, act ? act : "nothing");
+		return false;
+	}
 	if (act && (!strcmp(act, "CASCADE") || !strcmp(act, "SET NULL")))
 		return true;
 	calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': passive_deletes needs the foreign key of table '%s' to say ondelete=\"CASCADE\" or \"SET NULL\" (it says %s): the database would refuse or keep the children",
@@ -265,13 +279,32 @@ static bool check_post_update(calxr__ctx *cx, const calxr__table *t, const calxr
 	return true;
 }
 
+/* A table_only struct has no mapper: it neither holds relationship fields nor is one's target. */
+static bool check_mapped(calxr__ctx *cx, const calxr__table *t, const calxr__relation *r)
+{
+	const calxr__table *tt = &cx->tables[r->target];
+	if (t->table_only) {
+		calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': a table_only struct has no mapper, so no relationship fields: declare them in the structs it joins",
+			    r->name, t->tag);
+		return false;
+	}
+	if (tt->table_only) {
+		calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': struct '%s' is table_only (no mapper): it cannot be a relationship's target; name its table as secondary(\"%s\") of a CALX_LIST of the struct on its other side",
+			    r->name, t->tag, tt->tag, tt->table);
+		return false;
+	}
+	return true;
+}
+
 void calxr__relations(calxr__ctx *cx)
 {
 	for (unsigned i = 0; i < cx->n_tables; i++)
 		for (unsigned k = 0; k < cx->tables[i].n_rels; k++) {
 			calxr__relation *r = &cx->tables[i].rels[k];
-			r->ok = check_uselist(cx, &cx->tables[i], r) && find_join(cx, &cx->tables[i], r) &&
-				check_passive(cx, &cx->tables[i], r) && check_post_update(cx, &cx->tables[i], r);
+			calxr__table *t = &cx->tables[i];
+			r->ok = check_mapped(cx, t, r) && check_uselist(cx, t, r) &&
+				(r->secondary ? calxr__find_secondary_join(cx, t, r) : find_join(cx, t, r)) &&
+				check_passive(cx, t, r) && check_post_update(cx, t, r);
 		}
 	for (unsigned i = 0; i < cx->n_tables; i++)
 		for (unsigned k = 0; k < cx->tables[i].n_rels; k++)

@@ -1,7 +1,10 @@
 /*
  * calx/related.h - relationships between session objects: many-to-one (a
- * pointer to a mapped struct), one-to-many (a CALX_LIST, calx/list.h) and
- * one-to-one (a pointer with uselist(false): the key in the target's table).
+ * pointer to a mapped struct), one-to-many (a CALX_LIST, calx/list.h),
+ * one-to-one (a pointer with uselist(false): the key in the target's table)
+ * and many-to-many (a CALX_LIST through a secondary table: append and remove
+ * change both sides' loaded lists, and the flush writes the secondary's
+ * rows from the difference with what was loaded or flushed).
  *
  * calx-reflect writes typed helpers over these calls for each relationship
  * (address.user, user.addresses):
@@ -75,15 +78,15 @@ bool calx_related_is_loaded(calx_session *s, const void *obj, const calx_relatio
  */
 int calx_related_set(calx_session *s, void *obj, const calx_relationship_desc *rel, void *target);
 /*
- * One-to-many: append item to obj's list (loading the list first unless
+ * One-to-many or many-to-many: append item to obj's list (loading the list first unless
  * it is loaded, or noload); item's back-reference, if any, becomes obj.
  * Appending an item already in the list does nothing. An item moves from
  * its old parent's loaded list.
  */
 int calx_related_append(calx_session *s, void *obj, const calx_relationship_desc *rel, void *item);
 /*
- * One-to-many: remove item from obj's list; its back-reference becomes
- * NULL. With cascade("delete-orphan") item is deleted (at the next flush).
+ * One-to-many or many-to-many: remove item from obj's list; its
+ * back-reference becomes NULL (many-to-many: obj leaves item's list). With cascade("delete-orphan") item is deleted (at the next flush).
  * CALX_ENOTFOUND if absent.
  */
 int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc *rel, void *item);

@@ -11,6 +11,7 @@
 #include "session/session.h"
 #include "session/related.h"
 #include "mapping/value.h"
+#include "loading/secondary_load.h"
 
 /* The values of columns cols[0..n) of h; false when one is NULL (the key names no row). */
 static bool values_of(calx_session *s, const calx__obj *h, const unsigned *cols, unsigned n, calx_value *out,
@@ -184,5 +185,7 @@ int calx_related_load(calx_session *s, void *obj, const calx_relationship_desc *
 		return calx__refuse_in_listener(s, "calx_related_load", "loading runs statements");
 	if (rel->kind == CALX_REL_ONE_TO_ONE)
 		return load_one(s, h, (unsigned)i);
+	if (rel->kind == CALX_REL_MANY_TO_MANY)
+		return calx__m2m_load(s, &h, 1, (unsigned)i, NULL);
 	return rel->kind == CALX_REL_MANY_TO_ONE ? load_parent(s, h, (unsigned)i) : load_children(s, h, (unsigned)i);
 }

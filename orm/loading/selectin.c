@@ -29,6 +29,7 @@
 #include "sql/statements.h"
 #include "loading/selectin.h"
 #include "loading/selectin_keys.h"
+#include "loading/secondary_load.h"
 
 /* ---- one-to-many ---- */
 
@@ -380,9 +381,10 @@ static int level(calx_session *s, const calx__mapper *m, calx__obj **objs, size_
 		if (how != CALX_LOAD_SELECTIN && how != CALX_LOAD_JOINED)
 			continue;
 		calx__objvec next = { NULL, 0, 0 };
-		rc = by_join ? joined_next(s, objs, n, i, &next)
-		     : d->kind == CALX_REL_MANY_TO_ONE ? load_parents(s, objs, n, i, &next)
-		                                       : load_children(s, objs, n, i, &next);
+		rc = by_join                            ? joined_next(s, objs, n, i, &next)
+		     : d->kind == CALX_REL_MANY_TO_ONE  ? load_parents(s, objs, n, i, &next)
+		     : d->kind == CALX_REL_MANY_TO_MANY ? calx__m2m_load(s, objs, n, i, &next)
+		                                        : load_children(s, objs, n, i, &next);
 		w->prefix[depth] = d;
 		/* a next level only when something loads there (sorting 100,000 children for none cost 5% of a load) */
 		const calx__mapper *t = m->rels[i].target;

@@ -41,7 +41,9 @@ struct calx__mapper;
 typedef struct calx__rel {
 	const calx_relationship_desc *desc;
 	const struct calx__mapper *target;
-	const calx_fk_desc *fk;         /* the join: columns in the child's table, ref_columns in the parent's */
+	const calx_fk_desc *fk;         /* the join: columns in the child's table, ref_columns in the parent's;
+	                                   many-to-many: the secondary's key to this mapper's table */
+	const calx_fk_desc *sfk;        /* many-to-many: the secondary's key to the target's table, else NULL */
 	int back;                       /* the target's relationship named by back_populates, or -1 */
 	bool ref_is_pk;                 /* ref_columns are the parent's primary key, in key order: a get finds it */
 } calx__rel;

@@ -16,11 +16,30 @@ static int bad(calx_registry *reg, const calx_mapper_desc *m, const calx_relatio
 	                      m->name, r->name ? r->name : "?", why);
 }
 
+/*
+ * Many-to-many: two different foreign keys of a secondary table that has
+ * no mapper, fk to this mapper's table, secondary_fk to the target's.
+ */
+static int check_secondary(calx_registry *reg, const calx__mapper *rm, const calx_relationship_desc *r,
+                           const calx__mapper *target)
+{
+	const calx_mapper_desc *m = rm->desc;
+	const calx_table_desc *st = r->secondary;
+	const calx__table *t = st ? calx__registry_table(reg, st) : NULL;
+	if (!t || t->desc != st || r->fk_table != st || r->fk >= st->n_fks || r->secondary_fk >= st->n_fks ||
+	    r->fk == r->secondary_fk || st->fks[r->fk].ref_table != m->tables[0] ||
+	    st->fks[r->secondary_fk].ref_table != target->desc->tables[0])
+		return bad(reg, m, r, "its secondary table's foreign keys do not join the two tables");
+	return CALX_OK;
+}
+
 /* The join: a foreign key of the child's table that refers to the parent's table. */
 static int check_join(calx_registry *reg, const calx__mapper *rm, const calx_relationship_desc *r,
                       const calx__mapper *target)
 {
 	const calx_mapper_desc *m = rm->desc;
+	if (r->kind == CALX_REL_MANY_TO_MANY)
+		return check_secondary(reg, rm, r, target);
 	const calx_table_desc *child = r->kind == CALX_REL_MANY_TO_ONE ? m->tables[0] : target->desc->tables[0];
 	const calx_table_desc *parent = r->kind == CALX_REL_MANY_TO_ONE ? target->desc->tables[0] : m->tables[0];
 	if (r->fk_table != child || r->fk >= child->n_fks || child->fks[r->fk].ref_table != parent)
@@ -50,14 +69,12 @@ static int derive(calx_registry *reg, calx__mapper *rm)
 	for (unsigned i = 0; i < m->n_relationships; i++) {
 		const calx_relationship_desc *r = &m->relationships[i];
 		calx__rel *x = &rm->rels[i];
-		size_t field = r->kind == CALX_REL_ONE_TO_MANY ? sizeof(calx_list) : sizeof(void *);
-		if (!r->name ||
-		    (r->kind != CALX_REL_MANY_TO_ONE && r->kind != CALX_REL_ONE_TO_MANY && r->kind != CALX_REL_ONE_TO_ONE) ||
+		/* a pointer (many-to-one, one-to-one) or a CALX_LIST (one-to-many, many-to-many) */
+		bool ptr = r->kind == CALX_REL_MANY_TO_ONE || r->kind == CALX_REL_ONE_TO_ONE;
+		size_t field = ptr ? sizeof(void *) : sizeof(calx_list);
+		if (!r->name || r->kind < CALX_REL_MANY_TO_ONE || r->kind > CALX_REL_ONE_TO_ONE ||
 		    r->offset + field > m->size)
-			return r->kind == CALX_REL_MANY_TO_MANY ? calx_error_set(&reg->err, CALX_EINVAL,
-			                                                         "struct '%s': relationship '%s': many-to-many is not supported yet",
-			                                                         m->name, r->name ? r->name : "?")
-			                                        : bad(reg, m, r, "kind or offset");
+			return bad(reg, m, r, "kind or offset");
 		if (!r->target || r->target->schema != m->schema || r->target->index >= reg->n_mappers ||
 		    reg->mappers[r->target->index].desc != r->target)
 			return bad(reg, m, r, "its target is not a mapper of the schema");
@@ -67,13 +84,25 @@ static int derive(calx_registry *reg, calx__mapper *rm)
 		if (rc != CALX_OK)
 			return rc;
 		x->fk = &r->fk_table->fks[r->fk];
+		x->sfk = r->kind == CALX_REL_MANY_TO_MANY ? &r->secondary->fks[r->secondary_fk] : NULL;
 		x->ref_is_pk = ref_is_pk(r->kind == CALX_REL_MANY_TO_ONE ? x->target : rm, x->fk);
 		x->back = -1;
 	}
 	return CALX_OK;
 }
 
-/* back_populates: the target's relationship of that name, of the other kind, over the same key. */
+/*
+ * back_populates: the target's relationship of that name, of the other
+ * kind, over the same key; a many-to-many's is a many-to-many over the
+ * same secondary, its keys the other way round.
+ */
+static bool mirrors(const calx__rel *x, const calx__rel *o)
+{
+	if (x->desc->kind == CALX_REL_MANY_TO_MANY)
+		return o->desc->kind == CALX_REL_MANY_TO_MANY && o->fk == x->sfk && o->sfk == x->fk;
+	return o->desc->kind != x->desc->kind && o->desc->kind != CALX_REL_MANY_TO_MANY && o->fk == x->fk;
+}
+
 static int pair(calx_registry *reg, calx__mapper *rm)
 {
 	for (unsigned i = 0; i < rm->n_rels; i++) {
@@ -83,8 +112,7 @@ static int pair(calx_registry *reg, calx__mapper *rm)
 			continue;
 		const calx__mapper *t = x->target;
 		for (unsigned k = 0; k < t->n_rels && x->back < 0; k++)
-			if (!strcmp(t->rels[k].desc->name, name) && t->rels[k].desc->kind != x->desc->kind &&
-			    t->rels[k].fk == x->fk)
+			if (!strcmp(t->rels[k].desc->name, name) && mirrors(x, &t->rels[k]))
 				x->back = (int)k;
 		if (x->back < 0)
 			return calx_error_set(&reg->err, CALX_EINVAL,

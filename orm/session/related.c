@@ -47,12 +47,16 @@ int calx__rel_index(calx_session *s, const calx__obj *h, const calx_relationship
 		           rel && rel->name ? rel->name : "");
 		return -1;
 	}
-	/* kind CALX_REL_MANY_TO_ONE stands for a pointer: a many-to-one or a one-to-one */
-	bool pointer = rel->kind != CALX_REL_ONE_TO_MANY;
-	if (kind && (kind == CALX_REL_MANY_TO_ONE ? !pointer : (int)rel->kind != kind)) {
+	/*
+	 * kind CALX_REL_MANY_TO_ONE stands for a pointer (many-to-one,
+	 * one-to-one), CALX_REL_ONE_TO_MANY for a list (one-to-many, many-to-many)
+	 */
+	bool pointer = rel->kind == CALX_REL_MANY_TO_ONE || rel->kind == CALX_REL_ONE_TO_ONE;
+	if (kind && (kind == CALX_REL_MANY_TO_ONE) != pointer) {
 		calx__fail(s, CALX_EINVAL, "relationship '%s.%s' is %s", d->name, rel->name,
 		           pointer ? "a pointer (use calx_related_set)"
-		                   : "a one-to-many (use calx_related_append / _remove)");
+		           : rel->kind == CALX_REL_ONE_TO_MANY ? "a one-to-many (use calx_related_append / _remove)"
+		                                               : "a many-to-many (use calx_related_append / _remove)");
 		return -1;
 	}
 	return (int)(rel - d->relationships);
@@ -353,6 +357,47 @@ static int set_one(calx_session *s, calx__obj *h, unsigned i, void *obj, const c
 	return rc;
 }
 
+calx__m2m_snap *calx__m2m_snap_new(calx_session *s, void *const *items, size_t n, const char *what)
+{
+	calx__m2m_snap *sn = calx__arena_alloc(&s->arena, sizeof *sn + n * sizeof(void *), alignof(calx__m2m_snap));
+	if (!sn) {
+		calx__fail(s, CALX_ENOMEM, "out of memory keeping the members of %s", what);
+		return NULL;
+	}
+	sn->n = n;
+	if (n)
+		memcpy(sn->items, items, n * sizeof(void *));
+	return sn;
+}
+
+/*
+ * Many-to-many: item joins (or leaves) h's list i, and h joins (leaves)
+ * item's list of the other side where that is loaded; both are marked,
+ * as the flush compares their lists with what was loaded.
+ */
+static int m2m_link(calx_session *s, calx__obj *h, unsigned i, calx__obj *t, bool add)
+{
+	const calx__rel *x = &h->m->rels[i];
+	bool back = x->back >= 0 && calx__rel_is_loaded(t, (unsigned)x->back);
+	int rc = calx__mark(s, h);
+	if (rc == CALX_OK && back)
+		rc = calx__mark(s, t);
+	if (rc != CALX_OK)
+		return rc;
+	if (!add) {
+		list_drop(h, i, calx__obj_ptr(t));
+		if (back)
+			list_drop(t, (unsigned)x->back, calx__obj_ptr(h));
+		return CALX_OK;
+	}
+	rc = list_push(s, h, i, calx__obj_ptr(t));
+	if (rc == CALX_OK && back)
+		rc = list_push(s, t, (unsigned)x->back, calx__obj_ptr(h));
+	if (rc == CALX_OK && h->state != CALX__TRANSIENT && h->state != CALX__GONE)
+		rc = calx__rel_cascade_add(s, h);
+	return rc;
+}
+
 int calx_related_set(calx_session *s, void *obj, const calx_relationship_desc *rel, void *target)
 {
 	calx__obj *h;
@@ -382,6 +427,8 @@ int calx_related_append(calx_session *s, void *obj, const calx_relationship_desc
 	if ((rc = whole_list(s, h, i, obj, rel)) != CALX_OK)
 		return rc;
 	calx__rel_set_loaded(h, i);
+	if (rel->kind == CALX_REL_MANY_TO_MANY)
+		return m2m_link(s, h, i, t, true);
 	const calx__rel *x = &h->m->rels[i];
 	if ((rc = calx__mark(s, h)) != CALX_OK)     /* its list is read at flush */
 		return rc;
@@ -406,6 +453,16 @@ int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc
 		return s->err.code;
 	if ((rc = whole_list(s, h, i, obj, rel)) != CALX_OK)
 		return rc;
+	if (rel->kind == CALX_REL_MANY_TO_MANY) {
+		calx_list ml = calx__rel_get_list(h, i);
+		size_t k = 0;
+		while (k < ml.n && calx__list_item(&ml, k) != item)
+			k++;
+		if (k == ml.n)
+			return calx__fail(s, CALX_ENOTFOUND, "relationship '%s.%s': the object is not in the list",
+			                  h->m->desc->name, rel->name);
+		return m2m_link(s, h, i, t, false);
+	}
 	const calx__rel *x = &h->m->rels[i];
 	bool back = x->back >= 0 && calx__rel_get_ptr(t, (unsigned)x->back) == obj, changed = false;
 	calx_list l = calx__rel_get_list(h, i);

@@ -66,6 +66,26 @@ static inline void calx__rel_set_loaded(calx__obj *h, unsigned i)
 	*calx__obj_rel_loaded(h) |= (uint64_t)1 << i;
 }
 
+/*
+ * Many-to-many: the list's members as last loaded or flushed, in the
+ * relationship's snapshot slot (NULL: none, as for an object the program
+ * made). The flush writes association rows for the difference between
+ * the list and this (orm/unitofwork/secondary.c). It lives in the
+ * session's arena; a new one replaces it, the list's array never is it.
+ */
+typedef struct calx__m2m_snap {
+	size_t n;
+	void *items[];
+} calx__m2m_snap;
+
+static inline calx__m2m_snap *calx__m2m_snap_of(const calx__obj *h, unsigned i)
+{
+	return (calx__m2m_snap *)*calx__obj_rel_snap(h, i);
+}
+
+/* A snapshot of n items (copied) in the session's arena; NULL with the error set. */
+calx__m2m_snap *calx__m2m_snap_new(calx_session *s, void *const *items, size_t n, const char *what);
+
 /* The session object under p, or NULL (no error set): in the arena, with the magic, of this session. */
 calx__obj *calx__rel_owned(calx_session *s, const void *p);
 

@@ -236,11 +236,14 @@ int calx_session_begin_nested(calx_session *s)
 		return rc;
 	if (calx__grow((void **)&s->sp.start, &s->sp.cap, s->sp.n + 1, sizeof *s->sp.start) != 0)
 		return calx__fail(s, CALX_ENOMEM, "out of memory opening a savepoint");
+	if ((rc = calx__assoc_savepoint_reserve(s, s->sp.n + 1)) != CALX_OK)
+		return rc;
 	char name[32];
 	savepoint_name(name, sizeof name, s->sp.n + 1);
 	if ((rc = calx__savepoint(s->conn, CALX__SAVEPOINT, name, &s->err)) != CALX_OK)
 		return rc;
 	s->sp.start[s->sp.n++] = s->sp.log_n;
+	calx__assoc_savepoint_begin(s->plan, s->sp.n);     /* many-to-many lists' history (secondary.c) */
 	return CALX_OK;
 }
 
@@ -297,6 +300,7 @@ int calx_session_rollback_nested(calx_session *s)
 		return calx__fail(s, rc, "calx_session_rollback_nested: %.400s; the transaction was rolled back "
 		                  "(call calx_session_rollback())", keep.msg);
 	}
+	calx__assoc_savepoint_rollback(s->plan, s->sp.n);  /* the rows its flushes wrote are gone again */
 	s->failed = false;
 	s->sp.failed = false;
 	pop(s);

@@ -76,6 +76,7 @@ void calx__uow_close(calx_session *s)
 	}
 	if (p->db_gone.v)
 		calx__free(p->db_gone.v);
+	calx__assoc_free(p);
 	s->plan = NULL;         /* the plan itself is the session's memory */
 }
 
@@ -231,6 +232,9 @@ static int run_round(calx_session *s, calx__plan *p, size_t ins0, size_t upd0, s
 		rc = calx__post_update_inserts(s, p);
 	if (rc == CALX_OK)
 		rc = calx__exec_updates(s, p, upd0);
+	/* many-to-many rows: both ends inserted by now, none deleted yet (secondary.c) */
+	if (rc == CALX_OK && calx__assoc_pending(p))
+		rc = calx__assoc_exec(s, p);
 	/* and rows to delete drop theirs first (post_update.c) */
 	if (rc == CALX_OK && p->deletes.n > del0 && s->reg->has_rels)
 		rc = calx__post_update_deletes(s, p, del0);
@@ -339,11 +343,12 @@ int calx__flush(calx_session *s)
 			break;
 		}
 		/* relationships: links, cascades and the keys known before any statement (relate.c) */
-		if (round == 0 && s->reg->has_rels && (rc = calx__rel_prepare(s, p)) != CALX_OK)
+		if (round == 0 && s->reg->has_rels &&
+		    ((rc = calx__rel_prepare(s, p)) != CALX_OK || (rc = calx__assoc_prepare(s, p)) != CALX_OK))
 			break;
 		if ((rc = collect(s, p, round == 0, ins0, upd0, del0)) != CALX_OK)
 			break;
-		if (p->inserts.n == ins0 && p->updates.n == upd0 && p->deletes.n == del0)
+		if (p->inserts.n == ins0 && p->updates.n == upd0 && p->deletes.n == del0 && !calx__assoc_pending(p))
 			break;
 		if (!begun) {
 			begun = true;   /* on failure the connection may be gone: roll back, as after a write */
@@ -359,6 +364,7 @@ int calx__flush(calx_session *s)
 		phase_b(s, p);
 		if (p->n_links)
 			calx__rel_done(s, p);
+		calx__assoc_done(p);
 		if (begun)
 			rc = calx__fire(s, CALX_EVENT_AFTER_FLUSH, NULL);
 		s->flushing = false;
@@ -371,6 +377,7 @@ int calx__flush(calx_session *s)
 		calx__ondelete_clear(p);
 	if (p->n_links)
 		calx__rel_undo(s, p);   /* the foreign keys the links set, as they were */
+	calx__assoc_reset(p);           /* the lists' snapshots stay: the next flush writes the same rows */
 	if (!begun)
 		return rc;      /* nothing was written: the session stays usable */
 	calx__undo_flush(s, p);

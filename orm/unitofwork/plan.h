@@ -14,6 +14,7 @@
 #include <string.h>
 #include "session/session.h"
 #include "unitofwork/graph.h"
+#include "unitofwork/secondary.h"
 
 /* Scratch bitsets of the flush, each reg->max_field_words words. */
 enum calx__plan_bits {
@@ -59,6 +60,7 @@ typedef struct calx__plan {
 	calx__objvec late;
 	bool post_todo;         /* links held for the post-update phase (post_update.c) */
 	calx__objvec db_gone;   /* persistent objects whose rows the database's ON DELETE CASCADE removes (ondelete.c) */
+	calx__assoc_plan assoc; /* many-to-many: rows of secondary tables (secondary.c) */
 	calx__obj *small_rows[3][CALX__PLAN_ROWS];     /* inserts, updates, deletes while short */
 	calx_value small_params[CALX__PLAN_PARAMS];
 } calx__plan;
@@ -152,6 +154,35 @@ int calx__post_update_inserts(calx_session *s, calx__plan *p);
 int calx__post_update_deletes(calx_session *s, calx__plan *p, size_t from);
 /* execute.c: UPDATE of h's columns in set to vals (in field order), matched on the snapshot's key; no listener. */
 int calx__exec_update_cols(calx_session *s, calx__obj *h, const uint64_t *set, const calx_value *vals);
+/*
+ * secondary.c: many-to-many lists in the flush. _prepare (first round,
+ * after calx__rel_prepare): the association rows to insert and delete,
+ * from each changed list against its snapshot and from each deleted end;
+ * nothing changes in memory. _pending: are there any? _exec: send them
+ * (once, after the round's inserts and updates, before its deletes).
+ * _done: the flush worked, the lists' snapshots become what was written
+ * (cannot fail). _reset: forget them (failure too). _free: the memory.
+ */
+int calx__assoc_prepare(calx_session *s, calx__plan *p);
+static inline bool calx__assoc_pending(const calx__plan *p)
+{
+	return p->assoc.n_rows && !p->assoc.written;
+}
+int calx__assoc_exec(calx_session *s, calx__plan *p);
+void calx__assoc_done(calx__plan *p);
+void calx__assoc_reset(calx__plan *p);
+/* The transaction ended: rolled back, the lists get their snapshots from before it; committed, forget those. */
+void calx__assoc_undo_transaction(calx__plan *p);
+void calx__assoc_forget_transaction(calx__plan *p);
+/*
+ * Savepoints (savepoint.c): _reserve before savepoint number depth
+ * (1-based) begins, _begin once it has; _rollback, when it is rolled
+ * back, takes the lists' history back to its start.
+ */
+int calx__assoc_savepoint_reserve(calx_session *s, size_t depth);
+void calx__assoc_savepoint_begin(calx__plan *p, size_t depth);
+void calx__assoc_savepoint_rollback(calx__plan *p, size_t depth);
+void calx__assoc_free(calx__plan *p);
 
 /*
  * ondelete.c: before phase B, the session's persistent objects whose rows

@@ -91,6 +91,8 @@ static int gather(calx_session *s, calx__plan *p, calx__obj *h)
 			rc = add_link(s, p, h, parent, x, (int)i);
 			continue;
 		}
+		if (x->desc->kind == CALX_REL_MANY_TO_MANY)
+			continue;       /* rows of the secondary table, not keys: secondary.c */
 		if (x->back >= 0)
 			continue;       /* the items' pointers say it */
 		if (x->desc->kind == CALX_REL_ONE_TO_ONE) {

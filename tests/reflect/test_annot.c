@@ -122,9 +122,10 @@ static void relationship_options_parse_into_values(void **state)
 	(void)state;
 	assert_int_equal(field("calx:field(back_populates(\"user\"), foreign_keys(\"a\", \"b\"), "
 			       "cascade(\"save-update, delete,delete-orphan\"), lazy(\"raise\"), passive_deletes, "
-			       "uselist(false), post_update)", &o, &e), 0);
+			       "uselist(false), post_update, secondary(\"post_tags\"))", &o, &e), 0);
 	assert_true(o.uselist_off);
 	assert_string_equal(o.back_populates, "user");
+	assert_string_equal(o.secondary, "post_tags");
 	assert_int_equal(o.foreign_keys.n, 2);
 	assert_string_equal(o.foreign_keys.v[1], "b");
 	assert_int_equal(o.cascade, CALX_CASCADE_SAVE_UPDATE | CALX_CASCADE_DELETE | CALX_CASCADE_DELETE_ORPHAN);

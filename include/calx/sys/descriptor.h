@@ -272,7 +272,9 @@ typedef struct calx_relationship_desc {
 	/*
 	 * passive_deletes (one-to-many): deleting the parent neither loads
 	 * the children nor writes them; the foreign key's ON DELETE CASCADE
-	 * or SET NULL does it in the database.
+	 * or SET NULL does it in the database. Many-to-many: deleting this
+	 * side sends no DELETE of its association rows; the secondary's
+	 * ON DELETE CASCADE removes them.
 	 */
 	bool passive_deletes;
 	/*
