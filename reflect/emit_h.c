@@ -83,7 +83,7 @@ static void relation_helpers(calxr__ctx *cx, calxr__buf *b, const calxr__table *
 		for (char *c = h; c && *c; c++)
 			*c = (char)toupper((unsigned char)*c);
 		calxr__buf_printf(b, "#define %s (&%s_mapper.relationships[%u])\n", h ? h : "?", sym, k++);
-		if (r->kind != CALX_REL_ONE_TO_MANY) {	/* a pointer: many-to-one or one-to-one */
+		if (r->kind == CALX_REL_MANY_TO_ONE || r->kind == CALX_REL_ONE_TO_ONE) {	/* a pointer */
 			calxr__buf_printf(b, "/* %s_%s: o->%s, loaded first if it is not (through the identity map, then a get). */\n",
 					 sym, r->name, r->name);
 			calxr__buf_printf(b, "static inline int %s_%s(calx_session *s, struct %s *o, struct %s **out) { int rc = calx_related_load(s, o, %s); if (out) *out = rc == CALX_OK ? o->%s : NULL; return rc; }\n",

@@ -173,8 +173,8 @@ static bool other_sides(calx_relationship_kind a, calx_relationship_kind b)
 static void pair(calxr__ctx *cx, calxr__table *t, calxr__relation *r)
 {
 	calxr__table *tt = &cx->tables[r->target];
-	calx_relationship_kind other = r->kind == CALX_REL_MANY_TO_ONE ? CALX_REL_ONE_TO_MANY
-				     : r->kind == CALX_REL_ONE_TO_MANY ? CALX_REL_MANY_TO_ONE : CALX_REL_MANY_TO_MANY;
+	calx_relationship_kind other = r->kind == CALX_REL_MANY_TO_ONE  ? CALX_REL_ONE_TO_MANY
+				     : r->kind == CALX_REL_MANY_TO_MANY ? CALX_REL_MANY_TO_MANY : CALX_REL_MANY_TO_ONE;
 	bool m2m = r->kind == CALX_REL_MANY_TO_MANY;
 	calxr__relation *found = NULL;
 	unsigned n = 0;

@@ -184,6 +184,43 @@ static void deleting_either_end_deletes_its_rows(void **state)
 	calx_session_free(s);
 }
 
+/* A post deleted with its tags loaded: the rows go, the tags stay as they were (no key of theirs is touched). */
+static void deleting_an_end_with_its_list_loaded_leaves_the_other_ends_alone(void **state)
+{
+	fixture *fx = *state;
+	int64_t p1, p2, c, sql;
+	seed(fx, &p1, &p2, &c, &sql);
+	calx_session *s = fixture_session(fx);
+	struct m2m_post *a;
+	struct m2m_tag **tags;
+	size_t n;
+	assert_ok(s, m2m_post_get(s, p1, &a));
+	assert_ok(s, m2m_post_tags(s, a, &tags, &n));
+	assert_int_equal(n, 2);
+	struct m2m_tag *t0 = tags[0], *t1 = tags[1];
+	int64_t id0 = t0->id, id1 = t1->id;
+	char name0[32], name1[32];
+	memcpy(name0, t0->name, sizeof name0);
+	memcpy(name1, t1->name, sizeof name1);
+	assert_ok(s, calx_session_delete(s, a));
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(rows_of(fx, "m2m_post_tags"), 1);      /* p2's link to c */
+	assert_int_equal(count_rows(fx, &m2m_tag_mapper), 2);
+	struct m2m_tag *x;
+	assert_ok(s, m2m_tag_get(s, id0, &x));
+	assert_ptr_equal(x, t0);
+	assert_int_equal(x->id, id0);
+	assert_memory_equal(x->name, name0, sizeof name0);
+	assert_ok(s, m2m_tag_get(s, id1, &x));
+	assert_int_equal(x->id, id1);
+	assert_memory_equal(x->name, name1, sizeof name1);
+	/* nothing left to write */
+	uint64_t before = statements(s);
+	assert_ok(s, calx_session_flush(s));
+	assert_int_equal(statements(s) - before, 0);
+	calx_session_free(s);
+}
+
 static struct m2m_shelf *shelf(calx_session *s, int32_t site, int32_t no)
 {
 	struct m2m_shelf *sh = m2m_shelf_new(s, .site = site, .no = no, .label = "shelf");
@@ -337,15 +374,16 @@ static void a_failed_flush_rolls_back_and_is_retried(void **state)
 	struct m2m_tag *ts;
 	assert_ok(s, m2m_post_get(s, p2, &b));
 	assert_ok(s, m2m_tag_get(s, sql, &ts));
-	assert_ok(s, m2m_post_tags_append(s, b, ts));
-	struct m2m_post *fresh = post(s, "three");
-	assert_ok(s, m2m_post_tags_append(s, fresh, ts));
-	assert_ok(s, calx_session_add(s, fresh));
-	assert_ok(s, calx_session_rollback(s));        /* the load's transaction ended: the row below goes in */
+	assert_ok(s, m2m_post_tags(s, b, NULL, NULL));  /* b's list as loaded: c */
+	assert_ok(s, calx_session_commit(s));           /* the load's transaction ended: the row below goes in */
 	char sql_text[160];
 	snprintf(sql_text, sizeof sql_text, "INSERT INTO m2m_post_tags (post_id, tag_id) VALUES (%lld, %lld)",
 	         (long long)p2, (long long)sql);
 	assert_int_equal(calx_engine_exec(fx->eng, sql_text), CALX_OK);
+	assert_ok(s, m2m_post_tags_append(s, b, ts));   /* the row is there already: the flush will fail */
+	struct m2m_post *fresh = post(s, "three");
+	assert_ok(s, m2m_post_tags_append(s, fresh, ts));
+	assert_ok(s, calx_session_add(s, fresh));
 	int rc = calx_session_commit(s);
 	assert_int_not_equal(rc, CALX_OK);
 	assert_non_null(strstr(calx_session_errmsg(s), "m2m_post_tags"));
@@ -354,17 +392,33 @@ static void a_failed_flush_rolls_back_and_is_retried(void **state)
 	snprintf(sql_text, sizeof sql_text, "DELETE FROM m2m_post_tags WHERE post_id = %lld AND tag_id = %lld",
 	         (long long)p2, (long long)sql);
 	assert_int_equal(calx_engine_exec(fx->eng, sql_text), CALX_OK);
-	/* as SQLAlchemy: roll back, add again what was pending; the lists are as they were */
+	/*
+	 * As SQLAlchemy: the rollback expires every persistent object and
+	 * forgets its lists (b's link to sql was never written: it is gone);
+	 * the pending post is expunged with its own list kept, so adding it
+	 * again writes it and its row.
+	 */
 	assert_ok(s, calx_session_rollback(s));
-	assert_int_equal(b->tags.n, 2);
+	assert_false(calx_related_is_loaded(s, b, M2M_POST_REL_TAGS));
+	assert_int_equal(b->tags.n, 0);
+	assert_int_equal(fresh->tags.n, 1);
 	assert_ok(s, calx_session_add(s, fresh));
-	assert_ok(s, calx_session_commit(s));           /* the same rows again */
-	assert_int_equal(rows_of(fx, "m2m_post_tags"), 5);
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(rows_of(fx, "m2m_post_tags"), 4);
 	assert_int_equal(count_rows(fx, &m2m_post_mapper), 3);
+	struct m2m_tag **tags;
+	size_t n;
+	assert_ok(s, m2m_post_tags(s, b, &tags, &n));    /* as the database has it */
+	assert_int_equal(n, 1);
+	assert_int_equal(tags[0]->id, c);
 	calx_session_free(s);
 }
 
-/* Rows one flush wrote are gone when a later flush of the same transaction fails: the retry writes them again. */
+/*
+ * Rows one flush wrote are gone when a later flush of the same transaction
+ * fails; after the rollback a list is loaded as the database has it, so
+ * linking again writes the row again (a stale "already written" would not).
+ */
 static void a_rolled_back_transaction_writes_its_rows_again(void **state)
 {
 	fixture *fx = *state;
@@ -381,6 +435,11 @@ static void a_rolled_back_transaction_writes_its_rows_again(void **state)
 	assert_ok(s, calx_session_add(s, dup));
 	assert_int_not_equal(calx_session_commit(s), CALX_OK);
 	assert_ok(s, calx_session_rollback(s));
+	struct m2m_tag **tags;
+	size_t n;
+	assert_ok(s, m2m_post_tags(s, b, &tags, &n));
+	assert_int_equal(n, 1);                         /* c only: the flushed link went with the transaction */
+	assert_ok(s, m2m_post_tags_append(s, b, ts));
 	snprintf(dup->name, sizeof dup->name, "c2");
 	assert_ok(s, calx_session_add(s, dup));
 	assert_ok(s, calx_session_commit(s));
@@ -388,7 +447,11 @@ static void a_rolled_back_transaction_writes_its_rows_again(void **state)
 	calx_session_free(s);
 }
 
-/* A savepoint rolled back takes the lists' history back with its rows: the commit writes them again. */
+/*
+ * A savepoint rolled back takes its rows back, and (as SQLAlchemy) the
+ * lists are forgotten and loaded again as the database has them: what the
+ * savepoint removed is there again, what was flushed before it stays.
+ */
 static void a_rolled_back_savepoint_writes_its_rows_again(void **state)
 {
 	fixture *fx = *state;
@@ -406,9 +469,14 @@ static void a_rolled_back_savepoint_writes_its_rows_again(void **state)
 	assert_ok(s, m2m_post_tags_remove(s, a, tc));
 	assert_ok(s, calx_session_flush(s));
 	assert_ok(s, calx_session_rollback_nested(s));
+	struct m2m_tag **tags;
+	size_t n;
+	assert_ok(s, m2m_post_tags(s, a, &tags, &n));
+	assert_int_equal(n, 2);                         /* c is back in p1's list */
+	assert_true(holds((const void *const *)tags, n, tc));
 	assert_ok(s, calx_session_commit(s));
-	/* 3 seeded, p2-sql added before the savepoint; p1-c removed in it, and written again as removed */
-	assert_int_equal(rows_of(fx, "m2m_post_tags"), 3);
+	/* 3 seeded and p2-sql, flushed before the savepoint; p1-c's removal undone with it */
+	assert_int_equal(rows_of(fx, "m2m_post_tags"), 4);
 	calx_session_free(s);
 }
 
@@ -419,6 +487,7 @@ int main(void)
 		T(both_ends_new_in_one_flush_and_loaded_both_ways),
 		T(remove_and_move_write_only_the_difference),
 		T(deleting_either_end_deletes_its_rows),
+		T(deleting_an_end_with_its_list_loaded_leaves_the_other_ends_alone),
 		T(composite_keys_and_passive_deletes),
 		T(self_referential_sides_are_chosen_by_foreign_keys),
 		T(select_in_loads_a_hundred_posts_tags_in_two_statements),

@@ -34,6 +34,7 @@ static int load_children(calx_session *s, calx__obj *h)
 	for (unsigned i = 0; i < h->m->n_rels; i++) {
 		const calx_relationship_desc *d = h->m->rels[i].desc;
 		if (d->kind == CALX_REL_MANY_TO_ONE || calx__rel_is_loaded(h, i) || d->passive_deletes ||
+		    (d->kind == CALX_REL_MANY_TO_MANY && !(d->cascade & CALX_CASCADE_DELETE)) ||
 		    d->loading == CALX_LOAD_NOLOAD || h->state != CALX__PERSISTENT)
 			continue;
 		int rc = calx_related_load(s, calx__obj_ptr(h), d);
@@ -52,7 +53,8 @@ static int load_children(calx_session *s, calx__obj *h)
 static bool nullifies(const calx__obj *h, unsigned i, bool had_row)
 {
 	const calx_relationship_desc *d = h->m->rels[i].desc;
-	return had_row && d->kind != CALX_REL_MANY_TO_ONE && !(d->cascade & CALX_CASCADE_DELETE) &&
+	return had_row && d->kind != CALX_REL_MANY_TO_ONE && d->kind != CALX_REL_MANY_TO_MANY &&
+	       !(d->cascade & CALX_CASCADE_DELETE) &&
 	       calx__rel_is_loaded(h, i);
 }
 

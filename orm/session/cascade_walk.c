@@ -36,7 +36,7 @@ int calx__cascade_walk(calx_session *s, calx__obj *h, uint32_t cascade, calx__ob
 			const calx_relationship_desc *d = x->m->rels[i].desc;
 			if (!(d->cascade & cascade) || !calx__rel_is_loaded(x, i))
 				continue;
-			if (d->kind == CALX_REL_MANY_TO_ONE) {
+			if (calx__rel_is_pointer(d)) {
 				rc = reach(s, reached, calx__rel_get_ptr(x, i));
 				continue;
 			}

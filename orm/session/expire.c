@@ -53,7 +53,7 @@ void calx__expire_relations(calx__obj *h)
 		return;
 	static const calx_list empty = { NULL, 0, 0 };
 	for (unsigned i = 0; i < m->n_rels; i++) {
-		if (m->rels[i].desc->kind == CALX_REL_MANY_TO_ONE) {
+		if (calx__rel_is_pointer(m->rels[i].desc)) {
 			calx__rel_put_ptr(h, i, NULL);
 			*calx__obj_rel_snap(h, i) = NULL;
 		} else {

@@ -139,7 +139,7 @@ static bool gives(const calx__merge_src *src, unsigned i)
 		return calx__rel_is_loaded(src->h, i);
 	const calx_relationship_desc *d = src->m->rels[i].desc;
 	const char *at = (const char *)src->ptr + d->offset;
-	if (d->kind == CALX_REL_MANY_TO_ONE) {
+	if (calx__rel_is_pointer(d)) {
 		void *p;
 		memcpy(&p, at, sizeof p);
 		return p != NULL;
@@ -189,7 +189,7 @@ static int cascade(calx_session *s, merge_walk *w, const merge_entry *e)
 		const char *at = (const char *)src->ptr + d->offset;
 		calx__merge_src c;
 		calx__obj *ct = NULL;
-		if (d->kind == CALX_REL_MANY_TO_ONE) {
+		if (calx__rel_is_pointer(d)) {
 			void *p;
 			memcpy(&p, at, sizeof p);
 			if (p && ((rc = child_src(s, src, i, p, &c)) != CALX_OK || (rc = resolve(s, w, &c, &ct)) != CALX_OK))

@@ -101,7 +101,7 @@ int calx__rel_cascade_add(calx_session *s, calx__obj *h)
 			const calx_relationship_desc *d = x->m->rels[i].desc;
 			if (!(d->cascade & CALX_CASCADE_SAVE_UPDATE))
 				continue;
-			if (d->kind != CALX_REL_ONE_TO_MANY) {        /* a pointer */
+			if (calx__rel_is_pointer(d)) {
 				void *p = calx__rel_get_ptr(x, i);
 				if (p)
 					rc = reach(s, &stack, x, i, p);

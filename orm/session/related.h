@@ -27,6 +27,12 @@ static inline void **calx__obj_rel_snap(const calx__obj *h, unsigned i)
 	return (void **)(calx__obj_rel_loaded(h) + 1) + i;
 }
 
+/* Is the relationship's field a pointer (many-to-one, one-to-one), not a CALX_LIST (one-to-many, many-to-many)? */
+static inline bool calx__rel_is_pointer(const calx_relationship_desc *d)
+{
+	return d->kind == CALX_REL_MANY_TO_ONE || d->kind == CALX_REL_ONE_TO_ONE;
+}
+
 /* The many-to-one pointer of relationship i, as the program holds it. */
 static inline void *calx__rel_get_ptr(const calx__obj *h, unsigned i)
 {
