@@ -6,8 +6,10 @@
  *   child is known and written before its parent; with passive_deletes
  *   it is not loaded, and the database's ON DELETE removes the rows
  *   (unitofwork/ondelete.c then drops those of them the session holds).
- *   A many-to-one with "delete" deletes its target when the pointer is
- *   set (it is not loaded for that).
+ *   A many-to-one (the pointer side of a one-to-one too) with "delete"
+ *   deletes its target; an unloaded pointer is loaded for that (the
+ *   identity map first, then one get), as SQLAlchemy loads it, unless
+ *   passive_deletes.
  * - no "delete" on a one-to-many (the default): the children stay, and
  *   their foreign keys become NULL, as SQLAlchemy's default does; a NOT
  *   NULL foreign key refuses with CALX_ENOTNULL before anything changes.
@@ -26,16 +28,18 @@
 
 /*
  * The lists of h's one-to-many relationships, loaded unless the database
- * is left to do the work; while h is still persistent (a deleted
- * object's children are not loaded).
+ * is left to do the work, and the targets of its many-to-one
+ * relationships with the delete cascade (to delete them); while h is
+ * still persistent (a deleted object's relationships are not loaded).
  */
 static int load_children(calx_session *s, calx__obj *h)
 {
 	for (unsigned i = 0; i < h->m->n_rels; i++) {
 		const calx_relationship_desc *d = h->m->rels[i].desc;
-		if (d->kind == CALX_REL_MANY_TO_ONE || calx__rel_is_loaded(h, i) || d->passive_deletes ||
-		    (d->kind == CALX_REL_MANY_TO_MANY && !(d->cascade & CALX_CASCADE_DELETE)) ||
-		    d->loading == CALX_LOAD_NOLOAD || h->state != CALX__PERSISTENT)
+		if (((d->kind == CALX_REL_MANY_TO_ONE || d->kind == CALX_REL_MANY_TO_MANY) &&
+		     !(d->cascade & CALX_CASCADE_DELETE)) ||
+		    calx__rel_is_loaded(h, i) || d->passive_deletes || d->loading == CALX_LOAD_NOLOAD ||
+		    h->state != CALX__PERSISTENT)
 			continue;
 		int rc = calx_related_load(s, calx__obj_ptr(h), d);
 		if (rc != CALX_OK)

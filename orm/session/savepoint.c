@@ -80,6 +80,11 @@ int calx__savepoint_note(calx_session *s, const calx__plan *p, size_t ins0, size
 	return rc;
 }
 
+int calx__savepoint_note_changed(calx_session *s, calx__obj *h)
+{
+	return note(s, h, true);
+}
+
 static void restore_snap(calx__obj *h, const unsigned char *from)
 {
 	const calx__mapper *m = h->m;

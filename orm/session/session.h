@@ -233,6 +233,8 @@ void calx__savepoints_forget(calx_session *s);
 struct calx__plan;
 /* Note the objects of this round of a flush (savepoint.c), when a savepoint is open. */
 int calx__savepoint_note(calx_session *s, const struct calx__plan *p, size_t ins0, size_t upd0, size_t del0);
+/* The same for one persistent object whose row the database changed on its own (ON DELETE SET NULL). */
+int calx__savepoint_note_changed(calx_session *s, calx__obj *h);
 
 /* Expiry (expire.c): mark every persistent object expired (commit does, unless keep_on_commit). */
 void calx__expire_all(calx_session *s);

@@ -77,6 +77,8 @@ void calx__uow_close(calx_session *s)
 	if (p->db_gone.v)
 		calx__free(p->db_gone.v);
 	calx__assoc_free(p);
+	if (p->db_nulled)
+		calx__free(p->db_nulled);
 	s->plan = NULL;         /* the plan itself is the session's memory */
 }
 
@@ -315,6 +317,9 @@ static void phase_b(calx_session *s, calx__plan *p)
 		calx__idmap_remove(s, h);
 		log_obj(s, h, CALX__GONE_IN_TXN);
 	}
+	/* keys the database's ON DELETE SET NULL cleared: cleared here too (ondelete_null.c) */
+	if (p->n_nulled)
+		calx__ondelete_apply_nulls(s, p);
 	if (p->db_gone.n)
 		calx__ondelete_clear(p);
 	/* objects dropped from pending by a delete stay transient, off the list */
@@ -373,7 +378,7 @@ int calx__flush(calx_session *s)
 		return rc;
 	}
 	s->flushing = false;
-	if (p->db_gone.n)
+	if (p->db_gone.n || p->n_nulled)
 		calx__ondelete_clear(p);
 	if (p->n_links)
 		calx__rel_undo(s, p);   /* the foreign keys the links set, as they were */

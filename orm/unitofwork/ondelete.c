@@ -13,12 +13,12 @@
  * them gone as it makes the flush's own deletes gone (and a rollback puts
  * them back, as it puts those back).
  *
- * ondelete="SET NULL" is not mirrored: the child stays in the session
- * with the foreign key it had (expire or refresh it to read the NULL).
+ * ondelete="SET NULL" is mirrored too, after this (ondelete_null.c): the
+ * children keep their rows, with the key NULL.
  *
  * Cost: nothing unless the flush deleted rows and the registry has a
- * CASCADE foreign key; then O(gone x objects) comparisons, gone being the
- * flush's deletes and what they cascade to.
+ * CASCADE (or SET NULL) foreign key; then O(gone x objects) comparisons,
+ * gone being the flush's deletes and what they cascade to.
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -38,8 +38,7 @@ static bool same_value(const calx_value *a, const calx_value *b)
 	return a->u.s.n == b->u.s.n && !memcmp(a->u.s.p, b->u.s.p, a->u.s.n);
 }
 
-/* Does child's foreign key fk hold parent's referenced columns? */
-static bool refers_to(const calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent)
+bool calx__ondelete_refers_to(const calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent)
 {
 	const calx_mapper_desc *cd = child->m->desc, *pd = parent->m->desc;
 	calx_error ignored;
@@ -60,29 +59,27 @@ static bool cascades_from(const calx__obj *child, const calx__obj *parent)
 	for (unsigned f = 0; f < t->n_fks; f++) {
 		const calx_fk_desc *fk = &t->fks[f];
 		if (fk->ref_table == pt && fk->ondelete && !strcmp(fk->ondelete, "CASCADE") &&
-		    refers_to(child, fk, parent))
+		    calx__ondelete_refers_to(child, fk, parent))
 			return true;
 	}
 	return false;
 }
 
-static bool any_cascade_fk(const calx_registry *reg)
+/* Has some table of the registry a foreign key with this ON DELETE action? */
+static bool any_fk(const calx_registry *reg, const char *action)
 {
 	for (unsigned i = 0; i < reg->n_mappers; i++) {
 		const calx_table_desc *t = reg->mappers[i].desc->tables[0];
 		for (unsigned f = 0; f < t->n_fks; f++)
-			if (t->fks[f].ondelete && !strcmp(t->fks[f].ondelete, "CASCADE"))
+			if (t->fks[f].ondelete && !strcmp(t->fks[f].ondelete, action))
 				return true;
 	}
 	return false;
 }
 
-int calx__ondelete_collect(calx_session *s, calx__plan *p)
+static int collect_gone(calx_session *s, calx__plan *p)
 {
 	calx__objvec *gone = &p->db_gone;
-	gone->n = 0;
-	if (!p->deletes.n || !any_cascade_fk(s->reg))
-		return CALX_OK;
 	/* parents: the flush's deletes, then what they cascaded to (gone grows as it goes) */
 	for (size_t j = 0; j < p->deletes.n + gone->n; j++) {
 		const calx__obj *parent = j < p->deletes.n ? p->deletes.v[j] : gone->v[j - p->deletes.n];
@@ -99,9 +96,23 @@ int calx__ondelete_collect(calx_session *s, calx__plan *p)
 	return CALX_OK;
 }
 
+int calx__ondelete_collect(calx_session *s, calx__plan *p)
+{
+	p->db_gone.n = 0;
+	p->n_nulled = 0;
+	if (!p->deletes.n)
+		return CALX_OK;
+	int rc = any_fk(s->reg, "CASCADE") ? collect_gone(s, p) : CALX_OK;
+	/* after CASCADE: a child the database deleted is not one it set NULL */
+	if (rc == CALX_OK && any_fk(s->reg, "SET NULL"))
+		rc = calx__ondelete_collect_nulls(s, p);
+	return rc;
+}
+
 void calx__ondelete_clear(calx__plan *p)
 {
 	for (size_t i = 0; i < p->db_gone.n; i++)
 		p->db_gone.v[i]->flags &= (uint16_t)~CALX__DB_GONE;
 	p->db_gone.n = 0;
+	p->n_nulled = 0;
 }

@@ -61,6 +61,8 @@ typedef struct calx__plan {
 	bool post_todo;         /* links held for the post-update phase (post_update.c) */
 	calx__objvec db_gone;   /* persistent objects whose rows the database's ON DELETE CASCADE removes (ondelete.c) */
 	calx__assoc_plan assoc; /* many-to-many: rows of secondary tables (secondary.c) */
+	struct calx__set_null *db_nulled;       /* foreign keys its ON DELETE SET NULL cleared (ondelete_null.c) */
+	size_t n_nulled, cap_nulled;
 	calx__obj *small_rows[3][CALX__PLAN_ROWS];     /* inserts, updates, deletes while short */
 	calx_value small_params[CALX__PLAN_PARAMS];
 } calx__plan;
@@ -192,6 +194,24 @@ void calx__assoc_free(calx__plan *p);
  */
 int calx__ondelete_collect(calx_session *s, calx__plan *p);
 void calx__ondelete_clear(calx__plan *p);
+/* Does child's foreign key fk hold parent's referenced columns (NULL matches nothing)? */
+bool calx__ondelete_refers_to(const calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent);
+
+/*
+ * ondelete_null.c: ON DELETE SET NULL mirrored. _collect (from
+ * calx__ondelete_collect, before phase B) lists each persistent object
+ * whose SET NULL foreign key holds the key of a row this flush deleted
+ * (or the database's CASCADE did), keeping what a rollback needs; phase B
+ * calls _apply, which cannot fail: the key NULL in the object and its
+ * snapshot, its pointer NULL, and out of the parent's loaded list.
+ */
+typedef struct calx__set_null {
+	calx__obj *child;
+	const calx_fk_desc *fk;         /* of child's table */
+	calx__obj *parent;              /* the deleted row's object */
+} calx__set_null;
+int calx__ondelete_collect_nulls(calx_session *s, calx__plan *p);
+void calx__ondelete_apply_nulls(calx_session *s, calx__plan *p);
 
 /* undo.c */
 /* Keep what rollback needs of a persistent object before its first change in the transaction. */
