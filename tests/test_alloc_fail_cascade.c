@@ -7,11 +7,19 @@
  * the stamp go by the database's ON DELETE CASCADE and the session notes
  * them gone (the list of them grows: the flush's bookkeeping). Each
  * allocation fails in turn, on each dialect.
+ *
+ * And on tests/models/gaps.h: a team with players and a note is
+ * committed; another session holds them, deletes the team inside a
+ * savepoint (the database's ON DELETE SET NULL clears their keys, and the
+ * session notes each one to clear it too, keeping what a rollback needs)
+ * and a car whose owner is not loaded (cascade("all") on the pointer:
+ * the owner is loaded and deleted with it).
  */
 #include <stdio.h>
 #include <string.h>
 #include "test_alloc_fail.h"
 #include "rel.calx.h"
+#include "gaps.calx.h"
 
 #define N_CHILDREN 5
 
@@ -115,10 +123,109 @@ static void cascades_survive_every_allocation_failure(void **state)
 	fail_each_allocation(&sc);
 }
 
+static int add_team(calx_session *s)
+{
+	struct gap_team *t = gap_team_new(s, .name = "reds");
+	struct gap_owner *o = gap_owner_new(s, .name = "ann");
+	struct gap_car *c = gap_car_new(s, .plate = "A-1");
+	if (!t || !o || !c)
+		return calx_session_errcode(s);
+	int rc = calx_session_add(s, t);
+	if (rc == CALX_OK)
+		rc = gap_car_set_owner(s, c, o);
+	if (rc == CALX_OK)
+		rc = calx_session_add(s, c);
+	for (int k = 0; k < N_CHILDREN && rc == CALX_OK; k++) {
+		struct gap_player *p = gap_player_new(s);
+		if (!p)
+			return calx_session_errcode(s);
+		snprintf(p->name, sizeof p->name, "p%d", k);
+		rc = gap_team_players_append(s, t, p);
+	}
+	if (rc == CALX_OK)
+		rc = calx_session_flush(s);
+	struct gap_note *n = rc == CALX_OK ? gap_note_new(s, .text = "memo", .team_id = CALX_SOME(t->id)) : NULL;
+	if (rc == CALX_OK)
+		rc = n ? calx_session_add(s, n) : calx_session_errcode(s);
+	return rc == CALX_OK ? calx_session_commit(s) : rc;
+}
+
+/* The players and the note held, the team deleted in a savepoint, the car deleted; every held key NULL after. */
+static int delete_team(calx_session *s)
+{
+	void **players, **notes, *obj;
+	size_t np, nn;
+	calx_select *q = calx_select_new(s, &gap_player_mapper), *qn = calx_select_new(s, &gap_note_mapper),
+	            *qt = calx_select_new(s, &gap_team_mapper), *qc = calx_select_new(s, &gap_car_mapper);
+	int rc = q && qn && qt && qc ? calx_select_all(q, &players, &np) : calx_session_errcode(s);
+	if (rc == CALX_OK)
+		rc = calx_select_all(qn, &notes, &nn);
+	if (rc == CALX_OK)
+		rc = calx_select_one(qt, &obj);
+	if (rc == CALX_OK && (np != N_CHILDREN || nn != 1))
+		rc = CALX_EINVAL;
+	if (rc == CALX_OK && (rc = calx_session_begin_nested(s)) == CALX_OK &&
+	    (rc = calx_session_delete(s, obj)) == CALX_OK && (rc = calx_session_commit_nested(s)) == CALX_OK &&
+	    (rc = calx_select_one(qc, &obj)) == CALX_OK && (rc = calx_session_delete(s, obj)) == CALX_OK)
+		rc = calx_session_commit(s);
+	for (size_t k = 0; rc == CALX_OK && k < np; k++)
+		if (((struct gap_player *)players[k])->team_id.has_value || ((struct gap_player *)players[k])->team)
+			rc = CALX_EINVAL;
+	if (rc == CALX_OK && ((struct gap_note *)notes[0])->team_id.has_value)
+		rc = CALX_EINVAL;
+	calx_select_free(q);
+	calx_select_free(qn);
+	calx_select_free(qt);
+	calx_select_free(qc);
+	return rc;
+}
+
+static int set_null(calx_engine *eng, calx_registry *harness_reg)
+{
+	(void)harness_reg;
+	calx_registry *reg = NULL;
+	calx_session *s = NULL;
+	int rc = calx_registry_open(&reg, &gaps_schema, NULL);
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK && (rc = add_team(s)) != CALX_OK)
+		calx_session_rollback(s);
+	calx_session_free(s);
+	s = NULL;
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK && (rc = delete_team(s)) != CALX_OK)
+		calx_session_rollback(s);
+	calx_session_free(s);
+	calx_registry_free(reg);
+	return rc;
+}
+
+/* 0 empty, 1 the team with its players, note, car and owner, 2 the team, car and owner deleted */
+static long set_null_state(calx_session *s)
+{
+	long teams = alloc_fail_count(s, &gap_team_mapper), players = alloc_fail_count(s, &gap_player_mapper),
+	     notes = alloc_fail_count(s, &gap_note_mapper), cars = alloc_fail_count(s, &gap_car_mapper),
+	     owners = alloc_fail_count(s, &gap_owner_mapper);
+	if (teams < 0 || players < 0 || notes < 0 || cars < 0 || owners < 0)
+		return ALLOC_FAIL_BROKEN;
+	if (!teams && !players && !notes && !cars && !owners)
+		return 0;
+	if (teams == 1 && players == N_CHILDREN && notes == 1 && cars == 1 && owners == 1)
+		return 1;
+	if (!teams && players == N_CHILDREN && notes == 1 && !cars && !owners)
+		return 2;
+	return ALLOC_FAIL_PARTIAL;
+}
+
+static void set_null_survives_every_allocation_failure(void **state)
+{
+	(void)state;
+	static const alloc_scenario sc = { "set_null", &gaps_schema, set_null, set_null_state, 2 };
+	fail_each_allocation(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cascades_survive_every_allocation_failure),
+		cmocka_unit_test(set_null_survives_every_allocation_failure),
 	};
 	return RUN_ON_ALL_DIALECTS("alloc_fail_cascade", tests);
 }
