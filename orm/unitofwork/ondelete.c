@@ -24,6 +24,7 @@
 #include "calx/calx.h"
 #include "mapping/value.h"
 #include "session/session.h"
+#include "sql/ast.h"
 #include "unitofwork/plan.h"
 #include "unitofwork/uow.h"
 
@@ -65,13 +66,13 @@ static bool cascades_from(const calx__obj *child, const calx__obj *parent)
 	return false;
 }
 
-/* Has some table of the registry a foreign key with this ON DELETE action? */
-static bool any_fk(const calx_registry *reg, const char *action)
+/* Has some table of the registry a foreign key with this ON DELETE action (CALX__FK_)? */
+static bool any_fk(const calx_registry *reg, int action)
 {
 	for (unsigned i = 0; i < reg->n_mappers; i++) {
 		const calx_table_desc *t = reg->mappers[i].desc->tables[0];
 		for (unsigned f = 0; f < t->n_fks; f++)
-			if (t->fks[f].ondelete && !strcmp(t->fks[f].ondelete, action))
+			if (calx__fk_action(t->fks[f].ondelete) == action)
 				return true;
 	}
 	return false;
@@ -102,9 +103,9 @@ int calx__ondelete_collect(calx_session *s, calx__plan *p)
 	p->n_nulled = 0;
 	if (!p->deletes.n)
 		return CALX_OK;
-	int rc = any_fk(s->reg, "CASCADE") ? collect_gone(s, p) : CALX_OK;
+	int rc = any_fk(s->reg, CALX__FK_CASCADE) ? collect_gone(s, p) : CALX_OK;
 	/* after CASCADE: a child the database deleted is not one it set NULL */
-	if (rc == CALX_OK && any_fk(s->reg, "SET NULL"))
+	if (rc == CALX_OK && any_fk(s->reg, CALX__FK_SET_NULL))
 		rc = calx__ondelete_collect_nulls(s, p);
 	return rc;
 }

@@ -31,20 +31,21 @@
 #include "mapping/value.h"
 #include "session/related.h"
 #include "session/session.h"
+#include "sql/ast.h"
 #include "sql/statements.h"
 #include "unitofwork/plan.h"
 #include "unitofwork/uow.h"
 
 static bool sets_null(const calx_fk_desc *fk, const calx_table_desc *parent_table)
 {
-	return fk->ref_table == parent_table && fk->ondelete && !strcmp(fk->ondelete, "SET NULL");
+	return fk->ref_table == parent_table && calx__fk_action(fk->ondelete) == CALX__FK_SET_NULL;
 }
 
 static int note(calx_session *s, calx__plan *p, calx__obj *c, const calx_fk_desc *fk, calx__obj *parent)
 {
 	if (calx__grow((void **)&p->db_nulled, &p->cap_nulled, p->n_nulled + 1, sizeof *p->db_nulled) != 0)
-		return calx__fail(s, CALX_ENOMEM, "out of memory noting the struct %s keys the database's ON DELETE "
-		                  "SET NULL cleared after deleting a struct %s", c->m->desc->name, parent->m->desc->name);
+		return calx__fail(s, CALX_ENOMEM, "out of memory noting the struct %s keys the database set NULL "
+		                  "(its ON DELETE rule) after deleting a struct %s", c->m->desc->name, parent->m->desc->name);
 	p->db_nulled[p->n_nulled++] = (calx__set_null){ c, fk, parent };
 	/* the row changed in this transaction: a rollback puts the key back, as for an UPDATE */
 	int rc = calx__undo_keep(s, c);
