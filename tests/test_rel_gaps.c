@@ -8,7 +8,8 @@
  *   a league deleted takes its teams by the database's CASCADE and their
  *   players' keys go NULL, each player out of its team's loaded list.
  * - A delete cascade on a many-to-one whose pointer is not loaded: the
- *   target is loaded (one get, or the identity map) and deleted.
+ *   target is loaded (one get, or the identity map) and deleted; on a
+ *   one-to-many with passive_deletes, nothing is loaded.
  * - Association objects: order lines keyed by (order_id, item_id) with a
  *   quantity, built through the helpers and written by one flush, loaded
  *   order -> lines -> item select-in, a line removed (delete-orphan), an
@@ -278,6 +279,55 @@ static void a_many_to_one_delete_cascade_loads_the_target(void **state)
 	assert_int_equal(count_rows(fx, &gap_owner_mapper), 0);
 }
 
+/*
+ * A one-to-many with the delete cascade and passive_deletes, not loaded:
+ * the delete loads nothing and the database's CASCADE takes the members
+ * (the session hands out none of them after); loaded, the flush deletes
+ * the members itself, as SQLAlchemy does with the objects it holds.
+ */
+static void passive_deletes_with_the_delete_cascade_load_nothing(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s0 = fx->s;
+	int64_t crew[2], member[2];
+	for (int k = 0; k < 2; k++) {
+		struct gap_crew *c = gap_crew_new(s0, .name = "crew");
+		struct gap_member *m = gap_member_new(s0, .name = "m");
+		assert_non_null(c);
+		assert_non_null(m);
+		assert_ok(s0, gap_crew_members_append(s0, c, m));
+		assert_ok(s0, calx_session_add(s0, c));
+		assert_ok(s0, calx_session_flush(s0));
+		crew[k] = c->id;
+		member[k] = m->id;
+	}
+	assert_ok(s0, calx_session_commit(s0));
+
+	calx_session *s = fixture_session(fx);
+	struct gap_crew *c;
+	struct gap_member *m, *again;
+	assert_ok(s, gap_crew_get(s, crew[0], &c));
+	assert_ok(s, gap_member_get(s, member[0], &m));
+	uint64_t before = statements(s);
+	assert_ok(s, calx_session_delete(s, c));
+	assert_int_equal(statements(s) - before, 0);
+	assert_false(calx_related_is_loaded(s, c, GAP_CREW_REL_MEMBERS));
+	assert_ok(s, calx_session_flush(s));
+	assert_calx(s, gap_member_get(s, member[0], &again), CALX_ENOTFOUND);
+	/* the list loaded: its members are the flush's own deletes */
+	struct gap_member **ms;
+	size_t n;
+	assert_ok(s, gap_crew_get(s, crew[1], &c));
+	assert_ok(s, gap_crew_members(s, c, &ms, &n));
+	assert_int_equal(n, 1);
+	assert_ok(s, calx_session_delete(s, c));
+	assert_ok(s, calx_session_commit(s));
+	assert_calx(s, gap_member_get(s, member[1], &again), CALX_ENOTFOUND);
+	calx_session_free(s);
+	assert_int_equal(count_rows(fx, &gap_crew_mapper), 0);
+	assert_int_equal(count_rows(fx, &gap_member_mapper), 0);
+}
+
 /* An order of two lines over two items, built in memory through the helpers; one flush. */
 static int64_t order_with_lines(fixture *fx, int64_t *items)
 {
@@ -389,6 +439,7 @@ int main(void)
 		T(a_failed_flush_leaves_the_keys_as_they_were),
 		T(a_cascade_then_set_null_empties_the_loaded_list),
 		T(a_many_to_one_delete_cascade_loads_the_target),
+		T(passive_deletes_with_the_delete_cascade_load_nothing),
 		T(association_objects_load_select_in_and_cascade),
 	};
 	return RUN_ON_ALL_DIALECTS("rel_gaps", tests);

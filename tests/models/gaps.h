@@ -66,6 +66,23 @@ struct CALX_TABLE("gap_cars") gap_car {
 };
 
 /*
+ * A one-to-many with cascade("all, delete-orphan") and passive_deletes,
+ * as SQLAlchemy's documentation pairs them: a crew deleted does not load
+ * its members, the database's ON DELETE CASCADE deletes them.
+ */
+struct CALX_TABLE("gap_crews") gap_crew {
+	int64_t id CALX(primary_key);
+	char name[16];
+	CALX_LIST(struct gap_member) members CALX(cascade("all, delete-orphan"), passive_deletes);
+};
+
+struct CALX_TABLE("gap_members") gap_member {
+	int64_t id CALX(primary_key);
+	char name[16];
+	int64_t crew_id CALX(foreign_key("gap_crews.id", ondelete="CASCADE"));
+};
+
+/*
  * The association object pattern: an order line maps the association
  * table of orders and items, with a column of its own (the quantity).
  * Its key is the two foreign keys; it is many-to-one to both, and each
