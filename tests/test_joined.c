@@ -10,7 +10,8 @@
  * flushed, is the one handed out and keeps its changes; a select-in level
  * below a joined one; many-to-many (posts and tags): 100 posts in 1
  * statement with select-in's lists, a page of posts, a path through two
- * many-to-many joins, a joined list that the flush compares with. Every
+ * many-to-many joins, a joined list that the flush compares with, both
+ * sides of a self-referential many-to-many at once. Every
  * test runs on SQLite and PostgreSQL.
  */
 #include <stdio.h>
@@ -874,6 +875,61 @@ static void a_joined_list_flushes_like_any_other(void **state)
 	calx_session_free(s);
 }
 
+/* Both sides of a self-referential many-to-many in one statement: the people table three times, the secondary twice. */
+static void a_self_referential_many_to_many_joins_both_sides(void **state)
+{
+	fixture *fx = *state;
+	/* ann -> bob, cid; bob -> cid; dan: nobody */
+	static const char *const names[] = { "ann", "bob", "cid", "dan" };
+	struct jnd_person *p[4];
+	for (int i = 0; i < 4; i++) {
+		p[i] = jnd_person_new(fx->s);
+		assert_non_null(p[i]);
+		snprintf(p[i]->name, sizeof p[i]->name, "%s", names[i]);
+		assert_ok(fx->s, calx_session_add(fx->s, p[i]));
+	}
+	assert_ok(fx->s, jnd_person_friends_append(fx->s, p[0], p[1]));
+	assert_ok(fx->s, jnd_person_friends_append(fx->s, p[0], p[2]));
+	assert_ok(fx->s, jnd_person_friend_of_append(fx->s, p[2], p[1]));      /* bob -> cid, from cid's side */
+	assert_ok(fx->s, calx_session_commit(fx->s));
+
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_person_mapper);
+	assert_non_null(q);
+	calx_order_by(q, JND_PERSON_NAME, CALX_ASC);
+	assert_ok(s, calx_select_load(q, JND_PERSON_REL_FRIENDS, CALX_LOAD_JOINED));
+	assert_ok(s, calx_select_load(q, JND_PERSON_REL_FRIEND_OF, CALX_LOAD_JOINED));
+	void **items;
+	size_t n;
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, 4);
+	struct jnd_person *const *got = (struct jnd_person *const *)items;
+	/* friends, then friend_of, as names in key order */
+	static const char *const want[4][2] = { { "bob cid", "" }, { "cid", "ann" }, { "", "ann bob" }, { "", "" } };
+	before = statements(s);
+	for (int i = 0; i < 4; i++) {
+		const calx_list *lists[2] = { (const calx_list *)&got[i]->friends, (const calx_list *)&got[i]->friend_of };
+		assert_string_equal(got[i]->name, names[i]);
+		assert_true(calx_related_is_loaded(s, got[i], JND_PERSON_REL_FRIENDS));
+		assert_true(calx_related_is_loaded(s, got[i], JND_PERSON_REL_FRIEND_OF));
+		for (int side = 0; side < 2; side++) {
+			char text[32] = "";
+			for (size_t k = 0; k < lists[side]->n; k++) {
+				const struct jnd_person *o = lists[side]->items[k];
+				/* the same object as the select's own row for that person */
+				assert_ptr_equal(o, got[o->name[0] == 'a' ? 0 : o->name[0] == 'b' ? 1 : o->name[0] == 'c' ? 2 : 3]);
+				snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", k ? " " : "", o->name);
+			}
+			assert_string_equal(text, want[i][side]);
+		}
+	}
+	assert_int_equal(statements(s) - before, 0);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, jnd_setup, fixture_teardown)
@@ -894,6 +950,7 @@ int main(void)
 		T(a_limit_counts_posts_not_tag_rows),
 		T(a_path_through_many_to_many_takes_one_statement),
 		T(a_joined_list_flushes_like_any_other),
+		T(a_self_referential_many_to_many_joins_both_sides),
 	};
 	return RUN_ON_ALL_DIALECTS("joined", tests);
 }
