@@ -3,8 +3,10 @@
  * users with two addresses each, and a note on each address, are
  * committed; then one session selects the users with their addresses
  * joined and, below, the addresses' notes select-in; another the
- * addresses with their users joined (many-to-one). Each allocation fails
- * in turn, on each dialect.
+ * addresses with their users joined (many-to-one); a third two posts
+ * with their tags joined (many-to-many: through the association table),
+ * one post with both tags, one with none. Each allocation fails in turn,
+ * on each dialect.
  */
 #include <stdio.h>
 #include <string.h>
@@ -48,7 +50,46 @@ static int add_users(calx_session *s)
 		if (rc == CALX_OK)
 			rc = calx_session_flush(s);
 	}
+	/* posts p0 (tags a and b) and p1 (no tags), in the same commit */
+	struct jnd_post *p0 = jnd_post_new(s), *p1 = jnd_post_new(s);
+	struct jnd_tag *a = jnd_tag_new(s), *b = jnd_tag_new(s);
+	if (rc == CALX_OK && (!p0 || !p1 || !a || !b))
+		return calx_session_errcode(s);
+	if (rc == CALX_OK) {
+		snprintf(p0->title, sizeof p0->title, "p0");
+		snprintf(p1->title, sizeof p1->title, "p1");
+		snprintf(a->name, sizeof a->name, "a");
+		snprintf(b->name, sizeof b->name, "b");
+		rc = jnd_post_tags_append(s, p0, a);
+	}
+	if (rc == CALX_OK)
+		rc = jnd_post_tags_append(s, p0, b);
+	if (rc == CALX_OK)
+		rc = calx_session_add(s, p0);
+	if (rc == CALX_OK)
+		rc = calx_session_add(s, p1);
 	return rc == CALX_OK ? calx_session_commit(s) : rc;
+}
+
+/* The posts with their tags joined: p0 with both, p1 with none, both lists loaded. */
+static int posts_with_tags(calx_session *s)
+{
+	size_t n = 0;
+	void **items;
+	calx_select *q = calx_select_new(s, &jnd_post_mapper);
+	int rc = q ? calx_select_load(q, JND_POST_REL_TAGS, CALX_LOAD_JOINED) : calx_session_errcode(s);
+	if (rc == CALX_OK)
+		calx_order_by(q, JND_POST_TITLE, CALX_ASC);
+	if (rc == CALX_OK)
+		rc = calx_select_all(q, &items, &n);
+	if (rc == CALX_OK) {
+		struct jnd_post *const *ps = (struct jnd_post *const *)items;
+		if (n != 2 || ps[0]->tags.n != 2 || ps[1]->tags.n != 0 ||
+		    !calx_related_is_loaded(s, ps[1], JND_POST_REL_TAGS))
+			rc = CALX_EINVAL;
+	}
+	calx_select_free(q);
+	return rc;
 }
 
 /* Every object of m, with the options given, into *count. */
@@ -89,21 +130,26 @@ static int joined(calx_engine *eng, calx_registry *harness_reg)
 	if (rc == CALX_OK && n != 4)
 		rc = CALX_EINVAL;
 	calx_session_free(s);
+	s = NULL;
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK)
+		rc = posts_with_tags(s);
+	calx_session_free(s);
 	calx_registry_free(reg);
 	return rc;
 }
 
-/* 0 empty, 1 both users with their addresses and notes */
+/* 0 empty, 1 both users with their addresses and notes, and the posts and tags */
 static long joined_state(calx_session *s)
 {
 	long users = alloc_fail_count(s, &jnd_user_mapper), addresses = alloc_fail_count(s, &jnd_address_mapper),
-	     notes = alloc_fail_count(s, &jnd_note_mapper);
-	if (users < 0 || addresses < 0 || notes < 0)
+	     notes = alloc_fail_count(s, &jnd_note_mapper), posts = alloc_fail_count(s, &jnd_post_mapper),
+	     tags = alloc_fail_count(s, &jnd_tag_mapper);
+	if (users < 0 || addresses < 0 || notes < 0 || posts < 0 || tags < 0)
 		return ALLOC_FAIL_BROKEN;
-	if (users == 0 && addresses == 0 && notes == 0)
+	if (users == 0 && addresses == 0 && notes == 0 && posts == 0 && tags == 0)
 		return 0;
-	/* one commit covers both users: all or nothing */
-	return users == 2 && addresses == 4 && notes == 4 ? 1 : ALLOC_FAIL_PARTIAL;
+	/* one commit covers users and posts: all or nothing */
+	return users == 2 && addresses == 4 && notes == 4 && posts == 2 && tags == 2 ? 1 : ALLOC_FAIL_PARTIAL;
 }
 
 static void joined_survives_every_allocation_failure(void **state)

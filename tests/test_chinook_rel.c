@@ -8,7 +8,10 @@
  * parent it was listed under, and the employee -> manager pointers must
  * follow ReportsTo. The many-to-one side by select-in (a track's album,
  * genre and media type; a customer's support rep) and invoice -> lines
- * are checked the same way.
+ * are checked the same way, and so is the many-to-many playlist ->
+ * tracks through PlaylistTrack (every playlist's tracks by select-in in 2
+ * statements, against COUNT(*) and GROUP BY "PlaylistId" of
+ * PlaylistTrack).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +317,55 @@ static void many_to_one_and_invoice_lines_by_selectin(void **state)
 	calx_session_free(s);
 }
 
+/*
+ * Many-to-many: every playlist with its tracks through PlaylistTrack, by
+ * select-in, is 2 statements; the lists hold what the association table
+ * does, overall and per playlist, and a track on several playlists is
+ * one object.
+ */
+static void playlists_with_their_tracks_by_selectin_are_two_statements(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &playlist_mapper);
+	struct tallies per_playlist = { 0 };
+	void **items;
+	size_t n, n_links = 0;
+	char *text;
+
+	assert_non_null(q);
+	calx_order_by(q, PLAYLIST_PLAYLIST_ID, CALX_ASC);
+	assert_ok(s, calx_select_load(q, PLAYLIST_REL_TRACKS, CALX_LOAD_SELECTIN));
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 2);
+	assert_int_equal(n, count_star(fx, "Playlist"));
+	before = statements(s);
+	for (size_t i = 0; i < n; i++) {
+		struct playlist *p = items[i];
+		assert_true(calx_related_is_loaded(s, p, PLAYLIST_REL_TRACKS));
+		if (p->tracks.n > 0)
+			tally_add(&per_playlist, p->playlist_id, p->tracks.n);
+		for (size_t k = 0; k < p->tracks.n; k++) {
+			struct track *t = p->tracks.items[k], *by_key;
+			/* in the tracks' key order, each one object through the identity map */
+			if (k > 0)
+				assert_true(p->tracks.items[k - 1]->track_id < t->track_id);
+			assert_ok(s, track_get(s, t->track_id, &by_key));
+			assert_ptr_equal(by_key, t);
+		}
+		n_links += p->tracks.n;
+	}
+	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(n_links, count_star(fx, "PlaylistTrack"));
+	text = tallies_text(&per_playlist);
+	assert_same_text(fx, "SELECT \"PlaylistId\", COUNT(*) FROM \"PlaylistTrack\" GROUP BY \"PlaylistId\" "
+	                     "ORDER BY \"PlaylistId\"", text);
+	free(text);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +376,8 @@ int main(void)
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(many_to_one_and_invoice_lines_by_selectin, chinook_setup,
 		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(playlists_with_their_tracks_by_selectin_are_two_statements,
+		                                chinook_setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("chinook_rel", tests);
 }

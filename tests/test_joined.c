@@ -8,7 +8,11 @@
  * declared lazy("joined"), which joins a tree to itself once, not round
  * its cycle; an object the session holds, changed and not
  * flushed, is the one handed out and keeps its changes; a select-in level
- * below a joined one. Every test runs on SQLite and PostgreSQL.
+ * below a joined one; many-to-many (posts and tags): 100 posts in 1
+ * statement with select-in's lists, a page of posts, a path through two
+ * many-to-many joins, a joined list that the flush compares with, both
+ * sides of a self-referential many-to-many at once. Every
+ * test runs on SQLite and PostgreSQL.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -654,6 +658,278 @@ static void bad_options_are_refused(void **state)
 	calx_select_free(q);
 }
 
+/* ---- many-to-many: posts and tags through jnd_post_tags ---- */
+
+#define N_POSTS 100
+#define N_TAGS 10
+
+/* Post i (titled p000..p099) has i % 4 tags: tags (i + k) % N_TAGS for k < i % 4. */
+static void add_posts(fixture *fx)
+{
+	struct jnd_tag *tags[N_TAGS];
+	for (int k = 0; k < N_TAGS; k++) {
+		tags[k] = jnd_tag_new(fx->s);
+		assert_non_null(tags[k]);
+		snprintf(tags[k]->name, sizeof tags[k]->name, "t%d", k);
+		assert_ok(fx->s, calx_session_add(fx->s, tags[k]));
+	}
+	for (int i = 0; i < N_POSTS; i++) {
+		struct jnd_post *p = jnd_post_new(fx->s);
+		assert_non_null(p);
+		snprintf(p->title, sizeof p->title, "p%03d", i);
+		for (int k = 0; k < i % 4; k++)
+			assert_ok(fx->s, jnd_post_tags_append(fx->s, p, tags[(i + k) % N_TAGS]));
+		assert_ok(fx->s, calx_session_add(fx->s, p));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+}
+
+static struct jnd_post **posts(calx_session *s, calx_select **q, calx_loading how, size_t *n)
+{
+	void **items;
+	*q = calx_select_new(s, &jnd_post_mapper);
+	assert_non_null(*q);
+	calx_order_by(*q, JND_POST_TITLE, CALX_ASC);
+	assert_ok(s, calx_select_load(*q, JND_POST_REL_TAGS, how));
+	assert_ok(s, calx_select_all(*q, &items, n));
+	return (struct jnd_post **)items;
+}
+
+/* Does post i's list hold exactly its tags, in key order (the tags were made t0..t9, keys rising)? */
+static void check_tags(const struct jnd_post *p, int i)
+{
+	int want[4], nw = i % 4;
+	for (int k = 0; k < nw; k++)
+		want[k] = (i + k) % N_TAGS;
+	for (int a = 0; a < nw; a++)            /* sorted: the list comes in the tags' key order */
+		for (int b = a + 1; b < nw; b++)
+			if (want[b] < want[a]) {
+				int t = want[a];
+				want[a] = want[b];
+				want[b] = t;
+			}
+	assert_int_equal(p->tags.n, nw);
+	for (int k = 0; k < nw; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "t%d", want[k]);
+		assert_string_equal(p->tags.items[k]->name, name);
+	}
+}
+
+static void a_hundred_posts_with_tags_take_one_statement(void **state)
+{
+	fixture *fx = *state;
+	add_posts(fx);
+	calx_session *s = session_in_txn(fx), *sin = session_in_txn(fx);
+	calx_select *q, *sq;
+	size_t n, sn;
+	uint64_t before = statements(s);
+	struct jnd_post **ps = posts(s, &q, CALX_LOAD_JOINED, &n);
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, N_POSTS);
+	before = statements(sin);
+	struct jnd_post **ss = posts(sin, &sq, CALX_LOAD_SELECTIN, &sn);
+	assert_int_equal(statements(sin) - before, 2);
+	assert_int_equal(sn, n);
+	struct jnd_tag *seen[N_TAGS] = { NULL };
+	before = statements(s);
+	for (size_t i = 0; i < n; i++) {
+		char want[32];
+		snprintf(want, sizeof want, "p%03zu", i);
+		assert_string_equal(ps[i]->title, want);
+		/* posts without tags: loaded and empty */
+		assert_true(calx_related_is_loaded(s, ps[i], JND_POST_REL_TAGS));
+		check_tags(ps[i], (int)i);
+		/* the same lists as select-in's */
+		assert_int_equal(ps[i]->id, ss[i]->id);
+		assert_int_equal(ps[i]->tags.n, ss[i]->tags.n);
+		for (size_t k = 0; k < ps[i]->tags.n; k++) {
+			struct jnd_tag *t = ps[i]->tags.items[k];
+			assert_int_equal(t->id, ss[i]->tags.items[k]->id);
+			/* a tag in many posts' lists is one object (the identity map) */
+			int no = atoi(t->name + 1);
+			if (seen[no])
+				assert_ptr_equal(seen[no], t);
+			seen[no] = t;
+			/* the other side is not set from a result that holds only some of its posts */
+			assert_false(calx_related_is_loaded(s, t, JND_TAG_REL_POSTS));
+		}
+	}
+	assert_int_equal(statements(s) - before, 0);
+	calx_select_free(q);
+	calx_select_free(sq);
+	calx_session_free(s);
+	calx_session_free(sin);
+}
+
+/* A limit and offset count posts, not rows: the page is the posts' own select, joined outside. */
+static void a_limit_counts_posts_not_tag_rows(void **state)
+{
+	fixture *fx = *state;
+	add_posts(fx);
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_post_mapper);
+	assert_non_null(q);
+	calx_order_by(q, JND_POST_TITLE, CALX_DESC);
+	calx_limit(q, 7);
+	calx_offset(q, 10);
+	assert_ok(s, calx_select_load(q, JND_POST_REL_TAGS, CALX_LOAD_JOINED));
+	void **items;
+	size_t n;
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, 7);
+	for (size_t k = 0; k < n; k++) {
+		struct jnd_post *p = items[k];
+		int i = N_POSTS - 1 - 10 - (int)k;
+		char want[32];
+		snprintf(want, sizeof want, "p%03d", i);
+		assert_string_equal(p->title, want);
+		check_tags(p, i);
+	}
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/* posts -> tags -> posts: two many-to-many joins, four tables, one statement. */
+static void a_path_through_many_to_many_takes_one_statement(void **state)
+{
+	fixture *fx = *state;
+	add_posts(fx);
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_post_mapper);
+	assert_non_null(q);
+	calx_order_by(q, JND_POST_TITLE, CALX_ASC);
+	const calx_relationship_desc *path[] = { JND_POST_REL_TAGS, JND_TAG_REL_POSTS };
+	assert_ok(s, calx_select_load_path(q, path, 2, CALX_LOAD_JOINED));
+	void **items;
+	size_t n;
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, N_POSTS);
+	/* tag t is on post i when t = (i + k) % N_TAGS for some k < i % 4: count each tag's posts */
+	size_t want[N_TAGS] = { 0 };
+	for (int i = 0; i < N_POSTS; i++)
+		for (int k = 0; k < i % 4; k++)
+			want[(i + k) % N_TAGS]++;
+	before = statements(s);
+	for (size_t i = 0; i < n; i++) {
+		struct jnd_post *p = items[i];
+		check_tags(p, (int)i);
+		for (size_t k = 0; k < p->tags.n; k++) {
+			struct jnd_tag *t = p->tags.items[k];
+			assert_true(calx_related_is_loaded(s, t, JND_TAG_REL_POSTS));
+			assert_int_equal(t->posts.n, want[atoi(t->name + 1)]);
+			bool back = false;
+			for (size_t m = 0; m < t->posts.n; m++) {
+				back |= t->posts.items[m] == p;
+				if (m)
+					assert_true(t->posts.items[m - 1]->id < t->posts.items[m]->id);
+			}
+			assert_true(back);
+		}
+	}
+	assert_int_equal(statements(s) - before, 0);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/* A list loaded joined is what the flush compares with: a tag removed from it deletes one association row. */
+static void a_joined_list_flushes_like_any_other(void **state)
+{
+	fixture *fx = *state;
+	add_posts(fx);
+	calx_session *s = fixture_session(fx);
+	calx_select *q;
+	size_t n;
+	struct jnd_post **ps = posts(s, &q, CALX_LOAD_JOINED, &n);
+	assert_int_equal(n, N_POSTS);
+	struct jnd_tag *gone = ps[3]->tags.items[0], *kept = ps[3]->tags.items[1];
+	int64_t gone_id = gone->id, kept_id = kept->id;
+	assert_ok(s, jnd_post_tags_remove(s, ps[3], gone));
+	assert_ok(s, jnd_post_tags_append(s, ps[0], kept));
+	/* a post whose list the program changed keeps it through another joined select */
+	calx_select *q2;
+	size_t n2;
+	struct jnd_post **again = posts(s, &q2, CALX_LOAD_JOINED, &n2);
+	assert_ptr_equal(again[3], ps[3]);
+	assert_int_equal(again[3]->tags.n, 2);
+	assert_int_equal(again[0]->tags.n, 1);
+	assert_ok(s, calx_session_commit(s));
+	calx_select_free(q);
+	calx_select_free(q2);
+	calx_session_free(s);
+	s = fixture_session(fx);
+	ps = posts(s, &q, CALX_LOAD_SELECTIN, &n);
+	assert_int_equal(ps[3]->tags.n, 2);
+	assert_int_equal(ps[0]->tags.n, 1);
+	assert_int_equal(ps[0]->tags.items[0]->id, kept_id);
+	for (size_t k = 0; k < ps[3]->tags.n; k++)
+		assert_true(ps[3]->tags.items[k]->id != gone_id);
+	for (size_t i = 1; i < n; i++)
+		if (i != 3)
+			check_tags(ps[i], (int)i);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/* Both sides of a self-referential many-to-many in one statement: the people table three times, the secondary twice. */
+static void a_self_referential_many_to_many_joins_both_sides(void **state)
+{
+	fixture *fx = *state;
+	/* ann -> bob, cid; bob -> cid; dan: nobody */
+	static const char *const names[] = { "ann", "bob", "cid", "dan" };
+	struct jnd_person *p[4];
+	for (int i = 0; i < 4; i++) {
+		p[i] = jnd_person_new(fx->s);
+		assert_non_null(p[i]);
+		snprintf(p[i]->name, sizeof p[i]->name, "%s", names[i]);
+		assert_ok(fx->s, calx_session_add(fx->s, p[i]));
+	}
+	assert_ok(fx->s, jnd_person_friends_append(fx->s, p[0], p[1]));
+	assert_ok(fx->s, jnd_person_friends_append(fx->s, p[0], p[2]));
+	assert_ok(fx->s, jnd_person_friend_of_append(fx->s, p[2], p[1]));      /* bob -> cid, from cid's side */
+	assert_ok(fx->s, calx_session_commit(fx->s));
+
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_person_mapper);
+	assert_non_null(q);
+	calx_order_by(q, JND_PERSON_NAME, CALX_ASC);
+	assert_ok(s, calx_select_load(q, JND_PERSON_REL_FRIENDS, CALX_LOAD_JOINED));
+	assert_ok(s, calx_select_load(q, JND_PERSON_REL_FRIEND_OF, CALX_LOAD_JOINED));
+	void **items;
+	size_t n;
+	uint64_t before = statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(n, 4);
+	struct jnd_person *const *got = (struct jnd_person *const *)items;
+	/* friends, then friend_of, as names in key order */
+	static const char *const want[4][2] = { { "bob cid", "" }, { "cid", "ann" }, { "", "ann bob" }, { "", "" } };
+	before = statements(s);
+	for (int i = 0; i < 4; i++) {
+		const calx_list *lists[2] = { (const calx_list *)&got[i]->friends, (const calx_list *)&got[i]->friend_of };
+		assert_string_equal(got[i]->name, names[i]);
+		assert_true(calx_related_is_loaded(s, got[i], JND_PERSON_REL_FRIENDS));
+		assert_true(calx_related_is_loaded(s, got[i], JND_PERSON_REL_FRIEND_OF));
+		for (int side = 0; side < 2; side++) {
+			char text[32] = "";
+			for (size_t k = 0; k < lists[side]->n; k++) {
+				const struct jnd_person *o = lists[side]->items[k];
+				/* the same object as the select's own row for that person */
+				assert_ptr_equal(o, got[o->name[0] == 'a' ? 0 : o->name[0] == 'b' ? 1 : o->name[0] == 'c' ? 2 : 3]);
+				snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", k ? " " : "", o->name);
+			}
+			assert_string_equal(text, want[i][side]);
+		}
+	}
+	assert_int_equal(statements(s) - before, 0);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, jnd_setup, fixture_teardown)
@@ -670,6 +946,11 @@ int main(void)
 		T(objects_the_session_holds_keep_their_changes),
 		T(a_select_in_level_below_a_joined_one),
 		T(bad_options_are_refused),
+		T(a_hundred_posts_with_tags_take_one_statement),
+		T(a_limit_counts_posts_not_tag_rows),
+		T(a_path_through_many_to_many_takes_one_statement),
+		T(a_joined_list_flushes_like_any_other),
+		T(a_self_referential_many_to_many_joins_both_sides),
 	};
 	return RUN_ON_ALL_DIALECTS("joined", tests);
 }

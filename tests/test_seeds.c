@@ -8,7 +8,10 @@
  * addresses (cascade "all, delete-orphan"); the document's tree, a node
  * deleted under the default cascade (its children stay, parent NULL); the
  * example's tree, a subtree deleted, a node removed from its parent, the
- * root deleted with the rest.
+ * root deleted with the rest; the Many To Many pattern's posts and tags
+ * (an association table, seed_post_tags): tags added, posts linked to
+ * them from both sides, a tag removed from a post, a post deleted, a tag
+ * deleted, each leaving the association rows SQLAlchemy leaves.
  *
  * After every commit each table's rows are read in key order with the
  * driver itself (tests/seeds/raw_query.c) and written as text. The same
@@ -35,6 +38,9 @@ static const char *const dump_queries[][2] = {
 	{ "seed_address", "SELECT id, email_address, user_id FROM seed_address ORDER BY id" },
 	{ "seed_node", "SELECT id, parent_id, data FROM seed_node ORDER BY id" },
 	{ "seed_tree", "SELECT id, parent_id, name FROM seed_tree ORDER BY id" },
+	{ "seed_post", "SELECT id, title FROM seed_post ORDER BY id" },
+	{ "seed_tag", "SELECT id, name FROM seed_tag ORDER BY id" },
+	{ "seed_post_tags", "SELECT post_id, tag_id FROM seed_post_tags ORDER BY post_id, tag_id" },
 };
 
 struct dump {
@@ -188,6 +194,48 @@ static void example_tree(fixture *fx, struct dump *d)
 	commit_and_dump(fx, d, "the root deleted with its tree");
 }
 
+static struct seed_tag *new_tag(fixture *fx, const char *name)
+{
+	struct seed_tag *t = seed_tag_new(fx->s, .name = (char *)name);
+	assert_non_null(t);
+	assert_ok(fx->s, calx_session_add(fx->s, t));
+	return t;
+}
+
+/* The Basic Relationship Patterns document's Many To Many, as posts and tags. */
+static void posts_and_tags(fixture *fx, struct dump *d)
+{
+	struct seed_tag *c = new_tag(fx, "c"), *orm = new_tag(fx, "orm"), *python = new_tag(fx, "python");
+	commit_and_dump(fx, d, "tags added");
+
+	struct seed_post *p1 = seed_post_new(fx->s, .title = "Annotated C structs");
+	struct seed_post *p2 = seed_post_new(fx->s, .title = "The unit of work");
+	assert_non_null(p1);
+	assert_non_null(p2);
+	/* added first: the posts' keys then follow the order they were added in */
+	assert_ok(fx->s, calx_session_add(fx->s, p1));
+	assert_ok(fx->s, calx_session_add(fx->s, p2));
+	assert_ok(fx->s, seed_post_tags_append(fx->s, p1, c));
+	assert_ok(fx->s, seed_post_tags_append(fx->s, p1, orm));
+	assert_ok(fx->s, seed_post_tags_append(fx->s, p2, orm));
+	/* from the tag's side: python's posts list and p2's tags list both hold the link */
+	assert_ok(fx->s, seed_tag_posts_append(fx->s, python, p2));
+	assert_int_equal(p2->tags.n, 2);
+	commit_and_dump(fx, d, "posts linked to tags, both ways");
+
+	/* its association row goes, the tag stays */
+	assert_ok(fx->s, seed_post_tags_remove(fx->s, p1, orm));
+	commit_and_dump(fx, d, "a tag removed from a post");
+
+	/* its association rows go, its tags stay */
+	assert_ok(fx->s, calx_session_delete(fx->s, p2));
+	commit_and_dump(fx, d, "a post deleted");
+
+	/* its association rows go, its posts stay */
+	assert_ok(fx->s, calx_session_delete(fx->s, c));
+	commit_and_dump(fx, d, "a tag deleted");
+}
+
 static char *read_whole(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -241,6 +289,7 @@ static void the_scenario_leaves_the_rows_sqlalchemy_leaves(void **state)
 	users_and_addresses(fx, &d);
 	document_node_tree(fx, &d);
 	example_tree(fx, &d);
+	posts_and_tags(fx, &d);
 	if (strcmp(want, d.text) != 0) {
 		report_difference(want, d.text);
 		print_error("--- SQLAlchemy (%s)\n%s--- calx\n%s", SEEDS_SQLA_DUMP, want, d.text);

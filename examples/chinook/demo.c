@@ -185,6 +185,28 @@ static void full_name(char *buf, size_t cap, const char *first, const char *last
 
 /* ---- 1. what was loaded ----------------------------------------------------- */
 
+/*
+ * The rows of PlaylistTrack, a table with no struct: every playlist with
+ * its tracks by select-in (2 statements), the lists' lengths summed.
+ */
+static int count_playlist_tracks(calx_session *s, size_t *out)
+{
+	calx_select *q = calx_select_new(s, &playlist_mapper);
+	void **items;
+	size_t n = 0;
+	int rc;
+
+	*out = 0;
+	if (!q)
+		return no_object(s, "counting playlist tracks");
+	if ((rc = check(s, calx_select_load(q, PLAYLIST_REL_TRACKS, CALX_LOAD_SELECTIN), "playlists")) == CALX_OK &&
+	    (rc = check(s, calx_select_all(q, &items, &n), "playlists with their tracks")) == CALX_OK)
+		for (size_t i = 0; i < n; i++)
+			*out += ((struct playlist *)items[i])->tracks.n;
+	calx_select_free(q);
+	return rc;
+}
+
 static int show_counts(struct demo *d, const chinook_load_stats *stats)
 {
 	static const struct column cols[] = {
@@ -207,6 +229,18 @@ static int show_counts(struct demo *d, const chinook_load_stats *stats)
 			m->table, fmt_int(a, sizeof a, (long long)stats->rows[m->index]),
 			fmt_int(b, sizeof b, (long long)n),
 			n == stats->rows[m->index] ? "ok" : "MISMATCH" });
+	}
+	{
+		/* the association table: linked rows, counted through the playlists' lists */
+		char a[24], b[24];
+		size_t n;
+		int rc = count_playlist_tracks(d->s, &n);
+		if (rc != CALX_OK)
+			return rc;
+		all_match &= n == stats->links;
+		put_row(cols, N_COLS(cols), (const char *[]){
+			"PlaylistTrack", fmt_int(a, sizeof a, (long long)stats->links), fmt_int(b, sizeof b, (long long)n),
+			n == stats->links ? "ok" : "MISMATCH" });
 	}
 	if (!all_match) {
 		fprintf(stderr, "chinook_demo: the database does not hold what was loaded\n");
@@ -703,45 +737,45 @@ static int insert_and_delete(struct demo *d)
 }
 
 /*
- * A playlist and its rows in the many-to-many PlaylistTrack table, deleted
- * row by row as mapped objects. Where many-to-many relationships exist,
- * Playlist has CALX_LIST(struct track) tracks CALX(secondary("PlaylistTrack"))
- * and deleting the playlist deletes its PlaylistTrack rows with it.
+ * A playlist with its tracks (many-to-many through PlaylistTrack) by
+ * select-in: the playlist's statement, then one for the tracks. Deleting
+ * the playlist alone deletes its PlaylistTrack rows with it: the flush
+ * sends the association rows' DELETE before the playlist's.
  */
 static int delete_playlist(struct demo *d, const char *name)
 {
 	calx_select *qp = calx_select_new(d->s, &playlist_mapper);
-	calx_select *ql = calx_select_new(d->s, &playlist_track_mapper);
 	struct playlist *p;
-	void *obj, **links;
+	void *obj;
 	size_t n_links = 0, n_playlists = 0, n_all_links = 0;
+	int32_t id;
 	int rc;
 
 	printf("\n");
-	if (!qp || !ql) {
+	if (!qp) {
 		rc = no_object(d->s, "playlists");
 		goto done;
 	}
 	calx_where(qp, calx_eq(PLAYLIST_NAME, name));
-	if ((rc = check(d->s, calx_select_one(qp, &obj), "finding the playlist")) != CALX_OK)
+	if ((rc = check(d->s, calx_select_load(qp, PLAYLIST_REL_TRACKS, CALX_LOAD_SELECTIN), name)) != CALX_OK ||
+	    (rc = check(d->s, calx_select_one(qp, &obj), "finding the playlist")) != CALX_OK)
 		goto done;
 	p = obj;
-	calx_where(ql, calx_eq(PLAYLIST_TRACK_PLAYLIST_ID, p->playlist_id));
-	if ((rc = check(d->s, calx_select_all(ql, &links, &n_links), "its tracks")) != CALX_OK)
-		goto done;
-	for (size_t i = 0; i < n_links && rc == CALX_OK; i++)
-		rc = check(d->s, calx_session_delete(d->s, links[i]), "deleting a playlist track");
-	if (rc != CALX_OK ||
-	    (rc = check(d->s, calx_session_delete(d->s, p), "deleting the playlist")) != CALX_OK ||
+	id = p->playlist_id;
+	n_links = p->tracks.n;
+	printf("  playlist %d \"%s\" and its %zu tracks, by select-in (a SELECT for each):\n", (int)id, name, n_links);
+	for (size_t i = 0; i < n_links && i < 3; i++)
+		printf("    %s\n", p->tracks.items[i]->name ? p->tracks.items[i]->name : "");
+	if (n_links > 3)
+		printf("    ... and %zu more\n", n_links - 3);
+	if ((rc = check(d->s, calx_session_delete(d->s, p), "deleting the playlist")) != CALX_OK ||
 	    (rc = check(d->s, calx_session_commit(d->s), "committing the delete")) != CALX_OK ||
 	    (rc = count_rows(d->s, &playlist_mapper, &n_playlists)) != CALX_OK ||
-	    (rc = count_rows(d->s, &playlist_track_mapper, &n_all_links)) != CALX_OK)
+	    (rc = count_playlist_tracks(d->s, &n_all_links)) != CALX_OK)
 		goto done;
-	printf("  deleted playlist %d \"%s\" and its %zu PlaylistTrack rows:\n", (int)p->playlist_id,
-	       name, n_links);
+	printf("  deleted the playlist alone; its %zu PlaylistTrack rows went with it:\n", n_links);
 	printf("  %zu playlists and %zu playlist tracks remain\n", n_playlists, n_all_links);
 done:
-	calx_select_free(ql);
 	calx_select_free(qp);
 	return rc;
 }

@@ -18,6 +18,7 @@
 
 typedef struct chinook_load_stats {
 	size_t rows[CHINOOK_LOAD_MAX_TABLES]; /* by calx_mapper_desc.index */
+	size_t links;                         /* rows of association tables: links, not objects */
 	size_t total;                         /* rows over all tables */
 	size_t statements;                    /* INSERT statements read */
 } chinook_load_stats;
@@ -25,7 +26,10 @@ typedef struct chinook_load_stats {
 /*
  * Read the script at path, create and add one object per row of every
  * INSERT INTO statement, then commit. Other statements (DROP, CREATE) are
- * skipped. Tables and columns are found by their SQL names through reg.
+ * skipped. Tables and columns are found by their SQL names through reg;
+ * a table with no struct but a many-to-many's secondary (PlaylistTrack)
+ * is found through the relationships of the tables read before it, and
+ * each of its rows links two objects got by key (calx_related_append).
  *
  * Returns CALX_OK, or an error status with a message in err (at most
  * errcap bytes): "path:line:col: ..." for input that is not what the

@@ -23,14 +23,16 @@
  * - Nullable integer columns are calx_opt_* wrappers (calx/nullable.h):
  *   t->album_id.has_value says whether the track has an album. Plain
  *   scalars are NOT NULL columns; a NULL char * is SQL NULL.
- * - Every foreign key is also a relationship (but PlaylistTrack's, see
- *   there): a pointer on the referencing struct (track->album), and a
+ * - Every foreign key is also a relationship: a pointer on the
+ *   referencing struct (track->album), and a
  *   CALX_LIST on the referenced one where the demo walks that way
  *   (artist->albums->tracks, invoice->lines, employee->reports). The join
  *   is inferred from the one foreign key between the two tables, and so
  *   is the pairing of the two sides, except for Employee, whose two sides
  *   are on one struct and name each other. The key columns stay: the
  *   loader fills them, and a pointer never set leaves them as they are.
+ *   PlaylistTrack's two keys are the many-to-many playlist.tracks <->
+ *   track.playlists: a table with no struct of its own to load.
  */
 #ifndef CHINOOK_MODELS_H
 #define CHINOOK_MODELS_H
@@ -100,6 +102,8 @@ struct CALX_TABLE("Track") track {
 	struct album *album;                     /* back_populates("tracks"), inferred */
 	struct media_type *media_type;           /* many-to-one only: no list on MediaType */
 	struct genre *genre;                     /* many-to-one only: no list on Genre */
+	/* The playlists this track is on, through PlaylistTrack. */
+	CALX_LIST(struct playlist) playlists CALX(secondary("PlaylistTrack"), back_populates("tracks"));
 };
 
 /* Self-referential: ReportsTo is the manager's EmployeeId (NULL at the top). */
@@ -177,17 +181,19 @@ struct CALX_TABLE("InvoiceLine") invoice_line {
 struct CALX_TABLE("Playlist") playlist {
 	int32_t playlist_id CALX(primary_key, name("PlaylistId"));
 	chinook_name_t name CALX(name("Name"));
+	/*
+	 * Its tracks, through PlaylistTrack: appending or removing one writes
+	 * an association row, and deleting the playlist deletes its rows.
+	 */
+	CALX_LIST(struct track) tracks CALX(secondary("PlaylistTrack"), back_populates("playlists"));
 };
 
 /*
- * The many-to-many link between playlists and tracks: a composite primary
- * key of two foreign keys, so neither column is generated. It stays a
- * mapped table with no relationship fields until calx has many-to-many
- * (secondary) relationships; then Playlist gets
- * CALX_LIST(struct track) tracks CALX(secondary("PlaylistTrack")) and
- * this struct becomes the table-only secondary.
+ * The many-to-many link between playlists and tracks: a table, no mapper
+ * (table_only), the secondary of playlist.tracks and track.playlists. Its
+ * composite primary key is its two foreign keys, so neither is generated.
  */
-struct CALX_TABLE("PlaylistTrack") playlist_track {
+struct CALX_TABLE("PlaylistTrack", table_only) playlist_track {
 	int32_t playlist_id CALX(primary_key, name("PlaylistId"), index,
 	                         foreign_key("Playlist.PlaylistId"));
 	int32_t track_id CALX(primary_key, name("TrackId"), index,

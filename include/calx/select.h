@@ -73,8 +73,8 @@ int calx_select_all(calx_select *q, void ***items_out, size_t *n_out);
  * every parent's list or pointer loaded; with a limit or offset the
  * parents' select goes into a subquery so the page counts parents. A
  * joined relationship below a select-in one on a path loads select-in;
- * many-to-many is CALX_EINVAL when the select runs (not built yet). See
- * the README's "Loading strategies: joined".
+ * a many-to-many joins its secondary table, then the target (both LEFT
+ * OUTER JOINs, aliased). See the README's "Loading strategies: joined".
  *
  * calx_select_load(q, USER_REL_ADDRESSES, CALX_LOAD_SELECTIN): when the
  * select has produced its objects (the first calx_select_next reads every

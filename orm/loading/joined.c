@@ -11,6 +11,12 @@
  * relationship is being loaded, and each (join, holder, related object).
  * After the last row the lists are built in the session's arena and set,
  * with the loaded bits, in one pass that cannot fail.
+ *
+ * A many-to-many relationship is two joins, parent to its association
+ * table and that to the target (aliased the same way); its rows are read
+ * as a one-to-many's. Its lists also get the snapshot the flush compares
+ * them with, and the other side's lists are left alone (they would hold
+ * only the parents of this result).
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +35,7 @@ typedef struct jnode {
 	const calx__mapper *to;         /* its target */
 	unsigned first;                 /* the target's first column in a row */
 	char alias[24];
+	char sec_alias[24];             /* many-to-many: the association table's alias */
 } jnode;
 
 /* (node, a, b) remembered: a holder at a join (b NULL), or a holder with a related object b. */
@@ -46,6 +53,7 @@ typedef struct holder {
 	size_t n, placed;               /* one-to-many: related objects found, and copied into items so far */
 	void **items;
 	calx__obj *one;                 /* many-to-one: the target found, or NULL */
+	calx__m2m_snap *snap;           /* many-to-many: the list as loaded, for the flush */
 } holder;
 
 typedef struct pair {
@@ -58,6 +66,7 @@ struct calx__joined {
 	jnode nodes[CALX__JOINS_MAX];
 	calx__join_spec specs[CALX__JOINS_MAX];
 	unsigned n;
+	unsigned tables;                /* tables the joins add: a many-to-many adds two */
 	bool list;                      /* a join brings several rows per parent: a page must count parents */
 	seen *seen;
 	size_t seen_cap, seen_n;
@@ -110,23 +119,28 @@ static int plan_level(planner *p, const calx__mapper *m, int parent, unsigned de
 		/* a declared default does not go round a cycle; an option goes where it says */
 		if (on_path(p, depth, d) && !named(p, depth, d))
 			continue;
-		if (d->kind == CALX_REL_MANY_TO_MANY)
+		bool m2m = d->kind == CALX_REL_MANY_TO_MANY;
+		if (j->tables + 1 + m2m > CALX__JOINS_MAX)
 			return calx__fail(p->s, CALX_EINVAL,
-			                  "select %s: relationship '%s.%s' is many-to-many, which does not load joined yet "
-			                  "(use CALX_LOAD_SELECTIN)",
-			                  j->m->desc->name, m->desc->name, d->name);
-		if (j->n == CALX__JOINS_MAX)
-			return calx__fail(p->s, CALX_EINVAL, "select %s: more than %d relationships load joined",
+			                  "select %s: relationships loading joined would join more than %d tables",
 			                  j->m->desc->name, CALX__JOINS_MAX);
+		j->tables += 1 + m2m;
 		unsigned k = j->n++;
 		jnode *nd = &j->nodes[k];
 		nd->parent = parent;
 		nd->ri = i;
 		nd->to = x->target;
 		snprintf(nd->alias, sizeof nd->alias, "calx_join_%u", k + 1);
-		/* one-to-many and one-to-one: the key is in the target's table (a one-to-one may still find two rows) */
+		snprintf(nd->sec_alias, sizeof nd->sec_alias, "calx_join_%u_assoc", k + 1);
+		/*
+		 * one-to-many and one-to-one: the key is in the target's table (a
+		 * one-to-one may still find two rows); many-to-many: in the
+		 * association table, which the rows multiply as a target's would
+		 */
 		bool in_target = d->kind != CALX_REL_MANY_TO_ONE;
-		j->specs[k] = (calx__join_spec){ parent, x->target->desc, x->fk, in_target, nd->alias };
+		j->specs[k] = (calx__join_spec){ parent, x->target->desc, x->fk, in_target, nd->alias,
+		                                 m2m ? d->secondary : NULL, m2m ? x->sfk : NULL,
+		                                 m2m ? nd->sec_alias : NULL };
 		j->list |= in_target;
 		p->prefix[depth] = d;
 		int rc = plan_level(p, x->target, (int)k, depth + 1);
@@ -277,7 +291,7 @@ int calx__joined_row(calx_session *s, calx__joined *j, calx__stmt *st, calx__obj
 		if (added) {
 			if (calx__grow((void **)&j->holders, &j->cap_holders, j->n_holders + 1, sizeof *j->holders) != 0)
 				return out_of_memory(s, j);
-			j->holders[j->n_holders] = (holder){ holding, k, 0, 0, NULL, NULL };
+			j->holders[j->n_holders] = (holder){ holding, k, 0, 0, NULL, NULL, NULL };
 			e->holder = j->n_holders++;
 		}
 		size_t hi = e->holder;
@@ -340,6 +354,11 @@ static void apply(calx_session *s, const calx__joined *j, const holder *hd)
 	calx_list l = { hd->items, hd->n, hd->n };
 	memcpy((char *)calx__obj_ptr(h) + x->desc->offset, &l, sizeof l);
 	calx__rel_set_loaded(h, nd->ri);
+	if (x->desc->kind == CALX_REL_MANY_TO_MANY) {
+		/* the other side's lists are not set: this result holds only some of their members */
+		*calx__obj_rel_snap(h, nd->ri) = hd->snap;
+		return;
+	}
 	for (size_t k = 0; x->back >= 0 && k < l.n; k++) {
 		calx__obj *c = calx__rel_owned(s, calx__list_item(&l, k));
 		if (c && !calx__rel_is_loaded(c, (unsigned)x->back))
@@ -367,6 +386,15 @@ int calx__joined_finish(calx_session *s, calx__joined *j)
 			memcpy((char *)hd->items + hd->placed++ * sizeof p, &p, sizeof p);
 		else
 			hd->one = j->pairs[i].c;
+	}
+	/* many-to-many: the snapshot of each list that will be set (the lists are filled now) */
+	for (size_t i = 0; i < j->n_holders && rc == CALX_OK; i++) {
+		holder *hd = &j->holders[i];
+		unsigned ri = j->nodes[hd->node].ri;
+		if (hd->h->m->rels[ri].desc->kind == CALX_REL_MANY_TO_MANY && hd->h->state == CALX__PERSISTENT &&
+		    !calx__rel_is_loaded(hd->h, ri) &&
+		    !(hd->snap = calx__m2m_snap_new(s, hd->items, hd->n, hd->h->m->rels[ri].desc->name)))
+			rc = s->err.code;
 	}
 	/* in holder order: an object holding the same relationship at two joins takes the first */
 	for (size_t i = 0; i < j->n_holders && rc == CALX_OK; i++)

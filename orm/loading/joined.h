@@ -27,8 +27,9 @@ bool calx__joined_wanted(const calx__mapper *m, const calx__load_opt *opts, size
  * too (a joined one below a select-in one loads select-in instead). A
  * declared lazy("joined") is not followed into a relationship already on
  * its path (a self-referential tree would join itself 8 times); options
- * go as deep as they say. *out is NULL when nothing joins. CALX_EINVAL
- * for a many-to-many relationship, or over CALX__JOINS_MAX joins.
+ * go as deep as they say. *out is NULL when nothing joins. A many-to-many
+ * relationship joins two tables (its association table, then its target).
+ * CALX_EINVAL when the joins would add more than CALX__JOINS_MAX tables.
  */
 int calx__joined_plan(calx_session *s, const calx__mapper *m, const calx__load_opt *opts, size_t n_opts,
                       calx__joined **out);

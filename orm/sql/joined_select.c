@@ -3,7 +3,9 @@
  *
  *   SELECT root.*, j1.*, j2.* FROM root
  *     LEFT JOIN target1 AS j1 ON j1.fk = root.key
- *     LEFT JOIN target2 AS j2 ON j2.key = j1.fk ...
+ *     LEFT JOIN target2 AS j2 ON j2.key = j1.fk
+ *     LEFT JOIN secondary AS j3_s ON j3_s.fk = root.key     (many-to-many:
+ *     LEFT JOIN target3 AS j3 ON j3.key = j3_s.sfk           two joins) ...
  *   [WHERE ...] ORDER BY [the select's order,] root key, j1 key, j2 key
  *
  * and, when a limit or offset must count parents rather than rows, the
@@ -28,6 +30,34 @@ static calx__node *on_clause(calx__ast *a, const calx__join_spec *j, const calx_
 		const calx_field_desc *theirs = &pm->fields[j->fk_in_target ? fk->ref_columns[k] : fk->columns[k]];
 		calx__node *eq = calx__ast_binary(a, CALX__OP_EQ, calx__ast_field(a, jfrom, mine),
 		                                  calx__ast_field(a, pfrom, theirs));
+		all = all ? calx__ast_binary(a, CALX__OP_AND, all, eq) : eq;
+	}
+	return all;
+}
+
+/* The association table AS sec_alias ON its key to the parent = the parent's columns. */
+static calx__node *secondary_on(calx__ast *a, const calx__join_spec *j, const calx_mapper_desc *pm,
+                                const calx__node *pfrom, const calx__node *sfrom)
+{
+	calx__node *all = NULL;
+	for (unsigned k = 0; k < j->fk->n_columns; k++) {
+		calx__node *eq = calx__ast_binary(a, CALX__OP_EQ,
+		                                  calx__ast_field(a, sfrom, &j->secondary->columns[j->fk->columns[k]]),
+		                                  calx__ast_field(a, pfrom, &pm->fields[j->fk->ref_columns[k]]));
+		all = all ? calx__ast_binary(a, CALX__OP_AND, all, eq) : eq;
+	}
+	return all;
+}
+
+/* The target AS alias ON its referenced columns = the association row's key to it. */
+static calx__node *target_on(calx__ast *a, const calx__join_spec *j, const calx__node *sfrom,
+                             const calx__node *jfrom)
+{
+	calx__node *all = NULL;
+	for (unsigned k = 0; k < j->sfk->n_columns; k++) {
+		calx__node *eq = calx__ast_binary(a, CALX__OP_EQ,
+		                                  calx__ast_field(a, jfrom, &j->target->fields[j->sfk->ref_columns[k]]),
+		                                  calx__ast_field(a, sfrom, &j->secondary->columns[j->sfk->columns[k]]));
 		all = all ? calx__ast_binary(a, CALX__OP_AND, all, eq) : eq;
 	}
 	return all;
@@ -74,7 +104,16 @@ calx__node *calx__sql_joined_select(calx__ast *a, calx__node *sel, calx__node *t
 		aliased[k] = calx__ast_mapper_table(a, j->target, j->alias);
 		if (!aliased[k] || !pfrom)
 			return NULL;
-		from = calx__ast_join(a, CALX__JOIN_LEFT, from, aliased[k], on_clause(a, j, pm, pfrom, aliased[k]));
+		if (j->secondary) {
+			/* a LEFT JOIN of both: a parent without association rows still comes, its list empty */
+			calx__node *sec = calx__ast_table(a, j->secondary->name, j->sec_alias);
+			if (!sec)
+				return NULL;
+			from = calx__ast_join(a, CALX__JOIN_LEFT, from, sec, secondary_on(a, j, pm, pfrom, sec));
+			from = calx__ast_join(a, CALX__JOIN_LEFT, from, aliased[k], target_on(a, j, sec, aliased[k]));
+		} else {
+			from = calx__ast_join(a, CALX__JOIN_LEFT, from, aliased[k], on_clause(a, j, pm, pfrom, aliased[k]));
+		}
 		for (unsigned i = 0; i < j->target->n_fields; i++)
 			calx__ast_append(&outer->kid[CALX__SEL_COLS], calx__ast_field(a, aliased[k], &j->target->fields[i]));
 	}

@@ -22,12 +22,21 @@ typedef struct calx__join_spec {
 	/* one-to-many: fk's columns are the target's and refer to the parent's; many-to-one: the reverse */
 	bool fk_in_target;
 	const char *alias;              /* unique in the statement: self-referential joins need it */
+	/*
+	 * Many-to-many: the association table, joined first AS sec_alias; fk
+	 * is then its key to the parent's table (fk_in_target is true) and sfk
+	 * its key to the target's. NULL for the other kinds.
+	 */
+	const calx_table_desc *secondary;
+	const calx_fk_desc *sfk;
+	const char *sec_alias;
 } calx__join_spec;
 
 /*
  * sel is SELECT root's columns FROM t [WHERE] [ORDER BY] [LIMIT/OFFSET]
  * (t the root's table, every column of sel's list a field of it). Returns
- * the statement that joins joins[0..n): its columns are the root's, then
+ * the statement that joins joins[0..n) (a many-to-many one as two LEFT
+ * JOINs: parent to its secondary table, then that to the target), its columns are the root's, then
  * each join's target's fields in order; its ORDER BY is sel's, then the
  * root's primary key, then each join's, so one parent's rows are together
  * and each list comes in key order. With wrap (sel has a limit or offset

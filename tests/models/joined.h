@@ -4,8 +4,10 @@
  * (for a select-in level below a joined one); artists -> albums -> tracks
  * (three levels in one statement); a self-referential tree of nodes; a
  * composite key (shelves -> books); teams whose players are declared
- * lazy("joined"); and a tree of departments declared lazy("joined"). Table names start with jnd_: every PostgreSQL test of a
- * run shares one database.
+ * lazy("joined"); a tree of departments declared lazy("joined"); and
+ * posts and tags, many-to-many through jnd_post_tags; people and their
+ * friends, a self-referential many-to-many. Table names start
+ * with jnd_: every PostgreSQL test of a run shares one database.
  */
 #ifndef CALX_TEST_JOINED_H
 #define CALX_TEST_JOINED_H
@@ -103,6 +105,39 @@ struct CALX_TABLE("jnd_depts") jnd_dept {
 	calx_opt_int64 parent_id CALX(foreign_key("jnd_depts.id"));
 	struct jnd_dept *parent CALX(back_populates("subs"));
 	CALX_LIST(struct jnd_dept) subs CALX(back_populates("parent"), lazy("joined"));
+};
+
+/* Many-to-many: posts and tags through an association table (a table, no mapper). */
+struct CALX_TABLE("jnd_posts") jnd_post {
+	int64_t id CALX(primary_key);
+	char title[32];
+	CALX_LIST(struct jnd_tag) tags CALX(secondary("jnd_post_tags"), back_populates("posts"));
+};
+
+struct CALX_TABLE("jnd_tags") jnd_tag {
+	int64_t id CALX(primary_key);
+	char name[32];
+	CALX_LIST(struct jnd_post) posts CALX(secondary("jnd_post_tags"), back_populates("tags"));
+};
+
+struct CALX_TABLE("jnd_post_tags", table_only) jnd_post_tag {
+	int64_t post_id CALX(primary_key, foreign_key("jnd_posts.id"));
+	int64_t tag_id CALX(primary_key, foreign_key("jnd_tags.id"));
+};
+
+/* A self-referential many-to-many: one table joined twice in a statement, through two aliases of the secondary. */
+struct CALX_TABLE("jnd_people") jnd_person {
+	int64_t id CALX(primary_key);
+	char name[16];
+	CALX_LIST(struct jnd_person) friends CALX(secondary("jnd_friendships"), foreign_keys("left_id"),
+	                                          back_populates("friend_of"));
+	CALX_LIST(struct jnd_person) friend_of CALX(secondary("jnd_friendships"), foreign_keys("right_id"),
+	                                            back_populates("friends"));
+};
+
+struct CALX_TABLE("jnd_friendships", table_only) jnd_friendship {
+	int64_t left_id CALX(primary_key, foreign_key("jnd_people.id"));
+	int64_t right_id CALX(primary_key, foreign_key("jnd_people.id"));
 };
 
 #endif

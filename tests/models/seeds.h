@@ -13,9 +13,9 @@
  *   the same tree with cascade="all, delete-orphan", so deleting a node
  *   deletes its subtree. The example keys its children by name (a dict);
  *   here they are a list, which holds the same rows.
- *
- * Many-to-many (the documents' posts with tags over an association table)
- * is not here yet: calx has no secondary relationships so far.
+ * - "Basic Relationship Patterns", Many To Many: posts and tags over an
+ *   association Table (secondary=, back_populates both ways): here a
+ *   table_only struct, seed_post_tags, which is a table and no mapper.
  */
 #ifndef CALX_TEST_SEEDS_H
 #define CALX_TEST_SEEDS_H
@@ -57,6 +57,25 @@ struct CALX_TABLE("seed_tree") seed_tree_node {
 	CALX_LIST(struct seed_tree_node) children CALX(cascade("all, delete-orphan"),
 	                                               back_populates("parent"));
 	struct seed_tree_node *parent CALX(back_populates("children"));
+};
+
+/* The Many To Many pattern: a post's tags and a tag's posts, one association table. */
+struct CALX_TABLE("seed_post") seed_post {
+	int32_t id CALX(primary_key);
+	char *title CALX(type("VARCHAR(50)"));
+	CALX_LIST(struct seed_tag) tags CALX(secondary("seed_post_tags"), back_populates("posts"));
+};
+
+struct CALX_TABLE("seed_tag") seed_tag {
+	int32_t id CALX(primary_key);
+	char *name CALX(not_null, type("VARCHAR(30)"));
+	CALX_LIST(struct seed_post) posts CALX(secondary("seed_post_tags"), back_populates("tags"));
+};
+
+/* The document's association Table: two foreign keys, both the primary key. */
+struct CALX_TABLE("seed_post_tags", table_only) seed_post_tag {
+	int32_t post_id CALX(primary_key, foreign_key("seed_post.id"));
+	int32_t tag_id CALX(primary_key, foreign_key("seed_tag.id"));
 };
 
 #endif

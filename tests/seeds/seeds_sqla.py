@@ -10,19 +10,19 @@ names prefixed with seed_ as tests/models/seeds.h has them:
 - the ORM Quick Start's User and Address (cascade="all, delete-orphan");
 - the Adjacency List Relationships document's Node, both directions;
 - the adjacency-list example's TreeNode (cascade="all, delete-orphan",
-  children keyed by name).
+  children keyed by name);
+- the Basic Relationship Patterns document's Many To Many: posts and tags
+  over an association Table, relationship(secondary=...) both ways with
+  back_populates.
 
 The scenario below is the one test_seeds.c runs on the C models, step for
 step. After every commit each table's rows are written to OUT in key
 order: one line per row, values joined by '|', NULL for SQL NULL. The C
 test writes the same text from its own database and compares.
-
-Many-to-many (posts and tags over an association table) joins this once
-calx has secondary relationships.
 """
 import sys
 
-from sqlalchemy import Column, ForeignKey, Integer, String, create_engine
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, create_engine
 from sqlalchemy.orm import Session, backref, declarative_base, relationship
 from sqlalchemy.orm.collections import attribute_mapped_collection
 
@@ -67,12 +67,38 @@ class TreeNode(Base):
     )
 
 
+# Many To Many: the association Table, then both sides naming it as secondary.
+post_tags = Table(
+    "seed_post_tags",
+    Base.metadata,
+    Column("post_id", ForeignKey("seed_post.id"), primary_key=True),
+    Column("tag_id", ForeignKey("seed_tag.id"), primary_key=True),
+)
+
+
+class Post(Base):
+    __tablename__ = "seed_post"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(50))
+    tags = relationship("Tag", secondary=post_tags, back_populates="posts")
+
+
+class Tag(Base):
+    __tablename__ = "seed_tag"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(30), nullable=False)
+    posts = relationship("Post", secondary=post_tags, back_populates="tags")
+
+
 # The same statements as test_seeds.c's dump.
 DUMP = [
     ("seed_user_account", "SELECT id, name, fullname FROM seed_user_account ORDER BY id"),
     ("seed_address", "SELECT id, email_address, user_id FROM seed_address ORDER BY id"),
     ("seed_node", "SELECT id, parent_id, data FROM seed_node ORDER BY id"),
     ("seed_tree", "SELECT id, parent_id, name FROM seed_tree ORDER BY id"),
+    ("seed_post", "SELECT id, title FROM seed_post ORDER BY id"),
+    ("seed_tag", "SELECT id, name FROM seed_tag ORDER BY id"),
+    ("seed_post_tags", "SELECT post_id, tag_id FROM seed_post_tags ORDER BY post_id, tag_id"),
 ]
 
 
@@ -167,6 +193,41 @@ def scenario(session, out):
     session.delete(rootnode)
     session.commit()
     dump(session, "the root deleted with its tree", out)
+
+    # Many To Many: three tags, then two posts linked to them from both sides.
+    c, orm, python = Tag(name="c"), Tag(name="orm"), Tag(name="python")
+    session.add(c)
+    session.add(orm)
+    session.add(python)
+    session.commit()
+    dump(session, "tags added", out)
+
+    # (added first: the posts' keys then follow the order they were added in)
+    p1 = Post(title="Annotated C structs")
+    p2 = Post(title="The unit of work")
+    session.add(p1)
+    session.add(p2)
+    p1.tags.append(c)
+    p1.tags.append(orm)
+    p2.tags.append(orm)
+    python.posts.append(p2)
+    session.commit()
+    dump(session, "posts linked to tags, both ways", out)
+
+    # A tag taken off a post: its association row goes, the tag stays.
+    p1.tags.remove(orm)
+    session.commit()
+    dump(session, "a tag removed from a post", out)
+
+    # A post deleted: its association rows go, its tags stay.
+    session.delete(p2)
+    session.commit()
+    dump(session, "a post deleted", out)
+
+    # A tag deleted: its association rows go, its posts stay.
+    session.delete(c)
+    session.commit()
+    dump(session, "a tag deleted", out)
 
 
 def main():
