@@ -84,30 +84,40 @@ static int reach(calx_session *s, calx__objvec *stack, calx__obj *from, unsigned
 	return rc;
 }
 
+/* The relationships of x with save-update: each related object reached (transient ones pushed to walk from). */
+static int cascade_from(calx_session *s, calx__objvec *stack, calx__obj *x)
+{
+	int rc = CALX_OK;
+	for (unsigned i = 0; i < x->m->n_rels && rc == CALX_OK; i++) {
+		const calx_relationship_desc *d = x->m->rels[i].desc;
+		if (!(d->cascade & CALX_CASCADE_SAVE_UPDATE))
+			continue;
+		if (d->kind != CALX_REL_ONE_TO_MANY) {        /* a pointer */
+			void *p = calx__rel_get_ptr(x, i);
+			if (p)
+				rc = reach(s, stack, x, i, p);
+			continue;
+		}
+		calx_list l = calx__rel_get_list(x, i);
+		for (size_t k = 0; k < l.n && rc == CALX_OK; k++)
+			rc = reach(s, stack, x, i, calx__list_item(&l, k));
+	}
+	return rc;
+}
+
 int calx__rel_cascade_add(calx_session *s, calx__obj *h)
 {
+	/*
+	 * h itself is walked without the stack: the flush walks again from
+	 * every pending object, whose related objects are nearly always in
+	 * the session already, so the stack is allocated only when the
+	 * cascade reaches a transient object to walk on from.
+	 */
 	calx__objvec stack = { NULL, 0, 0 };
-	int rc = calx__objvec_push(&stack, h);
-	if (rc != CALX_OK)
-		return calx__fail(s, CALX_ENOMEM, "out of memory cascading the add of a struct %s", h->m->desc->name);
+	int rc = cascade_from(s, &stack, h);
 	/* an explicit stack: a long chain of objects cannot overflow the C stack */
-	while (stack.n && rc == CALX_OK) {
-		calx__obj *x = stack.v[--stack.n];
-		for (unsigned i = 0; i < x->m->n_rels && rc == CALX_OK; i++) {
-			const calx_relationship_desc *d = x->m->rels[i].desc;
-			if (!(d->cascade & CALX_CASCADE_SAVE_UPDATE))
-				continue;
-			if (d->kind != CALX_REL_ONE_TO_MANY) {        /* a pointer */
-				void *p = calx__rel_get_ptr(x, i);
-				if (p)
-					rc = reach(s, &stack, x, i, p);
-				continue;
-			}
-			calx_list l = calx__rel_get_list(x, i);
-			for (size_t k = 0; k < l.n && rc == CALX_OK; k++)
-				rc = reach(s, &stack, x, i, calx__list_item(&l, k));
-		}
-	}
+	while (stack.n && rc == CALX_OK)
+		rc = cascade_from(s, &stack, stack.v[--stack.n]);
 	calx__free(stack.v);
 	return rc;
 }
