@@ -54,6 +54,7 @@ typedef struct calx__plan {
 	 */
 	calx__link *links;
 	size_t n_links, cap_links;
+	size_t sync_next;       /* the link after the last child calx__rel_sync_insert found: where it looks first */
 	unsigned char **saved;
 	size_t n_saved, cap_saved;
 	calx__objvec late;

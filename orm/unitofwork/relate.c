@@ -121,6 +121,14 @@ static int by_child(const void *a, const void *b)
 	return u < v ? -1 : u > v;
 }
 
+static bool sorted_by_child(const calx__link *links, size_t n)
+{
+	for (size_t k = 1; k < n; k++)
+		if ((uintptr_t)links[k].child < (uintptr_t)links[k - 1].child)
+			return false;
+	return true;
+}
+
 /* One copy per linked child: its bytes, then its null bits. */
 static int save_children(calx_session *s, calx__plan *p)
 {
@@ -182,7 +190,10 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 	}
 	/* nothing is changed before every copy is saved: a failure here leaves no link for the undo to read */
 	if (rc == CALX_OK && p->n_links) {
-		qsort(p->links, p->n_links, sizeof *p->links, by_child);
+		/* gathered in the order of s->pending, which is usually the order of the children in memory */
+		if (!sorted_by_child(p->links, p->n_links))
+			qsort(p->links, p->n_links, sizeof *p->links, by_child);
+		p->sync_next = 0;
 		rc = save_children(s, p);
 	}
 	if (rc != CALX_OK || !p->n_links) {
@@ -208,8 +219,14 @@ int calx__rel_sync_insert(calx_session *s, calx__plan *p, calx__obj *h, bool *re
 	*ready = true;
 	if (!p->n_links)
 		return CALX_OK;
-	/* the first link of h: links are sorted by child */
-	size_t lo = 0, hi = p->n_links;
+	/*
+	 * The first link of h: links are sorted by child. Rows are mostly
+	 * inserted in the links' order (children in the order they were
+	 * added), so the link after the last one found is tried first.
+	 */
+	size_t lo = 0, hi = p->n_links, next = p->sync_next;
+	if (next < p->n_links && p->links[next].child == h && (!next || p->links[next - 1].child != h))
+		lo = hi = next;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if ((uintptr_t)p->links[mid].child < (uintptr_t)h)
@@ -218,7 +235,8 @@ int calx__rel_sync_insert(calx_session *s, calx__plan *p, calx__obj *h, bool *re
 			hi = mid;
 	}
 	int rc = CALX_OK;
-	for (size_t k = lo; k < p->n_links && p->links[k].child == h && rc == CALX_OK; k++) {
+	size_t k = lo;
+	for (; k < p->n_links && p->links[k].child == h && rc == CALX_OK; k++) {
 		const calx__link *l = &p->links[k];
 		if (calx__post_deferred(l))
 			continue;       /* NULL at insert, set after (post_update.c) */
@@ -227,6 +245,8 @@ int calx__rel_sync_insert(calx_session *s, calx__plan *p, calx__obj *h, bool *re
 		else
 			*ready = false;
 	}
+	if (k > lo)
+		p->sync_next = k;
 	return rc;
 }
 
