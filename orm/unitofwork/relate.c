@@ -129,9 +129,23 @@ static bool sorted_by_child(const calx__link *links, size_t n)
 	return true;
 }
 
-/* One copy per linked child: its bytes, then its null bits. */
+/*
+ * One copy per linked child, its null bits then its bytes, all in one
+ * block (one allocation a flush, not one a child); link.saved is the
+ * copy's offset in it. Links are sorted by child: a child's links are
+ * next to each other.
+ */
 static int save_children(calx_session *s, calx__plan *p)
 {
+	size_t total = 0;
+	for (size_t k = 0; k < p->n_links; k++) {
+		const calx__mapper *m = p->links[k].child->m;
+		if (!k || p->links[k - 1].child != p->links[k].child)
+			total += m->field_words * sizeof(uint64_t) + m->desc->size;
+	}
+	if (!(p->saved = calx__malloc(total)))
+		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush's relationships");
+	size_t at = 0;
 	for (size_t k = 0; k < p->n_links; k++) {
 		calx__obj *c = p->links[k].child;
 		if (k && p->links[k - 1].child == c) {
@@ -140,16 +154,10 @@ static int save_children(calx_session *s, calx__plan *p)
 		}
 		const calx__mapper *m = c->m;
 		size_t words = m->field_words * sizeof(uint64_t);
-		unsigned char *copy = calx__malloc(words + m->desc->size);
-		if (!copy || (p->n_saved == p->cap_saved &&
-		              calx__grow((void **)&p->saved, &p->cap_saved, p->n_saved + 1, sizeof *p->saved) != 0)) {
-			calx__free(copy);
-			return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush's relationships");
-		}
-		memcpy(copy, calx__obj_nulls(c), words);
-		memcpy(copy + words, calx__obj_ptr(c), m->desc->size);
-		p->links[k].saved = p->n_saved;
-		p->saved[p->n_saved++] = copy;
+		memcpy(p->saved + at, calx__obj_nulls(c), words);
+		memcpy(p->saved + at + words, calx__obj_ptr(c), m->desc->size);
+		p->links[k].saved = at;
+		at += words + m->desc->size;
 	}
 	return CALX_OK;
 }
@@ -256,7 +264,7 @@ void calx__rel_undo(calx_session *s, calx__plan *p)
 	for (size_t k = 0; k < p->n_links; k++) {
 		const calx__link *l = &p->links[k];
 		const calx__mapper *m = l->child->m;
-		const unsigned char *copy = p->saved[l->saved];
+		const unsigned char *copy = p->saved + l->saved;
 		size_t words = m->field_words * sizeof(uint64_t);
 		uint64_t nulls[1];
 		for (unsigned c = 0; c < l->fk->n_columns; c++) {
@@ -282,9 +290,8 @@ void calx__rel_done(calx_session *s, calx__plan *p)
 
 void calx__rel_free(calx__plan *p)
 {
-	for (size_t i = 0; i < p->n_saved; i++)
-		calx__free(p->saved[i]);
-	p->n_saved = 0;
+	calx__free(p->saved);
+	p->saved = NULL;
 	p->n_links = 0;
 	p->late.n = 0;
 	p->post_todo = false;
