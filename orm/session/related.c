@@ -12,7 +12,7 @@
 #include "mapping/value.h"
 #include "sql/statements.h"      /* calx__bit, calx__bit_set */
 
-calx__obj *calx__rel_owned(calx_session *s, const void *p)
+static inline calx__obj *owned(calx_session *s, const void *p)
 {
 	const calx__obj *h = (const calx__obj *)((const char *)p - CALX__HDR_SIZE);
 	if (!calx__arena_owns(&s->arena, h, CALX__HDR_SIZE) || h->magic != CALX__OBJ_MAGIC || h->s != s)
@@ -20,23 +20,33 @@ calx__obj *calx__rel_owned(calx_session *s, const void *p)
 	return (calx__obj *)h;
 }
 
-calx__obj *calx__rel_target_of(calx_session *s, const calx__obj *h, unsigned rel, const void *p)
+calx__obj *calx__rel_owned(calx_session *s, const void *p)
+{
+	return owned(s, p);
+}
+
+/* calx__rel_target_of's refusals, apart: its common path then needs no frame for the message's arguments. */
+static __attribute__((noinline, cold)) calx__obj *not_target(calx_session *s, const calx__obj *h, unsigned rel,
+                                                             const void *p, const calx__obj *t)
 {
 	const calx__rel *x = &h->m->rels[rel];
-	calx__obj *t = calx__rel_owned(s, p);
-	if (!t) {
+	if (!t)
 		calx__fail(s, CALX_EINVAL,
 		           "relationship '%s.%s': object %p is not an object of this session (objects of another session, "
 		           "or not made by calx, cannot be linked)",
 		           h->m->desc->name, x->desc->name, p);
-		return NULL;
-	}
-	if (t->m != x->target) {
+	else
 		calx__fail(s, CALX_ETYPE, "relationship '%s.%s' links to struct %s, not struct %s", h->m->desc->name,
 		           x->desc->name, x->target->desc->name, t->m->desc->name);
-		return NULL;
-	}
-	return t;
+	return NULL;
+}
+
+calx__obj *calx__rel_target_of(calx_session *s, const calx__obj *h, unsigned rel, const void *p)
+{
+	calx__obj *t = owned(s, p);
+	if (t && t->m == h->m->rels[rel].target)
+		return t;
+	return not_target(s, h, rel, p, t);
 }
 
 int calx__rel_index(calx_session *s, const calx__obj *h, const calx_relationship_desc *rel, int kind)
