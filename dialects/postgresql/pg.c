@@ -239,9 +239,10 @@ int calx__pg_take(calx_stmt *st, PGresult *res, calx_error *err)
 	ExecStatusType s = PQresultStatus(res);
 	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
 		const char *n = PQcmdTuples(res);
-		st->affected = *n ? strtoll(n, NULL, 10) : 0;
+		st->affected = *n ? text_int(n) : 0;
 		st->res = res;
 		st->row = -1;
+		st->nfields = -1;
 		return CALX_OK;
 	}
 	int rc = calx__pg_fail(err, st->c, res, st->sql);
@@ -288,14 +289,25 @@ static unsigned pg_column_count(calx_stmt *st)
 	return st->res ? (unsigned)PQnfields(st->res) : 0;
 }
 
+static void keep_types(calx_stmt *st)
+{
+	st->nfields = PQnfields(st->res);
+	for (int i = 0; i < st->nfields && i < PG_TYPES_KEPT; i++)
+		st->types[i] = PQftype(st->res, i);
+}
+
 static void pg_column(calx_stmt *st, unsigned idx, calx_value *out)
 {
 	int i = (int)idx, r = st->row;
 	out->kind = CALX_VALUE_NULL;
-	if (!st->res || r < 0 || i >= PQnfields(st->res) || PQgetisnull(st->res, r, i))
+	if (!st->res || r < 0)
+		return;
+	if (st->nfields < 0)
+		keep_types(st);
+	if (i >= st->nfields || PQgetisnull(st->res, r, i))
 		return;
 	const char *text = PQgetvalue(st->res, r, i);
-	switch (PQftype(st->res, i)) {
+	switch (i < PG_TYPES_KEPT ? st->types[i] : PQftype(st->res, i)) {
 	case OID_BOOL:
 		out->kind = CALX_VALUE_INT;
 		out->u.i = text[0] == 't';
