@@ -290,8 +290,10 @@ void calx__rel_done(calx_session *s, calx__plan *p)
 
 void calx__rel_free(calx__plan *p)
 {
-	calx__free(p->saved);
-	p->saved = NULL;
+	if (p->saved) {         /* every flush of a registry with relationships comes here, most without links */
+		calx__free(p->saved);
+		p->saved = NULL;
+	}
 	p->n_links = 0;
 	p->late.n = 0;
 	p->post_todo = false;
