@@ -171,7 +171,7 @@ int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk
 		if (parent) {
 			const calx_field_desc *pf = &parent->m->desc->fields[fk->ref_columns[k]];
 			if (same_plain_int(cf, pf) && !calx__field_null(parent, pf)) {
-				/* what the value path below does for these, without its conversions: every insert of a child comes here */
+				/* the value path below, without its conversions: every inserted child comes here */
 				const unsigned char *from = (const unsigned char *)calx__obj_ptr(parent) + pf->offset;
 				unsigned char *to = (unsigned char *)obj + cf->offset;
 				if (!calx__field_null(child, cf) && !memcmp(to, from, cf->size))
