@@ -81,9 +81,9 @@ static int make_pending(calx_session *s, calx__obj *t)
 }
 
 /* One related object reached by the cascade: pending if it was transient, and walked from. */
-static int reach(calx_session *s, calx__objvec *stack, calx__obj *from, unsigned i, void *p)
+static int reach(calx_session *s, calx__objvec *stack, calx__rel_seen *seen, calx__obj *from, unsigned i, void *p)
 {
-	calx__obj *t = calx__rel_target_of(s, from, i, p);
+	calx__obj *t = calx__rel_target_seen(s, from, i, p, seen);
 	if (!t)
 		return s->err.code;
 	if (t->state != CALX__TRANSIENT)
@@ -95,7 +95,7 @@ static int reach(calx_session *s, calx__objvec *stack, calx__obj *from, unsigned
 }
 
 /* The relationships of x with save-update: each related object reached (transient ones pushed to walk from). */
-static int cascade_from(calx_session *s, calx__objvec *stack, calx__obj *x)
+static int cascade_from(calx_session *s, calx__objvec *stack, calx__rel_seen *seen, calx__obj *x)
 {
 	int rc = CALX_OK;
 	for (unsigned i = 0; i < x->m->n_rels && rc == CALX_OK; i++) {
@@ -105,17 +105,23 @@ static int cascade_from(calx_session *s, calx__objvec *stack, calx__obj *x)
 		if (d->kind != CALX_REL_ONE_TO_MANY) {        /* a pointer */
 			void *p = calx__rel_get_ptr(x, i);
 			if (p)
-				rc = reach(s, stack, x, i, p);
+				rc = reach(s, stack, seen, x, i, p);
 			continue;
 		}
 		calx_list l = calx__rel_get_list(x, i);
 		for (size_t k = 0; k < l.n && rc == CALX_OK; k++)
-			rc = reach(s, stack, x, i, calx__list_item(&l, k));
+			rc = reach(s, stack, seen, x, i, calx__list_item(&l, k));
 	}
 	return rc;
 }
 
 int calx__rel_cascade_add(calx_session *s, calx__obj *h)
+{
+	calx__rel_seen seen = { NULL, NULL };
+	return calx__rel_cascade_add_seen(s, h, &seen);
+}
+
+int calx__rel_cascade_add_seen(calx_session *s, calx__obj *h, calx__rel_seen *seen)
 {
 	/*
 	 * h itself is walked without the stack: the flush walks again from
@@ -124,10 +130,10 @@ int calx__rel_cascade_add(calx_session *s, calx__obj *h)
 	 * cascade reaches a transient object to walk on from.
 	 */
 	calx__objvec stack = { NULL, 0, 0 };
-	int rc = cascade_from(s, &stack, h);
+	int rc = cascade_from(s, &stack, seen, h);
 	/* an explicit stack: a long chain of objects cannot overflow the C stack */
 	while (stack.n && rc == CALX_OK)
-		rc = cascade_from(s, &stack, stack.v[--stack.n]);
+		rc = cascade_from(s, &stack, seen, stack.v[--stack.n]);
 	calx__free(stack.v);
 	return rc;
 }

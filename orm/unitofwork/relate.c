@@ -69,7 +69,7 @@ static int not_added(calx_session *s, const calx__obj *child, const calx__rel *x
 	                  child->m->desc->name, x->desc->name, parent->m->desc->name);
 }
 
-static int gather(calx_session *s, calx__plan *p, calx__obj *h)
+static int gather(calx_session *s, calx__plan *p, calx__obj *h, calx__rel_seen *seen)
 {
 	int rc = CALX_OK;
 	for (unsigned i = 0; i < h->m->n_rels && rc == CALX_OK; i++) {
@@ -81,7 +81,7 @@ static int gather(calx_session *s, calx__plan *p, calx__obj *h)
 				continue;       /* never set: the foreign key is the program's */
 			if (orphaned(x, ptr))
 				return calx__rel_orphan(s, h);
-			if (ptr && !(parent = calx__rel_target_of(s, h, i, ptr)))
+			if (ptr && !(parent = calx__rel_target_seen(s, h, i, ptr, seen)))
 				return s->err.code;
 			if (parent && parent->state == CALX__TRANSIENT)
 				return not_added(s, h, x, parent);
@@ -177,24 +177,26 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 	int rc = CALX_OK;
 	p->n_links = 0;
 	p->late.n = 0;
+	/* the last target found, across the walks below: consecutive children usually share their parent */
+	calx__rel_seen seen = { NULL, NULL };
 	/* objects linked after their add: the cascade again (s->pending grows as it goes) */
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
 		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
-			rc = calx__rel_cascade_add(s, s->pending.v[i]);
+			rc = calx__rel_cascade_add_seen(s, s->pending.v[i], &seen);
 	/* persistent objects as change detection sees them: all of them, or the marked ones (CALX_TRACK_MARKED) */
 	const calx__objvec *held = s->tracking == CALX_TRACK_MARKED ? &s->marked : &s->objs;
 	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
 		calx__obj *h = held->v[i];
 		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
-			rc = calx__rel_cascade_add(s, h);
+			rc = calx__rel_cascade_add_seen(s, h, &seen);
 	}
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
 		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
-			rc = gather(s, p, s->pending.v[i]);
+			rc = gather(s, p, s->pending.v[i], &seen);
 	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
 		calx__obj *h = held->v[i];
 		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
-			rc = gather(s, p, h);
+			rc = gather(s, p, h, &seen);
 	}
 	/* nothing is changed before every copy is saved: a failure here leaves no link for the undo to read */
 	if (rc == CALX_OK && p->n_links) {
