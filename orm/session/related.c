@@ -155,6 +155,12 @@ static bool same_plain_int(const calx_field_desc *a, const calx_field_desc *b)
 	       !((a->flags | b->flags) & (CALX_FIELD_OPTIONAL | CALX_FIELD_ENUM));
 }
 
+/* calx__field_null for a same_plain_int field, inline: its null bit, and the value 0 (nulls.c says why both) */
+static inline bool plain_int_null(const calx__obj *h, const calx_field_desc *f)
+{
+	return calx__bit(calx__obj_nulls(h), f->index) && calx__field_zero(f, calx__obj_ptr(h));
+}
+
 int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent,
                        const char *relname, bool *changed)
 {
@@ -176,11 +182,11 @@ int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk
 		calx_value v = calx_value_null();
 		if (parent) {
 			const calx_field_desc *pf = &parent->m->desc->fields[fk->ref_columns[k]];
-			if (same_plain_int(cf, pf) && !calx__field_null(parent, pf)) {
+			if (same_plain_int(cf, pf) && !plain_int_null(parent, pf)) {
 				/* the value path below, without its conversions: every inserted child comes here */
 				const unsigned char *from = (const unsigned char *)calx__obj_ptr(parent) + pf->offset;
 				unsigned char *to = (unsigned char *)obj + cf->offset;
-				if (!calx__field_null(child, cf) && !memcmp(to, from, cf->size))
+				if (!plain_int_null(child, cf) && !memcmp(to, from, cf->size))
 					continue;
 				memcpy(to, from, cf->size);
 				calx__bit_set(nulls, cf->index, false);
