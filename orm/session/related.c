@@ -138,14 +138,6 @@ int calx__rel_cascade_add_seen(calx_session *s, calx__obj *h, calx__rel_seen *se
 	return rc;
 }
 
-bool calx__rel_key_known(const calx__obj *parent)
-{
-	const calx__mapper *m = parent->m;
-	if (parent->state != CALX__PENDING || m->autoinc < 0)
-		return true;
-	return !calx__field_zero(&m->desc->fields[m->autoinc], calx__obj_ptr(parent));
-}
-
 /* Both fields the same plain integer type (no wrapper, enum or conversion): equal values are equal bytes. */
 static bool same_plain_int(const calx_field_desc *a, const calx_field_desc *b)
 {

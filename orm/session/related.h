@@ -15,6 +15,7 @@
 
 #include <string.h>
 #include "session/session.h"
+#include "mapping/value.h"   /* calx__field_zero */
 
 static inline uint64_t *calx__obj_rel_loaded(const calx__obj *h)
 {
@@ -116,8 +117,18 @@ int calx__rel_cascade_add(calx_session *s, calx__obj *h);
 /* The same within a longer walk that keeps seen (the flush's, over every pending object). */
 int calx__rel_cascade_add_seen(calx_session *s, calx__obj *h, calx__rel_seen *seen);
 
-/* Where the relationship's key comes from: is the parent's key known now (not left to the database)? */
-bool calx__rel_key_known(const calx__obj *parent);
+/*
+ * Where the relationship's key comes from: is the parent's key known now
+ * (not left to the database)? Inline: the flush asks it for every link,
+ * twice.
+ */
+static inline bool calx__rel_key_known(const calx__obj *parent)
+{
+	const calx__mapper *m = parent->m;
+	if (parent->state != CALX__PENDING || m->autoinc < 0)
+		return true;
+	return !calx__field_zero(&m->desc->fields[m->autoinc], calx__obj_ptr(parent));
+}
 
 /*
  * Copy the parent's referenced columns of fk into the child's foreign-key
