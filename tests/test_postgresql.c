@@ -43,6 +43,40 @@ static void flush_of_10000_inserts_takes_few_round_trips(void **state)
 	calx_select_free(q);
 }
 
+/*
+ * 1,000 rows go as four chunks of 256 with two in flight: a duplicate name
+ * in the first chunk is the failure reported (not the refusals of the
+ * chunk sent after it, in a transaction already failed), one in the third
+ * names its own row; either way nothing stays, and the session goes on.
+ */
+static void pipelined_flush_reports_its_first_failing_row(void **state)
+{
+	fixture *fx = *state;
+	const int bad[] = { 10, 600 };
+	for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+		for (int i = 0; i < 1000; i++) {
+			char name[16];
+			snprintf(name, sizeof name, "r%04d", i == bad[b] ? 5 : i);
+			struct user *u = user_new(fx->s, .name = "", .age = i);
+			assert_non_null(u);
+			assert_ok(fx->s, calx_field_set_text(fx->s, u, USER_NAME, name));
+			assert_ok(fx->s, calx_session_add(fx->s, u));
+		}
+		assert_calx(fx->s, calx_session_flush(fx->s), CALX_EUNIQUE);
+		char want[32];
+		snprintf(want, sizeof want, "(row %d of 1000)", bad[b] + 1);
+		if (!strstr(calx_session_errmsg(fx->s), want))
+			fail_msg("wanted %s in: %s", want, calx_session_errmsg(fx->s));
+		calx_session_rollback(fx->s);
+		calx_session_expunge_all(fx->s);
+		assert_int_equal(count_rows(fx, &user_mapper), 0);
+	}
+	struct user *u = user_new(fx->s, .name = "after", .age = 1);
+	assert_ok(fx->s, calx_session_add(fx->s, u));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_int_equal(count_rows(fx, &user_mapper), 1);
+}
+
 static void sqlstates_map_to_distinct_statuses(void **state)
 {
 	fixture *fx = *state;
@@ -121,6 +155,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, pg_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(flush_of_10000_inserts_takes_few_round_trips),
+		T(pipelined_flush_reports_its_first_failing_row),
 		T(sqlstates_map_to_distinct_statuses),
 		T(lost_connection_is_reported_and_the_pool_recovers),
 		cmocka_unit_test(connection_strings_and_bad_servers),

@@ -141,6 +141,38 @@ static int pg_prepare(calx_conn *c, const char *sql, calx_stmt **out, calx_error
 	return CALX_OK;
 }
 
+/*
+ * Integers to and from their text, by hand: snprintf and strtoll cost
+ * several times this (locale, format parsing, errno) for every integer of
+ * every row, and the server's text is always plain digits after an
+ * optional '-'.
+ */
+static void int_text(char *out, int64_t v)
+{
+	char digits[20];
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0;
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*out++ = '-';
+	while (n)
+		*out++ = digits[--n];
+	*out = '\0';
+}
+
+static int64_t text_int(const char *t)
+{
+	bool neg = *t == '-';
+	uint64_t u = 0;
+	for (t += neg; *t >= '0' && *t <= '9'; t++)
+		u = u * 10 + (uint64_t)(*t - '0');
+	/* INT64_MIN's magnitude does not fit in int64_t: negated in two steps */
+	return !neg || !u ? (int64_t)u : -(int64_t)(u - 1) - 1;
+}
+
 static int set_param(calx_stmt *st, unsigned idx, const calx_value *v, calx_error *err)
 {
 	if ((int)idx >= st->nparams)
@@ -154,7 +186,7 @@ static int set_param(calx_stmt *st, unsigned idx, const calx_value *v, calx_erro
 		st->vals[idx] = NULL;
 		break;
 	case CALX_VALUE_INT:
-		snprintf(num, PG_NUM_BUF, "%" PRId64, v->u.i);
+		int_text(num, v->u.i);
 		st->vals[idx] = num;
 		break;
 	case CALX_VALUE_REAL:
@@ -207,9 +239,10 @@ int calx__pg_take(calx_stmt *st, PGresult *res, calx_error *err)
 	ExecStatusType s = PQresultStatus(res);
 	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
 		const char *n = PQcmdTuples(res);
-		st->affected = *n ? strtoll(n, NULL, 10) : 0;
+		st->affected = *n ? text_int(n) : 0;
 		st->res = res;
 		st->row = -1;
+		st->nfields = -1;
 		return CALX_OK;
 	}
 	int rc = calx__pg_fail(err, st->c, res, st->sql);
@@ -256,21 +289,32 @@ static unsigned pg_column_count(calx_stmt *st)
 	return st->res ? (unsigned)PQnfields(st->res) : 0;
 }
 
+static void keep_types(calx_stmt *st)
+{
+	st->nfields = PQnfields(st->res);
+	for (int i = 0; i < st->nfields && i < PG_TYPES_KEPT; i++)
+		st->types[i] = PQftype(st->res, i);
+}
+
 static void pg_column(calx_stmt *st, unsigned idx, calx_value *out)
 {
 	int i = (int)idx, r = st->row;
 	out->kind = CALX_VALUE_NULL;
-	if (!st->res || r < 0 || i >= PQnfields(st->res) || PQgetisnull(st->res, r, i))
+	if (!st->res || r < 0)
+		return;
+	if (st->nfields < 0)
+		keep_types(st);
+	if (i >= st->nfields || PQgetisnull(st->res, r, i))
 		return;
 	const char *text = PQgetvalue(st->res, r, i);
-	switch (PQftype(st->res, i)) {
+	switch (i < PG_TYPES_KEPT ? st->types[i] : PQftype(st->res, i)) {
 	case OID_BOOL:
 		out->kind = CALX_VALUE_INT;
 		out->u.i = text[0] == 't';
 		break;
 	case OID_INT2: case OID_INT4: case OID_INT8: case OID_OID:
 		out->kind = CALX_VALUE_INT;
-		out->u.i = strtoll(text, NULL, 10);
+		out->u.i = text_int(text);
 		break;
 	case OID_FLOAT4: case OID_FLOAT8:
 		out->kind = CALX_VALUE_REAL;

@@ -56,13 +56,20 @@ static int child_row(calx_session *s, calx__obj *c, void *vctx)
 		i = cx->group = calx__sin_find_first(cx->parents, cx->n_parents, cx->key, cx->x->fk->n_columns);
 	/* parents with equal keys (a non-unique referenced column) each get the child */
 	for (; i < cx->n_parents && calx__sin_key_eq(cx->parents[i].key, cx->key, cx->x->fk->n_columns); i++) {
-		if (calx__grow((void **)&cx->pairs, &cx->cap_pairs, cx->n_pairs + 1, sizeof *cx->pairs) != 0)
+		if (cx->n_pairs == cx->cap_pairs &&
+		    calx__grow((void **)&cx->pairs, &cx->cap_pairs, cx->n_pairs + 1, sizeof *cx->pairs) != 0)
 			return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", cx->x->desc->name);
 		cx->pairs[cx->n_pairs].h = c;
 		cx->pairs[cx->n_pairs++].parent = i;
 		cx->count[i]++;
 	}
 	return CALX_OK;
+}
+
+/* An object for the next level; next is NULL when nothing loads below this one. */
+static int keep_next(calx__objvec *next, calx__obj *h)
+{
+	return next ? calx__objvec_push(next, h) : CALX_OK;
 }
 
 /* Give each parent its children (an exact array in the arena), mark the lists loaded, set back-pointers. */
@@ -84,8 +91,8 @@ static int distribute(calx_session *s, unsigned ri, children_ctx *cx, calx__objv
 		void *p = calx__obj_ptr(cx->pairs[k].h);
 		memcpy((char *)lists[i].items + lists[i].n++ * sizeof p, &p, sizeof p);
 	}
-	for (size_t k = 0; k < cx->n_pairs && rc == CALX_OK; k++)
-		if (calx__objvec_push(next, cx->pairs[k].h) != CALX_OK)
+	for (size_t k = 0; next && k < cx->n_pairs && rc == CALX_OK; k++)
+		if (keep_next(next, cx->pairs[k].h) != CALX_OK)
 			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
 	/* nothing is set until every allocation has succeeded: a failure leaves every list unloaded */
 	for (size_t i = 0; i < cx->n_parents && rc == CALX_OK; i++) {
@@ -116,8 +123,8 @@ static int distribute_one(calx_session *s, unsigned ri, children_ctx *cx, calx__
 	for (size_t i = 0; i < cx->n_parents; i++)
 		if (cx->count[i] > 1)
 			return calx__rel_one_found(s, cx->parents[i].h, ri, cx->count[i]);
-	for (size_t k = 0; k < cx->n_pairs; k++)
-		if (calx__objvec_push(next, cx->pairs[k].h) != CALX_OK)
+	for (size_t k = 0; next && k < cx->n_pairs; k++)
+		if (keep_next(next, cx->pairs[k].h) != CALX_OK)
 			return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
 	for (size_t i = 0; i < cx->n_parents; i++) {
 		calx__rel_put_ptr(cx->parents[i].h, ri, NULL);
@@ -155,7 +162,7 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 		if (one && calx__rel_is_loaded(h, ri)) {
 			void *ptr = calx__rel_get_ptr(h, ri);
 			calx__obj *c = ptr ? calx__rel_owned(s, ptr) : NULL;
-			if (c && calx__objvec_push(next, c) != CALX_OK)
+			if (c && keep_next(next, c) != CALX_OK)
 				rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
 			continue;
 		}
@@ -164,7 +171,7 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 			calx_list l = calx__rel_get_list(h, ri);
 			for (size_t j = 0; j < l.n && rc == CALX_OK; j++) {
 				calx__obj *c = calx__rel_owned(s, calx__list_item(&l, j));
-				if (c && calx__objvec_push(next, c) != CALX_OK)
+				if (c && keep_next(next, c) != CALX_OK)
 					rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
 			}
 			continue;
@@ -236,7 +243,7 @@ static int parent_row(calx_session *s, calx__obj *p, void *vctx)
 	int rc;
 	if (!calx__sin_key_of(s, p, px->x->fk->ref_columns, nc, px->key, &rc))
 		return rc;
-	if (calx__objvec_push(px->next, p) != CALX_OK)
+	if (keep_next(px->next, p) != CALX_OK)
 		return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", px->x->desc->name);
 	for (size_t i = calx__sin_find_first(px->wanting, px->n_wanting, px->key, nc);
 	     i < px->n_wanting && calx__sin_key_eq(px->wanting[i].key, px->key, nc); i++)
@@ -261,7 +268,7 @@ static int load_parents(calx_session *s, calx__obj *const *objs, size_t n, unsig
 		calx__obj *c = objs[k], *p = NULL;
 		if (calx__rel_is_loaded(c, ri)) {
 			void *ptr = calx__rel_get_ptr(c, ri);
-			if (ptr && (p = calx__rel_owned(s, ptr)) && calx__objvec_push(next, p) != CALX_OK)
+			if (ptr && (p = calx__rel_owned(s, ptr)) && keep_next(next, p) != CALX_OK)
 				rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
 			continue;
 		}
@@ -277,7 +284,7 @@ static int load_parents(calx_session *s, calx__obj *const *objs, size_t n, unsig
 		if (x->ref_is_pk && (p = calx__idmap_find(s, x->target, key, calx__key_hash(x->target, key))) &&
 		    p->state == CALX__PERSISTENT && !(p->flags & CALX__EXPIRED)) {
 			link_parent(c, ri, calx__obj_ptr(p));
-			if (calx__objvec_push(next, p) != CALX_OK)
+			if (keep_next(next, p) != CALX_OK)
 				rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
 			continue;
 		}
@@ -358,7 +365,7 @@ static int joined_next(calx_session *s, calx__obj *const *objs, size_t n, unsign
 			l = calx__rel_get_list(objs[k], ri);
 		for (size_t j = 0; j < (one ? 1 : l.n); j++) {
 			calx__obj *c = calx__rel_owned(s, one ? one : calx__list_item(&l, j));
-			if (c && calx__objvec_push(next, c) != CALX_OK)
+			if (c && keep_next(next, c) != CALX_OK)
 				return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in",
 				                  objs[k]->m->rels[ri].desc->name);
 		}
@@ -380,19 +387,23 @@ static int level(calx_session *s, const calx__mapper *m, calx__obj **objs, size_
 		bool by_join = how == CALX_LOAD_JOINED && joined;
 		if (how != CALX_LOAD_SELECTIN && how != CALX_LOAD_JOINED)
 			continue;
-		calx__objvec next = { NULL, 0, 0 };
-		rc = by_join                            ? joined_next(s, objs, n, i, &next)
-		     : d->kind == CALX_REL_MANY_TO_ONE  ? load_parents(s, objs, n, i, &next)
-		     : d->kind == CALX_REL_MANY_TO_MANY ? calx__m2m_load(s, objs, n, i, &next)
-		                                        : load_children(s, objs, n, i, &next);
 		w->prefix[depth] = d;
-		/* a next level only when something loads there (sorting 100,000 children for none cost 5% of a load) */
+		/*
+		 * a next level only when something loads there: otherwise the
+		 * loaded objects are not even collected (sorting 100,000 children
+		 * for none cost 5% of a load, collecting them 1%)
+		 */
 		const calx__mapper *t = m->rels[i].target;
 		bool deeper = false;
 		for (unsigned j = 0; j < t->n_rels && !deeper && depth + 1 < CALX__LOAD_PATH_MAX; j++) {
 			calx_loading below = how_at(w, depth + 1, t->rels[j].desc);
 			deeper = below == CALX_LOAD_SELECTIN || below == CALX_LOAD_JOINED;
 		}
+		calx__objvec next = { NULL, 0, 0 }, *keep = deeper ? &next : NULL;
+		rc = by_join                            ? joined_next(s, objs, n, i, keep)
+		     : d->kind == CALX_REL_MANY_TO_ONE  ? load_parents(s, objs, n, i, keep)
+		     : d->kind == CALX_REL_MANY_TO_MANY ? calx__m2m_load(s, objs, n, i, keep)
+		                                        : load_children(s, objs, n, i, keep);
 		if (rc == CALX_OK && deeper && next.n > 1) {
 			/* many children share a parent: each object once on the next level */
 			qsort(next.v, next.n, sizeof *next.v, calx__sin_ptr_cmp);

@@ -12,7 +12,7 @@
 #include "mapping/value.h"
 #include "sql/statements.h"      /* calx__bit, calx__bit_set */
 
-calx__obj *calx__rel_owned(calx_session *s, const void *p)
+static inline calx__obj *owned(calx_session *s, const void *p)
 {
 	const calx__obj *h = (const calx__obj *)((const char *)p - CALX__HDR_SIZE);
 	if (!calx__arena_owns(&s->arena, h, CALX__HDR_SIZE) || h->magic != CALX__OBJ_MAGIC || h->s != s)
@@ -20,23 +20,33 @@ calx__obj *calx__rel_owned(calx_session *s, const void *p)
 	return (calx__obj *)h;
 }
 
-calx__obj *calx__rel_target_of(calx_session *s, const calx__obj *h, unsigned rel, const void *p)
+calx__obj *calx__rel_owned(calx_session *s, const void *p)
+{
+	return owned(s, p);
+}
+
+/* calx__rel_target_of's refusals, apart: its common path then needs no frame for the message's arguments. */
+static __attribute__((noinline, cold)) calx__obj *not_target(calx_session *s, const calx__obj *h, unsigned rel,
+                                                             const void *p, const calx__obj *t)
 {
 	const calx__rel *x = &h->m->rels[rel];
-	calx__obj *t = calx__rel_owned(s, p);
-	if (!t) {
+	if (!t)
 		calx__fail(s, CALX_EINVAL,
 		           "relationship '%s.%s': object %p is not an object of this session (objects of another session, "
 		           "or not made by calx, cannot be linked)",
 		           h->m->desc->name, x->desc->name, p);
-		return NULL;
-	}
-	if (t->m != x->target) {
+	else
 		calx__fail(s, CALX_ETYPE, "relationship '%s.%s' links to struct %s, not struct %s", h->m->desc->name,
 		           x->desc->name, x->target->desc->name, t->m->desc->name);
-		return NULL;
-	}
-	return t;
+	return NULL;
+}
+
+calx__obj *calx__rel_target_of(calx_session *s, const calx__obj *h, unsigned rel, const void *p)
+{
+	calx__obj *t = owned(s, p);
+	if (t && t->m == h->m->rels[rel].target)
+		return t;
+	return not_target(s, h, rel, p, t);
 }
 
 int calx__rel_index(calx_session *s, const calx__obj *h, const calx_relationship_desc *rel, int kind)
@@ -75,9 +85,9 @@ static int make_pending(calx_session *s, calx__obj *t)
 }
 
 /* One related object reached by the cascade: pending if it was transient, and walked from. */
-static int reach(calx_session *s, calx__objvec *stack, calx__obj *from, unsigned i, void *p)
+static int reach(calx_session *s, calx__objvec *stack, calx__rel_seen *seen, calx__obj *from, unsigned i, void *p)
 {
-	calx__obj *t = calx__rel_target_of(s, from, i, p);
+	calx__obj *t = calx__rel_target_seen(s, from, i, p, seen);
 	if (!t)
 		return s->err.code;
 	if (t->state != CALX__TRANSIENT)
@@ -88,40 +98,63 @@ static int reach(calx_session *s, calx__objvec *stack, calx__obj *from, unsigned
 	return rc;
 }
 
+/* The relationships of x with save-update: each related object reached (transient ones pushed to walk from). */
+static int cascade_from(calx_session *s, calx__objvec *stack, calx__rel_seen *seen, calx__obj *x)
+{
+	int rc = CALX_OK;
+	for (unsigned i = 0; i < x->m->n_rels && rc == CALX_OK; i++) {
+		const calx_relationship_desc *d = x->m->rels[i].desc;
+		if (!(d->cascade & CALX_CASCADE_SAVE_UPDATE))
+			continue;
+		if (calx__rel_is_pointer(d)) {
+			void *p = calx__rel_get_ptr(x, i);
+			if (p)
+				rc = reach(s, stack, seen, x, i, p);
+			continue;
+		}
+		calx_list l = calx__rel_get_list(x, i);
+		for (size_t k = 0; k < l.n && rc == CALX_OK; k++)
+			rc = reach(s, stack, seen, x, i, calx__list_item(&l, k));
+	}
+	return rc;
+}
+
 int calx__rel_cascade_add(calx_session *s, calx__obj *h)
 {
+	calx__rel_seen seen = { NULL, NULL };
+	return calx__rel_cascade_add_seen(s, h, &seen);
+}
+
+int calx__rel_cascade_add_seen(calx_session *s, calx__obj *h, calx__rel_seen *seen)
+{
+	/*
+	 * h itself is walked without the stack: the flush walks again from
+	 * every pending object, whose related objects are nearly always in
+	 * the session already, so the stack is allocated only when the
+	 * cascade reaches a transient object to walk on from.
+	 */
 	calx__objvec stack = { NULL, 0, 0 };
-	int rc = calx__objvec_push(&stack, h);
-	if (rc != CALX_OK)
-		return calx__fail(s, CALX_ENOMEM, "out of memory cascading the add of a struct %s", h->m->desc->name);
+	int rc = cascade_from(s, &stack, seen, h);
 	/* an explicit stack: a long chain of objects cannot overflow the C stack */
-	while (stack.n && rc == CALX_OK) {
-		calx__obj *x = stack.v[--stack.n];
-		for (unsigned i = 0; i < x->m->n_rels && rc == CALX_OK; i++) {
-			const calx_relationship_desc *d = x->m->rels[i].desc;
-			if (!(d->cascade & CALX_CASCADE_SAVE_UPDATE))
-				continue;
-			if (calx__rel_is_pointer(d)) {
-				void *p = calx__rel_get_ptr(x, i);
-				if (p)
-					rc = reach(s, &stack, x, i, p);
-				continue;
-			}
-			calx_list l = calx__rel_get_list(x, i);
-			for (size_t k = 0; k < l.n && rc == CALX_OK; k++)
-				rc = reach(s, &stack, x, i, calx__list_item(&l, k));
-		}
-	}
+	while (stack.n && rc == CALX_OK)
+		rc = cascade_from(s, &stack, seen, stack.v[--stack.n]);
 	calx__free(stack.v);
 	return rc;
 }
 
-bool calx__rel_key_known(const calx__obj *parent)
+/* Both fields the same plain integer type (no wrapper, enum or conversion): equal values are equal bytes. */
+static bool same_plain_int(const calx_field_desc *a, const calx_field_desc *b)
 {
-	const calx__mapper *m = parent->m;
-	if (parent->state != CALX__PENDING || m->autoinc < 0)
-		return true;
-	return !calx__field_zero(&m->desc->fields[m->autoinc], calx__obj_ptr(parent));
+	bool integer = (a->ctype >= CALX_CTYPE_INT8 && a->ctype <= CALX_CTYPE_INT64) ||
+	               (a->ctype >= CALX_CTYPE_UINT8 && a->ctype <= CALX_CTYPE_UINT32);
+	return integer && a->ctype == b->ctype && a->size == b->size && !a->user_type && !b->user_type &&
+	       !((a->flags | b->flags) & (CALX_FIELD_OPTIONAL | CALX_FIELD_ENUM));
+}
+
+/* calx__field_null for a same_plain_int field, inline: its null bit, and the value 0 (nulls.c says why both) */
+static inline bool plain_int_null(const calx__obj *h, const calx_field_desc *f)
+{
+	return calx__bit(calx__obj_nulls(h), f->index) && calx__field_zero(f, calx__obj_ptr(h));
 }
 
 int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent,
@@ -145,6 +178,17 @@ int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk
 		calx_value v = calx_value_null();
 		if (parent) {
 			const calx_field_desc *pf = &parent->m->desc->fields[fk->ref_columns[k]];
+			if (same_plain_int(cf, pf) && !plain_int_null(parent, pf)) {
+				/* the value path below, without its conversions: every inserted child comes here */
+				const unsigned char *from = (const unsigned char *)calx__obj_ptr(parent) + pf->offset;
+				unsigned char *to = (unsigned char *)obj + cf->offset;
+				if (!plain_int_null(child, cf) && !memcmp(to, from, cf->size))
+					continue;
+				memcpy(to, from, cf->size);
+				calx__bit_set(nulls, cf->index, false);
+				*changed = true;
+				continue;
+			}
 			int rc = calx__field_get(pf, calx__obj_ptr(parent), calx__field_null(parent, pf), &v, &s->err);
 			if (rc != CALX_OK)
 				return rc;

@@ -15,6 +15,7 @@
 
 #include <string.h>
 #include "session/session.h"
+#include "mapping/value.h"   /* calx__field_zero */
 
 static inline uint64_t *calx__obj_rel_loaded(const calx__obj *h)
 {
@@ -109,14 +110,51 @@ int calx__rel_index(calx_session *s, const calx__obj *h, const calx_relationship
 calx__obj *calx__rel_target_of(calx_session *s, const calx__obj *h, unsigned rel, const void *p);
 
 /*
+ * The object calx__rel_target_of found last, kept by a caller that looks
+ * at many pointers in a row (ten children pointing at one parent): the
+ * same pointer again needs only the type check. Valid while no object
+ * leaves the session, so only within one walk (the cascade, the flush's
+ * gathering of links), never across calls of the API.
+ */
+typedef struct calx__rel_seen {
+	const void *p;
+	calx__obj *h;
+} calx__rel_seen;
+
+static inline calx__obj *calx__rel_target_seen(calx_session *s, const calx__obj *h, unsigned rel, const void *p,
+                                               calx__rel_seen *seen)
+{
+	if (p == seen->p && seen->h->m == h->m->rels[rel].target)
+		return seen->h;
+	calx__obj *t = calx__rel_target_of(s, h, rel, p);
+	if (t) {
+		seen->p = p;
+		seen->h = t;
+	}
+	return t;
+}
+
+/*
  * The save-update cascade from h: every transient object h reaches
  * through relationships with that cascade becomes pending (as
  * calx_session_add would make it), and so on from those.
  */
 int calx__rel_cascade_add(calx_session *s, calx__obj *h);
+/* The same within a longer walk that keeps seen (the flush's, over every pending object). */
+int calx__rel_cascade_add_seen(calx_session *s, calx__obj *h, calx__rel_seen *seen);
 
-/* Where the relationship's key comes from: is the parent's key known now (not left to the database)? */
-bool calx__rel_key_known(const calx__obj *parent);
+/*
+ * Where the relationship's key comes from: is the parent's key known now
+ * (not left to the database)? Inline: the flush asks it for every link,
+ * twice.
+ */
+static inline bool calx__rel_key_known(const calx__obj *parent)
+{
+	const calx__mapper *m = parent->m;
+	if (parent->state != CALX__PENDING || m->autoinc < 0)
+		return true;
+	return !calx__field_zero(&m->desc->fields[m->autoinc], calx__obj_ptr(parent));
+}
 
 /*
  * Copy the parent's referenced columns of fk into the child's foreign-key

@@ -24,7 +24,8 @@ int calx__fail(calx_session *s, int code, const char *fmt, ...)
 
 int calx__objvec_push(calx__objvec *vec, calx__obj *h)
 {
-	if (calx__grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof *vec->v) != 0)
+	/* the room checked here first: a load pushes every object it makes */
+	if (vec->n == vec->cap && calx__grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof *vec->v) != 0)
 		return CALX_ENOMEM;
 	vec->v[vec->n++] = h;
 	return CALX_OK;

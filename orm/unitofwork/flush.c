@@ -68,10 +68,9 @@ void calx__uow_close(calx_session *s)
 	}
 	if (p->params != p->small_params)
 		calx__free(p->params);
-	if (p->cap_links || p->cap_saved || p->late.cap) {       /* only a session that flushed relationships */
+	if (p->cap_links || p->late.cap) {       /* only a session that flushed relationships */
 		calx__rel_free(p);
 		calx__free(p->links);
-		calx__free(p->saved);
 		calx__free(p->late.v);
 	}
 	if (p->db_gone.v)

@@ -50,6 +50,7 @@ typedef struct graph {
 	unsigned n_targets;
 	kslot *slots;           /* referenced tuples to rows */
 	size_t cap;
+	size_t n_indexed;       /* rows in slots: none when every referenced key is yet to be generated */
 	size_t *indeg, *head, *qnext;   /* per row: unmet edges, first edge out, next ready row */
 	size_t *eto, *enext;            /* per edge: the row after, the next edge of the same row */
 	size_t n_edges;
@@ -208,6 +209,7 @@ static int index_targets(graph *g)
 			while (g->slots[j].row)
 				j = (j + 1) & (g->cap - 1);
 			g->slots[j] = (kslot){ hash, i + 1 };
+			g->n_indexed++;
 		}
 	}
 	return CALX_OK;
@@ -463,7 +465,9 @@ int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n
 	g.enext = g.eto + max_edges;
 	for (size_t i = 0; i < n; i++)
 		g.head[i] = NONE;
-	add_fk_edges(&g);
+	/* nothing indexed (parents whose keys the inserts generate): no key can find a row, skip the lookups */
+	if (g.n_indexed)
+		add_fk_edges(&g);
 	if (n_links && add_link_edges(&g, links, n_links) != CALX_OK)
 		goto done;
 	g.forced = NONE;

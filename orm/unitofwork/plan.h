@@ -55,8 +55,8 @@ typedef struct calx__plan {
 	 */
 	calx__link *links;
 	size_t n_links, cap_links;
-	unsigned char **saved;
-	size_t n_saved, cap_saved;
+	size_t sync_next;       /* the link after the last child calx__rel_sync_insert found: where it looks first */
+	unsigned char *saved;   /* the linked children's copies in one block (link.saved: an offset) */
 	calx__objvec late;
 	bool post_todo;         /* links held for the post-update phase (post_update.c) */
 	calx__objvec db_gone;   /* persistent objects whose rows the database's ON DELETE CASCADE removes (ondelete.c) */

@@ -69,7 +69,7 @@ static int not_added(calx_session *s, const calx__obj *child, const calx__rel *x
 	                  child->m->desc->name, x->desc->name, parent->m->desc->name);
 }
 
-static int gather(calx_session *s, calx__plan *p, calx__obj *h)
+static int gather(calx_session *s, calx__plan *p, calx__obj *h, calx__rel_seen *seen)
 {
 	int rc = CALX_OK;
 	for (unsigned i = 0; i < h->m->n_rels && rc == CALX_OK; i++) {
@@ -81,7 +81,7 @@ static int gather(calx_session *s, calx__plan *p, calx__obj *h)
 				continue;       /* never set: the foreign key is the program's */
 			if (orphaned(x, ptr))
 				return calx__rel_orphan(s, h);
-			if (ptr && !(parent = calx__rel_target_of(s, h, i, ptr)))
+			if (ptr && !(parent = calx__rel_target_seen(s, h, i, ptr, seen)))
 				return s->err.code;
 			if (parent && parent->state == CALX__TRANSIENT)
 				return not_added(s, h, x, parent);
@@ -123,9 +123,31 @@ static int by_child(const void *a, const void *b)
 	return u < v ? -1 : u > v;
 }
 
-/* One copy per linked child: its bytes, then its null bits. */
+static bool sorted_by_child(const calx__link *links, size_t n)
+{
+	for (size_t k = 1; k < n; k++)
+		if ((uintptr_t)links[k].child < (uintptr_t)links[k - 1].child)
+			return false;
+	return true;
+}
+
+/*
+ * One copy per linked child, its null bits then its bytes, all in one
+ * block (one allocation a flush, not one a child); link.saved is the
+ * copy's offset in it. Links are sorted by child: a child's links are
+ * next to each other.
+ */
 static int save_children(calx_session *s, calx__plan *p)
 {
+	size_t total = 0;
+	for (size_t k = 0; k < p->n_links; k++) {
+		const calx__mapper *m = p->links[k].child->m;
+		if (!k || p->links[k - 1].child != p->links[k].child)
+			total += m->field_words * sizeof(uint64_t) + m->desc->size;
+	}
+	if (!(p->saved = calx__malloc(total)))
+		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush's relationships");
+	size_t at = 0;
 	for (size_t k = 0; k < p->n_links; k++) {
 		calx__obj *c = p->links[k].child;
 		if (k && p->links[k - 1].child == c) {
@@ -134,16 +156,10 @@ static int save_children(calx_session *s, calx__plan *p)
 		}
 		const calx__mapper *m = c->m;
 		size_t words = m->field_words * sizeof(uint64_t);
-		unsigned char *copy = calx__malloc(words + m->desc->size);
-		if (!copy || (p->n_saved == p->cap_saved &&
-		              calx__grow((void **)&p->saved, &p->cap_saved, p->n_saved + 1, sizeof *p->saved) != 0)) {
-			calx__free(copy);
-			return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush's relationships");
-		}
-		memcpy(copy, calx__obj_nulls(c), words);
-		memcpy(copy + words, calx__obj_ptr(c), m->desc->size);
-		p->links[k].saved = p->n_saved;
-		p->saved[p->n_saved++] = copy;
+		memcpy(p->saved + at, calx__obj_nulls(c), words);
+		memcpy(p->saved + at + words, calx__obj_ptr(c), m->desc->size);
+		p->links[k].saved = at;
+		at += words + m->desc->size;
 	}
 	return CALX_OK;
 }
@@ -163,28 +179,33 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 	int rc = CALX_OK;
 	p->n_links = 0;
 	p->late.n = 0;
+	/* the last target found, across the walks below: consecutive children usually share their parent */
+	calx__rel_seen seen = { NULL, NULL };
 	/* objects linked after their add: the cascade again (s->pending grows as it goes) */
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
 		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
-			rc = calx__rel_cascade_add(s, s->pending.v[i]);
+			rc = calx__rel_cascade_add_seen(s, s->pending.v[i], &seen);
 	/* persistent objects as change detection sees them: all of them, or the marked ones (CALX_TRACK_MARKED) */
 	const calx__objvec *held = s->tracking == CALX_TRACK_MARKED ? &s->marked : &s->objs;
 	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
 		calx__obj *h = held->v[i];
 		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
-			rc = calx__rel_cascade_add(s, h);
+			rc = calx__rel_cascade_add_seen(s, h, &seen);
 	}
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
 		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
-			rc = gather(s, p, s->pending.v[i]);
+			rc = gather(s, p, s->pending.v[i], &seen);
 	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
 		calx__obj *h = held->v[i];
 		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
-			rc = gather(s, p, h);
+			rc = gather(s, p, h, &seen);
 	}
 	/* nothing is changed before every copy is saved: a failure here leaves no link for the undo to read */
 	if (rc == CALX_OK && p->n_links) {
-		qsort(p->links, p->n_links, sizeof *p->links, by_child);
+		/* gathered in the order of s->pending, which is usually the order of the children in memory */
+		if (!sorted_by_child(p->links, p->n_links))
+			qsort(p->links, p->n_links, sizeof *p->links, by_child);
+		p->sync_next = 0;
 		rc = save_children(s, p);
 	}
 	if (rc != CALX_OK || !p->n_links) {
@@ -210,8 +231,14 @@ int calx__rel_sync_insert(calx_session *s, calx__plan *p, calx__obj *h, bool *re
 	*ready = true;
 	if (!p->n_links)
 		return CALX_OK;
-	/* the first link of h: links are sorted by child */
-	size_t lo = 0, hi = p->n_links;
+	/*
+	 * The first link of h: links are sorted by child. Rows are mostly
+	 * inserted in the links' order (children in the order they were
+	 * added), so the link after the last one found is tried first.
+	 */
+	size_t lo = 0, hi = p->n_links, next = p->sync_next;
+	if (next < p->n_links && p->links[next].child == h && (!next || p->links[next - 1].child != h))
+		lo = hi = next;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if ((uintptr_t)p->links[mid].child < (uintptr_t)h)
@@ -220,7 +247,8 @@ int calx__rel_sync_insert(calx_session *s, calx__plan *p, calx__obj *h, bool *re
 			hi = mid;
 	}
 	int rc = CALX_OK;
-	for (size_t k = lo; k < p->n_links && p->links[k].child == h && rc == CALX_OK; k++) {
+	size_t k = lo;
+	for (; k < p->n_links && p->links[k].child == h && rc == CALX_OK; k++) {
 		const calx__link *l = &p->links[k];
 		if (calx__post_deferred(l))
 			continue;       /* NULL at insert, set after (post_update.c) */
@@ -229,6 +257,8 @@ int calx__rel_sync_insert(calx_session *s, calx__plan *p, calx__obj *h, bool *re
 		else
 			*ready = false;
 	}
+	if (k > lo)
+		p->sync_next = k;
 	return rc;
 }
 
@@ -238,7 +268,7 @@ void calx__rel_undo(calx_session *s, calx__plan *p)
 	for (size_t k = 0; k < p->n_links; k++) {
 		const calx__link *l = &p->links[k];
 		const calx__mapper *m = l->child->m;
-		const unsigned char *copy = p->saved[l->saved];
+		const unsigned char *copy = p->saved + l->saved;
 		size_t words = m->field_words * sizeof(uint64_t);
 		uint64_t nulls[1];
 		for (unsigned c = 0; c < l->fk->n_columns; c++) {
@@ -264,9 +294,10 @@ void calx__rel_done(calx_session *s, calx__plan *p)
 
 void calx__rel_free(calx__plan *p)
 {
-	for (size_t i = 0; i < p->n_saved; i++)
-		calx__free(p->saved[i]);
-	p->n_saved = 0;
+	if (p->saved) {         /* every flush of a registry with relationships comes here, most without links */
+		calx__free(p->saved);
+		p->saved = NULL;
+	}
 	p->n_links = 0;
 	p->late.n = 0;
 	p->post_todo = false;
