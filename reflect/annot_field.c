@@ -68,7 +68,7 @@ void calxr__field_opts_free(calxr__field_opts *o)
 	o->init = true;
 }
 
-static int bool_arg(parser *p, const char *opt, calxr__span arg)
+int calxr__ap_bool_arg(parser *p, const char *opt, calxr__span arg)
 {
 	char shown[SHOW_MAX + 4];
 	arg = calxr__span_trim(arg);
@@ -80,7 +80,7 @@ static int bool_arg(parser *p, const char *opt, calxr__span arg)
 	return -1;
 }
 
-static char *nonempty_string(parser *p, const char *what, calxr__span arg)
+char *calxr__ap_nonempty_string(parser *p, const char *what, calxr__span arg)
 {
 	char *s = calxr__ap_string_arg(p, what, arg);
 	if (s && !*s) {
@@ -162,107 +162,6 @@ static void foreign_key(parser *p, calxr__field_opts *o, calxr__span *args, unsi
 	}
 }
 
-/*
- * cascade("save-update, merge, delete"): SQLAlchemy's words, comma
- * separated; "all" is every one but delete-orphan. An empty text is no
- * cascade at all.
- */
-static void cascade(parser *p, calxr__field_opts *o, calxr__span arg)
-{
-	static const struct { const char *word; unsigned bits; } words[] = {
-		{ "save-update", CALX_CASCADE_SAVE_UPDATE }, { "merge", CALX_CASCADE_MERGE },
-		{ "expunge", CALX_CASCADE_EXPUNGE }, { "delete", CALX_CASCADE_DELETE },
-		{ "delete-orphan", CALX_CASCADE_DELETE_ORPHAN }, { "refresh-expire", CALX_CASCADE_REFRESH_EXPIRE },
-		{ "all", CALX_CASCADE_ALL },
-	};
-	char shown[SHOW_MAX + 4];
-	char *s = calxr__ap_string_arg(p, "option 'cascade'", arg);
-	unsigned bits = 0;
-
-	if (!s)
-		return;
-	for (char *w = s; *w;) {
-		size_t n;
-		bool found = false;
-		while (*w == ' ' || *w == ',')
-			w++;
-		n = strcspn(w, ", ");
-		if (!n)
-			break;
-		for (size_t i = 0; i < sizeof words / sizeof words[0] && !found; i++)
-			if (strlen(words[i].word) == n && !memcmp(words[i].word, w, n)) {
-				bits |= words[i].bits;
-				found = true;
-			}
-		if (!found) {
-			calxr__span bad = { w, n };
-			calxr__ap_fail(p, "unknown cascade '%s' (expected save-update, merge, expunge, delete, delete-orphan, refresh-expire or all)",
-				      calxr__ap_show(bad, shown));
-			free(s);
-			return;
-		}
-		w += n;
-	}
-	free(s);
-	o->cascade = bits;
-	o->seen |= 1u << CALXR__OPT_CASCADE;
-}
-
-/*
- * uselist(false): SQLAlchemy's one-to-one, on a pointer field whose
- * target holds the foreign key (relations.c checks the side).
- * uselist(true) is what a pointer is not: a list is a CALX_LIST.
- */
-static void uselist(parser *p, calxr__field_opts *o, calxr__span arg)
-{
-	int v = bool_arg(p, "uselist", arg);
-	if (v < 0)
-		return;
-	if (v) {
-		calxr__ap_fail(p, "uselist(true) is not a pointer's: a collection is a CALX_LIST field (uselist(false) makes a pointer a one-to-one)");
-		return;
-	}
-	o->uselist_off = true;
-	o->seen |= 1u << CALXR__OPT_USELIST;
-}
-
-/* lazy("select" | "selectin" | "joined" | "raise" | "noload") */
-static void lazy(parser *p, calxr__field_opts *o, calxr__span arg)
-{
-	char shown[SHOW_MAX + 4];
-	char *s = calxr__ap_string_arg(p, "option 'lazy'", arg);
-
-	if (!s)
-		return;
-	if (!strcmp(s, "select"))
-		o->lazy = CALX_LOAD_LAZY;
-	else if (!strcmp(s, "selectin"))
-		o->lazy = CALX_LOAD_SELECTIN;
-	else if (!strcmp(s, "joined"))
-		o->lazy = CALX_LOAD_JOINED;
-	else if (!strcmp(s, "raise"))
-		o->lazy = CALX_LOAD_RAISE;
-	else if (!strcmp(s, "noload"))
-		o->lazy = CALX_LOAD_NOLOAD;
-	else
-		calxr__ap_fail(p, "option 'lazy' expects \"select\", \"selectin\", \"joined\", \"raise\" or \"noload\", found '%s'",
-			      calxr__ap_show(calxr__span_of(s), shown));
-	free(s);
-	if (o->lazy)
-		o->seen |= 1u << CALXR__OPT_LAZY;
-}
-
-/* secondary("post_tags"): the association table of a many-to-many, by its SQL name. */
-static bool secondary(parser *p, calxr__field_opts *o, const char *what, calxr__span arg)
-{
-	o->secondary = nonempty_string(p, what, arg);
-	if (o->secondary && !calxr__ap_check_ident(p, "table name", o->secondary)) {
-		free(o->secondary);
-		o->secondary = NULL;
-	}
-	return o->secondary != NULL;
-}
-
 static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *args, unsigned n)
 {
 	char what[64];
@@ -271,7 +170,7 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 	snprintf(what, sizeof what, "option '%s'", spec[opt].name);
 	switch (opt) {
 	case CALXR__OPT_AUTOINCREMENT:
-		b = n ? bool_arg(p, "autoincrement", args[0]) : 1;
+		b = n ? calxr__ap_bool_arg(p, "autoincrement", args[0]) : 1;
 		if (b < 0)
 			return;
 		if ((b && o->autoincrement_on_seen) || (!b && o->autoincrement_off_seen)) {
@@ -282,7 +181,7 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		o->autoincrement = b;
 		break;
 	case CALXR__OPT_INIT:
-		b = bool_arg(p, "init", args[0]);
+		b = calxr__ap_bool_arg(p, "init", args[0]);
 		if (b < 0)
 			return;
 		o->init = b;
@@ -295,7 +194,7 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		break;
 	}
 	case CALXR__OPT_SERVER_DEFAULT:
-		if (!(o->server_default = nonempty_string(p, what, args[0])))
+		if (!(o->server_default = calxr__ap_nonempty_string(p, what, args[0])))
 			return;
 		if (!calxr__ap_check_sql_text(p, what, o->server_default)) {
 			free(o->server_default);
@@ -304,7 +203,7 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		}
 		break;
 	case CALXR__OPT_CHECK:
-		if (!(o->check = nonempty_string(p, what, args[0])))
+		if (!(o->check = calxr__ap_nonempty_string(p, what, args[0])))
 			return;
 		if (!calxr__ap_check_sql_text(p, what, o->check)) {
 			free(o->check);
@@ -329,7 +228,7 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		break;
 	case CALXR__OPT_PREFIX:
 		/* a prefix is the start of a column name: the same characters, and it may end in '_' */
-		o->prefix = nonempty_string(p, what, args[0]);
+		o->prefix = calxr__ap_nonempty_string(p, what, args[0]);
 		if (o->prefix && !calxr__ap_check_ident(p, "column prefix", o->prefix)) {
 			free(o->prefix);
 			o->prefix = NULL;
@@ -351,39 +250,12 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		break;
 	}
 	case CALXR__OPT_BACK_POPULATES:
-		o->back_populates = nonempty_string(p, what, args[0]);
-		if (!o->back_populates)
-			return;
-		break;
 	case CALXR__OPT_FOREIGN_KEYS:
-		for (unsigned i = 0; i < n; i++) {
-			char *col = nonempty_string(p, what, args[i]);
-			if (!col || !calxr__ap_check_ident(p, "column name", col)) {
-				free(col);
-				return;
-			}
-			char **v = realloc(o->foreign_keys.v, (o->foreign_keys.n + 1) * sizeof *v);
-			if (!v) {
-				free(col);
-				p->oom = true;
-				return;
-			}
-			o->foreign_keys.v = v;
-			v[o->foreign_keys.n++] = col;
-		}
-		break;
 	case CALXR__OPT_SECONDARY:
-		if (!secondary(p, o, what, args[0]))
-			return;
-		break;
 	case CALXR__OPT_CASCADE:
-		cascade(p, o, args[0]);
-		return;
 	case CALXR__OPT_LAZY:
-		lazy(p, o, args[0]);
-		return;
 	case CALXR__OPT_USELIST:
-		uselist(p, o, args[0]);
+		calxr__ap_rel_option(p, o, opt, what, args, n);   /* annot_rel.c */
 		return;
 	default: /* the flags: nothing more to read */
 		break;

@@ -1,5 +1,5 @@
 /*
- * reflect/annot_int.h - helpers shared by annot.c and annot_field.c.
+ * reflect/annot_int.h - helpers shared by annot.c, annot_field.c and annot_rel.c.
  */
 #ifndef CALX_REFLECT_ANNOT_INT_H
 #define CALX_REFLECT_ANNOT_INT_H
@@ -38,5 +38,13 @@ size_t calxr__ap_match_paren(calxr__span s);
 bool calxr__ap_keyword(calxr__span arg, calxr__span *key, calxr__span *value);
 /* ondelete / onupdate of option opt: one of the SQL referential actions, uppercase; NULL after an error. */
 char *calxr__ap_fk_action(parser *p, const char *opt, const char *key, calxr__span arg);
+
+/* true / false: 1 / 0; -1 after an error. */
+int calxr__ap_bool_arg(parser *p, const char *opt, calxr__span arg);
+/* A string-literal argument that is not empty (malloc'd); NULL after an error. */
+char *calxr__ap_nonempty_string(parser *p, const char *what, calxr__span arg);
+/* One relationship option (annot_rel.c), its arity checked already; sets o->seen when it is well formed. */
+void calxr__ap_rel_option(parser *p, calxr__field_opts *o, calxr__opt opt, const char *what, calxr__span *args,
+			 unsigned n);
 
 #endif /* CALX_REFLECT_ANNOT_INT_H */
