@@ -119,6 +119,11 @@ static int store_last_id(calx_session *s, calx__obj *h, const uint64_t *omitted,
 	calx_value v = calx_value_int(s->d->last_insert_id(raw));
 	bool isnull;
 	copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
+	if (key->ctype == CALX_CTYPE_INT64 && !(key->flags & CALX_FIELD_OPTIONAL)) {
+		/* the usual key: stored as calx__field_set would, an int64 has no range to check */
+		memcpy((char *)calx__obj_ptr(h) + key->offset, &v.u.i, sizeof v.u.i);
+		return CALX_OK;
+	}
 	return calx__field_set(key, calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err) == CALX_OK ? CALX_OK
 	                                                                                          : s->err.code;
 }
