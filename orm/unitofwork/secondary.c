@@ -399,6 +399,9 @@ void calx__assoc_reset(calx__plan *p)
 
 void calx__assoc_free(calx__plan *p)
 {
+	calx__assoc_plan *ap = &p->assoc;
+	if (!ap->rows && !ap->snaps && !ap->kept && !ap->sp_kept && !ap->scratch)
+		return;         /* a session that wrote no association row: nothing was allocated (five calls saved) */
 	calx__free(p->assoc.rows);
 	calx__free(p->assoc.snaps);
 	calx__free(p->assoc.kept);
