@@ -100,8 +100,9 @@ static int distribute(calx_session *s, unsigned ri, children_ctx *cx, calx__objv
 		memcpy((char *)calx__obj_ptr(h) + x->desc->offset, &lists[i], sizeof lists[i]);
 		calx__rel_set_loaded(h, ri);
 		for (size_t k = 0; x->back >= 0 && k < lists[i].n; k++) {
-			calx__obj *c = calx__rel_owned(s, calx__list_item(&lists[i], k));
-			if (c && !calx__rel_is_loaded(c, (unsigned)x->back)) {
+			/* an object this load made or found (the pairs above): its header, no ownership check needed */
+			calx__obj *c = (calx__obj *)((char *)calx__list_item(&lists[i], k) - CALX__HDR_SIZE);
+			if (!calx__rel_is_loaded(c, (unsigned)x->back)) {
 				calx__rel_put_ptr(c, (unsigned)x->back, calx__obj_ptr(h));
 				*calx__obj_rel_snap(c, (unsigned)x->back) = calx__obj_ptr(h);
 				calx__rel_set_loaded(c, (unsigned)x->back);

@@ -46,7 +46,14 @@ int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key
 {
 	const calx__mapper *m = h->m;
 	for (unsigned i = 0; i < m->n_pk; i++) {
-		int rc = calx__field_get(&m->desc->fields[m->pk[i]], from, false, &key[i], err);
+		const calx_field_desc *f = &m->desc->fields[m->pk[i]];
+		if (f->ctype == CALX_CTYPE_INT64 && !(f->flags & CALX_FIELD_OPTIONAL)) {
+			/* the usual key, as calx__field_get gives it: every insert and identity-map match comes here */
+			key[i].kind = CALX_VALUE_INT;
+			memcpy(&key[i].u.i, from + f->offset, sizeof key[i].u.i);
+			continue;
+		}
+		int rc = calx__field_get(f, from, false, &key[i], err);
 		if (rc != CALX_OK)
 			return rc;
 	}

@@ -119,6 +119,11 @@ static int store_last_id(calx_session *s, calx__obj *h, const uint64_t *omitted,
 	calx_value v = calx_value_int(s->d->last_insert_id(raw));
 	bool isnull;
 	copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
+	if (key->ctype == CALX_CTYPE_INT64 && !(key->flags & CALX_FIELD_OPTIONAL)) {
+		/* the usual key: stored as calx__field_set would, an int64 has no range to check */
+		memcpy((char *)calx__obj_ptr(h) + key->offset, &v.u.i, sizeof v.u.i);
+		return CALX_OK;
+	}
 	return calx__field_set(key, calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err) == CALX_OK ? CALX_OK
 	                                                                                          : s->err.code;
 }
@@ -133,8 +138,15 @@ static int insert_values(calx_session *s, calx__plan *p, calx__obj *h, const uin
 	for (unsigned f = 0; f < d->n_fields; f++) {
 		if (calx__bit(omitted, f))
 			continue;
-		int rc = calx__field_get(&d->fields[f], calx__obj_ptr(h), calx__null_bit_normalized(h, f), &out[k++],
-		                         &s->err);
+		const calx_field_desc *fd = &d->fields[f];
+		if (fd->ctype == CALX_CTYPE_INT64 && !(fd->flags & CALX_FIELD_OPTIONAL)) {
+			/* the commonest column, read as calx__field_get would: its null bit, else the integer */
+			calx_value *v = &out[k++];
+			v->kind = calx__null_bit_normalized(h, f) ? CALX_VALUE_NULL : CALX_VALUE_INT;
+			memcpy(&v->u.i, (const char *)calx__obj_ptr(h) + fd->offset, sizeof v->u.i);
+			continue;
+		}
+		int rc = calx__field_get(fd, calx__obj_ptr(h), calx__null_bit_normalized(h, f), &out[k++], &s->err);
 		if (rc != CALX_OK)
 			return rc;
 	}
