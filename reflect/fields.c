@@ -9,17 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct field_err {
-	calxr__ctx *cx;
-	const calxr__loc *loc;
-	const char *field, *owner;
-} field_err;
+typedef calxr__field_err field_err;
 
-static void on_error(void *payload, const char *msg)
+void calxr__field_error(void *payload, const char *msg)
 {
 	field_err *e = payload;
 	calxr__error(e->cx, e->loc, "%s on field '%s' of struct '%s'", msg, e->field, e->owner);
 }
+
 
 void calxr__column_free(calxr__column *c)
 {
@@ -52,7 +49,7 @@ static void read_options(calxr__ctx *cx, CXCursor f, calxr__field_opts *o, field
 		case CALXR__ANNOT_FOREIGN:
 			break;
 		case CALXR__ANNOT_FIELD:
-			calxr__annot_parse_field(v[i], o, on_error, e);
+			calxr__annot_parse_field(v[i], o, calxr__field_error, e);
 			break;
 		case CALXR__ANNOT_UNKNOWN:
 			calxr__error(cx, e->loc, "unknown annotation '%.*s' on field '%s' of struct '%s'", (int)len,
@@ -64,7 +61,7 @@ static void read_options(calxr__ctx *cx, CXCursor f, calxr__field_opts *o, field
 			break;
 		}
 	}
-	calxr__annot_check_field(o, on_error, e);
+	calxr__annot_check_field(o, calxr__field_error, e);
 	if (o->oom)
 		calxr__oom(cx);
 	calxr__strv_free(v, n);
@@ -157,7 +154,7 @@ static void nullability(calxr__ctx *cx, calxr__column *c, calxr__field_opts *o, 
 		}
 	}
 	if (msg)
-		on_error(e, msg);
+		calxr__field_error(e, msg);
 	free(msg);
 }
 
@@ -206,7 +203,7 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	if ((o->seen & (1u << CALXR__OPT_VERSION)) && !optional) {
 		/* SQLAlchemy's version_id_col: an integer the flush bumps and checks */
 		if (pk || is_enum || !calxr__ctype_is_integer(ct))
-			on_error(e, "option 'version' needs an integer field outside the primary key");
+			calxr__field_error(e, "option 'version' needs an integer field outside the primary key");
 		else
 			c->flags |= CALX_FIELD_VERSION | CALX_FIELD_NOT_NULL;
 	}
@@ -214,7 +211,7 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	c->autoinc_explicit = o->autoincrement_on_seen;
 	c->autoinc_off = o->autoincrement_off_seen;
 	if (c->autoinc_explicit && (!pk || optional || is_enum || !calxr__ctype_is_integer(ct)))
-		on_error(e, "option 'autoincrement' needs a single-column integer primary key");
+		calxr__field_error(e, "option 'autoincrement' needs a single-column integer primary key");
 
 	/* A char * or calx_bytes the constructor must be given: unless the database or a default fills it. */
 	if ((ct == CALX_CTYPE_STRING || ct == CALX_CTYPE_BYTES) && (c->flags & CALX_FIELD_NOT_NULL) && !pk &&
@@ -222,15 +219,15 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 		if (o->init)
 			c->flags |= CALX_FIELD_REQUIRED;
 		else if (ct == CALX_CTYPE_STRING)
-			on_error(e, "option 'init(false)' on a not-null string needs default(...) or server_default(...)");
+			calxr__field_error(e, "option 'init(false)' on a not-null string needs default(...) or server_default(...)");
 		else
-			on_error(e, "option 'init(false)' on a not-null calx_bytes needs default(...) or server_default(...)");
+			calxr__field_error(e, "option 'init(false)' on a not-null calx_bytes needs default(...) or server_default(...)");
 	}
 	/* The identity map keys integers and text: bytes and a one-character text are no keys. */
 	if (pk && (ct == CALX_CTYPE_BYTEARRAY || ct == CALX_CTYPE_BYTES))
-		on_error(e, "option 'primary_key' on bytes is not supported (the identity map keys integers and text): use an integer key and make this column 'unique'");
+		calxr__field_error(e, "option 'primary_key' on bytes is not supported (the identity map keys integers and text): use an integer key and make this column 'unique'");
 	else if (pk && ct == CALX_CTYPE_CHAR)
-		on_error(e, "option 'primary_key' on a char_as(text) char is not supported: declare the key char[2], or use char_as(integer)");
+		calxr__field_error(e, "option 'primary_key' on a char_as(text) char is not supported: declare the key char[2], or use char_as(integer)");
 
 	if (o->types.n) {
 		c->types = o->types;
@@ -269,141 +266,8 @@ typedef struct walk_state {
 	unsigned n_seen;
 } walk_state;
 
-static bool word_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-/*
- * A check(...) written in a mixin names the mixin's columns by their own
- * names; embedded with prefix("p_"), the columns are p_name. The check's
- * SQL is rewritten: every identifier outside string literals (bare or
- * "quoted") that is a column of this embedding, unprefixed, gets the
- * prefix. cols[first..last) are the columns this embedding added directly.
- */
-static char *prefix_check(calxr__ctx *cx, const calxr__table *t, unsigned first, unsigned last, const char *sql,
-			  const char *col_prefix)
-{
-	calxr__buf b = { NULL, 0, 0, false };
-	size_t plen = strlen(col_prefix);
-	const char *p = sql;
-
-	while (*p) {
-		if (*p == '\'') {                       /* a string literal, '' inside it */
-			const char *q = p + 1;
-			while (*q && !(*q == '\'' && q[1] != '\''))
-				q += *q == '\'' ? 2 : 1;
-			if (*q)
-				q++;
-			calxr__buf_putn(&b, p, (size_t)(q - p));
-			p = q;
-			continue;
-		}
-		bool quoted = *p == '"';
-		const char *w = quoted ? p + 1 : p, *q = w;
-		if (!quoted && !word_char(*p)) {
-			calxr__buf_putn(&b, p++, 1);
-			continue;
-		}
-		while (*q && (quoted ? *q != '"' : word_char(*q)))
-			q++;
-		size_t n = (size_t)(q - w);
-		bool hit = !(w > sql && !quoted && w[-1] == '.');   /* t.col names another table's column */
-		if (hit) {
-			hit = false;
-			for (unsigned k = first; k < last && !hit; k++) {
-				const char *col = t->cols[k].column;
-				hit = col && strlen(col) == plen + n && !strncmp(col + plen, w, n);
-			}
-		}
-		if (quoted)
-			calxr__buf_putn(&b, "\"", 1);
-		if (hit)
-			calxr__buf_put(&b, col_prefix);
-		calxr__buf_putn(&b, w, n);
-		if (quoted && *q == '"') {
-			calxr__buf_putn(&b, "\"", 1);
-			q++;
-		}
-		p = q;
-	}
-	calxr__buf_putn(&b, "", 1);
-	if (b.oom) {
-		calxr__buf_free(&b);
-		calxr__oom(cx);
-		return NULL;
-	}
-	return b.p;
-}
-
 static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix, const char *col_prefix,
 		 long long base);
-
-/*
- * A pointer to a mapped struct (many-to-one) or a CALX_LIST of one
- * (one-to-many): kept for relations.c, which finds its join once every
- * table's foreign keys are resolved. It has no column of its own.
- */
-static void add_relation(calxr__ctx *cx, calxr__table *t, calxr__field_opts *o, field_err *e, calxr__shape shape,
-			 CXCursor target, long long offset, bool in_mixin)
-{
-	CXCursor def = clang_getCursorDefinition(target);
-	char *tag = calxr__cx_take(cx, clang_getCursorSpelling(target));
-	int found = -1;
-	calxr__relation *r;
-
-	if (in_mixin) {
-		on_error(e, "a relationship field cannot be in a mixin (the join depends on the table): declare it in the table's own struct");
-		goto out;
-	}
-	for (unsigned k = 0; k < cx->n_tables && found < 0; k++)
-		if (clang_equalCursors(cx->tables[k].cursor, def))
-			found = (int)k;
-	if (found < 0) {
-		char *msg = calxr__printf(cx, "struct '%s' is mapped in another header: a relationship's target must be a CALX_TABLE struct of the same header",
-					 tag ? tag : "?");
-		if (msg)
-			on_error(e, msg);
-		free(msg);
-		goto out;
-	}
-	for (unsigned k = 0; k < CALXR__OPT_COUNT; k++)
-		if ((o->seen & ~CALXR__REL_OPTS) >> k & 1) {
-			char *msg = calxr__printf(cx, "option '%s' does not apply to a relationship field (it has no column; its foreign key is a field of its own)",
-						 calxr__opt_name((calxr__opt)k));
-			if (msg)
-				on_error(e, msg);
-			free(msg);
-			goto out;
-		}
-	if (!calxr__push(cx, &t->rels, &t->n_rels, sizeof *t->rels))
-		goto out;
-	r = &t->rels[t->n_rels - 1];
-	r->name = calxr__strdup(cx, e->field);
-	r->loc.file = calxr__strdup(cx, e->loc->file);
-	r->loc.line = e->loc->line;
-	r->loc.col = e->loc->col;
-	r->kind = shape == CALXR__SHAPE_LIST ? CALX_REL_ONE_TO_MANY : CALX_REL_MANY_TO_ONE;
-	r->offset = offset;
-	r->target = (unsigned)found;
-	r->back_populates = o->back_populates;
-	o->back_populates = NULL;
-	r->foreign_keys = o->foreign_keys;
-	o->foreign_keys.v = NULL;
-	o->foreign_keys.n = 0;
-	r->cascade = (o->seen & (1u << CALXR__OPT_CASCADE)) ? o->cascade : CALX_CASCADE_DEFAULT;
-	r->loading = o->lazy ? o->lazy : CALX_LOAD_LAZY;
-	r->passive_deletes = (o->seen & (1u << CALXR__OPT_PASSIVE_DELETES)) != 0;
-	r->post_update = (o->seen & (1u << CALXR__OPT_POST_UPDATE)) != 0;
-	if (o->uselist_off && shape == CALXR__SHAPE_LIST)
-		on_error(e, "uselist(false) applies to a pointer field (a one-to-one); a CALX_LIST is a collection");
-	else if (o->uselist_off)
-		r->kind = CALX_REL_ONE_TO_ONE;
-	r->secondary = o->secondary;    /* relations.c makes a list with one a many-to-many */
-	o->secondary = NULL;
-out:
-	free(tag);
-}
 
 /* An embedded mixin field: flattened in place, its columns prefixed by prefix("...") if given. */
 static void embed(calxr__ctx *cx, walk_state *w, CXCursor sub, calxr__field_opts *o, field_err *e,
@@ -443,7 +307,7 @@ static void embed(calxr__ctx *cx, walk_state *w, CXCursor sub, calxr__field_opts
 			/* the direct fields of this mixin; nested mixins rewrote their own */
 			if (!c->check || strncmp(c->path, sub_prefix, sp) || strchr(c->path + sp, '.'))
 				continue;
-			char *sql = prefix_check(cx, w->t, first, w->t->n_cols, c->check, sub_cols);
+			char *sql = calxr__prefix_check(cx, w->t, first, w->t->n_cols, c->check, sub_cols);
 			if (sql) {
 				free(c->check);
 				c->check = sql;
@@ -510,16 +374,16 @@ static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix
 		}
 		shape = calxr__resolve_type(cx, clang_getCursorType(f), &ct, &is_enum, &sub);
 		if (shape != CALXR__SHAPE_MIXIN && (o.seen & (1u << CALXR__OPT_PREFIX)))
-			on_error(&e, "option 'prefix' applies only to an embedded mixin");
+			calxr__field_error(&e, "option 'prefix' applies only to an embedded mixin");
 		if ((o.seen & (1u << CALXR__OPT_CHAR_AS)) && !(shape == CALXR__SHAPE_SCALAR && ct == CALX_CTYPE_CHAR))
-			on_error(&e, "option 'char_as' applies only to a plain char field");
+			calxr__field_error(&e, "option 'char_as' applies only to a plain char field");
 		if ((o.seen & CALXR__REL_OPTS) && shape != CALXR__SHAPE_RELATION && shape != CALXR__SHAPE_LIST) {
 			for (unsigned k = 0; k < CALXR__OPT_COUNT; k++)
 				if ((CALXR__REL_OPTS & o.seen) >> k & 1) {
 					char *msg = calxr__printf(cx, "option '%s' applies only to a relationship field (a pointer to a mapped struct, or a CALX_LIST)",
 								 calxr__opt_name((calxr__opt)k));
 					if (msg)
-						on_error(&e, msg);
+						calxr__field_error(&e, msg);
 					free(msg);
 					break;
 				}
@@ -537,7 +401,7 @@ static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix
 			break;
 		case CALXR__SHAPE_RELATION:
 		case CALXR__SHAPE_LIST:
-			add_relation(cx, w->t, &o, &e, shape, sub, offset, *prefix != '\0' || !t->tag);
+			calxr__add_relation(cx, w->t, &o, &e, shape, sub, offset, *prefix != '\0' || !t->tag);
 			break;
 		case CALXR__SHAPE_NONE:
 			spelling = calxr__cx_take(cx, clang_getTypeSpelling(clang_getCursorType(f)));

@@ -209,6 +209,14 @@ bool calxr__is_mixin(calxr__ctx *cx, CXCursor rec);
 
 /* fields.c */
 void calxr__table_fields(calxr__ctx *cx, calxr__table *t, CXCursor rec);
+/* Where a field's errors go: the table's struct, the field, its place. */
+typedef struct calxr__field_err {
+	calxr__ctx *cx;
+	const calxr__loc *loc;
+	const char *field, *owner;
+} calxr__field_err;
+/* Report msg at the field (payload: a calxr__field_err; the annotation parser's callback too). */
+void calxr__field_error(void *payload, const char *msg);
 void calxr__column_free(calxr__column *c);
 
 /* types.c */
@@ -231,6 +239,14 @@ const char *calxr__opt_type_name(calx_ctype t);
 const char *calxr__ctype_c_name(calx_ctype t);
 /* Why t cannot be mapped and what to declare instead, or NULL. */
 const char *calxr__unmappable_why(CXType t);
+
+/* rel_fields.c: a relationship field of t (shape RELATION or LIST), its options taken from o. */
+void calxr__add_relation(calxr__ctx *cx, calxr__table *t, calxr__field_opts *o, calxr__field_err *e, calxr__shape shape,
+			 CXCursor target, long long offset, bool in_mixin);
+
+/* mixin_check.c: check(...) SQL of a mixin with its columns cols[first..last) given col_prefix (malloc'd; NULL: out of memory). */
+char *calxr__prefix_check(calxr__ctx *cx, const calxr__table *t, unsigned first, unsigned last, const char *sql,
+			  const char *col_prefix);
 
 /* check.c */
 void calxr__check(calxr__ctx *cx);
