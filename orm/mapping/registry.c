@@ -72,6 +72,16 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm)
 	return calx__mapper_layout(rm, &reg->err);
 }
 
+/* Features of the schema known once here, so that every flush and commit of a schema without them
+ * skips their hooks (a session is often opened per row: a per-session answer would not last). */
+static void note_features(calx_registry *reg)
+{
+	for (unsigned i = 0; i < reg->n_mappers; i++)
+		for (unsigned k = 0; k < reg->mappers[i].n_rels; k++)
+			if (reg->mappers[i].rels[k].desc->kind == CALX_REL_MANY_TO_MANY)
+				reg->has_m2m = true;
+}
+
 int calx_registry_open(calx_registry **out, const calx_schema_desc *schema,
                        const calx_registry_options *opts)
 {
@@ -121,6 +131,7 @@ int calx_registry_open(calx_registry **out, const calx_schema_desc *schema,
 	}
 	if ((rc = calx__relations_derive(reg)) != CALX_OK)
 		return rc;
+	note_features(reg);
 	return calx__tables_derive(reg, opts);
 }
 

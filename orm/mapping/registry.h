@@ -90,6 +90,7 @@ struct calx_registry {
 	unsigned *table_order;          /* table indices, parents first */
 	unsigned max_field_words;       /* the widest mapper's field_words */
 	bool has_rels;                  /* some mapper has relationships */
+	bool has_m2m;                   /* some relationship is many-to-many: the flush's association-row hooks run */
 	calx_error err;
 };
 

@@ -75,7 +75,8 @@ void calx__uow_close(calx_session *s)
 	}
 	if (p->db_gone.v)
 		calx__free(p->db_gone.v);
-	calx__assoc_free(p);
+	if (s->reg->has_m2m || p->assoc.sp_kept)   /* without many-to-many only a savepoint allocates */
+		calx__assoc_free(p);
 	if (p->db_nulled)
 		calx__free(p->db_nulled);
 	s->plan = NULL;         /* the plan itself is the session's memory */
@@ -348,7 +349,9 @@ int calx__flush(calx_session *s)
 		}
 		/* relationships: links, cascades and the keys known before any statement (relate.c) */
 		if (round == 0 && s->reg->has_rels &&
-		    ((rc = calx__rel_prepare(s, p)) != CALX_OK || (rc = calx__assoc_prepare(s, p)) != CALX_OK))
+		    ((rc = calx__rel_prepare(s, p)) != CALX_OK ||
+		     /* no many-to-many in the schema: no association rows, and no walk over every object to find none */
+		     (s->reg->has_m2m && (rc = calx__assoc_prepare(s, p)) != CALX_OK)))
 			break;
 		if ((rc = collect(s, p, round == 0, ins0, upd0, del0)) != CALX_OK)
 			break;
@@ -368,7 +371,8 @@ int calx__flush(calx_session *s)
 		phase_b(s, p);
 		if (p->n_links)
 			calx__rel_done(s, p);
-		calx__assoc_done(p);
+		if (s->reg->has_m2m)
+			calx__assoc_done(p);
 		if (begun)
 			rc = calx__fire(s, CALX_EVENT_AFTER_FLUSH, NULL);
 		s->flushing = false;
@@ -381,7 +385,8 @@ int calx__flush(calx_session *s)
 		calx__ondelete_clear(p);
 	if (p->n_links)
 		calx__rel_undo(s, p);   /* the foreign keys the links set, as they were */
-	calx__assoc_reset(p);           /* the lists' snapshots stay: the next flush writes the same rows */
+	if (s->reg->has_m2m)
+		calx__assoc_reset(p);   /* the lists' snapshots stay: the next flush writes the same rows */
 	if (!begun)
 		return rc;      /* nothing was written: the session stays usable */
 	calx__undo_flush(s, p);

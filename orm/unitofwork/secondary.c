@@ -154,23 +154,10 @@ static bool same_row(const calx__assoc *x, const calx__assoc *y)
 	       x->b == y->b;
 }
 
-/* Whether any mapper of the registry has a many-to-many relationship (a few mappers: cheap to ask per flush). */
-static bool registry_has_m2m(const calx_registry *reg)
-{
-	for (unsigned i = 0; reg->has_rels && i < reg->n_mappers; i++)
-		for (unsigned k = 0; k < reg->mappers[i].n_rels; k++)
-			if (reg->mappers[i].rels[k].desc->kind == CALX_REL_MANY_TO_MANY)
-				return true;
-	return false;
-}
-
 int calx__assoc_prepare(calx_session *s, calx__plan *p)
 {
 	calx__assoc_plan *ap = &p->assoc;
 	calx__assoc_reset(p);
-	/* no many-to-many in the schema: no association rows, and no walk over every object to find none */
-	if (!registry_has_m2m(s->reg))
-		return CALX_OK;
 	int rc = CALX_OK;
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
 		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)

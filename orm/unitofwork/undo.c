@@ -68,14 +68,14 @@ void calx__forget_transaction(calx_session *s)
 	}
 	s->txn_log.n = 0;
 	calx__arena_free(&s->txn_arena);
-	if (s->plan)
+	if (s->plan && s->reg->has_m2m)
 		calx__assoc_forget_transaction(s->plan);
 }
 
 int calx__undo_transaction(calx_session *s)
 {
 	int rc = CALX_OK;
-	if (s->plan)
+	if (s->plan && s->reg->has_m2m)
 		calx__assoc_undo_transaction(s->plan);      /* many-to-many lists: their rows are gone again */
 	for (size_t i = 0; i < s->txn_log.n; i++) {
 		calx__obj *h = s->txn_log.v[i];
