@@ -25,7 +25,7 @@
 #include "unitofwork/plan.h"
 #include "unitofwork/uow.h"
 
-/* The plan, then its scratch bitsets, then its per-mapper flags. */
+/* The plan, then its many-to-many work area (when the registry has one), its scratch bitsets, its per-mapper flags. */
 static size_t plan_head(void)
 {
 	return (sizeof(calx__plan) + sizeof(uint64_t) - 1) / sizeof(uint64_t) * sizeof(uint64_t);
@@ -36,17 +36,25 @@ static size_t plan_bits(const calx_registry *reg)
 	return (size_t)CALX__BITS_COUNT * (reg->max_field_words ? reg->max_field_words : 1) * sizeof(uint64_t);
 }
 
+/* The many-to-many rows' work area: only a registry with such a relationship has one. */
+static size_t plan_assoc(const calx_registry *reg)
+{
+	return reg->has_m2m ? (sizeof(calx__assoc_work) + sizeof(uint64_t) - 1) / sizeof(uint64_t) * sizeof(uint64_t) : 0;
+}
+
 size_t calx__uow_size(const calx_registry *reg)
 {
-	return plan_head() + plan_bits(reg) + (reg->n_mappers ? reg->n_mappers : 1);
+	return plan_head() + plan_assoc(reg) + plan_bits(reg) + (reg->n_mappers ? reg->n_mappers : 1);
 }
 
 void calx__uow_open(calx_session *s, void *mem)
 {
 	unsigned char *block = mem;
 	calx__plan *p = mem;
-	p->bits = (uint64_t *)(block + plan_head());
-	p->explicit_keys = block + plan_head() + plan_bits(s->reg);
+	if (s->reg->has_m2m)
+		p->assoc.work = (calx__assoc_work *)(block + plan_head());
+	p->bits = (uint64_t *)(block + plan_head() + plan_assoc(s->reg));
+	p->explicit_keys = block + plan_head() + plan_assoc(s->reg) + plan_bits(s->reg);
 	p->inserts.v = p->small_rows[0];
 	p->updates.v = p->small_rows[1];
 	p->deletes.v = p->small_rows[2];

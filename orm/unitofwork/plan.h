@@ -168,7 +168,7 @@ int calx__exec_update_cols(calx_session *s, calx__obj *h, const uint64_t *set, c
 int calx__assoc_prepare(calx_session *s, calx__plan *p);
 static inline bool calx__assoc_pending(const calx__plan *p)
 {
-	return p->assoc.n_rows && !p->assoc.written;
+	return p->assoc.work && p->assoc.work->n_rows && !p->assoc.work->written;
 }
 int calx__assoc_exec(calx_session *s, calx__plan *p);
 void calx__assoc_done(calx__plan *p);

@@ -50,15 +50,15 @@ static int no_memory(calx_session *s)
 /* A row for link h-t of relationship x (t NULL: every row of h, a deleted end). */
 static int push_row(calx_session *s, calx__plan *p, const calx__rel *x, calx__obj *h, calx__obj *t, int insert)
 {
-	calx__assoc_plan *ap = &p->assoc;
+	calx__assoc_work *aw = p->assoc.work;
 	const calx_relationship_desc *d = x->desc;
-	if (ap->n_rows == ap->cap_rows &&
-	    calx__grow((void **)&ap->rows, &ap->cap_rows, ap->n_rows + 1, sizeof *ap->rows) != 0)
+	if (aw->n_rows == aw->cap_rows &&
+	    calx__grow((void **)&aw->rows, &aw->cap_rows, aw->n_rows + 1, sizeof *aw->rows) != 0)
 		return no_memory(s);
 	calx__assoc r = { d->secondary, d->fk, t ? d->secondary_fk : d->fk, h, t, insert };
 	if (t && d->fk > d->secondary_fk)
 		r = (calx__assoc){ d->secondary, d->secondary_fk, d->fk, t, h, insert };
-	ap->rows[ap->n_rows++] = r;
+	aw->rows[aw->n_rows++] = r;
 	return CALX_OK;
 }
 
@@ -87,16 +87,16 @@ static int member(calx_session *s, calx__plan *p, calx__obj *h, unsigned i, void
 /* List i of h against its snapshot: rows for the difference, and the snapshot to set after. */
 static int diff(calx_session *s, calx__plan *p, calx__obj *h, unsigned i)
 {
-	calx__assoc_plan *ap = &p->assoc;
+	calx__assoc_work *aw = p->assoc.work;
 	calx_list l = calx__rel_get_list(h, i);
 	const calx__m2m_snap *old = calx__m2m_snap_of(h, i);
 	size_t n_old = old ? old->n : 0;
 	if (l.n == n_old && (!n_old || !memcmp(l.items, old->items, n_old * sizeof(void *))))
 		return CALX_OK;
-	if (l.n + n_old > ap->cap_scratch &&
-	    calx__grow((void **)&ap->scratch, &ap->cap_scratch, l.n + n_old, sizeof *ap->scratch) != 0)
+	if (l.n + n_old > aw->cap_scratch &&
+	    calx__grow((void **)&aw->scratch, &aw->cap_scratch, l.n + n_old, sizeof *aw->scratch) != 0)
 		return no_memory(s);
-	void **cur = ap->scratch, **was = ap->scratch + l.n;
+	void **cur = aw->scratch, **was = aw->scratch + l.n;
 	if (l.n)
 		memcpy(cur, l.items, l.n * sizeof *cur);
 	if (n_old)
@@ -117,13 +117,13 @@ static int diff(calx_session *s, calx__plan *p, calx__obj *h, unsigned i)
 	}
 	if (rc != CALX_OK)
 		return rc;
-	if (ap->n_snaps == ap->cap_snaps &&
-	    calx__grow((void **)&ap->snaps, &ap->cap_snaps, ap->n_snaps + 1, sizeof *ap->snaps) != 0)
+	if (aw->n_snaps == aw->cap_snaps &&
+	    calx__grow((void **)&aw->snaps, &aw->cap_snaps, aw->n_snaps + 1, sizeof *aw->snaps) != 0)
 		return no_memory(s);
 	calx__m2m_snap *sn = calx__m2m_snap_new(s, l.items, l.n, h->m->rels[i].desc->name);
 	if (!sn)
 		return s->err.code;
-	ap->snaps[ap->n_snaps++] = (calx__assoc_snap){ h, i, sn };
+	aw->snaps[aw->n_snaps++] = (calx__assoc_snap){ h, i, sn };
 	return CALX_OK;
 }
 
@@ -157,6 +157,7 @@ static bool same_row(const calx__assoc *x, const calx__assoc *y)
 int calx__assoc_prepare(calx_session *s, calx__plan *p)
 {
 	calx__assoc_plan *ap = &p->assoc;
+	calx__assoc_work *aw = ap->work;
 	calx__assoc_reset(p);
 	int rc = CALX_OK;
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
@@ -181,17 +182,17 @@ int calx__assoc_prepare(calx_session *s, calx__plan *p)
 		return rc;
 	}
 	/* room to keep the snapshots replaced, for a rollback of the transaction (phase B cannot fail) */
-	if (ap->n_snaps && calx__grow((void **)&ap->kept, &ap->cap_kept, ap->n_kept + ap->n_snaps, sizeof *ap->kept) != 0) {
+	if (aw->n_snaps && calx__grow((void **)&ap->kept, &ap->cap_kept, ap->n_kept + aw->n_snaps, sizeof *ap->kept) != 0) {
 		calx__assoc_reset(p);
 		return no_memory(s);
 	}
-	if (ap->n_rows > 1) {
-		qsort(ap->rows, ap->n_rows, sizeof *ap->rows, row_cmp);
+	if (aw->n_rows > 1) {
+		qsort(aw->rows, aw->n_rows, sizeof *aw->rows, row_cmp);
 		size_t w = 1;
-		for (size_t r = 1; r < ap->n_rows; r++)
-			if (!same_row(&ap->rows[r], &ap->rows[w - 1]))
-				ap->rows[w++] = ap->rows[r];
-		ap->n_rows = w;
+		for (size_t r = 1; r < aw->n_rows; r++)
+			if (!same_row(&aw->rows[r], &aw->rows[w - 1]))
+				aw->rows[w++] = aw->rows[r];
+		aw->n_rows = w;
 	}
 	return CALX_OK;
 }
@@ -310,13 +311,13 @@ static int insert_rows(calx_session *s, const calx__assoc *rows, size_t n)
 
 int calx__assoc_exec(calx_session *s, calx__plan *p)
 {
-	calx__assoc_plan *ap = &p->assoc;
+	calx__assoc_work *aw = p->assoc.work;
 	int rc = CALX_OK;
-	ap->written = true;
-	for (size_t lo = 0, hi; lo < ap->n_rows && rc == CALX_OK; lo = hi) {
-		const calx__assoc *r = &ap->rows[lo];
-		for (hi = lo + 1; hi < ap->n_rows && ap->rows[hi].insert == r->insert && ap->rows[hi].sec == r->sec &&
-		                  ap->rows[hi].fa == r->fa && ap->rows[hi].fb == r->fb && !ap->rows[hi].b == !r->b;
+	aw->written = true;
+	for (size_t lo = 0, hi; lo < aw->n_rows && rc == CALX_OK; lo = hi) {
+		const calx__assoc *r = &aw->rows[lo];
+		for (hi = lo + 1; hi < aw->n_rows && aw->rows[hi].insert == r->insert && aw->rows[hi].sec == r->sec &&
+		                  aw->rows[hi].fa == r->fa && aw->rows[hi].fb == r->fb && !aw->rows[hi].b == !r->b;
 		     hi++)
 			;
 		rc = r->insert ? insert_rows(s, r, hi - lo) : delete_rows(s, r, hi - lo);
@@ -332,10 +333,11 @@ int calx__assoc_exec(calx_session *s, calx__plan *p)
 void calx__assoc_done(calx__plan *p)
 {
 	calx__assoc_plan *ap = &p->assoc;
-	for (size_t i = 0; i < ap->n_snaps; i++) {
-		void **slot = calx__obj_rel_snap(ap->snaps[i].h, ap->snaps[i].rel);
-		ap->kept[ap->n_kept++] = (calx__assoc_snap){ ap->snaps[i].h, ap->snaps[i].rel, *slot };   /* room made */
-		*slot = ap->snaps[i].snap;
+	calx__assoc_work *aw = ap->work;
+	for (size_t i = 0; i < aw->n_snaps; i++) {
+		void **slot = calx__obj_rel_snap(aw->snaps[i].h, aw->snaps[i].rel);
+		ap->kept[ap->n_kept++] = (calx__assoc_snap){ aw->snaps[i].h, aw->snaps[i].rel, *slot };   /* room made */
+		*slot = aw->snaps[i].snap;
 	}
 	calx__assoc_reset(p);
 }
@@ -380,19 +382,28 @@ void calx__assoc_savepoint_rollback(calx__plan *p, size_t depth)
 
 void calx__assoc_reset(calx__plan *p)
 {
-	p->assoc.n_rows = p->assoc.n_snaps = 0;
-	p->assoc.written = false;
+	calx__assoc_work *aw = p->assoc.work;
+	if (!aw)
+		return;         /* no many-to-many in the registry: nothing was planned */
+	aw->n_rows = aw->n_snaps = 0;
+	aw->written = false;
 }
 
 void calx__assoc_free(calx__plan *p)
 {
 	calx__assoc_plan *ap = &p->assoc;
-	if (!ap->rows && !ap->snaps && !ap->kept && !ap->sp_kept && !ap->scratch)
-		return;         /* a session that wrote no association row: nothing was allocated (five calls saved) */
-	calx__free(p->assoc.rows);
-	calx__free(p->assoc.snaps);
-	calx__free(p->assoc.kept);
-	calx__free(p->assoc.sp_kept);
-	calx__free(p->assoc.scratch);
-	memset(&p->assoc, 0, sizeof p->assoc);
+	calx__assoc_work *aw = ap->work;
+	if (aw && (aw->rows || aw->snaps || aw->scratch)) {
+		calx__free(aw->rows);
+		calx__free(aw->snaps);
+		calx__free(aw->scratch);
+		memset(aw, 0, sizeof *aw);
+	}
+	if (ap->kept || ap->sp_kept) {  /* a session that wrote no association row allocated none of these */
+		calx__free(ap->kept);
+		calx__free(ap->sp_kept);
+		ap->kept = NULL;
+		ap->sp_kept = NULL;
+		ap->n_kept = ap->cap_kept = ap->cap_sp_kept = 0;
+	}
 }

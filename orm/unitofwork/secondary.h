@@ -32,11 +32,24 @@ typedef struct calx__assoc_snap {
 	struct calx__m2m_snap *snap;
 } calx__assoc_snap;
 
-typedef struct calx__assoc_plan {
+/*
+ * A flush's association rows and new snapshots. It rides in the session's
+ * block only when the registry has a many-to-many relationship: a schema
+ * without one pays no bytes for it in every session (and a session opened
+ * per row allocates a smaller block).
+ */
+typedef struct calx__assoc_work {
 	calx__assoc *rows;
 	size_t n_rows, cap_rows;
 	calx__assoc_snap *snaps;
 	size_t n_snaps, cap_snaps;
+	void **scratch;         /* the diff's sorted copies of a list and its snapshot */
+	size_t cap_scratch;
+	bool written;           /* the rows went out in this flush's first round */
+} calx__assoc_work;
+
+typedef struct calx__assoc_plan {
+	calx__assoc_work *work; /* NULL when the registry has no many-to-many relationship */
 	/*
 	 * The snapshots lists had before this transaction's flushes replaced
 	 * them, oldest first: a rollback puts them back (the rows are gone
@@ -46,9 +59,6 @@ typedef struct calx__assoc_plan {
 	size_t n_kept, cap_kept;
 	size_t *sp_kept;        /* per open savepoint (s->sp.n of them): n_kept when it began */
 	size_t cap_sp_kept;
-	void **scratch;         /* the diff's sorted copies of a list and its snapshot */
-	size_t cap_scratch;
-	bool written;           /* the rows went out in this flush's first round */
 } calx__assoc_plan;
 
 #endif
