@@ -71,77 +71,72 @@ static calx_list children(const calx__obj *h, unsigned i, void **one)
 	return (calx_list){ one, *one != NULL, 1 };
 }
 
-/* Before anything changes: a child whose foreign key would go NULL but is NOT NULL refuses the delete. */
+/* fn on each child of relationship i of h that is pending or persistent (the others are on their way out). */
+static int each_live_child(calx_session *s, calx__obj *h, unsigned i,
+                           int (*fn)(calx_session *, calx__obj *h, unsigned i, calx__obj *c))
+{
+	void *one;
+	calx_list l = children(h, i, &one);
+	for (size_t k = 0; k < l.n; k++) {
+		calx__obj *c = calx__rel_target_of(s, h, i, calx__list_item(&l, k));
+		if (!c)
+			return s->err.code;
+		if (c->state != CALX__PENDING && c->state != CALX__PERSISTENT)
+			continue;
+		int rc = fn(s, h, i, c);
+		if (rc != CALX_OK)
+			return rc;
+	}
+	return CALX_OK;
+}
+
+/* A child whose foreign key would go NULL but is NOT NULL refuses the delete. */
+static int refuse_not_null(calx_session *s, calx__obj *h, unsigned i, calx__obj *c)
+{
+	const calx__rel *x = &h->m->rels[i];
+	for (unsigned f = 0; f < x->fk->n_columns; f++) {
+		const calx_field_desc *cf = &c->m->desc->fields[x->fk->columns[f]];
+		if (cf->flags & CALX_FIELD_NOT_NULL)
+			return calx__fail(s, CALX_ENOTNULL,
+			                  "deleting a struct %s: its '%s' hold a struct %s whose foreign key "
+			                  "\"%s\".\"%s\" is NOT NULL and would be set NULL (cascade(\"all\") "
+			                  "deletes them with it; passive_deletes leaves them to the database's "
+			                  "ON DELETE)",
+			                  h->m->desc->name, x->desc->name, c->m->desc->name, c->m->desc->table,
+			                  cf->column);
+	}
+	return CALX_OK;
+}
+
+/* Before anything changes: every child whose key would go NULL can take it. */
 static int check_nullable(calx_session *s, calx__obj *h)
 {
 	for (unsigned i = 0; i < h->m->n_rels; i++) {
-		if (!nullifies(h, i, h->state == CALX__PERSISTENT))
-			continue;
-		const calx__rel *x = &h->m->rels[i];
-		void *one;
-		calx_list l = children(h, i, &one);
-		for (size_t k = 0; k < l.n; k++) {
-			calx__obj *c = calx__rel_target_of(s, h, i, calx__list_item(&l, k));
-			if (!c)
-				return s->err.code;
-			if (c->state != CALX__PENDING && c->state != CALX__PERSISTENT)
-				continue;
-			for (unsigned f = 0; f < x->fk->n_columns; f++) {
-				const calx_field_desc *cf = &c->m->desc->fields[x->fk->columns[f]];
-				if (cf->flags & CALX_FIELD_NOT_NULL)
-					return calx__fail(s, CALX_ENOTNULL,
-					                  "deleting a struct %s: its '%s' hold a struct %s whose foreign key "
-					                  "\"%s\".\"%s\" is NOT NULL and would be set NULL (cascade(\"all\") "
-					                  "deletes them with it; passive_deletes leaves them to the database's "
-					                  "ON DELETE)",
-					                  h->m->desc->name, x->desc->name, c->m->desc->name,
-					                  c->m->desc->table, cf->column);
-			}
-		}
-	}
-	return CALX_OK;
-}
-
-/* Default: the children's foreign keys go NULL (check_nullable said they can). */
-static int nullify_children(calx_session *s, calx__obj *h, unsigned i)
-{
-	const calx__rel *x = &h->m->rels[i];
-	void *one;
-	calx_list l = children(h, i, &one);
-	for (size_t k = 0; k < l.n; k++) {
-		calx__obj *c = calx__rel_target_of(s, h, i, calx__list_item(&l, k));
-		if (!c)
-			return s->err.code;
-		if (c->state != CALX__PENDING && c->state != CALX__PERSISTENT)
-			continue;
-		bool changed = false;
-		int rc = calx__rel_copy_key(s, c, x->fk, NULL, x->desc->name, &changed);
-		if (rc == CALX_OK && changed && c->state == CALX__PERSISTENT)
-			rc = calx__mark(s, c);
+		int rc = nullifies(h, i, h->state == CALX__PERSISTENT) ? each_live_child(s, h, i, refuse_not_null) : CALX_OK;
 		if (rc != CALX_OK)
 			return rc;
 	}
 	return CALX_OK;
+}
+
+/* Default: the child's foreign key goes NULL (check_nullable said it can). */
+static int nullify_child(calx_session *s, calx__obj *h, unsigned i, calx__obj *c)
+{
+	bool changed = false;
+	int rc = calx__rel_copy_key(s, c, h->m->rels[i].fk, NULL, h->m->rels[i].desc->name, &changed);
+	if (rc == CALX_OK && changed && c->state == CALX__PERSISTENT)
+		rc = calx__mark(s, c);
+	return rc;
+}
+
+static int delete_child(calx_session *s, calx__obj *h, unsigned i, calx__obj *c)
+{
+	(void)h;
+	(void)i;
+	return calx_session_delete(s, calx__obj_ptr(c));
 }
 
 static int walk(calx_session *s, calx__obj *h, bool had_row);
-
-static int delete_children(calx_session *s, calx__obj *h, unsigned i)
-{
-	void *one;
-	calx_list l = children(h, i, &one);
-	for (size_t k = 0; k < l.n; k++) {
-		calx__obj *c = calx__rel_target_of(s, h, i, calx__list_item(&l, k));
-		if (!c)
-			return s->err.code;
-		if (c->state != CALX__PENDING && c->state != CALX__PERSISTENT)
-			continue;
-		int rc = calx_session_delete(s, calx__obj_ptr(c));
-		if (rc != CALX_OK)
-			return rc;
-	}
-	return CALX_OK;
-}
 
 /*
  * Loads run with autoflush off: the walk marks objects deleted as it
@@ -177,8 +172,8 @@ static int walk(calx_session *s, calx__obj *h, bool had_row)
 			if (t && (t->state == CALX__PENDING || t->state == CALX__PERSISTENT))
 				rc = calx_session_delete(s, p);
 		} else if (calx__rel_is_loaded(h, i)) {
-			rc = nullifies(h, i, had_row) ? nullify_children(s, h, i)
-			     : d->cascade & CALX_CASCADE_DELETE ? delete_children(s, h, i) : CALX_OK;
+			rc = nullifies(h, i, had_row) ? each_live_child(s, h, i, nullify_child)
+			     : d->cascade & CALX_CASCADE_DELETE ? each_live_child(s, h, i, delete_child) : CALX_OK;
 		}
 		if (rc != CALX_OK)
 			return rc;
