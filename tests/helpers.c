@@ -125,3 +125,10 @@ size_t count_rows(fixture *fx, const calx_mapper_desc *m)
 	calx_session_free(s);
 	return n;
 }
+
+uint64_t fixture_statements(calx_session *s)
+{
+	uint64_t n = 0;
+	calx_session_counters(s, &n, NULL);
+	return n;
+}

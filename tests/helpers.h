@@ -49,6 +49,8 @@ int fixture_teardown(void **state);
 
 /* Another session on the fixture's engine, to see what was committed. */
 calx_session *fixture_session(fixture *fx);
+/* The statements s has sent so far (calx_session_counters): tests count a load's by difference. */
+uint64_t fixture_statements(calx_session *s);
 
 /* Count rows of a table through a raw second session's select. */
 size_t count_rows(fixture *fx, const calx_mapper_desc *m);

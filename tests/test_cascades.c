@@ -18,13 +18,6 @@ static int cascade_setup(void **state)
 	return fixture_setup_schema(state, &rel_schema);
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 /* A committed folder with n files, n tags, and a stamp on the first tag; keys out. */
 static int64_t folder_with(fixture *fx, int n, int64_t *file_ids, int64_t *tag_ids, int64_t *stamp_id)
 {
@@ -71,9 +64,9 @@ static void delete_cascades_to_children_it_loads_first(void **state)
 	struct rel_folder *f;
 	assert_ok(s, rel_folder_get(s, id, &f));
 	assert_false(calx_related_is_loaded(s, f, REL_FOLDER_REL_FILES));
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_session_delete(s, f));
-	assert_int_equal(statements(s) - before, 3);    /* files, memos, pins: one SELECT each */
+	assert_int_equal(fixture_statements(s) - before, 3);    /* files, memos, pins: one SELECT each */
 	assert_true(calx_related_is_loaded(s, f, REL_FOLDER_REL_FILES));
 	assert_false(calx_related_is_loaded(s, f, REL_FOLDER_REL_TAGS));
 	assert_int_equal(f->files.n, 2);

@@ -41,13 +41,6 @@ static int chinook_setup(void **state)
 	return 0;
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 /*
  * A session of its own, its transaction begun by a get that finds
  * nothing: the counts below are then the selects' own statements.
@@ -135,11 +128,11 @@ static void catalog_by_selectin_is_three_statements_and_counts_what_the_database
 	assert_non_null(q);
 	calx_order_by(q, ARTIST_ARTIST_ID, CALX_ASC);
 	assert_ok(s, calx_select_load_path(q, path, 2, CALX_LOAD_SELECTIN));
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n_artists));
-	assert_int_equal(statements(s) - before, 3);
+	assert_int_equal(fixture_statements(s) - before, 3);
 
-	before = statements(s);
+	before = fixture_statements(s);
 	for (size_t i = 0; i < n_artists; i++) {
 		struct artist *ar = items[i];
 		struct album **albums;
@@ -171,7 +164,7 @@ static void catalog_by_selectin_is_three_statements_and_counts_what_the_database
 		}
 		n_albums += na;
 	}
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 
 	assert_int_equal(n_artists, count_star(fx, "Artist"));
 	assert_int_equal(n_albums, count_star(fx, "Album"));
@@ -270,9 +263,9 @@ static void many_to_one_and_invoice_lines_by_selectin(void **state)
 	assert_ok(s, calx_select_load(qt, TRACK_REL_ALBUM, CALX_LOAD_SELECTIN));
 	assert_ok(s, calx_select_load(qt, TRACK_REL_GENRE, CALX_LOAD_SELECTIN));
 	assert_ok(s, calx_select_load(qt, TRACK_REL_MEDIA_TYPE, CALX_LOAD_SELECTIN));
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(qt, &items, &n));
-	assert_int_equal(statements(s) - before, 4);
+	assert_int_equal(fixture_statements(s) - before, 4);
 	assert_int_equal(n, count_star(fx, "Track"));
 	for (size_t i = 0; i < n; i++) {
 		const struct track *t = items[i];
@@ -285,10 +278,10 @@ static void many_to_one_and_invoice_lines_by_selectin(void **state)
 			assert_int_equal(t->genre->genre_id, t->genre_id.value);
 	}
 
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_ok(s, calx_select_load(qi, INVOICE_REL_LINES, CALX_LOAD_SELECTIN));
 	assert_ok(s, calx_select_all(qi, &items, &n));
-	assert_int_equal(statements(s) - before, 2);
+	assert_int_equal(fixture_statements(s) - before, 2);
 	assert_int_equal(n, count_star(fx, "Invoice"));
 	for (size_t i = 0; i < n; i++) {
 		struct invoice *inv = items[i];
@@ -300,10 +293,10 @@ static void many_to_one_and_invoice_lines_by_selectin(void **state)
 	}
 	assert_int_equal(n_lines, count_star(fx, "InvoiceLine"));
 
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_ok(s, calx_select_load(qc, CUSTOMER_REL_SUPPORT_REP, CALX_LOAD_SELECTIN));
 	assert_ok(s, calx_select_all(qc, &items, &n));
-	assert_int_equal(statements(s) - before, 2);
+	assert_int_equal(fixture_statements(s) - before, 2);
 	assert_int_equal(n, count_star(fx, "Customer"));
 	for (size_t i = 0; i < n; i++) {
 		const struct customer *c = items[i];
@@ -336,11 +329,11 @@ static void playlists_with_their_tracks_by_selectin_are_two_statements(void **st
 	assert_non_null(q);
 	calx_order_by(q, PLAYLIST_PLAYLIST_ID, CALX_ASC);
 	assert_ok(s, calx_select_load(q, PLAYLIST_REL_TRACKS, CALX_LOAD_SELECTIN));
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 2);
+	assert_int_equal(fixture_statements(s) - before, 2);
 	assert_int_equal(n, count_star(fx, "Playlist"));
-	before = statements(s);
+	before = fixture_statements(s);
 	for (size_t i = 0; i < n; i++) {
 		struct playlist *p = items[i];
 		assert_true(calx_related_is_loaded(s, p, PLAYLIST_REL_TRACKS));
@@ -356,7 +349,7 @@ static void playlists_with_their_tracks_by_selectin_are_two_statements(void **st
 		}
 		n_links += p->tracks.n;
 	}
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	assert_int_equal(n_links, count_star(fx, "PlaylistTrack"));
 	text = tallies_text(&per_playlist);
 	assert_same_text(fx, "SELECT \"PlaylistId\", COUNT(*) FROM \"PlaylistTrack\" GROUP BY \"PlaylistId\" "

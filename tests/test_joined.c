@@ -27,13 +27,6 @@ static int jnd_setup(void **state)
 	return fixture_setup_schema(state, &joined_schema);
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 /*
  * Another session, its transaction begun (by a get that finds nothing):
  * the counts below are then the select's own statements, without the
@@ -96,15 +89,15 @@ static void a_hundred_users_with_addresses_take_one_statement(void **state)
 	calx_session *s = session_in_txn(fx), *sin = session_in_txn(fx);
 	calx_select *q, *sq;
 	size_t n, sn;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	struct jnd_user **us = users(s, &q, CALX_LOAD_JOINED, &n);
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, N_USERS);
-	before = statements(sin);
+	before = fixture_statements(sin);
 	struct jnd_user **ss = users(sin, &sq, CALX_LOAD_SELECTIN, &sn);
-	assert_int_equal(statements(sin) - before, 2);
+	assert_int_equal(fixture_statements(sin) - before, 2);
 	assert_int_equal(sn, n);
-	before = statements(s);
+	before = fixture_statements(s);
 	for (size_t i = 0; i < n; i++) {
 		char want[32];
 		snprintf(want, sizeof want, "u%03zu", i);
@@ -127,7 +120,7 @@ static void a_hundred_users_with_addresses_take_one_statement(void **state)
 			assert_false(calx_related_is_loaded(s, as[k], JND_ADDRESS_REL_NOTES));
 		}
 	}
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	calx_select_free(q);
 	calx_select_free(sq);
 	calx_session_free(s);
@@ -144,13 +137,13 @@ static void next_and_one_hand_out_each_user_once(void **state)
 	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
 	calx_where(q, calx_lt(JND_USER_NAME, "u008"));
 	calx_order_by(q, JND_USER_ID, CALX_DESC);
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	struct jnd_user *u;
 	size_t seen = 0, addresses = 0;
 	int64_t last = INT64_MAX;
 	int rc;
 	while ((rc = calx_select_next(q, (void **)&u)) == CALX_ROW) {
-		assert_int_equal(statements(s) - before, 1);
+		assert_int_equal(fixture_statements(s) - before, 1);
 		assert_true(u->id < last);      /* the select's own order, each user once */
 		last = u->id;
 		assert_true(calx_related_is_loaded(s, u, JND_USER_REL_ADDRESSES));
@@ -167,9 +160,9 @@ static void next_and_one_hand_out_each_user_once(void **state)
 	q = calx_select_new(s, &jnd_user_mapper);
 	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
 	calx_where(q, calx_eq(JND_USER_NAME, "u003"));
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_ok(s, calx_select_one(q, (void **)&u));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_string_equal(u->name, "u003");
 	assert_int_equal(u->addresses.n, 3);
 	calx_select_free(q);
@@ -193,9 +186,9 @@ static void many_to_one_loads_joined(void **state)
 	calx_order_by(q, JND_ADDRESS_ID, CALX_ASC);
 	void **items;
 	size_t n, with_user = 0;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, 25 * (0 + 1 + 2 + 3) + 1);
 	for (size_t i = 0; i < n; i++) {
 		struct jnd_address *a = items[i];
@@ -263,9 +256,9 @@ static void a_self_referential_tree_joins_itself_two_levels(void **state)
 	calx_order_by(q, JND_NODE_LABEL, CALX_ASC);
 	void **items;
 	size_t n, grandchildren = 0;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, 2);
 	for (size_t r = 0; r < n; r++) {
 		struct jnd_node *root = items[r];
@@ -325,11 +318,11 @@ static void three_levels_take_one_statement(void **state)
 	calx_order_by(q, JND_ARTIST_NAME, CALX_ASC);
 	void **items;
 	size_t n, tracks = 0;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, 3);
-	before = statements(s);
+	before = fixture_statements(s);
 	for (size_t a = 0; a < n; a++) {
 		struct jnd_artist *ar = items[a];
 		struct jnd_album **als;
@@ -351,7 +344,7 @@ static void three_levels_take_one_statement(void **state)
 			tracks += ntr;
 		}
 	}
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	assert_int_equal(tracks, 1 + (1 + 2) + (1 + 2 + 3));
 	calx_select_free(q);
 	calx_session_free(s);
@@ -379,9 +372,9 @@ static void a_composite_key_joins_on_both_columns(void **state)
 	assert_ok(s, calx_select_load(q, JND_SHELF_REL_BOOKS, CALX_LOAD_JOINED));
 	void **items;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, 6);
 	for (size_t r = 0; r < n; r++) {
 		struct jnd_shelf *sh = items[r];
@@ -411,9 +404,9 @@ static void a_limit_counts_users_not_rows(void **state)
 	calx_offset(q, 2);
 	void **items;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, 4);
 	for (size_t i = 0; i < n; i++) {
 		struct jnd_user *u = items[i];
@@ -459,9 +452,9 @@ static void a_declared_joined_loads_unless_the_select_says_lazy(void **state)
 	calx_order_by(q, JND_TEAM_NAME, CALX_ASC);
 	void **items;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, 4);
 	for (size_t t = 0; t < n; t++) {
 		struct jnd_team *team = items[t];
@@ -476,9 +469,9 @@ static void a_declared_joined_loads_unless_the_select_says_lazy(void **state)
 	s = session_in_txn(fx);
 	q = calx_select_new(s, &jnd_team_mapper);
 	assert_ok(s, calx_select_load(q, JND_TEAM_REL_PLAYERS, CALX_LOAD_LAZY));
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, 4);
 	for (size_t t = 0; t < n; t++)
 		assert_false(calx_related_is_loaded(s, items[t], JND_TEAM_REL_PLAYERS));
@@ -513,9 +506,9 @@ static void a_declared_joined_does_not_go_round_a_cycle(void **state)
 			assert_ok(s, calx_select_load_path(q, two, 2, CALX_LOAD_JOINED));
 		void **items;
 		size_t n;
-		uint64_t before = statements(s);
+		uint64_t before = fixture_statements(s);
 		assert_ok(s, calx_select_all(q, &items, &n));
-		assert_int_equal(statements(s) - before, 1);
+		assert_int_equal(fixture_statements(s) - before, 1);
 		assert_int_equal(n, 1);
 		struct jnd_dept *d = items[0];
 		assert_true(calx_related_is_loaded(s, d, JND_DEPT_REL_SUBS));
@@ -596,11 +589,11 @@ static void a_select_in_level_below_a_joined_one(void **state)
 	calx_order_by(q, JND_USER_NAME, CALX_ASC);
 	void **items;
 	size_t n, total = 0;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 2);
+	assert_int_equal(fixture_statements(s) - before, 2);
 	assert_int_equal(n, N_USERS);
-	before = statements(s);
+	before = fixture_statements(s);
 	for (size_t i = 0; i < n; i++) {
 		struct jnd_user *u = items[i];
 		assert_int_equal(u->addresses.n, i % 4);
@@ -616,7 +609,7 @@ static void a_select_in_level_below_a_joined_one(void **state)
 			total += nn;
 		}
 	}
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	assert_int_equal(total, 25 * (0 + 0 + (0 + 1) + (0 + 1 + 2)));
 	calx_select_free(q);
 
@@ -625,9 +618,9 @@ static void a_select_in_level_below_a_joined_one(void **state)
 	q = calx_select_new(s2, &jnd_user_mapper);
 	assert_ok(s2, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_SELECTIN));
 	assert_ok(s2, calx_select_load_path(q, notes, 2, CALX_LOAD_JOINED));
-	before = statements(s2);
+	before = fixture_statements(s2);
 	assert_ok(s2, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s2) - before, 3);
+	assert_int_equal(fixture_statements(s2) - before, 3);
 	for (size_t i = 0; i < n; i++) {
 		struct jnd_user *u = items[i];
 		for (size_t k = 0; k < u->addresses.n; k++)
@@ -723,16 +716,16 @@ static void a_hundred_posts_with_tags_take_one_statement(void **state)
 	calx_session *s = session_in_txn(fx), *sin = session_in_txn(fx);
 	calx_select *q, *sq;
 	size_t n, sn;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	struct jnd_post **ps = posts(s, &q, CALX_LOAD_JOINED, &n);
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, N_POSTS);
-	before = statements(sin);
+	before = fixture_statements(sin);
 	struct jnd_post **ss = posts(sin, &sq, CALX_LOAD_SELECTIN, &sn);
-	assert_int_equal(statements(sin) - before, 2);
+	assert_int_equal(fixture_statements(sin) - before, 2);
 	assert_int_equal(sn, n);
 	struct jnd_tag *seen[N_TAGS] = { NULL };
-	before = statements(s);
+	before = fixture_statements(s);
 	for (size_t i = 0; i < n; i++) {
 		char want[32];
 		snprintf(want, sizeof want, "p%03zu", i);
@@ -755,7 +748,7 @@ static void a_hundred_posts_with_tags_take_one_statement(void **state)
 			assert_false(calx_related_is_loaded(s, t, JND_TAG_REL_POSTS));
 		}
 	}
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	calx_select_free(q);
 	calx_select_free(sq);
 	calx_session_free(s);
@@ -776,9 +769,9 @@ static void a_limit_counts_posts_not_tag_rows(void **state)
 	assert_ok(s, calx_select_load(q, JND_POST_REL_TAGS, CALX_LOAD_JOINED));
 	void **items;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, 7);
 	for (size_t k = 0; k < n; k++) {
 		struct jnd_post *p = items[k];
@@ -805,16 +798,16 @@ static void a_path_through_many_to_many_takes_one_statement(void **state)
 	assert_ok(s, calx_select_load_path(q, path, 2, CALX_LOAD_JOINED));
 	void **items;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, N_POSTS);
 	/* tag t is on post i when t = (i + k) % N_TAGS for some k < i % 4: count each tag's posts */
 	size_t want[N_TAGS] = { 0 };
 	for (int i = 0; i < N_POSTS; i++)
 		for (int k = 0; k < i % 4; k++)
 			want[(i + k) % N_TAGS]++;
-	before = statements(s);
+	before = fixture_statements(s);
 	for (size_t i = 0; i < n; i++) {
 		struct jnd_post *p = items[i];
 		check_tags(p, (int)i);
@@ -831,7 +824,7 @@ static void a_path_through_many_to_many_takes_one_statement(void **state)
 			assert_true(back);
 		}
 	}
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	calx_select_free(q);
 	calx_session_free(s);
 }
@@ -901,14 +894,14 @@ static void a_self_referential_many_to_many_joins_both_sides(void **state)
 	assert_ok(s, calx_select_load(q, JND_PERSON_REL_FRIEND_OF, CALX_LOAD_JOINED));
 	void **items;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, 4);
 	struct jnd_person *const *got = (struct jnd_person *const *)items;
 	/* friends, then friend_of, as names in key order */
 	static const char *const want[4][2] = { { "bob cid", "" }, { "cid", "ann" }, { "", "ann bob" }, { "", "" } };
-	before = statements(s);
+	before = fixture_statements(s);
 	for (int i = 0; i < 4; i++) {
 		const calx_list *lists[2] = { (const calx_list *)&got[i]->friends, (const calx_list *)&got[i]->friend_of };
 		assert_string_equal(got[i]->name, names[i]);
@@ -925,7 +918,7 @@ static void a_self_referential_many_to_many_joins_both_sides(void **state)
 			assert_string_equal(text, want[i][side]);
 		}
 	}
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	calx_select_free(q);
 	calx_session_free(s);
 }

@@ -21,13 +21,6 @@ static int m2m_setup(void **state)
 	return fixture_setup_schema(state, &m2m_schema);
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 /* The rows of a table, counted by the database into m2m_counts and read back in a fresh session. */
 static int64_t rows_of(fixture *fx, const char *table)
 {
@@ -145,9 +138,9 @@ static void remove_and_move_write_only_the_difference(void **state)
 	assert_ok(s, calx_session_commit(s));
 	assert_int_equal(rows_of(fx, "m2m_post_tags"), 2);
 	/* a commit with nothing changed writes nothing */
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_session_flush(s));
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	calx_session_free(s);
 	s = fixture_session(fx);
 	struct m2m_tag **tags;
@@ -215,9 +208,9 @@ static void deleting_an_end_with_its_list_loaded_leaves_the_other_ends_alone(voi
 	assert_int_equal(x->id, id1);
 	assert_memory_equal(x->name, name1, sizeof name1);
 	/* nothing left to write */
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_session_flush(s));
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	calx_session_free(s);
 }
 
@@ -335,7 +328,7 @@ static void select_in_loads_a_hundred_posts_tags_in_two_statements(void **state)
 	calx_session *t = fixture_session(fx);
 	struct m2m_post *none;
 	assert_calx(t, m2m_post_get(t, -1, &none), CALX_ENOTFOUND);     /* the transaction begun */
-	uint64_t before = statements(t);
+	uint64_t before = fixture_statements(t);
 	calx_select *q = calx_select_new(t, &m2m_post_mapper);
 	assert_non_null(q);
 	calx_order_by(q, M2M_POST_TITLE, CALX_ASC);
@@ -344,8 +337,8 @@ static void select_in_loads_a_hundred_posts_tags_in_two_statements(void **state)
 	size_t n;
 	assert_ok(t, calx_select_all(q, &items, &n));
 	assert_int_equal(n, N_POSTS);
-	assert_int_equal(statements(t) - before, 2);
-	before = statements(t);
+	assert_int_equal(fixture_statements(t) - before, 2);
+	before = fixture_statements(t);
 	struct m2m_tag *seen[5] = { NULL };
 	for (size_t i = 0; i < n; i++) {
 		struct m2m_post *p = items[i];
@@ -359,7 +352,7 @@ static void select_in_loads_a_hundred_posts_tags_in_two_statements(void **state)
 			assert_true(k == 0 || p->tags.items[k - 1]->id < tg->id);
 		}
 	}
-	assert_int_equal(statements(t) - before, 0);
+	assert_int_equal(fixture_statements(t) - before, 0);
 	calx_select_free(q);
 	calx_session_free(t);
 }

@@ -16,13 +16,6 @@ static int o2o_setup(void **state)
 	return fixture_setup_schema(state, &o2o_schema);
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 /* A committed user named name, with what the caller linked before (the user is added, cascading). */
 static struct o2o_user *user(fixture *fx, const char *name)
 {
@@ -68,16 +61,16 @@ static void setting_links_both_sides_and_the_key(void **state)
 	struct o2o_user *v = reload(fx, &s, u->id);
 	struct o2o_profile *q;
 	assert_false(calx_related_is_loaded(s, v, O2O_USER_REL_PROFILE));
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, o2o_user_profile(s, v, &q));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_non_null(q);
 	assert_string_equal(q->bio, "climber");
 	assert_ptr_equal(q->user, v);                   /* the pointer back, loaded with it */
 	assert_true(calx_related_is_loaded(s, q, O2O_PROFILE_REL_USER));
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_ok(s, o2o_user_profile(s, v, &q));       /* loaded once */
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	calx_session_free(s);
 }
 
@@ -93,9 +86,9 @@ static void no_child_loads_as_null_and_stays_loaded(void **state)
 	assert_ok(s, o2o_user_profile(s, v, &q));
 	assert_null(q);
 	assert_true(calx_related_is_loaded(s, v, O2O_USER_REL_PROFILE));   /* loaded, and NULL */
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, o2o_user_profile(s, v, &q));
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	calx_session_free(s);
 }
 
@@ -299,11 +292,11 @@ static void load_every_users_profile(void **state, calx_loading how, uint64_t n_
 	assert_ok(s, calx_select_load(q, O2O_USER_REL_PROFILE, how));
 	void **items;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
 	assert_int_equal(n, N);
-	assert_int_equal(statements(s) - before, n_statements);
-	before = statements(s);
+	assert_int_equal(fixture_statements(s) - before, n_statements);
+	before = fixture_statements(s);
 	for (size_t i = 0; i < n; i++) {
 		struct o2o_user *u = items[i];
 		struct o2o_profile *p;
@@ -319,7 +312,7 @@ static void load_every_users_profile(void **state, calx_loading how, uint64_t n_
 		assert_string_equal(p->bio, bio);
 		assert_ptr_equal(p->user, u);
 	}
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	calx_select_free(q);
 	calx_session_free(s);
 }

@@ -20,13 +20,6 @@ static int o2o_setup(void **state)
 	return fixture_setup_schema(state, &o2o_schema);
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 static struct o2o_node *node(calx_session *s, const char *name)
 {
 	struct o2o_node *n = o2o_node_new(s);
@@ -38,12 +31,12 @@ static struct o2o_node *node(calx_session *s, const char *name)
 /* Statements of a commit of a and b added (and whatever they reach). */
 static uint64_t commit_counted(calx_session *s, void *a, void *b)
 {
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_session_add(s, a));
 	if (b)
 		assert_ok(s, calx_session_add(s, b));
 	assert_ok(s, calx_session_commit(s));
-	return statements(s) - before;
+	return fixture_statements(s) - before;
 }
 
 static void two_rows_pointing_at_each_other_insert_then_update(void **state)
@@ -59,9 +52,9 @@ static void two_rows_pointing_at_each_other_insert_then_update(void **state)
 	assert_int_equal(a->partner_id.value, b->id);
 	assert_int_equal(b->partner_id.value, a->id);
 	/* nothing left to write: the UPDATEs' values are the snapshots */
-	uint64_t before = statements(fx->s);
+	uint64_t before = fixture_statements(fx->s);
 	assert_ok(fx->s, calx_session_flush(fx->s));
-	assert_int_equal(statements(fx->s) - before, 0);
+	assert_int_equal(fixture_statements(fx->s) - before, 0);
 
 	calx_session *s = fixture_session(fx);
 	struct o2o_node *a2, *p;
@@ -72,9 +65,9 @@ static void two_rows_pointing_at_each_other_insert_then_update(void **state)
 	/* both deleted in one flush: their keys set NULL first, by one UPDATE each */
 	assert_ok(s, calx_session_delete(s, a2));
 	assert_ok(s, calx_session_delete(s, p));
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_ok(s, calx_session_flush(s));
-	assert_int_equal(statements(s) - before, 4);    /* 2 UPDATE + 2 DELETE (the transaction is open) */
+	assert_int_equal(fixture_statements(s) - before, 4);    /* 2 UPDATE + 2 DELETE (the transaction is open) */
 	assert_ok(s, calx_session_commit(s));
 	calx_session_free(s);
 	assert_int_equal(count_rows(fx, &o2o_node_mapper), 2);
@@ -93,9 +86,9 @@ static void one_row_pointing_at_an_existing_row_is_updated_after_its_insert(void
 	assert_int_equal(n->partner_id.value, old->id);
 	/* changing the partner of a persistent row is a plain update */
 	assert_ok(fx->s, o2o_node_set_partner(fx->s, old, n));
-	uint64_t before = statements(fx->s);
+	uint64_t before = fixture_statements(fx->s);
 	assert_ok(fx->s, calx_session_flush(fx->s));
-	assert_int_equal(statements(fx->s) - before, 2);   /* BEGIN, UPDATE */
+	assert_int_equal(fixture_statements(fx->s) - before, 2);   /* BEGIN, UPDATE */
 	assert_ok(fx->s, calx_session_commit(fx->s));
 	assert_int_equal(old->partner_id.value, n->id);
 }
@@ -142,13 +135,13 @@ static void a_cycle_without_post_update_is_refused_and_can_be_retried(void **sta
 	assert_ok(fx->s, o2o_pair_set_mate(fx->s, a, b));
 	assert_ok(fx->s, o2o_pair_set_mate(fx->s, b, a));
 	assert_ok(fx->s, calx_session_add(fx->s, a));
-	uint64_t before = statements(fx->s);
+	uint64_t before = fixture_statements(fx->s);
 	assert_calx(fx->s, calx_session_commit(fx->s), CALX_ESTATE);
 	const char *msg = calx_session_errmsg(fx->s);
 	assert_non_null(strstr(msg, "cycle"));
 	assert_non_null(strstr(msg, "o2o_pair.mate"));
 	assert_non_null(strstr(msg, "post_update"));
-	assert_int_equal(statements(fx->s) - before, 0);  /* nothing ran */
+	assert_int_equal(fixture_statements(fx->s) - before, 0);  /* nothing ran */
 	assert_int_equal(count_rows(fx, &o2o_pair_mapper), 0);
 	/* broken on one side, the same session flushes */
 	assert_ok(fx->s, o2o_pair_set_mate(fx->s, b, NULL));
@@ -195,14 +188,14 @@ static void a_favourite_address_among_the_persons_own(void **state)
 	/* another favourite: one UPDATE */
 	assert_ok(s, o2o_address_get(s, ad[2]->id, &other));
 	assert_ok(s, o2o_person_set_favourite(s, p2, other));
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_session_flush(s));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	/* the person and its addresses in one flush: the favourite's key NULL first */
 	assert_ok(s, calx_session_delete(s, p2));
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_ok(s, calx_session_flush(s));
-	assert_int_equal(statements(s) - before, 1 + 3 + 1);  /* UPDATE, 3 + 1 DELETE (the delete loaded the list) */
+	assert_int_equal(fixture_statements(s) - before, 1 + 3 + 1);  /* UPDATE, 3 + 1 DELETE (the delete loaded the list) */
 	assert_ok(s, calx_session_commit(s));
 	calx_session_free(s);
 	assert_int_equal(count_rows(fx, &o2o_person_mapper), 1);

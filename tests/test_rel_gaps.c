@@ -25,13 +25,6 @@ static int gaps_setup(void **state)
 	return fixture_setup_schema(state, &gaps_schema);
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 /* A committed team with two players and a note; keys out. */
 static int64_t team_with(fixture *fx, int64_t league, int64_t *players, int64_t *note)
 {
@@ -98,13 +91,13 @@ static void set_null_is_mirrored_on_the_objects_the_session_holds(void **state)
 	assert_null(p1->team);
 	assert_false(n->team_id.has_value);
 	/* nothing left to write, and the pointers need no statement: the NULL key names no team */
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_session_flush(s));
 	assert_ok(s, gap_player_team(s, p0, &via));
 	assert_null(via);
 	assert_ok(s, gap_player_team(s, p1, &via));
 	assert_null(via);
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	assert_ok(s, calx_session_commit(s));
 	calx_session_free(s);
 	assert_int_equal(player_team_in_db(fx, players[0]), -1);
@@ -256,23 +249,23 @@ static void a_many_to_one_delete_cascade_loads_the_target(void **state)
 	struct gap_owner *held;
 	assert_ok(s, gap_car_get(s, c1->id, &car));
 	assert_false(calx_related_is_loaded(s, car, GAP_CAR_REL_OWNER));
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_session_delete(s, car));
-	assert_int_equal(statements(s) - before, 1);    /* the owner's get */
+	assert_int_equal(fixture_statements(s) - before, 1);    /* the owner's get */
 	assert_non_null(car->owner);
 	assert_ok(s, calx_session_commit(s));
 	/* the owner in the identity map already: no statement */
 	assert_ok(s, gap_owner_get(s, o2->id, &held));
 	assert_ok(s, gap_car_get(s, c2->id, &car));
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_ok(s, calx_session_delete(s, car));
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	assert_ptr_equal(car->owner, held);
 	/* no owner: nothing to load */
 	assert_ok(s, gap_car_get(s, c3->id, &car));
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_ok(s, calx_session_delete(s, car));
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	assert_ok(s, calx_session_commit(s));
 	calx_session_free(s);
 	assert_int_equal(count_rows(fx, &gap_car_mapper), 0);
@@ -308,9 +301,9 @@ static void passive_deletes_with_the_delete_cascade_load_nothing(void **state)
 	struct gap_member *m, *again;
 	assert_ok(s, gap_crew_get(s, crew[0], &c));
 	assert_ok(s, gap_member_get(s, member[0], &m));
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_session_delete(s, c));
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	assert_false(calx_related_is_loaded(s, c, GAP_CREW_REL_MEMBERS));
 	assert_ok(s, calx_session_flush(s));
 	assert_calx(s, gap_member_get(s, member[0], &again), CALX_ENOTFOUND);
@@ -345,9 +338,9 @@ static int64_t order_with_lines(fixture *fx, int64_t *items)
 		assert_ptr_equal(it[k]->lines.items[0], ln[k]);     /* the item's side follows (set by the program: loaded) */
 	}
 	assert_ok(s, calx_session_add(s, o));       /* the lines and, through them, the items by save-update */
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_session_flush(s));
-	assert_true(statements(s) - before >= 3);
+	assert_true(fixture_statements(s) - before >= 3);
 	for (int k = 0; k < 2; k++) {
 		assert_int_equal(ln[k]->order_id, o->id);   /* both parents' keys, generated, in the line's key */
 		assert_int_equal(ln[k]->item_id, it[k]->id);
@@ -382,13 +375,13 @@ static void association_objects_load_select_in_and_cascade(void **state)
 	assert_ok(s, calx_select_load_path(q, path, 2, CALX_LOAD_SELECTIN));
 	void **os;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &os, &n));
-	assert_int_equal(statements(s) - before, 3);
+	assert_int_equal(fixture_statements(s) - before, 3);
 	assert_int_equal(n, 1);
 	struct gap_order *o = os[0];
 	calx_select_free(q);
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_int_equal(o->lines.n, 2);
 	struct gap_line *first = NULL;
 	for (size_t k = 0; k < 2; k++) {
@@ -404,7 +397,7 @@ static void association_objects_load_select_in_and_cascade(void **state)
 		if (j == 0)
 			first = ln;
 	}
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 
 	/* delete-orphan: a line out of its order's list goes at the flush; the item stays */
 	assert_non_null(first);

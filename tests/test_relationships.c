@@ -46,13 +46,6 @@ static size_t addresses_of(fixture *fx, int64_t user_id)
 	return n;
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 /*
  * Three addresses appended to a new user; the first address is added
  * first, so the cascade makes the pending order address, user, address,
@@ -159,19 +152,19 @@ static void lazy_loads_run_one_statement_once(void **state)
 	/* not loaded: reads as an empty list, and says so */
 	assert_false(calx_related_is_loaded(s2, u2, REL_USER_REL_ADDRESSES));
 	assert_int_equal(u2->addresses.n, 0);
-	uint64_t before = statements(s2);
+	uint64_t before = fixture_statements(s2);
 	assert_ok(s2, rel_user_addresses(s2, u2, &items, &n));
-	assert_int_equal(statements(s2) - before, 1);
+	assert_int_equal(fixture_statements(s2) - before, 1);
 	assert_int_equal(n, 3);
 	assert_string_equal(items[2]->email, "c2@x");
 	/* loaded: no statement; the children's side came with them */
-	before = statements(s2);
+	before = fixture_statements(s2);
 	assert_ok(s2, rel_user_addresses(s2, u2, &items, &n));
 	for (size_t i = 0; i < n; i++) {
 		assert_ok(s2, rel_address_user(s2, items[i], &back));
 		assert_ptr_equal(back, u2);
 	}
-	assert_int_equal(statements(s2) - before, 0);
+	assert_int_equal(fixture_statements(s2) - before, 0);
 	calx_session_free(s2);
 
 	/* a many-to-one alone: one get, then the identity map */
@@ -179,14 +172,14 @@ static void lazy_loads_run_one_statement_once(void **state)
 	struct rel_address *a3, *b3;
 	assert_ok(s3, rel_address_get(s3, u->addresses.items[0]->id, &a3));
 	assert_ok(s3, rel_address_get(s3, u->addresses.items[1]->id, &b3));
-	before = statements(s3);
+	before = fixture_statements(s3);
 	assert_ok(s3, rel_address_user(s3, a3, &back));
-	assert_int_equal(statements(s3) - before, 1);
+	assert_int_equal(fixture_statements(s3) - before, 1);
 	assert_string_equal(back->name, "cy");
 	struct rel_user *again;
 	assert_ok(s3, rel_address_user(s3, b3, &again));
 	assert_ptr_equal(again, back);
-	assert_int_equal(statements(s3) - before, 1);
+	assert_int_equal(fixture_statements(s3) - before, 1);
 	calx_session_free(s3);
 }
 

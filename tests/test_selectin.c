@@ -21,13 +21,6 @@ static int sin_setup(void **state)
 	return fixture_setup_schema(state, &selectin_schema);
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 /*
  * Another session, its transaction begun (by a get that finds nothing):
  * the counts below are then the select's own statements, without the
@@ -80,11 +73,11 @@ static void one_to_many_takes_two_statements_and_the_accessor_none(void **state)
 	calx_session *s = session_in_txn(fx), *lazy = session_in_txn(fx);
 	calx_select *q, *lq;
 	size_t n, ln;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	struct sin_member **ms = members(s, &q, CALX_LOAD_SELECTIN, &n);
 	assert_int_equal(n, N_MEMBERS);
-	assert_int_equal(statements(s) - before, 2);
-	before = statements(s);
+	assert_int_equal(fixture_statements(s) - before, 2);
+	before = fixture_statements(s);
 	for (size_t i = 0; i < n; i++) {
 		assert_true(calx_related_is_loaded(s, ms[i], SIN_MEMBER_REL_MAILS));
 		struct sin_mail **mails;
@@ -100,11 +93,11 @@ static void one_to_many_takes_two_statements_and_the_accessor_none(void **state)
 			assert_ptr_equal(mails[k]->member, ms[i]);   /* the back-reference, loaded too */
 		}
 	}
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	/* the same as lazy loading gives, one statement per member */
 	struct sin_member **ls = members(lazy, &lq, 0, &ln);
 	assert_int_equal(ln, n);
-	before = statements(lazy);
+	before = fixture_statements(lazy);
 	for (size_t i = 0; i < ln; i++) {
 		struct sin_mail **mails;
 		size_t nm;
@@ -115,7 +108,7 @@ static void one_to_many_takes_two_statements_and_the_accessor_none(void **state)
 			assert_string_equal(mails[k]->addr, ms[i]->mails.items[k]->addr);
 		}
 	}
-	assert_int_equal(statements(lazy) - before, N_MEMBERS);
+	assert_int_equal(fixture_statements(lazy) - before, N_MEMBERS);
 	calx_select_free(q);
 	calx_select_free(lq);
 	calx_session_free(s);
@@ -132,12 +125,12 @@ static void select_next_loads_before_the_first_row(void **state)
 	assert_ok(s, calx_select_load(q, SIN_MEMBER_REL_MAILS, CALX_LOAD_SELECTIN));
 	calx_where(q, calx_lt(SIN_MEMBER_NAME, "m004"));
 	calx_order_by(q, SIN_MEMBER_ID, CALX_DESC);
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	struct sin_member *m;
 	size_t seen = 0, total = 0;
 	int rc;
 	while ((rc = calx_select_next(q, (void **)&m)) == CALX_ROW) {
-		assert_int_equal(statements(s) - before, 2);
+		assert_int_equal(fixture_statements(s) - before, 2);
 		assert_true(calx_related_is_loaded(s, m, SIN_MEMBER_REL_MAILS));
 		total += m->mails.n;
 		seen++;
@@ -179,9 +172,9 @@ static void many_to_one_selects_only_parents_the_session_lacks(void **state)
 	assert_ok(s, calx_select_load(mq, SIN_MAIL_REL_MEMBER, CALX_LOAD_SELECTIN));
 	void **items;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(mq, &items, &n));
-	assert_int_equal(statements(s) - before, 2);
+	assert_int_equal(fixture_statements(s) - before, 2);
 	assert_int_equal(n, 150);       /* 25 * (0 + 1 + 2 + 3) */
 	for (size_t i = 0; i < n; i++) {
 		struct sin_mail *a = items[i];
@@ -197,9 +190,9 @@ static void many_to_one_selects_only_parents_the_session_lacks(void **state)
 	/* every parent held already: the select-in needs no statement */
 	calx_select *again = calx_select_new(s, &sin_mail_mapper);
 	assert_ok(s, calx_select_load(again, SIN_MAIL_REL_MEMBER, CALX_LOAD_SELECTIN));
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_ok(s, calx_select_all(again, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	calx_select_free(again);
 	calx_select_free(mq);
 	calx_select_free(q);
@@ -241,11 +234,11 @@ static void three_levels_take_three_statements(void **state)
 	calx_order_by(q, SIN_FORUM_ID, CALX_ASC);
 	void **items;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 3);
+	assert_int_equal(fixture_statements(s) - before, 3);
 	assert_int_equal(n, 3);
-	before = statements(s);
+	before = fixture_statements(s);
 	size_t replies = 0;
 	/* the flush may insert siblings in any order: the names say who is whose */
 	for (size_t i = 0; i < n; i++) {
@@ -271,7 +264,7 @@ static void three_levels_take_three_statements(void **state)
 		}
 	}
 	assert_int_equal(replies, 0 + (0 + 1) + (0 + 1 + 2));
-	assert_int_equal(statements(s) - before, 0);
+	assert_int_equal(fixture_statements(s) - before, 0);
 	calx_select_free(q);
 	calx_session_free(s);
 }
@@ -286,9 +279,9 @@ static void a_declared_selectin_loads_unless_the_select_says_lazy(void **state)
 	calx_select *q = calx_select_new(s, &sin_forum_mapper);
 	void **items;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 2);
+	assert_int_equal(fixture_statements(s) - before, 2);
 	for (size_t i = 0; i < n; i++)
 		assert_true(calx_related_is_loaded(s, items[i], SIN_FORUM_REL_TOPICS));
 	calx_select_free(q);
@@ -297,9 +290,9 @@ static void a_declared_selectin_loads_unless_the_select_says_lazy(void **state)
 	s = session_in_txn(fx);
 	q = calx_select_new(s, &sin_forum_mapper);
 	assert_ok(s, calx_select_load(q, SIN_FORUM_REL_TOPICS, CALX_LOAD_LAZY));
-	before = statements(s);
+	before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 1);
+	assert_int_equal(fixture_statements(s) - before, 1);
 	assert_int_equal(n, 3);
 	for (size_t i = 0; i < n; i++)
 		assert_false(calx_related_is_loaded(s, items[i], SIN_FORUM_REL_TOPICS));
@@ -329,9 +322,9 @@ static void a_composite_key_loads_select_in(void **state)
 	assert_ok(s, calx_select_load(q, SIN_RACK_REL_DISKS, CALX_LOAD_SELECTIN));
 	void **items;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_select_all(q, &items, &n));
-	assert_int_equal(statements(s) - before, 2);
+	assert_int_equal(fixture_statements(s) - before, 2);
 	assert_int_equal(n, 6);
 	for (size_t r = 0; r < n; r++) {
 		struct sin_rack *k = items[r];
@@ -369,10 +362,10 @@ static void over_the_parameter_limit_the_in_list_is_cut(void **state)
 	calx_session *s = session_in_txn(fx);
 	calx_select *q;
 	size_t n;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	struct sin_member **ms = members(s, &q, CALX_LOAD_SELECTIN, &n);
 	assert_int_equal(n, n_members);
-	assert_int_equal(statements(s) - before, 3);
+	assert_int_equal(fixture_statements(s) - before, 3);
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++) {
 		assert_true(calx_related_is_loaded(s, ms[i], SIN_MEMBER_REL_MAILS));

@@ -15,13 +15,6 @@ static int sess_setup(void **state)
 	return fixture_setup_schema(state, &sess_schema);
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 typedef struct family {
 	int64_t owner, pets[2], toy;
 } family;
@@ -85,10 +78,10 @@ static void expunge_follows_the_expunge_cascade_only(void **state)
 	struct sess_pet *p0 = o->pets.items[0], *again;
 	struct sess_toy *t0 = o->toys.items[0], *tagain;
 	assert_ok(s, calx_session_expunge(s, o));
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, sess_toy_get(s, f.toy, &tagain));
 	assert_ptr_equal(tagain, t0);
-	assert_int_equal(statements(s), before);
+	assert_int_equal(fixture_statements(s), before);
 	assert_ok(s, sess_pet_get(s, f.pets[0], &again));
 	assert_ptr_not_equal(again, p0);
 	/* a detached pet comes back by add, as any detached object, unless its row has another instance */
@@ -106,10 +99,10 @@ static void expunge_of_a_child_leaves_the_parent(void **state)
 	struct sess_pet *p0 = o->pets.items[0];
 	assert_ok(s, sess_pet_owner(s, p0, NULL));
 	assert_ok(s, calx_session_expunge(s, p0));
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, sess_owner_get(s, f.owner, &same));
 	assert_ptr_equal(same, o);
-	assert_int_equal(statements(s), before);
+	assert_int_equal(fixture_statements(s), before);
 }
 
 /* Pets not loaded are not reached: the instances the session holds for them stay. */
@@ -177,9 +170,9 @@ static void refresh_follows_the_refresh_expire_cascade(void **state)
 	struct sess_toy *t0 = o->toys.items[0];
 	assert_ok(s, calx_session_commit(s));
 	renamed_elsewhere(fx, &f, "fresh", "newer");
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_session_refresh(s, o));
-	assert_true(statements(s) - before >= 3);       /* the owner and two pets (and a BEGIN, where counted) */
+	assert_true(fixture_statements(s) - before >= 3);       /* the owner and two pets (and a BEGIN, where counted) */
 	assert_string_equal(p0->name, "fresh");
 	assert_string_equal(t0->label, "t0");
 	assert_false(calx_object_is_expired(s, p0));

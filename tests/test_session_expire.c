@@ -41,13 +41,6 @@ static void delete_elsewhere(fixture *fx, int64_t id)
 	calx_session_free(o);
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 static void a_get_after_commit_reloads_the_row_another_transaction_changed(void **state)
 {
 	fixture *fx = *state;
@@ -56,17 +49,17 @@ static void a_get_after_commit_reloads_the_row_another_transaction_changed(void 
 	assert_true(calx_object_is_expired(s, g));
 	assert_string_equal(g->label, "mine");          /* the struct keeps its values meanwhile */
 	change_elsewhere(fx, g->id, "theirs", 9);
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	void *o;
 	assert_ok(s, calx_session_get(s, &gadget_mapper, calx_value_int(g->id), &o));
 	assert_ptr_equal(o, g);                          /* the same object, reloaded */
 	assert_string_equal(g->label, "theirs");
 	assert_int_equal(g->hits, 9);
 	assert_false(calx_object_is_expired(s, g));
-	uint64_t after = statements(s);
+	uint64_t after = fixture_statements(s);
 	assert_true(after > before);                     /* a SELECT (and the BEGIN it needed) */
 	assert_ok(s, calx_session_get(s, &gadget_mapper, calx_value_int(g->id), &o));
-	assert_int_equal(statements(s), after);          /* not expired any more: the identity map */
+	assert_int_equal(fixture_statements(s), after);          /* not expired any more: the identity map */
 	assert_ok(s, calx_session_commit(s));            /* nothing changed: no UPDATE of the reloaded row */
 	calx_session_free(s);
 }
@@ -98,9 +91,9 @@ static void without_expire_on_commit_the_session_keeps_its_values(void **state)
 	assert_false(calx_object_is_expired(s, g));
 	change_elsewhere(fx, g->id, "theirs", 1);
 	void *o;
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, calx_session_get(s, &gadget_mapper, calx_value_int(g->id), &o));
-	assert_int_equal(statements(s), before);
+	assert_int_equal(fixture_statements(s), before);
 	assert_string_equal(g->label, "mine");
 	/* until asked */
 	assert_ok(s, calx_session_refresh(s, g));

@@ -19,13 +19,6 @@ static int sess_setup(void **state)
 	return fixture_setup_schema(state, &sess_schema);
 }
 
-static uint64_t statements(calx_session *s)
-{
-	uint64_t n;
-	calx_session_counters(s, &n, NULL);
-	return n;
-}
-
 static struct sess_pet *new_pet(calx_session *s, const char *name)
 {
 	struct sess_pet *p = sess_pet_new(s);
@@ -75,10 +68,10 @@ static void rollback_expires_every_persistent_object(void **state)
 	assert_true(calx_object_is_expired(s, o));
 	assert_true(calx_object_is_expired(s, p));
 	rename_elsewhere(fx, o->id, "kimberly");
-	uint64_t before = statements(s);
+	uint64_t before = fixture_statements(s);
 	assert_ok(s, sess_owner_get(s, o->id, &got));
 	assert_ptr_equal(got, o);
-	assert_true(statements(s) > before);            /* reloaded */
+	assert_true(fixture_statements(s) > before);            /* reloaded */
 	assert_string_equal(o->name, "kimberly");
 	assert_false(calx_object_is_expired(s, o));
 	/* a select reloads from its row too */
