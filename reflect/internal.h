@@ -266,6 +266,8 @@ unsigned calxr__count_cons(const calxr__table *t, calxr__tcons_kind k);
 
 /* relations.c: the join and the other side of every relationship field (after constraints). */
 void calxr__relations(calxr__ctx *cx);
+/* Does the foreign key's local column list equal names (in any order)? foreign_keys(...) names a key so. */
+bool calxr__fk_same_columns(const calxr__table *t, const calxr__constraint *c, const calxr__strlist *names);
 void calxr__relation_free(calxr__relation *r);
 /* How many relationships of the table are emitted. */
 unsigned calxr__count_rels(const calxr__table *t);

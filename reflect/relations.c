@@ -56,7 +56,7 @@ static const calxr__constraint *fk_cons(const calxr__table *t, unsigned fk)
 }
 
 /* Does the key's local column list equal names[0..n) (in any order)? */
-static bool same_columns(const calxr__table *t, const calxr__constraint *c, const calxr__strlist *names)
+bool calxr__fk_same_columns(const calxr__table *t, const calxr__constraint *c, const calxr__strlist *names)
 {
 	if (c->c.cols.n != names->n)
 		return false;
@@ -123,7 +123,7 @@ static bool find_join(calxr__ctx *cx, calxr__table *t, calxr__relation *r)
 		const calxr__constraint *c = &ct->cons[k];
 		if (!c->ok || c->c.kind != CALXR__TCONS_FOREIGN_KEY)
 			continue;
-		if (c->ref_mapper == parent && (!r->foreign_keys.n || same_columns(ct, c, &r->foreign_keys))) {
+		if (c->ref_mapper == parent && (!r->foreign_keys.n || calxr__fk_same_columns(ct, c, &r->foreign_keys))) {
 			n++;
 			hit = i;
 		}

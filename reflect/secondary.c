@@ -29,21 +29,6 @@ int calxr__mapper_index(const calxr__ctx *cx, const calxr__table *t)
 	return k;
 }
 
-/* Does the key's local column list equal names (in any order)? */
-static bool same_cols(const calxr__table *t, const calxr__constraint *c, const calxr__strlist *names)
-{
-	if (c->c.cols.n != names->n)
-		return false;
-	for (unsigned i = 0; i < names->n; i++) {
-		bool hit = false;
-		for (unsigned j = 0; j < c->c.cols.n && !hit; j++)
-			hit = !strcmp(t->cols[c->cols[j]].column, names->v[i]);
-		if (!hit)
-			return false;
-	}
-	return true;
-}
-
 /* "(a, b)" or "a" for each of the secondary's foreign keys to table `to`, except `skip` (-1: none). */
 static void paths(calxr__buf *b, const calxr__table *st, unsigned to, int skip)
 {
@@ -77,7 +62,7 @@ static unsigned keys_to(const calxr__table *st, unsigned to, const calxr__strlis
 		const calxr__constraint *c = &st->cons[k];
 		if (!c->ok || c->c.kind != CALXR__TCONS_FOREIGN_KEY)
 			continue;
-		if (c->ref_mapper == to && (int)i != skip && (!only || !only->n || same_cols(st, c, only))) {
+		if (c->ref_mapper == to && (int)i != skip && (!only || !only->n || calxr__fk_same_columns(st, c, only))) {
 			n++;
 			*hit = i;
 		}
