@@ -67,25 +67,40 @@ static int load_parent(calx_session *s, calx__obj *h, unsigned i)
 	return CALX_OK;
 }
 
+/*
+ * The rows of x's target whose foreign key holds h's key, through the
+ * identity map (*q owns items; the caller frees it). A parent not in the
+ * database (or with a NULL key) has none there: *n is 0.
+ */
+static int select_children(calx_session *s, calx__obj *h, const calx__rel *x, calx_select **q, void ***items,
+                           size_t *n)
+{
+	calx_value key[16];
+	int rc = CALX_OK;
+	*q = NULL;
+	*n = 0;
+	if (x->fk->n_columns > sizeof key / sizeof key[0])
+		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", h->m->desc->name,
+		                  x->desc->name);
+	if (h->state == CALX__PERSISTENT && values_of(s, h, x->fk->ref_columns, x->fk->n_columns, key, &rc)) {
+		if (!(*q = select_where(s, x->target, x->fk->columns, x->fk->n_columns, key)))
+			return s->err.code;
+		rc = calx_select_all(*q, items, n);
+	}
+	return rc;
+}
+
 /* One-to-many: one SELECT of the children, each row through the identity map. */
 static int load_children(calx_session *s, calx__obj *h, unsigned i)
 {
 	const calx__rel *x = &h->m->rels[i];
-	calx_value key[16];
 	calx_list l = { NULL, 0, 0 };
 	void **items = NULL;
-	size_t n = 0;
-	int rc = CALX_OK;
-	calx_select *q = NULL;
-	if (x->fk->n_columns > sizeof key / sizeof key[0])
-		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", h->m->desc->name,
-		                  x->desc->name);
-	/* a parent not in the database (or with a NULL key) has no children there */
-	if (h->state == CALX__PERSISTENT && values_of(s, h, x->fk->ref_columns, x->fk->n_columns, key, &rc)) {
-		if (!(q = select_where(s, x->target, x->fk->columns, x->fk->n_columns, key)))
-			return s->err.code;
-		rc = calx_select_all(q, &items, &n);
-	}
+	size_t n;
+	calx_select *q;
+	int rc = select_children(s, h, x, &q, &items, &n);
+	if (!q && rc != CALX_OK)
+		return rc;
 	if (rc == CALX_OK && n) {
 		if (!(l.items = calx__arena_alloc(&s->arena, n * sizeof(void *), alignof(void *))))
 			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s.%s", h->m->desc->name, x->desc->name);
@@ -129,19 +144,12 @@ int calx__rel_one_found(calx_session *s, const calx__obj *h, unsigned i, size_t 
 static int load_one(calx_session *s, calx__obj *h, unsigned i)
 {
 	const calx__rel *x = &h->m->rels[i];
-	calx_value key[16];
 	void **items = NULL;
-	size_t n = 0;
-	int rc = CALX_OK;
-	calx_select *q = NULL;
-	if (x->fk->n_columns > sizeof key / sizeof key[0])
-		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", h->m->desc->name,
-		                  x->desc->name);
-	if (h->state == CALX__PERSISTENT && values_of(s, h, x->fk->ref_columns, x->fk->n_columns, key, &rc)) {
-		if (!(q = select_where(s, x->target, x->fk->columns, x->fk->n_columns, key)))
-			return s->err.code;
-		rc = calx_select_all(q, &items, &n);
-	}
+	size_t n;
+	calx_select *q;
+	int rc = select_children(s, h, x, &q, &items, &n);
+	if (!q && rc != CALX_OK)
+		return rc;
 	void *child = rc == CALX_OK && n == 1 ? items[0] : NULL;
 	calx_select_free(q);
 	if (rc == CALX_OK && n > 1)
