@@ -197,17 +197,8 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 		cx.n_parents++;
 	}
 	if (rc == CALX_OK && cx.n_parents) {
-		calx__sin_sort_keys(cx.parents, cx.n_parents, nc, false);
-		/* the IN list has each key once; parents sharing a key share the rows */
-		calx__sin_keyed *distinct = calx__malloc(cx.n_parents * sizeof *distinct);
-		if (!distinct)
-			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
-		else {
-			memcpy(distinct, cx.parents, cx.n_parents * sizeof *distinct);
-			size_t nd = calx__sin_sort_keys(distinct, cx.n_parents, nc, true);
-			rc = calx__sin_select_in(s, x->target, x->fk->columns, nc, distinct, nd, child_row, &cx);
-			calx__free(distinct);
-		}
+		rc = calx__sin_select_distinct(s, x->target, x->fk->columns, nc, cx.parents, cx.n_parents, child_row, &cx,
+		                               x->desc->name);
 		if (rc == CALX_OK)
 			rc = x->desc->kind == CALX_REL_ONE_TO_ONE ? distribute_one(s, ri, &cx, next)
 			                                          : distribute(s, ri, &cx, next);
@@ -293,17 +284,9 @@ static int load_parents(calx_session *s, calx__obj *const *objs, size_t n, unsig
 		px.wanting[px.n_wanting++].key = key;
 	}
 	if (rc == CALX_OK && px.n_wanting) {
-		calx__sin_sort_keys(px.wanting, px.n_wanting, nc, false);
-		calx__sin_keyed *distinct = calx__malloc(px.n_wanting * sizeof *distinct);
-		if (!distinct)
-			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
-		else {
-			memcpy(distinct, px.wanting, px.n_wanting * sizeof *distinct);
-			size_t nd = calx__sin_sort_keys(distinct, px.n_wanting, nc, true);
-			/* a child whose parent row is missing stays unloaded: its accessor reports it */
-			rc = calx__sin_select_in(s, x->target, x->fk->ref_columns, nc, distinct, nd, parent_row, &px);
-			calx__free(distinct);
-		}
+		/* a child whose parent row is missing stays unloaded: its accessor reports it */
+		rc = calx__sin_select_distinct(s, x->target, x->fk->ref_columns, nc, px.wanting, px.n_wanting, parent_row,
+		                               &px, x->desc->name);
 	}
 	calx__free(px.wanting);
 	calx__free(keys);

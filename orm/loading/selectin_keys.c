@@ -242,3 +242,17 @@ size_t calx__sin_sort_keys(calx__sin_keyed *v, size_t n, unsigned nc, bool uniqu
 			v[w++] = v[r];
 	return w;
 }
+
+int calx__sin_select_distinct(calx_session *s, const calx__mapper *m, const unsigned *cols, unsigned nc,
+                              calx__sin_keyed *v, size_t n, calx__sin_row_fn fn, void *ctx, const char *what)
+{
+	calx__sin_sort_keys(v, n, nc, false);
+	calx__sin_keyed *distinct = calx__malloc(n * sizeof *distinct);
+	if (!distinct)
+		return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", what);
+	memcpy(distinct, v, n * sizeof *distinct);
+	size_t nd = calx__sin_sort_keys(distinct, n, nc, true);
+	int rc = calx__sin_select_in(s, m, cols, nc, distinct, nd, fn, ctx);
+	calx__free(distinct);
+	return rc;
+}

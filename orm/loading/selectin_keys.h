@@ -60,4 +60,12 @@ int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *
 /* Sort v by key and drop objects whose key repeats another's (keeping the first). */
 size_t calx__sin_sort_keys(calx__sin_keyed *v, size_t n, unsigned nc, bool unique);
 
+/*
+ * v sorted by key (it stays whole: objects sharing a key share the rows),
+ * then calx__sin_select_in over its distinct keys: the IN list has each
+ * key once. what names the relationship in an out-of-memory message.
+ */
+int calx__sin_select_distinct(calx_session *s, const calx__mapper *m, const unsigned *cols, unsigned nc,
+                              calx__sin_keyed *v, size_t n, calx__sin_row_fn fn, void *ctx, const char *what);
+
 #endif
