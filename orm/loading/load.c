@@ -143,6 +143,25 @@ static int normalize_key(calx_session *s, const calx_field_desc *f, const calx_v
 	return CALX_OK;
 }
 
+/*
+ * The SELECT by primary key of m, bound to key and stepped: CALX_ROW with
+ * the row in *st, CALX_DONE when there is none (release *st either way),
+ * or a failure (*st NULL when it was never prepared).
+ */
+int calx__get_step(calx_session *s, const calx__mapper *m, const calx_value *key, calx__stmt **st)
+{
+	int rc = calx__prepare_get(s->conn, m, st, &s->err);
+	if (rc != CALX_OK) {
+		*st = NULL;
+		return rc;
+	}
+	for (unsigned i = 0; i < m->n_pk && rc == CALX_OK; i++)
+		rc = s->d->bind((*st)->st, i, &key[i], &s->err);
+	if (rc == CALX_OK)
+		rc = s->d->step((*st)->st, &s->err);
+	return rc;
+}
+
 int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx_value *key_in, size_t n_key,
                          void **out)
 {
@@ -194,20 +213,15 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 	if ((rc = calx__begin(s)) != CALX_OK)
 		return rc;
 	calx__stmt *st;
-	if ((rc = calx__prepare_get(s->conn, m, &st, &s->err)) != CALX_OK)
-		return rc;
-	for (unsigned i = 0; i < m->n_pk && rc == CALX_OK; i++)
-		rc = s->d->bind(st->st, i, &key[i], &s->err);
-	if (rc == CALX_OK)
-		rc = s->d->step(st->st, &s->err);
-	if (rc == CALX_ROW) {
+	if ((rc = calx__get_step(s, m, key, &st)) == CALX_ROW) {
 		rc = calx__load_row(s, m, st, &h);
 		if (rc == CALX_OK)
 			*out = calx__obj_ptr(h);
 	} else if (rc == CALX_DONE) {
 		rc = calx__fail(s, CALX_ENOTFOUND, "get %s: no row in \"%s\" with that key", md->name, md->table);
 	}
-	calx__stmt_release(st);
+	if (st)
+		calx__stmt_release(st);
 	return rc;
 }
 

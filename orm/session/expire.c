@@ -192,13 +192,7 @@ int calx__refresh(calx_session *s, calx__obj *h)
 	if (rc != CALX_OK || (rc = calx__begin(s)) != CALX_OK)
 		return rc;
 	calx__stmt *st;
-	if ((rc = calx__prepare_get(s->conn, m, &st, &s->err)) != CALX_OK)
-		return rc;
-	for (unsigned i = 0; i < m->n_pk && rc == CALX_OK; i++)
-		rc = s->d->bind(st->st, i, &key[i], &s->err);
-	if (rc == CALX_OK)
-		rc = s->d->step(st->st, &s->err);
-	if (rc == CALX_ROW) {
+	if ((rc = calx__get_step(s, m, key, &st)) == CALX_ROW) {
 		calx_value stack_row[32], *row = stack_row;
 		if (d->n_fields > 32 && !(row = calx__malloc(d->n_fields * sizeof *row))) {
 			rc = calx__fail(s, CALX_ENOMEM, "out of memory reloading a struct %s", d->name);
@@ -216,7 +210,8 @@ int calx__refresh(calx_session *s, calx__obj *h)
 		rc = calx__fail(s, CALX_ENOTFOUND, "refresh %s: the row is no longer in \"%s\" (deleted by another "
 		                "transaction); the object is detached", d->name, d->table);
 	}
-	calx__stmt_release(st);
+	if (st)
+		calx__stmt_release(st);
 	return rc;
 }
 

@@ -263,5 +263,7 @@ static inline bool calx__reload_expired(const calx_session *s, const calx__obj *
  * every field in field order) into an object, through the identity map.
  */
 int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx__obj **out);
+/* load.c: m's SELECT by primary key, bound to key and stepped (CALX_ROW / CALX_DONE; *st NULL if never prepared). */
+int calx__get_step(calx_session *s, const calx__mapper *m, const calx_value *key, calx__stmt **st);
 
 #endif
