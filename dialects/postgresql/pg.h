@@ -1,6 +1,7 @@
 /*
  * Internal to the PostgreSQL dialect: the connection and statement structs
- * shared by pg.c (the row-at-a-time path) and pg_batch.c (pipeline mode).
+ * shared by pg.c (the row-at-a-time path), pg_values.c (parameters and
+ * columns) and pg_batch.c (pipeline mode).
  */
 #ifndef CALX_DIALECT_PG_H
 #define CALX_DIALECT_PG_H
@@ -44,6 +45,26 @@ int calx__pg_fail(calx_error *err, calx_conn *c, const PGresult *res, const char
 int calx__pg_params(calx_stmt *st, const calx_value *vals, unsigned n, calx_error *err);
 /* Take a result as the statement's current one: CALX_DONE/CALX_OK or an error. */
 int calx__pg_take(calx_stmt *st, PGresult *res, calx_error *err);
+
+/*
+ * The server's integer text to int64_t, by hand (why: see int_text in
+ * pg_values.c). Inline here: pg.c reads every result's command tag with it
+ * and pg_values.c every integer column of every row.
+ */
+static inline int64_t text_int(const char *t)
+{
+	bool neg = *t == '-';
+	uint64_t u = 0;
+	for (t += neg; *t >= '0' && *t <= '9'; t++)
+		u = u * 10 + (uint64_t)(*t - '0');
+	/* INT64_MIN's magnitude does not fit in int64_t: negated in two steps */
+	return !neg || !u ? (int64_t)u : -(int64_t)(u - 1) - 1;
+}
+
+/* One parameter, a row's columns, a field's SQL type (pg_values.c). */
+int calx__pg_bind(calx_stmt *st, unsigned idx, const calx_value *v, calx_error *err);
+void calx__pg_column(calx_stmt *st, unsigned idx, calx_value *out);
+void calx__pg_type_name(const calx_field_desc *f, char *buf, size_t cap);
 
 /* A NUMERIC column's text as a CALX_VALUE_NUMERIC, exact (pg_numeric.c). */
 void calx__pg_numeric(const char *text, size_t len, calx_value *out);
