@@ -1,6 +1,6 @@
 /*
  * Internal: an object's relationship state and the links between session
- * objects (orm/session/related.c, orm/loading/lazy.c), for the session, the loader and the
+ * objects (orm/session/related.c, related_save.c, orm/loading/lazy.c), for the session, the loader and the
  * unit of work.
  *
  * A mapper with relationships has, at rel_off in each object's block, a
