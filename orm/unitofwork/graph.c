@@ -1,7 +1,8 @@
 /*
  * Rows in dependency order: a graph over rows with edges from foreign-key
  * values, sorted by Kahn's algorithm with one ready queue per table (see
- * graph.h for the contract).
+ * graph.h for the contract; the edges from foreign-key values are
+ * collected in graph_keys.c).
  *
  * Why queues per table: among the rows that are ready, the sort keeps
  * taking rows of the table it is on (in the order they became ready, which
@@ -15,233 +16,11 @@
 #include "calx/calx.h"
 #include "base/alloc.h"
 #include "session/session.h"
-#include "mapping/value.h"
-#include "sql/statements.h"      /* calx__bit */
 #include "unitofwork/graph.h"
-
-#define NONE SIZE_MAX
-
-typedef struct table_info {
-	size_t rows;            /* rows of this mapper in the set */
-	size_t qhead, qtail;    /* ready rows of this mapper, linked through graph.qnext */
-	unsigned live_fks;      /* foreign keys into a mapper that has rows in the set */
-	unsigned targets;       /* its column tuples such keys refer to */
-} table_info;
-
-/* A tuple of columns of one mapper that a live foreign key refers to. */
-typedef struct target {
-	unsigned mapper;
-	const unsigned *cols;
-	unsigned n;
-} target;
-
-typedef struct kslot {
-	uint64_t hash;
-	size_t row;             /* row + 1; 0: empty */
-} kslot;
-
-typedef struct graph {
-	const calx_registry *reg;
-	calx__obj **rows;
-	size_t n;
-	bool deletes;
-	table_info *tables;     /* per mapper */
-	target *targets;
-	unsigned n_targets;
-	kslot *slots;           /* referenced tuples to rows */
-	size_t cap;
-	size_t n_indexed;       /* rows in slots: none when every referenced key is yet to be generated */
-	size_t *indeg, *head, *qnext;   /* per row: unmet edges, first edge out, next ready row */
-	size_t *eto, *enext;            /* per edge: the row after, the next edge of the same row */
-	size_t n_edges;
-	size_t forced;                  /* a row of a refused cycle, or NONE */
-} graph;
 
 static unsigned table_at(const calx_registry *reg, unsigned k, bool reverse)
 {
 	return reg->order[reverse ? reg->n_mappers - 1 - k : k];
-}
-
-/* The mapper whose own table a foreign key refers to, or -1 (a table no struct maps). */
-static int ref_mapper(const calx_registry *reg, const calx_fk_desc *fk)
-{
-	return reg->tables[fk->ref_table->index].mapper;
-}
-
-/*
- * The value of column c of row i as this sort reads it; false when it names
- * no row: NULL (a wrapper without has_value, a NULL char *, a marked
- * column), or an autoincrement key left 0 to be generated (unknown before
- * the insert). A plain 0 otherwise counts: a NOT NULL column's reference to
- * key 0. Deletes read snapshots, where a 0 key is a real key.
- */
-static bool row_value(const graph *g, size_t i, unsigned c, calx_value *v)
-{
-	calx__obj *h = g->rows[i];
-	const calx_field_desc *f = &h->m->desc->tables[0]->columns[c];
-	const void *base = g->deletes ? (const void *)calx__obj_snap(h) : calx__obj_ptr(h);
-	const uint64_t *nulls = g->deletes ? calx__obj_snap_nulls(h) : calx__obj_nulls(h);
-	calx_error ignored;
-	if (calx__field_is_null(f, base, calx__bit(nulls, f->index)))
-		return false;
-	if (!g->deletes && (f->flags & CALX_FIELD_AUTOINCREMENT) && calx__field_zero(f, base))
-		return false;
-	return calx__field_get(f, base, false, v, &ignored) == CALX_OK;
-}
-
-static uint64_t value_hash(const calx_value *v)
-{
-	uint64_t x = 1469598103934665603ull;
-	if (v->kind == CALX_VALUE_INT)
-		x = (uint64_t)v->u.i;
-	else if (v->kind == CALX_VALUE_REAL)
-		memcpy(&x, &v->u.d, sizeof x);
-	else
-		for (size_t i = 0; i < v->u.s.n; i++)
-			x = (x ^ (unsigned char)v->u.s.p[i]) * 1099511628211ull;
-	x ^= (uint64_t)v->kind << 48;
-	x *= 0x9e3779b97f4a7c15ull;
-	return x ^ (x >> 29);
-}
-
-static bool same_value(const calx_value *a, const calx_value *b)
-{
-	if (a->kind != b->kind)
-		return false;
-	if (a->kind == CALX_VALUE_INT)
-		return a->u.i == b->u.i;
-	if (a->kind == CALX_VALUE_REAL)
-		return memcmp(&a->u.d, &b->u.d, sizeof a->u.d) == 0;
-	return a->u.s.n == b->u.s.n && memcmp(a->u.s.p, b->u.s.p, a->u.s.n) == 0;
-}
-
-/*
- * The hash of columns cols[0..n) of row i, tagged with the mapper looked up
- * in (the same values hash the same from either side of a key); false when
- * one names no row: a key with a NULL column refers to nothing (MATCH SIMPLE).
- */
-static bool tuple_hash(const graph *g, size_t i, const unsigned *cols, unsigned n, unsigned mapper,
-                       uint64_t *out)
-{
-	uint64_t h = (uint64_t)(mapper + 1) * 0xff51afd7ed558ccdull;
-	for (unsigned k = 0; k < n; k++) {
-		calx_value v;
-		if (!row_value(g, i, cols[k], &v))
-			return false;
-		h = (h ^ value_hash(&v)) * 0x100000001b3ull;
-	}
-	*out = h ^ (h >> 31);
-	return true;
-}
-
-/* Do columns cols of row i hold what ref_cols of row r hold, column by column? */
-static bool tuple_same(const graph *g, size_t i, const unsigned *cols, size_t r, const unsigned *ref_cols,
-                       unsigned n)
-{
-	for (unsigned k = 0; k < n; k++) {
-		calx_value a, b;
-		if (!row_value(g, i, cols[k], &a) || !row_value(g, r, ref_cols[k], &b) || !same_value(&a, &b))
-			return false;
-	}
-	return true;
-}
-
-/*
- * The row that row i refers to through fk, as row + 1, or 0. A slot's row
- * of the referenced mapper holding the key's values in the referenced
- * columns is the parent, whichever target indexed it.
- */
-static size_t find(const graph *g, size_t i, const calx_fk_desc *fk, unsigned mapper)
-{
-	uint64_t hash;
-	if (!tuple_hash(g, i, fk->columns, fk->n_columns, mapper, &hash))
-		return 0;
-	for (size_t j = hash & (g->cap - 1); g->slots[j].row; j = (j + 1) & (g->cap - 1)) {
-		size_t r = g->slots[j].row - 1;
-		if (g->slots[j].hash == hash && g->rows[r]->m->desc->index == mapper &&
-		    tuple_same(g, i, fk->columns, r, fk->ref_columns, fk->n_columns))
-			return r + 1;
-	}
-	return 0;
-}
-
-static bool same_target(const target *t, unsigned mapper, const calx_fk_desc *fk)
-{
-	return t->mapper == mapper && t->n == fk->n_columns &&
-	       (t->cols == fk->ref_columns || memcmp(t->cols, fk->ref_columns, t->n * sizeof *t->cols) == 0);
-}
-
-/* Which column tuples foreign keys of the set refer to, and an index of the rows' values there. */
-static int index_targets(graph *g)
-{
-	const calx_registry *reg = g->reg;
-	size_t entries = 0;
-	for (unsigned m = 0; m < reg->n_mappers; m++) {
-		const calx_table_desc *t = reg->mappers[m].desc->tables[0];
-		for (unsigned k = 0; g->tables[m].live_fks && k < t->n_fks; k++) {
-			const calx_fk_desc *fk = &t->fks[k];
-			int rm = ref_mapper(reg, fk);
-			bool seen = false;
-			if (rm < 0 || !g->tables[rm].rows)
-				continue;
-			for (unsigned x = 0; x < g->n_targets && !seen; x++)
-				seen = same_target(&g->targets[x], (unsigned)rm, fk);
-			if (seen)
-				continue;
-			g->targets[g->n_targets++] = (target){ (unsigned)rm, fk->ref_columns, fk->n_columns };
-			g->tables[rm].targets++;
-			entries += g->tables[rm].rows;
-		}
-	}
-	g->cap = 16;
-	while (g->cap < entries * 2)
-		g->cap *= 2;
-	if (!(g->slots = calx__calloc(g->cap, sizeof *g->slots)))
-		return CALX_ENOMEM;
-	for (size_t i = 0; i < g->n; i++) {
-		unsigned m = g->rows[i]->m->desc->index;
-		for (unsigned x = 0; g->tables[m].targets && x < g->n_targets; x++) {
-			const target *t = &g->targets[x];
-			uint64_t hash;
-			if (t->mapper != m || !tuple_hash(g, i, t->cols, t->n, m, &hash))
-				continue;
-			size_t j = hash & (g->cap - 1);
-			while (g->slots[j].row)
-				j = (j + 1) & (g->cap - 1);
-			g->slots[j] = (kslot){ hash, i + 1 };
-			g->n_indexed++;
-		}
-	}
-	return CALX_OK;
-}
-
-/*
- * Edge source: foreign-key values, every column of a key matched. Children
- * are visited last to first and each edge is put at the head of its row's
- * list, so the lists come out in add order and ready rows are queued in
- * add order.
- */
-static void add_fk_edges(graph *g)
-{
-	for (size_t i = g->n; i-- > 0;) {
-		const calx_mapper_desc *d = g->rows[i]->m->desc;
-		const calx_table_desc *t = d->tables[0];
-		for (unsigned k = t->n_fks; g->tables[d->index].live_fks && k-- > 0;) {
-			const calx_fk_desc *fk = &t->fks[k];
-			int rm = ref_mapper(g->reg, fk);
-			size_t p;
-			/* deletes: a post_update key is set NULL by an UPDATE before them (post_update.c) */
-			if (g->deletes && k < 64 && (g->rows[i]->m->post_update_fks >> k & 1))
-				continue;
-			if (rm < 0 || !g->tables[rm].rows || !(p = find(g, i, fk, (unsigned)rm)) || p - 1 == i)
-				continue;
-			size_t before = g->deletes ? i : p - 1, after = g->deletes ? p - 1 : i;
-			g->eto[g->n_edges] = after;
-			g->enext[g->n_edges] = g->head[before];
-			g->head[before] = g->n_edges++;
-			g->indeg[after]++;
-		}
-	}
 }
 
 static void push(graph *g, size_t i)
@@ -298,7 +77,7 @@ static int refuse_cycle(const graph *g, size_t forced, const calx__link *links, 
 	const calx_table_desc *t = c->m->desc->tables[0];
 	for (unsigned f = 0; !fk && from != NONE && f < t->n_fks; f++) {
 		int rm = ref_mapper(g->reg, &t->fks[f]);
-		if (rm >= 0 && g->tables[rm].rows && find(g, child, &t->fks[f], (unsigned)rm) == parent + 1)
+		if (rm >= 0 && g->tables[rm].rows && calx__find(g, child, &t->fks[f], (unsigned)rm) == parent + 1)
 			fk = &t->fks[f];
 	}
 	/* the relationship over that key, of either side */
@@ -453,7 +232,7 @@ int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n
 		calx__free(g.tables);
 		return calx__order_by_table(reg, rows, n, g.deletes, err);
 	}
-	if (!(g.targets = calx__malloc((n_fks ? n_fks : 1) * sizeof *g.targets)) || index_targets(&g) != CALX_OK)
+	if (!(g.targets = calx__malloc((n_fks ? n_fks : 1) * sizeof *g.targets)) || calx__index_targets(&g) != CALX_OK)
 		goto done;
 	g.indeg = calx__calloc(3 * n, sizeof *g.indeg);
 	g.eto = calx__malloc(2 * max_edges * sizeof *g.eto);
@@ -467,7 +246,7 @@ int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n
 		g.head[i] = NONE;
 	/* nothing indexed (parents whose keys the inserts generate): no key can find a row, skip the lookups */
 	if (g.n_indexed)
-		add_fk_edges(&g);
+		calx__add_fk_edges(&g);
 	if (n_links && add_link_edges(&g, links, n_links) != CALX_OK)
 		goto done;
 	g.forced = NONE;

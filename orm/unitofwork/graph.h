@@ -1,5 +1,5 @@
 /*
- * Internal: rows of one flush in dependency order (graph.c).
+ * Internal: rows of one flush in dependency order (graph.c, graph_keys.c).
  *
  * The graph's nodes are rows (objects), not tables. An edge says "this row
  * must be written before that one". Edge sources, each documented where it
@@ -42,6 +42,7 @@
 #define CALX_ORM_UOW_GRAPH_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "calx/types.h"
 #include "mapping/registry.h"
 
@@ -85,5 +86,59 @@ int calx__order_rows_linked(const calx_registry *reg, struct calx__obj **rows, s
  */
 int calx__order_by_table(const calx_registry *reg, struct calx__obj **rows, size_t n, bool reverse,
                          calx_error *err);
+
+/*
+ * The sort's working state, shared by graph.c (the sort, link edges,
+ * cycles) and graph_keys.c (the foreign-key value index and its edges).
+ */
+#define NONE SIZE_MAX
+
+typedef struct table_info {
+	size_t rows;            /* rows of this mapper in the set */
+	size_t qhead, qtail;    /* ready rows of this mapper, linked through graph.qnext */
+	unsigned live_fks;      /* foreign keys into a mapper that has rows in the set */
+	unsigned targets;       /* its column tuples such keys refer to */
+} table_info;
+
+/* A tuple of columns of one mapper that a live foreign key refers to. */
+typedef struct target {
+	unsigned mapper;
+	const unsigned *cols;
+	unsigned n;
+} target;
+
+typedef struct kslot {
+	uint64_t hash;
+	size_t row;             /* row + 1; 0: empty */
+} kslot;
+
+typedef struct graph {
+	const calx_registry *reg;
+	struct calx__obj **rows;
+	size_t n;
+	bool deletes;
+	table_info *tables;     /* per mapper */
+	target *targets;
+	unsigned n_targets;
+	kslot *slots;           /* referenced tuples to rows */
+	size_t cap;
+	size_t n_indexed;       /* rows in slots: none when every referenced key is yet to be generated */
+	size_t *indeg, *head, *qnext;   /* per row: unmet edges, first edge out, next ready row */
+	size_t *eto, *enext;            /* per edge: the row after, the next edge of the same row */
+	size_t n_edges;
+	size_t forced;                  /* a row of a refused cycle, or NONE */
+} graph;
+
+/* The mapper whose own table a foreign key refers to, or -1 (a table no struct maps). */
+static inline int ref_mapper(const calx_registry *reg, const calx_fk_desc *fk)
+{
+	return reg->tables[fk->ref_table->index].mapper;
+}
+
+/* graph_keys.c: index the referenced tuples (CALX_ENOMEM on failure), add the foreign-key edges. */
+int calx__index_targets(graph *g);
+void calx__add_fk_edges(graph *g);
+/* The row that row i refers to through fk, as row + 1, or 0. */
+size_t calx__find(const graph *g, size_t i, const calx_fk_desc *fk, unsigned mapper);
 
 #endif
