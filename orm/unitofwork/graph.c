@@ -26,8 +26,8 @@ static unsigned table_at(const calx_registry *reg, unsigned k, bool reverse)
 static void push(graph *g, size_t i)
 {
 	table_info *t = &g->tables[g->rows[i]->m->desc->index];
-	g->qnext[i] = NONE;
-	if (t->qtail == NONE)
+	g->qnext[i] = CALX__GRAPH_NONE;
+	if (t->qtail == CALX__GRAPH_NONE)
 		t->qhead = i;
 	else
 		g->qnext[t->qtail] = i;
@@ -37,7 +37,7 @@ static void push(graph *g, size_t i)
 static void emit(graph *g, size_t i, calx__obj **out, size_t *o)
 {
 	out[(*o)++] = g->rows[i];
-	for (size_t e = g->head[i]; e != NONE; e = g->enext[e]) {
+	for (size_t e = g->head[i]; e != CALX__GRAPH_NONE; e = g->enext[e]) {
 		size_t t = g->eto[e];
 		if (g->indeg[t] && --g->indeg[t] == 0)
 			push(g, t);
@@ -49,7 +49,7 @@ static size_t find_link(const graph *g, const calx__link *links, size_t n_links,
 	for (size_t k = 0; k < n_links; k++)
 		if (links[k].parent == g->rows[parent] && links[k].child == g->rows[child] && !links[k].post)
 			return k;
-	return NONE;
+	return CALX__GRAPH_NONE;
 }
 
 /*
@@ -60,28 +60,28 @@ static size_t find_link(const graph *g, const calx__link *links, size_t n_links,
  */
 static int refuse_cycle(const graph *g, size_t forced, const calx__link *links, size_t n_links, calx_error *err)
 {
-	size_t from = NONE;
-	for (size_t r = 0; r < g->n && from == NONE; r++)
-		for (size_t e = g->indeg[r] ? g->head[r] : NONE; e != NONE && from == NONE; e = g->enext[e])
+	size_t from = CALX__GRAPH_NONE;
+	for (size_t r = 0; r < g->n && from == CALX__GRAPH_NONE; r++)
+		for (size_t e = g->indeg[r] ? g->head[r] : CALX__GRAPH_NONE; e != CALX__GRAPH_NONE && from == CALX__GRAPH_NONE; e = g->enext[e])
 			if (g->eto[e] == forced)
 				from = r;
 	size_t child = g->deletes ? from : forced, parent = g->deletes ? forced : from;
-	const calx__obj *c = from == NONE ? g->rows[forced] : g->rows[child];
+	const calx__obj *c = from == CALX__GRAPH_NONE ? g->rows[forced] : g->rows[child];
 	const char *what = "a foreign key";
 	const calx_fk_desc *fk = NULL;
-	size_t k = from == NONE ? NONE : find_link(g, links, n_links, parent, child);
-	if (k != NONE) {
+	size_t k = from == CALX__GRAPH_NONE ? CALX__GRAPH_NONE : find_link(g, links, n_links, parent, child);
+	if (k != CALX__GRAPH_NONE) {
 		what = links[k].relname;
 		fk = links[k].fk;
 	}
 	const calx_table_desc *t = c->m->desc->tables[0];
-	for (unsigned f = 0; !fk && from != NONE && f < t->n_fks; f++) {
+	for (unsigned f = 0; !fk && from != CALX__GRAPH_NONE && f < t->n_fks; f++) {
 		int rm = ref_mapper(g->reg, &t->fks[f]);
-		if (rm >= 0 && g->tables[rm].rows && calx__find(g, child, &t->fks[f], (unsigned)rm) == parent + 1)
+		if (rm >= 0 && g->tables[rm].rows && calx__graph_find_parent(g, child, &t->fks[f], (unsigned)rm) == parent + 1)
 			fk = &t->fks[f];
 	}
 	/* the relationship over that key, of either side */
-	for (unsigned m = 0; fk && k == NONE && m < g->reg->n_mappers; m++)
+	for (unsigned m = 0; fk && k == CALX__GRAPH_NONE && m < g->reg->n_mappers; m++)
 		for (unsigned i = 0; i < g->reg->mappers[m].n_rels; i++)
 			if (g->reg->mappers[m].rels[i].fk == fk) {
 				what = g->reg->mappers[m].rels[i].desc->name;
@@ -103,7 +103,7 @@ static void kahn(graph *g, calx__obj **out, size_t *n_forced)
 {
 	const calx_registry *reg = g->reg;
 	for (unsigned m = 0; m < reg->n_mappers; m++)
-		g->tables[m].qhead = g->tables[m].qtail = NONE;
+		g->tables[m].qhead = g->tables[m].qtail = CALX__GRAPH_NONE;
 	for (size_t i = 0; i < g->n; i++)
 		if (!g->indeg[i])
 			push(g, i);
@@ -112,7 +112,7 @@ static void kahn(graph *g, calx__obj **out, size_t *n_forced)
 		table_info *t = NULL;
 		for (unsigned k = 0; k < reg->n_mappers && !t; k++) {
 			table_info *c = &g->tables[table_at(reg, k, g->deletes)];
-			if (c->qhead != NONE)
+			if (c->qhead != CALX__GRAPH_NONE)
 				t = c;
 		}
 		if (!t) {
@@ -128,11 +128,11 @@ static void kahn(graph *g, calx__obj **out, size_t *n_forced)
 			emit(g, scan, out, &o);
 			continue;
 		}
-		while (t->qhead != NONE) {
+		while (t->qhead != CALX__GRAPH_NONE) {
 			size_t i = t->qhead;
 			t->qhead = g->qnext[i];
-			if (t->qhead == NONE)
-				t->qtail = NONE;
+			if (t->qhead == CALX__GRAPH_NONE)
+				t->qtail = CALX__GRAPH_NONE;
 			emit(g, i, out, &o);
 		}
 	}
@@ -152,26 +152,26 @@ static int add_link_edges(graph *g, const calx__link *links, size_t n_links)
 	if (!slot)
 		return CALX_ENOMEM;
 	for (size_t j = 0; j < cap; j++)
-		slot[j] = NONE;
+		slot[j] = CALX__GRAPH_NONE;
 	for (size_t i = 0; i < g->n; i++) {
 		size_t j = ((uintptr_t)g->rows[i] >> 4) * 0x9e3779b97f4a7c15ull & (cap - 1);
-		while (slot[j] != NONE)
+		while (slot[j] != CALX__GRAPH_NONE)
 			j = (j + 1) & (cap - 1);
 		slot[j] = i;
 	}
 	for (size_t k = n_links; k-- > 0;) {
-		size_t row[2] = { NONE, NONE };
+		size_t row[2] = { CALX__GRAPH_NONE, CALX__GRAPH_NONE };
 		const calx__obj *h[2] = { links[k].parent, links[k].child };
 		if (!h[0] || links[k].post)
 			continue;
 		for (int w = 0; w < 2; w++)
-			for (size_t j = ((uintptr_t)h[w] >> 4) * 0x9e3779b97f4a7c15ull & (cap - 1); slot[j] != NONE;
+			for (size_t j = ((uintptr_t)h[w] >> 4) * 0x9e3779b97f4a7c15ull & (cap - 1); slot[j] != CALX__GRAPH_NONE;
 			     j = (j + 1) & (cap - 1))
 				if (g->rows[slot[j]] == h[w]) {
 					row[w] = slot[j];
 					break;
 				}
-		if (row[0] == NONE || row[1] == NONE || row[0] == row[1])
+		if (row[0] == CALX__GRAPH_NONE || row[1] == CALX__GRAPH_NONE || row[0] == row[1])
 			continue;
 		g->eto[g->n_edges] = row[1];
 		g->enext[g->n_edges] = g->head[row[0]];
@@ -243,15 +243,15 @@ int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n
 	g.qnext = g.head + n;
 	g.enext = g.eto + max_edges;
 	for (size_t i = 0; i < n; i++)
-		g.head[i] = NONE;
+		g.head[i] = CALX__GRAPH_NONE;
 	/* nothing indexed (parents whose keys the inserts generate): no key can find a row, skip the lookups */
 	if (g.n_indexed)
 		calx__add_fk_edges(&g);
 	if (n_links && add_link_edges(&g, links, n_links) != CALX_OK)
 		goto done;
-	g.forced = NONE;
+	g.forced = CALX__GRAPH_NONE;
 	kahn(&g, out, n_forced ? &forced : NULL);
-	if (g.forced != NONE) {
+	if (g.forced != CALX__GRAPH_NONE) {
 		rc = refuse_cycle(&g, g.forced, links, n_links, err);
 		goto done;
 	}

@@ -91,7 +91,7 @@ int calx__order_by_table(const calx_registry *reg, struct calx__obj **rows, size
  * The sort's working state, shared by graph.c (the sort, link edges,
  * cycles) and graph_keys.c (the foreign-key value index and its edges).
  */
-#define NONE SIZE_MAX
+#define CALX__GRAPH_NONE SIZE_MAX
 
 typedef struct table_info {
 	size_t rows;            /* rows of this mapper in the set */
@@ -126,7 +126,7 @@ typedef struct graph {
 	size_t *indeg, *head, *qnext;   /* per row: unmet edges, first edge out, next ready row */
 	size_t *eto, *enext;            /* per edge: the row after, the next edge of the same row */
 	size_t n_edges;
-	size_t forced;                  /* a row of a refused cycle, or NONE */
+	size_t forced;                  /* a row of a refused cycle, or CALX__GRAPH_NONE */
 } graph;
 
 /* The mapper whose own table a foreign key refers to, or -1 (a table no struct maps). */
@@ -139,6 +139,6 @@ static inline int ref_mapper(const calx_registry *reg, const calx_fk_desc *fk)
 int calx__index_targets(graph *g);
 void calx__add_fk_edges(graph *g);
 /* The row that row i refers to through fk, as row + 1, or 0. */
-size_t calx__find(const graph *g, size_t i, const calx_fk_desc *fk, unsigned mapper);
+size_t calx__graph_find_parent(const graph *g, size_t i, const calx_fk_desc *fk, unsigned mapper);
 
 #endif

@@ -95,7 +95,7 @@ static bool tuple_same(const graph *g, size_t i, const unsigned *cols, size_t r,
  * of the referenced mapper holding the key's values in the referenced
  * columns is the parent, whichever target indexed it.
  */
-size_t calx__find(const graph *g, size_t i, const calx_fk_desc *fk, unsigned mapper)
+size_t calx__graph_find_parent(const graph *g, size_t i, const calx_fk_desc *fk, unsigned mapper)
 {
 	uint64_t hash;
 	if (!tuple_hash(g, i, fk->columns, fk->n_columns, mapper, &hash))
@@ -177,7 +177,7 @@ void calx__add_fk_edges(graph *g)
 			/* deletes: a post_update key is set NULL by an UPDATE before them (post_update.c) */
 			if (g->deletes && k < 64 && (g->rows[i]->m->post_update_fks >> k & 1))
 				continue;
-			if (rm < 0 || !g->tables[rm].rows || !(p = calx__find(g, i, fk, (unsigned)rm)) || p - 1 == i)
+			if (rm < 0 || !g->tables[rm].rows || !(p = calx__graph_find_parent(g, i, fk, (unsigned)rm)) || p - 1 == i)
 				continue;
 			size_t before = g->deletes ? i : p - 1, after = g->deletes ? p - 1 : i;
 			g->eto[g->n_edges] = after;
