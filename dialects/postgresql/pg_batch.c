@@ -10,6 +10,11 @@
 #include "pg.h"
 
 #define CHUNK 256
+/*
+ * ... and at most about this many parameters: a statement of a thousand
+ * rows goes alone, so what is in flight stays small when it returns rows.
+ */
+#define CHUNK_PARAMS 4096
 
 /* Read results up to and including the Sync; the first failure is kept. */
 static int drain_chunk(calx_stmt *st, size_t first, size_t n, int (*row_cb)(void *, size_t, calx_stmt *),
@@ -69,8 +74,11 @@ int calx__pg_execute_batch(calx_stmt *st, size_t n_rows, unsigned n_params, cons
 	if (PQenterPipelineMode(pg) != 1)
 		return calx__pg_fail(err, st->c, NULL, "entering pipeline mode");
 	int rc = CALX_OK;
-	for (size_t first = 0; first < n_rows && rc == CALX_OK; first += CHUNK) {
-		size_t n = n_rows - first < CHUNK ? n_rows - first : CHUNK, sent = 0;
+	size_t chunk = n_params && CHUNK_PARAMS / n_params < CHUNK ? CHUNK_PARAMS / n_params : CHUNK;
+	if (!chunk)
+		chunk = 1;
+	for (size_t first = 0; first < n_rows && rc == CALX_OK; first += chunk) {
+		size_t n = n_rows - first < chunk ? n_rows - first : chunk, sent = 0;
 		for (size_t i = 0; i < n; i++) {
 			if ((rc = calx__pg_params(st, params + (first + i) * n_params, n_params, err)) != CALX_OK) {
 				*failed_row = first + i;

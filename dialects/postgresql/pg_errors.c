@@ -1,8 +1,8 @@
 /*
  * PostgreSQL errors as calx statuses: the SQLSTATE decides the status
  * (class 23 constraints, 40 retryable, 08 connection, ...) and the message
- * keeps the statement, the server's primary message, the constraint and
- * the SQLSTATE itself.
+ * keeps the statement, the server's primary message and its detail, the
+ * constraint and the SQLSTATE itself.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +34,8 @@ int calx__pg_fail(calx_error *err, calx_conn *c, const PGresult *res, const char
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *cons = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	/* "Key (name)=(x) already exists.": which row, when a statement sent many */
+	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	int code = status_of_sqlstate(state);
 	if (!msg) {
 		msg = PQerrorMessage(c->pg);
@@ -43,6 +45,11 @@ int calx__pg_fail(calx_error *err, calx_conn *c, const PGresult *res, const char
 	char clean[300];
 	snprintf(clean, sizeof clean, "%s", msg && *msg ? msg : "unknown error");
 	clean[strcspn(clean, "\n")] = '\0';
+	if (detail && *detail) {
+		size_t n = strlen(clean);
+		snprintf(clean + n, sizeof clean - n, ": %s", detail);
+		clean[n + strcspn(clean + n, "\n")] = '\0';
+	}
 	/*
 	 * Any error inside a transaction aborts it on PostgreSQL: a failed read
 	 * too, and the commit that follows rolls back the writes before it.

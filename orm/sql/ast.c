@@ -145,6 +145,16 @@ calx__node *calx__ast_func(calx__ast *a, const char *name, calx__node *args)
 	return n;
 }
 
+calx__node *calx__ast_cast(calx__ast *a, calx__node *x, const char *type)
+{
+	calx__node *n = node_of(a, CALX__N_CAST, 0, x != NULL && type != NULL);
+	if (n) {
+		n->name = type;
+		n->kid[0] = x;
+	}
+	return n;
+}
+
 calx__node *calx__ast_count_star(calx__ast *a)
 {
 	calx__node *n = calx__ast_func(a, "count", NULL);

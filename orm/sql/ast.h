@@ -55,7 +55,9 @@ typedef enum calx__nk {
 	CALX__N_ROW,            /* kid[0]: one row of an insert's values */
 	CALX__N_ASSIGN,         /* kid[0] column = kid[1] */
 	CALX__N_COLDEF,         /* name, type: desc (field) or kid[0] SCHEMA_SQL; DEFAULT kid[1] */
-	CALX__N_CONSTRAINT      /* op; name; kid: cols, check, ref table, ref cols */
+	CALX__N_CONSTRAINT,     /* op; name; kid: cols, check, ref table, ref cols */
+	/* expressions, continued */
+	CALX__N_CAST            /* CAST(kid[0] AS name): name a type, a plain word ("bigint") */
 } calx__nk;
 
 /* op of UNARY and BINARY nodes */
@@ -160,6 +162,7 @@ calx__node *calx__ast_bind(calx__ast *a, calx_value v);
 calx__node *calx__ast_schema_sql(calx__ast *a, const char *sql);
 calx__node *calx__ast_func(calx__ast *a, const char *name, calx__node *args);
 calx__node *calx__ast_count_star(calx__ast *a);
+calx__node *calx__ast_cast(calx__ast *a, calx__node *x, const char *type);
 calx__node *calx__ast_unary(calx__ast *a, calx__op op, calx__node *x);
 calx__node *calx__ast_binary(calx__ast *a, calx__op op, calx__node *l, calx__node *r);
 /* l LIKE pattern ESCAPE escape (escape may be NULL) */

@@ -24,6 +24,10 @@ static void from_element(calx__cc *c, const calx__node *f, unsigned depth)
 		}
 		calx__cc_subquery(c, f->kid[0], depth + 1);
 		break;
+	case CALX__N_FUNC:
+		/* a set-returning function (generate_series) */
+		calx__cc_expr(c, f, true, depth + 1);
+		break;
 	case CALX__N_JOIN:
 		from_element(c, f->kid[0], depth + 1);
 		calx__buf_puts(&c->b, f->op == CALX__JOIN_LEFT ? " LEFT JOIN " : " JOIN ");
@@ -32,7 +36,7 @@ static void from_element(calx__cc *c, const calx__node *f, unsigned depth)
 		calx__cc_expr(c, f->kid[2], true, depth + 1);
 		return;
 	default:
-		calx__cc_fail(c, CALX_EINVAL, "a FROM item that is not a table, subquery or join");
+		calx__cc_fail(c, CALX_EINVAL, "a FROM item that is not a table, subquery, function or join");
 		return;
 	}
 	if (f->alias) {

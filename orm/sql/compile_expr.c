@@ -204,6 +204,17 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 			calx__cc_list(c, n->kid[0], depth + 1);
 		calx__buf_putc(&c->b, ')');
 		return;
+	case CALX__N_CAST:
+		if (!plain_word(n->name)) {
+			calx__cc_fail(c, CALX_EINVAL, "a type name in CAST that is not a plain word");
+			return;
+		}
+		calx__buf_puts(&c->b, "CAST(");
+		calx__cc_expr(c, n->kid[0], true, depth + 1);
+		calx__buf_puts(&c->b, " AS ");
+		calx__buf_puts(&c->b, n->name);
+		calx__buf_putc(&c->b, ')');
+		return;
 	case CALX__N_UNARY:
 		switch (n->op) {
 		case CALX__OP_NOT:

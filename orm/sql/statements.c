@@ -10,17 +10,18 @@
 #include "sql/stmtcache.h"
 
 /* Build the tree a key stands for; NULL with a->oom on failure. */
-typedef calx__node *(*build_fn)(calx__ast *a, const calx__mapper *m, const uint64_t *bits, const uint64_t *bits2);
+typedef calx__node *(*build_fn)(calx__ast *a, const calx__mapper *m, const uint64_t *bits, const uint64_t *bits2,
+                                size_t n);
 
 __attribute__((noinline)) static int miss(calx__conn *c, const calx__shape_key *k, const calx__mapper *m, build_fn build, const uint64_t *bits,
-                const uint64_t *bits2, calx__stmt **out, calx_error *err)
+                const uint64_t *bits2, size_t n, calx__stmt **out, calx_error *err)
 {
 	calx__compiled *sql;
 	int rc = calx__sqlcache_get(c->sql, k, NULL, &sql, err);
 	if (rc == CALX_OK && !sql) {
 		calx__ast a;
 		calx__ast_init(&a);
-		calx__node *stmt = build(&a, m, bits, bits2);
+		calx__node *stmt = build(&a, m, bits, bits2, n);
 		if (!stmt || a.oom)
 			rc = calx_error_set(err, CALX_ENOMEM, "out of memory building a statement on \"%s\"", m->desc->table);
 		else
@@ -32,13 +33,19 @@ __attribute__((noinline)) static int miss(calx__conn *c, const calx__shape_key *
 	return calx__stmt_prepare(c, k, sql, out, err);
 }
 
-static inline __attribute__((always_inline)) int shaped(calx__conn *c, calx__shape_key *k, const calx__mapper *m, build_fn build, const uint64_t *bits,
-                  const uint64_t *bits2, calx__stmt **out, calx_error *err)
+static inline __attribute__((always_inline)) int shaped_n(calx__conn *c, calx__shape_key *k, const calx__mapper *m, build_fn build, const uint64_t *bits,
+                  const uint64_t *bits2, size_t n, calx__stmt **out, calx_error *err)
 {
 	calx__shape_key_hash(k);
 	if ((*out = calx__stmt_find(c, k)) != NULL)
 		return CALX_OK;
-	return miss(c, k, m, build, bits, bits2, out, err);
+	return miss(c, k, m, build, bits, bits2, n, out, err);
+}
+
+static inline __attribute__((always_inline)) int shaped(calx__conn *c, calx__shape_key *k, const calx__mapper *m, build_fn build, const uint64_t *bits,
+                  const uint64_t *bits2, calx__stmt **out, calx_error *err)
+{
+	return shaped_n(c, k, m, build, bits, bits2, 1, out, err);
 }
 
 static calx__shape_key key_of(int kind, const calx__mapper *m)
@@ -77,13 +84,23 @@ static calx__node *field_list(calx__ast *a, const calx__mapper *m, const uint64_
 	return list;
 }
 
-static calx__node *build_insert(calx__ast *a, const calx__mapper *m, const uint64_t *sent, const uint64_t *ret)
+/* INSERT INTO table (sent) VALUES n rows of binds [RETURNING ret]. */
+static calx__node *build_insert(calx__ast *a, const calx__mapper *m, const uint64_t *sent, const uint64_t *ret, size_t n)
 {
 	calx__node *ins = calx__ast_insert(a, calx__ast_mapper_table(a, m->desc, NULL));
 	if (!ins)
 		return NULL;
 	ins->kid[CALX__INS_COLS] = field_list(a, m, sent, false);
-	calx__ast_insert_row(a, ins, field_list(a, m, sent, true));
+	/* rows appended at a kept tail: a thousand-row statement is built once per connection, in O(n) */
+	calx__node **tail = &ins->kid[CALX__INS_ROWS];
+	for (size_t r = 0; r < n; r++) {
+		calx__node *row = calx__ast_node(a, CALX__N_ROW, 0);
+		if (!row)
+			return NULL;
+		row->kid[0] = field_list(a, m, sent, true);
+		*tail = row;
+		tail = &row->next;
+	}
 	ins->kid[CALX__INS_RETURNING] = field_list(a, m, ret, false);
 	return ins;
 }
@@ -102,8 +119,33 @@ int calx__prepare_insert(calx__conn *c, const calx__mapper *m, const uint64_t *s
 	return shaped(c, &k, m, build_insert, sent, returns ? returning : NULL, out, err);
 }
 
-static calx__node *build_update(calx__ast *a, const calx__mapper *m, const uint64_t *set, const uint64_t *unused)
+int calx__prepare_insert_rows(calx__conn *c, const calx__mapper *m, const uint64_t *sent, const uint64_t *returning,
+                              size_t rows, calx__stmt **out, calx_error *err)
 {
+	if (rows == 1)
+		return calx__prepare_insert(c, m, sent, returning, out, err);
+	/* the key's second run: the returned columns, then the row count */
+	uint64_t tail[CALX__ROWS_MAX_WORDS + 1];
+	unsigned words = m->field_words;
+	if (words > CALX__ROWS_MAX_WORDS)
+		return calx_error_set(err, CALX_EINVAL, "\"%s\" has too many columns for a multi-row insert", m->desc->table);
+	bool returns = false;
+	for (unsigned w = 0; w < words; w++) {
+		tail[w] = returning ? returning[w] : 0;
+		returns = returns || tail[w];
+	}
+	tail[words] = rows;
+	calx__shape_key k = key_of(CALX__KEY_INSERT_ROWS, m);
+	k.run[0] = sent;
+	k.n[0] = words;
+	k.run[1] = tail;
+	k.n[1] = words + 1;
+	return shaped_n(c, &k, m, build_insert, sent, returns ? returning : NULL, rows, out, err);
+}
+
+static calx__node *build_update(calx__ast *a, const calx__mapper *m, const uint64_t *set, const uint64_t *unused, size_t n)
+{
+	(void)n;
 	(void)unused;
 	calx__node *up = calx__ast_update(a, calx__ast_mapper_table(a, m->desc, NULL));
 	for (unsigned f = 0; up && f < m->desc->n_fields; f++)
@@ -124,8 +166,9 @@ int calx__prepare_update(calx__conn *c, const calx__mapper *m, const uint64_t *s
 	return shaped(c, &k, m, build_update, set, NULL, out, err);
 }
 
-static calx__node *build_delete(calx__ast *a, const calx__mapper *m, const uint64_t *unused, const uint64_t *unused2)
+static calx__node *build_delete(calx__ast *a, const calx__mapper *m, const uint64_t *unused, const uint64_t *unused2, size_t n)
 {
+	(void)n;
 	(void)unused;
 	(void)unused2;
 	calx__node *del = calx__ast_delete(a, calx__ast_mapper_table(a, m->desc, NULL));
@@ -140,8 +183,9 @@ int calx__prepare_delete(calx__conn *c, const calx__mapper *m, calx__stmt **out,
 	return shaped(c, &k, m, build_delete, NULL, NULL, out, err);
 }
 
-static calx__node *build_get(calx__ast *a, const calx__mapper *m, const uint64_t *unused, const uint64_t *unused2)
+static calx__node *build_get(calx__ast *a, const calx__mapper *m, const uint64_t *unused, const uint64_t *unused2, size_t n)
 {
+	(void)n;
 	(void)unused;
 	(void)unused2;
 	calx__node *sel = calx__ast_select(a), *t = calx__ast_mapper_table(a, m->desc, NULL);
@@ -165,8 +209,9 @@ int calx__prepare_get(calx__conn *c, const calx__mapper *m, calx__stmt **out, ca
  * HAVING max("t"."k") IS NOT NULL: the names are values, an empty table
  * leaves the sequence alone.
  */
-static calx__node *build_setval(calx__ast *a, const calx__mapper *m, const uint64_t *unused, const uint64_t *unused2)
+static calx__node *build_setval(calx__ast *a, const calx__mapper *m, const uint64_t *unused, const uint64_t *unused2, size_t n)
 {
+	(void)n;
 	(void)unused;
 	(void)unused2;
 	calx__node *sel = calx__ast_select(a), *t = calx__ast_mapper_table(a, m->desc, NULL);
@@ -205,6 +250,70 @@ int calx__sync_autoincrement(calx__conn *c, const calx__mapper *m, calx_error *e
 		if (rc == CALX_DONE)
 			rc = CALX_OK;
 	}
+	calx__stmt_release(st);
+	return rc;
+}
+
+/*
+ * SELECT nextval((SELECT pg_get_serial_sequence(?, ?))) FROM
+ * generate_series(CAST(? AS bigint), CAST(? AS bigint)): n keys of the table's identity column, reserved
+ * before its rows are sent. The scalar subquery is evaluated once (an
+ * InitPlan), not once a row: looking the sequence up for each of 110,000
+ * rows cost 245 ms of the server's time, against 30 ms this way.
+ */
+static calx__node *build_reserve(calx__ast *a, const calx__mapper *m, const uint64_t *unused, const uint64_t *unused2,
+                                 size_t n)
+{
+	(void)m;
+	(void)unused;
+	(void)unused2;
+	(void)n;
+	calx__node *sel = calx__ast_select(a), *inner = calx__ast_select(a);
+	calx__node *names = calx__ast_bind(a, calx_value_null());
+	/* typed: generate_series has integer, bigint and numeric forms */
+	calx__node *range = calx__ast_cast(a, calx__ast_bind(a, calx_value_null()), "bigint");
+	if (!sel || !inner || !names || !range)
+		return NULL;
+	names->next = calx__ast_bind(a, calx_value_null());
+	range->next = calx__ast_cast(a, calx__ast_bind(a, calx_value_null()), "bigint");
+	inner->kid[CALX__SEL_COLS] = calx__ast_func(a, "pg_get_serial_sequence", names);
+	sel->kid[CALX__SEL_COLS] = calx__ast_func(a, "nextval", calx__ast_subquery(a, inner, NULL));
+	sel->kid[CALX__SEL_FROM] = calx__ast_func(a, "generate_series", range);
+	return sel;
+}
+
+int calx__reserve_keys(calx__conn *c, const calx__mapper *m, size_t n,
+                      int (*each)(void *payload, size_t i, const calx_value *key), void *payload, calx_error *err)
+{
+	if (c->d->version < 2 || !c->d->identity_setval || m->autoinc < 0)
+		return calx_error_set(err, CALX_EINVAL, "this database does not reserve keys ahead");
+	const calx_field_desc *key = &m->desc->fields[m->autoinc];
+	char table[2 * 64 + 3];         /* the function parses its first argument as SQL: a quoted name */
+	if (!calx__quote_ident(c->d, m->desc->table, table, sizeof table))
+		return calx_error_set(err, CALX_EINVAL, "table name \"%.64s\" is too long", m->desc->table);
+	calx__shape_key k = key_of(CALX__KEY_RESERVE, m);
+	calx__stmt *st;
+	int rc = shaped(c, &k, m, build_reserve, NULL, NULL, &st, err);
+	if (rc != CALX_OK)
+		return rc;
+	calx_value args[4] = { calx_value_text(table), calx_value_text(key->column), calx_value_int(1),
+	                       calx_value_int((int64_t)n) };
+	for (unsigned i = 0; i < 4 && rc == CALX_OK; i++)
+		rc = c->d->bind(st->st, i, &args[i], err);
+	size_t got = 0;
+	while (rc == CALX_OK && (rc = c->d->step(st->st, err)) == CALX_ROW) {
+		calx_value v;
+		c->d->column(st->st, 0, &v);
+		if (got == n || v.kind != CALX_VALUE_INT)
+			rc = calx_error_set(err, CALX_ENOTFOUND, "\"%s\".\"%s\" has no sequence to reserve keys from",
+			                    m->desc->table, key->column);
+		else
+			rc = each(payload, got++, &v);
+	}
+	if (rc == CALX_DONE)
+		rc = got == n ? CALX_OK
+		              : calx_error_set(err, CALX_ERROR, "reserving %zu keys of \"%s\" gave %zu", n, m->desc->table, got);
+	c->d->reset(st->st);
 	calx__stmt_release(st);
 	return rc;
 }

@@ -44,6 +44,25 @@ int calx__prepare_insert(calx__conn *c, const calx__mapper *m, const uint64_t *s
                          calx__stmt **out, calx_error *err);
 
 /*
+ * The same with `rows` rows of values: parameters row after row. For
+ * mappers of up to CALX__ROWS_MAX_WORDS field words (512 fields); wider
+ * ones insert row by row.
+ */
+#define CALX__ROWS_MAX_WORDS 8
+int calx__prepare_insert_rows(calx__conn *c, const calx__mapper *m, const uint64_t *sent, const uint64_t *returning,
+                              size_t rows, calx__stmt **out, calx_error *err);
+
+/*
+ * Reserve n values of m's autoincrement column from its sequence, before
+ * the rows are sent (dialects with identity_setval: PostgreSQL), calling
+ * each(payload, i, key) for i in [0, n). CALX_ENOTFOUND when the column
+ * has no sequence (a key default of some other kind): the caller leaves
+ * the key to the database instead.
+ */
+int calx__reserve_keys(calx__conn *c, const calx__mapper *m, size_t n,
+                       int (*each)(void *payload, size_t i, const calx_value *key), void *payload, calx_error *err);
+
+/*
  * UPDATE table SET set columns WHERE primary key [AND version].
  * Parameters: the set columns' values in field order, then the primary key
  * columns in m->pk order, then the version field when m->version >= 0.

@@ -15,6 +15,7 @@
 #include "session/session.h"
 #include "mapping/value.h"
 #include "sql/statements.h"
+#include "unitofwork/insert.h"
 #include "unitofwork/plan.h"
 #include "unitofwork/uow.h"
 
@@ -63,34 +64,10 @@ static unsigned count_omitted(const calx__mapper *m, const uint64_t *omitted)
 	return n;
 }
 
-/* Per row, on tables of up to 64 fields: one word, no loop. */
-static bool same_bits(const uint64_t *a, const uint64_t *b, unsigned words)
-{
-	if (words == 1)
-		return a[0] == b[0];
-	return memcmp(a, b, words * sizeof *a) == 0;
-}
-
-static void copy_bits(uint64_t *to, const uint64_t *from, unsigned words)
-{
-	if (words == 1)
-		to[0] = from[0];
-	else
-		memcpy(to, from, words * sizeof *to);
-}
-
-/* What the rows of one statement shape (a table and its omitted columns) share, found once per run. */
-typedef struct shape {
-	const calx__mapper *m;
-	unsigned sent;          /* parameters per row */
-	bool omits;             /* something is left to the database */
-	bool by_last_id;        /* ... and it is the integer key, read by last_insert_id */
-} shape;
-
-static inline shape shape_of(const calx_session *s, const calx__mapper *m, const uint64_t *omitted)
+static inline calx__ins_shape shape_of(const calx_session *s, const calx__mapper *m, const uint64_t *omitted)
 {
 	unsigned n = count_omitted(m, omitted);
-	return (shape){ m, m->desc->n_fields - n, n > 0, key_by_last_id(s, m, omitted) };
+	return (calx__ins_shape){ m, m->desc->n_fields - n, n > 0, key_by_last_id(s, m, omitted) };
 }
 
 /* RETURNING: what the database generated goes back into the struct. */
@@ -98,7 +75,7 @@ static int store_returning(calx_session *s, calx__obj *h, const uint64_t *omitte
 {
 	const calx__mapper *m = h->m;
 	unsigned col = 0;
-	copy_bits(calx__obj_omitted(h), omitted, m->field_words);
+	calx__ins_copy_bits(calx__obj_omitted(h), omitted, m->field_words);
 	for (unsigned f = 0; f < m->desc->n_fields; f++) {
 		if (!calx__bit(omitted, f))
 			continue;
@@ -112,31 +89,33 @@ static int store_returning(calx_session *s, calx__obj *h, const uint64_t *omitte
 	return CALX_OK;
 }
 
+int calx__ins_store_key(calx_session *s, calx__obj *h, const calx_value *v)
+{
+	const calx_field_desc *key = &h->m->desc->fields[h->m->autoinc];
+	bool isnull;
+	if (key->ctype == CALX_CTYPE_INT64 && !(key->flags & CALX_FIELD_OPTIONAL) && v->kind == CALX_VALUE_INT) {
+		/* the usual key: stored as calx__field_set would, an int64 has no range to check */
+		memcpy((char *)calx__obj_ptr(h) + key->offset, &v->u.i, sizeof v->u.i);
+		return CALX_OK;
+	}
+	return calx__field_set(key, calx__obj_ptr(h), v, &s->arena, &isnull, &s->err) == CALX_OK ? CALX_OK
+	                                                                                         : s->err.code;
+}
+
 /* The key from last_insert_id, for the same bookkeeping as RETURNING. */
 static int store_last_id(calx_session *s, calx__obj *h, const uint64_t *omitted, calx_stmt *raw)
 {
-	const calx_field_desc *key = &h->m->desc->fields[h->m->autoinc];
 	calx_value v = calx_value_int(s->d->last_insert_id(raw));
-	bool isnull;
-	copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
-	if (key->ctype == CALX_CTYPE_INT64 && !(key->flags & CALX_FIELD_OPTIONAL)) {
-		/* the usual key: stored as calx__field_set would, an int64 has no range to check */
-		memcpy((char *)calx__obj_ptr(h) + key->offset, &v.u.i, sizeof v.u.i);
-		return CALX_OK;
-	}
-	return calx__field_set(key, calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err) == CALX_OK ? CALX_OK
-	                                                                                          : s->err.code;
+	calx__ins_copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
+	return calx__ins_store_key(s, h, &v);
 }
 
-/* The values of the columns an insert sends, in field order (before_insert normalized the null bits). */
-static int insert_values(calx_session *s, calx__plan *p, calx__obj *h, const uint64_t *omitted, calx_value *out)
+int calx__ins_values(calx_session *s, calx__obj *h, const uint64_t *unsent, calx_value *out)
 {
 	const calx_mapper_desc *d = h->m->desc;
 	unsigned k = 0;
-	if (h->m->autoinc >= 0 && !calx__bit(omitted, (unsigned)h->m->autoinc))
-		p->explicit_keys[d->index] = 1;
 	for (unsigned f = 0; f < d->n_fields; f++) {
-		if (calx__bit(omitted, f))
+		if (calx__bit(unsent, f))
 			continue;
 		const calx_field_desc *fd = &d->fields[f];
 		if (fd->ctype == CALX_CTYPE_INT64 && !(fd->flags & CALX_FIELD_OPTIONAL)) {
@@ -153,7 +132,14 @@ static int insert_values(calx_session *s, calx__plan *p, calx__obj *h, const uin
 	return CALX_OK;
 }
 
-static int prepare_insert(calx_session *s, const shape *sh, const uint64_t *omitted, calx__stmt **st)
+/* An autoincrement key the program gave: the sequence is moved above it after the round (PostgreSQL). */
+static inline void note_explicit_key(calx__plan *p, const calx__mapper *m, const uint64_t *omitted)
+{
+	if (m->autoinc >= 0 && !calx__bit(omitted, (unsigned)m->autoinc))
+		p->explicit_keys[m->desc->index] = 1;
+}
+
+static int prepare_insert(calx_session *s, const calx__ins_shape *sh, const uint64_t *omitted, calx__stmt **st)
 {
 	const calx__mapper *m = sh->m;
 	uint64_t *sent = calx__plan_bits(s, CALX__BITS_SENT), *ret = calx__plan_bits(s, CALX__BITS_RETURNING);
@@ -171,7 +157,7 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 {
 	uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN), *row = calx__plan_bits(s, CALX__BITS_ROW);
 	calx__stmt *st = NULL;
-	shape sh = { NULL, 0, false, false };
+	calx__ins_shape sh = { NULL, 0, false, false };
 	size_t n = p->inserts.n;
 	int rc = CALX_OK;
 	for (size_t i = from; i < n; i++) {
@@ -187,10 +173,10 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 			break;
 		calx__state_normalize_nulls(h);
 		calx__state_left_to_db(h, row);
-		if (!st || m != sh.m || !same_bits(row, run, m->field_words)) {
+		if (!st || m != sh.m || !calx__ins_same_bits(row, run, m->field_words)) {
 			calx__stmt_release(st);
 			st = NULL;
-			copy_bits(run, row, m->field_words);
+			calx__ins_copy_bits(run, row, m->field_words);
 			sh = shape_of(s, m, run);
 			if ((rc = calx__plan_params(s, sh.sent)) != CALX_OK)
 				break;
@@ -199,7 +185,8 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 				break;
 			}
 		}
-		rc = insert_values(s, p, h, run, p->params);
+		note_explicit_key(p, m, run);
+		rc = calx__ins_values(s, h, run, p->params);
 		for (unsigned j = 0; j < sh.sent && rc == CALX_OK; j++)
 			rc = s->d->bind(st->st, j, &p->params[j], &s->err);
 		if (rc == CALX_OK && (rc = s->d->step(st->st, &s->err)) == CALX_ROW) {
@@ -237,7 +224,7 @@ static int batch_row(void *payload, size_t row, calx_stmt *raw)
 }
 
 /* The end of the run of one table and shape that starts at rows[i], its before_insert listeners run. */
-static int shape_run(calx_session *s, calx__plan *p, size_t i, size_t *fired, size_t *end)
+int calx__ins_shape_run(calx_session *s, calx__plan *p, size_t i, size_t *fired, size_t *end)
 {
 	calx__obj **rows = p->inserts.v;
 	uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN), *row = calx__plan_bits(s, CALX__BITS_ROW);
@@ -266,7 +253,7 @@ static int shape_run(calx_session *s, calx__plan *p, size_t i, size_t *fired, si
 			*fired = e + 1;
 		}
 		calx__state_left_to_db(rows[e], row);
-		if (!same_bits(row, run, m->field_words))
+		if (!calx__ins_same_bits(row, run, m->field_words))
 			break;
 		e++;
 	}
@@ -274,42 +261,50 @@ static int shape_run(calx_session *s, calx__plan *p, size_t i, size_t *fired, si
 	return CALX_OK;
 }
 
-/* Runs of one table and shape go to the dialect's execute_batch (pipelined). */
-static int insert_batches(calx_session *s, calx__plan *p, size_t from)
+/* Rows [i, end) of one run, a statement each, pipelined by the dialect's execute_batch. */
+static int batch_run(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from)
 {
 	const uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN);
+	calx__obj **rows = p->inserts.v;
+	size_t n = p->inserts.n;
+	calx__ins_shape sh = shape_of(s, rows[i]->m, run);
+	unsigned k = sh.sent;
+	int rc = calx__plan_params(s, (end - i) * (k ? k : 1));
+	if (rc != CALX_OK)
+		return rc;
+	note_explicit_key(p, sh.m, run);
+	for (size_t r = i; r < end; r++)
+		if (calx__ins_values(s, rows[r], run, p->params + (r - i) * k) != CALX_OK)
+			return calx__exec_failed(s, "insert into", rows[r], r - from, n - from);
+	calx__stmt *st = NULL;
+	if (prepare_insert(s, &sh, run, &st) != CALX_OK)
+		return calx__exec_failed(s, "preparing insert into", rows[i], i - from, n - from);
+	batch_ctx ctx = { s, rows + i, run };
+	size_t failed = 0;
+	rc = s->d->execute_batch(st->st, end - i, k, p->params, sh.omits ? batch_row : NULL, &ctx, &failed, &s->err);
+	calx__stmt_release(st);
+	p->n_inserted = end;
+	if (rc != CALX_OK)
+		return calx__exec_failed(s, "insert into", rows[i + failed], i + failed - from, n - from);
+	return CALX_OK;
+}
+
+/*
+ * Runs of one table and shape: many rows a statement where the dialect
+ * reserves keys ahead (insert_multi.c), else a statement a row, pipelined.
+ */
+static int insert_batches(calx_session *s, calx__plan *p, size_t from)
+{
 	size_t n = p->inserts.n, i = from, fired = from;
 	int rc = CALX_OK;
 	while (i < n && rc == CALX_OK) {
 		calx__obj **rows = p->inserts.v;
-		const calx__mapper *m = rows[i]->m;
 		size_t end;
-		if ((rc = shape_run(s, p, i, &fired, &end)) != CALX_OK)
+		bool taken;
+		if ((rc = calx__ins_shape_run(s, p, i, &fired, &end)) != CALX_OK ||
+		    (rc = calx__ins_multi(s, p, i, end, from, &taken)) != CALX_OK ||
+		    (!taken && (rc = batch_run(s, p, i, end, from)) != CALX_OK))
 			break;
-		shape sh = shape_of(s, m, run);
-		unsigned k = sh.sent;
-		if ((rc = calx__plan_params(s, (end - i) * (k ? k : 1))) != CALX_OK)
-			break;
-		for (size_t r = i; r < end && rc == CALX_OK; r++)
-			if ((rc = insert_values(s, p, rows[r], run, p->params + (r - i) * k)) != CALX_OK)
-				rc = calx__exec_failed(s, "insert into", rows[r], r - from, n - from);
-		if (rc != CALX_OK)
-			break;
-		calx__stmt *st = NULL;
-		if ((rc = prepare_insert(s, &sh, run, &st)) != CALX_OK) {
-			rc = calx__exec_failed(s, "preparing insert into", rows[i], i - from, n - from);
-			break;
-		}
-		batch_ctx ctx = { s, rows + i, run };
-		size_t failed = 0;
-		rc = s->d->execute_batch(st->st, end - i, k, p->params, sh.omits ? batch_row : NULL, &ctx,
-		                         &failed, &s->err);
-		calx__stmt_release(st);
-		p->n_inserted = end;
-		if (rc != CALX_OK) {
-			rc = calx__exec_failed(s, "insert into", rows[i + failed], i + failed - from, n - from);
-			break;
-		}
 		for (size_t r = i; r < end; r++)
 			calx__state_snapshot(rows[r]);
 		for (size_t r = i; r < end && rc == CALX_OK; r++)

@@ -1,0 +1,64 @@
+/*
+ * Internal to orm/unitofwork/: what the insert paths share. insert.c sends
+ * rows one statement each (row by row, or pipelined); insert_multi.c sends
+ * many rows a statement, with the keys reserved ahead (PostgreSQL).
+ */
+#ifndef CALX_ORM_UOW_INSERT_H
+#define CALX_ORM_UOW_INSERT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include "session/session.h"
+#include "sql/statements.h"
+#include "unitofwork/plan.h"
+
+/* What the rows of one statement shape (a table and its omitted columns) share, found once per run. */
+typedef struct calx__ins_shape {
+	const calx__mapper *m;
+	unsigned sent;          /* parameters per row */
+	bool omits;             /* something is left to the database */
+	bool by_last_id;        /* ... and it is the integer key, read by last_insert_id */
+} calx__ins_shape;
+
+/* Per row, on tables of up to 64 fields: one word, no loop. */
+static inline bool calx__ins_same_bits(const uint64_t *a, const uint64_t *b, unsigned words)
+{
+	if (words == 1)
+		return a[0] == b[0];
+	return memcmp(a, b, words * sizeof *a) == 0;
+}
+
+static inline void calx__ins_copy_bits(uint64_t *to, const uint64_t *from, unsigned words)
+{
+	if (words == 1)
+		to[0] = from[0];
+	else
+		memcpy(to, from, words * sizeof *to);
+}
+
+/*
+ * The values of the columns an insert sends, in field order: every field
+ * but those in unsent (before_insert normalized the null bits).
+ */
+int calx__ins_values(calx_session *s, calx__obj *h, const uint64_t *unsent, calx_value *out);
+
+/*
+ * The end (*end) of the run of rows of one table and shape that starts at
+ * p->inserts.v[i], its rows' parent keys copied and before_insert
+ * listeners run (up to *fired); the run's omitted columns are left in
+ * CALX__BITS_RUN.
+ */
+int calx__ins_shape_run(calx_session *s, calx__plan *p, size_t i, size_t *fired, size_t *end);
+
+/* The key the database generated, or reserved, stored in h's autoincrement field. */
+int calx__ins_store_key(calx_session *s, calx__obj *h, const calx_value *v);
+
+/*
+ * insert_multi.c: rows [i, end) of one run, many rows a statement. Returns
+ * CALX_OK with *taken false, having done nothing, when the run does not
+ * qualify (SQLite; a short run; a shape it does not cover).
+ */
+int calx__ins_multi(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from, bool *taken);
+
+#endif

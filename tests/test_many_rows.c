@@ -1,0 +1,274 @@
+/*
+ * Inserts of many rows in one flush (tests/models/many_rows.h), on SQLite
+ * and PostgreSQL. On PostgreSQL a run of 32 rows or more goes many rows a
+ * statement, its keys reserved from the column's sequence first
+ * (orm/unitofwork/insert_multi.c); on SQLite a statement a row. Either
+ * way every object must end with its own row's key and values:
+ * - 2,500 rows: the statements counted (PostgreSQL: one reservation, two
+ *   statements of 1,000 rows, then 256 + 128 + 64 + 32 + 16 + 4), and
+ *   every row read back by its key with the values of its object;
+ * - a server default besides the key comes back to the right object (on
+ *   PostgreSQL a trigger makes it differ from row to row: value * 3);
+ * - a unique violation in row 70 of 100: nothing written, no key left in
+ *   any object, and after a rollback the corrected rows go in;
+ * - parents and children in one flush: every child's key names its parent;
+ * - keys the program gives go in as given, and later generated keys come
+ *   after them;
+ * - a key whose default is a sequence the column does not own (there is
+ *   nothing to reserve from): rows go a statement each, with RETURNING.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "helpers.h"
+#include "many_rows.calx.h"
+
+static int many_rows_setup(void **state)
+{
+	return fixture_setup_schema(state, &many_rows_schema);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct mr_item *x = *(struct mr_item *const *)a, *y = *(struct mr_item *const *)b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Every item of items[0..n) is in the table, under its own key, with its own values. */
+static void check_items_in_table(fixture *fx, struct mr_item **items, size_t n)
+{
+	struct mr_item **sorted = malloc(n * sizeof *sorted);
+	assert_non_null(sorted);
+	memcpy(sorted, items, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, by_id);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(sorted[i]->id > 0);
+		if (i)
+			assert_true(sorted[i]->id > sorted[i - 1]->id);        /* no key twice */
+	}
+	calx_session *s = fixture_session(fx);
+	calx_select *q = calx_select_new(s, &mr_item_mapper);
+	calx_order_by(q, MR_ITEM_ID, CALX_ASC);
+	void **rows;
+	size_t got;
+	assert_ok(s, calx_select_all(q, &rows, &got));
+	assert_int_equal(got, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct mr_item *row = rows[i];
+		assert_int_equal(row->id, sorted[i]->id);
+		assert_string_equal(row->name, sorted[i]->name);
+		assert_int_equal(row->value, sorted[i]->value);
+	}
+	calx_select_free(q);
+	calx_session_free(s);
+	free(sorted);
+}
+
+static struct mr_item *item(calx_session *s, const char *name, int64_t value)
+{
+	struct mr_item *it = mr_item_new(s, .value = value);
+	assert_non_null(it);
+	snprintf(it->name, sizeof it->name, "%s", name);
+	return it;
+}
+
+static void rows_in_statements_of_a_thousand_each_with_its_own_key(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 2500 };
+	struct mr_item **items = malloc(N * sizeof *items);
+	assert_non_null(items);
+	char name[24];
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "item %d", i);
+		/* values unrelated to the order of the keys */
+		items[i] = item(fx->s, name, (int64_t)(i * 7919 % N));
+		assert_ok(fx->s, calx_session_add(fx->s, items[i]));
+	}
+	uint64_t before = fixture_statements(fx->s);
+	assert_ok(fx->s, calx_session_flush(fx->s));
+	uint64_t sent = fixture_statements(fx->s) - before;
+	/* BEGIN, then on PostgreSQL the reservation, 2 x 1,000 rows, then 256, 128, 64, 32, 16 and 4 */
+	assert_int_equal(sent, 1 + (ON_POSTGRESQL(fx) ? 1 + 2 + 6 : N));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	check_items_in_table(fx, items, N);
+	free(items);
+}
+
+static void server_defaults_come_back_to_their_own_rows(void **state)
+{
+	fixture *fx = *state;
+	if (ON_POSTGRESQL(fx))
+		assert_int_equal(calx_engine_exec(fx->eng,
+		                                  "CREATE OR REPLACE FUNCTION mr_stamp() RETURNS trigger AS $$ "
+		                                  "BEGIN NEW.stamp := NEW.value * 3; RETURN NEW; END $$ LANGUAGE plpgsql; "
+		                                  "CREATE TRIGGER mr_stamp BEFORE INSERT ON mr_stamped "
+		                                  "FOR EACH ROW EXECUTE FUNCTION mr_stamp()"),
+		                 CALX_OK);
+	enum { N = 300 };
+	struct mr_stamped *rows[N];
+	for (int i = 0; i < N; i++) {
+		rows[i] = mr_stamped_new(fx->s, .value = (int64_t)((i * 37) % N) + 1);
+		assert_non_null(rows[i]);
+		assert_ok(fx->s, calx_session_add(fx->s, rows[i]));
+	}
+	assert_ok(fx->s, calx_session_flush(fx->s));
+	for (int i = 0; i < N; i++) {
+		assert_true(rows[i]->id > 0);
+		assert_true(rows[i]->stamp.has_value);
+		assert_int_equal(rows[i]->stamp.value, ON_POSTGRESQL(fx) ? rows[i]->value * 3 : 7);
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	/* and the rows agree: each key's stamp is its own value's */
+	calx_session *s = fixture_session(fx);
+	for (int i = 0; i < N; i += 17) {
+		struct mr_stamped *r;
+		assert_ok(s, mr_stamped_get(s, rows[i]->id, &r));
+		assert_int_equal(r->value, rows[i]->value);
+		assert_int_equal(r->stamp.value, rows[i]->stamp.value);
+	}
+	calx_session_free(s);
+}
+
+static void a_failed_run_leaves_no_rows_and_no_keys(void **state)
+{
+	fixture *fx = *state;
+	struct mr_item *first = item(fx->s, "taken", 1);
+	assert_ok(fx->s, calx_session_add(fx->s, first));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+
+	enum { N = 100 };
+	struct mr_item *batch[N + 1];
+	char name[24];
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "b%03d", i);
+		batch[i] = item(fx->s, i == 69 ? "taken" : name, i);
+		assert_ok(fx->s, calx_session_add(fx->s, batch[i]));
+	}
+	assert_calx(fx->s, calx_session_commit(fx->s), CALX_EUNIQUE);
+	const char *msg = calx_session_errmsg(fx->s);
+	assert_non_null(strstr(msg, BY_DIALECT(fx, "flush: insert into \"mr_items\" (row 70 of 100)",
+	                                       "flush: insert into \"mr_items\" (one of rows 65 to 96 of 100)")));
+	assert_int_equal(count_rows(fx, &mr_item_mapper), 1);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(batch[i]->id, 0);          /* reserved keys taken back too */
+
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+	snprintf(batch[69]->name, sizeof batch[69]->name, "b069");
+	for (int i = 0; i < N; i++)
+		assert_ok(fx->s, calx_session_add(fx->s, batch[i]));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	batch[N] = first;
+	check_items_in_table(fx, batch, N + 1);
+}
+
+static void children_get_the_keys_of_parents_inserted_with_them(void **state)
+{
+	fixture *fx = *state;
+	enum { PARENTS = 60, EACH = 4 };
+	struct mr_parent *parents[PARENTS];
+	for (int p = 0; p < PARENTS; p++) {
+		parents[p] = mr_parent_new(fx->s, .value = p);
+		assert_non_null(parents[p]);
+		for (int c = 0; c < EACH; c++) {
+			struct mr_child *ch = mr_child_new(fx->s, .value = p * 10 + c);
+			assert_non_null(ch);
+			assert_ok(fx->s, mr_parent_children_append(fx->s, parents[p], ch));
+		}
+		assert_ok(fx->s, calx_session_add(fx->s, parents[p]));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *s = fixture_session(fx);
+	calx_select *q = calx_select_new(s, &mr_child_mapper);
+	void **rows;
+	size_t n;
+	assert_ok(s, calx_select_all(q, &rows, &n));
+	assert_int_equal(n, PARENTS * EACH);
+	for (size_t i = 0; i < n; i++) {
+		const struct mr_child *ch = rows[i];
+		struct mr_parent *p;
+		assert_ok(s, mr_parent_get(s, ch->parent_id, &p));
+		assert_int_equal(ch->value / 10, p->value);    /* the child's own parent */
+		assert_int_equal(p->id, parents[p->value]->id);
+	}
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+static void given_keys_go_in_and_generated_ones_follow(void **state)
+{
+	fixture *fx = *state;
+	enum { GIVEN = 50, LATER = 40 };
+	struct mr_item *all[GIVEN + LATER];
+	char name[24];
+	for (int i = 0; i < GIVEN; i++) {
+		snprintf(name, sizeof name, "given %d", i);
+		all[i] = item(fx->s, name, i);
+		all[i]->id = 1001 + i;
+		assert_ok(fx->s, calx_session_add(fx->s, all[i]));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	for (int i = 0; i < GIVEN; i++)
+		assert_int_equal(all[i]->id, 1001 + i);
+	for (int i = GIVEN; i < GIVEN + LATER; i++) {
+		snprintf(name, sizeof name, "later %d", i);
+		all[i] = item(fx->s, name, i);
+		assert_ok(fx->s, calx_session_add(fx->s, all[i]));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	for (int i = GIVEN; i < GIVEN + LATER; i++)
+		assert_true(all[i]->id > 1001 + GIVEN - 1);
+	check_items_in_table(fx, all, GIVEN + LATER);
+}
+
+static void a_key_without_its_own_sequence_goes_a_row_at_a_time(void **state)
+{
+	fixture *fx = *state;
+	if (ON_POSTGRESQL(fx))
+		assert_int_equal(calx_engine_exec(fx->eng,
+		                                  "DROP TABLE mr_loose; DROP SEQUENCE IF EXISTS mr_loose_free_seq; "
+		                                  "CREATE SEQUENCE mr_loose_free_seq START 500; "
+		                                  "CREATE TABLE mr_loose (id BIGINT PRIMARY KEY "
+		                                  "DEFAULT nextval('mr_loose_free_seq'), value BIGINT NOT NULL)"),
+		                 CALX_OK);
+	enum { N = 40 };
+	struct mr_loose *rows[N];
+	for (int i = 0; i < N; i++) {
+		rows[i] = mr_loose_new(fx->s, .value = 1000 - i);
+		assert_non_null(rows[i]);
+		assert_ok(fx->s, calx_session_add(fx->s, rows[i]));
+	}
+	uint64_t before = fixture_statements(fx->s);
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	uint64_t sent = fixture_statements(fx->s) - before;
+	/* PostgreSQL: the reservation that found no sequence, then a statement a row (BEGIN and COMMIT around) */
+	assert_true(sent >= (uint64_t)N);
+	calx_session *s = fixture_session(fx);
+	for (int i = 0; i < N; i++) {
+		struct mr_loose *r;
+		assert_true(rows[i]->id > 0);
+		if (ON_POSTGRESQL(fx))
+			assert_true(rows[i]->id >= 500);
+		assert_ok(s, mr_loose_get(s, rows[i]->id, &r));
+		assert_int_equal(r->value, rows[i]->value);
+	}
+	calx_session_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(rows_in_statements_of_a_thousand_each_with_its_own_key, many_rows_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(server_defaults_come_back_to_their_own_rows, many_rows_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_failed_run_leaves_no_rows_and_no_keys, many_rows_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(children_get_the_keys_of_parents_inserted_with_them, many_rows_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(given_keys_go_in_and_generated_ones_follow, many_rows_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_key_without_its_own_sequence_goes_a_row_at_a_time, many_rows_setup,
+		                                fixture_teardown),
+	};
+	return RUN_ON_ALL_DIALECTS("many_rows", tests);
+}
