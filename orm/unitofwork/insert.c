@@ -89,7 +89,7 @@ static int store_returning(calx_session *s, calx__obj *h, const uint64_t *omitte
 	return CALX_OK;
 }
 
-int calx__ins_store_key(calx_session *s, calx__obj *h, const calx_value *v)
+static inline int store_key(calx_session *s, calx__obj *h, const calx_value *v)
 {
 	const calx_field_desc *key = &h->m->desc->fields[h->m->autoinc];
 	bool isnull;
@@ -102,15 +102,21 @@ int calx__ins_store_key(calx_session *s, calx__obj *h, const calx_value *v)
 	                                                                                         : s->err.code;
 }
 
+int calx__ins_store_key(calx_session *s, calx__obj *h, const calx_value *v)
+{
+	return store_key(s, h, v);
+}
+
 /* The key from last_insert_id, for the same bookkeeping as RETURNING. */
 static int store_last_id(calx_session *s, calx__obj *h, const uint64_t *omitted, calx_stmt *raw)
 {
 	calx_value v = calx_value_int(s->d->last_insert_id(raw));
 	calx__ins_copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
-	return calx__ins_store_key(s, h, &v);
+	return store_key(s, h, &v);
 }
 
-int calx__ins_values(calx_session *s, calx__obj *h, const uint64_t *unsent, calx_value *out)
+/* Static, so the per-row loops here inline it (a global function of a -fPIC library is not inlined). */
+static int insert_values(calx_session *s, calx__obj *h, const uint64_t *unsent, calx_value *out)
 {
 	const calx_mapper_desc *d = h->m->desc;
 	unsigned k = 0;
@@ -130,6 +136,11 @@ int calx__ins_values(calx_session *s, calx__obj *h, const uint64_t *unsent, calx
 			return rc;
 	}
 	return CALX_OK;
+}
+
+int calx__ins_values(calx_session *s, calx__obj *h, const uint64_t *unsent, calx_value *out)
+{
+	return insert_values(s, h, unsent, out);
 }
 
 /* An autoincrement key the program gave: the sequence is moved above it after the round (PostgreSQL). */
@@ -186,7 +197,7 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 			}
 		}
 		note_explicit_key(p, m, run);
-		rc = calx__ins_values(s, h, run, p->params);
+		rc = insert_values(s, h, run, p->params);
 		for (unsigned j = 0; j < sh.sent && rc == CALX_OK; j++)
 			rc = s->d->bind(st->st, j, &p->params[j], &s->err);
 		if (rc == CALX_OK && (rc = s->d->step(st->st, &s->err)) == CALX_ROW) {
@@ -274,7 +285,7 @@ static int batch_run(calx_session *s, calx__plan *p, size_t i, size_t end, size_
 		return rc;
 	note_explicit_key(p, sh.m, run);
 	for (size_t r = i; r < end; r++)
-		if (calx__ins_values(s, rows[r], run, p->params + (r - i) * k) != CALX_OK)
+		if (insert_values(s, rows[r], run, p->params + (r - i) * k) != CALX_OK)
 			return calx__exec_failed(s, "insert into", rows[r], r - from, n - from);
 	calx__stmt *st = NULL;
 	if (prepare_insert(s, &sh, run, &st) != CALX_OK)
