@@ -1,6 +1,7 @@
 /*
  * Allocation failure in selects: expressions built (comparisons with text
- * copied into the node, LIKE, IS NULL, AND/OR/NOT), a chain of 48 ORed
+ * copied into the node, LIKE, IS NULL, AND/OR/NOT; IN lists, BETWEEN,
+ * ILIKE, arithmetic and coalesce), a chain of 48 ORed
  * conditions (a list grown past its first block, a syntax tree beyond its
  * inline block), order by several columns, limit and offset, column tuples,
  * select_one, the same select again from the statement caches, and
@@ -104,6 +105,27 @@ static int tuple(calx_session *s)
 	return rc == CALX_ROW ? CALX_EINVAL : rc;
 }
 
+/* IN, BETWEEN, ILIKE and value expressions (tests/test_select_expr.c): ann bob eve fay */
+static int expressions(calx_session *s)
+{
+	calx_value names[] = { calx_value_text("bob"), calx_value_text("eve"), calx_value_text("zed") };
+	calx_select *q = calx_select_new(s, &user_mapper);
+	if (!q)
+		return calx_session_errcode(s);
+	calx_expr *e = calx_and(calx_in(USER_NAME, names, 3), calx_between(USER_AGE, 1, 4));
+	e = calx_or(e, calx_ilike(USER_NAME, "A%"));
+	e = calx_or(e, calx_cmp(CALX_OP_GT, calx_add(calx_col(USER_AGE), calx_lit(10)), calx_lit(14)));
+	e = calx_or(e, calx_cmp(CALX_OP_EQ, calx_coalesce(calx_col(USER_NOTE), calx_lit("-")), calx_lit("x")));
+	calx_where(q, e);
+	calx_order_by(q, USER_AGE, CALX_ASC);
+	char got[128];
+	int rc = names_of(q, got, sizeof got);
+	calx_select_free(q);
+	if (rc == CALX_OK && strcmp(got, "ann bob eve fay") != 0)
+		rc = CALX_EINVAL;
+	return rc;
+}
+
 /* select_one: one row, then more than one; a comparison that is not one is refused when it runs */
 static int one_and_refused(calx_session *s)
 {
@@ -142,7 +164,7 @@ static int selects(calx_engine *eng, calx_registry *reg)
 		goto done;
 	/* the second filtered select's SQL comes from the caches */
 	if ((rc = filtered(s)) != CALX_OK || (rc = long_chain(s)) != CALX_OK || (rc = tuple(s)) != CALX_OK ||
-	    (rc = one_and_refused(s)) != CALX_OK || (rc = filtered(s)) != CALX_OK)
+	    (rc = expressions(s)) != CALX_OK || (rc = one_and_refused(s)) != CALX_OK || (rc = filtered(s)) != CALX_OK)
 		goto done;
 done:
 	if (rc != CALX_OK && s)

@@ -41,7 +41,12 @@ typedef enum calx_order { CALX_ASC = 0, CALX_DESC = 1 } calx_order;
 typedef enum calx_op {
 	CALX_OP_EQ = 1, CALX_OP_NE, CALX_OP_LT, CALX_OP_LE, CALX_OP_GT, CALX_OP_GE,
 	CALX_OP_IS_NULL, CALX_OP_IS_NOT_NULL, CALX_OP_AND, CALX_OP_OR, CALX_OP_NOT,
-	CALX_OP_LIKE                    /* text columns; '\\' escapes % _ and itself */
+	CALX_OP_LIKE,                   /* text columns; '\\' escapes % _ and itself */
+	/* since the query language's first step (calx_in and after, below) */
+	CALX_OP_IN, CALX_OP_NOT_IN, CALX_OP_BETWEEN, CALX_OP_ILIKE,
+	CALX_OP_COLUMN, CALX_OP_VALUE,
+	CALX_OP_ADD, CALX_OP_SUB, CALX_OP_MUL, CALX_OP_DIV, CALX_OP_CONCAT,
+	CALX_OP_LOWER, CALX_OP_UPPER, CALX_OP_LENGTH, CALX_OP_COALESCE
 } calx_op;
 
 /* NULL if memory ran out (the error is kept on the session). */
@@ -128,6 +133,63 @@ void calx_expr_free(calx_expr *e);
  */
 calx_expr *calx_like(const calx_field_desc *col, const char *pattern);
 size_t calx_like_escape(char *buf, size_t cap, const char *text);
+
+/*
+ * col IN (vals[0], ..., vals[n-1]) and NOT IN: every value bound, checked
+ * against the column as calx_eq checks one (type, range, UTF-8; NULL is
+ * refused: use calx_is_null). An empty list is false (NOT IN: true), as in
+ * SQLAlchemy. The values are copied. The whole select stays within the
+ * dialect's bound parameters (32766 on SQLite, 65535 on PostgreSQL; more is
+ * CALX_ERANGE when the select runs). calx_in_int64(col, keys, n) for an
+ * array of integers.
+ */
+calx_expr *calx_in(const calx_field_desc *col, const calx_value *vals, size_t n);
+calx_expr *calx_not_in(const calx_field_desc *col, const calx_value *vals, size_t n);
+calx_expr *calx_in_int64(const calx_field_desc *col, const int64_t *vals, size_t n);
+
+/* lo <= col AND col <= hi (SQL's BETWEEN), the values checked as calx_ge and calx_le check them. */
+calx_expr *calx_between_values(const calx_field_desc *col, calx_value lo, calx_value hi);
+#define calx_between(col, lo, hi) calx_between_values((col), calx_v(lo), calx_v(hi))
+
+/*
+ * col LIKE pattern ignoring case: lower(col) LIKE lower(pattern), with
+ * calx_like's escape, the same SQL on both dialects. lower() follows the
+ * database: PostgreSQL lowers any letter its collation knows, SQLite
+ * ASCII letters only.
+ */
+calx_expr *calx_ilike(const calx_field_desc *col, const char *pattern);
+
+/*
+ * Expressions over columns, beyond a column against a value. calx_col(col)
+ * is a column of the select's table, calx_lit(x) a value (bound, never
+ * written into the SQL; converted by calx_v). calx_cmp compares any two:
+ * calx_cmp(CALX_OP_GT, calx_col(ORDER_PAID), calx_col(ORDER_DUE)). The
+ * operands of calx_cmp, calx_add and the rest are owned by the result.
+ *   calx_add, calx_sub, calx_mul, calx_div: numbers (SQL's arithmetic:
+ *     an integer divided by an integer is an integer on both dialects);
+ *   calx_concat: text || text;
+ *   calx_lower, calx_upper: text; calx_length: characters of text,
+ *     bytes of bytes;
+ *   calx_coalesce(a, b): a, or b when a is NULL (the same kind of value).
+ * Kinds are checked when the select runs: a number against text, text
+ * arithmetic, bytes against anything but bytes are CALX_ETYPE. An
+ * expression of values only (calx_add(calx_lit(1), calx_lit(2))) is
+ * CALX_EINVAL: compute it in C. A comparison with NULL is CALX_EINVAL, as
+ * for calx_eq.
+ */
+calx_expr *calx_col(const calx_field_desc *col);
+calx_expr *calx_value_expr(calx_value v);
+#define calx_lit(x) calx_value_expr(calx_v(x))
+calx_expr *calx_cmp(calx_op op, calx_expr *a, calx_expr *b);
+calx_expr *calx_add(calx_expr *a, calx_expr *b);
+calx_expr *calx_sub(calx_expr *a, calx_expr *b);
+calx_expr *calx_mul(calx_expr *a, calx_expr *b);
+calx_expr *calx_div(calx_expr *a, calx_expr *b);
+calx_expr *calx_concat(calx_expr *a, calx_expr *b);
+calx_expr *calx_lower(calx_expr *a);
+calx_expr *calx_upper(calx_expr *a);
+calx_expr *calx_length(calx_expr *a);
+calx_expr *calx_coalesce(calx_expr *a, calx_expr *b);
 
 /*
  * C value to calx_value, chosen by the argument's type. An unsigned 64-bit

@@ -15,6 +15,36 @@ static calx_expr *node(calx_op op)
 	return e;
 }
 
+bool calx__expr_own(calx_value *v)
+{
+	if (v->kind != CALX_VALUE_TEXT && v->kind != CALX_VALUE_BLOB && v->kind != CALX_VALUE_NUMERIC)
+		return true;
+	/* the node owns a copy: the caller's string may be gone when the select runs */
+	char *copy = calx__strndup(v->u.s.p ? v->u.s.p : "", v->u.s.n);
+	if (!copy) {
+		v->kind = CALX_VALUE_NULL;
+		return false;
+	}
+	v->u.s.p = copy;
+	return true;
+}
+
+void calx__expr_disown(calx_value *v)
+{
+	if (v->kind == CALX_VALUE_TEXT || v->kind == CALX_VALUE_BLOB || v->kind == CALX_VALUE_NUMERIC)
+		calx__free((void *)v->u.s.p);
+	v->kind = CALX_VALUE_NULL;
+}
+
+void calx__expr_free_own(calx_expr *e)
+{
+	calx__expr_disown(&e->v);
+	calx__expr_disown(&e->v2);
+	for (size_t i = 0; i < e->n_list; i++)
+		calx__expr_disown(&e->list[i]);
+	calx__free(e->list);
+}
+
 calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v)
 {
 	calx_expr *e = node(op);
@@ -31,14 +61,9 @@ calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v)
 		return e;
 	}
 	e->v = v;
-	if (v.kind == CALX_VALUE_TEXT || v.kind == CALX_VALUE_BLOB || v.kind == CALX_VALUE_NUMERIC) {
-		/* the node owns a copy: the caller's string may be gone when the select runs */
-		char *copy = calx__strndup(v.u.s.p ? v.u.s.p : "", v.u.s.n);
-		if (!copy) {
-			calx__free(e);
-			return NULL;
-		}
-		e->v.u.s.p = copy;
+	if (!calx__expr_own(&e->v)) {
+		calx__free(e);
+		return NULL;
 	}
 	return e;
 }
@@ -132,20 +157,19 @@ void calx_expr_free(calx_expr *e)
 			continue;
 		}
 		calx_expr *next = e->b;
-		if (e->v.kind == CALX_VALUE_TEXT || e->v.kind == CALX_VALUE_BLOB || e->v.kind == CALX_VALUE_NUMERIC)
-			calx__free((void *)e->v.u.s.p);
+		calx__expr_free_own(e);
 		calx__free(e);
 		e = next;
 	}
 }
 
-static int check_column(const calx_expr *e, const calx_mapper_desc *m, calx_error *err)
+int calx__expr_check_column(const calx_field_desc *col, const calx_mapper_desc *m, calx_error *err)
 {
-	if (!e->col)
+	if (!col)
 		return calx_error_set(err, CALX_EINVAL, "select %s: a condition has a NULL column", m->name);
-	if (e->col->owner != m)
+	if (col->owner != m)
 		return calx_error_set(err, CALX_EINVAL, "select %s: column %s.%s is not a column of \"%s\"", m->name,
-		                      e->col->owner ? e->col->owner->name : "?", e->col->name, m->table);
+		                      col->owner ? col->owner->name : "?", col->name, m->table);
 	return CALX_OK;
 }
 
@@ -155,11 +179,10 @@ static int check_column(const calx_expr *e, const calx_mapper_desc *m, calx_erro
  * value beyond int64_t would fail there and match nothing on SQLite: both
  * are refused here instead); any other column the decimal's text.
  */
-static int check_numeric(const calx_expr *e, calx_value *bind, calx_error *err)
+static int check_numeric(const calx_field_desc *f, const calx_value *v, calx_value *bind, calx_error *err)
 {
-	const calx_field_desc *f = e->col;
-	const char *p = e->v.u.s.p;
-	size_t n = e->v.u.s.n;
+	const char *p = v->u.s.p;
+	size_t n = v->u.s.n;
 	int64_t i;
 	if (!calx__dec_valid(p, n))
 		return calx_error_set(err, CALX_ETYPE, "%s.%s compared with a malformed decimal", f->owner->name, f->name);
@@ -190,10 +213,9 @@ static int check_numeric(const calx_expr *e, calx_value *bind, calx_error *err)
  * server would fail the statement (PostgreSQL 22P02), aborting the
  * transaction, and SQLite would match nothing.
  */
-static int check_real(const calx_expr *e, calx_value *bind, calx_error *err)
+static int check_real(const calx_field_desc *f, const calx_value *v, calx_value *bind, calx_error *err)
 {
-	const calx_field_desc *f = e->col;
-	double d = e->v.u.d;
+	double d = v->u.d;
 	if (d != d)
 		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with NaN, which is not a whole number",
 		                      f->owner->name, f->name, calx__ctype_name(f->ctype));
@@ -211,25 +233,23 @@ static int check_real(const calx_expr *e, calx_value *bind, calx_error *err)
 	return CALX_OK;
 }
 
-/* Is e's value one column e->col can be compared with? *bind: the value to bind. */
-static int check_value(const calx_expr *e, calx_value *bind, calx_error *err)
+int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_value *bind, calx_error *err)
 {
-	const calx_field_desc *f = e->col;
 	bool text_col = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY || f->ctype == CALX_CTYPE_CHAR;
 	bool bytes_col = f->ctype == CALX_CTYPE_BYTEARRAY || f->ctype == CALX_CTYPE_BYTES;
-	*bind = e->v;
+	*bind = *v;
 	/* bytes compare with bytes only: PostgreSQL would read text as a bytea literal, SQLite never match */
-	if (bytes_col != (e->v.kind == CALX_VALUE_BLOB) && e->v.kind != CALX_VALUE_NULL)
+	if (bytes_col != (v->kind == CALX_VALUE_BLOB) && v->kind != CALX_VALUE_NULL)
 		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with %s", f->owner->name, f->name,
 		                      calx__ctype_name(f->ctype),
 		                      bytes_col ? "a value that is not bytes (use calx_value_blob or a calx_bytes)" : "bytes");
-	switch (e->v.kind) {
+	switch (v->kind) {
 	case CALX_VALUE_NULL:
 		return calx_error_set(err, CALX_EINVAL,
 		                      "comparison of %s.%s with NULL never matches in SQL: use calx_is_null()",
 		                      f->owner->name, f->name);
 	case CALX_VALUE_TEXT:
-		if (!calx__text_valid(e->v.u.s.p, e->v.u.s.n))
+		if (!calx__text_valid(v->u.s.p, v->u.s.n))
 			return calx_error_set(err, CALX_ETYPE,
 			                      "%s.%s compared with text that is not valid UTF-8 or holds a NUL byte",
 			                      f->owner->name, f->name);
@@ -241,16 +261,16 @@ static int check_value(const calx_expr *e, calx_value *bind, calx_error *err)
 		return CALX_OK;         /* a bytes column, checked above */
 	case CALX_VALUE_NUMERIC:
 		/* a decimal goes with text columns too: its text, exact (a char * on a NUMERIC column) */
-		return check_numeric(e, bind, err);
+		return check_numeric(f, v, bind, err);
 	default:
 		if (text_col)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with a number",
 			                      f->owner->name, f->name, calx__ctype_name(f->ctype));
-		if (e->v.kind == CALX_VALUE_REAL && f->ctype <= CALX_CTYPE_BOOL)
-			return check_real(e, bind, err);
-		if (e->v.kind == CALX_VALUE_INT && f->ctype <= CALX_CTYPE_BOOL && !calx__int_fits(f->ctype, e->v.u.i))
+		if (v->kind == CALX_VALUE_REAL && f->ctype <= CALX_CTYPE_BOOL)
+			return check_real(f, v, bind, err);
+		if (v->kind == CALX_VALUE_INT && f->ctype <= CALX_CTYPE_BOOL && !calx__int_fits(f->ctype, v->u.i))
 			return calx_error_set(err, CALX_ERANGE, "%s.%s (%s) compared with %" PRId64 ", out of its range",
-			                      f->owner->name, f->name, calx__ctype_name(f->ctype), e->v.u.i);
+			                      f->owner->name, f->name, calx__ctype_name(f->ctype), v->u.i);
 		return CALX_OK;
 	}
 }
@@ -341,6 +361,8 @@ static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const
 		                      CALX__MAX_DEPTH);
 	if (e->bad)
 		return calx_error_set(err, CALX_EINVAL, "select %s: %s", m->name, e->bad);
+	if (e->op > CALX_OP_LIKE || (e->op >= CALX_OP_EQ && e->op <= CALX_OP_GE && e->a))
+		return calx__expr_lower_more(e, a, from, m, out, depth, err);
 	switch (e->op) {
 	case CALX_OP_AND:
 	case CALX_OP_OR:
@@ -352,13 +374,14 @@ static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const
 		break;
 	case CALX_OP_IS_NULL:
 	case CALX_OP_IS_NOT_NULL:
-		if ((rc = check_column(e, m, err)) != CALX_OK)
+		if ((rc = calx__expr_check_column(e->col, m, err)) != CALX_OK)
 			return rc;
 		*out = calx__ast_unary(a, e->op == CALX_OP_IS_NULL ? CALX__OP_IS_NULL : CALX__OP_IS_NOT_NULL,
 		                       calx__ast_field(a, from, e->col));
 		break;
 	default:
-		if ((rc = check_column(e, m, err)) != CALX_OK || (rc = check_value(e, &bind, err)) != CALX_OK)
+		if ((rc = calx__expr_check_column(e->col, m, err)) != CALX_OK ||
+		    (rc = calx__expr_check_value(e->col, &e->v, &bind, err)) != CALX_OK)
 			return rc;
 		if (e->op == CALX_OP_LIKE && e->v.kind != CALX_VALUE_TEXT)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s LIKE needs a text pattern (not NULL)",
@@ -385,3 +408,4 @@ int calx__expr_lower(const calx_expr *e, calx__ast *a, const calx__node *from, c
 {
 	return lower(e, a, from, m, out, 0, err);
 }
+

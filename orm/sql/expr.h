@@ -10,11 +10,34 @@
 
 struct calx_expr {
 	calx_op op;
-	const calx_field_desc *col;     /* comparisons and null tests */
-	calx_value v;                   /* text owned by the node */
-	calx_expr *a, *b;               /* and/or/not */
+	const calx_field_desc *col;     /* comparisons and null tests; IN, BETWEEN, ILIKE; COLUMN */
+	calx_value v;                   /* text owned by the node; BETWEEN's low end; VALUE */
+	calx_expr *a, *b;               /* and/or/not; operands of calx_cmp and the value expressions */
 	const char *bad;                /* set: a condition built from bad arguments, refused when the select runs */
+	calx_value v2;                  /* BETWEEN's high end, owned */
+	calx_value *list;               /* IN's values, owned (each one's text too) */
+	size_t n_list;
 };
+
+/* A copy of v's text, blob or decimal bytes for a node to own; false when memory ran out. */
+bool calx__expr_own(calx_value *v);
+void calx__expr_disown(calx_value *v);
+/* Free what node e owns besides its operands. */
+void calx__expr_free_own(calx_expr *e);
+
+/* expr.c: a column of the select's mapper m? */
+int calx__expr_check_column(const calx_field_desc *col, const calx_mapper_desc *m, calx_error *err);
+/* expr.c: is v one column f can be compared with? *bind: the value to bind (checks as calx_eq's). */
+int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_value *bind, calx_error *err);
+
+/*
+ * expr_value.c: the conditions and value expressions of the query
+ * language's first step (IN, BETWEEN, ILIKE, calx_cmp over expressions),
+ * lowered as expr.c lowers the rest.
+ */
+int calx__expr_lower_more(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+                          calx__node **out, unsigned depth, calx_error *err);
+
 
 /*
  * The syntax tree of e for a select of m whose table is from, in a's
