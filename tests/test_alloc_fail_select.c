@@ -1,7 +1,9 @@
 /*
  * Allocation failure in selects: expressions built (comparisons with text
  * copied into the node, LIKE, IS NULL, AND/OR/NOT; IN lists, BETWEEN,
- * ILIKE, arithmetic and coalesce), a chain of 48 ORed
+ * ILIKE, arithmetic and coalesce), a grouped select of values with
+ * HAVING and ORDER BY an aggregate, DISTINCT, scalar, first and
+ * one_or_none, a chain of 48 ORed
  * conditions (a list grown past its first block, a syntax tree beyond its
  * inline block), order by several columns, limit and offset, column tuples,
  * select_one, the same select again from the statement caches, and
@@ -126,6 +128,61 @@ static int expressions(calx_session *s)
 	return rc;
 }
 
+/* Per colour (red 1: 3 users, ages 9, fay; blue 3: 3, 6, eve): count, sum of ages, max name; DISTINCT; first, one_or_none, scalar */
+static int grouped(calx_session *s)
+{
+	calx_select *q = calx_select_new(s, &user_mapper);
+	if (!q)
+		return calx_session_errcode(s);
+	calx_expr *cols[] = { calx_col(USER_COLOR), calx_count_star(), calx_sum(calx_col(USER_AGE)),
+		              calx_max(calx_col(USER_NAME)) };
+	int rc = calx_select_exprs(q, cols, 4);
+	calx_group_by(q, calx_col(USER_COLOR));
+	calx_having(q, calx_cmp(CALX_OP_GT, calx_count_star(), calx_lit(0)));
+	calx_order_by_expr(q, calx_sum(calx_col(USER_AGE)), CALX_DESC | CALX_NULLS_LAST);
+	calx_value v[4];
+	char got[64] = "";
+	while (rc == CALX_OK && (rc = calx_select_next_values(q, v)) == CALX_ROW) {
+		size_t k = strlen(got);
+		snprintf(got + k, sizeof got - k, "%lld:%lld:%lld:%.*s ", (long long)v[0].u.i, (long long)v[1].u.i,
+		         (long long)v[2].u.i, (int)v[3].u.s.n, v[3].u.s.p);
+		rc = CALX_OK;
+	}
+	calx_select_free(q);
+	if (rc == CALX_DONE)
+		rc = strcmp(got, "1:3:9:fay 3:3:6:eve ") == 0 ? CALX_OK : CALX_EINVAL;
+	if (rc != CALX_OK)
+		return rc;
+	if (!(q = calx_select_new(s, &user_mapper)))
+		return calx_session_errcode(s);
+	calx_expr *count[] = { calx_count(calx_col(USER_NOTE)) };
+	if ((rc = calx_select_exprs(q, count, 1)) == CALX_OK)
+		calx_distinct(q);
+	if (rc == CALX_OK && (rc = calx_select_scalar(q, &v[0])) == CALX_OK && v[0].u.i != 2)
+		rc = CALX_EINVAL;
+	calx_select_free(q);
+	void *obj = NULL;
+	if (rc == CALX_OK && (q = calx_select_new(s, &user_mapper)) == NULL)
+		return calx_session_errcode(s);
+	if (rc == CALX_OK) {
+		calx_order_by(q, USER_AGE, CALX_DESC);
+		rc = calx_select_first(q, &obj);
+		calx_select_free(q);
+	}
+	if (rc == CALX_OK && (!obj || strcmp(((struct user *)obj)->name, "fay") != 0))
+		rc = CALX_EINVAL;
+	if (rc == CALX_OK && (q = calx_select_new(s, &user_mapper)) == NULL)
+		return calx_session_errcode(s);
+	if (rc == CALX_OK) {
+		calx_where(q, calx_eq(USER_NAME, "zed"));
+		rc = calx_select_one_or_none(q, &obj);
+		calx_select_free(q);
+		if (rc == CALX_OK && obj)
+			rc = CALX_EINVAL;
+	}
+	return rc;
+}
+
 /* select_one: one row, then more than one; a comparison that is not one is refused when it runs */
 static int one_and_refused(calx_session *s)
 {
@@ -164,7 +221,8 @@ static int selects(calx_engine *eng, calx_registry *reg)
 		goto done;
 	/* the second filtered select's SQL comes from the caches */
 	if ((rc = filtered(s)) != CALX_OK || (rc = long_chain(s)) != CALX_OK || (rc = tuple(s)) != CALX_OK ||
-	    (rc = expressions(s)) != CALX_OK || (rc = one_and_refused(s)) != CALX_OK || (rc = filtered(s)) != CALX_OK)
+	    (rc = expressions(s)) != CALX_OK || (rc = grouped(s)) != CALX_OK ||
+	    (rc = one_and_refused(s)) != CALX_OK || (rc = filtered(s)) != CALX_OK)
 		goto done;
 done:
 	if (rc != CALX_OK && s)

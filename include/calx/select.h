@@ -37,7 +37,8 @@
 typedef struct calx_select calx_select;
 typedef struct calx_expr calx_expr;
 
-typedef enum calx_order { CALX_ASC = 0, CALX_DESC = 1 } calx_order;
+/* ORDER BY direction, optionally | CALX_NULLS_FIRST or | CALX_NULLS_LAST (both dialects) */
+typedef enum calx_order { CALX_ASC = 0, CALX_DESC = 1, CALX_NULLS_FIRST = 2, CALX_NULLS_LAST = 4 } calx_order;
 typedef enum calx_op {
 	CALX_OP_EQ = 1, CALX_OP_NE, CALX_OP_LT, CALX_OP_LE, CALX_OP_GT, CALX_OP_GE,
 	CALX_OP_IS_NULL, CALX_OP_IS_NOT_NULL, CALX_OP_AND, CALX_OP_OR, CALX_OP_NOT,
@@ -46,7 +47,8 @@ typedef enum calx_op {
 	CALX_OP_IN, CALX_OP_NOT_IN, CALX_OP_BETWEEN, CALX_OP_ILIKE,
 	CALX_OP_COLUMN, CALX_OP_VALUE,
 	CALX_OP_ADD, CALX_OP_SUB, CALX_OP_MUL, CALX_OP_DIV, CALX_OP_CONCAT,
-	CALX_OP_LOWER, CALX_OP_UPPER, CALX_OP_LENGTH, CALX_OP_COALESCE
+	CALX_OP_LOWER, CALX_OP_UPPER, CALX_OP_LENGTH, CALX_OP_COALESCE,
+	CALX_OP_COUNT_STAR, CALX_OP_COUNT, CALX_OP_SUM, CALX_OP_AVG, CALX_OP_MIN, CALX_OP_MAX
 } calx_op;
 
 /* NULL if memory ran out (the error is kept on the session). */
@@ -69,6 +71,40 @@ int calx_select_next(calx_select *q, void **out);
 int calx_select_one(calx_select *q, void **out);
 /* Every row: *items_out is an array owned by the select, valid until freed. */
 int calx_select_all(calx_select *q, void ***items_out, size_t *n_out);
+
+/*
+ * The select's other clauses and endings (the query language; README,
+ * "Selects: expressions, aggregates, grouping"):
+ * - calx_distinct: SELECT DISTINCT.
+ * - calx_order_by_expr: ORDER BY any value expression (calx_col(...),
+ *   calx_lower(...), calx_count_star() in a grouped select), owned.
+ * - calx_select_exprs(q, exprs, n): rows of values instead of objects,
+ *   read with calx_select_next_values (kinds as calx_value says; text
+ *   borrowed until the next call). Takes each expression, also on failure.
+ * - calx_group_by(q, e) adds a GROUP BY item; calx_having(q, cond) ANDs a
+ *   HAVING condition (aggregates allowed there, not in calx_where). In a
+ *   grouped select every column of the select list, HAVING and ORDER BY
+ *   must be inside an aggregate or be (part of) a GROUP BY item, checked
+ *   on the client (PostgreSQL would refuse it, SQLite pick a row):
+ *   CALX_EINVAL when the select runs.
+ * - calx_select_first: the first row (LIMIT 1 unless a limit is set):
+ *   CALX_OK with *out, or CALX_OK with *out NULL when there is none.
+ * - calx_select_one_or_none: CALX_OK with the one row or NULL;
+ *   CALX_EMULTIPLE when there are more.
+ * - calx_select_scalar: the first value of the one row of a select of
+ *   values (calx_select_exprs or calx_select_columns): CALX_OK (a NULL
+ *   value is a value of kind CALX_VALUE_NULL), CALX_ENOTFOUND without a
+ *   row, CALX_EMULTIPLE with more. Text is borrowed until the select is
+ *   freed.
+ */
+void calx_distinct(calx_select *q);
+void calx_order_by_expr(calx_select *q, calx_expr *e, calx_order dir);
+int calx_select_exprs(calx_select *q, calx_expr *const *exprs, size_t n);
+void calx_group_by(calx_select *q, calx_expr *e);
+void calx_having(calx_select *q, calx_expr *cond);
+int calx_select_first(calx_select *q, void **out);
+int calx_select_one_or_none(calx_select *q, void **out);
+int calx_select_scalar(calx_select *q, calx_value *out);
 
 /*
  * Loading strategies per select (calx/related.h for the relationships).
@@ -190,6 +226,21 @@ calx_expr *calx_lower(calx_expr *a);
 calx_expr *calx_upper(calx_expr *a);
 calx_expr *calx_length(calx_expr *a);
 calx_expr *calx_coalesce(calx_expr *a, calx_expr *b);
+
+/*
+ * Aggregates, for calx_select_exprs, calx_having and calx_order_by_expr
+ * (in calx_where they are CALX_EINVAL): count(*), count of non-NULL
+ * values, sum, avg, min, max. sum of integers is an integer and avg of
+ * numbers a double on both dialects (sent as CAST(... AS bigint) and
+ * CAST(... AS float8)); over a NUMERIC column they stay exact decimals on
+ * PostgreSQL.
+ */
+calx_expr *calx_count_star(void);
+calx_expr *calx_count(calx_expr *a);
+calx_expr *calx_sum(calx_expr *a);
+calx_expr *calx_avg(calx_expr *a);
+calx_expr *calx_min(calx_expr *a);
+calx_expr *calx_max(calx_expr *a);
 
 /*
  * C value to calx_value, chosen by the argument's type. An unsigned 64-bit

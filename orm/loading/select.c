@@ -10,34 +10,7 @@
 #include "session/session.h"
 #include "loading/selectin.h"
 #include "loading/joined.h"
-
-typedef struct order_item {
-	const calx_field_desc *col;
-	calx_order dir;
-} order_item;
-
-struct calx_select {
-	calx_session *s;
-	const calx__mapper *m;
-	calx_expr *where;
-	order_item *order;
-	size_t n_order, cap_order;
-	int64_t limit;                  /* -1: none */
-	int64_t offset;
-	calx_error err;                 /* a builder error, reported when run */
-	calx__stmt *st;
-	calx__ast *ast;                 /* the statement's tree, from the first run until freed */
-	const calx_field_desc **cols;   /* column tuples, or NULL for objects */
-	size_t n_cols;
-	bool started, done;
-	void **items;
-	size_t n_items, cap_items;
-	calx__load_opt *loads;          /* calx_select_load / _load_path, in call order */
-	size_t n_loads, cap_loads;
-	calx__joined *joined;           /* the joins that load relationships (joined.c), or NULL */
-	bool buffered;                  /* select-in or joined: every row read into items, relationships loaded */
-	size_t pos;                     /* the next buffered item calx_select_next hands out */
-};
+#include "loading/select_int.h"
 
 calx_select *calx_select_new(calx_session *s, const calx_mapper_desc *md)
 {
@@ -67,6 +40,7 @@ void calx_select_free(calx_select *q)
 	calx__free(q->ast);
 	calx_expr_free(q->where);
 	calx__free(q->cols);
+	calx__select_free_clauses(q);
 	calx__free(q->order);
 	calx__free(q->items);
 	calx__free(q->loads);
@@ -74,7 +48,7 @@ void calx_select_free(calx_select *q)
 	calx__free(q);
 }
 
-static void builder_error(calx_select *q, int code, const char *msg)
+void calx__select_builder_error(calx_select *q, int code, const char *msg)
 {
 	if (!q->err.code)
 		calx_error_set(&q->err, code, "select %s: %s", q->m->desc->name, msg);
@@ -87,12 +61,12 @@ void calx_where(calx_select *q, calx_expr *e)
 		return;
 	}
 	if (!e) {
-		builder_error(q, CALX_ENOMEM, "out of memory building a where clause");
+		calx__select_builder_error(q, CALX_ENOMEM, "out of memory building a where clause");
 		return;
 	}
 	if (q->started) {
 		calx_expr_free(e);
-		builder_error(q, CALX_ESTATE, "calx_where after the select ran");
+		calx__select_builder_error(q, CALX_ESTATE, "calx_where after the select ran");
 		return;
 	}
 	if (!q->where) {
@@ -101,7 +75,7 @@ void calx_where(calx_select *q, calx_expr *e)
 	}
 	q->where = calx_and(q->where, e);
 	if (!q->where)
-		builder_error(q, CALX_ENOMEM, "out of memory building a where clause");
+		calx__select_builder_error(q, CALX_ENOMEM, "out of memory building a where clause");
 }
 
 void calx_order_by(calx_select *q, const calx_field_desc *col, calx_order dir)
@@ -109,14 +83,15 @@ void calx_order_by(calx_select *q, const calx_field_desc *col, calx_order dir)
 	if (!q)
 		return;
 	if (!col || col->owner != q->m->desc) {
-		builder_error(q, CALX_EINVAL, "order_by a column of another table (or NULL)");
+		calx__select_builder_error(q, CALX_EINVAL, "order_by a column of another table (or NULL)");
 		return;
 	}
 	if (calx__grow((void **)&q->order, &q->cap_order, q->n_order + 1, sizeof *q->order) != 0) {
-		builder_error(q, CALX_ENOMEM, "out of memory adding an order_by");
+		calx__select_builder_error(q, CALX_ENOMEM, "out of memory adding an order_by");
 		return;
 	}
 	q->order[q->n_order].col = col;
+	q->order[q->n_order].expr = NULL;
 	q->order[q->n_order++].dir = dir;
 }
 
@@ -125,7 +100,7 @@ void calx_limit(calx_select *q, int64_t n)
 	if (!q)
 		return;
 	if (n < 0)
-		builder_error(q, CALX_EINVAL, "negative limit");
+		calx__select_builder_error(q, CALX_EINVAL, "negative limit");
 	else
 		q->limit = n;
 }
@@ -135,7 +110,7 @@ void calx_offset(calx_select *q, int64_t n)
 	if (!q)
 		return;
 	if (n < 0)
-		builder_error(q, CALX_EINVAL, "negative offset");
+		calx__select_builder_error(q, CALX_EINVAL, "negative offset");
 	else
 		q->offset = n;
 }
@@ -150,7 +125,7 @@ static int build(calx_select *q, calx__ast *a, calx__node **out)
 		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
 	sel->kid[CALX__SEL_FROM] = t;
 	calx__node **tail = &sel->kid[CALX__SEL_COLS];
-	size_t n = q->cols ? q->n_cols : md->n_fields;
+	size_t n = q->exprs ? 0 : q->cols ? q->n_cols : md->n_fields;
 	for (size_t i = 0; i < n; i++) {
 		calx__node *col = calx__ast_field(a, t, q->cols ? q->cols[i] : &md->fields[i]);
 		if (!col)
@@ -159,12 +134,8 @@ static int build(calx_select *q, calx__ast *a, calx__node **out)
 		tail = &col->next;
 	}
 	int rc = q->where ? calx__expr_lower(q->where, a, t, md, &sel->kid[CALX__SEL_WHERE], &q->s->err) : CALX_OK;
-	if (rc != CALX_OK)
+	if (rc != CALX_OK || (rc = calx__select_clauses(q, a, sel, t)) != CALX_OK)
 		return rc;
-	for (size_t i = 0; i < q->n_order; i++)
-		calx__ast_append(&sel->kid[CALX__SEL_ORDER],
-		                 calx__ast_order(a, calx__ast_field(a, t, q->order[i].col),
-		                                 q->order[i].dir == CALX_DESC ? CALX__DESC : CALX__ASC));
 	if (q->limit >= 0)
 		sel->kid[CALX__SEL_LIMIT] = calx__ast_bind(a, calx_value_int(q->limit));
 	if (q->offset > 0)
@@ -193,7 +164,7 @@ static int start(calx_select *q)
 		return rc;
 	/* the tree lives as long as the select: PostgreSQL reads bound text at the first step */
 	calx__node *sel = NULL;
-	if (!q->cols && !q->joined)
+	if (!q->cols && !q->exprs && !q->joined)
 		rc = calx__joined_plan(s, q->m, q->loads, q->n_loads, &q->joined);
 	if (rc == CALX_OK && !q->ast && !(q->ast = calx__malloc(sizeof *q->ast)))
 		rc = calx__fail(s, CALX_ENOMEM, "out of memory building a select of %s", q->m->desc->name);
@@ -215,19 +186,20 @@ int calx_select_columns(calx_select *q, const calx_field_desc *const *cols, size
 {
 	if (!q)
 		return CALX_EINVAL;
-	if (q->started || !cols || !n) {
-		builder_error(q, CALX_EINVAL, "calx_select_columns needs columns, before the select runs");
+	if (q->started || !cols || !n || q->exprs) {
+		calx__select_builder_error(q, CALX_EINVAL,
+		                           "calx_select_columns needs columns, before the select runs, without calx_select_exprs");
 		return CALX_EINVAL;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!cols[i] || cols[i]->owner != q->m->desc) {
-			builder_error(q, CALX_EINVAL, "calx_select_columns: a column of another table (or NULL)");
+			calx__select_builder_error(q, CALX_EINVAL, "calx_select_columns: a column of another table (or NULL)");
 			return CALX_EINVAL;
 		}
 	}
 	const calx_field_desc **copy = calx__malloc(n * sizeof *copy);
 	if (!copy) {
-		builder_error(q, CALX_ENOMEM, "out of memory in calx_select_columns");
+		calx__select_builder_error(q, CALX_ENOMEM, "out of memory in calx_select_columns");
 		return CALX_ENOMEM;
 	}
 	memcpy(copy, cols, n * sizeof *copy);
@@ -265,12 +237,13 @@ int calx_select_next_values(calx_select *q, calx_value *vals)
 {
 	if (!q || !vals)
 		return CALX_EINVAL;
-	if (!q->cols)
-		return calx__fail(q->s, CALX_EINVAL, "select %s: call calx_select_columns first", q->m->desc->name);
+	if (!q->cols && !q->exprs)
+		return calx__fail(q->s, CALX_EINVAL, "select %s: call calx_select_columns or calx_select_exprs first",
+		                  q->m->desc->name);
 	int rc = step(q);
 	if (rc != CALX_ROW)
 		return rc;
-	for (size_t i = 0; i < q->n_cols; i++)
+	for (size_t i = 0, n = q->exprs ? q->n_exprs : q->n_cols; i < n; i++)
 		q->s->d->column(q->st->st, (unsigned)i, &vals[i]);
 	return CALX_ROW;
 }
@@ -298,11 +271,11 @@ int calx_select_load_path(calx_select *q, const calx_relationship_desc *const *p
 			m = m->rels[r - d->relationships].target;
 	}
 	if (bad) {
-		builder_error(q, CALX_EINVAL, bad);
+		calx__select_builder_error(q, CALX_EINVAL, bad);
 		return CALX_EINVAL;
 	}
 	if (calx__grow((void **)&q->loads, &q->cap_loads, q->n_loads + 1, sizeof *q->loads) != 0) {
-		builder_error(q, CALX_ENOMEM, "out of memory adding a loading option");
+		calx__select_builder_error(q, CALX_ENOMEM, "out of memory adding a loading option");
 		return CALX_ENOMEM;
 	}
 	calx__load_opt *o = &q->loads[q->n_loads++];
@@ -321,7 +294,7 @@ int calx_select_load(calx_select *q, const calx_relationship_desc *rel, calx_loa
 /* Does the select read every row before handing out the first (select-in, joined)? */
 static bool wants_buffer(const calx_select *q)
 {
-	return !q->cols && !q->buffered && !q->started &&
+	return !q->cols && !q->exprs && !q->buffered && !q->started &&
 	       (calx__selectin_wanted(q->m, q->loads, q->n_loads) || calx__joined_wanted(q->m, q->loads, q->n_loads));
 }
 
@@ -367,8 +340,8 @@ int calx_select_next(calx_select *q, void **out)
 	if (!q || !out)
 		return CALX_EINVAL;
 	*out = NULL;
-	if (q->cols)
-		return calx__fail(q->s, CALX_EINVAL, "select %s returns column tuples: use calx_select_next_values",
+	if (q->cols || q->exprs)
+		return calx__fail(q->s, CALX_EINVAL, "select %s returns rows of values: use calx_select_next_values",
 		                  q->m->desc->name);
 	int rc;
 	if (wants_buffer(q) && (rc = buffer_all(q)) != CALX_OK)

@@ -155,6 +155,14 @@ calx__node *calx__ast_cast(calx__ast *a, calx__node *x, const char *type)
 	return n;
 }
 
+calx__node *calx__ast_position(calx__ast *a, unsigned position)
+{
+	calx__node *n = node_of(a, CALX__N_POSITION, 0, position > 0 && position <= UINT16_MAX);
+	if (n)
+		n->flags = (uint16_t)position;
+	return n;
+}
+
 calx__node *calx__ast_count_star(calx__ast *a)
 {
 	calx__node *n = calx__ast_func(a, "count", NULL);

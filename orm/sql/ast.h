@@ -57,7 +57,8 @@ typedef enum calx__nk {
 	CALX__N_COLDEF,         /* name, type: desc (field) or kid[0] SCHEMA_SQL; DEFAULT kid[1] */
 	CALX__N_CONSTRAINT,     /* op; name; kid: cols, check, ref table, ref cols */
 	/* expressions, continued */
-	CALX__N_CAST            /* CAST(kid[0] AS name): name a type, a plain word ("bigint") */
+	CALX__N_CAST,           /* CAST(kid[0] AS name): name a type, a plain word ("bigint") */
+	CALX__N_POSITION        /* GROUP BY / ORDER BY the select list's item number `flags` (1-based) */
 } calx__nk;
 
 /* op of UNARY and BINARY nodes */
@@ -72,6 +73,8 @@ typedef enum calx__op {
 enum { CALX__JOIN_INNER = 1, CALX__JOIN_LEFT };
 enum { CALX__SET_UNION = 1, CALX__SET_UNION_ALL, CALX__SET_INTERSECT, CALX__SET_EXCEPT };
 enum { CALX__ASC = 1, CALX__DESC };
+/* an ORDER node's flags: NULLS FIRST / NULLS LAST (SQLite 3.30+, PostgreSQL) */
+enum { CALX__NULLS_FIRST = 1, CALX__NULLS_LAST = 2 };
 enum { CALX__DROP_TABLE = 1, CALX__DROP_INDEX };
 enum { CALX__ALTER_ADD_CONSTRAINT = 1, CALX__ALTER_DROP_CONSTRAINT };
 enum { CALX__TX_BEGIN = 1, CALX__TX_COMMIT, CALX__TX_ROLLBACK, CALX__TX_SAVEPOINT, CALX__TX_RELEASE,
@@ -163,6 +166,7 @@ calx__node *calx__ast_schema_sql(calx__ast *a, const char *sql);
 calx__node *calx__ast_func(calx__ast *a, const char *name, calx__node *args);
 calx__node *calx__ast_count_star(calx__ast *a);
 calx__node *calx__ast_cast(calx__ast *a, calx__node *x, const char *type);
+calx__node *calx__ast_position(calx__ast *a, unsigned position);
 calx__node *calx__ast_unary(calx__ast *a, calx__op op, calx__node *x);
 calx__node *calx__ast_binary(calx__ast *a, calx__op op, calx__node *l, calx__node *r);
 /* l LIKE pattern ESCAPE escape (escape may be NULL) */

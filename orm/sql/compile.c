@@ -52,8 +52,13 @@ static void order_and_page(calx__cc *c, const calx__node *order, const calx__nod
 	for (const calx__node *o = order; o; o = o->next) {
 		calx__buf_puts(&c->b, o == order ? " ORDER BY " : ", ");
 		calx__cc_expr(c, o->kind == CALX__N_ORDER ? o->kid[0] : o, false, depth + 1);
-		if (o->kind == CALX__N_ORDER)
+		if (o->kind == CALX__N_ORDER) {
 			calx__buf_puts(&c->b, o->op == CALX__DESC ? " DESC" : " ASC");
+			if (o->flags & CALX__NULLS_FIRST)
+				calx__buf_puts(&c->b, " NULLS FIRST");
+			else if (o->flags & CALX__NULLS_LAST)
+				calx__buf_puts(&c->b, " NULLS LAST");
+		}
 	}
 	unsigned style = c->d->version >= 2 ? c->d->limit_style : CALX_LIMIT_OFFSET;
 	if (style == CALX_LIMIT_FETCH) {

@@ -204,6 +204,13 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 			calx__cc_list(c, n->kid[0], depth + 1);
 		calx__buf_putc(&c->b, ')');
 		return;
+	case CALX__N_POSITION: {
+		/* a reference to a select-list item, not a value: PostgreSQL matches GROUP BY items by text */
+		char num[8];
+		snprintf(num, sizeof num, "%u", (unsigned)n->flags);
+		calx__buf_puts(&c->b, num);
+		return;
+	}
 	case CALX__N_CAST:
 		if (!plain_word(n->name)) {
 			calx__cc_fail(c, CALX_EINVAL, "a type name in CAST that is not a plain word");

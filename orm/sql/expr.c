@@ -276,7 +276,7 @@ int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_v
 }
 
 static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
-                 calx__node **out, unsigned depth, calx_error *err);
+                 calx__node **out, unsigned depth, unsigned flags, calx_error *err);
 
 typedef struct expr_list {
 	const calx_expr **p;
@@ -306,7 +306,7 @@ static bool list_push(expr_list *l, const calx_expr *e)
  * three-valued logic, so the grouping does not change the result.
  */
 static int lower_chain(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
-                       calx__node **out, unsigned depth, calx_error *err)
+                       calx__node **out, unsigned depth, unsigned flags, calx_error *err)
 {
 	expr_list todo = { 0 }, leaves = { 0 };
 	calx__node **nodes = NULL;
@@ -326,7 +326,7 @@ static int lower_chain(const calx_expr *e, calx__ast *a, const calx__node *from,
 	if (!(nodes = calx__malloc(leaves.n * sizeof *nodes)))
 		goto oom;
 	for (size_t i = 0; i < leaves.n; i++)
-		if ((rc = lower(leaves.p[i], a, from, m, &nodes[i], depth + 1, err)) != CALX_OK)
+		if ((rc = lower(leaves.p[i], a, from, m, &nodes[i], depth + 1, flags, err)) != CALX_OK)
 			goto done;
 	for (size_t k = leaves.n; k > 1;) {
 		size_t j = 0;
@@ -349,7 +349,7 @@ done:
 }
 
 static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
-                 calx__node **out, unsigned depth, calx_error *err)
+                 calx__node **out, unsigned depth, unsigned flags, calx_error *err)
 {
 	static const calx_value escape = { CALX_VALUE_TEXT, { .s = { "\\", 1 } } };
 	int rc;
@@ -362,13 +362,13 @@ static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const
 	if (e->bad)
 		return calx_error_set(err, CALX_EINVAL, "select %s: %s", m->name, e->bad);
 	if (e->op > CALX_OP_LIKE || (e->op >= CALX_OP_EQ && e->op <= CALX_OP_GE && e->a))
-		return calx__expr_lower_more(e, a, from, m, out, depth, err);
+		return calx__expr_lower_more(e, a, from, m, out, depth, flags, err);
 	switch (e->op) {
 	case CALX_OP_AND:
 	case CALX_OP_OR:
-		return lower_chain(e, a, from, m, out, depth, err);
+		return lower_chain(e, a, from, m, out, depth, flags, err);
 	case CALX_OP_NOT:
-		if ((rc = lower(e->a, a, from, m, &l, depth + 1, err)) != CALX_OK)
+		if ((rc = lower(e->a, a, from, m, &l, depth + 1, flags, err)) != CALX_OK)
 			return rc;
 		*out = calx__ast_unary(a, CALX__OP_NOT, l);
 		break;
@@ -406,6 +406,12 @@ static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const
 int calx__expr_lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
                      calx__node **out, calx_error *err)
 {
-	return lower(e, a, from, m, out, 0, err);
+	return lower(e, a, from, m, out, 0, 0, err);
+}
+
+int calx__expr_lower_having(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+                            calx__node **out, calx_error *err)
+{
+	return lower(e, a, from, m, out, 0, CALX__EXPR_AGGREGATES, err);
 }
 

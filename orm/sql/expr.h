@@ -35,8 +35,34 @@ int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_v
  * language's first step (IN, BETWEEN, ILIKE, calx_cmp over expressions),
  * lowered as expr.c lowers the rest.
  */
+#define CALX__EXPR_AGGREGATES 1u     /* flags: aggregates allowed (select list, HAVING, ORDER BY of a select) */
 int calx__expr_lower_more(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
-                          calx__node **out, unsigned depth, calx_error *err);
+                          calx__node **out, unsigned depth, unsigned flags, calx_error *err);
+
+/* A condition where aggregates may appear: HAVING. */
+int calx__expr_lower_having(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+                            calx__node **out, calx_error *err);
+
+/*
+ * expr_value.c: a value expression (calx_col, calx_lit, arithmetic,
+ * aggregates when flags allow) as a select column, GROUP BY or ORDER BY
+ * item. *aggregate: whether an aggregate is in it.
+ */
+int calx__expr_lower_value(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+                           unsigned flags, calx__node **out, bool *aggregate, calx_error *err);
+/*
+ * In a grouped select: is every column of e outside an aggregate inside
+ * one of the GROUP BY expressions groups[0..n) (the same expression, or a
+ * part equal to one)? A part equal to a GROUP BY item that holds a bound
+ * value counts only as the whole of e, when top_ok (a select-list item,
+ * grouped by its position): PostgreSQL compares GROUP BY items with the
+ * rest by their text, where the value's parameter number differs.
+ */
+bool calx__expr_grouped(const calx_expr *e, calx_expr *const *groups, size_t n, bool top_ok);
+/* The same tree (operators, columns, values)? */
+bool calx__expr_same(const calx_expr *x, const calx_expr *y);
+/* Is a bound value anywhere in e? */
+bool calx__expr_has_value(const calx_expr *e);
 
 
 /*

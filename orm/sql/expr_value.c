@@ -25,9 +25,27 @@
 #include "sql/expr.h"
 #include "mapping/value.h"
 
-typedef enum kind { K_ANY, K_NUM, K_TEXT, K_BYTES } kind;
+/* Numbers come in three kinds, which mix: the result of sum and avg depends on them. */
+typedef enum kind { K_ANY, K_INT, K_REAL, K_DEC, K_TEXT, K_BYTES } kind;
 
-static const char *const kind_names[] = { "NULL", "a number", "text", "bytes" };
+static const char *const kind_names[] = { "NULL", "a number", "a number", "a number", "text", "bytes" };
+
+static bool is_num(kind k)
+{
+	return k == K_INT || k == K_REAL || k == K_DEC;
+}
+
+/* The kind of a OP b for numbers: integers stay integers; a real makes a real; a decimal a decimal. */
+static kind num_result(kind a, kind b)
+{
+	if (a == K_ANY)
+		return b == K_ANY ? K_INT : b;
+	if (b == K_ANY)
+		return a;
+	if (a == K_REAL || b == K_REAL)
+		return K_REAL;
+	return a == K_DEC || b == K_DEC ? K_DEC : K_INT;
+}
 
 static calx_expr *node(calx_op op)
 {
@@ -160,6 +178,16 @@ calx_expr *calx_coalesce(calx_expr *a, calx_expr *b) { return over(CALX_OP_COALE
 calx_expr *calx_lower(calx_expr *a) { return over(CALX_OP_LOWER, a, NULL, false); }
 calx_expr *calx_upper(calx_expr *a) { return over(CALX_OP_UPPER, a, NULL, false); }
 calx_expr *calx_length(calx_expr *a) { return over(CALX_OP_LENGTH, a, NULL, false); }
+calx_expr *calx_count(calx_expr *a) { return over(CALX_OP_COUNT, a, NULL, false); }
+calx_expr *calx_sum(calx_expr *a) { return over(CALX_OP_SUM, a, NULL, false); }
+calx_expr *calx_avg(calx_expr *a) { return over(CALX_OP_AVG, a, NULL, false); }
+calx_expr *calx_min(calx_expr *a) { return over(CALX_OP_MIN, a, NULL, false); }
+calx_expr *calx_max(calx_expr *a) { return over(CALX_OP_MAX, a, NULL, false); }
+
+calx_expr *calx_count_star(void)
+{
+	return node(CALX_OP_COUNT_STAR);
+}
 
 /* --- lowering ------------------------------------------------------------ */
 
@@ -168,6 +196,9 @@ typedef struct low {
 	const calx__node *from;
 	const calx_mapper_desc *m;
 	calx_error *err;
+	unsigned flags;         /* CALX__EXPR_AGGREGATES */
+	bool saw_aggregate;
+	bool in_aggregate;      /* lowering an aggregate's operand: no aggregate inside another */
 } low;
 
 static bool is_numeric_type(const char *t)
@@ -181,14 +212,17 @@ static kind kind_of_column(const calx_field_desc *f)
 	case CALX_CTYPE_STRING:
 	case CALX_CTYPE_CHARARRAY:
 		/* a char * holding a decimal: a number to SQL */
-		return is_numeric_type(f->sql_type) ? K_NUM : K_TEXT;
+		return is_numeric_type(f->sql_type) ? K_DEC : K_TEXT;
 	case CALX_CTYPE_CHAR:
 		return K_TEXT;
 	case CALX_CTYPE_BYTEARRAY:
 	case CALX_CTYPE_BYTES:
 		return K_BYTES;
+	case CALX_CTYPE_FLOAT:
+	case CALX_CTYPE_DOUBLE:
+		return K_REAL;
 	default:
-		return K_NUM;
+		return K_INT;
 	}
 }
 
@@ -216,8 +250,14 @@ static int lower_bound(low *l, const calx_value *v, calx__node **out, kind *k)
 	case CALX_VALUE_NULL:
 		*k = K_ANY;
 		break;
+	case CALX_VALUE_REAL:
+		*k = K_REAL;
+		break;
+	case CALX_VALUE_NUMERIC:
+		*k = K_DEC;
+		break;
 	default:
-		*k = K_NUM;
+		*k = K_INT;
 		break;
 	}
 	calx__node *b = calx__ast_bind(l->a, *v);
@@ -228,7 +268,61 @@ static int lower_bound(low *l, const calx_value *v, calx__node **out, kind *k)
 
 static bool fits(kind a, kind b)
 {
-	return a == K_ANY || b == K_ANY || a == b;
+	return a == K_ANY || b == K_ANY || a == b || (is_num(a) && is_num(b));
+}
+
+static int lower_value(low *l, const calx_expr *e, calx__node **out, kind *k, bool *col, unsigned depth);
+
+/*
+ * count(*), count(x), sum, avg, min, max. sum of integers and avg of
+ * integers or reals are cast (bigint, float8), so both dialects hand back
+ * the same kind: PostgreSQL's sum(bigint) and avg are NUMERIC, SQLite's
+ * avg a REAL.
+ */
+static int lower_aggregate(low *l, const calx_expr *e, calx__node **out, kind *k, unsigned depth)
+{
+	static const char *const names[] = { "count", "count", "sum", "avg", "min", "max" };
+	if (!(l->flags & CALX__EXPR_AGGREGATES))
+		return fail(l, CALX_EINVAL, "an aggregate in WHERE or GROUP BY: use calx_having");
+	if (l->in_aggregate)
+		return fail(l, CALX_EINVAL, "an aggregate inside an aggregate");
+	l->saw_aggregate = true;
+	const char *name = names[e->op - CALX_OP_COUNT_STAR];
+	if (e->op == CALX_OP_COUNT_STAR) {
+		*k = K_INT;
+		*out = calx__ast_count_star(l->a);
+		return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
+	}
+	calx__node *x;
+	kind ka;
+	bool ca;
+	l->in_aggregate = true;
+	int rc = lower_value(l, e->a, &x, &ka, &ca, depth + 1);
+	l->in_aggregate = false;
+	if (rc != CALX_OK)
+		return rc;
+	if (!ca)
+		return fail(l, CALX_EINVAL, "an aggregate of values only: compute it in C");
+	const char *cast = NULL;
+	switch (e->op) {
+	case CALX_OP_COUNT:
+		*k = K_INT;
+		break;
+	case CALX_OP_SUM:
+	case CALX_OP_AVG:
+		if (!is_num(ka))
+			return calx_error_set(l->err, CALX_ETYPE, "select %s: %s of %s", l->m->name, name, kind_names[ka]);
+		*k = e->op == CALX_OP_SUM ? ka : ka == K_DEC ? K_DEC : K_REAL;
+		cast = *k == K_INT ? "bigint" : *k == K_REAL ? "float8" : NULL;
+		break;
+	default:
+		*k = ka;
+		break;
+	}
+	*out = calx__ast_func(l->a, name, x);
+	if (cast && *out)
+		*out = calx__ast_cast(l->a, *out, cast);
+	return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
 }
 
 /* A value expression: its tree, its kind, whether a column is in it. */
@@ -263,11 +357,17 @@ static int lower_value(low *l, const calx_expr *e, calx__node **out, kind *k, bo
 			return rc;
 		return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
 	}
+	if (e->op >= CALX_OP_COUNT_STAR && e->op <= CALX_OP_MAX) {
+		*col = true;    /* an aggregate reads rows: not a value to compute in C */
+		return lower_aggregate(l, e, out, k, depth);
+	}
 	size_t i = 0;
 	while (i < sizeof ops / sizeof ops[0] && ops[i].op != e->op)
 		i++;
 	if (i == sizeof ops / sizeof ops[0])
 		return fail(l, CALX_EINVAL, "a condition where a value was expected (calx_col, calx_lit, calx_add, ...)");
+	if (!e->a || (e->op != CALX_OP_LOWER && e->op != CALX_OP_UPPER && e->op != CALX_OP_LENGTH && !e->b))
+		return fail(l, CALX_EINVAL, "an expression without its operands");
 	calx__node *x, *y = NULL;
 	kind ka, kb = K_ANY;
 	bool ca, cb = false;
@@ -292,19 +392,21 @@ static int lower_value(low *l, const calx_expr *e, calx__node **out, kind *k, bo
 	case CALX_OP_LENGTH:
 		if (ka != K_TEXT && ka != K_BYTES)
 			return calx_error_set(l->err, CALX_ETYPE, "select %s: length of %s", l->m->name, kind_names[ka]);
-		*k = K_NUM;
+		*k = K_INT;
 		break;
 	case CALX_OP_COALESCE:
 		if (!fits(ka, kb))
 			return calx_error_set(l->err, CALX_ETYPE, "select %s: coalesce of %s and %s", l->m->name,
 			                      kind_names[ka], kind_names[kb]);
 		*k = ka != K_ANY ? ka : kb;
+		if (is_num(ka) && is_num(kb))
+			*k = num_result(ka, kb);
 		break;
 	default:
-		if ((ka != K_NUM && ka != K_ANY) || (kb != K_NUM && kb != K_ANY))
+		if ((!is_num(ka) && ka != K_ANY) || (!is_num(kb) && kb != K_ANY))
 			return calx_error_set(l->err, CALX_ETYPE, "select %s: arithmetic on %s", l->m->name,
-			                      kind_names[ka != K_NUM && ka != K_ANY ? ka : kb]);
-		*k = K_NUM;
+			                      kind_names[!is_num(ka) && ka != K_ANY ? ka : kb]);
+		*k = num_result(ka, kb);
 		break;
 	}
 	if (ops[i].func) {
@@ -422,10 +524,76 @@ static int lower_ilike(low *l, const calx_expr *e, calx__node **out)
 	return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
 }
 
-int calx__expr_lower_more(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
-                          calx__node **out, unsigned depth, calx_error *err)
+int calx__expr_lower_value(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+                           unsigned flags, calx__node **out, bool *aggregate, calx_error *err)
 {
-	low l = { a, from, m, err };
+	low l = { a, from, m, err, flags, false, false };
+	kind k;
+	bool col;
+	int rc = lower_value(&l, e, out, &k, &col, 0);
+	if (rc == CALX_OK && !col)
+		rc = fail(&l, CALX_EINVAL, "a select of values only: compute it in C");
+	*aggregate = l.saw_aggregate;
+	return rc;
+}
+
+/* Same tree: operator, column, value, operands. */
+static bool same_expr(const calx_expr *x, const calx_expr *y)
+{
+	if (x == y)
+		return true;
+	if (!x || !y || x->op != y->op || x->col != y->col || x->n_list || y->n_list)
+		return false;
+	if (x->op == CALX_OP_VALUE) {
+		if (x->v.kind != y->v.kind)
+			return false;
+		switch (x->v.kind) {
+		case CALX_VALUE_INT: if (x->v.u.i != y->v.u.i) return false; break;
+		case CALX_VALUE_REAL: if (x->v.u.d != y->v.u.d) return false; break;
+		case CALX_VALUE_NULL: break;
+		default:
+			if (x->v.u.s.n != y->v.u.s.n || memcmp(x->v.u.s.p, y->v.u.s.p, x->v.u.s.n))
+				return false;
+		}
+	}
+	return same_expr(x->a, y->a) && same_expr(x->b, y->b);
+}
+
+bool calx__expr_has_value(const calx_expr *e)
+{
+	if (!e)
+		return false;
+	if (e->op == CALX_OP_VALUE || e->n_list || (e->col && e->op != CALX_OP_COLUMN))
+		return true;    /* a bound value, or a condition of a column against one */
+	return calx__expr_has_value(e->a) || calx__expr_has_value(e->b);
+}
+
+static bool grouped_at(const calx_expr *e, calx_expr *const *groups, size_t n, bool top)
+{
+	if (!e || e->op == CALX_OP_VALUE || (e->op >= CALX_OP_COUNT_STAR && e->op <= CALX_OP_MAX))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (same_expr(e, groups[i]))
+			return top || !calx__expr_has_value(groups[i]);
+	if (e->op == CALX_OP_COLUMN || e->col)
+		return false;   /* a column (or a condition on one) no GROUP BY item covers */
+	return grouped_at(e->a, groups, n, false) && grouped_at(e->b, groups, n, false);
+}
+
+bool calx__expr_grouped(const calx_expr *e, calx_expr *const *groups, size_t n, bool top_ok)
+{
+	return grouped_at(e, groups, n, top_ok);
+}
+
+bool calx__expr_same(const calx_expr *x, const calx_expr *y)
+{
+	return same_expr(x, y);
+}
+
+int calx__expr_lower_more(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+                          calx__node **out, unsigned depth, unsigned flags, calx_error *err)
+{
+	low l = { a, from, m, err, flags, false, false };
 	*out = NULL;
 	switch (e->op) {
 	case CALX_OP_IN:

@@ -1,0 +1,66 @@
+/*
+ * Internal to orm/loading/: the select's state, shared by select.c (the
+ * select of objects, its where, order, paging and loading) and
+ * select_clauses.c (value expressions, grouping, the other endings).
+ */
+#ifndef CALX_ORM_LOADING_SELECT_INT_H
+#define CALX_ORM_LOADING_SELECT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "calx/calx.h"
+#include "session/session.h"
+#include "sql/ast.h"
+#include "loading/selectin.h"
+#include "loading/joined.h"
+
+typedef struct order_item {
+	const calx_field_desc *col;     /* calx_order_by */
+	calx_expr *expr;                /* calx_order_by_expr (owned), or NULL */
+	calx_order dir;                 /* with CALX_NULLS_FIRST / _LAST bits */
+} order_item;
+
+struct calx_select {
+	calx_session *s;
+	const calx__mapper *m;
+	calx_expr *where;
+	order_item *order;
+	size_t n_order, cap_order;
+	int64_t limit;                  /* -1: none */
+	int64_t offset;
+	calx_error err;                 /* a builder error, reported when run */
+	calx__stmt *st;
+	calx__ast *ast;                 /* the statement's tree, from the first run until freed */
+	const calx_field_desc **cols;   /* column tuples, or NULL for objects */
+	size_t n_cols;
+	bool started, done;
+	void **items;
+	size_t n_items, cap_items;
+	calx__load_opt *loads;          /* calx_select_load / _load_path, in call order */
+	size_t n_loads, cap_loads;
+	calx__joined *joined;           /* the joins that load relationships (joined.c), or NULL */
+	bool buffered;                  /* select-in or joined: every row read into items, relationships loaded */
+	size_t pos;                     /* the next buffered item calx_select_next hands out */
+	/* select_clauses.c */
+	calx_expr **exprs;              /* calx_select_exprs: rows of values, or NULL */
+	size_t n_exprs;
+	calx_expr **group;              /* GROUP BY items */
+	size_t n_group, cap_group;
+	calx_expr *having;
+	bool distinct;
+	calx_value scalar_kept;         /* calx_select_scalar's value, owned */
+};
+
+/* Record the first builder error, reported when the select runs. */
+void calx__select_builder_error(calx_select *q, int code, const char *msg);
+
+/*
+ * The select list of values, DISTINCT, GROUP BY, HAVING and ORDER BY of q
+ * into sel (from t), with the grouping checked; an error in the session.
+ */
+int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, calx__node *t);
+/* What select_clauses.c's calls gave q, freed with it. */
+void calx__select_free_clauses(calx_select *q);
+
+#endif
