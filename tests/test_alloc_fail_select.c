@@ -3,7 +3,7 @@
  * copied into the node, LIKE, IS NULL, AND/OR/NOT; IN lists, BETWEEN,
  * ILIKE, arithmetic and coalesce), a grouped select of values with
  * HAVING and ORDER BY an aggregate, DISTINCT, scalar, first and
- * one_or_none, a chain of 48 ORed
+ * one_or_none, joins (an outer join with calx_join_on, an inner one), a chain of 48 ORed
  * conditions (a list grown past its first block, a syntax tree beyond its
  * inline block), order by several columns, limit and offset, column tuples,
  * select_one, the same select again from the statement caches, and
@@ -183,6 +183,37 @@ static int grouped(calx_session *s)
 	return rc;
 }
 
+/* Users LEFT JOIN their addresses (none), and addresses JOIN users: ann has 0; no address rows */
+static int joined(calx_session *s)
+{
+	calx_select *q = calx_select_new(s, &user_mapper);
+	if (!q)
+		return calx_session_errcode(s);
+	calx_from *a = calx_outerjoin(q, &address_mapper, NULL);
+	calx_join_on(a, calx_cmp(CALX_OP_EQ, calx_col_of(a, ADDRESS_USER_ID), calx_col(USER_ID)));
+	calx_expr *cols[] = { calx_col(USER_NAME), calx_count(calx_col_of(a, ADDRESS_ID)) };
+	int rc = calx_select_exprs(q, cols, 2);
+	calx_group_by(q, calx_col(USER_NAME));
+	calx_order_by(q, USER_NAME, CALX_ASC);
+	calx_value v[2];
+	if (rc == CALX_OK && (rc = calx_select_next_values(q, v)) == CALX_ROW)
+		rc = v[0].u.s.n == 3 && memcmp(v[0].u.s.p, "ann", 3) == 0 && v[1].u.i == 0 ? CALX_OK : CALX_EINVAL;
+	else if (rc == CALX_DONE)
+		rc = CALX_EINVAL;
+	calx_select_free(q);
+	if (rc != CALX_OK)
+		return rc;
+	if (!(q = calx_select_new(s, &address_mapper)))
+		return calx_session_errcode(s);
+	calx_join(q, &user_mapper, calx_cmp(CALX_OP_EQ, calx_col(USER_ID), calx_col(ADDRESS_USER_ID)));
+	calx_where(q, calx_eq(USER_NAME, "ann"));
+	void **rows;
+	size_t n;
+	rc = calx_select_all(q, &rows, &n);
+	calx_select_free(q);
+	return rc == CALX_OK && n != 0 ? CALX_EINVAL : rc;
+}
+
 /* select_one: one row, then more than one; a comparison that is not one is refused when it runs */
 static int one_and_refused(calx_session *s)
 {
@@ -221,7 +252,7 @@ static int selects(calx_engine *eng, calx_registry *reg)
 		goto done;
 	/* the second filtered select's SQL comes from the caches */
 	if ((rc = filtered(s)) != CALX_OK || (rc = long_chain(s)) != CALX_OK || (rc = tuple(s)) != CALX_OK ||
-	    (rc = expressions(s)) != CALX_OK || (rc = grouped(s)) != CALX_OK ||
+	    (rc = expressions(s)) != CALX_OK || (rc = grouped(s)) != CALX_OK || (rc = joined(s)) != CALX_OK ||
 	    (rc = one_and_refused(s)) != CALX_OK || (rc = filtered(s)) != CALX_OK)
 		goto done;
 done:

@@ -107,6 +107,39 @@ int calx_select_one_or_none(calx_select *q, void **out);
 int calx_select_scalar(calx_select *q, calx_value *out);
 
 /*
+ * Joins. A select of objects still returns its own struct's objects (a
+ * row per match: an object joined to three rows comes three times, the
+ * same pointer); joins filter and order them, and bring other tables'
+ * columns into a select of values (calx_select_exprs).
+ * - calx_join(q, &album_mapper, on): INNER JOIN album ON on (owned);
+ *   calx_outerjoin: LEFT OUTER JOIN. The ON condition may name the tables
+ *   joined so far and this one. calx_join_on(f, cond) ANDs a condition to
+ *   a join's ON: for a table joined to itself, whose handle the condition
+ *   needs (on NULL at calx_join, then calx_join_on), or to narrow a join
+ *   along a relationship.
+ * - calx_join_rel(q, from, rel): along relationship rel of from's struct
+ *   (from NULL: the select's own), ON its foreign key; a many-to-many
+ *   joins its secondary table, then the target. calx_outerjoin_rel: LEFT.
+ * Every joined table gets an alias of its own. calx_col(COL) names COL in
+ * the one table of the select that maps COL's struct (the select's own
+ * first); a struct joined twice (employee to manager) needs
+ * calx_col_of(from, COL), and calx_select_from(q) is the select's own
+ * table for it. A column of a table not in the select is CALX_EINVAL when
+ * the select runs. At most 32 joins. Joined loading
+ * (CALX_LOAD_JOINED) does not combine with calx_join: use select-in.
+ * The calx_from handles belong to the select (NULL when memory ran out:
+ * the select reports it when it runs).
+ */
+typedef struct calx_from calx_from;
+calx_from *calx_select_from(calx_select *q);
+calx_from *calx_join(calx_select *q, const calx_mapper_desc *m, calx_expr *on);
+calx_from *calx_outerjoin(calx_select *q, const calx_mapper_desc *m, calx_expr *on);
+calx_from *calx_join_rel(calx_select *q, const calx_from *from, const calx_relationship_desc *rel);
+calx_from *calx_outerjoin_rel(calx_select *q, const calx_from *from, const calx_relationship_desc *rel);
+void calx_join_on(calx_from *f, calx_expr *on);
+calx_expr *calx_col_of(const calx_from *f, const calx_field_desc *col);
+
+/*
  * Loading strategies per select (calx/related.h for the relationships).
  * CALX_LOAD_JOINED loads the relationship in the select's own statement
  * instead: the target's table by LEFT OUTER JOIN (aliased), each parent

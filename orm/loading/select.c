@@ -41,6 +41,7 @@ void calx_select_free(calx_select *q)
 	calx_expr_free(q->where);
 	calx__free(q->cols);
 	calx__select_free_clauses(q);
+	calx__select_free_joins(q);
 	calx__free(q->order);
 	calx__free(q->items);
 	calx__free(q->loads);
@@ -82,8 +83,8 @@ void calx_order_by(calx_select *q, const calx_field_desc *col, calx_order dir)
 {
 	if (!q)
 		return;
-	if (!col || col->owner != q->m->desc) {
-		calx__select_builder_error(q, CALX_EINVAL, "order_by a column of another table (or NULL)");
+	if (!col) {
+		calx__select_builder_error(q, CALX_EINVAL, "order_by a NULL column");
 		return;
 	}
 	if (calx__grow((void **)&q->order, &q->cap_order, q->n_order + 1, sizeof *q->order) != 0) {
@@ -123,7 +124,10 @@ static int build(calx_select *q, calx__ast *a, calx__node **out)
 	calx__node *sel = calx__ast_select(a), *t = calx__ast_mapper_table(a, md, NULL);
 	if (!sel || !t)
 		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
-	sel->kid[CALX__SEL_FROM] = t;
+	calx__scope sc;
+	int rc = calx__select_joins(q, a, t, &sel->kid[CALX__SEL_FROM], &sc);
+	if (rc != CALX_OK)
+		return rc;
 	calx__node **tail = &sel->kid[CALX__SEL_COLS];
 	size_t n = q->exprs ? 0 : q->cols ? q->n_cols : md->n_fields;
 	for (size_t i = 0; i < n; i++) {
@@ -133,8 +137,9 @@ static int build(calx_select *q, calx__ast *a, calx__node **out)
 		*tail = col;
 		tail = &col->next;
 	}
-	int rc = q->where ? calx__expr_lower(q->where, a, t, md, &sel->kid[CALX__SEL_WHERE], &q->s->err) : CALX_OK;
-	if (rc != CALX_OK || (rc = calx__select_clauses(q, a, sel, t)) != CALX_OK)
+	if (q->where && (rc = calx__expr_lower(q->where, a, &sc, &sel->kid[CALX__SEL_WHERE], &q->s->err)) != CALX_OK)
+		return rc;
+	if ((rc = calx__select_clauses(q, a, sel, &sc)) != CALX_OK)
 		return rc;
 	if (q->limit >= 0)
 		sel->kid[CALX__SEL_LIMIT] = calx__ast_bind(a, calx_value_int(q->limit));
@@ -166,6 +171,9 @@ static int start(calx_select *q)
 	calx__node *sel = NULL;
 	if (!q->cols && !q->exprs && !q->joined)
 		rc = calx__joined_plan(s, q->m, q->loads, q->n_loads, &q->joined);
+	if (rc == CALX_OK && q->joined && q->n_joins)
+		rc = calx__fail(s, CALX_EINVAL, "select %s: relationships loading joined and calx_join in one select: "
+		                "load them select-in", q->m->desc->name);
 	if (rc == CALX_OK && !q->ast && !(q->ast = calx__malloc(sizeof *q->ast)))
 		rc = calx__fail(s, CALX_ENOMEM, "out of memory building a select of %s", q->m->desc->name);
 	if (rc == CALX_OK) {

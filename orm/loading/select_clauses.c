@@ -171,7 +171,7 @@ static size_t position(const calx_select *q, const calx_expr *e)
 	return 0;
 }
 
-int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, calx__node *t)
+int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, const calx__scope *sc)
 {
 	const calx_mapper_desc *md = q->m->desc;
 	calx_error *err = &q->s->err;
@@ -179,7 +179,7 @@ int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, calx__no
 	int rc;
 	calx__node *x, **tail = &sel->kid[CALX__SEL_COLS];
 	for (size_t i = 0; i < q->n_exprs; i++) {
-		if ((rc = calx__expr_lower_value(q->exprs[i], a, t, md, CALX__EXPR_AGGREGATES, &x, &agg, err)) != CALX_OK)
+		if ((rc = calx__expr_lower_value(q->exprs[i], a, sc, CALX__EXPR_AGGREGATES, &x, &agg, err)) != CALX_OK)
 			return rc;
 		grouped = grouped || agg;
 		*tail = x;
@@ -194,7 +194,7 @@ int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, calx__no
 			return calx_error_set(err, CALX_EINVAL,
 			                      "select %s: a calx_group_by item holding a value must also be in "
 			                      "calx_select_exprs (it is grouped by its position there)", md->name);
-		} else if ((rc = calx__expr_lower_value(q->group[i], a, t, md, 0, &x, &agg, err)) != CALX_OK) {
+		} else if ((rc = calx__expr_lower_value(q->group[i], a, sc, 0, &x, &agg, err)) != CALX_OK) {
 			return rc;
 		}
 		if (!x)
@@ -203,7 +203,7 @@ int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, calx__no
 		tail = &x->next;
 	}
 	if (q->having) {
-		if ((rc = calx__expr_lower_having(q->having, a, t, md, &sel->kid[CALX__SEL_HAVING], err)) != CALX_OK)
+		if ((rc = calx__expr_lower_having(q->having, a, sc, &sel->kid[CALX__SEL_HAVING], err)) != CALX_OK)
 			return rc;
 		grouped = true;
 	}
@@ -214,11 +214,11 @@ int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, calx__no
 		if (at) {
 			x = calx__ast_position(a, (unsigned)at);
 		} else if (o->expr) {
-			if ((rc = calx__expr_lower_value(o->expr, a, t, md, grouped ? CALX__EXPR_AGGREGATES : 0, &x, &agg,
+			if ((rc = calx__expr_lower_value(o->expr, a, sc, grouped ? CALX__EXPR_AGGREGATES : 0, &x, &agg,
 			                                 err)) != CALX_OK)
 				return rc;
-		} else {
-			x = calx__ast_field(a, t, o->col);
+		} else if ((rc = calx__expr_field(sc, a, o->col, NULL, &x, err)) != CALX_OK) {
+			return rc;
 		}
 		calx__node *item = calx__ast_order(a, x, o->dir & CALX_DESC ? CALX__DESC : CALX__ASC);
 		if (!item)

@@ -14,6 +14,22 @@
 #include "sql/ast.h"
 #include "loading/selectin.h"
 #include "loading/joined.h"
+#include "sql/expr.h"
+
+/* At most this many calx_join / calx_join_rel in one select. */
+#define CALX__SELECT_JOINS 32
+
+/* A table in a select: its own (index 0, q->self) or one joined to it. */
+struct calx_from {
+	calx_select *q;
+	const calx_mapper_desc *m;
+	unsigned index;                         /* 0: the select's own; 1..: the join's number */
+	bool outer;                             /* LEFT OUTER JOIN */
+	calx_expr *on;                          /* calx_join's condition (owned), or NULL */
+	const calx_relationship_desc *rel;      /* calx_join_rel's relationship, or NULL */
+	const struct calx_from *parent;         /* the table rel is a relationship of */
+	char alias[16], sec_alias[24];          /* "calx_t<index>", and a many-to-many's association table */
+};
 
 typedef struct order_item {
 	const calx_field_desc *col;     /* calx_order_by */
@@ -50,6 +66,10 @@ struct calx_select {
 	calx_expr *having;
 	bool distinct;
 	calx_value scalar_kept;         /* calx_select_scalar's value, owned */
+	/* select_join.c */
+	struct calx_from self;          /* the select's own table, for calx_col_of */
+	struct calx_from **joins;
+	size_t n_joins, cap_joins;
 };
 
 /* Record the first builder error, reported when the select runs. */
@@ -59,7 +79,15 @@ void calx__select_builder_error(calx_select *q, int code, const char *msg);
  * The select list of values, DISTINCT, GROUP BY, HAVING and ORDER BY of q
  * into sel (from t), with the grouping checked; an error in the session.
  */
-int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, calx__node *t);
+int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, const struct calx__scope *sc);
+
+/*
+ * select_join.c: the FROM of q (its table t, then the joins) into
+ * *from_out, and the scope its expressions resolve columns in (entries
+ * in a's arena). An error in the session.
+ */
+int calx__select_joins(calx_select *q, calx__ast *a, calx__node *t, calx__node **from_out, struct calx__scope *sc);
+void calx__select_free_joins(calx_select *q);
 /* What select_clauses.c's calls gave q, freed with it. */
 void calx__select_free_clauses(calx_select *q);
 

@@ -163,14 +163,35 @@ void calx_expr_free(calx_expr *e)
 	}
 }
 
-int calx__expr_check_column(const calx_field_desc *col, const calx_mapper_desc *m, calx_error *err)
+int calx__expr_field(const calx__scope *sc, calx__ast *a, const calx_field_desc *col, const void *src,
+                     calx__node **out, calx_error *err)
 {
+	const calx_mapper_desc *m = sc->m;
+	const calx__scope_entry *hit = NULL;
+	*out = NULL;
 	if (!col)
 		return calx_error_set(err, CALX_EINVAL, "select %s: a condition has a NULL column", m->name);
-	if (col->owner != m)
-		return calx_error_set(err, CALX_EINVAL, "select %s: column %s.%s is not a column of \"%s\"", m->name,
-		                      col->owner ? col->owner->name : "?", col->name, m->table);
-	return CALX_OK;
+	for (size_t i = 0; i < sc->n && !hit; i++) {
+		const calx__scope_entry *x = &sc->entries[i];
+		if (src ? x->handle == src : x->m == col->owner) {
+			hit = x;
+			/* the select's own table first; a struct joined twice needs calx_col_of */
+			for (size_t j = i + 1; !src && i > 0 && j < sc->n; j++)
+				if (sc->entries[j].m == col->owner)
+					return calx_error_set(err, CALX_EINVAL,
+					                      "select %s: %s.%s names a table joined more than once: use "
+					                      "calx_col_of", m->name, col->owner->name, col->name);
+		}
+	}
+	if (hit && hit->m != col->owner)
+		return calx_error_set(err, CALX_EINVAL, "select %s: calx_col_of a %s with a column of %s", m->name,
+		                      hit->m->name, col->owner ? col->owner->name : "?");
+	if (!hit)
+		return calx_error_set(err, CALX_EINVAL, "select %s: column %s.%s is not a column of \"%s\"%s", m->name,
+		                      col->owner ? col->owner->name : "?", col->name, m->table,
+		                      sc->n > 1 ? " or of a table joined to it" : "");
+	*out = calx__ast_field(a, hit->node, col);
+	return *out ? CALX_OK : calx_error_set(err, CALX_ENOMEM, "out of memory building a select");
 }
 
 /*
@@ -275,7 +296,7 @@ int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_v
 	}
 }
 
-static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+static int lower(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                  calx__node **out, unsigned depth, unsigned flags, calx_error *err);
 
 typedef struct expr_list {
@@ -305,7 +326,7 @@ static bool list_push(expr_list *l, const calx_expr *e)
  * than 1000, SQLITE_MAX_EXPR_DEPTH). AND and OR are associative in SQL's
  * three-valued logic, so the grouping does not change the result.
  */
-static int lower_chain(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+static int lower_chain(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                        calx__node **out, unsigned depth, unsigned flags, calx_error *err)
 {
 	expr_list todo = { 0 }, leaves = { 0 };
@@ -326,7 +347,7 @@ static int lower_chain(const calx_expr *e, calx__ast *a, const calx__node *from,
 	if (!(nodes = calx__malloc(leaves.n * sizeof *nodes)))
 		goto oom;
 	for (size_t i = 0; i < leaves.n; i++)
-		if ((rc = lower(leaves.p[i], a, from, m, &nodes[i], depth + 1, flags, err)) != CALX_OK)
+		if ((rc = lower(leaves.p[i], a, sc, &nodes[i], depth + 1, flags, err)) != CALX_OK)
 			goto done;
 	for (size_t k = leaves.n; k > 1;) {
 		size_t j = 0;
@@ -348,10 +369,11 @@ done:
 	return rc;
 }
 
-static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+static int lower(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                  calx__node **out, unsigned depth, unsigned flags, calx_error *err)
 {
 	static const calx_value escape = { CALX_VALUE_TEXT, { .s = { "\\", 1 } } };
+	const calx_mapper_desc *m = sc->m;
 	int rc;
 	calx_value bind;
 	calx__node *l = NULL, *r = NULL;
@@ -362,31 +384,29 @@ static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const
 	if (e->bad)
 		return calx_error_set(err, CALX_EINVAL, "select %s: %s", m->name, e->bad);
 	if (e->op > CALX_OP_LIKE || (e->op >= CALX_OP_EQ && e->op <= CALX_OP_GE && e->a))
-		return calx__expr_lower_more(e, a, from, m, out, depth, flags, err);
+		return calx__expr_lower_more(e, a, sc, out, depth, flags, err);
 	switch (e->op) {
 	case CALX_OP_AND:
 	case CALX_OP_OR:
-		return lower_chain(e, a, from, m, out, depth, flags, err);
+		return lower_chain(e, a, sc, out, depth, flags, err);
 	case CALX_OP_NOT:
-		if ((rc = lower(e->a, a, from, m, &l, depth + 1, flags, err)) != CALX_OK)
+		if ((rc = lower(e->a, a, sc, &l, depth + 1, flags, err)) != CALX_OK)
 			return rc;
 		*out = calx__ast_unary(a, CALX__OP_NOT, l);
 		break;
 	case CALX_OP_IS_NULL:
 	case CALX_OP_IS_NOT_NULL:
-		if ((rc = calx__expr_check_column(e->col, m, err)) != CALX_OK)
+		if ((rc = calx__expr_field(sc, a, e->col, NULL, &l, err)) != CALX_OK)
 			return rc;
-		*out = calx__ast_unary(a, e->op == CALX_OP_IS_NULL ? CALX__OP_IS_NULL : CALX__OP_IS_NOT_NULL,
-		                       calx__ast_field(a, from, e->col));
+		*out = calx__ast_unary(a, e->op == CALX_OP_IS_NULL ? CALX__OP_IS_NULL : CALX__OP_IS_NOT_NULL, l);
 		break;
 	default:
-		if ((rc = calx__expr_check_column(e->col, m, err)) != CALX_OK ||
+		if ((rc = calx__expr_field(sc, a, e->col, NULL, &l, err)) != CALX_OK ||
 		    (rc = calx__expr_check_value(e->col, &e->v, &bind, err)) != CALX_OK)
 			return rc;
 		if (e->op == CALX_OP_LIKE && e->v.kind != CALX_VALUE_TEXT)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s LIKE needs a text pattern (not NULL)",
 			                      e->col->owner->name, e->col->name);
-		l = calx__ast_field(a, from, e->col);
 		r = calx__ast_bind(a, bind);
 		if (e->op == CALX_OP_LIKE) {
 			/* '\\' escapes, as calx_like_escape writes; a value like any other */
@@ -403,15 +423,15 @@ static int lower(const calx_expr *e, calx__ast *a, const calx__node *from, const
 	return CALX_OK;
 }
 
-int calx__expr_lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+int calx__expr_lower(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                      calx__node **out, calx_error *err)
 {
-	return lower(e, a, from, m, out, 0, 0, err);
+	return lower(e, a, sc, out, 0, 0, err);
 }
 
-int calx__expr_lower_having(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+int calx__expr_lower_having(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                             calx__node **out, calx_error *err)
 {
-	return lower(e, a, from, m, out, 0, CALX__EXPR_AGGREGATES, err);
+	return lower(e, a, sc, out, 0, CALX__EXPR_AGGREGATES, err);
 }
 

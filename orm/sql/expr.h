@@ -17,7 +17,33 @@ struct calx_expr {
 	calx_value v2;                  /* BETWEEN's high end, owned */
 	calx_value *list;               /* IN's values, owned (each one's text too) */
 	size_t n_list;
+	const void *src;                /* COLUMN: the calx_from (calx_col_of), or NULL: found by its table */
 };
+
+/*
+ * The from-elements a select's expressions may name: its own table, then
+ * the tables joined to it (calx_join), each with the handle the program
+ * holds (a calx_from *) and its node in the tree.
+ */
+typedef struct calx__scope_entry {
+	const calx_mapper_desc *m;
+	const calx__node *node;
+	const void *handle;
+} calx__scope_entry;
+
+typedef struct calx__scope {
+	const calx_mapper_desc *m;              /* the select's own mapper (entries[0]) */
+	const calx__scope_entry *entries;
+	size_t n;
+} calx__scope;
+
+/*
+ * The node of column col of from-element src (NULL: the one table of the
+ * scope that maps col's struct: the select's own first, else the only
+ * joined one), or CALX_EINVAL naming the column.
+ */
+int calx__expr_field(const calx__scope *sc, calx__ast *a, const calx_field_desc *col, const void *src,
+                     calx__node **out, calx_error *err);
 
 /* A copy of v's text, blob or decimal bytes for a node to own; false when memory ran out. */
 bool calx__expr_own(calx_value *v);
@@ -25,8 +51,6 @@ void calx__expr_disown(calx_value *v);
 /* Free what node e owns besides its operands. */
 void calx__expr_free_own(calx_expr *e);
 
-/* expr.c: a column of the select's mapper m? */
-int calx__expr_check_column(const calx_field_desc *col, const calx_mapper_desc *m, calx_error *err);
 /* expr.c: is v one column f can be compared with? *bind: the value to bind (checks as calx_eq's). */
 int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_value *bind, calx_error *err);
 
@@ -36,11 +60,11 @@ int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_v
  * lowered as expr.c lowers the rest.
  */
 #define CALX__EXPR_AGGREGATES 1u     /* flags: aggregates allowed (select list, HAVING, ORDER BY of a select) */
-int calx__expr_lower_more(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+int calx__expr_lower_more(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                           calx__node **out, unsigned depth, unsigned flags, calx_error *err);
 
 /* A condition where aggregates may appear: HAVING. */
-int calx__expr_lower_having(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+int calx__expr_lower_having(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                             calx__node **out, calx_error *err);
 
 /*
@@ -48,7 +72,7 @@ int calx__expr_lower_having(const calx_expr *e, calx__ast *a, const calx__node *
  * aggregates when flags allow) as a select column, GROUP BY or ORDER BY
  * item. *aggregate: whether an aggregate is in it.
  */
-int calx__expr_lower_value(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+int calx__expr_lower_value(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                            unsigned flags, calx__node **out, bool *aggregate, calx_error *err);
 /*
  * In a grouped select: is every column of e outside an aggregate inside
@@ -71,7 +95,7 @@ bool calx__expr_has_value(const calx_expr *e);
  * select's builder errors come from here: a column of another table, a
  * value of the wrong type, a comparison with NULL.
  */
-int calx__expr_lower(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+int calx__expr_lower(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                      calx__node **out, calx_error *err);
 
 #endif

@@ -193,8 +193,8 @@ calx_expr *calx_count_star(void)
 
 typedef struct low {
 	calx__ast *a;
-	const calx__node *from;
-	const calx_mapper_desc *m;
+	const calx__scope *sc;
+	const calx_mapper_desc *m;      /* the select's own, for messages */
 	calx_error *err;
 	unsigned flags;         /* CALX__EXPR_AGGREGATES */
 	bool saw_aggregate;
@@ -345,12 +345,11 @@ static int lower_value(low *l, const calx_expr *e, calx__node **out, kind *k, bo
 	if (e->bad)
 		return fail(l, CALX_EINVAL, e->bad);
 	if (e->op == CALX_OP_COLUMN) {
-		if ((rc = calx__expr_check_column(e->col, l->m, l->err)) != CALX_OK)
+		if ((rc = calx__expr_field(l->sc, l->a, e->col, e->src, out, l->err)) != CALX_OK)
 			return rc;
 		*k = kind_of_column(e->col);
 		*col = true;
-		*out = calx__ast_field(l->a, l->from, e->col);
-		return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
+		return CALX_OK;
 	}
 	if (e->op == CALX_OP_VALUE) {
 		if ((rc = lower_bound(l, &e->v, out, k)) != CALX_OK)
@@ -435,10 +434,11 @@ static int lower_cmp(low *l, const calx_expr *e, calx__node **out, unsigned dept
 		const calx_expr *c = a->op == CALX_OP_COLUMN ? a : b, *v = a->op == CALX_OP_COLUMN ? b : a;
 		calx_value bind;
 		int rc;
-		if ((rc = calx__expr_check_column(c->col, l->m, l->err)) != CALX_OK ||
+		calx__node *cn;
+		if ((rc = calx__expr_field(l->sc, l->a, c->col, c->src, &cn, l->err)) != CALX_OK ||
 		    (rc = calx__expr_check_value(c->col, &v->v, &bind, l->err)) != CALX_OK)
 			return rc;
-		calx__node *cn = calx__ast_field(l->a, l->from, c->col), *vn = calx__ast_bind(l->a, bind);
+		calx__node *vn = calx__ast_bind(l->a, bind);
 		*out = calx__ast_binary(l->a, (calx__op)e->op, c == a ? cn : vn, c == a ? vn : cn);
 		return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
 	}
@@ -461,7 +461,8 @@ static int lower_cmp(low *l, const calx_expr *e, calx__node **out, unsigned dept
 /* col IN (...): every value checked as calx_eq checks one; an empty list a false condition. */
 static int lower_in(low *l, const calx_expr *e, calx__node **out)
 {
-	int rc = calx__expr_check_column(e->col, l->m, l->err);
+	calx__node *c;
+	int rc = calx__expr_field(l->sc, l->a, e->col, NULL, &c, l->err);
 	if (rc != CALX_OK)
 		return rc;
 	if (!e->n_list) {
@@ -481,7 +482,7 @@ static int lower_in(low *l, const calx_expr *e, calx__node **out)
 			return fail(l, CALX_ENOMEM, "out of memory building a select");
 		tail = &(*tail)->next;
 	}
-	*out = calx__ast_in_list(l->a, calx__ast_field(l->a, l->from, e->col), items, e->op == CALX_OP_NOT_IN);
+	*out = calx__ast_in_list(l->a, c, items, e->op == CALX_OP_NOT_IN);
 	return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
 }
 
@@ -489,15 +490,15 @@ static int lower_in(low *l, const calx_expr *e, calx__node **out)
 static int lower_between(low *l, const calx_expr *e, calx__node **out)
 {
 	calx_value lo, hi;
+	calx__node *c1, *c2;
 	int rc;
-	if ((rc = calx__expr_check_column(e->col, l->m, l->err)) != CALX_OK ||
+	if ((rc = calx__expr_field(l->sc, l->a, e->col, NULL, &c1, l->err)) != CALX_OK ||
+	    (rc = calx__expr_field(l->sc, l->a, e->col, NULL, &c2, l->err)) != CALX_OK ||
 	    (rc = calx__expr_check_value(e->col, &e->v, &lo, l->err)) != CALX_OK ||
 	    (rc = calx__expr_check_value(e->col, &e->v2, &hi, l->err)) != CALX_OK)
 		return rc;
-	calx__node *ge = calx__ast_binary(l->a, CALX__OP_GE, calx__ast_field(l->a, l->from, e->col),
-	                                  calx__ast_bind(l->a, lo));
-	calx__node *le = calx__ast_binary(l->a, CALX__OP_LE, calx__ast_field(l->a, l->from, e->col),
-	                                  calx__ast_bind(l->a, hi));
+	calx__node *ge = calx__ast_binary(l->a, CALX__OP_GE, c1, calx__ast_bind(l->a, lo));
+	calx__node *le = calx__ast_binary(l->a, CALX__OP_LE, c2, calx__ast_bind(l->a, hi));
 	*out = calx__ast_binary(l->a, CALX__OP_AND, ge, le);
 	return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
 }
@@ -506,7 +507,8 @@ static int lower_between(low *l, const calx_expr *e, calx__node **out)
 static int lower_ilike(low *l, const calx_expr *e, calx__node **out)
 {
 	static const calx_value escape = { CALX_VALUE_TEXT, { .s = { "\\", 1 } } };
-	int rc = calx__expr_check_column(e->col, l->m, l->err);
+	calx__node *col;
+	int rc = calx__expr_field(l->sc, l->a, e->col, NULL, &col, l->err);
 	if (rc != CALX_OK)
 		return rc;
 	if (kind_of_column(e->col) != K_TEXT)
@@ -518,16 +520,16 @@ static int lower_ilike(low *l, const calx_expr *e, calx__node **out)
 	if (!calx__text_valid(e->v.u.s.p, e->v.u.s.n))
 		return calx_error_set(l->err, CALX_ETYPE, "%s.%s ILIKE: a pattern that is not valid UTF-8",
 		                      e->col->owner->name, e->col->name);
-	calx__node *c = calx__ast_func(l->a, "lower", calx__ast_field(l->a, l->from, e->col));
+	calx__node *c = calx__ast_func(l->a, "lower", col);
 	calx__node *p = calx__ast_func(l->a, "lower", calx__ast_cast(l->a, calx__ast_bind(l->a, e->v), "text"));
 	*out = calx__ast_like(l->a, c, p, calx__ast_bind(l->a, escape));
 	return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
 }
 
-int calx__expr_lower_value(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+int calx__expr_lower_value(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                            unsigned flags, calx__node **out, bool *aggregate, calx_error *err)
 {
-	low l = { a, from, m, err, flags, false, false };
+	low l = { a, sc, sc->m, err, flags, false, false };
 	kind k;
 	bool col;
 	int rc = lower_value(&l, e, out, &k, &col, 0);
@@ -590,10 +592,10 @@ bool calx__expr_same(const calx_expr *x, const calx_expr *y)
 	return same_expr(x, y);
 }
 
-int calx__expr_lower_more(const calx_expr *e, calx__ast *a, const calx__node *from, const calx_mapper_desc *m,
+int calx__expr_lower_more(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                           calx__node **out, unsigned depth, unsigned flags, calx_error *err)
 {
-	low l = { a, from, m, err, flags, false, false };
+	low l = { a, sc, sc->m, err, flags, false, false };
 	*out = NULL;
 	switch (e->op) {
 	case CALX_OP_IN:

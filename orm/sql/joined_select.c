@@ -20,7 +20,7 @@ static const calx_field_desc *key_field(const calx_mapper_desc *m, unsigned k)
 }
 
 /* target AS alias ON its columns = the parent's, over the join's foreign key */
-static calx__node *on_clause(calx__ast *a, const calx__join_spec *j, const calx_mapper_desc *pm,
+calx__node *calx__sql_join_on(calx__ast *a, const calx__join_spec *j, const calx_mapper_desc *pm,
                              const calx__node *pfrom, const calx__node *jfrom)
 {
 	calx__node *all = NULL;
@@ -36,7 +36,7 @@ static calx__node *on_clause(calx__ast *a, const calx__join_spec *j, const calx_
 }
 
 /* The association table AS sec_alias ON its key to the parent = the parent's columns. */
-static calx__node *secondary_on(calx__ast *a, const calx__join_spec *j, const calx_mapper_desc *pm,
+calx__node *calx__sql_secondary_on(calx__ast *a, const calx__join_spec *j, const calx_mapper_desc *pm,
                                 const calx__node *pfrom, const calx__node *sfrom)
 {
 	calx__node *all = NULL;
@@ -50,7 +50,7 @@ static calx__node *secondary_on(calx__ast *a, const calx__join_spec *j, const ca
 }
 
 /* The target AS alias ON its referenced columns = the association row's key to it. */
-static calx__node *target_on(calx__ast *a, const calx__join_spec *j, const calx__node *sfrom,
+calx__node *calx__sql_target_on(calx__ast *a, const calx__join_spec *j, const calx__node *sfrom,
                              const calx__node *jfrom)
 {
 	calx__node *all = NULL;
@@ -109,10 +109,10 @@ calx__node *calx__sql_joined_select(calx__ast *a, calx__node *sel, calx__node *t
 			calx__node *sec = calx__ast_table(a, j->secondary->name, j->sec_alias);
 			if (!sec)
 				return NULL;
-			from = calx__ast_join(a, CALX__JOIN_LEFT, from, sec, secondary_on(a, j, pm, pfrom, sec));
-			from = calx__ast_join(a, CALX__JOIN_LEFT, from, aliased[k], target_on(a, j, sec, aliased[k]));
+			from = calx__ast_join(a, CALX__JOIN_LEFT, from, sec, calx__sql_secondary_on(a, j, pm, pfrom, sec));
+			from = calx__ast_join(a, CALX__JOIN_LEFT, from, aliased[k], calx__sql_target_on(a, j, sec, aliased[k]));
 		} else {
-			from = calx__ast_join(a, CALX__JOIN_LEFT, from, aliased[k], on_clause(a, j, pm, pfrom, aliased[k]));
+			from = calx__ast_join(a, CALX__JOIN_LEFT, from, aliased[k], calx__sql_join_on(a, j, pm, pfrom, aliased[k]));
 		}
 		for (unsigned i = 0; i < j->target->n_fields; i++)
 			calx__ast_append(&outer->kid[CALX__SEL_COLS], calx__ast_field(a, aliased[k], &j->target->fields[i]));

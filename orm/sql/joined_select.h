@@ -48,4 +48,17 @@ typedef struct calx__join_spec {
 calx__node *calx__sql_joined_select(calx__ast *a, calx__node *sel, calx__node *t, const calx_mapper_desc *root,
                                     const calx__join_spec *joins, size_t n, bool wrap, const char *sub_alias);
 
+/*
+ * The ON conditions of one join, for the loader's joins and the query
+ * language's calx_join_rel: the target (jfrom) against its parent (pm,
+ * pfrom) over spec's foreign key; a many-to-many's association table
+ * (sfrom) against the parent, then the target against it.
+ */
+calx__node *calx__sql_join_on(calx__ast *a, const calx__join_spec *j, const calx_mapper_desc *pm,
+                              const calx__node *pfrom, const calx__node *jfrom);
+calx__node *calx__sql_secondary_on(calx__ast *a, const calx__join_spec *j, const calx_mapper_desc *pm,
+                                   const calx__node *pfrom, const calx__node *sfrom);
+calx__node *calx__sql_target_on(calx__ast *a, const calx__join_spec *j, const calx__node *sfrom,
+                                const calx__node *jfrom);
+
 #endif
