@@ -68,6 +68,8 @@ static int load_and_move(calx_session *s)
 	size_t n;
 	calx_select *q = calx_select_new(s, &rel_user_mapper);
 	void *obj;
+	if (q)
+		calx_where(q, calx_any(REL_USER_REL_ADDRESSES, NULL));     /* the user with addresses */
 	int rc = q ? calx_select_one(q, &obj) : calx_session_errcode(s);
 	calx_select_free(q);
 	if (rc != CALX_OK)

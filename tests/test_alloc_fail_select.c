@@ -3,7 +3,8 @@
  * copied into the node, LIKE, IS NULL, AND/OR/NOT; IN lists, BETWEEN,
  * ILIKE, arithmetic and coalesce), a grouped select of values with
  * HAVING and ORDER BY an aggregate, DISTINCT, scalar, first and
- * one_or_none, joins (an outer join with calx_join_on, an inner one), a chain of 48 ORed
+ * one_or_none, joins (an outer join with calx_join_on, an inner one),
+ * subqueries (a scalar one, a correlated NOT EXISTS), a chain of 48 ORed
  * conditions (a list grown past its first block, a syntax tree beyond its
  * inline block), order by several columns, limit and offset, column tuples,
  * select_one, the same select again from the statement caches, and
@@ -214,6 +215,30 @@ static int joined(calx_session *s)
 	return rc == CALX_OK && n != 0 ? CALX_EINVAL : rc;
 }
 
+/* Older than the average (2.5): dee eve fay; none with an address (NOT EXISTS, correlated) */
+static int subqueries(calx_session *s)
+{
+	calx_select *avg = calx_select_new(s, &user_mapper), *sub = calx_select_new(s, &address_mapper);
+	calx_select *q = calx_select_new(s, &user_mapper);
+	if (!avg || !sub || !q) {
+		calx_select_free(avg);
+		calx_select_free(sub);
+		calx_select_free(q);
+		return calx_session_errcode(s);
+	}
+	calx_expr *a[] = { calx_avg(calx_col(USER_AGE)) };
+	int rc = calx_select_exprs(avg, a, 1);
+	calx_where(sub, calx_cmp(CALX_OP_EQ, calx_col(ADDRESS_USER_ID), calx_col(USER_ID)));
+	calx_where(q, calx_cmp(CALX_OP_GT, calx_col(USER_AGE), calx_subquery(avg)));
+	calx_where(q, calx_not(calx_exists(sub)));
+	calx_order_by(q, USER_AGE, CALX_ASC);
+	char got[64];
+	if (rc == CALX_OK && (rc = names_of(q, got, sizeof got)) == CALX_OK && strcmp(got, "dee eve fay") != 0)
+		rc = CALX_EINVAL;
+	calx_select_free(q);
+	return rc;
+}
+
 /* select_one: one row, then more than one; a comparison that is not one is refused when it runs */
 static int one_and_refused(calx_session *s)
 {
@@ -252,7 +277,7 @@ static int selects(calx_engine *eng, calx_registry *reg)
 		goto done;
 	/* the second filtered select's SQL comes from the caches */
 	if ((rc = filtered(s)) != CALX_OK || (rc = long_chain(s)) != CALX_OK || (rc = tuple(s)) != CALX_OK ||
-	    (rc = expressions(s)) != CALX_OK || (rc = grouped(s)) != CALX_OK || (rc = joined(s)) != CALX_OK ||
+	    (rc = expressions(s)) != CALX_OK || (rc = grouped(s)) != CALX_OK || (rc = joined(s)) != CALX_OK || (rc = subqueries(s)) != CALX_OK ||
 	    (rc = one_and_refused(s)) != CALX_OK || (rc = filtered(s)) != CALX_OK)
 		goto done;
 done:

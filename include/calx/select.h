@@ -48,7 +48,8 @@ typedef enum calx_op {
 	CALX_OP_COLUMN, CALX_OP_VALUE,
 	CALX_OP_ADD, CALX_OP_SUB, CALX_OP_MUL, CALX_OP_DIV, CALX_OP_CONCAT,
 	CALX_OP_LOWER, CALX_OP_UPPER, CALX_OP_LENGTH, CALX_OP_COALESCE,
-	CALX_OP_COUNT_STAR, CALX_OP_COUNT, CALX_OP_SUM, CALX_OP_AVG, CALX_OP_MIN, CALX_OP_MAX
+	CALX_OP_COUNT_STAR, CALX_OP_COUNT, CALX_OP_SUM, CALX_OP_AVG, CALX_OP_MIN, CALX_OP_MAX,
+	CALX_OP_SUBQUERY, CALX_OP_EXISTS, CALX_OP_IN_SELECT, CALX_OP_NOT_IN_SELECT, CALX_OP_ANY, CALX_OP_HAS
 } calx_op;
 
 /* NULL if memory ran out (the error is kept on the session). */
@@ -259,6 +260,31 @@ calx_expr *calx_lower(calx_expr *a);
 calx_expr *calx_upper(calx_expr *a);
 calx_expr *calx_length(calx_expr *a);
 calx_expr *calx_coalesce(calx_expr *a, calx_expr *b);
+
+/*
+ * Subqueries: a select inside another's expressions, owned by the
+ * expression (do not run or free it yourself). Its columns are looked up
+ * in its own tables first, then in the enclosing select's (correlation):
+ * calx_col_of(calx_select_from(outer), TRACK_ALBUM_ID) names the outer
+ * select's column when both select the same struct.
+ * - calx_subquery(sub): the one value of sub (a select of one value:
+ *   calx_select_exprs with one expression), e.g. compared with calx_cmp;
+ * - calx_exists(sub): EXISTS (sub); calx_not(calx_exists(sub)) for NOT
+ *   EXISTS;
+ * - calx_in_select(col, sub) / calx_not_in_select: col IN (sub), sub a
+ *   select of one value.
+ * - calx_any(rel, cond) (a list relationship: one-to-many,
+ *   many-to-many) and calx_has(rel, cond) (a pointer: many-to-one,
+ *   one-to-one): EXISTS a related row for which cond holds (cond may be
+ *   NULL: any related row), as SQLAlchemy's any() and has(); cond names
+ *   the target's columns. rel's struct must be a table of the select.
+ */
+calx_expr *calx_subquery(calx_select *sub);
+calx_expr *calx_exists(calx_select *sub);
+calx_expr *calx_in_select(const calx_field_desc *col, calx_select *sub);
+calx_expr *calx_not_in_select(const calx_field_desc *col, calx_select *sub);
+calx_expr *calx_any(const calx_relationship_desc *rel, calx_expr *cond);
+calx_expr *calx_has(const calx_relationship_desc *rel, calx_expr *cond);
 
 /*
  * Aggregates, for calx_select_exprs, calx_having and calx_order_by_expr

@@ -2,6 +2,7 @@
  * Selects of one mapped table: where, order by, limit/offset; rows come
  * back as objects through the identity map.
  */
+#include <stdio.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
@@ -116,16 +117,26 @@ void calx_offset(calx_select *q, int64_t n)
 		q->offset = n;
 }
 
-/* SELECT columns FROM table [WHERE ...] [ORDER BY ...] [LIMIT ? / OFFSET ?] */
-static int build(calx_select *q, calx__ast *a, calx__node **out)
+static int build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, calx__node **out, calx_error *err);
+
+/*
+ * SELECT columns FROM table [WHERE ...] [ORDER BY ...] [LIMIT ? / OFFSET ?],
+ * as the statement (outer NULL) or a subquery of one whose scope is outer
+ * (its table then under an alias: the enclosing select may have the same).
+ */
+static int build_in(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases, calx__node **out)
 {
 	const calx__mapper *m = q->m;
 	const calx_mapper_desc *md = m->desc;
-	calx__node *sel = calx__ast_select(a), *t = calx__ast_mapper_table(a, md, NULL);
+	char alias[24];
+	if (outer)
+		snprintf(alias, sizeof alias, "calx_t%u", ++*aliases);
+	calx__node *sel = calx__ast_select(a);
+	calx__node *t = calx__ast_mapper_table(a, md, outer ? calx__ast_strndup(a, alias, strlen(alias)) : NULL);
 	if (!sel || !t)
 		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
 	calx__scope sc;
-	int rc = calx__select_joins(q, a, t, &sel->kid[CALX__SEL_FROM], &sc);
+	int rc = calx__select_joins(q, a, t, outer, aliases, build_sub, &sel->kid[CALX__SEL_FROM], &sc);
 	if (rc != CALX_OK)
 		return rc;
 	calx__node **tail = &sel->kid[CALX__SEL_COLS];
@@ -151,6 +162,27 @@ static int build(calx_select *q, calx__ast *a, calx__node **out)
 		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
 	*out = sel;
 	return CALX_OK;
+}
+
+/* A select inside another's expressions (orm/sql/expr_sub.c): built into the enclosing statement's tree. */
+static int build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, calx__node **out, calx_error *err)
+{
+	if (err != &sub->s->err)
+		return calx_error_set(err, CALX_EINVAL, "select %s: a subquery of another session", outer->m->name);
+	if (sub->err.code) {
+		*err = sub->err;
+		return err->code;
+	}
+	if (sub->started || sub->n_loads)
+		return calx_error_set(err, CALX_EINVAL,
+		                      "select %s: a subquery that ran already, or loads relationships", sub->m->desc->name);
+	return build_in(sub, a, outer, outer->aliases, out);
+}
+
+static int build(calx_select *q, calx__ast *a, calx__node **out)
+{
+	unsigned aliases = 0;
+	return build_in(q, a, NULL, &aliases, out);
 }
 
 static int start(calx_select *q)

@@ -28,7 +28,6 @@ struct calx_from {
 	calx_expr *on;                          /* calx_join's condition (owned), or NULL */
 	const calx_relationship_desc *rel;      /* calx_join_rel's relationship, or NULL */
 	const struct calx_from *parent;         /* the table rel is a relationship of */
-	char alias[16], sec_alias[24];          /* "calx_t<index>", and a many-to-many's association table */
 };
 
 typedef struct order_item {
@@ -79,14 +78,15 @@ void calx__select_builder_error(calx_select *q, int code, const char *msg);
  * The select list of values, DISTINCT, GROUP BY, HAVING and ORDER BY of q
  * into sel (from t), with the grouping checked; an error in the session.
  */
-int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, const struct calx__scope *sc);
+int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, const calx__scope *sc);
 
 /*
  * select_join.c: the FROM of q (its table t, then the joins) into
  * *from_out, and the scope its expressions resolve columns in (entries
  * in a's arena). An error in the session.
  */
-int calx__select_joins(calx_select *q, calx__ast *a, calx__node *t, calx__node **from_out, struct calx__scope *sc);
+int calx__select_joins(calx_select *q, calx__ast *a, calx__node *t, const calx__scope *outer, unsigned *aliases,
+                       calx__sub_builder sub, calx__node **from_out, calx__scope *sc);
 void calx__select_free_joins(calx_select *q);
 /* What select_clauses.c's calls gave q, freed with it. */
 void calx__select_free_clauses(calx_select *q);

@@ -1,7 +1,8 @@
 /*
  * Joins in a select (the query language): INNER and LEFT OUTER JOIN on an
  * explicit condition or along a relationship, each joined table under an
- * alias of its own (calx_t1, calx_t2, ...), so a table joined to itself
+ * alias of its own (calx_t1, calx_t2, ..., numbered through the whole
+ * statement, subqueries included), so a table joined to itself
  * (employee to manager) is two from-elements and calx_col_of says which.
  * The FROM becomes a tree of JOIN nodes hung from the select's table; the
  * scope built beside it is how expr.c and expr_value.c find the node of
@@ -67,8 +68,6 @@ static calx_from *add_join(calx_select *q, const calx_mapper_desc *m, calx_expr 
 	f->on = on;
 	f->rel = rel;
 	f->parent = parent ? parent : calx_select_from(q);
-	snprintf(f->alias, sizeof f->alias, "calx_t%u", f->index);
-	snprintf(f->sec_alias, sizeof f->sec_alias, "calx_t%u_assoc", f->index);
 	q->joins[q->n_joins++] = f;
 	return f;
 }
@@ -159,19 +158,18 @@ void calx__select_free_joins(calx_select *q)
  * its association table), ON the relationship's keys AND extra (calx_join_on).
  */
 static calx__node *rel_join(calx__ast *a, const calx_from *f, const calx__node *pnode, calx__node *from,
-                            calx__node *node, calx__node *extra)
+                            calx__node *node, calx__node *extra, const char *alias, const char *sec_alias)
 {
 	const calx_relationship_desc *d = f->rel;
 	bool m2m = d->kind == CALX_REL_MANY_TO_MANY;
-	calx__join_spec spec = { -1, d->target, &d->fk_table->fks[d->fk], d->kind != CALX_REL_MANY_TO_ONE, f->alias,
-		                 m2m ? d->secondary : NULL, m2m ? &d->secondary->fks[d->secondary_fk] : NULL,
-		                 m2m ? f->sec_alias : NULL };
+	calx__join_spec spec = { -1, d->target, &d->fk_table->fks[d->fk], d->kind != CALX_REL_MANY_TO_ONE, alias,
+		                 m2m ? d->secondary : NULL, m2m ? &d->secondary->fks[d->secondary_fk] : NULL, sec_alias };
 	int kind = f->outer ? CALX__JOIN_LEFT : CALX__JOIN_INNER;
 	calx__node *on;
 	if (!m2m) {
 		on = calx__sql_join_on(a, &spec, f->parent->m, pnode, node);
 	} else {
-		calx__node *sec = calx__ast_table(a, d->secondary->name, f->sec_alias);
+		calx__node *sec = calx__ast_table(a, d->secondary->name, sec_alias);
 		from = calx__ast_join(a, kind, from, sec, calx__sql_secondary_on(a, &spec, f->parent->m, pnode, sec));
 		on = calx__sql_target_on(a, &spec, sec, node);
 	}
@@ -180,7 +178,8 @@ static calx__node *rel_join(calx__ast *a, const calx_from *f, const calx__node *
 	return calx__ast_join(a, kind, from, node, on);
 }
 
-int calx__select_joins(calx_select *q, calx__ast *a, calx__node *t, calx__node **from_out, calx__scope *sc)
+int calx__select_joins(calx_select *q, calx__ast *a, calx__node *t, const calx__scope *outer, unsigned *aliases,
+                       calx__sub_builder sub, calx__node **from_out, calx__scope *sc)
 {
 	const calx_mapper_desc *md = q->m->desc;
 	calx_error *err = &q->s->err;
@@ -188,11 +187,14 @@ int calx__select_joins(calx_select *q, calx__ast *a, calx__node *t, calx__node *
 	if (!entries)
 		return calx_error_set(err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
 	entries[0] = (calx__scope_entry){ md, t, calx_select_from(q) };
-	*sc = (calx__scope){ md, entries, 1 };
+	*sc = (calx__scope){ md, entries, 1, outer, sub, aliases };
 	calx__node *from = t;
 	for (size_t i = 0; i < q->n_joins; i++) {
 		const calx_from *f = q->joins[i];
-		calx__node *node = calx__ast_mapper_table(a, f->m, f->alias), *on = NULL;
+		const char *alias = calx__scope_alias(sc, a, NULL);
+		const char *sec_alias = f->rel && f->rel->kind == CALX_REL_MANY_TO_MANY ? calx__scope_alias(sc, a, "_assoc")
+		                                                                         : NULL;
+		calx__node *node = alias ? calx__ast_mapper_table(a, f->m, alias) : NULL, *on = NULL;
 		if (!node)
 			return calx_error_set(err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
 		entries[i + 1] = (calx__scope_entry){ f->m, node, f };
@@ -209,7 +211,7 @@ int calx__select_joins(calx_select *q, calx__ast *a, calx__node *t, calx__node *
 			for (size_t k = 0; k <= i; k++)
 				if (entries[k].handle == f->parent)
 					pnode = entries[k].node;
-			from = rel_join(a, f, pnode, from, node, on);
+			from = rel_join(a, f, pnode, from, node, on, alias, sec_alias);
 		} else {
 			from = calx__ast_join(a, f->outer ? CALX__JOIN_LEFT : CALX__JOIN_INNER, from, node, on);
 		}

@@ -1,4 +1,5 @@
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
@@ -43,6 +44,7 @@ void calx__expr_free_own(calx_expr *e)
 	for (size_t i = 0; i < e->n_list; i++)
 		calx__expr_disown(&e->list[i]);
 	calx__free(e->list);
+	calx_select_free(e->sub);
 }
 
 calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v)
@@ -163,6 +165,37 @@ void calx_expr_free(calx_expr *e)
 	}
 }
 
+const char *calx__scope_alias(const calx__scope *sc, calx__ast *a, const char *suffix)
+{
+	char name[40];
+	snprintf(name, sizeof name, "calx_t%u%s", sc->aliases ? ++*sc->aliases : 0, suffix ? suffix : "");
+	return calx__ast_strndup(a, name, strlen(name));
+}
+
+/* col's from-element in sc alone: 1 found, 0 not there, -1 an error set */
+static int field_here(const calx__scope *sc, const calx_field_desc *col, const void *src,
+                      const calx__scope_entry **hit, calx_error *err)
+{
+	const calx_mapper_desc *m = sc->m;
+	for (size_t i = 0; i < sc->n; i++) {
+		const calx__scope_entry *x = &sc->entries[i];
+		if (src ? x->handle != src : x->m != col->owner)
+			continue;
+		/* the select's own table first; a struct joined twice needs calx_col_of */
+		for (size_t j = i + 1; !src && i > 0 && j < sc->n; j++)
+			if (sc->entries[j].m == col->owner)
+				return calx_error_set(err, CALX_EINVAL,
+				                      "select %s: %s.%s names a table joined more than once: use calx_col_of",
+				                      m->name, col->owner->name, col->name), -1;
+		if (x->m != col->owner)
+			return calx_error_set(err, CALX_EINVAL, "select %s: calx_col_of a %s with a column of %s", m->name,
+			                      x->m->name, col->owner ? col->owner->name : "?"), -1;
+		*hit = x;
+		return 1;
+	}
+	return 0;
+}
+
 int calx__expr_field(const calx__scope *sc, calx__ast *a, const calx_field_desc *col, const void *src,
                      calx__node **out, calx_error *err)
 {
@@ -171,25 +204,14 @@ int calx__expr_field(const calx__scope *sc, calx__ast *a, const calx_field_desc 
 	*out = NULL;
 	if (!col)
 		return calx_error_set(err, CALX_EINVAL, "select %s: a condition has a NULL column", m->name);
-	for (size_t i = 0; i < sc->n && !hit; i++) {
-		const calx__scope_entry *x = &sc->entries[i];
-		if (src ? x->handle == src : x->m == col->owner) {
-			hit = x;
-			/* the select's own table first; a struct joined twice needs calx_col_of */
-			for (size_t j = i + 1; !src && i > 0 && j < sc->n; j++)
-				if (sc->entries[j].m == col->owner)
-					return calx_error_set(err, CALX_EINVAL,
-					                      "select %s: %s.%s names a table joined more than once: use "
-					                      "calx_col_of", m->name, col->owner->name, col->name);
-		}
-	}
-	if (hit && hit->m != col->owner)
-		return calx_error_set(err, CALX_EINVAL, "select %s: calx_col_of a %s with a column of %s", m->name,
-		                      hit->m->name, col->owner ? col->owner->name : "?");
-	if (!hit)
+	int found = 0;
+	for (const calx__scope *at = sc; at && !found; at = at->outer)
+		if ((found = field_here(at, col, src, &hit, err)) < 0)
+			return err->code;
+	if (!found)
 		return calx_error_set(err, CALX_EINVAL, "select %s: column %s.%s is not a column of \"%s\"%s", m->name,
 		                      col->owner ? col->owner->name : "?", col->name, m->table,
-		                      sc->n > 1 ? " or of a table joined to it" : "");
+		                      sc->n > 1 || sc->outer ? " or of a table joined to it or enclosing it" : "");
 	*out = calx__ast_field(a, hit->node, col);
 	return *out ? CALX_OK : calx_error_set(err, CALX_ENOMEM, "out of memory building a select");
 }
@@ -435,3 +457,9 @@ int calx__expr_lower_having(const calx_expr *e, calx__ast *a, const calx__scope 
 	return lower(e, a, sc, out, 0, CALX__EXPR_AGGREGATES, err);
 }
 
+
+int calx__expr_lower_at(const calx_expr *e, calx__ast *a, const calx__scope *sc, calx__node **out, unsigned depth,
+                        calx_error *err)
+{
+	return lower(e, a, sc, out, depth, 0, err);
+}

@@ -18,6 +18,8 @@ struct calx_expr {
 	calx_value *list;               /* IN's values, owned (each one's text too) */
 	size_t n_list;
 	const void *src;                /* COLUMN: the calx_from (calx_col_of), or NULL: found by its table */
+	calx_select *sub;               /* SUBQUERY, EXISTS, IN_SELECT: the select, owned */
+	const calx_relationship_desc *rel; /* ANY, HAS: the relationship (its struct's table is in the select) */
 };
 
 /*
@@ -31,16 +33,29 @@ typedef struct calx__scope_entry {
 	const void *handle;
 } calx__scope_entry;
 
-typedef struct calx__scope {
+typedef struct calx__scope calx__scope;
+
+/* Build select q as a subquery of the statement in a, its columns resolved in q's tables, then outer's. */
+typedef int (*calx__sub_builder)(calx_select *q, calx__ast *a, const calx__scope *outer, calx__node **out,
+                                 calx_error *err);
+
+struct calx__scope {
 	const calx_mapper_desc *m;              /* the select's own mapper (entries[0]) */
 	const calx__scope_entry *entries;
 	size_t n;
-} calx__scope;
+	const calx__scope *outer;               /* a subquery's: the enclosing select's scope (correlation) */
+	calx__sub_builder sub;                  /* how selects inside this one are built */
+	unsigned *aliases;                      /* the statement's alias counter: every alias unique in it */
+};
+
+/* A fresh alias for a from-element of the statement ("calx_t<n>"), in a's arena; NULL when memory ran out. */
+const char *calx__scope_alias(const calx__scope *sc, calx__ast *a, const char *suffix);
 
 /*
  * The node of column col of from-element src (NULL: the one table of the
  * scope that maps col's struct: the select's own first, else the only
- * joined one), or CALX_EINVAL naming the column.
+ * joined one; then the same in the enclosing selects, for a correlated
+ * subquery), or CALX_EINVAL naming the column.
  */
 int calx__expr_field(const calx__scope *sc, calx__ast *a, const calx_field_desc *col, const void *src,
                      calx__node **out, calx_error *err);
@@ -62,6 +77,19 @@ int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_v
 #define CALX__EXPR_AGGREGATES 1u     /* flags: aggregates allowed (select list, HAVING, ORDER BY of a select) */
 int calx__expr_lower_more(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                           calx__node **out, unsigned depth, unsigned flags, calx_error *err);
+
+/*
+ * expr_sub.c: subqueries (a scalar value, EXISTS, IN (SELECT ...)) and
+ * the relationship forms any / has (EXISTS over the target's table).
+ */
+int calx__expr_lower_sub_value(const calx_expr *e, calx__ast *a, const calx__scope *sc, calx__node **out,
+                               calx_error *err);
+int calx__expr_lower_sub_cond(const calx_expr *e, calx__ast *a, const calx__scope *sc, calx__node **out,
+                              unsigned depth, calx_error *err);
+
+/* expr.c's lowering of a condition, for a condition inside another (calx_any's). */
+int calx__expr_lower_at(const calx_expr *e, calx__ast *a, const calx__scope *sc, calx__node **out, unsigned depth,
+                        calx_error *err);
 
 /* A condition where aggregates may appear: HAVING. */
 int calx__expr_lower_having(const calx_expr *e, calx__ast *a, const calx__scope *sc,

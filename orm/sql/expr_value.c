@@ -360,6 +360,11 @@ static int lower_value(low *l, const calx_expr *e, calx__node **out, kind *k, bo
 		*col = true;    /* an aggregate reads rows: not a value to compute in C */
 		return lower_aggregate(l, e, out, k, depth);
 	}
+	if (e->op == CALX_OP_SUBQUERY) {
+		*col = true;    /* so does a subquery; its value may be of any kind */
+		*k = K_ANY;
+		return calx__expr_lower_sub_value(e, l->a, l->sc, out, l->err);
+	}
 	size_t i = 0;
 	while (i < sizeof ops / sizeof ops[0] && ops[i].op != e->op)
 		i++;
@@ -544,7 +549,8 @@ static bool same_expr(const calx_expr *x, const calx_expr *y)
 {
 	if (x == y)
 		return true;
-	if (!x || !y || x->op != y->op || x->col != y->col || x->n_list || y->n_list)
+	if (!x || !y || x->op != y->op || x->col != y->col || x->src != y->src || x->n_list || y->n_list || x->sub ||
+	    y->sub || x->rel != y->rel)
 		return false;
 	if (x->op == CALX_OP_VALUE) {
 		if (x->v.kind != y->v.kind)
@@ -565,14 +571,14 @@ bool calx__expr_has_value(const calx_expr *e)
 {
 	if (!e)
 		return false;
-	if (e->op == CALX_OP_VALUE || e->n_list || (e->col && e->op != CALX_OP_COLUMN))
-		return true;    /* a bound value, or a condition of a column against one */
+	if (e->op == CALX_OP_VALUE || e->n_list || e->sub || (e->col && e->op != CALX_OP_COLUMN))
+		return true;    /* a bound value, a condition of a column against one, a subquery */
 	return calx__expr_has_value(e->a) || calx__expr_has_value(e->b);
 }
 
 static bool grouped_at(const calx_expr *e, calx_expr *const *groups, size_t n, bool top)
 {
-	if (!e || e->op == CALX_OP_VALUE || (e->op >= CALX_OP_COUNT_STAR && e->op <= CALX_OP_MAX))
+	if (!e || e->op == CALX_OP_VALUE || e->sub || (e->op >= CALX_OP_COUNT_STAR && e->op <= CALX_OP_MAX))
 		return true;
 	for (size_t i = 0; i < n; i++)
 		if (same_expr(e, groups[i]))
@@ -612,6 +618,12 @@ int calx__expr_lower_more(const calx_expr *e, calx__ast *a, const calx__scope *s
 	case CALX_OP_GT:
 	case CALX_OP_GE:
 		return lower_cmp(&l, e, out, depth);
+	case CALX_OP_EXISTS:
+	case CALX_OP_IN_SELECT:
+	case CALX_OP_NOT_IN_SELECT:
+	case CALX_OP_ANY:
+	case CALX_OP_HAS:
+		return calx__expr_lower_sub_cond(e, a, sc, out, depth, err);
 	default:
 		return fail(&l, CALX_EINVAL, "a value expression where a condition was expected (compare it: calx_cmp)");
 	}
