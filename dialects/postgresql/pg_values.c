@@ -113,9 +113,16 @@ void calx__pg_column(calx_stmt *st, unsigned idx, calx_value *out)
 		return;
 	if (st->nfields < 0)
 		keep_types(st);
-	if (i >= st->nfields || PQgetisnull(st->res, r, i))
+	if (i >= st->nfields)
 		return;
+	/*
+	 * libpq gives a NULL as an empty string (documented for PQgetvalue):
+	 * only an empty text can be one, so only then is it asked, not for
+	 * every value of every row.
+	 */
 	const char *text = PQgetvalue(st->res, r, i);
+	if (!text[0] && PQgetisnull(st->res, r, i))
+		return;
 	switch (i < PG_TYPES_KEPT ? st->types[i] : PQftype(st->res, i)) {
 	case OID_BOOL:
 		out->kind = CALX_VALUE_INT;
