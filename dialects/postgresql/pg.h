@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <libpq-fe.h>
 #include "calx/sys/dialect.h"
 
@@ -55,10 +56,14 @@ static inline int64_t text_int(const char *t)
 {
 	bool neg = *t == '-';
 	uint64_t u = 0;
-	for (t += neg; *t >= '0' && *t <= '9'; t++)
-		u = u * 10 + (uint64_t)(*t - '0');
-	/* INT64_MIN's magnitude does not fit in int64_t: negated in two steps */
-	return !neg || !u ? (int64_t)u : -(int64_t)(u - 1) - 1;
+	/* one unsigned comparison a digit: anything below '0' wraps above 9 */
+	for (unsigned d; (d = (unsigned)(unsigned char)t[neg] - '0') < 10; t++)
+		u = u * 10 + d;
+	/* negated as unsigned (INT64_MIN's magnitude does not fit in int64_t), the bits taken as they are */
+	u = neg ? 0 - u : u;
+	int64_t v;
+	memcpy(&v, &u, sizeof v);
+	return v;
 }
 
 /* One parameter, a row's columns, a field's SQL type (pg_values.c). */
