@@ -50,10 +50,21 @@ static int child_row(calx_session *s, calx__obj *c, void *vctx)
 	int rc;
 	if (!calx__sin_key_of(s, c, cx->x->fk->columns, cx->x->fk->n_columns, cx->key, &rc))
 		return rc;
-	/* rows come ordered by the foreign key: one search a parent, not one a row */
+	/*
+	 * Rows come ordered by the foreign key: one search a parent, not one a
+	 * row; and mostly not even that, since the parents are sorted by the
+	 * same key: a new group is usually the next parent. That one is the
+	 * first of its key when the previous parent's key differs (it does: it
+	 * is not this row's), as calx__sin_find_first would give; the start
+	 * (group SIZE_MAX) tries parent 0.
+	 */
 	size_t i = cx->group;
-	if (i >= cx->n_parents || !calx__sin_key_eq(cx->parents[i].key, cx->key, cx->x->fk->n_columns))
-		i = cx->group = calx__sin_find_first(cx->parents, cx->n_parents, cx->key, cx->x->fk->n_columns);
+	if (i >= cx->n_parents || !calx__sin_key_eq(cx->parents[i].key, cx->key, cx->x->fk->n_columns)) {
+		i++;
+		if (i >= cx->n_parents || !calx__sin_key_eq(cx->parents[i].key, cx->key, cx->x->fk->n_columns))
+			i = calx__sin_find_first(cx->parents, cx->n_parents, cx->key, cx->x->fk->n_columns);
+		cx->group = i;
+	}
 	/* parents with equal keys (a non-unique referenced column) each get the child */
 	for (; i < cx->n_parents && calx__sin_key_eq(cx->parents[i].key, cx->key, cx->x->fk->n_columns); i++) {
 		if (cx->n_pairs == cx->cap_pairs &&
