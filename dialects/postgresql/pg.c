@@ -152,6 +152,7 @@ int calx__pg_take(calx_stmt *st, PGresult *res, calx_error *err)
 		st->affected = *n ? text_int(n) : 0;
 		st->res = res;
 		st->row = -1;
+		st->ntuples = PQntuples(res);
 		st->nfields = -1;
 		return CALX_OK;
 	}
@@ -187,7 +188,7 @@ static int pg_step(calx_stmt *st, calx_error *err)
 			                      "postgresql: %.200s: the transaction had failed, so the server rolled it "
 			                      "back instead (command tag %s)", st->sql, PQcmdStatus(st->res));
 	}
-	if (st->row + 1 < PQntuples(st->res)) {
+	if (st->row + 1 < st->ntuples) {
 		st->row++;
 		return CALX_ROW;
 	}

@@ -33,6 +33,7 @@ struct calx_stmt {
 	char *nums;             /* nparams * PG_NUM_BUF */
 	PGresult *res;
 	int row;                /* the current row of res, -1 before the first */
+	int ntuples;            /* res's rows, read once (a step a row asked libpq) */
 	int nfields;            /* res's columns, -1 until a column is read (then types[] is filled too) */
 	Oid types[PG_TYPES_KEPT];       /* the first columns' types, read from res once, not once a row */
 	int64_t affected;
