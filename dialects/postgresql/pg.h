@@ -13,7 +13,7 @@
 #include "calx/sys/dialect.h"
 
 #define PG_NUM_BUF 32   /* text of one int64 or double parameter */
-#define PG_TYPES_KEPT 16        /* column types a statement keeps per result (wider rows ask libpq for the rest) */
+#define PG_KINDS_KEPT 16        /* columns whose kind a statement keeps per result (wider rows ask libpq for the rest) */
 
 struct calx_conn {
 	PGconn *pg;
@@ -34,8 +34,8 @@ struct calx_stmt {
 	PGresult *res;
 	int row;                /* the current row of res, -1 before the first */
 	int ntuples;            /* res's rows, read once (a step a row asked libpq) */
-	int nfields;            /* res's columns, -1 until a column is read (then types[] is filled too) */
-	Oid types[PG_TYPES_KEPT];       /* the first columns' types, read from res once, not once a row */
+	int nfields;            /* res's columns, -1 until a column is read (then kinds[] is filled too) */
+	unsigned char kinds[PG_KINDS_KEPT];     /* the first columns' kinds (pg_values.c), from res's types once, not once a row */
 	int64_t affected;
 	unsigned char **bytes;  /* unescaped bytea columns by column index, each until that column is read again */
 	int n_bytes;
