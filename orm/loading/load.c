@@ -65,12 +65,15 @@ static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, u
                        calx__obj **out)
 {
 	const calx_mapper_desc *d = m->desc;
-	calx_value key[CALX__MAX_PK];
 	/* each column read once: the key and the fields both come from here */
 	for (unsigned f = 0; f < d->n_fields; f++)
 		s->d->column(st->st, first + f, &row[f]);
-	int rc = row_key(s, m, row, key);
-	if (rc != CALX_OK)
+	calx_value key_copy[CALX__MAX_PK];
+	const calx_value *key = key_copy;
+	int rc;
+	if (m->n_pk == 1 && row[m->pk[0]].kind == CALX_VALUE_INT)
+		key = &row[m->pk[0]];   /* the usual key, canonical as it comes (row_key's first case): no copy */
+	else if ((rc = row_key(s, m, row, key_copy)) != CALX_OK)
 		return rc;
 	uint64_t hash = calx__key_hash(m, key);
 	size_t slot;
