@@ -173,20 +173,30 @@ static bool did_other_command(const char *sql, const char *tag)
 	return n && (strncasecmp(sql, tag, n) != 0 || (sql[n] && sql[n] != ' '));
 }
 
+/* The first step: the statement runs, its result becomes the statement's (out of line: see pg_step). */
+__attribute__((noinline)) static int pg_execute(calx_stmt *st, calx_error *err)
+{
+	PGTransactionStatusType before = PQtransactionStatus(st->c->pg);
+	PGresult *res = PQexecPrepared(st->c->pg, st->name, st->nparams, st->vals, st->lens, st->fmts, 0);
+	st->c->statements++;
+	st->c->round_trips++;
+	int rc = calx__pg_take(st, res, err);
+	if (rc != CALX_OK)
+		return rc;
+	if (before == PQTRANS_INERROR && did_other_command(st->sql, PQcmdStatus(st->res)))
+		return calx_error_set(err, CALX_ERROR,
+		                      "postgresql: %.200s: the transaction had failed, so the server rolled it "
+		                      "back instead (command tag %s)", st->sql, PQcmdStatus(st->res));
+	return CALX_OK;
+}
+
+/* Rows after the first step are the result's, one a step: no call into libpq, no frame for the execution. */
 static int pg_step(calx_stmt *st, calx_error *err)
 {
 	if (!st->res) {
-		PGTransactionStatusType before = PQtransactionStatus(st->c->pg);
-		PGresult *res = PQexecPrepared(st->c->pg, st->name, st->nparams, st->vals, st->lens, st->fmts, 0);
-		st->c->statements++;
-		st->c->round_trips++;
-		int rc = calx__pg_take(st, res, err);
+		int rc = pg_execute(st, err);
 		if (rc != CALX_OK)
 			return rc;
-		if (before == PQTRANS_INERROR && did_other_command(st->sql, PQcmdStatus(st->res)))
-			return calx_error_set(err, CALX_ERROR,
-			                      "postgresql: %.200s: the transaction had failed, so the server rolled it "
-			                      "back instead (command tag %s)", st->sql, PQcmdStatus(st->res));
 	}
 	if (st->row + 1 < st->ntuples) {
 		st->row++;
