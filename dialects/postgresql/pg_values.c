@@ -181,7 +181,8 @@ void calx__pg_column(calx_stmt *st, unsigned idx, calx_value *out)
 	default:        /* KIND_TEXT: text, varchar, uuid, dates and times, ... as the server writes them */
 		out->kind = CALX_VALUE_TEXT;
 		out->u.s.p = text;
-		out->u.s.n = (size_t)PQgetlength(st->res, r, i);
+		/* a text-format value's length is its strlen (libpq's documentation of PQgetlength): no call into libpq */
+		out->u.s.n = strlen(text);
 		break;
 	}
 }
