@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "helpers.h"
 #include "numbers.calx.h"
@@ -241,6 +242,33 @@ static void placeholders_are_numbered_across_subqueries_and_set_operations(void 
 	calx__compiled_free(c);
 }
 
+/* $n of every width, as printf writes them (the compiler writes its own digits): 12,345 keys in one IN list. */
+static void placeholders_of_many_digits_are_numbered_in_order(void **state)
+{
+	(void)state;
+	enum { N = 12345 };
+	calx__node *u = T("u", NULL), *items = NULL, **tail = &items;
+	for (int i = 0; i < N; i++) {
+		*tail = B(i);
+		tail = &(*tail)->next;
+	}
+	calx__node *s = SELECT(C(u, "id"), u, calx__ast_in_list(&A, C(u, "id"), items, false));
+	assert_false(A.oom);
+	size_t cap = (size_t)N * 8 + 100, n = 0;
+	char *want = malloc(cap);
+	assert_non_null(want);
+	n += (size_t)snprintf(want + n, cap - n, "SELECT \"u\".\"id\" FROM \"u\" WHERE \"u\".\"id\" IN (");
+	for (int i = 0; i < N; i++)
+		n += (size_t)snprintf(want + n, cap - n, "%s$%d", i ? ", " : "", i + 1);
+	snprintf(want + n, cap - n, ")");
+	calx_error err = { 0, "" };
+	calx__compiled *c = NULL;
+	assert_int_equal(calx__compile(PG, s, 0, &c, &err), CALX_OK);
+	assert_string_equal(c->text, want);
+	calx__compiled_free(c);
+	free(want);
+}
+
 static void set_operations_wrap_what_needs_parentheses(void **state)
 {
 	(void)state;
@@ -407,6 +435,7 @@ int main(void)
 		T_(operators_get_the_parentheses_precedence_needs),
 		T_(in_lists_exists_and_subqueries),
 		T_(placeholders_are_numbered_across_subqueries_and_set_operations),
+		T_(placeholders_of_many_digits_are_numbered_in_order),
 		T_(set_operations_wrap_what_needs_parentheses),
 		T_(insert_update_delete),
 		T_(create_table_with_named_constraints_and_indexes),

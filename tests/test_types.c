@@ -148,6 +148,8 @@ static void invalid_utf8_is_refused_both_ways(void **state)
 	const char *bad[] = {
 		"\xff", "abc\xc3", "\xc0\xaf" /* overlong '/' */, "\xed\xa0\x80" /* surrogate */,
 		"\xf4\x90\x80\x80" /* above U+10FFFF */, "ok\x80",
+		/* 8 to 16 bytes, which the check looks at as two words: bad at the start, middle and end */
+		"abcdefgh\xff", "\xc3" "abcdefghijk", "abcdefg\xe2\x82", "abcdefghijklmno\x80", "abcdef\xed\xa0\x80xyz",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct sample *x = sample_new(fx->s, .id = 40 + (int64_t)i, .s = (char *)bad[i]);
@@ -159,7 +161,18 @@ static void invalid_utf8_is_refused_both_ways(void **state)
 	/* the boundaries of valid UTF-8 pass */
 	struct sample *ok = sample_new(fx->s, .id = 50, .s = "\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf");
 	assert_ok(fx->s, calx_session_add(fx->s, ok));
+	/* and short ones, ASCII or not, come back as they were */
+	const char *short_ok[] = { "abcdefgh", "abcdefghijklmnop", "caf\xc3\xa9 au lait", "\xf0\x90\x80\x80" "abcdefg" };
+	for (size_t i = 0; i < sizeof short_ok / sizeof short_ok[0]; i++)
+		assert_ok(fx->s, calx_session_add(fx->s, sample_new(fx->s, .id = 70 + (int64_t)i, .s = (char *)short_ok[i])));
 	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *back = fixture_session(fx);
+	for (size_t i = 0; i < sizeof short_ok / sizeof short_ok[0]; i++) {
+		struct sample *x;
+		assert_ok(back, sample_get(back, 70 + (int64_t)i, &x));
+		assert_string_equal(x->s, short_ok[i]);
+	}
+	calx_session_free(back);
 	/* and as a query value */
 	calx_select *q = calx_select_new(fx->s, &sample_mapper);
 	void *obj;
@@ -172,6 +185,17 @@ static void invalid_utf8_is_refused_both_ways(void **state)
 		calx_session *s2 = fixture_session(fx);
 		struct sample *x;
 		assert_calx(s2, sample_get(s2, 60, &x), CALX_ETYPE);
+		calx_session_free(s2);
+		/* in a text of 8 to 16 bytes too, and a NUL inside one */
+		raw_sample(fx, 61, "s = CAST(X'616263646566FF6768696A6B' AS TEXT)");
+		raw_sample(fx, 62, "s = CAST(X'61626364650066676869' AS TEXT)");
+		s2 = fixture_session(fx);
+		assert_calx(s2, sample_get(s2, 61, &x), CALX_ETYPE);
+		assert_non_null(strstr(calx_session_errmsg(s2), "not valid UTF-8"));
+		calx_session_free(s2);
+		s2 = fixture_session(fx);
+		assert_calx(s2, sample_get(s2, 62, &x), CALX_ERANGE);
+		assert_non_null(strstr(calx_session_errmsg(s2), "NUL"));
 		calx_session_free(s2);
 	}
 }

@@ -8,11 +8,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <libpq-fe.h>
 #include "calx/sys/dialect.h"
 
 #define PG_NUM_BUF 32   /* text of one int64 or double parameter */
-#define PG_TYPES_KEPT 16        /* column types a statement keeps per result (wider rows ask libpq for the rest) */
+#define PG_KINDS_KEPT 16        /* columns whose kind a statement keeps per result (wider rows ask libpq for the rest) */
 
 struct calx_conn {
 	PGconn *pg;
@@ -32,8 +33,9 @@ struct calx_stmt {
 	char *nums;             /* nparams * PG_NUM_BUF */
 	PGresult *res;
 	int row;                /* the current row of res, -1 before the first */
-	int nfields;            /* res's columns, -1 until a column is read (then types[] is filled too) */
-	Oid types[PG_TYPES_KEPT];       /* the first columns' types, read from res once, not once a row */
+	int ntuples;            /* res's rows, read once (a step a row asked libpq) */
+	int nfields;            /* res's columns, -1 until a column is read (then kinds[] is filled too) */
+	unsigned char kinds[PG_KINDS_KEPT];     /* the first columns' kinds (pg_values.c), from res's types once, not once a row */
 	int64_t affected;
 	unsigned char **bytes;  /* unescaped bytea columns by column index, each until that column is read again */
 	int n_bytes;
@@ -55,10 +57,14 @@ static inline int64_t text_int(const char *t)
 {
 	bool neg = *t == '-';
 	uint64_t u = 0;
-	for (t += neg; *t >= '0' && *t <= '9'; t++)
-		u = u * 10 + (uint64_t)(*t - '0');
-	/* INT64_MIN's magnitude does not fit in int64_t: negated in two steps */
-	return !neg || !u ? (int64_t)u : -(int64_t)(u - 1) - 1;
+	/* one unsigned comparison a digit: anything below '0' wraps above 9 */
+	for (unsigned d; (d = (unsigned)(unsigned char)t[neg] - '0') < 10; t++)
+		u = u * 10 + d;
+	/* negated as unsigned (INT64_MIN's magnitude does not fit in int64_t), the bits taken as they are */
+	u = neg ? 0 - u : u;
+	int64_t v;
+	memcpy(&v, &u, sizeof v);
+	return v;
 }
 
 /* One parameter, a row's columns, a field's SQL type (pg_values.c). */

@@ -98,11 +98,30 @@ int calx__pg_bind(calx_stmt *st, unsigned idx, const calx_value *v, calx_error *
 	return set_param(st, idx, v, err);
 }
 
-static void keep_types(calx_stmt *st)
+/*
+ * How a column's text becomes a value, by its type OID: worked out once a
+ * result for its first columns (keep_kinds), so the switch of every value
+ * is over a few small numbers, the integers' first.
+ */
+enum { KIND_INT, KIND_TEXT, KIND_BOOL, KIND_REAL, KIND_NUMERIC, KIND_BYTEA };
+
+static unsigned char kind_of(Oid type)
+{
+	switch (type) {
+	case OID_INT2: case OID_INT4: case OID_INT8: case OID_OID: return KIND_INT;
+	case OID_BOOL: return KIND_BOOL;
+	case OID_FLOAT4: case OID_FLOAT8: return KIND_REAL;
+	case OID_NUMERIC: return KIND_NUMERIC;
+	case OID_BYTEA: return KIND_BYTEA;
+	default: return KIND_TEXT;
+	}
+}
+
+static void keep_kinds(calx_stmt *st)
 {
 	st->nfields = PQnfields(st->res);
-	for (int i = 0; i < st->nfields && i < PG_TYPES_KEPT; i++)
-		st->types[i] = PQftype(st->res, i);
+	for (int i = 0; i < st->nfields && i < PG_KINDS_KEPT; i++)
+		st->kinds[i] = kind_of(PQftype(st->res, i));
 }
 
 void calx__pg_column(calx_stmt *st, unsigned idx, calx_value *out)
@@ -112,27 +131,34 @@ void calx__pg_column(calx_stmt *st, unsigned idx, calx_value *out)
 	if (!st->res || r < 0)
 		return;
 	if (st->nfields < 0)
-		keep_types(st);
-	if (i >= st->nfields || PQgetisnull(st->res, r, i))
+		keep_kinds(st);
+	if (i >= st->nfields)
 		return;
+	/*
+	 * libpq gives a NULL as an empty string (documented for PQgetvalue):
+	 * only an empty text can be one, so only then is it asked, not for
+	 * every value of every row.
+	 */
 	const char *text = PQgetvalue(st->res, r, i);
-	switch (i < PG_TYPES_KEPT ? st->types[i] : PQftype(st->res, i)) {
-	case OID_BOOL:
-		out->kind = CALX_VALUE_INT;
-		out->u.i = text[0] == 't';
-		break;
-	case OID_INT2: case OID_INT4: case OID_INT8: case OID_OID:
+	if (!text[0] && PQgetisnull(st->res, r, i))
+		return;
+	switch (i < PG_KINDS_KEPT ? st->kinds[i] : kind_of(PQftype(st->res, i))) {
+	case KIND_INT:
 		out->kind = CALX_VALUE_INT;
 		out->u.i = text_int(text);
 		break;
-	case OID_FLOAT4: case OID_FLOAT8:
+	case KIND_BOOL:
+		out->kind = CALX_VALUE_INT;
+		out->u.i = text[0] == 't';
+		break;
+	case KIND_REAL:
 		out->kind = CALX_VALUE_REAL;
 		out->u.d = strtod(text, NULL);
 		break;
-	case OID_NUMERIC:
+	case KIND_NUMERIC:
 		calx__pg_numeric(text, (size_t)PQgetlength(st->res, r, i), out);
 		break;
-	case OID_BYTEA: {
+	case KIND_BYTEA: {
 		/* one buffer per column: a row's values are all read before any is stored */
 		size_t n = 0;
 		unsigned char *b = NULL;
@@ -152,10 +178,11 @@ void calx__pg_column(calx_stmt *st, unsigned idx, calx_value *out)
 		out->u.s.n = b ? n : 1;
 		break;
 	}
-	default:
+	default:        /* KIND_TEXT: text, varchar, uuid, dates and times, ... as the server writes them */
 		out->kind = CALX_VALUE_TEXT;
 		out->u.s.p = text;
-		out->u.s.n = (size_t)PQgetlength(st->res, r, i);
+		/* a text-format value's length is its strlen (libpq's documentation of PQgetlength): no call into libpq */
+		out->u.s.n = strlen(text);
 		break;
 	}
 }

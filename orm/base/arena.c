@@ -5,30 +5,20 @@
 
 #define FIRST_CHUNK (16u * 1024)
 #define MAX_CHUNK (8u * 1024 * 1024)
-#define CHUNK_HDR ((sizeof(calx__chunk) + 63) & ~(size_t)63)
 
 static unsigned char *chunk_data(const calx__chunk *c)
 {
-	return (unsigned char *)c + CHUNK_HDR;
+	return (unsigned char *)c + CALX__CHUNK_HDR;
 }
 
-void *calx__arena_alloc(calx__arena *a, size_t size, size_t align)
+void *calx__arena_alloc_chunk(calx__arena *a, size_t size, size_t align)
 {
-	calx__chunk *c = a->head;
-	if (c) {
-		uintptr_t base = (uintptr_t)chunk_data(c);
-		uintptr_t p = (base + c->used + align - 1) & ~(uintptr_t)(align - 1);
-		if (p + size <= base + c->size) {
-			c->used = p + size - base;
-			return (void *)p;
-		}
-	}
 	size_t want = a->next_size ? a->next_size : FIRST_CHUNK;
 	if (size + align > want)
 		want = size + align;
-	if (want > SIZE_MAX - CHUNK_HDR)
+	if (want > SIZE_MAX - CALX__CHUNK_HDR)
 		return NULL;
-	c = calx__malloc(CHUNK_HDR + want);
+	calx__chunk *c = calx__malloc(CALX__CHUNK_HDR + want);
 	if (!c)
 		return NULL;
 	c->next = a->head;

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct calx__chunk {
 	struct calx__chunk *next;
@@ -20,8 +21,31 @@ typedef struct calx__arena {
 	size_t next_size;
 } calx__arena;
 
-/* align must be a power of two. NULL if memory ran out. */
-void *calx__arena_alloc(calx__arena *a, size_t size, size_t align);
+/* A chunk's header takes a cache line; the bytes handed out follow it. */
+#define CALX__CHUNK_HDR ((sizeof(calx__chunk) + 63) & ~(size_t)63)
+
+/* A new chunk for a block the current one has no room for, then the block (arena.c). */
+void *calx__arena_alloc_chunk(calx__arena *a, size_t size, size_t align);
+
+/*
+ * align must be a power of two. NULL if memory ran out. Inline for the
+ * room in the current chunk: every loaded object and string comes here,
+ * and the call cost as much as the carving.
+ */
+static inline void *calx__arena_alloc(calx__arena *a, size_t size, size_t align)
+{
+	calx__chunk *c = a->head;
+	if (c) {
+		uintptr_t base = (uintptr_t)c + CALX__CHUNK_HDR;
+		uintptr_t p = (base + c->used + align - 1) & ~(uintptr_t)(align - 1);
+		if (p + size <= base + c->size) {
+			c->used = p + size - base;
+			return (void *)p;
+		}
+	}
+	return calx__arena_alloc_chunk(a, size, align);
+}
+
 char *calx__arena_strndup(calx__arena *a, const char *s, size_t n);
 /* Is [p, p + n) inside one of the arena's chunks? */
 bool calx__arena_owns(const calx__arena *a, const void *p, size_t n);

@@ -47,6 +47,17 @@ void calx__buf_putc(calx__buf *b, char c)
 	calx__buf_putn(b, &c, 1);
 }
 
+void calx__buf_put_uint(calx__buf *b, uint64_t v)
+{
+	char digits[20];
+	size_t n = sizeof digits;
+	do {
+		digits[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	calx__buf_putn(b, digits + n, sizeof digits - n);
+}
+
 void calx__buf_printf(calx__buf *b, const char *fmt, ...)
 {
 	char small[128];

@@ -7,9 +7,30 @@
 #include <string.h>
 #include "base/utf8.h"
 
+/* Eight bytes of ASCII, none of them NUL? */
+static inline bool ascii_word(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	uint64_t has_zero = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+	return !(w & 0x8080808080808080ull) && !has_zero;
+}
+
 static bool check(const char *s, size_t n, bool allow_nul)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	/*
+	 * ASCII without NUL, the commonest text: word by word, the last eight
+	 * bytes as one word (overlapping the one before), with no byte loop
+	 * for the tail. Anything else takes the loop below from the start.
+	 */
+	if (n >= 8) {
+		const unsigned char *q = p;
+		while (end - q > 8 && ascii_word(q))
+			q += 8;
+		if (end - q <= 8 && ascii_word(end - 8))
+			return true;
+	}
 	while (p < end) {
 		/* ASCII runs without NUL, eight bytes at a time */
 		while (end - p >= 8) {

@@ -64,13 +64,24 @@ int calx__load_row_at(calx_session *s, const calx__mapper *m, calx__stmt *st, un
 static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx_value *row,
                        calx__obj **out)
 {
-	const calx_mapper_desc *d = m->desc;
-	calx_value key[CALX__MAX_PK];
+	/*
+	 * The descriptor's fields and the dialect's column function in locals:
+	 * through the pointers, every store into a row or an object (which may
+	 * alias them, as far as the compiler knows) reloaded them a field.
+	 */
+	const calx_field_desc *fields = m->desc->fields;
+	const unsigned n_fields = m->desc->n_fields;
+	void (*const column)(calx_stmt *, unsigned, calx_value *) = s->d->column;
+	calx_stmt *const dst = st->st;
 	/* each column read once: the key and the fields both come from here */
-	for (unsigned f = 0; f < d->n_fields; f++)
-		s->d->column(st->st, first + f, &row[f]);
-	int rc = row_key(s, m, row, key);
-	if (rc != CALX_OK)
+	for (unsigned f = 0; f < n_fields; f++)
+		column(dst, first + f, &row[f]);
+	calx_value key_copy[CALX__MAX_PK];
+	const calx_value *key = key_copy;
+	int rc;
+	if (m->n_pk == 1 && row[m->pk[0]].kind == CALX_VALUE_INT)
+		key = &row[m->pk[0]];   /* the usual key, canonical as it comes (row_key's first case): no copy */
+	else if ((rc = row_key(s, m, row, key_copy)) != CALX_OK)
 		return rc;
 	uint64_t hash = calx__key_hash(m, key);
 	size_t slot;
@@ -87,15 +98,15 @@ static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, u
 		return s->err.code;
 	void *obj = calx__obj_ptr(h);
 	uint64_t *nulls = calx__obj_nulls(h);
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		const calx_field_desc *fd = &d->fields[f];
+	for (unsigned f = 0; f < n_fields; f++) {
+		const calx_field_desc *fd = &fields[f];
 		if (row[f].kind == CALX_VALUE_INT && fd->ctype == CALX_CTYPE_INT64 && !(fd->flags & CALX_FIELD_OPTIONAL)) {
 			/* the commonest column, stored as calx__field_set would (no range to check, no wrapper) */
 			memcpy((char *)obj + fd->offset, &row[f].u.i, sizeof row[f].u.i);
 			continue;
 		}
 		bool isnull;
-		if (calx__field_set(&d->fields[f], obj, &row[f], &s->arena, &isnull, &s->err) != CALX_OK) {
+		if (calx__field_set(fd, obj, &row[f], &s->arena, &isnull, &s->err) != CALX_OK) {
 			/* the half-filled block stays in the arena as a transient nobody sees */
 			h->state = CALX__TRANSIENT;
 			h->magic = 0;

@@ -47,22 +47,37 @@ typedef struct children_ctx {
 static int child_row(calx_session *s, calx__obj *c, void *vctx)
 {
 	children_ctx *cx = vctx;
+	const unsigned nc = cx->x->fk->n_columns;
+	const size_t n = cx->n_parents;
 	int rc;
-	if (!calx__sin_key_of(s, c, cx->x->fk->columns, cx->x->fk->n_columns, cx->key, &rc))
+	if (!calx__sin_key_of(s, c, cx->x->fk->columns, nc, cx->key, &rc))
 		return rc;
-	/* rows come ordered by the foreign key: one search a parent, not one a row */
+	/*
+	 * Rows come ordered by the foreign key: one search a parent, not one a
+	 * row; and mostly not even that, since the parents are sorted by the
+	 * same key: a new group is usually the next parent. That one is the
+	 * first of its key when the previous parent's key differs (it does: it
+	 * is not this row's), as calx__sin_find_first would give; the start
+	 * (group SIZE_MAX) tries parent 0.
+	 */
 	size_t i = cx->group;
-	if (i >= cx->n_parents || !calx__sin_key_eq(cx->parents[i].key, cx->key, cx->x->fk->n_columns))
-		i = cx->group = calx__sin_find_first(cx->parents, cx->n_parents, cx->key, cx->x->fk->n_columns);
-	/* parents with equal keys (a non-unique referenced column) each get the child */
-	for (; i < cx->n_parents && calx__sin_key_eq(cx->parents[i].key, cx->key, cx->x->fk->n_columns); i++) {
+	if (i >= n || !calx__sin_key_eq(cx->parents[i].key, cx->key, nc)) {
+		i++;
+		if (i >= n || !calx__sin_key_eq(cx->parents[i].key, cx->key, nc))
+			i = calx__sin_find_first(cx->parents, n, cx->key, nc);
+		cx->group = i;
+		if (i >= n)
+			return CALX_OK;         /* no parent has its key */
+	}
+	/* parents[i] has the row's key; parents with equal keys (a non-unique referenced column) each get the child */
+	do {
 		if (cx->n_pairs == cx->cap_pairs &&
 		    calx__grow((void **)&cx->pairs, &cx->cap_pairs, cx->n_pairs + 1, sizeof *cx->pairs) != 0)
 			return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", cx->x->desc->name);
 		cx->pairs[cx->n_pairs].h = c;
 		cx->pairs[cx->n_pairs++].parent = i;
 		cx->count[i]++;
-	}
+	} while (++i < n && calx__sin_key_eq(cx->parents[i].key, cx->key, nc));
 	return CALX_OK;
 }
 

@@ -82,23 +82,16 @@ size_t calx__sin_find_first(const calx__sin_keyed *v, size_t n, const calx_value
 }
 
 /* Columns cols of h into out; false when one is NULL (the key names no row). */
-bool calx__sin_key_of(calx_session *s, const calx__obj *h, const unsigned *cols, unsigned nc, calx_value *out, int *rc)
+bool calx__sin_key_read(calx_session *s, const calx__obj *h, const unsigned *cols, unsigned nc, calx_value *out,
+                        int *rc)
 {
 	*rc = CALX_OK;
 	for (unsigned k = 0; k < nc; k++) {
 		const calx_field_desc *f = &h->m->desc->fields[cols[k]];
-		if (f->ctype == CALX_CTYPE_INT64 && !(f->flags & CALX_FIELD_OPTIONAL)) {
-			/*
-			 * The usual key, read in place (once a loaded child): NULL is its
-			 * null bit with a 0 in the field, as calx__field_null says for a
-			 * plain scalar; the value as calx__field_get gives it.
-			 */
-			int64_t x;
-			memcpy(&x, (const char *)calx__obj_ptr(h) + f->offset, sizeof x);
-			if (x == 0 && calx__bit(calx__obj_nulls(h), f->index))
+		bool null;
+		if (calx__sin_plain_int(h, f, &out[k], &null)) {
+			if (null)
 				return false;
-			out[k].kind = CALX_VALUE_INT;
-			out[k].u.i = x;
 			continue;
 		}
 		if (calx__field_null(h, f))

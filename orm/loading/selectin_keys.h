@@ -9,7 +9,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 #include "session/session.h"
+#include "sql/statements.h"
 
 #define CALX__SIN_MAX_COLS 16
 
@@ -45,9 +48,42 @@ int calx__sin_ptr_cmp(const void *a, const void *b);
 /* The first of v[0..n) (sorted) whose key equals key, or n. */
 size_t calx__sin_find_first(const calx__sin_keyed *v, size_t n, const calx_value *key, unsigned nc);
 
+/*
+ * A plain int64 key column (no calx_opt_* wrapper) of h into *out, read in
+ * place: NULL is its null bit with a 0 in the field, as calx__field_null
+ * says for a plain scalar; the value as calx__field_get gives it. False
+ * when the column is of another kind (*null untouched).
+ */
+static inline bool calx__sin_plain_int(const calx__obj *h, const calx_field_desc *f, calx_value *out, bool *null)
+{
+	if (f->ctype != CALX_CTYPE_INT64 || (f->flags & CALX_FIELD_OPTIONAL))
+		return false;
+	int64_t x;
+	memcpy(&x, (const char *)calx__obj_ptr(h) + f->offset, sizeof x);
+	*null = x == 0 && calx__bit(calx__obj_nulls(h), f->index);
+	out->kind = CALX_VALUE_INT;
+	out->u.i = x;
+	return true;
+}
+
 /* Columns cols of h into out; false when one is NULL (the key names no row). */
-bool calx__sin_key_of(calx_session *s, const calx__obj *h, const unsigned *cols, unsigned nc, calx_value *out,
-                      int *rc);
+bool calx__sin_key_read(calx_session *s, const calx__obj *h, const unsigned *cols, unsigned nc, calx_value *out,
+                        int *rc);
+
+/*
+ * calx__sin_key_read, with the usual key, one plain int64 column, inline:
+ * every row a select-in loads asks for its key once.
+ */
+static inline bool calx__sin_key_of(calx_session *s, const calx__obj *h, const unsigned *cols, unsigned nc,
+                                    calx_value *out, int *rc)
+{
+	bool null;
+	if (nc == 1 && calx__sin_plain_int(h, &h->m->desc->fields[cols[0]], out, &null)) {
+		*rc = CALX_OK;
+		return !null;
+	}
+	return calx__sin_key_read(s, h, cols, nc, out, rc);
+}
 
 /*
  * SELECT m's columns WHERE cols IN (keys[0..n)'s values) ORDER BY cols,
