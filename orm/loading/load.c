@@ -12,6 +12,7 @@
 #include "sql/statements.h"
 #include "unitofwork/uow.h"
 #include "loading/joined.h"
+#include "loading/polymorphic.h"
 
 static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx_value *row,
                        calx__obj **out);
@@ -51,6 +52,13 @@ int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_
 
 int calx__load_row_at(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx__obj **out)
 {
+	if (m->poly)    /* inheritance: the row's discriminator picks the struct (polymorphic.c) */
+		return calx__poly_load_row(s, m, st, first, false, out);
+	return calx__load_row_exact(s, m, st, first, out);
+}
+
+int calx__load_row_exact(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx__obj **out)
+{
 	const calx_mapper_desc *d = m->desc;
 	calx_value stack_row[32], *row = stack_row;
 	if (d->n_fields > 32 && !(row = calx__malloc(d->n_fields * sizeof *row)))
@@ -65,10 +73,16 @@ static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, u
                        calx__obj **out)
 {
 	const calx_mapper_desc *d = m->desc;
-	calx_value key[CALX__MAX_PK];
 	/* each column read once: the key and the fields both come from here */
 	for (unsigned f = 0; f < d->n_fields; f++)
 		s->d->column(st->st, first + f, &row[f]);
+	return calx__load_from_row(s, m, row, out);
+}
+
+int calx__load_from_row(calx_session *s, const calx__mapper *m, calx_value *row, calx__obj **out)
+{
+	const calx_mapper_desc *d = m->desc;
+	calx_value key[CALX__MAX_PK];
 	int rc = row_key(s, m, row, key);
 	if (rc != CALX_OK)
 		return rc;
@@ -196,6 +210,8 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 	if (h) {
 		if (h->state == CALX__DELETED || h->state == CALX__GONE)
 			return calx__fail(s, CALX_ENOTFOUND, "get %s: the object is deleted in this session", md->name);
+		if (m->poly && !calx__mapper_is_a(h->m, m))
+			return calx__poly_not_a(s, h, m);
 		/* expired (by a commit, or calx_session_expire): its row as the database has it now */
 		if (calx__reload_expired(s, h) && (rc = calx__refresh(s, h)) != CALX_OK)
 			return rc;
@@ -215,7 +231,9 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 	calx__stmt *st;
 	if ((rc = calx__get_step(s, m, key, &st)) == CALX_ROW) {
 		rc = calx__load_row(s, m, st, &h);
-		if (rc == CALX_OK)
+		if (rc == CALX_OK && m->poly && !calx__mapper_is_a(h->m, m))
+			rc = calx__poly_not_a(s, h, m);
+		else if (rc == CALX_OK)
 			*out = calx__obj_ptr(h);
 	} else if (rc == CALX_DONE) {
 		rc = calx__fail(s, CALX_ENOTFOUND, "get %s: no row in \"%s\" with that key", md->name, md->table);

@@ -10,6 +10,7 @@
 #include "session/session.h"
 #include "loading/selectin.h"
 #include "loading/joined.h"
+#include "loading/polymorphic.h"
 
 typedef struct order_item {
 	const calx_field_desc *col;
@@ -36,6 +37,7 @@ struct calx_select {
 	size_t n_loads, cap_loads;
 	calx__joined *joined;           /* the joins that load relationships (joined.c), or NULL */
 	bool buffered;                  /* select-in or joined: every row read into items, relationships loaded */
+	bool wide;                      /* a hierarchy's objects: every column of its table (polymorphic.c) */
 	size_t pos;                     /* the next buffered item calx_select_next hands out */
 };
 
@@ -150,9 +152,12 @@ static int build(calx_select *q, calx__ast *a, calx__node **out)
 		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
 	sel->kid[CALX__SEL_FROM] = t;
 	calx__node **tail = &sel->kid[CALX__SEL_COLS];
-	size_t n = q->cols ? q->n_cols : md->n_fields;
+	/* a hierarchy's objects: every column of the table, the row's struct is known from the row (polymorphic.c) */
+	q->wide = q->m->poly && !q->cols && !q->joined;
+	const calx_field_desc *fields = q->wide ? md->tables[0]->columns : md->fields;
+	size_t n = q->cols ? q->n_cols : q->wide ? md->tables[0]->n_columns : md->n_fields;
 	for (size_t i = 0; i < n; i++) {
-		calx__node *col = calx__ast_field(a, t, q->cols ? q->cols[i] : &md->fields[i]);
+		calx__node *col = calx__ast_field(a, t, q->cols ? q->cols[i] : &fields[i]);
 		if (!col)
 			break;          /* a->oom says so */
 		*tail = col;
@@ -161,6 +166,8 @@ static int build(calx_select *q, calx__ast *a, calx__node **out)
 	int rc = q->where ? calx__expr_lower(q->where, a, t, md, &sel->kid[CALX__SEL_WHERE], &q->s->err) : CALX_OK;
 	if (rc != CALX_OK)
 		return rc;
+	if (q->m->poly)
+		calx__poly_where(q->m, a, t, &sel->kid[CALX__SEL_WHERE]);  /* a subclass's rows only */
 	for (size_t i = 0; i < q->n_order; i++)
 		calx__ast_append(&sel->kid[CALX__SEL_ORDER],
 		                 calx__ast_order(a, calx__ast_field(a, t, q->order[i].col),
@@ -235,6 +242,12 @@ int calx_select_columns(calx_select *q, const calx_field_desc *const *cols, size
 	q->cols = copy;
 	q->n_cols = n;
 	return CALX_OK;
+}
+
+/* The row's object: a hierarchy's struct by its discriminator when the select reads every column. */
+static int load_row(calx_select *q, calx__obj **h)
+{
+	return q->wide ? calx__poly_load_row(q->s, q->m, q->st, 0, true, h) : calx__load_row(q->s, q->m, q->st, h);
 }
 
 /* Step the statement; CALX_ROW, or CALX_DONE / an error with the statement released. */
@@ -337,7 +350,7 @@ static int buffer_all(calx_select *q)
 		calx__obj *h;
 		bool first = true;
 		if ((rc = q->joined ? calx__joined_row(q->s, q->joined, q->st, &h, &first)
-		                    : calx__load_row(q->s, q->m, q->st, &h)) != CALX_OK)
+		                    : load_row(q, &h)) != CALX_OK)
 			break;
 		if (!first)
 			continue;
@@ -383,7 +396,7 @@ int calx_select_next(calx_select *q, void **out)
 	if (rc != CALX_ROW)
 		return rc;
 	calx__obj *h;
-	if ((rc = calx__load_row(q->s, q->m, q->st, &h)) != CALX_OK)
+	if ((rc = load_row(q, &h)) != CALX_OK)
 		return rc;
 	*out = calx__obj_ptr(h);
 	return CALX_ROW;

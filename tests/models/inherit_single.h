@@ -17,7 +17,6 @@ struct CALX_TABLE("sti_companies") sti_company {
 	int64_t id CALX(primary_key);
 	char name[32];
 	CALX_LIST(struct sti_person) staff;
-	CALX_LIST(struct sti_person) staff_selectin CALX(lazy("selectin"));
 };
 
 struct CALX_TABLE("sti_people", polymorphic_on("kind"), polymorphic_identity("person")) sti_person {

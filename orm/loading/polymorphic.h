@@ -1,0 +1,38 @@
+/*
+ * Internal: polymorphic loading (polymorphic.c). A row of a hierarchy's
+ * table becomes an object of the struct its discriminator names,
+ * allocated at that struct's size, whichever struct of the hierarchy the
+ * statement asked for. Only mappers with poly set come here.
+ */
+#ifndef CALX_ORM_POLYMORPHIC_H
+#define CALX_ORM_POLYMORPHIC_H
+
+#include <stdbool.h>
+#include "session/session.h"
+#include "sql/ast.h"
+
+/*
+ * A row of m's statement whose columns start at `first`: m's fields
+ * (wide false), or every column of m's table in table order (wide true,
+ * a select's own statement, see calx__poly_where). A struct with columns
+ * the statement did not read is read whole by its key (one get).
+ */
+int calx__poly_load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, bool wide,
+                        calx__obj **out);
+
+/*
+ * A select of subclass m reads only its rows: *where ANDed with
+ * "discriminator IN (m's identity and its subclasses')". Nothing for a
+ * root. Out of memory sets a->oom.
+ */
+void calx__poly_where(const calx__mapper *m, calx__ast *a, calx__node *t, calx__node **where);
+
+/* A get of m found an object of another struct of the hierarchy: CALX_ENOTFOUND, as SQLAlchemy's get gives None. */
+int calx__poly_not_a(calx_session *s, const calx__obj *h, const calx__mapper *m);
+
+/* load.c: the row of an exact mapper, its fields from column first on. */
+int calx__load_row_exact(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx__obj **out);
+/* load.c: row[0..n_fields) (m's field order) into m's object through the identity map. */
+int calx__load_from_row(calx_session *s, const calx__mapper *m, calx_value *row, calx__obj **out);
+
+#endif
