@@ -345,7 +345,6 @@ void calxr__check(calxr__ctx *cx)
 	/* After every table's columns are known: keys may point forward. */
 	calxr__constraints(cx);
 	calxr__relations(cx);
-	calxr__inherit_check_relations(cx);
 	/* Last: it reparses the translation unit, which invalidates the cursors. */
 	if (!cx->errors)
 		calxr__check_defaults(cx);

@@ -78,14 +78,16 @@ void calxr__inherit_fields(calxr__ctx *cx, calxr__table *t)
 	if (!n || clang_getCursorKind(f[0]) != CXCursor_FieldDecl || ty.kind != CXType_Record || !member) {
 		calxr__error(cx, &t->loc, "CALX_INHERIT on struct '%s' needs its parent as the first member (struct person base;): that is how C inherits (C11 6.7.2.1p15)",
 			    t->tag);
+		t->option_errors++;     /* its other errors would follow from this one: walk.c maps nothing of it */
 		goto out;
 	}
 	p = table_of_type(cx, ty);
 	if (p < 0 || cx->tables[p].table_only) {
 		char *sp = calxr__cx_take(cx, clang_getTypeSpelling(ty));
-		calxr__error(cx, &t->loc, "struct '%s' inherits from %s, which is not a mapped struct of this header: give it CALX_TABLE(\"...\", polymorphic_on(\"...\")) or CALX_INHERIT(...)",
+		calxr__error(cx, &t->loc, "struct '%s' inherits from '%s', which is not a mapped struct of this header: give it CALX_TABLE(\"...\", polymorphic_on(\"...\")) or CALX_INHERIT(...)",
 			    t->tag, sp ? sp : "its first member's struct");
 		free(sp);
+		t->option_errors++;
 		goto out;
 	}
 	t->parent = p;
@@ -314,22 +316,6 @@ void calxr__inherit_check(calxr__ctx *cx)
 		for (unsigned k = 0; k < t->n_rels; k++)
 			calxr__error(cx, &t->rels[k].loc, "relationship '%s' of struct '%s': relationship fields of a struct in an inheritance hierarchy are not supported yet (a relationship whose target is the hierarchy's root is)",
 				    t->rels[k].name, t->tag);
-	}
-}
-
-void calxr__inherit_check_relations(calxr__ctx *cx)
-{
-	for (unsigned i = 0; i < cx->n_tables; i++) {
-		calxr__table *t = &cx->tables[i];
-		for (unsigned k = 0; k < t->n_rels; k++) {
-			calxr__relation *r = &t->rels[k];
-			if (!r->ok || !calxr__is_subclass(&cx->tables[r->target]))
-				continue;
-			calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': its target, struct '%s', is a subclass; a relationship to a subclass is not supported yet: point it at the hierarchy's root, struct '%s'",
-				    r->name, t->tag, cx->tables[r->target].tag,
-				    cx->tables[r->target].root >= 0 ? cx->tables[cx->tables[r->target].root].tag : "?");
-			r->ok = false;
-		}
 	}
 }
 

@@ -295,8 +295,6 @@ int calxr__mapper_index(const calxr__ctx *cx, const calxr__table *t);
 void calxr__inherit_fields(calxr__ctx *cx, calxr__table *t);
 /* inherit.c: every hierarchy checked: roots, discriminators, identities, subclass columns (before check.c's tables). */
 void calxr__inherit_check(calxr__ctx *cx);
-/* inherit.c: relationships that inheritance does not support yet (after relations.c). */
-void calxr__inherit_check_relations(calxr__ctx *cx);
 /* Is t a subclass, a mapper over another struct's table? */
 static inline bool calxr__is_subclass(const calxr__table *t)
 {

@@ -356,8 +356,11 @@ void calxr__walk(calxr__ctx *cx)
 	clang_visitChildren(clang_getTranslationUnitCursor(cx->tu), visit, cx);
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		/* a subclass starts with its parent's columns, and the parent comes first (C declares it before) */
-		if (calxr__is_subclass(&cx->tables[i]))
+		if (calxr__is_subclass(&cx->tables[i])) {
 			calxr__inherit_fields(cx, &cx->tables[i]);
+			if (cx->tables[i].parent < 0)
+				continue;       /* reported: its fields would only repeat the error */
+		}
 		calxr__table_fields(cx, &cx->tables[i], cx->tables[i].cursor);
 	}
 	/* Check unused mixins of the main file too; a scratch table is discarded. */
