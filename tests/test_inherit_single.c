@@ -201,7 +201,7 @@ static void the_identity_map_is_keyed_by_the_root(void **state)
 	assert_ptr_equal(e, p);
 	/* an engineer is no manager: not found, as SQLAlchemy's get gives None */
 	assert_calx(s, sti_manager_get(s, id.engineer, &m), CALX_ENOTFOUND);
-	assert_non_null(strstr(calx_session_errmsg(s), "is a sti_engineer, not a sti_manager"));
+	assert_non_null(strstr(calx_session_errmsg(s), "is a struct sti_engineer, not a struct sti_manager"));
 	/* the same from the database, in a fresh session (nothing in its identity map yet) */
 	calx_session *s2 = fixture_session(fx);
 	assert_calx(s2, sti_manager_get(s2, id.engineer, &m), CALX_ENOTFOUND);
