@@ -14,8 +14,17 @@
 #include "loading/joined.h"
 #include "loading/polymorphic.h"
 
-static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx_value *row,
-                       calx__obj **out);
+/*
+ * Always inlined, into the load path (cols NULL: the compiler drops the
+ * map) and into calx__load_row_exact (polymorphic.c's way in): the path of
+ * a mapper outside a hierarchy keeps one function per row, as before.
+ */
+static inline __attribute__((always_inline)) int load_row_cols(calx_session *s, const calx__mapper *m,
+                                                               calx__stmt *st, unsigned first, const unsigned *cols,
+                                                               calx__obj **out);
+static inline __attribute__((always_inline)) int load_values(calx_session *s, const calx__mapper *m,
+                                                             calx__stmt *st, unsigned first, const unsigned *cols,
+                                                             calx_value *row, calx__obj **out);
 
 /*
  * The row's key, from the row's values (every field, in field order), in
@@ -24,7 +33,8 @@ static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, u
  * decimal too). A decimal its field refuses stays as it is: storing the
  * row's fields reports it.
  */
-static int row_key(calx_session *s, const calx__mapper *m, const calx_value *row, calx_value *key)
+static inline __attribute__((always_inline)) int row_key(calx_session *s, const calx__mapper *m, const calx_value *row,
+                                                         calx_value *key)
 {
 	for (unsigned i = 0; i < m->n_pk; i++) {
 		const calx_field_desc *f = &m->desc->fields[m->pk[i]];
@@ -54,35 +64,36 @@ int calx__load_row_at(calx_session *s, const calx__mapper *m, calx__stmt *st, un
 {
 	if (m->poly)    /* inheritance: the row's discriminator picks the struct (polymorphic.c) */
 		return calx__poly_load_row(s, m, st, first, false, out);
-	return calx__load_row_exact(s, m, st, first, out);
+	return load_row_cols(s, m, st, first, NULL, out);
 }
 
-int calx__load_row_exact(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx__obj **out)
+int calx__load_row_exact(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
+                         const unsigned *cols, calx__obj **out)
+{
+	return load_row_cols(s, m, st, first, cols, out);
+}
+
+static inline int load_row_cols(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
+                                const unsigned *cols, calx__obj **out)
 {
 	const calx_mapper_desc *d = m->desc;
 	calx_value stack_row[32], *row = stack_row;
 	if (d->n_fields > 32 && !(row = calx__malloc(d->n_fields * sizeof *row)))
 		return calx__fail(s, CALX_ENOMEM, "out of memory loading a row of \"%s\"", d->table);
-	int rc = load_values(s, m, st, first, row, out);
+	int rc = load_values(s, m, st, first, cols, row, out);
 	if (row != stack_row)
 		calx__free(row);
 	return rc;
 }
 
-static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx_value *row,
-                       calx__obj **out)
-{
-	const calx_mapper_desc *d = m->desc;
-	/* each column read once: the key and the fields both come from here */
-	for (unsigned f = 0; f < d->n_fields; f++)
-		s->d->column(st->st, first + f, &row[f]);
-	return calx__load_from_row(s, m, row, out);
-}
-
-int calx__load_from_row(calx_session *s, const calx__mapper *m, calx_value *row, calx__obj **out)
+static inline int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
+                              const unsigned *cols, calx_value *row, calx__obj **out)
 {
 	const calx_mapper_desc *d = m->desc;
 	calx_value key[CALX__MAX_PK];
+	/* each column read once: the key and the fields both come from here (cols: where each field's column is) */
+	for (unsigned f = 0; f < d->n_fields; f++)
+		s->d->column(st->st, first + (cols ? cols[f] : f), &row[f]);
 	int rc = row_key(s, m, row, key);
 	if (rc != CALX_OK)
 		return rc;

@@ -17,9 +17,6 @@
 #include "calx/calx.h"
 #include "loading/polymorphic.h"
 
-/* Most fields a wide row is read into on the stack; a wider struct is read by its key. */
-#define POLY_ROW_MAX 64
-
 static bool same(const calx_value *identity, const calx_value *v)
 {
 	if (identity->kind == CALX_VALUE_INT)
@@ -60,17 +57,6 @@ static int unknown(calx_session *s, const calx__mapper *m, const calx_value *v)
 	                  known);
 }
 
-/* Every column of the table is in the row: struct x's fields from where its table puts them. */
-static int load_wide(calx_session *s, const calx__mapper *x, calx__stmt *st, unsigned first, calx__obj **out)
-{
-	const calx_mapper_desc *d = x->desc;
-	const unsigned *tc = d->table_columns;   /* NULL for the root: its fields are the first columns */
-	calx_value row[POLY_ROW_MAX];
-	for (unsigned f = 0; f < d->n_fields; f++)
-		s->d->column(st->st, first + (tc ? tc[f] : f), &row[f]);
-	return calx__load_from_row(s, x, row, out);
-}
-
 /* Struct x has columns this statement of m did not read: the object from the identity map, or its get. */
 static int load_by_key(calx_session *s, const calx__mapper *m, const calx__mapper *x, calx__stmt *st,
                        unsigned first, calx__obj **out)
@@ -89,7 +75,7 @@ static int load_by_key(calx_session *s, const calx__mapper *m, const calx__mappe
 	calx__stmt *kst;
 	int rc = calx__get_step(s, x, key, &kst);
 	if (rc == CALX_ROW)
-		rc = calx__load_row_exact(s, x, kst, 0, out);
+		rc = calx__load_row_exact(s, x, kst, 0, NULL, out);
 	else if (rc == CALX_DONE)
 		rc = calx__fail(s, CALX_ENOTFOUND, "loading %s from \"%s\": the row of a %s went away before its own columns were read",
 		                m->desc->name, m->desc->table, x->desc->name);
@@ -107,11 +93,12 @@ int calx__poly_load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, 
 	const calx__mapper *x = by_identity(m, &v);
 	if (!x)
 		return unknown(s, m, &v);
-	if (wide && x->desc->n_fields <= POLY_ROW_MAX)
-		return load_wide(s, x, st, first, out);
+	/* every column of the table: x's fields where the table puts them (the root's are its first columns) */
+	if (wide)
+		return calx__load_row_exact(s, x, st, first, x->desc->table_columns, out);
 	/* m itself, or a parent of m: its fields are the first of the row's */
 	if (calx__mapper_is_a(m, x))
-		return calx__load_row_exact(s, x, st, first, out);
+		return calx__load_row_exact(s, x, st, first, NULL, out);
 	return load_by_key(s, m, x, st, first, out);
 }
 

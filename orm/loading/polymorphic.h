@@ -30,9 +30,11 @@ void calx__poly_where(const calx__mapper *m, calx__ast *a, calx__node *t, calx__
 /* A get of m found an object of another struct of the hierarchy: CALX_ENOTFOUND, as SQLAlchemy's get gives None. */
 int calx__poly_not_a(calx_session *s, const calx__obj *h, const calx__mapper *m);
 
-/* load.c: the row of an exact mapper, its fields from column first on. */
-int calx__load_row_exact(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx__obj **out);
-/* load.c: row[0..n_fields) (m's field order) into m's object through the identity map. */
-int calx__load_from_row(calx_session *s, const calx__mapper *m, calx_value *row, calx__obj **out);
+/*
+ * load.c: the row as mapper m's object, whatever its discriminator: field f
+ * from column first + cols[f], or first + f when cols is NULL.
+ */
+int calx__load_row_exact(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
+                         const unsigned *cols, calx__obj **out);
 
 #endif

@@ -244,12 +244,6 @@ int calx_select_columns(calx_select *q, const calx_field_desc *const *cols, size
 	return CALX_OK;
 }
 
-/* The row's object: a hierarchy's struct by its discriminator when the select reads every column. */
-static int load_row(calx_select *q, calx__obj **h)
-{
-	return q->wide ? calx__poly_load_row(q->s, q->m, q->st, 0, true, h) : calx__load_row(q->s, q->m, q->st, h);
-}
-
 /* Step the statement; CALX_ROW, or CALX_DONE / an error with the statement released. */
 static int step(calx_select *q)
 {
@@ -350,7 +344,7 @@ static int buffer_all(calx_select *q)
 		calx__obj *h;
 		bool first = true;
 		if ((rc = q->joined ? calx__joined_row(q->s, q->joined, q->st, &h, &first)
-		                    : load_row(q, &h)) != CALX_OK)
+		                    : (q->wide ? calx__poly_load_row(q->s, q->m, q->st, 0, true, &h) : calx__load_row(q->s, q->m, q->st, &h))) != CALX_OK)
 			break;
 		if (!first)
 			continue;
@@ -396,7 +390,7 @@ int calx_select_next(calx_select *q, void **out)
 	if (rc != CALX_ROW)
 		return rc;
 	calx__obj *h;
-	if ((rc = load_row(q, &h)) != CALX_OK)
+	if ((rc = (q->wide ? calx__poly_load_row(q->s, q->m, q->st, 0, true, &h) : calx__load_row(q->s, q->m, q->st, &h))) != CALX_OK)
 		return rc;
 	*out = calx__obj_ptr(h);
 	return CALX_ROW;
