@@ -7,7 +7,8 @@
  * company's staff lazily (a statement of the base's columns, then a get
  * of each subclass row's own columns, the identity map having been
  * emptied by a new session), changes the engineer and deletes the
- * manager, and commits. Each allocation fails in turn, on each dialect.
+ * manager, and commits. A widget of 36 fields, loaded by its root's
+ * select, takes a row buffer of its own. Each allocation fails in turn, on each dialect.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,9 +21,10 @@ static int add_company(calx_session *s)
 	struct sti_engineer *g = sti_engineer_new(s, .base.base.name = "Gia", .level = 2);
 	struct sti_manager *m = sti_manager_new(s, .base.base.name = "Max", .reports = CALX_SOME(3));
 	struct sti_person *p = sti_person_new(s, .name = "Pat");
-	if (!c || !g || !m || !p)
+	struct sti_widget *w = sti_widget_new(s, .w00 = CALX_SOME(1), .w33 = CALX_SOME(33));
+	if (!c || !g || !m || !p || !w)
 		return calx_session_errcode(s);
-	int rc = CALX_OK;
+	int rc = calx_session_add(s, w);
 	if ((g->primary_language = calx_strdup(s, "C")) == NULL || (m->office = calx_strdup(s, "B1")) == NULL)
 		return calx_session_errcode(s);
 	if (rc == CALX_OK)
@@ -74,6 +76,15 @@ static int inherit(calx_engine *eng, calx_registry *harness_reg)
 		rc = select_people(s, &eng_id, &mgr);
 	if (rc == CALX_OK)
 		rc = sti_person_get(s, eng_id, &p);
+	/* a subclass of 36 fields through its root's select: a row buffer of its own */
+	if (rc == CALX_OK) {
+		struct sti_gadget *gd;
+		calx_select *q = calx_select_new(s, &sti_gadget_mapper);
+		rc = q ? calx_select_one(q, (void **)&gd) : calx_session_errcode(s);
+		if (rc == CALX_OK && (!sti_widget_of(gd) || sti_widget_of(gd)->w33.value != 33))
+			rc = CALX_EINVAL;
+		calx_select_free(q);
+	}
 	if (rc == CALX_OK && sti_manager_get(s, eng_id, &not_one) != CALX_ENOTFOUND)
 		rc = calx_session_errcode(s) ? calx_session_errcode(s) : CALX_EINVAL;
 	calx_session_free(s);
@@ -116,11 +127,14 @@ static int inherit(calx_engine *eng, calx_registry *harness_reg)
 static long inherit_state(calx_session *s)
 {
 	long companies = alloc_fail_count(s, &sti_company_mapper), people = alloc_fail_count(s, &sti_person_mapper);
+	long gadgets = alloc_fail_count(s, &sti_gadget_mapper);
 	long rust = 0;
-	if (companies < 0 || people < 0)
+	if (companies < 0 || people < 0 || gadgets < 0)
 		return ALLOC_FAIL_BROKEN;
-	if (companies == 0 && people == 0)
+	if (companies == 0 && people == 0 && gadgets == 0)
 		return 0;
+	if (gadgets != 1)
+		return ALLOC_FAIL_PARTIAL;
 	calx_select *q = calx_select_new(s, &sti_engineer_mapper);
 	void **items;
 	size_t n;

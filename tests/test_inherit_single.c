@@ -388,6 +388,32 @@ static void a_relationship_to_the_base_loads_mixed_structs(void **state)
 	}
 }
 
+/* A subclass of 36 fields, loaded by its root's select and by a get of the root. */
+static void a_wide_subclass_loads(void **state)
+{
+	fixture *fx = *state;
+	struct sti_widget *w = sti_widget_new(fx->s, .w00 = CALX_SOME(7), .w33 = CALX_SOME(33));
+	assert_non_null(w);
+	assert_ok(fx->s, calx_session_add(fx->s, w));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *s = fixture_session(fx);
+	calx_select *q = calx_select_new(s, &sti_gadget_mapper);
+	struct sti_gadget *g;
+	assert_ok(s, calx_select_one(q, (void **)&g));
+	assert_string_equal(g->kind, "widget");
+	struct sti_widget *back = sti_widget_of(g);
+	assert_non_null(back);
+	assert_int_equal(back->w00.value, 7);
+	assert_false(back->w01.has_value);
+	assert_int_equal(back->w33.value, 33);
+	calx_select_free(q);
+	calx_session *s2 = fixture_session(fx);
+	assert_ok(s2, sti_gadget_get(s2, w->base.id, &g));
+	assert_int_equal(sti_widget_of(g)->w33.value, 33);
+	calx_session_free(s);
+	calx_session_free(s2);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, sti_setup, fixture_teardown)
@@ -400,6 +426,7 @@ int main(void)
 		T(an_unknown_discriminator_is_an_error),
 		T(a_change_of_class_is_refused),
 		T(a_relationship_to_the_base_loads_mixed_structs),
+		T(a_wide_subclass_loads),
 	};
 	return RUN_ON_ALL_DIALECTS("inherit_single", tests);
 }

@@ -2,7 +2,8 @@
  * Test models for single-table inheritance (tests/test_inherit_single.c):
  * people -> employees -> managers / engineers in one table, sti_people,
  * whose `kind` column says which struct a row is; companies whose staff
- * (CALX_LIST of the root) hold a mix of them. Table names start with
+ * (CALX_LIST of the root) hold a mix of them; gadgets whose widgets have
+ * 36 fields. Table names start with
  * sti_: every PostgreSQL test of a run shares one database.
  */
 #ifndef CALX_TEST_INHERIT_SINGLE_H
@@ -41,6 +42,50 @@ struct CALX_INHERIT(single, polymorphic_identity("engineer")) sti_engineer {
 	struct sti_employee base;
 	char *primary_language;
 	int32_t level CALX(server_default("1"));
+};
+
+/* A subclass wider than the loader's 32 fields on the stack: its rows take a row buffer of their own. */
+struct CALX_TABLE("sti_gadgets", polymorphic_on("kind"), polymorphic_identity("gadget")) sti_gadget {
+	int64_t id CALX(primary_key);
+	char kind[16];
+};
+
+struct CALX_INHERIT(single, polymorphic_identity("widget")) sti_widget {
+	struct sti_gadget base;
+	calx_opt_int32 w00;
+	calx_opt_int32 w01;
+	calx_opt_int32 w02;
+	calx_opt_int32 w03;
+	calx_opt_int32 w04;
+	calx_opt_int32 w05;
+	calx_opt_int32 w06;
+	calx_opt_int32 w07;
+	calx_opt_int32 w08;
+	calx_opt_int32 w09;
+	calx_opt_int32 w10;
+	calx_opt_int32 w11;
+	calx_opt_int32 w12;
+	calx_opt_int32 w13;
+	calx_opt_int32 w14;
+	calx_opt_int32 w15;
+	calx_opt_int32 w16;
+	calx_opt_int32 w17;
+	calx_opt_int32 w18;
+	calx_opt_int32 w19;
+	calx_opt_int32 w20;
+	calx_opt_int32 w21;
+	calx_opt_int32 w22;
+	calx_opt_int32 w23;
+	calx_opt_int32 w24;
+	calx_opt_int32 w25;
+	calx_opt_int32 w26;
+	calx_opt_int32 w27;
+	calx_opt_int32 w28;
+	calx_opt_int32 w29;
+	calx_opt_int32 w30;
+	calx_opt_int32 w31;
+	calx_opt_int32 w32;
+	calx_opt_int32 w33;
 };
 
 #endif
