@@ -7,10 +7,9 @@
  * struct at once, whatever subclass it is. Other statements (a get, a
  * relationship's lazy, select-in or joined load) read the fields of the
  * struct they ask for; a row of a subclass with more columns is then read
- * whole by one get of that subclass, unless the identity map has it. The
- * second is correct for every statement the loader runs and costs a
- * statement per such row; loading those columns in the same statement is
- * the wide path's job.
+ * whole by one get of that subclass, unless the identity map has it: right
+ * for every statement the loader runs, at a statement per such row, which
+ * the wide select spares a select's own rows.
  */
 #include <stdio.h>
 #include <string.h>
