@@ -3,7 +3,7 @@
  * people -> employees -> managers / engineers in one table, sti_people,
  * whose `kind` column says which struct a row is; companies whose staff
  * (CALX_LIST of the root) hold a mix of them; gadgets whose widgets have
- * 36 fields. Table names start with
+ * 36 fields (a char * discriminator); shapes told apart by an integer. Table names start with
  * sti_: every PostgreSQL test of a run shares one database.
  */
 #ifndef CALX_TEST_INHERIT_SINGLE_H
@@ -47,7 +47,7 @@ struct CALX_INHERIT(single, polymorphic_identity("engineer")) sti_engineer {
 /* A subclass wider than the loader's 32 fields on the stack: its rows take a row buffer of their own. */
 struct CALX_TABLE("sti_gadgets", polymorphic_on("kind"), polymorphic_identity("gadget")) sti_gadget {
 	int64_t id CALX(primary_key);
-	char kind[16];
+	char *kind;                     /* a char * discriminator */
 };
 
 struct CALX_INHERIT(single, polymorphic_identity("widget")) sti_widget {
@@ -86,6 +86,23 @@ struct CALX_INHERIT(single, polymorphic_identity("widget")) sti_widget {
 	calx_opt_int32 w31;
 	calx_opt_int32 w32;
 	calx_opt_int32 w33;
+};
+
+/* An integer discriminator. */
+struct CALX_TABLE("sti_shapes", polymorphic_on("sort"), polymorphic_identity("1")) sti_shape {
+	int64_t id CALX(primary_key);
+	int32_t sort;
+	char label[16];
+};
+
+struct CALX_INHERIT(single, polymorphic_identity("2")) sti_circle {
+	struct sti_shape base;
+	calx_opt_double radius;
+};
+
+struct CALX_INHERIT(single, polymorphic_identity("3")) sti_square {
+	struct sti_shape base;
+	calx_opt_double side;
 };
 
 #endif
