@@ -26,6 +26,7 @@ typedef enum calxr__annot_kind {
 	CALXR__ANNOT_MIXIN,
 	CALXR__ANNOT_TYPE,
 	CALXR__ANNOT_FIELD,
+	CALXR__ANNOT_INHERIT,     /* "calx:inherit(single, ...)": a subclass (annot_inherit.c) */
 	CALXR__ANNOT_UNKNOWN      /* "calx:something-else" */
 } calxr__annot_kind;
 
@@ -151,9 +152,11 @@ typedef struct calxr__table_opts {
 	calxr__tcons *cons;
 	unsigned n_cons;
 	bool oom;
+	char *polymorphic_on;     /* polymorphic_on("kind"): the hierarchy's discriminator column, or NULL */
+	char *polymorphic_identity; /* polymorphic_identity("person"): this struct's discriminator value, or NULL */
 } calxr__table_opts;
 
-#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false }
+#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false, NULL, NULL }
 
 /*
  * "calx:table()", "calx:table(\"users\")", "calx:table(\"users\", unique(...), ...)"
@@ -171,6 +174,27 @@ unsigned calxr__annot_parse_mixin(const char *text, calxr__annot_err_fn err, voi
 /* "calx:type(\"SQL\", \"dialect:SQL\"...)". */
 unsigned calxr__annot_parse_type(const char *text, calxr__strlist *out, calxr__annot_err_fn err,
 				void *payload);
+
+/* How a subclass maps (annot_inherit.c): CALX_INHERIT(single | joined | concrete, ...). */
+typedef enum calxr__inherit_kind {
+	CALXR__INHERIT_NONE = 0,
+	CALXR__INHERIT_SINGLE,    /* the parent's table, with the subclass's columns added (nullable) */
+	CALXR__INHERIT_JOINED,    /* a table of its own whose key refers to the parent's: not supported yet */
+	CALXR__INHERIT_CONCRETE   /* a complete table of its own: not supported yet */
+} calxr__inherit_kind;
+
+typedef struct calxr__inherit_opts {
+	calxr__inherit_kind kind;
+	char *identity;           /* polymorphic_identity("..."), or NULL */
+	bool oom;
+} calxr__inherit_opts;
+
+/* "calx:inherit(single, polymorphic_identity(\"engineer\"))". */
+unsigned calxr__annot_parse_inherit(const char *text, calxr__inherit_opts *out, calxr__annot_err_fn err,
+				   void *payload);
+void calxr__inherit_opts_free(calxr__inherit_opts *o);
+/* "single", "joined", "concrete". */
+const char *calxr__inherit_word(calxr__inherit_kind k);
 
 void calxr__strlist_free(calxr__strlist *l);
 /* [A-Za-z_][A-Za-z0-9_]*, at most CALXR__IDENT_MAX bytes. */

@@ -47,4 +47,7 @@ char *calxr__ap_nonempty_string(parser *p, const char *what, calxr__span arg);
 void calxr__ap_rel_option(parser *p, calxr__field_opts *o, calxr__opt opt, const char *what, calxr__span *args,
 			 unsigned n);
 
+/* polymorphic_on("c") or polymorphic_identity("v") in calx:table (annot_inherit.c): false for any other word. */
+bool calxr__ap_inherit_table_option(parser *p, calxr__table_opts *o, calxr__span name, calxr__span inner);
+
 #endif /* CALX_REFLECT_ANNOT_INT_H */

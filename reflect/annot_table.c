@@ -53,6 +53,8 @@ void calxr__tcons_free(calxr__tcons *c)
 void calxr__table_opts_free(calxr__table_opts *o)
 {
 	free(o->name);
+	free(o->polymorphic_on);
+	free(o->polymorphic_identity);
 	for (unsigned i = 0; i < o->n_cons; i++)
 		calxr__tcons_free(&o->cons[i]);
 	free(o->cons);
@@ -283,6 +285,8 @@ static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool f
 		if (strlen(words[kind]) == nl && !memcmp(words[kind], name.p, nl))
 			break;
 	if (nl && !parens && !rest.n && table_only_word(p, o, name))
+		return;
+	if (nl && parens && !rest.n && calxr__ap_inherit_table_option(p, o, name, inner))
 		return;
 	if (first && (!nl || (!parens && kind > CALXR__TCONS_FOREIGN_KEY))) {
 		/* CALX_TABLE(users): a name that is not a string */

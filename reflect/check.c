@@ -322,10 +322,13 @@ static void program_names(calxr__ctx *cx)
 
 void calxr__check(calxr__ctx *cx)
 {
+	/* first: a single-table subclass takes its root's table name */
+	calxr__inherit_check(cx);
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		calxr__table *t = &cx->tables[i];
-		for (unsigned j = 0; j < i; j++)
-			if (t->table && cx->tables[j].table && !strcasecmp(t->table, cx->tables[j].table)) {
+		for (unsigned j = 0; j < i && !calxr__is_subclass(t); j++)
+			if (!calxr__is_subclass(&cx->tables[j]) && t->table && cx->tables[j].table &&
+			    !strcasecmp(t->table, cx->tables[j].table)) {
 				calxr__error(cx, &t->loc, "table '%s' is mapped by both struct '%s' and struct '%s'",
 					    t->table, cx->tables[j].tag, t->tag);
 				break;

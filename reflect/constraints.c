@@ -169,7 +169,7 @@ static int target_table(calxr__ctx *cx, const calxr__table *t, const calxr__cons
 {
 	const char *name = c->c.ref_table;
 	for (unsigned m = 0; m < cx->n_tables; m++)
-		if (cx->tables[m].table && !strcmp(cx->tables[m].table, name))
+		if (!calxr__is_subclass(&cx->tables[m]) && cx->tables[m].table && !strcmp(cx->tables[m].table, name))
 			return (int)m;
 	for (unsigned k = 0; k < cx->n_other_tables; k++)
 		if (cx->other_tables[k] && !strcmp(cx->other_tables[k], name)) {
@@ -373,7 +373,8 @@ static void duplicates(calxr__ctx *cx, unsigned ti, calxr__constraint *c, const 
 void calxr__constraints(calxr__ctx *cx)
 {
 	for (unsigned i = 0; i < cx->n_tables; i++)
-		gather(cx, &cx->tables[i]);
+		if (!calxr__is_subclass(&cx->tables[i]))        /* its table is its root's; its own columns take none yet (inherit.c) */
+			gather(cx, &cx->tables[i]);
 	/* Local columns everywhere first: a foreign key looks at its target's unique constraints. */
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		calxr__table *t = &cx->tables[i];

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const ctype_names[] = {
 	[CALX_CTYPE_INT8] = "CALX_CTYPE_INT8", [CALX_CTYPE_INT16] = "CALX_CTYPE_INT16",
@@ -230,14 +231,20 @@ static void array_ref(calxr__buf *b, const calxr__table *t, const char *name, un
 		calxr__buf_printf(b, ".%s = NULL, .n_%s = 0, ", name, name);
 }
 
+static void hierarchy_columns(calxr__ctx *cx, calxr__buf *b, const calxr__table *root);
+
 static void table(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned index, const char *source)
 {
 	constraints(cx, b, t);
+	if (t->has_subclasses)
+		hierarchy_columns(cx, b, t);
 	calxr__buf_printf(b, "const calx_table_desc %s_table = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
 			 t->sym);
 	calxr__buf_cstr(b, t->table);
-	calxr__buf_printf(b, ", .columns = %s__fields, .n_columns = sizeof %s__fields / sizeof %s__fields[0], .pk = %s__pk, .n_pk = %u, ",
-			 t->sym, t->sym, t->sym, t->sym, t->n_pk);
+	/* a hierarchy's table holds its subclasses' columns too; otherwise the columns are the struct's fields */
+	const char *cols = t->has_subclasses ? "columns" : "fields";
+	calxr__buf_printf(b, ", .columns = %s__%s, .n_columns = sizeof %s__%s / sizeof %s__%s[0], .pk = %s__pk, .n_pk = %u, ",
+			 t->sym, cols, t->sym, cols, t->sym, cols, t->sym, t->n_pk);
 	array_ref(b, t, "fks", calxr__count_cons(t, CALXR__TCONS_FOREIGN_KEY));
 	array_ref(b, t, "uniques", calxr__count_cons(t, CALXR__TCONS_UNIQUE));
 	array_ref(b, t, "indexes", calxr__count_cons(t, CALXR__TCONS_INDEX));
@@ -250,9 +257,13 @@ static void table(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned
 				 t->sym);
 }
 
-static void field(calxr__buf *b, const calxr__table *t, unsigned i)
+/*
+ * Column c of struct t as a field descriptor at position `index`, in the
+ * table of struct `tab` (t itself, or a single-table subclass's root).
+ */
+static void field_of(calxr__buf *b, const calxr__table *t, const calxr__column *c, unsigned index,
+		     const calxr__table *tab)
 {
-	const calxr__column *c = &t->cols[i];
 	bool any = false;
 
 	calxr__buf_put(b, "\t{ .name = ");
@@ -284,21 +295,76 @@ static void field(calxr__buf *b, const calxr__table *t, unsigned i)
 	calxr__buf_cstr(b, c->default_text);
 	/* a table_only table's columns belong to no mapper */
 	if (t->table_only)
-		calxr__buf_printf(b, ", .index = %u, .owner = NULL, .table = &%s_table, .user_type = NULL },\n", i, t->sym);
+		calxr__buf_printf(b, ", .index = %u, .owner = NULL, .table = &%s_table, .user_type = NULL },\n", index, tab->sym);
 	else
-		calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table, .user_type = NULL },\n", i,
-				 t->sym, t->sym);
+		calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table, .user_type = NULL },\n", index,
+				 t->sym, tab->sym);
 }
 
-static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned index)
+static void field(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned i)
+{
+	field_of(b, t, &t->cols[i], i, calxr__is_subclass(t) && t->root >= 0 ? &cx->tables[t->root] : t);
+}
+
+/*
+ * The columns of a single-table hierarchy's table: the root's, then each
+ * subclass's own, in declaration order; each struct's columns keep its
+ * own offsets and owner. The root's fields are the table's first columns,
+ * index for index, so keys and foreign keys (all on the root) have one
+ * index in every struct of the hierarchy.
+ */
+static void hierarchy_columns(calxr__ctx *cx, calxr__buf *b, const calxr__table *root)
+{
+	unsigned n = 0;
+	calxr__buf_printf(b, "static const calx_field_desc %s__columns[] = {\n", root->sym);
+	for (unsigned i = 0; i < cx->n_tables; i++) {
+		const calxr__table *t = &cx->tables[i];
+		if (t != root && (!calxr__is_subclass(t) || &cx->tables[t->root] != root))
+			continue;
+		for (unsigned j = t == root ? 0 : t->n_inherited; j < t->n_cols; j++)
+			field_of(b, t, &t->cols[j], n++, root);
+	}
+	calxr__buf_put(b, "};\n");
+}
+
+/* Where each field of subclass t is among its root's table's columns (descriptor.h: table_columns). */
+static void table_columns(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
+{
+	const calxr__table *root = &cx->tables[t->root];
+	calxr__buf_printf(b, "static const unsigned %s__table_columns[] = { ", t->sym);
+	for (unsigned f = 0; f < t->n_cols; f++) {
+		unsigned n = 0, at = 0;
+		bool found = false;
+		for (unsigned i = 0; i < cx->n_tables && !found; i++) {
+			const calxr__table *o = &cx->tables[i];
+			if (o != root && (!calxr__is_subclass(o) || o->root != t->root))
+				continue;
+			for (unsigned j = o == root ? 0 : o->n_inherited; j < o->n_cols && !found; j++, n++)
+				if (o->cols[j].column && t->cols[f].column && !strcasecmp(o->cols[j].column, t->cols[f].column)) {
+					at = n;
+					found = true;
+				}
+		}
+		calxr__buf_printf(b, "%s%u", f ? ", " : "", at);
+	}
+	calxr__buf_put(b, " };\n");
+}
+
+static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 {
 	char *source = calxr__printf(cx, "%s:%u", t->loc.file, t->loc.line);
 
+	bool sub = calxr__is_subclass(t) && t->root >= 0;
+	const calxr__table *root = sub ? &cx->tables[t->root] : t;
+
 	calxr__buf_printf(b, "static const calx_field_desc %s__fields[] = {\n", t->sym);
 	for (unsigned i = 0; i < t->n_cols; i++)
-		field(b, t, i);
+		field(cx, b, t, i);
 	calxr__buf_put(b, "};\n");
-	table(cx, b, t, index, source ? source : "");
+	if (sub)
+		table_columns(cx, b, t);        /* no table of its own: its root's holds its columns */
+	else
+		table(cx, b, t, (unsigned)calxr__table_index(cx, t), source ? source : "");
 	if (t->table_only) {        /* the table alone: created by calx_create_all, written by many-to-many lists */
 		free(source);
 		return;
@@ -311,11 +377,20 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigne
 	calxr__buf_cstr(b, t->table);
 	calxr__buf_printf(b, ", .size = sizeof(struct %s), .align = _Alignof(struct %s), .fields = %s__fields, .n_fields = sizeof %s__fields / sizeof %s__fields[0], ",
 			 t->tag, t->tag, t->sym, t->sym, t->sym);
-	calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = 1, ", t->sym);
-	calxr__buf_printf(b, ".defaults = &%s__defaults, .index = %d, .schema = &%s_schema, .parent = NULL, .source = ",
-			 t->sym, calxr__mapper_index(cx, t), cx->schema);
+	calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = 1, ", root->sym);
+	calxr__buf_printf(b, ".defaults = &%s__defaults, .index = %d, .schema = &%s_schema, ", t->sym,
+			 calxr__mapper_index(cx, t), cx->schema);
+	if (sub)
+		calxr__buf_printf(b, ".parent = &%s_mapper, ", cx->tables[t->parent].sym);
+	else
+		calxr__buf_put(b, ".parent = NULL, ");
+	calxr__buf_put(b, ".source = ");
 	calxr__buf_cstr(b, source ? source : "");
-	calxr__buf_put(b, ", .discriminator = -1, .polymorphic_identity = NULL, ");
+	calxr__buf_printf(b, ", .discriminator = %d, .polymorphic_identity = ", t->root >= 0 ? t->disc : -1);
+	calxr__buf_cstr(b, t->root >= 0 ? t->identity : NULL);
+	calxr__buf_put(b, ", ");
+	if (sub)
+		calxr__buf_printf(b, ".table_columns = %s__table_columns, ", t->sym);
 	if (calxr__count_rels(t))
 		calxr__buf_printf(b, ".relationships = %s__relationships, .n_relationships = %u };\n", t->sym,
 				 calxr__count_rels(t));
@@ -343,7 +418,7 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 		if (!t->table_only)
 			defaults(b, t);
 		variants(b, t);
-		mapper(cx, b, t, i);
+		mapper(cx, b, t);
 	}
 	calxr__buf_put(b, "\n");
 	unsigned n_mappers = 0;
@@ -356,10 +431,14 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 				calxr__buf_printf(b, "%s&%s_mapper", k++ ? ", " : "", cx->tables[i].sym);
 		calxr__buf_put(b, " };\n");
 	}
-	if (cx->n_tables) {
+	unsigned n_tables = 0;
+	for (unsigned i = 0; i < cx->n_tables; i++)
+		n_tables += !calxr__is_subclass(&cx->tables[i]);
+	if (n_tables) {
 		calxr__buf_printf(b, "static const calx_table_desc *const %s__tables[] = { ", cx->schema);
-		for (unsigned i = 0; i < cx->n_tables; i++)
-			calxr__buf_printf(b, "%s&%s_table", i ? ", " : "", cx->tables[i].sym);
+		for (unsigned i = 0, k = 0; i < cx->n_tables; i++)
+			if (!calxr__is_subclass(&cx->tables[i]))
+				calxr__buf_printf(b, "%s&%s_table", k++ ? ", " : "", cx->tables[i].sym);
 		calxr__buf_put(b, " };\n");
 	}
 	calxr__buf_printf(b, "const calx_schema_desc %s_schema = { .magic = CALX_DESCRIPTOR_MAGIC, .version = CALX_DESCRIPTOR_VERSION, .name = ",
@@ -371,7 +450,7 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 	else if (cx->n_tables)
 		calxr__buf_put(b, ".mappers = NULL, .n_mappers = 0, ");
 	if (cx->n_tables)
-		calxr__buf_printf(b, ".tables = %s__tables, .n_tables = %u };\n", cx->schema, cx->n_tables);
+		calxr__buf_printf(b, ".tables = %s__tables, .n_tables = %u };\n", cx->schema, n_tables);
 	else
 		calxr__buf_put(b, ".mappers = NULL, .n_mappers = 0, .tables = NULL, .n_tables = 0 };\n");
 }

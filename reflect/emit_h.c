@@ -104,6 +104,53 @@ static void relation_helpers(calxr__ctx *cx, calxr__buf *b, const calxr__table *
 	}
 }
 
+/* Is struct d t itself or one of t's subclasses? */
+static bool descends(const calxr__ctx *cx, const calxr__table *d, const calxr__table *t)
+{
+	for (;;) {
+		if (d == t)
+			return true;
+		if (d->parent < 0)
+			return false;
+		d = &cx->tables[d->parent];
+	}
+}
+
+/*
+ * A subclass's checked cast from its root: sti_engineer_of(p) is p as a
+ * struct sti_engineer * when p's discriminator names that struct or one of
+ * its subclasses, else NULL. The pointer converts because the root is the
+ * first member of its first member, and so on (C11 6.7.2.1p15).
+ */
+static void cast_helper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
+{
+	const calxr__table *root = &cx->tables[t->root];
+	const calxr__column *dc = &root->cols[root->disc];
+	bool any = false;
+	calxr__buf_printf(b, "/* %s_of(p): p as a struct %s * when its discriminator says it is one (or a subclass of one), else NULL. */\n",
+			 t->sym, t->tag);
+	calxr__buf_printf(b, "static inline struct %s *%s_of(struct %s *p) { return p && (", t->tag, t->sym, root->tag);
+	for (unsigned i = 0; i < cx->n_tables; i++) {
+		const calxr__table *d = &cx->tables[i];
+		if (d->root != t->root || !d->identity || !descends(cx, d, t))
+			continue;
+		if (any)
+			calxr__buf_put(b, " || ");
+		any = true;
+		if (dc->ctype == CALX_CTYPE_CHARARRAY || dc->ctype == CALX_CTYPE_STRING) {
+			if (dc->ctype == CALX_CTYPE_STRING)
+				calxr__buf_printf(b, "(p->%s && strcmp(p->%s, ", dc->path, dc->path);
+			else
+				calxr__buf_printf(b, "strcmp(p->%s, ", dc->path);
+			calxr__buf_cstr(b, d->identity);
+			calxr__buf_put(b, dc->ctype == CALX_CTYPE_STRING ? ") == 0)" : ") == 0");
+		} else {
+			calxr__buf_printf(b, "p->%s == %s", dc->path, d->identity);
+		}
+	}
+	calxr__buf_printf(b, "%s) ? (struct %s *)(void *)p : NULL; }\n", any ? "" : "0", t->tag);
+}
+
 void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 {
 	char *guard = calxr__ident_from_path(cx, cx->h_base, false);
@@ -115,6 +162,11 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 	calxr__buf_put(b, ". Do not edit. */\n");
 	calxr__buf_printf(b, "#ifndef %s\n#define %s\n", guard, guard);
 	calxr__buf_printf(b, "#include <calx/calx.h>\n#include <calx/sys/generated.h>\n#include \"%s\"\n", cx->include);
+	for (unsigned i = 0; i < cx->n_tables; i++)
+		if (calxr__is_subclass(&cx->tables[i])) {
+			calxr__buf_put(b, "#include <string.h> /* the subclasses' checked casts compare discriminators */\n");
+			break;
+		}
 	calxr__buf_put(b, "/* The constructors below override defaults with the caller's designated initializers (C11 6.7.9p19). */\n"
 			 "#if defined(__clang__)\n"
 			 "#pragma clang diagnostic ignored \"-Winitializer-overrides\"\n"
@@ -133,7 +185,8 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		if (!cx->tables[i].table_only)
 			calxr__buf_printf(b, "extern const calx_mapper_desc %s_mapper;\n", cx->tables[i].sym);
-		calxr__buf_printf(b, "extern const calx_table_desc %s_table;\n", cx->tables[i].sym);
+		if (!calxr__is_subclass(&cx->tables[i]))  /* a single-table subclass maps its root's table */
+			calxr__buf_printf(b, "extern const calx_table_desc %s_table;\n", cx->tables[i].sym);
 	}
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		const calxr__table *t = &cx->tables[i];
@@ -152,6 +205,8 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 		constructor(cx, b, t);
 		wrappers(cx, b, t);
 		relation_helpers(cx, b, t);
+		if (calxr__is_subclass(t) && t->root >= 0 && cx->tables[t->root].disc >= 0)
+			cast_helper(cx, b, t);
 	}
 	calxr__buf_printf(b, "\n#endif /* %s */\n", guard);
 	free(guard);

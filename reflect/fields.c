@@ -341,7 +341,8 @@ static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix
 	CXCursor *fields = calxr__fields(cx, rec, &n);
 	char *owner = calxr__cx_take(cx, clang_getCursorSpelling(rec));
 
-	for (unsigned i = 0; i < n && owner; i++) {
+	/* a subclass's first member is its parent: inherit.c has copied its columns */
+	for (unsigned i = calxr__is_subclass(t) && !*prefix && n ? 1 : 0; i < n && owner; i++) {
 		CXCursor f = fields[i], sub = clang_getNullCursor();
 		calxr__field_opts o = CALXR__FIELD_OPTS_INIT;
 		char *name = calxr__cx_take(cx, clang_getCursorSpelling(f));

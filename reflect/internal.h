@@ -123,6 +123,21 @@ typedef struct calxr__table {
 	calxr__relation *rels; /* relationship fields, in declaration order */
 	unsigned n_rels;
 	bool table_only;      /* CALX_TABLE(..., table_only): a table without a mapper (emit_c.c, emit_h.c) */
+	/*
+	 * Inheritance (inherit.c). A subclass (CALX_INHERIT) has no table of
+	 * its own in single-table inheritance: `table` is its root's, its
+	 * first n_inherited columns are its parent's (paths under the first
+	 * member), and its own columns follow. Outside a hierarchy: inherit
+	 * NONE, parent and root -1.
+	 */
+	calxr__inherit_kind inherit; /* the subclass's kind, NONE for a root or a plain table */
+	char *identity;       /* polymorphic_identity("..."), or NULL */
+	char *polymorphic_on; /* the root's discriminator column as written, or NULL */
+	int parent;           /* the parent's index in cx->tables, or -1 */
+	int root;             /* the hierarchy's root (itself for the root), or -1 outside a hierarchy */
+	int disc;             /* the discriminator's column index (the same in every struct of the hierarchy), or -1 */
+	unsigned n_inherited; /* leading columns copied from the parent */
+	bool has_subclasses;  /* a root whose table carries columns of subclasses */
 } calxr__table;
 
 /* CALX_TYPE(T, ...): fields declared through typedef T get these SQL types. */
@@ -275,6 +290,18 @@ unsigned calxr__count_rels(const calxr__table *t);
 bool calxr__find_secondary_join(calxr__ctx *cx, calxr__table *t, calxr__relation *r);
 /* The position of table t among the emitted mappers (table_only tables have none), or -1. */
 int calxr__mapper_index(const calxr__ctx *cx, const calxr__table *t);
+
+/* inherit.c: a subclass's parent found and its columns copied (walk.c, before the subclass's own fields). */
+void calxr__inherit_fields(calxr__ctx *cx, calxr__table *t);
+/* inherit.c: every hierarchy checked: roots, discriminators, identities, subclass columns (before check.c's tables). */
+void calxr__inherit_check(calxr__ctx *cx);
+/* Is t a subclass, a mapper over another struct's table? */
+static inline bool calxr__is_subclass(const calxr__table *t)
+{
+	return t->inherit != CALXR__INHERIT_NONE;
+}
+/* The position of t's table among the emitted tables (subclasses have none), or -1. */
+int calxr__table_index(const calxr__ctx *cx, const calxr__table *t);
 
 /* emit_h.c, emit_c.c */
 void calxr__emit_header(calxr__ctx *cx, calxr__buf *b);

@@ -37,6 +37,15 @@ void calxr__add_relation(calxr__ctx *cx, calxr__table *t, calxr__field_opts *o, 
 		free(msg);
 		goto out;
 	}
+	if (calxr__is_subclass(&cx->tables[found])) {
+		const calxr__table *tt = &cx->tables[found];
+		char *msg = calxr__printf(cx, "struct '%s' is a subclass: a relationship to a subclass is not supported yet; point it at the hierarchy's root and tell the structs apart by the discriminator",
+					 tt->tag);
+		if (msg)
+			calxr__field_error(e, msg);
+		free(msg);
+		goto out;
+	}
 	for (unsigned k = 0; k < CALXR__OPT_COUNT; k++)
 		if ((o->seen & ~CALXR__REL_OPTS) >> k & 1) {
 			char *msg = calxr__printf(cx, "option '%s' does not apply to a relationship field (it has no column; its foreign key is a field of its own)",

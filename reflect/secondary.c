@@ -76,7 +76,7 @@ static int secondary_table(calxr__ctx *cx, const calxr__table *t, const calxr__r
 {
 	for (unsigned k = 0; k < cx->n_tables; k++) {
 		const calxr__table *st = &cx->tables[k];
-		if (!st->table || strcmp(st->table, r->secondary))
+		if (!st->table || strcmp(st->table, r->secondary) || calxr__is_subclass(st))
 			continue;
 		if (!st->table_only) {
 			calxr__error(cx, &r->loc, "relationship '%s' of struct '%s': secondary(\"%s\") is mapped by struct '%s': declare the association table with CALX_TABLE(\"%s\", table_only), or map it as an association object (two one-to-many relationships)",

@@ -50,7 +50,8 @@ static bool record_is_table(calxr__ctx *cx, CXCursor rec)
 	bool yes = false;
 	for (unsigned i = 0; i < n; i++) {
 		size_t len;
-		if (calxr__annot_classify(v[i], &len) == CALXR__ANNOT_TABLE)
+		/* a subclass is mapped too; relations.c and inherit.c say what its relationships may be */
+		if (calxr__annot_classify(v[i], &len) == CALXR__ANNOT_TABLE || calxr__annot_classify(v[i], &len) == CALXR__ANNOT_INHERIT)
 			yes = true;
 	}
 	calxr__strv_free(v, n);

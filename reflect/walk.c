@@ -65,8 +65,9 @@ static void add_typemap(calxr__ctx *cx, CXCursor rec, const calxr__loc *loc, cal
 	free(f);
 }
 
-/* Takes opts' name and constraints. */
-static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_opts *opts, calxr__loc *loc)
+/* Takes opts' name, constraints and inheritance options, and inh's identity (inh NULL: a CALX_TABLE). */
+static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_opts *opts, calxr__loc *loc,
+		      calxr__inherit_opts *inh)
 {
 	CXType t = clang_getCursorType(c);
 	calxr__table *tb;
@@ -84,6 +85,15 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	if (!calxr__push(cx, &cx->tables, &cx->n_tables, sizeof *cx->tables))
 		return;
 	tb = &cx->tables[cx->n_tables - 1];
+	tb->parent = tb->root = tb->disc = -1;
+	tb->polymorphic_on = opts->polymorphic_on;
+	tb->identity = opts->polymorphic_identity;
+	opts->polymorphic_on = opts->polymorphic_identity = NULL;
+	if (inh) {
+		tb->inherit = inh->kind;
+		tb->identity = inh->identity;
+		inh->identity = NULL;
+	}
 	tb->tag = calxr__strdup(cx, tag);
 	tb->sym = calxr__printf(cx, "%s%s", cx->opts->prefix ? cx->opts->prefix : "", tag);
 	tb->table = name ? name : calxr__strdup(cx, tag);
@@ -93,7 +103,7 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	tb->n_tcons = opts->n_cons;
 	opts->cons = NULL;
 	opts->n_cons = 0;
-	if (!name && !calxr__is_sql_ident(tag))
+	if (!name && !inh && !calxr__is_sql_ident(tag))
 		calxr__error(cx, loc, "invalid table name '%s' (expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes) on struct '%s'",
 			    tag, CALXR__IDENT_MAX, tag);
 	tb->loc = *loc;
@@ -105,7 +115,8 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 
 static void struct_decl(calxr__ctx *cx, CXCursor c)
 {
-	unsigned n, n_table = 0, n_mixin = 0;
+	unsigned n, n_table = 0, n_mixin = 0, n_inherit = 0;
+	calxr__inherit_opts inh = { CALXR__INHERIT_NONE, NULL, false };
 	char **v = calxr__annotations(cx, c, &n);
 	char *tag = calxr__cx_take(cx, clang_getCursorSpelling(c));
 	char *what;
@@ -136,6 +147,15 @@ static void struct_decl(calxr__ctx *cx, CXCursor c)
 			if (opts.oom)
 				calxr__oom(cx);
 			break;
+		case CALXR__ANNOT_INHERIT:
+			if (n_inherit++) {
+				calxr__error(cx, &loc, "duplicate annotation 'calx:inherit' on %s", e.what);
+				break;
+			}
+			calxr__annot_parse_inherit(v[i], &inh, on_error, &e);
+			if (inh.oom)
+				calxr__oom(cx);
+			break;
 		case CALXR__ANNOT_MIXIN:
 			n_mixin++;
 			calxr__annot_parse_mixin(v[i], on_error, &e);
@@ -162,14 +182,20 @@ static void struct_decl(calxr__ctx *cx, CXCursor c)
 	if (n_table && n_mixin)
 		calxr__error(cx, &loc, "contradictory annotations 'calx:table' and 'calx:mixin' on %s",
 			    what ? what : "struct");
+	else if (n_inherit && (n_table || n_mixin))
+		calxr__error(cx, &loc, "contradictory annotations 'calx:inherit' and 'calx:%s' on %s (a subclass maps through its parent)",
+			    n_table ? "table" : "mixin", what ? what : "struct");
+	else if (n_inherit && inh.kind)
+		add_table(cx, c, tag, &opts, &loc, &inh);
 	else if (n_table)
-		add_table(cx, c, tag, &opts, &loc);
+		add_table(cx, c, tag, &opts, &loc, NULL);
 	else if (n_mixin && clang_Location_isFromMainFile(clang_getCursorLocation(c)) &&
 		 calxr__push(cx, &cx->mixins, &cx->n_mixins, sizeof *cx->mixins))
 		cx->mixins[cx->n_mixins - 1] = c;
 	if (is_type && types.n)
 		add_typemap(cx, c, &loc, &types);
 	calxr__table_opts_free(&opts);
+	calxr__inherit_opts_free(&inh);
 	free(what);
 	calxr__strlist_free(&types);
 	calxr__loc_free(&loc);
@@ -186,6 +212,7 @@ static const char *macro_of(calxr__annot_kind k)
 	case CALXR__ANNOT_MIXIN: return "CALX_MIXIN";
 	case CALXR__ANNOT_TYPE: return "CALX_TYPE";
 	case CALXR__ANNOT_FIELD: return "CALX(...)";
+	case CALXR__ANNOT_INHERIT: return "CALX_INHERIT";
 	default: return NULL;
 	}
 }
@@ -327,8 +354,15 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData d
 void calxr__walk(calxr__ctx *cx)
 {
 	clang_visitChildren(clang_getTranslationUnitCursor(cx->tu), visit, cx);
-	for (unsigned i = 0; i < cx->n_tables; i++)
+	for (unsigned i = 0; i < cx->n_tables; i++) {
+		/* a subclass starts with its parent's columns, and the parent comes first (C declares it before) */
+		if (calxr__is_subclass(&cx->tables[i])) {
+			calxr__inherit_fields(cx, &cx->tables[i]);
+			if (cx->tables[i].parent < 0)
+				continue;       /* reported: its fields would only repeat the error */
+		}
 		calxr__table_fields(cx, &cx->tables[i], cx->tables[i].cursor);
+	}
 	/* Check unused mixins of the main file too; a scratch table is discarded. */
 	for (unsigned i = 0; i < cx->n_mixins; i++) {
 		calxr__table scratch;
@@ -355,6 +389,8 @@ void calxr__table_free(calxr__table *t)
 	free(t->tag);
 	free(t->sym);
 	free(t->table);
+	free(t->identity);
+	free(t->polymorphic_on);
 	calxr__loc_free(&t->loc);
 	memset(t, 0, sizeof *t);
 }

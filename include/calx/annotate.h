@@ -26,6 +26,18 @@
 #define CALX_TABLE(...) CALX__ANNOTATE("calx:table(" #__VA_ARGS__ ")")
 /* A struct whose columns are copied into every table that embeds it. */
 #define CALX_MIXIN CALX__ANNOTATE("calx:mixin")
+/*
+ * A subclass: the struct's first member is its parent, a mapped struct
+ * (C11 6.7.2.1p15: a pointer to the struct converts to a pointer to it).
+ * The kind comes first; single-table is the one built so far:
+ *   struct CALX_INHERIT(single, polymorphic_identity("engineer")) engineer {
+ *       struct employee base;
+ *       char *primary_language;
+ *   };
+ * The hierarchy's root names its discriminator column in CALX_TABLE:
+ *   CALX_TABLE("people", polymorphic_on("kind"), polymorphic_identity("person"))
+ */
+#define CALX_INHERIT(...) CALX__ANNOTATE("calx:inherit(" #__VA_ARGS__ ")")
 /* Field options: CALX(primary_key, name("user_id"), foreign_key("t.c")). */
 #define CALX(...) CALX__ANNOTATE("calx:field(" #__VA_ARGS__ ")")
 /*
@@ -42,6 +54,7 @@
 
 #define CALX_TABLE(...)
 #define CALX_MIXIN
+#define CALX_INHERIT(...)
 #define CALX(...)
 /* Expands to a declaration so that the caller's ';' stays valid at file scope. */
 #define CALX_TYPE(T, ...) _Static_assert(1, "calx type map: " #T)

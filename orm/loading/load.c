@@ -12,9 +12,19 @@
 #include "sql/statements.h"
 #include "unitofwork/uow.h"
 #include "loading/joined.h"
+#include "loading/polymorphic.h"
 
-static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx_value *row,
-                       calx__obj **out);
+/*
+ * Always inlined, into the load path (cols NULL: the compiler drops the
+ * map) and into calx__load_row_exact (polymorphic.c's way in): the path of
+ * a mapper outside a hierarchy keeps one function per row, as before.
+ */
+static inline __attribute__((always_inline)) int load_row_cols(calx_session *s, const calx__mapper *m,
+                                                               calx__stmt *st, unsigned first, const unsigned *cols,
+                                                               calx__obj **out);
+static inline __attribute__((always_inline)) int load_values(calx_session *s, const calx__mapper *m,
+                                                             calx__stmt *st, unsigned first, const unsigned *cols,
+                                                             calx_value *row, calx__obj **out);
 
 /*
  * The row's key, from the row's values (every field, in field order), in
@@ -23,7 +33,8 @@ static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, u
  * decimal too). A decimal its field refuses stays as it is: storing the
  * row's fields reports it.
  */
-static int row_key(calx_session *s, const calx__mapper *m, const calx_value *row, calx_value *key)
+static inline __attribute__((always_inline)) int row_key(calx_session *s, const calx__mapper *m, const calx_value *row,
+                                                         calx_value *key)
 {
 	for (unsigned i = 0; i < m->n_pk; i++) {
 		const calx_field_desc *f = &m->desc->fields[m->pk[i]];
@@ -51,18 +62,32 @@ int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_
 
 int calx__load_row_at(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx__obj **out)
 {
+	if (m->poly)    /* inheritance: the row's discriminator picks the struct (polymorphic.c) */
+		return calx__poly_load_row(s, m, st, first, false, out);
+	return load_row_cols(s, m, st, first, NULL, out);
+}
+
+int calx__load_row_exact(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
+                         const unsigned *cols, calx__obj **out)
+{
+	return load_row_cols(s, m, st, first, cols, out);
+}
+
+static inline int load_row_cols(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
+                                const unsigned *cols, calx__obj **out)
+{
 	const calx_mapper_desc *d = m->desc;
 	calx_value stack_row[32], *row = stack_row;
 	if (d->n_fields > 32 && !(row = calx__malloc(d->n_fields * sizeof *row)))
 		return calx__fail(s, CALX_ENOMEM, "out of memory loading a row of \"%s\"", d->table);
-	int rc = load_values(s, m, st, first, row, out);
+	int rc = load_values(s, m, st, first, cols, row, out);
 	if (row != stack_row)
 		calx__free(row);
 	return rc;
 }
 
-static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx_value *row,
-                       calx__obj **out)
+static inline int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
+                              const unsigned *cols, calx_value *row, calx__obj **out)
 {
 	/*
 	 * The descriptor's fields and the dialect's column function in locals:
@@ -73,9 +98,13 @@ static int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, u
 	const unsigned n_fields = m->desc->n_fields;
 	void (*const column)(calx_stmt *, unsigned, calx_value *) = s->d->column;
 	calx_stmt *const dst = st->st;
-	/* each column read once: the key and the fields both come from here */
-	for (unsigned f = 0; f < n_fields; f++)
-		column(dst, first + f, &row[f]);
+	/* each column read once: the key and the fields both come from here (cols: where each field's column is) */
+	if (!cols)
+		for (unsigned f = 0; f < n_fields; f++)
+			column(dst, first + f, &row[f]);
+	else
+		for (unsigned f = 0; f < n_fields; f++)
+			column(dst, first + cols[f], &row[f]);
 	calx_value key_copy[CALX__MAX_PK];
 	const calx_value *key = key_copy;
 	int rc;
@@ -207,6 +236,8 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 	if (h) {
 		if (h->state == CALX__DELETED || h->state == CALX__GONE)
 			return calx__fail(s, CALX_ENOTFOUND, "get %s: the object is deleted in this session", md->name);
+		if (m->poly && !calx__mapper_is_a(h->m, m))
+			return calx__poly_not_a(s, h, m);
 		/* expired (by a commit, or calx_session_expire): its row as the database has it now */
 		if (calx__reload_expired(s, h) && (rc = calx__refresh(s, h)) != CALX_OK)
 			return rc;
@@ -226,7 +257,9 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 	calx__stmt *st;
 	if ((rc = calx__get_step(s, m, key, &st)) == CALX_ROW) {
 		rc = calx__load_row(s, m, st, &h);
-		if (rc == CALX_OK)
+		if (rc == CALX_OK && m->poly && !calx__mapper_is_a(h->m, m))
+			rc = calx__poly_not_a(s, h, m);
+		else if (rc == CALX_OK)
 			*out = calx__obj_ptr(h);
 	} else if (rc == CALX_DONE) {
 		rc = calx__fail(s, CALX_ENOTFOUND, "get %s: no row in \"%s\" with that key", md->name, md->table);

@@ -12,6 +12,7 @@
 #include "loading/selectin.h"
 #include "loading/joined.h"
 #include "loading/select_int.h"
+#include "loading/polymorphic.h"
 
 calx_select *calx_select_new(calx_session *s, const calx_mapper_desc *md)
 {
@@ -140,9 +141,12 @@ static int build_in(calx_select *q, calx__ast *a, const calx__scope *outer, unsi
 	if (rc != CALX_OK)
 		return rc;
 	calx__node **tail = &sel->kid[CALX__SEL_COLS];
-	size_t n = q->exprs ? 0 : q->cols ? q->n_cols : md->n_fields;
+	/* a hierarchy's objects: every column of the table, the row's struct is known from the row (polymorphic.c) */
+	q->wide = q->m->poly && !q->cols && !q->exprs && !q->joined;
+	const calx_field_desc *fields = q->wide ? md->tables[0]->columns : md->fields;
+	size_t n = q->exprs ? 0 : q->cols ? q->n_cols : q->wide ? md->tables[0]->n_columns : md->n_fields;
 	for (size_t i = 0; i < n; i++) {
-		calx__node *col = calx__ast_field(a, t, q->cols ? q->cols[i] : &md->fields[i]);
+		calx__node *col = calx__ast_field(a, t, q->cols ? q->cols[i] : &fields[i]);
 		if (!col)
 			break;          /* a->oom says so */
 		*tail = col;
@@ -152,6 +156,8 @@ static int build_in(calx_select *q, calx__ast *a, const calx__scope *outer, unsi
 		return rc;
 	if ((rc = calx__select_clauses(q, a, sel, &sc)) != CALX_OK)
 		return rc;
+	if (q->m->poly)
+		calx__poly_where(q->m, a, t, &sel->kid[CALX__SEL_WHERE]);  /* a subclass's rows only */
 	if (q->limit >= 0)
 		sel->kid[CALX__SEL_LIMIT] = calx__ast_bind(a, calx_value_int(q->limit));
 	if (q->offset > 0)
@@ -350,7 +356,7 @@ static int buffer_all(calx_select *q)
 		calx__obj *h;
 		bool first = true;
 		if ((rc = q->joined ? calx__joined_row(q->s, q->joined, q->st, &h, &first)
-		                    : calx__load_row(q->s, q->m, q->st, &h)) != CALX_OK)
+		                    : (q->wide ? calx__poly_load_row(q->s, q->m, q->st, 0, true, &h) : calx__load_row(q->s, q->m, q->st, &h))) != CALX_OK)
 			break;
 		if (!first)
 			continue;
@@ -396,7 +402,7 @@ int calx_select_next(calx_select *q, void **out)
 	if (rc != CALX_ROW)
 		return rc;
 	calx__obj *h;
-	if ((rc = calx__load_row(q->s, q->m, q->st, &h)) != CALX_OK)
+	if ((rc = (q->wide ? calx__poly_load_row(q->s, q->m, q->st, 0, true, &h) : calx__load_row(q->s, q->m, q->st, &h))) != CALX_OK)
 		return rc;
 	*out = calx__obj_ptr(h);
 	return CALX_ROW;

@@ -56,6 +56,7 @@ struct calx_select {
 	size_t n_loads, cap_loads;
 	calx__joined *joined;           /* the joins that load relationships (joined.c), or NULL */
 	bool buffered;                  /* select-in or joined: every row read into items, relationships loaded */
+	bool wide;                      /* a hierarchy's objects: every column of its table (polymorphic.c) */
 	size_t pos;                     /* the next buffered item calx_select_next hands out */
 	/* select_clauses.c */
 	calx_expr **exprs;              /* calx_select_exprs: rows of values, or NULL */

@@ -27,10 +27,15 @@ static int check_version(calx_registry *reg, const calx_mapper_desc *m, unsigned
 static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 {
 	const calx_schema_desc *sc = reg->schema;
-	/* one table per mapper until inheritance: its columns are the struct's fields, index for index */
+	/*
+	 * One table per mapper: its columns are the struct's fields, index for
+	 * index; in a single-table hierarchy the table also holds the
+	 * subclasses' columns (hierarchy.c checks those mappers).
+	 */
+	bool hierarchy = m->parent || m->discriminator >= 0;
 	if (m->schema != sc || m->index != i || !m->n_fields || !m->fields || !m->table || m->n_tables != 1 ||
 	    !m->tables || !calx__registry_table(reg, m->tables[0]) || strcmp(m->table, m->tables[0]->name) != 0 ||
-	    m->tables[0]->columns != m->fields || m->tables[0]->n_columns != m->n_fields)
+	    (!hierarchy && (m->tables[0]->columns != m->fields || m->tables[0]->n_columns != m->n_fields)))
 		return calx_error_set(&reg->err, CALX_EINVAL, "schema '%s': struct '%s' has an inconsistent descriptor",
 		                      sc->name, m->name);
 	for (unsigned f = 0; f < m->n_fields; f++) {
@@ -129,6 +134,8 @@ int calx_registry_open(calx_registry **out, const calx_schema_desc *schema,
 		if (reg->mappers[i].field_words > reg->max_field_words)
 			reg->max_field_words = reg->mappers[i].field_words;
 	}
+	if ((rc = calx__hierarchy_derive(reg)) != CALX_OK)
+		return rc;
 	if ((rc = calx__relations_derive(reg)) != CALX_OK)
 		return rc;
 	note_features(reg);

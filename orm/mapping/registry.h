@@ -78,6 +78,20 @@ typedef struct calx__mapper {
 	unsigned n_rels;
 	size_t rel_off;
 	uint64_t post_update_fks;       /* bit k: fk k of its table is the join of a post_update relationship */
+	/*
+	 * Inheritance (hierarchy.c). key_index is the identity map's mapper
+	 * number: the hierarchy root's index, so that a row has one object
+	 * whichever struct of the hierarchy asked for it (its own index
+	 * outside a hierarchy). poly is false outside a hierarchy, and then
+	 * nothing below it is read: the load, get and select paths test it
+	 * once and take the paths they always took.
+	 */
+	unsigned key_index;
+	bool poly;                      /* a struct of a hierarchy with a discriminator */
+	const struct calx__mapper *root; /* the hierarchy's root (itself for the root) */
+	const struct calx__mapper *parent; /* the parent, NULL for the root */
+	const struct calx__mapper *next_poly; /* the next struct of the hierarchy, root first; NULL after the last */
+	calx_value identity;            /* polymorphic_identity as the discriminator column holds it (TEXT or INT) */
 } calx__mapper;
 
 struct calx_registry {
@@ -91,6 +105,7 @@ struct calx_registry {
 	unsigned max_field_words;       /* the widest mapper's field_words */
 	bool has_rels;                  /* some mapper has relationships */
 	bool has_m2m;                   /* some relationship is many-to-many: the flush's association-row hooks run */
+	bool has_poly;                  /* some mapper is in a hierarchy: the flush checks discriminators */
 	calx_error err;
 };
 
@@ -113,6 +128,17 @@ static inline const calx__mapper *calx__registry_find(const calx_registry *reg, 
 	    reg->mappers[desc->index].desc == desc)
 		return &reg->mappers[desc->index];
 	return calx__registry_not_found(reg, desc, err);
+}
+
+/* Check and link every hierarchy: roots, parents, discriminators, identities (hierarchy.c). */
+int calx__hierarchy_derive(calx_registry *reg);
+/* Is x the mapper m or one of its subclasses? */
+static inline bool calx__mapper_is_a(const calx__mapper *x, const calx__mapper *m)
+{
+	for (; x; x = x->parent)
+		if (x == m)
+			return true;
+	return false;
 }
 
 /* Derive rm's spans, generated bitset and block layout (layout.c). */

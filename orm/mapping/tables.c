@@ -310,8 +310,11 @@ static int sort_mappers(calx_registry *reg)
 		int m = reg->tables[reg->table_order[i]].mapper;
 		if (m < 0)
 			continue;
-		reg->mappers[m].rank = done;
-		reg->order[done++] = (unsigned)m;
+		/* a hierarchy's subclasses right after its root: their rows are the same table's */
+		for (calx__mapper *x = &reg->mappers[m]; x; x = (calx__mapper *)x->next_poly) {
+			x->rank = done;
+			reg->order[done++] = (unsigned)(x - reg->mappers);
+		}
 	}
 	return CALX_OK;
 }
@@ -328,6 +331,8 @@ int calx__tables_derive(calx_registry *reg, const calx_registry_options *o)
 		names[i] = given ? given : default_names[i];
 	}
 	for (unsigned i = 0; i < reg->n_mappers; i++) {
+		if (reg->mappers[i].parent)
+			continue;       /* a single-table subclass maps its root's table */
 		calx__table *own = &reg->tables[reg->mappers[i].desc->tables[0]->index];
 		if (own->mapper >= 0)
 			return calx_error_set(&reg->err, CALX_EINVAL, "table '%s' is the own table of both struct '%s' and struct '%s'",

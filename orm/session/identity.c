@@ -22,8 +22,11 @@ static uint64_t mix(uint64_t x)
 
 uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key)
 {
-	/* the mapper only has to tell keys apart: one multiply, the column's mix() does the mixing */
-	uint64_t h = (uint64_t)(m->desc->index + 1) * 0x9e3779b97f4a7c15ull;
+	/*
+	 * the mapper only has to tell keys apart: one multiply, the column's mix() does the mixing.
+	 * key_index is the hierarchy root's: a row has one key whichever struct asks for it.
+	 */
+	uint64_t h = (uint64_t)(m->key_index + 1) * 0x9e3779b97f4a7c15ull;
 	if (m->n_pk == 1 && key->kind == CALX_VALUE_INT)
 		return mix(h ^ (uint64_t)key->u.i);     /* the usual key: what the loop gives, without it */
 	for (unsigned i = 0; i < m->n_pk; i++) {
@@ -78,7 +81,8 @@ static bool value_equal(const calx_value *a, const calx_value *b)
 
 static bool key_matches(const calx__obj *h, const calx__mapper *m, const calx_value *key)
 {
-	if (h->m != m)
+	/* a hierarchy's structs share the root's keys (the object found may be of a subclass: callers check) */
+	if (h->m != m && (!m->poly || h->m->root != m->root))
 		return false;
 	calx_value k[CALX__MAX_PK];
 	calx_error ignored;

@@ -120,7 +120,7 @@ static int child_src(calx_session *s, const calx__merge_src *from, unsigned i, c
 	if (!(out->h = calx__rel_owned(from->from, p)))
 		return calx__fail(s, CALX_EINVAL, "merge %s.%s: it holds %p, not an object of the %s session",
 		                  from->m->desc->name, x->desc->name, p, from->from == s ? "merging" : "given");
-	if (out->h->m->desc != x->target->desc)
+	if (out->h->m->desc != x->target->desc && !(x->target->poly && calx__mapper_is_a(out->h->m, x->target)))
 		return calx__fail(s, CALX_ETYPE, "merge %s.%s: it links to struct %s, not struct %s", from->m->desc->name,
 		                  x->desc->name, x->target->desc->name, out->h->m->desc->name);
 	return CALX_OK;

@@ -43,7 +43,9 @@ static __attribute__((noinline, cold)) calx__obj *not_target(calx_session *s, co
 calx__obj *calx__rel_target_of(calx_session *s, const calx__obj *h, unsigned rel, const void *p)
 {
 	calx__obj *t = owned(s, p);
-	if (t && t->m == h->m->rels[rel].target)
+	const calx__mapper *want = h->m->rels[rel].target;
+	/* a relationship to a hierarchy's struct links its subclasses too */
+	if (t && (t->m == want || (want->poly && calx__mapper_is_a(t->m, want))))
 		return t;
 	return not_target(s, h, rel, p, t);
 }

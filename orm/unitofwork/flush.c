@@ -24,6 +24,7 @@
 #include "unitofwork/graph.h"
 #include "unitofwork/plan.h"
 #include "unitofwork/uow.h"
+#include "session/discriminator.h"
 
 /* The plan, then its many-to-many work area (when the registry has one), its scratch bitsets, its per-mapper flags. */
 static size_t plan_head(void)
@@ -178,6 +179,10 @@ static int collect(calx_session *s, calx__plan *p, bool first, size_t ins0, size
 		rc = find_changes(s, p);
 	if (rc == CALX_OK)
 		rc = take(s, &p->deletes, &s->deleted, &p->deleted_from, CALX__DELETED);
+	/* inheritance: new rows get their struct's discriminator, a persistent one keeps it */
+	if (rc == CALX_OK && s->reg->has_poly)
+		rc = calx__discriminator_check(s, p->inserts.v + ins0, p->inserts.n - ins0, p->updates.v + upd0,
+		                               p->updates.n - upd0);
 	if (rc != CALX_OK ||
 	    (rc = calx__order_rows_linked(s->reg, p->inserts.v + ins0, p->inserts.n - ins0, CALX__ORDER_INSERTS,
 	                                  p->links, p->n_links, NULL, &s->err)) != CALX_OK ||

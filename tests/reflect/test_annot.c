@@ -288,6 +288,42 @@ static void expect_table_error(const char *text, const char *msg)
 	calxr__table_opts_free(&t);
 }
 
+static void inheritance_words_parse(void **state)
+{
+	(void)state;
+	calxr__table_opts t = CALXR__TABLE_OPTS_INIT;
+	errs e = { .n = 0 };
+	assert_int_equal(calxr__annot_parse_table("calx:table(\"people\", polymorphic_on(\"kind\"), polymorphic_identity(\"person\"))",
+						  &t, collect, &e), 0);
+	assert_string_equal(t.name, "people");
+	assert_string_equal(t.polymorphic_on, "kind");
+	assert_string_equal(t.polymorphic_identity, "person");
+	calxr__table_opts_free(&t);
+	expect_table_error("calx:table(\"p\", polymorphic_on(\"k\"), polymorphic_on(\"k\"))", "duplicate option 'polymorphic_on'");
+	expect_table_error("calx:table(\"p\", polymorphic_on(\"a b\"))",
+			   "invalid column name 'a b' (expected [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes)");
+	expect_table_error("calx:table(\"p\", polymorphic_identity(\"a\", \"b\"))",
+			   "option 'polymorphic_identity' expects 1 string literal, got 2");
+
+	calxr__inherit_opts o = { CALXR__INHERIT_NONE, NULL, false };
+	assert_int_equal(calxr__annot_parse_inherit("calx:inherit(single, polymorphic_identity(\"engineer\"))", &o, collect, &e), 0);
+	assert_int_equal(o.kind, CALXR__INHERIT_SINGLE);
+	assert_string_equal(o.identity, "engineer");
+	calxr__inherit_opts_free(&o);
+	assert_int_equal(calxr__annot_parse_inherit("calx:inherit(joined)", &o, collect, &e), 0);
+	assert_int_equal(o.kind, CALXR__INHERIT_JOINED);
+	assert_null(o.identity);
+	calxr__inherit_opts_free(&o);
+	assert_int_equal(calxr__annot_parse_inherit("calx:inherit()", &o, collect, &e), 1);
+	assert_string_equal(e.msg[0], "annotation 'calx:inherit' expects the kind first: single, joined or concrete");
+	calxr__inherit_opts_free(&o);
+	e.n = 0;
+	assert_int_equal(calxr__annot_parse_inherit("calx:inherit(single, polymorphic_identity(\"\"))", &o, collect, &e), 1);
+	assert_null(o.identity);
+	calxr__inherit_opts_free(&o);
+	assert_int_equal(calxr__annot_classify("calx:inherit(single)", &(size_t){ 0 }), CALXR__ANNOT_INHERIT);
+}
+
 static void table_option_errors(void **state)
 {
 	(void)state;
@@ -457,6 +493,7 @@ int main(void)
 		cmocka_unit_test(table_and_type_annotations),
 		cmocka_unit_test(table_options_parse_into_constraints),
 		cmocka_unit_test(table_option_errors),
+		cmocka_unit_test(inheritance_words_parse),
 		cmocka_unit_test(identifiers_are_checked),
 		cmocka_unit_test(truncated_texts_never_crash),
 	};

@@ -290,8 +290,18 @@ typedef struct calx_relationship_desc {
 
 /*
  * A mapper: a struct mapped onto one or more tables. tables[0] is its own
- * table; a mapper with inheritance adds its parent's tables (not yet: always
- * one). fields are every mapped field of the struct, table by table.
+ * table; a mapper with inheritance adds its parent's tables (joined-table
+ * inheritance, not yet: always one). fields are every mapped field of the
+ * struct, table by table.
+ *
+ * Inheritance (single-table so far): a subclass's struct starts with its
+ * parent's (C11 6.7.2.1p15), its fields with its parent's fields, index for
+ * index, and its tables[0] is its root's table, whose columns are the root's
+ * fields, then each subclass's own columns (the field descriptors of those
+ * have the subclass as owner and their position in the table as index).
+ * discriminator is the field index of the root's polymorphic_on column
+ * (the same in every mapper of the hierarchy), polymorphic_identity the
+ * struct's value of it, as text (an integer column's in decimal).
  */
 typedef struct calx_mapper_desc {
 	uint32_t magic;                     /* CALX_DESCRIPTOR_MAGIC */
@@ -313,7 +323,14 @@ typedef struct calx_mapper_desc {
 	const char *polymorphic_identity;   /* this struct's discriminator value as text, or NULL */
 	const calx_relationship_desc *relationships;
 	unsigned n_relationships;
-	const void *reserved[6];
+	/*
+	 * Per field, the index of its column in tables[0]'s columns; NULL when
+	 * field f is column f (every mapper but a single-table subclass, whose
+	 * root's table also holds the columns of its siblings). Was reserved:
+	 * descriptors generated before it read NULL.
+	 */
+	const unsigned *table_columns;
+	const void *reserved[5];
 } calx_mapper_desc;
 
 /* Every mapper and table of one generated header: one registry is opened from it. */

@@ -1,0 +1,40 @@
+/*
+ * Internal: polymorphic loading (polymorphic.c). A row of a hierarchy's
+ * table becomes an object of the struct its discriminator names,
+ * allocated at that struct's size, whichever struct of the hierarchy the
+ * statement asked for. Only mappers with poly set come here.
+ */
+#ifndef CALX_ORM_POLYMORPHIC_H
+#define CALX_ORM_POLYMORPHIC_H
+
+#include <stdbool.h>
+#include "session/session.h"
+#include "sql/ast.h"
+
+/*
+ * A row of m's statement whose columns start at `first`: m's fields
+ * (wide false), or every column of m's table in table order (wide true,
+ * a select's own statement, see calx__poly_where). A struct with columns
+ * the statement did not read is read whole by its key (one get).
+ */
+int calx__poly_load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, bool wide,
+                        calx__obj **out);
+
+/*
+ * A select of subclass m reads only its rows: *where ANDed with
+ * "discriminator IN (m's identity and its subclasses')". Nothing for a
+ * root. Out of memory sets a->oom.
+ */
+void calx__poly_where(const calx__mapper *m, calx__ast *a, calx__node *t, calx__node **where);
+
+/* A get of m found an object of another struct of the hierarchy: CALX_ENOTFOUND, as SQLAlchemy's get gives None. */
+int calx__poly_not_a(calx_session *s, const calx__obj *h, const calx__mapper *m);
+
+/*
+ * load.c: the row as mapper m's object, whatever its discriminator: field f
+ * from column first + cols[f], or first + f when cols is NULL.
+ */
+int calx__load_row_exact(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
+                         const unsigned *cols, calx__obj **out);
+
+#endif

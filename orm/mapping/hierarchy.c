@@ -1,0 +1,167 @@
+/*
+ * Class hierarchies, derived once when a registry opens: each mapper's
+ * root, parent and the chain of its hierarchy's mappers, the identity
+ * map's mapper number (the root's), and each struct's polymorphic
+ * identity as the discriminator column holds it.
+ *
+ * Single-table inheritance (the one kind built so far) is checked here as
+ * the descriptor says it (descriptor.h): a subclass's fields begin with
+ * its parent's, index for index, its table is its root's, and table_columns
+ * says where each of its fields is among that table's columns. Joined-table
+ * inheritance will add a mapper over several tables (n_tables > 1); its
+ * checks belong here too.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "calx/calx.h"
+#include "mapping/registry.h"
+
+static bool in_schema(const calx_registry *reg, const calx_mapper_desc *d)
+{
+	return d && d->schema == reg->schema && d->index < reg->n_mappers && reg->mappers[d->index].desc == d;
+}
+
+static bool text_ctype(calx_ctype c)
+{
+	return c == CALX_CTYPE_CHARARRAY || c == CALX_CTYPE_STRING;
+}
+
+static bool int_ctype(calx_ctype c)
+{
+	return c >= CALX_CTYPE_INT8 && c <= CALX_CTYPE_UINT64;
+}
+
+static int bad(calx_registry *reg, const calx_mapper_desc *d, const char *why)
+{
+	return calx_error_set(&reg->err, CALX_EINVAL, "schema '%s': struct '%s' has an inconsistent inheritance descriptor: %s",
+	                      reg->schema->name, d->name, why);
+}
+
+/* The subclass's fields against its parent's and its table's columns. */
+static int check_subclass(calx_registry *reg, const calx_mapper_desc *d, const calx_mapper_desc *p)
+{
+	const calx_table_desc *t = d->tables[0];
+	if (d->n_tables != 1 || t != p->tables[0])
+		return bad(reg, d, "a single-table subclass maps its parent's table");
+	if (d->n_fields < p->n_fields || d->size < p->size || !d->table_columns)
+		return bad(reg, d, "its fields must begin with its parent's");
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		const calx_field_desc *fd = &d->fields[f];
+		unsigned c = d->table_columns[f];
+		if (c >= t->n_columns || strcmp(t->columns[c].column, fd->column) != 0)
+			return bad(reg, d, "table_columns does not match its table's columns");
+		if (f < p->n_fields && (fd->offset != p->fields[f].offset || fd->ctype != p->fields[f].ctype ||
+		                        strcmp(fd->column, p->fields[f].column) != 0))
+			return bad(reg, d, "its fields must begin with its parent's");
+	}
+	if (d->discriminator != p->discriminator)
+		return bad(reg, d, "the discriminator is its root's");
+	return CALX_OK;
+}
+
+/* The identity as the discriminator column's values come from the database. */
+static int parse_identity(calx_registry *reg, calx__mapper *rm)
+{
+	const calx_mapper_desc *d = rm->desc;
+	const calx_field_desc *fd = &d->fields[d->discriminator];
+	if (!d->polymorphic_identity)
+		return bad(reg, d, "no polymorphic_identity");
+	if (text_ctype(fd->ctype)) {
+		rm->identity = calx_value_text(d->polymorphic_identity);
+		return CALX_OK;
+	}
+	char *end;
+	errno = 0;
+	long long v = strtoll(d->polymorphic_identity, &end, 10);
+	if (errno || *end || end == d->polymorphic_identity)
+		return bad(reg, d, "an integer discriminator needs an integer polymorphic_identity");
+	rm->identity = calx_value_int(v);
+	return CALX_OK;
+}
+
+static bool same_identity(const calx_value *a, const calx_value *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == CALX_VALUE_INT)
+		return a->u.i == b->u.i;
+	return a->u.s.n == b->u.s.n && memcmp(a->u.s.p, b->u.s.p, a->u.s.n) == 0;
+}
+
+static int derive_one(calx_registry *reg, calx__mapper *rm)
+{
+	const calx_mapper_desc *d = rm->desc;
+	if (d->parent) {
+		if (!in_schema(reg, d->parent))
+			return bad(reg, d, "its parent is not a mapper of this schema");
+		rm->parent = &reg->mappers[d->parent->index];
+		int rc = check_subclass(reg, d, d->parent);
+		if (rc != CALX_OK)
+			return rc;
+	} else if (d->discriminator < 0) {
+		return CALX_OK;         /* no hierarchy */
+	} else {
+		/* the root: its fields are its table's first columns, which its subclasses' columns follow */
+		const calx_table_desc *t = d->tables[0];
+		if (d->n_fields > t->n_columns)
+			return bad(reg, d, "its table has fewer columns than it has fields");
+		for (unsigned f = 0; f < d->n_fields; f++)
+			if (strcmp(t->columns[f].column, d->fields[f].column) != 0 || t->columns[f].offset != d->fields[f].offset)
+				return bad(reg, d, "its fields must be its table's first columns");
+	}
+	if (d->discriminator < 0 || (unsigned)d->discriminator >= d->n_fields)
+		return bad(reg, d, "discriminator out of range");
+	const calx_field_desc *fd = &d->fields[d->discriminator];
+	if (!text_ctype(fd->ctype) && !(int_ctype(fd->ctype) && !(fd->flags & CALX_FIELD_OPTIONAL)))
+		return bad(reg, d, "the discriminator column must be text or a plain integer");
+	rm->poly = true;
+	reg->has_poly = true;
+	return parse_identity(reg, rm);
+}
+
+int calx__hierarchy_derive(calx_registry *reg)
+{
+	for (unsigned i = 0; i < reg->n_mappers; i++) {
+		calx__mapper *rm = &reg->mappers[i];
+		rm->key_index = i;
+		rm->root = rm;
+		int rc = derive_one(reg, rm);
+		if (rc != CALX_OK)
+			return rc;
+	}
+	for (unsigned i = 0; i < reg->n_mappers; i++) {
+		calx__mapper *rm = &reg->mappers[i];
+		if (!rm->poly)
+			continue;
+		/* a parent chain longer than the schema has mappers is a cycle */
+		const calx__mapper *r = rm;
+		for (unsigned depth = 0; r->parent; r = r->parent)
+			if (++depth > reg->n_mappers)
+				return bad(reg, rm->desc, "its parents form a cycle");
+		rm->root = r;
+		rm->key_index = r->desc->index;
+	}
+	/* each hierarchy's chain, root first, then its subclasses in schema order; identities unique */
+	for (unsigned i = 0; i < reg->n_mappers; i++) {
+		calx__mapper *rm = &reg->mappers[i];
+		if (!rm->poly || rm->root != rm)
+			continue;
+		calx__mapper *tail = rm;
+		for (unsigned j = 0; j < reg->n_mappers; j++) {
+			calx__mapper *x = &reg->mappers[j];
+			if (x == rm || !x->poly || x->root != rm)
+				continue;
+			tail->next_poly = x;
+			tail = x;
+		}
+		for (const calx__mapper *a = rm; a; a = a->next_poly)
+			for (const calx__mapper *b = a->next_poly; b; b = b->next_poly)
+				if (same_identity(&a->identity, &b->identity))
+					return calx_error_set(&reg->err, CALX_EINVAL,
+					                      "schema '%s': struct '%s' and struct '%s' have the same polymorphic_identity '%s'",
+					                      reg->schema->name, a->desc->name, b->desc->name,
+					                      a->desc->polymorphic_identity);
+	}
+	return CALX_OK;
+}

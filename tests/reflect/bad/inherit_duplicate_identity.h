@@ -1,0 +1,19 @@
+#include <stdint.h>
+#include <calx/annotate.h>
+#include <calx/nullable.h>
+
+struct CALX_TABLE("people", polymorphic_on("kind"), polymorphic_identity("person")) person {
+	int64_t id CALX(primary_key);
+	char kind[16];
+	char *name;
+};
+
+struct CALX_INHERIT(single, polymorphic_identity("engineer")) engineer {
+	struct person base;
+	char *language;
+};
+
+struct CALX_INHERIT(single, polymorphic_identity("engineer")) manager {
+	struct person base;
+	char *office;
+};

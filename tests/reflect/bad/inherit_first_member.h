@@ -1,0 +1,20 @@
+#include <stdint.h>
+#include <calx/annotate.h>
+#include <calx/nullable.h>
+
+struct CALX_TABLE("people", polymorphic_on("kind"), polymorphic_identity("person")) person {
+	int64_t id CALX(primary_key);
+	char kind[16];
+	char *name;
+};
+
+struct CALX_INHERIT(single, polymorphic_identity("engineer")) engineer {
+	int64_t badge;
+	struct person base;
+};
+
+struct CALX_INHERIT(single, polymorphic_identity("intern")) intern {
+	struct person base;
+	int64_t badge CALX(primary_key);
+	char *team CALX(unique);
+};

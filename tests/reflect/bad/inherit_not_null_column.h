@@ -1,0 +1,16 @@
+#include <stdint.h>
+#include <calx/annotate.h>
+#include <calx/nullable.h>
+
+struct CALX_TABLE("people", polymorphic_on("kind"), polymorphic_identity("person")) person {
+	int64_t id CALX(primary_key);
+	char kind[16];
+	char *name;
+};
+
+struct CALX_INHERIT(single, polymorphic_identity("engineer")) engineer {
+	struct person base;
+	int32_t level;
+	int32_t grade CALX(server_default("1"));
+	calx_opt_int32 rank;
+};

@@ -1,0 +1,165 @@
+/*
+ * Allocation failure in single-table inheritance
+ * (tests/models/inherit_single.h): a company with an engineer, a manager
+ * and a person on its staff is committed; a second session selects every
+ * person (one wide statement, each row its own struct), gets the
+ * engineer by the base and by a subclass that it is not, loads the
+ * company's staff lazily (a statement of the base's columns, then a get
+ * of each subclass row's own columns, the identity map having been
+ * emptied by a new session), changes the engineer and deletes the
+ * manager, and commits. A widget of 36 fields, loaded by its root's
+ * select, takes a row buffer of its own. Each allocation fails in turn, on each dialect.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "test_alloc_fail.h"
+#include "inherit_single.calx.h"
+
+static int add_company(calx_session *s)
+{
+	struct sti_company *c = sti_company_new(s, .name = "Acme");
+	struct sti_engineer *g = sti_engineer_new(s, .base.base.name = "Gia", .level = 2);
+	struct sti_manager *m = sti_manager_new(s, .base.base.name = "Max", .reports = CALX_SOME(3));
+	struct sti_person *p = sti_person_new(s, .name = "Pat");
+	struct sti_widget *w = sti_widget_new(s, .w00 = CALX_SOME(1), .w33 = CALX_SOME(33));
+	if (!c || !g || !m || !p || !w)
+		return calx_session_errcode(s);
+	int rc = calx_session_add(s, w);
+	if ((g->primary_language = calx_strdup(s, "C")) == NULL || (m->office = calx_strdup(s, "B1")) == NULL)
+		return calx_session_errcode(s);
+	if (rc == CALX_OK)
+		rc = sti_company_staff_append(s, c, &g->base.base);
+	if (rc == CALX_OK)
+		rc = sti_company_staff_append(s, c, &m->base.base);
+	if (rc == CALX_OK)
+		rc = sti_company_staff_append(s, c, p);
+	if (rc == CALX_OK)
+		rc = calx_session_add(s, c);
+	return rc == CALX_OK ? calx_session_commit(s) : rc;
+}
+
+/* Every person, each its own struct; the engineer's key into *eng_id, the manager into *mgr. */
+static int select_people(calx_session *s, int64_t *eng_id, struct sti_manager **mgr)
+{
+	void **items;
+	size_t n = 0;
+	calx_select *q = calx_select_new(s, &sti_person_mapper);
+	int rc = q ? calx_select_all(q, &items, &n) : calx_session_errcode(s);
+	for (size_t i = 0; rc == CALX_OK && i < n; i++) {
+		struct sti_person *p = items[i];
+		if (sti_engineer_of(p))
+			*eng_id = p->id;
+		else if (sti_manager_of(p))
+			*mgr = sti_manager_of(p);
+	}
+	if (rc == CALX_OK && (n != 3 || !*mgr || strcmp((*mgr)->office, "B1") != 0))
+		rc = CALX_EINVAL;
+	calx_select_free(q);
+	return rc;
+}
+
+static int inherit(calx_engine *eng, calx_registry *harness_reg)
+{
+	(void)harness_reg;
+	calx_registry *reg = NULL;
+	calx_session *s = NULL;
+	int64_t eng_id = 0;
+	struct sti_manager *mgr = NULL;
+	struct sti_person *p = NULL;
+	struct sti_manager *not_one;
+	int rc = calx_registry_open(&reg, &inherit_single_schema, NULL);
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK && (rc = add_company(s)) != CALX_OK)
+		calx_session_rollback(s);
+	calx_session_free(s);
+	s = NULL;
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK)
+		rc = select_people(s, &eng_id, &mgr);
+	if (rc == CALX_OK)
+		rc = sti_person_get(s, eng_id, &p);
+	/* a subclass of 36 fields through its root's select: a row buffer of its own */
+	if (rc == CALX_OK) {
+		struct sti_gadget *gd;
+		calx_select *q = calx_select_new(s, &sti_gadget_mapper);
+		rc = q ? calx_select_one(q, (void **)&gd) : calx_session_errcode(s);
+		if (rc == CALX_OK && (!sti_widget_of(gd) || sti_widget_of(gd)->w33.value != 33))
+			rc = CALX_EINVAL;
+		calx_select_free(q);
+	}
+	if (rc == CALX_OK && sti_manager_get(s, eng_id, &not_one) != CALX_ENOTFOUND)
+		rc = calx_session_errcode(s) ? calx_session_errcode(s) : CALX_EINVAL;
+	calx_session_free(s);
+	s = NULL;
+	/* lazily, in a session that has none of them: the subclass rows' own columns by a get each */
+	struct sti_company *c = NULL;
+	struct sti_person **staff = NULL;
+	size_t n = 0;
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK) {
+		void **items;
+		size_t nc = 0;
+		calx_select *q = calx_select_new(s, &sti_company_mapper);
+		rc = q ? calx_select_all(q, &items, &nc) : calx_session_errcode(s);
+		if (rc == CALX_OK)
+			c = nc == 1 ? items[0] : NULL;
+		calx_select_free(q);
+		if (rc == CALX_OK && !c)
+			rc = CALX_EINVAL;
+	}
+	if (rc == CALX_OK)
+		rc = sti_company_staff(s, c, &staff, &n);
+	for (size_t i = 0; rc == CALX_OK && i < n; i++) {
+		struct sti_engineer *g = sti_engineer_of(staff[i]);
+		struct sti_manager *m = sti_manager_of(staff[i]);
+		if (g && (g->primary_language = calx_strdup(s, "Rust")) == NULL)
+			rc = calx_session_errcode(s);
+		else if (m)
+			rc = calx_session_delete(s, m);
+	}
+	if (rc == CALX_OK && n != 3)
+		rc = CALX_EINVAL;
+	if (rc == CALX_OK)
+		rc = calx_session_commit(s);
+	calx_session_free(s);
+	calx_registry_free(reg);
+	return rc;
+}
+
+/* 0 empty, 1 the company with its three people, 2 the manager deleted and the engineer writing Rust */
+static long inherit_state(calx_session *s)
+{
+	long companies = alloc_fail_count(s, &sti_company_mapper), people = alloc_fail_count(s, &sti_person_mapper);
+	long gadgets = alloc_fail_count(s, &sti_gadget_mapper);
+	long rust = 0;
+	if (companies < 0 || people < 0 || gadgets < 0)
+		return ALLOC_FAIL_BROKEN;
+	if (companies == 0 && people == 0 && gadgets == 0)
+		return 0;
+	if (gadgets != 1)
+		return ALLOC_FAIL_PARTIAL;
+	calx_select *q = calx_select_new(s, &sti_engineer_mapper);
+	void **items;
+	size_t n;
+	if (!q || calx_select_all(q, &items, &n) != CALX_OK || n != 1) {
+		calx_select_free(q);
+		return ALLOC_FAIL_BROKEN;
+	}
+	rust = strcmp(((struct sti_engineer *)items[0])->primary_language, "Rust") == 0;
+	calx_select_free(q);
+	if (companies == 1 && people == 3 && !rust)
+		return 1;
+	return companies == 1 && people == 2 && rust ? 2 : ALLOC_FAIL_PARTIAL;
+}
+
+static void inherit_survives_every_allocation_failure(void **state)
+{
+	(void)state;
+	static const alloc_scenario sc = { "inherit", &inherit_single_schema, inherit, inherit_state, 2 };
+	fail_each_allocation(&sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(inherit_survives_every_allocation_failure),
+	};
+	return RUN_ON_ALL_DIALECTS("alloc_fail_inherit", tests);
+}
