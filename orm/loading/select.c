@@ -41,6 +41,8 @@ void calx_select_free(calx_select *q)
 		calx__ast_free(q->ast);
 	calx__free(q->ast);
 	calx_expr_free(q->where);
+	calx_select_free(q->set_left);
+	calx_select_free(q->set_right);
 	calx__free(q->cols);
 	calx__select_free_clauses(q);
 	calx__select_free_joins(q);
@@ -125,8 +127,10 @@ static int build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, c
  * as the statement (outer NULL) or a subquery of one whose scope is outer
  * (its table then under an alias: the enclosing select may have the same).
  */
-static int build_in(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases, calx__node **out)
+int calx__select_build(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases, calx__node **out)
 {
+	if (q->set_left)
+		return calx__union_build(q, a, outer, aliases, out);
 	const calx__mapper *m = q->m;
 	const calx_mapper_desc *md = m->desc;
 	char alias[24];
@@ -182,13 +186,13 @@ static int build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, c
 	if (sub->started || sub->n_loads)
 		return calx_error_set(err, CALX_EINVAL,
 		                      "select %s: a subquery that ran already, or loads relationships", sub->m->desc->name);
-	return build_in(sub, a, outer, outer->aliases, out);
+	return calx__select_build(sub, a, outer, outer->aliases, out);
 }
 
 static int build(calx_select *q, calx__ast *a, calx__node **out)
 {
 	unsigned aliases = 0;
-	return build_in(q, a, NULL, &aliases, out);
+	return calx__select_build(q, a, NULL, &aliases, out);
 }
 
 static int start(calx_select *q)
@@ -207,7 +211,7 @@ static int start(calx_select *q)
 		return rc;
 	/* the tree lives as long as the select: PostgreSQL reads bound text at the first step */
 	calx__node *sel = NULL;
-	if (!q->cols && !q->exprs && !q->joined)
+	if (!calx__select_width(q) && !q->joined)
 		rc = calx__joined_plan(s, q->m, q->loads, q->n_loads, &q->joined);
 	if (rc == CALX_OK && q->joined && q->n_joins)
 		rc = calx__fail(s, CALX_EINVAL, "select %s: relationships loading joined and calx_join in one select: "
@@ -283,13 +287,14 @@ int calx_select_next_values(calx_select *q, calx_value *vals)
 {
 	if (!q || !vals)
 		return CALX_EINVAL;
-	if (!q->cols && !q->exprs)
+	size_t n = calx__select_width(q);
+	if (!n && !q->set_left)         /* a union's error (a select of objects in it) comes when it runs */
 		return calx__fail(q->s, CALX_EINVAL, "select %s: call calx_select_columns or calx_select_exprs first",
 		                  q->m->desc->name);
 	int rc = step(q);
 	if (rc != CALX_ROW)
 		return rc;
-	for (size_t i = 0, n = q->exprs ? q->n_exprs : q->n_cols; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		q->s->d->column(q->st->st, (unsigned)i, &vals[i]);
 	return CALX_ROW;
 }
@@ -340,7 +345,7 @@ int calx_select_load(calx_select *q, const calx_relationship_desc *rel, calx_loa
 /* Does the select read every row before handing out the first (select-in, joined)? */
 static bool wants_buffer(const calx_select *q)
 {
-	return !q->cols && !q->exprs && !q->buffered && !q->started &&
+	return !calx__select_width(q) && !q->buffered && !q->started &&
 	       (calx__selectin_wanted(q->m, q->loads, q->n_loads) || calx__joined_wanted(q->m, q->loads, q->n_loads));
 }
 
@@ -386,7 +391,7 @@ int calx_select_next(calx_select *q, void **out)
 	if (!q || !out)
 		return CALX_EINVAL;
 	*out = NULL;
-	if (q->cols || q->exprs)
+	if (calx__select_width(q))
 		return calx__fail(q->s, CALX_EINVAL, "select %s returns rows of values: use calx_select_next_values",
 		                  q->m->desc->name);
 	int rc;
