@@ -1,7 +1,10 @@
 /*
  * Allocation failure in the query language's later statements: a union
  * of two selects of values (ordered, paged, one operand paged itself),
- * read to the end and checked. Each allocation fails in turn, on each
+ * read to the end and checked; bulk UPDATE and DELETE by criteria with
+ * each synchronisation (values evaluated into the objects, text copied
+ * into a char *, keys fetched, an expression expiring them, a subquery in
+ * the where), then rolled back. Each allocation fails in turn, on each
  * dialect.
  */
 #include <stdio.h>
@@ -59,6 +62,79 @@ static int a_union(calx_session *s)
 	return strcmp(got, "dee:40 bob:20 ann:10") == 0 ? CALX_OK : CALX_EINVAL;
 }
 
+/* The users by age, loaded: ann 10, bob 20, cid 30, dee 40. */
+static int load_users(calx_session *s, struct user *u[4])
+{
+	calx_select *q = calx_select_new(s, &user_mapper);
+	if (!q)
+		return calx_session_errcode(s);
+	calx_order_by(q, USER_AGE, CALX_ASC);
+	void **rows;
+	size_t n;
+	int rc = calx_select_all(q, &rows, &n);
+	if (rc == CALX_OK && n != 4)
+		rc = CALX_EINVAL;
+	for (size_t i = 0; rc == CALX_OK && i < 4; i++)
+		u[i] = rows[i];
+	calx_select_free(q);
+	return rc;
+}
+
+static int bulk(calx_session *s)
+{
+	struct user *u[4];
+	int rc = load_users(s, u);
+	if (rc != CALX_OK)
+		return rc;
+	uint64_t rows = 0;
+	/* evaluate: cid and dee get a note, copied into the session's memory */
+	calx_update *up = calx_update_new(s, &user_mapper);
+	if (!up)
+		return calx_session_errcode(s);
+	calx_update_where(up, calx_and(calx_ge(USER_AGE, 30), calx_is_null(USER_NOTE)));
+	calx_update_set(up, USER_NOTE, calx_lit("older"));
+	calx_update_set(up, USER_SCORE, calx_lit(2.5));
+	rc = calx_update_run(up, CALX_SYNC_EVALUATE, &rows);
+	calx_update_free(up);
+	if (rc != CALX_OK)
+		return rc;
+	if (rows != 2 || !u[2]->note || strcmp(u[2]->note, "older") != 0 || u[3]->score != 2.5 || u[0]->note)
+		return CALX_EINVAL;
+	/* fetch, with an expression and a subquery: ann and bob, expired */
+	calx_select *young = calx_select_new(s, &user_mapper);
+	if (!young)
+		return calx_session_errcode(s);
+	calx_expr *id[] = { calx_col(USER_ID) };
+	calx_select_exprs(young, id, 1);
+	calx_where(young, calx_lt(USER_AGE, 25));
+	if (!(up = calx_update_new(s, &user_mapper))) {
+		calx_select_free(young);
+		return calx_session_errcode(s);
+	}
+	calx_update_where(up, calx_in_select(USER_ID, young));
+	calx_update_set(up, USER_AGE, calx_add(calx_col(USER_AGE), calx_lit(1)));
+	rc = calx_update_run(up, CALX_SYNC_FETCH, &rows);
+	calx_update_free(up);
+	if (rc != CALX_OK)
+		return rc;
+	if (rows != 2 || !calx_object_is_expired(s, u[0]))
+		return CALX_EINVAL;
+	/* delete: dee by fetch, cid by evaluation */
+	for (int i = 0; i < 2; i++) {
+		calx_delete *d = calx_delete_new(s, &user_mapper);
+		if (!d)
+			return calx_session_errcode(s);
+		calx_delete_where(d, calx_eq(USER_NAME, i ? "cid" : "dee"));
+		rc = calx_delete_run(d, i ? CALX_SYNC_EVALUATE : CALX_SYNC_FETCH, &rows);
+		calx_delete_free(d);
+		if (rc != CALX_OK)
+			return rc;
+		if (rows != 1)
+			return CALX_EINVAL;
+	}
+	return calx_session_rollback(s);
+}
+
 static int queries(calx_engine *eng, calx_registry *reg)
 {
 	calx_session *s = NULL;
@@ -67,7 +143,7 @@ static int queries(calx_engine *eng, calx_registry *reg)
 		goto done;
 	if ((rc = add_users(s)) != CALX_OK)
 		goto done;
-	if ((rc = a_union(s)) != CALX_OK)
+	if ((rc = a_union(s)) != CALX_OK || (rc = bulk(s)) != CALX_OK)
 		goto done;
 done:
 	if (rc != CALX_OK && s)
@@ -86,7 +162,7 @@ static long users_state(calx_session *s)
 static void queries_survive_every_allocation_failure(void **state)
 {
 	(void)state;
-	static const alloc_scenario sc = { "unions", &shop_schema, queries, users_state, 1 };
+	static const alloc_scenario sc = { "unions, bulk update and delete", &shop_schema, queries, users_state, 1 };
 	fail_each_allocation(&sc);
 }
 
