@@ -4,8 +4,9 @@
  * read to the end and checked; bulk UPDATE and DELETE by criteria with
  * each synchronisation (values evaluated into the objects, text copied
  * into a char *, keys fetched, an expression expiring them, a subquery in
- * the where), then rolled back. Each allocation fails in turn, on each
- * dialect.
+ * the where), then rolled back; raw SQL through calx_text with named
+ * parameters (one used twice), read and run for its effect. Each
+ * allocation fails in turn, on each dialect.
  */
 #include <stdio.h>
 #include <string.h>
@@ -135,6 +136,40 @@ static int bulk(calx_session *s)
 	return calx_session_rollback(s);
 }
 
+/* calx_text: the users of at least :age, then one renamed and put back; the rows checked */
+static int text(calx_session *s)
+{
+	calx_text_query *t = calx_text(s, "SELECT name, age FROM users WHERE age >= :age AND age - :step <> :age "
+	                                  "ORDER BY age");
+	if (!t)
+		return calx_session_errcode(s);
+	int rc = calx_text_bind(t, "age", calx_v(20));
+	if (rc == CALX_OK)
+		rc = calx_text_bind(t, "step", calx_v(10));
+	char got[64] = "";
+	calx_value v[2];
+	while (rc == CALX_OK && (rc = calx_text_next(t, v, 2)) == CALX_ROW) {
+		size_t k = strlen(got);
+		snprintf(got + k, sizeof got - k, "%s%.*s", k ? " " : "", (int)v[0].u.s.n, v[0].u.s.p);
+		rc = CALX_OK;
+	}
+	calx_text_free(t);
+	if (rc != CALX_DONE)
+		return rc;
+	if (strcmp(got, "bob dee") != 0)
+		return CALX_EINVAL;
+	if (!(t = calx_text(s, "UPDATE users SET note = :note WHERE name = :name")))
+		return calx_session_errcode(s);
+	uint64_t rows = 0;
+	if ((rc = calx_text_bind(t, "note", calx_v("raw"))) == CALX_OK &&
+	    (rc = calx_text_bind(t, "name", calx_v("ann"))) == CALX_OK)
+		rc = calx_text_exec(t, &rows);
+	calx_text_free(t);
+	if (rc != CALX_OK)
+		return rc;
+	return rows == 1 ? calx_session_rollback(s) : CALX_EINVAL;
+}
+
 static int queries(calx_engine *eng, calx_registry *reg)
 {
 	calx_session *s = NULL;
@@ -143,7 +178,7 @@ static int queries(calx_engine *eng, calx_registry *reg)
 		goto done;
 	if ((rc = add_users(s)) != CALX_OK)
 		goto done;
-	if ((rc = a_union(s)) != CALX_OK || (rc = bulk(s)) != CALX_OK)
+	if ((rc = a_union(s)) != CALX_OK || (rc = bulk(s)) != CALX_OK || (rc = text(s)) != CALX_OK)
 		goto done;
 done:
 	if (rc != CALX_OK && s)
@@ -162,7 +197,7 @@ static long users_state(calx_session *s)
 static void queries_survive_every_allocation_failure(void **state)
 {
 	(void)state;
-	static const alloc_scenario sc = { "unions, bulk update and delete", &shop_schema, queries, users_state, 1 };
+	static const alloc_scenario sc = { "unions, bulk update and delete, raw SQL", &shop_schema, queries, users_state, 1 };
 	fail_each_allocation(&sc);
 }
 
