@@ -28,25 +28,9 @@
 #include "helpers.h"
 #include "models.calx.h"
 #include "load.h"
+#include "seeds/chinook_fixture.h"
 #include "seeds/cli_query.h"
 
-#ifndef CHINOOK_SCRIPT
-#define CHINOOK_SCRIPT "examples/chinook/data/Chinook_Sqlite.sql"
-#endif
-
-static int chinook_setup(void **state)
-{
-	chinook_load_stats stats;
-	char err[1024];
-	if (fixture_setup_schema(state, &chinook_schema) != 0)
-		return -1;
-	fixture *fx = *state;
-	if (chinook_load(fx->s, fx->reg, CHINOOK_SCRIPT, &stats, err, sizeof err) != CALX_OK) {
-		fprintf(stderr, "chinook_load: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
 
 /* Every row of a select of n values, as the clients print them: "v|v\n", reals to the cent, NULL empty. */
 static void rows_of(fixture *fx, calx_select *q, size_t n, char *out, size_t cap)
@@ -315,7 +299,7 @@ static void thirteen_questions_answered_as_the_clients_answer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(thirteen_questions_answered_as_the_clients_answer, chinook_setup,
+		cmocka_unit_test_setup_teardown(thirteen_questions_answered_as_the_clients_answer, chinook_fixture_setup,
 		                                fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("chinook_questions", tests);
