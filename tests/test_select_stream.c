@@ -162,6 +162,27 @@ static void whole_reads_take_one_statement(void **state)
 	calx_select_free(q);
 }
 
+static void a_stream_ends_with_its_transaction(void **state)
+{
+	fixture *fx = *state;
+	calx_select *q = users_by_age(fx, 10);
+	struct user *u;
+	for (int i = 0; i < 10; i++)
+		assert_calx(fx->s, calx_select_next(q, (void **)&u), CALX_ROW);
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	if (ON_POSTGRESQL(fx)) {
+		/* the next batch would come from a cursor the commit closed: a status that says so */
+		assert_calx(fx->s, calx_select_next(q, (void **)&u), CALX_ESTATE);
+		assert_non_null(strstr(calx_session_errmsg(fx->s), "a transaction that has ended"));
+	}
+	calx_select_free(q);
+	/* the session goes on, and a new stream works */
+	q = users_by_age(fx, 10);
+	assert_calx(fx->s, calx_select_next(q, (void **)&u), CALX_ROW);
+	assert_int_equal(u->age, 0);
+	calx_select_free(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +191,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(two_streams_at_once, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_stream_freed_half_way_closes_its_cursor, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(whole_reads_take_one_statement, stream_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_stream_ends_with_its_transaction, stream_setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("select_stream", tests);
 }

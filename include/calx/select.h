@@ -108,7 +108,7 @@ void calx_distinct(calx_select *q);
  * _scalar read the whole result in one statement, as do selects that load
  * relationships select-in or joined, and a select whose limit fits one
  * batch. The cursor ends with the transaction: reading on after a commit
- * or rollback fails. Objects still enter the session's identity map: to
+ * or rollback is CALX_ESTATE. Objects still enter the session's identity map: to
  * keep a streamed load in bounded memory, let them go as the loop moves on
  * (calx_session_expunge, or calx_session_expunge_all every n rows).
  * SQLite steps rows one at a time anyway. SQLAlchemy's yield_per.

@@ -105,6 +105,13 @@ int calx__stream_open(calx_select *q, calx__node *sel)
 int calx__stream_step(calx_select *q)
 {
 	calx_session *s = q->s;
+	if (s->conn != q->cursor_conn || s->conn->cursor_epoch != q->cursor_epoch) {
+		q->cursor = 0;
+		return calx__fail(s, CALX_ESTATE,
+		                  "select %s: its rows were read through a cursor of a transaction that has ended "
+		                  "(commit or rollback); read them before it ends, or whole (calx_select_all)",
+		                  q->m->desc->name);
+	}
 	int rc = s->d->step(q->st->st, &s->err);
 	if (rc == CALX_DONE && q->in_batch == batch_of(q)) {
 		/* a full batch: there may be more */
