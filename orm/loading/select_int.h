@@ -79,6 +79,9 @@ struct calx_select {
 	size_t n_joins, cap_joins;
 };
 
+/* select_build.c: q's statement into a's tree (the select's own: not a subquery). */
+int calx__select_build(calx_select *q, calx__ast *a, calx__node **out);
+
 /* Record the first builder error, reported when the select runs. */
 void calx__select_builder_error(calx_select *q, int code, const char *msg);
 
