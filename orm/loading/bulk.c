@@ -155,7 +155,7 @@ static int build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, c
 	if (sub->started || sub->n_loads)
 		return calx_error_set(err, CALX_EINVAL, "%s: a subquery that ran already, or loads relationships",
 		                      outer->m->name);
-	return calx__select_build(sub, a, outer, outer->aliases, out);
+	return calx__select_build_in(sub, a, outer, outer->aliases, out);
 }
 
 /* The values checked and lowered: a bound value checked against its column, or an expression of columns. */

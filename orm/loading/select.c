@@ -1,6 +1,9 @@
 /*
- * Selects of one mapped table: where, order by, limit/offset; rows come
- * back as objects through the identity map.
+ * Selects: a mapped table's rows as objects through the identity map (or
+ * as rows of values), where, order by, limit/offset, running and reading
+ * them, and the relationships loaded for their objects. The statement is
+ * built in select_build.c; the query language's clauses, joins and
+ * streaming are in select_clauses.c, select_join.c and select_stream.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -121,81 +124,6 @@ void calx_offset(calx_select *q, int64_t n)
 		q->offset = n;
 }
 
-static int build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, calx__node **out, calx_error *err);
-
-/*
- * SELECT columns FROM table [WHERE ...] [ORDER BY ...] [LIMIT ? / OFFSET ?],
- * as the statement (outer NULL) or a subquery of one whose scope is outer
- * (its table then under an alias: the enclosing select may have the same).
- */
-int calx__select_build(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases, calx__node **out)
-{
-	if (q->set_left)
-		return calx__union_build(q, a, outer, aliases, out);
-	const calx__mapper *m = q->m;
-	const calx_mapper_desc *md = m->desc;
-	char alias[24];
-	if (outer)
-		snprintf(alias, sizeof alias, "calx_t%u", ++*aliases);
-	calx__node *sel = calx__ast_select(a);
-	calx__node *t = calx__ast_mapper_table(a, md, outer ? calx__ast_strndup(a, alias, strlen(alias)) : NULL);
-	if (!sel || !t)
-		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
-	calx__scope sc;
-	int rc = calx__select_joins(q, a, t, outer, aliases, build_sub, &sel->kid[CALX__SEL_FROM], &sc);
-	if (rc != CALX_OK)
-		return rc;
-	calx__node **tail = &sel->kid[CALX__SEL_COLS];
-	/* a hierarchy's objects: every column of the table, the row's struct is known from the row (polymorphic.c) */
-	q->wide = q->m->poly && !q->cols && !q->exprs && !q->joined;
-	const calx_field_desc *fields = q->wide ? md->tables[0]->columns : md->fields;
-	size_t n = q->exprs ? 0 : q->cols ? q->n_cols : q->wide ? md->tables[0]->n_columns : md->n_fields;
-	for (size_t i = 0; i < n; i++) {
-		calx__node *col = calx__ast_field(a, t, q->cols ? q->cols[i] : &fields[i]);
-		if (!col)
-			break;          /* a->oom says so */
-		*tail = col;
-		tail = &col->next;
-	}
-	if (q->where && (rc = calx__expr_lower(q->where, a, &sc, &sel->kid[CALX__SEL_WHERE], &q->s->err)) != CALX_OK)
-		return rc;
-	if ((rc = calx__select_clauses(q, a, sel, &sc)) != CALX_OK)
-		return rc;
-	if (q->m->poly)
-		calx__poly_where(q->m, a, t, &sel->kid[CALX__SEL_WHERE]);  /* a subclass's rows only */
-	if (q->limit >= 0)
-		sel->kid[CALX__SEL_LIMIT] = calx__ast_bind(a, calx_value_int(q->limit));
-	if (q->offset > 0)
-		sel->kid[CALX__SEL_OFFSET] = calx__ast_bind(a, calx_value_int(q->offset));
-	if (q->joined && !a->oom)
-		sel = calx__joined_select(a, q->joined, sel, t);
-	if (a->oom)
-		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
-	*out = sel;
-	return CALX_OK;
-}
-
-/* A select inside another's expressions (orm/sql/expr_sub.c): built into the enclosing statement's tree. */
-static int build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, calx__node **out, calx_error *err)
-{
-	if (err != &sub->s->err)
-		return calx_error_set(err, CALX_EINVAL, "select %s: a subquery of another session", outer->m->name);
-	if (sub->err.code) {
-		*err = sub->err;
-		return err->code;
-	}
-	if (sub->started || sub->n_loads)
-		return calx_error_set(err, CALX_EINVAL,
-		                      "select %s: a subquery that ran already, or loads relationships", sub->m->desc->name);
-	return calx__select_build(sub, a, outer, outer->aliases, out);
-}
-
-static int build(calx_select *q, calx__ast *a, calx__node **out)
-{
-	unsigned aliases = 0;
-	return calx__select_build(q, a, NULL, &aliases, out);
-}
-
 static int start(calx_select *q)
 {
 	calx_session *s = q->s;
@@ -221,7 +149,7 @@ static int start(calx_select *q)
 		rc = calx__fail(s, CALX_ENOMEM, "out of memory building a select of %s", q->m->desc->name);
 	if (rc == CALX_OK) {
 		calx__ast_init(q->ast);
-		rc = build(q, q->ast, &sel);
+		rc = calx__select_build(q, q->ast, &sel);
 	}
 	if (rc == CALX_OK)
 		rc = calx__stream_wanted(q) ? calx__stream_open(q, sel) : calx__sql_prepare(s->conn, q->ast, sel, &q->st, &s->err);

@@ -82,6 +82,9 @@ struct calx_select {
 	int set_op;                     /* CALX__SET_UNION or CALX__SET_UNION_ALL */
 };
 
+/* select_build.c: q's statement into a's tree (the select's own: not a subquery). */
+int calx__select_build(calx_select *q, calx__ast *a, calx__node **out);
+
 /* Record the first builder error, reported when the select runs. */
 void calx__select_builder_error(calx_select *q, int code, const char *msg);
 
@@ -100,11 +103,11 @@ int calx__select_joins(calx_select *q, calx__ast *a, calx__node *t, const calx__
                        calx__sub_builder sub, calx__node **from_out, calx__scope *sc);
 void calx__select_free_joins(calx_select *q);
 /*
- * select.c: q as the statement (outer NULL) or a subquery of one whose
- * scope is outer, into a's tree; a union goes to calx__union_build.
+ * select_build.c: q as the statement (outer NULL) or a subquery of one
+ * whose scope is outer, into a's tree; a union goes to calx__union_build.
  */
-int calx__select_build(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases,
-                       calx__node **out);
+int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases,
+                          calx__node **out);
 /* select_union.c: SELECT ... UNION [ALL] SELECT ... [ORDER BY positions] [LIMIT/OFFSET] */
 int calx__union_build(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases,
                       calx__node **out);

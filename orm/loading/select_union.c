@@ -193,7 +193,7 @@ int calx__union_build(calx_select *u, calx__ast *a, const calx__scope *outer, un
 			u->s->err = q->err;
 			return q->err.code;
 		}
-		if ((rc = calx__select_build(q, a, outer, aliases, &operand[i])) != CALX_OK)
+		if ((rc = calx__select_build_in(q, a, outer, aliases, &operand[i])) != CALX_OK)
 			return rc;
 	}
 	calx__node *n = calx__ast_setop(a, u->set_op, operand[0], operand[1]);

@@ -57,7 +57,7 @@ calx__node *calx__ast_node(calx__ast *a, calx__nk kind, int op)
 }
 
 /* A node whose required operands are all there; otherwise NULL with oom set. */
-static calx__node *node_of(calx__ast *a, calx__nk kind, int op, bool operands)
+calx__node *calx__ast_node_of(calx__ast *a, calx__nk kind, int op, bool operands)
 {
 	if (!operands) {
 		a->oom = true;
@@ -85,7 +85,7 @@ size_t calx__ast_list_len(const calx__node *head)
 
 calx__node *calx__ast_table(calx__ast *a, const char *name, const char *alias)
 {
-	calx__node *n = node_of(a, CALX__N_TABLE, 0, name != NULL);
+	calx__node *n = calx__ast_node_of(a, CALX__N_TABLE, 0, name != NULL);
 	if (n) {
 		n->name = name;
 		n->alias = alias;
@@ -103,7 +103,7 @@ calx__node *calx__ast_mapper_table(calx__ast *a, const calx_mapper_desc *m, cons
 
 calx__node *calx__ast_column(calx__ast *a, const calx__node *from, const char *name)
 {
-	calx__node *n = node_of(a, CALX__N_COLUMN, 0, name != NULL);
+	calx__node *n = calx__ast_node_of(a, CALX__N_COLUMN, 0, name != NULL);
 	if (n) {
 		n->from = from;
 		n->name = name;
@@ -129,7 +129,7 @@ calx__node *calx__ast_bind(calx__ast *a, calx_value v)
 
 calx__node *calx__ast_schema_sql(calx__ast *a, const char *sql)
 {
-	calx__node *n = node_of(a, CALX__N_SCHEMA_SQL, 0, sql != NULL);
+	calx__node *n = calx__ast_node_of(a, CALX__N_SCHEMA_SQL, 0, sql != NULL);
 	if (n)
 		n->name = sql;
 	return n;
@@ -137,7 +137,7 @@ calx__node *calx__ast_schema_sql(calx__ast *a, const char *sql)
 
 calx__node *calx__ast_func(calx__ast *a, const char *name, calx__node *args)
 {
-	calx__node *n = node_of(a, CALX__N_FUNC, 0, name != NULL);
+	calx__node *n = calx__ast_node_of(a, CALX__N_FUNC, 0, name != NULL);
 	if (n) {
 		n->name = name;
 		n->kid[0] = args;
@@ -147,7 +147,7 @@ calx__node *calx__ast_func(calx__ast *a, const char *name, calx__node *args)
 
 calx__node *calx__ast_cast(calx__ast *a, calx__node *x, const char *type)
 {
-	calx__node *n = node_of(a, CALX__N_CAST, 0, x != NULL && type != NULL);
+	calx__node *n = calx__ast_node_of(a, CALX__N_CAST, 0, x != NULL && type != NULL);
 	if (n) {
 		n->name = type;
 		n->kid[0] = x;
@@ -157,7 +157,7 @@ calx__node *calx__ast_cast(calx__ast *a, calx__node *x, const char *type)
 
 calx__node *calx__ast_position(calx__ast *a, unsigned position)
 {
-	calx__node *n = node_of(a, CALX__N_POSITION, 0, position > 0 && position <= UINT16_MAX);
+	calx__node *n = calx__ast_node_of(a, CALX__N_POSITION, 0, position > 0 && position <= UINT16_MAX);
 	if (n)
 		n->flags = (uint16_t)position;
 	return n;
@@ -173,7 +173,7 @@ calx__node *calx__ast_count_star(calx__ast *a)
 
 calx__node *calx__ast_unary(calx__ast *a, calx__op op, calx__node *x)
 {
-	calx__node *n = node_of(a, CALX__N_UNARY, op, x != NULL);
+	calx__node *n = calx__ast_node_of(a, CALX__N_UNARY, op, x != NULL);
 	if (n)
 		n->kid[0] = x;
 	return n;
@@ -181,7 +181,7 @@ calx__node *calx__ast_unary(calx__ast *a, calx__op op, calx__node *x)
 
 calx__node *calx__ast_binary(calx__ast *a, calx__op op, calx__node *l, calx__node *r)
 {
-	calx__node *n = node_of(a, CALX__N_BINARY, op, l && r);
+	calx__node *n = calx__ast_node_of(a, CALX__N_BINARY, op, l && r);
 	if (n) {
 		n->kid[0] = l;
 		n->kid[1] = r;
@@ -199,7 +199,7 @@ calx__node *calx__ast_like(calx__ast *a, calx__node *l, calx__node *pattern, cal
 
 calx__node *calx__ast_in_list(calx__ast *a, calx__node *x, calx__node *items, bool negate)
 {
-	calx__node *n = node_of(a, CALX__N_IN, 0, x && items);
+	calx__node *n = calx__ast_node_of(a, CALX__N_IN, 0, x && items);
 	if (n) {
 		n->kid[CALX__IN_EXPR] = x;
 		n->kid[CALX__IN_LIST] = items;
@@ -210,7 +210,7 @@ calx__node *calx__ast_in_list(calx__ast *a, calx__node *x, calx__node *items, bo
 
 calx__node *calx__ast_in_select(calx__ast *a, calx__node *x, calx__node *select, bool negate)
 {
-	calx__node *n = node_of(a, CALX__N_IN, 0, x && select);
+	calx__node *n = calx__ast_node_of(a, CALX__N_IN, 0, x && select);
 	if (n) {
 		n->kid[CALX__IN_EXPR] = x;
 		n->kid[CALX__IN_SELECT] = select;
@@ -221,7 +221,7 @@ calx__node *calx__ast_in_select(calx__ast *a, calx__node *x, calx__node *select,
 
 calx__node *calx__ast_subquery(calx__ast *a, calx__node *select, const char *alias)
 {
-	calx__node *n = node_of(a, CALX__N_SUBQUERY, 0, select != NULL);
+	calx__node *n = calx__ast_node_of(a, CALX__N_SUBQUERY, 0, select != NULL);
 	if (n) {
 		n->kid[0] = select;
 		n->alias = alias;
@@ -231,7 +231,7 @@ calx__node *calx__ast_subquery(calx__ast *a, calx__node *select, const char *ali
 
 calx__node *calx__ast_join(calx__ast *a, int join, calx__node *left, calx__node *right, calx__node *on)
 {
-	calx__node *n = node_of(a, CALX__N_JOIN, join, left && right && on);
+	calx__node *n = calx__ast_node_of(a, CALX__N_JOIN, join, left && right && on);
 	if (n) {
 		n->kid[0] = left;
 		n->kid[1] = right;
@@ -242,7 +242,7 @@ calx__node *calx__ast_join(calx__ast *a, int join, calx__node *left, calx__node 
 
 calx__node *calx__ast_order(calx__ast *a, calx__node *x, int dir)
 {
-	calx__node *n = node_of(a, CALX__N_ORDER, dir, x != NULL);
+	calx__node *n = calx__ast_node_of(a, CALX__N_ORDER, dir, x != NULL);
 	if (n)
 		n->kid[0] = x;
 	return n;
@@ -255,7 +255,7 @@ calx__node *calx__ast_select(calx__ast *a)
 
 calx__node *calx__ast_setop(calx__ast *a, int op, calx__node *left, calx__node *right)
 {
-	calx__node *n = node_of(a, CALX__N_SETOP, op, left && right);
+	calx__node *n = calx__ast_node_of(a, CALX__N_SETOP, op, left && right);
 	if (n) {
 		n->kid[CALX__SETOP_LEFT] = left;
 		n->kid[CALX__SETOP_RIGHT] = right;
@@ -265,7 +265,7 @@ calx__node *calx__ast_setop(calx__ast *a, int op, calx__node *left, calx__node *
 
 calx__node *calx__ast_insert(calx__ast *a, calx__node *table)
 {
-	calx__node *n = node_of(a, CALX__N_INSERT, 0, table != NULL);
+	calx__node *n = calx__ast_node_of(a, CALX__N_INSERT, 0, table != NULL);
 	if (n)
 		n->kid[CALX__INS_TABLE] = table;
 	return n;
@@ -273,7 +273,7 @@ calx__node *calx__ast_insert(calx__ast *a, calx__node *table)
 
 void calx__ast_insert_row(calx__ast *a, calx__node *insert, calx__node *values)
 {
-	calx__node *row = node_of(a, CALX__N_ROW, 0, insert != NULL);
+	calx__node *row = calx__ast_node_of(a, CALX__N_ROW, 0, insert != NULL);
 	if (!row)
 		return;
 	row->kid[0] = values;
@@ -282,7 +282,7 @@ void calx__ast_insert_row(calx__ast *a, calx__node *insert, calx__node *values)
 
 calx__node *calx__ast_update(calx__ast *a, calx__node *table)
 {
-	calx__node *n = node_of(a, CALX__N_UPDATE, 0, table != NULL);
+	calx__node *n = calx__ast_node_of(a, CALX__N_UPDATE, 0, table != NULL);
 	if (n)
 		n->kid[CALX__UPD_TABLE] = table;
 	return n;
@@ -290,7 +290,7 @@ calx__node *calx__ast_update(calx__ast *a, calx__node *table)
 
 void calx__ast_update_set(calx__ast *a, calx__node *update, calx__node *column, calx__node *value)
 {
-	calx__node *n = node_of(a, CALX__N_ASSIGN, 0, update && column && value);
+	calx__node *n = calx__ast_node_of(a, CALX__N_ASSIGN, 0, update && column && value);
 	if (!n)
 		return;
 	n->kid[0] = column;
@@ -300,120 +300,15 @@ void calx__ast_update_set(calx__ast *a, calx__node *update, calx__node *column, 
 
 calx__node *calx__ast_delete(calx__ast *a, calx__node *table)
 {
-	calx__node *n = node_of(a, CALX__N_DELETE, 0, table != NULL);
+	calx__node *n = calx__ast_node_of(a, CALX__N_DELETE, 0, table != NULL);
 	if (n)
 		n->kid[CALX__DEL_TABLE] = table;
 	return n;
 }
 
-calx__node *calx__ast_create_table(calx__ast *a, calx__node *table, bool if_not_exists)
-{
-	calx__node *n = node_of(a, CALX__N_CREATE_TABLE, 0, table != NULL);
-	if (n) {
-		n->kid[CALX__CT_TABLE] = table;
-		n->flags = if_not_exists ? CALX__F_IF_NOT_EXISTS : 0;
-	}
-	return n;
-}
-
-calx__node *calx__ast_coldef(calx__ast *a, const char *name, const calx_field_desc *f, const char *type,
-                             bool not_null, const char *default_sql)
-{
-	calx__node *n = node_of(a, CALX__N_COLDEF, 0, name && (f || type));
-	if (!n)
-		return NULL;
-	n->name = name;
-	n->desc = f;
-	if (!f)
-		n->kid[0] = calx__ast_schema_sql(a, type);
-	if (default_sql)
-		n->kid[1] = calx__ast_schema_sql(a, default_sql);
-	n->flags = not_null ? CALX__F_NOT_NULL : 0;
-	return n;
-}
-
-calx__node *calx__ast_constraint(calx__ast *a, int kind, const char *name, calx__node *cols)
-{
-	calx__node *n = node_of(a, CALX__N_CONSTRAINT, kind, name && (cols || kind == CALX__CON_CHECK));
-	if (n) {
-		n->name = name;
-		n->kid[CALX__CS_COLS] = cols;
-	}
-	return n;
-}
-
-calx__node *calx__ast_check(calx__ast *a, const char *name, const char *sql)
-{
-	calx__node *n = calx__ast_constraint(a, CALX__CON_CHECK, name, NULL);
-	if (n && !(n->kid[CALX__CS_CHECK] = calx__ast_schema_sql(a, sql)))
-		return NULL;
-	return n;
-}
-
-calx__node *calx__ast_foreign_key(calx__ast *a, const char *name, calx__node *cols, calx__node *ref_table,
-                                  calx__node *ref_cols, int on_delete, int on_update)
-{
-	calx__node *n = calx__ast_constraint(a, CALX__CON_FOREIGN_KEY, name, cols);
-	if (!n || !ref_table || !ref_cols || on_delete < 0 || on_update < 0) {
-		a->oom = true;  /* callers check actions first (calx__fk_action) */
-		return NULL;
-	}
-	n->kid[CALX__CS_REF_TABLE] = ref_table;
-	n->kid[CALX__CS_REF_COLS] = ref_cols;
-	n->flags = (uint16_t)(on_delete | on_update << 4);
-	return n;
-}
-
-int calx__fk_action(const char *text)
-{
-	/* the words calx-reflect accepts (reflect/annot_field.c), in enum order */
-	static const char *const words[] = { "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION" };
-	if (!text)
-		return CALX__FK_NONE;
-	for (int i = 0; i < 5; i++)
-		if (strcmp(text, words[i]) == 0)
-			return CALX__FK_CASCADE + i;
-	return -1;
-}
-
-calx__node *calx__ast_create_index(calx__ast *a, const char *name, calx__node *table, calx__node *cols,
-                                   bool unique, bool if_not_exists)
-{
-	calx__node *n = node_of(a, CALX__N_CREATE_INDEX, 0, name && table && cols);
-	if (n) {
-		n->name = name;
-		n->kid[0] = table;
-		n->kid[1] = cols;
-		n->flags = (uint16_t)((unique ? CALX__F_UNIQUE : 0) | (if_not_exists ? CALX__F_IF_NOT_EXISTS : 0));
-	}
-	return n;
-}
-
-calx__node *calx__ast_drop(calx__ast *a, int what, const char *name, bool if_exists)
-{
-	calx__node *n = node_of(a, CALX__N_DROP, what, name != NULL);
-	if (n) {
-		n->name = name;
-		n->flags = if_exists ? CALX__F_IF_EXISTS : 0;
-	}
-	return n;
-}
-
-calx__node *calx__ast_alter(calx__ast *a, calx__node *table, calx__node *constraint, const char *name)
-{
-	calx__node *n = node_of(a, CALX__N_ALTER, constraint ? CALX__ALTER_ADD_CONSTRAINT : CALX__ALTER_DROP_CONSTRAINT,
-	                        table && (constraint || name));
-	if (n) {
-		n->kid[0] = table;
-		n->kid[1] = constraint;
-		n->name = name;
-	}
-	return n;
-}
-
 calx__node *calx__ast_cursor(calx__ast *a, int op, const char *name, calx__node *select, size_t rows)
 {
-	calx__node *n = node_of(a, CALX__N_CURSOR, op, name && (op != CALX__CURSOR_DECLARE || select));
+	calx__node *n = calx__ast_node_of(a, CALX__N_CURSOR, op, name && (op != CALX__CURSOR_DECLARE || select));
 	if (n) {
 		n->name = name;
 		n->kid[0] = select;
@@ -424,7 +319,7 @@ calx__node *calx__ast_cursor(calx__ast *a, int op, const char *name, calx__node 
 
 calx__node *calx__ast_txn(calx__ast *a, int op, const char *savepoint)
 {
-	calx__node *n = node_of(a, CALX__N_TXN, op, op < CALX__TX_SAVEPOINT || savepoint);
+	calx__node *n = calx__ast_node_of(a, CALX__N_TXN, op, op < CALX__TX_SAVEPOINT || savepoint);
 	if (n)
 		n->name = savepoint;
 	return n;

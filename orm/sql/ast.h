@@ -155,6 +155,8 @@ char *calx__ast_strndup(calx__ast *a, const char *s, size_t n);
  * then check a->oom once.
  */
 calx__node *calx__ast_node(calx__ast *a, calx__nk kind, int op);
+/* A node of kind and op, or NULL (a->oom set) when memory ran out or an operand is missing (!operands). */
+calx__node *calx__ast_node_of(calx__ast *a, calx__nk kind, int op, bool operands);
 /* Append n (may be NULL: nothing happens) to the list *head. */
 void calx__ast_append(calx__node **head, calx__node *n);
 size_t calx__ast_list_len(const calx__node *head);
