@@ -79,7 +79,12 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 		return rc;
 
 	/* [header][object][snapshot][null bits: now, snapshot][omitted bits, wide tables only] */
-	size_t a = m->align > alignof(max_align_t) ? m->align : alignof(max_align_t);
+	/*
+	 * The block as aligned as the struct and the header need, no more: a
+	 * block rounded up to max_align_t (16) was up to 8 bytes a row more to
+	 * fault in and carry.
+	 */
+	size_t a = m->align > alignof(calx__obj) ? m->align : alignof(calx__obj);
 	size_t words = rm->field_words * sizeof(uint64_t);
 	rm->obj_off = align_up(sizeof(calx__obj), a);
 	/* the snapshot is only compared and copied: the struct's own alignment will do */

@@ -107,7 +107,7 @@ calx__obj *calx__idmap_probe(calx_session *s, const calx__mapper *m, const calx_
 
 void calx__idmap_put(calx_session *s, size_t slot, calx__obj *h, uint64_t hash)
 {
-	h->hash = hash;
+	h->hash = (uint32_t)hash;
 	s->idmap[slot].hash = hash;
 	s->idmap[slot].h = h;
 	s->idmap_n++;
@@ -143,6 +143,9 @@ int calx__idmap_reserve(calx_session *s, size_t n)
 
 static int resize(calx_session *s, size_t cap)
 {
+	/* the header keeps 32 bits of the hash to find an object's slot again (calx__idmap_remove) */
+	if ((uint64_t)cap > (uint64_t)1 << 32)
+		return calx__fail(s, CALX_ENOMEM, "the identity map cannot grow to %zu entries (at most 2^32)", cap);
 	calx__idslot *t = calx__calloc(cap, sizeof *t);
 	if (!t)
 		return calx__fail(s, CALX_ENOMEM, "out of memory growing the identity map to %zu entries", cap);
@@ -165,7 +168,7 @@ static int insert_hashed(calx_session *s, calx__obj *h, uint64_t hash)
 	int rc;
 	if ((s->idmap_n + 1) * 10 > s->idmap_cap * 7 && (rc = grow(s)) != CALX_OK)
 		return rc;
-	h->hash = hash;
+	h->hash = (uint32_t)hash;
 	size_t mask = s->idmap_cap - 1, j;
 	for (j = hash & mask; s->idmap[j].h; j = (j + 1) & mask)
 		if (s->idmap[j].h == h)
@@ -193,7 +196,8 @@ void calx__idmap_remove(calx_session *s, calx__obj *h)
 		return;
 	h->flags &= (uint16_t)~CALX__KEYED;
 	size_t mask = s->idmap_cap - 1, j;
-	for (j = h->hash & mask; s->idmap[j].h && s->idmap[j].h != h; j = (j + 1) & mask)
+	for (j = (size_t)h->hash & mask;   /* the low 32 bits: mask is below 2^32 (resize) */
+	     s->idmap[j].h && s->idmap[j].h != h; j = (j + 1) & mask)
 		;
 	if (!s->idmap[j].h)
 		return;
