@@ -45,7 +45,8 @@ static int add_link(calx_session *s, calx__plan *p, calx__obj *child, calx__obj 
 		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush's relationships");
 	/* post_update on either side of the key */
 	bool post = x->desc->post_update || (x->back >= 0 && x->target->rels[x->back].desc->post_update);
-	p->links[p->n_links++] = (calx__link){ child, parent, x->fk, x->desc->name, m2o, 0, post };
+	p->links[p->n_links++] = (calx__link){ .child = child, .parent = parent, .fk = x->fk,
+	                                          .relname = x->desc->name, .m2o = m2o, .post = post };
 	return CALX_OK;
 }
 
