@@ -12,6 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+int calxr__ap_split(parser *p, calxr__span inner, calxr__span **args, unsigned *n)
+{
+	const char *msg;
+	if (calxr__lex_split(inner, args, n, &msg) >= 0)
+		return 0;
+	if (msg)
+		calxr__ap_fail(p, "%s", msg);
+	else
+		p->oom = true;
+	return -1;
+}
+
 void calxr__ap_fail(parser *p, const char *fmt, ...)
 {
 	char msg[MSG_MAX];

@@ -288,7 +288,6 @@ static void option(parser *p, calxr__field_opts *o, calxr__span item)
 	calxr__span it = calxr__span_trim(item), name, rest, inner = { NULL, 0 }, *args = NULL;
 	size_t nl = calxr__lex_ident(it);
 	unsigned n = 0, opt;
-	const char *msg;
 
 	if (!it.n) {
 		calxr__ap_fail(p, "empty option in list");
@@ -324,13 +323,8 @@ static void option(parser *p, calxr__field_opts *o, calxr__span item)
 		calxr__ap_fail(p, "unknown option '%s'", calxr__ap_show(name, shown));
 		return;
 	}
-	if (calxr__lex_split(inner, &args, &n, &msg) < 0) {
-		if (msg)
-			calxr__ap_fail(p, "%s", msg);
-		else
-			p->oom = true;
+	if (calxr__ap_split(p, inner, &args, &n) < 0)
 		return;
-	}
 	for (unsigned i = 0; i < n; i++)
 		if (!calxr__span_trim(args[i]).n) {
 			calxr__ap_fail(p, "empty argument to option '%s'", spec[opt].name);

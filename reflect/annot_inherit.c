@@ -38,20 +38,14 @@ static void one_string(parser *p, const char *opt, calxr__span inner, char **slo
 {
 	calxr__span *args = NULL;
 	unsigned n = 0;
-	const char *msg;
 	char what[64];
 
 	if (*slot) {
 		calxr__ap_fail(p, "duplicate option '%s'", opt);
 		return;
 	}
-	if (calxr__lex_split(inner, &args, &n, &msg) < 0) {
-		if (msg)
-			calxr__ap_fail(p, "%s", msg);
-		else
-			p->oom = true;
+	if (calxr__ap_split(p, inner, &args, &n) < 0)
 		return;
-	}
 	snprintf(what, sizeof what, "option '%s'", opt);
 	if (n != 1 || !calxr__span_trim(args[0]).n)
 		calxr__ap_fail(p, "option '%s' expects 1 string literal, got %u", opt, n == 1 ? 0 : n);

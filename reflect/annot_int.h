@@ -23,6 +23,8 @@ void calxr__ap_fail(parser *p, const char *fmt, ...);
 /* Quote source text in a message: trimmed, cut to SHOW_MAX, printable. */
 const char *calxr__ap_show(calxr__span s, char buf[SHOW_MAX + 4]);
 void calxr__ap_strlist_push(parser *p, calxr__strlist *l, char *s);
+/* Split an option's argument text at top-level commas; -1 after reporting an error (or out of memory). */
+int calxr__ap_split(parser *p, calxr__span inner, calxr__span **args, unsigned *n);
 /* Split the "(ARGS)" of "calx:word(ARGS)"; -1 after reporting an error. */
 int calxr__ap_annotation_args(parser *p, const char *text, calxr__span **args, unsigned *n);
 /* A string-literal argument (malloc'd); NULL after reporting an error. */

@@ -260,7 +260,6 @@ static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool f
 	size_t nl = calxr__lex_ident(it);
 	bool parens = false, ok = true;
 	unsigned n = 0, kind, npos, seen = 0;
-	const char *msg;
 	calxr__tcons c;
 
 	if (!it.n) {
@@ -307,13 +306,8 @@ static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool f
 		calxr__ap_fail(p, "unknown table option '%s'", calxr__ap_show(name, shown));
 		return;
 	}
-	if (calxr__lex_split(inner, &args, &n, &msg) < 0) {
-		if (msg)
-			calxr__ap_fail(p, "%s", msg);
-		else
-			p->oom = true;
+	if (calxr__ap_split(p, inner, &args, &n) < 0)
 		return;
-	}
 	memset(&c, 0, sizeof c);
 	c.kind = (calxr__tcons_kind)kind;
 	for (unsigned i = 0; i < n; i++)

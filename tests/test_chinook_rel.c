@@ -19,27 +19,10 @@
 #include "helpers.h"
 #include "models.calx.h"
 #include "load.h"
+#include "seeds/chinook_fixture.h"
 #include "seeds/raw_query.h"
 
 /* Relative to the top of the source tree, where the tests run. */
-#ifndef CHINOOK_SCRIPT
-#define CHINOOK_SCRIPT "examples/chinook/data/Chinook_Sqlite.sql"
-#endif
-
-static int chinook_setup(void **state)
-{
-	chinook_load_stats stats;
-	char err[1024];
-
-	if (fixture_setup_schema(state, &chinook_schema) != 0)
-		return -1;
-	fixture *fx = *state;
-	if (chinook_load(fx->s, fx->reg, CHINOOK_SCRIPT, &stats, err, sizeof err) != CALX_OK) {
-		fprintf(stderr, "chinook_load: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
 
 /*
  * A session of its own, its transaction begun by a get that finds
@@ -364,13 +347,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			catalog_by_selectin_is_three_statements_and_counts_what_the_database_holds,
-			chinook_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(employee_manager_chain_follows_reports_to, chinook_setup,
+			chinook_fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(employee_manager_chain_follows_reports_to, chinook_fixture_setup,
 		                                fixture_teardown),
-		cmocka_unit_test_setup_teardown(many_to_one_and_invoice_lines_by_selectin, chinook_setup,
+		cmocka_unit_test_setup_teardown(many_to_one_and_invoice_lines_by_selectin, chinook_fixture_setup,
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(playlists_with_their_tracks_by_selectin_are_two_statements,
-		                                chinook_setup, fixture_teardown),
+		                                chinook_fixture_setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("chinook_rel", tests);
 }

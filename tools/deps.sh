@@ -17,6 +17,7 @@ need libcmocka-dev pkg-config --exists cmocka
 need clang-14 command -v clang-14
 need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a'
 need libsqlite3-dev pkg-config --exists sqlite3
+need sqlite3 command -v sqlite3          # the query tests compare answers with the command-line clients
 need libpq-dev test -f /usr/include/postgresql/libpq-fe.h
 # the tests start a throwaway server (tools/with-postgres.sh)
 need postgresql-15 sh -c 'ls /usr/lib/postgresql/*/bin/initdb'

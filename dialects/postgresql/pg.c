@@ -285,6 +285,7 @@ const calx_dialect calx_postgresql_dialect = {
 	.sync_autoincrement = NULL,
 	.ident_quote = "\"\"",
 	.returning = 1,
+	.server_cursors = 1,
 	.limit_style = CALX_LIMIT_SEPARATE,
 	.identity_setval = 1,           /* identity sequences do not move past explicit keys */
 };

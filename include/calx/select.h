@@ -99,6 +99,21 @@ int calx_select_all(calx_select *q, void ***items_out, size_t *n_out);
  *   freed.
  */
 void calx_distinct(calx_select *q);
+/*
+ * Rows a round trip when the select is read row by row (calx_select_next,
+ * calx_select_next_values) on PostgreSQL, which otherwise hands a result
+ * over whole: such a select goes through a server-side cursor, n rows
+ * (1000 by default) a FETCH, so a loop over a million rows never holds
+ * more than n of them. calx_select_all, _one, _one_or_none, _first and
+ * _scalar read the whole result in one statement, as do selects that load
+ * relationships select-in or joined, and a select whose limit fits one
+ * batch. The cursor ends with the transaction: reading on after a commit
+ * or rollback is CALX_ESTATE. Objects still enter the session's identity map: to
+ * keep a streamed load in bounded memory, let them go as the loop moves on
+ * (calx_session_expunge, or calx_session_expunge_all every n rows).
+ * SQLite steps rows one at a time anyway. SQLAlchemy's yield_per.
+ */
+void calx_select_yield_per(calx_select *q, size_t n);
 void calx_order_by_expr(calx_select *q, calx_expr *e, calx_order dir);
 int calx_select_exprs(calx_select *q, calx_expr *const *exprs, size_t n);
 void calx_group_by(calx_select *q, calx_expr *e);

@@ -36,6 +36,7 @@ void calx_select_free(calx_select *q)
 {
 	if (!q)
 		return;
+	calx__stream_close(q);
 	calx__stmt_release(q->st);
 	if (q->ast)
 		calx__ast_free(q->ast);
@@ -219,7 +220,7 @@ static int start(calx_select *q)
 		rc = build(q, q->ast, &sel);
 	}
 	if (rc == CALX_OK)
-		rc = calx__sql_prepare(s->conn, q->ast, sel, &q->st, &s->err);
+		rc = calx__stream_wanted(q) ? calx__stream_open(q, sel) : calx__sql_prepare(s->conn, q->ast, sel, &q->st, &s->err);
 	q->started = true;
 	if (rc != CALX_OK) {
 		q->st = NULL;
@@ -270,7 +271,7 @@ static int step(calx_select *q)
 		q->done = true;
 		return calx__check_usable(s);
 	}
-	rc = s->d->step(q->st->st, &s->err);
+	rc = q->cursor ? calx__stream_step(q) : s->d->step(q->st->st, &s->err);
 	if (rc != CALX_ROW) {
 		calx__stmt_release(q->st);
 		q->st = NULL;
@@ -352,6 +353,7 @@ static int buffer_all(calx_select *q)
 {
 	int rc;
 	q->buffered = true;
+	q->whole = true;
 	while ((rc = step(q)) == CALX_ROW) {
 		calx__obj *h;
 		bool first = true;
@@ -412,6 +414,7 @@ int calx_select_one(calx_select *q, void **out)
 {
 	if (!q || !out)
 		return CALX_EINVAL;
+	q->whole = true;
 	void *first = NULL, *second = NULL;
 	int rc = calx_select_next(q, &first);
 	*out = NULL;
@@ -432,6 +435,7 @@ int calx_select_all(calx_select *q, void ***items_out, size_t *n_out)
 {
 	if (!q || !items_out || !n_out)
 		return CALX_EINVAL;
+	q->whole = true;
 	*items_out = NULL;
 	*n_out = 0;
 	void *obj;

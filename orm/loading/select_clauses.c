@@ -255,6 +255,7 @@ int calx_select_first(calx_select *q, void **out)
 	if (!q || !out)
 		return CALX_EINVAL;
 	*out = NULL;
+	q->whole = true;
 	if (!q->started && q->limit < 0)
 		q->limit = 1;
 	int rc = calx_select_next(q, out);
@@ -265,6 +266,7 @@ int calx_select_one_or_none(calx_select *q, void **out)
 {
 	if (!q || !out)
 		return CALX_EINVAL;
+	q->whole = true;
 	void *second = NULL;
 	int rc = calx_select_next(q, out);
 	if (rc == CALX_DONE)
@@ -286,6 +288,7 @@ int calx_select_scalar(calx_select *q, calx_value *out)
 {
 	if (!q || !out)
 		return CALX_EINVAL;
+	q->whole = true;
 	out->kind = CALX_VALUE_NULL;
 	if (!q->exprs && !q->cols)
 		return calx__fail(q->s, CALX_EINVAL,

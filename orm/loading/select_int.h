@@ -66,6 +66,13 @@ struct calx_select {
 	calx_expr *having;
 	bool distinct;
 	calx_value scalar_kept;         /* calx_select_scalar's value, owned */
+	/* select_stream.c */
+	size_t batch;                   /* calx_select_yield_per's rows a FETCH (0: CALX__STREAM_ROWS) */
+	size_t in_batch;                /* rows the current FETCH gave so far */
+	int cursor;                     /* the open server-side cursor's slot + 1, or 0 */
+	const void *cursor_conn;        /* ... on this connection, in this transaction: */
+	unsigned cursor_epoch;
+	bool whole;                     /* read whole (all, one, first, scalar, buffered): no cursor */
 	/* select_join.c */
 	struct calx_from self;          /* the select's own table, for calx_col_of */
 	struct calx_from **joins;
@@ -89,6 +96,21 @@ int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, const ca
 int calx__select_joins(calx_select *q, calx__ast *a, calx__node *t, const calx__scope *outer, unsigned *aliases,
                        calx__sub_builder sub, calx__node **from_out, calx__scope *sc);
 void calx__select_free_joins(calx_select *q);
+
+/*
+ * select_stream.c: a select read row by row on a dialect whose results
+ * arrive whole (server_cursors) goes through a server-side cursor, so
+ * CALX__STREAM_ROWS (or yield_per) rows are held at a time.
+ */
+#define CALX__STREAM_ROWS 1000
+/* Should q's statement sel be read through a cursor? */
+bool calx__stream_wanted(const calx_select *q);
+/* DECLARE the cursor over sel and make q->st its FETCH; an error in the session. */
+int calx__stream_open(calx_select *q, calx__node *sel);
+/* The next row: CALX_ROW, CALX_DONE (the cursor closed) or an error. */
+int calx__stream_step(calx_select *q);
+/* CLOSE the cursor if it is open (errors kept out of the session: it is cleanup). */
+void calx__stream_close(calx_select *q);
 /* What select_clauses.c's calls gave q, freed with it. */
 void calx__select_free_clauses(calx_select *q);
 

@@ -411,6 +411,17 @@ calx__node *calx__ast_alter(calx__ast *a, calx__node *table, calx__node *constra
 	return n;
 }
 
+calx__node *calx__ast_cursor(calx__ast *a, int op, const char *name, calx__node *select, size_t rows)
+{
+	calx__node *n = node_of(a, CALX__N_CURSOR, op, name && (op != CALX__CURSOR_DECLARE || select));
+	if (n) {
+		n->name = name;
+		n->kid[0] = select;
+		n->count = rows;
+	}
+	return n;
+}
+
 calx__node *calx__ast_txn(calx__ast *a, int op, const char *savepoint)
 {
 	calx__node *n = node_of(a, CALX__N_TXN, op, op < CALX__TX_SAVEPOINT || savepoint);

@@ -58,7 +58,9 @@ typedef enum calx__nk {
 	CALX__N_CONSTRAINT,     /* op; name; kid: cols, check, ref table, ref cols */
 	/* expressions, continued */
 	CALX__N_CAST,           /* CAST(kid[0] AS name): name a type, a plain word ("bigint") */
-	CALX__N_POSITION        /* GROUP BY / ORDER BY the select list's item number `flags` (1-based) */
+	CALX__N_POSITION,       /* GROUP BY / ORDER BY the select list's item number `flags` (1-based) */
+	/* statements, continued */
+	CALX__N_CURSOR          /* op: DECLARE name NO SCROLL CURSOR FOR kid[0], FETCH FORWARD count FROM name, CLOSE name */
 } calx__nk;
 
 /* op of UNARY and BINARY nodes */
@@ -73,6 +75,7 @@ typedef enum calx__op {
 enum { CALX__JOIN_INNER = 1, CALX__JOIN_LEFT };
 enum { CALX__SET_UNION = 1, CALX__SET_UNION_ALL, CALX__SET_INTERSECT, CALX__SET_EXCEPT };
 enum { CALX__ASC = 1, CALX__DESC };
+enum { CALX__CURSOR_DECLARE = 1, CALX__CURSOR_FETCH, CALX__CURSOR_CLOSE };
 /* an ORDER node's flags: NULLS FIRST / NULLS LAST (SQLite 3.30+, PostgreSQL) */
 enum { CALX__NULLS_FIRST = 1, CALX__NULLS_LAST = 2 };
 enum { CALX__DROP_TABLE = 1, CALX__DROP_INDEX };
@@ -167,6 +170,8 @@ calx__node *calx__ast_func(calx__ast *a, const char *name, calx__node *args);
 calx__node *calx__ast_count_star(calx__ast *a);
 calx__node *calx__ast_cast(calx__ast *a, calx__node *x, const char *type);
 calx__node *calx__ast_position(calx__ast *a, unsigned position);
+/* A server-side cursor statement (PostgreSQL): op CALX__CURSOR_*, its select (DECLARE), rows (FETCH). */
+calx__node *calx__ast_cursor(calx__ast *a, int op, const char *name, calx__node *select, size_t rows);
 calx__node *calx__ast_unary(calx__ast *a, calx__op op, calx__node *x);
 calx__node *calx__ast_binary(calx__ast *a, calx__op op, calx__node *l, calx__node *r);
 /* l LIKE pattern ESCAPE escape (escape may be NULL) */

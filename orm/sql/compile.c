@@ -263,6 +263,33 @@ static void txn_stmt(calx__cc *c, const calx__node *n)
 		calx__cc_ident(c, n->name);
 }
 
+/* A server-side cursor's statements; the FETCH count is a number of the statement's, not a value. */
+static void cursor_stmt(calx__cc *c, const calx__node *n)
+{
+	char rows[24];
+	switch (n->op) {
+	case CALX__CURSOR_DECLARE:
+		calx__buf_puts(&c->b, "DECLARE ");
+		calx__cc_ident(c, n->name);
+		calx__buf_puts(&c->b, " NO SCROLL CURSOR FOR ");
+		calx__cc_query(c, n->kid[0], 0);
+		return;
+	case CALX__CURSOR_FETCH:
+		snprintf(rows, sizeof rows, "%zu", n->count);
+		calx__buf_puts(&c->b, "FETCH FORWARD ");
+		calx__buf_puts(&c->b, rows);
+		calx__buf_puts(&c->b, " FROM ");
+		calx__cc_ident(c, n->name);
+		return;
+	case CALX__CURSOR_CLOSE:
+		calx__buf_puts(&c->b, "CLOSE ");
+		calx__cc_ident(c, n->name);
+		return;
+	default:
+		calx__cc_fail(c, CALX_EINVAL, "an unknown cursor statement");
+	}
+}
+
 int calx__compile(const calx_dialect *d, calx__node *stmt, unsigned max_params, calx__compiled **out,
                   calx_error *err)
 {
@@ -276,6 +303,7 @@ int calx__compile(const calx_dialect *d, calx__node *stmt, unsigned max_params, 
 	case CALX__N_UPDATE: update_stmt(&c, stmt); break;
 	case CALX__N_DELETE: delete_stmt(&c, stmt); break;
 	case CALX__N_TXN: txn_stmt(&c, stmt); break;
+	case CALX__N_CURSOR: cursor_stmt(&c, stmt); break;
 	default: calx__cc_ddl(&c, stmt); break;
 	}
 	unsigned limit = max_params ? max_params : d->max_params;

@@ -60,6 +60,10 @@ const char *calx__scope_alias(const calx__scope *sc, calx__ast *a, const char *s
 int calx__expr_field(const calx__scope *sc, calx__ast *a, const calx_field_desc *col, const void *src,
                      calx__node **out, calx_error *err);
 
+/* expr_build.c: a node of op owning value v (and *v2), or over operands a and b (two: b required). */
+calx_expr *calx__expr_with_values(calx_op op, const calx_field_desc *col, calx_value v, const calx_value *v2);
+calx_expr *calx__expr_over(calx_op op, calx_expr *a, calx_expr *b, bool two);
+
 /* A copy of v's text, blob or decimal bytes for a node to own; false when memory ran out. */
 bool calx__expr_own(calx_value *v);
 void calx__expr_disown(calx_value *v);

@@ -97,6 +97,10 @@ int calx__txn(calx__conn *c, calx__txn_op op, calx_error *err)
 		return rc;
 	rc = c->d->step(c->txn[op], err);
 	c->d->reset(c->txn[op]);
+	if (op != CALX__TXN_BEGIN) {
+		c->cursors = 0;         /* a transaction's cursors end with it */
+		c->cursor_epoch++;
+	}
 	if (rc == CALX_DONE || rc == CALX_ROW)
 		return CALX_OK;
 	if (op == CALX__TXN_COMMIT && c->d->broken(c->raw) == CALX_DIALECT_LOST) {

@@ -125,6 +125,8 @@ static void shape_node(shape *s, const calx__node *n, unsigned depth)
 		return;                 /* the value is not the shape */
 	put(s, (uintptr_t)n->desc);
 	put_name(s, n, n->name);
+	if (n->kind == CALX__N_CURSOR)
+		put(s, n->count);       /* FETCH's count is in the text */
 	if (n->kind == CALX__N_COLUMN) {
 		/* what the compiler writes before the dot */
 		const calx__node *f = n->from;

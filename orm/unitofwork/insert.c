@@ -70,15 +70,22 @@ static inline calx__ins_shape shape_of(const calx_session *s, const calx__mapper
 	return (calx__ins_shape){ m, m->desc->n_fields - n, n > 0, key_by_last_id(s, m, omitted) };
 }
 
-/* RETURNING: what the database generated goes back into the struct. */
-static int store_returning(calx_session *s, calx__obj *h, const uint64_t *omitted, calx_stmt *raw)
+/*
+ * The columns of ret (field order) from the row raw is on into h, but for
+ * field skip (-1: none), whose column is read past: what an insert's
+ * RETURNING brought back.
+ */
+static inline int store_columns(calx_session *s, calx__obj *h, const uint64_t *ret, int skip, calx_stmt *raw)
 {
 	const calx__mapper *m = h->m;
 	unsigned col = 0;
-	calx__ins_copy_bits(calx__obj_omitted(h), omitted, m->field_words);
 	for (unsigned f = 0; f < m->desc->n_fields; f++) {
-		if (!calx__bit(omitted, f))
+		if (!calx__bit(ret, f))
 			continue;
+		if ((int)f == skip) {
+			col++;
+			continue;
+		}
 		calx_value v;
 		bool isnull;
 		s->d->column(raw, col++, &v);
@@ -87,6 +94,18 @@ static int store_returning(calx_session *s, calx__obj *h, const uint64_t *omitte
 		calx__bit_set(calx__obj_nulls(h), f, isnull);
 	}
 	return CALX_OK;
+}
+
+int calx__ins_store_columns(calx_session *s, calx__obj *h, const uint64_t *ret, int skip, calx_stmt *raw)
+{
+	return store_columns(s, h, ret, skip, raw);
+}
+
+/* RETURNING: what the database generated goes back into the struct. */
+static int store_returning(calx_session *s, calx__obj *h, const uint64_t *omitted, calx_stmt *raw)
+{
+	calx__ins_copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
+	return store_columns(s, h, omitted, -1, raw);
 }
 
 static inline int store_key(calx_session *s, calx__obj *h, const calx_value *v)

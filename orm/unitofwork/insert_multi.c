@@ -67,7 +67,7 @@ static int returned_row(multi *x, calx__obj **rows, size_t n, size_t j, calx_stm
 {
 	calx_session *s = x->s;
 	const calx__mapper *m = x->m;
-	unsigned key = (unsigned)m->autoinc, col = 0, key_col = 0;
+	unsigned key = (unsigned)m->autoinc, key_col = 0;
 	for (unsigned f = 0; f < key; f++)
 		key_col += calx__bit(x->ret, f);
 	calx_value k;
@@ -79,21 +79,7 @@ static int returned_row(multi *x, calx__obj **rows, size_t n, size_t j, calx_stm
 			h = rows[r];
 	if (!h)
 		return calx_error_set(&s->err, CALX_ERROR, "the insert returned a key that none of its rows has");
-	for (unsigned f = 0; f < m->desc->n_fields; f++) {
-		if (!calx__bit(x->ret, f))
-			continue;
-		if (f == key) {
-			col++;
-			continue;
-		}
-		calx_value v;
-		bool isnull;
-		s->d->column(raw, col++, &v);
-		if (calx__field_set(&m->desc->fields[f], calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err) != CALX_OK)
-			return s->err.code;
-		calx__bit_set(calx__obj_nulls(h), f, isnull);
-	}
-	return CALX_OK;
+	return calx__ins_store_columns(s, h, x->ret, (int)key, raw);
 }
 
 /* execute_batch's callback: every row statement `stmt` of the current pieces returned. */

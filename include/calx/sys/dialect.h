@@ -170,7 +170,16 @@ typedef struct calx_dialect {
 	 */
 	int (*file_identity)(calx_conn *c, uint64_t id[2]);
 
-	const void *reserved[4];
+	/*
+	 * 1: a statement's result arrives whole unless read through a
+	 * server-side cursor (DECLARE ... CURSOR, FETCH FORWARD n: PostgreSQL),
+	 * so the runtime streams selects that way; 0: rows are stepped one at a
+	 * time anyway (SQLite). Took the place of reserved[0].
+	 */
+	unsigned server_cursors;
+	unsigned reserved_u;
+
+	const void *reserved[3];
 } calx_dialect;
 
 /* The dialects compiled into this libcalx. */
