@@ -26,6 +26,34 @@ static void engine_rejects_an_unknown_scheme_with_a_message(void **state)
 	calx_engine_free(eng);
 }
 
+static void engine_messages_never_show_a_password(void **state)
+{
+	(void)state;
+	calx_engine *eng;
+	assert_int_equal(calx_engine_open(&eng, "postgresq://app:s3cret@localhost/db"), CALX_EINVAL);
+	assert_null(strstr(calx_engine_errmsg(eng), "s3cret"));
+	assert_non_null(strstr(calx_engine_errmsg(eng), "unknown database URL 'postgresq://app:***@localhost/db'"));
+	calx_engine_free(eng);
+	/* libpq quotes the whole URL when it cannot parse it: calx keeps the reason only */
+	assert_int_equal(calx_engine_open(&eng, "postgresql://app:s3cret@[::1/db"), CALX_EINVAL);
+	assert_null(strstr(calx_engine_errmsg(eng), "s3cret"));
+	assert_non_null(strstr(calx_engine_errmsg(eng), "postgresql: malformed URL: "));
+	calx_engine_free(eng);
+}
+
+static void a_malformed_postgresql_url_is_the_programs_mistake(void **state)
+{
+	(void)state;
+	static const char *const bad[] = { "postgresql://localhost:abc/db", "postgresql://localhost:99999/db",
+		                           "postgresql://[::1/db", "postgresql:host=x port=5432x" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		calx_engine *eng;
+		assert_int_equal(calx_engine_open(&eng, bad[i]), CALX_EINVAL);
+		assert_non_null(strstr(calx_engine_errmsg(eng), "malformed URL"));
+		calx_engine_free(eng);
+	}
+}
+
 static void engine_reports_a_file_it_cannot_open(void **state)
 {
 	(void)state;
@@ -90,6 +118,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(engine_opens_an_in_memory_database),
 		cmocka_unit_test(engine_rejects_an_unknown_scheme_with_a_message),
+		cmocka_unit_test(engine_messages_never_show_a_password),
+		cmocka_unit_test(a_malformed_postgresql_url_is_the_programs_mistake),
 		cmocka_unit_test(engine_reports_a_file_it_cannot_open),
 		cmocka_unit_test(engine_rejects_an_empty_sqlite_path),
 		cmocka_unit_test(memory_engine_lends_its_one_connection_to_one_session),

@@ -40,12 +40,58 @@ static void pg_disconnect(calx_conn *c)
 	calx_sys_free(c);
 }
 
+/*
+ * A URL libpq cannot parse, or whose port is no port, is the program's
+ * mistake (CALX_EINVAL), not a failed connection. libpq's own message
+ * quotes the whole URL, password included: only the part before it is
+ * kept.
+ */
+static int check_conninfo(const char *info, calx_error *err)
+{
+	char *why = NULL;
+	PQconninfoOption *opts = PQconninfoParse(info, &why);
+	if (!opts) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "%s", why ? why : "out of memory");
+		char *quote = strstr(msg, ": \"");
+		if (quote)
+			*quote = '\0';
+		msg[strcspn(msg, "\n")] = '\0';
+		int code = why ? CALX_EINVAL : CALX_ENOMEM;
+		PQfreemem(why);
+		return calx_error_set(err, code, "postgresql: malformed URL: %s", msg);
+	}
+	int rc = CALX_OK;
+	for (const PQconninfoOption *o = opts; o->keyword && rc == CALX_OK; o++) {
+		if (strcmp(o->keyword, "port") != 0 || !o->val)
+			continue;
+		/* a port, or a comma-separated list of them: each 1..65535 */
+		for (const char *p = o->val; rc == CALX_OK;) {
+			long port = 0;
+			size_t n = 0;
+			while (p[n] >= '0' && p[n] <= '9' && n < 6)
+				port = port * 10 + (p[n++] - '0');
+			if (n == 0 || port < 1 || port > 65535 || (p[n] && p[n] != ','))
+				rc = calx_error_set(err, CALX_EINVAL, "postgresql: malformed URL: port '%.20s' is not a number "
+				                    "from 1 to 65535", o->val);
+			if (p[n] != ',')
+				break;
+			p += n + 1;
+		}
+	}
+	PQconninfoFree(opts);
+	return rc;
+}
+
 static int pg_connect(calx_conn **out, const char *url, calx_error *err)
 {
 	*out = NULL;
 	const char *info = conninfo_of(url);
 	if (!info)
 		return calx_error_set(err, CALX_EINVAL, "postgresql: bad URL (expected postgresql://... or postgresql:key=value ...)");
+	int checked = check_conninfo(info, err);
+	if (checked != CALX_OK)
+		return checked;
 	calx_conn *c = calx_sys_calloc(1, sizeof *c);
 	if (!c)
 		return calx_error_set(err, CALX_ENOMEM, "postgresql: out of memory connecting");

@@ -1,4 +1,5 @@
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "calx/calx.h"
@@ -86,6 +87,23 @@ int calx_engine_open(calx_engine **out, const char *url)
 	return calx_engine_open_opts(out, url, NULL);
 }
 
+/* url for a message, its password (scheme://user:PASSWORD@host) written ***. */
+static const char *redacted(const char *url, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s", url);
+	char *user = strstr(buf, "://");
+	if (!user)
+		return buf;
+	user += 3;
+	char *at = strchr(user, '@'), *slash = strchr(user, '/'), *colon = strchr(user, ':');
+	if (at && (!slash || at < slash) && colon && colon < at) {
+		char tail[128];
+		snprintf(tail, sizeof tail, "%s", at);
+		snprintf(colon + 1, cap - (size_t)(colon + 1 - buf), "***%s", tail);
+	}
+	return buf;
+}
+
 int calx_engine_open_opts(calx_engine **out, const char *url, const calx_engine_opts *opts)
 {
 	if (!out)
@@ -111,10 +129,12 @@ int calx_engine_open_opts(calx_engine **out, const char *url, const calx_engine_
 		return calx_error_set(&eng->err, CALX_EINVAL, "engine URL is NULL");
 	eng->d = dialect_for(url);
 	eng->sql.d = eng->d;
-	if (!eng->d)
+	if (!eng->d) {
+		char shown[128];
 		return calx_error_set(&eng->err, CALX_EINVAL,
-		                      "unknown database URL '%.100s' (expected sqlite:PATH, sqlite::memory: or postgresql://...)",
-		                      url);
+		                      "unknown database URL '%s' (expected sqlite:PATH, sqlite::memory: or postgresql://...)",
+		                      redacted(url, shown, sizeof shown));
+	}
 	eng->url = calx__strdup(url);
 	if (!eng->url)
 		return calx_error_set(&eng->err, CALX_ENOMEM, "out of memory opening engine");

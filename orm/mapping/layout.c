@@ -79,12 +79,27 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 		return rc;
 
 	/* [header][object][snapshot][null bits: now, snapshot][omitted bits, wide tables only] */
-	size_t a = m->align > alignof(max_align_t) ? m->align : alignof(max_align_t);
+	/*
+	 * The block as aligned as the struct and the header need, no more: a
+	 * block rounded up to max_align_t (16) was up to 8 bytes a row more to
+	 * fault in and carry.
+	 */
+	size_t a = m->align > alignof(calx__obj) ? m->align : alignof(calx__obj);
 	size_t words = rm->field_words * sizeof(uint64_t);
 	rm->obj_off = align_up(sizeof(calx__obj), a);
 	/* the snapshot is only compared and copied: the struct's own alignment will do */
 	rm->snap_off = align_up(rm->obj_off + m->size, m->align ? m->align : 1);
-	rm->nulls_off = align_up(rm->snap_off + m->size, alignof(uint64_t));
+	/*
+	 * and it ends with the last mapped byte: members after it (a
+	 * relationship's list or pointer, kept in the struct) have no snapshot
+	 * bytes, nothing reads them there (the relationship state below keeps
+	 * what a flush compares)
+	 */
+	size_t mapped_end = 0;
+	for (unsigned i = 0; i < rm->n_spans; i++)
+		if (rm->spans[i].off + rm->spans[i].len > mapped_end)
+			mapped_end = rm->spans[i].off + rm->spans[i].len;
+	rm->nulls_off = align_up(rm->snap_off + mapped_end, alignof(uint64_t));
 	/* up to 64 fields, the omitted bits fit the header's word (calx__obj.omitted) */
 	rm->omitted_off = rm->field_words > 1 ? rm->nulls_off + 2 * words : 0;
 	/* the arena aligns each block's start itself */

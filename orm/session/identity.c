@@ -107,7 +107,7 @@ calx__obj *calx__idmap_probe(calx_session *s, const calx__mapper *m, const calx_
 
 void calx__idmap_put(calx_session *s, size_t slot, calx__obj *h, uint64_t hash)
 {
-	h->hash = hash;
+	h->hash = (uint32_t)hash;
 	s->idmap[slot].hash = hash;
 	s->idmap[slot].h = h;
 	s->idmap_n++;
@@ -141,20 +141,64 @@ int calx__idmap_reserve(calx_session *s, size_t n)
 	return cap == s->idmap_cap ? CALX_OK : resize(s, cap);
 }
 
+/*
+ * During a resize, an entry of the old table not yet placed in the new
+ * one: its pointer with the low bit set (objects are 8-aligned).
+ */
+static calx__obj *unplaced(calx__obj *h)
+{
+	return (calx__obj *)((uintptr_t)h | 1u);
+}
+
+static bool is_unplaced(const calx__obj *h)
+{
+	return ((uintptr_t)h & 1u) != 0;
+}
+
+static calx__obj *placed(const calx__obj *h)
+{
+	return (calx__obj *)((uintptr_t)h & ~(uintptr_t)1u);
+}
+
+/*
+ * Grow the table in place: realloc, then re-place the old entries among
+ * themselves. A fresh table per doubling, as before, touched about twice
+ * the final table's bytes for the first time (page faults, the largest
+ * part of a big load's time in the map); this touches the final table
+ * once. Entries still to place count as empty to the probes, and a probe
+ * that lands on one takes its slot and places that entry next: so a
+ * placed entry never moves again, and every probe path stays whole.
+ */
 static int resize(calx_session *s, size_t cap)
 {
-	calx__idslot *t = calx__calloc(cap, sizeof *t);
+	/* the header keeps 32 bits of the hash to find an object's slot again (calx__idmap_remove) */
+	if ((uint64_t)cap > (uint64_t)1 << 32)
+		return calx__fail(s, CALX_ENOMEM, "the identity map cannot grow to %zu entries (at most 2^32)", cap);
+	size_t old = s->idmap_cap, mask = cap - 1;
+	calx__idslot *t = cap <= SIZE_MAX / sizeof *t ? calx__realloc(s->idmap, cap * sizeof *t) : NULL;
 	if (!t)
 		return calx__fail(s, CALX_ENOMEM, "out of memory growing the identity map to %zu entries", cap);
-	for (size_t i = 0; i < s->idmap_cap; i++) {
-		if (!s->idmap[i].h)
+	memset(t + old, 0, (cap - old) * sizeof *t);
+	for (size_t i = 0; i < old; i++)
+		if (t[i].h)
+			t[i].h = unplaced(t[i].h);
+	for (size_t i = 0; i < old; i++) {
+		if (!is_unplaced(t[i].h))
 			continue;
-		size_t j = s->idmap[i].hash & (cap - 1);
-		while (t[j].h)
-			j = (j + 1) & (cap - 1);
-		t[j] = s->idmap[i];
+		calx__idslot e = { t[i].hash, placed(t[i].h) };
+		t[i].h = NULL;
+		for (;;) {
+			size_t j = e.hash & mask;
+			while (t[j].h && !is_unplaced(t[j].h))
+				j = (j + 1) & mask;
+			calx__idslot next = t[j];
+			t[j] = e;
+			if (!next.h)
+				break;
+			e.hash = next.hash;
+			e.h = placed(next.h);
+		}
 	}
-	calx__free(s->idmap);
 	s->idmap = t;
 	s->idmap_cap = cap;
 	return CALX_OK;
@@ -165,7 +209,7 @@ static int insert_hashed(calx_session *s, calx__obj *h, uint64_t hash)
 	int rc;
 	if ((s->idmap_n + 1) * 10 > s->idmap_cap * 7 && (rc = grow(s)) != CALX_OK)
 		return rc;
-	h->hash = hash;
+	h->hash = (uint32_t)hash;
 	size_t mask = s->idmap_cap - 1, j;
 	for (j = hash & mask; s->idmap[j].h; j = (j + 1) & mask)
 		if (s->idmap[j].h == h)
@@ -193,7 +237,8 @@ void calx__idmap_remove(calx_session *s, calx__obj *h)
 		return;
 	h->flags &= (uint16_t)~CALX__KEYED;
 	size_t mask = s->idmap_cap - 1, j;
-	for (j = h->hash & mask; s->idmap[j].h && s->idmap[j].h != h; j = (j + 1) & mask)
+	for (j = (size_t)h->hash & mask;   /* the low 32 bits: mask is below 2^32 (resize) */
+	     s->idmap[j].h && s->idmap[j].h != h; j = (j + 1) & mask)
 		;
 	if (!s->idmap[j].h)
 		return;

@@ -47,6 +47,8 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 		return CALX_ENOMEM;
 	s->eng = eng;
 	s->reg = reg;
+	s->mappers_at = (uintptr_t)reg->mappers;
+	s->mappers_bytes = reg->n_mappers * sizeof *reg->mappers;
 	s->d = eng->d;
 	s->autoflush = true;
 	calx__uow_open(s, (unsigned char *)s + head);
@@ -182,7 +184,7 @@ calx__obj *calx__obj_of(calx_session *s, const void *obj)
 		return NULL;
 	}
 	const calx__obj *h = (const calx__obj *)((const char *)obj - CALX__HDR_SIZE);
-	if (!calx__arena_owns(&s->arena, h, CALX__HDR_SIZE) || h->magic != CALX__OBJ_MAGIC || h->s != s) {
+	if (!calx__arena_owns(&s->arena, h, CALX__HDR_SIZE) || !calx__obj_valid(s, h)) {
 		calx__fail(s, CALX_EINVAL,
 		           "object %p was not created or loaded by this session (use the generated *_new or calx_object_new)",
 		           obj);
@@ -193,7 +195,7 @@ calx__obj *calx__obj_of(calx_session *s, const void *obj)
 
 calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m)
 {
-	size_t align = m->desc->align > alignof(max_align_t) ? m->desc->align : alignof(max_align_t);
+	size_t align = m->desc->align > alignof(calx__obj) ? m->desc->align : alignof(calx__obj);  /* as layout.c */
 	unsigned char *block = calx__arena_alloc(&s->arena, m->block_size, align);
 	if (!block || calx__objvec_push(&s->objs, NULL) != CALX_OK) {
 		calx__fail(s, CALX_ENOMEM, "out of memory allocating a struct %s", m->desc->name);
@@ -203,7 +205,6 @@ calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m)
 	calx__obj *h = (calx__obj *)(block + m->obj_off - CALX__HDR_SIZE);
 	h->magic = CALX__OBJ_MAGIC;
 	h->m = m;
-	h->s = s;
 	h->flags = CALX__IN_OBJS;
 	s->objs.v[s->objs.n - 1] = h;
 	return h;

@@ -24,7 +24,7 @@
 #include "session/events.h"
 #include "mapping/registry.h"
 
-#define CALX__OBJ_MAGIC 0x4a424f58u
+#define CALX__OBJ_MAGIC 0xa5u
 
 enum calx__state {
 	CALX__TRANSIENT = 0,    /* created, not added (or rolled back) */
@@ -51,13 +51,17 @@ enum calx__obj_flags {
 };
 
 typedef struct calx__obj {
-	uint32_t magic;
+	/*
+	 * 32 bytes in all, every loaded row carries one: the header is a good
+	 * part of what calx holds per object beyond the struct (bytes a load
+	 * touches for the first time, page faults by the clock).
+	 */
+	uint32_t hash;                  /* identity hash's low bits, valid when KEYED: the home slot (map < 2^32 slots) */
 	uint8_t state;
+	uint8_t magic;                  /* with the mapper check, calx__obj_valid: is this one of the session's objects */
 	uint16_t flags;
 	const calx__mapper *m;
-	struct calx_session *s;
 	unsigned char *txn_snap;        /* mapped bytes + null bits of the snapshot when the transaction began */
-	uint64_t hash;                  /* identity hash, valid when KEYED */
 	/*
 	 * Fields the database filled at this object's insert (generated key,
 	 * server defaults): cleared again by undo and rollback. This word holds
@@ -161,7 +165,20 @@ struct calx_session {
 	struct calx__plan *plan; /* the unit of work's memory, kept between flushes (orm/unitofwork/) */
 	calx__savepoints sp;
 	bool keep_on_commit;    /* calx_session_set_expire_on_commit(s, false): commit does not expire */
+	uintptr_t mappers_at;   /* the registry's mappers, where every object's header points (calx__obj_valid) */
+	size_t mappers_bytes;
 };
+
+/*
+ * Is h (readable: inside the session's arena) one of this session's
+ * objects? The arena is the session's own, so no session pointer is kept
+ * in the header: the magic byte and a mapper of the session's registry
+ * tell a header from other bytes of the arena.
+ */
+static inline bool calx__obj_valid(const calx_session *s, const calx__obj *h)
+{
+	return h->magic == CALX__OBJ_MAGIC && (uintptr_t)h->m - s->mappers_at < s->mappers_bytes;
+}
 
 /* Set the session's error; returns code. */
 int calx__fail(calx_session *s, int code, const char *fmt, ...)

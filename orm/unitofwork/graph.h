@@ -59,9 +59,9 @@ typedef struct calx__link {
 	const calx_fk_desc *fk;
 	const char *relname;    /* for messages */
 	int m2o;                /* the child's many-to-one relationship, or -1 (a list without a back-reference) */
-	size_t saved;           /* offset of the child's saved bytes in the plan's block (undo) */
 	bool post;              /* post_update: the key by an UPDATE after the inserts (post_update.c), no edge */
-} calx__link;
+	size_t saved;           /* offset of its foreign-key columns as they were, in the plan's block (undo) */
+} calx__link;                   /* 48 bytes (post beside m2o): a flush of a big graph holds one a child */
 
 typedef enum calx__order_kind {
 	CALX__ORDER_INSERTS,    /* parents first, by the objects' current values */

@@ -56,7 +56,7 @@ typedef struct calx__plan {
 	calx__link *links;
 	size_t n_links, cap_links;
 	size_t sync_next;       /* the link after the last child calx__rel_sync_insert found: where it looks first */
-	unsigned char *saved;   /* the linked children's copies in one block (link.saved: an offset) */
+	unsigned char *saved;   /* the links' foreign-key columns before the flush, in one block (link.saved: an offset) */
 	calx__objvec late;
 	bool post_todo;         /* links held for the post-update phase (post_update.c) */
 	calx__objvec db_gone;   /* persistent objects whose rows the database's ON DELETE CASCADE removes (ondelete.c) */
