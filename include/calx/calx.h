@@ -20,6 +20,8 @@
 #include "calx/registry.h"
 #include "calx/session.h"
 #include "calx/select.h"
+#include "calx/bulk.h"
+#include "calx/text.h"
 #include "calx/events.h"
 #include "calx/retry.h"
 #include "calx/related.h"

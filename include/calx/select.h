@@ -302,6 +302,26 @@ calx_expr *calx_any(const calx_relationship_desc *rel, calx_expr *cond);
 calx_expr *calx_has(const calx_relationship_desc *rel, calx_expr *cond);
 
 /*
+ * Unions (SQLAlchemy's union and union_all): calx_union(a, b, all) is a
+ * select of the rows of a and then b -- UNION ALL with all, else UNION,
+ * which drops duplicate rows -- read with calx_select_next_values (or
+ * calx_select_scalar). It owns a and b (do not run or free them); either
+ * NULL gives NULL, the other freed. a and b are selects of values
+ * (calx_select_exprs / calx_select_columns, each with its own where,
+ * joins, grouping, order and limit) or unions, with as many values each;
+ * a select of objects, a different number of values, or a select that ran
+ * is CALX_EINVAL when the union runs, and values of one place that are of
+ * different kinds (a number and text) are CALX_ETYPE. The union takes
+ * calx_order_by / calx_order_by_expr -- an item must be one of the first
+ * select's values (the column, or the same expression) and is written as
+ * its position -- calx_limit and calx_offset; calx_where, grouping and
+ * joins on the union itself are CALX_EINVAL. Unions nest:
+ * calx_union(calx_union(a, b, true), c, false). A union inside another
+ * select (calx_subquery, calx_in_select, calx_exists) is CALX_EINVAL.
+ */
+calx_select *calx_union(calx_select *a, calx_select *b, bool all);
+
+/*
  * Aggregates, for calx_select_exprs, calx_having and calx_order_by_expr
  * (in calx_where they are CALX_EINVAL): count(*), count of non-NULL
  * values, sum, avg, min, max. sum of integers is an integer and avg of

@@ -248,6 +248,22 @@ bool calx_object_is_expired(const calx_session *s, const void *obj);
 void calx_session_counters(const calx_session *s, uint64_t *statements, uint64_t *round_trips);
 
 /*
+ * The statement caches' counts (orm/sql/stmtcache.h, orm/sql/cache.h), since
+ * the session's connection, resp. its engine, was opened. A statement of a
+ * shape the connection has prepared before (the same tree with other
+ * values) is a stmt_hit: nothing is built, compiled or prepared; a
+ * stmt_miss is prepared, from the engine's compiled SQL when another
+ * connection compiled the shape (sql_hit) or compiled now (sql_miss). The
+ * engine's counts cover all its connections. calx_text's statements are
+ * not cached, and not counted.
+ */
+typedef struct calx_cache_stats {
+	uint64_t stmt_hits, stmt_misses;        /* the session's connection: prepared statements by shape */
+	uint64_t sql_hits, sql_misses;          /* the engine: compiled SQL text by shape */
+} calx_cache_stats;
+void calx_session_cache_stats(const calx_session *s, calx_cache_stats *out);
+
+/*
  * How a flush finds changed objects.
  * CALX_TRACK_ALL (the default): every persistent object of the session is
  * compared with its snapshot (a memcmp when nothing changed), so a flush

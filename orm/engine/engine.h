@@ -35,6 +35,7 @@ typedef struct calx__conn {
 	size_t bound;                   /* most statements kept (least recently used out first) */
 	double born;                    /* monotonic seconds when connected (recycling) */
 	calx_stmt *txn[3];              /* BEGIN, COMMIT, ROLLBACK: prepared once, never evicted */
+	uint64_t stmt_hits, stmt_misses; /* calx__stmt_find found a prepared statement / did not */
 	uint64_t cursors;               /* server-side cursors open: bit k is "calx_c<k>" (ended with the transaction) */
 	unsigned cursor_epoch;          /* transactions ended: a cursor of an earlier one is gone */
 	struct calx__conn *next;

@@ -45,6 +45,8 @@ void calx_select_free(calx_select *q)
 		calx__ast_free(q->ast);
 	calx__free(q->ast);
 	calx_expr_free(q->where);
+	calx_select_free(q->set_left);
+	calx_select_free(q->set_right);
 	calx__free(q->cols);
 	calx__select_free_clauses(q);
 	calx__select_free_joins(q);
@@ -138,7 +140,7 @@ static int start(calx_select *q)
 		return rc;
 	/* the tree lives as long as the select: PostgreSQL reads bound text at the first step */
 	calx__node *sel = NULL;
-	if (!q->cols && !q->exprs && !q->joined)
+	if (!calx__select_width(q) && !q->joined)
 		rc = calx__joined_plan(s, q->m, q->loads, q->n_loads, &q->joined);
 	if (rc == CALX_OK && q->joined && q->n_joins)
 		rc = calx__fail(s, CALX_EINVAL, "select %s: relationships loading joined and calx_join in one select: "
@@ -214,13 +216,14 @@ int calx_select_next_values(calx_select *q, calx_value *vals)
 {
 	if (!q || !vals)
 		return CALX_EINVAL;
-	if (!q->cols && !q->exprs)
+	size_t n = calx__select_width(q);
+	if (!n && !q->set_left)         /* a union's error (a select of objects in it) comes when it runs */
 		return calx__fail(q->s, CALX_EINVAL, "select %s: call calx_select_columns or calx_select_exprs first",
 		                  q->m->desc->name);
 	int rc = step(q);
 	if (rc != CALX_ROW)
 		return rc;
-	for (size_t i = 0, n = q->exprs ? q->n_exprs : q->n_cols; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		q->s->d->column(q->st->st, (unsigned)i, &vals[i]);
 	return CALX_ROW;
 }
@@ -271,7 +274,7 @@ int calx_select_load(calx_select *q, const calx_relationship_desc *rel, calx_loa
 /* Does the select read every row before handing out the first (select-in, joined)? */
 static bool wants_buffer(const calx_select *q)
 {
-	return !q->cols && !q->exprs && !q->buffered && !q->started &&
+	return !calx__select_width(q) && !q->buffered && !q->started &&
 	       (calx__selectin_wanted(q->m, q->loads, q->n_loads) || calx__joined_wanted(q->m, q->loads, q->n_loads));
 }
 
@@ -318,7 +321,7 @@ int calx_select_next(calx_select *q, void **out)
 	if (!q || !out)
 		return CALX_EINVAL;
 	*out = NULL;
-	if (q->cols || q->exprs)
+	if (calx__select_width(q))
 		return calx__fail(q->s, CALX_EINVAL, "select %s returns rows of values: use calx_select_next_values",
 		                  q->m->desc->name);
 	int rc;

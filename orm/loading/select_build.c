@@ -19,8 +19,11 @@ static int build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, c
  * as the statement (outer NULL) or a subquery of one whose scope is outer
  * (its table then under an alias: the enclosing select may have the same).
  */
-static int build_in(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases, calx__node **out)
+int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases,
+                          calx__node **out)
 {
+	if (q->set_left)
+		return calx__union_build(q, a, outer, aliases, out);
 	const calx__mapper *m = q->m;
 	const calx_mapper_desc *md = m->desc;
 	char alias[24];
@@ -76,11 +79,11 @@ static int build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, c
 	if (sub->started || sub->n_loads)
 		return calx_error_set(err, CALX_EINVAL,
 		                      "select %s: a subquery that ran already, or loads relationships", sub->m->desc->name);
-	return build_in(sub, a, outer, outer->aliases, out);
+	return calx__select_build_in(sub, a, outer, outer->aliases, out);
 }
 
 int calx__select_build(calx_select *q, calx__ast *a, calx__node **out)
 {
 	unsigned aliases = 0;
-	return build_in(q, a, NULL, &aliases, out);
+	return calx__select_build_in(q, a, NULL, &aliases, out);
 }

@@ -290,11 +290,11 @@ int calx_select_scalar(calx_select *q, calx_value *out)
 		return CALX_EINVAL;
 	q->whole = true;
 	out->kind = CALX_VALUE_NULL;
-	if (!q->exprs && !q->cols)
+	size_t n = calx__select_width(q);
+	if (!n)
 		return calx__fail(q->s, CALX_EINVAL,
 		                  "select %s: calx_select_scalar reads a select of values (calx_select_exprs or "
 		                  "calx_select_columns)", q->m->desc->name);
-	size_t n = q->exprs ? q->n_exprs : q->n_cols;
 	calx_value *row = calx__malloc(n * sizeof *row);
 	if (!row)
 		return calx__fail(q->s, CALX_ENOMEM, "out of memory reading a scalar of %s", q->m->desc->name);

@@ -77,6 +77,9 @@ struct calx_select {
 	struct calx_from self;          /* the select's own table, for calx_col_of */
 	struct calx_from **joins;
 	size_t n_joins, cap_joins;
+	/* select_union.c: a union of two selects of values (owned), or NULLs */
+	calx_select *set_left, *set_right;
+	int set_op;                     /* CALX__SET_UNION or CALX__SET_UNION_ALL */
 };
 
 /* select_build.c: q's statement into a's tree (the select's own: not a subquery). */
@@ -99,6 +102,17 @@ int calx__select_clauses(calx_select *q, calx__ast *a, calx__node *sel, const ca
 int calx__select_joins(calx_select *q, calx__ast *a, calx__node *t, const calx__scope *outer, unsigned *aliases,
                        calx__sub_builder sub, calx__node **from_out, calx__scope *sc);
 void calx__select_free_joins(calx_select *q);
+/*
+ * select_build.c: q as the statement (outer NULL) or a subquery of one
+ * whose scope is outer, into a's tree; a union goes to calx__union_build.
+ */
+int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases,
+                          calx__node **out);
+/* select_union.c: SELECT ... UNION [ALL] SELECT ... [ORDER BY positions] [LIMIT/OFFSET] */
+int calx__union_build(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases,
+                      calx__node **out);
+/* Values in each row of q (a select of values or a union of them); 0 for a select of objects. */
+size_t calx__select_width(const calx_select *q);
 
 /*
  * select_stream.c: a select read row by row on a dialect whose results

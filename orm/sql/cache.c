@@ -66,10 +66,13 @@ int calx__sqlcache_get(calx__sqlcache *c, const calx__shape_key *k, calx__node *
 	pthread_mutex_lock(&c->lock);
 	calx__compiled *e = find(c, k);
 	if (e) {
+		c->hits++;
 		*out = hold(c, e);
 		pthread_mutex_unlock(&c->lock);
 		return CALX_OK;
 	}
+	if (stmt)
+		c->misses++;    /* a probe without a tree (to build one) is not a miss yet */
 	pthread_mutex_unlock(&c->lock);
 	if (!stmt)
 		return CALX_OK;

@@ -97,6 +97,7 @@ typedef struct calx__sqlcache {
 	pthread_mutex_t lock;
 	calx__keyed_table entries;      /* of calx__compiled, by their key member */
 	size_t bound;
+	uint64_t hits, misses;          /* shapes found compiled / compiled (under lock; calx_session_cache_stats) */
 } calx__sqlcache;
 
 void calx__sqlcache_init(calx__sqlcache *c, const calx_dialect *d);

@@ -22,11 +22,12 @@
 static inline calx__stmt *calx__stmt_find(calx__conn *c, const calx__shape_key *k)
 {
 	calx__keyed *e = calx__keyed_find(&c->stmts, k);
-	if (!e)
+	calx__stmt *st = e ? calx__keyed_entry(e, calx__stmt) : NULL;
+	if (!st || st->busy) {
+		c->stmt_misses++;
 		return NULL;
-	calx__stmt *st = calx__keyed_entry(e, calx__stmt);
-	if (st->busy)
-		return NULL;
+	}
+	c->stmt_hits++;
 	st->busy = true;
 	e->used = ++c->stmts.clock;
 	return st;
