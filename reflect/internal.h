@@ -306,6 +306,9 @@ int calxr__table_index(const calxr__ctx *cx, const calxr__table *t);
 /* emit_h.c, emit_c.c */
 void calxr__emit_header(calxr__ctx *cx, calxr__buf *b);
 void calxr__emit_source(calxr__ctx *cx, calxr__buf *b);
+/* emit_rel.c: a table's relationship offset asserts, and its mapper's relationship records. */
+void calxr__emit_relation_asserts(calxr__ctx *cx, calxr__buf *b, const calxr__table *t);
+void calxr__emit_relationships(calxr__ctx *cx, calxr__buf *b, const calxr__table *t);
 /* layout_guard.c: the struct's size and alignment, each field's offset, size and kind. */
 void calxr__emit_layout_guard(calxr__ctx *cx, calxr__buf *b, const calxr__table *t);
 /* "USER_TS_CREATED_AT" */
