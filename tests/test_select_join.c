@@ -14,51 +14,8 @@
 #include <string.h>
 #include "helpers.h"
 #include "query.calx.h"
+#include "seeds/music_store.h"
 
-static int query_setup(void **state)
-{
-	if (fixture_setup_schema(state, &query_schema) != 0)
-		return -1;
-	fixture *fx = *state;
-	calx_session *s = fx->s;
-	struct q_artist *alpha = q_artist_new(s, .name = "Alpha"), *beta = q_artist_new(s, .name = "Beta"),
-	                *gamma = q_artist_new(s, .name = "Gamma");
-	struct q_album *first = q_album_new(s, .title = "First"), *second = q_album_new(s, .title = "Second"),
-	               *third = q_album_new(s, .title = "Third");
-	struct q_track *t[4];
-	static const char *const names[] = { "a", "b", "c", "d" };
-	for (int i = 0; i < 4; i++) {
-		t[i] = q_track_new(s, .ms = 100 * (i + 1));
-		snprintf(t[i]->name, sizeof t[i]->name, "%s", names[i]);
-	}
-	struct q_playlist *mix = q_playlist_new(s, .name = "Mix"), *solo = q_playlist_new(s, .name = "Solo");
-	struct q_employee *boss = q_employee_new(s, .name = "Boss"), *mid = q_employee_new(s, .name = "Mid"),
-	                  *low1 = q_employee_new(s, .name = "Low1"), *low2 = q_employee_new(s, .name = "Low2");
-	if (!alpha || !beta || !gamma || !first || !second || !third || !mix || !solo || !boss || !mid || !low1 || !low2)
-		return -1;
-	int rc = CALX_OK;
-#define STEP(x) if (rc == CALX_OK) rc = (x)
-	STEP(q_artist_albums_append(s, alpha, first));
-	STEP(q_artist_albums_append(s, alpha, second));
-	STEP(q_artist_albums_append(s, beta, third));
-	STEP(q_album_tracks_append(s, first, t[0]));
-	STEP(q_album_tracks_append(s, first, t[1]));
-	STEP(q_album_tracks_append(s, second, t[2]));
-	STEP(q_album_tracks_append(s, third, t[3]));
-	STEP(q_playlist_tracks_append(s, mix, t[0]));
-	STEP(q_playlist_tracks_append(s, mix, t[3]));
-	STEP(q_playlist_tracks_append(s, solo, t[2]));
-	STEP(q_employee_set_manager(s, mid, boss));
-	STEP(q_employee_set_manager(s, low1, mid));
-	STEP(q_employee_set_manager(s, low2, mid));
-	void *all[] = { alpha, beta, gamma, mix, solo, boss, mid, low1, low2 };
-	for (size_t i = 0; rc == CALX_OK && i < sizeof all / sizeof all[0]; i++)
-		rc = calx_session_add(s, all[i]);
-	STEP(calx_session_commit(s));
-	if (rc != CALX_OK)
-		fprintf(stderr, "setup: %s\n", calx_session_errmsg(s));
-	return rc == CALX_OK ? 0 : -1;
-}
 
 /* Every row of a select of values as "v|v;v|v" (text as is, integers as digits, NULL as n). */
 static const char *rows_of(fixture *fx, calx_select *q, size_t n)
@@ -249,15 +206,15 @@ static void what_cannot_be_joined_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(tracks_per_artist_by_group_by_through_two_joins, query_setup,
+		cmocka_unit_test_setup_teardown(tracks_per_artist_by_group_by_through_two_joins, music_store_setup,
 		                                fixture_teardown),
-		cmocka_unit_test_setup_teardown(objects_filtered_and_ordered_by_joined_tables, query_setup,
+		cmocka_unit_test_setup_teardown(objects_filtered_and_ordered_by_joined_tables, music_store_setup,
 		                                fixture_teardown),
-		cmocka_unit_test_setup_teardown(an_explicit_on_condition, query_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(employees_with_their_managers, query_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(many_to_many_through_the_association_table, query_setup,
+		cmocka_unit_test_setup_teardown(an_explicit_on_condition, music_store_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(employees_with_their_managers, music_store_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(many_to_many_through_the_association_table, music_store_setup,
 		                                fixture_teardown),
-		cmocka_unit_test_setup_teardown(what_cannot_be_joined_is_refused, query_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(what_cannot_be_joined_is_refused, music_store_setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("select_join", tests);
 }

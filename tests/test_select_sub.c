@@ -12,50 +12,7 @@
 #include <string.h>
 #include "helpers.h"
 #include "query.calx.h"
-
-#define STEP(x) if (rc == CALX_OK) rc = (x)
-
-static int query_setup(void **state)
-{
-	if (fixture_setup_schema(state, &query_schema) != 0)
-		return -1;
-	fixture *fx = *state;
-	calx_session *s = fx->s;
-	struct q_artist *alpha = q_artist_new(s, .name = "Alpha"), *beta = q_artist_new(s, .name = "Beta"),
-	                *gamma = q_artist_new(s, .name = "Gamma");
-	struct q_album *first = q_album_new(s, .title = "First"), *second = q_album_new(s, .title = "Second"),
-	               *third = q_album_new(s, .title = "Third");
-	struct q_track *t[4];
-	for (int i = 0; i < 4; i++) {
-		t[i] = q_track_new(s, .ms = 100 * (i + 1));
-		if (!t[i])
-			return -1;
-		snprintf(t[i]->name, sizeof t[i]->name, "%c", 'a' + i);
-	}
-	struct q_playlist *mix = q_playlist_new(s, .name = "Mix"), *solo = q_playlist_new(s, .name = "Solo");
-	struct q_employee *boss = q_employee_new(s, .name = "Boss"), *mid = q_employee_new(s, .name = "Mid"),
-	                  *low = q_employee_new(s, .name = "Low");
-	if (!alpha || !beta || !gamma || !first || !second || !third || !mix || !solo || !boss || !mid || !low)
-		return -1;
-	int rc = CALX_OK;
-	STEP(q_artist_albums_append(s, alpha, first));
-	STEP(q_artist_albums_append(s, alpha, second));
-	STEP(q_artist_albums_append(s, beta, third));
-	STEP(q_album_tracks_append(s, first, t[0]));
-	STEP(q_album_tracks_append(s, first, t[1]));
-	STEP(q_album_tracks_append(s, second, t[2]));
-	STEP(q_album_tracks_append(s, third, t[3]));
-	STEP(q_playlist_tracks_append(s, mix, t[0]));
-	STEP(q_playlist_tracks_append(s, mix, t[3]));
-	STEP(q_playlist_tracks_append(s, solo, t[2]));
-	STEP(q_employee_set_manager(s, mid, boss));
-	STEP(q_employee_set_manager(s, low, mid));
-	void *all[] = { alpha, beta, gamma, mix, solo, boss, mid, low };
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		STEP(calx_session_add(s, all[i]));
-	STEP(calx_session_commit(s));
-	return rc == CALX_OK ? 0 : -1;
-}
+#include "seeds/music_store.h"
 
 /* The name-like first text field of every object q returns, in order, comma separated. */
 static const char *names(fixture *fx, calx_select *q, size_t offset)
@@ -203,10 +160,10 @@ static void subqueries_refuse_what_cannot_work(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(scalar_and_correlated_subqueries, query_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(exists_and_in_a_subquery, query_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(any_and_has_over_relationships, query_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(subqueries_refuse_what_cannot_work, query_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(scalar_and_correlated_subqueries, music_store_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(exists_and_in_a_subquery, music_store_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(any_and_has_over_relationships, music_store_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(subqueries_refuse_what_cannot_work, music_store_setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("select_sub", tests);
 }

@@ -10,39 +10,7 @@
 #include <string.h>
 #include "helpers.h"
 #include "query.calx.h"
-
-#define STEP(x) if (rc == CALX_OK) rc = (x)
-
-/* artists Alpha, Beta, Gamma; albums First, Second (Alpha), Third (Beta); tracks a..d of 100..400 ms */
-static int union_setup(void **state)
-{
-	if (fixture_setup_schema(state, &query_schema) != 0)
-		return -1;
-	fixture *fx = *state;
-	calx_session *s = fx->s;
-	struct q_artist *alpha = q_artist_new(s, .name = "Alpha"), *beta = q_artist_new(s, .name = "Beta"),
-	                *gamma = q_artist_new(s, .name = "Gamma");
-	struct q_album *first = q_album_new(s, .title = "First"), *second = q_album_new(s, .title = "Second"),
-	               *third = q_album_new(s, .title = "Third");
-	if (!alpha || !beta || !gamma || !first || !second || !third)
-		return -1;
-	int rc = CALX_OK;
-	STEP(q_artist_albums_append(s, alpha, first));
-	STEP(q_artist_albums_append(s, alpha, second));
-	STEP(q_artist_albums_append(s, beta, third));
-	for (int i = 0; i < 4 && rc == CALX_OK; i++) {
-		struct q_track *t = q_track_new(s, .ms = 100 * (i + 1));
-		if (!t)
-			return -1;
-		snprintf(t->name, sizeof t->name, "%c", 'a' + i);
-		STEP(q_album_tracks_append(s, i < 2 ? first : i == 2 ? second : third, t));
-	}
-	void *all[] = { alpha, beta, gamma };
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		STEP(calx_session_add(s, all[i]));
-	STEP(calx_session_commit(s));
-	return rc == CALX_OK ? 0 : -1;
-}
+#include "seeds/music_store.h"
 
 /* Track lengths as one value, where ms is within [lo, hi]. */
 static calx_select *lengths(fixture *fx, int lo, int hi)
@@ -225,11 +193,11 @@ static void unions_refuse_what_cannot_work(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(union_drops_duplicates_and_union_all_keeps_them, union_setup,
+		cmocka_unit_test_setup_teardown(union_drops_duplicates_and_union_all_keeps_them, music_store_setup,
 		                                fixture_teardown),
-		cmocka_unit_test_setup_teardown(union_of_two_tables_ordered_by_its_values, union_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(paged_operands_nested_unions_and_a_scalar, union_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(unions_refuse_what_cannot_work, union_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(union_of_two_tables_ordered_by_its_values, music_store_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(paged_operands_nested_unions_and_a_scalar, music_store_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(unions_refuse_what_cannot_work, music_store_setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("select_union", tests);
 }
