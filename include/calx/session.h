@@ -24,6 +24,7 @@
 #include "calx/bytes.h"
 #include "calx/engine.h"
 #include "calx/registry.h"
+#include "calx/column.h"
 
 typedef struct calx_session calx_session;
 
@@ -334,5 +335,10 @@ int calx_bytes_dup(calx_session *s, calx_bytes *out, const void *p, size_t n);
  */
 int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size_t cap);
 bool calx_object_eq(const calx_mapper_desc *m, const void *a, const void *b);
+
+/* The calx_field_* calls take a typed column handle too (calx/column.h). */
+#define calx_field_set_null(s, obj, col, ...) (calx_field_set_null)((s), (obj), calx_field(col), __VA_ARGS__)
+#define calx_field_is_null(s, obj, col) (calx_field_is_null)((s), (obj), calx_field(col))
+#define calx_field_set_text(s, obj, col, ...) (calx_field_set_text)((s), (obj), calx_field(col), __VA_ARGS__)
 
 #endif /* CALX_SESSION_H */
