@@ -404,6 +404,7 @@ const calx_dialect calx_sqlite_dialect = {
 	.ident_quote = "\"\"",
 	.returning = 1,                 /* SQLite 3.35 */
 	.ddl_flags = CALX_DDL_FORWARD_FK, /* a REFERENCES clause is resolved when used, not at CREATE TABLE */
+	.json_in = CALX_JSON_IN_EACH,     /* JSON is built into SQLite since 3.38 (Debian 12: 3.40) */
 	.limit_style = CALX_LIMIT_OFFSET,
 	.identity_setval = 0,           /* the rowid continues above the largest key by itself */
 };

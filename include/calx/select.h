@@ -224,10 +224,14 @@ size_t calx_like_escape(char *buf, size_t cap, const char *text);
  * col IN (vals[0], ..., vals[n-1]) and NOT IN: every value bound, checked
  * against the column as calx_eq checks one (type, range, UTF-8; NULL is
  * refused: use calx_is_null). An empty list is false (NOT IN: true), as in
- * SQLAlchemy. The values are copied. The whole select stays within the
- * dialect's bound parameters (32766 on SQLite, 65535 on PostgreSQL; more is
- * CALX_ERANGE when the select runs). calx_in_int64(col, keys, n) for an
- * array of integers.
+ * SQLAlchemy. The values are copied. A list of more than 64 values is
+ * sent as one parameter, a JSON array the server unpacks (SQLite's
+ * json_each, PostgreSQL's json_array_elements_text cast to the column's
+ * type), so a list of any length is one statement of one shape; shorter
+ * lists, and lists of bytes or exact decimals, bind each value and stay
+ * within the dialect's bound parameters (32766 on SQLite, 65535 on
+ * PostgreSQL; more is CALX_ERANGE when the select runs).
+ * calx_in_int64(col, keys, n) for an array of integers.
  */
 calx_expr *calx_in(const calx_field_desc *col, const calx_value *vals, size_t n);
 calx_expr *calx_not_in(const calx_field_desc *col, const calx_value *vals, size_t n);
