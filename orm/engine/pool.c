@@ -79,7 +79,7 @@ static int gone_error(const calx_engine *eng, calx_error *err)
 static bool other_file(const calx_engine *eng, calx__conn *c)
 {
 	uint64_t id[2];
-	return eng->has_id && eng->d->file_identity(c->raw, id) == 1 &&
+	return eng->has_id && c->d->file_identity(c->raw, id) == 1 &&
 	       (id[0] != eng->file_id[0] || id[1] != eng->file_id[1]);
 }
 
@@ -89,6 +89,18 @@ static int exhausted(calx_engine *eng, calx_error *err)
 	                      "%s: connection pool exhausted: pool_size %d and max_overflow %d connections "
 	                      "all in use, none came back within pool_timeout %.3g s",
 	                      eng->d->name, eng->opts.pool_size, eng->opts.max_overflow, eng->opts.pool_timeout);
+}
+
+/* Hand c out following the engine's trace setting (engine/trace.c). */
+static int traced(calx_engine *eng, calx__conn *c, calx__conn **out, calx_error *err)
+{
+	int rc = calx__trace_sync(eng, c, err);
+	if (rc != CALX_OK) {
+		calx__engine_release(eng, c, false);
+		return rc;
+	}
+	*out = c;
+	return CALX_OK;
 }
 
 int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
@@ -124,8 +136,7 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 				pthread_mutex_lock(&eng->lock);
 				continue;
 			}
-			*out = c;
-			return CALX_OK;
+			return traced(eng, c, out, err);
 		}
 		if (eng->single && eng->n_open > 0) {
 			pthread_mutex_unlock(&eng->lock);
@@ -160,8 +171,7 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 		pthread_mutex_unlock(&eng->lock);
 		return gone_error(eng, err);
 	}
-	*out = c;
-	return CALX_OK;
+	return traced(eng, c, out, err);
 }
 
 void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken)

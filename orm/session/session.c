@@ -60,6 +60,7 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 		calx__free(s);
 		return rc;
 	}
+	s->d = s->conn->d;      /* the connection's: a traced connection's calls are wrapped (engine/trace.c) */
 	*out = s;
 	return CALX_OK;
 }
