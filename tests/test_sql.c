@@ -34,7 +34,7 @@ static int teardown(void **state)
 static const char *sql(const calx_dialect *d, calx__node *stmt)
 {
 	static char text[4096];
-	calx_error err = { 0, "" };
+	calx_error err = { 0 };
 	calx__compiled *c = NULL;
 	assert_false(A.oom);
 	int rc = calx__compile(d, stmt, 0, &c, &err);
@@ -55,7 +55,7 @@ static void expect(calx__node *stmt, const char *sqlite, const char *pg)
 /* The status compiling stmt gives on d, with the message in msg. */
 static int fails(const calx_dialect *d, calx__node *stmt, unsigned max_params, char *msg)
 {
-	calx_error err = { 0, "" };
+	calx_error err = { 0 };
 	calx__compiled *c = NULL;
 	int rc = calx__compile(d, stmt, max_params, &c, &err);
 	calx__compiled_free(c);
@@ -261,7 +261,7 @@ static void placeholders_of_many_digits_are_numbered_in_order(void **state)
 	for (int i = 0; i < N; i++)
 		n += (size_t)snprintf(want + n, cap - n, "%s$%d", i ? ", " : "", i + 1);
 	snprintf(want + n, cap - n, ")");
-	calx_error err = { 0, "" };
+	calx_error err = { 0 };
 	calx__compiled *c = NULL;
 	assert_int_equal(calx__compile(PG, s, 0, &c, &err), CALX_OK);
 	assert_string_equal(c->text, want);

@@ -36,6 +36,13 @@ void calx_session_free(calx_session *s);
 /* The status and message of the session's last failed call. */
 int calx_session_errcode(const calx_session *s);
 const char *calx_session_errmsg(const calx_session *s);
+/*
+ * What the driver said about the session's last failure (calx/errors.h):
+ * SQLSTATE or SQLite's code and its name, constraint, table, column,
+ * statement. A refusal of a session that must be rolled back first keeps
+ * the detail of the flush that failed. Never NULL.
+ */
+const calx_driver_error *calx_session_error_detail(const calx_session *s);
 
 /*
  * A new transient object with every default(...) applied (the generated

@@ -201,6 +201,16 @@ const char *calx_engine_errmsg(const calx_engine *eng)
 	return last.id == eng->id && last.err.code ? last.err.msg : "";
 }
 
+const calx_driver_error *calx_engine_error_detail(const calx_engine *eng)
+{
+	static const calx_driver_error none;
+	if (!eng)
+		return &none;
+	if (eng->err.code)
+		return &eng->err.driver;
+	return last.id == eng->id && last.err.code ? &last.err.driver : &none;
+}
+
 int calx_engine_exec(calx_engine *eng, const char *sql)
 {
 	if (!eng || !eng->d)

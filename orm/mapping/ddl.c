@@ -198,6 +198,7 @@ static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
 		calx_error keep = *err;
 		calx__txn(c, CALX__TXN_ROLLBACK, err);
 		calx_error_set(err, keep.code, "%s_all: %.450s", drop ? "drop" : "create", keep.msg);
+		err->driver = keep.driver;
 	}
 	calx__engine_release(eng, c, rc == CALX_ECONNECT);
 	return rc;

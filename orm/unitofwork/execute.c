@@ -15,7 +15,7 @@
 int calx__exec_failed(calx_session *s, const char *what, const calx__obj *h, size_t i, size_t n)
 {
 	calx_error keep = s->err;
-	return calx__fail(s, keep.code, "flush: %s \"%s\" (row %zu of %zu): %.380s", what, h->m->desc->table,
+	return calx__fail_wrap(s, "flush: %s \"%s\" (row %zu of %zu): %.380s", what, h->m->desc->table,
 	                  i + 1, n, keep.msg);
 }
 

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "calx/errors.h"
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
 
@@ -38,6 +39,11 @@
 typedef struct calx_error {
 	int code;
 	char msg[CALX_ERRMSG_MAX];
+	/*
+	 * What the driver said (calx/errors.h). calx_error_set clears it; a
+	 * dialect fills it after, where a statement failed.
+	 */
+	calx_driver_error driver;
 } calx_error;
 
 /* printf into err->msg and set err->code; returns code. */
