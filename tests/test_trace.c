@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "helpers.h"
 
 #define MAX_EVENTS 256
@@ -154,29 +153,9 @@ static void failures_carry_their_error_and_values_stay_out_unless_asked(void **s
 	assert_int_equal(calx_engine_set_trace(fx->eng, collect, NULL, 0x100), CALX_EINVAL);
 }
 
-/* Run fn with stderr going to a file; its text in buf. */
-static void with_stderr_captured(fixture *fx, void (*fn)(fixture *), char *buf, size_t cap)
+static void insert_bob(void *arg)
 {
-	char path[] = "/tmp/calx-trace-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	fflush(stderr);
-	int saved = dup(2);
-	assert_true(saved >= 0);
-	assert_true(dup2(fd, 2) >= 0);
-	fn(fx);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	lseek(fd, 0, SEEK_SET);
-	ssize_t got = read(fd, buf, cap - 1);
-	buf[got > 0 ? got : 0] = '\0';
-	close(fd);
-	unlink(path);
-}
-
-static void insert_bob(fixture *fx)
-{
+	fixture *fx = arg;
 	calx_session *s = fixture_session(fx);
 	assert_non_null(s);
 	assert_ok(s, calx_session_add(s, user_new(s, .name = "Bob", .age = 52)));
@@ -189,7 +168,7 @@ static void the_stderr_tracer_writes_a_line_a_statement(void **state)
 	fixture *fx = *state;
 	static char out[16384];
 	assert_int_equal(calx_engine_set_trace(fx->eng, calx_trace_stderr, NULL, CALX_TRACE_PARAMS), CALX_OK);
-	with_stderr_captured(fx, insert_bob, out, sizeof out);
+	capture_stderr(insert_bob, fx, out, sizeof out);
 	assert_int_equal(calx_engine_set_trace(fx->eng, NULL, NULL, 0), CALX_OK);
 	char want[64];
 	snprintf(want, sizeof want, "calx[%s#", calx_engine_dialect_name(fx->eng));
@@ -205,8 +184,9 @@ static void the_stderr_tracer_writes_a_line_a_statement(void **state)
 }
 
 /* CALX_TRACE=params at calx_engine_open: the same lines, the program unchanged. */
-static void open_traced_and_insert(fixture *fx)
+static void open_traced_and_insert(void *arg)
 {
+	fixture *fx = arg;
 	char url[600];
 	calx_engine *eng;
 	if (ON_SQLITE(fx))
@@ -227,7 +207,7 @@ static void the_environment_switches_the_stderr_tracer_on(void **state)
 	fixture *fx = *state;
 	static char out[16384];
 	setenv("CALX_TRACE", "params", 1);
-	with_stderr_captured(fx, open_traced_and_insert, out, sizeof out);
+	capture_stderr(open_traced_and_insert, fx, out, sizeof out);
 	unsetenv("CALX_TRACE");
 	const char *ins = strstr(out, "INSERT INTO");
 	assert_non_null(ins);

@@ -1,5 +1,6 @@
 /*
- * calx/trace.h - seeing the SQL an engine runs (SQLAlchemy's echo=True).
+ * calx/trace.h - seeing what an engine does: the SQL it runs (SQLAlchemy's
+ * echo=True), and a log of what it decides (below).
  *
  *   calx_engine_set_trace(eng, calx_trace_stderr, NULL, CALX_TRACE_PARAMS);
  *
@@ -71,6 +72,30 @@ int calx_engine_set_trace(calx_engine *eng, calx_trace_fn fn, void *ctx, unsigne
  * short), and the error when the statement failed. ctx is unused.
  */
 void calx_trace_stderr(void *ctx, const calx_trace_event *ev);
+
+/*
+ * What the library decides on its own, as it decides it: the pool opened
+ * a connection, discarded one (lost, too old, failed its pre-ping) or
+ * closed one on return (beyond pool_size), ran out of connections; a
+ * calx_retry attempt failed and is run again; calx_create_all and
+ * calx_drop_all at each table (progress on a schema of thousands). what
+ * says who ("pool", "retry", "create_all", "drop_all"); msg is a sentence
+ * without a newline, borrowed for the call. Called on the thread that
+ * decided, possibly holding no lock of calx's: fn may call calx. NULL
+ * stops it. CALX_EINVAL for a NULL engine.
+ */
+typedef enum calx_log_level {
+	CALX_LOG_DEBUG = 10,            /* routine: a connection closed on return, a table created */
+	CALX_LOG_INFO = 20,             /* worth knowing: a connection opened or replaced, a retry */
+	CALX_LOG_WARNING = 30           /* something went wrong and was handled: a lost connection */
+} calx_log_level;
+
+typedef void (*calx_log_fn)(void *ctx, calx_log_level level, const char *what, const char *msg);
+
+int calx_engine_set_log(calx_engine *eng, calx_log_fn fn, void *ctx);
+
+/* A ready-made log function: "calx pool: INFO: opened connection #2 ..." on stderr. ctx is unused. */
+void calx_log_stderr(void *ctx, calx_log_level level, const char *what, const char *msg);
 
 #ifdef __cplusplus
 }

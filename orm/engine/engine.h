@@ -74,6 +74,9 @@ struct calx_engine {
 	atomic_uint trace_epoch;
 	atomic_ullong conn_numbers;
 	calx_dialect trace_d;
+	/* calx_engine_set_log: read without the lock by calx__log (set once, usually before any session) */
+	_Atomic(calx_log_fn) log_fn;
+	_Atomic(void *) log_ctx;
 };
 
 /* The calling thread's error slot for calls on this engine (calx_engine_errmsg reads it). */
@@ -97,6 +100,10 @@ void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken);
 int calx__trace_sync(calx_engine *eng, calx__conn *c, calx_error *err);
 /* Unwrap before closing (engine.c): c->raw is the dialect's own connection after. */
 void calx__trace_unwrap(calx_engine *eng, calx__conn *c);
+/* Tell the engine's log function (calx_engine_set_log), if any, a printf-formatted message. */
+void calx__log(calx_engine *eng, calx_log_level level, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* The engine's wrapped dialect, made once at open. */
 void calx__trace_init(calx_engine *eng);
 
