@@ -1,7 +1,8 @@
 /*
  * Errors a program can act on (calx/errors.h), on SQLite and PostgreSQL:
  * the driver's code, its name, the constraint, table, column and
- * statement of a failure; the original error quoted, whole, by every
+ * statement of a failure; on SQLite, which foreign key of a row has no
+ * parent row; the original error quoted, whole, by every
  * refusal of a session that must be rolled back; a hint at
  * calx_create_all for a missing table; SQLite's code and errno for a file
  * that cannot be opened; nothing from the driver for a value calx refused
@@ -61,6 +62,30 @@ static void a_check_violation_names_its_constraint(void **state)
 	assert_ok(s, calx_session_rollback(s));
 }
 
+/* SQLite says only "FOREIGN KEY constraint failed": calx finds which key of the row has no parent. */
+static void a_foreign_key_failure_names_the_key(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fx->s;
+	struct user *u = user_new(s, .name = "has");
+	assert_ok(s, calx_session_add(s, u));
+	assert_ok(s, calx_session_commit(s));
+	assert_ok(s, calx_session_add(s, address_new(s, .user_id = u->id, .street = "kept")));
+	assert_ok(s, calx_session_add(s, address_new(s, .user_id = 999, .street = "orphan")));
+	assert_calx(s, calx_session_commit(s), CALX_EFOREIGNKEY);
+	const calx_driver_error *d = calx_session_error_detail(s);
+	assert_string_equal(d->constraint, "fk_addresses_user_id_users");
+	assert_string_equal(d->table, "addresses");
+	if (ON_SQLITE(fx)) {
+		assert_string_equal(d->column, "user_id");
+		assert_non_null(strstr(calx_session_errmsg(s),
+		                       "foreign key \"fk_addresses_user_id_users\": user_id = (999) has no row in \"users\""));
+		assert_non_null(strstr(calx_session_errmsg(s), "(row 2 of 2)"));
+	}
+	assert_ok(s, calx_session_rollback(s));
+	assert_int_equal(count_rows(fx, &address_mapper), 0);
+}
+
 static void what_calx_refuses_itself_has_no_driver_detail(void **state)
 {
 	fixture *fx = *state;
@@ -107,6 +132,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_unique_violation_says_where, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_check_violation_names_its_constraint, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_foreign_key_failure_names_the_key, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(what_calx_refuses_itself_has_no_driver_detail, fixture_setup,
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_missing_table_points_at_create_all, fixture_setup, fixture_teardown),
