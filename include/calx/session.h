@@ -28,7 +28,12 @@
 
 typedef struct calx_session calx_session;
 
-/* Caller owns *out; free with calx_session_free() (accepts NULL). */
+/*
+ * Caller owns *out; free with calx_session_free() (accepts NULL). On
+ * failure *out is NULL and the reason is the engine's, on this thread:
+ * calx_engine_errmsg(eng), calx_engine_error_detail(eng) (a session
+ * without a connection would be an object every call must refuse).
+ */
 int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry *reg);
 /* Rolls back an open transaction and frees every object of the session. */
 void calx_session_free(calx_session *s);
