@@ -55,6 +55,10 @@
 #include <stdint.h>
 #include "calx/select.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct calx_bulk calx_update;
 typedef struct calx_bulk calx_delete;
 
@@ -77,5 +81,9 @@ void calx_delete_free(calx_delete *d);
 
 /* calx_update_set takes a typed column handle too (calx/column.h). */
 #define calx_update_set(u, col, ...) (calx_update_set)((u), calx_field(col), __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_BULK_H */

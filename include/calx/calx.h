@@ -27,7 +27,15 @@
 #include "calx/related.h"
 #include "calx/trace.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The runtime's version string, to compare with what a header was generated for. */
 const char *calx_version(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_CALX_H */

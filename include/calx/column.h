@@ -39,6 +39,10 @@
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /*
  * The handle types. They are never instantiated: a handle is the address
  * of the mapper's calx_field_desc, converted. Each wraps the descriptor
@@ -54,6 +58,107 @@ typedef struct calx_col_blob { calx_field_desc desc; } calx_col_blob;
 /* What calx-reflect writes for a handle: CALX_COLUMN_HANDLE(int, &user_mapper.fields[4]). */
 #define CALX_COLUMN_HANDLE(kind, fieldp) ((const calx_col_##kind *)(const void *)(fieldp))
 
+#ifdef __cplusplus
+}
+
+/*
+ * C++ (17 and later): the same checks through overloads and templates, as
+ * _Generic and a static assertion in a struct are C's. The names and the
+ * messages are the same.
+ */
+#include <type_traits>
+#include "calx/sys/generated.h"
+
+/* calx_v(x): the C value as a calx_value, by x's type (calx/select.h has C's). */
+inline calx_value calx_v(const char *x) { return calx_value_text(x); }
+inline calx_value calx_v(bool x) { return calx__value_bool(x); }
+inline calx_value calx_v(signed char x) { return calx__value_i64(x); }
+inline calx_value calx_v(short x) { return calx__value_i64(x); }
+inline calx_value calx_v(int x) { return calx__value_i64(x); }
+inline calx_value calx_v(long x) { return calx__value_i64(x); }
+inline calx_value calx_v(long long x) { return calx__value_i64(x); }
+inline calx_value calx_v(unsigned char x) { return calx__value_i64(x); }
+inline calx_value calx_v(unsigned short x) { return calx__value_i64(x); }
+inline calx_value calx_v(unsigned int x) { return calx__value_i64(x); }
+inline calx_value calx_v(unsigned long x) { return calx__value_u64(x); }
+inline calx_value calx_v(unsigned long long x) { return calx__value_u64(x); }
+inline calx_value calx_v(float x) { return calx_value_real(x); }
+inline calx_value calx_v(double x) { return calx_value_real(x); }
+inline calx_value calx_v(calx_opt_int8 x) { return calx__value_opt_int8(x); }
+inline calx_value calx_v(calx_opt_int16 x) { return calx__value_opt_int16(x); }
+inline calx_value calx_v(calx_opt_int32 x) { return calx__value_opt_int32(x); }
+inline calx_value calx_v(calx_opt_int64 x) { return calx__value_opt_int64(x); }
+inline calx_value calx_v(calx_opt_uint8 x) { return calx__value_opt_uint8(x); }
+inline calx_value calx_v(calx_opt_uint16 x) { return calx__value_opt_uint16(x); }
+inline calx_value calx_v(calx_opt_uint32 x) { return calx__value_opt_uint32(x); }
+inline calx_value calx_v(calx_opt_uint64 x) { return calx__value_opt_uint64(x); }
+inline calx_value calx_v(calx_opt_bool x) { return calx__value_opt_bool(x); }
+inline calx_value calx_v(calx_opt_float x) { return calx__value_opt_float(x); }
+inline calx_value calx_v(calx_opt_double x) { return calx__value_opt_double(x); }
+inline calx_value calx_v(calx_bytes x) { return calx_value_bytes(x); }
+inline calx_value calx_v(calx_value x) { return x; }
+template <class E, class = typename std::enable_if<std::is_enum<E>::value>::type>
+inline calx_value calx_v(E x) { return calx__value_i64((int64_t)x); }
+
+inline const calx_field_desc *calx_field(const calx_field_desc *h) { return h; }
+inline const calx_field_desc *calx_field(std::nullptr_t) { return nullptr; }
+inline const calx_field_desc *calx_field(const calx_col_int *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_real *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_bool *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_text *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_blob *h) { return &h->desc; }
+
+template <class X> struct calx__is_opt_int : std::false_type {};
+template <> struct calx__is_opt_int<calx_opt_int8> : std::true_type {};
+template <> struct calx__is_opt_int<calx_opt_int16> : std::true_type {};
+template <> struct calx__is_opt_int<calx_opt_int32> : std::true_type {};
+template <> struct calx__is_opt_int<calx_opt_int64> : std::true_type {};
+template <> struct calx__is_opt_int<calx_opt_uint8> : std::true_type {};
+template <> struct calx__is_opt_int<calx_opt_uint16> : std::true_type {};
+template <> struct calx__is_opt_int<calx_opt_uint32> : std::true_type {};
+template <> struct calx__is_opt_int<calx_opt_uint64> : std::true_type {};
+
+template <class H, class X> struct calx__fits : std::true_type {};     /* an untyped column: at run time */
+template <class X> struct calx__fits<const calx_col_int *, X>
+	: std::integral_constant<bool, (std::is_integral<X>::value && !std::is_same<X, bool>::value &&
+	                                !std::is_same<X, char>::value) || std::is_enum<X>::value ||
+	                               calx__is_opt_int<X>::value || std::is_same<X, calx_value>::value> {};
+template <class X> struct calx__fits<const calx_col_real *, X>
+	: std::integral_constant<bool, calx__fits<const calx_col_int *, X>::value || std::is_floating_point<X>::value ||
+	                               std::is_same<X, calx_opt_float>::value || std::is_same<X, calx_opt_double>::value> {};
+template <class X> struct calx__fits<const calx_col_bool *, X>
+	: std::integral_constant<bool, std::is_same<X, bool>::value || std::is_same<X, int>::value ||
+	                               std::is_same<X, calx_opt_bool>::value || std::is_same<X, calx_value>::value> {};
+template <class X> struct calx__fits<const calx_col_text *, X>
+	: std::integral_constant<bool, std::is_same<typename std::decay<X>::type, char *>::value ||
+	                               std::is_same<typename std::decay<X>::type, const char *>::value ||
+	                               std::is_same<X, calx_value>::value> {};
+template <class X> struct calx__fits<const calx_col_blob *, X>
+	: std::integral_constant<bool, std::is_same<X, calx_bytes>::value || std::is_same<X, calx_value>::value> {};
+
+template <class H, class X> inline calx_value calx_value_for(H, const X &x)
+{
+	static_assert(calx__fits<H, typename std::decay<X>::type>::value,
+	              "calx: the C type of the value does not fit the column (see calx/column.h)");
+	return calx_v(x);
+}
+
+template <class H> inline const calx_field_desc *calx__text_field(H h)
+{
+	static_assert(!std::is_same<H, const calx_col_int *>::value && !std::is_same<H, const calx_col_real *>::value &&
+	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value,
+	              "calx: LIKE and ILIKE need a text column (see calx/column.h)");
+	return calx_field(h);
+}
+
+template <class H> inline const calx_field_desc *calx__integer_field(H h)
+{
+	static_assert(!std::is_same<H, const calx_col_text *>::value && !std::is_same<H, const calx_col_real *>::value &&
+	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value,
+	              "calx: an array of int64_t needs an integer column (see calx/column.h)");
+	return calx_field(h);
+}
+#else
 /*
  * A handle, typed or not, as the descriptor pointer the functions take.
  * A void * (NULL) passes through; anything else (an int, a pointer to
@@ -117,5 +222,7 @@ typedef struct calx_col_blob { calx_field_desc desc; } calx_col_blob;
 	                             const calx_col_bool *: 0, const calx_col_blob *: 0, default: 1), \
 	                    "calx: an array of int64_t needs an integer column (see calx/column.h)"), \
 	 calx_field(h))
+
+#endif /* __cplusplus */
 
 #endif /* CALX_COLUMN_H */

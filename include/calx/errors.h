@@ -9,6 +9,10 @@
 #ifndef CALX_ERRORS_H
 #define CALX_ERRORS_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum calx_status {
 	CALX_OK = 0,
 	CALX_ROW = 100,           /* a row is available */
@@ -63,5 +67,9 @@ typedef struct calx_driver_error {
 	char column[64];
 	char statement[256];
 } calx_driver_error;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_ERRORS_H */

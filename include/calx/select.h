@@ -35,6 +35,10 @@
 #include "calx/sys/descriptor.h"
 #include "calx/column.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct calx_select calx_select;
 typedef struct calx_expr calx_expr;
 
@@ -354,6 +358,7 @@ calx_expr *calx_max(calx_expr *a);
  * A calx_bytes (calx/bytes.h) gives a BLOB, or NULL when its data is NULL;
  * for a fixed array, calx_value_blob(f->digest, sizeof f->digest).
  */
+#ifndef __cplusplus      /* C++: overloads in calx/column.h */
 #define calx_v(x) _Generic((x),                                          \
 	char *: calx_value_text, const char *: calx_value_text,          \
 	_Bool: calx__value_bool,                                         \
@@ -377,6 +382,7 @@ calx_expr *calx_max(calx_expr *a);
 	calx_opt_double: calx__value_opt_double,                         \
 	calx_bytes: calx_value_bytes,                                    \
 	calx_value: calx__value_same)(x)
+#endif
 
 /*
  * The comparisons check at compile time that x's C type fits the column
@@ -415,5 +421,9 @@ calx_expr *calx_max(calx_expr *a);
 #define calx_col(col) (calx_col)(calx_field(col))
 #define calx_in_select(col, ...) (calx_in_select)(calx_field(col), __VA_ARGS__)
 #define calx_not_in_select(col, ...) (calx_not_in_select)(calx_field(col), __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_SELECT_H */

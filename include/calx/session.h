@@ -26,6 +26,10 @@
 #include "calx/registry.h"
 #include "calx/column.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct calx_session calx_session;
 
 /*
@@ -352,5 +356,9 @@ bool calx_object_eq(const calx_mapper_desc *m, const void *a, const void *b);
 #define calx_field_set_null(s, obj, col, ...) (calx_field_set_null)((s), (obj), calx_field(col), __VA_ARGS__)
 #define calx_field_is_null(s, obj, col) (calx_field_is_null)((s), (obj), calx_field(col))
 #define calx_field_set_text(s, obj, col, ...) (calx_field_set_text)((s), (obj), calx_field(col), __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_SESSION_H */

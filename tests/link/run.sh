@@ -25,6 +25,19 @@ cc $cflags -DLINK_KIND='"link/shared"' tests/link/app.c "$work/pets.calx.c" -o "
 # the shared one really uses the shared library
 ldd "$work/app-shared" | grep -q "$stage/lib/libcalx.so.0" || { echo "app-shared does not load libcalx.so.0"; exit 1; }
 fail() { echo "link test: $*"; exit 1; }
+# C++17: the generated header, the setter constructor, typed handles, a session; on SQLite, and
+# on PostgreSQL when the run has one (tools/with-postgres.sh)
+cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags calx) -Itests/link -c "$work/pets.calx.c" -o "$work/pets.o"
+c++ -std=c++17 -Wall -Wextra -Werror $(pkg-config --cflags calx) -Itests/link -I"$work" tests/link/app_cpp.cpp \
+	"$work/pets.o" -o "$work/app-cpp" $(pkg-config --libs calx) -Wl,-rpath,"$stage/lib"
+"$work/app-cpp" sqlite::memory: ${CALX_TEST_POSTGRESQL_URL:-} >> "$out.log" 2>&1 || { cat "$out.log"; fail "the C++ program failed"; }
+# ... and a comparison with a value of the wrong type does not compile in C++ either
+printf '#include <calx/calx.h>\n#include "pets.calx.h"\ncalx_expr *bad();\ncalx_expr *bad() { return calx_eq(PET_LEGS, "four"); }\n' \
+	> "$work/bad.cpp"
+if c++ -std=c++17 $(pkg-config --cflags calx) -Itests/link -I"$work" -c "$work/bad.cpp" -o "$work/bad.o" 2> "$work/bad.txt"; then
+	fail "calx_eq(PET_LEGS, \"four\") compiled in C++"
+fi
+grep -q "calx: the C type of the value does not fit the column" "$work/bad.txt" || { cat "$work/bad.txt"; fail "no calx message"; }
 # the shared library: a versioned file, its SONAME, versioned symbols, no internals but generated code's
 lib="$stage/lib/libcalx.so.$(sed -n 's/^#define CALX_VERSION "\(.*\)"/\1/p' include/calx/calx.h)"
 [ -f "$lib" ] && [ -L "$stage/lib/libcalx.so.0" ] && [ -L "$stage/lib/libcalx.so" ] || fail "library file names"

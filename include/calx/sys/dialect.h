@@ -20,6 +20,10 @@
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CALX_DIALECT_VERSION 2
 
 /* calx_dialect.ddl_flags */
@@ -201,5 +205,9 @@ typedef struct calx_dialect {
 /* The dialects compiled into this libcalx. */
 extern const calx_dialect calx_sqlite_dialect;
 extern const calx_dialect calx_postgresql_dialect;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_SYS_DIALECT_H */
