@@ -79,6 +79,19 @@ static void naming_convention_tokens_cover_several_columns(void **state)
 	calx_free(ddl);
 	calx_registry_free(reg);
 
+	/* SQLAlchemy's column labels: table_column */
+	calx_registry_options lab = CALX_REGISTRY_OPTIONS_INIT;
+	lab.uq = "uq_%(column_0_label)s";
+	lab.ix = "ix_%(column_0_N_label)s";
+	lab.pk = "pk_%(column_0N_label)s";
+	assert_int_equal(calx_registry_open(&reg, &orders_schema, &lab), CALX_OK);
+	assert_int_equal(calx_registry_ddl(reg, fx->eng, &ddl), CALX_OK);
+	ddl_has(ddl, "CONSTRAINT \"uq_order_lines_order_id\" UNIQUE");
+	ddl_has(ddl, "CREATE INDEX IF NOT EXISTS \"ix_order_lines_sku_order_lines_created\"");
+	ddl_has(ddl, "CONSTRAINT \"pk_orders_idorders_no\" PRIMARY KEY");   /* (id, no), labels joined */
+	calx_free(ddl);
+	calx_registry_free(reg);
+
 	/* the shop's field-level check has no name: %(constraint_name)s is its column */
 	assert_int_equal(calx_registry_open(&reg, &shop_schema, &o), CALX_OK);
 	assert_int_equal(calx_registry_ddl(reg, fx->eng, &ddl), CALX_OK);

@@ -21,7 +21,9 @@ typedef struct calx_registry calx_registry;
  * of the constraint, joined by "_": uq_order_lines_order_id_line_no),
  * %(referred_table)s, %(constraint_name)s; SQLAlchemy's %(table_name)s,
  * %(column_0_name)s (the first column), %(column_0N_name)s (all, joined),
- * %(column_0_N_name)s (all, joined by "_") and %(referred_table_name)s.
+ * %(column_0_N_name)s (all, joined by "_"), the labels %(column_0_label)s,
+ * %(column_0N_label)s and %(column_0_N_label)s (a label is table_column)
+ * and %(referred_table_name)s.
  * A name given in the header (name="...") is used as it is, unless the
  * template has %(constraint_name)s (for an unnamed constraint: its
  * columns, as %(column)s). NULL members take the default shown.

@@ -59,11 +59,16 @@ typedef struct name_args {
 	const char *given;              /* name="..." of the constraint, or NULL */
 } name_args;
 
-static void put_columns(calx__buf *b, const name_args *a, const char *sep, unsigned n)
+/* The first n columns' names, joined by sep; labels: each as table_column (SQLAlchemy's column label). */
+static void put_columns(calx__buf *b, const name_args *a, const char *sep, unsigned n, bool labels)
 {
 	for (unsigned i = 0; i < n && i < a->n_cols; i++) {
 		if (i)
 			calx__buf_puts(b, sep);
+		if (labels) {
+			calx__buf_puts(b, a->t->name);
+			calx__buf_putc(b, '_');
+		}
 		calx__buf_puts(b, a->t->columns[a->cols[i]].column);
 	}
 }
@@ -72,7 +77,9 @@ static void put_columns(calx__buf *b, const name_args *a, const char *sep, unsig
  * Expand a template: %(table)s, %(column)s (every column, joined by "_"),
  * %(referred_table)s, %(constraint_name)s, and SQLAlchemy's spellings
  * %(table_name)s, %(column_0_name)s, %(column_0N_name)s (joined),
- * %(column_0_N_name)s (joined by "_"), %(referred_table_name)s.
+ * %(column_0_N_name)s (joined by "_"), %(column_0_label)s,
+ * %(column_0N_label)s, %(column_0_N_label)s (a label is table_column),
+ * %(referred_table_name)s.
  * A given name is used as it is, unless the template has
  * %(constraint_name)s, which for an unnamed constraint stands for its
  * columns. A result over 63 bytes is shortened (shorten_name). NULL on
@@ -83,7 +90,8 @@ static char *constraint_name(const char *tmpl, const name_args *a)
 	static const struct { const char *token; int what; } tokens[] = {
 		{ "%(table)s", 0 }, { "%(table_name)s", 0 }, { "%(column)s", 1 }, { "%(column_0_N_name)s", 1 },
 		{ "%(column_0_name)s", 2 }, { "%(column_0N_name)s", 3 }, { "%(referred_table)s", 4 },
-		{ "%(referred_table_name)s", 4 }, { "%(constraint_name)s", 5 },
+		{ "%(referred_table_name)s", 4 }, { "%(constraint_name)s", 5 }, { "%(column_0_label)s", 6 },
+		{ "%(column_0N_label)s", 7 }, { "%(column_0_N_label)s", 8 },
 	};
 	calx__buf b = CALX__BUF_INIT;
 	if (a->given && !strstr(tmpl, "%(constraint_name)s"))
@@ -98,15 +106,18 @@ static char *constraint_name(const char *tmpl, const name_args *a)
 		}
 		switch (tokens[k].what) {
 		case 0: calx__buf_puts(&b, a->t->name); break;
-		case 1: put_columns(&b, a, "_", a->n_cols); break;
-		case 2: put_columns(&b, a, "", 1); break;
-		case 3: put_columns(&b, a, "", a->n_cols); break;
+		case 1: put_columns(&b, a, "_", a->n_cols, false); break;
+		case 2: put_columns(&b, a, "", 1, false); break;
+		case 3: put_columns(&b, a, "", a->n_cols, false); break;
 		case 4: calx__buf_puts(&b, a->referred ? a->referred : ""); break;
+		case 6: put_columns(&b, a, "", 1, true); break;
+		case 7: put_columns(&b, a, "", a->n_cols, true); break;
+		case 8: put_columns(&b, a, "_", a->n_cols, true); break;
 		default: /* an unnamed constraint (a field's check) goes by its columns */
 			if (a->given)
 				calx__buf_puts(&b, a->given);
 			else
-				put_columns(&b, a, "_", a->n_cols);
+				put_columns(&b, a, "_", a->n_cols, false);
 			break;
 		}
 		p += strlen(tokens[k].token);

@@ -187,8 +187,10 @@ static void generated_code_compiles_cleanly(void **state)
 		  "\treturn user_eq(u, u) && calx_field(USER_TS_CREATED_AT)->index == 8 ? u : NULL;\n}\n");
 	snprintf(obj, sizeof obj, "%s/use.o", harness_dir);
 	{
+		/* -Wwrite-strings: a char * default is a string literal the constructor must not warn about */
 		const char *argv[] = { cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Wshadow",
-				       "-Iinclude", "-Itests/reflect/fixtures", inc, "-c", use, "-o", obj, NULL };
+				       "-Wwrite-strings", "-Iinclude", "-Itests/reflect/fixtures", inc, "-c", use, "-o",
+				       obj, NULL };
 		int rc = harness_run(argv, harness_path("cc.txt"));
 		if (rc != 0) {
 			char *log = harness_slurp(harness_path("cc.txt"));

@@ -116,7 +116,7 @@ static inline bool address_eq(const struct address *a, const struct address *b) 
 /* tag_new(s, .field = value, ...): a transient struct tag with defaults applied; NULL on error (see calx_session_errmsg). */
 #ifndef __cplusplus
 #define tag_new(...) CALX__NEW_tag(__VA_ARGS__, )
-#define CALX__NEW_tag(s, ...) ((struct tag *)calx__construct((s), &tag_mapper, &(struct tag){ .code = "", .label = "a \"quoted\" \\ label\n", __VA_ARGS__ }))
+#define CALX__NEW_tag(s, ...) ((struct tag *)calx__construct((s), &tag_mapper, &(struct tag){ .code = "", .label = (char *)"a \"quoted\" \\ label\n", __VA_ARGS__ }))
 #else
 static inline struct tag calx__defaults_tag(void)
 {
