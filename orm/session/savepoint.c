@@ -182,7 +182,7 @@ static void full_rollback(calx_session *s)
 	s->err = keep;
 	s->in_txn = false;
 	s->failed = true;
-	s->flush_err = keep;    /* quoted by every refusal until the rollback, never wrapped again */
+	calx__keep_flush_error(s, &keep);      /* quoted by every refusal until the rollback */
 	calx__savepoints_forget(s);
 }
 
@@ -196,7 +196,7 @@ void calx__fail_transaction(calx_session *s)
 			s->err = keep;
 			s->failed = true;
 			s->sp.failed = true;
-			s->flush_err = keep;
+			calx__keep_flush_error(s, &keep);
 			return;
 		}
 		s->err = keep;  /* the savepoint is gone with the connection or the transaction: all of it */

@@ -60,9 +60,21 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 		return CALX_EINVAL;     /* a registry that failed to open maps nothing */
 	/* the unit of work's plan rides in the session's block: one allocation per session */
 	size_t head = (sizeof(calx_session) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t);
-	calx_session *s = calx__calloc(1, head + calx__uow_size(reg));
+	size_t uow = calx__uow_size(reg);
+	calx_session *s = calx__malloc(head + uow);
 	if (!s)
 		return CALX_ENOMEM;
+	/*
+	 * Zero all but the error's text (a kilobyte: its message and the
+	 * driver's detail, written before they are read), which comes last in
+	 * the struct: a session a commit, as a web request opens, would
+	 * otherwise spend most of its opening clearing it.
+	 */
+	memset(s, 0, offsetof(calx_session, err));
+	s->err.code = 0;
+	s->err.msg[0] = '\0';
+	memset(&s->err.driver, 0, offsetof(calx_driver_error, statement) + 1);
+	memset((unsigned char *)s + head, 0, uow);
 	s->eng = eng;
 	s->reg = reg;
 	s->mappers_at = (uintptr_t)reg->mappers;
@@ -105,6 +117,7 @@ void calx_session_free(calx_session *s)
 	calx__free(s->listeners.v);
 	calx__free(s->sp.start);
 	calx__free(s->sp.log);
+	calx__free(s->flush_err);
 	calx__uow_close(s);
 	calx__arena_free(&s->arena);
 	calx__free(s);
@@ -163,20 +176,33 @@ bool calx_session_set_autoflush(calx_session *s, bool on)
 	return was;
 }
 
+void calx__keep_flush_error(calx_session *s, const calx_error *e)
+{
+	if (!s->flush_err)
+		s->flush_err = calx__malloc(sizeof *s->flush_err);
+	if (s->flush_err)
+		*s->flush_err = *e;
+}
+
 int calx__session_unusable(calx_session *s)
 {
-	if (s->sp.failed) {
+	/* the flush's own error, kept apart: refusal after refusal quotes it, not the refusal before */
+	calx_error fallback;
+	const calx_error *cause = s->flush_err;
+	if (!cause) {
+		fallback = s->err;
+		cause = &fallback;
+	}
+	if (s->sp.failed)
 		calx__fail(s, CALX_ESTATE,
 		           "a flush failed inside a savepoint and the database was rolled back to it; call "
 		           "calx_session_rollback_nested() (or calx_session_rollback()) first (the flush failed "
-		           "with: %.300s)", s->flush_err.msg);
-		s->err.driver = s->flush_err.driver;
-		return CALX_ESTATE;
-	}
-	calx__fail(s, CALX_ESTATE,
-	           "this session's transaction was rolled back after a failed flush; "
-	           "call calx_session_rollback() first (the flush failed with: %.400s)", s->flush_err.msg);
-	s->err.driver = s->flush_err.driver;
+		           "with: %.300s)", cause->msg);
+	else
+		calx__fail(s, CALX_ESTATE,
+		           "this session's transaction was rolled back after a failed flush; "
+		           "call calx_session_rollback() first (the flush failed with: %.400s)", cause->msg);
+	s->err.driver = cause->driver;
 	return CALX_ESTATE;
 }
 
@@ -366,7 +392,7 @@ static void fail_commit(calx_session *s)
 	s->err = keep;
 	s->in_txn = false;
 	s->failed = true;
-	s->flush_err = keep;    /* quoted by every refusal until the rollback, never wrapped again */
+	calx__keep_flush_error(s, &keep);      /* quoted by every refusal until the rollback */
 	calx__savepoints_forget(s);
 }
 

@@ -144,10 +144,9 @@ struct calx_session {
 	const calx_registry *reg;
 	calx__conn *conn;
 	const calx_dialect *d;
-	calx_error err;
 	bool in_txn;
 	bool failed;            /* a flush failed: only rollback and free allowed */
-	calx_error flush_err;   /* failed: the flush's own error, which each refusal quotes */
+	calx_error *flush_err;  /* failed: the flush's own error, which each refusal quotes (allocated at the first) */
 	bool autoflush;
 	bool flushing;          /* inside calx__flush: listeners run; no nested flush, commit or rollback */
 	calx_event listening;   /* the event whose listener runs now, or 0 (see events.h for what it may call) */
@@ -168,6 +167,7 @@ struct calx_session {
 	bool keep_on_commit;    /* calx_session_set_expire_on_commit(s, false): commit does not expire */
 	uintptr_t mappers_at;   /* the registry's mappers, where every object's header points (calx__obj_valid) */
 	size_t mappers_bytes;
+	calx_error err;         /* last: calx_session_open zeroes only what comes before it (and its first bytes) */
 };
 
 /*
@@ -184,6 +184,12 @@ static inline bool calx__obj_valid(const calx_session *s, const calx__obj *h)
 /* Set the session's error; returns code. */
 int calx__fail(calx_session *s, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Keep e as the failed flush's error that every refusal quotes until the
+ * rollback (in a block allocated at the session's first failure and kept;
+ * if that allocation fails, the refusals quote the last message instead).
+ */
+void calx__keep_flush_error(calx_session *s, const calx_error *e);
 /* A new message around the current error: its status and the driver's detail stay. */
 int calx__fail_wrap(calx_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
