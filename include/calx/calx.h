@@ -20,6 +20,7 @@
 #include "calx/registry.h"
 #include "calx/session.h"
 #include "calx/select.h"
+#include "calx/row.h"
 #include "calx/bulk.h"
 #include "calx/text.h"
 #include "calx/events.h"
