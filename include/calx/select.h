@@ -49,8 +49,15 @@ typedef enum calx_op {
 	CALX_OP_ADD, CALX_OP_SUB, CALX_OP_MUL, CALX_OP_DIV, CALX_OP_CONCAT,
 	CALX_OP_LOWER, CALX_OP_UPPER, CALX_OP_LENGTH, CALX_OP_COALESCE,
 	CALX_OP_COUNT_STAR, CALX_OP_COUNT, CALX_OP_SUM, CALX_OP_AVG, CALX_OP_MIN, CALX_OP_MAX,
-	CALX_OP_SUBQUERY, CALX_OP_EXISTS, CALX_OP_IN_SELECT, CALX_OP_NOT_IN_SELECT, CALX_OP_ANY, CALX_OP_HAS
+	CALX_OP_SUBQUERY, CALX_OP_EXISTS, CALX_OP_IN_SELECT, CALX_OP_NOT_IN_SELECT, CALX_OP_ANY, CALX_OP_HAS,
+	/* since casts and cases (calx_cast and after) */
+	CALX_OP_CAST, CALX_OP_CASE, CALX_OP_WHEN, CALX_OP_EXTRACT
 } calx_op;
+
+/* The parts calx_extract takes out of a date or timestamp column. */
+typedef enum calx_date_part {
+	CALX_YEAR = 1, CALX_MONTH, CALX_DAY, CALX_HOUR, CALX_MINUTE, CALX_SECOND
+} calx_date_part;
 
 /* NULL if memory ran out (the error is kept on the session). */
 calx_select *calx_select_new(calx_session *s, const calx_mapper_desc *m);
@@ -275,6 +282,36 @@ calx_expr *calx_lower(calx_expr *a);
 calx_expr *calx_upper(calx_expr *a);
 calx_expr *calx_length(calx_expr *a);
 calx_expr *calx_coalesce(calx_expr *a, calx_expr *b);
+
+/*
+ * Casts, cases and date parts (value expressions, owned as the others):
+ * - calx_cast(x, kind): CAST(x AS type) to a calx kind: CALX_VALUE_INT
+ *   (bigint), CALX_VALUE_REAL (float8), CALX_VALUE_NUMERIC (numeric) or
+ *   CALX_VALUE_TEXT (text). A number casts to any of them; text only to
+ *   text (PostgreSQL fails the statement on text that is no number, and
+ *   SQLite reads its leading digits: no cast from text to a number is
+ *   taken, CALX_ETYPE); bytes to nothing (CALX_ETYPE); CALX_VALUE_BLOB or
+ *   NULL as the target is CALX_EINVAL. A fraction cast to an integer is
+ *   truncated toward zero on both dialects (sent as CAST(trunc(x) AS
+ *   bigint) on PostgreSQL, which would round).
+ * - calx_case(cond, then, otherwise): CASE WHEN cond THEN then ELSE
+ *   otherwise END. cond is a condition (as for calx_where); then and
+ *   otherwise are values of one kind (numbers mix: an integer and a real
+ *   give a real), else CALX_ETYPE when the select runs. Chain them for
+ *   more branches: calx_case(c1, v1, calx_case(c2, v2, v3)) is sent as one
+ *   CASE WHEN c1 THEN v1 WHEN c2 THEN v2 ELSE v3 END, however long the
+ *   chain. No ELSE: otherwise = calx_value_expr(calx_value_null()).
+ * - calx_extract(part, x): the year, month, day, hour, minute or second
+ *   of x, an integer, where x is a column whose SQL type is a date or a
+ *   timestamp (its declared type, or its variant for the dialect, starts
+ *   with DATE, TIME or TIMESTAMP: DATETIME text on SQLite, TIMESTAMP on
+ *   PostgreSQL); other operands are CALX_ETYPE. Sent as
+ *   CAST(strftime('%m', x) AS bigint) on SQLite and CAST(EXTRACT(MONTH
+ *   FROM x) AS bigint) on PostgreSQL; seconds are whole on both.
+ */
+calx_expr *calx_cast(calx_expr *x, calx_value_kind kind);
+calx_expr *calx_case(calx_expr *cond, calx_expr *then, calx_expr *otherwise);
+calx_expr *calx_extract(calx_date_part part, calx_expr *x);
 
 /*
  * Subqueries: a select inside another's expressions, owned by the

@@ -76,6 +76,8 @@ static vkind expr_kind(const calx_expr *e)
 		return V_NUMBER;
 	case CALX_OP_CONCAT: case CALX_OP_LOWER: case CALX_OP_UPPER: return V_TEXT;
 	case CALX_OP_MIN: case CALX_OP_MAX: return expr_kind(e->a);
+	case CALX_OP_EXTRACT: return V_NUMBER;
+	case CALX_OP_CAST: return e->arg == CALX_VALUE_TEXT ? V_TEXT : V_NUMBER;
 	default: return V_UNKNOWN;          /* coalesce, a subquery: known only to the server */
 	}
 }

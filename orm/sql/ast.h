@@ -60,7 +60,11 @@ typedef enum calx__nk {
 	CALX__N_CAST,           /* CAST(kid[0] AS name): name a type, a plain word ("bigint") */
 	CALX__N_POSITION,       /* GROUP BY / ORDER BY the select list's item number `flags` (1-based) */
 	/* statements, continued */
-	CALX__N_CURSOR          /* op: DECLARE name NO SCROLL CURSOR FOR kid[0], FETCH FORWARD count FROM name, CLOSE name */
+	CALX__N_CURSOR,         /* op: DECLARE name NO SCROLL CURSOR FOR kid[0], FETCH FORWARD count FROM name, CLOSE name */
+	/* expressions, continued */
+	CALX__N_CASE,           /* CASE kid[0] (a list of WHEN nodes) [ELSE kid[1]] END */
+	CALX__N_WHEN,           /* WHEN kid[0] THEN kid[1] */
+	CALX__N_EXTRACT         /* the date part op (calx_date_part) of kid[0], an integer: per dialect */
 } calx__nk;
 
 /* op of UNARY and BINARY nodes */
@@ -95,7 +99,8 @@ enum {
 	CALX__F_IF_NOT_EXISTS = 1u << 11,
 	CALX__F_IF_EXISTS = 1u << 12,
 	CALX__F_UNIQUE = 1u << 13,      /* CREATE UNIQUE INDEX */
-	CALX__F_NOT_NULL = 1u << 14     /* COLDEF */
+	CALX__F_NOT_NULL = 1u << 14,    /* COLDEF */
+	CALX__F_TRUNC = 1u << 15        /* CAST to an integer of a fraction: toward zero on every dialect */
 };
 
 #define CALX__KIDS 8

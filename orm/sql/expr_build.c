@@ -156,7 +156,7 @@ static bool same_expr(const calx_expr *x, const calx_expr *y)
 	if (x == y)
 		return true;
 	if (!x || !y || x->op != y->op || x->col != y->col || x->src != y->src || x->n_list || y->n_list || x->sub ||
-	    y->sub || x->rel != y->rel)
+	    y->sub || x->rel != y->rel || x->arg != y->arg)
 		return false;
 	if (x->op == CALX_OP_VALUE) {
 		if (x->v.kind != y->v.kind)

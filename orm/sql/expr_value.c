@@ -156,6 +156,8 @@ int calx__low_value(low *l, const calx_expr *e, calx__node **out, kind *k, bool 
 		*k = K_ANY;
 		return calx__expr_lower_sub_value(e, l->a, l->sc, out, l->err);
 	}
+	if (e->op >= CALX_OP_CAST && e->op <= CALX_OP_EXTRACT)
+		return calx__low_case(l, e, out, k, col, depth);
 	size_t i = 0;
 	while (i < sizeof ops / sizeof ops[0] && ops[i].op != e->op)
 		i++;
