@@ -1,7 +1,7 @@
 /*
  * Allocation failure in the query language's later statements: a union
  * of two selects of values (ordered, paged, one operand paged itself),
- * read to the end and checked; bulk UPDATE and DELETE by criteria with
+ * read to the end and checked; a select over a union in FROM; bulk UPDATE and DELETE by criteria with
  * each synchronisation (values evaluated into the objects, text copied
  * into a char *, keys fetched, an expression expiring them, a subquery in
  * the where), then rolled back; raw SQL through calx_text with named
@@ -61,6 +61,23 @@ static int a_union(calx_session *s)
 	if (rc != CALX_DONE)
 		return rc;
 	return strcmp(got, "dee:40 bob:20 ann:10") == 0 ? CALX_OK : CALX_EINVAL;
+}
+
+/* SELECT sum(age) FROM (ages 10..20 UNION ALL ages 30..40) WHERE age > 15: 90 */
+static int a_derived_table(calx_session *s)
+{
+	calx_select *q = calx_select_from_set(calx_union(named_ages(s, 10, 20), named_ages(s, 30, 40), true));
+	if (!q)
+		return calx_session_errcode(s);
+	calx_expr *e[] = { calx_sum(calx_set_col(q, 1)) };
+	calx_select_exprs(q, e, 1);
+	calx_where(q, calx_cmp(CALX_OP_GT, calx_set_col(q, 1), calx_lit(15)));
+	calx_value v;
+	int rc = calx_select_scalar(q, &v);
+	if (rc == CALX_OK && (v.kind != CALX_VALUE_INT || v.u.i != 90))
+		rc = CALX_EINVAL;
+	calx_select_free(q);
+	return rc;
 }
 
 /* The users by age, loaded: ann 10, bob 20, cid 30, dee 40. */
@@ -178,7 +195,7 @@ static int queries(calx_engine *eng, calx_registry *reg)
 		goto done;
 	if ((rc = add_users(s)) != CALX_OK)
 		goto done;
-	if ((rc = a_union(s)) != CALX_OK || (rc = bulk(s)) != CALX_OK || (rc = text(s)) != CALX_OK)
+	if ((rc = a_union(s)) != CALX_OK || (rc = a_derived_table(s)) != CALX_OK || (rc = bulk(s)) != CALX_OK || (rc = text(s)) != CALX_OK)
 		goto done;
 done:
 	if (rc != CALX_OK && s)

@@ -51,7 +51,8 @@ typedef enum calx_op {
 	CALX_OP_COUNT_STAR, CALX_OP_COUNT, CALX_OP_SUM, CALX_OP_AVG, CALX_OP_MIN, CALX_OP_MAX,
 	CALX_OP_SUBQUERY, CALX_OP_EXISTS, CALX_OP_IN_SELECT, CALX_OP_NOT_IN_SELECT, CALX_OP_ANY, CALX_OP_HAS,
 	/* since casts and cases (calx_cast and after) */
-	CALX_OP_CAST, CALX_OP_CASE, CALX_OP_WHEN, CALX_OP_EXTRACT
+	CALX_OP_CAST, CALX_OP_CASE, CALX_OP_WHEN, CALX_OP_EXTRACT,
+	CALX_OP_SET_COLUMN              /* calx_set_col: a value of a derived table (calx_select_from_set) */
 } calx_op;
 
 /* The parts calx_extract takes out of a date or timestamp column. */
@@ -353,10 +354,37 @@ calx_expr *calx_has(const calx_relationship_desc *rel, calx_expr *cond);
  * select's values (the column, or the same expression) and is written as
  * its position -- calx_limit and calx_offset; calx_where, grouping and
  * joins on the union itself are CALX_EINVAL. Unions nest:
- * calx_union(calx_union(a, b, true), c, false). A union inside another
- * select (calx_subquery, calx_in_select, calx_exists) is CALX_EINVAL.
+ * calx_union(calx_union(a, b, true), c, false).
+ *
+ * calx_intersect(a, b, all) and calx_except(a, b, all) are the same with
+ * INTERSECT (rows in both) and EXCEPT (rows of a not in b), and mix with
+ * unions; PostgreSQL ranks INTERSECT above UNION and EXCEPT, SQLite does
+ * not, so an operand that would read differently is sent as SELECT * FROM
+ * (...): the tree as built is what runs on both. INTERSECT ALL and EXCEPT
+ * ALL (all true: duplicates counted) are PostgreSQL's only: on SQLite the
+ * set operation is CALX_EINVAL when it runs ("SQLite has INTERSECT (no
+ * ALL)"), never quietly turned into the form without ALL.
+ *
+ * A set operation inside another select: calx_in_select(col, u),
+ * calx_subquery(u), calx_exists(u) take it as they take a select of
+ * values (one value for the first two), its selects correlated to the
+ * enclosing one as any subquery's. In FROM: calx_select_from_set(u) is a
+ * new select over u's rows as a derived table, SELECT ... FROM (u) AS
+ * alias, which owns u; calx_set_col(q, i) is u's value i (from 0) there,
+ * of the kind of its first select's value i. Give q its values with
+ * calx_select_exprs (calx_set_col, aggregates, ...) and any where,
+ * grouping, having, order, limit and distinct, then read it with
+ * calx_select_next_values or calx_select_scalar. A select of objects,
+ * calx_select_columns or a join over a derived table, an index beyond u's
+ * values, or calx_set_col of another select is CALX_EINVAL when it runs;
+ * calx_col(COL) there names no table (CALX_EINVAL). u may also be a plain
+ * select of values.
  */
 calx_select *calx_union(calx_select *a, calx_select *b, bool all);
+calx_select *calx_intersect(calx_select *a, calx_select *b, bool all);
+calx_select *calx_except(calx_select *a, calx_select *b, bool all);
+calx_select *calx_select_from_set(calx_select *u);
+calx_expr *calx_set_col(calx_select *q, size_t i);
 
 /*
  * Aggregates, for calx_select_exprs, calx_having and calx_order_by_expr

@@ -47,6 +47,7 @@ void calx_select_free(calx_select *q)
 	calx_expr_free(q->where);
 	calx_select_free(q->set_left);
 	calx_select_free(q->set_right);
+	calx_select_free(q->derived);
 	calx__free(q->cols);
 	calx__select_free_clauses(q);
 	calx__select_free_joins(q);

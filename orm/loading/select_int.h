@@ -77,9 +77,11 @@ struct calx_select {
 	struct calx_from self;          /* the select's own table, for calx_col_of */
 	struct calx_from **joins;
 	size_t n_joins, cap_joins;
-	/* select_union.c: a union of two selects of values (owned), or NULLs */
+	/* select_union.c: a set operation over two selects of values (owned), or NULLs */
 	calx_select *set_left, *set_right;
-	int set_op;                     /* CALX__SET_UNION or CALX__SET_UNION_ALL */
+	int set_op;                     /* CALX__SET_UNION, _UNION_ALL, _INTERSECT, ... */
+	/* select_derived.c: the select of values or set operation this one reads FROM (owned), or NULL */
+	calx_select *derived;
 };
 
 /* select_build.c: q's statement into a's tree (the select's own: not a subquery). */
@@ -108,9 +110,17 @@ void calx__select_free_joins(calx_select *q);
  */
 int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases,
                           calx__node **out);
+/* A select inside another's expressions (orm/sql/expr_sub.c asks through the scope): built into its tree. */
+int calx__select_build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, calx__node **out,
+                           calx_error *err);
 /* select_union.c: SELECT ... UNION [ALL] SELECT ... [ORDER BY positions] [LIMIT/OFFSET] */
 int calx__union_build(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases,
                       calx__node **out);
+/* The calx kind of value i of q (a select of values or a set operation) as known before it runs; NULL: unknown. */
+calx_value_kind calx__select_value_kind(const calx_select *q, size_t i);
+/* select_derived.c: SELECT ... FROM (q->derived) AS alias, the statement or a subquery. */
+int calx__derived_build(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases, calx__node **out);
+
 /* Values in each row of q (a select of values or a union of them); 0 for a select of objects. */
 size_t calx__select_width(const calx_select *q);
 

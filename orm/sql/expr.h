@@ -20,7 +20,9 @@ struct calx_expr {
 	const void *src;                /* COLUMN: the calx_from (calx_col_of), or NULL: found by its table */
 	calx_select *sub;               /* SUBQUERY, EXISTS, IN_SELECT: the select, owned */
 	const calx_relationship_desc *rel; /* ANY, HAS: the relationship (its struct's table is in the select) */
-	int arg;                        /* CAST: the target calx_value_kind; EXTRACT: the calx_date_part */
+	int arg;                        /* CAST: the target calx_value_kind; EXTRACT: the calx_date_part;
+	                                   SET_COLUMN: the value's index */
+	calx_value_kind hint;           /* SET_COLUMN: the kind of the derived table's value (NULL: unknown) */
 };
 
 /*

@@ -189,7 +189,7 @@ static bool grouped_at(const calx_expr *e, calx_expr *const *groups, size_t n, b
 	for (size_t i = 0; i < n; i++)
 		if (same_expr(e, groups[i]))
 			return top || !calx__expr_has_value(groups[i]);
-	if (e->op == CALX_OP_COLUMN || e->col)
+	if (e->op == CALX_OP_COLUMN || e->op == CALX_OP_SET_COLUMN || e->col)
 		return false;   /* a column (or a condition on one) no GROUP BY item covers */
 	return grouped_at(e->a, groups, n, false) && grouped_at(e->b, groups, n, false);
 }
