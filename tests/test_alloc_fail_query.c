@@ -4,7 +4,8 @@
  * read to the end and checked; a select over a union in FROM; bulk UPDATE and DELETE by criteria with
  * each synchronisation (values evaluated into the objects, text copied
  * into a char *, keys fetched, an expression expiring them, a subquery in
- * the where), then rolled back; raw SQL through calx_text with named
+ * the where), then rolled back; an insert of many rows from an array of
+ * structs, with RETURNING, rolled back; raw SQL through calx_text with named
  * parameters (one used twice), read and run for its effect. Each
  * allocation fails in turn, on each dialect.
  */
@@ -78,6 +79,26 @@ static int a_derived_table(calx_session *s)
 		rc = CALX_EINVAL;
 	calx_select_free(q);
 	return rc;
+}
+
+/* calx_insert_many of 40 users, keys and the server default written back, two shapes; then rolled back */
+static int insert_many(calx_session *s)
+{
+	struct user u[40];
+	memset(u, 0, sizeof u);
+	for (int i = 0; i < 40; i++) {
+		snprintf(u[i].name, sizeof u[i].name, "many%d", i);
+		u[i].age = i;
+		u[i].note = "n";
+	}
+	u[20].created = (calx_opt_int64){ 7, true };
+	uint64_t n = 0;
+	int rc = calx_insert_many(s, &user_mapper, u, 40, CALX_INSERT_RETURNING, &n);
+	if (rc != CALX_OK)
+		return rc;
+	if (n != 40 || !u[39].id || u[39].id == u[38].id || u[0].created.value != 42 || u[20].created.value != 7)
+		return CALX_EINVAL;
+	return calx_session_rollback(s);
 }
 
 /* The users by age, loaded: ann 10, bob 20, cid 30, dee 40. */
@@ -195,7 +216,8 @@ static int queries(calx_engine *eng, calx_registry *reg)
 		goto done;
 	if ((rc = add_users(s)) != CALX_OK)
 		goto done;
-	if ((rc = a_union(s)) != CALX_OK || (rc = a_derived_table(s)) != CALX_OK || (rc = bulk(s)) != CALX_OK || (rc = text(s)) != CALX_OK)
+	if ((rc = a_union(s)) != CALX_OK || (rc = a_derived_table(s)) != CALX_OK || (rc = bulk(s)) != CALX_OK ||
+	    (rc = insert_many(s)) != CALX_OK || (rc = text(s)) != CALX_OK)
 		goto done;
 done:
 	if (rc != CALX_OK && s)
