@@ -91,6 +91,8 @@ def main_workloads(smoke):
                  orm_target=True, source="bulk_inserts.test_flush_no_pk"),
         Workload("insert_pk_given", "bulk insert, keys given", "insert_pk_given", big,
                  orm_target=True, source="bulk_inserts.test_flush_pk_given"),
+        Workload("insert_many", "insert many, array of structs, keys back", "insert_many", big,
+                 source="bulk_inserts.test_bulk_insert_mappings (return_defaults)"),
         Workload("load_objects", "load objects, streamed (yield_per)", "load_objects", huge, rows=huge,
                  orm_target=True, source="large_resultsets.test_orm_full_objects_chunks"),
         Workload("load_pages", "load objects, session per 1,000-row page", "load_pages", huge, rows=huge,
