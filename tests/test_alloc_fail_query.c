@@ -6,7 +6,8 @@
  * into a char *, keys fetched, an expression expiring them, a subquery in
  * the where), then rolled back; an insert of many rows from an array of
  * structs, with RETURNING, rolled back; raw SQL through calx_text with named
- * parameters (one used twice), read and run for its effect. Each
+ * parameters (one used twice), read and run for its effect, its rows
+ * onto the struct and of declared kinds. Each
  * allocation fails in turn, on each dialect.
  */
 #include <stdio.h>
@@ -205,7 +206,30 @@ static int text(calx_session *s)
 	calx_text_free(t);
 	if (rc != CALX_OK)
 		return rc;
-	return rows == 1 ? calx_session_rollback(s) : CALX_EINVAL;
+	if (rows != 1)
+		return CALX_EINVAL;
+	/* rows onto the struct, and rows of declared kinds */
+	if (!(t = calx_text(s, "SELECT * FROM users WHERE age >= 30 ORDER BY age")))
+		return calx_session_errcode(s);
+	struct user *u;
+	int n = 0;
+	while ((rc = calx_text_next_object(t, &user_mapper, (void **)&u)) == CALX_ROW)
+		n += u->age >= 30;
+	calx_text_free(t);
+	if (rc != CALX_DONE)
+		return rc;
+	if (n != 2)
+		return CALX_EINVAL;
+	if (!(t = calx_text(s, "SELECT sum(age), count(*) FROM users")))
+		return calx_session_errcode(s);
+	const calx_value_kind kinds[] = { CALX_VALUE_NUMERIC, CALX_VALUE_REAL };
+	rc = calx_text_next_typed(t, kinds, v, 2);
+	bool right = rc == CALX_ROW && v[0].kind == CALX_VALUE_NUMERIC && v[0].u.s.n == 3 &&
+	             !memcmp(v[0].u.s.p, "100", 3) && v[1].kind == CALX_VALUE_REAL && v[1].u.d == 4.0;
+	calx_text_free(t);
+	if (rc != CALX_ROW)
+		return rc;
+	return right ? calx_session_rollback(s) : CALX_EINVAL;
 }
 
 static int queries(calx_engine *eng, calx_registry *reg)
