@@ -1,5 +1,6 @@
 /*
- * Allocation failure in the query language's later statements: a union
+ * Allocation failure in the query language's later statements: a
+ * stream letting its objects go (a fresh session, one object kept); a union
  * of two selects of values (ordered, paged, one operand paged itself),
  * read to the end and checked; a select over a union in FROM; bulk UPDATE and DELETE by criteria with
  * each synchronisation (values evaluated into the objects, text copied
@@ -100,6 +101,37 @@ static int insert_many(calx_session *s)
 	if (n != 40 || !u[39].id || u[39].id == u[38].id || u[0].created.value != 42 || u[20].created.value != 7)
 		return CALX_EINVAL;
 	return calx_session_rollback(s);
+}
+
+/* A fresh session streaming the users 2 a batch, letting them go but one it keeps: 3 let go */
+static int released_stream(calx_engine *eng, calx_registry *reg)
+{
+	calx_session *s2 = NULL;
+	int rc = calx_session_open(&s2, eng, reg);
+	if (rc != CALX_OK)
+		return rc;
+	calx_select *q = calx_select_new(s2, &user_mapper);
+	if (!q) {
+		rc = calx_session_errcode(s2);
+		calx_session_free(s2);
+		return rc;
+	}
+	calx_order_by(q, USER_AGE, CALX_ASC);
+	calx_select_yield_per(q, 2);
+	calx_select_release_passed(q);
+	struct user *u, *kept = NULL;
+	while ((rc = calx_select_next(q, (void **)&u)) == CALX_ROW) {
+		if (u->age != 20)
+			continue;
+		if ((rc = calx_select_keep(q, u)) != CALX_OK)
+			break;
+		kept = u;
+	}
+	if (rc == CALX_DONE)
+		rc = calx_select_released(q) == 3 && kept && !strcmp(kept->name, "bob") ? CALX_OK : CALX_EINVAL;
+	calx_select_free(q);
+	calx_session_free(s2);
+	return rc;
 }
 
 /* The users by age, loaded: ann 10, bob 20, cid 30, dee 40. */
@@ -247,6 +279,9 @@ done:
 	if (rc != CALX_OK && s)
 		calx_session_rollback(s);
 	calx_session_free(s);
+	/* in a session of its own, once the first has let its connection go */
+	if (rc == CALX_OK)
+		rc = released_stream(eng, reg);
 	return rc;
 }
 

@@ -122,6 +122,32 @@ void calx_distinct(calx_select *q);
  * SQLite steps rows one at a time anyway. SQLAlchemy's yield_per.
  */
 void calx_select_yield_per(calx_select *q, size_t n);
+/*
+ * Streamed objects let go as the loop moves on: after
+ * calx_select_release_passed(q), a select of objects read with
+ * calx_select_next releases, a batch at a time (calx_select_yield_per's
+ * n rows, 1000 by default), the objects the loop has moved past -- when
+ * it asks for the first row of the next batch, when the rows run out,
+ * and at calx_select_free -- so a loop over any number of rows holds
+ * about one batch of objects (500,000 rows: README, "Performance"). An
+ * object stays in the session (in the identity map, its memory kept) when
+ * the program changed it (a flush would write it), deleted it, or it was
+ * expired, written by a flush or has a relationship loaded since; and
+ * when the program called calx_select_keep(q, obj) for it. The others
+ * leave the identity map and the session, and their memory (the struct,
+ * its strings) is freed or used again: the program must not touch an
+ * object it did not keep once the loop has moved past its batch. A batch
+ * with one object staying is kept whole (its memory goes with the
+ * session). A row whose key the session already held gives the session's
+ * object, which is never let go. Rows of values, selects that load
+ * relationships select-in or joined, and the whole reads (calx_select_all,
+ * _one, _first, ...) release nothing. calx_select_released(q): how many
+ * objects were let go so far. Calling it after the select ran is
+ * CALX_EINVAL when it next runs.
+ */
+void calx_select_release_passed(calx_select *q);
+int calx_select_keep(calx_select *q, void *obj);
+uint64_t calx_select_released(const calx_select *q);
 void calx_order_by_expr(calx_select *q, calx_expr *e, calx_order dir);
 int calx_select_exprs(calx_select *q, calx_expr *const *exprs, size_t n);
 void calx_group_by(calx_select *q, calx_expr *e);

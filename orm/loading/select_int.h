@@ -12,6 +12,7 @@
 #include "calx/calx.h"
 #include "session/session.h"
 #include "sql/ast.h"
+#include "base/arena.h"
 #include "loading/selectin.h"
 #include "loading/joined.h"
 #include "sql/expr.h"
@@ -82,6 +83,18 @@ struct calx_select {
 	int set_op;                     /* CALX__SET_UNION, _UNION_ALL, _INTERSECT, ... */
 	/* select_derived.c: the select of values or set operation this one reads FROM (owned), or NULL */
 	calx_select *derived;
+	/* select_release.c: objects let go as the loop moves on (calx_select_release_passed) */
+	bool release;
+	bool rel_pinned;                /* the batch holds bytes of an object that is not its own: kept whole */
+	bool kept_sorted;
+	calx__arena rel_arena;          /* the current batch's chunks, hung at *rel_link in the session's chain */
+	calx__chunk **rel_link;
+	calx__obj **rel_objs;           /* the objects the batch made, rel_n of them */
+	size_t rel_n;
+	size_t rel_from;                /* s->objs.n when the batch began */
+	uint64_t rel_total;             /* objects let go so far */
+	void **kept;                    /* calx_select_keep's objects */
+	size_t n_kept, cap_kept;
 };
 
 /* select_build.c: q's statement into a's tree (the select's own: not a subquery). */
@@ -138,6 +151,11 @@ int calx__stream_open(calx_select *q, calx__node *sel);
 int calx__stream_step(calx_select *q);
 /* CLOSE the cursor if it is open (errors kept out of the session: it is cleanup). */
 void calx__stream_close(calx_select *q);
+/* select_release.c: load the current row into the batch's arena (a batch let go first when one is full). */
+int calx__release_load(calx_select *q, calx__obj **out);
+/* Let the current batch go (the rows ran out); and with the select. */
+void calx__release_batch(calx_select *q);
+void calx__release_free(calx_select *q);
 /* What select_clauses.c's calls gave q, freed with it. */
 void calx__select_free_clauses(calx_select *q);
 
