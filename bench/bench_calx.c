@@ -8,6 +8,7 @@
  *   insert_no_pk, insert_pk_given   N objects, flushed 1,000 at a time, one commit
  *   insert_many                     N structs of an array, one calx_insert_many (keys back), one commit
  *   load_objects                    N rows as objects, one select streamed in one session
+ *   load_objects_released           the same, the objects let go as the loop moves on (calx_select_release_passed)
  *   load_pages                      N rows as objects, a fresh session per 1,000-row page
  *   load_columns                    N rows as (id, name, description) tuples
  *   single_insert                   N x (session, insert, commit)
@@ -117,7 +118,8 @@ static uint64_t insert_many(calx_engine *eng, const calx_registry *reg, long n)
 	return check;
 }
 
-static uint64_t load_objects(calx_engine *eng, const calx_registry *reg, long n)
+/* released: calx_select_release_passed, the objects let go a batch (1,000) at a time */
+static uint64_t load_objects(calx_engine *eng, const calx_registry *reg, long n, bool released)
 {
 	uint64_t check = 0;
 	calx_session *s = open_session(eng, reg);
@@ -125,6 +127,8 @@ static uint64_t load_objects(calx_engine *eng, const calx_registry *reg, long n)
 	if (!q)
 		fail_session(s, "calx_select_new");
 	calx_limit(q, n);
+	if (released)
+		calx_select_release_passed(q);
 	struct customer *c;
 	int rc;
 	while ((rc = calx_select_next(q, (void **)&c)) == CALX_ROW)
@@ -377,7 +381,9 @@ int main(int argc, char **argv)
 	} else if (strcmp(w, "insert_many") == 0) {
 		check = insert_many(eng, reg, a.n);
 	} else if (strcmp(w, "load_objects") == 0) {
-		check = load_objects(eng, reg, a.n);
+		check = load_objects(eng, reg, a.n, false);
+	} else if (strcmp(w, "load_objects_released") == 0) {
+		check = load_objects(eng, reg, a.n, true);
 	} else if (strcmp(w, "load_pages") == 0) {
 		check = load_pages(eng, reg, a.n);
 	} else if (strcmp(w, "load_columns") == 0) {
