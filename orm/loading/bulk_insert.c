@@ -267,7 +267,7 @@ static int send_batched(job *j, const run *r)
 	if (r->reserve && (rc = calx__reserve_keys(j->s->conn, j->m, n, take_key, j, &j->s->err)) != CALX_OK)
 		return rc == CALX_ENOTFOUND
 		               ? calx__fail(j->s, CALX_EINVAL, "insert many %s: its key has no sequence to reserve keys "
-		                            "from: insert without CALX_INSERT_RETURNING", j->m->desc->name)
+		                            "from (leave out the flag CALX_INSERT_RETURNING)", j->m->desc->name)
 		               : fail_row(j, r->start, "reserving keys for");
 	size_t max = j->s->d->max_params ? j->s->d->max_params / r->k : ROWS_PER_STATEMENT;
 	size_t per = max < ROWS_PER_STATEMENT ? max : ROWS_PER_STATEMENT;
@@ -336,7 +336,7 @@ static int refuse(calx_session *s, const calx__mapper *m, size_t n, const void *
 	if (n && !rows)
 		return calx__fail(s, CALX_EINVAL, "insert many %s: %zu rows at NULL", name, n);
 	if (flags & ~(unsigned)CALX_INSERT_RETURNING)
-		return calx__fail(s, CALX_EINVAL, "insert many %s: flags 0x%x are not CALX_INSERT_RETURNING", name, flags);
+		return calx__fail(s, CALX_EINVAL, "insert many %s: unknown flags 0x%x (only CALX_INSERT_RETURNING)", name, flags);
 	if (m->poly || m->desc->parent || m->desc->n_tables != 1)
 		return calx__fail(s, CALX_EINVAL, "insert many %s: a struct of an inheritance hierarchy: add its objects "
 		                  "to the session (the flush sets the discriminator)", name);
