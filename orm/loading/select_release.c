@@ -179,8 +179,12 @@ int calx__release_load(calx_select *q, calx__obj **out)
 	q->rel_arena = s->arena;
 	s->arena = saved;
 	*q->rel_link = q->rel_arena.head;
-	if (rc != CALX_OK)
+	if (rc != CALX_OK) {
+		/* a block half filled stays listed in the session (as a transient): its memory must stay too */
+		if (s->objs.n > n_objs)
+			q->rel_pinned = true;
 		return rc;
+	}
 	if (s->objs.n == n_objs + 1 && s->objs.v[n_objs] == *out)
 		q->rel_objs[q->rel_n++] = *out;
 	else if (q->rel_arena.head != head || (head && head->used != used))
