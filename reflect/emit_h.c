@@ -27,6 +27,30 @@ static const char *zero_of(const calxr__column *c)
 	return c->ctype == CALX_CTYPE_CHARARRAY ? "\"\"" : "0";
 }
 
+/*
+ * The kind a column handle carries (calx/column.h), which decides the C
+ * values a comparison with it compiles with.
+ */
+static const char *handle_kind(calx_ctype t)
+{
+	switch (t) {
+	case CALX_CTYPE_FLOAT:
+	case CALX_CTYPE_DOUBLE:
+		return "real";
+	case CALX_CTYPE_BOOL:
+		return "bool";
+	case CALX_CTYPE_STRING:
+	case CALX_CTYPE_CHARARRAY:
+	case CALX_CTYPE_CHAR:
+		return "text";
+	case CALX_CTYPE_BYTEARRAY:
+	case CALX_CTYPE_BYTES:
+		return "blob";
+	default:
+		return "int";   /* int8_t..uint64_t, enums, char_as(integer) */
+	}
+}
+
 static void constructor(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 {
 	const char *tag = t->tag, *sym = t->sym;
@@ -199,7 +223,8 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 		calxr__buf_put(b, "/* column handles */\n");
 		for (unsigned j = 0; j < t->n_cols; j++) {
 			char *h = calxr__handle_name(cx, t->sym, t->cols[j].path);
-			calxr__buf_printf(b, "#define %s (&%s_mapper.fields[%u])\n", h ? h : "?", t->sym, j);
+			calxr__buf_printf(b, "#define %s CALX_COLUMN_HANDLE(%s, &%s_mapper.fields[%u])\n", h ? h : "?",
+					 handle_kind(t->cols[j].ctype), t->sym, j);
 			free(h);
 		}
 		constructor(cx, b, t);

@@ -143,8 +143,15 @@ static void refused_before_sending(void **state)
 	refused(fx, calx_text(fx->s, NULL), CALX_EINVAL, "the SQL text is NULL");
 }
 
+static void count_traced(void *ctx, const calx_trace_event *ev)
+{
+	(void)ev;
+	++*(int *)ctx;
+}
+
 static void rows_onto_a_mapped_struct(void **state)
 {
+	int traced = 0;
 	fixture *fx = *state;
 	/* the identity map: Alpha, loaded by a get first, comes back as the same object, with its unflushed change */
 	void *got;
@@ -186,6 +193,17 @@ static void rows_onto_a_mapped_struct(void **state)
 	assert_calx(fx->s, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_EINVAL);
 	assert_non_null(strstr(calx_session_errmsg(fx->s), "has column \"id\" twice"));
 	calx_text_free(t);
+	/* through a traced connection (a wrapped dialect) the names come through too */
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+	assert_int_equal(calx_engine_set_trace(fx->eng, count_traced, &traced, 0), CALX_OK);
+	calx_session *traced_s = fixture_session(fx);
+	t = calx_text(traced_s, "SELECT id, name FROM q_artists WHERE id = 1");
+	assert_calx(traced_s, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_ROW);
+	assert_string_equal(a->name, "Alpha");     /* the change was rolled back, never flushed */
+	calx_text_free(t);
+	calx_session_free(traced_s);
+	assert_int_equal(calx_engine_set_trace(fx->eng, NULL, NULL, 0), CALX_OK);
+	assert_true(traced > 0);
 	/* a row of a key the session does not hold becomes a new persistent object */
 	assert_ok(fx->s, calx_session_rollback(fx->s));
 	calx_session *other = fixture_session(fx);

@@ -76,6 +76,9 @@ void calx_delete_where(calx_delete *d, calx_expr *cond);
 int calx_delete_run(calx_delete *d, calx_sync sync, uint64_t *rows);
 void calx_delete_free(calx_delete *d);
 
+/* calx_update_set takes a typed column handle too (calx/column.h). */
+#define calx_update_set(u, col, ...) (calx_update_set)((u), calx_field(col), __VA_ARGS__)
+
 /*
  * INSERT of many rows from an array of structs, SQLAlchemy's
  * session.execute(insert(User), [...]) (its ORM bulk INSERT; also what

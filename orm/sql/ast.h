@@ -81,6 +81,8 @@ enum { CALX__SET_UNION = 1, CALX__SET_UNION_ALL, CALX__SET_INTERSECT, CALX__SET_
        CALX__SET_EXCEPT_ALL };
 enum { CALX__ASC = 1, CALX__DESC };
 enum { CALX__CURSOR_DECLARE = 1, CALX__CURSOR_FETCH, CALX__CURSOR_CLOSE };
+/* op of a CAST node: CALX__CAST_TRUNC, a fraction to an integer toward zero on every dialect */
+enum { CALX__CAST_PLAIN = 0, CALX__CAST_TRUNC };
 /* an ORDER node's flags: NULLS FIRST / NULLS LAST (SQLite 3.30+, PostgreSQL) */
 enum { CALX__NULLS_FIRST = 1, CALX__NULLS_LAST = 2 };
 enum { CALX__DROP_TABLE = 1, CALX__DROP_INDEX };
@@ -101,7 +103,7 @@ enum {
 	CALX__F_IF_EXISTS = 1u << 12,
 	CALX__F_UNIQUE = 1u << 13,      /* CREATE UNIQUE INDEX */
 	CALX__F_NOT_NULL = 1u << 14,    /* COLDEF */
-	CALX__F_TRUNC = 1u << 15        /* CAST to an integer of a fraction: toward zero on every dialect */
+	CALX__F_JSON = 1u << 15         /* IN: the list is one bind, a JSON array (sql/in_json.c) */
 };
 
 #define CALX__KIDS 8

@@ -89,7 +89,7 @@ static int lower_cast(low *l, const calx_expr *e, calx__node **out, kind *k, boo
 	                                                                                                        : K_TEXT;
 	*out = calx__ast_cast(l->a, x, types[e->arg]);
 	if (*out && e->arg == CALX_VALUE_INT && (ka == K_REAL || ka == K_DEC))
-		(*out)->flags |= CALX__F_TRUNC;
+		(*out)->op = CALX__CAST_TRUNC;
 	return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
 }
 

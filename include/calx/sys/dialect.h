@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "calx/errors.h"
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
 
@@ -38,6 +39,11 @@
 typedef struct calx_error {
 	int code;
 	char msg[CALX_ERRMSG_MAX];
+	/*
+	 * What the driver said (calx/errors.h). calx_error_set clears it; a
+	 * dialect fills it after, where a statement failed.
+	 */
+	calx_driver_error driver;
 } calx_error;
 
 /* printf into err->msg and set err->code; returns code. */
@@ -58,6 +64,8 @@ void calx_sys_free(void *ptr);
 
 typedef struct calx_conn calx_conn;   /* defined by each dialect */
 typedef struct calx_stmt calx_stmt;   /* defined by each dialect */
+
+enum { CALX_JSON_IN_NONE = 0, CALX_JSON_IN_EACH = 1, CALX_JSON_IN_ELEMENTS = 2 };
 
 typedef struct calx_dialect {
 	unsigned version;                 /* CALX_DIALECT_VERSION */
@@ -177,7 +185,15 @@ typedef struct calx_dialect {
 	 * time anyway (SQLite). Took the place of reserved[0].
 	 */
 	unsigned server_cursors;
-	unsigned reserved_u;
+	/*
+	 * How a long IN list goes as one JSON array parameter (CALX_JSON_IN_*):
+	 * EACH: col IN (SELECT value FROM json_each(?)) (SQLite); ELEMENTS:
+	 * col IN (SELECT CAST(value AS type) FROM
+	 * json_array_elements_text(CAST($n AS json))) (PostgreSQL); NONE:
+	 * lists bind each value, up to max_params. Took the place of
+	 * reserved_u.
+	 */
+	unsigned json_in;
 
 	/*
 	 * Optional (NULL: the dialect names no columns). The name of result

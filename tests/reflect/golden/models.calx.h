@@ -27,16 +27,16 @@ extern const calx_table_desc order_line_table;
 
 /* struct user: table users */
 /* column handles */
-#define USER_ID (&user_mapper.fields[0])
-#define USER_NAME (&user_mapper.fields[1])
-#define USER_ACTIVE (&user_mapper.fields[2])
-#define USER_EMAIL (&user_mapper.fields[3])
-#define USER_WORK_EMAIL (&user_mapper.fields[4])
-#define USER_NICK (&user_mapper.fields[5])
-#define USER_ROLE (&user_mapper.fields[6])
-#define USER_SCORE (&user_mapper.fields[7])
-#define USER_TS_CREATED_AT (&user_mapper.fields[8])
-#define USER_TS_UPDATED_AT (&user_mapper.fields[9])
+#define USER_ID CALX_COLUMN_HANDLE(int, &user_mapper.fields[0])
+#define USER_NAME CALX_COLUMN_HANDLE(text, &user_mapper.fields[1])
+#define USER_ACTIVE CALX_COLUMN_HANDLE(bool, &user_mapper.fields[2])
+#define USER_EMAIL CALX_COLUMN_HANDLE(text, &user_mapper.fields[3])
+#define USER_WORK_EMAIL CALX_COLUMN_HANDLE(text, &user_mapper.fields[4])
+#define USER_NICK CALX_COLUMN_HANDLE(text, &user_mapper.fields[5])
+#define USER_ROLE CALX_COLUMN_HANDLE(int, &user_mapper.fields[6])
+#define USER_SCORE CALX_COLUMN_HANDLE(real, &user_mapper.fields[7])
+#define USER_TS_CREATED_AT CALX_COLUMN_HANDLE(int, &user_mapper.fields[8])
+#define USER_TS_UPDATED_AT CALX_COLUMN_HANDLE(int, &user_mapper.fields[9])
 /* user_new(s, .field = value, ...): a transient struct user with defaults applied; NULL on error (see calx_session_errmsg). */
 #define user_new(...) CALX__NEW_user(__VA_ARGS__, )
 #define CALX__NEW_user(s, ...) ((struct user *)calx__construct((s), &user_mapper, &(struct user){ .id = 0, .active = true, .role = ROLE_ADMIN, __VA_ARGS__ }))
@@ -46,14 +46,14 @@ static inline bool user_eq(const struct user *a, const struct user *b) { return 
 
 /* struct address: table addresses */
 /* column handles */
-#define ADDRESS_ID (&address_mapper.fields[0])
-#define ADDRESS_USER_ID (&address_mapper.fields[1])
-#define ADDRESS_EMAIL_ADDRESS (&address_mapper.fields[2])
-#define ADDRESS_NOTE (&address_mapper.fields[3])
-#define ADDRESS_FLOOR (&address_mapper.fields[4])
-#define ADDRESS_VERIFIED (&address_mapper.fields[5])
-#define ADDRESS_LAT (&address_mapper.fields[6])
-#define ADDRESS_LON (&address_mapper.fields[7])
+#define ADDRESS_ID CALX_COLUMN_HANDLE(int, &address_mapper.fields[0])
+#define ADDRESS_USER_ID CALX_COLUMN_HANDLE(int, &address_mapper.fields[1])
+#define ADDRESS_EMAIL_ADDRESS CALX_COLUMN_HANDLE(text, &address_mapper.fields[2])
+#define ADDRESS_NOTE CALX_COLUMN_HANDLE(text, &address_mapper.fields[3])
+#define ADDRESS_FLOOR CALX_COLUMN_HANDLE(int, &address_mapper.fields[4])
+#define ADDRESS_VERIFIED CALX_COLUMN_HANDLE(bool, &address_mapper.fields[5])
+#define ADDRESS_LAT CALX_COLUMN_HANDLE(real, &address_mapper.fields[6])
+#define ADDRESS_LON CALX_COLUMN_HANDLE(real, &address_mapper.fields[7])
 /* address_new(s, .field = value, ...): a transient struct address with defaults applied; NULL on error (see calx_session_errmsg). */
 #define address_new(...) CALX__NEW_address(__VA_ARGS__, )
 #define CALX__NEW_address(s, ...) ((struct address *)calx__construct((s), &address_mapper, &(struct address){ .id = 0, .floor = CALX_SOME(1), __VA_ARGS__ }))
@@ -63,12 +63,12 @@ static inline bool address_eq(const struct address *a, const struct address *b) 
 
 /* struct tag: table tag */
 /* column handles */
-#define TAG_CODE (&tag_mapper.fields[0])
-#define TAG_WEIGHT (&tag_mapper.fields[1])
-#define TAG_FLAGS (&tag_mapper.fields[2])
-#define TAG_S (&tag_mapper.fields[3])
-#define TAG_BIG (&tag_mapper.fields[4])
-#define TAG_LABEL (&tag_mapper.fields[5])
+#define TAG_CODE CALX_COLUMN_HANDLE(text, &tag_mapper.fields[0])
+#define TAG_WEIGHT CALX_COLUMN_HANDLE(int, &tag_mapper.fields[1])
+#define TAG_FLAGS CALX_COLUMN_HANDLE(int, &tag_mapper.fields[2])
+#define TAG_S CALX_COLUMN_HANDLE(int, &tag_mapper.fields[3])
+#define TAG_BIG CALX_COLUMN_HANDLE(int, &tag_mapper.fields[4])
+#define TAG_LABEL CALX_COLUMN_HANDLE(text, &tag_mapper.fields[5])
 /* tag_new(s, .field = value, ...): a transient struct tag with defaults applied; NULL on error (see calx_session_errmsg). */
 #define tag_new(...) CALX__NEW_tag(__VA_ARGS__, )
 #define CALX__NEW_tag(s, ...) ((struct tag *)calx__construct((s), &tag_mapper, &(struct tag){ .code = "", .label = "a \"quoted\" \\ label\n", __VA_ARGS__ }))
@@ -78,8 +78,8 @@ static inline bool tag_eq(const struct tag *a, const struct tag *b) { return cal
 
 /* struct membership: table memberships */
 /* column handles */
-#define MEMBERSHIP_USER_ID (&membership_mapper.fields[0])
-#define MEMBERSHIP_GROUP_ID (&membership_mapper.fields[1])
+#define MEMBERSHIP_USER_ID CALX_COLUMN_HANDLE(int, &membership_mapper.fields[0])
+#define MEMBERSHIP_GROUP_ID CALX_COLUMN_HANDLE(int, &membership_mapper.fields[1])
 /* membership_new(s, .field = value, ...): a transient struct membership with defaults applied; NULL on error (see calx_session_errmsg). */
 #define membership_new(...) CALX__NEW_membership(__VA_ARGS__, )
 #define CALX__NEW_membership(s, ...) ((struct membership *)calx__construct((s), &membership_mapper, &(struct membership){ .user_id = 0, __VA_ARGS__ }))
@@ -88,9 +88,9 @@ static inline bool membership_eq(const struct membership *a, const struct member
 
 /* struct order: table orders */
 /* column handles */
-#define ORDER_ID (&order_mapper.fields[0])
-#define ORDER_NO (&order_mapper.fields[1])
-#define ORDER_CODE (&order_mapper.fields[2])
+#define ORDER_ID CALX_COLUMN_HANDLE(int, &order_mapper.fields[0])
+#define ORDER_NO CALX_COLUMN_HANDLE(int, &order_mapper.fields[1])
+#define ORDER_CODE CALX_COLUMN_HANDLE(text, &order_mapper.fields[2])
 /* order_new(s, .field = value, ...): a transient struct order with defaults applied; NULL on error (see calx_session_errmsg). */
 #define order_new(...) CALX__NEW_order(__VA_ARGS__, )
 #define CALX__NEW_order(s, ...) ((struct order *)calx__construct((s), &order_mapper, &(struct order){ .id = 0, __VA_ARGS__ }))
@@ -99,13 +99,13 @@ static inline bool order_eq(const struct order *a, const struct order *b) { retu
 
 /* struct order_line: table order_lines */
 /* column handles */
-#define ORDER_LINE_ID (&order_line_mapper.fields[0])
-#define ORDER_LINE_ORDER_ID (&order_line_mapper.fields[1])
-#define ORDER_LINE_ORDER_NO (&order_line_mapper.fields[2])
-#define ORDER_LINE_LINE_NO (&order_line_mapper.fields[3])
-#define ORDER_LINE_SKU (&order_line_mapper.fields[4])
-#define ORDER_LINE_QTY (&order_line_mapper.fields[5])
-#define ORDER_LINE_ORDER_CODE (&order_line_mapper.fields[6])
+#define ORDER_LINE_ID CALX_COLUMN_HANDLE(int, &order_line_mapper.fields[0])
+#define ORDER_LINE_ORDER_ID CALX_COLUMN_HANDLE(int, &order_line_mapper.fields[1])
+#define ORDER_LINE_ORDER_NO CALX_COLUMN_HANDLE(int, &order_line_mapper.fields[2])
+#define ORDER_LINE_LINE_NO CALX_COLUMN_HANDLE(int, &order_line_mapper.fields[3])
+#define ORDER_LINE_SKU CALX_COLUMN_HANDLE(text, &order_line_mapper.fields[4])
+#define ORDER_LINE_QTY CALX_COLUMN_HANDLE(int, &order_line_mapper.fields[5])
+#define ORDER_LINE_ORDER_CODE CALX_COLUMN_HANDLE(text, &order_line_mapper.fields[6])
 /* order_line_new(s, .field = value, ...): a transient struct order_line with defaults applied; NULL on error (see calx_session_errmsg). */
 #define order_line_new(...) CALX__NEW_order_line(__VA_ARGS__, )
 #define CALX__NEW_order_line(s, ...) ((struct order_line *)calx__construct((s), &order_line_mapper, &(struct order_line){ .id = 0, __VA_ARGS__ }))
