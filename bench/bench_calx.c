@@ -6,7 +6,9 @@
  *
  * Workloads (bench/RESULTS.md says what each one mirrors):
  *   insert_no_pk, insert_pk_given   N objects, flushed 1,000 at a time, one commit
+ *   insert_many                     N structs of an array, one calx_insert_many (keys back), one commit
  *   load_objects                    N rows as objects, one select streamed in one session
+ *   load_objects_released           the same, the objects let go as the loop moves on (calx_select_release_passed)
  *   load_pages                      N rows as objects, a fresh session per 1,000-row page
  *   load_columns                    N rows as (id, name, description) tuples
  *   single_insert                   N x (session, insert, commit)
@@ -86,7 +88,38 @@ static uint64_t insert(calx_engine *eng, const calx_registry *reg, long n, bool 
 	return check;
 }
 
-static uint64_t load_objects(calx_engine *eng, const calx_registry *reg, long n)
+/*
+ * calx_insert_many: the N structs built as the hand-written programs build
+ * them, then one call, the keys written back (CALX_INSERT_RETURNING), one
+ * commit. The rows do not enter the session.
+ */
+static uint64_t insert_many(calx_engine *eng, const calx_registry *reg, long n)
+{
+	char name[64], desc[64];
+	struct customer *v = calloc(n ? (size_t)n : 1, sizeof *v);
+	if (!v)
+		bench_die(prog, "out of memory");
+	for (long i = 0; i < n; i++) {
+		bench_name(name, sizeof name, i);
+		bench_description(desc, sizeof desc, i);
+		v[i].name = bench_xstrdup(name);
+		v[i].description = bench_xstrdup(desc);
+	}
+	calx_session *s = open_session(eng, reg);
+	CK(s, calx_insert_many(s, &customer_mapper, v, (size_t)n, CALX_INSERT_RETURNING, NULL));
+	CK(s, calx_session_commit(s));
+	uint64_t check = n ? (uint64_t)v[n - 1].id : 0;
+	calx_session_free(s);
+	for (long i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].description);
+	}
+	free(v);
+	return check;
+}
+
+/* released: calx_select_release_passed, the objects let go a batch (1,000) at a time */
+static uint64_t load_objects(calx_engine *eng, const calx_registry *reg, long n, bool released)
 {
 	uint64_t check = 0;
 	calx_session *s = open_session(eng, reg);
@@ -94,6 +127,8 @@ static uint64_t load_objects(calx_engine *eng, const calx_registry *reg, long n)
 	if (!q)
 		fail_session(s, "calx_select_new");
 	calx_limit(q, n);
+	if (released)
+		calx_select_release_passed(q);
 	struct customer *c;
 	int rc;
 	while ((rc = calx_select_next(q, (void **)&c)) == CALX_ROW)
@@ -344,8 +379,12 @@ int main(int argc, char **argv)
 		check = insert(eng, reg, a.n, false);
 	} else if (strcmp(w, "insert_pk_given") == 0) {
 		check = insert(eng, reg, a.n, true);
+	} else if (strcmp(w, "insert_many") == 0) {
+		check = insert_many(eng, reg, a.n);
 	} else if (strcmp(w, "load_objects") == 0) {
-		check = load_objects(eng, reg, a.n);
+		check = load_objects(eng, reg, a.n, false);
+	} else if (strcmp(w, "load_objects_released") == 0) {
+		check = load_objects(eng, reg, a.n, true);
 	} else if (strcmp(w, "load_pages") == 0) {
 		check = load_pages(eng, reg, a.n);
 	} else if (strcmp(w, "load_columns") == 0) {

@@ -116,6 +116,15 @@ def insert(engine, n, pk_given):
     return last
 
 
+def insert_many(engine, n):
+    """bulk_insert_mappings with return_defaults: rows, not objects, keys back (SQLAlchemy 1.4)."""
+    rows = [{"name": "customer name %d" % i, "description": "customer description %d" % i} for i in range(n)]
+    with Session(engine) as session:
+        session.bulk_insert_mappings(Customer, rows, return_defaults=True)
+        session.commit()
+    return rows[-1]["id"] if rows else 0
+
+
 def load_objects(engine, n):
     check = 0
     with Session(engine) as session:
@@ -257,7 +266,9 @@ def main(argv):
         check = insert(engine, n, False)
     elif workload == "insert_pk_given":
         check = insert(engine, n, True)
-    elif workload == "load_objects":
+    elif workload == "insert_many":
+        check = insert_many(engine, n)
+    elif workload in ("load_objects", "load_objects_released"):
         check = load_objects(engine, n)
     elif workload == "load_pages":
         check = load_pages(engine, n)

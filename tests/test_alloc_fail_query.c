@@ -1,11 +1,14 @@
 /*
- * Allocation failure in the query language's later statements: a union
+ * Allocation failure in the query language's later statements: a
+ * stream letting its objects go (a fresh session, one object kept); a union
  * of two selects of values (ordered, paged, one operand paged itself),
- * read to the end and checked; bulk UPDATE and DELETE by criteria with
+ * read to the end and checked; a select over a union in FROM; bulk UPDATE and DELETE by criteria with
  * each synchronisation (values evaluated into the objects, text copied
  * into a char *, keys fetched, an expression expiring them, a subquery in
- * the where), then rolled back; raw SQL through calx_text with named
- * parameters (one used twice), read and run for its effect. Each
+ * the where), then rolled back; an insert of many rows from an array of
+ * structs, with RETURNING, rolled back; raw SQL through calx_text with named
+ * parameters (one used twice), read and run for its effect, its rows
+ * onto the struct and of declared kinds. Each
  * allocation fails in turn, on each dialect.
  */
 #include <stdio.h>
@@ -61,6 +64,74 @@ static int a_union(calx_session *s)
 	if (rc != CALX_DONE)
 		return rc;
 	return strcmp(got, "dee:40 bob:20 ann:10") == 0 ? CALX_OK : CALX_EINVAL;
+}
+
+/* SELECT sum(age) FROM (ages 10..20 UNION ALL ages 30..40) WHERE age > 15: 90 */
+static int a_derived_table(calx_session *s)
+{
+	calx_select *q = calx_select_from_set(calx_union(named_ages(s, 10, 20), named_ages(s, 30, 40), true));
+	if (!q)
+		return calx_session_errcode(s);
+	calx_expr *e[] = { calx_sum(calx_set_col(q, 1)) };
+	calx_select_exprs(q, e, 1);
+	calx_where(q, calx_cmp(CALX_OP_GT, calx_set_col(q, 1), calx_lit(15)));
+	calx_value v;
+	int rc = calx_select_scalar(q, &v);
+	if (rc == CALX_OK && (v.kind != CALX_VALUE_INT || v.u.i != 90))
+		rc = CALX_EINVAL;
+	calx_select_free(q);
+	return rc;
+}
+
+/* calx_insert_many of 40 users, keys and the server default written back, two shapes; then rolled back */
+static int insert_many(calx_session *s)
+{
+	struct user u[40];
+	memset(u, 0, sizeof u);
+	for (int i = 0; i < 40; i++) {
+		snprintf(u[i].name, sizeof u[i].name, "many%d", i);
+		u[i].age = i;
+		u[i].note = "n";
+	}
+	u[20].created = (calx_opt_int64){ 7, true };
+	uint64_t n = 0;
+	int rc = calx_insert_many(s, &user_mapper, u, 40, CALX_INSERT_RETURNING, &n);
+	if (rc != CALX_OK)
+		return rc;
+	if (n != 40 || !u[39].id || u[39].id == u[38].id || u[0].created.value != 42 || u[20].created.value != 7)
+		return CALX_EINVAL;
+	return calx_session_rollback(s);
+}
+
+/* A fresh session streaming the users 2 a batch, letting them go but one it keeps: 3 let go */
+static int released_stream(calx_engine *eng, calx_registry *reg)
+{
+	calx_session *s2 = NULL;
+	int rc = calx_session_open(&s2, eng, reg);
+	if (rc != CALX_OK)
+		return rc;
+	calx_select *q = calx_select_new(s2, &user_mapper);
+	if (!q) {
+		rc = calx_session_errcode(s2);
+		calx_session_free(s2);
+		return rc;
+	}
+	calx_order_by(q, USER_AGE, CALX_ASC);
+	calx_select_yield_per(q, 2);
+	calx_select_release_passed(q);
+	struct user *u, *kept = NULL;
+	while ((rc = calx_select_next(q, (void **)&u)) == CALX_ROW) {
+		if (u->age != 20)
+			continue;
+		if ((rc = calx_select_keep(q, u)) != CALX_OK)
+			break;
+		kept = u;
+	}
+	if (rc == CALX_DONE)
+		rc = calx_select_released(q) == 3 && kept && !strcmp(kept->name, "bob") ? CALX_OK : CALX_EINVAL;
+	calx_select_free(q);
+	calx_session_free(s2);
+	return rc;
 }
 
 /* The users by age, loaded: ann 10, bob 20, cid 30, dee 40. */
@@ -167,7 +238,30 @@ static int text(calx_session *s)
 	calx_text_free(t);
 	if (rc != CALX_OK)
 		return rc;
-	return rows == 1 ? calx_session_rollback(s) : CALX_EINVAL;
+	if (rows != 1)
+		return CALX_EINVAL;
+	/* rows onto the struct, and rows of declared kinds */
+	if (!(t = calx_text(s, "SELECT * FROM users WHERE age >= 30 ORDER BY age")))
+		return calx_session_errcode(s);
+	struct user *u;
+	int n = 0;
+	while ((rc = calx_text_next_object(t, &user_mapper, (void **)&u)) == CALX_ROW)
+		n += u->age >= 30;
+	calx_text_free(t);
+	if (rc != CALX_DONE)
+		return rc;
+	if (n != 2)
+		return CALX_EINVAL;
+	if (!(t = calx_text(s, "SELECT sum(age), count(*) FROM users")))
+		return calx_session_errcode(s);
+	const calx_value_kind kinds[] = { CALX_VALUE_NUMERIC, CALX_VALUE_REAL };
+	rc = calx_text_next_typed(t, kinds, v, 2);
+	bool right = rc == CALX_ROW && v[0].kind == CALX_VALUE_NUMERIC && v[0].u.s.n == 3 &&
+	             !memcmp(v[0].u.s.p, "100", 3) && v[1].kind == CALX_VALUE_REAL && v[1].u.d == 4.0;
+	calx_text_free(t);
+	if (rc != CALX_ROW)
+		return rc;
+	return right ? calx_session_rollback(s) : CALX_EINVAL;
 }
 
 static int queries(calx_engine *eng, calx_registry *reg)
@@ -178,12 +272,16 @@ static int queries(calx_engine *eng, calx_registry *reg)
 		goto done;
 	if ((rc = add_users(s)) != CALX_OK)
 		goto done;
-	if ((rc = a_union(s)) != CALX_OK || (rc = bulk(s)) != CALX_OK || (rc = text(s)) != CALX_OK)
+	if ((rc = a_union(s)) != CALX_OK || (rc = a_derived_table(s)) != CALX_OK || (rc = bulk(s)) != CALX_OK ||
+	    (rc = insert_many(s)) != CALX_OK || (rc = text(s)) != CALX_OK)
 		goto done;
 done:
 	if (rc != CALX_OK && s)
 		calx_session_rollback(s);
 	calx_session_free(s);
+	/* in a session of its own, once the first has let its connection go */
+	if (rc == CALX_OK)
+		rc = released_stream(eng, reg);
 	return rc;
 }
 

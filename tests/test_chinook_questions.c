@@ -1,5 +1,5 @@
 /*
- * Thirteen analytical questions over the Chinook database, on SQLite and
+ * Fourteen analytical questions over the Chinook database, on SQLite and
  * PostgreSQL, each written with calx's query builder and compared, row
  * for row, with the same question written in SQL by hand and run by the
  * database's own command-line client (sqlite3, psql: tests/seeds/
@@ -20,7 +20,10 @@
  * 11. every playlist with its number of tracks (an outer join, GROUP BY);
  * 12. customers per country for countries starting with "b", any case
  *     (ILIKE);
- * 13. the distinct billing cities in the USA (DISTINCT).
+ * 13. the distinct billing cities in the USA (DISTINCT);
+ * 14. the months with the highest sales (date parts: calx_extract, of a
+ *     DATETIME text on SQLite and a TIMESTAMP on PostgreSQL), and the best
+ *     month of the year over every year.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,14 +286,54 @@ static void billing_cities_in_the_usa(void **state)
 	same_answer(fx, q, 1, Q13, Q13);
 }
 
+static void months_with_the_highest_sales(void **state)
+{
+	fixture *fx = *state;
+	/* year and month of a DATETIME text on SQLite, of a TIMESTAMP on PostgreSQL: integers on both */
+	calx_expr *cols[] = { calx_extract(CALX_YEAR, calx_col(INVOICE_INVOICE_DATE)),
+		              calx_extract(CALX_MONTH, calx_col(INVOICE_INVOICE_DATE)), calx_sum(calx_col(INVOICE_TOTAL)) };
+	calx_select *q = values(fx, &invoice_mapper, cols, 3);
+	calx_group_by(q, calx_extract(CALX_YEAR, calx_col(INVOICE_INVOICE_DATE)));
+	calx_group_by(q, calx_extract(CALX_MONTH, calx_col(INVOICE_INVOICE_DATE)));
+	calx_order_by_expr(q, calx_sum(calx_col(INVOICE_TOTAL)), CALX_DESC);
+	calx_order_by_expr(q, calx_extract(CALX_YEAR, calx_col(INVOICE_INVOICE_DATE)), CALX_ASC);
+	calx_order_by_expr(q, calx_extract(CALX_MONTH, calx_col(INVOICE_INVOICE_DATE)), CALX_ASC);
+	calx_limit(q, 3);
+#define Q14_SQLITE "SELECT CAST(strftime('%Y', \"InvoiceDate\") AS integer) y, " \
+	           "CAST(strftime('%m', \"InvoiceDate\") AS integer) m, " CENTS_SQLITE("sum(\"Total\")") \
+	           " FROM \"Invoice\" GROUP BY y, m ORDER BY sum(\"Total\") DESC, y, m LIMIT 3"
+#define Q14_PG "SELECT date_part('year', \"InvoiceDate\")::int y, date_part('month', \"InvoiceDate\")::int m, " \
+	       CENTS_PG("sum(\"Total\")") " FROM \"Invoice\" GROUP BY y, m ORDER BY sum(\"Total\") DESC, y, m LIMIT 3"
+	same_answer(fx, q, 3, Q14_SQLITE, Q14_PG);
+	/* the months of the year over every year: the best one */
+	calx_expr *by_month[] = { calx_extract(CALX_MONTH, calx_col(INVOICE_INVOICE_DATE)),
+		                  calx_sum(calx_col(INVOICE_TOTAL)) };
+	q = values(fx, &invoice_mapper, by_month, 2);
+	calx_group_by(q, calx_extract(CALX_MONTH, calx_col(INVOICE_INVOICE_DATE)));
+	calx_order_by_expr(q, calx_sum(calx_col(INVOICE_TOTAL)), CALX_DESC);
+	calx_limit(q, 1);
+#define Q14B_SQLITE "SELECT CAST(strftime('%m', \"InvoiceDate\") AS integer) m, " CENTS_SQLITE("sum(\"Total\")") \
+	            " FROM \"Invoice\" GROUP BY m ORDER BY sum(\"Total\") DESC LIMIT 1"
+#define Q14B_PG "SELECT extract(month FROM \"InvoiceDate\")::int m, " CENTS_PG("sum(\"Total\")") \
+	        " FROM \"Invoice\" GROUP BY m ORDER BY sum(\"Total\") DESC LIMIT 1"
+	same_answer(fx, q, 2, Q14B_SQLITE, Q14B_PG);
+	/* a date part of anything but a date column is refused */
+	calx_expr *bad[] = { calx_extract(CALX_MONTH, calx_col(INVOICE_BILLING_CITY)) };
+	q = values(fx, &invoice_mapper, bad, 1);
+	calx_value v[1];
+	assert_calx(fx->s, calx_select_next_values(q, v), CALX_ETYPE);
+	calx_select_free(q);
+}
+
 /* One load of the database per dialect, then every question against it. */
-static void thirteen_questions_answered_as_the_clients_answer(void **state)
+static void fourteen_questions_answered_as_the_clients_answer(void **state)
 {
 	static void (*const questions[])(void **) = {
 		revenue_by_country, employees_and_managers, tracks_per_genre, customers_without_opera,
 		playlists_with_a_track, best_sellers_of_the_first_albums, length_per_media_type,
 		customers_per_support_rep, artists_with_many_albums, invoices_above_average,
 		playlists_and_their_sizes, countries_starting_with_b, billing_cities_in_the_usa,
+		months_with_the_highest_sales,
 	};
 	for (size_t i = 0; i < sizeof questions / sizeof questions[0]; i++)
 		questions[i](state);
@@ -299,7 +342,7 @@ static void thirteen_questions_answered_as_the_clients_answer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(thirteen_questions_answered_as_the_clients_answer, chinook_fixture_setup,
+		cmocka_unit_test_setup_teardown(fourteen_questions_answered_as_the_clients_answer, chinook_fixture_setup,
 		                                fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("chinook_questions", tests);

@@ -312,6 +312,26 @@ static void grouped_selects_refuse_what_cannot_work(void **state)
 	calx_select_free(q);
 }
 
+static void a_case_and_a_cast_in_the_select_list_and_group_by(void **state)
+{
+	fixture *fx = *state;
+	/* users per age band: the CASE selected, grouped by and ordered by */
+	calx_select *q = calx_select_new(fx->s, &user_mapper);
+	calx_expr *cols[] = { calx_case(calx_lt(USER_AGE, 30), calx_lit("young"), calx_lit("old")), calx_count_star(),
+		              calx_sum(calx_cast(calx_col(USER_SCORE), CALX_VALUE_INT)) };
+	assert_ok(fx->s, calx_select_exprs(q, cols, 3));
+	calx_group_by(q, calx_case(calx_lt(USER_AGE, 30), calx_lit("young"), calx_lit("old")));
+	calx_order_by_expr(q, calx_count_star(), CALX_DESC);
+	/* scores 1.5, 50, 3 (old) truncate to 1 + 50 + 3; 2.5 and 0.5 (young) to 2 + 0 */
+	expect_rows(fx, q, 3, "told|i3|i54;tyoung|i2|i2");
+	/* cast to a real and to text come back as those kinds on both */
+	q = calx_select_new(fx->s, &user_mapper);
+	calx_expr *two[] = { calx_cast(calx_col(USER_AGE), CALX_VALUE_REAL), calx_cast(calx_col(USER_AGE), CALX_VALUE_TEXT) };
+	assert_ok(fx->s, calx_select_exprs(q, two, 2));
+	calx_where(q, calx_eq(USER_AGE, 41));
+	expect_rows(fx, q, 2, "r41|t41");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +339,8 @@ int main(void)
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(having_and_order_by_an_aggregate, users_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(group_by_an_expression_holding_a_value, users_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_case_and_a_cast_in_the_select_list_and_group_by, users_setup,
+		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(distinct_values, users_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(nulls_first_and_last_on_both, users_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(first_one_or_none_and_scalar, users_setup, fixture_teardown),

@@ -264,6 +264,67 @@ static void what_cannot_work_is_refused_before_the_server(void **state)
 	calx_expr_free(calx_between(USER_NAME, "a", "b"));
 }
 
+static void casts_truncate_and_convert_alike_on_both(void **state)
+{
+	fixture *fx = *state;
+	/* scores 1.5, 2.5, 50, 0.5, 3: truncated toward zero (PostgreSQL alone would round 1.5 and 2.5 to 2) */
+	expect(fx, calx_cmp(CALX_OP_EQ, calx_cast(calx_col(USER_SCORE), CALX_VALUE_INT), calx_lit(2)), "BOB");
+	expect(fx, calx_cmp(CALX_OP_EQ, calx_cast(calx_col(USER_SCORE), CALX_VALUE_INT), calx_lit(0)), "dave");
+	/* an integer as text, concatenated */
+	expect(fx, calx_cmp(CALX_OP_EQ, calx_concat(calx_cast(calx_col(USER_AGE), CALX_VALUE_TEXT), calx_lit("!")),
+	                    calx_lit("25!")),
+	       "BOB,dave");
+	/* an integer as a real: 25 / 2 is 12.5, not 12 */
+	expect(fx, calx_cmp(CALX_OP_GT, calx_div(calx_cast(calx_col(USER_AGE), CALX_VALUE_REAL), calx_lit(2)),
+	                    calx_lit(12.4)),
+	       "100% Real,Alice,BOB,carol,dave");
+	expect(fx, calx_cmp(CALX_OP_GT, calx_div(calx_col(USER_AGE), calx_lit(2)), calx_lit(12.4)), "100% Real,Alice,carol");
+	expect(fx, calx_cmp(CALX_OP_EQ, calx_cast(calx_col(USER_AGE), CALX_VALUE_NUMERIC), calx_lit(41)), "carol");
+	/* what the dialects would do differently, or cannot do, is refused */
+	refused(fx, calx_cmp(CALX_OP_EQ, calx_cast(calx_col(USER_NAME), CALX_VALUE_INT), calx_lit(1)), CALX_ETYPE,
+	        "leading digits");
+	refused(fx, calx_cmp(CALX_OP_EQ, calx_cast(calx_col(USER_AGE), CALX_VALUE_BLOB), calx_lit(1)), CALX_EINVAL,
+	        "calx_cast to a kind");
+	refused(fx, calx_cmp(CALX_OP_EQ, calx_cast(calx_col(USER_AGE), CALX_VALUE_TEXT), calx_lit(25)), CALX_ETYPE,
+	        "text compared with a number");
+	refused(fx, calx_cast(calx_col(USER_AGE), CALX_VALUE_INT), CALX_EINVAL, "where a condition was expected");
+}
+
+static void cases_choose_a_value_per_row(void **state)
+{
+	fixture *fx = *state;
+	expect(fx, calx_cmp(CALX_OP_EQ, calx_case(calx_lt(USER_AGE, 30), calx_lit("young"), calx_lit("old")),
+	                    calx_lit("young")),
+	       "BOB,dave");
+	/* a chain is one CASE with a WHEN per link */
+	calx_expr *band = calx_case(calx_lt(USER_AGE, 30), calx_lit(1),
+	                            calx_case(calx_lt(USER_AGE, 50), calx_lit(2), calx_lit(3)));
+	expect(fx, calx_cmp(CALX_OP_EQ, band, calx_lit(2)), "Alice,carol");
+	/* no ELSE: NULL, which equals nothing */
+	expect(fx, calx_cmp(CALX_OP_EQ,
+	                    calx_case(calx_gt(USER_AGE, 40), calx_col(USER_NOTE), calx_value_expr(calx_value_null())),
+	                    calx_lit("carol")),
+	       "carol");
+	/* numbers mix: an integer and a real give a real */
+	expect(fx, calx_cmp(CALX_OP_GT, calx_case(calx_is_null(USER_NOTE), calx_col(USER_SCORE), calx_lit(0)),
+	                    calx_lit(2.9)),
+	       "100% Real");
+	/* a long chain is no deeper than one CASE */
+	calx_expr *chain = calx_lit(0);
+	for (int i = 0; i < 2000; i++)
+		chain = calx_case(calx_eq(USER_AGE, 1000 + i), calx_lit(i), chain);
+	expect(fx, calx_cmp(CALX_OP_EQ, chain, calx_lit(0)), "100% Real,Alice,BOB,carol,dave");
+	refused(fx, calx_cmp(CALX_OP_EQ, calx_case(calx_lt(USER_AGE, 30), calx_lit(1), calx_lit("x")), calx_lit(1)),
+	        CALX_ETYPE, "a CASE whose values are a number and text");
+	refused(fx, calx_cmp(CALX_OP_EQ, calx_case(calx_col(USER_AGE), calx_lit(1), calx_lit(2)), calx_lit(1)),
+	        CALX_EINVAL, "where a condition was expected");
+	refused(fx, calx_case(calx_lt(USER_AGE, 30), calx_lit(1), calx_lit(2)), CALX_EINVAL,
+	        "where a condition was expected");
+	calx_expr_free(calx_case(calx_lt(USER_AGE, 30), calx_lit("a"), calx_case(calx_lt(USER_AGE, 3), calx_lit("b"),
+	                                                                         calx_lit("c"))));
+	assert_null(calx_case(calx_lt(USER_AGE, 30), calx_lit("a"), NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +335,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(columns_against_columns_and_values, users_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(what_cannot_work_is_refused_before_the_server, users_setup,
 		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(casts_truncate_and_convert_alike_on_both, users_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(cases_choose_a_value_per_row, users_setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("select_expr", tests);
 }

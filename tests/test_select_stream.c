@@ -5,9 +5,13 @@
  * 2,500 users read 1,000 at a time; gets and whole selects between the
  * FETCHes; two streams at once; a stream freed half way (its cursor
  * closed, the slot used again); calx_select_all and a limit within one
- * batch as one statement; calx_select_yield_per refused at 0.
+ * batch as one statement; calx_select_yield_per refused at 0; objects
+ * let go as the loop moves on (calx_select_release_passed), the library's
+ * peak heap a fraction of holding them, changed, deleted and kept objects
+ * staying.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "helpers.h"
 
@@ -183,6 +187,145 @@ static void a_stream_ends_with_its_transaction(void **state)
 	calx_select_free(q);
 }
 
+/* The library's live heap bytes, through its allocator hook (calx/alloc.h). */
+typedef struct counted {
+	size_t live, peak;
+} counted;
+
+#define COUNT_HDR 16
+
+static void *counting_alloc(void *payload, void *ptr, size_t size)
+{
+	counted *c = payload;
+	size_t old = 0;
+	unsigned char *base = NULL;
+	if (ptr) {
+		base = (unsigned char *)ptr - COUNT_HDR;
+		memcpy(&old, base, sizeof old);
+	}
+	if (size == 0) {
+		free(base);
+		c->live -= old;
+		return NULL;
+	}
+	unsigned char *p = realloc(base, size + COUNT_HDR);
+	if (!p)
+		return NULL;
+	memcpy(p, &size, sizeof size);
+	c->live = c->live - old + size;
+	if (c->live > c->peak)
+		c->peak = c->live;
+	return p + COUNT_HDR;
+}
+
+/* Peak live bytes of a session streaming every user, let go (release) or held; the rows' check in *sum. */
+static size_t stream_peak(fixture *fx, bool release, long *sum)
+{
+	static counted cnt;
+	char url[600];
+	if (ON_SQLITE(fx))
+		snprintf(url, sizeof url, "sqlite:%s", fx->path);
+	else
+		snprintf(url, sizeof url, "%s", getenv("CALX_TEST_POSTGRESQL_URL"));
+	/* an engine, registry and session of their own, under the counting hook from the start */
+	cnt = (counted){ 0, 0 };
+	calx_set_allocator(counting_alloc, &cnt);
+	calx_engine *eng;
+	calx_registry *reg;
+	calx_session *s;
+	assert_int_equal(calx_engine_open(&eng, url), CALX_OK);
+	assert_int_equal(calx_registry_open(&reg, &shop_schema, NULL), CALX_OK);
+	assert_int_equal(calx_session_open(&s, eng, reg), CALX_OK);
+	size_t base = cnt.live;
+	cnt.peak = base;
+	calx_select *q = calx_select_new(s, &user_mapper);
+	assert_non_null(q);
+	calx_select_yield_per(q, 100);
+	if (release)
+		calx_select_release_passed(q);
+	struct user *u;
+	int rc;
+	*sum = 0;
+	while ((rc = calx_select_next(q, (void **)&u)) == CALX_ROW)
+		*sum += u->age + (long)strlen(u->name);
+	assert_calx(s, rc, CALX_DONE);
+	if (release)
+		assert_int_equal(calx_select_released(q), USERS);
+	calx_select_free(q);
+	calx_session_free(s);
+	calx_registry_free(reg);
+	calx_engine_free(eng);
+	calx_set_allocator(NULL, NULL);
+	assert_int_equal(cnt.live, 0);
+	return cnt.peak - base;
+}
+
+static void objects_let_go_keep_memory_bounded(void **state)
+{
+	fixture *fx = *state;
+	long held_sum, let_go_sum;
+	size_t held = stream_peak(fx, false, &held_sum), let_go = stream_peak(fx, true, &let_go_sum);
+	print_message("streaming %d users: peak %zu bytes held, %zu let go 100 at a time\n", USERS, held, let_go);
+	assert_int_equal(held_sum, let_go_sum);
+	/* 2,500 objects against about one batch of 100 (plus the statement, the caches and the cursor's rows) */
+	assert_true(let_go * 3 < held);
+}
+
+static void changed_deleted_and_kept_objects_stay(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fixture_session(fx);
+	calx_select *q = calx_select_new(s, &user_mapper);
+	calx_order_by(q, USER_AGE, CALX_ASC);
+	calx_select_yield_per(q, 1000);
+	calx_select_release_passed(q);
+	struct user *u, *changed = NULL, *kept = NULL, *gone = NULL;
+	int64_t passed_id = 0;
+	int rc;
+	while ((rc = calx_select_next(q, (void **)&u)) == CALX_ROW) {
+		if (u->age == 10) {
+			u->score = 99;
+			changed = u;
+		} else if (u->age == 20) {
+			assert_ok(s, calx_select_keep(q, u));
+			kept = u;
+		} else if (u->age == 1500) {
+			assert_ok(s, calx_session_delete(s, u));
+			gone = u;
+		} else if (u->age == 5) {
+			passed_id = u->id;
+		}
+	}
+	assert_calx(s, rc, CALX_DONE);
+	assert_int_equal(calx_select_released(q), USERS - 3);
+	calx_select_free(q);
+	/* what stayed is the session's, as it was */
+	assert_string_equal(kept->name, "u0020");
+	void *again;
+	uint64_t before = fixture_statements(s);
+	assert_ok(s, calx_session_get(s, &user_mapper, calx_value_int(kept->id), &again));
+	assert_ptr_equal(again, kept);
+	assert_int_equal(fixture_statements(s), before);
+	/* one let go is not: a get loads the row again */
+	assert_ok(s, calx_session_get(s, &user_mapper, calx_value_int(passed_id), &again));
+	assert_int_equal(((struct user *)again)->age, 5);
+	assert_true(fixture_statements(s) > before);
+	/* the change and the delete are written by the commit */
+	assert_ok(s, calx_session_commit(s));
+	calx_session *check = fixture_session(fx);
+	struct user *c;
+	assert_ok(check, user_get(check, changed->id, &c));
+	assert_true(c->score == 99);
+	assert_calx(check, user_get(check, gone->id, &c), CALX_ENOTFOUND);
+	calx_session_free(check);
+	calx_session_free(s);
+	/* asked after the select ran */
+	q = calx_select_new(fx->s, &user_mapper);
+	assert_calx(fx->s, calx_select_next(q, (void **)&u), CALX_ROW);
+	calx_select_release_passed(q);
+	calx_select_free(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +335,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_stream_freed_half_way_closes_its_cursor, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(whole_reads_take_one_statement, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_stream_ends_with_its_transaction, stream_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(objects_let_go_keep_memory_bounded, stream_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(changed_deleted_and_kept_objects_stay, stream_setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("select_stream", tests);
 }

@@ -1,5 +1,7 @@
 /*
- * UNION and UNION ALL (tests/models/query.h), on SQLite and PostgreSQL:
+ * UNION and UNION ALL, INTERSECT and EXCEPT with and without ALL
+ * (PostgreSQL; refused on SQLite), set operations inside IN, EXISTS and
+ * FROM (calx_select_from_set) (tests/models/query.h), on SQLite and PostgreSQL:
  * duplicates dropped or kept, selects of two tables with the union's own
  * ORDER BY, LIMIT and OFFSET, operands that are paged themselves, nested
  * unions, calx_select_scalar over a union; and the refusals: a select of
@@ -172,22 +174,179 @@ static void unions_refuse_what_cannot_work(void **state)
 
 	u = calx_union(lengths(fx, 0, 100), lengths(fx, 0, 100), true);
 	calx_where(u, calx_gt(Q_TRACK_MS, 0));
-	refused(fx, u, CALX_EINVAL, "a union takes calx_order_by, calx_limit and calx_offset");
+	refused(fx, u, CALX_EINVAL, "a set operation (union, intersect, except) takes calx_order_by, calx_limit");
 
 	u = calx_union(lengths(fx, 0, 100), lengths(fx, 0, 100), true);
 	calx_order_by(u, Q_TRACK_NAME, CALX_ASC);
 	refused(fx, u, CALX_EINVAL, "an order_by item must be one of its first select's values");
 
-	/* a union inside another select */
-	calx_select *q = calx_select_new(fx->s, &q_track_mapper);
-	calx_where(q, calx_in_select(Q_TRACK_MS, calx_union(lengths(fx, 0, 100), lengths(fx, 0, 100), true)));
-	assert_calx(fx->s, calx_select_next(q, &obj), CALX_EINVAL);
-	assert_non_null(strstr(calx_session_errmsg(fx->s), "a union inside another select"));
-	calx_select_free(q);
-
 	/* NULL operands: NULL, the other freed (the leak checker sees it) */
 	assert_null(calx_union(NULL, lengths(fx, 0, 100), true));
 	assert_null(calx_union(lengths(fx, 0, 100), NULL, false));
+}
+
+static void intersect_and_except_and_their_all_forms(void **state)
+{
+	fixture *fx = *state;
+	calx_select *u = calx_intersect(lengths(fx, 0, 300), lengths(fx, 200, 1000), false);
+	calx_order_by(u, Q_TRACK_MS, CALX_ASC);
+	assert_string_equal(ints(fx, u, 1), "200,300");
+	u = calx_except(lengths(fx, 0, 1000), lengths(fx, 200, 300), false);
+	calx_order_by(u, Q_TRACK_MS, CALX_ASC);
+	assert_string_equal(ints(fx, u, 1), "100,400");
+	/* mixed: (a UNION ALL b) EXCEPT c, then that INTERSECT d; PostgreSQL ranks INTERSECT first: the tree holds */
+	u = calx_intersect(calx_except(calx_union(lengths(fx, 0, 100), lengths(fx, 400, 400), true),
+	                               lengths(fx, 400, 400), false),
+	                   lengths(fx, 0, 1000), false);
+	assert_string_equal(ints(fx, u, 1), "100");
+	/* with ALL, duplicates count: {100, 200, 200, 300, 400} against {200, 200} and {200} */
+	calx_select *dup = calx_union(lengths(fx, 0, 200), lengths(fx, 200, 1000), true);
+	u = calx_intersect(dup, calx_union(lengths(fx, 200, 200), lengths(fx, 200, 200), true), true);
+	calx_order_by(u, Q_TRACK_MS, CALX_ASC);
+	if (ON_POSTGRESQL(fx)) {
+		assert_string_equal(ints(fx, u, 1), "200,200");
+	} else {
+		/* SQLite has no INTERSECT ALL: refused, never run as INTERSECT */
+		refused(fx, u, CALX_EINVAL, "SQLite has INTERSECT (no ALL)");
+	}
+	u = calx_except(calx_union(lengths(fx, 0, 200), lengths(fx, 200, 1000), true), lengths(fx, 200, 200), true);
+	calx_order_by(u, Q_TRACK_MS, CALX_ASC);
+	if (ON_POSTGRESQL(fx))
+		assert_string_equal(ints(fx, u, 1), "100,200,300,400");
+	else
+		refused(fx, u, CALX_EINVAL, "SQLite has EXCEPT (no ALL)");
+	/* without ALL, the same duplicates go */
+	u = calx_except(calx_union(lengths(fx, 0, 200), lengths(fx, 200, 1000), true), lengths(fx, 200, 200), false);
+	calx_order_by(u, Q_TRACK_MS, CALX_ASC);
+	assert_string_equal(ints(fx, u, 1), "100,300,400");
+	refused(fx, calx_except(lengths(fx, 0, 100), calx_select_new(fx->s, &q_track_mapper), false), CALX_EINVAL,
+	        "calx_except: its second select is a select of objects");
+}
+
+/* Names of the tracks q selects, in name order, comma separated; q freed. */
+static const char *track_names(fixture *fx, calx_select *q)
+{
+	static char out[128];
+	out[0] = '\0';
+	calx_order_by(q, Q_TRACK_NAME, CALX_ASC);
+	void **rows;
+	size_t n;
+	assert_ok(fx->s, calx_select_all(q, &rows, &n));
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(out);
+		snprintf(out + len, sizeof out - len, "%s%s", i ? "," : "", ((struct q_track *)rows[i])->name);
+	}
+	calx_select_free(q);
+	return out;
+}
+
+static void set_operations_as_subqueries(void **state)
+{
+	fixture *fx = *state;
+	/* tracks whose length is in (100 UNION 400): a, d */
+	calx_select *q = calx_select_new(fx->s, &q_track_mapper);
+	calx_where(q, calx_in_select(Q_TRACK_MS, calx_union(lengths(fx, 0, 100), lengths(fx, 400, 400), false)));
+	assert_string_equal(track_names(fx, q), "a,d");
+	q = calx_select_new(fx->s, &q_track_mapper);
+	calx_where(q, calx_not_in_select(Q_TRACK_MS, calx_except(lengths(fx, 0, 1000), lengths(fx, 200, 300), false)));
+	assert_string_equal(track_names(fx, q), "b,c");
+	/* correlated: tracks with an album whose id is in (the track's album UNION 99) */
+	q = calx_select_new(fx->s, &q_track_mapper);
+	calx_select *mine = calx_select_new(fx->s, &q_album_mapper), *none = calx_select_new(fx->s, &q_album_mapper);
+	calx_expr *id1[] = { calx_col(Q_ALBUM_ID) }, *id2[] = { calx_col(Q_ALBUM_ID) };
+	assert_ok(fx->s, calx_select_exprs(mine, id1, 1));
+	assert_ok(fx->s, calx_select_exprs(none, id2, 1));
+	calx_where(mine, calx_cmp(CALX_OP_EQ, calx_col(Q_ALBUM_ID), calx_col(Q_TRACK_ALBUM_ID)));
+	calx_where(none, calx_eq(Q_ALBUM_ID, 99));
+	calx_where(q, calx_and(calx_exists(calx_union(mine, none, false)), calx_lt(Q_TRACK_MS, 300)));
+	assert_string_equal(track_names(fx, q), "a,b");
+	/* a union of a value per track and per album, one more than they need: refused */
+	q = calx_select_new(fx->s, &q_track_mapper);
+	calx_select *two = calx_select_new(fx->s, &q_track_mapper);
+	calx_expr *e2[] = { calx_col(Q_TRACK_MS), calx_col(Q_TRACK_ID) };
+	assert_ok(fx->s, calx_select_exprs(two, e2, 2));
+	calx_select *two_b = calx_select_new(fx->s, &q_track_mapper);
+	calx_expr *e2b[] = { calx_col(Q_TRACK_MS), calx_col(Q_TRACK_ID) };
+	assert_ok(fx->s, calx_select_exprs(two_b, e2b, 2));
+	calx_where(q, calx_in_select(Q_TRACK_MS, calx_union(two, two_b, false)));
+	void *obj;
+	assert_calx(fx->s, calx_select_next(q, &obj), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "selects one value"));
+	calx_select_free(q);
+}
+
+/* Album ids of tracks (1, 1, 2, 3) UNION ALL album ids (1, 2, 3). */
+static calx_select *album_ids(fixture *fx)
+{
+	calx_select *a = calx_select_new(fx->s, &q_track_mapper), *b = calx_select_new(fx->s, &q_album_mapper);
+	calx_expr *ea[] = { calx_col(Q_TRACK_ALBUM_ID) }, *eb[] = { calx_col(Q_ALBUM_ID) };
+	assert_ok(fx->s, calx_select_exprs(a, ea, 1));
+	assert_ok(fx->s, calx_select_exprs(b, eb, 1));
+	return calx_union(a, b, true);
+}
+
+static void a_select_over_a_set_operation_in_from(void **state)
+{
+	fixture *fx = *state;
+	/* SELECT c1, count(*) FROM (... UNION ALL ...) GROUP BY c1 ORDER BY c1 */
+	calx_select *q = calx_select_from_set(album_ids(fx));
+	assert_non_null(q);
+	calx_expr *cols[] = { calx_set_col(q, 0), calx_count_star() };
+	assert_ok(fx->s, calx_select_exprs(q, cols, 2));
+	calx_group_by(q, calx_set_col(q, 0));
+	calx_order_by_expr(q, calx_set_col(q, 0), CALX_ASC);
+	calx_value v[2];
+	char got[64] = "";
+	int rc;
+	while ((rc = calx_select_next_values(q, v)) == CALX_ROW) {
+		size_t len = strlen(got);
+		snprintf(got + len, sizeof got - len, "%s%lld|%lld", len ? "," : "", (long long)v[0].u.i, (long long)v[1].u.i);
+	}
+	assert_calx(fx->s, rc, CALX_DONE);
+	assert_string_equal(got, "1|3,2|2,3|2");
+	calx_select_free(q);
+	/* a where on its values, and a scalar: the sum of the ids above 1 */
+	q = calx_select_from_set(album_ids(fx));
+	calx_expr *sum[] = { calx_sum(calx_set_col(q, 0)) };
+	assert_ok(fx->s, calx_select_exprs(q, sum, 1));
+	calx_where(q, calx_cmp(CALX_OP_GT, calx_set_col(q, 0), calx_lit(1)));
+	calx_value total;
+	assert_ok(fx->s, calx_select_scalar(q, &total));
+	assert_int_equal(total.kind, CALX_VALUE_INT);
+	assert_int_equal(total.u.i, 10);
+	calx_select_free(q);
+	/* an intersect in FROM, its values' kinds known: text compared with a number is refused */
+	q = calx_select_from_set(calx_intersect(lengths(fx, 0, 300), lengths(fx, 200, 1000), false));
+	calx_expr *c[] = { calx_count_star() };
+	assert_ok(fx->s, calx_select_exprs(q, c, 1));
+	assert_ok(fx->s, calx_select_scalar(q, &total));
+	assert_int_equal(total.u.i, 2);
+	calx_select_free(q);
+	q = calx_select_from_set(album_ids(fx));
+	calx_expr *c2[] = { calx_count_star() };
+	assert_ok(fx->s, calx_select_exprs(q, c2, 1));
+	calx_where(q, calx_cmp(CALX_OP_EQ, calx_set_col(q, 0), calx_lit("x")));
+	refused(fx, q, CALX_ETYPE, "compared with");
+	/* what it cannot be */
+	q = calx_select_from_set(album_ids(fx));
+	calx_expr *beyond[] = { calx_set_col(q, 1) };
+	assert_ok(fx->s, calx_select_exprs(q, beyond, 1));
+	refused(fx, q, CALX_EINVAL, "beyond the values");
+	q = calx_select_from_set(album_ids(fx));
+	calx_expr *named[] = { calx_col(Q_TRACK_MS) };
+	assert_ok(fx->s, calx_select_exprs(q, named, 1));
+	refused(fx, q, CALX_EINVAL, "is not a column");
+	q = calx_select_from_set(album_ids(fx));
+	refused(fx, q, CALX_EINVAL, "calx_select_exprs");
+	q = calx_select_from_set(calx_select_new(fx->s, &q_track_mapper));
+	calx_expr *c3[] = { calx_count_star() };
+	assert_ok(fx->s, calx_select_exprs(q, c3, 1));
+	refused(fx, q, CALX_EINVAL, "of a select of objects");
+	calx_select *plain = calx_select_new(fx->s, &q_track_mapper);
+	calx_expr *e4[] = { calx_set_col(plain, 0), calx_col(Q_TRACK_MS) };
+	assert_ok(fx->s, calx_select_exprs(plain, e4, 2));
+	refused(fx, plain, CALX_EINVAL, "not over a set operation");
+	assert_null(calx_select_from_set(NULL));
 }
 
 int main(void)
@@ -198,6 +357,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(union_of_two_tables_ordered_by_its_values, music_store_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(paged_operands_nested_unions_and_a_scalar, music_store_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(unions_refuse_what_cannot_work, music_store_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(intersect_and_except_and_their_all_forms, music_store_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(set_operations_as_subqueries, music_store_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_select_over_a_set_operation_in_from, music_store_setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("select_union", tests);
 }

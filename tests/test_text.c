@@ -6,7 +6,9 @@
  * it were written into the text kept a value, a statement run for its
  * effect after the session's autoflush; and the refusals, before anything
  * is sent: a name not bound, a name the text does not have, the dialects'
- * own placeholders.
+ * own placeholders; rows onto a mapped struct by column name, through
+ * the identity map (an unknown, a doubled or a missing column refused);
+ * rows of declared kinds, converted where nothing is lost.
  */
 #include <stdio.h>
 #include <string.h>
@@ -141,12 +143,128 @@ static void refused_before_sending(void **state)
 	refused(fx, calx_text(fx->s, NULL), CALX_EINVAL, "the SQL text is NULL");
 }
 
+static void count_traced(void *ctx, const calx_trace_event *ev)
+{
+	(void)ev;
+	++*(int *)ctx;
+}
+
+static void rows_onto_a_mapped_struct(void **state)
+{
+	int traced = 0;
+	fixture *fx = *state;
+	/* the identity map: Alpha, loaded by a get first, comes back as the same object, with its unflushed change */
+	void *got;
+	assert_ok(fx->s, calx_session_get(fx->s, &q_artist_mapper, calx_value_int(1), &got));
+	struct q_artist *alpha = got;
+	snprintf(alpha->name, sizeof alpha->name, "Alpha!");
+	calx_session_set_autoflush(fx->s, false);
+	calx_text_query *t = calx_text(fx->s, "SELECT name, id FROM q_artists WHERE id <= :top ORDER BY id");
+	assert_ok(fx->s, calx_text_bind(t, "top", calx_v(2)));
+	struct q_artist *a;
+	assert_calx(fx->s, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_ROW);
+	assert_ptr_equal(a, alpha);
+	assert_string_equal(a->name, "Alpha!");
+	assert_calx(fx->s, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_ROW);
+	assert_int_equal(a->id, 2);
+	assert_string_equal(a->name, "Beta");
+	assert_calx(fx->s, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_DONE);
+	assert_null(a);
+	calx_text_free(t);
+	/* SELECT *, and names in another case and renamed by AS */
+	t = calx_text(fx->s, "SELECT * FROM q_artists WHERE id = 3");
+	assert_calx(fx->s, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_ROW);
+	assert_string_equal(a->name, "Gamma");
+	calx_text_free(t);
+	t = calx_text(fx->s, "SELECT id AS \"ID\", upper(name) AS name FROM q_artists WHERE id = 3");
+	assert_calx(fx->s, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_ROW);
+	assert_string_equal(a->name, "Gamma");      /* the session's object wins, as for a select */
+	calx_text_free(t);
+	/* columns that do not fit the struct */
+	t = calx_text(fx->s, "SELECT id, name, 1 AS extra FROM q_artists");
+	assert_calx(fx->s, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "the text's column \"extra\" is no column of table"));
+	calx_text_free(t);
+	t = calx_text(fx->s, "SELECT id FROM q_artists");
+	assert_calx(fx->s, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "column \"name\" is missing from the text's rows"));
+	calx_text_free(t);
+	t = calx_text(fx->s, "SELECT id, name, id FROM q_artists");
+	assert_calx(fx->s, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "has column \"id\" twice"));
+	calx_text_free(t);
+	/* through a traced connection (a wrapped dialect) the names come through too */
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+	assert_int_equal(calx_engine_set_trace(fx->eng, count_traced, &traced, 0), CALX_OK);
+	calx_session *traced_s = fixture_session(fx);
+	t = calx_text(traced_s, "SELECT id, name FROM q_artists WHERE id = 1");
+	assert_calx(traced_s, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_ROW);
+	assert_string_equal(a->name, "Alpha");     /* the change was rolled back, never flushed */
+	calx_text_free(t);
+	calx_session_free(traced_s);
+	assert_int_equal(calx_engine_set_trace(fx->eng, NULL, NULL, 0), CALX_OK);
+	assert_true(traced > 0);
+	/* a row of a key the session does not hold becomes a new persistent object */
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+	calx_session *other = fixture_session(fx);
+	t = calx_text(other, "SELECT id, name FROM q_artists WHERE id = 2");
+	assert_calx(other, calx_text_next_object(t, &q_artist_mapper, (void **)&a), CALX_ROW);
+	void *again;
+	assert_ok(other, calx_session_get(other, &q_artist_mapper, calx_value_int(2), &again));
+	assert_ptr_equal(again, a);
+	calx_text_free(t);
+	calx_session_free(other);
+}
+
+static void rows_of_declared_kinds(void **state)
+{
+	fixture *fx = *state;
+	/* sum of integers: SQLite an INTEGER, PostgreSQL a NUMERIC; asked as an integer, a real and decimal text */
+	calx_text_query *t = calx_text(fx->s, "SELECT sum(id), sum(id), sum(id), max(name), count(*) * 2 FROM q_artists");
+	const calx_value_kind kinds[] = { CALX_VALUE_INT, CALX_VALUE_REAL, CALX_VALUE_NUMERIC, CALX_VALUE_TEXT,
+		                          CALX_VALUE_REAL };
+	calx_value v[5];
+	assert_calx(fx->s, calx_text_next_typed(t, kinds, v, 5), CALX_ROW);
+	assert_int_equal(v[0].kind, CALX_VALUE_INT);
+	assert_int_equal(v[0].u.i, 6);
+	assert_int_equal(v[1].kind, CALX_VALUE_REAL);
+	assert_true(v[1].u.d == 6.0);
+	assert_int_equal(v[2].kind, CALX_VALUE_NUMERIC);
+	assert_int_equal(v[2].u.s.n, 1);
+	assert_memory_equal(v[2].u.s.p, "6", 1);
+	assert_int_equal(v[3].kind, CALX_VALUE_TEXT);
+	assert_int_equal(v[4].kind, CALX_VALUE_REAL);
+	assert_true(v[4].u.d == 6.0);
+	assert_calx(fx->s, calx_text_next_typed(t, kinds, v, 5), CALX_DONE);
+	calx_text_free(t);
+	/* NULL stays NULL */
+	t = calx_text(fx->s, "SELECT max(id) FROM q_artists WHERE id > 100");
+	assert_calx(fx->s, calx_text_next_typed(t, kinds, v, 1), CALX_ROW);
+	assert_int_equal(v[0].kind, CALX_VALUE_NULL);
+	calx_text_free(t);
+	/* what would lose something, or is not the count declared */
+	t = calx_text(fx->s, "SELECT name FROM q_artists");
+	assert_calx(fx->s, calx_text_next_typed(t, kinds, v, 1), CALX_ETYPE);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "column 1 (\"name\") is text, not an integer"));
+	calx_text_free(t);
+	t = calx_text(fx->s, "SELECT CAST(id AS float8) / 4 AS q FROM q_artists WHERE id = 1");
+	assert_calx(fx->s, calx_text_next_typed(t, kinds, v, 1), CALX_ETYPE);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "is a real, not an integer"));
+	calx_text_free(t);
+	t = calx_text(fx->s, "SELECT id, name FROM q_artists");
+	assert_calx(fx->s, calx_text_next_typed(t, kinds, v, 1), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "have 2 columns, 1 declared"));
+	calx_text_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(named_parameters_bound_by_name, text_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_statement_for_its_effect_after_autoflush, text_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(refused_before_sending, text_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(rows_onto_a_mapped_struct, text_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(rows_of_declared_kinds, text_setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("text", tests);
 }

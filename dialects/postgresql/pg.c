@@ -256,6 +256,11 @@ static unsigned pg_column_count(calx_stmt *st)
 	return st->res ? (unsigned)PQnfields(st->res) : 0;
 }
 
+static const char *pg_column_name(calx_stmt *st, unsigned idx)
+{
+	return st->res && (int)idx < PQnfields(st->res) ? PQfname(st->res, (int)idx) : NULL;
+}
+
 static void pg_reset(calx_stmt *st)
 {
 	PQclear(st->res);
@@ -320,6 +325,7 @@ const calx_dialect calx_postgresql_dialect = {
 	.bind = calx__pg_bind,
 	.step = pg_step,
 	.column_count = pg_column_count,
+	.column_name = pg_column_name,
 	.column = calx__pg_column,
 	.reset = pg_reset,
 	.finalize = pg_finalize,

@@ -354,6 +354,11 @@ static unsigned sq_column_count(calx_stmt *st)
 	return (unsigned)sqlite3_column_count(st->st);
 }
 
+static const char *sq_column_name(calx_stmt *st, unsigned idx)
+{
+	return (int)idx < sqlite3_column_count(st->st) ? sqlite3_column_name(st->st, (int)idx) : NULL;
+}
+
 static void sq_column(calx_stmt *st, unsigned idx, calx_value *out)
 {
 	/*
@@ -466,6 +471,7 @@ const calx_dialect calx_sqlite_dialect = {
 	.bind = sq_bind,
 	.step = sq_step,
 	.column_count = sq_column_count,
+	.column_name = sq_column_name,
 	.column = sq_column,
 	.reset = sq_reset,
 	.finalize = sq_finalize,

@@ -54,8 +54,16 @@ typedef enum calx_op {
 	CALX_OP_ADD, CALX_OP_SUB, CALX_OP_MUL, CALX_OP_DIV, CALX_OP_CONCAT,
 	CALX_OP_LOWER, CALX_OP_UPPER, CALX_OP_LENGTH, CALX_OP_COALESCE,
 	CALX_OP_COUNT_STAR, CALX_OP_COUNT, CALX_OP_SUM, CALX_OP_AVG, CALX_OP_MIN, CALX_OP_MAX,
-	CALX_OP_SUBQUERY, CALX_OP_EXISTS, CALX_OP_IN_SELECT, CALX_OP_NOT_IN_SELECT, CALX_OP_ANY, CALX_OP_HAS
+	CALX_OP_SUBQUERY, CALX_OP_EXISTS, CALX_OP_IN_SELECT, CALX_OP_NOT_IN_SELECT, CALX_OP_ANY, CALX_OP_HAS,
+	/* since casts and cases (calx_cast and after) */
+	CALX_OP_CAST, CALX_OP_CASE, CALX_OP_WHEN, CALX_OP_EXTRACT,
+	CALX_OP_SET_COLUMN              /* calx_set_col: a value of a derived table (calx_select_from_set) */
 } calx_op;
+
+/* The parts calx_extract takes out of a date or timestamp column. */
+typedef enum calx_date_part {
+	CALX_YEAR = 1, CALX_MONTH, CALX_DAY, CALX_HOUR, CALX_MINUTE, CALX_SECOND
+} calx_date_part;
 
 /* NULL if memory ran out (the error is kept on the session). */
 calx_select *calx_select_new(calx_session *s, const calx_mapper_desc *m);
@@ -119,6 +127,32 @@ void calx_distinct(calx_select *q);
  * SQLite steps rows one at a time anyway. SQLAlchemy's yield_per.
  */
 void calx_select_yield_per(calx_select *q, size_t n);
+/*
+ * Streamed objects let go as the loop moves on: after
+ * calx_select_release_passed(q), a select of objects read with
+ * calx_select_next releases, a batch at a time (calx_select_yield_per's
+ * n rows, 1000 by default), the objects the loop has moved past -- when
+ * it asks for the first row of the next batch, when the rows run out,
+ * and at calx_select_free -- so a loop over any number of rows holds
+ * about one batch of objects (500,000 rows: README, "Performance"). An
+ * object stays in the session (in the identity map, its memory kept) when
+ * the program changed it (a flush would write it), deleted it, or it was
+ * expired, written by a flush or has a relationship loaded since; and
+ * when the program called calx_select_keep(q, obj) for it. The others
+ * leave the identity map and the session, and their memory (the struct,
+ * its strings) is freed or used again: the program must not touch an
+ * object it did not keep once the loop has moved past its batch. A batch
+ * with one object staying is kept whole (its memory goes with the
+ * session). A row whose key the session already held gives the session's
+ * object, which is never let go. Rows of values, selects that load
+ * relationships select-in or joined, and the whole reads (calx_select_all,
+ * _one, _first, ...) release nothing. calx_select_released(q): how many
+ * objects were let go so far. Calling it after the select ran is
+ * CALX_EINVAL when it next runs.
+ */
+void calx_select_release_passed(calx_select *q);
+int calx_select_keep(calx_select *q, void *obj);
+uint64_t calx_select_released(const calx_select *q);
 void calx_order_by_expr(calx_select *q, calx_expr *e, calx_order dir);
 int calx_select_exprs(calx_select *q, calx_expr *const *exprs, size_t n);
 void calx_group_by(calx_select *q, calx_expr *e);
@@ -285,6 +319,36 @@ calx_expr *calx_length(calx_expr *a);
 calx_expr *calx_coalesce(calx_expr *a, calx_expr *b);
 
 /*
+ * Casts, cases and date parts (value expressions, owned as the others):
+ * - calx_cast(x, kind): CAST(x AS type) to a calx kind: CALX_VALUE_INT
+ *   (bigint), CALX_VALUE_REAL (float8), CALX_VALUE_NUMERIC (numeric) or
+ *   CALX_VALUE_TEXT (text). A number casts to any of them; text only to
+ *   text (PostgreSQL fails the statement on text that is no number, and
+ *   SQLite reads its leading digits: no cast from text to a number is
+ *   taken, CALX_ETYPE); bytes to nothing (CALX_ETYPE); CALX_VALUE_BLOB or
+ *   NULL as the target is CALX_EINVAL. A fraction cast to an integer is
+ *   truncated toward zero on both dialects (sent as CAST(trunc(x) AS
+ *   bigint) on PostgreSQL, which would round).
+ * - calx_case(cond, then, otherwise): CASE WHEN cond THEN then ELSE
+ *   otherwise END. cond is a condition (as for calx_where); then and
+ *   otherwise are values of one kind (numbers mix: an integer and a real
+ *   give a real), else CALX_ETYPE when the select runs. Chain them for
+ *   more branches: calx_case(c1, v1, calx_case(c2, v2, v3)) is sent as one
+ *   CASE WHEN c1 THEN v1 WHEN c2 THEN v2 ELSE v3 END, however long the
+ *   chain. No ELSE: otherwise = calx_value_expr(calx_value_null()).
+ * - calx_extract(part, x): the year, month, day, hour, minute or second
+ *   of x, an integer, where x is a column whose SQL type is a date or a
+ *   timestamp (its declared type, or its variant for the dialect, starts
+ *   with DATE, TIME or TIMESTAMP: DATETIME text on SQLite, TIMESTAMP on
+ *   PostgreSQL); other operands are CALX_ETYPE. Sent as
+ *   CAST(strftime('%m', x) AS bigint) on SQLite and CAST(EXTRACT(MONTH
+ *   FROM x) AS bigint) on PostgreSQL; seconds are whole on both.
+ */
+calx_expr *calx_cast(calx_expr *x, calx_value_kind kind);
+calx_expr *calx_case(calx_expr *cond, calx_expr *then, calx_expr *otherwise);
+calx_expr *calx_extract(calx_date_part part, calx_expr *x);
+
+/*
  * Subqueries: a select inside another's expressions, owned by the
  * expression (do not run or free it yourself). Its columns are looked up
  * in its own tables first, then in the enclosing select's (correlation):
@@ -324,10 +388,37 @@ calx_expr *calx_has(const calx_relationship_desc *rel, calx_expr *cond);
  * select's values (the column, or the same expression) and is written as
  * its position -- calx_limit and calx_offset; calx_where, grouping and
  * joins on the union itself are CALX_EINVAL. Unions nest:
- * calx_union(calx_union(a, b, true), c, false). A union inside another
- * select (calx_subquery, calx_in_select, calx_exists) is CALX_EINVAL.
+ * calx_union(calx_union(a, b, true), c, false).
+ *
+ * calx_intersect(a, b, all) and calx_except(a, b, all) are the same with
+ * INTERSECT (rows in both) and EXCEPT (rows of a not in b), and mix with
+ * unions; PostgreSQL ranks INTERSECT above UNION and EXCEPT, SQLite does
+ * not, so an operand that would read differently is sent as SELECT * FROM
+ * (...): the tree as built is what runs on both. INTERSECT ALL and EXCEPT
+ * ALL (all true: duplicates counted) are PostgreSQL's only: on SQLite the
+ * set operation is CALX_EINVAL when it runs ("SQLite has INTERSECT (no
+ * ALL)"), never quietly turned into the form without ALL.
+ *
+ * A set operation inside another select: calx_in_select(col, u),
+ * calx_subquery(u), calx_exists(u) take it as they take a select of
+ * values (one value for the first two), its selects correlated to the
+ * enclosing one as any subquery's. In FROM: calx_select_from_set(u) is a
+ * new select over u's rows as a derived table, SELECT ... FROM (u) AS
+ * alias, which owns u; calx_set_col(q, i) is u's value i (from 0) there,
+ * of the kind of its first select's value i. Give q its values with
+ * calx_select_exprs (calx_set_col, aggregates, ...) and any where,
+ * grouping, having, order, limit and distinct, then read it with
+ * calx_select_next_values or calx_select_scalar. A select of objects,
+ * calx_select_columns or a join over a derived table, an index beyond u's
+ * values, or calx_set_col of another select is CALX_EINVAL when it runs;
+ * calx_col(COL) there names no table (CALX_EINVAL). u may also be a plain
+ * select of values.
  */
 calx_select *calx_union(calx_select *a, calx_select *b, bool all);
+calx_select *calx_intersect(calx_select *a, calx_select *b, bool all);
+calx_select *calx_except(calx_select *a, calx_select *b, bool all);
+calx_select *calx_select_from_set(calx_select *u);
+calx_expr *calx_set_col(calx_select *q, size_t i);
 
 /*
  * Aggregates, for calx_select_exprs, calx_having and calx_order_by_expr

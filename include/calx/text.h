@@ -57,6 +57,43 @@ size_t calx_text_column_count(const calx_text_query *t);
 int calx_text_exec(calx_text_query *t, uint64_t *rows);
 void calx_text_free(calx_text_query *t);
 
+/*
+ * Rows onto a mapped struct (SQLAlchemy's
+ * select(User).from_statement(text(...))): the next row as an object of
+ * m, through the session's identity map like a select's (a row whose key
+ * the session holds gives the session's object, with its unflushed
+ * changes; an expired one is reloaded from the row), owned by the
+ * session. CALX_ROW with *out set, then CALX_DONE (*out NULL). The rows'
+ * columns are matched to m's columns by name at the first row (the
+ * column's SQL name, "InvoiceDate" for a name("InvoiceDate") field;
+ * exactly, else ignoring case when one column matches, as PostgreSQL
+ * folds unquoted names): a result column that is none of m's, one that
+ * comes twice, and one of m's that is missing are CALX_EINVAL naming the
+ * column, before any row is loaded (an object needs every mapped column:
+ * "SELECT * FROM users" or each column named). In any order; AS renames.
+ * A struct of an inheritance hierarchy is CALX_EINVAL (use a select).
+ *
+ *   t = calx_text(s, "SELECT * FROM users WHERE age >= :min ORDER BY name");
+ *   calx_text_bind(t, "min", calx_v(18));
+ *   struct user *u;
+ *   while ((rc = calx_text_next_object(t, &user_mapper, (void **)&u)) == CALX_ROW) ...
+ */
+int calx_text_next_object(calx_text_query *t, const calx_mapper_desc *m, void **out);
+
+/*
+ * Rows of declared kinds (SQLAlchemy's text(...).columns(...)): the text's
+ * rows must have exactly n columns (else CALX_EINVAL), and value i comes
+ * back as kinds[i] (CALX_VALUE_INT, _REAL, _TEXT, _BLOB or _NUMERIC) or
+ * NULL: converted where nothing is lost -- an integer as a real or as
+ * decimal text, a whole real or decimal as an integer, a decimal as a
+ * real (the nearest), a finite real as decimal text -- which irons out
+ * what the dialects return for one expression (SQLite's sum of integers
+ * is an INTEGER, PostgreSQL's a NUMERIC); anything else (text as a number,
+ * a fraction as an integer) is CALX_ETYPE naming the column. Text and
+ * decimal text are borrowed until the next call.
+ */
+int calx_text_next_typed(calx_text_query *t, const calx_value_kind *kinds, calx_value *vals, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

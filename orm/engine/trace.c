@@ -151,6 +151,7 @@ static int t_step(calx_stmt *s, calx_error *err)
 
 static unsigned t_column_count(calx_stmt *s) { return ts_of(s)->tc->d->column_count(ts_of(s)->raw); }
 static void t_column(calx_stmt *s, unsigned idx, calx_value *out) { ts_of(s)->tc->d->column(ts_of(s)->raw, idx, out); }
+static const char *t_column_name(calx_stmt *s, unsigned idx) { return ts_of(s)->tc->d->column_name(ts_of(s)->raw, idx); }
 static int64_t t_rows_affected(calx_stmt *s) { return ts_of(s)->tc->d->rows_affected(ts_of(s)->raw); }
 static int64_t t_last_insert_id(calx_stmt *s) { return ts_of(s)->tc->d->last_insert_id(ts_of(s)->raw); }
 
@@ -241,6 +242,7 @@ void calx__trace_init(calx_engine *eng)
 	t->sync_autoincrement = NULL;
 	t->last_insert_id = d->last_insert_id ? t_last_insert_id : NULL;
 	t->file_identity = d->version >= 2 && d->file_identity ? t_file_identity : NULL;
+	t->column_name = d->version >= 2 && d->column_name ? t_column_name : NULL;
 }
 
 /* Forget c's prepared statements: they belong to the calls being swapped. */

@@ -39,6 +39,7 @@ void calx_select_free(calx_select *q)
 {
 	if (!q)
 		return;
+	calx__release_free(q);
 	calx__stream_close(q);
 	calx__stmt_release(q->st);
 	if (q->ast)
@@ -47,6 +48,7 @@ void calx_select_free(calx_select *q)
 	calx_expr_free(q->where);
 	calx_select_free(q->set_left);
 	calx_select_free(q->set_right);
+	calx_select_free(q->derived);
 	calx__free(q->cols);
 	calx__select_free_clauses(q);
 	calx__select_free_joins(q);
@@ -334,10 +336,17 @@ int calx_select_next(calx_select *q, void **out)
 		return CALX_ROW;
 	}
 	rc = step(q);
+	bool release = q->release && !q->whole;        /* a whole read keeps what it hands out */
+	if (rc == CALX_DONE && release)
+		calx__release_batch(q);         /* the loop moved past the last batch */
 	if (rc != CALX_ROW)
 		return rc;
 	calx__obj *h;
-	if ((rc = (q->wide ? calx__poly_load_row(q->s, q->m, q->st, 0, true, &h) : calx__load_row(q->s, q->m, q->st, &h))) != CALX_OK)
+	if (release)
+		rc = calx__release_load(q, &h);
+	else
+		rc = q->wide ? calx__poly_load_row(q->s, q->m, q->st, 0, true, &h) : calx__load_row(q->s, q->m, q->st, &h);
+	if (rc != CALX_OK)
 		return rc;
 	*out = calx__obj_ptr(h);
 	return CALX_ROW;

@@ -12,7 +12,6 @@
 #include "loading/select_int.h"
 #include "loading/polymorphic.h"
 
-static int build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, calx__node **out, calx_error *err);
 
 /*
  * SELECT columns FROM table [WHERE ...] [ORDER BY ...] [LIMIT ? / OFFSET ?],
@@ -24,6 +23,8 @@ int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer
 {
 	if (q->set_left)
 		return calx__union_build(q, a, outer, aliases, out);
+	if (q->derived)
+		return calx__derived_build(q, a, outer, aliases, out);
 	const calx__mapper *m = q->m;
 	const calx_mapper_desc *md = m->desc;
 	char alias[24];
@@ -34,7 +35,7 @@ int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer
 	if (!sel || !t)
 		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
 	calx__scope sc;
-	int rc = calx__select_joins(q, a, t, outer, aliases, build_sub, &sel->kid[CALX__SEL_FROM], &sc);
+	int rc = calx__select_joins(q, a, t, outer, aliases, calx__select_build_sub, &sel->kid[CALX__SEL_FROM], &sc);
 	if (rc != CALX_OK)
 		return rc;
 	calx__node **tail = &sel->kid[CALX__SEL_COLS];
@@ -68,7 +69,8 @@ int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer
 }
 
 /* A select inside another's expressions (orm/sql/expr_sub.c): built into the enclosing statement's tree. */
-static int build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, calx__node **out, calx_error *err)
+int calx__select_build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, calx__node **out,
+                           calx_error *err)
 {
 	if (err != &sub->s->err)
 		return calx_error_set(err, CALX_EINVAL, "select %s: a subquery of another session", outer->m->name);

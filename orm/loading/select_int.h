@@ -12,6 +12,7 @@
 #include "calx/calx.h"
 #include "session/session.h"
 #include "sql/ast.h"
+#include "base/arena.h"
 #include "loading/selectin.h"
 #include "loading/joined.h"
 #include "sql/expr.h"
@@ -77,9 +78,23 @@ struct calx_select {
 	struct calx_from self;          /* the select's own table, for calx_col_of */
 	struct calx_from **joins;
 	size_t n_joins, cap_joins;
-	/* select_union.c: a union of two selects of values (owned), or NULLs */
+	/* select_union.c: a set operation over two selects of values (owned), or NULLs */
 	calx_select *set_left, *set_right;
-	int set_op;                     /* CALX__SET_UNION or CALX__SET_UNION_ALL */
+	int set_op;                     /* CALX__SET_UNION, _UNION_ALL, _INTERSECT, ... */
+	/* select_derived.c: the select of values or set operation this one reads FROM (owned), or NULL */
+	calx_select *derived;
+	/* select_release.c: objects let go as the loop moves on (calx_select_release_passed) */
+	bool release;
+	bool rel_pinned;                /* the batch holds bytes of an object that is not its own: kept whole */
+	bool kept_sorted;
+	calx__arena rel_arena;          /* the current batch's chunks, hung at *rel_link in the session's chain */
+	calx__chunk **rel_link;
+	calx__obj **rel_objs;           /* the objects the batch made, rel_n of them */
+	size_t rel_n;
+	size_t rel_from;                /* s->objs.n when the batch began */
+	uint64_t rel_total;             /* objects let go so far */
+	void **kept;                    /* calx_select_keep's objects */
+	size_t n_kept, cap_kept;
 };
 
 /* select_build.c: q's statement into a's tree (the select's own: not a subquery). */
@@ -108,9 +123,17 @@ void calx__select_free_joins(calx_select *q);
  */
 int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases,
                           calx__node **out);
+/* A select inside another's expressions (orm/sql/expr_sub.c asks through the scope): built into its tree. */
+int calx__select_build_sub(calx_select *sub, calx__ast *a, const calx__scope *outer, calx__node **out,
+                           calx_error *err);
 /* select_union.c: SELECT ... UNION [ALL] SELECT ... [ORDER BY positions] [LIMIT/OFFSET] */
 int calx__union_build(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases,
                       calx__node **out);
+/* The calx kind of value i of q (a select of values or a set operation) as known before it runs; NULL: unknown. */
+calx_value_kind calx__select_value_kind(const calx_select *q, size_t i);
+/* select_derived.c: SELECT ... FROM (q->derived) AS alias, the statement or a subquery. */
+int calx__derived_build(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases, calx__node **out);
+
 /* Values in each row of q (a select of values or a union of them); 0 for a select of objects. */
 size_t calx__select_width(const calx_select *q);
 
@@ -128,6 +151,11 @@ int calx__stream_open(calx_select *q, calx__node *sel);
 int calx__stream_step(calx_select *q);
 /* CLOSE the cursor if it is open (errors kept out of the session: it is cleanup). */
 void calx__stream_close(calx_select *q);
+/* select_release.c: load the current row into the batch's arena (a batch let go first when one is full). */
+int calx__release_load(calx_select *q, calx__obj **out);
+/* Let the current batch go (the rows ran out); and with the select. */
+void calx__release_batch(calx_select *q);
+void calx__release_free(calx_select *q);
 /* What select_clauses.c's calls gave q, freed with it. */
 void calx__select_free_clauses(calx_select *q);
 

@@ -76,6 +76,8 @@ static vkind expr_kind(const calx_expr *e)
 		return V_NUMBER;
 	case CALX_OP_CONCAT: case CALX_OP_LOWER: case CALX_OP_UPPER: return V_TEXT;
 	case CALX_OP_MIN: case CALX_OP_MAX: return expr_kind(e->a);
+	case CALX_OP_EXTRACT: return V_NUMBER;
+	case CALX_OP_CAST: return e->arg == CALX_VALUE_TEXT ? V_TEXT : V_NUMBER;
 	default: return V_UNKNOWN;          /* coalesce, a subquery: known only to the server */
 	}
 }
@@ -99,7 +101,7 @@ static const char *unfit(const calx_select *a)
 	return NULL;
 }
 
-calx_select *calx_union(calx_select *a, calx_select *b, bool all)
+static calx_select *set_operation(calx_select *a, calx_select *b, int op, const char *name)
 {
 	if (!a || !b) {
 		calx_select_free(a);
@@ -118,23 +120,24 @@ calx_select *calx_union(calx_select *a, calx_select *b, bool all)
 	u->limit = -1;
 	u->set_left = a;
 	u->set_right = b;
-	u->set_op = all ? CALX__SET_UNION_ALL : CALX__SET_UNION;
+	u->set_op = op;
 	char msg[192];
 	const char *bad = unfit(a), *side = "first";
 	if (!bad && (bad = unfit(b)))
 		side = "second";
 	if (bad) {
-		snprintf(msg, sizeof msg, "calx_union: its %s select is %s", side, bad);
+		snprintf(msg, sizeof msg, "%s: its %s select is %s", name, side, bad);
 		calx__select_builder_error(u, CALX_EINVAL, msg);
 		return u;
 	}
 	if (a->s != b->s) {
-		calx__select_builder_error(u, CALX_EINVAL, "calx_union of selects of two sessions");
+		snprintf(msg, sizeof msg, "%s of selects of two sessions", name);
+		calx__select_builder_error(u, CALX_EINVAL, msg);
 		return u;
 	}
 	size_t n = calx__select_width(a), nb = calx__select_width(b);
 	if (n != nb) {
-		snprintf(msg, sizeof msg, "calx_union of a select of %zu values and one of %zu: they must have as many",
+		snprintf(msg, sizeof msg, "%s of a select of %zu values and one of %zu: they must have as many", name,
 		         n, nb);
 		calx__select_builder_error(u, CALX_EINVAL, msg);
 		return u;
@@ -142,13 +145,56 @@ calx_select *calx_union(calx_select *a, calx_select *b, bool all)
 	for (size_t i = 0; i < n; i++) {
 		vkind ka = value_kind(a, i), kb = value_kind(b, i);
 		if (ka != V_UNKNOWN && kb != V_UNKNOWN && ka != kb) {
-			snprintf(msg, sizeof msg, "calx_union: value %zu is %s in the first select and %s in the second",
+			snprintf(msg, sizeof msg, "%s: value %zu is %s in the first select and %s in the second", name,
 			         i + 1, vkind_names[ka], vkind_names[kb]);
 			calx__select_builder_error(u, CALX_ETYPE, msg);
 			return u;
 		}
 	}
 	return u;
+}
+
+calx_select *calx_union(calx_select *a, calx_select *b, bool all)
+{
+	return set_operation(a, b, all ? CALX__SET_UNION_ALL : CALX__SET_UNION, "calx_union");
+}
+
+calx_select *calx_intersect(calx_select *a, calx_select *b, bool all)
+{
+	return set_operation(a, b, all ? CALX__SET_INTERSECT_ALL : CALX__SET_INTERSECT, "calx_intersect");
+}
+
+calx_select *calx_except(calx_select *a, calx_select *b, bool all)
+{
+	return set_operation(a, b, all ? CALX__SET_EXCEPT_ALL : CALX__SET_EXCEPT, "calx_except");
+}
+
+/* The calx kind of value i of q (a select of values or a set operation), as far as it is known; NULL: unknown. */
+calx_value_kind calx__select_value_kind(const calx_select *q, size_t i)
+{
+	q = leftmost(q);
+	const calx_expr *e = q->exprs ? q->exprs[i] : NULL;
+	const calx_field_desc *f = q->cols ? q->cols[i] : e && e->op == CALX_OP_COLUMN ? e->col : NULL;
+	if (f) {
+		switch (column_kind(f)) {
+		case V_TEXT: return CALX_VALUE_TEXT;
+		case V_BYTES: return CALX_VALUE_BLOB;
+		default:
+			if (f->ctype == CALX_CTYPE_FLOAT || f->ctype == CALX_CTYPE_DOUBLE)
+				return CALX_VALUE_REAL;
+			return f->ctype <= CALX_CTYPE_BOOL ? CALX_VALUE_INT : CALX_VALUE_NUMERIC;
+		}
+	}
+	if (!e)
+		return CALX_VALUE_NULL;
+	switch (e->op) {
+	case CALX_OP_VALUE: return e->v.kind;
+	case CALX_OP_COUNT_STAR: case CALX_OP_COUNT: case CALX_OP_LENGTH: case CALX_OP_EXTRACT: return CALX_VALUE_INT;
+	case CALX_OP_AVG: return CALX_VALUE_REAL;
+	case CALX_OP_CAST: return (calx_value_kind)e->arg;
+	case CALX_OP_CONCAT: case CALX_OP_LOWER: case CALX_OP_UPPER: return CALX_VALUE_TEXT;
+	default: return CALX_VALUE_NULL;   /* arithmetic, sum, min, max, coalesce, case: known to the server */
+	}
 }
 
 /* 1 + the place among the first select's values of order item o, or 0. */
@@ -178,12 +224,10 @@ static int refuse(calx_select *u, int code, const char *what)
 
 int calx__union_build(calx_select *u, calx__ast *a, const calx__scope *outer, unsigned *aliases, calx__node **out)
 {
-	if (outer)
-		return refuse(u, CALX_EINVAL, "a union inside another select (a subquery) is not supported");
 	if (u->where || u->n_group || u->having || u->distinct || u->n_joins || u->n_loads || u->exprs || u->cols)
 		return refuse(u, CALX_EINVAL,
-		              "a union takes calx_order_by, calx_limit and calx_offset; filter, group, join or choose "
-		              "values in the selects inside it");
+		              "a set operation (union, intersect, except) takes calx_order_by, calx_limit and "
+		              "calx_offset; filter, group, join or choose values in the selects inside it");
 	calx_select *sides[2] = { u->set_left, u->set_right };
 	calx__node *operand[2];
 	int rc;

@@ -11,17 +11,7 @@
 #include "session/session.h"
 #include "sql/expr.h"
 #include "sql/text.h"
-
-struct calx_text_query {
-	calx_session *s;
-	calx__text_sql sql;
-	calx_error err;                 /* the text did not parse: reported by the first run */
-	calx_value *values;             /* per parameter name, owned copies */
-	bool *bound;
-	calx_stmt *st;
-	bool started, done;
-	size_t n_cols;
-};
+#include "loading/text_int.h"
 
 calx_text_query *calx_text(calx_session *s, const char *sql)
 {
@@ -96,8 +86,7 @@ static int start(calx_text_query *t)
 	return CALX_OK;
 }
 
-/* Step; CALX_ROW, or CALX_DONE / an error with the statement finalized. */
-static int step(calx_text_query *t, uint64_t *changed)
+int calx__text_step(calx_text_query *t, uint64_t *changed)
 {
 	int rc;
 	if (!t->started && (rc = start(t)) != CALX_OK)
@@ -122,7 +111,7 @@ int calx_text_next(calx_text_query *t, calx_value *vals, size_t n)
 {
 	if (!t || (!vals && n))
 		return CALX_EINVAL;
-	int rc = step(t, NULL);
+	int rc = calx__text_step(t, NULL);
 	if (rc != CALX_ROW)
 		return rc;
 	calx_session *s = t->s;
@@ -151,7 +140,7 @@ int calx_text_exec(calx_text_query *t, uint64_t *rows)
 		return calx__fail(t->s, CALX_ESTATE, "calx_text_exec: the text ran already");
 	uint64_t changed = 0;
 	int rc;
-	while ((rc = step(t, &changed)) == CALX_ROW)
+	while ((rc = calx__text_step(t, &changed)) == CALX_ROW)
 		;
 	if (rc != CALX_DONE)
 		return rc;
@@ -171,5 +160,7 @@ void calx_text_free(calx_text_query *t)
 	calx__free(t->values);
 	calx__free(t->bound);
 	calx__text_sql_free(&t->sql);
+	calx__free(t->cols);
+	calx__free(t->scratch);
 	calx__free(t);
 }

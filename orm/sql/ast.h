@@ -60,7 +60,11 @@ typedef enum calx__nk {
 	CALX__N_CAST,           /* CAST(kid[0] AS name): name a type, a plain word ("bigint") */
 	CALX__N_POSITION,       /* GROUP BY / ORDER BY the select list's item number `flags` (1-based) */
 	/* statements, continued */
-	CALX__N_CURSOR          /* op: DECLARE name NO SCROLL CURSOR FOR kid[0], FETCH FORWARD count FROM name, CLOSE name */
+	CALX__N_CURSOR,         /* op: DECLARE name NO SCROLL CURSOR FOR kid[0], FETCH FORWARD count FROM name, CLOSE name */
+	/* expressions, continued */
+	CALX__N_CASE,           /* CASE kid[0] (a list of WHEN nodes) [ELSE kid[1]] END */
+	CALX__N_WHEN,           /* WHEN kid[0] THEN kid[1] */
+	CALX__N_EXTRACT         /* the date part op (calx_date_part) of kid[0], an integer: per dialect */
 } calx__nk;
 
 /* op of UNARY and BINARY nodes */
@@ -73,9 +77,12 @@ typedef enum calx__op {
 
 /* op of other kinds */
 enum { CALX__JOIN_INNER = 1, CALX__JOIN_LEFT };
-enum { CALX__SET_UNION = 1, CALX__SET_UNION_ALL, CALX__SET_INTERSECT, CALX__SET_EXCEPT };
+enum { CALX__SET_UNION = 1, CALX__SET_UNION_ALL, CALX__SET_INTERSECT, CALX__SET_EXCEPT, CALX__SET_INTERSECT_ALL,
+       CALX__SET_EXCEPT_ALL };
 enum { CALX__ASC = 1, CALX__DESC };
 enum { CALX__CURSOR_DECLARE = 1, CALX__CURSOR_FETCH, CALX__CURSOR_CLOSE };
+/* op of a CAST node: CALX__CAST_TRUNC, a fraction to an integer toward zero on every dialect */
+enum { CALX__CAST_PLAIN = 0, CALX__CAST_TRUNC };
 /* an ORDER node's flags: NULLS FIRST / NULLS LAST (SQLite 3.30+, PostgreSQL) */
 enum { CALX__NULLS_FIRST = 1, CALX__NULLS_LAST = 2 };
 enum { CALX__DROP_TABLE = 1, CALX__DROP_INDEX };

@@ -137,8 +137,9 @@ static bool paged(const calx__node *q)
  */
 static void setop_operand(calx__cc *c, const calx__node *q, int parent, bool left, unsigned depth)
 {
-	bool inline_ok = !paged(q) && (q->kind == CALX__N_SELECT ||
-	                               (left && !(parent == CALX__SET_INTERSECT && q->op != CALX__SET_INTERSECT)));
+	bool parent_intersect = parent == CALX__SET_INTERSECT || parent == CALX__SET_INTERSECT_ALL;
+	bool q_intersect = q->op == CALX__SET_INTERSECT || q->op == CALX__SET_INTERSECT_ALL;
+	bool inline_ok = !paged(q) && (q->kind == CALX__N_SELECT || (left && !(parent_intersect && !q_intersect)));
 	if (inline_ok) {
 		calx__cc_query(c, q, depth);
 		return;
@@ -161,9 +162,18 @@ void calx__cc_query(calx__cc *c, const calx__node *n, unsigned depth)
 		select_stmt(c, n, depth);
 		return;
 	}
-	static const char *const ops[] = { NULL, " UNION ", " UNION ALL ", " INTERSECT ", " EXCEPT " };
+	static const char *const ops[] = { NULL, " UNION ", " UNION ALL ", " INTERSECT ", " EXCEPT ", " INTERSECT ALL ",
+		                           " EXCEPT ALL " };
 	const calx__node *l = n->kid[CALX__SETOP_LEFT], *r = n->kid[CALX__SETOP_RIGHT];
-	if (n->kind != CALX__N_SETOP || n->op < CALX__SET_UNION || n->op > CALX__SET_EXCEPT ||
+	/* SQLite's compound selects are UNION, UNION ALL, INTERSECT and EXCEPT: no ALL for the last two */
+	if (n->kind == CALX__N_SETOP && (n->op == CALX__SET_INTERSECT_ALL || n->op == CALX__SET_EXCEPT_ALL) &&
+	    !calx__cc_postgresql(c)) {
+		calx__cc_fail(c, CALX_EINVAL, n->op == CALX__SET_INTERSECT_ALL
+		                                      ? "INTERSECT ALL is PostgreSQL's only: SQLite has INTERSECT (no ALL)"
+		                                      : "EXCEPT ALL is PostgreSQL's only: SQLite has EXCEPT (no ALL)");
+		return;
+	}
+	if (n->kind != CALX__N_SETOP || n->op < CALX__SET_UNION || n->op > CALX__SET_EXCEPT_ALL ||
 	    (l->kind != CALX__N_SELECT && l->kind != CALX__N_SETOP) || (r->kind != CALX__N_SELECT && r->kind != CALX__N_SETOP)) {
 		calx__cc_fail(c, CALX_EINVAL, "a set operation's operands must be selects");
 		return;

@@ -168,6 +168,28 @@ void calx__cc_subquery(calx__cc *c, const calx__node *q, unsigned depth)
 }
 
 /*
+ * A date part as an integer. The spellings are the library's own
+ * constants, never a program's text: SQLite's strftime format, PostgreSQL's
+ * EXTRACT field. Seconds are whole on both (strftime's %S; EXTRACT's
+ * fraction truncated by trunc()).
+ */
+static void extract(calx__cc *c, const calx__node *n, unsigned depth)
+{
+	static const char *const formats[] = { NULL, "'%Y'", "'%m'", "'%d'", "'%H'", "'%M'", "'%S'" };
+	static const char *const fields[] = { NULL, "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND" };
+	if (n->op < 1 || n->op > 6) {
+		calx__cc_fail(c, CALX_EINVAL, "a date part that is not one of year ... second");
+		return;
+	}
+	bool pg = calx__cc_postgresql(c);
+	calx__buf_puts(&c->b, pg ? "CAST(trunc(EXTRACT(" : "CAST(strftime(");
+	calx__buf_puts(&c->b, pg ? fields[n->op] : formats[n->op]);
+	calx__buf_puts(&c->b, pg ? " FROM " : ", ");
+	calx__cc_expr(c, n->kid[0], true, depth + 1);
+	calx__buf_puts(&c->b, pg ? ")) AS bigint)" : ") AS bigint)");
+}
+
+/*
  * The list of an IN as one JSON array parameter (sql/in_json.c), unpacked
  * by the server: SQLite reads json_each's values with the column's
  * affinity; PostgreSQL's elements come as text, cast to the column's type
@@ -251,10 +273,34 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 			return;
 		}
 		calx__buf_puts(&c->b, "CAST(");
-		calx__cc_expr(c, n->kid[0], true, depth + 1);
+		/* PostgreSQL rounds a fraction cast to an integer; SQLite truncates: trunc() makes both truncate */
+		if (n->op == CALX__CAST_TRUNC && calx__cc_postgresql(c)) {
+			calx__buf_puts(&c->b, "trunc(");
+			calx__cc_expr(c, n->kid[0], true, depth + 1);
+			calx__buf_putc(&c->b, ')');
+		} else {
+			calx__cc_expr(c, n->kid[0], true, depth + 1);
+		}
 		calx__buf_puts(&c->b, " AS ");
 		calx__buf_puts(&c->b, n->name);
 		calx__buf_putc(&c->b, ')');
+		return;
+	case CALX__N_CASE:
+		calx__buf_puts(&c->b, "CASE");
+		for (const calx__node *w = n->kid[0]; w; w = w->next) {
+			calx__buf_puts(&c->b, " WHEN ");
+			calx__cc_expr(c, w->kid[0], true, depth + 1);
+			calx__buf_puts(&c->b, " THEN ");
+			calx__cc_expr(c, w->kid[1], true, depth + 1);
+		}
+		if (n->kid[1]) {
+			calx__buf_puts(&c->b, " ELSE ");
+			calx__cc_expr(c, n->kid[1], true, depth + 1);
+		}
+		calx__buf_puts(&c->b, " END");
+		return;
+	case CALX__N_EXTRACT:
+		extract(c, n, depth);
 		return;
 	case CALX__N_UNARY:
 		switch (n->op) {

@@ -5,6 +5,8 @@
 #ifndef CALX_ORM_SQL_COMPILE_INT_H
 #define CALX_ORM_SQL_COMPILE_INT_H
 
+#include <stdbool.h>
+#include <string.h>
 #include "base/buf.h"
 #include "sql/compile.h"
 
@@ -18,6 +20,16 @@ typedef struct calx__cc {
 	int rc;                         /* the first error; err holds its message */
 	calx_error *err;
 } calx__cc;
+
+/*
+ * Is the dialect PostgreSQL? The vtable has no member for how a function
+ * is spelled (a date part, a truncating cast), so the few spellings that
+ * differ go by the dialect's name; every other dialect takes SQLite's.
+ */
+static inline bool calx__cc_postgresql(const calx__cc *c)
+{
+	return c->d->name && !strcmp(c->d->name, "postgresql");
+}
 
 /* Record the first error; later ones are dropped. Returns rc. */
 int calx__cc_fail(calx__cc *c, int rc, const char *what);

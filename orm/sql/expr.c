@@ -346,3 +346,9 @@ int calx__expr_lower_at(const calx_expr *e, calx__ast *a, const calx__scope *sc,
 {
 	return lower(e, a, sc, out, depth, 0, err);
 }
+
+int calx__expr_lower_cond(const calx_expr *e, calx__ast *a, const calx__scope *sc, calx__node **out,
+                          unsigned depth, unsigned flags, calx_error *err)
+{
+	return lower(e, a, sc, out, depth, flags, err);
+}

@@ -20,6 +20,9 @@ struct calx_expr {
 	const void *src;                /* COLUMN: the calx_from (calx_col_of), or NULL: found by its table */
 	calx_select *sub;               /* SUBQUERY, EXISTS, IN_SELECT: the select, owned */
 	const calx_relationship_desc *rel; /* ANY, HAS: the relationship (its struct's table is in the select) */
+	int arg;                        /* CAST: the target calx_value_kind; EXTRACT: the calx_date_part;
+	                                   SET_COLUMN: the value's index */
+	calx_value_kind hint;           /* SET_COLUMN: the kind of the derived table's value (NULL: unknown) */
 };
 
 /*
@@ -94,6 +97,10 @@ int calx__expr_lower_sub_cond(const calx_expr *e, calx__ast *a, const calx__scop
 /* expr.c's lowering of a condition, for a condition inside another (calx_any's). */
 int calx__expr_lower_at(const calx_expr *e, calx__ast *a, const calx__scope *sc, calx__node **out, unsigned depth,
                         calx_error *err);
+
+/* A condition with flags (CALX__EXPR_AGGREGATES): a CASE's WHEN inside a select list. */
+int calx__expr_lower_cond(const calx_expr *e, calx__ast *a, const calx__scope *sc, calx__node **out,
+                          unsigned depth, unsigned flags, calx_error *err);
 
 /* A condition where aggregates may appear: HAVING. */
 int calx__expr_lower_having(const calx_expr *e, calx__ast *a, const calx__scope *sc,

@@ -156,7 +156,7 @@ static bool same_expr(const calx_expr *x, const calx_expr *y)
 	if (x == y)
 		return true;
 	if (!x || !y || x->op != y->op || x->col != y->col || x->src != y->src || x->n_list || y->n_list || x->sub ||
-	    y->sub || x->rel != y->rel)
+	    y->sub || x->rel != y->rel || x->arg != y->arg)
 		return false;
 	if (x->op == CALX_OP_VALUE) {
 		if (x->v.kind != y->v.kind)
@@ -189,7 +189,7 @@ static bool grouped_at(const calx_expr *e, calx_expr *const *groups, size_t n, b
 	for (size_t i = 0; i < n; i++)
 		if (same_expr(e, groups[i]))
 			return top || !calx__expr_has_value(groups[i]);
-	if (e->op == CALX_OP_COLUMN || e->col)
+	if (e->op == CALX_OP_COLUMN || e->op == CALX_OP_SET_COLUMN || e->col)
 		return false;   /* a column (or a condition on one) no GROUP BY item covers */
 	return grouped_at(e->a, groups, n, false) && grouped_at(e->b, groups, n, false);
 }

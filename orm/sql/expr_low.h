@@ -82,6 +82,9 @@ static inline bool calx__kinds_fit(kind a, kind b)
 /* expr_value.c: a value expression's tree, its kind, whether a column (or an aggregate) is in it. */
 int calx__low_value(low *l, const calx_expr *e, calx__node **out, kind *k, bool *col, unsigned depth);
 
+/* expr_case.c: CAST, CASE and date parts: their tree and kind. */
+int calx__low_case(low *l, const calx_expr *e, calx__node **out, kind *k, bool *col, unsigned depth);
+
 /* expr_cond.c: the conditions: calx_cmp over expressions, IN, BETWEEN, ILIKE. */
 int calx__low_cmp(low *l, const calx_expr *e, calx__node **out, unsigned depth);
 int calx__low_in(low *l, const calx_expr *e, calx__node **out);

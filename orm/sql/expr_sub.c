@@ -61,7 +61,11 @@ static int inner(const calx_expr *e, calx__ast *a, const calx__scope *sc, calx__
 	if (!sc->sub)
 		return calx_error_set(err, CALX_EINVAL, "select %s: a subquery where none can be built", sc->m->name);
 	int rc = sc->sub(e->sub, a, sc, out, err);
-	if (rc == CALX_OK && e->op != CALX_OP_EXISTS && calx__ast_list_len((*out)->kid[CALX__SEL_COLS]) != 1)
+	/* a set operation's values are its first select's */
+	const calx__node *first = rc == CALX_OK ? *out : NULL;
+	while (first && first->kind == CALX__N_SETOP)
+		first = first->kid[CALX__SETOP_LEFT];
+	if (rc == CALX_OK && e->op != CALX_OP_EXISTS && calx__ast_list_len(first->kid[CALX__SEL_COLS]) != 1)
 		rc = calx_error_set(err, CALX_EINVAL,
 		                    "select %s: a subquery used as a value or an IN list selects one value "
 		                    "(calx_select_exprs with one expression)", sc->m->name);

@@ -15,6 +15,7 @@
  * transaction); SQLite reads the same names as type affinities (INTEGER,
  * REAL, NUMERIC, TEXT), so the text is one for both dialects.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -116,6 +117,29 @@ static int lower_aggregate(low *l, const calx_expr *e, calx__node **out, kind *k
 	return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
 }
 
+/*
+ * A value of a derived table (calx_set_col): column calx_c<i+1> of the
+ * from-element the select reads (orm/loading/select_derived.c names them
+ * so), of the kind its first select's value has, when that is known.
+ */
+static int lower_set_column(low *l, const calx_expr *e, calx__node **out, kind *k, bool *col)
+{
+	static const kind kinds[] = { K_ANY, K_INT, K_REAL, K_TEXT, K_BYTES, K_DEC };
+	const calx__scope_entry *hit = NULL;
+	for (const calx__scope *at = l->sc; at && !hit; at = at->outer)
+		for (size_t i = 0; i < at->n && !hit; i++)
+			if (e->src && at->entries[i].handle == e->src)
+				hit = &at->entries[i];
+	if (!hit)
+		return fail(l, CALX_EINVAL, "calx_set_col of another select than this one or one enclosing it");
+	char name[24];
+	snprintf(name, sizeof name, "calx_c%d", e->arg + 1);
+	*out = calx__ast_column(l->a, hit->node, calx__ast_strndup(l->a, name, strlen(name)));
+	*k = (unsigned)e->hint < sizeof kinds / sizeof kinds[0] ? kinds[e->hint] : K_ANY;
+	*col = true;
+	return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
+}
+
 /* A value expression: its tree, its kind, whether a column is in it. */
 int calx__low_value(low *l, const calx_expr *e, calx__node **out, kind *k, bool *col, unsigned depth)
 {
@@ -156,6 +180,10 @@ int calx__low_value(low *l, const calx_expr *e, calx__node **out, kind *k, bool 
 		*k = K_ANY;
 		return calx__expr_lower_sub_value(e, l->a, l->sc, out, l->err);
 	}
+	if (e->op == CALX_OP_SET_COLUMN)
+		return lower_set_column(l, e, out, k, col);
+	if (e->op >= CALX_OP_CAST && e->op <= CALX_OP_EXTRACT)
+		return calx__low_case(l, e, out, k, col, depth);
 	size_t i = 0;
 	while (i < sizeof ops / sizeof ops[0] && ops[i].op != e->op)
 		i++;

@@ -199,7 +199,16 @@ typedef struct calx_dialect {
 	 */
 	unsigned json_in;
 
-	const void *reserved[3];
+	/*
+	 * Optional (NULL: the dialect names no columns). The name of result
+	 * column idx of the statement's current row (after a step gave
+	 * CALX_ROW), as the database reports it; valid until the next step,
+	 * reset or finalize; NULL past the last column. calx_text's rows
+	 * mapped onto structs by column name need it. Took the place of
+	 * reserved[0].
+	 */
+	const char *(*column_name)(calx_stmt *st, unsigned idx);
+	const void *reserved[2];
 } calx_dialect;
 
 /* The dialects compiled into this libcalx. */
