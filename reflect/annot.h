@@ -179,7 +179,7 @@ unsigned calxr__annot_parse_type(const char *text, calxr__strlist *out, calxr__a
 typedef enum calxr__inherit_kind {
 	CALXR__INHERIT_NONE = 0,
 	CALXR__INHERIT_SINGLE,    /* the parent's table, with the subclass's columns added (nullable) */
-	CALXR__INHERIT_JOINED,    /* a table of its own whose key refers to the parent's: not supported yet */
+	CALXR__INHERIT_JOINED,    /* a table of its own whose key refers to the parent's (inherit.c, joined.c) */
 	CALXR__INHERIT_CONCRETE   /* a complete table of its own: not supported yet */
 } calxr__inherit_kind;
 
@@ -187,6 +187,7 @@ typedef struct calxr__inherit_opts {
 	calxr__inherit_kind kind;
 	char *identity;           /* polymorphic_identity("..."), or NULL */
 	bool oom;
+	char *table;              /* table("...") of a joined subclass, or NULL: its struct's tag */
 } calxr__inherit_opts;
 
 /* "calx:inherit(single, polymorphic_identity(\"engineer\"))". */

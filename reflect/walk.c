@@ -93,6 +93,11 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 		tb->inherit = inh->kind;
 		tb->identity = inh->identity;
 		inh->identity = NULL;
+		if (inh->table) {       /* a joined subclass's own table; inherit.c refuses it for the other kinds */
+			name = inh->table;
+			tb->own_table_named = true;
+			inh->table = NULL;
+		}
 	}
 	tb->tag = calxr__strdup(cx, tag);
 	tb->sym = calxr__printf(cx, "%s%s", cx->opts->prefix ? cx->opts->prefix : "", tag);
@@ -116,7 +121,7 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 static void struct_decl(calxr__ctx *cx, CXCursor c)
 {
 	unsigned n, n_table = 0, n_mixin = 0, n_inherit = 0;
-	calxr__inherit_opts inh = { CALXR__INHERIT_NONE, NULL, false };
+	calxr__inherit_opts inh = { CALXR__INHERIT_NONE, NULL, false, NULL };
 	char **v = calxr__annotations(cx, c, &n);
 	char *tag = calxr__cx_take(cx, clang_getCursorSpelling(c));
 	char *what;

@@ -27,6 +27,16 @@ int calx__poly_load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, 
  */
 void calx__poly_where(const calx__mapper *m, calx__ast *a, calx__node *t, calx__node **where);
 
+/*
+ * polymorphic_joined.c: a select q of a struct of a joined-table
+ * hierarchy, its FROM *from over table node t: the hierarchy's other
+ * tables joined, their columns appended at *cols_tail (q->wide); nothing
+ * for other hierarchies. Sets q's error.
+ */
+struct calx_select;
+int calx__poly_joined_from(struct calx_select *q, calx__ast *a, calx__node *t, calx__node **from,
+                           calx__node ***cols_tail);
+
 /* A get of m found an object of another struct of the hierarchy: CALX_ENOTFOUND, as SQLAlchemy's get gives None. */
 int calx__poly_not_a(calx_session *s, const calx__obj *h, const calx__mapper *m);
 
