@@ -48,39 +48,37 @@ struct CALX_INHERIT(joined, table("jti_engineer"), polymorphic_identity("enginee
 };
 
 /*
- * SQLAlchemy's documentation, "Joined Table Inheritance":
- *
- *   class Employee(Base):
- *       __tablename__ = "employee"
- *       id = mapped_column(Integer, primary_key=True)
- *       name = mapped_column(String(50))
- *       type = mapped_column(String(50))
- *       __mapper_args__ = {"polymorphic_identity": "employee", "polymorphic_on": "type"}
- *   class Engineer(Employee):
- *       __tablename__ = "engineer"
- *       id = mapped_column(ForeignKey("employee.id"), primary_key=True)
- *       engineer_name = mapped_column(String(30))
- *   class Manager(Employee):
- *       __tablename__ = "manager"
- *       id = mapped_column(ForeignKey("employee.id"), primary_key=True)
- *       manager_name = mapped_column(String(30))
- *
- * The tables take a jti_seed_ prefix here (the scenario runs beside the
- * other suites' tables).
+ * SQLAlchemy's joined-table inheritance example (examples/inheritance/
+ * joined.py of the 1.4 documentation): a company's people, engineers and
+ * managers, written as annotated C for the seed comparison
+ * (tests/test_inherit_joined_seed.c against tests/seeds/inherit_joined_sqla.py).
+ * Tables take a jti_seed_ prefix (the scenario runs beside the other
+ * suites' tables); the subclasses' keys are ForeignKey(..., ondelete="CASCADE")
+ * in the Python models, as calx creates them.
  */
-struct CALX_TABLE("jti_seed_employee", polymorphic_on("type"), polymorphic_identity("employee")) jti_seed_employee {
+struct CALX_TABLE("jti_seed_company") jti_seed_company {
 	int64_t id CALX(primary_key);
+	char *name;
+	CALX_LIST(struct jti_seed_person) employees CALX(cascade("all, delete-orphan"));
+};
+
+struct CALX_TABLE("jti_seed_person", polymorphic_on("type"), polymorphic_identity("person")) jti_seed_person {
+	int64_t id CALX(primary_key);
+	calx_opt_int64 company_id CALX(foreign_key("jti_seed_company.id"));
 	char *name;
 	char *type;
 };
 
 struct CALX_INHERIT(joined, table("jti_seed_engineer"), polymorphic_identity("engineer")) jti_seed_engineer {
-	struct jti_seed_employee base;
+	struct jti_seed_person base;
+	char *status;
 	char *engineer_name;
+	char *primary_language;
 };
 
 struct CALX_INHERIT(joined, table("jti_seed_manager"), polymorphic_identity("manager")) jti_seed_manager {
-	struct jti_seed_employee base;
+	struct jti_seed_person base;
+	char *status;
 	char *manager_name;
 };
 
