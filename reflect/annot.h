@@ -154,9 +154,10 @@ typedef struct calxr__table_opts {
 	bool oom;
 	char *polymorphic_on;     /* polymorphic_on("kind"): the hierarchy's discriminator column, or NULL */
 	char *polymorphic_identity; /* polymorphic_identity("person"): this struct's discriminator value, or NULL */
+	char *polymorphic_load;   /* polymorphic_load("selectin" | "joined"): how a joined hierarchy's subclass columns load, or NULL */
 } calxr__table_opts;
 
-#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false, NULL, NULL }
+#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false, NULL, NULL, NULL }
 
 /*
  * "calx:table()", "calx:table(\"users\")", "calx:table(\"users\", unique(...), ...)"

@@ -65,6 +65,8 @@ bool calxr__ap_inherit_table_option(parser *p, calxr__table_opts *o, calxr__span
 		one_string(p, "polymorphic_on", inner, &o->polymorphic_on);
 	else if (is_word(name, "polymorphic_identity"))
 		one_string(p, "polymorphic_identity", inner, &o->polymorphic_identity);
+	else if (is_word(name, "polymorphic_load"))
+		one_string(p, "polymorphic_load", inner, &o->polymorphic_load);
 	else
 		return false;
 	return true;

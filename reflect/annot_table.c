@@ -55,6 +55,7 @@ void calxr__table_opts_free(calxr__table_opts *o)
 	free(o->name);
 	free(o->polymorphic_on);
 	free(o->polymorphic_identity);
+	free(o->polymorphic_load);
 	for (unsigned i = 0; i < o->n_cons; i++)
 		calxr__tcons_free(&o->cons[i]);
 	free(o->cons);

@@ -335,6 +335,11 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 	calxr__buf_put(b, ", ");
 	if (sub)
 		calxr__buf_printf(b, ".table_columns = %s__table_columns, ", t->sym);
+	if (t->polymorphic_load) {
+		calxr__buf_put(b, ".polymorphic_load = ");
+		calxr__buf_cstr(b, t->polymorphic_load);
+		calxr__buf_put(b, ", ");
+	}
 	if (calxr__count_rels(t))
 		calxr__buf_printf(b, ".relationships = %s__relationships, .n_relationships = %u };\n", t->sym,
 				 calxr__count_rels(t));

@@ -311,6 +311,9 @@ void calxr__inherit_check(calxr__ctx *cx)
 			if ((t->disc = discriminator(cx, t)) < 0)
 				continue;
 			t->root = (int)i;
+			if (t->polymorphic_load && strcmp(t->polymorphic_load, "selectin") && strcmp(t->polymorphic_load, "joined"))
+				calxr__error(cx, &t->loc, "polymorphic_load(\"%s\") on struct '%s': expected \"joined\" (the subclasses' tables joined into a select of the hierarchy) or \"selectin\" (a statement per subclass, by key)",
+					    t->polymorphic_load, t->tag);
 			if (!t->identity)
 				calxr__error(cx, &t->loc, "polymorphic_on on struct '%s' needs polymorphic_identity(\"...\") too: the value of column '%s' for its own rows",
 					    t->tag, t->polymorphic_on);
@@ -318,6 +321,9 @@ void calxr__inherit_check(calxr__ctx *cx)
 			calxr__error(cx, &t->loc, "polymorphic_identity on struct '%s' needs polymorphic_on(\"column\"): the discriminator column that holds it",
 				    t->tag);
 		}
+		if (t->polymorphic_load && !t->polymorphic_on)
+			calxr__error(cx, &t->loc, "polymorphic_load on struct '%s' applies to a hierarchy's root (with polymorphic_on(\"column\"))",
+				    t->tag);
 		if (t->root < 0 || !t->identity || t->disc < 0)
 			continue;
 		/* a discriminator value names one struct */

@@ -139,6 +139,7 @@ typedef struct calxr__table {
 	unsigned n_inherited; /* leading columns copied from the parent */
 	bool has_subclasses;  /* a root whose table carries columns of subclasses */
 	bool own_table_named; /* CALX_INHERIT(..., table("...")) */
+	char *polymorphic_load; /* a root's polymorphic_load("selectin" | "joined"), or NULL */
 } calxr__table;
 
 /* CALX_TYPE(T, ...): fields declared through typedef T get these SQL types. */

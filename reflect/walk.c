@@ -88,7 +88,8 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	tb->parent = tb->root = tb->disc = -1;
 	tb->polymorphic_on = opts->polymorphic_on;
 	tb->identity = opts->polymorphic_identity;
-	opts->polymorphic_on = opts->polymorphic_identity = NULL;
+	tb->polymorphic_load = opts->polymorphic_load;
+	opts->polymorphic_on = opts->polymorphic_identity = opts->polymorphic_load = NULL;
 	if (inh) {
 		tb->inherit = inh->kind;
 		tb->identity = inh->identity;
@@ -396,6 +397,7 @@ void calxr__table_free(calxr__table *t)
 	free(t->table);
 	free(t->identity);
 	free(t->polymorphic_on);
+	free(t->polymorphic_load);
 	calxr__loc_free(&t->loc);
 	memset(t, 0, sizeof *t);
 }

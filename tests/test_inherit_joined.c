@@ -6,7 +6,8 @@
  * the generated key passed down in the same flush; an update writes only
  * the tables whose columns changed; a delete removes the child rows
  * first; a select of the base hands back each row as its own struct, the
- * subclass columns read in the same statement; a select of a subclass
+ * subclass columns read in the same statement or select-in (one statement
+ * per subclass, by key: per query, or the mapping's default); a select of a subclass
  * returns only its rows; the identity map is the root's; a change of
  * class and an unknown discriminator are errors; a company's staff (a
  * list of the base) loads mixed structs lazily, select-in and joined. Every
@@ -364,6 +365,98 @@ static void a_relationship_to_the_base_loads_mixed_structs(void **state)
 	}
 }
 
+/* Select-in: the select reads its struct's tables, then one statement per subclass with rows, by key. */
+static void select_in_reads_each_subclass_by_one_statement(void **state)
+{
+	fixture *fx = *state;
+	ids id = add_one_of_each(fx);
+	add_one_of_each(fx);
+	add_one_of_each(fx);
+	calx_session *s = fixture_session(fx);
+	calx_select *q = calx_select_new(s, &jti_person_mapper);
+	assert_ok(s, calx_select_polymorphic(q, CALX_LOAD_SELECTIN));
+	calx_order_by(q, JTI_PERSON_ID, CALX_ASC);
+	assert_int_equal(scalar(s, "SELECT 1"), 1);     /* the transaction begun: its BEGIN is not counted below */
+	uint64_t before = fixture_statements(s);
+	void **items;
+	size_t n;
+	assert_ok(s, calx_select_all(q, &items, &n));
+	/* the person table, then employees, managers and engineers: four, for twelve rows */
+	assert_int_equal(fixture_statements(s) - before, 4);
+	assert_int_equal(n, 12);
+	for (size_t i = 0; i < n; i += 4) {
+		struct jti_person **ps = (struct jti_person **)items + i;
+		assert_string_equal(ps[0]->kind, "person");
+		assert_int_equal(jti_employee_of(ps[1])->salary.value, 100);
+		assert_string_equal(jti_manager_of(ps[2])->office, "B12");
+		assert_int_equal(jti_manager_of(ps[2])->base.salary.value, 300);
+		assert_string_equal(jti_engineer_of(ps[3])->primary_language, "C");
+		assert_int_equal(jti_engineer_of(ps[3])->level.value, 1);
+	}
+	assert_int_equal(((struct jti_person *)items[3])->id, id.engineer);
+	calx_select_free(q);
+	/* a select of a subclass with subclasses: its chain's tables, then its subclasses' rows */
+	calx_session *t = fixture_session(fx);
+	q = calx_select_new(t, &jti_employee_mapper);
+	assert_ok(t, calx_select_polymorphic(q, CALX_LOAD_SELECTIN));
+	calx_where(q, calx_eq(JTI_EMPLOYEE_BASE_NAME, "Gia"));
+	assert_int_equal(scalar(t, "SELECT 1"), 1);
+	before = fixture_statements(t);
+	assert_ok(t, calx_select_all(q, &items, &n));
+	assert_int_equal(fixture_statements(t) - before, 2);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(jti_engineer_of(items[i])->primary_language, "C");
+	/* rows the identity map has are its objects */
+	struct jti_engineer *g;
+	assert_ok(t, jti_engineer_get(t, id.engineer, &g));
+	assert_true(g == items[0] || g == items[1] || g == items[2]);
+	calx_select_free(q);
+	calx_session_free(t);
+	/* the strategy is one of two, chosen before the select runs */
+	q = calx_select_new(s, &jti_person_mapper);
+	assert_calx(s, calx_select_polymorphic(q, CALX_LOAD_LAZY), CALX_EINVAL);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_calx(s, calx_select_polymorphic(q, CALX_LOAD_SELECTIN), CALX_ESTATE);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/* The mapping's default: polymorphic_load("selectin") on the root (the seed models' person). */
+static void the_mapping_chooses_select_in(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fx->s;
+	struct jti_seed_engineer *g = jti_seed_engineer_new(s, .base.name = "dilbert", .primary_language = "java");
+	struct jti_seed_manager *m = jti_seed_manager_new(s, .base.name = "dogbert", .manager_name = "dogbert");
+	struct jti_seed_person *p = jti_seed_person_new(s, .name = "joesmith");
+	assert_ok(s, calx_session_add(s, g));
+	assert_ok(s, calx_session_add(s, m));
+	assert_ok(s, calx_session_add(s, p));
+	assert_ok(s, calx_session_commit(s));
+	calx_session *r = fixture_session(fx);
+	for (int how = 0; how < 2; how++) {
+		calx_select *q = calx_select_new(r, &jti_seed_person_mapper);
+		if (how)        /* this select joins instead */
+			assert_ok(r, calx_select_polymorphic(q, CALX_LOAD_JOINED));
+		calx_order_by(q, JTI_SEED_PERSON_ID, CALX_ASC);
+		assert_int_equal(scalar(r, "SELECT 1"), 1);
+		uint64_t before = fixture_statements(r);
+		void **items;
+		size_t n;
+		assert_ok(r, calx_select_all(q, &items, &n));
+		assert_int_equal(fixture_statements(r) - before, how ? 1 : 3);
+		assert_int_equal(n, 3);
+		assert_string_equal(jti_seed_engineer_of(items[0])->primary_language, "java");
+		assert_string_equal(jti_seed_manager_of(items[1])->manager_name, "dogbert");
+		assert_null(jti_seed_engineer_of(items[2]));
+		calx_select_free(q);
+		calx_session_free(r);
+		r = fixture_session(fx);
+	}
+	calx_session_free(r);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, jti_setup, fixture_teardown)
@@ -376,6 +469,8 @@ int main(void)
 		T(a_change_of_class_and_of_key_are_refused),
 		T(an_unknown_discriminator_is_an_error),
 		T(a_relationship_to_the_base_loads_mixed_structs),
+		T(select_in_reads_each_subclass_by_one_statement),
+		T(the_mapping_chooses_select_in),
 	};
 	return RUN_ON_ALL_DIALECTS("inherit_joined", tests);
 }

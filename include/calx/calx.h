@@ -25,6 +25,7 @@
 #include "calx/events.h"
 #include "calx/retry.h"
 #include "calx/related.h"
+#include "calx/inherit.h"
 
 /* The runtime's version string, to compare with what a header was generated for. */
 const char *calx_version(void);

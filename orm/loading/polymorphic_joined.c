@@ -29,7 +29,9 @@ int calx__poly_joined_from(calx_select *q, calx__ast *a, calx__node *t, calx__no
 		return calx_error_set(&q->s->err, CALX_EINVAL,
 		                      "select %s: a struct of a joined-table hierarchy inside another select is not supported yet",
 		                      m->desc->name);
-	int rc = calx__joined_wide(a, m, t, from, cols_tail);
+	/* select-in: its own chain's columns (its fields); its subclasses' rows read after, by key */
+	q->poly_selectin = calx__poly_selectin_wanted(q);
+	int rc = calx__joined_wide(a, m, t, q->poly_selectin, from, cols_tail);
 	if (rc == CALX_ENOMEM)
 		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", m->desc->name);
 	if (rc != CALX_OK)

@@ -80,6 +80,11 @@ struct calx_select {
 	/* select_union.c: a union of two selects of values (owned), or NULLs */
 	calx_select *set_left, *set_right;
 	int set_op;                     /* CALX__SET_UNION or CALX__SET_UNION_ALL */
+	/* polymorphic_selectin.c: a joined-table hierarchy's subclass rows (calx_select_polymorphic) */
+	calx_loading poly_how;          /* 0: the mapping's polymorphic_load; CALX_LOAD_JOINED or CALX_LOAD_SELECTIN */
+	bool poly_selectin;             /* this statement reads its struct's tables only (select_build.c) */
+	struct calx__poly_wait *poly_wait; /* rows of subclasses waiting for their select-in statement */
+	size_t n_poly_wait, cap_poly_wait;
 };
 
 /* select_build.c: q's statement into a's tree (the select's own: not a subquery). */

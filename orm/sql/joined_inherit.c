@@ -11,6 +11,9 @@
  *   own chain INNER JOINed (a select of a subclass reads its rows only),
  *   the others LEFT OUTER JOINed (NULL for rows of other structs). Each
  *   field's position in that row is its mapper's table_columns.
+ * - A select-in polymorphic select reads its struct's own chain only (its
+ *   fields, in field order); its subclasses' rows are read after, by key
+ *   (orm/loading/polymorphic_selectin.c).
  */
 #include "calx/calx.h"
 #include "sql/joined_inherit.h"
@@ -38,7 +41,8 @@ static calx__node *join_part(calx__ast *a, int kind, calx__node *left, const cal
 	return calx__ast_join(a, kind, left, *pt, on_key(a, root, rt, part, *pt));
 }
 
-calx__node *calx__joined_get(calx__ast *a, const calx__mapper *m)
+/* SELECT m's fields FROM its chain WHERE the root's key = ? (keys NULL) or IN (keys[0..n)). */
+static calx__node *chain_select(calx__ast *a, const calx__mapper *m, const calx_value *keys, size_t n)
 {
 	const calx__mapper *parts[CALX__MAX_LEVELS];
 	calx__node *nodes[CALX__MAX_LEVELS];
@@ -60,6 +64,14 @@ calx__node *calx__joined_get(calx__ast *a, const calx__mapper *m)
 		calx__ast_append(&sel->kid[CALX__SEL_COLS], calx__ast_field(a, nodes[l], fd));
 	}
 	sel->kid[CALX__SEL_FROM] = from;
+	if (keys) {
+		calx__node *items = NULL;
+		for (size_t k = 0; k < n; k++)
+			calx__ast_append(&items, calx__ast_bind(a, keys[k]));
+		sel->kid[CALX__SEL_WHERE] =
+			calx__ast_in_list(a, calx__ast_field(a, rt, &parts[0]->desc->fields[parts[0]->pk[0]]), items, false);
+		return sel;
+	}
 	calx__node *w = NULL;
 	for (unsigned i = 0; i < parts[0]->n_pk; i++) {
 		calx__node *eq = calx__ast_binary(a, CALX__OP_EQ, calx__ast_field(a, rt, &parts[0]->desc->fields[parts[0]->pk[i]]),
@@ -70,6 +82,16 @@ calx__node *calx__joined_get(calx__ast *a, const calx__mapper *m)
 	return sel;
 }
 
+calx__node *calx__joined_get(calx__ast *a, const calx__mapper *m)
+{
+	return chain_select(a, m, NULL, 0);
+}
+
+calx__node *calx__joined_get_in(calx__ast *a, const calx__mapper *m, const calx_value *keys, size_t n)
+{
+	return chain_select(a, m, keys, n);
+}
+
 bool calx__joined_hierarchy(const calx__mapper *m)
 {
 	for (const calx__mapper *x = m->root; x; x = x->next_poly)
@@ -78,7 +100,8 @@ bool calx__joined_hierarchy(const calx__mapper *m)
 	return false;
 }
 
-int calx__joined_wide(calx__ast *a, const calx__mapper *m, calx__node *rt, calx__node **from, calx__node ***cols_tail)
+int calx__joined_wide(calx__ast *a, const calx__mapper *m, calx__node *rt, bool chain_only, calx__node **from,
+                      calx__node ***cols_tail)
 {
 	const calx__mapper *root = m->root;
 	/* the root table node among the select's FROM (the leftmost of its joins) */
@@ -89,7 +112,7 @@ int calx__joined_wide(calx__ast *a, const calx__mapper *m, calx__node *rt, calx_
 		return CALX_EINVAL;
 	calx__node *j = rt;
 	for (const calx__mapper *x = root->next_poly; x && j; x = x->next_poly) {
-		if (!x->joined)
+		if (!x->joined || (chain_only && !calx__mapper_is_a(m, x)))
 			continue;
 		calx__node *pt;
 		/* m's own chain (m and its parents): every row of the select has a row there */

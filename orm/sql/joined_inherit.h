@@ -12,14 +12,18 @@
 
 /* SELECT m's fields FROM its chain's tables INNER JOINed WHERE the root's key (m joined); NULL with a->oom. */
 calx__node *calx__joined_get(calx__ast *a, const calx__mapper *m);
+/* The same WHERE the root's (one-column) key IN (keys[0..n)), the values bound: select-in polymorphic loading. */
+calx__node *calx__joined_get_in(calx__ast *a, const calx__mapper *m, const calx_value *keys, size_t n);
 /* Has m's hierarchy a joined-table subclass? */
 bool calx__joined_hierarchy(const calx__mapper *m);
 /*
  * The select of m whose FROM is *from, rt its root table's node: every
  * joined table of the hierarchy joined to rt (m's chain INNER, the
- * others LEFT), their own columns appended at *cols_tail (after the root
- * table's). CALX_ENOMEM, or CALX_EINVAL when rt is not in *from.
+ * others LEFT; chain_only: m's chain alone), their own columns appended
+ * at *cols_tail (after the root table's). CALX_ENOMEM, or CALX_EINVAL
+ * when rt is not in *from.
  */
-int calx__joined_wide(calx__ast *a, const calx__mapper *m, calx__node *rt, calx__node **from, calx__node ***cols_tail);
+int calx__joined_wide(calx__ast *a, const calx__mapper *m, calx__node *rt, bool chain_only, calx__node **from,
+                      calx__node ***cols_tail);
 
 #endif

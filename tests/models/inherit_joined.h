@@ -62,7 +62,7 @@ struct CALX_TABLE("jti_seed_company") jti_seed_company {
 	CALX_LIST(struct jti_seed_person) employees CALX(cascade("all, delete-orphan"));
 };
 
-struct CALX_TABLE("jti_seed_person", polymorphic_on("type"), polymorphic_identity("person")) jti_seed_person {
+struct CALX_TABLE("jti_seed_person", polymorphic_on("type"), polymorphic_identity("person"), polymorphic_load("selectin")) jti_seed_person {
 	int64_t id CALX(primary_key);
 	calx_opt_int64 company_id CALX(foreign_key("jti_seed_company.id"));
 	char *name;

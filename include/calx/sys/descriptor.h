@@ -348,7 +348,16 @@ typedef struct calx_mapper_desc {
 	 * generated before it read NULL.
 	 */
 	const struct calx_mapper_desc *const *parts;
-	const void *reserved[4];
+	/*
+	 * A hierarchy root's polymorphic_load("..."): how a select of its
+	 * structs reads joined subclasses' columns, "joined" (NULL: the
+	 * default; every table of the hierarchy joined into the select) or
+	 * "selectin" (the select reads its struct's tables; the rows of its
+	 * subclasses are read by one statement per subclass, by key). Was
+	 * reserved: descriptors generated before it read NULL.
+	 */
+	const char *polymorphic_load;
+	const void *reserved[3];
 } calx_mapper_desc;
 
 /* Every mapper and table of one generated header: one registry is opened from it. */
