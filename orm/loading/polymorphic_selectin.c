@@ -11,7 +11,7 @@
  *
  * Chosen by the root's polymorphic_load("selectin") or by
  * calx_select_polymorphic(q, CALX_LOAD_SELECTIN); a root whose key is not
- * one integer or text column loads joined instead.
+ * one integer column (NOT NULL) loads joined instead.
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -27,7 +27,7 @@
 struct calx__poly_wait {
 	size_t item;                    /* its place in q->items */
 	const calx__mapper *x;          /* the row's struct */
-	calx_value key;                 /* the root's key (its text in the session's arena) */
+	calx_value key;                 /* the root's key (an integer) */
 	bool read;                      /* its struct's statement ran */
 };
 
@@ -49,8 +49,8 @@ static bool plain_key(const calx__mapper *root)
 {
 	if (root->n_pk != 1)
 		return false;
-	calx_ctype c = root->desc->fields[root->pk[0]].ctype;
-	return (c >= CALX_CTYPE_INT8 && c <= CALX_CTYPE_UINT64) || c == CALX_CTYPE_STRING || c == CALX_CTYPE_CHARARRAY;
+	const calx_field_desc *f = &root->desc->fields[root->pk[0]];
+	return f->ctype >= CALX_CTYPE_INT8 && f->ctype <= CALX_CTYPE_UINT64 && !(f->flags & CALX_FIELD_OPTIONAL);
 }
 
 bool calx__poly_selectin_wanted(const calx_select *q)
@@ -71,20 +71,14 @@ bool calx__poly_selectin_wanted(const calx_select *q)
 	return false;
 }
 
-/* The row's key as the identity map hashes it, its text copied where it outlives the row. */
+/* The row's integer key, as the identity map hashes it. */
 static int row_key(calx_session *s, const calx__mapper *m, calx__stmt *st, calx_value *key)
 {
 	s->d->column(st->st, m->pk[0], key);
 	if (key->kind == CALX_VALUE_INT)
 		return CALX_OK;
-	if (key->kind != CALX_VALUE_TEXT)
-		return calx__fail(s, CALX_ETYPE, "loading %s from \"%s\": a row's key is neither an integer nor text",
-		                  m->desc->name, m->desc->table);
-	char *copy = calx__arena_strndup(&s->arena, key->u.s.p, key->u.s.n);
-	if (!copy)
-		return calx__fail(s, CALX_ENOMEM, "out of memory keeping the keys of %s's rows", m->desc->name);
-	key->u.s.p = copy;
-	return CALX_OK;
+	return calx__fail(s, CALX_ETYPE, "loading %s from \"%s\": a row's key \"%s\" is not an integer",
+	                  m->desc->name, m->desc->table, m->desc->fields[m->pk[0]].column);
 }
 
 int calx__poly_select_row(calx_select *q, calx__obj **out)
