@@ -457,6 +457,37 @@ static void the_mapping_chooses_select_in(void **state)
 	calx_session_free(r);
 }
 
+/* Bulk statements: a delete by criteria takes the subclasses' rows with it (ON DELETE CASCADE); an update of a joined table's column is refused. */
+static void bulk_statements_on_a_joined_hierarchy(void **state)
+{
+	fixture *fx = *state;
+	ids id = add_one_of_each(fx);
+	calx_session *s = fixture_session(fx);
+	calx_update *u = calx_update_new(s, &jti_engineer_mapper);
+	calx_update_set(u, JTI_ENGINEER_PRIMARY_LANGUAGE, calx_lit("Go"));
+	uint64_t rows = 0;
+	assert_calx(s, calx_update_run(u, CALX_SYNC_NONE, &rows), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(s), "jti_engineer"));
+	calx_update_free(u);
+	/* a column of the root's table: fine */
+	u = calx_update_new(s, &jti_engineer_mapper);
+	calx_update_set(u, JTI_ENGINEER_BASE_BASE_NAME, calx_lit("Gus"));
+	assert_ok(s, calx_update_run(u, CALX_SYNC_NONE, &rows));
+	assert_int_equal(rows, 1);
+	calx_update_free(u);
+	calx_delete *d = calx_delete_new(s, &jti_employee_mapper);
+	calx_delete_where(d, calx_eq(JTI_EMPLOYEE_BASE_NAME, "Gus"));
+	assert_ok(s, calx_delete_run(d, CALX_SYNC_NONE, &rows));
+	assert_int_equal(rows, 1);
+	calx_delete_free(d);
+	assert_ok(s, calx_session_commit(s));
+	calx_session_free(s);
+	assert_int_equal(rows_of(fx, "jti_engineer"), 0);
+	assert_int_equal(rows_of(fx, "jti_employee"), 2);
+	assert_int_equal(rows_of(fx, "jti_person"), 3);
+	(void)id;
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, jti_setup, fixture_teardown)
@@ -471,6 +502,7 @@ int main(void)
 		T(a_relationship_to_the_base_loads_mixed_structs),
 		T(select_in_reads_each_subclass_by_one_statement),
 		T(the_mapping_chooses_select_in),
+		T(bulk_statements_on_a_joined_hierarchy),
 	};
 	return RUN_ON_ALL_DIALECTS("inherit_joined", tests);
 }
