@@ -56,6 +56,15 @@ void calx__poly_selectin_free(struct calx_select *q);
 int calx__poly_joined_from(struct calx_select *q, calx__ast *a, calx__node *t, calx__node **from,
                            calx__node ***cols_tail);
 
+/*
+ * A relationship's select-in load of a hierarchy's root (selectin_keys.c):
+ * is m a joined-table hierarchy's root? Then sel (from t, the root's
+ * columns selected) gets the subclasses' tables joined and their columns,
+ * and its rows load as a select's do (calx__poly_load_row, wide).
+ */
+bool calx__poly_wide_target(const calx__mapper *m);
+int calx__poly_join_subclasses(calx__ast *a, const calx__mapper *root, calx__node *t, calx__node *sel);
+
 /* A get of m found an object of another struct of the hierarchy: CALX_ENOTFOUND, as SQLAlchemy's get gives None. */
 int calx__poly_not_a(calx_session *s, const calx__obj *h, const calx__mapper *m);
 

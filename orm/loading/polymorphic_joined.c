@@ -38,3 +38,16 @@ int calx__poly_joined_from(calx_select *q, calx__ast *a, calx__node *t, calx__no
 		return calx_error_set(&q->s->err, rc, "select %s: its table is not in its FROM", m->desc->name);
 	return CALX_OK;
 }
+
+bool calx__poly_wide_target(const calx__mapper *m)
+{
+	return m->poly && !m->parent && calx__joined_hierarchy(m);
+}
+
+int calx__poly_join_subclasses(calx__ast *a, const calx__mapper *root, calx__node *t, calx__node *sel)
+{
+	calx__node **tail = &sel->kid[CALX__SEL_COLS];
+	while (*tail)
+		tail = &(*tail)->next;
+	return calx__joined_wide(a, root, t, false, &sel->kid[CALX__SEL_FROM], &tail);
+}
