@@ -496,6 +496,47 @@ static void bulk_statements_on_a_joined_hierarchy(void **state)
 	(void)id;
 }
 
+/* The session's other operations on a joined-table object: a savepoint rolled back, expiry and refresh, merge. */
+static void savepoints_refresh_and_merge(void **state)
+{
+	fixture *fx = *state;
+	ids id = add_one_of_each(fx);
+	calx_session *s = fixture_session(fx);
+	struct jti_engineer *g;
+	assert_ok(s, jti_engineer_get(s, id.engineer, &g));
+	/* inside a savepoint: a new engineer and a change of the old one, rolled back */
+	assert_ok(s, calx_session_begin_nested(s));
+	struct jti_engineer *n = jti_engineer_new(s, .base.base.name = "Ned", .primary_language = "Zig");
+	assert_ok(s, calx_session_add(s, n));
+	strcpy(g->primary_language, "Ada");
+	assert_ok(s, calx_session_flush(s));
+	assert_ok(s, calx_session_rollback_nested(s));
+	assert_string_equal(g->primary_language, "C");
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(rows_of(fx, "jti_engineer"), 1);
+	assert_int_equal(rows_of(fx, "jti_person"), 4);
+	/* changed in the database behind the session's back: refresh reads every table again */
+	assert_int_equal(calx_engine_exec(fx->eng, "UPDATE jti_engineer SET primary_language = 'Go'"), CALX_OK);
+	assert_int_equal(calx_engine_exec(fx->eng, "UPDATE jti_employee SET salary = 7"), CALX_OK);
+	assert_ok(s, calx_session_refresh(s, g));
+	assert_string_equal(g->primary_language, "Go");
+	assert_int_equal(g->base.salary.value, 7);
+	/* a plain struct merged onto the session's object for its key */
+	struct jti_engineer plain = *g;
+	strcpy(plain.primary_language, "OCaml");
+	plain.base.salary = (calx_opt_int32)CALX_SOME(8);
+	void *merged;
+	assert_ok(s, calx_session_merge_value(s, &jti_engineer_mapper, &plain, &merged));
+	assert_ptr_equal(merged, g);
+	assert_ok(s, calx_session_commit(s));
+	calx_session_free(s);
+	s = fixture_session(fx);
+	assert_ok(s, jti_engineer_get(s, id.engineer, &g));
+	assert_string_equal(g->primary_language, "OCaml");
+	assert_int_equal(g->base.salary.value, 8);
+	calx_session_free(s);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, jti_setup, fixture_teardown)
@@ -511,6 +552,7 @@ int main(void)
 		T(select_in_reads_each_subclass_by_one_statement),
 		T(the_mapping_chooses_select_in),
 		T(bulk_statements_on_a_joined_hierarchy),
+		T(savepoints_refresh_and_merge),
 	};
 	return RUN_ON_ALL_DIALECTS("inherit_joined", tests);
 }
