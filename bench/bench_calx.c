@@ -140,7 +140,8 @@ static uint64_t load_pages(calx_engine *eng, const calx_registry *reg, long n)
 
 static uint64_t load_columns(calx_engine *eng, const calx_registry *reg, long n)
 {
-	const calx_field_desc *const cols[] = { CUSTOMER_ID, CUSTOMER_NAME, CUSTOMER_DESCRIPTION };
+	const calx_field_desc *const cols[] = { calx_field(CUSTOMER_ID), calx_field(CUSTOMER_NAME),
+	                                        calx_field(CUSTOMER_DESCRIPTION) };
 	uint64_t check = 0;
 	calx_session *s = open_session(eng, reg);
 	calx_select *q = calx_select_new(s, &customer_mapper);

@@ -396,6 +396,9 @@ def run_workloads(backend, workloads, contenders, reps, results, out_dir, skip=N
     ids_cache = {}
     for rep in range(reps):
         for wi, w in enumerate(workloads):
+            # progress: a full run takes minutes, and each step says where it is
+            log("bench: [%d/%d] %s, repetition %d of %d" % (rep * len(workloads) + wi + 1, reps * len(workloads),
+                                                           w.key, rep + 1, reps))
             opts = []
             if w.sync_off:
                 opts.append("sync=off")

@@ -320,7 +320,12 @@ static void option(parser *p, calxr__field_opts *o, calxr__span item)
 		if (strlen(spec[opt].name) == nl && !memcmp(spec[opt].name, name.p, nl))
 			break;
 	if (opt == CALXR__OPT_COUNT) {
-		calxr__ap_fail(p, "unknown option '%s'", calxr__ap_show(name, shown));
+		const char *names[CALXR__OPT_COUNT];
+		for (unsigned k = 0; k < CALXR__OPT_COUNT; k++)
+			names[k] = spec[k].name;
+		const char *near = calxr__suggest(name.p, nl, names, CALXR__OPT_COUNT);
+		calxr__ap_fail(p, "unknown option '%s'%s%s%s", calxr__ap_show(name, shown), near ? " (did you mean '" : "",
+			      near ? near : "", near ? "'?)" : "");
 		return;
 	}
 	if (calxr__ap_split(p, inner, &args, &n) < 0)

@@ -52,4 +52,7 @@ void calxr__ap_rel_option(parser *p, calxr__field_opts *o, calxr__opt opt, const
 /* polymorphic_on("c") or polymorphic_identity("v") in calx:table (annot_inherit.c): false for any other word. */
 bool calxr__ap_inherit_table_option(parser *p, calxr__table_opts *o, calxr__span name, calxr__span inner);
 
+/* The word of known[0..count) nearest to word[0..n) when near enough to be a typo, or NULL (suggest.c). */
+const char *calxr__suggest(const char *word, size_t n, const char *const *known, size_t count);
+
 #endif /* CALX_REFLECT_ANNOT_INT_H */

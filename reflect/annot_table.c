@@ -304,7 +304,11 @@ static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool f
 		return;
 	}
 	if (kind > CALXR__TCONS_FOREIGN_KEY) {
-		calxr__ap_fail(p, "unknown table option '%s'", calxr__ap_show(name, shown));
+		static const char *const known[] = { "unique", "index", "check", "foreign_key", "table_only",
+		                                     "polymorphic_on", "polymorphic_identity", "polymorphic_load" };
+		const char *near = calxr__suggest(name.p, nl, known, sizeof known / sizeof known[0]);
+		calxr__ap_fail(p, "unknown table option '%s'%s%s%s", calxr__ap_show(name, shown),
+			      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 		return;
 	}
 	if (calxr__ap_split(p, inner, &args, &n) < 0)

@@ -27,12 +27,68 @@ static const char *zero_of(const calxr__column *c)
 	return c->ctype == CALX_CTYPE_CHARARRAY ? "\"\"" : "0";
 }
 
+/*
+ * The kind a column handle carries (calx/column.h), which decides the C
+ * values a comparison with it compiles with.
+ */
+static const char *handle_kind(calx_ctype t)
+{
+	switch (t) {
+	case CALX_CTYPE_FLOAT:
+	case CALX_CTYPE_DOUBLE:
+		return "real";
+	case CALX_CTYPE_BOOL:
+		return "bool";
+	case CALX_CTYPE_STRING:
+	case CALX_CTYPE_CHARARRAY:
+	case CALX_CTYPE_CHAR:
+		return "text";
+	case CALX_CTYPE_BYTEARRAY:
+	case CALX_CTYPE_BYTES:
+		return "blob";
+	default:
+		return "int";   /* int8_t..uint64_t, enums, char_as(integer) */
+	}
+}
+
+/*
+ * C++ has no compound literal whose later designators override earlier
+ * ones, so there the constructor takes a function that sets the fields:
+ * user_new(s) or user_new(s, [](user &o) { o.age = 30; }), the defaults
+ * applied first, as in C.
+ */
+static void cpp_constructor(calxr__buf *b, const calxr__table *t)
+{
+	const char *tag = t->tag, *sym = t->sym;
+	calxr__buf_put(b, "#else\n");
+	calxr__buf_printf(b, "static inline struct %s calx__defaults_%s(void)\n{\n\tstruct %s o{};\n", tag, sym, tag);
+	for (unsigned i = 0; i < t->n_cols; i++) {
+		const calxr__column *c = &t->cols[i];
+		const char *d = c->default_text;
+		if (!d)
+			continue;
+		if (c->ctype == CALX_CTYPE_CHARARRAY && d[0] == '"')
+			calxr__buf_printf(b, "\tmemcpy(o.%s, %s, sizeof(%s));\n", c->path, d, d);
+		else if (d[0] == '{' || !strncmp(d, "CALX_SOME", 9) || !strncmp(d, "CALX_NULL", 9))
+			calxr__buf_printf(b, "\to.%s = decltype(o.%s)%s;\n", c->path, c->path, d);
+		else
+			calxr__buf_printf(b, "\to.%s = (decltype(o.%s))(%s);\n", c->path, c->path, d);
+	}
+	calxr__buf_put(b, "\treturn o;\n}\n");
+	calxr__buf_printf(b, "static inline struct %s *%s_new(calx_session *s)\n{\n\tstruct %s o = calx__defaults_%s();\n"
+			 "\treturn (struct %s *)calx__construct(s, &%s_mapper, &o);\n}\n", tag, sym, tag, sym, tag, sym);
+	calxr__buf_printf(b, "template <class F> static inline struct %s *%s_new(calx_session *s, F &&set)\n{\n"
+			 "\tstruct %s o = calx__defaults_%s();\n\tset(o);\n"
+			 "\treturn (struct %s *)calx__construct(s, &%s_mapper, &o);\n}\n", tag, sym, tag, sym, tag, sym);
+}
+
 static void constructor(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 {
 	const char *tag = t->tag, *sym = t->sym;
 	(void)cx;
 	calxr__buf_printf(b, "/* %s_new(s, .field = value, ...): a transient struct %s with defaults applied; NULL on error (see calx_session_errmsg). */\n",
 			 sym, tag);
+	calxr__buf_put(b, "#ifndef __cplusplus\n");
 	calxr__buf_printf(b, "#define %s_new(...) CALX__NEW_%s(__VA_ARGS__, )\n", sym, sym);
 	calxr__buf_printf(b, "#define CALX__NEW_%s(s, ...) ((struct %s *)calx__construct((s), &%s_mapper, &(struct %s){ ",
 			 sym, tag, sym, tag);
@@ -42,6 +98,8 @@ static void constructor(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 			calxr__buf_printf(b, ".%s = %s, ", c->path, c->default_text ? c->default_text : zero_of(c));
 	}
 	calxr__buf_put(b, "__VA_ARGS__ }))\n");
+	cpp_constructor(b, t);
+	calxr__buf_put(b, "#endif\n");
 }
 
 static void wrappers(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
@@ -162,6 +220,7 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 	calxr__buf_put(b, ". Do not edit. */\n");
 	calxr__buf_printf(b, "#ifndef %s\n#define %s\n", guard, guard);
 	calxr__buf_printf(b, "#include <calx/calx.h>\n#include <calx/sys/generated.h>\n#include \"%s\"\n", cx->include);
+	calxr__buf_put(b, "#ifdef __cplusplus\n#include <string.h> /* the C++ constructors copy char[N] defaults */\n#endif\n");
 	for (unsigned i = 0; i < cx->n_tables; i++)
 		if (calxr__is_subclass(&cx->tables[i])) {
 			calxr__buf_put(b, "#include <string.h> /* the subclasses' checked casts compare discriminators */\n");
@@ -170,10 +229,10 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 	calxr__buf_put(b, "/* The constructors below override defaults with the caller's designated initializers (C11 6.7.9p19). */\n"
 			 "#if defined(__clang__)\n"
 			 "#pragma clang diagnostic ignored \"-Winitializer-overrides\"\n"
-			 "#elif defined(__GNUC__)\n"
+			 "#elif defined(__GNUC__) && !defined(__cplusplus)\n"
 			 "#pragma GCC diagnostic ignored \"-Woverride-init\"\n"
 			 "#endif\n");
-	calxr__buf_put(b, "_Static_assert(CALX_DESCRIPTOR_VERSION == 2, ");
+	calxr__buf_put(b, "CALX_STATIC_ASSERT(CALX_DESCRIPTOR_VERSION == 2, ");
 	{
 		char *msg = calxr__printf(cx, "%s was generated for calx descriptor version 2: re-run calx-reflect",
 					 cx->h_base);
@@ -199,7 +258,8 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 		calxr__buf_put(b, "/* column handles */\n");
 		for (unsigned j = 0; j < t->n_cols; j++) {
 			char *h = calxr__handle_name(cx, t->sym, t->cols[j].path);
-			calxr__buf_printf(b, "#define %s (&%s_mapper.fields[%u])\n", h ? h : "?", t->sym, j);
+			calxr__buf_printf(b, "#define %s CALX_COLUMN_HANDLE(%s, &%s_mapper.fields[%u])\n", h ? h : "?",
+					 handle_kind(t->cols[j].ctype), t->sym, j);
 			free(h);
 		}
 		constructor(cx, b, t);

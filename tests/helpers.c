@@ -132,3 +132,23 @@ uint64_t fixture_statements(calx_session *s)
 	calx_session_counters(s, &n, NULL);
 	return n;
 }
+
+void capture_stderr(void (*fn)(void *arg), void *arg, char *buf, size_t cap)
+{
+	char path[] = "/tmp/calx-stderr-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fflush(stderr);
+	int saved = dup(2);
+	assert_true(saved >= 0);
+	assert_true(dup2(fd, 2) >= 0);
+	fn(arg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	ssize_t got = read(fd, buf, cap - 1);
+	buf[got > 0 ? got : 0] = '\0';
+	close(fd);
+	unlink(path);
+}

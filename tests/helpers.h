@@ -52,6 +52,9 @@ calx_session *fixture_session(fixture *fx);
 /* The statements s has sent so far (calx_session_counters): tests count a load's by difference. */
 uint64_t fixture_statements(calx_session *s);
 
+/* Run fn(arg) with stderr going to a file; what it wrote in buf (NUL-terminated, cut to cap). */
+void capture_stderr(void (*fn)(void *arg), void *arg, char *buf, size_t cap);
+
 /* Count rows of a table through a raw second session's select. */
 size_t count_rows(fixture *fx, const calx_mapper_desc *m);
 

@@ -91,7 +91,7 @@ static int long_chain(calx_session *s)
 /* name and age of the user named "eve", as values */
 static int tuple(calx_session *s)
 {
-	const calx_field_desc *cols[] = { USER_NAME, USER_AGE };
+	const calx_field_desc *cols[] = { calx_field(USER_NAME), calx_field(USER_AGE) };
 	calx_select *q = calx_select_new(s, &user_mapper);
 	if (!q)
 		return calx_session_errcode(s);

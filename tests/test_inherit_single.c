@@ -84,7 +84,7 @@ static void create_all_makes_one_table_with_every_column(void **state)
 	/* the server default of a subclass's NOT NULL column filled the base row */
 	calx_select *lq = calx_select_new(s, &sti_engineer_mapper);
 	calx_value v[1];
-	const calx_field_desc *cols[] = { STI_ENGINEER_LEVEL };
+	const calx_field_desc *cols[] = { calx_field(STI_ENGINEER_LEVEL) };
 	assert_ok(s, calx_select_columns(lq, cols, 1));
 	assert_int_equal(calx_select_next_values(lq, v), CALX_DONE);  /* no engineer rows */
 	calx_select_free(lq);
@@ -126,7 +126,7 @@ static void insert_writes_the_discriminator_and_a_base_select_makes_each_struct(
 	assert_null(sti_employee_of(ps[0]));
 	/* the column as the database has it */
 	calx_select *kq = calx_select_new(s, &sti_person_mapper);
-	const calx_field_desc *cols[] = { STI_PERSON_KIND };
+	const calx_field_desc *cols[] = { calx_field(STI_PERSON_KIND) };
 	assert_ok(s, calx_select_columns(kq, cols, 1));
 	calx_order_by(kq, STI_PERSON_ID, CALX_ASC);
 	calx_value v[1];

@@ -643,7 +643,7 @@ static void bad_options_are_refused(void **state)
 	calx_select_free(q);
 	/* column tuples load nothing: the option changes nothing */
 	q = calx_select_new(fx->s, &jnd_user_mapper);
-	const calx_field_desc *cols[] = { JND_USER_NAME };
+	const calx_field_desc *cols[] = { calx_field(JND_USER_NAME) };
 	assert_ok(fx->s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
 	assert_ok(fx->s, calx_select_columns(q, cols, 1));
 	calx_value v;

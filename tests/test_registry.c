@@ -124,7 +124,7 @@ static void wrapper_field_of_the_wrong_size_is_refused(void **state)
 			fields[f].table = &t;
 		}
 		if (broken)
-			fields[SAMPLE_OI32->index].size = sizeof(int32_t);   /* the plain type's size */
+			fields[calx_field(SAMPLE_OI32)->index].size = sizeof(int32_t);   /* the plain type's size */
 		t.columns = fields;
 		t.index = 0;
 		t.schema = &sc;

@@ -138,7 +138,7 @@ static void bad_conditions_are_errors_when_the_select_runs(void **state)
 	fixture *fx = *state;
 	void *obj;
 	calx_select *q = calx_select_new(fx->s, &user_mapper);
-	calx_where(q, calx_eq(USER_AGE, "three"));
+	calx_where(q, calx_eq(calx_field(USER_AGE), "three"));   /* untyped: checked at run time */
 	assert_calx(fx->s, calx_select_next(q, &obj), CALX_ETYPE);
 	assert_non_null(strstr(calx_session_errmsg(fx->s), "user.age (int32_t) compared with a string"));
 	calx_select_free(q);
@@ -242,7 +242,7 @@ static void column_tuples_come_back_as_values(void **state)
 {
 	fixture *fx = *state;
 	calx_select *q = calx_select_new(fx->s, &user_mapper);
-	const calx_field_desc *cols[] = { USER_NAME, USER_AGE, USER_NOTE };
+	const calx_field_desc *cols[] = { calx_field(USER_NAME), calx_field(USER_AGE), calx_field(USER_NOTE) };
 	assert_ok(fx->s, calx_select_columns(q, cols, 3));
 	calx_where(q, calx_lt(USER_AGE, 2));
 	calx_order_by(q, USER_AGE, CALX_ASC);

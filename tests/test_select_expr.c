@@ -1,13 +1,14 @@
 /*
  * The query language's first expressions (calx/select.h), on SQLite and
  * PostgreSQL, over the shop's users: IN and NOT IN over a list (an empty
- * list too), BETWEEN, ILIKE against LIKE, a column against a column,
+ * list too; a list of 40,000 values, one JSON parameter), BETWEEN, ILIKE against LIKE, a column against a column,
  * arithmetic with a column and a value (an integer column times 0.5: the
  * value must stay a fraction on PostgreSQL), ||, lower, upper, length and
  * coalesce; and what is refused when the select runs: kinds that do not
  * go together, values alone, NULL, a value where a condition belongs.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "helpers.h"
 
@@ -95,6 +96,87 @@ static void in_and_not_in_over_a_list(void **state)
 	refused(fx, calx_in(USER_AGE, NULL, 3), CALX_EINVAL, "NULL array");
 }
 
+/* The ages the condition selects, in age order (names sort by the database's collation). */
+static void expect_ages(fixture *fx, calx_expr *e, const char *want)
+{
+	char out[256] = "";
+	calx_select *q = calx_select_new(fx->s, &user_mapper);
+	assert_non_null(q);
+	calx_where(q, e);
+	calx_order_by(q, USER_AGE, CALX_ASC);
+	void **rows;
+	size_t n;
+	int rc = calx_select_all(q, &rows, &n);
+	if (rc != CALX_OK)
+		fail_msg("select failed: %s (%s)", calx_status_name(rc), calx_session_errmsg(fx->s));
+	for (size_t i = 0; i < n; i++) {
+		const struct user *u = rows[i];
+		size_t len = strlen(out);
+		snprintf(out + len, sizeof out - len, "%s%d", i ? "," : "", (int)u->age);
+	}
+	calx_select_free(q);
+	assert_string_equal(out, want);
+}
+
+/*
+ * Lists longer than 64 values go as one JSON array parameter: one
+ * statement of one shape whatever the length, beyond the dialect's limit
+ * of bound parameters (32766 on SQLite), with text that JSON must escape.
+ */
+static void long_lists_are_one_parameter_of_any_length(void **state)
+{
+	fixture *fx = *state;
+	add(fx, "q\"uo\\te", 7, 7.25, NULL);
+	add(fx, "tab\there", 8, 8.0, NULL);
+	add(fx, "\x01" "ctl", 9, 9.0, NULL);
+	add(fx, "\xc3\xbcn\xc3\xaf" "code", 10, 10.0, NULL);
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	enum { N = 40000 };
+	int64_t *ages = calloc(N, sizeof *ages);
+	assert_non_null(ages);
+	for (size_t i = 0; i < N; i++)
+		ages[i] = 100 + (int64_t)i;       /* no user is that old */
+	ages[N / 2] = 41;
+	ages[N - 1] = 7;
+	expect_ages(fx, calx_in_int64(USER_AGE, ages, 2), "");   /* the transaction begins here */
+	uint64_t stmts0, stmts1, trips;
+	calx_session_counters(fx->s, &stmts0, &trips);
+	expect_ages(fx, calx_in_int64(USER_AGE, ages, N), "7,41");
+	calx_session_counters(fx->s, &stmts1, &trips);
+	assert_int_equal(stmts1 - stmts0, 1);
+	expect_ages(fx, calx_not(calx_in_int64(USER_AGE, ages, N)), "8,9,10,25,25,30,60");
+	/* the same shape at another length: a hit in the statement cache */
+	calx_cache_stats before, after;
+	calx_session_cache_stats(fx->s, &before);
+	expect_ages(fx, calx_in_int64(USER_AGE, ages, N - 1000), "41");
+	calx_session_cache_stats(fx->s, &after);
+	assert_true(after.stmt_hits > before.stmt_hits);
+	free(ages);
+
+	calx_value names[100];
+	for (size_t i = 0; i < 100; i++)
+		names[i] = calx_value_text("nobody");
+	names[3] = calx_value_text("q\"uo\\te");
+	names[40] = calx_value_text("tab\there");
+	names[41] = calx_value_text("\x01" "ctl");
+	names[99] = calx_value_text("\xc3\xbcn\xc3\xaf" "code");
+	expect_ages(fx, calx_in(USER_NAME, names, 100), "7,8,9,10");
+	expect_ages(fx, calx_not_in(USER_NAME, names, 100), "25,25,30,41,60");
+
+	calx_value scores[80];
+	for (size_t i = 0; i < 80; i++)
+		scores[i] = calx_value_real(1000.0 + (double)i);
+	scores[10] = calx_value_real(7.25);
+	scores[11] = calx_value_real(0.5);
+	expect_ages(fx, calx_in(USER_SCORE, scores, 80), "7,25");
+	/* each value is still checked against the column, long list or not */
+	calx_value far[70];
+	for (size_t i = 0; i < 70; i++)
+		far[i] = calx_value_int((int64_t)i);
+	far[69] = calx_value_int(5000000000);
+	refused(fx, calx_in(USER_AGE, far, 70), CALX_ERANGE, "out of its range");
+}
+
 static void between_is_both_ends_inclusive(void **state)
 {
 	fixture *fx = *state;
@@ -102,7 +184,7 @@ static void between_is_both_ends_inclusive(void **state)
 	expect(fx, calx_between(USER_SCORE, 1.5, 3.0), "100% Real,Alice,BOB");
 	expect(fx, calx_between(USER_NAME, "B", "d"), "BOB,carol");
 	expect(fx, calx_not(calx_between(USER_AGE, 26, 59)), "100% Real,BOB,dave");
-	refused(fx, calx_between(USER_AGE, "a", "z"), CALX_ETYPE, "compared with a string");
+	refused(fx, calx_between(calx_field(USER_AGE), "a", "z"), CALX_ETYPE, "compared with a string");
 	refused(fx, calx_between(USER_AGE, 0, 3000000000u), CALX_ERANGE, "out of its range");
 }
 
@@ -119,7 +201,7 @@ static void ilike_ignores_case_where_like_does_not(void **state)
 	strcat(pattern, "%");
 	expect(fx, calx_ilike(USER_NAME, pattern), "100% Real");
 	expect(fx, calx_ilike(USER_NAME, "100%"), "100% Real");
-	refused(fx, calx_ilike(USER_AGE, "2%"), CALX_ETYPE, "not a text column");
+	refused(fx, calx_ilike(calx_field(USER_AGE), "2%"), CALX_ETYPE, "not a text column");
 	refused(fx, calx_ilike(USER_NAME, NULL), CALX_ETYPE, "needs a text pattern");
 }
 
@@ -186,6 +268,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(in_and_not_in_over_a_list, users_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(long_lists_are_one_parameter_of_any_length, users_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(between_is_both_ends_inclusive, users_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(ilike_ignores_case_where_like_does_not, users_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(columns_against_columns_and_values, users_setup, fixture_teardown),

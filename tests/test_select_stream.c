@@ -61,7 +61,7 @@ static void rows_come_a_batch_at_a_time(void **state)
 	calx_select_free(q);
 	/* rows of values stream too */
 	q = users_by_age(fx, 700);
-	const calx_field_desc *cols[] = { USER_NAME };
+	const calx_field_desc *cols[] = { calx_field(USER_NAME) };
 	assert_ok(fx->s, calx_select_columns(q, cols, 1));
 	calx_value v;
 	n = 0;

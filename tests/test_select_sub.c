@@ -53,11 +53,11 @@ static void scalar_and_correlated_subqueries(void **state)
 	calx_select *avg = calx_select_new(fx->s, &q_track_mapper);
 	calx_expr *a[] = { calx_avg(calx_col(Q_TRACK_MS)) };
 	assert_ok(fx->s, calx_select_exprs(avg, a, 1));
-	calx_select *q = ordered(fx, &q_track_mapper, Q_TRACK_NAME);
+	calx_select *q = ordered(fx, &q_track_mapper, calx_field(Q_TRACK_NAME));
 	calx_where(q, calx_cmp(CALX_OP_GT, calx_col(Q_TRACK_MS), calx_subquery(avg)));
 	assert_string_equal(TRACKS(fx, q), "c,d");
 	/* the longest of each album: the inner tracks against the outer track's album */
-	q = ordered(fx, &q_track_mapper, Q_TRACK_NAME);
+	q = ordered(fx, &q_track_mapper, calx_field(Q_TRACK_NAME));
 	calx_select *longest = calx_select_new(fx->s, &q_track_mapper);
 	calx_expr *mx[] = { calx_max(calx_col(Q_TRACK_MS)) };
 	assert_ok(fx->s, calx_select_exprs(longest, mx, 1));
@@ -74,7 +74,7 @@ static void exists_and_in_a_subquery(void **state)
 		/* correlated: the inner Q_ARTIST_ID is the outer select's */
 		calx_select *sub = calx_select_new(fx->s, &q_album_mapper);
 		calx_where(sub, calx_cmp(CALX_OP_EQ, calx_col(Q_ALBUM_ARTIST_ID), calx_col(Q_ARTIST_ID)));
-		calx_select *q = ordered(fx, &q_artist_mapper, Q_ARTIST_NAME);
+		calx_select *q = ordered(fx, &q_artist_mapper, calx_field(Q_ARTIST_NAME));
 		calx_where(q, negate ? calx_not(calx_exists(sub)) : calx_exists(sub));
 		assert_string_equal(ARTISTS(fx, q), negate ? "Gamma" : "Alpha,Beta");
 	}
@@ -83,7 +83,7 @@ static void exists_and_in_a_subquery(void **state)
 		calx_expr *id[] = { calx_col(Q_ARTIST_ID) };
 		assert_ok(fx->s, calx_select_exprs(sub, id, 1));
 		calx_where(sub, calx_eq(Q_ARTIST_NAME, "Alpha"));
-		calx_select *q = ordered(fx, &q_album_mapper, Q_ALBUM_TITLE);
+		calx_select *q = ordered(fx, &q_album_mapper, calx_field(Q_ALBUM_TITLE));
 		calx_where(q, negate ? calx_not_in_select(Q_ALBUM_ARTIST_ID, sub) : calx_in_select(Q_ALBUM_ARTIST_ID, sub));
 		assert_string_equal(ALBUMS(fx, q), negate ? "Third" : "First,Second");
 	}
@@ -92,28 +92,28 @@ static void exists_and_in_a_subquery(void **state)
 static void any_and_has_over_relationships(void **state)
 {
 	fixture *fx = *state;
-	calx_select *q = ordered(fx, &q_artist_mapper, Q_ARTIST_NAME);
+	calx_select *q = ordered(fx, &q_artist_mapper, calx_field(Q_ARTIST_NAME));
 	calx_where(q, calx_any(Q_ARTIST_REL_ALBUMS, calx_eq(Q_ALBUM_TITLE, "Third")));
 	assert_string_equal(ARTISTS(fx, q), "Beta");
-	q = ordered(fx, &q_artist_mapper, Q_ARTIST_NAME);
+	q = ordered(fx, &q_artist_mapper, calx_field(Q_ARTIST_NAME));
 	calx_where(q, calx_any(Q_ARTIST_REL_ALBUMS, NULL));
 	assert_string_equal(ARTISTS(fx, q), "Alpha,Beta");
-	q = ordered(fx, &q_artist_mapper, Q_ARTIST_NAME);
+	q = ordered(fx, &q_artist_mapper, calx_field(Q_ARTIST_NAME));
 	calx_where(q, calx_not(calx_any(Q_ARTIST_REL_ALBUMS, NULL)));
 	assert_string_equal(ARTISTS(fx, q), "Gamma");
 	/* many-to-many, through the association table */
-	q = ordered(fx, &q_playlist_mapper, Q_PLAYLIST_NAME);
+	q = ordered(fx, &q_playlist_mapper, calx_field(Q_PLAYLIST_NAME));
 	calx_where(q, calx_any(Q_PLAYLIST_REL_TRACKS, calx_eq(Q_TRACK_NAME, "c")));
 	assert_string_equal(PLAYLISTS(fx, q), "Solo");
 	/* many-to-one, nested: tracks whose album's artist is Beta */
-	q = ordered(fx, &q_track_mapper, Q_TRACK_NAME);
+	q = ordered(fx, &q_track_mapper, calx_field(Q_TRACK_NAME));
 	calx_where(q, calx_has(Q_TRACK_REL_ALBUM, calx_has(Q_ALBUM_REL_ARTIST, calx_eq(Q_ARTIST_NAME, "Beta"))));
 	assert_string_equal(TRACKS(fx, q), "d");
 	/* self-referential: employees who manage someone, and those whose manager is Boss */
-	q = ordered(fx, &q_employee_mapper, Q_EMPLOYEE_NAME);
+	q = ordered(fx, &q_employee_mapper, calx_field(Q_EMPLOYEE_NAME));
 	calx_where(q, calx_any(Q_EMPLOYEE_REL_REPORTS, NULL));
 	assert_string_equal(EMPLOYEES(fx, q), "Boss,Mid");
-	q = ordered(fx, &q_employee_mapper, Q_EMPLOYEE_NAME);
+	q = ordered(fx, &q_employee_mapper, calx_field(Q_EMPLOYEE_NAME));
 	calx_where(q, calx_has(Q_EMPLOYEE_REL_MANAGER, calx_eq(Q_EMPLOYEE_NAME, "Boss")));
 	assert_string_equal(EMPLOYEES(fx, q), "Mid");
 }

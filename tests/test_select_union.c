@@ -87,7 +87,7 @@ static void union_of_two_tables_ordered_by_its_values(void **state)
 
 	/* columns (calx_select_columns) and an expression equal to the first select's, ordered descending */
 	a = calx_select_new(fx->s, &q_track_mapper);
-	const calx_field_desc *cols[] = { Q_TRACK_ID, Q_TRACK_MS };
+	const calx_field_desc *cols[] = { calx_field(Q_TRACK_ID), calx_field(Q_TRACK_MS) };
 	assert_ok(fx->s, calx_select_columns(a, cols, 2));
 	calx_where(a, calx_lt(Q_TRACK_MS, 250));
 	b = calx_select_new(fx->s, &q_album_mapper);

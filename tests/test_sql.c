@@ -34,7 +34,7 @@ static int teardown(void **state)
 static const char *sql(const calx_dialect *d, calx__node *stmt)
 {
 	static char text[4096];
-	calx_error err = { 0, "" };
+	calx_error err = { 0 };
 	calx__compiled *c = NULL;
 	assert_false(A.oom);
 	int rc = calx__compile(d, stmt, 0, &c, &err);
@@ -55,7 +55,7 @@ static void expect(calx__node *stmt, const char *sqlite, const char *pg)
 /* The status compiling stmt gives on d, with the message in msg. */
 static int fails(const calx_dialect *d, calx__node *stmt, unsigned max_params, char *msg)
 {
-	calx_error err = { 0, "" };
+	calx_error err = { 0 };
 	calx__compiled *c = NULL;
 	int rc = calx__compile(d, stmt, max_params, &c, &err);
 	calx__compiled_free(c);
@@ -141,14 +141,14 @@ static void self_join_binds_each_column_to_its_alias(void **state)
 	calx__node *e = calx__ast_mapper_table(&A, &employee_mapper, "e");
 	calx__node *m = calx__ast_mapper_table(&A, &employee_mapper, "m");
 	calx__node *j = calx__ast_join(&A, CALX__JOIN_INNER, e, m,
-	                               OP(CALX__OP_EQ, calx__ast_field(&A, e, EMPLOYEE_REPORTS_TO),
-	                                  calx__ast_field(&A, m, EMPLOYEE_ID)));
-	calx__node *s = SELECT(L(calx__ast_field(&A, e, EMPLOYEE_FIRST_NAME), calx__ast_field(&A, m, EMPLOYEE_FIRST_NAME),
+	                               OP(CALX__OP_EQ, calx__ast_field(&A, e, calx_field(EMPLOYEE_REPORTS_TO)),
+	                                  calx__ast_field(&A, m, calx_field(EMPLOYEE_ID))));
+	calx__node *s = SELECT(L(calx__ast_field(&A, e, calx_field(EMPLOYEE_FIRST_NAME)), calx__ast_field(&A, m, calx_field(EMPLOYEE_FIRST_NAME)),
 	                         NULL), j, NULL);
 	expect(s, "SELECT \"e\".\"first_name\", \"m\".\"first_name\" FROM \"staff\" AS \"e\" JOIN \"staff\" AS "
 	          "\"m\" ON \"e\".\"reports_to\" = \"m\".\"id\"", NULL);
 	j->op = CALX__JOIN_LEFT;
-	s->kid[CALX__SEL_WHERE] = calx__ast_unary(&A, CALX__OP_IS_NULL, calx__ast_field(&A, m, EMPLOYEE_ID));
+	s->kid[CALX__SEL_WHERE] = calx__ast_unary(&A, CALX__OP_IS_NULL, calx__ast_field(&A, m, calx_field(EMPLOYEE_ID)));
 	expect(s, "SELECT \"e\".\"first_name\", \"m\".\"first_name\" FROM \"staff\" AS \"e\" LEFT JOIN \"staff\" "
 	          "AS \"m\" ON \"e\".\"reports_to\" = \"m\".\"id\" WHERE \"m\".\"id\" IS NULL", NULL);
 }
@@ -261,7 +261,7 @@ static void placeholders_of_many_digits_are_numbered_in_order(void **state)
 	for (int i = 0; i < N; i++)
 		n += (size_t)snprintf(want + n, cap - n, "%s$%d", i ? ", " : "", i + 1);
 	snprintf(want + n, cap - n, ")");
-	calx_error err = { 0, "" };
+	calx_error err = { 0 };
 	calx__compiled *c = NULL;
 	assert_int_equal(calx__compile(PG, s, 0, &c, &err), CALX_OK);
 	assert_string_equal(c->text, want);
@@ -327,8 +327,8 @@ static void create_table_with_named_constraints_and_indexes(void **state)
 {
 	(void)state;
 	calx__node *ct = calx__ast_create_table(&A, calx__ast_mapper_table(&A, &employee_mapper, NULL), true);
-	ct->kid[CALX__CT_COLS] = L(calx__ast_coldef(&A, "id", EMPLOYEE_ID, NULL, true, NULL),
-	                           calx__ast_coldef(&A, "salary", EMPLOYEE_SALARY, NULL, false, "0"),
+	ct->kid[CALX__CT_COLS] = L(calx__ast_coldef(&A, "id", calx_field(EMPLOYEE_ID), NULL, true, NULL),
+	                           calx__ast_coldef(&A, "salary", calx_field(EMPLOYEE_SALARY), NULL, false, "0"),
 	                           calx__ast_coldef(&A, "dept", NULL, "VARCHAR(8)", true, "'none'"),
 	                           calx__ast_coldef(&A, "team", NULL, "INTEGER", false, NULL), NULL);
 	ct->kid[CALX__CT_CONSTRAINTS] =

@@ -37,15 +37,15 @@ static void same_shape_compiles_once_whatever_the_values(void **state)
 		calx__ast_init(&A);
 		calx__node *t = calx__ast_mapper_table(&A, &amount_mapper, NULL);
 		calx__node *s1 = calx__ast_select(&A), *s2 = calx__ast_select(&A), *s3 = calx__ast_select(&A);
-		s1->kid[CALX__SEL_COLS] = calx__ast_field(&A, t, AMOUNT_ID);
-		s2->kid[CALX__SEL_COLS] = calx__ast_field(&A, t, AMOUNT_ID);
-		s3->kid[CALX__SEL_COLS] = calx__ast_field(&A, t, AMOUNT_BIG);
+		s1->kid[CALX__SEL_COLS] = calx__ast_field(&A, t, calx_field(AMOUNT_ID));
+		s2->kid[CALX__SEL_COLS] = calx__ast_field(&A, t, calx_field(AMOUNT_ID));
+		s3->kid[CALX__SEL_COLS] = calx__ast_field(&A, t, calx_field(AMOUNT_BIG));
 		s1->kid[CALX__SEL_FROM] = s2->kid[CALX__SEL_FROM] = s3->kid[CALX__SEL_FROM] = t;
-		s1->kid[CALX__SEL_WHERE] = calx__ast_binary(&A, CALX__OP_EQ, calx__ast_field(&A, t, AMOUNT_LABEL),
+		s1->kid[CALX__SEL_WHERE] = calx__ast_binary(&A, CALX__OP_EQ, calx__ast_field(&A, t, calx_field(AMOUNT_LABEL)),
 		                                            calx__ast_bind(&A, calx_value_text("one")));
-		s2->kid[CALX__SEL_WHERE] = calx__ast_binary(&A, CALX__OP_EQ, calx__ast_field(&A, t, AMOUNT_LABEL),
+		s2->kid[CALX__SEL_WHERE] = calx__ast_binary(&A, CALX__OP_EQ, calx__ast_field(&A, t, calx_field(AMOUNT_LABEL)),
 		                                            calx__ast_bind(&A, calx_value_text("two")));
-		s3->kid[CALX__SEL_WHERE] = calx__ast_binary(&A, CALX__OP_EQ, calx__ast_field(&A, t, AMOUNT_LABEL),
+		s3->kid[CALX__SEL_WHERE] = calx__ast_binary(&A, CALX__OP_EQ, calx__ast_field(&A, t, calx_field(AMOUNT_LABEL)),
 		                                            calx__ast_bind(&A, calx_value_text("one")));
 		assert_int_equal(calx__shape_of(&A, s1, &ka, &err), CALX_OK);
 		assert_int_equal(calx__shape_of(&A, s2, &kb, &err), CALX_OK);
@@ -326,9 +326,9 @@ static void split_inserts_and_in_lists_run_under_the_limit(void **state)
 	counting.max_params = 7;        /* this connection's dialect allows seven */
 	calx__node *t = calx__ast_mapper_table(&A, &amount_mapper, NULL);
 	calx__node *ins = calx__ast_insert(&A, t);
-	ins->kid[CALX__INS_COLS] = calx__ast_field(&A, NULL, AMOUNT_ID);
-	calx__ast_append(&ins->kid[CALX__INS_COLS], calx__ast_field(&A, NULL, AMOUNT_BIG));
-	calx__ast_append(&ins->kid[CALX__INS_COLS], calx__ast_field(&A, NULL, AMOUNT_LABEL));
+	ins->kid[CALX__INS_COLS] = calx__ast_field(&A, NULL, calx_field(AMOUNT_ID));
+	calx__ast_append(&ins->kid[CALX__INS_COLS], calx__ast_field(&A, NULL, calx_field(AMOUNT_BIG)));
+	calx__ast_append(&ins->kid[CALX__INS_COLS], calx__ast_field(&A, NULL, calx_field(AMOUNT_LABEL)));
 	for (int r = 1; r <= 11; r++) {
 		calx__node *vals = calx__ast_bind(&A, calx_value_int(r));
 		calx__ast_append(&vals, calx__ast_bind(&A, calx_value_int(r * 10)));
@@ -350,12 +350,12 @@ static void split_inserts_and_in_lists_run_under_the_limit(void **state)
 	calx__node *items = NULL;
 	for (int i = 0; i < 20; i++)
 		calx__ast_append(&items, calx__ast_bind(&A, calx_value_int(i)));
-	calx__node *in = calx__ast_in_list(&A, calx__ast_field(&A, t, AMOUNT_ID), items, false);
+	calx__node *in = calx__ast_in_list(&A, calx__ast_field(&A, t, calx_field(AMOUNT_ID)), items, false);
 	calx__node *s = calx__ast_select(&A);
 	s->kid[CALX__SEL_COLS] = calx__ast_count_star(&A);
 	s->kid[CALX__SEL_FROM] = t;
 	s->kid[CALX__SEL_WHERE] = calx__ast_binary(&A, CALX__OP_AND, in,
-	                                           calx__ast_binary(&A, CALX__OP_GE, calx__ast_field(&A, t, AMOUNT_BIG),
+	                                           calx__ast_binary(&A, CALX__OP_GE, calx__ast_field(&A, t, calx_field(AMOUNT_BIG)),
 	                                                            calx__ast_bind(&A, calx_value_int(0))));
 	s->kid[CALX__SEL_LIMIT] = calx__ast_bind(&A, calx_value_int(1));
 	int64_t found = 0;
@@ -390,12 +390,12 @@ static void self_join_under_two_aliases_runs(void **state)
 	calx__node *e = calx__ast_mapper_table(&A, &employee_mapper, "e");
 	calx__node *m = calx__ast_mapper_table(&A, &employee_mapper, "m");
 	calx__node *sel = calx__ast_select(&A);
-	sel->kid[CALX__SEL_COLS] = calx__ast_field(&A, e, EMPLOYEE_FIRST_NAME);
-	calx__ast_append(&sel->kid[CALX__SEL_COLS], calx__ast_field(&A, m, EMPLOYEE_FIRST_NAME));
+	sel->kid[CALX__SEL_COLS] = calx__ast_field(&A, e, calx_field(EMPLOYEE_FIRST_NAME));
+	calx__ast_append(&sel->kid[CALX__SEL_COLS], calx__ast_field(&A, m, calx_field(EMPLOYEE_FIRST_NAME)));
 	sel->kid[CALX__SEL_FROM] = calx__ast_join(&A, CALX__JOIN_INNER, e, m,
-	                                          calx__ast_binary(&A, CALX__OP_EQ, calx__ast_field(&A, e, EMPLOYEE_REPORTS_TO),
-	                                                           calx__ast_field(&A, m, EMPLOYEE_ID)));
-	sel->kid[CALX__SEL_ORDER] = calx__ast_order(&A, calx__ast_field(&A, e, EMPLOYEE_ID), CALX__ASC);
+	                                          calx__ast_binary(&A, CALX__OP_EQ, calx__ast_field(&A, e, calx_field(EMPLOYEE_REPORTS_TO)),
+	                                                           calx__ast_field(&A, m, calx_field(EMPLOYEE_ID))));
+	sel->kid[CALX__SEL_ORDER] = calx__ast_order(&A, calx__ast_field(&A, e, calx_field(EMPLOYEE_ID)), CALX__ASC);
 	calx_error err;
 	calx__stmt *st;
 	calx_value a, b;
@@ -419,7 +419,7 @@ static void savepoints_roll_back_part_of_a_transaction(void **state)
 	calx__node *ins[2];
 	for (int i = 0; i < 2; i++) {
 		ins[i] = calx__ast_insert(&A, t);
-		ins[i]->kid[CALX__INS_COLS] = calx__ast_field(&A, NULL, AMOUNT_ID);
+		ins[i]->kid[CALX__INS_COLS] = calx__ast_field(&A, NULL, calx_field(AMOUNT_ID));
 		calx__ast_insert_row(&A, ins[i], calx__ast_bind(&A, calx_value_int(100 + i)));
 	}
 	assert_int_equal(calx__txn(&l->c, CALX__TXN_BEGIN, &err), CALX_OK);

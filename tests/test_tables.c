@@ -262,8 +262,8 @@ static void descriptors_describe_tables_apart_from_mappers(void **state)
 	assert_ptr_equal(orders_schema.tables[1], &order_line_table);
 	assert_int_equal(order_line_mapper.n_tables, 1);
 	assert_ptr_equal(order_line_mapper.tables[0], &order_line_table);
-	assert_ptr_equal(ORDER_LINE_SKU->table, &order_line_table);
-	assert_null(ORDER_LINE_SKU->user_type);
+	assert_ptr_equal(calx_field(ORDER_LINE_SKU)->table, &order_line_table);
+	assert_null(calx_field(ORDER_LINE_SKU)->user_type);
 	assert_int_equal(order_line_mapper.discriminator, -1);
 	assert_int_equal(order_line_mapper.n_relationships, 0);
 	const calx_fk_desc *fk = &order_line_table.fks[0];
@@ -273,9 +273,9 @@ static void descriptors_describe_tables_apart_from_mappers(void **state)
 	assert_string_equal(order_table.columns[fk->ref_columns[1]].column, "no");
 	assert_int_equal(order_table.n_pk, 2);
 	/* one-column flags follow the table-level constraints */
-	assert_true(ORDER_LINE_CODE->flags & CALX_FIELD_UNIQUE);
-	assert_true(ORDER_LINE_CODE->flags & CALX_FIELD_INDEX);
-	assert_false(ORDER_LINE_SKU->flags & CALX_FIELD_INDEX);
+	assert_true(calx_field(ORDER_LINE_CODE)->flags & CALX_FIELD_UNIQUE);
+	assert_true(calx_field(ORDER_LINE_CODE)->flags & CALX_FIELD_INDEX);
+	assert_false(calx_field(ORDER_LINE_SKU)->flags & CALX_FIELD_INDEX);
 }
 
 int main(void)

@@ -43,9 +43,9 @@ static void raw_sample(fixture *fx, int id, const char *set)
 static const calx_field_desc *const *wrapper_columns(size_t *n)
 {
 	static const calx_field_desc *cols[11];
-	const calx_field_desc *const all[] = { SAMPLE_OI8, SAMPLE_OI16, SAMPLE_OI32, SAMPLE_OI64, SAMPLE_OU8,
-	                                       SAMPLE_OU16, SAMPLE_OU32, SAMPLE_OU64, SAMPLE_OB, SAMPLE_OF,
-	                                       SAMPLE_OD };
+	const calx_field_desc *const all[] = { calx_field(SAMPLE_OI8), calx_field(SAMPLE_OI16), calx_field(SAMPLE_OI32), calx_field(SAMPLE_OI64), calx_field(SAMPLE_OU8),
+	                                       calx_field(SAMPLE_OU16), calx_field(SAMPLE_OU32), calx_field(SAMPLE_OU64), calx_field(SAMPLE_OB), calx_field(SAMPLE_OF),
+	                                       calx_field(SAMPLE_OD) };
 	memcpy(cols, all, sizeof all);
 	*n = sizeof all / sizeof all[0];
 	return cols;
@@ -263,8 +263,8 @@ static void null_round_trips_for_every_nullable_type(void **state)
 	size_t n = 0;
 	for (size_t i = 0; i < n_wrappers; i++)
 		cols[n++] = wrappers[i];
-	cols[n++] = SAMPLE_S;
-	cols[n++] = SAMPLE_FIXED;
+	cols[n++] = calx_field(SAMPLE_S);
+	cols[n++] = calx_field(SAMPLE_FIXED);
 	struct sample *x = sample_new(fx->s, .id = 7, .oi8 = CALX_SOME(1), .ob = CALX_SOME(false), .s = "x",
 	                              .fixed = "y");
 	for (size_t i = 0; i < n; i++)
@@ -308,7 +308,7 @@ static void null_round_trips_for_every_nullable_type(void **state)
 	assert_ok(s2, calx_session_commit(s2));
 	calx_session_free(s2);
 	calx_value v;
-	const calx_field_desc *oi32[] = { SAMPLE_OI32 };
+	const calx_field_desc *oi32[] = { calx_field(SAMPLE_OI32) };
 	sample_row(fx, 7, oi32, 1, &v);
 	assert_int_equal(v.kind, CALX_VALUE_NULL);
 }
@@ -331,7 +331,7 @@ static void nullable_field_not_given_is_null_in_the_database(void **state)
 		if (v[i].kind != CALX_VALUE_NULL)
 			fail_msg("column %s is not NULL in the database", cols[i]->column);
 	/* a given 0 / false is a value, not NULL */
-	const calx_field_desc *given[] = { SAMPLE_OI32, SAMPLE_OB, SAMPLE_OD, SAMPLE_OI8 };
+	const calx_field_desc *given[] = { calx_field(SAMPLE_OI32), calx_field(SAMPLE_OB), calx_field(SAMPLE_OD), calx_field(SAMPLE_OI8) };
 	sample_row(fx, 10, given, 4, v);
 	assert_int_equal(v[0].kind, CALX_VALUE_INT);
 	assert_int_equal(v[0].u.i, 0);
@@ -401,8 +401,8 @@ static void false_and_zero_are_stored_into_server_default_columns(void **state)
 
 	calx_session *s2 = fixture_session(fx);
 	calx_select *q = calx_select_new(s2, &setting_mapper);
-	const calx_field_desc *cols[] = { SETTING_ENABLED, SETTING_LEVEL, SETTING_SHOWN, SETTING_LIM, SETTING_RATIO,
-	                                  SETTING_LABEL };
+	const calx_field_desc *cols[] = { calx_field(SETTING_ENABLED), calx_field(SETTING_LEVEL), calx_field(SETTING_SHOWN), calx_field(SETTING_LIM), calx_field(SETTING_RATIO),
+	                                  calx_field(SETTING_LABEL) };
 	calx_value v[6];
 	assert_ok(s2, calx_select_columns(q, cols, 6));
 	assert_calx(s2, calx_select_next_values(q, v), CALX_ROW);

@@ -75,7 +75,7 @@ static const char *names(calx__obj **rows, size_t n)
 
 static void order(fixture *fx, calx__obj **rows, size_t n, calx__order_kind kind, size_t want_forced)
 {
-	calx_error err = { 0, "" };
+	calx_error err = { 0 };
 	size_t forced = 99;
 	assert_int_equal(calx__order_rows(fx->reg, rows, n, kind, &forced, &err), CALX_OK);
 	assert_int_equal(forced, want_forced);
@@ -246,7 +246,7 @@ static void every_allocation_failure_in_the_sort_leaves_the_rows_as_they_were(vo
 	int rc = CALX_ENOMEM;
 	long n;
 	for (n = 1; rc == CALX_ENOMEM && n < 100; n++) {
-		calx_error err = { 0, "" };
+		calx_error err = { 0 };
 		calls = 0;
 		fail_at = n;
 		rc = calx__order_rows(fx->reg, rows, 5, CALX__ORDER_INSERTS, NULL, &err);

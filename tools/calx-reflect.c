@@ -16,17 +16,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "reflect.h"
 
 static const char usage[] =
 	"usage: calx-reflect INPUT.h -o OUT.c --header OUT.h [-MD [-MF DEPFILE] [-MT TARGET] [-MP]]\n"
 	"                    [--name NAME] [--include PATH] [--prefix P] [compiler options]\n"
+	"\n"
+	"Reads the annotated structs of INPUT.h and writes their descriptors (OUT.c) and\n"
+	"the header a program includes (OUT.h: mappers, column handles, constructors).\n"
+	"\n"
+	"  -o OUT.c          the generated source (required)\n"
+	"  --header OUT.h    the generated header (required)\n"
+	"  --name NAME       the schema's name: NAME_schema (default: INPUT's base name)\n"
+	"  --include PATH    how OUT.h includes INPUT (default: INPUT's base name)\n"
+	"  --prefix P        put P before every name made from a struct tag (P_user_new, P_USER_ID)\n"
+	"  -MD               also write a make dependency file (as the compilers' -MD)\n"
+	"  -MF DEPFILE       its name (default: OUT.c.d)\n"
+	"  -MT TARGET        its target (default: OUT.c); may be given more than once\n"
+	"  -MP               a phony target for each header it lists\n"
+	"  -h, --help        this text;  --version  the version\n"
+	"\n"
 	"compiler options, passed to libclang (as the compiler that builds the header gets them):\n"
 	"  -I DIR  -iquote DIR  -isystem DIR  -idirafter DIR  -isysroot DIR  --sysroot=DIR\n"
 	"  -D NAME[=VALUE]  -U NAME  -include FILE  -imacros FILE  -std=STD\n"
 	"  --target=TRIPLE  -target TRIPLE  -m...  (-m32, -m64, ...)  -f...  (-fshort-enums,\n"
-	"  -fpack-struct[=N], -funsigned-char, ...)\n";
+	"  -fpack-struct[=N], -funsigned-char, ...)\n"
+	"calx's own headers are found without -I: calx-reflect looks in ../include beside\n"
+	"its own directory (where an install puts them), after the directories given.\n"
+	"\n"
+	"exit status: 0 written; 1 the header was refused (each reason on stderr as\n"
+	"FILE:LINE:COL: error: ..., and nothing written) or out of memory; 2 bad usage.\n";
 
 /*
  * The compiler's options calx-reflect passes on. A value is either the next
@@ -119,6 +140,27 @@ static char *join_targets(char *joined, const char *target)
 	return p;
 }
 
+/*
+ * calx's headers beside this program, as an install lays them out
+ * (PREFIX/bin/calx-reflect, PREFIX/include/calx/annotate.h; in the source
+ * tree build/calx-reflect and include/): that directory, or NULL.
+ */
+static const char *own_include_dir(void)
+{
+	static char dir[4096];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 32);
+	if (n <= 0 || (size_t)n >= sizeof dir - 32)
+		return NULL;
+	dir[n] = '\0';
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return NULL;
+	strcpy(slash, "/../include");
+	char probe[4096 + 32];
+	snprintf(probe, sizeof probe, "%s/calx/annotate.h", dir);
+	return access(probe, R_OK) == 0 ? dir : NULL;
+}
+
 static int run(int argc, char **argv, const char **clang_args, char **dep_default, char **dep_target)
 {
 	calx_reflect_options o;
@@ -194,6 +236,12 @@ static int run(int argc, char **argv, const char **clang_args, char **dep_defaul
 		o.dep_out = *dep_default;
 	}
 	o.dep_target = *dep_target;
+	const char *own = own_include_dir();
+	if (own) {
+		/* after every directory given: a -I of the program's own calx headers wins */
+		clang_args[n_clang++] = "-idirafter";
+		clang_args[n_clang++] = own;
+	}
 	o.clang_args = clang_args;
 	o.n_clang_args = n_clang;
 	return calx_reflect_run(&o, print_diag, NULL) == 0 ? 0 : 1;
@@ -201,8 +249,8 @@ static int run(int argc, char **argv, const char **clang_args, char **dep_defaul
 
 int main(int argc, char **argv)
 {
-	/* At most one libclang argument per argument. */
-	const char **clang_args = calloc((size_t)argc + 1, sizeof *clang_args);
+	/* At most one libclang argument per argument, and -idirafter DIR for calx's own headers. */
+	const char **clang_args = calloc((size_t)argc + 3, sizeof *clang_args);
 	char *dep_default = NULL, *dep_target = NULL;
 	int rc;
 

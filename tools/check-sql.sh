@@ -36,7 +36,13 @@ dialects/sqlite/sqlite.c|^"BEGIN"$|autocommit_moved: text run outside a transact
 # Protocol housekeeping: a finalized statement frees its server-side name (libpq 15 has no PQclosePrepared).
 dialects/postgresql/pg.c|DEALLOCATE %s|frees the name of a prepared statement on the server
 # The one documented exception: calx_engine_exec runs the caller s text.
-orm/engine/engine.c|eng->d->exec\(c->raw, sql, err\)|calx_engine_exec runs the caller s own SQL, as documented
+orm/engine/engine.c|c->d->exec\(c->raw, sql, err\)|calx_engine_exec runs the caller s own SQL, as documented
+# The tracer passes the text it is given through to the real dialect, and recognizes statements it reports rows for.
+orm/engine/trace.c|tc->d->exec\(tc->raw, sql, err\)|the traced exec passes the caller s statement through
+orm/engine/trace.c|tc->d->prepare\(tc->raw, sql, &ts->raw, err\)|the traced prepare passes the caller s statement through
+orm/engine/trace.c|^"INSERT"$|is_dml: the trace reports rows changed by these, recognized in the text it was given
+orm/engine/trace.c|^"UPDATE"$|is_dml, as above
+orm/engine/trace.c|^"DELETE"$|is_dml, as above
 '
 
 scan() {

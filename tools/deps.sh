@@ -9,6 +9,7 @@ need() { # need PACKAGE TEST...
 	if ! "$@" >/dev/null 2>&1; then missing="$missing $pkg"; fi
 }
 need gcc command -v gcc
+need g++ command -v c++                  # tests/link builds a C++17 program against the installed calx
 need pkg-config command -v pkg-config
 need libclang-14-dev test -f /usr/lib/llvm-14/include/clang-c/Index.h
 need libclang-14-dev test -e /usr/lib/llvm-14/lib/libclang.so

@@ -1,14 +1,48 @@
 #!/bin/sh
-# install.sh PREFIX: install headers, libcalx (static and shared), calx.pc and
-# calx-reflect under PREFIX (run `ninja` first). `ninja install` uses
+# install.sh PREFIX: install headers, libcalx (static, and shared with its
+# SONAME), calx.pc and calx-static.pc, calx-reflect, its man page and the
+# API reference under PREFIX (run `ninja` first). `ninja install` uses
 # PREFIX=/usr/local unless PREFIX is set.
+#
+#   DESTDIR  staging root: files go to $DESTDIR$PREFIX, while calx.pc and
+#            the programs still name PREFIX (a package build)
+#   LIBDIR   where the libraries and pkgconfig/ go (default PREFIX/lib)
+#
+# Every file it writes is listed in $DESTDIR$LIBDIR/calx/installed, which
+# tools/uninstall.sh reads.
 set -eu
 prefix=${1:?usage: install.sh PREFIX}
-install -d "$prefix/include/calx/sys" "$prefix/lib/pkgconfig" "$prefix/bin"
-install -m 644 include/calx/*.h "$prefix/include/calx/"
-install -m 644 include/calx/sys/*.h "$prefix/include/calx/sys/"
-install -m 644 build/release/libcalx.a "$prefix/lib/libcalx.a"
-install -m 755 build/release/libcalx.so "$prefix/lib/libcalx.so.0"
-ln -sfn libcalx.so.0 "$prefix/lib/libcalx.so"
-install -m 755 build/calx-reflect "$prefix/bin/calx-reflect"
-PREFIX=$prefix sh tools/gen-pc.sh "$prefix/lib/pkgconfig/calx.pc"
+libdir=${LIBDIR:-$prefix/lib}
+dest=${DESTDIR:-}
+version=$(sed -n 's/^#define CALX_VERSION "\(.*\)"/\1/p' include/calx/calx.h)
+major=${version%%.*}
+manifest="$dest$libdir/calx/installed"
+install -d "$dest$prefix/include/calx/sys" "$dest$libdir/pkgconfig" "$dest$libdir/calx" "$dest$prefix/bin" \
+	"$dest$prefix/share/man/man1" "$dest$prefix/share/doc/calx"
+: > "$manifest.tmp"
+put() {         # put MODE SRC DEST
+	install -m "$1" "$2" "$dest$3"
+	echo "$3" >> "$manifest.tmp"
+}
+link() {        # link TARGET NAME
+	ln -sfn "$1" "$dest$2"
+	echo "$2" >> "$manifest.tmp"
+}
+for h in include/calx/*.h; do put 644 "$h" "$prefix/include/calx/$(basename "$h")"; done
+for h in include/calx/sys/*.h; do put 644 "$h" "$prefix/include/calx/sys/$(basename "$h")"; done
+put 644 build/release/libcalx.a "$libdir/libcalx.a"
+# the file has the whole version; the SONAME (libcalx.so.MAJOR) and the link name point at it
+put 755 build/release/libcalx.so "$libdir/libcalx.so.$version"
+link "libcalx.so.$version" "$libdir/libcalx.so.$major"
+link "libcalx.so.$major" "$libdir/libcalx.so"
+put 755 build/calx-reflect "$prefix/bin/calx-reflect"
+put 644 docs/man/calx-reflect.1 "$prefix/share/man/man1/calx-reflect.1"
+sh tools/gen-api-docs.sh build/api.md
+put 644 build/api.md "$prefix/share/doc/calx/api.md"
+put 644 README.md "$prefix/share/doc/calx/README.md"
+PREFIX=$prefix LIBDIR=$libdir sh tools/gen-pc.sh build/calx.pc
+PREFIX=$prefix LIBDIR=$libdir sh tools/gen-pc.sh build/calx-static.pc static
+put 644 build/calx.pc "$libdir/pkgconfig/calx.pc"
+put 644 build/calx-static.pc "$libdir/pkgconfig/calx-static.pc"
+echo "$libdir/calx/installed" >> "$manifest.tmp"
+mv "$manifest.tmp" "$manifest"

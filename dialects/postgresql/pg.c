@@ -332,6 +332,7 @@ const calx_dialect calx_postgresql_dialect = {
 	.ident_quote = "\"\"",
 	.returning = 1,
 	.server_cursors = 1,
+	.json_in = CALX_JSON_IN_ELEMENTS,
 	.limit_style = CALX_LIMIT_SEPARATE,
 	.identity_setval = 1,           /* identity sequences do not move past explicit keys */
 };

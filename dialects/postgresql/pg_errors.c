@@ -57,11 +57,27 @@ int calx__pg_fail(calx_error *err, calx_conn *c, const PGresult *res, const char
 	const char *aborted = PQtransactionStatus(c->pg) == PQTRANS_INERROR
 	                              ? "; the transaction is aborted: its earlier writes will not commit (roll back)"
 	                              : "";
+	/* undefined_table: the usual first mistake, the schema was never created */
+	if (state && !strcmp(state, "42P01")) {
+		size_t n = strlen(clean);
+		snprintf(clean + n, sizeof clean - n, "; calx_create_all(reg, eng) creates the tables");
+	}
 	/* room for the note within CALX_ERRMSG_MAX and a caller's context */
 	int wsql = *aborted ? 150 : 200, wmsg = *aborted ? 150 : (int)sizeof clean;
 	if (cons)
-		return calx_error_set(err, code, "postgresql: %.*s: %.*s [constraint %.64s] (SQLSTATE %s)%s", wsql,
-		                      sql ? sql : "", wmsg, clean, cons, state ? state : "none", aborted);
-	return calx_error_set(err, code, "postgresql: %.*s: %.*s (SQLSTATE %s)%s", wsql, sql ? sql : "", wmsg,
-	                      clean, state ? state : "none", aborted);
+		calx_error_set(err, code, "postgresql: %.*s: %.*s [constraint %.64s] (SQLSTATE %s)%s", wsql,
+		               sql ? sql : "", wmsg, clean, cons, state ? state : "none", aborted);
+	else
+		calx_error_set(err, code, "postgresql: %.*s: %.*s (SQLSTATE %s)%s", wsql, sql ? sql : "", wmsg, clean,
+		               state ? state : "none", aborted);
+	/* the server's own fields, for a program that acts on them (calx/errors.h) */
+	calx_driver_error *d = &err->driver;
+	const char *table = res ? PQresultErrorField(res, PG_DIAG_TABLE_NAME) : NULL;
+	const char *column = res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
+	snprintf(d->code, sizeof d->code, "%s", state ? state : "");
+	snprintf(d->constraint, sizeof d->constraint, "%s", cons ? cons : "");
+	snprintf(d->table, sizeof d->table, "%s", table ? table : "");
+	snprintf(d->column, sizeof d->column, "%s", column ? column : "");
+	snprintf(d->statement, sizeof d->statement, "%s", sql ? sql : "");
+	return code;
 }

@@ -68,15 +68,85 @@ static int status_of(int rc)
 	return CALX_ERROR;
 }
 
+/* The name of an extended result code, as sqlite3.h spells it ("" when not listed). */
+static const char *code_name(int xrc)
+{
+	static const struct { int code; const char *name; } names[] = {
+		{ SQLITE_CONSTRAINT_UNIQUE, "SQLITE_CONSTRAINT_UNIQUE" },
+		{ SQLITE_CONSTRAINT_PRIMARYKEY, "SQLITE_CONSTRAINT_PRIMARYKEY" },
+		{ SQLITE_CONSTRAINT_ROWID, "SQLITE_CONSTRAINT_ROWID" },
+		{ SQLITE_CONSTRAINT_FOREIGNKEY, "SQLITE_CONSTRAINT_FOREIGNKEY" },
+		{ SQLITE_CONSTRAINT_NOTNULL, "SQLITE_CONSTRAINT_NOTNULL" },
+		{ SQLITE_CONSTRAINT_CHECK, "SQLITE_CONSTRAINT_CHECK" },
+		{ SQLITE_CONSTRAINT_TRIGGER, "SQLITE_CONSTRAINT_TRIGGER" },
+		{ SQLITE_BUSY_SNAPSHOT, "SQLITE_BUSY_SNAPSHOT" },
+		{ SQLITE_BUSY_RECOVERY, "SQLITE_BUSY_RECOVERY" },
+		{ SQLITE_READONLY_DBMOVED, "SQLITE_READONLY_DBMOVED" },
+		{ SQLITE_IOERR_WRITE, "SQLITE_IOERR_WRITE" },
+		{ SQLITE_IOERR_READ, "SQLITE_IOERR_READ" },
+		{ SQLITE_IOERR_FSYNC, "SQLITE_IOERR_FSYNC" },
+		{ SQLITE_CANTOPEN_ISDIR, "SQLITE_CANTOPEN_ISDIR" },
+		{ SQLITE_CANTOPEN_FULLPATH, "SQLITE_CANTOPEN_FULLPATH" },
+		{ SQLITE_ERROR, "SQLITE_ERROR" }, { SQLITE_INTERNAL, "SQLITE_INTERNAL" },
+		{ SQLITE_PERM, "SQLITE_PERM" }, { SQLITE_ABORT, "SQLITE_ABORT" }, { SQLITE_BUSY, "SQLITE_BUSY" },
+		{ SQLITE_LOCKED, "SQLITE_LOCKED" }, { SQLITE_NOMEM, "SQLITE_NOMEM" },
+		{ SQLITE_READONLY, "SQLITE_READONLY" }, { SQLITE_INTERRUPT, "SQLITE_INTERRUPT" },
+		{ SQLITE_IOERR, "SQLITE_IOERR" }, { SQLITE_CORRUPT, "SQLITE_CORRUPT" },
+		{ SQLITE_FULL, "SQLITE_FULL" }, { SQLITE_CANTOPEN, "SQLITE_CANTOPEN" },
+		{ SQLITE_PROTOCOL, "SQLITE_PROTOCOL" }, { SQLITE_SCHEMA, "SQLITE_SCHEMA" },
+		{ SQLITE_TOOBIG, "SQLITE_TOOBIG" }, { SQLITE_CONSTRAINT, "SQLITE_CONSTRAINT" },
+		{ SQLITE_MISMATCH, "SQLITE_MISMATCH" }, { SQLITE_MISUSE, "SQLITE_MISUSE" },
+		{ SQLITE_AUTH, "SQLITE_AUTH" }, { SQLITE_RANGE, "SQLITE_RANGE" }, { SQLITE_NOTADB, "SQLITE_NOTADB" },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].code == xrc)
+			return names[i].name;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].code == (xrc & 0xff))
+			return names[i].name;   /* an extended code not listed: its primary code's name */
+	return "";
+}
+
+/*
+ * What SQLite's message names: "UNIQUE constraint failed: users.name"
+ * (and NOT NULL) give the table and the column, "CHECK constraint failed:
+ * ck_users_age" the constraint. A UNIQUE over several columns names them
+ * all ("t.a, t.b"): the first is kept.
+ */
+static void named_in_message(calx_driver_error *d, const char *msg)
+{
+	const char *at;
+	if ((at = strstr(msg, "UNIQUE constraint failed: ")) || (at = strstr(msg, "NOT NULL constraint failed: "))) {
+		at = strstr(at, ": ") + 2;
+		size_t t = strcspn(at, ".");
+		if (at[t] == '.') {
+			snprintf(d->table, sizeof d->table, "%.*s", (int)t, at);
+			snprintf(d->column, sizeof d->column, "%.*s", (int)strcspn(at + t + 1, ", "), at + t + 1);
+		}
+	} else if ((at = strstr(msg, "CHECK constraint failed: "))) {
+		snprintf(d->constraint, sizeof d->constraint, "%s", at + 25);
+	}
+}
+
 static int fail(calx_error *err, sqlite3 *db, int rc, const char *sql)
 {
 	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
 	int xrc = db ? sqlite3_extended_errcode(db) : rc;
 	if (!xrc)
 		xrc = rc;
+	/* the usual first mistake: the schema was never created */
+	const char *hint = !strncmp(msg, "no such table", 13) ? "; calx_create_all(reg, eng) creates the tables" : "";
 	if (sql)
-		return calx_error_set(err, status_of(xrc), "sqlite: %.200s: %s (sqlite code %d)", sql, msg, xrc);
-	return calx_error_set(err, status_of(xrc), "sqlite: %s (sqlite code %d)", msg, xrc);
+		calx_error_set(err, status_of(xrc), "sqlite: %.200s: %s (sqlite code %d)%s", sql, msg, xrc, hint);
+	else
+		calx_error_set(err, status_of(xrc), "sqlite: %s (sqlite code %d)%s", msg, xrc, hint);
+	calx_driver_error *d = &err->driver;
+	snprintf(d->code, sizeof d->code, "%s", code_name(xrc));
+	d->number = xrc;
+	d->sys_errno = db ? sqlite3_system_errno(db) : 0;
+	snprintf(d->statement, sizeof d->statement, "%s", sql ? sql : "");
+	named_in_message(d, msg);
+	return err->code;
 }
 
 /* The file name for sqlite3_open_v2, or NULL if the URL is not ours. */
@@ -154,8 +224,14 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		calx_error_set(err, status_of(rc), "sqlite: cannot open '%s': %s", path,
-		               c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		int xrc = c->db ? sqlite3_extended_errcode(c->db) : rc;
+		int sys = c->db ? sqlite3_system_errno(c->db) : 0;
+		calx_error_set(err, status_of(rc), "sqlite: cannot open '%s': %s (sqlite code %d%s%s)", path,
+		               c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc), xrc, sys ? ", " : "",
+		               sys ? strerror(sys) : "");
+		snprintf(err->driver.code, sizeof err->driver.code, "%s", code_name(xrc));
+		err->driver.number = xrc;
+		err->driver.sys_errno = sys;
 		sq_disconnect(c);
 		return err->code;
 	}
@@ -404,6 +480,7 @@ const calx_dialect calx_sqlite_dialect = {
 	.ident_quote = "\"\"",
 	.returning = 1,                 /* SQLite 3.35 */
 	.ddl_flags = CALX_DDL_FORWARD_FK, /* a REFERENCES clause is resolved when used, not at CREATE TABLE */
+	.json_in = CALX_JSON_IN_EACH,     /* JSON is built into SQLite since 3.38 (Debian 12: 3.40) */
 	.limit_style = CALX_LIMIT_OFFSET,
 	.identity_setval = 0,           /* the rowid continues above the largest key by itself */
 };

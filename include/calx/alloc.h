@@ -12,9 +12,17 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef void *(*calx_alloc_fn)(void *payload, void *ptr, size_t size);
 
 /* NULL restores the default (the C library's realloc/free). */
 void calx_set_allocator(calx_alloc_fn fn, void *payload);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_ALLOC_H */

@@ -57,7 +57,11 @@
 #define CALX_INHERIT(...)
 #define CALX(...)
 /* Expands to a declaration so that the caller's ';' stays valid at file scope. */
+#ifdef __cplusplus
+#define CALX_TYPE(T, ...) static_assert(1, "calx type map: " #T)
+#else
 #define CALX_TYPE(T, ...) _Static_assert(1, "calx type map: " #T)
+#endif
 
 #endif /* CALX_REFLECT */
 

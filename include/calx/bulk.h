@@ -55,6 +55,10 @@
 #include <stdint.h>
 #include "calx/select.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct calx_bulk calx_update;
 typedef struct calx_bulk calx_delete;
 
@@ -74,5 +78,12 @@ calx_delete *calx_delete_new(calx_session *s, const calx_mapper_desc *m);
 void calx_delete_where(calx_delete *d, calx_expr *cond);
 int calx_delete_run(calx_delete *d, calx_sync sync, uint64_t *rows);
 void calx_delete_free(calx_delete *d);
+
+/* calx_update_set takes a typed column handle too (calx/column.h). */
+#define calx_update_set(u, col, ...) (calx_update_set)((u), calx_field(col), __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_BULK_H */

@@ -26,8 +26,17 @@
 #include "calx/retry.h"
 #include "calx/related.h"
 #include "calx/inherit.h"
+#include "calx/trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* The runtime's version string, to compare with what a header was generated for. */
 const char *calx_version(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_CALX_H */

@@ -9,6 +9,12 @@
 #ifndef CALX_ENGINE_H
 #define CALX_ENGINE_H
 
+#include "calx/errors.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct calx_engine calx_engine;
 
 /*
@@ -84,5 +90,11 @@ const char *calx_engine_dialect_name(const calx_engine *eng);
  */
 int calx_engine_errcode(const calx_engine *eng);
 const char *calx_engine_errmsg(const calx_engine *eng);
+/* What the driver said about that failure (calx/errors.h); fields it did not give are "". Never NULL. */
+const calx_driver_error *calx_engine_error_detail(const calx_engine *eng);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_ENGINE_H */

@@ -9,6 +9,10 @@
 #ifndef CALX_ERRORS_H
 #define CALX_ERRORS_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum calx_status {
 	CALX_OK = 0,
 	CALX_ROW = 100,           /* a row is available */
@@ -37,5 +41,35 @@ typedef enum calx_status {
 
 /* A short constant name for a status ("CALX_EUNIQUE"); never NULL. */
 const char *calx_status_name(int status);
+
+/*
+ * What the database driver said about the last failure, for a program
+ * that acts on it (calx_session_error_detail, calx_engine_error_detail).
+ * Fields the driver did not give are "" (number 0). A failure of calx's
+ * own (a value refused before it reached the database) has none.
+ *   code        PostgreSQL's SQLSTATE ("23505"); the name of SQLite's
+ *               extended result code ("SQLITE_CONSTRAINT_UNIQUE")
+ *   number      SQLite's extended result code (2067); 0 on PostgreSQL
+ *   sys_errno   the operating system's errno behind an I/O or open
+ *               failure (SQLite), else 0
+ *   constraint  the constraint's name (PostgreSQL; SQLite names CHECK
+ *               constraints only)
+ *   table, column  where the driver says them (PostgreSQL's fields;
+ *               SQLite's "table.column" of UNIQUE and NOT NULL failures)
+ *   statement   the SQL that failed, cut to fit
+ */
+typedef struct calx_driver_error {
+	char code[40];
+	int number;
+	int sys_errno;
+	char constraint[64];
+	char table[64];
+	char column[64];
+	char statement[256];
+} calx_driver_error;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_ERRORS_H */

@@ -64,6 +64,10 @@
 
 #include "calx/session.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum calx_event {
 	CALX_EVENT_BEFORE_FLUSH = 1,  /* obj and mapper are NULL; may add objects */
 	CALX_EVENT_AFTER_FLUSH,       /* every statement succeeded */
@@ -88,5 +92,9 @@ int calx_session_listen(calx_session *s, calx_event ev, const calx_mapper_desc *
 
 /* A short name: "before_insert". */
 const char *calx_event_name(calx_event ev);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_EVENTS_H */

@@ -49,7 +49,11 @@ typedef struct { float value; bool has_value; } calx_opt_float;
 typedef struct { double value; bool has_value; } calx_opt_double;
 
 /* Initializers: .age = CALX_SOME(31) in user_new(...), or a declaration's. */
+#ifdef __cplusplus
+#define CALX_SOME(x) { (x), true }
+#else
 #define CALX_SOME(x) { .value = (x), .has_value = true }
+#endif
 #define CALX_NULL { 0 }
 
 #define CALX__OPT_SETTERS(T, V)                                              \

@@ -10,6 +10,10 @@
 #include "calx/sys/descriptor.h"
 #include "calx/engine.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct calx_registry calx_registry;
 
 /*
@@ -63,5 +67,9 @@ int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out);
 
 /* Free memory that calx handed to the caller (calx_registry_ddl). */
 void calx_free(void *ptr);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_REGISTRY_H */

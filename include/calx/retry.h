@@ -33,6 +33,10 @@
 #include "calx/registry.h"
 #include "calx/session.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef int (*calx_retry_fn)(calx_session *s, void *payload);
 
 typedef struct calx_retry_options {
@@ -64,5 +68,9 @@ bool calx_retry_is_safe(int status, bool retry_connect);
  */
 int calx_retry(calx_engine *eng, const calx_registry *reg, calx_retry_fn unit, void *payload,
                const calx_retry_options *opts, calx_retry_report *report);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_RETRY_H */

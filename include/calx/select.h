@@ -33,6 +33,11 @@
 #include "calx/session.h"
 #include "calx/sys/generated.h"
 #include "calx/sys/descriptor.h"
+#include "calx/column.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct calx_select calx_select;
 typedef struct calx_expr calx_expr;
@@ -223,10 +228,14 @@ size_t calx_like_escape(char *buf, size_t cap, const char *text);
  * col IN (vals[0], ..., vals[n-1]) and NOT IN: every value bound, checked
  * against the column as calx_eq checks one (type, range, UTF-8; NULL is
  * refused: use calx_is_null). An empty list is false (NOT IN: true), as in
- * SQLAlchemy. The values are copied. The whole select stays within the
- * dialect's bound parameters (32766 on SQLite, 65535 on PostgreSQL; more is
- * CALX_ERANGE when the select runs). calx_in_int64(col, keys, n) for an
- * array of integers.
+ * SQLAlchemy. The values are copied. A list of more than 64 values is
+ * sent as one parameter, a JSON array the server unpacks (SQLite's
+ * json_each, PostgreSQL's json_array_elements_text cast to the column's
+ * type), so a list of any length is one statement of one shape; shorter
+ * lists, and lists of bytes or exact decimals, bind each value and stay
+ * within the dialect's bound parameters (32766 on SQLite, 65535 on
+ * PostgreSQL; more is CALX_ERANGE when the select runs).
+ * calx_in_int64(col, keys, n) for an array of integers.
  */
 calx_expr *calx_in(const calx_field_desc *col, const calx_value *vals, size_t n);
 calx_expr *calx_not_in(const calx_field_desc *col, const calx_value *vals, size_t n);
@@ -234,7 +243,6 @@ calx_expr *calx_in_int64(const calx_field_desc *col, const int64_t *vals, size_t
 
 /* lo <= col AND col <= hi (SQL's BETWEEN), the values checked as calx_ge and calx_le check them. */
 calx_expr *calx_between_values(const calx_field_desc *col, calx_value lo, calx_value hi);
-#define calx_between(col, lo, hi) calx_between_values((col), calx_v(lo), calx_v(hi))
 
 /*
  * col LIKE pattern ignoring case: lower(col) LIKE lower(pattern), with
@@ -341,7 +349,8 @@ calx_expr *calx_max(calx_expr *a);
  * value above INT64_MAX cannot be stored; it compares as out of range: a
  * comparison of an integer column with it is CALX_ERANGE when the select
  * runs, refused on the client on both dialects (a double on an integer
- * column binds as its integer; NaN or a fraction is CALX_ETYPE). A
+ * column found at run time binds as its integer; NaN or a fraction is
+ * CALX_ETYPE; against a typed handle a double does not compile). A
  * calx_opt_* wrapper (calx/nullable.h) gives its value when has_value is
  * set and SQL NULL when not, which calx_eq and the other comparisons refuse
  * when the select runs (CALX_EINVAL: NULL = x is never true in SQL; test
@@ -349,6 +358,7 @@ calx_expr *calx_max(calx_expr *a);
  * A calx_bytes (calx/bytes.h) gives a BLOB, or NULL when its data is NULL;
  * for a fixed array, calx_value_blob(f->digest, sizeof f->digest).
  */
+#ifndef __cplusplus      /* C++: overloads in calx/column.h */
 #define calx_v(x) _Generic((x),                                          \
 	char *: calx_value_text, const char *: calx_value_text,          \
 	_Bool: calx__value_bool,                                         \
@@ -372,14 +382,48 @@ calx_expr *calx_max(calx_expr *a);
 	calx_opt_double: calx__value_opt_double,                         \
 	calx_bytes: calx_value_bytes,                                    \
 	calx_value: calx__value_same)(x)
+#endif
 
-#define calx_eq(col, x) calx_compare(CALX_OP_EQ, (col), calx_v(x))
-#define calx_ne(col, x) calx_compare(CALX_OP_NE, (col), calx_v(x))
-#define calx_lt(col, x) calx_compare(CALX_OP_LT, (col), calx_v(x))
-#define calx_le(col, x) calx_compare(CALX_OP_LE, (col), calx_v(x))
-#define calx_gt(col, x) calx_compare(CALX_OP_GT, (col), calx_v(x))
-#define calx_ge(col, x) calx_compare(CALX_OP_GE, (col), calx_v(x))
-#define calx_is_null(col) calx_is_null_expr(col)
-#define calx_is_not_null(col) calx_is_not_null_expr(col)
+/*
+ * The comparisons check at compile time that x's C type fits the column
+ * (calx/column.h): calx_eq(USER_AGE, "x") does not compile.
+ */
+#define calx_eq(col, ...) (calx_compare)(CALX_OP_EQ, calx_field(col), calx_value_for(col, (__VA_ARGS__)))
+#define calx_ne(col, ...) (calx_compare)(CALX_OP_NE, calx_field(col), calx_value_for(col, (__VA_ARGS__)))
+#define calx_lt(col, ...) (calx_compare)(CALX_OP_LT, calx_field(col), calx_value_for(col, (__VA_ARGS__)))
+#define calx_le(col, ...) (calx_compare)(CALX_OP_LE, calx_field(col), calx_value_for(col, (__VA_ARGS__)))
+#define calx_gt(col, ...) (calx_compare)(CALX_OP_GT, calx_field(col), calx_value_for(col, (__VA_ARGS__)))
+#define calx_ge(col, ...) (calx_compare)(CALX_OP_GE, calx_field(col), calx_value_for(col, (__VA_ARGS__)))
+#define calx_between(col, lo, hi) \
+	(calx_between_values)(calx_field(col), calx_value_for(col, lo), calx_value_for(col, hi))
+#define calx_is_null(col) (calx_is_null_expr)(calx_field(col))
+#define calx_is_not_null(col) (calx_is_not_null_expr)(calx_field(col))
+
+/*
+ * The functions above that take a column take a typed handle too: these
+ * macros convert it (calx_field), and check the kind where only one fits
+ * (LIKE: text; calx_in_int64: integers). Write (calx_like)(...) for the
+ * function itself. The arguments after the column are passed as they are,
+ * so a compound literal's commas need no parentheses:
+ * calx_in_int64(TRACK_ID, (int64_t[]){1, 2, 3}, 3).
+ */
+#define calx_order_by(q, col, ...) (calx_order_by)((q), calx_field(col), __VA_ARGS__)
+#define calx_col_of(f, col) (calx_col_of)((f), calx_field(col))
+#define calx_compare(op, col, ...) (calx_compare)((op), calx_field(col), __VA_ARGS__)
+#define calx_is_null_expr(col) (calx_is_null_expr)(calx_field(col))
+#define calx_is_not_null_expr(col) (calx_is_not_null_expr)(calx_field(col))
+#define calx_like(col, ...) (calx_like)(calx__text_field(col), __VA_ARGS__)
+#define calx_ilike(col, ...) (calx_ilike)(calx__text_field(col), __VA_ARGS__)
+#define calx_in(col, ...) (calx_in)(calx_field(col), __VA_ARGS__)
+#define calx_not_in(col, ...) (calx_not_in)(calx_field(col), __VA_ARGS__)
+#define calx_in_int64(col, ...) (calx_in_int64)(calx__integer_field(col), __VA_ARGS__)
+#define calx_between_values(col, ...) (calx_between_values)(calx_field(col), __VA_ARGS__)
+#define calx_col(col) (calx_col)(calx_field(col))
+#define calx_in_select(col, ...) (calx_in_select)(calx_field(col), __VA_ARGS__)
+#define calx_not_in_select(col, ...) (calx_not_in_select)(calx_field(col), __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_SELECT_H */

@@ -24,10 +24,20 @@
 #include "calx/bytes.h"
 #include "calx/engine.h"
 #include "calx/registry.h"
+#include "calx/column.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct calx_session calx_session;
 
-/* Caller owns *out; free with calx_session_free() (accepts NULL). */
+/*
+ * Caller owns *out; free with calx_session_free() (accepts NULL). On
+ * failure *out is NULL and the reason is the engine's, on this thread:
+ * calx_engine_errmsg(eng), calx_engine_error_detail(eng) (a session
+ * without a connection would be an object every call must refuse).
+ */
 int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry *reg);
 /* Rolls back an open transaction and frees every object of the session. */
 void calx_session_free(calx_session *s);
@@ -35,6 +45,13 @@ void calx_session_free(calx_session *s);
 /* The status and message of the session's last failed call. */
 int calx_session_errcode(const calx_session *s);
 const char *calx_session_errmsg(const calx_session *s);
+/*
+ * What the driver said about the session's last failure (calx/errors.h):
+ * SQLSTATE or SQLite's code and its name, constraint, table, column,
+ * statement. A refusal of a session that must be rolled back first keeps
+ * the detail of the flush that failed. Never NULL.
+ */
+const calx_driver_error *calx_session_error_detail(const calx_session *s);
 
 /*
  * A new transient object with every default(...) applied (the generated
@@ -334,5 +351,14 @@ int calx_bytes_dup(calx_session *s, calx_bytes *out, const void *p, size_t n);
  */
 int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size_t cap);
 bool calx_object_eq(const calx_mapper_desc *m, const void *a, const void *b);
+
+/* The calx_field_* calls take a typed column handle too (calx/column.h). */
+#define calx_field_set_null(s, obj, col, ...) (calx_field_set_null)((s), (obj), calx_field(col), __VA_ARGS__)
+#define calx_field_is_null(s, obj, col) (calx_field_is_null)((s), (obj), calx_field(col))
+#define calx_field_set_text(s, obj, col, ...) (calx_field_set_text)((s), (obj), calx_field(col), __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_SESSION_H */

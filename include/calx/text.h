@@ -35,6 +35,10 @@
 #include "calx/types.h"
 #include "calx/session.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct calx_text_query calx_text_query;
 
 /* NULL if memory ran out (error on the session); a text that does not parse is reported by the first run. */
@@ -52,5 +56,9 @@ size_t calx_text_column_count(const calx_text_query *t);
 /* Run a statement for its effect (every row it returns is skipped); *rows (may be NULL): the rows it changed. */
 int calx_text_exec(calx_text_query *t, uint64_t *rows);
 void calx_text_free(calx_text_query *t);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_TEXT_H */

@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum calx_value_kind {
 	CALX_VALUE_NULL = 0,
 	CALX_VALUE_INT,           /* int64_t */
@@ -89,5 +93,9 @@ calx_value calx_value_textn(const char *p, size_t n);
  */
 calx_value calx_value_numeric(const char *s);
 calx_value calx_value_numericn(const char *p, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_TYPES_H */

@@ -12,6 +12,9 @@ int calx_error_set(calx_error *err, int code, const char *fmt, ...)
 	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 	va_end(ap);
 	err->code = code;
+	calx_driver_error *d = &err->driver;   /* a new error: what a driver said before is not about it */
+	d->code[0] = d->constraint[0] = d->table[0] = d->column[0] = d->statement[0] = '\0';
+	d->number = d->sys_errno = 0;
 	return code;
 }
 

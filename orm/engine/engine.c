@@ -1,5 +1,6 @@
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "calx/calx.h"
@@ -41,6 +42,7 @@ int calx__conn_open(calx_engine *eng, calx__conn **out, calx_error *err)
 		return calx_error_set(err, CALX_ENOMEM, "out of memory connecting to %s", eng->d->name);
 	c->d = eng->d;
 	c->sql = &eng->sql;
+	c->number = atomic_fetch_add(&eng->conn_numbers, 1) + 1;
 	c->bound = CALX__STMT_BOUND;
 	int rc = eng->d->connect(&c->raw, eng->url, err);
 	if (rc != CALX_OK) {
@@ -129,6 +131,8 @@ int calx_engine_open_opts(calx_engine **out, const char *url, const calx_engine_
 		return calx_error_set(&eng->err, CALX_EINVAL, "engine URL is NULL");
 	eng->d = dialect_for(url);
 	eng->sql.d = eng->d;
+	if (eng->d)
+		calx__trace_init(eng);
 	if (!eng->d) {
 		char shown[128];
 		return calx_error_set(&eng->err, CALX_EINVAL,
@@ -145,11 +149,15 @@ int calx_engine_open_opts(calx_engine **out, const char *url, const calx_engine_
 	if (rc != CALX_OK)
 		return rc;
 	if (eng->d->file_identity)
-		eng->has_id = eng->d->file_identity(c->raw, eng->file_id) == 1;
+		eng->has_id = c->d->file_identity(c->raw, eng->file_id) == 1;
 	eng->n_open = 1;
 	eng->n_idle = 1;
 	eng->n_made = 1;
 	eng->idle = c;
+	/* CALX_TRACE=1 (or =params) traces to stderr without a change to the program (calx/trace.h) */
+	const char *trace = getenv("CALX_TRACE");
+	if (trace && *trace && strcmp(trace, "0") != 0)
+		calx_engine_set_trace(eng, calx_trace_stderr, NULL, strcmp(trace, "params") == 0 ? CALX_TRACE_PARAMS : 0);
 	return CALX_OK;
 }
 
@@ -193,6 +201,16 @@ const char *calx_engine_errmsg(const calx_engine *eng)
 	return last.id == eng->id && last.err.code ? last.err.msg : "";
 }
 
+const calx_driver_error *calx_engine_error_detail(const calx_engine *eng)
+{
+	static const calx_driver_error none;
+	if (!eng)
+		return &none;
+	if (eng->err.code)
+		return &eng->err.driver;
+	return last.id == eng->id && last.err.code ? &last.err.driver : &none;
+}
+
 int calx_engine_exec(calx_engine *eng, const char *sql)
 {
 	if (!eng || !eng->d)
@@ -204,7 +222,7 @@ int calx_engine_exec(calx_engine *eng, const char *sql)
 	int rc = calx__engine_acquire(eng, &c, err);
 	if (rc != CALX_OK)
 		return rc;
-	rc = eng->d->exec(c->raw, sql, err);
+	rc = c->d->exec(c->raw, sql, err);
 	if (rc != CALX_OK) {
 		/* a failed statement must not leave the pooled connection in a transaction */
 		calx_error ignored;

@@ -7,9 +7,11 @@
 #define CALX_ORM_ENGINE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "calx/engine.h"
+#include "calx/trace.h"
 #include "calx/sys/dialect.h"
 #include "sql/cache.h"
 
@@ -38,6 +40,8 @@ typedef struct calx__conn {
 	uint64_t stmt_hits, stmt_misses; /* calx__stmt_find found a prepared statement / did not */
 	uint64_t cursors;               /* server-side cursors open: bit k is "calx_c<k>" (ended with the transaction) */
 	unsigned cursor_epoch;          /* transactions ended: a cursor of an earlier one is gone */
+	unsigned trace_epoch;           /* the engine's trace setting this connection follows (engine/trace.c) */
+	unsigned long long number;      /* 1, 2, ...: in the order the engine made its connections */
 	struct calx__conn *next;
 } calx__conn;
 
@@ -58,6 +62,21 @@ struct calx_engine {
 	calx__sqlcache sql;             /* compiled statements, shared by the connections */
 	unsigned long long id;  /* tells this engine's thread-local errors apart */
 	calx_error err;         /* calx_engine_open's failure only: written before the engine is shared */
+	/*
+	 * Tracing (calx/trace.h, engine/trace.c): fn, ctx and flags under the
+	 * lock; the epoch counts their changes, and a connection checked out
+	 * with another epoch is wrapped or unwrapped first. trace_d is the
+	 * dialect with its connection and statement calls wrapped.
+	 */
+	calx_trace_fn trace_fn;
+	void *trace_ctx;
+	unsigned trace_flags;
+	atomic_uint trace_epoch;
+	atomic_ullong conn_numbers;
+	calx_dialect trace_d;
+	/* calx_engine_set_log: read without the lock by calx__log (set once, usually before any session) */
+	_Atomic(calx_log_fn) log_fn;
+	_Atomic(void *) log_ctx;
 };
 
 /* The calling thread's error slot for calls on this engine (calx_engine_errmsg reads it). */
@@ -71,6 +90,22 @@ void calx__conn_close(calx__conn *c);
 int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err);
 /* Give it back; broken connections are closed instead. */
 void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken);
+
+/*
+ * Make c follow the engine's trace setting (engine/trace.c): its cached
+ * statements are finalized and its calls wrapped or unwrapped, when the
+ * setting changed since c last followed it. Called at every checkout; the
+ * usual case is one comparison.
+ */
+int calx__trace_sync(calx_engine *eng, calx__conn *c, calx_error *err);
+/* Unwrap before closing (engine.c): c->raw is the dialect's own connection after. */
+void calx__trace_unwrap(calx_engine *eng, calx__conn *c);
+/* Tell the engine's log function (calx_engine_set_log), if any, a printf-formatted message. */
+void calx__log(calx_engine *eng, calx_log_level level, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The engine's wrapped dialect, made once at open. */
+void calx__trace_init(calx_engine *eng);
 
 /* Give a statement back: reset, and finalized unless the cache keeps it. */
 void calx__stmt_release(calx__stmt *st);

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 #include <time.h>
 #include "calx/calx.h"
 #include "engine/engine.h"
@@ -40,23 +41,27 @@ static void discard(calx_engine *eng, calx__conn *c)
 }
 
 /*
- * An idle connection that must not be handed out: dead, or too old.
+ * An idle connection that must not be handed out: dead, or too old (why
+ * says which, for the log), or NULL: it may go out.
  * A connection that found its database gone (CALX_DIALECT_GONE) marks the
  * whole engine gone.
  */
-static bool stale(calx_engine *eng, calx__conn *c)
+static const char *stale(calx_engine *eng, calx__conn *c)
 {
 	if (eng->single)
-		return false;
+		return NULL;
 	int why = c->d->broken(c->raw);
 	if (why == CALX_DIALECT_GONE) {
 		pthread_mutex_lock(&eng->lock);
 		eng->gone = true;
 		pthread_mutex_unlock(&eng->lock);
+		return "its database file was deleted or replaced";
 	}
 	if (why)
-		return true;
-	return eng->opts.pool_recycle > 0 && now() - c->born > eng->opts.pool_recycle;
+		return "lost while idle";
+	if (eng->opts.pool_recycle > 0 && now() - c->born > eng->opts.pool_recycle)
+		return "older than pool_recycle";
+	return NULL;
 }
 
 /*
@@ -79,7 +84,7 @@ static int gone_error(const calx_engine *eng, calx_error *err)
 static bool other_file(const calx_engine *eng, calx__conn *c)
 {
 	uint64_t id[2];
-	return eng->has_id && eng->d->file_identity(c->raw, id) == 1 &&
+	return eng->has_id && c->d->file_identity(c->raw, id) == 1 &&
 	       (id[0] != eng->file_id[0] || id[1] != eng->file_id[1]);
 }
 
@@ -89,6 +94,18 @@ static int exhausted(calx_engine *eng, calx_error *err)
 	                      "%s: connection pool exhausted: pool_size %d and max_overflow %d connections "
 	                      "all in use, none came back within pool_timeout %.3g s",
 	                      eng->d->name, eng->opts.pool_size, eng->opts.max_overflow, eng->opts.pool_timeout);
+}
+
+/* Hand c out following the engine's trace setting (engine/trace.c). */
+static int traced(calx_engine *eng, calx__conn *c, calx__conn **out, calx_error *err)
+{
+	int rc = calx__trace_sync(eng, c, err);
+	if (rc != CALX_OK) {
+		calx__engine_release(eng, c, false);
+		return rc;
+	}
+	*out = c;
+	return CALX_OK;
 }
 
 int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
@@ -119,13 +136,18 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 			c->next = NULL;
 			pthread_mutex_unlock(&eng->lock);
 			calx_error ignored;
-			if (stale(eng, c) || (eng->opts.pool_pre_ping && !eng->single && calx__ping(c, &ignored) != CALX_OK)) {
+			const char *why = stale(eng, c);
+			if (!why && eng->opts.pool_pre_ping && !eng->single && calx__ping(c, &ignored) != CALX_OK)
+				why = "it failed the pre-ping";
+			if (why) {
+				unsigned long long number = c->number;
 				discard(eng, c);        /* lost while idle, or too old: replace it */
+				calx__log(eng, strcmp(why, "older than pool_recycle") ? CALX_LOG_WARNING : CALX_LOG_INFO, "pool",
+				          "discarded connection #%llu: %s", number, why);
 				pthread_mutex_lock(&eng->lock);
 				continue;
 			}
-			*out = c;
-			return CALX_OK;
+			return traced(eng, c, out, err);
 		}
 		if (eng->single && eng->n_open > 0) {
 			pthread_mutex_unlock(&eng->lock);
@@ -138,10 +160,13 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 		int w = pthread_cond_timedwait(&eng->freed, &eng->lock, &deadline);
 		if (w == ETIMEDOUT && !eng->idle && at_limit(eng)) {
 			pthread_mutex_unlock(&eng->lock);
+			calx__log(eng, CALX_LOG_WARNING, "pool", "exhausted: no connection came back within pool_timeout "
+			          "%.3g s (pool_size %d, max_overflow %d)", eng->opts.pool_timeout, eng->opts.pool_size,
+			          eng->opts.max_overflow);
 			return exhausted(eng, err);
 		}
 	}
-	eng->n_open++;
+	unsigned open_now = ++eng->n_open;
 	eng->n_made++;
 	pthread_mutex_unlock(&eng->lock);
 	calx__conn *c;
@@ -158,10 +183,13 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 		eng->gone = true;
 		forget_locked(eng);
 		pthread_mutex_unlock(&eng->lock);
+		calx__log(eng, CALX_LOG_WARNING, "pool", "the database file was deleted or replaced while open: "
+		          "refusing new sessions");
 		return gone_error(eng, err);
 	}
-	*out = c;
-	return CALX_OK;
+	calx__log(eng, CALX_LOG_INFO, "pool", "opened connection #%llu (%u open; pool_size %d, max_overflow %d)",
+	          c->number, open_now, eng->opts.pool_size, eng->opts.max_overflow);
+	return traced(eng, c, out, err);
 }
 
 void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken)
@@ -174,9 +202,18 @@ void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken)
 	eng->gone = eng->gone || why == CALX_DIALECT_GONE;
 	/* dead, gone, or beyond pool_size (an overflow connection): closed, not kept idle */
 	if (!eng->single && (broken || eng->gone || eng->n_idle >= (unsigned)eng->opts.pool_size)) {
+		bool overflow = !broken && !eng->gone;
+		unsigned idle = eng->n_idle;
 		forget_locked(eng);
 		pthread_mutex_unlock(&eng->lock);
+		unsigned long long number = c->number;
 		calx__conn_close(c);
+		if (overflow)
+			calx__log(eng, CALX_LOG_DEBUG, "pool", "closed connection #%llu on return: %u idle already "
+			          "(pool_size %d)", number, idle, eng->opts.pool_size);
+		else
+			calx__log(eng, CALX_LOG_WARNING, "pool", "closed connection #%llu on return: %s", number,
+			          broken ? "it is broken" : "the engine's database is gone");
 		return;
 	}
 	c->next = eng->idle;

@@ -94,7 +94,7 @@ void calx_delete_where(calx_delete *d, calx_expr *cond)
 	bulk_where(d, cond);
 }
 
-void calx_update_set(calx_update *u, const calx_field_desc *col, calx_expr *value)
+void (calx_update_set)(calx_update *u, const calx_field_desc *col, calx_expr *value)
 {
 	if (!u) {
 		calx_expr_free(value);

@@ -88,7 +88,7 @@ void calx_where(calx_select *q, calx_expr *e)
 		calx__select_builder_error(q, CALX_ENOMEM, "out of memory building a where clause");
 }
 
-void calx_order_by(calx_select *q, const calx_field_desc *col, calx_order dir)
+void (calx_order_by)(calx_select *q, const calx_field_desc *col, calx_order dir)
 {
 	if (!q)
 		return;

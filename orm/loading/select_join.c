@@ -133,7 +133,7 @@ void calx_join_on(calx_from *f, calx_expr *on)
 		calx__select_builder_error(q, CALX_ENOMEM, "out of memory building a join's ON condition");
 }
 
-calx_expr *calx_col_of(const calx_from *f, const calx_field_desc *col)
+calx_expr *(calx_col_of)(const calx_from *f, const calx_field_desc *col)
 {
 	calx_expr *e = calx_col(col);
 	if (e) {

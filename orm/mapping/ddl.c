@@ -191,6 +191,11 @@ static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
 		for (calx__node *x = stmts; rc == CALX_OK && x; x = x->next)
 			rc = calx__sql_exec(c, x, err);
 		calx__ast_free(&a);
+		if (rc == CALX_OK && (drop ? i > 0 : i < reg->n_tables)) {    /* progress, for thousands of tables */
+			const calx_table_desc *t = reg->tables[reg->table_order[drop ? reg->n_tables - i : i]].desc;
+			calx__log(eng, CALX_LOG_DEBUG, drop ? "drop_all" : "create_all", "table %s (%u of %u)", t->name,
+			          drop ? i : i + 1, reg->n_tables);
+		}
 	}
 	if (rc == CALX_OK)
 		rc = calx__txn(c, CALX__TXN_COMMIT, err);
@@ -198,6 +203,7 @@ static int run_ddl(const calx_registry *reg, calx_engine *eng, bool drop)
 		calx_error keep = *err;
 		calx__txn(c, CALX__TXN_ROLLBACK, err);
 		calx_error_set(err, keep.code, "%s_all: %.450s", drop ? "drop" : "create", keep.msg);
+		err->driver = keep.driver;
 	}
 	calx__engine_release(eng, c, rc == CALX_ECONNECT);
 	return rc;

@@ -153,7 +153,7 @@ static calx__obj *field_owner(calx_session *s, const void *obj, const calx_field
 	return h;
 }
 
-int calx_field_set_null(calx_session *s, void *obj, const calx_field_desc *col, bool is_null)
+int (calx_field_set_null)(calx_session *s, void *obj, const calx_field_desc *col, bool is_null)
 {
 	if (!s)
 		return CALX_EINVAL;
@@ -189,7 +189,7 @@ int calx_field_set_null(calx_session *s, void *obj, const calx_field_desc *col, 
 	return CALX_OK;
 }
 
-bool calx_field_is_null(const calx_session *s, const void *obj, const calx_field_desc *col)
+bool (calx_field_is_null)(const calx_session *s, const void *obj, const calx_field_desc *col)
 {
 	if (!s)
 		return false;
@@ -213,7 +213,7 @@ static int set_char_text(calx_session *s, calx__obj *h, const calx_field_desc *c
 	return CALX_OK;
 }
 
-int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, const char *text)
+int (calx_field_set_text)(calx_session *s, void *obj, const calx_field_desc *col, const char *text)
 {
 	if (!s)
 		return CALX_EINVAL;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include "calx/calx.h"
 #include "calx/retry.h"
+#include "engine/engine.h"
 
 #define DEFAULT_ATTEMPTS 10
 #define DEFAULT_FIRST_US 1000u
@@ -79,6 +80,7 @@ int calx_retry(calx_engine *eng, const calx_registry *reg, calx_retry_fn unit, v
 	int rc = CALX_ERROR;
 	for (unsigned attempt = 1;; attempt++) {
 		calx_session *s = NULL;
+		char why[320] = "";     /* for the engine's log */
 		rc = calx_session_open(&s, eng, reg);
 		if (rc != CALX_OK) {
 			/* the engine keeps why (not copied here: other threads may be writing it) */
@@ -92,6 +94,7 @@ int calx_retry(calx_engine *eng, const calx_registry *reg, calx_retry_fn unit, v
 				rc = calx_session_commit(s);
 			if (rc != CALX_OK) {
 				const char *msg = calx_session_errmsg(s);
+				snprintf(why, sizeof why, "%s", msg ? msg : "");
 				/* a unit may fail on its own, with nothing kept on the session */
 				if (report && (!msg || !*msg))
 					snprintf(report->errmsg, sizeof report->errmsg, "the unit returned %s",
@@ -107,7 +110,10 @@ int calx_retry(calx_engine *eng, const calx_registry *reg, calx_retry_fn unit, v
 			break;
 		/* full jitter over [delay/2, delay): threads that collided spread out */
 		uint64_t half = delay / 2;
-		pause_us(half + (half ? next_random(&rnd) % half : 0));
+		uint64_t pause = half + (half ? next_random(&rnd) % half : 0);
+		calx__log(eng, CALX_LOG_INFO, "retry", "attempt %u of %u failed with %s, run again in %llu us%s%s", attempt,
+		          max_attempts, calx_status_name(rc), (unsigned long long)pause, *why ? ": " : "", why);
+		pause_us(pause);
 		delay = delay * 2 > max_delay ? max_delay : delay * 2;
 	}
 	if (report) {

@@ -182,6 +182,7 @@ static void full_rollback(calx_session *s)
 	s->err = keep;
 	s->in_txn = false;
 	s->failed = true;
+	s->flush_err = keep;    /* quoted by every refusal until the rollback, never wrapped again */
 	calx__savepoints_forget(s);
 }
 
@@ -195,6 +196,7 @@ void calx__fail_transaction(calx_session *s)
 			s->err = keep;
 			s->failed = true;
 			s->sp.failed = true;
+			s->flush_err = keep;
 			return;
 		}
 		s->err = keep;  /* the savepoint is gone with the connection or the transaction: all of it */
@@ -274,7 +276,7 @@ int calx_session_commit_nested(calx_session *s)
 		/* the database no longer has it, so the transaction cannot be trusted: roll it all back */
 		calx_error keep = s->err;
 		full_rollback(s);
-		return calx__fail(s, rc, "calx_session_commit_nested: RELEASE SAVEPOINT failed, the transaction was "
+		return calx__fail_wrap(s, "calx_session_commit_nested: RELEASE SAVEPOINT failed, the transaction was "
 		                  "rolled back: %.400s", keep.msg);
 	}
 	pop(s);
@@ -296,13 +298,13 @@ int calx_session_rollback_nested(calx_session *s)
 	if (rc != CALX_OK) {
 		s->err = err;
 		full_rollback(s);
-		return calx__fail(s, rc, "calx_session_rollback_nested: the savepoint could not be rolled back, the "
+		return calx__fail_wrap(s, "calx_session_rollback_nested: the savepoint could not be rolled back, the "
 		                  "transaction was (call calx_session_rollback()): %.400s", err.msg);
 	}
 	if ((rc = restore_objects(s)) != CALX_OK) {
 		calx_error keep = s->err;
 		full_rollback(s);
-		return calx__fail(s, rc, "calx_session_rollback_nested: %.400s; the transaction was rolled back "
+		return calx__fail_wrap(s, "calx_session_rollback_nested: %.400s; the transaction was rolled back "
 		                  "(call calx_session_rollback())", keep.msg);
 	}
 	calx__assoc_savepoint_rollback(s->plan, s->sp.n);  /* the rows its flushes wrote are gone again */

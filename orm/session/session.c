@@ -19,7 +19,25 @@ int calx__fail(calx_session *s, int code, const char *fmt, ...)
 	va_end(ap);
 	memcpy(s->err.msg, msg, sizeof msg);
 	s->err.code = code;
+	memset(&s->err.driver, 0, sizeof s->err.driver);
 	return code;
+}
+
+int calx__fail_wrap(calx_session *s, const char *fmt, ...)
+{
+	char msg[sizeof s->err.msg];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	memcpy(s->err.msg, msg, sizeof msg);
+	return s->err.code;
+}
+
+const calx_driver_error *calx_session_error_detail(const calx_session *s)
+{
+	static const calx_driver_error none;
+	return s ? &s->err.driver : &none;
 }
 
 int calx__objvec_push(calx__objvec *vec, calx__obj *h)
@@ -60,6 +78,7 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 		calx__free(s);
 		return rc;
 	}
+	s->d = s->conn->d;      /* the connection's: a traced connection's calls are wrapped (engine/trace.c) */
 	*out = s;
 	return CALX_OK;
 }
@@ -146,14 +165,19 @@ bool calx_session_set_autoflush(calx_session *s, bool on)
 
 int calx__session_unusable(calx_session *s)
 {
-	if (s->sp.failed)
-		return calx__fail(s, CALX_ESTATE,
-		                  "a flush failed inside a savepoint and the database was rolled back to it; call "
-		                  "calx_session_rollback_nested() (or calx_session_rollback()) first (the flush failed "
-		                  "with: %.300s)", s->err.msg);
-	return calx__fail(s, CALX_ESTATE,
-	                  "this session's transaction was rolled back after a failed flush; "
-	                  "call calx_session_rollback() first (the flush failed with: %.300s)", s->err.msg);
+	if (s->sp.failed) {
+		calx__fail(s, CALX_ESTATE,
+		           "a flush failed inside a savepoint and the database was rolled back to it; call "
+		           "calx_session_rollback_nested() (or calx_session_rollback()) first (the flush failed "
+		           "with: %.300s)", s->flush_err.msg);
+		s->err.driver = s->flush_err.driver;
+		return CALX_ESTATE;
+	}
+	calx__fail(s, CALX_ESTATE,
+	           "this session's transaction was rolled back after a failed flush; "
+	           "call calx_session_rollback() first (the flush failed with: %.400s)", s->flush_err.msg);
+	s->err.driver = s->flush_err.driver;
+	return CALX_ESTATE;
 }
 
 /* Flush, commit and rollback from a listener would end the unit of work (or the load) that called it. */
@@ -342,6 +366,7 @@ static void fail_commit(calx_session *s)
 	s->err = keep;
 	s->in_txn = false;
 	s->failed = true;
+	s->flush_err = keep;    /* quoted by every refusal until the rollback, never wrapped again */
 	calx__savepoints_forget(s);
 }
 
@@ -368,7 +393,7 @@ int calx_session_commit(calx_session *s)
 	if (rc != CALX_OK) {
 		calx_error keep = s->err;
 		fail_commit(s);
-		return calx__fail(s, rc, "commit failed, %s: %.400s",
+		return calx__fail_wrap(s, "commit failed, %s: %.400s",
 		                  rc == CALX_EUNKNOWN ? "it may or may not have taken effect"
 		                                      : "the transaction was rolled back",
 		                  keep.msg);

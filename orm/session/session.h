@@ -147,6 +147,7 @@ struct calx_session {
 	calx_error err;
 	bool in_txn;
 	bool failed;            /* a flush failed: only rollback and free allowed */
+	calx_error flush_err;   /* failed: the flush's own error, which each refusal quotes */
 	bool autoflush;
 	bool flushing;          /* inside calx__flush: listeners run; no nested flush, commit or rollback */
 	calx_event listening;   /* the event whose listener runs now, or 0 (see events.h for what it may call) */
@@ -183,6 +184,9 @@ static inline bool calx__obj_valid(const calx_session *s, const calx__obj *h)
 /* Set the session's error; returns code. */
 int calx__fail(calx_session *s, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A new message around the current error: its status and the driver's detail stay. */
+int calx__fail_wrap(calx_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* CALX_ESTATE with its message: the session must be rolled back first. */
 int calx__session_unusable(calx_session *s);
 /* CALX_OK, or calx__session_unusable. Inline: every get, add and construct asks. */

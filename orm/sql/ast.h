@@ -95,7 +95,8 @@ enum {
 	CALX__F_IF_NOT_EXISTS = 1u << 11,
 	CALX__F_IF_EXISTS = 1u << 12,
 	CALX__F_UNIQUE = 1u << 13,      /* CREATE UNIQUE INDEX */
-	CALX__F_NOT_NULL = 1u << 14     /* COLDEF */
+	CALX__F_NOT_NULL = 1u << 14,    /* COLDEF */
+	CALX__F_JSON = 1u << 15         /* IN: the list is one bind, a JSON array (sql/in_json.c) */
 };
 
 #define CALX__KIDS 8

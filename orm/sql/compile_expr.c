@@ -7,6 +7,7 @@
 #include "calx/errors.h"
 #include "base/alloc.h"
 #include "sql/compile_int.h"
+#include "mapping/registry.h"
 
 static char quote_open(const calx_dialect *d)
 {
@@ -166,6 +167,37 @@ void calx__cc_subquery(calx__cc *c, const calx__node *q, unsigned depth)
 	calx__buf_putc(&c->b, ')');
 }
 
+/*
+ * The list of an IN as one JSON array parameter (sql/in_json.c), unpacked
+ * by the server: SQLite reads json_each's values with the column's
+ * affinity; PostgreSQL's elements come as text, cast to the column's type
+ * as a bound text value would be.
+ */
+static void json_list(calx__cc *c, const calx__node *n)
+{
+	const calx__node *x = n->kid[CALX__IN_EXPR], *bind = n->kid[CALX__IN_LIST];
+	unsigned how = c->d->version >= 2 ? c->d->json_in : CALX_JSON_IN_NONE;
+	if (how == CALX_JSON_IN_EACH) {
+		calx__buf_puts(&c->b, "(SELECT value FROM json_each(");
+		placeholder(c, bind);
+		calx__buf_puts(&c->b, "))");
+		return;
+	}
+	if (how != CALX_JSON_IN_ELEMENTS || x->kind != CALX__N_COLUMN || !x->desc) {
+		calx__cc_fail(c, CALX_ERANGE, "an IN list this long on a database without JSON arrays");
+		return;
+	}
+	calx_field_desc f = *(const calx_field_desc *)x->desc;
+	char type[128];
+	f.flags &= ~(uint32_t)CALX_FIELD_AUTOINCREMENT;    /* the type alone, no identity clause */
+	calx__column_type(c->d, &f, type, sizeof type);
+	calx__buf_puts(&c->b, "(SELECT CAST(value AS ");
+	calx__buf_puts(&c->b, type);
+	calx__buf_puts(&c->b, ") FROM json_array_elements_text(CAST(");
+	placeholder(c, bind);
+	calx__buf_puts(&c->b, " AS json)))");
+}
+
 void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 {
 	if (depth > CALX__MAX_DEPTH) {
@@ -269,6 +301,10 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 		calx__buf_puts(&c->b, n->flags & CALX__F_NOT ? " NOT IN " : " IN ");
 		if (n->kid[CALX__IN_SELECT]) {
 			calx__cc_subquery(c, n->kid[CALX__IN_SELECT], depth + 1);
+			return;
+		}
+		if (n->flags & CALX__F_JSON) {
+			json_list(c, n);
 			return;
 		}
 		{

@@ -55,7 +55,7 @@ void calx__expr_free_own(calx_expr *e)
 	calx_select_free(e->sub);
 }
 
-calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v)
+calx_expr *(calx_compare)(calx_op op, const calx_field_desc *col, calx_value v)
 {
 	if (op >= CALX_OP_EQ && op <= CALX_OP_GE)
 		return calx__expr_with_values(op, col, v, NULL);
@@ -67,7 +67,7 @@ calx_expr *calx_compare(calx_op op, const calx_field_desc *col, calx_value v)
 	return e;
 }
 
-calx_expr *calx_like(const calx_field_desc *col, const char *pattern)
+calx_expr *(calx_like)(const calx_field_desc *col, const char *pattern)
 {
 	calx_expr *e = calx_compare(CALX_OP_EQ, col, calx_value_text(pattern));
 	if (e)
@@ -95,7 +95,7 @@ size_t calx_like_escape(char *buf, size_t cap, const char *text)
 	return n;
 }
 
-calx_expr *calx_is_null_expr(const calx_field_desc *col)
+calx_expr *(calx_is_null_expr)(const calx_field_desc *col)
 {
 	calx_expr *e = node(CALX_OP_IS_NULL);
 	if (e)
@@ -103,7 +103,7 @@ calx_expr *calx_is_null_expr(const calx_field_desc *col)
 	return e;
 }
 
-calx_expr *calx_is_not_null_expr(const calx_field_desc *col)
+calx_expr *(calx_is_not_null_expr)(const calx_field_desc *col)
 {
 	calx_expr *e = node(CALX_OP_IS_NOT_NULL);
 	if (e)

@@ -51,17 +51,17 @@ static calx_expr *in_list(calx_op op, const calx_field_desc *col, const calx_val
 	return e;
 }
 
-calx_expr *calx_in(const calx_field_desc *col, const calx_value *vals, size_t n)
+calx_expr *(calx_in)(const calx_field_desc *col, const calx_value *vals, size_t n)
 {
 	return in_list(CALX_OP_IN, col, vals, NULL, n);
 }
 
-calx_expr *calx_not_in(const calx_field_desc *col, const calx_value *vals, size_t n)
+calx_expr *(calx_not_in)(const calx_field_desc *col, const calx_value *vals, size_t n)
 {
 	return in_list(CALX_OP_NOT_IN, col, vals, NULL, n);
 }
 
-calx_expr *calx_in_int64(const calx_field_desc *col, const int64_t *vals, size_t n)
+calx_expr *(calx_in_int64)(const calx_field_desc *col, const int64_t *vals, size_t n)
 {
 	return in_list(CALX_OP_IN, col, NULL, vals, n);
 }
@@ -86,17 +86,17 @@ calx_expr *calx__expr_with_values(calx_op op, const calx_field_desc *col, calx_v
 	return e;
 }
 
-calx_expr *calx_between_values(const calx_field_desc *col, calx_value lo, calx_value hi)
+calx_expr *(calx_between_values)(const calx_field_desc *col, calx_value lo, calx_value hi)
 {
 	return calx__expr_with_values(CALX_OP_BETWEEN, col, lo, &hi);
 }
 
-calx_expr *calx_ilike(const calx_field_desc *col, const char *pattern)
+calx_expr *(calx_ilike)(const calx_field_desc *col, const char *pattern)
 {
 	return calx__expr_with_values(CALX_OP_ILIKE, col, calx_value_text(pattern), NULL);
 }
 
-calx_expr *calx_col(const calx_field_desc *col)
+calx_expr *(calx_col)(const calx_field_desc *col)
 {
 	calx_expr *e = node(CALX_OP_COLUMN);
 	if (e)

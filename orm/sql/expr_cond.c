@@ -7,6 +7,7 @@
 #include "calx/calx.h"
 #include "base/utf8.h"
 #include "sql/expr_low.h"
+#include "sql/in_json.h"
 #include "mapping/value.h"
 
 static bool null_value(const calx_expr *e)
@@ -65,16 +66,41 @@ int calx__low_in(low *l, const calx_expr *e, calx__node **out)
 		*out = calx__ast_binary(l->a, CALX__OP_EQ, one, other);
 		return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
 	}
+	bool as_json = e->n_list > CALX__IN_JSON_MIN;
+	calx_value *binds = as_json ? calx__ast_alloc(l->a, e->n_list * sizeof *binds) : NULL;
+	if (as_json && !binds)
+		return fail(l, CALX_ENOMEM, "out of memory building a select");
 	calx__node *items = NULL, **tail = &items;
 	for (size_t i = 0; i < e->n_list; i++) {
 		calx_value bind;
 		if ((rc = calx__expr_check_value(e->col, &e->list[i], &bind, l->err)) != CALX_OK)
 			return rc;
+		if (as_json) {
+			binds[i] = bind;
+			continue;
+		}
 		if (!(*tail = calx__ast_bind(l->a, bind)))
 			return fail(l, CALX_ENOMEM, "out of memory building a select");
 		tail = &(*tail)->next;
 	}
+	if (as_json) {
+		/* one parameter, a JSON array (sql/in_json.c), unless a value has no exact JSON form */
+		calx_value json;
+		rc = calx__in_json(l->a, binds, e->n_list, &json);
+		if (rc == CALX_ENOMEM)
+			return fail(l, CALX_ENOMEM, "out of memory building a select");
+		for (size_t i = 0; i < e->n_list && rc != CALX_OK; i++) {
+			if (!(*tail = calx__ast_bind(l->a, binds[i])))
+				return fail(l, CALX_ENOMEM, "out of memory building a select");
+			tail = &(*tail)->next;
+		}
+		if (rc == CALX_OK && !(items = calx__ast_bind(l->a, json)))
+			return fail(l, CALX_ENOMEM, "out of memory building a select");
+		as_json = rc == CALX_OK;
+	}
 	*out = calx__ast_in_list(l->a, c, items, e->op == CALX_OP_NOT_IN);
+	if (*out && as_json)
+		(*out)->flags |= CALX__F_JSON;
 	return *out ? CALX_OK : fail(l, CALX_ENOMEM, "out of memory building a select");
 }
 

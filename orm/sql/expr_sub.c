@@ -31,8 +31,8 @@ static calx_expr *with_select(calx_op op, const calx_field_desc *col, calx_selec
 
 calx_expr *calx_subquery(calx_select *sub) { return with_select(CALX_OP_SUBQUERY, NULL, sub); }
 calx_expr *calx_exists(calx_select *sub) { return with_select(CALX_OP_EXISTS, NULL, sub); }
-calx_expr *calx_in_select(const calx_field_desc *col, calx_select *sub) { return with_select(CALX_OP_IN_SELECT, col, sub); }
-calx_expr *calx_not_in_select(const calx_field_desc *col, calx_select *sub) { return with_select(CALX_OP_NOT_IN_SELECT, col, sub); }
+calx_expr *(calx_in_select)(const calx_field_desc *col, calx_select *sub) { return with_select(CALX_OP_IN_SELECT, col, sub); }
+calx_expr *(calx_not_in_select)(const calx_field_desc *col, calx_select *sub) { return with_select(CALX_OP_NOT_IN_SELECT, col, sub); }
 
 static calx_expr *related(calx_op op, const calx_relationship_desc *rel, calx_expr *cond, bool list)
 {

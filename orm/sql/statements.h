@@ -109,5 +109,10 @@ int calx__savepoint(calx__conn *c, calx__savepoint_op op, const char *name, calx
 int calx__sql_prepare(calx__conn *c, calx__ast *a, calx__node *stmt, calx__stmt **out, calx_error *err);
 /* A statement without parameters or rows (DDL), compiled and run through the dialect's exec. */
 int calx__sql_exec(calx__conn *c, calx__node *stmt, calx_error *err);
+/*
+ * Is there a row of fk's parent table whose referenced columns equal vals
+ * (fk->n_columns values)? *found says (sql/fk_probe.c).
+ */
+int calx__fk_probe(calx__conn *c, const calx_fk_desc *fk, const calx_value *vals, bool *found, calx_error *err);
 
 #endif

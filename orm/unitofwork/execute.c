@@ -14,9 +14,11 @@
 
 int calx__exec_failed(calx_session *s, const char *what, const calx__obj *h, size_t i, size_t n)
 {
+	char why[200];
+	calx__explain_fk_failure(s, h, why, sizeof why);
 	calx_error keep = s->err;
-	return calx__fail(s, keep.code, "flush: %s \"%s\" (row %zu of %zu): %.380s", what, h->m->desc->table,
-	                  i + 1, n, keep.msg);
+	return calx__fail_wrap(s, "flush: %s \"%s\" (row %zu of %zu)%s: %.300s", what, h->m->desc->table, i + 1, n,
+	                       why, keep.msg);
 }
 
 /* Bind the primary key (and version) as the snapshot has them: the row as it was read. */

@@ -121,7 +121,7 @@ static int pieces(multi *x, calx__plan *p, const uint64_t *sent, size_t base, si
 		return CALX_OK;
 	size_t lo = first + base + failed * per - from;
 	calx_error keep = s->err;
-	return calx__fail(s, keep.code, "flush: insert into \"%s\" (one of rows %zu to %zu of %zu): %.380s",
+	return calx__fail_wrap(s, "flush: insert into \"%s\" (one of rows %zu to %zu of %zu): %.380s",
 	                  x->m->desc->table, lo + 1, lo + per, p->inserts.n - from, keep.msg);
 }
 

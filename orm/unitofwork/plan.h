@@ -130,6 +130,13 @@ int calx__joined_update(calx_session *s, calx__obj *h, size_t i, size_t total);
 int calx__joined_delete(calx_session *s, calx__obj *h, size_t i, size_t total);
 /* Wrap the session's error with the statement and row it came from. */
 int calx__exec_failed(calx_session *s, const char *what, const calx__obj *h, size_t i, size_t n);
+/*
+ * After a foreign-key failure the driver did not explain (SQLite): the key
+ * of h's row that has no parent row, written into why (": foreign key
+ * ..."; "" when none is found) and into s->err's detail
+ * (unitofwork/fk_explain.c).
+ */
+void calx__explain_fk_failure(calx_session *s, const calx__obj *h, char *why, size_t cap);
 
 /* relate.c: relationships in the flush (nothing runs when the registry has none). */
 /* Before the first round: cascade, gather links, set the keys that are known. */

@@ -47,7 +47,7 @@ static uint64_t *fk_set(calx_session *s, const calx__mapper *m, const calx_fk_de
 static int post_failed(calx_session *s, const char *what, const calx__obj *h, const char *relname)
 {
 	calx_error keep = s->err;
-	return calx__fail(s, keep.code, "flush: post_update of relationship '%s' (%s \"%s\"): %.380s", relname, what,
+	return calx__fail_wrap(s, "flush: post_update of relationship '%s' (%s \"%s\"): %.380s", relname, what,
 	                  h->m->desc->table, keep.msg);
 }
 

@@ -323,7 +323,7 @@ int calx__assoc_exec(calx_session *s, calx__plan *p)
 		rc = r->insert ? insert_rows(s, r, hi - lo) : delete_rows(s, r, hi - lo);
 		if (rc != CALX_OK) {
 			calx_error keep = s->err;
-			rc = calx__fail(s, keep.code, "flush: %s rows of secondary table \"%s\": %.380s",
+			rc = calx__fail_wrap(s, "flush: %s rows of secondary table \"%s\": %.380s",
 			                r->insert ? "inserting" : "deleting", r->sec->name, keep.msg);
 		}
 	}

@@ -119,7 +119,7 @@ static void fail(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	calx_error err = { 0, "" };
+	calx_error err = { 0 };
 	(void)argc;
 	(void)argv;
 	if (calx_sqlite_dialect.connect(&sq, "sqlite::memory:", &err) != CALX_OK)
@@ -192,7 +192,7 @@ static void store_everywhere(const calx_value *v)
 
 	for (size_t k = 0; k < N_FIELDS; k++) {
 		const calx_field_desc *f = &rec_fields[k];
-		calx_error err = { 0, "" };
+		calx_error err = { 0 };
 		bool is_null = true;
 		before = r;
 		int rc = calx__field_set(f, &r, v, &arena, &is_null, &err);
@@ -233,7 +233,7 @@ static void store_everywhere(const calx_value *v)
 		                                     (v->u.s.n == 1 && (unsigned char)v->u.s.p[0] > 127))))
 			fail();
 		calx_value out;
-		calx_error gerr = { 0, "" };
+		calx_error gerr = { 0 };
 		if (calx__field_get(f, &r, false, &out, &gerr) != CALX_OK)
 			fail();         /* what was stored can be written back */
 		switch (v->kind) {
@@ -323,7 +323,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		calx__arena arena = { NULL, 0 };
 		struct rec r;
 		bool is_null;
-		calx_error err = { 0, "" };
+		calx_error err = { 0 };
 		memset(&r, 0, sizeof r);
 		for (size_t k = 0; k < N_FIELDS; k++)
 			if (calx__field_set(&rec_fields[k], &r, &bad, &arena, &is_null, &err) == CALX_OK)
@@ -334,7 +334,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((v.kind == CALX_VALUE_TEXT || v.kind == CALX_VALUE_NUMERIC) && memchr(copy, '\0', n))
 			v.kind = CALX_VALUE_BLOB;
 		calx_stmt *st = sq_stmt[(sel / 5) % N_SELECTS];
-		calx_error err = { 0, "" };
+		calx_error err = { 0 };
 		if (calx_sqlite_dialect.bind(st, 0, &v, &err) == CALX_OK) {
 			if (calx_sqlite_dialect.step(st, &err) != CALX_ROW)
 				fail();

@@ -161,7 +161,10 @@ static void relationship_options_parse_into_values(void **state)
 static void bad_field_texts_give_one_clear_message(void **state)
 {
 	(void)state;
-	expect_error("calx:field(primry_key)", "unknown option 'primry_key'");
+	expect_error("calx:field(primry_key)", "unknown option 'primry_key' (did you mean 'primary_key'?)");
+	expect_error("calx:field(not_nul)", "unknown option 'not_nul' (did you mean 'not_null'?)");
+	expect_error("calx:field(unqiue)", "unknown option 'unqiue' (did you mean 'unique'?)");   /* a swap */
+	expect_error("calx:field(frobnicate)", "unknown option 'frobnicate'");                    /* nothing near */
 	expect_error("calx:field(name(\"abc))", "unterminated string literal");
 	expect_error("calx:field(default('x))", "unterminated character literal");
 	expect_error("calx:field(default((1))", "unbalanced parentheses");
@@ -219,7 +222,7 @@ static void several_errors_are_all_reported(void **state)
 	errs e = { .n = 0 };
 	(void)state;
 	assert_int_equal(field("calx:field(primry_key, unique, unique, name(x))", &o, &e), 3);
-	assert_string_equal(e.msg[0], "unknown option 'primry_key'");
+	assert_string_equal(e.msg[0], "unknown option 'primry_key' (did you mean 'primary_key'?)");
 	assert_string_equal(e.msg[1], "duplicate option 'unique'");
 	assert_string_equal(e.msg[2], "option 'name' expects a string literal, found 'x'");
 	calxr__field_opts_free(&o);

@@ -184,7 +184,7 @@ static void generated_code_compiles_cleanly(void **state)
 		  "\tcalx_opt_clear(&u->score);\n"
 		  "\tif (tag_get(s, \"x\", &t) != 0 || user_get(s, 3, &u) != 0)\n\t\treturn NULL;\n"
 		  "\tuser_repr(u, buf, sizeof buf);\n"
-		  "\treturn user_eq(u, u) && USER_TS_CREATED_AT->index == 8 ? u : NULL;\n}\n");
+		  "\treturn user_eq(u, u) && calx_field(USER_TS_CREATED_AT)->index == 8 ? u : NULL;\n}\n");
 	snprintf(obj, sizeof obj, "%s/use.o", harness_dir);
 	{
 		const char *argv[] = { cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Wshadow",
@@ -344,7 +344,7 @@ static void prefix_option_renames_every_generated_name(void **state)
 	assert_non_null(strstr(text, "extern const calx_mapper_desc m_user_mapper;\n"));
 	assert_non_null(strstr(text, "#define m_user_new(...) CALX__NEW_m_user(__VA_ARGS__, )\n"));
 	assert_non_null(strstr(text, "static inline bool m_user_eq(const struct user *a, const struct user *b)"));
-	assert_non_null(strstr(text, "#define M_USER_ID (&m_user_mapper.fields[0])\n"));
+	assert_non_null(strstr(text, "#define M_USER_ID CALX_COLUMN_HANDLE(int, &m_user_mapper.fields[0])\n"));
 	assert_null(strstr(text, " user_eq("));
 	assert_null(strstr(text, "&user_mapper"));
 	free(text);

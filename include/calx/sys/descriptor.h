@@ -113,8 +113,9 @@ typedef struct calx_user_type {
 #define CALX_USER_TYPE_VERSION 1
 
 /*
- * One mapped column, and the column handle the select API takes
- * (USER_NAME is a const calx_field_desc *). Mixin members are flattened:
+ * One mapped column. A column handle (USER_NAME) is its address, typed
+ * by the column's kind (calx/column.h); calx_field(USER_NAME) is the
+ * const calx_field_desc *. Mixin members are flattened:
  * `name` is "ts.created_at". CALX_FIELD_UNIQUE / CALX_FIELD_INDEX say that
  * the column alone has a unique constraint / an index; the constraints
  * themselves are in the table's arrays.

@@ -16,8 +16,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "calx/errors.h"
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define CALX_DIALECT_VERSION 2
 
@@ -38,6 +43,11 @@
 typedef struct calx_error {
 	int code;
 	char msg[CALX_ERRMSG_MAX];
+	/*
+	 * What the driver said (calx/errors.h). calx_error_set clears it; a
+	 * dialect fills it after, where a statement failed.
+	 */
+	calx_driver_error driver;
 } calx_error;
 
 /* printf into err->msg and set err->code; returns code. */
@@ -58,6 +68,8 @@ void calx_sys_free(void *ptr);
 
 typedef struct calx_conn calx_conn;   /* defined by each dialect */
 typedef struct calx_stmt calx_stmt;   /* defined by each dialect */
+
+enum { CALX_JSON_IN_NONE = 0, CALX_JSON_IN_EACH = 1, CALX_JSON_IN_ELEMENTS = 2 };
 
 typedef struct calx_dialect {
 	unsigned version;                 /* CALX_DIALECT_VERSION */
@@ -177,7 +189,15 @@ typedef struct calx_dialect {
 	 * time anyway (SQLite). Took the place of reserved[0].
 	 */
 	unsigned server_cursors;
-	unsigned reserved_u;
+	/*
+	 * How a long IN list goes as one JSON array parameter (CALX_JSON_IN_*):
+	 * EACH: col IN (SELECT value FROM json_each(?)) (SQLite); ELEMENTS:
+	 * col IN (SELECT CAST(value AS type) FROM
+	 * json_array_elements_text(CAST($n AS json))) (PostgreSQL); NONE:
+	 * lists bind each value, up to max_params. Took the place of
+	 * reserved_u.
+	 */
+	unsigned json_in;
 
 	const void *reserved[3];
 } calx_dialect;
@@ -185,5 +205,9 @@ typedef struct calx_dialect {
 /* The dialects compiled into this libcalx. */
 extern const calx_dialect calx_sqlite_dialect;
 extern const calx_dialect calx_postgresql_dialect;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CALX_SYS_DIALECT_H */

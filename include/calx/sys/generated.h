@@ -7,10 +7,18 @@
 #ifndef CALX_SYS_GENERATED_H
 #define CALX_SYS_GENERATED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "calx/types.h"
 #include "calx/nullable.h"
 #include "calx/sys/descriptor.h"
+
+/* The generated header's static assertions, in C and in C++. */
+#ifdef __cplusplus
+#define CALX_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define CALX_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,7 +39,7 @@ void *calx__construct(struct calx_session *s, const calx_mapper_desc *m, const v
  * of range.
  */
 calx_value calx__value_u64(uint64_t u);
-calx_value calx__value_bool(_Bool b);
+calx_value calx__value_bool(bool b);
 calx_value calx__value_same(calx_value v);
 calx_value calx__value_i64(int64_t i);
 

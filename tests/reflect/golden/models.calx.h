@@ -4,13 +4,16 @@
 #include <calx/calx.h>
 #include <calx/sys/generated.h>
 #include "models.h"
+#ifdef __cplusplus
+#include <string.h> /* the C++ constructors copy char[N] defaults */
+#endif
 /* The constructors below override defaults with the caller's designated initializers (C11 6.7.9p19). */
 #if defined(__clang__)
 #pragma clang diagnostic ignored "-Winitializer-overrides"
-#elif defined(__GNUC__)
+#elif defined(__GNUC__) && !defined(__cplusplus)
 #pragma GCC diagnostic ignored "-Woverride-init"
 #endif
-_Static_assert(CALX_DESCRIPTOR_VERSION == 2, "models.calx.h was generated for calx descriptor version 2: re-run calx-reflect");
+CALX_STATIC_ASSERT(CALX_DESCRIPTOR_VERSION == 2, "models.calx.h was generated for calx descriptor version 2: re-run calx-reflect");
 extern const calx_schema_desc models_schema;
 extern const calx_mapper_desc user_mapper;
 extern const calx_table_desc user_table;
@@ -27,88 +30,206 @@ extern const calx_table_desc order_line_table;
 
 /* struct user: table users */
 /* column handles */
-#define USER_ID (&user_mapper.fields[0])
-#define USER_NAME (&user_mapper.fields[1])
-#define USER_ACTIVE (&user_mapper.fields[2])
-#define USER_EMAIL (&user_mapper.fields[3])
-#define USER_WORK_EMAIL (&user_mapper.fields[4])
-#define USER_NICK (&user_mapper.fields[5])
-#define USER_ROLE (&user_mapper.fields[6])
-#define USER_SCORE (&user_mapper.fields[7])
-#define USER_TS_CREATED_AT (&user_mapper.fields[8])
-#define USER_TS_UPDATED_AT (&user_mapper.fields[9])
+#define USER_ID CALX_COLUMN_HANDLE(int, &user_mapper.fields[0])
+#define USER_NAME CALX_COLUMN_HANDLE(text, &user_mapper.fields[1])
+#define USER_ACTIVE CALX_COLUMN_HANDLE(bool, &user_mapper.fields[2])
+#define USER_EMAIL CALX_COLUMN_HANDLE(text, &user_mapper.fields[3])
+#define USER_WORK_EMAIL CALX_COLUMN_HANDLE(text, &user_mapper.fields[4])
+#define USER_NICK CALX_COLUMN_HANDLE(text, &user_mapper.fields[5])
+#define USER_ROLE CALX_COLUMN_HANDLE(int, &user_mapper.fields[6])
+#define USER_SCORE CALX_COLUMN_HANDLE(real, &user_mapper.fields[7])
+#define USER_TS_CREATED_AT CALX_COLUMN_HANDLE(int, &user_mapper.fields[8])
+#define USER_TS_UPDATED_AT CALX_COLUMN_HANDLE(int, &user_mapper.fields[9])
 /* user_new(s, .field = value, ...): a transient struct user with defaults applied; NULL on error (see calx_session_errmsg). */
+#ifndef __cplusplus
 #define user_new(...) CALX__NEW_user(__VA_ARGS__, )
 #define CALX__NEW_user(s, ...) ((struct user *)calx__construct((s), &user_mapper, &(struct user){ .id = 0, .active = true, .role = ROLE_ADMIN, __VA_ARGS__ }))
+#else
+static inline struct user calx__defaults_user(void)
+{
+	struct user o{};
+	o.active = (decltype(o.active))(true);
+	o.role = (decltype(o.role))(ROLE_ADMIN);
+	return o;
+}
+static inline struct user *user_new(calx_session *s)
+{
+	struct user o = calx__defaults_user();
+	return (struct user *)calx__construct(s, &user_mapper, &o);
+}
+template <class F> static inline struct user *user_new(calx_session *s, F &&set)
+{
+	struct user o = calx__defaults_user();
+	set(o);
+	return (struct user *)calx__construct(s, &user_mapper, &o);
+}
+#endif
 static inline int user_get(calx_session *s, int64_t key, struct user **out) { return calx_session_get(s, &user_mapper, calx_v(key), (void **)out); }
 static inline int user_repr(const struct user *o, char *buf, size_t cap) { return calx_object_repr(&user_mapper, o, buf, cap); }
 static inline bool user_eq(const struct user *a, const struct user *b) { return calx_object_eq(&user_mapper, a, b); }
 
 /* struct address: table addresses */
 /* column handles */
-#define ADDRESS_ID (&address_mapper.fields[0])
-#define ADDRESS_USER_ID (&address_mapper.fields[1])
-#define ADDRESS_EMAIL_ADDRESS (&address_mapper.fields[2])
-#define ADDRESS_NOTE (&address_mapper.fields[3])
-#define ADDRESS_FLOOR (&address_mapper.fields[4])
-#define ADDRESS_VERIFIED (&address_mapper.fields[5])
-#define ADDRESS_LAT (&address_mapper.fields[6])
-#define ADDRESS_LON (&address_mapper.fields[7])
+#define ADDRESS_ID CALX_COLUMN_HANDLE(int, &address_mapper.fields[0])
+#define ADDRESS_USER_ID CALX_COLUMN_HANDLE(int, &address_mapper.fields[1])
+#define ADDRESS_EMAIL_ADDRESS CALX_COLUMN_HANDLE(text, &address_mapper.fields[2])
+#define ADDRESS_NOTE CALX_COLUMN_HANDLE(text, &address_mapper.fields[3])
+#define ADDRESS_FLOOR CALX_COLUMN_HANDLE(int, &address_mapper.fields[4])
+#define ADDRESS_VERIFIED CALX_COLUMN_HANDLE(bool, &address_mapper.fields[5])
+#define ADDRESS_LAT CALX_COLUMN_HANDLE(real, &address_mapper.fields[6])
+#define ADDRESS_LON CALX_COLUMN_HANDLE(real, &address_mapper.fields[7])
 /* address_new(s, .field = value, ...): a transient struct address with defaults applied; NULL on error (see calx_session_errmsg). */
+#ifndef __cplusplus
 #define address_new(...) CALX__NEW_address(__VA_ARGS__, )
 #define CALX__NEW_address(s, ...) ((struct address *)calx__construct((s), &address_mapper, &(struct address){ .id = 0, .floor = CALX_SOME(1), __VA_ARGS__ }))
+#else
+static inline struct address calx__defaults_address(void)
+{
+	struct address o{};
+	o.floor = decltype(o.floor)CALX_SOME(1);
+	return o;
+}
+static inline struct address *address_new(calx_session *s)
+{
+	struct address o = calx__defaults_address();
+	return (struct address *)calx__construct(s, &address_mapper, &o);
+}
+template <class F> static inline struct address *address_new(calx_session *s, F &&set)
+{
+	struct address o = calx__defaults_address();
+	set(o);
+	return (struct address *)calx__construct(s, &address_mapper, &o);
+}
+#endif
 static inline int address_get(calx_session *s, int64_t key, struct address **out) { return calx_session_get(s, &address_mapper, calx_v(key), (void **)out); }
 static inline int address_repr(const struct address *o, char *buf, size_t cap) { return calx_object_repr(&address_mapper, o, buf, cap); }
 static inline bool address_eq(const struct address *a, const struct address *b) { return calx_object_eq(&address_mapper, a, b); }
 
 /* struct tag: table tag */
 /* column handles */
-#define TAG_CODE (&tag_mapper.fields[0])
-#define TAG_WEIGHT (&tag_mapper.fields[1])
-#define TAG_FLAGS (&tag_mapper.fields[2])
-#define TAG_S (&tag_mapper.fields[3])
-#define TAG_BIG (&tag_mapper.fields[4])
-#define TAG_LABEL (&tag_mapper.fields[5])
+#define TAG_CODE CALX_COLUMN_HANDLE(text, &tag_mapper.fields[0])
+#define TAG_WEIGHT CALX_COLUMN_HANDLE(int, &tag_mapper.fields[1])
+#define TAG_FLAGS CALX_COLUMN_HANDLE(int, &tag_mapper.fields[2])
+#define TAG_S CALX_COLUMN_HANDLE(int, &tag_mapper.fields[3])
+#define TAG_BIG CALX_COLUMN_HANDLE(int, &tag_mapper.fields[4])
+#define TAG_LABEL CALX_COLUMN_HANDLE(text, &tag_mapper.fields[5])
 /* tag_new(s, .field = value, ...): a transient struct tag with defaults applied; NULL on error (see calx_session_errmsg). */
+#ifndef __cplusplus
 #define tag_new(...) CALX__NEW_tag(__VA_ARGS__, )
 #define CALX__NEW_tag(s, ...) ((struct tag *)calx__construct((s), &tag_mapper, &(struct tag){ .code = "", .label = "a \"quoted\" \\ label\n", __VA_ARGS__ }))
+#else
+static inline struct tag calx__defaults_tag(void)
+{
+	struct tag o{};
+	o.label = (decltype(o.label))("a \"quoted\" \\ label\n");
+	return o;
+}
+static inline struct tag *tag_new(calx_session *s)
+{
+	struct tag o = calx__defaults_tag();
+	return (struct tag *)calx__construct(s, &tag_mapper, &o);
+}
+template <class F> static inline struct tag *tag_new(calx_session *s, F &&set)
+{
+	struct tag o = calx__defaults_tag();
+	set(o);
+	return (struct tag *)calx__construct(s, &tag_mapper, &o);
+}
+#endif
 static inline int tag_get(calx_session *s, const char *key, struct tag **out) { return calx_session_get(s, &tag_mapper, calx_v(key), (void **)out); }
 static inline int tag_repr(const struct tag *o, char *buf, size_t cap) { return calx_object_repr(&tag_mapper, o, buf, cap); }
 static inline bool tag_eq(const struct tag *a, const struct tag *b) { return calx_object_eq(&tag_mapper, a, b); }
 
 /* struct membership: table memberships */
 /* column handles */
-#define MEMBERSHIP_USER_ID (&membership_mapper.fields[0])
-#define MEMBERSHIP_GROUP_ID (&membership_mapper.fields[1])
+#define MEMBERSHIP_USER_ID CALX_COLUMN_HANDLE(int, &membership_mapper.fields[0])
+#define MEMBERSHIP_GROUP_ID CALX_COLUMN_HANDLE(int, &membership_mapper.fields[1])
 /* membership_new(s, .field = value, ...): a transient struct membership with defaults applied; NULL on error (see calx_session_errmsg). */
+#ifndef __cplusplus
 #define membership_new(...) CALX__NEW_membership(__VA_ARGS__, )
 #define CALX__NEW_membership(s, ...) ((struct membership *)calx__construct((s), &membership_mapper, &(struct membership){ .user_id = 0, __VA_ARGS__ }))
+#else
+static inline struct membership calx__defaults_membership(void)
+{
+	struct membership o{};
+	return o;
+}
+static inline struct membership *membership_new(calx_session *s)
+{
+	struct membership o = calx__defaults_membership();
+	return (struct membership *)calx__construct(s, &membership_mapper, &o);
+}
+template <class F> static inline struct membership *membership_new(calx_session *s, F &&set)
+{
+	struct membership o = calx__defaults_membership();
+	set(o);
+	return (struct membership *)calx__construct(s, &membership_mapper, &o);
+}
+#endif
 static inline int membership_repr(const struct membership *o, char *buf, size_t cap) { return calx_object_repr(&membership_mapper, o, buf, cap); }
 static inline bool membership_eq(const struct membership *a, const struct membership *b) { return calx_object_eq(&membership_mapper, a, b); }
 
 /* struct order: table orders */
 /* column handles */
-#define ORDER_ID (&order_mapper.fields[0])
-#define ORDER_NO (&order_mapper.fields[1])
-#define ORDER_CODE (&order_mapper.fields[2])
+#define ORDER_ID CALX_COLUMN_HANDLE(int, &order_mapper.fields[0])
+#define ORDER_NO CALX_COLUMN_HANDLE(int, &order_mapper.fields[1])
+#define ORDER_CODE CALX_COLUMN_HANDLE(text, &order_mapper.fields[2])
 /* order_new(s, .field = value, ...): a transient struct order with defaults applied; NULL on error (see calx_session_errmsg). */
+#ifndef __cplusplus
 #define order_new(...) CALX__NEW_order(__VA_ARGS__, )
 #define CALX__NEW_order(s, ...) ((struct order *)calx__construct((s), &order_mapper, &(struct order){ .id = 0, __VA_ARGS__ }))
+#else
+static inline struct order calx__defaults_order(void)
+{
+	struct order o{};
+	return o;
+}
+static inline struct order *order_new(calx_session *s)
+{
+	struct order o = calx__defaults_order();
+	return (struct order *)calx__construct(s, &order_mapper, &o);
+}
+template <class F> static inline struct order *order_new(calx_session *s, F &&set)
+{
+	struct order o = calx__defaults_order();
+	set(o);
+	return (struct order *)calx__construct(s, &order_mapper, &o);
+}
+#endif
 static inline int order_repr(const struct order *o, char *buf, size_t cap) { return calx_object_repr(&order_mapper, o, buf, cap); }
 static inline bool order_eq(const struct order *a, const struct order *b) { return calx_object_eq(&order_mapper, a, b); }
 
 /* struct order_line: table order_lines */
 /* column handles */
-#define ORDER_LINE_ID (&order_line_mapper.fields[0])
-#define ORDER_LINE_ORDER_ID (&order_line_mapper.fields[1])
-#define ORDER_LINE_ORDER_NO (&order_line_mapper.fields[2])
-#define ORDER_LINE_LINE_NO (&order_line_mapper.fields[3])
-#define ORDER_LINE_SKU (&order_line_mapper.fields[4])
-#define ORDER_LINE_QTY (&order_line_mapper.fields[5])
-#define ORDER_LINE_ORDER_CODE (&order_line_mapper.fields[6])
+#define ORDER_LINE_ID CALX_COLUMN_HANDLE(int, &order_line_mapper.fields[0])
+#define ORDER_LINE_ORDER_ID CALX_COLUMN_HANDLE(int, &order_line_mapper.fields[1])
+#define ORDER_LINE_ORDER_NO CALX_COLUMN_HANDLE(int, &order_line_mapper.fields[2])
+#define ORDER_LINE_LINE_NO CALX_COLUMN_HANDLE(int, &order_line_mapper.fields[3])
+#define ORDER_LINE_SKU CALX_COLUMN_HANDLE(text, &order_line_mapper.fields[4])
+#define ORDER_LINE_QTY CALX_COLUMN_HANDLE(int, &order_line_mapper.fields[5])
+#define ORDER_LINE_ORDER_CODE CALX_COLUMN_HANDLE(text, &order_line_mapper.fields[6])
 /* order_line_new(s, .field = value, ...): a transient struct order_line with defaults applied; NULL on error (see calx_session_errmsg). */
+#ifndef __cplusplus
 #define order_line_new(...) CALX__NEW_order_line(__VA_ARGS__, )
 #define CALX__NEW_order_line(s, ...) ((struct order_line *)calx__construct((s), &order_line_mapper, &(struct order_line){ .id = 0, __VA_ARGS__ }))
+#else
+static inline struct order_line calx__defaults_order_line(void)
+{
+	struct order_line o{};
+	return o;
+}
+static inline struct order_line *order_line_new(calx_session *s)
+{
+	struct order_line o = calx__defaults_order_line();
+	return (struct order_line *)calx__construct(s, &order_line_mapper, &o);
+}
+template <class F> static inline struct order_line *order_line_new(calx_session *s, F &&set)
+{
+	struct order_line o = calx__defaults_order_line();
+	set(o);
+	return (struct order_line *)calx__construct(s, &order_line_mapper, &o);
+}
+#endif
 static inline int order_line_get(calx_session *s, int64_t key, struct order_line **out) { return calx_session_get(s, &order_line_mapper, calx_v(key), (void **)out); }
 static inline int order_line_repr(const struct order_line *o, char *buf, size_t cap) { return calx_object_repr(&order_line_mapper, o, buf, cap); }
 static inline bool order_line_eq(const struct order_line *a, const struct order_line *b) { return calx_object_eq(&order_line_mapper, a, b); }
