@@ -154,9 +154,10 @@ typedef struct calxr__table_opts {
 	bool oom;
 	char *polymorphic_on;     /* polymorphic_on("kind"): the hierarchy's discriminator column, or NULL */
 	char *polymorphic_identity; /* polymorphic_identity("person"): this struct's discriminator value, or NULL */
+	char *polymorphic_load;   /* polymorphic_load("selectin" | "joined"): how a joined hierarchy's subclass columns load, or NULL */
 } calxr__table_opts;
 
-#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false, NULL, NULL }
+#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false, NULL, NULL, NULL }
 
 /*
  * "calx:table()", "calx:table(\"users\")", "calx:table(\"users\", unique(...), ...)"
@@ -179,7 +180,7 @@ unsigned calxr__annot_parse_type(const char *text, calxr__strlist *out, calxr__a
 typedef enum calxr__inherit_kind {
 	CALXR__INHERIT_NONE = 0,
 	CALXR__INHERIT_SINGLE,    /* the parent's table, with the subclass's columns added (nullable) */
-	CALXR__INHERIT_JOINED,    /* a table of its own whose key refers to the parent's: not supported yet */
+	CALXR__INHERIT_JOINED,    /* a table of its own whose key refers to the parent's (inherit.c, joined.c) */
 	CALXR__INHERIT_CONCRETE   /* a complete table of its own: not supported yet */
 } calxr__inherit_kind;
 
@@ -187,6 +188,7 @@ typedef struct calxr__inherit_opts {
 	calxr__inherit_kind kind;
 	char *identity;           /* polymorphic_identity("..."), or NULL */
 	bool oom;
+	char *table;              /* table("...") of a joined subclass, or NULL: its struct's tag */
 } calxr__inherit_opts;
 
 /* "calx:inherit(single, polymorphic_identity(\"engineer\"))". */

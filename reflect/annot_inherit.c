@@ -4,6 +4,7 @@
  *
  *   CALX_TABLE("people", polymorphic_on("kind"), polymorphic_identity("person"))
  *   CALX_INHERIT(single, polymorphic_identity("engineer"))
+ *   CALX_INHERIT(joined, table("engineer"), polymorphic_identity("engineer"))
  *
  * polymorphic_on names the discriminator column of a hierarchy's root
  * (SQLAlchemy's mapper argument of that name); polymorphic_identity is the
@@ -64,6 +65,8 @@ bool calxr__ap_inherit_table_option(parser *p, calxr__table_opts *o, calxr__span
 		one_string(p, "polymorphic_on", inner, &o->polymorphic_on);
 	else if (is_word(name, "polymorphic_identity"))
 		one_string(p, "polymorphic_identity", inner, &o->polymorphic_identity);
+	else if (is_word(name, "polymorphic_load"))
+		one_string(p, "polymorphic_load", inner, &o->polymorphic_load);
 	else
 		return false;
 	return true;
@@ -72,6 +75,7 @@ bool calxr__ap_inherit_table_option(parser *p, calxr__table_opts *o, calxr__span
 void calxr__inherit_opts_free(calxr__inherit_opts *o)
 {
 	free(o->identity);
+	free(o->table);
 	memset(o, 0, sizeof *o);
 }
 
@@ -114,7 +118,17 @@ unsigned calxr__annot_parse_inherit(const char *text, calxr__inherit_opts *o, ca
 			one_string(&p, "polymorphic_identity", inner, &o->identity);
 			continue;
 		}
-		calxr__ap_fail(&p, "unknown option '%s' of annotation 'calx:inherit' (it takes polymorphic_identity(\"...\"))",
+		if (nl && is_word(name, "table") && rest.n >= 2 && rest.p[0] == '(' &&
+		    calxr__ap_match_paren(rest) == rest.n - 1) {
+			calxr__span inner = { rest.p + 1, rest.n - 2 };
+			one_string(&p, "table", inner, &o->table);
+			if (o->table && !calxr__ap_check_ident(&p, "table name", o->table)) {
+				free(o->table);
+				o->table = NULL;
+			}
+			continue;
+		}
+		calxr__ap_fail(&p, "unknown option '%s' of annotation 'calx:inherit' (it takes polymorphic_identity(\"...\") and, for joined, table(\"...\"))",
 			      calxr__ap_show(it, shown));
 	}
 done:

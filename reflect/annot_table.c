@@ -55,6 +55,7 @@ void calxr__table_opts_free(calxr__table_opts *o)
 	free(o->name);
 	free(o->polymorphic_on);
 	free(o->polymorphic_identity);
+	free(o->polymorphic_load);
 	for (unsigned i = 0; i < o->n_cons; i++)
 		calxr__tcons_free(&o->cons[i]);
 	free(o->cons);
@@ -304,7 +305,7 @@ static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool f
 	}
 	if (kind > CALXR__TCONS_FOREIGN_KEY) {
 		static const char *const known[] = { "unique", "index", "check", "foreign_key", "table_only",
-		                                     "polymorphic_on", "polymorphic_identity" };
+		                                     "polymorphic_on", "polymorphic_identity", "polymorphic_load" };
 		const char *near = calxr__suggest(name.p, nl, known, sizeof known / sizeof known[0]);
 		calxr__ap_fail(p, "unknown table option '%s'%s%s%s", calxr__ap_show(name, shown),
 			      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");

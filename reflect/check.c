@@ -326,8 +326,8 @@ void calxr__check(calxr__ctx *cx)
 	calxr__inherit_check(cx);
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		calxr__table *t = &cx->tables[i];
-		for (unsigned j = 0; j < i && !calxr__is_subclass(t); j++)
-			if (!calxr__is_subclass(&cx->tables[j]) && t->table && cx->tables[j].table &&
+		for (unsigned j = 0; j < i && calxr__has_own_table(t); j++)
+			if (calxr__has_own_table(&cx->tables[j]) && t->table && cx->tables[j].table &&
 			    !strcasecmp(t->table, cx->tables[j].table)) {
 				calxr__error(cx, &t->loc, "table '%s' is mapped by both struct '%s' and struct '%s'",
 					    t->table, cx->tables[j].tag, t->tag);

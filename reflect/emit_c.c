@@ -187,10 +187,11 @@ static void table(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned
 
 /*
  * Column c of struct t as a field descriptor at position `index`, in the
- * table of struct `tab` (t itself, or a single-table subclass's root).
+ * table of struct `tab` (t itself, or a single-table subclass's root, or
+ * the joined level that declares it), owned by mapper `owner` (NULL: t's).
  */
-static void field_of(calxr__buf *b, const calxr__table *t, const calxr__column *c, unsigned index,
-		     const calxr__table *tab)
+void calxr__emit_field(calxr__buf *b, const calxr__table *t, const calxr__column *c, unsigned index,
+		       const char *owner, const calxr__table *tab)
 {
 	bool any = false;
 
@@ -224,6 +225,9 @@ static void field_of(calxr__buf *b, const calxr__table *t, const calxr__column *
 	/* a table_only table's columns belong to no mapper */
 	if (t->table_only)
 		calxr__buf_printf(b, ", .index = %u, .owner = NULL, .table = &%s_table, .user_type = NULL },\n", index, tab->sym);
+	else if (owner)
+		calxr__buf_printf(b, ", .index = %u, .owner = &%s, .table = &%s_table, .user_type = NULL },\n", index,
+				 owner, tab->sym);
 	else
 		calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table, .user_type = NULL },\n", index,
 				 t->sym, tab->sym);
@@ -231,7 +235,12 @@ static void field_of(calxr__buf *b, const calxr__table *t, const calxr__column *
 
 static void field(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned i)
 {
-	field_of(b, t, &t->cols[i], i, calxr__is_subclass(t) && t->root >= 0 ? &cx->tables[t->root] : t);
+	const calxr__table *tab = t;
+	if (calxr__is_joined(t))
+		tab = calxr__joined_field_table(cx, t, i);
+	else if (calxr__is_subclass(t) && t->root >= 0)
+		tab = &cx->tables[t->root];
+	calxr__emit_field(b, t, &t->cols[i], i, NULL, tab);
 }
 
 /*
@@ -250,7 +259,7 @@ static void hierarchy_columns(calxr__ctx *cx, calxr__buf *b, const calxr__table 
 		if (t != root && (!calxr__is_subclass(t) || &cx->tables[t->root] != root))
 			continue;
 		for (unsigned j = t == root ? 0 : t->n_inherited; j < t->n_cols; j++)
-			field_of(b, t, &t->cols[j], n++, root);
+			calxr__emit_field(b, t, &t->cols[j], n++, NULL, root);
 	}
 	calxr__buf_put(b, "};\n");
 }
@@ -282,14 +291,17 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 {
 	char *source = calxr__printf(cx, "%s:%u", t->loc.file, t->loc.line);
 
-	bool sub = calxr__is_subclass(t) && t->root >= 0;
+	bool sub = calxr__is_subclass(t) && t->root >= 0, joined = calxr__is_joined(t);
 	const calxr__table *root = sub ? &cx->tables[t->root] : t;
 
 	calxr__buf_printf(b, "static const calx_field_desc %s__fields[] = {\n", t->sym);
 	for (unsigned i = 0; i < t->n_cols; i++)
 		field(cx, b, t, i);
 	calxr__buf_put(b, "};\n");
-	if (sub)
+	if (joined) {
+		calxr__emit_joined_part(cx, b, t, source ? source : "");
+		calxr__emit_joined_maps(cx, b, t);
+	} else if (sub)
 		table_columns(cx, b, t);        /* no table of its own: its root's holds its columns */
 	else
 		table(cx, b, t, (unsigned)calxr__table_index(cx, t), source ? source : "");
@@ -302,10 +314,14 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 			 t->sym);
 	calxr__buf_cstr(b, t->tag);
 	calxr__buf_put(b, ", .table = ");
-	calxr__buf_cstr(b, t->table);
+	calxr__buf_cstr(b, joined ? root->table : t->table);   /* tables[0]'s name */
 	calxr__buf_printf(b, ", .size = sizeof(struct %s), .align = _Alignof(struct %s), .fields = %s__fields, .n_fields = sizeof %s__fields / sizeof %s__fields[0], ",
 			 t->tag, t->tag, t->sym, t->sym, t->sym);
-	calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = 1, ", root->sym);
+	if (joined)
+		calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = sizeof %s__mapper_tables / sizeof %s__mapper_tables[0], .parts = %s__parts, ",
+				 t->sym, t->sym, t->sym, t->sym);
+	else
+		calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = 1, ", root->sym);
 	calxr__buf_printf(b, ".defaults = &%s__defaults, .index = %d, .schema = &%s_schema, ", t->sym,
 			 calxr__mapper_index(cx, t), cx->schema);
 	if (sub)
@@ -319,6 +335,11 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 	calxr__buf_put(b, ", ");
 	if (sub)
 		calxr__buf_printf(b, ".table_columns = %s__table_columns, ", t->sym);
+	if (t->polymorphic_load) {
+		calxr__buf_put(b, ".polymorphic_load = ");
+		calxr__buf_cstr(b, t->polymorphic_load);
+		calxr__buf_put(b, ", ");
+	}
 	if (calxr__count_rels(t))
 		calxr__buf_printf(b, ".relationships = %s__relationships, .n_relationships = %u };\n", t->sym,
 				 calxr__count_rels(t));
@@ -351,21 +372,23 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 	calxr__buf_put(b, "\n");
 	unsigned n_mappers = 0;
 	for (unsigned i = 0; i < cx->n_tables; i++)
-		n_mappers += !cx->tables[i].table_only;
+		n_mappers += !cx->tables[i].table_only + calxr__is_joined(&cx->tables[i]);
 	if (n_mappers) {
+		unsigned k = 0;
 		calxr__buf_printf(b, "static const calx_mapper_desc *const %s__mappers[] = { ", cx->schema);
-		for (unsigned i = 0, k = 0; i < cx->n_tables; i++)
+		for (unsigned i = 0; i < cx->n_tables; i++)
 			if (!cx->tables[i].table_only)
 				calxr__buf_printf(b, "%s&%s_mapper", k++ ? ", " : "", cx->tables[i].sym);
+		calxr__emit_joined_schema_parts(cx, b, k);      /* joined levels' parts, after the structs' mappers */
 		calxr__buf_put(b, " };\n");
 	}
 	unsigned n_tables = 0;
 	for (unsigned i = 0; i < cx->n_tables; i++)
-		n_tables += !calxr__is_subclass(&cx->tables[i]);
+		n_tables += calxr__has_own_table(&cx->tables[i]);
 	if (n_tables) {
 		calxr__buf_printf(b, "static const calx_table_desc *const %s__tables[] = { ", cx->schema);
 		for (unsigned i = 0, k = 0; i < cx->n_tables; i++)
-			if (!calxr__is_subclass(&cx->tables[i]))
+			if (calxr__has_own_table(&cx->tables[i]))
 				calxr__buf_printf(b, "%s&%s_table", k++ ? ", " : "", cx->tables[i].sym);
 		calxr__buf_put(b, " };\n");
 	}

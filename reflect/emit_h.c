@@ -246,7 +246,7 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		if (!cx->tables[i].table_only)
 			calxr__buf_printf(b, "extern const calx_mapper_desc %s_mapper;\n", cx->tables[i].sym);
-		if (!calxr__is_subclass(&cx->tables[i]))  /* a single-table subclass maps its root's table */
+		if (calxr__has_own_table(&cx->tables[i]))  /* a single-table subclass maps its root's table */
 			calxr__buf_printf(b, "extern const calx_table_desc %s_table;\n", cx->tables[i].sym);
 	}
 	for (unsigned i = 0; i < cx->n_tables; i++) {

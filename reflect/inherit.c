@@ -9,10 +9,9 @@
  * first member: "base.name"), then its own. Single-table inheritance adds
  * the subclass's own columns to the root's table, so they must be
  * nullable (rows of the other structs have no value for them) and may
- * not collide with another column of that table. Joined-table and
- * concrete inheritance are refused at the struct for now; this file is
- * where their checks go (a table of its own, a key that refers to the
- * parent's, every column present).
+ * not collide with another column of that table. Joined-table
+ * inheritance gives the subclass a table of its own (joined.c); concrete
+ * inheritance is refused at the struct for now.
  */
 #include "internal.h"
 
@@ -249,9 +248,19 @@ static void set_identity_default(calxr__ctx *cx, calxr__table *t)
 static void subclass(calxr__ctx *cx, calxr__table *t)
 {
 	calxr__table *p = &cx->tables[t->parent];
-	if (t->inherit != CALXR__INHERIT_SINGLE) {
-		calxr__error(cx, &t->loc, "CALX_INHERIT(%s, ...) on struct '%s': %s-table inheritance is not supported yet; use CALX_INHERIT(single, ...)",
-			    calxr__inherit_word(t->inherit), t->tag, calxr__inherit_word(t->inherit));
+	if (t->inherit == CALXR__INHERIT_CONCRETE) {
+		calxr__error(cx, &t->loc, "CALX_INHERIT(concrete, ...) on struct '%s': concrete-table inheritance is not supported yet; use CALX_INHERIT(single, ...) or CALX_INHERIT(joined, table(\"...\"), ...)",
+			    t->tag);
+		return;
+	}
+	if (t->inherit == CALXR__INHERIT_SINGLE && t->own_table_named) {
+		calxr__error(cx, &t->loc, "CALX_INHERIT(single, table(\"%s\"), ...) on struct '%s': a single-table subclass maps its root's table; table(...) is for CALX_INHERIT(joined, ...)",
+			    t->table, t->tag);
+		return;
+	}
+	if (t->inherit == CALXR__INHERIT_SINGLE && calxr__is_subclass(p) && p->inherit != CALXR__INHERIT_SINGLE) {
+		calxr__error(cx, &t->loc, "single-table subclass '%s' of joined-table subclass '%s': a hierarchy's subclasses are all single-table or all joined-table (mixing them is not supported yet)",
+			    t->tag, p->tag);
 		return;
 	}
 	if (p->root < 0) {
@@ -261,6 +270,20 @@ static void subclass(calxr__ctx *cx, calxr__table *t)
 	}
 	t->root = p->root;
 	t->disc = p->disc;
+	if (t->inherit == CALXR__INHERIT_JOINED) {
+		/* a table of its own (table("...") or the struct's tag), its key the root's */
+		if (!t->identity)
+			calxr__error(cx, &t->loc, "CALX_INHERIT on struct '%s' needs polymorphic_identity(\"...\"): the value of column '%s' for its rows",
+				    t->tag, cx->tables[t->root].polymorphic_on);
+		calxr__joined_subclass(cx, t);
+		return;
+	}
+	for (unsigned k = 0; k < cx->n_tables && &cx->tables[k] != t; k++)
+		if (cx->tables[k].root == t->root && cx->tables[k].inherit == CALXR__INHERIT_JOINED) {
+			calxr__error(cx, &t->loc, "single-table subclass '%s' beside joined-table subclass '%s': a hierarchy's subclasses are all single-table or all joined-table (mixing them is not supported yet)",
+				    t->tag, cx->tables[k].tag);
+			return;
+		}
 	cx->tables[t->root].has_subclasses = true;
 	free(t->table);
 	t->table = calxr__strdup(cx, cx->tables[t->root].table);
@@ -288,6 +311,9 @@ void calxr__inherit_check(calxr__ctx *cx)
 			if ((t->disc = discriminator(cx, t)) < 0)
 				continue;
 			t->root = (int)i;
+			if (t->polymorphic_load && strcmp(t->polymorphic_load, "selectin") && strcmp(t->polymorphic_load, "joined"))
+				calxr__error(cx, &t->loc, "polymorphic_load(\"%s\") on struct '%s': expected \"joined\" (the subclasses' tables joined into a select of the hierarchy) or \"selectin\" (a statement per subclass, by key)",
+					    t->polymorphic_load, t->tag);
 			if (!t->identity)
 				calxr__error(cx, &t->loc, "polymorphic_on on struct '%s' needs polymorphic_identity(\"...\") too: the value of column '%s' for its own rows",
 					    t->tag, t->polymorphic_on);
@@ -295,6 +321,9 @@ void calxr__inherit_check(calxr__ctx *cx)
 			calxr__error(cx, &t->loc, "polymorphic_identity on struct '%s' needs polymorphic_on(\"column\"): the discriminator column that holds it",
 				    t->tag);
 		}
+		if (t->polymorphic_load && !t->polymorphic_on)
+			calxr__error(cx, &t->loc, "polymorphic_load on struct '%s' applies to a hierarchy's root (with polymorphic_on(\"column\"))",
+				    t->tag);
 		if (t->root < 0 || !t->identity || t->disc < 0)
 			continue;
 		/* a discriminator value names one struct */
@@ -324,8 +353,8 @@ int calxr__table_index(const calxr__ctx *cx, const calxr__table *t)
 	int k = 0;
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		if (&cx->tables[i] == t)
-			return calxr__is_subclass(t) ? -1 : k;
-		k += !calxr__is_subclass(&cx->tables[i]);
+			return calxr__has_own_table(t) ? k : -1;
+		k += calxr__has_own_table(&cx->tables[i]);
 	}
 	return -1;
 }

@@ -138,6 +138,8 @@ typedef struct calxr__table {
 	int disc;             /* the discriminator's column index (the same in every struct of the hierarchy), or -1 */
 	unsigned n_inherited; /* leading columns copied from the parent */
 	bool has_subclasses;  /* a root whose table carries columns of subclasses */
+	bool own_table_named; /* CALX_INHERIT(..., table("...")) */
+	char *polymorphic_load; /* a root's polymorphic_load("selectin" | "joined"), or NULL */
 } calxr__table;
 
 /* CALX_TYPE(T, ...): fields declared through typedef T get these SQL types. */
@@ -300,6 +302,29 @@ static inline bool calxr__is_subclass(const calxr__table *t)
 {
 	return t->inherit != CALXR__INHERIT_NONE;
 }
+/* Is t a joined-table subclass (checked: its hierarchy's root known)? */
+static inline bool calxr__is_joined(const calxr__table *t)
+{
+	return t->inherit == CALXR__INHERIT_JOINED && t->root >= 0;
+}
+/* Does t's struct declare a table of its own (a plain table, a root, a joined subclass)? */
+static inline bool calxr__has_own_table(const calxr__table *t)
+{
+	return !calxr__is_subclass(t) || t->inherit == CALXR__INHERIT_JOINED;
+}
+/* joined.c: a joined subclass's checks (inherit.c), its table and part, its mapper's maps (emit_c.c). */
+void calxr__joined_subclass(calxr__ctx *cx, calxr__table *t);
+void calxr__emit_joined_part(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, const char *source);
+void calxr__emit_joined_maps(calxr__ctx *cx, calxr__buf *b, const calxr__table *t);
+/* The struct (t or an ancestor) whose table holds column f of joined subclass t. */
+const calxr__table *calxr__joined_field_table(const calxr__ctx *cx, const calxr__table *t, unsigned f);
+/* ", &x__part_mapper" for every joined subclass, after k mappers already listed. */
+void calxr__emit_joined_schema_parts(const calxr__ctx *cx, calxr__buf *b, unsigned k);
+/* How many mappers the structs have (table_only ones have none), before the parts. */
+unsigned calxr__count_mappers(const calxr__ctx *cx);
+/* emit_c.c: column c of struct t as a field descriptor (owner NULL: t's mapper; tab: the table holding it). */
+void calxr__emit_field(calxr__buf *b, const calxr__table *t, const calxr__column *c, unsigned index,
+		       const char *owner, const calxr__table *tab);
 /* The position of t's table among the emitted tables (subclasses have none), or -1. */
 int calxr__table_index(const calxr__ctx *cx, const calxr__table *t);
 

@@ -88,11 +88,17 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	tb->parent = tb->root = tb->disc = -1;
 	tb->polymorphic_on = opts->polymorphic_on;
 	tb->identity = opts->polymorphic_identity;
-	opts->polymorphic_on = opts->polymorphic_identity = NULL;
+	tb->polymorphic_load = opts->polymorphic_load;
+	opts->polymorphic_on = opts->polymorphic_identity = opts->polymorphic_load = NULL;
 	if (inh) {
 		tb->inherit = inh->kind;
 		tb->identity = inh->identity;
 		inh->identity = NULL;
+		if (inh->table) {       /* a joined subclass's own table; inherit.c refuses it for the other kinds */
+			name = inh->table;
+			tb->own_table_named = true;
+			inh->table = NULL;
+		}
 	}
 	tb->tag = calxr__strdup(cx, tag);
 	tb->sym = calxr__printf(cx, "%s%s", cx->opts->prefix ? cx->opts->prefix : "", tag);
@@ -116,7 +122,7 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 static void struct_decl(calxr__ctx *cx, CXCursor c)
 {
 	unsigned n, n_table = 0, n_mixin = 0, n_inherit = 0;
-	calxr__inherit_opts inh = { CALXR__INHERIT_NONE, NULL, false };
+	calxr__inherit_opts inh = { CALXR__INHERIT_NONE, NULL, false, NULL };
 	char **v = calxr__annotations(cx, c, &n);
 	char *tag = calxr__cx_take(cx, clang_getCursorSpelling(c));
 	char *what;
@@ -391,6 +397,7 @@ void calxr__table_free(calxr__table *t)
 	free(t->table);
 	free(t->identity);
 	free(t->polymorphic_on);
+	free(t->polymorphic_load);
 	calxr__loc_free(&t->loc);
 	memset(t, 0, sizeof *t);
 }

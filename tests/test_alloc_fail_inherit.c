@@ -9,11 +9,20 @@
  * emptied by a new session), changes the engineer and deletes the
  * manager, and commits. A widget of 36 fields, loaded by its root's
  * select, takes a row buffer of its own. Each allocation fails in turn, on each dialect.
+ *
+ * The same for joined-table inheritance (tests/models/inherit_joined.h):
+ * a company with an engineer, a manager and a person, each row written
+ * to its tables in one flush; a select of every person with the
+ * subclasses' tables joined and one select-in (a statement per
+ * subclass, by key); gets by the base and by a subclass the row is not;
+ * the company's staff loaded lazily in a new session; the engineer
+ * changed in two of its tables, the manager deleted from three.
  */
 #include <stdio.h>
 #include <string.h>
 #include "test_alloc_fail.h"
 #include "inherit_single.calx.h"
+#include "inherit_joined.calx.h"
 
 static int add_company(calx_session *s)
 {
@@ -156,10 +165,155 @@ static void inherit_survives_every_allocation_failure(void **state)
 	fail_each_allocation(&sc);
 }
 
+static int jti_add_company(calx_session *s)
+{
+	struct jti_company *c = jti_company_new(s, .name = "Acme");
+	struct jti_engineer *g = jti_engineer_new(s, .base.base.name = "Gia", .base.salary = CALX_SOME(5),
+	                                          .primary_language = "C");
+	struct jti_manager *m = jti_manager_new(s, .base.base.name = "Max", .reports = 3);
+	struct jti_person *p = jti_person_new(s, .name = "Pat");
+	if (!c || !g || !m || !p)
+		return calx_session_errcode(s);
+	int rc = (m->office = calx_strdup(s, "B1")) == NULL ? calx_session_errcode(s) : CALX_OK;
+	if (rc == CALX_OK)
+		rc = jti_company_staff_append(s, c, &g->base.base);
+	if (rc == CALX_OK)
+		rc = jti_company_staff_append(s, c, &m->base.base);
+	if (rc == CALX_OK)
+		rc = jti_company_staff_append(s, c, p);
+	if (rc == CALX_OK)
+		rc = calx_session_add(s, c);
+	return rc == CALX_OK ? calx_session_commit(s) : rc;
+}
+
+/* Every person, each its own struct, joined or select-in; the engineer's key into *eng_id. */
+static int jti_select_people(calx_session *s, calx_loading how, int64_t *eng_id)
+{
+	void **items;
+	size_t n = 0;
+	int found = 0;
+	calx_select *q = calx_select_new(s, &jti_person_mapper);
+	int rc = q ? calx_select_polymorphic(q, how) : calx_session_errcode(s);
+	if (rc == CALX_OK)
+		rc = calx_select_all(q, &items, &n);
+	for (size_t i = 0; rc == CALX_OK && i < n; i++) {
+		struct jti_person *p = items[i];
+		if (jti_engineer_of(p) && strcmp(jti_engineer_of(p)->primary_language, "C") == 0) {
+			*eng_id = p->id;
+			found |= 1;
+		} else if (jti_manager_of(p) && strcmp(jti_manager_of(p)->office, "B1") == 0) {
+			found |= 2;
+		}
+	}
+	if (rc == CALX_OK && (n != 3 || found != 3))
+		rc = CALX_EINVAL;
+	calx_select_free(q);
+	return rc;
+}
+
+static int jti(calx_engine *eng, calx_registry *harness_reg)
+{
+	(void)harness_reg;
+	calx_registry *reg = NULL;
+	calx_session *s = NULL;
+	int64_t eng_id = 0;
+	struct jti_person *p = NULL;
+	struct jti_manager *not_one;
+	int rc = calx_registry_open(&reg, &inherit_joined_schema, NULL);
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK && (rc = jti_add_company(s)) != CALX_OK)
+		calx_session_rollback(s);
+	calx_session_free(s);
+	s = NULL;
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK)
+		rc = jti_select_people(s, CALX_LOAD_JOINED, &eng_id);
+	calx_session_free(s);
+	s = NULL;
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK)
+		rc = jti_select_people(s, CALX_LOAD_SELECTIN, &eng_id);
+	calx_session_free(s);
+	s = NULL;
+	/* by the base, from the database: the engineer's own tables by a get of its struct */
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK)
+		rc = jti_person_get(s, eng_id, &p);
+	if (rc == CALX_OK && (!jti_engineer_of(p) || strcmp(jti_engineer_of(p)->primary_language, "C") != 0))
+		rc = CALX_EINVAL;
+	if (rc == CALX_OK && jti_manager_get(s, eng_id, &not_one) != CALX_ENOTFOUND)
+		rc = calx_session_errcode(s) ? calx_session_errcode(s) : CALX_EINVAL;
+	calx_session_free(s);
+	s = NULL;
+	/* lazily, in a session that has none of them */
+	struct jti_company *c = NULL;
+	struct jti_person **staff = NULL;
+	size_t n = 0;
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK) {
+		void **items;
+		size_t nc = 0;
+		calx_select *q = calx_select_new(s, &jti_company_mapper);
+		rc = q ? calx_select_all(q, &items, &nc) : calx_session_errcode(s);
+		if (rc == CALX_OK)
+			c = nc == 1 ? items[0] : NULL;
+		calx_select_free(q);
+		if (rc == CALX_OK && !c)
+			rc = CALX_EINVAL;
+	}
+	if (rc == CALX_OK)
+		rc = jti_company_staff(s, c, &staff, &n);
+	for (size_t i = 0; rc == CALX_OK && i < n; i++) {
+		struct jti_engineer *g = jti_engineer_of(staff[i]);
+		struct jti_manager *m = jti_manager_of(staff[i]);
+		if (g) {
+			strcpy(g->primary_language, "Rust");
+			g->base.salary = (calx_opt_int32)CALX_SOME(6);
+		} else if (m) {
+			rc = calx_session_delete(s, m);
+		}
+	}
+	if (rc == CALX_OK && n != 3)
+		rc = CALX_EINVAL;
+	if (rc == CALX_OK)
+		rc = calx_session_commit(s);
+	calx_session_free(s);
+	calx_registry_free(reg);
+	return rc;
+}
+
+/* 0 empty, 1 the company with its three people, 2 the manager deleted and the engineer writing Rust */
+static long jti_state(calx_session *s)
+{
+	long companies = alloc_fail_count(s, &jti_company_mapper), people = alloc_fail_count(s, &jti_person_mapper);
+	long employees = alloc_fail_count(s, &jti_employee_mapper);
+	if (companies < 0 || people < 0 || employees < 0)
+		return ALLOC_FAIL_BROKEN;
+	if (companies == 0 && people == 0 && employees == 0)
+		return 0;
+	calx_select *q = calx_select_new(s, &jti_engineer_mapper);
+	void **items;
+	size_t n;
+	if (!q || calx_select_all(q, &items, &n) != CALX_OK || n != 1) {
+		calx_select_free(q);
+		return ALLOC_FAIL_BROKEN;
+	}
+	struct jti_engineer *g = items[0];
+	int rust = strcmp(g->primary_language, "Rust") == 0 && g->base.salary.value == 6;
+	int c = strcmp(g->primary_language, "C") == 0 && g->base.salary.value == 5;
+	calx_select_free(q);
+	if (companies == 1 && people == 3 && employees == 2 && c)
+		return 1;
+	return companies == 1 && people == 2 && employees == 1 && rust ? 2 : ALLOC_FAIL_PARTIAL;
+}
+
+static void joined_survives_every_allocation_failure(void **state)
+{
+	(void)state;
+	static const alloc_scenario sc = { "inherit_joined", &inherit_joined_schema, jti, jti_state, 2 };
+	fail_each_allocation(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(inherit_survives_every_allocation_failure),
+		cmocka_unit_test(joined_survives_every_allocation_failure),
 	};
 	return RUN_ON_ALL_DIALECTS("alloc_fail_inherit", tests);
 }

@@ -26,6 +26,7 @@
 #include "calx/events.h"
 #include "calx/retry.h"
 #include "calx/related.h"
+#include "calx/inherit.h"
 #include "calx/trace.h"
 
 #ifdef __cplusplus

@@ -166,6 +166,9 @@ static int lower_sets(calx_bulk *b, calx__ast *a, const calx__scope *sc, calx__n
 		calx__bulk_set *set = &b->sets[i];
 		calx__node *x = NULL;
 		int rc;
+		if (b->m->joined && set->col->table != b->m->desc->tables[0])
+			return calx__fail(s, CALX_EINVAL, "%s: %s is a column of \"%s\", a joined-table subclass's own table: a bulk update of those is not supported yet (it sets columns of \"%s\")",
+			                  what, set->col->name, set->col->table->name, b->m->desc->table);
 		set->literal = set->value->op == CALX_OP_VALUE && !set->value->bad;
 		if (set->literal) {
 			if (set->value->v.kind == CALX_VALUE_NULL)

@@ -83,15 +83,23 @@ static int load_by_key(calx_session *s, const calx__mapper *m, const calx__mappe
 	return rc;
 }
 
-int calx__poly_load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, bool wide,
-                        calx__obj **out)
+int calx__poly_struct_of(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
+                         const calx__mapper **x)
 {
 	calx_value v;
 	/* the discriminator has one index in every struct of the hierarchy, and in the table */
 	s->d->column(st->st, first + (unsigned)m->desc->discriminator, &v);
-	const calx__mapper *x = by_identity(m, &v);
-	if (!x)
-		return unknown(s, m, &v);
+	*x = by_identity(m, &v);
+	return *x ? CALX_OK : unknown(s, m, &v);
+}
+
+int calx__poly_load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, bool wide,
+                        calx__obj **out)
+{
+	const calx__mapper *x;
+	int rc = calx__poly_struct_of(s, m, st, first, &x);
+	if (rc != CALX_OK)
+		return rc;
 	/* every column of the table: x's fields where the table puts them (the root's are its first columns) */
 	if (wide)
 		return calx__load_row_exact(s, x, st, first, x->desc->table_columns, out);

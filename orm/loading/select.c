@@ -56,6 +56,7 @@ void calx_select_free(calx_select *q)
 	calx__free(q->items);
 	calx__free(q->loads);
 	calx__joined_free(q->joined);
+	calx__poly_selectin_free(q);
 	calx__free(q);
 }
 
@@ -277,7 +278,8 @@ int calx_select_load(calx_select *q, const calx_relationship_desc *rel, calx_loa
 static bool wants_buffer(const calx_select *q)
 {
 	return !calx__select_width(q) && !q->buffered && !q->started &&
-	       (calx__selectin_wanted(q->m, q->loads, q->n_loads) || calx__joined_wanted(q->m, q->loads, q->n_loads));
+	       (calx__selectin_wanted(q->m, q->loads, q->n_loads) || calx__joined_wanted(q->m, q->loads, q->n_loads) ||
+	        (q->s->reg->has_joined && calx__poly_selectin_wanted(q)));
 }
 
 /*
@@ -293,7 +295,7 @@ static int buffer_all(calx_select *q)
 		calx__obj *h;
 		bool first = true;
 		if ((rc = q->joined ? calx__joined_row(q->s, q->joined, q->st, &h, &first)
-		                    : (q->wide ? calx__poly_load_row(q->s, q->m, q->st, 0, true, &h) : calx__load_row(q->s, q->m, q->st, &h))) != CALX_OK)
+		                    : (q->wide ? calx__poly_select_row(q, &h) : calx__load_row(q->s, q->m, q->st, &h))) != CALX_OK)
 			break;
 		if (!first)
 			continue;
@@ -301,7 +303,7 @@ static int buffer_all(calx_select *q)
 			rc = calx__fail(q->s, CALX_ENOMEM, "out of memory collecting rows of %s", q->m->desc->name);
 			break;
 		}
-		q->items[q->n_items++] = calx__obj_ptr(h);
+		q->items[q->n_items++] = h ? calx__obj_ptr(h) : NULL;  /* NULL: a subclass row read select-in below */
 	}
 	if (rc != CALX_DONE) {
 		calx__stmt_release(q->st);
@@ -311,6 +313,8 @@ static int buffer_all(calx_select *q)
 		return rc;
 	}
 	rc = q->joined ? calx__joined_finish(q->s, q->joined) : CALX_OK;
+	if (rc == CALX_OK && q->n_poly_wait)
+		rc = calx__poly_selectin_finish(q);
 	if (rc == CALX_OK)
 		rc = calx__selectin_load(q->s, q->m, q->items, q->n_items, q->loads, q->n_loads);
 	if (rc != CALX_OK)

@@ -11,6 +11,7 @@
 #include "sql/expr.h"
 #include "loading/select_int.h"
 #include "loading/polymorphic.h"
+#include "sql/joined_inherit.h"
 
 
 /*
@@ -50,6 +51,8 @@ int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer
 		*tail = col;
 		tail = &col->next;
 	}
+	if (q->s->reg->has_joined && (rc = calx__poly_joined_from(q, a, t, &sel->kid[CALX__SEL_FROM], &tail)) != CALX_OK)
+		return rc;      /* a joined-table hierarchy: its other tables (polymorphic_joined.c) */
 	if (q->where && (rc = calx__expr_lower(q->where, a, &sc, &sel->kid[CALX__SEL_WHERE], &q->s->err)) != CALX_OK)
 		return rc;
 	if ((rc = calx__select_clauses(q, a, sel, &sc)) != CALX_OK)

@@ -81,7 +81,7 @@ struct calx_select {
 	/* select_union.c: a set operation over two selects of values (owned), or NULLs */
 	calx_select *set_left, *set_right;
 	int set_op;                     /* CALX__SET_UNION, _UNION_ALL, _INTERSECT, ... */
-	/* select_derived.c: the select of values or set operation this one reads FROM (owned), or NULL */
+		/* select_derived.c: the select of values or set operation this one reads FROM (owned), or NULL */
 	calx_select *derived;
 	/* select_release.c: objects let go as the loop moves on (calx_select_release_passed) */
 	bool release;
@@ -95,6 +95,11 @@ struct calx_select {
 	uint64_t rel_total;             /* objects let go so far */
 	void **kept;                    /* calx_select_keep's objects */
 	size_t n_kept, cap_kept;
+	/* polymorphic_selectin.c: a joined-table hierarchy's subclass rows (calx_select_polymorphic) */
+	calx_loading poly_how;          /* 0: the mapping's polymorphic_load; CALX_LOAD_JOINED or CALX_LOAD_SELECTIN */
+	bool poly_selectin;             /* this statement reads its struct's tables only (select_build.c) */
+	struct calx__poly_wait *poly_wait; /* rows of subclasses waiting for their select-in statement */
+	size_t n_poly_wait, cap_poly_wait;
 };
 
 /* select_build.c: q's statement into a's tree (the select's own: not a subquery). */

@@ -14,6 +14,7 @@
 #include "sql/ast.h"
 #include "sql/compile.h"
 #include "sql/statements.h"
+#include "loading/polymorphic.h"
 #include "loading/selectin_keys.h"
 static int value_cmp(const calx_value *a, const calx_value *b)
 {
@@ -122,13 +123,14 @@ static calx__node *or_of_ands(calx__ast *a, const calx__node *t, const calx__map
 
 
 /* Run a prepared statement to its end, each row an object of m through the identity map. */
-static int run_rows(calx_session *s, const calx__mapper *m, calx__ast *a, calx__node *sel, calx__sin_row_fn fn, void *ctx)
+static int run_rows(calx_session *s, const calx__mapper *m, calx__ast *a, calx__node *sel, bool wide,
+                    calx__sin_row_fn fn, void *ctx)
 {
 	calx__stmt *st = NULL;
 	int rc = calx__sql_prepare(s->conn, a, sel, &st, &s->err);
 	while (rc == CALX_OK && (rc = s->d->step(st->st, &s->err)) == CALX_ROW) {
 		calx__obj *h;
-		if ((rc = calx__load_row(s, m, st, &h)) == CALX_OK)
+		if ((rc = wide ? calx__poly_load_row(s, m, st, 0, true, &h) : calx__load_row(s, m, st, &h)) == CALX_OK)
 			rc = fn(s, h, ctx);
 	}
 	calx__stmt_release(st);
@@ -146,6 +148,8 @@ int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *
 	unsigned max = s->d->max_params ? s->d->max_params : 32766;
 	size_t per = max / nc;
 	int rc = CALX_OK;
+	/* a joined-table hierarchy's root: its subclasses' tables joined in, each row its struct (polymorphic_joined.c) */
+	bool wide = s->reg->has_joined && calx__poly_wide_target(m);
 	/* one column: one IN list, windowed by sql/split.c; composite: groups of OR-ed ANDs */
 	for (size_t lo = 0; lo < n && rc == CALX_OK; lo += nc == 1 ? n : per) {
 		size_t hi = nc == 1 ? n : (n - lo < per ? n : lo + per);
@@ -156,6 +160,8 @@ int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *
 			sel->kid[CALX__SEL_FROM] = t;
 			for (unsigned i = 0; i < m->desc->n_fields; i++)
 				calx__ast_append(&sel->kid[CALX__SEL_COLS], calx__ast_field(&a, t, &m->desc->fields[i]));
+			if (wide && calx__poly_join_subclasses(&a, m, t, sel) != CALX_OK)
+				a.oom = true;
 			if (nc == 1) {
 				/* appended at a kept tail: calx__ast_append walks the list, n^2 / 2 steps for n keys */
 				calx__node *items = NULL, **tail = &items;
@@ -204,9 +210,9 @@ int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *
 			calx__chunks ch;
 			if ((rc = calx__chunks_init(&ch, sel, in, max, &s->err)) == CALX_OK)
 				while (rc == CALX_OK && calx__chunks_next(&ch))
-					rc = run_rows(s, m, &a, sel, fn, ctx);
+					rc = run_rows(s, m, &a, sel, wide, fn, ctx);
 		} else {
-			rc = run_rows(s, m, &a, sel, fn, ctx);
+			rc = run_rows(s, m, &a, sel, wide, fn, ctx);
 		}
 		calx__ast_free(&a);
 		if (nc == 1)

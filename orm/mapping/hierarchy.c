@@ -7,9 +7,9 @@
  * Single-table inheritance (the one kind built so far) is checked here as
  * the descriptor says it (descriptor.h): a subclass's fields begin with
  * its parent's, index for index, its table is its root's, and table_columns
- * says where each of its fields is among that table's columns. Joined-table
- * inheritance will add a mapper over several tables (n_tables > 1); its
- * checks belong here too.
+ * says where each of its fields is among that table's columns. A
+ * joined-table subclass maps its parent's tables and one of its own
+ * (n_tables > 1), each table through a part (check_joined).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -60,6 +60,46 @@ static int check_subclass(calx_registry *reg, const calx_mapper_desc *d, const c
 	return CALX_OK;
 }
 
+static bool same_column(const calx_field_desc *a, const calx_field_desc *b)
+{
+	return a->offset == b->offset && a->ctype == b->ctype && a->size == b->size && strcmp(a->column, b->column) == 0;
+}
+
+/*
+ * A joined-table subclass: its parent's tables and one of its own, whose
+ * part maps that table alone: the root's key columns, then the
+ * subclass's own fields, at the same offsets.
+ */
+static int check_joined(calx_registry *reg, const calx_mapper_desc *d, const calx_mapper_desc *p)
+{
+	unsigned pn = p->parts ? p->n_tables : 1, n = d->n_tables;
+	if (n != pn + 1 || n > CALX__MAX_LEVELS || (p->parts == NULL && p->parent))
+		return bad(reg, d, "a joined-table subclass maps its parent's tables and one of its own");
+	for (unsigned i = 0; i < pn; i++)
+		if (d->tables[i] != p->tables[i] || d->parts[i] != (p->parts ? p->parts[i] : p))
+			return bad(reg, d, "a joined-table subclass maps its parent's tables and one of its own");
+	const calx_mapper_desc *own = d->parts[n - 1];
+	if (!in_schema(reg, own) || own->parent || own->parts || own->discriminator >= 0 || own->n_tables != 1 ||
+	    own->tables[0] != d->tables[n - 1] || !calx__registry_table(reg, own->tables[0]))
+		return bad(reg, d, "its own table's part is not a mapper of that table alone");
+	if (d->n_fields < p->n_fields || d->size < p->size || !d->table_columns || d->discriminator != p->discriminator)
+		return bad(reg, d, "its fields must begin with its parent's");
+	for (unsigned f = 0; f < p->n_fields; f++)
+		if (!same_column(&d->fields[f], &p->fields[f]))
+			return bad(reg, d, "its fields must begin with its parent's");
+	const calx__mapper *root = &reg->mappers[d->parts[0]->index], *part = &reg->mappers[own->index];
+	if (part->n_pk != root->n_pk || own->n_fields != part->n_pk + (d->n_fields - p->n_fields))
+		return bad(reg, d, "its own table must have its root's key and its own fields");
+	for (unsigned j = 0; j < own->n_fields; j++) {
+		const calx_field_desc *a = &own->fields[j];
+		const calx_field_desc *b = j < part->n_pk ? &d->fields[root->pk[j]] : &d->fields[p->n_fields + j - part->n_pk];
+		if (a->offset != b->offset || a->ctype != b->ctype || a->size != b->size ||
+		    (j >= part->n_pk && (b->table != own->tables[0] || strcmp(a->column, b->column) != 0)))
+			return bad(reg, d, "its own table must have its root's key and its own fields");
+	}
+	return CALX_OK;
+}
+
 /* The identity as the discriminator column's values come from the database. */
 static int parse_identity(calx_registry *reg, calx__mapper *rm)
 {
@@ -96,7 +136,7 @@ static int derive_one(calx_registry *reg, calx__mapper *rm)
 		if (!in_schema(reg, d->parent))
 			return bad(reg, d, "its parent is not a mapper of this schema");
 		rm->parent = &reg->mappers[d->parent->index];
-		int rc = check_subclass(reg, d, d->parent);
+		int rc = d->parts ? check_joined(reg, d, d->parent) : check_subclass(reg, d, d->parent);
 		if (rc != CALX_OK)
 			return rc;
 	} else if (d->discriminator < 0) {
@@ -141,6 +181,13 @@ int calx__hierarchy_derive(calx_registry *reg)
 				return bad(reg, rm->desc, "its parents form a cycle");
 		rm->root = r;
 		rm->key_index = r->desc->index;
+		if (rm->desc->parts) {
+			const calx_mapper_desc *d = rm->desc;
+			rm->joined = true;
+			rm->depth = d->n_tables - 1;
+			rm->own_part = &reg->mappers[d->parts[d->n_tables - 1]->index];
+			reg->has_joined = true;
+		}
 	}
 	/* each hierarchy's chain, root first, then its subclasses in schema order; identities unique */
 	for (unsigned i = 0; i < reg->n_mappers; i++) {

@@ -24,6 +24,17 @@ static int check_version(calx_registry *reg, const calx_mapper_desc *m, unsigned
 	return CALX_OK;
 }
 
+/* Is fd's table one of m's? tables[0] for every mapper but a joined-table subclass. */
+static bool calx__field_in_tables(const calx_mapper_desc *m, const calx_field_desc *fd)
+{
+	if (fd->table == m->tables[0])
+		return true;
+	for (unsigned t = 1; m->parts && t < m->n_tables; t++)
+		if (fd->table == m->tables[t])
+			return true;
+	return false;
+}
+
 static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 {
 	const calx_schema_desc *sc = reg->schema;
@@ -33,14 +44,17 @@ static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 	 * subclasses' columns (hierarchy.c checks those mappers).
 	 */
 	bool hierarchy = m->parent || m->discriminator >= 0;
-	if (m->schema != sc || m->index != i || !m->n_fields || !m->fields || !m->table || m->n_tables != 1 ||
+	/* a joined-table subclass maps several tables, each through a part (hierarchy.c checks them) */
+	unsigned n_tables = m->parts ? m->n_tables : 1;
+	if (m->schema != sc || m->index != i || !m->n_fields || !m->fields || !m->table || m->n_tables != n_tables ||
+	    !n_tables || (m->parts && !m->parent) ||
 	    !m->tables || !calx__registry_table(reg, m->tables[0]) || strcmp(m->table, m->tables[0]->name) != 0 ||
 	    (!hierarchy && (m->tables[0]->columns != m->fields || m->tables[0]->n_columns != m->n_fields)))
 		return calx_error_set(&reg->err, CALX_EINVAL, "schema '%s': struct '%s' has an inconsistent descriptor",
 		                      sc->name, m->name);
 	for (unsigned f = 0; f < m->n_fields; f++) {
 		const calx_field_desc *fd = &m->fields[f];
-		if (fd->index != f || fd->owner != m || fd->table != m->tables[0] || fd->offset + fd->size > m->size ||
+		if (fd->index != f || fd->owner != m || !calx__field_in_tables(m, fd) || fd->offset + fd->size > m->size ||
 		    fd->ctype < CALX_CTYPE_INT8 || fd->ctype > CALX_CTYPE_LAST || !calx__field_layout_valid(fd))
 			return calx_error_set(&reg->err, CALX_EINVAL, "struct '%s': field '%s' has an inconsistent descriptor",
 			                      m->name, fd->name);

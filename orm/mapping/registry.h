@@ -55,7 +55,7 @@ typedef struct calx__mapper {
 	int autoinc;                    /* the autoincrement field, or -1 */
 	int version;                    /* the version(): optimistic locking field, or -1 */
 	bool wrappers;                  /* a calx_opt_* field: constructors zero its padding */
-	unsigned rank;                  /* position in foreign-key order of its table, parents first */
+	unsigned rank;                  /* position in foreign-key order of its table, parents first (a subclass: its root's) */
 	uint64_t *generated;            /* bitset: fields the database may fill (autoincrement, server default) */
 	/* object state covers these bytes of the struct and no others (layout.c) */
 	calx__span *spans;
@@ -92,7 +92,21 @@ typedef struct calx__mapper {
 	const struct calx__mapper *parent; /* the parent, NULL for the root */
 	const struct calx__mapper *next_poly; /* the next struct of the hierarchy, root first; NULL after the last */
 	calx_value identity;            /* polymorphic_identity as the discriminator column holds it (TEXT or INT) */
+	/*
+	 * Joined-table inheritance (hierarchy.c): joined is set for a subclass
+	 * with tables of its own (desc->parts), own_part is then the mapper of
+	 * its own table alone, and depth its level (the root's is 0): parts
+	 * root first are calx__joined_parts(). Every statement of such an
+	 * object goes through its parts (orm/unitofwork/joined_write.c,
+	 * orm/loading/polymorphic_joined.c); nothing else reads these.
+	 */
+	bool joined;
+	unsigned depth;
+	const struct calx__mapper *own_part;
 } calx__mapper;
+
+/* Most levels of a joined-table hierarchy (the root's included). */
+#define CALX__MAX_LEVELS 16
 
 struct calx_registry {
 	const calx_schema_desc *schema;
@@ -106,6 +120,7 @@ struct calx_registry {
 	bool has_rels;                  /* some mapper has relationships */
 	bool has_m2m;                   /* some relationship is many-to-many: the flush's association-row hooks run */
 	bool has_poly;                  /* some mapper is in a hierarchy: the flush checks discriminators */
+	bool has_joined;                /* some mapper is a joined-table subclass: the flush writes its parts */
 	calx_error err;
 };
 
@@ -139,6 +154,33 @@ static inline bool calx__mapper_is_a(const calx__mapper *x, const calx__mapper *
 		if (x == m)
 			return true;
 	return false;
+}
+
+/*
+ * The mappers of m's tables, root first (out[0] is the root's mapper,
+ * out[depth] m's own part): m->depth + 1 of them. m is joined.
+ */
+static inline unsigned calx__joined_parts(const calx__mapper *m, const calx__mapper **out)
+{
+	unsigned n = m->depth + 1;
+	const calx__mapper *x = m;
+	for (unsigned i = n; i-- > 1; x = x->parent)
+		out[i] = x->own_part;
+	out[0] = x;
+	return n;
+}
+
+/* The field of the joined subclass (or of any of its subclasses) that field j of part (at level `level`) maps. */
+static inline unsigned calx__joined_field(const calx__mapper *leaf, unsigned level, const calx__mapper *part, unsigned j)
+{
+	if (level == 0)
+		return j;
+	if (j < part->n_pk)
+		return leaf->root->pk[j];
+	const calx__mapper *owner = leaf;
+	while (owner->depth > level)
+		owner = owner->parent;
+	return owner->parent->desc->n_fields + (j - part->n_pk);
 }
 
 /* Derive rm's spans, generated bitset and block layout (layout.c). */

@@ -321,9 +321,15 @@ static int sort_mappers(calx_registry *reg)
 		int m = reg->tables[reg->table_order[i]].mapper;
 		if (m < 0)
 			continue;
-		/* a hierarchy's subclasses right after its root: their rows are the same table's */
+		/*
+		 * a hierarchy's subclasses right after its root: their rows are
+		 * the same table's, and take the root's rank, so that a flush
+		 * keeps them in add order (as SQLAlchemy saves the objects of one
+		 * base mapper)
+		 */
+		unsigned rank = done;
 		for (calx__mapper *x = &reg->mappers[m]; x; x = (calx__mapper *)x->next_poly) {
-			x->rank = done;
+			x->rank = rank;
 			reg->order[done++] = (unsigned)(x - reg->mappers);
 		}
 	}

@@ -196,7 +196,12 @@ int calx__expr_field(const calx__scope *sc, calx__ast *a, const calx_field_desc 
 		return calx_error_set(err, CALX_EINVAL, "select %s: column %s.%s is not a column of \"%s\"%s", m->name,
 		                      col->owner ? col->owner->name : "?", col->name, m->table,
 		                      sc->n > 1 || sc->outer ? " or of a table joined to it or enclosing it" : "");
-	*out = calx__ast_field(a, hit->node, col);
+	const calx__node *from = hit->node;
+	/* a joined-table subclass's own column is in its own table, which the select joins by name */
+	if (col->owner && col->owner->parts && from && from->kind == CALX__N_TABLE && col->table &&
+	    col->table != col->owner->tables[0])
+		from = calx__ast_table(a, col->table->name, NULL);
+	*out = from ? calx__ast_field(a, from, col) : NULL;
 	return *out ? CALX_OK : calx_error_set(err, CALX_ENOMEM, "out of memory building a select");
 }
 

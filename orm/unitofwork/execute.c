@@ -125,8 +125,10 @@ int calx__exec_update_cols(calx_session *s, calx__obj *h, const uint64_t *set, c
 int calx__exec_updates(calx_session *s, calx__plan *p, size_t from)
 {
 	int rc = CALX_OK;
+	bool joined = s->reg->has_joined;
 	for (size_t i = from; i < p->updates.n && rc == CALX_OK; i++)
-		rc = update_one(s, p->updates.v[i], i - from, p->updates.n - from);
+		rc = joined && p->updates.v[i]->m->joined ? calx__joined_update(s, p->updates.v[i], i - from, p->updates.n - from)
+		                                          : update_one(s, p->updates.v[i], i - from, p->updates.n - from);
 	return rc;
 }
 
@@ -149,7 +151,9 @@ static int delete_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 int calx__exec_deletes(calx_session *s, calx__plan *p, size_t from)
 {
 	int rc = CALX_OK;
+	bool joined = s->reg->has_joined;
 	for (size_t i = from; i < p->deletes.n && rc == CALX_OK; i++)
-		rc = delete_one(s, p->deletes.v[i], i - from, p->deletes.n - from);
+		rc = joined && p->deletes.v[i]->m->joined ? calx__joined_delete(s, p->deletes.v[i], i - from, p->deletes.n - from)
+		                                          : delete_one(s, p->deletes.v[i], i - from, p->deletes.n - from);
 	return rc;
 }

@@ -25,7 +25,7 @@ static unsigned table_at(const calx_registry *reg, unsigned k, bool reverse)
 
 static void push(graph *g, size_t i)
 {
-	table_info *t = &g->tables[g->rows[i]->m->desc->index];
+	table_info *t = &g->tables[g->rows[i]->m->key_index];        /* a hierarchy's rows: its root's queue */
 	g->qnext[i] = CALX__GRAPH_NONE;
 	if (t->qtail == CALX__GRAPH_NONE)
 		t->qhead = i;
@@ -216,7 +216,7 @@ int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n
 	if (!(g.tables = calx__calloc(reg->n_mappers, sizeof *g.tables)))
 		goto done;
 	for (size_t i = 0; i < n; i++)
-		g.tables[rows[i]->m->desc->index].rows++;
+		g.tables[rows[i]->m->key_index].rows++;
 	for (unsigned m = 0; m < reg->n_mappers; m++) {
 		const calx_table_desc *t = reg->mappers[m].desc->tables[0];
 		for (unsigned k = 0; g.tables[m].rows && k < t->n_fks; k++) {

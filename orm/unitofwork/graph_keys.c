@@ -102,7 +102,7 @@ size_t calx__graph_find_parent(const graph *g, size_t i, const calx_fk_desc *fk,
 		return 0;
 	for (size_t j = hash & (g->cap - 1); g->slots[j].row; j = (j + 1) & (g->cap - 1)) {
 		size_t r = g->slots[j].row - 1;
-		if (g->slots[j].hash == hash && g->rows[r]->m->desc->index == mapper &&
+		if (g->slots[j].hash == hash && g->rows[r]->m->key_index == mapper &&
 		    tuple_same(g, i, fk->columns, r, fk->ref_columns, fk->n_columns))
 			return r + 1;
 	}
@@ -143,7 +143,7 @@ int calx__index_targets(graph *g)
 	if (!(g->slots = calx__calloc(g->cap, sizeof *g->slots)))
 		return CALX_ENOMEM;
 	for (size_t i = 0; i < g->n; i++) {
-		unsigned m = g->rows[i]->m->desc->index;
+		unsigned m = g->rows[i]->m->key_index;
 		for (unsigned x = 0; g->tables[m].targets && x < g->n_targets; x++) {
 			const target *t = &g->targets[x];
 			uint64_t hash;

@@ -344,9 +344,16 @@ static int insert_batches(calx_session *s, calx__plan *p, size_t from)
 	return rc;
 }
 
-int calx__exec_inserts(calx_session *s, calx__plan *p, size_t from)
+static int plain_inserts(calx_session *s, calx__plan *p, size_t from)
 {
 	return s->d->execute_batch ? insert_batches(s, p, from) : insert_rows(s, p, from);
+}
+
+int calx__exec_inserts(calx_session *s, calx__plan *p, size_t from)
+{
+	if (s->reg->has_joined)         /* joined-table objects: a row per table (joined_write.c) */
+		return calx__joined_inserts(s, p, from, plain_inserts);
+	return plain_inserts(s, p, from);
 }
 
 /* Explicit values in an identity column: move its sequence above them. */

@@ -119,6 +119,15 @@ int calx__exec_inserts(calx_session *s, calx__plan *p, size_t from);
 int calx__exec_sync_keys(calx_session *s, calx__plan *p);
 int calx__exec_updates(calx_session *s, calx__plan *p, size_t from);
 int calx__exec_deletes(calx_session *s, calx__plan *p, size_t from);
+/*
+ * joined_write.c: objects of joined-table subclasses, a row per table of
+ * their chain (reg->has_joined only). _inserts sends the round's inserts
+ * from `from`, the runs of other rows through plain.
+ */
+int calx__joined_inserts(calx_session *s, calx__plan *p, size_t from,
+                         int (*plain)(calx_session *s, calx__plan *p, size_t from));
+int calx__joined_update(calx_session *s, calx__obj *h, size_t i, size_t total);
+int calx__joined_delete(calx_session *s, calx__obj *h, size_t i, size_t total);
 /* Wrap the session's error with the statement and row it came from. */
 int calx__exec_failed(calx_session *s, const char *what, const calx__obj *h, size_t i, size_t n);
 /*

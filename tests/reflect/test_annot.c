@@ -308,7 +308,7 @@ static void inheritance_words_parse(void **state)
 	expect_table_error("calx:table(\"p\", polymorphic_identity(\"a\", \"b\"))",
 			   "option 'polymorphic_identity' expects 1 string literal, got 2");
 
-	calxr__inherit_opts o = { CALXR__INHERIT_NONE, NULL, false };
+	calxr__inherit_opts o = { CALXR__INHERIT_NONE, NULL, false, NULL };
 	assert_int_equal(calxr__annot_parse_inherit("calx:inherit(single, polymorphic_identity(\"engineer\"))", &o, collect, &e), 0);
 	assert_int_equal(o.kind, CALXR__INHERIT_SINGLE);
 	assert_string_equal(o.identity, "engineer");

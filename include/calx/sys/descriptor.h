@@ -291,9 +291,16 @@ typedef struct calx_relationship_desc {
 
 /*
  * A mapper: a struct mapped onto one or more tables. tables[0] is its own
- * table; a mapper with inheritance adds its parent's tables (joined-table
- * inheritance, not yet: always one). fields are every mapped field of the
- * struct, table by table.
+ * table, or its hierarchy root's: a joined-table subclass (parts set) maps
+ * tables[0..n_tables), the root's table first, then each joined level's
+ * down to its own. fields are every mapped field of the struct, its
+ * parent's first, each knowing its table (calx_field_desc.table).
+ *
+ * Joined-table inheritance: a subclass's fields begin with its parent's,
+ * index for index, then its own, which are columns of its own table;
+ * table_columns gives, per field, its position in the hierarchy's wide
+ * row: the root table's columns, then each joined table's columns but its
+ * key, tables in schema order.
  *
  * Inheritance (single-table so far): a subclass's struct starts with its
  * parent's (C11 6.7.2.1p15), its fields with its parent's fields, index for
@@ -331,7 +338,27 @@ typedef struct calx_mapper_desc {
 	 * descriptors generated before it read NULL.
 	 */
 	const unsigned *table_columns;
-	const void *reserved[5];
+	/*
+	 * Joined-table inheritance: parts[i] maps tables[i] alone (a mapper
+	 * of one table whose fields lie in this struct's layout), so that
+	 * every statement of the hierarchy is a statement of one table. parts[0]
+	 * is the root's mapper; a joined level's part has its table's primary
+	 * key (which is also a foreign key to its parent's table) and then the
+	 * level's own columns. NULL for every other mapper. The parts are in the
+	 * schema's mappers, after the structs' own. Was reserved: descriptors
+	 * generated before it read NULL.
+	 */
+	const struct calx_mapper_desc *const *parts;
+	/*
+	 * A hierarchy root's polymorphic_load("..."): how a select of its
+	 * structs reads joined subclasses' columns, "joined" (NULL: the
+	 * default; every table of the hierarchy joined into the select) or
+	 * "selectin" (the select reads its struct's tables; the rows of its
+	 * subclasses are read by one statement per subclass, by key). Was
+	 * reserved: descriptors generated before it read NULL.
+	 */
+	const char *polymorphic_load;
+	const void *reserved[3];
 } calx_mapper_desc;
 
 /* Every mapper and table of one generated header: one registry is opened from it. */

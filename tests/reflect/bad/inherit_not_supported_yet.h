@@ -8,11 +8,6 @@ struct CALX_TABLE("people", polymorphic_on("kind"), polymorphic_identity("person
 	char *name;
 };
 
-struct CALX_INHERIT(joined, polymorphic_identity("engineer")) engineer {
-	struct person base;
-	char *language;
-};
-
 struct CALX_INHERIT(concrete, polymorphic_identity("manager")) manager {
 	struct person base;
 	char *office;
