@@ -57,6 +57,8 @@ typedef enum calxr__opt {
 	CALXR__OPT_USELIST,       /* uselist(false): a pointer that is a one-to-one (the key in the target's table) */
 	CALXR__OPT_POST_UPDATE,   /* post_update: the key written by an UPDATE of its own (breaks a cycle) */
 	CALXR__OPT_SECONDARY,     /* secondary("post_tags"): many-to-many through that table_only table */
+	CALXR__OPT_REPR,          /* repr(false): left out of the generated *_repr */
+	CALXR__OPT_COMPARE,       /* compare(false): left out of the generated *_eq */
 	CALXR__OPT_COUNT
 } calxr__opt;
 
@@ -93,6 +95,7 @@ typedef struct calxr__field_opts {
 	int lazy;                /* lazy("..."): a calx_loading, 0 when not given */
 	bool uselist_off;        /* uselist(false) */
 	char *secondary;         /* secondary("..."): the association table's SQL name */
+	bool no_repr, no_compare; /* repr(false), compare(false) */
 } calxr__field_opts;
 
 /* The options a relationship field takes; any other makes it a column. */
@@ -101,7 +104,7 @@ typedef struct calxr__field_opts {
 			 (1u << CALXR__OPT_PASSIVE_DELETES) | (1u << CALXR__OPT_USELIST) | \
 			 (1u << CALXR__OPT_POST_UPDATE) | (1u << CALXR__OPT_SECONDARY))
 
-#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL }
+#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL, false, false }
 
 const char *calxr__opt_name(calxr__opt o);
 

@@ -42,6 +42,8 @@ static const struct opt_spec {
 	[CALXR__OPT_USELIST] = { "uselist", 1, 1 },
 	[CALXR__OPT_POST_UPDATE] = { "post_update", 0, 0 },
 	[CALXR__OPT_SECONDARY] = { "secondary", 1, 1 },
+	[CALXR__OPT_REPR] = { "repr", 1, 1 },
+	[CALXR__OPT_COMPARE] = { "compare", 1, 1 },
 };
 
 const char *calxr__opt_name(calxr__opt o)
@@ -185,6 +187,13 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		if (b < 0)
 			return;
 		o->init = b;
+		break;
+	case CALXR__OPT_REPR:
+	case CALXR__OPT_COMPARE:
+		b = calxr__ap_bool_arg(p, spec[opt].name, args[0]);
+		if (b < 0)
+			return;
+		*(opt == CALXR__OPT_REPR ? &o->no_repr : &o->no_compare) = !b;
 		break;
 	case CALXR__OPT_DEFAULT: {
 		calxr__span e = calxr__span_trim(args[0]);

@@ -35,6 +35,8 @@ static const struct { uint32_t bit; const char *name; } flag_names[] = {
 	{ CALX_FIELD_REQUIRED, "CALX_FIELD_REQUIRED" },
 	{ CALX_FIELD_VERSION, "CALX_FIELD_VERSION" },
 	{ CALX_FIELD_OPTIONAL, "CALX_FIELD_OPTIONAL" },
+	{ CALX_FIELD_NO_REPR, "CALX_FIELD_NO_REPR" },
+	{ CALX_FIELD_NO_COMPARE, "CALX_FIELD_NO_COMPARE" },
 };
 
 /* "ts.created_at" -> "ts_created_at", for the names of per-field arrays. */

@@ -195,6 +195,10 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 		c->flags |= CALX_FIELD_INDEX;
 	if (!o->init)
 		c->flags |= CALX_FIELD_NO_INIT;
+	if (o->no_repr)
+		c->flags |= CALX_FIELD_NO_REPR;
+	if (o->no_compare)
+		c->flags |= CALX_FIELD_NO_COMPARE;
 	if (is_enum)
 		c->flags |= CALX_FIELD_ENUM;
 	nullability(cx, c, o, e, type, optional);

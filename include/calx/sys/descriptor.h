@@ -80,7 +80,10 @@ enum calx_field_flags {
 	 * size are the wrapper's, value is at offset 0, has_value at
 	 * offsetof(calx_opt_X, has_value). has_value false is SQL NULL.
 	 */
-	CALX_FIELD_OPTIONAL = 1u << 10
+	CALX_FIELD_OPTIONAL = 1u << 10,
+	/* repr(false), compare(false): left out of *_repr, of *_eq (SQLAlchemy's dataclass field options) */
+	CALX_FIELD_NO_REPR = 1u << 16,
+	CALX_FIELD_NO_COMPARE = 1u << 17
 };
 
 

@@ -1,0 +1,53 @@
+/*
+ * Dataclass-style field options, on SQLite and PostgreSQL: repr(false)
+ * keeps a field out of the generated *_repr (a password hash stays out of
+ * logs), compare(false) out of *_eq (a derived rank); both on a field
+ * that is stored and loaded as any other.
+ */
+#include <string.h>
+#include "helpers.h"
+#include "dataclass.calx.h"
+
+static int setup(void **state)
+{
+	return fixture_setup_schema(state, &dataclass_schema);
+}
+
+static void repr_and_eq_leave_out_what_the_fields_say(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fx->s;
+	struct dc_account *a = dc_account_new(s, .login = "ann", .password_hash = "$2b$12$secret", .cached_rank = 3,
+	                                      .logins = 9);
+	assert_non_null(a);
+	char buf[256];
+	dc_account_repr(a, buf, sizeof buf);
+	assert_string_equal(buf, "dc_account(id=0, login=\"ann\", cached_rank=3)");
+	assert_null(strstr(buf, "secret"));
+
+	struct dc_account b = *a;
+	b.cached_rank = 4;          /* compare(false) */
+	b.logins = 10;              /* compare(false) */
+	assert_true(dc_account_eq(a, &b));
+	b.password_hash = "$2b$12$other";   /* compared (only kept out of repr) */
+	assert_false(dc_account_eq(a, &b));
+
+	/* stored and loaded as any column */
+	assert_ok(s, calx_session_add(s, a));
+	assert_ok(s, calx_session_commit(s));
+	calx_session *s2 = fixture_session(fx);
+	struct dc_account *back;
+	assert_ok(s2, dc_account_get(s2, a->id, &back));
+	assert_string_equal(back->password_hash, "$2b$12$secret");
+	assert_int_equal(back->cached_rank, 3);
+	assert_int_equal(back->logins, 9);
+	calx_session_free(s2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(repr_and_eq_leave_out_what_the_fields_say, setup, fixture_teardown),
+	};
+	return RUN_ON_ALL_DIALECTS("dataclass", tests);
+}
