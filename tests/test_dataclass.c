@@ -2,7 +2,8 @@
  * Dataclass-style field options, on SQLite and PostgreSQL: repr(false)
  * keeps a field out of the generated *_repr (a password hash stays out of
  * logs), compare(false) out of *_eq (a derived rank); both on a field
- * that is stored and loaded as any other.
+ * that is stored and loaded as any other; and the generated *_copy, a
+ * deep copy written as a new row.
  */
 #include <string.h>
 #include "helpers.h"
@@ -41,6 +42,20 @@ static void repr_and_eq_leave_out_what_the_fields_say(void **state)
 	assert_string_equal(back->password_hash, "$2b$12$secret");
 	assert_int_equal(back->cached_rank, 3);
 	assert_int_equal(back->logins, 9);
+
+	/* a deep copy: a new row, its text its own */
+	struct dc_account *c = dc_account_copy(s2, back);
+	assert_non_null(c);
+	assert_int_equal(c->id, 0);
+	assert_true(c->password_hash != back->password_hash);
+	assert_string_equal(c->password_hash, "$2b$12$secret");
+	assert_int_equal(c->logins, 9);
+	strcpy(c->login, "ann2");
+	assert_ok(s2, calx_session_add(s2, c));
+	assert_ok(s2, calx_session_commit(s2));
+	assert_true(c->id > back->id);
+	assert_null(dc_account_copy(s2, NULL));
+	assert_int_equal(calx_session_errcode(s2), CALX_EINVAL);
 	calx_session_free(s2);
 }
 

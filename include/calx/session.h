@@ -349,6 +349,15 @@ int calx_bytes_dup(calx_session *s, calx_bytes *out, const void *p, size_t n);
  * -1 when m or obj is NULL or memory ran out (buf, if any, gets "").
  * calx_object_eq: true for the same pointer, false when m or either object is NULL.
  */
+/*
+ * A deep copy of src (a struct of m's type, in any session or none) as a
+ * new transient object of s: every mapped column copied, text and bytes
+ * into s's memory (nothing shared with src), but an autoincrement key left
+ * 0, so that adding the copy writes a new row; relationships are not
+ * copied (the copy's are empty). The generated user_copy(s, u) calls it.
+ * NULL on failure, with the error on s.
+ */
+void *calx_object_copy(calx_session *s, const calx_mapper_desc *m, const void *src);
 int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size_t cap);
 bool calx_object_eq(const calx_mapper_desc *m, const void *a, const void *b);
 

@@ -140,6 +140,32 @@ void *calx__construct(calx_session *s, const calx_mapper_desc *m, const void *in
 	return calx__obj_ptr(h);
 }
 
+void *calx_object_copy(calx_session *s, const calx_mapper_desc *m, const void *src)
+{
+	if (s && (!m || !src)) {
+		calx__fail(s, CALX_EINVAL, "calx_object_copy: the struct's mapper and the object are required");
+		return NULL;
+	}
+	calx__obj *h = new_object(s, m);
+	if (!h)
+		return NULL;
+	void *dst = calx__obj_ptr(h);
+	for (unsigned f = 0; f < m->n_fields; f++) {
+		const calx_field_desc *fd = &m->fields[f];
+		calx_value v;
+		bool is_null;
+		if (fd->flags & CALX_FIELD_AUTOINCREMENT)
+			continue;       /* a new row: the database gives it its own key */
+		/* through a value: text and bytes are copied into the session, not shared with src */
+		if (calx__field_get(fd, src, false, &v, &s->err) != CALX_OK ||
+		    calx__field_set(fd, dst, &v, &s->arena, &is_null, &s->err) != CALX_OK) {
+			calx__fail_wrap(s, "%s_copy: field '%s': %.400s", m->name, fd->name, s->err.msg);
+			return NULL;
+		}
+	}
+	return dst;
+}
+
 static calx__obj *field_owner(calx_session *s, const void *obj, const calx_field_desc *col)
 {
 	calx__obj *h = calx__obj_of(s, obj);
