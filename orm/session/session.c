@@ -9,15 +9,20 @@
 #include "session/related.h"
 #include "unitofwork/uow.h"
 
+/* The session's message, formatted through a copy: callers pass the old message as an argument. */
+static void set_message(calx_session *s, const char *fmt, va_list ap)
+{
+	char msg[sizeof s->err.msg];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	memcpy(s->err.msg, msg, sizeof msg);
+}
+
 int calx__fail(calx_session *s, int code, const char *fmt, ...)
 {
-	/* through a copy: callers pass the old message as an argument */
-	char msg[sizeof s->err.msg];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	set_message(s, fmt, ap);
 	va_end(ap);
-	memcpy(s->err.msg, msg, sizeof msg);
 	s->err.code = code;
 	memset(&s->err.driver, 0, sizeof s->err.driver);
 	return code;
@@ -25,12 +30,10 @@ int calx__fail(calx_session *s, int code, const char *fmt, ...)
 
 int calx__fail_wrap(calx_session *s, const char *fmt, ...)
 {
-	char msg[sizeof s->err.msg];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	set_message(s, fmt, ap);
 	va_end(ap);
-	memcpy(s->err.msg, msg, sizeof msg);
 	return s->err.code;
 }
 
