@@ -50,11 +50,14 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	s->d = eng->d;
 	s->autoflush = true;
 	calx__uow_open(s, (unsigned char *)s + head);
-	int rc = calx__engine_acquire(eng, &s->conn, &s->err);
+	int rc = calx__listeners_inherit(s, reg);
+	if (rc == CALX_OK)
+		rc = calx__engine_acquire(eng, &s->conn, &s->err);
 	if (rc != CALX_OK) {
 		/* keep the reason where the caller can read it */
 		*calx__engine_err(eng) = s->err;
 		calx__uow_close(s);
+		calx__free(s->listeners.v);
 		calx__free(s);
 		return rc;
 	}
@@ -356,7 +359,7 @@ int calx_session_commit(calx_session *s)
 	/* another transaction may change the rows now: the next get or select of each reloads it */
 	if (!s->keep_on_commit)
 		calx__expire_all(s);
-	return CALX_OK;
+	return calx__fire(s, CALX_EVENT_AFTER_COMMIT, NULL);
 }
 
 int calx_session_rollback(calx_session *s)
@@ -410,5 +413,5 @@ int calx_session_rollback(calx_session *s)
 	s->deleted.n = 0;
 	if (rc == CALX_OK)
 		s->err.code = CALX_OK;
-	return rc;
+	return rc == CALX_OK ? calx__fire(s, CALX_EVENT_AFTER_ROLLBACK, NULL) : rc;
 }
