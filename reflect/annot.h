@@ -181,7 +181,7 @@ typedef enum calxr__inherit_kind {
 	CALXR__INHERIT_NONE = 0,
 	CALXR__INHERIT_SINGLE,    /* the parent's table, with the subclass's columns added (nullable) */
 	CALXR__INHERIT_JOINED,    /* a table of its own whose key refers to the parent's (inherit.c, joined.c) */
-	CALXR__INHERIT_CONCRETE   /* a complete table of its own: not supported yet */
+	CALXR__INHERIT_CONCRETE   /* a complete table of its own, every column of its ancestors in it (concrete.c) */
 } calxr__inherit_kind;
 
 typedef struct calxr__inherit_opts {

@@ -10,8 +10,8 @@
  * the subclass's own columns to the root's table, so they must be
  * nullable (rows of the other structs have no value for them) and may
  * not collide with another column of that table. Joined-table
- * inheritance gives the subclass a table of its own (joined.c); concrete
- * inheritance is refused at the struct for now.
+ * inheritance gives the subclass a table of its own (joined.c), concrete
+ * inheritance a complete table of its own (concrete.c).
  */
 #include "internal.h"
 
@@ -248,19 +248,14 @@ static void set_identity_default(calxr__ctx *cx, calxr__table *t)
 static void subclass(calxr__ctx *cx, calxr__table *t)
 {
 	calxr__table *p = &cx->tables[t->parent];
-	if (t->inherit == CALXR__INHERIT_CONCRETE) {
-		calxr__error(cx, &t->loc, "CALX_INHERIT(concrete, ...) on struct '%s': concrete-table inheritance is not supported yet; use CALX_INHERIT(single, ...) or CALX_INHERIT(joined, table(\"...\"), ...)",
-			    t->tag);
-		return;
-	}
 	if (t->inherit == CALXR__INHERIT_SINGLE && t->own_table_named) {
 		calxr__error(cx, &t->loc, "CALX_INHERIT(single, table(\"%s\"), ...) on struct '%s': a single-table subclass maps its root's table; table(...) is for CALX_INHERIT(joined, ...)",
 			    t->table, t->tag);
 		return;
 	}
 	if (t->inherit == CALXR__INHERIT_SINGLE && calxr__is_subclass(p) && p->inherit != CALXR__INHERIT_SINGLE) {
-		calxr__error(cx, &t->loc, "single-table subclass '%s' of joined-table subclass '%s': a hierarchy's subclasses are all single-table or all joined-table (mixing them is not supported yet)",
-			    t->tag, p->tag);
+		calxr__error(cx, &t->loc, "single-table subclass '%s' of %s-table subclass '%s': a hierarchy's subclasses are all of one kind (mixing them is not supported yet)",
+			    t->tag, calxr__inherit_word(p->inherit), p->tag);
 		return;
 	}
 	if (p->root < 0) {
@@ -270,6 +265,11 @@ static void subclass(calxr__ctx *cx, calxr__table *t)
 	}
 	t->root = p->root;
 	t->disc = p->disc;
+	if (t->inherit == CALXR__INHERIT_CONCRETE) {
+		/* a complete table of its own (table("...") or the struct's tag), concrete.c */
+		calxr__concrete_subclass(cx, t);
+		return;
+	}
 	if (t->inherit == CALXR__INHERIT_JOINED) {
 		/* a table of its own (table("...") or the struct's tag), its key the root's */
 		if (!t->identity)
@@ -279,9 +279,9 @@ static void subclass(calxr__ctx *cx, calxr__table *t)
 		return;
 	}
 	for (unsigned k = 0; k < cx->n_tables && &cx->tables[k] != t; k++)
-		if (cx->tables[k].root == t->root && cx->tables[k].inherit == CALXR__INHERIT_JOINED) {
-			calxr__error(cx, &t->loc, "single-table subclass '%s' beside joined-table subclass '%s': a hierarchy's subclasses are all single-table or all joined-table (mixing them is not supported yet)",
-				    t->tag, cx->tables[k].tag);
+		if (cx->tables[k].root == t->root && calxr__is_subclass(&cx->tables[k]) && cx->tables[k].inherit != CALXR__INHERIT_SINGLE) {
+			calxr__error(cx, &t->loc, "single-table subclass '%s' beside %s-table subclass '%s': a hierarchy's subclasses are all of one kind (mixing them is not supported yet)",
+				    t->tag, calxr__inherit_word(cx->tables[k].inherit), cx->tables[k].tag);
 			return;
 		}
 	cx->tables[t->root].has_subclasses = true;

@@ -307,11 +307,19 @@ static inline bool calxr__is_joined(const calxr__table *t)
 {
 	return t->inherit == CALXR__INHERIT_JOINED && t->root >= 0;
 }
-/* Does t's struct declare a table of its own (a plain table, a root, a joined subclass)? */
+/* Is t a concrete-table subclass (checked: its hierarchy's root known)? */
+static inline bool calxr__is_concrete(const calxr__table *t)
+{
+	return t->inherit == CALXR__INHERIT_CONCRETE && t->root >= 0;
+}
+/* Does t's struct declare a table of its own (a plain table, a root, a joined or concrete subclass)? */
 static inline bool calxr__has_own_table(const calxr__table *t)
 {
-	return !calxr__is_subclass(t) || t->inherit == CALXR__INHERIT_JOINED;
+	return !calxr__is_subclass(t) || t->inherit == CALXR__INHERIT_JOINED || t->inherit == CALXR__INHERIT_CONCRETE;
 }
+/* concrete.c: a concrete subclass's checks (inherit.c), its mapper's wide-row positions (emit_c.c). */
+void calxr__concrete_subclass(calxr__ctx *cx, calxr__table *t);
+void calxr__emit_concrete_maps(calxr__ctx *cx, calxr__buf *b, const calxr__table *t);
 /* joined.c: a joined subclass's checks (inherit.c), its table and part, its mapper's maps (emit_c.c). */
 void calxr__joined_subclass(calxr__ctx *cx, calxr__table *t);
 void calxr__emit_joined_part(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, const char *source);

@@ -119,6 +119,10 @@ static int plan_level(planner *p, const calx__mapper *m, int parent, unsigned de
 		/* a declared default does not go round a cycle; an option goes where it says */
 		if (on_path(p, depth, d) && !named(p, depth, d))
 			continue;
+		if (x->target->concrete)        /* its rows are in several tables: a union, not one join */
+			return calx__fail(p->s, CALX_EINVAL,
+			                  "select %s: relationship '%s' loading joined: its target %s is a struct of a concrete-table hierarchy, not supported yet; load it lazily or select-in",
+			                  j->m->desc->name, d->name, x->target->desc->name);
 		bool m2m = d->kind == CALX_REL_MANY_TO_MANY;
 		if (j->tables + 1 + m2m > CALX__JOINS_MAX)
 			return calx__fail(p->s, CALX_EINVAL,
