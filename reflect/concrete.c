@@ -42,15 +42,15 @@ static bool is_ancestor(const calxr__ctx *cx, const calxr__table *a, const calxr
 	return false;
 }
 
-/* A struct of t's hierarchy declared before t, not its ancestor, with an own column named `column`; or NULL. */
-static const calxr__table *union_clash(const calxr__ctx *cx, const calxr__table *t, const char *column)
+/* A struct of t's hierarchy declared before t, not its ancestor, with an own column named `column` (its index in *j); or NULL. */
+static const calxr__table *union_clash(const calxr__ctx *cx, const calxr__table *t, const char *column, unsigned *j)
 {
 	for (unsigned k = 0; k < cx->n_tables && &cx->tables[k] != t; k++) {
 		const calxr__table *o = &cx->tables[k];
 		if (o->root != t->root || o == &cx->tables[t->root] || is_ancestor(cx, o, t))
 			continue;
-		for (unsigned j = o->n_inherited; j < o->n_cols; j++)
-			if (column && o->cols[j].column && !strcasecmp(o->cols[j].column, column))
+		for (*j = o->n_inherited; *j < o->n_cols; (*j)++)
+			if (column && o->cols[*j].column && !strcasecmp(o->cols[*j].column, column))
 				return o;
 	}
 	return NULL;
@@ -89,43 +89,47 @@ void calxr__concrete_subclass(calxr__ctx *cx, calxr__table *t)
 		if (c->flags & CALX_FIELD_VERSION)
 			calxr__error(cx, &c->loc, "version field '%s' of concrete-table subclass '%s' is not supported yet",
 				    c->member, t->tag);
-		const calxr__table *o = union_clash(cx, t, c->column);
-		if (o)
-			calxr__error(cx, &c->loc, "column '%s' of struct '%s' is also a column of struct '%s': the polymorphic select of concrete hierarchy '%s' reads every table through one UNION ALL, one column per name; give one of them name(\"...\")",
+		/* siblings' columns of one name are one column of the union (SQLAlchemy's polymorphic_union): one C type */
+		unsigned j;
+		const calxr__table *o = union_clash(cx, t, c->column, &j);
+		if (o && (o->cols[j].ctype != c->ctype || o->cols[j].size != c->size ||
+			  (o->cols[j].flags & CALX_FIELD_OPTIONAL) != (c->flags & CALX_FIELD_OPTIONAL)))
+			calxr__error(cx, &c->loc, "column '%s' of struct '%s' is also a column of struct '%s' with another C type: the polymorphic select of concrete hierarchy '%s' reads both as one column of its UNION ALL; give them one type or give one of them name(\"...\")",
 				    c->column, t->tag, o->tag, root->tag);
 	}
 }
 
-/* The struct of t's hierarchy (t or an ancestor) that declares column f of t. */
-static const calxr__table *declaring(const calxr__ctx *cx, const calxr__table *t, unsigned f)
+/* The place of own column name `column` among the wide row's columns after the root's: a name's first subclass gives it. */
+static unsigned wide_place(const calxr__ctx *cx, const calxr__table *t, const char *column)
 {
-	const calxr__table *a = t;
-	while (a->parent >= 0 && f < a->n_inherited)
-		a = &cx->tables[a->parent];
-	return a;
+	unsigned n = 0;
+	for (unsigned i = 0; i < cx->n_tables; i++) {
+		const calxr__table *o = &cx->tables[i];
+		if (!calxr__is_concrete(o) || o->root != t->root)
+			continue;
+		for (unsigned j = o->n_inherited; j < o->n_cols; j++) {
+			if (column && o->cols[j].column && !strcasecmp(o->cols[j].column, column))
+				return n;
+			/* a name an earlier subclass took has its place already */
+			unsigned jj;
+			if (!union_clash(cx, o, o->cols[j].column, &jj))
+				n++;
+		}
+	}
+	return n;
 }
 
 /*
  * Each field's position in the hierarchy's wide row (the union's
  * columns): the root's columns, then each concrete subclass's own, in
- * declaration order.
+ * declaration order, a name taken once.
  */
 void calxr__emit_concrete_maps(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 {
 	const calxr__table *root = &cx->tables[t->root];
 	calxr__buf_printf(b, "static const unsigned %s__table_columns[] = { ", t->sym);
 	for (unsigned f = 0; f < t->n_cols; f++) {
-		const calxr__table *d = declaring(cx, t, f);
-		unsigned at = f;
-		if (d != root) {
-			at = root->n_cols;
-			for (unsigned i = 0; i < cx->n_tables && &cx->tables[i] != d; i++) {
-				const calxr__table *o = &cx->tables[i];
-				if (calxr__is_concrete(o) && o->root == t->root)
-					at += o->n_cols - o->n_inherited;
-			}
-			at += f - d->n_inherited;
-		}
+		unsigned at = f < root->n_cols ? f : root->n_cols + wide_place(cx, t, t->cols[f].column);
 		calxr__buf_printf(b, "%s%u", f ? ", " : "", at);
 	}
 	calxr__buf_put(b, " };\n");

@@ -54,9 +54,11 @@ static void add_one_of_each(fixture *fx, int64_t company)
 	struct cti_employee *e = cti_employee_new(s, .base.id = 2, .base.name = "Eve", .base.company_id = co,
 	                                          .salary = CALX_SOME(100));
 	struct cti_manager *m = cti_manager_new(s, .base.base.id = 3, .base.base.name = "Max", .base.base.company_id = co,
-	                                        .base.salary = CALX_SOME(300), .office = "B12", .reports = 4);
+	                                        .base.salary = CALX_SOME(300), .office = "B12", .reports = 4,
+	                                        .status = "busy");
 	struct cti_engineer *g = cti_engineer_new(s, .base.base.id = 4, .base.base.name = "Gia", .base.base.company_id = co,
-	                                          .base.salary = CALX_SOME(200), .primary_language = "C");
+	                                          .base.salary = CALX_SOME(200), .primary_language = "C",
+	                                          .status = "idle");
 	assert_non_null(p);
 	assert_non_null(e);
 	assert_non_null(m);
@@ -126,11 +128,13 @@ static void insert_writes_one_table_and_a_base_select_makes_each_struct(void **s
 	assert_string_equal(m->office, "B12");
 	assert_int_equal(m->reports, 4);
 	assert_int_equal(m->base.salary.value, 300);
+	assert_string_equal(m->status, "busy");
 	struct cti_engineer *g = cti_engineer_of(ps[3]);
 	assert_non_null(g);
 	assert_string_equal(g->primary_language, "C");
 	assert_string_equal(g->base.base.name, "Gia");
 	assert_int_equal(g->level.value, 1);
+	assert_string_equal(g->status, "idle");        /* the siblings' status: one column of the union */
 	calx_select_free(q);
 	calx_session_free(s);
 }
@@ -163,6 +167,10 @@ static void a_subclass_select_reads_its_table_and_its_subclasses(void **state)
 	assert_int_equal(count_of(s, &cti_engineer_mapper, calx_eq(CTI_ENGINEER_PRIMARY_LANGUAGE, "Go")), 0);
 	assert_int_equal(count_of(s, &cti_employee_mapper, calx_gt(CTI_EMPLOYEE_SALARY, 150)), 2);
 	assert_int_equal(count_of(s, &cti_person_mapper, calx_eq(CTI_PERSON_NAME, "Max")), 1);
+	/* a column two siblings share: each struct's select reads its own rows' */
+	assert_int_equal(count_of(s, &cti_manager_mapper, calx_eq(CTI_MANAGER_STATUS, "busy")), 1);
+	assert_int_equal(count_of(s, &cti_engineer_mapper, calx_eq(CTI_ENGINEER_STATUS, "busy")), 0);
+	assert_int_equal(count_of(s, &cti_engineer_mapper, calx_eq(CTI_ENGINEER_STATUS, "idle")), 1);
 	calx_session_free(s);
 }
 

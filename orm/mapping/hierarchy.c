@@ -132,7 +132,8 @@ static bool is_concrete(const calx_mapper_desc *d)
 
 /*
  * The wide row of a concrete hierarchy rooted at root: the root's fields,
- * then each subclass's own, in the chain's (schema) order; each
+ * then each subclass's own, in the chain's (schema) order, a column name
+ * taken once (siblings' columns of one name share a place); each
  * subclass's table_columns must say so.
  */
 static int wide_row(calx_registry *reg, calx__mapper *root)
@@ -142,10 +143,12 @@ static int wide_row(calx_registry *reg, calx__mapper *root)
 		const calx_mapper_desc *d = x->desc;
 		if (!is_concrete(d))
 			return bad(reg, d, "a concrete-table hierarchy's subclasses are all concrete");
-		for (unsigned f = d->parent->n_fields; f < d->n_fields; f++)
-			if (d->table_columns[f] != n + (f - d->parent->n_fields))
+		for (unsigned f = d->parent->n_fields; f < d->n_fields; f++) {
+			unsigned at = d->table_columns[f];
+			if (at < root->desc->n_fields || at > n)
 				return bad(reg, d, "table_columns does not place its own fields after the hierarchy's earlier ones");
-		n += d->n_fields - d->parent->n_fields;
+			n += at == n;
+		}
 	}
 	for (const calx__mapper *x = root; x; x = x->next_poly) {
 		calx__mapper *w = &reg->mappers[x->desc->index];   /* the chain is read-only; the registry's mappers are not */

@@ -38,12 +38,14 @@ struct CALX_INHERIT(concrete, table("cti_manager"), polymorphic_identity("manage
 	struct cti_employee base;
 	char *office;
 	int32_t reports;
+	char *status;           /* the engineer's too: one column of the union */
 };
 
 struct CALX_INHERIT(concrete, table("cti_engineer"), polymorphic_identity("engineer")) cti_engineer {
 	struct cti_employee base;
 	char primary_language[24];
 	calx_opt_int32 level CALX(server_default("1"));
+	char *status;
 };
 
 #endif

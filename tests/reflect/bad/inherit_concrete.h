@@ -1,7 +1,7 @@
 /*
  * Concrete-table inheritance: what its polymorphic UNION ALL cannot do.
  * Two structs of the hierarchy, neither an ancestor of the other, with an
- * own column of one name; a key of a subclass's own; version() in the
+ * own column of one name but two C types (one column of the union); a key of a subclass's own; version() in the
  * hierarchy; a concrete subclass beside a joined one.
  */
 #include <stdint.h>
@@ -23,7 +23,7 @@ struct CALX_INHERIT(concrete, table("managers"), polymorphic_identity("manager")
 
 struct CALX_INHERIT(concrete, table("engineers"), polymorphic_identity("engineer")) engineer {
 	struct person base;
-	char *office;
+	int32_t office;
 };
 
 struct CALX_INHERIT(joined, table("interns"), polymorphic_identity("intern")) intern {
