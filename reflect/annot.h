@@ -155,9 +155,15 @@ typedef struct calxr__table_opts {
 	char *polymorphic_on;     /* polymorphic_on("kind"): the hierarchy's discriminator column, or NULL */
 	char *polymorphic_identity; /* polymorphic_identity("person"): this struct's discriminator value, or NULL */
 	char *polymorphic_load;   /* polymorphic_load("selectin" | "joined"): how a joined hierarchy's subclass columns load, or NULL */
+	/*
+	 * abstract, a bare word on a concrete hierarchy's root: its struct has
+	 * no table and no rows of its own (SQLAlchemy's AbstractConcreteBase);
+	 * its subclasses' tables are the hierarchy's.
+	 */
+	bool abstract;
 } calxr__table_opts;
 
-#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false, NULL, NULL, NULL }
+#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false, NULL, NULL, NULL, false }
 
 /*
  * "calx:table()", "calx:table(\"users\")", "calx:table(\"users\", unique(...), ...)"

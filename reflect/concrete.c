@@ -99,6 +99,38 @@ void calxr__concrete_subclass(calxr__ctx *cx, calxr__table *t)
 	}
 }
 
+void calxr__concrete_abstract_check(calxr__ctx *cx)
+{
+	for (unsigned i = 0; i < cx->n_tables; i++) {
+		const calxr__table *t = &cx->tables[i];
+		if (!t->abstract)
+			continue;
+		if (calxr__is_subclass(t) || !t->polymorphic_on || t->table_only) {
+			calxr__error(cx, &t->loc, "abstract on struct '%s': it applies to the root of a concrete-table hierarchy (CALX_TABLE(\"...\", polymorphic_on(\"column\"), abstract)), whose subclasses have the tables",
+				    t->tag);
+			continue;
+		}
+		if (t->identity)
+			calxr__error(cx, &t->loc, "abstract struct '%s' has no rows of its own: remove polymorphic_identity(\"%s\")",
+				    t->tag, t->identity);
+		unsigned n = 0;
+		for (unsigned k = 0; k < cx->n_tables; k++) {
+			const calxr__table *o = &cx->tables[k];
+			if (o->root != (int)i || o == t)
+				continue;
+			n++;
+			if (o->inherit != CALXR__INHERIT_CONCRETE) {
+				calxr__error(cx, &o->loc, "struct '%s' inherits from abstract struct '%s', which has no table: its subclasses are CALX_INHERIT(concrete, ...)",
+					    o->tag, t->tag);
+				break;
+			}
+		}
+		if (!n)
+			calxr__error(cx, &t->loc, "abstract struct '%s' has no concrete subclass: nothing would hold its rows",
+				    t->tag);
+	}
+}
+
 /* The place of own column name `column` among the wide row's columns after the root's: a name's first subclass gives it. */
 static unsigned wide_place(const calxr__ctx *cx, const calxr__table *t, const char *column)
 {

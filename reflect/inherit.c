@@ -314,7 +314,7 @@ void calxr__inherit_check(calxr__ctx *cx)
 			if (t->polymorphic_load && strcmp(t->polymorphic_load, "selectin") && strcmp(t->polymorphic_load, "joined"))
 				calxr__error(cx, &t->loc, "polymorphic_load(\"%s\") on struct '%s': expected \"joined\" (the subclasses' tables joined into a select of the hierarchy) or \"selectin\" (a statement per subclass, by key)",
 					    t->polymorphic_load, t->tag);
-			if (!t->identity)
+			if (!t->identity && !t->abstract)
 				calxr__error(cx, &t->loc, "polymorphic_on on struct '%s' needs polymorphic_identity(\"...\") too: the value of column '%s' for its own rows",
 					    t->tag, t->polymorphic_on);
 		} else if (t->identity) {
@@ -337,6 +337,7 @@ void calxr__inherit_check(calxr__ctx *cx)
 		}
 		set_identity_default(cx, t);
 	}
+	calxr__concrete_abstract_check(cx);
 	/* relationships of the hierarchy's own structs: not supported yet */
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		calxr__table *t = &cx->tables[i];

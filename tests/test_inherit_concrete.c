@@ -342,6 +342,47 @@ static void a_relationship_to_the_base_loads_mixed_structs(void **state)
 	calx_session_free(r);
 }
 
+/* AbstractConcreteBase: no table for the root, its selects and gets read its subclasses' tables. */
+static void an_abstract_root_has_no_table(void **state)
+{
+	fixture *fx = *state;
+	/* create_all made the subclasses' tables, not the root's */
+	assert_int_not_equal(calx_engine_exec(fx->eng, "INSERT INTO cti_staff (id, kind, name) VALUES (1, 'x', 'y')"),
+	                     CALX_OK);
+	calx_session *s = fx->s;
+	struct cti_clerk *c = cti_clerk_new(s, .base.id = 1, .base.name = "Cleo", .desk = "D4");
+	struct cti_driver *d = cti_driver_new(s, .base.id = 2, .base.name = "Dan", .trips = 12);
+	assert_ok(s, calx_session_add(s, c));
+	assert_ok(s, calx_session_add(s, d));
+	assert_ok(s, calx_session_commit(s));
+	assert_string_equal(c->base.kind, "clerk");
+	assert_int_equal(rows_of(fx, "cti_clerk WHERE kind = 'clerk' AND desk = 'D4'"), 1);
+	assert_int_equal(rows_of(fx, "cti_driver WHERE trips = 12"), 1);
+	calx_session *r = fixture_session(fx);
+	calx_select *q = calx_select_new(r, &cti_staff_mapper);
+	calx_order_by(q, CTI_STAFF_ID, CALX_ASC);
+	void **items;
+	size_t n;
+	assert_ok(r, calx_select_all(q, &items, &n));
+	assert_int_equal(n, 2);
+	assert_non_null(cti_clerk_of(items[0]));
+	assert_string_equal(cti_clerk_of(items[0])->desk, "D4");
+	assert_non_null(cti_driver_of(items[1]));
+	assert_int_equal(cti_driver_of(items[1])->trips, 12);
+	void *driver = items[1];
+	calx_select_free(q);
+	struct cti_staff *st;
+	assert_ok(r, cti_staff_get(r, 2, &st));
+	assert_ptr_equal((void *)st, driver);
+	assert_calx(r, cti_staff_get(r, 3, &st), CALX_ENOTFOUND);
+	/* the root's own objects have nowhere to go */
+	struct cti_staff *x = cti_staff_new(r, .id = 5, .name = "Nobody");
+	assert_ok(r, calx_session_add(r, x));
+	assert_calx(r, calx_session_flush(r), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(r), "abstract"));
+	calx_session_free(r);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, cti_setup, fixture_teardown)
@@ -354,6 +395,7 @@ int main(void)
 		T(a_change_of_class_is_refused),
 		T(a_key_in_two_tables_is_an_error),
 		T(a_relationship_to_the_base_loads_mixed_structs),
+		T(an_abstract_root_has_no_table),
 	};
 	return RUN_ON_ALL_DIALECTS("inherit_concrete", tests);
 }

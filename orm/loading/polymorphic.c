@@ -18,6 +18,8 @@
 
 static bool same(const calx_value *identity, const calx_value *v)
 {
+	if (identity->kind == CALX_VALUE_NULL)
+		return false;   /* an abstract root: no row is one */
 	if (identity->kind == CALX_VALUE_INT)
 		return v->kind == CALX_VALUE_INT && v->u.i == identity->u.i;
 	return v->kind == CALX_VALUE_TEXT && v->u.s.n == identity->u.s.n &&
@@ -41,6 +43,8 @@ static int unknown(calx_session *s, const calx__mapper *m, const calx_value *v)
 	char known[256] = "";
 	size_t n = 0;
 	for (const calx__mapper *x = m->root; x && n < sizeof known; x = x->next_poly) {
+		if (!x->desc->polymorphic_identity)
+			continue;       /* an abstract root */
 		int k = snprintf(known + n, sizeof known - n, "%s%s", n ? ", " : "", x->desc->polymorphic_identity);
 		n += k > 0 ? (size_t)k : 0;
 	}

@@ -164,6 +164,12 @@ static int parse_identity(calx_registry *reg, calx__mapper *rm)
 {
 	const calx_mapper_desc *d = rm->desc;
 	const calx_field_desc *fd = &d->fields[d->discriminator];
+	if (!d->polymorphic_identity && !d->parent) {
+		/* an abstract root (AbstractConcreteBase): wide_row checks that its subclasses are concrete */
+		rm->abstract = true;
+		rm->identity = calx_value_null();
+		return CALX_OK;
+	}
 	if (!d->polymorphic_identity)
 		return bad(reg, d, "no polymorphic_identity");
 	if (text_ctype(fd->ctype)) {
@@ -181,7 +187,7 @@ static int parse_identity(calx_registry *reg, calx__mapper *rm)
 
 static bool same_identity(const calx_value *a, const calx_value *b)
 {
-	if (a->kind != b->kind)
+	if (a->kind != b->kind || a->kind == CALX_VALUE_NULL)
 		return false;
 	if (a->kind == CALX_VALUE_INT)
 		return a->u.i == b->u.i;
@@ -273,7 +279,11 @@ int calx__hierarchy_derive(calx_registry *reg)
 			int rc = wide_row(reg, rm);
 			if (rc != CALX_OK)
 				return rc;
+		} else if (rm->abstract) {
+			return bad(reg, rm->desc, "a root without polymorphic_identity is an abstract concrete-table root, which needs concrete subclasses");
 		}
+		if (rm->abstract)
+			reg->tables[rm->desc->tables[0]->index].abstract = true;  /* described for its fields, never created */
 	}
 	return CALX_OK;
 }

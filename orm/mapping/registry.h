@@ -24,6 +24,7 @@ typedef struct calx__table {
 	char **uq_names;                /* per unique constraint */
 	char **ix_names;                /* per index */
 	char **ck_names;                /* per check */
+	bool abstract;                  /* an abstract concrete root's (hierarchy.c): described, never created */
 } calx__table;
 
 /* A run of bytes of a struct covered by mapped fields. */
@@ -115,6 +116,7 @@ typedef struct calx__mapper {
 	 */
 	bool concrete;
 	unsigned wide_n;
+	bool abstract;                  /* a concrete hierarchy's root with no identity: no rows, no table (AbstractConcreteBase) */
 } calx__mapper;
 
 /* Most levels of a joined-table hierarchy (the root's included). */

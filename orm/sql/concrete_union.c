@@ -120,8 +120,8 @@ calx__node *calx__concrete_from(calx__ast *a, const calx__mapper *m, const char 
 {
 	calx__node *u = NULL;
 	for (const calx__mapper *x = m->root; x; x = x->next_poly) {
-		if (!calx__mapper_is_a(x, m))
-			continue;
+		if (!calx__mapper_is_a(x, m) || x->abstract)
+			continue;       /* not m's, or an abstract root's table, which is never created */
 		calx__node *b = branch(a, x);
 		if (!b)
 			return NULL;

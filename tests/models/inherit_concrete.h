@@ -5,7 +5,8 @@
  * every column of its ancestors in it, no foreign key between them;
  * `kind` says which struct a row is, stored in every table. Companies
  * whose staff (CALX_LIST of the root) hold a mix of them: each table has
- * company_id, a foreign key to cti_company. Table names start with cti_:
+ * company_id, a foreign key to cti_company. Then an abstract root
+ * (cti_staff: no table) over two concrete tables. Table names start with cti_:
  * every PostgreSQL test of a run shares one database.
  */
 #ifndef CALX_TEST_INHERIT_CONCRETE_H
@@ -46,6 +47,26 @@ struct CALX_INHERIT(concrete, table("cti_engineer"), polymorphic_identity("engin
 	char primary_language[24];
 	calx_opt_int32 level CALX(server_default("1"));
 	char *status;
+};
+
+/*
+ * SQLAlchemy's AbstractConcreteBase: the root has no table (abstract) and
+ * no identity; a clerk's and a driver's tables are the hierarchy's.
+ */
+struct CALX_TABLE("cti_staff", polymorphic_on("kind"), abstract) cti_staff {
+	int64_t id CALX(primary_key);
+	char kind[16];
+	char name[32];
+};
+
+struct CALX_INHERIT(concrete, table("cti_clerk"), polymorphic_identity("clerk")) cti_clerk {
+	struct cti_staff base;
+	char *desk;
+};
+
+struct CALX_INHERIT(concrete, table("cti_driver"), polymorphic_identity("driver")) cti_driver {
+	struct cti_staff base;
+	int32_t trips;
 };
 
 #endif
