@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "helpers.h"
+#include <calx/bulk.h>
 #include "inherit_concrete.calx.h"
 
 static int cti_setup(void **state)
@@ -342,6 +343,30 @@ static void a_relationship_to_the_base_loads_mixed_structs(void **state)
 	calx_session_free(r);
 }
 
+/* A bulk update or delete of a struct writes its own table (SQLAlchemy's query(...).update() does the same). */
+static void bulk_statements_write_the_structs_own_table(void **state)
+{
+	fixture *fx = *state;
+	add_one_of_each(fx, 0);
+	calx_session *s = fixture_session(fx);
+	calx_update *u = calx_update_new(s, &cti_employee_mapper);
+	calx_update_set(u, CTI_EMPLOYEE_SALARY, calx_lit(999));
+	uint64_t rows = 0;
+	assert_ok(s, calx_update_run(u, CALX_SYNC_NONE, &rows));
+	calx_update_free(u);
+	assert_int_equal(rows, 1);      /* cti_employee's one row; the manager's and engineer's tables are theirs */
+	calx_delete *d = calx_delete_new(s, &cti_person_mapper);
+	assert_ok(s, calx_delete_run(d, CALX_SYNC_NONE, &rows));
+	calx_delete_free(d);
+	assert_int_equal(rows, 1);
+	assert_ok(s, calx_session_commit(s));
+	calx_session_free(s);
+	assert_int_equal(rows_of(fx, "cti_employee WHERE salary = 999"), 1);
+	assert_int_equal(rows_of(fx, "cti_manager WHERE salary = 300"), 1);
+	assert_int_equal(rows_of(fx, "cti_person"), 0);
+	assert_int_equal(rows_of(fx, "cti_engineer"), 1);
+}
+
 /* AbstractConcreteBase: no table for the root, its selects and gets read its subclasses' tables. */
 static void an_abstract_root_has_no_table(void **state)
 {
@@ -395,6 +420,7 @@ int main(void)
 		T(a_change_of_class_is_refused),
 		T(a_key_in_two_tables_is_an_error),
 		T(a_relationship_to_the_base_loads_mixed_structs),
+		T(bulk_statements_write_the_structs_own_table),
 		T(an_abstract_root_has_no_table),
 	};
 	return RUN_ON_ALL_DIALECTS("inherit_concrete", tests);
