@@ -160,9 +160,15 @@ typedef struct calxr__table_opts {
 	char *polymorphic_on;     /* polymorphic_on("kind"): the hierarchy's discriminator column, or NULL */
 	char *polymorphic_identity; /* polymorphic_identity("person"): this struct's discriminator value, or NULL */
 	char *polymorphic_load;   /* polymorphic_load("selectin" | "joined"): how a joined hierarchy's subclass columns load, or NULL */
+	/*
+	 * abstract, a bare word on a concrete hierarchy's root: its struct has
+	 * no table and no rows of its own (SQLAlchemy's AbstractConcreteBase);
+	 * its subclasses' tables are the hierarchy's.
+	 */
+	bool abstract;
 } calxr__table_opts;
 
-#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false, NULL, NULL, NULL }
+#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false, NULL, NULL, NULL, false }
 
 /*
  * "calx:table()", "calx:table(\"users\")", "calx:table(\"users\", unique(...), ...)"
@@ -186,7 +192,7 @@ typedef enum calxr__inherit_kind {
 	CALXR__INHERIT_NONE = 0,
 	CALXR__INHERIT_SINGLE,    /* the parent's table, with the subclass's columns added (nullable) */
 	CALXR__INHERIT_JOINED,    /* a table of its own whose key refers to the parent's (inherit.c, joined.c) */
-	CALXR__INHERIT_CONCRETE   /* a complete table of its own: not supported yet */
+	CALXR__INHERIT_CONCRETE   /* a complete table of its own, every column of its ancestors in it (concrete.c) */
 } calxr__inherit_kind;
 
 typedef struct calxr__inherit_opts {

@@ -253,6 +253,17 @@ static bool table_only_word(parser *p, calxr__table_opts *o, calxr__span name)
 	return true;
 }
 
+/* abstract, a bare word: a concrete hierarchy's root with no table of its own (annot.h). */
+static bool abstract_word(parser *p, calxr__table_opts *o, calxr__span name)
+{
+	if (name.n != 8 || memcmp(name.p, "abstract", 8))
+		return false;
+	if (o->abstract)
+		calxr__ap_fail(p, "duplicate table option 'abstract'");
+	o->abstract = true;
+	return true;
+}
+
 /* One "word(args)" item after the table name. */
 static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool first)
 {
@@ -284,7 +295,7 @@ static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool f
 	for (kind = 0; nl && kind <= CALXR__TCONS_FOREIGN_KEY; kind++)
 		if (strlen(words[kind]) == nl && !memcmp(words[kind], name.p, nl))
 			break;
-	if (nl && !parens && !rest.n && table_only_word(p, o, name))
+	if (nl && !parens && !rest.n && (table_only_word(p, o, name) || abstract_word(p, o, name)))
 		return;
 	if (nl && parens && !rest.n && calxr__ap_inherit_table_option(p, o, name, inner))
 		return;
@@ -305,7 +316,7 @@ static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool f
 	}
 	if (kind > CALXR__TCONS_FOREIGN_KEY) {
 		static const char *const known[] = { "unique", "index", "check", "foreign_key", "table_only",
-		                                     "polymorphic_on", "polymorphic_identity", "polymorphic_load" };
+		                                     "polymorphic_on", "polymorphic_identity", "polymorphic_load", "abstract" };
 		const char *near = calxr__suggest(name.p, nl, known, sizeof known / sizeof known[0]);
 		calxr__ap_fail(p, "unknown table option '%s'%s%s%s", calxr__ap_show(name, shown),
 			      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");

@@ -373,8 +373,8 @@ static void duplicates(calxr__ctx *cx, unsigned ti, calxr__constraint *c, const 
 void calxr__constraints(calxr__ctx *cx)
 {
 	for (unsigned i = 0; i < cx->n_tables; i++)
-		if (!calxr__is_subclass(&cx->tables[i]))        /* its table is its root's; its own columns take none yet (inherit.c) */
-			gather(cx, &cx->tables[i]);
+		if (!calxr__is_subclass(&cx->tables[i]) || cx->tables[i].inherit == CALXR__INHERIT_CONCRETE)
+			gather(cx, &cx->tables[i]);     /* a subclass's table is its root's, or has its own columns only (none yet: inherit.c); a concrete one is complete */
 	/* Local columns everywhere first: a foreign key looks at its target's unique constraints. */
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		calxr__table *t = &cx->tables[i];

@@ -262,7 +262,7 @@ static void field(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned
 	const calxr__table *tab = t;
 	if (calxr__is_joined(t))
 		tab = calxr__joined_field_table(cx, t, i);
-	else if (calxr__is_subclass(t) && t->root >= 0)
+	else if (calxr__is_subclass(t) && t->root >= 0 && !calxr__is_concrete(t))
 		tab = &cx->tables[t->root];
 	calxr__emit_field(b, t, &t->cols[i], i, NULL, tab);
 }
@@ -315,7 +315,7 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 {
 	char *source = calxr__printf(cx, "%s:%u", t->loc.file, t->loc.line);
 
-	bool sub = calxr__is_subclass(t) && t->root >= 0, joined = calxr__is_joined(t);
+	bool sub = calxr__is_subclass(t) && t->root >= 0, joined = calxr__is_joined(t), concrete = calxr__is_concrete(t);
 	const calxr__table *root = sub ? &cx->tables[t->root] : t;
 
 	calxr__buf_printf(b, "static const calx_field_desc %s__fields[] = {\n", t->sym);
@@ -325,6 +325,10 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 	if (joined) {
 		calxr__emit_joined_part(cx, b, t, source ? source : "");
 		calxr__emit_joined_maps(cx, b, t);
+	} else if (concrete) {
+		/* a complete table of its own, and its fields' places in the hierarchy's UNION ALL */
+		table(cx, b, t, (unsigned)calxr__table_index(cx, t), source ? source : "");
+		calxr__emit_concrete_maps(cx, b, t);
 	} else if (sub)
 		table_columns(cx, b, t);        /* no table of its own: its root's holds its columns */
 	else
@@ -345,7 +349,7 @@ static void mapper(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 		calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = sizeof %s__mapper_tables / sizeof %s__mapper_tables[0], .parts = %s__parts, ",
 				 t->sym, t->sym, t->sym, t->sym);
 	else
-		calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = 1, ", root->sym);
+		calxr__buf_printf(b, ".tables = %s__mapper_tables, .n_tables = 1, ", concrete ? t->sym : root->sym);
 	calxr__buf_printf(b, ".defaults = &%s__defaults, .index = %d, .schema = &%s_schema, ", t->sym,
 			 calxr__mapper_index(cx, t), cx->schema);
 	if (sub)

@@ -10,8 +10,8 @@
  * the subclass's own columns to the root's table, so they must be
  * nullable (rows of the other structs have no value for them) and may
  * not collide with another column of that table. Joined-table
- * inheritance gives the subclass a table of its own (joined.c); concrete
- * inheritance is refused at the struct for now.
+ * inheritance gives the subclass a table of its own (joined.c), concrete
+ * inheritance a complete table of its own (concrete.c).
  */
 #include "internal.h"
 
@@ -49,6 +49,7 @@ static void copy_column(calxr__ctx *cx, calxr__column *d, const calxr__column *c
 	strlist_copy(cx, &d->types, &c->types);
 	d->server_default = calxr__strdup(cx, c->server_default);
 	d->default_text = calxr__strdup(cx, c->default_text);
+	d->default_factory = calxr__strdup(cx, c->default_factory);
 	d->check = calxr__strdup(cx, c->check);
 	d->fk_table = calxr__strdup(cx, c->fk_table);
 	d->fk_column = calxr__strdup(cx, c->fk_column);
@@ -248,19 +249,14 @@ static void set_identity_default(calxr__ctx *cx, calxr__table *t)
 static void subclass(calxr__ctx *cx, calxr__table *t)
 {
 	calxr__table *p = &cx->tables[t->parent];
-	if (t->inherit == CALXR__INHERIT_CONCRETE) {
-		calxr__error(cx, &t->loc, "CALX_INHERIT(concrete, ...) on struct '%s': concrete-table inheritance is not supported yet; use CALX_INHERIT(single, ...) or CALX_INHERIT(joined, table(\"...\"), ...)",
-			    t->tag);
-		return;
-	}
 	if (t->inherit == CALXR__INHERIT_SINGLE && t->own_table_named) {
 		calxr__error(cx, &t->loc, "CALX_INHERIT(single, table(\"%s\"), ...) on struct '%s': a single-table subclass maps its root's table; table(...) is for CALX_INHERIT(joined, ...)",
 			    t->table, t->tag);
 		return;
 	}
 	if (t->inherit == CALXR__INHERIT_SINGLE && calxr__is_subclass(p) && p->inherit != CALXR__INHERIT_SINGLE) {
-		calxr__error(cx, &t->loc, "single-table subclass '%s' of joined-table subclass '%s': a hierarchy's subclasses are all single-table or all joined-table (mixing them is not supported yet)",
-			    t->tag, p->tag);
+		calxr__error(cx, &t->loc, "single-table subclass '%s' of %s-table subclass '%s': a hierarchy's subclasses are all of one kind (mixing them is not supported yet)",
+			    t->tag, calxr__inherit_word(p->inherit), p->tag);
 		return;
 	}
 	if (p->root < 0) {
@@ -270,6 +266,11 @@ static void subclass(calxr__ctx *cx, calxr__table *t)
 	}
 	t->root = p->root;
 	t->disc = p->disc;
+	if (t->inherit == CALXR__INHERIT_CONCRETE) {
+		/* a complete table of its own (table("...") or the struct's tag), concrete.c */
+		calxr__concrete_subclass(cx, t);
+		return;
+	}
 	if (t->inherit == CALXR__INHERIT_JOINED) {
 		/* a table of its own (table("...") or the struct's tag), its key the root's */
 		if (!t->identity)
@@ -279,9 +280,9 @@ static void subclass(calxr__ctx *cx, calxr__table *t)
 		return;
 	}
 	for (unsigned k = 0; k < cx->n_tables && &cx->tables[k] != t; k++)
-		if (cx->tables[k].root == t->root && cx->tables[k].inherit == CALXR__INHERIT_JOINED) {
-			calxr__error(cx, &t->loc, "single-table subclass '%s' beside joined-table subclass '%s': a hierarchy's subclasses are all single-table or all joined-table (mixing them is not supported yet)",
-				    t->tag, cx->tables[k].tag);
+		if (cx->tables[k].root == t->root && calxr__is_subclass(&cx->tables[k]) && cx->tables[k].inherit != CALXR__INHERIT_SINGLE) {
+			calxr__error(cx, &t->loc, "single-table subclass '%s' beside %s-table subclass '%s': a hierarchy's subclasses are all of one kind (mixing them is not supported yet)",
+				    t->tag, calxr__inherit_word(cx->tables[k].inherit), cx->tables[k].tag);
 			return;
 		}
 	cx->tables[t->root].has_subclasses = true;
@@ -314,7 +315,7 @@ void calxr__inherit_check(calxr__ctx *cx)
 			if (t->polymorphic_load && strcmp(t->polymorphic_load, "selectin") && strcmp(t->polymorphic_load, "joined"))
 				calxr__error(cx, &t->loc, "polymorphic_load(\"%s\") on struct '%s': expected \"joined\" (the subclasses' tables joined into a select of the hierarchy) or \"selectin\" (a statement per subclass, by key)",
 					    t->polymorphic_load, t->tag);
-			if (!t->identity)
+			if (!t->identity && !t->abstract)
 				calxr__error(cx, &t->loc, "polymorphic_on on struct '%s' needs polymorphic_identity(\"...\") too: the value of column '%s' for its own rows",
 					    t->tag, t->polymorphic_on);
 		} else if (t->identity) {
@@ -337,6 +338,7 @@ void calxr__inherit_check(calxr__ctx *cx)
 		}
 		set_identity_default(cx, t);
 	}
+	calxr__concrete_abstract_check(cx);
 	/* relationships of the hierarchy's own structs: not supported yet */
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		calxr__table *t = &cx->tables[i];

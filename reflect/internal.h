@@ -140,6 +140,7 @@ typedef struct calxr__table {
 	unsigned n_inherited; /* leading columns copied from the parent */
 	bool has_subclasses;  /* a root whose table carries columns of subclasses */
 	bool own_table_named; /* CALX_INHERIT(..., table("...")) */
+	bool abstract;        /* CALX_TABLE(..., abstract): a concrete hierarchy's root without a table (concrete.c) */
 	char *polymorphic_load; /* a root's polymorphic_load("selectin" | "joined"), or NULL */
 } calxr__table;
 
@@ -308,11 +309,21 @@ static inline bool calxr__is_joined(const calxr__table *t)
 {
 	return t->inherit == CALXR__INHERIT_JOINED && t->root >= 0;
 }
-/* Does t's struct declare a table of its own (a plain table, a root, a joined subclass)? */
+/* Is t a concrete-table subclass (checked: its hierarchy's root known)? */
+static inline bool calxr__is_concrete(const calxr__table *t)
+{
+	return t->inherit == CALXR__INHERIT_CONCRETE && t->root >= 0;
+}
+/* Does t's struct declare a table of its own (a plain table, a root, a joined or concrete subclass)? */
 static inline bool calxr__has_own_table(const calxr__table *t)
 {
-	return !calxr__is_subclass(t) || t->inherit == CALXR__INHERIT_JOINED;
+	return !calxr__is_subclass(t) || t->inherit == CALXR__INHERIT_JOINED || t->inherit == CALXR__INHERIT_CONCRETE;
 }
+/* concrete.c: a concrete subclass's checks (inherit.c), its mapper's wide-row positions (emit_c.c). */
+void calxr__concrete_subclass(calxr__ctx *cx, calxr__table *t);
+/* concrete.c: every abstract root checked: a concrete hierarchy's, with no identity (inherit.c, after the subclasses). */
+void calxr__concrete_abstract_check(calxr__ctx *cx);
+void calxr__emit_concrete_maps(calxr__ctx *cx, calxr__buf *b, const calxr__table *t);
 /* joined.c: a joined subclass's checks (inherit.c), its table and part, its mapper's maps (emit_c.c). */
 void calxr__joined_subclass(calxr__ctx *cx, calxr__table *t);
 void calxr__emit_joined_part(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, const char *source);

@@ -39,15 +39,15 @@ void calxr__joined_subclass(calxr__ctx *cx, calxr__table *t)
 {
 	const calxr__table *p = &cx->tables[t->parent], *root = &cx->tables[t->root];
 	if (calxr__is_subclass(p) && p->inherit != CALXR__INHERIT_JOINED) {
-		calxr__error(cx, &t->loc, "joined-table subclass '%s' of single-table subclass '%s': a hierarchy's subclasses are all single-table or all joined-table (mixing them is not supported yet)",
-			    t->tag, p->tag);
+		calxr__error(cx, &t->loc, "joined-table subclass '%s' of %s-table subclass '%s': a hierarchy's subclasses are all of one kind (mixing them is not supported yet)",
+			    t->tag, calxr__inherit_word(p->inherit), p->tag);
 		return;
 	}
 	for (unsigned k = 0; k < cx->n_tables && &cx->tables[k] != t; k++) {
 		const calxr__table *o = &cx->tables[k];
 		if (o->root == t->root && calxr__is_subclass(o) && o->inherit != CALXR__INHERIT_JOINED) {
-			calxr__error(cx, &t->loc, "joined-table subclass '%s' beside single-table subclass '%s' of struct '%s': a hierarchy's subclasses are all single-table or all joined-table (mixing them is not supported yet)",
-				    t->tag, o->tag, root->tag);
+			calxr__error(cx, &t->loc, "joined-table subclass '%s' beside %s-table subclass '%s' of struct '%s': a hierarchy's subclasses are all of one kind (mixing them is not supported yet)",
+				    t->tag, calxr__inherit_word(o->inherit), o->tag, root->tag);
 			return;
 		}
 	}

@@ -17,12 +17,20 @@
  * subclass, by key); gets by the base and by a subclass the row is not;
  * the company's staff loaded lazily in a new session; the engineer
  * changed in two of its tables, the manager deleted from three.
+ *
+ * The same for concrete-table inheritance (tests/models/inherit_concrete.h):
+ * a company with an engineer, a manager and a person (keys given), each
+ * row in its struct's own table; a select of every person (the UNION ALL
+ * of the tables); gets by the base and by a subclass the row is not; the
+ * company's staff loaded select-in and lazily; the engineer changed, the
+ * manager deleted.
  */
 #include <stdio.h>
 #include <string.h>
 #include "test_alloc_fail.h"
 #include "inherit_single.calx.h"
 #include "inherit_joined.calx.h"
+#include "inherit_concrete.calx.h"
 
 static int add_company(calx_session *s)
 {
@@ -309,11 +317,155 @@ static void joined_survives_every_allocation_failure(void **state)
 	fail_each_allocation(&sc);
 }
 
+static int cti_add_company(calx_session *s)
+{
+	struct cti_company *c = cti_company_new(s, .id = 1, .name = "Acme");
+	struct cti_engineer *g = cti_engineer_new(s, .base.base.id = 1, .base.base.name = "Gia",
+	                                          .base.salary = CALX_SOME(5), .primary_language = "C");
+	struct cti_manager *m = cti_manager_new(s, .base.base.id = 2, .base.base.name = "Max", .reports = 3);
+	struct cti_person *p = cti_person_new(s, .id = 3, .name = "Pat");
+	if (!c || !g || !m || !p)
+		return calx_session_errcode(s);
+	int rc = (m->office = calx_strdup(s, "B1")) == NULL ? calx_session_errcode(s) : CALX_OK;
+	if (rc == CALX_OK)
+		rc = cti_company_staff_append(s, c, &g->base.base);
+	if (rc == CALX_OK)
+		rc = cti_company_staff_append(s, c, &m->base.base);
+	if (rc == CALX_OK)
+		rc = cti_company_staff_append(s, c, p);
+	if (rc == CALX_OK)
+		rc = calx_session_add(s, c);
+	return rc == CALX_OK ? calx_session_commit(s) : rc;
+}
+
+/* Every person through the union, each its own struct. */
+static int cti_select_people(calx_session *s)
+{
+	void **items;
+	size_t n = 0;
+	int found = 0;
+	calx_select *q = calx_select_new(s, &cti_person_mapper);
+	int rc = q ? calx_select_all(q, &items, &n) : calx_session_errcode(s);
+	for (size_t i = 0; rc == CALX_OK && i < n; i++) {
+		struct cti_person *p = items[i];
+		if (cti_engineer_of(p) && strcmp(cti_engineer_of(p)->primary_language, "C") == 0)
+			found |= 1;
+		else if (cti_manager_of(p) && strcmp(cti_manager_of(p)->office, "B1") == 0)
+			found |= 2;
+	}
+	if (rc == CALX_OK && (n != 3 || found != 3))
+		rc = CALX_EINVAL;
+	calx_select_free(q);
+	return rc;
+}
+
+/* The company's staff, select-in; the company into *out. */
+static int cti_company_selectin(calx_session *s, struct cti_company **out)
+{
+	void **items;
+	size_t nc = 0;
+	calx_select *q = calx_select_new(s, &cti_company_mapper);
+	int rc = q ? calx_select_load(q, CTI_COMPANY_REL_STAFF, CALX_LOAD_SELECTIN) : calx_session_errcode(s);
+	if (rc == CALX_OK)
+		rc = calx_select_all(q, &items, &nc);
+	*out = rc == CALX_OK && nc == 1 ? items[0] : NULL;
+	calx_select_free(q);
+	if (rc == CALX_OK && (!*out || (*out)->staff.n != 3))
+		rc = CALX_EINVAL;
+	return rc;
+}
+
+static int cti(calx_engine *eng, calx_registry *harness_reg)
+{
+	(void)harness_reg;
+	calx_registry *reg = NULL;
+	calx_session *s = NULL;
+	struct cti_person *p = NULL;
+	struct cti_manager *not_one;
+	struct cti_company *c = NULL;
+	int rc = calx_registry_open(&reg, &inherit_concrete_schema, NULL);
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK && (rc = cti_add_company(s)) != CALX_OK)
+		calx_session_rollback(s);
+	calx_session_free(s);
+	s = NULL;
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK)
+		rc = cti_select_people(s);
+	calx_session_free(s);
+	s = NULL;
+	/* by the base, from the database, then by a subclass it is not */
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK)
+		rc = cti_person_get(s, 1, &p);
+	if (rc == CALX_OK && (!cti_engineer_of(p) || strcmp(cti_engineer_of(p)->primary_language, "C") != 0))
+		rc = CALX_EINVAL;
+	if (rc == CALX_OK && cti_manager_get(s, 1, &not_one) != CALX_ENOTFOUND)
+		rc = calx_session_errcode(s) ? calx_session_errcode(s) : CALX_EINVAL;
+	calx_session_free(s);
+	s = NULL;
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK)
+		rc = cti_company_selectin(s, &c);
+	calx_session_free(s);
+	s = NULL;
+	/* lazily, in a session that has none of them; then a change and a delete */
+	struct cti_person **staff = NULL;
+	size_t n = 0;
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK)
+		rc = cti_company_get(s, 1, &c);
+	if (rc == CALX_OK)
+		rc = cti_company_staff(s, c, &staff, &n);
+	for (size_t i = 0; rc == CALX_OK && i < n; i++) {
+		struct cti_engineer *g = cti_engineer_of(staff[i]);
+		struct cti_manager *m = cti_manager_of(staff[i]);
+		if (g)
+			strcpy(g->primary_language, "Rust");
+		else if (m)
+			rc = calx_session_delete(s, m);
+	}
+	if (rc == CALX_OK && n != 3)
+		rc = CALX_EINVAL;
+	if (rc == CALX_OK)
+		rc = calx_session_commit(s);
+	calx_session_free(s);
+	calx_registry_free(reg);
+	return rc;
+}
+
+/* 0 empty, 1 the company with its three people, 2 the manager deleted and the engineer writing Rust */
+static long cti_state(calx_session *s)
+{
+	long companies = alloc_fail_count(s, &cti_company_mapper), people = alloc_fail_count(s, &cti_person_mapper);
+	long managers = alloc_fail_count(s, &cti_manager_mapper);
+	if (companies < 0 || people < 0 || managers < 0)
+		return ALLOC_FAIL_BROKEN;
+	if (companies == 0 && people == 0)
+		return 0;
+	calx_select *q = calx_select_new(s, &cti_engineer_mapper);
+	void **items;
+	size_t n;
+	if (!q || calx_select_all(q, &items, &n) != CALX_OK || n != 1) {
+		calx_select_free(q);
+		return ALLOC_FAIL_BROKEN;
+	}
+	struct cti_engineer *g = items[0];
+	int rust = strcmp(g->primary_language, "Rust") == 0, c = strcmp(g->primary_language, "C") == 0;
+	calx_select_free(q);
+	if (companies == 1 && people == 3 && managers == 1 && c)
+		return 1;
+	return companies == 1 && people == 2 && managers == 0 && rust ? 2 : ALLOC_FAIL_PARTIAL;
+}
+
+static void concrete_survives_every_allocation_failure(void **state)
+{
+	(void)state;
+	static const alloc_scenario sc = { "inherit_concrete", &inherit_concrete_schema, cti, cti_state, 2 };
+	fail_each_allocation(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(inherit_survives_every_allocation_failure),
 		cmocka_unit_test(joined_survives_every_allocation_failure),
+		cmocka_unit_test(concrete_survives_every_allocation_failure),
 	};
 	return RUN_ON_ALL_DIALECTS("alloc_fail_inherit", tests);
 }

@@ -119,6 +119,13 @@ static void factories_fill_what_the_constructor_was_not_given(void **state)
 	assert_int_equal(back->started_at, 1000);
 	assert_int_equal(back->ttl.value, 3600);
 	calx_session_free(s2);
+
+	/* a subclass's constructor runs the factory of a field it inherits */
+	struct dc_alarm *al = dc_alarm_new(s);
+	assert_non_null(al);
+	assert_int_equal(al->base.at, 1002);
+	assert_ok(s, calx_session_add(s, al));
+	assert_ok(s, calx_session_commit(s));
 }
 
 int main(void)

@@ -17,6 +17,11 @@
  * as a one-to-many's. Its lists also get the snapshot the flush compares
  * them with, and the other side's lists are left alone (they would hold
  * only the parents of this result).
+ *
+ * A target that is a hierarchy's struct read whole (wide_target: a
+ * concrete-table hierarchy's struct, or a joined-table hierarchy's root)
+ * brings its hierarchy's wide row, so each related row is its own struct
+ * from the one statement, never a get per subclass row after it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +31,7 @@
 #include "session/related.h"
 #include "sql/joined_select.h"
 #include "loading/joined.h"
+#include "loading/polymorphic.h"
 
 #define ROOT_NODE ((unsigned)-1)
 
@@ -65,6 +71,8 @@ struct calx__joined {
 	const calx__mapper *m;
 	jnode nodes[CALX__JOINS_MAX];
 	calx__join_spec specs[CALX__JOINS_MAX];
+	/* per join: a hierarchy's struct read whole in the statement (wide_target), or NULL */
+	const calx__mapper *wide[CALX__JOINS_MAX];
 	unsigned n;
 	unsigned tables;                /* tables the joins add: a many-to-many adds two */
 	bool list;                      /* a join brings several rows per parent: a page must count parents */
@@ -108,6 +116,38 @@ static bool on_path(const planner *p, unsigned depth, const calx_relationship_de
 	return false;
 }
 
+/*
+ * A join's target read whole in the statement, each row its own struct
+ * (polymorphic.c): a struct of a concrete-table hierarchy (the union of
+ * its tables) or a joined-table hierarchy's root (its subclasses' tables
+ * joined to it): no statement per subclass row after it. NULL otherwise.
+ */
+static const calx__mapper *wide_target(const calx__mapper *to)
+{
+	if (to->concrete)
+		return to;
+	if (!to->poly || to->parent)
+		return NULL;
+	for (const calx__mapper *x = to->next_poly; x; x = x->next_poly)
+		if (x->joined)
+			return to;
+	return NULL;
+}
+
+/* The columns a join's target takes in the row: its fields, or its hierarchy's wide row. */
+static unsigned target_width(const calx__mapper *to, const calx__mapper *wide)
+{
+	if (!wide)
+		return to->desc->n_fields;
+	if (wide->concrete)
+		return wide->wide_n;
+	unsigned n = wide->desc->n_fields;
+	for (const calx__mapper *x = wide->next_poly; x; x = x->next_poly)
+		if (x->joined)
+			n += x->own_part->desc->n_fields - x->own_part->n_pk;
+	return n;
+}
+
 static int plan_level(planner *p, const calx__mapper *m, int parent, unsigned depth)
 {
 	calx__joined *j = p->j;
@@ -142,6 +182,7 @@ static int plan_level(planner *p, const calx__mapper *m, int parent, unsigned de
 		                                 m2m ? d->secondary : NULL, m2m ? x->sfk : NULL,
 		                                 m2m ? nd->sec_alias : NULL };
 		j->list |= in_target;
+		j->wide[k] = wide_target(x->target);
 		p->prefix[depth] = d;
 		int rc = plan_level(p, x->target, (int)k, depth + 1);
 		if (rc != CALX_OK)
@@ -178,7 +219,7 @@ int calx__joined_plan(calx_session *s, const calx__mapper *m, const calx__load_o
 	unsigned col = m->desc->n_fields;
 	for (unsigned k = 0; k < j->n; k++) {
 		j->nodes[k].first = col;
-		col += j->nodes[k].to->desc->n_fields;
+		col += target_width(j->nodes[k].to, j->wide[k]);
 	}
 	*out = j;
 	return CALX_OK;
@@ -206,7 +247,7 @@ void calx__joined_free(calx__joined *j)
 calx__node *calx__joined_select(calx__ast *a, calx__joined *j, calx__node *sel, calx__node *t)
 {
 	bool paged = sel->kid[CALX__SEL_LIMIT] || sel->kid[CALX__SEL_OFFSET];
-	return calx__sql_joined_select(a, sel, t, j->m->desc, j->specs, j->n, paged && j->list, "calx_parent");
+	return calx__sql_joined_select(a, sel, t, j->m->desc, j->specs, j->n, paged && j->list, "calx_parent", j->wide);
 }
 
 /* ---- rows ---- */
@@ -297,7 +338,9 @@ int calx__joined_row(calx_session *s, calx__joined *j, calx__stmt *st, calx__obj
 		size_t hi = e->holder;
 		if (!in_row(s, nd, st))
 			continue;
-		if ((rc = calx__load_row_at(s, nd->to, st, nd->first, &c)) != CALX_OK)
+		rc = j->wide[k] ? calx__poly_load_row(s, nd->to, st, nd->first, true, &c)
+		                : calx__load_row_at(s, nd->to, st, nd->first, &c);
+		if (rc != CALX_OK)
 			return rc;
 		objs[k] = c;
 		if (!remember(j, k, holding, c, &added))

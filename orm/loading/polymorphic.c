@@ -18,6 +18,8 @@
 
 static bool same(const calx_value *identity, const calx_value *v)
 {
+	if (identity->kind == CALX_VALUE_NULL)
+		return false;   /* an abstract root: no row is one */
 	if (identity->kind == CALX_VALUE_INT)
 		return v->kind == CALX_VALUE_INT && v->u.i == identity->u.i;
 	return v->kind == CALX_VALUE_TEXT && v->u.s.n == identity->u.s.n &&
@@ -41,6 +43,8 @@ static int unknown(calx_session *s, const calx__mapper *m, const calx_value *v)
 	char known[256] = "";
 	size_t n = 0;
 	for (const calx__mapper *x = m->root; x && n < sizeof known; x = x->next_poly) {
+		if (!x->desc->polymorphic_identity)
+			continue;       /* an abstract root */
 		int k = snprintf(known + n, sizeof known - n, "%s%s", n ? ", " : "", x->desc->polymorphic_identity);
 		n += k > 0 ? (size_t)k : 0;
 	}
@@ -101,8 +105,11 @@ int calx__poly_load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, 
 	if (rc != CALX_OK)
 		return rc;
 	/* every column of the table: x's fields where the table puts them (the root's are its first columns) */
-	if (wide)
+	if (wide && !m->concrete)
 		return calx__load_row_exact(s, x, st, first, x->desc->table_columns, out);
+	/* a concrete hierarchy's statements all read its union's wide row (orm/sql/concrete_union.c) */
+	if (m->concrete)
+		return calx__poly_concrete_row(s, x, st, first, out);
 	/* m itself, or a parent of m: its fields are the first of the row's */
 	if (calx__mapper_is_a(m, x))
 		return calx__load_row_exact(s, x, st, first, NULL, out);
@@ -111,8 +118,8 @@ int calx__poly_load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, 
 
 void calx__poly_where(const calx__mapper *m, calx__ast *a, calx__node *t, calx__node **where)
 {
-	if (!m->parent)
-		return;         /* the root's select reads every row of its table */
+	if (!m->parent || m->concrete)
+		return;         /* the root's select reads every row of its table; a concrete union only its struct's tables */
 	const calx_mapper_desc *d = m->desc;
 	calx__node *items = NULL;
 	for (const calx__mapper *x = m->root; x; x = x->next_poly)

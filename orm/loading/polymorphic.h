@@ -65,6 +65,14 @@ int calx__poly_joined_from(struct calx_select *q, calx__ast *a, calx__node *t, c
 bool calx__poly_wide_target(const calx__mapper *m);
 int calx__poly_join_subclasses(calx__ast *a, const calx__mapper *root, calx__node *t, calx__node *sel);
 
+/*
+ * polymorphic_concrete.c: the wide row of a concrete-table hierarchy's
+ * union (first its first column) as an object of x, the struct its
+ * discriminator named; CALX_ESTATE when the session has the key as
+ * another struct's (a key in two tables).
+ */
+int calx__poly_concrete_row(calx_session *s, const calx__mapper *x, calx__stmt *st, unsigned first, calx__obj **out);
+
 /* A get of m found an object of another struct of the hierarchy: CALX_ENOTFOUND, as SQLAlchemy's get gives None. */
 int calx__poly_not_a(calx_session *s, const calx__obj *h, const calx__mapper *m);
 

@@ -12,6 +12,7 @@
 #include "loading/select_int.h"
 #include "loading/polymorphic.h"
 #include "sql/joined_inherit.h"
+#include "sql/concrete_union.h"
 
 
 /*
@@ -32,7 +33,9 @@ int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer
 	if (outer)
 		snprintf(alias, sizeof alias, "calx_t%u", ++*aliases);
 	calx__node *sel = calx__ast_select(a);
-	calx__node *t = calx__ast_mapper_table(a, md, outer ? calx__ast_strndup(a, alias, strlen(alias)) : NULL);
+	const char *as = outer ? calx__ast_strndup(a, alias, strlen(alias)) : NULL;
+	/* a concrete-table hierarchy's struct: the UNION ALL of its tables, under its table's name */
+	calx__node *t = m->concrete ? calx__concrete_from(a, m, as) : calx__ast_mapper_table(a, md, as);
 	if (!sel || !t)
 		return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
 	calx__scope sc;
@@ -44,6 +47,11 @@ int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer
 	q->wide = q->m->poly && !q->cols && !q->exprs && !q->joined;
 	const calx_field_desc *fields = q->wide ? md->tables[0]->columns : md->fields;
 	size_t n = q->exprs ? 0 : q->cols ? q->n_cols : q->wide ? md->tables[0]->n_columns : md->n_fields;
+	if (q->wide && m->concrete) {
+		n = 0;          /* the union's columns: the hierarchy's wide row */
+		if (!calx__concrete_cols(a, m, t, &tail))
+			return calx_error_set(&q->s->err, CALX_ENOMEM, "out of memory building a select of %s", md->name);
+	}
 	for (size_t i = 0; i < n; i++) {
 		calx__node *col = calx__ast_field(a, t, q->cols ? q->cols[i] : &fields[i]);
 		if (!col)

@@ -14,6 +14,7 @@
 #include "sql/ast.h"
 #include "sql/compile.h"
 #include "sql/statements.h"
+#include "sql/concrete_union.h"
 #include "loading/polymorphic.h"
 #include "loading/selectin_keys.h"
 static int value_cmp(const calx_value *a, const calx_value *b)
@@ -150,15 +151,21 @@ int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *
 	int rc = CALX_OK;
 	/* a joined-table hierarchy's root: its subclasses' tables joined in, each row its struct (polymorphic_joined.c) */
 	bool wide = s->reg->has_joined && calx__poly_wide_target(m);
+	/* a concrete-table hierarchy's struct: the union of its tables, its wide row (polymorphic_concrete.c) */
+	bool concrete = m->concrete;
 	/* one column: one IN list, windowed by sql/split.c; composite: groups of OR-ed ANDs */
 	for (size_t lo = 0; lo < n && rc == CALX_OK; lo += nc == 1 ? n : per) {
 		size_t hi = nc == 1 ? n : (n - lo < per ? n : lo + per);
 		calx__ast a;
 		calx__ast_init(&a);
-		calx__node *sel = calx__ast_select(&a), *t = calx__ast_mapper_table(&a, m->desc, NULL), *in = NULL;
+		calx__node *sel = calx__ast_select(&a), *in = NULL;
+		calx__node *t = concrete ? calx__concrete_from(&a, m, NULL) : calx__ast_mapper_table(&a, m->desc, NULL);
 		if (sel && t) {
 			sel->kid[CALX__SEL_FROM] = t;
-			for (unsigned i = 0; i < m->desc->n_fields; i++)
+			calx__node **wide_tail = &sel->kid[CALX__SEL_COLS];
+			if (concrete && !calx__concrete_cols(&a, m, t, &wide_tail))
+				a.oom = true;
+			for (unsigned i = 0; i < m->desc->n_fields && !concrete; i++)
 				calx__ast_append(&sel->kid[CALX__SEL_COLS], calx__ast_field(&a, t, &m->desc->fields[i]));
 			if (wide && calx__poly_join_subclasses(&a, m, t, sel) != CALX_OK)
 				a.oom = true;

@@ -116,6 +116,8 @@ static int table_ddl(calx__ast *a, const calx_registry *reg, const calx_dialect 
 	}
 	const calx__table *rt = &reg->tables[reg->table_order[drop ? reg->n_tables - i : i]];
 	const calx_table_desc *t = rt->desc;
+	if (!drop && rt->abstract)
+		return CALX_OK;         /* an abstract concrete root's table: its subclasses' tables hold its rows */
 	if (drop) {
 		*out = calx__ast_drop(a, CALX__DROP_TABLE, t->name, true);
 	} else {

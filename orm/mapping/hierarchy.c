@@ -9,7 +9,9 @@
  * its parent's, index for index, its table is its root's, and table_columns
  * says where each of its fields is among that table's columns. A
  * joined-table subclass maps its parent's tables and one of its own
- * (n_tables > 1), each table through a part (check_joined).
+ * (n_tables > 1), each table through a part (check_joined). A
+ * concrete-table subclass maps a complete table of its own (check_concrete),
+ * and its hierarchy's selects read the tables' UNION ALL (wide_row).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -100,11 +102,74 @@ static int check_joined(calx_registry *reg, const calx_mapper_desc *d, const cal
 	return CALX_OK;
 }
 
+/*
+ * A concrete-table subclass: one table of its own, complete: its fields
+ * are its table's columns, index for index, beginning with its parent's
+ * fields (same offsets, types and columns); table_columns places each in
+ * the hierarchy's wide row (checked against the root in wide_row).
+ */
+static int check_concrete(calx_registry *reg, const calx_mapper_desc *d, const calx_mapper_desc *p)
+{
+	const calx_table_desc *t = d->tables[0];
+	if (d->n_tables != 1 || !calx__registry_table(reg, t) || t->n_columns != d->n_fields)
+		return bad(reg, d, "a concrete-table subclass maps one complete table of its own");
+	if (d->n_fields < p->n_fields || d->size < p->size || !d->table_columns || d->discriminator != p->discriminator)
+		return bad(reg, d, "its fields must begin with its parent's");
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		if (strcmp(t->columns[f].column, d->fields[f].column) != 0 || t->columns[f].offset != d->fields[f].offset)
+			return bad(reg, d, "its fields must be its table's columns");
+		if (f < p->n_fields && (!same_column(&d->fields[f], &p->fields[f]) || d->table_columns[f] != (p->table_columns ? p->table_columns[f] : f)))
+			return bad(reg, d, "its fields must begin with its parent's");
+	}
+	return CALX_OK;
+}
+
+/* A subclass with a table of its own and no parts: concrete (its parent's table is another). */
+static bool is_concrete(const calx_mapper_desc *d)
+{
+	return d->parent && !d->parts && d->n_tables == 1 && d->parent->n_tables >= 1 && d->tables[0] != d->parent->tables[0];
+}
+
+/*
+ * The wide row of a concrete hierarchy rooted at root: the root's fields,
+ * then each subclass's own, in the chain's (schema) order, a column name
+ * taken once (siblings' columns of one name share a place); each
+ * subclass's table_columns must say so.
+ */
+static int wide_row(calx_registry *reg, calx__mapper *root)
+{
+	unsigned n = root->desc->n_fields;
+	for (const calx__mapper *x = root->next_poly; x; x = x->next_poly) {
+		const calx_mapper_desc *d = x->desc;
+		if (!is_concrete(d))
+			return bad(reg, d, "a concrete-table hierarchy's subclasses are all concrete");
+		for (unsigned f = d->parent->n_fields; f < d->n_fields; f++) {
+			unsigned at = d->table_columns[f];
+			if (at < root->desc->n_fields || at > n)
+				return bad(reg, d, "table_columns does not place its own fields after the hierarchy's earlier ones");
+			n += at == n;
+		}
+	}
+	for (const calx__mapper *x = root; x; x = x->next_poly) {
+		calx__mapper *w = &reg->mappers[x->desc->index];   /* the chain is read-only; the registry's mappers are not */
+		w->concrete = true;
+		w->wide_n = n;
+	}
+	reg->has_concrete = true;
+	return CALX_OK;
+}
+
 /* The identity as the discriminator column's values come from the database. */
 static int parse_identity(calx_registry *reg, calx__mapper *rm)
 {
 	const calx_mapper_desc *d = rm->desc;
 	const calx_field_desc *fd = &d->fields[d->discriminator];
+	if (!d->polymorphic_identity && !d->parent) {
+		/* an abstract root (AbstractConcreteBase): wide_row checks that its subclasses are concrete */
+		rm->abstract = true;
+		rm->identity = calx_value_null();
+		return CALX_OK;
+	}
 	if (!d->polymorphic_identity)
 		return bad(reg, d, "no polymorphic_identity");
 	if (text_ctype(fd->ctype)) {
@@ -122,7 +187,7 @@ static int parse_identity(calx_registry *reg, calx__mapper *rm)
 
 static bool same_identity(const calx_value *a, const calx_value *b)
 {
-	if (a->kind != b->kind)
+	if (a->kind != b->kind || a->kind == CALX_VALUE_NULL)
 		return false;
 	if (a->kind == CALX_VALUE_INT)
 		return a->u.i == b->u.i;
@@ -136,7 +201,8 @@ static int derive_one(calx_registry *reg, calx__mapper *rm)
 		if (!in_schema(reg, d->parent))
 			return bad(reg, d, "its parent is not a mapper of this schema");
 		rm->parent = &reg->mappers[d->parent->index];
-		int rc = d->parts ? check_joined(reg, d, d->parent) : check_subclass(reg, d, d->parent);
+		int rc = d->parts ? check_joined(reg, d, d->parent)
+		       : is_concrete(d) ? check_concrete(reg, d, d->parent) : check_subclass(reg, d, d->parent);
 		if (rc != CALX_OK)
 			return rc;
 	} else if (d->discriminator < 0) {
@@ -209,6 +275,15 @@ int calx__hierarchy_derive(calx_registry *reg)
 					                      "schema '%s': struct '%s' and struct '%s' have the same polymorphic_identity '%s'",
 					                      reg->schema->name, a->desc->name, b->desc->name,
 					                      a->desc->polymorphic_identity);
+		if (rm->next_poly && is_concrete(rm->next_poly->desc)) {
+			int rc = wide_row(reg, rm);
+			if (rc != CALX_OK)
+				return rc;
+		} else if (rm->abstract) {
+			return bad(reg, rm->desc, "a root without polymorphic_identity is an abstract concrete-table root, which needs concrete subclasses");
+		}
+		if (rm->abstract)
+			reg->tables[rm->desc->tables[0]->index].abstract = true;  /* described for its fields, never created */
 	}
 	return CALX_OK;
 }

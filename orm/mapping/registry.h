@@ -25,6 +25,7 @@ typedef struct calx__table {
 	char **uq_names;                /* per unique constraint */
 	char **ix_names;                /* per index */
 	char **ck_names;                /* per check */
+	bool abstract;                  /* an abstract concrete root's (hierarchy.c): described, never created */
 } calx__table;
 
 /* A run of bytes of a struct covered by mapped fields. */
@@ -104,6 +105,19 @@ typedef struct calx__mapper {
 	bool joined;
 	unsigned depth;
 	const struct calx__mapper *own_part;
+	/*
+	 * Concrete-table inheritance (hierarchy.c): set on every struct of a
+	 * hierarchy whose subclasses have complete tables of their own. Its
+	 * selects and gets read a UNION ALL of the tables of the struct and
+	 * its subclasses (orm/sql/concrete_union.c), whose columns are the
+	 * hierarchy's wide row, wide_n of them: the root's fields, then each
+	 * subclass's own, schema order; desc->table_columns places a
+	 * subclass's fields there. Its writes are a plain mapper's, to its
+	 * own table.
+	 */
+	bool concrete;
+	unsigned wide_n;
+	bool abstract;                  /* a concrete hierarchy's root with no identity: no rows, no table (AbstractConcreteBase) */
 } calx__mapper;
 
 /* Most levels of a joined-table hierarchy (the root's included). */
@@ -122,6 +136,7 @@ struct calx_registry {
 	bool has_m2m;                   /* some relationship is many-to-many: the flush's association-row hooks run */
 	bool has_poly;                  /* some mapper is in a hierarchy: the flush checks discriminators */
 	bool has_joined;                /* some mapper is a joined-table subclass: the flush writes its parts */
+	bool has_concrete;              /* some mapper is in a concrete-table hierarchy: selects read a UNION ALL */
 	calx_error err;
 	calx__listeners listeners;      /* calx_registry_listen: every session opened afterwards starts with them */
 	calx_error err_listen;          /* why calx_registry_listen failed (err is the opening's: it stays "opened") */

@@ -30,6 +30,10 @@ static void shown(const calx_value *v, char *buf, size_t cap)
 static int check_new(calx_session *s, calx__obj *h)
 {
 	const calx__mapper *m = h->m;
+	if (m->abstract)
+		return calx__fail(s, CALX_EINVAL,
+		                  "flush: a new %s, an abstract struct (CALX_TABLE(..., abstract)): it has no table; create one of its concrete subclasses",
+		                  m->desc->name);
 	const calx_field_desc *fd = &m->desc->fields[m->desc->discriminator];
 	void *obj = calx__obj_ptr(h);
 	calx_value v;

@@ -12,7 +12,10 @@
  * root's own select as a subquery in FROM, its order repeated outside
  * (a subquery's order does not survive the join).
  */
+#include <stdio.h>
+#include <string.h>
 #include "sql/joined_select.h"
+#include "sql/concrete_union.h"
 
 static const calx_field_desc *key_field(const calx_mapper_desc *m, unsigned k)
 {
@@ -75,8 +78,44 @@ static void order_by_key(calx__ast *a, calx__node **order, const calx_mapper_des
 	}
 }
 
+/*
+ * from LEFT JOIN each joined-table subclass table of m's hierarchy (m its
+ * root, at rt) AS alias_i ON its key = rt's, its own columns at *tail.
+ */
+static calx__node *join_subclass_tables(calx__ast *a, calx__node *from, const calx__mapper *m, const calx__node *rt,
+                                        const char *alias, calx__node ***tail)
+{
+	unsigned i = 0;
+	for (const calx__mapper *x = m->next_poly; x && from; x = x->next_poly) {
+		if (!x->joined)
+			continue;
+		const calx__mapper *part = x->own_part;
+		char name[48];
+		snprintf(name, sizeof name, "%s_%u", alias, ++i);
+		calx__node *pt = calx__ast_mapper_table(a, part->desc, calx__ast_strndup(a, name, strlen(name)));
+		if (!pt)
+			return NULL;
+		calx__node *on = NULL;
+		for (unsigned k = 0; k < part->n_pk; k++) {
+			calx__node *eq = calx__ast_binary(a, CALX__OP_EQ, calx__ast_field(a, pt, &part->desc->fields[part->pk[k]]),
+			                                  calx__ast_field(a, rt, &m->desc->fields[m->pk[k]]));
+			on = on ? calx__ast_binary(a, CALX__OP_AND, on, eq) : eq;
+		}
+		from = calx__ast_join(a, CALX__JOIN_LEFT, from, pt, on);
+		for (unsigned f = part->n_pk; f < part->desc->n_fields; f++) {
+			calx__node *col = calx__ast_field(a, pt, &part->desc->fields[f]);
+			if (!col)
+				return NULL;
+			**tail = col;
+			*tail = &col->next;
+		}
+	}
+	return from;
+}
+
 calx__node *calx__sql_joined_select(calx__ast *a, calx__node *sel, calx__node *t, const calx_mapper_desc *root,
-                                    const calx__join_spec *joins, size_t n, bool wrap, const char *sub_alias)
+                                    const calx__join_spec *joins, size_t n, bool wrap, const char *sub_alias,
+                                    const struct calx__mapper *const *wide)
 {
 	calx__node *outer = sel, *base = t;
 	if (wrap) {
@@ -101,7 +140,9 @@ calx__node *calx__sql_joined_select(calx__ast *a, calx__node *sel, calx__node *t
 		const calx__join_spec *j = &joins[k];
 		const calx_mapper_desc *pm = j->parent < 0 ? root : joins[j->parent].target;
 		const calx__node *pfrom = j->parent < 0 ? base : aliased[j->parent];
-		aliased[k] = calx__ast_mapper_table(a, j->target, j->alias);
+		const calx__mapper *w = wide ? wide[k] : NULL;
+		/* a concrete-table hierarchy's struct: the union of its tables, under the join's alias */
+		aliased[k] = w && w->concrete ? calx__concrete_from(a, w, j->alias) : calx__ast_mapper_table(a, j->target, j->alias);
 		if (!aliased[k] || !pfrom)
 			return NULL;
 		if (j->secondary) {
@@ -114,8 +155,23 @@ calx__node *calx__sql_joined_select(calx__ast *a, calx__node *sel, calx__node *t
 		} else {
 			from = calx__ast_join(a, CALX__JOIN_LEFT, from, aliased[k], calx__sql_join_on(a, j, pm, pfrom, aliased[k]));
 		}
-		for (unsigned i = 0; i < j->target->n_fields; i++)
-			calx__ast_append(&outer->kid[CALX__SEL_COLS], calx__ast_field(a, aliased[k], &j->target->fields[i]));
+		calx__node **tail = &outer->kid[CALX__SEL_COLS];
+		while (*tail)
+			tail = &(*tail)->next;
+		if (w && w->concrete) {
+			if (!calx__concrete_cols(a, w, aliased[k], &tail))
+				return NULL;
+		} else {
+			for (unsigned i = 0; i < j->target->n_fields; i++) {
+				calx__node *col = calx__ast_field(a, aliased[k], &j->target->fields[i]);
+				if (!col)
+					return NULL;
+				*tail = col;
+				tail = &col->next;
+			}
+			if (w && !(from = join_subclass_tables(a, from, w, aliased[k], j->alias, &tail)))
+				return NULL;
+		}
 	}
 	outer->kid[CALX__SEL_FROM] = from;
 	order_by_key(a, &outer->kid[CALX__SEL_ORDER], root, base);

@@ -44,9 +44,18 @@ typedef struct calx__join_spec {
  * sub_alias that the joins hang from, so the page counts parents, not rows.
  * NULL when memory ran out, or n is over CALX__JOINS_MAX (a->oom; the
  * loader never asks for more).
+ *
+ * wide (NULL, or per join): a join whose target is a hierarchy's struct
+ * read whole reads the hierarchy's wide row instead of the target's
+ * fields: a concrete-table hierarchy's UNION ALL AS the join's alias
+ * (concrete_union.c), or a joined-table hierarchy's root with each
+ * subclass's table LEFT JOINed to it (AS alias_1, alias_2, ...), their own
+ * columns after the root's, schema order.
  */
+struct calx__mapper;
 calx__node *calx__sql_joined_select(calx__ast *a, calx__node *sel, calx__node *t, const calx_mapper_desc *root,
-                                    const calx__join_spec *joins, size_t n, bool wrap, const char *sub_alias);
+                                    const calx__join_spec *joins, size_t n, bool wrap, const char *sub_alias,
+                                    const struct calx__mapper *const *wide);
 
 /*
  * The ON conditions of one join, for the loader's joins and the query

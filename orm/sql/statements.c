@@ -9,6 +9,7 @@
 #include "sql/statements.h"
 #include "sql/stmtcache.h"
 #include "sql/joined_inherit.h"
+#include "sql/concrete_union.h"
 
 /* Build the tree a key stands for; NULL with a->oom on failure. */
 typedef calx__node *(*build_fn)(calx__ast *a, const calx__mapper *m, const uint64_t *bits, const uint64_t *bits2,
@@ -191,6 +192,8 @@ static calx__node *build_get(calx__ast *a, const calx__mapper *m, const uint64_t
 	(void)unused2;
 	if (m->joined)
 		return calx__joined_get(a, m);  /* its fields are in several tables */
+	if (m->concrete)
+		return calx__concrete_get(a, m); /* its row may be in a subclass's table */
 	calx__node *sel = calx__ast_select(a), *t = calx__ast_mapper_table(a, m->desc, NULL);
 	if (!sel || !t)
 		return NULL;

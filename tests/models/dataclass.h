@@ -29,4 +29,16 @@ struct CALX_TABLE("dc_sessions") dc_session {
 	calx_opt_int32 ttl CALX(default_factory(dc_default_ttl));
 };
 
+/* a subclass inherits its parent's factory (single-table) */
+struct CALX_TABLE("dc_events", polymorphic_on("kind"), polymorphic_identity("event")) dc_event {
+	int64_t id CALX(primary_key);
+	char *kind CALX(not_null);
+	int64_t at CALX(default_factory(dc_test_clock));
+};
+
+struct CALX_INHERIT(single, polymorphic_identity("alarm")) dc_alarm {
+	struct dc_event base;
+	calx_opt_int32 level;
+};
+
 #endif

@@ -319,6 +319,16 @@ typedef struct calx_relationship_desc {
  * discriminator is the field index of the root's polymorphic_on column
  * (the same in every mapper of the hierarchy), polymorphic_identity the
  * struct's value of it, as text (an integer column's in decimal).
+ *
+ * Concrete-table inheritance: a subclass's tables[0] is a complete table
+ * of its own (its columns are its fields, index for index, its parent's
+ * first), parts is NULL, and table_columns gives each field's position in
+ * the hierarchy's wide row, which every statement reading the hierarchy
+ * selects from a UNION ALL of its tables: the root's fields, then each
+ * subclass's own columns in schema order (siblings' columns of one name
+ * sharing a place). A root whose polymorphic_identity is NULL is abstract
+ * (AbstractConcreteBase): its table describes its fields but is never
+ * created, and its subclasses are all concrete.
  */
 typedef struct calx_mapper_desc {
 	uint32_t magic;                     /* CALX_DESCRIPTOR_MAGIC */
