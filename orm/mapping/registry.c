@@ -79,6 +79,8 @@ static int derive_mapper(calx_registry *reg, calx__mapper *rm)
 			rm->autoinc = (int)f;
 		if (fd->flags & CALX_FIELD_OPTIONAL)
 			rm->wrappers = true;
+		if (fd->default_factory)
+			rm->factories = true;
 		if (fd->flags & CALX_FIELD_VERSION) {
 			if (rm->version >= 0)
 				return calx_error_set(&reg->err, CALX_EINVAL, "table '%s' has two version fields", m->table);

@@ -57,6 +57,7 @@ typedef struct calx__mapper {
 	int autoinc;                    /* the autoincrement field, or -1 */
 	int version;                    /* the version(): optimistic locking field, or -1 */
 	bool wrappers;                  /* a calx_opt_* field: constructors zero its padding */
+	bool factories;                 /* a field with a default_factory: constructors call it */
 	unsigned rank;                  /* position in foreign-key order of its table, parents first (a subclass: its root's) */
 	uint64_t *generated;            /* bitset: fields the database may fill (autoincrement, server default) */
 	/* object state covers these bytes of the struct and no others (layout.c) */

@@ -97,9 +97,9 @@ static calx__obj *new_object(calx_session *s, const calx_mapper_desc *m)
 }
 
 /* default_factory(fn): each such field the constructor was given no value for (still zero) gets fn(). */
-static void run_factories(const calx_mapper_desc *m, void *obj)
+static void run_factories(const calx__obj *h, const calx_mapper_desc *m, void *obj)
 {
-	for (unsigned f = 0; f < m->n_fields; f++) {
+	for (unsigned f = 0; h->m->factories && f < m->n_fields; f++) {
 		const calx_field_desc *fd = &m->fields[f];
 		if (fd->default_factory && calx__field_zero(fd, obj))
 			fd->default_factory(obj);
@@ -113,7 +113,7 @@ void *calx_object_new(calx_session *s, const calx_mapper_desc *m)
 		return NULL;
 	if (m->defaults)
 		memcpy(calx__obj_ptr(h), m->defaults, m->size);
-	run_factories(m, calx__obj_ptr(h));
+	run_factories(h, m, calx__obj_ptr(h));
 	return calx__obj_ptr(h);
 }
 
@@ -148,7 +148,7 @@ void *calx__construct(calx_session *s, const calx_mapper_desc *m, const void *in
 	/* the constructor's compound literal: every member given leaves wrappers' padding indeterminate */
 	for (unsigned f = 0; h->m->wrappers && f < m->n_fields; f++)
 		calx__field_clear_padding(&m->fields[f], calx__obj_ptr(h));
-	run_factories(m, calx__obj_ptr(h));
+	run_factories(h, m, calx__obj_ptr(h));
 	return calx__obj_ptr(h);
 }
 
