@@ -37,9 +37,10 @@ typedef struct calx_trace_event {
 	unsigned n_params;              /* parameters of one execution */
 	size_t batch_rows;              /* executions sent at once: 1, or the rows of a batch */
 	/*
-	 * Rows an INSERT, UPDATE or DELETE changed (summed over a batch); -1
-	 * for other statements and for those with RETURNING (reported at
-	 * their first row).
+	 * Rows an INSERT, UPDATE or DELETE changed (summed over a batch when
+	 * the dialect reports each of its executions); -1 when unknown: other
+	 * statements, those with RETURNING (reported at their first row), a
+	 * batch whose executions were not reported one by one.
 	 */
 	int64_t rows;
 	double seconds;                 /* the execution's time, to its first row for a select */

@@ -180,12 +180,14 @@ typedef struct batch_cb {
 	void *payload;
 	tstmt *ts;
 	int64_t rows;
+	size_t calls;                   /* rows the dialect reported: a batch without RETURNING may report none */
 } batch_cb;
 
 static int t_batch_row(void *payload, size_t row, calx_stmt *st)
 {
 	batch_cb *b = payload;
 	(void)st;
+	b->calls++;
 	const calx_dialect *d = b->ts->tc->d;
 	if (b->ts->dml && d->column_count(b->ts->raw) == 0) {
 		int64_t n = d->rows_affected(b->ts->raw);
@@ -201,10 +203,11 @@ static int t_execute_batch(calx_stmt *s, size_t n_rows, unsigned n_params, const
                            size_t *failed_row, calx_error *err)
 {
 	tstmt *ts = ts_of(s);
-	batch_cb b = { row_cb, payload, ts, 0 };
+	batch_cb b = { row_cb, payload, ts, 0, 0 };
 	double t0 = now();
 	int rc = ts->tc->d->execute_batch(ts->raw, n_rows, n_params, params, t_batch_row, &b, failed_row, err);
-	report(ts->tc, ts->sql, params, n_params, n_rows, b.rows, now() - t0, rc, err);
+	/* the sum only when every execution was reported: else the count is unknown, not 0 */
+	report(ts->tc, ts->sql, params, n_params, n_rows, b.calls == n_rows ? b.rows : -1, now() - t0, rc, err);
 	ts->fresh = true;
 	return rc;
 }
