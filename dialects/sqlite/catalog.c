@@ -17,8 +17,8 @@
 #include "calx/sys/catalog.h"
 #include "sqlite_int.h"
 
-static const char q_tables[] =
-	"SELECT name FROM pragma_table_list WHERE schema = ?1 AND type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY name";
+/* SQLite's own tables (sqlite_master, sqlite_sequence, sqlite_stat1) are left out in C */
+static const char q_tables[] = "SELECT name FROM pragma_table_list WHERE schema = ?1 AND type = 'table' ORDER BY name";
 static const char q_columns[] =
 	"SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1, ?2) ORDER BY cid";
 static const char q_fks[] =
@@ -179,92 +179,101 @@ static void key_columns(const char *const *cols, unsigned n, char *buf, size_t c
 	}
 }
 
+/* Name the key among keys[0..n) whose columns are cols (joined by ','), if it has no name yet. */
+static int name_key(calx_inspection *in, calx_insp_key *keys, unsigned n, const char *cols, const char *name)
+{
+	char have[1024];
+	for (unsigned i = 0; i < n; i++) {
+		key_columns(keys[i].columns, keys[i].n_columns, have, sizeof have);
+		if (!keys[i].name && strcmp(have, cols) == 0)
+			return (keys[i].name = calx_catalog_strndup(in, name, strlen(name))) ? CALX_OK : CALX_ENOMEM;
+	}
+	return CALX_OK;
+}
+
+static int name_fk(calx_inspection *in, calx_insp_table *t, const char *cols, const char *name)
+{
+	char have[1024];
+	for (unsigned i = 0; i < t->n_fks; i++) {
+		key_columns(t->fks[i].columns, t->fks[i].n_columns, have, sizeof have);
+		if (!t->fks[i].name && strcmp(have, cols) == 0)
+			return (t->fks[i].name = calx_catalog_strndup(in, name, strlen(name))) ? CALX_OK : CALX_ENOMEM;
+	}
+	return CALX_OK;
+}
+
+/* Past the comma that ends the item at p (at depth 0), or at the list's closing parenthesis / the end. */
+static const char *next_item(const char *p)
+{
+	while (*p) {
+		if (*p == '(') {
+			const char *end = past_parens(p);
+			if (!end)
+				return p + strlen(p);
+			p = end;
+		} else if (*p == '\'' || *p == '"' || *p == '`') {
+			char qch = *p;
+			for (p++; *p && !(*p == qch && p[1] != qch); p++)
+				if (*p == qch)
+					p++;
+			if (*p)
+				p++;
+		} else if (*p == ')') {
+			return p + strlen(p);   /* the list is over */
+		} else if (*p == ',') {
+			return p + 1;
+		} else {
+			p++;
+		}
+	}
+	return p;
+}
+
 /*
  * Each item of CREATE TABLE's list that is a table constraint: names for
- * the unique constraints, foreign keys and primary key read from the
- * pragmas, and the checks, named or not.
+ * the primary key, unique constraints and foreign keys read from the
+ * pragmas (matched by their columns), and the checks, named or not. A
+ * CHECK inside a column's definition is not read.
  */
 static int constraints_from_text(calx_inspection *in, calx_insp_table *t, const char *sql)
 {
 	const char *p = sql ? strchr(sql, '(') : NULL;
-	if (!p)
-		return CALX_OK;
-	p++;
-	while (*p) {
-		char word[256], name[256] = "", cols[1024];
+	int rc = CALX_OK;
+	for (p = p ? p + 1 : NULL; rc == CALX_OK && p && *p; p = next_item(p)) {
+		char word[64], name[256] = "", key[16], cols[1024];
 		const char *item = p;
 		bool named = false;
-		if (token(&p, word, sizeof word) && strcasecmp(word, "CONSTRAINT") == 0) {
-			named = token(&p, name, sizeof name);
-			item = p;
-			token(&p, word, sizeof word);
+		if (token(&item, word, sizeof word) && strcasecmp(word, "CONSTRAINT") == 0) {
+			named = token(&item, name, sizeof name);
+			if (!token(&item, word, sizeof word))
+				continue;
 		}
 		if (strcasecmp(word, "CHECK") == 0) {
-			while (isspace((unsigned char)*p))
-				p++;
-			const char *end = past_parens(p);
+			while (isspace((unsigned char)*item))
+				item++;
+			const char *end = *item == '(' ? past_parens(item) : NULL;
 			if (!end)
-				return CALX_OK;
-			char *expr = calx_catalog_strndup(in, p + 1, (size_t)(end - p - 2));
+				continue;
+			char *expr = calx_catalog_strndup(in, item + 1, (size_t)(end - item - 2));
 			if (!expr || !calx_catalog_check(in, t, named ? name : NULL, expr))
-				return CALX_ENOMEM;
-		} else if (named && (strcasecmp(word, "UNIQUE") == 0 || strcasecmp(word, "FOREIGN") == 0 ||
-		                     strcasecmp(word, "PRIMARY") == 0)) {
-			if (strcasecmp(word, "UNIQUE") != 0)
-				token(&p, word + 8, sizeof word - 8);   /* KEY */
-			column_list(p, cols, sizeof cols);
-			char have[1024];
-			if (word[0] == 'P' || word[0] == 'p') {
-				key_columns(t->pk.columns, t->pk.n_columns, have, sizeof have);
-				if (strcmp(have, cols) == 0 && !(t->pk.name = calx_catalog_strndup(in, name, strlen(name))))
-					return CALX_ENOMEM;
-			} else if (word[0] == 'U' || word[0] == 'u') {
-				for (unsigned i = 0; i < t->n_uniques; i++) {
-					key_columns(t->uniques[i].columns, t->uniques[i].n_columns, have, sizeof have);
-					if (!t->uniques[i].name && strcmp(have, cols) == 0) {
-						if (!(t->uniques[i].name = calx_catalog_strndup(in, name, strlen(name))))
-							return CALX_ENOMEM;
-						break;
-					}
-				}
-			} else {
-				for (unsigned i = 0; i < t->n_fks; i++) {
-					key_columns(t->fks[i].columns, t->fks[i].n_columns, have, sizeof have);
-					if (!t->fks[i].name && strcmp(have, cols) == 0) {
-						if (!(t->fks[i].name = calx_catalog_strndup(in, name, strlen(name))))
-							return CALX_ENOMEM;
-						break;
-					}
-				}
-			}
+				rc = CALX_ENOMEM;
+			continue;
 		}
-		(void)item;
-		/* on to the next item: the comma at depth 0 */
-		int depth = 0;
-		for (; *p; p++) {
-			if (*p == '\'' || *p == '"' || *p == '`' || *p == '(') {
-				const char *end = *p == '(' ? past_parens(p) : NULL;
-				if (*p == '(') {
-					if (!end)
-						return CALX_OK;
-					p = end - 1;
-					continue;
-				}
-				char qch = *p;
-				for (p++; *p && !(*p == qch && p[1] != qch); p++)
-					if (*p == qch)
-						p++;
-				if (!*p)
-					return CALX_OK;
-			} else if (*p == ')' && depth == 0) {
-				return CALX_OK;
-			} else if (*p == ',') {
-				p++;
-				break;
-			}
-		}
+		if (!named)
+			continue;
+		bool unique = strcasecmp(word, "UNIQUE") == 0, pk = strcasecmp(word, "PRIMARY") == 0;
+		bool fk = strcasecmp(word, "FOREIGN") == 0;
+		if ((pk || fk) && !(token(&item, key, sizeof key) && strcasecmp(key, "KEY") == 0))
+			continue;
+		column_list(item, cols, sizeof cols);
+		if (pk)
+			rc = name_key(in, &t->pk, t->pk.n_columns ? 1 : 0, cols, name);
+		else if (unique)
+			rc = name_key(in, t->uniques, t->n_uniques, cols, name);
+		else if (fk)
+			rc = name_fk(in, t, cols, name);
 	}
-	return CALX_OK;
+	return rc;
 }
 
 /* --- one table ------------------------------------------------------------ */
@@ -383,7 +392,8 @@ int calx__sqlite_inspect(calx_conn *c, const char *schema, struct calx_inspectio
 		schema = "main";
 	int rc = q_open(&q, q_tables, schema, NULL, "table_list");
 	while (rc == CALX_OK && (rc = q_next(&q, "table_list")) == 1)
-		rc = calx_catalog_table(into, schema, text(&q, 0)) ? CALX_OK : CALX_ENOMEM;
+		rc = strncmp(text(&q, 0), "sqlite_", 7) == 0 || calx_catalog_table(into, schema, text(&q, 0)) ? CALX_OK
+		                                                                                             : CALX_ENOMEM;
 	sqlite3_finalize(q.st);
 	if (rc < 0)
 		return rc;
