@@ -3,7 +3,8 @@
  * and PostgreSQL. Each drift is made by editing the DDL calx would write
  * for tests/models/live.h (a column, constraint, index or table left out,
  * a type or NULL changed, a key reordered) or by a statement after it
- * (a column or table added), then found as exactly one entry of its kind;
+ * (a column or table added, a foreign key's action changed), then found
+ * as exactly one entry of its kind;
  * the DDL as written, and tables written by hand in the dialects' other
  * spellings of the same types, give none. Then the drift story: version 2
  * of a struct over the table version 1 made.
@@ -250,6 +251,20 @@ static void test_missing_fk(void **state)
 	           "table lsx_reviews: foreign key review_edition missing");
 }
 
+/* A foreign key there by its name, with another action: its whole definition, both ways. */
+static void test_fk_differs(void **state)
+{
+	diff_state *ds = *state;
+	char *ddl = ddl_of(ds);
+	replace(ddl, "ON DELETE SET NULL", "ON DELETE CASCADE");
+	run(ds, ddl);
+	free(ddl);
+	expect_one(ds, CALX_DRIFT_FK, "lsx_reviews", NULL, "review_edition",
+	           "table lsx_reviews: foreign key review_edition: (book_id, edition_no) -> lsx_editions (book_id, no) "
+	           "ON DELETE SET NULL ON UPDATE NO ACTION, the database has (book_id, edition_no) -> lsx_editions "
+	           "(book_id, no) ON DELETE CASCADE ON UPDATE NO ACTION");
+}
+
 /*
  * The same tables written by hand in the other spellings of each type
  * (int8, int2, float8, bool, character varying; lower case, spaces):
@@ -390,6 +405,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_unique, diff_setup, diff_teardown),
 		cmocka_unit_test_setup_teardown(test_missing_check, diff_setup, diff_teardown),
 		cmocka_unit_test_setup_teardown(test_missing_fk, diff_setup, diff_teardown),
+		cmocka_unit_test_setup_teardown(test_fk_differs, diff_setup, diff_teardown),
 		cmocka_unit_test_setup_teardown(test_synonyms, diff_setup, diff_teardown),
 		cmocka_unit_test_setup_teardown(test_drift_story, diff_setup, diff_teardown),
 		cmocka_unit_test_setup_teardown(test_checked_fresh, diff_setup, diff_teardown),

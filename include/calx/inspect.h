@@ -107,7 +107,14 @@ typedef enum calx_drift_kind {
 	CALX_DRIFT_MISSING_INDEX,       /* constraint: its name */
 	CALX_DRIFT_MISSING_UNIQUE,
 	CALX_DRIFT_MISSING_CHECK,
-	CALX_DRIFT_MISSING_FK
+	CALX_DRIFT_MISSING_FK,
+	/*
+	 * A foreign key of that name whose columns, referred table or columns,
+	 * or ON DELETE / ON UPDATE differ: expected and found say it whole
+	 * ("(book_id, edition_no) -> lsx_editions (book_id, no) ON DELETE SET
+	 * NULL ON UPDATE NO ACTION").
+	 */
+	CALX_DRIFT_FK
 } calx_drift_kind;
 
 typedef struct calx_drift {
@@ -115,7 +122,7 @@ typedef struct calx_drift {
 	const char *table;
 	const char *column;             /* column kinds, else NULL */
 	const char *constraint;         /* index and constraint kinds, else NULL */
-	const char *expected;           /* TYPE, NULLABLE, PRIMARY_KEY: what the registry says */
+	const char *expected;           /* TYPE, NULLABLE, PRIMARY_KEY, FK: what the registry says */
 	const char *found;              /* ... and what the database has */
 	const char *text;               /* one line saying all of the above */
 } calx_drift;

@@ -4,7 +4,8 @@
  * (types.c), nullability, the primary key's columns; indexes and unique,
  * check and foreign-key constraints by the names the registry gives them
  * (orm/mapping/tables.c), since a name is what create_all wrote and what
- * a migration would drop.
+ * a migration would drop; a foreign key found by its name is compared
+ * whole (columns, referred table and columns, actions).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -131,6 +132,55 @@ static void diff_pk(differ *df, const calx_table_desc *t, const calx_insp_table 
 	    t->name, want, have);
 }
 
+/* "(a, b) -> parent (x, y) ON DELETE CASCADE ON UPDATE NO ACTION" */
+static void fk_text(char *buf, size_t cap, const char *const *cols, const char *ref_table, const char *const *ref_cols,
+                    unsigned n, const char *ondelete, const char *onupdate)
+{
+	char a[256], b[256];
+	list_names(a, sizeof a, cols, n);
+	list_names(b, sizeof b, ref_cols, n);
+	snprintf(buf, cap, "%s -> %s %s ON DELETE %s ON UPDATE %s", a, ref_table, b, ondelete, onupdate);
+}
+
+/* The action as the catalogs name it: NULL (none given) is NO ACTION; upper case. */
+static void action_name(char *buf, size_t cap, const char *action)
+{
+	size_t n = 0;
+	for (const char *p = action && *action ? action : "NO ACTION"; *p && n + 1 < cap; p++)
+		buf[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	buf[n] = '\0';
+}
+
+/*
+ * A foreign key the database has by the registry's name: the same columns,
+ * referred table and columns and actions? On SQLite a key that names the
+ * parent's primary key implicitly has "" for a referred column: taken as
+ * the same.
+ */
+static void diff_fk(differ *df, const calx_table_desc *t, const calx_fk_desc *fk, const char *name,
+                    const calx_insp_fk *lf)
+{
+	const char *cols[CALX__MAX_PK * 4], *refs[CALX__MAX_PK * 4];
+	unsigned n = fk->n_columns < CALX__MAX_PK * 4 ? fk->n_columns : CALX__MAX_PK * 4;
+	char del[32], upd[32], want[640], have[640];
+	bool same = n == lf->n_columns && strcmp(fk->ref_table->name, lf->ref_table) == 0;
+	for (unsigned i = 0; i < n; i++) {
+		cols[i] = t->columns[fk->columns[i]].column;
+		refs[i] = fk->ref_table->columns[fk->ref_columns[i]].column;
+		same = same && strcmp(cols[i], lf->columns[i]) == 0 &&
+		       (!lf->ref_columns[i][0] || strcmp(refs[i], lf->ref_columns[i]) == 0);
+	}
+	action_name(del, sizeof del, fk->ondelete);
+	action_name(upd, sizeof upd, fk->onupdate);
+	if (same && strcmp(del, lf->ondelete) == 0 && strcmp(upd, lf->onupdate) == 0)
+		return;
+	fk_text(want, sizeof want, cols, fk->ref_table->name, refs, n, del, upd);
+	fk_text(have, sizeof have, lf->columns, lf->ref_table, lf->ref_columns, lf->n_columns, lf->ondelete,
+	        lf->onupdate);
+	add(df, CALX_DRIFT_FK, t->name, NULL, name, want, have, "table %s: foreign key %s: %s, the database has %s",
+	    t->name, name, want, have);
+}
+
 static void diff_constraints(differ *df, const calx__table *rt, const calx_insp_table *lt)
 {
 	const calx_table_desc *t = rt->desc;
@@ -151,12 +201,15 @@ static void diff_constraints(differ *df, const calx__table *rt, const calx_insp_
 			    "table %s: check constraint %s missing", t->name, rt->ck_names[k]);
 	}
 	for (unsigned k = 0; k < t->n_fks; k++) {
-		bool found = false;
+		const calx_insp_fk *found = NULL;
 		for (unsigned i = 0; i < lt->n_fks && !found; i++)
-			found = lt->fks[i].name && strcmp(lt->fks[i].name, rt->fk_names[k]) == 0;
+			if (lt->fks[i].name && strcmp(lt->fks[i].name, rt->fk_names[k]) == 0)
+				found = &lt->fks[i];
 		if (!found)
 			add(df, CALX_DRIFT_MISSING_FK, t->name, NULL, rt->fk_names[k], NULL, NULL,
 			    "table %s: foreign key %s missing", t->name, rt->fk_names[k]);
+		else
+			diff_fk(df, t, &t->fks[k], rt->fk_names[k], found);
 	}
 }
 
@@ -248,6 +301,7 @@ const char *calx_drift_kind_name(calx_drift_kind kind)
 	case CALX_DRIFT_MISSING_UNIQUE: return "missing unique constraint";
 	case CALX_DRIFT_MISSING_CHECK: return "missing check constraint";
 	case CALX_DRIFT_MISSING_FK: return "missing foreign key";
+	case CALX_DRIFT_FK: return "foreign key";
 	}
 	return "unknown";
 }
