@@ -6,7 +6,7 @@
  * unique indexes, checks, defaults, identity columns); a PostgreSQL
  * schema other than public, named or found as the default; the Chinook
  * schema as its own script writes it (not calx), counted against the
- * driver's own catalog queries.
+ * driver's own catalog queries; the call through a traced engine.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,6 +296,28 @@ static void test_named_schema(void **state)
 	calx_inspection_free(NULL);
 }
 
+static void count_event(void *ctx, const calx_trace_event *ev)
+{
+	(void)ev;
+	++*(unsigned *)ctx;
+}
+
+/*
+ * With the engine traced, the connection is the tracer's wrapper: the
+ * inspect call passes through it to the dialect and reads the same.
+ */
+static void test_traced(void **state)
+{
+	live_state *ls = *state;
+	unsigned events = 0;
+	assert_int_equal(calx_engine_set_trace(ls->db.eng, count_event, &events, 0), CALX_OK);
+	calx_inspection *in = inspect_ok(ls->db.eng, NULL);
+	assert_int_equal(calx_inspection_count(in), 4);
+	assert_int_equal(table(in, "lsx_reviews")->fks[0].n_columns, 2);
+	calx_inspection_free(in);
+	assert_int_equal(calx_engine_set_trace(ls->db.eng, NULL, NULL, 0), CALX_OK);
+}
+
 /* --- Chinook, as its own script makes it --------------------------------- */
 
 /* The script's DDL: from its first CREATE TABLE up to its first INSERT. */
@@ -421,6 +443,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_keys_and_constraints, live_setup, live_teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_keys, live_setup, live_teardown),
 		cmocka_unit_test_setup_teardown(test_named_schema, live_setup, live_teardown),
+		cmocka_unit_test_setup_teardown(test_traced, live_setup, live_teardown),
 		cmocka_unit_test_setup_teardown(test_chinook, chinook_setup, live_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("inspect", tests);
