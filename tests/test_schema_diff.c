@@ -260,9 +260,9 @@ static void test_fk_differs(void **state)
 	run(ds, ddl);
 	free(ddl);
 	expect_one(ds, CALX_DRIFT_FK, "lsx_reviews", NULL, "review_edition",
-	           "table lsx_reviews: foreign key review_edition: (book_id, edition_no) -> lsx_editions (book_id, no) "
-	           "ON DELETE SET NULL ON UPDATE NO ACTION, the database has (book_id, edition_no) -> lsx_editions "
-	           "(book_id, no) ON DELETE CASCADE ON UPDATE NO ACTION");
+	           "table lsx_reviews: foreign key review_edition: (book_id, edition_no) -> lsx_editions (book_id, no), "
+	           "on delete SET NULL, on update NO ACTION, the database has (book_id, edition_no) -> lsx_editions "
+	           "(book_id, no), on delete CASCADE, on update NO ACTION");
 }
 
 /*

@@ -111,8 +111,8 @@ typedef enum calx_drift_kind {
 	/*
 	 * A foreign key of that name whose columns, referred table or columns,
 	 * or ON DELETE / ON UPDATE differ: expected and found say it whole
-	 * ("(book_id, edition_no) -> lsx_editions (book_id, no) ON DELETE SET
-	 * NULL ON UPDATE NO ACTION").
+	 * ("(book_id, edition_no) -> lsx_editions (book_id, no), on delete
+	 * SET NULL, on update NO ACTION").
 	 */
 	CALX_DRIFT_FK
 } calx_drift_kind;

@@ -132,14 +132,14 @@ static void diff_pk(differ *df, const calx_table_desc *t, const calx_insp_table 
 	    t->name, want, have);
 }
 
-/* "(a, b) -> parent (x, y) ON DELETE CASCADE ON UPDATE NO ACTION" */
+/* "(a, b) -> parent (x, y), on delete CASCADE, on update NO ACTION" */
 static void fk_text(char *buf, size_t cap, const char *const *cols, const char *ref_table, const char *const *ref_cols,
                     unsigned n, const char *ondelete, const char *onupdate)
 {
 	char a[256], b[256];
 	list_names(a, sizeof a, cols, n);
 	list_names(b, sizeof b, ref_cols, n);
-	snprintf(buf, cap, "%s -> %s %s ON DELETE %s ON UPDATE %s", a, ref_table, b, ondelete, onupdate);
+	snprintf(buf, cap, "%s -> %s %s, on delete %s, on update %s", a, ref_table, b, ondelete, onupdate);
 }
 
 /* The action as the catalogs name it: NULL (none given) is NO ACTION; upper case. */
