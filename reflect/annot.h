@@ -57,6 +57,9 @@ typedef enum calxr__opt {
 	CALXR__OPT_USELIST,       /* uselist(false): a pointer that is a one-to-one (the key in the target's table) */
 	CALXR__OPT_POST_UPDATE,   /* post_update: the key written by an UPDATE of its own (breaks a cycle) */
 	CALXR__OPT_SECONDARY,     /* secondary("post_tags"): many-to-many through that table_only table */
+	CALXR__OPT_REPR,          /* repr(false): left out of the generated *_repr */
+	CALXR__OPT_COMPARE,       /* compare(false): left out of the generated *_eq */
+	CALXR__OPT_DEFAULT_FACTORY, /* default_factory(fn): fn() when the constructor gets no value */
 	CALXR__OPT_COUNT
 } calxr__opt;
 
@@ -93,6 +96,8 @@ typedef struct calxr__field_opts {
 	int lazy;                /* lazy("..."): a calx_loading, 0 when not given */
 	bool uselist_off;        /* uselist(false) */
 	char *secondary;         /* secondary("..."): the association table's SQL name */
+	bool no_repr, no_compare; /* repr(false), compare(false) */
+	char *default_factory;   /* default_factory(fn): the function's name */
 } calxr__field_opts;
 
 /* The options a relationship field takes; any other makes it a column. */
@@ -101,7 +106,7 @@ typedef struct calxr__field_opts {
 			 (1u << CALXR__OPT_PASSIVE_DELETES) | (1u << CALXR__OPT_USELIST) | \
 			 (1u << CALXR__OPT_POST_UPDATE) | (1u << CALXR__OPT_SECONDARY))
 
-#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL }
+#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL, false, false, NULL }
 
 const char *calxr__opt_name(calxr__opt o);
 

@@ -42,6 +42,9 @@ static const struct opt_spec {
 	[CALXR__OPT_USELIST] = { "uselist", 1, 1 },
 	[CALXR__OPT_POST_UPDATE] = { "post_update", 0, 0 },
 	[CALXR__OPT_SECONDARY] = { "secondary", 1, 1 },
+	[CALXR__OPT_REPR] = { "repr", 1, 1 },
+	[CALXR__OPT_COMPARE] = { "compare", 1, 1 },
+	[CALXR__OPT_DEFAULT_FACTORY] = { "default_factory", 1, 1 },
 };
 
 const char *calxr__opt_name(calxr__opt o)
@@ -61,6 +64,7 @@ void calxr__field_opts_free(calxr__field_opts *o)
 	free(o->ondelete);
 	free(o->onupdate);
 	free(o->prefix);
+	free(o->default_factory);
 	free(o->back_populates);
 	calxr__strlist_free(&o->foreign_keys);
 	free(o->secondary);
@@ -185,6 +189,28 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		if (b < 0)
 			return;
 		o->init = b;
+		break;
+	case CALXR__OPT_DEFAULT_FACTORY: {
+		char shown[SHOW_MAX + 4];
+		calxr__span e = calxr__span_trim(args[0]);
+		bool ident = e.n > 0 && (isalpha((unsigned char)e.p[0]) || e.p[0] == '_');
+		for (size_t i = 0; ident && i < e.n; i++)
+			ident = isalnum((unsigned char)e.p[i]) || e.p[i] == '_';
+		if (!ident) {
+			calxr__ap_fail(p, "option 'default_factory' expects a function's name, found '%s'",
+				      calxr__ap_show(e, shown));
+			return;
+		}
+		if (!(o->default_factory = strndup(e.p, e.n)))
+			p->oom = true;
+		break;
+	}
+	case CALXR__OPT_REPR:
+	case CALXR__OPT_COMPARE:
+		b = calxr__ap_bool_arg(p, spec[opt].name, args[0]);
+		if (b < 0)
+			return;
+		*(opt == CALXR__OPT_REPR ? &o->no_repr : &o->no_compare) = !b;
 		break;
 	case CALXR__OPT_DEFAULT: {
 		calxr__span e = calxr__span_trim(args[0]);

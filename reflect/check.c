@@ -253,7 +253,7 @@ static void tag_namespace(calxr__ctx *cx, const calxr__table *t)
 /* Does the program's name u clash with a name generated for table t? */
 static bool clashes(calxr__ctx *cx, const calxr__table *t, const char *u)
 {
-	static const char *const suffixes[] = { "_mapper", "_table", "_new", "_get", "_repr", "_eq" };
+	static const char *const suffixes[] = { "_mapper", "_table", "_new", "_get", "_repr", "_eq", "_copy" };
 	size_t n = strlen(t->sym);
 
 	if (!strncmp(u, t->sym, n)) {

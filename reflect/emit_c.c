@@ -35,6 +35,8 @@ static const struct { uint32_t bit; const char *name; } flag_names[] = {
 	{ CALX_FIELD_REQUIRED, "CALX_FIELD_REQUIRED" },
 	{ CALX_FIELD_VERSION, "CALX_FIELD_VERSION" },
 	{ CALX_FIELD_OPTIONAL, "CALX_FIELD_OPTIONAL" },
+	{ CALX_FIELD_NO_REPR, "CALX_FIELD_NO_REPR" },
+	{ CALX_FIELD_NO_COMPARE, "CALX_FIELD_NO_COMPARE" },
 };
 
 /* "ts.created_at" -> "ts_created_at", for the names of per-field arrays. */
@@ -54,6 +56,23 @@ static void defaults(calxr__buf *b, const calxr__table *t)
 			any = true;
 		}
 	calxr__buf_put(b, any ? " };\n" : "0 };\n");
+}
+
+/*
+ * default_factory(fn): a function that sets the field from fn(), so that
+ * the compiler checks fn's type against the field's.
+ */
+static void factories(calxr__buf *b, const calxr__table *t)
+{
+	for (unsigned i = 0; i < t->n_cols && !t->table_only; i++) {
+		const calxr__column *c = &t->cols[i];
+		if (!c->default_factory)
+			continue;
+		calxr__buf_printf(b, "static void %s__", t->sym);
+		put_flat(b, c->path);
+		calxr__buf_printf(b, "_factory(void *obj) { ((struct %s *)obj)->%s = %s(); }\n", t->tag, c->path,
+				 c->default_factory);
+	}
 }
 
 static void variants(calxr__buf *b, const calxr__table *t)
@@ -222,6 +241,11 @@ void calxr__emit_field(calxr__buf *b, const calxr__table *t, const calxr__column
 	calxr__buf_cstr(b, c->server_default);
 	calxr__buf_put(b, ", .default_text = ");
 	calxr__buf_cstr(b, c->default_text);
+	if (c->default_factory && !t->table_only) {
+		calxr__buf_printf(b, ", .default_factory = %s__", t->sym);
+		put_flat(b, c->path);
+		calxr__buf_put(b, "_factory");
+	}
 	/* a table_only table's columns belong to no mapper */
 	if (t->table_only)
 		calxr__buf_printf(b, ", .index = %u, .owner = NULL, .table = &%s_table, .user_type = NULL },\n", index, tab->sym);
@@ -367,6 +391,7 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 		if (!t->table_only)
 			defaults(b, t);
 		variants(b, t);
+		factories(b, t);
 		mapper(cx, b, t);
 	}
 	calxr__buf_put(b, "\n");

@@ -121,6 +121,8 @@ static void wrappers(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 			 sym, tag, sym);
 	calxr__buf_printf(b, "static inline bool %s_eq(const struct %s *a, const struct %s *b) { return calx_object_eq(&%s_mapper, a, b); }\n",
 			 sym, tag, tag, sym);
+	calxr__buf_printf(b, "static inline struct %s *%s_copy(calx_session *s, const struct %s *src) { return (struct %s *)calx_object_copy(s, &%s_mapper, src); }\n",
+			 tag, sym, tag, tag, sym);
 }
 
 /*

@@ -29,6 +29,7 @@ void calxr__column_free(calxr__column *c)
 	calxr__strlist_free(&c->types);
 	free(c->server_default);
 	free(c->default_text);
+	free(c->default_factory);
 	free(c->check);
 	free(c->fk_table);
 	free(c->fk_column);
@@ -195,6 +196,10 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 		c->flags |= CALX_FIELD_INDEX;
 	if (!o->init)
 		c->flags |= CALX_FIELD_NO_INIT;
+	if (o->no_repr)
+		c->flags |= CALX_FIELD_NO_REPR;
+	if (o->no_compare)
+		c->flags |= CALX_FIELD_NO_COMPARE;
 	if (is_enum)
 		c->flags |= CALX_FIELD_ENUM;
 	nullability(cx, c, o, e, type, optional);
@@ -214,8 +219,13 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 		calxr__field_error(e, "option 'autoincrement' needs a single-column integer primary key");
 
 	/* A char * or calx_bytes the constructor must be given: unless the database or a default fills it. */
+	if (o->default_factory && (o->default_text || pk || ct == CALX_CTYPE_CHARARRAY || ct == CALX_CTYPE_BYTEARRAY))
+		calxr__field_error(e, o->default_text ? "options 'default' and 'default_factory' together: give one"
+				   : pk ? "option 'default_factory' on a primary key: the key comes from the database, or give it"
+				   : "option 'default_factory' on an array: make the field a char * or calx_bytes, or set it "
+				     "after the constructor");
 	if ((ct == CALX_CTYPE_STRING || ct == CALX_CTYPE_BYTES) && (c->flags & CALX_FIELD_NOT_NULL) && !pk &&
-	    !o->default_text && !o->server_default) {
+	    !o->default_text && !o->default_factory && !o->server_default) {
 		if (o->init)
 			c->flags |= CALX_FIELD_REQUIRED;
 		else if (ct == CALX_CTYPE_STRING)
@@ -240,6 +250,8 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	}
 	c->server_default = o->server_default;
 	c->default_text = o->default_text;
+	c->default_factory = o->default_factory;
+	o->default_factory = NULL;
 	c->check = o->check;
 	c->fk_table = o->fk_table;
 	c->fk_column = o->fk_column;

@@ -60,6 +60,7 @@ typedef struct calxr__column {
 	char *key_type;       /* C parameter type for the *_get wrapper */
 	calxr__strlist types;  /* sql type + variants; empty: the dialect decides */
 	char *server_default, *default_text, *check;
+	char *default_factory;  /* default_factory(fn): the function's name */
 	char *fk_table, *fk_column, *ondelete, *onupdate;
 	bool autoinc_explicit, autoinc_off;
 	bool plain_char;      /* a char: char_as(integer) is INT8 or UINT8 by the compiler's char signedness */

@@ -1,5 +1,6 @@
 /*
- * Allocation failure with the engine traced (calx/trace.h): the session's
+ * Allocation failure with the engine traced (calx/trace.h) and a registry
+ * listener (calx/events.h) that each session copies: the session's
  * connection is wrapped at checkout, its statements are wrapped as they
  * are prepared, and their values are kept for the trace; users are added,
  * committed, read back by a select and updated. Each allocation fails in
@@ -14,11 +15,24 @@ static void count_events(void *ctx, const calx_trace_event *ev)
 	++*(unsigned long *)ctx;
 }
 
+static int count_inserts(calx_session *s, calx_event ev, const calx_mapper_desc *m, void *obj, void *payload)
+{
+	(void)s;
+	(void)ev;
+	(void)m;
+	(void)obj;
+	++*(unsigned long *)payload;
+	return CALX_OK;
+}
+
 static int traced_work(calx_engine *eng, calx_registry *reg)
 {
-	static unsigned long events;
+	static unsigned long events, inserts;
 	calx_session *s = NULL;
-	int rc = calx_engine_set_trace(eng, count_events, &events, CALX_TRACE_PARAMS);
+	/* a registry listener, which the session copies when it opens */
+	int rc = calx_registry_listen(reg, CALX_EVENT_BEFORE_INSERT, NULL, count_inserts, &inserts);
+	if (rc == CALX_OK)
+		rc = calx_engine_set_trace(eng, count_events, &events, CALX_TRACE_PARAMS);
 	if (rc != CALX_OK || (rc = calx_session_open(&s, eng, reg)) != CALX_OK)
 		goto done;
 	static const char *const names[] = { "ann", "bob", "cid" };

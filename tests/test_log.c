@@ -2,7 +2,8 @@
  * The engine's log of what it decides (calx_engine_set_log), on SQLite
  * and PostgreSQL: connections opened, closed on return beyond pool_size,
  * discarded as too old; the pool running out; a calx_retry attempt run
- * again; create_all and drop_all table by table; the ready-made stderr
+ * again; create_all and drop_all table by table; calx_insert_many's rows
+ * sent; the ready-made stderr
  * log. Nothing is logged without a log function.
  */
 #include <stdio.h>
@@ -153,6 +154,25 @@ static void create_all_reports_each_table(void **state)
 	assert_int_equal(calx_session_open(&fx->s, fx->eng, fx->reg), CALX_OK);
 }
 
+static void a_bulk_insert_reports_its_progress(void **state)
+{
+	fixture *fx = *state;
+	static logged l;
+	memset(&l, 0, sizeof l);
+	struct user rows[5];
+	memset(rows, 0, sizeof rows);
+	for (int i = 0; i < 5; i++) {
+		snprintf(rows[i].name, sizeof rows[i].name, "bulk%d", i);
+		rows[i].age = 20 + i;
+	}
+	assert_int_equal(calx_engine_set_log(fx->eng, collect, &l), CALX_OK);
+	assert_ok(fx->s, calx_insert_many(fx->s, &user_mapper, rows, 5, 0, NULL));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_int_equal(calx_engine_set_log(fx->eng, NULL, NULL), CALX_OK);
+	assert_int_equal(count(&l, "insert_many", "users: 5 of 5 rows sent", CALX_LOG_DEBUG, NULL), 1);
+	assert_int_equal(count_rows(fx, &user_mapper), 5);
+}
+
 static void create_all_to_stderr(void *arg)
 {
 	fixture *fx = arg;
@@ -177,6 +197,7 @@ int main(void)
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_retry_is_logged, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(create_all_reports_each_table, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_bulk_insert_reports_its_progress, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(the_stderr_log_writes_a_line_a_message, fixture_setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("log", tests);

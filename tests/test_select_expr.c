@@ -188,6 +188,25 @@ static void between_is_both_ends_inclusive(void **state)
 	refused(fx, calx_between(USER_AGE, 0, 3000000000u), CALX_ERANGE, "out of its range");
 }
 
+/* ORDER BY a column a user names (?sort=age): looked up in the mapping, never sent as text */
+static void a_column_chosen_at_run_time_is_looked_up(void **state)
+{
+	fixture *fx = *state;
+	const calx_field_desc *by = calx_mapper_column(&user_mapper, "age");
+	assert_ptr_equal(by, calx_field(USER_AGE));
+	assert_ptr_equal(calx_mapper_column(&user_mapper, "score"), calx_field(USER_SCORE));
+	assert_null(calx_mapper_column(&user_mapper, "age; DROP TABLE users"));
+	assert_null(calx_mapper_column(&user_mapper, "AGE"));
+	assert_null(calx_mapper_column(&user_mapper, NULL));
+	assert_null(calx_mapper_column(NULL, "age"));
+	calx_select *q = calx_select_new(fx->s, &user_mapper);
+	calx_order_by(q, by, CALX_DESC);
+	struct user *u;
+	assert_calx(fx->s, calx_select_first(q, (void **)&u), CALX_OK);
+	assert_string_equal(u->name, "100% Real");      /* the oldest, 60 */
+	calx_select_free(q);
+}
+
 static void ilike_ignores_case_where_like_does_not(void **state)
 {
 	fixture *fx = *state;
@@ -330,6 +349,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(in_and_not_in_over_a_list, users_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(long_lists_are_one_parameter_of_any_length, users_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_column_chosen_at_run_time_is_looked_up, users_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(between_is_both_ends_inclusive, users_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(ilike_ignores_case_where_like_does_not, users_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(columns_against_columns_and_values, users_setup, fixture_teardown),

@@ -15,6 +15,7 @@
 #include "calx/errors.h"
 #include "calx/sys/dialect.h"
 #include "sqlite_int.h"
+#include "sq_errors.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -33,122 +34,6 @@ struct calx_stmt {
 	int running;            /* stepped, rows still to come: what sqlite3_stmt_busy says, without the call */
 	int guard;              /* COMMIT or END: a write transaction first checks that the file is still where it was */
 };
-
-static int status_of(int rc)
-{
-	switch (rc) {
-	case SQLITE_CONSTRAINT_UNIQUE:
-	case SQLITE_CONSTRAINT_PRIMARYKEY:
-	case SQLITE_CONSTRAINT_ROWID:
-		return CALX_EUNIQUE;
-	case SQLITE_CONSTRAINT_FOREIGNKEY:
-		return CALX_EFOREIGNKEY;
-	case SQLITE_CONSTRAINT_NOTNULL:
-		return CALX_ENOTNULL;
-	case SQLITE_CONSTRAINT_CHECK:
-		return CALX_ECHECK;
-	}
-	switch (rc & 0xff) {
-	case SQLITE_NOMEM: return CALX_ENOMEM;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED: return CALX_EBUSY;
-	case SQLITE_IOERR:
-	case SQLITE_FULL:
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-	case SQLITE_READONLY:
-	case SQLITE_PROTOCOL: return CALX_EIO;
-	case SQLITE_CANTOPEN:
-	case SQLITE_PERM:
-	case SQLITE_AUTH: return CALX_ECONNECT;
-	case SQLITE_TOOBIG:
-	case SQLITE_RANGE: return CALX_ERANGE;
-	case SQLITE_MISMATCH: return CALX_ETYPE;
-	case SQLITE_CONSTRAINT: return CALX_ECHECK;
-	}
-	return CALX_ERROR;
-}
-
-/* The name of an extended result code, as sqlite3.h spells it ("" when not listed). */
-static const char *code_name(int xrc)
-{
-	static const struct { int code; const char *name; } names[] = {
-		{ SQLITE_CONSTRAINT_UNIQUE, "SQLITE_CONSTRAINT_UNIQUE" },
-		{ SQLITE_CONSTRAINT_PRIMARYKEY, "SQLITE_CONSTRAINT_PRIMARYKEY" },
-		{ SQLITE_CONSTRAINT_ROWID, "SQLITE_CONSTRAINT_ROWID" },
-		{ SQLITE_CONSTRAINT_FOREIGNKEY, "SQLITE_CONSTRAINT_FOREIGNKEY" },
-		{ SQLITE_CONSTRAINT_NOTNULL, "SQLITE_CONSTRAINT_NOTNULL" },
-		{ SQLITE_CONSTRAINT_CHECK, "SQLITE_CONSTRAINT_CHECK" },
-		{ SQLITE_CONSTRAINT_TRIGGER, "SQLITE_CONSTRAINT_TRIGGER" },
-		{ SQLITE_BUSY_SNAPSHOT, "SQLITE_BUSY_SNAPSHOT" },
-		{ SQLITE_BUSY_RECOVERY, "SQLITE_BUSY_RECOVERY" },
-		{ SQLITE_READONLY_DBMOVED, "SQLITE_READONLY_DBMOVED" },
-		{ SQLITE_IOERR_WRITE, "SQLITE_IOERR_WRITE" },
-		{ SQLITE_IOERR_READ, "SQLITE_IOERR_READ" },
-		{ SQLITE_IOERR_FSYNC, "SQLITE_IOERR_FSYNC" },
-		{ SQLITE_CANTOPEN_ISDIR, "SQLITE_CANTOPEN_ISDIR" },
-		{ SQLITE_CANTOPEN_FULLPATH, "SQLITE_CANTOPEN_FULLPATH" },
-		{ SQLITE_ERROR, "SQLITE_ERROR" }, { SQLITE_INTERNAL, "SQLITE_INTERNAL" },
-		{ SQLITE_PERM, "SQLITE_PERM" }, { SQLITE_ABORT, "SQLITE_ABORT" }, { SQLITE_BUSY, "SQLITE_BUSY" },
-		{ SQLITE_LOCKED, "SQLITE_LOCKED" }, { SQLITE_NOMEM, "SQLITE_NOMEM" },
-		{ SQLITE_READONLY, "SQLITE_READONLY" }, { SQLITE_INTERRUPT, "SQLITE_INTERRUPT" },
-		{ SQLITE_IOERR, "SQLITE_IOERR" }, { SQLITE_CORRUPT, "SQLITE_CORRUPT" },
-		{ SQLITE_FULL, "SQLITE_FULL" }, { SQLITE_CANTOPEN, "SQLITE_CANTOPEN" },
-		{ SQLITE_PROTOCOL, "SQLITE_PROTOCOL" }, { SQLITE_SCHEMA, "SQLITE_SCHEMA" },
-		{ SQLITE_TOOBIG, "SQLITE_TOOBIG" }, { SQLITE_CONSTRAINT, "SQLITE_CONSTRAINT" },
-		{ SQLITE_MISMATCH, "SQLITE_MISMATCH" }, { SQLITE_MISUSE, "SQLITE_MISUSE" },
-		{ SQLITE_AUTH, "SQLITE_AUTH" }, { SQLITE_RANGE, "SQLITE_RANGE" }, { SQLITE_NOTADB, "SQLITE_NOTADB" },
-	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (names[i].code == xrc)
-			return names[i].name;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (names[i].code == (xrc & 0xff))
-			return names[i].name;   /* an extended code not listed: its primary code's name */
-	return "";
-}
-
-/*
- * What SQLite's message names: "UNIQUE constraint failed: users.name"
- * (and NOT NULL) give the table and the column, "CHECK constraint failed:
- * ck_users_age" the constraint. A UNIQUE over several columns names them
- * all ("t.a, t.b"): the first is kept.
- */
-static void named_in_message(calx_driver_error *d, const char *msg)
-{
-	const char *at;
-	if ((at = strstr(msg, "UNIQUE constraint failed: ")) || (at = strstr(msg, "NOT NULL constraint failed: "))) {
-		at = strstr(at, ": ") + 2;
-		size_t t = strcspn(at, ".");
-		if (at[t] == '.') {
-			snprintf(d->table, sizeof d->table, "%.*s", (int)t, at);
-			snprintf(d->column, sizeof d->column, "%.*s", (int)strcspn(at + t + 1, ", "), at + t + 1);
-		}
-	} else if ((at = strstr(msg, "CHECK constraint failed: "))) {
-		snprintf(d->constraint, sizeof d->constraint, "%s", at + 25);
-	}
-}
-
-static int fail(calx_error *err, sqlite3 *db, int rc, const char *sql)
-{
-	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-	int xrc = db ? sqlite3_extended_errcode(db) : rc;
-	if (!xrc)
-		xrc = rc;
-	/* the usual first mistake: the schema was never created */
-	const char *hint = !strncmp(msg, "no such table", 13) ? "; calx_create_all(reg, eng) creates the tables" : "";
-	if (sql)
-		calx_error_set(err, status_of(xrc), "sqlite: %.200s: %s (sqlite code %d)%s", sql, msg, xrc, hint);
-	else
-		calx_error_set(err, status_of(xrc), "sqlite: %s (sqlite code %d)%s", msg, xrc, hint);
-	calx_driver_error *d = &err->driver;
-	snprintf(d->code, sizeof d->code, "%s", code_name(xrc));
-	d->number = xrc;
-	d->sys_errno = db ? sqlite3_system_errno(db) : 0;
-	snprintf(d->statement, sizeof d->statement, "%s", sql ? sql : "");
-	named_in_message(d, msg);
-	return err->code;
-}
 
 /* The file name for sqlite3_open_v2, or NULL if the URL is not ours. */
 static const char *path_of(const char *url)
@@ -227,10 +112,10 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 	if (rc != SQLITE_OK) {
 		int xrc = c->db ? sqlite3_extended_errcode(c->db) : rc;
 		int sys = c->db ? sqlite3_system_errno(c->db) : 0;
-		calx_error_set(err, status_of(rc), "sqlite: cannot open '%s': %s (sqlite code %d%s%s)", path,
+		calx_error_set(err, calx__sq_status(rc), "sqlite: cannot open '%s': %s (sqlite code %d%s%s)", path,
 		               c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc), xrc, sys ? ", " : "",
 		               sys ? strerror(sys) : "");
-		snprintf(err->driver.code, sizeof err->driver.code, "%s", code_name(xrc));
+		snprintf(err->driver.code, sizeof err->driver.code, "%s", calx__sq_code_name(xrc));
 		err->driver.number = xrc;
 		err->driver.sys_errno = sys;
 		sq_disconnect(c);
@@ -248,7 +133,7 @@ static int sq_connect(calx_conn **out, const char *url, calx_error *err)
 	                    : "PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON; PRAGMA journal_mode = WAL";
 	rc = sqlite3_exec(c->db, setup, NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		fail(err, c->db, rc, setup);
+		calx__sq_fail(err, c->db, rc, setup);
 		sq_disconnect(c);
 		return err->code;
 	}
@@ -280,7 +165,7 @@ static int sq_exec(calx_conn *c, const char *sql, calx_error *err)
 	if (c->file && ((is_commit(sql) && commit_moved(c)) || autocommit_moved(c, sql)))
 		return moved_error(c, sql, err);
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? CALX_OK : fail(err, c->db, rc, sql);
+	return rc == SQLITE_OK ? CALX_OK : calx__sq_fail(err, c->db, rc, sql);
 }
 
 static int sq_prepare(calx_conn *c, const char *sql, calx_stmt **out, calx_error *err)
@@ -294,7 +179,7 @@ static int sq_prepare(calx_conn *c, const char *sql, calx_stmt **out, calx_error
 	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->st, NULL);
 	if (rc != SQLITE_OK) {
 		calx_sys_free(st);
-		return fail(err, c->db, rc, sql);
+		return calx__sq_fail(err, c->db, rc, sql);
 	}
 	*out = st;
 	return CALX_OK;
@@ -332,7 +217,7 @@ static int sq_bind(calx_stmt *st, unsigned idx, const calx_value *v, calx_error 
 	default:
 		return calx_error_set(err, CALX_EINVAL, "sqlite: bad value kind %d", (int)v->kind);
 	}
-	return rc == SQLITE_OK ? CALX_OK : fail(err, st->conn->db, rc, sqlite3_sql(st->st));
+	return rc == SQLITE_OK ? CALX_OK : calx__sq_fail(err, st->conn->db, rc, sqlite3_sql(st->st));
 }
 
 static int sq_step(calx_stmt *st, calx_error *err)
@@ -347,7 +232,7 @@ static int sq_step(calx_stmt *st, calx_error *err)
 		return CALX_ROW;
 	if (rc == SQLITE_DONE)
 		return CALX_DONE;
-	return fail(err, st->conn->db, rc, sqlite3_sql(st->st));
+	return calx__sq_fail(err, st->conn->db, rc, sqlite3_sql(st->st));
 }
 
 static unsigned sq_column_count(calx_stmt *st)

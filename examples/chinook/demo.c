@@ -909,6 +909,8 @@ static int load_rows(struct demo *d, const char *script, chinook_load_stats *sta
 	int rc;
 
 	if ((rc = open_session(d, &s)) == CALX_OK) {
+		printf("Loading %s through the ORM ...\n", script);   /* what the next moment is spent on */
+		fflush(stdout);
 		rc = chinook_load(s, d->reg, script, stats, err, sizeof err);
 		if (rc != CALX_OK)
 			fprintf(stderr, "chinook_demo: %s\n", err);

@@ -77,7 +77,15 @@ typedef enum calx_event {
 	CALX_EVENT_AFTER_UPDATE,
 	CALX_EVENT_BEFORE_DELETE,
 	CALX_EVENT_AFTER_DELETE,
-	CALX_EVENT_AFTER_LOAD         /* a row became a new object in the session */
+	CALX_EVENT_AFTER_LOAD,        /* a row became a new object in the session */
+	/*
+	 * The transaction ended: obj and mapper are NULL. The commit or
+	 * rollback stands whatever the listener returns; a status other than
+	 * CALX_OK is what the call returns. A listener may get and select (a
+	 * new transaction), not flush, commit or roll back.
+	 */
+	CALX_EVENT_AFTER_COMMIT,
+	CALX_EVENT_AFTER_ROLLBACK
 } calx_event;
 
 typedef int (*calx_listener_fn)(calx_session *s, calx_event ev, const calx_mapper_desc *m, void *obj,
@@ -89,6 +97,18 @@ typedef int (*calx_listener_fn)(calx_session *s, calx_event ev, const calx_mappe
  */
 int calx_session_listen(calx_session *s, calx_event ev, const calx_mapper_desc *m, calx_listener_fn fn,
                         void *payload);
+
+/*
+ * The same for every session of reg opened afterwards (SQLAlchemy's
+ * listeners on a mapper class, or on the Session class): the session
+ * starts with the registry's listeners, in the order they were added, and
+ * they run before the session's own. Add them before sessions are opened
+ * (sessions opened before do not see them), from one thread: the registry
+ * is shared by sessions on other threads. CALX_EINVAL for a bad event, a
+ * NULL listener or a mapper the registry does not map.
+ */
+int calx_registry_listen(calx_registry *reg, calx_event ev, const calx_mapper_desc *m, calx_listener_fn fn,
+                         void *payload);
 
 /* A short name: "before_insert". */
 const char *calx_event_name(calx_event ev);

@@ -72,6 +72,14 @@ void calx_select_free(calx_select *q);
 /* ANDed with any earlier where. Takes ownership of e (NULL records ENOMEM). */
 void calx_where(calx_select *q, calx_expr *e);
 void calx_order_by(calx_select *q, const calx_field_desc *col, calx_order dir);
+/*
+ * The column of m whose C member path ("name", "ts.created_at") or SQL
+ * column name is name, or NULL: the checked way to sort or group by a
+ * column a user chose at run time (ORDER BY and GROUP BY never take text).
+ *   const calx_field_desc *by = calx_mapper_column(&user_mapper, sort_param);
+ *   if (!by) refuse the request; else calx_order_by(q, by, CALX_ASC);
+ */
+const calx_field_desc *calx_mapper_column(const calx_mapper_desc *m, const char *name);
 void calx_limit(calx_select *q, int64_t n);
 void calx_offset(calx_select *q, int64_t n);
 

@@ -332,6 +332,22 @@ bool calx_field_is_null(const calx_session *s, const void *obj, const calx_field
  */
 int calx_field_set_text(calx_session *s, void *obj, const calx_field_desc *col, const char *text);
 
+/*
+ * A field's history since its object was loaded or last flushed
+ * (SQLAlchemy's attribute history): changed says whether its value
+ * differs from what the database has; old is that value (has_old), SQL
+ * NULL as a NULL value. An object without a row (new, pending) has every
+ * field changed and no old value. Text and bytes of old are borrowed until
+ * the next flush, commit or rollback. A before_update listener reads it to
+ * tell a real change (an audit row, updated_at) from none.
+ */
+typedef struct calx_history {
+	bool changed;
+	bool has_old;
+	calx_value old;
+} calx_history;
+int calx_field_history(calx_session *s, const void *obj, const calx_field_desc *col, calx_history *out);
+
 /* A copy of str owned by the session; NULL if str is NULL or memory ran out. */
 char *calx_strdup(calx_session *s, const char *str);
 
@@ -349,6 +365,15 @@ int calx_bytes_dup(calx_session *s, calx_bytes *out, const void *p, size_t n);
  * -1 when m or obj is NULL or memory ran out (buf, if any, gets "").
  * calx_object_eq: true for the same pointer, false when m or either object is NULL.
  */
+/*
+ * A deep copy of src (a struct of m's type, in any session or none) as a
+ * new transient object of s: every mapped column copied, text and bytes
+ * into s's memory (nothing shared with src), but an autoincrement key left
+ * 0, so that adding the copy writes a new row; relationships are not
+ * copied (the copy's are empty). The generated user_copy(s, u) calls it.
+ * NULL on failure, with the error on s.
+ */
+void *calx_object_copy(calx_session *s, const calx_mapper_desc *m, const void *src);
 int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size_t cap);
 bool calx_object_eq(const calx_mapper_desc *m, const void *a, const void *b);
 
@@ -356,6 +381,7 @@ bool calx_object_eq(const calx_mapper_desc *m, const void *a, const void *b);
 #define calx_field_set_null(s, obj, col, ...) (calx_field_set_null)((s), (obj), calx_field(col), __VA_ARGS__)
 #define calx_field_is_null(s, obj, col) (calx_field_is_null)((s), (obj), calx_field(col))
 #define calx_field_set_text(s, obj, col, ...) (calx_field_set_text)((s), (obj), calx_field(col), __VA_ARGS__)
+#define calx_field_history(s, obj, col, ...) (calx_field_history)((s), (obj), calx_field(col), __VA_ARGS__)
 
 #ifdef __cplusplus
 }

@@ -78,8 +78,9 @@ void calx_trace_stderr(void *ctx, const calx_trace_event *ev);
  * a connection, discarded one (lost, too old, failed its pre-ping) or
  * closed one on return (beyond pool_size), ran out of connections; a
  * calx_retry attempt failed and is run again; calx_create_all and
- * calx_drop_all at each table (progress on a schema of thousands). what
- * says who ("pool", "retry", "create_all", "drop_all"); msg is a sentence
+ * calx_drop_all at each table (progress on a schema of thousands),
+ * calx_insert_many as its rows go. what says who ("pool", "retry",
+ * "create_all", "drop_all", "insert_many"); msg is a sentence
  * without a newline, borrowed for the call. Called on the thread that
  * decided, possibly holding no lock of calx's: fn may call calx. NULL
  * stops it. CALX_EINVAL for a NULL engine.

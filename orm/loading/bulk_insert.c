@@ -25,6 +25,7 @@
  */
 #include <string.h>
 #include "calx/calx.h"
+#include "engine/engine.h"
 #include "base/alloc.h"
 #include "mapping/value.h"
 #include "sql/statements.h"
@@ -382,6 +383,8 @@ int calx_insert_many(calx_session *s, const calx_mapper_desc *md, void *rows, si
 		const run *r = &j.runs[x];
 		explicit_key = explicit_key || (m->autoinc >= 0 && !calx__bit(r->omitted, (unsigned)m->autoinc));
 		rc = r->batched ? send_batched(&j, r) : send_rows(&j, r);
+		if (rc == CALX_OK)      /* progress, for the engine's log (calx/trace.h) */
+			calx__log(s->eng, CALX_LOG_DEBUG, "insert_many", "%s: %zu of %zu rows sent", md->table, r->end, n);
 	}
 	/* keys the program gave: the sequence moves past them (PostgreSQL), as after a flush */
 	if (rc == CALX_OK && explicit_key)

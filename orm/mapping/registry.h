@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "calx/registry.h"
 #include "calx/sys/dialect.h"
+#include "session/events.h"
 
 #define CALX__MAX_PK 8
 
@@ -122,6 +123,8 @@ struct calx_registry {
 	bool has_poly;                  /* some mapper is in a hierarchy: the flush checks discriminators */
 	bool has_joined;                /* some mapper is a joined-table subclass: the flush writes its parts */
 	calx_error err;
+	calx__listeners listeners;      /* calx_registry_listen: every session opened afterwards starts with them */
+	calx_error err_listen;          /* why calx_registry_listen failed (err is the opening's: it stays "opened") */
 };
 
 /* tables.c: check the schema's table descriptors (before the mappers, which point at them). */

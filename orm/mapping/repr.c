@@ -19,11 +19,15 @@ int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size
 	}
 	calx__buf b = CALX__BUF_INIT;
 	calx__buf_printf(&b, "%s(", m->name);
+	bool first = true;
 	for (unsigned f = 0; f < m->n_fields; f++) {
 		const calx_field_desc *fd = &m->fields[f];
 		calx_value v;
 		calx_error err;
-		calx__buf_printf(&b, "%s%s=", f ? ", " : "", fd->name);
+		if (fd->flags & CALX_FIELD_NO_REPR)
+			continue;       /* repr(false): a password, a cache */
+		calx__buf_printf(&b, "%s%s=", first ? "" : ", ", fd->name);
+		first = false;
 		if (calx__field_get(fd, obj, false, &v, &err) != CALX_OK) {
 			calx__buf_puts(&b, "<invalid>");
 			continue;
@@ -92,7 +96,7 @@ bool calx_object_eq(const calx_mapper_desc *m, const void *a, const void *b)
 	if (!m || !a || !b)
 		return false;
 	for (unsigned f = 0; f < m->n_fields; f++)
-		if (!calx__field_equal(&m->fields[f], a, b))
+		if (!(m->fields[f].flags & CALX_FIELD_NO_COMPARE) && !calx__field_equal(&m->fields[f], a, b))
 			return false;
 	return true;
 }

@@ -1,3 +1,4 @@
+#include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
 #include "session/events.h"
@@ -16,6 +17,8 @@ const char *calx_event_name(calx_event ev)
 	case CALX_EVENT_BEFORE_DELETE: return "before_delete";
 	case CALX_EVENT_AFTER_DELETE: return "after_delete";
 	case CALX_EVENT_AFTER_LOAD: return "after_load";
+	case CALX_EVENT_AFTER_COMMIT: return "after_commit";
+	case CALX_EVENT_AFTER_ROLLBACK: return "after_rollback";
 	}
 	return "?";
 }
@@ -29,7 +32,7 @@ int calx_session_listen(calx_session *s, calx_event ev, const calx_mapper_desc *
 	                                  "operations they are for");
 	if (rc != CALX_OK)
 		return rc;
-	if (!fn || ev < CALX_EVENT_BEFORE_FLUSH || ev > CALX_EVENT_AFTER_LOAD)
+	if (!fn || ev < CALX_EVENT_BEFORE_FLUSH || ev > CALX_EVENT_AFTER_ROLLBACK)
 		return calx__fail(s, CALX_EINVAL, "calx_session_listen: bad event %d or NULL listener", (int)ev);
 	if (m && !calx__registry_find(s->reg, m, &s->err))
 		return s->err.code;
@@ -41,6 +44,38 @@ int calx_session_listen(calx_session *s, calx_event ev, const calx_mapper_desc *
 	l->v[l->n].fn = fn;
 	l->v[l->n++].payload = payload;
 	l->mask |= 1u << ev;
+	return CALX_OK;
+}
+
+int calx_registry_listen(calx_registry *reg, calx_event ev, const calx_mapper_desc *m, calx_listener_fn fn,
+                         void *payload)
+{
+	if (!reg || reg->err.code)
+		return CALX_EINVAL;
+	if (!fn || ev < CALX_EVENT_BEFORE_FLUSH || ev > CALX_EVENT_AFTER_ROLLBACK)
+		return calx_error_set(&reg->err_listen, CALX_EINVAL, "calx_registry_listen: bad event %d or NULL listener",
+		                      (int)ev);
+	if (m && !calx__registry_find(reg, m, &reg->err_listen))
+		return reg->err_listen.code;
+	calx__listeners *l = &reg->listeners;
+	if (calx__grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+		return calx_error_set(&reg->err_listen, CALX_ENOMEM, "out of memory adding a listener");
+	l->v[l->n++] = (calx__listener){ ev, m, fn, payload };
+	l->mask |= 1u << ev;
+	return CALX_OK;
+}
+
+int calx__listeners_inherit(calx_session *s, const calx_registry *reg)
+{
+	const calx__listeners *from = &reg->listeners;
+	calx__listeners *l = &s->listeners;
+	if (!from->n)
+		return CALX_OK;
+	if (calx__grow((void **)&l->v, &l->cap, from->n, sizeof *l->v) != 0)
+		return calx__fail(s, CALX_ENOMEM, "out of memory copying the registry's listeners");
+	memcpy(l->v, from->v, from->n * sizeof *l->v);
+	l->n = from->n;
+	l->mask = from->mask;
 	return CALX_OK;
 }
 

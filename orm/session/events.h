@@ -34,6 +34,8 @@ int calx__fire_listeners(calx_session *s, calx_event ev, const struct calx__obj 
  * <why>"; outside one: CALX_OK.
  */
 int calx__refuse_in_listener(calx_session *s, const char *call, const char *why);
+/* A new session starts with its registry's listeners (calx_registry_listen). */
+int calx__listeners_inherit(calx_session *s, const calx_registry *reg);
 /* Is the object h part of the running flush's statements (its insert or delete)? */
 bool calx__in_running_flush(const calx_session *s, const struct calx__obj *h, bool deletes);
 

@@ -96,6 +96,16 @@ static calx__obj *new_object(calx_session *s, const calx_mapper_desc *m)
 	return h;
 }
 
+/* default_factory(fn): each such field the constructor was given no value for (still zero) gets fn(). */
+static void run_factories(const calx_mapper_desc *m, void *obj)
+{
+	for (unsigned f = 0; f < m->n_fields; f++) {
+		const calx_field_desc *fd = &m->fields[f];
+		if (fd->default_factory && calx__field_zero(fd, obj))
+			fd->default_factory(obj);
+	}
+}
+
 void *calx_object_new(calx_session *s, const calx_mapper_desc *m)
 {
 	calx__obj *h = new_object(s, m);
@@ -103,6 +113,7 @@ void *calx_object_new(calx_session *s, const calx_mapper_desc *m)
 		return NULL;
 	if (m->defaults)
 		memcpy(calx__obj_ptr(h), m->defaults, m->size);
+	run_factories(m, calx__obj_ptr(h));
 	return calx__obj_ptr(h);
 }
 
@@ -137,7 +148,34 @@ void *calx__construct(calx_session *s, const calx_mapper_desc *m, const void *in
 	/* the constructor's compound literal: every member given leaves wrappers' padding indeterminate */
 	for (unsigned f = 0; h->m->wrappers && f < m->n_fields; f++)
 		calx__field_clear_padding(&m->fields[f], calx__obj_ptr(h));
+	run_factories(m, calx__obj_ptr(h));
 	return calx__obj_ptr(h);
+}
+
+void *calx_object_copy(calx_session *s, const calx_mapper_desc *m, const void *src)
+{
+	if (s && (!m || !src)) {
+		calx__fail(s, CALX_EINVAL, "calx_object_copy: the struct's mapper and the object are required");
+		return NULL;
+	}
+	calx__obj *h = new_object(s, m);
+	if (!h)
+		return NULL;
+	void *dst = calx__obj_ptr(h);
+	for (unsigned f = 0; f < m->n_fields; f++) {
+		const calx_field_desc *fd = &m->fields[f];
+		calx_value v;
+		bool is_null;
+		if (fd->flags & CALX_FIELD_AUTOINCREMENT)
+			continue;       /* a new row: the database gives it its own key */
+		/* through a value: text and bytes are copied into the session, not shared with src */
+		if (calx__field_get(fd, src, false, &v, &s->err) != CALX_OK ||
+		    calx__field_set(fd, dst, &v, &s->arena, &is_null, &s->err) != CALX_OK) {
+			calx__fail_wrap(s, "%s_copy: field '%s': %.400s", m->name, fd->name, s->err.msg);
+			return NULL;
+		}
+	}
+	return dst;
 }
 
 static calx__obj *field_owner(calx_session *s, const void *obj, const calx_field_desc *col)

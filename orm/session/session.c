@@ -1,4 +1,3 @@
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "calx/calx.h"
@@ -8,37 +7,6 @@
 #include "sql/statements.h"
 #include "session/related.h"
 #include "unitofwork/uow.h"
-
-int calx__fail(calx_session *s, int code, const char *fmt, ...)
-{
-	/* through a copy: callers pass the old message as an argument */
-	char msg[sizeof s->err.msg];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	memcpy(s->err.msg, msg, sizeof msg);
-	s->err.code = code;
-	memset(&s->err.driver, 0, sizeof s->err.driver);
-	return code;
-}
-
-int calx__fail_wrap(calx_session *s, const char *fmt, ...)
-{
-	char msg[sizeof s->err.msg];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	memcpy(s->err.msg, msg, sizeof msg);
-	return s->err.code;
-}
-
-const calx_driver_error *calx_session_error_detail(const calx_session *s)
-{
-	static const calx_driver_error none;
-	return s ? &s->err.driver : &none;
-}
 
 int calx__objvec_push(calx__objvec *vec, calx__obj *h)
 {
@@ -82,11 +50,14 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	s->d = eng->d;
 	s->autoflush = true;
 	calx__uow_open(s, (unsigned char *)s + head);
-	int rc = calx__engine_acquire(eng, &s->conn, &s->err);
+	int rc = calx__listeners_inherit(s, reg);
+	if (rc == CALX_OK)
+		rc = calx__engine_acquire(eng, &s->conn, &s->err);
 	if (rc != CALX_OK) {
 		/* keep the reason where the caller can read it */
 		*calx__engine_err(eng) = s->err;
 		calx__uow_close(s);
+		calx__free(s->listeners.v);
 		calx__free(s);
 		return rc;
 	}
@@ -121,18 +92,6 @@ void calx_session_free(calx_session *s)
 	calx__uow_close(s);
 	calx__arena_free(&s->arena);
 	calx__free(s);
-}
-
-int calx_session_errcode(const calx_session *s)
-{
-	return s ? s->err.code : CALX_EINVAL;
-}
-
-const char *calx_session_errmsg(const calx_session *s)
-{
-	if (!s)
-		return "session is NULL";
-	return s->err.code ? s->err.msg : "";
 }
 
 void calx_session_counters(const calx_session *s, uint64_t *statements, uint64_t *round_trips)
@@ -174,36 +133,6 @@ bool calx_session_set_autoflush(calx_session *s, bool on)
 	bool was = s->autoflush;
 	s->autoflush = on;
 	return was;
-}
-
-void calx__keep_flush_error(calx_session *s, const calx_error *e)
-{
-	if (!s->flush_err)
-		s->flush_err = calx__malloc(sizeof *s->flush_err);
-	if (s->flush_err)
-		*s->flush_err = *e;
-}
-
-int calx__session_unusable(calx_session *s)
-{
-	/* the flush's own error, kept apart: refusal after refusal quotes it, not the refusal before */
-	calx_error fallback;
-	const calx_error *cause = s->flush_err;
-	if (!cause) {
-		fallback = s->err;
-		cause = &fallback;
-	}
-	if (s->sp.failed)
-		calx__fail(s, CALX_ESTATE,
-		           "a flush failed inside a savepoint and the database was rolled back to it; call "
-		           "calx_session_rollback_nested() (or calx_session_rollback()) first (the flush failed "
-		           "with: %.300s)", cause->msg);
-	else
-		calx__fail(s, CALX_ESTATE,
-		           "this session's transaction was rolled back after a failed flush; "
-		           "call calx_session_rollback() first (the flush failed with: %.400s)", cause->msg);
-	s->err.driver = cause->driver;
-	return CALX_ESTATE;
 }
 
 /* Flush, commit and rollback from a listener would end the unit of work (or the load) that called it. */
@@ -430,7 +359,7 @@ int calx_session_commit(calx_session *s)
 	/* another transaction may change the rows now: the next get or select of each reloads it */
 	if (!s->keep_on_commit)
 		calx__expire_all(s);
-	return CALX_OK;
+	return calx__fire(s, CALX_EVENT_AFTER_COMMIT, NULL);
 }
 
 int calx_session_rollback(calx_session *s)
@@ -484,5 +413,5 @@ int calx_session_rollback(calx_session *s)
 	s->deleted.n = 0;
 	if (rc == CALX_OK)
 		s->err.code = CALX_OK;
-	return rc;
+	return rc == CALX_OK ? calx__fire(s, CALX_EVENT_AFTER_ROLLBACK, NULL) : rc;
 }

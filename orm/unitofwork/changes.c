@@ -53,7 +53,7 @@ static bool snap_null(const calx__obj *h, const calx_field_desc *f)
 	return calx__field_is_null(f, calx__obj_snap(h), calx__bit(calx__obj_snap_nulls(h), f->index));
 }
 
-static bool field_dirty(const calx__obj *h, const calx_field_desc *f)
+bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f)
 {
 	bool now = calx__field_null(h, f), then = snap_null(h, f);
 	if (now != then)
@@ -65,7 +65,7 @@ bool calx__state_dirty(const calx__obj *h)
 {
 	const calx_mapper_desc *m = h->m->desc;
 	for (unsigned f = 0; f < m->n_fields; f++)
-		if (field_dirty(h, &m->fields[f]))
+		if (calx__state_field_dirty(h, &m->fields[f]))
 			return true;
 	return false;
 }
@@ -76,7 +76,7 @@ bool calx__state_dirty_set(const calx__obj *h, uint64_t *set)
 	bool any = false;
 	memset(set, 0, h->m->field_words * sizeof *set);
 	for (unsigned f = 0; f < m->n_fields; f++) {
-		if (field_dirty(h, &m->fields[f])) {
+		if (calx__state_field_dirty(h, &m->fields[f])) {
 			calx__bit_set(set, f, true);
 			any = true;
 		}

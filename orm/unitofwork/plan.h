@@ -89,6 +89,8 @@ static inline bool calx__null_bit_normalized(const calx__obj *h, unsigned f)
 
 /* changes.c: what changed since the snapshot. */
 bool calx__state_unchanged_spans(const calx__obj *h);
+/* Does field f of h differ from its snapshot (NULL marks included)? */
+bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f);
 /*
  * Same mapped bytes and null bits as the snapshot: nothing to compare field
  * by field. Inline, with the common struct's case (one span, up to 64

@@ -80,7 +80,10 @@ enum calx_field_flags {
 	 * size are the wrapper's, value is at offset 0, has_value at
 	 * offsetof(calx_opt_X, has_value). has_value false is SQL NULL.
 	 */
-	CALX_FIELD_OPTIONAL = 1u << 10
+	CALX_FIELD_OPTIONAL = 1u << 10,
+	/* repr(false), compare(false): left out of *_repr, of *_eq (SQLAlchemy's dataclass field options) */
+	CALX_FIELD_NO_REPR = 1u << 16,
+	CALX_FIELD_NO_COMPARE = 1u << 17
 };
 
 
@@ -136,10 +139,16 @@ typedef struct calx_field_desc {
 	const struct calx_table_desc *table; /* the table holding the column */
 	const calx_user_type *user_type;    /* NULL: the ctype alone decides */
 	/*
+	 * default_factory(fn): sets the field of a new object (obj, the whole
+	 * struct) from fn() when the constructor was given no value (the field
+	 * is zero); generated, or NULL. Took the place of reserved[0].
+	 */
+	void (*default_factory)(void *obj);
+	/*
 	 * 128 bytes in all on LP64: the runtime indexes fields[f] in every
 	 * per-row loop, and a power-of-two stride keeps that a shift.
 	 */
-	const void *reserved[3];
+	const void *reserved[2];
 } calx_field_desc;
 
 /*

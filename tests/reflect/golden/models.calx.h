@@ -67,6 +67,7 @@ template <class F> static inline struct user *user_new(calx_session *s, F &&set)
 static inline int user_get(calx_session *s, int64_t key, struct user **out) { return calx_session_get(s, &user_mapper, calx_v(key), (void **)out); }
 static inline int user_repr(const struct user *o, char *buf, size_t cap) { return calx_object_repr(&user_mapper, o, buf, cap); }
 static inline bool user_eq(const struct user *a, const struct user *b) { return calx_object_eq(&user_mapper, a, b); }
+static inline struct user *user_copy(calx_session *s, const struct user *src) { return (struct user *)calx_object_copy(s, &user_mapper, src); }
 
 /* struct address: table addresses */
 /* column handles */
@@ -104,6 +105,7 @@ template <class F> static inline struct address *address_new(calx_session *s, F 
 static inline int address_get(calx_session *s, int64_t key, struct address **out) { return calx_session_get(s, &address_mapper, calx_v(key), (void **)out); }
 static inline int address_repr(const struct address *o, char *buf, size_t cap) { return calx_object_repr(&address_mapper, o, buf, cap); }
 static inline bool address_eq(const struct address *a, const struct address *b) { return calx_object_eq(&address_mapper, a, b); }
+static inline struct address *address_copy(calx_session *s, const struct address *src) { return (struct address *)calx_object_copy(s, &address_mapper, src); }
 
 /* struct tag: table tag */
 /* column handles */
@@ -139,6 +141,7 @@ template <class F> static inline struct tag *tag_new(calx_session *s, F &&set)
 static inline int tag_get(calx_session *s, const char *key, struct tag **out) { return calx_session_get(s, &tag_mapper, calx_v(key), (void **)out); }
 static inline int tag_repr(const struct tag *o, char *buf, size_t cap) { return calx_object_repr(&tag_mapper, o, buf, cap); }
 static inline bool tag_eq(const struct tag *a, const struct tag *b) { return calx_object_eq(&tag_mapper, a, b); }
+static inline struct tag *tag_copy(calx_session *s, const struct tag *src) { return (struct tag *)calx_object_copy(s, &tag_mapper, src); }
 
 /* struct membership: table memberships */
 /* column handles */
@@ -168,6 +171,7 @@ template <class F> static inline struct membership *membership_new(calx_session 
 #endif
 static inline int membership_repr(const struct membership *o, char *buf, size_t cap) { return calx_object_repr(&membership_mapper, o, buf, cap); }
 static inline bool membership_eq(const struct membership *a, const struct membership *b) { return calx_object_eq(&membership_mapper, a, b); }
+static inline struct membership *membership_copy(calx_session *s, const struct membership *src) { return (struct membership *)calx_object_copy(s, &membership_mapper, src); }
 
 /* struct order: table orders */
 /* column handles */
@@ -198,6 +202,7 @@ template <class F> static inline struct order *order_new(calx_session *s, F &&se
 #endif
 static inline int order_repr(const struct order *o, char *buf, size_t cap) { return calx_object_repr(&order_mapper, o, buf, cap); }
 static inline bool order_eq(const struct order *a, const struct order *b) { return calx_object_eq(&order_mapper, a, b); }
+static inline struct order *order_copy(calx_session *s, const struct order *src) { return (struct order *)calx_object_copy(s, &order_mapper, src); }
 
 /* struct order_line: table order_lines */
 /* column handles */
@@ -233,5 +238,6 @@ template <class F> static inline struct order_line *order_line_new(calx_session 
 static inline int order_line_get(calx_session *s, int64_t key, struct order_line **out) { return calx_session_get(s, &order_line_mapper, calx_v(key), (void **)out); }
 static inline int order_line_repr(const struct order_line *o, char *buf, size_t cap) { return calx_object_repr(&order_line_mapper, o, buf, cap); }
 static inline bool order_line_eq(const struct order_line *a, const struct order_line *b) { return calx_object_eq(&order_line_mapper, a, b); }
+static inline struct order_line *order_line_copy(calx_session *s, const struct order_line *src) { return (struct order_line *)calx_object_copy(s, &order_line_mapper, src); }
 
 #endif /* MODELS_CALX_H */
