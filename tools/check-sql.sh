@@ -35,6 +35,11 @@ dialects/sqlite/sqlite.c|^"END"$|is_commit: a write END (COMMIT) first checks th
 dialects/sqlite/sqlite.c|^"BEGIN"$|autocommit_moved: text run outside a transaction first checks the file, except a BEGIN, which writes nothing
 # Protocol housekeeping: a finalized statement frees its server-side name (libpq 15 has no PQclosePrepared).
 dialects/postgresql/pg.c|DEALLOCATE %s|frees the name of a prepared statement on the server
+# Live schemas: the inspect hook of each dialect reads its own catalog, of tables and functions no other dialect has.
+dialects/sqlite/catalog.c|pragma_[a-z_]+[ (]|inspect: the PRAGMA functions of SQLite, table and schema bound
+dialects/sqlite/catalog.c|FROM sqlite_master WHERE|inspect: the CREATE TABLE text, for the names and checks no PRAGMA reports
+dialects/postgresql/pg_catalog.c|[a-z][.][a-z]|inspect: queries of pg_catalog, each column qualified by its catalog table alias, every value a parameter
+dialects/postgresql/pg_catalog.c|^"SET [A-Z]+"$|inspect: SET NULL and SET DEFAULT, the foreign-key actions pg_constraint codes as n and d
 # The one documented exception: calx_engine_exec runs the caller s text.
 orm/engine/engine.c|c->d->exec\(c->raw, sql, err\)|calx_engine_exec runs the caller s own SQL, as documented
 # The tracer passes the text it is given through to the real dialect, and recognizes statements it reports rows for.

@@ -326,6 +326,7 @@ const calx_dialect calx_postgresql_dialect = {
 	.step = pg_step,
 	.column_count = pg_column_count,
 	.column_name = pg_column_name,
+	.inspect = calx__pg_inspect,
 	.column = calx__pg_column,
 	.reset = pg_reset,
 	.finalize = pg_finalize,

@@ -75,6 +75,9 @@ void calx__pg_type_name(const calx_field_desc *f, char *buf, size_t cap);
 /* A NUMERIC column's text as a CALX_VALUE_NUMERIC, exact (pg_numeric.c). */
 void calx__pg_numeric(const char *text, size_t len, calx_value *out);
 
+/* calx_dialect.inspect: pg_catalog's tables, columns, constraints and indexes of one schema (pg_catalog.c). */
+int calx__pg_inspect(calx_conn *c, const char *schema, struct calx_inspection *into, calx_error *err);
+
 int calx__pg_execute_batch(calx_stmt *st, size_t n_rows, unsigned n_params, const calx_value *params,
                            int (*row_cb)(void *payload, size_t row, calx_stmt *st), void *payload,
                            size_t *failed_row, calx_error *err);

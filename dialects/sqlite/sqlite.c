@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include "calx/errors.h"
 #include "calx/sys/dialect.h"
+#include "sqlite_int.h"
 #include "sq_errors.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -344,6 +345,11 @@ static void sq_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trip
 	*round_trips = c->statements;
 }
 
+sqlite3 *calx__sqlite_db(calx_conn *c)
+{
+	return c->db;
+}
+
 const calx_dialect calx_sqlite_dialect = {
 	.version = CALX_DIALECT_VERSION,
 	.name = "sqlite",
@@ -357,6 +363,7 @@ const calx_dialect calx_sqlite_dialect = {
 	.step = sq_step,
 	.column_count = sq_column_count,
 	.column_name = sq_column_name,
+	.inspect = calx__sqlite_inspect,
 	.column = sq_column,
 	.reset = sq_reset,
 	.finalize = sq_finalize,

@@ -220,6 +220,11 @@ static void t_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trips
 }
 
 static int t_file_identity(calx_conn *c, uint64_t id[2]) { return tc_of(c)->d->file_identity(tc_of(c)->raw, id); }
+/* The catalog's statements are the dialect's own, not traced one by one: the call passes through. */
+static int t_inspect(calx_conn *c, const char *schema, struct calx_inspection *into, calx_error *err)
+{
+	return tc_of(c)->d->inspect(tc_of(c)->raw, schema, into, err);
+}
 
 /* --- the engine's side ------------------------------------------------------ */
 
@@ -246,6 +251,7 @@ void calx__trace_init(calx_engine *eng)
 	t->last_insert_id = d->last_insert_id ? t_last_insert_id : NULL;
 	t->file_identity = d->version >= 2 && d->file_identity ? t_file_identity : NULL;
 	t->column_name = d->version >= 2 && d->column_name ? t_column_name : NULL;
+	t->inspect = d->version >= 2 && d->inspect ? t_inspect : NULL;
 }
 
 /* Forget c's prepared statements: they belong to the calls being swapped. */

@@ -68,6 +68,7 @@ void calx_sys_free(void *ptr);
 
 typedef struct calx_conn calx_conn;   /* defined by each dialect */
 typedef struct calx_stmt calx_stmt;   /* defined by each dialect */
+struct calx_inspection;               /* calx/inspect.h: filled through calx/sys/catalog.h */
 
 enum { CALX_JSON_IN_NONE = 0, CALX_JSON_IN_EACH = 1, CALX_JSON_IN_ELEMENTS = 2 };
 
@@ -208,7 +209,17 @@ typedef struct calx_dialect {
 	 * reserved[0].
 	 */
 	const char *(*column_name)(calx_stmt *st, unsigned idx);
-	const void *reserved[2];
+	/*
+	 * Optional (NULL: the dialect cannot inspect; calx_inspect says so).
+	 * Live schemas (calx/inspect.h): add the tables of schema (NULL: the
+	 * connection's default schema) to `into` through calx/sys/catalog.h,
+	 * each with its columns, primary key, foreign keys, unique
+	 * constraints, indexes and checks, as the database's catalog reports
+	 * them. A schema that does not exist is CALX_ENOTFOUND. Took the place
+	 * of reserved[0].
+	 */
+	int (*inspect)(calx_conn *c, const char *schema, struct calx_inspection *into, calx_error *err);
+	const void *reserved[1];
 } calx_dialect;
 
 /* The dialects compiled into this libcalx. */
