@@ -236,6 +236,13 @@ typedef struct calxr__field_err {
 } calxr__field_err;
 /* Report msg at the field (payload: a calxr__field_err; the annotation parser's callback too). */
 void calxr__field_error(void *payload, const char *msg);
+/*
+ * NULL semantics follow the C type (nullability.c): c's NOT NULL or
+ * OPTIONAL flag, a wrapper's default written as CALX_SOME(...), and what
+ * contradicts them reported at the field.
+ */
+void calxr__nullability(calxr__ctx *cx, calxr__column *c, calxr__field_opts *o, calxr__field_err *e, CXType type,
+			bool optional);
 void calxr__column_free(calxr__column *c);
 
 /* types.c */
