@@ -32,6 +32,23 @@
 #include "inherit_joined.calx.h"
 #include "inherit_concrete.calx.h"
 
+/* A fresh session's one row of m (the company), into *s and *out; CALX_EINVAL unless there is exactly one. */
+static int fresh_only_row(calx_engine *eng, calx_registry *reg, const calx_mapper_desc *m, calx_session **s, void **out)
+{
+	*out = NULL;
+	int rc = calx_session_open(s, eng, reg);
+	if (rc != CALX_OK)
+		return rc;
+	void **items;
+	size_t n = 0;
+	calx_select *q = calx_select_new(*s, m);
+	rc = q ? calx_select_all(q, &items, &n) : calx_session_errcode(*s);
+	if (rc == CALX_OK && n == 1)
+		*out = items[0];
+	calx_select_free(q);
+	return rc == CALX_OK && !*out ? CALX_EINVAL : rc;
+}
+
 static int add_company(calx_session *s)
 {
 	struct sti_company *c = sti_company_new(s, .name = "Acme");
@@ -110,17 +127,8 @@ static int inherit(calx_engine *eng, calx_registry *harness_reg)
 	struct sti_company *c = NULL;
 	struct sti_person **staff = NULL;
 	size_t n = 0;
-	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK) {
-		void **items;
-		size_t nc = 0;
-		calx_select *q = calx_select_new(s, &sti_company_mapper);
-		rc = q ? calx_select_all(q, &items, &nc) : calx_session_errcode(s);
-		if (rc == CALX_OK)
-			c = nc == 1 ? items[0] : NULL;
-		calx_select_free(q);
-		if (rc == CALX_OK && !c)
-			rc = CALX_EINVAL;
-	}
+	if (rc == CALX_OK)
+		rc = fresh_only_row(eng, reg, &sti_company_mapper, &s, (void **)&c);
 	if (rc == CALX_OK)
 		rc = sti_company_staff(s, c, &staff, &n);
 	for (size_t i = 0; rc == CALX_OK && i < n; i++) {
@@ -253,17 +261,8 @@ static int jti(calx_engine *eng, calx_registry *harness_reg)
 	struct jti_company *c = NULL;
 	struct jti_person **staff = NULL;
 	size_t n = 0;
-	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK) {
-		void **items;
-		size_t nc = 0;
-		calx_select *q = calx_select_new(s, &jti_company_mapper);
-		rc = q ? calx_select_all(q, &items, &nc) : calx_session_errcode(s);
-		if (rc == CALX_OK)
-			c = nc == 1 ? items[0] : NULL;
-		calx_select_free(q);
-		if (rc == CALX_OK && !c)
-			rc = CALX_EINVAL;
-	}
+	if (rc == CALX_OK)
+		rc = fresh_only_row(eng, reg, &jti_company_mapper, &s, (void **)&c);
 	if (rc == CALX_OK)
 		rc = jti_company_staff(s, c, &staff, &n);
 	for (size_t i = 0; rc == CALX_OK && i < n; i++) {
