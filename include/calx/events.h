@@ -2,6 +2,13 @@
  * calx/events.h - listeners on a session's unit of work.
  *
  * Plugins (timestamps, soft delete, audit columns) are built on these alone.
+ *
+ * Order, the same on both dialects and every write path: inserts by runs
+ * (the consecutive new objects of one mapper in flush order, cut before
+ * one whose parent in the run has no key yet): every before_insert of a
+ * run, its INSERTs, every after_insert. Updates by runs of one mapper
+ * likewise (after_update only where an UPDATE was sent). Deletes by round:
+ * every before_delete, then the DELETEs, then every after_delete.
  * A listener returns CALX_OK to go on; any other status stops the operation:
  * a before_* or after_* listener inside a flush fails the flush (the
  * transaction is rolled back as for any failed flush), an after_load
@@ -109,6 +116,18 @@ int calx_session_listen(calx_session *s, calx_event ev, const calx_mapper_desc *
  */
 int calx_registry_listen(calx_registry *reg, calx_event ev, const calx_mapper_desc *m, calx_listener_fn fn,
                          void *payload);
+
+/*
+ * Inside a before_delete listener, for the object obj it runs for: the
+ * flush writes obj's changed fields with an UPDATE instead of deleting its
+ * row, and obj stays in the session, persistent (soft delete: set
+ * deleted_at, then call this). No after_delete fires for it, nor
+ * before_update or after_update. What the delete set in motion before its
+ * listeners ran still happens: objects deleted with it by a cascade are
+ * deleted (each may be kept by its own listener), and keys of children a
+ * relationship set NULL stay NULL. CALX_ESTATE anywhere else.
+ */
+int calx_session_delete_as_update(calx_session *s, void *obj);
 
 /* A short name: "before_insert". */
 const char *calx_event_name(calx_event ev);

@@ -89,9 +89,12 @@ int calx__fire_listeners(calx_session *s, calx_event ev, const calx__obj *h)
 		if (x->ev != ev || (x->m && x->m != m))
 			continue;
 		calx_event outer = s->listening;        /* a get in a flush listener may fire after_load */
+		const calx__obj *outer_obj = s->listening_obj;
 		s->listening = ev;
+		s->listening_obj = h;
 		int rc = x->fn(s, ev, m, obj, x->payload);
 		s->listening = outer;
+		s->listening_obj = outer_obj;
 		if (rc != CALX_OK) {
 			if (rc > 0)
 				rc = CALX_ERROR;
@@ -123,4 +126,16 @@ bool calx__in_running_flush(const calx_session *s, const calx__obj *h, bool dele
 		if (v->v[i] == h)
 			return true;
 	return false;
+}
+
+int calx_session_delete_as_update(calx_session *s, void *obj)
+{
+	if (!s)
+		return CALX_EINVAL;
+	calx__obj *h = obj ? calx__obj_of(s, obj) : NULL;
+	if (s->listening != CALX_EVENT_BEFORE_DELETE || !h || h != s->listening_obj)
+		return calx__fail(s, CALX_ESTATE, "calx_session_delete_as_update: only inside a before_delete listener, "
+		                  "for the object it runs for (the flush's delete of that object becomes an UPDATE)");
+	h->flags |= CALX__KEEP_ROW;
+	return CALX_OK;
 }

@@ -47,7 +47,9 @@ enum calx__obj_flags {
 	CALX__REKEY = 1u << 8,          /* a flushed update changed the primary key: re-key in phase B */
 	CALX__EXPIRED = 1u << 9,        /* reload from the database before handing it out (expire.c) */
 	CALX__DB_GONE = 1u << 10,       /* its row goes with a parent's, by ON DELETE CASCADE (unitofwork/ondelete.c) */
-	CALX__WALKED = 1u << 11         /* reached by the running cascade walk (cascade_walk.c); cleared when it ends */
+	CALX__WALKED = 1u << 11,        /* reached by the running cascade walk (cascade_walk.c); cleared when it ends */
+	CALX__UNSENT = 1u << 12,        /* its update in the running run sent nothing: no after_update */
+	CALX__KEEP_ROW = 1u << 13       /* a before_delete listener turned its DELETE into an UPDATE (keep.c) */
 };
 
 typedef struct calx__obj {
@@ -150,6 +152,7 @@ struct calx_session {
 	bool autoflush;
 	bool flushing;          /* inside calx__flush: listeners run; no nested flush, commit or rollback */
 	calx_event listening;   /* the event whose listener runs now, or 0 (see events.h for what it may call) */
+	const struct calx__obj *listening_obj; /* the object that listener runs for, or NULL */
 	calx__arena arena;
 	calx__arena txn_arena;  /* the txn_snap copies: freed when the transaction ends */
 	calx__objvec objs;      /* every object not known to be transient, in creation order */

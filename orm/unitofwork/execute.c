@@ -74,12 +74,11 @@ static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 	const calx__mapper *m = h->m;
 	uint64_t *set = calx__plan_bits(s, CALX__BITS_SET);
 	calx__stmt *st = NULL;
-	int rc = calx__fire(s, CALX_EVENT_BEFORE_UPDATE, h);
-	if (rc != CALX_OK)
-		return rc;
+	int rc = CALX_OK;
 	calx__state_normalize_nulls(h);
 	if (!calx__state_dirty_set(h, set)) {
 		calx__state_snapshot(h);        /* a listener took the change back */
+		h->flags |= CALX__UNSENT;
 		return CALX_OK;
 	}
 	if (m->version >= 0 && (rc = bump_version(s, h, set)) != CALX_OK)
@@ -103,7 +102,13 @@ static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 	if (rc != CALX_OK)
 		return calx__exec_failed(s, what, h, i, total);
 	calx__state_snapshot(h);
-	return calx__fire(s, CALX_EVENT_AFTER_UPDATE, h);
+	return CALX_OK;
+}
+
+int calx__exec_update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
+{
+	h->flags &= (uint16_t)~CALX__UNSENT;
+	return s->reg->has_joined && h->m->joined ? calx__joined_update(s, h, i, total) : update_one(s, h, i, total);
 }
 
 int calx__exec_update_cols(calx_session *s, calx__obj *h, const uint64_t *set, const calx_value *vals)
@@ -122,22 +127,35 @@ int calx__exec_update_cols(calx_session *s, calx__obj *h, const uint64_t *set, c
 	return rc;
 }
 
+/*
+ * The listeners' order (docs/architecture.md, "Listener order"): a run is
+ * the consecutive objects of one mapper; before_update fires for each
+ * object of a run, then its statements go, then after_update fires for
+ * each object an UPDATE was sent for. The same on every path and dialect.
+ */
 int calx__exec_updates(calx_session *s, calx__plan *p, size_t from)
 {
+	size_t n = p->updates.n, i = from;
 	int rc = CALX_OK;
-	bool joined = s->reg->has_joined;
-	for (size_t i = from; i < p->updates.n && rc == CALX_OK; i++)
-		rc = joined && p->updates.v[i]->m->joined ? calx__joined_update(s, p->updates.v[i], i - from, p->updates.n - from)
-		                                          : update_one(s, p->updates.v[i], i - from, p->updates.n - from);
+	while (i < n && rc == CALX_OK) {
+		const calx__mapper *m = p->updates.v[i]->m;
+		size_t end = i;
+		for (; end < n && p->updates.v[end]->m == m && rc == CALX_OK; end++)
+			rc = calx__fire(s, CALX_EVENT_BEFORE_UPDATE, p->updates.v[end]);
+		for (size_t r = i; r < end && rc == CALX_OK; r++)
+			rc = calx__exec_update_one(s, p->updates.v[r], r - from, n - from);
+		for (size_t r = i; r < end && rc == CALX_OK; r++)
+			if (!(p->updates.v[r]->flags & CALX__UNSENT))
+				rc = calx__fire(s, CALX_EVENT_AFTER_UPDATE, p->updates.v[r]);
+		i = end;
+	}
 	return rc;
 }
 
 static int delete_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 {
 	calx__stmt *st = NULL;
-	int rc = calx__fire(s, CALX_EVENT_BEFORE_DELETE, h);
-	if (rc != CALX_OK)
-		return rc;
+	int rc;
 	if ((rc = calx__prepare_delete(s->conn, h->m, &st, &s->err)) != CALX_OK)
 		return calx__exec_failed(s, "delete from", h, i, total);
 	if ((rc = bind_key(s, st, h, 0)) == CALX_OK)
@@ -145,15 +163,23 @@ static int delete_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 	calx__stmt_release(st);
 	if (rc != CALX_OK)
 		return calx__exec_failed(s, "delete from", h, i, total);
-	return calx__fire(s, CALX_EVENT_AFTER_DELETE, h);
+	return CALX_OK;
 }
 
+/*
+ * Deletes are one run per round: before_delete fired for every object the
+ * round deletes (calx__exec_before_deletes, keep.c) before any key is
+ * cleared or row deleted; then the DELETEs, then after_delete for each.
+ */
 int calx__exec_deletes(calx_session *s, calx__plan *p, size_t from)
 {
 	int rc = CALX_OK;
 	bool joined = s->reg->has_joined;
-	for (size_t i = from; i < p->deletes.n && rc == CALX_OK; i++)
-		rc = joined && p->deletes.v[i]->m->joined ? calx__joined_delete(s, p->deletes.v[i], i - from, p->deletes.n - from)
-		                                          : delete_one(s, p->deletes.v[i], i - from, p->deletes.n - from);
+	size_t n = p->deletes.n;
+	for (size_t i = from; i < n && rc == CALX_OK; i++)
+		rc = joined && p->deletes.v[i]->m->joined ? calx__joined_delete(s, p->deletes.v[i], i - from, n - from)
+		                                          : delete_one(s, p->deletes.v[i], i - from, n - from);
+	for (size_t i = from; i < n && rc == CALX_OK; i++)
+		rc = calx__fire(s, CALX_EVENT_AFTER_DELETE, p->deletes.v[i]);
 	return rc;
 }

@@ -119,6 +119,11 @@ static int plan_push(calx_session *s, calx__objvec *v, calx__obj *h)
 	return rc;
 }
 
+int calx__plan_push(calx_session *s, calx__objvec *v, calx__obj *h)
+{
+	return plan_push(s, v, h);
+}
+
 static int check_changed(calx_session *s, calx__plan *p, calx__obj *h)
 {
 	if (h->state != CALX__PERSISTENT || calx__state_unchanged(h))
@@ -250,6 +255,9 @@ static int run_round(calx_session *s, calx__plan *p, size_t ins0, size_t upd0, s
 	/* many-to-many rows: both ends inserted by now, none deleted yet (secondary.c) */
 	if (rc == CALX_OK && calx__assoc_pending(p))
 		rc = calx__assoc_exec(s, p);
+	/* before_delete, which may keep a row (keep.c), before any key is cleared */
+	if (rc == CALX_OK && p->deletes.n > del0)
+		rc = calx__exec_before_deletes(s, p, del0);
 	/* and rows to delete drop theirs first (post_update.c) */
 	if (rc == CALX_OK && p->deletes.n > del0 && s->reg->has_rels)
 		rc = calx__post_update_deletes(s, p, del0);
@@ -310,6 +318,8 @@ static void phase_b(calx_session *s, calx__plan *p)
 	}
 	for (size_t i = 0; i < p->updates.n; i++) {
 		calx__obj *h = p->updates.v[i];
+		if (h->state == CALX__DELETED)
+			h->state = CALX__PERSISTENT;        /* a delete a listener kept (keep.c) */
 		if (h->flags & CALX__REKEY) {
 			/* the key changed: the map still has the old hash, the snapshot the new key */
 			h->flags &= (uint16_t)~CALX__REKEY;

@@ -182,26 +182,70 @@ static int prepare_insert(calx_session *s, const calx__ins_shape *sh, const uint
 	return calx__prepare_insert(s->conn, m, sent, ret, st, &s->err);
 }
 
-/* Row by row: bind, step, read what the database generated. */
+/*
+ * The listeners' run from rows[i] (docs: "Listener order"): consecutive rows
+ * of one mapper, at most MAX_BATCH, cut before a row whose parent in the
+ * run has no key yet. Each row's parent keys are copied and its
+ * before_insert listeners run, in order; *end is the run's end.
+ */
+static int before_run(calx_session *s, calx__plan *p, size_t i, size_t *end)
+{
+	const calx__mapper *m = p->inserts.v[i]->m;
+	size_t e = i;
+	int rc = CALX_OK;
+	while (e < p->inserts.n && e - i < MAX_BATCH && p->inserts.v[e]->m == m) {
+		calx__obj *h = p->inserts.v[e];
+		bool ready = true;
+		/* the run's first row has its parents in earlier runs: their keys are known */
+		if (p->n_links && (rc = calx__rel_sync_insert(s, p, h, &ready)) != CALX_OK)
+			return rc;
+		if (e > i && !ready)
+			break;
+		if ((rc = before_insert(s, h)) != CALX_OK)
+			return rc;
+		e++;
+	}
+	*end = e;
+	return CALX_OK;
+}
+
+int calx__ins_before_run(calx_session *s, calx__plan *p, size_t i, size_t *end)
+{
+	return before_run(s, p, i, end);
+}
+
+/* The run's after_insert listeners, in order, once every row of it is written. */
+static int after_run(calx_session *s, calx__plan *p, size_t i, size_t end)
+{
+	int rc = CALX_OK;
+	for (size_t r = i; r < end && rc == CALX_OK; r++)
+		rc = calx__fire(s, CALX_EVENT_AFTER_INSERT, p->inserts.v[r]);
+	return rc;
+}
+
+int calx__ins_after_run(calx_session *s, calx__plan *p, size_t i, size_t end)
+{
+	return after_run(s, p, i, end);
+}
+
+/* Row by row: bind, step, read what the database generated (the SQLite path). */
 static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 {
 	uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN), *row = calx__plan_bits(s, CALX__BITS_ROW);
 	calx__stmt *st = NULL;
 	calx__ins_shape sh = { NULL, 0, false, false };
-	size_t n = p->inserts.n;
+	size_t n = p->inserts.n, run0 = from, end = from;
 	int rc = CALX_OK;
 	for (size_t i = from; i < n; i++) {
+		if (i == end) {
+			if (i > run0 && (rc = after_run(s, p, run0, i)) != CALX_OK)
+				break;
+			run0 = i;
+			if ((rc = before_run(s, p, i, &end)) != CALX_OK)
+				break;
+		}
 		calx__obj *h = p->inserts.v[i];
 		const calx__mapper *m = h->m;
-		bool ready;
-		/* the keys of its parents, inserted by now (relationships) */
-		if (p->n_links && (rc = calx__rel_sync_insert(s, p, h, &ready)) != CALX_OK)
-			break;
-		/* before_insert(), spelled out: this loop is the SQLite bulk path */
-		if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, h)) != CALX_OK ||
-		    (m->version >= 0 && (rc = init_version(s, h)) != CALX_OK))
-			break;
-		calx__state_normalize_nulls(h);
 		calx__state_left_to_db(h, row);
 		if (!st || m != sh.m || !calx__ins_same_bits(row, run, m->field_words)) {
 			calx__stmt_release(st);
@@ -234,10 +278,10 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 		rc = CALX_OK;
 		s->d->reset(st->st);
 		calx__state_snapshot(h);
-		if ((rc = calx__fire(s, CALX_EVENT_AFTER_INSERT, h)) != CALX_OK)
-			break;
 	}
 	calx__stmt_release(st);
+	if (rc == CALX_OK && end > run0)
+		rc = after_run(s, p, run0, end);
 	return rc;
 }
 
@@ -253,42 +297,24 @@ static int batch_row(void *payload, size_t row, calx_stmt *raw)
 	return store_returning(ctx->s, ctx->rows[row], ctx->omitted, raw);
 }
 
-/* The end of the run of one table and shape that starts at rows[i], its before_insert listeners run. */
-int calx__ins_shape_run(calx_session *s, calx__plan *p, size_t i, size_t *fired, size_t *end)
+/*
+ * The end of the rows from rows[i] up to limit that share one statement
+ * shape (the columns left to the database); the shape is left in
+ * CALX__BITS_RUN.
+ */
+static size_t shape_end(calx_session *s, calx__plan *p, size_t i, size_t limit)
 {
 	calx__obj **rows = p->inserts.v;
 	uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN), *row = calx__plan_bits(s, CALX__BITS_ROW);
-	const calx__mapper *m = rows[i]->m;
-	int rc;
-	bool ready;
-	if (*fired <= i) {
-		/* the first row's parents are in earlier runs: their keys are known */
-		if (p->n_links && (rc = calx__rel_sync_insert(s, p, rows[i], &ready)) != CALX_OK)
-			return rc;
-		if ((rc = before_insert(s, rows[i])) != CALX_OK)
-			return rc;
-		*fired = i + 1;
-	}
+	unsigned words = rows[i]->m->field_words;
 	calx__state_left_to_db(rows[i], run);
 	size_t e = i + 1;
-	while (e < p->inserts.n && e - i < MAX_BATCH && rows[e]->m == m) {
-		if (*fired <= e) {
-			/* a row whose parent is in this run, key not generated yet, starts the next run */
-			if (p->n_links && (rc = calx__rel_sync_insert(s, p, rows[e], &ready)) != CALX_OK)
-				return rc;
-			if (p->n_links && !ready)
-				break;
-			if ((rc = before_insert(s, rows[e])) != CALX_OK)
-				return rc;
-			*fired = e + 1;
-		}
+	for (; e < limit; e++) {
 		calx__state_left_to_db(rows[e], row);
-		if (!calx__ins_same_bits(row, run, m->field_words))
+		if (!calx__ins_same_bits(row, run, words))
 			break;
-		e++;
 	}
-	*end = e;
-	return CALX_OK;
+	return e;
 }
 
 /* Rows [i, end) of one run, a statement each, pipelined by the dialect's execute_batch. */
@@ -320,26 +346,31 @@ static int batch_run(calx_session *s, calx__plan *p, size_t i, size_t end, size_
 }
 
 /*
- * Runs of one table and shape: many rows a statement where the dialect
- * reserves keys ahead (insert_multi.c), else a statement a row, pipelined.
+ * The listeners' runs (before_run), each sent as runs of one shape: many
+ * rows a statement where the dialect reserves keys ahead (insert_multi.c),
+ * else a statement a row, pipelined.
  */
 static int insert_batches(calx_session *s, calx__plan *p, size_t from)
 {
-	size_t n = p->inserts.n, i = from, fired = from;
+	size_t n = p->inserts.n, i = from;
 	int rc = CALX_OK;
 	while (i < n && rc == CALX_OK) {
-		calx__obj **rows = p->inserts.v;
-		size_t end;
-		bool taken;
-		if ((rc = calx__ins_shape_run(s, p, i, &fired, &end)) != CALX_OK ||
-		    (rc = calx__ins_multi(s, p, i, end, from, &taken)) != CALX_OK ||
-		    (!taken && (rc = batch_run(s, p, i, end, from)) != CALX_OK))
+		size_t run_end;
+		if ((rc = before_run(s, p, i, &run_end)) != CALX_OK)
 			break;
-		for (size_t r = i; r < end; r++)
-			calx__state_snapshot(rows[r]);
-		for (size_t r = i; r < end && rc == CALX_OK; r++)
-			rc = calx__fire(s, CALX_EVENT_AFTER_INSERT, rows[r]);
-		i = end;
+		for (size_t j = i; j < run_end && rc == CALX_OK;) {
+			size_t end = shape_end(s, p, j, run_end);
+			bool taken;
+			if ((rc = calx__ins_multi(s, p, j, end, from, &taken)) != CALX_OK ||
+			    (!taken && (rc = batch_run(s, p, j, end, from)) != CALX_OK))
+				break;
+			for (size_t r = j; r < end; r++)
+				calx__state_snapshot(p->inserts.v[r]);
+			j = end;
+		}
+		if (rc == CALX_OK)
+			rc = after_run(s, p, i, run_end);
+		i = run_end;
 	}
 	return rc;
 }

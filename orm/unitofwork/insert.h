@@ -44,12 +44,14 @@ static inline void calx__ins_copy_bits(uint64_t *to, const uint64_t *from, unsig
 int calx__ins_values(calx_session *s, calx__obj *h, const uint64_t *unsent, calx_value *out);
 
 /*
- * The end (*end) of the run of rows of one table and shape that starts at
- * p->inserts.v[i], its rows' parent keys copied and before_insert
- * listeners run (up to *fired); the run's omitted columns are left in
- * CALX__BITS_RUN.
+ * The listeners' run of inserts from p->inserts.v[i] (consecutive rows of
+ * one mapper, cut before a row whose parent in the run has no key yet):
+ * parent keys copied and before_insert listeners run, in order, up to
+ * *end. after_run fires the run's after_insert listeners once every row
+ * of it is written. The order is the same on every path and dialect.
  */
-int calx__ins_shape_run(calx_session *s, calx__plan *p, size_t i, size_t *fired, size_t *end);
+int calx__ins_before_run(calx_session *s, calx__plan *p, size_t i, size_t *end);
+int calx__ins_after_run(calx_session *s, calx__plan *p, size_t i, size_t end);
 
 /* The columns ret (field order) of the row raw is on, into h, but for field skip (-1: none). */
 int calx__ins_store_columns(calx_session *s, calx__obj *h, const uint64_t *ret, int skip, calx_stmt *raw);

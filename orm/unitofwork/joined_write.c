@@ -103,14 +103,8 @@ static int insert_one(calx_session *s, calx__plan *p, size_t i, size_t from)
 {
 	calx__obj *h = p->inserts.v[i];
 	size_t n = p->inserts.n;
-	bool ready;
 	int rc = CALX_OK;
-	/* the keys of its parents, inserted by now (relationships) */
-	if (p->n_links && (rc = calx__rel_sync_insert(s, p, h, &ready)) != CALX_OK)
-		return rc;
-	if ((rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, h)) != CALX_OK)
-		return rc;
-	calx__state_normalize_nulls(h);
+	/* its parents' keys and its before_insert listeners: calx__ins_before_run */
 	uint64_t *omitted = calx__plan_bits(s, CALX__BITS_ROW);
 	calx__state_left_to_db(h, omitted);
 	/* what the database generates is forgotten again if the flush fails (undo.c) */
@@ -122,7 +116,7 @@ static int insert_one(calx_session *s, calx__plan *p, size_t i, size_t from)
 		if ((rc = insert_part(s, p, h, l, parts[l], omitted)) != CALX_OK)
 			return failed(s, "insert into", parts[l], h, i - from, n - from);
 	calx__state_snapshot(h);
-	return calx__fire(s, CALX_EVENT_AFTER_INSERT, h);
+	return CALX_OK;
 }
 
 int calx__joined_inserts(calx_session *s, calx__plan *p, size_t from,
@@ -132,8 +126,15 @@ int calx__joined_inserts(calx_session *s, calx__plan *p, size_t from,
 	size_t i = from, n = p->inserts.n;
 	while (i < n && rc == CALX_OK) {
 		if (p->inserts.v[i]->m->joined) {
-			rc = insert_one(s, p, i, from);
-			i++;
+			/* a listeners' run of one struct, as on the other paths (insert.c) */
+			size_t end;
+			if ((rc = calx__ins_before_run(s, p, i, &end)) != CALX_OK)
+				break;
+			for (size_t r = i; r < end && rc == CALX_OK; r++)
+				rc = insert_one(s, p, r, from);
+			if (rc == CALX_OK)
+				rc = calx__ins_after_run(s, p, i, end);
+			i = end;
 			continue;
 		}
 		/* a run of other rows, sent by the usual paths as if the list ended after it */
@@ -208,12 +209,11 @@ int calx__joined_update(calx_session *s, calx__obj *h, size_t i, size_t total)
 {
 	const calx__mapper *m = h->m;
 	uint64_t *set = calx__plan_bits(s, CALX__BITS_SET);
-	int rc = calx__fire(s, CALX_EVENT_BEFORE_UPDATE, h);
-	if (rc != CALX_OK)
-		return rc;
+	int rc = CALX_OK;
 	calx__state_normalize_nulls(h);
 	if (!calx__state_dirty_set(h, set)) {
 		calx__state_snapshot(h);        /* a listener took the change back */
+		h->flags |= CALX__UNSENT;
 		return CALX_OK;
 	}
 	for (unsigned k = 0; k < m->n_pk; k++)
@@ -227,14 +227,12 @@ int calx__joined_update(calx_session *s, calx__obj *h, size_t i, size_t total)
 		if ((rc = update_part(s, h, l, parts[l], set)) != CALX_OK)
 			return failed(s, "update of", parts[l], h, i, total);
 	calx__state_snapshot(h);
-	return calx__fire(s, CALX_EVENT_AFTER_UPDATE, h);
+	return CALX_OK;
 }
 
 int calx__joined_delete(calx_session *s, calx__obj *h, size_t i, size_t total)
 {
-	int rc = calx__fire(s, CALX_EVENT_BEFORE_DELETE, h);
-	if (rc != CALX_OK)
-		return rc;
+	int rc = CALX_OK;
 	const calx__mapper *parts[CALX__MAX_LEVELS];
 	unsigned levels = calx__joined_parts(h->m, parts);
 	/* the deepest table's row first: each refers to its parent table's */
@@ -247,5 +245,5 @@ int calx__joined_delete(calx_session *s, calx__obj *h, size_t i, size_t total)
 		if (rc != CALX_OK)
 			return failed(s, "delete from", parts[l], h, i, total);
 	}
-	return calx__fire(s, CALX_EVENT_AFTER_DELETE, h);
+	return CALX_OK;
 }

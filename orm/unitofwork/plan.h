@@ -121,6 +121,16 @@ int calx__exec_inserts(calx_session *s, calx__plan *p, size_t from);
 int calx__exec_sync_keys(calx_session *s, calx__plan *p);
 int calx__exec_updates(calx_session *s, calx__plan *p, size_t from);
 int calx__exec_deletes(calx_session *s, calx__plan *p, size_t from);
+/* One planned update, without its listeners (the caller fires them by runs). */
+int calx__exec_update_one(calx_session *s, calx__obj *h, size_t i, size_t total);
+/*
+ * keep.c: the round's before_delete listeners, before any key is cleared
+ * or row deleted; an object a listener kept (calx_session_delete_as_update)
+ * leaves the deletes and is written as an update.
+ */
+int calx__exec_before_deletes(calx_session *s, calx__plan *p, size_t from);
+/* Append h to a plan list (flush.c). */
+int calx__plan_push(calx_session *s, calx__objvec *v, calx__obj *h);
 /*
  * joined_write.c: objects of joined-table subclasses, a row per table of
  * their chain (reg->has_joined only). _inserts sends the round's inserts
