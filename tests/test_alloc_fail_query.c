@@ -8,8 +8,9 @@
  * the where), then rolled back; an insert of many rows from an array of
  * structs, with RETURNING, rolled back; raw SQL through calx_text with named
  * parameters (one used twice), read and run for its effect, its rows
- * onto the struct and of declared kinds. Each
- * allocation fails in turn, on each dialect.
+ * onto the struct and of declared kinds; the registry's criteria (one
+ * every user meets) in each select of users. Each allocation fails in
+ * turn, on each dialect.
  */
 #include <stdio.h>
 #include <string.h>
@@ -267,7 +268,10 @@ static int text(calx_session *s)
 static int queries(calx_engine *eng, calx_registry *reg)
 {
 	calx_session *s = NULL;
-	int rc;
+	/* a criterion every user meets: the registry's criteria in every select below */
+	int rc = calx_registry_add_criteria(reg, &user_mapper, calx_ge(USER_AGE, 0));
+	if (rc != CALX_OK)
+		return rc;
 	if ((rc = calx_session_open(&s, eng, reg)) != CALX_OK)
 		goto done;
 	if ((rc = add_users(s)) != CALX_OK)

@@ -24,6 +24,7 @@
 #include "calx/bulk.h"
 #include "calx/text.h"
 #include "calx/events.h"
+#include "calx/criteria.h"
 #include "calx/retry.h"
 #include "calx/related.h"
 #include "calx/inherit.h"

@@ -48,6 +48,7 @@ typedef struct calx_registry_options {
 int calx_registry_open(calx_registry **out, const calx_schema_desc *schema,
                        const calx_registry_options *opts);
 void calx_registry_free(calx_registry *reg);
+/* Why opening failed; for an opened registry, why the last calx_registry_listen or calx_registry_add_criteria failed ("" if none did). */
 const char *calx_registry_errmsg(const calx_registry *reg);
 
 /* Borrowed from the schema; NULL if no struct of that tag/table is mapped. */

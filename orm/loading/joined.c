@@ -180,7 +180,7 @@ static int plan_level(planner *p, const calx__mapper *m, int parent, unsigned de
 		bool in_target = d->kind != CALX_REL_MANY_TO_ONE;
 		j->specs[k] = (calx__join_spec){ parent, x->target->desc, x->fk, in_target, nd->alias,
 		                                 m2m ? d->secondary : NULL, m2m ? x->sfk : NULL,
-		                                 m2m ? nd->sec_alias : NULL };
+		                                 m2m ? nd->sec_alias : NULL, x->target->crit, x->target->n_crit };
 		j->list |= in_target;
 		j->wide[k] = wide_target(x->target);
 		p->prefix[depth] = d;

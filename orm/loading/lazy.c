@@ -58,6 +58,13 @@ static int load_parent(calx_session *s, calx__obj *h, unsigned i)
 			rc = q ? calx_select_one(q, &p) : s->err.code;
 			calx_select_free(q);
 		}
+		/* a parent the registry's criteria leave out (calx/criteria.h) loads as NULL */
+		if (x->target->n_crit && rc == CALX_ENOTFOUND) {
+			s->err.code = CALX_OK;      /* not a failure: the message goes */
+			s->err.msg[0] = '\0';
+			p = NULL;
+			rc = CALX_OK;
+		}
 	}
 	if (rc != CALX_OK)
 		return rc;

@@ -252,6 +252,9 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 	 */
 	if (s->autoflush && (s->pending.n || s->deleted.n) && (rc = calx__flush(s)) != CALX_OK)
 		return rc;
+	/* the registry's criteria (calx/criteria.h): a select by key with them */
+	if (m->n_crit)
+		return calx__get_with_criteria(s, m, key, out);
 	if ((rc = calx__begin(s)) != CALX_OK)
 		return rc;
 	calx__stmt *st;

@@ -24,6 +24,7 @@
 #include "session/related.h"
 #include "mapping/value.h"
 #include "sql/ast.h"
+#include "sql/expr.h"
 #include "sql/compile.h"
 #include "sql/statements.h"
 #include "loading/selectin_keys.h"
@@ -114,6 +115,11 @@ static calx__node *build(calx__ast *a, const calx__rel *x, const calx__sin_keyed
 	} else {
 		sel->kid[CALX__SEL_WHERE] = any_key(a, sec, x, keys, lo, hi);
 	}
+	/* the registry's criteria on the target's rows (calx/criteria.h); checked when added: only memory fails */
+	calx_error why;
+	if (x->target->n_crit &&
+	    calx__sql_criteria(a, x->target->crit, x->target->n_crit, t, NULL, &sel->kid[CALX__SEL_WHERE], &why) != CALX_OK)
+		return NULL;
 	for (unsigned k = 0; k < x->target->n_pk; k++)
 		calx__ast_append(&sel->kid[CALX__SEL_ORDER],
 		                 calx__ast_order(a, calx__ast_field(a, t, &tm->fields[x->target->pk[k]]), CALX__ASC));

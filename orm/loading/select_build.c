@@ -67,6 +67,9 @@ int calx__select_build_in(calx_select *q, calx__ast *a, const calx__scope *outer
 		return rc;
 	if (q->m->poly)
 		calx__poly_where(q->m, a, t, &sel->kid[CALX__SEL_WHERE]);  /* a subclass's rows only */
+	if (m->n_crit && !q->no_criteria &&
+	    (rc = calx__sql_criteria(a, m->crit, m->n_crit, t, aliases, &sel->kid[CALX__SEL_WHERE], &q->s->err)) != CALX_OK)
+		return rc;      /* the registry's criteria (calx/criteria.h) */
 	if (q->limit >= 0)
 		sel->kid[CALX__SEL_LIMIT] = calx__ast_bind(a, calx_value_int(q->limit));
 	if (q->offset > 0)

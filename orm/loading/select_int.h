@@ -87,6 +87,7 @@ struct calx_select {
 	bool release;
 	bool rel_pinned;                /* the batch holds bytes of an object that is not its own: kept whole */
 	bool kept_sorted;
+	bool no_criteria;               /* calx_select_without_criteria */
 	calx__arena rel_arena;          /* the current batch's chunks, hung at *rel_link in the session's chain */
 	calx__chunk **rel_link;
 	calx__obj **rel_objs;           /* the objects the batch made, rel_n of them */

@@ -163,7 +163,7 @@ static calx__node *rel_join(calx__ast *a, const calx_from *f, const calx__node *
 	const calx_relationship_desc *d = f->rel;
 	bool m2m = d->kind == CALX_REL_MANY_TO_MANY;
 	calx__join_spec spec = { -1, d->target, &d->fk_table->fks[d->fk], d->kind != CALX_REL_MANY_TO_ONE, alias,
-		                 m2m ? d->secondary : NULL, m2m ? &d->secondary->fks[d->secondary_fk] : NULL, sec_alias };
+		                 m2m ? d->secondary : NULL, m2m ? &d->secondary->fks[d->secondary_fk] : NULL, sec_alias, NULL, 0 };
 	int kind = f->outer ? CALX__JOIN_LEFT : CALX__JOIN_INNER;
 	calx__node *on;
 	if (!m2m) {

@@ -13,6 +13,7 @@
 #include "mapping/value.h"
 #include "sql/ast.h"
 #include "sql/compile.h"
+#include "sql/expr.h"
 #include "sql/statements.h"
 #include "sql/concrete_union.h"
 #include "loading/polymorphic.h"
@@ -184,6 +185,9 @@ int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *
 			} else {
 				sel->kid[CALX__SEL_WHERE] = or_of_ands(&a, t, m, cols, nc, keys, lo, hi);
 			}
+			/* the registry's criteria (calx/criteria.h): rows they leave out load for no object */
+			if (m->n_crit && rc == CALX_OK)
+				rc = calx__sql_criteria(&a, m->crit, m->n_crit, t, NULL, &sel->kid[CALX__SEL_WHERE], &s->err);
 			/*
 			 * The key columns first: rows come grouped by the object they
 			 * load for, which then finds its objects once a group (and the

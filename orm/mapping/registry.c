@@ -166,7 +166,11 @@ void calx_registry_free(calx_registry *reg)
 		calx__free(reg->mappers[i].generated);
 		calx__free(reg->mappers[i].spans);
 		calx__free(reg->mappers[i].rels);
+		calx__free(reg->mappers[i].crit);
 	}
+	for (unsigned i = 0; i < reg->n_crit_exprs; i++)
+		calx_expr_free(reg->crit_exprs[i]);
+	calx__free(reg->crit_exprs);
 	calx__tables_free(reg);
 	calx__free(reg->listeners.v);
 	calx__free(reg->mappers);
@@ -178,7 +182,10 @@ const char *calx_registry_errmsg(const calx_registry *reg)
 {
 	if (!reg)
 		return "registry is NULL (out of memory?)";
-	return reg->err.code ? reg->err.msg : "";
+	if (reg->err.code)
+		return reg->err.msg;
+	/* an opened registry: why the last calx_registry_listen or _add_criteria failed */
+	return reg->err_listen.code ? reg->err_listen.msg : "";
 }
 
 const calx_mapper_desc *calx_registry_mapper(const calx_registry *reg, const char *name)

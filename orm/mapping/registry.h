@@ -119,6 +119,13 @@ typedef struct calx__mapper {
 	bool concrete;
 	unsigned wide_n;
 	bool abstract;                  /* a concrete hierarchy's root with no identity: no rows, no table (AbstractConcreteBase) */
+	/*
+	 * calx_registry_add_criteria: conditions ANDed into every select of
+	 * this struct's rows (its own and its single-table ancestors'), each
+	 * lowered for the struct it was added on (sql/criteria.c).
+	 */
+	struct calx__crit *crit;
+	unsigned n_crit;
 } calx__mapper;
 
 /* Most levels of a joined-table hierarchy (the root's included). */
@@ -141,6 +148,8 @@ struct calx_registry {
 	calx_error err;
 	calx__listeners listeners;      /* calx_registry_listen: every session opened afterwards starts with them */
 	calx_error err_listen;          /* why calx_registry_listen failed (err is the opening's: it stays "opened") */
+	struct calx_expr **crit_exprs;  /* calx_registry_add_criteria's conditions, owned; mappers' crit point at them */
+	unsigned n_crit_exprs;
 };
 
 /* tables.c: check the schema's table descriptors (before the mappers, which point at them). */

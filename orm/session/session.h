@@ -295,5 +295,7 @@ static inline bool calx__reload_expired(const calx_session *s, const calx__obj *
 int calx__load_row(calx_session *s, const calx__mapper *m, calx__stmt *st, calx__obj **out);
 /* load.c: m's SELECT by primary key, bound to key and stepped (CALX_ROW / CALX_DONE; *st NULL if never prepared). */
 int calx__get_step(calx_session *s, const calx__mapper *m, const calx_value *key, calx__stmt **st);
+/* A get for a struct the registry's criteria filter: a select by key with them (loading/criteria.c). */
+int calx__get_with_criteria(calx_session *s, const calx__mapper *m, const calx_value *key, void **out);
 
 #endif

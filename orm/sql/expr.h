@@ -137,4 +137,21 @@ bool calx__expr_has_value(const calx_expr *e);
 int calx__expr_lower(const calx_expr *e, calx__ast *a, const calx__scope *sc,
                      calx__node **out, calx_error *err);
 
+/*
+ * A condition calx_registry_add_criteria added on the struct `on`
+ * (criteria.c): ANDed into every select of its rows.
+ */
+typedef struct calx__crit {
+	const calx_mapper_desc *on;
+	const calx_expr *e;
+} calx__crit;
+
+/*
+ * AND c[0..n) into *where (which may be NULL), each lowered with its
+ * columns in the from-element t (the table of the rows they filter);
+ * aliases: the statement's alias counter, or NULL.
+ */
+int calx__sql_criteria(calx__ast *a, const calx__crit *c, unsigned n, calx__node *t, unsigned *aliases,
+                       calx__node **where, calx_error *err);
+
 #endif

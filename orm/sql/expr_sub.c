@@ -113,7 +113,7 @@ static int lower_related(const calx_expr *e, calx__ast *a, const calx__scope *sc
 	if (!t || !sel || (m2m && !sec_alias))
 		return calx_error_set(err, CALX_ENOMEM, "out of memory building a select");
 	calx__join_spec spec = { -1, d->target, &d->fk_table->fks[d->fk], d->kind != CALX_REL_MANY_TO_ONE, alias,
-		                 m2m ? d->secondary : NULL, m2m ? &d->secondary->fks[d->secondary_fk] : NULL, sec_alias };
+		                 m2m ? d->secondary : NULL, m2m ? &d->secondary->fks[d->secondary_fk] : NULL, sec_alias, NULL, 0 };
 	calx__node *where, *from = t;
 	if (!m2m) {
 		where = calx__sql_join_on(a, &spec, owner, parent->node, t);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "sql/joined_select.h"
+#include "sql/expr.h"
 #include "sql/concrete_union.h"
 
 static const calx_field_desc *key_field(const calx_mapper_desc *m, unsigned k)
@@ -145,16 +146,21 @@ calx__node *calx__sql_joined_select(calx__ast *a, calx__node *sel, calx__node *t
 		aliased[k] = w && w->concrete ? calx__concrete_from(a, w, j->alias) : calx__ast_mapper_table(a, j->target, j->alias);
 		if (!aliased[k] || !pfrom)
 			return NULL;
+		calx__node *sec = NULL, *on;
 		if (j->secondary) {
 			/* a LEFT JOIN of both: a parent without association rows still comes, its list empty */
-			calx__node *sec = calx__ast_table(a, j->secondary->name, j->sec_alias);
-			if (!sec)
+			if (!(sec = calx__ast_table(a, j->secondary->name, j->sec_alias)))
 				return NULL;
 			from = calx__ast_join(a, CALX__JOIN_LEFT, from, sec, calx__sql_secondary_on(a, j, pm, pfrom, sec));
-			from = calx__ast_join(a, CALX__JOIN_LEFT, from, aliased[k], calx__sql_target_on(a, j, sec, aliased[k]));
+			on = calx__sql_target_on(a, j, sec, aliased[k]);
 		} else {
-			from = calx__ast_join(a, CALX__JOIN_LEFT, from, aliased[k], calx__sql_join_on(a, j, pm, pfrom, aliased[k]));
+			on = calx__sql_join_on(a, j, pm, pfrom, aliased[k]);
 		}
+		/* criteria in the ON: a row they leave out is no target, and its parent still comes */
+		calx_error why;
+		if (j->n_crit && calx__sql_criteria(a, j->crit, j->n_crit, aliased[k], NULL, &on, &why) != CALX_OK)
+			a->oom = true;  /* checked when added: only memory can fail here */
+		from = calx__ast_join(a, CALX__JOIN_LEFT, from, aliased[k], on);
 		calx__node **tail = &outer->kid[CALX__SEL_COLS];
 		while (*tail)
 			tail = &(*tail)->next;

@@ -30,6 +30,9 @@ typedef struct calx__join_spec {
 	const calx_table_desc *secondary;
 	const calx_fk_desc *sfk;
 	const char *sec_alias;
+	/* the registry's criteria on the target's rows, ANDed into the target's ON (calx/criteria.h) */
+	const struct calx__crit *crit;
+	unsigned n_crit;
 } calx__join_spec;
 
 /*
