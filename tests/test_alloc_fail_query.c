@@ -9,7 +9,8 @@
  * structs, with RETURNING, rolled back; raw SQL through calx_text with named
  * parameters (one used twice), read and run for its effect, its rows
  * onto the struct and of declared kinds; the registry's criteria (one
- * every user meets) in each select of users. Each allocation fails in
+ * every user meets) in each select of users; a plugin's data kept on the
+ * session. Each allocation fails in
  * turn, on each dialect.
  */
 #include <stdio.h>
@@ -274,7 +275,19 @@ static int queries(calx_engine *eng, calx_registry *reg)
 		return rc;
 	if ((rc = calx_session_open(&s, eng, reg)) != CALX_OK)
 		goto done;
-	if ((rc = add_users(s)) != CALX_OK)
+	/* a plugin's data on the session (calx/plugin.h) */
+	static const char key = 0;
+	void *mine = calx_session_alloc(s, 64);
+	if (!mine) {
+		rc = calx_session_errcode(s);
+		goto done;
+	}
+	if ((rc = calx_session_set_info(s, &key, mine)) != CALX_OK || (rc = add_users(s)) != CALX_OK)
+		goto done;
+	if (calx_session_info(s, &key) != mine) {
+		rc = CALX_EINVAL;
+		goto done;
+	}
 		goto done;
 	if ((rc = a_union(s)) != CALX_OK || (rc = a_derived_table(s)) != CALX_OK || (rc = bulk(s)) != CALX_OK ||
 	    (rc = insert_many(s)) != CALX_OK || (rc = text(s)) != CALX_OK)

@@ -25,6 +25,7 @@
 #include "calx/text.h"
 #include "calx/events.h"
 #include "calx/criteria.h"
+#include "calx/plugin.h"
 #include "calx/retry.h"
 #include "calx/related.h"
 #include "calx/inherit.h"

@@ -178,7 +178,7 @@ void *calx_object_copy(calx_session *s, const calx_mapper_desc *m, const void *s
 	return dst;
 }
 
-static calx__obj *field_owner(calx_session *s, const void *obj, const calx_field_desc *col)
+calx__obj *calx__field_owner(calx_session *s, const void *obj, const calx_field_desc *col)
 {
 	calx__obj *h = calx__obj_of(s, obj);
 	if (!h)
@@ -195,7 +195,7 @@ int (calx_field_set_null)(calx_session *s, void *obj, const calx_field_desc *col
 {
 	if (!s)
 		return CALX_EINVAL;
-	calx__obj *h = field_owner(s, obj, col);
+	calx__obj *h = calx__field_owner(s, obj, col);
 	if (!h)
 		return s->err.code;
 	bool nullable_type = col->ctype == CALX_CTYPE_STRING || col->ctype == CALX_CTYPE_CHARARRAY ||
@@ -231,7 +231,7 @@ bool (calx_field_is_null)(const calx_session *s, const void *obj, const calx_fie
 {
 	if (!s)
 		return false;
-	calx__obj *h = field_owner((calx_session *)s, obj, col);
+	calx__obj *h = calx__field_owner((calx_session *)s, obj, col);
 	return h && calx__field_null(h, col);
 }
 
@@ -255,7 +255,7 @@ int (calx_field_set_text)(calx_session *s, void *obj, const calx_field_desc *col
 {
 	if (!s)
 		return CALX_EINVAL;
-	calx__obj *h = field_owner(s, obj, col);
+	calx__obj *h = calx__field_owner(s, obj, col);
 	if (!h)
 		return s->err.code;
 	char *p = (char *)obj + col->offset;

@@ -86,6 +86,7 @@ void calx_session_free(calx_session *s)
 	calx__free(s->txn_log.v);
 	calx__free(s->idmap);
 	calx__free(s->listeners.v);
+	calx__free(s->info);
 	calx__free(s->sp.start);
 	calx__free(s->sp.log);
 	calx__free(s->flush_err);

@@ -165,6 +165,8 @@ struct calx_session {
 	size_t idmap_cap;
 	size_t idmap_n;
 	calx__listeners listeners;
+	struct calx__info *info;        /* calx_session_set_info: (key, value) pairs */
+	size_t n_info, cap_info;
 	struct calx__plan *plan; /* the unit of work's memory, kept between flushes (orm/unitofwork/) */
 	calx__savepoints sp;
 	bool keep_on_commit;    /* calx_session_set_expire_on_commit(s, false): commit does not expire */
@@ -209,6 +211,8 @@ int calx__check_not_flushing(calx_session *s, const char *call);
 int calx__begin(calx_session *s);
 /* The header of an object this session owns, or NULL (error set). */
 calx__obj *calx__obj_of(calx_session *s, const void *obj);
+/* obj's header when col is a column of obj's own struct, else NULL with the error set (object.c). */
+calx__obj *calx__field_owner(calx_session *s, const void *obj, const calx_field_desc *col);
 /* Allocate a zeroed object block for m; NULL on ENOMEM (error set). */
 calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m);
 

@@ -1,0 +1,63 @@
+/*
+ * calx/plugin.h - what a plugin needs beside the listeners of calx/events.h
+ * and the criteria of calx/criteria.h, and what an application may use
+ * as well: a field's value as a calx_value whatever its C type, data of
+ * its own on a session, and memory that lives as long as the session.
+ *
+ * Plugins under plugins/ use nothing but the public headers; these calls
+ * are how a timestamps plugin sets created_at without knowing whether the
+ * field is a calx_opt_int64, a char * or a time type, and how an audit
+ * plugin keeps the actor of each session.
+ */
+#ifndef CALX_PLUGIN_H
+#define CALX_PLUGIN_H
+
+#include <stddef.h>
+#include "calx/types.h"
+#include "calx/session.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Set field col of obj (an object of s) from v with the loader's checks:
+ * the value converted to the field's C type, range and length checked
+ * (CALX_ERANGE, CALX_ETYPE), SQL NULL only where the field can hold it
+ * (CALX_ENOTNULL), text and bytes copied into the session. On failure the
+ * field is unchanged. col is a column of obj's own struct (a subclass
+ * object's, not its parent's: calx_mapper_column finds it by name).
+ */
+int calx_field_set_value(calx_session *s, void *obj, const calx_field_desc *col, calx_value v);
+
+/*
+ * The value of field col of obj, as an INSERT would send it (SQL NULL for
+ * a NULL field). Text and bytes are borrowed from the object.
+ */
+int calx_field_get_value(calx_session *s, const void *obj, const calx_field_desc *col, calx_value *out);
+
+/*
+ * Data of the program's or a plugin's own on a session (SQLAlchemy's
+ * Session.info), under a key that is any address the caller owns (a
+ * plugin's static variable): calx_session_set_info replaces the value
+ * (NULL removes it), calx_session_info reads it (NULL when unset). The
+ * session neither reads nor frees the values. CALX_ENOMEM when the table
+ * cannot grow.
+ */
+int calx_session_set_info(calx_session *s, const void *key, void *value);
+void *calx_session_info(const calx_session *s, const void *key);
+
+/*
+ * n zeroed bytes, aligned for any type, owned by the session and freed
+ * with it; NULL when memory ran out (the error on s) or n is 0.
+ */
+void *calx_session_alloc(calx_session *s, size_t n);
+
+#define calx_field_set_value(s, obj, col, ...) (calx_field_set_value)((s), (obj), calx_field(col), __VA_ARGS__)
+#define calx_field_get_value(s, obj, col, ...) (calx_field_get_value)((s), (obj), calx_field(col), __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CALX_PLUGIN_H */
