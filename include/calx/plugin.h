@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include "calx/types.h"
 #include "calx/session.h"
+#include "calx/registry.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -52,6 +53,26 @@ void *calx_session_info(const calx_session *s, const void *key);
  * with it; NULL when memory ran out (the error on s) or n is 0.
  */
 void *calx_session_alloc(calx_session *s, size_t n);
+
+/*
+ * n zeroed bytes, aligned for any type, owned by the registry and freed
+ * with it: a plugin's state for the listeners it adds to the registry.
+ * NULL when memory ran out (calx_registry_errmsg says so) or n is 0.
+ * From one thread, as calx_registry_listen.
+ */
+void *calx_registry_alloc(calx_registry *reg, size_t n);
+
+/*
+ * Keep a status and its message (printf-style) as s's error, as calx's
+ * own failures do, and return code: what a listener returns to stop a
+ * flush with its own reason ("invoice has no actor: ..."), which the
+ * flush's error then carries. calx_registry_set_error does the same for
+ * what calx_registry_errmsg reports (a plugin's enable call).
+ */
+int calx_session_set_error(calx_session *s, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int calx_registry_set_error(calx_registry *reg, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #define calx_field_set_value(s, obj, col, ...) (calx_field_set_value)((s), (obj), calx_field(col), __VA_ARGS__)
 #define calx_field_get_value(s, obj, col, ...) (calx_field_get_value)((s), (obj), calx_field(col), __VA_ARGS__)

@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -168,6 +169,9 @@ void calx_registry_free(calx_registry *reg)
 		calx__free(reg->mappers[i].rels);
 		calx__free(reg->mappers[i].crit);
 	}
+	for (size_t i = 0; i < reg->n_blocks; i++)
+		calx__free(reg->blocks[i]);
+	calx__free(reg->blocks);
 	for (unsigned i = 0; i < reg->n_crit_exprs; i++)
 		calx_expr_free(reg->crit_exprs[i]);
 	calx__free(reg->crit_exprs);
@@ -225,4 +229,33 @@ void calx__column_type(const calx_dialect *d, const calx_field_desc *f, char *bu
 		return;
 	}
 	d->type_name(f, buf, cap);
+}
+
+void *calx_registry_alloc(calx_registry *reg, size_t n)
+{
+	if (!reg || !n || reg->err.code)
+		return NULL;
+	if (calx__grow((void **)&reg->blocks, &reg->cap_blocks, reg->n_blocks + 1, sizeof *reg->blocks) != 0) {
+		calx_error_set(&reg->err_listen, CALX_ENOMEM, "out of memory in calx_registry_alloc");
+		return NULL;
+	}
+	void *p = calx__calloc(1, n);
+	if (!p) {
+		calx_error_set(&reg->err_listen, CALX_ENOMEM, "out of memory in calx_registry_alloc (%zu bytes)", n);
+		return NULL;
+	}
+	reg->blocks[reg->n_blocks++] = p;
+	return p;
+}
+
+int calx_registry_set_error(calx_registry *reg, int code, const char *fmt, ...)
+{
+	if (!reg)
+		return CALX_EINVAL;
+	char msg[CALX_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt ? fmt : "", ap);
+	va_end(ap);
+	return calx_error_set(&reg->err_listen, code, "%s", msg);
 }

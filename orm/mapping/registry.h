@@ -148,6 +148,8 @@ struct calx_registry {
 	calx_error err;
 	calx__listeners listeners;      /* calx_registry_listen: every session opened afterwards starts with them */
 	calx_error err_listen;          /* why calx_registry_listen failed (err is the opening's: it stays "opened") */
+	void **blocks;                  /* calx_registry_alloc's, freed with the registry */
+	size_t n_blocks, cap_blocks;
 	struct calx_expr **crit_exprs;  /* calx_registry_add_criteria's conditions, owned; mappers' crit point at them */
 	unsigned n_crit_exprs;
 };

@@ -3,6 +3,8 @@
  * memory that lives as long as the session.
  */
 #include <stdalign.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <string.h>
 #include "calx/calx.h"
@@ -89,4 +91,16 @@ void *calx_session_alloc(calx_session *s, size_t n)
 	}
 	memset(p, 0, n);
 	return p;
+}
+
+int calx_session_set_error(calx_session *s, int code, const char *fmt, ...)
+{
+	if (!s)
+		return CALX_EINVAL;
+	char msg[CALX_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt ? fmt : "", ap);
+	va_end(ap);
+	return calx__fail(s, code, "%s", msg);
 }
