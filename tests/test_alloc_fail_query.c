@@ -273,6 +273,9 @@ static int queries(calx_engine *eng, calx_registry *reg)
 	int rc = calx_registry_add_criteria(reg, &user_mapper, calx_ge(USER_AGE, 0));
 	if (rc != CALX_OK)
 		return rc;
+	/* a plugin's state on the registry */
+	if (!calx_registry_alloc(reg, 32))
+		return CALX_ENOMEM;
 	if ((rc = calx_session_open(&s, eng, reg)) != CALX_OK)
 		goto done;
 	/* a plugin's data on the session (calx/plugin.h) */
