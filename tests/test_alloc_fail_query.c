@@ -291,7 +291,6 @@ static int queries(calx_engine *eng, calx_registry *reg)
 		rc = CALX_EINVAL;
 		goto done;
 	}
-		goto done;
 	if ((rc = a_union(s)) != CALX_OK || (rc = a_derived_table(s)) != CALX_OK || (rc = bulk(s)) != CALX_OK ||
 	    (rc = insert_many(s)) != CALX_OK || (rc = text(s)) != CALX_OK)
 		goto done;
