@@ -5,6 +5,7 @@
  * in fields.c.
  */
 #include "annot_int.h"
+#include "calx/decimal.h"
 #include "calx/sys/descriptor.h"
 
 #include <ctype.h>
@@ -45,7 +46,28 @@ static const struct opt_spec {
 	[CALXR__OPT_REPR] = { "repr", 1, 1 },
 	[CALXR__OPT_COMPARE] = { "compare", 1, 1 },
 	[CALXR__OPT_DEFAULT_FACTORY] = { "default_factory", 1, 1 },
+	[CALXR__OPT_NUMERIC] = { "numeric", 1, 2 },
+	[CALXR__OPT_JSON] = { "json", 0, 0 },
 };
+
+/* A small decimal integer argument (0..1000); -1 after reporting an error. */
+static int small_uint_arg(parser *p, const char *what, calxr__span arg)
+{
+	char shown[SHOW_MAX + 4];
+	calxr__span a = calxr__span_trim(arg);
+	int v = 0;
+	bool ok = a.n > 0 && a.n <= 4;
+	for (size_t i = 0; ok && i < a.n; i++) {
+		ok = isdigit((unsigned char)a.p[i]);
+		v = v * 10 + (a.p[i] - '0');
+	}
+	if (!ok || v > 1000) {
+		calxr__ap_fail(p, "option '%s' expects a precision and a scale (numbers), found '%s'", what,
+			      calxr__ap_show(a, shown));
+		return -1;
+	}
+	return v;
+}
 
 const char *calxr__opt_name(calxr__opt o)
 {
@@ -273,6 +295,20 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 			calxr__ap_fail(p, "option 'char_as' expects text or integer, found '%s'", calxr__ap_show(a, shown));
 			return;
 		}
+		break;
+	}
+	case CALXR__OPT_NUMERIC: {
+		int prec = small_uint_arg(p, "numeric", args[0]);
+		int scale = n > 1 ? small_uint_arg(p, "numeric", args[1]) : 0;
+		if (prec < 0 || scale < 0)
+			return;
+		if (prec < 1 || prec > CALX_DECIMAL_MAX_DIGITS || scale > prec) {
+			calxr__ap_fail(p, "option 'numeric(%d, %d)': a calx_decimal takes a precision of 1 to %d and a scale of 0 to the precision",
+				      prec, scale, CALX_DECIMAL_MAX_DIGITS);
+			return;
+		}
+		o->numeric_p = (unsigned)prec;
+		o->numeric_s = (unsigned)scale;
 		break;
 	}
 	case CALXR__OPT_BACK_POPULATES:

@@ -21,6 +21,7 @@ static const char *const ctype_names[] = {
 	[CALX_CTYPE_DOUBLE] = "CALX_CTYPE_DOUBLE", [CALX_CTYPE_STRING] = "CALX_CTYPE_STRING",
 	[CALX_CTYPE_CHARARRAY] = "CALX_CTYPE_CHARARRAY", [CALX_CTYPE_BYTEARRAY] = "CALX_CTYPE_BYTEARRAY",
 	[CALX_CTYPE_BYTES] = "CALX_CTYPE_BYTES", [CALX_CTYPE_CHAR] = "CALX_CTYPE_CHAR",
+	[CALX_CTYPE_DECIMAL] = "CALX_CTYPE_DECIMAL",
 };
 
 static const struct { uint32_t bit; const char *name; } flag_names[] = {
@@ -37,6 +38,7 @@ static const struct { uint32_t bit; const char *name; } flag_names[] = {
 	{ CALX_FIELD_OPTIONAL, "CALX_FIELD_OPTIONAL" },
 	{ CALX_FIELD_NO_REPR, "CALX_FIELD_NO_REPR" },
 	{ CALX_FIELD_NO_COMPARE, "CALX_FIELD_NO_COMPARE" },
+	{ CALX_FIELD_JSON, "CALX_FIELD_JSON" },
 };
 
 /* "ts.created_at" -> "ts_created_at", for the names of per-field arrays. */

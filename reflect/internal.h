@@ -241,6 +241,14 @@ void calxr__field_error(void *payload, const char *msg);
  * OPTIONAL flag, a wrapper's default written as CALX_SOME(...), and what
  * contradicts them reported at the field.
  */
+/*
+ * valuetypes.c: the options that choose a value type's SQL form (numeric(p,
+ * s) on a calx_decimal, json on a char *), and the checks a calx_decimal
+ * needs (a NUMERIC(p,s) type, not a key). Sets c->types and c->flags.
+ */
+void calxr__value_type_column(calxr__ctx *cx, calxr__column *c, calxr__field_opts *o, calxr__field_err *e, bool pk);
+/* calx/decimal.h's struct: { char text[48]; }, what the runtime reads. */
+bool calxr__decimal_layout(calxr__ctx *cx, CXType rec);
 void calxr__nullability(calxr__ctx *cx, calxr__column *c, calxr__field_opts *o, calxr__field_err *e, CXType type,
 			bool optional);
 void calxr__column_free(calxr__column *c);

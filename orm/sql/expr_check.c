@@ -77,6 +77,8 @@ int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_v
 	bool text_col = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY || f->ctype == CALX_CTYPE_CHAR;
 	bool bytes_col = f->ctype == CALX_CTYPE_BYTEARRAY || f->ctype == CALX_CTYPE_BYTES;
 	*bind = *v;
+	if (f->ctype == CALX_CTYPE_DECIMAL && v->kind != CALX_VALUE_NULL)
+		return calx__decimal_check_compare(f, v, err);     /* mapping/decimal_field.c */
 	/* bytes compare with bytes only: PostgreSQL would read text as a bytea literal, SQLite never match */
 	if (bytes_col != (v->kind == CALX_VALUE_BLOB) && v->kind != CALX_VALUE_NULL)
 		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with %s", f->owner->name, f->name,

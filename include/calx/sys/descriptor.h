@@ -58,11 +58,16 @@ typedef enum calx_ctype {
 	 * (1..127); '\0' is the empty text. NOT NULL. (char_as(integer) is
 	 * CALX_CTYPE_INT8 or _UINT8, as the compiler's char is signed or not.)
 	 */
-	CALX_CTYPE_CHAR
+	CALX_CTYPE_CHAR,
+	/*
+	 * calx_decimal (calx/decimal.h): an exact decimal as canonical text;
+	 * "" is SQL NULL. The column's NUMERIC(p,s) is its sql_type.
+	 */
+	CALX_CTYPE_DECIMAL
 } calx_ctype;
 
 /* The last calx_ctype: a descriptor's ctype lies in [CALX_CTYPE_INT8, CALX_CTYPE_LAST]. */
-#define CALX_CTYPE_LAST CALX_CTYPE_CHAR
+#define CALX_CTYPE_LAST CALX_CTYPE_DECIMAL
 
 enum calx_field_flags {
 	CALX_FIELD_PRIMARY_KEY = 1u << 0,
@@ -83,7 +88,13 @@ enum calx_field_flags {
 	CALX_FIELD_OPTIONAL = 1u << 10,
 	/* repr(false), compare(false): left out of *_repr, of *_eq (SQLAlchemy's dataclass field options) */
 	CALX_FIELD_NO_REPR = 1u << 16,
-	CALX_FIELD_NO_COMPARE = 1u << 17
+	CALX_FIELD_NO_COMPARE = 1u << 17,
+	/*
+	 * CALX(json) on a char *: JSON text, checked (RFC 8259) before it is
+	 * written; JSONB on PostgreSQL, TEXT on SQLite (the field's sql_type
+	 * and its variant say so).
+	 */
+	CALX_FIELD_JSON = 1u << 24
 };
 
 
