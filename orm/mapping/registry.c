@@ -58,6 +58,8 @@ static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 		    fd->ctype < CALX_CTYPE_INT8 || fd->ctype > CALX_CTYPE_LAST || !calx__field_layout_valid(fd))
 			return calx_error_set(&reg->err, CALX_EINVAL, "struct '%s': field '%s' has an inconsistent descriptor",
 			                      m->name, fd->name);
+		if (fd->ctype == CALX_CTYPE_DECIMAL || (fd->flags & CALX_FIELD_JSON))
+			reg->has_checked_values = true;
 	}
 	return CALX_OK;
 }

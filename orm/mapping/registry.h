@@ -141,6 +141,8 @@ struct calx_registry {
 	calx_error err;
 	calx__listeners listeners;      /* calx_registry_listen: every session opened afterwards starts with them */
 	calx_error err_listen;          /* why calx_registry_listen failed (err is the opening's: it stays "opened") */
+	/* some field is a calx_decimal or CALX(json): the flush checks their values before any statement */
+	bool has_checked_values;
 };
 
 /* tables.c: check the schema's table descriptors (before the mappers, which point at them). */

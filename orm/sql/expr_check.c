@@ -97,6 +97,8 @@ int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_v
 		if (!text_col)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with a string",
 			                      f->owner->name, f->name, calx__ctype_name(f->ctype));
+		if (f->flags & CALX_FIELD_JSON)
+			return calx__json_check(f, v->u.s.p, v->u.s.n, err);     /* mapping/json_field.c */
 		return CALX_OK;
 	case CALX_VALUE_BLOB:
 		return CALX_OK;         /* a bytes column, checked above */
