@@ -62,6 +62,7 @@ typedef enum calxr__opt {
 	CALXR__OPT_DEFAULT_FACTORY, /* default_factory(fn): fn() when the constructor gets no value */
 	CALXR__OPT_NUMERIC,       /* numeric(p, s) on a calx_decimal: NUMERIC(p,s), TEXT on SQLite */
 	CALXR__OPT_JSON,          /* json on a char *: JSONB on PostgreSQL, TEXT on SQLite, checked */
+	CALXR__OPT_COMPUTED,      /* computed("price * qty"): GENERATED ALWAYS AS (...) STORED */
 	CALXR__OPT_COUNT
 } calxr__opt;
 
@@ -101,6 +102,7 @@ typedef struct calxr__field_opts {
 	bool no_repr, no_compare; /* repr(false), compare(false) */
 	char *default_factory;   /* default_factory(fn): the function's name */
 	unsigned numeric_p, numeric_s; /* numeric(p, s) */
+	char *computed;          /* computed("..."): the generation expression */
 } calxr__field_opts;
 
 /* The options a relationship field takes; any other makes it a column. */
@@ -109,7 +111,7 @@ typedef struct calxr__field_opts {
 			 (1u << CALXR__OPT_PASSIVE_DELETES) | (1u << CALXR__OPT_USELIST) | \
 			 (1u << CALXR__OPT_POST_UPDATE) | (1u << CALXR__OPT_SECONDARY))
 
-#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL, false, false, NULL, 0, 0 }
+#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL, false, false, NULL, 0, 0, NULL }
 
 const char *calxr__opt_name(calxr__opt o);
 

@@ -48,6 +48,7 @@ static const struct opt_spec {
 	[CALXR__OPT_DEFAULT_FACTORY] = { "default_factory", 1, 1 },
 	[CALXR__OPT_NUMERIC] = { "numeric", 1, 2 },
 	[CALXR__OPT_JSON] = { "json", 0, 0 },
+	[CALXR__OPT_COMPUTED] = { "computed", 1, 1 },
 };
 
 /* A small decimal integer argument (0..1000); -1 after reporting an error. */
@@ -87,6 +88,7 @@ void calxr__field_opts_free(calxr__field_opts *o)
 	free(o->onupdate);
 	free(o->prefix);
 	free(o->default_factory);
+	free(o->computed);
 	free(o->back_populates);
 	calxr__strlist_free(&o->foreign_keys);
 	free(o->secondary);
@@ -247,6 +249,15 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		if (!calxr__ap_check_sql_text(p, what, o->server_default)) {
 			free(o->server_default);
 			o->server_default = NULL;
+			return;
+		}
+		break;
+	case CALXR__OPT_COMPUTED:
+		if (!(o->computed = calxr__ap_nonempty_string(p, what, args[0])))
+			return;
+		if (!calxr__ap_check_sql_text(p, what, o->computed)) {
+			free(o->computed);
+			o->computed = NULL;
 			return;
 		}
 		break;

@@ -39,6 +39,7 @@ static const struct { uint32_t bit; const char *name; } flag_names[] = {
 	{ CALX_FIELD_NO_REPR, "CALX_FIELD_NO_REPR" },
 	{ CALX_FIELD_NO_COMPARE, "CALX_FIELD_NO_COMPARE" },
 	{ CALX_FIELD_JSON, "CALX_FIELD_JSON" },
+	{ CALX_FIELD_COMPUTED, "CALX_FIELD_COMPUTED" },
 };
 
 /* "ts.created_at" -> "ts_created_at", for the names of per-field arrays. */

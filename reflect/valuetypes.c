@@ -79,6 +79,20 @@ void calxr__value_type_column(calxr__ctx *cx, calxr__column *c, calxr__field_opt
 		set_types(cx, c, calxr__strdup(cx, "JSONB"), "sqlite:TEXT");
 		c->flags |= CALX_FIELD_JSON;
 	}
+	if (o->computed) {
+		if (pk || o->server_default || o->default_text || o->default_factory ||
+		    (o->seen & ((1u << CALXR__OPT_VERSION) | (1u << CALXR__OPT_AUTOINCREMENT))))
+			calxr__field_error(e, "option 'computed' goes alone: the database writes the column, so it takes no primary_key, autoincrement, version, default, default_factory or server_default");
+		else if (c->ctype == CALX_CTYPE_CHARARRAY || c->ctype == CALX_CTYPE_BYTEARRAY)
+			calxr__field_error(e, "option 'computed' on an array: a NULL the database computes cannot be told from a value; make the field a char *, calx_bytes or a calx_opt_* wrapper");
+		else {
+			/* the expression rides in server_default, which the runtime reads as GENERATED with the flag */
+			o->server_default = o->computed;
+			o->computed = NULL;
+			c->flags |= CALX_FIELD_COMPUTED | CALX_FIELD_NO_INIT;
+			c->flags &= ~(uint32_t)CALX_FIELD_REQUIRED;
+		}
+	}
 	if (c->ctype != CALX_CTYPE_DECIMAL)
 		return;
 	if (pk)

@@ -145,6 +145,8 @@ bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool nul
 	const unsigned char *p = (const unsigned char *)base + f->offset;
 	if (f->flags & CALX_FIELD_AUTOINCREMENT)
 		return calx__field_zero(f, base);           /* an integer key: 0 means "generate" */
+	if (f->flags & CALX_FIELD_COMPUTED)
+		return true;                                /* generated: never sent, always read back */
 	if (!f->server_default || null_flag)            /* calx_field_set_null: an explicit NULL */
 		return false;
 	/* "not given": an unset wrapper or a NULL char *; a plain scalar's 0 or false is a value */

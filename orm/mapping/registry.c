@@ -60,6 +60,8 @@ static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 			                      m->name, fd->name);
 		if (fd->ctype == CALX_CTYPE_DECIMAL || (fd->flags & CALX_FIELD_JSON))
 			reg->has_checked_values = true;
+		if (fd->flags & CALX_FIELD_COMPUTED)
+			reg->has_computed = true;
 	}
 	return CALX_OK;
 }

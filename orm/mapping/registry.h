@@ -143,6 +143,8 @@ struct calx_registry {
 	calx_error err_listen;          /* why calx_registry_listen failed (err is the opening's: it stays "opened") */
 	/* some field is a calx_decimal or CALX(json): the flush checks their values before any statement */
 	bool has_checked_values;
+	/* some field is computed(...): an UPDATE of its object is followed by a read of the row */
+	bool has_computed;
 };
 
 /* tables.c: check the schema's table descriptors (before the mappers, which point at them). */

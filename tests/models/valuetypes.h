@@ -2,7 +2,8 @@
  * Test models for exact decimals and JSON (tests/test_decimal_type.c,
  * tests/test_json.c): calx_decimal columns at the edges of what they hold
  * (NUMERIC(10,2) money, NUMERIC(18,0), NUMERIC(18,18), NUMERIC(38,10)
- * beyond a 64-bit integer) and CALX(json) text, NULL and NOT NULL.
+ * beyond a 64-bit integer), CALX(json) text, NULL and NOT NULL, and
+ * computed (generated) columns.
  */
 #ifndef CALX_TEST_VALUETYPES_H
 #define CALX_TEST_VALUETYPES_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <calx/annotate.h>
 #include <calx/decimal.h>
+#include <calx/nullable.h>
 
 struct CALX_TABLE("vt_prices") vt_price {
 	int64_t id CALX(primary_key);
@@ -25,6 +27,17 @@ struct CALX_TABLE("vt_docs") vt_doc {
 	int64_t id CALX(primary_key);
 	char *body CALX(json);                               /* JSONB / TEXT, NULL allowed */
 	char *meta CALX(json, not_null);
+};
+
+/* Generated columns (tests/test_computed.c): never written by calx, read back after each flush. */
+struct CALX_TABLE("vt_lines") vt_line {
+	int64_t id CALX(primary_key);
+	int64_t price_cents;
+	int32_t qty;
+	int64_t total_cents CALX(computed("price_cents * qty"));
+	/* NULL unless a bulk order: a computed column may be NULL */
+	calx_opt_int64 bulk_cents CALX(computed("CASE WHEN qty >= 10 THEN price_cents * qty * 9 / 10 END"));
+	char *label;
 };
 
 #endif

@@ -94,7 +94,14 @@ enum calx_field_flags {
 	 * written; JSONB on PostgreSQL, TEXT on SQLite (the field's sql_type
 	 * and its variant say so).
 	 */
-	CALX_FIELD_JSON = 1u << 24
+	CALX_FIELD_JSON = 1u << 24,
+	/*
+	 * CALX(computed("price * qty")): a generated column, GENERATED ALWAYS
+	 * AS (expr) STORED on both dialects; server_default holds expr. Never
+	 * sent by an INSERT or an UPDATE; read back after each (RETURNING, or
+	 * the row read again after an UPDATE).
+	 */
+	CALX_FIELD_COMPUTED = 1u << 25
 };
 
 
