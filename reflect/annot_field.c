@@ -49,6 +49,7 @@ static const struct opt_spec {
 	[CALXR__OPT_NUMERIC] = { "numeric", 1, 2 },
 	[CALXR__OPT_JSON] = { "json", 0, 0 },
 	[CALXR__OPT_COMPUTED] = { "computed", 1, 1 },
+	[CALXR__OPT_ENUM_AS] = { "enum_as", 1, 1 },
 };
 
 /* A small decimal integer argument (0..1000); -1 after reporting an error. */
@@ -295,6 +296,17 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		if (!o->prefix)
 			return;
 		break;
+	case CALXR__OPT_ENUM_AS: {
+		calxr__span a = calxr__span_trim(args[0]);
+		char shown[SHOW_MAX + 4];
+		if (a.n == 4 && !memcmp(a.p, "text", 4))
+			o->enum_as_text = true;
+		else if (!(a.n == 7 && !memcmp(a.p, "integer", 7))) {
+			calxr__ap_fail(p, "option 'enum_as' expects text or integer, found '%s'", calxr__ap_show(a, shown));
+			return;
+		}
+		break;
+	}
 	case CALXR__OPT_CHAR_AS: {
 		calxr__span a = calxr__span_trim(args[0]);
 		char shown[SHOW_MAX + 4];
@@ -333,7 +345,7 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 	default: /* the flags: nothing more to read */
 		break;
 	}
-	o->seen |= 1u << opt;
+	o->seen |= (uint64_t)1 << opt;
 }
 
 static void arity_error(parser *p, calxr__opt opt, unsigned n)
@@ -452,7 +464,7 @@ unsigned calxr__annot_check_field(const calxr__field_opts *o, calxr__annot_err_f
 		calxr__ap_fail(&p, "contradictory options 'autoincrement' and 'autoincrement(false)'");
 	if (o->seen & (1u << CALXR__OPT_TRANSIENT))
 		for (unsigned opt = 0; opt < CALXR__OPT_COUNT; opt++)
-			if (opt != CALXR__OPT_TRANSIENT && (o->seen & (1u << opt))) {
+			if (opt != CALXR__OPT_TRANSIENT && (o->seen & ((uint64_t)1 << opt))) {
 				calxr__ap_fail(&p, "contradictory options 'transient' and '%s'", spec[opt].name);
 				break;
 			}

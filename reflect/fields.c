@@ -35,6 +35,7 @@ void calxr__column_free(calxr__column *c)
 	free(c->fk_column);
 	free(c->ondelete);
 	free(c->onupdate);
+	calxr__enum_names_free(c->enum_names);
 	memset(c, 0, sizeof *c);
 }
 
@@ -182,7 +183,7 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 			if (calxr__push(cx, &c->types.v, &c->types.n, sizeof *c->types.v))
 				c->types.v[c->types.n - 1] = calxr__strdup(cx, tm->types.v[i]);
 	}
-	calxr__value_type_column(cx, c, o, e, pk);     /* valuetypes.c: numeric(p, s), json, calx_decimal */
+	calxr__value_type_column(cx, c, o, e, pk, type);     /* valuetypes.c: numeric(p, s), json, calx_decimal */
 	c->server_default = o->server_default;
 	c->default_text = o->default_text;
 	c->default_factory = o->default_factory;

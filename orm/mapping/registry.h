@@ -141,7 +141,7 @@ struct calx_registry {
 	calx_error err;
 	calx__listeners listeners;      /* calx_registry_listen: every session opened afterwards starts with them */
 	calx_error err_listen;          /* why calx_registry_listen failed (err is the opening's: it stays "opened") */
-	/* some field is a calx_decimal or CALX(json): the flush checks their values before any statement */
+	/* some field is a calx_decimal, CALX(json) or enum_as(text): the flush checks their values before any statement */
 	bool has_checked_values;
 	/* some field is computed(...): an UPDATE of its object is followed by a read of the row */
 	bool has_computed;

@@ -119,6 +119,8 @@ int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, ca
 	default:
 		return field_error(err, CALX_EINVAL, f, "unknown C type in descriptor");
 	}
+	if (f->flags & CALX_FIELD_ENUM_TEXT)
+		return calx__enum_to_name(f, out, err);      /* enum_field.c: the constant's name */
 	return CALX_OK;
 }
 
@@ -271,6 +273,11 @@ static inline __attribute__((always_inline)) int store(const calx_field_desc *f,
 			return calx__char_store(f, p, v, err);
 		if (f->ctype == CALX_CTYPE_DECIMAL)
 			return calx__decimal_store(f, p, v, err);
+		if (f->flags & CALX_FIELD_ENUM_TEXT) {
+			calx_value c;
+			int rc = calx__enum_from_name(f, v, &c, err);
+			return rc != CALX_OK ? rc : set_int(f, p, c.u.i, err);
+		}
 		return field_error(err, CALX_ETYPE, f, "database returned TEXT for a numeric field");
 	case CALX_VALUE_BLOB:
 		if (is_bytes_ctype(f->ctype))

@@ -161,6 +161,17 @@ int calx__decimal_check_compare(const calx_field_desc *f, const calx_value *v, c
  */
 int calx__json_check(const calx_field_desc *f, const char *p, size_t n, calx_error *err);
 
+/*
+ * Enums stored by name (enum_field.c, CALX_FIELD_ENUM_TEXT). _to_name: an
+ * INT value into its constant's name (static text), CALX_ERANGE for no
+ * constant; _from_name: a TEXT value into the constant's INT, CALX_ERANGE
+ * naming a name that is none; _check_compare: a comparison's value (a
+ * constant or a name) as the name to bind.
+ */
+int calx__enum_to_name(const calx_field_desc *f, calx_value *v, calx_error *err);
+int calx__enum_from_name(const calx_field_desc *f, const calx_value *v, calx_value *out, calx_error *err);
+int calx__enum_check_compare(const calx_field_desc *f, const calx_value *v, calx_value *bind, calx_error *err);
+
 /* A readable C type name for messages. */
 const char *calx__ctype_name(calx_ctype t);
 

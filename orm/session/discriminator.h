@@ -19,7 +19,7 @@ int calx__discriminator_check(calx_session *s, calx__obj *const *ins, size_t n_i
 
 /*
  * Before a round's statements, when reg->has_checked_values: every
- * calx_decimal and CALX(json) field of the objects to insert and update is
+ * calx_decimal, CALX(json) and enum_as(text) field of the objects to insert and update is
  * read as its statement would read it (value_check.c), so a value out of
  * its NUMERIC(p,s) or malformed JSON fails the flush before BEGIN.
  */

@@ -1,7 +1,8 @@
 /*
  * Values a statement would refuse, refused before any statement: the
- * flush calls in only when the schema has a calx_decimal or a CALX(json)
- * field (reg->has_checked_values), so other schemas pay one test a round.
+ * flush calls in only when the schema has a calx_decimal, a CALX(json) or
+ * an enum_as(text) field (reg->has_checked_values), so other schemas pay
+ * one test a round.
  * Each such field is read through calx__field_get, the conversion the
  * INSERT or UPDATE uses, whose message names the field and the reason.
  */
@@ -16,7 +17,7 @@ static int check_object(calx_session *s, calx__obj *h, const char *doing)
 	void *obj = calx__obj_ptr(h);
 	for (unsigned f = 0; f < md->n_fields; f++) {
 		const calx_field_desc *fd = &md->fields[f];
-		if (fd->ctype != CALX_CTYPE_DECIMAL && !(fd->flags & CALX_FIELD_JSON))
+		if (fd->ctype != CALX_CTYPE_DECIMAL && !(fd->flags & (CALX_FIELD_JSON | CALX_FIELD_ENUM_TEXT)))
 			continue;
 		calx_value v;
 		calx_error e;

@@ -79,6 +79,8 @@ int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_v
 	*bind = *v;
 	if (f->ctype == CALX_CTYPE_DECIMAL && v->kind != CALX_VALUE_NULL)
 		return calx__decimal_check_compare(f, v, err);     /* mapping/decimal_field.c */
+	if ((f->flags & CALX_FIELD_ENUM_TEXT) && v->kind != CALX_VALUE_NULL)
+		return calx__enum_check_compare(f, v, bind, err);  /* mapping/enum_field.c */
 	/* bytes compare with bytes only: PostgreSQL would read text as a bytea literal, SQLite never match */
 	if (bytes_col != (v->kind == CALX_VALUE_BLOB) && v->kind != CALX_VALUE_NULL)
 		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with %s", f->owner->name, f->name,

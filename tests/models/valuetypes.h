@@ -29,6 +29,23 @@ struct CALX_TABLE("vt_docs") vt_doc {
 	char *meta CALX(json, not_null);
 };
 
+/* Enums stored by name (tests/test_enum_names.c): the prefix ORDER_STATUS_ is cut, names lowercased. */
+enum vt_order_status {
+	ORDER_STATUS_NEW = 1,
+	ORDER_STATUS_PAID = 2,
+	ORDER_STATUS_ON_HOLD = 7,
+	ORDER_STATUS_SHIPPED = -3
+};
+
+enum vt_priority { VT_LOW, VT_HIGH };
+
+struct CALX_TABLE("vt_orders") vt_order {
+	int64_t id CALX(primary_key);
+	enum vt_order_status status CALX(enum_as(text));          /* VARCHAR(7), CHECK of the four names */
+	enum vt_priority priority CALX(enum_as(integer), check("priority >= 0"));   /* as before: its integer */
+	enum vt_order_status was CALX(enum_as(text), check("was <> 'paid' OR status <> 'new'"));
+};
+
 /* Generated columns (tests/test_computed.c): never written by calx, read back after each flush. */
 struct CALX_TABLE("vt_lines") vt_line {
 	int64_t id CALX(primary_key);

@@ -101,8 +101,29 @@ enum calx_field_flags {
 	 * sent by an INSERT or an UPDATE; read back after each (RETURNING, or
 	 * the row read again after an UPDATE).
 	 */
-	CALX_FIELD_COMPUTED = 1u << 25
+	CALX_FIELD_COMPUTED = 1u << 25,
+	/*
+	 * enum_as(text) on a C enum (with CALX_FIELD_ENUM): stored as its
+	 * constant's name, a text column with a CHECK of the names; the field's
+	 * enum_names lists them. The C field stays the enum.
+	 */
+	CALX_FIELD_ENUM_TEXT = 1u << 26
 };
+
+/*
+ * The constants of an enum stored by name (enum_as(text)), in declaration
+ * order: values[i] is stored as names[i]. calx-reflect takes each name
+ * from the constant's spelling without the prefix every constant shares
+ * up to its last '_' (STATUS_OPEN, STATUS_ON_HOLD: "open", "on_hold"),
+ * lowercased.
+ */
+typedef struct calx_enum_desc {
+	const char *name;                   /* the C type, for messages: "enum order_status" */
+	const int64_t *values;
+	const char *const *names;
+	unsigned n;
+	const void *reserved[2];
+} calx_enum_desc;
 
 
 struct calx_value;
@@ -166,7 +187,9 @@ typedef struct calx_field_desc {
 	 * 128 bytes in all on LP64: the runtime indexes fields[f] in every
 	 * per-row loop, and a power-of-two stride keeps that a shift.
 	 */
-	const void *reserved[2];
+	const void *reserved[1];
+	/* CALX_FIELD_ENUM_TEXT: the enum's constants and names. Took the place of reserved[1]. */
+	const calx_enum_desc *enum_names;
 } calx_field_desc;
 
 /*
