@@ -440,14 +440,16 @@ static void chinook_prices_and_totals_load_exactly(void **state)
 	assert_string_equal(sum.text, "2328.6");   /* 2240 lines of 0.99 and 1.99 */
 
 	/* the invoices' totals: their sum is SQL's, and is the lines' price times quantity */
-	int64_t total_cents = 0;
+	int64_t total_cents = 0, invoices = 0;
 	q = calx_select_new(s, &vt_invoice_mapper);
 	struct vt_invoice *inv;
 	while ((rc = calx_select_next(q, (void **)&inv)) == CALX_ROW) {
 		int64_t u;
 		assert_int_equal(calx_decimal_to_units(&inv->total, 2, &u), CALX_OK);
 		total_cents += u;
+		invoices++;
 	}
+	assert_int_equal(invoices, 412);
 	assert_int_equal(rc, CALX_DONE);
 	calx_select_free(q);
 	want = sql_sum(s, "SELECT SUM(\"Total\") FROM \"Invoice\"");
