@@ -50,12 +50,12 @@ size_t calx__opt_size(calx_ctype t)
 bool calx__field_layout_valid(const calx_field_desc *f)
 {
 	switch (f->ctype) {
-	case CALX_CTYPE_BYTEARRAY:
 	case CALX_CTYPE_DECIMAL:
 		/* NULL is its empty text: no wrapper, and not a key (compared by value, not by bytes) */
 		return !(f->flags & (CALX_FIELD_OPTIONAL | CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT |
 		                     CALX_FIELD_VERSION)) &&
 		       f->size == sizeof(calx_decimal);
+	case CALX_CTYPE_BYTEARRAY:
 	case CALX_CTYPE_BYTES:
 	case CALX_CTYPE_CHAR:
 		/* no wrapper of these; not a key (calx-reflect refuses it: the identity map keys no blobs) */
