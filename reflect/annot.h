@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Longest table or column name accepted (PostgreSQL's NAMEDATALEN - 1). */
 #define CALXR__IDENT_MAX 63
@@ -60,6 +61,10 @@ typedef enum calxr__opt {
 	CALXR__OPT_REPR,          /* repr(false): left out of the generated *_repr */
 	CALXR__OPT_COMPARE,       /* compare(false): left out of the generated *_eq */
 	CALXR__OPT_DEFAULT_FACTORY, /* default_factory(fn): fn() when the constructor gets no value */
+	CALXR__OPT_NUMERIC,       /* numeric(p, s) on a calx_decimal: NUMERIC(p,s), TEXT on SQLite */
+	CALXR__OPT_JSON,          /* json on a char *: JSONB on PostgreSQL, TEXT on SQLite, checked */
+	CALXR__OPT_COMPUTED,      /* computed("price * qty"): GENERATED ALWAYS AS (...) STORED */
+	CALXR__OPT_ENUM_AS,       /* enum_as(text) or enum_as(integer) on an enum field */
 	CALXR__OPT_COUNT
 } calxr__opt;
 
@@ -77,7 +82,7 @@ typedef enum calxr__char_as {
 
 /* Every option of one field, merged over all its calx:field annotations. */
 typedef struct calxr__field_opts {
-	unsigned seen;           /* 1u << calxr__opt for each option given */
+	uint64_t seen;           /* (uint64_t)1 << calxr__opt for each option given (more than 32 options) */
 	bool autoincrement;      /* value of autoincrement / autoincrement(true|false) */
 	bool autoincrement_off_seen, autoincrement_on_seen;
 	bool init;               /* false after init(false) */
@@ -98,6 +103,9 @@ typedef struct calxr__field_opts {
 	char *secondary;         /* secondary("..."): the association table's SQL name */
 	bool no_repr, no_compare; /* repr(false), compare(false) */
 	char *default_factory;   /* default_factory(fn): the function's name */
+	unsigned numeric_p, numeric_s; /* numeric(p, s) */
+	char *computed;          /* computed("..."): the generation expression */
+	bool enum_as_text;       /* enum_as(text): stored by its constants' names */
 } calxr__field_opts;
 
 /* The options a relationship field takes; any other makes it a column. */
@@ -106,7 +114,7 @@ typedef struct calxr__field_opts {
 			 (1u << CALXR__OPT_PASSIVE_DELETES) | (1u << CALXR__OPT_USELIST) | \
 			 (1u << CALXR__OPT_POST_UPDATE) | (1u << CALXR__OPT_SECONDARY))
 
-#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL, false, false, NULL }
+#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL, false, false, NULL, 0, 0, NULL, false }
 
 const char *calxr__opt_name(calxr__opt o);
 

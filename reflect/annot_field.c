@@ -5,6 +5,7 @@
  * in fields.c.
  */
 #include "annot_int.h"
+#include "calx/decimal.h"
 #include "calx/sys/descriptor.h"
 
 #include <ctype.h>
@@ -45,7 +46,30 @@ static const struct opt_spec {
 	[CALXR__OPT_REPR] = { "repr", 1, 1 },
 	[CALXR__OPT_COMPARE] = { "compare", 1, 1 },
 	[CALXR__OPT_DEFAULT_FACTORY] = { "default_factory", 1, 1 },
+	[CALXR__OPT_NUMERIC] = { "numeric", 1, 2 },
+	[CALXR__OPT_JSON] = { "json", 0, 0 },
+	[CALXR__OPT_COMPUTED] = { "computed", 1, 1 },
+	[CALXR__OPT_ENUM_AS] = { "enum_as", 1, 1 },
 };
+
+/* A small decimal integer argument (0..1000); -1 after reporting an error. */
+static int small_uint_arg(parser *p, const char *what, calxr__span arg)
+{
+	char shown[SHOW_MAX + 4];
+	calxr__span a = calxr__span_trim(arg);
+	int v = 0;
+	bool ok = a.n > 0 && a.n <= 4;
+	for (size_t i = 0; ok && i < a.n; i++) {
+		ok = isdigit((unsigned char)a.p[i]);
+		v = v * 10 + (a.p[i] - '0');
+	}
+	if (!ok || v > 1000) {
+		calxr__ap_fail(p, "option '%s' expects a precision and a scale (numbers), found '%s'", what,
+			      calxr__ap_show(a, shown));
+		return -1;
+	}
+	return v;
+}
 
 const char *calxr__opt_name(calxr__opt o)
 {
@@ -65,6 +89,7 @@ void calxr__field_opts_free(calxr__field_opts *o)
 	free(o->onupdate);
 	free(o->prefix);
 	free(o->default_factory);
+	free(o->computed);
 	free(o->back_populates);
 	calxr__strlist_free(&o->foreign_keys);
 	free(o->secondary);
@@ -228,6 +253,15 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 			return;
 		}
 		break;
+	case CALXR__OPT_COMPUTED:
+		if (!(o->computed = calxr__ap_nonempty_string(p, what, args[0])))
+			return;
+		if (!calxr__ap_check_sql_text(p, what, o->computed)) {
+			free(o->computed);
+			o->computed = NULL;
+			return;
+		}
+		break;
 	case CALXR__OPT_CHECK:
 		if (!(o->check = calxr__ap_nonempty_string(p, what, args[0])))
 			return;
@@ -262,6 +296,17 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		if (!o->prefix)
 			return;
 		break;
+	case CALXR__OPT_ENUM_AS: {
+		calxr__span a = calxr__span_trim(args[0]);
+		char shown[SHOW_MAX + 4];
+		if (a.n == 4 && !memcmp(a.p, "text", 4))
+			o->enum_as_text = true;
+		else if (!(a.n == 7 && !memcmp(a.p, "integer", 7))) {
+			calxr__ap_fail(p, "option 'enum_as' expects text or integer, found '%s'", calxr__ap_show(a, shown));
+			return;
+		}
+		break;
+	}
 	case CALXR__OPT_CHAR_AS: {
 		calxr__span a = calxr__span_trim(args[0]);
 		char shown[SHOW_MAX + 4];
@@ -275,6 +320,20 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		}
 		break;
 	}
+	case CALXR__OPT_NUMERIC: {
+		int prec = small_uint_arg(p, "numeric", args[0]);
+		int scale = n > 1 ? small_uint_arg(p, "numeric", args[1]) : 0;
+		if (prec < 0 || scale < 0)
+			return;
+		if (prec < 1 || prec > CALX_DECIMAL_MAX_DIGITS || scale > prec) {
+			calxr__ap_fail(p, "option 'numeric(%d, %d)': a calx_decimal takes a precision of 1 to %d and a scale of 0 to the precision",
+				      prec, scale, CALX_DECIMAL_MAX_DIGITS);
+			return;
+		}
+		o->numeric_p = (unsigned)prec;
+		o->numeric_s = (unsigned)scale;
+		break;
+	}
 	case CALXR__OPT_BACK_POPULATES:
 	case CALXR__OPT_FOREIGN_KEYS:
 	case CALXR__OPT_SECONDARY:
@@ -286,7 +345,7 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 	default: /* the flags: nothing more to read */
 		break;
 	}
-	o->seen |= 1u << opt;
+	o->seen |= (uint64_t)1 << opt;
 }
 
 static void arity_error(parser *p, calxr__opt opt, unsigned n)
@@ -405,7 +464,7 @@ unsigned calxr__annot_check_field(const calxr__field_opts *o, calxr__annot_err_f
 		calxr__ap_fail(&p, "contradictory options 'autoincrement' and 'autoincrement(false)'");
 	if (o->seen & (1u << CALXR__OPT_TRANSIENT))
 		for (unsigned opt = 0; opt < CALXR__OPT_COUNT; opt++)
-			if (opt != CALXR__OPT_TRANSIENT && (o->seen & (1u << opt))) {
+			if (opt != CALXR__OPT_TRANSIENT && (o->seen & ((uint64_t)1 << opt))) {
 				calxr__ap_fail(&p, "contradictory options 'transient' and '%s'", spec[opt].name);
 				break;
 			}

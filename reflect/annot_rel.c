@@ -154,5 +154,5 @@ void calxr__ap_rel_option(parser *p, calxr__field_opts *o, calxr__opt opt, const
 	default:
 		return;
 	}
-	o->seen |= 1u << opt;
+	o->seen |= (uint64_t)1 << opt;
 }

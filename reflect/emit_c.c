@@ -21,6 +21,7 @@ static const char *const ctype_names[] = {
 	[CALX_CTYPE_DOUBLE] = "CALX_CTYPE_DOUBLE", [CALX_CTYPE_STRING] = "CALX_CTYPE_STRING",
 	[CALX_CTYPE_CHARARRAY] = "CALX_CTYPE_CHARARRAY", [CALX_CTYPE_BYTEARRAY] = "CALX_CTYPE_BYTEARRAY",
 	[CALX_CTYPE_BYTES] = "CALX_CTYPE_BYTES", [CALX_CTYPE_CHAR] = "CALX_CTYPE_CHAR",
+	[CALX_CTYPE_DECIMAL] = "CALX_CTYPE_DECIMAL",
 };
 
 static const struct { uint32_t bit; const char *name; } flag_names[] = {
@@ -37,6 +38,9 @@ static const struct { uint32_t bit; const char *name; } flag_names[] = {
 	{ CALX_FIELD_OPTIONAL, "CALX_FIELD_OPTIONAL" },
 	{ CALX_FIELD_NO_REPR, "CALX_FIELD_NO_REPR" },
 	{ CALX_FIELD_NO_COMPARE, "CALX_FIELD_NO_COMPARE" },
+	{ CALX_FIELD_JSON, "CALX_FIELD_JSON" },
+	{ CALX_FIELD_COMPUTED, "CALX_FIELD_COMPUTED" },
+	{ CALX_FIELD_ENUM_TEXT, "CALX_FIELD_ENUM_TEXT" },
 };
 
 /* "ts.created_at" -> "ts_created_at", for the names of per-field arrays. */
@@ -89,6 +93,38 @@ static void variants(calxr__buf *b, const calxr__table *t)
 			calxr__buf_put(b, ", ");
 		}
 		calxr__buf_put(b, "NULL };\n");
+	}
+}
+
+/* enum_as(text): each such column's constants and names (calx_enum_desc). */
+static void enum_tables(calxr__buf *b, const calxr__table *t)
+{
+	for (unsigned i = 0; i < t->n_cols; i++) {
+		const calxr__column *c = &t->cols[i];
+		const calxr__enum_names *en = c->enum_names;
+		if (!en || !en->names.n)
+			continue;
+		calxr__buf_printf(b, "static const int64_t %s__", t->sym);
+		put_flat(b, c->path);
+		calxr__buf_put(b, "_enum_values[] = { ");
+		for (unsigned j = 0; j < en->names.n; j++)
+			calxr__buf_printf(b, "%s%lldLL", j ? ", " : "", en->values[j]);
+		calxr__buf_printf(b, " };\nstatic const char *const %s__", t->sym);
+		put_flat(b, c->path);
+		calxr__buf_put(b, "_enum_names[] = { ");
+		for (unsigned j = 0; j < en->names.n; j++) {
+			calxr__buf_put(b, j ? ", " : "");
+			calxr__buf_cstr(b, en->names.v[j]);
+		}
+		calxr__buf_printf(b, " };\nstatic const calx_enum_desc %s__", t->sym);
+		put_flat(b, c->path);
+		calxr__buf_put(b, "_enum = { ");
+		calxr__buf_cstr(b, en->c_name);
+		calxr__buf_printf(b, ", %s__", t->sym);
+		put_flat(b, c->path);
+		calxr__buf_printf(b, "_enum_values, %s__", t->sym);
+		put_flat(b, c->path);
+		calxr__buf_printf(b, "_enum_names, %u, { NULL, NULL } };\n", en->names.n);
 	}
 }
 
@@ -246,6 +282,11 @@ void calxr__emit_field(calxr__buf *b, const calxr__table *t, const calxr__column
 		put_flat(b, c->path);
 		calxr__buf_put(b, "_factory");
 	}
+	if (c->enum_names && c->enum_names->names.n) {
+		calxr__buf_printf(b, ", .enum_names = &%s__", t->sym);
+		put_flat(b, c->path);
+		calxr__buf_put(b, "_enum");
+	}
 	/* a table_only table's columns belong to no mapper */
 	if (t->table_only)
 		calxr__buf_printf(b, ", .index = %u, .owner = NULL, .table = &%s_table, .user_type = NULL },\n", index, tab->sym);
@@ -395,6 +436,7 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 		if (!t->table_only)
 			defaults(b, t);
 		variants(b, t);
+		enum_tables(b, t);
 		factories(b, t);
 		mapper(cx, b, t);
 	}

@@ -22,7 +22,7 @@ static const char *zero_of(const calxr__column *c)
 {
 	if (c->flags & CALX_FIELD_OPTIONAL)
 		return "CALX_NULL";
-	if (c->ctype == CALX_CTYPE_BYTEARRAY || c->ctype == CALX_CTYPE_BYTES)
+	if (c->ctype == CALX_CTYPE_BYTEARRAY || c->ctype == CALX_CTYPE_BYTES || c->ctype == CALX_CTYPE_DECIMAL)
 		return "{ 0 }";
 	return c->ctype == CALX_CTYPE_CHARARRAY ? "\"\"" : "0";
 }
@@ -46,6 +46,8 @@ static const char *handle_kind(calx_ctype t)
 	case CALX_CTYPE_BYTEARRAY:
 	case CALX_CTYPE_BYTES:
 		return "blob";
+	case CALX_CTYPE_DECIMAL:
+		return "decimal";
 	default:
 		return "int";   /* int8_t..uint64_t, enums, char_as(integer) */
 	}

@@ -35,6 +35,7 @@ void calxr__column_free(calxr__column *c)
 	free(c->fk_column);
 	free(c->ondelete);
 	free(c->onupdate);
+	calxr__enum_names_free(c->enum_names);
 	memset(c, 0, sizeof *c);
 }
 
@@ -182,6 +183,7 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 			if (calxr__push(cx, &c->types.v, &c->types.n, sizeof *c->types.v))
 				c->types.v[c->types.n - 1] = calxr__strdup(cx, tm->types.v[i]);
 	}
+	calxr__value_type_column(cx, c, o, e, pk, type);     /* valuetypes.c: numeric(p, s), json, calx_decimal */
 	c->server_default = o->server_default;
 	c->default_text = o->default_text;
 	c->default_factory = o->default_factory;
@@ -353,7 +355,10 @@ static void walk(calxr__ctx *cx, walk_state *w, CXCursor rec, const char *prefix
 		case CALXR__SHAPE_NONE:
 			spelling = calxr__cx_take(cx, clang_getTypeSpelling(clang_getCursorType(f)));
 			why = calxr__unmappable_why(clang_getCursorType(f));
-			if (ct == CALX_CTYPE_BYTES) /* named calx_bytes, but not that struct */
+			if (ct == CALX_CTYPE_DECIMAL) /* named calx_decimal, but not that struct */
+				calxr__error(cx, &loc, "cannot map type '%s' of field '%s' of struct '%s': not the calx_decimal of calx/decimal.h ({ char text[48]; })",
+					    spelling ? spelling : "?", e.field, owner);
+			else if (ct == CALX_CTYPE_BYTES) /* named calx_bytes, but not that struct */
 				calxr__error(cx, &loc, "cannot map type '%s' of field '%s' of struct '%s': not the calx_bytes of calx/bytes.h ({ unsigned char *data; size_t len; })",
 					    spelling ? spelling : "?", e.field, owner);
 			else if (ct) /* named like a wrapper of calx/nullable.h, but not that struct */

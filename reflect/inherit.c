@@ -55,6 +55,7 @@ static void copy_column(calxr__ctx *cx, calxr__column *d, const calxr__column *c
 	d->fk_column = calxr__strdup(cx, c->fk_column);
 	d->ondelete = calxr__strdup(cx, c->ondelete);
 	d->onupdate = calxr__strdup(cx, c->onupdate);
+	d->enum_names = calxr__enum_names_dup(cx, c->enum_names);
 }
 
 /* The table of record type ty among this header's, or -1. */

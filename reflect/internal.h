@@ -65,7 +65,15 @@ typedef struct calxr__column {
 	bool autoinc_explicit, autoinc_off;
 	bool plain_char;      /* a char: char_as(integer) is INT8 or UINT8 by the compiler's char signedness */
 	bool prefixed;        /* column is a mixin's prefix(...) and the member's name */
+	struct calxr__enum_names *enum_names; /* enum_as(text): the constants by name (valuetypes.c), or NULL */
 } calxr__column;
+
+/* An enum stored by name: its C type and its constants, names as stored. */
+typedef struct calxr__enum_names {
+	char *c_name;         /* "enum order_status" */
+	calxr__strlist names;
+	long long *values;
+} calxr__enum_names;
 
 /*
  * One constraint of a table: a unique, index, check or foreign_key from
@@ -241,6 +249,18 @@ void calxr__field_error(void *payload, const char *msg);
  * OPTIONAL flag, a wrapper's default written as CALX_SOME(...), and what
  * contradicts them reported at the field.
  */
+/*
+ * valuetypes.c: the options that choose a value type's SQL form (numeric(p,
+ * s) on a calx_decimal, json on a char *), and the checks a calx_decimal
+ * needs (a NUMERIC(p,s) type, not a key). Sets c->types and c->flags.
+ */
+void calxr__value_type_column(calxr__ctx *cx, calxr__column *c, calxr__field_opts *o, calxr__field_err *e, bool pk,
+			      CXType type);
+/* A copy of an enum's names for a copied column, and their release (valuetypes.c). */
+calxr__enum_names *calxr__enum_names_dup(calxr__ctx *cx, const calxr__enum_names *en);
+void calxr__enum_names_free(calxr__enum_names *en);
+/* calx/decimal.h's struct: { char text[48]; }, what the runtime reads. */
+bool calxr__decimal_layout(calxr__ctx *cx, CXType rec);
 void calxr__nullability(calxr__ctx *cx, calxr__column *c, calxr__field_opts *o, calxr__field_err *e, CXType type,
 			bool optional);
 void calxr__column_free(calxr__column *c);

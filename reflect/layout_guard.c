@@ -52,6 +52,7 @@ static const guard_kind kinds[] = {
 	[CALX_CTYPE_BYTEARRAY] = { NULL, "unsigned char", "byte array" },
 	[CALX_CTYPE_BYTES] = { "calx_bytes: 1", NULL, "calx_bytes" },
 	[CALX_CTYPE_CHAR] = { "char: 1", NULL, "char" },
+	[CALX_CTYPE_DECIMAL] = { "calx_decimal: 1", NULL, "calx_decimal" },
 };
 
 static const guard_kind *kind_of(calx_ctype t)

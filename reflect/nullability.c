@@ -25,7 +25,8 @@ void calxr__nullability(calxr__ctx *cx, calxr__column *c, calxr__field_opts *o, 
 {
 	const unsigned seen = o->seen;
 	/* a calx_bytes says NULL with its pointer, as a char * does */
-	bool text = c->ctype == CALX_CTYPE_STRING || c->ctype == CALX_CTYPE_CHARARRAY || c->ctype == CALX_CTYPE_BYTES;
+	bool text = c->ctype == CALX_CTYPE_STRING || c->ctype == CALX_CTYPE_CHARARRAY || c->ctype == CALX_CTYPE_BYTES ||
+		    c->ctype == CALX_CTYPE_DECIMAL;     /* its empty text is NULL */
 	const char *wrapper = calxr__opt_type_name(c->ctype);
 	const char *plain = calxr__ctype_c_name(c->ctype);
 	char *msg = NULL;

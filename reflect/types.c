@@ -130,8 +130,8 @@ static calxr__shape optional(calxr__ctx *cx, CXType t, calx_ctype *ctype_out)
 	return CALXR__SHAPE_SCALAR;
 }
 
-/* A typedef named calx_bytes somewhere in t's chain, as written (like the wrappers). */
-static bool named_bytes(CXType t)
+/* A typedef named `want` somewhere in t's chain, as written (like the wrappers). */
+static bool named(CXType t, const char *want)
 {
 	for (int depth = 0; depth < 256; depth++) {
 		if (t.kind == CXType_Elaborated) {
@@ -142,7 +142,7 @@ static bool named_bytes(CXType t)
 			return false;
 		CXString s = clang_getTypedefName(t);
 		const char *name = clang_getCString(s);
-		bool yes = name && !strcmp(name, "calx_bytes");
+		bool yes = name && !strcmp(name, want);
 		clang_disposeString(s);
 		if (yes)
 			return true;
@@ -228,10 +228,14 @@ calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out
 	*is_enum_out = false;
 	if ((opt = optional(cx, t, ctype_out)) != CALXR__SHAPE_SCALAR)
 		return opt;
-	if (named_bytes(t)) {
+	if (named(t, "calx_bytes")) {
 		*ctype_out = CALX_CTYPE_BYTES;
 		/* a look-alike of another layout: NONE, with the ctype saying which struct it claimed to be */
 		return bytes_layout(cx, c) ? CALXR__SHAPE_SCALAR : CALXR__SHAPE_NONE;
+	}
+	if (named(t, "calx_decimal")) {
+		*ctype_out = CALX_CTYPE_DECIMAL;
+		return calxr__decimal_layout(cx, c) ? CALXR__SHAPE_SCALAR : CALXR__SHAPE_NONE;
 	}
 	if (is_plain_char(c.kind)) {
 		/* text or a number: fields.c asks the field's char_as(...) */
@@ -318,6 +322,7 @@ const char *calxr__ctype_c_name(calx_ctype t)
 		[CALX_CTYPE_DOUBLE] = "double", [CALX_CTYPE_STRING] = "const char *",
 		[CALX_CTYPE_CHARARRAY] = "const char *", [CALX_CTYPE_BYTEARRAY] = "unsigned char[]",
 		[CALX_CTYPE_BYTES] = "calx_bytes", [CALX_CTYPE_CHAR] = "char",
+		[CALX_CTYPE_DECIMAL] = "calx_decimal",
 	};
 	return t >= CALX_CTYPE_INT8 && t <= CALX_CTYPE_LAST ? names[t] : "?";
 }

@@ -18,7 +18,11 @@
  *   calx_col_bool  bool: bool, int (C's true and false are ints), calx_opt_bool;
  *   calx_col_text  char *, char[N], char_as(text): char * and const char *
  *                  (a char[N] field decays to one);
- *   calx_col_blob  calx_bytes, unsigned char[N]: calx_bytes.
+ *   calx_col_blob  calx_bytes, unsigned char[N]: calx_bytes;
+ *   calx_col_decimal calx_decimal (calx/decimal.h): a calx_decimal *
+ *                  (the select borrows its text until it runs) or an
+ *                  integer; a double does not compile (no binary fraction
+ *                  meets money).
  * Every kind also takes a calx_value, checked when the select runs, for
  * values whose type is known only then. A column found at run time (a
  * plain const calx_field_desc *, e.g. from &user_mapper.fields[i]) is
@@ -35,6 +39,7 @@
 #define CALX_COLUMN_H
 
 #include "calx/bytes.h"
+#include "calx/decimal.h"
 #include "calx/nullable.h"
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
@@ -54,6 +59,7 @@ typedef struct calx_col_real { calx_field_desc desc; } calx_col_real;
 typedef struct calx_col_bool { calx_field_desc desc; } calx_col_bool;
 typedef struct calx_col_text { calx_field_desc desc; } calx_col_text;
 typedef struct calx_col_blob { calx_field_desc desc; } calx_col_blob;
+typedef struct calx_col_decimal { calx_field_desc desc; } calx_col_decimal;
 
 /* What calx-reflect writes for a handle: CALX_COLUMN_HANDLE(int, &user_mapper.fields[4]). */
 #define CALX_COLUMN_HANDLE(kind, fieldp) ((const calx_col_##kind *)(const void *)(fieldp))
@@ -96,6 +102,8 @@ inline calx_value calx_v(calx_opt_bool x) { return calx__value_opt_bool(x); }
 inline calx_value calx_v(calx_opt_float x) { return calx__value_opt_float(x); }
 inline calx_value calx_v(calx_opt_double x) { return calx__value_opt_double(x); }
 inline calx_value calx_v(calx_bytes x) { return calx_value_bytes(x); }
+inline calx_value calx_v(const calx_decimal *x) { return calx_value_decimal(x); }
+inline calx_value calx_v(calx_decimal *x) { return calx_value_decimal(x); }
 inline calx_value calx_v(calx_value x) { return x; }
 template <class E, class = typename std::enable_if<std::is_enum<E>::value>::type>
 inline calx_value calx_v(E x) { return calx__value_i64((int64_t)x); }
@@ -107,6 +115,7 @@ inline const calx_field_desc *calx_field(const calx_col_real *h) { return &h->de
 inline const calx_field_desc *calx_field(const calx_col_bool *h) { return &h->desc; }
 inline const calx_field_desc *calx_field(const calx_col_text *h) { return &h->desc; }
 inline const calx_field_desc *calx_field(const calx_col_blob *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_decimal *h) { return &h->desc; }
 
 template <class X> struct calx__is_opt_int : std::false_type {};
 template <> struct calx__is_opt_int<calx_opt_int8> : std::true_type {};
@@ -135,6 +144,12 @@ template <class X> struct calx__fits<const calx_col_text *, X>
 	                               std::is_same<X, calx_value>::value> {};
 template <class X> struct calx__fits<const calx_col_blob *, X>
 	: std::integral_constant<bool, std::is_same<X, calx_bytes>::value || std::is_same<X, calx_value>::value> {};
+template <class X> struct calx__fits<const calx_col_decimal *, X>
+	: std::integral_constant<bool, std::is_same<typename std::decay<X>::type, calx_decimal *>::value ||
+	                               std::is_same<typename std::decay<X>::type, const calx_decimal *>::value ||
+	                               (std::is_integral<X>::value && !std::is_same<X, bool>::value &&
+	                                !std::is_same<X, char>::value) ||
+	                               std::is_same<X, calx_value>::value> {};
 
 template <class H, class X> inline calx_value calx_value_for(H, const X &x)
 {
@@ -146,7 +161,8 @@ template <class H, class X> inline calx_value calx_value_for(H, const X &x)
 template <class H> inline const calx_field_desc *calx__text_field(H h)
 {
 	static_assert(!std::is_same<H, const calx_col_int *>::value && !std::is_same<H, const calx_col_real *>::value &&
-	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value,
+	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value &&
+	                      !std::is_same<H, const calx_col_decimal *>::value,
 	              "calx: LIKE and ILIKE need a text column (see calx/column.h)");
 	return calx_field(h);
 }
@@ -154,7 +170,8 @@ template <class H> inline const calx_field_desc *calx__text_field(H h)
 template <class H> inline const calx_field_desc *calx__integer_field(H h)
 {
 	static_assert(!std::is_same<H, const calx_col_text *>::value && !std::is_same<H, const calx_col_real *>::value &&
-	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value,
+	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value &&
+	                      !std::is_same<H, const calx_col_decimal *>::value,
 	              "calx: an array of int64_t needs an integer column (see calx/column.h)");
 	return calx_field(h);
 }
@@ -172,7 +189,8 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 	const calx_col_real *: (const calx_field_desc *)(const void *)(h),   \
 	const calx_col_bool *: (const calx_field_desc *)(const void *)(h),   \
 	const calx_col_text *: (const calx_field_desc *)(const void *)(h),   \
-	const calx_col_blob *: (const calx_field_desc *)(const void *)(h))
+	const calx_col_blob *: (const calx_field_desc *)(const void *)(h),   \
+	const calx_col_decimal *: (const calx_field_desc *)(const void *)(h))
 
 /* 1 when a value of x's C type fits a column of the kind, else 0 (constant expressions). */
 #define CALX__FITS_INTEGER(x) _Generic((x),                                \
@@ -191,6 +209,11 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 	char *: 1, const char *: 1, calx_value: 1, default: 0)
 #define CALX__FITS_BLOB(x) _Generic((x),                                   \
 	calx_bytes: 1, calx_value: 1, default: 0)
+#define CALX__FITS_DECIMAL(x) _Generic((x),                                \
+	calx_decimal *: 1, const calx_decimal *: 1,                          \
+	signed char: 1, short: 1, int: 1, long: 1, long long: 1,             \
+	unsigned char: 1, unsigned short: 1, unsigned int: 1,                \
+	unsigned long: 1, unsigned long long: 1, calx_value: 1, default: 0)
 
 #define CALX__FITS(h, x) _Generic((h),                                     \
 	const calx_col_int *: CALX__FITS_INTEGER(x),                         \
@@ -198,6 +221,7 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 	const calx_col_bool *: CALX__FITS_BOOL(x),                           \
 	const calx_col_text *: CALX__FITS_TEXT(x),                           \
 	const calx_col_blob *: CALX__FITS_BLOB(x),                           \
+	const calx_col_decimal *: CALX__FITS_DECIMAL(x),                     \
 	default: 1)
 
 /* A compile-time check inside an expression: a struct may hold a static assertion (C11 6.7.2.1). */
@@ -212,14 +236,16 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 /* h must be a text column (or untyped): LIKE, ILIKE. */
 #define calx__text_field(h)                                                  \
 	(CALX__STATIC_CHECK(_Generic((h), const calx_col_int *: 0, const calx_col_real *: 0, \
-	                             const calx_col_bool *: 0, const calx_col_blob *: 0, default: 1), \
+	                             const calx_col_bool *: 0, const calx_col_blob *: 0, \
+	                             const calx_col_decimal *: 0, default: 1),                   \
 	                    "calx: LIKE and ILIKE need a text column (see calx/column.h)"), \
 	 calx_field(h))
 
 /* h must be an integer column (or untyped): calx_in_int64. */
 #define calx__integer_field(h)                                               \
 	(CALX__STATIC_CHECK(_Generic((h), const calx_col_text *: 0, const calx_col_real *: 0, \
-	                             const calx_col_bool *: 0, const calx_col_blob *: 0, default: 1), \
+	                             const calx_col_bool *: 0, const calx_col_blob *: 0, \
+	                             const calx_col_decimal *: 0, default: 1),                   \
 	                    "calx: an array of int64_t needs an integer column (see calx/column.h)"), \
 	 calx_field(h))
 

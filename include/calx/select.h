@@ -480,6 +480,7 @@ calx_expr *calx_max(calx_expr *a);
 	calx_opt_float: calx__value_opt_float,                           \
 	calx_opt_double: calx__value_opt_double,                         \
 	calx_bytes: calx_value_bytes,                                    \
+	calx_decimal *: calx_value_decimal, const calx_decimal *: calx_value_decimal, \
 	calx_value: calx__value_same)(x)
 #endif
 

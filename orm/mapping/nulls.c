@@ -50,6 +50,11 @@ size_t calx__opt_size(calx_ctype t)
 bool calx__field_layout_valid(const calx_field_desc *f)
 {
 	switch (f->ctype) {
+	case CALX_CTYPE_DECIMAL:
+		/* NULL is its empty text: no wrapper, and not a key (compared by value, not by bytes) */
+		return !(f->flags & (CALX_FIELD_OPTIONAL | CALX_FIELD_PRIMARY_KEY | CALX_FIELD_AUTOINCREMENT |
+		                     CALX_FIELD_VERSION)) &&
+		       f->size == sizeof(calx_decimal);
 	case CALX_CTYPE_BYTEARRAY:
 	case CALX_CTYPE_BYTES:
 	case CALX_CTYPE_CHAR:
@@ -106,6 +111,8 @@ bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b)
 	}
 	case CALX_CTYPE_BOOL:
 		return (*pa != 0) == (*pb != 0);
+	case CALX_CTYPE_DECIMAL:
+		return calx__decimal_equal(pa, pb);
 	default:
 		return memcmp(pa, pb, f->size) == 0;
 	}
@@ -138,11 +145,13 @@ bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool nul
 	const unsigned char *p = (const unsigned char *)base + f->offset;
 	if (f->flags & CALX_FIELD_AUTOINCREMENT)
 		return calx__field_zero(f, base);           /* an integer key: 0 means "generate" */
+	if (f->flags & CALX_FIELD_COMPUTED)
+		return true;                                /* generated: never sent, always read back */
 	if (!f->server_default || null_flag)            /* calx_field_set_null: an explicit NULL */
 		return false;
 	/* "not given": an unset wrapper or a NULL char *; a plain scalar's 0 or false is a value */
 	return calx__wrapper_null(f, p) || (f->ctype == CALX_CTYPE_STRING && calx__field_zero(f, base)) ||
-	       (f->ctype == CALX_CTYPE_BYTES && bytes_null(p));
+	       (f->ctype == CALX_CTYPE_BYTES && bytes_null(p)) || (f->ctype == CALX_CTYPE_DECIMAL && !p[0]);
 }
 
 bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_flag)
@@ -154,6 +163,8 @@ bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_f
 		return calx__field_zero(f, base);
 	if (f->ctype == CALX_CTYPE_BYTES)
 		return bytes_null(p);
+	if (f->ctype == CALX_CTYPE_DECIMAL)
+		return !p[0];
 	return null_flag && calx__field_zero(f, base);
 }
 

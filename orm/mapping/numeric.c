@@ -33,6 +33,7 @@ int calx__numeric_for_field(const calx_field_desc *f, const calx_value *v, calx_
 	case CALX_CTYPE_STRING:
 	case CALX_CTYPE_CHARARRAY:
 	case CALX_CTYPE_CHAR:           /* its text: "7" fits a char, "42" does not (stored as text) */
+	case CALX_CTYPE_DECIMAL:        /* its text, checked against NUMERIC(p,s) when it is stored */
 		*out = *v;
 		out->kind = CALX_VALUE_TEXT;
 		return CALX_OK;

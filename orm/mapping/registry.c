@@ -59,6 +59,17 @@ static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 		    fd->ctype < CALX_CTYPE_INT8 || fd->ctype > CALX_CTYPE_LAST || !calx__field_layout_valid(fd))
 			return calx_error_set(&reg->err, CALX_EINVAL, "struct '%s': field '%s' has an inconsistent descriptor",
 			                      m->name, fd->name);
+		if (fd->ctype == CALX_CTYPE_DECIMAL || (fd->flags & (CALX_FIELD_JSON | CALX_FIELD_ENUM_TEXT)))
+			reg->has_checked_values = true;
+		if ((fd->flags & CALX_FIELD_COMPUTED) && (!fd->server_default || (fd->flags & CALX_FIELD_PRIMARY_KEY)))
+			return calx_error_set(&reg->err, CALX_EINVAL,
+			                      "struct '%s': computed field '%s' has no expression, or is a key", m->name, fd->name);
+		if (fd->flags & CALX_FIELD_COMPUTED)
+			reg->has_computed = true;
+		if ((fd->flags & CALX_FIELD_ENUM_TEXT) && (!fd->enum_names || !fd->enum_names->n ||
+		                                           !fd->enum_names->values || !fd->enum_names->names))
+			return calx_error_set(&reg->err, CALX_EINVAL, "struct '%s': field '%s' is stored by name but lists no names",
+			                      m->name, fd->name);
 	}
 	return CALX_OK;
 }

@@ -152,6 +152,10 @@ struct calx_registry {
 	size_t n_blocks, cap_blocks;
 	struct calx_expr **crit_exprs;  /* calx_registry_add_criteria's conditions, owned; mappers' crit point at them */
 	unsigned n_crit_exprs;
+	/* some field is a calx_decimal, CALX(json) or enum_as(text): the flush checks their values before any statement */
+	bool has_checked_values;
+	/* some field is computed(...): an UPDATE of its object is followed by a read of the row */
+	bool has_computed;
 };
 
 /* tables.c: check the schema's table descriptors (before the mappers, which point at them). */

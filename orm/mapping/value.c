@@ -26,6 +26,7 @@ const char *calx__ctype_name(calx_ctype t)
 	case CALX_CTYPE_BYTEARRAY: return "unsigned char[]";
 	case CALX_CTYPE_BYTES: return "calx_bytes";
 	case CALX_CTYPE_CHAR: return "char";
+	case CALX_CTYPE_DECIMAL: return "calx_decimal";
 	}
 	return "?";
 }
@@ -85,6 +86,8 @@ int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, ca
 		out->u.s.n = strlen(s);
 		if (!calx__utf8_valid(s, out->u.s.n))
 			return field_error(err, CALX_ETYPE, f, "text is not valid UTF-8");
+		if (f->flags & CALX_FIELD_JSON)
+			return calx__json_check(f, s, out->u.s.n, err);
 		break;
 	}
 	case CALX_CTYPE_CHARARRAY: {
@@ -111,9 +114,13 @@ int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, ca
 		return calx__bytes_get(f, p, out, err);
 	case CALX_CTYPE_CHAR:
 		return calx__char_get(f, p, out, err);
+	case CALX_CTYPE_DECIMAL:
+		return calx__decimal_get(f, p, out, err);
 	default:
 		return field_error(err, CALX_EINVAL, f, "unknown C type in descriptor");
 	}
+	if (f->flags & CALX_FIELD_ENUM_TEXT)
+		return calx__enum_to_name(f, out, err);      /* enum_field.c: the constant's name */
 	return CALX_OK;
 }
 
@@ -224,6 +231,8 @@ static inline __attribute__((always_inline)) int store(const calx_field_desc *f,
 				return field_error(err, CALX_ERANGE, f, "database integer is not exact in this floating type");
 			return set_real(f, p, d, err);
 		}
+		if (f->ctype == CALX_CTYPE_DECIMAL)
+			return calx__decimal_store(f, p, v, err);
 		return field_error(err, CALX_ETYPE, f, is_bytes_ctype(f->ctype) ? "database returned an INTEGER for a bytes field"
 		                                                               : "database returned an INTEGER for a text field");
 	case CALX_VALUE_REAL:
@@ -231,6 +240,8 @@ static inline __attribute__((always_inline)) int store(const calx_field_desc *f,
 			return field_error(err, CALX_ETYPE, f, "database returned a REAL for a text field");
 		if (is_bytes_ctype(f->ctype))
 			return field_error(err, CALX_ETYPE, f, "database returned a REAL for a bytes field");
+		if (f->ctype == CALX_CTYPE_DECIMAL)
+			return calx__decimal_store(f, p, v, err);
 		return set_real(f, p, v->u.d, err);
 	case CALX_VALUE_TEXT:
 		if (is_bytes_ctype(f->ctype))
@@ -260,6 +271,13 @@ static inline __attribute__((always_inline)) int store(const calx_field_desc *f,
 		}
 		if (f->ctype == CALX_CTYPE_CHAR)
 			return calx__char_store(f, p, v, err);
+		if (f->ctype == CALX_CTYPE_DECIMAL)
+			return calx__decimal_store(f, p, v, err);
+		if (f->flags & CALX_FIELD_ENUM_TEXT) {
+			calx_value c;
+			int rc = calx__enum_from_name(f, v, &c, err);
+			return rc != CALX_OK ? rc : set_int(f, p, c.u.i, err);
+		}
 		return field_error(err, CALX_ETYPE, f, "database returned TEXT for a numeric field");
 	case CALX_VALUE_BLOB:
 		if (is_bytes_ctype(f->ctype))
@@ -277,6 +295,8 @@ __attribute__((noinline)) static int store_numeric(const calx_field_desc *f, uns
 {
 	/* the kind the field's C type takes, exactly or the nearest, then stored as that */
 	calx_value c;
+	if (f->ctype == CALX_CTYPE_DECIMAL)
+		return calx__decimal_store(f, p, v, err);
 	int rc = calx__numeric_for_field(f, v, &c, err);
 	return rc != CALX_OK ? rc : store(f, p, &c, arena, err);
 }

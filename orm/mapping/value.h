@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "calx/decimal.h"
 #include "calx/nullable.h"
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
@@ -133,6 +134,43 @@ int calx__char_get(const calx_field_desc *f, const unsigned char *p, calx_value 
 int calx__bytes_store(const calx_field_desc *f, unsigned char *p, const calx_value *v, calx__arena *arena,
                       calx_error *err);
 int calx__char_store(const calx_field_desc *f, unsigned char *p, const calx_value *v, calx_error *err);
+
+/*
+ * calx_decimal fields (decimal_field.c). _get: the field's canonical text
+ * as a CALX_VALUE_NUMERIC (borrowed), NULL for "", CALX_ETYPE for text
+ * that is not canonical, CALX_ERANGE past the column's NUMERIC(p,s);
+ * _store: a NUMERIC, TEXT, INTEGER or REAL value, exactly or CALX_ERANGE /
+ * CALX_ETYPE; _equal: by value; _field_ps: p and s from the field's
+ * sql_type "NUMERIC(p,s)" / "DECIMAL(p,s)", false when it says none.
+ */
+int calx__decimal_get(const calx_field_desc *f, const unsigned char *p, calx_value *out, calx_error *err);
+int calx__decimal_store(const calx_field_desc *f, unsigned char *p, const calx_value *v, calx_error *err);
+bool calx__decimal_equal(const unsigned char *a, const unsigned char *b);
+bool calx__decimal_field_ps(const calx_field_desc *f, unsigned *precision, unsigned *scale);
+/*
+ * May v be compared with calx_decimal column f in SQL? A decimal in the
+ * canonical form (SQLite compares the stored text as text) or an integer;
+ * text, a REAL (no binary fraction meets money) or a non-canonical
+ * decimal is CALX_ETYPE with the form to use.
+ */
+int calx__decimal_check_compare(const calx_field_desc *f, const calx_value *v, calx_error *err);
+
+/*
+ * CALX(json) text (json_field.c): n bytes at p are one JSON value
+ * (RFC 8259); else CALX_ETYPE naming the field, where and why.
+ */
+int calx__json_check(const calx_field_desc *f, const char *p, size_t n, calx_error *err);
+
+/*
+ * Enums stored by name (enum_field.c, CALX_FIELD_ENUM_TEXT). _to_name: an
+ * INT value into its constant's name (static text), CALX_ERANGE for no
+ * constant; _from_name: a TEXT value into the constant's INT, CALX_ERANGE
+ * naming a name that is none; _check_compare: a comparison's value (a
+ * constant or a name) as the name to bind.
+ */
+int calx__enum_to_name(const calx_field_desc *f, calx_value *v, calx_error *err);
+int calx__enum_from_name(const calx_field_desc *f, const calx_value *v, calx_value *out, calx_error *err);
+int calx__enum_check_compare(const calx_field_desc *f, const calx_value *v, calx_value *bind, calx_error *err);
 
 /* A readable C type name for messages. */
 const char *calx__ctype_name(calx_ctype t);

@@ -17,4 +17,12 @@
 int calx__discriminator_check(calx_session *s, calx__obj *const *ins, size_t n_ins, calx__obj *const *upd,
                               size_t n_upd);
 
+/*
+ * Before a round's statements, when reg->has_checked_values: every
+ * calx_decimal, CALX(json) and enum_as(text) field of the objects to insert and update is
+ * read as its statement would read it (value_check.c), so a value out of
+ * its NUMERIC(p,s) or malformed JSON fails the flush before BEGIN.
+ */
+int calx__values_check(calx_session *s, calx__obj *const *ins, size_t n_ins, calx__obj *const *upd, size_t n_upd);
+
 #endif

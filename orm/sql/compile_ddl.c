@@ -32,7 +32,13 @@ static void coldef(calx__cc *c, const calx__node *n)
 	}
 	if (n->flags & CALX__F_NOT_NULL)
 		calx__buf_puts(&c->b, " NOT NULL");
-	if (n->kid[1]) {
+	const calx_field_desc *fd = n->desc;
+	if (n->kid[1] && fd && (fd->flags & CALX_FIELD_COMPUTED)) {
+		/* a generated column: the expression is the schema header's, parenthesized like a DEFAULT's */
+		calx__buf_puts(&c->b, " GENERATED ALWAYS AS ");
+		calx__cc_expr(c, n->kid[1], false, 1);
+		calx__buf_puts(&c->b, " STORED");
+	} else if (n->kid[1]) {
 		calx__buf_puts(&c->b, " DEFAULT ");
 		calx__cc_expr(c, n->kid[1], false, 1);
 	}

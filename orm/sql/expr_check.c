@@ -77,6 +77,10 @@ int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_v
 	bool text_col = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY || f->ctype == CALX_CTYPE_CHAR;
 	bool bytes_col = f->ctype == CALX_CTYPE_BYTEARRAY || f->ctype == CALX_CTYPE_BYTES;
 	*bind = *v;
+	if (f->ctype == CALX_CTYPE_DECIMAL && v->kind != CALX_VALUE_NULL)
+		return calx__decimal_check_compare(f, v, err);     /* mapping/decimal_field.c */
+	if ((f->flags & CALX_FIELD_ENUM_TEXT) && v->kind != CALX_VALUE_NULL)
+		return calx__enum_check_compare(f, v, bind, err);  /* mapping/enum_field.c */
 	/* bytes compare with bytes only: PostgreSQL would read text as a bytea literal, SQLite never match */
 	if (bytes_col != (v->kind == CALX_VALUE_BLOB) && v->kind != CALX_VALUE_NULL)
 		return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with %s", f->owner->name, f->name,
@@ -95,6 +99,8 @@ int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_v
 		if (!text_col)
 			return calx_error_set(err, CALX_ETYPE, "%s.%s (%s) compared with a string",
 			                      f->owner->name, f->name, calx__ctype_name(f->ctype));
+		if (f->flags & CALX_FIELD_JSON)
+			return calx__json_check(f, v->u.s.p, v->u.s.n, err);     /* mapping/json_field.c */
 		return CALX_OK;
 	case CALX_VALUE_BLOB:
 		return CALX_OK;         /* a bytes column, checked above */

@@ -57,6 +57,8 @@ static inline kind kind_of_column(const calx_field_desc *f)
 		return is_numeric_type(f->sql_type) ? K_DEC : K_TEXT;
 	case CALX_CTYPE_CHAR:
 		return K_TEXT;
+	case CALX_CTYPE_DECIMAL:
+		return K_DEC;
 	case CALX_CTYPE_BYTEARRAY:
 	case CALX_CTYPE_BYTES:
 		return K_BYTES;

@@ -56,9 +56,10 @@ static bool snap_null(const calx__obj *h, const calx_field_desc *f)
 bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f)
 {
 	bool now = calx__field_null(h, f), then = snap_null(h, f);
+	/* a computed column is the database's to write: a change the program made is no change to send */
 	if (now != then)
-		return true;
-	return !now && !calx__field_equal(f, calx__obj_ptr(h), calx__obj_snap(h));
+		return !(f->flags & CALX_FIELD_COMPUTED);
+	return !now && !calx__field_equal(f, calx__obj_ptr(h), calx__obj_snap(h)) && !(f->flags & CALX_FIELD_COMPUTED);
 }
 
 bool calx__state_dirty(const calx__obj *h)

@@ -12,6 +12,15 @@
 #include "unitofwork/plan.h"
 #include "unitofwork/uow.h"
 
+/* Has the mapper a computed(...) field (whose value the database writes)? */
+static bool has_computed(const calx__mapper *m)
+{
+	for (unsigned f = 0; f < m->desc->n_fields; f++)
+		if (m->desc->fields[f].flags & CALX_FIELD_COMPUTED)
+			return true;
+	return false;
+}
+
 int calx__exec_failed(calx_session *s, const char *what, const calx__obj *h, size_t i, size_t n)
 {
 	char why[200];
@@ -102,6 +111,9 @@ static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 	if (rc != CALX_OK)
 		return calx__exec_failed(s, what, h, i, total);
 	calx__state_snapshot(h);
+	/* computed columns the UPDATE changed in the database: read back into the struct and its snapshot */
+	if (s->reg->has_computed && has_computed(m) && (rc = calx__refresh(s, h)) != CALX_OK)
+		return calx__exec_failed(s, what, h, i, total);
 	return CALX_OK;
 }
 

@@ -188,6 +188,10 @@ static int collect(calx_session *s, calx__plan *p, bool first, size_t ins0, size
 	if (rc == CALX_OK && s->reg->has_poly)
 		rc = calx__discriminator_check(s, p->inserts.v + ins0, p->inserts.n - ins0, p->updates.v + upd0,
 		                               p->updates.n - upd0);
+	/* decimals within NUMERIC(p,s), JSON well formed: refused before any statement (value_check.c) */
+	if (rc == CALX_OK && s->reg->has_checked_values)
+		rc = calx__values_check(s, p->inserts.v + ins0, p->inserts.n - ins0, p->updates.v + upd0,
+		                        p->updates.n - upd0);
 	if (rc != CALX_OK ||
 	    (rc = calx__order_rows_linked(s->reg, p->inserts.v + ins0, p->inserts.n - ins0, CALX__ORDER_INSERTS,
 	                                  p->links, p->n_links, NULL, &s->err)) != CALX_OK ||

@@ -7,6 +7,7 @@
  */
 #include <calx/calx.h>
 #include "shop.calx.h"
+#include "valuetypes.calx.h"
 
 calx_expr *typed_handles_case(calx_select *q, const struct user *other);
 
@@ -49,6 +50,10 @@ calx_expr *typed_handles_case(calx_select *q, const struct user *other)
 	e = calx_and(e, calx_in(USER_NAME, (calx_value[]){ calx_v("a"), calx_v("b") }, 2));
 	e = calx_and(e, calx_is_null(USER_NOTE));
 	e = calx_and(e, calx_cmp(CALX_OP_GT, calx_col(USER_SCORE), calx_col(USER_AGE)));
+	static const calx_decimal price = CALX_DECIMAL("19.99");
+	e = calx_and(e, calx_eq(VT_PRICE_AMOUNT, &price));         /* a calx_decimal, borrowed */
+	e = calx_and(e, calx_lt(VT_PRICE_AMOUNT, 20));             /* an integer */
+	e = calx_and(e, calx_is_null(VT_PRICE_WIDE));
 	return e;
 #elif CASE == 1
 	return calx_eq(USER_AGE, "x");
@@ -75,5 +80,11 @@ calx_expr *typed_handles_case(calx_select *q, const struct user *other)
 	return NULL;
 #elif CASE == 12
 	return calx_is_null(other);
+#elif CASE == 13
+	return calx_eq(VT_PRICE_AMOUNT, 19.99);
+#elif CASE == 14
+	return calx_eq(VT_PRICE_AMOUNT, "19.99");
+#elif CASE == 15
+	return calx_like(VT_PRICE_AMOUNT, "1%");
 #endif
 }

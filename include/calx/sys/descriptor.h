@@ -58,11 +58,16 @@ typedef enum calx_ctype {
 	 * (1..127); '\0' is the empty text. NOT NULL. (char_as(integer) is
 	 * CALX_CTYPE_INT8 or _UINT8, as the compiler's char is signed or not.)
 	 */
-	CALX_CTYPE_CHAR
+	CALX_CTYPE_CHAR,
+	/*
+	 * calx_decimal (calx/decimal.h): an exact decimal as canonical text;
+	 * "" is SQL NULL. The column's NUMERIC(p,s) is its sql_type.
+	 */
+	CALX_CTYPE_DECIMAL
 } calx_ctype;
 
 /* The last calx_ctype: a descriptor's ctype lies in [CALX_CTYPE_INT8, CALX_CTYPE_LAST]. */
-#define CALX_CTYPE_LAST CALX_CTYPE_CHAR
+#define CALX_CTYPE_LAST CALX_CTYPE_DECIMAL
 
 enum calx_field_flags {
 	CALX_FIELD_PRIMARY_KEY = 1u << 0,
@@ -83,8 +88,42 @@ enum calx_field_flags {
 	CALX_FIELD_OPTIONAL = 1u << 10,
 	/* repr(false), compare(false): left out of *_repr, of *_eq (SQLAlchemy's dataclass field options) */
 	CALX_FIELD_NO_REPR = 1u << 16,
-	CALX_FIELD_NO_COMPARE = 1u << 17
+	CALX_FIELD_NO_COMPARE = 1u << 17,
+	/*
+	 * CALX(json) on a char *: JSON text, checked (RFC 8259) before it is
+	 * written; JSONB on PostgreSQL, TEXT on SQLite (the field's sql_type
+	 * and its variant say so).
+	 */
+	CALX_FIELD_JSON = 1u << 24,
+	/*
+	 * CALX(computed("price * qty")): a generated column, GENERATED ALWAYS
+	 * AS (expr) STORED on both dialects; server_default holds expr. Never
+	 * sent by an INSERT or an UPDATE; read back after each (RETURNING, or
+	 * the row read again after an UPDATE).
+	 */
+	CALX_FIELD_COMPUTED = 1u << 25,
+	/*
+	 * enum_as(text) on a C enum (with CALX_FIELD_ENUM): stored as its
+	 * constant's name, a text column with a CHECK of the names; the field's
+	 * enum_names lists them. The C field stays the enum.
+	 */
+	CALX_FIELD_ENUM_TEXT = 1u << 26
 };
+
+/*
+ * The constants of an enum stored by name (enum_as(text)), in declaration
+ * order: values[i] is stored as names[i]. calx-reflect takes each name
+ * from the constant's spelling without the prefix every constant shares
+ * up to its last '_' (STATUS_OPEN, STATUS_ON_HOLD: "open", "on_hold"),
+ * lowercased.
+ */
+typedef struct calx_enum_desc {
+	const char *name;                   /* the C type, for messages: "enum order_status" */
+	const int64_t *values;
+	const char *const *names;
+	unsigned n;
+	const void *reserved[2];
+} calx_enum_desc;
 
 
 struct calx_value;
@@ -148,7 +187,9 @@ typedef struct calx_field_desc {
 	 * 128 bytes in all on LP64: the runtime indexes fields[f] in every
 	 * per-row loop, and a power-of-two stride keeps that a shift.
 	 */
-	const void *reserved[2];
+	const void *reserved[1];
+	/* CALX_FIELD_ENUM_TEXT: the enum's constants and names. Took the place of reserved[1]. */
+	const calx_enum_desc *enum_names;
 } calx_field_desc;
 
 /*
