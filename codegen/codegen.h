@@ -105,8 +105,11 @@ typedef struct cg_model {
 int cg_model_build(cg_model *m, const calx_inspection *in, const char *dialect, const cg_options *opt, FILE *err);
 void cg_model_free(cg_model *m);
 
-/* emit.c: the header. 0, or -1 on a write error. */
-int cg_emit(FILE *out, const cg_model *m, const cg_options *opt);
+/*
+ * emit.c: the header. 0, or -1 on a write error. progress (or NULL) gets a
+ * line every tenth of the structs when there are 50 or more.
+ */
+int cg_emit(FILE *out, const cg_model *m, const cg_options *opt, FILE *progress);
 
 /* names.c */
 bool cg_is_c_keyword(const char *s);

@@ -310,7 +310,7 @@ static void guard_name(char *out, size_t cap, const cg_options *opt)
 		snprintf(out, cap, "CALX_MODELS_H");
 }
 
-int cg_emit(FILE *out, const cg_model *m, const cg_options *opt)
+int cg_emit(FILE *out, const cg_model *m, const cg_options *opt, FILE *progress)
 {
 	char guard[128];
 	guard_name(guard, sizeof guard, opt);
@@ -335,9 +335,14 @@ int cg_emit(FILE *out, const cg_model *m, const cg_options *opt)
 		if (m->tables[i].selected)
 			fprintf(out, "struct %s;\n", m->tables[i].tag);
 	fputc('\n', out);
-	for (unsigned i = 0; i < m->n_tables; i++)
-		if (m->tables[i].selected)
-			table_struct(out, &m->tables[i]);
+	unsigned done = 0, step = n >= 50 ? (n + 9) / 10 : 0;
+	for (unsigned i = 0; i < m->n_tables; i++) {
+		if (!m->tables[i].selected)
+			continue;
+		table_struct(out, &m->tables[i]);
+		if (progress && step && (++done % step == 0 || done == n))
+			fprintf(progress, "calx-codegen: [%u/%u] struct %s\n", done, n, m->tables[i].tag);
+	}
 	fprintf(out, "#endif /* %s */\n", guard);
 	return ferror(out) ? -1 : 0;
 }

@@ -155,7 +155,7 @@ static int check_names(const calx_inspection *in, char *const *names, unsigned n
 static int write_header(const cg_model *m, const cg_options *opt)
 {
 	if (!opt->output)
-		return cg_emit(stdout, m, opt) == 0 && fflush(stdout) == 0 ? 0 : -1;
+		return cg_emit(stdout, m, opt, opt->quiet ? NULL : stderr) == 0 && fflush(stdout) == 0 ? 0 : -1;
 	/* through a temporary file and a rename: a failed run leaves the old header */
 	size_t n = strlen(opt->output) + 8;
 	char *tmp = malloc(n);
@@ -165,7 +165,7 @@ static int write_header(const cg_model *m, const cg_options *opt)
 	FILE *out = fopen(tmp, "w");
 	int rc = -1;
 	if (out) {
-		rc = cg_emit(out, m, opt);
+		rc = cg_emit(out, m, opt, opt->quiet ? NULL : stderr);
 		if (fclose(out) != 0)
 			rc = -1;
 		if (rc == 0 && rename(tmp, opt->output) != 0)
