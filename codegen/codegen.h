@@ -51,10 +51,13 @@ typedef struct cg_type {
 	const char *note;               /* why this C type, when it is not the obvious one; or NULL */
 	const char *later;              /* the calx type it wants once there is one ("timestamp"), or NULL */
 	char reason[256];               /* CG_UNMAPPABLE: why */
+	char note_buf[160];             /* where note points when it is made for the column */
 } cg_type;
 
 /* dialect: calx_engine_dialect_name's "sqlite" or "postgresql". */
 void cg_type_of(const char *dialect, const char *sql_type, cg_type *out);
+/* The same for a column: PostgreSQL's domains by their base type, enums as text. */
+void cg_column_type(const char *dialect, const calx_insp_column *col, cg_type *out);
 
 typedef struct cg_field {
 	const calx_insp_column *col;

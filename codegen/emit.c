@@ -92,7 +92,7 @@ static void table_constraints(FILE *out, const cg_table *ct, FILE *notes)
 	for (unsigned i = 0; i < t->n_uniques; i++) {
 		const calx_insp_key *k = &t->uniques[i];
 		if (!columns_mapped(ct, k->columns, k->n_columns)) {
-			fprintf(notes, "\t * unique constraint %s left out: a column of it is not mapped\n",
+			fprintf(notes, " * unique constraint %s left out: a column of it is not mapped\n",
 			        k->name ? k->name : "(unnamed)");
 			continue;
 		}
@@ -106,7 +106,7 @@ static void table_constraints(FILE *out, const cg_table *ct, FILE *notes)
 	for (unsigned i = 0; i < t->n_indexes; i++) {
 		const calx_insp_key *k = &t->indexes[i];
 		if (!columns_mapped(ct, k->columns, k->n_columns) || !k->name || !cg_plain_sql_name(k->name)) {
-			fprintf(notes, "\t * index %s left out: it is on an expression or a column that is not mapped\n",
+			fprintf(notes, " * index %s left out: it is on an expression or a column that is not mapped\n",
 			        k->name ? k->name : "(unnamed)");
 			continue;
 		}
@@ -118,7 +118,7 @@ static void table_constraints(FILE *out, const cg_table *ct, FILE *notes)
 	for (unsigned i = 0; i < t->n_checks; i++) {
 		const calx_insp_check *c = &t->checks[i];
 		if (!embeddable_sql(c->sqltext)) {
-			fprintf(notes, "\t * check %s left out: its text holds ';' or a comment: ",
+			fprintf(notes, " * check %s left out: its text holds ';' or a comment: ",
 			        c->name ? c->name : "(unnamed)");
 			put_comment_text(notes, c->sqltext);
 			fputc('\n', notes);
@@ -136,7 +136,7 @@ static void table_constraints(FILE *out, const cg_table *ct, FILE *notes)
 	for (unsigned i = 0; i < t->n_fks; i++) {
 		const calx_insp_fk *fk = &t->fks[i];
 		if (!ct->fk_kept[i]) {
-			fprintf(notes, "\t * foreign key %s -> %s left out: its target is not in this header or a column "
+			fprintf(notes, " * foreign key %s -> %s left out: its target is not in this header or a column "
 			               "of it is not mapped\n", fk->name ? fk->name : "(unnamed)", fk->ref_table);
 			continue;
 		}
@@ -275,8 +275,8 @@ static void table_struct(FILE *out, const cg_table *ct)
 	if (ct->association)
 		fputs(": an association table (two foreign keys and nothing else), the secondary of a many-to-many", out);
 	if (notes_len)
-		fprintf(out, "\n%s ", notes_text);
-	fputs(" */\n", out);
+		fprintf(out, "\n%s ", notes_text);     /* its lines are "\t * ...\n" */
+	fputs(notes_len ? "*/\n" : " */\n", out);
 	fprintf(out, "struct CALX_TABLE(\"%s\"%s%s) %s {\n", ct->t->name, ct->association ? ", table_only" : "",
 	        args_text, ct->tag);
 	free(notes_text);

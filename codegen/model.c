@@ -71,7 +71,7 @@ static void fields_of(cg_model *m, cg_table *ct, const cg_options *opt, FILE *er
 	for (unsigned i = 0; i < t->n_columns; i++) {
 		cg_field *f = &ct->fields[ct->n_fields];
 		f->col = &t->columns[i];
-		cg_type_of(m->dialect, f->col->type, &f->type);
+		cg_column_type(m->dialect, f->col, &f->type);
 		if (!cg_plain_sql_name(f->col->name)) {
 			f->type.family = CG_UNMAPPABLE;
 			snprintf(f->type.reason, sizeof f->type.reason,

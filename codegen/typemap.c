@@ -145,3 +145,51 @@ void cg_type_of(const char *dialect, const char *sql_type, cg_type *out)
 	else
 		sqlite_type(name, out);
 }
+
+void cg_column_type(const char *dialect, const calx_insp_column *col, cg_type *out)
+{
+	switch (col->type_kind) {
+	case 'd':
+		/* a domain holds its base type's values (its checks are the database's) */
+		if (!col->base_type)
+			break;
+		cg_type_of(dialect, col->base_type, out);
+		if (out->family != CG_UNMAPPABLE) {
+			snprintf(out->note_buf, sizeof out->note_buf, "domain %.60s over %.60s%s%.60s", col->type,
+			         col->base_type, out->note ? "; " : "", out->note ? out->note : "");
+			out->note = out->note_buf;
+		} else {
+			char why[sizeof out->reason];
+			snprintf(why, sizeof why, "%s", out->reason);
+			snprintf(out->reason, sizeof out->reason, "domain %.60s over %.60s: %.120s", col->type,
+			         col->base_type, why);
+		}
+		return;
+	case 'e':
+		/* an enum takes and gives its labels as text */
+		memset(out, 0, sizeof *out);
+		out->family = CG_TEXT;
+		out->plain = out->opt = "char *";
+		out->later = "enum";
+		snprintf(out->note_buf, sizeof out->note_buf, "enum %.100s: one of its labels", col->type);
+		out->note = out->note_buf;
+		return;
+	case 'c':
+		memset(out, 0, sizeof *out);
+		snprintf(out->reason, sizeof out->reason, "composite type %.100s: calx maps one value per column",
+		         col->type);
+		return;
+	case 'r':
+	case 'm':
+		memset(out, 0, sizeof *out);
+		snprintf(out->reason, sizeof out->reason, "range type %.100s: calx has no type for it", col->type);
+		return;
+	case 'p':
+		memset(out, 0, sizeof *out);
+		snprintf(out->reason, sizeof out->reason, "pseudo-type %.100s", col->type);
+		return;
+	default:
+		break;
+	}
+	cg_type_of(dialect, col->type, out);
+}
