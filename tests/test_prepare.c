@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <calx/inspect.h>
 #include <calx/prepare.h>
 #include "helpers.h"
 #include "live_fixture.h"
@@ -148,6 +149,14 @@ static void test_two_groups(void **state)
 	assert_int_equal(calx_session_commit(s), CALX_OK);
 	assert_int_equal(u->id, 2);
 	calx_session_free(s);
+	/* the diff: a deferred table's left-out columns, types and nullability are not drift */
+	calx_drift_list *diff = NULL;
+	assert_int_equal(calx_schema_diff(st->reg_one, st->one.eng, &diff), CALX_OK);
+	for (unsigned i = 0; i < calx_drift_list_count(diff); i++)
+		printf("drift: %s\n", calx_drift_list_entry(diff, i)->text);
+	assert_int_equal(calx_drift_list_count(diff), 0);
+	calx_drift_list_free(diff);
+	assert_int_equal(calx_create_all_checked(st->reg_one, st->one.eng, 0), CALX_OK);
 	/* create_all leaves a deferred table alone: it is the database's */
 	assert_int_equal(calx_create_all(st->reg_two, st->two.eng), CALX_OK);
 	assert_int_equal(calx_create_all(st->reg_check, st->two.eng), CALX_OK);
