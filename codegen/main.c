@@ -179,6 +179,33 @@ static int write_header(const cg_model *m, const cg_options *opt)
 	return rc;
 }
 
+/*
+ * The columns mapped to text (or double) until calx has a type of their
+ * own: counted by the type each waits for, so a later calx-codegen can be
+ * told what it would map differently.
+ */
+static void later_types(const cg_model *m)
+{
+	static const char *const kinds[] = { "timestamp", "decimal", "uuid", "json", "enum" };
+	unsigned counts[sizeof kinds / sizeof kinds[0]] = { 0 }, total = 0;
+	for (unsigned i = 0; i < m->n_tables; i++) {
+		const cg_table *t = &m->tables[i];
+		for (unsigned f = 0; t->selected && f < t->n_fields; f++)
+			for (size_t k = 0; t->fields[f].mapped && t->fields[f].type.later && k < sizeof kinds / sizeof kinds[0]; k++)
+				if (strcmp(t->fields[f].type.later, kinds[k]) == 0) {
+					counts[k]++;
+					total++;
+				}
+	}
+	if (!total)
+		return;
+	fputs("calx-codegen: mapped as text or double until calx has their types:", stderr);
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (counts[k])
+			fprintf(stderr, " %s %u", kinds[k], counts[k]);
+	fputc('\n', stderr);
+}
+
 int main(int argc, char **argv)
 {
 	cg_options opt;
@@ -233,6 +260,8 @@ int main(int argc, char **argv)
 		                "%u columns and %u tables left out, in %.2f s\n",
 		        opt.output ? opt.output : "(stdout)", n_structs, n_assoc, n_rels, m.n_unmappable,
 		        m.n_skipped_tables, seconds_since(&t0));
+	if (!opt.quiet)
+		later_types(&m);
 	status = 0;
 done:
 	cg_model_free(&m);

@@ -147,6 +147,8 @@ static void test_library(void **state)
 	bool pg = on_pg();
 	library_schema(st);
 	char *h = generate(st, "", 0);
+	/* what waits for a calx type of its own, counted */
+	has(st->err, "calx-codegen: mapped as text or double until calx has their types: decimal 1\n");
 	/* C types by SQL type; a nullable scalar is a wrapper, text and bytes are nullable by themselves */
 	has(h, pg ? "int32_t user_id CALX(name(\"UserId\"), type(\"integer\"));"
 	          : "int64_t user_id CALX(name(\"UserId\"), type(\"INTEGER\"));");

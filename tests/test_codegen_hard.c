@@ -143,6 +143,27 @@ static void test_generated_in_use(void **state)
 	hard_state *st = *state;
 	if (current_dialect == TEST_SQLITE)
 		skip();         /* enums, domains, arrays, full text and partitions are PostgreSQL's */
+	/* what inspection says of the columns whose types are not base types */
+	calx_inspection *in = NULL;
+	assert_int_equal(calx_inspect(st->db.eng, NULL, &in), CALX_OK);
+	const calx_insp_table *songs_t = calx_inspection_find(in, "cgh_songs");
+	assert_non_null(songs_t);
+	const calx_insp_column *c = calx_insp_table_column(songs_t, "mood");
+	assert_int_equal(c->type_kind, 'e');
+	assert_null(c->base_type);
+	c = calx_insp_table_column(songs_t, "rating");
+	assert_int_equal(c->type_kind, 'd');
+	assert_string_equal(c->base_type, "smallint");
+	c = calx_insp_table_column(songs_t, "tags");
+	assert_int_equal(c->type_kind, 'd');
+	assert_string_equal(c->base_type, "text[]");
+	c = calx_insp_table_column(songs_t, "title");
+	assert_int_equal(c->type_kind, 'b');
+	assert_null(c->base_type);
+	assert_null(calx_inspection_find(in, "cgh_plays_2024_01"));     /* a partition is the partitioned table's */
+	assert_null(calx_inspection_find(in, "cgh_song_counts"));       /* a view is no table */
+	calx_inspection_free(in);
+
 	calx_registry *reg = NULL;
 	assert_int_equal(calx_registry_open(&reg, &cgx_hard_pg_schema, NULL), CALX_OK);
 	/* the only difference from the database: the three columns left out */
