@@ -32,10 +32,10 @@ static bool name_taken(const cg_table *t, const char *name, unsigned n_fields)
 	return false;
 }
 
-/* base, or base_2, base_3...: the first that t does not use. */
+/* base (base_ if a keyword: "for_id" gives "for"), or base_2, base_3...: the first that t does not use. */
 static void unique_name(const cg_table *t, unsigned n_fields, const char *base, char *out, size_t cap)
 {
-	snprintf(out, cap, "%s", base);
+	snprintf(out, cap, "%s%s", base, cg_is_c_keyword(base) ? "_" : "");
 	for (unsigned k = 2; name_taken(t, out, n_fields); k++)
 		snprintf(out, cap, "%.*s_%u", (int)(cap - 12), base, k);
 }
@@ -126,16 +126,14 @@ static void struct_tag(cg_model *m, cg_table *ct, const cg_options *opt)
 		cg_singular(base, sizeof base, ident);
 	else
 		cg_identifier(base, sizeof base, ct->t->name, CG_FIELD_AS_IS);
-	if (cg_is_c_keyword(base))
-		strcat(base, "_");
-	snprintf(ct->tag, sizeof ct->tag, "%s", base);
+	snprintf(ct->tag, sizeof ct->tag, "%.*s%s", (int)sizeof ct->tag - 2, base, cg_is_c_keyword(base) ? "_" : "");
 	for (unsigned k = 2;; k++) {
 		bool clash = false;
 		for (unsigned i = 0; i < m->n_tables && !clash; i++)
 			clash = &m->tables[i] != ct && m->tables[i].tag[0] && strcasecmp(m->tables[i].tag, ct->tag) == 0;
 		if (!clash)
 			break;
-		snprintf(ct->tag, sizeof ct->tag, "%.60s_%u", base, k);
+		snprintf(ct->tag, sizeof ct->tag, "%.60s%s_%u", base, cg_is_c_keyword(base) ? "_" : "", k);
 	}
 }
 

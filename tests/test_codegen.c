@@ -97,8 +97,11 @@ static void library_schema(cg_state *st)
 	exec_ok(st, sql);
 	snprintf(sql, sizeof sql,
 	         "CREATE TABLE cg_loans (id %s, lender_id INTEGER NOT NULL REFERENCES cg_members (id),"
-	         " borrower_id INTEGER NOT NULL REFERENCES cg_members (id))", AUTO_PK(pg));
+	         " borrower_id INTEGER NOT NULL REFERENCES cg_members (id), case_id INTEGER REFERENCES cg_tags (id))",
+	         AUTO_PK(pg));
 	exec_ok(st, sql);
+	/* a table whose struct would be a C keyword */
+	exec_ok(st, "CREATE TABLE switches (id INTEGER PRIMARY KEY)");
 	/* two tables whose structs would both be cg_item */
 	exec_ok(st, "CREATE TABLE cg_item (id INTEGER PRIMARY KEY)");
 	exec_ok(st, "CREATE TABLE cg_items (id INTEGER PRIMARY KEY)");
@@ -194,6 +197,10 @@ static void test_library(void **state)
 	/* two keys to one table: each side names its columns */
 	has(h, "struct cg_member *lender CALX(back_populates(\"cg_loans_by_lender_id\"), foreign_keys(\"lender_id\"));");
 	has(h, "CALX_LIST(struct cg_loan) cg_loans_by_borrower_id CALX(back_populates(\"borrower\"), foreign_keys(\"borrower_id\"));");
+	/* keywords made identifiers: a relationship (case_id's "case") and a struct tag ("switches") */
+	has(h, "struct cg_tag *case_ CALX(back_populates(\"cg_loans\"));");
+	has(h, "CALX_LIST(struct cg_loan) cg_loans CALX(back_populates(\"case_\"));");
+	has(h, "struct CALX_TABLE(\"switches\") switch_ {");
 	/* struct tags unique after singular */
 	has(h, "struct CALX_TABLE(\"cg_item\") cg_item {");
 	has(h, "struct CALX_TABLE(\"cg_items\") cg_item_2 {");
