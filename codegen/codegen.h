@@ -32,6 +32,7 @@ typedef struct cg_options {
 	cg_field_case field_case;
 	bool skip_unmappable;
 	bool quiet;                     /* no progress on stderr */
+	unsigned char_arrays;           /* --char-arrays M: text of a declared length up to M is char[length + 1] */
 } cg_options;
 
 /* The SQL type families a column can fall into (typemap.c). */
@@ -63,6 +64,7 @@ typedef struct cg_field {
 	const calx_insp_column *col;
 	char name[72];                  /* the C member */
 	cg_type type;
+	unsigned array_len;             /* a char[N] member: N; 0: as type says */
 	bool mapped;                    /* false: left out (unmappable, --skip-unmappable) */
 	bool pk, autoincrement;
 } cg_field;

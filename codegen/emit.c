@@ -159,7 +159,10 @@ static void column_field(FILE *out, const cg_table *ct, const cg_field *f)
 	bool nullable = c->nullable && !f->pk;
 	bool scalar = f->type.family != CG_TEXT && f->type.family != CG_BYTES;
 	const char *ctype = nullable ? f->type.opt : f->type.plain;
-	fprintf(out, "\t%s%s%s CALX(", ctype, ctype[strlen(ctype) - 1] == '*' ? "" : " ", f->name);
+	if (f->array_len)
+		fprintf(out, "\tchar %s[%u] CALX(", f->name, f->array_len);
+	else
+		fprintf(out, "\t%s%s%s CALX(", ctype, ctype[strlen(ctype) - 1] == '*' ? "" : " ", f->name);
 	const char *sep = "";
 	if (f->pk) {
 		fputs("primary_key", out);

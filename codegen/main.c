@@ -23,7 +23,7 @@
 static const char usage[] =
 	"usage: calx-codegen URL [-o FILE] [--schema S] [--tables a,b] [--exclude a,b]\n"
 	"                    [--struct-names singular|as-is] [--field-case snake|as-is|lower]\n"
-	"                    [--guard NAME] [--skip-unmappable] [--quiet]\n"
+	"                    [--guard NAME] [--char-arrays M] [--skip-unmappable] [--quiet]\n"
 	"\n"
 	"Connects to the database at URL (sqlite:PATH or postgresql://...), inspects its\n"
 	"tables and writes an annotated C header for them, ready for calx-reflect.\n"
@@ -36,6 +36,7 @@ static const char usage[] =
 	"  --struct-names MODE   singular (default: table tracks -> struct track) or as-is\n"
 	"  --field-case MODE     snake (default: ArtistId -> artist_id), lower or as-is\n"
 	"  --guard NAME          the include guard (default: from FILE's name)\n"
+	"  --char-arrays M       text of a declared length L <= M as char[L + 1] (default: char *)\n"
 	"  --skip-unmappable     leave out what has no C type, with a comment naming it,\n"
 	"                        instead of failing\n"
 	"  --quiet               no progress on standard error\n"
@@ -94,6 +95,14 @@ static int parse_args(int argc, char **argv, cg_options *opt)
 			opt->schema = value;
 		} else if (strcmp(a, "--guard") == 0) {
 			opt->guard = value;
+		} else if (strcmp(a, "--char-arrays") == 0) {
+			char *end;
+			unsigned long n = strtoul(value, &end, 10);
+			if (*end || n > 65535) {
+				fprintf(stderr, "calx-codegen: --char-arrays takes a length up to 65535, not %s\n", value);
+				return -1;
+			}
+			opt->char_arrays = (unsigned)n;
 		} else if (strcmp(a, "--tables") == 0) {
 			if (split_list(argv[i + 1], &opt->tables, &opt->n_tables) != 0)
 				return -1;

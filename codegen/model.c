@@ -65,6 +65,27 @@ static cg_field *find_field(cg_table *t, const char *column)
 	return NULL;
 }
 
+/*
+ * --char-arrays M: a text column of a declared length L <= M is char[L + 1].
+ * L counts characters; a value of more bytes (non-ASCII text) is refused
+ * at load with CALX_ERANGE, never cut. Text without a length, and text
+ * that stands for something else (decimals, dates, enums), stays char *.
+ */
+static unsigned char_array_len(const cg_field *f, const cg_options *opt)
+{
+	if (!opt->char_arrays || f->type.family != CG_TEXT || f->type.note || f->type.later)
+		return 0;
+	const char *type = f->col->base_type ? f->col->base_type : f->col->type;
+	const char *paren = strchr(type, '(');
+	if (!paren)
+		return 0;
+	char *end;
+	unsigned long len = strtoul(paren + 1, &end, 10);
+	if (*end != ')' || len == 0 || len > opt->char_arrays)
+		return 0;
+	return (unsigned)len + 1;
+}
+
 static void fields_of(cg_model *m, cg_table *ct, const cg_options *opt, FILE *err)
 {
 	const calx_insp_table *t = ct->t;
@@ -81,6 +102,7 @@ static void fields_of(cg_model *m, cg_table *ct, const cg_options *opt, FILE *er
 			snprintf(f->type.reason, sizeof f->type.reason, "column name is a PostgreSQL system column's");
 		}
 		f->mapped = f->type.family != CG_UNMAPPABLE;
+		f->array_len = char_array_len(f, opt);
 		for (unsigned k = 0; k < t->pk.n_columns; k++)
 			if (strcmp(t->pk.columns[k], f->col->name) == 0)
 				f->pk = true;

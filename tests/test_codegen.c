@@ -224,6 +224,14 @@ static void test_options(void **state)
 	assert_string_equal(st->err, "");       /* --quiet */
 	free(h);
 	compiles(st, "options");
+	/* text of a declared length as char[N] up to a bound */
+	h = generate(st, "--char-arrays 40 --quiet", 0);
+	has(h, "char for_[21] CALX(name(\"for\"), type(");
+	has(h, "char label[41] CALX(not_null, type(");
+	has(h, "char *title CALX(not_null, type(");   /* VARCHAR(120): longer than 40 */
+	free(h);
+	compiles(st, "char_arrays");
+	generate(st, "--char-arrays many", 2);
 	h = generate(st, "--exclude cg_item,cg_items --field-case lower", 0);
 	lacks(h, "\"cg_item\"");
 	has(h, " userid CALX(name(\"UserId\")");

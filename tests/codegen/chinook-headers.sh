@@ -12,7 +12,8 @@ ddl() { awk '/^INSERT INTO/ { exit } { print }' "$1"; }
 db="$out/chinook_ddl.db"
 rm -f "$db"
 ddl examples/chinook/data/Chinook_Sqlite.sql | sqlite3 "$db"
-build/calx-codegen --quiet "sqlite:$db" -o "$out/chinook_sqlite.h" --guard CGX_CHINOOK_SQLITE_H
+# text of up to 40 characters as char[N] on SQLite, char * on PostgreSQL: both kinds round-trip
+build/calx-codegen --quiet --char-arrays 40 "sqlite:$db" -o "$out/chinook_sqlite.h" --guard CGX_CHINOOK_SQLITE_H
 rm -f "$db"
 
 url=$CALX_TEST_POSTGRESQL_URL

@@ -50,7 +50,7 @@ for opt in -o --header --name --include --prefix -MD -MF -MT -MP --help --versio
 	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$stage/share/man/man1/calx-reflect.1" || fail "man page lacks $opt"
 	"$stage/bin/calx-reflect" --help | grep -q -- "$opt" || fail "--help lacks $opt"
 done
-for opt in -o --schema --tables --exclude --struct-names --field-case --guard --skip-unmappable --quiet --help --version; do
+for opt in -o --schema --tables --exclude --struct-names --field-case --guard --char-arrays --skip-unmappable --quiet --help --version; do
 	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$stage/share/man/man1/calx-codegen.1" || fail "calx-codegen man page lacks $opt"
 	"$stage/bin/calx-codegen" --help | grep -q -- "$opt" || fail "calx-codegen --help lacks $opt"
 done
