@@ -23,8 +23,11 @@
  * A registry with deferred structs opens no session before its
  * calx_prepare succeeded. Several registries are prepared each against
  * its own engine (SQLAlchemy's DeferredReflection.prepare(engine) per
- * base). Errors are kept on the engine (calx_engine_errmsg), as for
- * calx_create_all.
+ * base); what a registry learnt holds for the database it was prepared
+ * against, and sessions on another engine's database are not checked
+ * again. Call it at startup, before other threads use reg: it writes the
+ * registry's state. Errors are kept on the engine (calx_engine_errmsg),
+ * as for calx_create_all.
  */
 #ifndef CALX_PREPARE_H
 #define CALX_PREPARE_H
