@@ -2,10 +2,10 @@
  * codegen.h - calx-codegen's model: a live database's tables (calx/inspect.h)
  * as the structs, fields and relationships of an annotated header.
  *
- * The tool runs in three steps, one file each: typemap.c decides a C type
- * for every column (or why there is none), model.c names structs, fields
- * and relationships (names.c: C identifiers without collisions) and finds
- * association tables, emit.c writes the header. main.c parses the command
+ * The tool runs in steps, a file each: typemap.c decides a C type for
+ * every column (or why there is none), model.c names structs and fields
+ * (names.c: C identifiers without collisions) and finds association
+ * tables, relations.c adds the relationships, emit.c writes the header. main.c parses the command
  * line, connects, and reports.
  */
 #ifndef CALX_CODEGEN_H
@@ -109,6 +109,11 @@ typedef struct cg_model {
 /* model.c. Reports unmappable columns on err as it goes. 0 or -1 (out of memory). */
 int cg_model_build(cg_model *m, const calx_inspection *in, const char *dialect, const cg_options *opt, FILE *err);
 void cg_model_free(cg_model *m);
+/* model.c: the table of that name, or NULL; base made unique among t's first n_fields fields and its relationships. */
+cg_table *cg_find_table(cg_model *m, const char *name);
+void cg_unique_name(const cg_table *t, unsigned n_fields, const char *base, char *out, size_t cap);
+/* relations.c: every selected table's relationships. 0, or -1 out of memory. */
+int cg_relate_all(cg_model *m);
 
 /*
  * emit.c: the header. 0, or -1 on a write error. progress (or NULL) gets a

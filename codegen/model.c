@@ -1,7 +1,8 @@
 /*
  * model.c - from inspected tables to structs: which tables are chosen and
  * mappable, a C type and member name for every column, association
- * tables, and the relationships that each foreign key gives both tables.
+ * tables; then relations.c gives each foreign key's two tables their
+ * relationships.
  *
  * Names within one struct (its fields first, then its relationships) are
  * unique case-insensitively, as calx-reflect compares columns; struct tags
@@ -33,7 +34,7 @@ static bool name_taken(const cg_table *t, const char *name, unsigned n_fields)
 }
 
 /* base (base_ if a keyword: "for_id" gives "for"), or base_2, base_3...: the first that t does not use. */
-static void unique_name(const cg_table *t, unsigned n_fields, const char *base, char *out, size_t cap)
+void cg_unique_name(const cg_table *t, unsigned n_fields, const char *base, char *out, size_t cap)
 {
 	snprintf(out, cap, "%s%s", base, cg_is_c_keyword(base) ? "_" : "");
 	for (unsigned k = 2; name_taken(t, out, n_fields); k++)
@@ -49,7 +50,7 @@ static bool pg_system_column(const char *name)
 	return false;
 }
 
-static cg_table *find_table(cg_model *m, const char *name)
+cg_table *cg_find_table(cg_model *m, const char *name)
 {
 	for (unsigned i = 0; i < m->n_tables; i++)
 		if (strcmp(m->tables[i].t->name, name) == 0)
@@ -109,7 +110,7 @@ static void fields_of(cg_model *m, cg_table *ct, const cg_options *opt, FILE *er
 		f->autoincrement = f->pk && t->pk.n_columns == 1 && f->col->autoincrement && f->type.family == CG_INT;
 		char base[72];
 		cg_identifier(base, sizeof base, f->col->name, opt->field_case);
-		unique_name(ct, ct->n_fields, base, f->name, sizeof f->name);
+		cg_unique_name(ct, ct->n_fields, base, f->name, sizeof f->name);
 		ct->n_fields++;
 		if (!f->mapped) {
 			fprintf(err, "calx-codegen: table %s: column %s (%s): %s\n", t->name, f->col->name, f->col->type,
@@ -162,7 +163,7 @@ static void struct_tag(cg_model *m, cg_table *ct, const cg_options *opt)
 /* Every column of fk mapped, in this table and in the target's, and the target chosen. */
 static bool fk_usable(cg_model *m, cg_table *ct, const calx_insp_fk *fk)
 {
-	cg_table *target = find_table(m, fk->ref_table);
+	cg_table *target = cg_find_table(m, fk->ref_table);
 	if (!target || !target->selected)
 		return false;
 	if (fk->ref_schema && strcmp(fk->ref_schema, ct->t->schema) != 0)
@@ -200,183 +201,6 @@ static bool is_association(cg_model *m, cg_table *ct)
 				return false;
 	}
 	return true;
-}
-
-static cg_rel *add_rel(cg_table *t)
-{
-	if (t->n_rels == t->cap_rels) {
-		unsigned cap = t->cap_rels ? t->cap_rels * 2 : 4;
-		cg_rel *r = realloc(t->rels, cap * sizeof *r);
-		if (!r)
-			return NULL;
-		t->rels = r;
-		t->cap_rels = cap;
-	}
-	cg_rel *r = &t->rels[t->n_rels];
-	memset(r, 0, sizeof *r);
-	return r;
-}
-
-/* The columns of fk are exactly a unique key of t: its primary key, a unique constraint or a unique index. */
-static bool fk_is_unique(const calx_insp_table *t, const calx_insp_fk *fk)
-{
-	const calx_insp_key *keys[64];
-	unsigned n = 0;
-	keys[n++] = &t->pk;
-	for (unsigned i = 0; i < t->n_uniques && n < 64; i++)
-		keys[n++] = &t->uniques[i];
-	for (unsigned i = 0; i < t->n_indexes && n < 64; i++)
-		if (t->indexes[i].unique)
-			keys[n++] = &t->indexes[i];
-	for (unsigned i = 0; i < n; i++) {
-		if (keys[i]->n_columns != fk->n_columns)
-			continue;
-		unsigned hits = 0;
-		for (unsigned a = 0; a < fk->n_columns; a++)
-			for (unsigned b = 0; b < fk->n_columns; b++)
-				hits += strcmp(fk->columns[a], keys[i]->columns[b]) == 0;
-		if (hits == fk->n_columns)
-			return true;
-	}
-	return false;
-}
-
-/* Kept foreign keys of child to parent. */
-static unsigned fks_between(const cg_table *child, const char *parent)
-{
-	unsigned n = 0;
-	for (unsigned f = 0; f < child->t->n_fks; f++)
-		n += child->fk_kept[f] && strcmp(child->t->fks[f].ref_table, parent) == 0;
-	return n;
-}
-
-/* The member of ct that holds fk's first column, without an id suffix: "artist" for ArtistId. */
-static bool id_stripped(const cg_table *ct, const calx_insp_fk *fk, char *out, size_t cap)
-{
-	if (fk->n_columns != 1)
-		return false;
-	for (unsigned i = 0; i < ct->n_fields; i++)
-		if (strcmp(ct->fields[i].col->name, fk->columns[0]) == 0) {
-			const char *name = ct->fields[i].name;
-			size_t n = strlen(name);
-			if (n > 3 && strcasecmp(name + n - 3, "_id") == 0) {
-				snprintf(out, cap, "%.*s", (int)(n - 3), name);
-				return true;
-			}
-			if (n > 2 && strcmp(name + n - 2, "Id") == 0) {
-				snprintf(out, cap, "%.*s", (int)(n - 2), name);
-				return true;
-			}
-			return false;
-		}
-	return false;
-}
-
-static void fk_columns_name(const cg_table *ct, const calx_insp_fk *fk, char *out, size_t cap)
-{
-	size_t n = 0;
-	out[0] = '\0';
-	for (unsigned k = 0; k < fk->n_columns && n + 1 < cap; k++) {
-		const cg_field *f = NULL;
-		for (unsigned i = 0; i < ct->n_fields && !f; i++)
-			if (strcmp(ct->fields[i].col->name, fk->columns[k]) == 0)
-				f = &ct->fields[i];
-		n += (size_t)snprintf(out + n, cap - n, "%s%s", k ? "_" : "", f ? f->name : "key");
-		if (n >= cap)
-			n = cap - 1;
-	}
-}
-
-/* A many-to-one on child and its other side on parent, for the foreign key fk of child. */
-static int relate(cg_table *child, const calx_insp_fk *fk, cg_table *parent)
-{
-	bool self = child == parent;
-	bool several = fks_between(child, parent->t->name) > 1;
-	bool unique = fk_is_unique(child->t, fk);
-	if (self && unique)
-		return 0;       /* a row that is its own parent by key: no relationship worth writing */
-	char base[80], cols[64], plural[80];
-	cg_rel *down = add_rel(child);
-	if (!down)
-		return -1;
-	/* the many-to-one: the key's member without its id suffix, else the parent's name */
-	if (!id_stripped(child, fk, base, sizeof base)) {
-		fk_columns_name(child, fk, cols, sizeof cols);
-		if (!several && !self)
-			snprintf(base, sizeof base, "%s", parent->tag);
-		else
-			snprintf(base, sizeof base, "%.40s_%.30s", cols, parent->tag);
-	}
-	unique_name(child, child->n_fields, base, down->name, sizeof down->name);
-	down->kind = CG_REL_MANY_TO_ONE;
-	down->target = parent;
-	down->fk = fk;
-	down->need_foreign_keys = several;
-	child->n_rels++;
-
-	cg_rel *up = add_rel(parent);
-	if (!up)
-		return -1;
-	down = &child->rels[child->n_rels - 1];         /* parent may be child: its rels moved */
-	if (unique)
-		snprintf(base, sizeof base, "%s", child->tag);
-	else
-		cg_plural(base, sizeof base, child->tag);
-	if (several || self) {
-		fk_columns_name(child, fk, cols, sizeof cols);
-		snprintf(plural, sizeof plural, "%.40s_by_%.30s", base, cols);
-		snprintf(base, sizeof base, "%s", plural);
-	}
-	unique_name(parent, parent->n_fields, base, up->name, sizeof up->name);
-	up->kind = unique ? CG_REL_ONE_TO_ONE_PARENT : CG_REL_ONE_TO_MANY;
-	up->target = child;
-	up->fk = fk;
-	up->need_foreign_keys = several;
-	snprintf(up->partner, sizeof up->partner, "%s", down->name);
-	parent->n_rels++;
-	snprintf(child->rels[child->n_rels - (self ? 2 : 1)].partner, sizeof up->partner, "%s", parent->rels[parent->n_rels - 1].name);
-	return 0;
-}
-
-/* The two lists of a many-to-many through association table a. */
-static int relate_through(cg_model *m, cg_table *a)
-{
-	cg_table *left = find_table(m, a->t->fks[0].ref_table), *right = find_table(m, a->t->fks[1].ref_table);
-	char base[80], plural[80];
-	cg_rel *l = add_rel(left);
-	if (!l)
-		return -1;
-	cg_plural(base, sizeof base, right->tag);
-	if (left == right) {
-		fk_columns_name(a, &a->t->fks[1], plural, sizeof plural);
-		snprintf(base, sizeof base, "%.40s_by_%.30s", right->tag, plural);
-	}
-	unique_name(left, left->n_fields, base, l->name, sizeof l->name);
-	l->kind = CG_REL_MANY_TO_MANY;
-	l->target = right;
-	l->secondary = a;
-	l->secondary_fk = &a->t->fks[0];
-	l->need_foreign_keys = left == right;
-	left->n_rels++;
-	cg_rel *r = add_rel(right);
-	if (!r)
-		return -1;
-	l = &left->rels[left->n_rels - 1];
-	cg_plural(base, sizeof base, left->tag);
-	if (left == right) {
-		fk_columns_name(a, &a->t->fks[0], plural, sizeof plural);
-		snprintf(base, sizeof base, "%.40s_by_%.30s", left->tag, plural);
-	}
-	unique_name(right, right->n_fields, base, r->name, sizeof r->name);
-	r->kind = CG_REL_MANY_TO_MANY;
-	r->target = left;
-	r->secondary = a;
-	r->secondary_fk = &a->t->fks[1];
-	r->need_foreign_keys = left == right;
-	snprintf(r->partner, sizeof r->partner, "%s", l->name);
-	right->n_rels++;
-	snprintf(left->rels[left->n_rels - (left == right ? 2 : 1)].partner, sizeof r->partner, "%s", right->rels[right->n_rels - 1].name);
-	return 0;
 }
 
 int cg_model_build(cg_model *m, const calx_inspection *in, const char *dialect, const cg_options *opt, FILE *err)
@@ -418,26 +242,7 @@ int cg_model_build(cg_model *m, const calx_inspection *in, const char *dialect, 
 	for (unsigned i = 0; i < m->n_tables; i++)
 		if (m->tables[i].selected)
 			m->tables[i].association = is_association(m, &m->tables[i]);
-	for (unsigned i = 0; i < m->n_tables; i++) {
-		cg_table *ct = &m->tables[i];
-		if (!ct->selected)
-			continue;
-		if (ct->association) {
-			if (relate_through(m, ct) != 0)
-				return -1;
-			continue;
-		}
-		for (unsigned f = 0; f < ct->t->n_fks; f++) {
-			if (!ct->fk_kept[f])
-				continue;
-			cg_table *parent = find_table(m, ct->t->fks[f].ref_table);
-			if (parent->association)
-				continue;       /* an association table is no relationship's target */
-			if (relate(ct, &ct->t->fks[f], parent) != 0)
-				return -1;
-		}
-	}
-	return 0;
+	return cg_relate_all(m);
 }
 
 void cg_model_free(cg_model *m)
