@@ -174,9 +174,15 @@ typedef struct calxr__table_opts {
 	 * its subclasses' tables are the hierarchy's.
 	 */
 	bool abstract;
+	/*
+	 * deferred, a bare word: the database has the table and the struct
+	 * maps the columns the program uses; calx_prepare checks them at
+	 * startup (deferred.c).
+	 */
+	bool deferred;
 } calxr__table_opts;
 
-#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false, NULL, NULL, NULL, false }
+#define CALXR__TABLE_OPTS_INIT { NULL, false, NULL, 0, false, NULL, NULL, NULL, false, false }
 
 /*
  * "calx:table()", "calx:table(\"users\")", "calx:table(\"users\", unique(...), ...)"

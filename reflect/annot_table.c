@@ -264,6 +264,17 @@ static bool abstract_word(parser *p, calxr__table_opts *o, calxr__span name)
 	return true;
 }
 
+/* deferred, a bare word: a table the database has, mapped in part and checked by calx_prepare (annot.h). */
+static bool deferred_word(parser *p, calxr__table_opts *o, calxr__span name)
+{
+	if (name.n != 8 || memcmp(name.p, "deferred", 8))
+		return false;
+	if (o->deferred)
+		calxr__ap_fail(p, "duplicate table option 'deferred'");
+	o->deferred = true;
+	return true;
+}
+
 /* One "word(args)" item after the table name. */
 static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool first)
 {
@@ -295,7 +306,8 @@ static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool f
 	for (kind = 0; nl && kind <= CALXR__TCONS_FOREIGN_KEY; kind++)
 		if (strlen(words[kind]) == nl && !memcmp(words[kind], name.p, nl))
 			break;
-	if (nl && !parens && !rest.n && (table_only_word(p, o, name) || abstract_word(p, o, name)))
+	if (nl && !parens && !rest.n && (table_only_word(p, o, name) || abstract_word(p, o, name) ||
+	                                 deferred_word(p, o, name)))
 		return;
 	if (nl && parens && !rest.n && calxr__ap_inherit_table_option(p, o, name, inner))
 		return;
@@ -316,7 +328,8 @@ static void constraint(parser *p, calxr__table_opts *o, calxr__span item, bool f
 	}
 	if (kind > CALXR__TCONS_FOREIGN_KEY) {
 		static const char *const known[] = { "unique", "index", "check", "foreign_key", "table_only",
-		                                     "polymorphic_on", "polymorphic_identity", "polymorphic_load", "abstract" };
+		                                     "polymorphic_on", "polymorphic_identity", "polymorphic_load", "abstract",
+		                                     "deferred" };
 		const char *near = calxr__suggest(name.p, nl, known, sizeof known / sizeof known[0]);
 		calxr__ap_fail(p, "unknown table option '%s'%s%s%s", calxr__ap_show(name, shown),
 			      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");

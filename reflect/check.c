@@ -324,6 +324,7 @@ void calxr__check(calxr__ctx *cx)
 {
 	/* first: a single-table subclass takes its root's table name */
 	calxr__inherit_check(cx);
+	calxr__deferred_check(cx);
 	for (unsigned i = 0; i < cx->n_tables; i++) {
 		calxr__table *t = &cx->tables[i];
 		for (unsigned j = 0; j < i && calxr__has_own_table(t); j++)

@@ -232,7 +232,8 @@ static void table(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned
 	array_ref(b, t, "uniques", calxr__count_cons(t, CALXR__TCONS_UNIQUE));
 	array_ref(b, t, "indexes", calxr__count_cons(t, CALXR__TCONS_INDEX));
 	array_ref(b, t, "checks", calxr__count_cons(t, CALXR__TCONS_CHECK));
-	calxr__buf_printf(b, ".index = %u, .schema = &%s_schema, .source = ", index, cx->schema);
+	calxr__buf_printf(b, ".index = %u, %s.schema = &%s_schema, .source = ", index,
+			 t->deferred ? ".deferred = true, " : "", cx->schema);
 	calxr__buf_cstr(b, source);
 	calxr__buf_put(b, " };\n");
 	if (!t->table_only)

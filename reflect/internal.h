@@ -149,6 +149,7 @@ typedef struct calxr__table {
 	bool has_subclasses;  /* a root whose table carries columns of subclasses */
 	bool own_table_named; /* CALX_INHERIT(..., table("...")) */
 	bool abstract;        /* CALX_TABLE(..., abstract): a concrete hierarchy's root without a table (concrete.c) */
+	bool deferred;        /* CALX_TABLE(..., deferred): the database's table, mapped in part (deferred.c) */
 	char *polymorphic_load; /* a root's polymorphic_load("selectin" | "joined"), or NULL */
 } calxr__table;
 
@@ -350,6 +351,8 @@ static inline bool calxr__has_own_table(const calxr__table *t)
 void calxr__concrete_subclass(calxr__ctx *cx, calxr__table *t);
 /* concrete.c: every abstract root checked: a concrete hierarchy's, with no identity (inherit.c, after the subclasses). */
 void calxr__concrete_abstract_check(calxr__ctx *cx);
+/* deferred.c: a deferred struct is a plain table's (no table_only, no hierarchy). */
+void calxr__deferred_check(calxr__ctx *cx);
 void calxr__emit_concrete_maps(calxr__ctx *cx, calxr__buf *b, const calxr__table *t);
 /* joined.c: a joined subclass's checks (inherit.c), its table and part, its mapper's maps (emit_c.c). */
 void calxr__joined_subclass(calxr__ctx *cx, calxr__table *t);

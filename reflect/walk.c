@@ -105,6 +105,7 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	tb->table = name ? name : calxr__strdup(cx, tag);
 	tb->table_only = opts->table_only;
 	tb->abstract = opts->abstract;
+	tb->deferred = opts->deferred;
 	opts->name = NULL;
 	tb->tcons = opts->cons;
 	tb->n_tcons = opts->n_cons;

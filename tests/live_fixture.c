@@ -32,6 +32,7 @@ int live_db_open(live_db *db, const char *pg_schema)
 	if (current_dialect == TEST_SQLITE) {
 		snprintf(db->raw.path, sizeof db->raw.path, "%.500s", url + 7);
 		snprintf(db->schema, sizeof db->schema, "main");
+		snprintf(db->url, sizeof db->url, "%s", url);
 		if (calx_engine_open(&db->eng, url) != CALX_OK) {
 			fprintf(stderr, "engine: %s\n", calx_engine_errmsg(db->eng));
 			return -1;
@@ -49,6 +50,7 @@ int live_db_open(live_db *db, const char *pg_schema)
 	calx_engine_free(admin);
 	char scoped[1200];
 	url_with_search_path(scoped, sizeof scoped, url, pg_schema);
+	snprintf(db->url, sizeof db->url, "%s", scoped);
 	if (calx_engine_open(&db->eng, scoped) != CALX_OK) {
 		fprintf(stderr, "engine: %s\n", calx_engine_errmsg(db->eng));
 		return -1;

@@ -14,6 +14,7 @@ typedef struct live_db {
 	calx_engine *eng;
 	fixture raw;            /* for raw_query (tests/seeds/raw_query.h): dialect and SQLite path */
 	char schema[64];        /* PostgreSQL: the schema; SQLite: "main" */
+	char url[1200];         /* what eng was opened with: for another program (calx-codegen) */
 } live_db;
 
 /* 0, or -1 with the reason on stderr. pg_schema: the PostgreSQL schema to make. */

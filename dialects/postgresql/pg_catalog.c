@@ -21,7 +21,10 @@ static const char q_tables[] =
 	" AND NOT c.relispartition ORDER BY c.relname";
 static const char q_columns[] =
 	"SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,"
-	" pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity FROM pg_catalog.pg_attribute a"
+	" pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, ty.typtype,"
+	" CASE WHEN ty.typtype = 'd' THEN pg_catalog.format_type(ty.typbasetype, ty.typtypmod) END"
+	" FROM pg_catalog.pg_attribute a"
+	" JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid"
 	" LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
 	" WHERE a.attrelid = CAST($1 AS pg_catalog.oid) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
 /* contype p, u, f with their columns in key order; a foreign key's referred columns pairwise */
@@ -94,6 +97,12 @@ static int read_columns(calx_conn *c, calx_inspection *in, calx_insp_table *t, c
 			break;
 		}
 		col->identity = ident && ident[0] ? ident[0] : 0;
+		const char *kind = val(r, i, 5), *base = val(r, i, 6);
+		col->type_kind = kind && kind[0] ? kind[0] : 0;
+		if (base && !(col->base_type = calx_catalog_strndup(in, base, strlen(base)))) {
+			rc = CALX_ENOMEM;
+			break;
+		}
 		col->autoincrement = col->identity || (dflt && strncmp(dflt, "nextval(", 8) == 0);
 	}
 	PQclear(r);

@@ -33,6 +33,16 @@ typedef struct calx_insp_column {
 	 */
 	bool autoincrement;
 	char identity;                  /* PostgreSQL: 'a' ALWAYS, 'd' BY DEFAULT, 0 none */
+	/*
+	 * PostgreSQL: what kind of type `type` names (pg_type.typtype): 'b'
+	 * a base type (arrays too: "text[]"), 'd' a domain, 'e' an enum, 'c'
+	 * a composite type, 'r' a range, 'm' a multirange, 'p' a pseudo-type;
+	 * SQLite: 0. For a domain, base_type is the type it constrains as
+	 * format_type writes it ("character varying(80)"; a domain over a
+	 * domain names the inner domain); else NULL.
+	 */
+	char type_kind;
+	const char *base_type;
 } calx_insp_column;
 
 /* A primary key, a unique constraint or an index: a name and columns in order. */

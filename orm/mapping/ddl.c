@@ -118,6 +118,8 @@ static int table_ddl(calx__ast *a, const calx_registry *reg, const calx_dialect 
 	const calx_table_desc *t = rt->desc;
 	if (!drop && rt->abstract)
 		return CALX_OK;         /* an abstract concrete root's table: its subclasses' tables hold its rows */
+	if (t->deferred)
+		return CALX_OK;         /* the database's table, mapped in part (calx_prepare): never created or dropped */
 	if (drop) {
 		*out = calx__ast_drop(a, CALX__DROP_TABLE, t->name, true);
 	} else {

@@ -113,6 +113,10 @@ static void note_features(calx_registry *reg)
 		for (unsigned k = 0; k < reg->mappers[i].n_rels; k++)
 			if (reg->mappers[i].rels[k].desc->kind == CALX_REL_MANY_TO_MANY)
 				reg->has_m2m = true;
+	/* deferred tables: no session before calx_prepare (orm/schema/prepare.c) */
+	for (unsigned i = 0; i < reg->schema->n_tables; i++)
+		if (reg->schema->tables[i]->deferred)
+			reg->has_deferred = true;
 }
 
 int calx_registry_open(calx_registry **out, const calx_schema_desc *schema,

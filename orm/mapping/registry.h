@@ -26,6 +26,13 @@ typedef struct calx__table {
 	char **ix_names;                /* per index */
 	char **ck_names;                /* per check */
 	bool abstract;                  /* an abstract concrete root's (hierarchy.c): described, never created */
+	/*
+	 * A deferred table (calx_prepare, orm/schema/prepare.c): the first
+	 * column the struct leaves out that the database cannot fill (NOT
+	 * NULL, no default, not generated), which makes an insert fail; ""
+	 * when there is none or before prepare.
+	 */
+	char unfilled[64];
 } calx__table;
 
 /* A run of bytes of a struct covered by mapped fields. */
@@ -145,6 +152,8 @@ struct calx_registry {
 	bool has_poly;                  /* some mapper is in a hierarchy: the flush checks discriminators */
 	bool has_joined;                /* some mapper is a joined-table subclass: the flush writes its parts */
 	bool has_concrete;              /* some mapper is in a concrete-table hierarchy: selects read a UNION ALL */
+	bool has_deferred;              /* some table is deferred: sessions open once calx_prepare succeeded */
+	bool prepared;                  /* calx_prepare succeeded (orm/schema/prepare.c) */
 	calx_error err;
 	calx__listeners listeners;      /* calx_registry_listen: every session opened afterwards starts with them */
 	calx_error err_listen;          /* why calx_registry_listen failed (err is the opening's: it stays "opened") */

@@ -87,6 +87,13 @@ static void diff_columns(differ *df, const calx_dialect *d, const calx_table_des
 			    "table %s: column %s missing", t->name, fd->column);
 			continue;
 		}
+		/*
+		 * A deferred table is the database's: its types and nullability
+		 * are what calx_prepare checks the fields against, and the
+		 * columns the struct leaves out are not drift.
+		 */
+		if (t->deferred)
+			continue;
 		char declared[256], want[256], have[256];
 		calx__column_type(d, fd, declared, sizeof declared);
 		calx__type_canonical(declared, want, sizeof want);
@@ -104,7 +111,7 @@ static void diff_columns(differ *df, const calx_dialect *d, const calx_table_des
 			    lc->nullable ? "NULL" : "NOT NULL", "table %s: column %s: %s, the database has %s", t->name,
 			    fd->column, want_null ? "NULL" : "NOT NULL", lc->nullable ? "NULL" : "NOT NULL");
 	}
-	for (unsigned i = 0; i < lt->n_columns; i++) {
+	for (unsigned i = 0; i < lt->n_columns && !t->deferred; i++) {
 		bool known = false;
 		for (unsigned f = 0; f < t->n_columns && !known; f++)
 			known = strcmp(t->columns[f].column, lt->columns[i].name) == 0;
@@ -181,6 +188,16 @@ static void diff_fk(differ *df, const calx_table_desc *t, const calx_fk_desc *fk
 	    t->name, name, want, have);
 }
 
+static bool unnamed_fk_matches(const calx_table_desc *t, const calx_fk_desc *fk, const calx_insp_fk *lf)
+{
+	if (lf->n_columns != fk->n_columns || strcmp(lf->ref_table, fk->ref_table->name) != 0)
+		return false;
+	for (unsigned i = 0; i < fk->n_columns; i++)
+		if (strcmp(lf->columns[i], t->columns[fk->columns[i]].column) != 0)
+			return false;
+	return true;
+}
+
 static void diff_constraints(differ *df, const calx__table *rt, const calx_insp_table *lt)
 {
 	const calx_table_desc *t = rt->desc;
@@ -204,6 +221,15 @@ static void diff_constraints(differ *df, const calx__table *rt, const calx_insp_
 		const calx_insp_fk *found = NULL;
 		for (unsigned i = 0; i < lt->n_fks && !found; i++)
 			if (lt->fks[i].name && strcmp(lt->fks[i].name, rt->fk_names[k]) == 0)
+				found = &lt->fks[i];
+		/*
+		 * A key the database keeps no name for (SQLite's
+		 * FOREIGN KEY without CONSTRAINT name) has none to match:
+		 * it is the registry's key when its columns and referred
+		 * table are; the rest is compared as for a named one.
+		 */
+		for (unsigned i = 0; i < lt->n_fks && !found; i++)
+			if (!lt->fks[i].name && unnamed_fk_matches(t, &t->fks[k], &lt->fks[i]))
 				found = &lt->fks[i];
 		if (!found)
 			add(df, CALX_DRIFT_MISSING_FK, t->name, NULL, rt->fk_names[k], NULL, NULL,

@@ -6,6 +6,7 @@
 #ifndef CALX_ORM_SCHEMA_H
 #define CALX_ORM_SCHEMA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "calx/inspect.h"
 #include "calx/registry.h"
@@ -48,5 +49,12 @@ int calx__schema_diff_of(const calx_registry *reg, const calx_dialect *d, const 
  * dropped. Written into buf.
  */
 void calx__type_canonical(const char *type, char *buf, size_t cap);
+
+/*
+ * Can field f take the values of live column col (fit.c)? false with the
+ * reason in why: its type, length or nullability, and what to declare.
+ */
+bool calx__field_fits(const char *dialect, const calx_field_desc *f, const calx_insp_column *col, char *why,
+                      size_t cap);
 
 #endif

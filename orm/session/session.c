@@ -26,6 +26,10 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 		return CALX_EINVAL;
 	if (reg->err.code)
 		return CALX_EINVAL;     /* a registry that failed to open maps nothing */
+	if (reg->has_deferred && !reg->prepared)
+		return calx_error_set(calx__engine_err(eng), CALX_ESTATE,
+		                      "session: schema %s maps deferred tables: call calx_prepare(registry, engine) first",
+		                      reg->schema->name);
 	/* the unit of work's plan rides in the session's block: one allocation per session */
 	size_t head = (sizeof(calx_session) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t);
 	size_t uow = calx__uow_size(reg);

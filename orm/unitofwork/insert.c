@@ -380,8 +380,28 @@ static int plain_inserts(calx_session *s, calx__plan *p, size_t from)
 	return s->d->execute_batch ? insert_batches(s, p, from) : insert_rows(s, p, from);
 }
 
+/* A deferred table's insert the database would refuse: a column it cannot fill is not mapped (calx_prepare). */
+static int refuse_unfilled(calx_session *s, calx__plan *p, size_t from)
+{
+	for (size_t i = from; i < p->inserts.n; i++) {
+		const calx__mapper *m = p->inserts.v[i]->m;
+		const calx__table *t = calx__registry_table(s->reg, m->desc->tables[0]);
+		if (t && t->unfilled[0])
+			return calx_error_set(&s->err, CALX_ESTATE,
+			                      "flush: insert into %s: struct %s does not map column %s, which is NOT NULL "
+			                      "without a default (deferred mapping): map it, or give it a default",
+			                      t->desc->name, m->desc->name, t->unfilled);
+	}
+	return CALX_OK;
+}
+
 int calx__exec_inserts(calx_session *s, calx__plan *p, size_t from)
 {
+	if (s->reg->has_deferred) {
+		int rc = refuse_unfilled(s, p, from);
+		if (rc != CALX_OK)
+			return rc;
+	}
 	if (s->reg->has_joined)         /* joined-table objects: a row per table (joined_write.c) */
 		return calx__joined_inserts(s, p, from, plain_inserts);
 	return plain_inserts(s, p, from);

@@ -50,6 +50,10 @@ for opt in -o --header --name --include --prefix -MD -MF -MT -MP --help --versio
 	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$stage/share/man/man1/calx-reflect.1" || fail "man page lacks $opt"
 	"$stage/bin/calx-reflect" --help | grep -q -- "$opt" || fail "--help lacks $opt"
 done
+for opt in -o --schema --tables --exclude --struct-names --field-case --guard --char-arrays --skip-unmappable --quiet --help --version; do
+	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$stage/share/man/man1/calx-codegen.1" || fail "calx-codegen man page lacks $opt"
+	"$stage/bin/calx-codegen" --help | grep -q -- "$opt" || fail "calx-codegen --help lacks $opt"
+done
 grep -q '^## calx/session.h' "$stage/share/doc/calx/api.md" || fail "API reference lacks calx/session.h"
 # DESTDIR and LIBDIR: a package build writes under the staging root only, naming the real prefix
 dest=$(pwd)/$work/dest

@@ -256,6 +256,13 @@ typedef struct calx_table_desc {
 	const calx_check_desc *checks;
 	unsigned n_checks;
 	unsigned index;                     /* position in the schema's tables */
+	/*
+	 * CALX_TABLE("t", deferred): the database has the table and the
+	 * struct maps only some of its columns; calx_prepare (calx/prepare.h)
+	 * checks them against the live table before any session opens. Sits
+	 * in what was padding: descriptors generated before it read false.
+	 */
+	bool deferred;
 	const struct calx_schema_desc *schema;
 	const char *source;                 /* "models.h:12" where it is declared */
 	const void *reserved[6];
