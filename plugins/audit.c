@@ -29,7 +29,7 @@ static int fill(calx_session *s, calx_event ev, const calx_mapper_desc *m, void 
 		return CALX_OK;
 	const char *actor = calx_audit_actor(s);
 	if (!actor)
-		return c->required ? calx_session_set_error(s, CALX_ESTATE,
+		return c->option ? calx_session_set_error(s, CALX_ESTATE,
 		                                            "audit: a %s to write, and the session has no actor: call "
 		                                            "calx_audit_set_actor first", m->name)
 		                   : CALX_OK;

@@ -40,7 +40,7 @@ bool calx_plugin_is_a(const calx_mapper_desc *m, const calx_mapper_desc *of);
 typedef struct calx_plugin_cols {
 	const calx_mapper_desc *m;
 	const calx_field_desc *a, *b;
-	bool required;
+	int option;             /* the plugin's own: audit's "required", uuid_keys' version */
 } calx_plugin_cols;
 
 /* A copy of c owned by reg (calx_registry_alloc); NULL when memory ran out. */

@@ -40,7 +40,7 @@ int (calx_timestamps_enable)(calx_registry *reg, const calx_mapper_desc *m, cons
 			                               "calx_timestamps_enable on %s: %s is not a field of it that holds a time "
 			                               "(calx_timestamp, calx_timestamptz, char *, char[N], int64_t)",
 			                               m->name, f[i]->name);
-	calx_plugin_cols *c = calx_plugin_cols_keep(reg, (calx_plugin_cols){ m, created_at, updated_at, false });
+	calx_plugin_cols *c = calx_plugin_cols_keep(reg, (calx_plugin_cols){ m, created_at, updated_at, 0 });
 	if (!c)
 		return CALX_ENOMEM;
 	int rc = calx_plugin_clock_listen(reg);
