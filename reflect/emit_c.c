@@ -21,6 +21,7 @@ static const char *const ctype_names[] = {
 	[CALX_CTYPE_DOUBLE] = "CALX_CTYPE_DOUBLE", [CALX_CTYPE_STRING] = "CALX_CTYPE_STRING",
 	[CALX_CTYPE_CHARARRAY] = "CALX_CTYPE_CHARARRAY", [CALX_CTYPE_BYTEARRAY] = "CALX_CTYPE_BYTEARRAY",
 	[CALX_CTYPE_BYTES] = "CALX_CTYPE_BYTES", [CALX_CTYPE_CHAR] = "CALX_CTYPE_CHAR",
+	[CALX_CTYPE_USER] = "CALX_CTYPE_USER",
 };
 
 static const struct { uint32_t bit; const char *name; } flag_names[] = {
@@ -248,13 +249,15 @@ void calxr__emit_field(calxr__buf *b, const calxr__table *t, const calxr__column
 	}
 	/* a table_only table's columns belong to no mapper */
 	if (t->table_only)
-		calxr__buf_printf(b, ", .index = %u, .owner = NULL, .table = &%s_table, .user_type = NULL },\n", index, tab->sym);
+		calxr__buf_printf(b, ", .index = %u, .owner = NULL, .table = &%s_table", index, tab->sym);
 	else if (owner)
-		calxr__buf_printf(b, ", .index = %u, .owner = &%s, .table = &%s_table, .user_type = NULL },\n", index,
-				 owner, tab->sym);
+		calxr__buf_printf(b, ", .index = %u, .owner = &%s, .table = &%s_table", index, owner, tab->sym);
 	else
-		calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table, .user_type = NULL },\n", index,
-				 t->sym, tab->sym);
+		calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table", index, t->sym, tab->sym);
+	if (c->user_type)
+		calxr__buf_printf(b, ", .user_type = &%s },\n", c->user_type);
+	else
+		calxr__buf_put(b, ", .user_type = NULL },\n");
 }
 
 static void field(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned i)

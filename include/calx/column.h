@@ -18,7 +18,13 @@
  *   calx_col_bool  bool: bool, int (C's true and false are ints), calx_opt_bool;
  *   calx_col_text  char *, char[N], char_as(text): char * and const char *
  *                  (a char[N] field decays to one);
- *   calx_col_blob  calx_bytes, unsigned char[N]: calx_bytes.
+ *   calx_col_blob  calx_bytes, unsigned char[N]: calx_bytes;
+ *   calx_col_user  a user type (calx/time.h, calx/uuid.h, CALX_TYPE(T,
+ *                  user_type(var))): the value of its C type made by the
+ *                  type's helper (calx_uuid_value(&u), calx_timestamp_value(&t))
+ *                  or calx_user_type_value; any other C value does not
+ *                  compile, and the select checks the value through the
+ *                  column's type when it runs.
  * Every kind also takes a calx_value, checked when the select runs, for
  * values whose type is known only then. A column found at run time (a
  * plain const calx_field_desc *, e.g. from &user_mapper.fields[i]) is
@@ -54,6 +60,7 @@ typedef struct calx_col_real { calx_field_desc desc; } calx_col_real;
 typedef struct calx_col_bool { calx_field_desc desc; } calx_col_bool;
 typedef struct calx_col_text { calx_field_desc desc; } calx_col_text;
 typedef struct calx_col_blob { calx_field_desc desc; } calx_col_blob;
+typedef struct calx_col_user { calx_field_desc desc; } calx_col_user;
 
 /* What calx-reflect writes for a handle: CALX_COLUMN_HANDLE(int, &user_mapper.fields[4]). */
 #define CALX_COLUMN_HANDLE(kind, fieldp) ((const calx_col_##kind *)(const void *)(fieldp))
@@ -107,6 +114,7 @@ inline const calx_field_desc *calx_field(const calx_col_real *h) { return &h->de
 inline const calx_field_desc *calx_field(const calx_col_bool *h) { return &h->desc; }
 inline const calx_field_desc *calx_field(const calx_col_text *h) { return &h->desc; }
 inline const calx_field_desc *calx_field(const calx_col_blob *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_user *h) { return &h->desc; }
 
 template <class X> struct calx__is_opt_int : std::false_type {};
 template <> struct calx__is_opt_int<calx_opt_int8> : std::true_type {};
@@ -135,6 +143,8 @@ template <class X> struct calx__fits<const calx_col_text *, X>
 	                               std::is_same<X, calx_value>::value> {};
 template <class X> struct calx__fits<const calx_col_blob *, X>
 	: std::integral_constant<bool, std::is_same<X, calx_bytes>::value || std::is_same<X, calx_value>::value> {};
+template <class X> struct calx__fits<const calx_col_user *, X>
+	: std::integral_constant<bool, std::is_same<X, calx_value>::value> {};
 
 template <class H, class X> inline calx_value calx_value_for(H, const X &x)
 {
@@ -146,7 +156,8 @@ template <class H, class X> inline calx_value calx_value_for(H, const X &x)
 template <class H> inline const calx_field_desc *calx__text_field(H h)
 {
 	static_assert(!std::is_same<H, const calx_col_int *>::value && !std::is_same<H, const calx_col_real *>::value &&
-	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value,
+	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value &&
+	                      !std::is_same<H, const calx_col_user *>::value,
 	              "calx: LIKE and ILIKE need a text column (see calx/column.h)");
 	return calx_field(h);
 }
@@ -154,7 +165,8 @@ template <class H> inline const calx_field_desc *calx__text_field(H h)
 template <class H> inline const calx_field_desc *calx__integer_field(H h)
 {
 	static_assert(!std::is_same<H, const calx_col_text *>::value && !std::is_same<H, const calx_col_real *>::value &&
-	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value,
+	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value &&
+	                      !std::is_same<H, const calx_col_user *>::value,
 	              "calx: an array of int64_t needs an integer column (see calx/column.h)");
 	return calx_field(h);
 }
@@ -172,7 +184,8 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 	const calx_col_real *: (const calx_field_desc *)(const void *)(h),   \
 	const calx_col_bool *: (const calx_field_desc *)(const void *)(h),   \
 	const calx_col_text *: (const calx_field_desc *)(const void *)(h),   \
-	const calx_col_blob *: (const calx_field_desc *)(const void *)(h))
+	const calx_col_blob *: (const calx_field_desc *)(const void *)(h),   \
+	const calx_col_user *: (const calx_field_desc *)(const void *)(h))
 
 /* 1 when a value of x's C type fits a column of the kind, else 0 (constant expressions). */
 #define CALX__FITS_INTEGER(x) _Generic((x),                                \
@@ -198,6 +211,7 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 	const calx_col_bool *: CALX__FITS_BOOL(x),                           \
 	const calx_col_text *: CALX__FITS_TEXT(x),                           \
 	const calx_col_blob *: CALX__FITS_BLOB(x),                           \
+	const calx_col_user *: _Generic((x), calx_value: 1, default: 0),     \
 	default: 1)
 
 /* A compile-time check inside an expression: a struct may hold a static assertion (C11 6.7.2.1). */
@@ -212,14 +226,14 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 /* h must be a text column (or untyped): LIKE, ILIKE. */
 #define calx__text_field(h)                                                  \
 	(CALX__STATIC_CHECK(_Generic((h), const calx_col_int *: 0, const calx_col_real *: 0, \
-	                             const calx_col_bool *: 0, const calx_col_blob *: 0, default: 1), \
+	                             const calx_col_bool *: 0, const calx_col_blob *: 0, const calx_col_user *: 0, default: 1), \
 	                    "calx: LIKE and ILIKE need a text column (see calx/column.h)"), \
 	 calx_field(h))
 
 /* h must be an integer column (or untyped): calx_in_int64. */
 #define calx__integer_field(h)                                               \
 	(CALX__STATIC_CHECK(_Generic((h), const calx_col_text *: 0, const calx_col_real *: 0, \
-	                             const calx_col_bool *: 0, const calx_col_blob *: 0, default: 1), \
+	                             const calx_col_bool *: 0, const calx_col_blob *: 0, const calx_col_user *: 0, default: 1), \
 	                    "calx: an array of int64_t needs an integer column (see calx/column.h)"), \
 	 calx_field(h))
 

@@ -59,6 +59,8 @@ bool calx__field_layout_valid(const calx_field_desc *f)
 		if (f->ctype == CALX_CTYPE_BYTES)
 			return f->size == sizeof(calx_bytes);
 		return f->ctype == CALX_CTYPE_CHAR ? f->size == 1 : f->size > 0;
+	case CALX_CTYPE_USER:
+		return calx__user_type_valid(f);
 	default:
 		break;
 	}
@@ -73,6 +75,8 @@ bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b)
 {
 	const unsigned char *pa = (const unsigned char *)a + f->offset;
 	const unsigned char *pb = (const unsigned char *)b + f->offset;
+	if (f->ctype == CALX_CTYPE_USER)
+		return calx__user_equal(f, pa, pb);     /* through the type's equality, never its padding */
 	size_t hv = calx__has_value_at(f);
 	if (hv) {
 		/* two NULLs are equal whatever their value bytes; padding never counts */
@@ -117,6 +121,8 @@ bool calx__field_zero(const calx_field_desc *f, const void *base)
 	size_t hv = calx__has_value_at(f);
 	if (hv)
 		return !p[hv];
+	if (f->ctype == CALX_CTYPE_USER && f->user_type->is_null)
+		return calx__user_is_null(f, p);
 	if (f->ctype == CALX_CTYPE_CHARARRAY)
 		return p[0] == '\0';
 	/* a scalar or a pointer in one load (an autoincrement key is tested at every insert) */
@@ -141,7 +147,8 @@ bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool nul
 	if (!f->server_default || null_flag)            /* calx_field_set_null: an explicit NULL */
 		return false;
 	/* "not given": an unset wrapper or a NULL char *; a plain scalar's 0 or false is a value */
-	return calx__wrapper_null(f, p) || (f->ctype == CALX_CTYPE_STRING && calx__field_zero(f, base)) ||
+	return calx__wrapper_null(f, p) || (f->ctype == CALX_CTYPE_USER && calx__user_is_null(f, p)) ||
+	       (f->ctype == CALX_CTYPE_STRING && calx__field_zero(f, base)) ||
 	       (f->ctype == CALX_CTYPE_BYTES && bytes_null(p));
 }
 
@@ -154,6 +161,8 @@ bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_f
 		return calx__field_zero(f, base);
 	if (f->ctype == CALX_CTYPE_BYTES)
 		return bytes_null(p);
+	if (f->ctype == CALX_CTYPE_USER)
+		return calx__user_is_null(f, p);     /* the type's own NULL, never the mark */
 	return null_flag && calx__field_zero(f, base);
 }
 

@@ -217,5 +217,9 @@ void calx__column_type(const calx_dialect *d, const calx_field_desc *f, char *bu
 		snprintf(buf, cap, "%s", f->sql_type);
 		return;
 	}
+	if (f->ctype == CALX_CTYPE_USER) {
+		snprintf(buf, cap, "%s", calx__user_sql_type(f, d->name));    /* the type names its own */
+		return;
+	}
 	d->type_name(f, buf, cap);
 }

@@ -58,11 +58,17 @@ typedef enum calx_ctype {
 	 * (1..127); '\0' is the empty text. NOT NULL. (char_as(integer) is
 	 * CALX_CTYPE_INT8 or _UINT8, as the compiler's char is signed or not.)
 	 */
-	CALX_CTYPE_CHAR
+	CALX_CTYPE_CHAR,
+	/*
+	 * A C type of the program's own (or calx/time.h's, calx/uuid.h's):
+	 * the field's user_type converts it, compares it and names its SQL
+	 * type; size is sizeof the C type.
+	 */
+	CALX_CTYPE_USER
 } calx_ctype;
 
 /* The last calx_ctype: a descriptor's ctype lies in [CALX_CTYPE_INT8, CALX_CTYPE_LAST]. */
-#define CALX_CTYPE_LAST CALX_CTYPE_CHAR
+#define CALX_CTYPE_LAST CALX_CTYPE_USER
 
 enum calx_field_flags {
 	CALX_FIELD_PRIMARY_KEY = 1u << 0,
@@ -94,14 +100,27 @@ struct calx_schema_desc;
 
 /*
  * A C type of the program's own, stored through a conversion to and from a
- * calx_value (SQLAlchemy's TypeDecorator). Not generated yet: every
- * field's user_type is NULL until the types issue fills it.
+ * calx_value (SQLAlchemy's TypeDecorator), for fields of ctype
+ * CALX_CTYPE_USER. calx-reflect fills calx_field_desc.user_type for a
+ * field whose typedef is named in CALX_TYPE(T, user_type(var)) or is one of
+ * calx/time.h's and calx/uuid.h's types.
  *
- * to_value reads the field's bytes and writes the value to bind; text or
- * blob bytes it hands back may point into the field, or into buf (cap
- * bytes), and must stay valid until the field changes. from_value writes
- * the field from a value read from the database. Both return CALX_OK or a
- * negative status (CALX_ETYPE, CALX_ERANGE...) and never abort.
+ * to_value reads the field's bytes and writes the value to bind: an
+ * integer, a real, or text or blob bytes that point into the field itself
+ * (a value is gathered, kept beside others and bound later, so it cannot
+ * live in a buffer of the call; the runtime passes buf NULL and cap 0,
+ * kept for a later version). So a type stored as text keeps its text:
+ * calx/time.h's types are their canonical ISO-8601 text. from_value writes the field from a value read from the
+ * database (never NULL: is_null and set_null handle that). Both return
+ * CALX_OK or a negative status (CALX_ETYPE, CALX_ERANGE...) and never
+ * abort; the runtime adds the mapper, field and type to the message.
+ *
+ * Version 2 (the members after reserved): equal compares two fields'
+ * values (NULL: their bytes, memcmp); sql_type names the column's SQL
+ * type for a dialect ("sqlite", "postgresql"; NULL: TEXT), used when the
+ * header gives no type(...); is_null tells a NULL field (NULL: the type
+ * is never NULL, a NOT NULL column) and set_null makes one (NULL: all
+ * bytes zero).
  */
 typedef struct calx_user_type {
 	uint32_t version;                   /* CALX_USER_TYPE_VERSION */
@@ -111,9 +130,21 @@ typedef struct calx_user_type {
 	int (*from_value)(const struct calx_user_type *t, const struct calx_value *in, void *field);
 	const void *payload;                /* the type's own data */
 	const void *reserved[4];
+	bool (*equal)(const struct calx_user_type *t, const void *a, const void *b);
+	const char *(*sql_type)(const struct calx_user_type *t, const char *dialect);
+	bool (*is_null)(const struct calx_user_type *t, const void *field);
+	void (*set_null)(const struct calx_user_type *t, void *field);
+	size_t size;                        /* sizeof the C type: checked against the field's */
 } calx_user_type;
 
-#define CALX_USER_TYPE_VERSION 1
+#define CALX_USER_TYPE_VERSION 2
+
+/*
+ * The value a field of user type t holding *field binds (t's to_value),
+ * for a key or a comparison: borrowed from *field. CALX_EINVAL for a bad
+ * type, or the type's own status.
+ */
+int calx_user_type_value(const calx_user_type *t, const void *field, struct calx_value *out);
 
 /*
  * One mapped column. A column handle (USER_NAME) is its address, typed
