@@ -343,6 +343,7 @@ unsigned calxr__annot_parse_type(const char *text, calxr__strlist *out, calxr__a
 				? calxr__span_trim((calxr__span){ rest.p + 1, rest.n - 2 }) : (calxr__span){ NULL, 0 };
 			if (!inner.n || calxr__lex_ident(inner) != inner.n) {
 				calxr__ap_fail(&p, "user_type(...) in annotation 'calx:type' expects the name of a const calx_user_type");
+				user = true;    /* one message for it, not a second about a missing type */
 				continue;
 			}
 			char *e = malloc(inner.n + 12);
@@ -357,7 +358,7 @@ unsigned calxr__annot_parse_type(const char *text, calxr__strlist *out, calxr__a
 		}
 		args[kept++] = args[i];
 	}
-	if (!kept && !user)
+	if (n && !kept && !user)
 		calxr__ap_fail(&p, "annotation 'calx:type' expects at least 1 SQL type");
 	calxr__ap_type_args(&p, "annotation 'calx:type'", args, kept, out);
 done:

@@ -397,6 +397,16 @@ static void table_and_type_annotations(void **state)
 	assert_string_equal(types.v[0], "VARCHAR(255)");
 	calxr__strlist_free(&types);
 	assert_int_equal(calxr__annot_parse_type("calx:type()", &types, collect, &e), 1);
+	/* a user type, its NULL, then the optional SQL type: "@" entries first, for walk.c */
+	assert_int_equal(calxr__annot_parse_type("calx:type(user_type(point_type), nullable, \"BIGINT\")", &types,
+						collect, &e), 0);
+	assert_int_equal(types.n, 3);
+	assert_string_equal(types.v[0], "@user_type=point_type");
+	assert_string_equal(types.v[1], "@nullable");
+	assert_string_equal(types.v[2], "BIGINT");
+	calxr__strlist_free(&types);
+	assert_int_equal(calxr__annot_parse_type("calx:type(user_type(1x))", &types, collect, &e), 1);
+	calxr__strlist_free(&types);
 }
 
 static void identifiers_are_checked(void **state)
