@@ -60,6 +60,7 @@ typedef enum calxr__opt {
 	CALXR__OPT_REPR,          /* repr(false): left out of the generated *_repr */
 	CALXR__OPT_COMPARE,       /* compare(false): left out of the generated *_eq */
 	CALXR__OPT_DEFAULT_FACTORY, /* default_factory(fn): fn() when the constructor gets no value */
+	CALXR__OPT_ONUPDATE,      /* onupdate("SQL"), onupdate(dialect="SQL", ...) or onupdate(fn) */
 	CALXR__OPT_COUNT
 } calxr__opt;
 
@@ -98,6 +99,10 @@ typedef struct calxr__field_opts {
 	char *secondary;         /* secondary("..."): the association table's SQL name */
 	bool no_repr, no_compare; /* repr(false), compare(false) */
 	char *default_factory;   /* default_factory(fn): the function's name */
+	calxr__strlist server_default_variants; /* server_default(dialect="SQL"): "dialect:SQL" */
+	char *onupdate_sql;      /* onupdate("SQL") */
+	calxr__strlist onupdate_variants; /* onupdate(dialect="SQL"): "dialect:SQL" */
+	char *onupdate_fn;       /* onupdate(fn): the function's name */
 } calxr__field_opts;
 
 /* The options a relationship field takes; any other makes it a column. */
@@ -106,7 +111,7 @@ typedef struct calxr__field_opts {
 			 (1u << CALXR__OPT_PASSIVE_DELETES) | (1u << CALXR__OPT_USELIST) | \
 			 (1u << CALXR__OPT_POST_UPDATE) | (1u << CALXR__OPT_SECONDARY))
 
-#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL, false, false, NULL }
+#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL, false, false, NULL, { NULL, 0 }, NULL, { NULL, 0 }, NULL }
 
 const char *calxr__opt_name(calxr__opt o);
 

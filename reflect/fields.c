@@ -27,6 +27,10 @@ void calxr__column_free(calxr__column *c)
 	calxr__loc_free(&c->loc);
 	free(c->key_type);
 	free(c->user_type);
+	calxr__strlist_free(&c->server_default_variants);
+	free(c->onupdate_sql);
+	calxr__strlist_free(&c->onupdate_variants);
+	free(c->onupdate_fn);
 	calxr__strlist_free(&c->types);
 	free(c->server_default);
 	free(c->default_text);
@@ -194,6 +198,16 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 				c->types.v[c->types.n - 1] = calxr__strdup(cx, tm->types.v[i]);
 	}
 	c->server_default = o->server_default;
+	c->server_default_variants = o->server_default_variants;
+	c->onupdate_sql = o->onupdate_sql;
+	c->onupdate_variants = o->onupdate_variants;
+	c->onupdate_fn = o->onupdate_fn;
+	memset(&o->server_default_variants, 0, sizeof o->server_default_variants);
+	memset(&o->onupdate_variants, 0, sizeof o->onupdate_variants);
+	o->onupdate_sql = o->onupdate_fn = NULL;
+	if ((c->onupdate_sql || c->onupdate_variants.n || c->onupdate_fn) && (pk || (c->flags & CALX_FIELD_VERSION)))
+		calxr__field_error(e, pk ? "option 'onupdate' on a primary key: a key is not rewritten by every update"
+				     : "option 'onupdate' on a version counter: the flush sets it");
 	c->default_text = o->default_text;
 	c->default_factory = o->default_factory;
 	o->default_factory = NULL;

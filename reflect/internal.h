@@ -62,6 +62,10 @@ typedef struct calxr__column {
 	char *server_default, *default_text, *check;
 	char *default_factory;  /* default_factory(fn): the function's name */
 	char *user_type;        /* CALX_CTYPE_USER: the calx_user_type variable's name */
+	calxr__strlist server_default_variants; /* server_default(dialect="SQL"): "dialect:SQL" */
+	char *onupdate_sql;     /* onupdate("SQL") */
+	calxr__strlist onupdate_variants;
+	char *onupdate_fn;      /* onupdate(fn) */
 	bool user_nullable;     /* CALX_CTYPE_USER: the type has a NULL of its own */
 	char *fk_table, *fk_column, *ondelete, *onupdate;
 	bool autoinc_explicit, autoinc_off;

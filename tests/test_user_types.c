@@ -266,6 +266,56 @@ static void bad_values_are_refused(void **state)
 	}
 }
 
+/* server_default per dialect and onupdate in SQL (read back) and in C (called at flush) */
+static void generated_on_insert_and_update(void **state)
+{
+	fixture *fx = *state;
+	struct tt_device *d = new_device(fx, "gen");
+	assert_ok(fx->s, calx_session_add(fx->s, d));
+	struct tt_event *e = tt_event_new(fx->s, .id = 40, .device_id = d->id);
+	assert_ok(fx->s, calx_session_add(fx->s, e));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	/* the server's values came back on insert */
+	assert_false(calx_timestamptz_is_null(&d->ts.created_at));
+	assert_false(calx_timestamptz_is_null(&d->ts.updated_at));
+	assert_true(calx_timestamp_is_null(&e->touched));
+	raw(fx, "UPDATE tt_devices SET updated_at = '2000-01-01 00:00:00+00:00'");
+
+	calx_session *s = fixture_session(fx);
+	struct tt_device *g = NULL;
+	struct tt_event *ev = NULL;
+	assert_ok(s, tt_device_get(s, d->id, &g));
+	assert_ok(s, tt_event_get(s, 40, &ev));
+	assert_string_equal(g->ts.updated_at.text, "2000-01-01 00:00:00.000000+00:00");
+	assert_int_equal(ev->version, 0);
+	/* nothing changed: no UPDATE, nothing generated */
+	uint64_t before = fixture_statements(s);
+	assert_ok(s, calx_session_flush(s));
+	assert_int_equal(fixture_statements(s), before);
+	assert_true(calx_timestamp_is_null(&ev->touched));
+	/* a change: onupdate sets the rest */
+	g->name = "renamed";
+	assert_int_equal(calx_date_from_ymd(&ev->day, 2030, 1, 2), CALX_OK);
+	assert_ok(s, calx_session_commit(s));
+	assert_true(strcmp(g->ts.updated_at.text, "2000-01-01 00:00:00.000000+00:00") > 0);
+	assert_true(strcmp(g->ts.updated_at.text, g->ts.created_at.text) >= 0);
+	assert_false(calx_timestamp_is_null(&ev->touched));
+	assert_int_equal(ev->version, 1);
+	calx_timestamptz kept = g->ts.updated_at;
+	calx_timestamp touched = ev->touched;
+	calx_session_free(s);
+
+	/* what the struct got is what the row holds */
+	s = fixture_session(fx);
+	assert_ok(s, tt_device_get(s, d->id, &g));
+	assert_ok(s, tt_event_get(s, 40, &ev));
+	assert_string_equal(g->ts.updated_at.text, kept.text);
+	assert_string_equal(ev->touched.text, touched.text);
+	assert_int_equal(ev->version, 1);
+	assert_string_equal(g->name, "renamed");
+	calx_session_free(s);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, fixture_teardown)
@@ -275,6 +325,7 @@ int main(void)
 		T(null_and_no_update_for_an_equal_value),
 		T(uuid_key_identity_and_selects),
 		T(bad_values_are_refused),
+		T(generated_on_insert_and_update),
 	};
 	return RUN_ON_ALL_DIALECTS("user_types", tests);
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "calx/calx.h"
+#include "mapping/generation.h"
 #include "mapping/value.h"
 
 /* sizeof the C type itself (not of a wrapper), 0 for text. */
@@ -144,7 +145,7 @@ bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool nul
 	const unsigned char *p = (const unsigned char *)base + f->offset;
 	if (f->flags & CALX_FIELD_AUTOINCREMENT)
 		return calx__field_zero(f, base);           /* an integer key: 0 means "generate" */
-	if (!f->server_default || null_flag)            /* calx_field_set_null: an explicit NULL */
+	if (!calx__has_server_default(f) || null_flag)  /* calx_field_set_null: an explicit NULL */
 		return false;
 	/* "not given": an unset wrapper or a NULL char *; a plain scalar's 0 or false is a value */
 	return calx__wrapper_null(f, p) || (f->ctype == CALX_CTYPE_USER && calx__user_is_null(f, p)) ||

@@ -19,9 +19,15 @@ typedef struct tt_point {
 extern const calx_user_type tt_point_type;
 CALX_TYPE(tt_point, user_type(tt_point_type), "BIGINT");
 
-/* SQLAlchemy's TimestampMixin of the seed: set by the database on insert, by the flush on update. */
+/*
+ * The seed's TimestampMixin (DateTime with server_default=func.now() and
+ * onupdate=func.now()): the database's clock on insert, per dialect, and
+ * on every update, read back into the struct.
+ */
 struct CALX_MIXIN tt_timestamps {
-	calx_timestamptz created_at CALX(not_null, server_default("CURRENT_TIMESTAMP"));
+	calx_timestamptz created_at CALX(not_null, server_default(postgresql = "now()", sqlite = "CURRENT_TIMESTAMP"));
+	calx_timestamptz updated_at CALX(not_null, server_default(postgresql = "now()", sqlite = "CURRENT_TIMESTAMP"),
+	                                 onupdate(postgresql = "now()", sqlite = "strftime('%Y-%m-%d %H:%M:%f', 'now')"));
 };
 
 struct CALX_TABLE("tt_devices") tt_device {
@@ -39,6 +45,8 @@ struct CALX_TABLE("tt_events") tt_event {
 	calx_timestamptz at_tz;
 	calx_date day;
 	calx_time clock;
+	calx_timestamp touched CALX(onupdate(calx_timestamp_new_now));  /* set by the flush, in C */
+	int32_t version CALX(server_default("0"), onupdate("version + 1"));   /* SQL over the row's own value */
 };
 
 #endif

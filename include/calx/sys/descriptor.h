@@ -176,11 +176,37 @@ typedef struct calx_field_desc {
 	 */
 	void (*default_factory)(void *obj);
 	/*
+	 * Generated values beyond one server_default: per-dialect server
+	 * defaults and onupdate (calx_field_gen, below), or NULL. Took the
+	 * place of reserved[0]: descriptors generated before it read NULL.
+	 */
+	const struct calx_field_gen *gen;
+	/*
 	 * 128 bytes in all on LP64: the runtime indexes fields[f] in every
 	 * per-row loop, and a power-of-two stride keeps that a shift.
 	 */
-	const void *reserved[2];
+	const void *reserved[1];
 } calx_field_desc;
+
+/*
+ * What the database or the flush generates for a column besides
+ * default(...) and a single server_default:
+ *  - server_default(postgresql="now()", sqlite="CURRENT_TIMESTAMP"): the
+ *    DEFAULT of CREATE TABLE per dialect, "dialect:SQL" (a dialect not
+ *    listed takes calx_field_desc.server_default);
+ *  - onupdate("SQL") or onupdate(postgresql="...", sqlite="..."): every
+ *    UPDATE of the row that does not set the column itself sets it to that
+ *    expression, and the row's new value is read back (RETURNING);
+ *  - onupdate(fn): fn() sets the field of each object the flush updates,
+ *    before its UPDATE is built (generated, like default_factory).
+ */
+typedef struct calx_field_gen {
+	const char *const *server_default_variants; /* NULL-terminated "dialect:SQL", or NULL */
+	const char *onupdate_sql;                   /* the SQL for dialects without a variant, or NULL */
+	const char *const *onupdate_variants;       /* NULL-terminated "dialect:SQL", or NULL */
+	void (*onupdate_fn)(void *obj);             /* onupdate(fn): sets the field from fn(), or NULL */
+	const void *reserved[4];
+} calx_field_gen;
 
 /*
  * A foreign key of n_columns columns: columns[i] of this table refers to
