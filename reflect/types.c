@@ -229,6 +229,7 @@ static const struct { const char *name, *sym; bool nullable; } builtin_user_type
 	{ "calx_timestamptz", "calx_timestamptz_type", true },
 	{ "calx_date", "calx_date_type", true },
 	{ "calx_time", "calx_time_type", true },
+	{ "calx_interval", "calx_interval_type", true },
 };
 
 const char *calxr__user_type_for(calxr__ctx *cx, CXType t, bool *nullable)

@@ -85,6 +85,8 @@ static void time_round_trips_at_extremes(void **state)
 	assert_int_equal(calx_date_from_ymd(&hi->day, 9999, 12, 31), CALX_OK);
 	assert_int_equal(calx_time_parse(&lo->clock, "00:00"), CALX_OK);
 	assert_int_equal(calx_time_from_parts(&hi->clock, 23, 59, 59, 999999), CALX_OK);
+	assert_int_equal(calx_interval_from_parts(&lo->took, -2147483647, -2147483647, -INT64_MAX), CALX_OK);
+	assert_int_equal(calx_interval_from_parts(&hi->took, 2147483647, 2147483647, INT64_MAX), CALX_OK);
 	assert_ok(fx->s, calx_session_add(fx->s, lo));
 	assert_ok(fx->s, calx_session_add(fx->s, hi));
 	assert_ok(fx->s, calx_session_commit(fx->s));
@@ -102,6 +104,14 @@ static void time_round_trips_at_extremes(void **state)
 	assert_string_equal(a->clock.text, "00:00:00.000000");
 	assert_string_equal(b->clock.text, "23:59:59.999999");
 	assert_true(calx_uuid_equal(&a->device_id, &d->id));
+	assert_string_equal(a->took.text, "-2147483647 months -2147483647 days -9223372036854.775807 seconds");
+	assert_string_equal(b->took.text, "+2147483647 months +2147483647 days +9223372036854.775807 seconds");
+	int32_t months, days;
+	int64_t us;
+	assert_int_equal(calx_interval_parts(&a->took, &months, &days, &us), CALX_OK);
+	assert_int_equal(months, -2147483647);
+	assert_int_equal(days, -2147483647);
+	assert_true(us == -INT64_MAX);
 	int64_t usec;
 	assert_int_equal(calx_timestamp_unix_usec(&b->at, &usec), CALX_OK);
 	assert_true(usec == INT64_C(253402300799999999));
@@ -130,6 +140,21 @@ static void helpers_refuse_what_they_cannot_keep(void **state)
 	assert_string_equal(z.text, "2024-02-29 20:00:00.000000+00:00");
 	assert_int_equal(calx_timestamptz_parse(&z, "9999-12-31 23:00:00-01:00"), CALX_ERANGE);
 	assert_int_equal(calx_timestamptz_parse(&z, "2024-03-01 01:30:00"), CALX_EINVAL);   /* a zone is needed */
+	calx_interval iv;
+	int32_t months, days;
+	int64_t us;
+	assert_int_equal(calx_interval_parse(&iv, "1 year 2 mons -3 days +04:05:06.789"), CALX_OK);   /* PostgreSQL's */
+	assert_string_equal(iv.text, "+14 months -3 days +14706.789000 seconds");
+	assert_int_equal(calx_interval_parts(&iv, &months, &days, &us), CALX_OK);
+	assert_int_equal(months, 14);
+	assert_int_equal(days, -3);
+	assert_true(us == INT64_C(14706789000));
+	assert_int_equal(calx_interval_parse(&iv, "-1 days -00:00:00.5"), CALX_OK);
+	assert_string_equal(iv.text, "+0 months -1 days -0.500000 seconds");
+	assert_int_equal(calx_interval_parse(&iv, "00:00:00.0000001"), CALX_ERANGE);
+	assert_int_equal(calx_interval_parse(&iv, "178956971 years"), CALX_ERANGE);
+	assert_int_equal(calx_interval_parse(&iv, "3 fortnights"), CALX_EINVAL);
+	assert_int_equal(calx_interval_from_parts(&iv, INT32_MIN, 0, 0), CALX_ERANGE);
 	calx_uuid u, v;
 	char text[CALX_UUID_TEXT_SIZE];
 	assert_int_equal(calx_uuid_parse(&u, "0192F1C4-7D2A-7C3E-9B1A-5F0E2D4C6B8A"), CALX_OK);

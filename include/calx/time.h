@@ -23,6 +23,7 @@
  *   calx_timestamptz   "YYYY-MM-DD HH:MM:SS.ffffff+00:00" TIMESTAMP WITH TIME ZONE   TIMESTAMP WITH TIME ZONE (text)
  *   calx_date          "YYYY-MM-DD"                       DATE                       DATE (text)
  *   calx_time          "HH:MM:SS.ffffff"                  TIME                       TIME (text)
+ *   calx_interval      "+M months +D days +S.ffffff seconds" INTERVAL                 TEXT
  *
  * A calx_timestamptz is always kept in UTC: a value read from PostgreSQL
  * in the session's time zone (any offset, to the second) is converted.
@@ -54,12 +55,22 @@ typedef struct calx_timestamp { char text[27]; } calx_timestamp;
 typedef struct calx_timestamptz { char text[33]; } calx_timestamptz;
 typedef struct calx_date { char text[11]; } calx_date;
 typedef struct calx_time { char text[16]; } calx_time;
+/*
+ * An interval as PostgreSQL keeps it: months, days and microseconds, each
+ * apart (a month is not a number of days). Text "+14 months +3 days
+ * -4.500000 seconds": PostgreSQL reads it, and each part is a SQLite
+ * date() modifier. INTERVAL on PostgreSQL, TEXT on SQLite. Months and
+ * days from -2147483647 to 2147483647, microseconds from -INT64_MAX to
+ * INT64_MAX (the minimums are PostgreSQL 17's -infinity: CALX_ERANGE).
+ */
+typedef struct calx_interval { char text[72]; } calx_interval;
 
 /* The user types calx-reflect gives fields of these types. */
 extern const calx_user_type calx_timestamp_type;
 extern const calx_user_type calx_timestamptz_type;
 extern const calx_user_type calx_date_type;
 extern const calx_user_type calx_time_type;
+extern const calx_user_type calx_interval_type;
 
 /* Microseconds since 1970-01-01 00:00:00 UTC (the Unix epoch), within the range above. */
 int calx_timestamp_from_unix_usec(calx_timestamp *out, int64_t usec);
@@ -95,11 +106,21 @@ int calx_date_parse(calx_date *out, const char *text);
 int calx_time_from_parts(calx_time *out, int hour, int minute, int second, int usec);
 int calx_time_parse(calx_time *out, const char *text);
 
+/*
+ * An interval from its parts, and back (CALX_EINVAL when it is NULL or
+ * not canonical). _parse takes the canonical text or PostgreSQL's output
+ * ("1 year 2 mons -3 days +04:05:06.789"): years are 12 months.
+ */
+int calx_interval_from_parts(calx_interval *out, int32_t months, int32_t days, int64_t usec);
+int calx_interval_parts(const calx_interval *iv, int32_t *months, int32_t *days, int64_t *usec);
+int calx_interval_parse(calx_interval *out, const char *text);
+
 /* Is the value SQL NULL (all zero)? */
 static inline bool calx_timestamp_is_null(const calx_timestamp *t) { return !t->text[0]; }
 static inline bool calx_timestamptz_is_null(const calx_timestamptz *t) { return !t->text[0]; }
 static inline bool calx_date_is_null(const calx_date *d) { return !d->text[0]; }
 static inline bool calx_time_is_null(const calx_time *t) { return !t->text[0]; }
+static inline bool calx_interval_is_null(const calx_interval *iv) { return !iv->text[0]; }
 
 /* A value to compare a column of the type with: its text, borrowed (NULL: SQL NULL). */
 static inline calx_value calx_timestamp_value(const calx_timestamp *t) { return calx_value_text(t->text[0] ? t->text : NULL); }

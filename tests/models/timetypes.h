@@ -45,6 +45,7 @@ struct CALX_TABLE("tt_events") tt_event {
 	calx_timestamptz at_tz;
 	calx_date day;
 	calx_time clock;
+	calx_interval took;
 	calx_timestamp touched CALX(onupdate(calx_timestamp_new_now));  /* set by the flush, in C */
 	int32_t version CALX(server_default("0"), onupdate("version + 1"));   /* SQL over the row's own value */
 };
