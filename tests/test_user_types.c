@@ -255,6 +255,26 @@ static void uuid_key_identity_and_selects(void **state)
 	assert_ok(s, calx_select_one(q, (void **)&hit));
 	assert_int_equal(hit->id, 21);
 	calx_select_free(q);
+	/*
+	 * The database sees dates and times: SQLite's date() and strftime()
+	 * read the stored text, PostgreSQL's own functions the native columns.
+	 */
+	calx_text_query *t = calx_text(s, ON_SQLITE(fx)
+		? "SELECT count(*) FROM tt_events WHERE date(at) = '2021-06-30' AND strftime('%H', at) = '12'"
+		: "SELECT count(*) FROM tt_events WHERE at::date = DATE '2021-06-30' AND extract(hour FROM at) = 12");
+	assert_non_null(t);
+	calx_value n;
+	assert_int_equal(calx_text_next(t, &n, 1), CALX_ROW);
+	assert_int_equal(n.kind, CALX_VALUE_INT);
+	assert_int_equal(n.u.i, 1);
+	calx_text_free(t);
+	/* ordered by the column: time order, on SQLite as text */
+	q = calx_select_new(s, &tt_event_mapper);
+	calx_where(q, calx_eq(TT_EVENT_DEVICE_ID, calx_uuid_value(&d2->id)));
+	calx_order_by(q, TT_EVENT_AT, CALX_DESC);
+	assert_ok(s, calx_select_first(q, (void **)&hit));
+	assert_int_equal(hit->id, 21);
+	calx_select_free(q);
 	/* a value the column's type does not take: refused, naming the field and type */
 	q = calx_select_new(s, &tt_event_mapper);
 	calx_where(q, calx_eq(TT_EVENT_AT, calx_value_text("yesterday")));
