@@ -361,6 +361,35 @@ static void generated_on_insert_and_update(void **state)
 	calx_session_free(s);
 }
 
+/* a many-to-one through a UUID foreign key: the key copied at flush, the target found by it */
+static void uuid_foreign_key_relationship(void **state)
+{
+	fixture *fx = *state;
+	struct tt_device *d = new_device(fx, "parent");
+	struct tt_event *e = tt_event_new(fx->s, .id = 50);
+	e->device = d;
+	assert_ok(fx->s, calx_session_add(fx->s, e));     /* the device cascades */
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	assert_true(calx_uuid_equal(&e->device_id, &d->id));
+
+	calx_session *s = fixture_session(fx);
+	struct tt_event *g = NULL;
+	struct tt_device *parent = NULL;
+	assert_ok(s, tt_event_get(s, 50, &g));
+	assert_ok(s, tt_device_get(s, d->id, &parent));
+	struct tt_device *via = NULL;
+	assert_ok(s, tt_event_device(s, g, &via));
+	assert_ptr_equal(via, parent);      /* the identity map's one object for the row */
+	char buf[512];
+	assert_true(tt_device_repr(parent, buf, sizeof buf) > 0);
+	char id[CALX_UUID_TEXT_SIZE], want[128];
+	calx_uuid_format(&d->id, id);
+	snprintf(want, sizeof want, "tt_device(id=\"%s\", name=\"parent\", owner=NULL, at=", id);
+	assert_non_null(strstr(buf, want));     /* the UUID as its text */
+	assert_non_null(strstr(buf, "ts.created_at=\"20"));
+	calx_session_free(s);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, fixture_teardown)
@@ -371,6 +400,7 @@ int main(void)
 		T(uuid_key_identity_and_selects),
 		T(bad_values_are_refused),
 		T(generated_on_insert_and_update),
+		T(uuid_foreign_key_relationship),
 	};
 	return RUN_ON_ALL_DIALECTS("user_types", tests);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "calx/calx.h"
+#include "base/buf.h"
 #include "mapping/registry.h"
 #include "mapping/value.h"
 
@@ -169,4 +170,15 @@ int calx__user_row_key(const calx_field_desc *f, unsigned slot, calx_value *key)
 	if (t->from_value(t, key, room) != CALX_OK || t->to_value(t, room, key, NULL, 0) != CALX_OK)
 		return CALX_ETYPE;
 	return CALX_OK;
+}
+
+bool calx__user_repr(const calx_field_desc *f, const void *obj, struct calx__buf *b)
+{
+	const unsigned char *p = (const unsigned char *)obj + f->offset;
+	char text[128];
+	if (f->ctype != CALX_CTYPE_USER || !f->user_type->repr || calx__user_is_null(f, p) ||
+	    f->user_type->repr(f->user_type, p, text, sizeof text) != CALX_OK || !memchr(text, '\0', sizeof text))
+		return false;
+	calx__buf_printf(b, "\"%s\"", text);
+	return true;
 }

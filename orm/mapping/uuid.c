@@ -178,6 +178,15 @@ static bool uuid_equal(const calx_user_type *t, const void *a, const void *b)
 	return calx_uuid_equal(a, b);
 }
 
+static int uuid_repr(const calx_user_type *t, const void *field, char *buf, size_t cap)
+{
+	(void)t;
+	if (cap < CALX_UUID_TEXT_SIZE)
+		return CALX_ERANGE;
+	calx_uuid_format(field, buf);
+	return CALX_OK;
+}
+
 static const char *uuid_sql_type(const calx_user_type *t, const char *dialect)
 {
 	(void)t;
@@ -187,6 +196,7 @@ static const char *uuid_sql_type(const calx_user_type *t, const char *dialect)
 const calx_user_type calx_uuid_type = {
 	.version = CALX_USER_TYPE_VERSION, .name = "calx_uuid", .to_value = uuid_to_value,
 	.from_value = uuid_from_value, .equal = uuid_equal, .sql_type = uuid_sql_type, .size = sizeof(calx_uuid),
+	.repr = uuid_repr,
 };
 
 /* calx_opt_uuid: the same, with has_value false for NULL. */
@@ -224,5 +234,5 @@ static bool opt_equal(const calx_user_type *t, const void *a, const void *b)
 const calx_user_type calx_opt_uuid_type = {
 	.version = CALX_USER_TYPE_VERSION, .name = "calx_opt_uuid", .to_value = uuid_to_value,
 	.from_value = opt_from_value, .equal = opt_equal, .sql_type = uuid_sql_type, .is_null = opt_is_null,
-	.set_null = opt_set_null, .size = sizeof(calx_opt_uuid),
+	.set_null = opt_set_null, .size = sizeof(calx_opt_uuid), .repr = uuid_repr,
 };

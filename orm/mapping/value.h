@@ -165,6 +165,9 @@ int calx__user_canonical(const calx_field_desc *f, const calx_value *v, calx_err
  * stays as it is (storing the row reports it).
  */
 int calx__user_row_key(const calx_field_desc *f, unsigned slot, calx_value *key);
+/* A user-type field's repr text, quoted, onto b: false when the type has none (repr.c shows its value). */
+struct calx__buf;
+bool calx__user_repr(const calx_field_desc *f, const void *obj, struct calx__buf *b);
 /* The column's SQL type on a dialect when the header gives none: the type's sql_type, else TEXT. */
 const char *calx__user_sql_type(const calx_field_desc *f, const char *dialect);
 

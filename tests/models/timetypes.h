@@ -41,6 +41,7 @@ struct CALX_TABLE("tt_devices") tt_device {
 struct CALX_TABLE("tt_events") tt_event {
 	int64_t id CALX(primary_key);
 	calx_uuid device_id CALX(foreign_key("tt_devices.id"));
+	struct tt_device *device;               /* many-to-one through the UUID key */
 	calx_timestamp at;                      /* nullable: all zero is NULL */
 	calx_timestamptz at_tz;
 	calx_date day;

@@ -120,7 +120,8 @@ struct calx_schema_desc;
  * type for a dialect ("sqlite", "postgresql"; NULL: TEXT), used when the
  * header gives no type(...); is_null tells a NULL field (NULL: the type
  * is never NULL, a NOT NULL column) and set_null makes one (NULL: all
- * bytes zero).
+ * bytes zero); repr writes the value's text for *_repr (a UUID's
+ * hyphenated form rather than its 16 bytes).
  */
 typedef struct calx_user_type {
 	uint32_t version;                   /* CALX_USER_TYPE_VERSION */
@@ -135,6 +136,11 @@ typedef struct calx_user_type {
 	bool (*is_null)(const struct calx_user_type *t, const void *field);
 	void (*set_null)(const struct calx_user_type *t, void *field);
 	size_t size;                        /* sizeof the C type: checked against the field's */
+	/*
+	 * The value as text for *_repr (NUL-terminated in buf, cap bytes),
+	 * CALX_OK; NULL, or a failure: repr shows what to_value gives.
+	 */
+	int (*repr)(const struct calx_user_type *t, const void *field, char *buf, size_t cap);
 } calx_user_type;
 
 #define CALX_USER_TYPE_VERSION 2
