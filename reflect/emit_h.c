@@ -31,8 +31,17 @@ static const char *zero_of(const calxr__column *c)
  * The kind a column handle carries (calx/column.h), which decides the C
  * values a comparison with it compiles with.
  */
-static const char *handle_kind(calx_ctype t)
+static const char *handle_kind(const calxr__column *c)
 {
+	static const struct { const char *type, *kind; } user_kinds[] = {
+		{ "calx_uuid_type", "uuid" }, { "calx_opt_uuid_type", "uuid" },
+		{ "calx_timestamp_type", "timestamp" }, { "calx_timestamptz_type", "timestamptz" },
+		{ "calx_date_type", "date" }, { "calx_time_type", "time" }, { "calx_interval_type", "interval" },
+	};
+	calx_ctype t = c->ctype;
+	for (size_t i = 0; t == CALX_CTYPE_USER && c->user_type && i < sizeof user_kinds / sizeof user_kinds[0]; i++)
+		if (!strcmp(c->user_type, user_kinds[i].type))
+			return user_kinds[i].kind;
 	switch (t) {
 	case CALX_CTYPE_FLOAT:
 	case CALX_CTYPE_DOUBLE:
@@ -279,7 +288,7 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 		for (unsigned j = 0; j < t->n_cols; j++) {
 			char *h = calxr__handle_name(cx, t->sym, t->cols[j].path);
 			calxr__buf_printf(b, "#define %s CALX_COLUMN_HANDLE(%s, &%s_mapper.fields[%u])\n", h ? h : "?",
-					 handle_kind(t->cols[j].ctype), t->sym, j);
+					 handle_kind(&t->cols[j]), t->sym, j);
 			free(h);
 		}
 		constructor(cx, b, t);

@@ -247,10 +247,10 @@ static void uuid_key_identity_and_selects(void **state)
 
 	/* typed columns in selects: a UUID, a timestamp range */
 	calx_select *q = calx_select_new(s, &tt_event_mapper);
-	calx_where(q, calx_eq(TT_EVENT_DEVICE_ID, calx_uuid_value(&d2->id)));
+	calx_where(q, calx_eq(TT_EVENT_DEVICE_ID, &d2->id));     /* typed handles: the column's own C type */
 	calx_timestamp cut;
 	assert_int_equal(calx_timestamp_parse(&cut, "2021-06-30 12:00:00"), CALX_OK);
-	calx_where(q, calx_gt(TT_EVENT_AT, calx_timestamp_value(&cut)));
+	calx_where(q, calx_gt(TT_EVENT_AT, &cut));
 	struct tt_event *hit = NULL;
 	assert_ok(s, calx_select_one(q, (void **)&hit));
 	assert_int_equal(hit->id, 21);
@@ -277,7 +277,7 @@ static void uuid_key_identity_and_selects(void **state)
 	calx_select_free(q);
 	/* a value the column's type does not take: refused, naming the field and type */
 	q = calx_select_new(s, &tt_event_mapper);
-	calx_where(q, calx_eq(TT_EVENT_AT, calx_value_text("yesterday")));
+	calx_where(q, calx_eq(TT_EVENT_AT, calx_value_text("yesterday")));   /* a calx_value: checked when it runs */
 	assert_calx(s, calx_select_one(q, (void **)&hit), CALX_ETYPE);
 	assert_non_null(strstr(calx_session_errmsg(s), "tt_event.at"));
 	assert_non_null(strstr(calx_session_errmsg(s), "calx_timestamp"));

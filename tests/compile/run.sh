@@ -36,6 +36,11 @@ done <<'CASES'
 10 calx: an array of int64_t needs an integer column
 11 _Generic
 12 _Generic
+13 value
+14 value
+15 value
+16 value
+17 calx: LIKE and ILIKE need a text column
 CASES
 [ $fail -eq 0 ] && touch "$out"
 exit $fail
