@@ -323,7 +323,44 @@ unsigned calxr__annot_parse_type(const char *text, calxr__strlist *out, calxr__a
 		}
 	if (n == 0)
 		calxr__ap_fail(&p, "annotation 'calx:type' expects at least 1 SQL type");
-	calxr__ap_type_args(&p, "annotation 'calx:type'", args, n, out);
+	/*
+	 * user_type(var) and nullable (a type of the program's own) go first
+	 * in the list as "@user_type=var" and "@nullable", which walk.c takes
+	 * out; the SQL type and its variants, optional then, follow.
+	 */
+	unsigned kept = 0;
+	bool user = false;
+	for (unsigned i = 0; i < n; i++) {
+		calxr__span a = calxr__span_trim(args[i]);
+		size_t id = calxr__lex_ident(a);
+		if (id == a.n && id == 8 && !memcmp(a.p, "nullable", 8)) {
+			calxr__ap_strlist_push(&p, out, strdup("@nullable"));
+			continue;
+		}
+		if (id == 9 && !memcmp(a.p, "user_type", 9)) {
+			calxr__span rest = calxr__span_trim((calxr__span){ a.p + 9, a.n - 9 });
+			calxr__span inner = rest.n >= 2 && rest.p[0] == '(' && rest.p[rest.n - 1] == ')'
+				? calxr__span_trim((calxr__span){ rest.p + 1, rest.n - 2 }) : (calxr__span){ NULL, 0 };
+			if (!inner.n || calxr__lex_ident(inner) != inner.n) {
+				calxr__ap_fail(&p, "user_type(...) in annotation 'calx:type' expects the name of a const calx_user_type");
+				user = true;    /* one message for it, not a second about a missing type */
+				continue;
+			}
+			char *e = malloc(inner.n + 12);
+			if (e) {
+				memcpy(e, "@user_type=", 11);
+				memcpy(e + 11, inner.p, inner.n);
+				e[11 + inner.n] = '\0';
+			}
+			calxr__ap_strlist_push(&p, out, e);
+			user = true;
+			continue;
+		}
+		args[kept++] = args[i];
+	}
+	if (n && !kept && !user)
+		calxr__ap_fail(&p, "annotation 'calx:type' expects at least 1 SQL type");
+	calxr__ap_type_args(&p, "annotation 'calx:type'", args, kept, out);
 done:
 	free(args);
 	if (p.oom)

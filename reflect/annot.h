@@ -65,6 +65,7 @@ typedef enum calxr__opt {
 	CALXR__OPT_JSON,          /* json on a char *: JSONB on PostgreSQL, TEXT on SQLite, checked */
 	CALXR__OPT_COMPUTED,      /* computed("price * qty"): GENERATED ALWAYS AS (...) STORED */
 	CALXR__OPT_ENUM_AS,       /* enum_as(text) or enum_as(integer) on an enum field */
+	CALXR__OPT_ONUPDATE,      /* onupdate("SQL"), onupdate(dialect="SQL", ...) or onupdate(fn) */
 	CALXR__OPT_COUNT
 } calxr__opt;
 
@@ -106,6 +107,10 @@ typedef struct calxr__field_opts {
 	unsigned numeric_p, numeric_s; /* numeric(p, s) */
 	char *computed;          /* computed("..."): the generation expression */
 	bool enum_as_text;       /* enum_as(text): stored by its constants' names */
+	calxr__strlist server_default_variants; /* server_default(dialect="SQL"): "dialect:SQL" */
+	char *onupdate_sql;      /* onupdate("SQL") */
+	calxr__strlist onupdate_variants; /* onupdate(dialect="SQL"): "dialect:SQL" */
+	char *onupdate_fn;       /* onupdate(fn): the function's name */
 } calxr__field_opts;
 
 /* The options a relationship field takes; any other makes it a column. */
@@ -114,7 +119,7 @@ typedef struct calxr__field_opts {
 			 (1u << CALXR__OPT_PASSIVE_DELETES) | (1u << CALXR__OPT_USELIST) | \
 			 (1u << CALXR__OPT_POST_UPDATE) | (1u << CALXR__OPT_SECONDARY))
 
-#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL, false, false, NULL, 0, 0, NULL, false }
+#define CALXR__FIELD_OPTS_INIT { 0, false, false, false, true, NULL, NULL, NULL, NULL, { NULL, 0 }, NULL, NULL, NULL, NULL, false, NULL, CALXR__CHAR_AS_UNSET, NULL, { NULL, 0 }, 0, 0, false, NULL, false, false, NULL, 0, 0, NULL, false, { NULL, 0 }, NULL, { NULL, 0 }, NULL }
 
 const char *calxr__opt_name(calxr__opt o);
 

@@ -25,7 +25,7 @@ static const struct opt_spec {
 	[CALXR__OPT_UNIQUE] = { "unique", 0, 0 },
 	[CALXR__OPT_INDEX] = { "index", 0, 0 },
 	[CALXR__OPT_DEFAULT] = { "default", 1, 1 },
-	[CALXR__OPT_SERVER_DEFAULT] = { "server_default", 1, 1 },
+	[CALXR__OPT_SERVER_DEFAULT] = { "server_default", 1, -1 },
 	[CALXR__OPT_NAME] = { "name", 1, 1 },
 	[CALXR__OPT_TYPE] = { "type", 1, -1 },
 	[CALXR__OPT_FOREIGN_KEY] = { "foreign_key", 1, 3 },
@@ -50,6 +50,7 @@ static const struct opt_spec {
 	[CALXR__OPT_JSON] = { "json", 0, 0 },
 	[CALXR__OPT_COMPUTED] = { "computed", 1, 1 },
 	[CALXR__OPT_ENUM_AS] = { "enum_as", 1, 1 },
+	[CALXR__OPT_ONUPDATE] = { "onupdate", 1, -1 },
 };
 
 /* A small decimal integer argument (0..1000); -1 after reporting an error. */
@@ -90,6 +91,10 @@ void calxr__field_opts_free(calxr__field_opts *o)
 	free(o->prefix);
 	free(o->default_factory);
 	free(o->computed);
+	calxr__strlist_free(&o->server_default_variants);
+	free(o->onupdate_sql);
+	calxr__strlist_free(&o->onupdate_variants);
+	free(o->onupdate_fn);
 	free(o->back_populates);
 	calxr__strlist_free(&o->foreign_keys);
 	free(o->secondary);
@@ -191,6 +196,70 @@ static void foreign_key(parser *p, calxr__field_opts *o, calxr__span *args, unsi
 	}
 }
 
+static bool is_ident(calxr__span e)
+{
+	bool ident = e.n > 0 && (isalpha((unsigned char)e.p[0]) || e.p[0] == '_');
+	for (size_t i = 0; ident && i < e.n; i++)
+		ident = isalnum((unsigned char)e.p[i]) || e.p[i] == '_';
+	return ident;
+}
+
+/*
+ * server_default(...) and onupdate(...): an optional SQL text for every
+ * dialect, then dialect="SQL" per dialect ("postgresql:now()" in
+ * variants). Without the text, both sqlite and postgresql must be given,
+ * so that no dialect is left without one.
+ */
+static bool dialect_sql(parser *p, const char *opt, calxr__span *args, unsigned n, char **plain,
+			calxr__strlist *variants)
+{
+	char what[64], shown[SHOW_MAX + 4];
+	bool sqlite = false, postgresql = false;
+	snprintf(what, sizeof what, "option '%s'", opt);
+	for (unsigned i = 0; i < n; i++) {
+		calxr__span a = calxr__span_trim(args[i]), k, v;
+		if (!calxr__ap_keyword(a, &k, &v)) {
+			if (i > 0) {
+				calxr__ap_fail(p, "option '%s' expects dialect=\"SQL\" after its text, found '%s'", opt,
+					      calxr__ap_show(a, shown));
+				return false;
+			}
+			if (!(*plain = calxr__ap_nonempty_string(p, what, a)))
+				return false;
+			if (!calxr__ap_check_sql_text(p, what, *plain))
+				return false;
+			continue;
+		}
+		if (!is_ident(k)) {
+			calxr__ap_fail(p, "option '%s' expects a dialect's name before '=', found '%s'", opt,
+				      calxr__ap_show(k, shown));
+			return false;
+		}
+		char *sql = calxr__ap_nonempty_string(p, what, v);
+		if (!sql)
+			return false;
+		if (!calxr__ap_check_sql_text(p, what, sql)) {
+			free(sql);
+			return false;
+		}
+		sqlite |= k.n == 6 && !memcmp(k.p, "sqlite", 6);
+		postgresql |= k.n == 10 && !memcmp(k.p, "postgresql", 10);
+		char *entry = malloc(k.n + 1 + strlen(sql) + 1);
+		if (entry) {
+			memcpy(entry, k.p, k.n);
+			entry[k.n] = ':';
+			strcpy(entry + k.n + 1, sql);
+		}
+		free(sql);
+		calxr__ap_strlist_push(p, variants, entry);
+	}
+	if (!*plain && !(sqlite && postgresql)) {
+		calxr__ap_fail(p, "option '%s' per dialect needs both sqlite=\"...\" and postgresql=\"...\", or a text for every dialect first", opt);
+		return false;
+	}
+	return true;
+}
+
 static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *args, unsigned n)
 {
 	char what[64];
@@ -245,13 +314,19 @@ static void apply(parser *p, calxr__field_opts *o, calxr__opt opt, calxr__span *
 		break;
 	}
 	case CALXR__OPT_SERVER_DEFAULT:
-		if (!(o->server_default = calxr__ap_nonempty_string(p, what, args[0])))
+		if (!dialect_sql(p, "server_default", args, n, &o->server_default, &o->server_default_variants))
 			return;
-		if (!calxr__ap_check_sql_text(p, what, o->server_default)) {
-			free(o->server_default);
-			o->server_default = NULL;
-			return;
+		break;
+	case CALXR__OPT_ONUPDATE:
+		/* a function's name: called at flush; else SQL, as server_default */
+		if (n == 1 && is_ident(calxr__span_trim(args[0]))) {
+			calxr__span e = calxr__span_trim(args[0]);
+			if (!(o->onupdate_fn = strndup(e.p, e.n)))
+				p->oom = true;
+			break;
 		}
+		if (!dialect_sql(p, "onupdate", args, n, &o->onupdate_sql, &o->onupdate_variants))
+			return;
 		break;
 	case CALXR__OPT_COMPUTED:
 		if (!(o->computed = calxr__ap_nonempty_string(p, what, args[0])))
@@ -424,7 +499,7 @@ static void option(parser *p, calxr__field_opts *o, calxr__span item)
 		arity_error(p, (calxr__opt)opt, n);
 		goto done;
 	}
-	if ((o->seen & (1u << opt)) && opt != CALXR__OPT_AUTOINCREMENT) {
+	if ((o->seen & ((uint64_t)1 << opt)) && opt != CALXR__OPT_AUTOINCREMENT) {
 		calxr__ap_fail(p, "duplicate option '%s'", spec[opt].name);
 		goto done;
 	}

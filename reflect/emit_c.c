@@ -22,6 +22,7 @@ static const char *const ctype_names[] = {
 	[CALX_CTYPE_CHARARRAY] = "CALX_CTYPE_CHARARRAY", [CALX_CTYPE_BYTEARRAY] = "CALX_CTYPE_BYTEARRAY",
 	[CALX_CTYPE_BYTES] = "CALX_CTYPE_BYTES", [CALX_CTYPE_CHAR] = "CALX_CTYPE_CHAR",
 	[CALX_CTYPE_DECIMAL] = "CALX_CTYPE_DECIMAL",
+	[CALX_CTYPE_USER] = "CALX_CTYPE_USER",
 };
 
 static const struct { uint32_t bit; const char *name; } flag_names[] = {
@@ -76,6 +77,78 @@ static void factories(calxr__buf *b, const calxr__table *t)
 		put_flat(b, c->path);
 		calxr__buf_printf(b, "_factory(void *obj) { ((struct %s *)obj)->%s = %s(); }\n", t->tag, c->path,
 				 c->default_factory);
+	}
+}
+
+static bool has_gen(const calxr__column *c)
+{
+	return c->server_default_variants.n || c->onupdate_sql || c->onupdate_variants.n || c->onupdate_fn;
+}
+
+static void strlist_array(calxr__buf *b, const calxr__table *t, const calxr__column *c, const char *suffix,
+			  const calxr__strlist *l)
+{
+	if (!l->n)
+		return;
+	calxr__buf_printf(b, "static const char *const %s__", t->sym);
+	put_flat(b, c->path);
+	calxr__buf_printf(b, "_%s[] = { ", suffix);
+	for (unsigned j = 0; j < l->n; j++) {
+		calxr__buf_cstr(b, l->v[j]);
+		calxr__buf_put(b, ", ");
+	}
+	calxr__buf_put(b, "NULL };\n");
+}
+
+/*
+ * Per column with per-dialect server defaults or onupdate: its
+ * calx_field_gen, and onupdate(fn)'s setter, which lets the compiler
+ * check fn's type against the field's (as default_factory's).
+ */
+static void gens(calxr__buf *b, const calxr__table *t)
+{
+	for (unsigned i = 0; i < t->n_cols; i++) {
+		const calxr__column *c = &t->cols[i];
+		if (!has_gen(c))
+			continue;
+		strlist_array(b, t, c, "sd_variants", &c->server_default_variants);
+		strlist_array(b, t, c, "ou_variants", &c->onupdate_variants);
+		bool fn = c->onupdate_fn && !t->table_only;
+		if (fn) {
+			calxr__buf_printf(b, "static void %s__", t->sym);
+			put_flat(b, c->path);
+			calxr__buf_printf(b, "_onupdate(void *obj) { ((struct %s *)obj)->%s = %s(); }\n", t->tag, c->path,
+					 c->onupdate_fn);
+		}
+		calxr__buf_printf(b, "static const calx_field_gen %s__", t->sym);
+		put_flat(b, c->path);
+		calxr__buf_put(b, "_gen = { .server_default_variants = ");
+		if (c->server_default_variants.n) {
+			calxr__buf_printf(b, "%s__", t->sym);
+			put_flat(b, c->path);
+			calxr__buf_put(b, "_sd_variants");
+		} else {
+			calxr__buf_put(b, "NULL");
+		}
+		calxr__buf_put(b, ", .onupdate_sql = ");
+		calxr__buf_cstr(b, c->onupdate_sql);
+		calxr__buf_put(b, ", .onupdate_variants = ");
+		if (c->onupdate_variants.n) {
+			calxr__buf_printf(b, "%s__", t->sym);
+			put_flat(b, c->path);
+			calxr__buf_put(b, "_ou_variants");
+		} else {
+			calxr__buf_put(b, "NULL");
+		}
+		calxr__buf_put(b, ", .onupdate_fn = ");
+		if (fn) {
+			calxr__buf_printf(b, "%s__", t->sym);
+			put_flat(b, c->path);
+			calxr__buf_put(b, "_onupdate");
+		} else {
+			calxr__buf_put(b, "NULL");
+		}
+		calxr__buf_put(b, " };\n");
 	}
 }
 
@@ -290,13 +363,21 @@ void calxr__emit_field(calxr__buf *b, const calxr__table *t, const calxr__column
 	}
 	/* a table_only table's columns belong to no mapper */
 	if (t->table_only)
-		calxr__buf_printf(b, ", .index = %u, .owner = NULL, .table = &%s_table, .user_type = NULL },\n", index, tab->sym);
+		calxr__buf_printf(b, ", .index = %u, .owner = NULL, .table = &%s_table", index, tab->sym);
 	else if (owner)
-		calxr__buf_printf(b, ", .index = %u, .owner = &%s, .table = &%s_table, .user_type = NULL },\n", index,
-				 owner, tab->sym);
+		calxr__buf_printf(b, ", .index = %u, .owner = &%s, .table = &%s_table", index, owner, tab->sym);
 	else
-		calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table, .user_type = NULL },\n", index,
-				 t->sym, tab->sym);
+		calxr__buf_printf(b, ", .index = %u, .owner = &%s_mapper, .table = &%s_table", index, t->sym, tab->sym);
+	if (c->user_type)
+		calxr__buf_printf(b, ", .user_type = &%s", c->user_type);
+	else
+		calxr__buf_put(b, ", .user_type = NULL");
+	if (has_gen(c)) {
+		calxr__buf_printf(b, ", .gen = &%s__", t->sym);
+		put_flat(b, c->path);
+		calxr__buf_put(b, "_gen");
+	}
+	calxr__buf_put(b, " },\n");
 }
 
 static void field(calxr__ctx *cx, calxr__buf *b, const calxr__table *t, unsigned i)
@@ -438,6 +519,7 @@ void calxr__emit_source(calxr__ctx *cx, calxr__buf *b)
 			defaults(b, t);
 		variants(b, t);
 		enum_tables(b, t);
+		gens(b, t);
 		factories(b, t);
 		mapper(cx, b, t);
 	}

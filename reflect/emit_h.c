@@ -22,7 +22,8 @@ static const char *zero_of(const calxr__column *c)
 {
 	if (c->flags & CALX_FIELD_OPTIONAL)
 		return "CALX_NULL";
-	if (c->ctype == CALX_CTYPE_BYTEARRAY || c->ctype == CALX_CTYPE_BYTES || c->ctype == CALX_CTYPE_DECIMAL)
+	if (c->ctype == CALX_CTYPE_BYTEARRAY || c->ctype == CALX_CTYPE_BYTES || c->ctype == CALX_CTYPE_DECIMAL ||
+	    c->ctype == CALX_CTYPE_USER)
 		return "{ 0 }";
 	return c->ctype == CALX_CTYPE_CHARARRAY ? "\"\"" : "0";
 }
@@ -31,8 +32,17 @@ static const char *zero_of(const calxr__column *c)
  * The kind a column handle carries (calx/column.h), which decides the C
  * values a comparison with it compiles with.
  */
-static const char *handle_kind(calx_ctype t)
+static const char *handle_kind(const calxr__column *c)
 {
+	static const struct { const char *type, *kind; } user_kinds[] = {
+		{ "calx_uuid_type", "uuid" }, { "calx_opt_uuid_type", "uuid" },
+		{ "calx_timestamp_type", "timestamp" }, { "calx_timestamptz_type", "timestamptz" },
+		{ "calx_date_type", "date" }, { "calx_time_type", "time" }, { "calx_interval_type", "interval" },
+	};
+	calx_ctype t = c->ctype;
+	for (size_t i = 0; t == CALX_CTYPE_USER && c->user_type && i < sizeof user_kinds / sizeof user_kinds[0]; i++)
+		if (!strcmp(c->user_type, user_kinds[i].type))
+			return user_kinds[i].kind;
 	switch (t) {
 	case CALX_CTYPE_FLOAT:
 	case CALX_CTYPE_DOUBLE:
@@ -48,6 +58,8 @@ static const char *handle_kind(calx_ctype t)
 		return "blob";
 	case CALX_CTYPE_DECIMAL:
 		return "decimal";
+	case CALX_CTYPE_USER:
+		return "user";
 	default:
 		return "int";   /* int8_t..uint64_t, enums, char_as(integer) */
 	}
@@ -94,11 +106,21 @@ static void constructor(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 	calxr__buf_printf(b, "#define %s_new(...) CALX__NEW_%s(__VA_ARGS__, )\n", sym, sym);
 	calxr__buf_printf(b, "#define CALX__NEW_%s(s, ...) ((struct %s *)calx__construct((s), &%s_mapper, &(struct %s){ ",
 			 sym, tag, sym, tag);
+	/*
+	 * One zero keeps the braces non-empty: the first column's, unless it is
+	 * a user type, whose nested braces a plain { 0 } does not match
+	 * (-Wmissing-braces); then the first column that is not.
+	 */
+	unsigned anchor = 0;
+	while (anchor + 1 < t->n_cols && t->cols[anchor].ctype == CALX_CTYPE_USER)
+		anchor++;
+	if (t->cols[anchor].ctype == CALX_CTYPE_USER)
+		anchor = 0;
 	for (unsigned i = 0; i < t->n_cols; i++) {
 		const calxr__column *c = &t->cols[i];
 		/* a char * from a string literal: cast, so that -Wwrite-strings has nothing to say */
 		const char *cast = c->ctype == CALX_CTYPE_STRING && c->default_text && c->default_text[0] == '"' ? "(char *)" : "";
-		if (i == 0 || c->default_text)
+		if (i == anchor || c->default_text)
 			calxr__buf_printf(b, ".%s = %s%s, ", c->path, cast, c->default_text ? c->default_text : zero_of(c));
 	}
 	calxr__buf_put(b, "__VA_ARGS__ }))\n");
@@ -116,7 +138,11 @@ static void wrappers(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 		if (t->cols[i].flags & CALX_FIELD_PRIMARY_KEY)
 			key = &t->cols[i];
 	/* Composite keys get no typed get: the runtime's generic call takes a row value. */
-	if (t->n_pk == 1 && key)
+	if (t->n_pk == 1 && key && key->user_type)
+		/* a user-type key: its value through its type, as the runtime reads the field */
+		calxr__buf_printf(b, "static inline int %s_get(calx_session *s, %s key, struct %s **out) { calx_value v; int rc = calx_user_type_value(&%s, &key, &v); return rc ? rc : calx_session_get(s, &%s_mapper, v, (void **)out); }\n",
+				 sym, key->key_type, tag, key->user_type, sym);
+	else if (t->n_pk == 1 && key)
 		calxr__buf_printf(b, "static inline int %s_get(calx_session *s, %s%skey, struct %s **out) { return calx_session_get(s, &%s_mapper, calx_v(key), (void **)out); }\n",
 				 sym, key->key_type, key->key_type[strlen(key->key_type) - 1] == '*' ? "" : " ", tag, sym);
 	calxr__buf_printf(b, "static inline int %s_repr(const struct %s *o, char *buf, size_t cap) { return calx_object_repr(&%s_mapper, o, buf, cap); }\n",
@@ -265,7 +291,7 @@ void calxr__emit_header(calxr__ctx *cx, calxr__buf *b)
 		for (unsigned j = 0; j < t->n_cols; j++) {
 			char *h = calxr__handle_name(cx, t->sym, t->cols[j].path);
 			calxr__buf_printf(b, "#define %s CALX_COLUMN_HANDLE(%s, &%s_mapper.fields[%u])\n", h ? h : "?",
-					 handle_kind(t->cols[j].ctype), t->sym, j);
+					 handle_kind(&t->cols[j]), t->sym, j);
 			free(h);
 		}
 		constructor(cx, b, t);

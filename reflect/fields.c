@@ -26,6 +26,11 @@ void calxr__column_free(calxr__column *c)
 	free(c->column);
 	calxr__loc_free(&c->loc);
 	free(c->key_type);
+	free(c->user_type);
+	calxr__strlist_free(&c->server_default_variants);
+	free(c->onupdate_sql);
+	calxr__strlist_free(&c->onupdate_variants);
+	free(c->onupdate_fn);
 	calxr__strlist_free(&c->types);
 	free(c->server_default);
 	free(c->default_text);
@@ -119,6 +124,10 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	c->offset = offset;
 	c->size = clang_Type_getSizeOf(type);
 	c->key_type = key_type(cx, type, ct);
+	if (ct == CALX_CTYPE_USER) {
+		const char *sym = calxr__user_type_for(cx, type, &c->user_nullable);
+		c->user_type = sym ? calxr__strdup(cx, sym) : NULL;
+	}
 	if (pk) {
 		c->flags |= CALX_FIELD_PRIMARY_KEY | CALX_FIELD_NOT_NULL;
 		t->n_pk++;
@@ -154,7 +163,9 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 		calxr__field_error(e, "option 'autoincrement' needs a single-column integer primary key");
 
 	/* A char * or calx_bytes the constructor must be given: unless the database or a default fills it. */
-	if (o->default_factory && (o->default_text || pk || ct == CALX_CTYPE_CHARARRAY || ct == CALX_CTYPE_BYTEARRAY))
+	/* a user-type key (a UUID) may come from a factory: the object has its key before any flush */
+	if (o->default_factory && (o->default_text || (pk && ct != CALX_CTYPE_USER) || ct == CALX_CTYPE_CHARARRAY ||
+				   ct == CALX_CTYPE_BYTEARRAY))
 		calxr__field_error(e, o->default_text ? "options 'default' and 'default_factory' together: give one"
 				   : pk ? "option 'default_factory' on a primary key: the key comes from the database, or give it"
 				   : "option 'default_factory' on an array: make the field a char * or calx_bytes, or set it "
@@ -168,6 +179,10 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 		else
 			calxr__field_error(e, "option 'init(false)' on a not-null calx_bytes needs default(...) or server_default(...)");
 	}
+	if (ct == CALX_CTYPE_USER && (optional || c->autoinc_explicit || (o->seen & (1u << CALXR__OPT_VERSION))))
+		calxr__field_error(e, "a user type is neither autoincrement nor a version counter");
+	if (pk && ct == CALX_CTYPE_USER && c->user_nullable)
+		calxr__field_error(e, "option 'primary_key' needs a NOT NULL type: this user type has a NULL of its own (use calx_uuid, not calx_opt_uuid)");
 	/* The identity map keys integers and text: bytes and a one-character text are no keys. */
 	if (pk && (ct == CALX_CTYPE_BYTEARRAY || ct == CALX_CTYPE_BYTES))
 		calxr__field_error(e, "option 'primary_key' on bytes is not supported (the identity map keys integers and text): use an integer key and make this column 'unique'");
@@ -185,6 +200,16 @@ static void add_column(calxr__ctx *cx, calxr__table *t, CXCursor f, calxr__field
 	}
 	calxr__value_type_column(cx, c, o, e, pk, type);     /* valuetypes.c: numeric(p, s), json, calx_decimal */
 	c->server_default = o->server_default;
+	c->server_default_variants = o->server_default_variants;
+	c->onupdate_sql = o->onupdate_sql;
+	c->onupdate_variants = o->onupdate_variants;
+	c->onupdate_fn = o->onupdate_fn;
+	memset(&o->server_default_variants, 0, sizeof o->server_default_variants);
+	memset(&o->onupdate_variants, 0, sizeof o->onupdate_variants);
+	o->onupdate_sql = o->onupdate_fn = NULL;
+	if ((c->onupdate_sql || c->onupdate_variants.n || c->onupdate_fn) && (pk || (c->flags & CALX_FIELD_VERSION)))
+		calxr__field_error(e, pk ? "option 'onupdate' on a primary key: a key is not rewritten by every update"
+				     : "option 'onupdate' on a version counter: the flush sets it");
 	c->default_text = o->default_text;
 	c->default_factory = o->default_factory;
 	o->default_factory = NULL;
@@ -226,7 +251,7 @@ static void embed(calxr__ctx *cx, walk_state *w, CXCursor sub, calxr__field_opts
 	char *tag = calxr__cx_take(cx, clang_getCursorSpelling(sub));
 	unsigned first = w->t->n_cols;
 
-	if (o->seen & ~((1u << CALXR__OPT_PREFIX) | (1u << CALXR__OPT_TRANSIENT)))
+	if (o->seen & ~(((uint64_t)1 << CALXR__OPT_PREFIX) | ((uint64_t)1 << CALXR__OPT_TRANSIENT)))
 		calxr__error(cx, e->loc, "options do not apply to embedded mixin field '%s' of struct '%s' (only 'prefix' and 'transient')",
 			    e->field, e->owner);
 	for (unsigned i = 0; sub_cols && tag && i < w->n_seen; i++)

@@ -50,6 +50,11 @@ static void copy_column(calxr__ctx *cx, calxr__column *d, const calxr__column *c
 	d->server_default = calxr__strdup(cx, c->server_default);
 	d->default_text = calxr__strdup(cx, c->default_text);
 	d->default_factory = calxr__strdup(cx, c->default_factory);
+	d->user_type = calxr__strdup(cx, c->user_type);
+	strlist_copy(cx, &d->server_default_variants, &c->server_default_variants);
+	d->onupdate_sql = calxr__strdup(cx, c->onupdate_sql);
+	strlist_copy(cx, &d->onupdate_variants, &c->onupdate_variants);
+	d->onupdate_fn = calxr__strdup(cx, c->onupdate_fn);
 	d->check = calxr__strdup(cx, c->check);
 	d->fk_table = calxr__strdup(cx, c->fk_table);
 	d->fk_column = calxr__strdup(cx, c->fk_column);

@@ -61,6 +61,12 @@ typedef struct calxr__column {
 	calxr__strlist types;  /* sql type + variants; empty: the dialect decides */
 	char *server_default, *default_text, *check;
 	char *default_factory;  /* default_factory(fn): the function's name */
+	char *user_type;        /* CALX_CTYPE_USER: the calx_user_type variable's name */
+	calxr__strlist server_default_variants; /* server_default(dialect="SQL"): "dialect:SQL" */
+	char *onupdate_sql;     /* onupdate("SQL") */
+	calxr__strlist onupdate_variants;
+	char *onupdate_fn;      /* onupdate(fn) */
+	bool user_nullable;     /* CALX_CTYPE_USER: the type has a NULL of its own */
 	char *fk_table, *fk_column, *ondelete, *onupdate;
 	bool autoinc_explicit, autoinc_off;
 	bool plain_char;      /* a char: char_as(integer) is INT8 or UINT8 by the compiler's char signedness */
@@ -157,6 +163,8 @@ typedef struct calxr__table {
 typedef struct calxr__typemap {
 	char *typedef_name;
 	calxr__strlist types;
+	char *user_type;      /* user_type(var): a const calx_user_type of the program's, or NULL */
+	bool nullable;        /* the user type has a NULL (its is_null): the column is nullable */
 } calxr__typemap;
 
 /* A name the program declares at file scope (function, global, typedef, enumerator). */
@@ -280,6 +288,12 @@ calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out
 			       CXCursor *record_out);
 /* The nearest typedef of t's chain that the type map knows, or NULL. */
 const calxr__typemap *calxr__typemap_for(calxr__ctx *cx, CXType t);
+/*
+ * The calx_user_type variable that converts fields of type t: the
+ * program's CALX_TYPE(T, user_type(var)), or one of calx/time.h's and
+ * calx/uuid.h's; NULL if none. *nullable: whether the type has a NULL.
+ */
+const char *calxr__user_type_for(calxr__ctx *cx, CXType t, bool *nullable);
 bool calxr__ctype_is_integer(calx_ctype t);
 /* "calx_opt_int32" for CALX_CTYPE_INT32; NULL for text. */
 const char *calxr__opt_type_name(calx_ctype t);

@@ -55,6 +55,13 @@ void calxr__joined_subclass(calxr__ctx *cx, calxr__table *t)
 		if (root->cols[i].flags & CALX_FIELD_VERSION)
 			calxr__error(cx, &root->cols[i].loc, "version field '%s' of struct '%s': optimistic locking in a joined-table hierarchy is not supported yet",
 				    root->cols[i].path, root->tag);
+	/* a subclass's UPDATE is one per table (joined_write.c), which neither calls onupdate(fn) nor reads back */
+	for (unsigned i = 0; i < t->n_cols; i++) {
+		const calxr__column *c = &t->cols[i];
+		if (c->onupdate_sql || c->onupdate_variants.n || c->onupdate_fn)
+			calxr__error(cx, &c->loc, "onupdate on field '%s' of joined-table subclass '%s' (or its parent): onupdate in a joined-table hierarchy is not supported yet",
+				    c->path, t->tag);
+	}
 	for (unsigned i = t->n_inherited; i < t->n_cols; i++) {
 		const calxr__column *c = &t->cols[i];
 		if (c->flags & CALX_FIELD_PRIMARY_KEY) {

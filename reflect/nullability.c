@@ -33,6 +33,15 @@ void calxr__nullability(calxr__ctx *cx, calxr__column *c, calxr__field_opts *o, 
 
 	if (text)
 		return;
+	if (c->ctype == CALX_CTYPE_USER) {
+		/* a type with a NULL of its own is nullable unless not_null, as text is; else NOT NULL */
+		if (!c->user_nullable) {
+			c->flags |= CALX_FIELD_NOT_NULL;
+			if ((seen & (1u << CALXR__OPT_NULLABLE)) && !(seen & (1u << CALXR__OPT_NOT_NULL)))
+				calxr__field_error(e, "option 'nullable' needs a user type with a NULL (CALX_TYPE(T, user_type(var), nullable), calx_opt_uuid)");
+		}
+		return;
+	}
 	/* bytes and a char_as(text) char have no calx_opt_*: name the nullable type that holds the same */
 	if (c->ctype == CALX_CTYPE_BYTEARRAY)
 		wrapper = "calx_bytes";

@@ -54,6 +54,7 @@ static void ctx_free(calxr__ctx *cx)
 	calxr__strv_free(cx->other_tables, cx->n_other_tables);
 	for (unsigned i = 0; i < cx->n_typemaps; i++) {
 		free(cx->typemaps[i].typedef_name);
+		free(cx->typemaps[i].user_type);
 		calxr__strlist_free(&cx->typemaps[i].types);
 	}
 	free(cx->typemaps);

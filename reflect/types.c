@@ -217,6 +217,49 @@ static bool list_layout(calxr__ctx *cx, CXType rec, CXCursor *target)
 	return ok;
 }
 
+/*
+ * calx/time.h's and calx/uuid.h's types, by typedef name as written (like
+ * calx_bytes): each is a user type of the library's, and whether it has a
+ * NULL of its own.
+ */
+static const struct { const char *name, *sym; bool nullable; } builtin_user_types[] = {
+	{ "calx_uuid", "calx_uuid_type", false },
+	{ "calx_opt_uuid", "calx_opt_uuid_type", true },
+	{ "calx_timestamp", "calx_timestamp_type", true },
+	{ "calx_timestamptz", "calx_timestamptz_type", true },
+	{ "calx_date", "calx_date_type", true },
+	{ "calx_time", "calx_time_type", true },
+	{ "calx_interval", "calx_interval_type", true },
+};
+
+const char *calxr__user_type_for(calxr__ctx *cx, CXType t, bool *nullable)
+{
+	const calxr__typemap *tm = calxr__typemap_for(cx, t);
+	if (tm && tm->user_type) {
+		*nullable = tm->nullable;
+		return tm->user_type;
+	}
+	for (int depth = 0; depth < 256; depth++) {
+		if (t.kind == CXType_Elaborated) {
+			t = clang_Type_getNamedType(t);
+			continue;
+		}
+		if (t.kind != CXType_Typedef)
+			return NULL;
+		CXString s = clang_getTypedefName(t);
+		const char *name = clang_getCString(s);
+		for (size_t i = 0; name && i < sizeof builtin_user_types / sizeof builtin_user_types[0]; i++)
+			if (!strcmp(builtin_user_types[i].name, name)) {
+				clang_disposeString(s);
+				*nullable = builtin_user_types[i].nullable;
+				return builtin_user_types[i].sym;
+			}
+		clang_disposeString(s);
+		t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+	}
+	return NULL;
+}
+
 calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out, bool *is_enum_out,
 			       CXCursor *record_out)
 {
@@ -228,6 +271,14 @@ calxr__shape calxr__resolve_type(calxr__ctx *cx, CXType t, calx_ctype *ctype_out
 	*is_enum_out = false;
 	if ((opt = optional(cx, t, ctype_out)) != CALXR__SHAPE_SCALAR)
 		return opt;
+	{
+		bool nullable;
+		if (calxr__user_type_for(cx, t, &nullable)) {
+			/* a C type converted by its user type: a complete type the compiler lays out */
+			*ctype_out = CALX_CTYPE_USER;
+			return clang_Type_getSizeOf(c) > 0 ? CALXR__SHAPE_SCALAR : CALXR__SHAPE_NONE;
+		}
+	}
 	if (named(t, "calx_bytes")) {
 		*ctype_out = CALX_CTYPE_BYTES;
 		/* a look-alike of another layout: NONE, with the ctype saying which struct it claimed to be */
@@ -322,7 +373,7 @@ const char *calxr__ctype_c_name(calx_ctype t)
 		[CALX_CTYPE_DOUBLE] = "double", [CALX_CTYPE_STRING] = "const char *",
 		[CALX_CTYPE_CHARARRAY] = "const char *", [CALX_CTYPE_BYTEARRAY] = "unsigned char[]",
 		[CALX_CTYPE_BYTES] = "calx_bytes", [CALX_CTYPE_CHAR] = "char",
-		[CALX_CTYPE_DECIMAL] = "calx_decimal",
+		[CALX_CTYPE_DECIMAL] = "calx_decimal", [CALX_CTYPE_USER] = "user type",
 	};
 	return t >= CALX_CTYPE_INT8 && t <= CALX_CTYPE_LAST ? names[t] : "?";
 }

@@ -58,6 +58,21 @@ static void add_typemap(calxr__ctx *cx, CXCursor rec, const calxr__loc *loc, cal
 	} else if (calxr__push(cx, &cx->typemaps, &cx->n_typemaps, sizeof *cx->typemaps)) {
 		m = &cx->typemaps[cx->n_typemaps - 1];
 		m->typedef_name = calxr__cx_take(cx, clang_getTypedefName(t));
+		m->user_type = NULL;
+		m->nullable = false;
+		/* annot.c puts user_type(var) and nullable first, as "@..." entries */
+		unsigned k = 0;
+		for (; k < types->n && types->v[k][0] == '@'; k++) {
+			if (!strncmp(types->v[k], "@user_type=", 11))
+				m->user_type = calxr__strdup(cx, types->v[k] + 11);
+			else
+				m->nullable = true;
+			free(types->v[k]);
+		}
+		if (m->nullable && !m->user_type)
+			calxr__error(cx, loc, "CALX_TYPE option 'nullable' needs user_type(...): a SQL type alone has the C type's NULL rule");
+		memmove(types->v, types->v + k, (types->n - k) * sizeof *types->v);
+		types->n -= k;
 		m->types = *types;
 		types->v = NULL;
 		types->n = 0;

@@ -312,6 +312,7 @@ static void sq_type_name(const calx_field_desc *f, char *buf, size_t cap)
 	case CALX_CTYPE_BYTEARRAY: case CALX_CTYPE_BYTES: t = "BLOB"; break;
 	case CALX_CTYPE_CHAR: t = "VARCHAR(1)"; break;   /* one ASCII character, or none */
 	case CALX_CTYPE_DECIMAL: t = "TEXT"; break;       /* the canonical text, every digit kept */
+	case CALX_CTYPE_USER: break;   /* the user type names its own (calx__column_type) */
 	}
 	snprintf(buf, cap, "%s", t);
 }

@@ -23,6 +23,14 @@
  *                  (the select borrows its text until it runs) or an
  *                  integer; a double does not compile (no binary fraction
  *                  meets money).
+ *   calx_col_uuid  calx_uuid, calx_opt_uuid: a pointer to a calx_uuid;
+ *   calx_col_timestamp, calx_col_timestamptz, calx_col_date, calx_col_time,
+ *   calx_col_interval  calx/time.h's types: a pointer to a value of the
+ *                  column's own type (calx_eq(EVENT_AT, &t));
+ *   calx_col_user  a type of the program's own (CALX_TYPE(T, user_type(var))):
+ *                  a calx_value, as its type binds it (calx_user_type_value).
+ * A user-type column's value is also checked through the column's type
+ * when the select runs.
  * Every kind also takes a calx_value, checked when the select runs, for
  * values whose type is known only then. A column found at run time (a
  * plain const calx_field_desc *, e.g. from &user_mapper.fields[i]) is
@@ -41,6 +49,8 @@
 #include "calx/bytes.h"
 #include "calx/decimal.h"
 #include "calx/nullable.h"
+#include "calx/time.h"
+#include "calx/uuid.h"
 #include "calx/types.h"
 #include "calx/sys/descriptor.h"
 
@@ -60,6 +70,24 @@ typedef struct calx_col_bool { calx_field_desc desc; } calx_col_bool;
 typedef struct calx_col_text { calx_field_desc desc; } calx_col_text;
 typedef struct calx_col_blob { calx_field_desc desc; } calx_col_blob;
 typedef struct calx_col_decimal { calx_field_desc desc; } calx_col_decimal;
+typedef struct calx_col_user { calx_field_desc desc; } calx_col_user;
+typedef struct calx_col_uuid { calx_field_desc desc; } calx_col_uuid;
+typedef struct calx_col_timestamp { calx_field_desc desc; } calx_col_timestamp;
+typedef struct calx_col_timestamptz { calx_field_desc desc; } calx_col_timestamptz;
+typedef struct calx_col_date { calx_field_desc desc; } calx_col_date;
+typedef struct calx_col_time { calx_field_desc desc; } calx_col_time;
+typedef struct calx_col_interval { calx_field_desc desc; } calx_col_interval;
+
+/* A value of calx/time.h's and calx/uuid.h's types, by pointer (borrowed), as calx_v takes it. */
+static inline calx_value calx__value_uuid(const calx_uuid *u) { return calx_uuid_value(u); }
+static inline calx_value calx__value_timestamp(const calx_timestamp *t) { return calx_timestamp_value(t); }
+static inline calx_value calx__value_timestamptz(const calx_timestamptz *t) { return calx_timestamptz_value(t); }
+static inline calx_value calx__value_date(const calx_date *d) { return calx_date_value(d); }
+static inline calx_value calx__value_time(const calx_time *t) { return calx_time_value(t); }
+static inline calx_value calx__value_interval(const calx_interval *iv)
+{
+	return calx_value_text(iv->text[0] ? iv->text : NULL);
+}
 
 /* What calx-reflect writes for a handle: CALX_COLUMN_HANDLE(int, &user_mapper.fields[4]). */
 #define CALX_COLUMN_HANDLE(kind, fieldp) ((const calx_col_##kind *)(const void *)(fieldp))
@@ -105,6 +133,12 @@ inline calx_value calx_v(calx_bytes x) { return calx_value_bytes(x); }
 inline calx_value calx_v(const calx_decimal *x) { return calx_value_decimal(x); }
 inline calx_value calx_v(calx_decimal *x) { return calx_value_decimal(x); }
 inline calx_value calx_v(calx_value x) { return x; }
+inline calx_value calx_v(const calx_uuid *x) { return calx__value_uuid(x); }
+inline calx_value calx_v(const calx_timestamp *x) { return calx__value_timestamp(x); }
+inline calx_value calx_v(const calx_timestamptz *x) { return calx__value_timestamptz(x); }
+inline calx_value calx_v(const calx_date *x) { return calx__value_date(x); }
+inline calx_value calx_v(const calx_time *x) { return calx__value_time(x); }
+inline calx_value calx_v(const calx_interval *x) { return calx__value_interval(x); }
 template <class E, class = typename std::enable_if<std::is_enum<E>::value>::type>
 inline calx_value calx_v(E x) { return calx__value_i64((int64_t)x); }
 
@@ -116,6 +150,13 @@ inline const calx_field_desc *calx_field(const calx_col_bool *h) { return &h->de
 inline const calx_field_desc *calx_field(const calx_col_text *h) { return &h->desc; }
 inline const calx_field_desc *calx_field(const calx_col_blob *h) { return &h->desc; }
 inline const calx_field_desc *calx_field(const calx_col_decimal *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_user *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_uuid *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_timestamp *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_timestamptz *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_date *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_time *h) { return &h->desc; }
+inline const calx_field_desc *calx_field(const calx_col_interval *h) { return &h->desc; }
 
 template <class X> struct calx__is_opt_int : std::false_type {};
 template <> struct calx__is_opt_int<calx_opt_int8> : std::true_type {};
@@ -150,6 +191,18 @@ template <class X> struct calx__fits<const calx_col_decimal *, X>
 	                               (std::is_integral<X>::value && !std::is_same<X, bool>::value &&
 	                                !std::is_same<X, char>::value) ||
 	                               std::is_same<X, calx_value>::value> {};
+template <class X> struct calx__fits<const calx_col_user *, X>
+	: std::integral_constant<bool, std::is_same<X, calx_value>::value> {};
+/* a built-in user type's column: a pointer to its own C type (const or not), or a calx_value */
+template <class T, class X> struct calx__fits_ptr
+	: std::integral_constant<bool, std::is_same<X, const T *>::value || std::is_same<X, T *>::value ||
+	                               std::is_same<X, calx_value>::value> {};
+template <class X> struct calx__fits<const calx_col_uuid *, X> : calx__fits_ptr<calx_uuid, X> {};
+template <class X> struct calx__fits<const calx_col_timestamp *, X> : calx__fits_ptr<calx_timestamp, X> {};
+template <class X> struct calx__fits<const calx_col_timestamptz *, X> : calx__fits_ptr<calx_timestamptz, X> {};
+template <class X> struct calx__fits<const calx_col_date *, X> : calx__fits_ptr<calx_date, X> {};
+template <class X> struct calx__fits<const calx_col_time *, X> : calx__fits_ptr<calx_time, X> {};
+template <class X> struct calx__fits<const calx_col_interval *, X> : calx__fits_ptr<calx_interval, X> {};
 
 template <class H, class X> inline calx_value calx_value_for(H, const X &x)
 {
@@ -162,7 +215,11 @@ template <class H> inline const calx_field_desc *calx__text_field(H h)
 {
 	static_assert(!std::is_same<H, const calx_col_int *>::value && !std::is_same<H, const calx_col_real *>::value &&
 	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value &&
-	                      !std::is_same<H, const calx_col_decimal *>::value,
+	                      !std::is_same<H, const calx_col_decimal *>::value &&
+	                      !std::is_same<H, const calx_col_user *>::value && !std::is_same<H, const calx_col_uuid *>::value &&
+	                      !std::is_same<H, const calx_col_timestamp *>::value && !std::is_same<H, const calx_col_timestamptz *>::value &&
+	                      !std::is_same<H, const calx_col_date *>::value && !std::is_same<H, const calx_col_time *>::value &&
+	                      !std::is_same<H, const calx_col_interval *>::value,
 	              "calx: LIKE and ILIKE need a text column (see calx/column.h)");
 	return calx_field(h);
 }
@@ -171,7 +228,11 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 {
 	static_assert(!std::is_same<H, const calx_col_text *>::value && !std::is_same<H, const calx_col_real *>::value &&
 	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value &&
-	                      !std::is_same<H, const calx_col_decimal *>::value,
+	                      !std::is_same<H, const calx_col_decimal *>::value &&
+	                      !std::is_same<H, const calx_col_user *>::value && !std::is_same<H, const calx_col_uuid *>::value &&
+	                      !std::is_same<H, const calx_col_timestamp *>::value && !std::is_same<H, const calx_col_timestamptz *>::value &&
+	                      !std::is_same<H, const calx_col_date *>::value && !std::is_same<H, const calx_col_time *>::value &&
+	                      !std::is_same<H, const calx_col_interval *>::value,
 	              "calx: an array of int64_t needs an integer column (see calx/column.h)");
 	return calx_field(h);
 }
@@ -190,7 +251,14 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 	const calx_col_bool *: (const calx_field_desc *)(const void *)(h),   \
 	const calx_col_text *: (const calx_field_desc *)(const void *)(h),   \
 	const calx_col_blob *: (const calx_field_desc *)(const void *)(h),   \
-	const calx_col_decimal *: (const calx_field_desc *)(const void *)(h))
+	const calx_col_decimal *: (const calx_field_desc *)(const void *)(h), \
+	const calx_col_user *: (const calx_field_desc *)(const void *)(h),   \
+	const calx_col_uuid *: (const calx_field_desc *)(const void *)(h),   \
+	const calx_col_timestamp *: (const calx_field_desc *)(const void *)(h), \
+	const calx_col_timestamptz *: (const calx_field_desc *)(const void *)(h), \
+	const calx_col_date *: (const calx_field_desc *)(const void *)(h),   \
+	const calx_col_time *: (const calx_field_desc *)(const void *)(h),   \
+	const calx_col_interval *: (const calx_field_desc *)(const void *)(h))
 
 /* 1 when a value of x's C type fits a column of the kind, else 0 (constant expressions). */
 #define CALX__FITS_INTEGER(x) _Generic((x),                                \
@@ -214,6 +282,8 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 	signed char: 1, short: 1, int: 1, long: 1, long long: 1,             \
 	unsigned char: 1, unsigned short: 1, unsigned int: 1,                \
 	unsigned long: 1, unsigned long long: 1, calx_value: 1, default: 0)
+/* a built-in user type's column: a pointer to a T (const or not), or a calx_value */
+#define CALX__FITS_PTR(x, T) _Generic((x), const T *: 1, T *: 1, calx_value: 1, default: 0)
 
 #define CALX__FITS(h, x) _Generic((h),                                     \
 	const calx_col_int *: CALX__FITS_INTEGER(x),                         \
@@ -222,6 +292,13 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 	const calx_col_text *: CALX__FITS_TEXT(x),                           \
 	const calx_col_blob *: CALX__FITS_BLOB(x),                           \
 	const calx_col_decimal *: CALX__FITS_DECIMAL(x),                     \
+	const calx_col_user *: _Generic((x), calx_value: 1, default: 0),     \
+	const calx_col_uuid *: CALX__FITS_PTR(x, calx_uuid),                 \
+	const calx_col_timestamp *: CALX__FITS_PTR(x, calx_timestamp),       \
+	const calx_col_timestamptz *: CALX__FITS_PTR(x, calx_timestamptz),   \
+	const calx_col_date *: CALX__FITS_PTR(x, calx_date),                 \
+	const calx_col_time *: CALX__FITS_PTR(x, calx_time),                 \
+	const calx_col_interval *: CALX__FITS_PTR(x, calx_interval),         \
 	default: 1)
 
 /* A compile-time check inside an expression: a struct may hold a static assertion (C11 6.7.2.1). */
@@ -236,16 +313,18 @@ template <class H> inline const calx_field_desc *calx__integer_field(H h)
 /* h must be a text column (or untyped): LIKE, ILIKE. */
 #define calx__text_field(h)                                                  \
 	(CALX__STATIC_CHECK(_Generic((h), const calx_col_int *: 0, const calx_col_real *: 0, \
-	                             const calx_col_bool *: 0, const calx_col_blob *: 0, \
-	                             const calx_col_decimal *: 0, default: 1),                   \
+	                             const calx_col_bool *: 0, const calx_col_blob *: 0, const calx_col_user *: 0, \
+	                             const calx_col_uuid *: 0, const calx_col_timestamp *: 0, const calx_col_timestamptz *: 0, \
+	                             const calx_col_date *: 0, const calx_col_time *: 0, const calx_col_interval *: 0, const calx_col_decimal *: 0, default: 1), \
 	                    "calx: LIKE and ILIKE need a text column (see calx/column.h)"), \
 	 calx_field(h))
 
 /* h must be an integer column (or untyped): calx_in_int64. */
 #define calx__integer_field(h)                                               \
 	(CALX__STATIC_CHECK(_Generic((h), const calx_col_text *: 0, const calx_col_real *: 0, \
-	                             const calx_col_bool *: 0, const calx_col_blob *: 0, \
-	                             const calx_col_decimal *: 0, default: 1),                   \
+	                             const calx_col_bool *: 0, const calx_col_blob *: 0, const calx_col_user *: 0, \
+	                             const calx_col_uuid *: 0, const calx_col_timestamp *: 0, const calx_col_timestamptz *: 0, \
+	                             const calx_col_date *: 0, const calx_col_time *: 0, const calx_col_interval *: 0, const calx_col_decimal *: 0, default: 1), \
 	                    "calx: an array of int64_t needs an integer column (see calx/column.h)"), \
 	 calx_field(h))
 

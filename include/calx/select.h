@@ -481,6 +481,12 @@ calx_expr *calx_max(calx_expr *a);
 	calx_opt_double: calx__value_opt_double,                         \
 	calx_bytes: calx_value_bytes,                                    \
 	calx_decimal *: calx_value_decimal, const calx_decimal *: calx_value_decimal, \
+	calx_uuid *: calx__value_uuid, const calx_uuid *: calx__value_uuid, \
+	calx_timestamp *: calx__value_timestamp, const calx_timestamp *: calx__value_timestamp, \
+	calx_timestamptz *: calx__value_timestamptz, const calx_timestamptz *: calx__value_timestamptz, \
+	calx_date *: calx__value_date, const calx_date *: calx__value_date, \
+	calx_time *: calx__value_time, const calx_time *: calx__value_time, \
+	calx_interval *: calx__value_interval, const calx_interval *: calx__value_interval, \
 	calx_value: calx__value_same)(x)
 #endif
 

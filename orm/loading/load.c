@@ -45,6 +45,11 @@ static inline __attribute__((always_inline)) int row_key(calx_session *s, const 
 		if (key[i].kind == CALX_VALUE_NULL)
 			return calx__fail(s, CALX_EINVAL, "table \"%s\": a row has a NULL primary key (%s)",
 			                  m->desc->table, f->column);
+		if (f->ctype == CALX_CTYPE_USER) {
+			if (calx__user_row_key(f, i, &key[i]) != CALX_OK)
+				key[i] = row[m->pk[i]];
+			continue;
+		}
 		if (key[i].kind == CALX_VALUE_NUMERIC && calx__numeric_for_field(f, &row[m->pk[i]], &key[i], &ignored) != CALX_OK)
 			key[i] = row[m->pk[i]];
 		if (key[i].kind == CALX_VALUE_REAL && f->ctype <= CALX_CTYPE_UINT64 && key[i].u.d == (double)(int64_t)key[i].u.d) {
@@ -165,6 +170,8 @@ static int normalize_key(calx_session *s, const calx_field_desc *f, const calx_v
 	}
 	if (in->kind == CALX_VALUE_NULL)
 		return calx__fail(s, CALX_EINVAL, "get %s: the key is NULL", f->owner->name);
+	if (f->ctype == CALX_CTYPE_USER)
+		return calx__user_canonical(f, in, &s->err);     /* the identity map's form of it */
 	if (calx__value_span_bad(in))
 		return calx__fail(s, CALX_EINVAL,
 		                  "get %s: invalid text key (a NULL pointer with a length, or a length beyond any string)",

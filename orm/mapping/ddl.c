@@ -9,6 +9,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "engine/engine.h"
+#include "mapping/generation.h"
 #include "mapping/registry.h"
 #include "sql/compile.h"
 #include "sql/statements.h"
@@ -79,8 +80,14 @@ static int create_table(calx__ast *a, const calx_registry *reg, const calx_diale
 	calx__node **cols = &ct->kid[CALX__CT_COLS], **cons = &ct->kid[CALX__CT_CONSTRAINTS];
 	for (unsigned f = 0; f < t->n_columns; f++) {
 		const calx_field_desc *fd = &t->columns[f];
-		calx__ast_append(cols, calx__ast_coldef(a, fd->column, fd, NULL, fd->flags & CALX_FIELD_NOT_NULL,
-		                                        fd->server_default));
+		calx__node *cd = calx__ast_coldef(a, fd->column, fd, NULL, fd->flags & CALX_FIELD_NOT_NULL,
+		                                  calx__has_server_default(fd) ? (fd->server_default ? fd->server_default : "") : NULL);
+		if (cd && cd->kid[1] && fd->gen) {
+			/* per dialect: the compiler picks the text (generation.c) */
+			cd->kid[1]->desc = fd;
+			cd->kid[1]->op = CALX__GEN_SERVER_DEFAULT;
+		}
+		calx__ast_append(cols, cd);
 	}
 	calx__ast_append(cons, calx__ast_constraint(a, CALX__CON_PRIMARY_KEY, rt->pk_name,
 	                                            column_list(a, t, t->pk, t->n_pk)));

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
+#include "mapping/generation.h"
 #include "mapping/registry.h"
 #include "session/session.h"
 
@@ -71,7 +72,7 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 		return calx_error_set(err, CALX_ENOMEM, "out of memory opening registry");
 	for (unsigned f = 0; f < m->n_fields; f++) {
 		const calx_field_desc *fd = &m->fields[f];
-		if ((fd->flags & CALX_FIELD_AUTOINCREMENT) || fd->server_default)
+		if ((fd->flags & CALX_FIELD_AUTOINCREMENT) || calx__has_server_default(fd))
 			rm->generated[f / 64] |= (uint64_t)1 << (f % 64);
 	}
 	int rc = derive_spans(rm, err);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "calx/calx.h"
+#include "mapping/generation.h"
 #include "mapping/value.h"
 
 /* sizeof the C type itself (not of a wrapper), 0 for text. */
@@ -64,6 +65,8 @@ bool calx__field_layout_valid(const calx_field_desc *f)
 		if (f->ctype == CALX_CTYPE_BYTES)
 			return f->size == sizeof(calx_bytes);
 		return f->ctype == CALX_CTYPE_CHAR ? f->size == 1 : f->size > 0;
+	case CALX_CTYPE_USER:
+		return calx__user_type_valid(f);
 	default:
 		break;
 	}
@@ -78,6 +81,8 @@ bool calx__field_equal(const calx_field_desc *f, const void *a, const void *b)
 {
 	const unsigned char *pa = (const unsigned char *)a + f->offset;
 	const unsigned char *pb = (const unsigned char *)b + f->offset;
+	if (f->ctype == CALX_CTYPE_USER)
+		return calx__user_equal(f, pa, pb);     /* through the type's equality, never its padding */
 	size_t hv = calx__has_value_at(f);
 	if (hv) {
 		/* two NULLs are equal whatever their value bytes; padding never counts */
@@ -124,6 +129,8 @@ bool calx__field_zero(const calx_field_desc *f, const void *base)
 	size_t hv = calx__has_value_at(f);
 	if (hv)
 		return !p[hv];
+	if (f->ctype == CALX_CTYPE_USER && f->user_type->is_null)
+		return calx__user_is_null(f, p);
 	if (f->ctype == CALX_CTYPE_CHARARRAY)
 		return p[0] == '\0';
 	/* a scalar or a pointer in one load (an autoincrement key is tested at every insert) */
@@ -147,10 +154,11 @@ bool calx__field_left_to_db(const calx_field_desc *f, const void *base, bool nul
 		return calx__field_zero(f, base);           /* an integer key: 0 means "generate" */
 	if (f->flags & CALX_FIELD_COMPUTED)
 		return true;                                /* generated: never sent, always read back */
-	if (!f->server_default || null_flag)            /* calx_field_set_null: an explicit NULL */
+	if (!calx__has_server_default(f) || null_flag)  /* calx_field_set_null: an explicit NULL */
 		return false;
 	/* "not given": an unset wrapper or a NULL char *; a plain scalar's 0 or false is a value */
-	return calx__wrapper_null(f, p) || (f->ctype == CALX_CTYPE_STRING && calx__field_zero(f, base)) ||
+	return calx__wrapper_null(f, p) || (f->ctype == CALX_CTYPE_USER && calx__user_is_null(f, p)) ||
+	       (f->ctype == CALX_CTYPE_STRING && calx__field_zero(f, base)) ||
 	       (f->ctype == CALX_CTYPE_BYTES && bytes_null(p)) || (f->ctype == CALX_CTYPE_DECIMAL && !p[0]);
 }
 
@@ -165,6 +173,8 @@ bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_f
 		return bytes_null(p);
 	if (f->ctype == CALX_CTYPE_DECIMAL)
 		return !p[0];
+	if (f->ctype == CALX_CTYPE_USER)
+		return calx__user_is_null(f, p);     /* the type's own NULL, never the mark */
 	return null_flag && calx__field_zero(f, base);
 }
 

@@ -71,6 +71,8 @@ int calx__numeric_for_field(const calx_field_desc *f, const calx_value *v, calx_
 	case CALX_CTYPE_BYTEARRAY:
 	case CALX_CTYPE_BYTES:
 		return refuse(err, CALX_ETYPE, f, v, "is a number, not bytes");
+	case CALX_CTYPE_USER:
+		break;          /* never here: a user type takes the value itself (usertype.c) */
 	}
 	return calx__field_error(err, CALX_EINVAL, f, "unknown C type in descriptor");
 }

@@ -55,6 +55,13 @@ static int check_desc(calx_registry *reg, const calx_mapper_desc *m, unsigned i)
 		                      sc->name, m->name);
 	for (unsigned f = 0; f < m->n_fields; f++) {
 		const calx_field_desc *fd = &m->fields[f];
+		if (fd->ctype == CALX_CTYPE_USER && !calx__user_type_valid(fd))
+			return calx_error_set(&reg->err, CALX_EINVAL,
+			                      "struct '%s': field '%s': user type '%s' is not usable here (version %u, want %u; "
+			                      "size %zu, the field's %zu; to_value and from_value needed; no NULL in a key)",
+			                      m->name, fd->name, fd->user_type && fd->user_type->name ? fd->user_type->name : "?",
+			                      fd->user_type ? fd->user_type->version : 0u, (unsigned)CALX_USER_TYPE_VERSION,
+			                      fd->user_type ? fd->user_type->size : (size_t)0, fd->size);
 		if (fd->index != f || fd->owner != m || !calx__field_in_tables(m, fd) || fd->offset + fd->size > m->size ||
 		    fd->ctype < CALX_CTYPE_INT8 || fd->ctype > CALX_CTYPE_LAST || !calx__field_layout_valid(fd))
 			return calx_error_set(&reg->err, CALX_EINVAL, "struct '%s': field '%s' has an inconsistent descriptor",
@@ -241,6 +248,10 @@ void calx__column_type(const calx_dialect *d, const calx_field_desc *f, char *bu
 	}
 	if (f->sql_type) {
 		snprintf(buf, cap, "%s", f->sql_type);
+		return;
+	}
+	if (f->ctype == CALX_CTYPE_USER) {
+		snprintf(buf, cap, "%s", calx__user_sql_type(f, d->name));    /* the type names its own */
 		return;
 	}
 	d->type_name(f, buf, cap);

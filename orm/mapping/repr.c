@@ -28,6 +28,8 @@ int calx_object_repr(const calx_mapper_desc *m, const void *obj, char *buf, size
 			continue;       /* repr(false): a password, a cache */
 		calx__buf_printf(&b, "%s%s=", first ? "" : ", ", fd->name);
 		first = false;
+		if (calx__user_repr(fd, obj, &b))
+			continue;       /* a user type's own text */
 		if (calx__field_get(fd, obj, false, &v, &err) != CALX_OK) {
 			calx__buf_puts(&b, "<invalid>");
 			continue;

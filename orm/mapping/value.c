@@ -27,6 +27,7 @@ const char *calx__ctype_name(calx_ctype t)
 	case CALX_CTYPE_BYTES: return "calx_bytes";
 	case CALX_CTYPE_CHAR: return "char";
 	case CALX_CTYPE_DECIMAL: return "calx_decimal";
+	case CALX_CTYPE_USER: return "user type";
 	}
 	return "?";
 }
@@ -46,6 +47,8 @@ int calx__field_error(calx_error *err, int code, const calx_field_desc *f, const
 int calx__field_get(const calx_field_desc *f, const void *base, bool is_null, calx_value *out, calx_error *err)
 {
 	const unsigned char *p = (const unsigned char *)base + f->offset;
+	if (f->ctype == CALX_CTYPE_USER)
+		return calx__user_get(f, p, out, err);      /* NULL as the type says, not the mark */
 	out->kind = CALX_VALUE_INT;
 	/* a char * and a calx_bytes say NULL by their pointer; the mark only for the others */
 	if ((is_null && f->ctype != CALX_CTYPE_STRING && f->ctype != CALX_CTYPE_BYTES) || calx__wrapper_null(f, p)) {
@@ -305,6 +308,8 @@ int calx__field_set(const calx_field_desc *f, void *base, const calx_value *v, c
                     bool *is_null, calx_error *err)
 {
 	unsigned char *p = (unsigned char *)base + f->offset;
+	if (f->ctype == CALX_CTYPE_USER)
+		return calx__user_set(f, p, v, is_null, err);
 	if (v->kind == CALX_VALUE_NULL) {
 		/* a wrapper's all-zero bytes are its NULL */
 		*is_null = true;

@@ -172,6 +172,43 @@ int calx__enum_to_name(const calx_field_desc *f, calx_value *v, calx_error *err)
 int calx__enum_from_name(const calx_field_desc *f, const calx_value *v, calx_value *out, calx_error *err);
 int calx__enum_check_compare(const calx_field_desc *f, const calx_value *v, calx_value *bind, calx_error *err);
 
+/*
+ * User-type fields (usertype.c): through the field's calx_user_type. NULL
+ * is what its is_null says (a type without one has none: a NOT NULL
+ * column); equality is its equal (else the bytes); a failed conversion is
+ * an error naming the mapper, field and type, and leaves the field as it
+ * was. _valid checks a descriptor's user type (version, size, functions).
+ */
+bool calx__user_type_valid(const calx_field_desc *f);
+bool calx__user_is_null(const calx_field_desc *f, const void *field);
+int calx__user_get(const calx_field_desc *f, const unsigned char *p, calx_value *out, calx_error *err);
+int calx__user_set(const calx_field_desc *f, unsigned char *p, const calx_value *v, bool *is_null, calx_error *err);
+bool calx__user_equal(const calx_field_desc *f, const void *a, const void *b);
+/*
+ * A value compared with a user-type column: what the type's from_value
+ * takes (else an error naming the field and type), bound as given.
+ */
+int calx__user_check_value(const calx_field_desc *f, const calx_value *v, calx_value *bind, calx_error *err);
+/*
+ * A key given for a user-type column: the very value the type binds for
+ * it (so the identity map finds the object the database row gave), else
+ * CALX_ETYPE naming the field and type.
+ */
+int calx__user_canonical(const calx_field_desc *f, const calx_value *v, calx_error *err);
+/*
+ * A row's value of a user-type key column as the type binds it (PostgreSQL
+ * gives a UUID as text, the field binds 16 bytes): *key is replaced by
+ * what the field would give, held in thread-local room of slot (the key
+ * column's position) until the next row's key. A value the type refuses
+ * stays as it is (storing the row reports it).
+ */
+int calx__user_row_key(const calx_field_desc *f, unsigned slot, calx_value *key);
+/* A user-type field's repr text, quoted, onto b: false when the type has none (repr.c shows its value). */
+struct calx__buf;
+bool calx__user_repr(const calx_field_desc *f, const void *obj, struct calx__buf *b);
+/* The column's SQL type on a dialect when the header gives none: the type's sql_type, else TEXT. */
+const char *calx__user_sql_type(const calx_field_desc *f, const char *dialect);
+
 /* A readable C type name for messages. */
 const char *calx__ctype_name(calx_ctype t);
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "schema/schema.h"
+#include "mapping/value.h"
 
 typedef enum sql_kind { K_INT, K_REAL, K_NUMERIC, K_TEXT, K_BOOL, K_BYTES, K_OTHER } sql_kind;
 
@@ -116,6 +117,7 @@ static const char *ctype_text(const calx_field_desc *f, char *buf, size_t cap)
 	case CALX_CTYPE_BYTES: return "calx_bytes";
 	case CALX_CTYPE_CHAR: return "char";
 	case CALX_CTYPE_DECIMAL: return "calx_decimal";
+	case CALX_CTYPE_USER: return f->user_type && f->user_type->name ? f->user_type->name : "user type";
 	}
 	return "?";
 }
@@ -201,6 +203,18 @@ bool calx__field_fits(const char *dialect, const calx_field_desc *f, const calx_
 			return false;
 		}
 		break;
+	case CALX_CTYPE_USER: {
+		/* the type names its SQL type per dialect: the column's must be that one, up to synonyms */
+		const char *want = f->sql_type ? f->sql_type : calx__user_sql_type(f, dialect);
+		char a[128], b[128];
+		calx__type_canonical(want, a, sizeof a);
+		calx__type_canonical(col->type, b, sizeof b);
+		if (strcmp(a, b) != 0) {
+			snprintf(why, cap, "column is %s, and a %s is %s here", col->type, cname, want);
+			return false;
+		}
+		break;
+	}
 	case CALX_CTYPE_DECIMAL:
 		/* NUMERIC on PostgreSQL; on SQLite the exact text calx writes, or a NUMERIC column's REALs */
 		if (k.kind != K_NUMERIC && !(!pg && (k.kind == K_TEXT || k.kind == K_REAL))) {
@@ -212,7 +226,8 @@ bool calx__field_fits(const char *dialect, const calx_field_desc *f, const calx_
 	/* NULL: text, bytes and decimal fields hold it (a NULL pointer, empty text); a plain scalar cannot */
 	bool holds_null = (f->flags & CALX_FIELD_OPTIONAL) || f->ctype == CALX_CTYPE_STRING ||
 	                  f->ctype == CALX_CTYPE_BYTES || f->ctype == CALX_CTYPE_CHARARRAY ||
-	                  f->ctype == CALX_CTYPE_DECIMAL;
+	                  f->ctype == CALX_CTYPE_DECIMAL ||
+	                  (f->ctype == CALX_CTYPE_USER && f->user_type && f->user_type->is_null);
 	if (col->nullable && !holds_null && !(f->flags & CALX_FIELD_PRIMARY_KEY)) {
 		const char *w = wrapper_of(f->ctype);
 		if (w)

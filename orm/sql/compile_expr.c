@@ -7,6 +7,7 @@
 #include "calx/errors.h"
 #include "base/alloc.h"
 #include "sql/compile_int.h"
+#include "mapping/generation.h"
 #include "mapping/registry.h"
 
 static char quote_open(const calx_dialect *d)
@@ -242,11 +243,18 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 	case CALX__N_BIND:
 		placeholder(c, n);
 		return;
-	case CALX__N_SCHEMA_SQL:
+	case CALX__N_SCHEMA_SQL: {
+		/* a field's server default or onupdate: the text of this dialect */
+		const char *sql = n->desc && n->op ? calx__gen_sql(n->desc, n->op, c->d->name) : n->name;
+		if (!sql) {
+			calx__cc_fail(c, CALX_EINVAL, "a generated column value has no SQL for this dialect");
+			return;
+		}
 		calx__buf_putc(&c->b, '(');
-		calx__buf_puts(&c->b, n->name);
+		calx__buf_puts(&c->b, sql);
 		calx__buf_putc(&c->b, ')');
 		return;
+	}
 	case CALX__N_FUNC:
 		if (!plain_word(n->name)) {
 			calx__cc_fail(c, CALX_EINVAL, "a function name that is not a plain word");

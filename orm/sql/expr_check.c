@@ -74,6 +74,8 @@ static int check_real(const calx_field_desc *f, const calx_value *v, calx_value 
 
 int calx__expr_check_value(const calx_field_desc *f, const calx_value *v, calx_value *bind, calx_error *err)
 {
+	if (f->ctype == CALX_CTYPE_USER && v->kind != CALX_VALUE_NULL)
+		return calx__user_check_value(f, v, bind, err);    /* through the column's type */
 	bool text_col = f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_CHARARRAY || f->ctype == CALX_CTYPE_CHAR;
 	bool bytes_col = f->ctype == CALX_CTYPE_BYTEARRAY || f->ctype == CALX_CTYPE_BYTES;
 	*bind = *v;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "calx/calx.h"
 #include "sql/statements.h"
+#include "mapping/generation.h"
 #include "sql/stmtcache.h"
 #include "sql/joined_inherit.h"
 #include "sql/concrete_union.h"
@@ -154,6 +155,19 @@ static calx__node *build_update(calx__ast *a, const calx__mapper *m, const uint6
 		if (calx__bit(set, f))
 			calx__ast_update_set(a, up, calx__ast_field(a, NULL, &m->desc->fields[f]),
 			                     calx__ast_bind(a, calx_value_null()));
+	/* onupdate("SQL"): every column the program did not set, to its expression, read back */
+	for (unsigned f = 0; up && f < m->desc->n_fields; f++) {
+		const calx_field_desc *fd = &m->desc->fields[f];
+		if (calx__bit(set, f) || !calx__has_onupdate_sql(fd))
+			continue;
+		calx__node *sql = calx__ast_schema_sql(a, fd->gen->onupdate_sql ? fd->gen->onupdate_sql : "");
+		if (sql) {
+			sql->desc = fd;
+			sql->op = CALX__GEN_ONUPDATE;
+		}
+		calx__ast_update_set(a, up, calx__ast_field(a, NULL, fd), sql);
+		calx__ast_append(&up->kid[CALX__UPD_RETURNING], calx__ast_field(a, NULL, fd));
+	}
 	if (up)
 		up->kid[CALX__UPD_WHERE] = where_key(a, m, NULL, true);
 	return up;

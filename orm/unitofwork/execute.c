@@ -7,6 +7,7 @@
 #include <string.h>
 #include "calx/calx.h"
 #include "session/session.h"
+#include "mapping/generation.h"
 #include "mapping/value.h"
 #include "sql/statements.h"
 #include "unitofwork/plan.h"
@@ -44,9 +45,68 @@ static int bind_key(calx_session *s, calx__stmt *st, const calx__obj *h, unsigne
 }
 
 /* Step an update or delete of one row and check that it found the row. */
+/*
+ * After an UPDATE whose SET has onupdate("SQL") columns: their new values,
+ * RETURNING in field order, into the struct (h's fields not in set).
+ */
+static int store_onupdate(calx_session *s, calx__stmt *st, calx__obj *h, const uint64_t *set)
+{
+	const calx_mapper_desc *m = h->m->desc;
+	unsigned col = 0;
+	for (unsigned f = 0; f < m->n_fields; f++) {
+		if (calx__bit(set, f) || !calx__has_onupdate_sql(&m->fields[f]))
+			continue;
+		calx_value v;
+		bool isnull;
+		s->d->column(st->st, col++, &v);
+		if (calx__field_set(&m->fields[f], calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err) != CALX_OK)
+			return s->err.code;
+		calx__bit_set(calx__obj_nulls(h), f, isnull);
+	}
+	return CALX_OK;
+}
+
+/* Does m's UPDATE with these set columns carry onupdate("SQL") columns (and RETURNING)? */
+static bool has_onupdate_sql(const calx_mapper_desc *m, const uint64_t *set)
+{
+	for (unsigned f = 0; f < m->n_fields; f++)
+		if (!calx__bit(set, f) && m->fields[f].gen && calx__has_onupdate_sql(&m->fields[f]))
+			return true;
+	return false;
+}
+
+static bool has_onupdate_fn(const calx_mapper_desc *m)
+{
+	for (unsigned f = 0; f < m->n_fields; f++)
+		if (m->fields[f].gen && m->fields[f].gen->onupdate_fn)
+			return true;
+	return false;
+}
+
 static int step_one_row(calx_session *s, calx__stmt *st, const calx__obj *h)
 {
 	int rc = s->d->step(st->st, &s->err);
+	if (rc != CALX_DONE)
+		return rc;
+	if (s->d->rows_affected(st->st) == 1)
+		return CALX_OK;
+	if (h->m->version >= 0)
+		return calx_error_set(&s->err, CALX_ERETRY,
+		                      "stale object: the row's version changed since it was read "
+		                      "(another transaction updated or deleted it); reload and retry");
+	return calx_error_set(&s->err, CALX_ENOTFOUND,
+	                      "the row was not found (deleted or its key changed outside this session)");
+}
+
+/* step_one_row for an UPDATE with RETURNING (onupdate("SQL")): the new values stored, then the row count checked. */
+static int step_returning(calx_session *s, calx__stmt *st, calx__obj *h, const uint64_t *set)
+{
+	int rc = s->d->step(st->st, &s->err);
+	if (rc == CALX_ROW) {
+		if ((rc = store_onupdate(s, st, h, set)) != CALX_OK)
+			return rc;
+		rc = s->d->step(st->st, &s->err);
+	}
 	if (rc != CALX_DONE)
 		return rc;
 	if (s->d->rows_affected(st->st) == 1)
@@ -85,6 +145,9 @@ static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 	calx__stmt *st = NULL;
 	int rc = CALX_OK;
 	calx__state_normalize_nulls(h);
+	/* onupdate(fn): for a row that changes, before its SET is worked out */
+	if (has_onupdate_fn(m->desc) && calx__state_dirty(h))
+		calx__run_onupdate_fns(m->desc, calx__obj_ptr(h));
 	if (!calx__state_dirty_set(h, set)) {
 		calx__state_snapshot(h);        /* a listener took the change back */
 		h->flags |= CALX__UNSENT;
@@ -97,6 +160,7 @@ static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 			h->flags |= CALX__REKEY;
 	if ((rc = calx__prepare_update(s->conn, m, set, &st, &s->err)) != CALX_OK)
 		return calx__exec_failed(s, what, h, i, total);
+	bool returning = has_onupdate_sql(m->desc, set);
 	unsigned k = 0;
 	for (unsigned f = 0; f < m->desc->n_fields && rc == CALX_OK; f++) {
 		const calx_field_desc *fd = &m->desc->fields[f];
@@ -106,7 +170,7 @@ static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 			rc = s->d->bind(st->st, k++, &v, &s->err);
 	}
 	if (rc == CALX_OK && (rc = bind_key(s, st, h, k)) == CALX_OK)
-		rc = step_one_row(s, st, h);
+		rc = returning ? step_returning(s, st, h, set) : step_one_row(s, st, h);
 	calx__stmt_release(st);
 	if (rc != CALX_OK)
 		return calx__exec_failed(s, what, h, i, total);
@@ -134,7 +198,7 @@ int calx__exec_update_cols(calx_session *s, calx__obj *h, const uint64_t *set, c
 			k++;
 		}
 	if (rc == CALX_OK && (rc = bind_key(s, st, h, k)) == CALX_OK)
-		rc = step_one_row(s, st, h);
+		rc = has_onupdate_sql(h->m->desc, set) ? step_returning(s, st, h, set) : step_one_row(s, st, h);
 	calx__stmt_release(st);
 	return rc;
 }

@@ -39,6 +39,11 @@ done <<'CASES'
 13 value
 14 value
 15 calx: LIKE and ILIKE need a text column
+16 value
+17 value
+18 value
+19 value
+20 calx: LIKE and ILIKE need a text column
 CASES
 [ $fail -eq 0 ] && touch "$out"
 exit $fail

@@ -3,11 +3,16 @@
  * tests/compile/run.sh compiles this file once with CASE=0, which must
  * compile cleanly (every use a program should be able to write), and once
  * for each failing case, which must not compile, with calx's message.
- * The models are tests/models/shop.h, through the real calx-reflect.
+ * The models are tests/models/shop.h and tests/models/timetypes.h (user
+ * types), through the real calx-reflect.
  */
 #include <calx/calx.h>
 #include "shop.calx.h"
 #include "valuetypes.calx.h"
+#include "timetypes.calx.h"
+
+/* what test_user_types.c defines; declared so that this file stands alone */
+const calx_user_type tt_point_type;
 
 calx_expr *typed_handles_case(calx_select *q, const struct user *other);
 
@@ -54,6 +59,17 @@ calx_expr *typed_handles_case(calx_select *q, const struct user *other)
 	e = calx_and(e, calx_eq(VT_PRICE_AMOUNT, &price));         /* a calx_decimal, borrowed */
 	e = calx_and(e, calx_lt(VT_PRICE_AMOUNT, 20));             /* an integer */
 	e = calx_and(e, calx_is_null(VT_PRICE_WIDE));
+	/* user types: a pointer to the column's own C type, or a calx_value */
+	calx_uuid u = { { 0 } };
+	const calx_timestamp *when = NULL;
+	calx_date day = { "2024-01-01" };
+	calx_interval took = { "" };
+	e = calx_and(e, calx_eq(TT_EVENT_DEVICE_ID, &u));
+	e = calx_and(e, calx_eq(TT_DEVICE_OWNER, &u));
+	e = calx_and(e, calx_gt(TT_EVENT_AT, when));
+	e = calx_and(e, calx_eq(TT_EVENT_DAY, &day));
+	e = calx_and(e, calx_eq(TT_EVENT_TOOK, &took));
+	e = calx_and(e, calx_eq(TT_DEVICE_AT, calx_value_int(7)));
 	return e;
 #elif CASE == 1
 	return calx_eq(USER_AGE, "x");
@@ -86,5 +102,15 @@ calx_expr *typed_handles_case(calx_select *q, const struct user *other)
 	return calx_eq(VT_PRICE_AMOUNT, "19.99");
 #elif CASE == 15
 	return calx_like(VT_PRICE_AMOUNT, "1%");
+#elif CASE == 16
+	return calx_eq(TT_EVENT_AT, 5);
+#elif CASE == 17
+	return calx_eq(TT_EVENT_AT, &(calx_uuid){ { 0 } });
+#elif CASE == 18
+	return calx_eq(TT_EVENT_DEVICE_ID, (calx_timestamp){ "" });
+#elif CASE == 19
+	return calx_eq(TT_DEVICE_AT, 1);
+#elif CASE == 20
+	return calx_like(TT_EVENT_AT, "2024%");
 #endif
 }

@@ -82,6 +82,20 @@ static void field_options_parse_into_values(void **state)
 	assert_string_equal(o.ondelete, "SET NULL");
 	assert_string_equal(o.onupdate, "CASCADE");
 	calxr__field_opts_free(&o);
+	/* per dialect, onupdate in SQL per dialect and as a function */
+	o = (calxr__field_opts)CALXR__FIELD_OPTS_INIT;
+	assert_int_equal(field("calx:field(server_default(postgresql = \"now()\", sqlite=\"CURRENT_TIMESTAMP\"), "
+			       "onupdate(\"x + 1\", postgresql = \"now()\"))", &o, &e), 0);
+	assert_null(o.server_default);
+	assert_int_equal(o.server_default_variants.n, 2);
+	assert_string_equal(o.server_default_variants.v[0], "postgresql:now()");
+	assert_string_equal(o.server_default_variants.v[1], "sqlite:CURRENT_TIMESTAMP");
+	assert_string_equal(o.onupdate_sql, "x + 1");
+	assert_string_equal(o.onupdate_variants.v[0], "postgresql:now()");
+	calxr__field_opts_free(&o);
+	assert_int_equal(field("calx:field(onupdate(stamp_now))", &o, &e), 0);
+	assert_string_equal(o.onupdate_fn, "stamp_now");
+	calxr__field_opts_free(&o);
 }
 
 static void strings_decode_c_escapes(void **state)
@@ -190,6 +204,9 @@ static void bad_field_texts_give_one_clear_message(void **state)
 	expect_error("calx:field(check(\"\\777\"))", "octal escape sequence out of range in string literal");
 	expect_error("calx:field(autoincrement(yes))", "option 'autoincrement' expects true or false, found 'yes'");
 	expect_error("calx:field(server_default(\"\"))", "option 'server_default' expects a non-empty string");
+	expect_error("calx:field(server_default(postgresql = \"now()\"))",
+		     "option 'server_default' per dialect needs both sqlite=\"...\" and postgresql=\"...\", or a text for every dialect first");
+	expect_error("calx:field(onupdate(\"a\", \"b\"))", "option 'onupdate' expects dialect=\"SQL\" after its text, found '\"b\"'");
 	expect_error("calx:field(name(\"user id\"))",
 		     "invalid column name 'user id' (expected [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes)");
 	expect_error("calx:field(name(\"a123456789b123456789c123456789d123456789e123456789f123456789g123\"))",
@@ -397,6 +414,16 @@ static void table_and_type_annotations(void **state)
 	assert_string_equal(types.v[0], "VARCHAR(255)");
 	calxr__strlist_free(&types);
 	assert_int_equal(calxr__annot_parse_type("calx:type()", &types, collect, &e), 1);
+	/* a user type, its NULL, then the optional SQL type: "@" entries first, for walk.c */
+	assert_int_equal(calxr__annot_parse_type("calx:type(user_type(point_type), nullable, \"BIGINT\")", &types,
+						collect, &e), 0);
+	assert_int_equal(types.n, 3);
+	assert_string_equal(types.v[0], "@user_type=point_type");
+	assert_string_equal(types.v[1], "@nullable");
+	assert_string_equal(types.v[2], "BIGINT");
+	calxr__strlist_free(&types);
+	assert_int_equal(calxr__annot_parse_type("calx:type(user_type(1x))", &types, collect, &e), 1);
+	calxr__strlist_free(&types);
 }
 
 static void identifiers_are_checked(void **state)

@@ -63,11 +63,17 @@ typedef enum calx_ctype {
 	 * calx_decimal (calx/decimal.h): an exact decimal as canonical text;
 	 * "" is SQL NULL. The column's NUMERIC(p,s) is its sql_type.
 	 */
-	CALX_CTYPE_DECIMAL
+	CALX_CTYPE_DECIMAL,
+	/*
+	 * A C type of the program's own (or calx/time.h's, calx/uuid.h's):
+	 * the field's user_type converts it, compares it and names its SQL
+	 * type; size is sizeof the C type.
+	 */
+	CALX_CTYPE_USER
 } calx_ctype;
 
 /* The last calx_ctype: a descriptor's ctype lies in [CALX_CTYPE_INT8, CALX_CTYPE_LAST]. */
-#define CALX_CTYPE_LAST CALX_CTYPE_DECIMAL
+#define CALX_CTYPE_LAST CALX_CTYPE_USER
 
 enum calx_field_flags {
 	CALX_FIELD_PRIMARY_KEY = 1u << 0,
@@ -133,14 +139,28 @@ struct calx_schema_desc;
 
 /*
  * A C type of the program's own, stored through a conversion to and from a
- * calx_value (SQLAlchemy's TypeDecorator). Not generated yet: every
- * field's user_type is NULL until the types issue fills it.
+ * calx_value (SQLAlchemy's TypeDecorator), for fields of ctype
+ * CALX_CTYPE_USER. calx-reflect fills calx_field_desc.user_type for a
+ * field whose typedef is named in CALX_TYPE(T, user_type(var)) or is one of
+ * calx/time.h's and calx/uuid.h's types.
  *
- * to_value reads the field's bytes and writes the value to bind; text or
- * blob bytes it hands back may point into the field, or into buf (cap
- * bytes), and must stay valid until the field changes. from_value writes
- * the field from a value read from the database. Both return CALX_OK or a
- * negative status (CALX_ETYPE, CALX_ERANGE...) and never abort.
+ * to_value reads the field's bytes and writes the value to bind: an
+ * integer, a real, or text or blob bytes that point into the field itself
+ * (a value is gathered, kept beside others and bound later, so it cannot
+ * live in a buffer of the call; the runtime passes buf NULL and cap 0,
+ * kept for a later version). So a type stored as text keeps its text:
+ * calx/time.h's types are their canonical ISO-8601 text. from_value writes the field from a value read from the
+ * database (never NULL: is_null and set_null handle that). Both return
+ * CALX_OK or a negative status (CALX_ETYPE, CALX_ERANGE...) and never
+ * abort; the runtime adds the mapper, field and type to the message.
+ *
+ * Version 2 (the members after reserved): equal compares two fields'
+ * values (NULL: their bytes, memcmp); sql_type names the column's SQL
+ * type for a dialect ("sqlite", "postgresql"; NULL: TEXT), used when the
+ * header gives no type(...); is_null tells a NULL field (NULL: the type
+ * is never NULL, a NOT NULL column) and set_null makes one (NULL: all
+ * bytes zero); repr writes the value's text for *_repr (a UUID's
+ * hyphenated form rather than its 16 bytes).
  */
 typedef struct calx_user_type {
 	uint32_t version;                   /* CALX_USER_TYPE_VERSION */
@@ -150,9 +170,26 @@ typedef struct calx_user_type {
 	int (*from_value)(const struct calx_user_type *t, const struct calx_value *in, void *field);
 	const void *payload;                /* the type's own data */
 	const void *reserved[4];
+	bool (*equal)(const struct calx_user_type *t, const void *a, const void *b);
+	const char *(*sql_type)(const struct calx_user_type *t, const char *dialect);
+	bool (*is_null)(const struct calx_user_type *t, const void *field);
+	void (*set_null)(const struct calx_user_type *t, void *field);
+	size_t size;                        /* sizeof the C type: checked against the field's */
+	/*
+	 * The value as text for *_repr (NUL-terminated in buf, cap bytes),
+	 * CALX_OK; NULL, or a failure: repr shows what to_value gives.
+	 */
+	int (*repr)(const struct calx_user_type *t, const void *field, char *buf, size_t cap);
 } calx_user_type;
 
-#define CALX_USER_TYPE_VERSION 1
+#define CALX_USER_TYPE_VERSION 2
+
+/*
+ * The value a field of user type t holding *field binds (t's to_value),
+ * for a key or a comparison: borrowed from *field. CALX_EINVAL for a bad
+ * type, or the type's own status.
+ */
+int calx_user_type_value(const calx_user_type *t, const void *field, struct calx_value *out);
 
 /*
  * One mapped column. A column handle (USER_NAME) is its address, typed
@@ -184,13 +221,39 @@ typedef struct calx_field_desc {
 	 */
 	void (*default_factory)(void *obj);
 	/*
-	 * 128 bytes in all on LP64: the runtime indexes fields[f] in every
-	 * per-row loop, and a power-of-two stride keeps that a shift.
+	 * Generated values beyond one server_default: per-dialect server
+	 * defaults and onupdate (calx_field_gen, below), or NULL. Took the
+	 * place of reserved[0]: descriptors generated before it read NULL.
 	 */
-	const void *reserved[1];
-	/* CALX_FIELD_ENUM_TEXT: the enum's constants and names. Took the place of reserved[1]. */
+	const struct calx_field_gen *gen;
+	/*
+	 * CALX_FIELD_ENUM_TEXT: the enum's constants and names. Took the place
+	 * of reserved[1], the last spare slot: the struct is still 128 bytes on
+	 * LP64 (the runtime indexes fields[f] in every per-row loop, and a
+	 * power-of-two stride keeps that a shift); it grows at the end now.
+	 */
 	const calx_enum_desc *enum_names;
 } calx_field_desc;
+
+/*
+ * What the database or the flush generates for a column besides
+ * default(...) and a single server_default:
+ *  - server_default(postgresql="now()", sqlite="CURRENT_TIMESTAMP"): the
+ *    DEFAULT of CREATE TABLE per dialect, "dialect:SQL" (a dialect not
+ *    listed takes calx_field_desc.server_default);
+ *  - onupdate("SQL") or onupdate(postgresql="...", sqlite="..."): every
+ *    UPDATE of the row that does not set the column itself sets it to that
+ *    expression, and the row's new value is read back (RETURNING);
+ *  - onupdate(fn): fn() sets the field of each object the flush updates,
+ *    before its UPDATE is built (generated, like default_factory).
+ */
+typedef struct calx_field_gen {
+	const char *const *server_default_variants; /* NULL-terminated "dialect:SQL", or NULL */
+	const char *onupdate_sql;                   /* the SQL for dialects without a variant, or NULL */
+	const char *const *onupdate_variants;       /* NULL-terminated "dialect:SQL", or NULL */
+	void (*onupdate_fn)(void *obj);             /* onupdate(fn): sets the field from fn(), or NULL */
+	const void *reserved[4];
+} calx_field_gen;
 
 /*
  * A foreign key of n_columns columns: columns[i] of this table refers to
