@@ -84,7 +84,7 @@ calxr__annot_kind calxr__annot_classify(const char *text, size_t *name_len_out)
 	static const struct { const char *word; calxr__annot_kind kind; } kinds[] = {
 		{ "table", CALXR__ANNOT_TABLE }, { "mixin", CALXR__ANNOT_MIXIN },
 		{ "type", CALXR__ANNOT_TYPE }, { "field", CALXR__ANNOT_FIELD },
-		{ "inherit", CALXR__ANNOT_INHERIT },
+		{ "inherit", CALXR__ANNOT_INHERIT }, { "naming", CALXR__ANNOT_NAMING },
 	};
 	size_t n;
 

@@ -156,6 +156,15 @@ typedef struct calxr__user_name {
 	calxr__loc loc;
 } calxr__user_name;
 
+/* CALX_NAMING of one header file (naming.c). */
+typedef struct calxr__naming {
+	CXFile file;
+	calxr__naming_opts opts;
+	unsigned line;        /* where CALX_NAMING is, when set */
+	bool set;             /* the header has a CALX_NAMING */
+	bool tables_before;   /* a CALX_TABLE of the header was seen: a later CALX_NAMING is refused */
+} calxr__naming;
+
 typedef struct calxr__ctx {
 	const calx_reflect_options *opts;
 	calx_reflect_diag_fn diag;
@@ -180,6 +189,8 @@ typedef struct calxr__ctx {
 	unsigned n_other_tables;
 	calxr__typemap *typemaps;
 	unsigned n_typemaps;
+	calxr__naming *namings; /* one per header with CALX_NAMING or a table */
+	unsigned n_namings;
 	CXCursor *mixins;     /* CALX_MIXIN structs of the main file, checked even if unused */
 	unsigned n_mixins;
 	calxr__user_name *user_names; /* outside system headers: generated names must not clash */
@@ -225,6 +236,11 @@ void calxr__parse_free(calxr__ctx *cx);
 void calxr__walk(calxr__ctx *cx);
 /* Non-zero if the record declaration carries calx:mixin. */
 bool calxr__is_mixin(calxr__ctx *cx, CXCursor rec);
+
+/* naming.c: CALX_NAMING(...) of struct c's header; the rule for a table struct c; a name by a rule (NULL: out of memory). */
+void calxr__naming_decl(calxr__ctx *cx, CXCursor c, const calxr__loc *loc, const char *text);
+calxr__table_rule calxr__table_rule_for(calxr__ctx *cx, CXCursor c);
+char *calxr__table_name_by_rule(calxr__ctx *cx, const char *tag, calxr__table_rule rule);
 
 /* fields.c */
 void calxr__table_fields(calxr__ctx *cx, calxr__table *t, CXCursor rec);

@@ -57,6 +57,7 @@ static void ctx_free(calxr__ctx *cx)
 		calxr__strlist_free(&cx->typemaps[i].types);
 	}
 	free(cx->typemaps);
+	free(cx->namings);
 	free(cx->mixins);
 	for (unsigned i = 0; i < cx->n_user_names; i++) {
 		free(cx->user_names[i].name);

@@ -72,10 +72,14 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	CXType t = clang_getCursorType(c);
 	calxr__table *tb;
 	char *name = opts->name;
+	/* CALX_NAMING's rule, for a name not written (an explicit one always wins) */
+	calxr__table_rule rule = calxr__table_rule_for(cx, c);
+	bool by_rule = !name && !(inh && inh->table) && rule != CALXR__TABLE_RULE_TAG;
 
 	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c))) {
 		if (calxr__push(cx, &cx->other_tables, &cx->n_other_tables, sizeof *cx->other_tables))
-			cx->other_tables[cx->n_other_tables - 1] = calxr__strdup(cx, name ? name : tag);
+			cx->other_tables[cx->n_other_tables - 1] =
+				name ? calxr__strdup(cx, name) : calxr__table_name_by_rule(cx, tag, rule);
 		return;
 	}
 	if (!*tag) {
@@ -102,7 +106,7 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	}
 	tb->tag = calxr__strdup(cx, tag);
 	tb->sym = calxr__printf(cx, "%s%s", cx->opts->prefix ? cx->opts->prefix : "", tag);
-	tb->table = name ? name : calxr__strdup(cx, tag);
+	tb->table = name ? name : calxr__table_name_by_rule(cx, tag, by_rule ? rule : CALXR__TABLE_RULE_TAG);
 	tb->table_only = opts->table_only;
 	tb->abstract = opts->abstract;
 	opts->name = NULL;
@@ -110,9 +114,9 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	tb->n_tcons = opts->n_cons;
 	opts->cons = NULL;
 	opts->n_cons = 0;
-	if (!name && !inh && !calxr__is_sql_ident(tag))
+	if (!name && (!inh || by_rule) && tb->table && !calxr__is_sql_ident(tb->table))
 		calxr__error(cx, loc, "invalid table name '%s' (expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes) on struct '%s'",
-			    tag, CALXR__IDENT_MAX, tag);
+			    tb->table, CALXR__IDENT_MAX, tag);
 	tb->loc = *loc;
 	loc->file = NULL;
 	tb->size = clang_Type_getSizeOf(t);
@@ -177,6 +181,9 @@ static void struct_decl(calxr__ctx *cx, CXCursor c)
 			free(tw);
 			break;
 		}
+		case CALXR__ANNOT_NAMING:
+			calxr__naming_decl(cx, c, &loc, v[i]);
+			break;
 		case CALXR__ANNOT_FIELD:
 			calxr__error(cx, &loc, "annotation 'calx:field' does not apply to %s (use CALX_TABLE or CALX_MIXIN)",
 				    e.what);
@@ -220,6 +227,7 @@ static const char *macro_of(calxr__annot_kind k)
 	case CALXR__ANNOT_TYPE: return "CALX_TYPE";
 	case CALXR__ANNOT_FIELD: return "CALX(...)";
 	case CALXR__ANNOT_INHERIT: return "CALX_INHERIT";
+	case CALXR__ANNOT_NAMING: return "CALX_NAMING";
 	default: return NULL;
 	}
 }
