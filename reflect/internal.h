@@ -176,7 +176,17 @@ typedef struct calxr__ctx {
 
 	CXIndex index;
 	CXTranslationUnit tu;
-	CXFile main_file;     /* the input, as libclang knows it */
+	CXFile main_file;     /* the input, as libclang knows it (several inputs: the file including them all) */
+	/*
+	 * Several inputs (opts->more_inputs): libclang parses main_path, a file
+	 * held in memory (main_text) that #includes every input in order, and
+	 * input_files are the inputs as libclang knows them. One input:
+	 * main_path is the input, main_text NULL, input_files its main file.
+	 */
+	const char *main_path;
+	char *main_text;
+	CXFile *input_files;
+	unsigned n_inputs;
 	const char *text;     /* calx_reflect_run_text: the input's contents, or NULL: read the file */
 	size_t text_len;
 	calx_reflect_cache *cache; /* or NULL; when set, index and tu are the cache's */
@@ -228,8 +238,14 @@ const char *calxr__basename(const char *path);
 
 /* parse.c */
 int calxr__parse(calxr__ctx *cx);
-/* A file's name for messages and descriptors: the input as the caller spelled it. */
+/* A file's name for messages and descriptors: an input as the caller spelled it. */
 char *calxr__file_name(calxr__ctx *cx, CXFile file);
+/* Is cursor c declared in an input header (where CALX_TABLE structs are mapped)? */
+bool calxr__in_inputs(calxr__ctx *cx, CXCursor c);
+/* Input i as given: opts->input, then opts->more_inputs. */
+const char *calxr__input(const calxr__ctx *cx, unsigned i);
+/* How many inputs: 1 + opts->n_more_inputs. */
+unsigned calxr__n_inputs(const calxr__ctx *cx);
 void calxr__parse_free(calxr__ctx *cx);
 
 /* walk.c */

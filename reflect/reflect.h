@@ -38,6 +38,15 @@ typedef struct calx_reflect_options {
 	const char *dep_target;
 	/* A compiler's -MP: an empty rule for every dependency but the input, so a deleted header does not stop Make. */
 	bool dep_phony;
+	/*
+	 * More annotated headers whose structs join input's in one schema (one
+	 * registry spread over files): their foreign keys and relationships
+	 * may cross headers. Each is checked and reported under its own name;
+	 * the generated header includes every input; the depfile lists them
+	 * all. calx_reflect_run only (not _run_text).
+	 */
+	const char *const *more_inputs;
+	unsigned n_more_inputs;
 } calx_reflect_options;
 
 /*

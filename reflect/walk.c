@@ -3,8 +3,9 @@
  *
  * CALX_TYPE maps and CALX_MIXIN structs count wherever they are declared
  * (a shared header of types and mixins is the normal case); CALX_TABLE
- * structs get mappers only when they are declared in the main file, so a
- * header that includes another model header does not take its tables.
+ * structs get mappers only when they are declared in an input (the header
+ * given, or each of several given), so a header that includes another
+ * model header does not take its tables unless that one is given too.
  * Calx annotations that would map nothing (on a union, a global, a
  * typedef, an enum, or on fields of an unmapped struct) are reported, and
  * the program's own file-scope names are kept for check.c, which refuses
@@ -76,7 +77,7 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	calxr__table_rule rule = calxr__table_rule_for(cx, c);
 	bool by_rule = !name && !(inh && inh->table) && rule != CALXR__TABLE_RULE_TAG;
 
-	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c))) {
+	if (!calxr__in_inputs(cx, c)) {
 		if (calxr__push(cx, &cx->other_tables, &cx->n_other_tables, sizeof *cx->other_tables))
 			cx->other_tables[cx->n_other_tables - 1] =
 				name ? calxr__strdup(cx, name) : calxr__table_name_by_rule(cx, tag, rule);
@@ -203,7 +204,7 @@ static void struct_decl(calxr__ctx *cx, CXCursor c)
 		add_table(cx, c, tag, &opts, &loc, &inh);
 	else if (n_table)
 		add_table(cx, c, tag, &opts, &loc, NULL);
-	else if (n_mixin && clang_Location_isFromMainFile(clang_getCursorLocation(c)) &&
+	else if (n_mixin && calxr__in_inputs(cx, c) &&
 		 calxr__push(cx, &cx->mixins, &cx->n_mixins, sizeof *cx->mixins))
 		cx->mixins[cx->n_mixins - 1] = c;
 	if (is_type && types.n)
@@ -241,7 +242,7 @@ static void misplaced(calxr__ctx *cx, CXCursor c, const char *kind)
 	unsigned n;
 	char **v;
 
-	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+	if (!calxr__in_inputs(cx, c))
 		return;
 	v = calxr__annotations(cx, c, &n);
 	for (unsigned i = 0; i < n; i++) {
@@ -280,7 +281,7 @@ static void stray_field_options(calxr__ctx *cx, CXCursor rec, const char *kind)
 	char **v;
 	CXCursor *f;
 
-	if (!clang_Location_isFromMainFile(clang_getCursorLocation(rec)))
+	if (!calxr__in_inputs(cx, rec))
 		return;
 	v = calxr__annotations(cx, rec, &n);
 	for (unsigned i = 0; i < n; i++) {

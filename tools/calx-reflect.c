@@ -21,15 +21,18 @@
 #include "reflect.h"
 
 static const char usage[] =
-	"usage: calx-reflect INPUT.h -o OUT.c --header OUT.h [-MD [-MF DEPFILE] [-MT TARGET] [-MP]]\n"
+	"usage: calx-reflect INPUT.h [MORE.h ...] -o OUT.c --header OUT.h [-MD [-MF DEPFILE] [-MT TARGET] [-MP]]\n"
 	"                    [--name NAME] [--include PATH] [--prefix P] [compiler options]\n"
 	"\n"
 	"Reads the annotated structs of INPUT.h and writes their descriptors (OUT.c) and\n"
 	"the header a program includes (OUT.h: mappers, column handles, constructors).\n"
+	"Several headers make one schema: foreign keys and relationships may cross them;\n"
+	"the schema is then named after OUT.c (models.calx.c: models_schema).\n"
 	"\n"
 	"  -o OUT.c          the generated source (required)\n"
 	"  --header OUT.h    the generated header (required)\n"
-	"  --name NAME       the schema's name: NAME_schema (default: INPUT's base name)\n"
+	"  --name NAME       the schema's name: NAME_schema (default: INPUT's base name;\n"
+	"                    with several inputs, OUT.c's up to its first '.')\n"
 	"  --include PATH    how OUT.h includes INPUT (default: INPUT's base name)\n"
 	"  --prefix P        put P before every name made from a struct tag (P_user_new, P_USER_ID)\n"
 	"  -MD               also write a make dependency file (as the compilers' -MD)\n"
@@ -161,7 +164,8 @@ static const char *own_include_dir(void)
 	return access(probe, R_OK) == 0 ? dir : NULL;
 }
 
-static int run(int argc, char **argv, const char **clang_args, char **dep_default, char **dep_target)
+static int run(int argc, char **argv, const char **clang_args, const char **more, char **dep_default,
+	       char **dep_target)
 {
 	calx_reflect_options o;
 	unsigned n_clang = 0;
@@ -212,7 +216,7 @@ static int run(int argc, char **argv, const char **clang_args, char **dep_defaul
 		} else if (a[0] == '-' && a[1]) {
 			return bad_usage("unknown option (not one calx-reflect passes to libclang):", a);
 		} else if (o.input) {
-			return bad_usage("more than one input:", a);
+			more[o.n_more_inputs++] = a;    /* several headers, one schema */
 		} else {
 			o.input = a;
 		}
@@ -242,6 +246,7 @@ static int run(int argc, char **argv, const char **clang_args, char **dep_defaul
 		clang_args[n_clang++] = "-idirafter";
 		clang_args[n_clang++] = own;
 	}
+	o.more_inputs = more;
 	o.clang_args = clang_args;
 	o.n_clang_args = n_clang;
 	return calx_reflect_run(&o, print_diag, NULL) == 0 ? 0 : 1;
@@ -251,14 +256,18 @@ int main(int argc, char **argv)
 {
 	/* At most one libclang argument per argument, and -idirafter DIR for calx's own headers. */
 	const char **clang_args = calloc((size_t)argc + 3, sizeof *clang_args);
+	const char **more = calloc((size_t)argc + 1, sizeof *more); /* inputs after the first */
 	char *dep_default = NULL, *dep_target = NULL;
 	int rc;
 
-	if (!clang_args) {
+	if (!clang_args || !more) {
+		free(clang_args);
+		free(more);
 		fprintf(stderr, "calx-reflect: out of memory\n");
 		return 1;
 	}
-	rc = run(argc, argv, clang_args, &dep_default, &dep_target);
+	rc = run(argc, argv, clang_args, more, &dep_default, &dep_target);
+	free(more);
 	free(dep_default);
 	free(dep_target);
 	free(clang_args);
