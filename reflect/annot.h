@@ -229,5 +229,7 @@ const char *calxr__table_rule_word(calxr__table_rule r);
 void calxr__strlist_free(calxr__strlist *l);
 /* [A-Za-z_][A-Za-z0-9_]*, at most CALXR__IDENT_MAX bytes. */
 bool calxr__is_sql_ident(const char *s);
+/* A table's SQL name: an identifier, or schema.table, two of them (a PostgreSQL schema; folded into the name on SQLite). */
+bool calxr__is_sql_table_name(const char *s);
 
 #endif /* CALX_REFLECT_ANNOT_H */

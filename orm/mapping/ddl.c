@@ -121,9 +121,14 @@ static int table_ddl(calx__ast *a, const calx_registry *reg, const calx_dialect 
 	if (drop) {
 		*out = calx__ast_drop(a, CALX__DROP_TABLE, t->name, true);
 	} else {
+		calx__node *schema = calx__schema_before_table(a, reg, d, i);
 		int rc = create_table(a, reg, d, rt, out, err);
 		if (rc != CALX_OK)
 			return rc;
+		if (schema) {           /* CREATE SCHEMA before the first table in it (mapping/schemas.c) */
+			schema->next = *out;
+			*out = schema;
+		}
 		for (unsigned k = 0; k < t->n_indexes; k++) {
 			const calx_index_desc *ix = &t->indexes[k];
 			calx__ast_append(out, calx__ast_create_index(a, rt->ix_names[k], calx__ast_table(a, t->name, NULL),

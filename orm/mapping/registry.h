@@ -215,4 +215,14 @@ static inline bool calx__registry_has_rels(const calx_registry *reg)
 /* The SQL type of field f on dialect d: explicit, variant, or the dialect's. */
 void calx__column_type(const calx_dialect *d, const calx_field_desc *f, char *buf, size_t cap);
 
+struct calx__ast;
+struct calx__node;
+/*
+ * CREATE SCHEMA IF NOT EXISTS for the i-th table in create order, when
+ * its name is schema-qualified, d has schemas, and no table before it is
+ * in that schema; else NULL (schemas.c). NULL with a->oom set on ENOMEM.
+ */
+struct calx__node *calx__schema_before_table(struct calx__ast *a, const calx_registry *reg, const calx_dialect *d,
+                                             unsigned i);
+
 #endif
