@@ -84,6 +84,15 @@ int calx_reflect_run_text(const calx_reflect_options *opts, const char *text, si
 			  calx_reflect_cache *cache, char **c_text, char **h_text,
 			  calx_reflect_diag_fn diag, void *payload);
 
+/*
+ * The command-line tools' shared parts (cli.c). How many arguments from
+ * argv[i] on are a compiler option calx passes to libclang (-I, -D, -std=,
+ * -f..., -m...: 1 or 2), 0 if argv[i] is none, -1 if its value is missing.
+ */
+int calx_reflect_clang_option(char *const *argv, int argc, int i);
+/* calx's headers beside the running program (PREFIX/bin -> PREFIX/include), or NULL. */
+const char *calx_reflect_own_include_dir(void);
+
 /* True if s is a valid schema name: a C identifier. */
 bool calx_reflect_valid_name(const char *s);
 

@@ -52,64 +52,6 @@ static const char usage[] =
 	"exit status: 0 written; 1 the header was refused (each reason on stderr as\n"
 	"FILE:LINE:COL: error: ..., and nothing written) or out of memory; 2 bad usage.\n";
 
-/*
- * The compiler's options calx-reflect passes on. A value is either the next
- * argument or joined ("-Iinclude", "--target=x86_64-linux-gnu"), as the
- * compilers take them; "-f" and "-m" stand for every option they begin.
- */
-typedef enum arg_form {
-	JOINED_OR_SEPARATE, /* -I DIR, -IDIR */
-	SEPARATE,           /* -target TRIPLE */
-	JOINED,             /* -std=c11, --target=T: the name includes the '=' */
-	PREFIX              /* -fshort-enums, -m32: the name and at least one more character */
-} arg_form;
-
-static const struct clang_option {
-	const char *name;
-	arg_form form;
-} clang_options[] = {
-	{ "-I", JOINED_OR_SEPARATE }, { "-D", JOINED_OR_SEPARATE }, { "-U", JOINED_OR_SEPARATE },
-	{ "-iquote", JOINED_OR_SEPARATE }, { "-isystem", JOINED_OR_SEPARATE },
-	{ "-idirafter", JOINED_OR_SEPARATE }, { "-isysroot", JOINED_OR_SEPARATE },
-	{ "-include", JOINED_OR_SEPARATE }, { "-imacros", JOINED_OR_SEPARATE },
-	{ "-target", SEPARATE }, { "--target", SEPARATE }, { "--sysroot", SEPARATE },
-	{ "-std=", JOINED }, { "--target=", JOINED }, { "--sysroot=", JOINED },
-	{ "-f", PREFIX }, { "-m", PREFIX },
-};
-
-/*
- * How many arguments from argv[i] on are a compiler option (1 or 2), 0 if
- * a is none, -1 if its value is missing.
- */
-static int clang_option(char **argv, int argc, int i)
-{
-	const char *a = argv[i];
-
-	for (size_t k = 0; k < sizeof clang_options / sizeof clang_options[0]; k++) {
-		const struct clang_option *o = &clang_options[k];
-		size_t n = strlen(o->name);
-		if (strncmp(a, o->name, n) != 0)
-			continue;
-		switch (o->form) {
-		case JOINED_OR_SEPARATE:
-			if (a[n])
-				return 1;
-			/* fall through */
-		case SEPARATE:
-			if (a[n])
-				continue; /* "-targetfoo" is not "-target foo" */
-			return i + 1 < argc ? 2 : -1;
-		case JOINED:
-			return 1;
-		case PREFIX:
-			if (a[n])
-				return 1;
-			continue;
-		}
-	}
-	return 0;
-}
-
 static void print_diag(void *payload, const char *file, unsigned line, unsigned col, const char *msg)
 {
 	(void)payload;
@@ -141,27 +83,6 @@ static char *join_targets(char *joined, const char *target)
 		p[old++] = ' ';
 	memcpy(p + old, target, n + 1);
 	return p;
-}
-
-/*
- * calx's headers beside this program, as an install lays them out
- * (PREFIX/bin/calx-reflect, PREFIX/include/calx/annotate.h; in the source
- * tree build/calx-reflect and include/): that directory, or NULL.
- */
-static const char *own_include_dir(void)
-{
-	static char dir[4096];
-	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 32);
-	if (n <= 0 || (size_t)n >= sizeof dir - 32)
-		return NULL;
-	dir[n] = '\0';
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		return NULL;
-	strcpy(slash, "/../include");
-	char probe[4096 + 32];
-	snprintf(probe, sizeof probe, "%s/calx/annotate.h", dir);
-	return access(probe, R_OK) == 0 ? dir : NULL;
 }
 
 static int run(int argc, char **argv, const char **clang_args, const char **more, char **dep_default,
@@ -206,7 +127,7 @@ static int run(int argc, char **argv, const char **clang_args, const char **more
 		} else if (!strcmp(a, "--version")) {
 			puts("calx-reflect " CALX_REFLECT_VERSION);
 			return 0;
-		} else if ((taken = clang_option(argv, argc, i)) != 0) {
+		} else if ((taken = calx_reflect_clang_option(argv, argc, i)) != 0) {
 			if (taken < 0)
 				return bad_usage("missing value after", a);
 			/* "--target X" is clang's "-target X"; the rest as given. */
@@ -240,7 +161,7 @@ static int run(int argc, char **argv, const char **clang_args, const char **more
 		o.dep_out = *dep_default;
 	}
 	o.dep_target = *dep_target;
-	const char *own = own_include_dir();
+	const char *own = calx_reflect_own_include_dir();
 	if (own) {
 		/* after every directory given: a -I of the program's own calx headers wins */
 		clang_args[n_clang++] = "-idirafter";

@@ -148,17 +148,21 @@ int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out)
 	*out = NULL;
 	if (!reg || !eng || !eng->d || reg->err.code)
 		return CALX_EINVAL;
-	calx_error *err = calx__engine_err(eng);
+	return calx__registry_ddl_text(reg, eng->d, out, calx__engine_err(eng));
+}
+
+int calx__registry_ddl_text(const calx_registry *reg, const calx_dialect *d, char **out, calx_error *err)
+{
 	calx__buf b = CALX__BUF_INIT;
 	int rc = CALX_OK;
 	for (unsigned i = 0; rc == CALX_OK && i <= reg->n_tables; i++) {
 		calx__ast a;
 		calx__node *stmts;
 		calx__ast_init(&a);
-		rc = table_ddl(&a, reg, eng->d, i, false, &stmts, err);
+		rc = table_ddl(&a, reg, d, i, false, &stmts, err);
 		for (calx__node *x = stmts; rc == CALX_OK && x; x = x->next) {
 			calx__compiled *sql;
-			if ((rc = calx__compile(eng->d, x, 0, &sql, err)) != CALX_OK)
+			if ((rc = calx__compile(d, x, 0, &sql, err)) != CALX_OK)
 				break;
 			calx__buf_putn(&b, sql->text, sql->len);
 			calx__buf_puts(&b, ";\n");      /* statements separated as a script */

@@ -215,6 +215,9 @@ static inline bool calx__registry_has_rels(const calx_registry *reg)
 /* The SQL type of field f on dialect d: explicit, variant, or the dialect's. */
 void calx__column_type(const calx_dialect *d, const calx_field_desc *f, char *buf, size_t cap);
 
+/* The DDL create_all runs on dialect d, as calx_registry_ddl gives it (ddl.c); no connection needed. */
+int calx__registry_ddl_text(const calx_registry *reg, const calx_dialect *d, char **out, calx_error *err);
+
 struct calx__ast;
 struct calx__node;
 /*

@@ -50,6 +50,12 @@ for opt in -o --header --name --include --prefix -MD -MF -MT -MP --help --versio
 	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$stage/share/man/man1/calx-reflect.1" || fail "man page lacks $opt"
 	"$stage/bin/calx-reflect" --help | grep -q -- "$opt" || fail "--help lacks $opt"
 done
+for opt in --dialect --ddl --cc --help --version; do
+	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$stage/share/man/man1/calx-inspect.1" || fail "calx-inspect's man page lacks $opt"
+	"$stage/bin/calx-inspect" --help | grep -q -- "$opt" || fail "calx-inspect --help lacks $opt"
+done
+# the installed calx-inspect finds the installed headers too, and prints the DDL
+"$stage/bin/calx-inspect" tests/link/pets.h --ddl | grep -q 'CREATE TABLE' || fail "calx-inspect printed no DDL"
 grep -q '^## calx/session.h' "$stage/share/doc/calx/api.md" || fail "API reference lacks calx/session.h"
 # DESTDIR and LIBDIR: a package build writes under the staging root only, naming the real prefix
 dest=$(pwd)/$work/dest
