@@ -141,7 +141,11 @@ struct calx_registry {
 	calx_error err;
 	calx__listeners listeners;      /* calx_registry_listen: every session opened afterwards starts with them */
 	calx_error err_listen;          /* why calx_registry_listen failed (err is the opening's: it stays "opened") */
+	void *owned;                    /* calx_map_imperatively's descriptors, freed with the registry (imperative.c) */
 };
+
+/* Free what calx_map_imperatively gave reg to own (imperative.c). */
+void calx__registry_owned_free(calx_registry *reg);
 
 /* tables.c: check the schema's table descriptors (before the mappers, which point at them). */
 int calx__tables_check(calx_registry *reg);
