@@ -443,9 +443,9 @@ int calx_map_imperatively(calx_registry **out, const char *schema_name, const ca
 	/* the registry owns the descriptors, opened or not: its message may name them */
 	calx__pool *owned = calx__pool_alloc(&b.pool, sizeof *owned);
 	if (!owned) {
-		calx__pool_free(&b.pool);
-		calx_registry_free(*out);
+		calx_registry_free(*out);       /* first: it reads the descriptors as it frees */
 		*out = NULL;
+		calx__pool_free(&b.pool);
 		return CALX_ENOMEM;
 	}
 	*owned = b.pool;        /* the pool holds the block it lives in: freeing a copy frees it all */
