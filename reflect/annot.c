@@ -52,6 +52,19 @@ const char *calxr__ap_show(calxr__span s, char buf[SHOW_MAX + 4])
 	return buf;
 }
 
+bool calxr__is_sql_table_name(const char *s)
+{
+	const char *dot = strchr(s, '.');
+	char schema[CALXR__IDENT_MAX + 2];
+	if (!dot)
+		return calxr__is_sql_ident(s);
+	if ((size_t)(dot - s) > CALXR__IDENT_MAX)
+		return false;
+	memcpy(schema, s, (size_t)(dot - s));
+	schema[dot - s] = '\0';
+	return calxr__is_sql_ident(schema) && calxr__is_sql_ident(dot + 1);
+}
+
 bool calxr__is_sql_ident(const char *s)
 {
 	size_t n = strlen(s);
@@ -84,7 +97,7 @@ calxr__annot_kind calxr__annot_classify(const char *text, size_t *name_len_out)
 	static const struct { const char *word; calxr__annot_kind kind; } kinds[] = {
 		{ "table", CALXR__ANNOT_TABLE }, { "mixin", CALXR__ANNOT_MIXIN },
 		{ "type", CALXR__ANNOT_TYPE }, { "field", CALXR__ANNOT_FIELD },
-		{ "inherit", CALXR__ANNOT_INHERIT },
+		{ "inherit", CALXR__ANNOT_INHERIT }, { "naming", CALXR__ANNOT_NAMING },
 	};
 	size_t n;
 
@@ -173,6 +186,18 @@ bool calxr__ap_check_ident(parser *p, const char *what, const char *s)
 		return true;
 	char shown[SHOW_MAX + 4];
 	calxr__ap_fail(p, "invalid %s '%s' (expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes)", what,
+		      calxr__ap_show(calxr__span_of(s), shown), CALXR__IDENT_MAX);
+	return false;
+}
+
+bool calxr__ap_check_table_name(parser *p, const char *s)
+{
+	if (!strchr(s, '.'))
+		return calxr__ap_check_ident(p, "table name", s);
+	if (calxr__is_sql_table_name(s))
+		return true;
+	char shown[SHOW_MAX + 4];
+	calxr__ap_fail(p, "invalid table name '%s' (expected \"schema.table\", each [A-Za-z_][A-Za-z0-9_]*, at most %d bytes)",
 		      calxr__ap_show(calxr__span_of(s), shown), CALXR__IDENT_MAX);
 	return false;
 }

@@ -28,6 +28,7 @@ typedef enum calxr__annot_kind {
 	CALXR__ANNOT_TYPE,
 	CALXR__ANNOT_FIELD,
 	CALXR__ANNOT_INHERIT,     /* "calx:inherit(single, ...)": a subclass (annot_inherit.c) */
+	CALXR__ANNOT_NAMING,      /* "calx:naming(table = snake_plural)": the header's naming rules (annot_naming.c) */
 	CALXR__ANNOT_UNKNOWN      /* "calx:something-else" */
 } calxr__annot_kind;
 
@@ -228,8 +229,26 @@ void calxr__inherit_opts_free(calxr__inherit_opts *o);
 /* "single", "joined", "concrete". */
 const char *calxr__inherit_word(calxr__inherit_kind k);
 
+/* How CALX_TABLE() without a name names its table (annot_naming.c; the rule is naming.c's). */
+typedef enum calxr__table_rule {
+	CALXR__TABLE_RULE_TAG = 0,       /* the struct tag as written */
+	CALXR__TABLE_RULE_SNAKE,         /* InvoiceLine -> invoice_line */
+	CALXR__TABLE_RULE_SNAKE_PLURAL   /* InvoiceLine -> invoice_lines */
+} calxr__table_rule;
+
+typedef struct calxr__naming_opts {
+	calxr__table_rule table;
+} calxr__naming_opts;
+
+/* "calx:naming(table = snake_plural)": the rules given are set in o, the others left as they are. */
+unsigned calxr__annot_parse_naming(const char *text, calxr__naming_opts *o, calxr__annot_err_fn err, void *payload);
+/* "tag", "snake", "snake_plural". */
+const char *calxr__table_rule_word(calxr__table_rule r);
+
 void calxr__strlist_free(calxr__strlist *l);
 /* [A-Za-z_][A-Za-z0-9_]*, at most CALXR__IDENT_MAX bytes. */
 bool calxr__is_sql_ident(const char *s);
+/* A table's SQL name: an identifier, or schema.table, two of them (a PostgreSQL schema; folded into the name on SQLite). */
+bool calxr__is_sql_table_name(const char *s);
 
 #endif /* CALX_REFLECT_ANNOT_H */

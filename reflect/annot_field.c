@@ -152,13 +152,14 @@ static void foreign_key(parser *p, calxr__field_opts *o, calxr__span *args, unsi
 	char *dot;
 
 	if (target) {
-		dot = strchr(target, '.');
-		if (!dot || strchr(dot + 1, '.')) {
+		/* the last '.' starts the column: "billing.invoices.id" names a schema-qualified table */
+		dot = strrchr(target, '.');
+		if (!dot || (strchr(target, '.') != dot && strchr(strchr(target, '.') + 1, '.') != dot)) {
 			calxr__ap_fail(p, "invalid foreign key target '%s' (expected \"table.column\")",
 				      calxr__ap_show(calxr__span_of(target), shown));
 		} else {
 			*dot = '\0';
-			if (calxr__ap_check_ident(p, "table name", target) &&
+			if (calxr__ap_check_table_name(p, target) &&
 			    calxr__ap_check_ident(p, "column name", dot + 1)) {
 				o->fk_table = target;
 				o->fk_column = strdup(dot + 1);

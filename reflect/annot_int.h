@@ -30,6 +30,8 @@ int calxr__ap_annotation_args(parser *p, const char *text, calxr__span **args, u
 /* A string-literal argument (malloc'd); NULL after reporting an error. */
 char *calxr__ap_string_arg(parser *p, const char *what, calxr__span arg);
 bool calxr__ap_check_ident(parser *p, const char *what, const char *s);
+/* A table name: an identifier, or "schema.table" (calxr__is_sql_table_name); false after an error. */
+bool calxr__ap_check_table_name(parser *p, const char *s);
 void calxr__ap_type_args(parser *p, const char *what, calxr__span *args, unsigned n,
 			calxr__strlist *out);
 /* SQL text the DDL embeds: no comment, no ';', quotes closed, parentheses balanced; false after an error. */

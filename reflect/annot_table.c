@@ -103,8 +103,23 @@ static void fk_target(parser *p, calxr__tcons *c, calxr__span arg)
 	if (!s)
 		return;
 	size_t tl = calxr__lex_ident(calxr__span_of(s));
+	/* "billing.invoices(id)": a schema-qualified table before its columns */
+	if (tl && s[tl] == '.' && strchr(s, '(')) {
+		size_t t2 = calxr__lex_ident(calxr__span_of(s + tl + 1));
+		if (t2 && s[tl + 1 + t2] == '(')
+			tl += 1 + t2;
+	}
+	/* "billing.invoices.id": the last '.' starts the column */
+	if (tl && s[tl] == '.' && !strchr(s, '(') && strchr(s + tl + 1, '.'))
+		tl = (size_t)(strrchr(s, '.') - s);
 	const char *rest = s + tl;
-	bool ok = tl > 0 && tl <= CALXR__IDENT_MAX;
+	char table_part[2 * CALXR__IDENT_MAX + 2];
+	bool ok = tl > 0 && tl < sizeof table_part;
+	if (ok) {
+		memcpy(table_part, s, tl);
+		table_part[tl] = '\0';
+		ok = calxr__is_sql_table_name(table_part);
+	}
 	if (ok && *rest == '.') {
 		ok = calxr__is_sql_ident(rest + 1);
 		if (ok) {
@@ -382,7 +397,7 @@ unsigned calxr__annot_parse_table(const char *text, calxr__table_opts *o, calxr_
 		goto done;
 	if (n > 0 && calxr__span_trim(args[0]).n && calxr__span_trim(args[0]).p[0] == '"') {
 		char *s = calxr__ap_string_arg(&p, "annotation 'calx:table'", args[0]);
-		if (s && calxr__ap_check_ident(&p, "table name", s))
+		if (s && calxr__ap_check_table_name(&p, s))
 			o->name = s;
 		else
 			free(s);

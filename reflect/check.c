@@ -8,6 +8,7 @@
  */
 #include "internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -320,6 +321,20 @@ static void program_names(calxr__ctx *cx)
 	}
 }
 
+/* Are a and b the same name once a schema's '.' is folded into '_' (case-insensitively, as SQLite compares)? */
+static bool folded_equal(const char *a, const char *b)
+{
+	if (!strchr(a, '.') && !strchr(b, '.'))
+		return false;   /* compared as they are */
+	for (; *a && *b; a++, b++) {
+		char x = *a == '.' ? '_' : (char)tolower((unsigned char)*a);
+		char y = *b == '.' ? '_' : (char)tolower((unsigned char)*b);
+		if (x != y)
+			return false;
+	}
+	return !*a && !*b;
+}
+
 void calxr__check(calxr__ctx *cx)
 {
 	/* first: a single-table subclass takes its root's table name */
@@ -332,6 +347,13 @@ void calxr__check(calxr__ctx *cx)
 			    !strcasecmp(t->table, cx->tables[j].table)) {
 				calxr__error(cx, &t->loc, "table '%s' is mapped by both struct '%s' and struct '%s'",
 					    t->table, cx->tables[j].tag, t->tag);
+				break;
+			} else if (calxr__has_own_table(&cx->tables[j]) && t->table && cx->tables[j].table &&
+				   folded_equal(t->table, cx->tables[j].table)) {
+				/* SQLite folds a schema into the name (orm/sql/qualified.c): billing.invoices is billing_invoices */
+				calxr__error(cx, &t->loc, "tables '%s' of struct '%s' and '%s' of struct '%s' are one table on SQLite, which folds a schema into the name ('%s.%s' is '%s_%s'): rename one",
+					    cx->tables[j].table, cx->tables[j].tag, t->table, t->tag, "schema", "table",
+					    "schema", "table");
 				break;
 			}
 		if (t->table && calxr__sqlite_reserved(t->table))

@@ -173,7 +173,7 @@ static int target_table(calxr__ctx *cx, const calxr__table *t, const calxr__cons
 			return (int)m;
 	for (unsigned k = 0; k < cx->n_other_tables; k++)
 		if (cx->other_tables[k] && !strcmp(cx->other_tables[k], name)) {
-			calxr__error(cx, where(t, c), "%s refers to table '%s' of an included header (foreign keys stay within one schema)",
+			calxr__error(cx, where(t, c), "%s refers to table '%s' of an included header that is not an input (give that header to calx-reflect too: one schema from several headers)",
 				    what, name);
 			return -1;
 		}

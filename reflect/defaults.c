@@ -27,12 +27,16 @@ typedef struct probe {
 
 static char *read_input(calxr__ctx *cx, size_t *n_out)
 {
-	FILE *f = fopen(cx->opts->input, "rb");
+	FILE *f;
 	calxr__buf b = { NULL, 0, 0, false };
 	char chunk[4096];
 	size_t got;
 
-	if (!f)
+	if (cx->main_text) {    /* several inputs: the probes follow the file that includes them all */
+		*n_out = strlen(cx->main_text);
+		return calxr__strdup(cx, cx->main_text);
+	}
+	if (!(f = fopen(cx->opts->input, "rb")))
 		return NULL;
 	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
 		calxr__buf_putn(&b, chunk, got);
@@ -104,7 +108,7 @@ void calxr__check_defaults(calxr__ctx *cx)
 		goto done;
 	}
 	{
-		struct CXUnsavedFile unsaved = { cx->opts->input, b.p, (unsigned long)b.n };
+		struct CXUnsavedFile unsaved = { cx->main_path, b.p, (unsigned long)b.n };
 		if (clang_reparseTranslationUnit(cx->tu, 1, &unsaved, clang_defaultReparseOptions(cx->tu)) != 0) {
 			calxr__error(cx, NULL, "libclang could not check the defaults of %s", cx->opts->input);
 			goto done;

@@ -173,6 +173,15 @@ typedef struct calxr__user_name {
 	calxr__loc loc;
 } calxr__user_name;
 
+/* CALX_NAMING of one header file (naming.c). */
+typedef struct calxr__naming {
+	CXFile file;
+	calxr__naming_opts opts;
+	unsigned line;        /* where CALX_NAMING is, when set */
+	bool set;             /* the header has a CALX_NAMING */
+	bool tables_before;   /* a CALX_TABLE of the header was seen: a later CALX_NAMING is refused */
+} calxr__naming;
+
 typedef struct calxr__ctx {
 	const calx_reflect_options *opts;
 	calx_reflect_diag_fn diag;
@@ -184,7 +193,17 @@ typedef struct calxr__ctx {
 
 	CXIndex index;
 	CXTranslationUnit tu;
-	CXFile main_file;     /* the input, as libclang knows it */
+	CXFile main_file;     /* the input, as libclang knows it (several inputs: the file including them all) */
+	/*
+	 * Several inputs (opts->more_inputs): libclang parses main_path, a file
+	 * held in memory (main_text) that #includes every input in order, and
+	 * input_files are the inputs as libclang knows them. One input:
+	 * main_path is the input, main_text NULL, input_files its main file.
+	 */
+	const char *main_path;
+	char *main_text;
+	CXFile *input_files;
+	unsigned n_inputs;
 	const char *text;     /* calx_reflect_run_text: the input's contents, or NULL: read the file */
 	size_t text_len;
 	calx_reflect_cache *cache; /* or NULL; when set, index and tu are the cache's */
@@ -197,6 +216,8 @@ typedef struct calxr__ctx {
 	unsigned n_other_tables;
 	calxr__typemap *typemaps;
 	unsigned n_typemaps;
+	calxr__naming *namings; /* one per header with CALX_NAMING or a table */
+	unsigned n_namings;
 	CXCursor *mixins;     /* CALX_MIXIN structs of the main file, checked even if unused */
 	unsigned n_mixins;
 	calxr__user_name *user_names; /* outside system headers: generated names must not clash */
@@ -234,14 +255,25 @@ const char *calxr__basename(const char *path);
 
 /* parse.c */
 int calxr__parse(calxr__ctx *cx);
-/* A file's name for messages and descriptors: the input as the caller spelled it. */
+/* A file's name for messages and descriptors: an input as the caller spelled it. */
 char *calxr__file_name(calxr__ctx *cx, CXFile file);
+/* Is cursor c declared in an input header (where CALX_TABLE structs are mapped)? */
+bool calxr__in_inputs(calxr__ctx *cx, CXCursor c);
+/* Input i as given: opts->input, then opts->more_inputs. */
+const char *calxr__input(const calxr__ctx *cx, unsigned i);
+/* How many inputs: 1 + opts->n_more_inputs. */
+unsigned calxr__n_inputs(const calxr__ctx *cx);
 void calxr__parse_free(calxr__ctx *cx);
 
 /* walk.c */
 void calxr__walk(calxr__ctx *cx);
 /* Non-zero if the record declaration carries calx:mixin. */
 bool calxr__is_mixin(calxr__ctx *cx, CXCursor rec);
+
+/* naming.c: CALX_NAMING(...) of struct c's header; the rule for a table struct c; a name by a rule (NULL: out of memory). */
+void calxr__naming_decl(calxr__ctx *cx, CXCursor c, const calxr__loc *loc, const char *text);
+calxr__table_rule calxr__table_rule_for(calxr__ctx *cx, CXCursor c);
+char *calxr__table_name_by_rule(calxr__ctx *cx, const char *tag, calxr__table_rule rule);
 
 /* fields.c */
 void calxr__table_fields(calxr__ctx *cx, calxr__table *t, CXCursor rec);

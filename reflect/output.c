@@ -35,8 +35,13 @@ void calxr__emit_depfile(calxr__ctx *cx, calxr__buf *b, const char *path, const 
 		dep_path(b, cx->deps[i]);
 	}
 	calxr__buf_put(b, "\n");
-	/* deps[0] is the input itself: a rule for it would hide its absence */
-	for (unsigned i = 1; phony && i < cx->n_deps; i++) {
+	/* not for an input: a rule for it would hide its absence */
+	for (unsigned i = 0; phony && i < cx->n_deps; i++) {
+		bool input = false;
+		for (unsigned k = 0; k < calxr__n_inputs(cx) && !input; k++)
+			input = !strcmp(cx->deps[i], calxr__input(cx, k));
+		if (input || (i == 0 && !cx->opts->n_more_inputs))
+			continue;
 		calxr__buf_put(b, "\n");
 		dep_path(b, cx->deps[i]);
 		calxr__buf_put(b, ":\n");

@@ -65,15 +65,79 @@ static char *resource_include(calxr__ctx *cx)
 	return best;
 }
 
+const char *calxr__input(const calxr__ctx *cx, unsigned i)
+{
+	return i == 0 ? cx->opts->input : cx->opts->more_inputs[i - 1];
+}
+
+unsigned calxr__n_inputs(const calxr__ctx *cx)
+{
+	return 1 + cx->opts->n_more_inputs;
+}
+
 char *calxr__file_name(calxr__ctx *cx, CXFile file)
 {
 	/*
 	 * With a precompiled preamble (calx_reflect_cache) libclang names the
-	 * main file by its absolute path: say it as the caller did, as without.
+	 * main file by its absolute path, and an input included by the file
+	 * that gathers several as "./models.h": say each as the caller did.
 	 */
-	if (cx->main_file && clang_File_isEqual(file, cx->main_file))
+	for (unsigned i = 0; file && i < cx->n_inputs; i++)
+		if (cx->input_files[i] && clang_File_isEqual(file, cx->input_files[i]))
+			return calxr__strdup(cx, calxr__input(cx, i));
+	if (!cx->main_text && cx->main_file && clang_File_isEqual(file, cx->main_file))
 		return calxr__strdup(cx, cx->opts->input);
 	return calxr__cx_take(cx, clang_getFileName(file));
+}
+
+bool calxr__in_inputs(calxr__ctx *cx, CXCursor c)
+{
+	CXFile f;
+	if (!cx->main_text)
+		return clang_Location_isFromMainFile(clang_getCursorLocation(c));
+	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
+	for (unsigned i = 0; f && i < cx->n_inputs; i++)
+		if (cx->input_files[i] && clang_File_isEqual(f, cx->input_files[i]))
+			return true;
+	return false;
+}
+
+/* Several inputs: the text that includes them all, in order (main_text), or -1 after an error. */
+static int gather_inputs(calxr__ctx *cx)
+{
+	calxr__buf b = { 0 };
+	for (unsigned i = 0; i < calxr__n_inputs(cx); i++) {
+		const char *in = calxr__input(cx, i);
+		calxr__loc where = { (char *)in, 0, 0 };
+		FILE *f = fopen(in, "r");
+		if (!f) {
+			calxr__error(cx, &where, "cannot open input: %s", strerror(errno));
+			continue;
+		}
+		fclose(f);
+		for (unsigned k = 0; k < i; k++)
+			if (!strcmp(calxr__input(cx, k), in))
+				calxr__error(cx, &where, "input given twice");
+		if (strpbrk(in, "\"\\\n")) {
+			calxr__error(cx, &where, "cannot #include a path containing '\"', '\\' or a newline");
+			continue;
+		}
+		calxr__buf_printf(&b, "#include \"%s\"\n", in);
+	}
+	calxr__buf_put(&b, "");
+	if (b.oom) {
+		calxr__buf_free(&b);
+		calxr__oom(cx);
+		return -1;
+	}
+	cx->main_text = b.p;
+	/*
+	 * A name in the current directory, where the inputs' relative paths
+	 * start from (a quoted #include looks beside the including file first);
+	 * held in memory, never written.
+	 */
+	cx->main_path = "calx-reflect-inputs.h";
+	return cx->errors ? -1 : 0;
 }
 
 static void report_diagnostics(calxr__ctx *cx)
@@ -101,10 +165,12 @@ static void report_diagnostics(calxr__ctx *cx)
 static void visit_inclusion(CXFile included, CXSourceLocation *stack, unsigned depth, CXClientData data)
 {
 	calxr__ctx *cx = data;
-	char *name = calxr__cx_take(cx, clang_getFileName(included));
+	char *name;
 	(void)stack;
 	(void)depth;
-	if (!name)
+	if (cx->main_text && clang_File_isEqual(included, cx->main_file))
+		return;         /* held in memory: no file to depend on */
+	if (!(name = calxr__file_name(cx, included)))
 		return;
 	for (unsigned i = 0; i < cx->n_deps; i++)
 		if (!strcmp(cx->deps[i], name)) {
@@ -207,14 +273,33 @@ int calxr__parse(calxr__ctx *cx)
 		calxr__oom(cx);
 		return -1;
 	}
+	cx->main_path = o->input;
+	cx->n_inputs = calxr__n_inputs(cx);
+	if (!(cx->input_files = calloc(cx->n_inputs, sizeof *cx->input_files))) {
+		free(args);
+		free(res);
+		calxr__oom(cx);
+		return -1;
+	}
+	if (o->n_more_inputs && (cx->text || cx->cache)) {
+		calxr__error(cx, &where, "several inputs are read from files only (calx_reflect_run)");
+		free(args);
+		free(res);
+		return -1;
+	}
+	if (o->n_more_inputs && gather_inputs(cx) < 0) {
+		free(args);
+		free(res);
+		return -1;
+	}
 	/* libclang reports a missing file poorly; say it the way a compiler does. */
-	if (!cx->text && !(f = fopen(o->input, "r"))) {
+	if (!cx->text && !cx->main_text && !(f = fopen(o->input, "r"))) {
 		calxr__error(cx, &where, "cannot open input: %s", strerror(errno));
 		free(args);
 		free(res);
 		return -1;
 	}
-	if (!cx->text)
+	if (f)
 		fclose(f);
 	args[n++] = "-xc";
 	args[n++] = "-DCALX_REFLECT";
@@ -230,15 +315,16 @@ int calxr__parse(calxr__ctx *cx)
 		args[n++] = "-isystem";
 		args[n++] = res;
 	}
-	unsaved.Filename = o->input;
-	unsaved.Contents = cx->text;
-	unsaved.Length = (unsigned long)cx->text_len;
+	unsaved.Filename = cx->main_path;
+	unsaved.Contents = cx->main_text ? cx->main_text : cx->text;
+	unsaved.Length = (unsigned long)(cx->main_text ? strlen(cx->main_text) : cx->text_len);
 	if (cx->cache) {
 		rc = cached_parse(cx, args, n, cx->text ? &unsaved : NULL, cx->text ? 1 : 0);
 	} else {
+		bool in_memory = cx->text || cx->main_text;
 		cx->index = clang_createIndex(0, 0);
-		rc = clang_parseTranslationUnit2(cx->index, o->input, args, (int)n, cx->text ? &unsaved : NULL,
-						 cx->text ? 1 : 0, CXTranslationUnit_SkipFunctionBodies, &cx->tu);
+		rc = clang_parseTranslationUnit2(cx->index, cx->main_path, args, (int)n, in_memory ? &unsaved : NULL,
+						 in_memory ? 1 : 0, CXTranslationUnit_SkipFunctionBodies, &cx->tu);
 	}
 	free(args);
 	free(res);
@@ -246,7 +332,9 @@ int calxr__parse(calxr__ctx *cx)
 		calxr__error(cx, &where, "libclang could not parse the input (error %d)", (int)rc);
 		return -1;
 	}
-	cx->main_file = clang_getFile(cx->tu, o->input);
+	cx->main_file = clang_getFile(cx->tu, cx->main_path);
+	for (unsigned i = 0; i < cx->n_inputs; i++)
+		cx->input_files[i] = cx->main_text ? clang_getFile(cx->tu, calxr__input(cx, i)) : cx->main_file;
 	report_diagnostics(cx);
 	/* for the depfile, which a run on text does not write */
 	if (!cx->text)
@@ -264,6 +352,11 @@ void calxr__parse_free(calxr__ctx *cx)
 	cx->tu = NULL;
 	cx->index = NULL;
 	cx->main_file = NULL;
+	free(cx->main_text);
+	cx->main_text = NULL;
+	free(cx->input_files);
+	cx->input_files = NULL;
+	cx->n_inputs = 0;
 	calxr__strv_free(cx->deps, cx->n_deps);
 	cx->deps = NULL;
 	cx->n_deps = 0;

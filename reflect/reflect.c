@@ -28,17 +28,39 @@ static bool includable(const char *s)
 	return true;
 }
 
+/* "models" from "gen/models.calx.c": the base name up to its first '.', as a C identifier. */
+static char *output_stem(calxr__ctx *cx, const char *path)
+{
+	const char *base = calxr__basename(path), *dot = strchr(base, '.');
+	char *stem = dot && dot != base ? strndup(base, (size_t)(dot - base)) : calxr__strdup(cx, base);
+	char *id;
+	if (!stem) {
+		calxr__oom(cx);
+		return NULL;
+	}
+	id = calxr__ident_from_path(cx, stem, false);
+	free(stem);
+	return id;
+}
+
 static void names(calxr__ctx *cx)
 {
 	const calx_reflect_options *o = cx->opts;
 	calxr__loc where = { (char *)o->input, 0, 0 };
 
-	cx->schema = o->name ? calxr__strdup(cx, o->name) : calxr__ident_from_path(cx, o->input, true);
+	if (o->name)
+		cx->schema = calxr__strdup(cx, o->name);
+	else if (o->n_more_inputs)      /* several headers: named after the output, models.calx.c -> models */
+		cx->schema = output_stem(cx, o->c_out);
+	else
+		cx->schema = calxr__ident_from_path(cx, o->input, true);
 	if (cx->schema && !calx_reflect_valid_name(cx->schema))
 		calxr__error(cx, &where, "invalid schema name '%s': expected a C identifier", cx->schema);
 	cx->include = calxr__strdup(cx, o->include ? o->include : calxr__basename(o->input));
 	if (cx->include && !includable(cx->include))
 		calxr__error(cx, &where, "cannot #include a path containing '\"' or control characters");
+	if (o->n_more_inputs && o->include)
+		calxr__error(cx, &where, "--include names one input: with several, the header includes each by its base name");
 	cx->input_base = calxr__strdup(cx, calxr__basename(o->input));
 	cx->h_base = calxr__strdup(cx, calxr__basename(o->h_out));
 	cx->c_base = calxr__strdup(cx, calxr__basename(o->c_out));
@@ -58,6 +80,7 @@ static void ctx_free(calxr__ctx *cx)
 		calxr__strlist_free(&cx->typemaps[i].types);
 	}
 	free(cx->typemaps);
+	free(cx->namings);
 	free(cx->mixins);
 	for (unsigned i = 0; i < cx->n_user_names; i++) {
 		free(cx->user_names[i].name);

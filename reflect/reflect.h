@@ -38,6 +38,15 @@ typedef struct calx_reflect_options {
 	const char *dep_target;
 	/* A compiler's -MP: an empty rule for every dependency but the input, so a deleted header does not stop Make. */
 	bool dep_phony;
+	/*
+	 * More annotated headers whose structs join input's in one schema (one
+	 * registry spread over files): their foreign keys and relationships
+	 * may cross headers. Each is checked and reported under its own name;
+	 * the generated header includes every input; the depfile lists them
+	 * all. calx_reflect_run only (not _run_text).
+	 */
+	const char *const *more_inputs;
+	unsigned n_more_inputs;
 } calx_reflect_options;
 
 /*
@@ -74,6 +83,15 @@ void calx_reflect_cache_free(calx_reflect_cache *cache);
 int calx_reflect_run_text(const calx_reflect_options *opts, const char *text, size_t len,
 			  calx_reflect_cache *cache, char **c_text, char **h_text,
 			  calx_reflect_diag_fn diag, void *payload);
+
+/*
+ * The command-line tools' shared parts (cli.c). How many arguments from
+ * argv[i] on are a compiler option calx passes to libclang (-I, -D, -std=,
+ * -f..., -m...: 1 or 2), 0 if argv[i] is none, -1 if its value is missing.
+ */
+int calx_reflect_clang_option(char *const *argv, int argc, int i);
+/* calx's headers beside the running program (PREFIX/bin -> PREFIX/include), or NULL. */
+const char *calx_reflect_own_include_dir(void);
 
 /* True if s is a valid schema name: a C identifier. */
 bool calx_reflect_valid_name(const char *s);

@@ -3,8 +3,9 @@
  *
  * CALX_TYPE maps and CALX_MIXIN structs count wherever they are declared
  * (a shared header of types and mixins is the normal case); CALX_TABLE
- * structs get mappers only when they are declared in the main file, so a
- * header that includes another model header does not take its tables.
+ * structs get mappers only when they are declared in an input (the header
+ * given, or each of several given), so a header that includes another
+ * model header does not take its tables unless that one is given too.
  * Calx annotations that would map nothing (on a union, a global, a
  * typedef, an enum, or on fields of an unmapped struct) are reported, and
  * the program's own file-scope names are kept for check.c, which refuses
@@ -87,10 +88,14 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	CXType t = clang_getCursorType(c);
 	calxr__table *tb;
 	char *name = opts->name;
+	/* CALX_NAMING's rule, for a name not written (an explicit one always wins) */
+	calxr__table_rule rule = calxr__table_rule_for(cx, c);
+	bool by_rule = !name && !(inh && inh->table) && rule != CALXR__TABLE_RULE_TAG;
 
-	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c))) {
+	if (!calxr__in_inputs(cx, c)) {
 		if (calxr__push(cx, &cx->other_tables, &cx->n_other_tables, sizeof *cx->other_tables))
-			cx->other_tables[cx->n_other_tables - 1] = calxr__strdup(cx, name ? name : tag);
+			cx->other_tables[cx->n_other_tables - 1] =
+				name ? calxr__strdup(cx, name) : calxr__table_name_by_rule(cx, tag, rule);
 		return;
 	}
 	if (!*tag) {
@@ -117,7 +122,7 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	}
 	tb->tag = calxr__strdup(cx, tag);
 	tb->sym = calxr__printf(cx, "%s%s", cx->opts->prefix ? cx->opts->prefix : "", tag);
-	tb->table = name ? name : calxr__strdup(cx, tag);
+	tb->table = name ? name : calxr__table_name_by_rule(cx, tag, by_rule ? rule : CALXR__TABLE_RULE_TAG);
 	tb->table_only = opts->table_only;
 	tb->abstract = opts->abstract;
 	tb->deferred = opts->deferred;
@@ -126,9 +131,9 @@ static void add_table(calxr__ctx *cx, CXCursor c, const char *tag, calxr__table_
 	tb->n_tcons = opts->n_cons;
 	opts->cons = NULL;
 	opts->n_cons = 0;
-	if (!name && !inh && !calxr__is_sql_ident(tag))
+	if (!name && (!inh || by_rule) && tb->table && !calxr__is_sql_ident(tb->table))
 		calxr__error(cx, loc, "invalid table name '%s' (expected [A-Za-z_][A-Za-z0-9_]*, at most %d bytes) on struct '%s'",
-			    tag, CALXR__IDENT_MAX, tag);
+			    tb->table, CALXR__IDENT_MAX, tag);
 	tb->loc = *loc;
 	loc->file = NULL;
 	tb->size = clang_Type_getSizeOf(t);
@@ -193,6 +198,9 @@ static void struct_decl(calxr__ctx *cx, CXCursor c)
 			free(tw);
 			break;
 		}
+		case CALXR__ANNOT_NAMING:
+			calxr__naming_decl(cx, c, &loc, v[i]);
+			break;
 		case CALXR__ANNOT_FIELD:
 			calxr__error(cx, &loc, "annotation 'calx:field' does not apply to %s (use CALX_TABLE or CALX_MIXIN)",
 				    e.what);
@@ -212,7 +220,7 @@ static void struct_decl(calxr__ctx *cx, CXCursor c)
 		add_table(cx, c, tag, &opts, &loc, &inh);
 	else if (n_table)
 		add_table(cx, c, tag, &opts, &loc, NULL);
-	else if (n_mixin && clang_Location_isFromMainFile(clang_getCursorLocation(c)) &&
+	else if (n_mixin && calxr__in_inputs(cx, c) &&
 		 calxr__push(cx, &cx->mixins, &cx->n_mixins, sizeof *cx->mixins))
 		cx->mixins[cx->n_mixins - 1] = c;
 	if (is_type && types.n)
@@ -236,6 +244,7 @@ static const char *macro_of(calxr__annot_kind k)
 	case CALXR__ANNOT_TYPE: return "CALX_TYPE";
 	case CALXR__ANNOT_FIELD: return "CALX(...)";
 	case CALXR__ANNOT_INHERIT: return "CALX_INHERIT";
+	case CALXR__ANNOT_NAMING: return "CALX_NAMING";
 	default: return NULL;
 	}
 }
@@ -249,7 +258,7 @@ static void misplaced(calxr__ctx *cx, CXCursor c, const char *kind)
 	unsigned n;
 	char **v;
 
-	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+	if (!calxr__in_inputs(cx, c))
 		return;
 	v = calxr__annotations(cx, c, &n);
 	for (unsigned i = 0; i < n; i++) {
@@ -288,7 +297,7 @@ static void stray_field_options(calxr__ctx *cx, CXCursor rec, const char *kind)
 	char **v;
 	CXCursor *f;
 
-	if (!clang_Location_isFromMainFile(clang_getCursorLocation(rec)))
+	if (!calxr__in_inputs(cx, rec))
 		return;
 	v = calxr__annotations(cx, rec, &n);
 	for (unsigned i = 0; i < n; i++) {

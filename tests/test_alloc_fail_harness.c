@@ -119,8 +119,25 @@ static bool abstract_table(const calx_schema_desc *sc, const calx_table_desc *t)
 	return false;
 }
 
+/*
+ * A table's name quoted as calx quotes it (orm/sql/qualified.c): "schema"."table"
+ * on PostgreSQL, the schema folded into the name on SQLite.
+ */
+static const char *quoted_table(const char *name, char *buf, size_t cap)
+{
+	const char *dot = strchr(name, '.');
+	if (!dot)
+		snprintf(buf, cap, "\"%s\"", name);
+	else if (current_dialect == TEST_POSTGRESQL)
+		snprintf(buf, cap, "\"%.*s\".\"%s\"", (int)(dot - name), name, dot + 1);
+	else
+		snprintf(buf, cap, "\"%.*s_%s\"", (int)(dot - name), name, dot + 1);
+	return buf;
+}
+
 static int empty_tables(calx_engine *eng, const calx_schema_desc *sc)
 {
+	char q[160];
 	bool done[64] = { false };
 	char sql[4096];
 	size_t k = 0;
@@ -135,8 +152,8 @@ static int empty_tables(calx_engine *eng, const calx_schema_desc *sc)
 		for (unsigned i = 0; i < sc->n_tables; i++) {
 			if (done[i] || referred(sc, sc->tables[i], done))
 				continue;
-			k += (size_t)snprintf(sql + k, k < sizeof sql ? sizeof sql - k : 0, "DELETE FROM \"%s\";",
-			                      sc->tables[i]->name);
+			k += (size_t)snprintf(sql + k, k < sizeof sql ? sizeof sql - k : 0, "DELETE FROM %s;",
+			                      quoted_table(sc->tables[i]->name, q, sizeof q));
 			done[i] = true;
 			left--;
 		}
@@ -145,8 +162,9 @@ static int empty_tables(calx_engine *eng, const calx_schema_desc *sc)
 			k += (size_t)snprintf(sql + k, k < sizeof sql ? sizeof sql - k : 0, "TRUNCATE");
 			for (unsigned i = 0; i < sc->n_tables; i++)
 				if (!done[i])
-					k += (size_t)snprintf(sql + k, k < sizeof sql ? sizeof sql - k : 0, "%s \"%s\"",
-					                      left-- == was ? "" : ",", sc->tables[i]->name);
+					k += (size_t)snprintf(sql + k, k < sizeof sql ? sizeof sql - k : 0, "%s %s",
+					                      left-- == was ? "" : ",",
+					                      quoted_table(sc->tables[i]->name, q, sizeof q));
 			k += (size_t)snprintf(sql + k, k < sizeof sql ? sizeof sql - k : 0, ";");
 		}
 	}

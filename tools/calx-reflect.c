@@ -21,15 +21,18 @@
 #include "reflect.h"
 
 static const char usage[] =
-	"usage: calx-reflect INPUT.h -o OUT.c --header OUT.h [-MD [-MF DEPFILE] [-MT TARGET] [-MP]]\n"
+	"usage: calx-reflect INPUT.h [MORE.h ...] -o OUT.c --header OUT.h [-MD [-MF DEPFILE] [-MT TARGET] [-MP]]\n"
 	"                    [--name NAME] [--include PATH] [--prefix P] [compiler options]\n"
 	"\n"
 	"Reads the annotated structs of INPUT.h and writes their descriptors (OUT.c) and\n"
 	"the header a program includes (OUT.h: mappers, column handles, constructors).\n"
+	"Several headers make one schema: foreign keys and relationships may cross them;\n"
+	"the schema is then named after OUT.c (models.calx.c: models_schema).\n"
 	"\n"
 	"  -o OUT.c          the generated source (required)\n"
 	"  --header OUT.h    the generated header (required)\n"
-	"  --name NAME       the schema's name: NAME_schema (default: INPUT's base name)\n"
+	"  --name NAME       the schema's name: NAME_schema (default: INPUT's base name;\n"
+	"                    with several inputs, OUT.c's up to its first '.')\n"
 	"  --include PATH    how OUT.h includes INPUT (default: INPUT's base name)\n"
 	"  --prefix P        put P before every name made from a struct tag (P_user_new, P_USER_ID)\n"
 	"  -MD               also write a make dependency file (as the compilers' -MD)\n"
@@ -48,64 +51,6 @@ static const char usage[] =
 	"\n"
 	"exit status: 0 written; 1 the header was refused (each reason on stderr as\n"
 	"FILE:LINE:COL: error: ..., and nothing written) or out of memory; 2 bad usage.\n";
-
-/*
- * The compiler's options calx-reflect passes on. A value is either the next
- * argument or joined ("-Iinclude", "--target=x86_64-linux-gnu"), as the
- * compilers take them; "-f" and "-m" stand for every option they begin.
- */
-typedef enum arg_form {
-	JOINED_OR_SEPARATE, /* -I DIR, -IDIR */
-	SEPARATE,           /* -target TRIPLE */
-	JOINED,             /* -std=c11, --target=T: the name includes the '=' */
-	PREFIX              /* -fshort-enums, -m32: the name and at least one more character */
-} arg_form;
-
-static const struct clang_option {
-	const char *name;
-	arg_form form;
-} clang_options[] = {
-	{ "-I", JOINED_OR_SEPARATE }, { "-D", JOINED_OR_SEPARATE }, { "-U", JOINED_OR_SEPARATE },
-	{ "-iquote", JOINED_OR_SEPARATE }, { "-isystem", JOINED_OR_SEPARATE },
-	{ "-idirafter", JOINED_OR_SEPARATE }, { "-isysroot", JOINED_OR_SEPARATE },
-	{ "-include", JOINED_OR_SEPARATE }, { "-imacros", JOINED_OR_SEPARATE },
-	{ "-target", SEPARATE }, { "--target", SEPARATE }, { "--sysroot", SEPARATE },
-	{ "-std=", JOINED }, { "--target=", JOINED }, { "--sysroot=", JOINED },
-	{ "-f", PREFIX }, { "-m", PREFIX },
-};
-
-/*
- * How many arguments from argv[i] on are a compiler option (1 or 2), 0 if
- * a is none, -1 if its value is missing.
- */
-static int clang_option(char **argv, int argc, int i)
-{
-	const char *a = argv[i];
-
-	for (size_t k = 0; k < sizeof clang_options / sizeof clang_options[0]; k++) {
-		const struct clang_option *o = &clang_options[k];
-		size_t n = strlen(o->name);
-		if (strncmp(a, o->name, n) != 0)
-			continue;
-		switch (o->form) {
-		case JOINED_OR_SEPARATE:
-			if (a[n])
-				return 1;
-			/* fall through */
-		case SEPARATE:
-			if (a[n])
-				continue; /* "-targetfoo" is not "-target foo" */
-			return i + 1 < argc ? 2 : -1;
-		case JOINED:
-			return 1;
-		case PREFIX:
-			if (a[n])
-				return 1;
-			continue;
-		}
-	}
-	return 0;
-}
 
 static void print_diag(void *payload, const char *file, unsigned line, unsigned col, const char *msg)
 {
@@ -140,28 +85,8 @@ static char *join_targets(char *joined, const char *target)
 	return p;
 }
 
-/*
- * calx's headers beside this program, as an install lays them out
- * (PREFIX/bin/calx-reflect, PREFIX/include/calx/annotate.h; in the source
- * tree build/calx-reflect and include/): that directory, or NULL.
- */
-static const char *own_include_dir(void)
-{
-	static char dir[4096];
-	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 32);
-	if (n <= 0 || (size_t)n >= sizeof dir - 32)
-		return NULL;
-	dir[n] = '\0';
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		return NULL;
-	strcpy(slash, "/../include");
-	char probe[4096 + 32];
-	snprintf(probe, sizeof probe, "%s/calx/annotate.h", dir);
-	return access(probe, R_OK) == 0 ? dir : NULL;
-}
-
-static int run(int argc, char **argv, const char **clang_args, char **dep_default, char **dep_target)
+static int run(int argc, char **argv, const char **clang_args, const char **more, char **dep_default,
+	       char **dep_target)
 {
 	calx_reflect_options o;
 	unsigned n_clang = 0;
@@ -202,7 +127,7 @@ static int run(int argc, char **argv, const char **clang_args, char **dep_defaul
 		} else if (!strcmp(a, "--version")) {
 			puts("calx-reflect " CALX_REFLECT_VERSION);
 			return 0;
-		} else if ((taken = clang_option(argv, argc, i)) != 0) {
+		} else if ((taken = calx_reflect_clang_option(argv, argc, i)) != 0) {
 			if (taken < 0)
 				return bad_usage("missing value after", a);
 			/* "--target X" is clang's "-target X"; the rest as given. */
@@ -212,7 +137,7 @@ static int run(int argc, char **argv, const char **clang_args, char **dep_defaul
 		} else if (a[0] == '-' && a[1]) {
 			return bad_usage("unknown option (not one calx-reflect passes to libclang):", a);
 		} else if (o.input) {
-			return bad_usage("more than one input:", a);
+			more[o.n_more_inputs++] = a;    /* several headers, one schema */
 		} else {
 			o.input = a;
 		}
@@ -236,12 +161,13 @@ static int run(int argc, char **argv, const char **clang_args, char **dep_defaul
 		o.dep_out = *dep_default;
 	}
 	o.dep_target = *dep_target;
-	const char *own = own_include_dir();
+	const char *own = calx_reflect_own_include_dir();
 	if (own) {
 		/* after every directory given: a -I of the program's own calx headers wins */
 		clang_args[n_clang++] = "-idirafter";
 		clang_args[n_clang++] = own;
 	}
+	o.more_inputs = more;
 	o.clang_args = clang_args;
 	o.n_clang_args = n_clang;
 	return calx_reflect_run(&o, print_diag, NULL) == 0 ? 0 : 1;
@@ -251,14 +177,18 @@ int main(int argc, char **argv)
 {
 	/* At most one libclang argument per argument, and -idirafter DIR for calx's own headers. */
 	const char **clang_args = calloc((size_t)argc + 3, sizeof *clang_args);
+	const char **more = calloc((size_t)argc + 1, sizeof *more); /* inputs after the first */
 	char *dep_default = NULL, *dep_target = NULL;
 	int rc;
 
-	if (!clang_args) {
+	if (!clang_args || !more) {
+		free(clang_args);
+		free(more);
 		fprintf(stderr, "calx-reflect: out of memory\n");
 		return 1;
 	}
-	rc = run(argc, argv, clang_args, &dep_default, &dep_target);
+	rc = run(argc, argv, clang_args, more, &dep_default, &dep_target);
+	free(more);
 	free(dep_default);
 	free(dep_target);
 	free(clang_args);

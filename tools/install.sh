@@ -1,6 +1,6 @@
 #!/bin/sh
 # install.sh PREFIX: install headers, libcalx (static, and shared with its
-# SONAME), calx.pc and calx-static.pc, calx-reflect and calx-codegen, their man pages and the
+# SONAME), calx.pc and calx-static.pc, calx-reflect, calx-codegen and calx-inspect, their man pages and the
 # API reference under PREFIX (run `ninja` first). `ninja install` uses
 # PREFIX=/usr/local unless PREFIX is set.
 #
@@ -39,6 +39,8 @@ put 755 build/calx-reflect "$prefix/bin/calx-reflect"
 put 644 docs/man/calx-reflect.1 "$prefix/share/man/man1/calx-reflect.1"
 put 755 build/calx-codegen "$prefix/bin/calx-codegen"
 put 644 docs/man/calx-codegen.1 "$prefix/share/man/man1/calx-codegen.1"
+put 755 build/calx-inspect "$prefix/bin/calx-inspect"
+put 644 docs/man/calx-inspect.1 "$prefix/share/man/man1/calx-inspect.1"
 sh tools/gen-api-docs.sh build/api.md
 put 644 build/api.md "$prefix/share/doc/calx/api.md"
 put 644 README.md "$prefix/share/doc/calx/README.md"

@@ -50,6 +50,21 @@
 		T calx__mapped;                                                 \
 	}
 
+/*
+ * The header's naming rules, written once, before its first CALX_TABLE:
+ *   CALX_NAMING(table = snake_plural);
+ * table = tag (the default: the struct tag as written), snake (InvoiceLine
+ * -> invoice_line) or snake_plural (InvoiceLine -> invoice_lines; README:
+ * "Table names"). It applies to CALX_TABLE() without a name and to a
+ * joined subclass without table(...); an explicit name always wins.
+ */
+#define CALX__NAMING_TAG2(n) calx__naming_##n
+#define CALX__NAMING_TAG(n) CALX__NAMING_TAG2(n)
+#define CALX_NAMING(...)                                                          \
+	struct CALX__ANNOTATE("calx:naming(" #__VA_ARGS__ ")") CALX__NAMING_TAG(__COUNTER__) { \
+		int calx__unused;                                                   \
+	}
+
 #else /* !CALX_REFLECT */
 
 #define CALX_TABLE(...)
@@ -59,8 +74,10 @@
 /* Expands to a declaration so that the caller's ';' stays valid at file scope. */
 #ifdef __cplusplus
 #define CALX_TYPE(T, ...) static_assert(1, "calx type map: " #T)
+#define CALX_NAMING(...) static_assert(1, "calx naming rules")
 #else
 #define CALX_TYPE(T, ...) _Static_assert(1, "calx type map: " #T)
+#define CALX_NAMING(...) _Static_assert(1, "calx naming rules")
 #endif
 
 #endif /* CALX_REFLECT */

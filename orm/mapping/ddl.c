@@ -130,9 +130,14 @@ static int table_ddl(calx__ast *a, const calx_registry *reg, const calx_dialect 
 	if (drop) {
 		*out = calx__ast_drop(a, CALX__DROP_TABLE, t->name, true);
 	} else {
+		calx__node *schema = calx__schema_before_table(a, reg, d, i);
 		int rc = create_table(a, reg, d, rt, out, err);
 		if (rc != CALX_OK)
 			return rc;
+		if (schema) {           /* CREATE SCHEMA before the first table in it (mapping/schemas.c) */
+			schema->next = *out;
+			*out = schema;
+		}
 		for (unsigned k = 0; k < t->n_indexes; k++) {
 			const calx_index_desc *ix = &t->indexes[k];
 			calx__ast_append(out, calx__ast_create_index(a, rt->ix_names[k], calx__ast_table(a, t->name, NULL),
@@ -152,17 +157,21 @@ int calx_registry_ddl(const calx_registry *reg, calx_engine *eng, char **out)
 	*out = NULL;
 	if (!reg || !eng || !eng->d || reg->err.code)
 		return CALX_EINVAL;
-	calx_error *err = calx__engine_err(eng);
+	return calx__registry_ddl_text(reg, eng->d, out, calx__engine_err(eng));
+}
+
+int calx__registry_ddl_text(const calx_registry *reg, const calx_dialect *d, char **out, calx_error *err)
+{
 	calx__buf b = CALX__BUF_INIT;
 	int rc = CALX_OK;
 	for (unsigned i = 0; rc == CALX_OK && i <= reg->n_tables; i++) {
 		calx__ast a;
 		calx__node *stmts;
 		calx__ast_init(&a);
-		rc = table_ddl(&a, reg, eng->d, i, false, &stmts, err);
+		rc = table_ddl(&a, reg, d, i, false, &stmts, err);
 		for (calx__node *x = stmts; rc == CALX_OK && x; x = x->next) {
 			calx__compiled *sql;
-			if ((rc = calx__compile(eng->d, x, 0, &sql, err)) != CALX_OK)
+			if ((rc = calx__compile(d, x, 0, &sql, err)) != CALX_OK)
 				break;
 			calx__buf_putn(&b, sql->text, sql->len);
 			calx__buf_puts(&b, ";\n");      /* statements separated as a script */

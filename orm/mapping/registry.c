@@ -201,6 +201,7 @@ void calx_registry_free(calx_registry *reg)
 	calx__free(reg->listeners.v);
 	calx__free(reg->mappers);
 	calx__free(reg->order);
+	calx__registry_owned_free(reg);
 	calx__free(reg);
 }
 

@@ -165,7 +165,11 @@ struct calx_registry {
 	bool has_checked_values;
 	/* some field is computed(...): an UPDATE of its object is followed by a read of the row */
 	bool has_computed;
+	void *owned;                    /* calx_map_imperatively's descriptors, freed with the registry (imperative.c) */
 };
+
+/* Free what calx_map_imperatively gave reg to own (imperative.c). */
+void calx__registry_owned_free(calx_registry *reg);
 
 /* tables.c: check the schema's table descriptors (before the mappers, which point at them). */
 int calx__tables_check(calx_registry *reg);
@@ -238,5 +242,18 @@ static inline bool calx__registry_has_rels(const calx_registry *reg)
 
 /* The SQL type of field f on dialect d: explicit, variant, or the dialect's. */
 void calx__column_type(const calx_dialect *d, const calx_field_desc *f, char *buf, size_t cap);
+
+/* The DDL create_all runs on dialect d, as calx_registry_ddl gives it (ddl.c); no connection needed. */
+int calx__registry_ddl_text(const calx_registry *reg, const calx_dialect *d, char **out, calx_error *err);
+
+struct calx__ast;
+struct calx__node;
+/*
+ * CREATE SCHEMA IF NOT EXISTS for the i-th table in create order, when
+ * its name is schema-qualified, d has schemas, and no table before it is
+ * in that schema; else NULL (schemas.c). NULL with a->oom set on ENOMEM.
+ */
+struct calx__node *calx__schema_before_table(struct calx__ast *a, const calx_registry *reg, const calx_dialect *d,
+                                             unsigned i);
 
 #endif

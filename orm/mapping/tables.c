@@ -79,7 +79,8 @@ static void put_columns(calx__buf *b, const name_args *a, const char *sep, unsig
  * %(table_name)s, %(column_0_name)s, %(column_0N_name)s (joined),
  * %(column_0_N_name)s (joined by "_"), %(column_0_label)s,
  * %(column_0N_label)s, %(column_0_N_label)s (a label is table_column),
- * %(referred_table_name)s.
+ * %(referred_table_name)s. A schema-qualified table's name is folded
+ * there (billing.invoices: billing_invoices).
  * A given name is used as it is, unless the template has
  * %(constraint_name)s, which for an unnamed constraint stands for its
  * columns. A result over 63 bytes is shortened (shorten_name). NULL on
@@ -123,6 +124,10 @@ static char *constraint_name(const char *tmpl, const name_args *a)
 		p += strlen(tokens[k].token);
 	}
 	char *name = calx__buf_detach(&b);
+	/* a schema-qualified table ("billing.invoices") names its constraints folded: pk_billing_invoices (sql/qualified.c) */
+	for (char *p = name; p && *p; p++)
+		if (*p == '.')
+			*p = '_';
 	if (name)
 		shorten_name(name);
 	return name;

@@ -6,6 +6,11 @@
  * (orm/mapping/tables.c), since a name is what create_all wrote and what
  * a migration would drop; a foreign key found by its name is compared
  * whole (columns, referred table and columns, actions).
+ *
+ * A schema-qualified table ("billing.invoices", sql/qualified.c) is looked
+ * for in that schema on PostgreSQL, which calx_schema_diff inspects as
+ * well as the default one, and by its folded name (billing_invoices) on
+ * SQLite.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +21,7 @@
 #include "engine/engine.h"
 #include "mapping/registry.h"
 #include "schema/schema.h"
+#include "sql/qualified.h"
 
 struct calx_drift_list {
 	calx__pool pool;
@@ -139,6 +145,25 @@ static void diff_pk(differ *df, const calx_table_desc *t, const calx_insp_table 
 	    t->name, want, have);
 }
 
+/*
+ * Does the live table (schema, name) stand for the registry's table
+ * `want` ("invoices" or "billing.invoices")? On PostgreSQL a qualified
+ * name is its schema and table; an unqualified one any schema's table of
+ * that name (the default schema's, as inspected). Elsewhere the schema is
+ * folded into the name.
+ */
+static bool live_name_is(const calx_dialect *d, const char *want, const char *schema, const char *name)
+{
+	const char *dot = calx__table_schema_end(want);
+	if (!dot)
+		return strcmp(want, name) == 0;
+	if (calx__sql_has_schemas(d))
+		return schema && strlen(schema) == (size_t)(dot - want) && !strncmp(want, schema, (size_t)(dot - want)) &&
+		       strcmp(dot + 1, name) == 0;
+	char folded[2 * 64 + 2];
+	return calx__table_folded(want, folded, sizeof folded) && strcmp(folded, name) == 0;
+}
+
 /* "(a, b) -> parent (x, y), on delete CASCADE, on update NO ACTION" */
 static void fk_text(char *buf, size_t cap, const char *const *cols, const char *ref_table, const char *const *ref_cols,
                     unsigned n, const char *ondelete, const char *onupdate)
@@ -164,13 +189,13 @@ static void action_name(char *buf, size_t cap, const char *action)
  * parent's primary key implicitly has "" for a referred column: taken as
  * the same.
  */
-static void diff_fk(differ *df, const calx_table_desc *t, const calx_fk_desc *fk, const char *name,
-                    const calx_insp_fk *lf)
+static void diff_fk(differ *df, const calx_dialect *d, const calx_table_desc *t, const calx_fk_desc *fk,
+                    const char *name, const calx_insp_fk *lf)
 {
 	const char *cols[CALX__MAX_PK * 4], *refs[CALX__MAX_PK * 4];
 	unsigned n = fk->n_columns < CALX__MAX_PK * 4 ? fk->n_columns : CALX__MAX_PK * 4;
-	char del[32], upd[32], want[640], have[640];
-	bool same = n == lf->n_columns && strcmp(fk->ref_table->name, lf->ref_table) == 0;
+	char del[32], upd[32], want[1024], have[1024], live_ref[2 * 64 + 2];
+	bool same = n == lf->n_columns && live_name_is(d, fk->ref_table->name, lf->ref_schema, lf->ref_table);
 	for (unsigned i = 0; i < n; i++) {
 		cols[i] = t->columns[fk->columns[i]].column;
 		refs[i] = fk->ref_table->columns[fk->ref_columns[i]].column;
@@ -182,7 +207,12 @@ static void diff_fk(differ *df, const calx_table_desc *t, const calx_fk_desc *fk
 	if (same && strcmp(del, lf->ondelete) == 0 && strcmp(upd, lf->onupdate) == 0)
 		return;
 	fk_text(want, sizeof want, cols, fk->ref_table->name, refs, n, del, upd);
-	fk_text(have, sizeof have, lf->columns, lf->ref_table, lf->ref_columns, lf->n_columns, lf->ondelete,
+	/* a qualified table's key says the live schema too */
+	if (calx__table_schema_end(fk->ref_table->name) && lf->ref_schema)
+		snprintf(live_ref, sizeof live_ref, "%s.%s", lf->ref_schema, lf->ref_table);
+	else
+		snprintf(live_ref, sizeof live_ref, "%s", lf->ref_table);
+	fk_text(have, sizeof have, lf->columns, live_ref, lf->ref_columns, lf->n_columns, lf->ondelete,
 	        lf->onupdate);
 	add(df, CALX_DRIFT_FK, t->name, NULL, name, want, have, "table %s: foreign key %s: %s, the database has %s",
 	    t->name, name, want, have);
@@ -198,7 +228,7 @@ static bool unnamed_fk_matches(const calx_table_desc *t, const calx_fk_desc *fk,
 	return true;
 }
 
-static void diff_constraints(differ *df, const calx__table *rt, const calx_insp_table *lt)
+static void diff_constraints(differ *df, const calx_dialect *d, const calx__table *rt, const calx_insp_table *lt)
 {
 	const calx_table_desc *t = rt->desc;
 	for (unsigned k = 0; k < t->n_indexes; k++)
@@ -235,8 +265,24 @@ static void diff_constraints(differ *df, const calx__table *rt, const calx_insp_
 			add(df, CALX_DRIFT_MISSING_FK, t->name, NULL, rt->fk_names[k], NULL, NULL,
 			    "table %s: foreign key %s missing", t->name, rt->fk_names[k]);
 		else
-			diff_fk(df, t, &t->fks[k], rt->fk_names[k], found);
+			diff_fk(df, d, t, &t->fks[k], rt->fk_names[k], found);
 	}
+}
+
+/* Is the registry's table `want` looked for among the appended schemas' tables (PostgreSQL, qualified)? */
+static bool in_other_schema(const calx_dialect *d, const char *want)
+{
+	return calx__table_schema_end(want) && calx__sql_has_schemas(d);
+}
+
+/* The live table that stands for the registry's table `want`, or NULL. */
+static const calx_insp_table *live_table(const calx_dialect *d, const calx_inspection *in, const char *want)
+{
+	bool other = in_other_schema(d, want);
+	for (unsigned i = other ? in->n_first : 0; i < (other ? in->n_tables : in->n_first); i++)
+		if (live_name_is(d, want, in->tables[i].schema, in->tables[i].name))
+			return &in->tables[i];
+	return NULL;
 }
 
 int calx__schema_diff_of(const calx_registry *reg, const calx_dialect *d, const calx_inspection *in,
@@ -252,23 +298,27 @@ int calx__schema_diff_of(const calx_registry *reg, const calx_dialect *d, const 
 		const calx_table_desc *t = rt->desc;
 		if (rt->abstract)
 			continue;       /* an abstract concrete root's table is described, never created */
-		const calx_insp_table *lt = calx_inspection_find(in, t->name);
+		const calx_insp_table *lt = live_table(d, in, t->name);
 		if (!lt) {
 			add(&df, CALX_DRIFT_MISSING_TABLE, t->name, NULL, NULL, NULL, NULL, "table %s missing", t->name);
 			continue;
 		}
 		diff_columns(&df, d, t, lt);
 		diff_pk(&df, t, lt);
-		diff_constraints(&df, rt, lt);
+		diff_constraints(&df, d, rt, lt);
 	}
 	for (unsigned i = 0; i < calx_inspection_count(in) && !df.oom; i++) {
 		const calx_insp_table *lt = calx_inspection_table(in, i);
 		bool known = false;
-		for (unsigned k = 0; k < reg->n_tables && !known; k++)
-			known = strcmp(reg->tables[k].desc->name, lt->name) == 0;
+		for (unsigned k = 0; k < reg->n_tables && !known; k++) {
+			const char *want = reg->tables[k].desc->name;
+			known = (i >= in->n_first) == in_other_schema(d, want) && live_name_is(d, want, lt->schema, lt->name);
+		}
+		char shown[2 * 64 + 2];
+		snprintf(shown, sizeof shown, "%s%s%s", i >= in->n_first ? lt->schema : "", i >= in->n_first ? "." : "",
+		         lt->name);
 		if (!known)
-			add(&df, CALX_DRIFT_EXTRA_TABLE, lt->name, NULL, NULL, NULL, NULL, "table %s not in the registry",
-			    lt->name);
+			add(&df, CALX_DRIFT_EXTRA_TABLE, shown, NULL, NULL, NULL, NULL, "table %s not in the registry", shown);
 	}
 	if (df.oom) {
 		calx_drift_list_free(diff);
@@ -288,11 +338,32 @@ int calx_schema_diff(const calx_registry *reg, calx_engine *eng, calx_drift_list
 	calx_error *err = calx__engine_err(eng);
 	if (reg->err.code)
 		return calx_error_set(err, CALX_EINVAL, "registry failed to open: %s", reg->err.msg);
-	calx_inspection *in;
-	int rc = calx_inspect(eng, NULL, &in);
+	calx__conn *c;
+	int rc = calx__engine_acquire(eng, &c, err);
 	if (rc != CALX_OK)
 		return rc;
-	rc = calx__schema_diff_of(reg, eng->d, in, out, err);
+	calx_inspection *in;
+	rc = calx__inspect_conn(eng, c, NULL, &in, err);
+	/* and every other schema a qualified table names, once each (PostgreSQL) */
+	for (unsigned i = 0; rc == CALX_OK && i < reg->n_tables; i++) {
+		const char *name = reg->tables[i].desc->name, *dot = calx__table_schema_end(name);
+		bool seen = !in_other_schema(eng->d, name);
+		for (unsigned k = 0; k < i && !seen; k++) {
+			const char *other = reg->tables[k].desc->name, *odot = calx__table_schema_end(other);
+			seen = odot && odot - other == dot - name && !strncmp(other, name, (size_t)(dot - name));
+		}
+		if (seen || (size_t)(dot - name) >= 64)
+			continue;
+		char schema[64];
+		memcpy(schema, name, (size_t)(dot - name));
+		schema[dot - name] = '\0';
+		rc = calx__inspect_more(c, schema, in, err);
+		if (rc == CALX_ENOTFOUND)
+			rc = CALX_OK;   /* no such schema yet: its tables are missing */
+	}
+	calx__engine_release(eng, c, rc == CALX_ECONNECT);
+	if (rc == CALX_OK)
+		rc = calx__schema_diff_of(reg, eng->d, in, out, err);
 	calx_inspection_free(in);
 	return rc;
 }

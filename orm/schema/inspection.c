@@ -201,9 +201,19 @@ int calx__inspect_conn(calx_engine *eng, calx__conn *c, const char *schema, calx
 	}
 	if (in->n_tables > 1)
 		qsort(in->tables, in->n_tables, sizeof in->tables[0], by_name);
+	in->n_first = in->n_tables;
 	calx__log(eng, CALX_LOG_DEBUG, "inspect", "%u tables in schema %s", in->n_tables, schema ? schema : "(default)");
 	*out = in;
 	return CALX_OK;
+}
+
+int calx__inspect_more(calx__conn *c, const char *schema, calx_inspection *in, calx_error *err)
+{
+	unsigned before = in->n_tables;
+	int rc = c->d->inspect(c->raw, schema, in, err);
+	if (rc == CALX_OK && in->n_tables - before > 1)
+		qsort(in->tables + before, in->n_tables - before, sizeof in->tables[0], by_name);
+	return rc;
 }
 
 int calx_inspect(calx_engine *eng, const char *schema, calx_inspection **out)

@@ -32,12 +32,16 @@ struct calx_inspection {
 	calx__pool pool;
 	calx_insp_table *tables;
 	unsigned n_tables;
+	/* tables[0..n_first) are the schema inspected first; calx__inspect_more appended the rest */
+	unsigned n_first;
 };
 
 struct calx__conn;
 int calx__inspect_conn(calx_engine *eng, struct calx__conn *c, const char *schema, calx_inspection **out,
                        calx_error *err);
 
+/* The tables of another schema appended to in (sorted among themselves), for a diff of qualified tables. */
+int calx__inspect_more(struct calx__conn *c, const char *schema, calx_inspection *in, calx_error *err);
 /* The diff of reg against an inspection, for dialect d (diff.c). */
 int calx__schema_diff_of(const calx_registry *reg, const calx_dialect *d, const calx_inspection *in,
                          calx_drift_list **out, calx_error *err);

@@ -64,7 +64,9 @@ typedef enum calx__nk {
 	/* expressions, continued */
 	CALX__N_CASE,           /* CASE kid[0] (a list of WHEN nodes) [ELSE kid[1]] END */
 	CALX__N_WHEN,           /* WHEN kid[0] THEN kid[1] */
-	CALX__N_EXTRACT         /* the date part op (calx_date_part) of kid[0], an integer: per dialect */
+	CALX__N_EXTRACT,        /* the date part op (calx_date_part) of kid[0], an integer: per dialect */
+	/* statements, continued */
+	CALX__N_CREATE_SCHEMA   /* CREATE SCHEMA IF NOT EXISTS name (sql/qualified.c: PostgreSQL only) */
 } calx__nk;
 
 /* op of UNARY and BINARY nodes */
@@ -217,6 +219,8 @@ int calx__fk_action(const char *text);
 calx__node *calx__ast_create_index(calx__ast *a, const char *name, calx__node *table, calx__node *cols,
                                    bool unique, bool if_not_exists);
 calx__node *calx__ast_drop(calx__ast *a, int what, const char *name, bool if_exists);
+/* CREATE SCHEMA IF NOT EXISTS: the schema of a qualified table name ("billing.invoices"), held as the whole name. */
+calx__node *calx__ast_create_schema(calx__ast *a, const char *qualified_table);
 /* ALTER TABLE table ADD constraint; or (constraint NULL) ALTER TABLE IF EXISTS table DROP CONSTRAINT IF EXISTS name. */
 calx__node *calx__ast_alter(calx__ast *a, calx__node *table, calx__node *constraint, const char *name);
 calx__node *calx__ast_txn(calx__ast *a, int op, const char *savepoint);

@@ -90,6 +90,14 @@ calx__node *calx__ast_create_index(calx__ast *a, const char *name, calx__node *t
 	return n;
 }
 
+calx__node *calx__ast_create_schema(calx__ast *a, const char *qualified_table)
+{
+	calx__node *n = calx__ast_node_of(a, CALX__N_CREATE_SCHEMA, 0, qualified_table != NULL);
+	if (n)
+		n->name = qualified_table;
+	return n;
+}
+
 calx__node *calx__ast_drop(calx__ast *a, int what, const char *name, bool if_exists)
 {
 	calx__node *n = calx__ast_node_of(a, CALX__N_DROP, what, name != NULL);

@@ -10,12 +10,13 @@
 #include "calx/errors.h"
 #include "base/alloc.h"
 #include "sql/compile_int.h"
+#include "sql/qualified.h"
 
 static void from_element(calx__cc *c, const calx__node *f, unsigned depth)
 {
 	switch (f->kind) {
 	case CALX__N_TABLE:
-		calx__cc_ident(c, f->name);
+		calx__cc_table(c, f->name);
 		break;
 	case CALX__N_SUBQUERY:
 		if (!f->alias) {
@@ -201,7 +202,7 @@ static void insert_stmt(calx__cc *c, const calx__node *n)
 	const calx__node *cols = n->kid[CALX__INS_COLS], *row = n->kid[CALX__INS_ROWS];
 	size_t n_cols = calx__ast_list_len(cols), k = 0;
 	calx__buf_puts(&c->b, "INSERT INTO ");
-	calx__cc_ident(c, n->kid[CALX__INS_TABLE]->name);
+	calx__cc_table(c, n->kid[CALX__INS_TABLE]->name);
 	for (size_t skip = n->first; row && skip; skip--)
 		row = row->next;
 	if (!n_cols) {
@@ -233,7 +234,7 @@ static void insert_stmt(calx__cc *c, const calx__node *n)
 static void update_stmt(calx__cc *c, const calx__node *n)
 {
 	calx__buf_puts(&c->b, "UPDATE ");
-	calx__cc_ident(c, n->kid[CALX__UPD_TABLE]->name);
+	calx__cc_table(c, n->kid[CALX__UPD_TABLE]->name);
 	if (!n->kid[CALX__UPD_SET])
 		calx__cc_fail(c, CALX_EINVAL, "an update that sets nothing");
 	for (const calx__node *x = n->kid[CALX__UPD_SET]; x; x = x->next) {
@@ -252,7 +253,7 @@ static void update_stmt(calx__cc *c, const calx__node *n)
 static void delete_stmt(calx__cc *c, const calx__node *n)
 {
 	calx__buf_puts(&c->b, "DELETE FROM ");
-	calx__cc_ident(c, n->kid[CALX__DEL_TABLE]->name);
+	calx__cc_table(c, n->kid[CALX__DEL_TABLE]->name);
 	if (n->kid[CALX__DEL_WHERE]) {
 		calx__buf_puts(&c->b, " WHERE ");
 		calx__cc_expr(c, n->kid[CALX__DEL_WHERE], true, 1);

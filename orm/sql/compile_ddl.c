@@ -7,6 +7,7 @@
 #include "calx/errors.h"
 #include "mapping/registry.h"
 #include "sql/compile_int.h"
+#include "sql/qualified.h"
 
 static void names(calx__cc *c, const calx__node *head)
 {
@@ -84,7 +85,7 @@ static void constraint(calx__cc *c, const calx__node *n)
 		calx__buf_puts(&c->b, " FOREIGN KEY ");
 		names(c, k[CALX__CS_COLS]);
 		calx__buf_puts(&c->b, " REFERENCES ");
-		calx__cc_ident(c, k[CALX__CS_REF_TABLE]->name);
+		calx__cc_table(c, k[CALX__CS_REF_TABLE]->name);
 		calx__buf_putc(&c->b, ' ');
 		names(c, k[CALX__CS_REF_COLS]);
 		fk_action(c, " ON DELETE ", n->flags & 0xf);
@@ -99,7 +100,7 @@ static void create_table(calx__cc *c, const calx__node *n)
 {
 	const calx__node *const *k = (const calx__node *const *)n->kid;
 	calx__buf_puts(&c->b, n->flags & CALX__F_IF_NOT_EXISTS ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ");
-	calx__cc_ident(c, k[CALX__CT_TABLE]->name);
+	calx__cc_table(c, k[CALX__CT_TABLE]->name);
 	calx__buf_puts(&c->b, " (");
 	bool first = true;
 	for (const calx__node *x = k[CALX__CT_COLS]; x; x = x->next, first = false) {
@@ -127,24 +128,38 @@ void calx__cc_ddl(calx__cc *c, const calx__node *n)
 			calx__buf_puts(&c->b, "IF NOT EXISTS ");
 		calx__cc_ident(c, n->name);
 		calx__buf_puts(&c->b, " ON ");
-		calx__cc_ident(c, n->kid[0]->name);
+		calx__cc_table(c, n->kid[0]->name);
 		calx__buf_putc(&c->b, ' ');
 		names(c, n->kid[1]);
 		return;
+	case CALX__N_CREATE_SCHEMA: {
+		const char *dot = calx__table_schema_end(n->name);
+		char schema[64];
+		if (!dot || (size_t)(dot - n->name) >= sizeof schema || !calx__sql_has_schemas(c->d))
+			break;
+		memcpy(schema, n->name, (size_t)(dot - n->name));
+		schema[dot - n->name] = '\0';
+		calx__buf_puts(&c->b, "CREATE SCHEMA IF NOT EXISTS ");
+		calx__cc_ident(c, schema);
+		return;
+	}
 	case CALX__N_DROP:
 		if (n->op != CALX__DROP_TABLE && n->op != CALX__DROP_INDEX)
 			break;
 		calx__buf_puts(&c->b, n->op == CALX__DROP_TABLE ? "DROP TABLE " : "DROP INDEX ");
 		if (n->flags & CALX__F_IF_EXISTS)
 			calx__buf_puts(&c->b, "IF EXISTS ");
-		calx__cc_ident(c, n->name);
+		if (n->op == CALX__DROP_TABLE)
+			calx__cc_table(c, n->name);
+		else
+			calx__cc_ident(c, n->name);
 		return;
 	case CALX__N_ALTER:
 		/* a foreign key that closes a cycle of tables, added after both (SQLAlchemy's use_alter) */
 		if (!n->kid[0] || (n->op == CALX__ALTER_ADD_CONSTRAINT ? !n->kid[1] : !n->name))
 			break;
 		calx__buf_puts(&c->b, n->op == CALX__ALTER_ADD_CONSTRAINT ? "ALTER TABLE " : "ALTER TABLE IF EXISTS ");
-		calx__cc_ident(c, n->kid[0]->name);
+		calx__cc_table(c, n->kid[0]->name);
 		if (n->op == CALX__ALTER_ADD_CONSTRAINT) {
 			calx__buf_puts(&c->b, " ADD ");
 			constraint(c, n->kid[1]);

@@ -8,6 +8,7 @@
 #include "base/alloc.h"
 #include "sql/compile_int.h"
 #include "mapping/generation.h"
+#include "sql/qualified.h"
 #include "mapping/registry.h"
 
 static char quote_open(const calx_dialect *d)
@@ -235,7 +236,7 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 				calx__cc_fail(c, CALX_EINVAL, "a column of a subquery without an alias");
 				return;
 			}
-			calx__cc_ident(c, q);
+			calx__cc_table(c, q);      /* an alias, or a table's name: "billing"."invoices"."id" */
 			calx__buf_putc(&c->b, '.');
 		}
 		calx__cc_ident(c, n->name);

@@ -8,6 +8,7 @@
 #include "calx/calx.h"
 #include "sql/statements.h"
 #include "mapping/generation.h"
+#include "sql/qualified.h"
 #include "sql/stmtcache.h"
 #include "sql/joined_inherit.h"
 #include "sql/concrete_union.h"
@@ -253,7 +254,7 @@ static calx__node *build_setval(calx__ast *a, const calx__mapper *m, const uint6
 /* pg_get_serial_sequence parses its first argument as SQL: the table's name quoted. */
 static int quoted_table(calx__conn *c, const calx__mapper *m, char *buf, size_t cap, calx_error *err)
 {
-	if (!calx__quote_ident(c->d, m->desc->table, buf, cap))
+	if (!calx__quote_table(c->d, m->desc->table, buf, cap))
 		return calx_error_set(err, CALX_EINVAL, "table name \"%.64s\" is too long", m->desc->table);
 	return CALX_OK;
 }
@@ -263,7 +264,7 @@ int calx__sync_autoincrement(calx__conn *c, const calx__mapper *m, calx_error *e
 	if (c->d->version < 2 || !c->d->identity_setval || m->autoinc < 0)
 		return CALX_OK;
 	const calx_field_desc *key = &m->desc->fields[m->autoinc];
-	char table[2 * 64 + 3];
+	char table[4 * 64 + 8];
 	if (quoted_table(c, m, table, sizeof table, err) != CALX_OK)
 		return err->code;
 	calx__shape_key k = key_of(CALX__KEY_SETVAL, m);
@@ -316,7 +317,7 @@ int calx__reserve_keys(calx__conn *c, const calx__mapper *m, size_t n,
 	if (c->d->version < 2 || !c->d->identity_setval || m->autoinc < 0)
 		return calx_error_set(err, CALX_EINVAL, "this database does not reserve keys ahead");
 	const calx_field_desc *key = &m->desc->fields[m->autoinc];
-	char table[2 * 64 + 3];
+	char table[4 * 64 + 8];
 	if (quoted_table(c, m, table, sizeof table, err) != CALX_OK)
 		return err->code;
 	calx__shape_key k = key_of(CALX__KEY_RESERVE, m);

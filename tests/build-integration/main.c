@@ -1,5 +1,6 @@
 /*
- * main.c: a note through a session and back, on the database the URL names
+ * main.c: a note (notes.h) and its tag (tags.h, the schema's second
+ * header) through a session, the note back, on the database the URL names
  * (default: SQLite in memory). Prints one line; exit status 0 when the
  * note read back in a second session is the one written (the first is
  * closed first: sqlite::memory: has one connection).
@@ -32,7 +33,13 @@ int main(int argc, char **argv)
 		goto done;
 	/* the values: 2.5 and an enum's 2, read back as written */
 	n = note_new(s, .title = "build", .kind = NOTE_DONE, .weight = 2.5, .stars = CALX_SOME(4));
-	if (!n || calx_session_add(s, n) != CALX_OK || calx_session_commit(s) != CALX_OK) {
+	if (!n || calx_session_add(s, n) != CALX_OK || calx_session_flush(s) != CALX_OK) {
+		fprintf(stderr, "app: %s\n", calx_session_errmsg(s));
+		goto done;
+	}
+	/* a tag of tags.h, the schema's second header, referring to the note */
+	struct tag *t = tag_new(s, .id = 1, .note_id = n->id, .label = "ci");
+	if (!t || calx_session_add(s, t) != CALX_OK || calx_session_commit(s) != CALX_OK) {
 		fprintf(stderr, "app: %s\n", calx_session_errmsg(s));
 		goto done;
 	}

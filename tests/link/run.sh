@@ -54,6 +54,12 @@ for opt in -o --schema --tables --exclude --struct-names --field-case --guard --
 	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$stage/share/man/man1/calx-codegen.1" || fail "calx-codegen man page lacks $opt"
 	"$stage/bin/calx-codegen" --help | grep -q -- "$opt" || fail "calx-codegen --help lacks $opt"
 done
+for opt in --dialect --ddl --cc --help --version; do
+	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$stage/share/man/man1/calx-inspect.1" || fail "calx-inspect's man page lacks $opt"
+	"$stage/bin/calx-inspect" --help | grep -q -- "$opt" || fail "calx-inspect --help lacks $opt"
+done
+# the installed calx-inspect finds the installed headers too, and prints the DDL
+"$stage/bin/calx-inspect" tests/link/pets.h --ddl | grep -q 'CREATE TABLE' || fail "calx-inspect printed no DDL"
 grep -q '^## calx/session.h' "$stage/share/doc/calx/api.md" || fail "API reference lacks calx/session.h"
 # DESTDIR and LIBDIR: a package build writes under the staging root only, naming the real prefix
 dest=$(pwd)/$work/dest

@@ -212,7 +212,10 @@ static void bad_field_texts_give_one_clear_message(void **state)
 	expect_error("calx:field(name(\"a123456789b123456789c123456789d123456789e123456789f123456789g123\"))",
 		     "invalid column name 'a123456789b123456789c123456789d123456789...' (expected [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes)");
 	expect_error("calx:field(foreign_key(\"users\"))", "invalid foreign key target 'users' (expected \"table.column\")");
-	expect_error("calx:field(foreign_key(\"a.b.c\"))", "invalid foreign key target 'a.b.c' (expected \"table.column\")");
+	/* "a.b.c" is schema a's table b (PostgreSQL schemas); a fourth part is not */
+	expect_error("calx:field(foreign_key(\"a.b.c.d\"))", "invalid foreign key target 'a.b.c.d' (expected \"table.column\")");
+	expect_error("calx:field(foreign_key(\"1a.b.c\"))",
+		     "invalid table name '1a.b' (expected \"schema.table\", each [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes)");
 	expect_error("calx:field(foreign_key(\"users.id\", \"CASCADE\"))",
 		     "option 'foreign_key' expects ondelete=\"...\" or onupdate=\"...\" after the target, found '\"CASCADE\"'");
 	expect_error("calx:field(foreign_key(\"users.id\", ondelet=\"CASCADE\"))",
@@ -373,6 +376,10 @@ static void table_option_errors(void **state)
 			   "option 'foreign_key' expects 2 arguments before its keywords (\"columns\", \"table(columns)\"), got 1");
 	expect_table_error("calx:table(\"t\", foreign_key(\"a,,b\", \"t(c, d)\"))",
 			   "invalid column list 'a,,b' of option 'foreign_key' (expected \"column, ...\")");
+	expect_table_error("calx:table(\"a.b.c\")",
+			   "invalid table name 'a.b.c' (expected \"schema.table\", each [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes)");
+	expect_table_error("calx:table(\"t\", foreign_key(\"a\", \"s.t.u(c)\"))",
+			   "invalid foreign key target 's.t.u(c)' (expected \"table(column, ...)\" or \"table.column\")");
 	expect_table_error("calx:table(\"t\", foreign_key(\"a\", \"t\"))",
 			   "invalid foreign key target 't' (expected \"table(column, ...)\" or \"table.column\")");
 	expect_table_error("calx:table(\"t\", foreign_key(\"a\", \"t(c\"))",
@@ -400,6 +407,16 @@ static void table_and_type_annotations(void **state)
 	assert_null(t.name);
 	assert_int_equal(calxr__annot_parse_table("calx:table(\"users\")", &t, collect, &e), 0);
 	assert_string_equal(t.name, "users");
+	calxr__table_opts_free(&t);
+	/* a PostgreSQL schema, and a foreign key to a table in one, both spellings */
+	assert_int_equal(calxr__annot_parse_table("calx:table(\"billing.invoices\", foreign_key(\"a\", \"core.accounts(id)\"), "
+	                                          "foreign_key(\"b\", \"core.accounts.id\"))", &t, collect, &e), 0);
+	assert_string_equal(t.name, "billing.invoices");
+	assert_int_equal(t.n_cons, 2);
+	assert_string_equal(t.cons[0].ref_table, "core.accounts");
+	assert_string_equal(t.cons[0].ref_cols.v[0], "id");
+	assert_string_equal(t.cons[1].ref_table, "core.accounts");
+	assert_string_equal(t.cons[1].ref_cols.v[0], "id");
 	calxr__table_opts_free(&t);
 	assert_int_equal(calxr__annot_parse_table("calx:table(users)", &t, collect, &e), 1);
 	assert_string_equal(e.msg[0], "annotation 'calx:table' expects a string literal, found 'users'");

@@ -294,7 +294,6 @@ static void bad_usage_exits_2(void **state)
 	const char *unknown[] = { harness_tool, "a.h", "-o", "a.c", "--header", "a.h", "--frobnicate", NULL };
 	const char *no_header[] = { harness_tool, "a.h", "-o", "a.c", NULL };
 	const char *bad_name[] = { harness_tool, "a.h", "-o", "a.c", "--header", "b.h", "--name", "1x", NULL };
-	const char *two_inputs[] = { harness_tool, "a.h", "b.h", "-o", "a.c", "--header", "b.h", NULL };
 	char *err;
 	(void)state;
 	assert_int_equal(harness_run(none, harness_path("e.txt")), 2);
@@ -304,7 +303,76 @@ static void bad_usage_exits_2(void **state)
 	assert_int_equal(harness_run(unknown, harness_path("e.txt")), 2);
 	assert_int_equal(harness_run(no_header, harness_path("e.txt")), 2);
 	assert_int_equal(harness_run(bad_name, harness_path("e.txt")), 2);
-	assert_int_equal(harness_run(two_inputs, harness_path("e.txt")), 2);
+}
+
+/* calx-reflect core.h refers.h ...: [0] the tool, then the inputs, outputs out.calx.{c,h}, -MD. */
+static int reflect_several(const char *const *inputs, unsigned n, const char *err_path)
+{
+	char c[512], h[512], d[512];
+	const char *argv[16];
+	unsigned k = 0;
+	snprintf(c, sizeof c, "%s/out.calx.c", harness_dir);
+	snprintf(h, sizeof h, "%s/out.calx.h", harness_dir);
+	snprintf(d, sizeof d, "%s/out.calx.c.d", harness_dir);
+	argv[k++] = harness_tool;
+	for (unsigned i = 0; i < n; i++)
+		argv[k++] = inputs[i];
+	const char *rest[] = { "-o", c, "--header", h, "-MD", "-MF", d, "-MP", "-Iinclude", "-Itests/reflect/multi", NULL };
+	for (unsigned i = 0; rest[i]; i++)
+		argv[k++] = rest[i];
+	argv[k] = NULL;
+	return harness_run(argv, err_path);
+}
+
+/* Two headers, one schema: the foreign key and the relationship cross them; both are included and depended on. */
+static void several_inputs_make_one_schema(void **state)
+{
+	const char *in[] = { "tests/reflect/multi/refers.h", "tests/reflect/multi/core.h" };
+	char *text;
+	(void)state;
+	clean_outputs();
+	assert_int_equal(reflect_several(in, 2, harness_path("e.txt")), 0);
+	text = harness_slurp(harness_path("out.calx.h"));
+	assert_non_null(strstr(text, "#include \"refers.h\"\n#include \"core.h\"\n"));
+	assert_non_null(strstr(text, "extern const calx_schema_desc out_schema;"));
+	assert_non_null(strstr(text, "MC_PET_REL_OWNER"));
+	free(text);
+	text = harness_slurp(harness_path("out.calx.c"));
+	assert_non_null(strstr(text, ".source = \"tests/reflect/multi/refers.h:7\""));
+	assert_non_null(strstr(text, ".source = \"tests/reflect/multi/core.h:6\""));
+	free(text);
+	/* every input in the depfile, and no phony rule for one (its absence must stop the build) */
+	text = harness_slurp(harness_path("out.calx.c.d"));
+	assert_non_null(strstr(text, "  tests/reflect/multi/refers.h"));
+	assert_non_null(strstr(text, "  tests/reflect/multi/core.h"));
+	assert_null(strstr(text, "\ntests/reflect/multi/core.h:"));
+	assert_null(strstr(text, "calx-reflect-inputs.h"));
+	assert_non_null(strstr(text, "\ninclude/calx/annotate.h:"));
+	free(text);
+}
+
+/* A foreign key to a table of an included header that is not an input, or to none: refused at its line. */
+static void several_inputs_refuse_a_missing_table(void **state)
+{
+	const char *alone[] = { "tests/reflect/multi/refers.h" };
+	const char *missing[] = { "tests/reflect/multi/core.h", "tests/reflect/multi/missing.h" };
+	const char *twice[] = { "tests/reflect/multi/core.h", "tests/reflect/multi/core.h" };
+	char *err;
+	(void)state;
+	clean_outputs();
+	assert_int_equal(reflect_several(alone, 1, harness_path("e.txt")), 1);
+	err = harness_slurp(harness_path("e.txt"));
+	assert_non_null(strstr(err, "tests/reflect/multi/refers.h:9:10: error: foreign key 'mc_owners.id' on field 'owner_id' of struct 'mc_pet' refers to table 'mc_owners' of an included header that is not an input"));
+	free(err);
+	assert_int_equal(reflect_several(missing, 2, harness_path("e.txt")), 1);
+	err = harness_slurp(harness_path("e.txt"));
+	assert_non_null(strstr(err, "tests/reflect/multi/missing.h:8:10: error: foreign key 'mc_nowhere.id' on field 'owner_id' of struct 'mc_tag' refers to unknown table 'mc_nowhere'"));
+	free(err);
+	assert_int_equal(reflect_several(twice, 2, harness_path("e.txt")), 1);
+	err = harness_slurp(harness_path("e.txt"));
+	assert_non_null(strstr(err, "tests/reflect/multi/core.h: error: input given twice"));
+	free(err);
+	assert_false(exists(harness_path("out.calx.c")));
 }
 
 static void name_and_include_options_are_honoured(void **state)
@@ -425,6 +493,8 @@ int main(void)
 		cmocka_unit_test(error_leaves_previous_outputs_alone),
 		cmocka_unit_test(missing_input_is_an_error),
 		cmocka_unit_test(bad_usage_exits_2),
+		cmocka_unit_test(several_inputs_make_one_schema),
+		cmocka_unit_test(several_inputs_refuse_a_missing_table),
 		cmocka_unit_test(name_and_include_options_are_honoured),
 		cmocka_unit_test(include_path_with_a_quote_is_refused),
 		cmocka_unit_test(prefix_option_renames_every_generated_name),
