@@ -2,9 +2,6 @@
  * One clock reading per flush (a before_flush listener keeps it on the
  * session), and time written into a field by the field's type.
  */
-#include <inttypes.h>
-#include <stdio.h>
-#include <string.h>
 #include <time.h>
 #include "clock.h"
 
@@ -61,39 +58,23 @@ int calx_plugin_clock_now(calx_session *s, int64_t *usec)
 	return read_clock(usec);
 }
 
-/* "YYYY-MM-DD HH:MM:SS.ffffff" of usec, UTC (years 1970 and on: the clock's). */
-static int iso_text(int64_t usec, char *buf, size_t cap)
-{
-	time_t sec = (time_t)(usec / 1000000);
-	struct tm tm;
-	if (usec < 0 || !gmtime_r(&sec, &tm))
-		return CALX_ERANGE;
-	snprintf(buf, cap, "%04d-%02d-%02d %02d:%02d:%02d.%06" PRId64, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-	         tm.tm_hour, tm.tm_min, tm.tm_sec, usec % 1000000);
-	return CALX_OK;
-}
-
 int calx_plugin_set_time(calx_session *s, void *obj, const calx_field_desc *col, int64_t usec)
 {
-	switch (col->ctype) {
-	case CALX_CTYPE_INT64:
+	if (col->ctype == CALX_CTYPE_INT64)
 		return calx_field_set_value(s, obj, col, calx_value_int(usec));
-	case CALX_CTYPE_STRING:
-	case CALX_CTYPE_CHARARRAY:
-	case CALX_CTYPE_USER: {
-		char text[40];
-		bool tz = col->user_type && col->user_type == &calx_timestamptz_type;
-		if (col->ctype == CALX_CTYPE_USER && !tz && col->user_type != &calx_timestamp_type)
-			break;
-		int rc = iso_text(usec, text, sizeof text);
-		if (rc != CALX_OK)
-			return rc;
-		if (tz)
-			strcat(text, "+00:00");
-		return calx_field_set_value(s, obj, col, calx_value_text(text));
+	/* calx/time.h writes the canonical text: "YYYY-MM-DD HH:MM:SS.ffffff", "+00:00" for a timestamptz */
+	bool tz = col->ctype == CALX_CTYPE_USER && col->user_type == &calx_timestamptz_type;
+	bool text = col->ctype == CALX_CTYPE_STRING || col->ctype == CALX_CTYPE_CHARARRAY ||
+	            (col->ctype == CALX_CTYPE_USER && col->user_type == &calx_timestamp_type);
+	if (tz) {
+		calx_timestamptz t;
+		int rc = calx_timestamptz_from_unix_usec(&t, usec);
+		return rc == CALX_OK ? calx_field_set_value(s, obj, col, calx_value_text(t.text)) : rc;
 	}
-	default:
-		break;
+	if (text) {
+		calx_timestamp t;
+		int rc = calx_timestamp_from_unix_usec(&t, usec);
+		return rc == CALX_OK ? calx_field_set_value(s, obj, col, calx_value_text(t.text)) : rc;
 	}
 	return CALX_ETYPE;
 }

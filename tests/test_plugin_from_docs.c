@@ -20,12 +20,11 @@ static int log_change(calx_session *s, calx_event ev, const calx_mapper_desc *m,
 	const struct pl_invoice *inv = obj;
 	char what[96];
 	snprintf(what, sizeof what, "%s %s %lld", calx_event_name(ev), m->name, (long long)inv->id);
-	struct pl_change *c = pl_change_new(s);
+	char *text = calx_strdup(s, what);
+	struct pl_change *c = text ? pl_change_new(s, .what = text) : NULL;
 	if (!c)
 		return calx_session_errcode(s);
-	int rc = calx_field_set_text(s, c, PL_CHANGE_WHAT, what);
-	if (rc == CALX_OK)
-		rc = calx_field_set_value(s, c, PL_CHANGE_BY, calx_value_text(calx_session_info(s, &who_key)));
+	int rc = calx_field_set_value(s, c, PL_CHANGE_BY, calx_value_text(calx_session_info(s, &who_key)));
 	return rc == CALX_OK ? calx_session_add(s, c) : rc;
 }
 

@@ -17,7 +17,7 @@ dest=${DESTDIR:-}
 version=$(sed -n 's/^#define CALX_VERSION "\(.*\)"/\1/p' include/calx/calx.h)
 major=${version%%.*}
 manifest="$dest$libdir/calx/installed"
-install -d "$dest$prefix/include/calx/sys" "$dest$libdir/pkgconfig" "$dest$libdir/calx" "$dest$prefix/bin" \
+install -d "$dest$prefix/include/calx/sys" "$dest$prefix/include/calx/plugins" "$dest$libdir/pkgconfig" "$dest$libdir/calx" "$dest$prefix/bin" \
 	"$dest$prefix/share/man/man1" "$dest$prefix/share/doc/calx"
 : > "$manifest.tmp"
 put() {         # put MODE SRC DEST
@@ -30,7 +30,9 @@ link() {        # link TARGET NAME
 }
 for h in include/calx/*.h; do put 644 "$h" "$prefix/include/calx/$(basename "$h")"; done
 for h in include/calx/sys/*.h; do put 644 "$h" "$prefix/include/calx/sys/$(basename "$h")"; done
+for h in include/calx/plugins/*.h; do put 644 "$h" "$prefix/include/calx/plugins/$(basename "$h")"; done
 put 644 build/release/libcalx.a "$libdir/libcalx.a"
+put 644 build/release/libcalx-plugins.a "$libdir/libcalx-plugins.a"
 # the file has the whole version; the SONAME (libcalx.so.MAJOR) and the link name point at it
 put 755 build/release/libcalx.so "$libdir/libcalx.so.$version"
 link "libcalx.so.$version" "$libdir/libcalx.so.$major"

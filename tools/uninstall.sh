@@ -12,6 +12,6 @@ manifest="$dest$libdir/calx/installed"
 while IFS= read -r f; do
 	rm -f "$dest$f"
 done < "$manifest"
-for d in "$prefix/include/calx/sys" "$prefix/include/calx" "$libdir/calx" "$prefix/share/doc/calx"; do
+for d in "$prefix/include/calx/sys" "$prefix/include/calx/plugins" "$prefix/include/calx" "$libdir/calx" "$prefix/share/doc/calx"; do
 	rmdir "$dest$d" 2>/dev/null || true
 done

@@ -16,10 +16,10 @@
 #include <calx/time.h>
 #include <calx/uuid.h>
 
-/* TimestampMixin: created_at and updated_at, set by the timestamps plugin. */
+/* TimestampMixin: created_at and updated_at, set by the timestamps plugin (not constructor arguments). */
 struct CALX_MIXIN pl_timestamps {
-	calx_timestamptz created_at CALX(not_null);
-	calx_timestamptz updated_at CALX(not_null);
+	calx_timestamptz created_at CALX(not_null, init(false));
+	calx_timestamptz updated_at CALX(not_null, init(false));
 };
 
 /* SoftDeleteMixin: NULL while the row lives. */
@@ -27,10 +27,10 @@ struct CALX_MIXIN pl_soft_delete {
 	calx_timestamptz deleted_at;
 };
 
-/* AuditMixin: who wrote the row. */
+/* AuditMixin: who wrote the row, filled by the audit plugin (not constructor arguments). */
 struct CALX_MIXIN pl_audit {
-	char *created_by CALX(not_null);
-	char *updated_by;
+	char *created_by CALX(init(false));     /* nullable: a required actor is the plugin's check */
+	char *updated_by CALX(init(false));
 };
 
 struct CALX_TABLE("pl_users") pl_user {
