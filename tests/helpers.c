@@ -126,6 +126,19 @@ size_t count_rows(fixture *fx, const calx_mapper_desc *m)
 	return n;
 }
 
+size_t select_count(calx_session *s, const calx_mapper_desc *m, bool every_row)
+{
+	calx_select *q = calx_select_new(s, m);
+	if (q && every_row)
+		calx_select_without_criteria(q);
+	void **items;
+	size_t n = (size_t)-1;
+	if (q && calx_select_all(q, &items, &n) != CALX_OK)
+		n = (size_t)-1;
+	calx_select_free(q);
+	return n;
+}
+
 uint64_t fixture_statements(calx_session *s)
 {
 	uint64_t n = 0;

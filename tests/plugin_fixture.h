@@ -23,4 +23,15 @@ static inline struct pl_user *plugin_user(calx_session *s, const char *name)
 	return u;
 }
 
+/* The same with its timestamps set (where the timestamps plugin is off). */
+static inline struct pl_user *stamped_user(calx_session *s, const char *name)
+{
+	struct pl_user *u = plugin_user(s, name);
+	if (u && calx_timestamptz_now(&u->ts.created_at) != CALX_OK)
+		return NULL;
+	if (u)
+		u->ts.updated_at = u->ts.created_at;
+	return u;
+}
+
 #endif

@@ -17,14 +17,6 @@ static struct pl_invoice *invoice(calx_session *s, struct pl_user *u, int64_t ce
 	return inv;
 }
 
-static struct pl_user *owner(calx_session *s)
-{
-	struct pl_user *u = plugin_user(s, "owner");
-	calx_timestamptz_now(&u->ts.created_at);
-	u->ts.updated_at = u->ts.created_at;
-	return u;
-}
-
 static void an_invoice_records_who_created_it(void **state)
 {
 	fixture *fx = *state;
@@ -35,7 +27,7 @@ static void an_invoice_records_who_created_it(void **state)
 	assert_null(calx_audit_actor(s));
 	assert_ok(s, calx_audit_set_actor(s, "alice"));
 	assert_string_equal(calx_audit_actor(s), "alice");
-	struct pl_user *u = owner(s);
+	struct pl_user *u = stamped_user(s, "owner");
 	struct pl_invoice *inv = invoice(s, u, 1200);
 	assert_ok(s, calx_session_add(s, u));
 	assert_ok(s, calx_session_add(s, inv));
@@ -63,7 +55,7 @@ static void no_actor_fails_the_flush_when_required(void **state)
 	                                   PL_INVOICE_AUDIT_UPDATED_BY, true),
 	                 CALX_OK);
 	calx_session *s = fixture_session(fx);
-	struct pl_user *u = owner(s);
+	struct pl_user *u = stamped_user(s, "owner");
 	struct pl_invoice *inv = invoice(s, u, 5);
 	assert_ok(s, calx_session_add(s, u));
 	assert_ok(s, calx_session_add(s, inv));

@@ -43,9 +43,7 @@ static void the_change_log_records_every_write(void **state)
 	assert_int_equal(enable_change_log(fx->reg), CALX_OK);
 	calx_session *s = fixture_session(fx);
 	assert_ok(s, calx_session_set_info(s, &who_key, "dora"));
-	struct pl_user *u = plugin_user(s, "owner");
-	calx_timestamptz_now(&u->ts.created_at);
-	u->ts.updated_at = u->ts.created_at;
+	struct pl_user *u = stamped_user(s, "owner");
 	struct pl_invoice *a = pl_invoice_new(s, .amount_cents = 1), *b = pl_invoice_new(s, .amount_cents = 2);
 	struct pl_invoice *both[] = { a, b };
 	for (int i = 0; i < 2; i++) {

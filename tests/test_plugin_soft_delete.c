@@ -13,33 +13,14 @@ static void enable(fixture *fx)
 	assert_int_equal(calx_soft_delete_enable(fx->reg, &pl_user_mapper, PL_USER_SD_DELETED_AT), CALX_OK);
 }
 
-static size_t users(calx_session *s, bool every_row)
-{
-	calx_select *q = calx_select_new(s, &pl_user_mapper);
-	if (every_row)
-		calx_select_without_criteria(q);
-	size_t n = 0;
-	void *obj;
-	int rc;
-	while ((rc = calx_select_next(q, &obj)) == CALX_ROW)
-		n++;
-	assert_calx(s, rc, CALX_DONE);
-	calx_select_free(q);
-	return n;
-}
-
 static void a_deleted_user_disappears_and_stays_in_the_table(void **state)
 {
 	fixture *fx = *state;
 	enable(fx);
 	calx_session *s = fixture_session(fx);
-	struct pl_user *ann = plugin_user(s, "ann"), *bob = plugin_user(s, "bob");
-	for (int i = 0; i < 2; i++) {
-		struct pl_user *u = i ? bob : ann;
-		calx_timestamptz_now(&u->ts.created_at);
-		u->ts.updated_at = u->ts.created_at;
-		assert_ok(s, calx_session_add(s, u));
-	}
+	struct pl_user *ann = stamped_user(s, "ann"), *bob = stamped_user(s, "bob");
+	assert_ok(s, calx_session_add(s, ann));
+	assert_ok(s, calx_session_add(s, bob));
 	struct pl_invoice *inv = pl_invoice_new(s, .amount_cents = 100);
 	inv->audit.created_by = calx_strdup(s, "x");
 	inv->ts = ann->ts;
@@ -66,9 +47,9 @@ static void a_deleted_user_disappears_and_stays_in_the_table(void **state)
 	assert_ok(s, pl_invoice_get(s, inv_id, &again));
 	assert_ok(s, calx_related_load(s, again, PL_INVOICE_REL_USER));
 	assert_null(again->user);
-	assert_int_equal(users(s, false), 1);
+	assert_int_equal(select_count(s, &pl_user_mapper, false), 1);
 	/* every row: ann comes too (and is then in this session's identity map, where a get finds her) */
-	assert_int_equal(users(s, true), 2);
+	assert_int_equal(select_count(s, &pl_user_mapper, true), 2);
 	/* the row is there, stamped */
 	calx_select *q = calx_select_new(s, &pl_user_mapper);
 	calx_select_without_criteria(q);
@@ -85,14 +66,12 @@ static void a_hard_delete_removes_the_row(void **state)
 	fixture *fx = *state;
 	enable(fx);
 	calx_session *s = fixture_session(fx);
-	struct pl_user *u = plugin_user(s, "gone");
-	calx_timestamptz_now(&u->ts.created_at);
-	u->ts.updated_at = u->ts.created_at;
+	struct pl_user *u = stamped_user(s, "gone");
 	assert_ok(s, calx_session_add(s, u));
 	assert_ok(s, calx_session_commit(s));
 	assert_ok(s, calx_soft_delete_hard(s, u));
 	assert_ok(s, calx_session_commit(s));
-	assert_int_equal(users(s, true), 0);
+	assert_int_equal(select_count(s, &pl_user_mapper, true), 0);
 	calx_session_free(s);
 }
 
@@ -101,9 +80,7 @@ static void rollback_undoes_a_soft_delete(void **state)
 	fixture *fx = *state;
 	enable(fx);
 	calx_session *s = fixture_session(fx);
-	struct pl_user *u = plugin_user(s, "kept");
-	calx_timestamptz_now(&u->ts.created_at);
-	u->ts.updated_at = u->ts.created_at;
+	struct pl_user *u = stamped_user(s, "kept");
 	assert_ok(s, calx_session_add(s, u));
 	assert_ok(s, calx_session_commit(s));
 	assert_ok(s, calx_session_delete(s, u));
@@ -111,7 +88,7 @@ static void rollback_undoes_a_soft_delete(void **state)
 	assert_ok(s, calx_session_rollback(s));
 	assert_true(calx_timestamptz_is_null(&u->sd.deleted_at));
 	calx_session *s2 = fixture_session(fx);
-	assert_int_equal(users(s2, false), 1);
+	assert_int_equal(select_count(s2, &pl_user_mapper, false), 1);
 	calx_session_free(s2);
 	calx_session_free(s);
 }

@@ -97,29 +97,15 @@ static bool is_unsigned(calx_ctype t)
 	return t == CALX_CTYPE_UINT8 || t == CALX_CTYPE_UINT16 || t == CALX_CTYPE_UINT32 || t == CALX_CTYPE_UINT64;
 }
 
+/* The C type a message names: calx__ctype_name's, with the length of an array and a user type's name. */
 static const char *ctype_text(const calx_field_desc *f, char *buf, size_t cap)
 {
 	switch (f->ctype) {
-	case CALX_CTYPE_INT8: return "int8_t";
-	case CALX_CTYPE_INT16: return "int16_t";
-	case CALX_CTYPE_INT32: return "int32_t";
-	case CALX_CTYPE_INT64: return "int64_t";
-	case CALX_CTYPE_UINT8: return "uint8_t";
-	case CALX_CTYPE_UINT16: return "uint16_t";
-	case CALX_CTYPE_UINT32: return "uint32_t";
-	case CALX_CTYPE_UINT64: return "uint64_t";
-	case CALX_CTYPE_BOOL: return "bool";
-	case CALX_CTYPE_FLOAT: return "float";
-	case CALX_CTYPE_DOUBLE: return "double";
-	case CALX_CTYPE_STRING: return "char *";
 	case CALX_CTYPE_CHARARRAY: snprintf(buf, cap, "char[%zu]", f->size); return buf;
 	case CALX_CTYPE_BYTEARRAY: snprintf(buf, cap, "unsigned char[%zu]", f->size); return buf;
-	case CALX_CTYPE_BYTES: return "calx_bytes";
-	case CALX_CTYPE_CHAR: return "char";
-	case CALX_CTYPE_DECIMAL: return "calx_decimal";
 	case CALX_CTYPE_USER: return f->user_type && f->user_type->name ? f->user_type->name : "user type";
+	default: return calx__ctype_name(f->ctype);
 	}
-	return "?";
 }
 
 /* The wrapper that holds NULL for a plain scalar ctype ("calx_opt_int32"), or NULL when there is none. */
