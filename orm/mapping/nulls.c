@@ -167,8 +167,12 @@ bool calx__field_is_null(const calx_field_desc *f, const void *base, bool null_f
 	const unsigned char *p = (const unsigned char *)base + f->offset;
 	if (f->flags & CALX_FIELD_OPTIONAL)
 		return calx__wrapper_null(f, p);
-	if (f->ctype == CALX_CTYPE_STRING)
-		return calx__field_zero(f, base);
+	if (f->ctype == CALX_CTYPE_STRING) {
+		/* the pointer itself, read here: a call a text field in every change check */
+		const char *text;
+		memcpy(&text, p, sizeof text);
+		return !text;
+	}
 	if (f->ctype == CALX_CTYPE_BYTES)
 		return bytes_null(p);
 	if (f->ctype == CALX_CTYPE_DECIMAL)
