@@ -418,6 +418,10 @@ int calxr__table_index(const calxr__ctx *cx, const calxr__table *t);
 
 /* emit_h.c, emit_c.c */
 void calxr__emit_header(calxr__ctx *cx, calxr__buf *b);
+/* emit_columns.c: the arrays a table's fields point at, and the pieces emit_c.c shares. */
+void calxr__emit_column_arrays(calxr__buf *b, const calxr__table *t);
+void calxr__put_flat(calxr__buf *b, const char *path);
+bool calxr__column_has_gen(const calxr__column *c);
 void calxr__emit_source(calxr__ctx *cx, calxr__buf *b);
 /* emit_rel.c: a table's relationship offset asserts, and its mapper's relationship records. */
 void calxr__emit_relation_asserts(calxr__ctx *cx, calxr__buf *b, const calxr__table *t);

@@ -279,10 +279,12 @@ int calx_registry_set_error(calx_registry *reg, int code, const char *fmt, ...)
 {
 	if (!reg)
 		return CALX_EINVAL;
-	char msg[CALX_ERRMSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt ? fmt : "", ap);
-	va_end(ap);
+	char msg[CALX_ERRMSG_MAX] = "";
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+	}
 	return calx_error_set(&reg->err_listen, code, "%s", msg);
 }

@@ -97,10 +97,12 @@ int calx_session_set_error(calx_session *s, int code, const char *fmt, ...)
 {
 	if (!s)
 		return CALX_EINVAL;
-	char msg[CALX_ERRMSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt ? fmt : "", ap);
-	va_end(ap);
+	char msg[CALX_ERRMSG_MAX] = "";
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+	}
 	return calx__fail(s, code, "%s", msg);
 }
