@@ -227,8 +227,11 @@ static bool dialect_sql(parser *p, const char *opt, calxr__span *args, unsigned 
 			}
 			if (!(*plain = calxr__ap_nonempty_string(p, what, a)))
 				return false;
-			if (!calxr__ap_check_sql_text(p, what, *plain))
+			if (!calxr__ap_check_sql_text(p, what, *plain)) {
+				free(*plain);   /* refused: nothing of it is kept */
+				*plain = NULL;
 				return false;
+			}
 			continue;
 		}
 		if (!is_ident(k)) {

@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		e.n = 0;
 		r = calxr__annot_parse_table(text, &t, on_error, &e);
 		check_count(r, &e);
-		if (t.name && !calxr__is_sql_ident(t.name))
+		if (t.name && !calxr__is_sql_table_name(t.name))   /* "schema.table" too */
 			abort();
 		/* what parsed is well formed: identifiers only, a foreign key's target, a check's name */
 		for (unsigned i = 0; i < t.n_cons; i++) {
