@@ -126,7 +126,7 @@ size_t count_rows(fixture *fx, const calx_mapper_desc *m)
 	return n;
 }
 
-size_t select_count(calx_session *s, const calx_mapper_desc *m, bool every_row)
+size_t count_loaded(calx_session *s, const calx_mapper_desc *m, bool every_row)
 {
 	calx_select *q = calx_select_new(s, m);
 	if (q && every_row)

@@ -58,7 +58,7 @@ void capture_stderr(void (*fn)(void *arg), void *arg, char *buf, size_t cap);
 /* Count rows of a table through a raw second session's select. */
 size_t count_rows(fixture *fx, const calx_mapper_desc *m);
 /* The objects a select of m in s loads: with the registry's criteria, or every row; (size_t)-1 on error. */
-size_t select_count(calx_session *s, const calx_mapper_desc *m, bool every_row);
+size_t count_loaded(calx_session *s, const calx_mapper_desc *m, bool every_row);
 
 /* Assert a calx status, printing the session's message when it is wrong. */
 #define assert_calx(s, expr, want)                                                   \

@@ -64,10 +64,10 @@ static void selects_and_gets_leave_out_what_the_criteria_do(void **state)
 	world w = seed(fx);
 	add_soft_delete(fx);
 	calx_session *s = fixture_session(fx);
-	assert_int_equal(select_count(s, &sd_author_mapper, false), 2);
-	assert_int_equal(select_count(s, &sd_book_mapper, false), 3);
-	assert_int_equal(select_count(s, &sd_author_mapper, true), 3);
-	assert_int_equal(select_count(s, &sd_book_mapper, true), 5);
+	assert_int_equal(count_loaded(s, &sd_author_mapper, false), 2);
+	assert_int_equal(count_loaded(s, &sd_book_mapper, false), 3);
+	assert_int_equal(count_loaded(s, &sd_author_mapper, true), 3);
+	assert_int_equal(count_loaded(s, &sd_book_mapper, true), 5);
 	calx_session_free(s);
 
 	s = fixture_session(fx);
@@ -163,10 +163,10 @@ static void single_table_subclasses_have_their_roots_criteria(void **state)
 	assert_ok(s, calx_session_commit(s));
 	add_soft_delete(fx);
 	s = fixture_session(fx);
-	assert_int_equal(select_count(s, &sd_pet_mapper, false), 2);
-	assert_int_equal(select_count(s, &sd_dog_mapper, false), 1);
-	assert_int_equal(select_count(s, &sd_dog_mapper, true), 2);
-	assert_int_equal(select_count(s, &sd_pet_mapper, true), 4);
+	assert_int_equal(count_loaded(s, &sd_pet_mapper, false), 2);
+	assert_int_equal(count_loaded(s, &sd_dog_mapper, false), 1);
+	assert_int_equal(count_loaded(s, &sd_dog_mapper, true), 2);
+	assert_int_equal(count_loaded(s, &sd_pet_mapper, true), 4);
 	calx_session_free(s);
 }
 
@@ -177,8 +177,8 @@ static void several_criteria_are_anded(void **state)
 	add_soft_delete(fx);
 	assert_int_equal(calx_registry_add_criteria(fx->reg, &sd_author_mapper, calx_ne(SD_AUTHOR_NAME, "cy")), CALX_OK);
 	calx_session *s = fixture_session(fx);
-	assert_int_equal(select_count(s, &sd_author_mapper, false), 1);
-	assert_int_equal(select_count(s, &sd_author_mapper, true), 3);
+	assert_int_equal(count_loaded(s, &sd_author_mapper, false), 1);
+	assert_int_equal(count_loaded(s, &sd_author_mapper, true), 3);
 	calx_session_free(s);
 }
 
@@ -203,7 +203,7 @@ static void bad_criteria_are_refused_with_a_reason(void **state)
 	/* nothing was added: every author loads */
 	seed(fx);
 	calx_session *s = fixture_session(fx);
-	assert_int_equal(select_count(s, &sd_author_mapper, false), 3);
+	assert_int_equal(count_loaded(s, &sd_author_mapper, false), 3);
 	calx_session_free(s);
 }
 

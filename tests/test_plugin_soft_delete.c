@@ -47,9 +47,9 @@ static void a_deleted_user_disappears_and_stays_in_the_table(void **state)
 	assert_ok(s, pl_invoice_get(s, inv_id, &again));
 	assert_ok(s, calx_related_load(s, again, PL_INVOICE_REL_USER));
 	assert_null(again->user);
-	assert_int_equal(select_count(s, &pl_user_mapper, false), 1);
+	assert_int_equal(count_loaded(s, &pl_user_mapper, false), 1);
 	/* every row: ann comes too (and is then in this session's identity map, where a get finds her) */
-	assert_int_equal(select_count(s, &pl_user_mapper, true), 2);
+	assert_int_equal(count_loaded(s, &pl_user_mapper, true), 2);
 	/* the row is there, stamped */
 	calx_select *q = calx_select_new(s, &pl_user_mapper);
 	calx_select_without_criteria(q);
@@ -71,7 +71,7 @@ static void a_hard_delete_removes_the_row(void **state)
 	assert_ok(s, calx_session_commit(s));
 	assert_ok(s, calx_soft_delete_hard(s, u));
 	assert_ok(s, calx_session_commit(s));
-	assert_int_equal(select_count(s, &pl_user_mapper, true), 0);
+	assert_int_equal(count_loaded(s, &pl_user_mapper, true), 0);
 	calx_session_free(s);
 }
 
@@ -88,7 +88,7 @@ static void rollback_undoes_a_soft_delete(void **state)
 	assert_ok(s, calx_session_rollback(s));
 	assert_true(calx_timestamptz_is_null(&u->sd.deleted_at));
 	calx_session *s2 = fixture_session(fx);
-	assert_int_equal(select_count(s2, &pl_user_mapper, false), 1);
+	assert_int_equal(count_loaded(s2, &pl_user_mapper, false), 1);
 	calx_session_free(s2);
 	calx_session_free(s);
 }
