@@ -17,7 +17,9 @@
  *  - inspection against inspection, table by table: the same columns,
  *    nullability (keys included), defaults, generated keys, the primary
  *    key's name and columns, and unique constraints, indexes, checks (with
- *    their expressions) and foreign keys by name.
+ *    their expressions) and foreign keys by name. Columns are matched by
+ *    name: their order is not compared (SQLAlchemy puts a mixin's
+ *    columns before the class's own, calx keeps the struct's order).
  *
  * calx_schema_diff of the registry against calx's own tables finds
  * nothing first, so what it finds against SQLAlchemy's is a difference of
@@ -53,8 +55,8 @@ typedef struct known_difference {
 	"SQLAlchemy's DateTime is DATETIME on SQLite, calx_timestamptz TIMESTAMP WITH TIME ZONE: " \
 	"SQLite keeps only the declared name, both have NUMERIC affinity and hold ISO-8601 text"
 #define SQLITE_DECIMAL                                                                          \
-	"calx keeps an exact decimal as its text on SQLite; a NUMERIC column would store the value " \
-	"as a REAL, as SQLAlchemy's Numeric does there (it warns that SQLite has no decimal)"
+	"calx keeps an exact decimal as its text on SQLite; a NUMERIC column stores a number " \
+	"(an INTEGER or a REAL), as SQLAlchemy's Numeric does there (it warns that SQLite has no decimal)"
 
 static const known_difference known[] = {
 	{ TEST_SQLITE, CALX_DRIFT_TYPE, "users", "id", "blob", "char(32)", UUID_STORAGE },
