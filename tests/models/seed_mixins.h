@@ -41,8 +41,9 @@
 /*
  * TimestampMixin: DateTime(timezone=True) with server_default=func.now()
  * and onupdate=func.now(). func.now() is now() on PostgreSQL and
- * CURRENT_TIMESTAMP on SQLite; on update SQLite gets microseconds, which
- * CURRENT_TIMESTAMP would drop (an UPDATE's value is not in the schema).
+ * CURRENT_TIMESTAMP on SQLite; on update SQLite gets milliseconds
+ * (strftime's %f), which CURRENT_TIMESTAMP would drop. What an UPDATE
+ * sets is not in the schema: the test compares the server defaults.
  */
 struct CALX_MIXIN smx_timestamps {
 	calx_timestamptz created_at CALX(not_null, server_default(postgresql = "now()", sqlite = "CURRENT_TIMESTAMP"));
