@@ -13,9 +13,11 @@
  * registry is opened with the seed's naming convention
  * (SEED_MIXINS_NAMING below).
  *
- * tests/models/plugin_seeds.h has the same four mixins for the plugins'
- * behaviour; this header adds what the seed's schema has beyond it: server
- * defaults, the money column, the named check, a unique e-mail and an
+ * tests/models/plugin_seeds.h maps the same four mixins for the plugins'
+ * behaviour, shaped by what the plugins do (the fields they fill are
+ * init(false); created_by is nullable there, the audit plugin checks the
+ * actor). This header is the seed's schema: server defaults, a NOT NULL
+ * created_by, the money column, the named check, a unique e-mail and an
  * index on the foreign key.
  */
 #ifndef CALX_TEST_SEED_MIXINS_H
