@@ -25,6 +25,8 @@ need postgresql-15 sh -c 'ls /usr/lib/postgresql/*/bin/initdb'
 need python3 command -v python3
 # tests/test_seeds compares with SQLAlchemy's rows (tests/seeds/seeds_sqla.py)
 need python3-sqlalchemy /usr/bin/python3 -c 'import sqlalchemy'
+# tests/test_seed_mixins runs SQLAlchemy's create_all on PostgreSQL (tests/seeds/mixins_sqla.py)
+need python3-psycopg2 /usr/bin/python3 -c 'import psycopg2'
 # tests/build-integration builds a small application with each
 need make command -v make
 need cmake command -v cmake
