@@ -40,6 +40,10 @@
  *     _refresh                         CALX_ESTATE        CALX_ESTATE
  *   calx_session_set_expire_on_commit  yes (read when a commit ends, the running one's too)
  *   calx_session_merge                 CALX_ESTATE        CALX_ESTATE
+ *   calx_session_delete_as_update      before_delete, for its own object; else CALX_ESTATE
+ *   calx_field_set_value, calx_session_set_info,
+ *     calx_session_alloc, calx_session_set_error (calx/plugin.h)
+ *                                      yes                yes
  *   calx_session_listen                CALX_ESTATE        CALX_ESTATE
  *   calx_session_set_tracking          CALX_ESTATE        CALX_ESTATE
  *   calx_session_free                  ignored (4)        ignored (4)
