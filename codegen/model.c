@@ -72,9 +72,43 @@ static cg_field *find_field(cg_table *t, const char *column)
  * at load with CALX_ERANGE, never cut. Text without a length, and text
  * that stands for something else (decimals, dates, enums), stays char *.
  */
+/*
+ * --times-as-text: a date or time column stays char *. The time types
+ * write their canonical text ("2009-01-01 00:00:00.000000"); text that
+ * another program wrote on SQLite in another form ("2009-01-01 00:00:00")
+ * loads as the same time but would be rewritten in calx's form by a copy.
+ */
+static void keep_time_text(cg_type *t)
+{
+	t->family = CG_TEXT;
+	t->plain = t->opt = "char *";
+	t->include = NULL;
+	t->calx_kind = NULL;
+	t->kept_as_text = "time (--times-as-text)";
+	t->note = t->note ? t->note : "date/time text as the database holds it (--times-as-text)";
+}
+
+/*
+ * A key column of a time or decimal type: calx's time types have a NULL of
+ * their own, which a key may not, and a calx_decimal is no key. It keeps
+ * what the database gives: text, or on SQLite a NUMERIC's double.
+ */
+static void key_keeps_old_type(const char *dialect, cg_type *t)
+{
+	bool real = t->family == CG_DECIMAL && strcmp(dialect, "sqlite") == 0;
+	t->kept_as_text = t->family == CG_TIME ? "time in a key" : "decimal in a key";
+	t->family = real ? CG_REAL : CG_TEXT;
+	t->plain = t->opt = real ? "double" : "char *";
+	t->include = NULL;
+	t->calx_kind = NULL;
+	if (!t->note)
+		t->note = real ? "a key: SQLite holds NUMERIC values as REAL or INTEGER"
+		               : "a key: text as the database writes it (calx's value types are no keys)";
+}
+
 static unsigned char_array_len(const cg_field *f, const cg_options *opt)
 {
-	if (!opt->char_arrays || f->type.family != CG_TEXT || f->type.note || f->type.later)
+	if (!opt->char_arrays || f->type.family != CG_TEXT || f->type.note || f->type.kept_as_text || f->type.option)
 		return 0;
 	const char *type = f->col->base_type ? f->col->base_type : f->col->type;
 	const char *paren = strchr(type, '(');
@@ -94,6 +128,8 @@ static void fields_of(cg_model *m, cg_table *ct, const cg_options *opt, FILE *er
 		cg_field *f = &ct->fields[ct->n_fields];
 		f->col = &t->columns[i];
 		cg_column_type(m->dialect, f->col, &f->type);
+		if (opt->times_as_text && f->type.family == CG_TIME)
+			keep_time_text(&f->type);
 		if (!cg_plain_sql_name(f->col->name)) {
 			f->type.family = CG_UNMAPPABLE;
 			snprintf(f->type.reason, sizeof f->type.reason,
@@ -107,6 +143,8 @@ static void fields_of(cg_model *m, cg_table *ct, const cg_options *opt, FILE *er
 		for (unsigned k = 0; k < t->pk.n_columns; k++)
 			if (strcmp(t->pk.columns[k], f->col->name) == 0)
 				f->pk = true;
+		if (f->pk && (f->type.family == CG_TIME || f->type.family == CG_DECIMAL))
+			key_keeps_old_type(m->dialect, &f->type);
 		f->autoincrement = f->pk && t->pk.n_columns == 1 && f->col->autoincrement && f->type.family == CG_INT;
 		char base[72];
 		cg_identifier(base, sizeof base, f->col->name, opt->field_case);
