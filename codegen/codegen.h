@@ -55,7 +55,7 @@ typedef struct cg_type {
 	const char *opt;                /* of a nullable one: "calx_opt_int32"; text, bytes, decimals, times: as plain */
 	const char *note;               /* why this C type, when it is not the obvious one; or NULL */
 	const char *include;            /* the calx header the C type needs ("calx/time.h"), or NULL */
-	const char *option;             /* an option the field adds ("json"), or NULL */
+	const char *option;             /* an option the field adds ("json": JSONB), which is its SQL type too; or NULL */
 	const char *calx_kind;          /* a calx value type's kind, counted on the last line ("time"), or NULL */
 	const char *kept_as_text;       /* what keeps text (or double) though it is more ("enum"), or NULL */
 	char reason[256];               /* CG_UNMAPPABLE: why */

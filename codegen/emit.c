@@ -183,7 +183,7 @@ static void column_field(FILE *out, const cg_table *ct, const cg_field *f)
 		fprintf(out, "%sname(\"%s\")", sep, c->name);
 		sep = ", ";
 	}
-	if (!f->autoincrement) {
+	if (!f->autoincrement && !f->type.option) {
 		fprintf(out, "%stype(\"", sep);
 		put_cstring(out, c->type);
 		fputs("\")", out);

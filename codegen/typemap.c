@@ -137,10 +137,15 @@ static void postgresql_type(const char *name, const char *sql, cg_type *t)
 		set(t, CG_UUID, "calx_uuid", "calx_opt_uuid");
 		t->include = "calx/uuid.h";
 		t->calx_kind = "uuid";
-	} else if (is(name, (const char *const[]){ "json", "jsonb", NULL })) {
+	} else if (strcmp(name, "jsonb") == 0) {
+		/* json is JSONB on PostgreSQL, and calx-reflect takes no type(...) beside it */
 		set(t, CG_TEXT, "char *", NULL);
 		t->option = "json";
 		t->calx_kind = "json";
+	} else if (strcmp(name, "json") == 0) {
+		set(t, CG_TEXT, "char *", NULL);
+		t->note = "JSON as text: calx's json is JSONB";
+		t->kept_as_text = "json (not jsonb)";
 	} else if (strcmp(name, "bytea") == 0)
 		set(t, CG_BYTES, "calx_bytes", NULL);
 	else if (strcmp(name, "tsvector") == 0 || strcmp(name, "tsquery") == 0)
@@ -214,6 +219,12 @@ void cg_column_type(const char *dialect, const calx_insp_column *col, cg_type *o
 		if (!col->base_type)
 			break;
 		cg_type_of(dialect, col->base_type, out);
+		if (out->option) {
+			/* json would make the column JSONB, not the domain: its text, in type(...) */
+			out->option = NULL;
+			out->calx_kind = NULL;
+			out->kept_as_text = "json (a domain)";
+		}
 		if (out->family != CG_UNMAPPABLE) {
 			snprintf(out->note_buf, sizeof out->note_buf, "domain %.60s over %.60s%s%.60s", col->type,
 			         col->base_type, out->note ? "; " : "", out->note ? out->note : "");
