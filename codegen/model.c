@@ -198,6 +198,26 @@ static void struct_tag(cg_model *m, cg_table *ct, const cg_options *opt)
 	}
 }
 
+/*
+ * A column that refers to a key kept as text (key_keeps_old_type) keeps
+ * text too, so that the foreign key joins fields of one C type.
+ */
+static void keys_agree(cg_model *m, cg_table *ct)
+{
+	for (unsigned f = 0; f < ct->t->n_fks; f++) {
+		const calx_insp_fk *fk = &ct->t->fks[f];
+		cg_table *target = cg_find_table(m, fk->ref_table);
+		for (unsigned k = 0; target && target->selected && k < fk->n_columns; k++) {
+			cg_field *a = find_field(ct, fk->columns[k]), *b = find_field(target, fk->ref_columns[k]);
+			if (!a || !b || !b->pk || (a->type.family != CG_TIME && a->type.family != CG_DECIMAL) ||
+			    (b->type.family == CG_TIME || b->type.family == CG_DECIMAL))
+				continue;
+			key_keeps_old_type(m->dialect, &a->type);
+			a->type.note = "refers to a key kept as the database writes it (calx's value types are no keys)";
+		}
+	}
+}
+
 /* Every column of fk mapped, in this table and in the target's, and the target chosen. */
 static bool fk_usable(cg_model *m, cg_table *ct, const calx_insp_fk *fk)
 {
@@ -272,6 +292,9 @@ int cg_model_build(cg_model *m, const calx_inspection *in, const char *dialect, 
 		}
 		struct_tag(m, ct, opt);
 	}
+	for (unsigned i = 0; i < m->n_tables; i++)
+		if (m->tables[i].selected)
+			keys_agree(m, &m->tables[i]);
 	for (unsigned i = 0; i < m->n_tables; i++) {
 		cg_table *ct = &m->tables[i];
 		for (unsigned f = 0; ct->selected && f < ct->t->n_fks; f++)

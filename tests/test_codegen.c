@@ -390,8 +390,14 @@ static void pg_header(cg_state *st, const char *h)
 	has(h, "char *clock_tz CALX(type(\"time with time zone\")); /* time with time zone as the database writes it");
 	/* a foreign key of UUIDs is a relationship like any */
 	has(h, "struct cgt_pg_device *device CALX(back_populates(\"cgt_pg_values\"));");
-	has(st->err, "calx-codegen: calx value types: uuid 3 time 5 decimal 2 json 1\n");
-	has(st->err, "calx-codegen: kept as text or double: json (not jsonb) 1 enum 1 numeric 1 time with time zone 1\n");
+	/* a DATE key has no NULL of its own to spare: text, and the column that refers to it too */
+	has(h, "char *on_day CALX(primary_key, type(\"date\")); /* a key: text as the database writes it");
+	has(h, "char *on_day CALX(not_null, type(\"date\")); /* refers to a key kept as the database writes it");
+	has(h, "calx_time starts CALX(not_null, type(\"time without time zone\"));");
+	has(h, "struct cgt_pg_day *cgt_pg_day CALX(back_populates(\"cgt_pg_shifts\"));");
+	has(st->err, "calx-codegen: calx value types: uuid 3 time 6 decimal 2 json 1\n");
+	has(st->err, "calx-codegen: kept as text or double: time in a key 2 json (not jsonb) 1 enum 1 numeric 1 "
+	             "time with time zone 1\n");
 }
 
 static void sqlite_header(cg_state *st, const char *h)
@@ -437,6 +443,12 @@ static void pg_rows(cg_state *st, calx_registry *reg)
 	                                             .mood = "dark", .huge = "123456789012345678901234567890123456789012.5",
 	                                             .clock_tz = "10:00:00+02");
 	struct cgt_pg_value *empty = tp_cgt_pg_value_new(s, .happened = at, .token = token, .price = price);
+	struct cgt_pg_day *leap = tp_cgt_pg_day_new(s, .on_day = "2024-02-29", .label = "leap day");
+	struct cgt_pg_shift *shift = tp_cgt_pg_shift_new(s, .on_day = "2024-02-29", .starts = clock);
+	assert_non_null(leap);
+	assert_non_null(shift);
+	shift->cgt_pg_day = leap;
+	assert_int_equal(calx_session_add(s, shift), CALX_OK);
 	assert_non_null(d);
 	assert_non_null(v);
 	assert_non_null(empty);
@@ -460,6 +472,9 @@ static void pg_rows(cg_state *st, calx_registry *reg)
 	assert_int_equal(count_of(st, "SELECT COUNT(*) FROM cgx_codegen_types.cgt_pg_values WHERE happened_tz IS NULL"
 	                              " AND on_day IS NULL AND clock IS NULL AND span IS NULL AND device_id IS NULL"
 	                              " AND amount IS NULL AND doc IS NULL AND mood IS NULL"),
+	                 1);
+	assert_int_equal(count_of(st, "SELECT COUNT(*) FROM cgx_codegen_types.cgt_pg_shifts WHERE on_day = '2024-02-29'"
+	                              " AND starts = '23:59:59.999999'"),
 	                 1);
 	/* and what a new session reads back */
 	assert_int_equal(calx_session_open(&s, st->db.eng, reg), CALX_OK);
