@@ -195,7 +195,7 @@ static int write_header(const cg_model *m, const cg_options *opt)
 }
 
 /*
- * The last line: the columns mapped to calx's value types, by kind, and
+ * The last lines: the columns mapped to calx's value types, by kind, and
  * those kept as text (or double) though they are more, by what they are,
  * so that a reader sees what the header's C types stand for.
  */

@@ -67,12 +67,6 @@ static cg_field *find_field(cg_table *t, const char *column)
 }
 
 /*
- * --char-arrays M: a text column of a declared length L <= M is char[L + 1].
- * L counts characters; a value of more bytes (non-ASCII text) is refused
- * at load with CALX_ERANGE, never cut. Text without a length, and text
- * that stands for something else (decimals, dates, enums), stays char *.
- */
-/*
  * --times-as-text: a date or time column stays char *. The time types
  * write their canonical text ("2009-01-01 00:00:00.000000"); text that
  * another program wrote on SQLite in another form ("2009-01-01 00:00:00")
@@ -106,6 +100,12 @@ static void key_keeps_old_type(const char *dialect, cg_type *t)
 		               : "a key: text as the database writes it (calx's value types are no keys)";
 }
 
+/*
+ * --char-arrays M: a text column of a declared length L <= M is char[L + 1].
+ * L counts characters; a value of more bytes (non-ASCII text) is refused
+ * at load with CALX_ERANGE, never cut. Text without a length, and text
+ * that stands for something else (decimals, dates, enums), stays char *.
+ */
 static unsigned char_array_len(const cg_field *f, const cg_options *opt)
 {
 	if (!opt->char_arrays || f->type.family != CG_TEXT || f->type.note || f->type.kept_as_text || f->type.option)

@@ -60,9 +60,11 @@ static void set_value(cg_type *t, cg_family fam, const char *ctype, const char *
 
 /*
  * NUMERIC(p,s) or DECIMAL(p,s) with 0 < p <= CALX_DECIMAL_MAX_DIGITS (38):
- * what a calx_decimal holds. false without a precision, or past it.
+ * what a calx_decimal holds. false without a precision, or past it; and
+ * without a scale when need_scale (SQLite: NUMERIC(10) says nothing of
+ * the REALs it holds, where PostgreSQL's is NUMERIC(10,0)).
  */
-static bool decimal_params(const char *sql)
+static bool decimal_params(const char *sql, bool need_scale)
 {
 	const char *open = strchr(sql, '(');
 	if (!open)
@@ -73,12 +75,14 @@ static bool decimal_params(const char *sql)
 		end++;
 	if (*end == ',')
 		s = strtoul(end + 1, &end, 10);
+	else if (need_scale)
+		return false;
 	while (*end == ' ')
 		end++;
 	return *end == ')' && p > 0 && p <= 38 && s <= p;
 }
 
-/* A date/time type name: its calx type, or NULL (a time with a time zone has none). */
+/* A date/time type name: its calx type; a time with a time zone, which has none, keeps text. */
 static void time_type(const char *name, cg_type *t)
 {
 	if (is(name, (const char *const[]){ "timestamp", "timestamp without time zone", "datetime", NULL }))
@@ -121,7 +125,7 @@ static void postgresql_type(const char *name, const char *sql, cg_type *t)
 	else if (is(name, (const char *const[]){ "double precision", "float8", NULL }))
 		set(t, CG_REAL, "double", "calx_opt_double");
 	else if (is(name, (const char *const[]){ "numeric", "decimal", NULL })) {
-		if (decimal_params(sql))
+		if (decimal_params(sql, false))
 			set_value(t, CG_DECIMAL, "calx_decimal", "calx/decimal.h", "decimal");
 		else {
 			/* any number of digits: text holds them all, a calx_decimal 38 */
@@ -177,7 +181,7 @@ static void sqlite_type(const char *name, const char *sql, cg_type *t)
 	else if (strcmp(name, "boolean") == 0 || strcmp(name, "bool") == 0)
 		set(t, CG_BOOL, "bool", "calx_opt_bool");
 	else if (strcmp(name, "numeric") == 0 || strcmp(name, "decimal") == 0) {
-		if (decimal_params(sql))
+		if (decimal_params(sql, true))
 			/* NUMERIC affinity keeps 0.99 as a REAL: calx_decimal loads it as the decimal of the scale */
 			set_value(t, CG_DECIMAL, "calx_decimal", "calx/decimal.h", "decimal");
 		else {

@@ -410,9 +410,10 @@ static void sqlite_header(cg_state *st, const char *h)
 	has(h, "calx_decimal amount CALX(type(\"NUMERIC(10,2)\"));");
 	has(h, "calx_decimal price CALX(not_null, type(\"DECIMAL(10,2)\"));");
 	has(h, "calx_opt_double ratio CALX(type(\"NUMERIC\")); /* SQLite holds NUMERIC values as REAL or INTEGER");
+	has(h, "calx_opt_double units CALX(type(\"NUMERIC(10)\")); /* SQLite holds NUMERIC values as REAL");
 	has(h, "char *note CALX(type(\"TEXT\"));");
 	has(st->err, "calx-codegen: calx value types: time 4 decimal 2\n");
-	has(st->err, "calx-codegen: kept as text or double: numeric 1\n");
+	has(st->err, "calx-codegen: kept as text or double: numeric 2\n");
 }
 
 /* A row of every type through the build's header, read back in a new session; then a row of NULLs. */

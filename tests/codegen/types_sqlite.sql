@@ -1,6 +1,6 @@
 -- types_sqlite.sql: SQLite columns that calx-codegen maps to calx's value
 -- types (tests/test_codegen.c): dates and times as another program
--- declares them, NUMERIC(p,s) and DECIMAL(p,s) holding REALs, a NUMERIC
+-- declares them, NUMERIC(p,s) and DECIMAL(p,s) holding REALs, NUMERICs
 -- without a scale, and TEXT (which stays char *: nothing says it is JSON).
 CREATE TABLE cgt_sqlite_values (
 	id INTEGER PRIMARY KEY,
@@ -11,5 +11,6 @@ CREATE TABLE cgt_sqlite_values (
 	amount NUMERIC(10,2),
 	price DECIMAL(10,2) NOT NULL,
 	ratio NUMERIC,
+	units NUMERIC(10),
 	note TEXT
 );
