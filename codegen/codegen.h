@@ -33,6 +33,7 @@ typedef struct cg_options {
 	bool skip_unmappable;
 	bool quiet;                     /* no progress on stderr */
 	unsigned char_arrays;           /* --char-arrays M: text of a declared length up to M is char[length + 1] */
+	bool times_as_text;             /* --times-as-text: dates and times as char *, their text kept as written */
 } cg_options;
 
 /* The SQL type families a column can fall into (typemap.c). */
@@ -42,22 +43,28 @@ typedef enum cg_family {
 	CG_BOOL,
 	CG_REAL,
 	CG_TEXT,
-	CG_BYTES
+	CG_BYTES,
+	CG_DECIMAL,                     /* calx_decimal: NULL is its empty text */
+	CG_TIME,                        /* calx_timestamp ... calx_interval: NULL is all zero */
+	CG_UUID                         /* calx_uuid NOT NULL, calx_opt_uuid nullable */
 } cg_family;
 
 typedef struct cg_type {
 	cg_family family;
 	const char *plain;              /* the C type of a NOT NULL column: "int32_t", "char *" */
-	const char *opt;                /* of a nullable one: "calx_opt_int32"; text and bytes: as plain */
+	const char *opt;                /* of a nullable one: "calx_opt_int32"; text, bytes, decimals, times: as plain */
 	const char *note;               /* why this C type, when it is not the obvious one; or NULL */
-	const char *later;              /* the calx type it wants once there is one ("timestamp"), or NULL */
+	const char *include;            /* the calx header the C type needs ("calx/time.h"), or NULL */
+	const char *option;             /* an option the field adds ("json": JSONB), which is its SQL type too; or NULL */
+	const char *calx_kind;          /* a calx value type's kind, counted on the last line ("time"), or NULL */
+	const char *kept_as_text;       /* what keeps text (or double) though it is more ("enum"), or NULL */
 	char reason[256];               /* CG_UNMAPPABLE: why */
 	char note_buf[160];             /* where note points when it is made for the column */
 } cg_type;
 
 /* dialect: calx_engine_dialect_name's "sqlite" or "postgresql". */
 void cg_type_of(const char *dialect, const char *sql_type, cg_type *out);
-/* The same for a column: PostgreSQL's domains by their base type, enums as text. */
+/* The same for a column: PostgreSQL's domains by their base type, enums as text (their labels). */
 void cg_column_type(const char *dialect, const calx_insp_column *col, cg_type *out);
 
 typedef struct cg_field {

@@ -157,7 +157,9 @@ static void column_field(FILE *out, const cg_table *ct, const cg_field *f)
 {
 	const calx_insp_column *c = f->col;
 	bool nullable = c->nullable && !f->pk;
-	bool scalar = f->type.family != CG_TEXT && f->type.family != CG_BYTES;
+	/* text, bytes, decimals and times hold their own NULL: NOT NULL is said; scalars and calx_uuid are NOT NULL */
+	bool null_in_value = f->type.family == CG_TEXT || f->type.family == CG_BYTES || f->type.family == CG_DECIMAL ||
+	                     f->type.family == CG_TIME;
 	const char *ctype = nullable ? f->type.opt : f->type.plain;
 	if (f->array_len)
 		fprintf(out, "\tchar %s[%u] CALX(", f->name, f->array_len);
@@ -169,15 +171,19 @@ static void column_field(FILE *out, const cg_table *ct, const cg_field *f)
 		sep = ", ";
 		if (f->type.family == CG_INT && !f->autoincrement && ct->t->pk.n_columns == 1)
 			fprintf(out, "%sautoincrement(false)", sep);
-	} else if (!nullable && !scalar) {
+	} else if (!nullable && null_in_value) {
 		fputs("not_null", out);
+		sep = ", ";
+	}
+	if (f->type.option) {
+		fprintf(out, "%s%s", sep, f->type.option);
 		sep = ", ";
 	}
 	if (strcmp(f->name, c->name) != 0) {
 		fprintf(out, "%sname(\"%s\")", sep, c->name);
 		sep = ", ";
 	}
-	if (!f->autoincrement) {
+	if (!f->autoincrement && !f->type.option) {
 		fprintf(out, "%stype(\"", sep);
 		put_cstring(out, c->type);
 		fputs("\")", out);
@@ -295,6 +301,23 @@ static void table_struct(FILE *out, const cg_table *ct)
 	fputs("};\n\n", out);
 }
 
+/* The headers of the calx value types the mapped columns use, each once, in a fixed order. */
+static void value_type_includes(FILE *out, const cg_model *m)
+{
+	static const char *const headers[] = { "calx/decimal.h", "calx/time.h", "calx/uuid.h" };
+	for (size_t h = 0; h < sizeof headers / sizeof headers[0]; h++) {
+		bool used = false;
+		for (unsigned i = 0; i < m->n_tables && !used; i++) {
+			const cg_table *t = &m->tables[i];
+			for (unsigned k = 0; t->selected && k < t->n_fields && !used; k++)
+				used = t->fields[k].mapped && t->fields[k].type.include &&
+				       strcmp(t->fields[k].type.include, headers[h]) == 0;
+		}
+		if (used)
+			fprintf(out, "#include <%s>\n", headers[h]);
+	}
+}
+
 static void guard_name(char *out, size_t cap, const cg_options *opt)
 {
 	if (opt->guard) {
@@ -333,7 +356,9 @@ int cg_emit(FILE *out, const cg_model *m, const cg_options *opt, FILE *progress)
 	}
 	fprintf(out, " */\n#ifndef %s\n#define %s\n\n", guard, guard);
 	fputs("#include <stdbool.h>\n#include <stdint.h>\n#include <calx/annotate.h>\n#include <calx/bytes.h>\n"
-	      "#include <calx/list.h>\n#include <calx/nullable.h>\n\n", out);
+	      "#include <calx/list.h>\n#include <calx/nullable.h>\n", out);
+	value_type_includes(out, m);
+	fputc('\n', out);
 	for (unsigned i = 0; i < m->n_tables; i++)
 		if (m->tables[i].selected)
 			fprintf(out, "struct %s;\n", m->tables[i].tag);

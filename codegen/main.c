@@ -3,7 +3,7 @@
  *
  *   calx-codegen URL [-o FILE] [--schema S] [--tables a,b] [--exclude a,b]
  *                [--struct-names singular|as-is] [--field-case snake|as-is|lower]
- *                [--guard NAME] [--skip-unmappable] [--quiet]
+ *                [--guard NAME] [--char-arrays M] [--times-as-text] [--skip-unmappable] [--quiet]
  *
  * It inspects the database through calx_inspect (calx/inspect.h) and
  * writes one struct per table. Exit status: 0 written; 1 a column or a
@@ -23,7 +23,8 @@
 static const char usage[] =
 	"usage: calx-codegen URL [-o FILE] [--schema S] [--tables a,b] [--exclude a,b]\n"
 	"                    [--struct-names singular|as-is] [--field-case snake|as-is|lower]\n"
-	"                    [--guard NAME] [--char-arrays M] [--skip-unmappable] [--quiet]\n"
+	"                    [--guard NAME] [--char-arrays M] [--times-as-text]\n"
+	"                    [--skip-unmappable] [--quiet]\n"
 	"\n"
 	"Connects to the database at URL (sqlite:PATH or postgresql://...), inspects its\n"
 	"tables and writes an annotated C header for them, ready for calx-reflect.\n"
@@ -37,6 +38,8 @@ static const char usage[] =
 	"  --field-case MODE     snake (default: ArtistId -> artist_id), lower or as-is\n"
 	"  --guard NAME          the include guard (default: from FILE's name)\n"
 	"  --char-arrays M       text of a declared length L <= M as char[L + 1] (default: char *)\n"
+	"  --times-as-text       dates and times as char *, their text kept as the database\n"
+	"                        has it (default: calx_timestamp, calx_date... of calx/time.h)\n"
 	"  --skip-unmappable     leave out what has no C type, with a comment naming it,\n"
 	"                        instead of failing\n"
 	"  --quiet               no progress on standard error\n"
@@ -82,6 +85,9 @@ static int parse_args(int argc, char **argv, cg_options *opt)
 			exit(0);
 		} else if (strcmp(a, "--skip-unmappable") == 0) {
 			opt->skip_unmappable = true;
+			takes = false;
+		} else if (strcmp(a, "--times-as-text") == 0) {
+			opt->times_as_text = true;
 			takes = false;
 		} else if (strcmp(a, "--quiet") == 0) {
 			opt->quiet = true;
@@ -189,29 +195,34 @@ static int write_header(const cg_model *m, const cg_options *opt)
 }
 
 /*
- * The columns mapped to text (or double) until calx has a type of their
- * own: counted by the type each waits for, so a later calx-codegen can be
- * told what it would map differently.
+ * The last lines: the columns mapped to calx's value types, by kind, and
+ * those kept as text (or double) though they are more, by what they are,
+ * so that a reader sees what the header's C types stand for.
  */
-static void later_types(const cg_model *m)
+static void count_kinds(const cg_model *m, bool kept, const char *title)
 {
-	static const char *const kinds[] = { "timestamp", "decimal", "uuid", "json", "enum" };
-	unsigned counts[sizeof kinds / sizeof kinds[0]] = { 0 }, total = 0;
+	const char *kinds[16];
+	unsigned counts[16] = { 0 }, n_kinds = 0;
 	for (unsigned i = 0; i < m->n_tables; i++) {
 		const cg_table *t = &m->tables[i];
-		for (unsigned f = 0; t->selected && f < t->n_fields; f++)
-			for (size_t k = 0; t->fields[f].mapped && t->fields[f].type.later && k < sizeof kinds / sizeof kinds[0]; k++)
-				if (strcmp(t->fields[f].type.later, kinds[k]) == 0) {
-					counts[k]++;
-					total++;
-				}
+		for (unsigned f = 0; t->selected && f < t->n_fields; f++) {
+			const char *kind = kept ? t->fields[f].type.kept_as_text : t->fields[f].type.calx_kind;
+			if (!t->fields[f].mapped || !kind)
+				continue;
+			unsigned k = 0;
+			while (k < n_kinds && strcmp(kinds[k], kind) != 0)
+				k++;
+			if (k == n_kinds && n_kinds < 16)
+				kinds[n_kinds++] = kind;
+			if (k < n_kinds)
+				counts[k]++;
+		}
 	}
-	if (!total)
+	if (!n_kinds)
 		return;
-	fputs("calx-codegen: mapped as text or double until calx has their types:", stderr);
-	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-		if (counts[k])
-			fprintf(stderr, " %s %u", kinds[k], counts[k]);
+	fprintf(stderr, "calx-codegen: %s:", title);
+	for (unsigned k = 0; k < n_kinds; k++)
+		fprintf(stderr, " %s %u", kinds[k], counts[k]);
 	fputc('\n', stderr);
 }
 
@@ -269,8 +280,10 @@ int main(int argc, char **argv)
 		                "%u columns and %u tables left out, in %.2f s\n",
 		        opt.output ? opt.output : "(stdout)", n_structs, n_assoc, n_rels, m.n_unmappable,
 		        m.n_skipped_tables, seconds_since(&t0));
-	if (!opt.quiet)
-		later_types(&m);
+	if (!opt.quiet) {
+		count_kinds(&m, false, "calx value types");
+		count_kinds(&m, true, "kept as text or double");
+	}
 	status = 0;
 done:
 	cg_model_free(&m);

@@ -67,6 +67,40 @@ static cg_field *find_field(cg_table *t, const char *column)
 }
 
 /*
+ * --times-as-text: a date or time column stays char *. The time types
+ * write their canonical text ("2009-01-01 00:00:00.000000"); text that
+ * another program wrote on SQLite in another form ("2009-01-01 00:00:00")
+ * loads as the same time but would be rewritten in calx's form by a copy.
+ */
+static void keep_time_text(cg_type *t)
+{
+	t->family = CG_TEXT;
+	t->plain = t->opt = "char *";
+	t->include = NULL;
+	t->calx_kind = NULL;
+	t->kept_as_text = "time (--times-as-text)";
+	t->note = t->note ? t->note : "date/time text as the database holds it (--times-as-text)";
+}
+
+/*
+ * A key column of a time or decimal type: calx's time types have a NULL of
+ * their own, which a key may not, and a calx_decimal is no key. It keeps
+ * what the database gives: text, or on SQLite a NUMERIC's double.
+ */
+static void key_keeps_old_type(const char *dialect, cg_type *t)
+{
+	bool real = t->family == CG_DECIMAL && strcmp(dialect, "sqlite") == 0;
+	t->kept_as_text = t->family == CG_TIME ? "time in a key" : "decimal in a key";
+	t->family = real ? CG_REAL : CG_TEXT;
+	t->plain = t->opt = real ? "double" : "char *";
+	t->include = NULL;
+	t->calx_kind = NULL;
+	if (!t->note)
+		t->note = real ? "a key: SQLite holds NUMERIC values as REAL or INTEGER"
+		               : "a key: text as the database writes it (calx's value types are no keys)";
+}
+
+/*
  * --char-arrays M: a text column of a declared length L <= M is char[L + 1].
  * L counts characters; a value of more bytes (non-ASCII text) is refused
  * at load with CALX_ERANGE, never cut. Text without a length, and text
@@ -74,7 +108,7 @@ static cg_field *find_field(cg_table *t, const char *column)
  */
 static unsigned char_array_len(const cg_field *f, const cg_options *opt)
 {
-	if (!opt->char_arrays || f->type.family != CG_TEXT || f->type.note || f->type.later)
+	if (!opt->char_arrays || f->type.family != CG_TEXT || f->type.note || f->type.kept_as_text || f->type.option)
 		return 0;
 	const char *type = f->col->base_type ? f->col->base_type : f->col->type;
 	const char *paren = strchr(type, '(');
@@ -94,6 +128,8 @@ static void fields_of(cg_model *m, cg_table *ct, const cg_options *opt, FILE *er
 		cg_field *f = &ct->fields[ct->n_fields];
 		f->col = &t->columns[i];
 		cg_column_type(m->dialect, f->col, &f->type);
+		if (opt->times_as_text && f->type.family == CG_TIME)
+			keep_time_text(&f->type);
 		if (!cg_plain_sql_name(f->col->name)) {
 			f->type.family = CG_UNMAPPABLE;
 			snprintf(f->type.reason, sizeof f->type.reason,
@@ -107,6 +143,8 @@ static void fields_of(cg_model *m, cg_table *ct, const cg_options *opt, FILE *er
 		for (unsigned k = 0; k < t->pk.n_columns; k++)
 			if (strcmp(t->pk.columns[k], f->col->name) == 0)
 				f->pk = true;
+		if (f->pk && (f->type.family == CG_TIME || f->type.family == CG_DECIMAL))
+			key_keeps_old_type(m->dialect, &f->type);
 		f->autoincrement = f->pk && t->pk.n_columns == 1 && f->col->autoincrement && f->type.family == CG_INT;
 		char base[72];
 		cg_identifier(base, sizeof base, f->col->name, opt->field_case);
@@ -157,6 +195,26 @@ static void struct_tag(cg_model *m, cg_table *ct, const cg_options *opt)
 		if (!clash)
 			break;
 		snprintf(ct->tag, sizeof ct->tag, "%.60s%s_%u", base, cg_is_c_keyword(base) ? "_" : "", k);
+	}
+}
+
+/*
+ * A column that refers to a key kept as text (key_keeps_old_type) keeps
+ * text too, so that the foreign key joins fields of one C type.
+ */
+static void keys_agree(cg_model *m, cg_table *ct)
+{
+	for (unsigned f = 0; f < ct->t->n_fks; f++) {
+		const calx_insp_fk *fk = &ct->t->fks[f];
+		cg_table *target = cg_find_table(m, fk->ref_table);
+		for (unsigned k = 0; target && target->selected && k < fk->n_columns; k++) {
+			cg_field *a = find_field(ct, fk->columns[k]), *b = find_field(target, fk->ref_columns[k]);
+			if (!a || !b || !b->pk || (a->type.family != CG_TIME && a->type.family != CG_DECIMAL) ||
+			    (b->type.family == CG_TIME || b->type.family == CG_DECIMAL))
+				continue;
+			key_keeps_old_type(m->dialect, &a->type);
+			a->type.note = "refers to a key kept as the database writes it (calx's value types are no keys)";
+		}
 	}
 }
 
@@ -234,6 +292,9 @@ int cg_model_build(cg_model *m, const calx_inspection *in, const char *dialect, 
 		}
 		struct_tag(m, ct, opt);
 	}
+	for (unsigned i = 0; i < m->n_tables; i++)
+		if (m->tables[i].selected)
+			keys_agree(m, &m->tables[i]);
 	for (unsigned i = 0; i < m->n_tables; i++) {
 		cg_table *ct = &m->tables[i];
 		for (unsigned f = 0; ct->selected && f < ct->t->n_fks; f++)

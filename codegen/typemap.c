@@ -2,13 +2,16 @@
  * typemap.c - a C type for a column's SQL type, as the database reports it
  * (calx_insp_column.type), or the reason there is none.
  *
- * Only the C types calx maps today: integers by width, bool, float,
- * double, text (char *) and bytes (calx_bytes). Types that will want a
- * calx type of their own (timestamps, UUID, decimal, JSON) are text for
- * now, which both databases take and give back unchanged; cg_type.later
- * names the type each one waits for.
+ * Integers by width, bool, float, double, text (char *) and bytes
+ * (calx_bytes); and calx's value types: exact decimals (calx/decimal.h),
+ * dates and times (calx/time.h), UUIDs (calx/uuid.h) and JSON (a char *
+ * with json). What could have a calx type but keeps text (an enum's
+ * labels, a NUMERIC without a precision calx_decimal holds, a time with a
+ * time zone, dates and times under --times-as-text) says so in
+ * cg_type.kept_as_text.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include "codegen.h"
 
@@ -47,6 +50,59 @@ static bool is(const char *name, const char *const *list)
 	return false;
 }
 
+/* A calx value type: NULL is a value of its own (all zero), so NOT NULL is not_null. */
+static void set_value(cg_type *t, cg_family fam, const char *ctype, const char *include, const char *kind)
+{
+	set(t, fam, ctype, NULL);
+	t->include = include;
+	t->calx_kind = kind;
+}
+
+/*
+ * NUMERIC(p,s) or DECIMAL(p,s) with 0 < p <= CALX_DECIMAL_MAX_DIGITS (38):
+ * what a calx_decimal holds. false without a precision, or past it; and
+ * without a scale when need_scale (SQLite: NUMERIC(10) says nothing of
+ * the REALs it holds, where PostgreSQL's is NUMERIC(10,0)).
+ */
+static bool decimal_params(const char *sql, bool need_scale)
+{
+	const char *open = strchr(sql, '(');
+	if (!open)
+		return false;
+	char *end;
+	unsigned long p = strtoul(open + 1, &end, 10), s = 0;
+	while (*end == ' ')
+		end++;
+	if (*end == ',')
+		s = strtoul(end + 1, &end, 10);
+	else if (need_scale)
+		return false;
+	while (*end == ' ')
+		end++;
+	return *end == ')' && p > 0 && p <= 38 && s <= p;
+}
+
+/* A date/time type name: its calx type; a time with a time zone, which has none, keeps text. */
+static void time_type(const char *name, cg_type *t)
+{
+	if (is(name, (const char *const[]){ "timestamp", "timestamp without time zone", "datetime", NULL }))
+		set_value(t, CG_TIME, "calx_timestamp", "calx/time.h", "time");
+	else if (is(name, (const char *const[]){ "timestamp with time zone", "timestamptz", NULL }))
+		set_value(t, CG_TIME, "calx_timestamptz", "calx/time.h", "time");
+	else if (strcmp(name, "date") == 0)
+		set_value(t, CG_TIME, "calx_date", "calx/time.h", "time");
+	else if (is(name, (const char *const[]){ "time", "time without time zone", NULL }))
+		set_value(t, CG_TIME, "calx_time", "calx/time.h", "time");
+	else if (strcmp(name, "interval") == 0)
+		set_value(t, CG_TIME, "calx_interval", "calx/time.h", "time");
+	else {
+		/* time with time zone: calx_time is a time of day without one */
+		set(t, CG_TEXT, "char *", NULL);
+		t->note = "time with time zone as the database writes it: calx has no type for it";
+		t->kept_as_text = "time with time zone";
+	}
+}
+
 static const char *const pg_text[] = { "character varying", "varchar", "character", "char", "bpchar", "text",
 	                               "citext", "name", "inet", "cidr", "macaddr", "macaddr8", "money", "xml",
 	                               "bit", "bit varying", NULL };
@@ -54,7 +110,7 @@ static const char *const times[] = { "timestamp", "timestamp without time zone",
 	                             "timestamptz", "date", "time", "time without time zone", "time with time zone",
 	                             "timetz", "interval", "datetime", NULL };
 
-static void postgresql_type(const char *name, cg_type *t)
+static void postgresql_type(const char *name, const char *sql, cg_type *t)
 {
 	if (is(name, (const char *const[]){ "smallint", "int2", NULL }))
 		set(t, CG_INT, "int16_t", "calx_opt_int16");
@@ -69,21 +125,31 @@ static void postgresql_type(const char *name, cg_type *t)
 	else if (is(name, (const char *const[]){ "double precision", "float8", NULL }))
 		set(t, CG_REAL, "double", "calx_opt_double");
 	else if (is(name, (const char *const[]){ "numeric", "decimal", NULL })) {
-		set(t, CG_TEXT, "char *", NULL);
-		t->note = "exact decimal as text";
-		t->later = "decimal";
+		if (decimal_params(sql, false))
+			set_value(t, CG_DECIMAL, "calx_decimal", "calx/decimal.h", "decimal");
+		else {
+			/* any number of digits: text holds them all, a calx_decimal 38 */
+			set(t, CG_TEXT, "char *", NULL);
+			t->note = "exact decimal as text: no precision, or more digits than calx_decimal's 38";
+			t->kept_as_text = "numeric";
+		}
 	} else if (is(name, pg_text))
 		set(t, CG_TEXT, "char *", NULL);
-	else if (is(name, times)) {
+	else if (is(name, times))
+		time_type(name, t);
+	else if (strcmp(name, "uuid") == 0) {
+		set(t, CG_UUID, "calx_uuid", "calx_opt_uuid");
+		t->include = "calx/uuid.h";
+		t->calx_kind = "uuid";
+	} else if (strcmp(name, "jsonb") == 0) {
+		/* json is JSONB on PostgreSQL, and calx-reflect takes no type(...) beside it */
 		set(t, CG_TEXT, "char *", NULL);
-		t->note = "date/time as the database writes it";
-		t->later = "timestamp";
-	} else if (strcmp(name, "uuid") == 0) {
+		t->option = "json";
+		t->calx_kind = "json";
+	} else if (strcmp(name, "json") == 0) {
 		set(t, CG_TEXT, "char *", NULL);
-		t->later = "uuid";
-	} else if (is(name, (const char *const[]){ "json", "jsonb", NULL })) {
-		set(t, CG_TEXT, "char *", NULL);
-		t->later = "json";
+		t->note = "JSON as text: calx's json is JSONB";
+		t->kept_as_text = "json (not jsonb)";
 	} else if (strcmp(name, "bytea") == 0)
 		set(t, CG_BYTES, "calx_bytes", NULL);
 	else if (strcmp(name, "tsvector") == 0 || strcmp(name, "tsquery") == 0)
@@ -95,7 +161,7 @@ static void postgresql_type(const char *name, cg_type *t)
 }
 
 /* SQLite: a declared type is a name; its affinity says what the column holds (datatype3.html, 3.1). */
-static void sqlite_type(const char *name, cg_type *t)
+static void sqlite_type(const char *name, const char *sql, cg_type *t)
 {
 	if (strstr(name, "int")) {
 		if (strcmp(name, "tinyint") == 0)
@@ -115,15 +181,18 @@ static void sqlite_type(const char *name, cg_type *t)
 	else if (strcmp(name, "boolean") == 0 || strcmp(name, "bool") == 0)
 		set(t, CG_BOOL, "bool", "calx_opt_bool");
 	else if (strcmp(name, "numeric") == 0 || strcmp(name, "decimal") == 0) {
-		/* NUMERIC affinity keeps 0.99 as a REAL: a double reads what SQLite holds */
-		set(t, CG_REAL, "double", "calx_opt_double");
-		t->note = "SQLite holds NUMERIC values as REAL or INTEGER";
-		t->later = "decimal";
-	} else if (is(name, times)) {
-		set(t, CG_TEXT, "char *", NULL);
-		t->note = "date/time text";
-		t->later = "timestamp";
-	} else if (name[0] == '\0')
+		if (decimal_params(sql, true))
+			/* NUMERIC affinity keeps 0.99 as a REAL: calx_decimal loads it as the decimal of the scale */
+			set_value(t, CG_DECIMAL, "calx_decimal", "calx/decimal.h", "decimal");
+		else {
+			/* no scale to read a REAL at: a double reads what SQLite holds */
+			set(t, CG_REAL, "double", "calx_opt_double");
+			t->note = "SQLite holds NUMERIC values as REAL or INTEGER; no (p,s) to read them as decimals at";
+			t->kept_as_text = "numeric";
+		}
+	} else if (is(name, times))
+		time_type(name, t);
+	else if (name[0] == '\0')
 		snprintf(t->reason, sizeof t->reason, "no declared type: SQLite stores any value in it");
 	else
 		snprintf(t->reason, sizeof t->reason,
@@ -141,9 +210,9 @@ void cg_type_of(const char *dialect, const char *sql_type, cg_type *out)
 	}
 	base_name(name, sizeof name, sql_type);
 	if (strcmp(dialect, "postgresql") == 0)
-		postgresql_type(name, out);
+		postgresql_type(name, sql_type, out);
 	else
-		sqlite_type(name, out);
+		sqlite_type(name, sql_type, out);
 }
 
 void cg_column_type(const char *dialect, const calx_insp_column *col, cg_type *out)
@@ -154,6 +223,12 @@ void cg_column_type(const char *dialect, const calx_insp_column *col, cg_type *o
 		if (!col->base_type)
 			break;
 		cg_type_of(dialect, col->base_type, out);
+		if (out->option) {
+			/* json would make the column JSONB, not the domain: its text, in type(...) */
+			out->option = NULL;
+			out->calx_kind = NULL;
+			out->kept_as_text = "json (a domain)";
+		}
 		if (out->family != CG_UNMAPPABLE) {
 			snprintf(out->note_buf, sizeof out->note_buf, "domain %.60s over %.60s%s%.60s", col->type,
 			         col->base_type, out->note ? "; " : "", out->note ? out->note : "");
@@ -170,7 +245,7 @@ void cg_column_type(const char *dialect, const calx_insp_column *col, cg_type *o
 		memset(out, 0, sizeof *out);
 		out->family = CG_TEXT;
 		out->plain = out->opt = "char *";
-		out->later = "enum";
+		out->kept_as_text = "enum";
 		snprintf(out->note_buf, sizeof out->note_buf, "enum %.100s: one of its labels", col->type);
 		out->note = out->note_buf;
 		return;

@@ -8,14 +8,21 @@
  * run through calx-reflect and compiled with -Wall -Wextra -Werror. The
  * options that choose tables and names; columns and tables it cannot map,
  * reported with their reasons or left out with a comment; progress on 200
- * tables.
+ * tables. calx's value types (decimals, dates and times, UUIDs, JSON) on
+ * each dialect's columns (tests/codegen/types_*.sql): the header read and
+ * compiled, and rows written and read back through the header the build
+ * made of the same script (tests/codegen/types-headers.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <calx/inspect.h>
 #include "helpers.h"
 #include "live_fixture.h"
 #include "codegen_run.h"
+#include "seeds/raw_query.h"
+#include "types_sqlite.calx.h"
+#include "types_pg.calx.h"
 
 typedef struct cg_state {
 	live_db db;
@@ -150,8 +157,8 @@ static void test_library(void **state)
 	bool pg = on_pg();
 	library_schema(st);
 	char *h = generate(st, "", 0);
-	/* what waits for a calx type of its own, counted */
-	has(st->err, "calx-codegen: mapped as text or double until calx has their types: decimal 1\n");
+	/* the columns of calx's value types, counted */
+	has(st->err, "calx-codegen: calx value types: decimal 1\n");
 	/* C types by SQL type; a nullable scalar is a wrapper, text and bytes are nullable by themselves */
 	has(h, pg ? "int32_t user_id CALX(name(\"UserId\"), type(\"integer\"));"
 	          : "int64_t user_id CALX(name(\"UserId\"), type(\"INTEGER\"));");
@@ -163,7 +170,7 @@ static void test_library(void **state)
 	has(h, "calx_bytes photo CALX(");
 	has(h, pg ? "bool active CALX(type(\"boolean\"), server_default(\"true\"))"
 	          : "bool active CALX(type(\"BOOLEAN\"), server_default(\"1\"))");
-	has(h, pg ? "char *price CALX(type(\"numeric(8,2)\"))" : "calx_opt_double price CALX(type(\"NUMERIC(8,2)\"))");
+	has(h, pg ? "calx_decimal price CALX(type(\"numeric(8,2)\"));" : "calx_decimal price CALX(type(\"NUMERIC(8,2)\"));");
 	has(h, "char *title CALX(not_null, type(");
 	/* keys: generated or not */
 	has(h, "struct CALX_TABLE(\"cg_books\"");
@@ -318,6 +325,294 @@ static void test_many_tables(void **state)
 	compiles(st, "many");
 }
 
+/* --- calx's value types ------------------------------------------------- */
+
+static int setup_types(void **state)
+{
+	return setup_named(state, "cgx_codegen_types", on_pg() ? "types-pg" : "types-sqlite");
+}
+
+static void run_sql_file(cg_state *st, const char *path)
+{
+	char *sql = cg_slurp(path);
+	assert_non_null(sql);
+	if (calx_engine_exec(st->db.eng, sql) != CALX_OK)
+		fail_msg("%s: %s", path, calx_engine_errmsg(st->db.eng));
+	free(sql);
+}
+
+static long long count_of(cg_state *st, const char *sql)
+{
+	long long n = raw_count(&st->db.raw, sql);
+	if (n < 0)
+		fail_msg("%s failed", sql);
+	return n;
+}
+
+static void no_drift(cg_state *st, const calx_registry *reg)
+{
+	calx_drift_list *diff = NULL;
+	if (calx_schema_diff(reg, st->db.eng, &diff) != CALX_OK)
+		fail_msg("schema diff: %s", calx_engine_errmsg(st->db.eng));
+	unsigned n = calx_drift_list_count(diff);
+	for (unsigned i = 0; i < n; i++)
+		printf("drift: %s\n", calx_drift_list_entry(diff, i)->text);
+	calx_drift_list_free(diff);
+	assert_int_equal(n, 0);
+}
+
+static void commit_ok(calx_session *s)
+{
+	if (calx_session_commit(s) != CALX_OK)
+		fail_msg("commit: %s", calx_session_errmsg(s));
+}
+
+static void pg_header(cg_state *st, const char *h)
+{
+	has(h, "#include <calx/decimal.h>\n#include <calx/time.h>\n#include <calx/uuid.h>\n");
+	has(h, "calx_uuid id CALX(primary_key, type(\"uuid\"));");
+	has(h, "calx_timestamp happened CALX(not_null, type(\"timestamp without time zone\"));");
+	has(h, "calx_timestamptz happened_tz CALX(type(\"timestamp with time zone\"));");
+	has(h, "calx_date on_day CALX(type(\"date\"));");
+	has(h, "calx_time clock CALX(type(\"time without time zone\"));");
+	has(h, "calx_interval span CALX(type(\"interval\"));");
+	/* calx_uuid is NOT NULL by itself; calx_opt_uuid is the nullable one */
+	has(h, "calx_uuid token CALX(type(\"uuid\"));");
+	has(h, "calx_opt_uuid device_id CALX(type(\"uuid\"));");
+	has(h, "calx_decimal amount CALX(type(\"numeric(12,3)\"));");
+	has(h, "calx_decimal price CALX(not_null, type(\"numeric(8,2)\"));");
+	/* json is JSONB: no type(...) beside it; a json column keeps its text */
+	has(h, "char *doc CALX(json);");
+	has(h, "char *doc_text CALX(type(\"json\")); /* JSON as text: calx's json is JSONB */");
+	/* what keeps text, and says why */
+	has(h, "char *mood CALX(type(\"cgt_mood\")); /* enum cgt_mood: one of its labels */");
+	has(h, "char *huge CALX(type(\"numeric\")); /* exact decimal as text: no precision");
+	has(h, "char *clock_tz CALX(type(\"time with time zone\")); /* time with time zone as the database writes it");
+	/* a foreign key of UUIDs is a relationship like any */
+	has(h, "struct cgt_pg_device *device CALX(back_populates(\"cgt_pg_values\"));");
+	/* a DATE key has no NULL of its own to spare: text, and the column that refers to it too */
+	has(h, "char *on_day CALX(primary_key, type(\"date\")); /* a key: text as the database writes it");
+	has(h, "char *on_day CALX(not_null, type(\"date\")); /* refers to a key kept as the database writes it");
+	has(h, "calx_time starts CALX(not_null, type(\"time without time zone\"));");
+	has(h, "struct cgt_pg_day *cgt_pg_day CALX(back_populates(\"cgt_pg_shifts\"));");
+	has(st->err, "calx-codegen: calx value types: uuid 3 time 6 decimal 2 json 1\n");
+	has(st->err, "calx-codegen: kept as text or double: time in a key 2 json (not jsonb) 1 enum 1 numeric 1 "
+	             "time with time zone 1\n");
+}
+
+static void sqlite_header(cg_state *st, const char *h)
+{
+	has(h, "#include <calx/decimal.h>\n#include <calx/time.h>\n\n");
+	has(h, "calx_timestamp happened CALX(not_null, type(\"DATETIME\"));");
+	has(h, "calx_timestamptz happened_tz CALX(type(\"TIMESTAMP WITH TIME ZONE\"));");
+	has(h, "calx_date on_day CALX(type(\"DATE\"));");
+	has(h, "calx_time clock CALX(type(\"TIME\"));");
+	has(h, "calx_decimal amount CALX(type(\"NUMERIC(10,2)\"));");
+	has(h, "calx_decimal price CALX(not_null, type(\"DECIMAL(10,2)\"));");
+	has(h, "calx_opt_double ratio CALX(type(\"NUMERIC\")); /* SQLite holds NUMERIC values as REAL or INTEGER");
+	has(h, "calx_opt_double units CALX(type(\"NUMERIC(10)\")); /* SQLite holds NUMERIC values as REAL");
+	has(h, "char *note CALX(type(\"TEXT\"));");
+	has(st->err, "calx-codegen: calx value types: time 4 decimal 2\n");
+	has(st->err, "calx-codegen: kept as text or double: numeric 2\n");
+}
+
+/* A row of every type through the build's header, read back in a new session; then a row of NULLs. */
+static void pg_rows(cg_state *st, calx_registry *reg)
+{
+	calx_timestamp at;
+	calx_timestamptz at_tz;
+	calx_date day;
+	calx_time clock;
+	calx_interval span;
+	calx_uuid token, dev_id;
+	calx_decimal amount, price;
+	assert_int_equal(calx_timestamp_parse(&at, "2024-02-29 13:45:00.25"), CALX_OK);
+	assert_int_equal(calx_timestamptz_parse(&at_tz, "2024-02-29 13:45:00+02:00"), CALX_OK);
+	assert_int_equal(calx_date_from_ymd(&day, 2024, 2, 29), CALX_OK);
+	assert_int_equal(calx_time_from_parts(&clock, 23, 59, 59, 999999), CALX_OK);
+	assert_int_equal(calx_interval_from_parts(&span, 14, -3, 4500000), CALX_OK);
+	assert_int_equal(calx_uuid_parse(&token, "0192f1c4-7d2a-7c3e-9b1a-5f0e2d4c6b8a"), CALX_OK);
+	assert_int_equal(calx_uuid_parse(&dev_id, "6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b"), CALX_OK);
+	assert_int_equal(calx_decimal_parse(&amount, "123456789.125"), CALX_OK);
+	assert_int_equal(calx_decimal_parse(&price, "19.90"), CALX_OK);
+	calx_session *s = NULL;
+	assert_int_equal(calx_session_open(&s, st->db.eng, reg), CALX_OK);
+	struct cgt_pg_device *d = tp_cgt_pg_device_new(s, .id = dev_id, .label = "sensor");
+	struct cgt_pg_value *v = tp_cgt_pg_value_new(s, .happened = at, .happened_tz = at_tz, .on_day = day,
+	                                             .clock = clock, .span = span, .token = token, .amount = amount,
+	                                             .price = price, .doc = "{\"a\": [1, 2]}", .doc_text = "{\"b\": true}",
+	                                             .mood = "dark", .huge = "123456789012345678901234567890123456789012.5",
+	                                             .clock_tz = "10:00:00+02");
+	struct cgt_pg_value *empty = tp_cgt_pg_value_new(s, .happened = at, .token = token, .price = price);
+	struct cgt_pg_day *leap = tp_cgt_pg_day_new(s, .on_day = "2024-02-29", .label = "leap day");
+	struct cgt_pg_shift *shift = tp_cgt_pg_shift_new(s, .on_day = "2024-02-29", .starts = clock);
+	assert_non_null(leap);
+	assert_non_null(shift);
+	shift->cgt_pg_day = leap;
+	assert_int_equal(calx_session_add(s, shift), CALX_OK);
+	assert_non_null(d);
+	assert_non_null(v);
+	assert_non_null(empty);
+	v->device = d;
+	assert_int_equal(calx_session_add(s, v), CALX_OK);
+	assert_int_equal(calx_session_add(s, empty), CALX_OK);
+	commit_ok(s);
+	int32_t id = v->id, empty_id = empty->id;
+	calx_session_free(s);
+	/* what PostgreSQL holds, by its own comparisons */
+	assert_int_equal(count_of(st, "SELECT COUNT(*) FROM cgx_codegen_types.cgt_pg_values WHERE"
+	                              " happened = '2024-02-29 13:45:00.25' AND happened_tz = '2024-02-29 11:45:00+00'"
+	                              " AND on_day = '2024-02-29' AND clock = '23:59:59.999999'"
+	                              " AND span = interval '14 months -3 days 4.5 seconds'"
+	                              " AND token = '0192f1c4-7d2a-7c3e-9b1a-5f0e2d4c6b8a'"
+	                              " AND device_id = '6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b'"
+	                              " AND amount = 123456789.125 AND price = 19.9 AND doc @> '{\"a\": [1, 2]}'"
+	                              " AND doc_text::text = '{\"b\": true}' AND mood = 'dark'"
+	                              " AND huge = 123456789012345678901234567890123456789012.5"),
+	                 1);
+	assert_int_equal(count_of(st, "SELECT COUNT(*) FROM cgx_codegen_types.cgt_pg_values WHERE happened_tz IS NULL"
+	                              " AND on_day IS NULL AND clock IS NULL AND span IS NULL AND device_id IS NULL"
+	                              " AND amount IS NULL AND doc IS NULL AND mood IS NULL"),
+	                 1);
+	assert_int_equal(count_of(st, "SELECT COUNT(*) FROM cgx_codegen_types.cgt_pg_shifts WHERE on_day = '2024-02-29'"
+	                              " AND starts = '23:59:59.999999'"),
+	                 1);
+	/* and what a new session reads back */
+	assert_int_equal(calx_session_open(&s, st->db.eng, reg), CALX_OK);
+	struct cgt_pg_value *r = NULL;
+	assert_int_equal(tp_cgt_pg_value_get(s, id, &r), CALX_OK);
+	assert_string_equal(r->happened.text, "2024-02-29 13:45:00.250000");
+	assert_string_equal(r->happened_tz.text, "2024-02-29 11:45:00.000000+00:00");
+	assert_string_equal(r->on_day.text, "2024-02-29");
+	assert_string_equal(r->clock.text, "23:59:59.999999");
+	assert_string_equal(r->span.text, span.text);
+	assert_memory_equal(r->token.bytes, token.bytes, 16);
+	assert_true(r->device_id.has_value);
+	assert_memory_equal(r->device_id.value.bytes, dev_id.bytes, 16);
+	assert_string_equal(r->amount.text, "123456789.125");
+	assert_string_equal(r->price.text, "19.9");
+	assert_string_equal(r->doc, "{\"a\": [1, 2]}");
+	assert_string_equal(r->doc_text, "{\"b\": true}");
+	assert_string_equal(r->mood, "dark");
+	assert_string_equal(r->huge, "123456789012345678901234567890123456789012.5");
+	assert_string_equal(r->clock_tz, "10:00:00+02");
+	struct cgt_pg_device *rd = NULL;
+	assert_int_equal(tp_cgt_pg_value_device(s, r, &rd), CALX_OK);
+	assert_non_null(rd);
+	assert_string_equal(rd->label, "sensor");
+	assert_int_equal(tp_cgt_pg_value_get(s, empty_id, &r), CALX_OK);
+	assert_true(calx_timestamptz_is_null(&r->happened_tz) && calx_date_is_null(&r->on_day) &&
+	            calx_time_is_null(&r->clock) && calx_interval_is_null(&r->span));
+	assert_false(r->device_id.has_value);
+	assert_true(calx_decimal_is_null(&r->amount));
+	assert_null(r->doc);
+	assert_null(r->mood);
+	/* the json option checks the text before any statement */
+	r->doc = "{\"a\": ";
+	assert_int_equal(calx_session_commit(s), CALX_ETYPE);
+	assert_int_equal(calx_session_rollback(s), CALX_OK);
+	calx_session_free(s);
+}
+
+/*
+ * A row another program wrote (DATETIME text without a fraction, REALs in
+ * NUMERIC(10,2), as in Chinook), loaded exactly; a row written through the
+ * header, as SQLite then holds it and as a new session reads it; NULLs.
+ */
+static void sqlite_rows(cg_state *st, calx_registry *reg)
+{
+	exec_ok(st, "INSERT INTO cgt_sqlite_values (id, happened, happened_tz, on_day, clock, amount, price, ratio, note)"
+	            " VALUES (1, '2009-01-01 00:00:00', '2009-01-01 10:00:00+02:00', '2009-01-01', '08:30', 0.99, 1.98,"
+	            " 0.5, 'legacy')");
+	calx_session *s = NULL;
+	assert_int_equal(calx_session_open(&s, st->db.eng, reg), CALX_OK);
+	struct cgt_sqlite_value *r = NULL;
+	if (ts_cgt_sqlite_value_get(s, 1, &r) != CALX_OK)
+		fail_msg("get: %s", calx_session_errmsg(s));
+	assert_string_equal(r->happened.text, "2009-01-01 00:00:00.000000");
+	assert_string_equal(r->happened_tz.text, "2009-01-01 08:00:00.000000+00:00");
+	assert_string_equal(r->on_day.text, "2009-01-01");
+	assert_string_equal(r->clock.text, "08:30:00.000000");
+	assert_string_equal(r->amount.text, "0.99");
+	assert_string_equal(r->price.text, "1.98");
+	assert_true(r->ratio.has_value);
+	assert_true(r->ratio.value == 0.5);
+	assert_string_equal(r->note, "legacy");
+
+	calx_timestamp at;
+	calx_date day;
+	calx_decimal amount, price;
+	assert_int_equal(calx_timestamp_parse(&at, "2024-02-29 13:45:00.25"), CALX_OK);
+	assert_int_equal(calx_date_from_ymd(&day, 2024, 2, 29), CALX_OK);
+	assert_int_equal(calx_decimal_parse(&amount, "1234.50"), CALX_OK);
+	assert_int_equal(calx_decimal_parse(&price, "19.9"), CALX_OK);
+	struct cgt_sqlite_value *v = ts_cgt_sqlite_value_new(s, .id = 2, .happened = at, .on_day = day,
+	                                                     .amount = amount, .price = price, .note = "new");
+	struct cgt_sqlite_value *empty = ts_cgt_sqlite_value_new(s, .id = 3, .happened = at, .price = price);
+	assert_int_equal(calx_session_add(s, v), CALX_OK);
+	assert_int_equal(calx_session_add(s, empty), CALX_OK);
+	commit_ok(s);
+	calx_session_free(s);
+	/* NUMERIC affinity keeps the decimals as REALs, as the other program's */
+	assert_int_equal(count_of(st, "SELECT COUNT(*) FROM cgt_sqlite_values WHERE id = 2"
+	                              " AND happened = '2024-02-29 13:45:00.250000' AND on_day = '2024-02-29'"
+	                              " AND typeof(amount) = 'real' AND amount = 1234.5 AND price = 19.9"),
+	                 1);
+	assert_int_equal(count_of(st, "SELECT COUNT(*) FROM cgt_sqlite_values WHERE id = 3 AND happened_tz IS NULL"
+	                              " AND on_day IS NULL AND clock IS NULL AND amount IS NULL AND ratio IS NULL"),
+	                 1);
+	assert_int_equal(calx_session_open(&s, st->db.eng, reg), CALX_OK);
+	assert_int_equal(ts_cgt_sqlite_value_get(s, 2, &r), CALX_OK);
+	assert_string_equal(r->happened.text, "2024-02-29 13:45:00.250000");
+	assert_string_equal(r->on_day.text, "2024-02-29");
+	assert_string_equal(r->amount.text, "1234.5");
+	assert_string_equal(r->price.text, "19.9");
+	assert_string_equal(r->note, "new");
+	assert_int_equal(ts_cgt_sqlite_value_get(s, 3, &r), CALX_OK);
+	assert_true(calx_timestamptz_is_null(&r->happened_tz) && calx_date_is_null(&r->on_day) &&
+	            calx_time_is_null(&r->clock) && calx_decimal_is_null(&r->amount));
+	assert_false(r->ratio.has_value);
+	/* NUMERIC(10,2) is checked when written: three fraction digits are refused, naming the column */
+	assert_int_equal(calx_decimal_parse(&r->amount, "1.005"), CALX_OK);
+	assert_int_equal(calx_session_commit(s), CALX_ERANGE);
+	has(calx_session_errmsg(s), "amount");
+	assert_int_equal(calx_session_rollback(s), CALX_OK);
+	calx_session_free(s);
+}
+
+static void test_value_types(void **state)
+{
+	cg_state *st = *state;
+	bool pg = on_pg();
+	run_sql_file(st, pg ? "tests/codegen/types_pg.sql" : "tests/codegen/types_sqlite.sql");
+	char *h = generate(st, "", 0);
+	if (pg)
+		pg_header(st, h);
+	else
+		sqlite_header(st, h);
+	free(h);
+	compiles(st, "types");
+	/* --times-as-text: dates and times stay text, as written */
+	h = generate(st, "--times-as-text", 0);
+	has(h, pg ? "char *happened CALX(not_null, type(\"timestamp without time zone\")); /* date/time text"
+	          : "char *happened CALX(not_null, type(\"DATETIME\")); /* date/time text as the database holds it "
+	            "(--times-as-text) */");
+	lacks(h, "calx/time.h");
+	lacks(h, "calx_timestamp");
+	has(h, "calx_decimal price CALX(not_null, type(");
+	free(h);
+	compiles(st, "types_as_text");
+	/* the build's header of the same script, in use */
+	calx_registry *reg = NULL;
+	assert_int_equal(calx_registry_open(&reg, pg ? &cgx_types_pg_schema : &cgx_types_sqlite_schema, NULL), CALX_OK);
+	no_drift(st, reg);
+	if (pg)
+		pg_rows(st, reg);
+	else
+		sqlite_rows(st, reg);
+	calx_registry_free(reg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +620,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmappable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_value_types, setup_types, teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("codegen", tests);
 }

@@ -121,7 +121,10 @@ static void test_codegen_reports(void **state)
 	has(h, "calx_opt_int16 rating CALX(type(\"cgh_rating\")); /* domain cgh_rating over smallint */");
 	has(h, "char *mood CALX(not_null, type(\"cgh_mood\"), server_default(\"'calm'::cgh_mood\")); /* enum cgh_mood: "
 	       "one of its labels */");
-	/* the partitioned table is one struct; the partitions and the view are none */
+	/* a DATE is a calx_date; a TIMESTAMP in the primary key keeps text (a key has no NULL of its own) */
+	has(h, "calx_date released CALX(type(\"date\"));");
+	has(h, "char *played_at CALX(primary_key, type(\"timestamp without time zone\")); /* a key: text");
+		/* the partitioned table is one struct; the partitions and the view are none */
 	has(h, "struct CALX_TABLE(\"cgh_plays\",");
 	lacks(h, "cgh_plays_2024");
 	lacks(h, "cgh_song_counts");
@@ -190,15 +193,17 @@ static void test_generated_in_use(void **state)
 	assert_string_equal(good->mood, "upbeat");
 	assert_true(good->rating.has_value);
 	assert_int_equal(good->rating.value, 5);
-	assert_string_equal(good->released, "1965-06-01");
+	assert_string_equal(good->released.text, "1965-06-01");      /* a DATE is a calx_date */
 	struct cgh_artist *nina = NULL;
 	assert_int_equal(hp_cgh_song_artist(s, good, &nina), CALX_OK);
 	assert_string_equal(nina->contact, "nina@example.org");
 
 	/* new rows: the enum's label and the domains' values as text and numbers; the trigger fills search */
 	struct cgh_artist *a = hp_cgh_artist_new(s, .name = "Alice Coltrane", .contact = "alice@example.org");
+	calx_date released;
+	assert_int_equal(calx_date_from_ymd(&released, 1971, 1, 1), CALX_OK);
 	struct cgh_song *song = hp_cgh_song_new(s, .title = "Journey in Satchidananda", .mood = "dark",
-	                                        .rating = CALX_SOME(4), .lyrics = "instrumental", .released = "1971-01-01");
+	                                        .rating = CALX_SOME(4), .lyrics = "instrumental", .released = released);
 	assert_non_null(a);
 	assert_non_null(song);
 	song->artist = a;
@@ -210,7 +215,8 @@ static void test_generated_in_use(void **state)
 	if (calx_session_commit(s) != CALX_OK)
 		fail_msg("commit: %s", calx_session_errmsg(s));
 	assert_int_equal(count(st, "SELECT COUNT(*) FROM cgx_hard.cgh_songs WHERE title = 'Journey in Satchidananda'"
-	                           " AND mood = 'dark' AND rating = 4 AND search @@ to_tsquery('simple', 'satchidananda')"),
+	                           " AND mood = 'dark' AND rating = 4 AND search @@ to_tsquery('simple', 'satchidananda')"
+	                           " AND released = DATE '1971-01-01'"),
 	                 1);
 	assert_int_equal(count(st, "SELECT COUNT(*) FROM cgx_hard.cgh_plays_2024_02"), 2);
 	assert_int_equal(count(st, "SELECT COUNT(*) FROM cgx_hard.cgh_playlist_songs"), 3);

@@ -12,8 +12,11 @@ ddl() { awk '/^INSERT INTO/ { exit } { print }' "$1"; }
 db="$out/chinook_ddl.db"
 rm -f "$db"
 ddl examples/chinook/data/Chinook_Sqlite.sql | sqlite3 "$db"
-# text of up to 40 characters as char[N] on SQLite, char * on PostgreSQL: both kinds round-trip
-build/calx-codegen --quiet --char-arrays 40 "sqlite:$db" -o "$out/chinook_sqlite.h" --guard CGX_CHINOOK_SQLITE_H
+# text of up to 40 characters as char[N] on SQLite, char * on PostgreSQL: both kinds round-trip.
+# SQLite's DATETIME text ("2009-01-01 00:00:00") loads into calx_timestamp,
+# but a copy would write calx's canonical "2009-01-01 00:00:00.000000": the
+# dates stay text there (--times-as-text), and are calx_timestamp on PostgreSQL.
+build/calx-codegen --quiet --char-arrays 40 --times-as-text "sqlite:$db" -o "$out/chinook_sqlite.h" --guard CGX_CHINOOK_SQLITE_H
 rm -f "$db"
 
 url=$CALX_TEST_POSTGRESQL_URL
