@@ -225,6 +225,7 @@ static bool dialect_sql(parser *p, const char *opt, calxr__span *args, unsigned 
 					      calxr__ap_show(a, shown));
 				return false;
 			}
+			free(*plain);   /* an earlier refused parse of the same option may have left one */
 			if (!(*plain = calxr__ap_nonempty_string(p, what, a)))
 				return false;
 			if (!calxr__ap_check_sql_text(p, what, *plain)) {
