@@ -88,3 +88,13 @@ const char *calx_reflect_own_include_dir(void)
 	return access(probe, R_OK) == 0 ? dir : NULL;
 }
 
+
+void calx_reflect_print_diag(void *payload, const char *file, unsigned line, unsigned col, const char *msg)
+{
+	if (file && line)
+		fprintf(stderr, "%s:%u:%u: error: %s\n", file, line, col, msg);
+	else if (file)
+		fprintf(stderr, "%s: error: %s\n", file, msg);
+	else
+		fprintf(stderr, "%s: error: %s\n", payload ? (const char *)payload : "calx", msg);
+}

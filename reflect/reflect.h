@@ -92,6 +92,12 @@ int calx_reflect_run_text(const calx_reflect_options *opts, const char *text, si
 int calx_reflect_clang_option(char *const *argv, int argc, int i);
 /* calx's headers beside the running program (PREFIX/bin -> PREFIX/include), or NULL. */
 const char *calx_reflect_own_include_dir(void);
+/*
+ * A calx_reflect_diag_fn for the tools: "FILE:LINE:COL: error: MSG" on
+ * stderr, as a compiler writes it; payload is the tool's name, said when
+ * the diagnostic has no file.
+ */
+void calx_reflect_print_diag(void *payload, const char *file, unsigned line, unsigned col, const char *msg);
 
 /* True if s is a valid schema name: a C identifier. */
 bool calx_reflect_valid_name(const char *s);

@@ -54,17 +54,6 @@ static const char usage[] =
 	"exit status: 0 printed; 1 the headers were refused or their descriptors did not\n"
 	"compile or load (the reason on stderr); 2 bad usage.\n";
 
-static void print_diag(void *payload, const char *file, unsigned line, unsigned col, const char *msg)
-{
-	(void)payload;
-	if (file && line)
-		fprintf(stderr, "%s:%u:%u: error: %s\n", file, line, col, msg);
-	else if (file)
-		fprintf(stderr, "%s: error: %s\n", file, msg);
-	else
-		fprintf(stderr, "calx-inspect: error: %s\n", msg);
-}
-
 static int bad_usage(const char *why, const char *arg)
 {
 	fprintf(stderr, "calx-inspect: %s%s%s\n%s", why, arg ? " " : "", arg ? arg : "", usage);
@@ -209,7 +198,7 @@ static int inspect(const args *a)
 	o.name = "calx_inspect";
 	o.clang_args = clang;
 	o.n_clang_args = n_clang;
-	if (calx_reflect_run(&o, print_diag, NULL) == 0 && compile(a, own, c_path, so_path) == 0)
+	if (calx_reflect_run(&o, calx_reflect_print_diag, (void *)"calx-inspect") == 0 && compile(a, own, c_path, so_path) == 0)
 		rc = print_schema(a, so_path);
 done:
 	free(clang);

@@ -52,17 +52,6 @@ static const char usage[] =
 	"exit status: 0 written; 1 the header was refused (each reason on stderr as\n"
 	"FILE:LINE:COL: error: ..., and nothing written) or out of memory; 2 bad usage.\n";
 
-static void print_diag(void *payload, const char *file, unsigned line, unsigned col, const char *msg)
-{
-	(void)payload;
-	if (file && line)
-		fprintf(stderr, "%s:%u:%u: error: %s\n", file, line, col, msg);
-	else if (file)
-		fprintf(stderr, "%s: error: %s\n", file, msg);
-	else
-		fprintf(stderr, "calx-reflect: error: %s\n", msg);
-}
-
 static int bad_usage(const char *why, const char *arg)
 {
 	fprintf(stderr, "calx-reflect: %s%s%s\n%s", why, arg ? " " : "", arg ? arg : "", usage);
@@ -170,7 +159,7 @@ static int run(int argc, char **argv, const char **clang_args, const char **more
 	o.more_inputs = more;
 	o.clang_args = clang_args;
 	o.n_clang_args = n_clang;
-	return calx_reflect_run(&o, print_diag, NULL) == 0 ? 0 : 1;
+	return calx_reflect_run(&o, calx_reflect_print_diag, (void *)"calx-reflect") == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)

@@ -1,5 +1,5 @@
 /*
- * The core of a model spread over two headers (tests/test_plugins.c):
+ * The core of a model spread over two headers (tests/test_several_headers.c):
  * accounts here, their invoices in plugin_billing.h, one schema generated
  * from both (calx-reflect plugin_billing.h plugin_core.h -o
  * plugins.calx.c). Tables start with plg_ (PostgreSQL tests of a run

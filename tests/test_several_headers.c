@@ -77,5 +77,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(create_all_orders_tables_across_headers, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(relationships_cross_headers, setup, fixture_teardown),
 	};
-	return RUN_ON_ALL_DIALECTS("plugins", tests);
+	return RUN_ON_ALL_DIALECTS("several_headers", tests);
 }
