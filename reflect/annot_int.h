@@ -57,4 +57,11 @@ bool calxr__ap_inherit_table_option(parser *p, calxr__table_opts *o, calxr__span
 /* The word of known[0..count) nearest to word[0..n) when near enough to be a typo, or NULL (suggest.c). */
 const char *calxr__suggest(const char *word, size_t n, const char *const *known, size_t count);
 
+/*
+ * annot_sql.c: apply server_default, onupdate, computed, enum_as or numeric
+ * to o; false after reporting an error (what: "option 'name'").
+ */
+bool calxr__ap_sql_option(parser *p, calxr__field_opts *o, calxr__opt opt, const char *what, calxr__span *args,
+                          unsigned n);
+
 #endif /* CALX_REFLECT_ANNOT_INT_H */
