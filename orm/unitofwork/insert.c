@@ -8,7 +8,8 @@
  * (remembered in the object's omitted bits, for the undo) and the version
  * of a versioned row. Each row's snapshot is taken as soon as its
  * statement worked, before its after_insert listeners run, so a change
- * they make is a change the next flush will find.
+ * they make is a change the next flush will find. The listeners fire by
+ * runs (insert_runs.c).
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -19,30 +20,6 @@
 #include "unitofwork/plan.h"
 #include "unitofwork/uow.h"
 
-/* Rows of one shape per execute_batch call. */
-#define MAX_BATCH 10000
-
-/* A versioned row starts at version 1 unless the application chose one. */
-static int init_version(calx_session *s, calx__obj *h)
-{
-	const calx_field_desc *f = &h->m->desc->fields[h->m->version];
-	if (!calx__field_zero(f, calx__obj_ptr(h)))
-		return CALX_OK;
-	calx_value one = calx_value_int(1);
-	bool isnull;
-	return calx__field_set(f, calx__obj_ptr(h), &one, &s->arena, &isnull, &s->err);
-}
-
-/* Before an insert's statement: listeners, the version, the null flags. */
-static int before_insert(calx_session *s, calx__obj *h)
-{
-	int rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, h);
-	if (rc == CALX_OK && h->m->version >= 0)
-		rc = init_version(s, h);
-	if (rc == CALX_OK)
-		calx__state_normalize_nulls(h);
-	return rc;
-}
 
 /* Can the key come from the dialect's last_insert_id instead of RETURNING? */
 static bool key_by_last_id(const calx_session *s, const calx__mapper *m, const uint64_t *omitted)
@@ -182,52 +159,6 @@ static int prepare_insert(calx_session *s, const calx__ins_shape *sh, const uint
 	return calx__prepare_insert(s->conn, m, sent, ret, st, &s->err);
 }
 
-/*
- * The listeners' run from rows[i] (docs: "Listener order"): consecutive rows
- * of one mapper, at most MAX_BATCH, cut before a row whose parent in the
- * run has no key yet. Each row's parent keys are copied and its
- * before_insert listeners run, in order; *end is the run's end.
- */
-static int before_run(calx_session *s, calx__plan *p, size_t i, size_t *end)
-{
-	const calx__mapper *m = p->inserts.v[i]->m;
-	size_t e = i;
-	int rc = CALX_OK;
-	while (e < p->inserts.n && e - i < MAX_BATCH && p->inserts.v[e]->m == m) {
-		calx__obj *h = p->inserts.v[e];
-		bool ready = true;
-		/* the run's first row has its parents in earlier runs: their keys are known */
-		if (p->n_links && (rc = calx__rel_sync_insert(s, p, h, &ready)) != CALX_OK)
-			return rc;
-		if (e > i && !ready)
-			break;
-		if ((rc = before_insert(s, h)) != CALX_OK)
-			return rc;
-		e++;
-	}
-	*end = e;
-	return CALX_OK;
-}
-
-int calx__ins_before_run(calx_session *s, calx__plan *p, size_t i, size_t *end)
-{
-	return before_run(s, p, i, end);
-}
-
-/* The run's after_insert listeners, in order, once every row of it is written. */
-static int after_run(calx_session *s, calx__plan *p, size_t i, size_t end)
-{
-	int rc = CALX_OK;
-	for (size_t r = i; r < end && rc == CALX_OK; r++)
-		rc = calx__fire(s, CALX_EVENT_AFTER_INSERT, p->inserts.v[r]);
-	return rc;
-}
-
-int calx__ins_after_run(calx_session *s, calx__plan *p, size_t i, size_t end)
-{
-	return after_run(s, p, i, end);
-}
-
 /* Row by row: bind, step, read what the database generated (the SQLite path). */
 static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 {
@@ -238,10 +169,10 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 	int rc = CALX_OK;
 	for (size_t i = from; i < n; i++) {
 		if (i == end) {
-			if (i > run0 && (rc = after_run(s, p, run0, i)) != CALX_OK)
+			if (i > run0 && (rc = calx__ins_after_run(s, p, run0, i)) != CALX_OK)
 				break;
 			run0 = i;
-			if ((rc = before_run(s, p, i, &end)) != CALX_OK)
+			if ((rc = calx__ins_before_run(s, p, i, &end)) != CALX_OK)
 				break;
 		}
 		calx__obj *h = p->inserts.v[i];
@@ -281,7 +212,7 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 	}
 	calx__stmt_release(st);
 	if (rc == CALX_OK && end > run0)
-		rc = after_run(s, p, run0, end);
+		rc = calx__ins_after_run(s, p, run0, end);
 	return rc;
 }
 
@@ -356,7 +287,7 @@ static int insert_batches(calx_session *s, calx__plan *p, size_t from)
 	int rc = CALX_OK;
 	while (i < n && rc == CALX_OK) {
 		size_t run_end;
-		if ((rc = before_run(s, p, i, &run_end)) != CALX_OK)
+		if ((rc = calx__ins_before_run(s, p, i, &run_end)) != CALX_OK)
 			break;
 		for (size_t j = i; j < run_end && rc == CALX_OK;) {
 			size_t end = shape_end(s, p, j, run_end);
@@ -369,7 +300,7 @@ static int insert_batches(calx_session *s, calx__plan *p, size_t from)
 			j = end;
 		}
 		if (rc == CALX_OK)
-			rc = after_run(s, p, i, run_end);
+			rc = calx__ins_after_run(s, p, i, run_end);
 		i = run_end;
 	}
 	return rc;
