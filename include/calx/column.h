@@ -211,28 +211,28 @@ template <class H, class X> inline calx_value calx_value_for(H, const X &x)
 	return calx_v(x);
 }
 
+/* Is H one of the typed handles (calx_field_desc pointers are untyped: checked when the select runs)? */
+template <class H> struct calx__typed_handle
+	: std::integral_constant<bool,
+	                         std::is_same<H, const calx_col_int *>::value || std::is_same<H, const calx_col_text *>::value ||
+	                         std::is_same<H, const calx_col_real *>::value || std::is_same<H, const calx_col_bool *>::value ||
+	                         std::is_same<H, const calx_col_blob *>::value || std::is_same<H, const calx_col_decimal *>::value ||
+	                         std::is_same<H, const calx_col_user *>::value || std::is_same<H, const calx_col_uuid *>::value ||
+	                         std::is_same<H, const calx_col_timestamp *>::value ||
+	                         std::is_same<H, const calx_col_timestamptz *>::value ||
+	                         std::is_same<H, const calx_col_date *>::value || std::is_same<H, const calx_col_time *>::value ||
+	                         std::is_same<H, const calx_col_interval *>::value> {};
+
 template <class H> inline const calx_field_desc *calx__text_field(H h)
 {
-	static_assert(!std::is_same<H, const calx_col_int *>::value && !std::is_same<H, const calx_col_real *>::value &&
-	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value &&
-	                      !std::is_same<H, const calx_col_decimal *>::value &&
-	                      !std::is_same<H, const calx_col_user *>::value && !std::is_same<H, const calx_col_uuid *>::value &&
-	                      !std::is_same<H, const calx_col_timestamp *>::value && !std::is_same<H, const calx_col_timestamptz *>::value &&
-	                      !std::is_same<H, const calx_col_date *>::value && !std::is_same<H, const calx_col_time *>::value &&
-	                      !std::is_same<H, const calx_col_interval *>::value,
+	static_assert(!calx__typed_handle<H>::value || std::is_same<H, const calx_col_text *>::value,
 	              "calx: LIKE and ILIKE need a text column (see calx/column.h)");
 	return calx_field(h);
 }
 
 template <class H> inline const calx_field_desc *calx__integer_field(H h)
 {
-	static_assert(!std::is_same<H, const calx_col_text *>::value && !std::is_same<H, const calx_col_real *>::value &&
-	                      !std::is_same<H, const calx_col_bool *>::value && !std::is_same<H, const calx_col_blob *>::value &&
-	                      !std::is_same<H, const calx_col_decimal *>::value &&
-	                      !std::is_same<H, const calx_col_user *>::value && !std::is_same<H, const calx_col_uuid *>::value &&
-	                      !std::is_same<H, const calx_col_timestamp *>::value && !std::is_same<H, const calx_col_timestamptz *>::value &&
-	                      !std::is_same<H, const calx_col_date *>::value && !std::is_same<H, const calx_col_time *>::value &&
-	                      !std::is_same<H, const calx_col_interval *>::value,
+	static_assert(!calx__typed_handle<H>::value || std::is_same<H, const calx_col_int *>::value,
 	              "calx: an array of int64_t needs an integer column (see calx/column.h)");
 	return calx_field(h);
 }
