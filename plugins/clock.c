@@ -41,10 +41,14 @@ static int on_flush(calx_session *s, calx_event ev, const calx_mapper_desc *m, v
 
 int calx_plugin_clock_listen(calx_registry *reg)
 {
-	/* once per registry: two plugins on one registry share the reading */
+	/* once per registry: the plugins enabled on it share the reading */
+	if (calx_registry_info(reg, &flush_clock_key))
+		return CALX_OK;
 	int rc = calx_registry_listen(reg, CALX_EVENT_BEFORE_FLUSH, NULL, on_flush, NULL);
 	if (rc == CALX_OK)
 		rc = calx_registry_listen(reg, CALX_EVENT_AFTER_FLUSH, NULL, on_flush, NULL);
+	if (rc == CALX_OK)
+		rc = calx_registry_set_info(reg, &flush_clock_key, (void *)&flush_clock_key);
 	return rc;
 }
 

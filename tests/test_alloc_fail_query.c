@@ -274,8 +274,14 @@ static int queries(calx_engine *eng, calx_registry *reg)
 	if (rc != CALX_OK)
 		return rc;
 	/* a plugin's state on the registry */
-	if (!calx_registry_alloc(reg, 32))
+	void *state = calx_registry_alloc(reg, 32);
+	if (!state)
 		return CALX_ENOMEM;
+	static const char reg_key = 0;
+	if ((rc = calx_registry_set_info(reg, &reg_key, state)) != CALX_OK)
+		return rc;
+	if (calx_registry_info(reg, &reg_key) != state)
+		return CALX_EINVAL;
 	if ((rc = calx_session_open(&s, eng, reg)) != CALX_OK)
 		goto done;
 	/* a plugin's data on the session (calx/plugin.h) */

@@ -75,6 +75,14 @@ static void sessions_keep_data_by_key(void **state)
 	assert_int_equal(calx_session_set_info(NULL, &key_a, &x), CALX_EINVAL);
 	assert_int_equal(calx_session_set_info(fx->s, NULL, &x), CALX_EINVAL);
 
+	/* a registry keeps its own the same way */
+	assert_null(calx_registry_info(fx->reg, &key_a));
+	assert_int_equal(calx_registry_set_info(fx->reg, &key_a, &x), CALX_OK);
+	assert_ptr_equal(calx_registry_info(fx->reg, &key_a), &x);
+	assert_int_equal(calx_registry_set_info(fx->reg, &key_a, NULL), CALX_OK);
+	assert_null(calx_registry_info(fx->reg, &key_a));
+	assert_int_equal(calx_registry_set_info(NULL, &key_a, &x), CALX_EINVAL);
+
 	unsigned char *p = calx_session_alloc(fx->s, 100);
 	assert_non_null(p);
 	for (int i = 0; i < 100; i++)

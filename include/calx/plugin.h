@@ -61,6 +61,13 @@ void *calx_session_alloc(calx_session *s, size_t n);
  * From one thread, as calx_registry_listen.
  */
 void *calx_registry_alloc(calx_registry *reg, size_t n);
+/*
+ * The same as calx_session_set_info / calx_session_info for a registry:
+ * what a plugin set up once per registry (a listener it must not add
+ * twice). From one thread, before sessions are opened.
+ */
+int calx_registry_set_info(calx_registry *reg, const void *key, void *value);
+void *calx_registry_info(const calx_registry *reg, const void *key);
 
 /*
  * Keep a status and its message (printf-style) as s's error, as calx's

@@ -194,6 +194,7 @@ void calx_registry_free(calx_registry *reg)
 	for (size_t i = 0; i < reg->n_blocks; i++)
 		calx__free(reg->blocks[i]);
 	calx__free(reg->blocks);
+	calx__free(reg->info);
 	for (unsigned i = 0; i < reg->n_crit_exprs; i++)
 		calx_expr_free(reg->crit_exprs[i]);
 	calx__free(reg->crit_exprs);
@@ -273,6 +274,35 @@ void *calx_registry_alloc(calx_registry *reg, size_t n)
 	}
 	reg->blocks[reg->n_blocks++] = p;
 	return p;
+}
+
+int calx_registry_set_info(calx_registry *reg, const void *key, void *value)
+{
+	if (!reg || !key)
+		return CALX_EINVAL;
+	for (size_t i = 0; i < reg->n_info; i++)
+		if (reg->info[i].key == key) {
+			if (value)
+				reg->info[i].value = value;
+			else
+				reg->info[i] = reg->info[--reg->n_info];
+			return CALX_OK;
+		}
+	if (!value)
+		return CALX_OK;
+	if (calx__grow((void **)&reg->info, &reg->cap_info, reg->n_info + 1, sizeof *reg->info) != 0)
+		return calx_error_set(&reg->err_listen, CALX_ENOMEM, "out of memory in calx_registry_set_info");
+	reg->info[reg->n_info].key = key;
+	reg->info[reg->n_info++].value = value;
+	return CALX_OK;
+}
+
+void *calx_registry_info(const calx_registry *reg, const void *key)
+{
+	for (size_t i = 0; reg && i < reg->n_info; i++)
+		if (reg->info[i].key == key)
+			return reg->info[i].value;
+	return NULL;
 }
 
 int calx_registry_set_error(calx_registry *reg, int code, const char *fmt, ...)

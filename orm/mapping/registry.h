@@ -159,6 +159,8 @@ struct calx_registry {
 	calx_error err_listen;          /* why calx_registry_listen failed (err is the opening's: it stays "opened") */
 	void **blocks;                  /* calx_registry_alloc's, freed with the registry */
 	size_t n_blocks, cap_blocks;
+	struct { const void *key; void *value; } *info; /* calx_registry_set_info's pairs */
+	size_t n_info, cap_info;
 	struct calx_expr **crit_exprs;  /* calx_registry_add_criteria's conditions, owned; mappers' crit point at them */
 	unsigned n_crit_exprs;
 	/* some field is a calx_decimal, CALX(json) or enum_as(text): the flush checks their values before any statement */
