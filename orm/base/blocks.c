@@ -4,7 +4,7 @@
 #include "base/alloc.h"
 #include "base/blocks.h"
 
-#define FIRST_CHUNK (16u * 1024)
+#define FIRST_CHUNK (8u * 1024)       /* a session of one object (a single insert) allocates no more */
 #define MAX_CHUNK (8u * 1024 * 1024)
 
 static size_t page_size_cached;
