@@ -11,6 +11,8 @@
 #   calx__arena_alloc calx__arena_strndup     (orm/base/arena.h: the
 #                                              session's arenas; a call takes
 #                                              a new chunk when one is full)
+#   calx__blocks_alloc calx__blocks_start     (orm/base/blocks.h: the
+#                                              objects' blocks, the same way)
 # orm/base/alloc.c is left out: it defines these, on top of the hook.
 # The growable text buffer (orm/base/buf.h) is not a name here: its appends
 # (well over a hundred calls, in every SQL and message builder) all grow
@@ -44,6 +46,7 @@ cd "$root" || exit 1
 # file|the call's line (an awk regex)|why
 exclude='
 orm/base/arena.c|return calx__arena_alloc\(a, size, align\);|the retry after a new chunk was added for this very size: it always fits, never allocates
+orm/base/blocks.c|return calx__blocks_alloc\(b, size, align\);|the same for the object blocks
 '
 
 # --self-test: the lister on tools/alloc-sites.d/sample.c, whose lines say
@@ -74,7 +77,7 @@ for f in "$@"; do
 	BEGIN {
 		split("calx__malloc calx__calloc calx__realloc calx__strdup calx__strndup " \
 		      "calx__grow calx__grow_small calx_sys_calloc calx_sys_strdup " \
-		      "calx__arena_alloc calx__arena_strndup", names, " ")
+		      "calx__arena_alloc calx__arena_strndup calx__blocks_alloc calx__blocks_start", names, " ")
 		re = ""
 		for (i in names) {
 			want[names[i]] = 1

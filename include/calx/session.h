@@ -296,6 +296,33 @@ typedef enum calx_tracking { CALX_TRACK_ALL = 0, CALX_TRACK_MARKED = 1 } calx_tr
 int calx_session_set_tracking(calx_session *s, calx_tracking mode);
 
 /*
+ * The write-watch (CALX_TRACK_ALL only). On Linux 6.7 or later a session
+ * that holds many objects asks the kernel which memory pages of its
+ * objects the program wrote since the last flush (userfaultfd's
+ * asynchronous write-protect and the PAGEMAP_SCAN ioctl: no signal
+ * handler, nothing process-wide), and compares only the objects on those
+ * pages; a flush then costs time in proportion to what changed, not to the
+ * objects the session holds, and still writes a change to any object
+ * without it being marked. Where the kernel offers no such thing (older
+ * kernels, other systems, a seccomp filter, valgrind), every object is
+ * compared, as before.
+ * CALX_WATCH_AUTO (the default): start once the session holds 1,024
+ * objects; CALX_WATCH_ON: start at the next flush, whatever the size;
+ * CALX_WATCH_OFF: never (stops a running watch). Returns CALX_ESTATE
+ * inside a listener (see events.h), CALX_EINVAL for another mode.
+ */
+typedef enum calx_watch_mode { CALX_WATCH_AUTO = 0, CALX_WATCH_ON = 1, CALX_WATCH_OFF = 2 } calx_watch_mode;
+int calx_session_set_write_watch(calx_session *s, calx_watch_mode mode);
+
+/* What the last flush's change detection did. */
+typedef struct calx_flush_stats {
+	uint64_t compared;      /* persistent objects it compared with their snapshots */
+	uint64_t held;          /* objects the session listed then */
+	bool watching;          /* the write-watch chose them (else every persistent object, or the marked ones) */
+} calx_flush_stats;
+void calx_session_flush_stats(const calx_session *s, calx_flush_stats *out);
+
+/*
  * Autoflush (default on): a select flushes everything first; a get that
  * goes to the database flushes first when inserts or deletes are pending
  * (changed fields of loaded objects cannot change which row has a key).

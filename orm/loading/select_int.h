@@ -90,6 +90,8 @@ struct calx_select {
 	bool no_criteria;               /* calx_select_without_criteria */
 	calx__arena rel_arena;          /* the current batch's chunks, hung at *rel_link in the session's chain */
 	calx__chunk **rel_link;
+	calx__blocks rel_blocks;        /* the same for the batch's object blocks, hung at *rel_blink */
+	calx__bchunk **rel_blink;
 	calx__obj **rel_objs;           /* the objects the batch made, rel_n of them */
 	size_t rel_n;
 	size_t rel_from;                /* s->objs.n when the batch began */

@@ -31,6 +31,7 @@
 #include "base/alloc.h"
 #include "session/session.h"
 #include "session/related.h"
+#include "session/watch.h"
 #include "unitofwork/plan.h"
 #include "loading/polymorphic.h"
 #include "loading/select_int.h"
@@ -111,6 +112,14 @@ static void drop_from_objs(calx_select *q)
 	v->n = keep;
 }
 
+/* The same for object blocks. */
+static calx__bchunk *oldest_blocks(calx__bchunk *c)
+{
+	while (c && c->next)
+		c = c->next;
+	return c;
+}
+
 /* The oldest chunk of a chain (where the next batch hangs). */
 static calx__chunk *oldest(calx__chunk *c)
 {
@@ -144,11 +153,18 @@ void calx__release_batch(calx_select *q)
 		calx__chunk *last = oldest(q->rel_arena.head);
 		if (last)
 			q->rel_link = &last->next;
+		calx__bchunk *lastb = oldest_blocks(q->rel_blocks.head);
+		if (lastb)
+			q->rel_blink = &lastb->next;
 	} else {
 		*q->rel_link = NULL;
 		calx__arena_free(&q->rel_arena);
+		*q->rel_blink = NULL;
+		calx__watch_forget(s, q->rel_blocks.head, NULL);        /* the write-watch may have registered them */
+		calx__blocks_free(&q->rel_blocks);
 	}
 	q->rel_arena = (calx__arena){ NULL, 0 };
+	q->rel_blocks = (calx__blocks){ NULL, 0 };
 	q->rel_n = 0;
 	q->rel_pinned = false;
 	q->rel_from = s->objs.n;
@@ -162,9 +178,10 @@ int calx__release_load(calx_select *q, calx__obj **out)
 	size_t per = q->batch ? q->batch : CALX__STREAM_ROWS;
 	if (!q->rel_link) {
 		/* the session's oldest chunk, where the batches hang: there is one once anything was allocated */
-		if (!s->arena.head && !calx__arena_alloc(&s->arena, 1, 1))
+		if ((!s->arena.head && !calx__arena_alloc(&s->arena, 1, 1)) || !calx__blocks_start(&s->blocks))
 			return calx__fail(s, CALX_ENOMEM, "out of memory loading a row of %s", q->m->desc->name);
 		q->rel_link = &oldest(s->arena.head)->next;
+		q->rel_blink = &oldest_blocks(s->blocks.head)->next;
 		q->rel_from = s->objs.n;
 	}
 	if (q->rel_n == per)
@@ -172,13 +189,18 @@ int calx__release_load(calx_select *q, calx__obj **out)
 	if (!q->rel_objs && !(q->rel_objs = calx__malloc(per * sizeof *q->rel_objs)))
 		return calx__fail(s, CALX_ENOMEM, "out of memory loading a row of %s", q->m->desc->name);
 	calx__arena saved = s->arena;
+	calx__blocks saved_blocks = s->blocks;
 	const calx__chunk *head = q->rel_arena.head;
 	size_t used = head ? head->used : 0, n_objs = s->objs.n;
 	s->arena = q->rel_arena;
+	s->blocks = q->rel_blocks;
 	rc = q->wide ? calx__poly_load_row(s, q->m, q->st, 0, true, out) : calx__load_row(s, q->m, q->st, out);
 	q->rel_arena = s->arena;
+	q->rel_blocks = s->blocks;
 	s->arena = saved;
+	s->blocks = saved_blocks;
 	*q->rel_link = q->rel_arena.head;
+	*q->rel_blink = q->rel_blocks.head;
 	if (rc != CALX_OK) {
 		/* a block half filled stays listed in the session (as a transient): its memory must stay too */
 		if (s->objs.n > n_objs)

@@ -14,7 +14,7 @@
 static inline calx__obj *owned(calx_session *s, const void *p)
 {
 	const calx__obj *h = (const calx__obj *)((const char *)p - CALX__HDR_SIZE);
-	if (!calx__arena_owns(&s->arena, h, CALX__HDR_SIZE) || !calx__obj_valid(s, h))
+	if (!calx__blocks_own(&s->blocks, h, CALX__HDR_SIZE) || !calx__obj_valid(s, h))
 		return NULL;
 	return (calx__obj *)h;
 }

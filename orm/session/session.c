@@ -3,6 +3,7 @@
 #include "calx/calx.h"
 #include "base/alloc.h"
 #include "session/session.h"
+#include "session/watch.h"
 #include "mapping/value.h"
 #include "sql/statements.h"
 #include "session/related.h"
@@ -95,6 +96,8 @@ void calx_session_free(calx_session *s)
 	calx__free(s->sp.log);
 	calx__free(s->flush_err);
 	calx__uow_close(s);
+	calx__watch_stop(s);    /* before the blocks go: their pages are registered with it */
+	calx__blocks_free(&s->blocks);
 	calx__arena_free(&s->arena);
 	calx__free(s);
 }
@@ -168,7 +171,7 @@ calx__obj *calx__obj_of(calx_session *s, const void *obj)
 		return NULL;
 	}
 	const calx__obj *h = (const calx__obj *)((const char *)obj - CALX__HDR_SIZE);
-	if (!calx__arena_owns(&s->arena, h, CALX__HDR_SIZE) || !calx__obj_valid(s, h)) {
+	if (!calx__blocks_own(&s->blocks, h, CALX__HDR_SIZE) || !calx__obj_valid(s, h)) {
 		calx__fail(s, CALX_EINVAL,
 		           "object %p was not created or loaded by this session (use the generated *_new or calx_object_new)",
 		           obj);
@@ -180,8 +183,14 @@ calx__obj *calx__obj_of(calx_session *s, const void *obj)
 calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m)
 {
 	size_t align = m->desc->align > alignof(calx__obj) ? m->desc->align : alignof(calx__obj);  /* as layout.c */
-	unsigned char *block = calx__arena_alloc(&s->arena, m->block_size, align);
-	if (!block || calx__objvec_push(&s->objs, NULL) != CALX_OK) {
+	/* the list entry first: a block, once carved, is walked by the write-watch and must have its header */
+	if (calx__objvec_push(&s->objs, NULL) != CALX_OK) {
+		calx__fail(s, CALX_ENOMEM, "out of memory allocating a struct %s", m->desc->name);
+		return NULL;
+	}
+	unsigned char *block = calx__blocks_alloc(&s->blocks, m->block_size, align);
+	if (!block) {
+		s->objs.n--;
 		calx__fail(s, CALX_ENOMEM, "out of memory allocating a struct %s", m->desc->name);
 		return NULL;
 	}
@@ -191,6 +200,8 @@ calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m)
 	h->m = m;
 	h->flags = CALX__IN_OBJS;
 	s->objs.v[s->objs.n - 1] = h;
+	if (m->n_rels)
+		s->rel_objs++;
 	return h;
 }
 

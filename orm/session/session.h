@@ -19,6 +19,7 @@
 #include "calx/session.h"
 #include "calx/sys/dialect.h"
 #include "base/arena.h"
+#include "base/blocks.h"
 #include "base/buf.h"
 #include "engine/engine.h"
 #include "session/events.h"
@@ -153,7 +154,8 @@ struct calx_session {
 	bool flushing;          /* inside calx__flush: listeners run; no nested flush, commit or rollback */
 	calx_event listening;   /* the event whose listener runs now, or 0 (see events.h for what it may call) */
 	const struct calx__obj *listening_obj; /* the object that listener runs for, or NULL */
-	calx__arena arena;
+	calx__arena arena;      /* strings and whatever else the session allocates */
+	calx__blocks blocks;    /* the objects' blocks (base/blocks.h) */
 	calx__arena txn_arena;  /* the txn_snap copies: freed when the transaction ends */
 	calx__objvec objs;      /* every object not known to be transient, in creation order */
 	calx__objvec marked;    /* CALX_TRACK_MARKED: persistent objects to check at flush */
@@ -169,6 +171,14 @@ struct calx_session {
 	size_t n_info, cap_info;
 	struct calx__plan *plan; /* the unit of work's memory, kept between flushes (orm/unitofwork/) */
 	calx__savepoints sp;
+	bool watching;                  /* the write-watch on the blocks' pages runs (session/watch.c) */
+	bool watch_refused;             /* it could not start (or failed): every flush compares every object */
+	uint8_t watch_mode;             /* calx_session_set_write_watch's (CALX_WATCH_AUTO by default) */
+	int watch_fd, pagemap_fd;       /* while watching: the userfaultfd, /proc/self/pagemap */
+	int watch_pid;                  /* the process that started it (a forked child does not inherit it) */
+	size_t rel_objs;                /* blocks of mappers with relationships allocated (never decreases) */
+	uint64_t flush_compared;        /* objects the last flush compared with their snapshots */
+	bool flush_watched;             /* the write-watch chose them */
 	bool keep_on_commit;    /* calx_session_set_expire_on_commit(s, false): commit does not expire */
 	uintptr_t mappers_at;   /* the registry's mappers, where every object's header points (calx__obj_valid) */
 	size_t mappers_bytes;

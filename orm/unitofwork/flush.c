@@ -20,6 +20,7 @@
 #include "calx/calx.h"
 #include "base/alloc.h"
 #include "session/session.h"
+#include "session/watch.h"
 #include "sql/statements.h"
 #include "unitofwork/graph.h"
 #include "unitofwork/plan.h"
@@ -126,7 +127,10 @@ int calx__plan_push(calx_session *s, calx__objvec *v, calx__obj *h)
 
 static int check_changed(calx_session *s, calx__plan *p, calx__obj *h)
 {
-	if (h->state != CALX__PERSISTENT || calx__state_unchanged(h))
+	if (h->state != CALX__PERSISTENT)
+		return CALX_OK;
+	s->flush_compared++;
+	if (calx__state_unchanged(h))
 		return CALX_OK;
 	calx__state_normalize_nulls(h);
 	return calx__state_dirty(h) ? plan_push(s, &p->updates, h) : CALX_OK;
@@ -136,12 +140,23 @@ static int check_changed(calx_session *s, calx__plan *p, calx__obj *h)
 static int find_changes(calx_session *s, calx__plan *p)
 {
 	int rc = CALX_OK;
+	s->flush_compared = 0;
+	s->flush_watched = false;
 	if (s->tracking == CALX_TRACK_MARKED) {
 		for (size_t i = 0; i < s->marked.n && rc == CALX_OK; i++)
 			rc = check_changed(s, p, s->marked.v[i]);
 		p->marked_seen = s->marked.n;
 		return rc;
 	}
+	/* the objects on pages the program wrote, where the kernel can tell (session/watch.h) */
+	size_t found = p->updates.n;
+	rc = calx__watch_changes(s, p, check_changed);
+	s->flush_watched = rc != CALX__WATCH_NONE;
+	if (s->flush_watched)
+		return rc;
+	p->updates.n = found;
+	s->flush_compared = 0;
+	rc = CALX_OK;
 	/* every object that has a row; transient ones drop out of the list as we go */
 	size_t keep = 0;
 	for (size_t i = 0; i < s->objs.n; i++) {

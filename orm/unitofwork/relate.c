@@ -194,7 +194,9 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
 			rc = calx__rel_cascade_add_seen(s, s->pending.v[i], &seen);
 	/* persistent objects as change detection sees them: all of them, or the marked ones (CALX_TRACK_MARKED) */
-	const calx__objvec *held = s->tracking == CALX_TRACK_MARKED ? &s->marked : &s->objs;
+	const calx__objvec none = { NULL, 0, 0 };
+	/* a session that never held an object with relationships: none to walk (a loaded session may hold many) */
+	const calx__objvec *held = s->tracking == CALX_TRACK_MARKED ? &s->marked : s->rel_objs ? &s->objs : &none;
 	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
 		calx__obj *h = held->v[i];
 		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)

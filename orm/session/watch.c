@@ -1,0 +1,290 @@
+/*
+ * The write-watch: which object pages the program wrote since the last
+ * flush (watch.h says how). Linux only; elsewhere it never starts.
+ */
+/* syscall(), for userfaultfd (glibc has no wrapper before 2.36) */
+#define _DEFAULT_SOURCE
+#include "calx/calx.h"
+#include "session/watch.h"
+
+#if defined(__linux__)
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/userfaultfd.h>
+
+/*
+ * The kernel's interface (linux/userfaultfd.h and linux/fs.h of 6.7), for
+ * C libraries whose headers are older: the ABI is fixed, a kernel that
+ * lacks it refuses the call and the watch does not start.
+ */
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY 1
+#endif
+#define WATCH_FEATURE_WP_UNPOPULATED (1ull << 13)
+#define WATCH_FEATURE_WP_ASYNC (1ull << 15)
+struct watch_region {
+	uint64_t start, end, categories;
+};
+struct watch_scan_arg {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+#define WATCH_PAGEMAP_SCAN _IOWR('f', 16, struct watch_scan_arg)
+#define WATCH_PAGE_IS_WRITTEN (1ull << 1)
+#define WATCH_SCAN_WP_MATCHING (1ull << 0)
+#define WATCH_SCAN_CHECK_WPASYNC (1ull << 1)
+
+/* The kernel said it has no such thing: no session of this process tries again. */
+static int unavailable;
+
+static bool mappers_fit(const calx_session *s)
+{
+	/* a block's header must be its first bytes (the walk reads it there): alignment up to 16 */
+	const calx__mapper *m = (const calx__mapper *)s->mappers_at;
+	for (size_t i = 0; i < s->mappers_bytes / sizeof *m; i++)
+		if (m[i].obj_off != CALX__HDR_SIZE || m[i].desc->align > 16)
+			return false;
+	return true;
+}
+
+static void refuse(calx_session *s, int err)
+{
+	calx__watch_stop(s);
+	s->watch_refused = true;
+	if (err == ENOSYS || err == EPERM || err == EINVAL || err == ENOTTY || err == EOPNOTSUPP)
+		__atomic_store_n(&unavailable, 1, __ATOMIC_RELAXED);
+}
+
+static bool start(calx_session *s)
+{
+	if (s->watch_refused || s->watch_mode == CALX_WATCH_OFF || __atomic_load_n(&unavailable, __ATOMIC_RELAXED))
+		return false;
+	if (s->watch_mode == CALX_WATCH_AUTO && s->objs.n < CALX__WATCH_MIN_OBJS)
+		return false;
+	if (!mappers_fit(s)) {
+		s->watch_refused = true;
+		return false;
+	}
+	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (fd < 0) {
+		refuse(s, errno);
+		return false;
+	}
+	struct uffdio_api api = { .api = UFFD_API, .features = WATCH_FEATURE_WP_ASYNC | WATCH_FEATURE_WP_UNPOPULATED };
+	if (ioctl(fd, UFFDIO_API, &api) != 0) {
+		int err = errno;
+		close(fd);
+		refuse(s, err);
+		return false;
+	}
+	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (pm < 0) {
+		int err = errno;
+		close(fd);
+		refuse(s, err);
+		return false;
+	}
+	s->watch_fd = fd;
+	s->pagemap_fd = pm;
+	s->watch_pid = (int)getpid();
+	s->watching = true;
+	for (calx__bchunk *c = s->blocks.head; c; c = c->next)
+		c->watched = c->seen = false;
+	return true;
+}
+
+void calx__watch_stop(calx_session *s)
+{
+	if (!s->watching)
+		return;
+	/* closing the userfaultfd unregisters every range and drops the write-protection */
+	close(s->watch_fd);
+	close(s->pagemap_fd);
+	s->watching = false;
+	for (calx__bchunk *c = s->blocks.head; c; c = c->next)
+		c->watched = c->seen = false;
+}
+
+void calx__watch_forget(calx_session *s, calx__bchunk *from, const calx__bchunk *to)
+{
+	for (calx__bchunk *c = from; c && c != to; c = c->next) {
+		if (s->watching && c->watched) {
+			struct uffdio_range r = { (uintptr_t)c->data, c->size };
+			if (ioctl(s->watch_fd, UFFDIO_UNREGISTER, &r) != 0) {
+				/* the memory goes back to the allocator: stop rather than leave it registered */
+				refuse(s, 0);
+				return;
+			}
+		}
+		c->watched = c->seen = false;
+	}
+}
+
+/* Visit the live blocks of c that start in [off, end); returns where the walk stopped. */
+static int walk(calx_session *s, struct calx__plan *p, calx__watch_visit visit, calx__bchunk *c, size_t *off,
+                size_t end)
+{
+	while (*off < c->used && *off < end) {
+		unsigned char *at = c->data + *off;
+		uint64_t word;
+		__builtin_memcpy(&word, at, sizeof word);
+		if (word == CALX__BLOCK_GAP) {
+			*off += sizeof word;
+			continue;
+		}
+		calx__obj *h = (calx__obj *)at;
+		*off = (*off + h->m->block_size + 7) & ~(size_t)7;
+		if (h->magic == CALX__OBJ_MAGIC && h->state == CALX__PERSISTENT) {
+			int rc = visit(s, p, h);
+			if (rc != CALX_OK)
+				return rc;
+		}
+	}
+	return CALX_OK;
+}
+
+/*
+ * Protect c's pages and report those written since they were last
+ * protected: each written run of pages, its blocks visited (all of them
+ * when c is new to the watch).
+ */
+static int scan_chunk(calx_session *s, struct calx__plan *p, calx__watch_visit visit, calx__bchunk *c, int *err)
+{
+	struct watch_region regions[64];
+	struct watch_scan_arg a = {
+		.size = sizeof a,
+		.flags = WATCH_SCAN_WP_MATCHING | WATCH_SCAN_CHECK_WPASYNC,
+		.start = (uintptr_t)c->data,
+		.end = (uintptr_t)c->data + c->size,
+		.vec = (uintptr_t)regions,
+		.vec_len = sizeof regions / sizeof regions[0],
+		.category_mask = WATCH_PAGE_IS_WRITTEN,
+		.return_mask = WATCH_PAGE_IS_WRITTEN,
+	};
+	unsigned shift = calx__page_shift();
+	bool whole = !c->seen;
+	size_t next = 0;        /* blocks before this were visited */
+	for (;;) {
+		long n = ioctl(s->pagemap_fd, WATCH_PAGEMAP_SCAN, &a);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*err = errno;
+			return CALX__WATCH_NONE;
+		}
+		for (long i = 0; i < n && !whole; i++) {
+			size_t p0 = (size_t)(regions[i].start - (uintptr_t)c->data) >> shift;
+			size_t p1 = (size_t)(regions[i].end - (uintptr_t)c->data) >> shift;
+			if (c->first[p0] == CALX__NO_BLOCK)
+				continue;       /* past the last block: so is the rest */
+			size_t off = c->first[p0] > next ? c->first[p0] : next;
+			int rc = walk(s, p, visit, c, &off, p1 << shift);
+			next = off;
+			if (rc != CALX_OK)
+				return rc;
+		}
+		if (a.walk_end >= a.end)
+			break;
+		a.start = a.walk_end;
+	}
+	c->seen = true;
+	if (whole)
+		return walk(s, p, visit, c, &next, c->used);
+	return CALX_OK;
+}
+
+static calx__bchunk *reverse(calx__bchunk *c)
+{
+	calx__bchunk *prev = NULL;
+	while (c) {
+		calx__bchunk *next = c->next;
+		c->next = prev;
+		prev = c;
+		c = next;
+	}
+	return prev;
+}
+
+int calx__watch_changes(calx_session *s, struct calx__plan *p, calx__watch_visit visit)
+{
+	if (!s->watching && !start(s))
+		return CALX__WATCH_NONE;
+	if (s->watch_pid != (int)getpid()) {
+		/* a forked child: its copies of the pages are not watched */
+		refuse(s, 0);
+		return CALX__WATCH_NONE;
+	}
+	/* oldest chunk first: the order the objects were created in, as the object list has it */
+	s->blocks.head = reverse(s->blocks.head);
+	int rc = CALX_OK, err = 0;
+	for (calx__bchunk *c = s->blocks.head; c && rc == CALX_OK; c = c->next) {
+		if (!c->watched) {
+			struct uffdio_register r = { .range = { (uintptr_t)c->data, c->size }, .mode = UFFDIO_REGISTER_MODE_WP };
+			if (ioctl(s->watch_fd, UFFDIO_REGISTER, &r) != 0) {
+				err = errno;
+				rc = CALX__WATCH_NONE;
+				break;
+			}
+			c->watched = true;
+			c->seen = false;
+		}
+		rc = scan_chunk(s, p, visit, c, &err);
+	}
+	s->blocks.head = reverse(s->blocks.head);
+	if (rc == CALX__WATCH_NONE)
+		refuse(s, err);
+	return rc;
+}
+
+#else
+
+int calx__watch_changes(calx_session *s, struct calx__plan *p, calx__watch_visit visit)
+{
+	(void)s, (void)p, (void)visit;
+	return CALX__WATCH_NONE;
+}
+
+void calx__watch_stop(calx_session *s)
+{
+	s->watching = false;
+}
+
+void calx__watch_forget(calx_session *s, calx__bchunk *from, const calx__bchunk *to)
+{
+	(void)s, (void)from, (void)to;
+}
+
+#endif
+
+int calx_session_set_write_watch(calx_session *s, calx_watch_mode mode)
+{
+	if (!s)
+		return CALX_EINVAL;
+	int rc = calx__refuse_in_listener(s, "calx_session_set_write_watch",
+	                                  "not allowed: the running flush chose its objects already");
+	if (rc != CALX_OK)
+		return rc;
+	if (mode != CALX_WATCH_AUTO && mode != CALX_WATCH_ON && mode != CALX_WATCH_OFF)
+		return calx__fail(s, CALX_EINVAL, "calx_session_set_write_watch: no mode %d", (int)mode);
+	if (mode == CALX_WATCH_OFF)
+		calx__watch_stop(s);
+	s->watch_mode = (uint8_t)mode;
+	return CALX_OK;
+}
+
+void calx_session_flush_stats(const calx_session *s, calx_flush_stats *out)
+{
+	if (!out)
+		return;
+	*out = (calx_flush_stats){ 0 };
+	if (!s)
+		return;
+	out->compared = s->flush_compared;
+	out->held = s->objs.n;
+	out->watching = s->flush_watched;
+}

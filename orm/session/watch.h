@@ -1,0 +1,51 @@
+/*
+ * Internal: the write-watch (calx_session_set_write_watch, calx/session.h).
+ *
+ * A flush under CALX_TRACK_ALL must find every persistent object the
+ * program changed, and C has no write barrier: without one, it compares
+ * every object with its snapshot, in time proportional to the session.
+ * Linux (6.7 and later) gives a barrier per memory page without a signal
+ * handler: memory registered with a userfaultfd in asynchronous
+ * write-protect mode is write-protected by the PAGEMAP_SCAN ioctl, which
+ * also reports the pages written since they were last protected; a write
+ * to a protected page is resolved by the kernel itself, which marks the
+ * page written. The session's object blocks live in page-aligned chunks
+ * that know the first block on each page (base/blocks.h), so a flush
+ * compares the blocks on written pages only.
+ *
+ * The pages are protected and read at the start of the flush's change
+ * detection; what the flush itself then writes (snapshots, headers) marks
+ * those pages written again, so the next flush looks at them once more:
+ * still in proportion to what changed. A chunk the watch has not protected
+ * yet (new since, or every chunk when the watch starts) is walked whole
+ * once.
+ */
+#ifndef CALX_ORM_WATCH_H
+#define CALX_ORM_WATCH_H
+
+#include "session/session.h"
+
+struct calx__plan;
+
+/* Objects a session must hold before CALX_WATCH_AUTO starts the watch. */
+#define CALX__WATCH_MIN_OBJS 1024
+
+#define CALX__WATCH_NONE 1      /* not watching: the caller compares every object */
+
+typedef int (*calx__watch_visit)(calx_session *s, struct calx__plan *p, calx__obj *h);
+
+/*
+ * For the flush's change detection (CALX_TRACK_ALL): start the watch if
+ * it should, then call visit for every live block on a page written since
+ * the last call (and on chunks it had not protected). CALX_OK, visit's
+ * failure code, or CALX__WATCH_NONE: no watch (or it failed, and stopped
+ * for good); the caller then compares every object, after undoing what
+ * visit did this call.
+ */
+int calx__watch_changes(calx_session *s, struct calx__plan *p, calx__watch_visit visit);
+/* Stop watching (the session is freed, or calx_session_set_write_watch(s, CALX_WATCH_OFF)). */
+void calx__watch_stop(calx_session *s);
+/* Chunks from, from->next, ... up to (not including) to are about to be freed: the watch lets them go. */
+void calx__watch_forget(calx_session *s, calx__bchunk *from, const calx__bchunk *to);
+
+#endif
