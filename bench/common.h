@@ -58,6 +58,10 @@ typedef struct bench_workloads {
 	/* times itself: returns seconds */
 	double (*get_keys)(const int64_t *ids, size_t n, bool warm, uint64_t *check);
 	uint64_t (*bulk_update)(long n);
+	/* N rows loaded 1,000 at a time, each deleted (bulk_delete) */
+	uint64_t (*bulk_delete)(long n);
+	/* insert's rows as multi-row INSERTs (SQLite's insert_*_values rows); NULL: not offered */
+	uint64_t (*insert_values)(long n, bool pk_given);
 	/* the relationship workloads (bench/graph.h) */
 	void (*setup_graph)(long parents);
 	uint64_t (*load_graph)(long parents);
