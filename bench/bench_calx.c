@@ -413,7 +413,8 @@ int main(int argc, char **argv)
 	uint64_t check = 0;
 	double t0 = bench_now(), t = -1;
 	const char *w = a.workload;
-	if (strcmp(w, "insert_no_pk") == 0 || strcmp(w, "insert_no_pk_values") == 0) {
+	if (strcmp(w, "insert_no_pk") == 0 || strcmp(w, "insert_no_pk_values") == 0 ||
+	    strcmp(w, "insert_no_pk_values_rowid") == 0) {
 		/* *_values: the hand-written contender's multi-row INSERTs; calx runs its headline insert */
 		check = insert(eng, reg, a.n, false, false);
 	} else if (strcmp(w, "insert_pk_given") == 0 || strcmp(w, "insert_pk_given_values") == 0 ||

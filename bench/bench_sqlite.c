@@ -91,38 +91,49 @@ static uint64_t insert(long n, bool pk_given)
 
 /*
  * The same rows as insert(), VALUES_ROWS a statement: INSERT ... VALUES
- * (?, ?), (?, ?), ... [RETURNING id] (SQLite 3.35 or later), prepared once
- * for full statements and once for the last, shorter one. SQLite does not
- * promise the order of RETURNING's rows; it gives them in the order of the
- * VALUES, and the keys, which it assigns in that order, are checked to
- * rise (a program relying on the order should check it too).
+ * (?, ?), (?, ?), ..., prepared once for full statements and once for the
+ * last, shorter one. Generated keys come back one of two ways:
+ * - RETURNING id (SQLite 3.35 or later). SQLite does not promise the order
+ *   of RETURNING's rows; it gives them in the order of the VALUES, and the
+ *   keys, which it assigns in that order, are checked to rise (a program
+ *   relying on the order should check it too).
+ * - ROWID: from sqlite3_last_insert_rowid, the last row's, counting back.
+ *   Right only while SQLite gives each new row the largest rowid plus one
+ *   (its usual algorithm, not the one it falls back to once the largest is
+ *   2^63 - 1) and nothing else (a trigger) inserts into the table during
+ *   the statement: what a program that knows its schema may assume, a
+ *   library may not.
  */
+#ifndef VALUES_ROWS  /* -DVALUES_ROWS=N measures another size */
 #define VALUES_ROWS 100
+#endif
 
-static sqlite3_stmt *prepare_values(int rows, bool pk_given)
+static sqlite3_stmt *prepare_values(int rows, bench_keys keys)
 {
+	bool pk_given = keys == BENCH_KEYS_GIVEN;
 	char sql[64 + VALUES_ROWS * sizeof ", (?, ?, ?)"];
 	int len = snprintf(sql, sizeof sql, "INSERT INTO customer (%sname, description) VALUES ",
 	                   pk_given ? "id, " : "");
 	for (int r = 0; r < rows; r++)
 		len += snprintf(sql + len, sizeof sql - (size_t)len, "%s%s", r ? ", " : "",
 		                pk_given ? "(?, ?, ?)" : "(?, ?)");
-	if (!pk_given)
+	if (keys == BENCH_KEYS_RETURNING)
 		snprintf(sql + len, sizeof sql - (size_t)len, " RETURNING id");
 	return sq_prepare(sql);
 }
 
-static uint64_t insert_values(long n, bool pk_given)
+static uint64_t insert_values(long n, bench_keys keys)
 {
+	bool pk_given = keys == BENCH_KEYS_GIVEN;
 	char name[64], desc[64];
 	struct customer *v = calloc(n ? (size_t)n : 1, sizeof *v);
 	if (!v)
 		bench_die(prog, "out of memory");
-	sqlite3_stmt *full = prepare_values(VALUES_ROWS, pk_given), *tail = NULL;
+	sqlite3_stmt *full = prepare_values(VALUES_ROWS, keys), *tail = NULL;
 	sq_exec("BEGIN");
 	for (long first = 0; first < n; first += VALUES_ROWS) {
 		int rows = n - first < VALUES_ROWS ? (int)(n - first) : VALUES_ROWS;
-		sqlite3_stmt *ins = rows == VALUES_ROWS ? full : (tail = prepare_values(rows, pk_given));
+		sqlite3_stmt *ins = rows == VALUES_ROWS ? full : (tail = prepare_values(rows, keys));
 		int p = 1;
 		for (long i = first; i < first + rows; i++) {
 			struct customer *c = &v[i];
@@ -136,8 +147,13 @@ static uint64_t insert_values(long n, bool pk_given)
 			sqlite3_bind_text(ins, p++, c->name, -1, SQLITE_STATIC);
 			sqlite3_bind_text(ins, p++, c->description, -1, SQLITE_STATIC);
 		}
-		if (pk_given) {
+		if (keys != BENCH_KEYS_RETURNING) {
 			sq_run(ins);
+			if (keys == BENCH_KEYS_ROWID) {
+				int64_t last = sqlite3_last_insert_rowid(sq_db);
+				for (long i = first; i < first + rows; i++)
+					v[i].id = last - (first + rows - 1 - i);
+			}
 			continue;
 		}
 		int rc;

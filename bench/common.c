@@ -182,9 +182,12 @@ void bench_dispatch(const char *prog, const bench_workloads *wl, const bench_arg
 		check = wl->insert(a->n, false);
 	} else if (strcmp(w, "insert_pk_given") == 0 || strcmp(w, "insert_pk_given_marked") == 0) {
 		check = wl->insert(a->n, true);
-	} else if ((strcmp(w, "insert_no_pk_values") == 0 || strcmp(w, "insert_pk_given_values") == 0) &&
-	           wl->insert_values) {
-		check = wl->insert_values(a->n, strcmp(w, "insert_pk_given_values") == 0);
+	} else if (strcmp(w, "insert_no_pk_values") == 0 && wl->insert_values) {
+		check = wl->insert_values(a->n, BENCH_KEYS_RETURNING);
+	} else if (strcmp(w, "insert_no_pk_values_rowid") == 0 && wl->insert_values) {
+		check = wl->insert_values(a->n, BENCH_KEYS_ROWID);
+	} else if (strcmp(w, "insert_pk_given_values") == 0 && wl->insert_values) {
+		check = wl->insert_values(a->n, BENCH_KEYS_GIVEN);
 	} else if (strcmp(w, "load_objects") == 0 || strcmp(w, "load_objects_released") == 0) {
 		/* load_objects_released: the same rows; the hand-written loop frees each buffer already */
 		check = wl->load_objects(a->n);

@@ -88,4 +88,6 @@ run "bulk insert, keys given (opt-in CALX_TRACK_MARKED)" insert_pk_given_marked 
 run "bulk update (opt-in CALX_TRACK_MARKED)" bulk_update_marked "$rows" fresh
 run "bulk insert, keys generated (hand-written: multi-row VALUES, 100 a statement, RETURNING id)" \
 	insert_no_pk_values "$rows" empty
+run "bulk insert, keys generated (hand-written: multi-row VALUES, 100 a statement, keys from last_insert_rowid)" \
+	insert_no_pk_values_rowid "$rows" empty
 run "bulk insert, keys given (hand-written: multi-row VALUES, 100 a statement)" insert_pk_given_values "$rows" empty

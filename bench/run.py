@@ -189,6 +189,9 @@ class SQLiteBackend:
             Workload("insert_no_pk_values", "bulk insert, keys generated (hand-written: multi-row VALUES, "
                      "100 a statement, RETURNING id)", "insert_no_pk_values", big, headline=False,
                      contenders=(CALX, HAND)),
+            Workload("insert_no_pk_values_rowid", "bulk insert, keys generated (hand-written: multi-row VALUES, "
+                     "100 a statement, keys counted back from last_insert_rowid)", "insert_no_pk_values_rowid", big,
+                     headline=False, contenders=(CALX, HAND)),
             Workload("insert_pk_given_values", "bulk insert, keys given (hand-written: multi-row VALUES, "
                      "100 a statement)", "insert_pk_given_values", big, headline=False, contenders=(CALX, HAND)),
         ]
