@@ -16,6 +16,12 @@ RSS from wait4(), checks that every contender computed the same checksum
 and left the same rows, and prints the tables (also written to
 OUT/results.md and OUT/results.json).
 
+The headline rows run calx as the README's code would (default tracking);
+rows with headline=False (an opt-in mode of calx, another form of the
+hand-written program) are extra: shown, never judged against a target. On
+PostgreSQL a fourth contender, hand-written set-based (bench/set_pg.c: a
+statement per 1,000 rows), runs the bulk writes.
+
 A database backend (SQLiteBackend, PostgreSQLBackend) knows its
 contenders, its workloads, how to build a fixture, hand out a fresh
 database, summarize what a run left in it, and which targets apply.
