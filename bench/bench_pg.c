@@ -2,9 +2,10 @@
  * The hand-written PostgreSQL contender: the same work as bench_calx,
  * written directly against libpq the way someone who knows it would --
  * statements prepared once (PQprepare) and reused with text parameters,
- * one transaction where bench_sqlite uses one, bulk inserts pipelined
- * (pipeline mode, non-blocking, results read while rows are still being
- * sent, a Sync every 1,000 rows), rows loaded into the same struct customer
+ * one transaction where bench_sqlite uses one, bulk inserts and the bulk
+ * delete's DELETEs pipelined (pipeline mode, non-blocking, results read
+ * while rows are still being sent, a Sync every 1,000 rows; the bulk
+ * update is not), rows loaded into the same struct customer
  * (bench/models.h) with strdup'd strings.
  *
  *   bench_pg WORKLOAD URL N [ids=FILE]

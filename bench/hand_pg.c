@@ -129,7 +129,7 @@ static void take(pq_pipeline *p)
 		if (!res)
 			pq_fail("pipeline: missing result", NULL);
 		if (PQresultStatus(res) != (p->keys ? PGRES_TUPLES_OK : PGRES_COMMAND_OK))
-			pq_fail("pipelined insert", res);
+			pq_fail("pipelined statement", res);
 		if (p->keys) {
 			if (PQntuples(res) != 1)
 				bench_die(NULL, "INSERT ... RETURNING gave %d rows", PQntuples(res));
