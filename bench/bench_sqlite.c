@@ -89,6 +89,97 @@ static uint64_t insert(long n, bool pk_given)
 	return check;
 }
 
+/*
+ * The same rows as insert(), VALUES_ROWS a statement: INSERT ... VALUES
+ * (?, ?), (?, ?), ..., prepared once for full statements and once for the
+ * last, shorter one. Generated keys come back one of two ways:
+ * - RETURNING id (SQLite 3.35 or later). SQLite does not promise the order
+ *   of RETURNING's rows; it gives them in the order of the VALUES, and the
+ *   keys, which it assigns in that order, are checked to rise (a program
+ *   relying on the order should check it too).
+ * - ROWID: from sqlite3_last_insert_rowid, the last row's, counting back.
+ *   Right only while SQLite gives each new row the largest rowid plus one
+ *   (its usual algorithm, not the one it falls back to once the largest is
+ *   2^63 - 1) and nothing else (a trigger) inserts into the table during
+ *   the statement: what a program that knows its schema may assume, a
+ *   library may not.
+ */
+#ifndef VALUES_ROWS  /* -DVALUES_ROWS=N measures another size */
+#define VALUES_ROWS 100
+#endif
+
+static sqlite3_stmt *prepare_values(int rows, bench_keys keys)
+{
+	bool pk_given = keys == BENCH_KEYS_GIVEN;
+	char sql[64 + VALUES_ROWS * sizeof ", (?, ?, ?)"];
+	int len = snprintf(sql, sizeof sql, "INSERT INTO customer (%sname, description) VALUES ",
+	                   pk_given ? "id, " : "");
+	for (int r = 0; r < rows; r++)
+		len += snprintf(sql + len, sizeof sql - (size_t)len, "%s%s", r ? ", " : "",
+		                pk_given ? "(?, ?, ?)" : "(?, ?)");
+	if (keys == BENCH_KEYS_RETURNING)
+		snprintf(sql + len, sizeof sql - (size_t)len, " RETURNING id");
+	return sq_prepare(sql);
+}
+
+static uint64_t insert_values(long n, bench_keys keys)
+{
+	bool pk_given = keys == BENCH_KEYS_GIVEN;
+	char name[64], desc[64];
+	struct customer *v = calloc(n ? (size_t)n : 1, sizeof *v);
+	if (!v)
+		bench_die(prog, "out of memory");
+	sqlite3_stmt *full = prepare_values(VALUES_ROWS, keys), *tail = NULL;
+	sq_exec("BEGIN");
+	for (long first = 0; first < n; first += VALUES_ROWS) {
+		int rows = n - first < VALUES_ROWS ? (int)(n - first) : VALUES_ROWS;
+		sqlite3_stmt *ins = rows == VALUES_ROWS ? full : (tail = prepare_values(rows, keys));
+		int p = 1;
+		for (long i = first; i < first + rows; i++) {
+			struct customer *c = &v[i];
+			bench_name(name, sizeof name, i);
+			bench_description(desc, sizeof desc, i);
+			c->id = pk_given ? i + 1 : 0;
+			c->name = bench_xstrdup(name);
+			c->description = bench_xstrdup(desc);
+			if (pk_given)
+				sqlite3_bind_int64(ins, p++, c->id);
+			sqlite3_bind_text(ins, p++, c->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, p++, c->description, -1, SQLITE_STATIC);
+		}
+		if (keys != BENCH_KEYS_RETURNING) {
+			sq_run(ins);
+			if (keys == BENCH_KEYS_ROWID) {
+				int64_t last = sqlite3_last_insert_rowid(sq_db);
+				for (long i = first; i < first + rows; i++)
+					v[i].id = last - (first + rows - 1 - i);
+			}
+			continue;
+		}
+		int rc;
+		long i = first;
+		while ((rc = sqlite3_step(ins)) == SQLITE_ROW) {
+			if (i == first + rows)
+				bench_die(prog, "INSERT ... RETURNING gave more rows than it inserted");
+			v[i].id = sqlite3_column_int64(ins, 0);
+			if (i > first && v[i].id <= v[i - 1].id)
+				bench_die(prog, "INSERT ... RETURNING gave its keys out of order");
+			i++;
+		}
+		if (rc != SQLITE_DONE || i != first + rows)
+			sq_fail("insert values");
+		sqlite3_reset(ins);
+	}
+	sq_exec("COMMIT");
+	sqlite3_finalize(full);
+	sqlite3_finalize(tail);
+	uint64_t check = n ? (uint64_t)v[n - 1].id : 0;
+	for (long i = 0; i < n; i++)
+		free_strings(&v[i]);
+	free(v);
+	return check;
+}
+
 /* Stream the rows into a 1,000-struct buffer, use a full buffer, free it, go on. */
 static uint64_t load_objects(long n)
 {
@@ -300,6 +391,36 @@ static uint64_t bulk_update(long n)
 	return check;
 }
 
+/* bulk_update's chunks, loaded the same way, each row deleted by a prepared DELETE. */
+static uint64_t bulk_delete(long n)
+{
+	struct customer buf[BENCH_CHUNK + 1];
+	uint64_t check = 0;
+	sqlite3_stmt *sel = sq_prepare("SELECT id, name, description FROM customer WHERE id > ? AND id <= ?");
+	sqlite3_stmt *del = sq_prepare("DELETE FROM customer WHERE id = ?");
+	sq_exec("BEGIN");
+	for (long chunk = 0; chunk < n; chunk += BENCH_CHUNK) {
+		sqlite3_bind_int64(sel, 1, chunk);
+		sqlite3_bind_int64(sel, 2, chunk + BENCH_CHUNK);
+		int rc = SQLITE_DONE, k = 0;
+		while (k <= BENCH_CHUNK && (rc = sqlite3_step(sel)) == SQLITE_ROW)
+			load_row(sel, &buf[k++]);
+		if (k > BENCH_CHUNK || rc != SQLITE_DONE)
+			sq_fail("select chunk");
+		sqlite3_reset(sel);
+		for (int j = 0; j < k; j++) {
+			check += row_check(&buf[j]);
+			sqlite3_bind_int64(del, 1, buf[j].id);
+			sq_run(del);
+			free_strings(&buf[j]);
+		}
+	}
+	sq_exec("COMMIT");
+	sqlite3_finalize(sel);
+	sqlite3_finalize(del);
+	return check;
+}
+
 /* The fixture: the table, rows 1..N, WAL checkpointed into the main file. */
 static void setup(long n)
 {
@@ -328,6 +449,8 @@ static const bench_workloads workloads = {
 	.single_insert = single_insert,
 	.get_keys = get_keys,
 	.bulk_update = bulk_update,
+	.bulk_delete = bulk_delete,
+	.insert_values = insert_values,
 	.setup_graph = graph_sqlite_setup,
 	.load_graph = graph_sqlite_load,
 	.insert_graph = graph_sqlite_insert,

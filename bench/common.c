@@ -173,11 +173,21 @@ void bench_dispatch(const char *prog, const bench_workloads *wl, const bench_arg
 		check = wl->load_graph(a->n);
 	} else if (strcmp(w, "insert_graph") == 0) {
 		check = wl->insert_graph(a->n);
-	} else if (strcmp(w, "insert_no_pk") == 0 || strcmp(w, "insert_many") == 0) {
-		/* insert_many: the same rows, keys read back; the hand-written insert is that already */
+	} else if (strcmp(w, "insert_no_pk") == 0 || strcmp(w, "insert_many") == 0 ||
+	           strcmp(w, "insert_no_pk_marked") == 0) {
+		/*
+		 * insert_many: the same rows, keys read back; the hand-written insert is that already.
+		 * *_marked: calx's opt-in CALX_TRACK_MARKED; the hand-written work is the same.
+		 */
 		check = wl->insert(a->n, false);
-	} else if (strcmp(w, "insert_pk_given") == 0) {
+	} else if (strcmp(w, "insert_pk_given") == 0 || strcmp(w, "insert_pk_given_marked") == 0) {
 		check = wl->insert(a->n, true);
+	} else if (strcmp(w, "insert_no_pk_values") == 0 && wl->insert_values) {
+		check = wl->insert_values(a->n, BENCH_KEYS_RETURNING);
+	} else if (strcmp(w, "insert_no_pk_values_rowid") == 0 && wl->insert_values) {
+		check = wl->insert_values(a->n, BENCH_KEYS_ROWID);
+	} else if (strcmp(w, "insert_pk_given_values") == 0 && wl->insert_values) {
+		check = wl->insert_values(a->n, BENCH_KEYS_GIVEN);
 	} else if (strcmp(w, "load_objects") == 0 || strcmp(w, "load_objects_released") == 0) {
 		/* load_objects_released: the same rows; the hand-written loop frees each buffer already */
 		check = wl->load_objects(a->n);
@@ -194,8 +204,10 @@ void bench_dispatch(const char *prog, const bench_workloads *wl, const bench_arg
 			n_ids = (size_t)a->n;
 		t = wl->get_keys(ids, n_ids, strcmp(w, "get_warm") == 0, &check);
 		free(ids);
-	} else if (strcmp(w, "bulk_update") == 0) {
+	} else if (strcmp(w, "bulk_update") == 0 || strcmp(w, "bulk_update_marked") == 0) {
 		check = wl->bulk_update(a->n);
+	} else if (strcmp(w, "bulk_delete") == 0) {
+		check = wl->bulk_delete(a->n);
 	} else {
 		bench_die(prog, "unknown workload '%s'", w);
 	}

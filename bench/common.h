@@ -47,6 +47,13 @@ int64_t *bench_read_ids(const char *path, size_t *n_out);
 /* One JSON line on stdout: {"workload":..,"n":..,"seconds":..,"check":..}. */
 void bench_report(const bench_args *a, double seconds, uint64_t check);
 
+/* How a multi-row INSERT gets its keys (insert_values). */
+typedef enum bench_keys {
+	BENCH_KEYS_GIVEN,       /* the program's own: insert_pk_given_values */
+	BENCH_KEYS_RETURNING,   /* RETURNING id: insert_no_pk_values */
+	BENCH_KEYS_ROWID,       /* worked out from the last row's: insert_no_pk_values_rowid */
+} bench_keys;
+
 /* The workloads of a hand-written contender (bench_sqlite, bench_pg). */
 typedef struct bench_workloads {
 	void (*setup)(long n);
@@ -58,6 +65,10 @@ typedef struct bench_workloads {
 	/* times itself: returns seconds */
 	double (*get_keys)(const int64_t *ids, size_t n, bool warm, uint64_t *check);
 	uint64_t (*bulk_update)(long n);
+	/* N rows loaded 1,000 at a time, each deleted (bulk_delete) */
+	uint64_t (*bulk_delete)(long n);
+	/* insert's rows as multi-row INSERTs (SQLite's insert_*_values rows); NULL: not offered */
+	uint64_t (*insert_values)(long n, bench_keys keys);
 	/* the relationship workloads (bench/graph.h) */
 	void (*setup_graph)(long parents);
 	uint64_t (*load_graph)(long parents);

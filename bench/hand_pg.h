@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <libpq-fe.h>
 
+/* What calx_create_all emits for bench/models.h's customer on PostgreSQL (IF NOT EXISTS). */
+extern const char *const pq_customer_ddl;
+
 /* The one connection, opened by pq_open. */
 extern PGconn *pq_db;
 

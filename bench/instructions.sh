@@ -7,6 +7,9 @@
 # memory bandwidth, fsync (so it complements `ninja bench`, it does not
 # replace it). Only what runs inside main() is counted: the dynamic
 # loader's work differs between the binaries (libcalx links libpq too).
+# Every row runs calx as the README's code does (default tracking); the
+# rows marked "opt-in" after them are extra: calx's CALX_TRACK_MARKED, and
+# the hand-written program's multi-row INSERTs against calx's default.
 # Run after `ninja bench-bins`. The relationship workloads (bench/graph.h)
 # use ROWS / 2 parents with 10 children each (10,000 by default, the size
 # of `ninja bench`). WORKLOADs, if given, keep only those rows (e.g.
@@ -76,5 +79,15 @@ run "single insert+commit, :memory:" single_insert 2000 memory_url
 run "get by key, cold" get_cold 10000 fresh "ids=$dir/ids.txt"
 run "get by key, warm" get_warm 10000 fresh "ids=$dir/ids.txt"
 run "bulk update" bulk_update "$rows" fresh
+run "bulk delete" bulk_delete "$rows" fresh
 run "load graph, select-in (parents)" load_graph "$parents" graph_fresh
 run "insert graph, one flush (parents)" insert_graph "$parents" graph_empty
+# extra rows, never the headline
+run "bulk insert, keys generated (opt-in CALX_TRACK_MARKED)" insert_no_pk_marked "$rows" empty
+run "bulk insert, keys given (opt-in CALX_TRACK_MARKED)" insert_pk_given_marked "$rows" empty
+run "bulk update (opt-in CALX_TRACK_MARKED)" bulk_update_marked "$rows" fresh
+run "bulk insert, keys generated (hand-written: multi-row VALUES, 100 a statement, RETURNING id)" \
+	insert_no_pk_values "$rows" empty
+run "bulk insert, keys generated (hand-written: multi-row VALUES, 100 a statement, keys from last_insert_rowid)" \
+	insert_no_pk_values_rowid "$rows" empty
+run "bulk insert, keys given (hand-written: multi-row VALUES, 100 a statement)" insert_pk_given_values "$rows" empty

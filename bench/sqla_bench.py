@@ -213,6 +213,24 @@ def bulk_update(engine, n):
     return check
 
 
+def bulk_delete(engine, n):
+    """bulk_update's chunks, each object deleted with session.delete, a flush per chunk, one commit."""
+    check = 0
+    with Session(engine) as session:
+        for chunk in range(0, n, CHUNK):
+            customers = (
+                session.query(Customer)
+                .filter(Customer.id > chunk, Customer.id <= chunk + CHUNK)
+                .all()
+            )
+            for c in customers:
+                check += row_check(c)
+                session.delete(c)
+            session.flush()
+        session.commit()
+    return check
+
+
 def load_graph(engine, n):
     """bench/graph.h's graph_check_loaded over n parents, their children by selectinload."""
     check = 0
@@ -262,9 +280,10 @@ def main(argv):
 
     t = None
     t0 = time.perf_counter()
-    if workload == "insert_no_pk":
+    # *_marked: calx's opt-in tracking mode; SQLAlchemy's work is the same
+    if workload in ("insert_no_pk", "insert_no_pk_marked"):
         check = insert(engine, n, False)
-    elif workload == "insert_pk_given":
+    elif workload in ("insert_pk_given", "insert_pk_given_marked"):
         check = insert(engine, n, True)
     elif workload == "insert_many":
         check = insert_many(engine, n)
@@ -280,8 +299,10 @@ def main(argv):
         with open(ids_file) as f:
             ids = [int(x) for x in f.read().split()][:n]
         t, check = get_keys(engine, ids, workload == "get_warm")
-    elif workload == "bulk_update":
+    elif workload in ("bulk_update", "bulk_update_marked"):
         check = bulk_update(engine, n)
+    elif workload == "bulk_delete":
+        check = bulk_delete(engine, n)
     elif workload == "load_graph":
         check = load_graph(engine, n)
     elif workload == "insert_graph":
