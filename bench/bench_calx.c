@@ -10,8 +10,8 @@
  *   insert_no_pk, insert_pk_given   N objects, flushed 1,000 at a time, one commit
  *   insert_no_pk_marked, insert_pk_given_marked    the same, CALX_TRACK_MARKED
  *   insert_many                     N structs of an array, one calx_insert_many (keys back), one commit
- *   load_objects                    N rows as objects, one select streamed in one session
- *   load_objects_released           the same, the objects let go as the loop moves on (calx_select_release_passed)
+ *   load_objects                    N rows as objects, one select streamed (yield_per 1,000: passed objects let go)
+ *   load_objects_held               the same, every object held in the session (calx_select_hold_passed)
  *   load_pages                      N rows as objects, a fresh session per 1,000-row page
  *   load_columns                    N rows as (id, name, description) tuples
  *   single_insert                   N x (session, insert, commit)
@@ -155,8 +155,11 @@ static uint64_t insert_many(calx_engine *eng, const calx_registry *reg, long n)
 	return check;
 }
 
-/* released: calx_select_release_passed, the objects let go a batch (1,000) at a time */
-static uint64_t load_objects(calx_engine *eng, const calx_registry *reg, long n, bool released)
+/*
+ * SQLAlchemy's yield_per(1000): the objects let go a batch at a time as the
+ * loop moves on; held: calx_select_hold_passed, every object stays in the session.
+ */
+static uint64_t load_objects(calx_engine *eng, const calx_registry *reg, long n, bool held)
 {
 	uint64_t check = 0;
 	calx_session *s = open_session(eng, reg);
@@ -164,8 +167,9 @@ static uint64_t load_objects(calx_engine *eng, const calx_registry *reg, long n,
 	if (!q)
 		fail_session(s, "calx_select_new");
 	calx_limit(q, n);
-	if (released)
-		calx_select_release_passed(q);
+	calx_select_yield_per(q, BENCH_CHUNK);
+	if (held && calx_select_hold_passed(q) != CALX_OK)
+		fail_session(s, "calx_select_hold_passed");
 	struct customer *c;
 	int rc;
 	while ((rc = calx_select_next(q, (void **)&c)) == CALX_ROW)
@@ -455,7 +459,7 @@ int main(int argc, char **argv)
 		check = insert_many(eng, reg, a.n);
 	} else if (strcmp(w, "load_objects") == 0) {
 		check = load_objects(eng, reg, a.n, false);
-	} else if (strcmp(w, "load_objects_released") == 0) {
+	} else if (strcmp(w, "load_objects_held") == 0) {
 		check = load_objects(eng, reg, a.n, true);
 	} else if (strcmp(w, "load_pages") == 0) {
 		check = load_pages(eng, reg, a.n);

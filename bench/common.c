@@ -188,8 +188,8 @@ void bench_dispatch(const char *prog, const bench_workloads *wl, const bench_arg
 		check = wl->insert_values(a->n, BENCH_KEYS_ROWID);
 	} else if (strcmp(w, "insert_pk_given_values") == 0 && wl->insert_values) {
 		check = wl->insert_values(a->n, BENCH_KEYS_GIVEN);
-	} else if (strcmp(w, "load_objects") == 0 || strcmp(w, "load_objects_released") == 0) {
-		/* load_objects_released: the same rows; the hand-written loop frees each buffer already */
+	} else if (strcmp(w, "load_objects") == 0 || strcmp(w, "load_objects_held") == 0) {
+		/* load_objects_held: the same rows; the hand-written loop frees each buffer anyway */
 		check = wl->load_objects(a->n);
 	} else if (strcmp(w, "load_pages") == 0) {
 		check = wl->load_pages(a->n);

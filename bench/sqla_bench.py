@@ -287,7 +287,7 @@ def main(argv):
         check = insert(engine, n, True)
     elif workload == "insert_many":
         check = insert_many(engine, n)
-    elif workload in ("load_objects", "load_objects_released"):
+    elif workload in ("load_objects", "load_objects_held"):
         check = load_objects(engine, n)
     elif workload == "load_pages":
         check = load_pages(engine, n)

@@ -129,15 +129,21 @@ void calx_distinct(calx_select *q);
  * _scalar read the whole result in one statement, as do selects that load
  * relationships select-in or joined, and a select whose limit fits one
  * batch. The cursor ends with the transaction: reading on after a commit
- * or rollback is CALX_ESTATE. Objects still enter the session's identity map: to
- * keep a streamed load in bounded memory, let them go as the loop moves on
- * (calx_session_expunge, or calx_session_expunge_all every n rows).
- * SQLite steps rows one at a time anyway. SQLAlchemy's yield_per.
+ * or rollback is CALX_ESTATE. SQLite steps rows one at a time anyway.
+ * SQLAlchemy's yield_per, whose objects go when the program lets go of
+ * them (a weak identity map): here the objects the loop has moved past
+ * are let go, a batch of n at a time, unless the program kept them
+ * (calx_select_keep) or changed them -- as calx_select_release_passed
+ * below says -- so a streamed load holds about one batch whatever its
+ * size. calx_select_hold_passed(q), before the select runs, keeps every
+ * object in the session instead (a pointer kept without calx_select_keep
+ * stays valid); CALX_EINVAL once the select ran.
  */
 void calx_select_yield_per(calx_select *q, size_t n);
+int calx_select_hold_passed(calx_select *q);
 /*
  * Streamed objects let go as the loop moves on: after
- * calx_select_release_passed(q), a select of objects read with
+ * calx_select_release_passed(q) (or calx_select_yield_per), a select of objects read with
  * calx_select_next releases, a batch at a time (calx_select_yield_per's
  * n rows, 1000 by default), the objects the loop has moved past -- when
  * it asks for the first row of the next batch, when the rows run out,

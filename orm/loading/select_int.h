@@ -85,6 +85,7 @@ struct calx_select {
 	calx_select *derived;
 	/* select_release.c: objects let go as the loop moves on (calx_select_release_passed) */
 	bool release;
+	bool hold;                      /* calx_select_hold_passed: yield_per lets nothing go */
 	bool rel_pinned;                /* the batch holds bytes of an object that is not its own: kept whole */
 	bool kept_sorted;
 	bool no_criteria;               /* calx_select_without_criteria */

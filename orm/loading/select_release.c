@@ -47,8 +47,23 @@ void calx_select_release_passed(calx_select *q)
 		return;
 	if (q->started)
 		calx__select_builder_error(q, CALX_EINVAL, "calx_select_release_passed after the select ran");
-	else
+	else {
 		q->release = true;
+		q->hold = false;
+	}
+}
+
+int calx_select_hold_passed(calx_select *q)
+{
+	if (!q)
+		return CALX_EINVAL;
+	/* objects already let go cannot be held: refused at once, the stream goes on as it was */
+	if (q->started)
+		return calx__fail(q->s, CALX_EINVAL, "select %s: calx_select_hold_passed after the select ran",
+		                  q->m->desc->name);
+	q->hold = true;
+	q->release = false;
+	return CALX_OK;
 }
 
 static int by_address(const void *a, const void *b)

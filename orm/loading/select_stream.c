@@ -30,10 +30,14 @@ void calx_select_yield_per(calx_select *q, size_t n)
 {
 	if (!q)
 		return;
-	if (q->started || n == 0)
+	if (q->started || n == 0) {
 		calx__select_builder_error(q, CALX_EINVAL, "calx_select_yield_per of 0 rows, or after the select ran");
-	else
-		q->batch = n;
+		return;
+	}
+	q->batch = n;
+	/* SQLAlchemy's yield_per holds what the program holds: here, what it keeps (select_release.c) */
+	if (!q->hold)
+		q->release = true;
 }
 
 static size_t batch_of(const calx_select *q)
