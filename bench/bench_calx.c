@@ -50,8 +50,11 @@ static calx_session *open_session(calx_engine *eng, const calx_registry *reg)
 	calx_session *s;
 	if (calx_session_open(&s, eng, reg) != CALX_OK)
 		bench_die(prog, "calx_session_open: %s", calx_engine_errmsg(eng));
-	/* CALX_BENCH_WATCH_OFF=1: every flush compares every object (the write-watch's extra row) */
-	if (getenv("CALX_BENCH_WATCH_OFF") && calx_session_set_write_watch(s, CALX_WATCH_OFF) != CALX_OK)
+	/* CALX_BENCH_WATCH_OFF=1: every flush compares every object (the write-watch's extra row); read once */
+	static int watch_off = -1;
+	if (watch_off < 0)
+		watch_off = getenv("CALX_BENCH_WATCH_OFF") != NULL;
+	if (watch_off && calx_session_set_write_watch(s, CALX_WATCH_OFF) != CALX_OK)
 		bench_die(prog, "calx_session_set_write_watch: %s", calx_session_errmsg(s));
 	return s;
 }

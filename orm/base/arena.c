@@ -30,6 +30,27 @@ void *calx__arena_alloc_chunk(calx__arena *a, size_t size, size_t align)
 	return calx__arena_alloc(a, size, align);
 }
 
+calx__chunk *calx__arena_take_spare(calx__arena *a)
+{
+	for (calx__chunk **at = &a->head; *at; at = &(*at)->next) {
+		calx__chunk *c = *at;
+		if (c->size == FIRST_CHUNK) {
+			*at = c->next;
+			c->next = NULL;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+void calx__arena_adopt(calx__arena *a, calx__chunk *c)
+{
+	c->used = 0;
+	c->next = NULL;
+	a->head = c;
+	a->next_size = FIRST_CHUNK * 2;
+}
+
 char *calx__arena_strndup(calx__arena *a, const char *s, size_t n)
 {
 	char *p = calx__arena_alloc(a, n + 1, 1);

@@ -46,6 +46,10 @@ static inline void *calx__arena_alloc(calx__arena *a, size_t size, size_t align)
 	return calx__arena_alloc_chunk(a, size, align);
 }
 
+/* The same spare-chunk handing as the blocks' (blocks.h), for the session's arena. */
+calx__chunk *calx__arena_take_spare(calx__arena *a);
+void calx__arena_adopt(calx__arena *a, calx__chunk *c);
+
 char *calx__arena_strndup(calx__arena *a, const char *s, size_t n);
 /* Is [p, p + n) inside one of the arena's chunks? */
 bool calx__arena_owns(const calx__arena *a, const void *p, size_t n);

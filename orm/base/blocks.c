@@ -69,6 +69,35 @@ bool calx__blocks_start(calx__blocks *b)
 	return b->head || new_chunk(b, 0, 8);
 }
 
+static size_t first_size(void)
+{
+	size_t page = calx__page_size();
+	return (FIRST_CHUNK + page - 1) & ~(page - 1);
+}
+
+calx__bchunk *calx__blocks_take_spare(calx__blocks *b)
+{
+	for (calx__bchunk **at = &b->head; *at; at = &(*at)->next) {
+		calx__bchunk *c = *at;
+		if (c->size == first_size() && !c->watched) {
+			*at = c->next;
+			c->next = NULL;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+void calx__blocks_adopt(calx__blocks *b, calx__bchunk *c)
+{
+	memset(c->first, 0xff, (c->size >> calx__page_shift()) * sizeof(uint32_t));
+	c->used = 0;
+	c->watched = c->seen = false;
+	c->next = NULL;
+	b->head = c;
+	b->next_size = FIRST_CHUNK * 2;
+}
+
 bool calx__blocks_own(const calx__blocks *b, const void *p, size_t n)
 {
 	uintptr_t x = (uintptr_t)p;

@@ -77,6 +77,14 @@ static inline void *calx__blocks_alloc(calx__blocks *b, size_t size, size_t alig
 
 /* A first chunk, with nothing carved yet, if there is none; false if memory ran out. */
 bool calx__blocks_start(calx__blocks *b);
+/*
+ * A chunk of the first size, unlinked from b's chain, to start another
+ * session's blocks with (calx__blocks_adopt), or NULL: a session a commit
+ * then takes no allocation for its blocks. Not a watched chunk.
+ */
+calx__bchunk *calx__blocks_take_spare(calx__blocks *b);
+/* Start the empty b with c (from calx__blocks_take_spare), emptied. */
+void calx__blocks_adopt(calx__blocks *b, calx__bchunk *c);
 /* Is [p, p + n) inside one of the chunks? */
 bool calx__blocks_own(const calx__blocks *b, const void *p, size_t n);
 /* Free every chunk (the write-watch must have let them go first: calx__watch_stop or calx__watch_forget). */

@@ -67,6 +67,15 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 		return rc;
 	}
 	s->d = s->conn->d;      /* the connection's: a traced connection's calls are wrapped (engine/trace.c) */
+	/* the last session's first chunks on this connection: no allocation for them */
+	if (s->conn->spare_arena) {
+		calx__arena_adopt(&s->arena, s->conn->spare_arena);
+		s->conn->spare_arena = NULL;
+	}
+	if (s->conn->spare_blocks) {
+		calx__blocks_adopt(&s->blocks, s->conn->spare_blocks);
+		s->conn->spare_blocks = NULL;
+	}
 	*out = s;
 	return CALX_OK;
 }
@@ -83,6 +92,14 @@ void calx_session_free(calx_session *s)
 	if (s->in_txn && calx__txn(s->conn, CALX__TXN_ROLLBACK, &s->err) != CALX_OK)
 		broken = true;
 	calx__forget_transaction(s);
+	calx__watch_stop(s);    /* before the blocks go: their pages are registered with it */
+	if (!broken) {
+		/* a first chunk of each for the connection's next session (a broken connection is closed) */
+		if (!s->conn->spare_arena)
+			s->conn->spare_arena = calx__arena_take_spare(&s->arena);
+		if (!s->conn->spare_blocks)
+			s->conn->spare_blocks = calx__blocks_take_spare(&s->blocks);
+	}
 	calx__engine_release(s->eng, s->conn, broken);
 	calx__free(s->objs.v);
 	calx__free(s->marked.v);
@@ -96,7 +113,6 @@ void calx_session_free(calx_session *s)
 	calx__free(s->sp.log);
 	calx__free(s->flush_err);
 	calx__uow_close(s);
-	calx__watch_stop(s);    /* before the blocks go: their pages are registered with it */
 	calx__blocks_free(&s->blocks);
 	calx__arena_free(&s->arena);
 	calx__free(s);
