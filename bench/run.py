@@ -48,7 +48,7 @@ CALX, HAND, SQLA = "calx", "hand-written", "SQLAlchemy"
 
 class Workload:
     def __init__(self, key, label, workload, n, rows=0, memory=False, sync_off=False,
-                 ids=False, orm_target=False, source="", fixture="customer"):
+                 ids=False, orm_target=False, source="", fixture="customer", programs=None):
         self.key = key              # unique name in the tables
         self.label = label
         self.workload = workload    # the contenders' workload argument
@@ -60,6 +60,7 @@ class Workload:
         self.orm_target = orm_target  # the 25x-faster-than-SQLAlchemy target applies
         self.source = source        # the SQLAlchemy example it mirrors
         self.fixture = fixture      # "customer", or "graph": rows parents with their children
+        self.programs = programs    # contender -> argv, instead of the backend's (None: the backend's)
 
 
 def graph_workloads(smoke):
@@ -74,6 +75,36 @@ def graph_workloads(smoke):
 
 
 GRAPH_CHILDREN = 10
+MIXED_THREADS, MIXED_READS = 8, 5   # bench/mixed.h
+
+# The query and concurrency workloads (bench/query.h, bench/mixed.h) run in programs of their own.
+QUERY_PROGRAMS = {
+    "sqlite": {CALX: [BIN + "/bench_calx_query"], HAND: [BIN + "/bench_sqlite_query"],
+               SQLA: [PY, "bench/sqla_query.py"]},
+    "postgresql": {CALX: [BIN + "/bench_calx_query"], HAND: [BIN + "/bench_pg_query"],
+                   SQLA: [PY, "bench/sqla_query.py"]},
+}
+
+
+def query_workloads(smoke, backend):
+    """A GROUP BY report and a join returning objects over the graph of 10,000 parents (bench/query.h)."""
+    parents = 1000 if smoke else 10000
+    programs = QUERY_PROGRAMS[backend]
+    return [
+        Workload("group_report", "GROUP BY report, %d windows of 100 parents" % (parents // 100), "group_report",
+                 parents, rows=parents, fixture="graph", orm_target=True, programs=programs,
+                 source="query(..., func.count(), func.sum(...)).join(...).group_by(...).having(...)"),
+        Workload("join_children", "join query: children of half the parents, as objects", "join_children",
+                 parents, rows=parents, fixture="graph", orm_target=True, programs=programs,
+                 source="query(Child).join(Child.parent).filter(...).all()"),
+    ]
+
+
+def mixed_workloads(smoke, backend):
+    """8 threads of read/write transactions over the customer table (bench/mixed.h): its own table."""
+    n = 200 if smoke else 10000
+    return [Workload("mixed", "mixed read/write, 8 threads", "mixed", n, rows=n, programs=QUERY_PROGRAMS[backend],
+                     source="a Session a thread on one engine")]
 
 
 def graph_objects(w):
@@ -159,7 +190,7 @@ class SQLiteBackend:
         self.run_path = os.path.join(workdir, "run.db")
 
     def workloads(self, smoke):
-        return main_workloads(smoke)
+        return main_workloads(smoke) + query_workloads(smoke, self.name)
 
     @staticmethod
     def hand_target(w):
@@ -272,7 +303,7 @@ class PostgreSQLBackend:
                                     source=w.source))
             elif not w.memory and not w.sync_off:
                 out.append(w)
-        return out
+        return out + query_workloads(smoke, self.name)
 
     @staticmethod
     def hand_target(w):
@@ -373,6 +404,7 @@ class Results:
     def __init__(self):
         self.times = {}     # (key, contender) -> [seconds]
         self.rss = {}       # (key, contender) -> [KiB]
+        self.reports = {}   # (key, contender) -> [the report line of each run]
         self.problems = []
 
     def add(self, key, contender, seconds, rss):
@@ -419,10 +451,10 @@ def run_workloads(backend, workloads, contenders, reps, results, out_dir, skip=N
             order = contenders[shift:] + contenders[:shift]
             seen = {}
             for c in order:
-                if skip and skip(w, c):
+                if (skip and skip(w, c)) or (w.programs is not None and c.name not in w.programs):
                     continue
                 url = backend.fresh(w)
-                argv = c.argv + [w.workload, url, str(w.n)] + opts
+                argv = (w.programs[c.name] if w.programs is not None else c.argv) + [w.workload, url, str(w.n)] + opts
                 try:
                     text, _, rss = run_measured(argv)
                     res = json.loads(text.strip().splitlines()[-1])
@@ -432,6 +464,7 @@ def run_workloads(backend, workloads, contenders, reps, results, out_dir, skip=N
                     continue
                 summary = backend.summary(url, w)
                 results.add(w.key, c.name, res["seconds"], rss)
+                results.reports.setdefault((w.key, c.name), []).append(res)
                 seen[c.name] = (res["check"], summary)
                 log("  rep %d  %-22s %-13s %10.4f s  %7.1f MB" % (rep + 1, w.key, c.name, res["seconds"], rss / 1024))
             if len({json.dumps(v) for v in seen.values()}) > 1:
@@ -485,6 +518,33 @@ def main_table(results, workloads):
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             w.label, "{:,}".format(w.n), fmt_cell(results, w.key, CALX), fmt_cell(results, w.key, HAND),
             fmt_cell(results, w.key, SQLA), fmt_ratio(tc, th), fmt_ratio_big(ts, tc), rss))
+    return lines
+
+
+def mixed_table(results, w, reps):
+    """The mixed workload (bench/mixed.h): throughput and latency per transaction, medians of the runs."""
+    def med(c, field):
+        v = [r[field] for r in results.reports.get((w.key, c), [])]
+        return statistics.median(v) if v else None
+    lines = [
+        "Mixed read/write, {} threads, {:,} transactions (each: insert one customer, read {} by key, change one, "
+        "commit; `bench/mixed.h`), median of {} runs:".format(MIXED_THREADS, w.n, MIXED_READS, reps),
+        "",
+        "| contender | transactions/s | p50 latency | p99 latency | retries (all runs) | peak RSS MB |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for c in (CALX, HAND, SQLA):
+        runs = results.reports.get((w.key, c))
+        if not runs:
+            continue
+        lines.append("| %s | %.0f | %s | %s | %d | %s |" % (
+            c, med(c, "tps"), fmt_time(med(c, "p50")), fmt_time(med(c, "p99")), sum(r["retries"] for r in runs),
+            fmt_mb(results.peak_rss(w.key, c))))
+    tc, th, ts = (med(c, "tps") for c in (CALX, HAND, SQLA))
+    pc, ph, ps = (med(c, "p99") for c in (CALX, HAND, SQLA))
+    lines.append("")
+    lines.append("calx / hand-written: throughput %s, p99 latency %s; SQLAlchemy / calx: throughput %s, "
+                 "p99 latency %s." % (fmt_ratio(tc, th), fmt_ratio(pc, ph), fmt_ratio(ts, tc), fmt_ratio(ps, pc)))
     return lines
 
 
@@ -685,6 +745,10 @@ def main():
     log("bench: %s: %d main workloads x %d contenders x %d repetitions" % (
         backend.name, len(workloads), len(contenders), reps))
     run_workloads(backend, workloads, contenders, reps, results, out_dir, log=log)
+    mixed = [w for w in mixed_workloads(args.smoke, backend.name) if not args.only or w.key in args.only.split(",")]
+    if mixed:
+        log("bench: %s: mixed read/write, 8 threads x %d repetitions" % (backend.name, reps))
+        run_workloads(backend, mixed, contenders, reps, results, out_dir, log=log)
     scale_keys = []
     sqla_max = None
     if not args.no_scaling:
@@ -716,6 +780,9 @@ def main():
                   backend.describe(), reps))
     md.append("")
     md.extend(main_table(results, workloads))
+    for w in mixed:
+        md.append("")
+        md.extend(mixed_table(results, w, reps))
     if not args.no_scaling:
         md.append("")
         md.append("Scaling (median of %d runs; per-row cost = time / rows%s):" % (
@@ -747,6 +814,7 @@ def main():
             "times": {"%s|%s" % k: v for k, v in results.times.items()},
             "rss_kib": {"%s|%s" % k: v for k, v in results.rss.items()},
             "memory": mem, "memory_graph": graph_mem, "problems": results.problems, "elapsed": elapsed,
+            "mixed": {"%s|%s" % k: v for k, v in results.reports.items() if k[0] == "mixed"},
         }, f, indent=1)
     backend.cleanup()
     return 1 if results.problems else 0
