@@ -1,9 +1,10 @@
 #!/bin/sh
 # instructions-pg.sh [PARENTS]: the relationship workloads (bench/graph.h)
-# on PostgreSQL, calx against hand-written libpq, counted in instructions
-# of the client process by callgrind, as bench/instructions.sh counts
-# SQLite. The server is another process: its work is not counted here
-# (by the clock it is in every contender's time, and on this machine it
+# and the query workloads over the same graph (bench/query.h) on
+# PostgreSQL, calx against hand-written libpq, counted in instructions of
+# the client process by callgrind, as bench/instructions.sh counts SQLite.
+# The server is another process: its work is not counted here (by the
+# clock it is in every contender's time, and on this machine it
 # shares the same cores). Run after `ninja bench-bins`, with a database:
 #
 #   sh tools/with-postgres.sh sh bench/instructions-pg.sh 10000
@@ -41,12 +42,16 @@ printf '| workload (PostgreSQL, client) | parents | calx Ir | hand-written Ir | 
 run() { # run LABEL WORKLOAD PREPARE
 	label=$1 workload=$2 prepare=$3
 	$prepare
-	a=$(count bench_calx "$workload" "$url" "$parents")
+	a=$(count "${calx_prog:-bench_calx}" "$workload" "$url" "$parents")
 	$prepare
-	b=$(count bench_pg "$workload" "$url" "$parents")
+	b=$(count "${hand_prog:-bench_pg}" "$workload" "$url" "$parents")
 	printf '| %s | %s | %s | %s | %s× |\n' "$label" "$parents" "$a" "$b" \
 		"$(python3 -c "print('%.2f' % ($a / $b))")"
 }
 run "load graph, select-in" load_graph fresh
 run "insert graph, one flush" insert_graph empty
+# the query workloads (bench/query.h) have programs of their own
+calx_prog=bench_calx_query hand_prog=bench_pg_query
+run "GROUP BY report, windows of 100 parents" group_report fresh
+run "join query, children of half the parents" join_children fresh
 sql "DROP TABLE IF EXISTS bench_children, bench_parents, bench_children_fixture_$parents, bench_parents_fixture_$parents"

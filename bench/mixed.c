@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include "mixed.h"
 
@@ -89,6 +90,15 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* CPU seconds (user + system) of every thread of the process so far. */
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+	       (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
 static int by_value(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -119,7 +129,7 @@ void mixed_run(const bench_args *a, const mixed_contender *c)
 			bench_die(NULL, "mixed: pthread_create failed");
 	}
 	pthread_barrier_wait(&start);
-	double t0 = bench_now(), end = t0;
+	double t0 = bench_now(), end = t0, cpu0 = cpu_seconds();
 	uint64_t check = 0;
 	unsigned retries = 0;
 	for (int t = 0; t < MIXED_THREADS; t++) {
@@ -129,14 +139,15 @@ void mixed_run(const bench_args *a, const mixed_contender *c)
 		if (w[t].finished > end)
 			end = w[t].finished;
 	}
+	double cpu = cpu_seconds() - cpu0;
 	pthread_barrier_destroy(&start);
 	qsort(latency, (size_t)a->n, sizeof *latency, by_value);
 	double seconds = end - t0;
 	printf("{\"workload\": \"%s\", \"n\": %ld, \"seconds\": %.6f, \"check\": %llu, \"threads\": %d, "
-	       "\"tps\": %.1f, \"p50\": %.6f, \"p99\": %.6f, \"retries\": %u}\n",
+	       "\"tps\": %.1f, \"p50\": %.6f, \"p99\": %.6f, \"retries\": %u, \"cpu_seconds\": %.6f}\n",
 	       a->workload, a->n, seconds, (unsigned long long)check, MIXED_THREADS,
 	       seconds > 0 ? (double)a->n / seconds : 0.0, percentile(latency, a->n, 0.5),
-	       percentile(latency, a->n, 0.99), retries);
+	       percentile(latency, a->n, 0.99), retries, cpu);
 	fflush(stdout);
 	free(latency);
 }

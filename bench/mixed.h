@@ -80,7 +80,9 @@ typedef struct mixed_contender {
 /*
  * Run a->n transactions on MIXED_THREADS threads and print the report
  * line: common.h's (seconds: first start to last commit) and tps, p50 and
- * p99 (seconds a transaction), retries.
+ * p99 (seconds a transaction), retries, and cpu_seconds: the process's
+ * CPU time (user + system, every thread) over the same span, which a
+ * loaded machine disturbs less than the clock.
  */
 void mixed_run(const bench_args *a, const mixed_contender *c);
 

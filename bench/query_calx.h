@@ -1,4 +1,4 @@
-/* The query workloads (query.h) and the mixed one (mixed.h) as a calx user writes them. */
+/* The query workloads (query.h) as a calx user writes them (query_calx.c). */
 #ifndef CALX_BENCH_QUERY_CALX_H
 #define CALX_BENCH_QUERY_CALX_H
 

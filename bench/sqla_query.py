@@ -20,6 +20,7 @@ mixed adds tps, p50, p99 and retries as bench/mixed.c prints them).
 import json
 import math
 import random
+import resource
 import sqlite3
 import sys
 import threading
@@ -146,6 +147,12 @@ def transaction(engine, t, rnd):
     raise AssertionError("unreachable")
 
 
+def cpu_seconds():
+    """bench/mixed.c's: user + system time of the process (every thread)."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
 def mixed(url, n):
     engine = mixed_engine(url)
     start = threading.Barrier(MIXED_THREADS + 1)
@@ -181,8 +188,10 @@ def mixed(url, n):
         th.start()
     start.wait()
     t0 = time.perf_counter()
+    cpu0 = cpu_seconds()
     for th in threads:
         th.join()
+    cpu = cpu_seconds() - cpu0
     engine.dispose()
     if failures:
         raise SystemExit("sqla_query: mixed: %s" % failures[0])
@@ -194,7 +203,7 @@ def mixed(url, n):
     return {"workload": "mixed", "n": n, "seconds": round(seconds, 6), "check": sum(o[0] for o in out),
             "threads": MIXED_THREADS, "tps": round(n / seconds, 1) if seconds > 0 else 0.0,
             "p50": round(percentile(0.5), 6), "p99": round(percentile(0.99), 6),
-            "retries": sum(o[1] for o in out)}
+            "retries": sum(o[1] for o in out), "cpu_seconds": round(cpu, 6)}
 
 
 def main(argv):
