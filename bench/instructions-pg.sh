@@ -5,7 +5,8 @@
 # bulk workloads at 2 x PARENTS rows (20,000 by default, the SQLite
 # script's size), with the set-based contender (bench/set_pg.c) beside the
 # pipelined one, then the relationship workloads (bench/graph.h) at PARENTS
-# parents with 10 children each. Every row runs calx as the README's code
+# parents with 10 children each, and the query workloads over the same
+# graph (bench/query.h). Every row runs calx as the README's code
 # does (default tracking); the rows marked "opt-in" or "COPY" are extra.
 # The server is another process: its work is not counted here (by the
 # clock it is in every contender's time, and on this machine it shares the
@@ -95,12 +96,16 @@ run() { # run LABEL WORKLOAD PREPARE
 	label=$1 workload=$2 prepare=$3
 	wanted "$workload" || return 0
 	$prepare
-	a=$(count bench_calx "$workload" "$url" "$parents")
+	a=$(count "${calx_prog:-bench_calx}" "$workload" "$url" "$parents")
 	$prepare
-	b=$(count bench_pg "$workload" "$url" "$parents")
+	b=$(count "${hand_prog:-bench_pg}" "$workload" "$url" "$parents")
 	printf '| %s | %s | %s | %s | %s |\n' "$label" "$parents" "$a" "$b" "$(ratio "$a" "$b")"
 }
 run "load graph, select-in" load_graph fresh
 run "insert graph, one flush" insert_graph empty
+# the query workloads (bench/query.h) have programs of their own
+calx_prog=bench_calx_query hand_prog=bench_pg_query
+run "GROUP BY report, windows of 100 parents" group_report fresh
+run "join query, children of half the parents" join_children fresh
 sql "DROP TABLE IF EXISTS bench_children, bench_parents, bench_children_fixture_$parents, bench_parents_fixture_$parents" \
 	"DROP TABLE IF EXISTS customer, customer_fixture_$rows"

@@ -13,7 +13,9 @@
 # Run after `ninja bench-bins`. The relationship workloads (bench/graph.h)
 # use ROWS / 2 parents with 10 children each (10,000 by default, the size
 # of `ninja bench`). WORKLOADs, if given, keep only those rows (e.g.
-# `sh bench/instructions.sh 20000 load_graph insert_graph`).
+# `sh bench/instructions.sh 20000 load_graph insert_graph`). The query
+# workloads (bench/query.h: group_report, join_children) run over the same
+# graph. The mixed workload's threads are left out: they wait on locks.
 set -eu
 rows=${1:-20000}
 [ $# -gt 0 ] && shift
@@ -65,8 +67,8 @@ printf '| workload | rows | calx Ir | hand-written Ir | calx / hand |\n|---|--:|
 run() { # run LABEL WORKLOAD N URLKIND [ARGS]
 	label=$1 workload=$2 n=$3 kind=$4; shift 4
 	case "$only" in "  " | *" $workload "*) ;; *) return 0 ;; esac
-	a=$(count bench_calx "$workload" "$($kind)" "$n" "$@")
-	b=$(count bench_sqlite "$workload" "$($kind)" "$n" "$@")
+	a=$(count "${calx_prog:-bench_calx}" "$workload" "$($kind)" "$n" "$@")
+	b=$(count "${hand_prog:-bench_sqlite}" "$workload" "$($kind)" "$n" "$@")
 	printf '| %s | %s | %s | %s | %s× |\n' "$label" "$n" "$a" "$b" \
 		"$(python3 -c "print('%.2f' % ($a / $b))")"
 }
@@ -91,3 +93,7 @@ run "bulk insert, keys generated (hand-written: multi-row VALUES, 100 a statemen
 run "bulk insert, keys generated (hand-written: multi-row VALUES, 100 a statement, keys from last_insert_rowid)" \
 	insert_no_pk_values_rowid "$rows" empty
 run "bulk insert, keys given (hand-written: multi-row VALUES, 100 a statement)" insert_pk_given_values "$rows" empty
+# the query workloads (bench/query.h) have programs of their own
+calx_prog=bench_calx_query hand_prog=bench_sqlite_query
+run "GROUP BY report, windows of 100 parents (parents)" group_report "$parents" graph_fresh
+run "join query, children of half the parents (parents)" join_children "$parents" graph_fresh

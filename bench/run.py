@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """The benchmark driver: calx, hand-written C and SQLAlchemy 1.4's ORM on
-the workloads of SQLAlchemy's examples/performance, and on two relationship
+the workloads of SQLAlchemy's examples/performance, on two relationship
 workloads (a graph of parents with 10 children each, loaded select-in and
-inserted in one flush: bench/graph.h), in one run.
+inserted in one flush: bench/graph.h), on a GROUP BY report and a join
+query over that graph (bench/query.h) and on 8 threads of read/write
+transactions (bench/mixed.h: throughput and p99 latency, a table of its
+own), in one run.
 
     /usr/bin/python3 bench/run.py [--smoke] [--out DIR] [--reps N] ...
     ninja bench          (full run)
@@ -55,7 +58,8 @@ SET = "hand-written set-based"  # PostgreSQL only: a statement per 1,000 rows (b
 
 class Workload:
     def __init__(self, key, label, workload, n, rows=0, memory=False, sync_off=False,
-                 ids=False, orm_target=False, source="", fixture="customer", headline=True, contenders=None):
+                 ids=False, orm_target=False, source="", fixture="customer", headline=True, contenders=None,
+                 programs=None):
         self.key = key              # unique name in the tables
         self.label = label
         self.workload = workload    # the contenders' workload argument
@@ -71,6 +75,7 @@ class Workload:
         # program), shown but never judged against a target
         self.headline = headline
         self.contenders = contenders  # None: every contender; else the names that run it
+        self.programs = programs    # contender -> argv, instead of the backend's (None: the backend's)
 
 
 def graph_workloads(smoke):
@@ -85,6 +90,36 @@ def graph_workloads(smoke):
 
 
 GRAPH_CHILDREN = 10
+MIXED_THREADS, MIXED_READS = 8, 5   # bench/mixed.h
+
+# The query and concurrency workloads (bench/query.h, bench/mixed.h) run in programs of their own.
+QUERY_PROGRAMS = {
+    "sqlite": {CALX: [BIN + "/bench_calx_query"], HAND: [BIN + "/bench_sqlite_query"],
+               SQLA: [PY, "bench/sqla_query.py"]},
+    "postgresql": {CALX: [BIN + "/bench_calx_query"], HAND: [BIN + "/bench_pg_query"],
+                   SQLA: [PY, "bench/sqla_query.py"]},
+}
+
+
+def query_workloads(smoke, backend):
+    """A GROUP BY report and a join returning objects over the graph of 10,000 parents (bench/query.h)."""
+    parents = 1000 if smoke else 10000
+    programs = QUERY_PROGRAMS[backend]
+    return [
+        Workload("group_report", "GROUP BY report, %d windows of 100 parents" % (parents // 100), "group_report",
+                 parents, rows=parents, fixture="graph", orm_target=True, programs=programs,
+                 source="query(..., func.count(), func.sum(...)).join(...).group_by(...).having(...)"),
+        Workload("join_children", "join query: children of half the parents, as objects", "join_children",
+                 parents, rows=parents, fixture="graph", orm_target=True, programs=programs,
+                 source="query(Child).join(Child.parent).filter(...).all()"),
+    ]
+
+
+def mixed_workloads(smoke, backend):
+    """8 threads of read/write transactions over the customer table (bench/mixed.h): its own table."""
+    n = 200 if smoke else 10000
+    return [Workload("mixed", "mixed read/write, 8 threads", "mixed", n, rows=n, programs=QUERY_PROGRAMS[backend],
+                     source="a Session a thread on one engine")]
 
 
 def graph_objects(w):
@@ -200,7 +235,7 @@ class SQLiteBackend:
                      headline=False, contenders=(CALX, HAND)),
             Workload("insert_pk_given_values", "bulk insert, keys given (hand-written: multi-row VALUES, "
                      "100 a statement)", "insert_pk_given_values", big, headline=False, contenders=(CALX, HAND)),
-        ]
+        ] + query_workloads(smoke, self.name)
 
     @staticmethod
     def hand_target(w):
@@ -320,7 +355,7 @@ class PostgreSQLBackend:
         big = 1000 if smoke else 100000
         out.append(Workload("insert_pk_given_copy", "bulk insert, keys given (set-based: COPY FROM STDIN, "
                             "no keys back)", "insert_pk_given_copy", big, headline=False, contenders=(CALX, SET)))
-        return out
+        return out + query_workloads(smoke, self.name)
 
     @staticmethod
     def set_target(w):
@@ -430,6 +465,7 @@ class Results:
     def __init__(self):
         self.times = {}     # (key, contender) -> [seconds]
         self.rss = {}       # (key, contender) -> [KiB]
+        self.reports = {}   # (key, contender) -> [the report line of each run]
         self.problems = []
 
     def add(self, key, contender, seconds, rss):
@@ -476,13 +512,13 @@ def run_workloads(backend, workloads, contenders, reps, results, out_dir, skip=N
             order = contenders[shift:] + contenders[:shift]
             seen = {}
             for c in order:
-                if skip and skip(w, c):
+                if (skip and skip(w, c)) or (w.programs is not None and c.name not in w.programs):
                     continue
                 if (w.contenders is not None and c.name not in w.contenders) or (
                         c.only is not None and w.workload not in c.only):
                     continue
                 url = backend.fresh(w)
-                argv = c.argv + [w.workload, url, str(w.n)] + opts
+                argv = (w.programs[c.name] if w.programs is not None else c.argv) + [w.workload, url, str(w.n)] + opts
                 try:
                     text, _, rss = run_measured(argv)
                     res = json.loads(text.strip().splitlines()[-1])
@@ -492,6 +528,7 @@ def run_workloads(backend, workloads, contenders, reps, results, out_dir, skip=N
                     continue
                 summary = backend.summary(url, w)
                 results.add(w.key, c.name, res["seconds"], rss)
+                results.reports.setdefault((w.key, c.name), []).append(res)
                 seen[c.name] = (res["check"], summary)
                 log("  rep %d  %-22s %-13s %10.4f s  %7.1f MB" % (rep + 1, w.key, c.name, res["seconds"], rss / 1024))
             if len({json.dumps(v) for v in seen.values()}) > 1:
@@ -553,6 +590,47 @@ def main_table(results, workloads, set_based=False):
             cells.append(fmt_ratio(tc, tset))
         cells += [fmt_ratio_big(ts, tc), rss]
         lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def mixed_table(results, w, reps):
+    """The mixed workload (bench/mixed.h): throughput and latency per transaction, medians of the runs."""
+    def med(c, field):
+        v = [r[field] for r in results.reports.get((w.key, c), [])]
+        return statistics.median(v) if v else None
+    lines = [
+        "Mixed read/write, {} threads, {:,} transactions (each: insert one customer, read {} by key, change one, "
+        "commit; `bench/mixed.h`), median of {} runs:".format(MIXED_THREADS, w.n, MIXED_READS, reps),
+        "",
+        "| contender | transactions/s | p50 latency | p99 latency | CPU per transaction | retries (all runs) "
+        "| peak RSS MB |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for c in (CALX, HAND, SQLA):
+        runs = results.reports.get((w.key, c))
+        if not runs:
+            continue
+        cpu = [r["cpu_seconds"] / r["n"] for r in runs if r.get("n")]
+        lines.append("| %s | %.0f | %s | %s | %s | %d | %s |" % (
+            c, med(c, "tps"), fmt_time(med(c, "p50")), fmt_time(med(c, "p99")),
+            fmt_time(statistics.median(cpu) if cpu else None), sum(r["retries"] for r in runs),
+            fmt_mb(results.peak_rss(w.key, c))))
+    tc, th, ts = (med(c, "tps") for c in (CALX, HAND, SQLA))
+    pc, ph, ps = (med(c, "p99") for c in (CALX, HAND, SQLA))
+    cc, ch, cs = (med(c, "cpu_seconds") for c in (CALX, HAND, SQLA))
+    lines.append("")
+    lines.append("CPU per transaction: the process's user + system time over the run (every thread), over the "
+                 "transactions; calx / hand-written %s, SQLAlchemy / calx %s." % (fmt_ratio(cc, ch), fmt_ratio(cs, cc)))
+    lines.append("")
+    lines.append("calx / hand-written: throughput %s, p99 latency %s; SQLAlchemy / calx: throughput %s, "
+                 "p99 latency %s." % (fmt_ratio(tc, th), fmt_ratio(pc, ph), fmt_ratio(ts, tc), fmt_ratio(ps, pc)))
+    # the issue's targets, read as throughput: calx within 1.25x of hand-written, 25x SQLAlchemy's
+    if tc and th:
+        lines.append("- target: hand-written / calx throughput = %.2f× (≤ 1.25×): %s" % (
+            th / tc, "met" if th / tc <= 1.25 else "**missed**"))
+    if tc and ts:
+        lines.append("- target: calx / SQLAlchemy throughput = %.1f× (≥ 25×): %s" % (
+            tc / ts, "met" if tc / ts >= 25 else "**missed**"))
     return lines
 
 
@@ -762,6 +840,10 @@ def main():
     log("bench: %s: %d main workloads x %d contenders x %d repetitions" % (
         backend.name, len(workloads), len(contenders), reps))
     run_workloads(backend, workloads, contenders, reps, results, out_dir, log=log)
+    mixed = [w for w in mixed_workloads(args.smoke, backend.name) if not args.only or w.key in args.only.split(",")]
+    if mixed:
+        log("bench: %s: mixed read/write, 8 threads x %d repetitions" % (backend.name, reps))
+        run_workloads(backend, mixed, contenders, reps, results, out_dir, log=log)
     scale_keys = []
     sqla_max = None
     if not args.no_scaling:
@@ -794,6 +876,9 @@ def main():
                   backend.describe(), reps))
     md.append("")
     md.extend(main_table(results, workloads, set_based=any(c.name == SET for c in contenders)))
+    for w in mixed:
+        md.append("")
+        md.extend(mixed_table(results, w, reps))
     if not args.no_scaling:
         md.append("")
         md.append("Scaling (median of %d runs; per-row cost = time / rows%s):" % (
@@ -825,6 +910,7 @@ def main():
             "times": {"%s|%s" % k: v for k, v in results.times.items()},
             "rss_kib": {"%s|%s" % k: v for k, v in results.rss.items()},
             "memory": mem, "memory_graph": graph_mem, "problems": results.problems, "elapsed": elapsed,
+            "mixed": {"%s|%s" % k: v for k, v in results.reports.items() if k[0] == "mixed"},
         }, f, indent=1)
     backend.cleanup()
     return 1 if results.problems else 0
