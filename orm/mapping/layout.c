@@ -101,7 +101,7 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 		if (rm->spans[i].off + rm->spans[i].len > mapped_end)
 			mapped_end = rm->spans[i].off + rm->spans[i].len;
 	rm->nulls_off = align_up(rm->snap_off + mapped_end, alignof(uint64_t));
-	/* up to 64 fields, the omitted bits fit the header's word (calx__obj.omitted) */
+	/* up to 64 fields, the omitted bits are a word the transaction keeps beside the session (calx__txn_keep) */
 	rm->omitted_off = rm->field_words > 1 ? rm->nulls_off + 2 * words : 0;
 	/* the arena aligns each block's start itself */
 	rm->block_size = rm->nulls_off + (rm->field_words > 1 ? 3 : 2) * words;

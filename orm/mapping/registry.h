@@ -75,7 +75,7 @@ typedef struct calx__mapper {
 	size_t obj_off;
 	size_t snap_off;
 	size_t nulls_off;               /* current null bits, then snapshot null bits */
-	size_t omitted_off;             /* 0: the header's word holds them (up to 64 fields) */
+	size_t omitted_off;             /* 0: up to 64 fields, a word in calx__txn_keep holds them */
 	size_t block_size;
 	unsigned field_words;           /* uint64_t words of a bitset over the fields */
 	/*

@@ -109,7 +109,7 @@ static void restore(calx_session *s, const calx__sp_entry *e)
 	case CALX__PENDING:
 		/* inserted inside the savepoint: no row any more, database-made values cleared */
 		calx__idmap_remove(s, h);
-		calx__state_clear_generated(h);
+		calx__state_clear_generated(s, h);
 		h->state = CALX__TRANSIENT;
 		break;
 	case CALX__PERSISTENT:

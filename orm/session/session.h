@@ -54,23 +54,17 @@ enum calx__obj_flags {
 
 typedef struct calx__obj {
 	/*
-	 * 32 bytes in all, every loaded row carries one: the header is a good
-	 * part of what calx holds per object beyond the struct (bytes a load
-	 * touches for the first time, page faults by the clock).
+	 * 16 bytes in all, every loaded row carries one: the header is part of
+	 * what calx holds per object beyond the struct (README, "Memory per
+	 * object"). What only a running transaction needs of an object it
+	 * wrote (the snapshot it began with, the fields the database filled at
+	 * its insert) is kept beside the session (calx__txn_keep), not here.
 	 */
-	uint32_t hash;                  /* identity hash's low bits, valid when KEYED: the home slot (map < 2^32 slots) */
+	uint32_t hash;                  /* identity hash's low bits, valid when KEYED: the home slot (map < 2^32 slots), a probe's first test */
 	uint8_t state;
 	uint8_t magic;                  /* with the mapper check, calx__obj_valid: is this one of the session's objects */
 	uint16_t flags;
 	const calx__mapper *m;
-	unsigned char *txn_snap;        /* mapped bytes + null bits of the snapshot when the transaction began */
-	/*
-	 * Fields the database filled at this object's insert (generated key,
-	 * server defaults): cleared again by undo and rollback. This word holds
-	 * them for tables of up to 64 fields; wider ones keep a bitset after the
-	 * null bits (calx__obj_omitted).
-	 */
-	uint64_t omitted;
 } calx__obj;
 
 #define CALX__HDR_SIZE ((sizeof(calx__obj) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
@@ -95,16 +89,40 @@ static inline uint64_t *calx__obj_snap_nulls(const calx__obj *h)
 	return calx__obj_nulls(h) + h->m->field_words;
 }
 
-static inline uint64_t *calx__obj_omitted(calx__obj *h)
+/* The omitted bits of a table of more than 64 fields, after the null bits (m->omitted_off). */
+static inline uint64_t *calx__obj_omitted_wide(calx__obj *h)
 {
-	if (!h->m->omitted_off)
-		return &h->omitted;
 	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (h->m->omitted_off - h->m->obj_off));
 }
 
-/* An identity-map slot: the hash beside the pointer, so probes stay in the table. */
+/*
+ * What the running transaction keeps of one object it wrote (txn_keep.c):
+ * a table beside the session, keyed by the object, emptied when the
+ * transaction ends.
+ */
+typedef struct calx__txn_keep {
+	calx__obj *h;           /* NULL: an empty slot */
+	/* mapped bytes + null bits of the snapshot when the transaction began (txn arena; undo.c) */
+	unsigned char *snap;
+	/*
+	 * Fields the database filled at this object's insert (generated key,
+	 * server defaults): cleared again by undo and rollback. Tables of more
+	 * than 64 fields keep a bitset in the block instead (calx__obj_omitted_wide).
+	 */
+	uint64_t omitted;
+} calx__txn_keep;
+
+/* h's entry, or NULL if the transaction keeps nothing of it. */
+calx__txn_keep *calx__txn_keep_find(const calx_session *s, const calx__obj *h);
+/* h's entry, made (zeroed) if there was none; NULL on ENOMEM (error set). */
+calx__txn_keep *calx__txn_keep_get(calx_session *s, calx__obj *h);
+/* The transaction ended: forget every entry. */
+void calx__txn_keep_clear(calx_session *s);
+/* An insert: note the fields the database filled (omitted, field_words words); CALX_ENOMEM (error set). */
+int calx__obj_set_omitted(calx_session *s, calx__obj *h, const uint64_t *omitted);
+
+/* An identity-map slot: the object; its header holds the hash bits a probe tests (identity.c). */
 typedef struct calx__idslot {
-	uint64_t hash;
 	calx__obj *h;
 } calx__idslot;
 
@@ -154,7 +172,10 @@ struct calx_session {
 	calx_event listening;   /* the event whose listener runs now, or 0 (see events.h for what it may call) */
 	const struct calx__obj *listening_obj; /* the object that listener runs for, or NULL */
 	calx__arena arena;
-	calx__arena txn_arena;  /* the txn_snap copies: freed when the transaction ends */
+	calx__arena txn_arena;  /* the snapshots calx__txn_keep points to: freed when the transaction ends */
+	calx__txn_keep *keep;   /* open addressing by object, at most half full (txn_keep.c) */
+	size_t keep_cap;
+	size_t keep_n;
 	calx__objvec objs;      /* every object not known to be transient, in creation order */
 	calx__objvec marked;    /* CALX_TRACK_MARKED: persistent objects to check at flush */
 	calx_tracking tracking;

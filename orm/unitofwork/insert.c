@@ -81,8 +81,8 @@ int calx__ins_store_columns(calx_session *s, calx__obj *h, const uint64_t *ret, 
 /* RETURNING: what the database generated goes back into the struct. */
 static int store_returning(calx_session *s, calx__obj *h, const uint64_t *omitted, calx_stmt *raw)
 {
-	calx__ins_copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
-	return store_columns(s, h, omitted, -1, raw);
+	int rc = calx__obj_set_omitted(s, h, omitted);
+	return rc == CALX_OK ? store_columns(s, h, omitted, -1, raw) : rc;
 }
 
 static inline int store_key(calx_session *s, calx__obj *h, const calx_value *v)
@@ -107,8 +107,8 @@ int calx__ins_store_key(calx_session *s, calx__obj *h, const calx_value *v)
 static int store_last_id(calx_session *s, calx__obj *h, const uint64_t *omitted, calx_stmt *raw)
 {
 	calx_value v = calx_value_int(s->d->last_insert_id(raw));
-	calx__ins_copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
-	return store_key(s, h, &v);
+	int rc = calx__obj_set_omitted(s, h, omitted);
+	return rc == CALX_OK ? store_key(s, h, &v) : rc;
 }
 
 /* Static, so the per-row loops here inline it (a global function of a -fPIC library is not inlined). */

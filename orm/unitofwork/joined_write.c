@@ -108,7 +108,8 @@ static int insert_one(calx_session *s, calx__plan *p, size_t i, size_t from)
 	uint64_t *omitted = calx__plan_bits(s, CALX__BITS_ROW);
 	calx__state_left_to_db(h, omitted);
 	/* what the database generates is forgotten again if the flush fails (undo.c) */
-	calx__ins_copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
+	if ((rc = calx__obj_set_omitted(s, h, omitted)) != CALX_OK)
+		return rc;
 	p->n_inserted = i + 1;
 	const calx__mapper *parts[CALX__MAX_LEVELS];
 	unsigned levels = calx__joined_parts(h->m, parts);
