@@ -79,14 +79,39 @@ static inline unsigned char *calx__obj_snap(const calx__obj *h)
 	return (unsigned char *)h + CALX__HDR_SIZE + (h->m->snap_off - h->m->obj_off);
 }
 
+/*
+ * The object's NULL marks (field_words words), then the snapshot's. A
+ * mapper whose fields need none (null_words 0, layout.c) reads zeros from
+ * calx__no_nulls, which nothing may write: writes go through
+ * calx__obj_mark_null, or copy null_words words.
+ */
 static inline uint64_t *calx__obj_nulls(const calx__obj *h)
 {
+	if (!h->m->null_words)
+		return (uint64_t *)calx__no_nulls;
 	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (h->m->nulls_off - h->m->obj_off));
 }
 
 static inline uint64_t *calx__obj_snap_nulls(const calx__obj *h)
 {
 	return calx__obj_nulls(h) + h->m->field_words;
+}
+
+/* Set or clear field f's NULL mark, now (calx__obj_nulls) or in the snapshot; nothing if the mapper keeps none. */
+static inline void calx__obj_mark_null(calx__obj *h, unsigned f, bool on)
+{
+	if (!h->m->null_words)
+		return;
+	uint64_t *w = calx__obj_nulls(h) + f / 64, bit = (uint64_t)1 << (f % 64);
+	*w = on ? *w | bit : *w & ~bit;
+}
+
+static inline void calx__obj_mark_snap_null(calx__obj *h, unsigned f, bool on)
+{
+	if (!h->m->null_words)
+		return;
+	uint64_t *w = calx__obj_snap_nulls(h) + f / 64, bit = (uint64_t)1 << (f % 64);
+	*w = on ? *w | bit : *w & ~bit;
 }
 
 /* The omitted bits of a table of more than 64 fields, after the null bits (m->omitted_off). */

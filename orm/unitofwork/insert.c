@@ -68,7 +68,7 @@ static inline int store_columns(calx_session *s, calx__obj *h, const uint64_t *r
 		s->d->column(raw, col++, &v);
 		if (calx__field_set(&m->desc->fields[f], calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err) != CALX_OK)
 			return s->err.code;
-		calx__bit_set(calx__obj_nulls(h), f, isnull);
+		calx__obj_mark_null(h, f, isnull);
 	}
 	return CALX_OK;
 }

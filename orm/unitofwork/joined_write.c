@@ -85,7 +85,7 @@ static int insert_part(calx_session *s, calx__plan *p, calx__obj *h, unsigned le
 			if (calx__field_set(&pd->fields[j], obj, &v, &s->arena, &isnull, &s->err) != CALX_OK)
 				rc = s->err.code;
 			else
-				calx__bit_set(calx__obj_nulls(h), calx__joined_field(h->m, level, part, j), isnull);
+				calx__obj_mark_null(h, calx__joined_field(h->m, level, part, j), isnull);
 		}
 		if (rc == CALX_ROW)
 			rc = s->d->step(st->st, &s->err);

@@ -22,7 +22,7 @@ int calx__undo_keep(calx_session *s, calx__obj *h)
 	if (e && e->snap)
 		return CALX_OK;
 	const calx__mapper *m = h->m;
-	size_t words = m->field_words * sizeof(uint64_t);
+	size_t words = m->null_words * sizeof(uint64_t);
 	if (!(h->flags & CALX__IN_LOG)) {
 		if (calx__objvec_push(&s->txn_log, h) != CALX_OK)
 			return calx__fail(s, CALX_ENOMEM, "out of memory saving the state of a struct %s", m->desc->name);
@@ -46,7 +46,7 @@ int calx__undo_keep(calx_session *s, calx__obj *h)
 static void restore_kept(calx__obj *h, const unsigned char *kept)
 {
 	const calx__mapper *m = h->m;
-	size_t words = m->field_words * sizeof(uint64_t);
+	size_t words = m->null_words * sizeof(uint64_t);
 	const unsigned char *from = kept + words;
 	memcpy(calx__obj_snap_nulls(h), kept, words);
 	for (unsigned i = 0; i < m->n_spans; i++) {
