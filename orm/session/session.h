@@ -49,7 +49,9 @@ enum calx__obj_flags {
 	CALX__DB_GONE = 1u << 10,       /* its row goes with a parent's, by ON DELETE CASCADE (unitofwork/ondelete.c) */
 	CALX__WALKED = 1u << 11,        /* reached by the running cascade walk (cascade_walk.c); cleared when it ends */
 	CALX__UNSENT = 1u << 12,        /* its update in the running run sent nothing: no after_update */
-	CALX__KEEP_ROW = 1u << 13       /* a before_delete listener turned its DELETE into an UPDATE (keep.c) */
+	CALX__KEEP_ROW = 1u << 13,      /* a before_delete listener turned its DELETE into an UPDATE (keep.c) */
+	CALX__TXN_KEPT = 1u << 14,      /* the transaction keeps its snapshot (calx__txn_keep; undo.c) */
+	CALX__TXN_OMITTED = 1u << 15    /* the transaction keeps the fields its insert had filled (calx__txn_keep) */
 };
 
 typedef struct calx__obj {
@@ -122,29 +124,31 @@ static inline uint64_t *calx__obj_omitted_wide(calx__obj *h)
 
 /*
  * What the running transaction keeps of one object it wrote (txn_keep.c):
- * a table beside the session, keyed by the object, emptied when the
- * transaction ends.
+ * entries in a list beside the session, in the order they were made,
+ * emptied when the transaction ends; the object's CALX__TXN_KEPT and
+ * CALX__TXN_OMITTED flags say it has one.
  */
 typedef struct calx__txn_keep {
-	calx__obj *h;           /* NULL: an empty slot */
-	/* mapped bytes + null bits of the snapshot when the transaction began (txn arena; undo.c) */
+	calx__obj *h;
+	/* mapped bytes + null bits of the snapshot when the transaction began (txn arena; undo.c), or NULL */
 	unsigned char *snap;
 	/*
 	 * Fields the database filled at this object's insert (generated key,
-	 * server defaults): cleared again by undo and rollback. Tables of more
-	 * than 64 fields keep a bitset in the block instead (calx__obj_omitted_wide).
+	 * server defaults): cleared again by undo and rollback; 0 once taken.
+	 * Tables of more than 64 fields keep a bitset in the block instead
+	 * (calx__obj_omitted_wide).
 	 */
 	uint64_t omitted;
 } calx__txn_keep;
 
-/* h's entry, or NULL if the transaction keeps nothing of it. */
-calx__txn_keep *calx__txn_keep_find(const calx_session *s, const calx__obj *h);
-/* h's entry, made (zeroed) if there was none; NULL on ENOMEM (error set). */
-calx__txn_keep *calx__txn_keep_get(calx_session *s, calx__obj *h);
-/* The transaction ended: forget every entry. */
-void calx__txn_keep_clear(calx_session *s);
+/* Keep snap as h's snapshot of the transaction's start (CALX__TXN_KEPT); CALX_ENOMEM (error set). */
+int calx__txn_keep_snap(calx_session *s, calx__obj *h, unsigned char *snap);
 /* An insert: note the fields the database filled (omitted, field_words words); CALX_ENOMEM (error set). */
 int calx__obj_set_omitted(calx_session *s, calx__obj *h, const uint64_t *omitted);
+/* A narrow table's omitted bits of h's insert, forgotten (0 if none are kept). */
+uint64_t calx__txn_take_omitted(calx_session *s, calx__obj *h);
+/* The transaction ended: forget every entry (and the objects' flags). */
+void calx__txn_keep_clear(calx_session *s);
 
 /* An identity-map slot: the object; its header holds the hash bits a probe tests (identity.c). */
 typedef struct calx__idslot {
@@ -198,9 +202,10 @@ struct calx_session {
 	const struct calx__obj *listening_obj; /* the object that listener runs for, or NULL */
 	calx__arena arena;
 	calx__arena txn_arena;  /* the snapshots calx__txn_keep points to: freed when the transaction ends */
-	calx__txn_keep *keep;   /* open addressing by object, at most half full (txn_keep.c) */
-	size_t keep_cap;
-	size_t keep_n;
+	calx__txn_keep *keep;   /* what the transaction keeps per object it wrote, in order (txn_keep.c) */
+	size_t keep_n, keep_cap;
+	size_t *keep_ix;        /* an index of keep by object for the undo paths, over keep[0, keep_ix_n) */
+	size_t keep_ix_n, keep_ix_cap;
 	calx__objvec objs;      /* every object not known to be transient, in creation order */
 	calx__objvec marked;    /* CALX_TRACK_MARKED: persistent objects to check at flush */
 	calx_tracking tracking;

@@ -102,15 +102,11 @@ void calx__state_left_to_db(const calx__obj *h, uint64_t *out)
 void calx__state_clear_generated(calx_session *s, calx__obj *h)
 {
 	const calx__mapper *m = h->m;
-	calx__txn_keep *kept = NULL;
-	uint64_t *omitted;
-	if (m->omitted_off) {
+	uint64_t narrow, *omitted = &narrow;
+	if (m->omitted_off)
 		omitted = calx__obj_omitted_wide(h);
-	} else if ((kept = calx__txn_keep_find(s, h))) {
-		omitted = &kept->omitted;
-	} else {
+	else if (!(narrow = calx__txn_take_omitted(s, h)))
 		return;         /* the insert filled nothing (calx__obj_set_omitted kept no entry) */
-	}
 	for (unsigned w = 0; w < m->field_words; w++) {
 		for (uint64_t bits = omitted[w]; bits; bits &= bits - 1) {
 			const calx_field_desc *f = &m->desc->fields[w * 64 + (unsigned)__builtin_ctzll(bits)];

@@ -15,11 +15,7 @@
 /* The kept snapshot: its null bits, then its mapped bytes span after span. */
 int calx__undo_keep(calx_session *s, calx__obj *h)
 {
-	if (h->flags & CALX__NEW_IN_TXN)
-		return CALX_OK;
-	/* logged and not new: kept already, unless only the omitted bits of an earlier insert were */
-	calx__txn_keep *e = (h->flags & CALX__IN_LOG) ? calx__txn_keep_find(s, h) : NULL;
-	if (e && e->snap)
+	if (h->flags & (CALX__NEW_IN_TXN | CALX__TXN_KEPT))
 		return CALX_OK;
 	const calx__mapper *m = h->m;
 	size_t words = m->null_words * sizeof(uint64_t);
@@ -31,16 +27,13 @@ int calx__undo_keep(calx_session *s, calx__obj *h)
 	unsigned char *keep = calx__arena_alloc(&s->txn_arena, words + m->mapped_bytes, alignof(uint64_t));
 	if (!keep)
 		return calx__fail(s, CALX_ENOMEM, "out of memory saving the state of a struct %s", m->desc->name);
-	if (!e && !(e = calx__txn_keep_get(s, h)))
-		return s->err.code;
 	memcpy(keep, calx__obj_snap_nulls(h), words);
 	unsigned char *to = keep + words;
 	for (unsigned i = 0; i < m->n_spans; i++) {
 		memcpy(to, calx__obj_snap(h) + m->spans[i].off, m->spans[i].len);
 		to += m->spans[i].len;
 	}
-	e->snap = keep;
-	return CALX_OK;
+	return calx__txn_keep_snap(s, h, keep);
 }
 
 static void restore_kept(calx__obj *h, const unsigned char *kept)
@@ -83,11 +76,12 @@ int calx__undo_transaction(calx_session *s)
 	int rc = CALX_OK;
 	if (s->plan && s->reg->has_m2m)
 		calx__assoc_undo_transaction(s->plan);      /* many-to-many lists: their rows are gone again */
+	/* the kept snapshots back, each object's once (CALX__TXN_KEPT) */
+	for (size_t i = 0; i < s->keep_n; i++)
+		if (s->keep[i].snap)
+			restore_kept(s->keep[i].h, s->keep[i].snap);
 	for (size_t i = 0; i < s->txn_log.n; i++) {
 		calx__obj *h = s->txn_log.v[i];
-		const calx__txn_keep *e = calx__txn_keep_find(s, h);
-		if (e && e->snap)
-			restore_kept(h, e->snap);
 		if (h->flags & CALX__NEW_IN_TXN) {
 			/* the row never existed: back to transient, database-made values cleared */
 			calx__idmap_remove(s, h);
