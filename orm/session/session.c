@@ -88,7 +88,8 @@ void calx_session_free(calx_session *s)
 	calx__free(s->pending.v);
 	calx__free(s->deleted.v);
 	calx__free(s->txn_log.v);
-	calx__free(s->keep);
+	if (s->keep != s->keep_small)
+		calx__free(s->keep);
 	calx__free(s->keep_ix);
 	calx__free(s->idmap);
 	calx__free(s->listeners.v);

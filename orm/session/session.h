@@ -128,6 +128,7 @@ static inline uint64_t *calx__obj_omitted_wide(calx__obj *h)
  * emptied when the transaction ends; the object's CALX__TXN_KEPT and
  * CALX__TXN_OMITTED flags say it has one.
  */
+#define CALX__KEEP_SMALL_N 4
 typedef struct calx__txn_keep {
 	calx__obj *h;
 	/* mapped bytes + null bits of the snapshot when the transaction began (txn arena; undo.c), or NULL */
@@ -204,6 +205,7 @@ struct calx_session {
 	calx__arena txn_arena;  /* the snapshots calx__txn_keep points to: freed when the transaction ends */
 	calx__txn_keep *keep;   /* what the transaction keeps per object it wrote, in order (txn_keep.c) */
 	size_t keep_n, keep_cap;
+	calx__txn_keep keep_small[CALX__KEEP_SMALL_N];  /* keep's first entries: no allocation for a small transaction */
 	size_t *keep_ix;        /* an index of keep by object for the undo paths, over keep[0, keep_ix_n) */
 	size_t keep_ix_n, keep_ix_cap;
 	calx__objvec objs;      /* every object not known to be transient, in creation order */

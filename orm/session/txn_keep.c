@@ -31,8 +31,13 @@ static size_t home(const calx__obj *h, size_t mask)
 
 static calx__txn_keep *append(calx_session *s, calx__obj *h)
 {
-	if (s->keep_n == s->keep_cap &&
-	    calx__grow((void **)&s->keep, &s->keep_cap, s->keep_n + 1, sizeof *s->keep) != 0) {
+	if (!s->keep) {
+		/* a transaction of a few rows (an insert and a commit) keeps them in the session's own block */
+		s->keep = s->keep_small;
+		s->keep_cap = CALX__KEEP_SMALL_N;
+	}
+	if (s->keep_n == s->keep_cap && calx__grow_small((void **)&s->keep, &s->keep_cap, s->keep_n + 1, sizeof *s->keep,
+	                                                 s->keep_small, s->keep_n) != 0) {
 		calx__fail(s, CALX_ENOMEM, "out of memory keeping the transaction's state of a struct %s",
 		           h->m->desc->name);
 		return NULL;
@@ -142,7 +147,7 @@ void calx__txn_keep_clear(calx_session *s)
 	s->keep_ix_n = 0;
 	if (s->keep_cap > KEEP_SMALL) {
 		calx__free(s->keep);
-		s->keep = NULL;
+		s->keep = NULL;         /* the small buffer again at the next append */
 		s->keep_cap = 0;
 	}
 	if (s->keep_ix_cap > 2 * KEEP_SMALL) {
