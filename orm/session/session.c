@@ -53,6 +53,8 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	s->mappers_bytes = reg->n_mappers * sizeof *reg->mappers;
 	s->d = eng->d;
 	s->autoflush = true;
+	s->keep = s->keep_small;    /* a transaction of a few rows keeps them in the session's own block */
+	s->keep_cap = CALX__KEEP_SMALL_N;
 	calx__uow_open(s, (unsigned char *)s + head);
 	int rc = calx__listeners_inherit(s, reg);
 	if (rc == CALX_OK)

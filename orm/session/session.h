@@ -142,14 +142,16 @@ typedef struct calx__txn_keep {
 	uint64_t omitted;
 } calx__txn_keep;
 
-/* Keep snap as h's snapshot of the transaction's start (CALX__TXN_KEPT); CALX_ENOMEM (error set). */
-int calx__txn_keep_snap(calx_session *s, calx__obj *h, unsigned char *snap);
-/* An insert: note the fields the database filled (omitted, field_words words); CALX_ENOMEM (error set). */
-int calx__obj_set_omitted(calx_session *s, calx__obj *h, const uint64_t *omitted);
+/* calx__txn_keep_snap when the list has to grow. */
+int calx__txn_keep_snap_slow(calx_session *s, calx__obj *h, unsigned char *snap);
+/* calx__obj_set_omitted's other cases: a wide table, an entry already kept, a list to grow. */
+int calx__obj_set_omitted_slow(calx_session *s, calx__obj *h, const uint64_t *omitted);
 /* A narrow table's omitted bits of h's insert, forgotten (0 if none are kept). */
 uint64_t calx__txn_take_omitted(calx_session *s, calx__obj *h);
-/* The transaction ended: forget every entry (and the objects' flags). */
-void calx__txn_keep_clear(calx_session *s);
+/* calx__txn_keep_clear's memory: a big transaction's list and the index go with it. */
+void calx__txn_keep_release(calx_session *s);
+/* A big transaction's memory goes with it: the next one starts small, and ending it stays cheap. */
+#define CALX__KEEP_BIG 64
 
 /* An identity-map slot: the object; its header holds the hash bits a probe tests (identity.c). */
 typedef struct calx__idslot {
@@ -205,7 +207,6 @@ struct calx_session {
 	calx__arena txn_arena;  /* the snapshots calx__txn_keep points to: freed when the transaction ends */
 	calx__txn_keep *keep;   /* what the transaction keeps per object it wrote, in order (txn_keep.c) */
 	size_t keep_n, keep_cap;
-	calx__txn_keep keep_small[CALX__KEEP_SMALL_N];  /* keep's first entries: no allocation for a small transaction */
 	size_t *keep_ix;        /* an index of keep by object for the undo paths, over keep[0, keep_ix_n) */
 	size_t keep_ix_n, keep_ix_cap;
 	calx__objvec objs;      /* every object not known to be transient, in creation order */
@@ -225,7 +226,9 @@ struct calx_session {
 	bool keep_on_commit;    /* calx_session_set_expire_on_commit(s, false): commit does not expire */
 	uintptr_t mappers_at;   /* the registry's mappers, where every object's header points (calx__obj_valid) */
 	size_t mappers_bytes;
-	calx_error err;         /* last: calx_session_open zeroes only what comes before it (and its first bytes) */
+	calx_error err;         /* calx_session_open zeroes only what comes before it (and its first bytes) */
+	/* keep's first entries (no allocation for a small transaction), each written before it is read */
+	calx__txn_keep keep_small[CALX__KEEP_SMALL_N];
 };
 
 /*
@@ -237,6 +240,42 @@ struct calx_session {
 static inline bool calx__obj_valid(const calx_session *s, const calx__obj *h)
 {
 	return h->magic == CALX__OBJ_MAGIC && (uintptr_t)h->m - s->mappers_at < s->mappers_bytes;
+}
+
+/*
+ * An insert: note the fields the database filled (omitted, field_words
+ * words); CALX_ENOMEM (error set). Inline: every inserted row comes here,
+ * and the usual case is a word appended or nothing.
+ */
+static inline int calx__obj_set_omitted(calx_session *s, calx__obj *h, const uint64_t *omitted)
+{
+	if (h->m->omitted_off || (h->flags & CALX__TXN_OMITTED) || s->keep_n == s->keep_cap)
+		return calx__obj_set_omitted_slow(s, h, omitted);
+	if (omitted[0]) {
+		s->keep[s->keep_n++] = (calx__txn_keep){ h, NULL, omitted[0] };
+		h->flags |= CALX__TXN_OMITTED;
+	}
+	return CALX_OK;
+}
+
+/* Keep snap as h's snapshot of the transaction's start (CALX__TXN_KEPT); CALX_ENOMEM (error set). */
+static inline int calx__txn_keep_snap(calx_session *s, calx__obj *h, unsigned char *snap)
+{
+	if (s->keep_n == s->keep_cap)
+		return calx__txn_keep_snap_slow(s, h, snap);
+	s->keep[s->keep_n++] = (calx__txn_keep){ h, snap, 0 };
+	h->flags |= CALX__TXN_KEPT;
+	return CALX_OK;
+}
+
+/* The transaction ended: forget every entry (and the objects' flags). Inline: every commit comes here. */
+static inline void calx__txn_keep_clear(calx_session *s)
+{
+	for (size_t i = 0; i < s->keep_n; i++)
+		s->keep[i].h->flags &= (uint16_t)~(CALX__TXN_KEPT | CALX__TXN_OMITTED);
+	s->keep_n = 0;
+	if (s->keep_cap > CALX__KEEP_BIG || s->keep_ix_cap)
+		calx__txn_keep_release(s);
 }
 
 /* Set the session's error; returns code. */

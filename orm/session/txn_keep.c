@@ -19,8 +19,6 @@
 #include "base/alloc.h"
 #include "session/session.h"
 
-/* A big transaction's memory goes with it: the next one starts small, and ending it stays cheap. */
-#define KEEP_SMALL 64
 
 static size_t home(const calx__obj *h, size_t mask)
 {
@@ -31,11 +29,6 @@ static size_t home(const calx__obj *h, size_t mask)
 
 static calx__txn_keep *append(calx_session *s, calx__obj *h)
 {
-	if (!s->keep) {
-		/* a transaction of a few rows (an insert and a commit) keeps them in the session's own block */
-		s->keep = s->keep_small;
-		s->keep_cap = CALX__KEEP_SMALL_N;
-	}
 	if (s->keep_n == s->keep_cap && calx__grow_small((void **)&s->keep, &s->keep_cap, s->keep_n + 1, sizeof *s->keep,
 	                                                 s->keep_small, s->keep_n) != 0) {
 		calx__fail(s, CALX_ENOMEM, "out of memory keeping the transaction's state of a struct %s",
@@ -47,7 +40,7 @@ static calx__txn_keep *append(calx_session *s, calx__obj *h)
 	return e;
 }
 
-int calx__txn_keep_snap(calx_session *s, calx__obj *h, unsigned char *snap)
+int calx__txn_keep_snap_slow(calx_session *s, calx__obj *h, unsigned char *snap)
 {
 	calx__txn_keep *e = append(s, h);
 	if (!e)
@@ -119,7 +112,7 @@ uint64_t calx__txn_take_omitted(calx_session *s, calx__obj *h)
 	return bits;
 }
 
-int calx__obj_set_omitted(calx_session *s, calx__obj *h, const uint64_t *omitted)
+int calx__obj_set_omitted_slow(calx_session *s, calx__obj *h, const uint64_t *omitted)
 {
 	const calx__mapper *m = h->m;
 	if (m->omitted_off) {
@@ -139,18 +132,15 @@ int calx__obj_set_omitted(calx_session *s, calx__obj *h, const uint64_t *omitted
 	return CALX_OK;
 }
 
-void calx__txn_keep_clear(calx_session *s)
+void calx__txn_keep_release(calx_session *s)
 {
-	for (size_t i = 0; i < s->keep_n; i++)
-		s->keep[i].h->flags &= (uint16_t)~(CALX__TXN_KEPT | CALX__TXN_OMITTED);
-	s->keep_n = 0;
 	s->keep_ix_n = 0;
-	if (s->keep_cap > KEEP_SMALL) {
+	if (s->keep_cap > CALX__KEEP_BIG) {
 		calx__free(s->keep);
-		s->keep = NULL;         /* the small buffer again at the next append */
-		s->keep_cap = 0;
+		s->keep = s->keep_small;
+		s->keep_cap = CALX__KEEP_SMALL_N;
 	}
-	if (s->keep_ix_cap > 2 * KEEP_SMALL) {
+	if (s->keep_ix_cap > 2 * CALX__KEEP_BIG) {
 		calx__free(s->keep_ix);
 		s->keep_ix = NULL;
 		s->keep_ix_cap = 0;
