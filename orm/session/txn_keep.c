@@ -19,7 +19,6 @@
 #include "base/alloc.h"
 #include "session/session.h"
 
-
 static size_t home(const calx__obj *h, size_t mask)
 {
 	uint64_t x = (uint64_t)(uintptr_t)h;
