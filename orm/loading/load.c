@@ -146,7 +146,7 @@ static inline int load_values(calx_session *s, const calx__mapper *m, calx__stmt
 			h->magic = 0;
 			return s->err.code;
 		}
-		if (isnull)
+		if (isnull && m->null_words)   /* a mapper without marks: its fields' bytes say NULL */
 			nulls[f / 64] |= (uint64_t)1 << (f % 64);
 	}
 	calx__state_snapshot(h);

@@ -63,6 +63,29 @@ static int derive_spans(calx__mapper *rm, calx_error *err)
 	return CALX_OK;
 }
 
+const uint64_t calx__no_nulls[2 * CALX__NO_NULLS_WORDS];
+
+/*
+ * Does f need a NULL mark beside its bytes? Not when its bytes say NULL
+ * themselves and nothing else reads the mark: a char * or a calx_bytes
+ * (NULL pointer) without a server default (there the mark tells an explicit
+ * NULL from "not given") or an onupdate in SQL, and a primary key column
+ * (never NULL: a load refuses such a row, calx_field_set_null a plain
+ * scalar). The benchmark's customer (id, two char *) then keeps no marks:
+ * 16 bytes an object (README, "Memory per object").
+ */
+static bool field_needs_mark(const calx_field_desc *f)
+{
+	if (calx__has_server_default(f) || calx__has_onupdate_sql(f))
+		return true;
+	if (f->flags & CALX_FIELD_OPTIONAL)
+		return true;
+	if (f->ctype == CALX_CTYPE_STRING || f->ctype == CALX_CTYPE_BYTES)
+		return false;
+	return !(f->flags & CALX_FIELD_PRIMARY_KEY) || f->ctype == CALX_CTYPE_CHARARRAY || f->ctype == CALX_CTYPE_USER ||
+	       f->ctype == CALX_CTYPE_DECIMAL;
+}
+
 int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 {
 	const calx_mapper_desc *m = rm->desc;
@@ -78,15 +101,19 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 	int rc = derive_spans(rm, err);
 	if (rc != CALX_OK)
 		return rc;
+	bool marks = rm->field_words > CALX__NO_NULLS_WORDS;
+	for (unsigned f = 0; f < m->n_fields && !marks; f++)
+		marks = field_needs_mark(&m->fields[f]);
+	rm->null_words = marks ? rm->field_words : 0;
 
-	/* [header][object][snapshot][null bits: now, snapshot][omitted bits, wide tables only] */
+	/* [header][object][snapshot][null bits: now, snapshot, if any][omitted bits, wide tables only] */
 	/*
 	 * The block as aligned as the struct and the header need, no more: a
 	 * block rounded up to max_align_t (16) was up to 8 bytes a row more to
 	 * fault in and carry.
 	 */
 	size_t a = m->align > alignof(calx__obj) ? m->align : alignof(calx__obj);
-	size_t words = rm->field_words * sizeof(uint64_t);
+	size_t words = rm->field_words * sizeof(uint64_t), marks_bytes = rm->null_words * sizeof(uint64_t);
 	rm->obj_off = align_up(sizeof(calx__obj), a);
 	/* the snapshot is only compared and copied: the struct's own alignment will do */
 	rm->snap_off = align_up(rm->obj_off + m->size, m->align ? m->align : 1);
@@ -101,10 +128,11 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 		if (rm->spans[i].off + rm->spans[i].len > mapped_end)
 			mapped_end = rm->spans[i].off + rm->spans[i].len;
 	rm->nulls_off = align_up(rm->snap_off + mapped_end, alignof(uint64_t));
-	/* up to 64 fields, the omitted bits fit the header's word (calx__obj.omitted) */
-	rm->omitted_off = rm->field_words > 1 ? rm->nulls_off + 2 * words : 0;
-	/* the arena aligns each block's start itself */
-	rm->block_size = rm->nulls_off + (rm->field_words > 1 ? 3 : 2) * words;
+	/* up to 64 fields, the omitted bits are a word the transaction keeps beside the session (calx__txn_keep) */
+	rm->omitted_off = rm->field_words > 1 ? rm->nulls_off + 2 * marks_bytes : 0;
+	/* the arena aligns each block's start itself: a block of no words ends with its snapshot */
+	rm->block_size = rm->field_words > 1 || marks_bytes ? rm->nulls_off + 2 * marks_bytes + (rm->field_words > 1 ? words : 0)
+	                                                    : rm->snap_off + mapped_end;
 	/* relationship state only for mappers that have relationships: the others' blocks stay as they were */
 	if (m->n_relationships) {
 		rm->rel_off = align_up(rm->block_size, alignof(uint64_t));

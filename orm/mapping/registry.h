@@ -75,9 +75,15 @@ typedef struct calx__mapper {
 	size_t obj_off;
 	size_t snap_off;
 	size_t nulls_off;               /* current null bits, then snapshot null bits */
-	size_t omitted_off;             /* 0: the header's word holds them (up to 64 fields) */
+	size_t omitted_off;             /* 0: up to 64 fields, a word in calx__txn_keep holds them */
 	size_t block_size;
 	unsigned field_words;           /* uint64_t words of a bitset over the fields */
+	/*
+	 * Words of an object's NULL marks (now, then the snapshot's): field_words,
+	 * or 0 when no field needs a mark (layout.c, calx__field_needs_mark) and
+	 * calx__obj_nulls reads calx__no_nulls instead.
+	 */
+	unsigned null_words;
 	/*
 	 * Relationships: n_rels 0 for most mappers, and then nothing below is
 	 * read. rel_off is where an object's block keeps its relationship
@@ -134,6 +140,14 @@ typedef struct calx__mapper {
 	struct calx__crit *crit;
 	unsigned n_crit;
 } calx__mapper;
+
+/*
+ * The NULL marks of an object whose mapper keeps none: zeros, read-only
+ * (a write would fault). Mappers of more fields than this covers keep their
+ * words (layout.c).
+ */
+#define CALX__NO_NULLS_WORDS 4
+extern const uint64_t calx__no_nulls[2 * CALX__NO_NULLS_WORDS];
 
 /* Most levels of a joined-table hierarchy (the root's included). */
 #define CALX__MAX_LEVELS 16

@@ -332,8 +332,8 @@ int calx__bulk_sync_update(calx_session *s, calx__obj *h, const calx__bulk_set *
 			return CALX_OK;
 		}
 		memcpy(snap + f->offset, obj + f->offset, f->size);
-		calx__bit_set(calx__obj_nulls(h), k, isnull);
-		calx__bit_set(calx__obj_snap_nulls(h), k, isnull);
+		calx__obj_mark_null(h, k, isnull);
+		calx__obj_mark_snap_null(h, k, isnull);
 	}
 	return CALX_OK;
 }

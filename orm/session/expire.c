@@ -165,7 +165,7 @@ int calx__reload(calx_session *s, calx__obj *h, const calx_value *row)
 		unsigned char *snap = calx__obj_snap(h), *obj = calx__obj_ptr(h);
 		for (unsigned i = 0; i < m->n_spans; i++)
 			memcpy(snap + m->spans[i].off, scratch + m->spans[i].off, m->spans[i].len);
-		memcpy(calx__obj_snap_nulls(h), nulls, words * sizeof *nulls);
+		memcpy(calx__obj_snap_nulls(h), nulls, m->null_words * sizeof *nulls);
 		if (!any) {
 			calx__state_revert(h);
 		} else {
@@ -174,7 +174,7 @@ int calx__reload(calx_session *s, calx__obj *h, const calx_value *row)
 					continue;
 				const calx_field_desc *fd = &d->fields[f];
 				memcpy(obj + fd->offset, snap + fd->offset, fd->size);
-				calx__bit_set(calx__obj_nulls(h), f, calx__bit(nulls, f));
+				calx__obj_mark_null(h, f, calx__bit(nulls, f));
 			}
 		}
 		h->flags &= (uint16_t)~CALX__EXPIRED;

@@ -2,8 +2,11 @@
  * The identity map: (mapper, primary key as the database has it) to the one
  * object that stands for that row in this session. Linear probing with
  * backward-shift deletion, so lookups never wade through tombstones; kept
- * at most 70% full (memory per object matters as much as probe length), and
- * the hash sits beside the pointer so probing stays inside the table.
+ * at most 70% full. A slot is the object's pointer alone (8 bytes: memory
+ * per object, README "Memory per object"): the 32 bits of the hash that
+ * find a slot are in the object's header (calx__obj.hash), which a probe
+ * reads before the key. A slot beside its 64-bit hash was 16 bytes, twice
+ * the table for every loaded row.
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -98,8 +101,9 @@ calx__obj *calx__idmap_probe(calx_session *s, const calx__mapper *m, const calx_
                              size_t *slot)
 {
 	size_t mask = s->idmap_cap - 1, j;
-	for (j = hash & mask; s->idmap[j].h; j = (j + 1) & mask)
-		if (s->idmap[j].hash == hash && key_matches(s->idmap[j].h, m, key))
+	const calx__obj *e;
+	for (j = hash & mask; (e = s->idmap[j].h); j = (j + 1) & mask)
+		if (e->hash == (uint32_t)hash && key_matches(e, m, key))
 			return s->idmap[j].h;
 	*slot = j;
 	return NULL;
@@ -108,7 +112,6 @@ calx__obj *calx__idmap_probe(calx_session *s, const calx__mapper *m, const calx_
 void calx__idmap_put(calx_session *s, size_t slot, calx__obj *h, uint64_t hash)
 {
 	h->hash = (uint32_t)hash;
-	s->idmap[slot].hash = hash;
 	s->idmap[slot].h = h;
 	s->idmap_n++;
 	h->flags |= CALX__KEYED;
@@ -119,8 +122,9 @@ calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_v
 	if (!s->idmap_cap)
 		return NULL;
 	size_t mask = s->idmap_cap - 1;
-	for (size_t j = hash & mask; s->idmap[j].h; j = (j + 1) & mask)
-		if (s->idmap[j].hash == hash && key_matches(s->idmap[j].h, m, key))
+	const calx__obj *e;
+	for (size_t j = hash & mask; (e = s->idmap[j].h); j = (j + 1) & mask)
+		if (e->hash == (uint32_t)hash && key_matches(e, m, key))
 			return s->idmap[j].h;
 	return NULL;
 }
@@ -171,7 +175,7 @@ static calx__obj *placed(const calx__obj *h)
  */
 static int resize(calx_session *s, size_t cap)
 {
-	/* the header keeps 32 bits of the hash to find an object's slot again (calx__idmap_remove) */
+	/* the header keeps 32 bits of the hash: every home slot, and the probes' first test */
 	if ((uint64_t)cap > (uint64_t)1 << 32)
 		return calx__fail(s, CALX_ENOMEM, "the identity map cannot grow to %zu entries (at most 2^32)", cap);
 	size_t old = s->idmap_cap, mask = cap - 1;
@@ -185,18 +189,17 @@ static int resize(calx_session *s, size_t cap)
 	for (size_t i = 0; i < old; i++) {
 		if (!is_unplaced(t[i].h))
 			continue;
-		calx__idslot e = { t[i].hash, placed(t[i].h) };
+		calx__obj *e = placed(t[i].h);
 		t[i].h = NULL;
 		for (;;) {
-			size_t j = e.hash & mask;
+			size_t j = e->hash & mask;
 			while (t[j].h && !is_unplaced(t[j].h))
 				j = (j + 1) & mask;
-			calx__idslot next = t[j];
-			t[j] = e;
-			if (!next.h)
+			calx__obj *next = t[j].h;
+			t[j].h = e;
+			if (!next)
 				break;
-			e.hash = next.hash;
-			e.h = placed(next.h);
+			e = placed(next);
 		}
 	}
 	s->idmap = t;
@@ -214,7 +217,6 @@ static int insert_hashed(calx_session *s, calx__obj *h, uint64_t hash)
 	for (j = hash & mask; s->idmap[j].h; j = (j + 1) & mask)
 		if (s->idmap[j].h == h)
 			return CALX_OK;
-	s->idmap[j].hash = hash;
 	s->idmap[j].h = h;
 	s->idmap_n++;
 	h->flags |= CALX__KEYED;
@@ -246,7 +248,7 @@ void calx__idmap_remove(calx_session *s, calx__obj *h)
 	s->idmap_n--;
 	/* shift back the entries of the cluster that follows */
 	for (size_t k = (j + 1) & mask; s->idmap[k].h; k = (k + 1) & mask) {
-		size_t home = s->idmap[k].hash & mask;
+		size_t home = s->idmap[k].h->hash & mask;
 		bool movable = (j <= k) ? (home <= j || home > k) : (home <= j && home > k);
 		if (movable) {
 			s->idmap[j] = s->idmap[k];

@@ -40,7 +40,7 @@ static void copy_state(calx__obj *to, const calx__obj *from)
 	unsigned char *dst = calx__obj_ptr(to);
 	for (unsigned i = 0; i < m->n_spans; i++)
 		memcpy(dst + m->spans[i].off, src + m->spans[i].off, m->spans[i].len);
-	memcpy(calx__obj_nulls(to), calx__obj_nulls(from), m->field_words * sizeof(uint64_t));
+	memcpy(calx__obj_nulls(to), calx__obj_nulls(from), m->null_words * sizeof(uint64_t));
 }
 
 /* A new transient object: what the program creates has its relationships as it sets them (loaded). */
@@ -74,7 +74,7 @@ static int copy_in(calx_session *s, const calx__merge_src *src, calx__obj **out)
 			rc = calx__field_set(fd, calx__obj_ptr(n), &v, &s->arena, &isnull, &s->err);
 		if (rc != CALX_OK)
 			return rc;
-		calx__bit_set(calx__obj_nulls(n), f, isnull);
+		calx__obj_mark_null(n, f, isnull);
 	}
 	*out = n;
 	return CALX_OK;

@@ -215,15 +215,11 @@ int (calx_field_set_null)(calx_session *s, void *obj, const calx_field_desc *col
 	 * insert: a column with a server default gets an explicit NULL rather
 	 * than the server's value. Wrappers and char * say NULL themselves.
 	 */
-	uint64_t bit = (uint64_t)1 << (col->index % 64);
-	uint64_t *w = &calx__obj_nulls(h)[col->index / 64];
-	if (is_null) {
+	if (is_null)
 		memset((char *)obj + col->offset, 0, col->size);
-		*w |= bit;
-	} else {
+	else
 		calx__field_mark_present(col, obj);     /* a wrapper keeps its value, 0 after NULL */
-		*w &= ~bit;
-	}
+	calx__obj_mark_null(h, col->index, is_null);
 	return CALX_OK;
 }
 
@@ -281,7 +277,7 @@ int (calx_field_set_text)(calx_session *s, void *obj, const calx_field_desc *col
 		                  h->m->desc->name, col->name, n, col->size, col->size - 1);
 	memcpy(p, text, n);
 	memset(p + n, 0, col->size - n);
-	calx__obj_nulls(h)[col->index / 64] &= ~((uint64_t)1 << (col->index % 64));
+	calx__obj_mark_null(h, col->index, false);
 	return CALX_OK;
 }
 

@@ -38,7 +38,7 @@ int (calx_field_set_value)(calx_session *s, void *obj, const calx_field_desc *co
 	calx_error why = { 0 };
 	if ((rc = calx__field_set(col, obj, &v, &s->arena, &is_null, &why)) != CALX_OK)
 		return calx__fail(s, rc, "calx_field_set_value %s.%s: %s", h->m->desc->name, col->name, why.msg);
-	calx__obj_nulls(h)[col->index / 64] &= ~((uint64_t)1 << (col->index % 64));
+	calx__obj_mark_null(h, col->index, false);
 	return CALX_OK;
 }
 

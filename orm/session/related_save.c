@@ -103,7 +103,6 @@ int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk
 {
 	const calx_mapper_desc *cd = child->m->desc;
 	void *obj = calx__obj_ptr(child);
-	uint64_t *nulls = calx__obj_nulls(child);
 	*changed = false;
 	/* refused before any column changes: a composite key is set whole or not at all */
 	for (unsigned k = 0; !parent && k < fk->n_columns; k++) {
@@ -126,7 +125,7 @@ int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk
 				if (!plain_int_null(child, cf) && !memcmp(to, from, cf->size))
 					continue;
 				memcpy(to, from, cf->size);
-				calx__bit_set(nulls, cf->index, false);
+				calx__obj_mark_null(child, cf->index, false);
 				*changed = true;
 				continue;
 			}
@@ -151,7 +150,7 @@ int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk
 		int rc = calx__field_set(cf, obj, &v, &s->arena, &isnull, &s->err);
 		if (rc != CALX_OK)
 			return rc;
-		calx__bit_set(nulls, cf->index, isnull);
+		calx__obj_mark_null(child, cf->index, isnull);
 		*changed = true;
 	}
 	return CALX_OK;

@@ -50,7 +50,7 @@ static int note(calx_session *s, calx__obj *h, bool keep_snap)
 	e->snap = NULL;
 	if (keep_snap) {
 		const calx__mapper *m = h->m;
-		size_t words = m->field_words * sizeof(uint64_t);
+		size_t words = m->null_words * sizeof(uint64_t);
 		/* the transaction's arena: a savepoint never outlives its transaction */
 		unsigned char *to = calx__arena_alloc(&s->txn_arena, words + m->mapped_bytes, alignof(uint64_t));
 		if (!to)
@@ -88,7 +88,7 @@ int calx__savepoint_note_changed(calx_session *s, calx__obj *h)
 static void restore_snap(calx__obj *h, const unsigned char *from)
 {
 	const calx__mapper *m = h->m;
-	size_t words = m->field_words * sizeof(uint64_t);
+	size_t words = m->null_words * sizeof(uint64_t);
 	memcpy(calx__obj_snap_nulls(h), from, words);
 	from += words;
 	for (unsigned i = 0; i < m->n_spans; i++) {
@@ -109,7 +109,7 @@ static void restore(calx_session *s, const calx__sp_entry *e)
 	case CALX__PENDING:
 		/* inserted inside the savepoint: no row any more, database-made values cleared */
 		calx__idmap_remove(s, h);
-		calx__state_clear_generated(h);
+		calx__state_clear_generated(s, h);
 		h->state = CALX__TRANSIENT;
 		break;
 	case CALX__PERSISTENT:

@@ -54,6 +54,8 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	s->mappers_bytes = reg->n_mappers * sizeof *reg->mappers;
 	s->d = eng->d;
 	s->autoflush = true;
+	s->keep = s->keep_small;    /* a transaction of a few rows keeps them in the session's own block */
+	s->keep_cap = CALX__KEEP_SMALL_N;
 	calx__uow_open(s, (unsigned char *)s + head);
 	int rc = calx__listeners_inherit(s, reg);
 	if (rc == CALX_OK)
@@ -106,6 +108,9 @@ void calx_session_free(calx_session *s)
 	calx__free(s->pending.v);
 	calx__free(s->deleted.v);
 	calx__free(s->txn_log.v);
+	if (s->keep != s->keep_small)
+		calx__free(s->keep);
+	calx__free(s->keep_ix);
 	calx__free(s->idmap);
 	calx__free(s->listeners.v);
 	calx__free(s->info);

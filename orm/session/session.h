@@ -50,28 +50,24 @@ enum calx__obj_flags {
 	CALX__DB_GONE = 1u << 10,       /* its row goes with a parent's, by ON DELETE CASCADE (unitofwork/ondelete.c) */
 	CALX__WALKED = 1u << 11,        /* reached by the running cascade walk (cascade_walk.c); cleared when it ends */
 	CALX__UNSENT = 1u << 12,        /* its update in the running run sent nothing: no after_update */
-	CALX__KEEP_ROW = 1u << 13       /* a before_delete listener turned its DELETE into an UPDATE (keep.c) */
+	CALX__KEEP_ROW = 1u << 13,      /* a before_delete listener turned its DELETE into an UPDATE (keep.c) */
+	CALX__TXN_KEPT = 1u << 14,      /* the transaction keeps its snapshot (calx__txn_keep; undo.c) */
+	CALX__TXN_OMITTED = 1u << 15    /* the transaction keeps the fields its insert had filled (calx__txn_keep) */
 };
 
 typedef struct calx__obj {
 	/*
-	 * 32 bytes in all, every loaded row carries one: the header is a good
-	 * part of what calx holds per object beyond the struct (bytes a load
-	 * touches for the first time, page faults by the clock).
+	 * 16 bytes in all, every loaded row carries one: the header is part of
+	 * what calx holds per object beyond the struct (README, "Memory per
+	 * object"). What only a running transaction needs of an object it
+	 * wrote (the snapshot it began with, the fields the database filled at
+	 * its insert) is kept beside the session (calx__txn_keep), not here.
 	 */
-	uint32_t hash;                  /* identity hash's low bits, valid when KEYED: the home slot (map < 2^32 slots) */
+	uint32_t hash;                  /* identity hash's low bits, valid when KEYED: the home slot (map < 2^32 slots), a probe's first test */
 	uint8_t state;
 	uint8_t magic;                  /* with the mapper check, calx__obj_valid: is this one of the session's objects */
 	uint16_t flags;
 	const calx__mapper *m;
-	unsigned char *txn_snap;        /* mapped bytes + null bits of the snapshot when the transaction began */
-	/*
-	 * Fields the database filled at this object's insert (generated key,
-	 * server defaults): cleared again by undo and rollback. This word holds
-	 * them for tables of up to 64 fields; wider ones keep a bitset after the
-	 * null bits (calx__obj_omitted).
-	 */
-	uint64_t omitted;
 } calx__obj;
 
 #define CALX__HDR_SIZE ((sizeof(calx__obj) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
@@ -86,8 +82,16 @@ static inline unsigned char *calx__obj_snap(const calx__obj *h)
 	return (unsigned char *)h + CALX__HDR_SIZE + (h->m->snap_off - h->m->obj_off);
 }
 
+/*
+ * The object's NULL marks (field_words words), then the snapshot's. A
+ * mapper whose fields need none (null_words 0, layout.c) reads zeros from
+ * calx__no_nulls, which nothing may write: writes go through
+ * calx__obj_mark_null, or copy null_words words.
+ */
 static inline uint64_t *calx__obj_nulls(const calx__obj *h)
 {
+	if (!h->m->null_words)
+		return (uint64_t *)calx__no_nulls;
 	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (h->m->nulls_off - h->m->obj_off));
 }
 
@@ -96,16 +100,62 @@ static inline uint64_t *calx__obj_snap_nulls(const calx__obj *h)
 	return calx__obj_nulls(h) + h->m->field_words;
 }
 
-static inline uint64_t *calx__obj_omitted(calx__obj *h)
+/* Set or clear field f's NULL mark, now (calx__obj_nulls) or in the snapshot; nothing if the mapper keeps none. */
+static inline void calx__obj_mark_null(calx__obj *h, unsigned f, bool on)
 {
-	if (!h->m->omitted_off)
-		return &h->omitted;
+	if (!h->m->null_words)
+		return;
+	uint64_t *w = calx__obj_nulls(h) + f / 64, bit = (uint64_t)1 << (f % 64);
+	*w = on ? *w | bit : *w & ~bit;
+}
+
+static inline void calx__obj_mark_snap_null(calx__obj *h, unsigned f, bool on)
+{
+	if (!h->m->null_words)
+		return;
+	uint64_t *w = calx__obj_snap_nulls(h) + f / 64, bit = (uint64_t)1 << (f % 64);
+	*w = on ? *w | bit : *w & ~bit;
+}
+
+/* The omitted bits of a table of more than 64 fields, after the null bits (m->omitted_off). */
+static inline uint64_t *calx__obj_omitted_wide(calx__obj *h)
+{
 	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (h->m->omitted_off - h->m->obj_off));
 }
 
-/* An identity-map slot: the hash beside the pointer, so probes stay in the table. */
+/*
+ * What the running transaction keeps of one object it wrote (txn_keep.c):
+ * entries in a list beside the session, in the order they were made,
+ * emptied when the transaction ends; the object's CALX__TXN_KEPT and
+ * CALX__TXN_OMITTED flags say it has one.
+ */
+#define CALX__KEEP_SMALL_N 4
+typedef struct calx__txn_keep {
+	calx__obj *h;
+	/* mapped bytes + null bits of the snapshot when the transaction began (txn arena; undo.c), or NULL */
+	unsigned char *snap;
+	/*
+	 * Fields the database filled at this object's insert (generated key,
+	 * server defaults): cleared again by undo and rollback; 0 once taken.
+	 * Tables of more than 64 fields keep a bitset in the block instead
+	 * (calx__obj_omitted_wide).
+	 */
+	uint64_t omitted;
+} calx__txn_keep;
+
+/* calx__txn_keep_snap when the list has to grow. */
+int calx__txn_keep_snap_slow(calx_session *s, calx__obj *h, unsigned char *snap);
+/* calx__obj_set_omitted's other cases: a wide table, an entry already kept, a list to grow. */
+int calx__obj_set_omitted_slow(calx_session *s, calx__obj *h, const uint64_t *omitted);
+/* A narrow table's omitted bits of h's insert, forgotten (0 if none are kept). */
+uint64_t calx__txn_take_omitted(calx_session *s, calx__obj *h);
+/* calx__txn_keep_clear's memory: a big transaction's list and the index go with it. */
+void calx__txn_keep_release(calx_session *s);
+/* A big transaction's memory goes with it: the next one starts small, and ending it stays cheap. */
+#define CALX__KEEP_BIG 64
+
+/* An identity-map slot: the object; its header holds the hash bits a probe tests (identity.c). */
 typedef struct calx__idslot {
-	uint64_t hash;
 	calx__obj *h;
 } calx__idslot;
 
@@ -156,7 +206,11 @@ struct calx_session {
 	const struct calx__obj *listening_obj; /* the object that listener runs for, or NULL */
 	calx__arena arena;      /* strings and whatever else the session allocates */
 	calx__blocks blocks;    /* the objects' blocks (base/blocks.h) */
-	calx__arena txn_arena;  /* the txn_snap copies: freed when the transaction ends */
+	calx__arena txn_arena;  /* the snapshots calx__txn_keep points to: freed when the transaction ends */
+	calx__txn_keep *keep;   /* what the transaction keeps per object it wrote, in order (txn_keep.c) */
+	size_t keep_n, keep_cap;
+	size_t *keep_ix;        /* an index of keep by object for the undo paths, over keep[0, keep_ix_n) */
+	size_t keep_ix_n, keep_ix_cap;
 	calx__objvec objs;      /* every object not known to be transient, in creation order */
 	calx__objvec marked;    /* CALX_TRACK_MARKED: persistent objects to check at flush */
 	calx_tracking tracking;
@@ -182,7 +236,9 @@ struct calx_session {
 	bool keep_on_commit;    /* calx_session_set_expire_on_commit(s, false): commit does not expire */
 	uintptr_t mappers_at;   /* the registry's mappers, where every object's header points (calx__obj_valid) */
 	size_t mappers_bytes;
-	calx_error err;         /* last: calx_session_open zeroes only what comes before it (and its first bytes) */
+	calx_error err;         /* calx_session_open zeroes only what comes before it (and its first bytes) */
+	/* keep's first entries (no allocation for a small transaction), each written before it is read */
+	calx__txn_keep keep_small[CALX__KEEP_SMALL_N];
 };
 
 /*
@@ -194,6 +250,42 @@ struct calx_session {
 static inline bool calx__obj_valid(const calx_session *s, const calx__obj *h)
 {
 	return h->magic == CALX__OBJ_MAGIC && (uintptr_t)h->m - s->mappers_at < s->mappers_bytes;
+}
+
+/*
+ * An insert: note the fields the database filled (omitted, field_words
+ * words); CALX_ENOMEM (error set). Inline: every inserted row comes here,
+ * and the usual case is a word appended or nothing.
+ */
+static inline int calx__obj_set_omitted(calx_session *s, calx__obj *h, const uint64_t *omitted)
+{
+	if (h->m->omitted_off || (h->flags & CALX__TXN_OMITTED) || s->keep_n == s->keep_cap)
+		return calx__obj_set_omitted_slow(s, h, omitted);
+	if (omitted[0]) {
+		s->keep[s->keep_n++] = (calx__txn_keep){ h, NULL, omitted[0] };
+		h->flags |= CALX__TXN_OMITTED;
+	}
+	return CALX_OK;
+}
+
+/* Keep snap as h's snapshot of the transaction's start (CALX__TXN_KEPT); CALX_ENOMEM (error set). */
+static inline int calx__txn_keep_snap(calx_session *s, calx__obj *h, unsigned char *snap)
+{
+	if (s->keep_n == s->keep_cap)
+		return calx__txn_keep_snap_slow(s, h, snap);
+	s->keep[s->keep_n++] = (calx__txn_keep){ h, snap, 0 };
+	h->flags |= CALX__TXN_KEPT;
+	return CALX_OK;
+}
+
+/* The transaction ended: forget every entry (and the objects' flags). Inline: every commit comes here. */
+static inline void calx__txn_keep_clear(calx_session *s)
+{
+	for (size_t i = 0; i < s->keep_n; i++)
+		s->keep[i].h->flags &= (uint16_t)~(CALX__TXN_KEPT | CALX__TXN_OMITTED);
+	s->keep_n = 0;
+	if (s->keep_cap > CALX__KEEP_BIG || s->keep_ix_cap)
+		calx__txn_keep_release(s);
 }
 
 /* Set the session's error; returns code. */

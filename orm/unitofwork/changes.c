@@ -19,7 +19,7 @@ void calx__state_revert(calx__obj *h)
 	const unsigned char *snap = calx__obj_snap(h);
 	for (unsigned i = 0; i < m->n_spans; i++)
 		memcpy((char *)calx__obj_ptr(h) + m->spans[i].off, snap + m->spans[i].off, m->spans[i].len);
-	memcpy(calx__obj_nulls(h), calx__obj_snap_nulls(h), m->field_words * sizeof(uint64_t));
+	memcpy(calx__obj_nulls(h), calx__obj_snap_nulls(h), m->null_words * sizeof(uint64_t));
 }
 
 /* calx__state_unchanged for any number of spans and fields. */
@@ -30,7 +30,7 @@ bool calx__state_unchanged_spans(const calx__obj *h)
 	for (unsigned i = 0; i < m->n_spans; i++)
 		if (memcmp(obj + m->spans[i].off, snap + m->spans[i].off, m->spans[i].len) != 0)
 			return false;
-	return memcmp(calx__obj_nulls(h), calx__obj_snap_nulls(h), m->field_words * sizeof(uint64_t)) == 0;
+	return memcmp(calx__obj_nulls(h), calx__obj_snap_nulls(h), m->null_words * sizeof(uint64_t)) == 0;
 }
 
 /* Drop null flags of fields the application has assigned a value since. */
@@ -99,15 +99,19 @@ void calx__state_left_to_db(const calx__obj *h, uint64_t *out)
 	}
 }
 
-void calx__state_clear_generated(calx__obj *h)
+void calx__state_clear_generated(calx_session *s, calx__obj *h)
 {
 	const calx__mapper *m = h->m;
-	uint64_t *omitted = calx__obj_omitted(h);
+	uint64_t narrow, *omitted = &narrow;
+	if (m->omitted_off)
+		omitted = calx__obj_omitted_wide(h);
+	else if (!(narrow = calx__txn_take_omitted(s, h)))
+		return;         /* the insert filled nothing (calx__obj_set_omitted kept no entry) */
 	for (unsigned w = 0; w < m->field_words; w++) {
 		for (uint64_t bits = omitted[w]; bits; bits &= bits - 1) {
 			const calx_field_desc *f = &m->desc->fields[w * 64 + (unsigned)__builtin_ctzll(bits)];
 			memset((char *)calx__obj_ptr(h) + f->offset, 0, f->size);
-			calx__bit_set(calx__obj_nulls(h), f->index, false);
+			calx__obj_mark_null(h, f->index, false);
 		}
 		omitted[w] = 0;
 	}

@@ -68,7 +68,7 @@ static inline int store_columns(calx_session *s, calx__obj *h, const uint64_t *r
 		s->d->column(raw, col++, &v);
 		if (calx__field_set(&m->desc->fields[f], calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err) != CALX_OK)
 			return s->err.code;
-		calx__bit_set(calx__obj_nulls(h), f, isnull);
+		calx__obj_mark_null(h, f, isnull);
 	}
 	return CALX_OK;
 }
@@ -81,8 +81,8 @@ int calx__ins_store_columns(calx_session *s, calx__obj *h, const uint64_t *ret, 
 /* RETURNING: what the database generated goes back into the struct. */
 static int store_returning(calx_session *s, calx__obj *h, const uint64_t *omitted, calx_stmt *raw)
 {
-	calx__ins_copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
-	return store_columns(s, h, omitted, -1, raw);
+	int rc = calx__obj_set_omitted(s, h, omitted);
+	return rc == CALX_OK ? store_columns(s, h, omitted, -1, raw) : rc;
 }
 
 static inline int store_key(calx_session *s, calx__obj *h, const calx_value *v)
@@ -107,8 +107,8 @@ int calx__ins_store_key(calx_session *s, calx__obj *h, const calx_value *v)
 static int store_last_id(calx_session *s, calx__obj *h, const uint64_t *omitted, calx_stmt *raw)
 {
 	calx_value v = calx_value_int(s->d->last_insert_id(raw));
-	calx__ins_copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
-	return store_key(s, h, &v);
+	int rc = calx__obj_set_omitted(s, h, omitted);
+	return rc == CALX_OK ? store_key(s, h, &v) : rc;
 }
 
 /* Static, so the per-row loops here inline it (a global function of a -fPIC library is not inlined). */

@@ -155,12 +155,17 @@ int calx__ins_multi(calx_session *s, calx__plan *p, size_t i, size_t end, size_t
 	int rc;
 	multi x = { s, rows, m, rest ? ret : NULL, 0, 0 };
 	/* generated, for the undo, before anything is sent */
-	for (size_t r = 0; r < n; r++)
-		calx__ins_copy_bits(calx__obj_omitted(rows[r]), omitted, m->field_words);
+	for (size_t r = 0; r < n; r++) {
+		if ((rc = calx__obj_set_omitted(s, rows[r], omitted)) != CALX_OK) {
+			while (r--)
+				calx__state_clear_generated(s, rows[r]);
+			return rc;
+		}
+	}
 	p->n_inserted = end;
 	if (reserve && (rc = calx__reserve_keys(s->conn, m, n, take_key, &x, &s->err)) != CALX_OK) {
 		for (size_t r = 0; r < n; r++)
-			calx__state_clear_generated(rows[r]);
+			calx__state_clear_generated(s, rows[r]);
 		if (rc == CALX_ENOTFOUND)
 			return CALX_OK;         /* a key default of another kind: a statement a row */
 		return calx__exec_failed(s, "reserving keys for", rows[0], i - from, p->inserts.n - from);

@@ -85,7 +85,7 @@ static int insert_part(calx_session *s, calx__plan *p, calx__obj *h, unsigned le
 			if (calx__field_set(&pd->fields[j], obj, &v, &s->arena, &isnull, &s->err) != CALX_OK)
 				rc = s->err.code;
 			else
-				calx__bit_set(calx__obj_nulls(h), calx__joined_field(h->m, level, part, j), isnull);
+				calx__obj_mark_null(h, calx__joined_field(h->m, level, part, j), isnull);
 		}
 		if (rc == CALX_ROW)
 			rc = s->d->step(st->st, &s->err);
@@ -108,7 +108,8 @@ static int insert_one(calx_session *s, calx__plan *p, size_t i, size_t from)
 	uint64_t *omitted = calx__plan_bits(s, CALX__BITS_ROW);
 	calx__state_left_to_db(h, omitted);
 	/* what the database generates is forgotten again if the flush fails (undo.c) */
-	calx__ins_copy_bits(calx__obj_omitted(h), omitted, h->m->field_words);
+	if ((rc = calx__obj_set_omitted(s, h, omitted)) != CALX_OK)
+		return rc;
 	p->n_inserted = i + 1;
 	const calx__mapper *parts[CALX__MAX_LEVELS];
 	unsigned levels = calx__joined_parts(h->m, parts);

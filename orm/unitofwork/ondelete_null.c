@@ -83,7 +83,6 @@ static void clear_key(calx_session *s, calx__obj *c, const calx_fk_desc *fk)
 {
 	const calx_mapper_desc *d = c->m->desc;
 	unsigned char *obj = calx__obj_ptr(c), *snap = calx__obj_snap(c);
-	uint64_t *nulls = calx__obj_nulls(c), *snap_nulls = calx__obj_snap_nulls(c);
 	for (unsigned k = 0; k < fk->n_columns; k++) {
 		const calx_field_desc *cf = &d->fields[fk->columns[k]];
 		calx_value v = calx_value_null();
@@ -93,8 +92,8 @@ static void clear_key(calx_session *s, calx__obj *c, const calx_fk_desc *fk)
 		if (calx__field_set(cf, obj, &v, &s->arena, &isnull, &ignored) != CALX_OK)
 			continue;
 		memcpy(snap + cf->offset, obj + cf->offset, cf->size);
-		calx__bit_set(nulls, cf->index, isnull);
-		calx__bit_set(snap_nulls, cf->index, isnull);
+		calx__obj_mark_null(c, cf->index, isnull);
+		calx__obj_mark_snap_null(c, cf->index, isnull);
 	}
 }
 

@@ -114,7 +114,7 @@ bool calx__state_dirty_set(const calx__obj *h, uint64_t *set);
 /* The fields the database fills at this object's insert, as a bitset. */
 void calx__state_left_to_db(const calx__obj *h, uint64_t *out);
 /* Zero the fields the database filled at insert and forget them. */
-void calx__state_clear_generated(calx__obj *h);
+void calx__state_clear_generated(calx_session *s, calx__obj *h);
 
 /* execute.c: phase A's statements for one round. */
 int calx__exec_inserts(calx_session *s, calx__plan *p, size_t from);

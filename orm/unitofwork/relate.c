@@ -282,7 +282,7 @@ void calx__rel_undo(calx_session *s, calx__plan *p)
 		for (unsigned c = 0; c < l->fk->n_columns; c++) {
 			const calx_field_desc *f = &d->fields[l->fk->columns[c]];
 			memcpy((char *)calx__obj_ptr(l->child) + f->offset, copy + 1, f->size);
-			calx__bit_set(calx__obj_nulls(l->child), f->index, copy[0] != 0);
+			calx__obj_mark_null(l->child, f->index, copy[0] != 0);
 			copy += 1 + f->size;
 		}
 	}

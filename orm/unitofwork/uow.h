@@ -48,9 +48,9 @@ static inline void calx__state_snapshot(calx__obj *h)
 	memcpy(snap + span->off, obj + span->off, span->len);  /* every mapper has a field */
 	for (unsigned i = 1; i < m->n_spans; i++)
 		memcpy(snap + span[i].off, obj + span[i].off, span[i].len);
-	if (m->field_words == 1)
+	if (m->null_words == 1)
 		nulls[1] = nulls[0];    /* up to 64 fields: a word, not a memcpy call */
-	else
+	else if (m->null_words)
 		memcpy(nulls + m->field_words, nulls, m->field_words * sizeof(uint64_t));
 }
 void calx__state_revert(calx__obj *h);
