@@ -389,6 +389,421 @@ static void hostile_values_round_trip_other_draw(void **state)
 	round_trip(*state, 0x2545f4914f6cdd1dull);
 }
 
+/* --- stale rows and constraints: the row named as the row path names it -- */
+
+/* Items 1..n loaded into a traced session (after everything else was done). */
+static calx_session *items_in_traced(fixture *fx, sf_counts *c, struct sfl_item **v, size_t n)
+{
+	calx_session *s = traced_session(fx, c);
+	load_items(s, v, n);
+	return s;
+}
+
+static void stale_row_fails_the_flush_naming_it(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 100 };
+	static struct sfl_item *v[N];
+	add_items(fx, N);
+	sf_counts c;
+	calx_session *s = items_in_traced(fx, &c, v, N);
+	/* row 37's version moves on behind the session's back (raw SQL bypasses the identity map): its copy is stale */
+	calx_text_query *t = calx_text(s, "UPDATE sfl_items SET version = 5, qty = 98 WHERE id = 37");
+	assert_non_null(t);
+	assert_ok(s, calx_text_exec(t, NULL));
+	calx_text_free(t);
+	c.updates = 0;
+	for (size_t i = 0; i < N; i++)
+		v[i]->qty = 5;
+	assert_calx(s, calx_session_commit(s), CALX_ERETRY);
+	const char *msg = calx_session_errmsg(s);
+	assert_non_null(strstr(msg, "update of \"sfl_items\" (row 37 of 100)"));
+	assert_non_null(strstr(msg, "stale object"));
+	/* PostgreSQL tried one statement, rolled it back and went row by row up to the stale one */
+	assert_int_equal(c.rollbacks_to, BY_DIALECT(fx, (size_t)0, (size_t)1));
+	assert_int_equal(c.updates, BY_DIALECT(fx, (size_t)37, (size_t)38));
+	assert_ok(s, calx_session_rollback(s));
+	assert_int_equal(v[0]->qty, 1);
+	calx_session_free(s);
+	untrace(fx);
+
+	calx_session *check = fixture_session(fx);
+	load_items(check, v, N);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(v[i]->qty, 1);         /* nothing of the failed flush's transaction */
+	calx_session_free(check);
+}
+
+/* Pairs (i % 3, hostile text #i) for i in [0, n), val "v", committed. */
+static void add_pairs(fixture *fx, struct sfl_pair **out, size_t n)
+{
+	char t[40];
+	rng_state = 0x51ed270b2d5ee9c7ull;
+	for (size_t i = 0; i < n; i++) {
+		struct sfl_pair *p = sfl_pair_new(fx->s, .a = (int32_t)(i % 3));
+		assert_non_null(p);
+		snprintf(p->k, sizeof p->k, "%s#%zu", hostile_text(t, 20, 4, false), i);
+		p->val = calx_strdup(fx->s, "v");
+		assert_ok(fx->s, calx_session_add(fx->s, p));
+		if (out)
+			out[i] = p;
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+}
+
+static void deleted_elsewhere_fails_the_flush_naming_it(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 40 };
+	static struct sfl_pair *p[N];
+	add_pairs(fx, p, N);
+	/* the fixture's session keeps the pairs; another deletes the 20th's row */
+	calx_session *o = fixture_session(fx);
+	calx_text_query *t = calx_text(o, "DELETE FROM sfl_pairs WHERE a = :a AND k = :k");
+	assert_non_null(t);
+	assert_ok(o, calx_text_bind(t, "a", calx_value_int(p[19]->a)));
+	assert_ok(o, calx_text_bind(t, "k", calx_value_text(p[19]->k)));
+	uint64_t gone = 0;
+	assert_ok(o, calx_text_exec(t, &gone));
+	assert_int_equal(gone, 1);
+	calx_text_free(t);
+	assert_ok(o, calx_session_commit(o));
+	calx_session_free(o);
+
+	for (size_t i = 0; i < N; i++)
+		p[i]->val = calx_strdup(fx->s, "w");
+	assert_calx(fx->s, calx_session_commit(fx->s), CALX_ENOTFOUND);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "update of \"sfl_pairs\" (row 20 of 40)"));
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "row was not found"));
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+
+	/* deletes: the same row, the same report */
+	for (size_t i = 0; i < N; i++)
+		assert_ok(fx->s, calx_session_delete(fx->s, p[i]));
+	assert_calx(fx->s, calx_session_commit(fx->s), CALX_ENOTFOUND);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "delete from \"sfl_pairs\" (row 20 of 40)"));
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+	assert_int_equal(count_rows(fx, &sfl_pair_mapper), N - 1);
+}
+
+typedef void (*spoil_fn)(calx_session *s, struct sfl_item **v, size_t n);
+
+/* Row 60 takes row 10's new code. */
+static void spoil_unique(calx_session *s, struct sfl_item **v, size_t n)
+{
+	char code[32];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(code, sizeof code, "n%03u", (unsigned)(i == 59 ? 9 : i));
+		v[i]->code = calx_strdup(s, code);
+	}
+}
+
+static void spoil_check(calx_session *s, struct sfl_item **v, size_t n)
+{
+	(void)s;
+	for (size_t i = 0; i < n; i++)
+		v[i]->qty = i == 59 ? -1 : 3;
+}
+
+static void spoil_foreign_key(calx_session *s, struct sfl_item **v, size_t n)
+{
+	(void)s;
+	for (size_t i = 0; i < n; i++)
+		v[i]->owner_id.value = i == 59 ? 999 : 2;
+}
+
+static void spoil_not_null(calx_session *s, struct sfl_item **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		v[i]->title = i == 59 ? NULL : calx_strdup(s, "other");
+}
+
+/* 100 rows change alike, row 60 breaks a constraint: the flush fails naming row 60 and the constraint. */
+static void violate(fixture *fx, spoil_fn spoil, int status, const char *sqlite_says, const char *pg_says)
+{
+	enum { N = 100 };
+	static struct sfl_item *v[N];
+	sf_counts c;
+	calx_session *s = items_in_traced(fx, &c, v, N);
+	spoil(s, v, N);
+	assert_calx(s, calx_session_commit(s), status);
+	const char *msg = calx_session_errmsg(s);
+	if (!strstr(msg, "update of \"sfl_items\" (row 60 of 100)") || !strstr(msg, BY_DIALECT(fx, sqlite_says, pg_says)))
+		print_error("message: %s\n", msg);
+	assert_non_null(strstr(msg, "update of \"sfl_items\" (row 60 of 100)"));
+	assert_non_null(strstr(msg, BY_DIALECT(fx, sqlite_says, pg_says)));
+	/* PostgreSQL: the set statement failed, was rolled back, and the rows went one at a time */
+	assert_int_equal(c.rollbacks_to, BY_DIALECT(fx, (size_t)0, (size_t)1));
+	assert_int_equal(c.updates, BY_DIALECT(fx, (size_t)60, (size_t)61));
+	assert_ok(s, calx_session_rollback(s));
+	calx_session_free(s);
+	untrace(fx);
+}
+
+static void constraint_errors_name_the_row(void **state)
+{
+	fixture *fx = *state;
+	add_items(fx, 100);
+	violate(fx, spoil_unique, CALX_EUNIQUE, "sfl_items.code", "uq_sfl_items_code");
+	violate(fx, spoil_check, CALX_ECHECK, "qty", "qty");
+	violate(fx, spoil_foreign_key, CALX_EFOREIGNKEY, "fk_sfl_items_owner_id_sfl_owners",
+	        "fk_sfl_items_owner_id_sfl_owners");
+	violate(fx, spoil_not_null, CALX_ENOTNULL, "title", "title");
+	static struct sfl_item *v[100];
+	calx_session *check = fixture_session(fx);
+	load_items(check, v, 100);
+	for (size_t i = 0; i < 100; i++)
+		assert_int_equal(v[i]->version, 1);     /* nothing written */
+	calx_session_free(check);
+}
+
+/* --- deletes -------------------------------------------------------------- */
+
+static void deletes_go_1000_rows_a_statement(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 1200, P = 50 };
+	static struct sfl_item *v[N];
+	add_items(fx, N);
+	add_pairs(fx, NULL, P);
+	sf_counts c;
+	calx_session *s = items_in_traced(fx, &c, v, N);
+	for (size_t i = 0; i < N; i++)
+		assert_ok(s, calx_session_delete(s, v[i]));
+	calx_select *q = calx_select_new(s, &sfl_pair_mapper);
+	void *obj;
+	while (calx_select_next(q, &obj) == CALX_ROW)
+		assert_ok(s, calx_session_delete(s, obj));
+	calx_select_free(q);
+	assert_ok(s, calx_session_commit(s));
+	/* items: 1,000 + 200; pairs (a composite key of hostile text): 50 in one */
+	assert_int_equal(c.deletes, BY_DIALECT(fx, (size_t)(N + P), (size_t)3));
+	assert_int_equal(c.biggest, BY_DIALECT(fx, 1, 1000));
+	calx_session_free(s);
+	untrace(fx);
+	assert_int_equal(count_rows(fx, &sfl_item_mapper), 0);
+	assert_int_equal(count_rows(fx, &sfl_pair_mapper), 0);
+	assert_int_equal(count_rows(fx, &sfl_owner_mapper), 2);
+}
+
+/* --- composite keys, key changes, UUID keys -------------------------------- */
+
+static void composite_and_changed_keys_keep_their_order(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 60 };
+	static struct sfl_pair *p[N];
+	add_pairs(fx, p, N);
+	sf_counts c;
+	calx_session *s = traced_session(fx, &c);
+	calx_select *q = calx_select_new(s, &sfl_pair_mapper);
+	calx_order_by(q, SFL_PAIR_A, CALX_ASC);
+	calx_order_by(q, SFL_PAIR_K, CALX_ASC);
+	void *obj;
+	size_t n = 0;
+	while (calx_select_next(q, &obj) == CALX_ROW)
+		p[n++] = obj;
+	calx_select_free(q);
+	assert_int_equal(n, N);
+	char val[64], t[40];
+	rng_state = 7;
+	for (size_t i = 0; i < N; i++) {
+		snprintf(val, sizeof val, "%s|%zu", hostile_text(t, 30, 5, false), i);
+		p[i]->val = calx_strdup(s, val);
+	}
+	/* row 31 changes its key: a statement of its own, between the other rows' two */
+	snprintf(p[30]->k, sizeof p[30]->k, "moved\",{}");
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(c.updates, BY_DIALECT(fx, (size_t)N, (size_t)3));
+	calx_session_free(s);
+	untrace(fx);
+
+	calx_session *check = fixture_session(fx);
+	q = calx_select_new(check, &sfl_pair_mapper);
+	calx_order_by(q, SFL_PAIR_A, CALX_ASC);
+	calx_order_by(q, SFL_PAIR_K, CALX_ASC);
+	size_t seen = 0, moved = 0;
+	rng_state = 7;
+	char want[N][64];
+	for (size_t i = 0; i < N; i++)
+		snprintf(want[i], sizeof want[i], "%s|%zu", hostile_text(t, 30, 5, false), i);
+	while (calx_select_next(q, &obj) == CALX_ROW) {
+		struct sfl_pair *r = obj;
+		const char *bar = strrchr(r->val, '|');
+		assert_non_null(bar);
+		size_t i = (size_t)strtoul(bar + 1, NULL, 10);
+		assert_true(i < N);
+		assert_string_equal(r->val, want[i]);
+		moved += !strcmp(r->k, "moved\",{}");
+		seen++;
+	}
+	calx_select_free(q);
+	assert_int_equal(seen, N);
+	assert_int_equal(moved, 1);
+	calx_session_free(check);
+}
+
+static void uuid_keys_go_by_set_statements(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 40 };
+	static struct sfl_gadget *g[N];
+	for (size_t i = 0; i < N; i++) {
+		calx_uuid id;
+		for (int b = 0; b < 16; b++)
+			id.bytes[b] = (uint8_t)(b ? (size_t)(0x5c + b) : i);   /* a backslash and a quote's byte among them */
+		g[i] = sfl_gadget_new(fx->s, .id = id, .level = 1);
+		assert_non_null(g[i]);
+		assert_ok(fx->s, calx_session_add(fx->s, g[i]));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	sf_counts c;
+	calx_session *s = traced_session(fx, &c);
+	for (size_t i = 0; i < N; i++) {
+		struct sfl_gadget *x;
+		assert_ok(s, sfl_gadget_get(s, g[i]->id, &x));
+		x->level = (int32_t)i + 10;
+	}
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(c.updates, BY_DIALECT(fx, (size_t)N, (size_t)1));
+	assert_int_equal(c.rollbacks_to, 0);
+	for (size_t i = 0; i < N; i++) {
+		struct sfl_gadget *x;
+		assert_ok(s, sfl_gadget_get(s, g[i]->id, &x));
+		assert_ok(s, calx_session_delete(s, x));
+	}
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(c.deletes, BY_DIALECT(fx, (size_t)N, (size_t)1));
+	calx_session_free(s);
+	untrace(fx);
+	assert_int_equal(count_rows(fx, &sfl_gadget_mapper), 0);
+}
+
+/* --- listeners, values without a JSON form, savepoints ---------------------- */
+
+typedef struct sf_log {
+	char ev[512];
+	size_t n;
+} sf_log;
+
+static sf_log order_log;
+
+static void log_statement(void *ctx, const calx_trace_event *ev)
+{
+	(void)ctx;
+	if (!strncmp(ev->sql, "UPDATE", 6) && order_log.n + 1 < sizeof order_log.ev)
+		order_log.ev[order_log.n++] = 'U';
+}
+
+/* before_update: items whose id is a multiple of 10 take their change back (nothing to send for them) */
+static int before(calx_session *s, calx_event ev, const calx_mapper_desc *m, void *obj, void *payload)
+{
+	(void)s, (void)ev, (void)m, (void)payload;
+	struct sfl_item *it = obj;
+	if (it->id % 10 == 0)
+		it->qty = 1;
+	if (order_log.n + 1 < sizeof order_log.ev)
+		order_log.ev[order_log.n++] = 'B';
+	return CALX_OK;
+}
+
+static int after(calx_session *s, calx_event ev, const calx_mapper_desc *m, void *obj, void *payload)
+{
+	(void)s, (void)ev, (void)m, (void)payload;
+	assert_true(((struct sfl_item *)obj)->id % 10 != 0);
+	if (order_log.n + 1 < sizeof order_log.ev)
+		order_log.ev[order_log.n++] = 'A';
+	return CALX_OK;
+}
+
+static void listeners_fire_by_runs_as_before(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 100 };
+	static struct sfl_item *v[N];
+	add_items(fx, N);
+	memset(&order_log, 0, sizeof order_log);
+	assert_int_equal(calx_engine_set_trace(fx->eng, log_statement, NULL, 0), CALX_OK);
+	calx_session *s = fixture_session(fx);
+	assert_ok(s, calx_session_listen(s, CALX_EVENT_BEFORE_UPDATE, &sfl_item_mapper, before, NULL));
+	assert_ok(s, calx_session_listen(s, CALX_EVENT_AFTER_UPDATE, &sfl_item_mapper, after, NULL));
+	load_items(s, v, N);
+	for (size_t i = 0; i < N; i++)
+		v[i]->qty = 4;
+	assert_ok(s, calx_session_commit(s));
+	/* every before_update, then the statements (one on PostgreSQL), then an after_update per row sent */
+	char want[512];
+	size_t k = 0;
+	for (size_t i = 0; i < N; i++)
+		want[k++] = 'B';
+	for (size_t i = 0; i < (ON_POSTGRESQL(fx) ? 1 : 90); i++)
+		want[k++] = 'U';
+	for (size_t i = 0; i < 90; i++)
+		want[k++] = 'A';
+	want[k] = '\0';
+	assert_string_equal(order_log.ev, want);
+	calx_session_free(s);
+	untrace(fx);
+	calx_session *check = fixture_session(fx);
+	load_items(check, v, N);
+	for (size_t i = 0; i < N; i++) {
+		assert_int_equal(v[i]->qty, (i + 1) % 10 ? 4 : 1);
+		assert_int_equal(v[i]->version, (i + 1) % 10 ? 2 : 1);
+	}
+	calx_session_free(check);
+}
+
+/* A CALX(json) scalar has no member form that keeps it a JSON value: its statement's rows go one at a time. */
+static void value_without_json_form_goes_row_by_row(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 20 };
+	static struct sfl_item *v[N];
+	add_items(fx, N);
+	sf_counts c;
+	calx_session *s = items_in_traced(fx, &c, v, N);
+	for (size_t i = 0; i < N; i++)
+		v[i]->doc = calx_strdup(s, i == 4 ? "\"42\"" : "{\"k\": [true]}");
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(c.updates, (size_t)N);
+	assert_int_equal(c.savepoints, 0);
+	calx_session_free(s);
+	untrace(fx);
+	calx_session *check = fixture_session(fx);
+	load_items(check, v, N);
+	assert_non_null(strstr(v[4]->doc, "42"));
+	assert_non_null(strstr(v[5]->doc, "true"));
+	calx_session_free(check);
+}
+
+static void savepoint_rolls_a_set_statement_back(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 50 };
+	static struct sfl_item *v[N];
+	add_items(fx, N);
+	sf_counts c;
+	calx_session *s = items_in_traced(fx, &c, v, N);
+	v[0]->qty = 2;
+	assert_ok(s, calx_session_flush(s));
+	assert_ok(s, calx_session_begin_nested(s));
+	for (size_t i = 0; i < N; i++)
+		v[i]->qty = 9;
+	assert_ok(s, calx_session_flush(s));
+	assert_int_equal(c.updates, BY_DIALECT(fx, (size_t)N + 1, (size_t)2));
+	assert_ok(s, calx_session_rollback_nested(s));
+	assert_int_equal(v[0]->qty, 2);
+	assert_int_equal(v[1]->qty, 1);
+	assert_ok(s, calx_session_commit(s));
+	calx_session_free(s);
+	untrace(fx);
+	calx_session *check = fixture_session(fx);
+	load_items(check, v, N);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(v[i]->qty, i ? 1 : 2);
+	calx_session_free(check);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, sf_setup, fixture_teardown)
@@ -396,6 +811,15 @@ int main(void)
 		T(long_run_goes_1000_rows_a_statement),
 		T(hostile_values_round_trip),
 		T(hostile_values_round_trip_other_draw),
+		T(stale_row_fails_the_flush_naming_it),
+		T(deleted_elsewhere_fails_the_flush_naming_it),
+		T(constraint_errors_name_the_row),
+		T(deletes_go_1000_rows_a_statement),
+		T(composite_and_changed_keys_keep_their_order),
+		T(uuid_keys_go_by_set_statements),
+		T(listeners_fire_by_runs_as_before),
+		T(value_without_json_form_goes_row_by_row),
+		T(savepoint_rolls_a_set_statement_back),
 	};
 	return RUN_ON_ALL_DIALECTS("set_flush", tests);
 }
