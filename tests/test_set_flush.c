@@ -804,6 +804,54 @@ static void savepoint_rolls_a_set_statement_back(void **state)
 	calx_session_free(check);
 }
 
+/* A schema-qualified table, and a table whose name is the rows' alias: one statement each way. */
+static void qualified_and_alias_named_tables(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 30 };
+	static struct sfl_entry *e[N];
+	static struct sfl_row *r[N];
+	for (int i = 0; i < N; i++) {
+		e[i] = sfl_entry_new(fx->s, .id = i + 1, .cents = 1);
+		r[i] = sfl_row_new(fx->s, .id = i + 1, .val = "a");
+		assert_ok(fx->s, calx_session_add(fx->s, e[i]));
+		assert_ok(fx->s, calx_session_add(fx->s, r[i]));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	sf_counts c;
+	calx_session *s = traced_session(fx, &c);
+	for (int i = 0; i < N; i++) {
+		struct sfl_entry *x;
+		struct sfl_row *y;
+		assert_ok(s, calx_session_get(s, &sfl_entry_mapper, calx_value_int(i + 1), (void **)&x));
+		assert_ok(s, calx_session_get(s, &sfl_row_mapper, calx_value_int(i + 1), (void **)&y));
+		x->cents = i + 100;
+		y->val = calx_strdup(s, i % 2 ? "b\"," : "{c}");
+	}
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(c.updates, BY_DIALECT(fx, (size_t)2 * N, (size_t)2));
+	assert_int_equal(c.rollbacks_to, 0);
+	for (int i = 0; i < N; i++) {
+		struct sfl_entry *x;
+		struct sfl_row *y;
+		assert_ok(s, calx_session_get(s, &sfl_entry_mapper, calx_value_int(i + 1), (void **)&x));
+		assert_ok(s, calx_session_get(s, &sfl_row_mapper, calx_value_int(i + 1), (void **)&y));
+		assert_int_equal(x->cents, i + 100);
+		assert_int_equal(x->version, 2);
+		assert_string_equal(y->val, i % 2 ? "b\"," : "{c}");
+		if (i >= 10) {
+			assert_ok(s, calx_session_delete(s, x));
+			assert_ok(s, calx_session_delete(s, y));
+		}
+	}
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(c.deletes, BY_DIALECT(fx, (size_t)2 * (N - 10), (size_t)2));
+	calx_session_free(s);
+	untrace(fx);
+	assert_int_equal(count_rows(fx, &sfl_entry_mapper), 10);
+	assert_int_equal(count_rows(fx, &sfl_row_mapper), 10);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, sf_setup, fixture_teardown)
@@ -820,6 +868,7 @@ int main(void)
 		T(listeners_fire_by_runs_as_before),
 		T(value_without_json_form_goes_row_by_row),
 		T(savepoint_rolls_a_set_statement_back),
+		T(qualified_and_alias_named_tables),
 	};
 	return RUN_ON_ALL_DIALECTS("set_flush", tests);
 }

@@ -2,7 +2,9 @@
  * Test models for the flush's set statements on PostgreSQL
  * (tests/test_set_flush.c): a table with a column of every kind calx maps,
  * a unique column, a check, a foreign key and a version counter; a table
- * with a composite key of an integer and a text; one keyed by a UUID.
+ * with a composite key of an integer and a text; one keyed by a UUID; one
+ * in a schema of its own (PostgreSQL; on SQLite the schema is folded into
+ * the name) and one named as the set statements name their rows.
  */
 #ifndef CALX_TEST_SET_FLUSH_H
 #define CALX_TEST_SET_FLUSH_H
@@ -57,6 +59,18 @@ struct CALX_TABLE("sfl_pairs") sfl_pair {
 struct CALX_TABLE("sfl_gadgets") sfl_gadget {
 	calx_uuid id CALX(primary_key);
 	int32_t level;
+};
+
+struct CALX_TABLE("calx_setflush.sfl_ledger") sfl_entry {
+	int64_t id CALX(primary_key);
+	int32_t cents;
+	int32_t version CALX(version);
+};
+
+/* The alias the set statements give their rows (sql/set_rows.c): they take another for this table. */
+struct CALX_TABLE("calx_rows") sfl_row {
+	int64_t id CALX(primary_key);
+	char *val;
 };
 
 #endif
