@@ -12,7 +12,12 @@
  * rows than it carried (a row deleted elsewhere, a stale version) is
  * rolled back the same way, so the row reported stale is the one the row
  * path finds first. The savepoint costs two round trips a statement of up
- * to a thousand rows, and one subtransaction each.
+ * to a thousand rows, and one subtransaction each: a transaction that
+ * writes more than 64 statements' worth this way (64,000 rows) holds more
+ * subtransactions than PostgreSQL caches per backend, and until it ends
+ * other sessions' visibility checks of its rows look them up in
+ * pg_subtrans (the "suboverflowed" snapshot), a cost the row path does not
+ * have.
  */
 #include <string.h>
 #include "calx/calx.h"
