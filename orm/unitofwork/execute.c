@@ -140,7 +140,9 @@ static int bump_version(calx_session *s, calx__obj *h, uint64_t *set)
 	return calx__field_set(f, calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err);
 }
 
-int calx__update_prepare_row(calx_session *s, calx__obj *h, uint64_t *set, size_t i, size_t total, bool *send)
+/* Static, with global wrappers below: the row loop here inlines them (a global function of a -fPIC library is not). */
+static inline __attribute__((always_inline)) int prepare_row(calx_session *s, calx__obj *h, uint64_t *set, size_t i,
+                                                            size_t total, bool *send)
 {
 	const calx__mapper *m = h->m;
 	*send = false;
@@ -162,7 +164,8 @@ int calx__update_prepare_row(calx_session *s, calx__obj *h, uint64_t *set, size_
 	return CALX_OK;
 }
 
-int calx__update_send_row(calx_session *s, calx__obj *h, const uint64_t *set, size_t i, size_t total)
+static inline __attribute__((always_inline)) int send_row(calx_session *s, calx__obj *h, const uint64_t *set, size_t i,
+                                                         size_t total)
 {
 	static const char what[] = "update of";
 	const calx__mapper *m = h->m;
@@ -191,12 +194,22 @@ int calx__update_send_row(calx_session *s, calx__obj *h, const uint64_t *set, si
 	return CALX_OK;
 }
 
+int calx__update_prepare_row(calx_session *s, calx__obj *h, uint64_t *set, size_t i, size_t total, bool *send)
+{
+	return prepare_row(s, h, set, i, total, send);
+}
+
+int calx__update_send_row(calx_session *s, calx__obj *h, const uint64_t *set, size_t i, size_t total)
+{
+	return send_row(s, h, set, i, total);
+}
+
 static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 {
 	uint64_t *set = calx__plan_bits(s, CALX__BITS_SET);
 	bool send;
-	int rc = calx__update_prepare_row(s, h, set, i, total, &send);
-	return rc == CALX_OK && send ? calx__update_send_row(s, h, set, i, total) : rc;
+	int rc = prepare_row(s, h, set, i, total, &send);
+	return rc == CALX_OK && send ? send_row(s, h, set, i, total) : rc;
 }
 
 int calx__exec_update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
@@ -249,7 +262,7 @@ int calx__exec_updates(calx_session *s, calx__plan *p, size_t from)
 	return rc;
 }
 
-int calx__delete_send_row(calx_session *s, calx__obj *h, size_t i, size_t total)
+static int delete_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 {
 	calx__stmt *st = NULL;
 	int rc;
@@ -261,6 +274,11 @@ int calx__delete_send_row(calx_session *s, calx__obj *h, size_t i, size_t total)
 	if (rc != CALX_OK)
 		return calx__exec_failed(s, "delete from", h, i, total);
 	return CALX_OK;
+}
+
+int calx__delete_send_row(calx_session *s, calx__obj *h, size_t i, size_t total)
+{
+	return delete_one(s, h, i, total);
 }
 
 /*
@@ -286,7 +304,7 @@ int calx__exec_deletes(calx_session *s, calx__plan *p, size_t from)
 		}
 		for (; i < end && rc == CALX_OK; i++)
 			rc = joined && m->joined ? calx__joined_delete(s, p->deletes.v[i], i - from, n - from)
-			                         : calx__delete_send_row(s, p->deletes.v[i], i - from, n - from);
+			                         : delete_one(s, p->deletes.v[i], i - from, n - from);
 	}
 	for (size_t i = from; i < n && rc == CALX_OK; i++)
 		rc = calx__fire(s, CALX_EVENT_AFTER_DELETE, p->deletes.v[i]);
