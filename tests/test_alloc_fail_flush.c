@@ -6,7 +6,8 @@
  * deletes over the same keys (children first), listeners that allocate,
  * and a second session loading what was written (text into its arena, a
  * text primary key). Each allocation fails in turn, on each dialect; a
- * failed commit leaves the database as it was.
+ * failed commit leaves the database as it was. A second scenario updates
+ * and deletes enough rows for PostgreSQL's set statements.
  */
 #include <stdio.h>
 #include <string.h>
@@ -227,10 +228,81 @@ static void flush_ordering_survives_every_allocation_failure(void **state)
 	fail_each_allocation(&sc);
 }
 
+/*
+ * The set statements (orm/unitofwork/update_set.c, delete_set.c): on
+ * PostgreSQL 20 users' ages go in one UPDATE and their rows in one DELETE,
+ * their keys and values as one JSON parameter, inside a savepoint; SQLite
+ * writes them a row at a time. Commits: insert, update, delete.
+ */
+#define SET_ROWS 20
+
+static int set_statements(calx_engine *eng, calx_registry *reg)
+{
+	calx_session *s = NULL;
+	struct user *u[SET_ROWS];
+	int rc = calx_session_open(&s, eng, reg);
+	for (int i = 0; i < SET_ROWS && rc == CALX_OK; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "s%d", i);
+		u[i] = user_new(s, .id = i + 1, .name = "", .age = 1);
+		if ((rc = add(s, u[i])) == CALX_OK)
+			rc = calx_field_set_text(s, u[i], USER_NAME, name);
+	}
+	if (rc == CALX_OK)
+		rc = calx_session_commit(s);
+	for (int i = 0; i < SET_ROWS && rc == CALX_OK; i++)
+		if ((rc = user_get(s, i + 1, &u[i])) == CALX_OK)
+			u[i]->age = 2;
+	if (rc == CALX_OK)
+		rc = calx_session_commit(s);
+	for (int i = 0; i < SET_ROWS && rc == CALX_OK; i++)
+		if ((rc = user_get(s, i + 1, &u[i])) == CALX_OK)
+			rc = calx_session_delete(s, u[i]);
+	if (rc == CALX_OK)
+		rc = calx_session_commit(s);
+	if (rc != CALX_OK && s)
+		calx_session_rollback(s);
+	calx_session_free(s);
+	return rc;
+}
+
+/* 0 empty or all deleted (3); 1 inserted; 2 updated; anything else is a commit written in part. */
+static long set_state(calx_session *s)
+{
+	calx_select *q = calx_select_new(s, &user_mapper);
+	void **items;
+	size_t n;
+	long ages = 0;
+	if (!q || calx_select_all(q, &items, &n) != CALX_OK) {
+		calx_select_free(q);
+		return ALLOC_FAIL_BROKEN;
+	}
+	for (size_t i = 0; i < n; i++)
+		ages += ((struct user *)items[i])->age;
+	calx_select_free(q);
+	if (n == 0)
+		return 0;
+	if (n == SET_ROWS && ages == SET_ROWS)
+		return 1;
+	if (n == SET_ROWS && ages == 2 * SET_ROWS)
+		return 2;
+	return ALLOC_FAIL_PARTIAL;
+}
+
+static void set_statements_survive_every_allocation_failure(void **state)
+{
+	(void)state;
+	/* done: the rows are gone again, which is also the state before the first commit */
+	static const alloc_scenario sc = { "updates and deletes many rows a statement", &shop_schema, set_statements,
+		                           set_state, 0 };
+	fail_each_allocation(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(flush_ordering_survives_every_allocation_failure),
+		cmocka_unit_test(set_statements_survive_every_allocation_failure),
 	};
 	return RUN_ON_ALL_DIALECTS("alloc_fail_flush", tests);
 }

@@ -83,8 +83,13 @@ enum { CALX__SET_UNION = 1, CALX__SET_UNION_ALL, CALX__SET_INTERSECT, CALX__SET_
        CALX__SET_EXCEPT_ALL };
 enum { CALX__ASC = 1, CALX__DESC };
 enum { CALX__CURSOR_DECLARE = 1, CALX__CURSOR_FETCH, CALX__CURSOR_CLOSE };
-/* op of a CAST node: CALX__CAST_TRUNC, a fraction to an integer toward zero on every dialect */
-enum { CALX__CAST_PLAIN = 0, CALX__CAST_TRUNC };
+/*
+ * op of a CAST node: CALX__CAST_TRUNC, a fraction to an integer toward zero
+ * on every dialect; CALX__CAST_NULL_ROW, CAST(NULL AS table) without a kid:
+ * name is a table's, whose row type it names (PostgreSQL's
+ * json_populate_recordset takes its columns' types from it: sql/set_rows.c).
+ */
+enum { CALX__CAST_PLAIN = 0, CALX__CAST_TRUNC, CALX__CAST_NULL_ROW };
 /* an ORDER node's flags: NULLS FIRST / NULLS LAST (SQLite 3.30+, PostgreSQL) */
 enum { CALX__NULLS_FIRST = 1, CALX__NULLS_LAST = 2 };
 enum { CALX__DROP_TABLE = 1, CALX__DROP_INDEX };
@@ -136,8 +141,9 @@ struct calx__node {
 enum { CALX__SEL_COLS, CALX__SEL_FROM, CALX__SEL_WHERE, CALX__SEL_GROUP, CALX__SEL_HAVING, CALX__SEL_ORDER,
        CALX__SEL_LIMIT, CALX__SEL_OFFSET };
 enum { CALX__INS_TABLE, CALX__INS_COLS, CALX__INS_ROWS, CALX__INS_RETURNING };
-enum { CALX__UPD_TABLE, CALX__UPD_SET, CALX__UPD_WHERE, CALX__UPD_RETURNING };
-enum { CALX__DEL_TABLE, CALX__DEL_WHERE, CALX__DEL_RETURNING };
+/* UPDATE ... FROM from-elements and DELETE ... USING ones (PostgreSQL: sql/set_rows.c) come last */
+enum { CALX__UPD_TABLE, CALX__UPD_SET, CALX__UPD_WHERE, CALX__UPD_RETURNING, CALX__UPD_FROM };
+enum { CALX__DEL_TABLE, CALX__DEL_WHERE, CALX__DEL_RETURNING, CALX__DEL_USING };
 enum { CALX__IN_EXPR, CALX__IN_LIST, CALX__IN_SELECT };
 enum { CALX__SETOP_LEFT, CALX__SETOP_RIGHT, CALX__SETOP_ORDER, CALX__SETOP_LIMIT, CALX__SETOP_OFFSET };
 enum { CALX__CT_TABLE, CALX__CT_COLS, CALX__CT_CONSTRAINTS };

@@ -33,7 +33,9 @@ enum {
 	CALX__KEY_SETVAL,       /* PostgreSQL identity sync of a mapper's table */
 	CALX__KEY_TXN,          /* head[1]: the calx__TX_ op; run: the savepoint name's bytes */
 	CALX__KEY_INSERT_ROWS,  /* as INSERT; the second run ends with the number of rows */
-	CALX__KEY_RESERVE       /* PostgreSQL: keys of a mapper's identity column, reserved ahead */
+	CALX__KEY_RESERVE,      /* PostgreSQL: keys of a mapper's identity column, reserved ahead */
+	CALX__KEY_UPDATE_SET,   /* PostgreSQL: UPDATE ... FROM rows of a JSON parameter; run: set columns */
+	CALX__KEY_DELETE_SET    /* PostgreSQL: DELETE ... USING rows of a JSON parameter */
 };
 
 typedef struct calx__shape_key {

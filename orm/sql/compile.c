@@ -243,6 +243,10 @@ static void update_stmt(calx__cc *c, const calx__node *n)
 		calx__buf_puts(&c->b, " = ");
 		calx__cc_expr(c, x->kid[1], false, 1);
 	}
+	for (const calx__node *f = n->kid[CALX__UPD_FROM]; f; f = f->next) {
+		calx__buf_puts(&c->b, f == n->kid[CALX__UPD_FROM] ? " FROM " : ", ");
+		from_element(c, f, 1);
+	}
 	if (n->kid[CALX__UPD_WHERE]) {
 		calx__buf_puts(&c->b, " WHERE ");
 		calx__cc_expr(c, n->kid[CALX__UPD_WHERE], true, 1);
@@ -254,6 +258,10 @@ static void delete_stmt(calx__cc *c, const calx__node *n)
 {
 	calx__buf_puts(&c->b, "DELETE FROM ");
 	calx__cc_table(c, n->kid[CALX__DEL_TABLE]->name);
+	for (const calx__node *f = n->kid[CALX__DEL_USING]; f; f = f->next) {
+		calx__buf_puts(&c->b, f == n->kid[CALX__DEL_USING] ? " USING " : ", ");
+		from_element(c, f, 1);
+	}
 	if (n->kid[CALX__DEL_WHERE]) {
 		calx__buf_puts(&c->b, " WHERE ");
 		calx__cc_expr(c, n->kid[CALX__DEL_WHERE], true, 1);

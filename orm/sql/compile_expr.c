@@ -277,6 +277,13 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 		return;
 	}
 	case CALX__N_CAST:
+		if (n->op == CALX__CAST_NULL_ROW) {
+			/* a table's row type: its name quoted (and qualified) as a table's */
+			calx__buf_puts(&c->b, "CAST(NULL AS ");
+			calx__cc_table(c, n->name);
+			calx__buf_putc(&c->b, ')');
+			return;
+		}
 		if (!plain_word(n->name)) {
 			calx__cc_fail(c, CALX_EINVAL, "a type name in CAST that is not a plain word");
 			return;

@@ -12,10 +12,9 @@
 #include "sql/stmtcache.h"
 #include "sql/joined_inherit.h"
 #include "sql/concrete_union.h"
+#include "sql/shaped.h"
 
-/* Build the tree a key stands for; NULL with a->oom on failure. */
-typedef calx__node *(*build_fn)(calx__ast *a, const calx__mapper *m, const uint64_t *bits, const uint64_t *bits2,
-                                size_t n);
+typedef calx__build_fn build_fn;
 
 __attribute__((noinline)) static int miss(calx__conn *c, const calx__shape_key *k, const calx__mapper *m, build_fn build, const uint64_t *bits,
                 const uint64_t *bits2, size_t n, calx__stmt **out, calx_error *err)
@@ -54,8 +53,13 @@ static inline __attribute__((always_inline)) int shaped(calx__conn *c, calx__sha
 
 static calx__shape_key key_of(int kind, const calx__mapper *m)
 {
-	calx__shape_key k = { { (uint64_t)kind, (uintptr_t)m->desc }, { NULL, NULL }, { 0, 0 }, 0 };
-	return k;
+	return calx__shape_key_of(kind, m);
+}
+
+int calx__prepare_shaped(calx__conn *c, calx__shape_key *k, const calx__mapper *m, calx__build_fn build,
+                         const uint64_t *bits, const uint64_t *bits2, calx__stmt **out, calx_error *err)
+{
+	return shaped(c, k, m, build, bits, bits2, out, err);
 }
 
 /* "key = ?" for each primary key column, and the version: the WHERE of update, delete, get. */

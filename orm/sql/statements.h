@@ -74,6 +74,35 @@ int calx__prepare_update(calx__conn *c, const calx__mapper *m, const uint64_t *s
 int calx__prepare_delete(calx__conn *c, const calx__mapper *m, calx__stmt **out, calx_error *err);
 
 /*
+ * Set statements (sql/set_rows.c): many rows' updates or deletes in one
+ * statement, the rows in one parameter, a JSON array of objects named by
+ * column (sql/json_rows.h) that PostgreSQL's json_populate_recordset turns
+ * into rows of the table's own row type, so every value is read by the
+ * column's own type as a row-at-a-time parameter is:
+ *
+ *   UPDATE t SET c = r.c, ..., version = r.version + $1
+ *     FROM json_populate_recordset(CAST(NULL AS t), $2) AS r
+ *     WHERE t.key = r.key [AND t.version = r.version]
+ *   DELETE FROM t USING json_populate_recordset(CAST(NULL AS t), $1) AS r
+ *     WHERE t.key = r.key [AND t.version = r.version]
+ *
+ * The rows carry the set columns' new values and the key and version as
+ * the snapshot has them. Parameters: for an update of a versioned mapper,
+ * the version's step (1) first; then the rows' JSON text. Only where
+ * calx__set_rows_supported says so (PostgreSQL).
+ */
+static inline bool calx__set_rows_supported(const calx_dialect *d)
+{
+	/* the dialect whose JSON functions the compiler writes (json_array_elements_text): PostgreSQL's */
+	return d->version >= 2 && d->json_in == CALX_JSON_IN_ELEMENTS;
+}
+int calx__prepare_update_set(calx__conn *c, const calx__mapper *m, const uint64_t *set, calx__stmt **out,
+                             calx_error *err);
+int calx__prepare_delete_set(calx__conn *c, const calx__mapper *m, calx__stmt **out, calx_error *err);
+/* The name the rows' columns are qualified by in those statements: "calx_rows", unless that is t's name. */
+const char *calx__set_rows_alias(const calx_mapper_desc *m);
+
+/*
  * SELECT every field (field order) FROM table WHERE primary key.
  * Parameters: the key columns in m->pk order.
  */

@@ -1,8 +1,11 @@
 /*
  * Phase A's updates (changed columns only, matched on the key and version
  * the snapshot has) and deletes, one statement per row, from
- * orm/sql/statements.h by shape. As for inserts, a row's snapshot is taken
- * as soon as its statement worked, before its after_update listeners run.
+ * orm/sql/statements.h by shape; on PostgreSQL, runs of one mapper's rows
+ * go many rows a statement instead where that is safe (update_set.c,
+ * delete_set.c), and fall back to these when it is not. As for inserts, a
+ * row's snapshot is taken as soon as its statement worked, before its
+ * after_update listeners run.
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -137,13 +140,12 @@ static int bump_version(calx_session *s, calx__obj *h, uint64_t *set)
 	return calx__field_set(f, calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err);
 }
 
-static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
+/* Static, with global wrappers below: the row loop here inlines them (a global function of a -fPIC library is not). */
+static inline __attribute__((always_inline)) int prepare_row(calx_session *s, calx__obj *h, uint64_t *set, size_t i,
+                                                            size_t total, bool *send)
 {
-	static const char what[] = "update of";
 	const calx__mapper *m = h->m;
-	uint64_t *set = calx__plan_bits(s, CALX__BITS_SET);
-	calx__stmt *st = NULL;
-	int rc = CALX_OK;
+	*send = false;
 	calx__state_normalize_nulls(h);
 	/* onupdate(fn): for a row that changes, before its SET is worked out */
 	if (has_onupdate_fn(m->desc) && calx__state_dirty(h))
@@ -153,11 +155,22 @@ static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 		h->flags |= CALX__UNSENT;
 		return CALX_OK;
 	}
-	if (m->version >= 0 && (rc = bump_version(s, h, set)) != CALX_OK)
-		return calx__exec_failed(s, what, h, i, total);
+	if (m->version >= 0 && bump_version(s, h, set) != CALX_OK)
+		return calx__exec_failed(s, "update of", h, i, total);
 	for (unsigned k = 0; k < m->n_pk; k++)
 		if (calx__bit(set, m->pk[k]))
 			h->flags |= CALX__REKEY;
+	*send = true;
+	return CALX_OK;
+}
+
+static inline __attribute__((always_inline)) int send_row(calx_session *s, calx__obj *h, const uint64_t *set, size_t i,
+                                                         size_t total)
+{
+	static const char what[] = "update of";
+	const calx__mapper *m = h->m;
+	calx__stmt *st = NULL;
+	int rc;
 	if ((rc = calx__prepare_update(s->conn, m, set, &st, &s->err)) != CALX_OK)
 		return calx__exec_failed(s, what, h, i, total);
 	bool returning = has_onupdate_sql(m->desc, set);
@@ -179,6 +192,24 @@ static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 	if (s->reg->has_computed && has_computed(m) && (rc = calx__refresh(s, h)) != CALX_OK)
 		return calx__exec_failed(s, what, h, i, total);
 	return CALX_OK;
+}
+
+int calx__update_prepare_row(calx_session *s, calx__obj *h, uint64_t *set, size_t i, size_t total, bool *send)
+{
+	return prepare_row(s, h, set, i, total, send);
+}
+
+int calx__update_send_row(calx_session *s, calx__obj *h, const uint64_t *set, size_t i, size_t total)
+{
+	return send_row(s, h, set, i, total);
+}
+
+static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
+{
+	uint64_t *set = calx__plan_bits(s, CALX__BITS_SET);
+	bool send;
+	int rc = prepare_row(s, h, set, i, total, &send);
+	return rc == CALX_OK && send ? send_row(s, h, set, i, total) : rc;
 }
 
 int calx__exec_update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
@@ -218,8 +249,11 @@ int calx__exec_updates(calx_session *s, calx__plan *p, size_t from)
 		size_t end = i;
 		for (; end < n && p->updates.v[end]->m == m && rc == CALX_OK; end++)
 			rc = calx__fire(s, CALX_EVENT_BEFORE_UPDATE, p->updates.v[end]);
-		for (size_t r = i; r < end && rc == CALX_OK; r++)
-			rc = calx__exec_update_one(s, p->updates.v[r], r - from, n - from);
+		if (calx__update_set_ok(s, m, end - i))
+			rc = calx__update_set_run(s, p, i, end, from);      /* many rows a statement (update_set.c) */
+		else
+			for (size_t r = i; r < end && rc == CALX_OK; r++)
+				rc = calx__exec_update_one(s, p->updates.v[r], r - from, n - from);
 		for (size_t r = i; r < end && rc == CALX_OK; r++)
 			if (!(p->updates.v[r]->flags & CALX__UNSENT))
 				rc = calx__fire(s, CALX_EVENT_AFTER_UPDATE, p->updates.v[r]);
@@ -242,6 +276,11 @@ static int delete_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 	return CALX_OK;
 }
 
+int calx__delete_send_row(calx_session *s, calx__obj *h, size_t i, size_t total)
+{
+	return delete_one(s, h, i, total);
+}
+
 /*
  * Deletes are one run per round: before_delete fired for every object the
  * round deletes (calx__exec_before_deletes, keep.c) before any key is
@@ -252,9 +291,21 @@ int calx__exec_deletes(calx_session *s, calx__plan *p, size_t from)
 	int rc = CALX_OK;
 	bool joined = s->reg->has_joined;
 	size_t n = p->deletes.n;
-	for (size_t i = from; i < n && rc == CALX_OK; i++)
-		rc = joined && p->deletes.v[i]->m->joined ? calx__joined_delete(s, p->deletes.v[i], i - from, n - from)
-		                                          : delete_one(s, p->deletes.v[i], i - from, n - from);
+	for (size_t i = from; i < n && rc == CALX_OK;) {
+		/* a run of one mapper's rows: many a statement where it can (delete_set.c) */
+		const calx__mapper *m = p->deletes.v[i]->m;
+		size_t end = i + 1;
+		while (end < n && p->deletes.v[end]->m == m)
+			end++;
+		if (calx__delete_set_ok(s, m, end - i)) {
+			rc = calx__delete_set_run(s, p, i, end, from);
+			i = end;
+			continue;
+		}
+		for (; i < end && rc == CALX_OK; i++)
+			rc = joined && m->joined ? calx__joined_delete(s, p->deletes.v[i], i - from, n - from)
+			                         : delete_one(s, p->deletes.v[i], i - from, n - from);
+	}
 	for (size_t i = from; i < n && rc == CALX_OK; i++)
 		rc = calx__fire(s, CALX_EVENT_AFTER_DELETE, p->deletes.v[i]);
 	return rc;

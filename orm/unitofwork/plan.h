@@ -23,6 +23,7 @@ enum calx__plan_bits {
 	CALX__BITS_SENT,        /* columns an insert sends */
 	CALX__BITS_RETURNING,   /* columns an insert reads back */
 	CALX__BITS_SET,         /* columns an update sets */
+	CALX__BITS_GROUP,       /* columns a set statement's rows set (update_set.c) */
 	CALX__BITS_COUNT
 };
 
@@ -123,6 +124,33 @@ int calx__exec_updates(calx_session *s, calx__plan *p, size_t from);
 int calx__exec_deletes(calx_session *s, calx__plan *p, size_t from);
 /* One planned update, without its listeners (the caller fires them by runs). */
 int calx__exec_update_one(calx_session *s, calx__obj *h, size_t i, size_t total);
+/*
+ * calx__exec_update_one in two steps (not for joined-table subclasses).
+ * _prepare_row: NULL marks normalized, onupdate(fn) run, the changed
+ * columns into set, the version bumped, CALX__REKEY when the key changes;
+ * *send false when nothing changed (the snapshot retaken, CALX__UNSENT).
+ * _send_row: its UPDATE, then its snapshot (and computed columns read
+ * back). i of total: the row's place, for the error message.
+ */
+int calx__update_prepare_row(calx_session *s, calx__obj *h, uint64_t *set, size_t i, size_t total, bool *send);
+int calx__update_send_row(calx_session *s, calx__obj *h, const uint64_t *set, size_t i, size_t total);
+/* One planned delete of a single-table row (execute.c). */
+int calx__delete_send_row(calx_session *s, calx__obj *h, size_t i, size_t total);
+/*
+ * Set statements (update_set.c, delete_set.c; PostgreSQL): a run of one
+ * mapper's updates, [i, end) of p->updates, whose listeners have fired
+ * (before_update) or will (after_update) around it; a run of one mapper's
+ * deletes, [i, end) of p->deletes. _ok: may the run go this way (the
+ * dialect, the mapper, the run's length)? Rows are written many a
+ * statement where their columns agree, a statement a row where not; a
+ * statement that fails or misses a row is rolled back to a savepoint and
+ * its rows are written one at a time, which reports the failing row as
+ * that path always has.
+ */
+bool calx__update_set_ok(const calx_session *s, const calx__mapper *m, size_t rows);
+int calx__update_set_run(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from);
+bool calx__delete_set_ok(const calx_session *s, const calx__mapper *m, size_t rows);
+int calx__delete_set_run(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from);
 /*
  * keep.c: the round's before_delete listeners, before any key is cleared
  * or row deleted; an object a listener kept (calx_session_delete_as_update)

@@ -1,0 +1,48 @@
+/*
+ * Internal to orm/unitofwork/: what the set statements of updates
+ * (update_set.c) and deletes (delete_set.c) share (set_send.c).
+ */
+#ifndef CALX_ORM_UOW_SET_ROWS_H
+#define CALX_ORM_UOW_SET_ROWS_H
+
+#include "base/buf.h"
+#include "session/session.h"
+#include "sql/statements.h"
+
+/*
+ * A run shorter than this keeps a statement a row: a set statement costs
+ * three round trips (SAVEPOINT, the statement, RELEASE), so it pays from a
+ * few rows on, and a session that writes a handful of objects sends what it
+ * always did.
+ */
+#define CALX__SET_MIN 16
+/* Rows a set statement holds at most (its one parameter is their JSON text). */
+#define CALX__SET_ROWS 1000
+
+/* May m's rows go by set statements on this session's dialect (not a joined-table subclass)? */
+bool calx__set_mapper_ok(const calx_session *s, const calx__mapper *m);
+
+/*
+ * Member `"column":value` of field f's value v to b (sql/json_rows.h), with
+ * a calx_uuid's 16 bytes as the UUID's text, which is what PostgreSQL's
+ * uuid reads from them. CALX_ETYPE: no exact form (text with a NUL byte, a
+ * user type's other bytes, whose meaning only the column's binary format
+ * knows): the row goes a statement a row.
+ */
+int calx__set_member(calx__buf *b, bool first, const calx_field_desc *f, const calx_value *v);
+/* The key and version members of h's row, as its snapshot has them (what the row statement matches on). */
+int calx__set_key_members(calx_session *s, calx__buf *b, const calx__obj *h);
+
+/*
+ * Run st, whose last parameter is the rows' JSON (b's text) and whose
+ * others are params[0..n_params), inside a savepoint, expecting it to
+ * change `rows` rows. *all true: it did, the savepoint is released. *all
+ * false: it failed or changed fewer, and everything it did is rolled back
+ * (the caller writes the rows one at a time, which reports the row at
+ * fault). An error return: the savepoint could not be rolled back either
+ * (the connection is gone); s->err says why the statement failed.
+ */
+int calx__set_send(calx_session *s, calx__stmt *st, const calx_value *params, unsigned n_params, calx__buf *b,
+                   size_t rows, bool *all);
+
+#endif
