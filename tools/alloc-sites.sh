@@ -11,7 +11,7 @@
 #   calx__arena_alloc calx__arena_strndup     (orm/base/arena.h: the
 #                                              session's arenas; a call takes
 #                                              a new chunk when one is full)
-#   calx__blocks_alloc calx__blocks_start     (orm/base/blocks.h: the
+#   calx__blocks_alloc                        (orm/base/blocks.h: the
 #                                              objects' blocks, the same way)
 # orm/base/alloc.c is left out: it defines these, on top of the hook.
 # The growable text buffer (orm/base/buf.h) is not a name here: its appends
@@ -77,7 +77,7 @@ for f in "$@"; do
 	BEGIN {
 		split("calx__malloc calx__calloc calx__realloc calx__strdup calx__strndup " \
 		      "calx__grow calx__grow_small calx_sys_calloc calx_sys_strdup " \
-		      "calx__arena_alloc calx__arena_strndup calx__blocks_alloc calx__blocks_start", names, " ")
+		      "calx__arena_alloc calx__arena_strndup calx__blocks_alloc", names, " ")
 		re = ""
 		for (i in names) {
 			want[names[i]] = 1

@@ -24,29 +24,25 @@ void *calx__arena_alloc_chunk(calx__arena *a, size_t size, size_t align)
 	c->next = a->head;
 	c->size = want;
 	c->used = 0;
+	c->embedded = false;
 	a->head = c;
 	if (a->next_size < MAX_CHUNK)
 		a->next_size = (a->next_size ? a->next_size : FIRST_CHUNK) * 2;
 	return calx__arena_alloc(a, size, align);
 }
 
-calx__chunk *calx__arena_take_spare(calx__arena *a)
+size_t calx__arena_embed_size(void)
 {
-	for (calx__chunk **at = &a->head; *at; at = &(*at)->next) {
-		calx__chunk *c = *at;
-		if (c->size == FIRST_CHUNK) {
-			*at = c->next;
-			c->next = NULL;
-			return c;
-		}
-	}
-	return NULL;
+	return CALX__CHUNK_HDR + FIRST_CHUNK;
 }
 
-void calx__arena_adopt(calx__arena *a, calx__chunk *c)
+void calx__arena_embed(calx__arena *a, void *mem, size_t len)
 {
+	calx__chunk *c = mem;
+	c->next = a->head;
+	c->size = len - CALX__CHUNK_HDR;
 	c->used = 0;
-	c->next = NULL;
+	c->embedded = true;
 	a->head = c;
 	a->next_size = FIRST_CHUNK * 2;
 }
@@ -77,7 +73,8 @@ void calx__arena_free(calx__arena *a)
 	calx__chunk *c = a->head;
 	while (c) {
 		calx__chunk *next = c->next;
-		calx__free(c);
+		if (!c->embedded)
+			calx__free(c);
 		c = next;
 	}
 	a->head = NULL;

@@ -14,6 +14,7 @@ typedef struct calx__chunk {
 	struct calx__chunk *next;
 	size_t size;            /* bytes usable after the header */
 	size_t used;
+	bool embedded;          /* inside its owner's block (calx__arena_embed): never freed alone */
 } calx__chunk;
 
 typedef struct calx__arena {
@@ -46,9 +47,13 @@ static inline void *calx__arena_alloc(calx__arena *a, size_t size, size_t align)
 	return calx__arena_alloc_chunk(a, size, align);
 }
 
-/* The same spare-chunk handing as the blocks' (blocks.h), for the session's arena. */
-calx__chunk *calx__arena_take_spare(calx__arena *a);
-void calx__arena_adopt(calx__arena *a, calx__chunk *c);
+/*
+ * A first chunk inside memory the caller owns (len bytes at mem, 64-byte
+ * aligned, at least calx__arena_embed_size()): the session's first chunk
+ * rides in the session's own block, so a session a commit allocates none.
+ */
+size_t calx__arena_embed_size(void);
+void calx__arena_embed(calx__arena *a, void *mem, size_t len);
 
 char *calx__arena_strndup(calx__arena *a, const char *s, size_t n);
 /* Is [p, p + n) inside one of the arena's chunks? */

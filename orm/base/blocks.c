@@ -26,6 +26,12 @@ unsigned calx__page_shift(void)
 	return (unsigned)__builtin_ctzll(calx__page_size());
 }
 
+/* [chunk][first-block offsets][to the next page][data]: data starts on a page of its own */
+static size_t head_bytes(size_t pages)
+{
+	return sizeof(calx__bchunk) + pages * sizeof(uint32_t);
+}
+
 /* A new chunk at the head, with room for size bytes aligned to align. */
 static calx__bchunk *new_chunk(calx__blocks *b, size_t size, size_t align)
 {
@@ -37,8 +43,7 @@ static calx__bchunk *new_chunk(calx__blocks *b, size_t size, size_t align)
 		return NULL;
 	want = (want + page - 1) & ~(page - 1);
 	size_t pages = want / page;
-	/* [chunk][first-block offsets][to the next page][data]: data starts on a page of its own */
-	size_t head = sizeof(calx__bchunk) + pages * sizeof(uint32_t);
+	size_t head = head_bytes(pages);
 	unsigned char *raw = calx__malloc(head + page + want);
 	if (!raw)
 		return NULL;
@@ -50,6 +55,7 @@ static calx__bchunk *new_chunk(calx__blocks *b, size_t size, size_t align)
 	c->used = 0;
 	c->watched = false;
 	c->seen = false;
+	c->embedded = false;
 	c->next = b->head;
 	b->head = c;
 	if (b->next_size < MAX_CHUNK)
@@ -64,36 +70,31 @@ void *calx__blocks_alloc_chunk(calx__blocks *b, size_t size, size_t align)
 	return calx__blocks_alloc(b, size, align);
 }
 
-bool calx__blocks_start(calx__blocks *b)
-{
-	return b->head || new_chunk(b, 0, 8);
-}
-
 static size_t first_size(void)
 {
 	size_t page = calx__page_size();
 	return (FIRST_CHUNK + page - 1) & ~(page - 1);
 }
 
-calx__bchunk *calx__blocks_take_spare(calx__blocks *b)
+size_t calx__blocks_embed_size(void)
 {
-	for (calx__bchunk **at = &b->head; *at; at = &(*at)->next) {
-		calx__bchunk *c = *at;
-		if (c->size == first_size() && !c->watched) {
-			*at = c->next;
-			c->next = NULL;
-			return c;
-		}
-	}
-	return NULL;
+	size_t page = calx__page_size();
+	return head_bytes(first_size() / page) + page + first_size();
 }
 
-void calx__blocks_adopt(calx__blocks *b, calx__bchunk *c)
+void calx__blocks_embed(calx__blocks *b, void *mem, size_t len)
 {
-	memset(c->first, 0xff, (c->size >> calx__page_shift()) * sizeof(uint32_t));
+	size_t page = calx__page_size(), want = first_size(), pages = want / page;
+	(void)len;      /* calx__blocks_embed_size() of it: the data's pages fit whatever mem's alignment */
+	calx__bchunk *c = mem;
+	c->first = (uint32_t *)((unsigned char *)mem + sizeof *c);
+	memset(c->first, 0xff, pages * sizeof(uint32_t));
+	c->data = (unsigned char *)(((uintptr_t)mem + head_bytes(pages) + page - 1) & ~(uintptr_t)(page - 1));
+	c->size = want;
 	c->used = 0;
 	c->watched = c->seen = false;
-	c->next = NULL;
+	c->embedded = true;
+	c->next = b->head;
 	b->head = c;
 	b->next_size = FIRST_CHUNK * 2;
 }
@@ -114,7 +115,8 @@ void calx__blocks_free(calx__blocks *b)
 	calx__bchunk *c = b->head;
 	while (c) {
 		calx__bchunk *next = c->next;
-		calx__free(c);
+		if (!c->embedded)
+			calx__free(c);
 		c = next;
 	}
 	b->head = NULL;

@@ -31,6 +31,7 @@ typedef struct calx__bchunk {
 	uint32_t *first;        /* per page of data: offset of the first block overlapping it, or CALX__NO_BLOCK */
 	bool watched;           /* registered with the session's write-watch (session/watch.c) */
 	bool seen;              /* its pages were write-protected by a flush: later flushes look at written pages only */
+	bool embedded;          /* inside its owner's block (calx__blocks_embed): never freed alone */
 } calx__bchunk;
 
 typedef struct calx__blocks {
@@ -75,16 +76,9 @@ static inline void *calx__blocks_alloc(calx__blocks *b, size_t size, size_t alig
 	return calx__blocks_alloc_chunk(b, size, align);
 }
 
-/* A first chunk, with nothing carved yet, if there is none; false if memory ran out. */
-bool calx__blocks_start(calx__blocks *b);
-/*
- * A chunk of the first size, unlinked from b's chain, to start another
- * session's blocks with (calx__blocks_adopt), or NULL: a session a commit
- * then takes no allocation for its blocks. Not a watched chunk.
- */
-calx__bchunk *calx__blocks_take_spare(calx__blocks *b);
-/* Start the empty b with c (from calx__blocks_take_spare), emptied. */
-void calx__blocks_adopt(calx__blocks *b, calx__bchunk *c);
+/* The same as calx__arena_embed (arena.h) for the blocks: the session's first chunk is in its own block. */
+size_t calx__blocks_embed_size(void);
+void calx__blocks_embed(calx__blocks *b, void *mem, size_t len);
 /* Is [p, p + n) inside one of the chunks? */
 bool calx__blocks_own(const calx__blocks *b, const void *p, size_t n);
 /* Free every chunk (the write-watch must have let them go first: calx__watch_stop or calx__watch_forget). */

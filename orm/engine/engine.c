@@ -32,8 +32,6 @@ void calx__conn_close(calx__conn *c)
 		if (c->txn[i])
 			c->d->finalize(c->txn[i]);
 	c->d->disconnect(c->raw);
-	calx__free(c->spare_arena);
-	calx__free(c->spare_blocks);
 	calx__free(c);
 }
 

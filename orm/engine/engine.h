@@ -42,13 +42,6 @@ typedef struct calx__conn {
 	unsigned cursor_epoch;          /* transactions ended: a cursor of an earlier one is gone */
 	unsigned trace_epoch;           /* the engine's trace setting this connection follows (engine/trace.c) */
 	unsigned long long number;      /* 1, 2, ...: in the order the engine made its connections */
-	/*
-	 * The first chunks of the last session's arena and blocks, for the
-	 * next session on this connection: a session a commit (a web request)
-	 * then allocates neither (session.c).
-	 */
-	struct calx__chunk *spare_arena;
-	struct calx__bchunk *spare_blocks;
 	struct calx__conn *next;
 } calx__conn;
 

@@ -192,9 +192,7 @@ int calx__release_load(calx_select *q, calx__obj **out)
 	int rc;
 	size_t per = q->batch ? q->batch : CALX__STREAM_ROWS;
 	if (!q->rel_link) {
-		/* the session's oldest chunk, where the batches hang: there is one once anything was allocated */
-		if ((!s->arena.head && !calx__arena_alloc(&s->arena, 1, 1)) || !calx__blocks_start(&s->blocks))
-			return calx__fail(s, CALX_ENOMEM, "out of memory loading a row of %s", q->m->desc->name);
+		/* the session's oldest chunk, where the batches hang: the first, in the session's own block, always is */
 		q->rel_link = &oldest(s->arena.head)->next;
 		q->rel_blink = &oldest_blocks(s->blocks.head)->next;
 		q->rel_from = s->objs.n;

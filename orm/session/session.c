@@ -31,10 +31,15 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 		return calx_error_set(calx__engine_err(eng), CALX_ESTATE,
 		                      "session: schema %s maps deferred tables: call calx_prepare(registry, engine) first",
 		                      reg->schema->name);
-	/* the unit of work's plan rides in the session's block: one allocation per session */
+	/*
+	 * The unit of work's plan and the first chunks of the arena and of the
+	 * blocks ride in the session's block: one allocation per session.
+	 */
 	size_t head = (sizeof(calx_session) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t);
 	size_t uow = calx__uow_size(reg);
-	calx_session *s = calx__malloc(head + uow);
+	size_t at_arena = (head + uow + 63) & ~(size_t)63, arena = calx__arena_embed_size();
+	size_t at_blocks = (at_arena + arena + 63) & ~(size_t)63, blocks = calx__blocks_embed_size();
+	calx_session *s = calx__malloc(at_blocks + blocks);
 	if (!s)
 		return CALX_ENOMEM;
 	/*
@@ -57,6 +62,9 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	s->keep = s->keep_small;    /* a transaction of a few rows keeps them in the session's own block */
 	s->keep_cap = CALX__KEEP_SMALL_N;
 	calx__uow_open(s, (unsigned char *)s + head);
+	/* 64-byte aligned within a block malloc aligns to 16: the chunks' own alignment is relative to that */
+	calx__arena_embed(&s->arena, (unsigned char *)s + at_arena, arena);
+	calx__blocks_embed(&s->blocks, (unsigned char *)s + at_blocks, blocks);
 	int rc = calx__listeners_inherit(s, reg);
 	if (rc == CALX_OK)
 		rc = calx__engine_acquire(eng, &s->conn, &s->err);
@@ -69,15 +77,6 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 		return rc;
 	}
 	s->d = s->conn->d;      /* the connection's: a traced connection's calls are wrapped (engine/trace.c) */
-	/* the last session's first chunks on this connection: no allocation for them */
-	if (s->conn->spare_arena) {
-		calx__arena_adopt(&s->arena, s->conn->spare_arena);
-		s->conn->spare_arena = NULL;
-	}
-	if (s->conn->spare_blocks) {
-		calx__blocks_adopt(&s->blocks, s->conn->spare_blocks);
-		s->conn->spare_blocks = NULL;
-	}
 	*out = s;
 	return CALX_OK;
 }
@@ -95,13 +94,6 @@ void calx_session_free(calx_session *s)
 		broken = true;
 	calx__forget_transaction(s);
 	calx__watch_stop(s);    /* before the blocks go: their pages are registered with it */
-	if (!broken) {
-		/* a first chunk of each for the connection's next session (a broken connection is closed) */
-		if (!s->conn->spare_arena)
-			s->conn->spare_arena = calx__arena_take_spare(&s->arena);
-		if (!s->conn->spare_blocks)
-			s->conn->spare_blocks = calx__blocks_take_spare(&s->blocks);
-	}
 	calx__engine_release(s->eng, s->conn, broken);
 	calx__free(s->objs.v);
 	calx__free(s->marked.v);
