@@ -105,9 +105,10 @@ static int update_all(calx_session *s)
 }
 
 /*
- * A second session gets a tag by its text key -- the first thing in its
- * arena, so copying the key takes the arena's first chunk -- then loads the
- * users, two long notes among them.
+ * A second session gets a tag by its text key -- after a plugin's buffer
+ * took the arena's first chunk (16 KiB, in the session's own block), so
+ * copying the key takes a new chunk -- then loads the users, two long
+ * notes among them.
  */
 static int load_again(calx_engine *eng, calx_registry *reg, long *loads)
 {
@@ -115,7 +116,9 @@ static int load_again(calx_engine *eng, calx_registry *reg, long *loads)
 	int rc = calx_session_open(&s2, eng, reg);
 	if (rc == CALX_OK && (rc = calx_session_listen(s2, CALX_EVENT_AFTER_LOAD, NULL, count_event, loads)) == CALX_OK) {
 		struct tag *t;
-		if ((rc = tag_get(s2, "t2", &t)) == CALX_OK && strcmp(t->label, "b") != 0)
+		if (!calx_session_alloc(s2, 16 * 1024))
+			rc = calx_session_errcode(s2);
+		else if ((rc = tag_get(s2, "t2", &t)) == CALX_OK && strcmp(t->label, "b") != 0)
 			rc = CALX_EINVAL;
 		if (rc == CALX_OK && alloc_fail_count(s2, &user_mapper) != 7)
 			rc = calx_session_errcode(s2) != CALX_OK ? calx_session_errcode(s2) : CALX_EINVAL;

@@ -284,9 +284,9 @@ static int queries(calx_engine *eng, calx_registry *reg)
 		return CALX_EINVAL;
 	if ((rc = calx_session_open(&s, eng, reg)) != CALX_OK)
 		goto done;
-	/* a plugin's data on the session (calx/plugin.h) */
+	/* a plugin's data on the session (calx/plugin.h): more than the session's first arena chunk holds */
 	static const char key = 0;
-	void *mine = calx_session_alloc(s, 64);
+	void *mine = calx_session_alloc(s, 20000);
 	if (!mine) {
 		rc = calx_session_errcode(s);
 		goto done;
