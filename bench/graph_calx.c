@@ -30,6 +30,9 @@ static calx_session *open_session(calx_engine *eng, const calx_registry *reg)
 	calx_session *s;
 	if (calx_session_open(&s, eng, reg) != CALX_OK)
 		bench_die(NULL, "calx_session_open: %s", calx_engine_errmsg(eng));
+	/* CALX_BENCH_WATCH_OFF=1: the write-watch off, as in bench_calx.c */
+	if (getenv("CALX_BENCH_WATCH_OFF") && calx_session_set_write_watch(s, CALX_WATCH_OFF) != CALX_OK)
+		bench_die(NULL, "calx_session_set_write_watch: %s", calx_session_errmsg(s));
 	return s;
 }
 

@@ -271,12 +271,19 @@ static void auto_starts_at_a_thousand_objects(void **state)
 	assert_int_equal(st.compared, 100);
 	calx_select_free(q);
 	calx_session_free(small);
-	/* 6,000: the watch starts at the flush (comparing everything once), then looks at written pages */
+	/*
+	 * 6,000: the first flush compares everything without the watch; the
+	 * second starts it (comparing everything once more), then it looks at
+	 * written pages
+	 */
 	calx_session *big = fixture_session(fx);
 	q = calx_select_new(big, &ww_item_mapper);
 	calx_order_by(q, WW_ITEM_ID, CALX_ASC);
 	assert_ok(big, calx_select_all(q, &v, &n));
 	assert_int_equal(n, N_ITEMS);
+	st = flushed(big);
+	assert_false(st.watching);
+	assert_int_equal(st.compared, N_ITEMS);
 	st = flushed(big);
 	assert_int_equal(st.watching, kernel);
 	assert_int_equal(st.compared, N_ITEMS);

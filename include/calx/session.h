@@ -306,8 +306,9 @@ int calx_session_set_tracking(calx_session *s, calx_tracking mode);
  * without it being marked. Where the kernel offers no such thing (older
  * kernels, other systems, a seccomp filter, valgrind), every object is
  * compared, as before.
- * CALX_WATCH_AUTO (the default): start once the session holds 1,024
- * objects; CALX_WATCH_ON: start at the next flush, whatever the size;
+ * CALX_WATCH_AUTO (the default): start at the second flush that finds the
+ * session holding 1,024 objects or more (a session that flushes once
+ * never pays for it); CALX_WATCH_ON: start at the next flush, whatever the size;
  * CALX_WATCH_OFF: never (stops a running watch). Returns CALX_ESTATE
  * inside a listener (see events.h), CALX_EINVAL for another mode.
  */

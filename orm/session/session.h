@@ -228,6 +228,7 @@ struct calx_session {
 	bool watching;                  /* the write-watch on the blocks' pages runs (session/watch.c) */
 	bool watch_refused;             /* it could not start (or failed): every flush compares every object */
 	uint8_t watch_mode;             /* calx_session_set_write_watch's (CALX_WATCH_AUTO by default) */
+	uint8_t big_flushes;            /* flushes that found CALX__WATCH_MIN_OBJS objects listed (up to 2) */
 	int watch_fd, pagemap_fd;       /* while watching: the userfaultfd, /proc/self/pagemap */
 	int watch_pid;                  /* the process that started it (a forked child does not inherit it) */
 	size_t rel_objs;                /* blocks of mappers with relationships allocated (never decreases) */

@@ -64,8 +64,20 @@ static bool start(calx_session *s)
 {
 	if (s->watch_refused || s->watch_mode == CALX_WATCH_OFF || __atomic_load_n(&unavailable, __ATOMIC_RELAXED))
 		return false;
-	if (s->watch_mode == CALX_WATCH_AUTO && s->objs.n < CALX__WATCH_MIN_OBJS)
-		return false;
+	/*
+	 * AUTO: from the second flush of a session that holds enough objects.
+	 * Starting costs a minor fault on the first write to each page after
+	 * it (the flush's own snapshots included): a session that flushes a
+	 * big graph once, or loads and flushes once, would pay that for nothing.
+	 */
+	if (s->watch_mode == CALX_WATCH_AUTO) {
+		if (s->objs.n < CALX__WATCH_MIN_OBJS)
+			return false;
+		if (s->big_flushes < 2)
+			s->big_flushes++;
+		if (s->big_flushes < 2)
+			return false;
+	}
 	if (!mappers_fit(s)) {
 		s->watch_refused = true;
 		return false;

@@ -27,7 +27,7 @@
 
 struct calx__plan;
 
-/* Objects a session must hold before CALX_WATCH_AUTO starts the watch. */
+/* Objects a session must hold at two flushes before CALX_WATCH_AUTO starts the watch (at the second). */
 #define CALX__WATCH_MIN_OBJS 1024
 
 #define CALX__WATCH_NONE 1      /* not watching: the caller compares every object */
