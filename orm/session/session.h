@@ -154,9 +154,14 @@ void calx__txn_keep_release(calx_session *s);
 /* A big transaction's memory goes with it: the next one starts small, and ending it stays cheap. */
 #define CALX__KEEP_BIG 64
 
-/* An identity-map slot: the object; its header holds the hash bits a probe tests (identity.c). */
+/*
+ * An identity-map slot: the object's address, with 16 bits of its hash in
+ * the address's unused top bits where the platform leaves them free, so a
+ * probe passes other objects' slots without reading their headers
+ * (identity.c).
+ */
 typedef struct calx__idslot {
-	calx__obj *h;
+	uintptr_t v;
 } calx__idslot;
 
 /* A growable array of object headers. */
@@ -220,6 +225,7 @@ struct calx_session {
 	calx__idslot *idmap;    /* open addressing, linear probing */
 	size_t idmap_cap;
 	size_t idmap_n;
+	bool idmap_untagged;    /* an object's address used the tag bits: slots hold bare addresses (identity.c) */
 	calx__listeners listeners;
 	struct calx__info *info;        /* calx_session_set_info: (key, value) pairs */
 	size_t n_info, cap_info;

@@ -182,6 +182,42 @@ static int add_link_edges(graph *g, const calx__link *links, size_t n_links)
 	return CALX_OK;
 }
 
+/*
+ * Inserts whose every edge goes forward in foreign-key order: each foreign
+ * key of a table with rows refers to a table of rows strictly earlier in
+ * that order (so no table of the set refers to itself, and no two refer
+ * to each other), and each link between two rows to insert has its parent
+ * in an earlier table. Grouping by table then meets every edge the graph
+ * would have, and keeps add order within a table, as SQLAlchemy's
+ * per-mapper sort does. The graph of a 110,000-row parent/child insert
+ * was 9 MB of arrays and a hash lookup a link, all to find that order.
+ * Links to rows outside the set count too (a fall back to the graph when
+ * their tables go backward costs time, never order).
+ */
+static int forward_only(const calx_registry *reg, calx__obj *const *rows, size_t n, const calx__link *links,
+                        size_t n_links, bool *yes)
+{
+	*yes = false;
+	bool *has = calx__calloc(reg->n_mappers, sizeof *has);
+	if (!has)
+		return CALX_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		has[rows[i]->m->key_index] = true;
+	bool forward = true;
+	for (unsigned m = 0; m < reg->n_mappers && forward; m++) {
+		const calx_table_desc *t = reg->mappers[m].desc->tables[0];
+		for (unsigned k = 0; has[m] && forward && k < t->n_fks; k++) {
+			int rm = ref_mapper(reg, &t->fks[k]);
+			forward = rm < 0 || !has[reg->mappers[rm].key_index] || reg->mappers[rm].rank < reg->mappers[m].rank;
+		}
+	}
+	calx__free(has);
+	for (size_t k = 0; k < n_links && forward; k++)
+		forward = !links[k].parent || links[k].post || links[k].parent->m->rank < links[k].child->m->rank;
+	*yes = forward;
+	return CALX_OK;
+}
+
 int calx__order_rows(const calx_registry *reg, calx__obj **rows, size_t n, calx__order_kind kind,
                      size_t *n_forced, calx_error *err)
 {
@@ -208,6 +244,13 @@ int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n
 		return CALX_OK;
 	if (kind != CALX__ORDER_INSERTS)
 		n_links = 0;
+	bool forward;
+	if (kind == CALX__ORDER_INSERTS) {
+		if (forward_only(reg, rows, n, links, n_links, &forward) != CALX_OK)
+			return calx_error_set(err, CALX_ENOMEM, "out of memory ordering %zu rows of the flush", n);
+		if (forward)
+			return calx__order_by_table(reg, rows, n, false, err);
+	}
 
 	graph g = { .reg = reg, .rows = rows, .n = n, .deletes = kind == CALX__ORDER_DELETES };
 	calx__obj **out = NULL;
