@@ -79,21 +79,21 @@ static void removal_shifts_back_only_what_may_move_across_the_end(void **state)
 	put_with_hash(fx, c, 32);
 	put_with_hash(fx, d, 15);
 	assert_int_equal(fx->s->idmap_cap, 16);
-	assert_ptr_equal(fx->s->idmap[14].h, a);
-	assert_ptr_equal(fx->s->idmap[15].h, b);
-	assert_ptr_equal(fx->s->idmap[0].h, c);
-	assert_ptr_equal(fx->s->idmap[1].h, d);
+	assert_ptr_equal(calx__idmap_at(fx->s, 14), a);
+	assert_ptr_equal(calx__idmap_at(fx->s, 15), b);
+	assert_ptr_equal(calx__idmap_at(fx->s, 0), c);
+	assert_ptr_equal(calx__idmap_at(fx->s, 1), d);
 	calx__idmap_remove(fx->s, b);
-	assert_ptr_equal(fx->s->idmap[15].h, d);
-	assert_ptr_equal(fx->s->idmap[0].h, c);
-	assert_null(fx->s->idmap[1].h);
+	assert_ptr_equal(calx__idmap_at(fx->s, 15), d);
+	assert_ptr_equal(calx__idmap_at(fx->s, 0), c);
+	assert_null(calx__idmap_at(fx->s, 1));
 	assert_ptr_equal(find_with_hash(fx, 1, 14), a);
 	assert_null(find_with_hash(fx, 2, 16 + 14));
 	assert_ptr_equal(find_with_hash(fx, 3, 32), c);
 	assert_ptr_equal(find_with_hash(fx, 4, 15), d);
 	/* the head of what is left: D and C sit at their homes and stay */
 	calx__idmap_remove(fx->s, a);
-	assert_null(fx->s->idmap[14].h);
+	assert_null(calx__idmap_at(fx->s, 14));
 	assert_ptr_equal(find_with_hash(fx, 4, 15), d);
 	assert_ptr_equal(find_with_hash(fx, 3, 32), c);
 	assert_int_equal(fx->s->idmap_n, 2);
@@ -109,12 +109,12 @@ static void entries_of_one_home_move_back_across_the_end(void **state)
 		put_with_hash(fx, e[i], 14 + 16 * (uint64_t)i);
 	}
 	assert_int_equal(fx->s->idmap_cap, 16);
-	assert_ptr_equal(fx->s->idmap[1].h, e[3]);
+	assert_ptr_equal(calx__idmap_at(fx->s, 1), e[3]);
 	calx__idmap_remove(fx->s, e[0]);
-	assert_ptr_equal(fx->s->idmap[14].h, e[1]);
-	assert_ptr_equal(fx->s->idmap[15].h, e[2]);
-	assert_ptr_equal(fx->s->idmap[0].h, e[3]);
-	assert_null(fx->s->idmap[1].h);
+	assert_ptr_equal(calx__idmap_at(fx->s, 14), e[1]);
+	assert_ptr_equal(calx__idmap_at(fx->s, 15), e[2]);
+	assert_ptr_equal(calx__idmap_at(fx->s, 0), e[3]);
+	assert_null(calx__idmap_at(fx->s, 1));
 	for (int i = 1; i < 4; i++)
 		assert_ptr_equal(find_with_hash(fx, i + 1, 14 + 16 * (uint64_t)i), e[i]);
 	assert_null(find_with_hash(fx, 1, 14));
@@ -129,6 +129,38 @@ static void a_key_of_another_table_is_not_found(void **state)
 	calx_value key = calx_value_int(7);
 	assert_null(calx__idmap_find(fx->s, &fx->reg->mappers[badge_mapper.index], &key, 3));
 	assert_ptr_equal(find_with_hash(fx, 7, 3), g);
+}
+
+/*
+ * Two hashes that differ only in their top 16 bits: the same home and the
+ * same 32 bits in the header, told apart by the slot's tag (where the
+ * platform leaves the address's top bits free); each is found by its own
+ * hash only.
+ */
+static void slots_carry_the_hash_top_bits(void **state)
+{
+	fixture *fx = *state;
+	const uint64_t top = (uint64_t)0xbeef << 48;
+	calx__obj *a = keyed(fx, 1), *b = keyed(fx, 2);
+	put_with_hash(fx, a, 5);
+	put_with_hash(fx, b, 5 | top);
+	assert_ptr_equal(calx__idmap_at(fx->s, 5), a);
+	assert_ptr_equal(calx__idmap_at(fx->s, 6), b);
+	if (sizeof(uintptr_t) == 8 && !fx->s->idmap_untagged) {
+		assert_int_equal(fx->s->idmap[5].v >> 48, 0);
+		assert_int_equal(fx->s->idmap[6].v >> 48, 0xbeef);
+	}
+	assert_ptr_equal(find_with_hash(fx, 1, 5), a);
+	assert_ptr_equal(find_with_hash(fx, 2, 5 | top), b);
+	assert_null(find_with_hash(fx, 2, 5));
+	assert_null(find_with_hash(fx, 1, 5 | top));
+	/* growing re-places them by the header's bits and keeps the tags */
+	assert_ok(fx->s, calx__idmap_reserve(fx->s, 100));
+	assert_ptr_equal(find_with_hash(fx, 1, 5), a);
+	assert_ptr_equal(find_with_hash(fx, 2, 5 | top), b);
+	calx__idmap_remove(fx->s, a);
+	assert_null(find_with_hash(fx, 1, 5));
+	assert_ptr_equal(find_with_hash(fx, 2, 5 | top), b);
 }
 
 static void the_map_grows_and_stays_at_most_seventy_percent_full(void **state)
@@ -194,6 +226,7 @@ int main(void)
 		T(removal_shifts_back_only_what_may_move_across_the_end),
 		T(entries_of_one_home_move_back_across_the_end),
 		T(a_key_of_another_table_is_not_found),
+		T(slots_carry_the_hash_top_bits),
 		T(the_map_grows_and_stays_at_most_seventy_percent_full),
 		T(after_reserve_inserts_do_not_move_the_table),
 		T(the_session_keeps_the_map_in_step_with_key_changes),

@@ -183,6 +183,11 @@ calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_v
 	return calx__idmap_probe(s, m, key, hash, &slot);
 }
 
+calx__obj *calx__idmap_at(const calx_session *s, size_t j)
+{
+	return j < s->idmap_cap ? slot_obj(s->idmap[j].v, tag_mask(s)) : NULL;
+}
+
 static int resize(calx_session *s, size_t cap);
 
 static int grow(calx_session *s)

@@ -328,6 +328,8 @@ calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m);
 /* Identity map. Key values come from the object's primary key fields. */
 uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key);
 calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash);
+/* The object in slot j of the map, or NULL (tests look at the layout). */
+calx__obj *calx__idmap_at(const calx_session *s, size_t j);
 int calx__idmap_insert(calx_session *s, calx__obj *h);
 /*
  * For loads: after calx__idmap_reserve(s, 1), probe for the key; on a miss
