@@ -159,13 +159,27 @@ static int prepare_insert(calx_session *s, const calx__ins_shape *sh, const uint
 	return calx__prepare_insert(s->conn, m, sent, ret, st, &s->err);
 }
 
-/* Row by row: bind, step, read what the database generated (the SQLite path). */
+/* The end of the rows from rows[i] up to limit of its mapper with every column given (a scratch word each). */
+static size_t given_end(calx_session *s, calx__plan *p, size_t i, size_t limit)
+{
+	uint64_t *bits = calx__plan_bits(s, CALX__BITS_SENT);
+	const calx__mapper *m = p->inserts.v[i]->m;
+	size_t e = i + 1;
+	for (; e < limit && p->inserts.v[e]->m == m; e++) {
+		calx__state_left_to_db(p->inserts.v[e], bits);
+		if (count_omitted(m, bits))
+			break;
+	}
+	return e;
+}
+
+/* Row by row: bind, step, read what the database generated (the SQLite path); runs of given rows many a statement. */
 static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 {
 	uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN), *row = calx__plan_bits(s, CALX__BITS_ROW);
 	calx__stmt *st = NULL;
 	calx__ins_shape sh = { NULL, 0, false, false };
-	size_t n = p->inserts.n, run0 = from, end = from;
+	size_t n = p->inserts.n, run0 = from, end = from, single_until = from;
 	int rc = CALX_OK;
 	for (size_t i = from; i < n; i++) {
 		if (i == end) {
@@ -178,6 +192,17 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 		calx__obj *h = p->inserts.v[i];
 		const calx__mapper *m = h->m;
 		calx__state_left_to_db(h, row);
+		if (i >= single_until && count_omitted(m, row) == 0) {
+			/* every column given: the rows like it that follow go many a statement */
+			size_t e = given_end(s, p, i, end), done;
+			if ((rc = calx__ins_values_rows(s, p, i, e, from, &done)) != CALX_OK)
+				break;
+			single_until = e;
+			if (done > i) {
+				i = done - 1;
+				continue;
+			}
+		}
 		if (!st || m != sh.m || !calx__ins_same_bits(row, run, m->field_words)) {
 			calx__stmt_release(st);
 			st = NULL;

@@ -1,7 +1,8 @@
 /*
  * Internal to orm/unitofwork/: what the insert paths share. insert.c sends
  * rows one statement each (row by row, or pipelined); insert_multi.c sends
- * many rows a statement, with the keys reserved ahead (PostgreSQL).
+ * many rows a statement, with the keys reserved ahead (PostgreSQL), and
+ * insert_values_rows.c rows whose keys are given (SQLite).
  */
 #ifndef CALX_ORM_UOW_INSERT_H
 #define CALX_ORM_UOW_INSERT_H
@@ -65,5 +66,15 @@ int calx__ins_store_key(calx_session *s, calx__obj *h, const calx_value *v);
  * qualify (SQLite; a short run; a shape it does not cover).
  */
 int calx__ins_multi(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from, bool *taken);
+
+/*
+ * insert_values_rows.c: rows [i, end) of one run, of one mapper and with
+ * every column given, many rows a statement on a dialect without
+ * execute_batch (SQLite). Rows [i, *done) are inserted and snapshotted
+ * when it returns CALX_OK; the caller sends the rest a statement a row
+ * (a short rest, or a statement a constraint refused: the row path names
+ * the row).
+ */
+int calx__ins_values_rows(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from, size_t *done);
 
 #endif
