@@ -124,6 +124,11 @@ static int by_child(const void *a, const void *b)
 	return u < v ? -1 : u > v;
 }
 
+void calx__links_sort_by_child(calx__link *links, size_t n)
+{
+	qsort(links, n, sizeof *links, by_child);
+}
+
 static bool all_many_to_one(const calx__link *links, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
@@ -132,7 +137,7 @@ static bool all_many_to_one(const calx__link *links, size_t n)
 	return true;
 }
 
-static bool sorted_by_child(const calx__link *links, size_t n)
+bool calx__links_sorted_by_child(const calx__link *links, size_t n)
 {
 	for (size_t k = 1; k < n; k++)
 		if ((uintptr_t)links[k].child < (uintptr_t)links[k - 1].child)
@@ -228,9 +233,9 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 		 * insert and 5 MB of scratch: blocks in chunks whose
 		 * addresses do not ascend left the gather order unsorted.
 		 */
-		p->links_sorted = sorted_by_child(p->links, p->n_links);
+		p->links_sorted = calx__links_sorted_by_child(p->links, p->n_links);
 		if (!p->links_sorted && !all_many_to_one(p->links, p->n_links)) {
-			qsort(p->links, p->n_links, sizeof *p->links, by_child);
+			calx__links_sort_by_child(p->links, p->n_links);
 			p->links_sorted = true;
 		}
 		p->sync_next = 0;
