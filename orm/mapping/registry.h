@@ -94,6 +94,7 @@ typedef struct calx__mapper {
 	unsigned n_rels;
 	size_t rel_off;
 	uint64_t post_update_fks;       /* bit k: fk k of its table is the join of a post_update relationship */
+	bool link_child;                /* a hierarchy root: its rows may take a key from a relationship's parent (relate.c) */
 	/*
 	 * Inheritance (hierarchy.c). key_index is the identity map's mapper
 	 * number: the hierarchy root's index, so that a row has one object

@@ -145,6 +145,27 @@ static int mark_post_update(calx_registry *reg, const calx__mapper *rm)
 	return CALX_OK;
 }
 
+/*
+ * Which rows a flush may give a key from a relationship's parent: those of
+ * a mapper with a many-to-one, and those a one-to-one or one-to-many
+ * targets (marked on the hierarchy's root, which every struct of it
+ * shares). The flush asks for the links of every row it inserts; the
+ * others' answer is known before it looks (unitofwork/relate.c).
+ */
+static void mark_link_children(calx_registry *reg)
+{
+	for (unsigned i = 0; i < reg->n_mappers; i++) {
+		const calx__mapper *rm = &reg->mappers[i];
+		for (unsigned k = 0; k < rm->n_rels; k++) {
+			calx_relationship_kind kind = rm->rels[k].desc->kind;
+			if (kind == CALX_REL_MANY_TO_ONE)
+				reg->mappers[rm->key_index].link_child = true;
+			else if (kind != CALX_REL_MANY_TO_MANY)
+				reg->mappers[rm->rels[k].target->key_index].link_child = true;
+		}
+	}
+}
+
 int calx__relations_derive(calx_registry *reg)
 {
 	int rc = CALX_OK;
@@ -160,5 +181,7 @@ int calx__relations_derive(calx_registry *reg)
 		rc = pair(reg, &reg->mappers[i]);
 	for (unsigned i = 0; i < reg->n_mappers && rc == CALX_OK; i++)
 		rc = mark_post_update(reg, &reg->mappers[i]);
+	if (rc == CALX_OK)
+		mark_link_children(reg);
 	return rc;
 }

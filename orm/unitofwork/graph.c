@@ -254,6 +254,7 @@ int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n
 
 	graph g = { .reg = reg, .rows = rows, .n = n, .deletes = kind == CALX__ORDER_DELETES };
 	calx__obj **out = NULL;
+	calx__link *by_child = NULL;
 	size_t max_edges = 0, n_fks = 0;
 	int rc = CALX_ENOMEM;
 	if (!(g.tables = calx__calloc(reg->n_mappers, sizeof *g.tables)))
@@ -290,6 +291,19 @@ int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n
 	/* nothing indexed (parents whose keys the inserts generate): no key can find a row, skip the lookups */
 	if (g.n_indexed)
 		calx__add_fk_edges(&g);
+	/*
+	 * Edges in the children's address order, as when the flush sorted
+	 * every flush's links: among rows that become ready together, the
+	 * sort then emits older objects first (relate.c keeps links in
+	 * gather order when it can; only this path needs the other).
+	 */
+	if (n_links && !calx__links_sorted_by_child(links, n_links)) {
+		if (!(by_child = calx__malloc(n_links * sizeof *by_child)))
+			goto done;
+		memcpy(by_child, links, n_links * sizeof *by_child);
+		calx__links_sort_by_child(by_child, n_links);
+		links = by_child;
+	}
 	if (n_links && add_link_edges(&g, links, n_links) != CALX_OK)
 		goto done;
 	g.forced = CALX__GRAPH_NONE;
@@ -309,6 +323,7 @@ done:
 	calx__free(g.indeg);
 	calx__free(g.eto);
 	calx__free(out);
+	calx__free(by_child);
 	if (rc == CALX_ENOMEM)
 		return calx_error_set(err, rc, "out of memory ordering %zu rows of the flush", n);
 	return rc;

@@ -63,6 +63,14 @@ typedef struct calx__link {
 	size_t saved;           /* offset of its foreign-key columns as they were, in the plan's block (undo) */
 } calx__link;                   /* 48 bytes (post beside m2o): a flush of a big graph holds one a child */
 
+/*
+ * Links by child's address (relate.c): the flush keeps them in gather
+ * order when each child's are together; the row graph adds its edges in
+ * address order, which is its tie-break among rows ready together.
+ */
+bool calx__links_sorted_by_child(const calx__link *links, size_t n);
+void calx__links_sort_by_child(calx__link *links, size_t n);
+
 typedef enum calx__order_kind {
 	CALX__ORDER_INSERTS,    /* parents first, by the objects' current values */
 	CALX__ORDER_DELETES     /* children first, by the snapshots' values */

@@ -124,7 +124,20 @@ static int by_child(const void *a, const void *b)
 	return u < v ? -1 : u > v;
 }
 
-static bool sorted_by_child(const calx__link *links, size_t n)
+void calx__links_sort_by_child(calx__link *links, size_t n)
+{
+	qsort(links, n, sizeof *links, by_child);
+}
+
+static bool all_many_to_one(const calx__link *links, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (links[k].m2o < 0)
+			return false;
+	return true;
+}
+
+bool calx__links_sorted_by_child(const calx__link *links, size_t n)
 {
 	for (size_t k = 1; k < n; k++)
 		if ((uintptr_t)links[k].child < (uintptr_t)links[k - 1].child)
@@ -185,8 +198,7 @@ int calx__rel_apply(calx_session *s, const calx__link *l)
 int calx__rel_prepare(calx_session *s, calx__plan *p)
 {
 	int rc = CALX_OK;
-	p->n_links = 0;
-	p->late.n = 0;
+	calx__rel_free(p);      /* a later round's links: the index of the last ones goes too */
 	/* the last target found, across the walks below: consecutive children usually share their parent */
 	calx__rel_seen seen = { NULL, NULL };
 	/* objects linked after their add: the cascade again (s->pending grows as it goes) */
@@ -212,9 +224,20 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 	}
 	/* nothing is changed before every copy is saved: a failure here leaves no link for the undo to read */
 	if (rc == CALX_OK && p->n_links) {
-		/* gathered in the order of s->pending, which is usually the order of the children in memory */
-		if (!sorted_by_child(p->links, p->n_links))
-			qsort(p->links, p->n_links, sizeof *p->links, by_child);
+		/*
+		 * Each child's links together: lookups by child need them so.
+		 * Links of many-to-ones only are so already: each object's
+		 * came from one gather (it is walked once, as pending or as
+		 * persistent), and so are links sorted by address. Others
+		 * are sorted. The sort was 2% of a 110,000-row graph's
+		 * insert and 5 MB of scratch: blocks in chunks whose
+		 * addresses do not ascend left the gather order unsorted.
+		 */
+		p->links_sorted = calx__links_sorted_by_child(p->links, p->n_links);
+		if (!p->links_sorted && !all_many_to_one(p->links, p->n_links)) {
+			calx__links_sort_by_child(p->links, p->n_links);
+			p->links_sorted = true;
+		}
 		p->sync_next = 0;
 		rc = save_children(s, p);
 	}
@@ -236,19 +259,69 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 	return rc;
 }
 
+static size_t link_home(const calx__obj *h, size_t mask)
+{
+	return (size_t)(((uint64_t)(uintptr_t)h * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
+/* Index each child's first link (links in gather order keep a child's together). */
+static int index_links(calx_session *s, calx__plan *p)
+{
+	size_t cap = 16;
+	while (cap < 2 * p->n_links)
+		cap *= 2;
+	size_t *t = cap <= SIZE_MAX / sizeof *t ? calx__calloc(cap, sizeof *t) : NULL;
+	if (!t)
+		return calx__fail(s, CALX_ENOMEM, "out of memory indexing the flush's relationships");
+	for (size_t k = 0; k < p->n_links; k++) {
+		if (k && p->links[k - 1].child == p->links[k].child)
+			continue;
+		size_t j = link_home(p->links[k].child, cap - 1);
+		while (t[j])
+			j = (j + 1) & (cap - 1);
+		t[j] = k + 1;
+	}
+	p->link_ix = t;
+	p->link_ix_cap = cap;
+	return CALX_OK;
+}
+
+/* *at: h's first link in p->links, or n_links if it has none. */
+static int first_link(calx_session *s, calx__plan *p, const calx__obj *h, size_t *at)
+{
+	int rc;
+	if (!p->link_ix && (rc = index_links(s, p)) != CALX_OK)
+		return rc;
+	size_t mask = p->link_ix_cap - 1;
+	for (size_t j = link_home(h, mask); p->link_ix[j]; j = (j + 1) & mask)
+		if (p->links[p->link_ix[j] - 1].child == h) {
+			*at = p->link_ix[j] - 1;
+			return CALX_OK;
+		}
+	*at = p->n_links;
+	return CALX_OK;
+}
+
 int calx__rel_sync_insert(calx_session *s, calx__plan *p, calx__obj *h, bool *ready)
 {
 	*ready = true;
-	if (!p->n_links)
+	if (!p->n_links || !s->reg->mappers[h->m->key_index].link_child)
 		return CALX_OK;
 	/*
-	 * The first link of h: links are sorted by child. Rows are mostly
-	 * inserted in the links' order (children in the order they were
-	 * added), so the link after the last one found is tried first.
+	 * The first link of h. Rows are mostly inserted in the links' order
+	 * (children in the order they were added), so the link after the
+	 * last one found is tried first; then a bisection of links sorted
+	 * by child, or the index of links in gather order.
 	 */
 	size_t lo = 0, hi = p->n_links, next = p->sync_next;
 	if (next < p->n_links && p->links[next].child == h && (!next || p->links[next - 1].child != h))
 		lo = hi = next;
+	else if (!p->links_sorted) {
+		int rc = first_link(s, p, h, &lo);
+		if (rc != CALX_OK)
+			return rc;
+		hi = lo;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if ((uintptr_t)p->links[mid].child < (uintptr_t)h)
@@ -306,6 +379,9 @@ void calx__rel_free(calx__plan *p)
 		calx__free(p->saved);
 		p->saved = NULL;
 	}
+	calx__free(p->link_ix);
+	p->link_ix = NULL;
+	p->link_ix_cap = 0;
 	p->n_links = 0;
 	p->late.n = 0;
 	p->post_todo = false;
