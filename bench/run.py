@@ -179,12 +179,27 @@ def opt_in_workloads(smoke):
     ]
 
 
+# The scaling rows: (key prefix, label). Per-row cost is time over rows; the graph load's rows are its
+# objects (each parent with its GRAPH_CHILDREN children), the size its parents times 1 + GRAPH_CHILDREN.
+SCALING = [("insert", "bulk insert, keys generated"), ("load", "load objects, streamed"),
+           ("update", "bulk update, 1,000 at a time"), ("graph", "load graph, select-in (objects)")]
+
+
 def scaling_workloads(smoke, sizes):
     out = []
     for n in sizes:
+        parents = max(1, n // (1 + GRAPH_CHILDREN))
         out.append(Workload("scale_insert_%d" % n, "bulk insert, keys generated", "insert_no_pk", n))
         out.append(Workload("scale_load_%d" % n, "load objects, streamed", "load_objects", n, rows=n))
+        out.append(Workload("scale_update_%d" % n, "bulk update, 1,000 at a time", "bulk_update", n, rows=n))
+        out.append(Workload("scale_graph_%d" % n, "load graph, select-in", "load_graph", parents, rows=parents,
+                            fixture="graph"))
     return out
+
+
+def scaling_rows(key, n):
+    """Rows a scaling run handled: the graph load's objects, every other's n."""
+    return max(1, n // (1 + GRAPH_CHILDREN)) * (1 + GRAPH_CHILDREN) if key.startswith("scale_graph_") else n
 
 
 class Contender:
@@ -658,8 +673,8 @@ def targets(results, workloads, scale_keys, backend):
                 w.label, r, target, "met" if r >= target else "**missed**"))
     flat = backend.flat_target
     for label, keys in (scale_keys if flat else []):
-        per = [(n, results.median(k, CALX)) for n, k in keys]
-        per = [(n, t / n) for n, t in per if t]
+        per = [(n, results.median(k, CALX), scaling_rows(k, n)) for n, k in keys]
+        per = [(n, t / rows) for n, t, rows in per if t]
         if len(per) >= 2:
             lo, hi = min(p for _, p in per), max(p for _, p in per)
             r = hi / lo
@@ -675,17 +690,18 @@ def scaling_table(results, sizes):
         "| peak RSS MB (calx / hand / SQLA) |",
         "|---|--:|--:|--:|--:|--:|--:|",
     ]
-    for kind, label in (("insert", "bulk insert, keys generated"), ("load", "load objects, streamed")):
+    for kind, label in SCALING:
         for n in sizes:
             key = "scale_%s_%d" % (kind, n)
+            rows = scaling_rows(key, n)
             cells = []
             for c in (CALX, HAND, SQLA):
                 m = results.median(key, c)
-                cells.append("%.2f" % (m / n * 1e6) if m else "-")
+                cells.append("%.2f" % (m / rows * 1e6) if m else "-")
             tc, th = results.median(key, CALX), results.median(key, HAND)
             rss = " / ".join(fmt_mb(results.peak_rss(key, c)) for c in (CALX, HAND, SQLA))
             lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-                label, "{:,}".format(n), cells[0], cells[1], cells[2], fmt_ratio(tc, th), rss))
+                label, "{:,}".format(rows), cells[0], cells[1], cells[2], fmt_ratio(tc, th), rss))
     return lines
 
 
@@ -856,8 +872,7 @@ def main():
             # the scaling table shows calx, hand-written and SQLAlchemy: the set-based contender sits out
             return c.name == SET or (c.name == SQLA and sqla_max is not None and w.n > sqla_max)
         run_workloads(backend, scale, contenders, scale_reps, results, out_dir, skip=skip, log=log)
-        scale_keys = [("bulk insert", [(n, "scale_insert_%d" % n) for n in sizes]),
-                      ("load objects", [(n, "scale_load_%d" % n) for n in sizes])]
+        scale_keys = [(label, [(n, "scale_%s_%d" % (kind, n)) for n in sizes]) for kind, label in SCALING]
     log("bench: memory per object" + (", reflection" if backend.reflect else ""))
     mem_rows = max(w.rows for w in workloads) if workloads else 1000
     mem_lines, mem = memory_section(backend, mem_rows or 1000, results, sizes if not args.no_scaling else [])
