@@ -21,6 +21,7 @@
  *   bulk_delete                     N objects loaded 1,000 at a time, each deleted, flushed
  *   mem_per_object                  calx's own heap bytes per loaded object (not timed)
  *   load_graph, insert_graph        N parents with 10 children each (graph_calx.c)
+ *   load_graph_joined               load_graph's, the children by joined eager loading
  *   memory_graph                    calx's heap bytes per object of a loaded graph (not timed)
  */
 #include <stdbool.h>
@@ -484,7 +485,9 @@ int main(int argc, char **argv)
 	} else if (strcmp(w, "bulk_delete") == 0) {
 		check = bulk_delete(eng, reg, a.n);
 	} else if (strcmp(w, "load_graph") == 0) {
-		check = graph_calx_load(eng, reg, a.n);
+		check = graph_calx_load(eng, reg, a.n, false);
+	} else if (strcmp(w, "load_graph_joined") == 0) {
+		check = graph_calx_load(eng, reg, a.n, true);
 	} else if (strcmp(w, "insert_graph") == 0) {
 		check = graph_calx_insert(eng, reg, a.n);
 	} else if (strcmp(w, "memory_graph") == 0) {

@@ -364,6 +364,7 @@ static const bench_workloads workloads = {
 	.bulk_delete = bulk_delete,
 	.setup_graph = graph_pg_setup,
 	.load_graph = graph_pg_load,
+	.load_graph_joined = graph_pg_load_joined,
 	.insert_graph = graph_pg_insert,
 };
 

@@ -453,6 +453,7 @@ static const bench_workloads workloads = {
 	.insert_values = insert_values,
 	.setup_graph = graph_sqlite_setup,
 	.load_graph = graph_sqlite_load,
+	.load_graph_joined = graph_sqlite_load_joined,
 	.insert_graph = graph_sqlite_insert,
 };
 

@@ -171,6 +171,8 @@ void bench_dispatch(const char *prog, const bench_workloads *wl, const bench_arg
 		return;
 	} else if (strcmp(w, "load_graph") == 0) {
 		check = wl->load_graph(a->n);
+	} else if (strcmp(w, "load_graph_joined") == 0) {
+		check = wl->load_graph_joined(a->n);
 	} else if (strcmp(w, "insert_graph") == 0) {
 		check = wl->insert_graph(a->n);
 	} else if (strcmp(w, "insert_no_pk") == 0 || strcmp(w, "insert_many") == 0 ||

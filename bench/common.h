@@ -72,6 +72,7 @@ typedef struct bench_workloads {
 	/* the relationship workloads (bench/graph.h) */
 	void (*setup_graph)(long parents);
 	uint64_t (*load_graph)(long parents);
+	uint64_t (*load_graph_joined)(long parents);
 	uint64_t (*insert_graph)(long parents);
 } bench_workloads;
 

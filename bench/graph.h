@@ -5,6 +5,10 @@
  *   load_graph N     N parents and all their children, the children by
  *                    select-in (one more statement, WHERE parent_id IN the
  *                    parents' keys), every list and back-pointer set
+ *   load_graph_joined N
+ *                    the same, the children by joined eager loading (the
+ *                    parents' own statement, LEFT OUTER JOIN children, the
+ *                    limit counting parents in a subquery)
  *   insert_graph N   N parents built with their children linked, inserted
  *                    in one flush and one transaction, every generated key
  *                    read back into its struct
@@ -14,7 +18,7 @@
  * Parent i (from 0) is named "parent i" with value i; its child k is
  * named "child j" with value j, j = i * GRAPH_CHILDREN + k. Every
  * contender reports the same checksum, computed from the structs it
- * ended with (graph_check_loaded, graph_check_inserted; the SQLAlchemy
+ * ended with (graph_check_loaded for both loads, graph_check_inserted; the SQLAlchemy
  * contender computes the same sums), so none can skip work.
  */
 #ifndef CALX_BENCH_GRAPH_H
@@ -59,9 +63,11 @@ void graph_free_parent(struct bench_parent *p);
 /* The hand-written workloads (graph_sqlite.c, graph_pg.c). */
 void graph_sqlite_setup(long n);
 uint64_t graph_sqlite_load(long n);
+uint64_t graph_sqlite_load_joined(long n);
 uint64_t graph_sqlite_insert(long n);
 void graph_pg_setup(long n);
 uint64_t graph_pg_load(long n);
+uint64_t graph_pg_load_joined(long n);
 uint64_t graph_pg_insert(long n);
 
 #endif

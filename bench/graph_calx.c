@@ -1,7 +1,8 @@
 /*
  * The relationship workloads (graph.h) written the way a calx user would:
  * the parents by one select with calx_select_load(..., CALX_LOAD_SELECTIN)
- * on their children, every row with calx_select_all; the graph built with
+ * on their children (load_graph_joined: CALX_LOAD_JOINED, the children in
+ * the parents' own statement), every row with calx_select_all; the graph built with
  * the generated constructors and bench_parent_children_append, the
  * parents added (save-update cascade adds the children), one commit. The
  * session is the default one (tracking every object, expire on commit).
@@ -36,25 +37,25 @@ static calx_session *open_session(calx_engine *eng, const calx_registry *reg)
 	return s;
 }
 
-/* N parents, their children loaded select-in: *q's array of n_out parents. */
-static struct bench_parent **load(calx_session *s, calx_select **q, long n, size_t *n_out)
+/* N parents, their children loaded by strategy how: *q's array of n_out parents. */
+static struct bench_parent **load(calx_session *s, calx_select **q, long n, calx_loading how, size_t *n_out)
 {
 	void **items;
 	if (!(*q = calx_select_new(s, &bench_parent_mapper)))
 		fail_session(s, "calx_select_new");
 	calx_limit(*q, n);
-	CK(s, calx_select_load(*q, BENCH_PARENT_REL_CHILDREN, CALX_LOAD_SELECTIN));
+	CK(s, calx_select_load(*q, BENCH_PARENT_REL_CHILDREN, how));
 	CK(s, calx_select_all(*q, &items, n_out));
 	return (struct bench_parent **)items;
 }
 
-uint64_t graph_calx_load(calx_engine *eng, const calx_registry *reg, long n)
+uint64_t graph_calx_load(calx_engine *eng, const calx_registry *reg, long n, bool joined)
 {
 	uint64_t check = 0;
 	calx_session *s = open_session(eng, reg);
 	calx_select *q;
 	size_t np;
-	struct bench_parent **parents = load(s, &q, n, &np);
+	struct bench_parent **parents = load(s, &q, n, joined ? CALX_LOAD_JOINED : CALX_LOAD_SELECTIN, &np);
 	for (size_t i = 0; i < np; i++)
 		check += graph_check_loaded(parents[i]);
 	calx_select_free(q);
@@ -102,7 +103,7 @@ void graph_calx_memory(calx_engine *eng, const calx_registry *reg, long n, const
 	size_t before = *live;
 	calx_select *q;
 	size_t np, nchildren = 0, payload = 0;
-	struct bench_parent **parents = load(s, &q, n, &np);
+	struct bench_parent **parents = load(s, &q, n, CALX_LOAD_SELECTIN, &np);
 	for (size_t i = 0; i < np; i++) {
 		const struct bench_parent *p = parents[i];
 		payload += sizeof *p + strlen(p->name) + 1 + p->children.n * sizeof *p->children.items;

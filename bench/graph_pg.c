@@ -4,7 +4,10 @@
  * the same select-in calx sends (WHERE parent_id IN ($1, ...) ORDER BY parent_id, id,
  * one statement per 65,535 keys), text parameters -- joined in memory by
  * a hash of parent key -> struct, each child appended to its parent's
- * list and pointed back at it. Inserting: the parents pipelined with
+ * list and pointed back at it. Loading joined: one prepared statement, the
+ * LEFT OUTER JOIN calx sends for CALX_LOAD_JOINED, its rows ordered by
+ * parent, so each parent is the previous row's or a new one and no hash is
+ * needed. Inserting: the parents pipelined with
  * RETURNING id into their structs, then the children with those keys,
  * pipelined the same way (a round trip per row would make this a test of
  * latency), in one transaction.
@@ -174,6 +177,64 @@ uint64_t graph_pg_load(long n)
 	bench_map_free(&by_key);
 	free(params);
 	free(keys);
+	free(v);
+	return check;
+}
+
+/*
+ * calx's statement for load_graph_joined, as its trace prints it: the
+ * limit counts parents (a subquery), the rows come ordered by parent then
+ * child, and a parent without children comes once with NULL child columns.
+ */
+static const char joined_sql[] =
+	"SELECT \"calx_parent\".\"id\", \"calx_parent\".\"name\", \"calx_parent\".\"value\", "
+	"\"calx_join_1\".\"id\", \"calx_join_1\".\"parent_id\", \"calx_join_1\".\"name\", \"calx_join_1\".\"value\" "
+	"FROM (SELECT \"bench_parents\".\"id\", \"bench_parents\".\"name\", \"bench_parents\".\"value\" "
+	"FROM \"bench_parents\" LIMIT $1) AS \"calx_parent\" "
+	"LEFT JOIN \"bench_children\" AS \"calx_join_1\" ON \"calx_join_1\".\"parent_id\" = \"calx_parent\".\"id\" "
+	"ORDER BY \"calx_parent\".\"id\" ASC, \"calx_join_1\".\"id\" ASC";
+
+uint64_t graph_pg_load_joined(long n)
+{
+	char lim[24];
+	struct bench_parent *v = calloc(n ? (size_t)n : 1, sizeof *v);
+	if (!v)
+		bench_die(NULL, "out of memory");
+	graph_pool pool = { NULL, 0 };
+	pq_prepare("joined", joined_sql);
+	const char *lp[] = { pq_i64_text(lim, n) };
+	PGresult *res = pq_run("joined", 1, lp, PGRES_TUPLES_OK);
+	int rows = PQntuples(res);
+	size_t np = 0;
+	struct bench_parent *p = NULL;
+	for (int r = 0; r < rows; r++) {
+		int64_t id = pq_text_i64(PQgetvalue(res, r, 0));
+		/* rows come grouped by parent: a new key is a new parent */
+		if (!p || p->id != id) {
+			if (np == (size_t)n)
+				bench_die(NULL, "load joined: more than %ld parents", n);
+			p = &v[np++];
+			p->id = id;
+			p->name = pq_text(res, r, 1);
+			p->value = pq_text_i64(PQgetvalue(res, r, 2));
+		}
+		if (PQgetisnull(res, r, 3))
+			continue;       /* the LEFT JOIN's row of a parent without children */
+		struct bench_child *c = graph_pool_child(&pool);
+		c->id = pq_text_i64(PQgetvalue(res, r, 3));
+		c->parent_id = pq_text_i64(PQgetvalue(res, r, 4));
+		c->name = pq_text(res, r, 5);
+		c->value = pq_text_i64(PQgetvalue(res, r, 6));
+		c->parent = p;
+		graph_append(p, c);
+	}
+	PQclear(res);
+	uint64_t check = 0;
+	for (size_t i = 0; i < np; i++)
+		check += graph_check_loaded(&v[i]);
+	for (size_t i = 0; i < np; i++)
+		graph_free_parent(&v[i]);
+	graph_pool_free(&pool);
 	free(v);
 	return check;
 }

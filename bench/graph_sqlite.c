@@ -4,7 +4,10 @@
  * children by the same select-in calx sends (WHERE parent_id IN (?, ...)
  * ORDER BY parent_id, id, one statement per 32,766 keys) -- joined in memory by a
  * hash of parent key -> struct, each child appended to its parent's list
- * and pointed back at it. Inserting: each parent, its generated key
+ * and pointed back at it. Loading joined: one prepared statement, the
+ * LEFT OUTER JOIN calx sends for CALX_LOAD_JOINED, its rows ordered by
+ * parent, so each parent is the previous row's or a new one and no hash is
+ * needed. Inserting: each parent, its generated key
  * (sqlite3_last_insert_rowid), then its children with that key, each
  * child's key read back too, in one transaction.
  */
@@ -142,6 +145,64 @@ uint64_t graph_sqlite_load(long n)
 		graph_free_parent(&v[i]);
 	graph_pool_free(&pool);
 	bench_map_free(&by_key);
+	free(v);
+	return check;
+}
+
+/*
+ * calx's statement for load_graph_joined, as its trace prints it: the
+ * limit counts parents (a subquery), the rows come ordered by parent then
+ * child, and a parent without children comes once with NULL child columns.
+ */
+static const char joined_sql[] =
+	"SELECT \"calx_parent\".\"id\", \"calx_parent\".\"name\", \"calx_parent\".\"value\", "
+	"\"calx_join_1\".\"id\", \"calx_join_1\".\"parent_id\", \"calx_join_1\".\"name\", \"calx_join_1\".\"value\" "
+	"FROM (SELECT \"bench_parents\".\"id\", \"bench_parents\".\"name\", \"bench_parents\".\"value\" "
+	"FROM \"bench_parents\" LIMIT ?) AS \"calx_parent\" "
+	"LEFT JOIN \"bench_children\" AS \"calx_join_1\" ON \"calx_join_1\".\"parent_id\" = \"calx_parent\".\"id\" "
+	"ORDER BY \"calx_parent\".\"id\" ASC, \"calx_join_1\".\"id\" ASC";
+
+uint64_t graph_sqlite_load_joined(long n)
+{
+	struct bench_parent *v = calloc(n ? (size_t)n : 1, sizeof *v);
+	if (!v)
+		bench_die(NULL, "out of memory");
+	graph_pool pool = { NULL, 0 };
+	sqlite3_stmt *sel = sq_prepare(joined_sql);
+	sqlite3_bind_int64(sel, 1, n);
+	size_t np = 0;
+	struct bench_parent *p = NULL;
+	int rc;
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(sel, 0);
+		/* rows come grouped by parent: a new key is a new parent */
+		if (!p || p->id != id) {
+			if (np == (size_t)n)
+				bench_die(NULL, "load joined: more than %ld parents", n);
+			p = &v[np++];
+			p->id = id;
+			p->name = sq_text(sel, 1);
+			p->value = sqlite3_column_int64(sel, 2);
+		}
+		if (sqlite3_column_type(sel, 3) == SQLITE_NULL)
+			continue;       /* the LEFT JOIN's row of a parent without children */
+		struct bench_child *c = graph_pool_child(&pool);
+		c->id = sqlite3_column_int64(sel, 3);
+		c->parent_id = sqlite3_column_int64(sel, 4);
+		c->name = sq_text(sel, 5);
+		c->value = sqlite3_column_int64(sel, 6);
+		c->parent = p;
+		graph_append(p, c);
+	}
+	if (rc != SQLITE_DONE)
+		sq_fail("load joined");
+	sqlite3_finalize(sel);
+	uint64_t check = 0;
+	for (size_t i = 0; i < np; i++)
+		check += graph_check_loaded(&v[i]);
+	for (size_t i = 0; i < np; i++)
+		graph_free_parent(&v[i]);
+	graph_pool_free(&pool);
 	free(v);
 	return check;
 }

@@ -102,6 +102,7 @@ run() { # run LABEL WORKLOAD PREPARE
 	printf '| %s | %s | %s | %s | %s |\n' "$label" "$parents" "$a" "$b" "$(ratio "$a" "$b")"
 }
 run "load graph, select-in" load_graph fresh
+run "load graph, joined" load_graph_joined fresh
 run "insert graph, one flush" insert_graph empty
 # the query workloads (bench/query.h) have programs of their own
 calx_prog=bench_calx_query hand_prog=bench_pg_query

@@ -13,7 +13,8 @@
 # Run after `ninja bench-bins`. The relationship workloads (bench/graph.h)
 # use ROWS / 2 parents with 10 children each (10,000 by default, the size
 # of `ninja bench`). WORKLOADs, if given, keep only those rows (e.g.
-# `sh bench/instructions.sh 20000 load_graph insert_graph`). The query
+# `sh bench/instructions.sh 20000 load_graph insert_graph`;
+# load_graph_joined loads the same graph by joined eager loading). The query
 # workloads (bench/query.h: group_report, join_children) run over the same
 # graph. The mixed workload's threads are left out: they wait on locks.
 set -eu
@@ -83,6 +84,7 @@ run "get by key, warm" get_warm 10000 fresh "ids=$dir/ids.txt"
 run "bulk update" bulk_update "$rows" fresh
 run "bulk delete" bulk_delete "$rows" fresh
 run "load graph, select-in (parents)" load_graph "$parents" graph_fresh
+run "load graph, joined (parents)" load_graph_joined "$parents" graph_fresh
 run "insert graph, one flush (parents)" insert_graph "$parents" graph_empty
 # extra rows, never the headline
 run "bulk insert, keys generated (opt-in CALX_TRACK_MARKED)" insert_no_pk_marked "$rows" empty

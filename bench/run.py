@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """The benchmark driver: calx, hand-written C and SQLAlchemy 1.4's ORM on
-the workloads of SQLAlchemy's examples/performance, on two relationship
-workloads (a graph of parents with 10 children each, loaded select-in and
-inserted in one flush: bench/graph.h), on a GROUP BY report and a join
-query over that graph (bench/query.h) and on 8 threads of read/write
+the workloads of SQLAlchemy's examples/performance, on three relationship
+workloads (a graph of parents with 10 children each, loaded select-in, loaded
+joined and inserted in one flush: bench/graph.h), on a GROUP BY report and a
+join query over that graph (bench/query.h) and on 8 threads of read/write
 transactions (bench/mixed.h: throughput and p99 latency, a table of its
 own), in one run.
 
@@ -84,6 +84,8 @@ def graph_workloads(smoke):
     return [
         Workload("load_graph", "load graph: parents + 10 children each, select-in", "load_graph", parents,
                  rows=parents, fixture="graph", orm_target=True, source="selectinload"),
+        Workload("load_graph_joined", "load graph: parents + 10 children each, joined", "load_graph_joined",
+                 parents, rows=parents, fixture="graph", orm_target=True, source="joinedload"),
         Workload("insert_graph", "insert graph: parents + 10 children each, one flush", "insert_graph", parents,
                  fixture="graph", orm_target=True, source="add_all, one flush and commit"),
     ]
