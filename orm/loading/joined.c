@@ -22,6 +22,15 @@
  * concrete-table hierarchy's struct, or a joined-table hierarchy's root)
  * brings its hierarchy's wide row, so each related row is its own struct
  * from the one statement, never a get per subclass row after it.
+ *
+ * The statement's order makes the rows come in runs: a parent's rows
+ * together, each child's together below it. A row whose key at a join is
+ * the previous one's there is the same object, so its columns are not
+ * read again; and where the order guarantees that a run is never resumed
+ * later (find_runs), an object, holder or pair unlike the previous row's
+ * is new, and nothing is remembered for it. Where it does not (an order by
+ * an expression, joins side by side, a holder under a many-to-one), the
+ * rows are de-duplicated by identity in a hash table, as above.
  */
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +51,25 @@ typedef struct jnode {
 	unsigned first;                 /* the target's first column in a row */
 	char alias[24];
 	char sec_alias[24];             /* many-to-many: the association table's alias */
+	bool single;                    /* a target row has one holder (one-to-many, one-to-one) and one object */
+	/* from the statement's order (find_runs): which rows come in runs never resumed later */
+	bool holder_runs;               /* each holder's rows */
+	bool pair_runs;                 /* each (holder, related object)'s rows */
+	bool obj_runs;                  /* each related object's rows */
 } jnode;
+
+/*
+ * What the rows so far gave at one join (or the select's own object): the
+ * next row is compared with it before anything is looked up.
+ */
+typedef struct recent {
+	calx__obj *obj;                 /* the object last read here, or NULL */
+	bool keyed;                     /* key is obj's key: every column of it an integer */
+	int64_t key[CALX__MAX_PK];
+	calx__obj *holding;             /* joins: the holder in the last row that had one, or NULL */
+	size_t holder;                  /* its index in holders */
+	calx__obj *paired;              /* the related object last paired with holding, or NULL */
+} recent;
 
 /* (node, a, b) remembered: a holder at a join (b NULL), or a holder with a related object b. */
 typedef struct seen {
@@ -76,6 +103,9 @@ struct calx__joined {
 	unsigned n;
 	unsigned tables;                /* tables the joins add: a many-to-many adds two */
 	bool list;                      /* a join brings several rows per parent: a page must count parents */
+	bool root_runs;                 /* each select's object comes in one run of rows (find_runs) */
+	recent root;                    /* the select's object in the rows so far */
+	recent last[CALX__JOINS_MAX];
 	seen *seen;
 	size_t seen_cap, seen_n;
 	holder *holders;
@@ -183,6 +213,8 @@ static int plan_level(planner *p, const calx__mapper *m, int parent, unsigned de
 		                                 m2m ? nd->sec_alias : NULL, x->target->crit, x->target->n_crit };
 		j->list |= in_target;
 		j->wide[k] = wide_target(x->target);
+		/* a concrete hierarchy's union may give one key twice, from two tables */
+		nd->single = (d->kind == CALX_REL_ONE_TO_MANY || d->kind == CALX_REL_ONE_TO_ONE) && !x->target->concrete;
 		p->prefix[depth] = d;
 		int rc = plan_level(p, x->target, (int)k, depth + 1);
 		if (rc != CALX_OK)
@@ -234,6 +266,8 @@ static void forget_rows(calx__joined *j)
 	j->holders = NULL;
 	j->pairs = NULL;
 	j->seen_cap = j->seen_n = j->n_holders = j->cap_holders = j->n_pairs = j->cap_pairs = 0;
+	memset(&j->root, 0, sizeof j->root);
+	memset(j->last, 0, sizeof j->last);
 }
 
 void calx__joined_free(calx__joined *j)
@@ -244,8 +278,37 @@ void calx__joined_free(calx__joined *j)
 	calx__free(j);
 }
 
+/*
+ * Which rows come in runs that never resume later, from the statement's
+ * order (sql/joined_select.h): ORDER BY [the select's own,] the select's
+ * key, then each join's key in join order. The select's own order by its
+ * columns sorts a select's object's rows alike, its key keeps them
+ * together; an order by an expression may not (random()), and a concrete
+ * hierarchy's union may give a key twice. Below, join k's rows for one
+ * holder come together when its holders' objects do; its (holder, related)
+ * pairs too when, besides, every join before k is one of its ancestors (a
+ * sibling's key sorts before k's and would interleave them); and each of
+ * its objects too when, besides, a target row has one holder.
+ */
+static void find_runs(calx__joined *j, const calx__node *order)
+{
+	bool columns = true, chain = true;
+	for (const calx__node *o = order; o; o = o->next)
+		columns = columns && o->kid[0]->kind == CALX__N_COLUMN;
+	j->root_runs = columns && !j->m->concrete;
+	for (unsigned k = 0; k < j->n; k++) {
+		jnode *nd = &j->nodes[k];
+		bool above = nd->parent < 0 ? j->root_runs : j->nodes[nd->parent].obj_runs;
+		chain = chain && nd->parent == (int)k - 1;
+		nd->holder_runs = above;
+		nd->pair_runs = above && chain;
+		nd->obj_runs = nd->pair_runs && nd->single;
+	}
+}
+
 calx__node *calx__joined_select(calx__ast *a, calx__joined *j, calx__node *sel, calx__node *t)
 {
+	find_runs(j, sel->kid[CALX__SEL_ORDER]);
 	bool paged = sel->kid[CALX__SEL_LIMIT] || sel->kid[CALX__SEL_OFFSET];
 	return calx__sql_joined_select(a, sel, t, j->m->desc, j->specs, j->n, paged && j->list, "calx_parent", j->wide);
 }
@@ -292,16 +355,41 @@ static seen *remember(calx__joined *j, unsigned node, const void *a, const void 
 	return e;
 }
 
-/* Is the join's object in this row? A LEFT JOIN that found none gives NULL for its key. */
-static bool in_row(calx_session *s, const jnode *nd, calx__stmt *st)
+/*
+ * The object of m whose columns start at first in this row: r's when the
+ * row's key is r's (a run of rows repeats it: one read of its key, no
+ * lookup), else through the identity map. With a join, *out is NULL when
+ * the row has none (a LEFT JOIN that found none gives NULL for its key).
+ */
+static int take(calx_session *s, const calx__mapper *m, const calx__mapper *wide, calx__stmt *st, unsigned first,
+                bool join, recent *r, calx__obj **out)
 {
-	for (unsigned k = 0; k < nd->to->n_pk; k++) {
-		calx_value v;
-		s->d->column(st->st, nd->first + nd->to->pk[k], &v);
-		if (v.kind == CALX_VALUE_NULL)
-			return false;
+	calx_value key[CALX__MAX_PK];
+	bool ints = true;
+	for (unsigned k = 0; k < m->n_pk; k++) {
+		s->d->column(st->st, first + m->pk[k], &key[k]);
+		if (join && key[k].kind == CALX_VALUE_NULL) {
+			*out = NULL;
+			return CALX_OK;
+		}
+		ints = ints && key[k].kind == CALX_VALUE_INT;
 	}
-	return true;
+	bool same = ints && r->keyed;
+	for (unsigned k = 0; k < m->n_pk && same; k++)
+		same = key[k].u.i == r->key[k];
+	if (same) {
+		*out = r->obj;
+		return CALX_OK;
+	}
+	/* an integer key is as the identity map keeps it (load.c), so one key is one object */
+	int rc = wide ? calx__poly_load_row(s, m, st, first, true, out) : calx__load_row_at(s, m, st, first, out);
+	if (rc != CALX_OK)
+		return rc;
+	r->obj = *out;
+	r->keyed = ints;
+	for (unsigned k = 0; k < m->n_pk && ints; k++)
+		r->key[k] = key[k].u.i;
+	return CALX_OK;
 }
 
 static int out_of_memory(calx_session *s, const calx__joined *j)
@@ -309,44 +397,67 @@ static int out_of_memory(calx_session *s, const calx__joined *j)
 	return calx__fail(s, CALX_ENOMEM, "out of memory reading the joined rows of %s", j->m->desc->name);
 }
 
+/* The holder of join k's relationship in holding: the last row's, a new one, or the one remembered. */
+static int holder_of(calx_session *s, calx__joined *j, unsigned k, calx__obj *holding, size_t *hi)
+{
+	recent *r = &j->last[k];
+	if (holding == r->holding) {
+		*hi = r->holder;
+		return CALX_OK;
+	}
+	seen *e = NULL;
+	bool added = true;
+	if (!j->nodes[k].holder_runs && !(e = remember(j, k, holding, NULL, &added)))
+		return out_of_memory(s, j);
+	if (added) {
+		if (calx__grow((void **)&j->holders, &j->cap_holders, j->n_holders + 1, sizeof *j->holders) != 0)
+			return out_of_memory(s, j);
+		j->holders[j->n_holders] = (holder){ holding, k, 0, 0, NULL, NULL, NULL };
+		if (e)
+			e->holder = j->n_holders;
+		j->n_holders++;
+	}
+	r->holding = holding;
+	r->holder = e ? e->holder : j->n_holders - 1;
+	r->paired = NULL;
+	*hi = r->holder;
+	return CALX_OK;
+}
+
 int calx__joined_row(calx_session *s, calx__joined *j, calx__stmt *st, calx__obj **out, bool *first)
 {
-	calx__obj *h, *objs[CALX__JOINS_MAX];
-	bool added;
-	int rc = calx__load_row_at(s, j->m, st, 0, &h);
+	calx__obj *h, *objs[CALX__JOINS_MAX], *was = j->root.obj;
+	bool added = true;
+	int rc = take(s, j->m, NULL, st, 0, false, &j->root, &h);
 	if (rc != CALX_OK)
 		return rc;
-	if (!remember(j, ROOT_NODE, h, NULL, &added))
+	/* the previous row's object, or one after it: new where the order says so, else as remembered */
+	if (h != was && !j->root_runs && !remember(j, ROOT_NODE, h, NULL, &added))
 		return out_of_memory(s, j);
 	*out = h;
-	*first = added;
+	*first = h != was && added;
 	for (unsigned k = 0; k < j->n; k++) {
 		const jnode *nd = &j->nodes[k];
 		calx__obj *holding = nd->parent < 0 ? h : objs[nd->parent], *c;
+		size_t hi = 0;
 		objs[k] = NULL;
 		if (!holding)
 			continue;       /* the join above found nothing: neither does this one */
-		seen *e = remember(j, k, holding, NULL, &added);
-		if (!e)
-			return out_of_memory(s, j);
-		if (added) {
-			if (calx__grow((void **)&j->holders, &j->cap_holders, j->n_holders + 1, sizeof *j->holders) != 0)
-				return out_of_memory(s, j);
-			j->holders[j->n_holders] = (holder){ holding, k, 0, 0, NULL, NULL, NULL };
-			e->holder = j->n_holders++;
-		}
-		size_t hi = e->holder;
-		if (!in_row(s, nd, st))
-			continue;
-		rc = j->wide[k] ? calx__poly_load_row(s, nd->to, st, nd->first, true, &c)
-		                : calx__load_row_at(s, nd->to, st, nd->first, &c);
-		if (rc != CALX_OK)
+		if ((rc = holder_of(s, j, k, holding, &hi)) != CALX_OK)
 			return rc;
+		if ((rc = take(s, nd->to, j->wide[k], st, nd->first, true, &j->last[k], &c)) != CALX_OK)
+			return rc;
+		if (!c)
+			continue;
 		objs[k] = c;
-		if (!remember(j, k, holding, c, &added))
+		/* a row repeated by another join's rows: the same pair as the row before, or one remembered */
+		if (c == j->last[k].paired)
+			continue;
+		j->last[k].paired = c;
+		if (!nd->pair_runs && !remember(j, k, holding, c, &added))
 			return out_of_memory(s, j);
-		if (!added)
-			continue;       /* a row repeated by another join's rows */
+		if (!nd->pair_runs && !added)
+			continue;
 		if (calx__grow((void **)&j->pairs, &j->cap_pairs, j->n_pairs + 1, sizeof *j->pairs) != 0)
 			return out_of_memory(s, j);
 		j->pairs[j->n_pairs++] = (pair){ hi, c };
@@ -374,7 +485,7 @@ static bool key_null(const calx__obj *h, const calx__rel *x)
 }
 
 /* Set one holder's relationship, unless it is loaded already (or the program set it): that one stays. */
-static void apply(calx_session *s, const calx__joined *j, const holder *hd)
+static void apply(const calx__joined *j, const holder *hd)
 {
 	const jnode *nd = &j->nodes[hd->node];
 	calx__obj *h = hd->h;
@@ -403,8 +514,9 @@ static void apply(calx_session *s, const calx__joined *j, const holder *hd)
 		return;
 	}
 	for (size_t k = 0; x->back >= 0 && k < l.n; k++) {
-		calx__obj *c = calx__rel_owned(s, calx__list_item(&l, k));
-		if (c && !calx__rel_is_loaded(c, (unsigned)x->back))
+		/* the items are the loaded objects' structs (calx__joined_finish): each one's header is before it */
+		calx__obj *c = (calx__obj *)((char *)calx__list_item(&l, k) - CALX__HDR_SIZE);
+		if (!calx__rel_is_loaded(c, (unsigned)x->back))
 			link_one(c, (unsigned)x->back, calx__obj_ptr(h));
 	}
 }
@@ -441,7 +553,7 @@ int calx__joined_finish(calx_session *s, calx__joined *j)
 	}
 	/* in holder order: an object holding the same relationship at two joins takes the first */
 	for (size_t i = 0; i < j->n_holders && rc == CALX_OK; i++)
-		apply(s, j, &j->holders[i]);
+		apply(j, &j->holders[i]);
 	forget_rows(j);
 	return rc;
 }
