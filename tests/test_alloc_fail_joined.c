@@ -5,8 +5,9 @@
  * joined and, below, the addresses' notes select-in; another the
  * addresses with their users joined (many-to-one); a third two posts
  * with their tags joined (many-to-many: through the association table),
- * one post with both tags, one with none. Each allocation fails in turn,
- * on each dialect.
+ * one post with both tags, one with none; a fourth the users ordered by
+ * an expression, whose rows the loader de-duplicates by identity rather
+ * than by their order. Each allocation fails in turn, on each dialect.
  */
 #include <stdio.h>
 #include <string.h>
@@ -92,6 +93,26 @@ static int posts_with_tags(calx_session *s)
 	return rc;
 }
 
+/* The users ordered by an expression (their names lowercased), their addresses joined: both, two addresses each. */
+static int users_by_expression(calx_session *s)
+{
+	size_t n = 0;
+	void **items;
+	calx_select *q = calx_select_new(s, &jnd_user_mapper);
+	int rc = q ? calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED) : calx_session_errcode(s);
+	if (rc == CALX_OK)
+		calx_order_by_expr(q, calx_lower(calx_col(JND_USER_NAME)), CALX_ASC);
+	if (rc == CALX_OK)
+		rc = calx_select_all(q, &items, &n);
+	if (rc == CALX_OK) {
+		struct jnd_user *const *us = (struct jnd_user *const *)items;
+		if (n != 2 || us[0]->addresses.n != 2 || us[1]->addresses.n != 2)
+			rc = CALX_EINVAL;
+	}
+	calx_select_free(q);
+	return rc;
+}
+
 /* Every object of m, with the options given, into *count. */
 static int select_with(calx_session *s, const calx_mapper_desc *m, const calx_relationship_desc *joined,
                        const calx_relationship_desc *const *selectin, size_t n_selectin, size_t *count)
@@ -133,6 +154,10 @@ static int joined(calx_engine *eng, calx_registry *harness_reg)
 	s = NULL;
 	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK)
 		rc = posts_with_tags(s);
+	calx_session_free(s);
+	s = NULL;
+	if (rc == CALX_OK && (rc = calx_session_open(&s, eng, reg)) == CALX_OK)
+		rc = users_by_expression(s);
 	calx_session_free(s);
 	calx_registry_free(reg);
 	return rc;

@@ -923,6 +923,255 @@ static void a_self_referential_many_to_many_joins_both_sides(void **state)
 	calx_session_free(s);
 }
 
+/* ---- rows in runs, and rows that are not ---- */
+
+/*
+ * Ordered by an expression (the name lowercased, descending): the loader
+ * does not count on each user's rows coming together and de-duplicates
+ * them by identity; the users come once each, in that order, with
+ * select-in's lists.
+ */
+static void an_order_by_an_expression_hands_out_each_user_once(void **state)
+{
+	fixture *fx = *state;
+	add_users(fx);
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_user_mapper);
+	assert_non_null(q);
+	calx_order_by_expr(q, calx_lower(calx_col(JND_USER_NAME)), CALX_DESC);
+	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
+	void **items;
+	size_t n;
+	uint64_t before = fixture_statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(fixture_statements(s) - before, 1);
+	assert_int_equal(n, N_USERS);
+	for (size_t k = 0; k < n; k++) {
+		struct jnd_user *u = items[k];
+		int i = N_USERS - 1 - (int)k;
+		char want[64];
+		snprintf(want, sizeof want, "u%03d", i);
+		assert_string_equal(u->name, want);
+		assert_true(calx_related_is_loaded(s, u, JND_USER_REL_ADDRESSES));
+		assert_int_equal(u->addresses.n, i % 4);
+		for (size_t a = 0; a < u->addresses.n; a++) {
+			snprintf(want, sizeof want, "u%03d-%zu@x", i, a);
+			assert_string_equal(u->addresses.items[a]->email, want);
+			assert_ptr_equal(u->addresses.items[a]->user, u);
+		}
+	}
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/*
+ * Addresses ordered by their user's key, ties and all, with their notes
+ * joined: each address's rows still come together (the order goes on by
+ * its key), and each address comes once with its notes.
+ */
+static void ties_in_the_selects_order_keep_each_objects_rows_together(void **state)
+{
+	fixture *fx = *state;
+	add_users(fx);
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_address_mapper);
+	assert_non_null(q);
+	calx_order_by(q, JND_ADDRESS_USER_ID, CALX_DESC);
+	assert_ok(s, calx_select_load(q, JND_ADDRESS_REL_NOTES, CALX_LOAD_JOINED));
+	void **items;
+	size_t n, notes = 0;
+	uint64_t before = fixture_statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(fixture_statements(s) - before, 1);
+	assert_int_equal(n, 25 * (0 + 1 + 2 + 3) + 1);
+	for (size_t i = 0; i < n; i++) {
+		struct jnd_address *a = items[i];
+		for (size_t k = 0; k < i; k++)
+			assert_ptr_not_equal(items[k], a);
+		if (i && a->user_id.has_value && ((struct jnd_address *)items[i - 1])->user_id.has_value) {
+			const struct jnd_address *b = items[i - 1];
+			assert_true(b->user_id.value > a->user_id.value ||
+			            (b->user_id.value == a->user_id.value && b->id < a->id));
+		}
+		assert_true(calx_related_is_loaded(s, a, JND_ADDRESS_REL_NOTES));
+		/* address k of a user has k notes, named after it */
+		size_t want = a->user_id.has_value ? (size_t)(a->email[5] - '0') : 0;
+		assert_int_equal(a->notes.n, want);
+		for (size_t t = 0; t < a->notes.n; t++) {
+			assert_ptr_equal(a->notes.items[t]->address, a);
+			assert_memory_equal(a->notes.items[t]->text, a->email, 6);
+			assert_int_equal(a->notes.items[t]->text[7] - '0', t);
+		}
+		notes += a->notes.n;
+	}
+	assert_int_equal(notes, 25 * (0 + 0 + (0 + 1) + (0 + 1 + 2)));
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/*
+ * Addresses, their user (many-to-one) and that user's addresses: a user
+ * whose addresses are not next to each other in the select's order comes
+ * back after other users' rows. Its list is still built once, each
+ * address in it once.
+ */
+static void a_holder_reached_again_after_other_rows_gets_one_list(void **state)
+{
+	fixture *fx = *state;
+	struct jnd_user *u[2];
+	for (int k = 0; k < 2; k++) {
+		u[k] = jnd_user_new(fx->s);
+		assert_non_null(u[k]);
+		snprintf(u[k]->name, sizeof u[k]->name, "u%d", k);
+		assert_ok(fx->s, calx_session_add(fx->s, u[k]));
+	}
+	/* keys rising: a0 of u0, a1 of u1, a2 of u0, a3 of u1, then a4 of nobody */
+	for (int i = 0; i < 5; i++) {
+		struct jnd_address *a = jnd_address_new(fx->s);
+		assert_non_null(a);
+		snprintf(a->email, sizeof a->email, "a%d", i);
+		if (i < 4)
+			assert_ok(fx->s, jnd_user_addresses_append(fx->s, u[i % 2], a));
+		assert_ok(fx->s, calx_session_add(fx->s, a));
+		assert_ok(fx->s, calx_session_flush(fx->s));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_address_mapper);
+	assert_non_null(q);
+	calx_order_by(q, JND_ADDRESS_ID, CALX_ASC);
+	const calx_relationship_desc *path[] = { JND_ADDRESS_REL_USER, JND_USER_REL_ADDRESSES };
+	assert_ok(s, calx_select_load_path(q, path, 2, CALX_LOAD_JOINED));
+	void **items;
+	size_t n;
+	uint64_t before = fixture_statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(fixture_statements(s) - before, 1);
+	assert_int_equal(n, 5);
+	struct jnd_address *const *as = (struct jnd_address *const *)items;
+	assert_null(as[4]->user);
+	assert_true(calx_related_is_loaded(s, as[4], JND_ADDRESS_REL_USER));
+	for (int i = 0; i < 4; i++) {
+		char want[8];
+		snprintf(want, sizeof want, "a%d", i);
+		assert_string_equal(as[i]->email, want);
+		struct jnd_user *owner = as[i]->user;
+		assert_non_null(owner);
+		assert_ptr_equal(owner, as[i % 2]->user);
+		assert_true(calx_related_is_loaded(s, owner, JND_USER_REL_ADDRESSES));
+		assert_int_equal(owner->addresses.n, 2);
+		assert_ptr_equal(owner->addresses.items[0], as[i % 2]);
+		assert_ptr_equal(owner->addresses.items[1], as[i % 2 + 2]);
+	}
+	assert_ptr_not_equal(as[0]->user, as[1]->user);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/*
+ * Two lists of one person joined side by side multiply its rows (two
+ * friends times two who count it a friend: four rows): each list holds
+ * each person once.
+ */
+static void lists_joined_side_by_side_hold_each_object_once(void **state)
+{
+	fixture *fx = *state;
+	/* ann's friends: bob, cid; dan and eve count ann a friend */
+	static const char *const names[] = { "ann", "bob", "cid", "dan", "eve" };
+	struct jnd_person *p[5];
+	for (int i = 0; i < 5; i++) {
+		p[i] = jnd_person_new(fx->s);
+		assert_non_null(p[i]);
+		snprintf(p[i]->name, sizeof p[i]->name, "%s", names[i]);
+		assert_ok(fx->s, calx_session_add(fx->s, p[i]));
+	}
+	assert_ok(fx->s, jnd_person_friends_append(fx->s, p[0], p[1]));
+	assert_ok(fx->s, jnd_person_friends_append(fx->s, p[0], p[2]));
+	assert_ok(fx->s, jnd_person_friends_append(fx->s, p[3], p[0]));
+	assert_ok(fx->s, jnd_person_friends_append(fx->s, p[4], p[0]));
+	assert_ok(fx->s, calx_session_commit(fx->s));
+
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_person_mapper);
+	assert_non_null(q);
+	calx_order_by(q, JND_PERSON_NAME, CALX_ASC);
+	assert_ok(s, calx_select_load(q, JND_PERSON_REL_FRIENDS, CALX_LOAD_JOINED));
+	assert_ok(s, calx_select_load(q, JND_PERSON_REL_FRIEND_OF, CALX_LOAD_JOINED));
+	void **items;
+	size_t n;
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(n, 5);
+	struct jnd_person *const *got = (struct jnd_person *const *)items;
+	static const char *const want[5][2] = { { "bob cid", "dan eve" }, { "", "ann" }, { "", "ann" },
+	                                       { "ann", "" }, { "ann", "" } };
+	for (int i = 0; i < 5; i++) {
+		const calx_list *lists[2] = { (const calx_list *)&got[i]->friends, (const calx_list *)&got[i]->friend_of };
+		assert_string_equal(got[i]->name, names[i]);
+		for (int side = 0; side < 2; side++) {
+			char text[32] = "";
+			for (size_t k = 0; k < lists[side]->n; k++) {
+				const struct jnd_person *o = lists[side]->items[k];
+				snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", k ? " " : "", o->name);
+			}
+			assert_string_equal(text, want[i][side]);
+		}
+	}
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/*
+ * Users expired by a commit, renamed and given another address by
+ * another session: the joined select reads each user again from its first
+ * row (the rest of its rows repeat it) and loads the new list.
+ */
+static void expired_objects_are_read_again_from_their_rows(void **state)
+{
+	fixture *fx = *state;
+	add_users(fx);
+	calx_session *s = session_in_txn(fx), *other = fixture_session(fx);
+	calx_select *q = calx_select_new(s, &jnd_user_mapper);
+	assert_non_null(q);
+	calx_order_by(q, JND_USER_NAME, CALX_ASC);
+	void **items;
+	size_t n;
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(n, N_USERS);
+	struct jnd_user *u3 = items[3];
+	calx_select_free(q);
+	assert_ok(s, calx_session_commit(s));
+	assert_true(calx_object_is_expired(s, u3));
+
+	struct jnd_user *theirs;
+	assert_ok(other, jnd_user_get(other, u3->id, &theirs));
+	snprintf(theirs->name, sizeof theirs->name, "u003-renamed");
+	struct jnd_address *extra = jnd_address_new(other);
+	assert_non_null(extra);
+	snprintf(extra->email, sizeof extra->email, "u003-3@x");
+	assert_ok(other, jnd_user_addresses_append(other, theirs, extra));
+	assert_ok(other, calx_session_commit(other));
+	calx_session_free(other);
+
+	q = calx_select_new(s, &jnd_user_mapper);
+	assert_non_null(q);
+	calx_order_by(q, JND_USER_ID, CALX_ASC);
+	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(n, N_USERS);
+	assert_ptr_equal(items[3], u3);
+	assert_false(calx_object_is_expired(s, u3));
+	assert_string_equal(u3->name, "u003-renamed");
+	assert_int_equal(u3->addresses.n, 4);
+	for (size_t k = 0; k < u3->addresses.n; k++) {
+		char want[32];
+		snprintf(want, sizeof want, "u003-%zu@x", k);
+		assert_string_equal(u3->addresses.items[k]->email, want);
+		assert_ptr_equal(u3->addresses.items[k]->user, u3);
+	}
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, jnd_setup, fixture_teardown)
@@ -944,6 +1193,11 @@ int main(void)
 		T(a_path_through_many_to_many_takes_one_statement),
 		T(a_joined_list_flushes_like_any_other),
 		T(a_self_referential_many_to_many_joins_both_sides),
+		T(an_order_by_an_expression_hands_out_each_user_once),
+		T(ties_in_the_selects_order_keep_each_objects_rows_together),
+		T(a_holder_reached_again_after_other_rows_gets_one_list),
+		T(lists_joined_side_by_side_hold_each_object_once),
+		T(expired_objects_are_read_again_from_their_rows),
 	};
 	return RUN_ON_ALL_DIALECTS("joined", tests);
 }

@@ -30,7 +30,9 @@
  * later (find_runs), an object, holder or pair unlike the previous row's
  * is new, and nothing is remembered for it. Where it does not (an order by
  * an expression, joins side by side, a holder under a many-to-one), the
- * rows are de-duplicated by identity in a hash table, as above.
+ * rows are de-duplicated by identity in a hash table, as above. A list
+ * whose holder's rows come in one run is built in the arena when the run
+ * ends, from a scratch array, rather than from the pairs after the last row.
  */
 #include <stdio.h>
 #include <string.h>
@@ -52,8 +54,9 @@ typedef struct jnode {
 	char alias[24];
 	char sec_alias[24];             /* many-to-many: the association table's alias */
 	bool single;                    /* a target row has one holder (one-to-many, one-to-one) and one object */
+	bool list;                      /* a list (one-to-many, many-to-many) */
 	/* from the statement's order (find_runs): which rows come in runs never resumed later */
-	bool holder_runs;               /* each holder's rows */
+	bool holder_runs;               /* each holder's rows: its list is built when they end */
 	bool pair_runs;                 /* each (holder, related object)'s rows */
 	bool obj_runs;                  /* each related object's rows */
 } jnode;
@@ -69,6 +72,8 @@ typedef struct recent {
 	calx__obj *holding;             /* joins: the holder in the last row that had one, or NULL */
 	size_t holder;                  /* its index in holders */
 	calx__obj *paired;              /* the related object last paired with holding, or NULL */
+	void **items;                   /* a list built in runs: the structs paired with holding so far */
+	size_t n_items, cap_items;
 } recent;
 
 /* (node, a, b) remembered: a holder at a join (b NULL), or a holder with a related object b. */
@@ -215,6 +220,7 @@ static int plan_level(planner *p, const calx__mapper *m, int parent, unsigned de
 		j->wide[k] = wide_target(x->target);
 		/* a concrete hierarchy's union may give one key twice, from two tables */
 		nd->single = (d->kind == CALX_REL_ONE_TO_MANY || d->kind == CALX_REL_ONE_TO_ONE) && !x->target->concrete;
+		nd->list = d->kind == CALX_REL_ONE_TO_MANY || m2m;
 		p->prefix[depth] = d;
 		int rc = plan_level(p, x->target, (int)k, depth + 1);
 		if (rc != CALX_OK)
@@ -266,6 +272,8 @@ static void forget_rows(calx__joined *j)
 	j->holders = NULL;
 	j->pairs = NULL;
 	j->seen_cap = j->seen_n = j->n_holders = j->cap_holders = j->n_pairs = j->cap_pairs = 0;
+	for (unsigned k = 0; k < j->n; k++)
+		calx__free(j->last[k].items);
 	memset(&j->root, 0, sizeof j->root);
 	memset(j->last, 0, sizeof j->last);
 }
@@ -382,7 +390,7 @@ static int take(calx_session *s, const calx__mapper *m, const calx__mapper *wide
 		return CALX_OK;
 	}
 	/* an integer key is as the identity map keeps it (load.c), so one key is one object */
-	int rc = wide ? calx__poly_load_row(s, m, st, first, true, out) : calx__load_row_at(s, m, st, first, out);
+	int rc = wide ? calx__poly_load_row(s, m, st, first, true, out) : calx__load_row_keyed(s, m, st, first, key, out);
 	if (rc != CALX_OK)
 		return rc;
 	r->obj = *out;
@@ -397,6 +405,21 @@ static int out_of_memory(calx_session *s, const calx__joined *j)
 	return calx__fail(s, CALX_ENOMEM, "out of memory reading the joined rows of %s", j->m->desc->name);
 }
 
+/* The list of join k's holder whose run of rows ended, into the session's arena. */
+static int end_run(calx_session *s, calx__joined *j, unsigned k)
+{
+	recent *r = &j->last[k];
+	size_t size = r->n_items * sizeof(void *);
+	if (!r->holding || !r->n_items)
+		return CALX_OK;
+	holder *hd = &j->holders[r->holder];
+	if (!(hd->items = calx__arena_alloc(&s->arena, size, alignof(void *))))
+		return calx__fail(s, CALX_ENOMEM, "out of memory loading the joined lists of %s", j->m->desc->name);
+	memcpy(hd->items, r->items, size);
+	r->n_items = 0;
+	return CALX_OK;
+}
+
 /* The holder of join k's relationship in holding: the last row's, a new one, or the one remembered. */
 static int holder_of(calx_session *s, calx__joined *j, unsigned k, calx__obj *holding, size_t *hi)
 {
@@ -405,6 +428,9 @@ static int holder_of(calx_session *s, calx__joined *j, unsigned k, calx__obj *ho
 		*hi = r->holder;
 		return CALX_OK;
 	}
+	int rc = j->nodes[k].holder_runs && j->nodes[k].list ? end_run(s, j, k) : CALX_OK;
+	if (rc != CALX_OK)
+		return rc;
 	seen *e = NULL;
 	bool added = true;
 	if (!j->nodes[k].holder_runs && !(e = remember(j, k, holding, NULL, &added)))
@@ -458,10 +484,17 @@ int calx__joined_row(calx_session *s, calx__joined *j, calx__stmt *st, calx__obj
 			return out_of_memory(s, j);
 		if (!nd->pair_runs && !added)
 			continue;
+		j->holders[hi].n++;
+		recent *r = &j->last[k];
+		if (nd->holder_runs && nd->list) {
+			if (calx__grow((void **)&r->items, &r->cap_items, r->n_items + 1, sizeof *r->items) != 0)
+				return out_of_memory(s, j);
+			r->items[r->n_items++] = calx__obj_ptr(c);
+			continue;
+		}
 		if (calx__grow((void **)&j->pairs, &j->cap_pairs, j->n_pairs + 1, sizeof *j->pairs) != 0)
 			return out_of_memory(s, j);
 		j->pairs[j->n_pairs++] = (pair){ hi, c };
-		j->holders[hi].n++;
 	}
 	return CALX_OK;
 }
@@ -524,13 +557,16 @@ static void apply(const calx__joined *j, const holder *hd)
 int calx__joined_finish(calx_session *s, calx__joined *j)
 {
 	int rc = CALX_OK;
-	/* every list's array first, and every one-to-one checked: a failure sets nothing */
+	/* the lists whose runs are still open, then every other list's array, and every one-to-one checked: a failure sets nothing */
+	for (unsigned k = 0; k < j->n && rc == CALX_OK; k++)
+		if (j->nodes[k].holder_runs && j->nodes[k].list)
+			rc = end_run(s, j, k);
 	for (size_t i = 0; i < j->n_holders && rc == CALX_OK; i++) {
 		holder *hd = &j->holders[i];
 		bool one = hd->h->m->rels[j->nodes[hd->node].ri].desc->kind == CALX_REL_ONE_TO_ONE;
 		if (one && hd->n > 1 && hd->h->state == CALX__PERSISTENT && !calx__rel_is_loaded(hd->h, j->nodes[hd->node].ri))
 			rc = calx__rel_one_found(s, hd->h, j->nodes[hd->node].ri, hd->n);
-		else if (hd->n && !one && j->specs[hd->node].fk_in_target &&
+		else if (hd->n && !hd->items && !one && j->specs[hd->node].fk_in_target &&
 		    !(hd->items = calx__arena_alloc(&s->arena, hd->n * sizeof(void *), alignof(void *))))
 			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading the joined lists of %s", j->m->desc->name);
 	}

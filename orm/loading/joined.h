@@ -51,5 +51,8 @@ int calx__joined_finish(calx_session *s, calx__joined *j);
 
 /* load.c: a row whose m columns start at column first (the select's own object: 0). */
 int calx__load_row_at(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first, calx__obj **out);
+/* The same, its key columns read already into key[0..n_pk) (as the dialect's column gave them, this row). */
+int calx__load_row_keyed(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
+                         const calx_value *key, calx__obj **out);
 
 #endif

@@ -15,16 +15,19 @@
 #include "loading/polymorphic.h"
 
 /*
- * Always inlined, into the load path (cols NULL: the compiler drops the
- * map) and into calx__load_row_exact (polymorphic.c's way in): the path of
- * a mapper outside a hierarchy keeps one function per row, as before.
+ * Always inlined, into the load path (cols and known NULL: the compiler
+ * drops the map and the key given), into calx__load_row_exact
+ * (polymorphic.c's way in) and calx__load_row_keyed (joined.c's, the key
+ * read already): the path of a mapper outside a hierarchy keeps one
+ * function per row, as before.
  */
 static inline __attribute__((always_inline)) int load_row_cols(calx_session *s, const calx__mapper *m,
                                                                calx__stmt *st, unsigned first, const unsigned *cols,
-                                                               calx__obj **out);
+                                                               const calx_value *known, calx__obj **out);
 static inline __attribute__((always_inline)) int load_values(calx_session *s, const calx__mapper *m,
                                                              calx__stmt *st, unsigned first, const unsigned *cols,
-                                                             calx_value *row, calx__obj **out);
+                                                             const calx_value *known, calx_value *row,
+                                                             calx__obj **out);
 
 /*
  * The row's key, from the row's values (every field, in field order), in
@@ -69,30 +72,38 @@ int calx__load_row_at(calx_session *s, const calx__mapper *m, calx__stmt *st, un
 {
 	if (m->poly)    /* inheritance: the row's discriminator picks the struct (polymorphic.c) */
 		return calx__poly_load_row(s, m, st, first, false, out);
-	return load_row_cols(s, m, st, first, NULL, out);
+	return load_row_cols(s, m, st, first, NULL, NULL, out);
 }
 
 int calx__load_row_exact(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
                          const unsigned *cols, calx__obj **out)
 {
-	return load_row_cols(s, m, st, first, cols, out);
+	return load_row_cols(s, m, st, first, cols, NULL, out);
+}
+
+int calx__load_row_keyed(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
+                         const calx_value *key, calx__obj **out)
+{
+	if (m->poly)
+		return calx__poly_load_row(s, m, st, first, false, out);
+	return load_row_cols(s, m, st, first, NULL, key, out);
 }
 
 static inline int load_row_cols(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
-                                const unsigned *cols, calx__obj **out)
+                                const unsigned *cols, const calx_value *known, calx__obj **out)
 {
 	const calx_mapper_desc *d = m->desc;
 	calx_value stack_row[32], *row = stack_row;
 	if (d->n_fields > 32 && !(row = calx__malloc(d->n_fields * sizeof *row)))
 		return calx__fail(s, CALX_ENOMEM, "out of memory loading a row of \"%s\"", d->table);
-	int rc = load_values(s, m, st, first, cols, row, out);
+	int rc = load_values(s, m, st, first, cols, known, row, out);
 	if (row != stack_row)
 		calx__free(row);
 	return rc;
 }
 
 static inline int load_values(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
-                              const unsigned *cols, calx_value *row, calx__obj **out)
+                              const unsigned *cols, const calx_value *known, calx_value *row, calx__obj **out)
 {
 	/*
 	 * The descriptor's fields and the dialect's column function in locals:
@@ -104,12 +115,24 @@ static inline int load_values(calx_session *s, const calx__mapper *m, calx__stmt
 	void (*const column)(calx_stmt *, unsigned, calx_value *) = s->d->column;
 	calx_stmt *const dst = st->st;
 	/* each column read once: the key and the fields both come from here (cols: where each field's column is) */
-	if (!cols)
+	if (known) {
+		/* the caller read the key's columns (one past the 64th field is read again: the same value) */
+		uint64_t is_key = 0;
+		for (unsigned k = 0; k < m->n_pk; k++) {
+			if (m->pk[k] < 64)
+				is_key |= (uint64_t)1 << m->pk[k];
+			row[m->pk[k]] = known[k];
+		}
+		for (unsigned f = 0; f < n_fields; f++)
+			if (f >= 64 || !(is_key >> f & 1))
+				column(dst, first + f, &row[f]);
+	} else if (!cols) {
 		for (unsigned f = 0; f < n_fields; f++)
 			column(dst, first + f, &row[f]);
-	else
+	} else {
 		for (unsigned f = 0; f < n_fields; f++)
 			column(dst, first + cols[f], &row[f]);
+	}
 	calx_value key_copy[CALX__MAX_PK];
 	const calx_value *key = key_copy;
 	int rc;
