@@ -1172,6 +1172,68 @@ static void expired_objects_are_read_again_from_their_rows(void **state)
 	calx_session_free(s);
 }
 
+/*
+ * A page counted in users, ordered by an expression: the subquery selects
+ * the expression and the statement orders by it outside.
+ */
+static void a_page_ordered_by_an_expression_counts_users(void **state)
+{
+	fixture *fx = *state;
+	add_users(fx);
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_user_mapper);
+	assert_non_null(q);
+	calx_order_by_expr(q, calx_lower(calx_col(JND_USER_NAME)), CALX_DESC);
+	calx_limit(q, 3);
+	calx_offset(q, 2);
+	assert_ok(s, calx_select_load(q, JND_USER_REL_ADDRESSES, CALX_LOAD_JOINED));
+	void **items;
+	size_t n;
+	uint64_t before = fixture_statements(s);
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(fixture_statements(s) - before, 1);
+	assert_int_equal(n, 3);
+	for (size_t k = 0; k < n; k++) {
+		struct jnd_user *u = items[k];
+		int i = N_USERS - 3 - (int)k;
+		char want[64];
+		snprintf(want, sizeof want, "u%03d", i);
+		assert_string_equal(u->name, want);
+		assert_int_equal(u->addresses.n, i % 4);
+	}
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
+/*
+ * A page ordered NULLS FIRST: the page is taken in that order inside, and
+ * the statement orders the same way outside (the address without a user
+ * first, on either database).
+ */
+static void a_page_keeps_nulls_first(void **state)
+{
+	fixture *fx = *state;
+	add_users(fx);
+	calx_session *s = session_in_txn(fx);
+	calx_select *q = calx_select_new(s, &jnd_address_mapper);
+	assert_non_null(q);
+	calx_order_by(q, JND_ADDRESS_USER_ID, CALX_DESC | CALX_NULLS_FIRST);
+	calx_order_by(q, JND_ADDRESS_ID, CALX_ASC);
+	calx_limit(q, 3);
+	assert_ok(s, calx_select_load(q, JND_ADDRESS_REL_NOTES, CALX_LOAD_JOINED));
+	void **items;
+	size_t n;
+	assert_ok(s, calx_select_all(q, &items, &n));
+	assert_int_equal(n, 3);
+	struct jnd_address *const *as = (struct jnd_address *const *)items;
+	assert_string_equal(as[0]->email, "nobody@x");
+	assert_string_equal(as[1]->email, "u099-0@x");
+	assert_string_equal(as[2]->email, "u099-1@x");
+	assert_int_equal(as[2]->notes.n, 1);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, jnd_setup, fixture_teardown)
@@ -1198,6 +1260,8 @@ int main(void)
 		T(a_holder_reached_again_after_other_rows_gets_one_list),
 		T(lists_joined_side_by_side_hold_each_object_once),
 		T(expired_objects_are_read_again_from_their_rows),
+		T(a_page_ordered_by_an_expression_counts_users),
+		T(a_page_keeps_nulls_first),
 	};
 	return RUN_ON_ALL_DIALECTS("joined", tests);
 }

@@ -302,7 +302,7 @@ static void find_runs(calx__joined *j, const calx__node *order)
 {
 	bool columns = true, chain = true;
 	for (const calx__node *o = order; o; o = o->next)
-		columns = columns && o->kid[0]->kind == CALX__N_COLUMN;
+		columns = columns && o->kid[0]->kind == CALX__N_COLUMN && o->kid[0]->desc;
 	j->root_runs = columns && !j->m->concrete;
 	for (unsigned k = 0; k < j->n; k++) {
 		jnode *nd = &j->nodes[k];

@@ -10,7 +10,9 @@
  *
  * and, when a limit or offset must count parents rather than rows, the
  * root's own select as a subquery in FROM, its order repeated outside
- * (a subquery's order does not survive the join).
+ * (a subquery's order does not survive the join): a column by its name in
+ * the subquery, an expression by the name the subquery gives it in its
+ * select list (calx_order_1, ...).
  */
 #include <stdio.h>
 #include <string.h>
@@ -114,6 +116,42 @@ static calx__node *join_subclass_tables(calx__ast *a, calx__node *from, const ca
 	return from;
 }
 
+/*
+ * sel's order repeated over the subquery sub: a column of the root as
+ * sub's column, an expression selected in sel AS calx_order_<k> (sel's own
+ * ORDER BY then names it too) and ordered by outside under that name.
+ */
+static void order_outside(calx__ast *a, calx__node *sel, calx__node *outer, const calx__node *sub)
+{
+	calx__node **cols = &sel->kid[CALX__SEL_COLS];
+	while (*cols)
+		cols = &(*cols)->next;
+	unsigned k = 0;
+	for (calx__node *o = sel->kid[CALX__SEL_ORDER]; o; o = o->next) {
+		calx__node *x = o->kid[0], *by;
+		if (x->kind == CALX__N_COLUMN && x->desc) {
+			by = calx__ast_field(a, sub, x->desc);
+		} else {
+			char name[24];
+			snprintf(name, sizeof name, "calx_order_%u", ++k);
+			const char *as = calx__ast_strndup(a, name, strlen(name));
+			calx__node *inside = calx__ast_column(a, NULL, as);
+			by = calx__ast_column(a, sub, as);
+			if (!as || !inside || !by)
+				return;         /* a->oom says so */
+			x->alias = as;
+			*cols = x;
+			cols = &x->next;
+			o->kid[0] = inside;
+		}
+		calx__node *item = calx__ast_order(a, by, o->op);
+		if (!item)
+			return;
+		item->flags = o->flags;         /* NULLS FIRST / LAST */
+		calx__ast_append(&outer->kid[CALX__SEL_ORDER], item);
+	}
+}
+
 calx__node *calx__sql_joined_select(calx__ast *a, calx__node *sel, calx__node *t, const calx_mapper_desc *root,
                                     const calx__join_spec *joins, size_t n, bool wrap, const char *sub_alias,
                                     const struct calx__mapper *const *wide)
@@ -127,9 +165,7 @@ calx__node *calx__sql_joined_select(calx__ast *a, calx__node *sel, calx__node *t
 			return NULL;
 		for (unsigned i = 0; i < root->n_fields; i++)
 			calx__ast_append(&outer->kid[CALX__SEL_COLS], calx__ast_field(a, base, &root->fields[i]));
-		for (const calx__node *o = sel->kid[CALX__SEL_ORDER]; o; o = o->next)
-			calx__ast_append(&outer->kid[CALX__SEL_ORDER],
-			                 calx__ast_order(a, calx__ast_field(a, base, o->kid[0]->desc), o->op));
+		order_outside(a, sel, outer, base);
 	}
 	calx__node *from = base;
 	calx__node *aliased[CALX__JOINS_MAX];
