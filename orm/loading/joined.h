@@ -4,7 +4,8 @@
  * lazy("joined")) is one statement: the parent's columns, then each joined
  * target's, by LEFT OUTER JOIN (sql/joined_select.h). Each row gives the
  * parent (once: rows are de-duplicated by identity, in the order first
- * seen) and the related objects that are there; after the last row every
+ * seen, by the runs of rows the statement's order makes where it makes
+ * them) and the related objects that are there; after the last row every
  * joined relationship of every parent is set and marked loaded, all at
  * once, so a failure leaves them as they were.
  */
