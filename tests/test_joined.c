@@ -1052,7 +1052,7 @@ static void a_holder_reached_again_after_other_rows_gets_one_list(void **state)
 	assert_null(as[4]->user);
 	assert_true(calx_related_is_loaded(s, as[4], JND_ADDRESS_REL_USER));
 	for (int i = 0; i < 4; i++) {
-		char want[8];
+		char want[16];
 		snprintf(want, sizeof want, "a%d", i);
 		assert_string_equal(as[i]->email, want);
 		struct jnd_user *owner = as[i]->user;
