@@ -14,6 +14,9 @@
 #include "loading/joined.h"
 #include "loading/polymorphic.h"
 
+/* A row of at most this many fields is read into the stack; a wider one into memory of its own. */
+#define ROW_ON_STACK 32
+
 /*
  * Always inlined, into the load path (cols and known NULL: the compiler
  * drops the map and the key given), into calx__load_row_exact
@@ -23,7 +26,7 @@
  */
 static inline __attribute__((always_inline)) int load_row_cols(calx_session *s, const calx__mapper *m,
                                                                calx__stmt *st, unsigned first, const unsigned *cols,
-                                                               const calx_value *known, calx__obj **out);
+                                                               calx__obj **out);
 static inline __attribute__((always_inline)) int load_values(calx_session *s, const calx__mapper *m,
                                                              calx__stmt *st, unsigned first, const unsigned *cols,
                                                              const calx_value *known, calx_value *row,
@@ -72,31 +75,33 @@ int calx__load_row_at(calx_session *s, const calx__mapper *m, calx__stmt *st, un
 {
 	if (m->poly)    /* inheritance: the row's discriminator picks the struct (polymorphic.c) */
 		return calx__poly_load_row(s, m, st, first, false, out);
-	return load_row_cols(s, m, st, first, NULL, NULL, out);
+	return load_row_cols(s, m, st, first, NULL, out);
 }
 
 int calx__load_row_exact(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
                          const unsigned *cols, calx__obj **out)
 {
-	return load_row_cols(s, m, st, first, cols, NULL, out);
+	return load_row_cols(s, m, st, first, cols, out);
 }
 
 int calx__load_row_keyed(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
                          const calx_value *key, calx__obj **out)
 {
-	if (m->poly)
-		return calx__poly_load_row(s, m, st, first, false, out);
-	return load_row_cols(s, m, st, first, NULL, key, out);
+	/* a hierarchy's row, or a wide one: the general path (which reads the key again) */
+	if (m->poly || m->desc->n_fields > ROW_ON_STACK)
+		return calx__load_row_at(s, m, st, first, out);
+	calx_value row[ROW_ON_STACK];
+	return load_values(s, m, st, first, NULL, key, row, out);
 }
 
 static inline int load_row_cols(calx_session *s, const calx__mapper *m, calx__stmt *st, unsigned first,
-                                const unsigned *cols, const calx_value *known, calx__obj **out)
+                                const unsigned *cols, calx__obj **out)
 {
 	const calx_mapper_desc *d = m->desc;
-	calx_value stack_row[32], *row = stack_row;
-	if (d->n_fields > 32 && !(row = calx__malloc(d->n_fields * sizeof *row)))
+	calx_value stack_row[ROW_ON_STACK], *row = stack_row;
+	if (d->n_fields > ROW_ON_STACK && !(row = calx__malloc(d->n_fields * sizeof *row)))
 		return calx__fail(s, CALX_ENOMEM, "out of memory loading a row of \"%s\"", d->table);
-	int rc = load_values(s, m, st, first, cols, known, row, out);
+	int rc = load_values(s, m, st, first, cols, NULL, row, out);
 	if (row != stack_row)
 		calx__free(row);
 	return rc;
