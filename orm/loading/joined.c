@@ -290,9 +290,10 @@ void calx__joined_free(calx__joined *j)
  * Which rows come in runs that never resume later, from the statement's
  * order (sql/joined_select.h): ORDER BY [the select's own,] the select's
  * key, then each join's key in join order. The select's own order by its
- * columns sorts a select's object's rows alike, its key keeps them
- * together; an order by an expression may not (random()), and a concrete
- * hierarchy's union may give a key twice. Below, join k's rows for one
+ * columns sorts a select's object's rows alike, and its key (unique in its
+ * table, as the identity map takes it) keeps them together; an order by an
+ * expression is not looked into (the hash table takes those rows), and a
+ * concrete hierarchy's union may give a key twice. Below, join k's rows for one
  * holder come together when its holders' objects do; its (holder, related)
  * pairs too when, besides, every join before k is one of its ancestors (a
  * sibling's key sorts before k's and would interleave them); and each of
