@@ -384,6 +384,8 @@ int calx_session_commit(calx_session *s)
 	}
 	s->in_txn = false;
 	calx__savepoints_forget(s);     /* COMMIT released them */
+	if (!s->keep_on_commit)
+		calx__watch_unprotect(s);       /* the expiry writes every header, the log's flags some of them */
 	calx__forget_transaction(s);
 	/* another transaction may change the rows now: the next get or select of each reloads it */
 	if (!s->keep_on_commit)
@@ -403,6 +405,7 @@ int calx_session_rollback(calx_session *s)
 	s->in_txn = false;
 	s->failed = false;
 	calx__savepoints_forget(s);     /* the transaction's log restores what they would have */
+	calx__watch_unprotect(s);       /* every persistent object is written below */
 	int undo = calx__undo_transaction(s);
 	if (rc == CALX_OK)
 		rc = undo;

@@ -55,6 +55,16 @@ static bool snap_null(const calx__obj *h, const calx_field_desc *f)
 
 bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f)
 {
+	/*
+	 * The same bytes and the same NULL mark are the same value for every
+	 * built-in kind (a char * the same pointer, a decimal the same text):
+	 * no NULL tests or compare by kind for the fields a change left alone.
+	 * A user type's equality is its own, so it is asked as before.
+	 */
+	if (f->ctype != CALX_CTYPE_USER &&
+	    calx__bytes_equal((const char *)calx__obj_ptr(h) + f->offset, calx__obj_snap(h) + f->offset, f->size) &&
+	    calx__bit(calx__obj_nulls(h), f->index) == calx__bit(calx__obj_snap_nulls(h), f->index))
+		return false;
 	bool now = calx__field_null(h, f), then = snap_null(h, f);
 	/* a computed column is the database's to write: a change the program made is no change to send */
 	if (now != then)

@@ -97,10 +97,32 @@ bool calx__state_unchanged_spans(const calx__obj *h);
 /* Does field f of h differ from its snapshot (NULL marks included)? */
 bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f);
 /*
+ * n bytes at a and at b equal? Short runs (a field, most structs' mapped
+ * bytes) a word at a time inline, where a memcmp call cost more than the
+ * compare: change detection asks this of every object a flush looks at.
+ */
+static inline bool calx__bytes_equal(const void *a, const void *b, size_t n)
+{
+	if (n > 64)
+		return memcmp(a, b, n) == 0;
+	const unsigned char *x = a, *y = b;
+	uint64_t diff = 0;
+	for (; n >= sizeof diff; n -= sizeof diff, x += sizeof diff, y += sizeof diff) {
+		uint64_t u, v;
+		memcpy(&u, x, sizeof u);
+		memcpy(&v, y, sizeof v);
+		diff |= u ^ v;
+	}
+	for (; n; n--)
+		diff |= (uint64_t)(*x++ ^ *y++);
+	return !diff;
+}
+
+/*
  * Same mapped bytes and null bits as the snapshot: nothing to compare field
  * by field. Inline, with the common struct's case (one span, up to 64
- * fields) a word compare and one memcmp: in the default tracking mode every
- * flush asks it of every object the session holds.
+ * fields) a word compare and one compare of bytes: in the default tracking
+ * mode every flush asks it of every object the session holds.
  */
 static inline bool calx__state_unchanged(const calx__obj *h)
 {
@@ -110,7 +132,7 @@ static inline bool calx__state_unchanged(const calx__obj *h)
 		return calx__state_unchanged_spans(h);
 	const size_t off = m->spans[0].off;
 	return nulls[0] == nulls[1] &&
-	       memcmp((const char *)calx__obj_ptr(h) + off, calx__obj_snap(h) + off, m->spans[0].len) == 0;
+	       calx__bytes_equal((const char *)calx__obj_ptr(h) + off, calx__obj_snap(h) + off, m->spans[0].len);
 }
 void calx__state_normalize_nulls(calx__obj *h);
 bool calx__state_dirty(const calx__obj *h);
