@@ -133,6 +133,10 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 	/* the arena aligns each block's start itself: a block of no words ends with its snapshot */
 	rm->block_size = rm->field_words > 1 || marks_bytes ? rm->nulls_off + 2 * marks_bytes + (rm->field_words > 1 ? words : 0)
 	                                                    : rm->snap_off + mapped_end;
+	/* one span, no marks: what change detection compares is one run of bytes, found without a lookup */
+	rm->state_len = rm->n_spans == 1 && !rm->null_words ? rm->spans[0].len : 0;
+	rm->state_at = CALX__HDR_SIZE + (rm->n_spans ? rm->spans[0].off : 0);
+	rm->state_gap = rm->snap_off - rm->obj_off;
 	/* relationship state only for mappers that have relationships: the others' blocks stay as they were */
 	if (m->n_relationships) {
 		rm->rel_off = align_up(rm->block_size, alignof(uint64_t));

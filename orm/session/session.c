@@ -103,6 +103,7 @@ void calx_session_free(calx_session *s)
 	if (s->keep != s->keep_small)
 		calx__free(s->keep);
 	calx__free(s->keep_ix);
+	calx__free(s->kept);
 	calx__free(s->idmap);
 	calx__free(s->listeners.v);
 	calx__free(s->info);

@@ -97,25 +97,35 @@ bool calx__state_unchanged_spans(const calx__obj *h);
 /* Does field f of h differ from its snapshot (NULL marks included)? */
 bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f);
 /*
- * n bytes at a and at b equal? Short runs (a field, most structs' mapped
- * bytes) a word at a time inline, where a memcmp call cost more than the
- * compare: change detection asks this of every object a flush looks at.
+ * n bytes at a and at b equal? Runs of up to 32 bytes (a field, the
+ * mapped bytes of many structs) in a few word loads inline, where a
+ * memcmp call cost more than the compare: change detection asks this of
+ * every object a flush looks at. Longer runs go to memcmp.
  */
+static inline uint64_t calx__word_diff(const unsigned char *x, const unsigned char *y)
+{
+	uint64_t u, v;
+	memcpy(&u, x, sizeof u);
+	memcpy(&v, y, sizeof v);
+	return u ^ v;
+}
+
 static inline bool calx__bytes_equal(const void *a, const void *b, size_t n)
 {
-	if (n > 64)
-		return memcmp(a, b, n) == 0;
 	const unsigned char *x = a, *y = b;
 	uint64_t diff = 0;
-	for (; n >= sizeof diff; n -= sizeof diff, x += sizeof diff, y += sizeof diff) {
-		uint64_t u, v;
-		memcpy(&u, x, sizeof u);
-		memcpy(&v, y, sizeof v);
-		diff |= u ^ v;
+	if (n < 8) {
+		for (; n; n--)
+			diff |= (uint64_t)(*x++ ^ *y++);
+		return !diff;
 	}
-	for (; n; n--)
-		diff |= (uint64_t)(*x++ ^ *y++);
-	return !diff;
+	/* up to 32 bytes: the first and last words (of each half), overlapping where n is not their sum */
+	if (n <= 16)
+		return !(calx__word_diff(x, y) | calx__word_diff(x + n - 8, y + n - 8));
+	if (n <= 32)
+		return !(calx__word_diff(x, y) | calx__word_diff(x + 8, y + 8) | calx__word_diff(x + n - 16, y + n - 16) |
+		         calx__word_diff(x + n - 8, y + n - 8));
+	return memcmp(a, b, n) == 0;
 }
 
 /*
@@ -127,6 +137,10 @@ static inline bool calx__bytes_equal(const void *a, const void *b, size_t n)
 static inline bool calx__state_unchanged(const calx__obj *h)
 {
 	const calx__mapper *m = h->m;
+	if (m->state_len) {     /* one span and no NULL marks: the bytes say it all (layout.c) */
+		const unsigned char *obj = (const unsigned char *)h + m->state_at;
+		return calx__bytes_equal(obj, obj + m->state_gap, m->state_len);
+	}
 	const uint64_t *nulls = calx__obj_nulls(h);     /* the snapshot's follow them */
 	if (m->n_spans != 1 || m->field_words != 1)
 		return calx__state_unchanged_spans(h);
@@ -298,6 +312,12 @@ void calx__ondelete_apply_nulls(calx_session *s, calx__plan *p);
 /* undo.c */
 /* Keep what rollback needs of a persistent object before its first change in the transaction. */
 int calx__undo_keep(calx_session *s, calx__obj *h);
+/*
+ * Note h in the transaction's log (s->txn_log), where a rollback finds the
+ * objects whose rows the transaction inserted or deleted (the flags say
+ * which); phase B's own notes use memory reserved before it.
+ */
+int calx__undo_log(calx_session *s, calx__obj *h);
 /* Phase A failed: the inserts sent lose what the database generated for them. */
 void calx__undo_flush(calx_session *s, calx__plan *p);
 
