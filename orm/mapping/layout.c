@@ -97,6 +97,9 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 		const calx_field_desc *fd = &m->fields[f];
 		if ((fd->flags & CALX_FIELD_AUTOINCREMENT) || calx__has_server_default(fd))
 			rm->generated[f / 64] |= (uint64_t)1 << (f % 64);
+		/* the update path asks these of every row: once here */
+		rm->onupdate_sql |= fd->gen && calx__has_onupdate_sql(fd);
+		rm->onupdate_fn |= fd->gen && fd->gen->onupdate_fn;
 	}
 	int rc = derive_spans(rm, err);
 	if (rc != CALX_OK)

@@ -64,6 +64,8 @@ typedef struct calx__mapper {
 	int autoinc;                    /* the autoincrement field, or -1 */
 	int version;                    /* the version(): optimistic locking field, or -1 */
 	bool wrappers;                  /* a calx_opt_* field: constructors zero its padding */
+	bool onupdate_sql;              /* a field with onupdate("SQL"): an UPDATE may read it back (execute.c) */
+	bool onupdate_fn;               /* a field with onupdate(fn): an UPDATE calls it first */
 	bool factories;                 /* a field with a default_factory: constructors call it */
 	unsigned rank;                  /* position in foreign-key order of its table, parents first (a subclass: its root's) */
 	uint64_t *generated;            /* bitset: fields the database may fill (autoincrement, server default) */

@@ -102,7 +102,7 @@ bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f);
  * memcmp call cost more than the compare: change detection asks this of
  * every object a flush looks at. Longer runs go to memcmp.
  */
-static inline uint64_t calx__word_diff(const unsigned char *x, const unsigned char *y)
+static inline __attribute__((always_inline)) uint64_t calx__word_diff(const unsigned char *x, const unsigned char *y)
 {
 	uint64_t u, v;
 	memcpy(&u, x, sizeof u);
@@ -110,7 +110,7 @@ static inline uint64_t calx__word_diff(const unsigned char *x, const unsigned ch
 	return u ^ v;
 }
 
-static inline bool calx__bytes_equal(const void *a, const void *b, size_t n)
+static inline __attribute__((always_inline)) bool calx__bytes_equal(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
 	uint64_t diff = 0;
@@ -134,7 +134,7 @@ static inline bool calx__bytes_equal(const void *a, const void *b, size_t n)
  * fields) a word compare and one compare of bytes: in the default tracking
  * mode every flush asks it of every object the session holds.
  */
-static inline bool calx__state_unchanged(const calx__obj *h)
+static inline __attribute__((always_inline)) bool calx__state_unchanged(const calx__obj *h)
 {
 	const calx__mapper *m = h->m;
 	if (m->state_len) {     /* one span and no NULL marks: the bytes say it all (layout.c) */
@@ -148,7 +148,13 @@ static inline bool calx__state_unchanged(const calx__obj *h)
 	return nulls[0] == nulls[1] &&
 	       calx__bytes_equal((const char *)calx__obj_ptr(h) + off, calx__obj_snap(h) + off, m->spans[0].len);
 }
-void calx__state_normalize_nulls(calx__obj *h);
+/* Drop the NULL marks of fields assigned a value since they were set (a mapper without marks has none to drop). */
+void calx__state_normalize_marks(calx__obj *h);
+static inline void calx__state_normalize_nulls(calx__obj *h)
+{
+	if (h->m->null_words)
+		calx__state_normalize_marks(h);
+}
 bool calx__state_dirty(const calx__obj *h);
 /* The changed fields as a bitset; false when none. */
 bool calx__state_dirty_set(const calx__obj *h, uint64_t *set);
