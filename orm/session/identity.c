@@ -232,7 +232,7 @@ static int grow(calx_session *s)
 	return resize(s, cap);
 }
 
-int calx__idmap_reserve(calx_session *s, size_t n)
+int calx__idmap_reserve_grow(calx_session *s, size_t n)
 {
 	size_t cap = s->idmap_cap ? s->idmap_cap : 16;
 	while ((s->idmap_n + n) * 10 > cap * 7)

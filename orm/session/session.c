@@ -9,10 +9,9 @@
 #include "session/related.h"
 #include "unitofwork/uow.h"
 
-int calx__objvec_push(calx__objvec *vec, calx__obj *h)
+int calx__objvec_push_grow(calx__objvec *vec, calx__obj *h)
 {
-	/* the room checked here first: a load pushes every object it makes */
-	if (vec->n == vec->cap && calx__grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof *vec->v) != 0)
+	if (calx__grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof *vec->v) != 0)
 		return CALX_ENOMEM;
 	vec->v[vec->n++] = h;
 	return CALX_OK;

@@ -168,7 +168,15 @@ typedef struct calx__objvec {
 	size_t cap;
 } calx__objvec;
 
-int calx__objvec_push(calx__objvec *vec, calx__obj *h);
+/* Append h; CALX_ENOMEM. Inline for the room: a load pushes every object it makes. */
+int calx__objvec_push_grow(calx__objvec *vec, calx__obj *h);
+static inline int calx__objvec_push(calx__objvec *vec, calx__obj *h)
+{
+	if (vec->n == vec->cap)
+		return calx__objvec_push_grow(vec, h);
+	vec->v[vec->n++] = h;
+	return CALX_OK;
+}
 
 /*
  * Savepoints (savepoint.c). While one is open, each flush notes, before it
@@ -338,8 +346,14 @@ void calx__idmap_put(calx_session *s, size_t slot, calx__obj *h, uint64_t hash);
 #define CALX__IDMAP_PREFETCH_CAP 32768
 void calx__idmap_prefetch_next(const calx_session *s, const calx__mapper *m, int64_t key);
 void calx__idmap_remove(calx_session *s, calx__obj *h);
-/* Room for n more keys without growing (so later inserts cannot fail). */
-int calx__idmap_reserve(calx_session *s, size_t n);
+/* Room for n more keys without growing (so later inserts cannot fail). Inline for the room: every load asks. */
+int calx__idmap_reserve_grow(calx_session *s, size_t n);
+static inline int calx__idmap_reserve(calx_session *s, size_t n)
+{
+	if (s->idmap_cap && (s->idmap_n + n) * 10 <= s->idmap_cap * 7)
+		return CALX_OK;
+	return calx__idmap_reserve_grow(s, n);
+}
 /* The primary key of an object as values (strings borrowed from the object). */
 int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key, calx_error *err);
 

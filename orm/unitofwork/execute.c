@@ -37,6 +37,14 @@ int calx__exec_failed(calx_session *s, const char *what, const calx__obj *h, siz
 /* Bind the primary key (and version) as the snapshot has them: the row as it was read. */
 static int bind_key(calx_session *s, calx__stmt *st, const calx__obj *h, unsigned first)
 {
+	const calx__mapper *m = h->m;
+	const calx_field_desc *pk = m->n_pk == 1 ? &m->desc->fields[m->pk[0]] : NULL;
+	if (pk && m->version < 0 && pk->ctype == CALX_CTYPE_INT64 && !(pk->flags & CALX_FIELD_OPTIONAL)) {
+		/* the usual key, as calx__obj_key gives it: every update and delete binds one */
+		calx_value v = { .kind = CALX_VALUE_INT };
+		memcpy(&v.u.i, calx__obj_snap(h) + pk->offset, sizeof v.u.i);
+		return s->d->bind(st->st, first, &v, &s->err);
+	}
 	calx_value key[CALX__MAX_PK + 1];
 	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
 	unsigned n = h->m->n_pk;

@@ -27,12 +27,14 @@ int calx__undo_keep(calx_session *s, calx__obj *h)
 		return CALX_OK;
 	const calx__mapper *m = h->m;
 	size_t n = kept_words(m);
-	if (calx__grow((void **)&s->kept, &s->kept_cap, s->kept_n + n, sizeof *s->kept) != 0)
+	if (s->kept_n + n > s->kept_cap &&
+	    calx__grow((void **)&s->kept, &s->kept_cap, s->kept_n + n, sizeof *s->kept) != 0)
 		return calx__fail(s, CALX_ENOMEM, "out of memory saving the state of a struct %s", m->desc->name);
 	uint64_t *rec = s->kept + s->kept_n;
 	s->kept_n += n;
 	memcpy(rec, &h, sizeof h);
-	memcpy(rec + 1, calx__obj_snap_nulls(h), m->null_words * sizeof *rec);
+	if (m->null_words)
+		memcpy(rec + 1, calx__obj_snap_nulls(h), m->null_words * sizeof *rec);
 	unsigned char *to = (unsigned char *)(rec + 1 + m->null_words);
 	for (unsigned i = 0; i < m->n_spans; i++) {
 		memcpy(to, calx__obj_snap(h) + m->spans[i].off, m->spans[i].len);
