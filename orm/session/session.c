@@ -384,12 +384,13 @@ int calx_session_commit(calx_session *s)
 	}
 	s->in_txn = false;
 	calx__savepoints_forget(s);     /* COMMIT released them */
-	if (!s->keep_on_commit)
-		calx__watch_unprotect(s);       /* the expiry writes every header, the log's flags some of them */
-	calx__forget_transaction(s);
 	/* another transaction may change the rows now: the next get or select of each reloads it */
-	if (!s->keep_on_commit)
-		calx__expire_all(s);
+	if (s->keep_on_commit) {
+		calx__forget_transaction(s);
+	} else {
+		calx__watch_unprotect(s);       /* the expiry writes every header */
+		calx__forget_transaction_expire(s);
+	}
 	return calx__fire(s, CALX_EVENT_AFTER_COMMIT, NULL);
 }
 

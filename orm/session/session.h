@@ -225,6 +225,7 @@ struct calx_session {
 	 */
 	uint64_t *kept;
 	size_t kept_n, kept_cap;
+	size_t kept_objs;       /* records in kept */
 	calx__txn_keep *keep;   /* what the transaction keeps per object it inserted, in order (txn_keep.c) */
 	size_t keep_n, keep_cap;
 	size_t *keep_ix;        /* an index of keep by object for the undo paths, over keep[0, keep_ix_n) */
@@ -288,10 +289,10 @@ static inline int calx__obj_set_omitted(calx_session *s, calx__obj *h, const uin
 	return CALX_OK;
 }
 
-/* The transaction ended: forget every entry (and the objects' flags). Inline: every commit comes here. */
-static inline void calx__txn_keep_clear(calx_session *s)
+/* The transaction ended: forget every entry (flags: and the objects' flags). Inline: every commit comes here. */
+static inline void calx__txn_keep_clear(calx_session *s, bool flags)
 {
-	for (size_t i = 0; i < s->keep_n; i++)
+	for (size_t i = 0; flags && i < s->keep_n; i++)
 		s->keep[i].h->flags &= (uint16_t)~CALX__TXN_OMITTED;
 	s->keep_n = 0;
 	if (s->keep_cap > CALX__KEEP_BIG || s->keep_ix_cap)
@@ -342,7 +343,7 @@ int calx__idmap_insert(calx_session *s, calx__obj *h);
 calx__obj *calx__idmap_probe(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash,
                              size_t *slot);
 void calx__idmap_put(calx_session *s, size_t slot, calx__obj *h, uint64_t hash);
-/* A load of the integer key key: fetch the next key's slot ahead (identity.c), on a map of this many slots or more. */
+/* A load of the integer key key: fetch a later key's slot ahead (identity.c), on a map of this many slots or more. */
 #define CALX__IDMAP_PREFETCH_CAP 32768
 void calx__idmap_prefetch_next(const calx_session *s, const calx__mapper *m, int64_t key);
 void calx__idmap_remove(calx_session *s, calx__obj *h);

@@ -32,6 +32,7 @@ int calx__undo_keep(calx_session *s, calx__obj *h)
 		return calx__fail(s, CALX_ENOMEM, "out of memory saving the state of a struct %s", m->desc->name);
 	uint64_t *rec = s->kept + s->kept_n;
 	s->kept_n += n;
+	s->kept_objs++;
 	memcpy(rec, &h, sizeof h);
 	if (m->null_words)
 		memcpy(rec + 1, calx__obj_snap_nulls(h), m->null_words * sizeof *rec);
@@ -74,12 +75,13 @@ static void restore_kept(calx__obj *h, const uint64_t *rec)
 	}
 }
 
-/* The transaction ended: its kept snapshots go, and their objects' flags; a big transaction's memory too. */
-static void forget_kept(calx_session *s)
+/* The transaction ended: its kept snapshots go, and (flags) their objects' flags; a big transaction's memory too. */
+static void forget_kept(calx_session *s, bool flags)
 {
-	for (size_t i = 0; i < s->kept_n; i += kept_words(kept_obj(s->kept + i)->m))
+	for (size_t i = 0; flags && i < s->kept_n; i += kept_words(kept_obj(s->kept + i)->m))
 		kept_obj(s->kept + i)->flags &= (uint16_t)~CALX__TXN_KEPT;
 	s->kept_n = 0;
+	s->kept_objs = 0;
 	if (s->kept_cap > CALX__KEPT_BIG_WORDS) {
 		calx__free(s->kept);
 		s->kept = NULL;
@@ -97,18 +99,51 @@ void calx__undo_flush(calx_session *s, calx__plan *p)
 		p->updates.v[i]->flags &= (uint16_t)~CALX__REKEY;
 }
 
-void calx__forget_transaction(calx_session *s)
+/* The transaction's lists emptied; flags: and the flags they set cleared on their objects. */
+static void forget_lists(calx_session *s, bool flags)
 {
-	for (size_t i = 0; i < s->txn_log.n; i++) {
+	for (size_t i = 0; flags && i < s->txn_log.n; i++) {
 		calx__obj *h = s->txn_log.v[i];
 		h->flags &= (uint16_t)~(CALX__IN_LOG | CALX__NEW_IN_TXN | CALX__GONE_IN_TXN);
 	}
 	s->txn_log.n = 0;
-	forget_kept(s);
-	calx__txn_keep_clear(s);
+	forget_kept(s, flags);
+	calx__txn_keep_clear(s, flags);
 	calx__arena_free(&s->txn_arena);
 	if (s->plan && s->reg->has_m2m)
 		calx__assoc_forget_transaction(s->plan);
+}
+
+void calx__forget_transaction(calx_session *s)
+{
+	forget_lists(s, true);
+}
+
+/*
+ * The commit's end of the transaction when it expires every object: one
+ * pass over the object list clears the transaction's flags and sets the
+ * expired one, where forgetting and expiring were a pass each over every
+ * object's header (a cache line an object, on a big session most of the
+ * commit's time outside the database). The lists' own walks are left out
+ * when the object list held every object they name (counted here); else
+ * they run too, as they would have.
+ */
+void calx__forget_transaction_expire(calx_session *s)
+{
+	const uint16_t txn = CALX__IN_LOG | CALX__NEW_IN_TXN | CALX__GONE_IN_TXN | CALX__TXN_KEPT | CALX__TXN_OMITTED;
+	size_t logged = 0, kept = 0, omitted = 0;
+	for (size_t i = 0; i < s->objs.n; i++) {
+		calx__obj *h = s->objs.v[i];
+		uint16_t f = h->flags;
+		logged += (f & CALX__IN_LOG) != 0;
+		kept += (f & CALX__TXN_KEPT) != 0;
+		omitted += (f & CALX__TXN_OMITTED) != 0;
+		f &= (uint16_t)~txn;
+		if (h->state == CALX__PERSISTENT)
+			f |= CALX__EXPIRED;
+		h->flags = f;
+	}
+	forget_lists(s, logged != s->txn_log.n || kept != s->kept_objs || omitted != s->keep_n);
 }
 
 int calx__undo_transaction(calx_session *s)
