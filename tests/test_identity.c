@@ -132,10 +132,11 @@ static void a_key_of_another_table_is_not_found(void **state)
 }
 
 /*
- * Two hashes that differ only in their top 16 bits: the same home and the
- * same 32 bits in the header, told apart by the slot's tag (where the
- * platform leaves the address's top bits free); each is found by its own
- * hash only.
+ * Two hashes with the same home that differ in the bits of the tag (the
+ * top 16 of the 32 the map keeps, which the 64-bit hash's top 16 fold
+ * into): told apart by the slot's tag before any header is read (where
+ * the platform leaves the address's top bits free); each is found by its
+ * own hash only, before and after the map grows.
  */
 static void slots_carry_the_hash_top_bits(void **state)
 {

@@ -321,6 +321,27 @@ static void insert_update_delete(void **state)
 	expect(del, "DELETE FROM \"t\" WHERE \"id\" < ? RETURNING \"id\"", "DELETE FROM \"t\" WHERE \"id\" < $1 RETURNING \"id\"");
 	del->kid[CALX__DEL_WHERE] = del->kid[CALX__DEL_RETURNING] = NULL;
 	expect(del, "DELETE FROM \"t\"", NULL);
+
+	/* SQLite's set statement for updates (sql/set_rows.c): UPDATE ... FROM a VALUES list of binds */
+	calx__node *rows = calx__ast_node(&A, CALX__N_VALUES, 0);
+	rows->alias = "r";
+	rows->kid[0] = calx__ast_node(&A, CALX__N_ROW, 0);
+	rows->kid[0]->kid[0] = L(B(1), B(2), NULL);
+	rows->kid[0]->next = calx__ast_node(&A, CALX__N_ROW, 0);
+	rows->kid[0]->next->kid[0] = L(B(3), B(4), NULL);
+	calx__node *t = T("t", NULL), *set = calx__ast_update(&A, t);
+	calx__ast_update_set(&A, set, C(NULL, "a"), C(rows, "column2"));
+	set->kid[CALX__UPD_FROM] = rows;
+	set->kid[CALX__UPD_WHERE] = OP(CALX__OP_EQ, C(t, "id"), C(rows, "column1"));
+	expect(set, "UPDATE \"t\" SET \"a\" = \"r\".\"column2\" FROM (VALUES (?, ?), (?, ?)) AS \"r\" "
+	            "WHERE \"t\".\"id\" = \"r\".\"column1\"",
+	       "UPDATE \"t\" SET \"a\" = \"r\".\"column2\" FROM (VALUES ($1, $2), ($3, $4)) AS \"r\" "
+	       "WHERE \"t\".\"id\" = \"r\".\"column1\"");
+	/* a VALUES list needs rows (and a name for them, as a column of it does) */
+	char msg[256];
+	rows->kid[0] = NULL;
+	assert_int_equal(fails(SQ, set, 0, msg), CALX_EINVAL);
+	assert_non_null(strstr(msg, "a VALUES list in FROM needs rows and an alias"));
 }
 
 static void create_table_with_named_constraints_and_indexes(void **state)

@@ -379,6 +379,94 @@ static void a_rollback_then_more_changes(void **state)
 	check_rows(fx);
 }
 
+/*
+ * An after_update listener writes after the flush looked: into the object
+ * just updated (past its new snapshot) and into one on another page that
+ * the flush did not touch. The flush leaves those pages unprotected while
+ * it writes and protects them when it is done: the next flush must still
+ * find both changes.
+ */
+static int late_write(calx_session *s, calx_event ev, const calx_mapper_desc *m, void *obj, void *payload)
+{
+	(void)s, (void)ev, (void)m;
+	if (!*(bool *)payload)
+		return CALX_OK;
+	struct ww_item *x = obj;
+	size_t i = (size_t)x->id - 1, j = (i + N_ITEMS / 2) % N_ITEMS;
+	x->qty = items[i].qty = items[i].qty + 1000;
+	it[j]->qty = items[j].qty = items[j].qty + 7;
+	return CALX_OK;
+}
+
+static void a_listener_writes_during_the_flush(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fx->s;
+	bool kernel = kernel_watches();
+	assert_ok(s, calx_session_set_write_watch(s, CALX_WATCH_ON));
+	seed(s, it, nt);
+	calx_flush_stats st = flushed(s);
+	st = flushed(s);
+	assert_int_equal(st.watching, kernel);
+	assert_int_equal(st.compared, kernel ? 0 : N_ITEMS + N_NOTES);
+	bool on = true;
+	assert_ok(s, calx_session_listen(s, CALX_EVENT_AFTER_UPDATE, &ww_item_mapper, late_write, &on));
+	change(s, it[10], 10, 0);
+	change(s, it[4000], 4000, 1);
+	st = flushed(s);
+	assert_int_equal(st.watching, kernel);
+	/* the listener's writes are no change the flush sent: the next one sends them (and fires again) */
+	st = flushed(s);
+	assert_int_equal(st.watching, kernel);
+	if (kernel)
+		assert_true(st.compared >= 4);
+	/* until the listener's writes land on rows the flush does not update again: a flush of nothing more */
+	on = false;
+	st = flushed(s);
+	st = flushed(s);
+	if (kernel)
+		assert_int_equal(st.compared, 0);
+	assert_ok(s, calx_session_commit(s));
+	check_rows(fx);
+}
+
+/*
+ * A commit and expire_all write every object's header: the watch drops
+ * its protection first (no fault a page), and the flush after compares
+ * every object once, then written pages again. Changes made to the
+ * expired objects, without reloading them, are written.
+ */
+static void changes_after_a_commit_and_an_expiry(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fx->s;
+	bool kernel = kernel_watches();
+	assert_ok(s, calx_session_set_write_watch(s, CALX_WATCH_ON));
+	seed(s, it, nt);
+	calx_flush_stats st = flushed(s);
+	assert_ok(s, calx_session_commit(s));
+	change(s, it[3], 3, 0);
+	change(s, it[5998], 5998, 2);
+	st = flushed(s);
+	assert_int_equal(st.watching, kernel);
+	assert_int_equal(st.compared, N_ITEMS + N_NOTES);
+	/* the pages that flush wrote (two objects'), then none */
+	st = flushed(s);
+	if (kernel)
+		assert_in_range(st.compared, 2, 400);
+	st = flushed(s);
+	if (kernel)
+		assert_int_equal(st.compared, 0);
+	assert_ok(s, calx_session_expire_all(s));
+	change(s, it[77], 77, 3);
+	nt[900]->rank = notes[900].rank = 4242;
+	st = flushed(s);
+	assert_int_equal(st.watching, kernel);
+	assert_int_equal(st.compared, N_ITEMS + N_NOTES);
+	assert_ok(s, calx_session_commit(s));
+	check_rows(fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +475,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(auto_starts_at_a_thousand_objects, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_streamed_select_that_lets_go, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_rollback_then_more_changes, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_listener_writes_during_the_flush, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(changes_after_a_commit_and_an_expiry, setup, fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("write_watch", tests);
 }

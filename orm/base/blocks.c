@@ -55,6 +55,7 @@ static calx__bchunk *new_chunk(calx__blocks *b, size_t size, size_t align)
 	c->used = 0;
 	c->watched = false;
 	c->seen = false;
+	c->reported = false;
 	c->embedded = false;
 	c->next = b->head;
 	b->head = c;
@@ -92,7 +93,7 @@ void calx__blocks_embed(calx__blocks *b, void *mem, size_t len)
 	c->data = (unsigned char *)(((uintptr_t)mem + head_bytes(pages) + page - 1) & ~(uintptr_t)(page - 1));
 	c->size = want;
 	c->used = 0;
-	c->watched = c->seen = false;
+	c->watched = c->seen = c->reported = false;
 	c->embedded = true;
 	c->next = b->head;
 	b->head = c;

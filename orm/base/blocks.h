@@ -31,6 +31,7 @@ typedef struct calx__bchunk {
 	uint32_t *first;        /* per page of data: offset of the first block overlapping it, or CALX__NO_BLOCK */
 	bool watched;           /* registered with the session's write-watch (session/watch.c) */
 	bool seen;              /* its pages were write-protected by a flush: later flushes look at written pages only */
+	bool reported;          /* the running flush found written pages here and left them unprotected (watch.c) */
 	bool embedded;          /* inside its owner's block (calx__blocks_embed): never freed alone */
 } calx__bchunk;
 

@@ -180,6 +180,8 @@ static inline int load_values(calx_session *s, const calx__mapper *m, calx__stmt
 	calx__state_snapshot(h);
 	h->state = CALX__PERSISTENT;
 	calx__idmap_put(s, slot, h, hash);
+	if (key != key_copy)
+		calx__idmap_prefetch_next(s, m, key->u.i);      /* the usual key: the next rows' are likely key + 1, ... */
 	*out = h;
 	return calx__fire(s, CALX_EVENT_AFTER_LOAD, h);
 }

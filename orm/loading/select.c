@@ -277,7 +277,8 @@ int calx_select_load(calx_select *q, const calx_relationship_desc *rel, calx_loa
 /* Does the select read every row before handing out the first (select-in, joined)? */
 static bool wants_buffer(const calx_select *q)
 {
-	return !calx__select_width(q) && !q->buffered && !q->started &&
+	/* asked at every row: the first test ends it after the first */
+	return !q->started && !q->buffered && !calx__select_width(q) &&
 	       (calx__selectin_wanted(q->m, q->loads, q->n_loads) || calx__joined_wanted(q->m, q->loads, q->n_loads) ||
 	        (q->s->reg->has_joined && calx__poly_selectin_wanted(q)));
 }

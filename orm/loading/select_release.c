@@ -36,10 +36,10 @@
 #include "loading/polymorphic.h"
 #include "loading/select_int.h"
 
-/* Flags that say the session needs the object: listed, logged, expired, changed by a flush. */
+/* Flags that say the session needs the object: listed, logged or kept, expired, changed by a flush. */
 #define STAYS_FLAGS                                                                                        \
 	(CALX__IN_PENDING | CALX__IN_DELETED | CALX__IN_LOG | CALX__NEW_IN_TXN | CALX__GONE_IN_TXN |        \
-	 CALX__IN_MARKED | CALX__REKEY | CALX__EXPIRED | CALX__DB_GONE)
+	 CALX__TXN_KEPT | CALX__IN_MARKED | CALX__REKEY | CALX__EXPIRED | CALX__DB_GONE)
 
 void calx_select_release_passed(calx_select *q)
 {

@@ -97,6 +97,9 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 		const calx_field_desc *fd = &m->fields[f];
 		if ((fd->flags & CALX_FIELD_AUTOINCREMENT) || calx__has_server_default(fd))
 			rm->generated[f / 64] |= (uint64_t)1 << (f % 64);
+		/* the update path asks these of every row: once here */
+		rm->onupdate_sql |= fd->gen && calx__has_onupdate_sql(fd);
+		rm->onupdate_fn |= fd->gen && fd->gen->onupdate_fn;
 	}
 	int rc = derive_spans(rm, err);
 	if (rc != CALX_OK)
@@ -133,6 +136,10 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 	/* the arena aligns each block's start itself: a block of no words ends with its snapshot */
 	rm->block_size = rm->field_words > 1 || marks_bytes ? rm->nulls_off + 2 * marks_bytes + (rm->field_words > 1 ? words : 0)
 	                                                    : rm->snap_off + mapped_end;
+	/* one span, no marks: what change detection compares is one run of bytes, found without a lookup */
+	rm->state_len = rm->n_spans == 1 && !rm->null_words ? rm->spans[0].len : 0;
+	rm->state_at = CALX__HDR_SIZE + (rm->n_spans ? rm->spans[0].off : 0);
+	rm->state_gap = rm->snap_off - rm->obj_off;
 	/* relationship state only for mappers that have relationships: the others' blocks stay as they were */
 	if (m->n_relationships) {
 		rm->rel_off = align_up(rm->block_size, alignof(uint64_t));

@@ -64,6 +64,8 @@ typedef struct calx__mapper {
 	int autoinc;                    /* the autoincrement field, or -1 */
 	int version;                    /* the version(): optimistic locking field, or -1 */
 	bool wrappers;                  /* a calx_opt_* field: constructors zero its padding */
+	bool onupdate_sql;              /* a field with onupdate("SQL"): an UPDATE may read it back (execute.c) */
+	bool onupdate_fn;               /* a field with onupdate(fn): an UPDATE calls it first */
 	bool factories;                 /* a field with a default_factory: constructors call it */
 	unsigned rank;                  /* position in foreign-key order of its table, parents first (a subclass: its root's) */
 	uint64_t *generated;            /* bitset: fields the database may fill (autoincrement, server default) */
@@ -77,6 +79,13 @@ typedef struct calx__mapper {
 	size_t nulls_off;               /* current null bits, then snapshot null bits */
 	size_t omitted_off;             /* 0: up to 64 fields, a word in calx__txn_keep holds them */
 	size_t block_size;
+	/*
+	 * Change detection's common case (plan.h, calx__state_unchanged): a
+	 * mapper whose state is one span and no NULL marks compares state_len
+	 * bytes at state_at from the header with those state_gap further on
+	 * (the snapshot's). state_len 0: another layout, compared span by span.
+	 */
+	size_t state_at, state_gap, state_len;
 	unsigned field_words;           /* uint64_t words of a bitset over the fields */
 	/*
 	 * Words of an object's NULL marks (now, then the snapshot's): field_words,

@@ -299,11 +299,16 @@ int calx__bulk_evaluate(calx_session *s, const calx__mapper *m, const calx_expr 
 	return CALX_OK;
 }
 
-/* Keep h's state for a rollback of the transaction and of the savepoint; false if that failed. */
-static bool keep_state(calx_session *s, calx__obj *h)
+/*
+ * Keep h's state for a rollback of the transaction and of the savepoint
+ * (gone: its row deleted, so in the transaction's log too, which a
+ * rollback takes back); false if that failed.
+ */
+static bool keep_state(calx_session *s, calx__obj *h, bool gone)
 {
 	calx_error keep = s->err;
-	bool ok = (!s->sp.n || calx__savepoint_note_changed(s, h) == CALX_OK) && calx__undo_keep(s, h) == CALX_OK;
+	bool ok = (!s->sp.n || calx__savepoint_note_changed(s, h) == CALX_OK) && calx__undo_keep(s, h) == CALX_OK &&
+	          (!gone || calx__undo_log(s, h) == CALX_OK);
 	s->err = keep;
 	return ok;
 }
@@ -315,7 +320,7 @@ int calx__bulk_sync_update(calx_session *s, calx__obj *h, const calx__bulk_set *
 	bool expire = false;
 	for (size_t i = 0; i < n; i++)
 		expire = expire || !sets[i].literal;
-	if (expire || !keep_state(s, h)) {
+	if (expire || !keep_state(s, h, false)) {
 		h->flags |= CALX__EXPIRED;
 		return CALX_OK;
 	}
@@ -343,7 +348,7 @@ int calx__bulk_sync_delete(calx_session *s, calx__obj *h)
 	if (h->state != CALX__PERSISTENT)
 		return CALX_OK;
 	/* in a savepoint the row may come back at a rollback to it: the next handing out finds it gone, or not */
-	if (s->sp.n || !keep_state(s, h)) {
+	if (s->sp.n || !keep_state(s, h, true)) {
 		h->flags |= CALX__EXPIRED;
 		return CALX_OK;
 	}

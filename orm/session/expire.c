@@ -19,6 +19,7 @@
 #include "session/session.h"
 #include "session/cascade_walk.h"
 #include "session/related.h"
+#include "session/watch.h"
 #include "mapping/value.h"
 #include "sql/statements.h"
 #include "unitofwork/plan.h"
@@ -113,8 +114,10 @@ int calx_session_expire_all(calx_session *s)
 	if (!s)
 		return CALX_EINVAL;
 	int rc = refuse_in_listener(s, "calx_session_expire_all");
-	if (rc == CALX_OK)
+	if (rc == CALX_OK) {
+		calx__watch_unprotect(s);       /* every persistent header is written */
 		calx__expire_all(s);
+	}
 	return rc;
 }
 

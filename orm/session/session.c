@@ -9,10 +9,9 @@
 #include "session/related.h"
 #include "unitofwork/uow.h"
 
-int calx__objvec_push(calx__objvec *vec, calx__obj *h)
+int calx__objvec_push_grow(calx__objvec *vec, calx__obj *h)
 {
-	/* the room checked here first: a load pushes every object it makes */
-	if (vec->n == vec->cap && calx__grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof *vec->v) != 0)
+	if (calx__grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof *vec->v) != 0)
 		return CALX_ENOMEM;
 	vec->v[vec->n++] = h;
 	return CALX_OK;
@@ -103,6 +102,7 @@ void calx_session_free(calx_session *s)
 	if (s->keep != s->keep_small)
 		calx__free(s->keep);
 	calx__free(s->keep_ix);
+	calx__free(s->kept);
 	calx__free(s->idmap);
 	calx__free(s->listeners.v);
 	calx__free(s->info);
@@ -384,10 +384,13 @@ int calx_session_commit(calx_session *s)
 	}
 	s->in_txn = false;
 	calx__savepoints_forget(s);     /* COMMIT released them */
-	calx__forget_transaction(s);
 	/* another transaction may change the rows now: the next get or select of each reloads it */
-	if (!s->keep_on_commit)
-		calx__expire_all(s);
+	if (s->keep_on_commit) {
+		calx__forget_transaction(s);
+	} else {
+		calx__watch_unprotect(s);       /* the expiry writes every header */
+		calx__forget_transaction_expire(s);
+	}
 	return calx__fire(s, CALX_EVENT_AFTER_COMMIT, NULL);
 }
 
@@ -403,6 +406,7 @@ int calx_session_rollback(calx_session *s)
 	s->in_txn = false;
 	s->failed = false;
 	calx__savepoints_forget(s);     /* the transaction's log restores what they would have */
+	calx__watch_unprotect(s);       /* every persistent object is written below */
 	int undo = calx__undo_transaction(s);
 	if (rc == CALX_OK)
 		rc = undo;

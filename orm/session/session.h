@@ -51,7 +51,7 @@ enum calx__obj_flags {
 	CALX__WALKED = 1u << 11,        /* reached by the running cascade walk (cascade_walk.c); cleared when it ends */
 	CALX__UNSENT = 1u << 12,        /* its update in the running run sent nothing: no after_update */
 	CALX__KEEP_ROW = 1u << 13,      /* a before_delete listener turned its DELETE into an UPDATE (keep.c) */
-	CALX__TXN_KEPT = 1u << 14,      /* the transaction keeps its snapshot (calx__txn_keep; undo.c) */
+	CALX__TXN_KEPT = 1u << 14,      /* the transaction keeps its snapshot (s->kept; undo.c) */
 	CALX__TXN_OMITTED = 1u << 15    /* the transaction keeps the fields its insert had filled (calx__txn_keep) */
 };
 
@@ -124,16 +124,15 @@ static inline uint64_t *calx__obj_omitted_wide(calx__obj *h)
 }
 
 /*
- * What the running transaction keeps of one object it wrote (txn_keep.c):
- * entries in a list beside the session, in the order they were made,
- * emptied when the transaction ends; the object's CALX__TXN_KEPT and
- * CALX__TXN_OMITTED flags say it has one.
+ * What the running transaction keeps of one object it inserted
+ * (txn_keep.c): entries in a list beside the session, in the order they
+ * were made, emptied when the transaction ends; the object's
+ * CALX__TXN_OMITTED flag says it has one. The snapshots of the objects it
+ * updated are kept apart (s->kept, undo.c; CALX__TXN_KEPT).
  */
 #define CALX__KEEP_SMALL_N 4
 typedef struct calx__txn_keep {
 	calx__obj *h;
-	/* mapped bytes + null bits of the snapshot when the transaction began (txn arena; undo.c), or NULL */
-	unsigned char *snap;
 	/*
 	 * Fields the database filled at this object's insert (generated key,
 	 * server defaults): cleared again by undo and rollback; 0 once taken.
@@ -142,9 +141,6 @@ typedef struct calx__txn_keep {
 	 */
 	uint64_t omitted;
 } calx__txn_keep;
-
-/* calx__txn_keep_snap when the list has to grow. */
-int calx__txn_keep_snap_slow(calx_session *s, calx__obj *h, unsigned char *snap);
 /* calx__obj_set_omitted's other cases: a wide table, an entry already kept, a list to grow. */
 int calx__obj_set_omitted_slow(calx_session *s, calx__obj *h, const uint64_t *omitted);
 /* A narrow table's omitted bits of h's insert, forgotten (0 if none are kept). */
@@ -153,6 +149,7 @@ uint64_t calx__txn_take_omitted(calx_session *s, calx__obj *h);
 void calx__txn_keep_release(calx_session *s);
 /* A big transaction's memory goes with it: the next one starts small, and ending it stays cheap. */
 #define CALX__KEEP_BIG 64
+#define CALX__KEPT_BIG_WORDS (CALX__KEEP_BIG * 8)
 
 /*
  * An identity-map slot: the object's address, with 16 bits of its hash in
@@ -171,7 +168,15 @@ typedef struct calx__objvec {
 	size_t cap;
 } calx__objvec;
 
-int calx__objvec_push(calx__objvec *vec, calx__obj *h);
+/* Append h; CALX_ENOMEM. Inline for the room: a load pushes every object it makes. */
+int calx__objvec_push_grow(calx__objvec *vec, calx__obj *h);
+static inline int calx__objvec_push(calx__objvec *vec, calx__obj *h)
+{
+	if (vec->n == vec->cap)
+		return calx__objvec_push_grow(vec, h);
+	vec->v[vec->n++] = h;
+	return CALX_OK;
+}
 
 /*
  * Savepoints (savepoint.c). While one is open, each flush notes, before it
@@ -211,8 +216,17 @@ struct calx_session {
 	const struct calx__obj *listening_obj; /* the object that listener runs for, or NULL */
 	calx__arena arena;      /* strings and whatever else the session allocates */
 	calx__blocks blocks;    /* the objects' blocks (base/blocks.h) */
-	calx__arena txn_arena;  /* the snapshots calx__txn_keep points to: freed when the transaction ends */
-	calx__txn_keep *keep;   /* what the transaction keeps per object it wrote, in order (txn_keep.c) */
+	calx__arena txn_arena;  /* what savepoints keep of the objects they wrote: freed when the transaction ends */
+	/*
+	 * The snapshot each object the transaction updated had when the
+	 * transaction began (calx__undo_keep, undo.c), one record after
+	 * another: the object, its snapshot's null words, its mapped bytes
+	 * (in words). kept_n and kept_cap count words.
+	 */
+	uint64_t *kept;
+	size_t kept_n, kept_cap;
+	size_t kept_objs;       /* records in kept */
+	calx__txn_keep *keep;   /* what the transaction keeps per object it inserted, in order (txn_keep.c) */
 	size_t keep_n, keep_cap;
 	size_t *keep_ix;        /* an index of keep by object for the undo paths, over keep[0, keep_ix_n) */
 	size_t keep_ix_n, keep_ix_cap;
@@ -269,27 +283,17 @@ static inline int calx__obj_set_omitted(calx_session *s, calx__obj *h, const uin
 	if (h->m->omitted_off || (h->flags & CALX__TXN_OMITTED) || s->keep_n == s->keep_cap)
 		return calx__obj_set_omitted_slow(s, h, omitted);
 	if (omitted[0]) {
-		s->keep[s->keep_n++] = (calx__txn_keep){ h, NULL, omitted[0] };
+		s->keep[s->keep_n++] = (calx__txn_keep){ h, omitted[0] };
 		h->flags |= CALX__TXN_OMITTED;
 	}
 	return CALX_OK;
 }
 
-/* Keep snap as h's snapshot of the transaction's start (CALX__TXN_KEPT); CALX_ENOMEM (error set). */
-static inline int calx__txn_keep_snap(calx_session *s, calx__obj *h, unsigned char *snap)
+/* The transaction ended: forget every entry (flags: and the objects' flags). Inline: every commit comes here. */
+static inline void calx__txn_keep_clear(calx_session *s, bool flags)
 {
-	if (s->keep_n == s->keep_cap)
-		return calx__txn_keep_snap_slow(s, h, snap);
-	s->keep[s->keep_n++] = (calx__txn_keep){ h, snap, 0 };
-	h->flags |= CALX__TXN_KEPT;
-	return CALX_OK;
-}
-
-/* The transaction ended: forget every entry (and the objects' flags). Inline: every commit comes here. */
-static inline void calx__txn_keep_clear(calx_session *s)
-{
-	for (size_t i = 0; i < s->keep_n; i++)
-		s->keep[i].h->flags &= (uint16_t)~(CALX__TXN_KEPT | CALX__TXN_OMITTED);
+	for (size_t i = 0; flags && i < s->keep_n; i++)
+		s->keep[i].h->flags &= (uint16_t)~CALX__TXN_OMITTED;
 	s->keep_n = 0;
 	if (s->keep_cap > CALX__KEEP_BIG || s->keep_ix_cap)
 		calx__txn_keep_release(s);
@@ -339,9 +343,18 @@ int calx__idmap_insert(calx_session *s, calx__obj *h);
 calx__obj *calx__idmap_probe(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash,
                              size_t *slot);
 void calx__idmap_put(calx_session *s, size_t slot, calx__obj *h, uint64_t hash);
+/* A load of the integer key key: fetch a later key's slot ahead (identity.c), on a map of this many slots or more. */
+#define CALX__IDMAP_PREFETCH_CAP 32768
+void calx__idmap_prefetch_next(const calx_session *s, const calx__mapper *m, int64_t key);
 void calx__idmap_remove(calx_session *s, calx__obj *h);
-/* Room for n more keys without growing (so later inserts cannot fail). */
-int calx__idmap_reserve(calx_session *s, size_t n);
+/* Room for n more keys without growing (so later inserts cannot fail). Inline for the room: every load asks. */
+int calx__idmap_reserve_grow(calx_session *s, size_t n);
+static inline int calx__idmap_reserve(calx_session *s, size_t n)
+{
+	if (s->idmap_cap && (s->idmap_n + n) * 10 <= s->idmap_cap * 7)
+		return CALX_OK;
+	return calx__idmap_reserve_grow(s, n);
+}
 /* The primary key of an object as values (strings borrowed from the object). */
 int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key, calx_error *err);
 

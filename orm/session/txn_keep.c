@@ -1,18 +1,17 @@
 /*
- * What a transaction keeps per object it wrote (session.h, calx__txn_keep):
- * the snapshot the object had when the transaction first changed its row,
- * and the fields the database filled at its insert. Both used to be words
- * of every object's header, 16 of its 32 bytes, although only the objects
- * a running transaction wrote need them: loaded objects paid for them
+ * What a transaction keeps per object it inserted (session.h,
+ * calx__txn_keep): the fields the database filled at its insert. They
+ * used to be words of every object's header, although only the objects a
+ * running transaction inserted need them: loaded objects paid for them
  * (README, "Memory per object").
  *
  * Here they are entries appended to a list beside the session, emptied
- * when the transaction ends. Two header flags say whether an object has
- * one (CALX__TXN_KEPT, CALX__TXN_OMITTED), so the paths that write (every
- * insert, every first update) append and never search. Only undo paths
- * look an object's entry up (a failed flush's inserts, a rollback to a
- * savepoint): they go through an index by object, built on the first
- * lookup and extended by later ones.
+ * when the transaction ends. A header flag says whether an object has
+ * one (CALX__TXN_OMITTED), so every insert appends and never searches.
+ * Only undo paths look an object's entry up (a failed flush's inserts, a
+ * rollback to a savepoint): they go through an index by object, built on
+ * the first lookup and extended by later ones. (The snapshots of the
+ * objects a transaction updated are kept apart, undo.c.)
  */
 #include <string.h>
 #include "calx/calx.h"
@@ -35,18 +34,8 @@ static calx__txn_keep *append(calx_session *s, calx__obj *h)
 		return NULL;
 	}
 	calx__txn_keep *e = &s->keep[s->keep_n++];
-	*e = (calx__txn_keep){ h, NULL, 0 };
+	*e = (calx__txn_keep){ h, 0 };
 	return e;
-}
-
-int calx__txn_keep_snap_slow(calx_session *s, calx__obj *h, unsigned char *snap)
-{
-	calx__txn_keep *e = append(s, h);
-	if (!e)
-		return s->err.code;
-	e->snap = snap;
-	h->flags |= CALX__TXN_KEPT;
-	return CALX_OK;
 }
 
 /* Index entries [ix_n, keep_n); false if the index could not grow (lookups then scan). */
@@ -79,7 +68,7 @@ static bool index_rest(calx_session *s)
 	return true;
 }
 
-/* h's latest entry with omitted bits (the flag says there is one). */
+/* h's latest entry with omitted bits (the flag says there is one; a taken entry's bits are 0). */
 static calx__txn_keep *find_omitted(calx_session *s, const calx__obj *h)
 {
 	calx__txn_keep *found = NULL;

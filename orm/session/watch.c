@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE
 #include "calx/calx.h"
 #include "session/watch.h"
+#include "unitofwork/plan.h"
 
 #if defined(__linux__)
 
@@ -106,7 +107,7 @@ static bool start(calx_session *s)
 	s->watch_pid = (int)getpid();
 	s->watching = true;
 	for (calx__bchunk *c = s->blocks.head; c; c = c->next)
-		c->watched = c->seen = false;
+		c->watched = c->seen = c->reported = false;
 	return true;
 }
 
@@ -119,7 +120,7 @@ void calx__watch_stop(calx_session *s)
 	close(s->pagemap_fd);
 	s->watching = false;
 	for (calx__bchunk *c = s->blocks.head; c; c = c->next)
-		c->watched = c->seen = false;
+		c->watched = c->seen = c->reported = false;
 }
 
 void calx__watch_forget(calx_session *s, calx__bchunk *from, const calx__bchunk *to)
@@ -133,7 +134,7 @@ void calx__watch_forget(calx_session *s, calx__bchunk *from, const calx__bchunk 
 				return;
 			}
 		}
-		c->watched = c->seen = false;
+		c->watched = c->seen = c->reported = false;
 	}
 }
 
@@ -161,27 +162,42 @@ static int walk(calx_session *s, struct calx__plan *p, calx__watch_visit visit, 
 }
 
 /*
- * Protect c's pages and report those written since they were last
- * protected: each written run of pages, its blocks visited (all of them
- * when c is new to the watch).
+ * The pages of c that hold blocks, [data, end of the last block). Those
+ * after it are left alone: a page the watch protects before anything was
+ * written to it costs two faults at its first write (populated, then
+ * unprotected) where an untouched one costs the usual one, and a page
+ * populated since the last scan reads as written all the same.
  */
-static int scan_chunk(calx_session *s, struct calx__plan *p, calx__watch_visit visit, calx__bchunk *c, int *err)
+static uint64_t used_end(const calx__bchunk *c)
+{
+	size_t page = calx__page_size();
+	return (uintptr_t)c->data + ((c->used + page - 1) & ~(page - 1));
+}
+
+/*
+ * PAGEMAP_SCAN over c's used pages: the pages written since they were
+ * last protected, each run visited; protect: and protected again (the
+ * ioctl does both at once). whole: every block visited instead (c is new
+ * to the watch). *reported: some page was.
+ */
+static int scan_chunk(calx_session *s, struct calx__plan *p, calx__watch_visit visit, calx__bchunk *c, bool protect,
+                      bool whole, bool *reported, int *err)
 {
 	struct watch_region regions[64];
 	struct watch_scan_arg a = {
 		.size = sizeof a,
-		.flags = WATCH_SCAN_WP_MATCHING | WATCH_SCAN_CHECK_WPASYNC,
+		.flags = (protect ? WATCH_SCAN_WP_MATCHING : 0) | WATCH_SCAN_CHECK_WPASYNC,
 		.start = (uintptr_t)c->data,
-		.end = (uintptr_t)c->data + c->size,
+		.end = used_end(c),
 		.vec = (uintptr_t)regions,
 		.vec_len = sizeof regions / sizeof regions[0],
 		.category_mask = WATCH_PAGE_IS_WRITTEN,
 		.return_mask = WATCH_PAGE_IS_WRITTEN,
 	};
 	unsigned shift = calx__page_shift();
-	bool whole = !c->seen;
 	size_t next = 0;        /* blocks before this were visited */
-	for (;;) {
+	*reported = false;
+	while (a.start < a.end) {
 		long n = ioctl(s->pagemap_fd, WATCH_PAGEMAP_SCAN, &a);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -189,6 +205,7 @@ static int scan_chunk(calx_session *s, struct calx__plan *p, calx__watch_visit v
 			*err = errno;
 			return CALX__WATCH_NONE;
 		}
+		*reported |= n > 0;
 		for (long i = 0; i < n && !whole; i++) {
 			size_t p0 = (size_t)(regions[i].start - (uintptr_t)c->data) >> shift;
 			size_t p1 = (size_t)(regions[i].end - (uintptr_t)c->data) >> shift;
@@ -204,7 +221,6 @@ static int scan_chunk(calx_session *s, struct calx__plan *p, calx__watch_visit v
 			break;
 		a.start = a.walk_end;
 	}
-	c->seen = true;
 	if (whole)
 		return walk(s, p, visit, c, &next, c->used);
 	return CALX_OK;
@@ -245,12 +261,81 @@ int calx__watch_changes(calx_session *s, struct calx__plan *p, calx__watch_visit
 			c->watched = true;
 			c->seen = false;
 		}
-		rc = scan_chunk(s, p, visit, c, &err);
+		/*
+		 * A chunk new to the watch is protected now and walked whole. The
+		 * others' written pages are only read: they stay unprotected while
+		 * the flush writes its snapshots and flags (a fault a page, were
+		 * they protected), and calx__watch_settle protects them after it.
+		 */
+		bool whole = !c->seen;
+		rc = scan_chunk(s, p, visit, c, whole, whole, &c->reported, &err);
+		if (whole)
+			c->reported = false;
+		c->seen = true;
 	}
 	s->blocks.head = reverse(s->blocks.head);
 	if (rc == CALX__WATCH_NONE)
 		refuse(s, err);
 	return rc;
+}
+
+/*
+ * The flush is done: protect the pages its change detection left
+ * unprotected. A page written during the flush is reported here too: its
+ * objects are compared once more (the flush's own writes leave them equal
+ * to their snapshots), and one still changed (a listener wrote it after
+ * the flush had looked) leaves its page unprotected, so the next flush
+ * finds it as if the program had written it after this one.
+ */
+static int still_changed(calx_session *s, struct calx__plan *p, calx__obj *h)
+{
+	(void)p;
+	s->flush_compared++;
+	if (calx__state_unchanged(h))
+		return CALX_OK;
+	calx__state_normalize_nulls(h);
+	if (!calx__state_dirty(h))
+		return CALX_OK;
+	uintptr_t page = calx__page_size(), at = (uintptr_t)h & ~(page - 1);
+	uintptr_t end = ((uintptr_t)h + h->m->block_size + page - 1) & ~(page - 1);
+	struct uffdio_writeprotect w = { .range = { at, end - at }, .mode = 0 };
+	return ioctl(s->watch_fd, UFFDIO_WRITEPROTECT, &w) == 0 ? CALX_OK : CALX__WATCH_NONE;
+}
+
+void calx__watch_settle(calx_session *s, struct calx__plan *p)
+{
+	if (!s->watching)
+		return;
+	int err = 0;
+	for (calx__bchunk *c = s->blocks.head; c; c = c->next) {
+		if (!c->reported)
+			continue;
+		bool reported;
+		c->reported = false;
+		int rc = scan_chunk(s, p, still_changed, c, true, false, &reported, &err);
+		if (rc != CALX_OK) {
+			refuse(s, err);
+			return;
+		}
+	}
+}
+
+void calx__watch_unprotect(calx_session *s)
+{
+	if (!s->watching)
+		return;
+	for (calx__bchunk *c = s->blocks.head; c; c = c->next) {
+		if (!c->watched || !c->used)
+			continue;
+		struct uffdio_writeprotect w = { .range = { (uintptr_t)c->data, used_end(c) - (uintptr_t)c->data },
+			                         .mode = 0 };
+		if (ioctl(s->watch_fd, UFFDIO_WRITEPROTECT, &w) != 0) {
+			refuse(s, errno);
+			return;
+		}
+		/* every page will read as written: protected and walked whole at the start of the next flush */
+		c->seen = c->reported = false;
+	}
 }
 
 #else
@@ -264,6 +349,16 @@ int calx__watch_changes(calx_session *s, struct calx__plan *p, calx__watch_visit
 void calx__watch_stop(calx_session *s)
 {
 	s->watching = false;
+}
+
+void calx__watch_settle(calx_session *s, struct calx__plan *p)
+{
+	(void)s, (void)p;
+}
+
+void calx__watch_unprotect(calx_session *s)
+{
+	(void)s;
 }
 
 void calx__watch_forget(calx_session *s, calx__bchunk *from, const calx__bchunk *to)

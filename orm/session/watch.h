@@ -13,12 +13,15 @@
  * that know the first block on each page (base/blocks.h), so a flush
  * compares the blocks on written pages only.
  *
- * The pages are protected and read at the start of the flush's change
- * detection; what the flush itself then writes (snapshots, headers) marks
- * those pages written again, so the next flush looks at them once more:
- * still in proportion to what changed. A chunk the watch has not protected
- * yet (new since, or every chunk when the watch starts) is walked whole
- * once.
+ * The written pages are read at the start of the flush's change
+ * detection and protected again after the flush (calx__watch_settle),
+ * once it has written its snapshots and flags there: a page protected
+ * first would take a fault at the flush's own first write to it. Only
+ * the pages that hold blocks are protected: a page beyond the last block
+ * is populated by its first write (one fault, where a protected page that
+ * was never written takes two) and then reads as written. A chunk the
+ * watch has not protected yet (new since, or every chunk when the watch
+ * starts) is protected and walked whole once.
  */
 #ifndef CALX_ORM_WATCH_H
 #define CALX_ORM_WATCH_H
@@ -43,6 +46,21 @@ typedef int (*calx__watch_visit)(calx_session *s, struct calx__plan *p, calx__ob
  * visit did this call.
  */
 int calx__watch_changes(calx_session *s, struct calx__plan *p, calx__watch_visit visit);
+/*
+ * After a flush that worked (calx__watch_changes chose its objects):
+ * write-protect the pages its change detection found written, which it
+ * left unprotected while the flush wrote snapshots and flags there, and
+ * compare their objects once more (one a listener changed after the
+ * flush looked leaves its page unprotected, for the next flush).
+ */
+void calx__watch_settle(calx_session *s, struct calx__plan *p);
+/*
+ * Every object is about to be written (a commit's or rollback's expiry):
+ * drop the protection of the chunks' pages first, instead of a fault on
+ * each page's first write; the next flush protects them again and
+ * compares every object, as it would after those writes.
+ */
+void calx__watch_unprotect(calx_session *s);
 /* Stop watching (the session is freed, or calx_session_set_write_watch(s, CALX_WATCH_OFF)). */
 void calx__watch_stop(calx_session *s);
 /* Chunks from, from->next, ... up to (not including) to are about to be freed: the watch lets them go. */

@@ -66,7 +66,9 @@ typedef enum calx__nk {
 	CALX__N_WHEN,           /* WHEN kid[0] THEN kid[1] */
 	CALX__N_EXTRACT,        /* the date part op (calx_date_part) of kid[0], an integer: per dialect */
 	/* statements, continued */
-	CALX__N_CREATE_SCHEMA   /* CREATE SCHEMA IF NOT EXISTS name (sql/qualified.c: PostgreSQL only) */
+	CALX__N_CREATE_SCHEMA,  /* CREATE SCHEMA IF NOT EXISTS name (sql/qualified.c: PostgreSQL only) */
+	/* from-elements, continued */
+	CALX__N_VALUES          /* (VALUES row, ...) AS alias: kid[0] the rows, each a ROW (sql/set_rows.c: SQLite) */
 } calx__nk;
 
 /* op of UNARY and BINARY nodes */

@@ -35,7 +35,8 @@ enum {
 	CALX__KEY_INSERT_ROWS,  /* as INSERT; the second run ends with the number of rows */
 	CALX__KEY_RESERVE,      /* PostgreSQL: keys of a mapper's identity column, reserved ahead */
 	CALX__KEY_UPDATE_SET,   /* PostgreSQL: UPDATE ... FROM rows of a JSON parameter; run: set columns */
-	CALX__KEY_DELETE_SET    /* PostgreSQL: DELETE ... USING rows of a JSON parameter */
+	CALX__KEY_DELETE_SET,   /* PostgreSQL: DELETE ... USING rows of a JSON parameter */
+	CALX__KEY_UPDATE_VALUES /* SQLite: UPDATE ... FROM a VALUES list of binds; runs: set columns, the number of rows */
 };
 
 typedef struct calx__shape_key {

@@ -29,6 +29,20 @@ static void from_element(calx__cc *c, const calx__node *f, unsigned depth)
 		/* a set-returning function (generate_series) */
 		calx__cc_expr(c, f, true, depth + 1);
 		break;
+	case CALX__N_VALUES:
+		/* rows of binds, their columns column1, column2, ... (SQLite's names for them) */
+		if (!f->alias || !f->kid[0]) {
+			calx__cc_fail(c, CALX_EINVAL, "a VALUES list in FROM needs rows and an alias");
+			return;
+		}
+		calx__buf_puts(&c->b, "(VALUES ");
+		for (const calx__node *row = f->kid[0]; row; row = row->next) {
+			calx__buf_puts(&c->b, row == f->kid[0] ? "(" : ", (");
+			calx__cc_list(c, row->kid[0], depth + 1);
+			calx__buf_putc(&c->b, ')');
+		}
+		calx__buf_putc(&c->b, ')');
+		break;
 	case CALX__N_JOIN:
 		from_element(c, f->kid[0], depth + 1);
 		calx__buf_puts(&c->b, f->op == CALX__JOIN_LEFT ? " LEFT JOIN " : " JOIN ");
@@ -37,7 +51,7 @@ static void from_element(calx__cc *c, const calx__node *f, unsigned depth)
 		calx__cc_expr(c, f->kid[2], true, depth + 1);
 		return;
 	default:
-		calx__cc_fail(c, CALX_EINVAL, "a FROM item that is not a table, subquery, function or join");
+		calx__cc_fail(c, CALX_EINVAL, "a FROM item that is not a table, subquery, function, VALUES list or join");
 		return;
 	}
 	if (f->alias) {

@@ -23,5 +23,8 @@ static inline calx__shape_key calx__shape_key_of(int kind, const calx__mapper *m
 
 int calx__prepare_shaped(calx__conn *c, calx__shape_key *k, const calx__mapper *m, calx__build_fn build,
                          const uint64_t *bits, const uint64_t *bits2, calx__stmt **out, calx_error *err);
+/* The same for a statement of n rows (build is given n). */
+int calx__prepare_shaped_n(calx__conn *c, calx__shape_key *k, const calx__mapper *m, calx__build_fn build,
+                           const uint64_t *bits, const uint64_t *bits2, size_t n, calx__stmt **out, calx_error *err);
 
 #endif /* CALX_SQL_SHAPED_H */

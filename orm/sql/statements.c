@@ -62,6 +62,12 @@ int calx__prepare_shaped(calx__conn *c, calx__shape_key *k, const calx__mapper *
 	return shaped(c, k, m, build, bits, bits2, out, err);
 }
 
+int calx__prepare_shaped_n(calx__conn *c, calx__shape_key *k, const calx__mapper *m, calx__build_fn build,
+                           const uint64_t *bits, const uint64_t *bits2, size_t n, calx__stmt **out, calx_error *err)
+{
+	return shaped_n(c, k, m, build, bits, bits2, n, out, err);
+}
+
 /* "key = ?" for each primary key column, and the version: the WHERE of update, delete, get. */
 static calx__node *where_key(calx__ast *a, const calx__mapper *m, const calx__node *from, bool version)
 {

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include "calx/sys/dialect.h"
 #include "engine/engine.h"
 #include "mapping/registry.h"
@@ -98,6 +99,29 @@ static inline bool calx__set_rows_supported(const calx_dialect *d)
 }
 int calx__prepare_update_set(calx__conn *c, const calx__mapper *m, const uint64_t *set, calx__stmt **out,
                              calx_error *err);
+/*
+ * SQLite's set statement for updates: the rows as binds of a VALUES list
+ * (SQLite 3.33 and later; calx needs 3.35, for RETURNING), rows of them:
+ *
+ *   UPDATE t SET c = r.columnK, ..., version = r.columnV + ?
+ *     FROM (VALUES (?, ...), ...) AS r
+ *     WHERE t.key = r.column1 [AND ...] [AND t.version = r.columnV]
+ *
+ * A row is the key columns in m->pk order and the version as the snapshot
+ * has them, then the set columns' new values in field order (the
+ * version's excepted): calx__update_values_width binds. Parameters: for a
+ * versioned mapper whose set has the version, the version's step (1)
+ * first; then the rows' values, row after row. Only where
+ * calx__set_values_supported says so.
+ */
+static inline bool calx__set_values_supported(const calx_dialect *d)
+{
+	/* the dialect that reads UPDATE ... FROM (VALUES ...) and sends a statement a row otherwise (no execute_batch) */
+	return d->version >= 2 && d->name && !strcmp(d->name, "sqlite") && !d->execute_batch;
+}
+int calx__prepare_update_values(calx__conn *c, const calx__mapper *m, const uint64_t *set, size_t rows,
+                                calx__stmt **out, calx_error *err);
+unsigned calx__update_values_width(const calx__mapper *m, const uint64_t *set);
 int calx__prepare_delete_set(calx__conn *c, const calx__mapper *m, calx__stmt **out, calx_error *err);
 /* The name the rows' columns are qualified by in those statements: "calx_rows", unless that is t's name. */
 const char *calx__set_rows_alias(const calx_mapper_desc *m);

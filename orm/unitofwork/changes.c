@@ -34,7 +34,7 @@ bool calx__state_unchanged_spans(const calx__obj *h)
 }
 
 /* Drop null flags of fields the application has assigned a value since. */
-void calx__state_normalize_nulls(calx__obj *h)
+void calx__state_normalize_marks(calx__obj *h)
 {
 	const calx_mapper_desc *m = h->m->desc;
 	uint64_t *nulls = calx__obj_nulls(h);
@@ -53,8 +53,32 @@ static bool snap_null(const calx__obj *h, const calx_field_desc *f)
 	return calx__field_is_null(f, calx__obj_snap(h), calx__bit(calx__obj_snap_nulls(h), f->index));
 }
 
-bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f)
+/*
+ * The same bytes and the same NULL mark are the same value for every
+ * built-in kind (a char * the same pointer, a decimal the same text): no
+ * NULL tests or compare by kind for the fields a change left alone, and,
+ * inline in the loops below, no call. A user type's equality is its own,
+ * so it is asked (calx__state_field_dirty). obj, snap: the object's and
+ * the snapshot's bytes; nulls: their NULL marks (calx__obj_nulls).
+ */
+static inline __attribute__((always_inline)) bool same_bytes(const calx_field_desc *f, const unsigned char *obj,
+                                                             const unsigned char *snap, const uint64_t *nulls,
+                                                             unsigned field_words)
 {
+	return f->ctype != CALX_CTYPE_USER && calx__bytes_equal(obj + f->offset, snap + f->offset, f->size) &&
+	       calx__bit(nulls, f->index) == calx__bit(nulls + field_words, f->index);
+}
+
+/* calx__state_field_dirty for a field whose bytes or mark differ from the snapshot's. */
+static bool field_differs(const calx__obj *h, const calx_field_desc *f)
+{
+	if (f->ctype == CALX_CTYPE_STRING && !(f->flags & (CALX_FIELD_OPTIONAL | CALX_FIELD_COMPUTED))) {
+		/* a char * (its NULL is the pointer's, whatever the mark says): by pointer, then by text */
+		const char *now, *then;
+		memcpy(&now, (const char *)calx__obj_ptr(h) + f->offset, sizeof now);
+		memcpy(&then, calx__obj_snap(h) + f->offset, sizeof then);
+		return now != then && (!now || !then || strcmp(now, then) != 0);
+	}
 	bool now = calx__field_null(h, f), then = snap_null(h, f);
 	/* a computed column is the database's to write: a change the program made is no change to send */
 	if (now != then)
@@ -62,11 +86,20 @@ bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f)
 	return !now && !calx__field_equal(f, calx__obj_ptr(h), calx__obj_snap(h)) && !(f->flags & CALX_FIELD_COMPUTED);
 }
 
+bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f)
+{
+	if (same_bytes(f, calx__obj_ptr(h), calx__obj_snap(h), calx__obj_nulls(h), h->m->field_words))
+		return false;
+	return field_differs(h, f);
+}
+
 bool calx__state_dirty(const calx__obj *h)
 {
 	const calx_mapper_desc *m = h->m->desc;
+	const unsigned char *obj = calx__obj_ptr(h), *snap = calx__obj_snap(h);
+	const uint64_t *nulls = calx__obj_nulls(h);
 	for (unsigned f = 0; f < m->n_fields; f++)
-		if (calx__state_field_dirty(h, &m->fields[f]))
+		if (!same_bytes(&m->fields[f], obj, snap, nulls, h->m->field_words) && field_differs(h, &m->fields[f]))
 			return true;
 	return false;
 }
@@ -74,10 +107,12 @@ bool calx__state_dirty(const calx__obj *h)
 bool calx__state_dirty_set(const calx__obj *h, uint64_t *set)
 {
 	const calx_mapper_desc *m = h->m->desc;
+	const unsigned char *obj = calx__obj_ptr(h), *snap = calx__obj_snap(h);
+	const uint64_t *nulls = calx__obj_nulls(h);
 	bool any = false;
 	memset(set, 0, h->m->field_words * sizeof *set);
 	for (unsigned f = 0; f < m->n_fields; f++) {
-		if (calx__state_field_dirty(h, &m->fields[f])) {
+		if (!same_bytes(&m->fields[f], obj, snap, nulls, h->m->field_words) && field_differs(h, &m->fields[f])) {
 			calx__bit_set(set, f, true);
 			any = true;
 		}

@@ -37,6 +37,14 @@ int calx__exec_failed(calx_session *s, const char *what, const calx__obj *h, siz
 /* Bind the primary key (and version) as the snapshot has them: the row as it was read. */
 static int bind_key(calx_session *s, calx__stmt *st, const calx__obj *h, unsigned first)
 {
+	const calx__mapper *m = h->m;
+	const calx_field_desc *pk = m->n_pk == 1 ? &m->desc->fields[m->pk[0]] : NULL;
+	if (pk && m->version < 0 && pk->ctype == CALX_CTYPE_INT64 && !(pk->flags & CALX_FIELD_OPTIONAL)) {
+		/* the usual key, as calx__obj_key gives it: every update and delete binds one */
+		calx_value v = { .kind = CALX_VALUE_INT };
+		memcpy(&v.u.i, calx__obj_snap(h) + pk->offset, sizeof v.u.i);
+		return s->d->bind(st->st, first, &v, &s->err);
+	}
 	calx_value key[CALX__MAX_PK + 1];
 	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
 	unsigned n = h->m->n_pk;
@@ -70,18 +78,13 @@ static int store_onupdate(calx_session *s, calx__stmt *st, calx__obj *h, const u
 }
 
 /* Does m's UPDATE with these set columns carry onupdate("SQL") columns (and RETURNING)? */
-static bool has_onupdate_sql(const calx_mapper_desc *m, const uint64_t *set)
+static bool has_onupdate_sql(const calx__mapper *rm, const uint64_t *set)
 {
+	if (!rm->onupdate_sql)
+		return false;
+	const calx_mapper_desc *m = rm->desc;
 	for (unsigned f = 0; f < m->n_fields; f++)
 		if (!calx__bit(set, f) && m->fields[f].gen && calx__has_onupdate_sql(&m->fields[f]))
-			return true;
-	return false;
-}
-
-static bool has_onupdate_fn(const calx_mapper_desc *m)
-{
-	for (unsigned f = 0; f < m->n_fields; f++)
-		if (m->fields[f].gen && m->fields[f].gen->onupdate_fn)
 			return true;
 	return false;
 }
@@ -148,7 +151,7 @@ static inline __attribute__((always_inline)) int prepare_row(calx_session *s, ca
 	*send = false;
 	calx__state_normalize_nulls(h);
 	/* onupdate(fn): for a row that changes, before its SET is worked out */
-	if (has_onupdate_fn(m->desc) && calx__state_dirty(h))
+	if (m->onupdate_fn && calx__state_dirty(h))
 		calx__run_onupdate_fns(m->desc, calx__obj_ptr(h));
 	if (!calx__state_dirty_set(h, set)) {
 		calx__state_snapshot(h);        /* a listener took the change back */
@@ -173,7 +176,7 @@ static inline __attribute__((always_inline)) int send_row(calx_session *s, calx_
 	int rc;
 	if ((rc = calx__prepare_update(s->conn, m, set, &st, &s->err)) != CALX_OK)
 		return calx__exec_failed(s, what, h, i, total);
-	bool returning = has_onupdate_sql(m->desc, set);
+	bool returning = has_onupdate_sql(m, set);
 	unsigned k = 0;
 	for (unsigned f = 0; f < m->desc->n_fields && rc == CALX_OK; f++) {
 		const calx_field_desc *fd = &m->desc->fields[f];
@@ -229,7 +232,7 @@ int calx__exec_update_cols(calx_session *s, calx__obj *h, const uint64_t *set, c
 			k++;
 		}
 	if (rc == CALX_OK && (rc = bind_key(s, st, h, k)) == CALX_OK)
-		rc = has_onupdate_sql(h->m->desc, set) ? step_returning(s, st, h, set) : step_one_row(s, st, h);
+		rc = has_onupdate_sql(h->m, set) ? step_returning(s, st, h, set) : step_one_row(s, st, h);
 	calx__stmt_release(st);
 	return rc;
 }

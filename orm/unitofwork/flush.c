@@ -125,6 +125,13 @@ int calx__plan_push(calx_session *s, calx__objvec *v, calx__obj *h)
 	return plan_push(s, v, h);
 }
 
+/* A persistent object that differs from its snapshot: an update if a field's value changed. */
+static int check_differs(calx_session *s, calx__plan *p, calx__obj *h)
+{
+	calx__state_normalize_nulls(h);
+	return calx__state_dirty(h) ? plan_push(s, &p->updates, h) : CALX_OK;
+}
+
 static int check_changed(calx_session *s, calx__plan *p, calx__obj *h)
 {
 	if (h->state != CALX__PERSISTENT)
@@ -132,8 +139,7 @@ static int check_changed(calx_session *s, calx__plan *p, calx__obj *h)
 	s->flush_compared++;
 	if (calx__state_unchanged(h))
 		return CALX_OK;
-	calx__state_normalize_nulls(h);
-	return calx__state_dirty(h) ? plan_push(s, &p->updates, h) : CALX_OK;
+	return check_differs(s, p, h);
 }
 
 /* Persistent objects that differ from their snapshots. */
@@ -157,23 +163,36 @@ static int find_changes(calx_session *s, calx__plan *p)
 	p->updates.n = found;
 	s->flush_compared = 0;
 	rc = CALX_OK;
-	/* every object that has a row; transient ones drop out of the list as we go */
-	size_t keep = 0;
-	for (size_t i = 0; i < s->objs.n; i++) {
-		calx__obj *h = s->objs.v[i];
+	/*
+	 * every object that has a row; transient ones drop out of the list as
+	 * we go. The loop is the whole cost of a flush that finds few changes
+	 * in a big session: the compare inline, the count in a local, the list
+	 * written only behind a transient one.
+	 */
+	calx__obj **v = s->objs.v;
+	size_t n = s->objs.n, keep = 0, compared = 0;
+	for (size_t i = 0; i < n; i++) {
+		calx__obj *h = v[i];
 		if (h->state == CALX__TRANSIENT) {
 			h->flags &= (uint16_t)~CALX__IN_OBJS;
 			continue;
 		}
-		s->objs.v[keep++] = h;
-		if ((rc = check_changed(s, p, h)) != CALX_OK) {
-			/* keep the rest of the list as it was */
-			memmove(s->objs.v + keep, s->objs.v + i + 1, (s->objs.n - i - 1) * sizeof *s->objs.v);
-			s->objs.n = keep + (s->objs.n - i - 1);
-			return rc;
-		}
+		if (keep != i)
+			v[keep] = h;
+		keep++;
+		if (h->state != CALX__PERSISTENT)
+			continue;
+		compared++;
+		if (calx__state_unchanged(h) || (rc = check_differs(s, p, h)) == CALX_OK)
+			continue;
+		/* keep the rest of the list as it was */
+		memmove(v + keep, v + i + 1, (n - i - 1) * sizeof *v);
+		s->objs.n = keep + (n - i - 1);
+		s->flush_compared = compared;
+		return rc;
 	}
 	s->objs.n = keep;
+	s->flush_compared = compared;
 	return CALX_OK;
 }
 
@@ -417,6 +436,8 @@ int calx__flush(calx_session *s)
 			calx__assoc_done(p);
 		if (begun)
 			rc = calx__fire(s, CALX_EVENT_AFTER_FLUSH, NULL);
+		if (rc == CALX_OK && s->flush_watched)
+			calx__watch_settle(s, p);
 		s->flushing = false;
 		if (rc != CALX_OK)
 			calx__fail_transaction(s);    /* the objects are persistent now: rollback undoes them */

@@ -97,22 +97,64 @@ bool calx__state_unchanged_spans(const calx__obj *h);
 /* Does field f of h differ from its snapshot (NULL marks included)? */
 bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f);
 /*
+ * n bytes at a and at b equal? Runs of up to 32 bytes (a field, the
+ * mapped bytes of many structs) in a few word loads inline, where a
+ * memcmp call cost more than the compare: change detection asks this of
+ * every object a flush looks at. Longer runs go to memcmp.
+ */
+static inline __attribute__((always_inline)) uint64_t calx__word_diff(const unsigned char *x, const unsigned char *y)
+{
+	uint64_t u, v;
+	memcpy(&u, x, sizeof u);
+	memcpy(&v, y, sizeof v);
+	return u ^ v;
+}
+
+static inline __attribute__((always_inline)) bool calx__bytes_equal(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	uint64_t diff = 0;
+	if (n < 8) {
+		for (; n; n--)
+			diff |= (uint64_t)(*x++ ^ *y++);
+		return !diff;
+	}
+	/* up to 32 bytes: the first and last words (of each half), overlapping where n is not their sum */
+	if (n <= 16)
+		return !(calx__word_diff(x, y) | calx__word_diff(x + n - 8, y + n - 8));
+	if (n <= 32)
+		return !(calx__word_diff(x, y) | calx__word_diff(x + 8, y + 8) | calx__word_diff(x + n - 16, y + n - 16) |
+		         calx__word_diff(x + n - 8, y + n - 8));
+	return memcmp(a, b, n) == 0;
+}
+
+/*
  * Same mapped bytes and null bits as the snapshot: nothing to compare field
  * by field. Inline, with the common struct's case (one span, up to 64
- * fields) a word compare and one memcmp: in the default tracking mode every
- * flush asks it of every object the session holds.
+ * fields) a word compare and one compare of bytes: in the default tracking
+ * mode every flush asks it of every object the session holds.
  */
-static inline bool calx__state_unchanged(const calx__obj *h)
+static inline __attribute__((always_inline)) bool calx__state_unchanged(const calx__obj *h)
 {
 	const calx__mapper *m = h->m;
+	if (m->state_len) {     /* one span and no NULL marks: the bytes say it all (layout.c) */
+		const unsigned char *obj = (const unsigned char *)h + m->state_at;
+		return calx__bytes_equal(obj, obj + m->state_gap, m->state_len);
+	}
 	const uint64_t *nulls = calx__obj_nulls(h);     /* the snapshot's follow them */
 	if (m->n_spans != 1 || m->field_words != 1)
 		return calx__state_unchanged_spans(h);
 	const size_t off = m->spans[0].off;
 	return nulls[0] == nulls[1] &&
-	       memcmp((const char *)calx__obj_ptr(h) + off, calx__obj_snap(h) + off, m->spans[0].len) == 0;
+	       calx__bytes_equal((const char *)calx__obj_ptr(h) + off, calx__obj_snap(h) + off, m->spans[0].len);
 }
-void calx__state_normalize_nulls(calx__obj *h);
+/* Drop the NULL marks of fields assigned a value since they were set (a mapper without marks has none to drop). */
+void calx__state_normalize_marks(calx__obj *h);
+static inline void calx__state_normalize_nulls(calx__obj *h)
+{
+	if (h->m->null_words)
+		calx__state_normalize_marks(h);
+}
 bool calx__state_dirty(const calx__obj *h);
 /* The changed fields as a bitset; false when none. */
 bool calx__state_dirty_set(const calx__obj *h, uint64_t *set);
@@ -276,6 +318,12 @@ void calx__ondelete_apply_nulls(calx_session *s, calx__plan *p);
 /* undo.c */
 /* Keep what rollback needs of a persistent object before its first change in the transaction. */
 int calx__undo_keep(calx_session *s, calx__obj *h);
+/*
+ * Note h in the transaction's log (s->txn_log), where a rollback finds the
+ * objects whose rows the transaction inserted or deleted (the flags say
+ * which); phase B's own notes use memory reserved before it.
+ */
+int calx__undo_log(calx_session *s, calx__obj *h);
 /* Phase A failed: the inserts sent lose what the database generated for them. */
 void calx__undo_flush(calx_session *s, calx__plan *p);
 

@@ -5,7 +5,10 @@
  * The savepoint is what keeps the row-at-a-time path's error report: when
  * a set statement fails on a constraint (or a value its column refuses),
  * the transaction is aborted on PostgreSQL and the error names a
- * constraint, not which of a thousand rows broke it. Rolled back to the
+ * constraint, not which of a thousand rows broke it (SQLite undoes the
+ * failed statement alone, but a statement that matched fewer rows than it
+ * carried has written the others, and a versioned row written twice would
+ * be refused as stale the second time). Rolled back to the
  * savepoint, the rows are written again one at a time, and the first that
  * fails is reported as it always was ("update of "t" (row 517 of 1000):
  * ..."), with the same status and detail. A statement that matched fewer
@@ -31,10 +34,14 @@
 /* Not the program's savepoints' names (calx_sp_N) nor calx_insert_many's */
 #define SAVEPOINT_NAME "calx_flush_set"
 
+bool calx__set_mapper_fits(const calx_session *s, const calx__mapper *m)
+{
+	return !(s->reg->has_joined && m->joined) && m->n_pk > 0 && m->field_words <= CALX__ROWS_MAX_WORDS;
+}
+
 bool calx__set_mapper_ok(const calx_session *s, const calx__mapper *m)
 {
-	return calx__set_rows_supported(s->d) && !(s->reg->has_joined && m->joined) && m->n_pk > 0 &&
-	       m->field_words <= CALX__ROWS_MAX_WORDS;
+	return calx__set_rows_supported(s->d) && calx__set_mapper_fits(s, m);
 }
 
 int calx__set_member(calx__buf *b, bool first, const calx_field_desc *f, const calx_value *v)
@@ -68,18 +75,19 @@ int calx__set_key_members(calx_session *s, calx__buf *b, const calx__obj *h)
 	return rc;
 }
 
-int calx__set_send(calx_session *s, calx__stmt *st, const calx_value *params, unsigned n_params, calx__buf *b,
+int calx__set_send(calx_session *s, calx__stmt *st, const calx_value *params, size_t n_params, calx__buf *b,
                    size_t rows, bool *all)
 {
 	*all = false;
-	calx_value json = calx_value_textn(b->p, b->n);
 	int rc = calx__savepoint(s->conn, CALX__SAVEPOINT, SAVEPOINT_NAME, &s->err);
 	if (rc != CALX_OK)
 		return rc;
-	for (unsigned i = 0; i < n_params && rc == CALX_OK; i++)
-		rc = s->d->bind(st->st, i, &params[i], &s->err);
-	if (rc == CALX_OK)
-		rc = s->d->bind(st->st, n_params, &json, &s->err);
+	for (size_t i = 0; i < n_params && rc == CALX_OK; i++)
+		rc = s->d->bind(st->st, (unsigned)i, &params[i], &s->err);
+	if (rc == CALX_OK && b) {
+		calx_value json = calx_value_textn(b->p, b->n);
+		rc = s->d->bind(st->st, (unsigned)n_params, &json, &s->err);
+	}
 	if (rc == CALX_OK && (rc = s->d->step(st->st, &s->err)) == CALX_DONE)
 		rc = CALX_OK;
 	if (rc == CALX_OK && s->d->rows_affected(st->st) == (int64_t)rows) {

@@ -63,5 +63,7 @@ void calx__state_revert(calx__obj *h);
  */
 int calx__undo_transaction(calx_session *s);
 void calx__forget_transaction(calx_session *s);
+/* A commit that expires: forget, and mark every persistent object expired, in one pass over the objects. */
+void calx__forget_transaction_expire(calx_session *s);
 
 #endif

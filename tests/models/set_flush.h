@@ -1,5 +1,5 @@
 /*
- * Test models for the flush's set statements on PostgreSQL
+ * Test models for the flush's set statements, on PostgreSQL and SQLite
  * (tests/test_set_flush.c): a table with a column of every kind calx maps,
  * a unique column, a check, a foreign key and a version counter; a table
  * with a composite key of an integer and a text; one keyed by a UUID; one
