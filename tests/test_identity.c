@@ -164,6 +164,44 @@ static void slots_carry_the_hash_top_bits(void **state)
 	assert_ptr_equal(find_with_hash(fx, 2, 5 | top), b);
 }
 
+/*
+ * Untagged (what a session does when an object's address uses the tag
+ * bits): the slots lose their tags, and finds, inserts, growth and
+ * removal work by the headers alone.
+ */
+static void an_untagged_map_still_finds_every_object(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 300 };
+	calx__obj *h[N];
+	for (int i = 0; i < N / 2; i++) {
+		h[i] = keyed(fx, i + 1);
+		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
+	}
+	size_t tagged = 0;
+	for (size_t j = 0; j < fx->s->idmap_cap; j++)
+		tagged += (uint64_t)fx->s->idmap[j].v >> 48 != 0;
+	if (sizeof(uintptr_t) == 8)
+		assert_true(tagged > 0);        /* the keys' hashes put tags in most slots */
+	calx__idmap_untag_all(fx->s);
+	assert_true(fx->s->idmap_untagged);
+	for (size_t j = 0; j < fx->s->idmap_cap; j++)
+		assert_int_equal((uint64_t)fx->s->idmap[j].v >> 48, 0);
+	for (int i = N / 2; i < N; i++) {       /* growing past 70% on the way */
+		h[i] = keyed(fx, i + 1);
+		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
+	}
+	for (size_t j = 0; j < fx->s->idmap_cap; j++)
+		assert_int_equal((uint64_t)fx->s->idmap[j].v >> 48, 0);  /* nor do the slots added after */
+	for (int i = 0; i < N; i++)
+		assert_ptr_equal(find(fx, i + 1), h[i]);
+	for (int i = 0; i < N; i += 3)
+		calx__idmap_remove(fx->s, h[i]);
+	for (int i = 0; i < N; i++)
+		assert_ptr_equal(find(fx, i + 1), i % 3 ? h[i] : NULL);
+	assert_null(find(fx, N + 1));
+}
+
 static void the_map_grows_and_stays_at_most_seventy_percent_full(void **state)
 {
 	fixture *fx = *state;
@@ -228,6 +266,7 @@ int main(void)
 		T(entries_of_one_home_move_back_across_the_end),
 		T(a_key_of_another_table_is_not_found),
 		T(slots_carry_the_hash_top_bits),
+		T(an_untagged_map_still_finds_every_object),
 		T(the_map_grows_and_stays_at_most_seventy_percent_full),
 		T(after_reserve_inserts_do_not_move_the_table),
 		T(the_session_keeps_the_map_in_step_with_key_changes),

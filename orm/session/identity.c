@@ -114,7 +114,7 @@ static uint32_t fold(uint64_t hash)
  * passes about three other slots, and each read of a header was a cache
  * miss on a big session (a third of a 110,000-object load's time in the
  * map). An address that does use those bits turns tagging off for the
- * session (untag_all), so correctness never depends on them.
+ * session (calx__idmap_untag_all), so correctness never depends on them.
  */
 #if UINTPTR_MAX > 0xffffffffu
 #define TAG_SHIFT 48
@@ -154,7 +154,7 @@ static calx__obj *slot_obj(uintptr_t v, uintptr_t tags)
 }
 
 /* An object's address uses the tag bits: every slot loses its tag, and the session stops tagging. */
-static void untag_all(calx_session *s)
+void calx__idmap_untag_all(calx_session *s)
 {
 	for (size_t j = 0; j < s->idmap_cap; j++)
 		s->idmap[j].v &= ~TAG_BITS;
@@ -165,7 +165,7 @@ static void untag_all(calx_session *s)
 static uintptr_t slot_value(calx_session *s, calx__obj *h)
 {
 	if ((uintptr_t)h & TAG_BITS && !s->idmap_untagged)
-		untag_all(s);
+		calx__idmap_untag_all(s);
 	return (uintptr_t)h | (tag_of(h->hash) & tag_mask(s));
 }
 

@@ -334,6 +334,8 @@ uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key);
 calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash);
 /* The object in slot j of the map, or NULL (tests look at the layout). */
 calx__obj *calx__idmap_at(const calx_session *s, size_t j);
+/* Slots hold bare addresses from now on (an object's address used the tag bits; tests force it). */
+void calx__idmap_untag_all(calx_session *s);
 int calx__idmap_insert(calx_session *s, calx__obj *h);
 /*
  * For loads: after calx__idmap_reserve(s, 1), probe for the key; on a miss
