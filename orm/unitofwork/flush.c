@@ -27,109 +27,11 @@
 #include "unitofwork/uow.h"
 #include "session/discriminator.h"
 
-/* The plan, then its many-to-many work area (when the registry has one), its scratch bitsets, its per-mapper flags. */
-static size_t plan_head(void)
-{
-	return (sizeof(calx__plan) + sizeof(uint64_t) - 1) / sizeof(uint64_t) * sizeof(uint64_t);
-}
-
-static size_t plan_bits(const calx_registry *reg)
-{
-	return (size_t)CALX__BITS_COUNT * (reg->max_field_words ? reg->max_field_words : 1) * sizeof(uint64_t);
-}
-
-/* The many-to-many rows' work area: only a registry with such a relationship has one. */
-static size_t plan_assoc(const calx_registry *reg)
-{
-	return reg->has_m2m ? (sizeof(calx__assoc_work) + sizeof(uint64_t) - 1) / sizeof(uint64_t) * sizeof(uint64_t) : 0;
-}
-
-size_t calx__uow_size(const calx_registry *reg)
-{
-	return plan_head() + plan_assoc(reg) + plan_bits(reg) + (reg->n_mappers ? reg->n_mappers : 1);
-}
-
-void calx__uow_open(calx_session *s, void *mem)
-{
-	unsigned char *block = mem;
-	calx__plan *p = mem;
-	if (s->reg->has_m2m)
-		p->assoc.work = (calx__assoc_work *)(block + plan_head());
-	p->bits = (uint64_t *)(block + plan_head() + plan_assoc(s->reg));
-	p->explicit_keys = block + plan_head() + plan_assoc(s->reg) + plan_bits(s->reg);
-	p->inserts.v = p->small_rows[0];
-	p->updates.v = p->small_rows[1];
-	p->deletes.v = p->small_rows[2];
-	p->inserts.cap = p->updates.cap = p->deletes.cap = CALX__PLAN_ROWS;
-	p->params = p->small_params;
-	p->params_cap = CALX__PLAN_PARAMS;
-	s->plan = p;
-}
-
-void calx__uow_close(calx_session *s)
-{
-	calx__plan *p = s->plan;
-	if (!p)
-		return;
-	for (int i = 0; i < 3; i++) {
-		calx__objvec *v = i == 0 ? &p->inserts : i == 1 ? &p->updates : &p->deletes;
-		if (v->v != p->small_rows[i])
-			calx__free(v->v);
-	}
-	if (p->params != p->small_params)
-		calx__free(p->params);
-	if (p->cap_links || p->late.cap) {       /* only a session that flushed relationships */
-		calx__rel_free(p);
-		calx__free(p->links);
-		calx__free(p->late.v);
-	}
-	if (p->db_gone.v)
-		calx__free(p->db_gone.v);
-	if (s->reg->has_m2m || p->assoc.sp_kept)   /* without many-to-many only a savepoint allocates */
-		calx__assoc_free(p);
-	if (p->db_nulled)
-		calx__free(p->db_nulled);
-	s->plan = NULL;         /* the plan itself is the session's memory */
-}
-
-int calx__plan_params(calx_session *s, size_t n)
-{
-	calx__plan *p = s->plan;
-	/* parameters are written after this: none to keep when they leave the plan's own */
-	if (n > p->params_cap &&
-	    calx__grow_small((void **)&p->params, &p->params_cap, n, sizeof *p->params, p->small_params, 0) != 0)
-		return calx__fail(s, CALX_ENOMEM, "out of memory for %zu statement parameters", n);
-	return CALX_OK;
-}
-
-/* Room for need rows in v, one of the plan's lists, whose first rows the plan holds itself. */
-static int plan_room(calx_session *s, calx__objvec *v, size_t need)
-{
-	calx__plan *p = s->plan;
-	calx__obj **small = v == &p->inserts ? p->small_rows[0] : v == &p->updates ? p->small_rows[1] : p->small_rows[2];
-	if (need > v->cap && calx__grow_small((void **)&v->v, &v->cap, need, sizeof *v->v, small, v->n) != 0)
-		return calx__fail(s, CALX_ENOMEM, "out of memory planning the flush");
-	return CALX_OK;
-}
-
-static int plan_push(calx_session *s, calx__objvec *v, calx__obj *h)
-{
-	int rc = plan_room(s, v, v->n + 1);
-	if (rc == CALX_OK)
-		v->v[v->n++] = h;
-	return rc;
-}
-
-int calx__plan_push(calx_session *s, calx__objvec *v, calx__obj *h)
-{
-	return plan_push(s, v, h);
-}
-
 /* A persistent object that differs from its snapshot: an update if a field's value changed. */
 static int check_differs(calx_session *s, calx__plan *p, calx__obj *h)
 {
 	calx__state_normalize_nulls(h);
-	return calx__state_dirty(h) ? plan_push(s, &p->updates, h) : CALX_OK;
+	return calx__state_dirty(h) ? calx__plan_push(s, &p->updates, h) : CALX_OK;
 }
 
 static int check_changed(calx_session *s, calx__plan *p, calx__obj *h)
@@ -201,7 +103,7 @@ static int take(calx_session *s, calx__objvec *v, const calx__objvec *list, size
 {
 	if (*from == list->n)
 		return CALX_OK;
-	int rc = plan_room(s, v, v->n + (list->n - *from));
+	int rc = calx__plan_room(s, v, v->n + (list->n - *from));
 	if (rc != CALX_OK)
 		return rc;
 	for (; *from < list->n; ++*from)
@@ -270,7 +172,7 @@ static int late_updates(calx_session *s, calx__plan *p)
 		if ((n_planned && bsearch(&h, planned, n_planned, sizeof *planned, by_address)) || calx__state_unchanged(h))
 			continue;
 		calx__state_normalize_nulls(h);
-		if (calx__state_dirty(h) && (rc = plan_push(s, &p->updates, h)) == CALX_OK)
+		if (calx__state_dirty(h) && (rc = calx__plan_push(s, &p->updates, h)) == CALX_OK)
 			rc = calx__undo_keep(s, h);
 	}
 	calx__free(planned);

@@ -203,8 +203,17 @@ int calx__delete_set_run(calx_session *s, calx__plan *p, size_t i, size_t end, s
  * leaves the deletes and is written as an update.
  */
 int calx__exec_before_deletes(calx_session *s, calx__plan *p, size_t from);
-/* Append h to a plan list (flush.c). */
-int calx__plan_push(calx_session *s, calx__objvec *v, calx__obj *h);
+/* Room for need rows in v, one of the plan's lists, whose first rows the plan holds itself (plan_memory.c). */
+int calx__plan_room(calx_session *s, calx__objvec *v, size_t need);
+
+/* Append h to a plan list: inline, every changed row comes here. */
+static inline int calx__plan_push(calx_session *s, calx__objvec *v, calx__obj *h)
+{
+	int rc = v->n < v->cap ? CALX_OK : calx__plan_room(s, v, v->n + 1);
+	if (rc == CALX_OK)
+		v->v[v->n++] = h;
+	return rc;
+}
 /*
  * joined_write.c: objects of joined-table subclasses, a row per table of
  * their chain (reg->has_joined only). _inserts sends the round's inserts

@@ -117,6 +117,20 @@ static int failed(const group *g, size_t i, size_t end)
 	                       g->p->updates.v[i]->m->desc->table, i - g->from + 1, end - g->from, g->total, keep.msg);
 }
 
+/* After a set statement of rows [i, end) ran (rc) and was released: a row at a time if it fell short, else snapshots. */
+static int sent(const group *g, size_t i, size_t end, int rc, bool all)
+{
+	if (rc != CALX_OK)
+		return failed(g, i, end);
+	if (!all)
+		return one_by_one(g, i, end);   /* rolled back: the row at fault is reported as always */
+	calx__obj **rows = g->p->updates.v;
+	for (size_t r = i; r < end; r++)
+		if (!(rows[r]->flags & CALX__UNSENT))
+			calx__state_snapshot(rows[r]);
+	return CALX_OK;
+}
+
 /* Rows [i, end), n of them sent, by one set statement (or one at a time, when it cannot or did not work). */
 static int statement(const group *g, calx__buf *b, size_t i, size_t end, size_t n)
 {
@@ -148,14 +162,7 @@ static int statement(const group *g, calx__buf *b, size_t i, size_t end, size_t 
 	bool all;
 	rc = calx__set_send(s, st, &step, m->version >= 0 ? 1 : 0, b, n, &all);
 	calx__stmt_release(st);
-	if (rc != CALX_OK)
-		return failed(g, i, end);
-	if (!all)
-		return one_by_one(g, i, end);   /* rolled back: the row at fault is reported as always */
-	for (size_t r = i; r < end; r++)
-		if (!(rows[r]->flags & CALX__UNSENT))
-			calx__state_snapshot(rows[r]);
-	return CALX_OK;
+	return sent(g, i, end, rc, all);
 }
 
 /* One row's binds of SQLite's statement: its key and version as the snapshot has them, the set columns' new values. */
@@ -200,14 +207,7 @@ static int values_statement(const group *g, size_t i, size_t end, size_t n, unsi
 	bool all;
 	rc = calx__set_send(s, st, g->p->params, n_params, NULL, n, &all);
 	calx__stmt_release(st);
-	if (rc != CALX_OK)
-		return failed(g, i, end);
-	if (!all)
-		return one_by_one(g, i, end);   /* rolled back: the row at fault is reported as always */
-	for (size_t r = i; r < end; r++)
-		if (!(rows[r]->flags & CALX__UNSENT))
-			calx__state_snapshot(rows[r]);
-	return CALX_OK;
+	return sent(g, i, end, rc, all);
 }
 
 /* SQLite: a group [i, end) of rows that set the same columns, in pieces of VALUES_ROWS sent rows, then smaller. */
