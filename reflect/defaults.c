@@ -36,6 +36,17 @@ static char *read_input(calxr__ctx *cx, size_t *n_out)
 		*n_out = strlen(cx->main_text);
 		return calxr__strdup(cx, cx->main_text);
 	}
+	if (cx->text) {         /* calx_reflect_run_text: the text given, not the file of that name */
+		char *copy = malloc(cx->text_len + 1);
+		if (!copy) {
+			calxr__oom(cx);
+			return NULL;
+		}
+		memcpy(copy, cx->text, cx->text_len);
+		copy[cx->text_len] = '\0';
+		*n_out = cx->text_len;
+		return copy;
+	}
 	if (!(f = fopen(cx->opts->input, "rb")))
 		return NULL;
 	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
@@ -109,7 +120,9 @@ void calxr__check_defaults(calxr__ctx *cx)
 	}
 	{
 		struct CXUnsavedFile unsaved = { cx->main_path, b.p, (unsigned long)b.n };
-		if (clang_reparseTranslationUnit(cx->tu, 1, &unsaved, clang_defaultReparseOptions(cx->tu)) != 0) {
+		int rc = clang_reparseTranslationUnit(cx->tu, 1, &unsaved, clang_defaultReparseOptions(cx->tu));
+		if (rc != 0) {
+			calxr__reparse_failed(cx, rc);
 			calxr__error(cx, NULL, "libclang could not check the defaults of %s", cx->opts->input);
 			goto done;
 		}

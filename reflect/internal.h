@@ -206,7 +206,7 @@ typedef struct calxr__ctx {
 	unsigned n_inputs;
 	const char *text;     /* calx_reflect_run_text: the input's contents, or NULL: read the file */
 	size_t text_len;
-	calx_reflect_cache *cache; /* or NULL; when set, index and tu are the cache's */
+	calx_reflect_cache *cache; /* or NULL; when set, index is the cache's */
 	char **deps;          /* every file of the translation unit, main first */
 	unsigned n_deps;
 
@@ -264,6 +264,8 @@ const char *calxr__input(const calxr__ctx *cx, unsigned i);
 /* How many inputs: 1 + opts->n_more_inputs. */
 unsigned calxr__n_inputs(const calxr__ctx *cx);
 void calxr__parse_free(calxr__ctx *cx);
+/* After a failed reparse (rc its CXErrorCode): the cache's unit is never used again. */
+void calxr__reparse_failed(calxr__ctx *cx, int rc);
 
 /* walk.c */
 void calxr__walk(calxr__ctx *cx);

@@ -59,10 +59,9 @@ int calx_reflect_run(const calx_reflect_options *opts, calx_reflect_diag_fn diag
 /*
  * libclang state kept from one calx_reflect_run_text to the next, for a
  * program that reflects many headers in one process (the fuzz target): one
- * index, and the last translation unit, reparsed when the next run has the
- * same input path and arguments, so that its precompiled preamble (the
- * leading #include lines) is not parsed again. Not for use by two threads
- * at once.
+ * index, and the translation units libclang crashed in and asks never to
+ * free (kept reachable). Each run parses its own unit, as calx-reflect
+ * does. Not for use by two threads at once.
  */
 typedef struct calx_reflect_cache calx_reflect_cache;
 
@@ -74,8 +73,7 @@ void calx_reflect_cache_free(calx_reflect_cache *cache);
  * calx_reflect_run on a header held in memory, writing nothing: the input
  * is the len bytes at text, parsed as if they were the file opts->input
  * (which names it in messages, the schema and the generated #include, and
- * need not exist; but libclang keeps a preamble for a cache only when a file,
- * of any content, is there). On success (0) *c_text and *h_text are the two outputs,
+ * need not exist). On success (0) *c_text and *h_text are the two outputs,
  * NUL-terminated, owned by the caller (free()); on failure (-1) they are
  * NULL. opts->c_out and opts->h_out are required, for the names the outputs
  * use; opts->dep_out is ignored. cache may be NULL (a new index per run).

@@ -5,9 +5,10 @@
  * The input becomes a header after a fixed prefix (<stdint.h>,
  * <stdbool.h>, <stddef.h>, <calx/annotate.h>, <calx/nullable.h>) and goes
  * through calx_reflect_run_text: in memory, nothing written, with one
- * calx_reflect_cache for the process, so libclang keeps one index and
- * reparses one translation unit whose preamble (the prefix) stays
- * compiled. What must hold: no crash, no leak, no report from ASan/UBSan;
+ * calx_reflect_cache for the process (one libclang index; each input parsed
+ * as calx-reflect parses a header, and its defaults compiled by the one
+ * reparse the tool makes). What must hold: no crash, no leak, no report
+ * from ASan/UBSan;
  * every diagnostic has a message; the run fails exactly when one was
  * reported, and hands back both outputs when it succeeds.
  *
@@ -23,28 +24,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "reflect.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/*
- * libclang's preamble is the leading run of directives and comments: the
- * declaration after the #include lines ends it there, so that an input
- * starting with a comment or a directive cannot change it (a new preamble
- * is compiled and written to a temporary file: slow).
- */
 static const char prefix[] = "#include <stdint.h>\n#include <stdbool.h>\n#include <stddef.h>\n"
-			     "#include <calx/annotate.h>\n#include <calx/nullable.h>\n"
-			     "typedef int calx_fuzz_preamble_end;\n";
+			     "#include <calx/annotate.h>\n#include <calx/nullable.h>\n";
 
-/*
- * The header's name. Its text comes from memory, but libclang keeps the
- * preamble only when a file is there: an empty one, in a private directory.
- */
-static char dir[64], input[128];
+/* The header's name; its text comes from memory, and no file is there. */
+static const char input[] = "fuzz.h";
 static calx_reflect_cache *cache;
 static char *text;              /* prefix + input + "\n" */
 static size_t text_cap;
@@ -58,9 +48,6 @@ static size_t text_cap;
 static void cleanup(void)
 {
 	free(text);
-	unlink(input);
-	if (dir[0])
-		rmdir(dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -73,21 +60,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	/*
-	 * libclang parses on a thread of its own unless told not to; with a
-	 * preamble, ASan then fails to unmap that thread's signal stack when it
-	 * ends ("unable to unmap"). One thread is faster anyway.
+	 * libclang parses on a thread of its own unless told not to; ASan then
+	 * can fail to unmap that thread's signal stack when it ends ("unable
+	 * to unmap"). One thread is faster anyway.
 	 */
 	setenv("LIBCLANG_NOTHREADS", "1", 1);
-	const char *base = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/calx-fuzz-reflect-XXXXXX", base && *base && strlen(base) < 32 ? base : "/tmp");
-	if (!mkdtemp(dir)) {
-		perror("fuzz_reflect: mkdtemp");
-		exit(1);
-	}
-	snprintf(input, sizeof input, "%s/fuzz.h", dir);
-	FILE *f = fopen(input, "wb");
-	if (!f || fclose(f) != 0 || !(cache = calx_reflect_cache_new())) {
-		fprintf(stderr, "fuzz_reflect: cannot set up %s\n", input);
+	if (!(cache = calx_reflect_cache_new())) {
+		fprintf(stderr, "fuzz_reflect: out of memory\n");
 		exit(1);
 	}
 	atexit(cleanup);
