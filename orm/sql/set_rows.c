@@ -105,6 +105,27 @@ static calx__node *build_delete_set(calx__ast *a, const calx__mapper *m, const u
 	return del;
 }
 
+static calx__node *build_delete_any(calx__ast *a, const calx__mapper *m, const uint64_t *unused,
+                                    const uint64_t *unused2, size_t n)
+{
+	(void)unused;
+	(void)unused2;
+	(void)n;
+	calx__node *t = calx__ast_mapper_table(a, m->desc, NULL);
+	calx__node *del = calx__ast_delete(a, t);
+	calx__node *any = calx__ast_func(a, "ANY", calx__ast_bind(a, calx_value_null()));
+	if (!del || !any)
+		return NULL;
+	del->kid[CALX__DEL_WHERE] = calx__ast_binary(a, CALX__OP_EQ, calx__ast_field(a, t, &m->desc->fields[m->pk[0]]), any);
+	return del;
+}
+
+int calx__prepare_delete_any(calx__conn *c, const calx__mapper *m, calx__stmt **out, calx_error *err)
+{
+	calx__shape_key k = calx__shape_key_of(CALX__KEY_DELETE_ANY, m);
+	return calx__prepare_shaped(c, &k, m, build_delete_any, NULL, NULL, out, err);
+}
+
 /*
  * SQLite's: the rows as binds, so each value is bound as the row-at-a-time
  * statement binds it (a JSON document of them would be read back by

@@ -1,8 +1,10 @@
 /*
  * A run of one mapper's deletes on PostgreSQL, many rows a statement
- * (sql/set_rows.c): DELETE FROM t USING json_populate_recordset(...)
- * WHERE the key (and version) match, up to CALX__SET_ROWS rows each. A
- * composite key is matched column by column, as the row statement does.
+ * (sql/set_rows.c), up to CALX__SET_ROWS rows each: DELETE FROM t WHERE
+ * key = ANY($1), the keys an array literal, for a one-column key without
+ * a version; otherwise DELETE FROM t USING json_populate_recordset(...)
+ * WHERE the key (and version) match, a composite key column by column, as
+ * the row statement does.
  *
  * The order: graph.c puts a round's deletes children first, and runs of
  * one mapper keep that order between tables. Inside one statement the
@@ -16,10 +18,13 @@
  * A statement that fails or deletes fewer rows than it carries (a row
  * deleted elsewhere, a stale version) is rolled back to its savepoint and
  * its rows go one at a time (set_send.c), which reports the failing row
- * as before. A key value without an exact JSON form sends its statement's
- * rows one at a time too.
+ * as before. A key value without an array element form (sql/array_text.h)
+ * goes in the JSON form; one without an exact JSON form sends its
+ * statement's rows one at a time.
  */
 #include "calx/calx.h"
+#include "sql/array_text.h"
+#include "sql/statements.h"
 #include "unitofwork/plan.h"
 #include "unitofwork/set_rows.h"
 #include "unitofwork/uow.h"
@@ -44,9 +49,29 @@ static int failed(calx_session *s, calx__plan *p, size_t i, size_t end, size_t f
 	                       p->deletes.v[i]->m->desc->table, i - from + 1, end - from, p->deletes.n - from, keep.msg);
 }
 
-static int statement(calx_session *s, calx__plan *p, calx__buf *b, size_t i, size_t end, size_t from)
+/*
+ * A one-column key without a version: the keys as an array literal, for
+ * DELETE ... WHERE key = ANY($1) (sql/statements.h). CALX_ETYPE when a key
+ * has no element form there (sql/array_text.h): the JSON form then.
+ */
+static int keys_array(calx_session *s, calx__plan *p, calx__buf *b, size_t i, size_t end)
 {
-	const calx__mapper *m = p->deletes.v[i]->m;
+	int rc = CALX_OK;
+	b->n = 0;
+	calx__buf_putc(b, '{');
+	for (size_t r = i; r < end && rc == CALX_OK; r++) {
+		const calx__obj *h = p->deletes.v[r];
+		calx_value key[CALX__MAX_PK];
+		if ((rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err)) == CALX_OK)
+			rc = calx__array_element(b, r == i, &key[0]);
+	}
+	calx__buf_putc(b, '}');
+	return rc;
+}
+
+/* The rows' JSON objects (sql/json_rows.h), for DELETE ... USING json_populate_recordset. */
+static int keys_json(calx_session *s, calx__plan *p, calx__buf *b, size_t i, size_t end)
+{
 	int rc = CALX_OK;
 	b->n = 0;
 	calx__buf_putc(b, '[');
@@ -58,6 +83,18 @@ static int statement(calx_session *s, calx__plan *p, calx__buf *b, size_t i, siz
 		calx__buf_putc(b, '}');
 	}
 	calx__buf_putc(b, ']');
+	return rc;
+}
+
+static int statement(calx_session *s, calx__plan *p, calx__buf *b, size_t i, size_t end, size_t from)
+{
+	const calx__mapper *m = p->deletes.v[i]->m;
+	bool any = m->n_pk == 1 && m->version < 0;
+	int rc = any ? keys_array(s, p, b, i, end) : CALX_ETYPE;
+	if (rc == CALX_ETYPE) {
+		any = false;
+		rc = keys_json(s, p, b, i, end);
+	}
 	if (rc == CALX_ETYPE)
 		return one_by_one(s, p, i, end, from);
 	if (rc != CALX_OK)
@@ -66,7 +103,8 @@ static int statement(calx_session *s, calx__plan *p, calx__buf *b, size_t i, siz
 		return calx__fail(s, CALX_ENOMEM, "flush: delete from \"%s\": out of memory for %zu rows' keys",
 		                  m->desc->table, end - i);
 	calx__stmt *st;
-	if ((rc = calx__prepare_delete_set(s->conn, m, &st, &s->err)) != CALX_OK)
+	rc = any ? calx__prepare_delete_any(s->conn, m, &st, &s->err) : calx__prepare_delete_set(s->conn, m, &st, &s->err);
+	if (rc != CALX_OK)
 		return failed(s, p, i, end, from);
 	bool all;
 	rc = calx__set_send(s, st, NULL, 0, b, end - i, &all);

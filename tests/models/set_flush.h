@@ -2,7 +2,8 @@
  * Test models for the flush's set statements, on PostgreSQL and SQLite
  * (tests/test_set_flush.c): a table with a column of every kind calx maps,
  * a unique column, a check, a foreign key and a version counter; a table
- * with a composite key of an integer and a text; one keyed by a UUID; one
+ * with a composite key of an integer and a text; one keyed by a UUID, one
+ * by text; one
  * in a schema of its own (PostgreSQL; on SQLite the schema is folded into
  * the name) and one named as the set statements name their rows.
  */
@@ -65,6 +66,12 @@ struct CALX_TABLE("calx_setflush.sfl_ledger") sfl_entry {
 	int64_t id CALX(primary_key);
 	int32_t cents;
 	int32_t version CALX(version);
+};
+
+/* Keyed by text: a set delete sends the keys as an array literal (tests/test_set_delete.c). */
+struct CALX_TABLE("sfl_words") sfl_word {
+	char *word CALX(primary_key);
+	int32_t n;
 };
 
 /* The alias the set statements give their rows (sql/set_rows.c): they take another for this table. */

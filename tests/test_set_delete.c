@@ -1,0 +1,211 @@
+/*
+ * The flush's set deletes on PostgreSQL by a one-column key without a
+ * version (orm/unitofwork/delete_set.c): DELETE ... WHERE key = ANY($1),
+ * the keys an array literal (orm/sql/array_text.c) whose type the server
+ * takes from the column. Text keys drawn to break a naive literal
+ * (quotes, backslashes, braces, commas, spaces, "NULL", empty text,
+ * control characters, non-ASCII) delete exactly their rows; integer keys
+ * too; a row deleted elsewhere still fails the flush naming that row. On
+ * SQLite the same deletes go a statement a row and give the same rows.
+ * Every test runs on SQLite and PostgreSQL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <calx/trace.h>
+#include "helpers.h"
+#include "set_flush.calx.h"
+
+/* The DELETE statements a traced connection sent, and the text of the last. */
+typedef struct sd_log {
+	size_t deletes;
+	char last[512];
+} sd_log;
+
+static void sd_trace(void *ctx, const calx_trace_event *ev)
+{
+	sd_log *l = ctx;
+	if (strncmp(ev->sql, "DELETE", 6))
+		return;
+	l->deletes++;
+	snprintf(l->last, sizeof l->last, "%s", ev->sql);
+}
+
+static int sd_setup(void **state)
+{
+	return fixture_setup_schema(state, &set_flush_schema);
+}
+
+static bool is_pg(const fixture *fx)
+{
+	return !ON_SQLITE(fx);
+}
+
+static calx_session *traced_session(fixture *fx, sd_log *l)
+{
+	memset(l, 0, sizeof *l);
+	assert_int_equal(calx_engine_set_trace(fx->eng, sd_trace, l, 0), CALX_OK);
+	calx_session *s = fixture_session(fx);
+	assert_non_null(s);
+	return s;
+}
+
+static void untrace(fixture *fx)
+{
+	assert_int_equal(calx_engine_set_trace(fx->eng, NULL, NULL, 0), CALX_OK);
+}
+
+/* Word i: the hostile ones first, then plain ones to make up the run. */
+static void word(char *buf, size_t cap, size_t i)
+{
+	static const char *const hostile[] = {
+		"",        "\"",         "\\",        "\\\"",     "a\"b\\c",     "{",         "}",     "{}",
+		",",       "a,b",        " lead",     "trail ",   " ",           "NULL",      "null",  "\"NULL\"",
+		"{\"a\"}", "tab\there",  "new\nline", "\x01\x1f", "caf\xc3\xa9", "\xe2\x82\xac", "'",  "''",
+	};
+	size_t n = sizeof hostile / sizeof hostile[0];
+	if (i < n)
+		snprintf(buf, cap, "%s", hostile[i]);
+	else
+		snprintf(buf, cap, "plain %zu", i);
+}
+
+static void text_keys_delete_exactly_their_rows(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 60 };
+	char w[64];
+	for (size_t i = 0; i < N; i++) {
+		word(w, sizeof w, i);
+		struct sfl_word *x = sfl_word_new(fx->s, .word = calx_strdup(fx->s, w), .n = (int32_t)i);
+		assert_non_null(x);
+		assert_ok(fx->s, calx_session_add(fx->s, x));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+
+	/* every word but each fourth goes, in one flush (all loaded first: a get would flush the deletes before it) */
+	sd_log l;
+	calx_session *s = traced_session(fx, &l);
+	static struct sfl_word *v[N];
+	for (size_t i = 0; i < N; i++) {
+		word(w, sizeof w, i);
+		assert_ok(s, sfl_word_get(s, w, &v[i]));
+		assert_non_null(v[i]);
+	}
+	size_t gone = 0;
+	for (size_t i = 0; i < N; i++) {
+		if (i % 4 == 0)
+			continue;
+		assert_ok(s, calx_session_delete(s, v[i]));
+		gone++;
+	}
+	assert_ok(s, calx_session_commit(s));
+	calx_session_free(s);
+	untrace(fx);
+	if (is_pg(fx)) {
+		assert_int_equal(l.deletes, 1);
+		assert_non_null(strstr(l.last, "= ANY($1)"));
+	} else {
+		assert_int_equal(l.deletes, gone);
+	}
+
+	/* what is left is exactly each fourth word, with its number */
+	assert_int_equal(count_rows(fx, &sfl_word_mapper), N - gone);
+	calx_session *c = fixture_session(fx);
+	for (size_t i = 0; i < N; i++) {
+		struct sfl_word *x = NULL;
+		word(w, sizeof w, i);
+		if (i % 4 == 0) {
+			assert_ok(c, sfl_word_get(c, w, &x));
+			assert_non_null(x);
+			assert_string_equal(x->word, w);
+			assert_int_equal(x->n, (int32_t)i);
+		} else {
+			assert_calx(c, sfl_word_get(c, w, &x), CALX_ENOTFOUND);
+		}
+	}
+	calx_session_free(c);
+}
+
+static void integer_keys_go_as_an_array(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 50 };
+	for (int i = 1; i <= N; i++) {
+		/* negative keys and the extremes of int64_t among them */
+		int64_t id = i == 1 ? INT64_MIN : i == 2 ? INT64_MAX : i % 2 ? -i : i;
+		struct sfl_owner *o = sfl_owner_new(fx->s, .id = id, .name = "o");
+		assert_non_null(o);
+		assert_ok(fx->s, calx_session_add(fx->s, o));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	sd_log l;
+	calx_session *s = traced_session(fx, &l);
+	calx_select *q = calx_select_new(s, &sfl_owner_mapper);
+	assert_non_null(q);
+	calx_where(q, calx_ne(SFL_OWNER_ID, 4));
+	struct sfl_owner *o;
+	int rc;
+	size_t n = 0;
+	while ((rc = calx_select_next(q, (void **)&o)) == CALX_ROW) {
+		assert_ok(s, calx_session_delete(s, o));
+		n++;
+	}
+	assert_int_equal(rc, CALX_DONE);
+	calx_select_free(q);
+	assert_int_equal(n, N - 1);
+	assert_ok(s, calx_session_commit(s));
+	calx_session_free(s);
+	untrace(fx);
+	if (is_pg(fx)) {
+		assert_int_equal(l.deletes, 1);
+		assert_non_null(strstr(l.last, "= ANY($1)"));
+	} else {
+		assert_int_equal(l.deletes, N - 1);
+	}
+	assert_int_equal(count_rows(fx, &sfl_owner_mapper), 1);
+}
+
+static void deleted_elsewhere_fails_the_flush_naming_it(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 30 };
+	static struct sfl_word *v[N];
+	char w[64];
+	for (size_t i = 0; i < N; i++) {
+		word(w, sizeof w, i);
+		v[i] = sfl_word_new(fx->s, .word = calx_strdup(fx->s, w), .n = (int32_t)i);
+		assert_non_null(v[i]);
+		assert_ok(fx->s, calx_session_add(fx->s, v[i]));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	/* another session deletes the 20th's row */
+	calx_session *o = fixture_session(fx);
+	calx_text_query *t = calx_text(o, "DELETE FROM sfl_words WHERE word = :w");
+	assert_non_null(t);
+	assert_ok(o, calx_text_bind(t, "w", calx_value_text(v[19]->word)));
+	uint64_t gone = 0;
+	assert_ok(o, calx_text_exec(t, &gone));
+	assert_int_equal(gone, 1);
+	calx_text_free(t);
+	assert_ok(o, calx_session_commit(o));
+	calx_session_free(o);
+
+	for (size_t i = 0; i < N; i++)
+		assert_ok(fx->s, calx_session_delete(fx->s, v[i]));
+	assert_calx(fx->s, calx_session_commit(fx->s), CALX_ENOTFOUND);
+	assert_non_null(strstr(calx_session_errmsg(fx->s), "delete from \"sfl_words\" (row 20 of 30)"));
+	assert_ok(fx->s, calx_session_rollback(fx->s));
+	assert_int_equal(count_rows(fx, &sfl_word_mapper), N - 1);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, sd_setup, fixture_teardown)
+	const struct CMUnitTest tests[] = {
+		T(text_keys_delete_exactly_their_rows),
+		T(integer_keys_go_as_an_array),
+		T(deleted_elsewhere_fails_the_flush_naming_it),
+	};
+	return RUN_ON_ALL_DIALECTS("set_delete", tests);
+}
