@@ -337,6 +337,8 @@ calx__obj *calx__idmap_at(const calx_session *s, size_t j);
 /* Slots hold bare addresses from now on (an object's address used the tag bits; tests force it). */
 void calx__idmap_untag_all(calx_session *s);
 int calx__idmap_insert(calx_session *s, calx__obj *h);
+/* After calx__idmap_reserve(s, n): calx__idmap_insert of each of v[0..n), fetching slots ahead; keys that fail are skipped. */
+void calx__idmap_insert_run(calx_session *s, calx__obj *const *v, size_t n);
 /*
  * For loads: after calx__idmap_reserve(s, 1), probe for the key; on a miss
  * *slot is where calx__idmap_put may store the new object (nothing else may

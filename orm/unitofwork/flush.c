@@ -250,12 +250,12 @@ static void phase_b(calx_session *s, calx__plan *p)
 		calx__obj *h = p->inserts.v[i];
 		h->state = CALX__PERSISTENT;
 		log_obj(s, h, CALX__NEW_IN_TXN);
-		calx__idmap_insert(s, h);       /* reserved: cannot fail */
 		if (!(h->flags & CALX__IN_OBJS)) {
-			s->objs.v[s->objs.n++] = h;  /* reserved too */
+			s->objs.v[s->objs.n++] = h;  /* reserved */
 			h->flags |= CALX__IN_OBJS;
 		}
 	}
+	calx__idmap_insert_run(s, p->inserts.v, p->inserts.n);     /* reserved too: cannot fail */
 	for (size_t i = 0; i < p->updates.n; i++) {
 		calx__obj *h = p->updates.v[i];
 		if (h->state == CALX__DELETED)
