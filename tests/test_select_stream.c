@@ -5,7 +5,10 @@
  * 2,500 users read 1,000 at a time; gets and whole selects between the
  * FETCHes; two streams at once; a stream freed half way (its cursor
  * closed, the slot used again); calx_select_all and a limit within one
- * batch as one statement; calx_select_yield_per refused at 0; objects
+ * batch as one statement; on PostgreSQL a short select read row by row
+ * in one round trip, its cursor closed with the next one's DECLARE, and
+ * such cursors across a savepoint rolled back; calx_select_yield_per
+ * refused at 0; objects
  * let go as the loop moves on (calx_select_release_passed), the library's
  * peak heap a fraction of holding them, changed, deleted and kept objects
  * staying.
@@ -60,8 +63,12 @@ static void rows_come_a_batch_at_a_time(void **state)
 	}
 	assert_calx(fx->s, rc, CALX_DONE);
 	assert_int_equal(n, USERS);
-	/* PostgreSQL: DECLARE, FETCH 1,000 three times (the third brings 500: no more), CLOSE */
-	assert_int_equal(fixture_statements(fx->s) - before, ON_POSTGRESQL(fx) ? 1 + 3 + 1 : 1);
+	/*
+	 * PostgreSQL: DECLARE, FETCH 1,000 three times (the third brings 500:
+	 * no more), the DECLARE with the first FETCH in one round trip; the
+	 * cursor read to its end is closed with the next DECLARE of its slot
+	 */
+	assert_int_equal(fixture_statements(fx->s) - before, ON_POSTGRESQL(fx) ? 1 + 3 : 1);
 	calx_select_free(q);
 	/* rows of values stream too */
 	q = users_by_age(fx, 700);
@@ -78,7 +85,8 @@ static void rows_come_a_batch_at_a_time(void **state)
 	}
 	assert_calx(fx->s, rc, CALX_DONE);
 	assert_int_equal(n, USERS);
-	assert_int_equal(fixture_statements(fx->s) - before, ON_POSTGRESQL(fx) ? 1 + 4 + 1 : 1);
+	/* the first cursor's CLOSE with this one's DECLARE and first FETCH, then three FETCHes */
+	assert_int_equal(fixture_statements(fx->s) - before, ON_POSTGRESQL(fx) ? 1 + 1 + 4 : 1);
 	calx_select_free(q);
 }
 
@@ -185,6 +193,79 @@ static void a_stream_ends_with_its_transaction(void **state)
 	assert_calx(fx->s, calx_select_next(q, (void **)&u), CALX_ROW);
 	assert_int_equal(u->age, 0);
 	calx_select_free(q);
+}
+
+/*
+ * A select of a few rows read row by row, again and again (a report): on
+ * PostgreSQL one round trip each once its statements are prepared (the
+ * first round prepares them), the last one's CLOSE, this one's DECLARE and
+ * its only FETCH; the rows right each time.
+ */
+static void a_short_stream_is_one_round_trip(void **state)
+{
+	fixture *fx = *state;
+	for (int round = 0; round < 4; round++) {
+		calx_select *q = users_by_age(fx, 0);
+		calx_where(q, calx_ge(USER_AGE, 100 * round));
+		calx_where(q, calx_lt(USER_AGE, 100 * round + 7));
+		uint64_t statements, trips, s0, t0;
+		calx_session_counters(fx->s, &s0, &t0);
+		struct user *u;
+		int rc, n = 0;
+		while ((rc = calx_select_next(q, (void **)&u)) == CALX_ROW)
+			assert_int_equal(u->age, 100 * round + n++);
+		assert_calx(fx->s, rc, CALX_DONE);
+		assert_int_equal(n, 7);
+		calx_session_counters(fx->s, &statements, &trips);
+		if (round >= 2)         /* the first prepares DECLARE and FETCH, the second CLOSE */
+			assert_int_equal(trips - t0, 1);
+		assert_int_equal(statements - s0, ON_POSTGRESQL(fx) ? (round ? 3 : 2) : 1);
+		calx_select_free(q);
+	}
+}
+
+/* Read a short select of ages below k to its end: k rows, in order. */
+static void short_stream(fixture *fx, int k)
+{
+	calx_select *q = users_by_age(fx, 0);
+	calx_where(q, calx_lt(USER_AGE, k));
+	struct user *u;
+	int rc, n = 0;
+	while ((rc = calx_select_next(q, (void **)&u)) == CALX_ROW)
+		assert_int_equal(u->age, n++);
+	assert_calx(fx->s, rc, CALX_DONE);
+	assert_int_equal(n, k);
+	calx_select_free(q);
+}
+
+/*
+ * A cursor read to its end waits for its CLOSE; a ROLLBACK TO would end
+ * those declared after the savepoint and keep the others, so the waiting
+ * ones are closed before it. Seventy rounds of a savepoint, a short select
+ * and a rollback in one transaction (more than the 64 cursor slots), one
+ * round whose statement fails inside the savepoint (the CLOSE cannot run
+ * then: that slot waits for the transaction's end), and the selects after
+ * each, right.
+ */
+static void savepoints_and_cursors_waiting_to_close(void **state)
+{
+	fixture *fx = *state;
+	short_stream(fx, 3);                    /* waits to close, declared before the savepoints */
+	for (int round = 0; round < 70; round++) {
+		assert_ok(fx->s, calx_session_begin_nested(fx->s));
+		short_stream(fx, 3);
+		if (round == 35) {
+			calx_text_query *t = calx_text(fx->s, "SELECT * FROM calx_no_such_table");
+			assert_non_null(t);
+			uint64_t rows;
+			assert_true(calx_text_exec(t, &rows) != CALX_OK);
+			calx_text_free(t);
+		}
+		assert_ok(fx->s, calx_session_rollback_nested(fx->s));
+		short_stream(fx, 5);
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	short_stream(fx, 2);
 }
 
 /* The library's live heap bytes, through its allocator hook (calx/alloc.h). */
@@ -356,6 +437,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_stream_freed_half_way_closes_its_cursor, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(whole_reads_take_one_statement, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_stream_ends_with_its_transaction, stream_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_short_stream_is_one_round_trip, stream_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(savepoints_and_cursors_waiting_to_close, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(objects_let_go_keep_memory_bounded, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(hold_passed_is_refused_once_running, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(changed_deleted_and_kept_objects_stay, stream_setup, fixture_teardown),

@@ -334,6 +334,7 @@ const calx_dialect calx_postgresql_dialect = {
 	.rows_affected = pg_rows_affected,
 	.broken = pg_broken,
 	.execute_batch = calx__pg_execute_batch,
+	.step_after = calx__pg_step_after,
 	.counters = pg_counters,
 	.sync_autoincrement = NULL,
 	.ident_quote = "\"\"",

@@ -67,6 +67,9 @@ static inline int64_t text_int(const char *t)
 	return v;
 }
 
+/* calx_dialect.step_after (pg_batch.c). */
+int calx__pg_step_after(calx_stmt *const *before, unsigned n_before, calx_stmt *st, calx_error *err);
+
 /* One parameter, a row's columns, a field's SQL type (pg_values.c). */
 int calx__pg_bind(calx_stmt *st, unsigned idx, const calx_value *v, calx_error *err);
 void calx__pg_column(calx_stmt *st, unsigned idx, calx_value *out);

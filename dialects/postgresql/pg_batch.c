@@ -103,3 +103,69 @@ int calx__pg_execute_batch(calx_stmt *st, size_t n_rows, unsigned n_params, cons
 		st->vals[i] = NULL;
 	return rc;
 }
+
+/*
+ * calx_dialect.step_after: the statements of before, which return no rows
+ * (a cursor's CLOSE and DECLARE), then st, in one pipeline and one round
+ * trip; st's result becomes its own, as its first step would have made
+ * it. The first failure is the call's; what followed it was skipped by the
+ * server (PGRES_PIPELINE_ABORTED), so nothing after a failure ran.
+ */
+int calx__pg_step_after(calx_stmt *const *before, unsigned n_before, calx_stmt *st, calx_error *err)
+{
+	PGconn *pg = st->c->pg;
+	if (PQenterPipelineMode(pg) != 1)
+		return calx__pg_fail(err, st->c, NULL, "entering pipeline mode");
+	int rc = CALX_OK;
+	unsigned sent = 0;
+	for (unsigned i = 0; i <= n_before; i++) {
+		calx_stmt *x = i < n_before ? before[i] : st;
+		if (!PQsendQueryPrepared(pg, x->name, x->nparams, x->vals, x->lens, x->fmts, 0)) {
+			rc = calx__pg_fail(err, st->c, NULL, x->sql);
+			break;
+		}
+		sent++;
+		st->c->statements++;
+	}
+	if (!PQpipelineSync(pg) && rc == CALX_OK)
+		rc = calx__pg_fail(err, st->c, NULL, st->sql);
+	st->c->round_trips++;
+	for (unsigned i = 0; i < sent; i++) {
+		calx_stmt *x = i < n_before ? before[i] : st;
+		PGresult *res = PQgetResult(pg);
+		if (!res) {
+			if (rc == CALX_OK)
+				rc = calx__pg_fail(err, st->c, NULL, x->sql);
+			break;
+		}
+		if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED || rc != CALX_OK) {
+			PQclear(res);
+		} else if ((rc = calx__pg_take(x, res, err)) == CALX_OK && x != st) {
+			PQclear(x->res);        /* before's statements return no rows: only st keeps its result */
+			x->res = NULL;
+		}
+		/* each query's results end with a NULL */
+		while ((res = PQgetResult(pg)) != NULL)
+			PQclear(res);
+	}
+	/* the Sync's own result */
+	PGresult *res;
+	while ((res = PQgetResult(pg)) != NULL) {
+		ExecStatusType s = PQresultStatus(res);
+		PQclear(res);
+		if (s == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	if (PQexitPipelineMode(pg) != 1 && rc == CALX_OK)
+		rc = calx__pg_fail(err, st->c, NULL, "leaving pipeline mode");
+	if (rc != CALX_OK && st->res) {
+		PQclear(st->res);
+		st->res = NULL;
+	}
+	for (unsigned i = 0; i <= n_before; i++) {
+		calx_stmt *x = i < n_before ? before[i] : st;
+		for (int k = 0; k < x->nparams; k++)
+			x->vals[k] = NULL;
+	}
+	return rc;
+}

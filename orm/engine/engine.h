@@ -39,6 +39,8 @@ typedef struct calx__conn {
 	calx_stmt *txn[3];              /* BEGIN, COMMIT, ROLLBACK: prepared once, never evicted */
 	uint64_t stmt_hits, stmt_misses; /* calx__stmt_find found a prepared statement / did not */
 	uint64_t cursors;               /* server-side cursors open: bit k is "calx_c<k>" (ended with the transaction) */
+	uint64_t cursors_closing;       /* read to their end, not closed yet: the CLOSE goes with the slot's next DECLARE */
+	uint64_t cursors_lost;          /* could not be closed before a ROLLBACK TO (sql/run.c): unused until the transaction ends */
 	unsigned cursor_epoch;          /* transactions ended: a cursor of an earlier one is gone */
 	unsigned trace_epoch;           /* the engine's trace setting this connection follows (engine/trace.c) */
 	unsigned long long number;      /* 1, 2, ...: in the order the engine made its connections */

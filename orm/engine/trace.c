@@ -212,6 +212,28 @@ static int t_execute_batch(calx_stmt *s, size_t n_rows, unsigned n_params, const
 	return rc;
 }
 
+/* Each statement is reported (the round trip's time given to the last, st), and st's rows are then read as a step's. */
+static int t_step_after(calx_stmt *const *before, unsigned n_before, calx_stmt *s, calx_error *err)
+{
+	tstmt *ts = ts_of(s);
+	calx_stmt *raw[4];
+	if (n_before > sizeof raw / sizeof raw[0])
+		return calx_error_set(err, CALX_EINVAL, "step_after: more statements than the tracer passes on");
+	for (unsigned i = 0; i < n_before; i++)
+		raw[i] = ts_of(before[i])->raw;
+	double t0 = now();
+	int rc = ts->tc->d->step_after(raw, n_before, ts->raw, err);
+	double t = now() - t0;
+	for (unsigned i = 0; i < n_before; i++) {
+		tstmt *b = ts_of(before[i]);
+		report(b->tc, b->sql, b->params, b->n_params, 1, -1, 0, rc, err);
+		b->fresh = true;
+	}
+	report(ts->tc, ts->sql, ts->params, ts->n_params, 1, -1, t, rc, err);
+	ts->fresh = rc != CALX_OK;      /* its rows are read by steps now, not run again */
+	return rc;
+}
+
 static int t_broken(calx_conn *c) { return tc_of(c)->d->broken(tc_of(c)->raw); }
 
 static void t_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trips)
@@ -252,6 +274,7 @@ void calx__trace_init(calx_engine *eng)
 	t->file_identity = d->version >= 2 && d->file_identity ? t_file_identity : NULL;
 	t->column_name = d->version >= 2 && d->column_name ? t_column_name : NULL;
 	t->inspect = d->version >= 2 && d->inspect ? t_inspect : NULL;
+	t->step_after = d->version >= 2 && d->step_after ? t_step_after : NULL;
 }
 
 /* Forget c's prepared statements: they belong to the calls being swapped. */

@@ -17,6 +17,13 @@
  * A cursor lives until its transaction ends (NO HOLD): its slot on the
  * connection is freed by CLOSE when the rows run out or the select is
  * freed, and by the end of the transaction (orm/sql/run.c).
+ *
+ * Round trips: a dialect with step_after (PostgreSQL: pipeline mode)
+ * takes the DECLARE and the first FETCH in one, and a cursor read to its
+ * end is not closed there and then: its CLOSE goes in the same round trip
+ * as the next DECLARE of its slot, or not at all if the transaction ends
+ * first. A select of a few rows read row by row, a report, is one round
+ * trip instead of three (DECLARE, FETCH, CLOSE).
  */
 #include <stdio.h>
 #include <string.h>
@@ -59,12 +66,19 @@ static void cursor_name(int slot, char *buf, size_t cap)
 	snprintf(buf, cap, "calx_c%d", slot);
 }
 
-/* Prepare and run one cursor statement (DECLARE, CLOSE), which returns no rows. */
+/* Prepare one cursor statement (DECLARE, CLOSE), which returns no rows. */
+static int prepare_cursor(calx__conn *c, calx__ast *a, calx__node *stmt, calx__stmt **st, calx_error *err)
+{
+	*st = NULL;
+	return stmt ? calx__sql_prepare(c, a, stmt, st, err)
+	            : calx_error_set(err, CALX_ENOMEM, "out of memory building a cursor statement");
+}
+
+/* Prepare and run one cursor statement. */
 static int run_once(calx__conn *c, calx__ast *a, calx__node *stmt, calx_error *err)
 {
-	calx__stmt *st = NULL;
-	int rc = stmt ? calx__sql_prepare(c, a, stmt, &st, err)
-	              : calx_error_set(err, CALX_ENOMEM, "out of memory building a cursor statement");
+	calx__stmt *st;
+	int rc = prepare_cursor(c, a, stmt, &st, err);
 	if (rc == CALX_OK && (rc = c->d->step(st->st, err)) == CALX_DONE)
 		rc = CALX_OK;
 	if (st)
@@ -73,37 +87,84 @@ static int run_once(calx__conn *c, calx__ast *a, calx__node *stmt, calx_error *e
 	return rc;
 }
 
+static bool pipelined(const calx__conn *c)
+{
+	return c->d->version >= 2 && c->d->step_after;
+}
+
+/*
+ * DECLARE, with the slot's pending CLOSE before it, and the first FETCH
+ * (q->st, prepared) in one round trip: the FETCH's first batch is then
+ * q->st's result.
+ */
+static int declare_and_fetch(calx_select *q, calx__conn *c, int slot, calx__node *declare)
+{
+	calx_session *s = q->s;
+	calx__stmt *close = NULL, *decl = NULL;
+	calx_stmt *before[2];
+	unsigned n = 0;
+	calx__ast a;
+	calx__ast_init(&a);
+	int rc = CALX_OK;
+	if (c->cursors_closing >> slot & 1) {
+		char name[24];
+		cursor_name(slot, name, sizeof name);
+		if ((rc = prepare_cursor(c, &a, calx__ast_cursor(&a, CALX__CURSOR_CLOSE, name, NULL, 0), &close, &s->err)) ==
+		    CALX_OK)
+			before[n++] = close->st;
+	}
+	if (rc == CALX_OK && (rc = prepare_cursor(c, q->ast, declare, &decl, &s->err)) == CALX_OK)
+		before[n++] = decl->st;
+	if (rc == CALX_OK)
+		rc = c->d->step_after(before, n, q->st->st, &s->err);
+	if (rc == CALX_OK)
+		c->cursors_closing &= ~((uint64_t)1 << slot);
+	if (close)
+		c->d->reset(close->st);
+	if (decl)
+		c->d->reset(decl->st);
+	calx__stmt_release(close);
+	calx__stmt_release(decl);
+	calx__ast_free(&a);
+	return rc;
+}
+
 int calx__stream_open(calx_select *q, calx__node *sel)
 {
 	calx_session *s = q->s;
 	calx__conn *c = s->conn;
 	int slot = 0;
-	while (slot < 64 && (c->cursors >> slot & 1))
+	while (slot < 64 && ((c->cursors | c->cursors_lost) >> slot & 1))
 		slot++;
 	if (slot == 64)
-		return calx__fail(s, CALX_EINVAL, "select %s: 64 selects are being read row by row on this session at once",
+		return calx__fail(s, CALX_EINVAL,
+		                  "select %s: 64 selects are being read row by row on this session at once "
+		                  "(or their cursors wait for the transaction's end after a failed statement)",
 		                  q->m->desc->name);
 	char name[24];
 	cursor_name(slot, name, sizeof name);
 	/* the DECLARE binds the select's values, read when it runs: the tree is q's, kept until freed */
 	const char *kept = calx__ast_strndup(q->ast, name, strlen(name));
-	int rc = run_once(c, q->ast, kept ? calx__ast_cursor(q->ast, CALX__CURSOR_DECLARE, kept, sel, 0) : NULL, &s->err);
-	if (rc != CALX_OK)
+	calx__node *declare = kept ? calx__ast_cursor(q->ast, CALX__CURSOR_DECLARE, kept, sel, 0) : NULL;
+	calx__ast a;
+	calx__ast_init(&a);
+	calx__node *fetch = calx__ast_cursor(&a, CALX__CURSOR_FETCH, name, NULL, batch_of(q));
+	int rc = fetch ? calx__sql_prepare(c, &a, fetch, &q->st, &s->err)
+	               : calx__fail(s, CALX_ENOMEM, "out of memory building a cursor statement");
+	calx__ast_free(&a);
+	if (rc == CALX_OK)
+		rc = pipelined(c) ? declare_and_fetch(q, c, slot, declare) : run_once(c, q->ast, declare, &s->err);
+	if (rc != CALX_OK) {
+		calx__stmt_release(q->st);
+		q->st = NULL;
 		return rc;
+	}
 	c->cursors |= (uint64_t)1 << slot;
 	q->cursor = slot + 1;
 	q->cursor_conn = c;
 	q->cursor_epoch = c->cursor_epoch;
 	q->in_batch = 0;
-	calx__ast a;
-	calx__ast_init(&a);
-	calx__node *fetch = calx__ast_cursor(&a, CALX__CURSOR_FETCH, name, NULL, batch_of(q));
-	rc = fetch ? calx__sql_prepare(c, &a, fetch, &q->st, &s->err)
-	           : calx__fail(s, CALX_ENOMEM, "out of memory building a cursor statement");
-	calx__ast_free(&a);
-	if (rc != CALX_OK)
-		calx__stream_close(q);
-	return rc;
+	return CALX_OK;
 }
 
 int calx__stream_step(calx_select *q)
@@ -129,7 +190,15 @@ int calx__stream_step(calx_select *q)
 	}
 	if (rc == CALX_DONE) {
 		calx_error keep = s->err;
-		calx__stream_close(q);
+		if (pipelined(s->conn)) {
+			/* read to its end: closed with the slot's next DECLARE, or by the transaction's end */
+			int slot = q->cursor - 1;
+			q->cursor = 0;
+			s->conn->cursors &= ~((uint64_t)1 << slot);
+			s->conn->cursors_closing |= (uint64_t)1 << slot;
+		} else {
+			calx__stream_close(q);
+		}
 		s->err = keep;
 	}
 	return rc;

@@ -2,6 +2,7 @@
  * Running statements built as trees: any statement through the caches,
  * DDL through the dialect's exec, and transaction control.
  */
+#include <stdio.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "base/alloc.h"
@@ -99,6 +100,8 @@ int calx__txn(calx__conn *c, calx__txn_op op, calx_error *err)
 	c->d->reset(c->txn[op]);
 	if (op != CALX__TXN_BEGIN) {
 		c->cursors = 0;         /* a transaction's cursors end with it */
+		c->cursors_closing = 0;
+		c->cursors_lost = 0;
 		c->cursor_epoch++;
 	}
 	if (rc == CALX_DONE || rc == CALX_ROW)
@@ -112,10 +115,45 @@ int calx__txn(calx__conn *c, calx__txn_op op, calx_error *err)
 	return rc;
 }
 
+/*
+ * Before a ROLLBACK TO: the cursors read to their end and waiting for
+ * their CLOSE (orm/loading/select_stream.c) are closed now, as the
+ * rollback would end those declared after the savepoint and keep the
+ * others, and which are which is not known here. One that cannot be
+ * closed (the transaction has failed) keeps its slot from use until the
+ * transaction ends.
+ */
+static void close_waiting_cursors(calx__conn *c)
+{
+	for (int slot = 0; slot < 64; slot++) {
+		if (!(c->cursors_closing >> slot & 1))
+			continue;
+		char name[24];
+		snprintf(name, sizeof name, "calx_c%d", slot);
+		calx__ast a;
+		calx__ast_init(&a);
+		calx__stmt *st = NULL;
+		calx_error ignored;
+		calx__node *close = calx__ast_cursor(&a, CALX__CURSOR_CLOSE, name, NULL, 0);
+		int rc = close ? calx__sql_prepare(c, &a, close, &st, &ignored) : CALX_ENOMEM;
+		if (rc == CALX_OK)
+			rc = c->d->step(st->st, &ignored);
+		if (st)
+			c->d->reset(st->st);
+		calx__stmt_release(st);
+		calx__ast_free(&a);
+		if (rc != CALX_OK && rc != CALX_DONE)
+			c->cursors_lost |= (uint64_t)1 << slot;
+	}
+	c->cursors_closing = 0;
+}
+
 int calx__savepoint(calx__conn *c, calx__savepoint_op op, const char *name, calx_error *err)
 {
 	if (!name || !*name)
 		return calx_error_set(err, CALX_EINVAL, "a savepoint needs a name");
+	if (op == CALX__ROLLBACK_TO && c->cursors_closing)
+		close_waiting_cursors(c);
 	calx__ast a;
 	calx__ast_init(&a);
 	calx__stmt *st = NULL;

@@ -219,7 +219,17 @@ typedef struct calx_dialect {
 	 * of reserved[0].
 	 */
 	int (*inspect)(calx_conn *c, const char *schema, struct calx_inspection *into, calx_error *err);
-	const void *reserved[1];
+	/*
+	 * Optional (NULL: each statement is its own round trip). Run the
+	 * n_before statements of before, which return no rows, then st, all
+	 * prepared on one connection and bound, in one round trip; st's
+	 * result is then its own, as if its first step had run it (the next
+	 * step gives its first row). Stops at the first failure, which it
+	 * returns; nothing after it runs. The runtime sends a server-side
+	 * cursor's CLOSE and DECLARE with its first FETCH this way. Took the
+	 * place of reserved[0].
+	 */
+	int (*step_after)(calx_stmt *const *before, unsigned n_before, calx_stmt *st, calx_error *err);
 } calx_dialect;
 
 /* The dialects compiled into this libcalx. */
