@@ -122,6 +122,9 @@ static int pg_connect(calx_conn **out, const char *url, calx_error *err)
 
 static int pg_exec(calx_conn *c, const char *sql, calx_error *err)
 {
+	int sent = calx__pg_send_begin(c, err);
+	if (sent != CALX_OK)
+		return sent;
 	PGresult *res = PQexec(c->pg, sql);
 	c->statements++;
 	c->round_trips++;
@@ -219,9 +222,39 @@ static bool did_other_command(const char *sql, const char *tag)
 	return n && (strncasecmp(sql, tag, n) != 0 || (sql[n] && sql[n] != ' '));
 }
 
-/* The first step: the statement runs, its result becomes the statement's (out of line: see pg_step). */
+int calx__pg_send_begin(calx_conn *c, calx_error *err)
+{
+	calx_stmt *b = c->begin;
+	if (!b)
+		return CALX_OK;
+	c->begin = NULL;
+	PGresult *res = PQexecPrepared(c->pg, b->name, 0, NULL, NULL, NULL, 0);
+	c->statements++;
+	c->round_trips++;
+	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CALX_OK : calx__pg_fail(err, c, res, b->sql);
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * The first step: the statement runs, its result becomes the statement's
+ * (out of line: see pg_step); CALX_DONE, no result, for a BEGIN deferred
+ * or the end of a transaction that never began.
+ */
 __attribute__((noinline)) static int pg_execute(calx_stmt *st, calx_error *err)
 {
+	calx_conn *c = st->c;
+	if (st->txn == PG_TXN_BEGIN && !c->begin && PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
+		c->begin = st;
+		return CALX_DONE;
+	}
+	if (c->begin) {
+		if (st->txn == PG_TXN_END) {
+			c->begin = NULL;
+			return CALX_DONE;
+		}
+		return calx__pg_step_after(NULL, 0, st, err);
+	}
 	PGTransactionStatusType before = PQtransactionStatus(st->c->pg);
 	PGresult *res = PQexecPrepared(st->c->pg, st->name, st->nparams, st->vals, st->lens, st->fmts, 0);
 	st->c->statements++;
@@ -279,6 +312,11 @@ static void pg_finalize(calx_stmt *st)
 {
 	if (!st)
 		return;
+	if (st->c->begin == st) {
+		/* the statement that would begin the transaction goes: the transaction begins now */
+		calx_error ignored;
+		(void)calx__pg_send_begin(st->c, &ignored);
+	}
 	pg_reset(st);
 	if (st->name[0] && PQstatus(st->c->pg) == CONNECTION_OK && PQtransactionStatus(st->c->pg) != PQTRANS_INERROR) {
 		char sql[48];
@@ -292,6 +330,17 @@ static void pg_finalize(calx_stmt *st)
 	calx_sys_free(st->fmts);
 	calx_sys_free(st->nums);
 	calx_sys_free(st);
+}
+
+static void pg_txn_statements(calx_conn *c, calx_stmt *begin, calx_stmt *commit, calx_stmt *rollback)
+{
+	(void)c;
+	if (begin)
+		begin->txn = PG_TXN_BEGIN;
+	if (commit)
+		commit->txn = PG_TXN_END;
+	if (rollback)
+		rollback->txn = PG_TXN_END;
 }
 
 static int64_t pg_rows_affected(calx_stmt *st)
@@ -335,6 +384,7 @@ const calx_dialect calx_postgresql_dialect = {
 	.broken = pg_broken,
 	.execute_batch = calx__pg_execute_batch,
 	.step_after = calx__pg_step_after,
+	.txn_statements = pg_txn_statements,
 	.counters = pg_counters,
 	.sync_autoincrement = NULL,
 	.ident_quote = "\"\"",

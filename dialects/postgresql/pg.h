@@ -20,7 +20,18 @@ struct calx_conn {
 	unsigned next_name;
 	uint64_t statements;
 	uint64_t round_trips;
+	/*
+	 * A BEGIN not sent yet: it goes in one round trip with the next
+	 * statement (pipeline mode), and a COMMIT or ROLLBACK before any
+	 * statement ends a transaction that never began, sending nothing. The
+	 * server takes a transaction's snapshot at its first statement, not at
+	 * BEGIN, so nothing a program sees changes.
+	 */
+	calx_stmt *begin;
 };
+
+/* calx_stmt.txn: the runtime's BEGIN, COMMIT and ROLLBACK, as calx_dialect.txn_statements names them. */
+enum { PG_TXN_NONE = 0, PG_TXN_BEGIN, PG_TXN_END };
 
 struct calx_stmt {
 	calx_conn *c;
@@ -37,6 +48,7 @@ struct calx_stmt {
 	int nfields;            /* res's columns, -1 until a column is read (then kinds[] is filled too) */
 	unsigned char kinds[PG_KINDS_KEPT];     /* the first columns' kinds (pg_values.c), from res's types once, not once a row */
 	int64_t affected;
+	unsigned char txn;      /* PG_TXN_* */
 	unsigned char **bytes;  /* unescaped bytea columns by column index, each until that column is read again */
 	int n_bytes;
 };
@@ -66,6 +78,9 @@ static inline int64_t text_int(const char *t)
 	memcpy(&v, &u, sizeof v);
 	return v;
 }
+
+/* Send the deferred BEGIN now, if there is one (a statement that cannot go with it in a pipeline is next). */
+int calx__pg_send_begin(calx_conn *c, calx_error *err);
 
 /* calx_dialect.step_after (pg_batch.c). */
 int calx__pg_step_after(calx_stmt *const *before, unsigned n_before, calx_stmt *st, calx_error *err);

@@ -71,6 +71,9 @@ int calx__pg_execute_batch(calx_stmt *st, size_t n_rows, unsigned n_params, cons
 {
 	PGconn *pg = st->c->pg;
 	*failed_row = 0;
+	int begun = calx__pg_send_begin(st->c, err);
+	if (begun != CALX_OK)
+		return begun;
 	if (PQenterPipelineMode(pg) != 1)
 		return calx__pg_fail(err, st->c, NULL, "entering pipeline mode");
 	int rc = CALX_OK;
@@ -114,6 +117,22 @@ int calx__pg_execute_batch(calx_stmt *st, size_t n_rows, unsigned n_params, cons
 int calx__pg_step_after(calx_stmt *const *before, unsigned n_before, calx_stmt *st, calx_error *err)
 {
 	PGconn *pg = st->c->pg;
+	calx_stmt *with_begin[8];
+	if (st->c->begin) {
+		/* the deferred BEGIN goes first, in the same round trip */
+		if (n_before + 1 > sizeof with_begin / sizeof with_begin[0]) {
+			int rc = calx__pg_send_begin(st->c, err);
+			if (rc != CALX_OK)
+				return rc;
+		} else {
+			with_begin[0] = st->c->begin;
+			for (unsigned i = 0; i < n_before; i++)
+				with_begin[i + 1] = before[i];
+			before = with_begin;
+			n_before++;
+			st->c->begin = NULL;
+		}
+	}
 	if (PQenterPipelineMode(pg) != 1)
 		return calx__pg_fail(err, st->c, NULL, "entering pipeline mode");
 	int rc = CALX_OK;

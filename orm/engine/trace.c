@@ -234,6 +234,12 @@ static int t_step_after(calx_stmt *const *before, unsigned n_before, calx_stmt *
 	return rc;
 }
 
+static void t_txn_statements(calx_conn *c, calx_stmt *begin, calx_stmt *commit, calx_stmt *rollback)
+{
+	tc_of(c)->d->txn_statements(tc_of(c)->raw, begin ? ts_of(begin)->raw : NULL, commit ? ts_of(commit)->raw : NULL,
+	                            rollback ? ts_of(rollback)->raw : NULL);
+}
+
 static int t_broken(calx_conn *c) { return tc_of(c)->d->broken(tc_of(c)->raw); }
 
 static void t_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trips)
@@ -275,6 +281,7 @@ void calx__trace_init(calx_engine *eng)
 	t->column_name = d->version >= 2 && d->column_name ? t_column_name : NULL;
 	t->inspect = d->version >= 2 && d->inspect ? t_inspect : NULL;
 	t->step_after = d->version >= 2 && d->step_after ? t_step_after : NULL;
+	t->txn_statements = d->version >= 2 && d->txn_statements ? t_txn_statements : NULL;
 }
 
 /* Forget c's prepared statements: they belong to the calls being swapped. */

@@ -96,6 +96,8 @@ int calx__txn(calx__conn *c, calx__txn_op op, calx_error *err)
 		rc = prepare_txn(c, o, err);
 	if (rc != CALX_OK)
 		return rc;
+	if (op == CALX__TXN_BEGIN && c->d->version >= 2 && c->d->txn_statements)
+		c->d->txn_statements(c->raw, c->txn[CALX__TXN_BEGIN], c->txn[CALX__TXN_COMMIT], c->txn[CALX__TXN_ROLLBACK]);
 	rc = c->d->step(c->txn[op], err);
 	c->d->reset(c->txn[op]);
 	if (op != CALX__TXN_BEGIN) {

@@ -230,6 +230,17 @@ typedef struct calx_dialect {
 	 * place of reserved[0].
 	 */
 	int (*step_after)(calx_stmt *const *before, unsigned n_before, calx_stmt *st, calx_error *err);
+	/*
+	 * Optional (NULL: they run as any statement). The runtime's own BEGIN,
+	 * COMMIT and ROLLBACK on c, prepared once per connection, named to
+	 * the dialect before each BEGIN runs. A dialect that can send a
+	 * statement with the next one may hold BEGIN back until the
+	 * transaction's first statement, and let the COMMIT or ROLLBACK of a
+	 * transaction that ran none send nothing; PostgreSQL takes a
+	 * transaction's snapshot at its first statement, so nothing a program
+	 * sees changes.
+	 */
+	void (*txn_statements)(calx_conn *c, calx_stmt *begin, calx_stmt *commit, calx_stmt *rollback);
 } calx_dialect;
 
 /* The dialects compiled into this libcalx. */
