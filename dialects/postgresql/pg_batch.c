@@ -16,6 +16,26 @@
  */
 #define CHUNK_PARAMS 4096
 
+/* Each query's results in a pipeline end with a NULL: read to it. */
+static void end_of_query(PGconn *pg)
+{
+	PGresult *res;
+	while ((res = PQgetResult(pg)) != NULL)
+		PQclear(res);
+}
+
+/* The Sync's own result, after the last query's. */
+static void read_sync(PGconn *pg)
+{
+	PGresult *res;
+	while ((res = PQgetResult(pg)) != NULL) {
+		ExecStatusType s = PQresultStatus(res);
+		PQclear(res);
+		if (s == PGRES_PIPELINE_SYNC)
+			break;
+	}
+}
+
 /* Read results up to and including the Sync; the first failure is kept. */
 static int drain_chunk(calx_stmt *st, size_t first, size_t n, int (*row_cb)(void *, size_t, calx_stmt *),
                        void *payload, size_t *failed_row, int rc, calx_error *err)
@@ -50,18 +70,9 @@ static int drain_chunk(calx_stmt *st, size_t first, size_t n, int (*row_cb)(void
 			PQclear(st->res);
 			st->res = NULL;
 		}
-		/* each query's results end with a NULL */
-		while ((res = PQgetResult(pg)) != NULL)
-			PQclear(res);
+		end_of_query(pg);
 	}
-	/* the Sync's own result */
-	PGresult *res;
-	while ((res = PQgetResult(pg)) != NULL) {
-		ExecStatusType s = PQresultStatus(res);
-		PQclear(res);
-		if (s == PGRES_PIPELINE_SYNC)
-			break;
-	}
+	read_sync(pg);
 	return rc;
 }
 
@@ -163,18 +174,9 @@ int calx__pg_step_after(calx_stmt *const *before, unsigned n_before, calx_stmt *
 			PQclear(x->res);        /* before's statements return no rows: only st keeps its result */
 			x->res = NULL;
 		}
-		/* each query's results end with a NULL */
-		while ((res = PQgetResult(pg)) != NULL)
-			PQclear(res);
+		end_of_query(pg);
 	}
-	/* the Sync's own result */
-	PGresult *res;
-	while ((res = PQgetResult(pg)) != NULL) {
-		ExecStatusType s = PQresultStatus(res);
-		PQclear(res);
-		if (s == PGRES_PIPELINE_SYNC)
-			break;
-	}
+	read_sync(pg);
 	if (PQexitPipelineMode(pg) != 1 && rc == CALX_OK)
 		rc = calx__pg_fail(err, st->c, NULL, "leaving pipeline mode");
 	if (rc != CALX_OK && st->res) {
