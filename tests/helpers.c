@@ -111,6 +111,19 @@ calx_session *fixture_session(fixture *fx)
 	return s;
 }
 
+calx_session *fixture_traced_session(fixture *fx, calx_trace_fn fn, void *ctx)
+{
+	assert_int_equal(calx_engine_set_trace(fx->eng, fn, ctx, 0), CALX_OK);
+	calx_session *s = fixture_session(fx);
+	assert_non_null(s);
+	return s;
+}
+
+void fixture_untrace(fixture *fx)
+{
+	assert_int_equal(calx_engine_set_trace(fx->eng, NULL, NULL, 0), CALX_OK);
+}
+
 size_t count_rows(fixture *fx, const calx_mapper_desc *m)
 {
 	calx_session *s = fixture_session(fx);

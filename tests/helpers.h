@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <calx/calx.h>
+#include <calx/trace.h>
 #include "shop.calx.h"
 
 typedef enum test_dialect { TEST_SQLITE = 0, TEST_POSTGRESQL = 1 } test_dialect;
@@ -49,6 +50,10 @@ int fixture_teardown(void **state);
 
 /* Another session on the fixture's engine, to see what was committed. */
 calx_session *fixture_session(fixture *fx);
+/* A new session whose statements go to fn(ctx) (the engine's trace reaches connections taken after it is set). */
+calx_session *fixture_traced_session(fixture *fx, calx_trace_fn fn, void *ctx);
+/* Tracing off again. */
+void fixture_untrace(fixture *fx);
 /* The statements s has sent so far (calx_session_counters): tests count a load's by difference. */
 uint64_t fixture_statements(calx_session *s);
 

@@ -36,23 +36,21 @@ static int sd_setup(void **state)
 	return fixture_setup_schema(state, &set_flush_schema);
 }
 
-static bool is_pg(const fixture *fx)
-{
-	return !ON_SQLITE(fx);
-}
-
 static calx_session *traced_session(fixture *fx, sd_log *l)
 {
 	memset(l, 0, sizeof *l);
-	assert_int_equal(calx_engine_set_trace(fx->eng, sd_trace, l, 0), CALX_OK);
-	calx_session *s = fixture_session(fx);
-	assert_non_null(s);
-	return s;
+	return fixture_traced_session(fx, sd_trace, l);
 }
 
-static void untrace(fixture *fx)
+/* On PostgreSQL the run went as one DELETE ... = ANY($1); on SQLite a DELETE a row. */
+static void assert_deletes(const fixture *fx, const sd_log *l, size_t rows)
 {
-	assert_int_equal(calx_engine_set_trace(fx->eng, NULL, NULL, 0), CALX_OK);
+	if (ON_POSTGRESQL(fx)) {
+		assert_int_equal(l->deletes, 1);
+		assert_non_null(strstr(l->last, "= ANY($1)"));
+	} else {
+		assert_int_equal(l->deletes, rows);
+	}
 }
 
 /* Word i: the hostile ones first, then plain ones to make up the run. */
@@ -101,13 +99,8 @@ static void text_keys_delete_exactly_their_rows(void **state)
 	}
 	assert_ok(s, calx_session_commit(s));
 	calx_session_free(s);
-	untrace(fx);
-	if (is_pg(fx)) {
-		assert_int_equal(l.deletes, 1);
-		assert_non_null(strstr(l.last, "= ANY($1)"));
-	} else {
-		assert_int_equal(l.deletes, gone);
-	}
+	fixture_untrace(fx);
+	assert_deletes(fx, &l, gone);
 
 	/* what is left is exactly each fourth word, with its number */
 	assert_int_equal(count_rows(fx, &sfl_word_mapper), N - gone);
@@ -156,13 +149,8 @@ static void integer_keys_go_as_an_array(void **state)
 	assert_int_equal(n, N - 1);
 	assert_ok(s, calx_session_commit(s));
 	calx_session_free(s);
-	untrace(fx);
-	if (is_pg(fx)) {
-		assert_int_equal(l.deletes, 1);
-		assert_non_null(strstr(l.last, "= ANY($1)"));
-	} else {
-		assert_int_equal(l.deletes, N - 1);
-	}
+	fixture_untrace(fx);
+	assert_deletes(fx, &l, N - 1);
 	assert_int_equal(count_rows(fx, &sfl_owner_mapper), 1);
 }
 

@@ -59,19 +59,11 @@ static int sf_setup(void **state)
 	return fixture_setup_schema(state, &set_flush_schema);
 }
 
-/* A session whose connection is traced into c (the trace applies to connections taken after it is set). */
+/* A session whose connection is traced into c. */
 static calx_session *traced_session(fixture *fx, sf_counts *c)
 {
 	memset(c, 0, sizeof *c);
-	assert_int_equal(calx_engine_set_trace(fx->eng, sf_count, c, 0), CALX_OK);
-	calx_session *s = fixture_session(fx);
-	assert_non_null(s);
-	return s;
-}
-
-static void untrace(fixture *fx)
-{
-	assert_int_equal(calx_engine_set_trace(fx->eng, NULL, NULL, 0), CALX_OK);
+	return fixture_traced_session(fx, sf_count, c);
 }
 
 /* Rows 1..n of sfl_items, plain values, and two owners, committed. */
@@ -142,7 +134,7 @@ static void long_run_goes_1000_rows_a_statement(void **state)
 	assert_int_equal(c.biggest, BY_DIALECT(fx, 64, 1000));
 	assert_int_equal(c.rollbacks_to, 0);
 	calx_session_free(s);
-	untrace(fx);
+	fixture_untrace(fx);
 
 	calx_session *check = fixture_session(fx);
 	load_items(check, v, N);
@@ -383,7 +375,7 @@ static void round_trip(fixture *fx, uint64_t seed)
 	assert_int_equal(c.updates, BY_DIALECT(fx, sqlite_updates(N), (size_t)1));
 	assert_int_equal(c.rollbacks_to, 0);
 	calx_session_free(s);
-	untrace(fx);
+	fixture_untrace(fx);
 
 	calx_session *again = fixture_session(fx);
 	load_items(again, v, N);
@@ -439,7 +431,7 @@ static void stale_row_fails_the_flush_naming_it(void **state)
 	assert_ok(s, calx_session_rollback(s));
 	assert_int_equal(v[0]->qty, 1);
 	calx_session_free(s);
-	untrace(fx);
+	fixture_untrace(fx);
 
 	calx_session *check = fixture_session(fx);
 	load_items(check, v, N);
@@ -551,7 +543,7 @@ static void violate(fixture *fx, spoil_fn spoil, int status, const char *sqlite_
 	assert_int_equal(c.updates, 61);
 	assert_ok(s, calx_session_rollback(s));
 	calx_session_free(s);
-	untrace(fx);
+	fixture_untrace(fx);
 }
 
 static void constraint_errors_name_the_row(void **state)
@@ -594,7 +586,7 @@ static void deletes_go_1000_rows_a_statement(void **state)
 	assert_int_equal(c.deletes, BY_DIALECT(fx, (size_t)(N + P), (size_t)3));
 	assert_int_equal(c.biggest, BY_DIALECT(fx, 1, 1000));
 	calx_session_free(s);
-	untrace(fx);
+	fixture_untrace(fx);
 	assert_int_equal(count_rows(fx, &sfl_item_mapper), 0);
 	assert_int_equal(count_rows(fx, &sfl_pair_mapper), 0);
 	assert_int_equal(count_rows(fx, &sfl_owner_mapper), 2);
@@ -630,7 +622,7 @@ static void composite_and_changed_keys_keep_their_order(void **state)
 	assert_ok(s, calx_session_commit(s));
 	assert_int_equal(c.updates, BY_DIALECT(fx, sqlite_updates(30) + 1 + sqlite_updates(29), (size_t)3));
 	calx_session_free(s);
-	untrace(fx);
+	fixture_untrace(fx);
 
 	calx_session *check = fixture_session(fx);
 	q = calx_select_new(check, &sfl_pair_mapper);
@@ -689,7 +681,7 @@ static void uuid_keys_go_by_set_statements(void **state)
 	assert_ok(s, calx_session_commit(s));
 	assert_int_equal(c.deletes, BY_DIALECT(fx, (size_t)N, (size_t)1));
 	calx_session_free(s);
-	untrace(fx);
+	fixture_untrace(fx);
 	assert_int_equal(count_rows(fx, &sfl_gadget_mapper), 0);
 }
 
@@ -757,7 +749,7 @@ static void listeners_fire_by_runs_as_before(void **state)
 	want[k] = '\0';
 	assert_string_equal(order_log.ev, want);
 	calx_session_free(s);
-	untrace(fx);
+	fixture_untrace(fx);
 	calx_session *check = fixture_session(fx);
 	load_items(check, v, N);
 	for (size_t i = 0; i < N; i++) {
@@ -786,7 +778,7 @@ static void value_without_json_form_goes_row_by_row(void **state)
 	assert_int_equal(c.updates, BY_DIALECT(fx, sqlite_updates(N), (size_t)N));
 	assert_int_equal(c.savepoints, BY_DIALECT(fx, (size_t)1, (size_t)0));
 	calx_session_free(s);
-	untrace(fx);
+	fixture_untrace(fx);
 	calx_session *check = fixture_session(fx);
 	load_items(check, v, N);
 	assert_non_null(strstr(v[4]->doc, "42"));
@@ -814,7 +806,7 @@ static void savepoint_rolls_a_set_statement_back(void **state)
 	assert_int_equal(v[1]->qty, 1);
 	assert_ok(s, calx_session_commit(s));
 	calx_session_free(s);
-	untrace(fx);
+	fixture_untrace(fx);
 	calx_session *check = fixture_session(fx);
 	load_items(check, v, N);
 	for (size_t i = 0; i < N; i++)
@@ -865,7 +857,7 @@ static void qualified_and_alias_named_tables(void **state)
 	assert_ok(s, calx_session_commit(s));
 	assert_int_equal(c.deletes, BY_DIALECT(fx, (size_t)2 * (N - 10), (size_t)2));
 	calx_session_free(s);
-	untrace(fx);
+	fixture_untrace(fx);
 	assert_int_equal(count_rows(fx, &sfl_entry_mapper), 10);
 	assert_int_equal(count_rows(fx, &sfl_row_mapper), 10);
 }

@@ -61,11 +61,6 @@ bool calx__stream_wanted(const calx_select *q)
 	return q->limit < 0 || (uint64_t)q->limit > batch_of(q);
 }
 
-static void cursor_name(int slot, char *buf, size_t cap)
-{
-	snprintf(buf, cap, "calx_c%d", slot);
-}
-
 /* Prepare one cursor statement (DECLARE, CLOSE), which returns no rows. */
 static int prepare_cursor(calx__conn *c, calx__ast *a, calx__node *stmt, calx__stmt **st, calx_error *err)
 {
@@ -108,7 +103,7 @@ static int declare_and_fetch(calx_select *q, calx__conn *c, int slot, calx__node
 	int rc = CALX_OK;
 	if (c->cursors_closing >> slot & 1) {
 		char name[24];
-		cursor_name(slot, name, sizeof name);
+		calx__cursor_name(slot, name, sizeof name);
 		if ((rc = prepare_cursor(c, &a, calx__ast_cursor(&a, CALX__CURSOR_CLOSE, name, NULL, 0), &close, &s->err)) ==
 		    CALX_OK)
 			before[n++] = close->st;
@@ -142,7 +137,7 @@ int calx__stream_open(calx_select *q, calx__node *sel)
 		                  "(or their cursors wait for the transaction's end after a failed statement)",
 		                  q->m->desc->name);
 	char name[24];
-	cursor_name(slot, name, sizeof name);
+	calx__cursor_name(slot, name, sizeof name);
 	/* the DECLARE binds the select's values, read when it runs: the tree is q's, kept until freed */
 	const char *kept = calx__ast_strndup(q->ast, name, strlen(name));
 	calx__node *declare = kept ? calx__ast_cursor(q->ast, CALX__CURSOR_DECLARE, kept, sel, 0) : NULL;
@@ -214,11 +209,6 @@ void calx__stream_close(calx_select *q)
 	if (!c || c != q->cursor_conn || c->cursor_epoch != q->cursor_epoch || !(c->cursors >> slot & 1))
 		return;         /* ended with its transaction (the slot may be another select's now) */
 	c->cursors &= ~((uint64_t)1 << slot);
-	char name[24];
-	cursor_name(slot, name, sizeof name);
-	calx__ast a;
-	calx__ast_init(&a);
 	calx_error ignored;
-	(void)run_once(c, &a, calx__ast_cursor(&a, CALX__CURSOR_CLOSE, name, NULL, 0), &ignored);
-	calx__ast_free(&a);
+	(void)calx__cursor_close(c, slot, &ignored);
 }

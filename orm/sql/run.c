@@ -127,27 +127,35 @@ int calx__txn(calx__conn *c, calx__txn_op op, calx_error *err)
  */
 static void close_waiting_cursors(calx__conn *c)
 {
-	for (int slot = 0; slot < 64; slot++) {
-		if (!(c->cursors_closing >> slot & 1))
-			continue;
-		char name[24];
-		snprintf(name, sizeof name, "calx_c%d", slot);
-		calx__ast a;
-		calx__ast_init(&a);
-		calx__stmt *st = NULL;
-		calx_error ignored;
-		calx__node *close = calx__ast_cursor(&a, CALX__CURSOR_CLOSE, name, NULL, 0);
-		int rc = close ? calx__sql_prepare(c, &a, close, &st, &ignored) : CALX_ENOMEM;
-		if (rc == CALX_OK)
-			rc = c->d->step(st->st, &ignored);
-		if (st)
-			c->d->reset(st->st);
-		calx__stmt_release(st);
-		calx__ast_free(&a);
-		if (rc != CALX_OK && rc != CALX_DONE)
+	calx_error ignored;
+	for (int slot = 0; slot < 64; slot++)
+		if ((c->cursors_closing >> slot & 1) && calx__cursor_close(c, slot, &ignored) != CALX_OK)
 			c->cursors_lost |= (uint64_t)1 << slot;
-	}
 	c->cursors_closing = 0;
+}
+
+void calx__cursor_name(int slot, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "calx_c%d", slot);
+}
+
+int calx__cursor_close(calx__conn *c, int slot, calx_error *err)
+{
+	char name[24];
+	calx__cursor_name(slot, name, sizeof name);
+	calx__ast a;
+	calx__ast_init(&a);
+	calx__stmt *st = NULL;
+	calx__node *close = calx__ast_cursor(&a, CALX__CURSOR_CLOSE, name, NULL, 0);
+	int rc = close ? calx__sql_prepare(c, &a, close, &st, err)
+	               : calx_error_set(err, CALX_ENOMEM, "out of memory building a cursor statement");
+	if (rc == CALX_OK && (rc = c->d->step(st->st, err)) == CALX_DONE)
+		rc = CALX_OK;
+	if (st)
+		c->d->reset(st->st);
+	calx__stmt_release(st);
+	calx__ast_free(&a);
+	return rc;
 }
 
 int calx__savepoint(calx__conn *c, calx__savepoint_op op, const char *name, calx_error *err)

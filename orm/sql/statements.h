@@ -164,6 +164,10 @@ int calx__ping(calx__conn *c, calx_error *err);
 /* SAVEPOINT name, RELEASE SAVEPOINT name, ROLLBACK TO SAVEPOINT name. */
 typedef enum calx__savepoint_op { CALX__SAVEPOINT, CALX__RELEASE, CALX__ROLLBACK_TO } calx__savepoint_op;
 int calx__savepoint(calx__conn *c, calx__savepoint_op op, const char *name, calx_error *err);
+/* Server-side cursor slot k (orm/loading/select_stream.c) is named calx_c<k>: into buf. */
+void calx__cursor_name(int slot, char *buf, size_t cap);
+/* CLOSE the cursor of that slot. */
+int calx__cursor_close(calx__conn *c, int slot, calx_error *err);
 
 /*
  * Any statement as a tree (in a's arena): prepared through the caches by
