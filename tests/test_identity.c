@@ -2,11 +2,16 @@
  * The identity map (orm/session/identity.c): insert, find, remove with
  * backward-shift deletion (clusters that wrap around the table's end
  * included), growth, and reserve. Hashes are chosen by the test through
- * calx__idmap_probe / calx__idmap_put where collisions matter.
+ * calx__idmap_probe / calx__idmap_put where collisions matter. And the
+ * mapper numbers the 8-byte header holds (mapping/mapper_ids.h): a run
+ * per registry, given back when it is freed, never the gap word's number,
+ * and a clear error when the process runs out.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "spine_fixture.h"
+#include "mapping/mapper_ids.h"
 #include "session/session.h"
 #include "unitofwork/uow.h"
 
@@ -34,7 +39,7 @@ static void put_with_hash(fixture *fx, calx__obj *h, uint64_t hash)
 	calx_value key = calx_value_int(((struct gadget *)calx__obj_ptr(h))->id);
 	size_t slot;
 	assert_ok(fx->s, calx__idmap_reserve(fx->s, 1));
-	assert_null(calx__idmap_probe(fx->s, h->m, &key, hash, &slot));
+	assert_null(calx__idmap_probe(fx->s, calx__obj_mapper(h), &key, hash, &slot));
 	calx__idmap_put(fx->s, slot, h, hash);
 }
 
@@ -133,7 +138,7 @@ static void a_key_of_another_table_is_not_found(void **state)
 
 /*
  * Two hashes with the same home that differ in the bits of the tag (the
- * top 16 of the 32 the map keeps, which the 64-bit hash's top 16 fold
+ * top 16 of the 29 the map keeps, which the 64-bit hash's bits 45-60 fold
  * into): told apart by the slot's tag before any header is read (where
  * the platform leaves the address's top bits free); each is found by its
  * own hash only, before and after the map grows.
@@ -141,7 +146,7 @@ static void a_key_of_another_table_is_not_found(void **state)
 static void slots_carry_the_hash_top_bits(void **state)
 {
 	fixture *fx = *state;
-	const uint64_t top = (uint64_t)0xbeef << 48;
+	const uint64_t top = (uint64_t)0xbeef << 45;
 	calx__obj *a = keyed(fx, 1), *b = keyed(fx, 2);
 	put_with_hash(fx, a, 5);
 	put_with_hash(fx, b, 5 | top);
@@ -257,6 +262,64 @@ static void the_session_keeps_the_map_in_step_with_key_changes(void **state)
 	assert_calx(fx->s, calx_session_get(fx->s, &gadget_mapper, calx_value_int(10), &o), CALX_ENOTFOUND);
 }
 
+/* Each registry's mappers are a run of numbers, its objects' headers name them, and a freed registry's come back. */
+static void mapper_numbers_are_a_run_per_registry_and_come_back(void **state)
+{
+	fixture *fx = *state;
+	calx_registry *a, *b, *c;
+	assert_int_equal(calx_registry_open(&a, &spine_schema, NULL), CALX_OK);
+	assert_int_equal(calx_registry_open(&b, &spine_schema, NULL), CALX_OK);
+	assert_true(a->n_mappers > 1);
+	for (unsigned i = 0; i < a->n_mappers; i++) {
+		assert_int_equal(a->mappers[i].id, a->first_id + i);
+		assert_ptr_equal(calx__mapper_by_id[a->mappers[i].id], &a->mappers[i]);
+		assert_ptr_equal(calx__mapper_by_id[b->mappers[i].id], &b->mappers[i]);
+	}
+	assert_true(a->first_id + a->n_mappers <= b->first_id || b->first_id + b->n_mappers <= a->first_id);
+	/* an object's header names its own registry's mapper; another registry's session refuses it */
+	calx__obj *h = keyed(fx, 1);
+	assert_ptr_equal(calx__obj_mapper(h), &fx->reg->mappers[gadget_mapper.index]);
+	calx_session *other;
+	assert_int_equal(calx_session_open(&other, fx->eng, a), CALX_OK);
+	assert_int_equal(calx_session_add(other, calx__obj_ptr(h)), CALX_EINVAL);
+	assert_non_null(strstr(calx_session_errmsg(other), "was not created or loaded by this session"));
+	calx_session_free(other);
+	uint16_t was = a->first_id;
+	unsigned n = a->n_mappers;
+	calx_registry_free(a);
+	for (unsigned i = 0; i < n; i++)
+		assert_null(calx__mapper_by_id[was + i]);
+	/* first fit: the next registry of as many mappers takes the run a gave back */
+	assert_int_equal(calx_registry_open(&c, &spine_schema, NULL), CALX_OK);
+	assert_int_equal(c->first_id, was);
+	calx_registry_free(b);
+	calx_registry_free(c);
+}
+
+/* More numbers than the process has: refused with a message; a run across the gap word's number skips it. */
+static void mapper_numbers_run_out_with_a_message(void **state)
+{
+	(void)state;
+	calx__mapper *v = calloc(CALX__MAPPER_IDS, sizeof *v);
+	assert_non_null(v);
+	calx_error err = { 0 };
+	uint16_t base = 1;
+	assert_int_equal(calx__mapper_ids_take(v, CALX__MAPPER_IDS - 1, &base, &err), CALX_ENOMEM);
+	assert_int_equal(base, 0);
+	assert_non_null(strstr(err.msg, "out of mapper numbers"));
+	/* a run that must reach past 0x5a5a, whatever the registries open now hold */
+	unsigned n = CALX__MAPPER_ID_GAP + 64;
+	err = (calx_error){ 0 };
+	assert_int_equal(calx__mapper_ids_take(v, n, &base, &err), CALX_OK);
+	assert_true(base > CALX__MAPPER_ID_GAP);        /* the numbers below the gap's are too few */
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_not_equal(v[i].id, CALX__MAPPER_ID_GAP);
+		assert_int_equal(v[i].id, base + i);
+	}
+	calx__mapper_ids_give(base, n);
+	free(v);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, spine_setup, spine_teardown)
@@ -270,6 +333,8 @@ int main(void)
 		T(the_map_grows_and_stays_at_most_seventy_percent_full),
 		T(after_reserve_inserts_do_not_move_the_table),
 		T(the_session_keeps_the_map_in_step_with_key_changes),
+		T(mapper_numbers_are_a_run_per_registry_and_come_back),
+		T(mapper_numbers_run_out_with_a_message),
 	};
 	return RUN_ON_ALL_DIALECTS("identity", tests);
 }

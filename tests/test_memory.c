@@ -164,13 +164,13 @@ static void a_loaded_customer_costs_its_block_and_two_table_entries(void **state
 	print_message("per object beyond struct + strings: %.1f bytes (block %.1f, identity map + object list %.1f), "
 	              "and %.1f of arena chunks not handed out yet\n", h.beyond, h.block, h.tables, h.unused);
 	/*
-	 * The block: header 16 + snapshot 24 (the struct's three mapped words),
+	 * The block: header 8 + snapshot 24 (the struct's three mapped words),
 	 * no NULL marks; blocks are packed in chunks of their own, the strings
 	 * elsewhere (below 8 bytes of alignment between them, if any). A header
-	 * of 32 bytes, or the marks back, fails this.
+	 * of 16 bytes, or the marks back, fails this.
 	 */
-	assert_true(h.block >= 40.0);
-	assert_true(h.block < 48.0);
+	assert_true(h.block >= 32.0);
+	assert_true(h.block < 40.0);
 	/*
 	 * The identity map (8-byte slots, at most 70% full, a power of two) and
 	 * the object list (8 bytes an object, doubling): at 20,000 objects both
@@ -178,7 +178,7 @@ static void a_loaded_customer_costs_its_block_and_two_table_entries(void **state
 	 */
 	assert_true(h.tables <= 2 * 8 * 32768.0 / ROWS + 0.01);
 	/* all of it, what the hook counts but the arena's unused chunk bytes */
-	assert_true(h.beyond <= 40 + 8 + 2 * 8 * 32768.0 / ROWS + 1);
+	assert_true(h.beyond <= 32 + 8 + 2 * 8 * 32768.0 / ROWS + 1);
 }
 
 /* What layout.c gives each mapper: the block, the header apart. */
@@ -187,12 +187,12 @@ static void a_nullable_field_keeps_null_marks_and_pointers_alone_do_not(void **s
 	fixture *fx = *state;
 	const calx__mapper *c = &fx->reg->mappers[objmem_customer_mapper.index];
 	const calx__mapper *sc = &fx->reg->mappers[objmem_score_mapper.index];
-	assert_int_equal(sizeof(calx__obj), 16);
+	assert_int_equal(sizeof(calx__obj), 8);
 	assert_int_equal(c->null_words, 0);
-	assert_int_equal(c->block_size, 16 + 2 * sizeof(struct objmem_customer));
+	assert_int_equal(c->block_size, 8 + 2 * sizeof(struct objmem_customer));
 	/* a calx_opt_* field: a word of marks now, one in the snapshot */
 	assert_int_equal(sc->null_words, 1);
-	assert_true(sc->block_size >= 16 + 2 * sizeof(struct objmem_score) + 2 * sizeof(uint64_t));
+	assert_true(sc->block_size >= 8 + 2 * sizeof(struct objmem_score) + 2 * sizeof(uint64_t));
 	/* and its NULL survives a round trip (the mark is what an update compares) */
 	struct objmem_score *x = objmem_score_new(fx->s, .name = NULL);
 	assert_non_null(x);

@@ -61,9 +61,9 @@ static const char *names(calx__obj **rows, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const void *o = calx__obj_ptr(rows[i]);
 		char one[32];
-		if (rows[i]->m->desc == &employee_mapper)
+		if (calx__obj_mapper(rows[i])->desc == &employee_mapper)
 			snprintf(one, sizeof one, "%s", ((const struct employee *)o)->code);
-		else if (rows[i]->m->desc == &department_mapper)
+		else if (calx__obj_mapper(rows[i])->desc == &department_mapper)
 			snprintf(one, sizeof one, "%s", ((const struct department *)o)->code);
 		else
 			snprintf(one, sizeof one, "b%lld", (long long)((const struct badge *)o)->id);

@@ -35,5 +35,6 @@ out=$1
 		END { flush_code() }
 		' "$h"
 	done
-} > "$out.tmp"
-mv "$out.tmp" "$out"
+# a temporary file of its own: the link and build-integration tests install at once
+} > "$out.tmp.$$"
+mv "$out.tmp.$$" "$out"

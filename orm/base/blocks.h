@@ -9,9 +9,11 @@
  * compares the blocks on those pages only.
  *
  * A block's header (calx__obj) is at its start and says its size (its
- * mapper's block_size); an aligned block may leave an 8-byte gap before it,
- * which holds CALX__BLOCK_GAP (a word no header starts with: its magic
- * byte is neither CALX__OBJ_MAGIC nor 0).
+ * mapper's block_size), or follows one 8-byte gap word when the struct is
+ * aligned to 16; a block aligned beyond the chunk's last one may also
+ * leave an 8-byte gap before it. A gap holds CALX__BLOCK_GAP, a word no
+ * header is: its mapper number would be 0x5a5a, which is never handed out
+ * (mapper_ids.c).
  */
 #ifndef CALX_ORM_BLOCKS_H
 #define CALX_ORM_BLOCKS_H

@@ -254,7 +254,7 @@ static calx__obj *returned_object(calx_session *s, const calx__mapper *m, calx__
 	for (unsigned i = 0; i < m->n_pk; i++)
 		s->d->column(st->st, i, &key[i]);
 	calx__obj *h = calx__idmap_find(s, m, key, calx__key_hash(m, key));
-	return h && calx__mapper_is_a(h->m, m) ? h : NULL;
+	return h && calx__mapper_is_a(calx__obj_mapper(h), m) ? h : NULL;
 }
 
 static int run(calx_bulk *b, calx_sync sync, uint64_t *rows)

@@ -255,7 +255,7 @@ static void link_one(calx__obj *h, unsigned ri, void *p)
 static bool key_null(const calx__obj *h, const calx__rel *x)
 {
 	for (unsigned k = 0; k < x->fk->n_columns; k++)
-		if (!calx__field_null(h, &h->m->desc->fields[x->fk->columns[k]]))
+		if (!calx__field_null(h, &calx__obj_mapper(h)->desc->fields[x->fk->columns[k]]))
 			return false;
 	return true;
 }
@@ -265,7 +265,7 @@ static void apply(const calx__joined *j, const holder *hd)
 {
 	const jnode *nd = &j->nodes[hd->node];
 	calx__obj *h = hd->h;
-	const calx__rel *x = &h->m->rels[nd->ri];
+	const calx__rel *x = &calx__obj_mapper(h)->rels[nd->ri];
 	if (h->state != CALX__PERSISTENT || calx__rel_is_loaded(h, nd->ri))
 		return;
 	if (x->desc->kind == CALX_REL_MANY_TO_ONE) {
@@ -306,7 +306,7 @@ int calx__joined_finish(calx_session *s, calx__joined *j)
 			rc = end_run(s, j, k);
 	for (size_t i = 0; i < j->n_holders && rc == CALX_OK; i++) {
 		holder *hd = &j->holders[i];
-		bool one = hd->h->m->rels[j->nodes[hd->node].ri].desc->kind == CALX_REL_ONE_TO_ONE;
+		bool one = calx__obj_mapper(hd->h)->rels[j->nodes[hd->node].ri].desc->kind == CALX_REL_ONE_TO_ONE;
 		if (one && hd->n > 1 && hd->h->state == CALX__PERSISTENT && !calx__rel_is_loaded(hd->h, j->nodes[hd->node].ri))
 			rc = calx__rel_one_found(s, hd->h, j->nodes[hd->node].ri, hd->n);
 		else if (hd->n && !hd->items && !one && j->specs[hd->node].fk_in_target &&
@@ -325,9 +325,9 @@ int calx__joined_finish(calx_session *s, calx__joined *j)
 	for (size_t i = 0; i < j->n_holders && rc == CALX_OK; i++) {
 		holder *hd = &j->holders[i];
 		unsigned ri = j->nodes[hd->node].ri;
-		if (hd->h->m->rels[ri].desc->kind == CALX_REL_MANY_TO_MANY && hd->h->state == CALX__PERSISTENT &&
+		if (calx__obj_mapper(hd->h)->rels[ri].desc->kind == CALX_REL_MANY_TO_MANY && hd->h->state == CALX__PERSISTENT &&
 		    !calx__rel_is_loaded(hd->h, ri) &&
-		    !(hd->snap = calx__m2m_snap_new(s, hd->items, hd->n, hd->h->m->rels[ri].desc->name)))
+		    !(hd->snap = calx__m2m_snap_new(s, hd->items, hd->n, calx__obj_mapper(hd->h)->rels[ri].desc->name)))
 			rc = s->err.code;
 	}
 	/* in holder order: an object holding the same relationship at two joins takes the first */

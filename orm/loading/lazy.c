@@ -19,7 +19,7 @@ static bool values_of(calx_session *s, const calx__obj *h, const unsigned *cols,
 {
 	*rc = CALX_OK;
 	for (unsigned k = 0; k < n; k++) {
-		const calx_field_desc *f = &h->m->desc->fields[cols[k]];
+		const calx_field_desc *f = &calx__obj_mapper(h)->desc->fields[cols[k]];
 		if (calx__field_null(h, f))
 			return false;
 		if ((*rc = calx__field_get(f, calx__obj_ptr(h), false, &out[k], &s->err)) != CALX_OK)
@@ -43,12 +43,12 @@ static calx_select *select_where(calx_session *s, const calx__mapper *m, const u
 /* Many-to-one: the parent through the identity map first (a get), or by its referenced columns. */
 static int load_parent(calx_session *s, calx__obj *h, unsigned i)
 {
-	const calx__rel *x = &h->m->rels[i];
+	const calx__rel *x = &calx__obj_mapper(h)->rels[i];
 	calx_value key[CALX__MAX_PK > 16 ? CALX__MAX_PK : 16];
 	void *p = NULL;
 	int rc;
 	if (x->fk->n_columns > sizeof key / sizeof key[0])
-		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", h->m->desc->name,
+		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", calx__obj_mapper(h)->desc->name,
 		                  x->desc->name);
 	if (values_of(s, h, x->fk->columns, x->fk->n_columns, key, &rc)) {
 		if (x->ref_is_pk) {
@@ -87,7 +87,7 @@ static int select_children(calx_session *s, calx__obj *h, const calx__rel *x, ca
 	*q = NULL;
 	*n = 0;
 	if (x->fk->n_columns > sizeof key / sizeof key[0])
-		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", h->m->desc->name,
+		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", calx__obj_mapper(h)->desc->name,
 		                  x->desc->name);
 	if (h->state == CALX__PERSISTENT && values_of(s, h, x->fk->ref_columns, x->fk->n_columns, key, &rc)) {
 		if (!(*q = select_where(s, x->target, x->fk->columns, x->fk->n_columns, key)))
@@ -100,7 +100,7 @@ static int select_children(calx_session *s, calx__obj *h, const calx__rel *x, ca
 /* One-to-many: one SELECT of the children, each row through the identity map. */
 static int load_children(calx_session *s, calx__obj *h, unsigned i)
 {
-	const calx__rel *x = &h->m->rels[i];
+	const calx__rel *x = &calx__obj_mapper(h)->rels[i];
 	calx_list l = { NULL, 0, 0 };
 	void **items = NULL;
 	size_t n;
@@ -110,7 +110,7 @@ static int load_children(calx_session *s, calx__obj *h, unsigned i)
 		return rc;
 	if (rc == CALX_OK && n) {
 		if (!(l.items = calx__arena_alloc(&s->arena, n * sizeof(void *), alignof(void *))))
-			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s.%s", h->m->desc->name, x->desc->name);
+			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s.%s", calx__obj_mapper(h)->desc->name, x->desc->name);
 		else {
 			memcpy(l.items, items, n * sizeof(void *));
 			l.n = l.cap = n;
@@ -141,16 +141,16 @@ static int load_children(calx_session *s, calx__obj *h, unsigned i)
  */
 int calx__rel_one_found(calx_session *s, const calx__obj *h, unsigned i, size_t n)
 {
-	const calx__rel *x = &h->m->rels[i];
+	const calx__rel *x = &calx__obj_mapper(h)->rels[i];
 	return calx__fail(s, CALX_EMULTIPLE,
 	                  "relationship '%s.%s' is a one-to-one (uselist(false)), but %zu rows of table \"%s\" refer "
 	                  "to this struct %s: make its foreign key unique, or make the relationship a CALX_LIST",
-	                  h->m->desc->name, x->desc->name, n, x->target->desc->table, h->m->desc->name);
+	                  calx__obj_mapper(h)->desc->name, x->desc->name, n, x->target->desc->table, calx__obj_mapper(h)->desc->name);
 }
 
 static int load_one(calx_session *s, calx__obj *h, unsigned i)
 {
-	const calx__rel *x = &h->m->rels[i];
+	const calx__rel *x = &calx__obj_mapper(h)->rels[i];
 	void **items = NULL;
 	size_t n;
 	calx_select *q;
@@ -191,7 +191,7 @@ int calx_related_load(calx_session *s, void *obj, const calx_relationship_desc *
 		return calx__fail(s, CALX_ESTATE,
 		                  "relationship '%s.%s' is lazy(\"raise\"): it is not loaded, and is never loaded lazily "
 		                  "(set it with calx_related_set, or load the related object yourself)",
-		                  h->m->desc->name, rel->name);
+		                  calx__obj_mapper(h)->desc->name, rel->name);
 	if (rel->loading == CALX_LOAD_NOLOAD) {
 		calx__rel_set_loaded(h, (unsigned)i);
 		return CALX_OK;

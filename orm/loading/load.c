@@ -171,7 +171,6 @@ static inline int load_values(calx_session *s, const calx__mapper *m, calx__stmt
 		if (calx__field_set(fd, obj, &row[f], &s->arena, &isnull, &s->err) != CALX_OK) {
 			/* the half-filled block stays in the arena as a transient nobody sees */
 			h->state = CALX__TRANSIENT;
-			h->magic = 0;
 			return s->err.code;
 		}
 		if (isnull && m->null_words)   /* a mapper without marks: its fields' bytes say NULL */
@@ -273,7 +272,7 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 	if (h) {
 		if (h->state == CALX__DELETED || h->state == CALX__GONE)
 			return calx__fail(s, CALX_ENOTFOUND, "get %s: the object is deleted in this session", md->name);
-		if (m->poly && !calx__mapper_is_a(h->m, m))
+		if (m->poly && !calx__mapper_is_a(calx__obj_mapper(h), m))
 			return calx__poly_not_a(s, h, m);
 		/* expired (by a commit, or calx_session_expire): its row as the database has it now */
 		if (calx__reload_expired(s, h) && (rc = calx__refresh(s, h)) != CALX_OK)
@@ -297,7 +296,7 @@ int calx_session_get_key(calx_session *s, const calx_mapper_desc *md, const calx
 	calx__stmt *st;
 	if ((rc = calx__get_step(s, m, key, &st)) == CALX_ROW) {
 		rc = calx__load_row(s, m, st, &h);
-		if (rc == CALX_OK && m->poly && !calx__mapper_is_a(h->m, m))
+		if (rc == CALX_OK && m->poly && !calx__mapper_is_a(calx__obj_mapper(h), m))
 			rc = calx__poly_not_a(s, h, m);
 		else if (rc == CALX_OK)
 			*out = calx__obj_ptr(h);

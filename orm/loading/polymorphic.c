@@ -132,5 +132,5 @@ void calx__poly_where(const calx__mapper *m, calx__ast *a, calx__node *t, calx__
 int calx__poly_not_a(calx_session *s, const calx__obj *h, const calx__mapper *m)
 {
 	return calx__fail(s, CALX_ENOTFOUND, "get %s: the row with that key in \"%s\" is a struct %s, not a struct %s",
-	                  m->desc->name, m->desc->table, h->m->desc->name, m->desc->name);
+	                  m->desc->name, m->desc->table, calx__obj_mapper(h)->desc->name, m->desc->name);
 }

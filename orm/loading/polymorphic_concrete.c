@@ -24,10 +24,10 @@ int calx__poly_concrete_row(calx_session *s, const calx__mapper *x, calx__stmt *
 	int rc = calx__load_row_exact(s, x, st, first, x->desc->table_columns, &h);
 	if (rc != CALX_OK)
 		return rc;
-	if (h->m != x)
+	if (calx__obj_mapper(h) != x)
 		return calx__fail(s, CALX_ESTATE,
 		                  "loading %s: a row of table \"%s\" has the key of a %s (table \"%s\") this session holds: the keys of a concrete-table hierarchy's tables must be unique across them (calx and the database do not make them so; give each row a key no other table of the hierarchy has)",
-		                  x->desc->name, x->desc->table, h->m->desc->name, h->m->desc->table);
+		                  x->desc->name, x->desc->table, calx__obj_mapper(h)->desc->name, calx__obj_mapper(h)->desc->table);
 	*out = h;
 	return CALX_OK;
 }

@@ -99,7 +99,7 @@ static bool stays(calx_select *q, calx__obj *h)
 {
 	if (h->state != CALX__PERSISTENT || (h->flags & STAYS_FLAGS))
 		return true;
-	if (h->m->n_rels && *calx__obj_rel_loaded(h))
+	if (calx__obj_mapper(h)->n_rels && *calx__obj_rel_loaded(h))
 		return true;
 	if (kept(q, calx__obj_ptr(h)))
 		return true;
@@ -107,7 +107,7 @@ static bool stays(calx_select *q, calx__obj *h)
 	return !calx__state_unchanged(h) && calx__state_dirty(h);
 }
 
-/* The session's object list without the objects let go (their magic cleared), from where the batch began. */
+/* The session's object list without the objects let go (CALX__RELEASED), from where the batch began. */
 static void drop_from_objs(calx_select *q)
 {
 	calx__objvec *v = &q->s->objs;
@@ -122,7 +122,7 @@ static void drop_from_objs(calx_select *q)
 	}
 	size_t keep = lo;
 	for (size_t i = lo; i < v->n; i++)
-		if (v->v[i]->magic == CALX__OBJ_MAGIC)
+		if (v->v[i]->state != CALX__RELEASED)
 			v->v[keep++] = v->v[i];
 	v->n = keep;
 }
@@ -158,8 +158,7 @@ void calx__release_batch(calx_select *q)
 		}
 		if (h->flags & CALX__KEYED)
 			calx__idmap_remove(s, h);
-		h->state = CALX__DETACHED;
-		h->magic = 0;   /* no object of the session's any more */
+		h->state = CALX__RELEASED;      /* no object of the session's any more */
 		gone++;
 	}
 	if (gone)

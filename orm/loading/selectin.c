@@ -160,10 +160,10 @@ static int distribute_one(calx_session *s, unsigned ri, children_ctx *cx, calx__
 
 static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsigned ri, calx__objvec *next)
 {
-	const calx__rel *x = &objs[0]->m->rels[ri];
+	const calx__rel *x = &calx__obj_mapper(objs[0])->rels[ri];
 	unsigned nc = x->fk->n_columns;
 	if (nc > CALX__SIN_MAX_COLS)
-		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", objs[0]->m->desc->name,
+		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", calx__obj_mapper(objs[0])->desc->name,
 		                  x->desc->name);
 	children_ctx cx = { .x = x, .group = SIZE_MAX };
 	calx_value *keys = calx__malloc(n * nc * sizeof *keys);
@@ -171,7 +171,7 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 	cx.count = calx__calloc(n, sizeof *cx.count);
 	int rc = keys && cx.parents && cx.count ? CALX_OK
 	                                        : calx__fail(s, CALX_ENOMEM, "out of memory loading %s.%s select-in",
-	                                                     objs[0]->m->desc->name, x->desc->name);
+	                                                     calx__obj_mapper(objs[0])->desc->name, x->desc->name);
 	for (size_t k = 0; k < n && rc == CALX_OK; k++) {
 		calx__obj *h = objs[k];
 		bool one = x->desc->kind == CALX_REL_ONE_TO_ONE;
@@ -260,17 +260,17 @@ static int parent_row(calx_session *s, calx__obj *p, void *vctx)
 
 static int load_parents(calx_session *s, calx__obj *const *objs, size_t n, unsigned ri, calx__objvec *next)
 {
-	const calx__rel *x = &objs[0]->m->rels[ri];
+	const calx__rel *x = &calx__obj_mapper(objs[0])->rels[ri];
 	unsigned nc = x->fk->n_columns;
 	if (nc > CALX__SIN_MAX_COLS)
-		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", objs[0]->m->desc->name,
+		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", calx__obj_mapper(objs[0])->desc->name,
 		                  x->desc->name);
 	parents_ctx px = { .x = x, .ri = ri, .next = next };
 	calx_value *keys = calx__malloc(n * nc * sizeof *keys);
 	px.wanting = calx__malloc(n * sizeof *px.wanting);
 	int rc = keys && px.wanting ? CALX_OK
 	                            : calx__fail(s, CALX_ENOMEM, "out of memory loading %s.%s select-in",
-	                                         objs[0]->m->desc->name, x->desc->name);
+	                                         calx__obj_mapper(objs[0])->desc->name, x->desc->name);
 	for (size_t k = 0; k < n && rc == CALX_OK; k++) {
 		calx__obj *c = objs[k], *p = NULL;
 		if (calx__rel_is_loaded(c, ri)) {
@@ -357,7 +357,7 @@ static int joined_next(calx_session *s, calx__obj *const *objs, size_t n, unsign
 			continue;
 		calx_list l = { NULL, 0, 0 };
 		void *one = NULL;
-		calx_relationship_kind kind = objs[k]->m->rels[ri].desc->kind;
+		calx_relationship_kind kind = calx__obj_mapper(objs[k])->rels[ri].desc->kind;
 		if (kind == CALX_REL_MANY_TO_ONE || kind == CALX_REL_ONE_TO_ONE)
 			one = calx__rel_get_ptr(objs[k], ri);
 		else
@@ -366,7 +366,7 @@ static int joined_next(calx_session *s, calx__obj *const *objs, size_t n, unsign
 			calx__obj *c = calx__rel_owned(s, one ? one : calx__list_item(&l, j));
 			if (c && keep_next(next, c) != CALX_OK)
 				return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in",
-				                  objs[k]->m->rels[ri].desc->name);
+				                  calx__obj_mapper(objs[k])->rels[ri].desc->name);
 		}
 	}
 	return CALX_OK;

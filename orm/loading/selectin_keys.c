@@ -90,7 +90,7 @@ bool calx__sin_key_read(calx_session *s, const calx__obj *h, const unsigned *col
 {
 	*rc = CALX_OK;
 	for (unsigned k = 0; k < nc; k++) {
-		const calx_field_desc *f = &h->m->desc->fields[cols[k]];
+		const calx_field_desc *f = &calx__obj_mapper(h)->desc->fields[cols[k]];
 		bool null;
 		if (calx__sin_plain_int(h, f, &out[k], &null)) {
 			if (null)

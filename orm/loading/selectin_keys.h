@@ -78,7 +78,7 @@ static inline bool calx__sin_key_of(calx_session *s, const calx__obj *h, const u
                                     calx_value *out, int *rc)
 {
 	bool null;
-	if (nc == 1 && calx__sin_plain_int(h, &h->m->desc->fields[cols[0]], out, &null)) {
+	if (nc == 1 && calx__sin_plain_int(h, &calx__obj_mapper(h)->desc->fields[cols[0]], out, &null)) {
 		*rc = CALX_OK;
 		return !null;
 	}

@@ -115,7 +115,7 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 	 * block rounded up to max_align_t (16) was up to 8 bytes a row more to
 	 * fault in and carry.
 	 */
-	size_t a = m->align > alignof(calx__obj) ? m->align : alignof(calx__obj);
+	size_t a = m->align > CALX__OBJ_ALIGN ? m->align : CALX__OBJ_ALIGN;
 	size_t words = rm->field_words * sizeof(uint64_t), marks_bytes = rm->null_words * sizeof(uint64_t);
 	rm->obj_off = align_up(sizeof(calx__obj), a);
 	/* the snapshot is only compared and copied: the struct's own alignment will do */

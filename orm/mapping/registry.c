@@ -5,6 +5,7 @@
 #include "calx/calx.h"
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "mapping/mapper_ids.h"
 #include "mapping/registry.h"
 #include "mapping/value.h"
 
@@ -160,6 +161,8 @@ int calx_registry_open(calx_registry **out, const calx_schema_desc *schema,
 	if (!reg->mappers)
 		return calx_error_set(&reg->err, CALX_ENOMEM, "out of memory opening registry");
 	reg->n_mappers = schema->n_mappers;
+	if ((rc = calx__mapper_ids_take(reg->mappers, reg->n_mappers, &reg->first_id, &reg->err)) != CALX_OK)
+		return rc;
 	for (unsigned i = 0; i < schema->n_mappers; i++) {
 		rc = check_desc(reg, schema->mappers[i], i);
 		if (rc != CALX_OK)
@@ -200,6 +203,7 @@ void calx_registry_free(calx_registry *reg)
 	calx__free(reg->crit_exprs);
 	calx__tables_free(reg);
 	calx__free(reg->listeners.v);
+	calx__mapper_ids_give(reg->first_id, reg->n_mappers);
 	calx__free(reg->mappers);
 	calx__free(reg->order);
 	calx__registry_owned_free(reg);

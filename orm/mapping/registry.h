@@ -59,6 +59,7 @@ typedef struct calx__rel {
 
 typedef struct calx__mapper {
 	const calx_mapper_desc *desc;
+	uint16_t id;                    /* its number in the process (mapper_ids.h): what its objects' headers hold */
 	unsigned pk[CALX__MAX_PK];      /* primary key field indices */
 	unsigned n_pk;
 	int autoinc;                    /* the autoincrement field, or -1 */
@@ -166,6 +167,7 @@ struct calx_registry {
 	const calx_schema_desc *schema;
 	calx__mapper *mappers;
 	unsigned n_mappers;
+	uint16_t first_id;              /* mappers[i].id is first_id + i (mapper_ids.h); 0 before they have numbers */
 	unsigned *order;                /* mapper indices, parents first */
 	calx__table *tables;
 	unsigned n_tables;

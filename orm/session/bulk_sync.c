@@ -285,7 +285,7 @@ int calx__bulk_evaluate(calx_session *s, const calx__mapper *m, const calx_expr 
 {
 	for (size_t i = 0; i < s->objs.n; i++) {
 		calx__obj *h = s->objs.v[i];
-		if (h->m != m || h->state != CALX__PERSISTENT || (h->flags & CALX__EXPIRED))
+		if (calx__obj_mapper(h) != m || h->state != CALX__PERSISTENT || (h->flags & CALX__EXPIRED))
 			continue;
 		ev x = { s, m, h, "" };
 		tri t = T_TRUE;
@@ -325,7 +325,7 @@ int calx__bulk_sync_update(calx_session *s, calx__obj *h, const calx__bulk_set *
 		return CALX_OK;
 	}
 	unsigned char *obj = calx__obj_ptr(h), *snap = calx__obj_snap(h);
-	const calx_field_desc *fields = h->m->desc->fields;
+	const calx_field_desc *fields = calx__obj_mapper(h)->desc->fields;
 	for (size_t i = 0; i < n; i++) {
 		const calx_field_desc *f = sets[i].col;
 		unsigned k = (unsigned)(f - fields);

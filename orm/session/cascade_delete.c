@@ -34,8 +34,8 @@
  */
 static int load_children(calx_session *s, calx__obj *h)
 {
-	for (unsigned i = 0; i < h->m->n_rels; i++) {
-		const calx_relationship_desc *d = h->m->rels[i].desc;
+	for (unsigned i = 0; i < calx__obj_mapper(h)->n_rels; i++) {
+		const calx_relationship_desc *d = calx__obj_mapper(h)->rels[i].desc;
 		if (((d->kind == CALX_REL_MANY_TO_ONE || d->kind == CALX_REL_MANY_TO_MANY) &&
 		     !(d->cascade & CALX_CASCADE_DELETE)) ||
 		    calx__rel_is_loaded(h, i) || d->passive_deletes || d->loading == CALX_LOAD_NOLOAD ||
@@ -56,7 +56,7 @@ static int load_children(calx_session *s, calx__obj *h)
  */
 static bool nullifies(const calx__obj *h, unsigned i, bool had_row)
 {
-	const calx_relationship_desc *d = h->m->rels[i].desc;
+	const calx_relationship_desc *d = calx__obj_mapper(h)->rels[i].desc;
 	return had_row && d->kind != CALX_REL_MANY_TO_ONE && d->kind != CALX_REL_MANY_TO_MANY &&
 	       !(d->cascade & CALX_CASCADE_DELETE) &&
 	       calx__rel_is_loaded(h, i);
@@ -65,7 +65,7 @@ static bool nullifies(const calx__obj *h, unsigned i, bool had_row)
 /* The children of one-to-many or one-to-one i of h, as a list (a one-to-one's is its pointer, *one). */
 static calx_list children(const calx__obj *h, unsigned i, void **one)
 {
-	if (h->m->rels[i].desc->kind != CALX_REL_ONE_TO_ONE)
+	if (calx__obj_mapper(h)->rels[i].desc->kind != CALX_REL_ONE_TO_ONE)
 		return calx__rel_get_list(h, i);
 	*one = calx__rel_get_ptr(h, i);
 	return (calx_list){ one, *one != NULL, 1 };
@@ -93,16 +93,16 @@ static int each_live_child(calx_session *s, calx__obj *h, unsigned i,
 /* A child whose foreign key would go NULL but is NOT NULL refuses the delete. */
 static int refuse_not_null(calx_session *s, calx__obj *h, unsigned i, calx__obj *c)
 {
-	const calx__rel *x = &h->m->rels[i];
+	const calx__rel *x = &calx__obj_mapper(h)->rels[i];
 	for (unsigned f = 0; f < x->fk->n_columns; f++) {
-		const calx_field_desc *cf = &c->m->desc->fields[x->fk->columns[f]];
+		const calx_field_desc *cf = &calx__obj_mapper(c)->desc->fields[x->fk->columns[f]];
 		if (cf->flags & CALX_FIELD_NOT_NULL)
 			return calx__fail(s, CALX_ENOTNULL,
 			                  "deleting a struct %s: its '%s' hold a struct %s whose foreign key "
 			                  "\"%s\".\"%s\" is NOT NULL and would be set NULL (cascade(\"all\") "
 			                  "deletes them with it; passive_deletes leaves them to the database's "
 			                  "ON DELETE)",
-			                  h->m->desc->name, x->desc->name, c->m->desc->name, c->m->desc->table,
+			                  calx__obj_mapper(h)->desc->name, x->desc->name, calx__obj_mapper(c)->desc->name, calx__obj_mapper(c)->desc->table,
 			                  cf->column);
 	}
 	return CALX_OK;
@@ -111,7 +111,7 @@ static int refuse_not_null(calx_session *s, calx__obj *h, unsigned i, calx__obj 
 /* Before anything changes: every child whose key would go NULL can take it. */
 static int check_nullable(calx_session *s, calx__obj *h)
 {
-	for (unsigned i = 0; i < h->m->n_rels; i++) {
+	for (unsigned i = 0; i < calx__obj_mapper(h)->n_rels; i++) {
 		int rc = nullifies(h, i, h->state == CALX__PERSISTENT) ? each_live_child(s, h, i, refuse_not_null) : CALX_OK;
 		if (rc != CALX_OK)
 			return rc;
@@ -123,7 +123,7 @@ static int check_nullable(calx_session *s, calx__obj *h)
 static int nullify_child(calx_session *s, calx__obj *h, unsigned i, calx__obj *c)
 {
 	bool changed = false;
-	int rc = calx__rel_copy_key(s, c, h->m->rels[i].fk, NULL, h->m->rels[i].desc->name, &changed);
+	int rc = calx__rel_copy_key(s, c, calx__obj_mapper(h)->rels[i].fk, NULL, calx__obj_mapper(h)->rels[i].desc->name, &changed);
 	if (rc == CALX_OK && changed && c->state == CALX__PERSISTENT)
 		rc = calx__mark(s, c);
 	return rc;
@@ -161,8 +161,8 @@ int calx__rel_cascade_delete(calx_session *s, calx__obj *h, int (*mark)(calx_ses
 
 static int walk(calx_session *s, calx__obj *h, bool had_row)
 {
-	for (unsigned i = 0; i < h->m->n_rels; i++) {
-		const calx_relationship_desc *d = h->m->rels[i].desc;
+	for (unsigned i = 0; i < calx__obj_mapper(h)->n_rels; i++) {
+		const calx_relationship_desc *d = calx__obj_mapper(h)->rels[i].desc;
 		int rc = CALX_OK;
 		if (d->kind == CALX_REL_MANY_TO_ONE) {
 			void *p = calx__rel_get_ptr(h, i);

@@ -21,7 +21,7 @@ static int reach(calx_session *s, calx__objvec *reached, void *p)
 	if (!t || (t->flags & CALX__WALKED))
 		return CALX_OK;
 	if (calx__objvec_push(reached, t) != CALX_OK)
-		return calx__fail(s, CALX_ENOMEM, "out of memory following the cascade to a struct %s", t->m->desc->name);
+		return calx__fail(s, CALX_ENOMEM, "out of memory following the cascade to a struct %s", calx__obj_mapper(t)->desc->name);
 	t->flags |= CALX__WALKED;
 	return CALX_OK;
 }
@@ -32,8 +32,8 @@ int calx__cascade_walk(calx_session *s, calx__obj *h, uint32_t cascade, calx__ob
 	int rc = reach(s, reached, calx__obj_ptr(h));
 	for (size_t k = 0; k < reached->n && rc == CALX_OK; k++) {
 		calx__obj *x = reached->v[k];
-		for (unsigned i = 0; i < x->m->n_rels && rc == CALX_OK; i++) {
-			const calx_relationship_desc *d = x->m->rels[i].desc;
+		for (unsigned i = 0; i < calx__obj_mapper(x)->n_rels && rc == CALX_OK; i++) {
+			const calx_relationship_desc *d = calx__obj_mapper(x)->rels[i].desc;
 			if (!(d->cascade & cascade) || !calx__rel_is_loaded(x, i))
 				continue;
 			if (calx__rel_is_pointer(d)) {

@@ -36,7 +36,7 @@ void calx__detach(calx_session *s, calx__obj *h)
  */
 int calx__expunge(calx_session *s, calx__obj *h)
 {
-	if (!h->m->n_rels) {
+	if (!calx__obj_mapper(h)->n_rels) {
 		calx__detach(s, h);
 		return CALX_OK;
 	}
@@ -57,13 +57,13 @@ int calx__reattach(calx_session *s, calx__obj *h)
 	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
 	if (rc != CALX_OK)
 		return rc;
-	calx__obj *other = calx__idmap_find(s, h->m, key, calx__key_hash(h->m, key));
+	calx__obj *other = calx__idmap_find(s, calx__obj_mapper(h), key, calx__key_hash(calx__obj_mapper(h), key));
 	if (other && other != h)
 		return calx__fail(s, CALX_EUNIQUE, "add %s: the session already has another object for the same row "
-		                  "(calx_session_merge copies a detached object onto it)", h->m->desc->name);
+		                  "(calx_session_merge copies a detached object onto it)", calx__obj_mapper(h)->desc->name);
 	if (!(h->flags & CALX__IN_OBJS)) {
 		if (calx__objvec_push(&s->objs, h) != CALX_OK)
-			return calx__fail(s, CALX_ENOMEM, "out of memory adding a struct %s", h->m->desc->name);
+			return calx__fail(s, CALX_ENOMEM, "out of memory adding a struct %s", calx__obj_mapper(h)->desc->name);
 		h->flags |= CALX__IN_OBJS;
 	}
 	if ((rc = calx__idmap_insert(s, h)) != CALX_OK)

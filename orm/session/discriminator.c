@@ -29,7 +29,7 @@ static void shown(const calx_value *v, char *buf, size_t cap)
 
 static int check_new(calx_session *s, calx__obj *h)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	if (m->abstract)
 		return calx__fail(s, CALX_EINVAL,
 		                  "flush: a new %s, an abstract struct (CALX_TABLE(..., abstract)): it has no table; create one of its concrete subclasses",
@@ -58,7 +58,7 @@ static int check_new(calx_session *s, calx__obj *h)
 
 static int check_changed(calx_session *s, calx__obj *h)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	const calx_field_desc *fd = &m->desc->fields[m->desc->discriminator];
 	if (calx__field_equal(fd, calx__obj_ptr(h), calx__obj_snap(h)))
 		return CALX_OK;
@@ -75,10 +75,10 @@ int calx__discriminator_check(calx_session *s, calx__obj *const *ins, size_t n_i
 {
 	int rc = CALX_OK;
 	for (size_t i = 0; i < n_ins && rc == CALX_OK; i++)
-		if (ins[i]->m->poly)
+		if (calx__obj_mapper(ins[i])->poly)
 			rc = check_new(s, ins[i]);
 	for (size_t i = 0; i < n_upd && rc == CALX_OK; i++)
-		if (upd[i]->m->poly)
+		if (calx__obj_mapper(upd[i])->poly)
 			rc = check_changed(s, upd[i]);
 	return rc;
 }

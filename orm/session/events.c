@@ -82,7 +82,7 @@ int calx__listeners_inherit(calx_session *s, const calx_registry *reg)
 int calx__fire_listeners(calx_session *s, calx_event ev, const calx__obj *h)
 {
 	const calx__listeners *l = &s->listeners;
-	const calx_mapper_desc *m = h ? h->m->desc : NULL;
+	const calx_mapper_desc *m = h ? calx__obj_mapper(h)->desc : NULL;
 	void *obj = h ? calx__obj_ptr(h) : NULL;
 	for (size_t i = 0; i < l->n; i++) {
 		const calx__listener *x = &l->v[i];

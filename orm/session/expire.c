@@ -49,7 +49,7 @@ bool calx_session_set_expire_on_commit(calx_session *s, bool on)
 
 void calx__expire_relations(calx__obj *h)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	if (!m->n_rels)
 		return;
 	static const calx_list empty = { NULL, 0, 0 };
@@ -71,7 +71,7 @@ void calx__expire_relations(calx__obj *h)
  */
 static int refresh_expire_walk(calx_session *s, calx__obj *h, calx__objvec *reached, calx__obj **one)
 {
-	if (!h->m->n_rels) {
+	if (!calx__obj_mapper(h)->n_rels) {
 		*one = h;
 		*reached = (calx__objvec){ one, 1, 1 };
 		return CALX_OK;
@@ -98,7 +98,7 @@ int calx_session_expire(calx_session *s, void *obj)
 		return s->err.code;
 	if (h->state != CALX__PERSISTENT)
 		return calx__fail(s, CALX_EINVAL, "expire %s: the object has no row in this session (only a persistent "
-		                  "object can be expired)", h->m->desc->name);
+		                  "object can be expired)", calx__obj_mapper(h)->desc->name);
 	calx__obj *one;
 	calx__objvec reached;
 	if ((rc = refresh_expire_walk(s, h, &reached, &one)) == CALX_OK)
@@ -133,8 +133,8 @@ bool calx_object_is_expired(const calx_session *s, const void *obj)
 static int row_to_scratch(calx_session *s, calx__obj *h, const calx_value *row, unsigned char *scratch,
                           uint64_t *nulls)
 {
-	const calx_mapper_desc *d = h->m->desc;
-	memset(nulls, 0, h->m->field_words * sizeof *nulls);
+	const calx_mapper_desc *d = calx__obj_mapper(h)->desc;
+	memset(nulls, 0, calx__obj_mapper(h)->field_words * sizeof *nulls);
 	for (unsigned f = 0; f < d->n_fields; f++) {
 		bool isnull;
 		int rc = calx__field_set(&d->fields[f], scratch, &row[f], &s->arena, &isnull, &s->err);
@@ -148,7 +148,7 @@ static int row_to_scratch(calx_session *s, calx__obj *h, const calx_value *row, 
 
 int calx__reload(calx_session *s, calx__obj *h, const calx_value *row)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	const calx_mapper_desc *d = m->desc;
 	/*
 	 * One block: the scratch snapshot, then its null bits and the dirty
@@ -188,7 +188,7 @@ int calx__reload(calx_session *s, calx__obj *h, const calx_value *row)
 
 int calx__refresh(calx_session *s, calx__obj *h)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	const calx_mapper_desc *d = m->desc;
 	calx_value key[CALX__MAX_PK];
 	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
@@ -232,7 +232,7 @@ int calx_session_refresh(calx_session *s, void *obj)
 		return s->err.code;
 	if (h->state != CALX__PERSISTENT)
 		return calx__fail(s, CALX_EINVAL, "refresh %s: the object has no row in this session (only a persistent "
-		                  "object can be refreshed)", h->m->desc->name);
+		                  "object can be refreshed)", calx__obj_mapper(h)->desc->name);
 	/* who the cascade reaches is decided before any reload (a reload may detach an object whose row is gone) */
 	calx__obj *one;
 	calx__objvec reached;

@@ -20,9 +20,9 @@ int (calx_field_history)(calx_session *s, const void *obj, const calx_field_desc
 	calx__obj *h = calx__obj_of(s, obj);
 	if (!h)
 		return s->err.code;
-	if (!col || col->owner != h->m->desc)
+	if (!col || col->owner != calx__obj_mapper(h)->desc)
 		return calx__fail(s, CALX_EINVAL, "calx_field_history: column %s is not a column of struct %s",
-		                  col ? col->name : "NULL", h->m->desc->name);
+		                  col ? col->name : "NULL", calx__obj_mapper(h)->desc->name);
 	out->old = calx_value_null();
 	if (h->state == CALX__TRANSIENT || h->state == CALX__PENDING) {
 		out->changed = true;    /* no row yet: every value is new, none is old */

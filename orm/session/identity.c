@@ -7,7 +7,9 @@
  * unused top bits (the tag, below). The map works with 32 bits of a key's
  * hash (fold), kept in the object's header (calx__obj.hash): its low bits
  * find the home slot, its top 16 are the tag, so a header says all the
- * map knows of its entry. A probe reads a header only where the tag
+ * map knows of its entry (29 bits since the header is 8 bytes: on a map
+ * of more than 2^13 slots the tag's low bits repeat the home's, and it
+ * tells apart entries of nearby homes by its others). A probe reads a header only where the tag
  * matches, before the key. A slot beside its 64-bit hash was 16 bytes,
  * twice the table for every loaded row.
  */
@@ -34,7 +36,7 @@ static bool value_equal(const calx_value *a, const calx_value *b)
 static bool key_matches(const calx__obj *h, const calx__mapper *m, const calx_value *key)
 {
 	/* a hierarchy's structs share the root's keys (the object found may be of a subclass: callers check) */
-	if (h->m != m && (!m->poly || h->m->root != m->root))
+	if (calx__obj_mapper(h) != m && (!m->poly || calx__obj_mapper(h)->root != m->root))
 		return false;
 	calx_value k[CALX__MAX_PK];
 	calx_error ignored;
@@ -46,10 +48,10 @@ static bool key_matches(const calx__obj *h, const calx__mapper *m, const calx_va
 	return true;
 }
 
-/* The 32 bits of a key's hash the map works with (the header's). */
+/* The 29 bits of a key's hash the map works with (the header's). */
 static uint32_t fold(uint64_t hash)
 {
-	return (uint32_t)(hash ^ (hash >> 32));
+	return (uint32_t)(hash ^ (hash >> 32)) & ((UINT32_C(1) << CALX__HASH_BITS) - 1);
 }
 
 /*
@@ -87,7 +89,7 @@ static uintptr_t tag_mask(const calx_session *s)
 static uintptr_t tag_of(uint32_t h32)
 {
 #if TAG_SHIFT
-	return (uintptr_t)(h32 >> 16) << TAG_SHIFT;
+	return (uintptr_t)(h32 >> (CALX__HASH_BITS - 16)) << TAG_SHIFT;
 #else
 	(void)h32;
 	return 0;
@@ -253,9 +255,10 @@ static bool place_from_objs(calx_session *s, calx__idslot *t, size_t cap)
  */
 static int resize(calx_session *s, size_t cap)
 {
-	/* the header keeps 32 bits of the hash: every home slot, and the probes' first test */
-	if ((uint64_t)cap > (uint64_t)1 << 32)
-		return calx__fail(s, CALX_ENOMEM, "the identity map cannot grow to %zu entries (at most 2^32)", cap);
+	/* the header keeps 29 bits of the hash: every home slot, and the probes' first test */
+	if ((uint64_t)cap > (uint64_t)1 << CALX__HASH_BITS)
+		return calx__fail(s, CALX_ENOMEM, "the identity map cannot grow to %zu entries (at most 2^%d)", cap,
+		                  CALX__HASH_BITS);
 	enum { AHEAD = 64 };
 	size_t old = s->idmap_cap, mask = cap - 1;
 	uintptr_t tags = tag_mask(s);
@@ -318,7 +321,7 @@ int calx__idmap_insert(calx_session *s, calx__obj *h)
 	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
 	if (rc != CALX_OK)
 		return rc;
-	return insert_hashed(s, h, calx__key_hash(h->m, key));
+	return insert_hashed(s, h, calx__key_hash(calx__obj_mapper(h), key));
 }
 
 /*
@@ -347,7 +350,7 @@ void calx__idmap_insert_run(calx_session *s, calx__obj *const *v, size_t n)
 			calx_value key[CALX__MAX_PK];
 			keyed[r] = calx__obj_key(v[i], calx__obj_snap(v[i]), key, &s->err) == CALX_OK;
 			if (keyed[r]) {
-				hash[r] = calx__key_hash(v[i]->m, key);
+				hash[r] = calx__key_hash(calx__obj_mapper(v[i]), key);
 				prefetch(&s->idmap[fold(hash[r]) & mask]);
 			}
 		}
@@ -361,7 +364,7 @@ void calx__idmap_remove(calx_session *s, calx__obj *h)
 	h->flags &= (uint16_t)~CALX__KEYED;
 	size_t mask = s->idmap_cap - 1, j;
 	uintptr_t tags = tag_mask(s);
-	for (j = (size_t)h->hash & mask;   /* the low 32 bits: mask is below 2^32 (resize) */
+	for (j = (size_t)h->hash & mask;   /* mask is below 2^29 (resize) */
 	     s->idmap[j].v && slot_obj(s->idmap[j].v, tags) != h; j = (j + 1) & mask)
 		;
 	if (!s->idmap[j].v)

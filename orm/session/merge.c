@@ -25,7 +25,7 @@
 /* Does the object's key still wait for the database (an autoincrement key of 0)? */
 static bool key_to_generate(const calx__obj *h)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	if (m->autoinc < 0)
 		return false;
 	const calx_field_desc *f = &m->desc->fields[m->autoinc];
@@ -35,7 +35,7 @@ static bool key_to_generate(const calx__obj *h)
 /* The mapped bytes and NULL marks of from onto to (objects of one session): a program's assignment of every field. */
 static void copy_state(calx__obj *to, const calx__obj *from)
 {
-	const calx__mapper *m = from->m;
+	const calx__mapper *m = calx__obj_mapper(from);
 	const unsigned char *src = calx__obj_ptr(from);
 	unsigned char *dst = calx__obj_ptr(to);
 	for (unsigned i = 0; i < m->n_spans; i++)
@@ -85,7 +85,7 @@ static int make_pending(calx_session *s, calx__obj *staged, bool own_copy, calx_
 {
 	calx__obj *n = staged;
 	if (!own_copy) {
-		if (!(n = new_object(s, staged->m)))
+		if (!(n = new_object(s, calx__obj_mapper(staged))))
 			return s->err.code;
 		copy_state(n, staged);
 	}
@@ -107,7 +107,7 @@ static bool deleted_in_transaction(calx_session *s, const calx__mapper *m, const
 		const calx__obj *h = s->txn_log.v[i];
 		calx_value k[CALX__MAX_PK];
 		calx_error ignored;
-		if (h->m != m || h->state != CALX__GONE || !(h->flags & CALX__GONE_IN_TXN) ||
+		if (calx__obj_mapper(h) != m || h->state != CALX__GONE || !(h->flags & CALX__GONE_IN_TXN) ||
 		    calx__obj_key(h, calx__obj_snap(h), k, &ignored) != CALX_OK)
 			continue;
 		bool same = true;
@@ -198,7 +198,7 @@ int calx_session_merge(calx_session *s, void *obj, void **out)
 	calx__obj *h = calx__obj_of(s, obj);
 	if (!h)
 		return s->err.code;
-	calx__merge_src src = { s, h->m, obj, h };
+	calx__merge_src src = { s, calx__obj_mapper(h), obj, h };
 	return finish(s, &src, out);
 }
 
@@ -215,7 +215,7 @@ int calx_session_merge_from(calx_session *s, calx_session *from, const void *obj
 	if (!h)
 		return calx__fail(s, CALX_EINVAL, "calx_session_merge_from: object %p is not an object of the session "
 		                  "given as its origin (calx_session_merge_value takes a plain struct)", obj);
-	const calx__mapper *m = calx__registry_find(s->reg, h->m->desc, &s->err);
+	const calx__mapper *m = calx__registry_find(s->reg, calx__obj_mapper(h)->desc, &s->err);
 	if (!m)
 		return calx__fail(s, s->err.code, "calx_session_merge_from: %s", s->err.msg);
 	calx__merge_src src = { from, m, obj, h };

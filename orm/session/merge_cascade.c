@@ -120,9 +120,9 @@ static int child_src(calx_session *s, const calx__merge_src *from, unsigned i, c
 	if (!(out->h = calx__rel_owned(from->from, p)))
 		return calx__fail(s, CALX_EINVAL, "merge %s.%s: it holds %p, not an object of the %s session",
 		                  from->m->desc->name, x->desc->name, p, from->from == s ? "merging" : "given");
-	if (out->h->m->desc != x->target->desc && !(x->target->poly && calx__mapper_is_a(out->h->m, x->target)))
+	if (calx__obj_mapper(out->h)->desc != x->target->desc && !(x->target->poly && calx__mapper_is_a(calx__obj_mapper(out->h), x->target)))
 		return calx__fail(s, CALX_ETYPE, "merge %s.%s: it links to struct %s, not struct %s", from->m->desc->name,
-		                  x->desc->name, x->target->desc->name, out->h->m->desc->name);
+		                  x->desc->name, x->target->desc->name, calx__obj_mapper(out->h)->desc->name);
 	return CALX_OK;
 }
 
@@ -160,7 +160,7 @@ static bool holds(void *const *items, size_t n, const void *p)
 /* t's list i becomes exactly items[0..n), in that order, through the calls that keep both sides in step. */
 static int set_list(calx_session *s, calx__obj *t, unsigned i, void *const *items, size_t n)
 {
-	const calx_relationship_desc *d = t->m->rels[i].desc;
+	const calx_relationship_desc *d = calx__obj_mapper(t)->rels[i].desc;
 	void *obj = calx__obj_ptr(t);
 	int rc = calx__rel_is_loaded(t, i) ? CALX_OK : calx_related_load(s, obj, d);
 	for (size_t k = calx__rel_get_list(t, i).n; rc == CALX_OK && k-- > 0;) {

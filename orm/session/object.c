@@ -99,7 +99,9 @@ static calx__obj *new_object(calx_session *s, const calx_mapper_desc *m)
 /* default_factory(fn): each such field the constructor was given no value for (still zero) gets fn(). */
 static void run_factories(const calx__obj *h, const calx_mapper_desc *m, void *obj)
 {
-	for (unsigned f = 0; h->m->factories && f < m->n_fields; f++) {
+	if (!calx__obj_mapper(h)->factories)
+		return;
+	for (unsigned f = 0; f < m->n_fields; f++) {
 		const calx_field_desc *fd = &m->fields[f];
 		if (fd->default_factory && calx__field_zero(fd, obj))
 			fd->default_factory(obj);
@@ -146,7 +148,7 @@ void *calx__construct(calx_session *s, const calx_mapper_desc *m, const void *in
 		return NULL;
 	memcpy(calx__obj_ptr(h), init, m->size);
 	/* the constructor's compound literal: every member given leaves wrappers' padding indeterminate */
-	for (unsigned f = 0; h->m->wrappers && f < m->n_fields; f++)
+	for (unsigned f = 0, wrappers = calx__obj_mapper(h)->wrappers; wrappers && f < m->n_fields; f++)
 		calx__field_clear_padding(&m->fields[f], calx__obj_ptr(h));
 	run_factories(h, m, calx__obj_ptr(h));
 	return calx__obj_ptr(h);
@@ -183,9 +185,9 @@ calx__obj *calx__field_owner(calx_session *s, const void *obj, const calx_field_
 	calx__obj *h = calx__obj_of(s, obj);
 	if (!h)
 		return NULL;
-	if (!col || col->owner != h->m->desc) {
+	if (!col || col->owner != calx__obj_mapper(h)->desc) {
 		calx__fail(s, CALX_EINVAL, "column %s is not a column of struct %s",
-		           col ? col->name : "NULL", h->m->desc->name);
+		           col ? col->name : "NULL", calx__obj_mapper(h)->desc->name);
 		return NULL;
 	}
 	return h;
@@ -202,11 +204,11 @@ int (calx_field_set_null)(calx_session *s, void *obj, const calx_field_desc *col
 	                     col->ctype == CALX_CTYPE_BYTES || (col->flags & CALX_FIELD_OPTIONAL);
 	if (is_null && !nullable_type)
 		return calx__fail(s, CALX_ENOTNULL, "%s.%s: column \"%s\" is NOT NULL (a plain %s; a nullable column is %s)",
-		                  h->m->desc->name, col->name, col->column, calx__ctype_name(col->ctype),
+		                  calx__obj_mapper(h)->desc->name, col->name, col->column, calx__ctype_name(col->ctype),
 		                  col->ctype == CALX_CTYPE_BYTEARRAY ? "a calx_bytes field" : "a calx_opt_* field");
 	if (is_null && (col->flags & CALX_FIELD_NOT_NULL))
 		return calx__fail(s, CALX_ENOTNULL, "%s.%s: column \"%s\" is NOT NULL",
-		                  h->m->desc->name, col->name, col->column);
+		                  calx__obj_mapper(h)->desc->name, col->name, col->column);
 	int rc = calx__mark(s, h);
 	if (rc != CALX_OK)
 		return rc;
@@ -235,13 +237,13 @@ bool (calx_field_is_null)(const calx_session *s, const void *obj, const calx_fie
 static int set_char_text(calx_session *s, calx__obj *h, const calx_field_desc *col, char *p, const char *text)
 {
 	if (!text)
-		return calx__fail(s, CALX_ENOTNULL, "%s.%s: a char holds no NULL", h->m->desc->name, col->name);
+		return calx__fail(s, CALX_ENOTNULL, "%s.%s: a char holds no NULL", calx__obj_mapper(h)->desc->name, col->name);
 	size_t n = strlen(text);
 	if (n > 1)
 		return calx__fail(s, CALX_ERANGE, "%s.%s: text of %zu bytes does not fit a char (at most one character)",
-		                  h->m->desc->name, col->name, n);
+		                  calx__obj_mapper(h)->desc->name, col->name, n);
 	if (n == 1 && (unsigned char)text[0] > 127)
-		return calx__fail(s, CALX_ETYPE, "%s.%s: byte 0x%02x is not ASCII", h->m->desc->name, col->name,
+		return calx__fail(s, CALX_ETYPE, "%s.%s: byte 0x%02x is not ASCII", calx__obj_mapper(h)->desc->name, col->name,
 		                  (unsigned char)text[0]);
 	*p = text[0];
 	return CALX_OK;
@@ -261,20 +263,20 @@ int (calx_field_set_text)(calx_session *s, void *obj, const calx_field_desc *col
 	if (col->ctype == CALX_CTYPE_STRING) {
 		char *copy = NULL;
 		if (text && !(copy = calx__arena_strndup(&s->arena, text, strlen(text))))
-			return calx__fail(s, CALX_ENOMEM, "out of memory copying text for %s.%s", h->m->desc->name, col->name);
+			return calx__fail(s, CALX_ENOMEM, "out of memory copying text for %s.%s", calx__obj_mapper(h)->desc->name, col->name);
 		memcpy(p, &copy, sizeof copy);
 		return CALX_OK;
 	}
 	if (col->ctype == CALX_CTYPE_CHAR)
 		return set_char_text(s, h, col, p, text);
 	if (col->ctype != CALX_CTYPE_CHARARRAY)
-		return calx__fail(s, CALX_ETYPE, "%s.%s is not a text column", h->m->desc->name, col->name);
+		return calx__fail(s, CALX_ETYPE, "%s.%s is not a text column", calx__obj_mapper(h)->desc->name, col->name);
 	if (!text)
 		return calx_field_set_null(s, obj, col, true);
 	size_t n = strlen(text);
 	if (n >= col->size)
 		return calx__fail(s, CALX_ERANGE, "%s.%s: text of %zu bytes does not fit char[%zu] (at most %zu)",
-		                  h->m->desc->name, col->name, n, col->size, col->size - 1);
+		                  calx__obj_mapper(h)->desc->name, col->name, n, col->size, col->size - 1);
 	memcpy(p, text, n);
 	memset(p + n, 0, col->size - n);
 	calx__obj_mark_null(h, col->index, false);

@@ -46,7 +46,7 @@ uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key)
 
 int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key, calx_error *err)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	for (unsigned i = 0; i < m->n_pk; i++) {
 		const calx_field_desc *f = &m->desc->fields[m->pk[i]];
 		if (f->ctype == CALX_CTYPE_INT64 && !(f->flags & CALX_FIELD_OPTIONAL)) {

@@ -29,7 +29,7 @@ int (calx_field_set_value)(calx_session *s, void *obj, const calx_field_desc *co
 		return calx_field_set_null(s, obj, col, true);
 	if (calx__value_span_bad(&v))
 		return calx__fail(s, CALX_EINVAL, "%s.%s: a value whose bytes cannot be read (a NULL pointer with a length)",
-		                  h->m->desc->name, col->name);
+		                  calx__obj_mapper(h)->desc->name, col->name);
 	int rc = calx__mark(s, h);
 	if (rc != CALX_OK)
 		return rc;
@@ -37,7 +37,7 @@ int (calx_field_set_value)(calx_session *s, void *obj, const calx_field_desc *co
 	bool is_null;
 	calx_error why = { 0 };
 	if ((rc = calx__field_set(col, obj, &v, &s->arena, &is_null, &why)) != CALX_OK)
-		return calx__fail(s, rc, "calx_field_set_value %s.%s: %s", h->m->desc->name, col->name, why.msg);
+		return calx__fail(s, rc, "calx_field_set_value %s.%s: %s", calx__obj_mapper(h)->desc->name, col->name, why.msg);
 	calx__obj_mark_null(h, col->index, false);
 	return CALX_OK;
 }

@@ -28,31 +28,31 @@ calx__obj *calx__rel_owned(calx_session *s, const void *p)
 static __attribute__((noinline, cold)) calx__obj *not_target(calx_session *s, const calx__obj *h, unsigned rel,
                                                              const void *p, const calx__obj *t)
 {
-	const calx__rel *x = &h->m->rels[rel];
+	const calx__rel *x = &calx__obj_mapper(h)->rels[rel];
 	if (!t)
 		calx__fail(s, CALX_EINVAL,
 		           "relationship '%s.%s': object %p is not an object of this session (objects of another session, "
 		           "or not made by calx, cannot be linked)",
-		           h->m->desc->name, x->desc->name, p);
+		           calx__obj_mapper(h)->desc->name, x->desc->name, p);
 	else
-		calx__fail(s, CALX_ETYPE, "relationship '%s.%s' links to struct %s, not struct %s", h->m->desc->name,
-		           x->desc->name, x->target->desc->name, t->m->desc->name);
+		calx__fail(s, CALX_ETYPE, "relationship '%s.%s' links to struct %s, not struct %s", calx__obj_mapper(h)->desc->name,
+		           x->desc->name, x->target->desc->name, calx__obj_mapper(t)->desc->name);
 	return NULL;
 }
 
 calx__obj *calx__rel_target_of(calx_session *s, const calx__obj *h, unsigned rel, const void *p)
 {
 	calx__obj *t = owned(s, p);
-	const calx__mapper *want = h->m->rels[rel].target;
+	const calx__mapper *want = calx__obj_mapper(h)->rels[rel].target;
 	/* a relationship to a hierarchy's struct links its subclasses too */
-	if (t && (t->m == want || (want->poly && calx__mapper_is_a(t->m, want))))
+	if (t && (calx__obj_mapper(t) == want || (want->poly && calx__mapper_is_a(calx__obj_mapper(t), want))))
 		return t;
 	return not_target(s, h, rel, p, t);
 }
 
 int calx__rel_index(calx_session *s, const calx__obj *h, const calx_relationship_desc *rel, int kind)
 {
-	const calx_mapper_desc *d = h->m->desc;
+	const calx_mapper_desc *d = calx__obj_mapper(h)->desc;
 	if (!rel || !d->n_relationships || rel < d->relationships || rel >= d->relationships + d->n_relationships) {
 		calx__fail(s, CALX_EINVAL, "struct %s has no such relationship%s%s", d->name, rel && rel->name ? ": " : "",
 		           rel && rel->name ? rel->name : "");
@@ -82,7 +82,7 @@ static bool list_drop(calx__obj *h, unsigned i, const void *p)
 			memmove((char *)l.items + k * sizeof(void *), (char *)l.items + (k + 1) * sizeof(void *),
 			        (l.n - k - 1) * sizeof(void *));
 			l.n--;
-			memcpy((char *)calx__obj_ptr(h) + h->m->rels[i].desc->offset, &l, sizeof l);
+			memcpy((char *)calx__obj_ptr(h) + calx__obj_mapper(h)->rels[i].desc->offset, &l, sizeof l);
 			return true;
 		}
 	return false;
@@ -99,8 +99,8 @@ static int list_push(calx_session *s, calx__obj *h, unsigned i, void *p)
 		size_t cap = l.cap ? l.cap * 2 : 4;
 		void *items = calx__arena_alloc(&s->arena, cap * sizeof(void *), alignof(void *));
 		if (!items)
-			return calx__fail(s, CALX_ENOMEM, "out of memory growing the list %s.%s", h->m->desc->name,
-			                  h->m->rels[i].desc->name);
+			return calx__fail(s, CALX_ENOMEM, "out of memory growing the list %s.%s", calx__obj_mapper(h)->desc->name,
+			                  calx__obj_mapper(h)->rels[i].desc->name);
 		if (l.n)
 			memcpy(items, l.items, l.n * sizeof(void *));
 		l.items = items;
@@ -108,7 +108,7 @@ static int list_push(calx_session *s, calx__obj *h, unsigned i, void *p)
 	}
 	memcpy((char *)l.items + l.n * sizeof(void *), &p, sizeof p);
 	l.n++;
-	memcpy((char *)calx__obj_ptr(h) + h->m->rels[i].desc->offset, &l, sizeof l);
+	memcpy((char *)calx__obj_ptr(h) + calx__obj_mapper(h)->rels[i].desc->offset, &l, sizeof l);
 	return CALX_OK;
 }
 
@@ -128,7 +128,7 @@ static bool back_is_one(const calx__rel *x)
  */
 static int follow_back(calx_session *s, calx__obj *child, unsigned i, calx__obj *old, calx__obj *parent)
 {
-	const calx__rel *x = &child->m->rels[i];
+	const calx__rel *x = &calx__obj_mapper(child)->rels[i];
 	unsigned b = (unsigned)x->back;
 	void *me = calx__obj_ptr(child);
 	if (old && old != parent && calx__rel_is_loaded(old, b)) {
@@ -156,9 +156,9 @@ static bool had_parent(const calx__obj *child, unsigned i, const void *old)
 		return true;
 	if (calx__rel_is_loaded(child, i) || child->state != CALX__PERSISTENT)
 		return false;
-	const calx_fk_desc *fk = child->m->rels[i].fk;
+	const calx_fk_desc *fk = calx__obj_mapper(child)->rels[i].fk;
 	for (unsigned k = 0; k < fk->n_columns; k++)
-		if (calx__field_null(child, &child->m->desc->fields[fk->columns[k]]))
+		if (calx__field_null(child, &calx__obj_mapper(child)->desc->fields[fk->columns[k]]))
 			return false;
 	return true;
 }
@@ -171,7 +171,7 @@ static bool had_parent(const calx__obj *child, unsigned i, const void *old)
  */
 static int link(calx_session *s, calx__obj *child, unsigned i, calx__obj *parent)
 {
-	const calx__rel *x = &child->m->rels[i];
+	const calx__rel *x = &calx__obj_mapper(child)->rels[i];
 	void *old = calx__rel_get_ptr(child, i);
 	bool orphan = !parent && x->back >= 0 &&
 	              (x->target->rels[x->back].desc->cascade & CALX_CASCADE_DELETE_ORPHAN) && had_parent(child, i, old);
@@ -230,7 +230,7 @@ static int set_one(calx_session *s, calx__obj *h, unsigned i, void *obj, const c
 	int rc = whole_list(s, h, i, obj, rel);
 	if (rc != CALX_OK)
 		return rc;
-	const calx__rel *x = &h->m->rels[i];
+	const calx__rel *x = &calx__obj_mapper(h)->rels[i];
 	void *prev = calx__rel_get_ptr(h, i);
 	calx__obj *p = prev && (!t || prev != calx__obj_ptr(t)) ? calx__rel_target_of(s, h, i, prev) : NULL;
 	if (prev && !p && (!t || prev != calx__obj_ptr(t)))
@@ -278,7 +278,7 @@ calx__m2m_snap *calx__m2m_snap_new(calx_session *s, void *const *items, size_t n
  */
 static int m2m_link(calx_session *s, calx__obj *h, unsigned i, calx__obj *t, bool add)
 {
-	const calx__rel *x = &h->m->rels[i];
+	const calx__rel *x = &calx__obj_mapper(h)->rels[i];
 	bool back = x->back >= 0 && calx__rel_is_loaded(t, (unsigned)x->back);
 	int rc = calx__mark(s, h);
 	if (rc == CALX_OK && back)
@@ -324,13 +324,13 @@ int calx_related_append(calx_session *s, void *obj, const calx_relationship_desc
 	calx__obj *t = item ? calx__rel_target_of(s, h, i, item) : NULL;
 	if (!t)
 		return item ? s->err.code : calx__fail(s, CALX_EINVAL, "relationship '%s.%s': cannot append NULL",
-		                                       h->m->desc->name, rel->name);
+		                                       calx__obj_mapper(h)->desc->name, rel->name);
 	if ((rc = whole_list(s, h, i, obj, rel)) != CALX_OK)
 		return rc;
 	calx__rel_set_loaded(h, i);
 	if (rel->kind == CALX_REL_MANY_TO_MANY)
 		return m2m_link(s, h, i, t, true);
-	const calx__rel *x = &h->m->rels[i];
+	const calx__rel *x = &calx__obj_mapper(h)->rels[i];
 	if ((rc = calx__mark(s, h)) != CALX_OK)     /* its list is read at flush */
 		return rc;
 	if (x->back >= 0)
@@ -361,10 +361,10 @@ int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc
 			k++;
 		if (k == ml.n)
 			return calx__fail(s, CALX_ENOTFOUND, "relationship '%s.%s': the object is not in the list",
-			                  h->m->desc->name, rel->name);
+			                  calx__obj_mapper(h)->desc->name, rel->name);
 		return m2m_link(s, h, i, t, false);
 	}
-	const calx__rel *x = &h->m->rels[i];
+	const calx__rel *x = &calx__obj_mapper(h)->rels[i];
 	bool back = x->back >= 0 && calx__rel_get_ptr(t, (unsigned)x->back) == obj, changed = false;
 	calx_list l = calx__rel_get_list(h, i);
 	size_t k = 0;
@@ -372,7 +372,7 @@ int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc
 		k++;
 	if (k == l.n)
 		return calx__fail(s, CALX_ENOTFOUND, "relationship '%s.%s': the object is not in the list",
-		                  h->m->desc->name, rel->name);
+		                  calx__obj_mapper(h)->desc->name, rel->name);
 	/* delete-orphan: out of the list, the child is deleted (its key is left as it is: the row goes) */
 	if (rel->cascade & CALX_CASCADE_DELETE_ORPHAN) {
 		list_drop(h, i, item);
@@ -395,7 +395,7 @@ int calx_related_remove(calx_session *s, void *obj, const calx_relationship_desc
 bool calx_related_is_loaded(calx_session *s, const void *obj, const calx_relationship_desc *rel)
 {
 	calx__obj *h = s && obj ? calx__rel_owned(s, obj) : NULL;
-	const calx_mapper_desc *d = h ? h->m->desc : NULL;
+	const calx_mapper_desc *d = h ? calx__obj_mapper(h)->desc : NULL;
 	if (!d || !rel || !d->n_relationships || rel < d->relationships || rel >= d->relationships + d->n_relationships)
 		return false;
 	return calx__rel_is_loaded(h, (unsigned)(rel - d->relationships));

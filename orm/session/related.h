@@ -19,7 +19,8 @@
 
 static inline uint64_t *calx__obj_rel_loaded(const calx__obj *h)
 {
-	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (h->m->rel_off - h->m->obj_off));
+	const calx__mapper *m = calx__obj_mapper(h);
+	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (m->rel_off - m->obj_off));
 }
 
 /* The pointer of many-to-one i as last loaded or flushed. */
@@ -38,20 +39,20 @@ static inline bool calx__rel_is_pointer(const calx_relationship_desc *d)
 static inline void *calx__rel_get_ptr(const calx__obj *h, unsigned i)
 {
 	void *p;
-	memcpy(&p, (const char *)calx__obj_ptr(h) + h->m->rels[i].desc->offset, sizeof p);
+	memcpy(&p, (const char *)calx__obj_ptr(h) + calx__obj_mapper(h)->rels[i].desc->offset, sizeof p);
 	return p;
 }
 
 static inline void calx__rel_put_ptr(calx__obj *h, unsigned i, void *p)
 {
-	memcpy((char *)calx__obj_ptr(h) + h->m->rels[i].desc->offset, &p, sizeof p);
+	memcpy((char *)calx__obj_ptr(h) + calx__obj_mapper(h)->rels[i].desc->offset, &p, sizeof p);
 }
 
 /* The one-to-many list of relationship i (a copy of its header; items are the program's array). */
 static inline calx_list calx__rel_get_list(const calx__obj *h, unsigned i)
 {
 	calx_list l;
-	memcpy(&l, (const char *)calx__obj_ptr(h) + h->m->rels[i].desc->offset, sizeof l);
+	memcpy(&l, (const char *)calx__obj_ptr(h) + calx__obj_mapper(h)->rels[i].desc->offset, sizeof l);
 	return l;
 }
 
@@ -93,7 +94,7 @@ static inline calx__m2m_snap *calx__m2m_snap_of(const calx__obj *h, unsigned i)
 /* A snapshot of n items (copied) in the session's arena; NULL with the error set. */
 calx__m2m_snap *calx__m2m_snap_new(calx_session *s, void *const *items, size_t n, const char *what);
 
-/* The session object under p, or NULL (no error set): in the arena, with the magic, of this session. */
+/* The session object under p, or NULL (no error set): in the session's blocks, with a mapper of its registry. */
 calx__obj *calx__rel_owned(calx_session *s, const void *p);
 
 /*
@@ -124,7 +125,7 @@ typedef struct calx__rel_seen {
 static inline calx__obj *calx__rel_target_seen(calx_session *s, const calx__obj *h, unsigned rel, const void *p,
                                                calx__rel_seen *seen)
 {
-	if (p == seen->p && seen->h->m == h->m->rels[rel].target)
+	if (p == seen->p && calx__obj_mapper(seen->h) == calx__obj_mapper(h)->rels[rel].target)
 		return seen->h;
 	calx__obj *t = calx__rel_target_of(s, h, rel, p);
 	if (t) {
@@ -150,7 +151,7 @@ int calx__rel_cascade_add_seen(calx_session *s, calx__obj *h, calx__rel_seen *se
  */
 static inline bool calx__rel_key_known(const calx__obj *parent)
 {
-	const calx__mapper *m = parent->m;
+	const calx__mapper *m = calx__obj_mapper(parent);
 	if (parent->state != CALX__PENDING || m->autoinc < 0)
 		return true;
 	return !calx__field_zero(&m->desc->fields[m->autoinc], calx__obj_ptr(parent));

@@ -18,7 +18,7 @@ static int make_pending(calx_session *s, calx__obj *t)
 {
 	if (!(t->flags & CALX__IN_PENDING)) {
 		if (calx__objvec_push(&s->pending, t) != CALX_OK)
-			return calx__fail(s, CALX_ENOMEM, "out of memory adding a struct %s", t->m->desc->name);
+			return calx__fail(s, CALX_ENOMEM, "out of memory adding a struct %s", calx__obj_mapper(t)->desc->name);
 		t->flags |= CALX__IN_PENDING;
 	}
 	t->state = CALX__PENDING;
@@ -34,8 +34,8 @@ static int reach(calx_session *s, calx__objvec *stack, calx__rel_seen *seen, cal
 	if (t->state != CALX__TRANSIENT)
 		return CALX_OK;
 	int rc = make_pending(s, t);
-	if (rc == CALX_OK && t->m->n_rels && calx__objvec_push(stack, t) != CALX_OK)
-		rc = calx__fail(s, CALX_ENOMEM, "out of memory cascading the add of a struct %s", from->m->desc->name);
+	if (rc == CALX_OK && calx__obj_mapper(t)->n_rels && calx__objvec_push(stack, t) != CALX_OK)
+		rc = calx__fail(s, CALX_ENOMEM, "out of memory cascading the add of a struct %s", calx__obj_mapper(from)->desc->name);
 	return rc;
 }
 
@@ -43,8 +43,8 @@ static int reach(calx_session *s, calx__objvec *stack, calx__rel_seen *seen, cal
 static int cascade_from(calx_session *s, calx__objvec *stack, calx__rel_seen *seen, calx__obj *x)
 {
 	int rc = CALX_OK;
-	for (unsigned i = 0; i < x->m->n_rels && rc == CALX_OK; i++) {
-		const calx_relationship_desc *d = x->m->rels[i].desc;
+	for (unsigned i = 0; i < calx__obj_mapper(x)->n_rels && rc == CALX_OK; i++) {
+		const calx_relationship_desc *d = calx__obj_mapper(x)->rels[i].desc;
 		if (!(d->cascade & CALX_CASCADE_SAVE_UPDATE))
 			continue;
 		if (calx__rel_is_pointer(d)) {
@@ -101,7 +101,7 @@ static inline bool plain_int_null(const calx__obj *h, const calx_field_desc *f)
 int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent,
                        const char *relname, bool *changed)
 {
-	const calx_mapper_desc *cd = child->m->desc;
+	const calx_mapper_desc *cd = calx__obj_mapper(child)->desc;
 	void *obj = calx__obj_ptr(child);
 	*changed = false;
 	/* refused before any column changes: a composite key is set whole or not at all */
@@ -117,7 +117,7 @@ int calx__rel_copy_key(calx_session *s, calx__obj *child, const calx_fk_desc *fk
 		const calx_field_desc *cf = &cd->fields[fk->columns[k]];
 		calx_value v = calx_value_null();
 		if (parent) {
-			const calx_field_desc *pf = &parent->m->desc->fields[fk->ref_columns[k]];
+			const calx_field_desc *pf = &calx__obj_mapper(parent)->desc->fields[fk->ref_columns[k]];
 			if (same_plain_int(cf, pf) && !plain_int_null(parent, pf)) {
 				/* the value path below, without its conversions: every inserted child comes here */
 				const unsigned char *from = (const unsigned char *)calx__obj_ptr(parent) + pf->offset;

@@ -42,14 +42,14 @@ void calx__savepoints_forget(calx_session *s)
 static int note(calx_session *s, calx__obj *h, bool keep_snap)
 {
 	if (calx__grow((void **)&s->sp.log, &s->sp.log_cap, s->sp.log_n + 1, sizeof *s->sp.log) != 0)
-		return calx__fail(s, CALX_ENOMEM, "out of memory noting a struct %s for the savepoint", h->m->desc->name);
+		return calx__fail(s, CALX_ENOMEM, "out of memory noting a struct %s for the savepoint", calx__obj_mapper(h)->desc->name);
 	calx__sp_entry *e = &s->sp.log[s->sp.log_n];
 	e->h = h;
 	e->state = h->state;
 	e->flags = h->flags & (CALX__NEW_IN_TXN | CALX__GONE_IN_TXN);
 	e->snap = NULL;
 	if (keep_snap) {
-		const calx__mapper *m = h->m;
+		const calx__mapper *m = calx__obj_mapper(h);
 		size_t words = m->null_words * sizeof(uint64_t);
 		/* the transaction's arena: a savepoint never outlives its transaction */
 		unsigned char *to = calx__arena_alloc(&s->txn_arena, words + m->mapped_bytes, alignof(uint64_t));
@@ -87,7 +87,7 @@ int calx__savepoint_note_changed(calx_session *s, calx__obj *h)
 
 static void restore_snap(calx__obj *h, const unsigned char *from)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	size_t words = m->null_words * sizeof(uint64_t);
 	memcpy(calx__obj_snap_nulls(h), from, words);
 	from += words;

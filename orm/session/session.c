@@ -54,8 +54,8 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	memset((unsigned char *)s + head, 0, uow);
 	s->eng = eng;
 	s->reg = reg;
-	s->mappers_at = (uintptr_t)reg->mappers;
-	s->mappers_bytes = reg->n_mappers * sizeof *reg->mappers;
+	s->first_id = reg->first_id;
+	s->n_ids = (uint16_t)reg->n_mappers;   /* the numbers run ends below 2^16 (mapper_ids.c) */
 	s->d = eng->d;
 	s->autoflush = true;
 	s->keep = s->keep_small;    /* a transaction of a few rows keeps them in the session's own block */
@@ -142,7 +142,7 @@ int calx__mark(calx_session *s, calx__obj *h)
 	if (s->tracking != CALX_TRACK_MARKED || h->state != CALX__PERSISTENT || (h->flags & CALX__IN_MARKED))
 		return CALX_OK;
 	if (calx__objvec_push(&s->marked, h) != CALX_OK)
-		return calx__fail(s, CALX_ENOMEM, "out of memory marking a struct %s", h->m->desc->name);
+		return calx__fail(s, CALX_ENOMEM, "out of memory marking a struct %s", calx__obj_mapper(h)->desc->name);
 	h->flags |= CALX__IN_MARKED;
 	return CALX_OK;
 }
@@ -195,7 +195,7 @@ calx__obj *calx__obj_of(calx_session *s, const void *obj)
 
 calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m)
 {
-	size_t align = m->desc->align > alignof(calx__obj) ? m->desc->align : alignof(calx__obj);  /* as layout.c */
+	size_t align = m->desc->align > CALX__OBJ_ALIGN ? m->desc->align : CALX__OBJ_ALIGN;  /* as layout.c */
 	/* the list entry first: a block, once carved, is walked by the write-watch and must have its header */
 	if (calx__objvec_push(&s->objs, NULL) != CALX_OK) {
 		calx__fail(s, CALX_ENOMEM, "out of memory allocating a struct %s", m->desc->name);
@@ -208,9 +208,11 @@ calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m)
 		return NULL;
 	}
 	memset(block, 0, m->block_size);
+	/* a struct aligned to 16: the word before the header is a gap to the write-watch's walk (blocks.h) */
+	if (m->obj_off != CALX__HDR_SIZE)
+		*(uint64_t *)block = CALX__BLOCK_GAP;
 	calx__obj *h = (calx__obj *)(block + m->obj_off - CALX__HDR_SIZE);
-	h->magic = CALX__OBJ_MAGIC;
-	h->m = m;
+	h->mid = m->id;
 	h->flags = CALX__IN_OBJS;
 	s->objs.v[s->objs.n - 1] = h;
 	if (m->n_rels)
@@ -237,12 +239,12 @@ int calx_session_add(calx_session *s, void *obj)
 	case CALX__TRANSIENT:
 		if (!(h->flags & CALX__IN_PENDING)) {
 			if (calx__objvec_push(&s->pending, h) != CALX_OK)
-				return calx__fail(s, CALX_ENOMEM, "out of memory adding a struct %s", h->m->desc->name);
+				return calx__fail(s, CALX_ENOMEM, "out of memory adding a struct %s", calx__obj_mapper(h)->desc->name);
 			h->flags |= CALX__IN_PENDING;
 		}
 		h->state = CALX__PENDING;
 		/* save-update: what it reaches through relationships is added too */
-		return h->m->n_rels ? calx__rel_cascade_add(s, h) : CALX_OK;
+		return calx__obj_mapper(h)->n_rels ? calx__rel_cascade_add(s, h) : CALX_OK;
 	case CALX__DELETED:
 		if (calx__in_running_flush(s, h, true))
 			return calx__refuse_in_listener(s, "calx_session_add",
@@ -252,10 +254,10 @@ int calx_session_add(calx_session *s, void *obj)
 		return CALX_OK;
 	case CALX__GONE:
 		return calx__fail(s, CALX_EINVAL, "struct %s: its row was deleted; create a new object to insert it again",
-		                  h->m->desc->name);
+		                  calx__obj_mapper(h)->desc->name);
 	case CALX__PERSISTENT:
 		rc = calx__mark(s, h);
-		return rc == CALX_OK && h->m->n_rels ? calx__rel_cascade_add(s, h) : rc;
+		return rc == CALX_OK && calx__obj_mapper(h)->n_rels ? calx__rel_cascade_add(s, h) : rc;
 	case CALX__DETACHED:
 		return calx__reattach(s, h);
 	default:
@@ -272,7 +274,7 @@ static int mark_deleted(calx_session *s, calx__obj *h)
 	}
 	if (!(h->flags & CALX__IN_DELETED)) {
 		if (calx__objvec_push(&s->deleted, h) != CALX_OK)
-			return calx__fail(s, CALX_ENOMEM, "out of memory deleting a struct %s", h->m->desc->name);
+			return calx__fail(s, CALX_ENOMEM, "out of memory deleting a struct %s", calx__obj_mapper(h)->desc->name);
 		h->flags |= CALX__IN_DELETED;
 	}
 	h->state = CALX__DELETED;
@@ -296,7 +298,7 @@ int calx_session_delete(calx_session *s, void *obj)
 			return calx__refuse_in_listener(s, "calx_session_delete",
 			                                "the object is inserted by the running flush; delete it after the "
 			                                "flush (or in before_flush)");
-		if (!h->m->n_rels) {
+		if (!calx__obj_mapper(h)->n_rels) {
 			h->state = CALX__TRANSIENT;
 			return CALX_OK;
 		}
@@ -304,7 +306,7 @@ int calx_session_delete(calx_session *s, void *obj)
 			h->state = CALX__PENDING;
 		return rc;
 	case CALX__PERSISTENT:
-		if (!h->m->n_rels)
+		if (!calx__obj_mapper(h)->n_rels)
 			return mark_deleted(s, h);
 		/* marked before the walk: the walk stops at it, and the flush links nothing to it */
 		if ((rc = calx__rel_cascade_delete(s, h, mark_deleted)) != CALX_OK && h->state == CALX__DELETED)
@@ -313,7 +315,7 @@ int calx_session_delete(calx_session *s, void *obj)
 	case CALX__TRANSIENT:
 	case CALX__DETACHED:
 		return calx__fail(s, CALX_EINVAL, "struct %s is not in the session: add it before deleting it",
-		                  h->m->desc->name);
+		                  calx__obj_mapper(h)->desc->name);
 	default:
 		return CALX_OK;
 	}

@@ -23,9 +23,8 @@
 #include "base/buf.h"
 #include "engine/engine.h"
 #include "session/events.h"
+#include "mapping/mapper_ids.h"
 #include "mapping/registry.h"
-
-#define CALX__OBJ_MAGIC 0xa5u
 
 enum calx__state {
 	CALX__TRANSIENT = 0,    /* created, not added (or rolled back) */
@@ -33,7 +32,8 @@ enum calx__state {
 	CALX__PERSISTENT,       /* has a row */
 	CALX__DELETED,          /* delete requested, not flushed */
 	CALX__GONE,             /* row deleted and flushed */
-	CALX__DETACHED          /* had a row, expunged: calx_session_add attaches it again (detach.c) */
+	CALX__DETACHED,         /* had a row, expunged: calx_session_add attaches it again (detach.c) */
+	CALX__RELEASED          /* let go by a streamed select (select_release.c): no object of the session's any more */
 };
 
 enum calx__obj_flags {
@@ -57,20 +57,36 @@ enum calx__obj_flags {
 
 typedef struct calx__obj {
 	/*
-	 * 16 bytes in all, every loaded row carries one: the header is part of
+	 * 8 bytes in all, every loaded row carries one: the header is part of
 	 * what calx holds per object beyond the struct (README, "Memory per
 	 * object"). What only a running transaction needs of an object it
 	 * wrote (the snapshot it began with, the fields the database filled at
 	 * its insert) is kept beside the session (calx__txn_keep), not here.
+	 * The state takes the low bits of the first word: the hot paths read it
+	 * with a byte load and a mask.
 	 */
-	uint32_t hash;                  /* identity hash's low bits, valid when KEYED: the home slot (map < 2^32 slots), a probe's first test */
-	uint8_t state;
-	uint8_t magic;                  /* with the mapper check, calx__obj_valid: is this one of the session's objects */
+	uint32_t state : 3;             /* enum calx__state */
+	uint32_t hash : 29;             /* identity hash's low 29 bits, valid when KEYED: the home slot (map < 2^29 slots), a probe's first test */
 	uint16_t flags;
-	const calx__mapper *m;
+	uint16_t mid;                   /* its mapper's number (mapping/mapper_ids.h): calx__obj_mapper */
 } calx__obj;
 
-#define CALX__HDR_SIZE ((sizeof(calx__obj) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t))
+_Static_assert(sizeof(calx__obj) == 8, "an object's header is 8 bytes");
+
+#define CALX__HASH_BITS 29
+/* Blocks and the structs in them are at least 8-aligned (a block starts with an 8-byte word: blocks.h) */
+#define CALX__OBJ_ALIGN 8u
+
+static inline const calx__mapper *calx__obj_mapper(const calx__obj *h)
+{
+	return calx__mapper_by_id[h->mid];
+}
+
+/*
+ * The struct follows its header directly; a struct aligned to 16 has an
+ * 8-byte gap before the header (layout.c), which holds CALX__BLOCK_GAP.
+ */
+#define CALX__HDR_SIZE sizeof(calx__obj)
 
 static inline void *calx__obj_ptr(const calx__obj *h)
 {
@@ -79,7 +95,8 @@ static inline void *calx__obj_ptr(const calx__obj *h)
 
 static inline unsigned char *calx__obj_snap(const calx__obj *h)
 {
-	return (unsigned char *)h + CALX__HDR_SIZE + (h->m->snap_off - h->m->obj_off);
+	const calx__mapper *m = calx__obj_mapper(h);
+	return (unsigned char *)h + CALX__HDR_SIZE + (m->snap_off - m->obj_off);
 }
 
 /*
@@ -90,20 +107,21 @@ static inline unsigned char *calx__obj_snap(const calx__obj *h)
  */
 static inline uint64_t *calx__obj_nulls(const calx__obj *h)
 {
-	if (!h->m->null_words)
+	const calx__mapper *m = calx__obj_mapper(h);
+	if (!m->null_words)
 		return (uint64_t *)calx__no_nulls;
-	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (h->m->nulls_off - h->m->obj_off));
+	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (m->nulls_off - m->obj_off));
 }
 
 static inline uint64_t *calx__obj_snap_nulls(const calx__obj *h)
 {
-	return calx__obj_nulls(h) + h->m->field_words;
+	return calx__obj_nulls(h) + calx__obj_mapper(h)->field_words;
 }
 
 /* Set or clear field f's NULL mark, now (calx__obj_nulls) or in the snapshot; nothing if the mapper keeps none. */
 static inline void calx__obj_mark_null(calx__obj *h, unsigned f, bool on)
 {
-	if (!h->m->null_words)
+	if (!calx__obj_mapper(h)->null_words)
 		return;
 	uint64_t *w = calx__obj_nulls(h) + f / 64, bit = (uint64_t)1 << (f % 64);
 	*w = on ? *w | bit : *w & ~bit;
@@ -111,7 +129,7 @@ static inline void calx__obj_mark_null(calx__obj *h, unsigned f, bool on)
 
 static inline void calx__obj_mark_snap_null(calx__obj *h, unsigned f, bool on)
 {
-	if (!h->m->null_words)
+	if (!calx__obj_mapper(h)->null_words)
 		return;
 	uint64_t *w = calx__obj_snap_nulls(h) + f / 64, bit = (uint64_t)1 << (f % 64);
 	*w = on ? *w | bit : *w & ~bit;
@@ -120,7 +138,8 @@ static inline void calx__obj_mark_snap_null(calx__obj *h, unsigned f, bool on)
 /* The omitted bits of a table of more than 64 fields, after the null bits (m->omitted_off). */
 static inline uint64_t *calx__obj_omitted_wide(calx__obj *h)
 {
-	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (h->m->omitted_off - h->m->obj_off));
+	const calx__mapper *m = calx__obj_mapper(h);
+	return (uint64_t *)((char *)h + CALX__HDR_SIZE + (m->omitted_off - m->obj_off));
 }
 
 /*
@@ -255,22 +274,22 @@ struct calx_session {
 	uint64_t flush_compared;        /* objects the last flush compared with their snapshots */
 	bool flush_watched;             /* the write-watch chose them */
 	bool keep_on_commit;    /* calx_session_set_expire_on_commit(s, false): commit does not expire */
-	uintptr_t mappers_at;   /* the registry's mappers, where every object's header points (calx__obj_valid) */
-	size_t mappers_bytes;
+	uint16_t first_id;      /* the registry's mapper numbers, [first_id, first_id + n_ids): calx__obj_valid */
+	uint16_t n_ids;
 	calx_error err;         /* calx_session_open zeroes only what comes before it (and its first bytes) */
 	/* keep's first entries (no allocation for a small transaction), each written before it is read */
 	calx__txn_keep keep_small[CALX__KEEP_SMALL_N];
 };
 
 /*
- * Is h (readable: inside the session's arena) one of this session's
- * objects? The arena is the session's own, so no session pointer is kept
- * in the header: the magic byte and a mapper of the session's registry
- * tell a header from other bytes of the arena.
+ * Is h (readable: inside the session's blocks) one of this session's
+ * objects? The blocks are the session's own, so no session pointer is
+ * kept in the header: a mapper number of the session's registry, and a
+ * state other than let go, tell a header from other bytes of the blocks.
  */
 static inline bool calx__obj_valid(const calx_session *s, const calx__obj *h)
 {
-	return h->magic == CALX__OBJ_MAGIC && (uintptr_t)h->m - s->mappers_at < s->mappers_bytes;
+	return (uint16_t)(h->mid - s->first_id) < s->n_ids && h->state != CALX__RELEASED;
 }
 
 /*
@@ -280,7 +299,7 @@ static inline bool calx__obj_valid(const calx_session *s, const calx__obj *h)
  */
 static inline int calx__obj_set_omitted(calx_session *s, calx__obj *h, const uint64_t *omitted)
 {
-	if (h->m->omitted_off || (h->flags & CALX__TXN_OMITTED) || s->keep_n == s->keep_cap)
+	if (calx__obj_mapper(h)->omitted_off || (h->flags & CALX__TXN_OMITTED) || s->keep_n == s->keep_cap)
 		return calx__obj_set_omitted_slow(s, h, omitted);
 	if (omitted[0]) {
 		s->keep[s->keep_n++] = (calx__txn_keep){ h, omitted[0] };

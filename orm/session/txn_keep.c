@@ -30,7 +30,7 @@ static calx__txn_keep *append(calx_session *s, calx__obj *h)
 	if (s->keep_n == s->keep_cap && calx__grow_small((void **)&s->keep, &s->keep_cap, s->keep_n + 1, sizeof *s->keep,
 	                                                 s->keep_small, s->keep_n) != 0) {
 		calx__fail(s, CALX_ENOMEM, "out of memory keeping the transaction's state of a struct %s",
-		           h->m->desc->name);
+		           calx__obj_mapper(h)->desc->name);
 		return NULL;
 	}
 	calx__txn_keep *e = &s->keep[s->keep_n++];
@@ -102,7 +102,7 @@ uint64_t calx__txn_take_omitted(calx_session *s, calx__obj *h)
 
 int calx__obj_set_omitted_slow(calx_session *s, calx__obj *h, const uint64_t *omitted)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	if (m->omitted_off) {
 		memcpy(calx__obj_omitted_wide(h), omitted, m->field_words * sizeof *omitted);
 		return CALX_OK;

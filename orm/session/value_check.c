@@ -13,7 +13,7 @@
 
 static int check_object(calx_session *s, calx__obj *h, const char *doing)
 {
-	const calx_mapper_desc *md = h->m->desc;
+	const calx_mapper_desc *md = calx__obj_mapper(h)->desc;
 	void *obj = calx__obj_ptr(h);
 	for (unsigned f = 0; f < md->n_fields; f++) {
 		const calx_field_desc *fd = &md->fields[f];

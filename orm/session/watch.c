@@ -45,10 +45,10 @@ static int unavailable;
 
 static bool mappers_fit(const calx_session *s)
 {
-	/* a block's header must be its first bytes (the walk reads it there): alignment up to 16 */
-	const calx__mapper *m = (const calx__mapper *)s->mappers_at;
-	for (size_t i = 0; i < s->mappers_bytes / sizeof *m; i++)
-		if (m[i].obj_off != CALX__HDR_SIZE || m[i].desc->align > 16)
+	/* a block's header is its first bytes, or follows one gap word (a struct aligned to 16): the walk reads it there */
+	const calx_registry *reg = s->reg;
+	for (unsigned i = 0; i < reg->n_mappers; i++)
+		if (reg->mappers[i].obj_off - CALX__HDR_SIZE > sizeof(uint64_t) || reg->mappers[i].desc->align > 16)
 			return false;
 	return true;
 }
@@ -151,8 +151,10 @@ static int walk(calx_session *s, struct calx__plan *p, calx__watch_visit visit, 
 			continue;
 		}
 		calx__obj *h = (calx__obj *)at;
-		*off = (*off + h->m->block_size + 7) & ~(size_t)7;
-		if (h->magic == CALX__OBJ_MAGIC && h->state == CALX__PERSISTENT) {
+		const calx__mapper *m = calx__obj_mapper(h);
+		/* the block began at its gap word, if it has one (obj_off past the header) */
+		*off = (*off - (m->obj_off - CALX__HDR_SIZE) + m->block_size + 7) & ~(size_t)7;
+		if (h->state == CALX__PERSISTENT) {
 			int rc = visit(s, p, h);
 			if (rc != CALX_OK)
 				return rc;
@@ -296,8 +298,10 @@ static int still_changed(calx_session *s, struct calx__plan *p, calx__obj *h)
 	calx__state_normalize_nulls(h);
 	if (!calx__state_dirty(h))
 		return CALX_OK;
+	const calx__mapper *m = calx__obj_mapper(h);
 	uintptr_t page = calx__page_size(), at = (uintptr_t)h & ~(page - 1);
-	uintptr_t end = ((uintptr_t)h + h->m->block_size + page - 1) & ~(page - 1);
+	uintptr_t block_end = (uintptr_t)h - (m->obj_off - CALX__HDR_SIZE) + m->block_size;
+	uintptr_t end = (block_end + page - 1) & ~(page - 1);
 	struct uffdio_writeprotect w = { .range = { at, end - at }, .mode = 0 };
 	return ioctl(s->watch_fd, UFFDIO_WRITEPROTECT, &w) == 0 ? CALX_OK : CALX__WATCH_NONE;
 }

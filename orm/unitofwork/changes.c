@@ -15,7 +15,7 @@
 
 void calx__state_revert(calx__obj *h)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	const unsigned char *snap = calx__obj_snap(h);
 	for (unsigned i = 0; i < m->n_spans; i++)
 		memcpy((char *)calx__obj_ptr(h) + m->spans[i].off, snap + m->spans[i].off, m->spans[i].len);
@@ -25,7 +25,7 @@ void calx__state_revert(calx__obj *h)
 /* calx__state_unchanged for any number of spans and fields. */
 bool calx__state_unchanged_spans(const calx__obj *h)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	const char *obj = calx__obj_ptr(h), *snap = (const char *)calx__obj_snap(h);
 	for (unsigned i = 0; i < m->n_spans; i++)
 		if (memcmp(obj + m->spans[i].off, snap + m->spans[i].off, m->spans[i].len) != 0)
@@ -36,9 +36,10 @@ bool calx__state_unchanged_spans(const calx__obj *h)
 /* Drop null flags of fields the application has assigned a value since. */
 void calx__state_normalize_marks(calx__obj *h)
 {
-	const calx_mapper_desc *m = h->m->desc;
+	const calx__mapper *rm = calx__obj_mapper(h);
+	const calx_mapper_desc *m = rm->desc;
 	uint64_t *nulls = calx__obj_nulls(h);
-	for (unsigned w = 0; w < h->m->field_words; w++) {
+	for (unsigned w = 0; w < rm->field_words; w++) {
 		/* most objects have no NULL scalar: one test per 64 fields */
 		for (uint64_t bits = nulls[w]; bits; bits &= bits - 1) {
 			unsigned f = w * 64 + (unsigned)__builtin_ctzll(bits);
@@ -88,31 +89,31 @@ static bool field_differs(const calx__obj *h, const calx_field_desc *f)
 
 bool calx__state_field_dirty(const calx__obj *h, const calx_field_desc *f)
 {
-	if (same_bytes(f, calx__obj_ptr(h), calx__obj_snap(h), calx__obj_nulls(h), h->m->field_words))
+	if (same_bytes(f, calx__obj_ptr(h), calx__obj_snap(h), calx__obj_nulls(h), calx__obj_mapper(h)->field_words))
 		return false;
 	return field_differs(h, f);
 }
 
 bool calx__state_dirty(const calx__obj *h)
 {
-	const calx_mapper_desc *m = h->m->desc;
+	const calx_mapper_desc *m = calx__obj_mapper(h)->desc;
 	const unsigned char *obj = calx__obj_ptr(h), *snap = calx__obj_snap(h);
 	const uint64_t *nulls = calx__obj_nulls(h);
 	for (unsigned f = 0; f < m->n_fields; f++)
-		if (!same_bytes(&m->fields[f], obj, snap, nulls, h->m->field_words) && field_differs(h, &m->fields[f]))
+		if (!same_bytes(&m->fields[f], obj, snap, nulls, calx__obj_mapper(h)->field_words) && field_differs(h, &m->fields[f]))
 			return true;
 	return false;
 }
 
 bool calx__state_dirty_set(const calx__obj *h, uint64_t *set)
 {
-	const calx_mapper_desc *m = h->m->desc;
+	const calx_mapper_desc *m = calx__obj_mapper(h)->desc;
 	const unsigned char *obj = calx__obj_ptr(h), *snap = calx__obj_snap(h);
 	const uint64_t *nulls = calx__obj_nulls(h);
 	bool any = false;
-	memset(set, 0, h->m->field_words * sizeof *set);
+	memset(set, 0, calx__obj_mapper(h)->field_words * sizeof *set);
 	for (unsigned f = 0; f < m->n_fields; f++) {
-		if (!same_bytes(&m->fields[f], obj, snap, nulls, h->m->field_words) && field_differs(h, &m->fields[f])) {
+		if (!same_bytes(&m->fields[f], obj, snap, nulls, calx__obj_mapper(h)->field_words) && field_differs(h, &m->fields[f])) {
 			calx__bit_set(set, f, true);
 			any = true;
 		}
@@ -122,7 +123,7 @@ bool calx__state_dirty_set(const calx__obj *h, uint64_t *set)
 
 void calx__state_left_to_db(const calx__obj *h, uint64_t *out)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	const uint64_t *nulls = calx__obj_nulls(h);
 	for (unsigned w = 0; w < m->field_words; w++) {
 		out[w] = 0;
@@ -136,7 +137,7 @@ void calx__state_left_to_db(const calx__obj *h, uint64_t *out)
 
 void calx__state_clear_generated(calx_session *s, calx__obj *h)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	uint64_t narrow, *omitted = &narrow;
 	if (m->omitted_off)
 		omitted = calx__obj_omitted_wide(h);

@@ -46,7 +46,7 @@ static int failed(calx_session *s, calx__plan *p, size_t i, size_t end, size_t f
 {
 	calx_error keep = s->err;
 	return calx__fail_wrap(s, "flush: delete from \"%s\" (rows %zu to %zu of %zu): %.380s",
-	                       p->deletes.v[i]->m->desc->table, i - from + 1, end - from, p->deletes.n - from, keep.msg);
+	                       calx__obj_mapper(p->deletes.v[i])->desc->table, i - from + 1, end - from, p->deletes.n - from, keep.msg);
 }
 
 /*
@@ -88,7 +88,7 @@ static int keys_json(calx_session *s, calx__plan *p, calx__buf *b, size_t i, siz
 
 static int statement(calx_session *s, calx__plan *p, calx__buf *b, size_t i, size_t end, size_t from)
 {
-	const calx__mapper *m = p->deletes.v[i]->m;
+	const calx__mapper *m = calx__obj_mapper(p->deletes.v[i]);
 	bool any = m->n_pk == 1 && m->version < 0;
 	int rc = any ? keys_array(s, p, b, i, end) : CALX_ETYPE;
 	if (rc == CALX_ETYPE) {

@@ -30,14 +30,14 @@ int calx__exec_failed(calx_session *s, const char *what, const calx__obj *h, siz
 	char why[200];
 	calx__explain_fk_failure(s, h, why, sizeof why);
 	calx_error keep = s->err;
-	return calx__fail_wrap(s, "flush: %s \"%s\" (row %zu of %zu)%s: %.300s", what, h->m->desc->table, i + 1, n,
+	return calx__fail_wrap(s, "flush: %s \"%s\" (row %zu of %zu)%s: %.300s", what, calx__obj_mapper(h)->desc->table, i + 1, n,
 	                       why, keep.msg);
 }
 
 /* Bind the primary key (and version) as the snapshot has them: the row as it was read. */
 static int bind_key(calx_session *s, calx__stmt *st, const calx__obj *h, unsigned first)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	const calx_field_desc *pk = m->n_pk == 1 ? &m->desc->fields[m->pk[0]] : NULL;
 	if (pk && m->version < 0 && pk->ctype == CALX_CTYPE_INT64 && !(pk->flags & CALX_FIELD_OPTIONAL)) {
 		/* the usual key, as calx__obj_key gives it: every update and delete binds one */
@@ -47,9 +47,9 @@ static int bind_key(calx_session *s, calx__stmt *st, const calx__obj *h, unsigne
 	}
 	calx_value key[CALX__MAX_PK + 1];
 	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
-	unsigned n = h->m->n_pk;
-	if (rc == CALX_OK && h->m->version >= 0)
-		rc = calx__field_get(&h->m->desc->fields[h->m->version], calx__obj_snap(h), false, &key[n++], &s->err);
+	unsigned n = calx__obj_mapper(h)->n_pk;
+	if (rc == CALX_OK && calx__obj_mapper(h)->version >= 0)
+		rc = calx__field_get(&calx__obj_mapper(h)->desc->fields[calx__obj_mapper(h)->version], calx__obj_snap(h), false, &key[n++], &s->err);
 	for (unsigned i = 0; i < n && rc == CALX_OK; i++)
 		rc = s->d->bind(st->st, first + i, &key[i], &s->err);
 	return rc;
@@ -62,7 +62,7 @@ static int bind_key(calx_session *s, calx__stmt *st, const calx__obj *h, unsigne
  */
 static int store_onupdate(calx_session *s, calx__stmt *st, calx__obj *h, const uint64_t *set)
 {
-	const calx_mapper_desc *m = h->m->desc;
+	const calx_mapper_desc *m = calx__obj_mapper(h)->desc;
 	unsigned col = 0;
 	for (unsigned f = 0; f < m->n_fields; f++) {
 		if (calx__bit(set, f) || !calx__has_onupdate_sql(&m->fields[f]))
@@ -96,7 +96,7 @@ static int step_one_row(calx_session *s, calx__stmt *st, const calx__obj *h)
 		return rc;
 	if (s->d->rows_affected(st->st) == 1)
 		return CALX_OK;
-	if (h->m->version >= 0)
+	if (calx__obj_mapper(h)->version >= 0)
 		return calx_error_set(&s->err, CALX_ERETRY,
 		                      "stale object: the row's version changed since it was read "
 		                      "(another transaction updated or deleted it); reload and retry");
@@ -117,7 +117,7 @@ static int step_returning(calx_session *s, calx__stmt *st, calx__obj *h, const u
 		return rc;
 	if (s->d->rows_affected(st->st) == 1)
 		return CALX_OK;
-	if (h->m->version >= 0)
+	if (calx__obj_mapper(h)->version >= 0)
 		return calx_error_set(&s->err, CALX_ERETRY,
 		                      "stale object: the row's version changed since it was read "
 		                      "(another transaction updated or deleted it); reload and retry");
@@ -132,7 +132,7 @@ static int step_returning(calx_session *s, calx__stmt *st, calx__obj *h, const u
  */
 static int bump_version(calx_session *s, calx__obj *h, uint64_t *set)
 {
-	const calx_field_desc *f = &h->m->desc->fields[h->m->version];
+	const calx_field_desc *f = &calx__obj_mapper(h)->desc->fields[calx__obj_mapper(h)->version];
 	calx_value v;
 	bool isnull;
 	int rc = calx__field_get(f, calx__obj_snap(h), false, &v, &s->err);
@@ -147,7 +147,7 @@ static int bump_version(calx_session *s, calx__obj *h, uint64_t *set)
 static inline __attribute__((always_inline)) int prepare_row(calx_session *s, calx__obj *h, uint64_t *set, size_t i,
                                                             size_t total, bool *send)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	*send = false;
 	calx__state_normalize_nulls(h);
 	/* onupdate(fn): for a row that changes, before its SET is worked out */
@@ -171,7 +171,7 @@ static inline __attribute__((always_inline)) int send_row(calx_session *s, calx_
                                                          size_t total)
 {
 	static const char what[] = "update of";
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	calx__stmt *st = NULL;
 	int rc;
 	if ((rc = calx__prepare_update(s->conn, m, set, &st, &s->err)) != CALX_OK)
@@ -218,21 +218,21 @@ static int update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 int calx__exec_update_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 {
 	h->flags &= (uint16_t)~CALX__UNSENT;
-	return s->reg->has_joined && h->m->joined ? calx__joined_update(s, h, i, total) : update_one(s, h, i, total);
+	return s->reg->has_joined && calx__obj_mapper(h)->joined ? calx__joined_update(s, h, i, total) : update_one(s, h, i, total);
 }
 
 int calx__exec_update_cols(calx_session *s, calx__obj *h, const uint64_t *set, const calx_value *vals)
 {
 	calx__stmt *st = NULL;
-	int rc = calx__prepare_update(s->conn, h->m, set, &st, &s->err);
+	int rc = calx__prepare_update(s->conn, calx__obj_mapper(h), set, &st, &s->err);
 	unsigned k = 0;
-	for (unsigned f = 0; f < h->m->desc->n_fields && rc == CALX_OK; f++)
+	for (unsigned f = 0; f < calx__obj_mapper(h)->desc->n_fields && rc == CALX_OK; f++)
 		if (calx__bit(set, f)) {
 			rc = s->d->bind(st->st, k, &vals[k], &s->err);
 			k++;
 		}
 	if (rc == CALX_OK && (rc = bind_key(s, st, h, k)) == CALX_OK)
-		rc = has_onupdate_sql(h->m, set) ? step_returning(s, st, h, set) : step_one_row(s, st, h);
+		rc = has_onupdate_sql(calx__obj_mapper(h), set) ? step_returning(s, st, h, set) : step_one_row(s, st, h);
 	calx__stmt_release(st);
 	return rc;
 }
@@ -248,9 +248,9 @@ int calx__exec_updates(calx_session *s, calx__plan *p, size_t from)
 	size_t n = p->updates.n, i = from;
 	int rc = CALX_OK;
 	while (i < n && rc == CALX_OK) {
-		const calx__mapper *m = p->updates.v[i]->m;
+		const calx__mapper *m = calx__obj_mapper(p->updates.v[i]);
 		size_t end = i;
-		for (; end < n && p->updates.v[end]->m == m && rc == CALX_OK; end++)
+		for (; end < n && calx__obj_mapper(p->updates.v[end]) == m && rc == CALX_OK; end++)
 			rc = calx__fire(s, CALX_EVENT_BEFORE_UPDATE, p->updates.v[end]);
 		if (calx__update_set_ok(s, m, end - i))
 			rc = calx__update_set_run(s, p, i, end, from);      /* many rows a statement (update_set.c) */
@@ -269,7 +269,7 @@ static int delete_one(calx_session *s, calx__obj *h, size_t i, size_t total)
 {
 	calx__stmt *st = NULL;
 	int rc;
-	if ((rc = calx__prepare_delete(s->conn, h->m, &st, &s->err)) != CALX_OK)
+	if ((rc = calx__prepare_delete(s->conn, calx__obj_mapper(h), &st, &s->err)) != CALX_OK)
 		return calx__exec_failed(s, "delete from", h, i, total);
 	if ((rc = bind_key(s, st, h, 0)) == CALX_OK)
 		rc = step_one_row(s, st, h);
@@ -296,9 +296,9 @@ int calx__exec_deletes(calx_session *s, calx__plan *p, size_t from)
 	size_t n = p->deletes.n;
 	for (size_t i = from; i < n && rc == CALX_OK;) {
 		/* a run of one mapper's rows: many a statement where it can (delete_set.c) */
-		const calx__mapper *m = p->deletes.v[i]->m;
+		const calx__mapper *m = calx__obj_mapper(p->deletes.v[i]);
 		size_t end = i + 1;
-		while (end < n && p->deletes.v[end]->m == m)
+		while (end < n && calx__obj_mapper(p->deletes.v[end]) == m)
 			end++;
 		if (calx__delete_set_ok(s, m, end - i)) {
 			rc = calx__delete_set_run(s, p, i, end, from);

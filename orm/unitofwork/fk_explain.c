@@ -63,7 +63,7 @@ void calx__explain_fk_failure(calx_session *s, const calx__obj *h, char *why, si
 	why[0] = '\0';
 	if (s->err.code != CALX_EFOREIGNKEY || s->err.driver.constraint[0] || !h)
 		return;
-	const calx_mapper_desc *m = h->m->desc;
+	const calx_mapper_desc *m = calx__obj_mapper(h)->desc;
 	const calx_table_desc *t = m->tables[0];
 	const void *obj = calx__obj_ptr(h);
 	for (unsigned k = 0; k < t->n_fks; k++) {

@@ -25,7 +25,7 @@ static unsigned table_at(const calx_registry *reg, unsigned k, bool reverse)
 
 static void push(graph *g, size_t i)
 {
-	table_info *t = &g->tables[g->rows[i]->m->key_index];        /* a hierarchy's rows: its root's queue */
+	table_info *t = &g->tables[calx__obj_mapper(g->rows[i])->key_index];        /* a hierarchy's rows: its root's queue */
 	g->qnext[i] = CALX__GRAPH_NONE;
 	if (t->qtail == CALX__GRAPH_NONE)
 		t->qhead = i;
@@ -74,7 +74,7 @@ static int refuse_cycle(const graph *g, size_t forced, const calx__link *links, 
 		what = links[k].relname;
 		fk = links[k].fk;
 	}
-	const calx_table_desc *t = c->m->desc->tables[0];
+	const calx_table_desc *t = calx__obj_mapper(c)->desc->tables[0];
 	for (unsigned f = 0; !fk && from != CALX__GRAPH_NONE && f < t->n_fks; f++) {
 		int rm = ref_mapper(g->reg, &t->fks[f]);
 		if (rm >= 0 && g->tables[rm].rows && calx__graph_find_parent(g, child, &t->fks[f], (unsigned)rm) == parent + 1)
@@ -89,13 +89,13 @@ static int refuse_cycle(const graph *g, size_t forced, const calx__link *links, 
 				k = m;          /* the relationship's struct */
 				break;
 			}
-	const char *owner = c ? c->m->desc->name : g->reg->mappers[k].desc->name;
+	const char *owner = c ? calx__obj_mapper(c)->desc->name : g->reg->mappers[k].desc->name;
 	return calx_error_set(err, CALX_ESTATE,
 	                      "flush: rows of struct %s refer to each other in a cycle through relationship '%s.%s' "
 	                      "(foreign key of table \"%s\"): no order of %s writes them; give that relationship "
 	                      "CALX(post_update), which writes the key by an UPDATE after the inserts and sets it "
 	                      "NULL before the deletes",
-	                      g->rows[forced]->m->desc->name, owner, what, t->name,
+	                      calx__obj_mapper(g->rows[forced])->desc->name, owner, what, t->name,
 	                      g->deletes ? "DELETEs" : "INSERTs");
 }
 
@@ -202,7 +202,7 @@ static int forward_only(const calx_registry *reg, calx__obj *const *rows, size_t
 	if (!has)
 		return CALX_ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		has[rows[i]->m->key_index] = true;
+		has[calx__obj_mapper(rows[i])->key_index] = true;
 	bool forward = true;
 	for (unsigned m = 0; m < reg->n_mappers && forward; m++) {
 		const calx_table_desc *t = reg->mappers[m].desc->tables[0];
@@ -213,7 +213,7 @@ static int forward_only(const calx_registry *reg, calx__obj *const *rows, size_t
 	}
 	calx__free(has);
 	for (size_t k = 0; k < n_links && forward; k++)
-		forward = !links[k].parent || links[k].post || links[k].parent->m->rank < links[k].child->m->rank;
+		forward = !links[k].parent || links[k].post || calx__obj_mapper(links[k].parent)->rank < calx__obj_mapper(links[k].child)->rank;
 	*yes = forward;
 	return CALX_OK;
 }
@@ -233,10 +233,10 @@ int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n
 	if (n < 2)
 		return CALX_OK;
 	/* one table that does not refer to itself: already in order, and nothing to allocate */
-	const calx__mapper *m0 = rows[0]->m;
+	const calx__mapper *m0 = calx__obj_mapper(rows[0]);
 	bool one_table = true, self_ref = false;
 	for (size_t i = 1; i < n && one_table; i++)
-		one_table = rows[i]->m == m0;
+		one_table = calx__obj_mapper(rows[i]) == m0;
 	const calx_table_desc *t0 = m0->desc->tables[0];
 	for (unsigned k = 0; one_table && k < t0->n_fks; k++)
 		self_ref = self_ref || t0->fks[k].ref_table == t0;
@@ -260,7 +260,7 @@ int calx__order_rows_linked(const calx_registry *reg, calx__obj **rows, size_t n
 	if (!(g.tables = calx__calloc(reg->n_mappers, sizeof *g.tables)))
 		goto done;
 	for (size_t i = 0; i < n; i++)
-		g.tables[rows[i]->m->key_index].rows++;
+		g.tables[calx__obj_mapper(rows[i])->key_index].rows++;
 	for (unsigned m = 0; m < reg->n_mappers; m++) {
 		const calx_table_desc *t = reg->mappers[m].desc->tables[0];
 		for (unsigned k = 0; g.tables[m].rows && k < t->n_fks; k++) {

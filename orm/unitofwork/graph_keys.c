@@ -22,7 +22,7 @@
 static bool row_value(const graph *g, size_t i, unsigned c, calx_value *v)
 {
 	calx__obj *h = g->rows[i];
-	const calx_field_desc *f = &h->m->desc->tables[0]->columns[c];
+	const calx_field_desc *f = &calx__obj_mapper(h)->desc->tables[0]->columns[c];
 	const void *base = g->deletes ? (const void *)calx__obj_snap(h) : calx__obj_ptr(h);
 	const uint64_t *nulls = g->deletes ? calx__obj_snap_nulls(h) : calx__obj_nulls(h);
 	calx_error ignored;
@@ -102,7 +102,7 @@ size_t calx__graph_find_parent(const graph *g, size_t i, const calx_fk_desc *fk,
 		return 0;
 	for (size_t j = hash & (g->cap - 1); g->slots[j].row; j = (j + 1) & (g->cap - 1)) {
 		size_t r = g->slots[j].row - 1;
-		if (g->slots[j].hash == hash && g->rows[r]->m->key_index == mapper &&
+		if (g->slots[j].hash == hash && calx__obj_mapper(g->rows[r])->key_index == mapper &&
 		    tuple_same(g, i, fk->columns, r, fk->ref_columns, fk->n_columns))
 			return r + 1;
 	}
@@ -143,7 +143,7 @@ int calx__index_targets(graph *g)
 	if (!(g->slots = calx__calloc(g->cap, sizeof *g->slots)))
 		return CALX_ENOMEM;
 	for (size_t i = 0; i < g->n; i++) {
-		unsigned m = g->rows[i]->m->key_index;
+		unsigned m = calx__obj_mapper(g->rows[i])->key_index;
 		for (unsigned x = 0; g->tables[m].targets && x < g->n_targets; x++) {
 			const target *t = &g->targets[x];
 			uint64_t hash;
@@ -168,14 +168,14 @@ int calx__index_targets(graph *g)
 void calx__add_fk_edges(graph *g)
 {
 	for (size_t i = g->n; i-- > 0;) {
-		const calx_mapper_desc *d = g->rows[i]->m->desc;
+		const calx_mapper_desc *d = calx__obj_mapper(g->rows[i])->desc;
 		const calx_table_desc *t = d->tables[0];
 		for (unsigned k = t->n_fks; g->tables[d->index].live_fks && k-- > 0;) {
 			const calx_fk_desc *fk = &t->fks[k];
 			int rm = ref_mapper(g->reg, fk);
 			size_t p;
 			/* deletes: a post_update key is set NULL by an UPDATE before them (post_update.c) */
-			if (g->deletes && k < 64 && (g->rows[i]->m->post_update_fks >> k & 1))
+			if (g->deletes && k < 64 && (calx__obj_mapper(g->rows[i])->post_update_fks >> k & 1))
 				continue;
 			if (rm < 0 || !g->tables[rm].rows || !(p = calx__graph_find_parent(g, i, fk, (unsigned)rm)) || p - 1 == i)
 				continue;

@@ -54,7 +54,7 @@ static inline calx__ins_shape shape_of(const calx_session *s, const calx__mapper
  */
 static inline int store_columns(calx_session *s, calx__obj *h, const uint64_t *ret, int skip, calx_stmt *raw)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	unsigned col = 0;
 	for (unsigned f = 0; f < m->desc->n_fields; f++) {
 		if (!calx__bit(ret, f))
@@ -87,7 +87,7 @@ static int store_returning(calx_session *s, calx__obj *h, const uint64_t *omitte
 
 static inline int store_key(calx_session *s, calx__obj *h, const calx_value *v)
 {
-	const calx_field_desc *key = &h->m->desc->fields[h->m->autoinc];
+	const calx_field_desc *key = &calx__obj_mapper(h)->desc->fields[calx__obj_mapper(h)->autoinc];
 	bool isnull;
 	if (key->ctype == CALX_CTYPE_INT64 && !(key->flags & CALX_FIELD_OPTIONAL) && v->kind == CALX_VALUE_INT) {
 		/* the usual key: stored as calx__field_set would, an int64 has no range to check */
@@ -114,7 +114,7 @@ static int store_last_id(calx_session *s, calx__obj *h, const uint64_t *omitted,
 /* Static, so the per-row loops here inline it (a global function of a -fPIC library is not inlined). */
 static int insert_values(calx_session *s, calx__obj *h, const uint64_t *unsent, calx_value *out)
 {
-	const calx_mapper_desc *d = h->m->desc;
+	const calx_mapper_desc *d = calx__obj_mapper(h)->desc;
 	unsigned k = 0;
 	for (unsigned f = 0; f < d->n_fields; f++) {
 		if (calx__bit(unsent, f))
@@ -163,9 +163,9 @@ static int prepare_insert(calx_session *s, const calx__ins_shape *sh, const uint
 static size_t given_end(calx_session *s, calx__plan *p, size_t i, size_t limit)
 {
 	uint64_t *bits = calx__plan_bits(s, CALX__BITS_SENT);
-	const calx__mapper *m = p->inserts.v[i]->m;
+	const calx__mapper *m = calx__obj_mapper(p->inserts.v[i]);
 	size_t e = i + 1;
-	for (; e < limit && p->inserts.v[e]->m == m; e++) {
+	for (; e < limit && calx__obj_mapper(p->inserts.v[e]) == m; e++) {
 		calx__state_left_to_db(p->inserts.v[e], bits);
 		if (count_omitted(m, bits))
 			break;
@@ -190,7 +190,7 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 				break;
 		}
 		calx__obj *h = p->inserts.v[i];
-		const calx__mapper *m = h->m;
+		const calx__mapper *m = calx__obj_mapper(h);
 		calx__state_left_to_db(h, row);
 		if (i >= single_until && count_omitted(m, row) == 0) {
 			/* every column given: the rows like it that follow go many a statement */
@@ -262,7 +262,7 @@ static size_t shape_end(calx_session *s, calx__plan *p, size_t i, size_t limit)
 {
 	calx__obj **rows = p->inserts.v;
 	uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN), *row = calx__plan_bits(s, CALX__BITS_ROW);
-	unsigned words = rows[i]->m->field_words;
+	unsigned words = calx__obj_mapper(rows[i])->field_words;
 	calx__state_left_to_db(rows[i], run);
 	size_t e = i + 1;
 	for (; e < limit; e++) {
@@ -279,7 +279,7 @@ static int batch_run(calx_session *s, calx__plan *p, size_t i, size_t end, size_
 	const uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN);
 	calx__obj **rows = p->inserts.v;
 	size_t n = p->inserts.n;
-	calx__ins_shape sh = shape_of(s, rows[i]->m, run);
+	calx__ins_shape sh = shape_of(s, calx__obj_mapper(rows[i]), run);
 	unsigned k = sh.sent;
 	int rc = calx__plan_params(s, (end - i) * (k ? k : 1));
 	if (rc != CALX_OK)
@@ -340,7 +340,7 @@ static int plain_inserts(calx_session *s, calx__plan *p, size_t from)
 static int refuse_unfilled(calx_session *s, calx__plan *p, size_t from)
 {
 	for (size_t i = from; i < p->inserts.n; i++) {
-		const calx__mapper *m = p->inserts.v[i]->m;
+		const calx__mapper *m = calx__obj_mapper(p->inserts.v[i]);
 		const calx__table *t = calx__registry_table(s->reg, m->desc->tables[0]);
 		if (t && t->unfilled[0])
 			return calx_error_set(&s->err, CALX_ESTATE,

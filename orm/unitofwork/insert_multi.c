@@ -55,7 +55,7 @@ static int take_key(void *payload, size_t i, const calx_value *key)
 
 static bool same_key(const calx__obj *h, const calx_value *key)
 {
-	const calx_field_desc *f = &h->m->desc->fields[h->m->autoinc];
+	const calx_field_desc *f = &calx__obj_mapper(h)->desc->fields[calx__obj_mapper(h)->autoinc];
 	calx_value v;
 	calx_error ignore;
 	return calx__field_get(f, calx__obj_ptr(h), false, &v, &ignore) == CALX_OK && v.kind == CALX_VALUE_INT &&
@@ -129,7 +129,7 @@ int calx__ins_multi(calx_session *s, calx__plan *p, size_t i, size_t end, size_t
 {
 	*taken = false;
 	calx__obj **rows = p->inserts.v + i;
-	const calx__mapper *m = rows[0]->m;
+	const calx__mapper *m = calx__obj_mapper(rows[0]);
 	size_t n = end - i;
 	if (!s->d->execute_batch || !s->d->identity_setval || s->d->version < 2 || n < MULTI_MIN ||
 	    m->field_words > CALX__ROWS_MAX_WORDS)

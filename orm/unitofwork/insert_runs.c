@@ -20,7 +20,7 @@
 /* A versioned row starts at version 1 unless the application chose one. */
 static int init_version(calx_session *s, calx__obj *h)
 {
-	const calx_field_desc *f = &h->m->desc->fields[h->m->version];
+	const calx_field_desc *f = &calx__obj_mapper(h)->desc->fields[calx__obj_mapper(h)->version];
 	if (!calx__field_zero(f, calx__obj_ptr(h)))
 		return CALX_OK;
 	calx_value one = calx_value_int(1);
@@ -32,7 +32,7 @@ static int init_version(calx_session *s, calx__obj *h)
 static int before_insert(calx_session *s, calx__obj *h)
 {
 	int rc = calx__fire(s, CALX_EVENT_BEFORE_INSERT, h);
-	if (rc == CALX_OK && h->m->version >= 0)
+	if (rc == CALX_OK && calx__obj_mapper(h)->version >= 0)
 		rc = init_version(s, h);
 	if (rc == CALX_OK)
 		calx__state_normalize_nulls(h);
@@ -47,10 +47,10 @@ static int before_insert(calx_session *s, calx__obj *h)
  */
 static int before_run(calx_session *s, calx__plan *p, size_t i, size_t *end)
 {
-	const calx__mapper *m = p->inserts.v[i]->m;
+	const calx__mapper *m = calx__obj_mapper(p->inserts.v[i]);
 	size_t e = i;
 	int rc = CALX_OK;
-	while (e < p->inserts.n && e - i < MAX_RUN && p->inserts.v[e]->m == m) {
+	while (e < p->inserts.n && e - i < MAX_RUN && calx__obj_mapper(p->inserts.v[e]) == m) {
 		calx__obj *h = p->inserts.v[e];
 		bool ready = true;
 		/* the run's first row has its parents in earlier runs: their keys are known */

@@ -40,7 +40,7 @@ static int piece(calx_session *s, calx__plan *p, size_t base, size_t per, unsign
 {
 	calx__obj **rows = p->inserts.v + base;
 	calx__stmt *st = NULL;
-	int rc = calx__prepare_insert_rows(s->conn, rows[0]->m, sent, NULL, per, &st, &s->err);
+	int rc = calx__prepare_insert_rows(s->conn, calx__obj_mapper(rows[0]), sent, NULL, per, &st, &s->err);
 	if (rc != CALX_OK)
 		return rc;
 	for (size_t r = 0; r < per && rc == CALX_OK; r++)
@@ -59,7 +59,7 @@ static int piece(calx_session *s, calx__plan *p, size_t base, size_t per, unsign
 int calx__ins_values_rows(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from, size_t *done)
 {
 	*done = i;
-	const calx__mapper *m = p->inserts.v[i]->m;
+	const calx__mapper *m = calx__obj_mapper(p->inserts.v[i]);
 	unsigned k = m->desc->n_fields;
 	size_t per = s->d->max_params && s->d->max_params / k < ROWS_PER_STATEMENT ? s->d->max_params / k
 	                                                                          : ROWS_PER_STATEMENT;

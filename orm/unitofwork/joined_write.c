@@ -28,7 +28,7 @@ static int failed(calx_session *s, const char *what, const calx__mapper *part, c
 {
 	calx_error keep = s->err;
 	return calx__fail(s, keep.code, "flush: %s \"%s\" (a %s, row %zu of %zu): %.360s", what, part->desc->table,
-	                  h->m->desc->name, i + 1, n, keep.msg);
+	                  calx__obj_mapper(h)->desc->name, i + 1, n, keep.msg);
 }
 
 static void clear_bits(uint64_t *bits, unsigned words)
@@ -46,7 +46,7 @@ static int insert_part(calx_session *s, calx__plan *p, calx__obj *h, unsigned le
 	clear_bits(sent, part->field_words);
 	clear_bits(ret, part->field_words);
 	for (unsigned j = 0; j < pd->n_fields; j++) {
-		unsigned f = calx__joined_field(h->m, level, part, j);
+		unsigned f = calx__joined_field(calx__obj_mapper(h), level, part, j);
 		/* a joined table's key is the root row's, known by now */
 		bool db = (level == 0 || j >= part->n_pk) && calx__bit(omitted, f);
 		calx__bit_set(db ? ret : sent, j, true);
@@ -68,7 +68,7 @@ static int insert_part(calx_session *s, calx__plan *p, calx__obj *h, unsigned le
 	for (unsigned j = 0; j < pd->n_fields && rc == CALX_OK; j++) {
 		if (!calx__bit(sent, j))
 			continue;
-		unsigned f = calx__joined_field(h->m, level, part, j);
+		unsigned f = calx__joined_field(calx__obj_mapper(h), level, part, j);
 		rc = calx__field_get(&pd->fields[j], obj, calx__null_bit_normalized(h, f), &p->params[k], &s->err);
 		if (rc == CALX_OK)
 			rc = s->d->bind(st->st, k, &p->params[k], &s->err);
@@ -85,7 +85,7 @@ static int insert_part(calx_session *s, calx__plan *p, calx__obj *h, unsigned le
 			if (calx__field_set(&pd->fields[j], obj, &v, &s->arena, &isnull, &s->err) != CALX_OK)
 				rc = s->err.code;
 			else
-				calx__obj_mark_null(h, calx__joined_field(h->m, level, part, j), isnull);
+				calx__obj_mark_null(h, calx__joined_field(calx__obj_mapper(h), level, part, j), isnull);
 		}
 		if (rc == CALX_ROW)
 			rc = s->d->step(st->st, &s->err);
@@ -112,7 +112,7 @@ static int insert_one(calx_session *s, calx__plan *p, size_t i, size_t from)
 		return rc;
 	p->n_inserted = i + 1;
 	const calx__mapper *parts[CALX__MAX_LEVELS];
-	unsigned levels = calx__joined_parts(h->m, parts);
+	unsigned levels = calx__joined_parts(calx__obj_mapper(h), parts);
 	for (unsigned l = 0; l < levels; l++)
 		if ((rc = insert_part(s, p, h, l, parts[l], omitted)) != CALX_OK)
 			return failed(s, "insert into", parts[l], h, i - from, n - from);
@@ -126,7 +126,7 @@ int calx__joined_inserts(calx_session *s, calx__plan *p, size_t from,
 	int rc = CALX_OK;
 	size_t i = from, n = p->inserts.n;
 	while (i < n && rc == CALX_OK) {
-		if (p->inserts.v[i]->m->joined) {
+		if (calx__obj_mapper(p->inserts.v[i])->joined) {
 			/* a listeners' run of one struct, as on the other paths (insert.c) */
 			size_t end;
 			if ((rc = calx__ins_before_run(s, p, i, &end)) != CALX_OK)
@@ -140,7 +140,7 @@ int calx__joined_inserts(calx_session *s, calx__plan *p, size_t from,
 		}
 		/* a run of other rows, sent by the usual paths as if the list ended after it */
 		size_t end = i + 1;
-		while (end < n && !p->inserts.v[end]->m->joined)
+		while (end < n && !calx__obj_mapper(p->inserts.v[end])->joined)
 			end++;
 		p->inserts.n = end;
 		rc = plain(s, p, i);
@@ -182,7 +182,7 @@ static int update_part(calx_session *s, calx__obj *h, unsigned level, const calx
 	bool any = false;
 	clear_bits(pset, part->field_words);
 	for (unsigned j = level ? part->n_pk : 0; j < pd->n_fields; j++)
-		if (calx__bit(set, calx__joined_field(h->m, level, part, j))) {
+		if (calx__bit(set, calx__joined_field(calx__obj_mapper(h), level, part, j))) {
 			calx__bit_set(pset, j, true);
 			any = true;
 		}
@@ -195,7 +195,7 @@ static int update_part(calx_session *s, calx__obj *h, unsigned level, const calx
 		if (!calx__bit(pset, j))
 			continue;
 		calx_value v;
-		unsigned f = calx__joined_field(h->m, level, part, j);
+		unsigned f = calx__joined_field(calx__obj_mapper(h), level, part, j);
 		if ((rc = calx__field_get(&pd->fields[j], calx__obj_ptr(h), calx__null_bit_normalized(h, f), &v, &s->err)) ==
 		    CALX_OK)
 			rc = s->d->bind(st->st, k++, &v, &s->err);
@@ -208,7 +208,7 @@ static int update_part(calx_session *s, calx__obj *h, unsigned level, const calx
 
 int calx__joined_update(calx_session *s, calx__obj *h, size_t i, size_t total)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	uint64_t *set = calx__plan_bits(s, CALX__BITS_SET);
 	int rc = CALX_OK;
 	calx__state_normalize_nulls(h);
@@ -235,7 +235,7 @@ int calx__joined_delete(calx_session *s, calx__obj *h, size_t i, size_t total)
 {
 	int rc = CALX_OK;
 	const calx__mapper *parts[CALX__MAX_LEVELS];
-	unsigned levels = calx__joined_parts(h->m, parts);
+	unsigned levels = calx__joined_parts(calx__obj_mapper(h), parts);
 	/* the deepest table's row first: each refers to its parent table's */
 	for (unsigned l = levels; l-- > 0;) {
 		calx__stmt *st = NULL;

@@ -41,7 +41,7 @@ static bool same_value(const calx_value *a, const calx_value *b)
 
 bool calx__ondelete_refers_to(const calx__obj *child, const calx_fk_desc *fk, const calx__obj *parent)
 {
-	const calx_mapper_desc *cd = child->m->desc, *pd = parent->m->desc;
+	const calx_mapper_desc *cd = calx__obj_mapper(child)->desc, *pd = calx__obj_mapper(parent)->desc;
 	calx_error ignored;
 	for (unsigned k = 0; k < fk->n_columns; k++) {
 		const calx_field_desc *cf = &cd->fields[fk->columns[k]], *pf = &pd->fields[fk->ref_columns[k]];
@@ -56,7 +56,7 @@ bool calx__ondelete_refers_to(const calx__obj *child, const calx_fk_desc *fk, co
 
 static bool cascades_from(const calx__obj *child, const calx__obj *parent)
 {
-	const calx_table_desc *t = child->m->desc->tables[0], *pt = parent->m->desc->tables[0];
+	const calx_table_desc *t = calx__obj_mapper(child)->desc->tables[0], *pt = calx__obj_mapper(parent)->desc->tables[0];
 	for (unsigned f = 0; f < t->n_fks; f++) {
 		const calx_fk_desc *fk = &t->fks[f];
 		if (fk->ref_table == pt && fk->ondelete && !strcmp(fk->ondelete, "CASCADE") &&
@@ -90,7 +90,7 @@ static int collect_gone(calx_session *s, calx__plan *p)
 				continue;
 			if (calx__objvec_push(gone, c) != CALX_OK)
 				return calx__fail(s, CALX_ENOMEM, "out of memory noting the rows the database's ON DELETE "
-				                  "CASCADE removed after deleting a struct %s", parent->m->desc->name);
+				                  "CASCADE removed after deleting a struct %s", calx__obj_mapper(parent)->desc->name);
 			c->flags |= CALX__DB_GONE;
 		}
 	}

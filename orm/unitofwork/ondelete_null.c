@@ -45,7 +45,7 @@ static int note(calx_session *s, calx__plan *p, calx__obj *c, const calx_fk_desc
 {
 	if (calx__grow((void **)&p->db_nulled, &p->cap_nulled, p->n_nulled + 1, sizeof *p->db_nulled) != 0)
 		return calx__fail(s, CALX_ENOMEM, "out of memory noting the struct %s keys the database set NULL "
-		                  "(its ON DELETE rule) after deleting a struct %s", c->m->desc->name, parent->m->desc->name);
+		                  "(its ON DELETE rule) after deleting a struct %s", calx__obj_mapper(c)->desc->name, calx__obj_mapper(parent)->desc->name);
 	p->db_nulled[p->n_nulled++] = (calx__set_null){ c, fk, parent };
 	/* the row changed in this transaction: a rollback puts the key back, as for an UPDATE */
 	int rc = calx__undo_keep(s, c);
@@ -59,12 +59,12 @@ int calx__ondelete_collect_nulls(calx_session *s, calx__plan *p)
 	size_t n_parents = p->deletes.n + p->db_gone.n;
 	for (size_t j = 0; j < n_parents; j++) {
 		calx__obj *parent = j < p->deletes.n ? p->deletes.v[j] : p->db_gone.v[j - p->deletes.n];
-		const calx_table_desc *pt = parent->m->desc->tables[0];
+		const calx_table_desc *pt = calx__obj_mapper(parent)->desc->tables[0];
 		for (size_t i = 0; i < s->objs.n; i++) {
 			calx__obj *c = s->objs.v[i];
 			if (!c || c->state != CALX__PERSISTENT || (c->flags & CALX__DB_GONE))
 				continue;
-			const calx_table_desc *t = c->m->desc->tables[0];
+			const calx_table_desc *t = calx__obj_mapper(c)->desc->tables[0];
 			for (unsigned f = 0; f < t->n_fks; f++) {
 				const calx_fk_desc *fk = &t->fks[f];
 				if (!sets_null(fk, pt) || !calx__ondelete_refers_to(c, fk, parent))
@@ -81,7 +81,7 @@ int calx__ondelete_collect_nulls(calx_session *s, calx__plan *p)
 /* The key's columns NULL, in the object and in its snapshot: the row says so, nothing to write. */
 static void clear_key(calx_session *s, calx__obj *c, const calx_fk_desc *fk)
 {
-	const calx_mapper_desc *d = c->m->desc;
+	const calx_mapper_desc *d = calx__obj_mapper(c)->desc;
 	unsigned char *obj = calx__obj_ptr(c), *snap = calx__obj_snap(c);
 	for (unsigned k = 0; k < fk->n_columns; k++) {
 		const calx_field_desc *cf = &d->fields[fk->columns[k]];
@@ -106,7 +106,7 @@ static void list_drop(calx__obj *h, unsigned i, const void *item)
 			memmove((char *)l.items + k * sizeof(void *), (char *)l.items + (k + 1) * sizeof(void *),
 			        (l.n - k - 1) * sizeof(void *));
 			l.n--;
-			memcpy((char *)calx__obj_ptr(h) + h->m->rels[i].desc->offset, &l, sizeof l);
+			memcpy((char *)calx__obj_ptr(h) + calx__obj_mapper(h)->rels[i].desc->offset, &l, sizeof l);
 			return;
 		}
 }
@@ -114,8 +114,8 @@ static void list_drop(calx__obj *h, unsigned i, const void *item)
 /* c's pointers over fk go NULL (loaded: the NULL key names no parent); c leaves parent's loaded sides. */
 static void unlink_parent(calx__obj *c, const calx_fk_desc *fk, calx__obj *parent)
 {
-	for (unsigned i = 0; i < c->m->n_rels; i++) {
-		if (c->m->rels[i].desc->kind != CALX_REL_MANY_TO_ONE || c->m->rels[i].fk != fk)
+	for (unsigned i = 0; i < calx__obj_mapper(c)->n_rels; i++) {
+		if (calx__obj_mapper(c)->rels[i].desc->kind != CALX_REL_MANY_TO_ONE || calx__obj_mapper(c)->rels[i].fk != fk)
 			continue;
 		calx__rel_put_ptr(c, i, NULL);
 		*calx__obj_rel_snap(c, i) = NULL;       /* as flushed: not a change the next flush writes */
@@ -123,9 +123,9 @@ static void unlink_parent(calx__obj *c, const calx_fk_desc *fk, calx__obj *paren
 	}
 	calx__obj *ph = parent;
 	void *me = calx__obj_ptr(c);
-	for (unsigned j = 0; j < ph->m->n_rels; j++) {
-		const calx__rel *x = &ph->m->rels[j];
-		if (x->desc->kind == CALX_REL_MANY_TO_ONE || x->target != c->m || x->fk != fk ||
+	for (unsigned j = 0; j < calx__obj_mapper(ph)->n_rels; j++) {
+		const calx__rel *x = &calx__obj_mapper(ph)->rels[j];
+		if (x->desc->kind == CALX_REL_MANY_TO_ONE || x->target != calx__obj_mapper(c) || x->fk != fk ||
 		    !calx__rel_is_loaded(ph, j))
 			continue;
 		if (x->desc->kind == CALX_REL_ONE_TO_ONE) {

@@ -21,7 +21,7 @@ int calx__order_by_table(const calx_registry *reg, calx__obj **rows, size_t n, b
 {
 	bool sorted = true;
 	for (size_t i = 1; i < n && sorted; i++)
-		sorted = priority(reg, rows[i - 1]->m, reverse) <= priority(reg, rows[i]->m, reverse);
+		sorted = priority(reg, calx__obj_mapper(rows[i - 1]), reverse) <= priority(reg, calx__obj_mapper(rows[i]), reverse);
 	if (sorted)
 		return CALX_OK;
 	unsigned nm = reg->n_mappers;
@@ -33,11 +33,11 @@ int calx__order_by_table(const calx_registry *reg, calx__obj **rows, size_t n, b
 		return calx_error_set(err, CALX_ENOMEM, "out of memory ordering the flush");
 	}
 	for (size_t i = 0; i < n; i++)
-		start[priority(reg, rows[i]->m, reverse) + 1]++;
+		start[priority(reg, calx__obj_mapper(rows[i]), reverse) + 1]++;
 	for (unsigned r = 0; r < nm; r++)
 		start[r + 1] += start[r];
 	for (size_t i = 0; i < n; i++)
-		tmp[start[priority(reg, rows[i]->m, reverse)]++] = rows[i];
+		tmp[start[priority(reg, calx__obj_mapper(rows[i]), reverse)]++] = rows[i];
 	memcpy(rows, tmp, n * sizeof *tmp);
 	calx__free(start);
 	calx__free(tmp);

@@ -136,7 +136,7 @@ static inline __attribute__((always_inline)) bool calx__bytes_equal(const void *
  */
 static inline __attribute__((always_inline)) bool calx__state_unchanged(const calx__obj *h)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	if (m->state_len) {     /* one span and no NULL marks: the bytes say it all (layout.c) */
 		const unsigned char *obj = (const unsigned char *)h + m->state_at;
 		return calx__bytes_equal(obj, obj + m->state_gap, m->state_len);
@@ -152,7 +152,7 @@ static inline __attribute__((always_inline)) bool calx__state_unchanged(const ca
 void calx__state_normalize_marks(calx__obj *h);
 static inline void calx__state_normalize_nulls(calx__obj *h)
 {
-	if (h->m->null_words)
+	if (calx__obj_mapper(h)->null_words)
 		calx__state_normalize_marks(h);
 }
 bool calx__state_dirty(const calx__obj *h);

@@ -48,7 +48,7 @@ static int post_failed(calx_session *s, const char *what, const calx__obj *h, co
 {
 	calx_error keep = s->err;
 	return calx__fail_wrap(s, "flush: post_update of relationship '%s' (%s \"%s\"): %.380s", relname, what,
-	                  h->m->desc->table, keep.msg);
+	                  calx__obj_mapper(h)->desc->table, keep.msg);
 }
 
 int calx__post_update_inserts(calx_session *s, calx__plan *p)
@@ -70,11 +70,11 @@ int calx__post_update_inserts(calx_session *s, calx__plan *p)
 		if (fk->n_columns > sizeof vals / sizeof vals[0])
 			return calx__fail(s, CALX_EINVAL, "flush: post_update of relationship '%s': foreign key too wide",
 			                  l->relname);
-		uint64_t *set = fk_set(s, c->m, fk);
+		uint64_t *set = fk_set(s, calx__obj_mapper(c), fk);
 		unsigned n = 0;
-		for (unsigned f = 0; f < c->m->desc->n_fields && rc == CALX_OK; f++)
+		for (unsigned f = 0; f < calx__obj_mapper(c)->desc->n_fields && rc == CALX_OK; f++)
 			if (calx__bit(set, f)) {
-				const calx_field_desc *fd = &c->m->desc->fields[f];
+				const calx_field_desc *fd = &calx__obj_mapper(c)->desc->fields[f];
 				rc = calx__field_get(fd, calx__obj_ptr(c), calx__field_null(c, fd), &vals[n++], &s->err);
 			}
 		if (rc == CALX_OK && (rc = calx__exec_update_cols(s, c, set, vals)) != CALX_OK)
@@ -89,7 +89,7 @@ int calx__post_update_inserts(calx_session *s, calx__plan *p)
 static bool holds_key(const calx__obj *h, const calx_fk_desc *fk)
 {
 	for (unsigned c = 0; c < fk->n_columns; c++) {
-		const calx_field_desc *f = &h->m->desc->fields[fk->columns[c]];
+		const calx_field_desc *f = &calx__obj_mapper(h)->desc->fields[fk->columns[c]];
 		if (calx__field_is_null(f, calx__obj_snap(h), calx__bit(calx__obj_snap_nulls(h), f->index)))
 			return false;
 	}
@@ -99,9 +99,9 @@ static bool holds_key(const calx__obj *h, const calx_fk_desc *fk)
 /* The post_update relationship over fk, for messages: h's own many-to-one, or the other side's name. */
 static const char *relname_of(const calx_registry *reg, const calx__obj *h, const calx_fk_desc *fk)
 {
-	for (unsigned i = 0; i < h->m->n_rels; i++)
-		if (h->m->rels[i].fk == fk && h->m->rels[i].desc->post_update)
-			return h->m->rels[i].desc->name;
+	for (unsigned i = 0; i < calx__obj_mapper(h)->n_rels; i++)
+		if (calx__obj_mapper(h)->rels[i].fk == fk && calx__obj_mapper(h)->rels[i].desc->post_update)
+			return calx__obj_mapper(h)->rels[i].desc->name;
 	for (unsigned m = 0; m < reg->n_mappers; m++)
 		for (unsigned i = 0; i < reg->mappers[m].n_rels; i++)
 			if (reg->mappers[m].rels[i].fk == fk && reg->mappers[m].rels[i].desc->post_update)
@@ -114,9 +114,9 @@ int calx__post_update_deletes(calx_session *s, calx__plan *p, size_t from)
 	int rc = CALX_OK;
 	for (size_t i = from; i < p->deletes.n && rc == CALX_OK; i++) {
 		calx__obj *h = p->deletes.v[i];
-		const calx_table_desc *t = h->m->desc->tables[0];
-		for (unsigned k = 0; h->m->post_update_fks && k < t->n_fks && k < 64 && rc == CALX_OK; k++) {
-			if (!(h->m->post_update_fks >> k & 1) || !holds_key(h, &t->fks[k]))
+		const calx_table_desc *t = calx__obj_mapper(h)->desc->tables[0];
+		for (unsigned k = 0; calx__obj_mapper(h)->post_update_fks && k < t->n_fks && k < 64 && rc == CALX_OK; k++) {
+			if (!(calx__obj_mapper(h)->post_update_fks >> k & 1) || !holds_key(h, &t->fks[k]))
 				continue;
 			calx_value vals[16];
 			if (t->fks[k].n_columns > sizeof vals / sizeof vals[0])
@@ -124,7 +124,7 @@ int calx__post_update_deletes(calx_session *s, calx__plan *p, size_t from)
 				                  t->name);
 			for (unsigned c = 0; c < t->fks[k].n_columns; c++)
 				vals[c] = calx_value_null();
-			if ((rc = calx__exec_update_cols(s, h, fk_set(s, h->m, &t->fks[k]), vals)) != CALX_OK)
+			if ((rc = calx__exec_update_cols(s, h, fk_set(s, calx__obj_mapper(h), &t->fks[k]), vals)) != CALX_OK)
 				return post_failed(s, "key set NULL before the delete from", h,
 				                   relname_of(s->reg, h, &t->fks[k]));
 		}

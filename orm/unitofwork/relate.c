@@ -67,14 +67,15 @@ static int not_added(calx_session *s, const calx__obj *child, const calx__rel *x
 	return calx__fail(s, CALX_ESTATE,
 	                  "flush: relationship '%s.%s' links to a struct %s that is not in the session (add it, or "
 	                  "keep the save-update cascade)",
-	                  child->m->desc->name, x->desc->name, parent->m->desc->name);
+	                  calx__obj_mapper(child)->desc->name, x->desc->name, calx__obj_mapper(parent)->desc->name);
 }
 
 static int gather(calx_session *s, calx__plan *p, calx__obj *h, calx__rel_seen *seen)
 {
 	int rc = CALX_OK;
-	for (unsigned i = 0; i < h->m->n_rels && rc == CALX_OK; i++) {
-		const calx__rel *x = &h->m->rels[i];
+	const calx__mapper *m = calx__obj_mapper(h);
+	for (unsigned i = 0; i < m->n_rels && rc == CALX_OK; i++) {
+		const calx__rel *x = &m->rels[i];
 		if (x->desc->kind == CALX_REL_MANY_TO_ONE) {
 			void *ptr = calx__rel_get_ptr(h, i);
 			calx__obj *parent = NULL;
@@ -155,7 +156,7 @@ bool calx__links_sorted_by_child(const calx__link *links, size_t n)
  */
 static size_t link_saved_bytes(const calx__link *l)
 {
-	const calx_mapper_desc *d = l->child->m->desc;
+	const calx_mapper_desc *d = calx__obj_mapper(l->child)->desc;
 	size_t n = 0;
 	for (unsigned c = 0; c < l->fk->n_columns; c++)
 		n += 1 + d->fields[l->fk->columns[c]].size;
@@ -172,7 +173,7 @@ static int save_children(calx_session *s, calx__plan *p)
 	size_t at = 0;
 	for (size_t k = 0; k < p->n_links; k++) {
 		calx__link *l = &p->links[k];
-		const calx_mapper_desc *d = l->child->m->desc;
+		const calx_mapper_desc *d = calx__obj_mapper(l->child)->desc;
 		const uint64_t *nulls = calx__obj_nulls(l->child);
 		l->saved = at;
 		for (unsigned c = 0; c < l->fk->n_columns; c++) {
@@ -203,7 +204,7 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 	calx__rel_seen seen = { NULL, NULL };
 	/* objects linked after their add: the cascade again (s->pending grows as it goes) */
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
-		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
+		if (s->pending.v[i]->state == CALX__PENDING && calx__obj_mapper(s->pending.v[i])->n_rels)
 			rc = calx__rel_cascade_add_seen(s, s->pending.v[i], &seen);
 	/* persistent objects as change detection sees them: all of them, or the marked ones (CALX_TRACK_MARKED) */
 	const calx__objvec none = { NULL, 0, 0 };
@@ -211,15 +212,15 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 	const calx__objvec *held = s->tracking == CALX_TRACK_MARKED ? &s->marked : s->rel_objs ? &s->objs : &none;
 	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
 		calx__obj *h = held->v[i];
-		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
+		if (h && h->state == CALX__PERSISTENT && calx__obj_mapper(h)->n_rels)
 			rc = calx__rel_cascade_add_seen(s, h, &seen);
 	}
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
-		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
+		if (s->pending.v[i]->state == CALX__PENDING && calx__obj_mapper(s->pending.v[i])->n_rels)
 			rc = gather(s, p, s->pending.v[i], &seen);
 	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
 		calx__obj *h = held->v[i];
-		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
+		if (h && h->state == CALX__PERSISTENT && calx__obj_mapper(h)->n_rels)
 			rc = gather(s, p, h, &seen);
 	}
 	/* nothing is changed before every copy is saved: a failure here leaves no link for the undo to read */
@@ -305,7 +306,7 @@ static int first_link(calx_session *s, calx__plan *p, const calx__obj *h, size_t
 int calx__rel_sync_insert(calx_session *s, calx__plan *p, calx__obj *h, bool *ready)
 {
 	*ready = true;
-	if (!p->n_links || !s->reg->mappers[h->m->key_index].link_child)
+	if (!p->n_links || !s->reg->mappers[calx__obj_mapper(h)->key_index].link_child)
 		return CALX_OK;
 	/*
 	 * The first link of h. Rows are mostly inserted in the links' order
@@ -350,7 +351,7 @@ void calx__rel_undo(calx_session *s, calx__plan *p)
 	(void)s;
 	for (size_t k = 0; k < p->n_links; k++) {
 		const calx__link *l = &p->links[k];
-		const calx_mapper_desc *d = l->child->m->desc;
+		const calx_mapper_desc *d = calx__obj_mapper(l->child)->desc;
 		const unsigned char *copy = p->saved + l->saved;
 		for (unsigned c = 0; c < l->fk->n_columns; c++) {
 			const calx_field_desc *f = &d->fields[l->fk->columns[c]];

@@ -78,10 +78,10 @@ static int member(calx_session *s, calx__plan *p, calx__obj *h, unsigned i, void
 		return calx__fail(s, CALX_ESTATE,
 		                  "flush: relationship '%s.%s' holds a struct %s that is not in the session (add it, or "
 		                  "keep the save-update cascade)",
-		                  h->m->desc->name, h->m->rels[i].desc->name, t->m->desc->name);
+		                  calx__obj_mapper(h)->desc->name, calx__obj_mapper(h)->rels[i].desc->name, calx__obj_mapper(t)->desc->name);
 	if (t->state != CALX__PENDING && t->state != CALX__PERSISTENT)
 		return CALX_OK;         /* deleted: its own rows go with it (or with the database's cascade) */
-	return push_row(s, p, &h->m->rels[i], h, t, insert);
+	return push_row(s, p, &calx__obj_mapper(h)->rels[i], h, t, insert);
 }
 
 /* List i of h against its snapshot: rows for the difference, and the snapshot to set after. */
@@ -120,7 +120,7 @@ static int diff(calx_session *s, calx__plan *p, calx__obj *h, unsigned i)
 	if (aw->n_snaps == aw->cap_snaps &&
 	    calx__grow((void **)&aw->snaps, &aw->cap_snaps, aw->n_snaps + 1, sizeof *aw->snaps) != 0)
 		return no_memory(s);
-	calx__m2m_snap *sn = calx__m2m_snap_new(s, l.items, l.n, h->m->rels[i].desc->name);
+	calx__m2m_snap *sn = calx__m2m_snap_new(s, l.items, l.n, calx__obj_mapper(h)->rels[i].desc->name);
 	if (!sn)
 		return s->err.code;
 	aw->snaps[aw->n_snaps++] = (calx__assoc_snap){ h, i, sn };
@@ -130,8 +130,8 @@ static int diff(calx_session *s, calx__plan *p, calx__obj *h, unsigned i)
 static int lists_of(calx_session *s, calx__plan *p, calx__obj *h)
 {
 	int rc = CALX_OK;
-	for (unsigned i = 0; i < h->m->n_rels && rc == CALX_OK; i++)
-		if (h->m->rels[i].desc->kind == CALX_REL_MANY_TO_MANY && calx__rel_is_loaded(h, i))
+	for (unsigned i = 0; i < calx__obj_mapper(h)->n_rels && rc == CALX_OK; i++)
+		if (calx__obj_mapper(h)->rels[i].desc->kind == CALX_REL_MANY_TO_MANY && calx__rel_is_loaded(h, i))
 			rc = diff(s, p, h, i);
 	return rc;
 }
@@ -161,22 +161,22 @@ int calx__assoc_prepare(calx_session *s, calx__plan *p)
 	calx__assoc_reset(p);
 	int rc = CALX_OK;
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
-		if (s->pending.v[i]->state == CALX__PENDING && s->pending.v[i]->m->n_rels)
+		if (s->pending.v[i]->state == CALX__PENDING && calx__obj_mapper(s->pending.v[i])->n_rels)
 			rc = lists_of(s, p, s->pending.v[i]);
 	const calx__objvec none = { NULL, 0, 0 };
 	/* a session that never held an object with relationships: none to walk (a loaded session may hold many) */
 	const calx__objvec *held = s->tracking == CALX_TRACK_MARKED ? &s->marked : s->rel_objs ? &s->objs : &none;
 	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
 		calx__obj *h = held->v[i];
-		if (h && h->state == CALX__PERSISTENT && h->m->n_rels)
+		if (h && h->state == CALX__PERSISTENT && calx__obj_mapper(h)->n_rels)
 			rc = lists_of(s, p, h);
 	}
 	for (size_t i = 0; i < s->deleted.n && rc == CALX_OK; i++) {
 		calx__obj *h = s->deleted.v[i];
-		for (unsigned k = 0; h->state == CALX__DELETED && k < h->m->n_rels && rc == CALX_OK; k++) {
-			const calx_relationship_desc *d = h->m->rels[k].desc;
+		for (unsigned k = 0; h->state == CALX__DELETED && k < calx__obj_mapper(h)->n_rels && rc == CALX_OK; k++) {
+			const calx_relationship_desc *d = calx__obj_mapper(h)->rels[k].desc;
 			if (d->kind == CALX_REL_MANY_TO_MANY && !d->passive_deletes)
-				rc = push_row(s, p, &h->m->rels[k], h, NULL, 0);
+				rc = push_row(s, p, &calx__obj_mapper(h)->rels[k], h, NULL, 0);
 		}
 	}
 	if (rc != CALX_OK) {
@@ -205,7 +205,7 @@ static calx__node *key_match(calx_session *s, calx__ast *a, const calx_table_des
 {
 	calx__node *all = NULL;
 	for (unsigned c = 0; c < k->n_columns && *rc == CALX_OK; c++) {
-		const calx_field_desc *f = &h->m->desc->fields[k->ref_columns[c]];
+		const calx_field_desc *f = &calx__obj_mapper(h)->desc->fields[k->ref_columns[c]];
 		calx_value v;
 		if ((*rc = calx__field_get(f, calx__obj_ptr(h), calx__field_null(h, f), &v, &s->err)) != CALX_OK)
 			return NULL;
@@ -292,7 +292,7 @@ static int insert_rows(calx_session *s, const calx__assoc *rows, size_t n)
 		for (unsigned c = 0; c < ka->n_columns + kb->n_columns && rc == CALX_OK; c++) {
 			const calx__obj *h = c < ka->n_columns ? rows[r].a : rows[r].b;
 			const calx_fk_desc *k = c < ka->n_columns ? ka : kb;
-			const calx_field_desc *f = &h->m->desc->fields[k->ref_columns[c < ka->n_columns ? c : c - ka->n_columns]];
+			const calx_field_desc *f = &calx__obj_mapper(h)->desc->fields[k->ref_columns[c < ka->n_columns ? c : c - ka->n_columns]];
 			calx_value v;
 			if ((rc = calx__field_get(f, calx__obj_ptr(h), calx__field_null(h, f), &v, &s->err)) == CALX_OK)
 				calx__ast_append(&vals, calx__ast_bind(&a, v));

@@ -61,7 +61,7 @@ int calx__set_member(calx__buf *b, bool first, const calx_field_desc *f, const c
 
 int calx__set_key_members(calx_session *s, calx__buf *b, const calx__obj *h)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	calx_value key[CALX__MAX_PK];
 	int rc = calx__obj_key(h, calx__obj_snap(h), key, &s->err);
 	for (unsigned k = 0; k < m->n_pk && rc == CALX_OK; k++)

@@ -25,7 +25,7 @@ int calx__undo_keep(calx_session *s, calx__obj *h)
 {
 	if (h->flags & (CALX__NEW_IN_TXN | CALX__TXN_KEPT))
 		return CALX_OK;
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	size_t n = kept_words(m);
 	if (s->kept_n + n > s->kept_cap &&
 	    calx__grow((void **)&s->kept, &s->kept_cap, s->kept_n + n, sizeof *s->kept) != 0)
@@ -51,7 +51,7 @@ int calx__undo_log(calx_session *s, calx__obj *h)
 		return CALX_OK;
 	if (calx__objvec_push(&s->txn_log, h) != CALX_OK)
 		return calx__fail(s, CALX_ENOMEM, "out of memory noting a struct %s in the transaction's log",
-		                  h->m->desc->name);
+		                  calx__obj_mapper(h)->desc->name);
 	h->flags |= CALX__IN_LOG;
 	return CALX_OK;
 }
@@ -66,7 +66,7 @@ static calx__obj *kept_obj(const uint64_t *rec)
 
 static void restore_kept(calx__obj *h, const uint64_t *rec)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	const unsigned char *from = (const unsigned char *)(rec + 1 + m->null_words);
 	memcpy(calx__obj_snap_nulls(h), rec + 1, m->null_words * sizeof *rec);
 	for (unsigned i = 0; i < m->n_spans; i++) {
@@ -78,7 +78,7 @@ static void restore_kept(calx__obj *h, const uint64_t *rec)
 /* The transaction ended: its kept snapshots go, and (flags) their objects' flags; a big transaction's memory too. */
 static void forget_kept(calx_session *s, bool flags)
 {
-	for (size_t i = 0; flags && i < s->kept_n; i += kept_words(kept_obj(s->kept + i)->m))
+	for (size_t i = 0; flags && i < s->kept_n; i += kept_words(calx__obj_mapper(kept_obj(s->kept + i))))
 		kept_obj(s->kept + i)->flags &= (uint16_t)~CALX__TXN_KEPT;
 	s->kept_n = 0;
 	s->kept_objs = 0;
@@ -155,7 +155,7 @@ int calx__undo_transaction(calx_session *s)
 	for (size_t i = 0; i < s->kept_n;) {
 		calx__obj *h = kept_obj(s->kept + i);
 		restore_kept(h, s->kept + i);
-		i += kept_words(h->m);
+		i += kept_words(calx__obj_mapper(h));
 	}
 	for (size_t i = 0; i < s->txn_log.n; i++) {
 		calx__obj *h = s->txn_log.v[i];

@@ -40,7 +40,7 @@ void calx__uow_close(calx_session *s);
  */
 static inline void calx__state_snapshot(calx__obj *h)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	const unsigned char *obj = calx__obj_ptr(h);
 	unsigned char *snap = calx__obj_snap(h);
 	uint64_t *nulls = calx__obj_nulls(h);          /* the snapshot's follow them */

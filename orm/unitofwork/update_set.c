@@ -95,7 +95,7 @@ static int one_by_one(const group *g, size_t i, size_t end)
 /* One row's JSON object: its key and version as the snapshot has them, the set columns' new values. */
 static int row_json(calx_session *s, calx__buf *b, const calx__obj *h, const uint64_t *set)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	calx__buf_putc(b, '{');
 	int rc = calx__set_key_members(s, b, h);
 	for (unsigned f = 0; f < m->desc->n_fields && rc == CALX_OK; f++) {
@@ -114,7 +114,7 @@ static int failed(const group *g, size_t i, size_t end)
 {
 	calx_error keep = g->s->err;
 	return calx__fail_wrap(g->s, "flush: update of \"%s\" (rows %zu to %zu of %zu): %.380s",
-	                       g->p->updates.v[i]->m->desc->table, i - g->from + 1, end - g->from, g->total, keep.msg);
+	                       calx__obj_mapper(g->p->updates.v[i])->desc->table, i - g->from + 1, end - g->from, g->total, keep.msg);
 }
 
 /* After a set statement of rows [i, end) ran (rc) and was released: a row at a time if it fell short, else snapshots. */
@@ -136,7 +136,7 @@ static int statement(const group *g, calx__buf *b, size_t i, size_t end, size_t 
 {
 	calx_session *s = g->s;
 	calx__obj **rows = g->p->updates.v;
-	const calx__mapper *m = rows[i]->m;
+	const calx__mapper *m = calx__obj_mapper(rows[i]);
 	int rc = CALX_OK;
 	b->n = 0;
 	calx__buf_putc(b, '[');
@@ -168,7 +168,7 @@ static int statement(const group *g, calx__buf *b, size_t i, size_t end, size_t 
 /* One row's binds of SQLite's statement: its key and version as the snapshot has them, the set columns' new values. */
 static int row_values(calx_session *s, const calx__obj *h, const uint64_t *set, calx_value *out)
 {
-	const calx__mapper *m = h->m;
+	const calx__mapper *m = calx__obj_mapper(h);
 	int rc = calx__obj_key(h, calx__obj_snap(h), out, &s->err);
 	unsigned k = m->n_pk;
 	if (rc == CALX_OK && m->version >= 0)
@@ -187,7 +187,7 @@ static int values_statement(const group *g, size_t i, size_t end, size_t n, unsi
 {
 	calx_session *s = g->s;
 	calx__obj **rows = g->p->updates.v;
-	const calx__mapper *m = rows[i]->m;
+	const calx__mapper *m = calx__obj_mapper(rows[i]);
 	size_t step = m->version >= 0, n_params = step + n * width;
 	int rc = calx__plan_params(s, n_params);
 	if (rc != CALX_OK)
@@ -213,7 +213,7 @@ static int values_statement(const group *g, size_t i, size_t end, size_t n, unsi
 /* SQLite: a group [i, end) of rows that set the same columns, in pieces of VALUES_ROWS sent rows, then smaller. */
 static int send_values(const group *g, size_t i, size_t end)
 {
-	const calx__mapper *m = g->p->updates.v[i]->m;
+	const calx__mapper *m = calx__obj_mapper(g->p->updates.v[i]);
 	unsigned width = calx__update_values_width(m, g->set);
 	size_t max_params = g->s->d->max_params, per = VALUES_ROWS;
 	if (max_params && (max_params - 1) / width < per)
@@ -266,7 +266,7 @@ static bool same_bits(const uint64_t *a, const uint64_t *b, unsigned words)
 
 int calx__update_set_run(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from)
 {
-	const unsigned words = p->updates.v[i]->m->field_words;
+	const unsigned words = calx__obj_mapper(p->updates.v[i])->field_words;
 	uint64_t *set = calx__plan_bits(s, CALX__BITS_SET), *cols = calx__plan_bits(s, CALX__BITS_GROUP);
 	group g = { s, p, cols, from, p->updates.n - from };
 	calx__buf b = CALX__BUF_INIT;
