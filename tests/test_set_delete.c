@@ -5,8 +5,12 @@
  * takes from the column. Text keys drawn to break a naive literal
  * (quotes, backslashes, braces, commas, spaces, "NULL", empty text,
  * control characters, non-ASCII) delete exactly their rows; integer keys
- * too; a row deleted elsewhere still fails the flush naming that row. On
- * SQLite the same deletes go a statement a row and give the same rows.
+ * too; a row deleted elsewhere still fails the flush naming that row. The
+ * savepoint around each set statement costs no round trip of its own on
+ * PostgreSQL (its SAVEPOINT goes with the statement, its RELEASE with the
+ * next or dropped by the COMMIT), and a held RELEASE keeps its place
+ * among the program's savepoints and rollbacks. On SQLite the same
+ * deletes go a statement a row and give the same rows.
  * Every test runs on SQLite and PostgreSQL.
  */
 #include <stdio.h>
@@ -187,6 +191,99 @@ static void deleted_elsewhere_fails_the_flush_naming_it(void **state)
 	assert_int_equal(count_rows(fx, &sfl_word_mapper), N - 1);
 }
 
+/* Owners 1..n, committed by s. */
+static void owners(calx_session *s, int n)
+{
+	for (int i = 1; i <= n; i++) {
+		struct sfl_owner *o = sfl_owner_new(s, .id = i, .name = "o");
+		assert_non_null(o);
+		assert_ok(s, calx_session_add(s, o));
+	}
+	assert_ok(s, calx_session_commit(s));
+}
+
+/* Every owner of s's, loaded and deleted (not flushed). */
+static void delete_all(calx_session *s)
+{
+	calx_select *q = calx_select_new(s, &sfl_owner_mapper);
+	assert_non_null(q);
+	void **v;
+	size_t n;
+	assert_ok(s, calx_select_all(q, &v, &n));
+	for (size_t i = 0; i < n; i++)
+		assert_ok(s, calx_session_delete(s, v[i]));
+	calx_select_free(q);
+}
+
+/*
+ * 2,500 deletes: three set statements of up to 1,000 rows on PostgreSQL,
+ * each inside its savepoint. The commit takes a round trip a statement
+ * and one for the COMMIT: the SAVEPOINT goes with its statement, the
+ * RELEASE with the next one, and the last RELEASE is dropped (the COMMIT
+ * ends the savepoint). Sent one at a time they took ten.
+ */
+static void the_savepoints_ride_with_the_statements(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 2500 };
+	calx_session *s = fixture_session(fx);
+	/* once to prepare the statements on s's connection (a round trip each), then counted */
+	owners(s, N);
+	delete_all(s);
+	assert_ok(s, calx_session_commit(s));
+	owners(s, N);
+	delete_all(s);
+	uint64_t st0, rt0, st1, rt1;
+	calx_session_counters(s, &st0, &rt0);
+	assert_ok(s, calx_session_commit(s));
+	calx_session_counters(s, &st1, &rt1);
+	calx_session_free(s);
+	assert_int_equal(count_rows(fx, &sfl_owner_mapper), 0);
+	if (ON_POSTGRESQL(fx)) {
+		assert_int_equal(rt1 - rt0, 3 + 1);
+		/* three SAVEPOINTs, three DELETEs, two RELEASEs, the COMMIT */
+		assert_int_equal(st1 - st0, 3 + 3 + 2 + 1);
+	}
+}
+
+/*
+ * A RELEASE held after a flush goes before what the program sends next:
+ * the program's own savepoint is taken after it and rolled back to
+ * without losing the flush; then a rollback of the whole transaction
+ * drops a held RELEASE and undoes every delete.
+ */
+static void a_held_release_keeps_its_place(void **state)
+{
+	fixture *fx = *state;
+	enum { N = 1200 };
+	owners(fx->s, N);
+	calx_session *s = fixture_session(fx);
+	delete_all(s);
+	assert_ok(s, calx_session_flush(s));
+	/* the flush's RELEASE waits; SAVEPOINT calx_sp_... goes after it */
+	assert_ok(s, calx_session_begin_nested(s));
+	struct sfl_owner *extra = sfl_owner_new(s, .id = N + 1, .name = "x");
+	assert_non_null(extra);
+	assert_ok(s, calx_session_add(s, extra));
+	assert_ok(s, calx_session_flush(s));
+	assert_ok(s, calx_session_rollback_nested(s));
+	/* the flush's deletes stand inside the transaction, the nested insert is gone */
+	calx_select *q = calx_select_new(s, &sfl_owner_mapper);
+	assert_non_null(q);
+	void **v;
+	size_t n;
+	assert_ok(s, calx_select_all(q, &v, &n));
+	assert_int_equal(n, 0);
+	calx_select_free(q);
+	/* a second flush of deletes, its RELEASE held, then the whole transaction rolled back */
+	assert_ok(s, calx_session_rollback(s));
+	delete_all(s);
+	assert_ok(s, calx_session_flush(s));
+	assert_ok(s, calx_session_rollback(s));
+	calx_session_free(s);
+	assert_int_equal(count_rows(fx, &sfl_owner_mapper), N);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, sd_setup, fixture_teardown)
@@ -194,6 +291,8 @@ int main(void)
 		T(text_keys_delete_exactly_their_rows),
 		T(integer_keys_go_as_an_array),
 		T(deleted_elsewhere_fails_the_flush_naming_it),
+		T(the_savepoints_ride_with_the_statements),
+		T(a_held_release_keeps_its_place),
 	};
 	return RUN_ON_ALL_DIALECTS("set_delete", tests);
 }

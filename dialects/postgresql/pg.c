@@ -122,7 +122,7 @@ static int pg_connect(calx_conn **out, const char *url, calx_error *err)
 
 static int pg_exec(calx_conn *c, const char *sql, calx_error *err)
 {
-	int sent = calx__pg_send_begin(c, err);
+	int sent = calx__pg_send_held(c, err);
 	if (sent != CALX_OK)
 		return sent;
 	PGresult *res = PQexec(c->pg, sql);
@@ -222,18 +222,28 @@ static bool did_other_command(const char *sql, const char *tag)
 	return n && (strncasecmp(sql, tag, n) != 0 || (sql[n] && sql[n] != ' '));
 }
 
-int calx__pg_send_begin(calx_conn *c, calx_error *err)
+/* Send what is held, one statement at a time (a path that cannot take them along); the first failure stops it. */
+int calx__pg_send_held(calx_conn *c, calx_error *err)
 {
-	calx_stmt *b = c->begin;
-	if (!b)
-		return CALX_OK;
-	c->begin = NULL;
-	PGresult *res = PQexecPrepared(c->pg, b->name, 0, NULL, NULL, NULL, 0);
-	c->statements++;
-	c->round_trips++;
-	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CALX_OK : calx__pg_fail(err, c, res, b->sql);
-	PQclear(res);
-	return rc;
+	unsigned n = c->n_held;
+	c->n_held = 0;
+	c->begin_held = false;
+	for (unsigned i = 0; i < n; i++) {
+		calx_stmt *b = c->held[i];
+		PGresult *res = PQexecPrepared(c->pg, b->name, 0, NULL, NULL, NULL, 0);
+		c->statements++;
+		c->round_trips++;
+		int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CALX_OK : calx__pg_fail(err, c, res, b->sql);
+		PQclear(res);
+		if (rc != CALX_OK)
+			return rc;
+	}
+	return CALX_OK;
+}
+
+static void hold(calx_conn *c, calx_stmt *st)
+{
+	c->held[c->n_held++] = st;
 }
 
 /*
@@ -244,16 +254,26 @@ int calx__pg_send_begin(calx_conn *c, calx_error *err)
 __attribute__((noinline)) static int pg_execute(calx_stmt *st, calx_error *err)
 {
 	calx_conn *c = st->c;
-	if (st->txn == PG_TXN_BEGIN && !c->begin && PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
-		c->begin = st;
+	if (st->txn == PG_TXN_BEGIN && !c->n_held && PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
+		hold(c, st);
+		c->begin_held = true;
 		return CALX_DONE;
 	}
-	if (c->begin) {
-		if (st->txn == PG_TXN_END) {
-			c->begin = NULL;
+	/* in a transaction that has not failed (or one about to begin): a failed one's refusal is reported now */
+	if (st->txn == PG_TXN_DEFER && c->n_held < PG_HELD_MAX &&
+	    (c->begin_held || PQtransactionStatus(c->pg) == PQTRANS_INTRANS)) {
+		hold(c, st);
+		return CALX_DONE;
+	}
+	if (c->n_held) {
+		if (st->txn != PG_TXN_END)
+			return calx__pg_step_after(NULL, 0, st, err);
+		/* the end: of a transaction that never began, nothing to send; else the held savepoints end with it */
+		bool never_began = c->begin_held;
+		c->n_held = 0;
+		c->begin_held = false;
+		if (never_began)
 			return CALX_DONE;
-		}
-		return calx__pg_step_after(NULL, 0, st, err);
 	}
 	PGTransactionStatusType before = PQtransactionStatus(st->c->pg);
 	PGresult *res = PQexecPrepared(st->c->pg, st->name, st->nparams, st->vals, st->lens, st->fmts, 0);
@@ -312,11 +332,13 @@ static void pg_finalize(calx_stmt *st)
 {
 	if (!st)
 		return;
-	if (st->c->begin == st) {
-		/* the statement that would begin the transaction goes: the transaction begins now */
-		calx_error ignored;
-		(void)calx__pg_send_begin(st->c, &ignored);
-	}
+	for (unsigned i = 0; i < st->c->n_held; i++)
+		if (st->c->held[i] == st) {
+			/* a held statement goes: what is held is sent now (a BEGIN among them: the transaction begins) */
+			calx_error ignored;
+			(void)calx__pg_send_held(st->c, &ignored);
+			break;
+		}
 	pg_reset(st);
 	if (st->name[0] && PQstatus(st->c->pg) == CONNECTION_OK && PQtransactionStatus(st->c->pg) != PQTRANS_INERROR) {
 		char sql[48];
@@ -356,6 +378,13 @@ static int pg_broken(calx_conn *c)
 	return PQstatus(c->pg) != CONNECTION_OK;
 }
 
+static void pg_may_defer(calx_conn *c, calx_stmt *st)
+{
+	(void)c;
+	if (st->txn == PG_TXN_NONE)
+		st->txn = PG_TXN_DEFER;
+}
+
 static void pg_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trips)
 {
 	*statements = c->statements;
@@ -385,6 +414,7 @@ const calx_dialect calx_postgresql_dialect = {
 	.execute_batch = calx__pg_execute_batch,
 	.step_after = calx__pg_step_after,
 	.txn_statements = pg_txn_statements,
+	.may_defer = pg_may_defer,
 	.counters = pg_counters,
 	.sync_autoincrement = NULL,
 	.ident_quote = "\"\"",

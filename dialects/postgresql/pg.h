@@ -14,6 +14,7 @@
 
 #define PG_NUM_BUF 32   /* text of one int64 or double parameter */
 #define PG_KINDS_KEPT 16        /* columns whose kind a statement keeps per result (wider rows ask libpq for the rest) */
+#define PG_HELD_MAX 4   /* statements held back to go with the next one (calx_conn.held) */
 
 struct calx_conn {
 	PGconn *pg;
@@ -21,17 +22,23 @@ struct calx_conn {
 	uint64_t statements;
 	uint64_t round_trips;
 	/*
-	 * A BEGIN not sent yet: it goes in one round trip with the next
-	 * statement (pipeline mode), and a COMMIT or ROLLBACK before any
-	 * statement ends a transaction that never began, sending nothing. The
+	 * Statements not sent yet, in order: a BEGIN, and statements the
+	 * runtime named safe to defer (calx_dialect.may_defer: the flush's
+	 * SAVEPOINT and RELEASE around a set statement). They go in one round
+	 * trip with the next statement (pipeline mode). A COMMIT or ROLLBACK
+	 * before any other statement ends a transaction that never began
+	 * (held[0] a BEGIN), sending nothing; in a transaction that began it
+	 * drops the held savepoint statements, whose savepoints it ends. The
 	 * server takes a transaction's snapshot at its first statement, not at
 	 * BEGIN, so nothing a program sees changes.
 	 */
-	calx_stmt *begin;
+	calx_stmt *held[PG_HELD_MAX];
+	unsigned n_held;
+	bool begin_held;        /* held[0] is the runtime's BEGIN */
 };
 
-/* calx_stmt.txn: the runtime's BEGIN, COMMIT and ROLLBACK, as calx_dialect.txn_statements names them. */
-enum { PG_TXN_NONE = 0, PG_TXN_BEGIN, PG_TXN_END };
+/* calx_stmt.txn: the runtime's BEGIN, COMMIT and ROLLBACK (calx_dialect.txn_statements), and what may wait (may_defer). */
+enum { PG_TXN_NONE = 0, PG_TXN_BEGIN, PG_TXN_END, PG_TXN_DEFER };
 
 struct calx_stmt {
 	calx_conn *c;
@@ -80,7 +87,7 @@ static inline int64_t text_int(const char *t)
 }
 
 /* Send the deferred BEGIN now, if there is one (a statement that cannot go with it in a pipeline is next). */
-int calx__pg_send_begin(calx_conn *c, calx_error *err);
+int calx__pg_send_held(calx_conn *c, calx_error *err);
 
 /* calx_dialect.step_after (pg_batch.c). */
 int calx__pg_step_after(calx_stmt *const *before, unsigned n_before, calx_stmt *st, calx_error *err);

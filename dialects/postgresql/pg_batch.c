@@ -82,7 +82,7 @@ int calx__pg_execute_batch(calx_stmt *st, size_t n_rows, unsigned n_params, cons
 {
 	PGconn *pg = st->c->pg;
 	*failed_row = 0;
-	int begun = calx__pg_send_begin(st->c, err);
+	int begun = calx__pg_send_held(st->c, err);
 	if (begun != CALX_OK)
 		return begun;
 	if (PQenterPipelineMode(pg) != 1)
@@ -128,20 +128,24 @@ int calx__pg_execute_batch(calx_stmt *st, size_t n_rows, unsigned n_params, cons
 int calx__pg_step_after(calx_stmt *const *before, unsigned n_before, calx_stmt *st, calx_error *err)
 {
 	PGconn *pg = st->c->pg;
-	calx_stmt *with_begin[8];
-	if (st->c->begin) {
-		/* the deferred BEGIN goes first, in the same round trip */
-		if (n_before + 1 > sizeof with_begin / sizeof with_begin[0]) {
-			int rc = calx__pg_send_begin(st->c, err);
+	calx_conn *c = st->c;
+	calx_stmt *with_held[8 + PG_HELD_MAX];
+	if (c->n_held) {
+		/* what is held goes first, in the same round trip */
+		if (n_before + c->n_held > sizeof with_held / sizeof with_held[0]) {
+			int rc = calx__pg_send_held(c, err);
 			if (rc != CALX_OK)
 				return rc;
 		} else {
-			with_begin[0] = st->c->begin;
+			unsigned k = 0;
+			for (; k < c->n_held; k++)
+				with_held[k] = c->held[k];
 			for (unsigned i = 0; i < n_before; i++)
-				with_begin[i + 1] = before[i];
-			before = with_begin;
-			n_before++;
-			st->c->begin = NULL;
+				with_held[k + i] = before[i];
+			before = with_held;
+			n_before += c->n_held;
+			c->n_held = 0;
+			c->begin_held = false;
 		}
 	}
 	if (PQenterPipelineMode(pg) != 1)

@@ -53,7 +53,7 @@ static const char q_indexes[] =
 /* One catalog query with at most one text parameter; NULL with err set on failure. */
 static PGresult *run(calx_conn *c, const char *sql, const char *param, calx_error *err)
 {
-	if (calx__pg_send_begin(c, err) != CALX_OK)
+	if (calx__pg_send_held(c, err) != CALX_OK)
 		return NULL;
 	PGresult *res = PQexecParams(c->pg, sql, param ? 1 : 0, NULL, param ? &param : NULL, NULL, NULL, 0);
 	c->statements++;

@@ -240,6 +240,11 @@ static void t_txn_statements(calx_conn *c, calx_stmt *begin, calx_stmt *commit, 
 	                            rollback ? ts_of(rollback)->raw : NULL);
 }
 
+static void t_may_defer(calx_conn *c, calx_stmt *st)
+{
+	tc_of(c)->d->may_defer(tc_of(c)->raw, ts_of(st)->raw);
+}
+
 static int t_broken(calx_conn *c) { return tc_of(c)->d->broken(tc_of(c)->raw); }
 
 static void t_counters(calx_conn *c, uint64_t *statements, uint64_t *round_trips)
@@ -282,6 +287,7 @@ void calx__trace_init(calx_engine *eng)
 	t->inspect = d->version >= 2 && d->inspect ? t_inspect : NULL;
 	t->step_after = d->version >= 2 && d->step_after ? t_step_after : NULL;
 	t->txn_statements = d->version >= 2 && d->txn_statements ? t_txn_statements : NULL;
+	t->may_defer = d->version >= 2 && d->may_defer ? t_may_defer : NULL;
 }
 
 /* Forget c's prepared statements: they belong to the calls being swapped. */

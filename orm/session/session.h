@@ -273,6 +273,7 @@ struct calx_session {
 	size_t rel_objs;                /* blocks of mappers with relationships allocated (never decreases) */
 	uint64_t flush_compared;        /* objects the last flush compared with their snapshots */
 	bool flush_watched;             /* the write-watch chose them */
+	bool set_sp_turn;               /* which of its two savepoint names the next set statement takes (set_send.c) */
 	bool keep_on_commit;    /* calx_session_set_expire_on_commit(s, false): commit does not expire */
 	uint16_t first_id;      /* the registry's mapper numbers, [first_id, first_id + n_ids): calx__obj_valid */
 	uint16_t n_ids;

@@ -158,7 +158,19 @@ int calx__cursor_close(calx__conn *c, int slot, calx_error *err)
 	return rc;
 }
 
+static int run_savepoint(calx__conn *c, calx__savepoint_op op, const char *name, bool defer, calx_error *err);
+
 int calx__savepoint(calx__conn *c, calx__savepoint_op op, const char *name, calx_error *err)
+{
+	return run_savepoint(c, op, name, false, err);
+}
+
+int calx__savepoint_deferred(calx__conn *c, calx__savepoint_op op, const char *name, calx_error *err)
+{
+	return run_savepoint(c, op, name, op != CALX__ROLLBACK_TO, err);
+}
+
+static int run_savepoint(calx__conn *c, calx__savepoint_op op, const char *name, bool defer, calx_error *err)
 {
 	if (!name || !*name)
 		return calx_error_set(err, CALX_EINVAL, "a savepoint needs a name");
@@ -171,6 +183,8 @@ int calx__savepoint(calx__conn *c, calx__savepoint_op op, const char *name, calx
 	int rc = stmt ? calx__sql_prepare(c, &a, stmt, &st, err)
 	              : calx_error_set(err, CALX_ENOMEM, "out of memory building a savepoint statement");
 	if (rc == CALX_OK) {
+		if (defer && c->d->version >= 2 && c->d->may_defer)
+			c->d->may_defer(c->raw, st->st);
 		rc = c->d->step(st->st, err);
 		rc = rc == CALX_DONE || rc == CALX_ROW ? CALX_OK : rc;
 		calx__stmt_release(st);

@@ -164,6 +164,13 @@ int calx__ping(calx__conn *c, calx_error *err);
 /* SAVEPOINT name, RELEASE SAVEPOINT name, ROLLBACK TO SAVEPOINT name. */
 typedef enum calx__savepoint_op { CALX__SAVEPOINT, CALX__RELEASE, CALX__ROLLBACK_TO } calx__savepoint_op;
 int calx__savepoint(calx__conn *c, calx__savepoint_op op, const char *name, calx_error *err);
+/*
+ * The same for a SAVEPOINT or RELEASE the dialect may send with the next
+ * statement (calx_dialect.may_defer): the flush's own around a set
+ * statement, whose failure, in a transaction that has not failed, cannot
+ * happen.
+ */
+int calx__savepoint_deferred(calx__conn *c, calx__savepoint_op op, const char *name, calx_error *err);
 /* Server-side cursor slot k (orm/loading/select_stream.c) is named calx_c<k>: into buf. */
 void calx__cursor_name(int slot, char *buf, size_t cap);
 /* CLOSE the cursor of that slot. */

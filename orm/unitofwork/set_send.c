@@ -14,8 +14,11 @@
  * ..."), with the same status and detail. A statement that matched fewer
  * rows than it carried (a row deleted elsewhere, a stale version) is
  * rolled back the same way, so the row reported stale is the one the row
- * path finds first. The savepoint costs two round trips a statement of up
- * to a thousand rows, and one subtransaction each: a transaction that
+ * path finds first. On PostgreSQL the SAVEPOINT goes in the statement's
+ * round trip and its RELEASE in the next statement's, or is dropped by the
+ * COMMIT (calx__savepoint_deferred: neither can fail in a transaction
+ * that has not failed, and nothing runs between one held and its
+ * sending). Each costs a subtransaction: a transaction that
  * writes more than 64 statements' worth this way (64,000 rows) holds more
  * subtransactions than PostgreSQL caches per backend, and until it ends
  * other sessions' visibility checks of its rows look them up in
@@ -31,8 +34,16 @@
 #include "unitofwork/plan.h"
 #include "unitofwork/set_rows.h"
 
-/* Not the program's savepoints' names (calx_sp_N) nor calx_insert_many's */
-#define SAVEPOINT_NAME "calx_flush_set"
+/*
+ * Not the program's savepoints' names (calx_sp_N) nor calx_insert_many's.
+ * Two, taken in turn: a statement's RELEASE may wait to go with the next
+ * statement's SAVEPOINT. Were that RELEASE to fail, the next SAVEPOINT
+ * would not run and the next statement's ROLLBACK TO its own name would
+ * fail the flush; with one name it would roll back to the savepoint the
+ * RELEASE failed to end, undoing the rows before it, and the flush would
+ * go on as if they were written.
+ */
+static const char *const savepoint_names[2] = { "calx_flush_set", "calx_flush_set_b" };
 
 bool calx__set_mapper_fits(const calx_session *s, const calx__mapper *m)
 {
@@ -79,7 +90,9 @@ int calx__set_send(calx_session *s, calx__stmt *st, const calx_value *params, si
                    size_t rows, bool *all)
 {
 	*all = false;
-	int rc = calx__savepoint(s->conn, CALX__SAVEPOINT, SAVEPOINT_NAME, &s->err);
+	const char *name = savepoint_names[s->set_sp_turn];
+	s->set_sp_turn = !s->set_sp_turn;
+	int rc = calx__savepoint_deferred(s->conn, CALX__SAVEPOINT, name, &s->err);
 	if (rc != CALX_OK)
 		return rc;
 	for (size_t i = 0; i < n_params && rc == CALX_OK; i++)
@@ -92,13 +105,13 @@ int calx__set_send(calx_session *s, calx__stmt *st, const calx_value *params, si
 		rc = CALX_OK;
 	if (rc == CALX_OK && s->d->rows_affected(st->st) == (int64_t)rows) {
 		*all = true;
-		return calx__savepoint(s->conn, CALX__RELEASE, SAVEPOINT_NAME, &s->err);
+		return calx__savepoint_deferred(s->conn, CALX__RELEASE, name, &s->err);
 	}
 	/* the statement's error, if it failed: the rows say it again one at a time, or it is the flush's */
 	bool failed = rc != CALX_OK;
 	calx_error keep = s->err;
-	if ((rc = calx__savepoint(s->conn, CALX__ROLLBACK_TO, SAVEPOINT_NAME, &s->err)) == CALX_OK &&
-	    (rc = calx__savepoint(s->conn, CALX__RELEASE, SAVEPOINT_NAME, &s->err)) == CALX_OK)
+	if ((rc = calx__savepoint(s->conn, CALX__ROLLBACK_TO, name, &s->err)) == CALX_OK &&
+	    (rc = calx__savepoint_deferred(s->conn, CALX__RELEASE, name, &s->err)) == CALX_OK)
 		return CALX_OK;
 	if (failed)
 		s->err = keep;

@@ -241,6 +241,17 @@ typedef struct calx_dialect {
 	 * sees changes.
 	 */
 	void (*txn_statements)(calx_conn *c, calx_stmt *begin, calx_stmt *commit, calx_stmt *rollback);
+	/*
+	 * Optional (NULL: it runs when stepped). st, about to be stepped,
+	 * returns no rows and cannot fail in a transaction that has not
+	 * failed: the flush's SAVEPOINT around a set statement and its
+	 * RELEASE. A dialect that can send a statement with the next one may
+	 * hold st back until then (its step answers CALX_DONE), and drop it
+	 * if the transaction's COMMIT or ROLLBACK comes first, which ends its
+	 * savepoint anyway. A failure of st is then the next statement's
+	 * step's, with st's text.
+	 */
+	void (*may_defer)(calx_conn *c, calx_stmt *st);
 } calx_dialect;
 
 /* The dialects compiled into this libcalx. */
