@@ -137,6 +137,51 @@ static void a_key_of_another_table_is_not_found(void **state)
 }
 
 /*
+ * The integer key's lookup (calx__idmap_find_int, the warm get's) gives
+ * calx__idmap_find's answers: every key of a grown map, a key it does not
+ * hold, and, past an object of another table whose 29 hash bits and key
+ * are the same, the right table's object or none.
+ */
+static void the_integer_lookup_finds_what_the_general_one_does(void **state)
+{
+	fixture *fx = *state;
+	const calx__mapper *gm = &fx->reg->mappers[gadget_mapper.index], *bm = &fx->reg->mappers[badge_mapper.index];
+	assert_true(gm->int_key_at && bm->int_key_at);
+	calx__obj *h[200];
+	for (int i = 0; i < 200; i++) {
+		h[i] = keyed(fx, 3 * i + 1);
+		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
+	}
+	for (int i = 0; i < 200; i++) {
+		assert_ptr_equal(calx__idmap_find_int(fx->s, gm, 3 * i + 1), h[i]);
+		assert_ptr_equal(calx__idmap_find_int(fx->s, gm, 3 * i + 1), find(fx, 3 * i + 1));
+		assert_null(calx__idmap_find_int(fx->s, gm, 3 * i + 2));
+		assert_null(calx__idmap_find_int(fx->s, bm, 3 * i + 1));
+	}
+	/* a gadget 1000 under the hash of badge 1000, then badge 1000 itself in the next slot */
+	calx__obj *g = keyed(fx, 1000);
+	put_with_hash(fx, g, calx__key_hash_int(bm, 1000));
+	/* and the gadget's bytes where a badge keeps its key say 1000 too: only the table tells them apart */
+	int64_t same = 1000;
+	assert_true(bm->int_key_at + sizeof same <= gm->block_size);
+	memcpy((char *)g + bm->int_key_at, &same, sizeof same);
+	assert_null(calx__idmap_find_int(fx->s, bm, 1000));
+	struct badge *b = badge_new(fx->s, .id = 1000, .holder = calx_strdup(fx->s, "E1"));
+	assert_non_null(b);
+	calx__obj *bh = calx__obj_of(fx->s, b);
+	calx__state_snapshot(bh);
+	calx_value key = calx_value_int(1000);
+	size_t slot;
+	assert_ok(fx->s, calx__idmap_reserve(fx->s, 1));
+	assert_null(calx__idmap_probe(fx->s, bm, &key, calx__key_hash_int(bm, 1000), &slot));
+	calx__idmap_put(fx->s, slot, bh, calx__key_hash_int(bm, 1000));
+	assert_ptr_equal(calx__idmap_find_int(fx->s, bm, 1000), bh);
+	assert_ptr_equal(calx__idmap_find(fx->s, bm, &key, calx__key_hash_int(bm, 1000)), bh);
+	assert_ptr_equal(calx__idmap_find_int(fx->s, gm, 1000), NULL);      /* gadget 1000 is under badge's hash */
+	assert_ptr_equal(find_with_hash(fx, 1000, calx__key_hash_int(bm, 1000)), g);
+}
+
+/*
  * Two hashes with the same home that differ in the bits of the tag (the
  * top 16 of the 29 the map keeps, which the 64-bit hash's bits 45-60 fold
  * into): told apart by the slot's tag before any header is read (where
@@ -328,6 +373,7 @@ int main(void)
 		T(removal_shifts_back_only_what_may_move_across_the_end),
 		T(entries_of_one_home_move_back_across_the_end),
 		T(a_key_of_another_table_is_not_found),
+		T(the_integer_lookup_finds_what_the_general_one_does),
 		T(slots_carry_the_hash_top_bits),
 		T(an_untagged_map_still_finds_every_object),
 		T(the_map_grows_and_stays_at_most_seventy_percent_full),

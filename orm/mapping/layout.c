@@ -140,6 +140,10 @@ int calx__mapper_layout(calx__mapper *rm, calx_error *err)
 	rm->state_len = rm->n_spans == 1 && !rm->null_words ? rm->spans[0].len : 0;
 	rm->state_at = CALX__HDR_SIZE + (rm->n_spans ? rm->spans[0].off : 0);
 	rm->state_gap = rm->snap_off - rm->obj_off;
+	const calx_field_desc *k = &m->fields[rm->pk[0]];
+	rm->int_key_at = rm->n_pk == 1 && k->ctype == CALX_CTYPE_INT64 && !(k->flags & CALX_FIELD_OPTIONAL)
+	                         ? CALX__HDR_SIZE + rm->state_gap + k->offset
+	                         : 0;
 	/* relationship state only for mappers that have relationships: the others' blocks stay as they were */
 	if (m->n_relationships) {
 		rm->rel_off = align_up(rm->block_size, alignof(uint64_t));

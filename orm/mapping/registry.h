@@ -87,6 +87,12 @@ typedef struct calx__mapper {
 	 * (the snapshot's). state_len 0: another layout, compared span by span.
 	 */
 	size_t state_at, state_gap, state_len;
+	/*
+	 * The usual key, one INT64 column: the identity map compares the 8
+	 * bytes int_key_at from an object's header (its snapshot's key) with
+	 * the key, without reading it into a calx_value. 0: another key.
+	 */
+	size_t int_key_at;
 	unsigned field_words;           /* uint64_t words of a bitset over the fields */
 	/*
 	 * Words of an object's NULL marks (now, then the snapshot's): field_words,

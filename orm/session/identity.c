@@ -35,6 +35,12 @@ static bool value_equal(const calx_value *a, const calx_value *b)
 
 static bool key_matches(const calx__obj *h, const calx__mapper *m, const calx_value *key)
 {
+	if (m->int_key_at && h->mid == m->id && key->kind == CALX_VALUE_INT) {
+		/* the usual key, an object of m itself: its snapshot's 8 bytes (calx__obj_key's answer, fewer steps) */
+		int64_t k;
+		memcpy(&k, (const char *)h + m->int_key_at, sizeof k);
+		return k == key->u.i;
+	}
 	/* a hierarchy's structs share the root's keys (the object found may be of a subclass: callers check) */
 	if (calx__obj_mapper(h) != m && (!m->poly || calx__obj_mapper(h)->root != m->root))
 		return false;
@@ -168,6 +174,55 @@ calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_v
 		return NULL;
 	size_t slot;
 	return calx__idmap_probe(s, m, key, hash, &slot);
+}
+
+/*
+ * calx__idmap_find_int's probe from slot j on, where it met an object of
+ * another mapper with the same hash bits (another struct of m's
+ * hierarchy, or another table's key): every slot by key_matches.
+ */
+__attribute__((noinline)) static calx__obj *find_int_rest(const calx_session *s, const calx__mapper *m, int64_t key,
+                                                         uint32_t h32, size_t j)
+{
+	calx_value k = { .kind = CALX_VALUE_INT };
+	k.u.i = key;
+	size_t mask = s->idmap_cap - 1;
+	uintptr_t tags = tag_mask(s), want = tag_of(h32) & tags, v;
+	for (; (v = s->idmap[j].v); j = (j + 1) & mask) {
+		calx__obj *e = slot_obj(v, tags);
+		if ((v & tags) == want && e->hash == h32 && key_matches(e, m, &k))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The warm get's lookup: a loop of gets found in the map spends its time
+ * here, and fewer instructions a get let the processor overlap more of
+ * the next gets' cache misses (a leaf function: no registers to save). An
+ * object of another struct of the hierarchy goes to find_int_rest.
+ */
+calx__obj *calx__idmap_find_int(const calx_session *s, const calx__mapper *m, int64_t key)
+{
+	if (!s->idmap_cap)
+		return NULL;
+	uint32_t h32 = fold(calx__key_hash_int(m, key));
+	size_t mask = s->idmap_cap - 1, at = m->int_key_at;
+	uintptr_t tags = tag_mask(s), want = tag_of(h32) & tags, v;
+	for (size_t j = h32 & mask; (v = s->idmap[j].v); j = (j + 1) & mask) {
+		if ((v & tags) != want)
+			continue;
+		calx__obj *e = slot_obj(v, tags);
+		if (e->hash != h32)
+			continue;
+		if (e->mid != m->id)
+			return find_int_rest(s, m, key, h32, j);
+		int64_t k;
+		memcpy(&k, (const char *)e + at, sizeof k);
+		if (k == key)
+			return e;
+	}
+	return NULL;
 }
 
 calx__obj *calx__idmap_at(const calx_session *s, size_t j)

@@ -8,24 +8,15 @@
 #include "session/session.h"
 #include "mapping/value.h"
 
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key)
 {
 	/*
 	 * the mapper only has to tell keys apart: one multiply, the column's mix() does the mixing.
 	 * key_index is the hierarchy root's: a row has one key whichever struct asks for it.
 	 */
-	uint64_t h = (uint64_t)(m->key_index + 1) * 0x9e3779b97f4a7c15ull;
 	if (m->n_pk == 1 && key->kind == CALX_VALUE_INT)
-		return mix(h ^ (uint64_t)key->u.i);     /* the usual key: what the loop gives, without it */
+		return calx__key_hash_int(m, key->u.i);     /* the usual key: what the loop gives, without it */
+	uint64_t h = ((uint64_t)m->key_index + 1) * 0x9e3779b97f4a7c15ull;
 	for (unsigned i = 0; i < m->n_pk; i++) {
 		const calx_value *v = &key[i];
 		uint64_t x = 0;
@@ -39,7 +30,7 @@ uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key)
 			for (size_t k = 0; k < v->u.s.n; k++)
 				x = (x ^ (unsigned char)v->u.s.p[k]) * 1099511628211ull;
 		}
-		h = mix(h ^ x) + i;
+		h = calx__key_mix(h ^ x) + i;
 	}
 	return h;
 }

@@ -235,7 +235,23 @@ calx__obj *calx__obj_alloc(calx_session *s, const calx__mapper *m);
 
 /* Identity map. Key values come from the object's primary key fields. */
 uint64_t calx__key_hash(const calx__mapper *m, const calx_value *key);
+/* A finalizer of 64 bits (SplitMix64's): the column's hash mixing (object_key.c, identity.c). */
+static inline uint64_t calx__key_mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+/* calx__key_hash of one integer key: the mapper only has to tell keys apart, key_index is the hierarchy root's */
+static inline uint64_t calx__key_hash_int(const calx__mapper *m, int64_t key)
+{
+	return calx__key_mix(((uint64_t)m->key_index + 1) * 0x9e3779b97f4a7c15ull ^ (uint64_t)key);
+}
 calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash);
+/* calx__idmap_find of the usual key (m->int_key_at set: one INT64 column), in fewer steps. */
+calx__obj *calx__idmap_find_int(const calx_session *s, const calx__mapper *m, int64_t key);
 /* The object in slot j of the map, or NULL (tests look at the layout). */
 calx__obj *calx__idmap_at(const calx_session *s, size_t j);
 /* Slots hold bare addresses from now on (an object's address used the tag bits; tests force it). */
