@@ -196,6 +196,45 @@ int calx__rel_apply(calx_session *s, const calx__link *l)
 	return rc;
 }
 
+/*
+ * A persistent object whose pointers are NULL and were NULL when last
+ * loaded or flushed, and whose lists are empty: neither the cascade nor
+ * gather has anything to do there. A loaded child whose parent was never
+ * loaded is the usual such object; a flush of a session holding 50,000
+ * of them spent about 140 instructions on each in the two walks.
+ */
+static bool rels_idle(const calx__obj *h, const calx__mapper *m)
+{
+	/* calx__rel_get_ptr, _get_list and calx__obj_rel_snap, with m looked up once */
+	const char *obj = calx__obj_ptr(h);
+	const char *snap = (const char *)h + CALX__HDR_SIZE + (m->rel_off - m->obj_off) + sizeof(uint64_t);
+	for (unsigned i = 0; i < m->n_rels; i++) {
+		const calx_relationship_desc *d = m->rels[i].desc;
+		if (calx__rel_is_pointer(d)) {
+			void *now, *then;
+			memcpy(&now, obj + d->offset, sizeof now);
+			memcpy(&then, snap + i * sizeof then, sizeof then);
+			if (now || then)
+				return false;
+		} else {
+			calx_list l;
+			memcpy(&l, obj + d->offset, sizeof l);
+			if (l.n)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* One of the persistent objects the walks below look at. */
+static bool walk_persistent(const calx__obj *h)
+{
+	if (!h || h->state != CALX__PERSISTENT)
+		return false;
+	const calx__mapper *m = calx__obj_mapper(h);
+	return m->n_rels && !rels_idle(h, m);
+}
+
 int calx__rel_prepare(calx_session *s, calx__plan *p)
 {
 	int rc = CALX_OK;
@@ -210,19 +249,15 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 	const calx__objvec none = { NULL, 0, 0 };
 	/* a session that never held an object with relationships: none to walk (a loaded session may hold many) */
 	const calx__objvec *held = s->tracking == CALX_TRACK_MARKED ? &s->marked : s->rel_objs ? &s->objs : &none;
-	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
-		calx__obj *h = held->v[i];
-		if (h && h->state == CALX__PERSISTENT && calx__obj_mapper(h)->n_rels)
-			rc = calx__rel_cascade_add_seen(s, h, &seen);
-	}
+	for (size_t i = 0; i < held->n && rc == CALX_OK; i++)
+		if (walk_persistent(held->v[i]))
+			rc = calx__rel_cascade_add_seen(s, held->v[i], &seen);
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
 		if (s->pending.v[i]->state == CALX__PENDING && calx__obj_mapper(s->pending.v[i])->n_rels)
 			rc = gather(s, p, s->pending.v[i], &seen);
-	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
-		calx__obj *h = held->v[i];
-		if (h && h->state == CALX__PERSISTENT && calx__obj_mapper(h)->n_rels)
-			rc = gather(s, p, h, &seen);
-	}
+	for (size_t i = 0; i < held->n && rc == CALX_OK; i++)
+		if (walk_persistent(held->v[i]))
+			rc = gather(s, p, held->v[i], &seen);
 	/* nothing is changed before every copy is saved: a failure here leaves no link for the undo to read */
 	if (rc == CALX_OK && p->n_links) {
 		/*
