@@ -54,6 +54,7 @@ static calx__bchunk *new_chunk(calx__blocks *b, size_t size, size_t align)
 		return NULL;
 	calx__bchunk *c = (calx__bchunk *)raw;
 	c->first = (uint32_t *)(raw + sizeof *c);
+	c->page_shift = (unsigned char)calx__page_shift();
 	memset(c->first, 0xff, pages * sizeof(uint32_t));       /* CALX__NO_BLOCK */
 	c->data = (unsigned char *)(((uintptr_t)raw + head + page - 1) & ~(uintptr_t)(page - 1));
 	c->size = want;
@@ -94,6 +95,7 @@ void calx__blocks_embed(calx__blocks *b, void *mem, size_t len)
 	(void)len;      /* calx__blocks_embed_size() of it: the data's pages fit whatever mem's alignment */
 	calx__bchunk *c = mem;
 	c->first = (uint32_t *)((unsigned char *)mem + sizeof *c);
+	c->page_shift = (unsigned char)calx__page_shift();
 	memset(c->first, 0xff, pages * sizeof(uint32_t));
 	c->data = (unsigned char *)(((uintptr_t)mem + head_bytes(pages) + page - 1) & ~(uintptr_t)(page - 1));
 	c->size = want;

@@ -31,6 +31,7 @@ typedef struct calx__bchunk {
 	size_t size;            /* bytes at data: whole pages */
 	size_t used;
 	uint32_t *first;        /* per page of data: offset of the first block overlapping it, or CALX__NO_BLOCK */
+	unsigned char page_shift; /* log2 of the page size, kept here for calx__blocks_note (every block asks) */
 	bool watched;           /* registered with the session's write-watch (session/watch.c) */
 	bool seen;              /* its pages were write-protected by a flush: later flushes look at written pages only */
 	bool reported;          /* the running flush found written pages here and left them unprotected (watch.c) */
@@ -52,7 +53,7 @@ void *calx__blocks_alloc_chunk(calx__blocks *b, size_t size, size_t align);
 /* Note that [off, off + size) of c holds a block: the pages it overlaps get it as first block if they had none. */
 static inline void calx__blocks_note(calx__bchunk *c, size_t off, size_t size)
 {
-	unsigned shift = calx__page_shift();
+	unsigned shift = c->page_shift;
 	for (size_t pg = off >> shift, last = (off + size - 1) >> shift; pg <= last; pg++)
 		if (c->first[pg] == CALX__NO_BLOCK)
 			c->first[pg] = (uint32_t)off;

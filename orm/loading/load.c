@@ -145,7 +145,7 @@ static inline int load_values(calx_session *s, const calx__mapper *m, calx__stmt
 		key = &row[m->pk[0]];   /* the usual key, canonical as it comes (row_key's first case): no copy */
 	else if ((rc = row_key(s, m, row, key_copy)) != CALX_OK)
 		return rc;
-	uint64_t hash = calx__key_hash(m, key);
+	uint64_t hash = key == key_copy ? calx__key_hash(m, key) : calx__key_hash_int(m, key->u.i);
 	size_t slot;
 	if ((rc = calx__idmap_reserve(s, 1)) != CALX_OK)
 		return rc;
@@ -167,6 +167,17 @@ static inline int load_values(calx_session *s, const calx__mapper *m, calx__stmt
 			memcpy((char *)obj + fd->offset, &row[f].u.i, sizeof row[f].u.i);
 			continue;
 		}
+		if (row[f].kind == CALX_VALUE_TEXT && fd->ctype == CALX_CTYPE_STRING &&
+		    calx__text_valid(row[f].u.s.p, row[f].u.s.n)) {
+			/* the commonest text, a char * of valid UTF-8, stored as calx__field_set would (other text goes there) */
+			char *str = calx__arena_strndup(&s->arena, row[f].u.s.p, row[f].u.s.n);
+			if (!str) {
+				h->state = CALX__TRANSIENT;
+				return calx__field_error(&s->err, CALX_ENOMEM, fd, "out of memory copying text");
+			}
+			memcpy((char *)obj + fd->offset, &str, sizeof str);
+			continue;
+		}
 		bool isnull;
 		if (calx__field_set(fd, obj, &row[f], &s->arena, &isnull, &s->err) != CALX_OK) {
 			/* the half-filled block stays in the arena as a transient nobody sees */
@@ -179,7 +190,7 @@ static inline int load_values(calx_session *s, const calx__mapper *m, calx__stmt
 	calx__state_snapshot(h);
 	h->state = CALX__PERSISTENT;
 	calx__idmap_put(s, slot, h, hash);
-	if (key != key_copy)
+	if (key != key_copy && s->idmap_cap >= CALX__IDMAP_PREFETCH_CAP)
 		calx__idmap_prefetch_next(s, m, key->u.i);      /* the usual key: the next rows' are likely key + 1, ... */
 	*out = h;
 	return calx__fire(s, CALX_EVENT_AFTER_LOAD, h);

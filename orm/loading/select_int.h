@@ -143,8 +143,13 @@ calx_value_kind calx__select_value_kind(const calx_select *q, size_t i);
 /* select_derived.c: SELECT ... FROM (q->derived) AS alias, the statement or a subquery. */
 int calx__derived_build(calx_select *q, calx__ast *a, const calx__scope *outer, unsigned *aliases, calx__node **out);
 
-/* Values in each row of q (a select of values or a union of them); 0 for a select of objects. */
-size_t calx__select_width(const calx_select *q);
+/* Values in each row of q (a select of values or a union of them); 0 for a select of objects. Every row asks. */
+static inline size_t calx__select_width(const calx_select *q)
+{
+	while (q->set_left)
+		q = q->set_left;
+	return q->exprs ? q->n_exprs : q->cols ? q->n_cols : 0;
+}
 
 /*
  * select_stream.c: a select read row by row on a dialect whose results

@@ -20,13 +20,6 @@
 #include "sql/expr.h"
 #include "loading/select_int.h"
 
-size_t calx__select_width(const calx_select *q)
-{
-	while (q->set_left)
-		q = q->set_left;
-	return q->exprs ? q->n_exprs : q->cols ? q->n_cols : 0;
-}
-
 /* The first select of a union (of unions): its values name the union's. */
 static const calx_select *leftmost(const calx_select *q)
 {

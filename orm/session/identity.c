@@ -163,9 +163,8 @@ void calx__idmap_prefetch_next(const calx_session *s, const calx__mapper *m, int
 {
 	if (s->idmap_cap < CALX__IDMAP_PREFETCH_CAP)
 		return;
-	calx_value next = { .kind = CALX_VALUE_INT };
-	next.u.i = (int64_t)((uint64_t)key + CALX__IDMAP_PREFETCH_AHEAD);
-	prefetch(&s->idmap[fold(calx__key_hash(m, &next)) & (s->idmap_cap - 1)]);
+	int64_t next = (int64_t)((uint64_t)key + CALX__IDMAP_PREFETCH_AHEAD);
+	prefetch(&s->idmap[fold(calx__key_hash_int(m, next)) & (s->idmap_cap - 1)]);
 }
 
 calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash)
