@@ -4,7 +4,7 @@
  * backward-shift deletion, so lookups never wade through tombstones; kept
  * at most 70% full. A slot is the object's pointer (8 bytes: memory per
  * object, README "Memory per object"), with 16 bits of the hash in its
- * unused top bits (the tag, below). The map works with 32 bits of a key's
+ * unused top bits (the tag: identity_slots.h). The map works with 32 bits of a key's
  * hash (fold), kept in the object's header (calx__obj.hash): its low bits
  * find the home slot, its top 16 are the tag, so a header says all the
  * map knows of its entry (29 bits since the header is 8 bytes: on a map
@@ -18,6 +18,7 @@
 #include "base/alloc.h"
 #include "session/session.h"
 #include "mapping/value.h"
+#include "session/identity_slots.h"
 
 static bool value_equal(const calx_value *a, const calx_value *b)
 {
@@ -54,73 +55,12 @@ static bool key_matches(const calx__obj *h, const calx__mapper *m, const calx_va
 	return true;
 }
 
-/* The 29 bits of a key's hash the map works with (the header's). */
-static uint32_t fold(uint64_t hash)
-{
-	return (uint32_t)(hash ^ (hash >> 32)) & ((UINT32_C(1) << CALX__HASH_BITS) - 1);
-}
-
-/*
- * The tag: the folded hash's top 16 bits, in the slot's top 16 bits. A 64-bit
- * platform's user addresses leave them zero (x86-64 and AArch64 give a
- * process 47 or 48 bits unless it asks for more), so a probe compares a
- * slot's tag before it reads that object's header: at 70% full a miss
- * passes about three other slots, and each read of a header was a cache
- * miss on a big session (a third of a 110,000-object load's time in the
- * map). An address that does use those bits turns tagging off for the
- * session (calx__idmap_untag_all), so correctness never depends on them.
- */
-#if UINTPTR_MAX > 0xffffffffu
-#define TAG_SHIFT 48
-#define TAG_BITS (~(uintptr_t)0 << TAG_SHIFT)
-#else
-#define TAG_SHIFT 0
-#define TAG_BITS ((uintptr_t)0)
-#endif
-
-static void prefetch(const void *p)
-{
-#if defined(__GNUC__) || defined(__clang__)
-	__builtin_prefetch(p);
-#else
-	(void)p;
-#endif
-}
-
-static uintptr_t tag_mask(const calx_session *s)
-{
-	return s->idmap_untagged ? 0 : TAG_BITS;
-}
-
-static uintptr_t tag_of(uint32_t h32)
-{
-#if TAG_SHIFT
-	return (uintptr_t)(h32 >> (CALX__HASH_BITS - 16)) << TAG_SHIFT;
-#else
-	(void)h32;
-	return 0;
-#endif
-}
-
-static calx__obj *slot_obj(uintptr_t v, uintptr_t tags)
-{
-	return (calx__obj *)(v & ~tags);
-}
-
 /* An object's address uses the tag bits: every slot loses its tag, and the session stops tagging. */
 void calx__idmap_untag_all(calx_session *s)
 {
 	for (size_t j = 0; j < s->idmap_cap; j++)
 		s->idmap[j].v &= ~TAG_BITS;
 	s->idmap_untagged = true;
-}
-
-/* h's slot value: its address and the tag of its header's hash. */
-static uintptr_t slot_value(calx_session *s, calx__obj *h)
-{
-	if ((uintptr_t)h & TAG_BITS && !s->idmap_untagged)
-		calx__idmap_untag_all(s);
-	return (uintptr_t)h | (tag_of(h->hash) & tag_mask(s));
 }
 
 calx__obj *calx__idmap_probe(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash,
@@ -229,132 +169,10 @@ calx__obj *calx__idmap_at(const calx_session *s, size_t j)
 	return j < s->idmap_cap ? slot_obj(s->idmap[j].v, tag_mask(s)) : NULL;
 }
 
-static int resize(calx_session *s, size_t cap);
-
-static int grow(calx_session *s)
-{
-	size_t cap = s->idmap_cap ? s->idmap_cap * 2 : 16;
-	return resize(s, cap);
-}
-
-int calx__idmap_reserve_grow(calx_session *s, size_t n)
-{
-	size_t cap = s->idmap_cap ? s->idmap_cap : 16;
-	while ((s->idmap_n + n) * 10 > cap * 7)
-		cap *= 2;
-	return cap == s->idmap_cap ? CALX_OK : resize(s, cap);
-}
-
-/*
- * During a resize, an entry of the old table not yet placed in the new
- * one: its slot value with the low bit set (objects are at least
- * 8-aligned, so the address's low bit is free whatever the tag holds).
- */
-#define UNPLACED ((uintptr_t)1)
-
-/* The object of slot value v (tag and unplaced bit off). */
-static calx__obj *entry_obj(uintptr_t v, uintptr_t tags)
-{
-	return slot_obj(v & ~UNPLACED, tags);
-}
-
-/*
- * Re-place every entry from the session's object list, into t (cap
- * slots, zeroed here). The map's objects are the ones flagged KEYED, and
- * the list has them in the order they were created, their blocks' order:
- * their headers (each one's home and tag) are read in address order,
- * where a walk of the old table read them in hash order, a cache miss
- * each on a big map. Only when the list accounts for every entry (counted
- * first) and is mostly keyed objects; false, t untouched, otherwise.
- */
-static bool place_from_objs(calx_session *s, calx__idslot *t, size_t cap)
-{
-	const calx__objvec *objs = &s->objs;
-	if (objs->n > 2 * s->idmap_n + 64)
-		return false;
-	size_t keyed = 0;
-	for (size_t i = 0; i < objs->n; i++)
-		keyed += (objs->v[i]->flags & CALX__KEYED) != 0;
-	if (keyed != s->idmap_n)
-		return false;
-	memset(t, 0, cap * sizeof *t);
-	enum { AHEAD = 16 };
-	size_t mask = cap - 1;
-	for (size_t i = 0; i < objs->n; i++) {
-		calx__obj *h = objs->v[i];
-		/* the slots are written in hash order: the home of an entry a few ahead fetched now */
-		if (i + AHEAD < objs->n)
-			prefetch(&t[objs->v[i + AHEAD]->hash & mask]);
-		if (!(h->flags & CALX__KEYED))
-			continue;
-		size_t j = h->hash & mask;
-		while (t[j].v)
-			j = (j + 1) & mask;
-		t[j].v = slot_value(s, h);
-	}
-	return true;
-}
-
-/*
- * Grow the table in place: realloc, then re-place the old entries, from
- * the object list where it can (place_from_objs), else among themselves.
- * A fresh table per doubling, as before, touched about twice the final
- * table's bytes for the first time (page faults, the largest part of a
- * big load's time in the map); this touches the final table once. Among
- * themselves: entries still to place count as empty to the probes, and a
- * probe that lands on one takes its slot and places that entry next: so
- * a placed entry never moves again, and every probe path stays whole.
- * Each entry's home needs its header's hash: the headers a few slots
- * ahead are fetched while this one is placed.
- */
-static int resize(calx_session *s, size_t cap)
-{
-	/* the header keeps 29 bits of the hash: every home slot, and the probes' first test */
-	if ((uint64_t)cap > (uint64_t)1 << CALX__HASH_BITS)
-		return calx__fail(s, CALX_ENOMEM, "the identity map cannot grow to %zu entries (at most 2^%d)", cap,
-		                  CALX__HASH_BITS);
-	enum { AHEAD = 64 };
-	size_t old = s->idmap_cap, mask = cap - 1;
-	uintptr_t tags = tag_mask(s);
-	calx__idslot *t = cap <= SIZE_MAX / sizeof *t ? calx__realloc(s->idmap, cap * sizeof *t) : NULL;
-	if (!t)
-		return calx__fail(s, CALX_ENOMEM, "out of memory growing the identity map to %zu entries", cap);
-	if (place_from_objs(s, t, cap)) {
-		s->idmap = t;
-		s->idmap_cap = cap;
-		return CALX_OK;
-	}
-	memset(t + old, 0, (cap - old) * sizeof *t);
-	for (size_t i = 0; i < old; i++)
-		if (t[i].v)
-			t[i].v |= UNPLACED;
-	for (size_t i = 0; i < old; i++) {
-		if (i + AHEAD < old && t[i + AHEAD].v & UNPLACED)
-			prefetch(entry_obj(t[i + AHEAD].v, tags));
-		if (!(t[i].v & UNPLACED))
-			continue;
-		uintptr_t v = t[i].v & ~UNPLACED;
-		t[i].v = 0;
-		for (;;) {
-			size_t j = entry_obj(v, tags)->hash & mask;
-			while (t[j].v && !(t[j].v & UNPLACED))
-				j = (j + 1) & mask;
-			uintptr_t next = t[j].v;
-			t[j].v = v;
-			if (!next)
-				break;
-			v = next & ~UNPLACED;
-		}
-	}
-	s->idmap = t;
-	s->idmap_cap = cap;
-	return CALX_OK;
-}
-
 static int insert_hashed(calx_session *s, calx__obj *h, uint64_t hash)
 {
 	int rc;
-	if ((s->idmap_n + 1) * 10 > s->idmap_cap * 7 && (rc = grow(s)) != CALX_OK)
+	if ((s->idmap_n + 1) * 10 > s->idmap_cap * 7 && (rc = calx__idmap_grow(s)) != CALX_OK)
 		return rc;
 	h->hash = fold(hash);
 	size_t mask = s->idmap_cap - 1, j;

@@ -1,0 +1,131 @@
+/*
+ * The identity map's growth (identity.c has the map): a table twice the
+ * size, or as large as a reservation needs, its entries re-placed in it.
+ */
+#include <string.h>
+#include "calx/calx.h"
+#include "base/alloc.h"
+#include "session/session.h"
+#include "session/identity_slots.h"
+
+static int resize(calx_session *s, size_t cap);
+
+int calx__idmap_grow(calx_session *s)
+{
+	size_t cap = s->idmap_cap ? s->idmap_cap * 2 : 16;
+	return resize(s, cap);
+}
+
+int calx__idmap_reserve_grow(calx_session *s, size_t n)
+{
+	size_t cap = s->idmap_cap ? s->idmap_cap : 16;
+	while ((s->idmap_n + n) * 10 > cap * 7)
+		cap *= 2;
+	return cap == s->idmap_cap ? CALX_OK : resize(s, cap);
+}
+
+/*
+ * During a resize, an entry of the old table not yet placed in the new
+ * one: its slot value with the low bit set (objects are at least
+ * 8-aligned, so the address's low bit is free whatever the tag holds).
+ */
+#define UNPLACED ((uintptr_t)1)
+
+/* The object of slot value v (tag and unplaced bit off). */
+static calx__obj *entry_obj(uintptr_t v, uintptr_t tags)
+{
+	return slot_obj(v & ~UNPLACED, tags);
+}
+
+/*
+ * Re-place every entry from the session's object list, into t (cap
+ * slots, zeroed here). The map's objects are the ones flagged KEYED, and
+ * the list has them in the order they were created, their blocks' order:
+ * their headers (each one's home and tag) are read in address order,
+ * where a walk of the old table read them in hash order, a cache miss
+ * each on a big map. Only when the list accounts for every entry (counted
+ * first) and is mostly keyed objects; false, t untouched, otherwise.
+ */
+static bool place_from_objs(calx_session *s, calx__idslot *t, size_t cap)
+{
+	const calx__objvec *objs = &s->objs;
+	if (objs->n > 2 * s->idmap_n + 64)
+		return false;
+	size_t keyed = 0;
+	for (size_t i = 0; i < objs->n; i++)
+		keyed += (objs->v[i]->flags & CALX__KEYED) != 0;
+	if (keyed != s->idmap_n)
+		return false;
+	memset(t, 0, cap * sizeof *t);
+	enum { AHEAD = 16 };
+	size_t mask = cap - 1;
+	for (size_t i = 0; i < objs->n; i++) {
+		calx__obj *h = objs->v[i];
+		/* the slots are written in hash order: the home of an entry a few ahead fetched now */
+		if (i + AHEAD < objs->n)
+			prefetch(&t[objs->v[i + AHEAD]->hash & mask]);
+		if (!(h->flags & CALX__KEYED))
+			continue;
+		size_t j = h->hash & mask;
+		while (t[j].v)
+			j = (j + 1) & mask;
+		t[j].v = slot_value(s, h);
+	}
+	return true;
+}
+
+/*
+ * Grow the table in place: realloc, then re-place the old entries, from
+ * the object list where it can (place_from_objs), else among themselves.
+ * A fresh table per doubling, as before, touched about twice the final
+ * table's bytes for the first time (page faults, the largest part of a
+ * big load's time in the map); this touches the final table once. Among
+ * themselves: entries still to place count as empty to the probes, and a
+ * probe that lands on one takes its slot and places that entry next: so
+ * a placed entry never moves again, and every probe path stays whole.
+ * Each entry's home needs its header's hash: the headers a few slots
+ * ahead are fetched while this one is placed.
+ */
+static int resize(calx_session *s, size_t cap)
+{
+	/* the header keeps 29 bits of the hash: every home slot, and the probes' first test */
+	if ((uint64_t)cap > (uint64_t)1 << CALX__HASH_BITS)
+		return calx__fail(s, CALX_ENOMEM, "the identity map cannot grow to %zu entries (at most 2^%d)", cap,
+		                  CALX__HASH_BITS);
+	enum { AHEAD = 64 };
+	size_t old = s->idmap_cap, mask = cap - 1;
+	uintptr_t tags = tag_mask(s);
+	calx__idslot *t = cap <= SIZE_MAX / sizeof *t ? calx__realloc(s->idmap, cap * sizeof *t) : NULL;
+	if (!t)
+		return calx__fail(s, CALX_ENOMEM, "out of memory growing the identity map to %zu entries", cap);
+	if (place_from_objs(s, t, cap)) {
+		s->idmap = t;
+		s->idmap_cap = cap;
+		return CALX_OK;
+	}
+	memset(t + old, 0, (cap - old) * sizeof *t);
+	for (size_t i = 0; i < old; i++)
+		if (t[i].v)
+			t[i].v |= UNPLACED;
+	for (size_t i = 0; i < old; i++) {
+		if (i + AHEAD < old && t[i + AHEAD].v & UNPLACED)
+			prefetch(entry_obj(t[i + AHEAD].v, tags));
+		if (!(t[i].v & UNPLACED))
+			continue;
+		uintptr_t v = t[i].v & ~UNPLACED;
+		t[i].v = 0;
+		for (;;) {
+			size_t j = entry_obj(v, tags)->hash & mask;
+			while (t[j].v && !(t[j].v & UNPLACED))
+				j = (j + 1) & mask;
+			uintptr_t next = t[j].v;
+			t[j].v = v;
+			if (!next)
+				break;
+			v = next & ~UNPLACED;
+		}
+	}
+	s->idmap = t;
+	s->idmap_cap = cap;
+	return CALX_OK;
+}
