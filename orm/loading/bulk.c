@@ -279,7 +279,7 @@ static int run(calx_bulk *b, calx_sync sync, uint64_t *rows)
 	if (!a)
 		return calx__fail(s, CALX_ENOMEM, "%s: out of memory building the statement", what);
 	calx__ast_init(a);
-	calx__objvec matched = { NULL, 0, 0 };
+	calx__objvec matched = { NULL, 0, 0, false };
 	calx__node *stmt = NULL;
 	calx__stmt *st = NULL;
 	uint64_t n = 0;

@@ -398,7 +398,7 @@ static int level(calx_session *s, const calx__mapper *m, calx__obj **objs, size_
 			calx_loading below = how_at(w, depth + 1, t->rels[j].desc);
 			deeper = below == CALX_LOAD_SELECTIN || below == CALX_LOAD_JOINED;
 		}
-		calx__objvec next = { NULL, 0, 0 }, *keep = deeper ? &next : NULL;
+		calx__objvec next = { NULL, 0, 0, false }, *keep = deeper ? &next : NULL;
 		rc = by_join                            ? joined_next(s, objs, n, i, keep)
 		     : d->kind == CALX_REL_MANY_TO_ONE  ? load_parents(s, objs, n, i, keep)
 		     : d->kind == CALX_REL_MANY_TO_MANY ? calx__m2m_load(s, objs, n, i, keep)

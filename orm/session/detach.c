@@ -40,7 +40,7 @@ int calx__expunge(calx_session *s, calx__obj *h)
 		calx__detach(s, h);
 		return CALX_OK;
 	}
-	calx__objvec reached = { NULL, 0, 0 };
+	calx__objvec reached = { NULL, 0, 0, false };
 	int rc = calx__cascade_walk(s, h, CALX_CASCADE_EXPUNGE, &reached);
 	for (size_t k = 0; k < reached.n && rc == CALX_OK; k++) {
 		calx__obj *x = reached.v[k];

@@ -73,10 +73,10 @@ static int refresh_expire_walk(calx_session *s, calx__obj *h, calx__objvec *reac
 {
 	if (!calx__obj_mapper(h)->n_rels) {
 		*one = h;
-		*reached = (calx__objvec){ one, 1, 1 };
+		*reached = (calx__objvec){ one, 1, 1, false };
 		return CALX_OK;
 	}
-	*reached = (calx__objvec){ NULL, 0, 0 };
+	*reached = (calx__objvec){ NULL, 0, 0, false };
 	return calx__cascade_walk(s, h, CALX_CASCADE_REFRESH_EXPIRE, reached);
 }
 

@@ -10,12 +10,32 @@
 #include "mapping/value.h"
 #include "sql/statements.h"
 
+int calx__objvec_reserve(calx__objvec *vec, size_t n)
+{
+	if (n <= vec->cap)
+		return CALX_OK;
+	/* the owner's storage (fixed): the entries move to the heap */
+	int rc = vec->fixed ? calx__grow_small((void **)&vec->v, &vec->cap, n, sizeof *vec->v, vec->v, vec->n)
+	                    : calx__grow((void **)&vec->v, &vec->cap, n, sizeof *vec->v);
+	if (rc != 0)
+		return CALX_ENOMEM;
+	vec->fixed = false;
+	return CALX_OK;
+}
+
 int calx__objvec_push_grow(calx__objvec *vec, calx__obj *h)
 {
-	if (calx__grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof *vec->v) != 0)
+	if (calx__objvec_reserve(vec, vec->n + 1) != CALX_OK)
 		return CALX_ENOMEM;
 	vec->v[vec->n++] = h;
 	return CALX_OK;
+}
+
+void calx__objvec_release(calx__objvec *vec)
+{
+	if (!vec->fixed)
+		calx__free(vec->v);
+	*vec = (calx__objvec){ NULL, 0, 0, false };
 }
 
 calx__obj *calx__obj_of(calx_session *s, const void *obj)

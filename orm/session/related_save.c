@@ -74,7 +74,7 @@ int calx__rel_cascade_add_seen(calx_session *s, calx__obj *h, calx__rel_seen *se
 	 * the session already, so the stack is allocated only when the
 	 * cascade reaches a transient object to walk on from.
 	 */
-	calx__objvec stack = { NULL, 0, 0 };
+	calx__objvec stack = { NULL, 0, 0, false };
 	int rc = cascade_from(s, &stack, seen, h);
 	/* an explicit stack: a long chain of objects cannot overflow the C stack */
 	while (stack.n && rc == CALX_OK)

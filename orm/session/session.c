@@ -52,6 +52,9 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	s->autoflush = true;
 	s->keep = s->keep_small;    /* a transaction of a few rows keeps them in the session's own block */
 	s->keep_cap = CALX__KEEP_SMALL_N;
+	s->objs = (calx__objvec){ s->first_objs, 0, CALX__FIRST_ENTRIES, true };
+	s->pending = (calx__objvec){ s->first_pending, 0, CALX__FIRST_ENTRIES, true };
+	s->txn_log = (calx__objvec){ s->first_txn, 0, CALX__FIRST_ENTRIES, true };
 	calx__uow_open(s, (unsigned char *)s + head);
 	/* 64-byte aligned within a block malloc aligns to 16: the chunks' own alignment is relative to that */
 	calx__arena_embed(&s->arena, (unsigned char *)s + at_arena, arena);
@@ -86,11 +89,11 @@ void calx_session_free(calx_session *s)
 	calx__forget_transaction(s);
 	calx__watch_stop(s);    /* before the blocks go: their pages are registered with it */
 	calx__engine_release(s->eng, s->conn, broken);
-	calx__free(s->objs.v);
+	calx__objvec_release(&s->objs);
 	calx__free(s->marked.v);
-	calx__free(s->pending.v);
+	calx__objvec_release(&s->pending);
 	calx__free(s->deleted.v);
-	calx__free(s->txn_log.v);
+	calx__objvec_release(&s->txn_log);
 	if (s->keep != s->keep_small)
 		calx__free(s->keep);
 	calx__free(s->keep_ix);

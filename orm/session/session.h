@@ -64,15 +64,27 @@ typedef struct calx__idslot {
 	uintptr_t v;
 } calx__idslot;
 
+/* Entries a session keeps in its own block for each of its first object lists. */
+#define CALX__FIRST_ENTRIES 4
+
 /* A growable array of object headers. */
 typedef struct calx__objvec {
 	calx__obj **v;
 	size_t n;
 	size_t cap;
+	/*
+	 * v is storage its owner keeps (a session's first entries, below):
+	 * growing copies it to the heap, and it is never freed by itself.
+	 */
+	bool fixed;
 } calx__objvec;
 
 /* Append h; CALX_ENOMEM. Inline for the room: a load pushes every object it makes. */
 int calx__objvec_push_grow(calx__objvec *vec, calx__obj *h);
+/* Room for n entries in all; CALX_ENOMEM. */
+int calx__objvec_reserve(calx__objvec *vec, size_t n);
+/* Free vec's entries unless they are its owner's (fixed); vec is empty after. */
+void calx__objvec_release(calx__objvec *vec);
 static inline int calx__objvec_push(calx__objvec *vec, calx__obj *h)
 {
 	if (vec->n == vec->cap)
@@ -139,6 +151,12 @@ struct calx_session {
 	calx__objvec pending;
 	calx__objvec deleted;
 	calx__objvec txn_log;   /* objects whose row this transaction changed */
+	/*
+	 * The first entries of objs, pending and txn_log (fixed until they
+	 * grow): a session a commit, as a web request opens, then makes no
+	 * allocation of its own for them.
+	 */
+	calx__obj *first_objs[CALX__FIRST_ENTRIES], *first_pending[CALX__FIRST_ENTRIES], *first_txn[CALX__FIRST_ENTRIES];
 	calx__idslot *idmap;    /* open addressing, linear probing */
 	size_t idmap_cap;
 	size_t idmap_n;

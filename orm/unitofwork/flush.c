@@ -216,10 +216,8 @@ static int reserve_phase_b(calx_session *s, calx__plan *p)
 	int rc = p->deletes.n ? calx__ondelete_collect(s, p) : CALX_OK;
 	if (rc != CALX_OK)
 		return rc;
-	if (calx__grow((void **)&s->objs.v, &s->objs.cap, s->objs.n + p->inserts.n, sizeof(calx__obj *)) != 0 ||
-	    calx__grow((void **)&s->txn_log.v, &s->txn_log.cap,
-	               s->txn_log.n + p->inserts.n + p->deletes.n + p->db_gone.n,
-	               sizeof(calx__obj *)) != 0)
+	if (calx__objvec_reserve(&s->objs, s->objs.n + p->inserts.n) != CALX_OK ||
+	    calx__objvec_reserve(&s->txn_log, s->txn_log.n + p->inserts.n + p->deletes.n + p->db_gone.n) != CALX_OK)
 		return calx__fail(s, CALX_ENOMEM, "out of memory finishing the flush");
 	return calx__idmap_reserve(s, p->inserts.n + rekeys);
 }

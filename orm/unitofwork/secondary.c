@@ -163,7 +163,7 @@ int calx__assoc_prepare(calx_session *s, calx__plan *p)
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
 		if (s->pending.v[i]->state == CALX__PENDING && calx__obj_mapper(s->pending.v[i])->n_rels)
 			rc = lists_of(s, p, s->pending.v[i]);
-	const calx__objvec none = { NULL, 0, 0 };
+	const calx__objvec none = { NULL, 0, 0, false };
 	/* a session that never held an object with relationships: none to walk (a loaded session may hold many) */
 	const calx__objvec *held = s->tracking == CALX_TRACK_MARKED ? &s->marked : s->rel_objs ? &s->objs : &none;
 	for (size_t i = 0; i < held->n && rc == CALX_OK; i++) {
