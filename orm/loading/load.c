@@ -337,18 +337,17 @@ int calx_session_get(calx_session *s, const calx_mapper_desc *md, calx_value key
 	 * warm gets spent a third of its instructions in them) and the map's
 	 * integer lookup is used. Any other get takes the full path.
 	 */
-	if (s && out && !s->failed && key.kind == CALX_VALUE_INT && md && md->schema == s->reg->schema &&
-	    md->index < s->reg->n_mappers) {
-		const calx__mapper *m = &s->reg->mappers[md->index];
-		if (m->desc == md && m->int_key_at && !m->poly) {
-			calx__obj *h = calx__idmap_find_int(s, m, key.u.i);
-			if (h && h->state != CALX__DELETED && h->state != CALX__GONE && !calx__reload_expired(s, h)) {
-				*out = calx__obj_ptr(h);
-				return CALX_OK;
-			}
-			*out = NULL;
-			return get_looked_up(s, m, &key, h, out);      /* the key as normalize_key leaves it */
+	const calx__mapper *m = s && out && !s->failed && key.kind == CALX_VALUE_INT ? calx__registry_lookup(s->reg, md)
+	                                                                             : NULL;
+	if (m && m->int_key_at && !m->poly) {
+		calx__obj *h = calx__idmap_find_int(s, m, key.u.i);
+		/* found and handed out as it is (get_looked_up's first case, in fewer steps: a warm get's loop is here) */
+		if (h && h->state != CALX__DELETED && h->state != CALX__GONE && !calx__reload_expired(s, h)) {
+			*out = calx__obj_ptr(h);
+			return CALX_OK;
 		}
+		*out = NULL;
+		return get_looked_up(s, m, &key, h, out);      /* the key as normalize_key leaves it */
 	}
 	return calx_session_get_key(s, md, &key, 1, out);
 }

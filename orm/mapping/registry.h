@@ -216,14 +216,20 @@ const calx__table *calx__registry_table(const calx_registry *reg, const calx_tab
 /* NULL, with err saying why reg does not map desc (a NULL desc included). */
 const calx__mapper *calx__registry_not_found(const calx_registry *reg, const calx_mapper_desc *desc,
                                              calx_error *err);
-/* The runtime mapper of desc, or NULL (error set). Inline: every get, construct and select asks. */
-static inline const calx__mapper *calx__registry_find(const calx_registry *reg, const calx_mapper_desc *desc,
-                                                      calx_error *err)
+/* The runtime mapper of desc, or NULL. */
+static inline const calx__mapper *calx__registry_lookup(const calx_registry *reg, const calx_mapper_desc *desc)
 {
 	if (desc && desc->schema == reg->schema && desc->index < reg->n_mappers &&
 	    reg->mappers[desc->index].desc == desc)
 		return &reg->mappers[desc->index];
-	return calx__registry_not_found(reg, desc, err);
+	return NULL;
+}
+/* The runtime mapper of desc, or NULL (error set). Inline: every get, construct and select asks. */
+static inline const calx__mapper *calx__registry_find(const calx_registry *reg, const calx_mapper_desc *desc,
+                                                      calx_error *err)
+{
+	const calx__mapper *m = calx__registry_lookup(reg, desc);
+	return m ? m : calx__registry_not_found(reg, desc, err);
 }
 
 /* Check and link every hierarchy: roots, parents, discriminators, identities (hierarchy.c). */

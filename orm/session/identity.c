@@ -101,8 +101,6 @@ void calx__idmap_put(calx_session *s, size_t slot, calx__obj *h, uint64_t hash)
 #define CALX__IDMAP_PREFETCH_AHEAD 4
 void calx__idmap_prefetch_next(const calx_session *s, const calx__mapper *m, int64_t key)
 {
-	if (s->idmap_cap < CALX__IDMAP_PREFETCH_CAP)
-		return;
 	int64_t next = (int64_t)((uint64_t)key + CALX__IDMAP_PREFETCH_AHEAD);
 	prefetch(&s->idmap[fold(calx__key_hash_int(m, next)) & (s->idmap_cap - 1)]);
 }
@@ -115,33 +113,23 @@ calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_v
 	return calx__idmap_probe(s, m, key, hash, &slot);
 }
 
-/*
- * calx__idmap_find_int's probe from slot j on, where it met an object of
- * another mapper with the same hash bits (another struct of m's
- * hierarchy, or another table's key): every slot by key_matches.
- */
-__attribute__((noinline)) static calx__obj *find_int_rest(const calx_session *s, const calx__mapper *m, int64_t key,
-                                                         uint32_t h32, size_t j)
+/* calx__idmap_find of an integer key, out of calx__idmap_find_int's way (h32 folds to itself) */
+__attribute__((noinline)) static calx__obj *find_general(calx_session *s, const calx__mapper *m, int64_t key,
+                                                        uint32_t h32)
 {
 	calx_value k = { .kind = CALX_VALUE_INT };
 	k.u.i = key;
-	size_t mask = s->idmap_cap - 1;
-	uintptr_t tags = tag_mask(s), want = tag_of(h32) & tags, v;
-	for (; (v = s->idmap[j].v); j = (j + 1) & mask) {
-		calx__obj *e = slot_obj(v, tags);
-		if ((v & tags) == want && e->hash == h32 && key_matches(e, m, &k))
-			return e;
-	}
-	return NULL;
+	return calx__idmap_find(s, m, &k, h32);
 }
 
 /*
  * The warm get's lookup: a loop of gets found in the map spends its time
  * here, and fewer instructions a get let the processor overlap more of
- * the next gets' cache misses (a leaf function: no registers to save). An
- * object of another struct of the hierarchy goes to find_int_rest.
+ * the next gets' cache misses (a leaf but for find_general). On
+ * an object of another mapper with the same hash bits (another struct of
+ * m's hierarchy, or another table's key) the general find takes over.
  */
-calx__obj *calx__idmap_find_int(const calx_session *s, const calx__mapper *m, int64_t key)
+calx__obj *calx__idmap_find_int(calx_session *s, const calx__mapper *m, int64_t key)
 {
 	if (!s->idmap_cap)
 		return NULL;
@@ -154,8 +142,9 @@ calx__obj *calx__idmap_find_int(const calx_session *s, const calx__mapper *m, in
 		calx__obj *e = slot_obj(v, tags);
 		if (e->hash != h32)
 			continue;
-		if (e->mid != m->id)
-			return find_int_rest(s, m, key, h32, j);
+		if (e->mid != m->id) {
+			return find_general(s, m, key, h32);
+		}
 		int64_t k;
 		memcpy(&k, (const char *)e + at, sizeof k);
 		if (k == key)

@@ -269,7 +269,7 @@ static inline uint64_t calx__key_hash_int(const calx__mapper *m, int64_t key)
 }
 calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash);
 /* calx__idmap_find of the usual key (m->int_key_at set: one INT64 column), in fewer steps. */
-calx__obj *calx__idmap_find_int(const calx_session *s, const calx__mapper *m, int64_t key);
+calx__obj *calx__idmap_find_int(calx_session *s, const calx__mapper *m, int64_t key);
 /* The object in slot j of the map, or NULL (tests look at the layout). */
 calx__obj *calx__idmap_at(const calx_session *s, size_t j);
 /* Slots hold bare addresses from now on (an object's address used the tag bits; tests force it). */
@@ -285,7 +285,7 @@ void calx__idmap_insert_run(calx_session *s, calx__obj *const *v, size_t n);
 calx__obj *calx__idmap_probe(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash,
                              size_t *slot);
 void calx__idmap_put(calx_session *s, size_t slot, calx__obj *h, uint64_t hash);
-/* A load of the integer key key: fetch a later key's slot ahead (identity.c), on a map of this many slots or more. */
+/* A load of the integer key key: fetch a later key's slot ahead (identity.c); the caller asks only on a map of this many slots or more. */
 #define CALX__IDMAP_PREFETCH_CAP 32768
 void calx__idmap_prefetch_next(const calx_session *s, const calx__mapper *m, int64_t key);
 void calx__idmap_remove(calx_session *s, calx__obj *h);
