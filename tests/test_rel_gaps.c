@@ -321,6 +321,52 @@ static void passive_deletes_with_the_delete_cascade_load_nothing(void **state)
 	assert_int_equal(count_rows(fx, &gap_member_mapper), 0);
 }
 
+/*
+ * A loaded crew whose list (no back-reference) gets a new member: the
+ * flush reaches the member and sets its key from the crew's list, a
+ * persistent object with relationships the flush must walk. A crew
+ * whose list was never loaded, beside it, is passed over and keeps its
+ * members.
+ */
+static void a_loaded_list_without_a_back_reference_gives_its_new_member_the_key(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s0 = fx->s;
+	struct gap_crew *c0 = gap_crew_new(s0, .name = "loaded"), *c1 = gap_crew_new(s0, .name = "idle");
+	struct gap_member *m0 = gap_member_new(s0, .name = "first"), *m1 = gap_member_new(s0, .name = "other");
+	assert_ok(s0, gap_crew_members_append(s0, c0, m0));
+	assert_ok(s0, gap_crew_members_append(s0, c1, m1));
+	assert_ok(s0, calx_session_add(s0, c0));
+	assert_ok(s0, calx_session_add(s0, c1));
+	assert_ok(s0, calx_session_commit(s0));
+	int64_t crew = c0->id, idle = c1->id;
+
+	calx_session *s = fixture_session(fx);
+	struct gap_crew *c, *d;
+	struct gap_member **ms;
+	size_t n;
+	assert_ok(s, gap_crew_get(s, crew, &c));
+	assert_ok(s, gap_crew_get(s, idle, &d));
+	assert_ok(s, gap_crew_members(s, c, &ms, &n));
+	assert_int_equal(n, 1);
+	struct gap_member *added = gap_member_new(s, .name = "second");
+	assert_non_null(added);
+	assert_ok(s, gap_crew_members_append(s, c, added));
+	assert_ok(s, calx_session_commit(s));
+	assert_int_equal(added->crew_id, crew);
+	calx_session_free(s);
+
+	s = fixture_session(fx);
+	assert_ok(s, gap_crew_get(s, crew, &c));
+	assert_ok(s, gap_crew_members(s, c, &ms, &n));
+	assert_int_equal(n, 2);
+	assert_ok(s, gap_crew_get(s, idle, &d));
+	assert_ok(s, gap_crew_members(s, d, &ms, &n));
+	assert_int_equal(n, 1);
+	assert_string_equal(ms[0]->name, "other");
+	calx_session_free(s);
+}
+
 /* An order of two lines over two items, built in memory through the helpers; one flush. */
 static int64_t order_with_lines(fixture *fx, int64_t *items)
 {
@@ -433,6 +479,7 @@ int main(void)
 		T(a_cascade_then_set_null_empties_the_loaded_list),
 		T(a_many_to_one_delete_cascade_loads_the_target),
 		T(passive_deletes_with_the_delete_cascade_load_nothing),
+		T(a_loaded_list_without_a_back_reference_gives_its_new_member_the_key),
 		T(association_objects_load_select_in_and_cascade),
 	};
 	return RUN_ON_ALL_DIALECTS("rel_gaps", tests);
