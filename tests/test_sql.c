@@ -269,6 +269,75 @@ static void placeholders_of_many_digits_are_numbered_in_order(void **state)
 	free(want);
 }
 
+/* The values placeholder i binds, in placeholder order: what bind_all (sql/run.c) sends. */
+static void bound_ints(const calx_dialect *d, calx__node *stmt, int64_t *out, unsigned want)
+{
+	calx_error err = { 0 };
+	calx__compiled *c = NULL;
+	assert_int_equal(calx__compile(d, stmt, 0, &c, &err), CALX_OK);
+	assert_int_equal(c->n_params, want);
+	const calx_value *vals[16];
+	assert_int_equal(calx__ast_binds(stmt, vals, 16), c->n_binds);
+	for (unsigned i = 0; i < c->n_params; i++)
+		out[i] = vals[c->map[i]]->u.i;
+	calx__compiled_free(c);
+}
+
+static bool same_shape(const calx__shape_key *a, const calx__shape_key *b)
+{
+	uint64_t words[512];
+	assert_true(a->n[0] + a->n[1] <= 512);
+	calx__shape_key_flatten(a, words);
+	return calx__shape_key_equal(b, a->head, words, a->n[0] + a->n[1]);
+}
+
+static void a_bind_array_is_a_placeholder_a_value_of_its_window(void **state)
+{
+	(void)state;
+	calx__node *u = T("u", NULL);
+	calx_value *vals;
+	calx__node *arr = calx__ast_bind_array(&A, 5, &vals);
+	assert_non_null(arr);
+	for (int i = 0; i < 5; i++)
+		vals[i] = calx_value_int(100 + i);
+	calx__node *in = calx__ast_in_list(&A, C(u, "id"), arr, false);
+	calx__node *s = SELECT(C(u, "id"), u, OP(CALX__OP_AND, OP(CALX__OP_AND, OP(CALX__OP_EQ, C(u, "b"), B(10)), in),
+	                                            OP(CALX__OP_EQ, C(u, "c"), B(20))));
+	expect(s,
+	       "SELECT \"u\".\"id\" FROM \"u\" WHERE \"u\".\"b\" = ? AND \"u\".\"id\" IN (?, ?, ?, ?, ?) AND "
+	       "\"u\".\"c\" = ?",
+	       "SELECT \"u\".\"id\" FROM \"u\" WHERE \"u\".\"b\" = $1 AND \"u\".\"id\" IN ($2, $3, $4, $5, $6) AND "
+	       "\"u\".\"c\" = $7");
+	int64_t got[8];
+	bound_ints(PG, s, got, 7);
+	int64_t all[] = { 10, 100, 101, 102, 103, 104, 20 };
+	assert_memory_equal(got, all, sizeof all);
+	/* a window of two from the second value: two placeholders, those two values, the others' numbers follow */
+	in->first = 1;
+	in->count = 2;
+	expect(s,
+	       "SELECT \"u\".\"id\" FROM \"u\" WHERE \"u\".\"b\" = ? AND \"u\".\"id\" IN (?, ?) AND \"u\".\"c\" = ?",
+	       "SELECT \"u\".\"id\" FROM \"u\" WHERE \"u\".\"b\" = $1 AND \"u\".\"id\" IN ($2, $3) AND \"u\".\"c\" = $4");
+	bound_ints(SQ, s, got, 4);
+	int64_t window[] = { 10, 101, 102, 20 };
+	assert_memory_equal(got, window, sizeof window);
+	/* the shape follows the window's size, not its values: a window of two elsewhere is the same statement */
+	calx_error err = { 0 };
+	calx__shape_key k1, k2, k3;
+	assert_int_equal(calx__shape_of(&A, s, &k1, &err), CALX_OK);
+	in->first = 3;
+	assert_int_equal(calx__shape_of(&A, s, &k2, &err), CALX_OK);
+	in->count = 1;
+	assert_int_equal(calx__shape_of(&A, s, &k3, &err), CALX_OK);
+	assert_true(same_shape(&k1, &k2));
+	assert_false(same_shape(&k1, &k3));
+	/* past the values: an empty list, refused */
+	in->first = 5;
+	char msg[CALX_ERRMSG_MAX];
+	assert_int_equal(fails(SQ, s, 0, msg), CALX_EINVAL);
+	assert_non_null(strstr(msg, "IN with an empty list"));
+}
+
 static void set_operations_wrap_what_needs_parentheses(void **state)
 {
 	(void)state;
@@ -457,6 +526,7 @@ int main(void)
 		T_(in_lists_exists_and_subqueries),
 		T_(placeholders_are_numbered_across_subqueries_and_set_operations),
 		T_(placeholders_of_many_digits_are_numbered_in_order),
+		T_(a_bind_array_is_a_placeholder_a_value_of_its_window),
 		T_(set_operations_wrap_what_needs_parentheses),
 		T_(insert_update_delete),
 		T_(create_table_with_named_constraints_and_indexes),

@@ -369,6 +369,24 @@ static void split_inserts_and_in_lists_run_under_the_limit(void **state)
 	}
 	assert_int_equal(statements, 4);
 	assert_int_equal(found, 11);
+	/* the same twenty as one bind array (the select-in's keys): windowed value by value, the same answer */
+	calx_value *vals;
+	calx__node *arr = calx__ast_bind_array(&A, 20, &vals);
+	assert_non_null(arr);
+	for (int i = 0; i < 20; i++)
+		vals[i] = calx_value_int(i);
+	in->kid[CALX__IN_LIST] = arr;
+	found = 0;
+	statements = 0;
+	assert_int_equal(calx__chunks_init(&ch, s, in, counting.max_params, &err), CALX_OK);
+	while (calx__chunks_next(&ch)) {
+		assert_int_equal(calx__sql_prepare(&l->c, &A, s, &st, &err), CALX_OK);
+		found += first_int(l, st);
+		calx__stmt_release(st);
+		statements++;
+	}
+	assert_int_equal(statements, 4);
+	assert_int_equal(found, 11);
 }
 
 static void self_join_under_two_aliases_runs(void **state)

@@ -171,15 +171,11 @@ int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *
 			if (wide && calx__poly_join_subclasses(&a, m, t, sel) != CALX_OK)
 				a.oom = true;
 			if (nc == 1) {
-				/* appended at a kept tail: calx__ast_append walks the list, n^2 / 2 steps for n keys */
-				calx__node *items = NULL, **tail = &items;
-				for (size_t k = lo; k < hi; k++) {
-					calx__node *b = calx__ast_bind(&a, keys[k].key[0]);
-					if (b) {
-						*tail = b;
-						tail = &b->next;
-					}
-				}
+				/* one node for the keys, windowed by sql/split.c */
+				calx_value *vals;
+				calx__node *items = calx__ast_bind_array(&a, hi - lo, &vals);
+				for (size_t k = lo; items && k < hi; k++)
+					vals[k - lo] = keys[k].key[0];
 				in = calx__ast_in_list(&a, calx__ast_field(&a, t, &m->desc->fields[cols[0]]), items, false);
 				sel->kid[CALX__SEL_WHERE] = in;
 			} else {

@@ -127,6 +127,21 @@ calx__node *calx__ast_bind(calx__ast *a, calx_value v)
 	return n;
 }
 
+calx__node *calx__ast_bind_array(calx__ast *a, size_t n, calx_value **vals)
+{
+	*vals = NULL;
+	calx__node *node = calx__ast_node_of(a, CALX__N_BINDS, 0, n > 0);
+	calx_value *at = node && n <= SIZE_MAX / sizeof *at ? calx__ast_alloc(a, n * sizeof *at) : NULL;
+	if (!at) {
+		a->oom = true;
+		return NULL;
+	}
+	node->vals.at = at;
+	node->vals.n = n;
+	*vals = at;
+	return node;
+}
+
 calx__node *calx__ast_schema_sql(calx__ast *a, const char *sql)
 {
 	calx__node *n = calx__ast_node_of(a, CALX__N_SCHEMA_SQL, 0, sql != NULL);

@@ -68,7 +68,9 @@ typedef enum calx__nk {
 	/* statements, continued */
 	CALX__N_CREATE_SCHEMA,  /* CREATE SCHEMA IF NOT EXISTS name (sql/qualified.c: PostgreSQL only) */
 	/* from-elements, continued */
-	CALX__N_VALUES          /* (VALUES row, ...) AS alias: kid[0] the rows, each a ROW (sql/set_rows.c: SQLite) */
+	CALX__N_VALUES,         /* (VALUES row, ...) AS alias: kid[0] the rows, each a ROW (sql/set_rows.c: SQLite) */
+	/* expressions, continued */
+	CALX__N_BINDS           /* vals: an IN list's values, the list's only item (calx__ast_bind_array) */
 } calx__nk;
 
 /* op of UNARY and BINARY nodes */
@@ -136,7 +138,13 @@ struct calx__node {
 	const void *desc;
 	const calx__node *from;         /* COLUMN: its from-element */
 	size_t first, count;            /* IN, INSERT: the window over the list (count CALX__ALL: all) */
-	calx_value v;                   /* BIND; text is borrowed until the statement has run */
+	union {
+		calx_value v;           /* BIND; text is borrowed until the statement has run */
+		struct {
+			calx_value *at;
+			size_t n;
+		} vals;                 /* BINDS: n values in the tree's arena, one placeholder each */
+	};
 };
 
 /* Slots by kind, for readability. */
@@ -185,6 +193,14 @@ calx__node *calx__ast_mapper_table(calx__ast *a, const calx_mapper_desc *m, cons
 calx__node *calx__ast_column(calx__ast *a, const calx__node *from, const char *name);
 calx__node *calx__ast_field(calx__ast *a, const calx__node *from, const calx_field_desc *f);
 calx__node *calx__ast_bind(calx__ast *a, calx_value v);
+/*
+ * n values as one node, for an IN list of many (a select-in's keys): the
+ * list's only item, compiled as n placeholders and windowed like n items
+ * (sql/split.c). A bind node a value costs about six times the bytes, and
+ * the shape key two words a value. The caller fills the n values at
+ * *vals (the tree's arena).
+ */
+calx__node *calx__ast_bind_array(calx__ast *a, size_t n, calx_value **vals);
 calx__node *calx__ast_schema_sql(calx__ast *a, const char *sql);
 calx__node *calx__ast_func(calx__ast *a, const char *name, calx__node *args);
 calx__node *calx__ast_count_star(calx__ast *a);

@@ -78,19 +78,37 @@ void calx__cc_ident(calx__cc *c, const char *name)
 	calx__buf_putc(&c->b, close);
 }
 
-static void placeholder(calx__cc *c, const calx__node *bind)
+/* A placeholder for bind number ordinal (canonical order). */
+static void placeholder_of(calx__cc *c, unsigned ordinal)
 {
 	if (calx__grow((void **)&c->map, &c->map_cap, c->n_params + 1, sizeof *c->map) != 0) {
 		calx__cc_fail(c, CALX_ENOMEM, "out of memory");
 		return;
 	}
-	c->map[c->n_params++] = bind->ordinal;
+	c->map[c->n_params++] = ordinal;
 	if (c->d->numbered_params) {
 		/* not printf: an IN list of 10,000 keys writes 10,000 of these */
 		calx__buf_putc(&c->b, '$');
 		calx__buf_put_uint(&c->b, c->n_params);
 	} else
 		calx__buf_putc(&c->b, '?');
+}
+
+static void placeholder(calx__cc *c, const calx__node *bind)
+{
+	placeholder_of(c, bind->ordinal);
+}
+
+/* A bind array's values in the window: numbered from its ordinal on (sql/shape.c). */
+static size_t bind_array(calx__cc *c, const calx__node *x, size_t skip, size_t take)
+{
+	size_t k = 0;
+	for (size_t j = skip; j < x->vals.n && k < take; j++, k++) {
+		if (k)
+			calx__buf_puts(&c->b, ", ");
+		placeholder_of(c, x->ordinal + (unsigned)k);
+	}
+	return k;
 }
 
 /* Function names are written as they are: only plain words. */
@@ -372,9 +390,13 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 		{
 			const calx__node *x = n->kid[CALX__IN_LIST];
 			size_t k = 0;
+			calx__buf_putc(&c->b, '(');
+			if (x && x->kind == CALX__N_BINDS) {
+				k = bind_array(c, x, n->first, n->count);
+				x = NULL;
+			}
 			for (size_t skip = n->first; x && skip; skip--)
 				x = x->next;
-			calx__buf_putc(&c->b, '(');
 			for (; x && k < n->count; x = x->next, k++) {
 				if (k)
 					calx__buf_puts(&c->b, ", ");

@@ -65,9 +65,10 @@ static calx__node *chain_select(calx__ast *a, const calx__mapper *m, const calx_
 	}
 	sel->kid[CALX__SEL_FROM] = from;
 	if (keys) {
-		calx__node *items = NULL;
-		for (size_t k = 0; k < n; k++)
-			calx__ast_append(&items, calx__ast_bind(a, keys[k]));
+		calx_value *vals;
+		calx__node *items = calx__ast_bind_array(a, n, &vals);
+		for (size_t k = 0; items && k < n; k++)
+			vals[k] = keys[k];
 		sel->kid[CALX__SEL_WHERE] =
 			calx__ast_in_list(a, calx__ast_field(a, rt, &parts[0]->desc->fields[parts[0]->pk[0]]), items, false);
 		return sel;

@@ -91,8 +91,20 @@ static void put_name(shape *s, const calx__node *n, const char *name)
 
 static void shape_node(shape *s, const calx__node *n, unsigned depth);
 
+/* How many of a bind array's n values a window (skip, take) holds. */
+static size_t array_window(size_t n, size_t skip, size_t take)
+{
+	return skip >= n ? 0 : take < n - skip ? take : n - skip;
+}
+
 static void shape_list(shape *s, const calx__node *head, size_t skip, size_t take, unsigned depth)
 {
+	if (head && head->kind == CALX__N_BINDS) {
+		/* the list's only item: as many placeholders as the window holds values */
+		put(s, CALX__N_BINDS);
+		put(s, array_window(head->vals.n, skip, take));
+		return;
+	}
 	size_t at = s->n, k = 0;
 	put(s, 0);
 	for (const calx__node *x = head; x && k < take; x = x->next) {
@@ -189,7 +201,16 @@ static void binds_node(binds *b, calx__node *n, unsigned depth)
 	for (int i = 0; i < CALX__KIDS; i++) {
 		size_t skip, take, k = 0;
 		window(n, i, &skip, &take);
-		for (calx__node *x = n->kid[i]; x && k < take; x = x->next) {
+		calx__node *x = n->kid[i];
+		if (x && x->kind == CALX__N_BINDS) {
+			/* numbered from the window's first value on: the compiler's placeholders count from there */
+			x->ordinal = (unsigned)b->n;
+			for (size_t j = skip, end = skip + array_window(x->vals.n, skip, take); j < end; j++, b->n++)
+				if (b->vals && b->n < b->cap)
+					b->vals[b->n] = &x->vals.at[j];
+			continue;
+		}
+		for (; x && k < take; x = x->next) {
 			if (skip) {
 				skip--;
 				continue;

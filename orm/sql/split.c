@@ -28,7 +28,12 @@ int calx__chunks_init(calx__chunks *ch, calx__node *stmt, calx__node *owner, uns
 	owner->count = CALX__ALL;
 	size_t all = calx__ast_binds(stmt, NULL, 0);
 	size_t per_item = 0, n = 0, in_list = 0;
-	for (calx__node *x = list; x; x = x->next, n++) {
+	if (list->kind == CALX__N_BINDS) {
+		/* a bind array is windowed value by value */
+		per_item = 1;
+		n = in_list = list->vals.n;
+	}
+	for (calx__node *x = list->kind == CALX__N_BINDS ? NULL : list; x; x = x->next, n++) {
 		size_t k = calx__ast_binds(x, NULL, 0);
 		if (n && k != per_item)
 			return calx_error_set(err, CALX_EINVAL, "cannot split a list whose items differ in parameters");
