@@ -37,12 +37,54 @@ typedef struct children_ctx {
 	const calx__rel *x;
 	calx__sin_keyed *parents;                 /* sorted by key */
 	size_t n_parents;
-	size_t *count;                  /* children per parent */
-	calx__sin_pair *pairs;
-	size_t n_pairs, cap_pairs;
-	size_t group;                   /* the parent of the previous row (rows come grouped by key) */
+	calx_list *lists;               /* each parent's children so far, in the arena: set on the parents at the end */
+	calx__objvec *next;             /* the objects the next level loads for, or NULL */
+	/* the rows of one parent key, as they come: handed to its parents when the next key starts */
+	calx__obj **run;
+	size_t n_run, cap_run;
+	size_t group;                   /* the parent of the rows in run (rows come grouped by key); SIZE_MAX: none */
 	calx_value key[CALX__SIN_MAX_COLS];
 } children_ctx;
+
+/* An object for the next level; next is NULL when nothing loads below this one. */
+static int keep_next(calx__objvec *next, calx__obj *h)
+{
+	return next ? calx__objvec_push(next, h) : CALX_OK;
+}
+
+/*
+ * The rows in run to the parent cx->group and each parent after it with
+ * the same key (a non-unique referenced column): each its own exact array
+ * in the arena, after what it has (rows of one key come together, but a
+ * collation that calls different bytes equal could bring a key back). The
+ * run's objects go on to the next level once.
+ */
+static int close_run(calx_session *s, children_ctx *cx)
+{
+	const unsigned nc = cx->x->fk->n_columns;
+	size_t k = cx->n_run, g = cx->group;
+	cx->n_run = 0;
+	if (!k)
+		return CALX_OK;
+	for (size_t i = g; i < cx->n_parents && (i == g || calx__sin_key_eq(cx->parents[i].key, cx->parents[g].key, nc));
+	     i++) {
+		calx_list *l = &cx->lists[i];
+		void **items = calx__arena_alloc(&s->arena, (l->n + k) * sizeof(void *), alignof(void *));
+		if (!items)
+			return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", cx->x->desc->name);
+		if (l->n)
+			memcpy(items, l->items, l->n * sizeof(void *));
+		for (size_t j = 0; j < k; j++)
+			items[l->n + j] = calx__obj_ptr(cx->run[j]);
+		l->items = items;
+		l->n += k;
+		l->cap = l->n;
+	}
+	for (size_t j = 0; j < k; j++)
+		if (keep_next(cx->next, cx->run[j]) != CALX_OK)
+			return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", cx->x->desc->name);
+	return CALX_OK;
+}
 
 static int child_row(calx_session *s, calx__obj *c, void *vctx)
 {
@@ -62,6 +104,8 @@ static int child_row(calx_session *s, calx__obj *c, void *vctx)
 	 */
 	size_t i = cx->group;
 	if (i >= n || !calx__sin_key_eq(cx->parents[i].key, cx->key, nc)) {
+		if ((rc = close_run(s, cx)) != CALX_OK)
+			return rc;
 		i++;
 		if (i >= n || !calx__sin_key_eq(cx->parents[i].key, cx->key, nc))
 			i = calx__sin_find_first(cx->parents, n, cx->key, nc);
@@ -69,54 +113,24 @@ static int child_row(calx_session *s, calx__obj *c, void *vctx)
 		if (i >= n)
 			return CALX_OK;         /* no parent has its key */
 	}
-	/* parents[i] has the row's key; parents with equal keys (a non-unique referenced column) each get the child */
-	do {
-		if (cx->n_pairs == cx->cap_pairs &&
-		    calx__grow((void **)&cx->pairs, &cx->cap_pairs, cx->n_pairs + 1, sizeof *cx->pairs) != 0)
-			return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", cx->x->desc->name);
-		cx->pairs[cx->n_pairs].h = c;
-		cx->pairs[cx->n_pairs++].parent = i;
-		cx->count[i]++;
-	} while (++i < n && calx__sin_key_eq(cx->parents[i].key, cx->key, nc));
+	if (cx->n_run == cx->cap_run &&
+	    calx__grow((void **)&cx->run, &cx->cap_run, cx->n_run + 1, sizeof *cx->run) != 0)
+		return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", cx->x->desc->name);
+	cx->run[cx->n_run++] = c;
 	return CALX_OK;
 }
 
-/* An object for the next level; next is NULL when nothing loads below this one. */
-static int keep_next(calx__objvec *next, calx__obj *h)
-{
-	return next ? calx__objvec_push(next, h) : CALX_OK;
-}
-
-/* Give each parent its children (an exact array in the arena), mark the lists loaded, set back-pointers. */
-static int distribute(calx_session *s, unsigned ri, children_ctx *cx, calx__objvec *next)
+/* Give each parent its children (cx->lists: exact arrays in the arena), mark the lists loaded, set back-pointers. */
+static void distribute(unsigned ri, children_ctx *cx)
 {
 	const calx__rel *x = cx->x;
-	calx_list *lists = calx__calloc(cx->n_parents ? cx->n_parents : 1, sizeof *lists);
-	if (!lists)
-		return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
-	int rc = CALX_OK;
-	for (size_t i = 0; i < cx->n_parents && rc == CALX_OK; i++) {
-		if (cx->count[i] &&
-		    !(lists[i].items = calx__arena_alloc(&s->arena, cx->count[i] * sizeof(void *), alignof(void *))))
-			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
-		lists[i].cap = cx->count[i];
-	}
-	for (size_t k = 0; k < cx->n_pairs && rc == CALX_OK; k++) {
-		size_t i = cx->pairs[k].parent;
-		void *p = calx__obj_ptr(cx->pairs[k].h);
-		memcpy((char *)lists[i].items + lists[i].n++ * sizeof p, &p, sizeof p);
-	}
-	for (size_t k = 0; next && k < cx->n_pairs && rc == CALX_OK; k++)
-		if (keep_next(next, cx->pairs[k].h) != CALX_OK)
-			rc = calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
-	/* nothing is set until every allocation has succeeded: a failure leaves every list unloaded */
-	for (size_t i = 0; i < cx->n_parents && rc == CALX_OK; i++) {
+	for (size_t i = 0; i < cx->n_parents; i++) {
 		calx__obj *h = cx->parents[i].h;
-		memcpy((char *)calx__obj_ptr(h) + x->desc->offset, &lists[i], sizeof lists[i]);
+		memcpy((char *)calx__obj_ptr(h) + x->desc->offset, &cx->lists[i], sizeof cx->lists[i]);
 		calx__rel_set_loaded(h, ri);
-		for (size_t k = 0; x->back >= 0 && k < lists[i].n; k++) {
-			/* an object this load made or found (the pairs above): its header, no ownership check needed */
-			calx__obj *c = (calx__obj *)((char *)calx__list_item(&lists[i], k) - CALX__HDR_SIZE);
+		for (size_t k = 0; x->back >= 0 && k < cx->lists[i].n; k++) {
+			/* an object this load made or found (the rows): its header, no ownership check needed */
+			calx__obj *c = (calx__obj *)((char *)calx__list_item(&cx->lists[i], k) - CALX__HDR_SIZE);
 			if (!calx__rel_is_loaded(c, (unsigned)x->back)) {
 				calx__rel_put_ptr(c, (unsigned)x->back, calx__obj_ptr(h));
 				*calx__obj_rel_snap(c, (unsigned)x->back) = calx__obj_ptr(h);
@@ -124,8 +138,6 @@ static int distribute(calx_session *s, unsigned ri, children_ctx *cx, calx__objv
 			}
 		}
 	}
-	calx__free(lists);
-	return rc;
 }
 
 /*
@@ -133,23 +145,19 @@ static int distribute(calx_session *s, unsigned ri, children_ctx *cx, calx__objv
  * child or NULL; two children of one parent refuse the whole load before
  * anything is set (lazy.c says why).
  */
-static int distribute_one(calx_session *s, unsigned ri, children_ctx *cx, calx__objvec *next)
+static int distribute_one(calx_session *s, unsigned ri, children_ctx *cx)
 {
 	const calx__rel *x = cx->x;
 	for (size_t i = 0; i < cx->n_parents; i++)
-		if (cx->count[i] > 1)
-			return calx__rel_one_found(s, cx->parents[i].h, ri, cx->count[i]);
-	for (size_t k = 0; next && k < cx->n_pairs; k++)
-		if (keep_next(next, cx->pairs[k].h) != CALX_OK)
-			return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", x->desc->name);
+		if (cx->lists[i].n > 1)
+			return calx__rel_one_found(s, cx->parents[i].h, ri, cx->lists[i].n);
 	for (size_t i = 0; i < cx->n_parents; i++) {
-		calx__rel_put_ptr(cx->parents[i].h, ri, NULL);
-		calx__rel_set_loaded(cx->parents[i].h, ri);
-	}
-	for (size_t k = 0; k < cx->n_pairs; k++) {
-		calx__obj *h = cx->parents[cx->pairs[k].parent].h, *c = cx->pairs[k].h;
-		calx__rel_put_ptr(h, ri, calx__obj_ptr(c));
-		if (x->back >= 0 && !calx__rel_is_loaded(c, (unsigned)x->back)) {
+		calx__obj *h = cx->parents[i].h;
+		void *p = cx->lists[i].n ? calx__list_item(&cx->lists[i], 0) : NULL;
+		calx__rel_put_ptr(h, ri, p);
+		calx__rel_set_loaded(h, ri);
+		calx__obj *c = p ? (calx__obj *)((char *)p - CALX__HDR_SIZE) : NULL;
+		if (c && x->back >= 0 && !calx__rel_is_loaded(c, (unsigned)x->back)) {
 			calx__rel_put_ptr(c, (unsigned)x->back, calx__obj_ptr(h));
 			*calx__obj_rel_snap(c, (unsigned)x->back) = calx__obj_ptr(h);
 			calx__rel_set_loaded(c, (unsigned)x->back);
@@ -165,11 +173,11 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 	if (nc > CALX__SIN_MAX_COLS)
 		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", calx__obj_mapper(objs[0])->desc->name,
 		                  x->desc->name);
-	children_ctx cx = { .x = x, .group = SIZE_MAX };
+	children_ctx cx = { .x = x, .next = next, .group = SIZE_MAX };
 	calx_value *keys = calx__malloc(n * nc * sizeof *keys);
 	cx.parents = calx__malloc(n * sizeof *cx.parents);
-	cx.count = calx__calloc(n, sizeof *cx.count);
-	int rc = keys && cx.parents && cx.count ? CALX_OK
+	cx.lists = calx__calloc(n, sizeof *cx.lists);
+	int rc = keys && cx.parents && cx.lists ? CALX_OK
 	                                        : calx__fail(s, CALX_ENOMEM, "out of memory loading %s.%s select-in",
 	                                                     calx__obj_mapper(objs[0])->desc->name, x->desc->name);
 	for (size_t k = 0; k < n && rc == CALX_OK; k++) {
@@ -215,11 +223,15 @@ static int load_children(calx_session *s, calx__obj *const *objs, size_t n, unsi
 		rc = calx__sin_select_distinct(s, x->target, x->fk->columns, nc, cx.parents, cx.n_parents, child_row, &cx,
 		                               x->desc->name);
 		if (rc == CALX_OK)
-			rc = x->desc->kind == CALX_REL_ONE_TO_ONE ? distribute_one(s, ri, &cx, next)
-			                                          : distribute(s, ri, &cx, next);
+			rc = close_run(s, &cx);
+		/* nothing is set until every row is in: a failure leaves every list unloaded */
+		if (rc == CALX_OK && x->desc->kind == CALX_REL_ONE_TO_ONE)
+			rc = distribute_one(s, ri, &cx);
+		else if (rc == CALX_OK)
+			distribute(ri, &cx);
 	}
-	calx__free(cx.pairs);
-	calx__free(cx.count);
+	calx__free(cx.run);
+	calx__free(cx.lists);
 	calx__free(cx.parents);
 	calx__free(keys);
 	return rc;
