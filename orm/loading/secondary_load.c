@@ -107,10 +107,7 @@ static calx__node *build(calx__ast *a, const calx__rel *x, const calx__sin_keyed
 	for (unsigned k = 0; k < x->fk->n_columns; k++)
 		calx__ast_append(&sel->kid[CALX__SEL_COLS], calx__ast_field(a, sec, &st->columns[x->fk->columns[k]]));
 	if (x->fk->n_columns == 1) {
-		calx_value *vals;
-		calx__node *items = calx__ast_bind_array(a, hi - lo, &vals);
-		for (size_t k = lo; items && k < hi; k++)
-			vals[k - lo] = keys[k].key[0];
+		calx__node *items = calx__sin_key_array(a, keys, lo, hi);
 		*in = calx__ast_in_list(a, calx__ast_field(a, sec, &st->columns[x->fk->columns[0]]), items, false);
 		sel->kid[CALX__SEL_WHERE] = *in;
 	} else {

@@ -124,6 +124,15 @@ static calx__node *or_of_ands(calx__ast *a, const calx__node *t, const calx__map
 }
 
 
+calx__node *calx__sin_key_array(calx__ast *a, const calx__sin_keyed *keys, size_t lo, size_t hi)
+{
+	calx_value *vals;
+	calx__node *items = calx__ast_bind_array(a, hi - lo, &vals);
+	for (size_t k = lo; items && k < hi; k++)
+		vals[k - lo] = keys[k].key[0];
+	return items;
+}
+
 /* Run a prepared statement to its end, each row an object of m through the identity map. */
 static int run_rows(calx_session *s, const calx__mapper *m, calx__ast *a, calx__node *sel, bool wide,
                     calx__sin_row_fn fn, void *ctx)
@@ -172,10 +181,7 @@ int calx__sin_select_in(calx_session *s, const calx__mapper *m, const unsigned *
 				a.oom = true;
 			if (nc == 1) {
 				/* one node for the keys, windowed by sql/split.c */
-				calx_value *vals;
-				calx__node *items = calx__ast_bind_array(&a, hi - lo, &vals);
-				for (size_t k = lo; items && k < hi; k++)
-					vals[k - lo] = keys[k].key[0];
+				calx__node *items = calx__sin_key_array(&a, keys, lo, hi);
 				in = calx__ast_in_list(&a, calx__ast_field(&a, t, &m->desc->fields[cols[0]]), items, false);
 				sel->kid[CALX__SEL_WHERE] = in;
 			} else {

@@ -48,6 +48,10 @@ int calx__sin_ptr_cmp(const void *a, const void *b);
 /* The first of v[0..n) (sorted) whose key equals key, or n. */
 size_t calx__sin_find_first(const calx__sin_keyed *v, size_t n, const calx_value *key, unsigned nc);
 
+/* The first key values of keys[lo..hi) as one bind-array node in a's tree (sql/ast.h), or NULL with a->oom set. */
+struct calx__ast;
+struct calx__node *calx__sin_key_array(struct calx__ast *a, const calx__sin_keyed *keys, size_t lo, size_t hi);
+
 /*
  * A plain int64 key column (no calx_opt_* wrapper) of h into *out, read in
  * place: NULL is its null bit with a 0 in the field, as calx__field_null

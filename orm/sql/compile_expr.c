@@ -393,14 +393,14 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 			calx__buf_putc(&c->b, '(');
 			if (x && x->kind == CALX__N_BINDS) {
 				k = bind_array(c, x, n->first, n->count);
-				x = NULL;
-			}
-			for (size_t skip = n->first; x && skip; skip--)
-				x = x->next;
-			for (; x && k < n->count; x = x->next, k++) {
-				if (k)
-					calx__buf_puts(&c->b, ", ");
-				calx__cc_expr(c, x, false, depth + 1);
+			} else {
+				for (size_t skip = n->first; x && skip; skip--)
+					x = x->next;
+				for (; x && k < n->count; x = x->next, k++) {
+					if (k)
+						calx__buf_puts(&c->b, ", ");
+					calx__cc_expr(c, x, false, depth + 1);
+				}
 			}
 			calx__buf_putc(&c->b, ')');
 			if (!k)
