@@ -1,7 +1,7 @@
 /*
  * The identity map (orm/session/identity.c): insert, find, remove with
  * backward-shift deletion (clusters that wrap around the table's end
- * included), growth, and reserve. Hashes are chosen by the test through
+ * included), growth, reserve, and the growth a load guesses ahead. Hashes are chosen by the test through
  * calx__idmap_probe / calx__idmap_put where collisions matter. And the
  * mapper numbers the 8-byte header holds (mapping/mapper_ids.h): a run
  * per registry, given back when it is freed, never the gap word's number,
@@ -289,6 +289,58 @@ static void after_reserve_inserts_do_not_move_the_table(void **state)
 		assert_ptr_equal(find(fx, i + 1), h[i]);
 }
 
+/* The smallest map doubling gives for n entries: a power of two at most 70% full. */
+static size_t doubling_cap(size_t n)
+{
+	size_t cap = 16;
+	while (n * 10 > cap * 7)
+		cap *= 2;
+	return cap;
+}
+
+/*
+ * A load that knows how far through its keys it is (calx__idmap_reserve_ahead):
+ * a small map, a map with room, or the last key: nothing moves. A full
+ * map of 4096 slots grows once to what rows / done predicts for the keys
+ * left; a guess beyond AHEAD_MAX (8) times the entries held stops there.
+ */
+static void a_load_that_knows_its_keys_grows_the_map_once_to_its_guess(void **state)
+{
+	fixture *fx = *state;
+	enum { FULL_4K = 2867, FULL_16K = 11468 };     /* 70% of 4096 and of 16384 slots */
+	static calx__obj *h[FULL_16K];
+	for (int i = 0; i < FULL_16K; i++)
+		h[i] = keyed(fx, i + 1);
+	for (int i = 0; i < 11; i++)    /* 16 slots, full: the next insert would double them */
+		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
+	assert_int_equal(fx->s->idmap_cap, 16);
+	size_t grows = fx->s->idmap_grows;
+	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 1000, 1, 1000));     /* a small map: no guess */
+	assert_int_equal(fx->s->idmap_grows, grows);
+	for (int i = 11; i < FULL_4K; i++)
+		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
+	assert_int_equal(fx->s->idmap_cap, 4096);
+	grows = fx->s->idmap_grows;
+	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 2000, 1000, 1000));  /* the last key: no more rows */
+	assert_int_equal(fx->s->idmap_grows, grows);
+	/* 2000 rows for 200 of 1000 keys: 8000 more, 10,867 in all */
+	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 2000, 200, 1000));
+	assert_int_equal(fx->s->idmap_grows, grows + 1);
+	assert_int_equal(fx->s->idmap_cap, doubling_cap(FULL_4K + 8000));
+	assert_int_equal(fx->s->idmap_cap, 16384);
+	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 2000, 200, 1000));  /* room now: nothing */
+	assert_int_equal(fx->s->idmap_grows, grows + 1);
+	for (int i = FULL_4K; i < FULL_16K; i++)
+		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
+	assert_int_equal(fx->s->idmap_grows, grows + 1);
+	/* a wild guess (a million rows a key) stops at 8 times the 11,468 entries */
+	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 1000000, 1, 1000));
+	assert_int_equal(fx->s->idmap_grows, grows + 2);
+	assert_int_equal(fx->s->idmap_cap, doubling_cap(9 * (size_t)FULL_16K));
+	for (int i = 0; i < FULL_16K; i++)
+		assert_ptr_equal(find(fx, i + 1), h[i]);
+}
+
 /* Through the session: a get after commit is served by the map, a re-keyed object under its new key. */
 static void the_session_keeps_the_map_in_step_with_key_changes(void **state)
 {
@@ -378,6 +430,7 @@ int main(void)
 		T(an_untagged_map_still_finds_every_object),
 		T(the_map_grows_and_stays_at_most_seventy_percent_full),
 		T(after_reserve_inserts_do_not_move_the_table),
+		T(a_load_that_knows_its_keys_grows_the_map_once_to_its_guess),
 		T(the_session_keeps_the_map_in_step_with_key_changes),
 		T(mapper_numbers_are_a_run_per_registry_and_come_back),
 		T(mapper_numbers_run_out_with_a_message),

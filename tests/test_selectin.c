@@ -5,13 +5,14 @@
  * runs none; the many-to-one side takes parents from the identity map;
  * three levels take 3 statements; a declared lazy("selectin") loads
  * without an option and CALX_LOAD_LAZY turns it off; a composite key
- * loads too. Every result is compared with what lazy loading gives in
+ * loads too; a big one grows the identity map ahead of its rows. Every result is compared with what lazy loading gives in
  * another session. Every test runs on SQLite and PostgreSQL.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "helpers.h"
+#include "session/session.h"
 #include "selectin.calx.h"
 
 #define N_MEMBERS 100
@@ -383,6 +384,63 @@ static void over_the_parameter_limit_the_in_list_is_cut(void **state)
 	calx_session_free(s);
 }
 
+/*
+ * 1,000 members with 10 mails each, the members in the session already:
+ * while the select-in loads the 10,000 mails, the identity map grows
+ * fewer times than it doubles in size, since the load guesses from the
+ * keys it has reached how many rows are still to come
+ * (orm/session/identity_grow.c, calx__idmap_reserve_ahead). The guess is
+ * right here, so the map ends as doubling would have left it. Every
+ * member has its 10 mails.
+ */
+static void a_big_select_in_grows_the_identity_map_ahead_of_its_rows(void **state)
+{
+	enum { MEMBERS = 1000, MAILS = 10 };
+	fixture *fx = *state;
+	for (int i = 0; i < MEMBERS; i++) {
+		struct sin_member *m = sin_member_new(fx->s);
+		assert_non_null(m);
+		snprintf(m->name, sizeof m->name, "m%04d", i);
+		for (int k = 0; k < MAILS; k++) {
+			struct sin_mail *a = sin_mail_new(fx->s);
+			assert_non_null(a);
+			snprintf(a->addr, sizeof a->addr, "m%04d-%d@x", i, k);
+			assert_ok(fx->s, sin_member_mails_append(fx->s, m, a));
+		}
+		assert_ok(fx->s, calx_session_add(fx->s, m));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	calx_session *s = session_in_txn(fx);
+	calx_select *plain, *q;
+	size_t n;
+	members(s, &plain, 0, &n);
+	assert_int_equal(n, MEMBERS);
+	size_t cap0 = s->idmap_cap, grows0 = s->idmap_grows;
+	struct sin_member **ms = members(s, &q, CALX_LOAD_SELECTIN, &n);
+	assert_int_equal(n, MEMBERS);
+	assert_int_equal(s->idmap_n, MEMBERS * (MAILS + 1));
+	size_t cap = 16, doublings = 0;
+	while (s->idmap_n * 10 > cap * 7)
+		cap *= 2;
+	assert_int_equal(s->idmap_cap, cap);
+	for (size_t c = cap0; c < cap; c *= 2)
+		doublings++;
+	assert_true(doublings >= 2);
+	assert_true(s->idmap_grows - grows0 < doublings);
+	for (size_t i = 0; i < n; i++) {
+		char want[32];
+		snprintf(want, sizeof want, "m%04zu-", i);
+		assert_int_equal(ms[i]->mails.n, MAILS);
+		for (size_t k = 0; k < MAILS; k++) {
+			assert_memory_equal(ms[i]->mails.items[k]->addr, want, strlen(want));
+			assert_ptr_equal(ms[i]->mails.items[k]->member, ms[i]);
+		}
+	}
+	calx_select_free(plain);
+	calx_select_free(q);
+	calx_session_free(s);
+}
+
 static void bad_options_are_refused(void **state)
 {
 	fixture *fx = *state;
@@ -413,6 +471,7 @@ int main(void)
 		T(a_declared_selectin_loads_unless_the_select_says_lazy),
 		T(a_composite_key_loads_select_in),
 		T(over_the_parameter_limit_the_in_list_is_cut),
+		T(a_big_select_in_grows_the_identity_map_ahead_of_its_rows),
 		T(bad_options_are_refused),
 	};
 	return RUN_ON_ALL_DIALECTS("selectin", tests);

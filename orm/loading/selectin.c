@@ -43,6 +43,7 @@ typedef struct children_ctx {
 	calx__obj **run;
 	size_t n_run, cap_run;
 	size_t group;                   /* the parent of the rows in run (rows come grouped by key); SIZE_MAX: none */
+	size_t rows;                    /* the rows so far that found a parent */
 	calx_value key[CALX__SIN_MAX_COLS];
 } children_ctx;
 
@@ -113,6 +114,9 @@ static int child_row(calx_session *s, calx__obj *c, void *vctx)
 		if (i >= n)
 			return CALX_OK;         /* no parent has its key */
 	}
+	/* the parents are sorted by the rows' order: i + 1 of n keys reached, room for the rest's rows at once */
+	if ((rc = calx__idmap_reserve_ahead(s, ++cx->rows, i + 1, n)) != CALX_OK)
+		return rc;
 	if (cx->n_run == cx->cap_run &&
 	    calx__grow((void **)&cx->run, &cx->cap_run, cx->n_run + 1, sizeof *cx->run) != 0)
 		return calx__fail(s, CALX_ENOMEM, "out of memory loading %s select-in", cx->x->desc->name);

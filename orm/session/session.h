@@ -160,6 +160,7 @@ struct calx_session {
 	calx__idslot *idmap;    /* open addressing, linear probing */
 	size_t idmap_cap;
 	size_t idmap_n;
+	size_t idmap_grows;     /* times the map has grown (identity_grow.c): what a load's growth cost, for tests */
 	bool idmap_untagged;    /* an object's address used the tag bits: slots hold bare addresses (identity.c) */
 	calx__listeners listeners;
 	struct calx__info *info;        /* calx_session_set_info: (key, value) pairs */
@@ -296,6 +297,19 @@ static inline int calx__idmap_reserve(calx_session *s, size_t n)
 	if (s->idmap_cap && (s->idmap_n + n) * 10 <= s->idmap_cap * 7)
 		return CALX_OK;
 	return calx__idmap_reserve_grow(s, n);
+}
+/*
+ * A load whose rows come ordered by the keys it asked for (a select-in's
+ * foreign key), done of total keys reached and rows rows so far: when the
+ * next row would grow the map, grow it once to what that rate predicts
+ * for the rest (identity_grow.c). Inline for the room: every row asks.
+ */
+int calx__idmap_reserve_ahead_grow(calx_session *s, size_t rows, size_t done, size_t total);
+static inline int calx__idmap_reserve_ahead(calx_session *s, size_t rows, size_t done, size_t total)
+{
+	if (s->idmap_cap && (s->idmap_n + 1) * 10 <= s->idmap_cap * 7)
+		return CALX_OK;
+	return calx__idmap_reserve_ahead_grow(s, rows, done, total);
 }
 /* The primary key of an object as values (strings borrowed from the object). */
 int calx__obj_key(const calx__obj *h, const unsigned char *from, calx_value *key, calx_error *err);
