@@ -5,8 +5,9 @@
  * runs none; the many-to-one side takes parents from the identity map;
  * three levels take 3 statements; a declared lazy("selectin") loads
  * without an option and CALX_LOAD_LAZY turns it off; a composite key
- * loads too; a big one grows the identity map ahead of its rows. Every result is compared with what lazy loading gives in
- * another session. Every test runs on SQLite and PostgreSQL.
+ * loads too; a big one grows the identity map ahead of its rows. Every
+ * result is compared with what lazy loading gives in another session.
+ * Every test runs on SQLite and PostgreSQL.
  */
 #include <stdio.h>
 #include <stdlib.h>
