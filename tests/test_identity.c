@@ -301,15 +301,16 @@ static size_t doubling_cap(size_t n)
 /*
  * A load that knows how far through its keys it is (calx__idmap_reserve_ahead):
  * a small map, a map with room, or the last key: nothing moves. A full
- * map of 4096 slots grows once to what rows / done predicts for the keys
- * left; a guess beyond AHEAD_MAX (8) times the entries held stops there.
+ * map of 4,096 slots or more grows once to what rows / done predicts for
+ * the keys left, bounded by 64 times the rows so far and by 8 times the
+ * entries the map holds.
  */
 static void a_load_that_knows_its_keys_grows_the_map_once_to_its_guess(void **state)
 {
 	fixture *fx = *state;
-	enum { FULL_4K = 2867, FULL_16K = 11468 };     /* 70% of 4096 and of 16384 slots */
-	static calx__obj *h[FULL_16K];
-	for (int i = 0; i < FULL_16K; i++)
+	enum { FULL_4K = 2867, FULL_8K = 5734, FULL_32K = 22937 };     /* 70% of 4,096, 8,192 and 32,768 slots */
+	static calx__obj *h[FULL_32K];
+	for (int i = 0; i < FULL_32K; i++)
 		h[i] = keyed(fx, i + 1);
 	for (int i = 0; i < 11; i++)    /* 16 slots, full: the next insert would double them */
 		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
@@ -323,21 +324,29 @@ static void a_load_that_knows_its_keys_grows_the_map_once_to_its_guess(void **st
 	grows = fx->s->idmap_grows;
 	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 2000, 1000, 1000));  /* the last key: no more rows */
 	assert_int_equal(fx->s->idmap_grows, grows);
-	/* 2000 rows for 200 of 1000 keys: 8000 more, 10,867 in all */
-	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 2000, 200, 1000));
+	/* 40 rows for 1 of 1,000 keys guess 39,960 more: 64 times the 40 rows, 2,560, is all it gets */
+	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 40, 1, 1000));
 	assert_int_equal(fx->s->idmap_grows, grows + 1);
-	assert_int_equal(fx->s->idmap_cap, doubling_cap(FULL_4K + 8000));
-	assert_int_equal(fx->s->idmap_cap, 16384);
-	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 2000, 200, 1000));  /* room now: nothing */
-	assert_int_equal(fx->s->idmap_grows, grows + 1);
-	for (int i = FULL_4K; i < FULL_16K; i++)
+	assert_int_equal(fx->s->idmap_cap, doubling_cap(FULL_4K + 2560));
+	assert_int_equal(fx->s->idmap_cap, 8192);
+	for (int i = FULL_4K; i < FULL_8K; i++)
 		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
 	assert_int_equal(fx->s->idmap_grows, grows + 1);
-	/* a wild guess (a million rows a key) stops at 8 times the 11,468 entries */
-	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 1000000, 1, 1000));
+	/* 4,000 rows for 400 of 1,000 keys: 6,000 more, within both bounds */
+	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 4000, 400, 1000));
 	assert_int_equal(fx->s->idmap_grows, grows + 2);
-	assert_int_equal(fx->s->idmap_cap, doubling_cap(9 * (size_t)FULL_16K));
-	for (int i = 0; i < FULL_16K; i++)
+	assert_int_equal(fx->s->idmap_cap, doubling_cap(FULL_8K + 6000));
+	assert_int_equal(fx->s->idmap_cap, 32768);
+	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 4000, 400, 1000));  /* room now: nothing */
+	assert_int_equal(fx->s->idmap_grows, grows + 2);
+	for (int i = FULL_8K; i < FULL_32K; i++)
+		assert_ok(fx->s, calx__idmap_insert(fx->s, h[i]));
+	assert_int_equal(fx->s->idmap_grows, grows + 2);
+	/* a wild guess (a million rows a key) stops at 8 times the 22,937 entries */
+	assert_ok(fx->s, calx__idmap_reserve_ahead(fx->s, 1000000, 1, 1000));
+	assert_int_equal(fx->s->idmap_grows, grows + 3);
+	assert_int_equal(fx->s->idmap_cap, doubling_cap(9 * (size_t)FULL_32K));
+	for (int i = 0; i < FULL_32K; i++)
 		assert_ptr_equal(find(fx, i + 1), h[i]);
 }
 

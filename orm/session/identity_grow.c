@@ -30,8 +30,13 @@ int calx__idmap_reserve_grow(calx_session *s, size_t n)
  * map costs little, and a guess from the first few keys is a poor one.
  */
 #define AHEAD_MIN_CAP 4096
-/* A guess adds at most this many times the entries the map holds: what a wrong one can cost in slots. */
+/*
+ * A guess adds room for at most this many times the entries the map
+ * holds, and this many times the rows the load has brought so far: what a
+ * wrong one can cost in slots, against the session and against the load.
+ */
 #define AHEAD_MAX 8
+#define AHEAD_MAX_ROWS 64
 
 /*
  * Each doubling re-places every entry, reading its header: a cache miss
@@ -40,21 +45,23 @@ int calx__idmap_reserve_grow(calx_session *s, size_t n)
  * 3.5 ms of its 64). Its rows come ordered by their parents' keys, so the
  * rows so far over the keys so far say how many are still to come: the
  * map grows once, to hold them, and the load re-places 11,000. A guess
- * too high costs memory only, at most AHEAD_MAX times the entries held,
- * in slots; one too low leaves the rest to doubling, as before.
+ * too high costs memory only (the bounds above); one too low leaves the
+ * rest to doubling, as before.
  */
 int calx__idmap_reserve_ahead_grow(calx_session *s, size_t rows, size_t done, size_t total)
 {
 	/* no guess: the next row, if there is one, doubles the map as before */
 	if (s->idmap_cap < AHEAD_MIN_CAP || !done || done >= total)
 		return CALX_OK;
-	/* a guess: a double holds rows * (total - done) without overflow, and the bound below is exact */
+	/* rows * (total - done) / done: a double holds the product without overflow */
 	double guess = (double)rows * (double)(total - done) / (double)done;
-	/* and no more than the largest map holds: a guess must not fail a load that doubling would carry */
+	/* bounded by what the largest map holds (a guess must not fail a load that doubling would carry), then as above */
 	size_t room = ((size_t)1 << CALX__HASH_BITS) / 10 * 7;
 	if (s->idmap_n >= room)
 		return CALX_OK;
 	size_t most = (room - s->idmap_n) / AHEAD_MAX < s->idmap_n ? room - s->idmap_n : s->idmap_n * AHEAD_MAX;
+	if (rows < most / AHEAD_MAX_ROWS)
+		most = rows * AHEAD_MAX_ROWS;
 	size_t more = guess < (double)most ? (size_t)guess : most;
 	return calx__idmap_reserve_grow(s, more > 1 ? more : 1);
 }
