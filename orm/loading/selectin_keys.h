@@ -1,8 +1,8 @@
 /*
- * Internal to select-in loading (selectin.c): objects with their key
- * values, sorted and searched, and the SELECT ... WHERE key IN (...) that
- * loads rows by them, cut under the dialect's parameter limit
- * (selectin_keys.c).
+ * Internal to select-in loading (selectin.c, selectin_children.c):
+ * objects with their key values, sorted and searched, and the SELECT ...
+ * WHERE key IN (...) that loads rows by them, cut under the dialect's
+ * parameter limit (selectin_keys.c).
  */
 #ifndef CALX_ORM_LOADING_SELECTIN_KEYS_H
 #define CALX_ORM_LOADING_SELECTIN_KEYS_H
@@ -88,6 +88,19 @@ static inline bool calx__sin_key_of(calx_session *s, const calx__obj *h, const u
 	}
 	return calx__sin_key_read(s, h, cols, nc, out, rc);
 }
+
+/* An object for the next level; next is NULL when nothing loads below this one. */
+static inline int calx__sin_keep_next(calx__objvec *next, calx__obj *h)
+{
+	return next ? calx__objvec_push(next, h) : CALX_OK;
+}
+
+/*
+ * The one-to-many or one-to-one relationship ri of objs[0..n), all of one
+ * mapper, loaded select-in (selectin_children.c); the children go to next
+ * (NULL: none) for the level below.
+ */
+int calx__sin_load_children(calx_session *s, calx__obj *const *objs, size_t n, unsigned ri, calx__objvec *next);
 
 /*
  * SELECT m's columns WHERE cols IN (keys[0..n)'s values) ORDER BY cols,
