@@ -405,17 +405,19 @@ static void over_the_parameter_limit_the_in_list_is_cut(void **state)
  * right here, so the map ends as doubling would have left it. Every
  * member has its 10 mails.
  */
-static int ten(int i)
+enum { BIG_MEMBERS = 1000, BIG_MAILS = 10 };
+
+static int big_mails(int i)
 {
 	(void)i;
-	return 10;
+	return BIG_MAILS;
 }
 
 static void a_big_select_in_grows_the_identity_map_ahead_of_its_rows(void **state)
 {
-	enum { MEMBERS = 1000, MAILS = 10 };
+	enum { MEMBERS = BIG_MEMBERS, MAILS = BIG_MAILS };
 	fixture *fx = *state;
-	add_members_with(fx, MEMBERS, ten);
+	add_members_with(fx, MEMBERS, big_mails);
 	calx_session *s = session_in_txn(fx);
 	calx_select *plain, *q;
 	size_t n;
