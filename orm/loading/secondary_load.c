@@ -200,11 +200,10 @@ static int distribute(calx_session *s, load *ld, parent *ps, size_t np, unsigned
 
 int calx__m2m_load(calx_session *s, calx__obj *const *objs, size_t n, unsigned ri, calx__objvec *next)
 {
-	const calx__rel *x = &calx__obj_mapper(objs[0])->rels[ri];
+	const calx__rel *x = calx__sin_rel(s, objs[0], ri);
+	if (!x)
+		return s->err.code;
 	unsigned nc = x->fk->n_columns;
-	if (nc > CALX__SIN_MAX_COLS)
-		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", calx__obj_mapper(objs[0])->desc->name,
-		                  x->desc->name);
 	/* one block: the parents, then their keys sorted (of_key finds a key's parent) */
 	parent *ps = calx__malloc(n * (sizeof *ps + sizeof(calx__sin_keyed)));
 	if (!ps)

@@ -64,11 +64,10 @@ static int parent_row(calx_session *s, calx__obj *p, void *vctx)
 
 static int load_parents(calx_session *s, calx__obj *const *objs, size_t n, unsigned ri, calx__objvec *next)
 {
-	const calx__rel *x = &calx__obj_mapper(objs[0])->rels[ri];
+	const calx__rel *x = calx__sin_rel(s, objs[0], ri);
+	if (!x)
+		return s->err.code;
 	unsigned nc = x->fk->n_columns;
-	if (nc > CALX__SIN_MAX_COLS)
-		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", calx__obj_mapper(objs[0])->desc->name,
-		                  x->desc->name);
 	parents_ctx px = { .x = x, .ri = ri, .next = next };
 	calx_value *keys = calx__malloc(n * nc * sizeof *keys);
 	px.wanting = calx__malloc(n * sizeof *px.wanting);

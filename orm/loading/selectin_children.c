@@ -149,11 +149,10 @@ static int distribute_one(calx_session *s, unsigned ri, children_ctx *cx)
 
 int calx__sin_load_children(calx_session *s, calx__obj *const *objs, size_t n, unsigned ri, calx__objvec *next)
 {
-	const calx__rel *x = &calx__obj_mapper(objs[0])->rels[ri];
+	const calx__rel *x = calx__sin_rel(s, objs[0], ri);
+	if (!x)
+		return s->err.code;
 	unsigned nc = x->fk->n_columns;
-	if (nc > CALX__SIN_MAX_COLS)
-		return calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", calx__obj_mapper(objs[0])->desc->name,
-		                  x->desc->name);
 	children_ctx cx = { .x = x, .next = next, .group = SIZE_MAX };
 	calx_value *keys = calx__malloc(n * nc * sizeof *keys);
 	cx.parents = calx__malloc(n * sizeof *cx.parents);

@@ -268,3 +268,15 @@ int calx__sin_select_distinct(calx_session *s, const calx__mapper *m, const unsi
 	calx__free(distinct);
 	return rc;
 }
+
+const calx__rel *calx__sin_rel(calx_session *s, const calx__obj *h, unsigned ri)
+{
+	const calx__rel *x = &calx__obj_mapper(h)->rels[ri];
+	if (x->fk->n_columns > CALX__SIN_MAX_COLS) {
+		calx__fail(s, CALX_EINVAL, "relationship '%s.%s': foreign key too wide", calx__obj_mapper(h)->desc->name,
+		           x->desc->name);
+		return NULL;
+	}
+	return x;
+}
+

@@ -96,6 +96,12 @@ static inline int calx__sin_keep_next(calx__objvec *next, calx__obj *h)
 }
 
 /*
+ * Relationship ri of h's mapper, for a select-in load: NULL with the
+ * error set when its foreign key has more columns than a key here holds.
+ */
+const calx__rel *calx__sin_rel(calx_session *s, const calx__obj *h, unsigned ri);
+
+/*
  * The one-to-many or one-to-one relationship ri of objs[0..n), all of one
  * mapper, loaded select-in (selectin_children.c); the children go to next
  * (NULL: none) for the level below.
