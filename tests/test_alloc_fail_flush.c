@@ -232,12 +232,14 @@ static void flush_ordering_survives_every_allocation_failure(void **state)
 }
 
 /*
- * The set statements (orm/unitofwork/update_set.c, delete_set.c): on
- * PostgreSQL 20 users' ages go in one UPDATE and their rows in one DELETE,
- * their keys and values as one JSON parameter, inside a savepoint; SQLite
- * writes them a row at a time. Commits: insert, update, delete.
+ * The set statements (orm/unitofwork/insert_multi.c, update_set.c,
+ * delete_set.c): on PostgreSQL 40 users go in one INSERT of one array a
+ * column, their ages in one UPDATE and their rows in one DELETE, keys and
+ * values as one JSON parameter, inside a savepoint; SQLite inserts them
+ * 32 and 8 rows a statement and writes the rest a row at a time.
+ * Commits: insert, update, delete.
  */
-#define SET_ROWS 20
+#define SET_ROWS 40
 
 static int set_statements(calx_engine *eng, calx_registry *reg)
 {

@@ -4,6 +4,7 @@
  * backslash, which escapes the next one, and a quote, which ends the
  * element: those two are escaped, the runs between them appended whole.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "calx/errors.h"
@@ -29,17 +30,69 @@ static int put_text(calx__buf *b, bool first, const char *p, size_t n)
 	return CALX_OK;
 }
 
-int calx__array_element(calx__buf *b, bool first, const calx_value *v)
+static void put_int(calx__buf *b, bool first, int64_t v)
+{
+	if (!first)
+		calx__buf_putc(b, ',');
+	if (v < 0)
+		calx__buf_putc(b, '-');
+	calx__buf_put_uint(b, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+}
+
+/* hex digits, two a byte; bytea's \x before them, its backslash escaped for array_in */
+void calx__array_bytes(calx__buf *b, bool first, const calx_value *v, bool bytea)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)v->u.s.p;
+	size_t n = p ? v->u.s.n : 0;
+	char run[2 * 64];
+	if (!first)
+		calx__buf_putc(b, ',');
+	calx__buf_puts(b, bytea ? "\"\\\\x" : "\"");
+	for (size_t i = 0; i < n;) {
+		size_t k = 0;
+		for (; i < n && k < sizeof run; i++) {
+			run[k++] = hex[p[i] >> 4];
+			run[k++] = hex[p[i] & 15];
+		}
+		calx__buf_putn(b, run, k);
+	}
+	calx__buf_putc(b, '"');
+}
+
+int calx__array_value(calx__buf *b, bool first, const calx_value *v)
 {
 	switch (v->kind) {
-	case CALX_VALUE_INT: {
-		char num[24];
-		int n = snprintf(num, sizeof num, "%s%lld", first ? "" : ",", (long long)v->u.i);
+	case CALX_VALUE_NULL:
+		calx__buf_puts(b, first ? "NULL" : ",NULL");
+		return CALX_OK;
+	case CALX_VALUE_INT:
+		put_int(b, first, v->u.i);
+		return CALX_OK;
+	case CALX_VALUE_REAL: {
+		/* as a parameter has it (dialects/postgresql/pg_values.c): all 17 digits, NaN and the infinities by name */
+		char num[40];
+		double d = v->u.d;
+		int n = isnan(d) ? snprintf(num, sizeof num, "%s\"NaN\"", first ? "" : ",")
+		      : isinf(d) ? snprintf(num, sizeof num, "%s\"%sInfinity\"", first ? "" : ",", d < 0 ? "-" : "")
+		                 : snprintf(num, sizeof num, "%s%.17g", first ? "" : ",", d);
 		calx__buf_putn(b, num, (size_t)n);
 		return CALX_OK;
 	}
 	case CALX_VALUE_TEXT:
+	case CALX_VALUE_NUMERIC:
 		return put_text(b, first, v->u.s.p ? v->u.s.p : "", v->u.s.n);
+	default:
+		return CALX_ETYPE;
+	}
+}
+
+int calx__array_element(calx__buf *b, bool first, const calx_value *v)
+{
+	switch (v->kind) {
+	case CALX_VALUE_INT:
+	case CALX_VALUE_TEXT:
+		return calx__array_value(b, first, v);
 	default:
 		return CALX_ETYPE;
 	}

@@ -23,4 +23,20 @@
  */
 int calx__array_element(calx__buf *b, bool first, const calx_value *v);
 
+/*
+ * The same for a value of any kind but bytes, as a row-at-a-time
+ * statement's text parameter would give it (sql/insert_arrays.c): NULL
+ * unquoted, a real with 17 digits ("NaN", "Infinity" by name), a decimal's
+ * text quoted. CALX_ETYPE, nothing appended, for text holding a NUL byte
+ * and for bytes (CALX_VALUE_BLOB), whose text depends on the column's type.
+ */
+int calx__array_value(calx__buf *b, bool first, const calx_value *v);
+
+/*
+ * Bytes (CALX_VALUE_BLOB) as the text of the type their binary parameter
+ * is read as: bytea's \x and two hex digits a byte (bytea true), or the
+ * hex digits alone, which PostgreSQL's uuid reads.
+ */
+void calx__array_bytes(calx__buf *b, bool first, const calx_value *v, bool bytea);
+
 #endif /* CALX_SQL_ARRAY_TEXT_H */

@@ -42,7 +42,7 @@ typedef enum calx__nk {
 	/* statements */
 	CALX__N_SELECT,         /* kid: cols, from, where, group, having, order, limit, offset */
 	CALX__N_SETOP,          /* kid[0] op kid[1], then order, limit, offset in kid[2..4] */
-	CALX__N_INSERT,         /* kid: table, cols, rows (windowed), returning */
+	CALX__N_INSERT,         /* kid: table, cols, rows (windowed) or one SELECT, returning */
 	CALX__N_UPDATE,         /* kid: table, assignments, where, returning */
 	CALX__N_DELETE,         /* kid: table, where, returning */
 	CALX__N_CREATE_TABLE,   /* kid: table, column defs, constraints */
@@ -91,9 +91,12 @@ enum { CALX__CURSOR_DECLARE = 1, CALX__CURSOR_FETCH, CALX__CURSOR_CLOSE };
  * op of a CAST node: CALX__CAST_TRUNC, a fraction to an integer toward zero
  * on every dialect; CALX__CAST_NULL_ROW, CAST(NULL AS table) without a kid:
  * name is a table's, whose row type it names (PostgreSQL's
- * json_populate_recordset takes its columns' types from it: sql/set_rows.c).
+ * json_populate_recordset takes its columns' types from it: sql/set_rows.c);
+ * CALX__CAST_COLUMN_ARRAY, ARRAY[(CAST(NULL AS table)).column] without a
+ * kid: name the table, desc the column's field, an array of the type the
+ * table's column has (PostgreSQL: sql/insert_arrays.c).
  */
-enum { CALX__CAST_PLAIN = 0, CALX__CAST_TRUNC, CALX__CAST_NULL_ROW };
+enum { CALX__CAST_PLAIN = 0, CALX__CAST_TRUNC, CALX__CAST_NULL_ROW, CALX__CAST_COLUMN_ARRAY };
 /* an ORDER node's flags: NULLS FIRST / NULLS LAST (SQLite 3.30+, PostgreSQL) */
 enum { CALX__NULLS_FIRST = 1, CALX__NULLS_LAST = 2 };
 enum { CALX__DROP_TABLE = 1, CALX__DROP_INDEX };
@@ -107,7 +110,7 @@ enum { CALX__FK_NONE = 0, CALX__FK_CASCADE, CALX__FK_SET_NULL, CALX__FK_SET_DEFA
 
 /* flags */
 enum {
-	CALX__F_STAR = 1u << 8,         /* FUNC: count(*) */
+	CALX__F_STAR = 1u << 8,         /* FUNC: count(*); SELECT: SELECT * (no columns of its own) */
 	CALX__F_NOT = 1u << 9,          /* IN: NOT IN */
 	CALX__F_DISTINCT = 1u << 10,    /* SELECT DISTINCT */
 	CALX__F_IF_NOT_EXISTS = 1u << 11,

@@ -104,11 +104,13 @@ static void order_and_page(calx__cc *c, const calx__node *order, const calx__nod
 static void select_stmt(calx__cc *c, const calx__node *n, unsigned depth)
 {
 	const calx__node *const *k = (const calx__node *const *)n->kid;
-	if (!k[CALX__SEL_COLS]) {
-		calx__cc_fail(c, CALX_EINVAL, "a select without columns");
+	if (!k[CALX__SEL_COLS] == !(n->flags & CALX__F_STAR)) {
+		calx__cc_fail(c, CALX_EINVAL, "a select without columns, or with columns and *");
 		return;
 	}
 	calx__buf_puts(&c->b, n->flags & CALX__F_DISTINCT ? "SELECT DISTINCT " : "SELECT ");
+	if (n->flags & CALX__F_STAR)
+		calx__buf_putc(&c->b, '*');
 	for (const calx__node *x = k[CALX__SEL_COLS]; x; x = x->next) {
 		if (x != k[CALX__SEL_COLS])
 			calx__buf_puts(&c->b, ", ");
@@ -211,6 +213,18 @@ static void returning(calx__cc *c, const calx__node *list)
 	calx__cc_list(c, list, 1);
 }
 
+/* " (a, b, c) ": an insert's columns */
+static void insert_columns(calx__cc *c, const calx__node *cols)
+{
+	calx__buf_puts(&c->b, " (");
+	for (const calx__node *x = cols; x; x = x->next) {
+		if (x != cols)
+			calx__buf_puts(&c->b, ", ");
+		calx__cc_ident(c, x->name);
+	}
+	calx__buf_puts(&c->b, ") ");
+}
+
 static void insert_stmt(calx__cc *c, const calx__node *n)
 {
 	const calx__node *cols = n->kid[CALX__INS_COLS], *row = n->kid[CALX__INS_ROWS];
@@ -219,19 +233,18 @@ static void insert_stmt(calx__cc *c, const calx__node *n)
 	calx__cc_table(c, n->kid[CALX__INS_TABLE]->name);
 	for (size_t skip = n->first; row && skip; skip--)
 		row = row->next;
-	if (!n_cols) {
+	if (n_cols && row && row->kind == CALX__N_SELECT) {
+		/* INSERT INTO t (cols) SELECT ...: the rows a query gives (sql/insert_arrays.c) */
+		insert_columns(c, cols);
+		calx__cc_query(c, row, 1);
+	} else if (!n_cols) {
 		/* one row of nothing but defaults */
 		if (!row || row->kid[0] || (row->next && n->count > 1) || n->count == 0)
 			calx__cc_fail(c, CALX_EINVAL, "an insert without columns takes one row without values");
 		calx__buf_puts(&c->b, " DEFAULT VALUES");
 	} else {
-		calx__buf_puts(&c->b, " (");
-		for (const calx__node *x = cols; x; x = x->next) {
-			if (x != cols)
-				calx__buf_puts(&c->b, ", ");
-			calx__cc_ident(c, x->name);
-		}
-		calx__buf_puts(&c->b, ") VALUES ");
+		insert_columns(c, cols);
+		calx__buf_puts(&c->b, "VALUES ");
 		for (; row && k < n->count; row = row->next, k++) {
 			if (calx__ast_list_len(row->kid[0]) != n_cols)
 				calx__cc_fail(c, CALX_EINVAL, "an insert row with more or fewer values than columns");

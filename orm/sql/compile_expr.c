@@ -295,6 +295,19 @@ void calx__cc_expr(calx__cc *c, const calx__node *n, bool top, unsigned depth)
 		return;
 	}
 	case CALX__N_CAST:
+		if (n->op == CALX__CAST_COLUMN_ARRAY) {
+			const calx_field_desc *f = n->desc;
+			if (!calx__cc_postgresql(c) || !f) {
+				calx__cc_fail(c, CALX_EINVAL, "an array of a table column's type, on PostgreSQL only");
+				return;
+			}
+			calx__buf_puts(&c->b, "ARRAY[(CAST(NULL AS ");
+			calx__cc_table(c, n->name);
+			calx__buf_puts(&c->b, ")).");
+			calx__cc_ident(c, f->column);
+			calx__buf_putc(&c->b, ']');
+			return;
+		}
 		if (n->op == CALX__CAST_NULL_ROW) {
 			/* a table's row type: its name quoted (and qualified) as a table's */
 			calx__buf_puts(&c->b, "CAST(NULL AS ");

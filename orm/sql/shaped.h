@@ -27,4 +27,7 @@ int calx__prepare_shaped(calx__conn *c, calx__shape_key *k, const calx__mapper *
 int calx__prepare_shaped_n(calx__conn *c, calx__shape_key *k, const calx__mapper *m, calx__build_fn build,
                            const uint64_t *bits, const uint64_t *bits2, size_t n, calx__stmt **out, calx_error *err);
 
+/* The fields of a bitset (NULL: none), in field order, as unqualified columns or as binds. */
+calx__node *calx__ast_fields(calx__ast *a, const calx__mapper *m, const uint64_t *bits, bool binds);
+
 #endif /* CALX_SQL_SHAPED_H */

@@ -83,8 +83,7 @@ static calx__node *where_key(calx__ast *a, const calx__mapper *m, const calx__no
 	return w;
 }
 
-/* The fields of a bitset, in field order, as unqualified columns (or binds). */
-static calx__node *field_list(calx__ast *a, const calx__mapper *m, const uint64_t *bits, bool binds)
+calx__node *calx__ast_fields(calx__ast *a, const calx__mapper *m, const uint64_t *bits, bool binds)
 {
 	calx__node *list = NULL, **tail = &list;
 	for (unsigned f = 0; bits && f < m->desc->n_fields; f++) {
@@ -104,18 +103,18 @@ static calx__node *build_insert(calx__ast *a, const calx__mapper *m, const uint6
 	calx__node *ins = calx__ast_insert(a, calx__ast_mapper_table(a, m->desc, NULL));
 	if (!ins)
 		return NULL;
-	ins->kid[CALX__INS_COLS] = field_list(a, m, sent, false);
+	ins->kid[CALX__INS_COLS] = calx__ast_fields(a, m, sent, false);
 	/* rows appended at a kept tail: a thousand-row statement is built once per connection, in O(n) */
 	calx__node **tail = &ins->kid[CALX__INS_ROWS];
 	for (size_t r = 0; r < n; r++) {
 		calx__node *row = calx__ast_node(a, CALX__N_ROW, 0);
 		if (!row)
 			return NULL;
-		row->kid[0] = field_list(a, m, sent, true);
+		row->kid[0] = calx__ast_fields(a, m, sent, true);
 		*tail = row;
 		tail = &row->next;
 	}
-	ins->kid[CALX__INS_RETURNING] = field_list(a, m, ret, false);
+	ins->kid[CALX__INS_RETURNING] = calx__ast_fields(a, m, ret, false);
 	return ins;
 }
 

@@ -54,6 +54,16 @@ int calx__prepare_insert_rows(calx__conn *c, const calx__mapper *m, const uint64
                               size_t rows, calx__stmt **out, calx_error *err);
 
 /*
+ * PostgreSQL: INSERT INTO table (sent columns) SELECT * FROM unnest(one
+ * array a sent column, of the table column's own type) [RETURNING
+ * returned columns] (sql/insert_arrays.c). Parameters: the sent columns'
+ * arrays in field order, each an array literal (sql/array_text.h) of the
+ * statement's rows, never NULL, all of one length.
+ */
+int calx__prepare_insert_arrays(calx__conn *c, const calx__mapper *m, const uint64_t *sent, const uint64_t *returning,
+                                calx__stmt **out, calx_error *err);
+
+/*
  * Reserve n values of m's autoincrement column from its sequence, before
  * the rows are sent (dialects with identity_setval: PostgreSQL), calling
  * each(payload, i, key) for i in [0, n). CALX_ENOTFOUND when the column

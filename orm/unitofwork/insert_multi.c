@@ -1,6 +1,8 @@
 /*
- * Many rows a statement: INSERT INTO t (...) VALUES (...), (...), ... on
- * dialects whose keys come from a sequence (identity_setval: PostgreSQL).
+ * Many rows a statement on dialects whose keys come from a sequence
+ * (identity_setval: PostgreSQL): INSERT INTO t (...) SELECT * FROM
+ * unnest(one array a column) (sql/insert_arrays.c), or, for a run with a
+ * value no array here can carry, INSERT INTO t (...) VALUES (...), ....
  *
  * A statement a row costs the server a Bind and an Execute for every row,
  * which pipelining does not remove: 110,000 single-row inserts took the
@@ -18,19 +20,31 @@
  * Runs shorter than MULTI_MIN rows keep a statement a row (pipelined): for
  * them the extra round trip of the reservation costs more than it saves,
  * and a session that writes one object at a time sends one statement.
- * Statements hold ROWS_PER_STATEMENT rows (fewer when the parameter limit
- * says so); the rest of a run goes in statements of 512, 256, ... 1 rows,
- * so a table has a bounded number of prepared shapes (at most eleven).
+ * An array statement holds ROWS_PER_STATEMENT rows, the last of a run
+ * fewer: its shape is the same whatever its rows. A VALUES statement
+ * holds ROWS_PER_STATEMENT rows (fewer when the parameter limit says so);
+ * the rest of a run goes in statements of 512, 256, ... 1 rows, so a table
+ * has a bounded number of prepared shapes (at most eleven).
+ *
+ * Why arrays: the server plans and runs a statement of three arrays for
+ * less than one of 3,000 parameters (bench/RESULTS.md, "PostgreSQL's
+ * insert: one array a column"). The arrays hold each value as the text a
+ * row-at-a-time parameter has, so each is read by its column's input
+ * function either way; bytes go as bytea's or a UUID's text, the only
+ * binary parameters calx sends (a user type's bytes for another column
+ * keep the VALUES form).
  *
  * Failure: the reserved keys are marked as generated (the object's omitted
  * bits) before any row is sent, so the flush's undo clears them as it
  * clears keys the database generated; the sequence does not give them
  * back, as it never does for a rolled-back insert.
  */
+#include <ctype.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "session/session.h"
 #include "mapping/value.h"
+#include "sql/array_text.h"
 #include "sql/statements.h"
 #include "unitofwork/insert.h"
 #include "unitofwork/plan.h"
@@ -44,8 +58,18 @@ typedef struct multi {
 	calx__obj **rows;               /* the run's rows */
 	const calx__mapper *m;
 	const uint64_t *ret;            /* returned columns (the key and the server defaults), or NULL */
-	size_t base, per;               /* the current pieces: first row (in rows), rows a statement */
+	size_t base, per, end;          /* the current statements: first row (in rows), rows a statement, row after the last */
+	/* the sent columns, by their place in a row, whose bytes go as bytea's text or as a UUID's */
+	uint64_t bytea[CALX__ROWS_MAX_WORDS], uuid[CALX__ROWS_MAX_WORDS];
 } multi;
+
+/*
+ * The arrays' statements go this many values (rows times columns) a round
+ * trip: what is in flight stays bounded, as the dialect's batch bounds it
+ * by parameters (dialects/postgresql/pg_batch.c).
+ */
+#define VALUES_IN_FLIGHT 16384
+#define NO_ARRAY_FORM 1         /* send_arrays: a value with no text form known here; nothing sent */
 
 static int take_key(void *payload, size_t i, const calx_value *key)
 {
@@ -86,19 +110,29 @@ static int returned_row(multi *x, calx__obj **rows, size_t n, size_t j, calx_stm
 static int returned(void *payload, size_t stmt, calx_stmt *raw)
 {
 	multi *x = payload;
-	calx__obj **rows = x->rows + x->base + stmt * x->per;
+	size_t first = x->base + stmt * x->per, sent = x->end - first < x->per ? x->end - first : x->per;
+	calx__obj **rows = x->rows + first;
 	size_t j = 0;
 	int rc;
 	do {
-		if (j == x->per)
+		if (j == sent)
 			return calx_error_set(&x->s->err, CALX_ERROR, "the insert returned more rows than it sent");
-		if ((rc = returned_row(x, rows, x->per, j++, raw)) != CALX_OK)
+		if ((rc = returned_row(x, rows, sent, j++, raw)) != CALX_OK)
 			return rc;
 	} while ((rc = x->s->d->step(raw, &x->s->err)) == CALX_ROW);
 	if (rc != CALX_DONE)
 		return rc;
-	return j == x->per ? CALX_OK
-	                   : calx_error_set(&x->s->err, CALX_ERROR, "the insert returned %zu rows of %zu", j, x->per);
+	return j == sent ? CALX_OK : calx_error_set(&x->s->err, CALX_ERROR, "the insert returned %zu rows of %zu", j, sent);
+}
+
+/* A failed batch's message: the rows of the statement at fault, counted in the flush's inserts. */
+static int batch_failed(multi *x, calx__plan *p, size_t failed, size_t from)
+{
+	size_t first = (size_t)(x->rows - p->inserts.v), lo = x->base + failed * x->per;
+	size_t hi = x->end - lo < x->per ? x->end : lo + x->per;
+	calx_error keep = x->s->err;
+	return calx__fail_wrap(x->s, "flush: insert into \"%s\" (one of rows %zu to %zu of %zu): %.380s", x->m->desc->table,
+	                       first + lo - from + 1, first + hi - from, p->inserts.n - from, keep.msg);
 }
 
 /* `count` statements of `per` rows each, from the run's row `base`. */
@@ -114,15 +148,122 @@ static int pieces(multi *x, calx__plan *p, const uint64_t *sent, size_t base, si
 		                         p->inserts.n - from);
 	x->base = base;
 	x->per = per;
+	x->end = base + count * per;
 	rc = s->d->execute_batch(st->st, count, (unsigned)(per * k), p->params + base * k, x->ret ? returned : NULL, x,
 	                         &failed, &s->err);
 	calx__stmt_release(st);
-	if (rc == CALX_OK)
-		return CALX_OK;
-	size_t lo = first + base + failed * per - from;
-	calx_error keep = s->err;
-	return calx__fail_wrap(s, "flush: insert into \"%s\" (one of rows %zu to %zu of %zu): %.380s",
-	                  x->m->desc->table, lo + 1, lo + per, p->inserts.n - from, keep.msg);
+	return rc == CALX_OK ? CALX_OK : batch_failed(x, p, failed, from);
+}
+
+/*
+ * Whether each sent column can go as one array of its own type: not one
+ * whose type is itself an array, which unnest() would flatten. And which
+ * columns take bytes in what text: a bytes field's bytea, a UUID's uuid.
+ * Bytes for any other column are the binary form of a type calx does not
+ * know; a run that has them goes as the VALUES form (send_arrays).
+ */
+static bool arrays_fit(multi *x, const uint64_t *sent)
+{
+	const calx__mapper *m = x->m;
+	char type[256];
+	unsigned c = 0;
+	memset(x->bytea, 0, sizeof x->bytea);
+	memset(x->uuid, 0, sizeof x->uuid);
+	for (unsigned f = 0; f < m->desc->n_fields; f++) {
+		const calx_field_desc *fd = &m->desc->fields[f];
+		if (!calx__bit(sent, f))
+			continue;
+		unsigned at = c++;
+		bool bytes = fd->ctype == CALX_CTYPE_BYTEARRAY || fd->ctype == CALX_CTYPE_BYTES;
+		if (fd->ctype != CALX_CTYPE_USER && !fd->sql_type && !fd->sql_type_variants) {
+			calx__bit_set(x->bytea, at, bytes);     /* the dialect's own type for a C type: never an array */
+			continue;
+		}
+		calx__column_type(x->s->d, fd, type, sizeof type);
+		for (char *t = type; *t; t++)
+			*t = (char)tolower((unsigned char)*t);
+		if (strchr(type, '[') || strstr(type, "array"))
+			return false;
+		calx__bit_set(x->bytea, at, !strcmp(type, "bytea"));
+		calx__bit_set(x->uuid, at, !strcmp(type, "uuid"));
+	}
+	return true;
+}
+
+/* Statement rows [lo, hi)'s array of column c: "{v1,v2,...}" and a NUL, at the end of text; its length in *out. */
+static int column_array(multi *x, calx__buf *text, const calx_value *vals, size_t lo, size_t hi, unsigned k,
+                        unsigned c, calx_value *out, size_t *bad)
+{
+	size_t at = text->n;
+	bool bytea = calx__bit(x->bytea, c), uuid = calx__bit(x->uuid, c);
+	calx__buf_putc(text, '{');
+	for (size_t r = lo; r < hi; r++) {
+		const calx_value *v = &vals[r * k + c];
+		if (v->kind == CALX_VALUE_BLOB) {
+			if (!bytea && !uuid)
+				return NO_ARRAY_FORM;
+			calx__array_bytes(text, r == lo, v, bytea);
+		} else if (calx__array_value(text, r == lo, v) != CALX_OK) {
+			*bad = r;
+			return calx_error_set(&x->s->err, CALX_ERANGE,
+			                      "postgresql: text contains a NUL byte, which PostgreSQL cannot store");
+		}
+	}
+	calx__buf_putn(text, "}", 2);
+	*out = (calx_value){ .kind = CALX_VALUE_TEXT, .u.s.n = text->n - at - 1 };
+	return CALX_OK;
+}
+
+/*
+ * The run as statements of up to ROWS_PER_STATEMENT rows, each one array a
+ * column (sql/insert_arrays.c), in one batch. The rows' values are in
+ * p->params, row after row; the arrays go after them.
+ */
+static int send_arrays(multi *x, calx__plan *p, const uint64_t *sent, size_t n, unsigned k, size_t from)
+{
+	calx_session *s = x->s;
+	size_t per = ROWS_PER_STATEMENT, count = (n + per - 1) / per, failed = 0, bad = 0;
+	size_t first = (size_t)(x->rows - p->inserts.v);
+	calx_value *arrays = p->params + n * k;
+	calx__buf text = CALX__BUF_INIT;
+	int rc = CALX_OK;
+	for (size_t st = 0; st < count && rc == CALX_OK; st++)
+		for (unsigned c = 0; c < k && rc == CALX_OK; c++)
+			rc = column_array(x, &text, p->params, st * per, n - st * per < per ? n : st * per + per, k, c,
+			                  &arrays[st * k + c], &bad);
+	if (rc == NO_ARRAY_FORM) {
+		calx__buf_free(&text);
+		return rc;
+	}
+	if (rc != CALX_OK)
+		rc = calx__exec_failed(s, "insert into", x->rows[bad], first + bad - from, p->inserts.n - from);
+	else if (text.oom)
+		rc = calx__fail(s, CALX_ENOMEM, "out of memory for the arrays of %zu rows", n);
+	calx__stmt *stmt = NULL;
+	if (rc == CALX_OK && (rc = calx__prepare_insert_arrays(s->conn, x->m, sent, x->ret, &stmt, &s->err)) != CALX_OK)
+		rc = calx__exec_failed(s, "preparing insert into", x->rows[0], first - from, p->inserts.n - from);
+	if (rc == CALX_OK) {
+		/* the text is where it stays now: each array follows the last one's NUL */
+		const char *at = text.p;
+		for (size_t j = 0; j < count * k; j++) {
+			arrays[j].u.s.p = at;
+			at += arrays[j].u.s.n + 1;
+		}
+		x->per = per;
+		x->end = n;
+		/* statements of at most VALUES_IN_FLIGHT values a round trip, as the VALUES form's pieces go */
+		size_t group = VALUES_IN_FLIGHT / (per * k) ? VALUES_IN_FLIGHT / (per * k) : 1;
+		for (size_t st = 0; st < count && rc == CALX_OK; st += group) {
+			x->base = st * per;
+			rc = s->d->execute_batch(stmt->st, count - st < group ? count - st : group, k, arrays + st * k,
+			                         x->ret ? returned : NULL, x, &failed, &s->err);
+			if (rc != CALX_OK)
+				rc = batch_failed(x, p, failed, from);
+		}
+		calx__stmt_release(stmt);
+	}
+	calx__buf_free(&text);
+	return rc;
 }
 
 int calx__ins_multi(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from, bool *taken)
@@ -153,7 +294,7 @@ int calx__ins_multi(calx_session *s, calx__plan *p, size_t i, size_t end, size_t
 	if (k == 0 || (rest && m->autoinc < 0))
 		return CALX_OK;
 	int rc;
-	multi x = { s, rows, m, rest ? ret : NULL, 0, 0 };
+	multi x = { .s = s, .rows = rows, .m = m, .ret = rest ? ret : NULL };
 	/* generated, for the undo, before anything is sent */
 	for (size_t r = 0; r < n; r++) {
 		if ((rc = calx__obj_set_omitted(s, rows[r], omitted)) != CALX_OK) {
@@ -173,11 +314,16 @@ int calx__ins_multi(calx_session *s, calx__plan *p, size_t i, size_t end, size_t
 	if (!reserve && m->autoinc >= 0)
 		p->explicit_keys[m->desc->index] = 1;
 	*taken = true;
-	if ((rc = calx__plan_params(s, n * k)) != CALX_OK)
+	bool arrays = arrays_fit(&x, sent);
+	size_t statements = (n + ROWS_PER_STATEMENT - 1) / ROWS_PER_STATEMENT;
+	if ((rc = calx__plan_params(s, n * k + (arrays ? statements * k : 0))) != CALX_OK)
 		return rc;
 	for (size_t r = 0; r < n; r++)
 		if (calx__ins_values(s, rows[r], unsent, p->params + r * k) != CALX_OK)
 			return calx__exec_failed(s, "insert into", rows[r], i + r - from, p->inserts.n - from);
+	if (arrays && (rc = send_arrays(&x, p, sent, n, k, from)) != NO_ARRAY_FORM)
+		return rc;
+	rc = CALX_OK;
 	size_t per = s->d->max_params && s->d->max_params / k < ROWS_PER_STATEMENT ? s->d->max_params / k
 	                                                                          : ROWS_PER_STATEMENT;
 	size_t done = n / per * per;

@@ -54,4 +54,17 @@ struct CALX_TABLE("mr_loose") mr_loose {
 	int64_t value;
 };
 
+/*
+ * On PostgreSQL the test creates this table itself with types calx would
+ * not write: an enum, a domain over VARCHAR(5) with a check, and an
+ * INTEGER for the int64_t. A run of rows goes as one array a column of the
+ * table's own column types, read as a row-at-a-time parameter is.
+ */
+struct CALX_TABLE("mr_moods") mr_mood {
+	int64_t id CALX(primary_key);
+	char *feeling;
+	char *code;
+	int64_t small;
+};
+
 #endif
