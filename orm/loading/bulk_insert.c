@@ -10,10 +10,12 @@
  * failure takes back every row of the call and leaves the transaction
  * usable:
  * - on a dialect with execute_batch and sequences (PostgreSQL), the
- *   statements the flush's multi-row path uses (calx__prepare_insert_rows:
- *   1000 rows a statement, or fewer by the parameter limit, then 512, 256,
- *   ... 1, so a table has a bounded number of shapes), pipelined by
- *   execute_batch; generated keys asked back are reserved from the
+ *   statements the flush's multi-row path uses: INSERT ... SELECT * FROM
+ *   unnest() of one array a column, 1,000 rows a statement
+ *   (calx__prepare_insert_arrays), or, for a run with a user type's bytes,
+ *   calx__prepare_insert_rows (1000 rows a statement, or fewer by the
+ *   parameter limit, then 512, 256, ... 1, so a table has a bounded number
+ *   of shapes), pipelined by execute_batch; generated keys asked back are reserved from the
  *   column's sequence first (calx__reserve_keys), as the flush does,
  *   because a multi-row RETURNING documents no order: other server
  *   defaults come back by RETURNING and go to the row of their key;
@@ -28,6 +30,7 @@
 #include "engine/engine.h"
 #include "base/alloc.h"
 #include "mapping/value.h"
+#include "sql/insert_arrays.h"
 #include "sql/statements.h"
 #include "session/session.h"
 
@@ -58,7 +61,7 @@ typedef struct job {
 	run *runs;
 	size_t n_runs, cap_runs;
 	const run *cur;                 /* the run execute_batch is sending */
-	size_t base, per;               /* ... its current pieces: first row, rows a statement */
+	size_t base, per, end;          /* ... its current statements: first row, rows a statement, row after the last */
 } job;
 
 static inline void *row_at(const job *j, size_t i)
@@ -219,7 +222,7 @@ static int returned(void *payload, size_t stmt, calx_stmt *raw)
 {
 	job *j = payload;
 	const run *r = j->cur;
-	size_t first = j->base + stmt * j->per, got = 0;
+	size_t first = j->base + stmt * j->per, got = 0, sent = j->end - first < j->per ? j->end - first : j->per;
 	unsigned key_col = 0;
 	for (unsigned f = 0; f < (unsigned)j->m->autoinc; f++)
 		key_col += calx__bit(r->ret, f);
@@ -227,19 +230,19 @@ static int returned(void *payload, size_t stmt, calx_stmt *raw)
 	do {
 		calx_value k;
 		j->s->d->column(raw, key_col, &k);
-		size_t at = first + got < first + j->per && same_key(j, r->start + first + got, &k) ? first + got : SIZE_MAX;
-		for (size_t x = first; at == SIZE_MAX && x < first + j->per; x++)
+		size_t at = got < sent && same_key(j, r->start + first + got, &k) ? first + got : SIZE_MAX;
+		for (size_t x = first; at == SIZE_MAX && x < first + sent; x++)
 			if (same_key(j, r->start + x, &k))
 				at = x;
-		if (at == SIZE_MAX || ++got > j->per)
+		if (at == SIZE_MAX || ++got > sent)
 			return calx_error_set(&j->s->err, CALX_ERROR, "the insert returned a key none of its rows has");
 		if ((rc = store_returned(j, row_at(j, r->start + at), r->ret, j->m->autoinc, raw)) != CALX_OK)
 			return rc;
 	} while ((rc = j->s->d->step(raw, &j->s->err)) == CALX_ROW);
 	if (rc != CALX_DONE)
 		return rc;
-	return got == j->per ? CALX_OK
-	                     : calx_error_set(&j->s->err, CALX_ERROR, "the insert returned %zu rows of %zu", got, j->per);
+	return got == sent ? CALX_OK
+	                   : calx_error_set(&j->s->err, CALX_ERROR, "the insert returned %zu rows of %zu", got, sent);
 }
 
 /* `count` statements of `per` rows each, from the run's row `base`. */
@@ -253,10 +256,45 @@ static int pieces(job *j, const run *r, size_t base, size_t per, size_t count)
 		return fail_row(j, r->start + base, "preparing the insert of");
 	j->base = base;
 	j->per = per;
+	j->end = base + count * per;
 	rc = s->d->execute_batch(st->st, count, (unsigned)(per * r->k), j->params + r->params + base * r->k,
 	                         r->any_ret ? returned : NULL, j, &failed, &s->err);
 	calx__stmt_release(st);
 	return rc == CALX_OK ? CALX_OK : fail_row(j, r->start + base + failed * per, "a statement holding");
+}
+
+/*
+ * The run as statements of up to ROWS_PER_STATEMENT rows, one array a
+ * column each (sql/insert_arrays.h), pipelined; the arrays go after every
+ * row's values in params.
+ */
+static int send_arrays(job *j, const run *r, calx__arrays *a, size_t n)
+{
+	calx_session *s = j->s;
+	size_t per = ROWS_PER_STATEMENT, count = (n + per - 1) / per, failed = 0, bad = 0;
+	calx_value *arrays = j->params + j->n * j->m->desc->n_fields;
+	int rc = calx__arrays_make(a, j->params + r->params, n, r->k, per, arrays, &bad, &s->err);
+	if (rc == CALX__NO_ARRAY_FORM)
+		return rc;
+	if (rc == CALX_ERANGE)
+		return fail_row(j, r->start + bad, "the value of a column of");
+	if (rc != CALX_OK)
+		return calx__fail(s, rc, "insert many %s: out of memory for the arrays of %zu rows", j->m->desc->name, n);
+	calx__stmt *st = NULL;
+	if (calx__prepare_insert_arrays(s->conn, j->m, r->sent, r->any_ret ? r->ret : NULL, &st, &s->err) != CALX_OK)
+		return fail_row(j, r->start, "preparing the insert of");
+	j->per = per;
+	j->end = n;
+	size_t group = calx__arrays_group(per, r->k);
+	for (size_t first = 0; first < count && rc == CALX_OK; first += group) {
+		j->base = first * per;
+		rc = s->d->execute_batch(st->st, count - first < group ? count - first : group, r->k, arrays + first * r->k,
+		                         r->any_ret ? returned : NULL, j, &failed, &s->err);
+		if (rc != CALX_OK)
+			rc = fail_row(j, r->start + j->base + failed * per, "a statement holding");
+	}
+	calx__stmt_release(st);
+	return rc;
 }
 
 /* Many rows a statement, pipelined (PostgreSQL). */
@@ -270,6 +308,13 @@ static int send_batched(job *j, const run *r)
 		               ? calx__fail(j->s, CALX_EINVAL, "insert many %s: its key has no sequence to reserve keys "
 		                            "from (leave out the flag CALX_INSERT_RETURNING)", j->m->desc->name)
 		               : fail_row(j, r->start, "reserving keys for");
+	calx__arrays a = CALX__ARRAYS_INIT;
+	if (calx__arrays_fit(&a, j->s->d, j->m, r->sent)) {
+		rc = send_arrays(j, r, &a, n);
+		calx__arrays_free(&a);
+		if (rc != CALX__NO_ARRAY_FORM)
+			return rc;
+	}
 	size_t max = j->s->d->max_params ? j->s->d->max_params / r->k : ROWS_PER_STATEMENT;
 	size_t per = max < ROWS_PER_STATEMENT ? max : ROWS_PER_STATEMENT;
 	size_t done = n / per * per;
@@ -346,7 +391,7 @@ static int refuse(calx_session *s, const calx__mapper *m, size_t n, const void *
 		                  "(the flush starts the version)", name);
 	if (m->field_words > CALX__ROWS_MAX_WORDS)
 		return calx__fail(s, CALX_EINVAL, "insert many %s: more than %d columns", name, CALX__ROWS_MAX_WORDS * 64);
-	if (n > SIZE_MAX / (m->desc->n_fields + 1) / sizeof(calx_value))
+	if (n > SIZE_MAX / 2 / (m->desc->n_fields + 1) / sizeof(calx_value))
 		return calx__fail(s, CALX_ERANGE, "insert many %s: %zu rows", name, n);
 	return CALX_OK;
 }
@@ -371,8 +416,10 @@ int calx_insert_many(calx_session *s, const calx_mapper_desc *md, void *rows, si
 	if (s->autoflush && (rc = calx__flush(s)) != CALX_OK)
 		return rc;
 	job j = { s, m, rows, n, md->size, (flags & CALX_INSERT_RETURNING) != 0,
-		  s->d->execute_batch && s->d->identity_setval && s->d->version >= 2, NULL, NULL, 0, 0, NULL, 0, 0 };
-	if (!(j.params = calx__malloc(n * md->n_fields * sizeof *j.params)))
+		  s->d->execute_batch && s->d->identity_setval && s->d->version >= 2, NULL, NULL, 0, 0, NULL, 0, 0, 0 };
+	/* every row's values, then room for a run's arrays: a column's a statement (send_arrays) */
+	size_t arrays = j.batch ? (n + ROWS_PER_STATEMENT - 1) / ROWS_PER_STATEMENT * md->n_fields : 0;
+	if (!(j.params = calx__malloc((n * md->n_fields + arrays) * sizeof *j.params)))
 		return calx__fail(s, CALX_ENOMEM, "insert many %s: out of memory for %zu rows", md->name, n);
 	/* everything checked before anything is sent */
 	if ((rc = read_rows(&j)) != CALX_OK || (rc = calx__begin(s)) != CALX_OK ||

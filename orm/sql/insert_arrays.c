@@ -24,10 +24,15 @@
  * is. It is never evaluated: the parameter is never NULL. A row type
  * needs no privilege on the table, only its name.
  */
+#include <ctype.h>
+#include <string.h>
 #include "calx/calx.h"
+#include "mapping/registry.h"
+#include "sql/array_text.h"
+#include "sql/insert_arrays.h"
 #include "sql/shaped.h"
 
-static calx__node *column_array(calx__ast *a, const calx__mapper *m, const calx_field_desc *f)
+static calx__node *typed_bind(calx__ast *a, const calx__mapper *m, const calx_field_desc *f)
 {
 	calx__node *type = calx__ast_node_of(a, CALX__N_CAST, CALX__CAST_COLUMN_ARRAY, true);
 	calx__node *bind = calx__ast_bind(a, calx_value_null());
@@ -50,7 +55,7 @@ static calx__node *build_insert_arrays(calx__ast *a, const calx__mapper *m, cons
 	for (unsigned f = 0; f < m->desc->n_fields; f++) {
 		if (!calx__bit(sent, f))
 			continue;
-		if (!(*tail = column_array(a, m, &m->desc->fields[f])))
+		if (!(*tail = typed_bind(a, m, &m->desc->fields[f])))
 			return NULL;
 		tail = &(*tail)->next;
 	}
@@ -74,4 +79,86 @@ int calx__prepare_insert_arrays(calx__conn *c, const calx__mapper *m, const uint
 	k.run[1] = returning;
 	k.n[1] = returns ? m->field_words : 0;
 	return calx__prepare_shaped(c, &k, m, build_insert_arrays, sent, returns ? returning : NULL, out, err);
+}
+
+/* --- the rows as arrays ------------------------------------------------- */
+
+bool calx__arrays_fit(calx__arrays *a, const calx_dialect *d, const calx__mapper *m, const uint64_t *sent)
+{
+	char type[256];
+	unsigned c = 0;
+	memset(a->bytea, 0, sizeof a->bytea);
+	memset(a->uuid, 0, sizeof a->uuid);
+	for (unsigned f = 0; f < m->desc->n_fields; f++) {
+		const calx_field_desc *fd = &m->desc->fields[f];
+		if (!calx__bit(sent, f))
+			continue;
+		unsigned at = c++;
+		if (at >= 64 * CALX__ROWS_MAX_WORDS)
+			return false;
+		bool bytes = fd->ctype == CALX_CTYPE_BYTEARRAY || fd->ctype == CALX_CTYPE_BYTES;
+		if (fd->ctype != CALX_CTYPE_USER && !fd->sql_type && !fd->sql_type_variants) {
+			calx__bit_set(a->bytea, at, bytes);     /* the dialect's own type for a C type: never an array */
+			continue;
+		}
+		calx__column_type(d, fd, type, sizeof type);
+		for (char *t = type; *t; t++)
+			*t = (char)tolower((unsigned char)*t);
+		if (strchr(type, '[') || strstr(type, "array"))
+			return false;
+		calx__bit_set(a->bytea, at, !strcmp(type, "bytea"));
+		calx__bit_set(a->uuid, at, !strcmp(type, "uuid"));
+	}
+	return true;
+}
+
+/* Rows [lo, hi)'s array of column c: "{v1,v2,...}" and a NUL, at the end of the text; its length in *out. */
+static int column_array(calx__arrays *a, const calx_value *vals, size_t lo, size_t hi, unsigned k, unsigned c,
+                        calx_value *out, size_t *bad, calx_error *err)
+{
+	size_t at = a->text.n;
+	bool bytea = calx__bit(a->bytea, c), uuid = calx__bit(a->uuid, c);
+	calx__buf_putc(&a->text, '{');
+	for (size_t r = lo; r < hi; r++) {
+		const calx_value *v = &vals[r * k + c];
+		if (v->kind == CALX_VALUE_BLOB) {
+			if (!bytea && !uuid)
+				return CALX__NO_ARRAY_FORM;
+			calx__array_bytes(&a->text, r == lo, v, bytea);
+		} else if (calx__array_value(&a->text, r == lo, v) != CALX_OK) {
+			*bad = r;
+			return calx_error_set(err, CALX_ERANGE, "postgresql: text contains a NUL byte, which PostgreSQL cannot store");
+		}
+	}
+	calx__buf_putn(&a->text, "}", 2);
+	*out = (calx_value){ .kind = CALX_VALUE_TEXT, .u.s.n = a->text.n - at - 1 };
+	return CALX_OK;
+}
+
+int calx__arrays_make(calx__arrays *a, const calx_value *vals, size_t n, unsigned k, size_t per, calx_value *out,
+                      size_t *bad, calx_error *err)
+{
+	size_t count = (n + per - 1) / per;
+	int rc = CALX_OK;
+	a->text.n = 0;
+	for (size_t st = 0; st < count && rc == CALX_OK; st++)
+		for (unsigned c = 0; c < k && rc == CALX_OK; c++)
+			rc = column_array(a, vals, st * per, n - st * per < per ? n : st * per + per, k, c, &out[st * k + c],
+			                  bad, err);
+	if (rc != CALX_OK)
+		return rc;
+	if (a->text.oom)
+		return calx_error_set(err, CALX_ENOMEM, "out of memory for the arrays of %zu rows", n);
+	/* the text is where it stays now: each array follows the last one's NUL */
+	const char *at = a->text.p;
+	for (size_t j = 0; j < count * k; j++) {
+		out[j].u.s.p = at;
+		at += out[j].u.s.n + 1;
+	}
+	return CALX_OK;
+}
+
+void calx__arrays_free(calx__arrays *a)
+{
+	calx__buf_free(&a->text);
 }

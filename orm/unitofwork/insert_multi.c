@@ -39,12 +39,11 @@
  * clears keys the database generated; the sequence does not give them
  * back, as it never does for a rolled-back insert.
  */
-#include <ctype.h>
 #include <string.h>
 #include "calx/calx.h"
 #include "session/session.h"
 #include "mapping/value.h"
-#include "sql/array_text.h"
+#include "sql/insert_arrays.h"
 #include "sql/statements.h"
 #include "unitofwork/insert.h"
 #include "unitofwork/plan.h"
@@ -59,17 +58,8 @@ typedef struct multi {
 	const calx__mapper *m;
 	const uint64_t *ret;            /* returned columns (the key and the server defaults), or NULL */
 	size_t base, per, end;          /* the current statements: first row (in rows), rows a statement, row after the last */
-	/* the sent columns, by their place in a row, whose bytes go as bytea's text or as a UUID's */
-	uint64_t bytea[CALX__ROWS_MAX_WORDS], uuid[CALX__ROWS_MAX_WORDS];
 } multi;
 
-/*
- * The arrays' statements go this many values (rows times columns) a round
- * trip: what is in flight stays bounded, as the dialect's batch bounds it
- * by parameters (dialects/postgresql/pg_batch.c).
- */
-#define VALUES_IN_FLIGHT 16384
-#define NO_ARRAY_FORM 1         /* send_arrays: a value with no text form known here; nothing sent */
 
 static int take_key(void *payload, size_t i, const calx_value *key)
 {
@@ -156,113 +146,39 @@ static int pieces(multi *x, calx__plan *p, const uint64_t *sent, size_t base, si
 }
 
 /*
- * Whether each sent column can go as one array of its own type: not one
- * whose type is itself an array, which unnest() would flatten. And which
- * columns take bytes in what text: a bytes field's bytea, a UUID's uuid.
- * Bytes for any other column are the binary form of a type calx does not
- * know; a run that has them goes as the VALUES form (send_arrays).
- */
-static bool arrays_fit(multi *x, const uint64_t *sent)
-{
-	const calx__mapper *m = x->m;
-	char type[256];
-	unsigned c = 0;
-	memset(x->bytea, 0, sizeof x->bytea);
-	memset(x->uuid, 0, sizeof x->uuid);
-	for (unsigned f = 0; f < m->desc->n_fields; f++) {
-		const calx_field_desc *fd = &m->desc->fields[f];
-		if (!calx__bit(sent, f))
-			continue;
-		unsigned at = c++;
-		bool bytes = fd->ctype == CALX_CTYPE_BYTEARRAY || fd->ctype == CALX_CTYPE_BYTES;
-		if (fd->ctype != CALX_CTYPE_USER && !fd->sql_type && !fd->sql_type_variants) {
-			calx__bit_set(x->bytea, at, bytes);     /* the dialect's own type for a C type: never an array */
-			continue;
-		}
-		calx__column_type(x->s->d, fd, type, sizeof type);
-		for (char *t = type; *t; t++)
-			*t = (char)tolower((unsigned char)*t);
-		if (strchr(type, '[') || strstr(type, "array"))
-			return false;
-		calx__bit_set(x->bytea, at, !strcmp(type, "bytea"));
-		calx__bit_set(x->uuid, at, !strcmp(type, "uuid"));
-	}
-	return true;
-}
-
-/* Statement rows [lo, hi)'s array of column c: "{v1,v2,...}" and a NUL, at the end of text; its length in *out. */
-static int column_array(multi *x, calx__buf *text, const calx_value *vals, size_t lo, size_t hi, unsigned k,
-                        unsigned c, calx_value *out, size_t *bad)
-{
-	size_t at = text->n;
-	bool bytea = calx__bit(x->bytea, c), uuid = calx__bit(x->uuid, c);
-	calx__buf_putc(text, '{');
-	for (size_t r = lo; r < hi; r++) {
-		const calx_value *v = &vals[r * k + c];
-		if (v->kind == CALX_VALUE_BLOB) {
-			if (!bytea && !uuid)
-				return NO_ARRAY_FORM;
-			calx__array_bytes(text, r == lo, v, bytea);
-		} else if (calx__array_value(text, r == lo, v) != CALX_OK) {
-			*bad = r;
-			return calx_error_set(&x->s->err, CALX_ERANGE,
-			                      "postgresql: text contains a NUL byte, which PostgreSQL cannot store");
-		}
-	}
-	calx__buf_putn(text, "}", 2);
-	*out = (calx_value){ .kind = CALX_VALUE_TEXT, .u.s.n = text->n - at - 1 };
-	return CALX_OK;
-}
-
-/*
  * The run as statements of up to ROWS_PER_STATEMENT rows, each one array a
  * column (sql/insert_arrays.c), in one batch. The rows' values are in
  * p->params, row after row; the arrays go after them.
  */
-static int send_arrays(multi *x, calx__plan *p, const uint64_t *sent, size_t n, unsigned k, size_t from)
+static int send_arrays(multi *x, calx__arrays *a, calx__plan *p, const uint64_t *sent, size_t n, unsigned k,
+                       size_t from)
 {
 	calx_session *s = x->s;
 	size_t per = ROWS_PER_STATEMENT, count = (n + per - 1) / per, failed = 0, bad = 0;
 	size_t first = (size_t)(x->rows - p->inserts.v);
 	calx_value *arrays = p->params + n * k;
-	calx__buf text = CALX__BUF_INIT;
-	int rc = CALX_OK;
-	for (size_t st = 0; st < count && rc == CALX_OK; st++)
-		for (unsigned c = 0; c < k && rc == CALX_OK; c++)
-			rc = column_array(x, &text, p->params, st * per, n - st * per < per ? n : st * per + per, k, c,
-			                  &arrays[st * k + c], &bad);
-	if (rc == NO_ARRAY_FORM) {
-		calx__buf_free(&text);
+	int rc = calx__arrays_make(a, p->params, n, k, per, arrays, &bad, &s->err);
+	if (rc == CALX__NO_ARRAY_FORM)
 		return rc;
-	}
+	if (rc == CALX_ERANGE)
+		return calx__exec_failed(s, "insert into", x->rows[bad], first + bad - from, p->inserts.n - from);
 	if (rc != CALX_OK)
-		rc = calx__exec_failed(s, "insert into", x->rows[bad], first + bad - from, p->inserts.n - from);
-	else if (text.oom)
-		rc = calx__fail(s, CALX_ENOMEM, "out of memory for the arrays of %zu rows", n);
+		return calx__fail(s, rc, "flush: insert into \"%s\": out of memory for the arrays of %zu rows",
+		                  x->m->desc->table, n);
 	calx__stmt *stmt = NULL;
-	if (rc == CALX_OK && (rc = calx__prepare_insert_arrays(s->conn, x->m, sent, x->ret, &stmt, &s->err)) != CALX_OK)
-		rc = calx__exec_failed(s, "preparing insert into", x->rows[0], first - from, p->inserts.n - from);
-	if (rc == CALX_OK) {
-		/* the text is where it stays now: each array follows the last one's NUL */
-		const char *at = text.p;
-		for (size_t j = 0; j < count * k; j++) {
-			arrays[j].u.s.p = at;
-			at += arrays[j].u.s.n + 1;
-		}
-		x->per = per;
-		x->end = n;
-		/* statements of at most VALUES_IN_FLIGHT values a round trip, as the VALUES form's pieces go */
-		size_t group = VALUES_IN_FLIGHT / (per * k) ? VALUES_IN_FLIGHT / (per * k) : 1;
-		for (size_t st = 0; st < count && rc == CALX_OK; st += group) {
-			x->base = st * per;
-			rc = s->d->execute_batch(stmt->st, count - st < group ? count - st : group, k, arrays + st * k,
-			                         x->ret ? returned : NULL, x, &failed, &s->err);
-			if (rc != CALX_OK)
-				rc = batch_failed(x, p, failed, from);
-		}
-		calx__stmt_release(stmt);
+	if ((rc = calx__prepare_insert_arrays(s->conn, x->m, sent, x->ret, &stmt, &s->err)) != CALX_OK)
+		return calx__exec_failed(s, "preparing insert into", x->rows[0], first - from, p->inserts.n - from);
+	x->per = per;
+	x->end = n;
+	size_t group = calx__arrays_group(per, k);
+	for (size_t st = 0; st < count && rc == CALX_OK; st += group) {
+		x->base = st * per;
+		rc = s->d->execute_batch(stmt->st, count - st < group ? count - st : group, k, arrays + st * k,
+		                         x->ret ? returned : NULL, x, &failed, &s->err);
+		if (rc != CALX_OK)
+			rc = batch_failed(x, p, failed, from);
 	}
-	calx__buf_free(&text);
+	calx__stmt_release(stmt);
 	return rc;
 }
 
@@ -314,15 +230,20 @@ int calx__ins_multi(calx_session *s, calx__plan *p, size_t i, size_t end, size_t
 	if (!reserve && m->autoinc >= 0)
 		p->explicit_keys[m->desc->index] = 1;
 	*taken = true;
-	bool arrays = arrays_fit(&x, sent);
+	calx__arrays a = CALX__ARRAYS_INIT;
+	bool arrays = calx__arrays_fit(&a, s->d, m, sent);
 	size_t statements = (n + ROWS_PER_STATEMENT - 1) / ROWS_PER_STATEMENT;
 	if ((rc = calx__plan_params(s, n * k + (arrays ? statements * k : 0))) != CALX_OK)
 		return rc;
 	for (size_t r = 0; r < n; r++)
 		if (calx__ins_values(s, rows[r], unsent, p->params + r * k) != CALX_OK)
 			return calx__exec_failed(s, "insert into", rows[r], i + r - from, p->inserts.n - from);
-	if (arrays && (rc = send_arrays(&x, p, sent, n, k, from)) != NO_ARRAY_FORM)
-		return rc;
+	if (arrays) {
+		rc = send_arrays(&x, &a, p, sent, n, k, from);
+		calx__arrays_free(&a);
+		if (rc != CALX__NO_ARRAY_FORM)
+			return rc;
+	}
 	rc = CALX_OK;
 	size_t per = s->d->max_params && s->d->max_params / k < ROWS_PER_STATEMENT ? s->d->max_params / k
 	                                                                          : ROWS_PER_STATEMENT;
