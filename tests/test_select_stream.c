@@ -7,7 +7,8 @@
  * closed, the slot used again); calx_select_all and a limit within one
  * batch as one statement; on PostgreSQL a short select read row by row
  * in one round trip, its cursor closed with the next one's DECLARE, and
- * such cursors across a savepoint rolled back; calx_select_yield_per
+ * such cursors across a savepoint rolled back; chunks of 1,000 rows
+ * read in one FETCH each (the default batch is 1,001); calx_select_yield_per
  * refused at 0; objects
  * let go as the loop moves on (calx_select_release_passed), the library's
  * peak heap a fraction of holding them, changed, deleted and kept objects
@@ -88,6 +89,39 @@ static void rows_come_a_batch_at_a_time(void **state)
 	/* the first cursor's CLOSE with this one's DECLARE and first FETCH, then three FETCHes */
 	assert_int_equal(fixture_statements(fx->s) - before, ON_POSTGRESQL(fx) ? 1 + 1 + 4 : 1);
 	calx_select_free(q);
+}
+
+/*
+ * The default batch is 1,001 rows: a loop's chunk is a round number, and
+ * a chunk of 1,000 rows then ends within its first FETCH instead of a
+ * second, empty one (a round trip for nothing on every chunk).
+ */
+static void a_chunk_of_a_thousand_ends_in_its_first_fetch(void **state)
+{
+	fixture *fx = *state;
+	for (int from = 0; from < USERS; from += 1000) {
+		calx_select *q = calx_select_new(fx->s, &user_mapper);
+		assert_non_null(q);
+		calx_where(q, calx_and(calx_ge(USER_AGE, from), calx_lt(USER_AGE, from + 1000)));
+		uint64_t st0, rt0, st1, rt1;
+		calx_session_counters(fx->s, &st0, &rt0);
+		struct user *u;
+		int rc, n = 0;
+		while ((rc = calx_select_next(q, (void **)&u)) == CALX_ROW)
+			n++;
+		assert_calx(fx->s, rc, CALX_DONE);
+		calx_session_counters(fx->s, &st1, &rt1);
+		assert_int_equal(n, from + 1000 <= USERS ? 1000 : USERS - from);
+		/*
+		 * PostgreSQL: the previous chunk's CLOSE, the DECLARE and the only
+		 * FETCH, in one round trip (the first chunk prepares the DECLARE
+		 * and the FETCH, the second the CLOSE)
+		 */
+		assert_int_equal(st1 - st0, ON_POSTGRESQL(fx) ? (from ? 3 : 2) : 1);
+		if (from >= 2000)
+			assert_int_equal(rt1 - rt0, 1);
+		calx_select_free(q);
+	}
 }
 
 static void other_statements_run_between_the_batches(void **state)
@@ -432,6 +466,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(rows_come_a_batch_at_a_time, stream_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_chunk_of_a_thousand_ends_in_its_first_fetch, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(other_statements_run_between_the_batches, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(two_streams_at_once, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_stream_freed_half_way_closes_its_cursor, stream_setup, fixture_teardown),

@@ -154,9 +154,15 @@ static inline size_t calx__select_width(const calx_select *q)
 /*
  * select_stream.c: a select read row by row on a dialect whose results
  * arrive whole (server_cursors) goes through a server-side cursor, so
- * CALX__STREAM_ROWS (or yield_per) rows are held at a time.
+ * CALX__STREAM_ROWS (or yield_per) rows are held at a time. Not a round
+ * number: a FETCH that brings as many rows as it asked for needs another
+ * to learn there are no more, and programs read in chunks of round
+ * numbers (a thousand rows by key range, SQLAlchemy's performance
+ * examples): a chunk of 1,000 rows ends within its one FETCH, where a
+ * batch of 1,000 sent a second, empty FETCH a chunk, a round trip for
+ * nothing (bench/RESULTS.md, "a batch of 1,001 rows").
  */
-#define CALX__STREAM_ROWS 1000
+#define CALX__STREAM_ROWS 1001
 /* Should q's statement sel be read through a cursor? */
 bool calx__stream_wanted(const calx_select *q);
 /* DECLARE the cursor over sel and make q->st its FETCH; an error in the session. */
