@@ -263,13 +263,40 @@ static void without_pre_ping_a_terminated_connection_fails_the_session(void **st
 {
 	fixture *fx = *state;
 	calx_engine *eng = open_pool(fx, NULL);
-	calx_session_free(used_session(eng, fx->reg));
+	/* ended by a COMMIT, whose answer is read: nothing is left to read at the next checkout */
+	calx_session *used = used_session(eng, fx->reg);
+	assert_ok(used, calx_session_commit(used));
+	calx_session_free(used);
 	terminate_others(fx);
 	calx_session *s;
 	assert_int_equal(calx_session_open(&s, eng, fx->reg), CALX_OK);
 	struct user *u;
 	assert_int_not_equal(user_get(s, 424242, &u), CALX_ENOTFOUND);     /* what pre-ping is for */
 	calx_session_free(s);
+	calx_engine_free(eng);
+}
+
+/*
+ * A session that ends without a commit sends its ROLLBACK unwaited
+ * (dialects/postgresql/pg.c): the checkout reads the answer, and with it
+ * a terminated backend's goodbye, so the next session gets a new
+ * connection even without pre-ping.
+ */
+static void a_rollback_unwaited_is_read_at_the_next_checkout(void **state)
+{
+	fixture *fx = *state;
+	calx_engine *eng = open_pool(fx, NULL);
+	calx_session_free(used_session(eng, fx->reg));
+	assert_int_equal(status(eng).idle, 1);
+	calx_session *s = used_session(eng, fx->reg);       /* the rollback's answer read first: the session works */
+	calx_session_free(s);
+	assert_int_equal(status(eng).opened, 1);
+	terminate_others(fx);
+	s = used_session(eng, fx->reg);
+	calx_session_free(s);
+	calx_pool_status st = status(eng);
+	assert_int_equal(st.opened, 2);
+	assert_int_equal(st.idle, 1);
 	calx_engine_free(eng);
 }
 
@@ -286,6 +313,7 @@ int main(void)
 	const struct CMUnitTest pg_tests[] = {
 		T(pre_ping_replaces_terminated_idle_connections),
 		T(without_pre_ping_a_terminated_connection_fails_the_session),
+		T(a_rollback_unwaited_is_read_at_the_next_checkout),
 	};
 	int failed = RUN_ON_ALL_DIALECTS("pool", tests);
 	current_dialect = TEST_POSTGRESQL;

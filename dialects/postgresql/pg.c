@@ -163,6 +163,9 @@ static int count_params(const char *sql)
 static int pg_prepare(calx_conn *c, const char *sql, calx_stmt **out, calx_error *err)
 {
 	*out = NULL;
+	int settled = calx__pg_settle(c, err);
+	if (settled != CALX_OK)
+		return settled;
 	calx_stmt *st = calx_sys_calloc(1, sizeof *st);
 	if (!st)
 		return calx_error_set(err, CALX_ENOMEM, "postgresql: out of memory preparing %.200s", sql);
@@ -222,9 +225,27 @@ static bool did_other_command(const char *sql, const char *tag)
 	return n && (strncasecmp(sql, tag, n) != 0 || (sql[n] && sql[n] != ' '));
 }
 
+int calx__pg_settle_pending(calx_conn *c, calx_error *err)
+{
+	c->end_pending = false;
+	int rc = CALX_OK;
+	PGresult *res;
+	while ((res = PQgetResult(c->pg)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == CALX_OK)
+			rc = calx__pg_fail(err, c, res, "the last transaction's rollback");
+		PQclear(res);
+	}
+	if (rc == CALX_OK && PQstatus(c->pg) != CONNECTION_OK)
+		rc = calx__pg_fail(err, c, NULL, "the last transaction's rollback");
+	return rc;
+}
+
 /* Send what is held, one statement at a time (a path that cannot take them along); the first failure stops it. */
 int calx__pg_send_held(calx_conn *c, calx_error *err)
 {
+	int settled = calx__pg_settle(c, err);
+	if (settled != CALX_OK)
+		return settled;
 	unsigned n = c->n_held;
 	c->n_held = 0;
 	c->begin_held = false;
@@ -254,6 +275,9 @@ static void hold(calx_conn *c, calx_stmt *st)
 __attribute__((noinline)) static int pg_execute(calx_stmt *st, calx_error *err)
 {
 	calx_conn *c = st->c;
+	int settled = calx__pg_settle(c, err);
+	if (settled != CALX_OK)
+		return settled;
 	if (st->txn == PG_TXN_BEGIN && !c->n_held && PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
 		hold(c, st);
 		c->begin_held = true;
@@ -266,7 +290,7 @@ __attribute__((noinline)) static int pg_execute(calx_stmt *st, calx_error *err)
 		return CALX_DONE;
 	}
 	if (c->n_held) {
-		if (st->txn != PG_TXN_END)
+		if (st->txn != PG_TXN_END && st->txn != PG_TXN_ROLLBACK)
 			return calx__pg_step_after(NULL, 0, st, err);
 		/* the end: of a transaction that never began, nothing to send; else the held savepoints end with it */
 		bool never_began = c->begin_held;
@@ -276,6 +300,13 @@ __attribute__((noinline)) static int pg_execute(calx_stmt *st, calx_error *err)
 			return CALX_DONE;
 	}
 	PGTransactionStatusType before = PQtransactionStatus(st->c->pg);
+	/* the runtime's ROLLBACK of a transaction that began: sent, its answer read by the next use (end_pending) */
+	if (st->txn == PG_TXN_ROLLBACK && (before == PQTRANS_INTRANS || before == PQTRANS_INERROR) &&
+	    PQsendQueryPrepared(c->pg, st->name, 0, NULL, NULL, NULL, 0)) {
+		c->end_pending = true;
+		c->statements++;
+		return CALX_DONE;
+	}
 	PGresult *res = PQexecPrepared(st->c->pg, st->name, st->nparams, st->vals, st->lens, st->fmts, 0);
 	st->c->statements++;
 	st->c->round_trips++;
@@ -332,6 +363,8 @@ static void pg_finalize(calx_stmt *st)
 {
 	if (!st)
 		return;
+	calx_error unread;
+	(void)calx__pg_settle(st->c, &unread);   /* a failed ROLLBACK: the connection's next use sees it lost */
 	for (unsigned i = 0; i < st->c->n_held; i++)
 		if (st->c->held[i] == st) {
 			/* a held statement goes: what is held is sent now (a BEGIN among them: the transaction begins) */
@@ -362,7 +395,7 @@ static void pg_txn_statements(calx_conn *c, calx_stmt *begin, calx_stmt *commit,
 	if (commit)
 		commit->txn = PG_TXN_END;
 	if (rollback)
-		rollback->txn = PG_TXN_END;
+		rollback->txn = PG_TXN_ROLLBACK;
 }
 
 static int64_t pg_rows_affected(calx_stmt *st)
@@ -372,6 +405,11 @@ static int64_t pg_rows_affected(calx_stmt *st)
 
 static int pg_broken(calx_conn *c)
 {
+	/* a ROLLBACK's answer already here is read; one still on its way, by the next use */
+	if (c->end_pending && PQconsumeInput(c->pg) && !PQisBusy(c->pg)) {
+		calx_error unread;
+		(void)calx__pg_settle(c, &unread);
+	}
 	/* reads what is pending without blocking: a terminated backend's goodbye shows here */
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) == PQTRANS_IDLE)
 		PQconsumeInput(c->pg);

@@ -35,10 +35,28 @@ struct calx_conn {
 	calx_stmt *held[PG_HELD_MAX];
 	unsigned n_held;
 	bool begin_held;        /* held[0] is the runtime's BEGIN */
+	/*
+	 * The runtime's ROLLBACK was sent and its result not read yet: the
+	 * server ends the transaction (and lets its locks go) when it reads
+	 * the message, and a ROLLBACK does not fail while the connection
+	 * lives, so nothing waits for the answer. Whatever uses the
+	 * connection next reads it first (calx__pg_settle), which then costs
+	 * no round trip of its own: a read-only session's end, a page's or a
+	 * request's, waits on one round trip fewer.
+	 */
+	bool end_pending;
 };
 
+int calx__pg_settle_pending(calx_conn *c, calx_error *err);
+
+/* Before anything else on the connection: the ROLLBACK sent unwaited, read. */
+static inline int calx__pg_settle(calx_conn *c, calx_error *err)
+{
+	return c->end_pending ? calx__pg_settle_pending(c, err) : 0;
+}
+
 /* calx_stmt.txn: the runtime's BEGIN, COMMIT and ROLLBACK (calx_dialect.txn_statements), and what may wait (may_defer). */
-enum { PG_TXN_NONE = 0, PG_TXN_BEGIN, PG_TXN_END, PG_TXN_DEFER };
+enum { PG_TXN_NONE = 0, PG_TXN_BEGIN, PG_TXN_END, PG_TXN_DEFER, PG_TXN_ROLLBACK };
 
 struct calx_stmt {
 	calx_conn *c;

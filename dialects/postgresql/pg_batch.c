@@ -129,6 +129,9 @@ int calx__pg_step_after(calx_stmt *const *before, unsigned n_before, calx_stmt *
 {
 	PGconn *pg = st->c->pg;
 	calx_conn *c = st->c;
+	int settled = calx__pg_settle(c, err);
+	if (settled != CALX_OK)
+		return settled;
 	calx_stmt *with_held[8 + PG_HELD_MAX];
 	if (c->n_held) {
 		/* what is held goes first, in the same round trip */
