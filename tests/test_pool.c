@@ -232,10 +232,21 @@ static void sixty_four_threads_share_fifteen_connections(void **state)
 
 static void terminate_others(fixture *fx)
 {
+	/*
+	 * Termination is asynchronous: wait (up to 10 s) until the backends
+	 * are gone, their goodbyes sent; the activity view is read afresh
+	 * each time (pg_stat_clear_snapshot), not once a transaction
+	 */
 	assert_int_equal(calx_engine_exec(fx->eng, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-	                                           "WHERE datname = current_database() AND pid <> pg_backend_pid()"),
+	                                           "WHERE datname = current_database() AND pid <> pg_backend_pid(); "
+	                                           "DO $$ BEGIN FOR i IN 1..200 LOOP "
+	                                           "PERFORM pg_stat_clear_snapshot(); "
+	                                           "EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity "
+	                                           "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+	                                           "AND backend_type = 'client backend'); "
+	                                           "PERFORM pg_sleep(0.05); END LOOP; END $$"),
 	                 CALX_OK);
-	nap(100);       /* termination is asynchronous */
+	nap(20);
 }
 
 static void pre_ping_replaces_terminated_idle_connections(void **state)

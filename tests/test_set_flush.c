@@ -357,6 +357,17 @@ static void check_docs(fixture *fx, calx_session *s, const expected *e, size_t n
 	}
 }
 
+/* Rows 1..n read back by another session: each with its drawn values e[i] and the version given. */
+static void read_back(fixture *fx, struct sfl_item **v, const expected *e, size_t n, int64_t version)
+{
+	calx_session *again = fixture_session(fx);
+	load_items(again, v, n);
+	for (size_t i = 0; i < n; i++)
+		check(v[i], &e[i], fx, version);
+	check_docs(fx, again, e, n);
+	calx_session_free(again);
+}
+
 /* N rows, every column of each changed to drawn values (seed), read back by another session. */
 static void round_trip(fixture *fx, uint64_t seed)
 {
@@ -379,12 +390,7 @@ static void round_trip(fixture *fx, uint64_t seed)
 	calx_session_free(s);
 	fixture_untrace(fx);
 
-	calx_session *again = fixture_session(fx);
-	load_items(again, v, N);
-	for (size_t i = 0; i < N; i++)
-		check(v[i], &e[i], fx, 2);
-	check_docs(fx, again, e, N);
-	calx_session_free(again);
+	read_back(fx, v, e, N, 2);
 }
 
 /*
@@ -414,12 +420,7 @@ static void hostile_values_inserted(void **state)
 	calx_session_free(s);
 	fixture_untrace(fx);
 
-	calx_session *again = fixture_session(fx);
-	load_items(again, v, N);
-	for (size_t i = 0; i < N; i++)
-		check(v[i], &e[i], fx, 1);
-	check_docs(fx, again, e, N);
-	calx_session_free(again);
+	read_back(fx, v, e, N, 1);
 }
 
 static void hostile_values_round_trip(void **state)

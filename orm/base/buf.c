@@ -58,6 +58,20 @@ void calx__buf_put_uint(calx__buf *b, uint64_t v)
 	calx__buf_putn(b, digits + n, sizeof digits - n);
 }
 
+void calx__buf_put_hex(calx__buf *b, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char chunk[128];
+	for (size_t i = 0; i < n;) {
+		size_t k = 0;
+		for (; i < n && k < sizeof chunk; i++) {
+			chunk[k++] = hex[p[i] >> 4];
+			chunk[k++] = hex[p[i] & 15];
+		}
+		calx__buf_putn(b, chunk, k);
+	}
+}
+
 void calx__buf_printf(calx__buf *b, const char *fmt, ...)
 {
 	char small[128];

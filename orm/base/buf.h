@@ -24,6 +24,8 @@ void calx__buf_puts(calx__buf *b, const char *s);
 void calx__buf_putc(calx__buf *b, char c);
 /* Decimal digits of v: what printf("%" PRIu64) writes, for a fraction of its cost (a $n a parameter). */
 void calx__buf_put_uint(calx__buf *b, uint64_t v);
+/* Two lowercase hex digits a byte of p[0..n). */
+void calx__buf_put_hex(calx__buf *b, const unsigned char *p, size_t n);
 void calx__buf_printf(calx__buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The text so far, NUL-terminated ("" when empty or out of memory). */

@@ -42,21 +42,10 @@ static void put_int(calx__buf *b, bool first, int64_t v)
 /* hex digits, two a byte; bytea's \x before them, its backslash escaped for array_in */
 void calx__array_bytes(calx__buf *b, bool first, const calx_value *v, bool bytea)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)v->u.s.p;
-	size_t n = p ? v->u.s.n : 0;
-	char run[2 * 64];
 	if (!first)
 		calx__buf_putc(b, ',');
 	calx__buf_puts(b, bytea ? "\"\\\\x" : "\"");
-	for (size_t i = 0; i < n;) {
-		size_t k = 0;
-		for (; i < n && k < sizeof run; i++) {
-			run[k++] = hex[p[i] >> 4];
-			run[k++] = hex[p[i] & 15];
-		}
-		calx__buf_putn(b, run, k);
-	}
+	calx__buf_put_hex(b, (const unsigned char *)v->u.s.p, v->u.s.p ? v->u.s.n : 0);
 	calx__buf_putc(b, '"');
 }
 

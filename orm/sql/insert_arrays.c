@@ -70,14 +70,8 @@ static calx__node *build_insert_arrays(calx__ast *a, const calx__mapper *m, cons
 int calx__prepare_insert_arrays(calx__conn *c, const calx__mapper *m, const uint64_t *sent, const uint64_t *returning,
                                 calx__stmt **out, calx_error *err)
 {
-	bool returns = false;
-	for (unsigned w = 0; returning && w < m->field_words; w++)
-		returns = returns || returning[w];
-	calx__shape_key k = calx__shape_key_of(CALX__KEY_INSERT_ARRAYS, m);
-	k.run[0] = sent;
-	k.n[0] = m->field_words;
-	k.run[1] = returning;
-	k.n[1] = returns ? m->field_words : 0;
+	bool returns;
+	calx__shape_key k = calx__insert_key(CALX__KEY_INSERT_ARRAYS, m, sent, returning, &returns);
 	return calx__prepare_shaped(c, &k, m, build_insert_arrays, sent, returns ? returning : NULL, out, err);
 }
 

@@ -48,17 +48,8 @@ static bool json_container(const char *p, size_t n)
 
 static void put_bytes(calx__buf *b, const unsigned char *p, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	char chunk[128];
 	calx__buf_putn(b, "\"\\\\x", 4);        /* "\\x: bytea's hex form, its backslash escaped for JSON */
-	for (size_t i = 0; i < n;) {
-		size_t k = 0;
-		for (; i < n && k < sizeof chunk; i++) {
-			chunk[k++] = hex[p[i] >> 4];
-			chunk[k++] = hex[p[i] & 15];
-		}
-		calx__buf_putn(b, chunk, k);
-	}
+	calx__buf_put_hex(b, p, n);
 	calx__buf_putc(b, '"');
 }
 

@@ -27,6 +27,24 @@ int calx__prepare_shaped(calx__conn *c, calx__shape_key *k, const calx__mapper *
 int calx__prepare_shaped_n(calx__conn *c, calx__shape_key *k, const calx__mapper *m, calx__build_fn build,
                            const uint64_t *bits, const uint64_t *bits2, size_t n, calx__stmt **out, calx_error *err);
 
+/*
+ * An insert's key: kind and mapper, the sent columns, then the returned
+ * ones when any is (NULL or all zero: none). *returns says which.
+ */
+static inline calx__shape_key calx__insert_key(int kind, const calx__mapper *m, const uint64_t *sent,
+                                               const uint64_t *returning, bool *returns)
+{
+	*returns = false;
+	for (unsigned w = 0; returning && w < m->field_words; w++)
+		*returns = *returns || returning[w];
+	calx__shape_key k = calx__shape_key_of(kind, m);
+	k.run[0] = sent;
+	k.n[0] = m->field_words;
+	k.run[1] = returning;
+	k.n[1] = *returns ? m->field_words : 0;
+	return k;
+}
+
 /* The fields of a bitset (NULL: none), in field order, as unqualified columns or as binds. */
 calx__node *calx__ast_fields(calx__ast *a, const calx__mapper *m, const uint64_t *bits, bool binds);
 
