@@ -288,25 +288,30 @@ static void without_pre_ping_a_terminated_connection_fails_the_session(void **st
 }
 
 /*
- * A session that ends without a commit sends its ROLLBACK unwaited
- * (dialects/postgresql/pg.c): the checkout reads the answer, and with it
- * a terminated backend's goodbye, so the next session gets a new
- * connection even without pre-ping.
+ * The runtime's ROLLBACK is sent unwaited (dialects/postgresql/pg.c): a
+ * statement, no round trip of its own; the connection's next use reads
+ * its answer first and goes on, in its session or in the next one.
  */
-static void a_rollback_unwaited_is_read_at_the_next_checkout(void **state)
+static void a_rollback_is_not_waited_for(void **state)
 {
 	fixture *fx = *state;
 	calx_engine *eng = open_pool(fx, NULL);
-	calx_session_free(used_session(eng, fx->reg));
-	assert_int_equal(status(eng).idle, 1);
-	calx_session *s = used_session(eng, fx->reg);       /* the rollback's answer read first: the session works */
-	calx_session_free(s);
-	assert_int_equal(status(eng).opened, 1);
-	terminate_others(fx);
-	s = used_session(eng, fx->reg);
-	calx_session_free(s);
+	calx_session *s = used_session(eng, fx->reg);
+	uint64_t st0, rt0, st1, rt1;
+	calx_session_counters(s, &st0, &rt0);
+	assert_ok(s, calx_session_rollback(s));
+	calx_session_counters(s, &st1, &rt1);
+	assert_int_equal(st1 - st0, 1);
+	assert_int_equal(rt1 - rt0, 0);
+	struct user *u;
+	assert_calx(s, user_get(s, 424242, &u), CALX_ENOTFOUND);       /* its answer read, then BEGIN and SELECT */
+	calx_session_counters(s, &st0, &rt0);
+	assert_int_equal(st0 - st1, 2);
+	assert_int_equal(rt0 - rt1, 1);
+	calx_session_free(s);                                           /* another ROLLBACK, unwaited */
+	calx_session_free(used_session(eng, fx->reg));                  /* the same connection, its answer read first */
 	calx_pool_status st = status(eng);
-	assert_int_equal(st.opened, 2);
+	assert_int_equal(st.opened, 1);
 	assert_int_equal(st.idle, 1);
 	calx_engine_free(eng);
 }
@@ -324,7 +329,7 @@ int main(void)
 	const struct CMUnitTest pg_tests[] = {
 		T(pre_ping_replaces_terminated_idle_connections),
 		T(without_pre_ping_a_terminated_connection_fails_the_session),
-		T(a_rollback_unwaited_is_read_at_the_next_checkout),
+		T(a_rollback_is_not_waited_for),
 	};
 	int failed = RUN_ON_ALL_DIALECTS("pool", tests);
 	current_dialect = TEST_POSTGRESQL;
