@@ -28,7 +28,7 @@ allow='
 # file|text the finding holds (awk regex)|why
 # Connection setup, run once by the dialect on connect.
 dialects/sqlite/sqlite.c|PRAGMA foreign_keys = ON|connect-time setup: foreign keys, case-sensitive LIKE, WAL
-dialects/postgresql/pg.c|SET client_min_messages = warning|connect-time setup: quiet notices, exact float text
+dialects/postgresql/pg_connect.c|SET client_min_messages = warning|connect-time setup: quiet notices, exact float text
 # Recognized, never sent: the dialect checks the file has not moved before a transaction that wrote commits.
 dialects/sqlite/sqlite.c|^"COMMIT"$|is_commit: a write COMMIT first checks the database file was not deleted or replaced
 dialects/sqlite/sqlite.c|^"END"$|is_commit: a write END (COMMIT) first checks the database file was not deleted or replaced

@@ -7,118 +7,12 @@
  * text go as text parameters (the server parses them as the column's type),
  * blobs as binary ones; results come back as text.
  */
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "calx/errors.h"
 #include "pg.h"
-
-static const char *conninfo_of(const char *url)
-{
-	if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
-		return url;                     /* libpq parses URIs itself */
-	if (!strncmp(url, "postgresql:", 11))
-		return url + 11;                /* "postgresql:host=... dbname=..." */
-	return NULL;
-}
-
-/* The library never prints: server notices are dropped (errors come as results). */
-static void ignore_notice(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
-
-static void pg_disconnect(calx_conn *c)
-{
-	if (!c)
-		return;
-	PQfinish(c->pg);
-	calx_sys_free(c);
-}
-
-/*
- * A URL libpq cannot parse, or whose port is no port, is the program's
- * mistake (CALX_EINVAL), not a failed connection. libpq's own message
- * quotes the whole URL, password included: only the part before it is
- * kept.
- */
-static int check_conninfo(const char *info, calx_error *err)
-{
-	char *why = NULL;
-	PQconninfoOption *opts = PQconninfoParse(info, &why);
-	if (!opts) {
-		char msg[200];
-		snprintf(msg, sizeof msg, "%s", why ? why : "out of memory");
-		char *quote = strstr(msg, ": \"");
-		if (quote)
-			*quote = '\0';
-		msg[strcspn(msg, "\n")] = '\0';
-		int code = why ? CALX_EINVAL : CALX_ENOMEM;
-		PQfreemem(why);
-		return calx_error_set(err, code, "postgresql: malformed URL: %s", msg);
-	}
-	int rc = CALX_OK;
-	for (const PQconninfoOption *o = opts; o->keyword && rc == CALX_OK; o++) {
-		if (strcmp(o->keyword, "port") != 0 || !o->val)
-			continue;
-		/* a port, or a comma-separated list of them: each 1..65535 */
-		for (const char *p = o->val; rc == CALX_OK;) {
-			long port = 0;
-			size_t n = 0;
-			while (p[n] >= '0' && p[n] <= '9' && n < 6)
-				port = port * 10 + (p[n++] - '0');
-			if (n == 0 || port < 1 || port > 65535 || (p[n] && p[n] != ','))
-				rc = calx_error_set(err, CALX_EINVAL, "postgresql: malformed URL: port '%.20s' is not a number "
-				                    "from 1 to 65535", o->val);
-			if (p[n] != ',')
-				break;
-			p += n + 1;
-		}
-	}
-	PQconninfoFree(opts);
-	return rc;
-}
-
-static int pg_connect(calx_conn **out, const char *url, calx_error *err)
-{
-	*out = NULL;
-	const char *info = conninfo_of(url);
-	if (!info)
-		return calx_error_set(err, CALX_EINVAL, "postgresql: bad URL (expected postgresql://... or postgresql:key=value ...)");
-	int checked = check_conninfo(info, err);
-	if (checked != CALX_OK)
-		return checked;
-	calx_conn *c = calx_sys_calloc(1, sizeof *c);
-	if (!c)
-		return calx_error_set(err, CALX_ENOMEM, "postgresql: out of memory connecting");
-	c->pg = PQconnectdb(info);
-	c->round_trips++;
-	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "%s", c->pg ? PQerrorMessage(c->pg) : "out of memory");
-		msg[strcspn(msg, "\n")] = '\0';
-		pg_disconnect(c);
-		/* never echo the URL: it may carry a password */
-		return calx_error_set(err, CALX_ECONNECT, "postgresql: cannot connect: %s", msg);
-	}
-	/* quiet notices (the library never prints), and exact float text */
-	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
-	const char *setup = "SET client_min_messages = warning; SET extra_float_digits = 3";
-	PGresult *res = PQexec(c->pg, setup);
-	c->round_trips++;
-	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CALX_OK : calx__pg_fail(err, c, res, setup);
-	PQclear(res);
-	if (rc != CALX_OK) {
-		pg_disconnect(c);
-		return rc;
-	}
-	*out = c;
-	return CALX_OK;
-}
 
 static int pg_exec(calx_conn *c, const char *sql, calx_error *err)
 {
@@ -403,19 +297,6 @@ static int64_t pg_rows_affected(calx_stmt *st)
 	return st->affected;
 }
 
-static int pg_broken(calx_conn *c)
-{
-	/* a ROLLBACK's answer already here is read; one still on its way, by the next use */
-	if (c->end_pending && PQconsumeInput(c->pg) && !PQisBusy(c->pg)) {
-		calx_error unread;
-		(void)calx__pg_settle(c, &unread);
-	}
-	/* reads what is pending without blocking: a terminated backend's goodbye shows here */
-	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) == PQTRANS_IDLE)
-		PQconsumeInput(c->pg);
-	return PQstatus(c->pg) != CONNECTION_OK;
-}
-
 static void pg_may_defer(calx_conn *c, calx_stmt *st)
 {
 	(void)c;
@@ -434,8 +315,8 @@ const calx_dialect calx_postgresql_dialect = {
 	.name = "postgresql",
 	.numbered_params = 1,
 	.max_params = 65535,
-	.connect = pg_connect,
-	.disconnect = pg_disconnect,
+	.connect = calx__pg_connect,
+	.disconnect = calx__pg_disconnect,
 	.exec = pg_exec,
 	.prepare = pg_prepare,
 	.bind = calx__pg_bind,
@@ -448,7 +329,7 @@ const calx_dialect calx_postgresql_dialect = {
 	.finalize = pg_finalize,
 	.type_name = calx__pg_type_name,
 	.rows_affected = pg_rows_affected,
-	.broken = pg_broken,
+	.broken = calx__pg_broken,
 	.execute_batch = calx__pg_execute_batch,
 	.step_after = calx__pg_step_after,
 	.txn_statements = pg_txn_statements,

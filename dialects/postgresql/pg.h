@@ -78,6 +78,11 @@ struct calx_stmt {
 	int n_bytes;
 };
 
+/* Connections (pg_connect.c): open one for a URL, close it, and is it still alive (CALX_DIALECT_LOST)? */
+int calx__pg_connect(calx_conn **out, const char *url, calx_error *err);
+void calx__pg_disconnect(calx_conn *c);
+int calx__pg_broken(calx_conn *c);
+
 /* Map a failed result (or connection) to a status and message. */
 int calx__pg_fail(calx_error *err, calx_conn *c, const PGresult *res, const char *sql);
 /* Fill the statement's parameter arrays from one row of values. */

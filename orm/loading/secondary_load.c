@@ -207,7 +207,7 @@ int calx__m2m_load(calx_session *s, calx__obj *const *objs, size_t n, unsigned r
 	/* one block: the parents, then their keys sorted (of_key finds a key's parent) */
 	parent *ps = calx__malloc(n * (sizeof *ps + sizeof(calx__sin_keyed)));
 	if (!ps)
-		return calx__fail(s, CALX_ENOMEM, "out of memory loading %s.%s", calx__obj_mapper(objs[0])->desc->name, x->desc->name);
+		return calx__sin_oom(s, objs[0], x);
 	calx__sin_keyed *sorted = (calx__sin_keyed *)(void *)(ps + n);
 	load ld = { .x = x, .sorted = sorted };
 	size_t np = 0;

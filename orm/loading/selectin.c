@@ -71,9 +71,7 @@ static int load_parents(calx_session *s, calx__obj *const *objs, size_t n, unsig
 	parents_ctx px = { .x = x, .ri = ri, .next = next };
 	calx_value *keys = calx__malloc(n * nc * sizeof *keys);
 	px.wanting = calx__malloc(n * sizeof *px.wanting);
-	int rc = keys && px.wanting ? CALX_OK
-	                            : calx__fail(s, CALX_ENOMEM, "out of memory loading %s.%s select-in",
-	                                         calx__obj_mapper(objs[0])->desc->name, x->desc->name);
+	int rc = keys && px.wanting ? CALX_OK : calx__sin_oom(s, objs[0], x);
 	for (size_t k = 0; k < n && rc == CALX_OK; k++) {
 		calx__obj *c = objs[k], *p = NULL;
 		if (calx__rel_is_loaded(c, ri)) {

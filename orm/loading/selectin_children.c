@@ -157,9 +157,7 @@ int calx__sin_load_children(calx_session *s, calx__obj *const *objs, size_t n, u
 	calx_value *keys = calx__malloc(n * nc * sizeof *keys);
 	cx.parents = calx__malloc(n * sizeof *cx.parents);
 	cx.lists = calx__calloc(n, sizeof *cx.lists);
-	int rc = keys && cx.parents && cx.lists ? CALX_OK
-	                                        : calx__fail(s, CALX_ENOMEM, "out of memory loading %s.%s select-in",
-	                                                     calx__obj_mapper(objs[0])->desc->name, x->desc->name);
+	int rc = keys && cx.parents && cx.lists ? CALX_OK : calx__sin_oom(s, objs[0], x);
 	for (size_t k = 0; k < n && rc == CALX_OK; k++) {
 		calx__obj *h = objs[k];
 		bool one = x->desc->kind == CALX_REL_ONE_TO_ONE;

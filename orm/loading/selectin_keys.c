@@ -280,3 +280,8 @@ const calx__rel *calx__sin_rel(calx_session *s, const calx__obj *h, unsigned ri)
 	return x;
 }
 
+int calx__sin_oom(calx_session *s, const calx__obj *h, const calx__rel *x)
+{
+	return calx__fail(s, CALX_ENOMEM, "out of memory loading %s.%s select-in", calx__obj_mapper(h)->desc->name,
+	                  x->desc->name);
+}

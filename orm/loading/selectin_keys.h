@@ -100,6 +100,8 @@ static inline int calx__sin_keep_next(calx__objvec *next, calx__obj *h)
  * error set when its foreign key has more columns than a key here holds.
  */
 const calx__rel *calx__sin_rel(calx_session *s, const calx__obj *h, unsigned ri);
+/* Out of memory loading h's relationship x select-in: the session's error, CALX_ENOMEM. */
+int calx__sin_oom(calx_session *s, const calx__obj *h, const calx__rel *x);
 
 /*
  * The one-to-many or one-to-one relationship ri of objs[0..n), all of one
