@@ -142,6 +142,10 @@ static void wrappers(calxr__ctx *cx, calxr__buf *b, const calxr__table *t)
 		/* a user-type key: its value through its type, as the runtime reads the field */
 		calxr__buf_printf(b, "static inline int %s_get(calx_session *s, %s key, struct %s **out) { calx_value v; int rc = calx_user_type_value(&%s, &key, &v); return rc ? rc : calx_session_get(s, &%s_mapper, v, (void **)out); }\n",
 				 sym, key->key_type, tag, key->user_type, sym);
+	else if (t->n_pk == 1 && key && key->ctype == CALX_CTYPE_INT64 && !(key->flags & CALX_FIELD_OPTIONAL))
+		/* the usual key: no calx_value made on the way (calx/sys/generated.h says why) */
+		calxr__buf_printf(b, "static inline int %s_get(calx_session *s, %s key, struct %s **out) { return calx__session_get_int(s, &%s_mapper, key, (void **)out); }\n",
+				 sym, key->key_type, tag, sym);
 	else if (t->n_pk == 1 && key)
 		calxr__buf_printf(b, "static inline int %s_get(calx_session *s, %s%skey, struct %s **out) { return calx_session_get(s, &%s_mapper, calx_v(key), (void **)out); }\n",
 				 sym, key->key_type, key->key_type[strlen(key->key_type) - 1] == '*' ? "" : " ", tag, sym);

@@ -50,22 +50,37 @@ typedef struct calx_value {
 	} u;
 } calx_value;
 
+/*
+ * A value of kind k with its union zeroed, made field by field: GCC 12
+ * compiles the initializer { k, { 0 } } followed by a store to one member
+ * into stack stores that the return's loads cannot forward from, a stall
+ * of some 30 cycles in every value made (a warm get's calx_v spent more
+ * than the identity map's lookup in it).
+ */
+static inline calx_value calx__value_empty(calx_value_kind k)
+{
+	calx_value v;
+	v.kind = k;
+	v.u.s.p = NULL;
+	v.u.s.n = 0;
+	return v;
+}
+
 static inline calx_value calx_value_null(void)
 {
-	calx_value v = { CALX_VALUE_NULL, { 0 } };
-	return v;
+	return calx__value_empty(CALX_VALUE_NULL);
 }
 
 static inline calx_value calx_value_int(int64_t i)
 {
-	calx_value v = { CALX_VALUE_INT, { 0 } };
+	calx_value v = calx__value_empty(CALX_VALUE_INT);
 	v.u.i = i;
 	return v;
 }
 
 static inline calx_value calx_value_real(double d)
 {
-	calx_value v = { CALX_VALUE_REAL, { 0 } };
+	calx_value v = calx__value_empty(CALX_VALUE_REAL);
 	v.u.d = d;
 	return v;
 }
@@ -77,7 +92,7 @@ static inline calx_value calx_value_real(double d)
  */
 static inline calx_value calx_value_blob(const void *p, size_t n)
 {
-	calx_value v = { CALX_VALUE_BLOB, { 0 } };
+	calx_value v = calx__value_empty(CALX_VALUE_BLOB);
 	v.u.s.p = (const char *)p;
 	v.u.s.n = n;
 	return v;

@@ -75,7 +75,7 @@ calx_uuid calx_uuid_new_v7(void);
 /* A calx_uuid as a value to compare a UUID column with: its 16 bytes, borrowed. */
 static inline calx_value calx_uuid_value(const calx_uuid *u)
 {
-	calx_value v = { CALX_VALUE_BLOB, { 0 } };
+	calx_value v = calx__value_empty(CALX_VALUE_BLOB);
 	v.u.s.p = (const char *)u->bytes;
 	v.u.s.n = sizeof u->bytes;
 	return v;

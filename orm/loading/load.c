@@ -328,7 +328,7 @@ static int get_looked_up(calx_session *s, const calx__mapper *m, const calx_valu
 	return rc;
 }
 
-int calx_session_get(calx_session *s, const calx_mapper_desc *md, calx_value key, void **out)
+int calx__session_get_int(calx_session *s, const calx_mapper_desc *md, int64_t key, void **out)
 {
 	/*
 	 * The usual get, an INT64 key of a struct outside a hierarchy: the
@@ -337,17 +337,24 @@ int calx_session_get(calx_session *s, const calx_mapper_desc *md, calx_value key
 	 * warm gets spent a third of its instructions in them) and the map's
 	 * integer lookup is used. Any other get takes the full path.
 	 */
-	const calx__mapper *m = s && out && !s->failed && key.kind == CALX_VALUE_INT ? calx__registry_lookup(s->reg, md)
-	                                                                             : NULL;
+	const calx__mapper *m = s && out && !s->failed ? calx__registry_lookup(s->reg, md) : NULL;
+	calx_value v = calx_value_int(key);
 	if (m && m->int_key_at && !m->poly) {
-		calx__obj *h = calx__idmap_find_int(s, m, key.u.i);
+		calx__obj *h = calx__idmap_find_int(s, m, key);
 		/* found and handed out as it is (get_looked_up's first case, in fewer steps: a warm get's loop is here) */
 		if (h && h->state != CALX__DELETED && h->state != CALX__GONE && !calx__reload_expired(s, h)) {
 			*out = calx__obj_ptr(h);
 			return CALX_OK;
 		}
 		*out = NULL;
-		return get_looked_up(s, m, &key, h, out);      /* the key as normalize_key leaves it */
+		return get_looked_up(s, m, &v, h, out);      /* the key as normalize_key leaves it */
 	}
+	return calx_session_get_key(s, md, &v, 1, out);
+}
+
+int calx_session_get(calx_session *s, const calx_mapper_desc *md, calx_value key, void **out)
+{
+	if (key.kind == CALX_VALUE_INT)
+		return calx__session_get_int(s, md, key.u.i, out);
 	return calx_session_get_key(s, md, &key, 1, out);
 }

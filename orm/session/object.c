@@ -11,7 +11,7 @@
 
 calx_value calx_value_textn(const char *p, size_t n)
 {
-	calx_value v = { CALX_VALUE_TEXT, { 0 } };
+	calx_value v = calx__value_empty(CALX_VALUE_TEXT);
 	v.u.s.p = p;
 	v.u.s.n = n;
 	return v;
@@ -32,29 +32,6 @@ calx_value calx_value_numericn(const char *p, size_t n)
 calx_value calx_value_numeric(const char *s)
 {
 	return s ? calx_value_numericn(s, strlen(s)) : calx_value_null();
-}
-
-calx_value calx__value_i64(int64_t i)
-{
-	return calx_value_int(i);
-}
-
-calx_value calx__value_bool(_Bool b)
-{
-	return calx_value_int(b ? 1 : 0);
-}
-
-calx_value calx__value_same(calx_value v)
-{
-	return v;
-}
-
-calx_value calx__value_u64(uint64_t u)
-{
-	if (u <= (uint64_t)INT64_MAX)
-		return calx_value_int((int64_t)u);
-	/* Not representable as an SQL integer: a REAL keeps the comparison's meaning. */
-	return calx_value_real((double)u);
 }
 
 /* calx_v of a wrapper: its value through the plain type's conversion, or NULL. */

@@ -64,7 +64,7 @@ template <class F> static inline struct user *user_new(calx_session *s, F &&set)
 	return (struct user *)calx__construct(s, &user_mapper, &o);
 }
 #endif
-static inline int user_get(calx_session *s, int64_t key, struct user **out) { return calx_session_get(s, &user_mapper, calx_v(key), (void **)out); }
+static inline int user_get(calx_session *s, int64_t key, struct user **out) { return calx__session_get_int(s, &user_mapper, key, (void **)out); }
 static inline int user_repr(const struct user *o, char *buf, size_t cap) { return calx_object_repr(&user_mapper, o, buf, cap); }
 static inline bool user_eq(const struct user *a, const struct user *b) { return calx_object_eq(&user_mapper, a, b); }
 static inline struct user *user_copy(calx_session *s, const struct user *src) { return (struct user *)calx_object_copy(s, &user_mapper, src); }
@@ -102,7 +102,7 @@ template <class F> static inline struct address *address_new(calx_session *s, F 
 	return (struct address *)calx__construct(s, &address_mapper, &o);
 }
 #endif
-static inline int address_get(calx_session *s, int64_t key, struct address **out) { return calx_session_get(s, &address_mapper, calx_v(key), (void **)out); }
+static inline int address_get(calx_session *s, int64_t key, struct address **out) { return calx__session_get_int(s, &address_mapper, key, (void **)out); }
 static inline int address_repr(const struct address *o, char *buf, size_t cap) { return calx_object_repr(&address_mapper, o, buf, cap); }
 static inline bool address_eq(const struct address *a, const struct address *b) { return calx_object_eq(&address_mapper, a, b); }
 static inline struct address *address_copy(calx_session *s, const struct address *src) { return (struct address *)calx_object_copy(s, &address_mapper, src); }
@@ -235,7 +235,7 @@ template <class F> static inline struct order_line *order_line_new(calx_session 
 	return (struct order_line *)calx__construct(s, &order_line_mapper, &o);
 }
 #endif
-static inline int order_line_get(calx_session *s, int64_t key, struct order_line **out) { return calx_session_get(s, &order_line_mapper, calx_v(key), (void **)out); }
+static inline int order_line_get(calx_session *s, int64_t key, struct order_line **out) { return calx__session_get_int(s, &order_line_mapper, key, (void **)out); }
 static inline int order_line_repr(const struct order_line *o, char *buf, size_t cap) { return calx_object_repr(&order_line_mapper, o, buf, cap); }
 static inline bool order_line_eq(const struct order_line *a, const struct order_line *b) { return calx_object_eq(&order_line_mapper, a, b); }
 static inline struct order_line *order_line_copy(calx_session *s, const struct order_line *src) { return (struct order_line *)calx_object_copy(s, &order_line_mapper, src); }
