@@ -105,17 +105,17 @@ static inline calx_value calx__value_interval(const calx_interval *iv)
 
 /* calx_v(x): the C value as a calx_value, by x's type (calx/select.h has C's). */
 inline calx_value calx_v(const char *x) { return calx_value_text(x); }
-inline calx_value calx_v(bool x) { return calx__value_bool(x); }
-inline calx_value calx_v(signed char x) { return calx__value_i64(x); }
-inline calx_value calx_v(short x) { return calx__value_i64(x); }
-inline calx_value calx_v(int x) { return calx__value_i64(x); }
-inline calx_value calx_v(long x) { return calx__value_i64(x); }
-inline calx_value calx_v(long long x) { return calx__value_i64(x); }
-inline calx_value calx_v(unsigned char x) { return calx__value_i64(x); }
-inline calx_value calx_v(unsigned short x) { return calx__value_i64(x); }
-inline calx_value calx_v(unsigned int x) { return calx__value_i64(x); }
-inline calx_value calx_v(unsigned long x) { return calx__value_u64(x); }
-inline calx_value calx_v(unsigned long long x) { return calx__value_u64(x); }
+inline calx_value calx_v(bool x) { return calx__bool_value(x); }
+inline calx_value calx_v(signed char x) { return calx__int_value(x); }
+inline calx_value calx_v(short x) { return calx__int_value(x); }
+inline calx_value calx_v(int x) { return calx__int_value(x); }
+inline calx_value calx_v(long x) { return calx__int_value(x); }
+inline calx_value calx_v(long long x) { return calx__int_value(x); }
+inline calx_value calx_v(unsigned char x) { return calx__int_value(x); }
+inline calx_value calx_v(unsigned short x) { return calx__int_value(x); }
+inline calx_value calx_v(unsigned int x) { return calx__int_value(x); }
+inline calx_value calx_v(unsigned long x) { return calx__uint_value(x); }
+inline calx_value calx_v(unsigned long long x) { return calx__uint_value(x); }
 inline calx_value calx_v(float x) { return calx_value_real(x); }
 inline calx_value calx_v(double x) { return calx_value_real(x); }
 inline calx_value calx_v(calx_opt_int8 x) { return calx__value_opt_int8(x); }
@@ -140,7 +140,7 @@ inline calx_value calx_v(const calx_date *x) { return calx__value_date(x); }
 inline calx_value calx_v(const calx_time *x) { return calx__value_time(x); }
 inline calx_value calx_v(const calx_interval *x) { return calx__value_interval(x); }
 template <class E, class = typename std::enable_if<std::is_enum<E>::value>::type>
-inline calx_value calx_v(E x) { return calx__value_i64((int64_t)x); }
+inline calx_value calx_v(E x) { return calx__int_value((int64_t)x); }
 
 inline const calx_field_desc *calx_field(const calx_field_desc *h) { return h; }
 inline const calx_field_desc *calx_field(std::nullptr_t) { return nullptr; }

@@ -466,13 +466,13 @@ calx_expr *calx_max(calx_expr *a);
 #ifndef __cplusplus      /* C++: overloads in calx/column.h */
 #define calx_v(x) _Generic((x),                                          \
 	char *: calx_value_text, const char *: calx_value_text,          \
-	_Bool: calx__value_bool,                                         \
-	signed char: calx__value_i64, short: calx__value_i64,            \
-	int: calx__value_i64, long: calx__value_i64,                     \
-	long long: calx__value_i64,                                      \
-	unsigned char: calx__value_i64, unsigned short: calx__value_i64, \
-	unsigned int: calx__value_i64, unsigned long: calx__value_u64,   \
-	unsigned long long: calx__value_u64,                             \
+	_Bool: calx__bool_value,                                         \
+	signed char: calx__int_value, short: calx__int_value,            \
+	int: calx__int_value, long: calx__int_value,                     \
+	long long: calx__int_value,                                      \
+	unsigned char: calx__int_value, unsigned short: calx__int_value, \
+	unsigned int: calx__int_value, unsigned long: calx__uint_value,   \
+	unsigned long long: calx__uint_value,                             \
 	float: calx_value_real, double: calx_value_real,                 \
 	calx_opt_int8: calx__value_opt_int8,                             \
 	calx_opt_int16: calx__value_opt_int16,                           \
@@ -493,7 +493,7 @@ calx_expr *calx_max(calx_expr *a);
 	calx_date *: calx__value_date, const calx_date *: calx__value_date, \
 	calx_time *: calx__value_time, const calx_time *: calx__value_time, \
 	calx_interval *: calx__value_interval, const calx_interval *: calx__value_interval, \
-	calx_value: calx__value_same)(x)
+	calx_value: calx__same_value)(x)
 #endif
 
 /*

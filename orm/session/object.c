@@ -34,6 +34,26 @@ calx_value calx_value_numeric(const char *s)
 	return s ? calx_value_numericn(s, strlen(s)) : calx_value_null();
 }
 
+calx_value calx__value_i64(int64_t i)
+{
+	return calx__int_value(i);
+}
+
+calx_value calx__value_bool(_Bool b)
+{
+	return calx__bool_value(b);
+}
+
+calx_value calx__value_same(calx_value v)
+{
+	return v;
+}
+
+calx_value calx__value_u64(uint64_t u)
+{
+	return calx__uint_value(u);
+}
+
 /* calx_v of a wrapper: its value through the plain type's conversion, or NULL. */
 #define OPT_VALUE(T, conv)                                                     \
 	calx_value calx__value_opt_##T(calx_opt_##T o)                         \

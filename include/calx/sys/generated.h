@@ -42,21 +42,29 @@ void *calx__construct(struct calx_session *s, const calx_mapper_desc *m, const v
 int calx__session_get_int(struct calx_session *s, const calx_mapper_desc *m, int64_t key, void **out);
 
 /*
- * calx_v(x) (calx/select.h) picks one of these by the C type of x. An
- * unsigned 64-bit value above INT64_MAX cannot be stored; it compares as out
- * of range.
+ * calx_v(x) (calx/select.h) picks one of these by the C type of x, inline,
+ * as every constructor here: a comparison's value is made in place, not by
+ * a call. An unsigned 64-bit value above INT64_MAX cannot be stored; it
+ * compares as out of range.
  */
-static inline calx_value calx__value_u64(uint64_t u)
+static inline calx_value calx__uint_value(uint64_t u)
 {
 	if (u <= (uint64_t)INT64_MAX)
 		return calx_value_int((int64_t)u);
 	/* Not representable as an SQL integer: a REAL keeps the comparison's meaning. */
 	return calx_value_real((double)u);
 }
-static inline calx_value calx__value_bool(bool b) { return calx_value_int(b ? 1 : 0); }
-static inline calx_value calx__value_same(calx_value v) { return v; }
-/* Inline, as every constructor here: a get's or a comparison's key is made in place, not by a call. */
-static inline calx_value calx__value_i64(int64_t i) { return calx_value_int(i); }
+static inline calx_value calx__bool_value(bool b) { return calx_value_int(b ? 1 : 0); }
+static inline calx_value calx__same_value(calx_value v) { return v; }
+static inline calx_value calx__int_value(int64_t i) { return calx_value_int(i); }
+/*
+ * The same, out of line: what programs compiled against the headers
+ * before the inline ones call (libcalx.so.0's ABI).
+ */
+calx_value calx__value_u64(uint64_t u);
+calx_value calx__value_bool(bool b);
+calx_value calx__value_same(calx_value v);
+calx_value calx__value_i64(int64_t i);
 
 /*
  * The calx_opt_* wrappers (calx/nullable.h): the value when has_value is
