@@ -462,6 +462,44 @@ static void changed_deleted_and_kept_objects_stay(void **state)
 	calx_select_free(q);
 }
 
+/* A session that only streams: each batch leaves the identity map whole, and the next one is found in it. */
+static void a_stream_alone_leaves_the_map_a_batch_at_a_time(void **state)
+{
+	fixture *fx = *state;
+	calx_session *s = fixture_session(fx);
+	calx_select *q = calx_select_new(s, &user_mapper);
+	calx_order_by(q, USER_ID, CALX_ASC);
+	calx_select_yield_per(q, 100);
+	struct user *u, *again;
+	int64_t first_id = 0;
+	int first_age = -1, rc, n = 0;
+	while ((rc = calx_select_next(q, (void **)&u)) == CALX_ROW) {
+		if (!n++) {
+			first_id = u->id;
+			first_age = u->age;
+		}
+		if (n % 37 == 0) {
+			/* the current batch is in the map, after the batches before it left */
+			uint64_t before = fixture_statements(s);
+			assert_ok(s, user_get(s, u->id, &again));
+			assert_ptr_equal(again, u);
+			assert_int_equal(fixture_statements(s), before);
+		}
+	}
+	assert_calx(s, rc, CALX_DONE);
+	assert_int_equal(n, USERS);
+	assert_int_equal(calx_select_released(q), USERS);
+	calx_select_free(q);
+	/* the first batch's object is gone: a get loads its row again */
+	uint64_t before = fixture_statements(s);
+	assert_ok(s, user_get(s, first_id, &again));
+	assert_int_equal(again->age, first_age);
+	assert_true(fixture_statements(s) > before);
+	assert_ok(s, user_get(s, first_id, &u));
+	assert_ptr_equal(u, again);
+	calx_session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +515,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(objects_let_go_keep_memory_bounded, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(hold_passed_is_refused_once_running, stream_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(changed_deleted_and_kept_objects_stay, stream_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_stream_alone_leaves_the_map_a_batch_at_a_time, stream_setup,
+		                                fixture_teardown),
 	};
 	return RUN_ON_ALL_DIALECTS("select_stream", tests);
 }

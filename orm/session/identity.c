@@ -218,6 +218,13 @@ void calx__idmap_insert_run(calx_session *s, calx__obj *const *v, size_t n)
 	}
 }
 
+void calx__idmap_clear(calx_session *s)
+{
+	if (s->idmap_cap)
+		memset(s->idmap, 0, s->idmap_cap * sizeof *s->idmap);
+	s->idmap_n = 0;
+}
+
 void calx__idmap_remove(calx_session *s, calx__obj *h)
 {
 	if (!(h->flags & CALX__KEYED) || !s->idmap_cap)

@@ -290,6 +290,8 @@ void calx__idmap_put(calx_session *s, size_t slot, calx__obj *h, uint64_t hash);
 #define CALX__IDMAP_PREFETCH_CAP 32768
 void calx__idmap_prefetch_next(const calx_session *s, const calx__mapper *m, int64_t key);
 void calx__idmap_remove(calx_session *s, calx__obj *h);
+/* Every slot emptied: the caller takes CALX__KEYED off each object the map held. */
+void calx__idmap_clear(calx_session *s);
 /* Room for n more keys without growing (so later inserts cannot fail). Inline for the room: every load asks. */
 int calx__idmap_reserve_grow(calx_session *s, size_t n);
 static inline int calx__idmap_reserve(calx_session *s, size_t n)
