@@ -298,6 +298,57 @@ static size_t doubling_cap(size_t n)
 	return cap;
 }
 
+/* The map's growths while a fresh session loads gadgets with the limit given (-1: none); the rows in *rows. */
+static size_t growths_of_a_load(fixture *fx, int64_t limit, size_t *cap, int *rows)
+{
+	calx_session *s = fixture_session(fx);
+	size_t before = s->idmap_grows;
+	calx_select *q = calx_select_new(s, &gadget_mapper);
+	assert_non_null(q);
+	if (limit >= 0)
+		calx_limit(q, limit);
+	void *g;
+	int rc;
+	*rows = 0;
+	while ((rc = calx_select_next(q, &g)) == CALX_ROW)
+		(*rows)++;
+	assert_calx(s, rc, CALX_DONE);
+	calx_select_free(q);
+	size_t grows = s->idmap_grows - before;
+	*cap = s->idmap_cap;
+	calx_session_free(s);
+	return grows;
+}
+
+/*
+ * A select of objects with a limit makes room in the map for that many
+ * rows before the first, once (up to 4,096 rows: a limit far above what
+ * comes costs at most 8,192 slots); without a limit the map doubles as the
+ * rows come.
+ */
+static void a_limit_makes_room_in_the_map_once(void **state)
+{
+	fixture *fx = *state;
+	enum { ROWS = 1200 };
+	for (int i = 0; i < ROWS; i++) {
+		struct gadget *g = gadget_new(fx->s, .id = i + 1);
+		assert_non_null(g);
+		assert_ok(fx->s, calx_session_add(fx->s, g));
+	}
+	assert_ok(fx->s, calx_session_commit(fx->s));
+	size_t cap;
+	int rows;
+	assert_int_equal(growths_of_a_load(fx, 1000, &cap, &rows), 1);
+	assert_int_equal(rows, 1000);
+	assert_int_equal(cap, doubling_cap(1000));
+	assert_int_equal(growths_of_a_load(fx, 1000000, &cap, &rows), 1);
+	assert_int_equal(rows, ROWS);
+	assert_int_equal(cap, doubling_cap(4096));
+	assert_int_equal(growths_of_a_load(fx, -1, &cap, &rows), 8);    /* 16, 32, ..., 2,048 slots */
+	assert_int_equal(rows, ROWS);
+	assert_int_equal(cap, doubling_cap(ROWS));
+}
+
 /*
  * A load that knows how far through its keys it is (calx__idmap_reserve_ahead):
  * a small map, a map with room, or the last key: nothing moves. A full
@@ -440,6 +491,7 @@ int main(void)
 		T(the_map_grows_and_stays_at_most_seventy_percent_full),
 		T(after_reserve_inserts_do_not_move_the_table),
 		T(a_load_that_knows_its_keys_grows_the_map_once_to_its_guess),
+		T(a_limit_makes_room_in_the_map_once),
 		T(the_session_keeps_the_map_in_step_with_key_changes),
 		T(mapper_numbers_are_a_run_per_registry_and_come_back),
 		T(mapper_numbers_run_out_with_a_message),

@@ -296,7 +296,8 @@ void calx__idmap_clear(calx_session *s);
 int calx__idmap_reserve_grow(calx_session *s, size_t n);
 static inline int calx__idmap_reserve(calx_session *s, size_t n)
 {
-	if (s->idmap_cap && (s->idmap_n + n) * 10 <= s->idmap_cap * 7)
+	/* room for nothing is always there: a flush with nothing to key makes no table */
+	if (!n || (s->idmap_cap && (s->idmap_n + n) * 10 <= s->idmap_cap * 7))
 		return CALX_OK;
 	return calx__idmap_reserve_grow(s, n);
 }
