@@ -407,14 +407,22 @@ static void hold_passed_is_refused_once_running(void **state)
 	calx_session_free(s);
 }
 
+/* A stream of every user in s, ordered by col, per rows a batch, letting passed objects go. */
+static calx_select *users_streamed(calx_session *s, const calx_field_desc *col, size_t per)
+{
+	calx_select *q = calx_select_new(s, &user_mapper);
+	assert_non_null(q);
+	calx_order_by(q, col, CALX_ASC);
+	calx_select_yield_per(q, per);
+	calx_select_release_passed(q);
+	return q;
+}
+
 static void changed_deleted_and_kept_objects_stay(void **state)
 {
 	fixture *fx = *state;
 	calx_session *s = fixture_session(fx);
-	calx_select *q = calx_select_new(s, &user_mapper);
-	calx_order_by(q, USER_AGE, CALX_ASC);
-	calx_select_yield_per(q, 1000);
-	calx_select_release_passed(q);
+	calx_select *q = users_streamed(s, calx_field(USER_AGE), 1000);
 	struct user *u, *changed = NULL, *kept = NULL, *gone = NULL;
 	int64_t passed_id = 0;
 	int rc;
@@ -467,9 +475,7 @@ static void a_stream_alone_leaves_the_map_a_batch_at_a_time(void **state)
 {
 	fixture *fx = *state;
 	calx_session *s = fixture_session(fx);
-	calx_select *q = calx_select_new(s, &user_mapper);
-	calx_order_by(q, USER_ID, CALX_ASC);
-	calx_select_yield_per(q, 100);
+	calx_select *q = users_streamed(s, calx_field(USER_ID), 100);
 	struct user *u, *again;
 	int64_t first_id = 0;
 	int first_age = -1, rc, n = 0;

@@ -471,8 +471,8 @@ calx_expr *calx_max(calx_expr *a);
 	int: calx__int_value, long: calx__int_value,                     \
 	long long: calx__int_value,                                      \
 	unsigned char: calx__int_value, unsigned short: calx__int_value, \
-	unsigned int: calx__int_value, unsigned long: calx__uint_value,   \
-	unsigned long long: calx__uint_value,                             \
+	unsigned int: calx__int_value, unsigned long: calx__uint_value,  \
+	unsigned long long: calx__uint_value,                            \
 	float: calx_value_real, double: calx_value_real,                 \
 	calx_opt_int8: calx__value_opt_int8,                             \
 	calx_opt_int16: calx__value_opt_int16,                           \

@@ -11,27 +11,7 @@
 #include "session/session.h"
 #include "sql/insert_arrays.h"
 #include "loading/bulk_insert.h"
-
-/* A returned row's columns (ret, field order) into the struct at base, the field skip (-1: none) read past. */
-static int store_returned(calx__bulk_job *j, void *base, const uint64_t *ret, int skip, calx_stmt *raw)
-{
-	const calx_mapper_desc *d = j->m->desc;
-	unsigned col = 0;
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		if (!calx__bit(ret, f))
-			continue;
-		if ((int)f == skip) {
-			col++;
-			continue;
-		}
-		calx_value v;
-		bool isnull;
-		j->s->d->column(raw, col++, &v);
-		if (calx__field_set(&d->fields[f], base, &v, &j->s->arena, &isnull, &j->s->err) != CALX_OK)
-			return j->s->err.code;
-	}
-	return CALX_OK;
-}
+#include "unitofwork/insert.h"
 
 static int set_key(calx__bulk_job *j, void *base, const calx_value *key)
 {
@@ -80,7 +60,8 @@ static int returned(void *payload, size_t stmt, calx_stmt *raw)
 				at = x;
 		if (at == SIZE_MAX || ++got > sent)
 			return calx_error_set(&j->s->err, CALX_ERROR, "the insert returned a key none of its rows has");
-		if ((rc = store_returned(j, calx__bulk_row_at(j, r->start + at), r->ret, j->m->autoinc, raw)) != CALX_OK)
+		void *row = calx__bulk_row_at(j, r->start + at);
+		if ((rc = calx__store_returned(j->s, j->m->desc, row, r->ret, j->m->autoinc, raw)) != CALX_OK)
 			return rc;
 	} while ((rc = j->s->d->step(raw, &j->s->err)) == CALX_ROW);
 	if (rc != CALX_DONE)
@@ -189,7 +170,7 @@ int calx__bulk_send_rows(calx__bulk_job *j, const calx__bulk_run *r)
 		for (unsigned c = 0; c < r->k && rc == CALX_OK; c++)
 			rc = s->d->bind(st->st, c, &v[c], &s->err);
 		if (rc == CALX_OK && (rc = s->d->step(st->st, &s->err)) == CALX_ROW) {
-			if ((rc = store_returned(j, calx__bulk_row_at(j, i), r->ret, -1, st->st)) == CALX_OK)
+			if ((rc = calx__store_returned(j->s, j->m->desc, calx__bulk_row_at(j, i), r->ret, -1, st->st)) == CALX_OK)
 				rc = s->d->step(st->st, &s->err);
 		} else if (rc == CALX_DONE && by_last_id) {
 			calx_value key = calx_value_int(s->d->last_insert_id(st->st));

@@ -338,7 +338,6 @@ int calx__session_get_int(calx_session *s, const calx_mapper_desc *md, int64_t k
 	 * integer lookup is used. Any other get takes the full path.
 	 */
 	const calx__mapper *m = s && out && !s->failed ? calx__registry_lookup(s->reg, md) : NULL;
-	calx_value v = calx_value_int(key);
 	if (m && m->int_key_at && !m->poly) {
 		calx__obj *h = calx__idmap_find_int(s, m, key);
 		/* found and handed out as it is (get_looked_up's first case, in fewer steps: a warm get's loop is here) */
@@ -347,8 +346,10 @@ int calx__session_get_int(calx_session *s, const calx_mapper_desc *md, int64_t k
 			return CALX_OK;
 		}
 		*out = NULL;
-		return get_looked_up(s, m, &v, h, out);      /* the key as normalize_key leaves it */
+		calx_value v = calx_value_int(key);     /* as normalize_key leaves it */
+		return get_looked_up(s, m, &v, h, out);
 	}
+	calx_value v = calx_value_int(key);
 	return calx_session_get_key(s, md, &v, 1, out);
 }
 

@@ -48,15 +48,16 @@ static inline calx__ins_shape shape_of(const calx_session *s, const calx__mapper
 }
 
 /*
- * The columns of ret (field order) from the row raw is on into h, but for
- * field skip (-1: none), whose column is read past: what an insert's
- * RETURNING brought back.
+ * The columns of ret (field order) from the row raw is on into the struct
+ * at base, but for field skip (-1: none), whose column is read past: what
+ * an insert's RETURNING brought back. h, the session's object at base, gets
+ * its NULL marks; NULL for a struct that is no object (calx_insert_many).
  */
-static inline int store_columns(calx_session *s, calx__obj *h, const uint64_t *ret, int skip, calx_stmt *raw)
+static inline int store_columns(calx_session *s, const calx_mapper_desc *d, void *base, calx__obj *h,
+                                const uint64_t *ret, int skip, calx_stmt *raw)
 {
-	const calx__mapper *m = calx__obj_mapper(h);
 	unsigned col = 0;
-	for (unsigned f = 0; f < m->desc->n_fields; f++) {
+	for (unsigned f = 0; f < d->n_fields; f++) {
 		if (!calx__bit(ret, f))
 			continue;
 		if ((int)f == skip) {
@@ -66,23 +67,30 @@ static inline int store_columns(calx_session *s, calx__obj *h, const uint64_t *r
 		calx_value v;
 		bool isnull;
 		s->d->column(raw, col++, &v);
-		if (calx__field_set(&m->desc->fields[f], calx__obj_ptr(h), &v, &s->arena, &isnull, &s->err) != CALX_OK)
+		if (calx__field_set(&d->fields[f], base, &v, &s->arena, &isnull, &s->err) != CALX_OK)
 			return s->err.code;
-		calx__obj_mark_null(h, f, isnull);
+		if (h)
+			calx__obj_mark_null(h, f, isnull);
 	}
 	return CALX_OK;
 }
 
+int calx__store_returned(calx_session *s, const calx_mapper_desc *d, void *base, const uint64_t *ret, int skip,
+                         calx_stmt *raw)
+{
+	return store_columns(s, d, base, NULL, ret, skip, raw);
+}
+
 int calx__ins_store_columns(calx_session *s, calx__obj *h, const uint64_t *ret, int skip, calx_stmt *raw)
 {
-	return store_columns(s, h, ret, skip, raw);
+	return store_columns(s, calx__obj_mapper(h)->desc, calx__obj_ptr(h), h, ret, skip, raw);
 }
 
 /* RETURNING: what the database generated goes back into the struct. */
 static int store_returning(calx_session *s, calx__obj *h, const uint64_t *omitted, calx_stmt *raw)
 {
 	int rc = calx__obj_set_omitted(s, h, omitted);
-	return rc == CALX_OK ? store_columns(s, h, omitted, -1, raw) : rc;
+	return rc == CALX_OK ? store_columns(s, calx__obj_mapper(h)->desc, calx__obj_ptr(h), h, omitted, -1, raw) : rc;
 }
 
 static inline int store_key(calx_session *s, calx__obj *h, const calx_value *v)

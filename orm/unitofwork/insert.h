@@ -56,6 +56,9 @@ int calx__ins_after_run(calx_session *s, calx__plan *p, size_t i, size_t end);
 
 /* The columns ret (field order) of the row raw is on, into h, but for field skip (-1: none). */
 int calx__ins_store_columns(calx_session *s, calx__obj *h, const uint64_t *ret, int skip, calx_stmt *raw);
+/* The same into a struct at base that is no object of the session (calx_insert_many's rows): no NULL marks. */
+int calx__store_returned(calx_session *s, const calx_mapper_desc *d, void *base, const uint64_t *ret, int skip,
+                         calx_stmt *raw);
 
 /* The key the database generated, or reserved, stored in h's autoincrement field. */
 int calx__ins_store_key(calx_session *s, calx__obj *h, const calx_value *v);
