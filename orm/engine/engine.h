@@ -61,6 +61,7 @@ struct calx_engine {
 	uint64_t file_id[2];
 	pthread_mutex_t lock;
 	pthread_cond_t freed;   /* a connection came back or a slot opened */
+	unsigned n_waiting;     /* sessions waiting on freed: a return signals only when there are some */
 	calx__sqlcache sql;             /* compiled statements, shared by the connections */
 	unsigned long long id;  /* tells this engine's thread-local errors apart */
 	calx_error err;         /* calx_engine_open's failure only: written before the engine is shared */

@@ -18,6 +18,20 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* *ts: the monotonic clock's time seconds from now (pthread_cond_timedwait's, the engine's condattr). */
+static void deadline_after(struct timespec *ts, double seconds)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	double whole;
+	double frac = modf(seconds, &whole);
+	ts->tv_sec += (time_t)whole;
+	ts->tv_nsec += (long)(frac * 1e9);
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 static bool at_limit(const calx_engine *eng)
 {
 	if (eng->opts.max_overflow < 0)
@@ -29,7 +43,8 @@ static bool at_limit(const calx_engine *eng)
 static void forget_locked(calx_engine *eng)
 {
 	eng->n_open--;
-	pthread_cond_signal(&eng->freed);
+	if (eng->n_waiting)
+		pthread_cond_signal(&eng->freed);
 }
 
 static void discard(calx_engine *eng, calx__conn *c)
@@ -113,16 +128,9 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 	*out = NULL;
 	if (!eng || !eng->d)
 		return calx_error_set(err, CALX_EINVAL, "engine is not open");
-	struct timespec deadline;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	double whole;
-	double frac = modf(eng->opts.pool_timeout, &whole);
-	deadline.tv_sec += (time_t)whole;
-	deadline.tv_nsec += (long)(frac * 1e9);
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	/* read the clock only if the pool makes this session wait: most acquires find an idle connection */
+	struct timespec deadline = { 0, 0 };
+	bool timed = false;
 	pthread_mutex_lock(&eng->lock);
 	for (;;) {
 		if (eng->gone) {
@@ -157,7 +165,13 @@ int calx__engine_acquire(calx_engine *eng, calx__conn **out, calx_error *err)
 		}
 		if (!at_limit(eng))
 			break;
+		if (!timed) {
+			deadline_after(&deadline, eng->opts.pool_timeout);
+			timed = true;
+		}
+		eng->n_waiting++;
 		int w = pthread_cond_timedwait(&eng->freed, &eng->lock, &deadline);
+		eng->n_waiting--;
 		if (w == ETIMEDOUT && !eng->idle && at_limit(eng)) {
 			pthread_mutex_unlock(&eng->lock);
 			calx__log(eng, CALX_LOG_WARNING, "pool", "exhausted: no connection came back within pool_timeout "
@@ -219,7 +233,8 @@ void calx__engine_release(calx_engine *eng, calx__conn *c, bool broken)
 	c->next = eng->idle;
 	eng->idle = c;
 	eng->n_idle++;
-	pthread_cond_signal(&eng->freed);
+	if (eng->n_waiting)
+		pthread_cond_signal(&eng->freed);
 	pthread_mutex_unlock(&eng->lock);
 }
 

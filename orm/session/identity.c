@@ -107,8 +107,6 @@ void calx__idmap_prefetch_next(const calx_session *s, const calx__mapper *m, int
 
 calx__obj *calx__idmap_find(calx_session *s, const calx__mapper *m, const calx_value *key, uint64_t hash)
 {
-	if (!s->idmap_cap)
-		return NULL;
 	size_t slot;
 	return calx__idmap_probe(s, m, key, hash, &slot);
 }
@@ -131,8 +129,6 @@ __attribute__((noinline)) static calx__obj *find_general(calx_session *s, const 
  */
 calx__obj *calx__idmap_find_int(calx_session *s, const calx__mapper *m, int64_t key)
 {
-	if (!s->idmap_cap)
-		return NULL;
 	uint32_t h32 = fold(calx__key_hash_int(m, key));
 	size_t mask = s->idmap_cap - 1, at = m->int_key_at;
 	uintptr_t tags = tag_mask(s), want = tag_of(h32) & tags, v;
@@ -220,14 +216,13 @@ void calx__idmap_insert_run(calx_session *s, calx__obj *const *v, size_t n)
 
 void calx__idmap_clear(calx_session *s)
 {
-	if (s->idmap_cap)
-		memset(s->idmap, 0, s->idmap_cap * sizeof *s->idmap);
+	memset(s->idmap, 0, s->idmap_cap * sizeof *s->idmap);
 	s->idmap_n = 0;
 }
 
 void calx__idmap_remove(calx_session *s, calx__obj *h)
 {
-	if (!(h->flags & CALX__KEYED) || !s->idmap_cap)
+	if (!(h->flags & CALX__KEYED))
 		return;
 	h->flags &= (uint16_t)~CALX__KEYED;
 	size_t mask = s->idmap_cap - 1, j;

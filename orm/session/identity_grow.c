@@ -13,13 +13,13 @@ static int resize(calx_session *s, size_t cap);
 
 int calx__idmap_grow(calx_session *s)
 {
-	size_t cap = s->idmap_cap ? s->idmap_cap * 2 : 16;
+	size_t cap = s->idmap_cap * 2;     /* never 0: a session starts with its own table */
 	return resize(s, cap);
 }
 
 int calx__idmap_reserve_grow(calx_session *s, size_t n)
 {
-	size_t cap = s->idmap_cap ? s->idmap_cap : 16;
+	size_t cap = s->idmap_cap;
 	while ((s->idmap_n + n) * 10 > cap * 7)
 		cap *= 2;
 	return cap == s->idmap_cap ? CALX_OK : resize(s, cap);
@@ -137,9 +137,19 @@ static int resize(calx_session *s, size_t cap)
 	enum { AHEAD = 64 };
 	size_t old = s->idmap_cap, mask = cap - 1;
 	uintptr_t tags = tag_mask(s);
-	calx__idslot *t = cap <= SIZE_MAX / sizeof *t ? calx__realloc(s->idmap, cap * sizeof *t) : NULL;
+	/* the first table is the session's own: the next one is new, the old entries copied in */
+	bool first = s->idmap == s->first_idmap;
+	calx__idslot *t = NULL;
+	if (cap <= SIZE_MAX / sizeof *t) {
+		if (first)
+			t = calx__malloc(cap * sizeof *t);
+		else
+			t = calx__realloc(s->idmap, cap * sizeof *t);
+	}
 	if (!t)
 		return calx__fail(s, CALX_ENOMEM, "out of memory growing the identity map to %zu entries", cap);
+	if (first)
+		memcpy(t, s->first_idmap, old * sizeof *t);
 	s->idmap_grows++;
 	if (place_from_objs(s, t, cap)) {
 		s->idmap = t;

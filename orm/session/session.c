@@ -55,6 +55,8 @@ int calx_session_open(calx_session **out, calx_engine *eng, const calx_registry 
 	s->objs = (calx__objvec){ s->first_objs, 0, CALX__FIRST_ENTRIES, true };
 	s->pending = (calx__objvec){ s->first_pending, 0, CALX__FIRST_ENTRIES, true };
 	s->txn_log = (calx__objvec){ s->first_txn, 0, CALX__FIRST_ENTRIES, true };
+	s->idmap = s->first_idmap;
+	s->idmap_cap = CALX__FIRST_IDMAP;
 	calx__uow_open(s, (unsigned char *)s + head);
 	/* 64-byte aligned within a block malloc aligns to 16: the chunks' own alignment is relative to that */
 	calx__arena_embed(&s->arena, (unsigned char *)s + at_arena, arena);
@@ -98,7 +100,8 @@ void calx_session_free(calx_session *s)
 		calx__free(s->keep);
 	calx__free(s->keep_ix);
 	calx__free(s->kept);
-	calx__free(s->idmap);
+	if (s->idmap != s->first_idmap)
+		calx__free(s->idmap);
 	calx__free(s->listeners.v);
 	calx__free(s->info);
 	calx__free(s->sp.start);

@@ -66,6 +66,8 @@ typedef struct calx__idslot {
 
 /* Entries a session keeps in its own block for each of its first object lists. */
 #define CALX__FIRST_ENTRIES 4
+/* The identity map's first table (16 slots, 11 objects at 70%), in the session's own block. */
+#define CALX__FIRST_IDMAP 16
 
 /* A growable array of object headers. */
 typedef struct calx__objvec {
@@ -157,7 +159,7 @@ struct calx_session {
 	 * allocation of its own for them.
 	 */
 	calx__obj *first_objs[CALX__FIRST_ENTRIES], *first_pending[CALX__FIRST_ENTRIES], *first_txn[CALX__FIRST_ENTRIES];
-	calx__idslot *idmap;    /* open addressing, linear probing */
+	calx__idslot *idmap;    /* open addressing, linear probing; first_idmap until it grows */
 	size_t idmap_cap;
 	size_t idmap_n;
 	size_t idmap_grows;     /* times the map has grown (identity_grow.c): what a load's growth cost, for tests */
@@ -180,6 +182,11 @@ struct calx_session {
 	bool keep_on_commit;    /* calx_session_set_expire_on_commit(s, false): commit does not expire */
 	uint16_t first_id;      /* the registry's mapper numbers, [first_id, first_id + n_ids): calx__obj_valid */
 	uint16_t n_ids;
+	/*
+	 * The map's first table: a session a commit maps its object without an
+	 * allocation (or a resize) of its own. Zeroed at open with the rest.
+	 */
+	calx__idslot first_idmap[CALX__FIRST_IDMAP];
 	calx_error err;         /* calx_session_open zeroes only what comes before it (and its first bytes) */
 	/* keep's first entries (no allocation for a small transaction), each written before it is read */
 	calx__txn_keep keep_small[CALX__KEEP_SMALL_N];
@@ -296,8 +303,7 @@ void calx__idmap_clear(calx_session *s);
 int calx__idmap_reserve_grow(calx_session *s, size_t n);
 static inline int calx__idmap_reserve(calx_session *s, size_t n)
 {
-	/* room for nothing is always there: a flush with nothing to key makes no table */
-	if (!n || (s->idmap_cap && (s->idmap_n + n) * 10 <= s->idmap_cap * 7))
+	if ((s->idmap_n + n) * 10 <= s->idmap_cap * 7)
 		return CALX_OK;
 	return calx__idmap_reserve_grow(s, n);
 }
@@ -310,7 +316,7 @@ static inline int calx__idmap_reserve(calx_session *s, size_t n)
 int calx__idmap_reserve_ahead_grow(calx_session *s, size_t rows, size_t done, size_t total);
 static inline int calx__idmap_reserve_ahead(calx_session *s, size_t rows, size_t done, size_t total)
 {
-	if (s->idmap_cap && (s->idmap_n + 1) * 10 <= s->idmap_cap * 7)
+	if ((s->idmap_n + 1) * 10 <= s->idmap_cap * 7)
 		return CALX_OK;
 	return calx__idmap_reserve_ahead_grow(s, rows, done, total);
 }
