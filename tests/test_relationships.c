@@ -529,7 +529,7 @@ static void allocation_failures_end_in_a_status(void **state)
 		assert_true(committed(fx, name) >= 0);
 	}
 	assert_int_equal(rc, CALX_OK);
-	assert_true(fail_at > 20);      /* the scenario allocates: the loop did fail some */
+	assert_true(fail_at > 15);      /* the scenario allocates (19 on SQLite, 20 on PostgreSQL): the loop did fail some */
 }
 
 int main(void)

@@ -26,7 +26,7 @@ gen() {
 	for f in $srcs; do printf ' $\n    $o/%s.o' "${f%.c}"; done
 	printf ' $\n    | orm/libcalx.map\n'
 	echo '  ldflags = $vldflags'
-	echo '  libs = -lsqlite3 -lpq -lpthread -lm'
+	echo '  libs = -lsqlite3 -lpthread -lm -ldl'
 }
 if [ "${1:-}" = --check ]; then
 	gen | cmp -s - orm/lib.ninja || {

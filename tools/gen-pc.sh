@@ -14,12 +14,12 @@ case "$libdir" in
 esac
 if [ "${2:-}" = static ]; then
 	name="calx (static)"
-	libs="\${libdir}/libcalx.a -lsqlite3 -lpq -lpthread -lm"
+	libs="\${libdir}/libcalx.a -lsqlite3 -lpthread -lm -ldl"
 	private=""
 else
 	name=calx
 	libs="-L\${libdir} -lcalx"
-	private="Libs.private: -lsqlite3 -lpq -lpthread -lm"
+	private="Libs.private: -lsqlite3 -lpthread -lm -ldl"
 fi
 cat > "$1" <<PC
 prefix=$prefix

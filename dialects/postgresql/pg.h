@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include <libpq-fe.h>
 #include "calx/sys/dialect.h"
+#include "pq.h"
 
 #define PG_NUM_BUF 32   /* text of one int64 or double parameter */
 #define PG_KINDS_KEPT 16        /* columns whose kind a statement keeps per result (wider rows ask libpq for the rest) */

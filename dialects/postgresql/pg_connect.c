@@ -83,6 +83,9 @@ int calx__pg_connect(calx_conn **out, const char *url, calx_error *err)
 	const char *info = conninfo_of(url);
 	if (!info)
 		return calx_error_set(err, CALX_EINVAL, "postgresql: bad URL (expected postgresql://... or postgresql:key=value ...)");
+	int loaded = calx__pq_load(err);        /* libpq, on the process's first PostgreSQL connection (pq.h) */
+	if (loaded != CALX_OK)
+		return loaded;
 	int checked = check_conninfo(info, err);
 	if (checked != CALX_OK)
 		return checked;

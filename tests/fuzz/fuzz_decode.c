@@ -124,6 +124,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	if (calx_sqlite_dialect.connect(&sq, "sqlite::memory:", &err) != CALX_OK)
 		fail();
+	/* the PostgreSQL decoder reads results through libpq, which the dialect loads at its first connection */
+	if (calx__pq_load(&err) != CALX_OK)
+		fail();
 	for (size_t i = 0; i < N_SELECTS; i++)
 		if (calx_sqlite_dialect.prepare(sq, sqlite_selects[i], &sq_stmt[i], &err) != CALX_OK)
 			fail();

@@ -43,6 +43,12 @@ lib="$stage/lib/libcalx.so.$(sed -n 's/^#define CALX_VERSION "\(.*\)"/\1/p' incl
 [ -f "$lib" ] && [ -L "$stage/lib/libcalx.so.0" ] && [ -L "$stage/lib/libcalx.so" ] || fail "library file names"
 readelf -d "$lib" | grep -q 'SONAME.*\[libcalx\.so\.0\]' || fail "no SONAME libcalx.so.0"
 objdump -T "$lib" | grep -q 'CALX_0 *calx_session_open$' || fail "calx_session_open is not versioned CALX_0"
+# libpq is not linked: the first PostgreSQL engine loads it (dialects/postgresql/pq.h), a SQLite program never maps it
+! readelf -d "$lib" | grep -q 'NEEDED.*libpq' || fail "libcalx.so links libpq"
+! pkg-config --libs --static calx calx-static | grep -q -- -lpq || fail "pkg-config names -lpq"
+for app in app-static app-shared app-cpp; do
+	! ldd "$work/$app" | grep -q libpq || fail "$app links libpq"
+done
 leaked=$(nm -D --defined-only "$lib" | awk '{ n = $3; sub(/@.*/, "", n) } n ~ /^calx__/ && n != "calx__construct" && n != "calx__session_get_int" && n !~ /^calx__value_/' | head -3)
 [ -z "$leaked" ] || fail "internal symbols exported: $leaked"
 # the man page names every option --help describes; the API reference is there
