@@ -249,13 +249,22 @@ int calx__rel_prepare(calx_session *s, calx__plan *p)
 	const calx__objvec none = { NULL, 0, 0, false };
 	/* a session that never held an object with relationships: none to walk (a loaded session may hold many) */
 	const calx__objvec *held = s->tracking == CALX_TRACK_MARKED ? &s->marked : s->rel_objs ? &s->objs : &none;
+	bool any_walked = false;
 	for (size_t i = 0; i < held->n && rc == CALX_OK; i++)
-		if (walk_persistent(held->v[i]))
+		if (walk_persistent(held->v[i])) {
+			any_walked = true;
 			rc = calx__rel_cascade_add_seen(s, held->v[i], &seen);
+		}
 	for (size_t i = 0; i < s->pending.n && rc == CALX_OK; i++)
 		if (s->pending.v[i]->state == CALX__PENDING && calx__obj_mapper(s->pending.v[i])->n_rels)
 			rc = gather(s, p, s->pending.v[i], &seen);
-	for (size_t i = 0; i < held->n && rc == CALX_OK; i++)
+	/*
+	 * The same objects again, for their links: none if the walk above found
+	 * none, since neither it (which only adds transient objects) nor gather
+	 * (which only reads) changes a persistent object. A session that loaded
+	 * 50,000 children and changed nothing walks them once, not twice.
+	 */
+	for (size_t i = 0; any_walked && i < held->n && rc == CALX_OK; i++)
 		if (walk_persistent(held->v[i]))
 			rc = gather(s, p, held->v[i], &seen);
 	/* nothing is changed before every copy is saved: a failure here leaves no link for the undo to read */
