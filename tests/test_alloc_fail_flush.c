@@ -237,9 +237,32 @@ static void flush_ordering_survives_every_allocation_failure(void **state)
  * column, their ages in one UPDATE and their rows in one DELETE, keys and
  * values as one JSON parameter, inside a savepoint; SQLite inserts them
  * 32 and 8 rows a statement and writes the rest a row at a time.
+ * Between the insert and the update, a session of its own loads the 40
+ * rows; the update and the delete get them again in another.
  * Commits: insert, update, delete.
  */
 #define SET_ROWS 40
+
+/*
+ * The rows loaded by a session of their own: its identity map grows past
+ * the session's first table (a table of its own) and then again (that
+ * table grown), as the rows come.
+ */
+static int load_in_a_fresh_session(calx_engine *eng, calx_registry *reg)
+{
+	calx_session *s = NULL;
+	int rc = calx_session_open(&s, eng, reg);
+	calx_select *q = rc == CALX_OK ? calx_select_new(s, &user_mapper) : NULL;
+	if (rc == CALX_OK && !q)
+		rc = calx_session_errcode(s);
+	void **items;
+	size_t n = 0;
+	if (rc == CALX_OK && (rc = calx_select_all(q, &items, &n)) == CALX_OK && n != SET_ROWS)
+		rc = CALX_ERROR;
+	calx_select_free(q);
+	calx_session_free(s);
+	return rc;
+}
 
 static int set_statements(calx_engine *eng, calx_registry *reg)
 {
@@ -255,6 +278,13 @@ static int set_statements(calx_engine *eng, calx_registry *reg)
 	}
 	if (rc == CALX_OK)
 		rc = calx_session_commit(s);
+	/* the engine may have one connection (SQLite in memory): the load's session takes it, then a new one goes on */
+	calx_session_free(s);
+	s = NULL;
+	if (rc == CALX_OK)
+		rc = load_in_a_fresh_session(eng, reg);
+	if (rc == CALX_OK)
+		rc = calx_session_open(&s, eng, reg);
 	for (int i = 0; i < SET_ROWS && rc == CALX_OK; i++)
 		if ((rc = user_get(s, i + 1, &u[i])) == CALX_OK)
 			u[i]->age = 2;
