@@ -137,7 +137,7 @@ static int resize(calx_session *s, size_t cap)
 	enum { AHEAD = 64 };
 	size_t old = s->idmap_cap, mask = cap - 1;
 	uintptr_t tags = tag_mask(s);
-	/* the first table is the session's own: the next one is new, the old entries copied in */
+	/* the first table is the session's own: the next one is new (its entries copied in unless re-placed from the list) */
 	bool first = s->idmap == s->first_idmap;
 	calx__idslot *t = NULL;
 	if (cap <= SIZE_MAX / sizeof *t) {
@@ -148,14 +148,14 @@ static int resize(calx_session *s, size_t cap)
 	}
 	if (!t)
 		return calx__fail(s, CALX_ENOMEM, "out of memory growing the identity map to %zu entries", cap);
-	if (first)
-		memcpy(t, s->first_idmap, old * sizeof *t);
 	s->idmap_grows++;
 	if (place_from_objs(s, t, cap)) {
 		s->idmap = t;
 		s->idmap_cap = cap;
 		return CALX_OK;
 	}
+	if (first)      /* re-placed among themselves below: they must be in the new table */
+		memcpy(t, s->first_idmap, old * sizeof *t);
 	memset(t + old, 0, (cap - old) * sizeof *t);
 	for (size_t i = 0; i < old; i++)
 		if (t[i].v)
