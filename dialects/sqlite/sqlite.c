@@ -383,4 +383,5 @@ const calx_dialect calx_sqlite_dialect = {
 	.json_in = CALX_JSON_IN_EACH,     /* JSON is built into SQLite since 3.38 (Debian 12: 3.40) */
 	.limit_style = CALX_LIMIT_OFFSET,
 	.identity_setval = 0,           /* the rowid continues above the largest key by itself */
+	.rowid_keys = 1,
 };

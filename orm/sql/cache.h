@@ -38,7 +38,8 @@ enum {
 	CALX__KEY_DELETE_SET,   /* PostgreSQL: DELETE ... USING rows of a JSON parameter */
 	CALX__KEY_DELETE_ANY,   /* PostgreSQL: DELETE ... WHERE key = ANY(an array parameter) */
 	CALX__KEY_UPDATE_VALUES, /* SQLite: UPDATE ... FROM a VALUES list of binds; runs: set columns, the number of rows */
-	CALX__KEY_INSERT_ARRAYS /* PostgreSQL: INSERT ... SELECT * FROM unnest(an array a column); runs as INSERT */
+	CALX__KEY_INSERT_ARRAYS, /* PostgreSQL: INSERT ... SELECT * FROM unnest(an array a column); runs as INSERT */
+	CALX__KEY_ROWID_MAX     /* SQLite: a rowid table's largest key, and whether any trigger exists */
 };
 
 typedef struct calx__shape_key {

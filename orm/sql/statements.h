@@ -74,6 +74,13 @@ int calx__reserve_keys(calx__conn *c, const calx__mapper *m, size_t n,
                        int (*each)(void *payload, size_t i, const calx_value *key), void *payload, calx_error *err);
 
 /*
+ * The largest value of m's autoincrement key in its table (0 when it is
+ * empty), and whether the database has any trigger (dialects with
+ * rowid_keys: SQLite; sql/rowid_keys.c).
+ */
+int calx__rowid_max(calx__conn *c, const calx__mapper *m, int64_t *max, bool *triggers, calx_error *err);
+
+/*
  * UPDATE table SET set columns WHERE primary key [AND version].
  * Parameters: the set columns' values in field order, then the primary key
  * columns in m->pk order, then the version field when m->version >= 0.

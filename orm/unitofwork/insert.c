@@ -181,7 +181,25 @@ static size_t given_end(calx_session *s, calx__plan *p, size_t i, size_t limit)
 	return e;
 }
 
-/* Row by row: bind, step, read what the database generated (the SQLite path); runs of given rows many a statement. */
+/* The end of the rows from rows[i] up to limit of its mapper with only the columns in omitted left to the database. */
+static size_t keyed_end(calx_session *s, calx__plan *p, size_t i, size_t limit, const uint64_t *omitted)
+{
+	uint64_t *bits = calx__plan_bits(s, CALX__BITS_SENT);
+	const calx__mapper *m = calx__obj_mapper(p->inserts.v[i]);
+	size_t e = i;
+	for (; e < limit && calx__obj_mapper(p->inserts.v[e]) == m; e++) {
+		calx__state_left_to_db(p->inserts.v[e], bits);
+		if (!calx__ins_same_bits(bits, omitted, m->field_words))
+			break;
+	}
+	return e;
+}
+
+/*
+ * Row by row: bind, step, read what the database generated (the SQLite
+ * path); runs of given rows many a statement, and runs whose key alone is
+ * generated too, after their first row (insert_rowid.c).
+ */
 static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 {
 	uint64_t *run = calx__plan_bits(s, CALX__BITS_RUN), *row = calx__plan_bits(s, CALX__BITS_ROW);
@@ -234,7 +252,8 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 			if ((rc = store_last_id(s, h, run, st->st)) == CALX_OK)
 				rc = CALX_DONE;
 		}
-		p->n_inserted = i + 1;
+		if (p->n_inserted < i + 1)
+			p->n_inserted = i + 1;  /* not less: rows ahead may hold keys chosen for them (insert_rowid.c) */
 		if (rc != CALX_DONE) {
 			rc = calx__exec_failed(s, "insert into", h, i - from, n - from);
 			break;
@@ -242,6 +261,16 @@ static int insert_rows(calx_session *s, calx__plan *p, size_t from)
 		rc = CALX_OK;
 		s->d->reset(st->st);
 		calx__state_snapshot(h);
+		if (sh.by_last_id && s->d->rowid_keys && i + 1 >= single_until && i + 1 < end) {
+			/* the rows after it whose key alone is left to SQLite: numbered here, many a statement */
+			size_t e = keyed_end(s, p, i + 1, end, run), done;
+			if (e > i + 1 && (rc = calx__ins_rowid_rows(s, p, i + 1, e, from, s->d->last_insert_id(st->st),
+			                                             run, &done)) != CALX_OK)
+				break;
+			single_until = e;
+			if (e > i + 1 && done > i + 1)
+				i = done - 1;
+		}
 	}
 	calx__stmt_release(st);
 	if (rc == CALX_OK && end > run0)

@@ -80,4 +80,20 @@ int calx__ins_multi(calx_session *s, calx__plan *p, size_t i, size_t end, size_t
  */
 int calx__ins_values_rows(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from, size_t *done);
 
+/* Would calx__ins_values_rows take n rows of m (SQLite, a table it covers, enough rows)? */
+bool calx__ins_values_rows_fit(const calx_session *s, const calx__mapper *m, size_t n);
+
+/*
+ * insert_rowid.c: rows [i, end) of one run, whose one column left to the
+ * database (omitted) is the integer key, right after the run's row that
+ * the database gave first_key, on a dialect with rowid_keys (SQLite):
+ * keys first_key + 1, ... chosen here and the rows sent as given ones
+ * (calx__ins_values_rows), when the table's largest key is first_key and
+ * the database has no trigger. As calx__ins_values_rows, rows [i, *done)
+ * are in; the caller sends the rest a statement a row, with the keys
+ * chosen for them.
+ */
+int calx__ins_rowid_rows(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from, int64_t first_key,
+                         const uint64_t *omitted, size_t *done);
+
 #endif

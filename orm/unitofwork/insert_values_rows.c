@@ -56,15 +56,25 @@ static int piece(calx_session *s, calx__plan *p, size_t base, size_t per, unsign
 	return rc;
 }
 
+static size_t rows_per_statement(const calx_session *s, const calx__mapper *m)
+{
+	unsigned k = m->desc->n_fields;
+	return s->d->max_params && s->d->max_params / k < ROWS_PER_STATEMENT ? s->d->max_params / k : ROWS_PER_STATEMENT;
+}
+
+bool calx__ins_values_rows_fit(const calx_session *s, const calx__mapper *m, size_t n)
+{
+	return !s->d->execute_batch && m->field_words <= CALX__ROWS_MAX_WORDS &&
+	       rows_per_statement(s, m) >= SMALLEST_PIECE && n >= SMALLEST_PIECE;
+}
+
 int calx__ins_values_rows(calx_session *s, calx__plan *p, size_t i, size_t end, size_t from, size_t *done)
 {
 	*done = i;
 	const calx__mapper *m = calx__obj_mapper(p->inserts.v[i]);
 	unsigned k = m->desc->n_fields;
-	size_t per = s->d->max_params && s->d->max_params / k < ROWS_PER_STATEMENT ? s->d->max_params / k
-	                                                                          : ROWS_PER_STATEMENT;
-	if (s->d->execute_batch || m->field_words > CALX__ROWS_MAX_WORDS || per < SMALLEST_PIECE ||
-	    end - i < SMALLEST_PIECE)
+	size_t per = rows_per_statement(s, m);
+	if (!calx__ins_values_rows_fit(s, m, end - i))
 		return CALX_OK;
 	uint64_t *unsent = calx__plan_bits(s, CALX__BITS_ROW), *sent = calx__plan_bits(s, CALX__BITS_SENT);
 	for (unsigned w = 0; w < m->field_words; w++) {
@@ -96,7 +106,8 @@ int calx__ins_values_rows(calx_session *s, calx__plan *p, size_t i, size_t end, 
 		for (size_t r = at; r < at + n; r++)
 			calx__state_snapshot(p->inserts.v[r]);
 		at += n;
-		p->n_inserted = at;
+		if (p->n_inserted < at)
+			p->n_inserted = at;
 		*done = at;
 	}
 	return CALX_OK;

@@ -252,6 +252,15 @@ typedef struct calx_dialect {
 	 * step's, with st's text.
 	 */
 	void (*may_defer)(calx_conn *c, calx_stmt *st);
+	/*
+	 * 1: an integer primary key is the table's rowid, which an INSERT that
+	 * leaves it out sets to one above the largest key in the table, and a
+	 * transaction that has inserted a row holds the database's only write
+	 * lock until it ends (SQLite). The runtime may then choose the keys of
+	 * a run of new rows itself, above the one its first row was given,
+	 * and send them many rows a statement (orm/unitofwork/insert_rowid.c).
+	 */
+	unsigned rowid_keys;
 } calx_dialect;
 
 /* The dialects compiled into this libcalx. */
