@@ -28,6 +28,12 @@ static int rowid_setup(void **state)
 	return fixture_setup_schema(state, &many_rows_schema);
 }
 
+/* SQL of each dialect's own: a trigger or a table the test makes itself. */
+static void exec_by_dialect(fixture *fx, const char *sqlite_sql, const char *pg_sql)
+{
+	assert_int_equal(calx_engine_exec(fx->eng, BY_DIALECT(fx, sqlite_sql, pg_sql)), CALX_OK);
+}
+
 static struct mr_item *item(calx_session *s, const char *name, int64_t value)
 {
 	struct mr_item *it = mr_item_new(s, .value = value);
@@ -56,14 +62,13 @@ static void check_items(fixture *fx, struct mr_item *const *items, size_t n)
 static void a_trigger_inserting_mid_run_takes_a_key_of_its_own(void **state)
 {
 	fixture *fx = *state;
-	assert_int_equal(calx_engine_exec(fx->eng, BY_DIALECT(fx,
-	                 "CREATE TRIGGER mr_echo AFTER INSERT ON mr_items WHEN NEW.value = 5 "
-	                 "BEGIN INSERT INTO mr_items (name, value) VALUES ('echo', -1); END",
-	                 "CREATE OR REPLACE FUNCTION mr_echo() RETURNS trigger AS $$ BEGIN "
-	                 "INSERT INTO mr_items (name, value) VALUES ('echo', -1); RETURN NULL; END $$ "
-	                 "LANGUAGE plpgsql; CREATE TRIGGER mr_echo AFTER INSERT ON mr_items "
-	                 "FOR EACH ROW WHEN (NEW.value = 5) EXECUTE FUNCTION mr_echo()")),
-	                 CALX_OK);
+	exec_by_dialect(fx,
+	                "CREATE TRIGGER mr_echo AFTER INSERT ON mr_items WHEN NEW.value = 5 "
+	                "BEGIN INSERT INTO mr_items (name, value) VALUES ('echo', -1); END",
+	                "CREATE OR REPLACE FUNCTION mr_echo() RETURNS trigger AS $$ BEGIN "
+	                "INSERT INTO mr_items (name, value) VALUES ('echo', -1); RETURN NULL; END $$ "
+	                "LANGUAGE plpgsql; CREATE TRIGGER mr_echo AFTER INSERT ON mr_items "
+	                "FOR EACH ROW WHEN (NEW.value = 5) EXECUTE FUNCTION mr_echo()");
 	enum { N = 50 };
 	struct mr_item *items[N];
 	char name[24];
@@ -84,12 +89,9 @@ static void a_trigger_inserting_mid_run_takes_a_key_of_its_own(void **state)
 static void an_autoincrement_table_never_gives_a_key_twice(void **state)
 {
 	fixture *fx = *state;
-	assert_int_equal(calx_engine_exec(fx->eng, BY_DIALECT(fx,
-	                 "DROP TABLE mr_loose; CREATE TABLE mr_loose (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-	                 "value BIGINT NOT NULL)",
-	                 "DROP TABLE mr_loose; CREATE TABLE mr_loose (id BIGSERIAL PRIMARY KEY, "
-	                 "value BIGINT NOT NULL)")),
-	                 CALX_OK);
+	exec_by_dialect(fx, "DROP TABLE mr_loose; CREATE TABLE mr_loose (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+	                    "value BIGINT NOT NULL)",
+	                "DROP TABLE mr_loose; CREATE TABLE mr_loose (id BIGSERIAL PRIMARY KEY, value BIGINT NOT NULL)");
 	struct mr_loose *first = mr_loose_new(fx->s, .value = -1);
 	assert_non_null(first);
 	assert_ok(fx->s, calx_session_add(fx->s, first));
