@@ -128,12 +128,16 @@ static int collect(calx_session *s, calx__plan *p, bool first, size_t ins0, size
 	if (rc == CALX_OK && s->reg->has_checked_values)
 		rc = calx__values_check(s, p->inserts.v + ins0, p->inserts.n - ins0, p->updates.v + upd0,
 		                        p->updates.n - upd0);
+	/* one row or none has no order to find: a commit of one new object skips the three */
 	if (rc != CALX_OK ||
-	    (rc = calx__order_rows_linked(s->reg, p->inserts.v + ins0, p->inserts.n - ins0, CALX__ORDER_INSERTS,
-	                                  p->links, p->n_links, NULL, &s->err)) != CALX_OK ||
-	    (rc = calx__order_by_table(s->reg, p->updates.v + upd0, p->updates.n - upd0, false, &s->err)) != CALX_OK ||
-	    (rc = calx__order_rows(s->reg, p->deletes.v + del0, p->deletes.n - del0, CALX__ORDER_DELETES, NULL,
-	                           &s->err)) != CALX_OK)
+	    (p->inserts.n - ins0 > 1 &&
+	     (rc = calx__order_rows_linked(s->reg, p->inserts.v + ins0, p->inserts.n - ins0, CALX__ORDER_INSERTS,
+	                                   p->links, p->n_links, NULL, &s->err)) != CALX_OK) ||
+	    (p->updates.n - upd0 > 1 &&
+	     (rc = calx__order_by_table(s->reg, p->updates.v + upd0, p->updates.n - upd0, false, &s->err)) != CALX_OK) ||
+	    (p->deletes.n - del0 > 1 &&
+	     (rc = calx__order_rows(s->reg, p->deletes.v + del0, p->deletes.n - del0, CALX__ORDER_DELETES, NULL,
+	                            &s->err)) != CALX_OK))
 		return rc;
 	for (size_t i = upd0; i < p->updates.n && rc == CALX_OK; i++)
 		rc = calx__undo_keep(s, p->updates.v[i]);
@@ -190,7 +194,7 @@ static int run_round(calx_session *s, calx__plan *p, size_t ins0, size_t upd0, s
 	/* post_update keys: rows inserted with them NULL get them now that both rows exist */
 	if (rc == CALX_OK && p->post_todo)
 		rc = calx__post_update_inserts(s, p);
-	if (rc == CALX_OK)
+	if (rc == CALX_OK && p->updates.n > upd0)
 		rc = calx__exec_updates(s, p, upd0);
 	/* many-to-many rows: both ends inserted by now, none deleted yet (secondary.c) */
 	if (rc == CALX_OK && calx__assoc_pending(p))
@@ -201,7 +205,7 @@ static int run_round(calx_session *s, calx__plan *p, size_t ins0, size_t upd0, s
 	/* and rows to delete drop theirs first (post_update.c) */
 	if (rc == CALX_OK && p->deletes.n > del0 && s->reg->has_rels)
 		rc = calx__post_update_deletes(s, p, del0);
-	if (rc == CALX_OK)
+	if (rc == CALX_OK && p->deletes.n > del0)
 		rc = calx__exec_deletes(s, p, del0);
 	return rc;
 }
@@ -308,8 +312,12 @@ int calx__flush(calx_session *s)
 			                "objects to write (does a listener add an object for every row it sees?)", round);
 			break;
 		}
-		/* relationships: links, cascades and the keys known before any statement (relate.c) */
-		if (round == 0 && s->reg->has_rels &&
+		/*
+		 * relationships: links, cascades and the keys known before any
+		 * statement (relate.c); none in a session that never made an
+		 * object of a mapper with relationships, whatever the schema has
+		 */
+		if (round == 0 && s->reg->has_rels && s->rel_objs &&
 		    ((rc = calx__rel_prepare(s, p)) != CALX_OK ||
 		     /* no many-to-many in the schema: no association rows, and no walk over every object to find none */
 		     (s->reg->has_m2m && (rc = calx__assoc_prepare(s, p)) != CALX_OK)))

@@ -403,6 +403,9 @@ int calx__exec_inserts(calx_session *s, calx__plan *p, size_t from)
 /* Explicit values in an identity column: move its sequence above them. */
 int calx__exec_sync_keys(calx_session *s, calx__plan *p)
 {
+	/* SQLite's rowid moves above explicit keys by itself: the flags are read here only */
+	if (s->d->version < 2 || !s->d->identity_setval)
+		return CALX_OK;
 	int rc = CALX_OK;
 	for (unsigned m = 0; m < s->reg->n_mappers; m++) {
 		const calx__mapper *rm = &s->reg->mappers[m];
